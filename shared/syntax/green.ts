@@ -1,0 +1,61 @@
+import { SyntaxKind } from './kinds';
+
+/**
+ * Green elements are immutable and position-free: a node knows its width, not
+ * its offset, so an unchanged top-level item can be reused as-is after an edit
+ * anywhere before it. Positions come from the red layer (red.ts).
+ */
+export class GreenToken {
+  constructor(readonly kind: SyntaxKind, readonly text: string) {}
+  get width(): number {
+    return this.text.length;
+  }
+}
+
+/** A syntax error, in offsets relative to the start of the node that holds it. */
+export interface RelativeSyntaxError {
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+  /** A problem the file can live with (Vale itself may still reject it). */
+  readonly warning?: boolean;
+}
+
+export class GreenNode {
+  readonly width: number;
+  /** Errors found while parsing this node (only set on top-level nodes). */
+  errors: readonly RelativeSyntaxError[] = NO_ERRORS;
+  /**
+   * How far past its end the parser looked while parsing this node (only set
+   * on top-level nodes): an edit inside that window may change the node.
+   */
+  lookahead = 0;
+
+  constructor(readonly kind: SyntaxKind, readonly children: readonly GreenElement[]) {
+    let width = 0;
+    for (let i = 0; i < children.length; i++) width += children[i].width;
+    this.width = width;
+  }
+}
+
+const NO_ERRORS: readonly RelativeSyntaxError[] = Object.freeze([]);
+
+export type GreenElement = GreenNode | GreenToken;
+
+export function isGreenNode(e: GreenElement): e is GreenNode {
+  return e instanceof GreenNode;
+}
+
+/** Prints a green element back to text: the concatenation of its tokens. */
+export function greenText(e: GreenElement): string {
+  if (e instanceof GreenToken) return e.text;
+  const parts: string[] = [];
+  const walk = (n: GreenNode): void => {
+    for (const c of n.children) {
+      if (c instanceof GreenToken) parts.push(c.text);
+      else walk(c);
+    }
+  };
+  walk(e);
+  return parts.join('');
+}

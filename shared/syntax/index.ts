@@ -1,0 +1,10 @@
+export { SyntaxKind, isTrivia, isNodeKind, kindName } from './kinds';
+export { Lexer } from './lexer';
+export { GreenNode, GreenToken, greenText } from './green';
+export type { GreenElement } from './green';
+export { SyntaxNode, SyntaxToken } from './red';
+export type { SyntaxElement } from './red';
+export { LineIndex } from './lines';
+export type { Position, Range } from './lines';
+export { SyntaxTree, parse, reparse, applyEdit } from './tree';
+export type { SyntaxError, TextEdit, ParseStats } from './tree';

@@ -1,0 +1,159 @@
+import { GreenElement, GreenNode, GreenToken } from './green';
+import { SyntaxKind, isTrivia } from './kinds';
+
+/**
+ * The red layer: green elements seen at an absolute offset, with a parent.
+ * Created on demand while walking; cheap and throwaway.
+ */
+export class SyntaxToken {
+  constructor(readonly green: GreenToken, readonly offset: number, readonly parent: SyntaxNode | null) {}
+  get kind(): SyntaxKind {
+    return this.green.kind;
+  }
+  get text(): string {
+    return this.green.text;
+  }
+  get end(): number {
+    return this.offset + this.green.text.length;
+  }
+  get isTrivia(): boolean {
+    return isTrivia(this.green.kind);
+  }
+}
+
+export type SyntaxElement = SyntaxNode | SyntaxToken;
+
+export class SyntaxNode {
+  constructor(readonly green: GreenNode, readonly offset: number, readonly parent: SyntaxNode | null) {}
+
+  get kind(): SyntaxKind {
+    return this.green.kind;
+  }
+
+  get end(): number {
+    return this.offset + this.green.width;
+  }
+
+  children(): SyntaxElement[] {
+    const out: SyntaxElement[] = [];
+    let offset = this.offset;
+    for (const c of this.green.children) {
+      out.push(c instanceof GreenNode ? new SyntaxNode(c, offset, this) : new SyntaxToken(c, offset, this));
+      offset += c.width;
+    }
+    return out;
+  }
+
+  childNodes(): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    let offset = this.offset;
+    for (const c of this.green.children) {
+      if (c instanceof GreenNode) out.push(new SyntaxNode(c, offset, this));
+      offset += c.width;
+    }
+    return out;
+  }
+
+  /** First child node of a kind. */
+  child(kind: SyntaxKind): SyntaxNode | undefined {
+    let offset = this.offset;
+    for (const c of this.green.children) {
+      if (c instanceof GreenNode && c.kind === kind) return new SyntaxNode(c, offset, this);
+      offset += c.width;
+    }
+    return undefined;
+  }
+
+  childrenOf(kind: SyntaxKind): SyntaxNode[] {
+    return this.childNodes().filter((n) => n.kind === kind);
+  }
+
+  /** Significant tokens directly under this node (not in child nodes). */
+  directTokens(): SyntaxToken[] {
+    const out: SyntaxToken[] = [];
+    let offset = this.offset;
+    for (const c of this.green.children) {
+      if (c instanceof GreenToken && !isTrivia(c.kind)) out.push(new SyntaxToken(c, offset, this));
+      offset += c.width;
+    }
+    return out;
+  }
+
+  /** The first direct token of a kind, optionally with a given text. */
+  token(kind: SyntaxKind, text?: string): SyntaxToken | undefined {
+    return this.directTokens().find((t) => t.kind === kind && (text === undefined || t.text === text));
+  }
+
+  /** All tokens under this node, in order, trivia included. */
+  *tokens(): Generator<SyntaxToken> {
+    const stack: SyntaxElement[] = [this];
+    while (stack.length > 0) {
+      const e = stack.pop()!;
+      if (e instanceof SyntaxToken) yield e;
+      else {
+        const cs = e.children();
+        for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);
+      }
+    }
+  }
+
+  *descendants(): Generator<SyntaxNode> {
+    const stack: SyntaxNode[] = [this];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      yield n;
+      const cs = n.childNodes();
+      for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);
+    }
+  }
+
+  /** The text of this node, printed from its tokens. */
+  text(): string {
+    let s = '';
+    for (const t of this.tokens()) s += t.text;
+    return s;
+  }
+
+  /** The innermost element covering an offset (tokens win over nodes). */
+  elementAt(offset: number): SyntaxElement | undefined {
+    if (offset < this.offset || offset > this.end) return undefined;
+    let node: SyntaxNode = this;
+    for (;;) {
+      let next: SyntaxElement | undefined;
+      let o = node.offset;
+      for (const c of node.green.children) {
+        const end = o + c.width;
+        if (offset >= o && offset < end || (offset === end && end === node.end && c === node.green.children[node.green.children.length - 1])) {
+          next = c instanceof GreenNode ? new SyntaxNode(c, o, node) : new SyntaxToken(c as GreenToken, o, node);
+          break;
+        }
+        o = end;
+      }
+      if (next === undefined) return node;
+      if (next instanceof SyntaxToken) return next;
+      node = next;
+    }
+  }
+
+  /** Range without leading and trailing trivia. */
+  trimmedRange(): { start: number; end: number } {
+    let start = -1;
+    let end = this.offset;
+    for (const t of this.tokens()) {
+      if (t.isTrivia) continue;
+      if (start < 0) start = t.offset;
+      end = t.end;
+    }
+    return start < 0 ? { start: this.offset, end: this.offset } : { start, end };
+  }
+
+  ancestors(): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (let p = this.parent; p; p = p.parent) out.push(p);
+    return out;
+  }
+}
+
+export function elementKindIsNode(e: GreenElement): e is GreenNode {
+  return e instanceof GreenNode;
+}

@@ -1,0 +1,158 @@
+import { GreenElement, GreenNode, greenText } from './green';
+import { SyntaxKind } from './kinds';
+import { LineIndex } from './lines';
+import { Parser } from './parser';
+import { SyntaxNode } from './red';
+
+export interface SyntaxError {
+  /** Offsets into the file (UTF-16 code units). */
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+  readonly warning?: boolean;
+}
+
+/** A text edit in offsets of the old text. */
+export interface TextEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly newText: string;
+}
+
+/** Statistics of the last parse, for tests and benchmarks. */
+export interface ParseStats {
+  /** Top-level elements parsed anew. */
+  parsedItems: number;
+  /** Top-level elements reused from the previous tree. */
+  reusedItems: number;
+}
+
+/** An immutable parsed file: the text, its lossless green tree, and what the parse found. */
+export class SyntaxTree {
+  private lineIndexCache: LineIndex | undefined;
+  private errorsCache: SyntaxError[] | undefined;
+
+  constructor(readonly text: string, readonly green: GreenNode, readonly stats: ParseStats) {}
+
+  get root(): SyntaxNode {
+    return new SyntaxNode(this.green, 0, null);
+  }
+
+  get lines(): LineIndex {
+    return (this.lineIndexCache ??= new LineIndex(this.text));
+  }
+
+  /** Syntax errors of every top-level element, in file order. */
+  get errors(): readonly SyntaxError[] {
+    if (this.errorsCache) return this.errorsCache;
+    const out: SyntaxError[] = [];
+    let offset = 0;
+    for (const c of this.green.children) {
+      if (c instanceof GreenNode) {
+        for (const e of c.errors) out.push({ start: offset + e.start, end: offset + e.end, message: e.message, warning: e.warning });
+      }
+      offset += c.width;
+    }
+    return (this.errorsCache = out);
+  }
+
+  /** Prints the tree back to text; equals `text` for every input. */
+  print(): string {
+    return greenText(this.green);
+  }
+
+  /** Top-level items (and top-level Error nodes), positioned. */
+  items(): SyntaxNode[] {
+    return this.root.childNodes();
+  }
+}
+
+/** Parses a whole file. Never throws; errors are in the result. */
+export function parse(text: string): SyntaxTree {
+  const children: GreenElement[] = [];
+  const parsed = parseFrom(text, 0, children, () => false);
+  return new SyntaxTree(text, new GreenNode(SyntaxKind.SourceFile, children), { parsedItems: parsed, reusedItems: 0 });
+}
+
+/**
+ * Parses top-level elements from `start` into `out` until the end of the text
+ * or until `stopAfter(end)` says the element just parsed ends at a point
+ * where the old tree can take over. Returns how many elements it parsed.
+ */
+function parseFrom(text: string, start: number, out: GreenElement[], stopAfter: (end: number) => boolean): number {
+  const parser = new Parser(text, start);
+  let count = 0;
+  for (;;) {
+    for (const t of parser.takeTrivia()) out.push(t);
+    const item = parser.parseTopLevel();
+    if (!item) break;
+    out.push(item.node);
+    count++;
+    if (stopAfter(item.start + item.node.width)) break;
+  }
+  return count;
+}
+
+/** Applies an edit to the text of a tree. */
+export function applyEdit(text: string, edit: TextEdit): string {
+  return text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+}
+
+/**
+ * Re-parses after an edit, reusing every top-level element the edit cannot
+ * have changed: those that end (with the parser's lookahead) before it, and
+ * all of those after the first point where the new parse lines up with an
+ * old element boundary past the edit. The result equals `parse(newText)`.
+ */
+export function reparse(old: SyntaxTree, edit: TextEdit): SyntaxTree {
+  const start = Math.max(0, Math.min(edit.start, old.text.length));
+  const end = Math.max(start, Math.min(edit.end, old.text.length));
+  const newText = old.text.slice(0, start) + edit.newText + old.text.slice(end);
+  const delta = edit.newText.length - (end - start);
+  const oldChildren = old.green.children;
+
+  // Prefix: everything up to the last element unaffected by the edit.
+  let keep = 0; // number of old children kept
+  let restart = 0;
+  let offset = 0;
+  for (let i = 0; i < oldChildren.length; i++) {
+    const c = oldChildren[i];
+    const cEnd = offset + c.width;
+    if (c instanceof GreenNode) {
+      if (cEnd + c.lookahead <= start) {
+        keep = i + 1;
+        restart = cEnd;
+      } else break;
+    }
+    offset = cEnd;
+  }
+
+  // Old element ends after the edit, where the new parse can hand back to the old tree.
+  const syncPoints = new Map<number, number>(); // old end offset -> index of the child after it
+  offset = 0;
+  for (let i = 0; i < oldChildren.length; i++) {
+    const c = oldChildren[i];
+    offset += c.width;
+    if (c instanceof GreenNode && offset >= end && i >= keep) syncPoints.set(offset, i + 1);
+  }
+
+  const children: GreenElement[] = oldChildren.slice(0, keep);
+  let resumeAt = -1;
+  const parsed = parseFrom(newText, restart, children, (newEnd) => {
+    const index = syncPoints.get(newEnd - delta);
+    if (index === undefined) return false;
+    resumeAt = index;
+    return true;
+  });
+  let reused = keep;
+  if (resumeAt >= 0) {
+    for (let i = resumeAt; i < oldChildren.length; i++) {
+      children.push(oldChildren[i]);
+      if (oldChildren[i] instanceof GreenNode) reused++;
+    }
+  }
+  let keptNodes = 0;
+  for (let i = 0; i < keep; i++) if (oldChildren[i] instanceof GreenNode) keptNodes++;
+  reused = reused - keep + keptNodes;
+  return new SyntaxTree(newText, new GreenNode(SyntaxKind.SourceFile, children), { parsedItems: parsed, reusedItems: reused });
+}
