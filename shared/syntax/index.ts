@@ -8,3 +8,4 @@ export { LineIndex } from './lines';
 export type { Position, Range } from './lines';
 export { SyntaxTree, parse, reparse, applyEdit } from './tree';
 export type { SyntaxError, TextEdit, ParseStats } from './tree';
+export { dumpTree } from './debug';

@@ -618,7 +618,7 @@ export class Parser {
       if (k === K.RParen || k === K.RBrace || k === K.RBracket || k === K.Semi || k === K.LBrace) break;
       const e = this.mark();
       const before = this.sigPos;
-      this.parseTypeSeq(true);
+      this.parseTypeSeq(true, false);
       if (this.eat(K.Eq)) this.parseTypeSeq(true);
       this.finish(itemKind, e);
       if (this.sigPos === before) this.errorToken(`expected a generic parameter or argument, found ${describe(this.peek(), this.tokenText())}`);
@@ -632,7 +632,7 @@ export class Parser {
   }
 
   /** One or more templexes side by side, like `E Ref imm` or `M Mutability`. */
-  private parseTypeSeq(inList: boolean): void {
+  private parseTypeSeq(inList: boolean, wrap = true): void {
     const m = this.mark();
     let count = 0;
     while (this.startsType()) {
@@ -646,7 +646,7 @@ export class Parser {
       if (this.sigPos === before) break;
       count++;
     }
-    if (count > 1) this.finish(K.TypeSeq, m);
+    if (count > 1 && wrap) this.finish(K.TypeSeq, m);
   }
 
   private parseType(): void {

@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { runCheck } from './check';
+import { UsageError } from './files';
+
+const USAGE = `Usage: vale-ffi <command> [options]
+
+Commands:
+  check [PATH...] [--format text|json]   analyze every .vale file under the paths (default: .)
+
+Options:
+  -h, --help       show this help
+  --version        show the version
+
+Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.`;
+
+declare const VALE_FFI_VERSION: string | undefined;
+
+function formatOption(value: string | undefined, allowed: readonly string[]): string {
+  const format = value ?? allowed[0];
+  if (!allowed.includes(format)) throw new UsageError(`--format must be one of ${allowed.join(', ')} (got '${format}')`);
+  return format;
+}
+
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${typeof VALE_FFI_VERSION === 'string' ? VALE_FFI_VERSION : 'dev'}\n`);
+    return 0;
+  }
+  try {
+    switch (command) {
+      case 'check': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        });
+        if (values.help) {
+          process.stdout.write(USAGE + '\n');
+          return 0;
+        }
+        const format = formatOption(values.format, ['text', 'json']) as 'text' | 'json';
+        const showProgress = process.stderr.isTTY && format === 'text';
+        const result = runCheck({ paths: positionals, format }, showProgress ? progressPrinter() : undefined);
+        if (showProgress) process.stderr.write('\r\x1b[K');
+        process.stdout.write(result.stdout);
+        return result.exitCode;
+      }
+      default:
+        throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`vale-ffi: ${(e as Error).message}\n`);
+      return 2;
+    }
+    process.stderr.write(`vale-ffi: internal error: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+function progressPrinter(): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (total < 200 || (now - last < 100 && done !== total)) return;
+    last = now;
+    process.stderr.write(`\rAnalyzing ${done}/${total} files`);
+  };
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,27 @@
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** A place in a file, in offsets (UTF-16 code units) of that file's text. */
+export interface Location {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface RelatedInformation extends Location {
+  readonly message: string;
+}
+
+/** A finding of the core, in file offsets; the server and the CLI turn offsets into positions. */
+export interface Diagnostic extends Location {
+  readonly severity: Severity;
+  /** Stable code: a Vale compiler error name where one exists, else ours. */
+  readonly code: string;
+  readonly message: string;
+  readonly related?: readonly RelatedInformation[];
+}
+
+export const SYNTAX_ERROR = 'SyntaxError';
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}

@@ -1,0 +1,3 @@
+export * from './syntax';
+export * from './diagnostics';
+export { Workspace } from './workspace';
