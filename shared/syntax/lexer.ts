@@ -35,7 +35,8 @@ function isHexDigit(c: number): boolean {
 /**
  * A `{` in a string starts an interpolation unless it ends its line (Vale's
  * rule), is followed by an escaped newline, or is followed by something no
- * expression starts with (`{}`, `{,`): those read as a literal brace.
+ * expression starts with (`{}`, `{,`, the string's own closing quote): those
+ * read as a literal brace, as people who write `"{"` mean.
  */
 function isLiteralBrace(text: string, p: number): boolean {
   if (text.charCodeAt(p + 1) === CH_LF) return true;
@@ -47,7 +48,12 @@ function isLiteralBrace(text: string, p: number): boolean {
     const e = text.charCodeAt(q + 1);
     return e === 110 || e === 114; // \n, \r
   }
-  return d === CH_QUOTE || d === CH_RBRACE || d === CH_COMMA || d === CH_SEMI || d === CH_COLON ||
+  if (d === CH_QUOTE) {
+    // `"{"` closes the string right after the brace; `{"nested"}` opens a string inside.
+    const e = text.charCodeAt(q + 1);
+    return Number.isNaN(e) || e === CH_RPAREN || e === CH_COMMA || e === CH_SEMI || e === CH_RBRACKET || e === CH_SPACE || e === CH_LF || e === CH_CR;
+  }
+  return d === CH_RBRACE || d === CH_COMMA || d === CH_SEMI || d === CH_COLON ||
     d === CH_RPAREN || d === CH_RBRACKET || d === CH_EQ;
 }
 

@@ -259,7 +259,7 @@ export class Parser {
       if (this.bd[i] !== 0) return false;
       return ITEM_START_WORDS.has(this.tokenText());
     }
-    if (k === K.Hash) return this.bd[this.sig[this.sigPos]] === 0 && (this.peek(1) === K.Bang || this.peek(1) === K.Ident);
+    if (k === K.Hash) return this.bd[this.sig[this.sigPos]] === 0 && (this.peek(1) === K.Bang || this.peek(1) === K.Ident) && this.tight(0);
     return false;
   }
 
@@ -293,8 +293,14 @@ export class Parser {
     const startOffset = this.start();
     this.errors = [];
     const m = this.stack.length;
+    const before = this.sigPos;
     if (this.atItemStart()) {
       this.parseItem();
+      if (this.sigPos === before) {
+        // Never leave a top-level element empty: that would not advance.
+        this.stack.pop();
+        this.errorToken(`expected a top-level item, found ${describe(this.peek(), this.tokenText())}`);
+      }
     } else {
       this.error(`expected a top-level item (func, struct, interface, impl, import, export), found ${describe(this.peek(), this.tokenText())}`);
       do this.bump();
@@ -787,14 +793,18 @@ export class Parser {
   /** `{ statements }` */
   private parseBlock(): void {
     const m = this.mark();
+    const openStart = this.start();
+    const openEnd = this.end();
     this.bump(); // {
     const saved = this.context;
     this.context = ++this.contextCounter;
     this.parseStatements();
     this.context = saved;
     if (!this.eat(K.RBrace)) {
-      if (this.peek() === K.EOF) this.errorMissing("'}' (the block is never closed)");
-      else this.errorMissing("'}' before this item (the block is never closed)");
+      // Point at the brace that is never closed: that is where the fix goes.
+      // (No line numbers in messages: a reused item must not carry a stale one.)
+      const where = this.peek() === K.EOF ? 'the end of the file' : describe(this.peek(), this.tokenText());
+      this.error(`'{' is never closed: expected '}' before ${where}`, openStart, openEnd);
     }
     this.finish(K.Block, m);
   }

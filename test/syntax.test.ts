@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { SyntaxKind, TextEdit, applyEdit, parse, reparse } from '../shared';
+import { listFixtures, readFixture } from './support/fixture';
+import { fingerprint } from './support/trees';
+import { join } from 'node:path';
+
+const FIXTURE_TEXTS = listFixtures(join(__dirname, 'fixtures')).map(readFixture)
+  .concat(listFixtures(join(__dirname, '..', 'examples')).map(readFixture));
+
+// Pieces of Vale and of things that are not Vale, to build inputs that reach deep into the parser.
+const FRAGMENTS = [
+  'func', 'struct', 'interface', 'impl', 'for', 'import', 'export', 'exported', 'extern', 'sealed', 'abstract',
+  'virtual', 'imm', 'mut', 'where', 'if', 'else', 'while', 'foreach', 'in', 'return', 'set', 'block', 'as',
+  'x', 'Ship', 'int', '_', '42', '-7i64', '1.5', '(', ')', '{', '}', '[', ']', '<', '>', ' < ', ' > ', ',', ';',
+  '.', '..', '...', '=', '==', '=>', '&', '^', '#', '#!', "'", 'r\'', ' ', '\n', '\t', '\r\n', '//c\n', '«c»', '"',
+  '"s"', '"a{x}b"', '"""', '{\\\n', '\\', '\u00e9', '\ud83d\ude00', '\ud800', '\u0000', '\u00ab', '\u00bb', ' and ', ' mod ',
+];
+const tokenSoup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 80 }).map((parts) => parts.join(''));
+const anyText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+  tokenSoup,
+);
+
+/** A random edit of a text: delete, insert or replace, with inserted text from the fragments or anything. */
+function editOf(text: string): fc.Arbitrary<TextEdit> {
+  return fc
+    .tuple(fc.nat({ max: text.length }), fc.nat({ max: 12 }), fc.oneof(tokenSoup, fc.string({ unit: 'binary', maxLength: 6 })))
+    .map(([start, length, newText]) => ({ start, end: Math.min(text.length, start + length), newText }));
+}
+
+const mutatedFixture = fc
+  .constantFrom(...FIXTURE_TEXTS)
+  .chain((text) => fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), tokenSoup), { maxLength: 5 }).map((edits) => {
+    let t = text;
+    for (const [at, len, ins] of edits) {
+      const s = at % (t.length + 1);
+      t = applyEdit(t, { start: s, end: Math.min(t.length, s + len), newText: ins });
+    }
+    return t;
+  }));
+
+describe('lossless and tolerant', () => {
+  test('every fixture prints back exactly', () => {
+    for (const text of FIXTURE_TEXTS) assert.equal(parse(text).print(), text);
+  });
+
+  test('random and garbage input: never throws, prints back exactly', () => {
+    fc.assert(fc.property(anyText, (text) => parse(text).print() === text), { numRuns: 3000 });
+  });
+
+  test('randomly mutated fixtures: never throws, prints back exactly', () => {
+    fc.assert(fc.property(mutatedFixture, (text) => parse(text).print() === text), { numRuns: 2000 });
+  });
+
+  test('errors lie inside the text and every token is non-empty', () => {
+    fc.assert(fc.property(fc.oneof(anyText, mutatedFixture), (text) => {
+      const tree = parse(text);
+      for (const e of tree.errors) if (e.start < 0 || e.end > text.length || e.start > e.end) return false;
+      for (const t of tree.root.tokens()) if (t.text.length === 0) return false;
+      return true;
+    }), { numRuns: 1000 });
+  });
+});
+
+describe('incremental', () => {
+  test('reparse after random edits equals a full parse', () => {
+    const scenario = fc.constantFrom(...FIXTURE_TEXTS).chain((text) =>
+      fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.oneof(tokenSoup, fc.string({ unit: 'binary', maxLength: 6 }))), { minLength: 1, maxLength: 8 })
+        .map((edits) => ({ text, edits })));
+    fc.assert(fc.property(scenario, ({ text, edits }) => {
+      let tree = parse(text);
+      for (const [at, len, newText] of edits) {
+        const start = at % (tree.text.length + 1);
+        const edit = { start, end: Math.min(tree.text.length, start + len), newText };
+        tree = reparse(tree, edit);
+        const full = parse(tree.text);
+        if (fingerprint(tree.green) !== fingerprint(full.green)) return false;
+        if (JSON.stringify(tree.errors) !== JSON.stringify(full.errors)) return false;
+      }
+      return true;
+    }), { numRuns: 1500 });
+  });
+
+  test('edits on random texts keep incremental and full parses equal', () => {
+    fc.assert(fc.property(anyText.chain((t) => editOf(t).map((e) => ({ t, e }))), ({ t, e }) => {
+      const tree = reparse(parse(t), e);
+      return fingerprint(tree.green) === fingerprint(parse(applyEdit(t, e)).green);
+    }), { numRuns: 1500 });
+  });
+
+  test('an edit inside one function re-parses only that function', () => {
+    const functions = Array.from({ length: 200 }, (_, i) => `func f${i}(a int) int {\n  x = a + ${i};\n  return x;\n}\n`);
+    const text = functions.join('\n');
+    const tree = parse(text);
+    assert.equal(tree.stats.parsedItems, 200);
+    const at = text.indexOf('a + 100;') + 4;
+    const edited = reparse(tree, { start: at, end: at, newText: '1 + ' });
+    assert.equal(edited.stats.parsedItems, 1);
+    assert.equal(edited.stats.reusedItems, 199);
+    assert.equal(fingerprint(edited.green), fingerprint(parse(edited.text).green));
+    // Reused items are the very same objects: nothing was rebuilt.
+    const oldItems = tree.green.children.filter((c) => 'children' in c);
+    const newItems = edited.green.children.filter((c) => 'children' in c);
+    assert.equal(newItems[0], oldItems[0]);
+    assert.equal(newItems[199], oldItems[199]);
+    assert.notEqual(newItems[100], oldItems[100]);
+  });
+});
+
+describe('recovery', () => {
+  test('an unclosed { in the first function leaves the later items intact', () => {
+    const later = 'exported struct Ship imm {\n  fuel int;\n}\n\nextern func cFuel(s Ship) int;\n\nfunc third() int { return 3; }\n';
+    const broken = `func first() int {\n  if true {\n    return 1;\n  }\n\n${later}`;
+    const tree = parse(broken);
+    const items = tree.items();
+    assert.deepEqual(items.map((n) => SyntaxKind[n.kind]), ['FunctionItem', 'StructItem', 'FunctionItem', 'FunctionItem']);
+    // Exactly one error, and it is on the first function's brace.
+    assert.equal(tree.errors.length, 1);
+    assert.equal(tree.errors[0].start, broken.indexOf('{'));
+    // The later items parse exactly as they do on their own.
+    const alone = parse(later);
+    const tail = tree.green.children.filter((c) => 'children' in c).slice(1).map((c) => fingerprint(c as never));
+    const expected = alone.green.children.filter((c) => 'children' in c).map((c) => fingerprint(c as never));
+    assert.deepEqual(tail, expected);
+  });
+
+  test('a missing ; reports one error and keeps the following statements', () => {
+    const tree = parse('func f() {\n  a = 1\n  b = 2;\n  c = 3;\n}\n');
+    assert.equal(tree.errors.length, 1);
+    const block = [...tree.root.descendants()].find((n) => n.kind === SyntaxKind.Block)!;
+    assert.equal(block.childrenOf(SyntaxKind.LetStmt).length, 3);
+  });
+});
+
+describe('positions', () => {
+  test('ranges are LSP positions: 0-based lines, UTF-16 characters, any line break', () => {
+    const text = 'func f() {\r\n  s = "\ud83d\ude00";\r  x = (1 + ;\n}';
+    const tree = parse(text);
+    assert.equal(tree.errors.length, 1);
+    const p = tree.lines.positionAt(tree.errors[0].start);
+    assert.deepEqual(p, { line: 2, character: 10 }); // just after the `+`
+    const str = [...tree.root.descendants()].find((n) => n.kind === SyntaxKind.StringExpr)!;
+    assert.deepEqual(tree.lines.range(str.offset, str.end), { start: { line: 1, character: 6 }, end: { line: 1, character: 10 } });
+    assert.equal(tree.lines.offsetAt({ line: 1, character: 6 }), str.offset);
+  });
+
+  test('every node has a range that round-trips through positions', () => {
+    const tree = parse(FIXTURE_TEXTS.join('\n'));
+    for (const n of tree.root.descendants()) {
+      const r = tree.lines.range(n.offset, n.end);
+      assert.equal(tree.lines.offsetAt(r.start), n.offset);
+      assert.equal(tree.lines.offsetAt(r.end), n.end);
+    }
+  });
+});
