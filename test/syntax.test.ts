@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+
+// FC_SCALE=10 runs ten times as many cases (for a long local soak).
+const SCALE = Number(process.env.FC_SCALE ?? 1);
+const runs = (n: number): number => Math.round(n * SCALE);
 import { SyntaxKind, TextEdit, applyEdit, parse, reparse } from '../shared';
 import { listFixtures, readFixture } from './support/fixture';
 import { fingerprint } from './support/trees';
@@ -48,11 +52,11 @@ describe('lossless and tolerant', () => {
   });
 
   test('random and garbage input: never throws, prints back exactly', () => {
-    fc.assert(fc.property(anyText, (text) => parse(text).print() === text), { numRuns: 3000 });
+    fc.assert(fc.property(anyText, (text) => parse(text).print() === text), { numRuns: runs(3000) });
   });
 
   test('randomly mutated fixtures: never throws, prints back exactly', () => {
-    fc.assert(fc.property(mutatedFixture, (text) => parse(text).print() === text), { numRuns: 2000 });
+    fc.assert(fc.property(mutatedFixture, (text) => parse(text).print() === text), { numRuns: runs(2000) });
   });
 
   test('errors lie inside the text and every token is non-empty', () => {
@@ -61,7 +65,7 @@ describe('lossless and tolerant', () => {
       for (const e of tree.errors) if (e.start < 0 || e.end > text.length || e.start > e.end) return false;
       for (const t of tree.root.tokens()) if (t.text.length === 0) return false;
       return true;
-    }), { numRuns: 1000 });
+    }), { numRuns: runs(1000) });
   });
 });
 
@@ -81,14 +85,14 @@ describe('incremental', () => {
         if (JSON.stringify(tree.errors) !== JSON.stringify(full.errors)) return false;
       }
       return true;
-    }), { numRuns: 1500 });
+    }), { numRuns: runs(1500) });
   });
 
   test('edits on random texts keep incremental and full parses equal', () => {
     fc.assert(fc.property(anyText.chain((t) => editOf(t).map((e) => ({ t, e }))), ({ t, e }) => {
       const tree = reparse(parse(t), e);
       return fingerprint(tree.green) === fingerprint(parse(applyEdit(t, e)).green);
-    }), { numRuns: 1500 });
+    }), { numRuns: runs(1500) });
   });
 
   test('an edit inside one function re-parses only that function', () => {

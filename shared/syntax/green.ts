@@ -30,6 +30,8 @@ export class GreenNode {
    * on top-level nodes): an edit inside that window may change the node.
    */
   lookahead = 0;
+  /** Lexer state right after this node (only set on top-level nodes; '' is plain code). */
+  endModes = '';
 
   constructor(readonly kind: SyntaxKind, readonly children: readonly GreenElement[]) {
     let width = 0;

@@ -68,16 +68,23 @@ export class Lexer {
   pos: number;
   /** End offset of the token returned by the last `next()`. */
   tokenEnd = 0;
-  private readonly modes: number[] = [];
+  private readonly modes: number[];
 
-  constructor(text: string, start = 0) {
+  /** `modes` restores the state `modeState` reported at `start` (empty: plain code). */
+  constructor(text: string, start = 0, modes = '') {
     this.text = text;
     this.pos = start;
+    this.modes = modes === '' ? [] : modes.split(',').map(Number);
   }
 
   /** Interpolation/string nesting after the last token; 0 at top level. */
   get depth(): number {
     return this.modes.length;
+  }
+
+  /** The string/interpolation nesting as a compact key ('' in plain code). */
+  get modeState(): string {
+    return this.modes.length === 0 ? '' : this.modes.join(',');
   }
 
   /** Scans the next token starting at `pos`, advances `pos` past it, and returns its kind. */

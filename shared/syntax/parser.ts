@@ -57,6 +57,7 @@ export class Parser {
   private bs: number[] = [];
   private be: number[] = [];
   private bd: number[] = []; // lexer depth before the token (0 = not inside a string)
+  private bm: string[] = []; // lexer state before the token ('' = plain code)
   /** Index in the raw buffer of the first token not yet put in the tree. */
   private cur = 0;
   /** Indices of significant tokens in the raw buffer, from sigPos on. */
@@ -68,6 +69,8 @@ export class Parser {
   private parenMatch = new Map<number, number>();
   /** End offset of the last significant token put in the tree. */
   private lastEnd = 0;
+  /** Index in `sig` of the furthest significant token looked at. */
+  private furthest = 0;
   private noEqUntil = -1;
   private noEqFrom = -1;
   private noEqContext = -1;
@@ -77,9 +80,9 @@ export class Parser {
   /** Call-like templexes (`Refs(&F)`, `Prot[...]`) are read only in rules. */
   private inRules = false;
 
-  constructor(text: string, start = 0) {
+  constructor(text: string, start = 0, modes = '') {
     this.text = text;
-    this.lexer = new Lexer(text, start);
+    this.lexer = new Lexer(text, start, modes);
     this.lastEnd = start;
   }
 
@@ -93,25 +96,29 @@ export class Parser {
         continue;
       }
       const depth = this.lexer.depth;
+      const modes = depth === 0 ? '' : this.lexer.modeState;
       const start = this.lexer.pos;
       const kind = this.lexer.next();
       bk.push(kind);
       this.bs.push(start);
       this.be.push(this.lexer.tokenEnd);
       this.bd.push(depth);
+      this.bm.push(modes);
       if (!isTrivia(kind)) this.sig.push(bk.length - 1);
     }
   }
 
   /** Kind of the n-th significant token ahead. */
   private peek(n = 0): K {
-    if (this.sig.length - this.sigPos <= n) this.fill(n);
-    return this.bk[this.sig[this.sigPos + n]];
+    return this.bk[this.rawIndex(n)];
   }
 
   private rawIndex(n = 0): number {
-    if (this.sig.length - this.sigPos <= n) this.fill(n);
-    return this.sig[this.sigPos + n];
+    const i = this.sigPos + n;
+    if (i >= this.sig.length) this.fill(n);
+    // The furthest token looked at decides which edits can change the current item.
+    if (i > this.furthest) this.furthest = i;
+    return this.sig[i];
   }
 
   private start(n = 0): number {
@@ -292,6 +299,7 @@ export class Parser {
     if (this.peek() === K.EOF) return null;
     const startOffset = this.start();
     this.errors = [];
+    this.furthest = this.sigPos;
     const m = this.stack.length;
     const before = this.sigPos;
     if (this.atItemStart()) {
@@ -310,7 +318,9 @@ export class Parser {
     const node = this.stack.pop() as GreenNode;
     const errors = this.errors;
     node.errors = errors.map((e) => ({ start: e.start - startOffset, end: e.end - startOffset, message: e.message, warning: e.warning }));
-    node.lookahead = this.lexer.pos + 3 - (startOffset + node.width);
+    // The lexer reads at most 3 characters past a token's end to decide where it ends.
+    node.lookahead = Math.max(0, this.be[this.sig[this.furthest]] + 3 - (startOffset + node.width));
+    node.endModes = this.cur < this.bk.length ? this.bm[this.cur] : this.lexer.modeState;
     this.trimBuffer();
     return { node, start: startOffset, errors };
   }
@@ -333,6 +343,7 @@ export class Parser {
     this.bs = this.bs.slice(keep);
     this.be = this.be.slice(keep);
     this.bd = this.bd.slice(keep);
+    this.bm = this.bm.slice(keep);
     this.sig = this.sig.slice(this.sigPos).map((i) => i - keep);
     this.sigPos = 0;
     this.cur = 0;

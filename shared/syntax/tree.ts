@@ -79,8 +79,8 @@ export function parse(text: string): SyntaxTree {
  * or until `stopAfter(end)` says the element just parsed ends at a point
  * where the old tree can take over. Returns how many elements it parsed.
  */
-function parseFrom(text: string, start: number, out: GreenElement[], stopAfter: (end: number) => boolean): number {
-  const parser = new Parser(text, start);
+function parseFrom(text: string, start: number, out: GreenElement[], stopAfter: (end: number, node: GreenNode) => boolean, modes = ''): number {
+  const parser = new Parser(text, start, modes);
   let count = 0;
   for (;;) {
     for (const t of parser.takeTrivia()) out.push(t);
@@ -88,7 +88,7 @@ function parseFrom(text: string, start: number, out: GreenElement[], stopAfter: 
     if (!item) break;
     out.push(item.node);
     count++;
-    if (stopAfter(item.start + item.node.width)) break;
+    if (stopAfter(item.start + item.node.width, item.node)) break;
   }
   return count;
 }
@@ -114,6 +114,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit): SyntaxTree {
   // Prefix: everything up to the last element unaffected by the edit.
   let keep = 0; // number of old children kept
   let restart = 0;
+  let restartModes = '';
   let offset = 0;
   for (let i = 0; i < oldChildren.length; i++) {
     const c = oldChildren[i];
@@ -122,6 +123,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit): SyntaxTree {
       if (cEnd + c.lookahead <= start) {
         keep = i + 1;
         restart = cEnd;
+        restartModes = c.endModes;
       } else break;
     }
     offset = cEnd;
@@ -138,12 +140,13 @@ export function reparse(old: SyntaxTree, edit: TextEdit): SyntaxTree {
 
   const children: GreenElement[] = oldChildren.slice(0, keep);
   let resumeAt = -1;
-  const parsed = parseFrom(newText, restart, children, (newEnd) => {
+  const parsed = parseFrom(newText, restart, children, (newEnd, node) => {
     const index = syncPoints.get(newEnd - delta);
-    if (index === undefined) return false;
+    // Same place and same lexer state (a recovery can end an item inside a string).
+    if (index === undefined || (oldChildren[index - 1] as GreenNode).endModes !== node.endModes) return false;
     resumeAt = index;
     return true;
-  });
+  }, restartModes);
   let reused = keep;
   if (resumeAt >= 0) {
     for (let i = resumeAt; i < oldChildren.length; i++) {
