@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+const EXAMPLES = join(__dirname, '..', 'examples');
+
+function run(args: string[], cwd = process.cwd()): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function workspace(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-cli-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+describe('vale-ffi check', () => {
+  test('the examples are clean: JSON report, exit 0', () => {
+    const r = run(['check', EXAMPLES, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.files, 3);
+    assert.deepEqual(report.diagnostics, []);
+  });
+
+  test('JSON contract for a syntax error, paths relative to the working directory', () => {
+    const dir = workspace({ 'pkg/a.vale': 'func f() int {\n  x = (1 + ;\n  return 1;\n}\n', 'pkg/b.vale': 'struct S imm { x int; }\n', 'notes.txt': 'not vale' });
+    const r = run(['check', '--format', 'json'], dir);
+    assert.equal(r.code, 1);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.files, 2);
+    assert.deepEqual(Object.keys(report), ['files', 'diagnostics']);
+    assert.deepEqual(report.diagnostics, [{
+      file: 'pkg/a.vale',
+      range: { start: { line: 1, character: 10 }, end: { line: 1, character: 10 } },
+      severity: 'error',
+      code: 'SyntaxError',
+      message: "expected an operand, found ';'",
+    }]);
+  });
+
+  test('text format reads like a compiler: location, line, caret', () => {
+    const dir = workspace({ 'm.vale': 'struct S imm { x int y int; }\n' });
+    const r = run(['check', 'm.vale'], dir);
+    assert.equal(r.code, 1);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[0], "m.vale:1:21: error[SyntaxError]: expected ';', found 'y'");
+    assert.equal(lines[1], '    struct S imm { x int y int; }');
+    assert.equal(lines[2], '    ' + ' '.repeat(20) + '^');
+    assert.match(r.stdout, /1 file checked: 1 error, 0 warnings/);
+  });
+
+  test('binary garbage is reported, not a crash', () => {
+    const dir = workspace({ 'junk.vale': Buffer.from([0, 255, 254, 0x7b, 0x22, 10, 0xc3, 0x28, 0x7d, 0x29]) });
+    const r = run(['check', '--format', 'json'], dir);
+    assert.equal(r.code, 1);
+    const report = JSON.parse(r.stdout);
+    assert.ok(report.diagnostics.length > 0);
+    assert.ok(report.diagnostics.every((d: { code: string }) => d.code === 'SyntaxError'));
+  });
+
+  test('usage and I/O problems exit 2 with a message and no stack trace', () => {
+    for (const args of [['check', 'does/not/exist'], ['check', '--format', 'xml'], ['frobnicate'], ['check', '--bogus']]) {
+      const r = run(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^vale-ffi: /);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(r.stdout, args[0] === 'frobnicate' ? '' : '');
+    }
+  });
+
+  test('a clean file exits 0 with a summary', () => {
+    const dir = workspace({ 'ok.vale': 'exported struct S imm { x int; }\n' });
+    const r = run(['check'], dir);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '1 file checked: 0 errors, 0 warnings, 0 notes\n');
+  });
+});
