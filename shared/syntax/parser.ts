@@ -495,9 +495,10 @@ export class Parser {
     this.finish(K.WhereClause, m);
   }
 
-  private parseStruct(m: number): void {
-    this.bump(); // struct
-    this.parseName('a struct name');
+  /** `struct`/`interface` Name <generics>? mutability? where...? region R? */
+  private parseKindHeader(nameWhat: string): void {
+    this.bump(); // struct / interface / trait
+    this.parseName(nameWhat);
     if (this.peek() === K.Lt && this.isAngle()) this.parseAngleList(K.GenericParamList, K.GenericParam);
     if (this.peek() !== K.LBrace && !this.isWord('where') && !this.isWord('region') && this.startsType()) this.parseTypeSeq(false);
     if (this.isWord('where')) this.parseWhere();
@@ -505,6 +506,10 @@ export class Parser {
       this.bump();
       this.parseType();
     }
+  }
+
+  private parseStruct(m: number): void {
+    this.parseKindHeader('a struct name');
     if (this.peek() === K.LBrace) {
       const b = this.mark();
       this.bump();
@@ -539,15 +544,7 @@ export class Parser {
   }
 
   private parseInterface(m: number): void {
-    this.bump(); // interface
-    this.parseName('an interface name');
-    if (this.peek() === K.Lt && this.isAngle()) this.parseAngleList(K.GenericParamList, K.GenericParam);
-    if (this.peek() !== K.LBrace && !this.isWord('where') && !this.isWord('region') && this.startsType()) this.parseTypeSeq(false);
-    if (this.isWord('where')) this.parseWhere();
-    if (this.isWord('region')) {
-      this.bump();
-      this.parseType();
-    }
+    this.parseKindHeader('an interface name');
     if (this.peek() === K.LBrace) {
       const b = this.mark();
       this.bump();
