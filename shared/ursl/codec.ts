@@ -1,0 +1,200 @@
+import { FIELD_NAMES, FieldName, MemberSpec, PLACEHOLDERS, UrslProfile } from './profile';
+
+export type UrslFields = Record<FieldName, bigint>;
+
+export interface CWords {
+  unused0: bigint;
+  unused1: bigint;
+  unused2: bigint;
+  unused3: bigint;
+  unused4: bigint;
+}
+
+export type ProblemCode =
+  | 'Placeholder'
+  | 'NullObjectPointer'
+  | 'RegionNotAligned' // RMB16BA
+  | 'TypeNotAligned' // ITN16BA
+  | 'NotUserSpaceAddress'
+  | 'LostLowBits'
+  | 'LostHighBits';
+
+export interface UrslProblem {
+  field: FieldName;
+  code: ProblemCode;
+  severity: 'error' | 'warning' | 'information';
+  message: string;
+}
+
+/** A universal reference taken apart. */
+export interface DecodedUrsl {
+  profile: string;
+  /** Decompressed values: pointers as unsigned 64-bit values after sign extension. */
+  fields: UrslFields;
+  /** The bits as packed in the 256-bit integer. */
+  raw: UrslFields;
+  /** The 32 bytes in memory order (little-endian 256-bit integer). */
+  bytes: Uint8Array;
+  cWords: CWords;
+  problems: UrslProblem[];
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+function mask(bits: number): bigint {
+  return (1n << BigInt(bits)) - 1n;
+}
+
+/** Sign-extends a 56-bit value to 64 bits, as an unsigned 64-bit number. */
+function signExtend56(v: bigint): bigint {
+  return v & (1n << 55n) ? (v | ~mask(56)) & MASK64 : v;
+}
+
+function decompress(member: MemberSpec, raw: bigint): bigint {
+  switch (member.compression) {
+    case 'plain': return raw;
+    case 'pointer56': return signExtend56(raw);
+    case 'pointer52': return signExtend56(raw << 4n);
+  }
+}
+
+function compress(member: MemberSpec, value: bigint): bigint {
+  switch (member.compression) {
+    case 'plain': return value;
+    case 'pointer56': return value & mask(56);
+    case 'pointer52': return (value & mask(56)) >> 4n;
+  }
+}
+
+export function bytesToBigInt(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+  return v;
+}
+
+export function bigIntToBytes(value: bigint, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let v = value;
+  for (let i = 0; i < length; i++) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+export function cWordsOf(bytes: Uint8Array): CWords {
+  const word = (from: number, len: number): bigint => bytesToBigInt(bytes.subarray(from, from + len));
+  return { unused0: word(0, 8), unused1: word(8, 8), unused2: word(16, 8), unused3: word(24, 4), unused4: word(28, 4) };
+}
+
+export function bytesOfCWords(w: CWords): Uint8Array {
+  const out = new Uint8Array(32);
+  out.set(bigIntToBytes(w.unused0, 8), 0);
+  out.set(bigIntToBytes(w.unused1, 8), 8);
+  out.set(bigIntToBytes(w.unused2, 8), 16);
+  out.set(bigIntToBytes(w.unused3, 4), 24);
+  out.set(bigIntToBytes(w.unused4, 4), 28);
+  return out;
+}
+
+/** Decodes 32 bytes in memory order. */
+export function decodeUniversalReference(bytes: Uint8Array, profile: UrslProfile): DecodedUrsl {
+  if (bytes.length !== 32) throw new RangeError(`a universal reference is 32 bytes, not ${bytes.length}`);
+  let rest = bytesToBigInt(bytes);
+  const raw = {} as UrslFields;
+  const fields = {} as UrslFields;
+  for (let i = profile.members.length - 1; i >= 0; i--) {
+    const m = profile.members[i];
+    raw[m.field] = rest & mask(m.bits);
+    rest >>= BigInt(m.bits);
+    fields[m.field] = decompress(m, raw[m.field]);
+  }
+  const copy = Uint8Array.from(bytes);
+  return { profile: profile.name, fields, raw, bytes: copy, cWords: cWordsOf(copy), problems: checkFields(fields, profile) };
+}
+
+export class EncodeError extends Error {}
+
+/**
+ * Encodes field values (decompressed form). Values that cannot fit their
+ * member (a generation over 32 bits, a pointer over 64 bits, a negative number)
+ * are rejected; what pointer compression drops is reported in `problems`.
+ */
+export function encodeUniversalReference(fields: Partial<UrslFields>, profile: UrslProfile): DecodedUrsl {
+  let packed = 0n;
+  const lossy: UrslProblem[] = [];
+  for (const m of profile.members) {
+    const value = fields[m.field];
+    if (value === undefined) throw new EncodeError(`missing field ${m.field}`);
+    const limitBits = m.compression === 'plain' ? m.bits : 64;
+    if (value < 0n || value > mask(limitBits)) {
+      throw new EncodeError(`${m.field} = ${hex(value)} does not fit in ${limitBits} bits`);
+    }
+    const compressed = compress(m, value);
+    if (m.compression !== 'plain' && decompress(m, compressed) !== value) {
+      if (m.compression === 'pointer52' && (value & 0xfn) !== 0n) {
+        lossy.push({
+          field: m.field, code: 'LostLowBits', severity: 'error',
+          message: `${m.field} ${hex(value)} is not 16-byte aligned: compression to 52 bits drops its low 4 bits (${hex(value & 0xfn)})`,
+        });
+      }
+      if (signExtend56(value & mask(56)) !== value) {
+        lossy.push({
+          field: m.field, code: 'LostHighBits', severity: 'error',
+          message: `${m.field} ${hex(value)} does not survive truncation to 56 bits: bits 56-63 are not the sign extension of bit 55`,
+        });
+      }
+    }
+    packed = (packed << BigInt(m.bits)) | compressed;
+  }
+  const decoded = decodeUniversalReference(bigIntToBytes(packed, 32), profile);
+  decoded.problems = [...lossy, ...decoded.problems];
+  return decoded;
+}
+
+const USER_SPACE_LIMIT = 1n << 47n;
+
+/** Checks on decoded values: placeholders, null, alignment, user-space addresses. */
+export function checkFields(fields: UrslFields, profile: UrslProfile): UrslProblem[] {
+  const problems: UrslProblem[] = [];
+  for (const field of FIELD_NAMES) {
+    const placeholder = PLACEHOLDERS[field];
+    if (placeholder && fields[field] === placeholder.value) {
+      problems.push({
+        field, code: 'Placeholder', severity: 'information',
+        message: `${hex(placeholder.value)} is the placeholder the backend writes for ${field} (${placeholder.constant}); the real value is not wired yet`,
+      });
+    }
+  }
+  if (fields.objectPointer === 0n) {
+    problems.push({ field: 'objectPointer', code: 'NullObjectPointer', severity: 'error', message: 'the object pointer is null: this reference points at nothing' });
+  }
+  const compression = new Map(profile.members.map((m) => [m.field, m.compression]));
+  for (const [field, code, rule] of [['regionPointer', 'RegionNotAligned', 'RMB16BA'], ['typePointer', 'TypeNotAligned', 'ITN16BA']] as const) {
+    if ((fields[field] & 0xfn) !== 0n) {
+      problems.push({ field, code, severity: 'error', message: `${field} ${hex(fields[field])} is not 16-byte aligned (${rule}); a 52-bit member cannot hold it` });
+    }
+  }
+  for (const field of ['objectPointer', 'typePointer', 'regionPointer'] as const) {
+    const v = fields[field];
+    if (v === 0n || compression.get(field) === 'plain') continue;
+    if (v >= USER_SPACE_LIMIT) {
+      problems.push({
+        field, code: 'NotUserSpaceAddress', severity: 'warning',
+        message: v >= 1n << 63n
+          ? `${field} ${hex(v)} sign-extends into the kernel half of the address space`
+          : `${field} ${hex(v)} is above the 47-bit user-space range of x86-64 and aarch64 (48-bit VA)`,
+      });
+    }
+  }
+  return problems;
+}
+
+export function hex(v: bigint): string {
+  return '0x' + v.toString(16);
+}
+
+/** True when a decoded reference looks like a real one: its pointers are user-space or null/placeholders. */
+export function isPlausible(d: DecodedUrsl): boolean {
+  return !d.problems.some((p) => p.code === 'NotUserSpaceAddress');
+}
