@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { BACKEND_PROFILE, FIELD_NAMES, PROFILES, UrslFields, bigIntToBytes, decodeUniversalReference, encodeUniversalReference, hex } from '../shared/ursl';
+import { BACKEND_PROFILE, FIELD_NAMES, PROFILES, UrslFields, bigIntToBytes, decodeUniversalReference, encodeUniversalReference, findUniversalReferences, hex, parseUniversalReference } from '../shared/ursl';
 
 interface Vector {
   fields: Record<string, string>;
@@ -80,5 +80,64 @@ describe('URSL codec properties', () => {
     const kernel = decodeUniversalReference(encodeUniversalReference({ ...d.fields, objectPointer: 0xffff_8000_0000_1000n }, BACKEND_PROFILE).bytes, BACKEND_PROFILE);
     assert.equal(kernel.fields.objectPointer, 0xffff_8000_0000_1000n);
     assert.ok(kernel.problems.some((p) => p.code === 'NotUserSpaceAddress' && /kernel/.test(p.message)));
+  });
+});
+
+describe('URSL recognizers', () => {
+  const forms = (v: Vector): Record<string, string> => {
+    const bytes = Buffer.from(v.bytesHexLE, 'hex');
+    const list = [...bytes].map((b) => b.toString(16).padStart(2, '0'));
+    const w = v.cStructWords;
+    const q = (i: number): string => bytes.subarray(i * 8, i * 8 + 8).reverse().toString('hex');
+    return {
+      i256: v.i256Hex,
+      bare: v.i256Hex.slice(2),
+      spaced: list.join(' '),
+      commas: list.map((b) => '0x' + b).join(', '),
+      cArray: `uint8_t ref[32] = {${list.map((b) => '0x' + b).join(',')}};`,
+      cWords: `fleet_FleetRef ref = { ${w.unused0}, ${w.unused1}, ${w.unused2}, ${w.unused3}, ${w.unused4} };`,
+      designated: `{ .unused0 = ${w.unused0}ULL, .unused1 = ${w.unused1}, .unused2 = ${w.unused2}, .unused3 = ${w.unused3}, .unused4 = ${w.unused4} }`,
+      gdb: `(gdb) x/4gx &ref\n0x7fffffffe3c0:\t0x${q(0)}\t0x${q(1)}\n0x7fffffffe3d0:\t0x${q(2)}\t0x${q(3)}\n`,
+    };
+  };
+
+  VECTORS.forEach((v, i) => {
+    test(`vector ${i}: every textual form is found with its exact range and decodes`, () => {
+      for (const [name, snippet] of Object.entries(forms(v))) {
+        const prefix = `// log line ${i}: ref=`;
+        const text = `${prefix}${snippet} trailing words\n`;
+        const found = findUniversalReferences(text);
+        assert.equal(found.length, 1, `${name}: ${JSON.stringify(found)}`);
+        const d = decodeUniversalReference(found[0].bytes, BACKEND_PROFILE);
+        assert.equal(toHex(d.bytes), v.bytesHexLE, name);
+        // A C array's range is its 32 bytes; a ...Ref initializer's includes the braces.
+        const expectedStart = name === 'cArray' ? text.indexOf('{') + 1 : name === 'cWords' ? text.indexOf('{') : name === 'gdb' ? text.indexOf('0x7fff') : prefix.length;
+        assert.equal(found[0].start, expectedStart, `${name} start`);
+        const expectedEnd = name === 'gdb' ? text.lastIndexOf('\n', text.length - 2) === -1 ? -1 : text.indexOf(' trailing') - 1 : name === 'cArray' ? text.indexOf('}') : name === 'cWords' ? text.indexOf('}') + 1 : prefix.length + snippet.length;
+        if (name !== 'gdb') assert.equal(found[0].end, expectedEnd, `${name} end`);
+        else assert.equal(text.slice(found[0].start, found[0].end).split('\n').length, 2, 'gdb spans its two lines');
+        // The same form given alone, as `vale-ffi decode` receives it.
+        const alone = name === 'cArray' ? snippet.slice(snippet.indexOf('{') + 1, snippet.lastIndexOf('}'))
+          : name === 'cWords' ? snippet.slice(snippet.indexOf('{'), snippet.lastIndexOf('}') + 1)
+          : name === 'gdb' ? snippet.replace('(gdb) x/4gx &ref\n', '') : snippet;
+        const parsed = parseUniversalReference(alone);
+        assert.ok(parsed, `${name} parses as a whole`);
+        assert.equal(toHex(parsed.bytes), v.bytesHexLE, `${name} whole`);
+      }
+    });
+  });
+
+  test('ordinary hex is not a universal reference', () => {
+    const corpus = [
+      'sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  empty.txt',
+      'commit 6fb98324a1b2c3d4e5f60718293a4b5c6d7e8f90',
+      'uuid 123e4567-e89b-12d3-a456-426614174000, mac 00:1a:2b:3c:4d:5e',
+      'segfault at 0x00007f3a1c2b3d40 ip 0x000055d1c0ffee00 sp 0x00007ffd5e3c1a90',
+      'uint8_t key[32] = {0x3a,0x9f,0xc2,0x81,0x77,0xe4,0xd0,0x5b,0xa8,0x13,0x6c,0xf1,0x29,0xbe,0x44,0x0d,0x92,0xe7,0x58,0xc3,0x1f,0xa6,0x7b,0xd4,0x60,0x85,0x3e,0xf9,0x0c,0xb2,0x47,0xda};',
+      'int arr[5] = {1, 2, 3, 4, 5};',
+      '0x' + 'f'.repeat(64),
+    ].join('\n');
+    assert.deepEqual(findUniversalReferences(corpus), []);
   });
 });
