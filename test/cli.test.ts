@@ -84,3 +84,28 @@ describe('vale-ffi check', () => {
     assert.equal(r.stdout, '1 file checked: 0 errors, 0 warnings, 0 notes\n');
   });
 });
+
+describe('vale-ffi decode / encode', () => {
+  const I256 = '0x2265b1f591b7584a0066b0d8f16ad8000813c386bbc000f17414c3437ed4c2ce';
+  test('decode prints the contract JSON; encode of its fields gives the same object', () => {
+    const d = run(['decode', I256, '--format', 'json']);
+    assert.equal(d.code, 0, d.stderr);
+    const decoded = JSON.parse(d.stdout);
+    assert.deepEqual(Object.keys(decoded), ['profile', 'fields', 'raw', 'bytesHex', 'cWords', 'problems']);
+    assert.equal(decoded.fields.objectPointer, '0x66b0d8f16ad8');
+    assert.equal(decoded.raw.typePointer, '0x813c386bbc');
+    assert.equal(decoded.bytesHex, 'cec2d47e43c31474f100c0bb86c3130800d86af1d8b066004a58b791f5b16522');
+    assert.equal(decoded.cWords.unused4, '0x2265b1f5');
+    const e = run(['encode', JSON.stringify(decoded.fields)]);
+    assert.equal(e.code, 0, e.stderr);
+    assert.deepEqual(JSON.parse(e.stdout), decoded);
+  });
+
+  test('anything else exits 2 and lists the accepted forms', () => {
+    const r = run(['decode', 'deadbeef']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Accepted forms:[\s\S]*256-bit integer[\s\S]*32 bytes[\s\S]*C words[\s\S]*x\/4gx/);
+    assert.equal(run(['encode', '{"objectGeneration": "0x100000000"}']).code, 2);
+    assert.equal(run(['decode', I256, '--profile', 'nope']).code, 2);
+  });
+});

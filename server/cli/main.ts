@@ -1,11 +1,17 @@
 import { parseArgs } from 'node:util';
 import { runCheck } from './check';
 import { UsageError } from './files';
+import { profileOption, runDecode, runEncode } from './ursl';
 
 const USAGE = `Usage: vale-ffi <command> [options]
 
 Commands:
   check [PATH...] [--format text|json]   analyze every .vale file under the paths (default: .)
+  decode TEXT [--profile P] [--format text|json]
+                                         decode a universal reference written in any usual form
+  encode JSON-FIELDS [--profile P] [--format json|text]
+                                         pack field values into a universal reference
+                                         (profiles: backend (default), seed)
 
 Options:
   -h, --help       show this help
@@ -47,6 +53,21 @@ export function main(argv: string[]): number {
         const showProgress = process.stderr.isTTY && format === 'text';
         const result = runCheck({ paths: positionals, format }, showProgress ? progressPrinter() : undefined);
         if (showProgress) process.stderr.write('\r\x1b[K');
+        process.stdout.write(result.stdout);
+        return result.exitCode;
+      }
+      case 'decode':
+      case 'encode': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { format: { type: 'string' }, profile: { type: 'string' } },
+        });
+        if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one argument (quote it)`);
+        const profile = profileOption(values.profile);
+        const result = command === 'decode'
+          ? runDecode(positionals[0], profile, formatOption(values.format, ['text', 'json']) as 'text' | 'json')
+          : runEncode(positionals[0], profile, formatOption(values.format, ['json', 'text']) as 'text' | 'json');
         process.stdout.write(result.stdout);
         return result.exitCode;
       }
