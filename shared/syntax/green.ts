@@ -44,10 +44,6 @@ const NO_ERRORS: readonly RelativeSyntaxError[] = Object.freeze([]);
 
 export type GreenElement = GreenNode | GreenToken;
 
-export function isGreenNode(e: GreenElement): e is GreenNode {
-  return e instanceof GreenNode;
-}
-
 /** Prints a green element back to text: the concatenation of its tokens. */
 export function greenText(e: GreenElement): string {
   if (e instanceof GreenToken) return e.text;

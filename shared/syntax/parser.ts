@@ -270,22 +270,23 @@ export class Parser {
     return false;
   }
 
-  /** True where a block must end because a new top-level item evidently begins. */
-  private atItemBoundaryInBlock(): boolean {
-    if (this.peek() === K.Ident) {
-      const word = this.tokenText();
-      if (ITEM_ONLY_WORDS.has(word)) return this.atLineStart() && this.bd[this.sig[this.sigPos]] === 0 && !this.isUsedAsName();
-      if (word === 'func' || word === 'abstract') return this.atColumnZero();
+  /** True where a block must end because a new top-level item evidently begins (at the token n ahead). */
+  private atItemBoundaryInBlock(n = 0): boolean {
+    const k = this.peek(n);
+    if (k === K.Ident) {
+      const word = this.tokenText(n);
+      if (ITEM_ONLY_WORDS.has(word)) return this.atLineStart(n) && this.bd[this.rawIndex(n)] === 0 && !this.isUsedAsName(n);
+      if (word === 'func' || word === 'abstract') return this.atColumnZero(n);
       return false;
     }
-    if (this.peek() === K.Hash) return this.atColumnZero() && this.peek(1) === K.Bang;
+    if (k === K.Hash) return this.atColumnZero(n) && this.peek(n + 1) === K.Bang;
     return false;
   }
 
   /** `export = 5;`, `extern.foo` or a member `struct ITemplexPT;` use an item word as a plain name. */
-  private isUsedAsName(): boolean {
-    const next = this.peek(1);
-    if (next === K.Ident && this.peek(2) === K.Semi) return true;
+  private isUsedAsName(n: number): boolean {
+    const next = this.peek(n + 1);
+    if (next === K.Ident && this.peek(n + 2) === K.Semi) return true;
     return next === K.Eq || next === K.Dot || next === K.LParen || next === K.Semi || next === K.Comma;
   }
 
@@ -938,16 +939,10 @@ export class Parser {
           if (depth === 0) { this.rememberNoEq(from, n); return false; }
           break;
         case K.Ident:
-          if (depth === 0 && n > 0 && this.atItemBoundaryInBlockAt(n)) { this.rememberNoEq(from, n); return false; }
+          if (depth === 0 && n > 0 && this.atItemBoundaryInBlock(n)) { this.rememberNoEq(from, n); return false; }
           break;
       }
     }
-  }
-
-  private atItemBoundaryInBlockAt(n: number): boolean {
-    const word = this.tokenText(n);
-    if (ITEM_ONLY_WORDS.has(word)) return this.atLineStart(n);
-    return (word === 'func' || word === 'abstract') && this.atColumnZero(n);
   }
 
   private rememberNoEq(from: number, n: number): void {

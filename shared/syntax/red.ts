@@ -1,4 +1,4 @@
-import { GreenElement, GreenNode, GreenToken } from './green';
+import { GreenNode, GreenToken } from './green';
 import { SyntaxKind, isTrivia } from './kinds';
 
 /**
@@ -152,8 +152,4 @@ export class SyntaxNode {
     for (let p = this.parent; p; p = p.parent) out.push(p);
     return out;
   }
-}
-
-export function elementKindIsNode(e: GreenElement): e is GreenNode {
-  return e instanceof GreenNode;
 }
