@@ -18,6 +18,21 @@ export interface Diagnostic extends Location {
   readonly code: string;
   readonly message: string;
   readonly related?: readonly RelatedInformation[];
+  /** Quick fixes computed by the core; each leaves files that parse and no longer have this diagnostic. */
+  readonly fixes?: readonly QuickFix[];
+}
+
+/** A replacement of [start, end) in a file's current text. */
+export interface FileEdit extends Location {
+  readonly newText: string;
+}
+
+export interface QuickFix {
+  readonly title: string;
+  /** The one obvious fix for its diagnostic. */
+  readonly preferred: boolean;
+  /** Non-overlapping edits, possibly in several files. */
+  readonly edits: readonly FileEdit[];
 }
 
 export const SYNTAX_ERROR = 'SyntaxError';

@@ -1,5 +1,26 @@
+import { checkFile } from './checks/ffi';
 import { Diagnostic, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
+import { FileModel, readFileModel } from './model/declarations';
+import { Dependencies, ProgramIndex } from './model/program';
 import { SyntaxTree, TextEdit, parse, reparse } from './syntax';
+
+/** Counters that show how much work the workspace did (tests and benchmarks read them). */
+export interface WorkspaceStats {
+  /** File models read from syntax trees. */
+  modelsRead: number;
+  /** Program indexes built (one per batch of changes that a query sees). */
+  indexesBuilt: number;
+  /** Files whose FFI checks ran. */
+  filesChecked: number;
+  /** Files whose cached FFI checks were reused because nothing they read changed. */
+  checksReused: number;
+}
+
+interface CachedCheck {
+  readonly tree: SyntaxTree;
+  readonly diagnostics: Diagnostic[];
+  readonly deps: Dependencies;
+}
 
 /**
  * The analysis entry point: files go in as (path, text) pairs, questions come
@@ -8,10 +29,15 @@ import { SyntaxTree, TextEdit, parse, reparse } from './syntax';
  */
 export class Workspace {
   private readonly trees = new Map<string, SyntaxTree>();
+  private readonly models = new Map<string, { tree: SyntaxTree; model: FileModel }>();
+  private readonly checks = new Map<string, CachedCheck>();
+  private index?: ProgramIndex;
+  readonly stats: WorkspaceStats = { modelsRead: 0, indexesBuilt: 0, filesChecked: 0, checksReused: 0 };
 
   setFile(path: string, text: string): SyntaxTree {
     const tree = parse(text);
     this.trees.set(path, tree);
+    this.index = undefined;
     return tree;
   }
 
@@ -20,11 +46,15 @@ export class Workspace {
     let tree = this.trees.get(path) ?? parse('');
     for (const edit of edits) tree = reparse(tree, edit);
     this.trees.set(path, tree);
+    this.index = undefined;
     return tree;
   }
 
   removeFile(path: string): void {
     this.trees.delete(path);
+    this.models.delete(path);
+    this.checks.delete(path);
+    this.index = undefined;
   }
 
   files(): string[] {
@@ -48,9 +78,57 @@ export class Workspace {
     }));
   }
 
+  text(path: string): string | undefined {
+    return this.trees.get(path)?.text;
+  }
+
+  /** What a file declares (kinds, functions, exports, impls), read from its tree once per version. */
+  model(path: string): FileModel | undefined {
+    const tree = this.trees.get(path);
+    if (!tree) return undefined;
+    const cached = this.models.get(path);
+    if (cached && cached.tree === tree) return cached.model;
+    const model = readFileModel(path, tree);
+    this.stats.modelsRead++;
+    this.models.set(path, { tree, model });
+    return model;
+  }
+
+  /** The declarations of every file, indexed; rebuilt after changes. */
+  program(): ProgramIndex {
+    if (this.index) return this.index;
+    const models = new Map<string, FileModel>();
+    for (const path of this.trees.keys()) models.set(path, this.model(path)!);
+    this.stats.indexesBuilt++;
+    this.index = new ProgramIndex(models);
+    return this.index;
+  }
+
+  /**
+   * The FFI checks of one file. A file's cached result is reused when the file
+   * is unchanged and every fact the check read from other files (a kind's
+   * declaration, a package's exports, an interface's impls, how a kind is
+   * reached) still has the value it had.
+   */
+  ffiDiagnostics(path: string): Diagnostic[] {
+    const tree = this.trees.get(path);
+    if (!tree) return [];
+    const index = this.program();
+    const cached = this.checks.get(path);
+    if (cached && cached.tree === tree && [...cached.deps].every(([key, value]) => index.fact(key) === value)) {
+      this.stats.checksReused++;
+      return cached.diagnostics;
+    }
+    const deps: Dependencies = new Map();
+    const diagnostics = checkFile(index, this.model(path)!, (file) => this.text(file), deps);
+    this.stats.filesChecked++;
+    this.checks.set(path, { tree, diagnostics, deps });
+    return diagnostics;
+  }
+
   /** Every diagnostic of one file. */
   diagnostics(path: string): Diagnostic[] {
-    return this.syntaxDiagnostics(path).sort(compareDiagnostics);
+    return [...this.syntaxDiagnostics(path), ...this.ffiDiagnostics(path)].sort(compareDiagnostics);
   }
 
   /** Every diagnostic of every file, in file order. */

@@ -1,0 +1,302 @@
+import { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
+import { FileModel, FunctionDecl, KindDecl, OffsetRange } from '../model/declarations';
+import { Dependencies, ExportSite, ProgramIndex, Reach, signatureText } from '../model/program';
+import { TypeRef, kindText, refText } from '../model/types';
+
+export const EXPORTED_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND = 'ExportedFunctionDependedOnNonExportedKind';
+export const EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND = 'ExternFunctionDependedOnNonExportedKind';
+export const EXPORTED_IMMUTABLE_KIND_DEPENDED_ON_NON_EXPORTED_KIND = 'ExportedImmutableKindDependedOnNonExportedKind';
+export const TYPE_EXPORTED_MULTIPLE_TIMES = 'TypeExportedMultipleTimes';
+export const EXTERN_HAS_BODY = 'ExternHasBody';
+export const NON_HIERARCHICAL_IMMUTABLE = 'NonHierarchicalImmutable';
+export const UNCHECKED_EXTERNAL_KIND = 'UncheckedExternalKind';
+
+export const FFI_CODES = [
+  EXPORTED_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND, EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND,
+  EXPORTED_IMMUTABLE_KIND_DEPENDED_ON_NON_EXPORTED_KIND, TYPE_EXPORTED_MULTIPLE_TIMES, EXTERN_HAS_BODY,
+  NON_HIERARCHICAL_IMMUTABLE, UNCHECKED_EXTERNAL_KIND,
+];
+
+/** The text of a file, for fixes that need to look at whitespace around an edit. */
+export type TextOf = (file: string) => string | undefined;
+
+/**
+ * The FFI checks of one file: the Vale compiler's five (same cases flagged,
+ * same cases accepted: Compiler.ensureDeepExports, PostParser's ExternHasBody)
+ * and the ones it misses. Every fact read from other files goes through the
+ * index with `deps`, so the result can be reused while those facts hold.
+ */
+export function checkFile(index: ProgramIndex, model: FileModel, textOf: TextOf, deps: Dependencies): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ctx = { index, model, textOf, deps, out };
+  for (const f of model.functions) {
+    if (f.extern && f.body) externHasBody(ctx, f);
+    if (f.exported || f.extern) checkSignature(ctx, f);
+  }
+  checkExportedKinds(ctx);
+  checkDuplicateExports(ctx);
+  checkHierarchy(ctx);
+  return out;
+}
+
+interface Context {
+  index: ProgramIndex;
+  model: FileModel;
+  textOf: TextOf;
+  deps: Dependencies;
+  out: Diagnostic[];
+}
+
+function at(ctx: Context, range: OffsetRange): { file: string; start: number; end: number } {
+  return { file: ctx.model.path, start: range.start, end: range.end };
+}
+
+function declaredHere(decl: KindDecl, message: string): RelatedInformation {
+  return { file: decl.file, start: decl.nameRange.start, end: decl.nameRange.end, message };
+}
+
+function externHasBody(ctx: Context, f: FunctionDecl): void {
+  const body = f.body!;
+  const text = ctx.textOf(f.file) ?? '';
+  // Replace from the end of the header (no space before `;`) to the end of the body.
+  let from = body.start;
+  while (from > 0 && /[ \t\r\n]/.test(text[from - 1])) from--;
+  ctx.out.push({
+    ...at(ctx, body), severity: 'error', code: EXTERN_HAS_BODY,
+    message: `extern func ${f.name} has a body: an extern is implemented in C, so Vale code here would never run. Declare it with \`;\` instead.`,
+    fixes: [{ title: `Replace the body of ${f.name} with \`;\``, preferred: true, edits: [{ file: f.file, start: from, end: body.end, newText: ';' }] }],
+  });
+}
+
+function checkSignature(ctx: Context, f: FunctionDecl): void {
+  const code = f.extern ? EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND : EXPORTED_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND;
+  const what = f.extern ? 'C implements it' : 'C calls it';
+  const sig = signatureText(f);
+  const uses: { type: TypeRef; role: string }[] = f.params.map((p) => ({ type: p.type, role: `parameter ${p.name}` }));
+  if (f.returnType) uses.push({ type: f.returnType, role: 'return type' });
+  for (const { type, role } of uses) {
+    requireExported(ctx, type, code,
+      (kind) => `${sig}: its ${role} is ${kind}, which is not exported from this package; ${what}, so C needs the ${kind} definition in a generated header.`);
+  }
+}
+
+/** Reports a non-primitive kind that is not exported in this file's package (the compiler's rule). */
+function requireExported(ctx: Context, type: TypeRef, code: string, message: (kind: string) => string): void {
+  const r = ctx.index.resolve(ctx.model.path, type, ctx.deps);
+  switch (r.tag) {
+    case 'primitive':
+    case 'rune':
+    case 'unknown':
+      return;
+    case 'external':
+      ctx.out.push({
+        ...at(ctx, type), severity: 'information', code: UNCHECKED_EXTERNAL_KIND,
+        message: `${kindText(type)} is not declared in this workspace, so vale-ffi could not check that it is exported (and hierarchical, if immutable).`,
+      });
+      return;
+  }
+  if (ctx.index.exportsOf(ctx.model.package, r.id, ctx.deps).length > 0) return;
+  const kind = kindText(type);
+  const related: RelatedInformation[] = [];
+  const fixes: QuickFix[] = [];
+  if (r.tag === 'declared') {
+    const decl = r.decl;
+    if (decl.package === ctx.model.package && decl.generics.length === 0 && !decl.exported) {
+      related.push(declaredHere(decl, `${decl.name} is declared here without \`exported\``));
+      fixes.push(addExportedFix(decl));
+    } else {
+      related.push(declaredHere(decl, decl.package === ctx.model.package ? `${decl.name} is declared here` : `${decl.name} is declared in package ${decl.package || '(root)'}; exports count per package`));
+      if (decl.generics.length === 0) fixes.push(exportLineFix(ctx, type, kind, decl.name));
+    }
+  } else if (r.tag === 'array') {
+    fixes.push(exportLineFix(ctx, type, kind, arrayExportName(ctx, type)));
+  }
+  ctx.out.push({ ...at(ctx, type), severity: 'error', code, message: message(kind), related, fixes });
+}
+
+function addExportedFix(decl: KindDecl): QuickFix {
+  return {
+    title: `Add \`exported\` to ${decl.tag} ${decl.name}`, preferred: true,
+    edits: [{ file: decl.file, start: decl.keywordOffset, end: decl.keywordOffset, newText: 'exported ' }],
+  };
+}
+
+/** `export <type> as <Name>;` on its own line before the item that needs it. */
+function exportLineFix(ctx: Context, type: TypeRef, kind: string, name: string): QuickFix {
+  const text = ctx.textOf(ctx.model.path) ?? '';
+  const item = [...ctx.model.functions, ...ctx.model.kinds, ...ctx.model.exports].find((i) => i.itemRange.start <= type.start && type.end <= i.itemRange.end);
+  let lineStart = item ? item.itemRange.start : type.start;
+  while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
+  return {
+    title: `Export ${kind} as ${name}`, preferred: true,
+    edits: [{ file: ctx.model.path, start: lineStart, end: lineStart, newText: `export ${kind} as ${name};\n` }],
+  };
+}
+
+/** A name in the style of the Vale tests: ImmIntArray, MutShipArray, ImmShipArray3 for [#3]. */
+function arrayExportName(ctx: Context, type: TypeRef): string {
+  const part = (t: TypeRef): string => {
+    switch (t.tag) {
+      case 'array': return `${t.mutability === 'imm' ? 'Imm' : 'Mut'}${part(t.element)}Array${t.size ?? ''}`;
+      case 'primitive':
+      case 'named':
+      case 'rune': return t.name.charAt(0).toUpperCase() + t.name.slice(1);
+      case 'tuple': return t.elements.map(part).join('') + 'Tuple';
+      default: return 'Elem';
+    }
+  };
+  const base = part(type).replace(/[^A-Za-z0-9_]/g, '');
+  const taken = new Set(ctx.index.packageExports(ctx.model.package, ctx.deps).map((s) => s.name));
+  for (const f of ctx.index.files.values()) if (f.package === ctx.model.package) for (const k of f.kinds) taken.add(k.name);
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
+  return name;
+}
+
+function checkExportedKinds(ctx: Context): void {
+  const code = EXPORTED_IMMUTABLE_KIND_DEPENDED_ON_NON_EXPORTED_KIND;
+  for (const k of ctx.model.kinds) {
+    if (!k.exported || k.tag !== 'struct' || k.mutability !== 'imm') continue;
+    for (const m of k.members) {
+      requireExported(ctx, m.type, code,
+        (kind) => `exported immutable struct ${k.name}: member ${m.name} is ${kind}, which is not exported from this package; C receives ${k.name} as a deep copy, so every kind inside it must have a C definition.`);
+    }
+  }
+  for (const e of ctx.model.exports) {
+    const t = e.type;
+    if (t.tag === 'array' && t.mutability === 'imm') {
+      requireExported(ctx, t.element, code,
+        (kind) => `exported immutable array ${e.name} (${kindText(t)}): its element is ${kind}, which is not exported from this package; C receives the array as a deep copy, so its elements need a C definition.`);
+    } else if (t.tag === 'named') {
+      const r = ctx.index.resolve(ctx.model.path, t, ctx.deps);
+      if (r.tag !== 'declared' || r.decl.tag !== 'struct' || r.decl.mutability !== 'imm' || r.decl.file === ctx.model.path && r.decl.exported) continue;
+      for (const m of r.decl.members) {
+        const mr = ctx.index.resolve(r.decl.file, m.type, ctx.deps);
+        if (!('id' in mr) || mr.tag === 'external' || ctx.index.exportsOf(ctx.model.package, mr.id, ctx.deps).length > 0) continue;
+        ctx.out.push({
+          ...at(ctx, t), severity: 'error', code,
+          message: `export ${t.text} as ${e.name}: member ${m.name} of ${r.decl.name} is ${kindText(m.type)}, which is not exported from this package; C receives ${r.decl.name} as a deep copy, so every kind inside it must have a C definition.`,
+          related: [{ file: r.decl.file, start: m.type.start, end: m.type.end, message: `${r.decl.name}.${m.name} is declared here` }],
+        });
+      }
+    }
+  }
+}
+
+function checkDuplicateExports(ctx: Context): void {
+  const sites = ctx.index.packageExports(ctx.model.package, ctx.deps);
+  const first = new Map<string, ExportSite>();
+  for (const s of sites) {
+    const original = first.get(s.id);
+    if (!original) {
+      first.set(s.id, s);
+      continue;
+    }
+    if (s.file !== ctx.model.path) continue;
+    const kind = s.exportAs ? kindText(s.exportAs.type) : s.name;
+    ctx.out.push({
+      file: s.file, start: s.range.start, end: s.range.end, severity: 'error', code: TYPE_EXPORTED_MULTIPLE_TIMES,
+      message: `${kind} is exported more than once in this package (as ${original.name} and as ${s.name}); the backend gives each kind one C name, so it must be exported once.`,
+      related: [{ file: original.file, start: original.range.start, end: original.range.end, message: `first exported here as ${original.name}` }],
+      fixes: [removeExportFix(ctx, s)],
+    });
+  }
+}
+
+function removeExportFix(ctx: Context, s: ExportSite): QuickFix {
+  const text = ctx.textOf(s.file) ?? '';
+  if (s.exportAs) {
+    let start = s.exportAs.itemRange.start;
+    let end = s.exportAs.itemRange.end;
+    while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+    if (text[end] === '\r') end++;
+    if (text[end] === '\n') end++;
+    return { title: `Remove the duplicate export ${s.name}`, preferred: true, edits: [{ file: s.file, start, end, newText: '' }] };
+  }
+  const attr = s.decl!.exportedRange!;
+  let end = attr.end;
+  while (text[end] === ' ' || text[end] === '\t') end++;
+  return { title: `Remove \`exported\` from ${s.name}`, preferred: true, edits: [{ file: s.file, start: attr.start, end, newText: '' }] };
+}
+
+function reachText(reach: Reach): string {
+  return reach.steps.length ? `It crosses the boundary through ${reach.root.description}, via ${reach.steps.join(' → ')}.` : `It crosses the boundary through ${reach.root.description}.`;
+}
+
+function reachRelated(reach: Reach): RelatedInformation {
+  return { file: reach.root.file, start: reach.root.range.start, end: reach.root.range.end, message: `crosses the boundary here (${reach.root.description})` };
+}
+
+/**
+ * Immutable values cross as deep copies (messages), so what crosses must be a
+ * tree of immutable kinds C knows completely. The compiler does not check this.
+ */
+function checkHierarchy(ctx: Context): void {
+  const { index, model, deps } = ctx;
+  for (const k of model.kinds) {
+    if (k.mutability !== 'imm' || k.generics.length > 0) continue;
+    const reach = index.reachOf(`${k.package}::${k.name}`, deps);
+    if (!reach) continue;
+    if (k.tag === 'interface') {
+      if (!k.sealed) {
+        ctx.out.push({
+          ...at(ctx, k.nameRange), severity: 'error', code: NON_HIERARCHICAL_IMMUTABLE,
+          message: `immutable interface ${k.name} is not sealed: C copies an ${k.name} value by switching over the structs that implement it, and only a sealed interface has a list C can know. ${reachText(reach)}`,
+          related: [reachRelated(reach)],
+          fixes: [{ title: `Add \`sealed\` to interface ${k.name}`, preferred: true, edits: [{ file: k.file, start: k.keywordOffset, end: k.keywordOffset, newText: 'sealed ' }] }],
+        });
+      }
+      continue;
+    }
+    for (const m of k.members) checkCopyable(ctx, m.type, `${k.name}.${m.name}`, reach);
+  }
+  for (const impl of model.impls) {
+    const iface = index.resolve(model.path, impl.interfaceType, deps);
+    if (iface.tag !== 'declared' || iface.decl.mutability !== 'imm' || !iface.decl.sealed) continue;
+    const reach = index.reachOf(iface.id, deps);
+    if (!reach) continue;
+    const struct = index.resolve(model.path, impl.structType, deps);
+    if (struct.tag !== 'declared' || index.exportsOf(iface.decl.package, struct.id, deps).length > 0) continue;
+    const s = struct.decl;
+    ctx.out.push({
+      ...at(ctx, impl.structType), severity: 'error', code: NON_HIERARCHICAL_IMMUTABLE,
+      message: `${s.name} implements the sealed immutable interface ${iface.decl.name} but is not exported: an ${iface.decl.name} that holds a ${s.name} cannot be copied to C, which has no definition for it. ${reachText(reach)}`,
+      related: [declaredHere(s, `${s.name} is declared here`), reachRelated(reach)],
+      fixes: s.package === iface.decl.package && !s.exported && s.generics.length === 0 ? [addExportedFix(s)] : [],
+    });
+  }
+  for (const f of model.functions) {
+    if (!f.exported && !f.extern) continue;
+    for (const p of f.params) checkArrayElements(ctx, p.type, { root: { file: model.path, range: p.type, description: `parameter ${p.name} of ${signatureText(f)}` }, steps: [] });
+    if (f.returnType) checkArrayElements(ctx, f.returnType, { root: { file: model.path, range: f.returnType, description: `the return of ${signatureText(f)}` }, steps: [] });
+  }
+  for (const e of model.exports) checkArrayElements(ctx, e.type, { root: { file: model.path, range: e.type, description: `export ${e.type.text} as ${e.name}` }, steps: [] });
+}
+
+/** A member of a crossing immutable kind: no borrowed or weak references, no mutable kinds. */
+function checkCopyable(ctx: Context, type: TypeRef, where: string, reach: Reach): void {
+  const problem = copyProblem(ctx, type);
+  if (problem) {
+    ctx.out.push({
+      ...at(ctx, type), severity: 'error', code: NON_HIERARCHICAL_IMMUTABLE,
+      message: `${where} is ${problem}: a message is a tree of owned immutable values that C receives as a deep copy, and this cannot be part of it. ${reachText(reach)}`,
+      related: [reachRelated(reach)],
+    });
+    return;
+  }
+  checkArrayElements(ctx, type, reach);
+}
+
+function checkArrayElements(ctx: Context, type: TypeRef, reach: Reach): void {
+  if (type.tag !== 'array' || type.mutability !== 'imm') return;
+  checkCopyable(ctx, type.element, `an element of ${kindText(type)}`, reach);
+}
+
+function copyProblem(ctx: Context, type: TypeRef): string | undefined {
+  if (type.ownership === '&') return `a borrowed reference (${refText(type)})`;
+  if (type.ownership === '&&') return `a weak reference (${refText(type)})`;
+  const r = ctx.index.resolve(ctx.model.path, type, ctx.deps);
+  if (r.tag === 'declared' && r.decl.mutability === 'mut') return `the mutable ${r.decl.tag} ${r.decl.name}`;
+  if (r.tag === 'array' && r.mutability === 'mut') return `the mutable array ${kindText(type)}`;
+  return undefined;
+}

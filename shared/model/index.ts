@@ -1,0 +1,3 @@
+export * from './types';
+export * from './declarations';
+export * from './program';

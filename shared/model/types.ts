@@ -1,0 +1,118 @@
+import { SyntaxKind as K, SyntaxNode } from '../syntax';
+
+/** How a type reference holds its kind: owning (default), `&` borrow, `&&` weak, `^` explicit owning, `@` share, `*` pointer. */
+export type Ownership = '' | '&' | '&&' | '^' | '@' | '*';
+
+export type Mutability = 'imm' | 'mut';
+
+interface TypeBase {
+  /** Offsets of the reference in its file, trivia excluded. */
+  readonly start: number;
+  readonly end: number;
+  readonly ownership: Ownership;
+  /** The source text, whitespace normalized. */
+  readonly text: string;
+}
+
+export type TypeRef =
+  | (TypeBase & { readonly tag: 'primitive'; readonly name: string })
+  | (TypeBase & { readonly tag: 'named'; readonly name: string; readonly args: readonly TypeRef[] })
+  | (TypeBase & { readonly tag: 'rune'; readonly name: string })
+  | (TypeBase & { readonly tag: 'array'; readonly mutability: Mutability; readonly size: string | null; readonly element: TypeRef })
+  | (TypeBase & { readonly tag: 'tuple'; readonly elements: readonly TypeRef[] })
+  | (TypeBase & { readonly tag: 'other' });
+
+/** Kinds that need no export (Compiler.isPrimitive: void, ints, bool, str, never, float). */
+const PRIMITIVES = new Set(['int', 'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'bool', 'float', 'str', 'void', 'never', '__Never']);
+
+export function isPrimitiveName(name: string): boolean {
+  return PRIMITIVES.has(name);
+}
+
+const OWNERSHIP = new Set(['&', '&&', '^', '@', '*']);
+
+/**
+ * Reads a type node of the syntax tree. `runes` are the generic parameters in
+ * scope. Never throws: anything it does not understand becomes `other`.
+ */
+export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership: Ownership = ''): TypeRef {
+  const { start, end } = node.trimmedRange();
+  const text = node.text().trim().replace(/\s+/g, ' ');
+  const base = { start, end, ownership, text };
+  switch (node.kind) {
+    case K.OwnershipType: {
+      const op = node.directTokens().map((t) => t.text).join('');
+      const inner = node.childNodes()[0];
+      if (!inner) return { ...base, tag: 'other' };
+      const own = (OWNERSHIP.has(op) ? op : '') as Ownership;
+      const t = readType(inner, runes, own || ownership);
+      return { ...t, start, end, text };
+    }
+    case K.RegionType: {
+      const inner = node.childNodes()[0];
+      return inner ? { ...readType(inner, runes, ownership), start, end, text } : { ...base, tag: 'other' };
+    }
+    case K.PathType: {
+      const idents = node.directTokens().filter((t) => t.kind === K.Ident);
+      const name = idents.at(-1)?.text ?? '';
+      const args = (node.child(K.GenericArgList)?.childrenOf(K.TypeSeq) ?? []).map((seq) => seq.childNodes());
+      if (name === 'Array' && args.length === 2 && args[0].length === 1) {
+        const mut = args[0][0].text().trim();
+        if ((mut === 'imm' || mut === 'mut') && args[1].length >= 1) {
+          return { ...base, tag: 'array', mutability: mut, size: null, element: readType(args[1][0], runes) };
+        }
+      }
+      if (name === 'StaticArray' && args.length === 4 && args[1].length === 1 && args[3].length >= 1) {
+        const mut = args[1][0].text().trim();
+        if (mut === 'imm' || mut === 'mut') {
+          return { ...base, tag: 'array', mutability: mut, size: args[0][0]?.text().trim() ?? null, element: readType(args[3][0], runes) };
+        }
+      }
+      if (args.length === 0 && isPrimitiveName(name) && idents.length === 1) return { ...base, tag: 'primitive', name };
+      if (args.length === 0 && runes.has(name)) return { ...base, tag: 'rune', name };
+      if (!name) return { ...base, tag: 'other' };
+      return { ...base, tag: 'named', name, args: args.map((seq) => (seq[0] ? readType(seq[0], runes) : { ...base, tag: 'other' as const })) };
+    }
+    case K.ArrayType: {
+      const hash = node.token(K.Hash);
+      const children = node.childNodes();
+      const generic = node.child(K.GenericArgList);
+      const element = children.at(-1);
+      if (!element || element.kind === K.GenericArgList) return { ...base, tag: 'other' };
+      let size: string | null = null;
+      if (hash) {
+        const sizeNode = children.find((c) => c !== generic && c !== element);
+        size = sizeNode ? sizeNode.text().trim() : '';
+      }
+      const mutText = generic?.childrenOf(K.TypeSeq).map((s) => s.text().trim()).find((s) => s === 'imm' || s === 'mut');
+      return { ...base, tag: 'array', mutability: (mutText as Mutability) ?? 'mut', size, element: readType(element, runes) };
+    }
+    case K.TupleType: {
+      return { ...base, tag: 'tuple', elements: node.childNodes().map((c) => readType(c, runes)) };
+    }
+    default:
+      return { ...base, tag: 'other' };
+  }
+}
+
+/** The text of a type as C and error messages name it: ownership dropped. */
+export function kindText(t: TypeRef): string {
+  switch (t.tag) {
+    case 'primitive':
+    case 'rune':
+      return t.name;
+    case 'named':
+      return t.args.length ? `${t.name}<${t.args.map(kindText).join(', ')}>` : t.name;
+    case 'array':
+      return t.size === null ? `[]<${t.mutability}>${refText(t.element)}` : `[#${t.size}]<${t.mutability}>${refText(t.element)}`;
+    case 'tuple':
+      return `(${t.elements.map(refText).join(', ')})`;
+    case 'other':
+      return t.text.replace(/^(&&|&|\^|@|\*)\s*/, '');
+  }
+}
+
+/** The text of a reference, ownership included. */
+export function refText(t: TypeRef): string {
+  return t.ownership + kindText(t);
+}
