@@ -23,12 +23,35 @@ function workspace(files: Record<string, string | Buffer>): string {
 }
 
 describe('vale-ffi check', () => {
-  test('the examples are clean: JSON report, exit 0', () => {
-    const r = run(['check', EXAMPLES, '--format', 'json']);
+  test('the fleet example is clean: JSON report, exit 0', () => {
+    const r = run(['check', join(EXAMPLES, 'fleet'), '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.files, 3);
     assert.deepEqual(report.diagnostics, []);
+  });
+
+  test('the harbor example shows each FFI code once or more, with related locations', () => {
+    const r = run(['check', 'examples', '--format', 'json'], join(EXAMPLES, '..'));
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.files, 4);
+    const codes = report.diagnostics.map((d: { code: string }) => d.code);
+    assert.deepEqual([...new Set(codes)].sort(), ['ExternFunctionDependedOnNonExportedKind', 'ExternHasBody', 'NonHierarchicalImmutable', 'TypeExportedMultipleTimes']);
+    const weigh = report.diagnostics[0];
+    assert.equal(weigh.file, 'examples/harbor/mistakes.vale');
+    assert.deepEqual(weigh.range, { start: { line: 6, character: 24 }, end: { line: 6, character: 29 } });
+    assert.deepEqual(weigh.related, [{ file: 'examples/harbor/mistakes.vale', range: { start: { line: 3, character: 7 }, end: { line: 3, character: 12 } }, message: 'Crate is declared here without `exported`' }]);
+  });
+
+  test('FFI diagnostics in text: the compiler-style line and a note for the declaration', () => {
+    const dir = workspace({ 'app/ffi.vale': 'struct Ship { fuel int; }\nextern func launch(s &Ship) int;\n' });
+    const r = run(['check', 'app'], dir);
+    assert.equal(r.code, 1);
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0], /^app\/ffi\.vale:2:22: error\[ExternFunctionDependedOnNonExportedKind\]: extern func launch\(s &Ship\) int: its parameter s is Ship, which is not exported/);
+    assert.equal(lines[2], '    ' + ' '.repeat(21) + '^^^^^');
+    assert.equal(lines[3], '  note: app/ffi.vale:1:8: Ship is declared here without `exported`');
   });
 
   test('JSON contract for a syntax error, paths relative to the working directory', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Workspace, dumpTree } from '../shared';
+import { Diagnostic, QuickFix, Workspace, dumpTree } from '../shared';
 import { compareDiagnostics, fixtureName, listFixtures, parseFixture, readFixture } from './support/fixture';
 
 const ROOT = join(__dirname, 'fixtures');
@@ -23,12 +23,61 @@ for (const path of listFixtures(ROOT)) {
     }
     assert.deepEqual(problems, [], problems.join('\n'));
 
+    // Every quick fix: applied alone, it leaves files that parse and no longer
+    // have its diagnostic. A `.fixes` file beside the fixture pins the edits.
+    const report: string[] = [];
+    for (const f of files) {
+      for (const d of workspace.diagnostics(f.path)) {
+        for (const fix of d.fixes ?? []) report.push(checkFix(workspace, files.map((x) => x.path), d, fix));
+      }
+    }
+    const fixesSnapshot = path.replace(/\.vale$/, '.fixes');
+    if (report.length > 0 || existsSync(fixesSnapshot)) {
+      const actual = report.join('\n');
+      if (UPDATE) writeFileSync(fixesSnapshot, actual);
+      else assert.equal(actual, existsSync(fixesSnapshot) ? readFileSync(fixesSnapshot, 'utf8') : '', `quick fixes of ${fixtureName(ROOT, path)} differ from its .fixes file (UPDATE_SNAPSHOTS=1 rewrites it)`);
+    }
+
     // A `.tree` file beside a single-file fixture pins the tree's shape.
     const snapshot = path.replace(/\.vale$/, '.tree');
-    if (files.length === 1 && (existsSync(snapshot) || UPDATE)) {
+    if (files.length === 1 && (existsSync(snapshot) || (UPDATE && path.includes('/syntax/')))) {
       const actual = dumpTree(workspace.tree(files[0].path)!.green);
       if (UPDATE) writeFileSync(snapshot, actual);
       else assert.equal(actual, readFileSync(snapshot, 'utf8'), `tree of ${fixtureName(ROOT, path)} differs from its .tree file (UPDATE_SNAPSHOTS=1 rewrites it)`);
     }
   });
+}
+
+/** Applies one fix to a copy of the workspace, checks it, and describes it as changed lines. */
+function checkFix(workspace: Workspace, paths: string[], d: Diagnostic, fix: QuickFix): string {
+  const after = new Workspace();
+  const changed = new Set(fix.edits.map((e) => e.file));
+  for (const p of paths) {
+    let text = workspace.text(p)!;
+    const edits = fix.edits.filter((e) => e.file === p).sort((a, b) => b.start - a.start);
+    for (const e of edits) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
+    after.setFile(p, text);
+  }
+  const line = workspace.tree(d.file)!.lines.positionAt(d.start).line + 1;
+  const where = `${d.file}:${line} ${d.code}`;
+  for (const p of changed) {
+    assert.deepEqual(after.syntaxDiagnostics(p).map((x) => x.message), workspace.syntaxDiagnostics(p).map((x) => x.message), `${where}: "${fix.title}" leaves ${p} with new syntax errors`);
+  }
+  const same = (x: Diagnostic): boolean => x.code === d.code && x.message === d.message;
+  const before = workspace.allDiagnostics().filter(same).length;
+  const remaining = after.allDiagnostics().filter(same).length;
+  assert.ok(remaining < before, `${where}: "${fix.title}" does not remove the diagnostic`);
+  const out = [`== ${where}: ${fix.title}${fix.preferred ? ' (preferred)' : ''}`];
+  for (const p of [...changed].sort()) {
+    const a = workspace.text(p)!.split('\n');
+    const b = after.text(p)!.split('\n');
+    let head = 0;
+    while (head < a.length && head < b.length && a[head] === b[head]) head++;
+    let tail = 0;
+    while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+    out.push(`--- ${p}:${head + 1}`);
+    for (const l of a.slice(head, a.length - tail)) out.push(`- ${l}`);
+    for (const l of b.slice(head, b.length - tail)) out.push(`+ ${l}`);
+  }
+  return out.join('\n') + '\n';
 }

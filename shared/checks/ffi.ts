@@ -184,22 +184,22 @@ function checkExportedKinds(ctx: Context): void {
 }
 
 function checkDuplicateExports(ctx: Context): void {
-  const sites = ctx.index.packageExports(ctx.model.package, ctx.deps);
-  const first = new Map<string, ExportSite>();
-  for (const s of sites) {
-    const original = first.get(s.id);
-    if (!original) {
-      first.set(s.id, s);
-      continue;
+  const { index, model, deps } = ctx;
+  // Only the kinds this file exports are looked up, so a new export elsewhere
+  // in the package re-checks just the files that export the same kind.
+  const ids = new Set(index.packageExportsIn(model.path).map((s) => s.id));
+  for (const id of ids) {
+    const [original, ...duplicates] = index.exportsOf(model.package, id, deps);
+    for (const s of duplicates) {
+      if (s.file !== model.path) continue;
+      const kind = s.exportAs ? kindText(s.exportAs.type) : s.name;
+      ctx.out.push({
+        file: s.file, start: s.range.start, end: s.range.end, severity: 'error', code: TYPE_EXPORTED_MULTIPLE_TIMES,
+        message: `${kind} is exported more than once in this package (as ${original.name} and as ${s.name}); the backend gives each kind one C name, so it must be exported once.`,
+        related: [{ file: original.file, start: original.range.start, end: original.range.end, message: `first exported here as ${original.name}` }],
+        fixes: [removeExportFix(ctx, s)],
+      });
     }
-    if (s.file !== ctx.model.path) continue;
-    const kind = s.exportAs ? kindText(s.exportAs.type) : s.name;
-    ctx.out.push({
-      file: s.file, start: s.range.start, end: s.range.end, severity: 'error', code: TYPE_EXPORTED_MULTIPLE_TIMES,
-      message: `${kind} is exported more than once in this package (as ${original.name} and as ${s.name}); the backend gives each kind one C name, so it must be exported once.`,
-      related: [{ file: original.file, start: original.range.start, end: original.range.end, message: `first exported here as ${original.name}` }],
-      fixes: [removeExportFix(ctx, s)],
-    });
   }
 }
 
@@ -241,7 +241,7 @@ function checkHierarchy(ctx: Context): void {
       if (!k.sealed) {
         ctx.out.push({
           ...at(ctx, k.nameRange), severity: 'error', code: NON_HIERARCHICAL_IMMUTABLE,
-          message: `immutable interface ${k.name} is not sealed: C copies an ${k.name} value by switching over the structs that implement it, and only a sealed interface has a list C can know. ${reachText(reach)}`,
+          message: `immutable interface ${k.name} is not sealed: to copy a ${k.name} value, C switches over the structs that implement it, and only \`sealed\` fixes that list. ${reachText(reach)}`,
           related: [reachRelated(reach)],
           fixes: [{ title: `Add \`sealed\` to interface ${k.name}`, preferred: true, edits: [{ file: k.file, start: k.keywordOffset, end: k.keywordOffset, newText: 'sealed ' }] }],
         });
@@ -260,7 +260,7 @@ function checkHierarchy(ctx: Context): void {
     const s = struct.decl;
     ctx.out.push({
       ...at(ctx, impl.structType), severity: 'error', code: NON_HIERARCHICAL_IMMUTABLE,
-      message: `${s.name} implements the sealed immutable interface ${iface.decl.name} but is not exported: an ${iface.decl.name} that holds a ${s.name} cannot be copied to C, which has no definition for it. ${reachText(reach)}`,
+      message: `${s.name} implements the sealed immutable interface ${iface.decl.name} but is not exported: a ${iface.decl.name} value holding a ${s.name} cannot be copied to C, which has no definition of ${s.name}. ${reachText(reach)}`,
       related: [declaredHere(s, `${s.name} is declared here`), reachRelated(reach)],
       fixes: s.package === iface.decl.package && !s.exported && s.generics.length === 0 ? [addExportedFix(s)] : [],
     });

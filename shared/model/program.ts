@@ -154,6 +154,12 @@ export class ProgramIndex {
     return sites;
   }
 
+  /** The export sites written in one file (its own declarations: no dependency on other files). */
+  packageExportsIn(file: string): ExportSite[] {
+    const model = this.files.get(file);
+    return model ? (this.exportsByPackage.get(model.package) ?? []).filter((s) => s.file === file) : [];
+  }
+
   implsOf(interfaceId: string, deps?: Dependencies): ImplEdge[] {
     const edges = this.implsByInterface.get(interfaceId) ?? [];
     deps?.set(`impls\u0000${interfaceId}`, JSON.stringify(edges));
