@@ -4,3 +4,4 @@ export * from './model';
 export * from './checks';
 export { Workspace } from './workspace';
 export type { WorkspaceStats } from './workspace';
+export * from './layout';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -130,5 +130,86 @@ describe('vale-ffi decode / encode', () => {
     assert.match(r.stderr, /Accepted forms:[\s\S]*256-bit integer[\s\S]*32 bytes[\s\S]*C words[\s\S]*x\/4gx/);
     assert.equal(run(['encode', '{"objectGeneration": "0x100000000"}']).code, 2);
     assert.equal(run(['decode', I256, '--profile', 'nope']).code, 2);
+  });
+});
+
+describe('vale-ffi layout, header, message', () => {
+  const kinds = `exported struct Engine imm { fuel int; efficiency float; }
+exported struct Ship imm { armed bool; engine Engine; crew i64; }
+exported struct Dock { berths int; }
+export [#2]<imm>Engine as EnginePair;
+extern func launch_vasp(ship Ship, pair [#2]<imm>Engine) int;
+`;
+
+  test('layout --format json follows the contract', () => {
+    const dir = workspace({ 'k.vale': kinds });
+    const r = run(['layout', '--format', 'json', '--target', 'aarch64-linux'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.target, 'aarch64-linux');
+    assert.deepEqual(report.kinds.map((k: { name: string }) => k.name), ['Engine', 'Ship', 'Dock', '[#2]<imm>Engine']);
+    assert.deepEqual(report.kinds[1], {
+      name: 'Ship', cName: 'Ship', size: 24, align: 8,
+      fields: [
+        { name: 'armed', cType: 'int8_t', offset: 0, size: 1, align: 1 },
+        { name: 'engine', cType: 'Engine*', offset: 8, size: 8, align: 8 },
+        { name: 'crew', cType: 'int64_t', offset: 16, size: 8, align: 8 },
+      ],
+      padding: [{ offset: 1, size: 7 }],
+      messageSize: 48,
+    });
+    assert.equal(report.kinds[2].cName, 'DockRef');
+    assert.equal(report.kinds[2].messageSize, null);
+    assert.deepEqual(report.kinds[3].fields, [{ name: 'elements', cType: 'Engine*[2]', offset: 0, size: 16, align: 8 }]);
+  });
+
+  test('layout text shows fields, padding and the message size; a bad target exits 2', () => {
+    const dir = workspace({ 'k.vale': kinds });
+    const r = run(['layout', '--project', 'fleet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^target x86_64-linux$/m);
+    assert.match(r.stdout, /^Ship → fleet_Ship: size 24, align 8, message 48 bytes$/m);
+    assert.match(r.stdout, /^ {5}1 {5}7 {6}\(padding\)$/m);
+    const bad = run(['layout', '--target', 'sparc'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--target must be one of x86_64-linux, aarch64-linux/);
+  });
+
+  test('header prints every header, or writes them under --out; --project is required', () => {
+    const dir = workspace({ 'k.vale': kinds });
+    const r = run(['header', '--project', 'fleet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\/\/ fleet\/Ship\.h\n#ifndef VALE_EXPORTS_Ship_H_\n#define VALE_EXPORTS_Ship_H_\n#include "ValeBuiltins.h"\ntypedef struct fleet_Engine fleet_Engine;\ntypedef struct fleet_Ship \{ \n  int8_t armed;\n  fleet_Engine\* engine;\n  int64_t crew;\n\} fleet_Ship;\n#endif\n/);
+    assert.match(r.stdout, /extern int32_t fleet_launch_vasp\(fleet_Ship\* param0, fleet_EnginePair\* param1, ValeInt param0size, ValeInt param1size\);/);
+    assert.match(r.stdout, /typedef struct fleet_DockRef \{ uint64_t unused0; uint64_t unused1; uint64_t unused2; uint32_t unused3; uint32_t unused4; \} fleet_DockRef;/);
+    const out = join(dir, 'include');
+    const w = run(['header', '.', '--project', 'fleet', '--out', out], dir);
+    assert.equal(w.code, 0, w.stderr);
+    assert.match(w.stdout, /wrote 6 headers/);
+    assert.match(readFileSync(join(out, 'fleet', 'EnginePair.h'), 'utf8'), /#define fleet_EnginePair_SIZE 2/);
+    const missing = run(['header'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--project NAME is required/);
+  });
+
+  test('message prints the objects and bytes (json) or the bytes (hex); bad values exit 2', () => {
+    const dir = workspace({ 'k.vale': kinds });
+    const value = JSON.stringify({ armed: true, engine: { fuel: 5, efficiency: 0.5 }, crew: 3 });
+    const r = run(['message', '--type', 'Ship', '--value', value], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const m = JSON.parse(r.stdout);
+    assert.equal(m.size, 48);
+    assert.deepEqual(m.objects, [{ kind: 'Ship', offset: 0, size: 24 }, { kind: 'Engine', offset: 32, size: 16 }]);
+    assert.equal(m.bytesHex.length, 96);
+    assert.equal(m.bytesHex.slice(16, 32), '2000000000000000', 'the engine pointer is its offset');
+    const hex = run(['message', '--type', 'Ship', '--value', value, '--format', 'hex', '--base', '0x7f0000001000'], dir);
+    assert.equal(hex.code, 0, hex.stderr);
+    assert.equal(hex.stdout.trim().slice(16, 32), '20100000007f0000');
+    const bad = run(['message', '--type', 'Ship', '--value', '{"armed": true}'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /cannot lay out Ship: Ship needs member engine/);
+    const unknown = run(['message', '--type', 'Boat', '--value', '{}'], dir);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no exported kind named Boat \(exported: Engine, Ship, Dock, EnginePair\)/);
   });
 });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runCheck } from './check';
 import { UsageError } from './files';
+import { runHeader, runLayout, runMessage } from './layout';
 import { profileOption, runDecode, runEncode } from './ursl';
 
 const USAGE = `Usage: vale-ffi <command> [options]
@@ -12,6 +13,13 @@ Commands:
   encode JSON-FIELDS [--profile P] [--format json|text]
                                          pack field values into a universal reference
                                          (profiles: backend (default), seed)
+  layout [PATH...] [--target T] [--project NAME] [--format text|json]
+                                         C layout of every exported kind
+                                         (targets: x86_64-linux (default), aarch64-linux)
+  header [PATH...] --project NAME [--out DIR]
+                                         the C headers the backend generates (stdout without --out)
+  message [PATH...] --type NAME --value JSON [--format json|hex] [--base ADDR]
+                                         the message an immutable value becomes at the boundary
 
 Options:
   -h, --help       show this help
@@ -68,6 +76,25 @@ export function main(argv: string[]): number {
         const result = command === 'decode'
           ? runDecode(positionals[0], profile, formatOption(values.format, ['text', 'json']) as 'text' | 'json')
           : runEncode(positionals[0], profile, formatOption(values.format, ['json', 'text']) as 'text' | 'json');
+        process.stdout.write(result.stdout);
+        return result.exitCode;
+      }
+      case 'layout':
+      case 'header':
+      case 'message': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            format: { type: 'string' }, target: { type: 'string' }, project: { type: 'string' }, out: { type: 'string' },
+            type: { type: 'string' }, value: { type: 'string' }, base: { type: 'string' },
+          },
+        });
+        const result = command === 'layout'
+          ? runLayout(positionals, values.target, formatOption(values.format, ['text', 'json']) as 'text' | 'json', values.project)
+          : command === 'header'
+            ? runHeader(positionals, values.project, values.out, values.target)
+            : runMessage(positionals, values.type, values.value, formatOption(values.format, ['json', 'hex']) as 'json' | 'hex', values.target, values.base);
         process.stdout.write(result.stdout);
         return result.exitCode;
       }

@@ -1,0 +1,243 @@
+import { KindDecl, OffsetRange } from '../model/declarations';
+import { ExportSite, ProgramIndex } from '../model/program';
+import { Mutability, TypeRef, kindText } from '../model/types';
+import { CScalar, SizeAlign, TargetProfile } from './targets';
+
+/** An exported kind as the backend sees it: what it is and the name C knows it by. */
+export interface CKind {
+  readonly id: string;
+  /** The Vale spelling: `Ship`, `[]<imm>Ship`. */
+  readonly valeName: string;
+  /** The export name (without the project prefix). */
+  readonly exportName: string;
+  readonly package: string;
+  /** The export site: the declaration's name or the `export ... as` type. */
+  readonly file: string;
+  readonly range: OffsetRange;
+  readonly category: 'struct' | 'interface' | 'rsa' | 'ssa';
+  readonly mutability: Mutability;
+  readonly decl?: KindDecl;
+  /** Arrays: the element type, resolved in `file`. */
+  readonly element?: TypeRef;
+  /** Static arrays: the element count (null when the size is not a literal). */
+  readonly length?: number | null;
+}
+
+/** How a value of some Vale type is held in C: by value (scalar or inline struct) or through a pointer. */
+export interface CFieldType {
+  /** The C spelling, e.g. `int32_t`, `vtest_Ship*`, `vtest_IShip`, `vtest_ShipRef`. */
+  readonly text: string;
+  readonly size: number;
+  readonly align: number;
+  readonly form: 'scalar' | 'pointer' | 'inline' | 'void';
+  /** What the field refers to, when it is a kind. */
+  readonly kind?: CKind;
+  /** Strings: `ValeStr*`. */
+  readonly string?: boolean;
+  /** A kind that is not exported: the backend would stop here ("Couldn't find export name"). */
+  readonly unexported?: string;
+}
+
+export interface CField {
+  readonly name: string;
+  readonly type: CFieldType;
+  /** `elements[0]` / `elements[N]`: a C array of `count` elements. */
+  readonly count?: number;
+  readonly offset: number;
+  readonly size: number;
+  readonly align: number;
+}
+
+export interface CLayout {
+  readonly kind: CKind;
+  readonly cName: string;
+  readonly size: number;
+  readonly align: number;
+  readonly fields: readonly CField[];
+  /** Holes between fields, then the tail padding (marked). */
+  readonly padding: readonly { offset: number; size: number; tail: boolean }[];
+}
+
+const INT_SCALARS: Record<string, CScalar> = { int: 'int32_t', i32: 'int32_t', i64: 'int64_t', i16: 'int16_t', i8: 'int8_t', u8: 'int8_t', u32: 'int32_t', u64: 'int64_t', u16: 'int16_t' };
+
+function roundUp(n: number, align: number): number {
+  return Math.ceil(n / align) * align;
+}
+
+/** The C side of a workspace's exports for one project name and target. */
+export class CProgram {
+  private readonly byPackage = new Map<string, Map<string, CKind>>();
+  private readonly layouts = new Map<CKind, CLayout>();
+  readonly kinds: CKind[] = [];
+
+  constructor(readonly index: ProgramIndex, readonly project: string, readonly target: TargetProfile) {
+    const packages = new Set([...index.files.values()].map((f) => f.package));
+    for (const pkg of [...packages].sort()) {
+      const seen = new Map<string, CKind>();
+      for (const site of index.packageExports(pkg)) {
+        if (seen.has(site.id)) continue;
+        const kind = this.kindOf(pkg, site);
+        if (!kind) continue;
+        seen.set(site.id, kind);
+        this.kinds.push(kind);
+      }
+      this.byPackage.set(pkg, seen);
+    }
+  }
+
+  private kindOf(pkg: string, site: ExportSite): CKind | undefined {
+    const base = { id: site.id, exportName: site.name, package: pkg, file: site.file, range: site.range };
+    const decl = site.decl;
+    if (decl && decl.generics.length === 0) {
+      return { ...base, valeName: decl.name, category: decl.tag, mutability: decl.mutability, decl };
+    }
+    const t = site.exportAs?.type;
+    if (t?.tag === 'array') {
+      const length = t.size === null ? undefined : /^\d+$/.test(t.size) ? Number(t.size) : null;
+      return { ...base, valeName: kindText(t), category: t.size === null ? 'rsa' : 'ssa', mutability: t.mutability, element: t.element, length };
+    }
+    return undefined;
+  }
+
+  cName(kind: CKind): string {
+    return this.project ? `${this.project}_${kind.exportName}` : kind.exportName;
+  }
+
+  /** The exported kind a type reference names, from a file of a package. */
+  kindFor(file: string, pkg: string, t: TypeRef): CKind | undefined {
+    const r = this.index.resolve(file, t);
+    return 'id' in r ? this.byPackage.get(pkg)?.get(r.id) : undefined;
+  }
+
+  findKind(name: string): CKind | undefined {
+    return this.kinds.find((k) => k.exportName === name) ?? this.kinds.find((k) => k.valeName === name);
+  }
+
+  private scalar(name: CScalar, text: string = name): CFieldType {
+    const s: SizeAlign = this.target.scalars[name];
+    return { text, size: s.size, align: s.align, form: name === 'pointer' ? 'pointer' : 'scalar' };
+  }
+
+  /** How the backend spells a value of type `t` in a header (Linear/Safe getExportName). */
+  fieldType(file: string, pkg: string, t: TypeRef): CFieldType {
+    if (t.tag === 'primitive') {
+      if (t.name === 'bool') return this.scalar('int8_t');
+      if (t.name === 'float') return this.scalar('double');
+      if (t.name === 'str') return { ...this.scalar('pointer', 'ValeStr*'), string: true };
+      if (t.name === 'void' || t.name === 'never' || t.name === '__Never') return { text: 'void', size: 0, align: 1, form: 'void' };
+      const s = INT_SCALARS[t.name] ?? 'int32_t';
+      return this.scalar(s);
+    }
+    const kind = this.kindFor(file, pkg, t);
+    const handle = this.target.scalars.uint64_t;
+    if (!kind) {
+      const r = this.index.resolve(file, t);
+      const mutable = (r.tag === 'declared' && r.decl.mutability === 'mut') || (r.tag === 'array' && r.mutability === 'mut');
+      const name = kindText(t);
+      if (mutable) return { text: `${name}Ref`, size: 32, align: handle.align, form: 'inline', unexported: name };
+      if (r.tag === 'declared' && r.decl.tag === 'interface') return { text: name, size: 16, align: 8, form: 'inline', unexported: name };
+      return { ...this.scalar('pointer', `${name}*`), unexported: name };
+    }
+    const cName = this.cName(kind);
+    if (kind.mutability === 'mut') {
+      // The universal reference handle: three u64 and two u32 (generateUniversalRefStructDefC).
+      const l = this.layout(kind);
+      return { text: `${cName}Ref`, size: l.size, align: l.align, form: 'inline', kind };
+    }
+    if (kind.category === 'interface') {
+      const l = this.layout(kind);
+      return { text: cName, size: l.size, align: l.align, form: 'inline', kind };
+    }
+    return { ...this.scalar('pointer', `${cName}*`), kind };
+  }
+
+  /** The C struct of an exported kind, laid out with the target's C rules. */
+  layout(kind: CKind): CLayout {
+    const cached = this.layouts.get(kind);
+    if (cached) return cached;
+    const specs: { name: string; type: CFieldType; count?: number }[] = [];
+    if (kind.mutability === 'mut') {
+      const u64 = this.scalar('uint64_t');
+      const u32 = this.scalar('uint32_t');
+      specs.push({ name: 'unused0', type: u64 }, { name: 'unused1', type: u64 }, { name: 'unused2', type: u64 }, { name: 'unused3', type: u32 }, { name: 'unused4', type: u32 });
+    } else if (kind.category === 'struct') {
+      for (const m of kind.decl!.members) specs.push({ name: m.name, type: this.fieldType(kind.decl!.file, kind.package, m.type) });
+    } else if (kind.category === 'interface') {
+      specs.push({ name: 'obj', type: this.scalar('pointer', 'void*') }, { name: 'type', type: this.scalar('uint64_t') });
+    } else if (kind.category === 'rsa') {
+      specs.push({ name: 'length', type: this.scalar('uint32_t') }, { name: 'elements', type: this.fieldType(kind.file, kind.package, kind.element!), count: 0 });
+    } else {
+      specs.push({ name: 'elements', type: this.fieldType(kind.file, kind.package, kind.element!), count: kind.length ?? 0 });
+    }
+    let offset = 0;
+    let align = 1;
+    const fields: CField[] = [];
+    const padding: { offset: number; size: number; tail: boolean }[] = [];
+    for (const s of specs) {
+      const a = Math.max(1, s.type.align);
+      const at = roundUp(offset, a);
+      if (at > offset) padding.push({ offset, size: at - offset, tail: false });
+      const size = s.type.size * (s.count ?? 1);
+      fields.push({ name: s.name, type: s.type, count: s.count, offset: at, size, align: a });
+      offset = at + size;
+      align = Math.max(align, a);
+    }
+    const size = roundUp(offset, align);
+    if (size > offset) padding.push({ offset, size: size - offset, tail: true });
+    const layout: CLayout = { kind, cName: kind.mutability === 'mut' ? `${this.cName(kind)}Ref` : this.cName(kind), size, align, fields, padding };
+    this.layouts.set(kind, layout);
+    return layout;
+  }
+
+  /** The structs that implement an exported interface, in the backend's order (impl order). */
+  substructs(iface: CKind): CKind[] {
+    const out: CKind[] = [];
+    for (const edge of this.index.implsOf(iface.id)) {
+      const k = this.byPackage.get(iface.package)?.get(edge.structId);
+      if (k && !out.includes(k)) out.push(k);
+    }
+    return out;
+  }
+
+  /**
+   * The size of a message whose size does not depend on the value (no strings,
+   * no runtime-sized arrays, no interfaces), else null: every object padded to 16.
+   */
+  staticMessageSize(kind: CKind, seen: Set<CKind> = new Set()): number | null {
+    if (kind.mutability === 'mut' || kind.category === 'interface' || kind.category === 'rsa') return null;
+    if (seen.has(kind)) return null;
+    seen.add(kind);
+    const l = this.layout(kind);
+    let total: number;
+    const children: CFieldType[] = [];
+    if (kind.category === 'ssa') {
+      const elem = l.fields[0];
+      // The backend reserves the array struct plus the elements again (predictShallowSize).
+      total = roundUp(l.size + elem.type.size * (kind.length ?? 0), 16);
+      for (let i = 0; i < (kind.length ?? 0); i++) children.push(elem.type);
+    } else {
+      total = roundUp(l.size, 16);
+      for (const f of l.fields) children.push(f.type);
+    }
+    for (const c of children) {
+      if (c.string || c.unexported) {
+        seen.delete(kind);
+        return null;
+      }
+      if (c.form === 'inline' && c.kind) {
+        seen.delete(kind);
+        return null;
+      }
+      if (c.form === 'pointer' && c.kind) {
+        const s = this.staticMessageSize(c.kind, seen);
+        if (s === null) {
+          seen.delete(kind);
+          return null;
+        }
+        total += s;
+      }
+    }
+    seen.delete(kind);
+    return total;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './targets';
+export * from './cprogram';
+export * from './header';
+export * from './message';
