@@ -5,3 +5,6 @@ export * from './checks';
 export { Workspace } from './workspace';
 export type { WorkspaceStats } from './workspace';
 export * from './layout';
+export * from './ide';
+export * from './ursl';
+export * from './simulate';

@@ -2,6 +2,8 @@ import { checkFile } from './checks/ffi';
 import { Diagnostic, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
 import { FileModel, readFileModel } from './model/declarations';
 import { Dependencies, ProgramIndex } from './model/program';
+import { CProgram } from './layout/cprogram';
+import { TargetProfile } from './layout/targets';
 import { SyntaxTree, TextEdit, parse, reparse } from './syntax';
 
 /** Counters that show how much work the workspace did (tests and benchmarks read them). */
@@ -32,6 +34,7 @@ export class Workspace {
   private readonly models = new Map<string, { tree: SyntaxTree; model: FileModel }>();
   private readonly checks = new Map<string, CachedCheck>();
   private index?: ProgramIndex;
+  private cPrograms?: { index: ProgramIndex; project: string; target: TargetProfile; program: CProgram };
   readonly stats: WorkspaceStats = { modelsRead: 0, indexesBuilt: 0, filesChecked: 0, checksReused: 0 };
 
   setFile(path: string, text: string): SyntaxTree {
@@ -102,6 +105,16 @@ export class Workspace {
     this.stats.indexesBuilt++;
     this.index = new ProgramIndex(models);
     return this.index;
+  }
+
+  /** The C side of the workspace for a project name and target, kept until the next change. */
+  cProgram(project: string, target: TargetProfile): CProgram {
+    const index = this.program();
+    const c = this.cPrograms;
+    if (c && c.index === index && c.project === project && c.target === target) return c.program;
+    const program = new CProgram(index, project, target);
+    this.cPrograms = { index, project, target, program };
+    return program;
   }
 
   /**

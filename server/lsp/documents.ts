@@ -1,13 +1,27 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { TextEdit, Workspace } from '../../shared';
+import { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { URI } from 'vscode-uri';
+import { LineIndex, TextEdit, Workspace } from '../../shared';
+
+/** The core's key for a document: the file path for `file:` URIs (a directory is a package), else the URI. */
+export function keyOf(uri: string): string {
+  const parsed = URI.parse(uri);
+  return parsed.scheme === 'file' ? parsed.path : uri;
+}
+
+const SKIPPED = new Set(['node_modules', '.git', 'dist', '.vscode-test', 'out']);
 
 /**
- * Open documents: keeps the LSP view (versions, positions) and feeds each
- * change to the core as an offset edit so it can re-parse incrementally.
+ * Open documents and the workspace's files on disk. Open documents take
+ * precedence over disk; every change reaches the core as an offset edit so
+ * re-parsing stays incremental. Non-Vale documents (C, logs) are kept only
+ * for hovers on universal references.
  */
 export class Documents {
   private readonly open = new Map<string, TextDocument>();
+  private readonly uris = new Map<string, string>();
 
   constructor(private readonly workspace: Workspace) {}
 
@@ -15,9 +29,29 @@ export class Documents {
     return this.open.get(uri);
   }
 
+  isVale(uri: string): boolean {
+    const doc = this.open.get(uri);
+    return doc ? doc.languageId === 'vale' : uri.endsWith('.vale');
+  }
+
+  uriOf(key: string): string {
+    return this.uris.get(key) ?? URI.file(key).toString();
+  }
+
+  /** Positions for any file the core knows, open or not. */
+  lines(key: string): LineIndex | undefined {
+    return this.workspace.tree(key)?.lines;
+  }
+
+  positionAt(key: string, offset: number): Position {
+    return this.lines(key)?.positionAt(offset) ?? { line: 0, character: 0 };
+  }
+
   didOpen(uri: string, languageId: string, version: number, text: string): void {
     this.open.set(uri, TextDocument.create(uri, languageId, version, text));
-    this.workspace.setFile(uri, text);
+    if (languageId !== 'vale') return;
+    this.uris.set(keyOf(uri), uri);
+    this.workspace.setFile(keyOf(uri), text);
   }
 
   didChange(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): void {
@@ -33,10 +67,54 @@ export class Documents {
       doc = TextDocument.update(doc, [change], version);
     }
     this.open.set(uri, doc);
-    this.workspace.editFile(uri, edits);
+    if (doc.languageId === 'vale') this.workspace.editFile(keyOf(uri), edits);
   }
 
+  /** A closed Vale document goes back to its disk content (or leaves the workspace if it has none). */
   didClose(uri: string): void {
+    const doc = this.open.get(uri);
     this.open.delete(uri);
+    if (doc?.languageId !== 'vale') return;
+    if (!this.loadFromDisk(uri)) this.workspace.removeFile(keyOf(uri));
+  }
+
+  /** Reads a file from disk into the core unless it is open. Returns false when it cannot be read. */
+  loadFromDisk(uri: string): boolean {
+    if (this.open.has(uri)) return true;
+    const parsed = URI.parse(uri);
+    if (parsed.scheme !== 'file') return false;
+    try {
+      const text = readFileSync(parsed.fsPath, 'utf8');
+      this.uris.set(keyOf(uri), uri);
+      this.workspace.setFile(keyOf(uri), text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  removeFromDisk(uri: string): void {
+    if (this.open.has(uri)) return;
+    this.workspace.removeFile(keyOf(uri));
+  }
+
+  /** Every `.vale` file under a folder (skipping node_modules, .git, dist). */
+  static findValeFiles(folder: string): string[] {
+    const out: string[] = [];
+    const walk = (dir: string, depth: number): void => {
+      if (depth > 32) return;
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (e.isDirectory() && !SKIPPED.has(e.name) && !e.name.startsWith('.')) walk(join(dir, e.name), depth + 1);
+        else if (e.isFile() && e.name.endsWith('.vale')) out.push(join(dir, e.name));
+      }
+    };
+    walk(folder, 0);
+    return out.sort();
   }
 }

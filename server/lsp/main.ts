@@ -1,56 +1,207 @@
 import {
-  createConnection,
-  Diagnostic as LspDiagnostic,
-  DiagnosticSeverity,
-  InitializeResult,
-  ProposedFeatures,
-  TextDocumentSyncKind,
+  CodeAction, CodeActionKind, CodeLens, createConnection, DocumentSymbol, LSPErrorCodes, FileChangeType, Hover, InitializeParams,
+  InitializeResult, Location, MarkupKind, ProposedFeatures, ResponseError, SymbolInformation, SymbolKind, TextDocumentSyncKind, TextEdit,
 } from 'vscode-languageserver/node';
-import { Diagnostic, Workspace } from '../../shared';
-import { Documents } from './documents';
-
-const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
+import { URI } from 'vscode-uri';
+import {
+  OutlineKind, OutlineSymbol, Workspace, codeLenses, documentSymbols, hoverInVale, hoverReferenceInText, referencesTo, symbolAt,
+  workspaceSymbols,
+} from '../../shared';
+import { DiagnosticsPublisher } from './diagnostics';
+import { Documents, keyOf } from './documents';
+import { registerRequests } from './requests';
+import { DEFAULT_SETTINGS, Settings, readSettings } from './settings';
 
 // Transport (stdio, IPC, socket) comes from the command line, as vscode-languageclient passes it.
 const connection = createConnection(ProposedFeatures.all);
 const workspace = new Workspace();
 const documents = new Documents(workspace);
+let settings: Settings = DEFAULT_SETTINGS;
+let folders: string[] = [];
+let canPullConfiguration = false;
+const publisher = new DiagnosticsPublisher(connection, workspace, documents);
 
-connection.onInitialize((): InitializeResult => ({
-  capabilities: { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental } },
-  serverInfo: { name: 'vale-ffi' },
-}));
+const cancelled = (): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
 
-function publish(uri: string): void {
-  const doc = documents.get(uri);
-  if (!doc) return;
-  const diagnostics: LspDiagnostic[] = workspace.diagnostics(uri).map((d) => ({
-    range: { start: doc.positionAt(d.start), end: doc.positionAt(d.end) },
-    severity: SEVERITY[d.severity],
-    code: d.code,
-    source: 'vale-ffi',
-    message: d.message,
-  }));
-  void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  folders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
+  if (folders.length === 0 && params.rootUri) folders = [URI.parse(params.rootUri).fsPath];
+  canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  if (params.initializationOptions) settings = readSettings(params.initializationOptions);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'vale-ffi' },
+  };
+});
+
+async function pullSettings(): Promise<void> {
+  if (!canPullConfiguration) return;
+  try {
+    settings = readSettings(await connection.workspace.getConfiguration('valeFfi'));
+  } catch {
+    // The client could not answer: keep what we have.
+  }
 }
+
+connection.onInitialized(async () => {
+  await pullSettings();
+  const files = folders.flatMap((f) => Documents.findValeFiles(f));
+  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+  progress?.begin('Vale FFI', 0, `Indexing ${files.length} files`, false);
+  files.forEach((file, i) => {
+    documents.loadFromDisk(URI.file(file).toString());
+    if (i % 50 === 49) progress?.report(Math.round(((i + 1) * 100) / files.length), `Indexing ${files.length} files (${i + 1} done)`);
+  });
+  progress?.done();
+  connection.console.info(`vale-ffi: indexed ${files.length} files`);
+  publisher.schedule();
+});
+
+connection.onDidChangeConfiguration(async (change) => {
+  if (canPullConfiguration) await pullSettings();
+  else if (change.settings?.valeFfi) settings = readSettings(change.settings.valeFfi);
+  publisher.schedule();
+});
 
 connection.onDidOpenTextDocument(({ textDocument: t }) => {
   documents.didOpen(t.uri, t.languageId, t.version, t.text);
-  publish(t.uri);
+  if (t.languageId === 'vale') publisher.schedule(keyOf(t.uri));
 });
 connection.onDidChangeTextDocument(({ textDocument: t, contentChanges }) => {
   documents.didChange(t.uri, t.version, contentChanges);
-  publish(t.uri);
+  if (documents.isVale(t.uri)) publisher.schedule(keyOf(t.uri));
 });
 connection.onDidCloseTextDocument(({ textDocument: t }) => {
+  const vale = documents.isVale(t.uri);
   documents.didClose(t.uri);
-  workspace.removeFile(t.uri);
-  void connection.sendDiagnostics({ uri: t.uri, diagnostics: [] });
+  if (vale) publisher.schedule();
 });
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  for (const c of changes) {
+    if (!c.uri.endsWith('.vale')) continue;
+    if (c.type === FileChangeType.Deleted) documents.removeFromDisk(c.uri);
+    else documents.loadFromDisk(c.uri);
+  }
+  publisher.schedule();
+});
+
+function textOf(uri: string): string | undefined {
+  return documents.get(uri)?.getText() ?? workspace.text(keyOf(uri));
+}
+
+connection.onHover(({ textDocument, position }, token): Hover | null | ResponseError<void> => {
+  if (token.isCancellationRequested) return cancelled();
+  const text = textOf(textDocument.uri);
+  if (text === undefined) return null;
+  const key = keyOf(textDocument.uri);
+  const vale = documents.isVale(textDocument.uri) && workspace.tree(key) !== undefined;
+  const offset = vale ? workspace.tree(key)!.lines.offsetAt(position) : documents.get(textDocument.uri)!.offsetAt(position);
+  const result = vale
+    ? hoverInVale(workspace.cProgram(settings.projectName, settings.target), key, text, offset, settings.hover)
+    : hoverReferenceInText(text, offset, settings.hover);
+  if (!result) return null;
+  const lines = vale ? workspace.tree(key)!.lines : undefined;
+  const doc = documents.get(textDocument.uri);
+  const pos = (o: number) => (lines ? lines.positionAt(o) : doc!.positionAt(o));
+  return { contents: { kind: MarkupKind.Markdown, value: result.contents }, range: { start: pos(result.start), end: pos(result.end) } };
+});
+
+function location(key: string, start: number, end: number): Location {
+  return { uri: documents.uriOf(key), range: { start: documents.positionAt(key, start), end: documents.positionAt(key, end) } };
+}
+
+connection.onDefinition(({ textDocument, position }, token) => {
+  if (token.isCancellationRequested) return cancelled();
+  const key = keyOf(textDocument.uri);
+  const lines = documents.lines(key);
+  if (!lines) return null;
+  const s = symbolAt(workspace.program(), key, lines.offsetAt(position));
+  if (s?.tag === 'kind' && s.decl) return location(s.decl.file, s.decl.nameRange.start, s.decl.nameRange.end);
+  if (s?.tag === 'field') return location(s.decl.file, s.member.nameRange.start, s.member.nameRange.end);
+  if (s?.tag === 'function') return location(s.fn.file, s.fn.nameRange.start, s.fn.nameRange.end);
+  return null;
+});
+
+connection.onReferences(({ textDocument, position, context }, token) => {
+  if (token.isCancellationRequested) return cancelled();
+  const key = keyOf(textDocument.uri);
+  const lines = documents.lines(key);
+  if (!lines) return null;
+  const index = workspace.program();
+  const s = symbolAt(index, key, lines.offsetAt(position));
+  if (s?.tag !== 'kind' || !s.decl) return [];
+  const refs = referencesTo(index, s.decl).map((r) => location(r.file, r.range.start, r.range.end));
+  return context.includeDeclaration ? [location(s.decl.file, s.decl.nameRange.start, s.decl.nameRange.end), ...refs] : refs;
+});
+
+const SYMBOL_KIND: Record<OutlineKind, SymbolKind> = {
+  struct: SymbolKind.Struct, interface: SymbolKind.Interface, field: SymbolKind.Field, function: SymbolKind.Function, export: SymbolKind.Constant,
+};
+
+connection.onDocumentSymbol(({ textDocument }, token) => {
+  if (token.isCancellationRequested) return cancelled();
+  const key = keyOf(textDocument.uri);
+  const model = workspace.model(key);
+  if (!model) return [];
+  const convert = (s: OutlineSymbol): DocumentSymbol => ({
+    name: s.name,
+    detail: s.detail,
+    kind: SYMBOL_KIND[s.kind],
+    range: { start: documents.positionAt(key, s.range.start), end: documents.positionAt(key, s.range.end) },
+    selectionRange: { start: documents.positionAt(key, s.selection.start), end: documents.positionAt(key, s.selection.end) },
+    children: s.children.map(convert),
+  });
+  return documentSymbols(model).map(convert);
+});
+
+connection.onWorkspaceSymbol(({ query }, token) => {
+  if (token.isCancellationRequested) return cancelled();
+  return workspaceSymbols(workspace.program(), query).map((s): SymbolInformation => ({
+    name: s.name, kind: SYMBOL_KIND[s.kind], containerName: s.container, location: location(s.file, s.range.start, s.range.end),
+  }));
+});
+
+connection.onCodeAction(({ textDocument, range }, token) => {
+  if (token.isCancellationRequested) return cancelled();
+  const key = keyOf(textDocument.uri);
+  const lines = documents.lines(key);
+  if (!lines) return [];
+  const start = lines.offsetAt(range.start);
+  const end = lines.offsetAt(range.end);
+  const actions: CodeAction[] = [];
+  for (const d of workspace.diagnostics(key)) {
+    if (d.end < start || d.start > end || !d.fixes) continue;
+    const diagnostic = publisher.toLsp(key, d);
+    for (const fix of d.fixes) {
+      const changes: Record<string, TextEdit[]> = {};
+      for (const e of fix.edits) {
+        (changes[documents.uriOf(e.file)] ??= []).push({ range: { start: documents.positionAt(e.file, e.start), end: documents.positionAt(e.file, e.end) }, newText: e.newText });
+      }
+      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: { changes } });
+    }
+  }
+  return actions;
+});
+
+connection.onCodeLens(({ textDocument }, token) => {
+  if (token.isCancellationRequested) return cancelled();
+  const key = keyOf(textDocument.uri);
+  if (!workspace.tree(key)) return [];
+  return codeLenses(workspace.cProgram(settings.projectName, settings.target), key).map((l): CodeLens => ({
+    range: { start: documents.positionAt(key, l.range.start), end: documents.positionAt(key, l.range.end) },
+    command: { title: l.title, command: 'valeFfi.showHeader', arguments: [textDocument.uri, l.header] },
+  }));
+});
+
+registerRequests(connection, workspace, documents, () => settings);
 
 connection.listen();

@@ -1,0 +1,40 @@
+import { BACKEND_PROFILE, DEFAULT_TARGET, HoverOptions, NumberFormat, TargetProfile, findProfile, findTarget } from '../../shared';
+
+/** The `valeFfi.*` settings, as package.json declares them. */
+export interface Settings {
+  target: TargetProfile;
+  projectName: string;
+  itableProfile: 'midas' | 'natural';
+  binary: string;
+  hover: HoverOptions;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  target: DEFAULT_TARGET,
+  projectName: 'vale',
+  itableProfile: 'midas',
+  binary: '',
+  hover: { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE },
+};
+
+/** Reads whatever the client sends; anything missing or malformed keeps its default. */
+export function readSettings(raw: unknown): Settings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const hover = (r.hover && typeof r.hover === 'object' ? r.hover : {}) as Record<string, unknown>;
+  const bool = (v: unknown, d: boolean): boolean => (typeof v === 'boolean' ? v : d);
+  const numbers = ['decimal', 'hex', 'both'].includes(hover.numberFormat as string) ? (hover.numberFormat as NumberFormat) : 'decimal';
+  const project = typeof r.projectName === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(r.projectName) ? r.projectName : DEFAULT_SETTINGS.projectName;
+  return {
+    target: (typeof r.target === 'string' && findTarget(r.target)) || DEFAULT_TARGET,
+    projectName: project,
+    itableProfile: r.itableProfile === 'natural' ? 'natural' : 'midas',
+    binary: typeof r.binary === 'string' ? r.binary : '',
+    hover: {
+      layout: bool(hover.layout, true),
+      functions: bool(hover.functions, true),
+      references: bool(hover.references, true),
+      numbers,
+      profile: (typeof hover.profile === 'string' && findProfile(hover.profile)) || BACKEND_PROFILE,
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { CFieldType, CKind, CLayout, CProgram } from '../layout/cprogram';
+import { functionC } from '../layout/header';
+import { FunctionDecl } from '../model/declarations';
+import { kindText } from '../model/types';
+import { BACKEND_PROFILE, UrslProfile } from '../ursl/profile';
+import { FIELD_NAMES } from '../ursl/profile';
+import { decodeUniversalReference, hex } from '../ursl/codec';
+import { findUniversalReferences } from '../ursl/recognize';
+import { SymbolAt, symbolAt } from './navigation';
+
+export type NumberFormat = 'decimal' | 'hex' | 'both';
+
+export interface HoverOptions {
+  /** Layout of kinds and fields. */
+  layout: boolean;
+  /** C prototypes of FFI functions. */
+  functions: boolean;
+  /** Decoded universal references. */
+  references: boolean;
+  numbers: NumberFormat;
+  profile: UrslProfile;
+}
+
+export const DEFAULT_HOVER_OPTIONS: HoverOptions = { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE };
+
+export interface HoverResult {
+  /** Markdown. */
+  readonly contents: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export function formatNumber(n: number | bigint, format: NumberFormat): string {
+  const dec = n.toString();
+  const hx = '0x' + n.toString(16);
+  return format === 'decimal' ? dec : format === 'hex' ? hx : `${dec} (${hx})`;
+}
+
+function layoutTable(l: CLayout, fmt: NumberFormat): string {
+  const rows: { offset: number; line: string }[] = l.fields.map((f) => ({
+    offset: f.offset,
+    line: `| ${formatNumber(f.offset, fmt)} | ${formatNumber(f.size, fmt)} | ${f.align} | \`${f.name}${f.count === undefined ? '' : `[${f.count}]`}\` | \`${f.type.text}\` |`,
+  }));
+  for (const p of l.padding) rows.push({ offset: p.offset, line: `| ${formatNumber(p.offset, fmt)} | ${formatNumber(p.size, fmt)} | | *${p.tail ? 'tail padding' : 'padding'}* | |` });
+  rows.sort((a, b) => a.offset - b.offset);
+  return ['| offset | size | align | field | C type |', '| ---: | ---: | ---: | --- | --- |', ...rows.map((r) => r.line)].join('\n');
+}
+
+/** The markdown for an exported kind: C type, size, alignment, fields, padding, message size. */
+export function kindHover(program: CProgram, kind: CKind, fmt: NumberFormat): string {
+  const l = program.layout(kind);
+  const message = program.staticMessageSize(kind);
+  const crossing = kind.mutability === 'mut'
+    ? 'crosses as a 32-byte universal reference'
+    : kind.category === 'interface'
+      ? 'crosses by value (`obj` points into a message)'
+      : 'crosses as a message (deep copy)';
+  const lines = [
+    `**${kind.category === 'rsa' || kind.category === 'ssa' ? 'array' : kind.category} ${kind.valeName}** (${kind.mutability}) — C \`${l.cName}\``,
+    '',
+    `size ${formatNumber(l.size, fmt)}, align ${l.align}; ${crossing}${message !== null ? `; message ${formatNumber(message, fmt)} bytes` : ''}`,
+    '',
+    layoutTable(l, fmt),
+  ];
+  if (kind.category === 'interface' && kind.mutability === 'imm') {
+    const subs = program.substructs(kind);
+    lines.push('', `\`type\`: ${subs.map((s, i) => `${i} = ${s.valeName}`).join(', ') || 'no exported implementations'}`);
+  }
+  return lines.join('\n');
+}
+
+function crossingText(t: CFieldType): string {
+  if (t.form === 'void') return 'nothing';
+  if (t.string) return 'a string, copied (`ValeStr*`)';
+  if (t.form === 'scalar') return `a value (\`${t.text}\`)`;
+  if (t.unexported) return `**${t.unexported} is not exported**: C has no type for it`;
+  const k = t.kind!;
+  if (k.mutability === 'mut') return `a universal reference (\`${t.text}\`, 32 bytes)`;
+  if (k.category === 'interface') return `an interface value (\`${t.text}\`) whose object is a message`;
+  return `a message, deep-copied (\`${t.text}\`)`;
+}
+
+export function functionHover(program: CProgram, f: FunctionDecl, pkg: string): string {
+  const c = functionC(program, f, pkg);
+  const lines = [
+    `**${f.extern ? 'extern' : 'exported'} func ${f.name}** — ${f.extern ? 'implemented in C' : 'called from C'}`,
+    '',
+    '```c',
+    `${c.userPrototype};`,
+    `${c.abiPrototype};`,
+    '```',
+    '',
+    ...f.params.map((p, i) => `- \`param${i}\` (${p.name} ${p.type.text}): ${crossingText(c.params[i].type)}${c.sizeParams.includes(i) ? `, with its message size in \`param${i}size\`` : ''}`),
+    `- returns ${c.ret ? `${kindText(c.ret.vale)}: ${crossingText(c.ret.type)}${c.ret.byPointer ? ' (through `__ret` at the ABI)' : ''}` : 'nothing'}`,
+  ];
+  return lines.join('\n');
+}
+
+export function universalReferenceHover(bytes: Uint8Array, profile: UrslProfile, fmt: NumberFormat): string {
+  const d = decodeUniversalReference(bytes, profile);
+  const value = (n: bigint): string => (fmt === 'decimal' ? n.toString() : fmt === 'hex' ? hex(n) : `${n} (${hex(n)})`);
+  const lines = [
+    `**universal reference** (${profile.name} profile)`,
+    '',
+    '| field | value | packed |',
+    '| --- | ---: | ---: |',
+    ...FIELD_NAMES.map((f) => `| ${f} | \`${value(d.fields[f])}\` | \`${hex(d.raw[f])}\` |`),
+    '',
+    ...(d.problems.length ? d.problems.map((p) => `- ${p.severity === 'information' ? 'note' : p.severity} **${p.code}** (${p.field}): ${p.message}`) : ['- no problems found']),
+    '',
+    `C words: ${Object.entries(d.cWords).map(([k, v]) => `\`${k}=${hex(v)}\``).join(' ')}`,
+  ];
+  return lines.join('\n');
+}
+
+/** A hover on any text: a universal reference under the cursor, in any language. */
+export function hoverReferenceInText(text: string, offset: number, options: HoverOptions): HoverResult | undefined {
+  if (!options.references) return undefined;
+  // Search whole lines around the cursor: a reference spans at most a few lines.
+  const from = offset > 600 ? text.lastIndexOf('\n', offset - 600) + 1 : 0;
+  const next = text.indexOf('\n', offset + 600);
+  const to = next < 0 ? text.length : next;
+  const found = findUniversalReferences(text.slice(from, to), options.profile).find((r) => from + r.start <= offset && offset <= from + r.end);
+  if (!found) return undefined;
+  return { contents: universalReferenceHover(found.bytes, options.profile, options.numbers), start: from + found.start, end: from + found.end };
+}
+
+/** A hover in a Vale file: kinds, fields, FFI functions, then universal references in the text. */
+export function hoverInVale(program: CProgram, file: string, text: string, offset: number, options: HoverOptions): HoverResult | undefined {
+  const s: SymbolAt | undefined = symbolAt(program.index, file, offset);
+  const pkg = program.index.model(file)?.package ?? '';
+  if (s?.tag === 'function' && options.functions && (s.fn.extern || s.fn.exported)) {
+    return { contents: functionHover(program, s.fn, pkg), ...s.range };
+  }
+  if (s?.tag === 'kind' && options.layout) {
+    const kind = s.type ? program.kindFor(file, pkg, s.type) : s.decl ? program.kinds.find((k) => k.decl === s.decl) : undefined;
+    if (kind) return { contents: kindHover(program, kind, options.numbers), ...s.range };
+    const name = s.decl?.name ?? (s.type ? kindText(s.type) : '');
+    if (name) return { contents: `**${name}** is not exported from this package: it has no C type, and C cannot receive it.`, ...s.range };
+  }
+  if (s?.tag === 'field' && options.layout) {
+    const kind = program.kinds.find((k) => k.decl === s.decl);
+    const field = kind ? program.layout(kind).fields.find((f) => f.name === s.member.name) : undefined;
+    if (kind && field) {
+      return {
+        contents: `**${s.decl.name}.${field.name}** — \`${field.type.text}\`\n\noffset ${formatNumber(field.offset, options.numbers)}, size ${formatNumber(field.size, options.numbers)}, align ${field.align} in \`${program.layout(kind).cName}\``,
+        ...s.range,
+      };
+    }
+  }
+  return hoverReferenceInText(text, offset, options);
+}

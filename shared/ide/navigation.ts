@@ -1,0 +1,72 @@
+import { FileModel, FunctionDecl, KindDecl, MemberDecl, OffsetRange } from '../model/declarations';
+import { ProgramIndex } from '../model/program';
+import { TypeRef } from '../model/types';
+
+/** What sits under the cursor, as far as FFI questions go. */
+export type SymbolAt =
+  | { readonly tag: 'kind'; readonly range: OffsetRange; readonly decl?: KindDecl; readonly type?: TypeRef; readonly file: string }
+  | { readonly tag: 'field'; readonly range: OffsetRange; readonly decl: KindDecl; readonly member: MemberDecl }
+  | { readonly tag: 'function'; readonly range: OffsetRange; readonly fn: FunctionDecl };
+
+const inside = (r: OffsetRange, offset: number): boolean => r.start <= offset && offset <= r.end;
+
+/** The innermost named or array type reference that covers an offset. */
+export function typeAt(t: TypeRef, offset: number): TypeRef | undefined {
+  if (!inside(t, offset)) return undefined;
+  if (t.tag === 'array') return typeAt(t.element, offset) ?? t;
+  if (t.tag === 'tuple') return t.elements.map((e) => typeAt(e, offset)).find((x) => x) ?? t;
+  if (t.tag === 'named') return t.args.map((a) => typeAt(a, offset)).find((x) => x) ?? t;
+  return t.tag === 'primitive' || t.tag === 'rune' || t.tag === 'other' ? undefined : t;
+}
+
+/** Every type reference a file writes, with where it appears. */
+export function typeRefsOf(model: FileModel): TypeRef[] {
+  const out: TypeRef[] = [];
+  for (const k of model.kinds) for (const m of k.members) out.push(m.type);
+  for (const f of model.functions) {
+    for (const p of f.params) out.push(p.type);
+    if (f.returnType) out.push(f.returnType);
+  }
+  for (const e of model.exports) out.push(e.type);
+  for (const i of model.impls) out.push(i.interfaceType, i.structType);
+  return out;
+}
+
+export function symbolAt(index: ProgramIndex, file: string, offset: number): SymbolAt | undefined {
+  const model = index.model(file);
+  if (!model) return undefined;
+  for (const k of model.kinds) {
+    if (inside(k.nameRange, offset)) return { tag: 'kind', range: k.nameRange, decl: k, file };
+    for (const m of k.members) if (inside(m.nameRange, offset)) return { tag: 'field', range: m.nameRange, decl: k, member: m };
+  }
+  for (const f of model.functions) if (inside(f.nameRange, offset)) return { tag: 'function', range: f.nameRange, fn: f };
+  for (const ref of typeRefsOf(model)) {
+    const t = typeAt(ref, offset);
+    if (!t) continue;
+    const r = index.resolve(file, t);
+    // The name itself, not the ownership or region before it.
+    const nameRange = t.tag === 'named' ? { start: t.start + t.text.indexOf(t.name), end: t.start + t.text.indexOf(t.name) + t.name.length } : { start: t.start, end: t.end };
+    return { tag: 'kind', range: nameRange, decl: r.tag === 'declared' ? r.decl : undefined, type: t, file };
+  }
+  return undefined;
+}
+
+/** Where a kind is used: every type reference in the workspace that resolves to it. */
+export function referencesTo(index: ProgramIndex, decl: KindDecl): { file: string; range: OffsetRange }[] {
+  const out: { file: string; range: OffsetRange }[] = [];
+  const visit = (file: string, t: TypeRef): void => {
+    if (t.tag === 'named') {
+      const r = index.resolve(file, { ...t, args: [] });
+      if (r.tag === 'declared' && r.decl === decl) {
+        const start = t.start + t.text.indexOf(t.name);
+        out.push({ file, range: { start, end: start + t.name.length } });
+      }
+      t.args.forEach((a) => visit(file, a));
+    } else if (t.tag === 'array') visit(file, t.element);
+    else if (t.tag === 'tuple') t.elements.forEach((e) => visit(file, e));
+  };
+  for (const [file, model] of [...index.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const t of typeRefsOf(model)) visit(file, t);
+  }
+  return out;
+}

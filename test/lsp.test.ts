@@ -1,0 +1,152 @@
+// Protocol tests: the bundled dist/server.js over stdio, driven by a real client.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { URI } from 'vscode-uri';
+import { CodeAction, DocumentSymbol, Hover, Location, MarkupContent, TextEdit } from 'vscode-languageserver-protocol/node';
+import { TestClient } from './support/lsp-client';
+
+const EXAMPLES = join(__dirname, '..', 'examples');
+const uri = (rel: string): string => URI.file(join(EXAMPLES, rel)).toString();
+const MISTAKES = uri('harbor/mistakes.vale');
+const SHIPS = uri('fleet/ships.vale');
+const VECTORS = JSON.parse(readFileSync(join(__dirname, '..', '..', 'shared', 'data', 'ursl-vectors.json'), 'utf8'));
+
+function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {
+  const offset = text.indexOf(needle) + delta;
+  assert.ok(offset >= delta, `${needle} is in the text`);
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+
+function hoverText(h: Hover | null): string {
+  assert.ok(h, 'a hover');
+  return (h.contents as MarkupContent).value;
+}
+
+/** Applies LSP text edits to a text (edits do not overlap). */
+function applyEdits(text: string, edits: TextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  return [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))
+    .reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
+}
+
+describe('language server over stdio', () => {
+  const client = new TestClient();
+  const mistakes = readFileSync(join(EXAMPLES, 'harbor', 'mistakes.vale'), 'utf8');
+  const ships = readFileSync(join(EXAMPLES, 'fleet', 'ships.vale'), 'utf8');
+
+  before(async () => {
+    await client.initialize(URI.file(EXAMPLES).toString(), { projectName: 'fleet' });
+  });
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('indexes the workspace with progress and publishes every FFI code', async () => {
+    await client.waitFor('diagnostics of harbor/mistakes.vale', () => (client.diagnostics.get(MISTAKES)?.length ?? 0) >= 6);
+    assert.ok(client.progress.some((p) => /^begin: Indexing 4 files$/.test(p)), client.progress.join('\n'));
+    // The codes the examples do not show come from a document that exists only in the editor.
+    const extra = uri('harbor/extra.vale');
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: {
+        uri: extra, languageId: 'vale', version: 1,
+        text: 'struct Quay imm { n int; }\nexported struct Pier imm { quay Quay; }\nexported func moor(q Quay) int { 0 }\nextern func far(x Opt<int>) int;\n',
+      },
+    });
+    await client.waitFor('diagnostics of the editor-only document', () => (client.diagnostics.get(extra)?.length ?? 0) >= 3);
+    const codes = new Set([...client.diagnostics.values()].flat().map((d) => d.code));
+    for (const code of ['ExportedFunctionDependedOnNonExportedKind', 'ExternFunctionDependedOnNonExportedKind', 'ExportedImmutableKindDependedOnNonExportedKind',
+      'TypeExportedMultipleTimes', 'ExternHasBody', 'NonHierarchicalImmutable', 'UncheckedExternalKind']) {
+      assert.ok(codes.has(code), `received ${code}`);
+    }
+    assert.deepEqual(client.diagnostics.get(uri('fleet/ships.vale')) ?? [], []);
+    const weigh = client.diagnostics.get(MISTAKES)!.find((d) => d.code === 'ExternFunctionDependedOnNonExportedKind')!;
+    assert.deepEqual(weigh.range, { start: { line: 6, character: 24 }, end: { line: 6, character: 29 } });
+    assert.equal(weigh.relatedInformation?.[0].location.uri, MISTAKES);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: extra } });
+  });
+
+  test('hover on a kind, a field, an extern and a universal reference', async () => {
+    const kind = hoverText(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: SHIPS }, position: positionOf(ships, 'struct Spaceship', 8) }));
+    assert.match(kind, /\*\*struct Spaceship\*\* \(imm\) — C `fleet_Spaceship`/);
+    assert.match(kind, /size 32, align 8/);
+    assert.match(kind, /\| 8 \| 8 \| 8 \| `engine` \| `fleet_Engine\*` \|/);
+    assert.match(kind, /\| 25 \| 7 \| \| \*tail padding\* \| \|/);
+    const reference = hoverText(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: SHIPS }, position: positionOf(ships, 'engine Engine;', 8) }));
+    assert.match(reference, /\*\*struct Engine\*\*/);
+    const field = hoverText(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: SHIPS }, position: positionOf(ships, '  crew i64', 3) }));
+    assert.match(field, /\*\*Spaceship\.crew\*\* — `int64_t`\n\noffset 16, size 8, align 8 in `fleet_Spaceship`/);
+    const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
+    const externName = /extern func (\w+)/.exec(fleet)![1];
+    const fn = hoverText(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: uri('fleet/fleet.vale') }, position: positionOf(fleet, `func ${externName}`, 6) }));
+    assert.match(fn, new RegExp(`extern .* fleet_${externName}\\(`));
+    assert.match(fn, /implemented in C/);
+    const c = `#include "fleet/Fleet.h"\nuint8_t ref[] = { ${VECTORS[1].bytesHexLE.match(/../g).map((b: string) => '0x' + b).join(', ')} };\n`;
+    const cUri = uri('native/ref.c');
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: cUri, languageId: 'c', version: 1, text: c } });
+    const ursl = hoverText(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: cUri }, position: { line: 1, character: 25 } }));
+    assert.match(ursl, /\*\*universal reference\*\* \(backend profile\)/);
+    assert.match(ursl, new RegExp(`\\| objectGeneration \\| \`${BigInt(VECTORS[1].fields.objectGeneration)}\``));
+    assert.match(ursl, /C words: `unused0=0x/);
+    assert.equal(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: cUri }, position: { line: 0, character: 3 } }), null);
+  });
+
+  test('a quick fix applied through its edit makes the diagnostic go', async () => {
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: MISTAKES, languageId: 'vale', version: 1, text: mistakes } });
+    const body = client.diagnostics.get(MISTAKES)!.find((d) => d.code === 'ExternHasBody')!;
+    const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: MISTAKES }, range: body.range, context: { diagnostics: [body] },
+    });
+    const fix = actions.find((a) => a.diagnostics?.[0].code === 'ExternHasBody')!;
+    assert.equal(fix.kind, 'quickfix');
+    assert.equal(fix.isPreferred, true);
+    const edits = fix.edit!.changes![MISTAKES];
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: MISTAKES, version: 2 },
+      contentChanges: [...edits].reverse().map((e) => ({ range: e.range, text: e.newText })),
+    });
+    await client.waitFor('ExternHasBody to go', () => !client.diagnostics.get(MISTAKES)!.some((d) => d.code === 'ExternHasBody'));
+    assert.match(applyEdits(mistakes, edits), /extern func inspect\(weight int\) int;/);
+  });
+
+  test('an incremental edit re-checks: exporting Crate removes its error', async () => {
+    const line = mistakes.split('\n').findIndex((l) => l.startsWith('struct Crate'));
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: MISTAKES, version: 3 },
+      contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: 'exported ' }],
+    });
+    await client.waitFor('the weigh error to go', () => !client.diagnostics.get(MISTAKES)!.some((d) => String(d.message).includes('func weigh')));
+  });
+
+  test('go to definition, references and the outline', async () => {
+    const def: Location = await client.connection.sendRequest('textDocument/definition', { textDocument: { uri: SHIPS }, position: positionOf(ships, 'engine Engine;', 8) });
+    assert.equal(def.uri, SHIPS);
+    assert.deepEqual(def.range.start, positionOf(ships, 'Engine imm'));
+    const refs: Location[] = await client.connection.sendRequest('textDocument/references', {
+      textDocument: { uri: SHIPS }, position: positionOf(ships, 'Engine imm'), context: { includeDeclaration: false },
+    });
+    assert.ok(refs.length >= 3 && refs.every((r) => r.uri.endsWith('.vale')), JSON.stringify(refs));
+    const outline: DocumentSymbol[] = await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: SHIPS } });
+    assert.ok(outline.some((s) => s.name === 'Spaceship' && s.children!.some((c) => c.name === 'crew')));
+    const found: { name: string }[] = await client.connection.sendRequest('workspace/symbol', { query: 'Spaceship' });
+    assert.ok(found.some((s) => s.name === 'Spaceship'));
+  });
+
+  test('custom requests: layout, header, decode', async () => {
+    const layout: { cName: string; size: number } = await client.connection.sendRequest('valeFfi/layout', { name: 'Spaceship' });
+    assert.equal(layout.cName, 'fleet_Spaceship');
+    assert.equal(layout.size, 32);
+    const header: { text: string } = await client.connection.sendRequest('valeFfi/header', { name: 'Spaceship' });
+    assert.match(header.text, /typedef struct fleet_Spaceship \{ \n/);
+    const decoded: { fields: { objectGeneration: string } } = await client.connection.sendRequest('valeFfi/decode', { text: VECTORS[1].i256Hex });
+    assert.equal(decoded.fields.objectGeneration, VECTORS[1].fields.objectGeneration);
+    await assert.rejects(client.connection.sendRequest('valeFfi/decode', { text: 'nope' }), /Accepted forms/);
+  });
+
+  test('shutdown and exit', async () => {
+    assert.equal(await client.shutdown(), 0);
+  });
+});

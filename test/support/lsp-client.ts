@@ -1,0 +1,70 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  createProtocolConnection, Diagnostic, InitializeParams, ProtocolConnection, PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+
+export const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
+
+/** A real LSP client: the bundled server over stdio, driven through vscode-languageserver-protocol. */
+export class TestClient {
+  readonly process: ChildProcess;
+  readonly connection: ProtocolConnection;
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  readonly progress: string[] = [];
+  private waiters: { check: () => boolean; resolve: () => void }[] = [];
+  stderr = '';
+
+  constructor() {
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process.stderr!.on('data', (d) => (this.stderr += d));
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.diagnostics.set(p.uri, p.diagnostics);
+      this.poke();
+    });
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('$/progress', (p: { value: { kind: string; title?: string; message?: string } }) => {
+      this.progress.push(`${p.value.kind}: ${p.value.message ?? p.value.title ?? ''}`);
+      this.poke();
+    });
+    this.connection.onRequest('workspace/configuration', () => [{}]);
+    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.listen();
+  }
+
+  private poke(): void {
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.check()) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  /** Waits for a condition on what the server has sent, with a clear message on timeout. */
+  waitFor(what: string, check: () => boolean, timeoutMs = 15000): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; diagnostics: ${JSON.stringify([...this.diagnostics].map(([u, d]) => [u, d.map((x) => x.code)]))}\n${this.stderr}`)), timeoutMs);
+      this.waiters.push({ check, resolve: () => { clearTimeout(timer); resolve(); } });
+    });
+  }
+
+  async initialize(rootUri: string, options: Record<string, unknown> = {}): Promise<void> {
+    const params: InitializeParams = {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'examples' }],
+      capabilities: { window: { workDoneProgress: true }, workspace: { configuration: false } },
+      initializationOptions: options,
+    };
+    await this.connection.sendRequest('initialize', params);
+    await this.connection.sendNotification('initialized', {});
+  }
+
+  async shutdown(): Promise<number | null> {
+    await this.connection.sendRequest('shutdown');
+    await this.connection.sendNotification('exit');
+    return new Promise((resolve) => this.process.on('exit', (code) => resolve(code)));
+  }
+}
