@@ -1,8 +1,32 @@
 import * as path from 'node:path';
-import { ExtensionContext, workspace } from 'vscode';
+import {
+  commands, EventEmitter, ExtensionContext, languages, TextDocumentContentProvider, Uri, ViewColumn, window, workspace,
+} from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { layoutPage, LayoutView, referenceMarkdown } from './views';
 
 let client: LanguageClient | undefined;
+
+const HEADER_SCHEME = 'vale-ffi-header';
+const REFERENCE_SCHEME = 'vale-ffi-reference';
+
+/** Read-only documents the commands open: generated headers (C) and decoded references (Markdown). */
+class ReadOnlyDocuments implements TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new EventEmitter<Uri>();
+  readonly onDidChange = this.changed.event;
+  set(uri: Uri, text: string): void {
+    this.texts.set(uri.toString(), text);
+    this.changed.fire(uri);
+  }
+  provideTextDocumentContent(uri: Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+}
+
+function settings(): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(workspace.getConfiguration('valeFfi')));
+}
 
 export async function activate(context: ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -11,11 +35,82 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'vale' }, { scheme: 'untitled', language: 'vale' }],
-    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/*.vale') },
+    // Vale files for everything; C, C++, plain text and logs for universal reference hovers.
+    documentSelector: [
+      { scheme: 'file', language: 'vale' }, { scheme: 'untitled', language: 'vale' },
+      { language: 'c' }, { language: 'cpp' }, { language: 'plaintext' }, { language: 'log' },
+    ],
+    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/*.vale'), configurationSection: 'valeFfi' },
+    initializationOptions: settings(),
   };
   client = new LanguageClient('valeFfi', 'Vale FFI', serverOptions, clientOptions);
   await client.start();
+
+  const documents = new ReadOnlyDocuments();
+  context.subscriptions.push(
+    workspace.registerTextDocumentContentProvider(HEADER_SCHEME, documents),
+    workspace.registerTextDocumentContentProvider(REFERENCE_SCHEME, documents),
+  );
+
+  context.subscriptions.push(commands.registerCommand('valeFfi.decodeReference', async (initial?: string) => {
+    const text = initial ?? (await window.showInputBox({
+      title: 'Decode Universal Reference',
+      prompt: '0x + 64 hex digits, 32 bytes, the five C words of a ...Ref, or gdb x/4gx output',
+      ignoreFocusOut: true,
+    }));
+    if (!text) return;
+    try {
+      const decoded = await client!.sendRequest('valeFfi/decode', { text, profile: workspace.getConfiguration('valeFfi').get('hover.profile') });
+      const uri = Uri.parse(`${REFERENCE_SCHEME}:Universal Reference.md`);
+      documents.set(uri, referenceMarkdown(text, decoded as Parameters<typeof referenceMarkdown>[1]));
+      const doc = await workspace.openTextDocument(uri);
+      await languages.setTextDocumentLanguage(doc, 'markdown');
+      await window.showTextDocument(doc, { preview: true, viewColumn: ViewColumn.Beside });
+    } catch (e) {
+      void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
+    }
+  }));
+
+  context.subscriptions.push(commands.registerCommand('valeFfi.showHeader', async (uriArg?: string, name?: string) => {
+    const active = window.activeTextEditor?.document;
+    const uri = uriArg ?? (active?.languageId === 'vale' ? active.uri.toString() : undefined);
+    try {
+      const header = (await client!.sendRequest('valeFfi/header', name ? { name } : { uri })) as { path: string; text: string; name: string };
+      const target = Uri.parse(`${HEADER_SCHEME}:${name ? header.path : `${path.basename(uri ?? 'all')}.h`}`);
+      documents.set(target, header.text);
+      const doc = await workspace.openTextDocument(target);
+      await languages.setTextDocumentLanguage(doc, 'c');
+      await window.showTextDocument(doc, { preview: true, viewColumn: ViewColumn.Beside });
+    } catch (e) {
+      void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
+    }
+  }));
+
+  context.subscriptions.push(commands.registerCommand('valeFfi.showLayout', async (name?: string) => {
+    let kind = name;
+    if (!kind) {
+      const kinds = (await client!.sendRequest('valeFfi/kinds', {})) as { name: string; valeName: string }[];
+      if (kinds.length === 0) {
+        void window.showInformationMessage('Vale FFI: no exported kinds in this workspace.');
+        return;
+      }
+      const picked = await window.showQuickPick(kinds.map((k) => ({ label: k.name, description: k.valeName })), { title: 'Show Memory Layout' });
+      kind = picked?.label;
+    }
+    if (!kind) return;
+    try {
+      const layout = (await client!.sendRequest('valeFfi/layout', { name: kind })) as LayoutView;
+      const panel = window.createWebviewPanel('valeFfi.layout', `Layout: ${kind}`, ViewColumn.Beside, { enableScripts: false });
+      panel.webview.html = layoutPage(layout);
+    } catch (e) {
+      void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
+    }
+  }));
+
+  context.subscriptions.push(commands.registerCommand('valeFfi.restartServer', async () => {
+    await client?.restart();
+  }));
+
   context.subscriptions.push({ dispose: () => void client?.stop() });
 }
 

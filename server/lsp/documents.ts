@@ -29,9 +29,10 @@ export class Documents {
     return this.open.get(uri);
   }
 
+  /** Vale by language id, or by extension when a client sends no useful id (editors without a Vale filetype). */
   isVale(uri: string): boolean {
     const doc = this.open.get(uri);
-    return doc ? doc.languageId === 'vale' : uri.endsWith('.vale');
+    return (doc !== undefined && doc.languageId === 'vale') || uri.endsWith('.vale');
   }
 
   uriOf(key: string): string {
@@ -49,7 +50,7 @@ export class Documents {
 
   didOpen(uri: string, languageId: string, version: number, text: string): void {
     this.open.set(uri, TextDocument.create(uri, languageId, version, text));
-    if (languageId !== 'vale') return;
+    if (!this.isVale(uri)) return;
     this.uris.set(keyOf(uri), uri);
     this.workspace.setFile(keyOf(uri), text);
   }
@@ -67,14 +68,14 @@ export class Documents {
       doc = TextDocument.update(doc, [change], version);
     }
     this.open.set(uri, doc);
-    if (doc.languageId === 'vale') this.workspace.editFile(keyOf(uri), edits);
+    if (this.isVale(uri)) this.workspace.editFile(keyOf(uri), edits);
   }
 
   /** A closed Vale document goes back to its disk content (or leaves the workspace if it has none). */
   didClose(uri: string): void {
-    const doc = this.open.get(uri);
+    const vale = this.isVale(uri);
     this.open.delete(uri);
-    if (doc?.languageId !== 'vale') return;
+    if (!vale) return;
     if (!this.loadFromDisk(uri)) this.workspace.removeFile(keyOf(uri));
   }
 

@@ -74,7 +74,7 @@ connection.onDidChangeConfiguration(async (change) => {
 
 connection.onDidOpenTextDocument(({ textDocument: t }) => {
   documents.didOpen(t.uri, t.languageId, t.version, t.text);
-  if (t.languageId === 'vale') publisher.schedule(keyOf(t.uri));
+  if (documents.isVale(t.uri)) publisher.schedule(keyOf(t.uri));
 });
 connection.onDidChangeTextDocument(({ textDocument: t, contentChanges }) => {
   documents.didChange(t.uri, t.version, contentChanges);

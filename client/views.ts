@@ -1,0 +1,79 @@
+// Pure renderers for the extension's views (no vscode import, so tests can call them).
+
+export interface LayoutView {
+  target: string;
+  name: string;
+  cName: string;
+  size: number;
+  align: number;
+  fields: { name: string; cType: string; offset: number; size: number; align: number }[];
+  padding: { offset: number; size: number; tail: boolean }[];
+  messageSize: number | null;
+}
+
+const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The memory layout as a bar of fields and padding, with offsets, plus the table. */
+export function layoutPage(l: LayoutView): string {
+  const parts = [
+    ...l.fields.map((f) => ({ offset: f.offset, size: f.size, label: f.name, detail: f.cType, padding: false })),
+    ...l.padding.map((p) => ({ offset: p.offset, size: p.size, label: p.tail ? 'tail padding' : 'padding', detail: `${p.size} bytes`, padding: true })),
+  ].sort((a, b) => a.offset - b.offset);
+  const total = Math.max(l.size, 1);
+  const cells = parts.map((p) => {
+    const width = Math.max(p.size / total * 100, p.size === 0 ? 0.5 : 2);
+    return `<div class="cell ${p.padding ? 'pad' : 'field'}" style="width:${width.toFixed(2)}%" title="${escape(`${p.label}: offset ${p.offset}, ${p.size} bytes`)}">`
+      + `<span class="off">${p.offset}</span><span class="name">${escape(p.label)}</span></div>`;
+  }).join('');
+  const rows = parts.map((p) => `<tr class="${p.padding ? 'pad' : ''}"><td>${p.offset}</td><td>${p.size}</td><td>${escape(p.label)}</td><td><code>${escape(p.detail)}</code></td></tr>`).join('');
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
+<style>
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 12px; }
+.bar { display: flex; border: 1px solid var(--vscode-panel-border, #888); height: 56px; margin: 12px 0; }
+.cell { position: relative; border-right: 1px solid var(--vscode-panel-border, #888); overflow: hidden; box-sizing: border-box; padding: 2px 4px; }
+.field { background: var(--vscode-editor-selectionBackground, #264f78); }
+.pad { background: repeating-linear-gradient(45deg, transparent, transparent 4px, rgba(128,128,128,.35) 4px, rgba(128,128,128,.35) 8px); }
+.off { display: block; font-size: 10px; opacity: .8; }
+.name { display: block; font-size: 12px; white-space: nowrap; }
+table { border-collapse: collapse; } td, th { padding: 2px 10px; text-align: left; } tr.pad td { opacity: .7; font-style: italic; }
+</style></head><body>
+<h2>${escape(l.name)} <small>→ <code>${escape(l.cName)}</code></small></h2>
+<p id="summary">size ${l.size} bytes, align ${l.align}, target ${escape(l.target)}${l.messageSize !== null ? `, message ${l.messageSize} bytes` : ''}</p>
+<div class="bar">${cells}</div>
+<table><tr><th>offset</th><th>size</th><th>field</th><th>C type</th></tr>${rows}</table>
+</body></html>`;
+}
+
+export interface DecodedView {
+  profile: string;
+  fields: Record<string, string>;
+  raw: Record<string, string>;
+  bytesHex: string;
+  cWords: Record<string, string>;
+  problems: { field: string; code: string; message: string }[];
+}
+
+/** A decoded universal reference as a Markdown document. */
+export function referenceMarkdown(input: string, d: DecodedView): string {
+  const lines = [
+    `# Universal reference (${d.profile} profile)`,
+    '',
+    '```',
+    input.trim(),
+    '```',
+    '',
+    '| field | value | packed |',
+    '| --- | ---: | ---: |',
+    ...Object.keys(d.fields).map((f) => `| ${f} | \`${d.fields[f]}\` (${BigInt(d.fields[f])}) | \`${d.raw[f]}\` |`),
+    '',
+    `Bytes in memory order: \`${d.bytesHex}\``,
+    '',
+    `C words: ${Object.entries(d.cWords).map(([k, v]) => `\`${k} = ${v}\``).join(', ')}`,
+    '',
+    '## Checks',
+    '',
+    ...(d.problems.length ? d.problems.map((p) => `- **${p.code}** (${p.field}): ${p.message}`) : ['- no problems found']),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { layoutPage, referenceMarkdown } from '../client/views';
+
+test('the memory layout view draws every field and hole as a cell, with offsets', () => {
+  const html = layoutPage({
+    target: 'x86_64-linux', name: 'Ship<T>', cName: 'fleet_Ship', size: 24, align: 8, messageSize: 48,
+    fields: [{ name: 'armed', cType: 'int8_t', offset: 0, size: 1, align: 1 }, { name: 'crew', cType: 'int64_t', offset: 8, size: 8, align: 8 }, { name: 'fuel', cType: 'int32_t', offset: 16, size: 4, align: 4 }],
+    padding: [{ offset: 1, size: 7, tail: false }, { offset: 20, size: 4, tail: true }],
+  });
+  assert.equal(html.match(/class="cell field"/g)?.length, 3);
+  assert.equal(html.match(/class="cell pad"/g)?.length, 2);
+  assert.match(html, /title="crew: offset 8, 8 bytes"/);
+  assert.match(html, /Ship&#60;T&#62;/, 'names are escaped');
+  assert.match(html, /size 24 bytes, align 8, target x86_64-linux, message 48 bytes/);
+  assert.match(html, /default-src 'none'/, 'the webview runs no scripts');
+});
+
+test('a decoded reference reads as a Markdown table with its checks', () => {
+  const md = referenceMarkdown('0x1', {
+    profile: 'backend', fields: { objectGeneration: '0x1320' }, raw: { objectGeneration: '0x1320' }, bytesHex: '00', cWords: { unused0: '0x0' },
+    problems: [{ field: 'objectGeneration', code: 'Placeholder', message: 'placeholder' }],
+  });
+  assert.match(md, /\| objectGeneration \| `0x1320` \(4896\) \| `0x1320` \|/);
+  assert.match(md, /- \*\*Placeholder\*\* \(objectGeneration\): placeholder/);
+});
