@@ -3,7 +3,7 @@ export * from './diagnostics';
 export * from './model';
 export * from './checks';
 export { Workspace } from './workspace';
-export type { WorkspaceStats } from './workspace';
+export type { WorkspaceStats, ItableOptions } from './workspace';
 export * from './layout';
 export * from './ide';
 export * from './ursl';

@@ -4,6 +4,17 @@ import { FileModel, readFileModel } from './model/declarations';
 import { Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
 import { TargetProfile } from './layout/targets';
+import { ItableProfile, itableEdges, placeItables, unalignedItableDiagnostic } from './simulate/itables';
+
+/** How itables are checked: the simulated placement, and the symbols of a real build when one is given. */
+export interface ItableOptions {
+  profile: ItableProfile;
+  /** Symbol name → address, read from an ELF file; `binary` names it in messages. */
+  symbols?: ReadonlyMap<string, bigint>;
+  binary?: string;
+  /** How the backend names an itable global. */
+  symbolPattern?: string;
+}
 import { SyntaxTree, TextEdit, parse, reparse } from './syntax';
 
 /** Counters that show how much work the workspace did (tests and benchmarks read them). */
@@ -34,6 +45,8 @@ export class Workspace {
   private readonly models = new Map<string, { tree: SyntaxTree; model: FileModel }>();
   private readonly checks = new Map<string, CachedCheck>();
   private index?: ProgramIndex;
+  private itableOptions: ItableOptions = { profile: 'midas' };
+  private itableCache?: { index: ProgramIndex; options: ItableOptions; byFile: Map<string, Diagnostic[]> };
   private cPrograms?: { index: ProgramIndex; project: string; target: TargetProfile; program: CProgram };
   readonly stats: WorkspaceStats = { modelsRead: 0, indexesBuilt: 0, filesChecked: 0, checksReused: 0 };
 
@@ -139,9 +152,35 @@ export class Workspace {
     return diagnostics;
   }
 
+  setItableOptions(options: ItableOptions): void {
+    this.itableOptions = options;
+  }
+
+  /** `UnalignedItable` diagnostics of one file: simulated placement, then the real build's symbols. */
+  itableDiagnostics(path: string): Diagnostic[] {
+    const index = this.program();
+    const options = this.itableOptions;
+    if (!this.itableCache || this.itableCache.index !== index || this.itableCache.options !== options) {
+      const byFile = new Map<string, Diagnostic[]>();
+      const add = (d: Diagnostic): void => void byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+      const edges = itableEdges(index, 8, options.symbolPattern);
+      for (const p of placeItables(edges, options.profile)) {
+        if (!p.aligned) add(unalignedItableDiagnostic(p, p.address, `in the simulated data section (${options.profile} profile)`));
+      }
+      if (options.symbols) {
+        for (const e of edges) {
+          const address = options.symbols.get(e.symbol);
+          if (address !== undefined && address % 16n !== 0n) add(unalignedItableDiagnostic(e, address, `in ${options.binary ?? 'the binary'}`));
+        }
+      }
+      this.itableCache = { index, options, byFile };
+    }
+    return this.itableCache.byFile.get(path) ?? [];
+  }
+
   /** Every diagnostic of one file. */
   diagnostics(path: string): Diagnostic[] {
-    return [...this.syntaxDiagnostics(path), ...this.ffiDiagnostics(path)].sort(compareDiagnostics);
+    return [...this.syntaxDiagnostics(path), ...this.ffiDiagnostics(path), ...this.itableDiagnostics(path)].sort(compareDiagnostics);
   }
 
   /** Every diagnostic of every file, in file order. */

@@ -1,10 +1,11 @@
-import { LineIndex, Workspace } from '../../shared';
+import { ItableOptions, LineIndex, Workspace } from '../../shared';
 import { collectValeFiles, UsageError } from './files';
 import { summary, toJson, toText } from './report';
 
 export interface CheckOptions {
   paths: string[];
   format: 'text' | 'json';
+  itables?: ItableOptions;
 }
 
 export interface CommandResult {
@@ -15,6 +16,7 @@ export interface CommandResult {
 export function runCheck(options: CheckOptions, progress?: (done: number, total: number) => void): CommandResult {
   const files = collectValeFiles(options.paths.length > 0 ? options.paths : ['.']);
   const workspace = new Workspace();
+  if (options.itables) workspace.setItableOptions(options.itables);
   const indexes = new Map<string, LineIndex>();
   files.forEach((f, i) => {
     const tree = workspace.setFile(f.key, f.text);

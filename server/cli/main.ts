@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util';
 import { runCheck } from './check';
 import { UsageError } from './files';
+import { binaryOption, itableProfileOption, runItables } from './itables';
 import { runHeader, runLayout, runMessage } from './layout';
 import { profileOption, runDecode, runEncode } from './ursl';
 
 const USAGE = `Usage: vale-ffi <command> [options]
 
 Commands:
-  check [PATH...] [--format text|json]   analyze every .vale file under the paths (default: .)
+  check [PATH...] [--format text|json] [--binary FILE] [--itable-profile midas|natural]
+                                         analyze every .vale file under the paths (default: .)
   decode TEXT [--profile P] [--format text|json]
                                          decode a universal reference written in any usual form
   encode JSON-FIELDS [--profile P] [--format json|text]
@@ -18,6 +20,8 @@ Commands:
                                          (targets: x86_64-linux (default), aarch64-linux)
   header [PATH...] --project NAME [--out DIR]
                                          the C headers the backend generates (stdout without --out)
+  itables [PATH...] [--profile midas|natural] [--binary FILE] [--format text|json]
+                                         where each impl's itable lands; UnalignedItable if not 16-aligned
   message [PATH...] --type NAME --value JSON [--format json|hex] [--base ADDR]
                                          the message an immutable value becomes at the boundary
 
@@ -51,7 +55,7 @@ export function main(argv: string[]): number {
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
-          options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+          options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' }, binary: { type: 'string' }, 'itable-profile': { type: 'string' } },
         });
         if (values.help) {
           process.stdout.write(USAGE + '\n');
@@ -59,7 +63,8 @@ export function main(argv: string[]): number {
         }
         const format = formatOption(values.format, ['text', 'json']) as 'text' | 'json';
         const showProgress = process.stderr.isTTY && format === 'text';
-        const result = runCheck({ paths: positionals, format }, showProgress ? progressPrinter() : undefined);
+        const itables = { profile: itableProfileOption(values['itable-profile']), ...binaryOption(values.binary) };
+        const result = runCheck({ paths: positionals, format, itables }, showProgress ? progressPrinter() : undefined);
         if (showProgress) process.stderr.write('\r\x1b[K');
         process.stdout.write(result.stdout);
         return result.exitCode;
@@ -76,6 +81,16 @@ export function main(argv: string[]): number {
         const result = command === 'decode'
           ? runDecode(positionals[0], profile, formatOption(values.format, ['text', 'json']) as 'text' | 'json')
           : runEncode(positionals[0], profile, formatOption(values.format, ['json', 'text']) as 'text' | 'json');
+        process.stdout.write(result.stdout);
+        return result.exitCode;
+      }
+      case 'itables': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { format: { type: 'string' }, profile: { type: 'string' }, binary: { type: 'string' } },
+        });
+        const result = runItables(positionals, values.profile, values.binary, formatOption(values.format, ['text', 'json']) as 'text' | 'json');
         process.stdout.write(result.stdout);
         return result.exitCode;
       }

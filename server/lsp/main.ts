@@ -7,6 +7,8 @@ import {
   OutlineKind, OutlineSymbol, Workspace, codeLenses, documentSymbols, hoverInVale, hoverReferenceInText, referencesTo, symbolAt,
   workspaceSymbols,
 } from '../../shared';
+import { readFileSync } from 'node:fs';
+import { ElfError, readElfSymbols, symbolAddresses } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
 import { Documents, keyOf } from './documents';
 import { registerRequests } from './requests';
@@ -43,13 +45,29 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
 });
 
-async function pullSettings(): Promise<void> {
-  if (!canPullConfiguration) return;
-  try {
-    settings = readSettings(await connection.workspace.getConfiguration('valeFfi'));
-  } catch {
-    // The client could not answer: keep what we have.
+/** Itable checks follow the settings: the simulated profile, and the symbols of `valeFfi.binary` when set. */
+function applyItableSettings(): void {
+  let symbols: Map<string, bigint> | undefined;
+  if (settings.binary) {
+    try {
+      symbols = symbolAddresses(readElfSymbols(readFileSync(settings.binary)));
+    } catch (e) {
+      const reason = e instanceof ElfError ? e.message : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      void connection.window.showWarningMessage(`Vale FFI: cannot read the binary ${settings.binary}: ${reason}`);
+    }
   }
+  workspace.setItableOptions({ profile: settings.itableProfile, symbols, binary: settings.binary || undefined });
+}
+
+async function pullSettings(): Promise<void> {
+  if (canPullConfiguration) {
+    try {
+      settings = readSettings(await connection.workspace.getConfiguration('valeFfi'));
+    } catch {
+      // The client could not answer: keep what we have.
+    }
+  }
+  applyItableSettings();
 }
 
 connection.onInitialized(async () => {
@@ -67,8 +85,8 @@ connection.onInitialized(async () => {
 });
 
 connection.onDidChangeConfiguration(async (change) => {
-  if (canPullConfiguration) await pullSettings();
-  else if (change.settings?.valeFfi) settings = readSettings(change.settings.valeFfi);
+  if (!canPullConfiguration && change.settings?.valeFfi) settings = readSettings(change.settings.valeFfi);
+  await pullSettings();
   publisher.schedule();
 });
 

@@ -35,6 +35,8 @@ export interface KindDecl {
 export interface ParamDecl {
   readonly name: string;
   readonly type: TypeRef;
+  /** `virtual`: the parameter an abstract function dispatches on. */
+  readonly virtual: boolean;
 }
 
 export interface FunctionDecl {
@@ -132,7 +134,8 @@ function readFunction(path: string, item: SyntaxNode, outerRunes: readonly strin
     const pattern = p.child(K.Pattern);
     const pname = pattern?.child(K.Name)?.text().trim() ?? '_';
     const tnode = pattern ? typeChild(pattern) : undefined;
-    if (tnode) params.push({ name: pname, type: readType(tnode, runes) });
+    const virtual = pattern?.directTokens().some((t) => t.kind === K.Ident && t.text === 'virtual') ?? false;
+    if (tnode) params.push({ name: pname, type: readType(tnode, runes), virtual });
   }
   const ret = item.child(K.ReturnType)?.childNodes()[0];
   const bodyNode = item.child(K.FunctionBody);
