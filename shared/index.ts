@@ -8,3 +8,4 @@ export * from './layout';
 export * from './ide';
 export * from './ursl';
 export * from './simulate';
+export * from './recording';

@@ -166,3 +166,64 @@ export function serializeMessage(program: CProgram, root: CKind, value: JsonValu
   for (const c of chunks) bytes.set(c.bytes, c.offset);
   return { size: cursor, objects, bytes, interfaceValue };
 }
+
+/**
+ * Reads a message back into a JSON value (the inverse of serializeMessage):
+ * pointers are `base + offset`. Every read is checked against the bytes; a
+ * pointer outside the message is a MessageError naming where it was found.
+ */
+export function decodeMessage(program: CProgram, root: CKind, bytes: Uint8Array, base = 0n): JsonValue {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const pointerSize = program.target.scalars.pointer.size;
+  let budget = 100_000;
+  const check = (at: number, size: number, what: string): void => {
+    if (at < 0 || at + size > bytes.length) throw new MessageError(`${what} at message offset ${at} (${size} bytes) lies outside the ${bytes.length}-byte message`);
+    if (--budget < 0) throw new MessageError('the message has too many objects (a pointer cycle?)');
+  };
+  const pointer = (at: number, what: string): number => {
+    check(at, pointerSize, what);
+    const p = view.getBigUint64(at, true) - base;
+    if (p < 0n || p >= BigInt(bytes.length)) throw new MessageError(`${what} at message offset ${at} points at ${p}, outside the message`);
+    return Number(p);
+  };
+  const field = (t: CFieldType, at: number, what: string): JsonValue => {
+    if (t.string) {
+      const s = pointer(at, what);
+      check(s, 4, `${what} (string)`);
+      const length = view.getInt32(s, true);
+      check(s + 4, Math.max(0, length), `${what} (string bytes)`);
+      return new TextDecoder().decode(bytes.subarray(s + 4, s + 4 + length));
+    }
+    if (t.form === 'scalar') {
+      check(at, t.size, what);
+      if (t.text === 'double') return view.getFloat64(at, true);
+      if (t.text === 'int8_t') return view.getInt8(at);
+      if (t.text === 'int32_t') return view.getInt32(at, true);
+      if (t.text === 'int16_t') return view.getInt16(at, true);
+      const v = view.getBigInt64(at, true);
+      return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+    }
+    const k = t.kind;
+    if (!k || k.mutability === 'mut') throw new MessageError(`${what}: cannot read ${t.text} from a message`);
+    if (k.category === 'interface') {
+      const obj = pointer(at, what);
+      check(at + pointerSize, 8, `${what}.type`);
+      const index = Number(view.getBigUint64(at + pointerSize, true));
+      const sub = program.substructs(k)[index];
+      if (!sub) throw new MessageError(`${what}: type index ${index} names no struct implementing ${k.valeName}`);
+      return { $kind: sub.valeName, ...(kindAt(sub, obj, what) as Record<string, JsonValue>) };
+    }
+    return kindAt(k, pointer(at, what), what);
+  };
+  const kindAt = (kind: CKind, at: number, what: string): JsonValue => {
+    const l = program.layout(kind);
+    check(at, l.size, `${what} (${kind.valeName})`);
+    if (kind.category === 'struct') return Object.fromEntries(l.fields.map((f) => [f.name, field(f.type, at + f.offset, `${what}.${f.name}`)]));
+    const elements = l.fields[l.fields.length - 1];
+    const n = kind.category === 'rsa' ? view.getUint32(at, true) : kind.length ?? 0;
+    check(at + elements.offset, n * elements.type.size, `${what} elements`);
+    return Array.from({ length: n }, (_, i) => field(elements.type, at + elements.offset + i * elements.type.size, `${what}[${i}]`));
+  };
+  if (root.category === 'interface') throw new MessageError('an interface value is not a message by itself; decode the struct behind it');
+  return kindAt(root, 0, root.valeName);
+}

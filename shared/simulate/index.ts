@@ -2,3 +2,4 @@ export * from './random';
 export * from './runtime';
 export * from './itables';
 export * from './elf';
+export * from './recording';
