@@ -213,3 +213,35 @@ extern func launch_vasp(ship Ship, pair [#2]<imm>Engine) int;
     assert.match(unknown.stderr, /no exported kind named Boat \(exported: Engine, Ship, Dock, EnginePair\)/);
   });
 });
+
+describe('vale-ffi recording', () => {
+  test('decodes each call in text and JSON; a truncated file reports where it stopped (exit 1)', async () => {
+    const { CProgram, DEFAULT_TARGET, RecordingWriter, Workspace } = await import('../shared');
+    const source = 'exported struct Dock { n int; }\nexported struct Crate imm { w int; }\nextern func weigh(d &Dock) Crate;\nextern func count() int;\n';
+    const ws = new Workspace();
+    ws.setFile('/x/ffi.vale', source);
+    const p = new CProgram(ws.program(), '', DEFAULT_TARGET);
+    const w = new RecordingWriter(p);
+    const ref = new Uint8Array(32);
+    ref[8] = 0x10;
+    w.call('weigh', [ref], { kind: 'message', type: p.findKind('Crate')!, value: { w: 42 } });
+    w.call('count', [], { kind: 'int', value: 7 });
+    const dir = workspace({ 'src/ffi.vale': source, 'recording.vale.bin': Buffer.from(w.bytes()), 'cut.vale.bin': Buffer.from(w.bytes().subarray(0, 60)) });
+    const text = run(['recording', 'recording.vale.bin', '--source', 'src'], dir);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^recording\.vale\.bin: 2 calls, \d+ bytes$/m);
+    assert.match(text.stdout, /@8 {2}weigh\(d=ref\(object 0x\w+ gen 0x\w+\)\) -> Crate \{"w":42\} \(16-byte message\)/);
+    assert.match(text.stdout, /count\(\) -> 7/);
+    const json = JSON.parse(run(['recording', 'recording.vale.bin', '--source', 'src', '--format', 'json'], dir).stdout);
+    assert.equal(json.calls[0].callee, 'weigh');
+    assert.deepEqual(json.calls[0].result.value, { w: 42 });
+    assert.equal(json.calls[0].args[0].reference.bytesHex.length, 64);
+    assert.equal(json.error, null);
+    const cut = run(['recording', 'cut.vale.bin', '--source', 'src'], dir);
+    assert.equal(cut.code, 1);
+    assert.match(cut.stdout, /stopped at byte \d+: the file ends inside/);
+    const none = run(['recording', 'recording.vale.bin'], dir);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /--source PATH is required/);
+  });
+});

@@ -3,6 +3,7 @@ import { runCheck } from './check';
 import { UsageError } from './files';
 import { binaryOption, itableProfileOption, runItables } from './itables';
 import { runHeader, runLayout, runMessage } from './layout';
+import { runRecording } from './recording';
 import { profileOption, runDecode, runEncode } from './ursl';
 
 const USAGE = `Usage: vale-ffi <command> [options]
@@ -22,6 +23,8 @@ Commands:
                                          the C headers the backend generates (stdout without --out)
   itables [PATH...] [--profile midas|natural] [--binary FILE] [--format text|json]
                                          where each impl's itable lands; UnalignedItable if not 16-aligned
+  recording FILE --source PATH... [--format text|json]
+                                         decode a recording.vale.bin with the sources' extern declarations
   message [PATH...] --type NAME --value JSON [--format json|hex] [--base ADDR]
                                          the message an immutable value becomes at the boundary
 
@@ -91,6 +94,17 @@ export function main(argv: string[]): number {
           options: { format: { type: 'string' }, profile: { type: 'string' }, binary: { type: 'string' } },
         });
         const result = runItables(positionals, values.profile, values.binary, formatOption(values.format, ['text', 'json']) as 'text' | 'json');
+        process.stdout.write(result.stdout);
+        return result.exitCode;
+      }
+      case 'recording': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { format: { type: 'string' }, source: { type: 'string', multiple: true } },
+        });
+        if (positionals.length > 1) throw new UsageError('recording takes one file');
+        const result = runRecording(positionals[0], values.source ?? [], formatOption(values.format, ['text', 'json']) as 'text' | 'json');
         process.stdout.write(result.stdout);
         return result.exitCode;
       }

@@ -3,7 +3,11 @@ import {
   EncodeError, UrslFields, VALE_BUILTINS_HEADER, Workspace, allHeaders, functionHeader, kindHeader,
 } from '../../shared';
 import { decodeUniversalReference, encodeUniversalReference, findProfile, parseUniversalReference, ACCEPTED_FORMS, FIELD_NAMES } from '../../shared/ursl';
+import { readFileSync } from 'node:fs';
+import { URI } from 'vscode-uri';
+import { readRecording } from '../../shared';
 import { layoutJson } from '../cli/layout';
+import { recordingJson } from '../cli/recording';
 import { toJsonObject } from '../cli/ursl';
 import { Documents, keyOf } from './documents';
 import { Settings } from './settings';
@@ -64,5 +68,14 @@ export function registerRequests(connection: Connection, workspace: Workspace, d
     }
   });
 
-  connection.onRequest('valeFfi/recording', () => new ResponseError(INVALID, 'recordings are not decoded yet by this version of vale-ffi'));
+  /** A recording file decoded with the workspace's extern declarations. */
+  connection.onRequest('valeFfi/recording', (params: { uri: string }) => {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(URI.parse(params?.uri ?? '').fsPath);
+    } catch (e) {
+      return new ResponseError(INVALID, `cannot read ${params?.uri}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    return recordingJson(readRecording(new Uint8Array(bytes), program()));
+  });
 }
