@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import {
-  commands, EventEmitter, ExtensionContext, languages, TextDocumentContentProvider, Uri, ViewColumn, window, workspace,
+  commands, EventEmitter, ExtensionContext, languages, TextDocumentContentProvider, Uri, ViewColumn, WebviewPanel, window, workspace,
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { layoutPage, LayoutView, referenceMarkdown } from './views';
+import { layoutPage, LayoutView, recordingPage, RecordingView, referenceMarkdown } from './views';
 
 let client: LanguageClient | undefined;
 
@@ -106,6 +106,20 @@ export async function activate(context: ExtensionContext): Promise<void> {
       void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
     }
   }));
+
+  // Recordings open read-only: the calls as a table, decoded with the workspace's declarations.
+  context.subscriptions.push(window.registerCustomEditorProvider('valeFfi.recording', {
+    openCustomDocument: (uri: Uri) => ({ uri, dispose: () => undefined }),
+    resolveCustomEditor: async (document: { uri: Uri }, panel: WebviewPanel) => {
+      panel.webview.options = { enableScripts: false };
+      try {
+        const recording = (await client!.sendRequest('valeFfi/recording', { uri: document.uri.toString() })) as RecordingView;
+        panel.webview.html = recordingPage(path.basename(document.uri.fsPath), recording);
+      } catch (e) {
+        panel.webview.html = `<p>Vale FFI could not read this recording: ${(e as Error).message.replace(/</g, '&lt;')}</p>`;
+      }
+    },
+  }, { supportsMultipleEditorsPerDocument: true }));
 
   context.subscriptions.push(commands.registerCommand('valeFfi.restartServer', async () => {
     await client?.restart();

@@ -77,3 +77,31 @@ export function referenceMarkdown(input: string, d: DecodedView): string {
   ];
   return lines.join('\n');
 }
+
+export interface RecordingView {
+  size: number;
+  calls: { offset: number; callee: string; args: { param: string; offset: number; reference: DecodedView }[]; result: { kind: string; offset?: number; value?: unknown; type?: string; size?: number; reference?: DecodedView } }[];
+  error: { offset: number; reason: string } | null;
+}
+
+/** A recording as a table of calls; every argument and return value expands to its decoded form. */
+export function recordingPage(name: string, r: RecordingView): string {
+  const json = (v: unknown): string => escape(JSON.stringify(v, null, 2));
+  const reference = (d: DecodedView): string =>
+    `<details><summary>reference <code>${escape(d.fields.objectPointer ?? '')}</code></summary><pre>${json(d.fields)}</pre>${d.problems.map((p) => `<div class="problem">${escape(p.code)}: ${escape(p.message)}</div>`).join('')}</details>`;
+  const result = (res: RecordingView['calls'][number]['result']): string => {
+    if (res.kind === 'void') return 'void';
+    if (res.kind === 'reference' && res.reference) return reference(res.reference);
+    if (res.kind === 'message') return `<details><summary>${escape(res.type ?? '')} (${res.size} bytes)</summary><pre>${json(res.value)}</pre></details>`;
+    return `<code>${escape(String(res.value))}</code>`;
+  };
+  const rows = r.calls.map((c, i) => `<tr><td>${i + 1}</td><td>${c.offset}</td><td><code>${escape(c.callee)}</code></td><td>${c.args.map((a) => `<div>${escape(a.param)}: ${reference(a.reference)}</div>`).join('') || '—'}</td><td>${result(c.result)}</td></tr>`).join('');
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
+<style>body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 12px; } table { border-collapse: collapse; width: 100%; }
+td, th { border-bottom: 1px solid var(--vscode-panel-border, #888); padding: 4px 8px; text-align: left; vertical-align: top; } pre { margin: 4px 0; }
+.error { color: var(--vscode-errorForeground, #f44); margin-top: 12px; } .problem { opacity: .8; font-size: 12px; }</style></head><body>
+<h2>${escape(name)}</h2><p id="summary">${r.calls.length} call${r.calls.length === 1 ? '' : 's'}, ${r.size} bytes</p>
+<table><tr><th>#</th><th>offset</th><th>callee</th><th>mutable arguments</th><th>returned</th></tr>${rows}</table>
+${r.error ? `<p class="error">Stopped at byte ${r.error.offset}: ${escape(r.error.reason)}</p>` : ''}
+</body></html>`;
+}

@@ -24,3 +24,20 @@ test('a decoded reference reads as a Markdown table with its checks', () => {
   assert.match(md, /\| objectGeneration \| `0x1320` \(4896\) \| `0x1320` \|/);
   assert.match(md, /- \*\*Placeholder\*\* \(objectGeneration\): placeholder/);
 });
+
+test('a recording reads as a table of calls with expandable values', async () => {
+  const { recordingPage } = await import('../client/views');
+  const ref = { profile: 'backend', fields: { objectPointer: '0x7f00' }, raw: {}, bytesHex: '', cWords: {}, problems: [] };
+  const html = recordingPage('recording.vale.bin', {
+    size: 120,
+    calls: [
+      { offset: 8, callee: 'weigh', args: [{ param: 'd', offset: 24, reference: ref }], result: { kind: 'message', type: 'Crate', size: 16, value: { w: 42 } } },
+      { offset: 80, callee: 'count<x>', args: [], result: { kind: 'int', value: 7 } },
+    ],
+    error: { offset: 110, reason: 'the file ends inside a callee name' },
+  });
+  assert.equal(html.match(/<tr><td>\d/g)?.length, 2);
+  assert.match(html, /<summary>Crate \(16 bytes\)<\/summary><pre>\{\n {2}&#34;w&#34;: 42\n\}<\/pre>/);
+  assert.match(html, /count&#60;x&#62;/);
+  assert.match(html, /Stopped at byte 110: the file ends inside a callee name/);
+});

@@ -1,6 +1,7 @@
 // Protocol tests: the bundled dist/server.js over stdio, driven by a real client.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { URI } from 'vscode-uri';
@@ -144,6 +145,18 @@ describe('language server over stdio', () => {
     const decoded: { fields: { objectGeneration: string } } = await client.connection.sendRequest('valeFfi/decode', { text: VECTORS[1].i256Hex });
     assert.equal(decoded.fields.objectGeneration, VECTORS[1].fields.objectGeneration);
     await assert.rejects(client.connection.sendRequest('valeFfi/decode', { text: 'nope' }), /Accepted forms/);
+    // A recording decoded with the workspace's extern declarations.
+    const { CProgram, DEFAULT_TARGET, RecordingWriter, Workspace } = await import('../shared');
+    const ws = new Workspace();
+    for (const f of ['fleet/arrays.vale', 'fleet/fleet.vale', 'fleet/ships.vale']) ws.setFile(join(EXAMPLES, f), readFileSync(join(EXAMPLES, f), 'utf8'));
+    const w = new RecordingWriter(new CProgram(ws.program(), '', DEFAULT_TARGET));
+    w.call('cSumCrew_vasp', [], { kind: 'int', value: 12, bits: 64 });
+    w.call('cReportFleet', [new Uint8Array(32).fill(1)], { kind: 'void' });
+    const file = join(mkdtempSync(join(tmpdir(), 'vale-ffi-rec-')), 'recording.vale.bin');
+    writeFileSync(file, w.bytes());
+    const rec: { calls: { callee: string; args: unknown[]; result: { value?: unknown } }[]; error: unknown } = await client.connection.sendRequest('valeFfi/recording', { uri: URI.file(file).toString() });
+    assert.deepEqual(rec.calls.map((c) => [c.callee, c.args.length, c.result.value]), [['cSumCrew_vasp', 0, 12], ['cReportFleet', 1, undefined]]);
+    assert.equal(rec.error, null);
   });
 
   test('shutdown and exit', async () => {
