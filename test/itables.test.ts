@@ -70,6 +70,23 @@ describe('itables', () => {
     }
   });
 
+  for (const profile of ['midas', 'natural'] as const) {
+    test(`${profile}: the simulated placement is where gcc puts the same globals in the same order`, () => {
+      const placed = placeItables(itableEdges(workspace().program()), profile);
+      const align = profile === 'midas' ? 16 : 8;
+      const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-place-'));
+      // The preceding 8-byte global, then one global per itable, initialized so they land in .data.
+      const c = ['long vale_preceding = 1;', ...placed.map((p) => `void* ${p.symbol}[${p.methods.length}] __attribute__((aligned(${align}))) = { (void*)1 };`)].join('\n');
+      writeFileSync(join(dir, 'place.c'), c + '\n');
+      const cc = spawnSync('gcc', ['-c', '-O0', '-fno-toplevel-reorder', '-fno-common', '-o', join(dir, 'place.o'), join(dir, 'place.c')], { encoding: 'utf8' });
+      assert.equal(cc.status, 0, cc.stderr);
+      const symbols = symbolAddresses(readElfSymbols(readFileSync(join(dir, 'place.o'))));
+      assert.equal(symbols.get('vale_preceding'), 0n);
+      // In an object file a symbol's value is its offset in .data; the simulation starts .data at DATA_SECTION_BASE.
+      assert.deepEqual(placed.map((p) => [p.symbol, p.address - 0x404000n]), placed.map((p) => [p.symbol, symbols.get(p.symbol)]));
+    });
+  }
+
   test('truncated, corrupt or non-ELF files are clear errors, never crashes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-elf-'));
     writeFileSync(join(dir, 'x.c'), 'int TankVehicle[4]; int main(void) { return 0; }');
