@@ -9,3 +9,4 @@ export * from './ide';
 export * from './ursl';
 export * from './simulate';
 export * from './recording';
+export * from './binary';

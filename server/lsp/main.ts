@@ -2,13 +2,12 @@ import {
   CodeAction, CodeActionKind, CodeLens, createConnection, DocumentSymbol, LSPErrorCodes, FileChangeType, Hover, InitializeParams,
   InitializeResult, Location, MarkupKind, ProposedFeatures, ResponseError, SymbolInformation, SymbolKind, TextDocumentSyncKind, TextEdit,
 } from 'vscode-languageserver/node';
+import { readFileSync } from 'node:fs';
 import { URI } from 'vscode-uri';
 import {
-  OutlineKind, OutlineSymbol, Workspace, codeLenses, documentSymbols, hoverInVale, hoverReferenceInText, referencesTo, symbolAt,
-  workspaceSymbols,
+  ElfError, OutlineKind, OutlineSymbol, Workspace, codeLenses, documentSymbols, hoverInVale, hoverReferenceInText, readElfSymbols,
+  referencesTo, symbolAddresses, symbolAt, workspaceSymbols,
 } from '../../shared';
-import { readFileSync } from 'node:fs';
-import { ElfError, readElfSymbols, symbolAddresses } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
 import { Documents, keyOf } from './documents';
 import { registerRequests } from './requests';

@@ -1,11 +1,10 @@
-import { Connection, ResponseError } from 'vscode-languageserver/node';
-import {
-  EncodeError, UrslFields, VALE_BUILTINS_HEADER, Workspace, allHeaders, functionHeader, kindHeader,
-} from '../../shared';
-import { decodeUniversalReference, encodeUniversalReference, findProfile, parseUniversalReference, ACCEPTED_FORMS, FIELD_NAMES } from '../../shared/ursl';
 import { readFileSync } from 'node:fs';
+import { Connection, ResponseError } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
-import { readRecording } from '../../shared';
+import {
+  ACCEPTED_FORMS, FIELD_NAMES, UrslFields, VALE_BUILTINS_HEADER, Workspace, allHeaders, decodeUniversalReference, encodeUniversalReference,
+  findProfile, functionHeader, kindHeader, parseUniversalReference, readRecording,
+} from '../../shared';
 import { layoutJson } from '../cli/layout';
 import { recordingJson } from '../cli/recording';
 import { toJsonObject } from '../cli/ursl';

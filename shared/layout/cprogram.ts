@@ -60,7 +60,7 @@ export interface CLayout {
 
 const INT_SCALARS: Record<string, CScalar> = { int: 'int32_t', i32: 'int32_t', i64: 'int64_t', i16: 'int16_t', i8: 'int8_t', u8: 'int8_t', u32: 'int32_t', u64: 'int64_t', u16: 'int16_t' };
 
-function roundUp(n: number, align: number): number {
+export function roundUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
 }
 
@@ -204,40 +204,26 @@ export class CProgram {
    * no runtime-sized arrays, no interfaces), else null: every object padded to 16.
    */
   staticMessageSize(kind: CKind, seen: Set<CKind> = new Set()): number | null {
-    if (kind.mutability === 'mut' || kind.category === 'interface' || kind.category === 'rsa') return null;
-    if (seen.has(kind)) return null;
+    if (kind.mutability === 'mut' || kind.category === 'interface' || kind.category === 'rsa' || seen.has(kind)) return null;
     seen.add(kind);
-    const l = this.layout(kind);
-    let total: number;
-    const children: CFieldType[] = [];
-    if (kind.category === 'ssa') {
-      const elem = l.fields[0];
-      // The backend reserves the array struct plus the elements again (predictShallowSize).
-      total = roundUp(l.size + elem.type.size * (kind.length ?? 0), 16);
-      for (let i = 0; i < (kind.length ?? 0); i++) children.push(elem.type);
-    } else {
-      total = roundUp(l.size, 16);
-      for (const f of l.fields) children.push(f.type);
-    }
-    for (const c of children) {
-      if (c.string || c.unexported) {
-        seen.delete(kind);
-        return null;
-      }
-      if (c.form === 'inline' && c.kind) {
-        seen.delete(kind);
-        return null;
-      }
-      if (c.form === 'pointer' && c.kind) {
-        const s = this.staticMessageSize(c.kind, seen);
-        if (s === null) {
-          seen.delete(kind);
-          return null;
+    try {
+      const l = this.layout(kind);
+      const count = kind.category === 'ssa' ? kind.length ?? 0 : 1;
+      // The backend reserves a static array's struct plus its elements again (predictShallowSize).
+      let total = kind.category === 'ssa' ? roundUp(l.size + l.fields[0].type.size * count, 16) : roundUp(l.size, 16);
+      const children = kind.category === 'ssa' ? Array<CFieldType>(count).fill(l.fields[0].type) : l.fields.map((f) => f.type);
+      for (const c of children) {
+        if (c.string || c.unexported || (c.form === 'inline' && c.kind)) return null;
+        if (c.form === 'pointer' && c.kind) {
+          const s = this.staticMessageSize(c.kind, seen);
+          if (s === null) return null;
+          total += s;
         }
-        total += s;
       }
+      return total;
+    } finally {
+      seen.delete(kind);
     }
-    seen.delete(kind);
-    return total;
   }
+
 }

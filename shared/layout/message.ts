@@ -1,4 +1,4 @@
-import { CFieldType, CKind, CProgram } from './cprogram';
+import { CFieldType, CKind, CProgram, roundUp } from './cprogram';
 
 /** A JSON value describing an immutable Vale value. Interfaces: `{"$kind": "StructName", ...members}`. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -22,10 +22,6 @@ export interface Message {
 
 export class MessageError extends Error {}
 
-function roundUp16(n: number): number {
-  return Math.ceil(n / 16) * 16;
-}
-
 /**
  * Lays out an immutable value as the backend's Linear region serializes it:
  * each object reserved at the current offset and the offset bumped to the next
@@ -46,7 +42,7 @@ export function serializeMessage(program: CProgram, root: CKind, value: JsonValu
     const chunk = { offset: cursor, bytes: new Uint8Array(size) };
     chunks.push(chunk);
     objects.push({ kind, offset: cursor, size });
-    cursor = roundUp16(cursor + size);
+    cursor = roundUp(cursor + size, 16);
     return chunk;
   };
 

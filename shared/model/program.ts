@@ -241,15 +241,14 @@ export class ProgramIndex {
 
   /** Immutable kinds are copied member by member; mutable ones cross as references and stop the walk. */
   private enqueueInside(decl: KindDecl, id: string, reach: Reach, queue: ReachItem[]): void {
-    const push = (item: ReachItem): void => void queue.push(item);
     if (decl.mutability !== 'imm') return;
     if (decl.tag === 'struct') {
       for (const m of decl.members) {
-        push({ file: decl.file, type: m.type, reach: { root: reach.root, steps: [...reach.steps, `${decl.name}.${m.name}`] } });
+        queue.push({ file: decl.file, type: m.type, reach: { root: reach.root, steps: [...reach.steps, `${decl.name}.${m.name}`] } });
       }
     } else {
       for (const edge of this.implsByInterface.get(id) ?? []) {
-        push({ file: edge.impl.file, type: edge.impl.structType, reach: { root: reach.root, steps: [...reach.steps, `${decl.name} (implemented by ${edge.impl.structType.text})`] } });
+        queue.push({ file: edge.impl.file, type: edge.impl.structType, reach: { root: reach.root, steps: [...reach.steps, `${decl.name} (implemented by ${edge.impl.structType.text})`] } });
       }
     }
   }

@@ -1,5 +1,4 @@
 export * from './random';
 export * from './runtime';
 export * from './itables';
-export * from './elf';
 export * from './recording';
