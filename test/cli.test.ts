@@ -192,6 +192,22 @@ extern func launch_vasp(ship Ship, pair [#2]<imm>Engine) int;
     assert.match(missing.stderr, /--project NAME is required/);
   });
 
+  test('the example C file builds against the headers the CLI writes for examples/fleet', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'vale-ffi-hdr-')), 'include');
+    const w = run(['header', join(EXAMPLES, 'fleet'), '--project', 'fleet', '--out', out]);
+    assert.equal(w.code, 0, w.stderr);
+    const source = join(EXAMPLES, 'fleet', 'native', 'report.c');
+    const cc = spawnSync('gcc', ['-std=gnu11', '-Wall', '-Werror', '-Wno-unused-variable', '-fsyntax-only', `-I${out}`, source], { encoding: 'utf8' });
+    assert.equal(cc.error, undefined, 'gcc is needed (apt-get install -y gcc; .ci/run does this)');
+    assert.equal(cc.status, 0, cc.stderr);
+    // The reference the C file logs is the one its initializer spells as five words.
+    const logged = readFileSync(source, 'utf8').match(/fleet=(0x[0-9a-f]{64})/)![1];
+    const words = readFileSync(source, 'utf8').match(/kLastReported = (\{[^}]*\})/)![1];
+    const a = JSON.parse(run(['decode', logged, '--format', 'json']).stdout), b = JSON.parse(run(['decode', words, '--format', 'json']).stdout);
+    assert.deepEqual(a.fields, b.fields);
+    assert.equal(a.fields.objectGeneration, '0x51');
+  });
+
   test('message prints the objects and bytes (json) or the bytes (hex); bad values exit 2', () => {
     const dir = workspace({ 'k.vale': kinds });
     const value = JSON.stringify({ armed: true, engine: { fuel: 5, efficiency: 0.5 }, crew: 3 });

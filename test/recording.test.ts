@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { EXAMPLE_RECORDING, exampleRecording, fleetProgram } from './support/example-recording';
 import { BACKEND_PROFILE, CProgram, DEFAULT_TARGET, RecordingWriter, Runtime, Workspace, readRecording } from '../shared';
 
 const SOURCE = `exported struct Engine imm { fuel int; ratio float; }
@@ -99,5 +101,16 @@ describe('recordings', () => {
       const r = readRecording(b, p);
       assert.ok(r.calls.length <= 9);
     }), { numRuns: 2000 });
+  });
+
+  test('the example recording is what the simulation writes today, and reads back whole', () => {
+    const committed = readFileSync(EXAMPLE_RECORDING);
+    assert.deepEqual([...committed], [...exampleRecording()], 'regenerate with: npx tsx test/support/example-recording.ts --write');
+    const r = readRecording(committed, fleetProgram());
+    assert.equal(r.error, undefined);
+    assert.deepEqual(r.calls.map((c) => c.callee), ['cSumCrew_vasp', 'cFill', 'cFirstOfTriple', 'cReportFleet', 'cFlagship']);
+    const last = r.calls[4].result;
+    assert.ok(last.kind === 'message');
+    assert.deepEqual(last.value, { name: 'ship 1', engine: { fuel: 10, efficiency: 0.5 }, crew: 3, armed: true });
   });
 });

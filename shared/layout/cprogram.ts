@@ -34,6 +34,8 @@ export interface CFieldType {
   readonly kind?: CKind;
   /** Strings: `ValeStr*`. */
   readonly string?: boolean;
+  /** Vale's bool, an `int8_t` holding 0 or 1. */
+  readonly bool?: boolean;
   /** A kind that is not exported: the backend would stop here ("Couldn't find export name"). */
   readonly unexported?: string;
 }
@@ -121,7 +123,7 @@ export class CProgram {
   /** How the backend spells a value of type `t` in a header (Linear/Safe getExportName). */
   fieldType(file: string, pkg: string, t: TypeRef): CFieldType {
     if (t.tag === 'primitive') {
-      if (t.name === 'bool') return this.scalar('int8_t');
+      if (t.name === 'bool') return { ...this.scalar('int8_t'), bool: true };
       if (t.name === 'float') return this.scalar('double');
       if (t.name === 'str') return { ...this.scalar('pointer', 'ValeStr*'), string: true };
       if (t.name === 'void' || t.name === 'never' || t.name === '__Never') return { text: 'void', size: 0, align: 1, form: 'void' };

@@ -193,6 +193,7 @@ export function decodeMessage(program: CProgram, root: CKind, bytes: Uint8Array,
     if (t.form === 'scalar') {
       check(at, t.size, what);
       if (t.text === 'double') return view.getFloat64(at, true);
+      if (t.bool) return view.getInt8(at) !== 0;
       if (t.text === 'int8_t') return view.getInt8(at);
       if (t.text === 'int32_t') return view.getInt32(at, true);
       if (t.text === 'int16_t') return view.getInt16(at, true);
