@@ -1,0 +1,167 @@
+// End-to-end: the packaged extension in a real VS Code (code-server 4.100.3 = VS Code 1.100.3)
+// in headless Chromium, used the way a user does. Expected values come from the core
+// (scenarios.ts). Each scenario is retried at most once, from a clean window; a failure names
+// the screenshot taken at that moment. Screenshots of every step go to the printed folder.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { expectations, Expectations } from './scenarios';
+import { CHROMIUM, Session, startSession, until, Workbench } from './workbench';
+
+let session: Session;
+let expected: Expectations;
+
+/** A scenario from a clean window; one retry; on failure, the screenshot path in the message. */
+function scenario(name: string, body: (wb: Workbench) => Promise<void>): void {
+  test(name, async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await session.wb.reset();
+        await body(session.wb);
+        return;
+      } catch (e) {
+        const shot = await session.wb.shot(`${name.replace(/\W+/g, '-')}-FAILED-attempt-${attempt}`).catch(() => '(no screenshot)');
+        const message = `${(e as Error).message}\n  screenshot: ${shot}`;
+        if (attempt === 2) throw new Error(`${name}: failed twice.\n${message}`);
+        console.log(`# ${name}: attempt 1 failed, retrying once.\n#   ${message.replace(/\n/g, '\n#   ')}`);
+      }
+    }
+  });
+}
+
+describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20 * 60_000 }, () => {
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt-get install -y chromium; the install script does this)`);
+    assert.ok(existsSync(join(__dirname, '..', '..', 'vale-ffi.vsix')), 'vale-ffi.vsix is missing: run `npm run package` first (npm run test:e2e does)');
+    session = await startSession((line) => console.log(`# ${line}`));
+    expected = expectations(session.workspace);
+  });
+
+  after(async () => {
+    if (session) {
+      console.log(`# screenshots: ${session.shots}`);
+      await session.stop();
+    }
+  });
+
+  scenario('a Vale file is highlighted: keywords in their own colour', async (wb) => {
+    const { file, keyword, plain } = expected.highlight;
+    await wb.open(file);
+    const line = readFileSync(join(session.workspace, file), 'utf8').split('\n')[keyword.line];
+    const tokens = await until(`the tokens of "${line}"`, async () => {
+      const t = await wb.tokenColours(line);
+      return t.length > 1 ? t : undefined;
+    });
+    const colour = (text: string): string => {
+      const t = tokens.find((x) => x.text.trim() === text || x.text.trim().startsWith(`${text} `));
+      assert.ok(t, `no token "${text}" among ${JSON.stringify(tokens)}`);
+      return t.colour;
+    };
+    assert.notEqual(colour(keyword.text), colour(plain.text), `"${keyword.text}" and "${plain.text}" have the same colour: the grammar is not applied`);
+    await wb.shot('highlighting');
+  });
+
+  scenario('the Problems panel lists the FFI diagnostics with their codes', async (wb) => {
+    await wb.open(expected.highlight.file);
+    await wb.command('View: Focus Problems (Errors, Warnings, Infos)');
+    const rows = await until(`${expected.problems.length} problems with our codes`, async () => {
+      const r = await wb.problems();
+      return expected.problems.every((p) => r.some((row) => row.includes(p.code) && row.includes(`[Ln ${p.line + 1}, Col ${p.character + 1}]`))) ? r : undefined;
+    });
+    for (const p of expected.problems) {
+      const row = rows.find((r) => r.includes(`[Ln ${p.line + 1}, Col ${p.character + 1}]`) && r.includes(p.code))!;
+      assert.ok(row.includes('vale-ffi'), `source vale-ffi in ${row}`);
+      assert.ok(row.includes(p.message.slice(0, 40)), `message of ${p.code} in ${row}`);
+    }
+    await wb.shot('problems-panel');
+  });
+
+  scenario('hovering an exported kind shows its size and field offsets', async (wb) => {
+    const { spot, kind, size, fields } = expected.kindHover;
+    await wb.open(spot.file);
+    await wb.goto(spot.line, spot.character);
+    const text = await wb.hover((t) => t.includes(kind) && t.includes('offset'), `the layout hover of ${kind}`);
+    assert.match(text, new RegExp(`size ${size}, align`));
+    const rows = text.split('\n');
+    for (const f of fields) {
+      assert.ok(rows.some((r) => new RegExp(`^${f.offset}\\t.*\\b${f.name}\\b`).test(r)), `a row "${f.offset} … ${f.name}" in the hover:\n${text}`);
+    }
+    await wb.shot('hover-kind');
+  });
+
+  scenario('hovering a universal reference in a C file decodes it', async (wb) => {
+    const { spot, fields } = expected.referenceHover;
+    await wb.open(spot.file);
+    await wb.goto(spot.line, spot.character);
+    const text = await wb.hover((t) => t.includes('universal reference'), 'the universal reference hover');
+    for (const [name, value] of Object.entries(fields)) {
+      assert.ok(text.split('\n').some((r) => r.startsWith(`${name}\t${value}\t`)), `${name} = ${value} in the hover:\n${text}`);
+    }
+    await wb.shot('hover-reference');
+  });
+
+  scenario('a quick fix from the light bulb changes the file and the diagnostic goes', async (wb) => {
+    const { spot, code, title, before: original, after: fixed } = expected.quickFix;
+    const path = join(session.workspace, spot.file);
+    assert.equal(readFileSync(path, 'utf8'), original, 'the scenario starts from the example as committed');
+    await wb.open(spot.file);
+    await wb.command('View: Focus Problems (Errors, Warnings, Infos)');
+    await until(`${code} in the Problems panel`, async () => (await wb.problems()).some((r) => r.includes(code)));
+    await wb.goto(spot.line, spot.character);
+    const bulb = wb.page.locator('.lightBulbWidget');
+    await until('the light bulb', () => bulb.isVisible());
+    await wb.shot('light-bulb');
+    await bulb.click();
+    const action = wb.page.locator('.action-widget .monaco-list-row.action', { hasText: title });
+    await until(`"${title}" in the light bulb menu`, () => action.first().isVisible());
+    await wb.shot('quick-fix-menu');
+    await action.first().click();
+    const changedLine = fixed.split('\n')[spot.line];
+    await until(`the editor to show "${changedLine}"`, async () => (await wb.editorLines()).includes(changedLine));
+    await wb.page.keyboard.press('Control+S');
+    await until('the fixed file on disk', () => readFileSync(path, 'utf8') === fixed);
+    await until(`${code} to leave the Problems panel`, async () => {
+      const rows = await wb.problems();
+      return rows.length > 0 && !rows.some((r) => r.includes(code));
+    });
+    await wb.shot('quick-fix-applied');
+  });
+
+  scenario('Show Generated C Header opens the header of the active file', async (wb) => {
+    const { file, tab, firstLines } = expected.header;
+    await wb.open(file);
+    await wb.command('Vale FFI: Show Generated C Header');
+    await until(`the tab ${tab}`, () => wb.page.locator(`.tab.active[aria-label^="${tab}"]`).first().isVisible());
+    const lines = await until('the header text', async () => {
+      const l = await wb.editorLines();
+      return l[0] === firstLines[0] ? l : undefined;
+    });
+    assert.deepEqual(lines.slice(0, firstLines.length), firstLines);
+    await wb.shot('generated-header');
+  });
+
+  scenario('Show Memory Layout draws the fields of a kind', async (wb) => {
+    const { kind, cName, size, align, rows } = expected.layout;
+    await wb.open(expected.kindHover.spot.file);
+    await wb.command('Vale FFI: Show Memory Layout');
+    const input = wb.page.locator('.quick-input-widget input');
+    await until('the kind picker', () => input.isVisible());
+    await input.fill(kind);
+    const item = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: kind });
+    await until(`${kind} in the picker`, () => item.first().isVisible());
+    await item.first().click();
+    const { text } = await wb.webview((t) => t.includes(`${kind} → ${cName}`) && t.includes('offset'), `the layout view of ${kind}`);
+    assert.ok(text.includes(`size ${size} bytes, align ${align}`), text);
+    for (const r of rows) assert.ok(text.split('\n').some((l) => l.startsWith(`${r.offset}\t${r.size}\t${r.name}\t`)), `row ${r.offset} ${r.size} ${r.name} in:\n${text}`);
+    await wb.shot('memory-layout');
+  });
+
+  scenario('a recording opens in the custom editor with its calls', async (wb) => {
+    const { file, summary, callees } = expected.recording;
+    await wb.open(file);
+    const { text } = await wb.webview((t) => t.includes(summary), `the recording view ("${summary}")`);
+    for (const c of callees) assert.ok(text.includes(c), `${c} in the recording view`);
+    await wb.shot('recording');
+  });
+});

@@ -1,0 +1,233 @@
+// Drives a real VS Code (code-server) in headless Chromium the way a user does: keyboard,
+// quick open, the command palette, the light bulb, hovers, the Problems panel, webviews.
+// Every step waits for a condition on the page, never for a fixed time.
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Browser, chromium, Frame, Page } from 'playwright-core';
+
+const REPO = join(__dirname, '..', '..');
+export const CHROMIUM = process.env.VALE_FFI_CHROMIUM ?? '/usr/bin/chromium';
+const WAIT_MS = 30_000;
+
+/** Polls `probe` until it returns a value (not undefined/false), or fails naming what it waited for. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeout = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message.split('\n')[0]})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Session {
+  readonly workspace: string;
+  readonly shots: string;
+  readonly page: Page;
+  readonly wb: Workbench;
+  stop(): Promise<void>;
+}
+
+/**
+ * Installs (or reuses) code-server, installs the packaged extension into a fresh extensions
+ * folder, copies examples/ to a scratch workspace (the quick fix edits it), starts code-server
+ * on a free port and opens the workspace in Chromium.
+ */
+export async function startSession(log: (line: string) => void): Promise<Session> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const shots = join(REPO, 'test-output', 'e2e', stamp);
+  mkdirSync(shots, { recursive: true });
+  log(`screenshots: ${shots}`);
+
+  const install = execFileSync('bash', [join(REPO, 'test', 'e2e', 'install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const codeServer = join(install, 'node_modules', '.bin', 'code-server');
+  const scratch = mkdtempSync(join(tmpdir(), 'vale-ffi-e2e-'));
+  const workspace = join(scratch, 'examples');
+  cpSync(join(REPO, 'examples'), workspace, { recursive: true });
+  const userData = join(scratch, 'user-data');
+  const extensions = join(scratch, 'extensions');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.colorTheme': 'Default Dark Modern',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'window.restoreWindows': 'none',
+    'files.hotExit': 'off',
+    'editor.hover.delay': 300,
+    'editor.minimap.enabled': false,
+  }, null, 2));
+  const config = join(scratch, 'config.yaml');
+  writeFileSync(config, 'auth: none\ncert: false\n');
+  const vsix = join(REPO, 'vale-ffi.vsix');
+  const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
+  execFileSync(codeServer, [...common, '--install-extension', vsix], { stdio: 'pipe' });
+  log(`installed ${vsix} into code-server`);
+
+  const port = await freePort();
+  const serverLog = join(shots, 'code-server.log');
+  const out = openSync(serverLog, 'w');
+  const server: ChildProcess = spawn(codeServer, [...common, '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--disable-getting-started-override', workspace], { stdio: ['ignore', out, out], detached: true });
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+  await until(`code-server to answer on port ${port} (log: ${serverLog})`, async () => {
+    if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}; see ${serverLog}`);
+    return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok;
+  }, 60_000);
+
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // As root in a sandbox with a closed network: no sandbox, and no background connections.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(url);
+  const wb = new Workbench(page, shots);
+  await until('the workbench with the Explorer showing the workspace', () => page.locator('.explorer-folders-view .monaco-list-row').first().isVisible(), 90_000);
+  log(`code-server ${url}`);
+  return {
+    workspace, shots, page, wb,
+    async stop() {
+      await browser.close().catch(() => undefined);
+      try {
+        process.kill(-server.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+export class Workbench {
+  private step = 0;
+
+  constructor(readonly page: Page, readonly shots: string) {}
+
+  /** A numbered screenshot of the whole window; returns its path. */
+  async shot(name: string): Promise<string> {
+    const path = join(this.shots, `${String(++this.step).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  private async quickInput(prefix: string, text: string, pick: (label: string) => boolean, what: string): Promise<void> {
+    await this.page.keyboard.press(prefix);
+    const input = this.page.locator('.quick-input-widget input');
+    await until('the quick input box', () => input.isVisible());
+    await input.fill(text);
+    const row = await until(what, async () => {
+      const rows = this.page.locator('.quick-input-list .monaco-list-row');
+      for (let i = 0; i < (await rows.count()); i++) {
+        const label = (await rows.nth(i).getAttribute('aria-label')) ?? '';
+        if (pick(label)) return rows.nth(i);
+      }
+      return undefined;
+    });
+    await row.click();
+    await until('the quick input to close', async () => !(await input.isVisible()));
+  }
+
+  /** Runs a command from the palette (F1) by its title, as shown there. */
+  async command(title: string): Promise<void> {
+    await this.quickInput('F1', `>${title}`, (l) => l === title || l.startsWith(`${title}, `), `the command "${title}" in the palette`);
+  }
+
+  /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab to be active. */
+  async open(file: string): Promise<void> {
+    const name = file.split('/').pop()!;
+    await this.quickInput('Control+P', file, (l) => l.startsWith(`${name},`) || l === name, `${file} in quick open`);
+    await until(`the active tab ${name}`, () => this.page.locator(`.tab.active[aria-label^="${name}"]`).first().isVisible());
+  }
+
+  /** Moves the cursor with Go to Line (0-based spot, as the API counts) and checks the status bar. */
+  async goto(line: number, character: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input');
+    await until('the Go to Line box', () => input.isVisible());
+    await input.fill(`${line + 1}:${character + 1}`);
+    await this.page.keyboard.press('Enter');
+    await until(`the cursor at Ln ${line + 1}, Col ${character + 1}`, async () =>
+      (await this.page.locator('.statusbar-item', { hasText: `Ln ${line + 1}, Col ${character + 1}` }).count()) > 0);
+  }
+
+  /** The active editor's visible lines, in order, spaces normalised. */
+  async editorLines(): Promise<string[]> {
+    return this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().evaluate((el) =>
+      [...el.querySelectorAll<HTMLElement>('.view-line')]
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')));
+  }
+
+  /** The text colour of each token on the active editor's line that shows `lineText`. */
+  async tokenColours(lineText: string): Promise<{ text: string; colour: string }[]> {
+    return this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().evaluate((el, wanted) => {
+      const line = [...el.querySelectorAll<HTMLElement>('.view-line')].find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').startsWith(wanted));
+      return line ? [...line.querySelectorAll<HTMLElement>('span > span')].map((s) => ({ text: (s.textContent ?? '').replace(/\u00a0/g, ' '), colour: getComputedStyle(s).color })) : [];
+    }, lineText);
+  }
+
+  /** Shows the hover at the cursor (the keyboard way: Show or Focus Hover) and returns its text once `ok` holds. */
+  async hover(ok: (text: string) => boolean, what: string): Promise<string> {
+    await this.command('Show or Focus Hover');
+    return until(what, async () => {
+      const hovers = this.page.locator('.monaco-hover:visible');
+      for (let i = 0; i < (await hovers.count()); i++) {
+        const t = await hovers.nth(i).innerText();
+        if (ok(t)) return t;
+      }
+      return undefined;
+    });
+  }
+
+  /** The rows of the Problems panel: [file, then each problem's text]. */
+  async problems(): Promise<string[]> {
+    return this.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\n/g, ' | ')));
+  }
+
+  /** The text of the webview whose body satisfies `ok` (webviews are nested frames). */
+  async webview(ok: (text: string) => boolean, what: string): Promise<{ frame: Frame; text: string }> {
+    return until(what, async () => {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        const text = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        if (ok(text)) return { frame, text };
+      }
+      return undefined;
+    });
+  }
+
+  /** Back to a clean window between scenarios: no widgets, no editors, no panel. */
+  async reset(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Escape');
+    await this.command('View: Close All Editors');
+    await until('every editor closed', async () => (await this.page.locator('.tab').count()) === 0);
+  }
+}
