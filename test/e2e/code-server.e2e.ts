@@ -110,13 +110,31 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     await until(`${code} in the Problems panel`, async () => (await wb.problems()).some((r) => r.includes(code)));
     await wb.goto(spot.line, spot.character);
     const bulb = wb.page.locator('.lightBulbWidget');
-    await until('the light bulb', () => bulb.isVisible());
+    // The bulb follows the cursor; code lenses arriving late can re-render the line and hide it,
+    // so nudge the cursor off and back (same spot) until it shows.
+    let nudge = Date.now();
+    await until('the light bulb', async () => {
+      if (await bulb.isVisible()) return true;
+      if (Date.now() - nudge > 2_000) {
+        nudge = Date.now();
+        await wb.page.keyboard.press('ArrowLeft');
+        await wb.page.keyboard.press('ArrowRight');
+      }
+      return undefined;
+    });
     await wb.shot('light-bulb');
     await bulb.click();
-    const action = wb.page.locator('.action-widget .monaco-list-row.action', { hasText: title });
-    await until(`"${title}" in the light bulb menu`, () => action.first().isVisible());
+    // The menu takes the keyboard focus: walk down to our fix and press Enter (clicking races
+    // with the menu's pointer block while it settles).
+    const focused = wb.page.locator('.action-widget .monaco-list-row.action.focused');
+    await until(`"${title}" focused in the light bulb menu`, async () => {
+      const label = await focused.first().getAttribute('aria-label', { timeout: 1_000 }).catch(() => null);
+      if (label === title) return true;
+      if (label !== null) await wb.page.keyboard.press('ArrowDown');
+      return undefined;
+    });
     await wb.shot('quick-fix-menu');
-    await action.first().click();
+    await wb.page.keyboard.press('Enter');
     const changedLine = fixed.split('\n')[spot.line];
     await until(`the editor to show "${changedLine}"`, async () => (await wb.editorLines()).includes(changedLine));
     await wb.page.keyboard.press('Control+S');

@@ -10,7 +10,7 @@ import { Browser, chromium, Frame, Page } from 'playwright-core';
 
 const REPO = join(__dirname, '..', '..');
 export const CHROMIUM = process.env.VALE_FFI_CHROMIUM ?? '/usr/bin/chromium';
-const WAIT_MS = 30_000;
+const WAIT_MS = 20_000;
 
 /** Polls `probe` until it returns a value (not undefined/false), or fails naming what it waited for. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeout = WAIT_MS): Promise<T> {
@@ -142,15 +142,18 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await until('the quick input box', () => input.isVisible());
     await input.fill(text);
-    const row = await until(what, async () => {
-      const rows = this.page.locator('.quick-input-list .monaco-list-row');
-      for (let i = 0; i < (await rows.count()); i++) {
-        const label = (await rows.nth(i).getAttribute('aria-label')) ?? '';
-        if (pick(label)) return rows.nth(i);
-      }
-      return undefined;
+    // Read every label in one go (the list re-renders while results stream in), then click.
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    let seen: string[] = [];
+    await until(what, async () => {
+      seen = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      const i = seen.findIndex(pick);
+      if (i < 0) return undefined;
+      await rows.nth(i).click({ timeout: 2_000 });
+      return true;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; the list showed ${seen.length ? seen.map((l) => JSON.stringify(l)).join(', ') : 'nothing'}`);
     });
-    await row.click();
     await until('the quick input to close', async () => !(await input.isVisible()));
   }
 
@@ -162,7 +165,7 @@ export class Workbench {
   /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab to be active. */
   async open(file: string): Promise<void> {
     const name = file.split('/').pop()!;
-    await this.quickInput('Control+P', file, (l) => l.startsWith(`${name},`) || l === name, `${file} in quick open`);
+    await this.quickInput('Control+P', file, (l) => l === name || l.startsWith(`${name},`) || l.startsWith(`${name} `), `${file} in quick open`);
     await until(`the active tab ${name}`, () => this.page.locator(`.tab.active[aria-label^="${name}"]`).first().isVisible());
   }
 
@@ -171,7 +174,8 @@ export class Workbench {
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator('.quick-input-widget input');
     await until('the Go to Line box', () => input.isVisible());
-    await input.fill(`${line + 1}:${character + 1}`);
+    // The box opens holding the ':' that selects Go to Line; keep it.
+    await input.fill(`:${line + 1}:${character + 1}`);
     await this.page.keyboard.press('Enter');
     await until(`the cursor at Ln ${line + 1}, Col ${character + 1}`, async () =>
       (await this.page.locator('.statusbar-item', { hasText: `Ln ${line + 1}, Col ${character + 1}` }).count()) > 0);
