@@ -204,7 +204,12 @@ export class Workbench {
       const hovers = this.page.locator('.monaco-hover:visible');
       for (let i = 0; i < (await hovers.count()); i++) {
         const t = await hovers.nth(i).innerText();
-        if (ok(t)) return t;
+        // Only once it and its ancestors have faded in, so the screenshot shows it clearly.
+        const opaque = await hovers.nth(i).evaluate((el) => {
+          for (let e: Element | null = el; e; e = e.parentElement) if (getComputedStyle(e).opacity !== '1') return false;
+          return true;
+        });
+        if (ok(t) && opaque) return t;
       }
       return undefined;
     });
