@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { expectations, Expectations } from './scenarios';
+import { bundleSuite, REPO } from '../vscode/bundle';
 import { CHROMIUM, Session, startSession, until, Workbench } from './workbench';
 
 let session: Session;
@@ -184,5 +185,38 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     const { text } = await wb.webview((t) => t.includes(summary), `the recording view ("${summary}")`);
     for (const c of callees) assert.ok(text.includes(c), `${c} in the recording view`);
     await wb.shot('recording');
+  });
+});
+
+// The desktop suite (test/vscode/suite.ts) runs unchanged in code-server's extension host, loaded
+// the way a test runner loads it (extensionDevelopmentPath + extensionTestsPath), so the API
+// version of the scenarios is exercised here even though desktop VS Code cannot be downloaded.
+describe('the test:vscode suite in code-server\'s extension host', { timeout: 10 * 60_000 }, () => {
+  let api: Session;
+  const lines: string[] = [];
+
+  before(async () => {
+    const suite = await bundleSuite();
+    api = await startSession((line) => console.log(`# ${line}`), (host) => [
+      ['extensionDevelopmentPath', `vscode-remote://${host}${REPO}`],
+      ['extensionTestsPath', `vscode-remote://${host}${suite}`],
+    ], (text) => {
+      // The extension host's console reaches the page's console with a log-level prefix.
+      const m = /(?:^|\s)((?:[✔✖…-]) .*|vale-ffi scenarios: .*)$/s.exec(text);
+      if (m) lines.push(m[1].trim());
+    });
+  });
+
+  after(async () => api?.stop());
+
+  test('every scenario passes through the VS Code API, or is skipped with its reason', async () => {
+    const summary = await until('the suite\'s summary line', () => lines.find((l) => l.startsWith('vale-ffi scenarios:')), 5 * 60_000);
+    for (const l of lines) console.log(`#   ${l}`);
+    const [, passed, skipped, failed] = /(\d+) passed, (\d+) skipped, (\d+) failed/.exec(summary)!.map(Number);
+    assert.equal(failed, 0, lines.filter((l) => l.startsWith('✖')).join('\n'));
+    // Only the token capture is missing from the web workbench; the suite above checks colours.
+    assert.deepEqual(lines.filter((l) => l.startsWith('- ')).map((l) => l.split(':')[0]), ['- a Vale file is highlighted']);
+    assert.equal(passed + skipped, 8);
+    await api.wb.shot('api-suite-done');
   });
 });

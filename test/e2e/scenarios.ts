@@ -87,7 +87,7 @@ export function expectations(root: string): Expectations {
       keyword: { ...spotOf(root, 'harbor/mistakes.vale', 'extern func weigh'), text: 'extern' },
       plain: { ...spotOf(root, 'harbor/mistakes.vale', 'crate Crate'), text: 'crate' },
     },
-    problems: diagnostics.map((d) => ({ file: posix(root, d.file), code: d.code, message: d.message, ...spotAt(root, posix(root, d.file), d.start) })),
+    problems: diagnostics.map((d) => ({ ...spotAt(root, posix(root, d.file), d.start), code: d.code, message: d.message })),
     kindHover: {
       spot: spotOf(root, 'fleet/ships.vale', 'struct Spaceship', 'struct '.length),
       kind: 'Spaceship',

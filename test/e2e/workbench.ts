@@ -53,8 +53,14 @@ export interface Session {
  * Installs (or reuses) code-server, installs the packaged extension into a fresh extensions
  * folder, copies examples/ to a scratch workspace (the quick fix edits it), starts code-server
  * on a free port and opens the workspace in Chromium.
+ * `payload` adds workbench options to the URL (as extensionTestsPath, for a test runner);
+ * `onConsole` receives the page's console, where the extension host's console also lands.
  */
-export async function startSession(log: (line: string) => void): Promise<Session> {
+export async function startSession(
+  log: (line: string) => void,
+  payload: (host: string) => [string, string][] = () => [],
+  onConsole?: (text: string) => void,
+): Promise<Session> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const shots = join(REPO, 'test-output', 'e2e', stamp);
   mkdirSync(shots, { recursive: true });
@@ -95,7 +101,9 @@ export async function startSession(log: (line: string) => void): Promise<Session
   const out = openSync(serverLog, 'w');
   const server: ChildProcess = spawn(codeServer, [...common, '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', workspace], { stdio: ['ignore', out, out], detached: true });
-  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+  const host = `127.0.0.1:${port}`;
+  const extra = payload(host);
+  const url = `http://${host}/?folder=${encodeURIComponent(workspace)}${extra.length ? `&payload=${encodeURIComponent(JSON.stringify(extra))}` : ''}`;
   await until(`code-server to answer on port ${port} (log: ${serverLog})`, async () => {
     if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}; see ${serverLog}`);
     return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok;
@@ -108,6 +116,7 @@ export async function startSession(log: (line: string) => void): Promise<Session
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  if (onConsole) page.on('console', (m) => onConsole(m.text()));
   await page.goto(url);
   const wb = new Workbench(page, shots);
   await until('the workbench with the Explorer showing the workspace', () => page.locator('.explorer-folders-view .monaco-list-row').first().isVisible(), 90_000);
