@@ -48,13 +48,14 @@ export class DiagnosticsPublisher {
     const first = [...this.pending];
     this.pending = new Set();
     const files = [...new Set([...first, ...this.workspace.files()])];
+    const edited = new Set(first);
     for (let i = 0; i < files.length; i++) {
       if (generation !== this.generation) {
         // A newer change arrived: it re-runs everything, including what this pass did not reach.
         for (const f of first) this.pending.add(f);
         return;
       }
-      this.publish(files[i]);
+      this.publish(files[i], edited.has(files[i]));
       if (i % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
     }
     for (const key of [...this.sent.keys()]) {
@@ -65,11 +66,12 @@ export class DiagnosticsPublisher {
     }
   }
 
-  private publish(key: string): void {
+  /** Sends a file's diagnostics when they changed, or always for a document just edited (`fresh`): its new version gets an answer. */
+  private publish(key: string, fresh: boolean): void {
     const diagnostics = this.workspace.diagnostics(key).map((d) => this.toLsp(key, d));
     const json = JSON.stringify(diagnostics);
-    if (this.sent.get(key) === json) return;
-    if (diagnostics.length === 0 && !this.sent.has(key)) return;
+    if (!fresh && this.sent.get(key) === json) return;
+    if (!fresh && diagnostics.length === 0 && !this.sent.has(key)) return;
     this.sent.set(key, json);
     const uri = this.documents.uriOf(key);
     void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });

@@ -97,19 +97,128 @@ export function bytesOfCWords(w: CWords): Uint8Array {
   return out;
 }
 
+// The word codec: the 256 bits as eight little-endian 32-bit words, each field as two 32-bit
+// halves, no BigInt and no allocation, for decoding references in bulk (recordings, logs).
+
+/** A profile compiled for the word codec: per member, its FIELD_NAMES index, lowest bit, width, compression. */
+interface WordPlan {
+  readonly field: Int32Array;
+  readonly pos: Int32Array;
+  readonly bits: Int32Array;
+  readonly compression: Int32Array; // 0 plain, 1 pointer56, 2 pointer52
+}
+
+const plans = new WeakMap<UrslProfile, WordPlan>();
+
+function planOf(profile: UrslProfile): WordPlan {
+  let plan = plans.get(profile);
+  if (!plan) {
+    const n = profile.members.length;
+    plan = { field: new Int32Array(n), pos: new Int32Array(n), bits: new Int32Array(n), compression: new Int32Array(n) };
+    let top = 256;
+    profile.members.forEach((m, i) => {
+      top -= m.bits;
+      plan!.field[i] = FIELD_NAMES.indexOf(m.field);
+      plan!.pos[i] = top;
+      plan!.bits[i] = m.bits;
+      plan!.compression[i] = m.compression === 'plain' ? 0 : m.compression === 'pointer56' ? 1 : 2;
+    });
+    plans.set(profile, plan);
+  }
+  return plan;
+}
+
+const words = new Uint32Array(8);
+
+/** `n` (1..32) bits of `words` from bit `p` up. */
+function bitsAt(p: number, n: number): number {
+  const i = p >>> 5;
+  const s = p & 31;
+  let v = words[i] >>> s;
+  if (s !== 0 && i < 7) v |= words[i + 1] << (32 - s);
+  return n === 32 ? v >>> 0 : (v & ((1 << n) - 1)) >>> 0;
+}
+
+function setBitsAt(p: number, n: number, v: number): void {
+  const i = p >>> 5;
+  const s = p & 31;
+  const m = n === 32 ? 0xffffffff : (1 << n) - 1;
+  const x = (v & m) >>> 0;
+  words[i] = (words[i] | (x << s)) >>> 0;
+  if (s !== 0 && s + n > 32) words[i + 1] = (words[i + 1] | (x >>> (32 - s))) >>> 0;
+}
+
+/** Entries of `out` for decodeUrslWords: the values, then the packed bits, each field as [low, high] in FIELD_NAMES order. */
+export const URSL_WORDS = 4 * FIELD_NAMES.length;
+
+/**
+ * Decodes the 32 bytes at `offset` of `view` into `out` (URSL_WORDS entries): out[2f], out[2f+1]
+ * are field f's decompressed value (low, high 32 bits), out[14+2f], out[15+2f] its packed bits.
+ */
+export function decodeUrslWords(view: DataView, offset: number, profile: UrslProfile, out: Uint32Array): void {
+  const plan = planOf(profile);
+  for (let i = 0; i < 8; i++) words[i] = view.getUint32(offset + 4 * i, true);
+  for (let k = 0; k < plan.pos.length; k++) {
+    const pos = plan.pos[k];
+    const bits = plan.bits[k];
+    const lo = bitsAt(pos, bits < 32 ? bits : 32);
+    const hi = bits > 32 ? bitsAt(pos + 32, bits - 32) : 0;
+    const f = 2 * plan.field[k];
+    out[14 + f] = lo;
+    out[15 + f] = hi;
+    const c = plan.compression[k];
+    if (c === 0) {
+      out[f] = lo;
+      out[f + 1] = hi;
+    } else if (c === 1) {
+      out[f] = lo;
+      out[f + 1] = hi & 0x800000 ? (hi | 0xff000000) >>> 0 : hi;
+    } else {
+      const h = ((hi << 4) | (lo >>> 28)) >>> 0;
+      out[f] = (lo << 4) >>> 0;
+      out[f + 1] = h & 0x800000 ? (h | 0xff000000) >>> 0 : h;
+    }
+  }
+}
+
+/**
+ * Encodes field values (out[2f], out[2f+1] as decodeUrslWords writes them) into the 32 bytes at
+ * `offset` of `view`, compressing pointers. No checks: encodeUniversalReference validates.
+ */
+export function encodeUrslWords(values: Uint32Array, profile: UrslProfile, view: DataView, offset: number): void {
+  const plan = planOf(profile);
+  words.fill(0);
+  for (let k = 0; k < plan.pos.length; k++) {
+    const f = 2 * plan.field[k];
+    let lo = values[f];
+    let hi = values[f + 1];
+    const c = plan.compression[k];
+    if (c === 2) {
+      lo = ((lo >>> 4) | (hi << 28)) >>> 0;
+      hi = (hi & 0xffffff) >>> 4;
+    }
+    const bits = plan.bits[k];
+    setBitsAt(plan.pos[k], bits < 32 ? bits : 32, lo);
+    if (bits > 32) setBitsAt(plan.pos[k] + 32, bits - 32, hi);
+  }
+  for (let i = 0; i < 8; i++) view.setUint32(offset + 4 * i, words[i], true);
+}
+
+const decodeScratch = new Uint32Array(URSL_WORDS);
+const big = (lo: number, hi: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);
+
 /** Decodes 32 bytes in memory order. */
 export function decodeUniversalReference(bytes: Uint8Array, profile: UrslProfile): DecodedUrsl {
   if (bytes.length !== 32) throw new RangeError(`a universal reference is 32 bytes, not ${bytes.length}`);
-  let rest = bytesToBigInt(bytes);
+  const copy = Uint8Array.from(bytes);
+  decodeUrslWords(new DataView(copy.buffer), 0, profile, decodeScratch);
   const raw = {} as UrslFields;
   const fields = {} as UrslFields;
-  for (let i = profile.members.length - 1; i >= 0; i--) {
-    const m = profile.members[i];
-    raw[m.field] = rest & mask(m.bits);
-    rest >>= BigInt(m.bits);
-    fields[m.field] = decompress(m, raw[m.field]);
+  for (const m of profile.members) {
+    const f = 2 * FIELD_NAMES.indexOf(m.field);
+    fields[m.field] = big(decodeScratch[f], decodeScratch[f + 1]);
+    raw[m.field] = big(decodeScratch[14 + f], decodeScratch[15 + f]);
   }
-  const copy = Uint8Array.from(bytes);
   return { profile: profile.name, fields, raw, bytes: copy, cWords: cWordsOf(copy), problems: checkFields(fields, profile) };
 }
 
