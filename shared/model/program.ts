@@ -52,6 +52,8 @@ export class ProgramIndex {
   private readonly exportsByPackage = new Map<string, ExportSite[]>();
   private readonly implsByInterface = new Map<string, ImplEdge[]>();
   private reachCache?: Map<string, Reach>;
+  private readonly importCache = new Map<string, readonly string[]>();
+  private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
 
   constructor(readonly files: ReadonlyMap<string, FileModel>) {
     const paths = [...files.keys()].sort();
@@ -103,14 +105,20 @@ export class ProgramIndex {
     for (const segments of model.imports) {
       const last = segments[segments.length - 1];
       if (last !== '*' && last !== name) continue;
-      const wanted = segments.slice(0, -1);
-      for (const pkg of this.packageNames) {
-        if (!packageMatches(pkg, wanted)) continue;
+      for (const pkg of this.packagesMatching(segments.slice(0, -1))) {
         const found = this.kindsByPackage.get(pkg)?.get(name);
         if (found) return found;
       }
     }
     return undefined;
+  }
+
+  /** The packages an import prefix names, in package order (memoized: imports repeat across files). */
+  private packagesMatching(wanted: readonly string[]): readonly string[] {
+    const key = wanted.join('\u0000');
+    let found = this.importCache.get(key);
+    if (!found) this.importCache.set(key, (found = this.packageNames.filter((pkg) => packageMatches(pkg, wanted))));
+    return found;
   }
 
   resolve(file: string, t: TypeRef, deps?: Dependencies): Resolved {
@@ -121,7 +129,7 @@ export class ProgramIndex {
       case 'named': {
         const decl = this.lookupKind(file, t.name);
         const args = t.args.map((a) => this.refId(file, a, deps));
-        deps?.set(`kind\u0000${file}\u0000${t.name}`, decl ? JSON.stringify(decl) : '');
+        deps?.set(`kind\u0000${file}\u0000${t.name}`, decl ? json(decl) : '');
         if (!decl) return { tag: 'external', id: `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`, name: t.name };
         return { tag: 'declared', id: declId(decl, args), decl };
       }
@@ -142,15 +150,24 @@ export class ProgramIndex {
 
   /** The export sites of a kind in a package (the compiler counts exports per package). */
   exportsOf(pkg: string, id: string, deps?: Dependencies): ExportSite[] {
-    const sites = (this.exportsByPackage.get(pkg) ?? []).filter((s) => s.id === id);
-    deps?.set(`exports\u0000${pkg}\u0000${id}`, JSON.stringify(sites));
+    let byId = this.exportsById.get(pkg);
+    if (!byId) {
+      this.exportsById.set(pkg, (byId = new Map()));
+      for (const site of this.exportsByPackage.get(pkg) ?? []) {
+        const list = byId.get(site.id);
+        if (list) list.push(site);
+        else byId.set(site.id, [site]);
+      }
+    }
+    const sites = byId.get(id) ?? [];
+    deps?.set(`exports\u0000${pkg}\u0000${id}`, json(sites));
     return sites;
   }
 
   /** Every export site of a package, in file and offset order. */
   packageExports(pkg: string, deps?: Dependencies): ExportSite[] {
     const sites = this.exportsByPackage.get(pkg) ?? [];
-    deps?.set(`package-exports\u0000${pkg}`, JSON.stringify(sites));
+    deps?.set(`package-exports\u0000${pkg}`, json(sites));
     return sites;
   }
 
@@ -162,14 +179,14 @@ export class ProgramIndex {
 
   implsOf(interfaceId: string, deps?: Dependencies): ImplEdge[] {
     const edges = this.implsByInterface.get(interfaceId) ?? [];
-    deps?.set(`impls\u0000${interfaceId}`, JSON.stringify(edges));
+    deps?.set(`impls\u0000${interfaceId}`, json(edges));
     return edges;
   }
 
   /** How a kind crosses the boundary, if it does (shortest path from a root). */
   reachOf(id: string, deps?: Dependencies): Reach | undefined {
     const reach = this.reachability().get(id);
-    deps?.set(`reach\u0000${id}`, reach ? JSON.stringify(reach) : '');
+    deps?.set(`reach\u0000${id}`, reach ? json(reach) : '');
     return reach;
   }
 
@@ -256,6 +273,18 @@ export class ProgramIndex {
 
 /** A step of the reachability walk: a type reference to resolve, or a declared kind to enter. */
 type ReachItem = { file: string; type: TypeRef; reach: Reach } | { decl: KindDecl; id: string; reach: Reach };
+
+// A fact's value is the JSON of what was read; the objects never change once built (a new model
+// builds new ones), so each is serialized once.
+const jsonCache = new WeakMap<object, string>();
+const EMPTY_JSON = '[]';
+
+function json(value: object): string {
+  if (Array.isArray(value) && value.length === 0) return EMPTY_JSON;
+  let text = jsonCache.get(value);
+  if (text === undefined) jsonCache.set(value, (text = JSON.stringify(value)));
+  return text;
+}
 
 function declId(decl: KindDecl, args: readonly string[]): string {
   return `${decl.package}::${decl.name}${args.length ? `<${args.join(', ')}>` : ''}`;
