@@ -80,15 +80,14 @@ export function documentOfLines(minLines: number): string {
   return parts.join('');
 }
 
-/** `count` exported structs for the layout section: scalars of every size, strings, nesting, arrays. */
+/** `count` exported structs for the layout section: scalars of every size, strings, nesting. */
 export function exportedKinds(count: number): string {
   const scalars = ['int', 'i64', 'bool', 'float', 'str'];
-  const out: string[] = ['export []<imm>int as ImmIntArray;', ''];
+  const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const fields = [`  id i64;`];
     for (let k = 0; k < 1 + (i % 5); k++) fields.push(`  f${k} ${scalars[(i + k) % scalars.length]};`);
     if (i > 0) fields.push(`  prev Kind${i - 1};`);
-    if (i % 7 === 3) fields.push('  values ImmIntArray;');
     out.push(`exported struct Kind${i} imm {`, ...fields, '}', '');
   }
   return out.join('\n');

@@ -11,16 +11,19 @@ export class TestClient {
   readonly process: ChildProcess;
   readonly connection: ProtocolConnection;
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** The document version of each file's latest diagnostics, when the server gave one. */
+  readonly versions = new Map<string, number | undefined>();
   readonly progress: string[] = [];
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   stderr = '';
 
-  constructor() {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(server = SERVER) {
+    this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (d) => (this.stderr += d));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p.diagnostics);
+      this.versions.set(p.uri, p.version);
       this.poke();
     });
     this.connection.onRequest('window/workDoneProgress/create', () => null);
