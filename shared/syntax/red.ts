@@ -1,4 +1,4 @@
-import { GreenNode, GreenToken } from './green';
+import { GreenElement, GreenNode, GreenToken, greenText } from './green';
 import { SyntaxKind, isTrivia } from './kinds';
 
 /**
@@ -107,11 +107,9 @@ export class SyntaxNode {
     }
   }
 
-  /** The text of this node, printed from its tokens. */
+  /** The text of this node, printed from its tokens (read from the green tree: no red nodes made). */
   text(): string {
-    let s = '';
-    for (const t of this.tokens()) s += t.text;
-    return s;
+    return greenText(this.green);
   }
 
   /** The innermost element covering an offset (tokens win over nodes). */
@@ -137,14 +135,10 @@ export class SyntaxNode {
 
   /** Range without leading and trailing trivia. */
   trimmedRange(): { start: number; end: number } {
-    let start = -1;
-    let end = this.offset;
-    for (const t of this.tokens()) {
-      if (t.isTrivia) continue;
-      if (start < 0) start = t.offset;
-      end = t.end;
-    }
-    return start < 0 ? { start: this.offset, end: this.offset } : { start, end };
+    // From each end of the green tree inwards, to the first token that is not trivia.
+    const lead = triviaWidth(this.green, false);
+    if (lead === this.green.width) return { start: this.offset, end: this.offset };
+    return { start: this.offset + lead, end: this.offset + this.green.width - triviaWidth(this.green, true) };
   }
 
   ancestors(): SyntaxNode[] {
@@ -152,4 +146,21 @@ export class SyntaxNode {
     for (let p = this.parent; p; p = p.parent) out.push(p);
     return out;
   }
+}
+
+/**
+ * The width of the trivia at the start (or, `fromEnd`, the end) of an element, up to its first
+ * (or last) token that is not trivia; the element's whole width when it is all trivia.
+ */
+function triviaWidth(e: GreenElement, fromEnd: boolean): number {
+  if (e instanceof GreenToken) return isTrivia(e.kind) ? e.text.length : 0;
+  let width = 0;
+  const cs = e.children;
+  for (let k = 0; k < cs.length; k++) {
+    const c = cs[fromEnd ? cs.length - 1 - k : k];
+    const w = triviaWidth(c, fromEnd);
+    width += w;
+    if (w < c.width) return width;
+  }
+  return width;
 }
