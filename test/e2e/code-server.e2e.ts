@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { expectations, Expectations } from './scenarios';
 import { bundleSuite, REPO } from '../vscode/bundle';
-import { CHROMIUM, Session, startSession, until, Workbench } from './workbench';
+import { until } from './until';
+import { CHROMIUM, Session, startSession, Workbench } from './workbench';
 
 let session: Session;
 let expected: Expectations;

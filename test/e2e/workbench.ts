@@ -7,28 +7,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, chromium, Frame, Page } from 'playwright-core';
+import { until } from './until';
 
 const REPO = join(__dirname, '..', '..');
 export const CHROMIUM = process.env.VALE_FFI_CHROMIUM ?? '/usr/bin/chromium';
-const WAIT_MS = 20_000;
-
-/** Polls `probe` until it returns a value (not undefined/false), or fails naming what it waited for. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeout = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeout;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message.split('\n')[0]})` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
