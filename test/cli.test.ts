@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { haveTools } from './support/tools';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const EXAMPLES = join(__dirname, '..', 'examples');
@@ -192,13 +193,13 @@ extern func launch_vasp(ship Ship, pair [#2]<imm>Engine) int;
     assert.match(missing.stderr, /--project NAME is required/);
   });
 
-  test('the example C file builds against the headers the CLI writes for examples/fleet', () => {
+  test('the example C file builds against the headers the CLI writes for examples/fleet', (t) => {
+    if (!haveTools(t, 'c')) return;
     const out = join(mkdtempSync(join(tmpdir(), 'vale-ffi-hdr-')), 'include');
     const w = run(['header', join(EXAMPLES, 'fleet'), '--project', 'fleet', '--out', out]);
     assert.equal(w.code, 0, w.stderr);
     const source = join(EXAMPLES, 'fleet', 'native', 'report.c');
     const cc = spawnSync('gcc', ['-std=gnu11', '-Wall', '-Werror', '-Wno-unused-variable', '-fsyntax-only', `-I${out}`, source], { encoding: 'utf8' });
-    assert.equal(cc.error, undefined, 'gcc is needed (apt-get install -y gcc; .ci/run does this)');
     assert.equal(cc.status, 0, cc.stderr);
     // The reference the C file logs is the one its initializer spells as five words.
     const logged = readFileSync(source, 'utf8').match(/fleet=(0x[0-9a-f]{64})/)![1];

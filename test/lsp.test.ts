@@ -12,7 +12,7 @@ const EXAMPLES = join(__dirname, '..', 'examples');
 const uri = (rel: string): string => URI.file(join(EXAMPLES, rel)).toString();
 const MISTAKES = uri('harbor/mistakes.vale');
 const SHIPS = uri('fleet/ships.vale');
-const VECTORS = JSON.parse(readFileSync(join(__dirname, '..', '..', 'shared', 'data', 'ursl-vectors.json'), 'utf8'));
+const VECTORS = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'ursl', 'vectors.json'), 'utf8'));
 
 function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {
   const offset = text.indexOf(needle) + delta;

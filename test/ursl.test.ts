@@ -12,8 +12,8 @@ interface Vector {
   cStructWords: Record<string, string>;
 }
 
-// The worked examples given beside the project (../shared/data); CI has them there too.
-const VECTORS_PATH = join(__dirname, '..', '..', 'shared', 'data', 'ursl-vectors.json');
+// Worked examples computed from the backend's packing rules (test/fixtures/ursl/README.md).
+const VECTORS_PATH = join(__dirname, 'fixtures', 'ursl', 'vectors.json');
 const VECTORS: Vector[] = JSON.parse(readFileSync(VECTORS_PATH, 'utf8'));
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs code-server (a real VS Code served to a browser) and Debian's Chromium for the
-# end-to-end suite, using only the npm registry and Debian's packages.
+# Installs code-server (a real VS Code served to a browser) for the end-to-end suite, using
+# only the npm registry and Debian's packages.
 #
 #   usage: test/e2e/install-code-server.sh            prints the install folder on stdout
 #   env:   VALE_FFI_CACHE (default ~/.cache/vale-ffi)  where installs are kept between runs
@@ -15,16 +15,11 @@ CACHE=${VALE_FFI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vale-ffi}
 DEST="$CACHE/code-server-$VERSION"
 say() { echo "[install-code-server] $*" >&2; }
 
-# Debian packages: Chromium to drive, ripgrep to stand in for the binary that code-server's
-# @vscode/ripgrep would download, and the headers its native modules build against.
-packages=(chromium ripgrep pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev)
-missing=()
-for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "apt-get install ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq "${missing[@]}" >/dev/null
+# The system packages it builds with (ripgrep, pkg-config, the headers of its native modules)
+# come from scripts/system-tools.ts, group e2e; it installs them as root or names them.
+if ! (cd "$(dirname "$0")/../.." && npx --no-install tsx scripts/system-tools.ts e2e); then
+  say "system packages for code-server are missing (see above)"
+  exit 1
 fi
 
 if [ -f "$DEST/.complete" ]; then
