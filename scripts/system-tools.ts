@@ -107,7 +107,8 @@ function main(args: string[]): number {
     return 0;
   }
   const suites = [...new Set(missing.map((t) => GROUPS[t.group]))];
-  console.error(`[system-tools] missing ${missing.map((t) => t.debian).join(', ')}: these suites will be skipped (${suites.join('; ')}).`);
+  const fate = process.env.CI === 'true' ? 'cannot run' : 'will be skipped';
+  console.error(`[system-tools] missing ${missing.map((t) => t.debian).join(', ')}: these suites ${fate} (${suites.join('; ')}).`);
   console.error(`[system-tools] install them with: ${installLine(missing)}`);
   if (process.env.CI === 'true') {
     console.error('[system-tools] CI=true: a missing tool fails the run.');
