@@ -1,6 +1,7 @@
-import { checkFile } from './checks/ffi';
+import { AnchoredDiagnostic, anchorDiagnostic, anchoredFiles, anchorsHold, elementOffsets, ElementOffsets, materialize } from './anchors';
+import { checkItem } from './checks/ffi';
 import { Diagnostic, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
-import { FileModel, readFileModel } from './model/declarations';
+import { FileModel, ItemDecls, itemReads, readFileModel } from './model/declarations';
 import { Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
 import { TargetProfile } from './layout/targets';
@@ -15,74 +16,130 @@ export interface ItableOptions {
   /** How the backend names an itable global. */
   symbolPattern?: string;
 }
-import { SyntaxTree, TextEdit, parse, reparse } from './syntax';
+import { GreenNode, SyntaxTree, TextEdit, applyEdit, parse, reparse } from './syntax';
 
 /** Counters that show how much work the workspace did (tests and benchmarks read them). */
 export interface WorkspaceStats {
-  /** File models read from syntax trees. */
+  /** File models assembled (per new tree of a file; unchanged items are not read again). */
   modelsRead: number;
-  /** Program indexes built (one per batch of changes that a query sees). */
+  /** Top-level items read from syntax trees. */
+  itemsRead: number;
+  /** Program indexes built (only when an edit changed what other files see). */
   indexesBuilt: number;
-  /** Files whose FFI checks ran. */
+  /** Files with at least one item whose FFI checks ran. */
   filesChecked: number;
-  /** Files whose cached FFI checks were reused because nothing they read changed. */
+  /** Items whose FFI checks ran. */
+  itemsChecked: number;
+  /** Files whose every item check was reused. */
   checksReused: number;
+  /** Item checks reused because nothing they read changed. */
+  itemChecksReused: number;
 }
 
-interface CachedCheck {
-  readonly tree: SyntaxTree;
-  readonly diagnostics: Diagnostic[];
+/** The FFI checks of one item, with what they read and their diagnostics anchored to elements. */
+interface ItemCheck {
+  readonly file: string;
   readonly deps: Dependencies;
+  readonly diagnostics: readonly AnchoredDiagnostic[];
+  /** Files other than its own that its diagnostics point into. */
+  readonly anchoredIn: ReadonlySet<string>;
+  stale: boolean;
+}
+
+/** Edits not yet parsed: applied together when a question needs the tree. */
+interface PendingEdits {
+  readonly edits: TextEdit[];
+  /** The text after the edits, when the caller knows it (the server does). */
+  text?: string;
 }
 
 /**
  * The analysis entry point: files go in as (path, text) pairs, questions come
  * out as values. It never touches the file system; the server and the CLI
  * feed it. Paths are opaque keys ('/'-separated; the directory is the package).
+ *
+ * Work is demand-driven and proportional to the change. Edits are queued and
+ * parsed when asked (a burst costs one incremental parse). A new tree gives a
+ * new file model, read item by item (reused items are not read again). When
+ * the model's summary is unchanged the index takes the new model in place;
+ * otherwise the index is rebuilt and every recorded fact is recomputed once,
+ * making stale exactly the item checks that read a changed fact. Item checks
+ * keep their diagnostics anchored to tree elements, so moved items need no
+ * re-check.
  */
 export class Workspace {
   private readonly trees = new Map<string, SyntaxTree>();
+  private readonly pending = new Map<string, PendingEdits>();
   private readonly models = new Map<string, { tree: SyntaxTree; model: FileModel }>();
-  private readonly checks = new Map<string, CachedCheck>();
+  /** Files whose tree changed (or that came or went) since the index last saw them. */
+  private readonly dirty = new Set<string>();
   private index?: ProgramIndex;
+  private readonly itemChecks = new Map<string, Map<GreenNode, ItemCheck>>();
+  /** Fact key → its value when recorded, and the item checks that read it. */
+  private readonly factReaders = new Map<string, { value: string; readers: Set<ItemCheck> }>();
+  /** File → item checks of other files whose diagnostics point into it. */
+  private readonly anchoredReaders = new Map<string, Set<ItemCheck>>();
+  /** Files whose diagnostics may have changed since `takeChangedFiles`. */
+  private readonly changed = new Set<string>();
+  private readonly fileDiagnostics = new Map<string, { stamp: number; diagnostics: Diagnostic[] }>();
+  /** Bumped by every change a query sees; `semantic` only by changes of what files see of each other. */
+  private stamp = 0;
+  private semantic = 0;
   private itableOptions: ItableOptions = { profile: 'midas' };
-  private itableCache?: { index: ProgramIndex; options: ItableOptions; byFile: Map<string, Diagnostic[]> };
-  private cPrograms?: { index: ProgramIndex; project: string; target: TargetProfile; program: CProgram };
-  readonly stats: WorkspaceStats = { modelsRead: 0, indexesBuilt: 0, filesChecked: 0, checksReused: 0 };
+  private itableCache?: { semantic: number; options: ItableOptions; byFile: Map<string, AnchoredDiagnostic[]> };
+  private cPrograms?: { stamp: number; project: string; target: TargetProfile; program: CProgram };
+  readonly stats: WorkspaceStats = { modelsRead: 0, itemsRead: 0, indexesBuilt: 0, filesChecked: 0, itemsChecked: 0, checksReused: 0, itemChecksReused: 0 };
 
   setFile(path: string, text: string): SyntaxTree {
     const tree = parse(text);
+    this.pending.delete(path);
     this.trees.set(path, tree);
-    this.index = undefined;
+    this.dirty.add(path);
     return tree;
   }
 
-  /** Applies edits in order to an open file, re-parsing incrementally. */
-  editFile(path: string, edits: readonly TextEdit[]): SyntaxTree {
-    let tree = this.trees.get(path) ?? parse('');
-    for (const edit of edits) tree = reparse(tree, edit);
-    this.trees.set(path, tree);
-    this.index = undefined;
-    return tree;
+  /**
+   * Applies edits in order to a file (offsets of the text each edit sees).
+   * Parsing waits until a question needs the tree; `text`, the text after the
+   * edits, saves re-applying them when the caller has it.
+   */
+  editFile(path: string, edits: readonly TextEdit[], text?: string): void {
+    if (!this.trees.has(path) && !this.pending.has(path)) this.trees.set(path, parse(''));
+    const p = this.pending.get(path) ?? { edits: [] };
+    p.edits.push(...edits);
+    p.text = text;
+    this.pending.set(path, p);
+    this.dirty.add(path);
   }
 
   removeFile(path: string): void {
     this.trees.delete(path);
-    this.models.delete(path);
-    this.checks.delete(path);
-    this.index = undefined;
+    this.pending.delete(path);
+    this.dirty.add(path);
   }
 
   files(): string[] {
     return [...this.trees.keys()].sort();
   }
 
+  /** A file's tree with its pending edits parsed (several at once as one edit spanning them). */
   tree(path: string): SyntaxTree | undefined {
-    return this.trees.get(path);
+    const old = this.trees.get(path);
+    const p = this.pending.get(path);
+    if (!old || !p) return old;
+    this.pending.delete(path);
+    let tree: SyntaxTree;
+    if (p.edits.length === 1) tree = reparse(old, p.edits[0]);
+    else {
+      const text = p.text ?? p.edits.reduce(applyEdit, old.text);
+      tree = reparse(old, spanningEdit(old.text, text));
+    }
+    this.trees.set(path, tree);
+    return tree;
   }
 
   syntaxDiagnostics(path: string): Diagnostic[] {
-    const tree = this.trees.get(path);
+    const tree = this.tree(path);
     if (!tree) return [];
     return tree.errors.map((e) => ({
       file: path,
@@ -95,74 +152,183 @@ export class Workspace {
   }
 
   text(path: string): string | undefined {
-    return this.trees.get(path)?.text;
+    const p = this.pending.get(path);
+    if (p?.text !== undefined) return p.text;
+    return this.tree(path)?.text;
   }
 
-  /** What a file declares (kinds, functions, exports, impls), read from its tree once per version. */
+  /** What a file declares (kinds, functions, exports, impls), read once per tree (and only its re-parsed items). */
   model(path: string): FileModel | undefined {
-    const tree = this.trees.get(path);
+    const tree = this.tree(path);
     if (!tree) return undefined;
     const cached = this.models.get(path);
     if (cached && cached.tree === tree) return cached.model;
+    const reads = itemReads.count;
     const model = readFileModel(path, tree);
+    this.stats.itemsRead += itemReads.count - reads;
     this.stats.modelsRead++;
     this.models.set(path, { tree, model });
     return model;
   }
 
-  /** The declarations of every file, indexed; rebuilt after changes. */
+  /** The declarations of every file, indexed; kept across edits that change no summary. */
   program(): ProgramIndex {
-    if (this.index) return this.index;
+    this.sync();
+    return this.index!;
+  }
+
+  /**
+   * Brings the index up to date with the changed files. Work: the changed
+   * files' new items; and, only when a summary changed, one index build and one
+   * recomputation of each distinct recorded fact.
+   */
+  private sync(): void {
+    if (this.index && this.dirty.size === 0) return;
+    let rebuild = this.index === undefined;
+    for (const path of this.dirty) {
+      this.stamp++;
+      this.changed.add(path);
+      for (const reader of this.anchoredReaders.get(path) ?? []) this.changed.add(reader.file);
+      if (!this.trees.has(path)) {
+        this.models.delete(path);
+        this.forgetChecks(path);
+        rebuild = true;
+        continue;
+      }
+      const model = this.model(path)!;
+      const indexed = this.index?.files.get(path);
+      if (!rebuild && indexed && indexed.summary === model.summary) this.index!.replaceModel(path, model);
+      else rebuild = true;
+    }
+    this.dirty.clear();
+    if (!rebuild) return;
     const models = new Map<string, FileModel>();
     for (const path of this.trees.keys()) models.set(path, this.model(path)!);
-    this.stats.indexesBuilt++;
     this.index = new ProgramIndex(models);
-    return this.index;
+    this.stats.indexesBuilt++;
+    this.semantic++;
+    this.stamp++;
+    for (const [key, entry] of this.factReaders) {
+      const value = this.index.fact(key);
+      if (value === entry.value) continue;
+      entry.value = value;
+      for (const reader of entry.readers) {
+        reader.stale = true;
+        this.changed.add(reader.file);
+      }
+    }
+  }
+
+  /** The files whose diagnostics may differ from when this was last called (the server publishes these). */
+  takeChangedFiles(): string[] {
+    this.sync();
+    if (this.itableCache && this.itableCache.semantic !== this.semantic) {
+      for (const f of this.itableCache.byFile.keys()) this.changed.add(f);
+      for (const f of this.itables().keys()) this.changed.add(f);
+    }
+    const out = [...this.changed].sort();
+    this.changed.clear();
+    return out;
   }
 
   /** The C side of the workspace for a project name and target, kept until the next change. */
   cProgram(project: string, target: TargetProfile): CProgram {
     const index = this.program();
     const c = this.cPrograms;
-    if (c && c.index === index && c.project === project && c.target === target) return c.program;
+    if (c && c.stamp === this.stamp && c.project === project && c.target === target) return c.program;
     const program = new CProgram(index, project, target);
-    this.cPrograms = { index, project, target, program };
+    this.cPrograms = { stamp: this.stamp, project, target, program };
     return program;
   }
 
+  private offsetsOf = (file: string): ElementOffsets | undefined => {
+    const tree = this.tree(file);
+    return tree && elementOffsets(tree);
+  };
+
+  private forgetCheck(check: ItemCheck): void {
+    for (const key of check.deps.keys()) {
+      const entry = this.factReaders.get(key);
+      if (!entry) continue;
+      entry.readers.delete(check);
+      if (entry.readers.size === 0) this.factReaders.delete(key);
+    }
+    for (const file of check.anchoredIn) this.anchoredReaders.get(file)?.delete(check);
+  }
+
+  private forgetChecks(path: string): void {
+    for (const check of this.itemChecks.get(path)?.values() ?? []) this.forgetCheck(check);
+    this.itemChecks.delete(path);
+    this.fileDiagnostics.delete(path);
+  }
+
+  private runCheck(path: string, model: FileModel, item: ItemDecls): ItemCheck {
+    const deps: Dependencies = new Map();
+    const found = checkItem(this.index!, model, item, (file) => this.text(file), deps);
+    const diagnostics = found.map((d) => anchorDiagnostic(d, this.offsetsOf));
+    const anchoredIn = new Set<string>();
+    for (const d of diagnostics) for (const f of anchoredFiles(d, path)) anchoredIn.add(f);
+    const check: ItemCheck = { file: path, deps, diagnostics, anchoredIn, stale: false };
+    for (const [key, value] of deps) {
+      const entry = this.factReaders.get(key);
+      if (entry) {
+        entry.value = value;
+        entry.readers.add(check);
+      } else this.factReaders.set(key, { value, readers: new Set([check]) });
+    }
+    for (const file of anchoredIn) {
+      let readers = this.anchoredReaders.get(file);
+      if (!readers) this.anchoredReaders.set(file, (readers = new Set()));
+      readers.add(check);
+    }
+    this.stats.itemsChecked++;
+    return check;
+  }
+
   /**
-   * The FFI checks of one file. A file's cached result is reused when the file
-   * is unchanged and every fact the check read from other files (a kind's
-   * declaration, a package's exports, an interface's impls, how a kind is
-   * reached) still has the value it had.
+   * The FFI checks of one file: each item's cached checks are reused while the
+   * item is the same node, every fact it read from other items holds, and every
+   * element its diagnostics point into is still there.
    */
   ffiDiagnostics(path: string): Diagnostic[] {
-    const tree = this.trees.get(path);
-    if (!tree) return [];
-    const index = this.program();
-    const cached = this.checks.get(path);
-    if (cached && cached.tree === tree && [...cached.deps].every(([key, value]) => index.fact(key) === value)) {
-      this.stats.checksReused++;
-      return cached.diagnostics;
+    this.sync();
+    const model = this.model(path);
+    if (!model) return [];
+    const old = this.itemChecks.get(path);
+    const next = new Map<GreenNode, ItemCheck>();
+    const out: Diagnostic[] = [];
+    let ran = false;
+    for (const item of model.items) {
+      let check = old?.get(item.element);
+      if (check) old!.delete(item.element);
+      if (!check || check.stale || !check.diagnostics.every((d) => anchorsHold(d, this.offsetsOf))) {
+        if (check) this.forgetCheck(check);
+        check = this.runCheck(path, model, item);
+        ran = true;
+      } else this.stats.itemChecksReused++;
+      next.set(item.element, check);
+      for (const d of check.diagnostics) out.push(materialize(d, this.offsetsOf));
     }
-    const deps: Dependencies = new Map();
-    const diagnostics = checkFile(index, this.model(path)!, (file) => this.text(file), deps);
-    this.stats.filesChecked++;
-    this.checks.set(path, { tree, diagnostics, deps });
-    return diagnostics;
+    for (const check of old?.values() ?? []) this.forgetCheck(check);
+    this.itemChecks.set(path, next);
+    if (ran) this.stats.filesChecked++;
+    else this.stats.checksReused++;
+    return out;
   }
 
   setItableOptions(options: ItableOptions): void {
     this.itableOptions = options;
+    this.stamp++;
+    for (const f of this.trees.keys()) this.changed.add(f);
   }
 
-  /** `UnalignedItable` diagnostics of one file: simulated placement, then the real build's symbols. */
-  itableDiagnostics(path: string): Diagnostic[] {
+  /** Itable diagnostics by file, anchored; placed again only when declarations or options changed. */
+  private itables(): Map<string, AnchoredDiagnostic[]> {
     const index = this.program();
     const options = this.itableOptions;
-    if (!this.itableCache || this.itableCache.index !== index || this.itableCache.options !== options) {
-      const byFile = new Map<string, Diagnostic[]>();
-      const add = (d: Diagnostic): void => void byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+    if (!this.itableCache || this.itableCache.semantic !== this.semantic || this.itableCache.options !== options) {
+      const byFile = new Map<string, AnchoredDiagnostic[]>();
+      const add = (d: Diagnostic): void => void byFile.set(d.file, [...(byFile.get(d.file) ?? []), anchorDiagnostic(d, this.offsetsOf)]);
       const edges = itableEdges(index, 8, options.symbolPattern);
       for (const p of placeItables(edges, options.profile)) {
         if (!p.aligned) add(unalignedItableDiagnostic(p, p.address, `in the simulated data section (${options.profile} profile)`));
@@ -173,18 +339,44 @@ export class Workspace {
           if (address !== undefined && address % 16n !== 0n) add(unalignedItableDiagnostic(e, address, `in ${options.binary ?? 'the binary'}`));
         }
       }
-      this.itableCache = { index, options, byFile };
+      this.itableCache = { semantic: this.semantic, options, byFile };
     }
-    return this.itableCache.byFile.get(path) ?? [];
+    return this.itableCache.byFile;
   }
 
-  /** Every diagnostic of one file. */
+  /** `UnalignedItable` diagnostics of one file: simulated placement, then the real build's symbols. */
+  itableDiagnostics(path: string): Diagnostic[] {
+    let found = this.itables().get(path) ?? [];
+    if (!found.every((d) => anchorsHold(d, this.offsetsOf))) {
+      // An impl was re-parsed without changing what it declares: place again.
+      this.itableCache = undefined;
+      found = this.itables().get(path) ?? [];
+    }
+    return found.map((d) => materialize(d, this.offsetsOf));
+  }
+
+  /** Every diagnostic of one file (kept until the next change). */
   diagnostics(path: string): Diagnostic[] {
-    return [...this.syntaxDiagnostics(path), ...this.ffiDiagnostics(path), ...this.itableDiagnostics(path)].sort(compareDiagnostics);
+    this.sync();
+    const cached = this.fileDiagnostics.get(path);
+    if (cached && cached.stamp === this.stamp) return cached.diagnostics;
+    const diagnostics = [...this.syntaxDiagnostics(path), ...this.ffiDiagnostics(path), ...this.itableDiagnostics(path)].sort(compareDiagnostics);
+    this.fileDiagnostics.set(path, { stamp: this.stamp, diagnostics });
+    return diagnostics;
   }
 
   /** Every diagnostic of every file, in file order. */
   allDiagnostics(): Diagnostic[] {
     return this.files().flatMap((f) => this.diagnostics(f));
   }
+}
+
+/** One edit that turns `before` into `after`: everything between their common prefix and suffix. */
+function spanningEdit(before: string, after: string): TextEdit {
+  const max = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  return { start: prefix, end: before.length - suffix, newText: after.slice(prefix, after.length - suffix) };
 }

@@ -1,5 +1,5 @@
 import { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
-import { FileModel, FunctionDecl, KindDecl, OffsetRange } from '../model/declarations';
+import { FileModel, FunctionDecl, ItemDecls, KindDecl, OffsetRange } from '../model/declarations';
 import { Dependencies, ExportSite, ProgramIndex, Reach, signatureText } from '../model/program';
 import { TypeRef, kindText, refText } from '../model/types';
 
@@ -21,21 +21,22 @@ export const FFI_CODES = [
 export type TextOf = (file: string) => string | undefined;
 
 /**
- * The FFI checks of one file: the Vale compiler's five (same cases flagged,
- * same cases accepted: Compiler.ensureDeepExports, PostParser's ExternHasBody)
- * and the ones it misses. Every fact read from other files goes through the
- * index with `deps`, so the result can be reused while those facts hold.
+ * The FFI checks of one top-level item of a file: the Vale compiler's five
+ * (same cases flagged, same cases accepted: Compiler.ensureDeepExports,
+ * PostParser's ExternHasBody) and the ones it misses. A file's diagnostics are
+ * those of its items. Every fact read from other items goes through the index
+ * with `deps`, so the result can be reused while those facts hold.
  */
-export function checkFile(index: ProgramIndex, model: FileModel, textOf: TextOf, deps: Dependencies): Diagnostic[] {
+export function checkItem(index: ProgramIndex, model: FileModel, item: ItemDecls, textOf: TextOf, deps: Dependencies): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ctx = { index, model, textOf, deps, out };
-  for (const f of model.functions) {
+  for (const f of item.functions) {
     if (f.extern && f.body) externHasBody(ctx, f);
     if (f.exported || f.extern) checkSignature(ctx, f);
   }
-  checkExportedKinds(ctx);
-  checkDuplicateExports(ctx);
-  checkHierarchy(ctx);
+  checkExportedKinds(ctx, item);
+  checkDuplicateExports(ctx, item);
+  checkHierarchy(ctx, item);
   return out;
 }
 
@@ -147,22 +148,22 @@ function arrayExportName(ctx: Context, type: TypeRef): string {
   };
   const base = part(type).replace(/[^A-Za-z0-9_]/g, '');
   const taken = new Set(ctx.index.packageExports(ctx.model.package, ctx.deps).map((s) => s.name));
-  for (const f of ctx.index.files.values()) if (f.package === ctx.model.package) for (const k of f.kinds) taken.add(k.name);
+  for (const k of ctx.index.packageKindNames(ctx.model.package, ctx.deps)) taken.add(k);
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
   return name;
 }
 
-function checkExportedKinds(ctx: Context): void {
+function checkExportedKinds(ctx: Context, item: ItemDecls): void {
   const code = EXPORTED_IMMUTABLE_KIND_DEPENDED_ON_NON_EXPORTED_KIND;
-  for (const k of ctx.model.kinds) {
+  for (const k of item.kinds) {
     if (!k.exported || k.tag !== 'struct' || k.mutability !== 'imm') continue;
     for (const m of k.members) {
       requireExported(ctx, m.type, code,
         (kind) => `exported immutable struct ${k.name}: member ${m.name} is ${kind}, which is not exported from this package; C receives ${k.name} as a deep copy, so every kind inside it must have a C definition.`);
     }
   }
-  for (const e of ctx.model.exports) {
+  for (const e of item.exports) {
     const t = e.type;
     if (t.tag === 'array' && t.mutability === 'imm') {
       requireExported(ctx, t.element, code,
@@ -183,23 +184,22 @@ function checkExportedKinds(ctx: Context): void {
   }
 }
 
-function checkDuplicateExports(ctx: Context): void {
+function checkDuplicateExports(ctx: Context, item: ItemDecls): void {
   const { index, model, deps } = ctx;
-  // Only the kinds this file exports are looked up, so a new export elsewhere
-  // in the package re-checks just the files that export the same kind.
-  const ids = new Set(index.packageExportsIn(model.path).map((s) => s.id));
-  for (const id of ids) {
-    const [original, ...duplicates] = index.exportsOf(model.package, id, deps);
-    for (const s of duplicates) {
-      if (s.file !== model.path) continue;
-      const kind = s.exportAs ? kindText(s.exportAs.type) : s.name;
-      ctx.out.push({
-        file: s.file, start: s.range.start, end: s.range.end, severity: 'error', code: TYPE_EXPORTED_MULTIPLE_TIMES,
-        message: `${kind} is exported more than once in this package (as ${original.name} and as ${s.name}); the backend gives each kind one C name, so it must be exported once.`,
-        related: [{ file: original.file, start: original.range.start, end: original.range.end, message: `first exported here as ${original.name}` }],
-        fixes: [removeExportFix(ctx, s)],
-      });
-    }
+  // Only the kinds this item exports are looked up, so a new export elsewhere
+  // in the package re-checks just the items that export the same kind.
+  for (const site of index.packageExportsIn(model.path)) {
+    const range = site.range;
+    if (range.start < item.start || range.end > item.start + item.element.width) continue;
+    const [original] = index.exportsOf(model.package, site.id, deps);
+    if (original === site) continue;
+    const kind = site.exportAs ? kindText(site.exportAs.type) : site.name;
+    ctx.out.push({
+      file: site.file, start: range.start, end: range.end, severity: 'error', code: TYPE_EXPORTED_MULTIPLE_TIMES,
+      message: `${kind} is exported more than once in this package (as ${original.name} and as ${site.name}); the backend gives each kind one C name, so it must be exported once.`,
+      related: [{ file: original.file, start: original.range.start, end: original.range.end, message: `first exported here as ${original.name}` }],
+      fixes: [removeExportFix(ctx, site)],
+    });
   }
 }
 
@@ -231,9 +231,9 @@ function reachRelated(reach: Reach): RelatedInformation {
  * Immutable values cross as deep copies (messages), so what crosses must be a
  * tree of immutable kinds C knows completely. The compiler does not check this.
  */
-function checkHierarchy(ctx: Context): void {
+function checkHierarchy(ctx: Context, item: ItemDecls): void {
   const { index, model, deps } = ctx;
-  for (const k of model.kinds) {
+  for (const k of item.kinds) {
     if (k.mutability !== 'imm' || k.generics.length > 0) continue;
     const reach = index.reachOf(`${k.package}::${k.name}`, deps);
     if (!reach) continue;
@@ -250,7 +250,7 @@ function checkHierarchy(ctx: Context): void {
     }
     for (const m of k.members) checkCopyable(ctx, m.type, `${k.name}.${m.name}`, reach);
   }
-  for (const impl of model.impls) {
+  for (const impl of item.impls) {
     const iface = index.resolve(model.path, impl.interfaceType, deps);
     if (iface.tag !== 'declared' || iface.decl.mutability !== 'imm' || !iface.decl.sealed) continue;
     const reach = index.reachOf(iface.id, deps);
@@ -265,12 +265,12 @@ function checkHierarchy(ctx: Context): void {
       fixes: s.package === iface.decl.package && !s.exported && s.generics.length === 0 ? [addExportedFix(s)] : [],
     });
   }
-  for (const f of model.functions) {
+  for (const f of item.functions) {
     if (!f.exported && !f.extern) continue;
     for (const p of f.params) checkArrayElements(ctx, p.type, { root: { file: model.path, range: p.type, description: `parameter ${p.name} of ${signatureText(f)}` }, steps: [] });
     if (f.returnType) checkArrayElements(ctx, f.returnType, { root: { file: model.path, range: f.returnType, description: `the return of ${signatureText(f)}` }, steps: [] });
   }
-  for (const e of model.exports) checkArrayElements(ctx, e.type, { root: { file: model.path, range: e.type, description: `export ${e.type.text} as ${e.name}` }, steps: [] });
+  for (const e of item.exports) checkArrayElements(ctx, e.type, { root: { file: model.path, range: e.type, description: `export ${e.type.text} as ${e.name}` }, steps: [] });
 }
 
 /** A member of a crossing immutable kind: no borrowed or weak references, no mutable kinds. */

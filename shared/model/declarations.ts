@@ -1,4 +1,4 @@
-import { SyntaxKind as K, SyntaxNode, SyntaxTree } from '../syntax';
+import { GreenElement, GreenNode, SyntaxKind as K, SyntaxNode, SyntaxTree } from '../syntax';
 import { Mutability, TypeRef, readType } from './types';
 
 export interface OffsetRange {
@@ -78,6 +78,24 @@ export interface ImplDecl {
   readonly itemRange: OffsetRange;
 }
 
+/** What one top-level item declares (at most one kind, function, export, impl or import). */
+export interface ItemDecls {
+  /** The item's green node: its identity across edits that do not re-parse it. */
+  readonly element: GreenNode;
+  /** Its offset in the file. */
+  readonly start: number;
+  readonly kinds: readonly KindDecl[];
+  readonly functions: readonly FunctionDecl[];
+  readonly exports: readonly ExportAsDecl[];
+  readonly impls: readonly ImplDecl[];
+  readonly imports: readonly (readonly string[])[];
+  /**
+   * What other files can see of the item, without positions or bodies: equal
+   * summaries mean the edit changed nothing outside the file.
+   */
+  readonly summary: string;
+}
+
 /** What one file declares, read from its syntax tree alone. */
 export interface FileModel {
   readonly path: string;
@@ -88,6 +106,10 @@ export interface FileModel {
   readonly functions: readonly FunctionDecl[];
   readonly exports: readonly ExportAsDecl[];
   readonly impls: readonly ImplDecl[];
+  /** The top-level items that declare something, in file order. */
+  readonly items: readonly ItemDecls[];
+  /** The items' summaries, joined: equal summaries mean other files see the same declarations. */
+  readonly summary: string;
 }
 
 /** A directory is a package, as in Vale. */
@@ -202,50 +224,120 @@ function readKind(path: string, item: SyntaxNode, tag: 'struct' | 'interface'): 
   };
 }
 
-/** Reads a file's declarations. Pure: the same tree gives an equal model. */
-export function readFileModel(path: string, tree: SyntaxTree): FileModel {
-  const kinds: KindDecl[] = [];
-  const functions: FunctionDecl[] = [];
-  const exports: ExportAsDecl[] = [];
-  const impls: ImplDecl[] = [];
-  const imports: string[][] = [];
-  for (const item of tree.items()) {
-    switch (item.kind) {
-      case K.StructItem: {
-        const k = readKind(path, item, 'struct');
-        if (k) kinds.push(k);
-        break;
-      }
-      case K.InterfaceItem: {
-        const k = readKind(path, item, 'interface');
-        if (k) kinds.push(k);
-        break;
-      }
-      case K.FunctionItem: {
-        const f = readFunction(path, item, []);
-        if (f) functions.push(f);
-        break;
-      }
-      case K.ExportAsItem: {
-        const tnode = item.childNodes().find((c) => c.kind !== K.Name);
-        const n = nameOf(item);
-        if (tnode && n) exports.push({ file: path, type: readType(tnode, new Set()), name: n.name, nameRange: n.range, itemRange: item.trimmedRange() });
-        break;
-      }
-      case K.ImplItem: {
-        const runes = new Set(genericsOf(item));
-        const types = item.childNodes().filter((c) => c.kind !== K.GenericParamList && c.kind !== K.WhereClause && c.kind !== K.Attribute);
-        if (types.length >= 2) {
-          impls.push({ file: path, interfaceType: readType(types[0], runes), structType: readType(types[1], runes), itemRange: item.trimmedRange() });
-        }
-        break;
-      }
-      case K.ImportItem: {
-        const p = item.child(K.ImportPath);
-        if (p) imports.push(p.text().trim().split('.').map((s) => s.trim()).filter((s) => s.length > 0));
-        break;
-      }
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** Reads one top-level item at `start`; undefined when it declares nothing. */
+function readItem(path: string, element: GreenNode, start: number): ItemDecls | undefined {
+  const item = new SyntaxNode(element, start, null);
+  let kinds: readonly KindDecl[] = EMPTY;
+  let functions: readonly FunctionDecl[] = EMPTY;
+  let exports: readonly ExportAsDecl[] = EMPTY;
+  let impls: readonly ImplDecl[] = EMPTY;
+  let imports: readonly (readonly string[])[] = EMPTY;
+  switch (item.kind) {
+    case K.StructItem:
+    case K.InterfaceItem: {
+      const k = readKind(path, item, item.kind === K.StructItem ? 'struct' : 'interface');
+      if (k) kinds = [k];
+      break;
+    }
+    case K.FunctionItem: {
+      const f = readFunction(path, item, []);
+      if (f) functions = [f];
+      break;
+    }
+    case K.ExportAsItem: {
+      const tnode = item.childNodes().find((c) => c.kind !== K.Name);
+      const n = nameOf(item);
+      if (tnode && n) exports = [{ file: path, type: readType(tnode, new Set()), name: n.name, nameRange: n.range, itemRange: item.trimmedRange() }];
+      break;
+    }
+    case K.ImplItem: {
+      const runes = new Set(genericsOf(item));
+      const types = item.childNodes().filter((c) => c.kind !== K.GenericParamList && c.kind !== K.WhereClause && c.kind !== K.Attribute);
+      if (types.length >= 2) impls = [{ file: path, interfaceType: readType(types[0], runes), structType: readType(types[1], runes), itemRange: item.trimmedRange() }];
+      break;
+    }
+    case K.ImportItem: {
+      const p = item.child(K.ImportPath);
+      if (p) imports = [p.text().trim().split('.').map((x) => x.trim()).filter((x) => x.length > 0)];
+      break;
     }
   }
-  return { path, package: packageOf(path), imports, kinds, functions, exports, impls };
+  if (kinds.length + functions.length + exports.length + impls.length + imports.length === 0) return undefined;
+  const decls = { kinds, functions, exports, impls, imports };
+  return { element, start, ...decls, summary: JSON.stringify(decls, withoutPositions) };
+}
+
+/** Offsets and body ranges are not part of a summary; whether there is a body is. */
+function withoutPositions(key: string, value: unknown): unknown {
+  switch (key) {
+    case 'start': case 'end': case 'nameRange': case 'itemRange': case 'exportedRange': case 'keywordOffset': case 'headerEnd': return undefined;
+    case 'body': return value !== undefined;
+    default: return value;
+  }
+}
+
+const POSITION_KEYS = new Set(['start', 'end', 'keywordOffset', 'headerEnd']);
+
+/** A copy of read declarations moved by `delta` (every offset field, at any depth). */
+function shifted<T>(value: T, delta: number): T {
+  if (Array.isArray(value)) return value.map((v) => shifted(v, delta)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'number' && POSITION_KEYS.has(k) ? v + delta : shifted(v, delta);
+  return out as T;
+}
+
+/**
+ * Read items by green node: an item the incremental parser reused is never read
+ * again, only moved when its offset changed (the latest position is kept, so an
+ * unmoved item keeps the same declaration objects).
+ */
+const itemCache = new WeakMap<GreenNode, { path: string; item: ItemDecls | undefined }>();
+
+/** Counts items read from syntax (not from the cache), for tests and benchmarks. */
+export const itemReads = { count: 0 };
+
+function itemAt(path: string, element: GreenNode, start: number): ItemDecls | undefined {
+  const cached = itemCache.get(element);
+  if (cached && cached.path === path) {
+    const item = cached.item;
+    if (!item || item.start === start) return item;
+    const delta = start - item.start;
+    const moved: ItemDecls = {
+      element, start, summary: item.summary, imports: item.imports,
+      kinds: shifted(item.kinds, delta), functions: shifted(item.functions, delta), exports: shifted(item.exports, delta), impls: shifted(item.impls, delta),
+    };
+    cached.item = moved;
+    return moved;
+  }
+  itemReads.count++;
+  const item = readItem(path, element, start);
+  itemCache.set(element, { path, item });
+  return item;
+}
+
+/** Reads a file's declarations, item by item (reusing items read before). Pure: the same tree gives an equal model. */
+export function readFileModel(path: string, tree: SyntaxTree): FileModel {
+  const items: ItemDecls[] = [];
+  let offset = 0;
+  for (const c of tree.green.children as readonly GreenElement[]) {
+    if (c instanceof GreenNode) {
+      const item = itemAt(path, c, offset);
+      if (item) items.push(item);
+    }
+    offset += c.width;
+  }
+  const flat = <T>(pick: (i: ItemDecls) => readonly T[]): T[] => {
+    const out: T[] = [];
+    for (const i of items) for (const x of pick(i)) out.push(x);
+    return out;
+  };
+  return {
+    path, package: packageOf(path), items,
+    imports: flat((i) => i.imports), kinds: flat((i) => i.kinds), functions: flat((i) => i.functions),
+    exports: flat((i) => i.exports), impls: flat((i) => i.impls),
+    summary: items.map((i) => i.summary).join('\n'),
+  };
 }

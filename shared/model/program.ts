@@ -12,32 +12,88 @@ export type Resolved =
   | { readonly tag: 'array'; readonly id: string; readonly mutability: 'imm' | 'mut' }
   | { readonly tag: 'tuple'; readonly id: string };
 
-/** One way a kind is exported: an `exported` attribute or an `export T as N;` line. */
-export interface ExportSite {
-  readonly id: string;
-  readonly file: string;
+/**
+ * One way a kind is exported: an `exported` attribute or an `export T as N;` line.
+ * Declarations and ranges are read through the index's current model of the file,
+ * so a site stays right when an edit only moved its file's items.
+ */
+export class ExportSite {
+  constructor(
+    private readonly index: ProgramIndex,
+    readonly id: string,
+    readonly file: string,
+    readonly name: string,
+    /** Index into the file's kinds (an `exported` attribute) or exports (an `export ... as` line). */
+    private readonly slot: { readonly kind: number } | { readonly exportAs: number },
+    private readonly declSlot?: KindSlot,
+  ) {}
+
+  get decl(): KindDecl | undefined {
+    if ('kind' in this.slot) return this.index.files.get(this.file)!.kinds[this.slot.kind];
+    return this.declSlot && this.index.declOf(this.declSlot);
+  }
+
+  get exportAs(): ExportAsDecl | undefined {
+    return 'exportAs' in this.slot ? this.index.files.get(this.file)!.exports[this.slot.exportAs] : undefined;
+  }
+
   /** What a diagnostic about this export underlines. */
-  readonly range: OffsetRange;
-  readonly name: string;
-  readonly decl?: KindDecl;
-  readonly exportAs?: ExportAsDecl;
+  get range(): OffsetRange {
+    if ('kind' in this.slot) return this.decl!.nameRange;
+    const t = this.exportAs!.type;
+    return { start: t.start, end: t.end };
+  }
+
+  /** What other files may rely on: position-free. */
+  get fact(): string {
+    const what = 'kind' in this.slot ? `k${this.slot.kind}` : `e${this.slot.exportAs}`;
+    return `${this.file}\u0001${what}\u0001${this.name}\u0001${this.id}`;
+  }
+
+  toJSON(): object {
+    return { id: this.id, file: this.file, name: this.name, range: this.range };
+  }
 }
 
-export interface ImplEdge {
-  readonly impl: ImplDecl;
-  readonly structId: string;
-  readonly structDecl?: KindDecl;
+/** Where a kind is declared: a file and its index in that file's kinds. */
+export interface KindSlot {
+  readonly file: string;
+  readonly index: number;
+}
+
+export class ImplEdge {
+  constructor(private readonly index: ProgramIndex, readonly file: string, private readonly implIndex: number, readonly structId: string, private readonly structSlot?: KindSlot) {}
+
+  get impl(): ImplDecl {
+    return this.index.files.get(this.file)!.impls[this.implIndex];
+  }
+
+  get structDecl(): KindDecl | undefined {
+    return this.structSlot && this.index.declOf(this.structSlot);
+  }
+
+  get fact(): string {
+    return `${this.file}\u0001${this.implIndex}\u0001${this.structId}`;
+  }
+}
+
+/** The place a root of the reachability walk names: read through the current model. */
+export interface ReachRoot {
+  readonly file: string;
+  readonly range: OffsetRange;
+  readonly description: string;
 }
 
 /** How a kind comes to cross the boundary: the root that reaches it and the members walked. */
 export interface Reach {
-  readonly root: { readonly file: string; readonly range: OffsetRange; readonly description: string };
+  readonly root: ReachRoot;
   readonly steps: readonly string[];
 }
 
 /**
  * Records what a check consulted, as (fact key → fact value) pairs, so the
  * check can be reused while every fact it read still has the same value.
+ * Values never hold offsets: an edit that only moves declarations changes no fact.
  */
 export type Dependencies = Map<string, string>;
 
@@ -45,59 +101,91 @@ export type Dependencies = Map<string, string>;
  * The workspace's declarations, indexed across files. Built from file models
  * alone (cheap: no syntax is read); queries that checks make go through
  * `fact`-keyed methods so their answers can be recorded as dependencies.
+ * The index holds places (file, index), not declarations: `replaceModel` swaps
+ * in a file's newer model when its summary is unchanged, in O(1).
  */
 export class ProgramIndex {
-  private readonly kindsByPackage = new Map<string, Map<string, KindDecl>>();
+  private readonly kindsByPackage = new Map<string, Map<string, KindSlot & { summary: string }>>();
   private readonly packageNames: string[];
   private readonly exportsByPackage = new Map<string, ExportSite[]>();
   private readonly implsByInterface = new Map<string, ImplEdge[]>();
   private reachCache?: Map<string, Reach>;
   private readonly importCache = new Map<string, readonly string[]>();
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
+  readonly files: ReadonlyMap<string, FileModel>;
 
-  constructor(readonly files: ReadonlyMap<string, FileModel>) {
+  constructor(files: ReadonlyMap<string, FileModel>) {
+    this.files = new Map(files);
     const paths = [...files.keys()].sort();
     for (const path of paths) {
       const model = files.get(path)!;
       let kinds = this.kindsByPackage.get(model.package);
       if (!kinds) this.kindsByPackage.set(model.package, (kinds = new Map()));
-      for (const k of model.kinds) if (!kinds.has(k.name)) kinds.set(k.name, k);
+      let index = 0;
+      for (const item of model.items) {
+        for (const k of item.kinds) {
+          if (!kinds.has(k.name)) kinds.set(k.name, { file: path, index, summary: item.summary });
+          index++;
+        }
+      }
     }
     this.packageNames = [...this.kindsByPackage.keys()];
     for (const path of paths) {
       const model = files.get(path)!;
       const sites = this.exportsByPackage.get(model.package) ?? [];
-      const inFile: ExportSite[] = [];
-      for (const k of model.kinds) {
-        if (k.exported && this.kindsByPackage.get(k.package)?.get(k.name) === k) {
-          inFile.push({ id: declId(k, []), file: path, range: k.nameRange, name: k.name, decl: k });
+      const inFile: { start: number; site: ExportSite }[] = [];
+      model.kinds.forEach((k, i) => {
+        const slot = this.kindsByPackage.get(k.package)?.get(k.name);
+        if (k.exported && slot?.file === path && slot.index === i) {
+          inFile.push({ start: k.nameRange.start, site: new ExportSite(this, declId(k, []), path, k.name, { kind: i }) });
         }
-      }
-      for (const e of model.exports) {
+      });
+      model.exports.forEach((e, i) => {
         const r = this.resolve(path, e.type);
         const id = 'id' in r ? r.id : `?${e.type.text}`;
-        inFile.push({ id, file: path, range: { start: e.type.start, end: e.type.end }, name: e.name, exportAs: e, decl: r.tag === 'declared' ? r.decl : undefined });
-      }
-      inFile.sort((a, b) => a.range.start - b.range.start);
-      sites.push(...inFile);
+        const declSlot = r.tag === 'declared' ? this.slotOf(path, e.type) : undefined;
+        inFile.push({ start: e.type.start, site: new ExportSite(this, id, path, e.name, { exportAs: i }, declSlot) });
+      });
+      inFile.sort((x, y) => x.start - y.start);
+      for (const x of inFile) sites.push(x.site);
       this.exportsByPackage.set(model.package, sites);
-      for (const impl of model.impls) {
+      model.impls.forEach((impl, i) => {
         const iface = this.resolve(path, impl.interfaceType);
         const struct = this.resolve(path, impl.structType);
-        if (!('id' in iface) || !('id' in struct)) continue;
+        if (!('id' in iface) || !('id' in struct)) return;
         const edges = this.implsByInterface.get(iface.id) ?? [];
-        edges.push({ impl, structId: struct.id, structDecl: struct.tag === 'declared' ? struct.decl : undefined });
+        edges.push(new ImplEdge(this, path, i, struct.id, struct.tag === 'declared' ? this.slotOf(path, impl.structType) : undefined));
         this.implsByInterface.set(iface.id, edges);
-      }
+      });
     }
+  }
+
+  /**
+   * Takes a newer model of a file whose summary is unchanged (an edit that only
+   * moved its declarations or changed bodies): every place the index holds still
+   * names the same declaration.
+   */
+  replaceModel(path: string, model: FileModel): void {
+    const old = this.files.get(path);
+    if (!old || old.summary !== model.summary) throw new Error(`replaceModel(${path}): the summary changed; build a new index`);
+    (this.files as Map<string, FileModel>).set(path, model);
   }
 
   model(file: string): FileModel | undefined {
     return this.files.get(file);
   }
 
+  declOf(slot: KindSlot): KindDecl | undefined {
+    return this.files.get(slot.file)?.kinds[slot.index];
+  }
+
   /** Finds the struct or interface a name means in a file: its package first, then its imports. */
   lookupKind(file: string, name: string): KindDecl | undefined {
+    const slot = this.lookupSlot(file, name);
+    return slot && this.declOf(slot);
+  }
+
+  private lookupSlot(file: string, name: string): (KindSlot & { summary: string }) | undefined {
     const model = this.files.get(file);
     if (!model) return undefined;
     const own = this.kindsByPackage.get(model.package)?.get(name);
@@ -111,6 +199,10 @@ export class ProgramIndex {
       }
     }
     return undefined;
+  }
+
+  private slotOf(file: string, t: TypeRef): KindSlot | undefined {
+    return t.tag === 'named' ? this.lookupSlot(file, t.name) : undefined;
   }
 
   /** The packages an import prefix names, in package order (memoized: imports repeat across files). */
@@ -127,9 +219,10 @@ export class ProgramIndex {
       case 'rune': return { tag: 'rune' };
       case 'other': return { tag: 'unknown' };
       case 'named': {
-        const decl = this.lookupKind(file, t.name);
+        const slot = this.lookupSlot(file, t.name);
+        const decl = slot && this.declOf(slot);
         const args = t.args.map((a) => this.refId(file, a, deps));
-        deps?.set(`kind\u0000${file}\u0000${t.name}`, decl ? json(decl) : '');
+        deps?.set(`kind\u0000${file}\u0000${t.name}`, slot ? `${slot.file}\u0001${slot.index}\u0001${slot.summary}` : '');
         if (!decl) return { tag: 'external', id: `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`, name: t.name };
         return { tag: 'declared', id: declId(decl, args), decl };
       }
@@ -160,15 +253,22 @@ export class ProgramIndex {
       }
     }
     const sites = byId.get(id) ?? [];
-    deps?.set(`exports\u0000${pkg}\u0000${id}`, json(sites));
+    deps?.set(`exports\u0000${pkg}\u0000${id}`, factOfAll(sites));
     return sites;
   }
 
   /** Every export site of a package, in file and offset order. */
   packageExports(pkg: string, deps?: Dependencies): ExportSite[] {
     const sites = this.exportsByPackage.get(pkg) ?? [];
-    deps?.set(`package-exports\u0000${pkg}`, json(sites));
+    deps?.set(`package-exports\u0000${pkg}`, factOfAll(sites));
     return sites;
+  }
+
+  /** The names of the kinds a package declares. */
+  packageKindNames(pkg: string, deps?: Dependencies): string[] {
+    const names = [...(this.kindsByPackage.get(pkg)?.keys() ?? [])];
+    deps?.set(`package-kinds\u0000${pkg}`, names.join('\u0001'));
+    return names;
   }
 
   /** The export sites written in one file (its own declarations: no dependency on other files). */
@@ -179,14 +279,14 @@ export class ProgramIndex {
 
   implsOf(interfaceId: string, deps?: Dependencies): ImplEdge[] {
     const edges = this.implsByInterface.get(interfaceId) ?? [];
-    deps?.set(`impls\u0000${interfaceId}`, json(edges));
+    deps?.set(`impls\u0000${interfaceId}`, factOfAll(edges));
     return edges;
   }
 
   /** How a kind crosses the boundary, if it does (shortest path from a root). */
   reachOf(id: string, deps?: Dependencies): Reach | undefined {
     const reach = this.reachability().get(id);
-    deps?.set(`reach\u0000${id}`, reach ? json(reach) : '');
+    deps?.set(`reach\u0000${id}`, reach ? `${reach.root.file}\u0001${reach.root.description}\u0001${reach.steps.join('\u0001')}` : '');
     return reach;
   }
 
@@ -198,6 +298,7 @@ export class ProgramIndex {
       case 'kind': this.resolve(a, { tag: 'named', name: b, args: [], start: 0, end: 0, ownership: '', text: b }, deps); break;
       case 'exports': this.exportsOf(a, b, deps); break;
       case 'package-exports': this.packageExports(a, deps); break;
+      case 'package-kinds': this.packageKindNames(a, deps); break;
       case 'impls': this.implsOf(a, deps); break;
       case 'reach': this.reachOf(a, deps); break;
       default: return `unknown fact ${tag}`;
@@ -213,22 +314,22 @@ export class ProgramIndex {
     const paths = [...this.files.keys()].sort();
     // Signatures first, so a kind that a function passes names that function.
     for (const path of paths) {
-      for (const f of this.files.get(path)!.functions) {
-        if (!f.exported && !f.extern) continue;
+      this.files.get(path)!.functions.forEach((f, i) => {
+        if (!f.exported && !f.extern) return;
         const sig = signatureText(f);
-        for (const p of f.params) {
-          queue.push({ file: path, type: p.type, reach: { root: { file: path, range: { start: p.type.start, end: p.type.end }, description: `parameter ${p.name} of ${sig}` }, steps: [] } });
-        }
-        if (f.returnType) {
-          queue.push({ file: path, type: f.returnType, reach: { root: { file: path, range: { start: f.returnType.start, end: f.returnType.end }, description: `the return of ${sig}` }, steps: [] } });
-        }
-      }
+        f.params.forEach((p, n) => {
+          queue.push({ file: path, type: p.type, reach: { root: new SignatureRoot(this, path, i, n, `parameter ${p.name} of ${sig}`), steps: [] } });
+        });
+        if (f.returnType) queue.push({ file: path, type: f.returnType, reach: { root: new SignatureRoot(this, path, i, -1, `the return of ${sig}`), steps: [] } });
+      });
     }
     for (const pkg of [...this.exportsByPackage.keys()].sort()) {
       for (const site of this.exportsByPackage.get(pkg)!) {
-        const root = { file: site.file, range: site.range, description: site.exportAs ? `export ${site.exportAs.type.text} as ${site.name}` : `exported ${site.decl?.tag ?? 'kind'} ${site.name}` };
-        if (site.exportAs) queue.push({ file: site.file, type: site.exportAs.type, reach: { root, steps: [] } });
-        else if (site.decl) queue.push({ decl: site.decl, id: site.id, reach: { root, steps: [] } });
+        const exportAs = site.exportAs;
+        const decl = site.decl;
+        const root = new SiteRoot(site, exportAs ? `export ${exportAs.type.text} as ${site.name}` : `exported ${decl?.tag ?? 'kind'} ${site.name}`);
+        if (exportAs) queue.push({ file: site.file, type: exportAs.type, reach: { root, steps: [] } });
+        else if (decl) queue.push({ decl, id: site.id, reach: { root, steps: [] } });
       }
     }
     // Breadth first, so each kind keeps its shortest path from a root.
@@ -265,25 +366,41 @@ export class ProgramIndex {
       }
     } else {
       for (const edge of this.implsByInterface.get(id) ?? []) {
-        queue.push({ file: edge.impl.file, type: edge.impl.structType, reach: { root: reach.root, steps: [...reach.steps, `${decl.name} (implemented by ${edge.impl.structType.text})`] } });
+        const impl = edge.impl;
+        queue.push({ file: impl.file, type: impl.structType, reach: { root: reach.root, steps: [...reach.steps, `${decl.name} (implemented by ${impl.structType.text})`] } });
       }
     }
+  }
+}
+
+/** A parameter (or, for -1, the return) of an FFI function, as a root of the walk. */
+class SignatureRoot implements ReachRoot {
+  constructor(private readonly index: ProgramIndex, readonly file: string, private readonly fn: number, private readonly param: number, readonly description: string) {}
+
+  get range(): OffsetRange {
+    const f = this.index.files.get(this.file)!.functions[this.fn];
+    const t = this.param < 0 ? f.returnType! : f.params[this.param].type;
+    return { start: t.start, end: t.end };
+  }
+}
+
+class SiteRoot implements ReachRoot {
+  constructor(private readonly site: ExportSite, readonly description: string) {}
+
+  get file(): string {
+    return this.site.file;
+  }
+
+  get range(): OffsetRange {
+    return this.site.range;
   }
 }
 
 /** A step of the reachability walk: a type reference to resolve, or a declared kind to enter. */
 type ReachItem = { file: string; type: TypeRef; reach: Reach } | { decl: KindDecl; id: string; reach: Reach };
 
-// A fact's value is the JSON of what was read; the objects never change once built (a new model
-// builds new ones), so each is serialized once.
-const jsonCache = new WeakMap<object, string>();
-const EMPTY_JSON = '[]';
-
-function json(value: object): string {
-  if (Array.isArray(value) && value.length === 0) return EMPTY_JSON;
-  let text = jsonCache.get(value);
-  if (text === undefined) jsonCache.set(value, (text = JSON.stringify(value)));
-  return text;
+function factOfAll(xs: readonly { readonly fact: string }[]): string {
+  return xs.map((x) => x.fact).join('\u0002');
 }
 
 function declId(decl: KindDecl, args: readonly string[]): string {

@@ -1,0 +1,109 @@
+import { Diagnostic } from './diagnostics';
+import { GreenElement, SyntaxTree } from './syntax';
+
+/**
+ * Positions held by identity instead of by number: a top-level element of a
+ * file's green tree (an item or the trivia between items) and an offset inside
+ * it. The incremental parser keeps unchanged elements as the same objects, so
+ * a cached diagnostic anchored to them follows every edit that moves them, and
+ * is known to be stale as soon as one of them is re-parsed (rust-analyzer's
+ * AST ids play this part there).
+ */
+export class ElementOffsets {
+  private readonly starts: number[] = [];
+  private readonly elements: GreenElement[] = [];
+  private readonly byElement = new Map<GreenElement, number>();
+
+  constructor(readonly tree: SyntaxTree) {
+    let offset = 0;
+    for (const c of tree.green.children) {
+      this.starts.push(offset);
+      this.elements.push(c);
+      this.byElement.set(c, offset);
+      offset += c.width;
+    }
+  }
+
+  offsetOf(element: GreenElement): number | undefined {
+    return this.byElement.get(element);
+  }
+
+  /** The element holding `offset` (the last one for the end of the text). */
+  locate(offset: number): { element: GreenElement; rel: number } | undefined {
+    const { starts, elements } = this;
+    if (elements.length === 0) return undefined;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { element: elements[lo], rel: offset - starts[lo] };
+  }
+}
+
+const offsetsCache = new WeakMap<SyntaxTree, ElementOffsets>();
+
+export function elementOffsets(tree: SyntaxTree): ElementOffsets {
+  let o = offsetsCache.get(tree);
+  if (!o) offsetsCache.set(tree, (o = new ElementOffsets(tree)));
+  return o;
+}
+
+/** One position: the element it is in (none: a file the workspace does not hold, kept as a number) and where. */
+interface AnchoredPosition {
+  readonly file: string;
+  readonly element: GreenElement | undefined;
+  readonly rel: number;
+}
+
+/** A diagnostic whose every position (its range, related locations, fix edits) is anchored. */
+export interface AnchoredDiagnostic {
+  readonly template: Diagnostic;
+  readonly positions: readonly AnchoredPosition[];
+}
+
+type OffsetsOf = (file: string) => ElementOffsets | undefined;
+
+/** Rebuilds a diagnostic with each position replaced, visiting positions in one fixed order. */
+function mapPositions(d: Diagnostic, f: (file: string, offset: number) => number): Diagnostic {
+  const out: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { ...d, start: f(d.file, d.start), end: f(d.file, d.end) };
+  if (d.related) out.related = d.related.map((r) => ({ ...r, start: f(r.file, r.start), end: f(r.file, r.end) }));
+  if (d.fixes) out.fixes = d.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, start: f(e.file, e.start), end: f(e.file, e.end) })) }));
+  return out;
+}
+
+export function anchorDiagnostic(d: Diagnostic, offsetsOf: OffsetsOf): AnchoredDiagnostic {
+  const positions: AnchoredPosition[] = [];
+  mapPositions(d, (file, offset) => {
+    const at = offsetsOf(file)?.locate(offset);
+    positions.push(at ? { file, element: at.element, rel: at.rel } : { file, element: undefined, rel: offset });
+    return offset;
+  });
+  return { template: d, positions };
+}
+
+/** The files other than `own` that a diagnostic's positions point into. */
+export function anchoredFiles(d: AnchoredDiagnostic, own: string): Set<string> {
+  const out = new Set<string>();
+  for (const p of d.positions) if (p.file !== own && p.element) out.add(p.file);
+  return out;
+}
+
+/** True while every element the diagnostic is anchored to is still in its file. */
+export function anchorsHold(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): boolean {
+  for (const p of d.positions) {
+    if (p.element && offsetsOf(p.file)?.offsetOf(p.element) === undefined) return false;
+  }
+  return true;
+}
+
+/** The diagnostic at the current offsets of its anchors (call only while `anchorsHold`). */
+export function materialize(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagnostic {
+  let i = 0;
+  return mapPositions(d.template, () => {
+    const p = d.positions[i++];
+    return p.element ? offsetsOf(p.file)!.offsetOf(p.element)! + p.rel : p.rel;
+  });
+}
