@@ -1,6 +1,6 @@
 // Protocol tests: the bundled dist/server.js over stdio, driven by a real client.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -161,5 +161,62 @@ describe('language server over stdio', () => {
 
   test('shutdown and exit', async () => {
     assert.equal(await client.shutdown(), 0);
+  });
+});
+
+describe('language server scheduling', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-burst-'));
+  cpSync(EXAMPLES, dir, { recursive: true });
+  const path = join(dir, 'fleet', 'fleet.vale');
+  const docUri = URI.file(path).toString();
+  const original = readFileSync(path, 'utf8');
+  const client = new TestClient();
+
+  before(async () => {
+    await client.initialize(URI.file(dir).toString(), { projectName: 'fleet' });
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'vale', version: 1, text: original } });
+    await client.waitFor('the first diagnostics', () => client.versions.get(docUri) === 1);
+  });
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('a burst of 1,000 edits: the last version is answered, with its diagnostics; intermediate versions are skipped', async () => {
+    // The first extern's `;` replaced, then a body typed character by character (ExternHasBody).
+    const at = original.indexOf(';', original.indexOf('extern func'));
+    const line = original.slice(0, at).split('\n').length - 1;
+    const character = at - original.lastIndexOf('\n', at - 1) - 1;
+    const typed = ' { 0 }' + ' '.repeat(994);
+    const before = client.published.filter((p) => p.uri === docUri).length;
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const position = { line, character: character + i };
+      const end = i === 0 ? { line, character: character + 1 } : position;
+      sends.push(client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: docUri, version: 2 + i }, contentChanges: [{ range: { start: position, end }, text: typed[i] }],
+      }));
+    }
+    await Promise.all(sends);
+    await client.waitFor('diagnostics of version 1001', () => client.versions.get(docUri) === 1001, 30_000);
+    const answers = client.published.filter((p) => p.uri === docUri).slice(before);
+    console.log(`${answers.length} publishes for 1000 edits`);
+    assert.ok(answers.length < 1000, `${answers.length} publishes for 1000 edits`);
+    assert.deepEqual(client.diagnostics.get(docUri)!.map((d) => d.code), ['ExternHasBody']);
+    // The hover answers on the newest text.
+    const hover: Hover | null = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: docUri }, position: { line, character: character + 3 } });
+    assert.equal(hover, null, 'inside the new body: nothing to hover');
+  });
+
+  test('a client that waits for each version\'s diagnostics gets every version answered', async () => {
+    let version = client.versions.get(docUri)!;
+    for (let i = 0; i < 20; i++) {
+      version++;
+      const position = { line: 0, character: 0 };
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: docUri, version }, contentChanges: [{ range: { start: position, end: position }, text: i % 2 === 0 ? '\n' : ' ' }],
+      });
+      const v = version;
+      await client.waitFor(`diagnostics of version ${v}`, () => client.versions.get(docUri) === v);
+    }
   });
 });

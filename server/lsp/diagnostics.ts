@@ -1,6 +1,7 @@
 import { Connection, Diagnostic as LspDiagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { Diagnostic, Workspace } from '../../shared';
 import { Documents } from './documents';
+import { Arrivals } from './transport';
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -10,17 +11,32 @@ const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
 };
 
 /**
- * Publishes diagnostics after changes. The edited file goes first; the rest
- * follow in small batches, and a newer change cancels the pass in progress
- * (it starts again from the newest state). Only files whose diagnostics
- * changed are sent; the core reuses every check an edit could not affect.
+ * Publishes diagnostics after changes, the way tsserver schedules them: edits
+ * are applied as they arrive, but nothing is computed while a newer edit of an
+ * open document is still queued (a burst gets one computation, for its last
+ * version). A pass sends the edited documents first, then the other files the
+ * core says may have changed, yielding between files so requests are answered
+ * first; a newer change abandons the pass (its files are owed to the next).
+ * Only diagnostics that changed are sent, except that an edited document's
+ * version always gets an answer.
  */
 export class DiagnosticsPublisher {
   private generation = 0;
+  private scheduled = false;
   private readonly sent = new Map<string, string>();
-  private pending = new Set<string>();
+  /** Edited documents whose newest version has not been answered yet. */
+  private readonly edited = new Set<string>();
+  /** Files a pass did not reach. */
+  private readonly owed = new Set<string>();
+  /** Passes that ran, versions skipped: for tests and logs. */
+  readonly counts = { passes: 0, published: 0 };
 
-  constructor(private readonly connection: Connection, private readonly workspace: Workspace, private readonly documents: Documents) {}
+  constructor(
+    private readonly connection: Connection,
+    private readonly workspace: Workspace,
+    private readonly documents: Documents,
+    private readonly arrivals: Arrivals,
+  ) {}
 
   toLsp(key: string, d: Diagnostic): LspDiagnostic {
     const pos = (o: number) => this.documents.positionAt(key, o);
@@ -37,43 +53,61 @@ export class DiagnosticsPublisher {
     };
   }
 
-  schedule(first?: string): void {
-    if (first) this.pending.add(first);
-    const generation = ++this.generation;
-    setImmediate(() => void this.run(generation));
+  /** After a change; `edited` names a document whose new version must be answered. */
+  schedule(edited?: string): void {
+    if (edited) this.edited.add(edited);
+    this.generation++;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.run(this.generation);
+    });
+  }
+
+  /** True while an edit newer than what the core has is waiting in the connection's queue. */
+  private editsQueued(): boolean {
+    for (const key of this.edited) {
+      const uri = this.documents.uriOf(key);
+      const applied = this.documents.get(uri)?.version;
+      const newest = this.arrivals.newest(uri);
+      if (applied !== undefined && newest !== undefined && newest > applied) return true;
+    }
+    return false;
   }
 
   private async run(generation: number): Promise<void> {
-    if (generation !== this.generation) return;
-    const first = [...this.pending];
-    this.pending = new Set();
-    const files = [...new Set([...first, ...this.workspace.files()])];
-    const edited = new Set(first);
+    // The queued edit's handler schedules the next pass.
+    if (generation !== this.generation || this.editsQueued()) return;
+    this.counts.passes++;
+    for (const f of this.workspace.takeChangedFiles()) this.owed.add(f);
+    const first = [...this.edited].sort();
+    const files = [...first, ...[...this.owed].filter((f) => !this.edited.has(f))];
     for (let i = 0; i < files.length; i++) {
-      if (generation !== this.generation) {
-        // A newer change arrived: it re-runs everything, including what this pass did not reach.
-        for (const f of first) this.pending.add(f);
-        return;
+      if (i > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (generation !== this.generation) return;
       }
-      this.publish(files[i], edited.has(files[i]));
-      if (i % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
-    }
-    for (const key of [...this.sent.keys()]) {
-      if (!this.workspace.tree(key)) {
-        this.sent.delete(key);
-        void this.connection.sendDiagnostics({ uri: this.documents.uriOf(key), diagnostics: [] });
-      }
+      const key = files[i];
+      const fresh = this.edited.delete(key);
+      this.owed.delete(key);
+      this.publish(key, fresh);
     }
   }
 
   /** Sends a file's diagnostics when they changed, or always for a document just edited (`fresh`): its new version gets an answer. */
   private publish(key: string, fresh: boolean): void {
+    const uri = this.documents.uriOf(key);
+    if (!this.workspace.tree(key)) {
+      if (this.sent.delete(key)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      return;
+    }
     const diagnostics = this.workspace.diagnostics(key).map((d) => this.toLsp(key, d));
     const json = JSON.stringify(diagnostics);
     if (!fresh && this.sent.get(key) === json) return;
     if (!fresh && diagnostics.length === 0 && !this.sent.has(key)) return;
     this.sent.set(key, json);
-    const uri = this.documents.uriOf(key);
+    this.counts.published++;
     void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
   }
 }

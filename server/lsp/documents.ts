@@ -68,7 +68,7 @@ export class Documents {
       doc = TextDocument.update(doc, [change], version);
     }
     this.open.set(uri, doc);
-    if (this.isVale(uri)) this.workspace.editFile(keyOf(uri), edits);
+    if (this.isVale(uri)) this.workspace.editFile(keyOf(uri), edits, doc.getText());
   }
 
   /** A closed Vale document goes back to its disk content (or leaves the workspace if it has none). */

@@ -9,18 +9,27 @@ import {
   referencesTo, symbolAddresses, symbolAt, workspaceSymbols,
 } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
+import { Arrivals, transportFromArgs } from './transport';
 import { Documents, keyOf } from './documents';
 import { registerRequests } from './requests';
 import { DEFAULT_SETTINGS, Settings, readSettings } from './settings';
 
-// Transport (stdio, IPC, socket) comes from the command line, as vscode-languageclient passes it.
-const connection = createConnection(ProposedFeatures.all);
+// Transport (stdio, IPC, socket, pipe) comes from the command line, as vscode-languageclient
+// passes it; the reader shows each message to `arrivals` before the connection queues it.
+const arrivals = new Arrivals();
+const [reader, writer] = transportFromArgs(process.argv.slice(2), arrivals);
+const connection = createConnection(ProposedFeatures.all, reader, writer);
+let shutdownReceived = false;
+connection.onShutdown(() => {
+  shutdownReceived = true;
+});
+reader.onClose(() => process.exit(shutdownReceived ? 0 : 1));
 const workspace = new Workspace();
 const documents = new Documents(workspace);
 let settings: Settings = DEFAULT_SETTINGS;
 let folders: string[] = [];
 let canPullConfiguration = false;
-const publisher = new DiagnosticsPublisher(connection, workspace, documents);
+const publisher = new DiagnosticsPublisher(connection, workspace, documents, arrivals);
 
 const cancelled = (): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
 
@@ -98,6 +107,7 @@ connection.onDidChangeTextDocument(({ textDocument: t, contentChanges }) => {
   if (documents.isVale(t.uri)) publisher.schedule(keyOf(t.uri));
 });
 connection.onDidCloseTextDocument(({ textDocument: t }) => {
+  arrivals.forget(t.uri);
   const vale = documents.isVale(t.uri);
   documents.didClose(t.uri);
   if (vale) publisher.schedule();

@@ -13,6 +13,8 @@ export class TestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   /** The document version of each file's latest diagnostics, when the server gave one. */
   readonly versions = new Map<string, number | undefined>();
+  /** Every publishDiagnostics received, in order. */
+  readonly published: { uri: string; version?: number; count: number }[] = [];
   readonly progress: string[] = [];
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   stderr = '';
@@ -24,6 +26,7 @@ export class TestClient {
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p.diagnostics);
       this.versions.set(p.uri, p.version);
+      this.published.push({ uri: p.uri, version: p.version, count: p.diagnostics.length });
       this.poke();
     });
     this.connection.onRequest('window/workDoneProgress/create', () => null);

@@ -1,0 +1,69 @@
+import {
+  createServerPipeTransport, createServerSocketTransport, DataCallback, Disposable, IPCMessageReader, IPCMessageWriter, Message, MessageReader,
+  MessageWriter, NotificationMessage, StreamMessageReader, StreamMessageWriter,
+} from 'vscode-languageserver/node';
+
+/**
+ * What has arrived on the wire, seen before the connection queues it: the
+ * newest document version received per URI. The diagnostics scheduler compares
+ * it with the version applied, so it never computes a version that a queued
+ * edit already supersedes (a burst of edits gets one computation, for the last).
+ */
+export class Arrivals {
+  private readonly received = new Map<string, number>();
+
+  observe(message: Message): void {
+    const m = message as NotificationMessage;
+    if (m.method !== 'textDocument/didChange' && m.method !== 'textDocument/didOpen') return;
+    const doc = (m.params as { textDocument?: { uri?: unknown; version?: unknown } } | undefined)?.textDocument;
+    if (typeof doc?.uri === 'string' && typeof doc.version === 'number') this.received.set(doc.uri, doc.version);
+  }
+
+  /** The newest version received for a document (applied or still queued). */
+  newest(uri: string): number | undefined {
+    return this.received.get(uri);
+  }
+
+  forget(uri: string): void {
+    this.received.delete(uri);
+  }
+}
+
+/** A reader that shows every message to `arrivals` as it is read, then passes it on. */
+class ObservedReader implements MessageReader {
+  constructor(private readonly inner: MessageReader, private readonly arrivals: Arrivals) {}
+  get onError() { return this.inner.onError; }
+  get onClose() { return this.inner.onClose; }
+  get onPartialMessage() { return this.inner.onPartialMessage; }
+  listen(callback: DataCallback): Disposable {
+    return this.inner.listen((message) => {
+      this.arrivals.observe(message);
+      callback(message);
+    });
+  }
+  dispose(): void {
+    this.inner.dispose();
+  }
+}
+
+/**
+ * The transport the client asked for on the command line, as vscode-languageclient
+ * passes it: --stdio, --node-ipc, --socket=PORT or --pipe=NAME.
+ */
+export function transportFromArgs(argv: readonly string[], arrivals: Arrivals): [MessageReader, MessageWriter] {
+  const value = (name: string): string | undefined => {
+    const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (i < 0) return undefined;
+    return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
+  };
+  let transport: [MessageReader, MessageWriter];
+  if (argv.includes('--node-ipc')) transport = [new IPCMessageReader(process), new IPCMessageWriter(process)];
+  else if (value('socket')) transport = createServerSocketTransport(Number(value('socket')));
+  else if (value('pipe')) transport = createServerPipeTransport(value('pipe')!);
+  else if (argv.includes('--stdio')) transport = [new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)];
+  else {
+    process.stderr.write('vale-ffi server: give the transport: --stdio, --node-ipc, --socket=PORT or --pipe=NAME\n');
+    process.exit(2);
+  }
+  return [new ObservedReader(transport[0], arrivals), transport[1]];
+}

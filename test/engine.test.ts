@@ -1,0 +1,149 @@
+// The analysis engine: incremental answers equal a from-scratch analysis after any sequence of
+// edits, and the counters show that the work follows the edit, not the workspace.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { Workspace, applyEdit } from '../shared';
+import { listFixtures, parseFixture } from './support/fixture';
+
+/** The FFI fixtures (split into their files, each fixture in its own folder) and examples/. */
+function baseFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  const root = join(__dirname, 'fixtures', 'checks');
+  for (const path of listFixtures(root)) {
+    const name = relative(root, path).replace(/\.vale$/, '');
+    for (const f of parseFixture(readFileSync(path, 'utf8'), '/main.vale')) files.set(`/checks/${name}${f.path}`, f.text);
+  }
+  const examples = join(__dirname, '..', 'examples');
+  for (const path of listFixtures(examples)) files.set(`/examples/${relative(examples, path)}`, readFileSync(path, 'utf8'));
+  return files;
+}
+
+const BASE = baseFiles();
+const PATHS = [...BASE.keys()].sort();
+
+// Text that changes what files see of each other (exports, mutability, sealing, new kinds and
+// externs), breaks or mends syntax, or only touches bodies and trivia.
+const SNIPPETS = [
+  'exported ', 'sealed ', 'imm', 'mut', ' ', '\n', '{', '}', ';', '(', ')', 'x', 'Ship', 'int', '&', '"', '//',
+  'export []<imm>int as Ints;\n', 'extern func probe(s Ship) int;\n', 'struct Spare imm { n int; }\n', 'exported struct Ship imm { fuel int; }\n',
+  'impl Engine for Ship;\n', 'import fleet.*;\n', 'func body() { return 1; }\n',
+];
+
+type Step =
+  | { tag: 'edit'; file: number; at: number; remove: number; insert: number }
+  | { tag: 'ask'; file: number }
+  | { tag: 'askAll' }
+  | { tag: 'remove'; file: number }
+  | { tag: 'restore'; file: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ tag: fc.constant('edit' as const), file: fc.nat(PATHS.length - 1), at: fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x), remove: fc.nat(12), insert: fc.nat(SNIPPETS.length) }) as fc.Arbitrary<Step> },
+  { weight: 3, arbitrary: fc.record({ tag: fc.constant('ask' as const), file: fc.nat(PATHS.length - 1) }) },
+  { weight: 1, arbitrary: fc.constant({ tag: 'askAll' as const }) },
+  { weight: 1, arbitrary: fc.record({ tag: fc.constant('remove' as const), file: fc.nat(PATHS.length - 1) }) },
+  { weight: 1, arbitrary: fc.record({ tag: fc.constant('restore' as const), file: fc.nat(PATHS.length - 1) }) },
+);
+
+function fresh(texts: ReadonlyMap<string, string>): Workspace {
+  const ws = new Workspace();
+  for (const [path, text] of texts) ws.setFile(path, text);
+  return ws;
+}
+
+describe('analysis engine', () => {
+  test('after any sequence of edits, every file has the diagnostics of a from-scratch analysis', () => {
+    fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+      const texts = new Map(BASE);
+      const ws = fresh(texts);
+      ws.allDiagnostics();
+      for (const s of steps) {
+        const path = 'file' in s ? PATHS[s.file] : '';
+        switch (s.tag) {
+          case 'edit': {
+            const text = texts.get(path);
+            if (text === undefined) break;
+            const at = Math.floor((s as { at: number }).at * text.length);
+            const edit = { start: at, end: Math.min(text.length, at + s.remove), newText: SNIPPETS[s.insert] ?? '' };
+            texts.set(path, applyEdit(text, edit));
+            ws.editFile(path, [edit]);
+            break;
+          }
+          case 'ask': if (texts.has(path)) ws.diagnostics(path); break;
+          case 'askAll': ws.allDiagnostics(); break;
+          case 'remove': texts.delete(path); ws.removeFile(path); break;
+          case 'restore': if (!texts.has(path)) { texts.set(path, BASE.get(path)!); ws.setFile(path, BASE.get(path)!); } break;
+        }
+      }
+      const expected = fresh(texts);
+      assert.deepEqual(ws.files(), expected.files());
+      for (const path of expected.files()) {
+        assert.equal(ws.text(path), expected.text(path));
+        assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), path);
+      }
+    }), { numRuns: 150 });
+  });
+
+  test('a burst of edits without questions between them is parsed once, as one edit', () => {
+    const ws = new Workspace();
+    const path = '/examples/fleet/fleet.vale';
+    let text = BASE.get(path)!;
+    ws.setFile(path, text);
+    ws.diagnostics(path);
+    const body = text.indexOf('{', text.indexOf('func ')) + 1;
+    for (let i = 0; i < 1000; i++) {
+      const edit = { start: body + i, end: body + i, newText: 'x' };
+      text = applyEdit(text, edit);
+      ws.editFile(path, [edit], i % 2 === 0 ? text : undefined);
+    }
+    assert.equal(ws.text(path), text);
+    assert.deepEqual(ws.diagnostics(path), fresh(new Map([[path, text]])).diagnostics(path));
+    assert.equal(ws.tree(path)!.stats.parsedItems, 1, 'only the edited item is parsed');
+  });
+
+  test('a body edit in a 1,000-file workspace reads one item and re-checks no other file; un-exporting a kind re-checks exactly its users', () => {
+    // 100 packages of 10 files; file f's exported struct holds file f-1's, its extern takes file f+1's.
+    const ws = new Workspace();
+    for (let p = 0; p < 100; p++) {
+      for (let f = 0; f < 10; f++) {
+        const id = `${p}_${f}`;
+        const lines = [
+          `exported struct Ship${id} imm {`, '  fuel int;', `  escort Ship${p}_${(f + 9) % 10};`, '}',
+          `exported func launch${id}(s Ship${id}) int { s.fuel }`,
+          `extern func dock${id}(s Ship${p}_${(f + 1) % 10}) int;`,
+          `func helper${id}(x int) int {`, '  return x;', '}',
+        ];
+        ws.setFile(`/ws/pkg${p}/file${f}.vale`, lines.join('\n') + '\n');
+      }
+    }
+    assert.deepEqual(ws.allDiagnostics(), []);
+    assert.equal(ws.takeChangedFiles().length, 1000);
+
+    const target = '/ws/pkg42/file5.vale';
+    const at = ws.text(target)!.lastIndexOf('return x;') + 'return '.length;
+    const before = { ...ws.stats };
+    ws.editFile(target, [{ start: at, end: at + 1, newText: 'x + 0' }]);
+    assert.deepEqual(ws.takeChangedFiles(), [target], 'only the edited file can have changed');
+    assert.deepEqual(ws.diagnostics(target), []);
+    const delta = (key: keyof typeof before): number => ws.stats[key] - before[key];
+    assert.equal(delta('itemsRead'), 1, 'one item read');
+    assert.equal(delta('indexesBuilt'), 0, 'no index rebuilt');
+    assert.equal(delta('itemsChecked'), 1, 'the edited item only');
+    assert.equal(delta('filesChecked'), 1);
+
+    const mid = { ...ws.stats };
+    ws.editFile(target, [{ start: 0, end: 'exported '.length, newText: '' }]);
+    const changed = ws.takeChangedFiles();
+    assert.deepEqual(changed, ['/ws/pkg42/file4.vale', target, '/ws/pkg42/file6.vale'].sort(), 'the file and the two that use Ship42_5');
+    assert.deepEqual(changed.flatMap((f) => ws.diagnostics(f)).map((d) => `${d.file} ${d.code}`), [
+      '/ws/pkg42/file4.vale ExternFunctionDependedOnNonExportedKind',
+      '/ws/pkg42/file5.vale ExportedFunctionDependedOnNonExportedKind',
+      '/ws/pkg42/file6.vale ExportedImmutableKindDependedOnNonExportedKind',
+    ]);
+    assert.equal(ws.stats.indexesBuilt - mid.indexesBuilt, 1);
+    assert.equal(ws.stats.filesChecked - mid.filesChecked, 3, 'exactly the users re-checked');
+    assert.equal(ws.stats.itemsChecked - mid.itemsChecked, 4, 'the edited struct, launch42_5, dock42_4 and Ship42_6');
+  });
+});
