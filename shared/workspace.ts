@@ -328,6 +328,11 @@ export class Workspace {
     const options = this.itableOptions;
     if (!this.itableCache || this.itableCache.semantic !== this.semantic || this.itableCache.options !== options) {
       const byFile = new Map<string, AnchoredDiagnostic[]>();
+      // The backend's placement aligns every itable: nothing to report without a real build's symbols.
+      if (options.profile === 'midas' && !options.symbols) {
+        this.itableCache = { semantic: this.semantic, options, byFile };
+        return byFile;
+      }
       const add = (d: Diagnostic): void => void byFile.set(d.file, [...(byFile.get(d.file) ?? []), anchorDiagnostic(d, this.offsetsOf)]);
       const edges = itableEdges(index, 8, options.symbolPattern);
       for (const p of placeItables(edges, options.profile)) {

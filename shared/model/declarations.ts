@@ -90,8 +90,9 @@ export interface ItemDecls {
   readonly impls: readonly ImplDecl[];
   readonly imports: readonly (readonly string[])[];
   /**
-   * What other files can see of the item, without positions or bodies: equal
-   * summaries mean the edit changed nothing outside the file.
+   * What other files can see of the item, without positions or bodies (kinds,
+   * exports, impls, imports, FFI and abstract functions): equal summaries mean
+   * the edit changed nothing outside the file.
    */
   readonly summary: string;
 }
@@ -266,7 +267,14 @@ function readItem(path: string, element: GreenNode, start: number): ItemDecls | 
   }
   if (kinds.length + functions.length + exports.length + impls.length + imports.length === 0) return undefined;
   const decls = { kinds, functions, exports, impls, imports };
-  return { element, start, ...decls, summary: JSON.stringify(decls, withoutPositions) };
+  // Other files see a function only through the boundary (extern, exported) and itables (abstract, virtual).
+  const seen = { ...decls, functions: functions.filter(isSeenByOtherFiles) };
+  return { element, start, ...decls, summary: JSON.stringify(seen, withoutPositions) };
+}
+
+/** Whether a function takes part in what the index derives: FFI signatures, itable slots. */
+export function isSeenByOtherFiles(f: FunctionDecl): boolean {
+  return f.exported || f.extern || f.abstract || f.params.some((p) => p.virtual);
 }
 
 /** Offsets and body ranges are not part of a summary; whether there is a body is. */

@@ -1,4 +1,4 @@
-import { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, KindDecl, OffsetRange } from './declarations';
+import { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, KindDecl, OffsetRange, isSeenByOtherFiles } from './declarations';
 import { TypeRef, kindText } from './types';
 
 /** What a type reference names, once resolved in its file. */
@@ -112,6 +112,8 @@ export class ProgramIndex {
   private reachCache?: Map<string, Reach>;
   private readonly importCache = new Map<string, readonly string[]>();
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
+  /** Name lookups, memoized per package and import list (files of a package share them). */
+  private readonly lookups = new Map<string, Map<string, (KindSlot & { summary: string }) | null>>();
   readonly files: ReadonlyMap<string, FileModel>;
 
   constructor(files: ReadonlyMap<string, FileModel>) {
@@ -188,6 +190,15 @@ export class ProgramIndex {
   private lookupSlot(file: string, name: string): (KindSlot & { summary: string }) | undefined {
     const model = this.files.get(file);
     if (!model) return undefined;
+    const scope = model.imports.length === 0 ? model.package : `${model.package}\u0000${model.imports.map((i) => i.join('.')).join('\u0000')}`;
+    let names = this.lookups.get(scope);
+    if (!names) this.lookups.set(scope, (names = new Map()));
+    let found = names.get(name);
+    if (found === undefined) names.set(name, (found = this.lookupUncached(model, name) ?? null));
+    return found ?? undefined;
+  }
+
+  private lookupUncached(model: FileModel, name: string): (KindSlot & { summary: string }) | undefined {
     const own = this.kindsByPackage.get(model.package)?.get(name);
     if (own) return own;
     for (const segments of model.imports) {
@@ -314,7 +325,7 @@ export class ProgramIndex {
     const paths = [...this.files.keys()].sort();
     // Signatures first, so a kind that a function passes names that function.
     for (const path of paths) {
-      this.files.get(path)!.functions.forEach((f, i) => {
+      this.files.get(path)!.functions.filter(isSeenByOtherFiles).forEach((f, i) => {
         if (!f.exported && !f.extern) return;
         const sig = signatureText(f);
         f.params.forEach((p, n) => {
@@ -373,12 +384,15 @@ export class ProgramIndex {
   }
 }
 
-/** A parameter (or, for -1, the return) of an FFI function, as a root of the walk. */
+/**
+ * A parameter (or, for -1, the return) of an FFI function, as a root of the walk. The
+ * function is counted among those in the file's summary, which `replaceModel` keeps.
+ */
 class SignatureRoot implements ReachRoot {
   constructor(private readonly index: ProgramIndex, readonly file: string, private readonly fn: number, private readonly param: number, readonly description: string) {}
 
   get range(): OffsetRange {
-    const f = this.index.files.get(this.file)!.functions[this.fn];
+    const f = this.index.files.get(this.file)!.functions.filter(isSeenByOtherFiles)[this.fn];
     const t = this.param < 0 ? f.returnType! : f.params[this.param].type;
     return { start: t.start, end: t.end };
   }
