@@ -4,6 +4,7 @@
 // comparison is a ratio of figures taken in this same run.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -214,6 +215,109 @@ async function editingSection(): Promise<void> {
   goal('hover p95 ≤ 2 ms', `${fixed(hoverP95, 2)} ms (worse of the two)`, hoverP95 <= 2);
 }
 
+/** The server's resident set (Linux /proc), in MB. */
+function rssMB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/**
+ * A ≥100k-line workspace on disk, the server started on it, one file open: keystrokes inside a
+ * function body, keystrokes that change what other files see (a struct's `exported`), and a
+ * burst of 10,000 edits sent at once.
+ */
+async function workspaceSection(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-bench-ws-'));
+  const files = workspaceOfLines(100_000);
+  for (const f of files) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.text);
+  }
+  const lines = files.reduce((n, f) => n + f.text.split('\n').length - 1, 0);
+  const file = files.find((f) => f.path.includes('/c80/examples/fleet/fleet.vale'))!;
+  const uri = pathToFileURL(join(dir, file.path)).href;
+  let doc = TextDocument.create(uri, 'vale', 1, file.text);
+  progress(`workspace: server on ${files.length} files, ${lines} lines; opening ${file.path}`);
+  const client = new TestClient(join(REPO, 'dist', 'server.js'));
+  const t0 = performance.now();
+  await client.initialize(pathToFileURL(dir).href);
+  await client.waitFor('indexing', () => client.progress.some((p) => p.startsWith('end')), 300_000);
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vale', version: 1, text: file.text } });
+  await client.waitFor('the first diagnostics', () => client.versions.get(uri) === 1, 300_000);
+  const startMs = performance.now() - t0;
+  const pid = client.process.pid!;
+
+  const send = async (change: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }): Promise<number> => {
+    doc = TextDocument.update(doc, [change], doc.version + 1);
+    const version = doc.version;
+    const t = performance.now();
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+    await client.waitFor(`diagnostics for version ${version}`, () => client.versions.get(uri) === version, 60_000);
+    return performance.now() - t;
+  };
+  // Body edits: an identifier inside newFleet's body grows and shrinks by one letter.
+  const bodyAt = file.text.indexOf('budget);') + 'budget'.length;
+  const bodyEdit = (i: number) => {
+    const at = doc.positionAt(bodyAt);
+    return i % 2 === 0 ? { range: { start: at, end: at }, text: 'x' } : { range: { start: at, end: doc.positionAt(bodyAt + 1) }, text: '' };
+  };
+  // Summary edits: `exported ` taken off struct Fleet and put back (its users in other files change).
+  const structAt = file.text.indexOf('exported struct Fleet');
+  const summaryEdit = (i: number) => {
+    const at = doc.positionAt(structAt);
+    return i % 2 === 0 ? { range: { start: at, end: doc.positionAt(structAt + 'exported '.length) }, text: '' } : { range: { start: at, end: at }, text: 'exported ' };
+  };
+  progress('workspace: 10 + 100 body edits, 10 + 100 edits of what other files see');
+  for (let i = 0; i < 10; i++) await send(bodyEdit(i));
+  const body: number[] = [];
+  for (let i = 0; i < 100; i++) body.push(await send(bodyEdit(i)));
+  for (let i = 0; i < 10; i++) await send(summaryEdit(i));
+  const summary: number[] = [];
+  for (let i = 0; i < 100; i++) summary.push(await send(summaryEdit(i)));
+
+  progress('workspace: a burst of 10,000 single-character edits sent at once');
+  const rssBefore = rssMB(pid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMB(pid))), 5);
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    const change = bodyEdit(i);
+    doc = TextDocument.update(doc, [change], doc.version + 1);
+    sends.push(client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] }));
+  }
+  await Promise.all(sends);
+  const lastSent = performance.now();
+  const last = doc.version;
+  const publishedBefore = client.published.length;
+  await client.waitFor(`diagnostics of version ${last}`, () => client.versions.get(uri) === last, 120_000);
+  const burstMs = performance.now() - lastSent;
+  clearInterval(sampler);
+  rssPeak = Math.max(rssPeak, rssMB(pid));
+  const publishes = client.published.length - publishedBefore;
+  await client.shutdown();
+
+  results.workspace = {
+    files: files.length, lines, startMs,
+    bodyEdit: { p50: percentile(body, 50), p95: percentile(body, 95) },
+    summaryEdit: { p50: percentile(summary, 50), p95: percentile(summary, 95) },
+    burst: { edits: 10_000, lastVersionMs: burstMs, rssBeforeMB: rssBefore, rssPeakMB: rssPeak, publishes },
+  };
+  const row = (name: string, xs: number[]): string[] => [name, String(xs.length), fixed(percentile(xs, 50), 2), fixed(percentile(xs, 95), 2)];
+  print(table(`Keystrokes in a ${lines}-line workspace on disk (${files.length} files; server ready in ${fixed(startMs / 1000, 1)} s)`, ['didChange → publishDiagnostics of that version', 'n', 'p50 ms', 'p95 ms'], [
+    row('edit inside a function body', body),
+    row('edit that changes what other files see (struct Fleet exported or not)', summary),
+  ]));
+  print(table('A burst of 10,000 didChange notifications sent at once', ['measure', 'value'], [
+    ['diagnostics of the last version, after the last send', `${fixed(burstMs)} ms`],
+    ['publishDiagnostics sent during the burst', String(publishes)],
+    ['server RSS before → peak', `${fixed(rssBefore)} → ${fixed(rssPeak)} MB`],
+  ]));
+  goal('100k workspace: body keystroke p95 ≤ 10 ms', `${fixed(percentile(body, 95), 2)} ms`, percentile(body, 95) <= 10);
+  goal('100k workspace: keystroke changing other files\' view p95 ≤ 50 ms', `${fixed(percentile(summary, 95), 2)} ms`, percentile(summary, 95) <= 50);
+  goal('burst of 10,000 edits: last version answered ≤ 2 s after the last send', `${fixed(burstMs)} ms`, burstMs <= 2000);
+  goal('burst of 10,000 edits: server RSS growth ≤ 50 MB', `${fixed(rssPeak - rssBefore)} MB`, rssPeak - rssBefore <= 50);
+}
+
 function urslSection(): void {
   const N = 1 << 16;
   const rng = random(7);
@@ -315,11 +419,13 @@ async function main(): Promise<void> {
   results.date = new Date().toISOString();
   print(`vale-ffi benchmarks on ${machine}\n`);
   const started = performance.now();
-  await parseSection();
-  analysisSection();
-  await editingSection();
-  urslSection();
-  layoutSection();
+  // --only a,b runs the named sections (parse, analysis, editing, workspace, ursl, layout).
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? new Set(process.argv[onlyAt + 1].split(',')) : undefined;
+  const sections: [string, () => void | Promise<void>][] = [
+    ['parse', parseSection], ['analysis', analysisSection], ['editing', editingSection], ['workspace', workspaceSection], ['ursl', urslSection], ['layout', layoutSection],
+  ];
+  for (const [name, run] of sections) if (!only || only.has(name)) await run();
   results.goals = goals;
   print(table('Goals', ['goal', 'measured', 'met'], goals.map((g) => [g.goal, g.measured, g.met ? 'yes' : 'NO'])));
   print(`(${fixed((performance.now() - started) / 1000, 0)} s; checksum ${sink & 0xff})`);

@@ -197,7 +197,7 @@ export class Workspace {
       }
       const model = this.model(path)!;
       const indexed = this.index?.files.get(path);
-      if (!rebuild && indexed && indexed.summary === model.summary) this.index!.replaceModel(path, model);
+      if (!rebuild && indexed && indexed.sameSummary(model)) this.index!.replaceModel(path, model);
       else rebuild = true;
     }
     this.dirty.clear();

@@ -189,10 +189,10 @@ function checkDuplicateExports(ctx: Context, item: ItemDecls): void {
   // Only the kinds this item exports are looked up, so a new export elsewhere
   // in the package re-checks just the items that export the same kind.
   for (const site of index.packageExportsIn(model.path)) {
-    const range = site.range;
-    if (range.start < item.start || range.end > item.start + item.element.width) continue;
+    if (!site.isIn(item.element)) continue;
     const [original] = index.exportsOf(model.package, site.id, deps);
     if (original === site) continue;
+    const range = site.range;
     const kind = site.exportAs ? kindText(site.exportAs.type) : site.name;
     ctx.out.push({
       file: site.file, start: range.start, end: range.end, severity: 'error', code: TYPE_EXPORTED_MULTIPLE_TIMES,

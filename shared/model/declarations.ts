@@ -78,39 +78,132 @@ export interface ImplDecl {
   readonly itemRange: OffsetRange;
 }
 
-/** What one top-level item declares (at most one kind, function, export, impl or import). */
-export interface ItemDecls {
-  /** The item's green node: its identity across edits that do not re-parse it. */
-  readonly element: GreenNode;
-  /** Its offset in the file. */
-  readonly start: number;
+/** The declarations of one top-level item (at most one kind, function, export, impl or import). */
+export interface Decls {
   readonly kinds: readonly KindDecl[];
   readonly functions: readonly FunctionDecl[];
   readonly exports: readonly ExportAsDecl[];
   readonly impls: readonly ImplDecl[];
   readonly imports: readonly (readonly string[])[];
-  /**
-   * What other files can see of the item, without positions or bodies (kinds,
-   * exports, impls, imports, FFI and abstract functions): equal summaries mean
-   * the edit changed nothing outside the file.
-   */
-  readonly summary: string;
 }
 
-/** What one file declares, read from its syntax tree alone. */
-export interface FileModel {
-  readonly path: string;
-  readonly package: string;
+/**
+ * What one top-level item declares, at the item's current offset. Read once per
+ * green node; when an edit only moves the item, its declarations are moved on
+ * first use (most never are: a keystroke looks at one item).
+ */
+export class ItemDecls implements Decls {
+  private moved?: Decls;
+
+  constructor(
+    /** The item's green node: its identity across edits that do not re-parse it. */
+    readonly element: GreenNode,
+    /** Its offset in the file. */
+    readonly start: number,
+    private readonly read: Decls,
+    private readonly readAt: number,
+    /**
+     * What other files can see of the item, without positions or bodies (kinds,
+     * exports, impls, imports, FFI and abstract functions); '' when they see nothing.
+     */
+    readonly summary: string,
+  ) {}
+
+  private get decls(): Decls {
+    if (this.start === this.readAt) return this.read;
+    const delta = this.start - this.readAt;
+    return (this.moved ??= {
+      kinds: this.read.kinds.map((k) => moveKind(k, delta)),
+      functions: this.read.functions.map((f) => moveFunction(f, delta)),
+      exports: this.read.exports.map((e) => ({ ...e, type: moveType(e.type, delta), nameRange: moveRange(e.nameRange, delta), itemRange: moveRange(e.itemRange, delta) })),
+      impls: this.read.impls.map((i) => ({ ...i, interfaceType: moveType(i.interfaceType, delta), structType: moveType(i.structType, delta), itemRange: moveRange(i.itemRange, delta) })),
+      imports: this.read.imports,
+    });
+  }
+
+  get kinds(): readonly KindDecl[] { return this.decls.kinds; }
+  get functions(): readonly FunctionDecl[] { return this.decls.functions; }
+  get exports(): readonly ExportAsDecl[] { return this.decls.exports; }
+  get impls(): readonly ImplDecl[] { return this.decls.impls; }
+  get imports(): readonly (readonly string[])[] { return this.read.imports; }
+
+  /** The same declarations at another offset. */
+  at(start: number): ItemDecls {
+    return start === this.start ? this : new ItemDecls(this.element, start, this.read, this.readAt, this.summary);
+  }
+}
+
+/**
+ * What one file declares, read from its syntax tree alone. The flat lists are
+ * assembled on first use; the index reads `seen` items one at a time.
+ */
+export class FileModel {
+  private flat?: Decls;
+
+  constructor(
+    readonly path: string,
+    /** The top-level items that declare something, in file order. */
+    readonly items: readonly ItemDecls[],
+    /** The items other files can see (non-empty summary), in file order: the index holds places in this list. */
+    readonly seen: readonly ItemDecls[],
+  ) {}
+
+  get package(): string {
+    return packageOf(this.path);
+  }
+
+  private get all(): Decls {
+    if (this.flat) return this.flat;
+    const pick = <T>(get: (i: ItemDecls) => readonly T[]): T[] => {
+      const out: T[] = [];
+      for (const i of this.items) for (const x of get(i)) out.push(x);
+      return out;
+    };
+    return (this.flat = { kinds: pick((i) => i.kinds), functions: pick((i) => i.functions), exports: pick((i) => i.exports), impls: pick((i) => i.impls), imports: pick((i) => i.imports) });
+  }
+
+  get kinds(): readonly KindDecl[] { return this.all.kinds; }
+  get functions(): readonly FunctionDecl[] { return this.all.functions; }
+  get exports(): readonly ExportAsDecl[] { return this.all.exports; }
+  get impls(): readonly ImplDecl[] { return this.all.impls; }
   /** `import a.b.*;` as ['a', 'b', '*']. */
-  readonly imports: readonly (readonly string[])[];
-  readonly kinds: readonly KindDecl[];
-  readonly functions: readonly FunctionDecl[];
-  readonly exports: readonly ExportAsDecl[];
-  readonly impls: readonly ImplDecl[];
-  /** The top-level items that declare something, in file order. */
-  readonly items: readonly ItemDecls[];
-  /** The items' summaries, joined: equal summaries mean other files see the same declarations. */
-  readonly summary: string;
+  get imports(): readonly (readonly string[])[] { return this.all.imports; }
+
+  /** Equal summaries: other files see the same declarations (item summaries are shared strings, so this is quick). */
+  sameSummary(other: FileModel): boolean {
+    if (other.path !== this.path || other.seen.length !== this.seen.length) return false;
+    for (let i = 0; i < this.seen.length; i++) if (this.seen[i].summary !== other.seen[i].summary) return false;
+    return true;
+  }
+}
+
+const moveRange = (r: OffsetRange, delta: number): OffsetRange => ({ start: r.start + delta, end: r.end + delta });
+
+function moveType(t: TypeRef, delta: number): TypeRef {
+  const base = { ...t, start: t.start + delta, end: t.end + delta };
+  switch (t.tag) {
+    case 'named': return { ...base, tag: 'named', args: t.args.map((a) => moveType(a, delta)) } as TypeRef;
+    case 'array': return { ...base, tag: 'array', element: moveType(t.element, delta) } as TypeRef;
+    case 'tuple': return { ...base, tag: 'tuple', elements: t.elements.map((e) => moveType(e, delta)) } as TypeRef;
+    default: return base;
+  }
+}
+
+function moveKind(k: KindDecl, delta: number): KindDecl {
+  return {
+    ...k, nameRange: moveRange(k.nameRange, delta), itemRange: moveRange(k.itemRange, delta),
+    exportedRange: k.exportedRange && moveRange(k.exportedRange, delta), keywordOffset: k.keywordOffset + delta,
+    members: k.members.map((m) => ({ ...m, nameRange: moveRange(m.nameRange, delta), type: moveType(m.type, delta) })),
+  };
+}
+
+function moveFunction(f: FunctionDecl, delta: number): FunctionDecl {
+  return {
+    ...f, nameRange: moveRange(f.nameRange, delta), itemRange: moveRange(f.itemRange, delta),
+    params: f.params.map((p) => ({ ...p, type: moveType(p.type, delta) })),
+    returnType: f.returnType && moveType(f.returnType, delta),
+    body: f.body && moveRange(f.body, delta), headerEnd: f.headerEnd + delta,
+  };
 }
 
 /** A directory is a package, as in Vale. */
@@ -269,7 +362,8 @@ function readItem(path: string, element: GreenNode, start: number): ItemDecls | 
   const decls = { kinds, functions, exports, impls, imports };
   // Other files see a function only through the boundary (extern, exported) and itables (abstract, virtual).
   const seen = { ...decls, functions: functions.filter(isSeenByOtherFiles) };
-  return { element, start, ...decls, summary: JSON.stringify(seen, withoutPositions) };
+  const summary = seen.kinds.length + seen.functions.length + seen.exports.length + seen.impls.length + seen.imports.length === 0 ? '' : JSON.stringify(seen, withoutPositions);
+  return new ItemDecls(element, start, decls, start, summary);
 }
 
 /** Whether a function takes part in what the index derives: FFI signatures, itable slots. */
@@ -286,20 +380,9 @@ function withoutPositions(key: string, value: unknown): unknown {
   }
 }
 
-const POSITION_KEYS = new Set(['start', 'end', 'keywordOffset', 'headerEnd']);
-
-/** A copy of read declarations moved by `delta` (every offset field, at any depth). */
-function shifted<T>(value: T, delta: number): T {
-  if (Array.isArray(value)) return value.map((v) => shifted(v, delta)) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'number' && POSITION_KEYS.has(k) ? v + delta : shifted(v, delta);
-  return out as T;
-}
-
 /**
  * Read items by green node: an item the incremental parser reused is never read
- * again, only moved when its offset changed (the latest position is kept, so an
+ * again, only placed at its new offset (the latest placement is kept, so an
  * unmoved item keeps the same declaration objects).
  */
 const itemCache = new WeakMap<GreenNode, { path: string; item: ItemDecls | undefined }>();
@@ -310,15 +393,8 @@ export const itemReads = { count: 0 };
 function itemAt(path: string, element: GreenNode, start: number): ItemDecls | undefined {
   const cached = itemCache.get(element);
   if (cached && cached.path === path) {
-    const item = cached.item;
-    if (!item || item.start === start) return item;
-    const delta = start - item.start;
-    const moved: ItemDecls = {
-      element, start, summary: item.summary, imports: item.imports,
-      kinds: shifted(item.kinds, delta), functions: shifted(item.functions, delta), exports: shifted(item.exports, delta), impls: shifted(item.impls, delta),
-    };
-    cached.item = moved;
-    return moved;
+    if (!cached.item || cached.item.start === start) return cached.item;
+    return (cached.item = cached.item.at(start));
   }
   itemReads.count++;
   const item = readItem(path, element, start);
@@ -329,23 +405,19 @@ function itemAt(path: string, element: GreenNode, start: number): ItemDecls | un
 /** Reads a file's declarations, item by item (reusing items read before). Pure: the same tree gives an equal model. */
 export function readFileModel(path: string, tree: SyntaxTree): FileModel {
   const items: ItemDecls[] = [];
+  const seen: ItemDecls[] = [];
   let offset = 0;
-  for (const c of tree.green.children as readonly GreenElement[]) {
+  const children = tree.green.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
     if (c instanceof GreenNode) {
       const item = itemAt(path, c, offset);
-      if (item) items.push(item);
+      if (item) {
+        items.push(item);
+        if (item.summary !== '') seen.push(item);
+      }
     }
     offset += c.width;
   }
-  const flat = <T>(pick: (i: ItemDecls) => readonly T[]): T[] => {
-    const out: T[] = [];
-    for (const i of items) for (const x of pick(i)) out.push(x);
-    return out;
-  };
-  return {
-    path, package: packageOf(path), items,
-    imports: flat((i) => i.imports), kinds: flat((i) => i.kinds), functions: flat((i) => i.functions),
-    exports: flat((i) => i.exports), impls: flat((i) => i.impls),
-    summary: items.map((i) => i.summary).join('\n'),
-  };
+  return new FileModel(path, items, seen);
 }

@@ -1,4 +1,5 @@
-import { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, KindDecl, OffsetRange, isSeenByOtherFiles } from './declarations';
+import { GreenNode } from '../syntax';
+import { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, ItemDecls, KindDecl, OffsetRange } from './declarations';
 import { TypeRef, kindText } from './types';
 
 /** What a type reference names, once resolved in its file. */
@@ -23,31 +24,40 @@ export class ExportSite {
     readonly id: string,
     readonly file: string,
     readonly name: string,
-    /** Index into the file's kinds (an `exported` attribute) or exports (an `export ... as` line). */
-    private readonly slot: { readonly kind: number } | { readonly exportAs: number },
+    /** The item in the file's `seen` list: a kind with `exported`, or an `export ... as` line. */
+    private readonly item: number,
     private readonly declSlot?: KindSlot,
   ) {}
 
+  private get decls(): ItemDecls {
+    return this.index.files.get(this.file)!.seen[this.item];
+  }
+
   get decl(): KindDecl | undefined {
-    if ('kind' in this.slot) return this.index.files.get(this.file)!.kinds[this.slot.kind];
+    const own = this.decls.kinds[0];
+    if (own) return own;
     return this.declSlot && this.index.declOf(this.declSlot);
   }
 
   get exportAs(): ExportAsDecl | undefined {
-    return 'exportAs' in this.slot ? this.index.files.get(this.file)!.exports[this.slot.exportAs] : undefined;
+    return this.decls.exports[0];
   }
 
   /** What a diagnostic about this export underlines. */
   get range(): OffsetRange {
-    if ('kind' in this.slot) return this.decl!.nameRange;
-    const t = this.exportAs!.type;
-    return { start: t.start, end: t.end };
+    const exportAs = this.exportAs;
+    if (!exportAs) return this.decl!.nameRange;
+    return { start: exportAs.type.start, end: exportAs.type.end };
+  }
+
+  /** Whether the site is written in this item. */
+  isIn(element: GreenNode): boolean {
+    return this.decls.element === element;
   }
 
   /** What other files may rely on: position-free. */
   get fact(): string {
-    const what = 'kind' in this.slot ? `k${this.slot.kind}` : `e${this.slot.exportAs}`;
-    return `${this.file}\u0001${what}\u0001${this.name}\u0001${this.id}`;
+    return `${this.file}\u0001${this.item}\u0001${this.name}\u0001${this.id}`;
   }
 
   toJSON(): object {
@@ -55,17 +65,17 @@ export class ExportSite {
   }
 }
 
-/** Where a kind is declared: a file and its index in that file's kinds. */
+/** Where a kind is declared: a file and the item in its `seen` list. */
 export interface KindSlot {
   readonly file: string;
-  readonly index: number;
+  readonly item: number;
 }
 
 export class ImplEdge {
-  constructor(private readonly index: ProgramIndex, readonly file: string, private readonly implIndex: number, readonly structId: string, private readonly structSlot?: KindSlot) {}
+  constructor(private readonly index: ProgramIndex, readonly file: string, private readonly item: number, readonly structId: string, private readonly structSlot?: KindSlot) {}
 
   get impl(): ImplDecl {
-    return this.index.files.get(this.file)!.impls[this.implIndex];
+    return this.index.files.get(this.file)!.seen[this.item].impls[0];
   }
 
   get structDecl(): KindDecl | undefined {
@@ -73,7 +83,7 @@ export class ImplEdge {
   }
 
   get fact(): string {
-    return `${this.file}\u0001${this.implIndex}\u0001${this.structId}`;
+    return `${this.file}\u0001${this.item}\u0001${this.structId}`;
   }
 }
 
@@ -112,6 +122,7 @@ export class ProgramIndex {
   private reachCache?: Map<string, Reach>;
   private readonly importCache = new Map<string, readonly string[]>();
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
+  private readonly exportsByFile = new Map<string, ExportSite[]>();
   /** Name lookups, memoized per package and import list (files of a package share them). */
   private readonly lookups = new Map<string, Map<string, (KindSlot & { summary: string }) | null>>();
   readonly files: ReadonlyMap<string, FileModel>;
@@ -123,42 +134,42 @@ export class ProgramIndex {
       const model = files.get(path)!;
       let kinds = this.kindsByPackage.get(model.package);
       if (!kinds) this.kindsByPackage.set(model.package, (kinds = new Map()));
-      let index = 0;
-      for (const item of model.items) {
-        for (const k of item.kinds) {
-          if (!kinds.has(k.name)) kinds.set(k.name, { file: path, index, summary: item.summary });
-          index++;
-        }
-      }
+      model.seen.forEach((item, i) => {
+        const k = item.kinds[0];
+        if (k && !kinds!.has(k.name)) kinds!.set(k.name, { file: path, item: i, summary: item.summary });
+      });
     }
     this.packageNames = [...this.kindsByPackage.keys()];
     for (const path of paths) {
       const model = files.get(path)!;
       const sites = this.exportsByPackage.get(model.package) ?? [];
-      const inFile: { start: number; site: ExportSite }[] = [];
-      model.kinds.forEach((k, i) => {
-        const slot = this.kindsByPackage.get(k.package)?.get(k.name);
-        if (k.exported && slot?.file === path && slot.index === i) {
-          inFile.push({ start: k.nameRange.start, site: new ExportSite(this, declId(k, []), path, k.name, { kind: i }) });
+      const inFile: ExportSite[] = [];
+      model.seen.forEach((item, i) => {
+        const k = item.kinds[0];
+        if (k) {
+          const slot = this.kindsByPackage.get(model.package)?.get(k.name);
+          if (k.exported && slot?.file === path && slot.item === i) inFile.push(new ExportSite(this, declId(k, []), path, k.name, i));
+        }
+        const e = item.exports[0];
+        if (e) {
+          const r = this.resolve(path, e.type);
+          const id = 'id' in r ? r.id : `?${e.type.text}`;
+          inFile.push(new ExportSite(this, id, path, e.name, i, r.tag === 'declared' ? this.slotOf(path, e.type) : undefined));
+        }
+        const impl = item.impls[0];
+        if (impl) {
+          const iface = this.resolve(path, impl.interfaceType);
+          const struct = this.resolve(path, impl.structType);
+          if ('id' in iface && 'id' in struct) {
+            const edges = this.implsByInterface.get(iface.id) ?? [];
+            edges.push(new ImplEdge(this, path, i, struct.id, struct.tag === 'declared' ? this.slotOf(path, impl.structType) : undefined));
+            this.implsByInterface.set(iface.id, edges);
+          }
         }
       });
-      model.exports.forEach((e, i) => {
-        const r = this.resolve(path, e.type);
-        const id = 'id' in r ? r.id : `?${e.type.text}`;
-        const declSlot = r.tag === 'declared' ? this.slotOf(path, e.type) : undefined;
-        inFile.push({ start: e.type.start, site: new ExportSite(this, id, path, e.name, { exportAs: i }, declSlot) });
-      });
-      inFile.sort((x, y) => x.start - y.start);
-      for (const x of inFile) sites.push(x.site);
+      sites.push(...inFile);
       this.exportsByPackage.set(model.package, sites);
-      model.impls.forEach((impl, i) => {
-        const iface = this.resolve(path, impl.interfaceType);
-        const struct = this.resolve(path, impl.structType);
-        if (!('id' in iface) || !('id' in struct)) return;
-        const edges = this.implsByInterface.get(iface.id) ?? [];
-        edges.push(new ImplEdge(this, path, i, struct.id, struct.tag === 'declared' ? this.slotOf(path, impl.structType) : undefined));
-        this.implsByInterface.set(iface.id, edges);
-      });
+      this.exportsByFile.set(path, inFile);
     }
   }
 
@@ -169,7 +180,7 @@ export class ProgramIndex {
    */
   replaceModel(path: string, model: FileModel): void {
     const old = this.files.get(path);
-    if (!old || old.summary !== model.summary) throw new Error(`replaceModel(${path}): the summary changed; build a new index`);
+    if (!old || !old.sameSummary(model)) throw new Error(`replaceModel(${path}): the summary changed; build a new index`);
     (this.files as Map<string, FileModel>).set(path, model);
   }
 
@@ -178,7 +189,7 @@ export class ProgramIndex {
   }
 
   declOf(slot: KindSlot): KindDecl | undefined {
-    return this.files.get(slot.file)?.kinds[slot.index];
+    return this.files.get(slot.file)?.seen[slot.item]?.kinds[0];
   }
 
   /** Finds the struct or interface a name means in a file: its package first, then its imports. */
@@ -233,7 +244,7 @@ export class ProgramIndex {
         const slot = this.lookupSlot(file, t.name);
         const decl = slot && this.declOf(slot);
         const args = t.args.map((a) => this.refId(file, a, deps));
-        deps?.set(`kind\u0000${file}\u0000${t.name}`, slot ? `${slot.file}\u0001${slot.index}\u0001${slot.summary}` : '');
+        deps?.set(`kind\u0000${file}\u0000${t.name}`, slot ? `${slot.file}\u0001${slot.item}\u0001${slot.summary}` : '');
         if (!decl) return { tag: 'external', id: `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`, name: t.name };
         return { tag: 'declared', id: declId(decl, args), decl };
       }
@@ -284,8 +295,7 @@ export class ProgramIndex {
 
   /** The export sites written in one file (its own declarations: no dependency on other files). */
   packageExportsIn(file: string): ExportSite[] {
-    const model = this.files.get(file);
-    return model ? (this.exportsByPackage.get(model.package) ?? []).filter((s) => s.file === file) : [];
+    return this.exportsByFile.get(file) ?? [];
   }
 
   implsOf(interfaceId: string, deps?: Dependencies): ImplEdge[] {
@@ -325,8 +335,9 @@ export class ProgramIndex {
     const paths = [...this.files.keys()].sort();
     // Signatures first, so a kind that a function passes names that function.
     for (const path of paths) {
-      this.files.get(path)!.functions.filter(isSeenByOtherFiles).forEach((f, i) => {
-        if (!f.exported && !f.extern) return;
+      this.files.get(path)!.seen.forEach((item, i) => {
+        const f = item.functions[0];
+        if (!f || (!f.exported && !f.extern)) return;
         const sig = signatureText(f);
         f.params.forEach((p, n) => {
           queue.push({ file: path, type: p.type, reach: { root: new SignatureRoot(this, path, i, n, `parameter ${p.name} of ${sig}`), steps: [] } });
@@ -384,15 +395,12 @@ export class ProgramIndex {
   }
 }
 
-/**
- * A parameter (or, for -1, the return) of an FFI function, as a root of the walk. The
- * function is counted among those in the file's summary, which `replaceModel` keeps.
- */
+/** A parameter (or, for -1, the return) of an FFI function (an item of the file's `seen` list), as a root of the walk. */
 class SignatureRoot implements ReachRoot {
-  constructor(private readonly index: ProgramIndex, readonly file: string, private readonly fn: number, private readonly param: number, readonly description: string) {}
+  constructor(private readonly index: ProgramIndex, readonly file: string, private readonly item: number, private readonly param: number, readonly description: string) {}
 
   get range(): OffsetRange {
-    const f = this.index.files.get(this.file)!.functions.filter(isSeenByOtherFiles)[this.fn];
+    const f = this.index.files.get(this.file)!.seen[this.item].functions[0];
     const t = this.param < 0 ? f.returnType! : f.params[this.param].type;
     return { start: t.start, end: t.end };
   }
