@@ -188,8 +188,7 @@ function checkDuplicateExports(ctx: Context, item: ItemDecls): void {
   const { index, model, deps } = ctx;
   // Only the kinds this item exports are looked up, so a new export elsewhere
   // in the package re-checks just the items that export the same kind.
-  for (const site of index.packageExportsIn(model.path)) {
-    if (!site.isIn(item.element)) continue;
+  for (const site of index.exportsInItem(model.path, model.seenIndex(item))) {
     const [original] = index.exportsOf(model.package, site.id, deps);
     if (original === site) continue;
     const range = site.range;

@@ -139,6 +139,8 @@ export class ItemDecls implements Decls {
  */
 export class FileModel {
   private flat?: Decls;
+  private importList?: (readonly string[])[];
+  private seenPlaces?: Map<ItemDecls, number>;
 
   constructor(
     readonly path: string,
@@ -159,15 +161,26 @@ export class FileModel {
       for (const i of this.items) for (const x of get(i)) out.push(x);
       return out;
     };
-    return (this.flat = { kinds: pick((i) => i.kinds), functions: pick((i) => i.functions), exports: pick((i) => i.exports), impls: pick((i) => i.impls), imports: pick((i) => i.imports) });
+    return (this.flat = { kinds: pick((i) => i.kinds), functions: pick((i) => i.functions), exports: pick((i) => i.exports), impls: pick((i) => i.impls), imports: this.imports });
   }
 
   get kinds(): readonly KindDecl[] { return this.all.kinds; }
   get functions(): readonly FunctionDecl[] { return this.all.functions; }
   get exports(): readonly ExportAsDecl[] { return this.all.exports; }
   get impls(): readonly ImplDecl[] { return this.all.impls; }
-  /** `import a.b.*;` as ['a', 'b', '*']. */
-  get imports(): readonly (readonly string[])[] { return this.all.imports; }
+  /** `import a.b.*;` as ['a', 'b', '*'] (positions-free: no item is moved to answer). */
+  get imports(): readonly (readonly string[])[] {
+    if (this.importList) return this.importList;
+    const out: (readonly string[])[] = [];
+    for (const i of this.seen) for (const x of i.imports) out.push(x);
+    return (this.importList = out);
+  }
+
+  /** An item's place in `seen` (-1 when other files do not see it). */
+  seenIndex(item: ItemDecls): number {
+    if (!this.seenPlaces) this.seenPlaces = new Map(this.seen.map((x, i) => [x, i]));
+    return this.seenPlaces.get(item) ?? -1;
+  }
 
   /** Equal summaries: other files see the same declarations (item summaries are shared strings, so this is quick). */
   sameSummary(other: FileModel): boolean {

@@ -25,7 +25,7 @@ export class ExportSite {
     readonly file: string,
     readonly name: string,
     /** The item in the file's `seen` list: a kind with `exported`, or an `export ... as` line. */
-    private readonly item: number,
+    readonly item: number,
     private readonly declSlot?: KindSlot,
   ) {}
 
@@ -123,6 +123,8 @@ export class ProgramIndex {
   private readonly importCache = new Map<string, readonly string[]>();
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
   private readonly exportsByFile = new Map<string, ExportSite[]>();
+  /** File → seen item → the export sites written in it. */
+  private readonly exportsByItem = new Map<string, Map<number, ExportSite[]>>();
   /** Name lookups, memoized per package and import list (files of a package share them). */
   private readonly lookups = new Map<string, Map<string, (KindSlot & { summary: string }) | null>>();
   readonly files: ReadonlyMap<string, FileModel>;
@@ -170,6 +172,9 @@ export class ProgramIndex {
       sites.push(...inFile);
       this.exportsByPackage.set(model.package, sites);
       this.exportsByFile.set(path, inFile);
+      const byItem = new Map<number, ExportSite[]>();
+      for (const site of inFile) byItem.set(site.item, [...(byItem.get(site.item) ?? []), site]);
+      this.exportsByItem.set(path, byItem);
     }
   }
 
@@ -296,6 +301,11 @@ export class ProgramIndex {
   /** The export sites written in one file (its own declarations: no dependency on other files). */
   packageExportsIn(file: string): ExportSite[] {
     return this.exportsByFile.get(file) ?? [];
+  }
+
+  /** The export sites written in one item of a file (its `seen` index). */
+  exportsInItem(file: string, item: number): readonly ExportSite[] {
+    return this.exportsByItem.get(file)?.get(item) ?? [];
   }
 
   implsOf(interfaceId: string, deps?: Dependencies): ImplEdge[] {
