@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { BACKEND_PROFILE, FIELD_NAMES, PROFILES, UrslFields, bigIntToBytes, decodeUniversalReference, decodeUrslWords, encodeUniversalReference, encodeUrslWords, findUniversalReferences, hex, parseUniversalReference, URSL_WORDS } from '../shared/ursl';
+import { BACKEND_PROFILE, FIELD_NAMES, PROFILES, UrslFields, bigIntToBytes, decodeUniversalReference, decodeUrslWords, decodeWithPlan, encodeUniversalReference, encodeUrslWords, findUniversalReferences, hex, parseUniversalReference, URSL_WORDS } from '../shared/ursl';
 
 interface Vector {
   fields: Record<string, string>;
@@ -72,6 +72,10 @@ describe('URSL codec properties', () => {
         const again = new Uint8Array(32);
         encodeUrslWords(out, profile, new DataView(again.buffer), 0);
         assert.equal(toHex(again), toHex(b));
+        // The decoder compiled for the profile does what the plan says, step by step.
+        const stepwise = new Uint32Array(URSL_WORDS);
+        decodeWithPlan(new DataView(record.buffer), 5, profile, stepwise);
+        assert.deepEqual([...out], [...stepwise]);
       }), { numRuns: 2000 });
     });
   }

@@ -156,6 +156,46 @@ export const URSL_WORDS = 4 * FIELD_NAMES.length;
  * are field f's decompressed value (low, high 32 bits), out[14+2f], out[15+2f] its packed bits.
  */
 export function decodeUrslWords(view: DataView, offset: number, profile: UrslProfile, out: Uint32Array): void {
+  let decode = decoders.get(profile);
+  if (!decode) decoders.set(profile, (decode = compileDecoder(planOf(profile))));
+  decode(view, offset, out);
+}
+
+type WordDecoder = (view: DataView, offset: number, out: Uint32Array) => void;
+const decoders = new WeakMap<UrslProfile, WordDecoder>();
+
+/**
+ * The plan as straight-line code: every shift and mask a constant, the eight words in locals.
+ * The same steps as `decodeWithPlan` (test/ursl.test.ts checks both on random words).
+ */
+function compileDecoder(plan: WordPlan): WordDecoder {
+  const lines = ['const w0 = view.getUint32(offset, true)'];
+  for (let i = 1; i < 8; i++) lines.push(`, w${i} = view.getUint32(offset + ${4 * i}, true)`);
+  lines.push(';');
+  const bits = (p: number, n: number): string => {
+    const i = p >>> 5;
+    const sh = p & 31;
+    let v = sh === 0 ? `w${i}` : `(w${i} >>> ${sh})`;
+    if (sh !== 0 && i < 7) v = `(${v} | (w${i + 1} << ${32 - sh}))`;
+    return n === 32 ? `(${v} >>> 0)` : `((${v} & ${(2 ** n - 1) >>> 0}) >>> 0)`;
+  };
+  for (let k = 0; k < plan.pos.length; k++) {
+    const pos = plan.pos[k];
+    const n = plan.bits[k];
+    const f = 2 * plan.field[k];
+    lines.push(`{ const lo = ${bits(pos, n < 32 ? n : 32)}; const hi = ${n > 32 ? bits(pos + 32, n - 32) : '0'};`);
+    lines.push(`out[${14 + f}] = lo; out[${15 + f}] = hi;`);
+    switch (plan.compression[k]) {
+      case 0: lines.push(`out[${f}] = lo; out[${f + 1}] = hi; }`); break;
+      case 1: lines.push(`out[${f}] = lo; out[${f + 1}] = hi & 0x800000 ? (hi | 0xff000000) >>> 0 : hi; }`); break;
+      default: lines.push(`const h = ((hi << 4) | (lo >>> 28)) >>> 0; out[${f}] = (lo << 4) >>> 0; out[${f + 1}] = h & 0x800000 ? (h | 0xff000000) >>> 0 : h; }`);
+    }
+  }
+  return new Function('view', 'offset', 'out', lines.join('\n')) as WordDecoder;
+}
+
+/** The plan interpreted step by step: the reference the compiled decoder is checked against. */
+export function decodeWithPlan(view: DataView, offset: number, profile: UrslProfile, out: Uint32Array): void {
   const plan = planOf(profile);
   for (let i = 0; i < 8; i++) words[i] = view.getUint32(offset + 4 * i, true);
   for (let k = 0; k < plan.pos.length; k++) {
