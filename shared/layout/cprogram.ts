@@ -73,6 +73,10 @@ export class CProgram {
   readonly kinds: CKind[] = [];
 
   constructor(readonly index: ProgramIndex, readonly project: string, readonly target: TargetProfile) {
+    const byte = target.scalars.int8_t;
+    const pointer = target.scalars.pointer;
+    this.boolType = { text: 'int8_t', size: byte.size, align: byte.align, form: 'scalar', bool: true };
+    this.stringType = { text: 'ValeStr*', size: pointer.size, align: pointer.align, form: 'pointer', string: true };
     const packages = new Set([...index.files.values()].map((f) => f.package));
     for (const pkg of [...packages].sort()) {
       const seen = new Map<string, CKind>();
@@ -88,15 +92,17 @@ export class CProgram {
   }
 
   private kindOf(pkg: string, site: ExportSite): CKind | undefined {
-    const base = { id: site.id, exportName: site.name, package: pkg, file: site.file, range: site.range };
     const decl = site.decl;
     if (decl && decl.generics.length === 0) {
-      return { ...base, valeName: decl.name, category: decl.tag, mutability: decl.mutability, decl };
+      return { id: site.id, exportName: site.name, package: pkg, file: site.file, range: site.range, valeName: decl.name, category: decl.tag, mutability: decl.mutability, decl };
     }
     const t = site.exportAs?.type;
     if (t?.tag === 'array') {
       const length = t.size === null ? undefined : /^\d+$/.test(t.size) ? Number(t.size) : null;
-      return { ...base, valeName: kindText(t), category: t.size === null ? 'rsa' : 'ssa', mutability: t.mutability, element: t.element, length };
+      return {
+        id: site.id, exportName: site.name, package: pkg, file: site.file, range: site.range,
+        valeName: kindText(t), category: t.size === null ? 'rsa' : 'ssa', mutability: t.mutability, element: t.element, length,
+      };
     }
     return undefined;
   }
@@ -115,21 +121,41 @@ export class CProgram {
     return this.kinds.find((k) => k.exportName === name) ?? this.kinds.find((k) => k.valeName === name);
   }
 
+  private readonly scalars = new Map<string, CFieldType>();
+  private readonly boolType: CFieldType;
+  private readonly stringType: CFieldType;
+
+  /** A scalar field type; one shared object per spelling (field types are never changed). */
   private scalar(name: CScalar, text: string = name): CFieldType {
-    const s: SizeAlign = this.target.scalars[name];
-    return { text, size: s.size, align: s.align, form: name === 'pointer' ? 'pointer' : 'scalar' };
+    let t = this.scalars.get(text);
+    if (!t) {
+      const s: SizeAlign = this.target.scalars[name];
+      this.scalars.set(text, (t = { text, size: s.size, align: s.align, form: name === 'pointer' ? 'pointer' : 'scalar' }));
+    }
+    return t;
   }
+
+  /** Field types by type reference (and the package asking: exports count per package). */
+  private readonly fieldTypes = new WeakMap<TypeRef, { pkg: string; type: CFieldType }>();
 
   /** How the backend spells a value of type `t` in a header (Linear/Safe getExportName). */
   fieldType(file: string, pkg: string, t: TypeRef): CFieldType {
     if (t.tag === 'primitive') {
-      if (t.name === 'bool') return { ...this.scalar('int8_t'), bool: true };
+      if (t.name === 'bool') return this.boolType;
       if (t.name === 'float') return this.scalar('double');
-      if (t.name === 'str') return { ...this.scalar('pointer', 'ValeStr*'), string: true };
+      if (t.name === 'str') return this.stringType;
       if (t.name === 'void' || t.name === 'never' || t.name === '__Never') return { text: 'void', size: 0, align: 1, form: 'void' };
       const s = INT_SCALARS[t.name] ?? 'int32_t';
       return this.scalar(s);
     }
+    const cached = this.fieldTypes.get(t);
+    if (cached && cached.pkg === pkg) return cached.type;
+    const type = this.kindFieldType(file, pkg, t);
+    this.fieldTypes.set(t, { pkg, type });
+    return type;
+  }
+
+  private kindFieldType(file: string, pkg: string, t: TypeRef): CFieldType {
     const kind = this.kindFor(file, pkg, t);
     const handle = this.target.scalars.uint64_t;
     if (!kind) {

@@ -240,7 +240,17 @@ export class ProgramIndex {
     return found;
   }
 
+  /** Resolutions asked without recording dependencies (layouts, hovers), per type reference. */
+  private readonly resolved = new WeakMap<TypeRef, Resolved>();
+
   resolve(file: string, t: TypeRef, deps?: Dependencies): Resolved {
+    if (deps) return this.resolveUncached(file, t, deps);
+    let r = this.resolved.get(t);
+    if (!r) this.resolved.set(t, (r = this.resolveUncached(file, t)));
+    return r;
+  }
+
+  private resolveUncached(file: string, t: TypeRef, deps?: Dependencies): Resolved {
     switch (t.tag) {
       case 'primitive': return { tag: 'primitive' };
       case 'rune': return { tag: 'rune' };
