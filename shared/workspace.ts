@@ -77,6 +77,8 @@ export class Workspace {
   private readonly itemChecks = new Map<string, Map<GreenNode, ItemCheck>>();
   /** Fact key → its value when recorded, and the item checks that read it. */
   private readonly factReaders = new Map<string, { value: string; readers: Set<ItemCheck> }>();
+  /** The recorded fact keys by what can change them. */
+  private readonly facts = new FactKeys();
   /** File → item checks of other files whose diagnostics point into it. */
   private readonly anchoredReaders = new Map<string, Set<ItemCheck>>();
   /** Files whose diagnostics may have changed since `takeChangedFiles`. */
@@ -184,7 +186,7 @@ export class Workspace {
    */
   private sync(): void {
     if (this.index && this.dirty.size === 0) return;
-    let rebuild = this.index === undefined;
+    const summaryChanged = new Set<string>();
     for (const path of this.dirty) {
       this.stamp++;
       this.changed.add(path);
@@ -192,24 +194,30 @@ export class Workspace {
       if (!this.trees.has(path)) {
         this.models.delete(path);
         this.forgetChecks(path);
-        rebuild = true;
+        summaryChanged.add(path);
         continue;
       }
       const model = this.model(path)!;
       const indexed = this.index?.files.get(path);
-      if (!rebuild && indexed && indexed.sameSummary(model)) this.index!.replaceModel(path, model);
-      else rebuild = true;
+      if (indexed && indexed.sameSummary(model)) this.index!.replaceModel(path, model);
+      else summaryChanged.add(path);
     }
     this.dirty.clear();
-    if (!rebuild) return;
+    if (this.index && summaryChanged.size === 0) return;
     const models = new Map<string, FileModel>();
     for (const path of this.trees.keys()) models.set(path, this.model(path)!);
-    this.index = new ProgramIndex(models);
+    const previous = this.index;
+    const index = (this.index = new ProgramIndex(models, previous, previous && summaryChanged));
     this.stats.indexesBuilt++;
     this.semantic++;
     this.stamp++;
-    for (const [key, entry] of this.factReaders) {
-      const value = this.index.fact(key);
+    // Recompute each recorded fact the change can reach, once; its readers go stale if it changed.
+    const { all, names, packages } = index.change;
+    const candidates = all ? this.factReaders.keys() : this.facts.candidates(names, packages, summaryChanged);
+    for (const key of candidates) {
+      const entry = this.factReaders.get(key);
+      if (!entry) continue;
+      const value = index.fact(key);
       if (value === entry.value) continue;
       entry.value = value;
       for (const reader of entry.readers) {
@@ -251,7 +259,10 @@ export class Workspace {
       const entry = this.factReaders.get(key);
       if (!entry) continue;
       entry.readers.delete(check);
-      if (entry.readers.size === 0) this.factReaders.delete(key);
+      if (entry.readers.size === 0) {
+        this.factReaders.delete(key);
+        this.facts.remove(key);
+      }
     }
     for (const file of check.anchoredIn) this.anchoredReaders.get(file)?.delete(check);
   }
@@ -274,7 +285,10 @@ export class Workspace {
       if (entry) {
         entry.value = value;
         entry.readers.add(check);
-      } else this.factReaders.set(key, { value, readers: new Set([check]) });
+      } else {
+        this.factReaders.set(key, { value, readers: new Set([check]) });
+        this.facts.add(key);
+      }
     }
     for (const file of anchoredIn) {
       let readers = this.anchoredReaders.get(file);
@@ -384,4 +398,60 @@ function spanningEdit(before: string, after: string): TextEdit {
   let suffix = 0;
   while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
   return { start: prefix, end: before.length - suffix, newText: after.slice(prefix, after.length - suffix) };
+}
+
+/**
+ * Recorded fact keys grouped by what can change their value, so a new index
+ * recomputes only those its change can reach: `kind` facts by name and by the
+ * file asking (its imports), package facts by package; the few `impls` facts
+ * and the `reach` facts (a global walk, compared cheaply) always.
+ */
+class FactKeys {
+  private readonly kindsByName = new Map<string, Set<string>>();
+  private readonly kindsByFile = new Map<string, Set<string>>();
+  private readonly byPackage = new Map<string, Set<string>>();
+  private readonly always = new Set<string>();
+
+  private static parts(key: string): [string, string, string] {
+    const [tag, a, b] = key.split('\u0000');
+    return [tag, a, b];
+  }
+
+  private static put(map: Map<string, Set<string>>, k: string, key: string): void {
+    let set = map.get(k);
+    if (!set) map.set(k, (set = new Set()));
+    set.add(key);
+  }
+
+  private static take(map: Map<string, Set<string>>, k: string, key: string): void {
+    const set = map.get(k);
+    set?.delete(key);
+    if (set?.size === 0) map.delete(k);
+  }
+
+  add(key: string): void {
+    const [tag, a, b] = FactKeys.parts(key);
+    if (tag === 'kind') {
+      FactKeys.put(this.kindsByName, b, key);
+      FactKeys.put(this.kindsByFile, a, key);
+    } else if (tag === 'exports' || tag === 'package-exports' || tag === 'package-kinds') FactKeys.put(this.byPackage, a, key);
+    else this.always.add(key);
+  }
+
+  remove(key: string): void {
+    const [tag, a, b] = FactKeys.parts(key);
+    if (tag === 'kind') {
+      FactKeys.take(this.kindsByName, b, key);
+      FactKeys.take(this.kindsByFile, a, key);
+    } else if (tag === 'exports' || tag === 'package-exports' || tag === 'package-kinds') FactKeys.take(this.byPackage, a, key);
+    else this.always.delete(key);
+  }
+
+  candidates(names: ReadonlySet<string>, packages: ReadonlySet<string>, files: ReadonlySet<string>): Set<string> {
+    const out = new Set<string>(this.always);
+    for (const n of names) for (const k of this.kindsByName.get(n) ?? []) out.add(k);
+    for (const f of files) for (const k of this.kindsByFile.get(f) ?? []) out.add(k);
+    for (const p of packages) for (const k of this.byPackage.get(p) ?? []) out.add(k);
+    return out;
+  }
 }

@@ -146,4 +146,57 @@ describe('analysis engine', () => {
     assert.equal(ws.stats.filesChecked - mid.filesChecked, 3, 'exactly the users re-checked');
     assert.equal(ws.stats.itemsChecked - mid.itemsChecked, 4, 'the edited struct, launch42_5, dock42_4 and Ship42_6');
   });
+
+  test('edits whose effects cross files and packages give the from-scratch answer after each step', () => {
+    const texts = new Map<string, string>([
+      ['/x/core/kinds.vale', 'exported struct Ship imm { fuel int; }\nsealed exported interface Hull imm { }\nstruct Deck imm { n int; }\nexported struct Crew imm { size int; }\n'],
+      ['/x/core/more.vale', 'exported struct Cargo imm { ship Ship; crew Crew; }\nextern func weigh(c Cargo) int;\n'],
+      ['/x/port/use.vale', 'import core.*;\nexport []<imm>Ship as Ships;\nimpl Hull for Deck;\nextern func dock(s Ship, h Hull) int;\nexported struct Berth imm { ship Ship; deck Deck; }\n'],
+      ['/x/port/alias.vale', 'import core.*;\nexport Crew as PortCrew;\nexported func crewOf(b Berth) PortCrew { b.crew }\n'],
+      // One name in two packages: the export in q resolves it through the first import, the extern through the only one.
+      ['/x/a/k.vale', 'exported struct Twin imm { n int; }\n'],
+      ['/x/b/k.vale', 'exported struct Twin imm { n int; }\n'],
+      ['/x/q/s.vale', 'import a.*;\nimport b.*;\nexport Twin as T1;\n'],
+      ['/x/q/r.vale', 'import b.*;\nextern func f(t Twin) int;\n'],
+    ]);
+    const ws = fresh(texts);
+    ws.allDiagnostics();
+    const steps: [string, string, string][] = [
+      // [file, text to find, replacement]
+      ['/x/core/kinds.vale', 'exported struct Ship imm', 'struct Ship imm'],
+      ['/x/core/kinds.vale', 'struct Ship imm', 'exported struct Ship mut'],
+      ['/x/core/kinds.vale', 'exported struct Ship mut', 'exported struct Ship imm'],
+      ['/x/core/kinds.vale', 'struct Deck imm', 'exported struct Deck imm'],
+      ['/x/core/kinds.vale', 'exported struct Crew imm { size int; }', 'exported struct Crew imm { size int; boss &Ship; }'],
+      ['/x/core/kinds.vale', 'sealed exported interface Hull', 'exported interface Hull'],
+      ['/x/port/use.vale', 'import core.*;', 'import nowhere.*;'],
+      ['/x/port/use.vale', 'import nowhere.*;', 'import core.*;'],
+      ['/x/core/kinds.vale', 'exported struct Ship imm', 'exported struct Shop imm'],
+      ['/x/core/more.vale', 'exported struct Cargo', 'exported struct Ship imm { n int; }\nexported struct Cargo'],
+      ['/x/core/kinds.vale', 'exported struct Shop imm', 'exported struct Ship imm'],
+      ['/x/port/alias.vale', 'export Crew as PortCrew;', 'export Crew as PortCrew;\nexport Crew as Again;'],
+      ['/x/core/kinds.vale', 'exported struct Crew', 'struct Crew'],
+      // q's export now means b's Twin: only the export facts of q tell r.
+      ['/x/a/k.vale', 'Twin', 'Twain'],
+      ['/x/a/k.vale', 'Twain', 'Twin'],
+    ];
+    for (const [path, find, replace] of steps) {
+      const text = texts.get(path)!;
+      const at = text.indexOf(find);
+      assert.ok(at >= 0, `${find} in ${path}`);
+      texts.set(path, text.slice(0, at) + replace + text.slice(at + find.length));
+      ws.editFile(path, [{ start: at, end: at + find.length, newText: replace }]);
+      ws.takeChangedFiles();
+      const expected = fresh(texts);
+      for (const f of expected.files()) assert.deepEqual(ws.diagnostics(f), expected.diagnostics(f), `${f} after "${replace}"`);
+    }
+    // A file removed and put back.
+    const kinds = texts.get('/x/core/kinds.vale')!;
+    ws.removeFile('/x/core/kinds.vale');
+    texts.delete('/x/core/kinds.vale');
+    for (const f of fresh(texts).files()) assert.deepEqual(ws.diagnostics(f), fresh(texts).diagnostics(f), f);
+    ws.setFile('/x/core/kinds.vale', kinds);
+    texts.set('/x/core/kinds.vale', kinds);
+    for (const f of fresh(texts).files()) assert.deepEqual(ws.diagnostics(f), fresh(texts).diagnostics(f), f);
+  });
 });

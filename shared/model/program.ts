@@ -72,7 +72,7 @@ export interface KindSlot {
 }
 
 export class ImplEdge {
-  constructor(private readonly index: ProgramIndex, readonly file: string, private readonly item: number, readonly structId: string, private readonly structSlot?: KindSlot) {}
+  constructor(private readonly index: ProgramIndex, readonly file: string, readonly item: number, readonly structId: string, private readonly structSlot?: KindSlot) {}
 
   get impl(): ImplDecl {
     return this.index.files.get(this.file)!.seen[this.item].impls[0];
@@ -107,75 +107,285 @@ export interface Reach {
  */
 export type Dependencies = Map<string, string>;
 
+/** How the reachability walk continues from a type reference, resolved once in its file. */
+type WalkNode =
+  | { readonly tag: 'skip' }
+  | { readonly tag: 'declared'; readonly id: string; readonly slot: KindSlot }
+  | { readonly tag: 'array'; readonly id: string; readonly element?: WalkNode; readonly text: string }
+  | { readonly tag: 'tuple'; readonly id: string; readonly elements: readonly WalkNode[]; readonly text: string };
+
+const SKIP: WalkNode = { tag: 'skip' };
+
+/**
+ * What the index derives from one seen item, resolved in its file's scope. An
+ * index build reuses it from the previous index while the item is the same
+ * node, its file's imports are the same, and no name it looked up now means
+ * something else.
+ */
+interface Derived {
+  readonly scope: string;
+  readonly names: ReadonlySet<string>;
+  valid: boolean;
+  /** A struct or interface: its members as the walk sees them (resolved in its file). */
+  readonly members?: readonly { readonly node: WalkNode; readonly step: string }[];
+  /** An `export T as N;` line. */
+  readonly exportAs?: { readonly id: string; readonly slot?: KindSlot; readonly node: WalkNode };
+  /** An impl: both sides resolved. */
+  readonly impl?: { readonly ifaceId?: string; readonly structId?: string; readonly structSlot?: KindSlot; readonly structNode: WalkNode };
+  /** An FFI function: its parameters' and return's nodes with their descriptions. */
+  readonly roots?: readonly { readonly param: number; readonly node: WalkNode; readonly description: string }[];
+}
+
+/** Derivations kept from one index to the next (per file, by item node), and which names each one looked up. */
+class DerivedCache {
+  readonly byFile = new Map<string, Map<GreenNode, Derived>>();
+  private readonly byName = new Map<string, Set<Derived>>();
+
+  get(path: string, element: GreenNode): Derived | undefined {
+    return this.byFile.get(path)?.get(element);
+  }
+
+  add(path: string, element: GreenNode, d: Derived): void {
+    let items = this.byFile.get(path);
+    if (!items) this.byFile.set(path, (items = new Map()));
+    const old = items.get(element);
+    if (old) this.drop(old);
+    items.set(element, d);
+    for (const n of d.names) {
+      let set = this.byName.get(n);
+      if (!set) this.byName.set(n, (set = new Set()));
+      set.add(d);
+    }
+  }
+
+  private drop(d: Derived): void {
+    d.valid = false;
+    for (const n of d.names) {
+      const set = this.byName.get(n);
+      set?.delete(d);
+      if (set?.size === 0) this.byName.delete(n);
+    }
+  }
+
+  /** Keeps a file's derivations for these items only (the others were re-parsed or removed). */
+  retain(path: string, elements: ReadonlySet<GreenNode> | undefined): void {
+    const items = this.byFile.get(path);
+    if (!items) return;
+    for (const [element, d] of items) {
+      if (elements?.has(element)) continue;
+      this.drop(d);
+      items.delete(element);
+    }
+    if (items.size === 0) this.byFile.delete(path);
+  }
+
+  /** Names that now mean something else: every derivation that looked one up is dropped. */
+  invalidate(names: Iterable<string>): void {
+    for (const n of names) for (const d of [...(this.byName.get(n) ?? [])]) this.drop(d);
+  }
+}
+
+/** A kind's place with its summary: a fact's value names both. */
+type SlotEntry = KindSlot & { readonly summary: string };
+
+/** What a new index learned about the change from the previous one: which names and packages changed. */
+export interface IndexChange {
+  /** Everything may have changed (first build, or a package came or went). */
+  readonly all: boolean;
+  /** Names whose declaration changed, in any package. */
+  readonly names: ReadonlySet<string>;
+  /** Packages whose files, kinds or export sites may have changed. */
+  readonly packages: ReadonlySet<string>;
+}
+
 /**
  * The workspace's declarations, indexed across files. Built from file models
  * alone (cheap: no syntax is read); queries that checks make go through
  * `fact`-keyed methods so their answers can be recorded as dependencies.
- * The index holds places (file, index), not declarations: `replaceModel` swaps
- * in a file's newer model when its summary is unchanged, in O(1).
+ * The index holds places (file, index into `seen`), not declarations:
+ * `replaceModel` swaps in a file's newer model in O(1) when its summary is
+ * unchanged. A new index built after a summary change reuses the previous
+ * one's per-package kind tables, name lookups and per-item derivations where
+ * the change cannot reach them, so its cost follows the change.
  */
 export class ProgramIndex {
-  private readonly kindsByPackage = new Map<string, Map<string, KindSlot & { summary: string }>>();
+  private readonly kindsByPackage = new Map<string, Map<string, SlotEntry>>();
+  private readonly filesByPackage = new Map<string, string[]>();
   private readonly packageNames: string[];
   private readonly exportsByPackage = new Map<string, ExportSite[]>();
   private readonly implsByInterface = new Map<string, ImplEdge[]>();
   private reachCache?: Map<string, Reach>;
-  private readonly importCache = new Map<string, readonly string[]>();
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
   private readonly exportsByFile = new Map<string, ExportSite[]>();
   /** File → seen item → the export sites written in it. */
   private readonly exportsByItem = new Map<string, Map<number, ExportSite[]>>();
   /** Name lookups, memoized per package and import list (files of a package share them). */
-  private readonly lookups = new Map<string, Map<string, (KindSlot & { summary: string }) | null>>();
+  private lookups: Map<string, Map<string, SlotEntry | null>>;
+  private importCache: Map<string, readonly string[]>;
+  private derived: DerivedCache;
   readonly files: ReadonlyMap<string, FileModel>;
+  readonly change: IndexChange;
 
-  constructor(files: ReadonlyMap<string, FileModel>) {
+  /**
+   * `previous` and `changed` (the files whose summary changed, or that came or
+   * went, since `previous`) let the build reuse what the change cannot reach.
+   */
+  constructor(files: ReadonlyMap<string, FileModel>, previous?: ProgramIndex, changed?: ReadonlySet<string>) {
     this.files = new Map(files);
     const paths = [...files.keys()].sort();
     for (const path of paths) {
-      const model = files.get(path)!;
-      let kinds = this.kindsByPackage.get(model.package);
-      if (!kinds) this.kindsByPackage.set(model.package, (kinds = new Map()));
-      model.seen.forEach((item, i) => {
-        const k = item.kinds[0];
-        if (k && !kinds!.has(k.name)) kinds!.set(k.name, { file: path, item: i, summary: item.summary });
-      });
+      const pkg = files.get(path)!.package;
+      const list = this.filesByPackage.get(pkg);
+      if (list) list.push(path);
+      else this.filesByPackage.set(pkg, [path]);
     }
-    this.packageNames = [...this.kindsByPackage.keys()];
+    this.packageNames = [...this.filesByPackage.keys()];
+    const samePackages = previous !== undefined && changed !== undefined && previous.packageNames.length === this.packageNames.length
+      && this.packageNames.every((p) => previous.filesByPackage.has(p));
+    const names = new Set<string>();
+    const packages = new Set<string>();
+    if (samePackages) {
+      for (const path of changed!) {
+        const pkg = files.get(path)?.package ?? previous!.files.get(path)?.package;
+        if (pkg !== undefined) packages.add(pkg);
+      }
+      for (const [pkg, kinds] of previous!.kindsByPackage) {
+        if (!packages.has(pkg)) this.kindsByPackage.set(pkg, kinds);
+      }
+      for (const pkg of packages) {
+        const kinds = this.packageKinds(pkg);
+        this.kindsByPackage.set(pkg, kinds);
+        const before = previous!.kindsByPackage.get(pkg) ?? new Map<string, SlotEntry>();
+        for (const [name, slot] of kinds) {
+          const old = before.get(name);
+          if (!old || old.file !== slot.file || old.item !== slot.item || old.summary !== slot.summary) names.add(name);
+        }
+        for (const name of before.keys()) if (!kinds.has(name)) names.add(name);
+      }
+      // Take over the previous index's memos (it keeps working, with fresh ones of its own).
+      this.importCache = previous!.importCache;
+      this.lookups = previous!.lookups;
+      this.derived = previous!.derived;
+      previous!.importCache = new Map();
+      previous!.lookups = new Map();
+      previous!.derived = new DerivedCache();
+      for (const memo of this.lookups.values()) for (const n of names) memo.delete(n);
+      this.derived.invalidate(names);
+      for (const path of this.derived.byFile.keys()) if (!files.has(path)) this.derived.retain(path, undefined);
+    } else {
+      for (const pkg of this.packageNames) this.kindsByPackage.set(pkg, this.packageKinds(pkg));
+      this.importCache = new Map();
+      this.lookups = new Map();
+      this.derived = new DerivedCache();
+    }
+    this.change = { all: !samePackages, names, packages };
+
     for (const path of paths) {
       const model = files.get(path)!;
-      const sites = this.exportsByPackage.get(model.package) ?? [];
+      if (changed?.has(path)) this.derived.retain(path, new Set(model.seen.map((i) => i.element)));
       const inFile: ExportSite[] = [];
+      const byItem = new Map<number, ExportSite[]>();
       model.seen.forEach((item, i) => {
+        const before = this.derived.get(path, item.element);
+        const d = this.derive(path, model, item);
+        if (d !== before) packages.add(model.package);
         const k = item.kinds[0];
-        if (k) {
+        if (k?.exported) {
           const slot = this.kindsByPackage.get(model.package)?.get(k.name);
-          if (k.exported && slot?.file === path && slot.item === i) inFile.push(new ExportSite(this, declId(k, []), path, k.name, i));
+          if (slot?.file === path && slot.item === i) inFile.push(new ExportSite(this, declId(k, []), path, k.name, i));
         }
-        const e = item.exports[0];
-        if (e) {
-          const r = this.resolve(path, e.type);
-          const id = 'id' in r ? r.id : `?${e.type.text}`;
-          inFile.push(new ExportSite(this, id, path, e.name, i, r.tag === 'declared' ? this.slotOf(path, e.type) : undefined));
-        }
-        const impl = item.impls[0];
-        if (impl) {
-          const iface = this.resolve(path, impl.interfaceType);
-          const struct = this.resolve(path, impl.structType);
-          if ('id' in iface && 'id' in struct) {
-            const edges = this.implsByInterface.get(iface.id) ?? [];
-            edges.push(new ImplEdge(this, path, i, struct.id, struct.tag === 'declared' ? this.slotOf(path, impl.structType) : undefined));
-            this.implsByInterface.set(iface.id, edges);
-          }
+        if (d.exportAs) inFile.push(new ExportSite(this, d.exportAs.id, path, item.exports[0].name, i, d.exportAs.slot));
+        if (d.impl?.ifaceId !== undefined && d.impl.structId !== undefined) {
+          const edges = this.implsByInterface.get(d.impl.ifaceId);
+          const edge = new ImplEdge(this, path, i, d.impl.structId, d.impl.structSlot);
+          if (edges) edges.push(edge);
+          else this.implsByInterface.set(d.impl.ifaceId, [edge]);
         }
       });
-      sites.push(...inFile);
-      this.exportsByPackage.set(model.package, sites);
+      for (const site of inFile) {
+        const list = byItem.get(site.item);
+        if (list) list.push(site);
+        else byItem.set(site.item, [site]);
+      }
+      const sites = this.exportsByPackage.get(model.package);
+      if (sites) sites.push(...inFile);
+      else this.exportsByPackage.set(model.package, [...inFile]);
       this.exportsByFile.set(path, inFile);
-      const byItem = new Map<number, ExportSite[]>();
-      for (const site of inFile) byItem.set(site.item, [...(byItem.get(site.item) ?? []), site]);
       this.exportsByItem.set(path, byItem);
     }
+  }
+
+  /** A package's kinds by name: the first declaration in file order wins. */
+  private packageKinds(pkg: string): Map<string, SlotEntry> {
+    const kinds = new Map<string, SlotEntry>();
+    for (const path of this.filesByPackage.get(pkg) ?? []) {
+      this.files.get(path)!.seen.forEach((item, i) => {
+        const k = item.kinds[0];
+        if (k && !kinds.has(k.name)) kinds.set(k.name, { file: path, item: i, summary: item.summary });
+      });
+    }
+    return kinds;
+  }
+
+  private static scopeOf(model: FileModel): string {
+    return model.imports.length === 0 ? model.package : `${model.package}\u0000${model.imports.map((i) => i.join('.')).join('\u0000')}`;
+  }
+
+  /** An item's derivation, reused when still valid. */
+  private derive(path: string, model: FileModel, item: ItemDecls): Derived {
+    const scope = ProgramIndex.scopeOf(model);
+    const cached = this.derived.get(path, item.element);
+    if (cached && cached.valid && cached.scope === scope) return cached;
+    const lookedUp: Dependencies = new Map();
+    const node = (t: TypeRef): WalkNode => this.walkNode(path, t, lookedUp);
+    let members: Derived['members'];
+    let exportAs: Derived['exportAs'];
+    let impl: Derived['impl'];
+    let roots: Derived['roots'];
+    const k = item.kinds[0];
+    if (k) members = k.members.map((m) => ({ node: node(m.type), step: `${k.name}.${m.name}` }));
+    const e = item.exports[0];
+    if (e) {
+      const r = this.resolve(path, e.type, lookedUp);
+      exportAs = { id: 'id' in r ? r.id : `?${e.type.text}`, slot: r.tag === 'declared' ? this.slotOf(path, e.type) : undefined, node: node(e.type) };
+    }
+    const im = item.impls[0];
+    if (im) {
+      const iface = this.resolve(path, im.interfaceType, lookedUp);
+      const struct = this.resolve(path, im.structType, lookedUp);
+      impl = {
+        ifaceId: 'id' in iface ? iface.id : undefined, structId: 'id' in struct ? struct.id : undefined,
+        structSlot: struct.tag === 'declared' ? this.slotOf(path, im.structType) : undefined, structNode: node(im.structType),
+      };
+    }
+    const f = item.functions[0];
+    if (f && (f.exported || f.extern)) {
+      const sig = signatureText(f);
+      const list: { param: number; node: WalkNode; description: string }[] = f.params.map((p, n) => ({ param: n, node: node(p.type), description: `parameter ${p.name} of ${sig}` }));
+      if (f.returnType) list.push({ param: -1, node: node(f.returnType), description: `the return of ${sig}` });
+      roots = list;
+    }
+    const names = new Set<string>();
+    for (const key of lookedUp.keys()) names.add(key.slice(key.lastIndexOf('\u0000') + 1));
+    const d: Derived = { scope, names, valid: true, members, exportAs, impl, roots };
+    this.derived.add(path, item.element, d);
+    return d;
+  }
+
+  /** A type reference as the walk sees it: where it goes next, if anywhere. */
+  private walkNode(file: string, t: TypeRef, lookedUp: Dependencies): WalkNode {
+    const r = this.resolve(file, t, lookedUp);
+    switch (r.tag) {
+      case 'declared': return { tag: 'declared', id: r.id, slot: this.slotOf(file, t)! };
+      case 'array': return { tag: 'array', id: r.id, element: r.mutability === 'imm' && t.tag === 'array' ? this.walkNode(file, t.element, lookedUp) : undefined, text: kindText(t) };
+      case 'tuple': return { tag: 'tuple', id: r.id, elements: t.tag === 'tuple' ? t.elements.map((x) => this.walkNode(file, x, lookedUp)) : [], text: kindText(t) };
+      default: return SKIP;
+    }
+  }
+
+  private derivedAt(slot: KindSlot): Derived {
+    const model = this.files.get(slot.file)!;
+    return this.derive(slot.file, model, model.seen[slot.item]);
   }
 
   /**
@@ -187,6 +397,8 @@ export class ProgramIndex {
     const old = this.files.get(path);
     if (!old || !old.sameSummary(model)) throw new Error(`replaceModel(${path}): the summary changed; build a new index`);
     (this.files as Map<string, FileModel>).set(path, model);
+    // Re-parsed items got new nodes: forget the old nodes' derivations once they outnumber the items.
+    if ((this.derived.byFile.get(path)?.size ?? 0) > model.seen.length) this.derived.retain(path, new Set(model.seen.map((i) => i.element)));
   }
 
   model(file: string): FileModel | undefined {
@@ -203,10 +415,10 @@ export class ProgramIndex {
     return slot && this.declOf(slot);
   }
 
-  private lookupSlot(file: string, name: string): (KindSlot & { summary: string }) | undefined {
+  private lookupSlot(file: string, name: string): SlotEntry | undefined {
     const model = this.files.get(file);
     if (!model) return undefined;
-    const scope = model.imports.length === 0 ? model.package : `${model.package}\u0000${model.imports.map((i) => i.join('.')).join('\u0000')}`;
+    const scope = ProgramIndex.scopeOf(model);
     let names = this.lookups.get(scope);
     if (!names) this.lookups.set(scope, (names = new Map()));
     let found = names.get(name);
@@ -214,7 +426,7 @@ export class ProgramIndex {
     return found ?? undefined;
   }
 
-  private lookupUncached(model: FileModel, name: string): (KindSlot & { summary: string }) | undefined {
+  private lookupUncached(model: FileModel, name: string): SlotEntry | undefined {
     const own = this.kindsByPackage.get(model.package)?.get(name);
     if (own) return own;
     for (const segments of model.imports) {
@@ -347,73 +559,77 @@ export class ProgramIndex {
     return deps.get(key) ?? '';
   }
 
-  /** The FFI functions and exported kinds: where values enter or leave Vale. */
+  /**
+   * The FFI functions and exported kinds: where values enter or leave Vale. Walks
+   * the items' derivations (no name is resolved here).
+   */
   private reachability(): Map<string, Reach> {
     if (this.reachCache) return this.reachCache;
     const reached = new Map<string, Reach>();
-    const queue: ReachItem[] = [];
+    const queue: WalkItem[] = [];
     const paths = [...this.files.keys()].sort();
     // Signatures first, so a kind that a function passes names that function.
     for (const path of paths) {
-      this.files.get(path)!.seen.forEach((item, i) => {
-        const f = item.functions[0];
-        if (!f || (!f.exported && !f.extern)) return;
-        const sig = signatureText(f);
-        f.params.forEach((p, n) => {
-          queue.push({ file: path, type: p.type, reach: { root: new SignatureRoot(this, path, i, n, `parameter ${p.name} of ${sig}`), steps: [] } });
-        });
-        if (f.returnType) queue.push({ file: path, type: f.returnType, reach: { root: new SignatureRoot(this, path, i, -1, `the return of ${sig}`), steps: [] } });
+      const model = this.files.get(path)!;
+      model.seen.forEach((item, i) => {
+        const roots = this.derive(path, model, item).roots;
+        if (roots) for (const r of roots) queue.push({ node: r.node, reach: { root: new SignatureRoot(this, path, i, r.param, r.description), steps: [] } });
       });
     }
     for (const pkg of [...this.exportsByPackage.keys()].sort()) {
       for (const site of this.exportsByPackage.get(pkg)!) {
-        const exportAs = site.exportAs;
-        const decl = site.decl;
-        const root = new SiteRoot(site, exportAs ? `export ${exportAs.type.text} as ${site.name}` : `exported ${decl?.tag ?? 'kind'} ${site.name}`);
-        if (exportAs) queue.push({ file: site.file, type: exportAs.type, reach: { root, steps: [] } });
-        else if (decl) queue.push({ decl, id: site.id, reach: { root, steps: [] } });
+        const model = this.files.get(site.file)!;
+        const item = model.seen[site.item];
+        const exportAs = item.exports[0];
+        if (exportAs) {
+          const d = this.derive(site.file, model, item);
+          queue.push({ node: d.exportAs!.node, reach: { root: new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`), steps: [] } });
+        } else {
+          const decl = item.kinds[0];
+          queue.push({ kind: { file: site.file, item: site.item }, id: site.id, reach: { root: new SiteRoot(site, `exported ${decl.tag} ${site.name}`), steps: [] } });
+        }
       }
     }
     // Breadth first, so each kind keeps its shortest path from a root.
     for (let i = 0; i < queue.length; i++) {
-      const item = queue[i];
-      if ('decl' in item) {
-        if (reached.has(item.id)) continue;
-        reached.set(item.id, item.reach);
-        this.enqueueInside(item.decl, item.id, item.reach, queue);
+      const entry = queue[i];
+      if ('kind' in entry) {
+        if (reached.has(entry.id)) continue;
+        reached.set(entry.id, entry.reach);
+        this.enqueueInside(entry.kind, entry.id, entry.reach, queue);
         continue;
       }
-      const { file, type, reach } = item;
-      const r = this.resolve(file, type);
-      if (!('id' in r) || r.tag === 'external') continue;
-      if (reached.has(r.id)) continue;
-      reached.set(r.id, reach);
-      if (r.tag === 'declared') this.enqueueInside(r.decl, r.id, reach, queue);
-      else if (r.tag === 'array' && r.mutability === 'imm' && type.tag === 'array') {
-        queue.push({ file, type: type.element, reach: { root: reach.root, steps: [...reach.steps, `${kindText(type)} elements`] } });
-      } else if (type.tag === 'tuple') {
-        type.elements.forEach((e, n) => queue.push({ file, type: e, reach: { root: reach.root, steps: [...reach.steps, `${kindText(type)}.${n}`] } }));
-      }
+      const { node, reach } = entry;
+      if (node.tag === 'skip' || reached.has(node.id)) continue;
+      reached.set(node.id, reach);
+      if (node.tag === 'declared') this.enqueueInside(node.slot, node.id, reach, queue);
+      else if (node.tag === 'array') {
+        if (node.element) queue.push({ node: node.element, reach: { root: reach.root, steps: [...reach.steps, `${node.text} elements`] } });
+      } else node.elements.forEach((e, n) => queue.push({ node: e, reach: { root: reach.root, steps: [...reach.steps, `${node.text}.${n}`] } }));
     }
     this.reachCache = reached;
     return reached;
   }
 
   /** Immutable kinds are copied member by member; mutable ones cross as references and stop the walk. */
-  private enqueueInside(decl: KindDecl, id: string, reach: Reach, queue: ReachItem[]): void {
+  private enqueueInside(slot: KindSlot, id: string, reach: Reach, queue: WalkItem[]): void {
+    const decl = this.declOf(slot)!;
     if (decl.mutability !== 'imm') return;
     if (decl.tag === 'struct') {
-      for (const m of decl.members) {
-        queue.push({ file: decl.file, type: m.type, reach: { root: reach.root, steps: [...reach.steps, `${decl.name}.${m.name}`] } });
-      }
+      for (const m of this.derivedAt(slot).members ?? []) queue.push({ node: m.node, reach: { root: reach.root, steps: [...reach.steps, m.step] } });
     } else {
       for (const edge of this.implsByInterface.get(id) ?? []) {
-        const impl = edge.impl;
-        queue.push({ file: impl.file, type: impl.structType, reach: { root: reach.root, steps: [...reach.steps, `${decl.name} (implemented by ${impl.structType.text})`] } });
+        const model = this.files.get(edge.file)!;
+        const item = model.seen[edge.item];
+        const impl = item.impls[0];
+        queue.push({ node: this.derive(edge.file, model, item).impl!.structNode, reach: { root: reach.root, steps: [...reach.steps, `${decl.name} (implemented by ${impl.structType.text})`] } });
       }
     }
   }
 }
+
+/** A step of the reachability walk: a type reference to follow, or a declared kind to enter. */
+type WalkItem = { node: WalkNode; reach: Reach } | { kind: KindSlot; id: string; reach: Reach };
 
 /** A parameter (or, for -1, the return) of an FFI function (an item of the file's `seen` list), as a root of the walk. */
 class SignatureRoot implements ReachRoot {
@@ -437,9 +653,6 @@ class SiteRoot implements ReachRoot {
     return this.site.range;
   }
 }
-
-/** A step of the reachability walk: a type reference to resolve, or a declared kind to enter. */
-type ReachItem = { file: string; type: TypeRef; reach: Reach } | { decl: KindDecl; id: string; reach: Reach };
 
 function factOfAll(xs: readonly { readonly fact: string }[]): string {
   return xs.map((x) => x.fact).join('\u0002');
