@@ -148,10 +148,17 @@ export class FileModel {
     readonly items: readonly ItemDecls[],
     /** The items other files can see (non-empty summary), in file order: the index holds places in this list. */
     readonly seen: readonly ItemDecls[],
-  ) {}
+  ) {
+    this.package = packageOf(path);
+  }
 
-  get package(): string {
-    return packageOf(this.path);
+  /** The directory: Vale's package. */
+  readonly package: string;
+  private scopeKey?: string;
+
+  /** What name lookups depend on: the package and the imports, as one key. */
+  get scope(): string {
+    return (this.scopeKey ??= this.imports.length === 0 ? this.package : `${this.package}\u0000${this.imports.map((i) => i.join('.')).join('\u0000')}`);
   }
 
   private get all(): Decls {

@@ -179,6 +179,15 @@ class DerivedCache {
     if (items.size === 0) this.byFile.delete(path);
   }
 
+  /** Kind ids as one string object each, so the walk's lookups compare pointers, not text. */
+  private readonly ids = new Map<string, string>();
+
+  intern(id: string): string {
+    let canonical = this.ids.get(id);
+    if (canonical === undefined) this.ids.set(id, (canonical = id));
+    return canonical;
+  }
+
   /** Names that now mean something else: every derivation that looked one up is dropped. */
   invalidate(names: Iterable<string>): void {
     for (const n of names) for (const d of [...(this.byName.get(n) ?? [])]) this.drop(d);
@@ -224,6 +233,8 @@ export class ProgramIndex {
   private importCache: Map<string, readonly string[]>;
   private derived: DerivedCache;
   readonly files: ReadonlyMap<string, FileModel>;
+  /** The files' paths, sorted. */
+  private readonly paths: readonly string[];
   readonly change: IndexChange;
 
   /**
@@ -232,7 +243,7 @@ export class ProgramIndex {
    */
   constructor(files: ReadonlyMap<string, FileModel>, previous?: ProgramIndex, changed?: ReadonlySet<string>) {
     this.files = new Map(files);
-    const paths = [...files.keys()].sort();
+    const paths = (this.paths = [...files.keys()].sort());
     for (const path of paths) {
       const pkg = files.get(path)!.package;
       const list = this.filesByPackage.get(pkg);
@@ -285,9 +296,10 @@ export class ProgramIndex {
       if (changed?.has(path)) this.derived.retain(path, new Set(model.seen.map((i) => i.element)));
       const inFile: ExportSite[] = [];
       const byItem = new Map<number, ExportSite[]>();
+      const scope = model.scope;
       model.seen.forEach((item, i) => {
         const before = this.derived.get(path, item.element);
-        const d = this.derive(path, model, item);
+        const d = this.derive(path, model, item, scope);
         if (d !== before) packages.add(model.package);
         const k = item.kinds[0];
         if (k?.exported) {
@@ -327,13 +339,8 @@ export class ProgramIndex {
     return kinds;
   }
 
-  private static scopeOf(model: FileModel): string {
-    return model.imports.length === 0 ? model.package : `${model.package}\u0000${model.imports.map((i) => i.join('.')).join('\u0000')}`;
-  }
-
   /** An item's derivation, reused when still valid. */
-  private derive(path: string, model: FileModel, item: ItemDecls): Derived {
-    const scope = ProgramIndex.scopeOf(model);
+  private derive(path: string, model: FileModel, item: ItemDecls, scope: string): Derived {
     const cached = this.derived.get(path, item.element);
     if (cached && cached.valid && cached.scope === scope) return cached;
     const lookedUp: Dependencies = new Map();
@@ -376,16 +383,16 @@ export class ProgramIndex {
   private walkNode(file: string, t: TypeRef, lookedUp: Dependencies): WalkNode {
     const r = this.resolve(file, t, lookedUp);
     switch (r.tag) {
-      case 'declared': return { tag: 'declared', id: r.id, slot: this.slotOf(file, t)! };
-      case 'array': return { tag: 'array', id: r.id, element: r.mutability === 'imm' && t.tag === 'array' ? this.walkNode(file, t.element, lookedUp) : undefined, text: kindText(t) };
-      case 'tuple': return { tag: 'tuple', id: r.id, elements: t.tag === 'tuple' ? t.elements.map((x) => this.walkNode(file, x, lookedUp)) : [], text: kindText(t) };
+      case 'declared': return { tag: 'declared', id: this.derived.intern(r.id), slot: this.slotOf(file, t)! };
+      case 'array': return { tag: 'array', id: this.derived.intern(r.id), element: r.mutability === 'imm' && t.tag === 'array' ? this.walkNode(file, t.element, lookedUp) : undefined, text: kindText(t) };
+      case 'tuple': return { tag: 'tuple', id: this.derived.intern(r.id), elements: t.tag === 'tuple' ? t.elements.map((x) => this.walkNode(file, x, lookedUp)) : [], text: kindText(t) };
       default: return SKIP;
     }
   }
 
   private derivedAt(slot: KindSlot): Derived {
     const model = this.files.get(slot.file)!;
-    return this.derive(slot.file, model, model.seen[slot.item]);
+    return this.derive(slot.file, model, model.seen[slot.item], model.scope);
   }
 
   /**
@@ -418,7 +425,7 @@ export class ProgramIndex {
   private lookupSlot(file: string, name: string): SlotEntry | undefined {
     const model = this.files.get(file);
     if (!model) return undefined;
-    const scope = ProgramIndex.scopeOf(model);
+    const scope = model.scope;
     let names = this.lookups.get(scope);
     if (!names) this.lookups.set(scope, (names = new Map()));
     let found = names.get(name);
@@ -561,19 +568,21 @@ export class ProgramIndex {
 
   /**
    * The FFI functions and exported kinds: where values enter or leave Vale. Walks
-   * the items' derivations (no name is resolved here).
+   * the items' derivations (no name is resolved here). The queue is kept in
+   * parallel arrays (node, parent entry, step, root) so the walk allocates no
+   * object per step; a kind's `Reach` reads its steps from the parent chain.
    */
   private reachability(): Map<string, Reach> {
     if (this.reachCache) return this.reachCache;
     const reached = new Map<string, Reach>();
-    const queue: WalkItem[] = [];
-    const paths = [...this.files.keys()].sort();
+    const walk = new Walk();
     // Signatures first, so a kind that a function passes names that function.
-    for (const path of paths) {
+    for (const path of this.paths) {
       const model = this.files.get(path)!;
+      const scope = model.scope;
       model.seen.forEach((item, i) => {
-        const roots = this.derive(path, model, item).roots;
-        if (roots) for (const r of roots) queue.push({ node: r.node, reach: { root: new SignatureRoot(this, path, i, r.param, r.description), steps: [] } });
+        const roots = this.derive(path, model, item, scope).roots;
+        if (roots) for (const r of roots) walk.push(r.node, -1, '', new SignatureRoot(this, path, i, r.param, r.description));
       });
     }
     for (const pkg of [...this.exportsByPackage.keys()].sort()) {
@@ -582,54 +591,75 @@ export class ProgramIndex {
         const item = model.seen[site.item];
         const exportAs = item.exports[0];
         if (exportAs) {
-          const d = this.derive(site.file, model, item);
-          queue.push({ node: d.exportAs!.node, reach: { root: new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`), steps: [] } });
+          const d = this.derive(site.file, model, item, model.scope);
+          walk.push(d.exportAs!.node, -1, '', new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`));
         } else {
-          const decl = item.kinds[0];
-          queue.push({ kind: { file: site.file, item: site.item }, id: site.id, reach: { root: new SiteRoot(site, `exported ${decl.tag} ${site.name}`), steps: [] } });
+          walk.push({ tag: 'declared', id: this.derived.intern(site.id), slot: { file: site.file, item: site.item } }, -1, '', new SiteRoot(site, `exported ${item.kinds[0].tag} ${site.name}`));
         }
       }
     }
     // Breadth first, so each kind keeps its shortest path from a root.
-    for (let i = 0; i < queue.length; i++) {
-      const entry = queue[i];
-      if ('kind' in entry) {
-        if (reached.has(entry.id)) continue;
-        reached.set(entry.id, entry.reach);
-        this.enqueueInside(entry.kind, entry.id, entry.reach, queue);
-        continue;
-      }
-      const { node, reach } = entry;
+    for (let e = 0; e < walk.nodes.length; e++) {
+      const node = walk.nodes[e];
       if (node.tag === 'skip' || reached.has(node.id)) continue;
-      reached.set(node.id, reach);
-      if (node.tag === 'declared') this.enqueueInside(node.slot, node.id, reach, queue);
+      reached.set(node.id, new WalkReach(walk, e));
+      if (node.tag === 'declared') this.enqueueInside(node.slot, node.id, e, walk);
       else if (node.tag === 'array') {
-        if (node.element) queue.push({ node: node.element, reach: { root: reach.root, steps: [...reach.steps, `${node.text} elements`] } });
-      } else node.elements.forEach((e, n) => queue.push({ node: e, reach: { root: reach.root, steps: [...reach.steps, `${node.text}.${n}`] } }));
+        if (node.element) walk.push(node.element, e, `${node.text} elements`);
+      } else node.elements.forEach((x, n) => walk.push(x, e, `${node.text}.${n}`));
     }
     this.reachCache = reached;
     return reached;
   }
 
   /** Immutable kinds are copied member by member; mutable ones cross as references and stop the walk. */
-  private enqueueInside(slot: KindSlot, id: string, reach: Reach, queue: WalkItem[]): void {
+  private enqueueInside(slot: KindSlot, id: string, entry: number, walk: Walk): void {
     const decl = this.declOf(slot)!;
     if (decl.mutability !== 'imm') return;
     if (decl.tag === 'struct') {
-      for (const m of this.derivedAt(slot).members ?? []) queue.push({ node: m.node, reach: { root: reach.root, steps: [...reach.steps, m.step] } });
+      for (const m of this.derivedAt(slot).members ?? []) walk.push(m.node, entry, m.step);
     } else {
       for (const edge of this.implsByInterface.get(id) ?? []) {
         const model = this.files.get(edge.file)!;
         const item = model.seen[edge.item];
-        const impl = item.impls[0];
-        queue.push({ node: this.derive(edge.file, model, item).impl!.structNode, reach: { root: reach.root, steps: [...reach.steps, `${decl.name} (implemented by ${impl.structType.text})`] } });
+        walk.push(this.derive(edge.file, model, item, model.scope).impl!.structNode, entry, `${decl.name} (implemented by ${item.impls[0].structType.text})`);
       }
     }
   }
 }
 
-/** A step of the reachability walk: a type reference to follow, or a declared kind to enter. */
-type WalkItem = { node: WalkNode; reach: Reach } | { kind: KindSlot; id: string; reach: Reach };
+/** The reachability walk's queue: entry e is nodes[e], reached from parents[e] (-1: a root) by steps[e]. */
+class Walk {
+  readonly nodes: WalkNode[] = [];
+  readonly parents: number[] = [];
+  readonly steps: string[] = [];
+  readonly roots: ReachRoot[] = [];
+
+  push(node: WalkNode, parent: number, step: string, root?: ReachRoot): void {
+    this.nodes.push(node);
+    this.parents.push(parent);
+    this.steps.push(step);
+    this.roots.push(root ?? this.roots[parent]);
+  }
+}
+
+/** The reach of a kind: its walk entry's root, and the steps read back along the parents. */
+class WalkReach implements Reach {
+  private path?: readonly string[];
+
+  constructor(private readonly walk: Walk, private readonly entry: number) {}
+
+  get root(): ReachRoot {
+    return this.walk.roots[this.entry];
+  }
+
+  get steps(): readonly string[] {
+    if (this.path) return this.path;
+    const out: string[] = [];
+    for (let e = this.entry; this.walk.parents[e] >= 0; e = this.walk.parents[e]) out.push(this.walk.steps[e]);
+    return (this.path = out.reverse());
+  }
+}
 
 /** A parameter (or, for -1, the return) of an FFI function (an item of the file's `seen` list), as a root of the walk. */
 class SignatureRoot implements ReachRoot {
