@@ -24,8 +24,10 @@ export interface WorkspaceStats {
   modelsRead: number;
   /** Top-level items read from syntax trees. */
   itemsRead: number;
-  /** Program indexes built (only when an edit changed what other files see). */
+  /** Program indexes built from every file (the first, or when a package came or went). */
   indexesBuilt: number;
+  /** Index updates in place (an edit changed what other files see). */
+  indexUpdates: number;
   /** Files with at least one item whose FFI checks ran. */
   filesChecked: number;
   /** Items whose FFI checks ran. */
@@ -90,7 +92,7 @@ export class Workspace {
   private itableOptions: ItableOptions = { profile: 'midas' };
   private itableCache?: { semantic: number; options: ItableOptions; byFile: Map<string, AnchoredDiagnostic[]> };
   private cPrograms?: { stamp: number; project: string; target: TargetProfile; program: CProgram };
-  readonly stats: WorkspaceStats = { modelsRead: 0, itemsRead: 0, indexesBuilt: 0, filesChecked: 0, itemsChecked: 0, checksReused: 0, itemChecksReused: 0 };
+  readonly stats: WorkspaceStats = { modelsRead: 0, itemsRead: 0, indexesBuilt: 0, indexUpdates: 0, filesChecked: 0, itemsChecked: 0, checksReused: 0, itemChecksReused: 0 };
 
   setFile(path: string, text: string): SyntaxTree {
     const tree = parse(text);
@@ -204,16 +206,20 @@ export class Workspace {
     }
     this.dirty.clear();
     if (this.index && summaryChanged.size === 0) return;
-    const models = new Map<string, FileModel>();
-    for (const path of this.trees.keys()) models.set(path, this.model(path)!);
-    const previous = this.index;
-    const index = (this.index = new ProgramIndex(models, previous, previous && summaryChanged));
-    this.stats.indexesBuilt++;
+    const changes = new Map<string, FileModel | undefined>();
+    for (const path of summaryChanged) changes.set(path, this.trees.has(path) ? this.model(path) : undefined);
+    if (!this.index || !this.index.update(changes)) {
+      const models = new Map<string, FileModel>();
+      for (const path of this.trees.keys()) models.set(path, this.model(path)!);
+      this.index = new ProgramIndex(models);
+      this.stats.indexesBuilt++;
+    } else this.stats.indexUpdates++;
+    const index = this.index;
     this.semantic++;
     this.stamp++;
     // Recompute each recorded fact the change can reach, once; its readers go stale if it changed.
-    const { all, names, packages } = index.change;
-    const candidates = all ? this.factReaders.keys() : this.facts.candidates(names, packages, summaryChanged);
+    const { all, names, packages, reach } = index.change;
+    const candidates = all ? this.factReaders.keys() : this.facts.candidates(names, packages, summaryChanged, reach);
     for (const key of candidates) {
       const entry = this.factReaders.get(key);
       if (!entry) continue;
@@ -401,12 +407,13 @@ function spanningEdit(before: string, after: string): TextEdit {
 }
 
 /**
- * Recorded fact keys grouped by what can change their value, so a new index
- * recomputes only those its change can reach: `kind` facts by name and by the
- * file asking (its imports), package facts by package; the few `impls` facts
- * and the `reach` facts (a global walk, compared cheaply) always.
+ * Recorded fact keys grouped by what can change their value, so an index
+ * update recomputes only those its change can reach: `kind` facts by name and
+ * by the file asking (its imports), package facts by package, `reach` facts by
+ * kind; the few `impls` facts always.
  */
 class FactKeys {
+  private readonly reachById = new Map<string, string>();
   private readonly kindsByName = new Map<string, Set<string>>();
   private readonly kindsByFile = new Map<string, Set<string>>();
   private readonly byPackage = new Map<string, Set<string>>();
@@ -435,6 +442,7 @@ class FactKeys {
       FactKeys.put(this.kindsByName, b, key);
       FactKeys.put(this.kindsByFile, a, key);
     } else if (tag === 'exports' || tag === 'package-exports' || tag === 'package-kinds') FactKeys.put(this.byPackage, a, key);
+    else if (tag === 'reach') this.reachById.set(a, key);
     else this.always.add(key);
   }
 
@@ -444,11 +452,18 @@ class FactKeys {
       FactKeys.take(this.kindsByName, b, key);
       FactKeys.take(this.kindsByFile, a, key);
     } else if (tag === 'exports' || tag === 'package-exports' || tag === 'package-kinds') FactKeys.take(this.byPackage, a, key);
+    else if (tag === 'reach') this.reachById.delete(a);
     else this.always.delete(key);
   }
 
-  candidates(names: ReadonlySet<string>, packages: ReadonlySet<string>, files: ReadonlySet<string>): Set<string> {
+  candidates(names: ReadonlySet<string>, packages: ReadonlySet<string>, files: ReadonlySet<string>, reach: ReadonlySet<string> | undefined): Set<string> {
     const out = new Set<string>(this.always);
+    if (reach) {
+      for (const id of reach) {
+        const key = this.reachById.get(id);
+        if (key) out.add(key);
+      }
+    } else for (const key of this.reachById.values()) out.add(key);
     for (const n of names) for (const k of this.kindsByName.get(n) ?? []) out.add(k);
     for (const f of files) for (const k of this.kindsByFile.get(f) ?? []) out.add(k);
     for (const p of packages) for (const k of this.byPackage.get(p) ?? []) out.add(k);

@@ -142,7 +142,8 @@ describe('analysis engine', () => {
       '/ws/pkg42/file5.vale ExportedFunctionDependedOnNonExportedKind',
       '/ws/pkg42/file6.vale ExportedImmutableKindDependedOnNonExportedKind',
     ]);
-    assert.equal(ws.stats.indexesBuilt - mid.indexesBuilt, 1);
+    assert.equal(ws.stats.indexesBuilt - mid.indexesBuilt, 0, 'no index built from every file');
+    assert.equal(ws.stats.indexUpdates - mid.indexUpdates, 1, 'the index updated in place');
     assert.equal(ws.stats.filesChecked - mid.filesChecked, 3, 'exactly the users re-checked');
     assert.equal(ws.stats.itemsChecked - mid.itemsChecked, 4, 'the edited struct, launch42_5, dock42_4 and Ship42_6');
   });
@@ -198,5 +199,36 @@ describe('analysis engine', () => {
     ws.setFile('/x/core/kinds.vale', kinds);
     texts.set('/x/core/kinds.vale', kinds);
     for (const f of fresh(texts).files()) assert.deepEqual(ws.diagnostics(f), fresh(texts).diagnostics(f), f);
+  });
+
+  test('reach follows edits: a kind newly reached through a changed member, a root that reaches a kind another root reaches first', () => {
+    const texts = new Map<string, string>([
+      // K is reached from g through J, each in its own package; giving K a member makes Inner reachable (and non-hierarchical).
+      ['/s1/k.vale', 'struct K imm { n int; }\nstruct Inner imm { s &Ship; }\n'],
+      ['/s1/ship.vale', 'exported struct Ship { }\n'],
+      ['/s2/j.vale', 'import s1.*;\nstruct J imm { k K; }\n'],
+      ['/s3/f.vale', 'import s2.*;\nextern func g(j J) int;\n'],
+      // X is reached from fa; f0 (earlier in root order, another package) comes to reach X through P, one step later.
+      ['/r1/a.vale', 'exported struct X imm { b &Ship; }\nexported struct Ship { }\nextern func fa(x X) int;\n'],
+      ['/r0/p.vale', 'import r1.*;\nexported struct P imm { n int; }\nextern func f0(p P) int;\n'],
+    ]);
+    const ws = fresh(texts);
+    ws.allDiagnostics();
+    const steps: [string, string, string][] = [
+      ['/s1/k.vale', 'struct K imm { n int; }', 'struct K imm { n int; inner Inner; }'],
+      ['/r0/p.vale', 'exported struct P imm { n int; }', 'exported struct P imm { n int; x X; }'],
+      ['/s1/k.vale', 'inner Inner; ', ''],
+      ['/r0/p.vale', ' x X;', ''],
+    ];
+    for (const [path, find, replace] of steps) {
+      const text = texts.get(path)!;
+      const at = text.indexOf(find);
+      assert.ok(at >= 0, `${find} in ${path}`);
+      texts.set(path, text.slice(0, at) + replace + text.slice(at + find.length));
+      ws.editFile(path, [{ start: at, end: at + find.length, newText: replace }]);
+      ws.takeChangedFiles();
+      const expected = fresh(texts);
+      for (const f of expected.files()) assert.deepEqual(ws.diagnostics(f), expected.diagnostics(f), `${f} after "${replace}"`);
+    }
   });
 });

@@ -72,7 +72,10 @@ export interface KindSlot {
 }
 
 export class ImplEdge {
-  constructor(private readonly index: ProgramIndex, readonly file: string, readonly item: number, readonly structId: string, private readonly structSlot?: KindSlot) {}
+  constructor(
+    private readonly index: ProgramIndex, readonly file: string, readonly item: number, readonly structId: string,
+    private readonly structSlot: KindSlot | undefined, readonly ifaceId: string,
+  ) {}
 
   get impl(): ImplDecl {
     return this.index.files.get(this.file)!.seen[this.item].impls[0];
@@ -123,6 +126,7 @@ const SKIP: WalkNode = { tag: 'skip' };
  * something else.
  */
 interface Derived {
+  readonly path: string;
   readonly scope: string;
   readonly names: ReadonlySet<string>;
   valid: boolean;
@@ -188,9 +192,17 @@ class DerivedCache {
     return canonical;
   }
 
-  /** Names that now mean something else: every derivation that looked one up is dropped. */
-  invalidate(names: Iterable<string>): void {
-    for (const n of names) for (const d of [...(this.byName.get(n) ?? [])]) this.drop(d);
+  /** Names that now mean something else: every derivation that looked one up is dropped; returns their files. */
+  invalidate(names: Iterable<string>): Set<string> {
+    const files = new Set<string>();
+    for (const n of names) {
+      for (const d of [...(this.byName.get(n) ?? [])]) {
+        this.drop(d);
+        files.add(d.path);
+        this.byFile.get(d.path)?.forEach((x, element, items) => x === d && items.delete(element));
+      }
+    }
+    return files;
   }
 }
 
@@ -205,6 +217,8 @@ export interface IndexChange {
   readonly names: ReadonlySet<string>;
   /** Packages whose files, kinds or export sites may have changed. */
   readonly packages: ReadonlySet<string>;
+  /** Kinds whose reach may have changed (undefined: any). */
+  readonly reach?: ReadonlySet<string>;
 }
 
 /**
@@ -223,108 +237,168 @@ export class ProgramIndex {
   private readonly packageNames: string[];
   private readonly exportsByPackage = new Map<string, ExportSite[]>();
   private readonly implsByInterface = new Map<string, ImplEdge[]>();
-  private reachCache?: Map<string, Reach>;
+  private reach?: ReachState;
+  /** The kinds the last walk reached. */
+  private lastWalked: string[] = [];
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
   private readonly exportsByFile = new Map<string, ExportSite[]>();
+  private readonly edgesByFile = new Map<string, ImplEdge[]>();
   /** File → seen item → the export sites written in it. */
   private readonly exportsByItem = new Map<string, Map<number, ExportSite[]>>();
   /** Name lookups, memoized per package and import list (files of a package share them). */
-  private lookups: Map<string, Map<string, SlotEntry | null>>;
-  private importCache: Map<string, readonly string[]>;
-  private derived: DerivedCache;
+  private readonly lookups: Map<string, Map<string, SlotEntry | null>>;
+  private readonly importCache: Map<string, readonly string[]>;
+  private readonly derived: DerivedCache;
   readonly files: ReadonlyMap<string, FileModel>;
   /** The files' paths, sorted. */
   private readonly paths: readonly string[];
-  readonly change: IndexChange;
+  /** What the last build or update changed. */
+  change: IndexChange;
 
-  /**
-   * `previous` and `changed` (the files whose summary changed, or that came or
-   * went, since `previous`) let the build reuse what the change cannot reach.
-   */
-  constructor(files: ReadonlyMap<string, FileModel>, previous?: ProgramIndex, changed?: ReadonlySet<string>) {
+  constructor(files: ReadonlyMap<string, FileModel>) {
     this.files = new Map(files);
-    const paths = (this.paths = [...files.keys()].sort());
-    for (const path of paths) {
+    this.paths = [...files.keys()].sort();
+    for (const path of this.paths) {
       const pkg = files.get(path)!.package;
       const list = this.filesByPackage.get(pkg);
       if (list) list.push(path);
       else this.filesByPackage.set(pkg, [path]);
     }
     this.packageNames = [...this.filesByPackage.keys()];
-    const samePackages = previous !== undefined && changed !== undefined && previous.packageNames.length === this.packageNames.length
-      && this.packageNames.every((p) => previous.filesByPackage.has(p));
-    const names = new Set<string>();
-    const packages = new Set<string>();
-    if (samePackages) {
-      for (const path of changed!) {
-        const pkg = files.get(path)?.package ?? previous!.files.get(path)?.package;
-        if (pkg !== undefined) packages.add(pkg);
+    for (const pkg of this.packageNames) this.kindsByPackage.set(pkg, this.packageKinds(pkg));
+    this.importCache = new Map();
+    this.lookups = new Map();
+    this.derived = new DerivedCache();
+    this.change = { all: true, names: new Set(), packages: new Set(this.packageNames) };
+    for (const path of this.paths) this.indexFile(path);
+    for (const pkg of this.packageNames) this.collectPackageSites(pkg);
+    for (const path of this.paths) {
+      for (const edge of this.edgesByFile.get(path) ?? []) {
+        const edges = this.implsByInterface.get(edge.ifaceId);
+        if (edges) edges.push(edge);
+        else this.implsByInterface.set(edge.ifaceId, [edge]);
       }
-      for (const [pkg, kinds] of previous!.kindsByPackage) {
-        if (!packages.has(pkg)) this.kindsByPackage.set(pkg, kinds);
-      }
-      for (const pkg of packages) {
-        const kinds = this.packageKinds(pkg);
-        this.kindsByPackage.set(pkg, kinds);
-        const before = previous!.kindsByPackage.get(pkg) ?? new Map<string, SlotEntry>();
-        for (const [name, slot] of kinds) {
-          const old = before.get(name);
-          if (!old || old.file !== slot.file || old.item !== slot.item || old.summary !== slot.summary) names.add(name);
-        }
-        for (const name of before.keys()) if (!kinds.has(name)) names.add(name);
-      }
-      // Take over the previous index's memos (it keeps working, with fresh ones of its own).
-      this.importCache = previous!.importCache;
-      this.lookups = previous!.lookups;
-      this.derived = previous!.derived;
-      previous!.importCache = new Map();
-      previous!.lookups = new Map();
-      previous!.derived = new DerivedCache();
-      for (const memo of this.lookups.values()) for (const n of names) memo.delete(n);
-      this.derived.invalidate(names);
-      for (const path of this.derived.byFile.keys()) if (!files.has(path)) this.derived.retain(path, undefined);
-    } else {
-      for (const pkg of this.packageNames) this.kindsByPackage.set(pkg, this.packageKinds(pkg));
-      this.importCache = new Map();
-      this.lookups = new Map();
-      this.derived = new DerivedCache();
     }
-    this.change = { all: !samePackages, names, packages };
+  }
 
-    for (const path of paths) {
-      const model = files.get(path)!;
-      if (changed?.has(path)) this.derived.retain(path, new Set(model.seen.map((i) => i.element)));
-      const inFile: ExportSite[] = [];
-      const byItem = new Map<number, ExportSite[]>();
-      const scope = model.scope;
-      model.seen.forEach((item, i) => {
-        const before = this.derived.get(path, item.element);
-        const d = this.derive(path, model, item, scope);
-        if (d !== before) packages.add(model.package);
-        const k = item.kinds[0];
-        if (k?.exported) {
-          const slot = this.kindsByPackage.get(model.package)?.get(k.name);
-          if (slot?.file === path && slot.item === i) inFile.push(new ExportSite(this, declId(k, []), path, k.name, i));
-        }
-        if (d.exportAs) inFile.push(new ExportSite(this, d.exportAs.id, path, item.exports[0].name, i, d.exportAs.slot));
-        if (d.impl?.ifaceId !== undefined && d.impl.structId !== undefined) {
-          const edges = this.implsByInterface.get(d.impl.ifaceId);
-          const edge = new ImplEdge(this, path, i, d.impl.structId, d.impl.structSlot);
-          if (edges) edges.push(edge);
-          else this.implsByInterface.set(d.impl.ifaceId, [edge]);
-        }
-      });
-      for (const site of inFile) {
-        const list = byItem.get(site.item);
-        if (list) list.push(site);
-        else byItem.set(site.item, [site]);
-      }
-      const sites = this.exportsByPackage.get(model.package);
-      if (sites) sites.push(...inFile);
-      else this.exportsByPackage.set(model.package, [...inFile]);
-      this.exportsByFile.set(path, inFile);
-      this.exportsByItem.set(path, byItem);
+  /**
+   * Takes the new models of files whose summary changed (or that came, or went:
+   * no model) and updates the index in place, touching only what the change
+   * reaches: the changed packages' kind tables, the lookups and derivations of
+   * the names they changed, the export sites and impl edges of the files those
+   * touch. Returns false when a package came or went: then build a new index.
+   */
+  update(changed: ReadonlyMap<string, FileModel | undefined>): boolean {
+    const packages = new Set<string>();
+    for (const [path, model] of changed) {
+      const pkg = model?.package ?? this.files.get(path)?.package;
+      if (pkg === undefined) continue;
+      const list = this.filesByPackage.get(pkg);
+      if (!list) return false;
+      if (!model && list.length === 1 && list[0] === path) return false;
+      packages.add(pkg);
     }
+    for (const [path, model] of changed) {
+      const files = this.files as Map<string, FileModel>;
+      const known = files.has(path);
+      if (model) files.set(path, model);
+      else files.delete(path);
+      if (known === (model !== undefined)) continue;
+      const list = this.filesByPackage.get((model ?? undefined)?.package ?? packageOfPath(path))!;
+      if (model) {
+        insertSorted(list, path);
+        insertSorted(this.paths as string[], path);
+      } else {
+        list.splice(list.indexOf(path), 1);
+        (this.paths as string[]).splice(this.paths.indexOf(path), 1);
+      }
+    }
+    // Kind tables of the changed packages, and the names whose meaning changed.
+    const names = new Set<string>();
+    for (const pkg of packages) {
+      const before = this.kindsByPackage.get(pkg)!;
+      const kinds = this.packageKinds(pkg);
+      this.kindsByPackage.set(pkg, kinds);
+      for (const [name, slot] of kinds) {
+        const old = before.get(name);
+        if (!old || old.file !== slot.file || old.item !== slot.item || old.summary !== slot.summary) names.add(name);
+      }
+      for (const name of before.keys()) if (!kinds.has(name)) names.add(name);
+    }
+    for (const memo of this.lookups.values()) for (const n of names) memo.delete(n);
+    this.resolved = new WeakMap();
+    // Files to index again: the changed ones, their packages' (first declaration wins), and those that looked up a changed name.
+    const refile = new Set<string>();
+    for (const path of changed.keys()) {
+      if (this.files.has(path)) this.derived.retain(path, new Set(this.files.get(path)!.seen.map((i) => i.element)));
+      else this.derived.retain(path, undefined);
+    }
+    for (const pkg of packages) for (const path of this.filesByPackage.get(pkg)!) refile.add(path);
+    for (const path of this.derived.invalidate(names)) if (this.files.has(path)) refile.add(path);
+    const edgeIds = new Set<string>();
+    const sitePackages = new Set(packages);
+    for (const path of changed.keys()) {
+      if (this.files.has(path)) continue;
+      for (const e of this.edgesByFile.get(path) ?? []) edgeIds.add(e.ifaceId);
+      this.edgesByFile.delete(path);
+      this.exportsByFile.delete(path);
+      this.exportsByItem.delete(path);
+    }
+    for (const path of refile) {
+      for (const e of this.edgesByFile.get(path) ?? []) edgeIds.add(e.ifaceId);
+      this.indexFile(path);
+      for (const e of this.edgesByFile.get(path) ?? []) edgeIds.add(e.ifaceId);
+      sitePackages.add(this.files.get(path)!.package);
+    }
+    for (const pkg of sitePackages) {
+      this.collectPackageSites(pkg);
+      this.exportsById.delete(pkg);
+    }
+    for (const id of edgeIds) {
+      const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
+      for (const path of refile) for (const e of this.edgesByFile.get(path) ?? []) if (e.ifaceId === id) kept.push(e);
+      kept.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.item - y.item));
+      if (kept.length > 0) this.implsByInterface.set(id, kept);
+      else this.implsByInterface.delete(id);
+    }
+    const reachChanged = this.updateReach(new Set([...refile, ...changed.keys()]), edgeIds);
+    this.change = { all: false, names, packages: sitePackages, reach: reachChanged };
+    return true;
+  }
+
+  /** A file's export sites and impl edges, from its items' derivations. */
+  private indexFile(path: string): void {
+    const model = this.files.get(path)!;
+    const inFile: ExportSite[] = [];
+    const byItem = new Map<number, ExportSite[]>();
+    const edges: ImplEdge[] = [];
+    const scope = model.scope;
+    const kinds = this.kindsByPackage.get(model.package);
+    model.seen.forEach((item, i) => {
+      const d = this.derive(path, model, item, scope);
+      const k = item.kinds[0];
+      if (k?.exported) {
+        const slot = kinds?.get(k.name);
+        if (slot?.file === path && slot.item === i) inFile.push(new ExportSite(this, declId(k, []), path, k.name, i));
+      }
+      if (d.exportAs) inFile.push(new ExportSite(this, d.exportAs.id, path, item.exports[0].name, i, d.exportAs.slot));
+      if (d.impl?.ifaceId !== undefined && d.impl.structId !== undefined) edges.push(new ImplEdge(this, path, i, d.impl.structId, d.impl.structSlot, d.impl.ifaceId));
+    });
+    for (const site of inFile) {
+      const list = byItem.get(site.item);
+      if (list) list.push(site);
+      else byItem.set(site.item, [site]);
+    }
+    this.exportsByFile.set(path, inFile);
+    this.exportsByItem.set(path, byItem);
+    this.edgesByFile.set(path, edges);
+  }
+
+  /** A package's export sites in file order. */
+  private collectPackageSites(pkg: string): void {
+    const sites: ExportSite[] = [];
+    for (const path of this.filesByPackage.get(pkg) ?? []) sites.push(...(this.exportsByFile.get(path) ?? []));
+    if (sites.length > 0 || this.exportsByPackage.has(pkg)) this.exportsByPackage.set(pkg, sites);
   }
 
   /** A package's kinds by name: the first declaration in file order wins. */
@@ -374,7 +448,7 @@ export class ProgramIndex {
     }
     const names = new Set<string>();
     for (const key of lookedUp.keys()) names.add(key.slice(key.lastIndexOf('\u0000') + 1));
-    const d: Derived = { scope, names, valid: true, members, exportAs, impl, roots };
+    const d: Derived = { path, scope, names, valid: true, members, exportAs, impl, roots };
     this.derived.add(path, item.element, d);
     return d;
   }
@@ -460,7 +534,7 @@ export class ProgramIndex {
   }
 
   /** Resolutions asked without recording dependencies (layouts, hovers), per type reference. */
-  private readonly resolved = new WeakMap<TypeRef, Resolved>();
+  private resolved = new WeakMap<TypeRef, Resolved>();
 
   resolve(file: string, t: TypeRef, deps?: Dependencies): Resolved {
     if (deps) return this.resolveUncached(file, t, deps);
@@ -567,49 +641,159 @@ export class ProgramIndex {
   }
 
   /**
-   * The FFI functions and exported kinds: where values enter or leave Vale. Walks
-   * the items' derivations (no name is resolved here). The queue is kept in
-   * parallel arrays (node, parent entry, step, root) so the walk allocates no
-   * object per step; a kind's `Reach` reads its steps from the parent chain.
+   * The FFI functions and exported kinds: where values enter or leave Vale. The
+   * walk runs on the items' derivations (no name is resolved here) and records
+   * which roots and kinds are connected; after an update only the connected
+   * groups the change touched are walked again (`updateReach`).
    */
   private reachability(): Map<string, Reach> {
-    if (this.reachCache) return this.reachCache;
-    const reached = new Map<string, Reach>();
-    const walk = new Walk();
-    // Signatures first, so a kind that a function passes names that function.
+    if (this.reach) return this.reach.byId;
+    const state: ReachState = { byId: new Map(), groupOfId: new Map(), groupOfRoot: new Map(), rootsByFile: new Map(), declFile: new Map() };
+    const roots: RootEntry[] = [];
     for (const path of this.paths) {
-      const model = this.files.get(path)!;
-      const scope = model.scope;
-      model.seen.forEach((item, i) => {
-        const roots = this.derive(path, model, item, scope).roots;
-        if (roots) for (const r of roots) walk.push(r.node, -1, '', new SignatureRoot(this, path, i, r.param, r.description));
-      });
+      const list = this.rootsOf(path);
+      state.rootsByFile.set(path, list);
+      roots.push(...list);
     }
-    for (const pkg of [...this.exportsByPackage.keys()].sort()) {
-      for (const site of this.exportsByPackage.get(pkg)!) {
-        const model = this.files.get(site.file)!;
-        const item = model.seen[site.item];
-        const exportAs = item.exports[0];
-        if (exportAs) {
-          const d = this.derive(site.file, model, item, model.scope);
-          walk.push(d.exportAs!.node, -1, '', new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`));
-        } else {
-          walk.push({ tag: 'declared', id: this.derived.intern(site.id), slot: { file: site.file, item: site.item } }, -1, '', new SiteRoot(site, `exported ${item.kinds[0].tag} ${site.name}`));
-        }
+    this.walkGroups(state, roots.sort(compareRoots), undefined);
+    this.reach = state;
+    return state.byId;
+  }
+
+  /** The roots a file holds: its FFI signatures' parameters and returns, its export sites. */
+  private rootsOf(path: string): RootEntry[] {
+    const model = this.files.get(path)!;
+    const out: RootEntry[] = [];
+    model.seen.forEach((item, i) => {
+      const roots = this.derive(path, model, item, model.scope).roots;
+      roots?.forEach((r, n) => {
+        if (r.node.tag !== 'skip') out.push({ order: [0, path, i, n], node: r.node, root: new SignatureRoot(this, path, i, r.param, r.description) });
+      });
+    });
+    for (const site of this.exportsByFile.get(path) ?? []) {
+      const item = model.seen[site.item];
+      const exportAs = item.exports[0];
+      const order = [1, model.package, path, site.item];
+      if (exportAs) {
+        const node = this.derive(path, model, item, model.scope).exportAs!.node;
+        if (node.tag !== 'skip') out.push({ order, node, root: new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`) });
+      } else {
+        const node: WalkNode = { tag: 'declared', id: this.derived.intern(site.id), slot: { file: path, item: site.item } };
+        out.push({ order, node, root: new SiteRoot(site, `exported ${item.kinds[0].tag} ${site.name}`) });
       }
     }
-    // Breadth first, so each kind keeps its shortest path from a root.
+    return out;
+  }
+
+  /**
+   * Walks from `roots` (in root order), breadth first, so each kind keeps its
+   * shortest path from the first root that reaches it; records the connected
+   * groups. With `outside`, stops and returns a group the walk ran into that is
+   * not being walked again (the caller adds it and walks again).
+   */
+  private walkGroups(state: ReachState, roots: readonly RootEntry[], outside: ((id: string) => ReachGroup | undefined) | undefined): ReachGroup | undefined {
+    const walk = new Walk();
+    const links = new UnionFind();
+    const reached = new Map<string, Reach>();
+    const declFile = new Map<string, string>();
+    for (const r of roots) walk.push(r.node, -1, '', r.root, r);
     for (let e = 0; e < walk.nodes.length; e++) {
-      const node = walk.nodes[e];
-      if (node.tag === 'skip' || reached.has(node.id)) continue;
+      const node = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
+      const parent = walk.parents[e];
+      links.union(node.id, parent >= 0 ? (walk.nodes[parent] as { id: string }).id : walk.entries[e]!);
+      if (reached.has(node.id)) continue;
+      const foreign = outside?.(node.id);
+      if (foreign) return foreign;
       reached.set(node.id, new WalkReach(walk, e));
-      if (node.tag === 'declared') this.enqueueInside(node.slot, node.id, e, walk);
-      else if (node.tag === 'array') {
-        if (node.element) walk.push(node.element, e, `${node.text} elements`);
-      } else node.elements.forEach((x, n) => walk.push(x, e, `${node.text}.${n}`));
+      if (node.tag === 'declared') {
+        declFile.set(node.id, node.slot.file);
+        this.enqueueInside(node.slot, node.id, e, walk);
+      } else if (node.tag === 'array') {
+        if (node.element && node.element.tag !== 'skip') walk.push(node.element, e, `${node.text} elements`);
+      } else node.elements.forEach((x, n) => x.tag !== 'skip' && walk.push(x, e, `${node.text}.${n}`));
     }
-    this.reachCache = reached;
-    return reached;
+    const groups = new Map<unknown, ReachGroup>();
+    const groupOf = (x: unknown): ReachGroup => {
+      const rep = links.find(x);
+      let g = groups.get(rep);
+      if (!g) groups.set(rep, (g = { roots: [], ids: [] }));
+      return g;
+    };
+    for (const r of roots) {
+      const g = groupOf(r);
+      g.roots.push(r);
+      state.groupOfRoot.set(r, g);
+    }
+    for (const [id, reach] of reached) {
+      const g = groupOf(id);
+      g.ids.push(id);
+      state.groupOfId.set(id, g);
+      state.byId.set(id, reach);
+    }
+    for (const [id, file] of declFile) state.declFile.set(id, file);
+    this.lastWalked = [...reached.keys()];
+    return undefined;
+  }
+
+  /**
+   * After `update`: walks again only the groups that hold a root of, or a kind
+   * declared in, a re-indexed file, or an interface whose impls changed (and
+   * any group the walk runs into); returns the kinds whose reach may differ.
+   */
+  private updateReach(files: ReadonlySet<string>, interfaces: ReadonlySet<string>): Set<string> | undefined {
+    const state = this.reach;
+    if (!state) return undefined;
+    const groups = new Set<ReachGroup>();
+    const oldRoots = new Set<RootEntry>();
+    const newRoots: RootEntry[] = [];
+    for (const path of files) {
+      for (const r of state.rootsByFile.get(path) ?? []) {
+        oldRoots.add(r);
+        const g = state.groupOfRoot.get(r);
+        if (g) groups.add(g);
+      }
+      if (this.files.has(path)) {
+        const list = this.rootsOf(path);
+        state.rootsByFile.set(path, list);
+        newRoots.push(...list);
+      } else state.rootsByFile.delete(path);
+    }
+    for (const [id, file] of state.declFile) {
+      if (!files.has(file)) continue;
+      const g = state.groupOfId.get(id);
+      if (g) groups.add(g);
+    }
+    for (const id of interfaces) {
+      const g = state.groupOfId.get(id);
+      if (g) groups.add(g);
+    }
+    const changed = new Set<string>();
+    for (;;) {
+      const roots = [...newRoots];
+      for (const g of groups) for (const r of g.roots) if (!oldRoots.has(r)) roots.push(r);
+      roots.sort(compareRoots);
+      // Forget the groups being walked again, then walk them.
+      for (const g of groups) {
+        for (const id of g.ids) {
+          changed.add(id);
+          state.byId.delete(id);
+          state.groupOfId.delete(id);
+          state.declFile.delete(id);
+        }
+        for (const r of g.roots) state.groupOfRoot.delete(r);
+      }
+      const foreign = this.walkGroups(state, roots, (id) => {
+        const g = state.groupOfId.get(id);
+        return g && !groups.has(g) ? g : undefined;
+      });
+      if (!foreign) break;
+      // The walk ran into a group it was not walking: undo, add that group, walk again.
+      for (const r of roots) state.groupOfRoot.delete(r);
+      for (const g of groups) for (const r of g.roots) if (!oldRoots.has(r)) state.groupOfRoot.set(r, g);
+      groups.add(foreign);
+    }
+    for (const id of this.lastWalked) changed.add(id);
+    return changed;
   }
 
   /** Immutable kinds are copied member by member; mutable ones cross as references and stop the walk. */
@@ -617,29 +801,80 @@ export class ProgramIndex {
     const decl = this.declOf(slot)!;
     if (decl.mutability !== 'imm') return;
     if (decl.tag === 'struct') {
-      for (const m of this.derivedAt(slot).members ?? []) walk.push(m.node, entry, m.step);
+      for (const m of this.derivedAt(slot).members ?? []) if (m.node.tag !== 'skip') walk.push(m.node, entry, m.step);
     } else {
       for (const edge of this.implsByInterface.get(id) ?? []) {
         const model = this.files.get(edge.file)!;
         const item = model.seen[edge.item];
-        walk.push(this.derive(edge.file, model, item, model.scope).impl!.structNode, entry, `${decl.name} (implemented by ${item.impls[0].structType.text})`);
+        const node = this.derive(edge.file, model, item, model.scope).impl!.structNode;
+        if (node.tag !== 'skip') walk.push(node, entry, `${decl.name} (implemented by ${item.impls[0].structType.text})`);
       }
     }
   }
 }
 
-/** The reachability walk's queue: entry e is nodes[e], reached from parents[e] (-1: a root) by steps[e]. */
+/** A root of the walk, with its place in root order: signatures (by file, item, parameter), then export sites (by package, file, item). */
+interface RootEntry {
+  readonly order: readonly (string | number)[];
+  readonly node: WalkNode;
+  readonly root: ReachRoot;
+}
+
+function compareRoots(a: RootEntry, b: RootEntry): number {
+  for (let i = 0; i < a.order.length; i++) {
+    const x = a.order[i];
+    const y = b.order[i];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Roots and kinds the walk connects: walked again together or not at all. */
+interface ReachGroup {
+  readonly roots: RootEntry[];
+  readonly ids: string[];
+}
+
+interface ReachState {
+  readonly byId: Map<string, Reach>;
+  readonly groupOfId: Map<string, ReachGroup>;
+  readonly groupOfRoot: Map<RootEntry, ReachGroup>;
+  readonly rootsByFile: Map<string, RootEntry[]>;
+  /** Declared kinds reached, and the file that declares each. */
+  readonly declFile: Map<string, string>;
+}
+
+class UnionFind {
+  private readonly parent = new Map<unknown, unknown>();
+
+  find(x: unknown): unknown {
+    let root = x;
+    for (let p = this.parent.get(root); p !== undefined && p !== root; p = this.parent.get(root)) root = p;
+    for (let y = x, p = this.parent.get(y); p !== undefined && p !== root; y = p, p = this.parent.get(y)) this.parent.set(y, root);
+    return root;
+  }
+
+  union(a: unknown, b: unknown): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(ra, rb);
+  }
+}
+
+/** The reachability walk's queue: entry e is nodes[e], reached from parents[e] (-1: a root, entries[e]) by steps[e]. */
 class Walk {
   readonly nodes: WalkNode[] = [];
   readonly parents: number[] = [];
   readonly steps: string[] = [];
   readonly roots: ReachRoot[] = [];
+  readonly entries: (RootEntry | undefined)[] = [];
 
-  push(node: WalkNode, parent: number, step: string, root?: ReachRoot): void {
+  push(node: WalkNode, parent: number, step: string, root?: ReachRoot, entry?: RootEntry): void {
     this.nodes.push(node);
     this.parents.push(parent);
     this.steps.push(step);
     this.roots.push(root ?? this.roots[parent]);
+    this.entries.push(entry);
   }
 }
 
@@ -702,4 +937,20 @@ function packageMatches(pkg: string, wanted: readonly string[]): boolean {
 export function signatureText(f: FunctionDecl): string {
   const params = f.params.map((p) => `${p.name} ${p.type.text}`).join(', ');
   return `${f.extern ? 'extern' : 'exported'} func ${f.name}(${params})${f.returnType ? ' ' + f.returnType.text : ''}`;
+}
+
+function packageOfPath(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+function insertSorted(list: string[], value: string): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, value);
 }
