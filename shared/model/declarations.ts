@@ -121,6 +121,12 @@ export class ItemDecls implements Decls {
     });
   }
 
+  /**
+   * The declarations where they were read: names, flags and types are right,
+   * offsets may be stale. For position-free work (the index) without moving.
+   */
+  get unplaced(): Decls { return this.read; }
+
   get kinds(): readonly KindDecl[] { return this.decls.kinds; }
   get functions(): readonly FunctionDecl[] { return this.decls.functions; }
   get exports(): readonly ExportAsDecl[] { return this.decls.exports; }
@@ -150,7 +156,11 @@ export class FileModel {
     readonly seen: readonly ItemDecls[],
   ) {
     this.package = packageOf(path);
+    this.kindItems = seen.filter((i) => i.unplaced.kinds.length > 0);
   }
+
+  /** The seen items that declare a kind, in file order: kind places index this list. */
+  readonly kindItems: readonly ItemDecls[];
 
   /** The directory: Vale's package. */
   readonly package: string;

@@ -39,6 +39,11 @@ export class ExportSite {
     return this.declSlot && this.index.declOf(this.declSlot);
   }
 
+  /** The declared kind's place (for an `exported` attribute, the kind itself). */
+  get kindSlot(): KindSlot | undefined {
+    return this.declSlot;
+  }
+
   get exportAs(): ExportAsDecl | undefined {
     return this.decls.exports[0];
   }
@@ -55,9 +60,9 @@ export class ExportSite {
     return this.decls.element === element;
   }
 
-  /** What other files may rely on: position-free. */
+  /** What other files may rely on: no offsets, no item indices (an item inserted above does not change it). */
   get fact(): string {
-    return `${this.file}\u0001${this.item}\u0001${this.name}\u0001${this.id}`;
+    return `${this.file}\u0001${this.name}\u0001${this.id}`;
   }
 
   toJSON(): object {
@@ -65,7 +70,7 @@ export class ExportSite {
   }
 }
 
-/** Where a kind is declared: a file and the item in its `seen` list. */
+/** Where a kind is declared: a file and the kind's place among the file's kinds (`kindItems`). */
 export interface KindSlot {
   readonly file: string;
   readonly item: number;
@@ -86,7 +91,7 @@ export class ImplEdge {
   }
 
   get fact(): string {
-    return `${this.file}\u0001${this.item}\u0001${this.structId}`;
+    return `${this.file}\u0001${this.structId}`;
   }
 }
 
@@ -374,14 +379,16 @@ export class ProgramIndex {
     const edges: ImplEdge[] = [];
     const scope = model.scope;
     const kinds = this.kindsByPackage.get(model.package);
+    let kindOrdinal = 0;
     model.seen.forEach((item, i) => {
       const d = this.derive(path, model, item, scope);
-      const k = item.kinds[0];
-      if (k?.exported) {
+      const k = item.unplaced.kinds[0];
+      if (k) {
         const slot = kinds?.get(k.name);
-        if (slot?.file === path && slot.item === i) inFile.push(new ExportSite(this, declId(k, []), path, k.name, i));
+        if (k.exported && slot?.file === path && slot.item === kindOrdinal) inFile.push(new ExportSite(this, declId(k, []), path, k.name, i, slot));
+        kindOrdinal++;
       }
-      if (d.exportAs) inFile.push(new ExportSite(this, d.exportAs.id, path, item.exports[0].name, i, d.exportAs.slot));
+      if (d.exportAs) inFile.push(new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, i, d.exportAs.slot));
       if (d.impl?.ifaceId !== undefined && d.impl.structId !== undefined) edges.push(new ImplEdge(this, path, i, d.impl.structId, d.impl.structSlot, d.impl.ifaceId));
     });
     for (const site of inFile) {
@@ -405,9 +412,9 @@ export class ProgramIndex {
   private packageKinds(pkg: string): Map<string, SlotEntry> {
     const kinds = new Map<string, SlotEntry>();
     for (const path of this.filesByPackage.get(pkg) ?? []) {
-      this.files.get(path)!.seen.forEach((item, i) => {
-        const k = item.kinds[0];
-        if (k && !kinds.has(k.name)) kinds.set(k.name, { file: path, item: i, summary: item.summary });
+      this.files.get(path)!.kindItems.forEach((item, i) => {
+        const k = item.unplaced.kinds[0];
+        if (!kinds.has(k.name)) kinds.set(k.name, { file: path, item: i, summary: item.summary });
       });
     }
     return kinds;
@@ -423,14 +430,14 @@ export class ProgramIndex {
     let exportAs: Derived['exportAs'];
     let impl: Derived['impl'];
     let roots: Derived['roots'];
-    const k = item.kinds[0];
+    const k = item.unplaced.kinds[0];
     if (k) members = k.members.map((m) => ({ node: node(m.type), step: `${k.name}.${m.name}` }));
-    const e = item.exports[0];
+    const e = item.unplaced.exports[0];
     if (e) {
       const r = this.resolve(path, e.type, lookedUp);
       exportAs = { id: 'id' in r ? r.id : `?${e.type.text}`, slot: r.tag === 'declared' ? this.slotOf(path, e.type) : undefined, node: node(e.type) };
     }
-    const im = item.impls[0];
+    const im = item.unplaced.impls[0];
     if (im) {
       const iface = this.resolve(path, im.interfaceType, lookedUp);
       const struct = this.resolve(path, im.structType, lookedUp);
@@ -439,7 +446,7 @@ export class ProgramIndex {
         structSlot: struct.tag === 'declared' ? this.slotOf(path, im.structType) : undefined, structNode: node(im.structType),
       };
     }
-    const f = item.functions[0];
+    const f = item.unplaced.functions[0];
     if (f && (f.exported || f.extern)) {
       const sig = signatureText(f);
       const list: { param: number; node: WalkNode; description: string }[] = f.params.map((p, n) => ({ param: n, node: node(p.type), description: `parameter ${p.name} of ${sig}` }));
@@ -466,7 +473,7 @@ export class ProgramIndex {
 
   private derivedAt(slot: KindSlot): Derived {
     const model = this.files.get(slot.file)!;
-    return this.derive(slot.file, model, model.seen[slot.item], model.scope);
+    return this.derive(slot.file, model, model.kindItems[slot.item], model.scope);
   }
 
   /**
@@ -487,7 +494,7 @@ export class ProgramIndex {
   }
 
   declOf(slot: KindSlot): KindDecl | undefined {
-    return this.files.get(slot.file)?.seen[slot.item]?.kinds[0];
+    return this.files.get(slot.file)?.kindItems[slot.item]?.kinds[0];
   }
 
   /** Finds the struct or interface a name means in a file: its package first, then its imports. */
@@ -672,14 +679,14 @@ export class ProgramIndex {
     });
     for (const site of this.exportsByFile.get(path) ?? []) {
       const item = model.seen[site.item];
-      const exportAs = item.exports[0];
+      const exportAs = item.unplaced.exports[0];
       const order = [1, model.package, path, site.item];
       if (exportAs) {
         const node = this.derive(path, model, item, model.scope).exportAs!.node;
         if (node.tag !== 'skip') out.push({ order, node, root: new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`) });
       } else {
-        const node: WalkNode = { tag: 'declared', id: this.derived.intern(site.id), slot: { file: path, item: site.item } };
-        out.push({ order, node, root: new SiteRoot(site, `exported ${item.kinds[0].tag} ${site.name}`) });
+        const node: WalkNode = { tag: 'declared', id: this.derived.intern(site.id), slot: site.kindSlot! };
+        out.push({ order, node, root: new SiteRoot(site, `exported ${item.unplaced.kinds[0].tag} ${site.name}`) });
       }
     }
     return out;
@@ -807,7 +814,7 @@ export class ProgramIndex {
         const model = this.files.get(edge.file)!;
         const item = model.seen[edge.item];
         const node = this.derive(edge.file, model, item, model.scope).impl!.structNode;
-        if (node.tag !== 'skip') walk.push(node, entry, `${decl.name} (implemented by ${item.impls[0].structType.text})`);
+        if (node.tag !== 'skip') walk.push(node, entry, `${decl.name} (implemented by ${item.unplaced.impls[0].structType.text})`);
       }
     }
   }
