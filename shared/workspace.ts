@@ -412,6 +412,8 @@ function spanningEdit(before: string, after: string): TextEdit {
  * by the file asking (its imports), package facts by package, `reach` facts by
  * kind; the few `impls` facts always.
  */
+const PACKAGE_FACTS = new Set(['exports', 'exported', 'first-export', 'name-taken', 'package-exports', 'package-kinds']);
+
 class FactKeys {
   private readonly reachById = new Map<string, string>();
   private readonly kindsByName = new Map<string, Set<string>>();
@@ -441,7 +443,7 @@ class FactKeys {
     if (tag === 'kind') {
       FactKeys.put(this.kindsByName, b, key);
       FactKeys.put(this.kindsByFile, a, key);
-    } else if (tag === 'exports' || tag === 'package-exports' || tag === 'package-kinds') FactKeys.put(this.byPackage, a, key);
+    } else if (PACKAGE_FACTS.has(tag)) FactKeys.put(this.byPackage, a, key);
     else if (tag === 'reach') this.reachById.set(a, key);
     else this.always.add(key);
   }
@@ -451,7 +453,7 @@ class FactKeys {
     if (tag === 'kind') {
       FactKeys.take(this.kindsByName, b, key);
       FactKeys.take(this.kindsByFile, a, key);
-    } else if (tag === 'exports' || tag === 'package-exports' || tag === 'package-kinds') FactKeys.take(this.byPackage, a, key);
+    } else if (PACKAGE_FACTS.has(tag)) FactKeys.take(this.byPackage, a, key);
     else if (tag === 'reach') this.reachById.delete(a);
     else this.always.delete(key);
   }

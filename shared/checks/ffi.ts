@@ -96,7 +96,7 @@ function requireExported(ctx: Context, type: TypeRef, code: string, message: (ki
       });
       return;
   }
-  if (ctx.index.exportsOf(ctx.model.package, r.id, ctx.deps).length > 0) return;
+  if (ctx.index.isExported(ctx.model.package, r.id, ctx.deps)) return;
   const kind = kindText(type);
   const related: RelatedInformation[] = [];
   const fixes: QuickFix[] = [];
@@ -147,10 +147,8 @@ function arrayExportName(ctx: Context, type: TypeRef): string {
     }
   };
   const base = part(type).replace(/[^A-Za-z0-9_]/g, '');
-  const taken = new Set(ctx.index.packageExports(ctx.model.package, ctx.deps).map((s) => s.name));
-  for (const k of ctx.index.packageKindNames(ctx.model.package, ctx.deps)) taken.add(k);
   let name = base;
-  for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
+  for (let n = 2; ctx.index.isNameTaken(ctx.model.package, name, ctx.deps); n++) name = `${base}${n}`;
   return name;
 }
 
@@ -173,7 +171,7 @@ function checkExportedKinds(ctx: Context, item: ItemDecls): void {
       if (r.tag !== 'declared' || r.decl.tag !== 'struct' || r.decl.mutability !== 'imm' || r.decl.file === ctx.model.path && r.decl.exported) continue;
       for (const m of r.decl.members) {
         const mr = ctx.index.resolve(r.decl.file, m.type, ctx.deps);
-        if (!('id' in mr) || mr.tag === 'external' || ctx.index.exportsOf(ctx.model.package, mr.id, ctx.deps).length > 0) continue;
+        if (!('id' in mr) || mr.tag === 'external' || ctx.index.isExported(ctx.model.package, mr.id, ctx.deps)) continue;
         ctx.out.push({
           ...at(ctx, t), severity: 'error', code,
           message: `export ${t.text} as ${e.name}: member ${m.name} of ${r.decl.name} is ${kindText(m.type)}, which is not exported from this package; C receives ${r.decl.name} as a deep copy, so every kind inside it must have a C definition.`,
@@ -189,7 +187,7 @@ function checkDuplicateExports(ctx: Context, item: ItemDecls): void {
   // Only the kinds this item exports are looked up, so a new export elsewhere
   // in the package re-checks just the items that export the same kind.
   for (const site of index.exportsInItem(model.path, model.seenIndex(item))) {
-    const [original] = index.exportsOf(model.package, site.id, deps);
+    const original = index.firstExport(model.package, site.id, deps)!;
     if (original === site) continue;
     const range = site.range;
     const kind = site.exportAs ? kindText(site.exportAs.type) : site.name;
@@ -255,7 +253,7 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
     const reach = index.reachOf(iface.id, deps);
     if (!reach) continue;
     const struct = index.resolve(model.path, impl.structType, deps);
-    if (struct.tag !== 'declared' || index.exportsOf(iface.decl.package, struct.id, deps).length > 0) continue;
+    if (struct.tag !== 'declared' || index.isExported(iface.decl.package, struct.id, deps)) continue;
     const s = struct.decl;
     ctx.out.push({
       ...at(ctx, impl.structType), severity: 'error', code: NON_HIERARCHICAL_IMMUTABLE,

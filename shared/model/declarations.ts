@@ -159,8 +159,21 @@ export class FileModel {
     this.kindItems = seen.filter((i) => i.unplaced.kinds.length > 0);
   }
 
-  /** The seen items that declare a kind, in file order: kind places index this list. */
+  /** The seen items that declare a kind, in file order. */
   readonly kindItems: readonly ItemDecls[];
+  private kindsByName?: Map<string, ItemDecls>;
+
+  /** The first item declaring a kind of this name (kind places name it). */
+  kindNamed(name: string): ItemDecls | undefined {
+    if (!this.kindsByName) {
+      this.kindsByName = new Map();
+      for (const item of this.kindItems) {
+        const n = item.unplaced.kinds[0].name;
+        if (!this.kindsByName.has(n)) this.kindsByName.set(n, item);
+      }
+    }
+    return this.kindsByName.get(name);
+  }
 
   /** The directory: Vale's package. */
   readonly package: string;

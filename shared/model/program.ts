@@ -70,10 +70,10 @@ export class ExportSite {
   }
 }
 
-/** Where a kind is declared: a file and the kind's place among the file's kinds (`kindItems`). */
+/** Where a kind is declared: a file and the kind's name (the first kind of that name in the file). */
 export interface KindSlot {
   readonly file: string;
-  readonly item: number;
+  readonly name: string;
 }
 
 export class ImplEdge {
@@ -246,6 +246,7 @@ export class ProgramIndex {
   /** The kinds the last walk reached. */
   private lastWalked: string[] = [];
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
+  private readonly takenNames = new Map<string, Set<string>>();
   private readonly exportsByFile = new Map<string, ExportSite[]>();
   private readonly edgesByFile = new Map<string, ImplEdge[]>();
   /** File → seen item → the export sites written in it. */
@@ -326,7 +327,7 @@ export class ProgramIndex {
       this.kindsByPackage.set(pkg, kinds);
       for (const [name, slot] of kinds) {
         const old = before.get(name);
-        if (!old || old.file !== slot.file || old.item !== slot.item || old.summary !== slot.summary) names.add(name);
+        if (!old || old.file !== slot.file || old.summary !== slot.summary) names.add(name);
       }
       for (const name of before.keys()) if (!kinds.has(name)) names.add(name);
     }
@@ -358,6 +359,7 @@ export class ProgramIndex {
     for (const pkg of sitePackages) {
       this.collectPackageSites(pkg);
       this.exportsById.delete(pkg);
+      this.takenNames.delete(pkg);
     }
     for (const id of edgeIds) {
       const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
@@ -379,14 +381,12 @@ export class ProgramIndex {
     const edges: ImplEdge[] = [];
     const scope = model.scope;
     const kinds = this.kindsByPackage.get(model.package);
-    let kindOrdinal = 0;
     model.seen.forEach((item, i) => {
       const d = this.derive(path, model, item, scope);
       const k = item.unplaced.kinds[0];
-      if (k) {
+      if (k?.exported) {
         const slot = kinds?.get(k.name);
-        if (k.exported && slot?.file === path && slot.item === kindOrdinal) inFile.push(new ExportSite(this, declId(k, []), path, k.name, i, slot));
-        kindOrdinal++;
+        if (slot?.file === path && model.kindNamed(k.name) === item) inFile.push(new ExportSite(this, declId(k, []), path, k.name, i, slot));
       }
       if (d.exportAs) inFile.push(new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, i, d.exportAs.slot));
       if (d.impl?.ifaceId !== undefined && d.impl.structId !== undefined) edges.push(new ImplEdge(this, path, i, d.impl.structId, d.impl.structSlot, d.impl.ifaceId));
@@ -412,10 +412,10 @@ export class ProgramIndex {
   private packageKinds(pkg: string): Map<string, SlotEntry> {
     const kinds = new Map<string, SlotEntry>();
     for (const path of this.filesByPackage.get(pkg) ?? []) {
-      this.files.get(path)!.kindItems.forEach((item, i) => {
+      for (const item of this.files.get(path)!.kindItems) {
         const k = item.unplaced.kinds[0];
-        if (!kinds.has(k.name)) kinds.set(k.name, { file: path, item: i, summary: item.summary });
-      });
+        if (!kinds.has(k.name)) kinds.set(k.name, { file: path, name: k.name, summary: item.summary });
+      }
     }
     return kinds;
   }
@@ -473,7 +473,7 @@ export class ProgramIndex {
 
   private derivedAt(slot: KindSlot): Derived {
     const model = this.files.get(slot.file)!;
-    return this.derive(slot.file, model, model.kindItems[slot.item], model.scope);
+    return this.derive(slot.file, model, model.kindNamed(slot.name)!, model.scope);
   }
 
   /**
@@ -494,7 +494,7 @@ export class ProgramIndex {
   }
 
   declOf(slot: KindSlot): KindDecl | undefined {
-    return this.files.get(slot.file)?.kindItems[slot.item]?.kinds[0];
+    return this.files.get(slot.file)?.kindNamed(slot.name)?.kinds[0];
   }
 
   /** Finds the struct or interface a name means in a file: its package first, then its imports. */
@@ -559,7 +559,7 @@ export class ProgramIndex {
         const slot = this.lookupSlot(file, t.name);
         const decl = slot && this.declOf(slot);
         const args = t.args.map((a) => this.refId(file, a, deps));
-        deps?.set(`kind\u0000${file}\u0000${t.name}`, slot ? `${slot.file}\u0001${slot.item}\u0001${slot.summary}` : '');
+        deps?.set(`kind\u0000${file}\u0000${t.name}`, slot ? `${slot.file}\u0001${slot.summary}` : '');
         if (!decl) return { tag: 'external', id: `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`, name: t.name };
         return { tag: 'declared', id: declId(decl, args), decl };
       }
@@ -592,6 +592,33 @@ export class ProgramIndex {
     const sites = byId.get(id) ?? [];
     deps?.set(`exports\u0000${pkg}\u0000${id}`, factOfAll(sites));
     return sites;
+  }
+
+  /** Whether a kind is exported in a package (what the compiler's rules ask). */
+  isExported(pkg: string, id: string, deps?: Dependencies): boolean {
+    const yes = this.exportsOf(pkg, id).length > 0;
+    deps?.set(`exported\u0000${pkg}\u0000${id}`, yes ? '1' : '');
+    return yes;
+  }
+
+  /** A kind's first export site in a package: the one that is not a duplicate. */
+  firstExport(pkg: string, id: string, deps?: Dependencies): ExportSite | undefined {
+    const first = this.exportsOf(pkg, id)[0];
+    deps?.set(`first-export\u0000${pkg}\u0000${id}`, first ? first.fact : '');
+    return first;
+  }
+
+  /** Whether a name is taken in a package, by a kind or an export (for naming a new export). */
+  isNameTaken(pkg: string, name: string, deps?: Dependencies): boolean {
+    let taken = this.takenNames.get(pkg);
+    if (!taken) {
+      taken = new Set(this.kindsByPackage.get(pkg)?.keys() ?? []);
+      for (const site of this.exportsByPackage.get(pkg) ?? []) taken.add(site.name);
+      this.takenNames.set(pkg, taken);
+    }
+    const yes = taken.has(name);
+    deps?.set(`name-taken\u0000${pkg}\u0000${name}`, yes ? '1' : '');
+    return yes;
   }
 
   /** Every export site of a package, in file and offset order. */
@@ -638,6 +665,9 @@ export class ProgramIndex {
     switch (tag) {
       case 'kind': this.resolve(a, { tag: 'named', name: b, args: [], start: 0, end: 0, ownership: '', text: b }, deps); break;
       case 'exports': this.exportsOf(a, b, deps); break;
+      case 'exported': this.isExported(a, b, deps); break;
+      case 'first-export': this.firstExport(a, b, deps); break;
+      case 'name-taken': this.isNameTaken(a, b, deps); break;
       case 'package-exports': this.packageExports(a, deps); break;
       case 'package-kinds': this.packageKindNames(a, deps); break;
       case 'impls': this.implsOf(a, deps); break;
