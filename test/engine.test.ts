@@ -211,6 +211,11 @@ describe('analysis engine', () => {
       // X is reached from fa; f0 (earlier in root order, another package) comes to reach X through P, one step later.
       ['/r1/a.vale', 'exported struct X imm { b &Ship; }\nexported struct Ship { }\nextern func fa(x X) int;\n'],
       ['/r0/p.vale', 'import r1.*;\nexported struct P imm { n int; }\nextern func f0(p P) int;\n'],
+      // K's member names a kind that does not exist yet; declaring it (elsewhere in the package) makes it reachable.
+      ['/t1/k.vale', 'struct K imm { n int; t Thing; }\n'],
+      ['/t1/ship.vale', 'exported struct Ship { }\n'],
+      ['/t2/j.vale', 'import t1.*;\nstruct J imm { k K; }\n'],
+      ['/t3/f.vale', 'import t2.*;\nextern func g(j J) int;\n'],
     ]);
     const ws = fresh(texts);
     ws.allDiagnostics();
@@ -219,6 +224,7 @@ describe('analysis engine', () => {
       ['/r0/p.vale', 'exported struct P imm { n int; }', 'exported struct P imm { n int; x X; }'],
       ['/s1/k.vale', 'inner Inner; ', ''],
       ['/r0/p.vale', ' x X;', ''],
+      ['/t1/ship.vale', 'exported struct Ship { }\n', 'exported struct Ship { }\nstruct Thing imm { s &Ship; }\n'],
     ];
     for (const [path, find, replace] of steps) {
       const text = texts.get(path)!;

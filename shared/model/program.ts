@@ -245,6 +245,8 @@ export class ProgramIndex {
   private reach?: ReachState;
   /** The kinds the last walk reached. */
   private lastWalked: string[] = [];
+  /** During `update`: the derivations made anew. */
+  private fresh?: Set<Derived>;
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
   private readonly takenNames = new Map<string, Set<string>>();
   private readonly exportsByFile = new Map<string, ExportSite[]>();
@@ -319,6 +321,7 @@ export class ProgramIndex {
         (this.paths as string[]).splice(this.paths.indexOf(path), 1);
       }
     }
+    this.fresh = new Set();
     // Kind tables of the changed packages, and the names whose meaning changed.
     const names = new Set<string>();
     for (const pkg of packages) {
@@ -368,7 +371,8 @@ export class ProgramIndex {
       if (kept.length > 0) this.implsByInterface.set(id, kept);
       else this.implsByInterface.delete(id);
     }
-    const reachChanged = this.updateReach(new Set([...refile, ...changed.keys()]), edgeIds);
+    const reachChanged = this.updateReach(new Set([...refile, ...changed.keys()]), edgeIds, names, this.fresh);
+    this.fresh = undefined;
     this.change = { all: false, names, packages: sitePackages, reach: reachChanged };
     return true;
   }
@@ -457,6 +461,7 @@ export class ProgramIndex {
     for (const key of lookedUp.keys()) names.add(key.slice(key.lastIndexOf('\u0000') + 1));
     const d: Derived = { path, scope, names, valid: true, members, exportAs, impl, roots };
     this.derived.add(path, item.element, d);
+    this.fresh?.add(d);
     return d;
   }
 
@@ -685,7 +690,7 @@ export class ProgramIndex {
    */
   private reachability(): Map<string, Reach> {
     if (this.reach) return this.reach.byId;
-    const state: ReachState = { byId: new Map(), groupOfId: new Map(), groupOfRoot: new Map(), rootsByFile: new Map(), declFile: new Map() };
+    const state: ReachState = { byId: new Map(), groupOfId: new Map(), groupOfRoot: new Map(), rootsByFile: new Map(), declSlot: new Map() };
     const roots: RootEntry[] = [];
     for (const path of this.paths) {
       const list = this.rootsOf(path);
@@ -732,7 +737,7 @@ export class ProgramIndex {
     const walk = new Walk();
     const links = new UnionFind();
     const reached = new Map<string, Reach>();
-    const declFile = new Map<string, string>();
+    const declSlot = new Map<string, KindSlot>();
     for (const r of roots) walk.push(r.node, -1, '', r.root, r);
     for (let e = 0; e < walk.nodes.length; e++) {
       const node = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
@@ -743,7 +748,7 @@ export class ProgramIndex {
       if (foreign) return foreign;
       reached.set(node.id, new WalkReach(walk, e));
       if (node.tag === 'declared') {
-        declFile.set(node.id, node.slot.file);
+        declSlot.set(node.id, node.slot);
         this.enqueueInside(node.slot, node.id, e, walk);
       } else if (node.tag === 'array') {
         if (node.element && node.element.tag !== 'skip') walk.push(node.element, e, `${node.text} elements`);
@@ -767,7 +772,7 @@ export class ProgramIndex {
       state.groupOfId.set(id, g);
       state.byId.set(id, reach);
     }
-    for (const [id, file] of declFile) state.declFile.set(id, file);
+    for (const [id, slot] of declSlot) state.declSlot.set(id, slot);
     this.lastWalked = [...reached.keys()];
     return undefined;
   }
@@ -777,26 +782,46 @@ export class ProgramIndex {
    * declared in, a re-indexed file, or an interface whose impls changed (and
    * any group the walk runs into); returns the kinds whose reach may differ.
    */
-  private updateReach(files: ReadonlySet<string>, interfaces: ReadonlySet<string>): Set<string> | undefined {
+  private updateReach(files: ReadonlySet<string>, interfaces: ReadonlySet<string>, names: ReadonlySet<string>, fresh: ReadonlySet<Derived>): Set<string> | undefined {
     const state = this.reach;
     if (!state) return undefined;
     const groups = new Set<ReachGroup>();
     const oldRoots = new Set<RootEntry>();
     const newRoots: RootEntry[] = [];
     for (const path of files) {
-      for (const r of state.rootsByFile.get(path) ?? []) {
+      const before = state.rootsByFile.get(path) ?? [];
+      const after = this.files.has(path) ? this.rootsOf(path) : [];
+      // A root whose place, node and description are the same is kept (with its group).
+      const kept = new Map<string, RootEntry>();
+      for (const r of before) kept.set(rootKey(r), r);
+      const list: RootEntry[] = [];
+      const stay = new Set<RootEntry>();
+      for (const r of after) {
+        const old = kept.get(rootKey(r));
+        if (old && !stay.has(old)) {
+          stay.add(old);
+          list.push(old);
+        } else {
+          list.push(r);
+          newRoots.push(r);
+        }
+      }
+      for (const r of before) {
+        if (stay.has(r)) continue;
         oldRoots.add(r);
         const g = state.groupOfRoot.get(r);
         if (g) groups.add(g);
       }
-      if (this.files.has(path)) {
-        const list = this.rootsOf(path);
-        state.rootsByFile.set(path, list);
-        newRoots.push(...list);
-      } else state.rootsByFile.delete(path);
+      if (this.files.has(path)) state.rootsByFile.set(path, list);
+      else state.rootsByFile.delete(path);
     }
-    for (const [id, file] of state.declFile) {
-      if (!files.has(file)) continue;
+    // Kinds whose members may now lead elsewhere: a changed name, a new derivation of the declaring item.
+    for (const [id, slot] of state.declSlot) {
+      if (!files.has(slot.file)) continue;
+      const model = this.files.get(slot.file);
+      const item = model?.kindNamed(slot.name);
+      const d = item && this.derived.get(slot.file, item.element);
+      if (!names.has(slot.name) && d && !fresh.has(d)) continue;
       const g = state.groupOfId.get(id);
       if (g) groups.add(g);
     }
@@ -815,7 +840,7 @@ export class ProgramIndex {
           changed.add(id);
           state.byId.delete(id);
           state.groupOfId.delete(id);
-          state.declFile.delete(id);
+          state.declSlot.delete(id);
         }
         for (const r of g.roots) state.groupOfRoot.delete(r);
       }
@@ -857,6 +882,13 @@ interface RootEntry {
   readonly root: ReachRoot;
 }
 
+/** What makes a root the same root: its place, its node (derivations are shared objects) and its description. */
+function rootKey(r: RootEntry): string {
+  const n = r.node;
+  const node = n.tag === 'declared' ? `${n.id}\u0002${n.slot.file}\u0002${n.slot.name}` : n.tag === 'skip' ? '' : n.id;
+  return `${r.order.join('\u0002')}\u0001${node}\u0001${r.root.description}`;
+}
+
 function compareRoots(a: RootEntry, b: RootEntry): number {
   for (let i = 0; i < a.order.length; i++) {
     const x = a.order[i];
@@ -877,8 +909,8 @@ interface ReachState {
   readonly groupOfId: Map<string, ReachGroup>;
   readonly groupOfRoot: Map<RootEntry, ReachGroup>;
   readonly rootsByFile: Map<string, RootEntry[]>;
-  /** Declared kinds reached, and the file that declares each. */
-  readonly declFile: Map<string, string>;
+  /** Declared kinds reached, and where each is declared. */
+  readonly declSlot: Map<string, KindSlot>;
 }
 
 class UnionFind {
