@@ -225,6 +225,8 @@ describe('analysis engine', () => {
       ['/s1/k.vale', 'inner Inner; ', ''],
       ['/r0/p.vale', ' x X;', ''],
       ['/t1/ship.vale', 'exported struct Ship { }\n', 'exported struct Ship { }\nstruct Thing imm { s &Ship; }\n'],
+      // An item added above the root moves it: the diagnostic's related location follows.
+      ['/r1/a.vale', 'exported struct X', 'export []<imm>int as Ints;\nexported struct X'],
     ];
     for (const [path, find, replace] of steps) {
       const text = texts.get(path)!;

@@ -791,15 +791,23 @@ export class ProgramIndex {
     for (const path of files) {
       const before = state.rootsByFile.get(path) ?? [];
       const after = this.files.has(path) ? this.rootsOf(path) : [];
-      // A root whose place, node and description are the same is kept (with its group).
-      const kept = new Map<string, RootEntry>();
-      for (const r of before) kept.set(rootKey(r), r);
+      // A root with the same node and description, in the same order among equals, is kept (with its
+      // group), following its new place.
+      const kept = new Map<string, RootEntry[]>();
+      for (const r of before) {
+        const key = rootKey(r);
+        const list = kept.get(key);
+        if (list) list.push(r);
+        else kept.set(key, [r]);
+      }
       const list: RootEntry[] = [];
       const stay = new Set<RootEntry>();
       for (const r of after) {
-        const old = kept.get(rootKey(r));
-        if (old && !stay.has(old)) {
+        const old = kept.get(rootKey(r))?.shift();
+        if (old) {
           stay.add(old);
+          old.order = r.order;
+          old.root.retarget(r.root);
           list.push(old);
         } else {
           list.push(r);
@@ -877,16 +885,21 @@ export class ProgramIndex {
 
 /** A root of the walk, with its place in root order: signatures (by file, item, parameter), then export sites (by package, file, item). */
 interface RootEntry {
-  readonly order: readonly (string | number)[];
+  /** Updated when the root is kept but items above it came or went. */
+  order: readonly (string | number)[];
   readonly node: WalkNode;
-  readonly root: ReachRoot;
+  readonly root: ReachRoot & { retarget(newer: ReachRoot): void };
 }
 
-/** What makes a root the same root: its place, its node (derivations are shared objects) and its description. */
+/**
+ * What makes a root the same root: its kind (signature or site), the parameter, what
+ * it leads to and its description; not its item's index, which items above it move.
+ */
 function rootKey(r: RootEntry): string {
   const n = r.node;
   const node = n.tag === 'declared' ? `${n.id}\u0002${n.slot.file}\u0002${n.slot.name}` : n.tag === 'skip' ? '' : n.id;
-  return `${r.order.join('\u0002')}\u0001${node}\u0001${r.root.description}`;
+  const param = r.order[0] === 0 ? r.order[3] : '';
+  return `${r.order[0]}\u0002${param}\u0001${node}\u0001${r.root.description}`;
 }
 
 function compareRoots(a: RootEntry, b: RootEntry): number {
@@ -967,17 +980,22 @@ class WalkReach implements Reach {
 
 /** A parameter (or, for -1, the return) of an FFI function (an item of the file's `seen` list), as a root of the walk. */
 class SignatureRoot implements ReachRoot {
-  constructor(private readonly index: ProgramIndex, readonly file: string, private readonly item: number, private readonly param: number, readonly description: string) {}
+  constructor(private readonly index: ProgramIndex, readonly file: string, private item: number, private readonly param: number, readonly description: string) {}
 
   get range(): OffsetRange {
     const f = this.index.files.get(this.file)!.seen[this.item].functions[0];
     const t = this.param < 0 ? f.returnType! : f.params[this.param].type;
     return { start: t.start, end: t.end };
   }
+
+  /** The same root after items above it came or went: follow its new place. */
+  retarget(newer: ReachRoot): void {
+    this.item = (newer as SignatureRoot).item;
+  }
 }
 
 class SiteRoot implements ReachRoot {
-  constructor(private readonly site: ExportSite, readonly description: string) {}
+  constructor(private site: ExportSite, readonly description: string) {}
 
   get file(): string {
     return this.site.file;
@@ -985,6 +1003,10 @@ class SiteRoot implements ReachRoot {
 
   get range(): OffsetRange {
     return this.site.range;
+  }
+
+  retarget(newer: ReachRoot): void {
+    this.site = (newer as SiteRoot).site;
   }
 }
 
