@@ -1,5 +1,6 @@
 export * from './syntax';
 export * from './diagnostics';
+export * from './codes';
 export * from './model';
 export * from './checks';
 export { Workspace } from './workspace';

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runCheck } from './check';
+import { runExplain } from './explain';
 import { UsageError } from './files';
 import { binaryOption, itableProfileOption, runItables } from './itables';
 import { runHeader, runLayout, runMessage } from './layout';
@@ -27,6 +28,8 @@ Commands:
                                          decode a recording.vale.bin with the sources' extern declarations
   message [PATH...] --type NAME --value JSON [--format json|hex] [--base ADDR]
                                          the message an immutable value becomes at the boundary
+  explain [CODE]                         what a diagnostic code means, with an example and its fix
+                                         (without CODE: every code with its severity and title)
 
 Options:
   -h, --help       show this help
@@ -72,6 +75,9 @@ export function main(argv: string[]): number {
         process.stdout.write(result.stdout);
         return result.exitCode;
       }
+      case 'explain':
+        process.stdout.write(runExplain(rest));
+        return 0;
       case 'decode':
       case 'encode': {
         const { values, positionals } = parseArgs({

@@ -1,7 +1,17 @@
 import { Connection, Diagnostic as LspDiagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
-import { Diagnostic, Workspace } from '../../shared';
+import { join } from 'node:path';
+import { URI } from 'vscode-uri';
+import { Diagnostic, Workspace, codeAnchor, codeInfo } from '../../shared';
 import { Documents } from './documents';
 import { Arrivals } from './transport';
+
+/** docs/diagnostics.md as shipped beside the bundle (dist/ → docs/): each code's explanation. */
+const DIAGNOSTICS_DOC = URI.file(join(__dirname, '..', 'docs', 'diagnostics.md')).toString();
+
+/** Where a code is explained (undefined for a code the registry lacks, which a test rules out). */
+export function codeDescription(code: string): { href: string } | undefined {
+  return codeInfo(code) ? { href: `${DIAGNOSTICS_DOC}#${codeAnchor(code)}` } : undefined;
+}
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -44,6 +54,7 @@ export class DiagnosticsPublisher {
       range: { start: pos(d.start), end: pos(d.end) },
       severity: SEVERITY[d.severity],
       code: d.code,
+      codeDescription: codeDescription(d.code),
       source: 'vale-ffi',
       message: d.message,
       relatedInformation: d.related?.map((r) => ({

@@ -11,12 +11,6 @@ export const EXTERN_HAS_BODY = 'ExternHasBody';
 export const NON_HIERARCHICAL_IMMUTABLE = 'NonHierarchicalImmutable';
 export const UNCHECKED_EXTERNAL_KIND = 'UncheckedExternalKind';
 
-export const FFI_CODES = [
-  EXPORTED_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND, EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND,
-  EXPORTED_IMMUTABLE_KIND_DEPENDED_ON_NON_EXPORTED_KIND, TYPE_EXPORTED_MULTIPLE_TIMES, EXTERN_HAS_BODY,
-  NON_HIERARCHICAL_IMMUTABLE, UNCHECKED_EXTERNAL_KIND,
-];
-
 /** The text of a file, for fixes that need to look at whitespace around an edit. */
 export type TextOf = (file: string) => string | undefined;
 

@@ -1,0 +1,189 @@
+import { Severity } from './diagnostics';
+
+/**
+ * Every diagnostic code the project emits, declared once: severity, a one-line
+ * title, an explanation, a minimal Vale example that triggers it and the fixed
+ * version (both checked by test/codes.test.ts), and the quick fixes offered.
+ * `vale-ffi explain`, LSP `codeDescription`, docs/diagnostics.md and the
+ * README's table all read from here.
+ */
+export interface CodeInfo {
+  readonly code: string;
+  readonly severity: Severity;
+  /** Who defines it: the Vale compiler (same name and cases), or vale-ffi. */
+  readonly origin: 'compiler' | 'vale-ffi';
+  readonly title: string;
+  readonly explanation: string;
+  /** A minimal program (one file) that gets this code, and the same program fixed. */
+  readonly example: string;
+  readonly fixed: string;
+  /** Checked with the natural itable profile (what a toolchain without ITN16BA does). */
+  readonly naturalItables?: boolean;
+  /** The quick fixes offered, by title. */
+  readonly fixes: readonly string[];
+}
+
+export const CODES: readonly CodeInfo[] = [
+  {
+    code: 'SyntaxError',
+    severity: 'error',
+    origin: 'vale-ffi',
+    title: 'the text is not valid Vale here',
+    explanation: 'The parser could not read this part of the file. It recovers at the next item, so the rest of the file is still checked, but the item holding the error may be read incompletely: its FFI checks can be missing until the syntax is fixed.',
+    example: 'exported func total(x int) int { x +; }\n',
+    fixed: 'exported func total(x int) int { x + 1 }\n',
+    fixes: [],
+  },
+  {
+    code: 'ExportedFunctionDependedOnNonExportedKind',
+    severity: 'error',
+    origin: 'compiler',
+    title: 'an exported function takes or returns a kind that is not exported from its package',
+    explanation: 'C calls an `exported func`, so every struct, interface or array in its parameters and return type needs a C definition, and the backend only writes definitions for kinds exported from the same package. Primitives (ints, bool, float, str, void) need nothing.',
+    example: 'struct Ship imm { fuel int; }\nexported func fuelOf(s Ship) int { s.fuel }\n',
+    fixed: 'exported struct Ship imm { fuel int; }\nexported func fuelOf(s Ship) int { s.fuel }\n',
+    fixes: ['Add `exported` to the struct or interface', 'Export the array with an `export ... as` line'],
+  },
+  {
+    code: 'ExternFunctionDependedOnNonExportedKind',
+    severity: 'error',
+    origin: 'compiler',
+    title: 'an extern function takes or returns a kind that is not exported from its package',
+    explanation: 'C implements an `extern func`, so it needs the C definition of every kind in the signature, and only kinds exported from the extern\'s package get one.',
+    example: 'struct Ship imm { fuel int; }\nextern func weigh(s Ship) int;\n',
+    fixed: 'exported struct Ship imm { fuel int; }\nextern func weigh(s Ship) int;\n',
+    fixes: ['Add `exported` to the struct or interface', 'Export the array with an `export ... as` line'],
+  },
+  {
+    code: 'ExportedImmutableKindDependedOnNonExportedKind',
+    severity: 'error',
+    origin: 'compiler',
+    title: 'an exported immutable struct or array holds a kind that is not exported',
+    explanation: 'An immutable value crosses the boundary as a deep copy, so C needs the definition of everything inside it: every member of an exported immutable struct and the element of an exported immutable array must be exported from the same package too. Members of mutable structs are not checked: those cross as references.',
+    example: 'struct Engine imm { fuel int; }\nexported struct Ship imm { engine Engine; }\n',
+    fixed: 'exported struct Engine imm { fuel int; }\nexported struct Ship imm { engine Engine; }\n',
+    fixes: ['Add `exported` to the struct or interface', 'Export the array with an `export ... as` line'],
+  },
+  {
+    code: 'TypeExportedMultipleTimes',
+    severity: 'error',
+    origin: 'compiler',
+    title: 'a kind is exported more than once in a package',
+    explanation: 'The backend gives each exported kind exactly one C name, so a package may export a kind once: either with `exported` on its declaration or with one `export T as Name;` line.',
+    example: 'exported struct Ship imm { fuel int; }\nexport Ship as Vessel;\n',
+    fixed: 'exported struct Ship imm { fuel int; }\n',
+    fixes: ['Remove the duplicate export line', 'Remove `exported` from the declaration'],
+  },
+  {
+    code: 'ExternHasBody',
+    severity: 'error',
+    origin: 'compiler',
+    title: 'an extern function has a body',
+    explanation: 'An `extern func` is implemented in C; a Vale body would never run. Declare it with `;`. (`extern("name") func` is different: a builtin whose body the compiler generates, so no FFI rule applies to it.)',
+    example: 'extern func now() int { 0 }\n',
+    fixed: 'extern func now() int;\n',
+    fixes: ['Replace the body with `;`'],
+  },
+  {
+    code: 'NonHierarchicalImmutable',
+    severity: 'error',
+    origin: 'vale-ffi',
+    title: 'an immutable kind that crosses the boundary cannot be deep-copied as a tree',
+    explanation: 'Immutable values cross as messages: trees of owned immutable objects that C receives as a copy. An unsealed immutable interface cannot be copied (C cannot know every struct that implements it), nor a sealed one implemented by a struct that is not exported, nor a borrowed (`&`) or weak (`&&`) reference or a mutable kind inside an immutable one. The Vale compiler does not check this; the program fails at the boundary instead. The message names the signature that makes the kind cross and the members walked to reach it.',
+    example: 'exported interface Cargo imm { }\nextern func load(c Cargo) int;\n',
+    fixed: 'sealed exported interface Cargo imm { }\nextern func load(c Cargo) int;\n',
+    fixes: ['Add `sealed` to the interface', 'Add `exported` to the implementing struct'],
+  },
+  {
+    code: 'UncheckedExternalKind',
+    severity: 'information',
+    origin: 'vale-ffi',
+    title: 'a kind in an FFI signature is not declared in the workspace',
+    explanation: 'The kind comes from outside the files vale-ffi reads (a dependency, the standard library), so whether it is exported, and hierarchical if immutable, could not be checked. Add the module that declares it to the workspace to have it checked.',
+    example: 'extern func weigh(cargo Opt<int>) int;\n',
+    fixed: 'exported struct Cargo imm { weight int; }\nextern func weigh(cargo Cargo) int;\n',
+    fixes: [],
+  },
+  {
+    code: 'UnalignedItable',
+    severity: 'error',
+    origin: 'vale-ffi',
+    title: 'an itable is not 16-byte aligned',
+    explanation: 'A universal reference keeps only 52 bits of its type pointer, so the itable it points at must sit at a multiple of 16 (ITN16BA). The backend aligns every itable to 16; a toolchain or linker script that does not (simulated by the `natural` profile), or a real build whose symbols say otherwise (`--binary`), loses the low bits and sends C a wrong type.',
+    example: 'sealed exported interface Vehicle { }\nabstract func drive(virtual v &Vehicle) int;\nexported struct Ship { }\nimpl Vehicle for Ship;\n',
+    fixed: 'sealed exported interface Vehicle { }\nabstract func drive(virtual v &Vehicle) int;\nexported struct Ship { }\n',
+    naturalItables: true,
+    fixes: [],
+  },
+];
+
+const BY_CODE = new Map(CODES.map((c) => [c.code, c]));
+
+export function codeInfo(code: string): CodeInfo | undefined {
+  return BY_CODE.get(code);
+}
+
+/** The registered code nearest to a misspelt one (case-insensitive edit distance). */
+export function nearestCode(wanted: string): string {
+  const w = wanted.toLowerCase();
+  let best = CODES[0].code;
+  let bestDistance = Infinity;
+  for (const { code } of CODES) {
+    const d = editDistance(w, code.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = code;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** The anchor of a code's section in docs/diagnostics.md. */
+export function codeAnchor(code: string): string {
+  return code.toLowerCase();
+}
+
+/** One code explained as Markdown (what `vale-ffi explain CODE` prints and docs/diagnostics.md holds). */
+export function explainMarkdown(info: CodeInfo): string {
+  const lines = [
+    `## ${info.code}`,
+    '',
+    `${info.severity} (${info.origin === 'compiler' ? "the Vale compiler's own error name" : 'vale-ffi'}): ${info.title}.`,
+    '',
+    info.explanation,
+    '',
+    info.naturalItables ? 'For example (with the `natural` itable profile):' : 'For example:',
+    '',
+    '```vale',
+    info.example.trimEnd(),
+    '```',
+    '',
+    'Fixed:',
+    '',
+    '```vale',
+    info.fixed.trimEnd(),
+    '```',
+  ];
+  if (info.fixes.length > 0) lines.push('', `Quick fixes: ${info.fixes.join('; ')}.`);
+  return lines.join('\n') + '\n';
+}
+
+/** docs/diagnostics.md: every code explained. */
+export function diagnosticsDocument(): string {
+  return ['# Diagnostics', '', 'Every code vale-ffi reports. `vale-ffi explain CODE` prints the same text.', '', ...CODES.map(explainMarkdown)].join('\n');
+}
+
+/** The README's table of codes. */
+export function codesTable(): string {
+  return ['| code | severity | what it means |', '| --- | --- | --- |', ...CODES.map((c) => `| \`${c.code}\` | ${c.severity} | ${c.title}${c.origin === 'compiler' ? ' (the compiler\'s rule)' : ''} |`)].join('\n') + '\n';
+}

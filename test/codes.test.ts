@@ -1,0 +1,81 @@
+// The diagnostic registry (shared/codes.ts) against what the checks emit, the generated docs and
+// the CLI's `explain`.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { describe, test } from 'node:test';
+import { CODES, Workspace, codeInfo, diagnosticsDocument } from '../shared';
+import { readmeWithTable } from '../scripts/docs';
+import { listFixtures, parseFixture } from './support/fixture';
+
+const REPO = join(__dirname, '..');
+const CLI = join(REPO, 'dist', 'cli.js');
+
+function diagnosticsOf(text: string, natural = false): { code: string; severity: string }[] {
+  const ws = new Workspace();
+  if (natural) ws.setItableOptions({ profile: 'natural' });
+  ws.setFile('/example/main.vale', text);
+  return ws.diagnostics('/example/main.vale');
+}
+
+function cli(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('diagnostic registry', () => {
+  for (const info of CODES) {
+    test(`${info.code}: the example gets it, with the registered severity; the fixed example is clean`, () => {
+      const found = diagnosticsOf(info.example, info.naturalItables).filter((d) => d.code === info.code);
+      assert.ok(found.length > 0, `${info.code} from:\n${info.example}`);
+      for (const d of found) assert.equal(d.severity, info.severity);
+      assert.deepEqual(diagnosticsOf(info.fixed, info.naturalItables).map((d) => d.code), [], `the fixed example:\n${info.fixed}`);
+    });
+  }
+
+  test('every code the checks emit on the fixtures and examples is registered', () => {
+    const ws = new Workspace();
+    ws.setItableOptions({ profile: 'natural' });
+    for (const dir of ['checks', 'syntax', 'layout']) {
+      const root = join(__dirname, 'fixtures', dir);
+      for (const path of listFixtures(root)) {
+        for (const f of parseFixture(readFileSync(path, 'utf8'), '/main.vale')) ws.setFile(`/${dir}/${relative(root, path)}${f.path}`, f.text);
+      }
+    }
+    const examples = join(REPO, 'examples');
+    for (const path of listFixtures(examples)) ws.setFile(`/examples/${relative(examples, path)}`, readFileSync(path, 'utf8'));
+    const emitted = new Set(ws.allDiagnostics().map((d) => d.code));
+    assert.ok(emitted.size >= 6, `codes seen: ${[...emitted]}`);
+    for (const code of emitted) assert.ok(codeInfo(code), `${code} is emitted but not in shared/codes.ts`);
+  });
+
+  test('docs/diagnostics.md and the README table are what the registry generates (npm run docs)', () => {
+    assert.equal(readFileSync(join(REPO, 'docs', 'diagnostics.md'), 'utf8'), diagnosticsDocument());
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    assert.equal(readme, readmeWithTable(readme));
+    for (const info of CODES) assert.ok(readme.includes(`| \`${info.code}\` | ${info.severity} |`), info.code);
+  });
+
+  test('vale-ffi explain lists every code check can report; explain CODE prints the example; a typo exits 2 with the nearest code', () => {
+    const list = cli(['explain']);
+    assert.equal(list.code, 0, list.stderr);
+    const listed = list.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    assert.deepEqual(listed, CODES.map((c) => c.code));
+    // What check reports on a file holding every example is in the list.
+    const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-explain-'));
+    CODES.forEach((c, i) => writeFileSync(join(dir, `e${i}.vale`), c.example));
+    const report = JSON.parse(cli(['check', dir, '--format', 'json', '--itable-profile', 'natural']).stdout);
+    for (const d of report.diagnostics as { code: string }[]) assert.ok(listed.includes(d.code), d.code);
+    for (const info of CODES) {
+      const one = cli(['explain', info.code]);
+      assert.equal(one.code, 0, one.stderr);
+      assert.ok(one.stdout.startsWith(`## ${info.code}\n`));
+      assert.ok(one.stdout.includes(info.example.trimEnd()) && one.stdout.includes(info.fixed.trimEnd()), info.code);
+    }
+    const typo = cli(['explain', 'ExternHasBdy']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /no diagnostic code 'ExternHasBdy'; did you mean ExternHasBody\?/);
+  });
+});
