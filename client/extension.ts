@@ -3,9 +3,15 @@ import {
   commands, EventEmitter, ExtensionContext, languages, TextDocumentContentProvider, Uri, ViewColumn, WebviewPanel, window, workspace,
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { layoutPage, LayoutView, recordingPage, RecordingView, referenceMarkdown } from './views';
+import { DECODE, HEADER, KINDS, LAYOUT, RECORDING, RequestSpec } from '../shared/protocol';
+import { layoutPage, recordingPage, referenceMarkdown } from './views';
 
 let client: LanguageClient | undefined;
+
+/** A request of the protocol (shared/protocol.ts), typed by its spec. */
+function request<P, R>(spec: RequestSpec<P, R>, params: P): Promise<R> {
+  return client!.sendRequest<R>(spec.method, params);
+}
 
 const HEADER_SCHEME = 'vale-ffi-header';
 const REFERENCE_SCHEME = 'vale-ffi-reference';
@@ -60,9 +66,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }));
     if (!text) return;
     try {
-      const decoded = await client!.sendRequest('valeFfi/decode', { text, profile: workspace.getConfiguration('valeFfi').get('hover.profile') });
+      const decoded = await request(DECODE, { text, profile: workspace.getConfiguration('valeFfi').get<string>('hover.profile') });
       const uri = Uri.parse(`${REFERENCE_SCHEME}:Universal Reference.md`);
-      documents.set(uri, referenceMarkdown(text, decoded as Parameters<typeof referenceMarkdown>[1]));
+      documents.set(uri, referenceMarkdown(text, decoded));
       const doc = await workspace.openTextDocument(uri);
       await languages.setTextDocumentLanguage(doc, 'markdown');
       await window.showTextDocument(doc, { preview: true, viewColumn: ViewColumn.Beside });
@@ -75,7 +81,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     const active = window.activeTextEditor?.document;
     const uri = uriArg ?? (active?.languageId === 'vale' ? active.uri.toString() : undefined);
     try {
-      const header = (await client!.sendRequest('valeFfi/header', name ? { name } : { uri })) as { path: string; text: string; name: string };
+      const header = await request(HEADER, name ? { name } : { uri });
       const target = Uri.parse(`${HEADER_SCHEME}:${name ? header.path : `${path.basename(uri ?? 'all')}.h`}`);
       documents.set(target, header.text);
       const doc = await workspace.openTextDocument(target);
@@ -89,7 +95,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(commands.registerCommand('valeFfi.showLayout', async (name?: string) => {
     let kind = name;
     if (!kind) {
-      const kinds = (await client!.sendRequest('valeFfi/kinds', {})) as { name: string; valeName: string }[];
+      const kinds = await request(KINDS, {});
       if (kinds.length === 0) {
         void window.showInformationMessage('Vale FFI: no exported kinds in this workspace.');
         return;
@@ -99,7 +105,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }
     if (!kind) return;
     try {
-      const layout = (await client!.sendRequest('valeFfi/layout', { name: kind })) as LayoutView;
+      const layout = await request(LAYOUT, { name: kind });
       const panel = window.createWebviewPanel('valeFfi.layout', `Layout: ${kind}`, ViewColumn.Beside, { enableScripts: false });
       panel.webview.html = layoutPage(layout);
     } catch (e) {
@@ -113,7 +119,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     resolveCustomEditor: async (document: { uri: Uri }, panel: WebviewPanel) => {
       panel.webview.options = { enableScripts: false };
       try {
-        const recording = (await client!.sendRequest('valeFfi/recording', { uri: document.uri.toString() })) as RecordingView;
+        const recording = await request(RECORDING, { uri: document.uri.toString() });
         panel.webview.html = recordingPage(path.basename(document.uri.fsPath), recording);
       } catch (e) {
         panel.webview.html = `<p>Vale FFI could not read this recording: ${(e as Error).message.replace(/</g, '&lt;')}</p>`;

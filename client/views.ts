@@ -1,15 +1,10 @@
 // Pure renderers for the extension's views (no vscode import, so tests can call them).
+import type { DecodedJson, LayoutResult, RecordingJson } from '../shared/protocol';
 
-export interface LayoutView {
-  target: string;
-  name: string;
-  cName: string;
-  size: number;
-  align: number;
-  fields: { name: string; cType: string; offset: number; size: number; align: number }[];
-  padding: { offset: number; size: number; tail: boolean }[];
-  messageSize: number | null;
-}
+/** What the views show: the protocol's results (shared/protocol.ts). */
+export type LayoutView = LayoutResult;
+export type DecodedView = DecodedJson;
+export type RecordingView = RecordingJson;
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -44,15 +39,6 @@ table { border-collapse: collapse; } td, th { padding: 2px 10px; text-align: lef
 </body></html>`;
 }
 
-export interface DecodedView {
-  profile: string;
-  fields: Record<string, string>;
-  raw: Record<string, string>;
-  bytesHex: string;
-  cWords: Record<string, string>;
-  problems: { field: string; code: string; message: string }[];
-}
-
 /** A decoded universal reference as a Markdown document. */
 export function referenceMarkdown(input: string, d: DecodedView): string {
   const lines = [
@@ -76,12 +62,6 @@ export function referenceMarkdown(input: string, d: DecodedView): string {
     '',
   ];
   return lines.join('\n');
-}
-
-export interface RecordingView {
-  size: number;
-  calls: { offset: number; callee: string; args: { param: string; offset: number; reference: DecodedView }[]; result: { kind: string; offset?: number; value?: unknown; type?: string; size?: number; reference?: DecodedView } }[];
-  error: { offset: number; reason: string } | null;
 }
 
 /** A recording as a table of calls; every argument and return value expands to its decoded form. */

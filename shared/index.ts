@@ -11,3 +11,4 @@ export * from './ursl';
 export * from './simulate';
 export * from './recording';
 export * from './binary';
+export * from './protocol';

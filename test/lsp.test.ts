@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { URI } from 'vscode-uri';
 import { CodeAction, DocumentSymbol, Hover, Location, MarkupContent, TextEdit } from 'vscode-languageserver-protocol/node';
 import { TestClient } from './support/lsp-client';
-import { CODES } from '../shared';
+import { CODES, DECODE, HEADER, LAYOUT, RECORDING, REQUESTS } from '../shared';
 
 const EXAMPLES = join(__dirname, '..', 'examples');
 const uri = (rel: string): string => URI.file(join(EXAMPLES, rel)).toString();
@@ -142,15 +142,26 @@ describe('language server over stdio', () => {
     assert.ok(found.some((s) => s.name === 'Spaceship'));
   });
 
+  test('the server answers every request the protocol module declares', async () => {
+    for (const spec of REQUESTS) {
+      try {
+        await client.request(spec, {});
+      } catch (e) {
+        // Missing parameters may be refused, but the method must exist.
+        assert.notEqual((e as { code?: number }).code, -32601, `${spec.method} is not handled`);
+      }
+    }
+  });
+
   test('custom requests: layout, header, decode', async () => {
-    const layout: { cName: string; size: number } = await client.connection.sendRequest('valeFfi/layout', { name: 'Spaceship' });
+    const layout = await client.request(LAYOUT, { name: 'Spaceship' });
     assert.equal(layout.cName, 'fleet_Spaceship');
     assert.equal(layout.size, 32);
-    const header: { text: string } = await client.connection.sendRequest('valeFfi/header', { name: 'Spaceship' });
+    const header = await client.request(HEADER, { name: 'Spaceship' });
     assert.match(header.text, /typedef struct fleet_Spaceship \{ \n/);
-    const decoded: { fields: { objectGeneration: string } } = await client.connection.sendRequest('valeFfi/decode', { text: VECTORS[1].i256Hex });
+    const decoded = await client.request(DECODE, { text: VECTORS[1].i256Hex });
     assert.equal(decoded.fields.objectGeneration, VECTORS[1].fields.objectGeneration);
-    await assert.rejects(client.connection.sendRequest('valeFfi/decode', { text: 'nope' }), /Accepted forms/);
+    await assert.rejects(client.request(DECODE, { text: 'nope' }), /Accepted forms/);
     // A recording decoded with the workspace's extern declarations.
     const { CProgram, DEFAULT_TARGET, RecordingWriter, Workspace } = await import('../shared');
     const ws = new Workspace();
@@ -160,7 +171,7 @@ describe('language server over stdio', () => {
     w.call('cReportFleet', [new Uint8Array(32).fill(1)], { kind: 'void' });
     const file = join(mkdtempSync(join(tmpdir(), 'vale-ffi-rec-')), 'recording.vale.bin');
     writeFileSync(file, w.bytes());
-    const rec: { calls: { callee: string; args: unknown[]; result: { value?: unknown } }[]; error: unknown } = await client.connection.sendRequest('valeFfi/recording', { uri: URI.file(file).toString() });
+    const rec = await client.request(RECORDING, { uri: URI.file(file).toString() });
     assert.deepEqual(rec.calls.map((c) => [c.callee, c.args.length, c.result.value]), [['cSumCrew_vasp', 0, 12], ['cReportFleet', 1, undefined]]);
     assert.equal(rec.error, null);
   });

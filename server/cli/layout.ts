@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   CLayout, CProgram, DEFAULT_TARGET, JsonValue, MessageError, TARGETS, TargetProfile, VALE_BUILTINS_HEADER, Workspace,
-  allHeaders, findTarget, serializeMessage,
+  allHeaders, findTarget, layoutJson, serializeMessage,
 } from '../../shared';
 import { CommandResult } from './check';
 import { UsageError, collectValeFiles } from './files';
@@ -28,18 +28,6 @@ function load(paths: string[], project: string, target: TargetProfile): CProgram
   const ws = new Workspace();
   for (const f of files) ws.setFile(f.key, f.text);
   return new CProgram(ws.program(), project, target);
-}
-
-export function layoutJson(program: CProgram, l: CLayout): object {
-  return {
-    name: l.kind.valeName,
-    cName: l.cName,
-    size: l.size,
-    align: l.align,
-    fields: l.fields.map((f) => ({ name: f.name, cType: f.count === undefined ? f.type.text : `${f.type.text}[${f.count}]`, offset: f.offset, size: f.size, align: f.align })),
-    padding: l.padding.map((p) => ({ offset: p.offset, size: p.size })),
-    messageSize: program.staticMessageSize(l.kind),
-  };
 }
 
 /** A text table: one kind per block, fields with offsets and sizes, padding marked. */

@@ -1,29 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_TARGET, RecordedValue, Recording, Workspace, CProgram, hex, readRecording } from '../../shared';
+import { DEFAULT_TARGET, RecordedValue, Recording, Workspace, CProgram, hex, readRecording, recordingJson } from '../../shared';
 import { CommandResult } from './check';
 import { UsageError, collectValeFiles } from './files';
-import { toJsonObject } from './ursl';
-
-function valueJson(v: RecordedValue): object {
-  switch (v.kind) {
-    case 'void': return { kind: 'void' };
-    case 'reference': return { kind: 'reference', offset: v.offset, reference: toJsonObject(v.reference) };
-    case 'message': return { kind: 'message', type: v.type, offset: v.offset, size: v.size, value: v.value };
-    default: return { kind: v.kind, offset: v.offset, value: v.value };
-  }
-}
-
-export function recordingJson(r: Recording): object {
-  return {
-    size: r.size,
-    calls: r.calls.map((c) => ({
-      offset: c.offset, callee: c.callee,
-      args: c.args.map((a) => ({ param: a.param, offset: a.offset, reference: toJsonObject(a.reference) })),
-      result: valueJson(c.result),
-    })),
-    error: r.error ?? null,
-  };
-}
 
 function valueText(v: RecordedValue): string {
   switch (v.kind) {

@@ -2,6 +2,7 @@ import {
   ACCEPTED_FORMS, DecodedUrsl, EncodeError, FIELD_NAMES, PROFILES, UrslFields, UrslProfile, decodeUniversalReference,
   encodeUniversalReference, findProfile, hex, parseUniversalReference,
 } from '../../shared/ursl';
+import { decodedJson } from '../../shared/protocol';
 import { UsageError } from './files';
 import { CommandResult } from './check';
 
@@ -9,18 +10,6 @@ export function profileOption(name: string | undefined): UrslProfile {
   const profile = findProfile(name ?? 'backend');
   if (!profile) throw new UsageError(`--profile must be one of ${PROFILES.map((p) => p.name).join(', ')} (got '${name}')`);
   return profile;
-}
-
-export function toJsonObject(d: DecodedUrsl): object {
-  const fields = (f: UrslFields): Record<string, string> => Object.fromEntries(FIELD_NAMES.map((n) => [n, hex(f[n])]));
-  return {
-    profile: d.profile,
-    fields: fields(d.fields),
-    raw: fields(d.raw),
-    bytesHex: Buffer.from(d.bytes).toString('hex'),
-    cWords: Object.fromEntries(Object.entries(d.cWords).map(([k, v]) => [k, hex(v)])),
-    problems: d.problems.map((p) => ({ field: p.field, code: p.code, message: p.message })),
-  };
 }
 
 export function toTextReport(d: DecodedUrsl): string {
@@ -42,7 +31,7 @@ export function runDecode(text: string, profile: UrslProfile, format: 'text' | '
     throw new UsageError(`not a universal reference. Accepted forms:\n${ACCEPTED_FORMS.map((f) => `  - ${f}`).join('\n')}`);
   }
   const decoded = decodeUniversalReference(found.bytes, profile);
-  return { stdout: format === 'json' ? JSON.stringify(toJsonObject(decoded), null, 2) + '\n' : toTextReport(decoded), exitCode: 0 };
+  return { stdout: format === 'json' ? JSON.stringify(decodedJson(decoded), null, 2) + '\n' : toTextReport(decoded), exitCode: 0 };
 }
 
 export function runEncode(json: string, profile: UrslProfile, format: 'text' | 'json'): CommandResult {
@@ -65,7 +54,7 @@ export function runEncode(json: string, profile: UrslProfile, format: 'text' | '
   }
   try {
     const decoded = encodeUniversalReference(fields, profile);
-    return { stdout: format === 'json' ? JSON.stringify(toJsonObject(decoded), null, 2) + '\n' : toTextReport(decoded), exitCode: 0 };
+    return { stdout: format === 'json' ? JSON.stringify(decodedJson(decoded), null, 2) + '\n' : toTextReport(decoded), exitCode: 0 };
   } catch (e) {
     if (e instanceof EncodeError) throw new UsageError(e.message);
     throw e;

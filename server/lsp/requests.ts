@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { Connection, ResponseError } from 'vscode-languageserver/node';
+import { Connection, RequestHandler, RequestType, ResponseError } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import {
-  ACCEPTED_FORMS, FIELD_NAMES, UrslFields, VALE_BUILTINS_HEADER, Workspace, allHeaders, decodeUniversalReference, encodeUniversalReference,
-  findProfile, functionHeader, kindHeader, parseUniversalReference, readRecording,
+  ACCEPTED_FORMS, DECODE, ENCODE, FIELD_NAMES, HEADER, HeaderResult, KINDS, LAYOUT, RECORDING, RequestSpec, UrslFields, VALE_BUILTINS_HEADER, Workspace, allHeaders,
+  decodeUniversalReference, decodedJson, encodeUniversalReference, findProfile, functionHeader, kindHeader, layoutJson, parseUniversalReference,
+  readRecording, recordingJson,
 } from '../../shared';
-import { layoutJson } from '../cli/layout';
-import { recordingJson } from '../cli/recording';
-import { toJsonObject } from '../cli/ursl';
 import { Documents, keyOf } from './documents';
 import { Settings } from './settings';
 
 const INVALID = -32602;
+
+const headerResult = (h: { name: string; path: string; text: string }): HeaderResult => ({ name: h.name, path: h.path, text: h.text });
 
 /**
  * Custom requests for the client and other editors (all under `valeFfi/`):
@@ -19,26 +19,30 @@ const INVALID = -32602;
  */
 export function registerRequests(connection: Connection, workspace: Workspace, documents: Documents, settings: () => Settings): void {
   const program = () => workspace.cProgram(settings().projectName, settings().target);
+  /** A handler for one request of the protocol (shared/protocol.ts), typed by its spec. */
+  const on = <P, R>(spec: RequestSpec<P, R>, handler: RequestHandler<P | undefined, R, void>): void => {
+    connection.onRequest(new RequestType<P | undefined, R, void>(spec.method), handler);
+  };
 
-  connection.onRequest('valeFfi/layout', (params: { name: string }) => {
+  on(LAYOUT, (params) => {
     const p = program();
     const kind = p.findKind(params?.name ?? '');
     if (!kind) return new ResponseError(INVALID, `no exported kind named ${params?.name}`);
     const l = p.layout(kind);
-    return { target: p.target.name, ...layoutJson(p, l), padding: l.padding };
+    return { ...layoutJson(p, l), target: p.target.name, padding: l.padding.map((x) => ({ offset: x.offset, size: x.size, tail: x.tail })) };
   });
 
-  connection.onRequest('valeFfi/kinds', () => program().kinds.map((k) => ({ name: k.exportName, valeName: k.valeName, uri: documents.uriOf(k.file) })));
+  on(KINDS, () => program().kinds.map((k) => ({ name: k.exportName, valeName: k.valeName, uri: documents.uriOf(k.file) })));
 
   /** One header (by kind or function name), or every header of a file (by uri), or all of them. */
-  connection.onRequest('valeFfi/header', (params: { name?: string; uri?: string }) => {
+  on(HEADER, (params) => {
     const p = program();
     if (params?.name) {
       const kind = p.kinds.find((k) => k.exportName === params.name);
-      if (kind) return kindHeader(p, kind);
+      if (kind) return headerResult(kindHeader(p, kind));
       for (const m of p.index.files.values()) {
         const f = m.functions.find((fn) => fn.name === params.name && (fn.extern || fn.exported));
-        if (f) return functionHeader(p, f, m.package);
+        if (f) return headerResult(functionHeader(p, f, m.package));
       }
       return new ResponseError(INVALID, `no exported kind or FFI function named ${params.name}`);
     }
@@ -48,27 +52,27 @@ export function registerRequests(connection: Connection, workspace: Workspace, d
     return { name: key ?? 'all', path: `${p.project}/`, text };
   });
 
-  connection.onRequest('valeFfi/decode', (params: { text: string; profile?: string }) => {
+  on(DECODE, (params) => {
     const profile = findProfile(params?.profile ?? 'backend');
     if (!profile) return new ResponseError(INVALID, `unknown profile ${params?.profile}`);
     const found = parseUniversalReference(params?.text ?? '');
     if (!found) return new ResponseError(INVALID, `not a universal reference. Accepted forms:\n${ACCEPTED_FORMS.map((f) => `- ${f}`).join('\n')}`);
-    return toJsonObject(decodeUniversalReference(found.bytes, profile));
+    return decodedJson(decodeUniversalReference(found.bytes, profile));
   });
 
-  connection.onRequest('valeFfi/encode', (params: { fields: Record<string, string | number>; profile?: string }) => {
+  on(ENCODE, (params) => {
     const profile = findProfile(params?.profile ?? 'backend');
     if (!profile) return new ResponseError(INVALID, `unknown profile ${params?.profile}`);
     try {
       const fields = Object.fromEntries(FIELD_NAMES.map((n) => [n, BigInt(params?.fields?.[n] ?? 0)])) as UrslFields;
-      return toJsonObject(encodeUniversalReference(fields, profile));
+      return decodedJson(encodeUniversalReference(fields, profile));
     } catch (e) {
       return new ResponseError(INVALID, e instanceof Error ? e.message : String(e));
     }
   });
 
   /** A recording file decoded with the workspace's extern declarations. */
-  connection.onRequest('valeFfi/recording', (params: { uri: string }) => {
+  on(RECORDING, (params) => {
     let bytes: Buffer;
     try {
       bytes = readFileSync(URI.parse(params?.uri ?? '').fsPath);

@@ -4,6 +4,8 @@ import {
   createProtocolConnection, Diagnostic, InitializeParams, ProtocolConnection, PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 
+import type { RequestSpec } from '../../shared/protocol';
+
 export const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
 
 /** A real LSP client: the bundled server over stdio, driven through vscode-languageserver-protocol. */
@@ -66,6 +68,11 @@ export class TestClient {
     };
     await this.connection.sendRequest('initialize', params);
     await this.connection.sendNotification('initialized', {});
+  }
+
+  /** A request of the vale-ffi protocol, typed by its spec (shared/protocol.ts). */
+  request<P, R>(spec: RequestSpec<P, R>, params: P): Promise<R> {
+    return this.connection.sendRequest<R>(spec.method, params);
   }
 
   async shutdown(): Promise<number | null> {
