@@ -2,6 +2,7 @@ import { AnchoredDiagnostic, anchorDiagnostic, anchoredFiles, anchorsHold, eleme
 import { checkItem } from './checks/ffi';
 import { Diagnostic, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
 import { FileModel, ItemDecls, itemReads, readFileModel } from './model/declarations';
+import { FactKey, factParts } from './model/facts';
 import { Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
 import { TargetProfile } from './layout/targets';
@@ -78,7 +79,7 @@ export class Workspace {
   private index?: ProgramIndex;
   private readonly itemChecks = new Map<string, Map<GreenNode, ItemCheck>>();
   /** Fact key → its value when recorded, and the item checks that read it. */
-  private readonly factReaders = new Map<string, { value: string; readers: Set<ItemCheck> }>();
+  private readonly factReaders = new Map<FactKey, { value: string; readers: Set<ItemCheck> }>();
   /** The recorded fact keys by what can change them. */
   private readonly facts = new FactKeys();
   /** File → item checks of other files whose diagnostics point into it. */
@@ -412,54 +413,53 @@ function spanningEdit(before: string, after: string): TextEdit {
  * by the file asking (its imports), package facts by package, `reach` facts by
  * kind; the few `impls` facts always.
  */
-const PACKAGE_FACTS = new Set(['exports', 'exported', 'first-export', 'name-taken', 'package-exports', 'package-kinds']);
-
 class FactKeys {
-  private readonly reachById = new Map<string, string>();
-  private readonly kindsByName = new Map<string, Set<string>>();
-  private readonly kindsByFile = new Map<string, Set<string>>();
-  private readonly byPackage = new Map<string, Set<string>>();
-  private readonly always = new Set<string>();
+  private readonly reachById = new Map<string, FactKey>();
+  private readonly kindsByName = new Map<string, Set<FactKey>>();
+  private readonly kindsByFile = new Map<string, Set<FactKey>>();
+  private readonly byPackage = new Map<string, Set<FactKey>>();
+  private readonly always = new Set<FactKey>();
 
-  private static parts(key: string): [string, string, string] {
-    const [tag, a, b] = key.split('\u0000');
-    return [tag, a, b];
-  }
-
-  private static put(map: Map<string, Set<string>>, k: string, key: string): void {
+  private static put(map: Map<string, Set<FactKey>>, k: string, key: FactKey): void {
     let set = map.get(k);
     if (!set) map.set(k, (set = new Set()));
     set.add(key);
   }
 
-  private static take(map: Map<string, Set<string>>, k: string, key: string): void {
+  private static take(map: Map<string, Set<FactKey>>, k: string, key: FactKey): void {
     const set = map.get(k);
     set?.delete(key);
     if (set?.size === 0) map.delete(k);
   }
 
-  add(key: string): void {
-    const [tag, a, b] = FactKeys.parts(key);
-    if (tag === 'kind') {
-      FactKeys.put(this.kindsByName, b, key);
-      FactKeys.put(this.kindsByFile, a, key);
-    } else if (PACKAGE_FACTS.has(tag)) FactKeys.put(this.byPackage, a, key);
-    else if (tag === 'reach') this.reachById.set(a, key);
-    else this.always.add(key);
+  add(key: FactKey): void {
+    const f = factParts(key);
+    switch (f.tag) {
+      case 'kind':
+        FactKeys.put(this.kindsByName, f.name, key);
+        FactKeys.put(this.kindsByFile, f.file, key);
+        break;
+      case 'reach': this.reachById.set(f.id, key); break;
+      case 'impls': this.always.add(key); break;
+      default: FactKeys.put(this.byPackage, f.pkg, key);
+    }
   }
 
-  remove(key: string): void {
-    const [tag, a, b] = FactKeys.parts(key);
-    if (tag === 'kind') {
-      FactKeys.take(this.kindsByName, b, key);
-      FactKeys.take(this.kindsByFile, a, key);
-    } else if (PACKAGE_FACTS.has(tag)) FactKeys.take(this.byPackage, a, key);
-    else if (tag === 'reach') this.reachById.delete(a);
-    else this.always.delete(key);
+  remove(key: FactKey): void {
+    const f = factParts(key);
+    switch (f.tag) {
+      case 'kind':
+        FactKeys.take(this.kindsByName, f.name, key);
+        FactKeys.take(this.kindsByFile, f.file, key);
+        break;
+      case 'reach': this.reachById.delete(f.id); break;
+      case 'impls': this.always.delete(key); break;
+      default: FactKeys.take(this.byPackage, f.pkg, key);
+    }
   }
 
-  candidates(names: ReadonlySet<string>, packages: ReadonlySet<string>, files: ReadonlySet<string>, reach: ReadonlySet<string> | undefined): Set<string> {
-    const out = new Set<string>(this.always);
+  candidates(names: ReadonlySet<string>, packages: ReadonlySet<string>, files: ReadonlySet<string>, reach: ReadonlySet<string> | undefined): Set<FactKey> {
+    const out = new Set<FactKey>(this.always);
     if (reach) {
       for (const id of reach) {
         const key = this.reachById.get(id);

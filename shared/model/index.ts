@@ -1,3 +1,4 @@
 export * from './types';
 export * from './declarations';
 export * from './program';
+export * from './facts';

@@ -1,5 +1,6 @@
 import { GreenNode } from '../syntax';
 import { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, ItemDecls, KindDecl, OffsetRange } from './declarations';
+import { FACT, FactKey, factParts } from './facts';
 import { TypeRef, kindText } from './types';
 
 /** What a type reference names, once resolved in its file. */
@@ -113,7 +114,7 @@ export interface Reach {
  * check can be reused while every fact it read still has the same value.
  * Values never hold offsets: an edit that only moves declarations changes no fact.
  */
-export type Dependencies = Map<string, string>;
+export type Dependencies = Map<FactKey, string>;
 
 /** How the reachability walk continues from a type reference, resolved once in its file. */
 type WalkNode =
@@ -458,7 +459,10 @@ export class ProgramIndex {
       roots = list;
     }
     const names = new Set<string>();
-    for (const key of lookedUp.keys()) names.add(key.slice(key.lastIndexOf('\u0000') + 1));
+    for (const key of lookedUp.keys()) {
+      const f = factParts(key);
+      if (f.tag === 'kind') names.add(f.name);
+    }
     const d: Derived = { path, scope, names, valid: true, members, exportAs, impl, roots };
     this.derived.add(path, item.element, d);
     this.fresh?.add(d);
@@ -564,7 +568,7 @@ export class ProgramIndex {
         const slot = this.lookupSlot(file, t.name);
         const decl = slot && this.declOf(slot);
         const args = t.args.map((a) => this.refId(file, a, deps));
-        deps?.set(`kind\u0000${file}\u0000${t.name}`, slot ? `${slot.file}\u0001${slot.summary}` : '');
+        deps?.set(FACT.kind(file, t.name), slot ? `${slot.file}\u0001${slot.summary}` : '');
         if (!decl) return { tag: 'external', id: `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`, name: t.name };
         return { tag: 'declared', id: declId(decl, args), decl };
       }
@@ -595,21 +599,21 @@ export class ProgramIndex {
       }
     }
     const sites = byId.get(id) ?? [];
-    deps?.set(`exports\u0000${pkg}\u0000${id}`, factOfAll(sites));
+    deps?.set(FACT.exports(pkg, id), factOfAll(sites));
     return sites;
   }
 
   /** Whether a kind is exported in a package (what the compiler's rules ask). */
   isExported(pkg: string, id: string, deps?: Dependencies): boolean {
     const yes = this.exportsOf(pkg, id).length > 0;
-    deps?.set(`exported\u0000${pkg}\u0000${id}`, yes ? '1' : '');
+    deps?.set(FACT.exported(pkg, id), yes ? '1' : '');
     return yes;
   }
 
   /** A kind's first export site in a package: the one that is not a duplicate. */
   firstExport(pkg: string, id: string, deps?: Dependencies): ExportSite | undefined {
     const first = this.exportsOf(pkg, id)[0];
-    deps?.set(`first-export\u0000${pkg}\u0000${id}`, first ? first.fact : '');
+    deps?.set(FACT.firstExport(pkg, id), first ? first.fact : '');
     return first;
   }
 
@@ -622,21 +626,21 @@ export class ProgramIndex {
       this.takenNames.set(pkg, taken);
     }
     const yes = taken.has(name);
-    deps?.set(`name-taken\u0000${pkg}\u0000${name}`, yes ? '1' : '');
+    deps?.set(FACT.nameTaken(pkg, name), yes ? '1' : '');
     return yes;
   }
 
   /** Every export site of a package, in file and offset order. */
   packageExports(pkg: string, deps?: Dependencies): ExportSite[] {
     const sites = this.exportsByPackage.get(pkg) ?? [];
-    deps?.set(`package-exports\u0000${pkg}`, factOfAll(sites));
+    deps?.set(FACT.packageExports(pkg), factOfAll(sites));
     return sites;
   }
 
   /** The names of the kinds a package declares. */
   packageKindNames(pkg: string, deps?: Dependencies): string[] {
     const names = [...(this.kindsByPackage.get(pkg)?.keys() ?? [])];
-    deps?.set(`package-kinds\u0000${pkg}`, names.join('\u0001'));
+    deps?.set(FACT.packageKinds(pkg), names.join('\u0001'));
     return names;
   }
 
@@ -652,32 +656,31 @@ export class ProgramIndex {
 
   implsOf(interfaceId: string, deps?: Dependencies): ImplEdge[] {
     const edges = this.implsByInterface.get(interfaceId) ?? [];
-    deps?.set(`impls\u0000${interfaceId}`, factOfAll(edges));
+    deps?.set(FACT.impls(interfaceId), factOfAll(edges));
     return edges;
   }
 
   /** How a kind crosses the boundary, if it does (shortest path from a root). */
   reachOf(id: string, deps?: Dependencies): Reach | undefined {
     const reach = this.reachability().get(id);
-    deps?.set(`reach\u0000${id}`, reach ? `${reach.root.file}\u0001${reach.root.description}\u0001${reach.steps.join('\u0001')}` : '');
+    deps?.set(FACT.reach(id), reach ? `${reach.root.file}\u0001${reach.root.description}\u0001${reach.steps.join('\u0001')}` : '');
     return reach;
   }
 
   /** Recomputes a recorded fact, to tell whether a cached check is still valid. */
-  fact(key: string): string {
-    const [tag, a, b] = key.split('\u0000');
+  fact(key: FactKey): string {
+    const f = factParts(key);
     const deps: Dependencies = new Map();
-    switch (tag) {
-      case 'kind': this.resolve(a, { tag: 'named', name: b, args: [], start: 0, end: 0, ownership: '', text: b }, deps); break;
-      case 'exports': this.exportsOf(a, b, deps); break;
-      case 'exported': this.isExported(a, b, deps); break;
-      case 'first-export': this.firstExport(a, b, deps); break;
-      case 'name-taken': this.isNameTaken(a, b, deps); break;
-      case 'package-exports': this.packageExports(a, deps); break;
-      case 'package-kinds': this.packageKindNames(a, deps); break;
-      case 'impls': this.implsOf(a, deps); break;
-      case 'reach': this.reachOf(a, deps); break;
-      default: return `unknown fact ${tag}`;
+    switch (f.tag) {
+      case 'kind': this.resolve(f.file, { tag: 'named', name: f.name, args: [], start: 0, end: 0, ownership: '', text: f.name }, deps); break;
+      case 'exports': this.exportsOf(f.pkg, f.id, deps); break;
+      case 'exported': this.isExported(f.pkg, f.id, deps); break;
+      case 'first-export': this.firstExport(f.pkg, f.id, deps); break;
+      case 'name-taken': this.isNameTaken(f.pkg, f.name, deps); break;
+      case 'package-exports': this.packageExports(f.pkg, deps); break;
+      case 'package-kinds': this.packageKindNames(f.pkg, deps); break;
+      case 'impls': this.implsOf(f.id, deps); break;
+      case 'reach': this.reachOf(f.id, deps); break;
     }
     return deps.get(key) ?? '';
   }
