@@ -1,0 +1,124 @@
+// IDE behaviour as fixtures, in rust-analyzer's style: test/fixtures/ide/<behaviour>/<case>.<ext>
+// is a small text (several files with `//- /path` headers) with `$0` at the cursor, and
+// <case>.expect beside it holds what the editor would show. One runner for all of them; a
+// failure shows the diff. UPDATE_EXPECT=1 rewrites the .expect files (review them before
+// committing). Behaviours: hover, definition, references, symbols, fixes.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { describe, test } from 'node:test';
+import {
+  BACKEND_PROFILE, DEFAULT_TARGET, HoverOptions, LineIndex, OutlineSymbol, Workspace, applyEdit, documentSymbols, hoverInVale, hoverReferenceInText,
+  referencesTo, symbolAt,
+} from '../shared';
+import { parseFixture } from './support/fixture';
+
+const ROOT = join(__dirname, 'fixtures', 'ide');
+const HOVER: HoverOptions = { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE };
+
+interface Case {
+  ws: Workspace;
+  files: { path: string; text: string; cursor?: number }[];
+  /** The file with the cursor, and where. */
+  path: string;
+  offset: number;
+}
+
+function load(file: string): Case {
+  const ext = extname(file);
+  const files = parseFixture(readFileSync(file, 'utf8'), `/main${ext}`);
+  const ws = new Workspace();
+  for (const f of files) if (f.path.endsWith('.vale')) ws.setFile(f.path, f.text);
+  const at = files.find((f) => f.cursor !== undefined);
+  assert.ok(at, `${file} has a $0 cursor`);
+  return { ws, files, path: at.path, offset: at.cursor! };
+}
+
+/** `path:line:col` (1-based) and the line with the range marked. */
+function place(c: Case, path: string, start: number, end: number): string {
+  const text = c.files.find((f) => f.path === path)!.text;
+  const lines = new LineIndex(text);
+  const s = lines.positionAt(start);
+  const line = text.split('\n')[s.line];
+  const e = lines.positionAt(end);
+  const width = e.line === s.line ? Math.max(1, e.character - s.character) : 1;
+  return `${path}:${s.line + 1}:${s.character + 1}\n  ${line}\n  ${' '.repeat(s.character)}${'^'.repeat(width)}`;
+}
+
+const BEHAVIOURS: Record<string, (c: Case) => string> = {
+  hover(c) {
+    const text = c.files.find((f) => f.path === c.path)!.text;
+    const h = c.path.endsWith('.vale')
+      ? hoverInVale(c.ws.cProgram('vtest', DEFAULT_TARGET), c.path, text, c.offset, HOVER)
+      : hoverReferenceInText(text, c.offset, HOVER);
+    if (!h) return '(no hover)\n';
+    return `${place(c, c.path, h.start, h.end)}\n\n${h.contents}\n`;
+  },
+  definition(c) {
+    const s = symbolAt(c.ws.program(), c.path, c.offset);
+    const target = s?.tag === 'kind' ? s.decl && { file: s.decl.file, range: s.decl.nameRange }
+      : s?.tag === 'field' ? { file: s.decl.file, range: s.member.nameRange }
+        : s?.tag === 'function' ? { file: s.fn.file, range: s.fn.nameRange } : undefined;
+    return target ? `${place(c, target.file, target.range.start, target.range.end)}\n` : '(no definition)\n';
+  },
+  references(c) {
+    const index = c.ws.program();
+    const s = symbolAt(index, c.path, c.offset);
+    if (s?.tag !== 'kind' || !s.decl) return '(not a kind)\n';
+    const refs = referencesTo(index, s.decl);
+    return refs.length === 0 ? '(no references)\n' : refs.map((r) => place(c, r.file, r.range.start, r.range.end)).join('\n') + '\n';
+  },
+  symbols(c) {
+    const out: string[] = [];
+    const walk = (xs: readonly OutlineSymbol[], depth: number): void => {
+      for (const x of xs) {
+        const text = c.files.find((f) => f.path === c.path)!.text;
+        out.push(`${'  '.repeat(depth)}${x.kind} ${x.name}${x.detail ? ` — ${x.detail}` : ''}  [${text.slice(x.selection.start, x.selection.end)}]`);
+        walk(x.children, depth + 1);
+      }
+    };
+    walk(documentSymbols(c.ws.model(c.path)!), 0);
+    return out.join('\n') + '\n';
+  },
+  fixes(c) {
+    const at = c.ws.diagnostics(c.path).filter((d) => d.start <= c.offset && c.offset <= d.end && d.fixes?.length);
+    if (at.length === 0) return '(no fix here)\n';
+    const out: string[] = [];
+    for (const d of at) {
+      for (const fix of d.fixes!) {
+        out.push(`${d.code}: ${fix.title}${fix.preferred ? ' (preferred)' : ''}`);
+        const byFile = new Map<string, typeof fix.edits[number][]>();
+        for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+        for (const [file, edits] of byFile) {
+          let text = c.ws.text(file)!;
+          for (const e of [...edits].sort((a, b) => b.start - a.start)) text = applyEdit(text, e);
+          out.push(`--- ${file} after`, text.trimEnd());
+          // The fixed text no longer has this diagnostic there.
+          const after = new Workspace();
+          for (const f of c.files) if (f.path.endsWith('.vale')) after.setFile(f.path, f.path === file ? text : c.ws.text(f.path)!);
+          const still = after.diagnostics(d.file).filter((x) => x.code === d.code && x.message === d.message);
+          if (still.length > 0) out.push(`!!! ${d.code} is still reported after this fix`);
+        }
+      }
+    }
+    return out.join('\n') + '\n';
+  },
+};
+
+describe('IDE behaviour fixtures', () => {
+  for (const behaviour of readdirSync(ROOT).sort()) {
+    const run = BEHAVIOURS[behaviour];
+    assert.ok(run, `test/fixtures/ide/${behaviour}: no such behaviour (${Object.keys(BEHAVIOURS).join(', ')})`);
+    for (const name of readdirSync(join(ROOT, behaviour)).sort()) {
+      if (name.endsWith('.expect')) continue;
+      const file = join(ROOT, behaviour, name);
+      const expectFile = join(ROOT, behaviour, `${basename(name, extname(name))}.expect`);
+      test(`${behaviour}: ${name}`, () => {
+        const actual = run(load(file));
+        if (process.env.UPDATE_EXPECT === '1') writeFileSync(expectFile, actual);
+        assert.ok(existsSync(expectFile), `${expectFile} is missing (UPDATE_EXPECT=1 writes it; review it)`);
+        assert.equal(actual, readFileSync(expectFile, 'utf8'));
+      });
+    }
+  }
+});
