@@ -1,0 +1,71 @@
+// What the grammar modules share: word sets, operator tables, token sets for recovery, and how
+// a token is named in messages.
+import { SyntaxKind as K } from '../kinds';
+
+/** Words that only ever begin a top-level item; seeing one inside a block means a `}` is missing. */
+export const ITEM_ONLY_WORDS = new Set(['struct', 'interface', 'trait', 'impl', 'import', 'export', 'exported', 'extern', 'sealed']);
+/** Words that may begin a top-level item (as attributes or keywords). */
+export const ITEM_START_WORDS = new Set([
+  'func', 'struct', 'interface', 'trait', 'impl', 'import', 'export', 'exported', 'extern', 'sealed',
+  'abstract', 'pure', 'additive', 'linear', 'weakable',
+]);
+export const ATTRIBUTE_WORDS = new Set(['exported', 'extern', 'abstract', 'pure', 'sealed', 'additive', 'linear', 'weakable']);
+export const OWNERSHIP_WORDS = new Set(['inl', 'heap', 'own', 'borrow', 'weak', 'share']);
+
+/** A set of token kinds, as data (rust-analyzer's TokenSet): where a list or statement stops. */
+export class TokenSet {
+  private readonly members: boolean[] = [];
+
+  constructor(...kinds: K[]) {
+    for (const k of kinds) this.members[k] = true;
+  }
+
+  has(kind: K): boolean {
+    return this.members[kind] === true;
+  }
+}
+
+/** Where an argument list stops looking for arguments (besides its closing bracket). */
+export const ARGUMENTS_END = new TokenSet(K.RParen, K.RBracket, K.RBrace, K.Semi, K.InterpEnd);
+/** Where a parenthesized expression or tuple stops. */
+export const PARENS_END = new TokenSet(K.RBrace, K.RBracket, K.Semi, K.InterpEnd);
+/** Where a generic argument or parameter list gives up (a `>` is missing). */
+export const ANGLES_END = new TokenSet(K.RParen, K.RBrace, K.RBracket, K.Semi, K.LBrace);
+/** Where a parameter list gives up (its `)` is missing). */
+export const PARAMS_END = new TokenSet(K.LBrace, K.RBrace, K.Semi);
+/** Tokens that end a statement (a `{` too where a condition ends at its body). */
+export const STATEMENT_END = new TokenSet(K.Semi, K.RBrace, K.EOF, K.RParen, K.RBracket, K.InterpEnd);
+/** Tokens after which a missing `;` is not an error. */
+export const SEMI_OPTIONAL_BEFORE = new TokenSet(K.RBrace, K.EOF, K.InterpEnd);
+/** Tokens that cannot begin a statement: a closing bracket with nothing open. */
+export const STRAY_CLOSERS = new TokenSet(K.RParen, K.RBracket);
+/** Operators usable as names (`func +(...)`, `.+`, `+(a, b)`). */
+export const OPERATOR_NAMES = new TokenSet(K.EqEq, K.EqEqEq, K.NotEq, K.Lt, K.Gt, K.LtEq, K.GtEq, K.Spaceship, K.Plus, K.Minus, K.Star, K.Slash);
+
+export function isOperatorName(k: K): boolean {
+  return OPERATOR_NAMES.has(k);
+}
+
+/** Binding power of binary operators, as in Vale's ExpressionParser (higher binds tighter). */
+export function binaryPrecedence(kind: K, word: string | null): number {
+  switch (kind) {
+    case K.Star: case K.Slash: return 5;
+    case K.Plus: case K.Minus: return 4;
+    case K.EqEq: case K.EqEqEq: case K.NotEq: case K.LtEq: case K.GtEq: case K.Spaceship: case K.Lt: case K.Gt:
+      return 2;
+    case K.Ident: return word === 'and' || word === 'or' ? 1 : 3;
+    default: return 0;
+  }
+}
+
+/** How a token is named in a message. */
+export function describe(kind: K, text: string): string {
+  switch (kind) {
+    case K.EOF: return 'end of file';
+    case K.Ident: return `'${text}'`;
+    case K.Int: case K.Float: return `number ${text}`;
+    case K.StringStart: return 'a string';
+    case K.Unknown: return `unexpected character ${JSON.stringify(text)}`;
+    default: return `'${text}'`;
+  }
+}

@@ -1,0 +1,424 @@
+import { SyntaxKind as K } from '../kinds';
+import type { Parser } from '../parser';
+import { ARGUMENTS_END, PARENS_END, binaryPrecedence, describe, isOperatorName } from './common';
+import { parseAngleList } from './generics';
+import { parsePattern } from './patterns';
+import { atSetKeyword, atStatementEnd, parseBlock, parseBlockExpr, parseForeach, parseIf, parseWhile } from './statements';
+import { parseArrayHead, parseType, startsType } from './types';
+
+export function parseExpression(p: Parser, noCurly: boolean): void {
+  parseBinary(p, 1, noCurly);
+}
+
+export function binaryOperatorPrecedence(p: Parser): number {
+  const k = p.peek();
+  if (k === K.Ident) {
+    // A word between two operands is a binary call (`a mod b`, `x and y`),
+    // but only when an operand follows it.
+    if (!startsExpressionAt(p, 1)) return 0;
+    const word = p.tokenText();
+    if (word === 'where' || word === 'in' || word === 'else') return 0;
+    if (p.atItemBoundaryInBlock()) return 0;
+    return binaryPrecedence(k, word);
+  }
+  if ((k === K.Lt || k === K.Gt) && p.isAngle()) return 0;
+  return binaryPrecedence(k, null);
+}
+
+export function parseBinary(p: Parser, minPrecedence: number, noCurly: boolean): void {
+  const m = p.mark();
+  const before = p.here();
+  parseUnary(p, noCurly);
+  if (!p.movedSince(before)) return;
+  for (;;) {
+    const prec = binaryOperatorPrecedence(p);
+    if (prec < minPrecedence || prec === 0) return;
+    p.bump(); // operator
+    const rhs = p.here();
+    parseBinary(p, prec + 1, noCurly);
+    if (!p.movedSince(rhs)) p.errorMissing('an operand');
+    p.finish(K.BinaryExpr, m);
+  }
+}
+
+export function startsExpressionAt(p: Parser, n: number): boolean {
+  switch (p.peek(n)) {
+    case K.Ident: case K.Int: case K.Float: case K.StringStart: case K.LParen: case K.LBracket:
+    case K.Amp: case K.Caret: case K.Hash: case K.Quote: case K.LBrace:
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function parseUnary(p: Parser, noCurly: boolean): void {
+  const m = p.mark();
+  const k = p.peek();
+  if (k === K.Ident) {
+    const word = p.tokenText();
+    switch (word) {
+      case 'not':
+        if (startsExpressionAt(p, 1)) {
+          p.bump();
+          parseUnary(p, noCurly);
+          p.finish(K.NotExpr, m);
+          return;
+        }
+        break;
+      case 'if': parseIf(p); return;
+      case 'while': parseWhile(p); return;
+      case 'foreach': case 'parallel':
+        if (word === 'foreach' || p.isWord('foreach', 1)) { parseForeach(p); return; }
+        break;
+      case 'pure':
+        if (p.isWord('foreach', 1)) { parseForeach(p); return; }
+        if (p.isWord('block', 1)) { parseBlockExpr(p); return; }
+        break;
+      case 'block':
+        if (p.peek(1) === K.LBrace) { parseBlockExpr(p); return; }
+        break;
+      case 'unsafe':
+        if (p.isWord('block', 1)) { parseBlockExpr(p); return; }
+        break;
+      case 'destruct':
+        if (startsExpressionAt(p, 1)) {
+          p.bump();
+          parseUnary(p, noCurly);
+          p.finish(K.DestructExpr, m);
+          return;
+        }
+        break;
+      case 'unlet':
+        if (p.peek(1) === K.Ident) {
+          p.bump();
+          p.bump();
+          p.finish(K.UnletExpr, m);
+          return;
+        }
+        break;
+      case 'set': case 'mut':
+        if (atSetKeyword(p)) {
+          p.bump();
+          parseExpression(p, noCurly);
+          p.expect(K.Eq, "'='");
+          parseExpression(p, noCurly);
+          p.finish(K.SetExpr, m);
+          return;
+        }
+        break;
+      case 'return':
+        p.bump();
+        if (!atStatementEnd(p, noCurly)) parseExpression(p, noCurly);
+        p.finish(K.ReturnExpr, m);
+        return;
+      case 'break':
+        p.bump();
+        p.finish(K.BreakExpr, m);
+        return;
+      case 'inl':
+        if (startsExpressionAt(p, 1)) {
+          p.bump();
+          parsePostfix(p, noCurly);
+          p.finish(K.PrefixExpr, m);
+          return;
+        }
+        break;
+    }
+    if (p.peek(1) === K.Quote && p.tight(0) && startsExpressionAt(p, 2)) {
+      p.bump();
+      p.bump();
+      parsePostfix(p, noCurly);
+      p.finish(K.RegionExpr, m);
+      return;
+    }
+  }
+  if (k === K.Quote && p.peek(1) === K.Ident) {
+    p.bump();
+    p.bump();
+    parseUnary(p, noCurly);
+    p.finish(K.RegionExpr, m);
+    return;
+  }
+  if (k === K.Amp || k === K.Caret) {
+    p.bump();
+    if (k === K.Amp && p.peek() === K.Amp) p.bump();
+    parsePostfix(p, noCurly);
+    p.finish(K.PrefixExpr, m);
+    return;
+  }
+  parsePostfix(p, noCurly);
+}
+
+export function parsePostfix(p: Parser, noCurly: boolean): void {
+  const m = p.mark();
+  const before = p.here();
+  parseAtom(p, noCurly);
+  if (!p.movedSince(before)) return;
+  finishSuffixesAt(p, m, noCurly);
+}
+
+/** Applies call, index, member, generic, range and postfix-borrow suffixes to the expression at `m`. */
+export function finishSuffixesAt(p: Parser, m: number, noCurly: boolean): void {
+  for (;;) {
+    const k = p.peek();
+    switch (k) {
+      case K.LParen:
+        parseArgList(p, K.LParen, K.RParen);
+        p.finish(K.CallExpr, m);
+        continue;
+      case K.LBracket:
+        parseArgList(p, K.LBracket, K.RBracket);
+        p.finish(K.IndexExpr, m);
+        continue;
+      case K.Lt:
+        if (!p.isAngle()) return;
+        parseAngleList(p, K.GenericArgList, K.TypeSeq);
+        p.finish(K.GenericExpr, m);
+        continue;
+      case K.Amp:
+        // Postfix borrow, as in `x&.method()`.
+        if (!p.tightWithPrevious()) return;
+        if (p.peek(1) !== K.Dot && startsExpressionAt(p, 1)) return;
+        p.bump();
+        p.finish(K.AugmentExpr, m);
+        continue;
+      case K.DotDot: {
+        p.bump();
+        const before = p.here();
+        parsePostfix(p, noCurly);
+        if (!p.movedSince(before)) p.errorMissing('the end of the range');
+        p.finish(K.RangeExpr, m);
+        continue;
+      }
+      case K.Star:
+        if (!(p.peek(1) === K.Dot && p.tight(0))) return;
+        p.bump();
+        parseMemberTail(p, noCurly);
+        p.finish(K.MemberExpr, m);
+        continue;
+      case K.Dot:
+        parseMemberTail(p, noCurly);
+        p.finish(K.MemberExpr, m);
+        continue;
+      default:
+        return;
+    }
+  }
+}
+
+/** `.name`, `.0`, `.+` followed by optional generic arguments and call arguments. */
+export function parseMemberTail(p: Parser, _noCurly: boolean): void {
+  p.bump(); // .
+  const k = p.peek();
+  if (k === K.Ident || k === K.Int || isOperatorName(k)) {
+    const n = p.mark();
+    p.bump();
+    p.finish(K.Name, n);
+  } else {
+    p.errorMissing('a member or method name after \'.\'');
+    return;
+  }
+  if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericArgList, K.TypeSeq);
+  if (p.peek() === K.LParen) parseArgList(p, K.LParen, K.RParen);
+}
+
+/** `(a, b)` or `[a, b]` argument lists. */
+export function parseArgList(p: Parser, open: K, close: K): void {
+  const m = p.mark();
+  p.bump();
+  while (p.peek() !== close && p.peek() !== K.EOF) {
+    const k = p.peek();
+    if (k === K.RParen || k === K.RBracket || k === K.RBrace || k === K.Semi || k === K.InterpEnd) break;
+    if (p.atItemBoundaryInBlock()) break;
+    const before = p.here();
+    parseExpression(p, false);
+    if (!p.movedSince(before)) {
+      p.errorToken(`expected an argument, found ${describe(p.peek(), p.tokenText())}`);
+      continue;
+    }
+    if (!p.eat(K.Comma) && p.peek() !== close) {
+      p.errorMissing(`',' or '${close === K.RParen ? ')' : ']'}'`);
+      break;
+    }
+  }
+  p.expect(close, close === K.RParen ? "')'" : "']'");
+  p.finish(K.ArgList, m);
+}
+
+export function parseAtom(p: Parser, noCurly: boolean): void {
+  const m = p.mark();
+  const k = p.peek();
+  switch (k) {
+    case K.Int: case K.Float:
+      p.bump();
+      p.finish(K.LiteralExpr, m);
+      return;
+    case K.StringStart:
+      parseString(p);
+      return;
+    case K.Ident: {
+      if (p.peek(1) === K.Arrow) {
+        const params = p.mark();
+        const name = p.mark();
+        p.bump();
+        p.finish(K.Name, name);
+        p.finish(K.Pattern, params);
+        p.finish(K.LambdaParams, params);
+        p.bump(); // =>
+        parseLambdaBody(p, noCurly);
+        p.finish(K.LambdaExpr, m);
+        return;
+      }
+      const word = p.tokenText();
+      p.bump();
+      if (word === 'true' || word === 'false') p.finish(K.LiteralExpr, m);
+      else if (word === '_') p.finish(K.MagicParam, m);
+      else p.finish(K.NameExpr, m);
+      return;
+    }
+    case K.LBrace:
+      if (noCurly) return;
+      parseBlock(p);
+      p.finish(K.LambdaExpr, m);
+      return;
+    case K.LParen:
+      if (isLambdaParams(p, noCurly)) {
+        parseLambdaParams(p);
+        p.eat(K.Arrow);
+        parseLambdaBody(p, noCurly);
+        p.finish(K.LambdaExpr, m);
+        return;
+      }
+      parseParenOrTuple(p);
+      return;
+    case K.LBracket: case K.Hash:
+      if (k === K.Hash && p.peek(1) !== K.LBracket) break;
+      parseArrayExpr(p, noCurly);
+      return;
+    case K.Unknown:
+      p.errorToken(`unexpected character ${JSON.stringify(p.tokenText())}`);
+      return;
+    default:
+      if (isOperatorName(k) && (p.peek(1) === K.RParen || p.peek(1) === K.Comma || p.peek(1) === K.LParen && p.tight(0))) {
+        // An operator used as a function: `+(a, b)`, `-(x)`, `foo(+)`.
+        p.bump();
+        p.finish(K.NameExpr, m);
+        return;
+      }
+  }
+  // Nothing starts here; the caller reports it.
+  if (!p.builtSince(m) && k !== K.EOF && !atStatementEnd(p, noCurly) && k !== K.Comma && k !== K.Eq) {
+    p.error(`expected an expression, found ${describe(k, p.tokenText())}`);
+  }
+}
+
+export function parseLambdaBody(p: Parser, noCurly: boolean): void {
+  if (p.peek() === K.LBrace) parseBlock(p);
+  else {
+    const before = p.here();
+    parseExpression(p, noCurly);
+    if (!p.movedSince(before)) p.errorMissing("the lambda's body");
+  }
+}
+
+/** A `(` whose matching `)` is followed by `=>`. */
+export function isLambdaParams(p: Parser, noCurly: boolean): boolean {
+  const close = p.matchingClose(0);
+  if (close < 0) return false;
+  const after = p.peek(close + 1);
+  // `(x) => ...`, and the older `(x) { ... }`.
+  return after === K.Arrow || (after === K.LBrace && !noCurly && p.tight(close));
+}
+
+export function parseLambdaParams(p: Parser): void {
+  const m = p.mark();
+  p.bump(); // (
+  while (p.peek() !== K.RParen && p.peek() !== K.EOF) {
+    const before = p.here();
+    parsePattern(p, false);
+    if (!p.movedSince(before)) {
+      p.errorToken(`expected a lambda parameter, found ${describe(p.peek(), p.tokenText())}`);
+      continue;
+    }
+    if (!p.eat(K.Comma)) break;
+  }
+  p.expect(K.RParen, "')'");
+  p.finish(K.LambdaParams, m);
+}
+
+export function parseParenOrTuple(p: Parser): void {
+  const m = p.mark();
+  p.bump(); // (
+  let elements = 0;
+  let commas = 0;
+  while (p.peek() !== K.RParen && p.peek() !== K.EOF) {
+    const k = p.peek();
+    if (k === K.RBrace || k === K.RBracket || k === K.Semi || k === K.InterpEnd) break;
+    if (p.atItemBoundaryInBlock()) break;
+    const before = p.here();
+    if (atSetKeyword(p)) parseUnary(p, false);
+    else parseExpression(p, false);
+    if (!p.movedSince(before)) {
+      p.errorToken(`expected an expression, found ${describe(p.peek(), p.tokenText())}`);
+      continue;
+    }
+    elements++;
+    if (!p.eat(K.Comma)) break;
+    commas++;
+  }
+  p.expect(K.RParen, "')'");
+  p.finish(elements === 1 && commas === 0 ? K.ParenExpr : K.TupleExpr, m);
+}
+
+/** `[#3](1, 2, 3)`, `#[](5, f)`, `[]int(5, f)`, `#[#]["a", "b"]`. */
+export function parseArrayExpr(p: Parser, noCurly: boolean): void {
+  const m = p.mark();
+  parseArrayHead(p);
+  if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericArgList, K.TypeSeq);
+  if (p.peek() !== K.LParen && p.peek() !== K.LBracket && startsType(p)) parseType(p);
+  if (p.peek() === K.LParen) parseArgList(p, K.LParen, K.RParen);
+  else if (p.peek() === K.LBracket) parseArgList(p, K.LBracket, K.RBracket);
+  else if (!noCurly || p.peek() !== K.LBrace) p.errorMissing("the array's arguments '(...)'");
+  p.finish(K.ArrayExpr, m);
+}
+
+export function parseString(p: Parser): void {
+  const m = p.mark();
+  const quote = p.start();
+  p.bump(); // StringStart
+  for (;;) {
+    const k = p.peek();
+    if (k === K.StringEnd) {
+      p.bump();
+      break;
+    }
+    if (k === K.EOF) {
+      p.error('unterminated string', quote, p.start());
+      break;
+    }
+    if (k === K.StringText) {
+      p.bump();
+      continue;
+    }
+    if (k === K.InterpStart) {
+      const i = p.mark();
+      p.bump();
+      const before = p.here();
+      if (p.peek() !== K.InterpEnd) parseExpression(p, false);
+      if (!p.movedSince(before) && p.peek() !== K.InterpEnd) p.errorMissing('an expression to interpolate');
+      // Whatever the expression did not take, up to the closing brace, is an error.
+      if (p.peek() !== K.InterpEnd && p.peek() !== K.EOF && p.peek() !== K.StringEnd) {
+        p.error(`expected '}' to end the interpolation, found ${describe(p.peek(), p.tokenText())}`);
+        const e = p.mark();
+        while (p.peek() !== K.InterpEnd && p.peek() !== K.EOF && p.peek() !== K.StringEnd) p.bump();
+        p.finish(K.Error, e);
+      }
+      if (!p.eat(K.InterpEnd) && p.peek() !== K.StringEnd) p.errorMissing("'}'");
+      p.finish(K.Interpolation, i);
+      continue;
+    }
+    // Inside an interpolation's expression the lexer never yields other tokens at this level.
+    p.bump();
+  }
+  p.finish(K.StringExpr, m);
+}

@@ -1,0 +1,233 @@
+import { SyntaxKind as K } from '../kinds';
+import type { Parser } from '../parser';
+import { ATTRIBUTE_WORDS, PARAMS_END, describe, isOperatorName } from './common';
+import { parseString } from './expressions';
+import { parseAngleList, parseWhere } from './generics';
+import { parsePattern } from './patterns';
+import { parseBlock } from './statements';
+import { parseType, parseTypeSeq, startsType } from './types';
+
+export function parseItem(p: Parser): void {
+  const m = p.mark();
+  parseAttributes(p);
+  if (p.isWord('func')) parseFunction(p, m);
+  else if (p.isWord('struct')) parseStruct(p, m);
+  else if (p.isWord('interface') || p.isWord('trait')) parseInterface(p, m);
+  else if (p.isWord('impl')) parseImpl(p, m);
+  else if (p.isWord('import')) parseImport(p, m);
+  else if (p.isWord('export')) parseExportAs(p, m);
+  else {
+    p.errorMissing("'func', 'struct', 'interface' or 'impl' after the attributes");
+    p.finish(K.FunctionItem, m);
+  }
+}
+
+export function parseAttributes(p: Parser): void {
+  for (;;) {
+    if (p.peek() === K.Hash && (p.peek(1) === K.Bang || p.peek(1) === K.Ident) && p.tight(0)) {
+      const m = p.mark();
+      p.bump();
+      if (p.peek() === K.Bang && p.tight(0)) p.bump();
+      if (p.peek() === K.Ident) p.bump();
+      else p.errorMissing('an attribute name');
+      p.finish(K.Attribute, m);
+      continue;
+    }
+    if (p.peek() !== K.Ident) return;
+    const word = p.tokenText();
+    if (!ATTRIBUTE_WORDS.has(word)) return;
+    const m = p.mark();
+    p.bump();
+    if (word === 'extern' && p.peek() === K.LParen) {
+      p.bump();
+      if (p.peek() === K.StringStart) parseString(p);
+      else p.errorMissing('the C name as a string');
+      p.expect(K.RParen, "')'");
+    }
+    p.finish(K.Attribute, m);
+  }
+}
+
+export function parseName(p: Parser, what: string): boolean {
+  if (p.peek() !== K.Ident) {
+    p.errorMissing(what);
+    return false;
+  }
+  const m = p.mark();
+  p.bump();
+  p.finish(K.Name, m);
+  return true;
+}
+
+export function parseFunction(p: Parser, m: number): void {
+  p.bump(); // func
+  if (p.peek() === K.Ident || isOperatorName(p.peek())) {
+    const n = p.mark();
+    p.bump();
+    p.finish(K.Name, n);
+  } else {
+    p.errorMissing('a function name');
+  }
+  if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericParamList, K.GenericParam);
+  if (p.peek() === K.LParen) parseParamList(p);
+  else if (p.peek() === K.Ident) {
+    // `func f x T {` reads as a header without parentheses (one scratch file
+    // in Vale's repository has it); say so without failing the file.
+    const at = p.prevEnd();
+    p.error("expected '(' and the parameters; reading the rest of the header as its return type", at, at, true);
+  } else p.errorMissing("'(' and the parameters");
+  if (!atFunctionHeaderEnd(p)) {
+    const r = p.mark();
+    parseTypeSeq(p, false);
+    p.finish(K.ReturnType, r);
+  }
+  if (p.isWord('where')) parseWhere(p);
+  if (p.peek() === K.LBrace) {
+    const b = p.mark();
+    parseBlock(p);
+    p.finish(K.FunctionBody, b);
+  } else if (!p.eat(K.Semi)) {
+    p.errorMissing("'{' or ';'");
+  }
+  p.finish(K.FunctionItem, m);
+}
+
+export function atFunctionHeaderEnd(p: Parser): boolean {
+  const k = p.peek();
+  return k === K.LBrace || k === K.Semi || k === K.EOF || p.isWord('where') || p.atItemStart();
+}
+
+export function parseParamList(p: Parser): void {
+  const m = p.mark();
+  p.bump(); // (
+  while (p.peek() !== K.RParen && p.peek() !== K.EOF && !p.atItemBoundaryInBlock()) {
+    const param = p.mark();
+    const before = p.here();
+    parsePattern(p, false);
+    p.finish(K.Param, param);
+    if (!p.movedSince(before) && PARAMS_END.has(p.peek())) break;
+    p.skipIfStuck(before, 'a parameter');
+    if (!p.eat(K.Comma)) {
+      if (p.peek() !== K.RParen) {
+        p.errorMissing("',' or ')'");
+        if (p.peek() === K.LBrace || p.peek() === K.Semi) break;
+      }
+    }
+  }
+  p.expect(K.RParen, "')'");
+  p.finish(K.ParamList, m);
+}
+
+/** `struct`/`interface` Name <generics>? mutability? where...? region R? */
+export function parseKindHeader(p: Parser, nameWhat: string): void {
+  p.bump(); // struct / interface / trait
+  parseName(p, nameWhat);
+  if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericParamList, K.GenericParam);
+  if (p.peek() !== K.LBrace && !p.isWord('where') && !p.isWord('region') && startsType(p)) parseTypeSeq(p, false);
+  if (p.isWord('where')) parseWhere(p);
+  if (p.isWord('region')) {
+    p.bump();
+    parseType(p);
+  }
+}
+
+export function parseStruct(p: Parser, m: number): void {
+  parseKindHeader(p, 'a struct name');
+  if (p.peek() === K.LBrace) {
+    const b = p.mark();
+    p.bump();
+    while (p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.atItemBoundaryInBlock()) {
+      parseStructMember(p);
+    }
+    p.expect(K.RBrace, "'}' to close the struct");
+    p.finish(K.StructBody, b);
+  } else {
+    p.errorMissing("'{' and the struct's members");
+  }
+  p.finish(K.StructItem, m);
+}
+
+export function parseStructMember(p: Parser): void {
+  const m = p.mark();
+  const k = p.peek();
+  if (k === K.Ident || k === K.Int) {
+    const n = p.mark();
+    p.bump();
+    p.finish(K.Name, n);
+    if (p.peek() === K.Bang) p.bump(); // varying
+    if (p.peek() === K.DotDot) p.bump(); // variadic
+    if (startsType(p)) parseType(p);
+    else p.errorMissing("the member's type");
+  } else {
+    p.error(`expected a member (name and type), found ${describe(k, p.tokenText())}`);
+    while (p.peek() !== K.Semi && p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.atItemBoundaryInBlock()) p.bump();
+  }
+  if (!p.eat(K.Semi) && p.peek() !== K.RBrace) p.errorMissing("';'");
+  p.finish(k === K.Ident || k === K.Int ? K.StructMember : K.Error, m);
+}
+
+export function parseInterface(p: Parser, m: number): void {
+  parseKindHeader(p, 'an interface name');
+  if (p.peek() === K.LBrace) {
+    const b = p.mark();
+    p.bump();
+    while (p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.atItemBoundaryInBlock()) {
+      const f = p.mark();
+      parseAttributes(p);
+      if (p.isWord('func')) {
+        parseFunction(p, f);
+      } else {
+        p.error(`expected a method ('func ...'), found ${describe(p.peek(), p.tokenText())}`);
+        while (p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.isWord('func') && !p.atItemBoundaryInBlock()) p.bump();
+        p.finish(K.Error, f);
+      }
+    }
+    p.expect(K.RBrace, "'}' to close the interface");
+    p.finish(K.InterfaceBody, b);
+  } else {
+    p.errorMissing("'{'");
+  }
+  p.finish(K.InterfaceItem, m);
+}
+
+export function parseImpl(p: Parser, m: number): void {
+  p.bump(); // impl
+  if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericParamList, K.GenericParam);
+  if (startsType(p)) parseType(p);
+  else p.errorMissing('the interface');
+  if (p.eatWord('for')) {
+    if (startsType(p)) parseType(p);
+    else p.errorMissing('the struct');
+  } else {
+    p.errorMissing("'for'");
+  }
+  if (p.isWord('where')) parseWhere(p);
+  p.expect(K.Semi, "';'");
+  p.finish(K.ImplItem, m);
+}
+
+export function parseImport(p: Parser, m: number): void {
+  p.bump(); // import
+  const path = p.mark();
+  for (;;) {
+    if (p.peek() === K.Ident || p.peek() === K.Star) p.bump();
+    else {
+      p.errorMissing('a module, package or name');
+      break;
+    }
+    if (!p.eat(K.Dot)) break;
+  }
+  p.finish(K.ImportPath, path);
+  p.expect(K.Semi, "';'");
+  p.finish(K.ImportItem, m);
+}
+
+export function parseExportAs(p: Parser, m: number): void {
+  p.bump(); // export
+  if (startsType(p)) parseType(p);
+  else p.errorMissing('the type to export');
+  if (p.eatWord('as')) parseName(p, 'the exported name');
+  else p.errorMissing("'as' and a name");
+  p.expect(K.Semi, "';'");
+  p.finish(K.ExportAsItem, m);
+}

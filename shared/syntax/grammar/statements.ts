@@ -1,0 +1,181 @@
+import { SyntaxKind as K } from '../kinds';
+import type { Parser } from '../parser';
+import { SEMI_OPTIONAL_BEFORE, STATEMENT_END, STRAY_CLOSERS, describe } from './common';
+import { parseExpression, parseUnary } from './expressions';
+import { parsePattern } from './patterns';
+
+/** `{ statements }` */
+export function parseBlock(p: Parser): void {
+  const m = p.mark();
+  const openStart = p.start();
+  const openEnd = p.end();
+  p.bump(); // {
+  const saved = p.enterStatements();
+  parseStatements(p);
+  p.leaveStatements(saved);
+  if (!p.eat(K.RBrace)) {
+    // Point at the brace that is never closed: that is where the fix goes.
+    // (No line numbers in messages: a reused item must not carry a stale one.)
+    const where = p.peek() === K.EOF ? 'the end of the file' : describe(p.peek(), p.tokenText());
+    p.error(`'{' is never closed: expected '}' before ${where}`, openStart, openEnd);
+  }
+  p.finish(K.Block, m);
+}
+
+export function parseStatements(p: Parser): void {
+  for (;;) {
+    const k = p.peek();
+    if (k === K.RBrace || k === K.EOF || k === K.InterpEnd) return;
+    if (p.atItemBoundaryInBlock()) return;
+    if (k === K.Semi) {
+      p.bump();
+      continue;
+    }
+    if (k === K.RParen || k === K.RBracket) {
+      p.errorToken(`unexpected ${describe(k, p.tokenText())}`);
+      continue;
+    }
+    const before = p.here();
+    parseStatement(p, false);
+    if (!p.movedSince(before)) p.errorToken(`expected a statement, found ${describe(p.peek(), p.tokenText())}`);
+  }
+}
+
+export function parseStatement(p: Parser, noCurly: boolean): void {
+  const m = p.mark();
+  if (p.isWord('while') || p.isWord('foreach') || p.isWord('if') || atBlockKeyword(p) ||
+      ((p.isWord('parallel') || p.isWord('pure')) && (p.isWord('foreach', 1) || p.isWord('block', 1)))) {
+    // As in Vale, a statement-level if/while/foreach/block ends at its `}`.
+    parseUnary(p, noCurly);
+    p.eat(K.Semi);
+    p.finish(K.ExprStmt, m);
+    return;
+  }
+  if (p.isWord('return')) {
+    p.bump();
+    if (!atStatementEnd(p, noCurly)) parseExpression(p, noCurly);
+    p.finish(K.ReturnExpr, m);
+    endStatement(p, m, noCurly, K.ExprStmt);
+    return;
+  }
+  if (p.isWord('break')) {
+    p.bump();
+    p.finish(K.BreakExpr, m);
+    endStatement(p, m, noCurly, K.ExprStmt);
+    return;
+  }
+  if (atSetKeyword(p)) {
+    parseExpression(p, noCurly);
+    endStatement(p, m, noCurly, K.ExprStmt);
+    return;
+  }
+  if (p.hasLetEquals(noCurly)) {
+    if (p.peek() === K.Ident && (p.peek(1) === K.Dot || p.peek(1) === K.LParen)) {
+      // `self.hp = 10;`: Vale reads a let, though only a pattern can be bound.
+      parseUnary(p, noCurly);
+    } else {
+      parsePattern(p, true);
+    }
+    p.expect(K.Eq, "'='");
+    parseExpression(p, noCurly);
+    endStatement(p, m, noCurly, K.LetStmt);
+    return;
+  }
+  const before = p.here();
+  parseExpression(p, noCurly);
+  if (!p.movedSince(before)) {
+    // Nothing could start here: skip one token so we always make progress.
+    p.errorToken(`expected a statement, found ${describe(p.peek(), p.tokenText())}`);
+    return;
+  }
+  endStatement(p, m, noCurly, K.ExprStmt);
+}
+
+export function atBlockKeyword(p: Parser): boolean {
+  return p.isWord('block') && p.peek(1) === K.LBrace ||
+    p.isWord('unsafe') && p.isWord('block', 1);
+}
+
+export function atSetKeyword(p: Parser): boolean {
+  return (p.isWord('set') || p.isWord('mut')) && !p.tight(0) && p.peek(1) !== K.Eq && p.peek(1) !== K.Semi;
+}
+
+export function atStatementEnd(p: Parser, noCurly: boolean): boolean {
+  const k = p.peek();
+  return k === K.Semi || k === K.RBrace || k === K.EOF || k === K.RParen || k === K.RBracket || k === K.InterpEnd ||
+    (noCurly && k === K.LBrace);
+}
+
+/** Takes the `;` that ends a statement, or reports it missing. Wraps from `m` when `kind` is given. */
+export function endStatement(p: Parser, m: number, noCurly: boolean, kind?: K): void {
+  if (!p.eat(K.Semi)) {
+    const k = p.peek();
+    const ok = k === K.RBrace || k === K.EOF || k === K.InterpEnd || (noCurly && k === K.LBrace) || p.atItemBoundaryInBlock();
+    if (!ok) p.errorMissing("';'");
+  }
+  if (kind !== undefined) p.finish(kind, m);
+}
+
+export function parseIf(p: Parser): void {
+  const m = p.mark();
+  p.bump(); // if
+  parseCondition(p);
+  if (p.peek() === K.LBrace) parseBlock(p);
+  else p.errorMissing("'{' and the body of the if");
+  if (p.isWord('else')) {
+    const e = p.mark();
+    p.bump();
+    if (p.isWord('if')) parseIf(p);
+    else if (p.peek() === K.LBrace) parseBlock(p);
+    else p.errorMissing("'{' or 'if' after 'else'");
+    p.finish(K.ElseClause, e);
+  }
+  p.finish(K.IfExpr, m);
+}
+
+/** The condition of `if`/`while`: statements up to the body's `{`, the last one the value. */
+export function parseCondition(p: Parser): void {
+  const m = p.mark();
+  const saved = p.enterStatements();
+  for (;;) {
+    const k = p.peek();
+    if (k === K.LBrace || k === K.EOF || k === K.RBrace || p.atItemBoundaryInBlock()) break;
+    const before = p.here();
+    parseStatement(p, true);
+    if (!p.movedSince(before)) break;
+  }
+  p.leaveStatements(saved);
+  if (!p.builtSince(m)) p.errorMissing('a condition');
+  p.finish(K.Condition, m);
+}
+
+export function parseWhile(p: Parser): void {
+  const m = p.mark();
+  p.bump(); // while
+  parseCondition(p);
+  if (p.peek() === K.LBrace) parseBlock(p);
+  else p.errorMissing("'{' and the body of the loop");
+  p.finish(K.WhileExpr, m);
+}
+
+export function parseForeach(p: Parser): void {
+  const m = p.mark();
+  if (p.isWord('parallel')) p.bump();
+  if (p.isWord('pure')) p.bump();
+  p.bump(); // foreach
+  parsePattern(p, false);
+  if (!p.eatWord('in')) p.errorMissing("'in'");
+  parseExpression(p, true);
+  if (p.peek() === K.LBrace) parseBlock(p);
+  else p.errorMissing("'{' and the body of the loop");
+  p.finish(K.ForeachExpr, m);
+}
+
+export function parseBlockExpr(p: Parser): void {
+  const m = p.mark();
+  while (!p.isWord('block')) p.bump(); // unsafe / pure
+  p.bump(); // block
+  if (p.peek() === K.LBrace) parseBlock(p);
+  else p.errorMissing("'{'");
+  p.finish(K.BlockExpr, m);
+}
