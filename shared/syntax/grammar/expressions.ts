@@ -51,79 +51,12 @@ export function startsExpressionAt(p: Parser, n: number): boolean {
   }
 }
 
+/** Prefix forms (`not`, `&`, `^`, regions, keyword expressions), else a postfix expression. */
 export function parseUnary(p: Parser, noCurly: boolean): void {
   const m = p.mark();
   const k = p.peek();
   if (k === K.Ident) {
-    const word = p.tokenText();
-    switch (word) {
-      case 'not':
-        if (startsExpressionAt(p, 1)) {
-          p.bump();
-          parseUnary(p, noCurly);
-          p.finish(K.NotExpr, m);
-          return;
-        }
-        break;
-      case 'if': parseIf(p); return;
-      case 'while': parseWhile(p); return;
-      case 'foreach': case 'parallel':
-        if (word === 'foreach' || p.isWord('foreach', 1)) { parseForeach(p); return; }
-        break;
-      case 'pure':
-        if (p.isWord('foreach', 1)) { parseForeach(p); return; }
-        if (p.isWord('block', 1)) { parseBlockExpr(p); return; }
-        break;
-      case 'block':
-        if (p.peek(1) === K.LBrace) { parseBlockExpr(p); return; }
-        break;
-      case 'unsafe':
-        if (p.isWord('block', 1)) { parseBlockExpr(p); return; }
-        break;
-      case 'destruct':
-        if (startsExpressionAt(p, 1)) {
-          p.bump();
-          parseUnary(p, noCurly);
-          p.finish(K.DestructExpr, m);
-          return;
-        }
-        break;
-      case 'unlet':
-        if (p.peek(1) === K.Ident) {
-          p.bump();
-          p.bump();
-          p.finish(K.UnletExpr, m);
-          return;
-        }
-        break;
-      case 'set': case 'mut':
-        if (atSetKeyword(p)) {
-          p.bump();
-          parseExpression(p, noCurly);
-          p.expect(K.Eq, "'='");
-          parseExpression(p, noCurly);
-          p.finish(K.SetExpr, m);
-          return;
-        }
-        break;
-      case 'return':
-        p.bump();
-        if (!atStatementEnd(p, noCurly)) parseExpression(p, noCurly);
-        p.finish(K.ReturnExpr, m);
-        return;
-      case 'break':
-        p.bump();
-        p.finish(K.BreakExpr, m);
-        return;
-      case 'inl':
-        if (startsExpressionAt(p, 1)) {
-          p.bump();
-          parsePostfix(p, noCurly);
-          p.finish(K.PrefixExpr, m);
-          return;
-        }
-        break;
-    }
+    if (parseKeywordExpr(p, m, p.tokenText(), noCurly)) return;
     if (p.peek(1) === K.Quote && p.tight(0) && startsExpressionAt(p, 2)) {
       p.bump();
       p.bump();
@@ -148,6 +81,66 @@ export function parseUnary(p: Parser, noCurly: boolean): void {
   }
   parsePostfix(p, noCurly);
 }
+
+/** An expression a word begins (`if`, `while`, `not x`, `set x = y`, `return`, …); false when the word is just a name here. */
+function parseKeywordExpr(p: Parser, m: number, word: string, noCurly: boolean): boolean {
+  switch (word) {
+    case 'if': parseIf(p); return true;
+    case 'while': parseWhile(p); return true;
+    case 'foreach': parseForeach(p); return true;
+    case 'parallel':
+      if (!p.isWord('foreach', 1)) return false;
+      parseForeach(p);
+      return true;
+    case 'pure':
+      if (p.isWord('foreach', 1)) parseForeach(p);
+      else if (p.isWord('block', 1)) parseBlockExpr(p);
+      else return false;
+      return true;
+    case 'block':
+    case 'unsafe':
+      if (word === 'block' ? p.peek(1) !== K.LBrace : !p.isWord('block', 1)) return false;
+      parseBlockExpr(p);
+      return true;
+    case 'not': return parsePrefixWord(p, m, K.NotExpr, noCurly, parseUnary);
+    case 'destruct': return parsePrefixWord(p, m, K.DestructExpr, noCurly, parseUnary);
+    case 'inl': return parsePrefixWord(p, m, K.PrefixExpr, noCurly, parsePostfix);
+    case 'unlet':
+      if (p.peek(1) !== K.Ident) return false;
+      p.bump();
+      p.bump();
+      p.finish(K.UnletExpr, m);
+      return true;
+    case 'set': case 'mut':
+      if (!atSetKeyword(p)) return false;
+      p.bump();
+      parseExpression(p, noCurly);
+      p.expect(K.Eq, "'='");
+      parseExpression(p, noCurly);
+      p.finish(K.SetExpr, m);
+      return true;
+    case 'return':
+      p.bump();
+      if (!atStatementEnd(p, noCurly)) parseExpression(p, noCurly);
+      p.finish(K.ReturnExpr, m);
+      return true;
+    case 'break':
+      p.bump();
+      p.finish(K.BreakExpr, m);
+      return true;
+    default: return false;
+  }
+}
+
+/** `not x`, `destruct x`, `inl x`: a word applied to the operand that follows it (when one does). */
+function parsePrefixWord(p: Parser, m: number, kind: K, noCurly: boolean, operand: (p: Parser, noCurly: boolean) => void): boolean {
+  if (!startsExpressionAt(p, 1)) return false;
+  p.bump();
+  operand(p, noCurly);
+  p.finish(kind, m);
+  return true;
+}
+
 
 export function parsePostfix(p: Parser, noCurly: boolean): void {
   const m = p.mark();
@@ -228,14 +221,10 @@ export function parseArgList(p: Parser, open: K, close: K): void {
   p.bump();
   while (p.peek() !== close && p.peek() !== K.EOF) {
     const k = p.peek();
-    if (k === K.RParen || k === K.RBracket || k === K.RBrace || k === K.Semi || k === K.InterpEnd) break;
-    if (p.atItemBoundaryInBlock()) break;
+    if (ARGUMENTS_END.has(k) || p.atItemBoundaryInBlock()) break;
     const before = p.here();
     parseExpression(p, false);
-    if (!p.movedSince(before)) {
-      p.errorToken(`expected an argument, found ${describe(p.peek(), p.tokenText())}`);
-      continue;
-    }
+    if (p.skipIfStuck(before, 'an argument')) continue;
     if (!p.eat(K.Comma) && p.peek() !== close) {
       p.errorMissing(`',' or '${close === K.RParen ? ')' : ']'}'`);
       break;
@@ -256,26 +245,9 @@ export function parseAtom(p: Parser, noCurly: boolean): void {
     case K.StringStart:
       parseString(p);
       return;
-    case K.Ident: {
-      if (p.peek(1) === K.Arrow) {
-        const params = p.mark();
-        const name = p.mark();
-        p.bump();
-        p.finish(K.Name, name);
-        p.finish(K.Pattern, params);
-        p.finish(K.LambdaParams, params);
-        p.bump(); // =>
-        parseLambdaBody(p, noCurly);
-        p.finish(K.LambdaExpr, m);
-        return;
-      }
-      const word = p.tokenText();
-      p.bump();
-      if (word === 'true' || word === 'false') p.finish(K.LiteralExpr, m);
-      else if (word === '_') p.finish(K.MagicParam, m);
-      else p.finish(K.NameExpr, m);
+    case K.Ident:
+      parseWordAtom(p, m, noCurly);
       return;
-    }
     case K.LBrace:
       if (noCurly) return;
       parseBlock(p);
@@ -312,6 +284,27 @@ export function parseAtom(p: Parser, noCurly: boolean): void {
   }
 }
 
+/** `x => body`, `true`/`false`, `_`, or a name. */
+function parseWordAtom(p: Parser, m: number, noCurly: boolean): void {
+  if (p.peek(1) === K.Arrow) {
+    const params = p.mark();
+    const name = p.mark();
+    p.bump();
+    p.finish(K.Name, name);
+    p.finish(K.Pattern, params);
+    p.finish(K.LambdaParams, params);
+    p.bump(); // =>
+    parseLambdaBody(p, noCurly);
+    p.finish(K.LambdaExpr, m);
+    return;
+  }
+  const word = p.tokenText();
+  p.bump();
+  if (word === 'true' || word === 'false') p.finish(K.LiteralExpr, m);
+  else if (word === '_') p.finish(K.MagicParam, m);
+  else p.finish(K.NameExpr, m);
+}
+
 export function parseLambdaBody(p: Parser, noCurly: boolean): void {
   if (p.peek() === K.LBrace) parseBlock(p);
   else {
@@ -336,10 +329,7 @@ export function parseLambdaParams(p: Parser): void {
   while (p.peek() !== K.RParen && p.peek() !== K.EOF) {
     const before = p.here();
     parsePattern(p, false);
-    if (!p.movedSince(before)) {
-      p.errorToken(`expected a lambda parameter, found ${describe(p.peek(), p.tokenText())}`);
-      continue;
-    }
+    if (p.skipIfStuck(before, 'a lambda parameter')) continue;
     if (!p.eat(K.Comma)) break;
   }
   p.expect(K.RParen, "')'");
@@ -353,15 +343,11 @@ export function parseParenOrTuple(p: Parser): void {
   let commas = 0;
   while (p.peek() !== K.RParen && p.peek() !== K.EOF) {
     const k = p.peek();
-    if (k === K.RBrace || k === K.RBracket || k === K.Semi || k === K.InterpEnd) break;
-    if (p.atItemBoundaryInBlock()) break;
+    if (PARENS_END.has(k) || p.atItemBoundaryInBlock()) break;
     const before = p.here();
     if (atSetKeyword(p)) parseUnary(p, false);
     else parseExpression(p, false);
-    if (!p.movedSince(before)) {
-      p.errorToken(`expected an expression, found ${describe(p.peek(), p.tokenText())}`);
-      continue;
-    }
+    if (p.skipIfStuck(before, 'an expression')) continue;
     elements++;
     if (!p.eat(K.Comma)) break;
     commas++;

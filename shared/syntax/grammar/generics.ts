@@ -1,6 +1,6 @@
 import { SyntaxKind as K } from '../kinds';
 import type { Parser } from '../parser';
-import { ANGLES_END, describe } from './common';
+import { ANGLES_END } from './common';
 import { parseTypeSeq } from './types';
 
 /** `<...>` lists: generic parameters or arguments; each element a TypeSeq with an optional `= default`. */
@@ -9,13 +9,13 @@ export function parseAngleList(p: Parser, kind: K, itemKind: K): void {
   p.bump(); // <
   while (!(p.peek() === K.Gt && p.isAngle()) && p.peek() !== K.EOF) {
     const k = p.peek();
-    if (k === K.RParen || k === K.RBrace || k === K.RBracket || k === K.Semi || k === K.LBrace) break;
+    if (ANGLES_END.has(k)) break;
     const e = p.mark();
     const before = p.here();
     parseTypeSeq(p, true, false);
     if (p.eat(K.Eq)) parseTypeSeq(p, true);
     p.finish(itemKind, e);
-    if (!p.movedSince(before)) p.errorToken(`expected a generic parameter or argument, found ${describe(p.peek(), p.tokenText())}`);
+    p.skipIfStuck(before, 'a generic parameter or argument');
     if (!p.eat(K.Comma) && !(p.peek() === K.Gt && p.isAngle())) {
       p.errorMissing("',' or '>'");
       break;

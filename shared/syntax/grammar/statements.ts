@@ -31,13 +31,13 @@ export function parseStatements(p: Parser): void {
       p.bump();
       continue;
     }
-    if (k === K.RParen || k === K.RBracket) {
+    if (STRAY_CLOSERS.has(k)) {
       p.errorToken(`unexpected ${describe(k, p.tokenText())}`);
       continue;
     }
     const before = p.here();
     parseStatement(p, false);
-    if (!p.movedSince(before)) p.errorToken(`expected a statement, found ${describe(p.peek(), p.tokenText())}`);
+    p.skipIfStuck(before, 'a statement');
   }
 }
 
@@ -83,11 +83,7 @@ export function parseStatement(p: Parser, noCurly: boolean): void {
   }
   const before = p.here();
   parseExpression(p, noCurly);
-  if (!p.movedSince(before)) {
-    // Nothing could start here: skip one token so we always make progress.
-    p.errorToken(`expected a statement, found ${describe(p.peek(), p.tokenText())}`);
-    return;
-  }
+  if (p.skipIfStuck(before, 'a statement')) return;
   endStatement(p, m, noCurly, K.ExprStmt);
 }
 
@@ -102,15 +98,14 @@ export function atSetKeyword(p: Parser): boolean {
 
 export function atStatementEnd(p: Parser, noCurly: boolean): boolean {
   const k = p.peek();
-  return k === K.Semi || k === K.RBrace || k === K.EOF || k === K.RParen || k === K.RBracket || k === K.InterpEnd ||
-    (noCurly && k === K.LBrace);
+  return STATEMENT_END.has(k) || (noCurly && k === K.LBrace);
 }
 
 /** Takes the `;` that ends a statement, or reports it missing. Wraps from `m` when `kind` is given. */
 export function endStatement(p: Parser, m: number, noCurly: boolean, kind?: K): void {
   if (!p.eat(K.Semi)) {
     const k = p.peek();
-    const ok = k === K.RBrace || k === K.EOF || k === K.InterpEnd || (noCurly && k === K.LBrace) || p.atItemBoundaryInBlock();
+    const ok = SEMI_OPTIONAL_BEFORE.has(k) || (noCurly && k === K.LBrace) || p.atItemBoundaryInBlock();
     if (!ok) p.errorMissing("';'");
   }
   if (kind !== undefined) p.finish(kind, m);

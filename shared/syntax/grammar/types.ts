@@ -34,101 +34,101 @@ export function parseTypeSeq(p: Parser, inList: boolean, wrap = true): void {
   if (count > 1 && wrap) p.finish(K.TypeSeq, m);
 }
 
+/** One templex: dispatches on its first token to the construct it begins. */
 export function parseType(p: Parser): void {
   const m = p.mark();
   const k = p.peek();
-  if (k === K.Amp || k === K.Caret || k === K.At || k === K.Star) {
+  if (k === K.Amp || k === K.Caret || k === K.At || k === K.Star) parseOwnershipType(p, m, k);
+  else if (k === K.Ident && OWNERSHIP_WORDS.has(p.tokenText()) && p.peek(1) !== K.Comma && p.peek(1) !== K.Gt && startsTypeAt(p, 1)) parseOwnershipType(p, m, k);
+  else if (k === K.Quote || (k === K.Ident && p.peek(1) === K.Quote && p.tight(0))) parseRegionType(p, m);
+  else if (k === K.LBracket || (k === K.Hash && p.peek(1) === K.LBracket)) parseArrayType(p, m);
+  else if (k === K.LParen) parseTupleType(p, m);
+  else if (k === K.Int) {
     p.bump();
-    if (k === K.Amp && p.peek() === K.Amp) p.bump();
-    parseType(p);
-    p.finish(K.OwnershipType, m);
-    return;
-  }
-  if (k === K.Ident && OWNERSHIP_WORDS.has(p.tokenText()) && p.peek(1) !== K.Comma && p.peek(1) !== K.Gt && startsTypeAt(p, 1)) {
-    p.bump();
-    parseType(p);
-    p.finish(K.OwnershipType, m);
-    return;
-  }
-  if (k === K.Quote) {
+    p.finish(K.LiteralType, m);
+  } else if (k === K.StringStart) {
+    parseString(p);
+    p.finish(K.LiteralType, m);
+  } else if (k === K.Ident && p.isWord('func')) parseFuncType(p, m);
+  else if (k === K.Ident) parseNamedType(p, m);
+  else p.errorMissing('a type');
+}
+
+/** `&T`, `&&T`, `^T`, `@T`, `*T`, or an ownership word (`inl T`, `heap T`, …). */
+function parseOwnershipType(p: Parser, m: number, k: K): void {
+  p.bump();
+  if (k === K.Amp && p.peek() === K.Amp) p.bump();
+  parseType(p);
+  p.finish(K.OwnershipType, m);
+}
+
+/** `'r T`, `'T`, or `r'T` (a region before a type). */
+function parseRegionType(p: Parser, m: number): void {
+  if (p.peek() === K.Quote) {
     p.bump();
     if (p.peek() === K.Ident && p.tightWithPrevious()) p.bump();
     if (startsType(p)) parseType(p);
-    p.finish(K.RegionType, m);
-    return;
-  }
-  if (k === K.Ident && p.peek(1) === K.Quote && p.tight(0)) {
+  } else {
     p.bump();
     p.bump();
     if (startsType(p) && !p.isWord('imm') && !p.isWord('ro') && !p.isWord('rw') && !p.isWord('additive')) parseType(p);
-    p.finish(K.RegionType, m);
-    return;
   }
-  if (k === K.LBracket || (k === K.Hash && p.peek(1) === K.LBracket)) {
-    parseArrayHead(p);
-    if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericArgList, K.TypeSeq);
-    if (startsType(p)) parseType(p);
-    p.finish(K.ArrayType, m);
-    return;
-  }
-  if (k === K.LParen) {
-    p.bump();
-    while (p.peek() !== K.RParen && p.peek() !== K.EOF) {
-      const before = p.here();
-      parseTypeSeq(p, true);
-      if (!p.movedSince(before)) break;
-      if (!p.eat(K.Comma)) break;
-    }
-    p.expect(K.RParen, "')'");
-    p.finish(K.TupleType, m);
-    return;
-  }
-  if (k === K.Int) {
-    p.bump();
-    p.finish(K.LiteralType, m);
-    return;
-  }
-  if (k === K.StringStart) {
-    parseString(p);
-    p.finish(K.LiteralType, m);
-    return;
-  }
-  if (k === K.Ident) {
-    if (p.isWord('func')) {
-      p.bump();
-      const k1 = p.peek();
-      if (k1 === K.Ident || isOperatorName(k1) && (k1 !== K.Lt || p.peek(1) === K.LParen)) {
-        const n = p.mark();
-        p.bump();
-        p.finish(K.Name, n);
-      }
-      if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericParamList, K.GenericParam);
-      if (p.peek() === K.LParen) {
-        parseTypeTuple(p);
-      } else {
-        p.errorMissing("'(' and the parameter types");
-      }
-      if (startsType(p) && p.peek() !== K.LParen) parseType(p);
-      p.finish(K.FuncType, m);
-      return;
-    }
-    if (p.isWord('true') || p.isWord('false') || p.isWord('_')) {
-      p.bump();
-      p.finish(K.LiteralType, m);
-      return;
-    }
-    p.bump();
-    if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericArgList, K.TypeSeq);
-    if (p.inRules && (p.peek() === K.LParen || p.peek() === K.LBracket) && p.tightWithPrevious()) {
-      parseTypeTuple(p);
-      p.finish(K.CallType, m);
-      return;
-    }
-    p.finish(K.PathType, m);
-    return;
-  }
-  p.errorMissing('a type');
+  p.finish(K.RegionType, m);
 }
+
+/** `[]<imm>T`, `[#N]T`, `#[]T`. */
+function parseArrayType(p: Parser, m: number): void {
+  parseArrayHead(p);
+  if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericArgList, K.TypeSeq);
+  if (startsType(p)) parseType(p);
+  p.finish(K.ArrayType, m);
+}
+
+/** `(T, U)`. */
+function parseTupleType(p: Parser, m: number): void {
+  p.bump();
+  while (p.peek() !== K.RParen && p.peek() !== K.EOF) {
+    const before = p.here();
+    parseTypeSeq(p, true);
+    if (!p.movedSince(before) || !p.eat(K.Comma)) break;
+  }
+  p.expect(K.RParen, "')'");
+  p.finish(K.TupleType, m);
+}
+
+/** `func name<G>(T, U)R` in rules. */
+function parseFuncType(p: Parser, m: number): void {
+  p.bump(); // func
+  const k = p.peek();
+  if (k === K.Ident || isOperatorName(k) && (k !== K.Lt || p.peek(1) === K.LParen)) {
+    const n = p.mark();
+    p.bump();
+    p.finish(K.Name, n);
+  }
+  if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericParamList, K.GenericParam);
+  if (p.peek() === K.LParen) parseTypeTuple(p);
+  else p.errorMissing("'(' and the parameter types");
+  if (startsType(p) && p.peek() !== K.LParen) parseType(p);
+  p.finish(K.FuncType, m);
+}
+
+/** A name with optional generic arguments (`List<int>`), a literal word, or (in rules) a call-like templex. */
+function parseNamedType(p: Parser, m: number): void {
+  if (p.isWord('true') || p.isWord('false') || p.isWord('_')) {
+    p.bump();
+    p.finish(K.LiteralType, m);
+    return;
+  }
+  p.bump();
+  if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericArgList, K.TypeSeq);
+  if (p.inRules && (p.peek() === K.LParen || p.peek() === K.LBracket) && p.tightWithPrevious()) {
+    parseTypeTuple(p);
+    p.finish(K.CallType, m);
+    return;
+  }
+  p.finish(K.PathType, m);
+}
+
 
 export function startsTypeAt(p: Parser, n: number): boolean {
   switch (p.peek(n)) {
