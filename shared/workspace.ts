@@ -49,6 +49,9 @@ interface ItemCheck {
   stale: boolean;
 }
 
+const NO_DEPS: Dependencies = new Map();
+const NO_FILES: ReadonlySet<string> = new Set();
+
 /** Edits not yet parsed: applied together when a question needs the tree. */
 interface PendingEdits {
   readonly edits: TextEdit[];
@@ -281,11 +284,18 @@ export class Workspace {
   }
 
   private runCheck(path: string, model: FileModel, item: ItemDecls): ItemCheck {
+    this.stats.itemsChecked++;
+    // Plain functions and imports have nothing to check: no dependencies to record.
+    const decls = item.unplaced;
+    const fn = decls.functions[0];
+    if (decls.kinds.length + decls.exports.length + decls.impls.length === 0 && !(fn && (fn.extern || fn.exported))) {
+      return { file: path, deps: NO_DEPS, diagnostics: [], anchoredIn: NO_FILES, stale: false };
+    }
     const deps: Dependencies = new Map();
     const found = checkItem(this.index!, model, item, (file) => this.text(file), deps);
     const diagnostics = found.map((d) => anchorDiagnostic(d, this.offsetsOf));
-    const anchoredIn = new Set<string>();
-    for (const d of diagnostics) for (const f of anchoredFiles(d, path)) anchoredIn.add(f);
+    const anchoredIn = diagnostics.length === 0 ? NO_FILES : new Set<string>();
+    for (const d of diagnostics) for (const f of anchoredFiles(d, path)) (anchoredIn as Set<string>).add(f);
     const check: ItemCheck = { file: path, deps, diagnostics, anchoredIn, stale: false };
     for (const [key, value] of deps) {
       const entry = this.factReaders.get(key);
@@ -302,7 +312,6 @@ export class Workspace {
       if (!readers) this.anchoredReaders.set(file, (readers = new Set()));
       readers.add(check);
     }
-    this.stats.itemsChecked++;
     return check;
   }
 
