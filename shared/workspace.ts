@@ -50,6 +50,8 @@ interface ItemCheck {
 }
 
 const NO_DEPS: Dependencies = new Map();
+
+
 const NO_FILES: ReadonlySet<string> = new Set();
 
 /** Edits not yet parsed: applied together when a question needs the tree. */
@@ -222,8 +224,8 @@ export class Workspace {
     this.semantic++;
     this.stamp++;
     // Recompute each recorded fact the change can reach, once; its readers go stale if it changed.
-    const { all, names, packages, reach } = index.change;
-    const candidates = all ? this.factReaders.keys() : this.facts.candidates(names, packages, summaryChanged, reach);
+    const { all, names, packages, exportIds, reach } = index.change;
+    const candidates = all ? this.factReaders.keys() : this.facts.candidates(names, packages, summaryChanged, reach, exportIds);
     for (const key of candidates) {
       const entry = this.factReaders.get(key);
       if (!entry) continue;
@@ -424,6 +426,9 @@ function spanningEdit(before: string, after: string): TextEdit {
  */
 class FactKeys {
   private readonly reachById = new Map<string, FactKey>();
+  /** `exports`, `exported`, `first-export` facts by package and kind, and by package. */
+  private readonly exportsByKind = new Map<string, Set<FactKey>>();
+  private readonly exportsByPackage = new Map<string, Set<FactKey>>();
   private readonly kindsByName = new Map<string, Set<FactKey>>();
   private readonly kindsByFile = new Map<string, Set<FactKey>>();
   private readonly byPackage = new Map<string, Set<FactKey>>();
@@ -450,6 +455,10 @@ class FactKeys {
         break;
       case 'reach': this.reachById.set(f.id, key); break;
       case 'impls': this.always.add(key); break;
+      case 'exports': case 'exported': case 'first-export':
+        FactKeys.put(this.exportsByKind, `${f.pkg}\u0000${f.id}`, key);
+        FactKeys.put(this.exportsByPackage, f.pkg, key);
+        break;
       default: FactKeys.put(this.byPackage, f.pkg, key);
     }
   }
@@ -463,11 +472,18 @@ class FactKeys {
         break;
       case 'reach': this.reachById.delete(f.id); break;
       case 'impls': this.always.delete(key); break;
+      case 'exports': case 'exported': case 'first-export':
+        FactKeys.take(this.exportsByKind, `${f.pkg}\u0000${f.id}`, key);
+        FactKeys.take(this.exportsByPackage, f.pkg, key);
+        break;
       default: FactKeys.take(this.byPackage, f.pkg, key);
     }
   }
 
-  candidates(names: ReadonlySet<string>, packages: ReadonlySet<string>, files: ReadonlySet<string>, reach: ReadonlySet<string> | undefined): Set<FactKey> {
+  candidates(
+    names: ReadonlySet<string>, packages: ReadonlySet<string>, files: ReadonlySet<string>, reach: ReadonlySet<string> | undefined,
+    exportIds: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+  ): Set<FactKey> {
     const out = new Set<FactKey>(this.always);
     if (reach) {
       for (const id of reach) {
@@ -477,7 +493,12 @@ class FactKeys {
     } else for (const key of this.reachById.values()) out.add(key);
     for (const n of names) for (const k of this.kindsByName.get(n) ?? []) out.add(k);
     for (const f of files) for (const k of this.kindsByFile.get(f) ?? []) out.add(k);
-    for (const p of packages) for (const k of this.byPackage.get(p) ?? []) out.add(k);
+    for (const p of packages) {
+      for (const k of this.byPackage.get(p) ?? []) out.add(k);
+      // A kind's export facts change only with its sites.
+      if (!exportIds) for (const k of this.exportsByPackage.get(p) ?? []) out.add(k);
+      else for (const id of exportIds.get(p) ?? []) for (const k of this.exportsByKind.get(`${p}\u0000${id}`) ?? []) out.add(k);
+    }
     return out;
   }
 }

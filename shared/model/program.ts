@@ -28,7 +28,9 @@ export class ExportSite {
     /** The item in the file's `seen` list: a kind with `exported`, or an `export ... as` line. */
     readonly item: number,
     private readonly declSlot?: KindSlot,
-  ) {}
+  ) {
+    this.fact = `${file}\u0001${name}\u0001${id}`;
+  }
 
   private get decls(): ItemDecls {
     return this.index.files.get(this.file)!.seen[this.item];
@@ -62,9 +64,7 @@ export class ExportSite {
   }
 
   /** What other files may rely on: no offsets, no item indices (an item inserted above does not change it). */
-  get fact(): string {
-    return `${this.file}\u0001${this.name}\u0001${this.id}`;
-  }
+  readonly fact: string;
 
   toJSON(): object {
     return { id: this.id, file: this.file, name: this.name, range: this.range };
@@ -212,6 +212,8 @@ class DerivedCache {
   }
 }
 
+const NO_SITES: readonly ExportSite[] = [];
+
 /** A kind's place with its summary: a fact's value names both. */
 type SlotEntry = KindSlot & { readonly summary: string };
 
@@ -223,6 +225,8 @@ export interface IndexChange {
   readonly names: ReadonlySet<string>;
   /** Packages whose files, kinds or export sites may have changed. */
   readonly packages: ReadonlySet<string>;
+  /** Per package, the kinds whose export sites changed (their `exports`, `exported`, `first-export` facts); undefined: any. */
+  readonly exportIds?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Kinds whose reach may have changed (undefined: any). */
   readonly reach?: ReadonlySet<string>;
 }
@@ -248,6 +252,8 @@ export class ProgramIndex {
   private lastWalked: string[] = [];
   /** During `update`: the derivations made anew. */
   private fresh?: Set<Derived>;
+  /** Each item's walk roots, kept with its derivation (and its sites' facts). */
+  private readonly rootCache = new WeakMap<Derived, { sites: string; entries: RootEntry[] }>();
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
   private readonly takenNames = new Map<string, Set<string>>();
   private readonly exportsByFile = new Map<string, ExportSite[]>();
@@ -347,18 +353,41 @@ export class ProgramIndex {
     for (const path of this.derived.invalidate(names)) if (this.files.has(path)) refile.add(path);
     const edgeIds = new Set<string>();
     const sitePackages = new Set(packages);
+    const removedSites = new Map<string, readonly ExportSite[]>();
     for (const path of changed.keys()) {
       if (this.files.has(path)) continue;
       for (const e of this.edgesByFile.get(path) ?? []) edgeIds.add(e.ifaceId);
+      removedSites.set(path, this.exportsByFile.get(path) ?? []);
       this.edgesByFile.delete(path);
       this.exportsByFile.delete(path);
       this.exportsByItem.delete(path);
     }
+    // Kinds whose export sites changed (added, removed, renamed, reordered), by package: only their export facts can change.
+    const exportIds = new Map<string, Set<string>>();
+    const noteSites = (pkg: string, before: readonly ExportSite[], after: readonly ExportSite[]): void => {
+      const byId = (sites: readonly ExportSite[]): Map<string, string> => {
+        const m = new Map<string, string>();
+        for (const x of sites) m.set(x.id, (m.get(x.id) ?? '') + x.fact + '\u0002');
+        return m;
+      };
+      const a = byId(before);
+      const b = byId(after);
+      let ids = exportIds.get(pkg);
+      for (const [id, facts] of a) if (b.get(id) !== facts) (ids ??= new Set()).add(id);
+      for (const id of b.keys()) if (!a.has(id)) (ids ??= new Set()).add(id);
+      if (ids) exportIds.set(pkg, ids);
+    };
+    for (const path of changed.keys()) {
+      if (!this.files.has(path)) noteSites(packageOfPath(path), removedSites.get(path) ?? [], []);
+    }
     for (const path of refile) {
+      const before = this.exportsByFile.get(path) ?? [];
       for (const e of this.edgesByFile.get(path) ?? []) edgeIds.add(e.ifaceId);
       this.indexFile(path);
       for (const e of this.edgesByFile.get(path) ?? []) edgeIds.add(e.ifaceId);
-      sitePackages.add(this.files.get(path)!.package);
+      const pkg = this.files.get(path)!.package;
+      sitePackages.add(pkg);
+      noteSites(pkg, before, this.exportsByFile.get(path) ?? []);
     }
     for (const pkg of sitePackages) {
       this.collectPackageSites(pkg);
@@ -374,7 +403,7 @@ export class ProgramIndex {
     }
     const reachChanged = this.updateReach(new Set([...refile, ...changed.keys()]), edgeIds, names, this.fresh);
     this.fresh = undefined;
-    this.change = { all: false, names, packages: sitePackages, reach: reachChanged };
+    this.change = { all: false, names, packages: sitePackages, exportIds, reach: reachChanged };
     return true;
   }
 
@@ -566,11 +595,13 @@ export class ProgramIndex {
       case 'other': return { tag: 'unknown' };
       case 'named': {
         const slot = this.lookupSlot(file, t.name);
-        const decl = slot && this.declOf(slot);
+        const unplaced = slot && this.files.get(slot.file)?.kindNamed(slot.name)?.unplaced.kinds[0];
         const args = t.args.map((a) => this.refId(file, a, deps));
         deps?.set(FACT.kind(file, t.name), slot ? `${slot.file}\u0001${slot.summary}` : '');
-        if (!decl) return { tag: 'external', id: `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`, name: t.name };
-        return { tag: 'declared', id: declId(decl, args), decl };
+        if (!slot || !unplaced) return { tag: 'external', id: `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`, name: t.name };
+        // The declaration at its current place is read only when asked (it may have to be moved).
+        const index = this;
+        return { tag: 'declared', id: declId(unplaced, args), get decl(): KindDecl { return index.declOf(slot)!; } };
       }
       case 'array': {
         const element = this.refId(file, t.element, deps);
@@ -708,25 +739,48 @@ export class ProgramIndex {
   /** The roots a file holds: its FFI signatures' parameters and returns, its export sites. */
   private rootsOf(path: string): RootEntry[] {
     const model = this.files.get(path)!;
+    const bySite = this.exportsByItem.get(path);
     const out: RootEntry[] = [];
     model.seen.forEach((item, i) => {
-      const roots = this.derive(path, model, item, model.scope).roots;
-      roots?.forEach((r, n) => {
-        if (r.node.tag !== 'skip') out.push({ order: [0, path, i, n], node: r.node, root: new SignatureRoot(this, path, i, r.param, r.description) });
-      });
+      const d = this.derive(path, model, item, model.scope);
+      const sites = bySite?.get(i) ?? NO_SITES;
+      if (!d.roots && sites.length === 0) return;
+      const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : sites.map((x) => x.fact).join('\u0002');
+      let cached = this.rootCache.get(d);
+      if (!cached || cached.sites !== siteKey) {
+        cached = { sites: siteKey, entries: this.itemRoots(path, model, i, d, sites) };
+        this.rootCache.set(d, cached);
+      } else {
+        // The same roots: they follow the item to its place and the sites to their new objects.
+        for (const e of cached.entries) {
+          if (e.site !== undefined) e.root.retarget(sites[e.site]);
+          if (e.order[e.site === undefined ? 2 : 3] === i) continue;
+          e.order = e.site === undefined ? [0, path, i, e.order[3]] : [1, model.package, path, i];
+          if (e.site === undefined) e.root.retarget(i);
+        }
+      }
+      for (const e of cached.entries) out.push(e);
     });
-    for (const site of this.exportsByFile.get(path) ?? []) {
-      const item = model.seen[site.item];
-      const exportAs = item.unplaced.exports[0];
-      const order = [1, model.package, path, site.item];
+    return out;
+  }
+
+  /** The roots one item holds: its FFI signature's parameters and return, its export sites. */
+  private itemRoots(path: string, model: FileModel, i: number, d: Derived, sites: readonly ExportSite[]): RootEntry[] {
+    const out: RootEntry[] = [];
+    d.roots?.forEach((r, n) => {
+      if (r.node.tag !== 'skip') out.push({ order: [0, path, i, n], node: r.node, root: new SignatureRoot(this, path, i, r.param, r.description) });
+    });
+    const decls = model.seen[i].unplaced;
+    sites.forEach((site, k) => {
+      const order = [1, model.package, path, i];
+      const exportAs = decls.exports[0];
       if (exportAs) {
-        const node = this.derive(path, model, item, model.scope).exportAs!.node;
-        if (node.tag !== 'skip') out.push({ order, node, root: new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`) });
+        if (d.exportAs!.node.tag !== 'skip') out.push({ order, site: k, node: d.exportAs!.node, root: new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`) });
       } else {
         const node: WalkNode = { tag: 'declared', id: this.derived.intern(site.id), slot: site.kindSlot! };
-        out.push({ order, node, root: new SiteRoot(site, `exported ${item.unplaced.kinds[0].tag} ${site.name}`) });
+        out.push({ order, site: k, node, root: new SiteRoot(site, `exported ${decls.kinds[0].tag} ${site.name}`) });
       }
-    }
+    });
     return out;
   }
 
@@ -794,36 +848,17 @@ export class ProgramIndex {
     for (const path of files) {
       const before = state.rootsByFile.get(path) ?? [];
       const after = this.files.has(path) ? this.rootsOf(path) : [];
-      // A root with the same node and description, in the same order among equals, is kept (with its
-      // group), following its new place.
-      const kept = new Map<string, RootEntry[]>();
+      // Roots are kept objects while their item's derivation is the same: compare by identity.
+      const kept = new Set(after);
+      const had = new Set(before);
+      for (const r of after) if (!had.has(r)) newRoots.push(r);
       for (const r of before) {
-        const key = rootKey(r);
-        const list = kept.get(key);
-        if (list) list.push(r);
-        else kept.set(key, [r]);
-      }
-      const list: RootEntry[] = [];
-      const stay = new Set<RootEntry>();
-      for (const r of after) {
-        const old = kept.get(rootKey(r))?.shift();
-        if (old) {
-          stay.add(old);
-          old.order = r.order;
-          old.root.retarget(r.root);
-          list.push(old);
-        } else {
-          list.push(r);
-          newRoots.push(r);
-        }
-      }
-      for (const r of before) {
-        if (stay.has(r)) continue;
+        if (kept.has(r)) continue;
         oldRoots.add(r);
         const g = state.groupOfRoot.get(r);
         if (g) groups.add(g);
       }
-      if (this.files.has(path)) state.rootsByFile.set(path, list);
+      if (this.files.has(path)) state.rootsByFile.set(path, after);
       else state.rootsByFile.delete(path);
     }
     // Kinds whose members may now lead elsewhere: a changed name, a new derivation of the declaring item.
@@ -871,7 +906,7 @@ export class ProgramIndex {
 
   /** Immutable kinds are copied member by member; mutable ones cross as references and stop the walk. */
   private enqueueInside(slot: KindSlot, id: string, entry: number, walk: Walk): void {
-    const decl = this.declOf(slot)!;
+    const decl = this.files.get(slot.file)!.kindNamed(slot.name)!.unplaced.kinds[0];
     if (decl.mutability !== 'imm') return;
     if (decl.tag === 'struct') {
       for (const m of this.derivedAt(slot).members ?? []) if (m.node.tag !== 'skip') walk.push(m.node, entry, m.step);
@@ -890,19 +925,10 @@ export class ProgramIndex {
 interface RootEntry {
   /** Updated when the root is kept but items above it came or went. */
   order: readonly (string | number)[];
+  /** For a site root: which of its item's sites. */
+  readonly site?: number;
   readonly node: WalkNode;
-  readonly root: ReachRoot & { retarget(newer: ReachRoot): void };
-}
-
-/**
- * What makes a root the same root: its kind (signature or site), the parameter, what
- * it leads to and its description; not its item's index, which items above it move.
- */
-function rootKey(r: RootEntry): string {
-  const n = r.node;
-  const node = n.tag === 'declared' ? `${n.id}\u0002${n.slot.file}\u0002${n.slot.name}` : n.tag === 'skip' ? '' : n.id;
-  const param = r.order[0] === 0 ? r.order[3] : '';
-  return `${r.order[0]}\u0002${param}\u0001${node}\u0001${r.root.description}`;
+  readonly root: ReachRoot & { retarget(place: number | ExportSite): void };
 }
 
 function compareRoots(a: RootEntry, b: RootEntry): number {
@@ -992,8 +1018,8 @@ class SignatureRoot implements ReachRoot {
   }
 
   /** The same root after items above it came or went: follow its new place. */
-  retarget(newer: ReachRoot): void {
-    this.item = (newer as SignatureRoot).item;
+  retarget(place: number | ExportSite): void {
+    this.item = place as number;
   }
 }
 
@@ -1008,8 +1034,8 @@ class SiteRoot implements ReachRoot {
     return this.site.range;
   }
 
-  retarget(newer: ReachRoot): void {
-    this.site = (newer as SiteRoot).site;
+  retarget(place: number | ExportSite): void {
+    this.site = place as ExportSite;
   }
 }
 
