@@ -17,7 +17,7 @@ export interface ItableOptions {
   /** How the backend names an itable global. */
   symbolPattern?: string;
 }
-import { GreenNode, SyntaxTree, TextEdit, applyEdit, parse, reparse } from './syntax';
+import { GreenElement, GreenNode, SyntaxTree, TextEdit, applyEdit, parse, reparse } from './syntax';
 
 /** Counters that show how much work the workspace did (tests and benchmarks read them). */
 export interface WorkspaceStats {
@@ -50,6 +50,7 @@ interface ItemCheck {
 }
 
 const NO_DEPS: Dependencies = new Map();
+const RELEASED: readonly GreenElement[] = Object.freeze([]);
 
 
 const NO_FILES: ReadonlySet<string> = new Set();
@@ -78,6 +79,8 @@ interface PendingEdits {
 export class Workspace {
   private readonly trees = new Map<string, SyntaxTree>();
   private readonly pending = new Map<string, PendingEdits>();
+  /** Files whose items' syntax was let go (`releaseSyntax`). */
+  private readonly released = new Set<string>();
   private readonly models = new Map<string, { tree: SyntaxTree; model: FileModel }>();
   /** Files whose tree changed (or that came or went) since the index last saw them. */
   private readonly dirty = new Set<string>();
@@ -103,6 +106,7 @@ export class Workspace {
   setFile(path: string, text: string): SyntaxTree {
     const tree = parse(text);
     this.pending.delete(path);
+    this.released.delete(path);
     this.trees.set(path, tree);
     this.dirty.add(path);
     return tree;
@@ -125,6 +129,7 @@ export class Workspace {
   removeFile(path: string): void {
     this.trees.delete(path);
     this.pending.delete(path);
+    this.released.delete(path);
     this.dirty.add(path);
   }
 
@@ -139,13 +144,30 @@ export class Workspace {
     if (!old || !p) return old;
     this.pending.delete(path);
     let tree: SyntaxTree;
-    if (p.edits.length === 1) tree = reparse(old, p.edits[0]);
+    if (this.released.delete(path)) tree = parse(p.text ?? p.edits.reduce(applyEdit, old.text));
+    else if (p.edits.length === 1) tree = reparse(old, p.edits[0]);
     else {
       const text = p.text ?? p.edits.reduce(applyEdit, old.text);
       tree = reparse(old, spanningEdit(old.text, text));
     }
     this.trees.set(path, tree);
     return tree;
+  }
+
+  /**
+   * Lets go of the syntax inside a file's top-level items once everything is
+   * read from it (declarations, summaries, syntax errors): what the server does
+   * for files no editor has open, so memory follows what is open. Checks,
+   * diagnostics, navigation and hovers need no more; an edit parses the file
+   * whole again.
+   */
+  releaseSyntax(path: string): void {
+    const tree = this.tree(path);
+    if (!tree || this.released.has(path)) return;
+    this.model(path);
+    void tree.errors;
+    for (const c of tree.green.children) if (c instanceof GreenNode) (c as { children: readonly GreenElement[] }).children = RELEASED;
+    this.released.add(path);
   }
 
   syntaxDiagnostics(path: string): Diagnostic[] {

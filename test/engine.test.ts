@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { Workspace, applyEdit } from '../shared';
+import { BACKEND_PROFILE, DEFAULT_TARGET, HoverOptions, Workspace, applyEdit, documentSymbols, hoverInVale, symbolAt } from '../shared';
+
+const HOVER: HoverOptions = { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE };
 import { listFixtures, parseFixture } from './support/fixture';
 
 /** The FFI fixtures (split into their files, each fixture in its own folder) and examples/. */
@@ -37,7 +39,8 @@ type Step =
   | { tag: 'ask'; file: number }
   | { tag: 'askAll' }
   | { tag: 'remove'; file: number }
-  | { tag: 'restore'; file: number };
+  | { tag: 'restore'; file: number }
+  | { tag: 'release'; file: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ tag: fc.constant('edit' as const), file: fc.nat(PATHS.length - 1), at: fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x), remove: fc.nat(12), insert: fc.nat(SNIPPETS.length) }) as fc.Arbitrary<Step> },
@@ -45,6 +48,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ tag: 'askAll' as const }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('remove' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('restore' as const), file: fc.nat(PATHS.length - 1) }) },
+  { weight: 2, arbitrary: fc.record({ tag: fc.constant('release' as const), file: fc.nat(PATHS.length - 1) }) },
 );
 
 function fresh(texts: ReadonlyMap<string, string>): Workspace {
@@ -75,6 +79,7 @@ describe('analysis engine', () => {
           case 'askAll': ws.allDiagnostics(); break;
           case 'remove': texts.delete(path); ws.removeFile(path); break;
           case 'restore': if (!texts.has(path)) { texts.set(path, BASE.get(path)!); ws.setFile(path, BASE.get(path)!); } break;
+          case 'release': ws.releaseSyntax(path); break;
         }
       }
       const expected = fresh(texts);
@@ -238,5 +243,32 @@ describe('analysis engine', () => {
       const expected = fresh(texts);
       for (const f of expected.files()) assert.deepEqual(ws.diagnostics(f), expected.diagnostics(f), `${f} after "${replace}"`);
     }
+  });
+
+  test('a workspace whose closed files let go of their syntax answers as one that keeps it', () => {
+    const kept = fresh(BASE);
+    const released = fresh(BASE);
+    released.allDiagnostics();
+    for (const path of PATHS) released.releaseSyntax(path);
+    const program = (ws: Workspace) => ws.cProgram('vtest', DEFAULT_TARGET);
+    for (const path of PATHS) {
+      assert.deepEqual(released.diagnostics(path), kept.diagnostics(path), path);
+      assert.deepEqual(documentSymbols(released.model(path)!), documentSymbols(kept.model(path)!), path);
+      const text = kept.text(path)!;
+      assert.equal(released.text(path), text);
+      // Every hover and definition of the file, at each declared name and type reference.
+      for (const at of [...text.matchAll(/\b[A-Z]\w*/g)].map((m) => m.index! + 1)) {
+        assert.deepEqual(hoverInVale(program(released), path, text, at, HOVER), hoverInVale(program(kept), path, text, at, HOVER), `${path}@${at}`);
+        const a = symbolAt(released.program(), path, at);
+        const b = symbolAt(kept.program(), path, at);
+        assert.deepEqual(a && { tag: a.tag, range: a.range }, b && { tag: b.tag, range: b.range }, `${path}@${at}`);
+      }
+    }
+    // An edit to a released file parses it whole again.
+    const path = '/examples/fleet/ships.vale';
+    const at = kept.text(path)!.indexOf('exported struct Engine');
+    for (const ws of [kept, released]) ws.editFile(path, [{ start: at, end: at + 'exported '.length, newText: '' }]);
+    for (const p of PATHS) assert.deepEqual(released.diagnostics(p), kept.diagnostics(p), p);
+    assert.equal(released.tree(path)!.print(), kept.text(path));
   });
 });

@@ -114,6 +114,8 @@ export class DiagnosticsPublisher {
       return;
     }
     const diagnostics = this.workspace.diagnostics(key).map((d) => this.toLsp(key, d));
+    // A file no editor has open keeps what diagnostics need, not its syntax: memory follows what is open.
+    if (!this.documents.get(uri)) this.workspace.releaseSyntax(key);
     const json = JSON.stringify(diagnostics);
     if (!fresh && this.sent.get(key) === json) return;
     if (!fresh && diagnostics.length === 0 && !this.sent.has(key)) return;
