@@ -88,6 +88,17 @@ describe('analysis engine', () => {
         assert.equal(ws.text(path), expected.text(path));
         assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), path);
       }
+      // What the editor shows from the index: the C side of every exported kind, outlines, some hovers.
+      const c = (w: Workspace) => w.cProgram('vtest', DEFAULT_TARGET);
+      const layouts = (w: Workspace) => c(w).kinds.map((k) => ({ id: k.id, name: k.exportName, file: k.file, range: k.range, layout: c(w).layout(k) }));
+      assert.deepEqual(JSON.parse(JSON.stringify(layouts(ws))), JSON.parse(JSON.stringify(layouts(expected))));
+      for (const path of expected.files()) {
+        assert.deepEqual(documentSymbols(ws.model(path)!), documentSymbols(expected.model(path)!), path);
+        const text = expected.text(path)!;
+        for (const m of [...text.matchAll(/\b[A-Z]\w*/g)].slice(0, 12)) {
+          assert.deepEqual(hoverInVale(c(ws), path, text, m.index! + 1, HOVER), hoverInVale(c(expected), path, text, m.index! + 1, HOVER), `${path}@${m.index}`);
+        }
+      }
     }), { numRuns: 150 });
   });
 
