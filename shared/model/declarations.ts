@@ -404,23 +404,39 @@ function readItem(path: string, element: GreenNode, start: number): ItemDecls | 
   if (kinds.length + functions.length + exports.length + impls.length + imports.length === 0) return undefined;
   const decls = { kinds, functions, exports, impls, imports };
   // Other files see a function only through the boundary (extern, exported) and itables (abstract, virtual).
-  const seen = { ...decls, functions: functions.filter(isSeenByOtherFiles) };
-  const summary = seen.kinds.length + seen.functions.length + seen.exports.length + seen.impls.length + seen.imports.length === 0 ? '' : JSON.stringify(seen, withoutPositions);
+  const seen = functions.filter(isSeenByOtherFiles);
+  const summary = kinds.length + seen.length + exports.length + impls.length + imports.length === 0 ? '' : summaryOf(kinds, seen, exports, impls, imports);
   return new ItemDecls(element, start, decls, start, summary);
+}
+
+/**
+ * What other files can see, as one string without offsets or bodies (only
+ * whether there is one). A type is its normalized text, which fixes its
+ * structure given the generic parameters, which are part of it too.
+ */
+function summaryOf(
+  kinds: readonly KindDecl[], functions: readonly FunctionDecl[], exports: readonly ExportAsDecl[], impls: readonly ImplDecl[],
+  imports: readonly (readonly string[])[],
+): string {
+  const type = (t: TypeRef | undefined): string => (t ? `${t.tag}:${t.text}` : '-');
+  const parts: string[] = [];
+  for (const k of kinds) {
+    parts.push(`K${k.tag}|${k.name}|${k.mutability}|${k.exported ? 'e' : ''}${k.sealed ? 's' : ''}|<${k.generics.join(',')}>|` +
+      `${k.members.map((m) => `${m.name}:${type(m.type)}`).join(';')}|${k.methods.join(',')}`);
+  }
+  for (const f of functions) {
+    parts.push(`F${f.name}|${f.exported ? 'e' : ''}${f.extern ? 'x' : ''}${f.abstract ? 'a' : ''}${f.body ? 'b' : ''}|${f.builtin ?? ''}|<${f.generics.join(',')}>|` +
+      `${f.params.map((p) => `${p.virtual ? 'virtual ' : ''}${p.name}:${type(p.type)}`).join(';')}|${type(f.returnType)}`);
+  }
+  for (const e of exports) parts.push(`E${type(e.type)}|${e.name}`);
+  for (const i of impls) parts.push(`I${type(i.interfaceType)}|${type(i.structType)}`);
+  for (const i of imports) parts.push(`M${i.join('.')}`);
+  return parts.join('\n');
 }
 
 /** Whether a function takes part in what the index derives: FFI signatures, itable slots. */
 export function isSeenByOtherFiles(f: FunctionDecl): boolean {
   return f.exported || f.extern || f.abstract || f.params.some((p) => p.virtual);
-}
-
-/** Offsets and body ranges are not part of a summary; whether there is a body is. */
-function withoutPositions(key: string, value: unknown): unknown {
-  switch (key) {
-    case 'start': case 'end': case 'nameRange': case 'itemRange': case 'exportedRange': case 'keywordOffset': case 'headerEnd': return undefined;
-    case 'body': return value !== undefined;
-    default: return value;
-  }
 }
 
 /**
