@@ -58,11 +58,6 @@ export class ExportSite {
     return { start: exportAs.type.start, end: exportAs.type.end };
   }
 
-  /** Whether the site is written in this item. */
-  isIn(element: GreenNode): boolean {
-    return this.decls.element === element;
-  }
-
   /** What other files may rely on: no offsets, no item indices (an item inserted above does not change it). */
   readonly fact: string;
 
@@ -535,12 +530,6 @@ export class ProgramIndex {
     return this.files.get(slot.file)?.kindNamed(slot.name)?.kinds[0];
   }
 
-  /** Finds the struct or interface a name means in a file: its package first, then its imports. */
-  lookupKind(file: string, name: string): KindDecl | undefined {
-    const slot = this.lookupSlot(file, name);
-    return slot && this.declOf(slot);
-  }
-
   private lookupSlot(file: string, name: string): SlotEntry | undefined {
     const model = this.files.get(file);
     if (!model) return undefined;
@@ -673,11 +662,6 @@ export class ProgramIndex {
     const names = [...(this.kindsByPackage.get(pkg)?.keys() ?? [])];
     deps?.set(FACT.packageKinds(pkg), names.join('\u0001'));
     return names;
-  }
-
-  /** The export sites written in one file (its own declarations: no dependency on other files). */
-  packageExportsIn(file: string): ExportSite[] {
-    return this.exportsByFile.get(file) ?? [];
   }
 
   /** The export sites written in one item of a file (its `seen` index). */
