@@ -107,3 +107,13 @@ export function materialize(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagno
     return p.element ? offsetsOf(p.file)!.offsetOf(p.element)! + p.rel : p.rel;
   });
 }
+
+/** A diagnostic kept at its offsets (for an analysis nothing will edit): every position is its own anchor. */
+export function unanchored(d: Diagnostic): AnchoredDiagnostic {
+  const positions: AnchoredPosition[] = [];
+  mapPositions(d, (file, offset) => {
+    positions.push({ file, element: undefined, rel: offset });
+    return offset;
+  });
+  return { template: d, positions };
+}

@@ -1,4 +1,4 @@
-import { AnchoredDiagnostic, anchorDiagnostic, anchoredFiles, anchorsHold, elementOffsets, ElementOffsets, materialize } from './anchors';
+import { AnchoredDiagnostic, anchorDiagnostic, anchoredFiles, anchorsHold, elementOffsets, ElementOffsets, materialize, unanchored } from './anchors';
 import { checkItem } from './checks/ffi';
 import { Diagnostic, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
 import { FileModel, ItemDecls, itemReads, readFileModel } from './model/declarations';
@@ -101,6 +101,12 @@ export class Workspace {
   private itableOptions: ItableOptions = { profile: 'midas' };
   private itableCache?: { semantic: number; options: ItableOptions; byFile: Map<string, AnchoredDiagnostic[]> };
   private cPrograms?: { stamp: number; project: string; target: TargetProfile; program: CProgram };
+  /**
+   * `incremental: false` is for a single analysis (the CLI): no fact is recorded
+   * and no diagnostic anchored, since nothing will be asked again after an edit.
+   */
+  constructor(private readonly options: { incremental?: boolean } = {}) {}
+
   readonly stats: WorkspaceStats = { modelsRead: 0, itemsRead: 0, indexesBuilt: 0, indexUpdates: 0, filesChecked: 0, itemsChecked: 0, checksReused: 0, itemChecksReused: 0 };
 
   setFile(path: string, text: string): SyntaxTree {
@@ -109,6 +115,8 @@ export class Workspace {
     this.released.delete(path);
     this.trees.set(path, tree);
     this.dirty.add(path);
+    // A one-shot analysis reads the file now and keeps only that: peak memory stays one file's syntax.
+    if (this.options.incremental === false) this.releaseSyntax(path);
     return tree;
   }
 
@@ -233,6 +241,11 @@ export class Workspace {
       else summaryChanged.add(path);
     }
     this.dirty.clear();
+    if (this.options.incremental === false && this.index) {
+      // Nothing was recorded to tell what a change reaches: start over.
+      this.itemChecks.clear();
+      this.index = undefined;
+    }
     if (this.index && summaryChanged.size === 0) return;
     const changes = new Map<string, FileModel | undefined>();
     for (const path of summaryChanged) changes.set(path, this.trees.has(path) ? this.model(path) : undefined);
@@ -314,6 +327,10 @@ export class Workspace {
     const fn = decls.functions[0];
     if (decls.kinds.length + decls.exports.length + decls.impls.length === 0 && !(fn && (fn.extern || fn.exported))) {
       return { file: path, deps: NO_DEPS, diagnostics: [], anchoredIn: NO_FILES, stale: false };
+    }
+    if (this.options.incremental === false) {
+      const found = checkItem(this.index!, model, item, (file) => this.text(file));
+      return { file: path, deps: NO_DEPS, diagnostics: found.map(unanchored), anchoredIn: NO_FILES, stale: false };
     }
     const deps: Dependencies = new Map();
     const found = checkItem(this.index!, model, item, (file) => this.text(file), deps);

@@ -282,4 +282,15 @@ describe('analysis engine', () => {
     for (const p of PATHS) assert.deepEqual(released.diagnostics(p), kept.diagnostics(p), p);
     assert.equal(released.tree(path)!.print(), kept.text(path));
   });
+
+  test('a one-shot workspace (the CLI) answers as an incremental one, before and after an edit', () => {
+    const once = new Workspace({ incremental: false });
+    for (const [path, text] of BASE) once.setFile(path, text);
+    const kept = fresh(BASE);
+    for (const path of PATHS) assert.deepEqual(once.diagnostics(path), kept.diagnostics(path), path);
+    const path = '/examples/fleet/ships.vale';
+    const at = kept.text(path)!.indexOf('exported struct Engine');
+    for (const ws of [once, kept]) ws.editFile(path, [{ start: at, end: at + 'exported '.length, newText: '' }]);
+    for (const p of PATHS) assert.deepEqual(once.diagnostics(p), kept.diagnostics(p), p);
+  });
 });

@@ -15,7 +15,7 @@ export interface CommandResult {
 
 export function runCheck(options: CheckOptions, progress?: (done: number, total: number) => void): CommandResult {
   const files = collectValeFiles(options.paths.length > 0 ? options.paths : ['.']);
-  const workspace = new Workspace();
+  const workspace = new Workspace({ incremental: false });
   if (options.itables) workspace.setItableOptions(options.itables);
   const indexes = new Map<string, LineIndex>();
   files.forEach((f, i) => {

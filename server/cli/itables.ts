@@ -30,7 +30,7 @@ export function runItables(paths: string[], profileName: string | undefined, bin
   const profile = itableProfileOption(profileName);
   const binary = binaryOption(binaryPath);
   const files = collectValeFiles(paths.length > 0 ? paths : ['.']);
-  const ws = new Workspace();
+  const ws = new Workspace({ incremental: false });
   const lines = new Map<string, LineIndex>();
   for (const f of files) lines.set(f.key, ws.setFile(f.key, f.text).lines);
   ws.setItableOptions({ profile, ...binary });

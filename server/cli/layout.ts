@@ -25,7 +25,7 @@ function projectOption(name: string | undefined, required: boolean): string {
 
 function load(paths: string[], project: string, target: TargetProfile): CProgram {
   const files = collectValeFiles(paths.length > 0 ? paths : ['.']);
-  const ws = new Workspace();
+  const ws = new Workspace({ incremental: false });
   for (const f of files) ws.setFile(f.key, f.text);
   return new CProgram(ws.program(), project, target);
 }

@@ -21,7 +21,7 @@ export function runRecording(file: string | undefined, sources: string[], format
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const ws = new Workspace();
+  const ws = new Workspace({ incremental: false });
   for (const f of collectValeFiles(sources)) ws.setFile(f.key, f.text);
   const r = readRecording(new Uint8Array(bytes), new CProgram(ws.program(), '', DEFAULT_TARGET));
   const exitCode = r.error ? 1 : 0;

@@ -21,7 +21,7 @@ export type TextOf = (file: string) => string | undefined;
  * those of its items. Every fact read from other items goes through the index
  * with `deps`, so the result can be reused while those facts hold.
  */
-export function checkItem(index: ProgramIndex, model: FileModel, item: ItemDecls, textOf: TextOf, deps: Dependencies): Diagnostic[] {
+export function checkItem(index: ProgramIndex, model: FileModel, item: ItemDecls, textOf: TextOf, deps?: Dependencies): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ctx = { index, model, textOf, deps, out };
   for (const f of item.functions) {
@@ -38,7 +38,8 @@ interface Context {
   index: ProgramIndex;
   model: FileModel;
   textOf: TextOf;
-  deps: Dependencies;
+  /** Where the facts read are recorded; undefined when nothing will be reused. */
+  deps?: Dependencies;
   out: Diagnostic[];
 }
 
