@@ -150,14 +150,16 @@ export class Workspace {
     const old = this.trees.get(path);
     const p = this.pending.get(path);
     if (!old || !p) return old;
-    this.pending.delete(path);
     let tree: SyntaxTree;
-    if (this.released.delete(path)) tree = parse(p.text ?? p.edits.reduce(applyEdit, old.text));
+    if (this.released.has(path)) tree = parse(p.text ?? p.edits.reduce(applyEdit, old.text));
     else if (p.edits.length === 1) tree = reparse(old, p.edits[0]);
     else {
       const text = p.text ?? p.edits.reduce(applyEdit, old.text);
       tree = reparse(old, spanningEdit(old.text, text));
     }
+    // Only now: were parsing to throw, the edits would still be there to apply.
+    this.pending.delete(path);
+    this.released.delete(path);
     this.trees.set(path, tree);
     return tree;
   }

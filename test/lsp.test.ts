@@ -224,6 +224,20 @@ describe('language server scheduling', () => {
     assert.equal(hover, null, 'inside the new body: nothing to hover');
   });
 
+  test('a document nested 100,000 levels deep gets its diagnostics, and later edits still do', async () => {
+    const deep = URI.file(join(dir, 'fleet', 'deep.vale')).toString();
+    const text = `func f() int { ${'('.repeat(100_000)}1${')'.repeat(100_000)} }\n`;
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: deep, languageId: 'vale', version: 1, text } });
+    await client.waitFor('diagnostics of the deep document', () => client.versions.get(deep) === 1, 30_000);
+    assert.match(String(client.diagnostics.get(deep)![0].message), /nested more than \d+ levels deep/);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: deep, version: 2 }, contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'extern func now() int { 0 }\n' }],
+    });
+    await client.waitFor('diagnostics of version 2', () => client.versions.get(deep) === 2, 30_000);
+    assert.ok(client.diagnostics.get(deep)!.some((d) => d.code === 'ExternHasBody'));
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: deep } });
+  });
+
   test('a client that waits for each version\'s diagnostics gets every version answered', async () => {
     let version = client.versions.get(docUri)!;
     for (let i = 0; i < 20; i++) {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { parse } from '../shared';
+import { Workspace, parse } from '../shared';
 import { listFixtures } from './support/fixture';
 import { fingerprint } from './support/trees';
 
@@ -54,4 +54,26 @@ test('every fixture and example, whole and damaged, parses to its recorded tree'
   const recorded = readFileSync(RECORD, 'utf8');
   assert.ok(lines.length > 500, `${lines.length} trees`);
   assert.equal(actual, recorded, 'a tree changed (UPDATE_TREES=1 records the new ones if the grammar change is deliberate)');
+});
+
+test('nesting 100,000 levels deep, in every construct that nests, is one SyntaxError and the rest is read', () => {
+  const forms: Record<string, string> = {
+    parentheses: `func f() int { ${'('.repeat(100_000)}1${')'.repeat(100_000)} }`,
+    blocks: `func f() int { ${'{'.repeat(100_000)}${'}'.repeat(100_000)} }`,
+    generics: `exported func f(x ${'A<'.repeat(100_000)}int${'>'.repeat(100_000)}) int;`,
+    arrays: `exported func f(x ${'[]<imm>'.repeat(100_000)}int) int;`,
+    lambdas: `func f() int { ${'{ x => '.repeat(100_000)}1${' }'.repeat(100_000)} }`,
+    'unclosed parentheses': `func f() int { ${'('.repeat(100_000)} }`,
+  };
+  for (const [name, text] of Object.entries(forms)) {
+    const ws = new Workspace();
+    ws.setFile('/deep/a.vale', text + '\nexported struct After imm { n int; }\n');
+    ws.setFile('/deep/b.vale', 'struct Crate imm { n int; }\nextern func weigh(c Crate) int;\n');
+    const nesting = ws.diagnostics('/deep/a.vale').filter((d) => d.code === 'SyntaxError' && /nested more than \d+ levels deep/.test(d.message));
+    assert.equal(nesting.length, 1, name);
+    assert.equal(ws.tree('/deep/a.vale')!.print(), text + '\nexported struct After imm { n int; }\n', `${name}: the tree still prints the text`);
+    // The item after it and the other file are analysed as usual.
+    assert.ok(ws.model('/deep/a.vale')!.kinds.some((k) => k.name === 'After'), name);
+    assert.deepEqual(ws.diagnostics('/deep/b.vale').map((d) => d.code), ['ExternFunctionDependedOnNonExportedKind'], name);
+  }
 });

@@ -72,7 +72,7 @@ export class DiagnosticsPublisher {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.run(this.generation);
+      this.run(this.generation).catch((e: unknown) => this.connection.console.error(`vale-ffi: a diagnostics pass failed: ${(e as Error).stack ?? String(e)}`));
     });
   }
 
@@ -102,7 +102,12 @@ export class DiagnosticsPublisher {
       const key = files[i];
       const fresh = this.edited.delete(key);
       this.owed.delete(key);
-      this.publish(key, fresh);
+      try {
+        this.publish(key, fresh);
+      } catch (e) {
+        // One file's failure must not stop the others, nor later edits: say so once, with the stack.
+        this.connection.console.error(`vale-ffi: diagnostics of ${key} failed: ${(e as Error).stack ?? String(e)}`);
+      }
     }
   }
 

@@ -4,6 +4,11 @@ import { Lexer } from './lexer';
 import { ITEM_ONLY_WORDS, ITEM_START_WORDS, describe } from './grammar/common';
 import { parseItem } from './grammar/items';
 
+/** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
+export const MAX_NESTING = 256;
+/** Types nested deeper than this (`A<B<...>>`, `[]<imm>[]<imm>...`) are reported, not read. */
+export const MAX_TYPE_NESTING = 32;
+
 interface AbsoluteError {
   start: number;
   end: number;
@@ -227,6 +232,71 @@ export class Parser {
     this.finish(K.Error, m);
   }
 
+  // -------------------------------------------------------------- nesting
+
+  /** How deep the grammar functions that recurse (expressions, types, patterns, blocks) are nested. */
+  private nesting = 0;
+  /** Whether the current item already reported its nesting. */
+  private nestingReported = false;
+
+  /**
+   * Enters one level of nesting. Past MAX_NESTING the construct is not parsed:
+   * it is reported and skipped whole (the token and the bracketed groups that
+   * follow it), so no input can exhaust the stack; returns false then.
+   */
+  enterNesting(): boolean {
+    if (this.nesting < MAX_NESTING) {
+      this.nesting++;
+      return true;
+    }
+    this.skipNested();
+    return false;
+  }
+
+  leaveNesting(): void {
+    this.nesting--;
+  }
+
+  /** Types nest far less than code: past MAX_TYPE_NESTING a type is reported and skipped like deep code. */
+  private typeNesting = 0;
+
+  enterTypeNesting(): boolean {
+    if (this.typeNesting >= MAX_TYPE_NESTING || !this.enterNesting()) {
+      if (this.typeNesting >= MAX_TYPE_NESTING) this.skipNested();
+      return false;
+    }
+    this.typeNesting++;
+    return true;
+  }
+
+  leaveTypeNesting(): void {
+    this.typeNesting--;
+    this.leaveNesting();
+  }
+
+  private skipNested(): void {
+    const limit = this.typeNesting >= MAX_TYPE_NESTING ? `${MAX_TYPE_NESTING} levels deep in a type` : `${MAX_NESTING} levels deep`;
+    // Once per item: what is skipped at the limit tends to meet it again on the way out.
+    if (!this.nestingReported) this.error(`nested more than ${limit}: this part is not read`);
+    this.nestingReported = true;
+    const m = this.mark();
+    let balance = 0;
+    for (let first = true; this.peek() !== K.EOF; first = false) {
+      const k = this.peek();
+      const angle = (k === K.Lt || k === K.Gt) && this.isAngle();
+      const opens = k === K.LParen || k === K.LBracket || k === K.LBrace || (k === K.Lt && angle);
+      const closes = k === K.RParen || k === K.RBracket || k === K.RBrace || (k === K.Gt && angle);
+      if (closes && balance === 0 && !first) break;
+      if (!first && balance === 0 && !opens) break;
+      // An unclosed run ends where the next item evidently begins.
+      if (!first && this.atItemBoundaryInBlock()) break;
+      this.bump();
+      if (opens) balance++;
+      else if (closes && balance > 0) balance--;
+    }
+    this.finish(K.Error, m);
+  }
+
   // ------------------------------------------------------------- progress
 
   /** Where the parser is, for `movedSince`: the one way the grammar tells that a step made progress. */
@@ -309,6 +379,7 @@ export class Parser {
     if (this.peek() === K.EOF) return null;
     const startOffset = this.start();
     this.errors = [];
+    this.nestingReported = false;
     this.furthest = this.sigPos;
     const m = this.stack.length;
     const before = this.sigPos;

@@ -53,6 +53,12 @@ export function startsExpressionAt(p: Parser, n: number): boolean {
 
 /** Prefix forms (`not`, `&`, `^`, regions, keyword expressions), else a postfix expression. */
 export function parseUnary(p: Parser, noCurly: boolean): void {
+  if (!p.enterNesting()) return;
+  parseUnaryNested(p, noCurly);
+  p.leaveNesting();
+}
+
+function parseUnaryNested(p: Parser, noCurly: boolean): void {
   const m = p.mark();
   const k = p.peek();
   if (k === K.Ident) {

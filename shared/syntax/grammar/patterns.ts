@@ -7,6 +7,12 @@ import { parseType, startsType } from './types';
  * `virtual this IShip`, `&self`, `[a, b]`, `Ship[x, y]`, `opt Opt<K>`.
  */
 export function parsePattern(p: Parser, inLet: boolean): void {
+  if (!p.enterNesting()) return;
+  parsePatternNested(p, inLet);
+  p.leaveNesting();
+}
+
+function parsePatternNested(p: Parser, inLet: boolean): void {
   const m = p.mark();
   if (p.isWord('virtual') && p.peek(1) !== K.Comma && p.peek(1) !== K.RParen) p.bump();
   if (p.isWord('set') && p.peek(1) === K.Ident) p.bump();

@@ -6,6 +6,12 @@ import { parsePattern } from './patterns';
 
 /** `{ statements }` */
 export function parseBlock(p: Parser): void {
+  if (!p.enterNesting()) return;
+  parseBlockNested(p);
+  p.leaveNesting();
+}
+
+function parseBlockNested(p: Parser): void {
   const m = p.mark();
   const openStart = p.start();
   const openEnd = p.end();
@@ -69,7 +75,8 @@ export function parseStatement(p: Parser, noCurly: boolean): void {
     endStatement(p, m, noCurly, K.ExprStmt);
     return;
   }
-  if (p.hasLetEquals(noCurly)) {
+  // A statement that starts a block or a lambda (`{`, `x =>`) is not a let: no scan for `=` through its body.
+  if (p.peek() !== K.LBrace && p.peek(1) !== K.Arrow && p.hasLetEquals(noCurly)) {
     if (p.peek() === K.Ident && (p.peek(1) === K.Dot || p.peek(1) === K.LParen)) {
       // `self.hp = 10;`: Vale reads a let, though only a pattern can be bound.
       parseUnary(p, noCurly);

@@ -36,6 +36,12 @@ export function parseTypeSeq(p: Parser, inList: boolean, wrap = true): void {
 
 /** One templex: dispatches on its first token to the construct it begins. */
 export function parseType(p: Parser): void {
+  if (!p.enterTypeNesting()) return;
+  parseTypeNested(p);
+  p.leaveTypeNesting();
+}
+
+function parseTypeNested(p: Parser): void {
   const m = p.mark();
   const k = p.peek();
   if (k === K.Amp || k === K.Caret || k === K.At || k === K.Star) parseOwnershipType(p, m, k);
