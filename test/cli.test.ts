@@ -262,3 +262,26 @@ describe('vale-ffi recording', () => {
     assert.match(none.stderr, /--source PATH is required/);
   });
 });
+
+describe('files that are not regular files, or too large', () => {
+  test('a FIFO, a device or a file over the cap is an exit-2 message at once, never a read that blocks', () => {
+    const dir = workspace({ 'a.vale': 'exported struct Ship imm { fuel int; }\n' });
+    const fifo = join(dir, 'pipe.bin');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+    const big = join(dir, 'big.vale');
+    writeFileSync(big, Buffer.alloc(16 * 2 ** 20 + 1, 0x20));
+    const cases: [string[], RegExp][] = [
+      [['check', dir, '--binary', '/dev/zero'], /cannot read \/dev\/zero: a device, not a regular file/],
+      [['itables', dir, '--binary', fifo], /pipe\.bin: a FIFO, not a regular file/],
+      [['recording', fifo, '--source', dir], /pipe\.bin: a FIFO, not a regular file/],
+      [['check', fifo], /pipe\.bin: a FIFO, not a regular file/],
+      [['check', big], /big\.vale: 16777217 bytes, over the 16777216-byte limit/],
+    ];
+    for (const [args, message] of cases) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.error, undefined, `${args.join(' ')} returned`);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 // Protocol tests: the bundled dist/server.js over stdio, driven by a real client.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,14 @@ describe('language server over stdio', () => {
     assert.ok(outline.some((s) => s.name === 'Spaceship' && s.children!.some((c) => c.name === 'crew')));
     const found: { name: string }[] = await client.connection.sendRequest('workspace/symbol', { query: 'Spaceship' });
     assert.ok(found.some((s) => s.name === 'Spaceship'));
+  });
+
+  test('a recording that is a device or a FIFO is an error answer at once', async () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), 'vale-ffi-fifo-')), 'rec.vale.bin');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    for (const path of ['/dev/zero', fifo]) {
+      await assert.rejects(client.request(RECORDING, { uri: URI.file(path).toString() }), /not a regular file/);
+    }
   });
 
   test('the server answers every request the protocol module declares', async () => {

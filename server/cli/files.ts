@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { ReadError, readSourceFile } from '../read';
 
 export class UsageError extends Error {}
 
@@ -21,9 +22,9 @@ export function collectValeFiles(paths: readonly string[], cwd = process.cwd()):
     if (found.has(display)) return;
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readSourceFile(path);
     } catch (e) {
-      throw new UsageError(`cannot read ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot read ${display}: ${e instanceof ReadError ? e.message : (e as Error).message}`);
     }
     found.set(display, { display, key: display.split(sep).join('/'), text });
   };

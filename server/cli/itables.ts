@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { READ_LIMITS, readRegularFile } from '../read';
 import { ElfError, ItableOptions, LineIndex, Workspace, itableEdges, placeItables, readElfSymbols, symbolAddresses } from '../../shared';
 import { CommandResult } from './check';
 import { UsageError, collectValeFiles } from './files';
@@ -14,9 +14,9 @@ export function binaryOption(path: string | undefined): Pick<ItableOptions, 'sym
   if (path === undefined) return {};
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path, READ_LIMITS.binary);
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
   }
   try {
     return { symbols: symbolAddresses(readElfSymbols(bytes)), binary: path };

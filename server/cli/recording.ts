@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { READ_LIMITS, readRegularFile } from '../read';
 import { DEFAULT_TARGET, RecordedValue, Recording, Workspace, CProgram, hex, readRecording, recordingJson } from '../../shared';
 import { CommandResult } from './check';
 import { UsageError, collectValeFiles } from './files';
@@ -17,9 +17,9 @@ export function runRecording(file: string | undefined, sources: string[], format
   if (sources.length === 0) throw new UsageError('--source PATH is required: the extern declarations say how to read each call');
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readRegularFile(file, READ_LIMITS.binary);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const ws = new Workspace({ incremental: false });
   for (const f of collectValeFiles(sources)) ws.setFile(f.key, f.text);

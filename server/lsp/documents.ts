@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readSourceFile } from '../read';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
@@ -85,7 +86,7 @@ export class Documents {
     const parsed = URI.parse(uri);
     if (parsed.scheme !== 'file') return false;
     try {
-      const text = readFileSync(parsed.fsPath, 'utf8');
+      const text = readSourceFile(parsed.fsPath);
       this.uris.set(keyOf(uri), uri);
       this.workspace.setFile(keyOf(uri), text);
       return true;

@@ -2,10 +2,10 @@ import {
   CodeAction, CodeActionKind, CodeLens, createConnection, DocumentSymbol, LSPErrorCodes, FileChangeType, Hover, InitializeParams,
   InitializeResult, Location, MarkupKind, ProposedFeatures, ResponseError, SymbolInformation, SymbolKind, TextDocumentSyncKind, TextEdit,
 } from 'vscode-languageserver/node';
-import { readFileSync } from 'node:fs';
+import { READ_LIMITS, readRegularFile } from '../read';
 import { URI } from 'vscode-uri';
 import {
-  ElfError, OutlineKind, OutlineSymbol, Workspace, codeLenses, documentSymbols, hoverInVale, hoverReferenceInText, readElfSymbols,
+  OutlineKind, OutlineSymbol, Workspace, codeLenses, documentSymbols, hoverInVale, hoverReferenceInText, readElfSymbols,
   referencesTo, symbolAddresses, symbolAt, workspaceSymbols,
 } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
@@ -58,9 +58,9 @@ function applyItableSettings(): void {
   let symbols: Map<string, bigint> | undefined;
   if (settings.binary) {
     try {
-      symbols = symbolAddresses(readElfSymbols(readFileSync(settings.binary)));
+      symbols = symbolAddresses(readElfSymbols(readRegularFile(settings.binary, READ_LIMITS.binary)));
     } catch (e) {
-      const reason = e instanceof ElfError ? e.message : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      const reason = (e as Error).message;
       void connection.window.showWarningMessage(`Vale FFI: cannot read the binary ${settings.binary}: ${reason}`);
     }
   }

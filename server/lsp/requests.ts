@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { READ_LIMITS, readRegularFile } from '../read';
 import { Connection, RequestHandler, RequestType, ResponseError } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import {
@@ -75,9 +75,9 @@ export function registerRequests(connection: Connection, workspace: Workspace, d
   on(RECORDING, (params) => {
     let bytes: Buffer;
     try {
-      bytes = readFileSync(URI.parse(params?.uri ?? '').fsPath);
+      bytes = readRegularFile(URI.parse(params?.uri ?? '').fsPath, READ_LIMITS.binary);
     } catch (e) {
-      return new ResponseError(INVALID, `cannot read ${params?.uri}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return new ResponseError(INVALID, `cannot read ${params?.uri}: ${(e as Error).message}`);
     }
     return recordingJson(readRecording(new Uint8Array(bytes), program()));
   });

@@ -1,0 +1,51 @@
+// Every file the shells read goes through here: only regular files, up to a size cap, so a
+// FIFO, a device (`/dev/zero`), a directory or a huge file is a clear error at once instead of a
+// read that blocks or never ends. The CLI turns the error into exit 2, the server into a message.
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+
+/** Caps, in bytes: Vale sources, and the binaries and recordings read as bytes. */
+export const READ_LIMITS = { source: 16 * 2 ** 20, binary: 64 * 2 ** 20 };
+
+export class ReadError extends Error {}
+
+function kindOf(st: import('node:fs').Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** The bytes of a regular file of at most `cap` bytes; otherwise a ReadError saying why. */
+export function readRegularFile(path: string, cap: number): Buffer {
+  let fd: number;
+  try {
+    // Looked at before opening (opening a FIFO waits for a writer), and opened without blocking anyway.
+    const st = statSync(path);
+    if (!st.isFile()) throw new ReadError(`${kindOf(st)}, not a regular file`);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    if (e instanceof ReadError) throw e;
+    throw new ReadError((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ReadError(`${kindOf(st)}, not a regular file`);
+    if (st.size > cap) throw new ReadError(`${st.size} bytes, over the ${cap}-byte limit`);
+    const buffer = Buffer.alloc(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = readSync(fd, buffer, read, st.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A regular file's text (UTF-8), capped as a source. */
+export function readSourceFile(path: string): string {
+  return readRegularFile(path, READ_LIMITS.source).toString('utf8');
+}
