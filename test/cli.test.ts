@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { haveTools } from './support/tools';
+import { tempDir } from './support/temp';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const EXAMPLES = join(__dirname, '..', 'examples');
@@ -15,7 +15,7 @@ function run(args: string[], cwd = process.cwd()): { code: number; stdout: strin
 }
 
 function workspace(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-cli-'));
+  const dir = tempDir('vale-ffi-cli-');
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), content);
@@ -195,7 +195,7 @@ extern func launch_vasp(ship Ship, pair [#2]<imm>Engine) int;
 
   test('the example C file builds against the headers the CLI writes for examples/fleet', (t) => {
     if (!haveTools(t, 'c')) return;
-    const out = join(mkdtempSync(join(tmpdir(), 'vale-ffi-hdr-')), 'include');
+    const out = join(tempDir('vale-ffi-hdr-'), 'include');
     const w = run(['header', join(EXAMPLES, 'fleet'), '--project', 'fleet', '--out', out]);
     assert.equal(w.code, 0, w.stderr);
     const source = join(EXAMPLES, 'fleet', 'native', 'report.c');

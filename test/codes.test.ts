@@ -2,13 +2,13 @@
 // the CLI's `explain`.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { CODES, Workspace, codeInfo, diagnosticsDocument } from '../shared';
 import { readmeWithTable } from '../scripts/docs';
 import { listFixtures, parseFixture } from './support/fixture';
+import { tempDir } from './support/temp';
 
 const REPO = join(__dirname, '..');
 const CLI = join(REPO, 'dist', 'cli.js');
@@ -64,7 +64,7 @@ describe('diagnostic registry', () => {
     const listed = list.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
     assert.deepEqual(listed, CODES.map((c) => c.code));
     // What check reports on a file holding every example is in the list.
-    const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-explain-'));
+    const dir = tempDir('vale-ffi-explain-');
     CODES.forEach((c, i) => writeFileSync(join(dir, `e${i}.vale`), c.example));
     const report = JSON.parse(cli(['check', dir, '--format', 'json', '--itable-profile', 'natural']).stdout);
     for (const d of report.diagnostics as { code: string }[]) assert.ok(listed.includes(d.code), d.code);

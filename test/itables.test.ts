@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ElfError, Workspace, itableEdges, placeItables, readElfSymbols, symbolAddresses } from '../shared';
 import { haveTools } from './support/tools';
+import { tempDir } from './support/temp';
 
 const VALE = `sealed exported interface Vehicle { }
 abstract func drive(virtual v &Vehicle) int;
@@ -45,7 +45,7 @@ describe('itables', () => {
   });
 
   test('a real build: gcc places one itable off a 16-byte boundary; --binary reports it at its impl line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-elf-'));
+    const dir = tempDir('vale-ffi-elf-');
     // Two itable-named globals: ShipVehicle 16-aligned, TankVehicle 8 bytes past a boundary.
     writeFileSync(join(dir, 'itables.c'), [
       '__asm__(".data\\n.balign 16\\n.globl ShipVehicle\\nShipVehicle: .quad 0\\n.quad 0\\n.globl TankVehicle\\nfiller: .quad 0\\nTankVehicle: .quad 0\\n.quad 0\\n");',
@@ -76,7 +76,7 @@ describe('itables', () => {
       if (!haveTools(t, 'c')) return;
       const placed = placeItables(itableEdges(workspace().program()), profile);
       const align = profile === 'midas' ? 16 : 8;
-      const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-place-'));
+      const dir = tempDir('vale-ffi-place-');
       // The preceding 8-byte global, then one global per itable, initialized so they land in .data.
       const c = ['long vale_preceding = 1;', ...placed.map((p) => `void* ${p.symbol}[${p.methods.length}] __attribute__((aligned(${align}))) = { (void*)1 };`)].join('\n');
       writeFileSync(join(dir, 'place.c'), c + '\n');
@@ -91,7 +91,7 @@ describe('itables', () => {
 
   test('truncated, corrupt or non-ELF files are clear errors, never crashes', (t) => {
     if (!haveTools(t, 'c')) return;
-    const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-elf-'));
+    const dir = tempDir('vale-ffi-elf-');
     writeFileSync(join(dir, 'x.c'), 'int TankVehicle[4]; int main(void) { return 0; }');
     assert.equal(spawnSync('gcc', ['-c', '-o', join(dir, 'x.o'), join(dir, 'x.c')]).status, 0);
     const elf = new Uint8Array(readFileSync(join(dir, 'x.o')));

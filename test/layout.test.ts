@@ -3,14 +3,14 @@
 // scripts/system-tools.ts). A missing compiler skips its test with the install line (fails under CI=true).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   CFieldType, CKind, CProgram, JsonValue, TARGETS, TargetProfile, VALE_BUILTINS_HEADER, Workspace, allHeaders, findTarget, serializeMessage,
 } from '../shared';
 import { haveTools } from './support/tools';
+import { tempDir } from './support/temp';
 
 const FIXTURE = join(__dirname, 'fixtures', 'layout', 'kinds.vale');
 
@@ -24,7 +24,7 @@ function program(text: string, target: TargetProfile, project = 'vtest'): CProgr
 
 /** Writes ValeBuiltins.h and every generated header under a fresh include directory. */
 function writeHeaders(p: CProgram): { dir: string; kindHeaders: string[]; functionHeaders: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-headers-'));
+  const dir = tempDir('vale-ffi-headers-');
   writeFileSync(join(dir, 'ValeBuiltins.h'), VALE_BUILTINS_HEADER);
   const kindHeaders: string[] = [];
   const functionHeaders: string[] = [];

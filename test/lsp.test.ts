@@ -1,14 +1,14 @@
 // Protocol tests: the bundled dist/server.js over stdio, driven by a real client.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { URI } from 'vscode-uri';
 import { CodeAction, DocumentSymbol, Hover, Location, MarkupContent, TextEdit } from 'vscode-languageserver-protocol/node';
 import { TestClient } from './support/lsp-client';
 import { CODES, DECODE, HEADER, LAYOUT, RECORDING, REQUESTS } from '../shared';
+import { tempDir } from './support/temp';
 
 const EXAMPLES = join(__dirname, '..', 'examples');
 const uri = (rel: string): string => URI.file(join(EXAMPLES, rel)).toString();
@@ -144,7 +144,7 @@ describe('language server over stdio', () => {
   });
 
   test('a recording that is a device or a FIFO is an error answer at once', async () => {
-    const fifo = join(mkdtempSync(join(tmpdir(), 'vale-ffi-fifo-')), 'rec.vale.bin');
+    const fifo = join(tempDir('vale-ffi-fifo-'), 'rec.vale.bin');
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
     for (const path of ['/dev/zero', fifo]) {
       await assert.rejects(client.request(RECORDING, { uri: URI.file(path).toString() }), /not a regular file/);
@@ -178,7 +178,7 @@ describe('language server over stdio', () => {
     const w = new RecordingWriter(new CProgram(ws.program(), '', DEFAULT_TARGET));
     w.call('cSumCrew_vasp', [], { kind: 'int', value: 12, bits: 64 });
     w.call('cReportFleet', [new Uint8Array(32).fill(1)], { kind: 'void' });
-    const file = join(mkdtempSync(join(tmpdir(), 'vale-ffi-rec-')), 'recording.vale.bin');
+    const file = join(tempDir('vale-ffi-rec-'), 'recording.vale.bin');
     writeFileSync(file, w.bytes());
     const rec = await client.request(RECORDING, { uri: URI.file(file).toString() });
     assert.deepEqual(rec.calls.map((c) => [c.callee, c.args.length, c.result.value]), [['cSumCrew_vasp', 0, 12], ['cReportFleet', 1, undefined]]);
@@ -191,7 +191,7 @@ describe('language server over stdio', () => {
 });
 
 describe('language server scheduling', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-burst-'));
+  const dir = tempDir('vale-ffi-burst-');
   cpSync(EXAMPLES, dir, { recursive: true });
   const path = join(dir, 'fleet', 'fleet.vale');
   const docUri = URI.file(path).toString();

@@ -2,12 +2,12 @@
 // install line where it is missing (failed under CI=true).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SERVER } from './support/lsp-client';
 import { haveTools } from './support/tools';
+import { tempDir } from './support/temp';
 
 test('Neovim attaches the server to a .vale buffer, shows its diagnostics and a hover', (t) => {
   if (!haveTools(t, 'neovim')) return;
@@ -16,7 +16,7 @@ test('Neovim attaches the server to a .vale buffer, shows its diagnostics and a 
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
   const line = lines.findIndex((l) => l.startsWith('exported struct Ticket'));
-  const out = join(mkdtempSync(join(tmpdir(), 'vale-ffi-nvim-')), 'result.json');
+  const out = join(tempDir('vale-ffi-nvim-'), 'result.json');
   const r = spawnSync('nvim', ['--headless', '--noplugin', '-u', 'NONE', '-i', 'NONE', '-c', `luafile ${join(__dirname, 'neovim', 'attach.lua')}`, '-c', 'cquit 3'], {
     encoding: 'utf8',
     timeout: 60000,

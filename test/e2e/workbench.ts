@@ -2,12 +2,12 @@
 // quick open, the command palette, the light bulb, hovers, the Problems panel, webviews.
 // Every step waits for a condition on the page, never for a fixed time.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, chromium, Frame, Page } from 'playwright-core';
 import { until } from './until';
+import { tempDir } from '../support/temp';
 
 const REPO = join(__dirname, '..', '..');
 export const CHROMIUM = process.env.VALE_FFI_CHROMIUM ?? '/usr/bin/chromium';
@@ -50,7 +50,7 @@ export async function startSession(
 
   const install = execFileSync('bash', [join(REPO, 'test', 'e2e', 'install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   const codeServer = join(install, 'node_modules', '.bin', 'code-server');
-  const scratch = mkdtempSync(join(tmpdir(), 'vale-ffi-e2e-'));
+  const scratch = tempDir('vale-ffi-e2e-');
   const workspace = join(scratch, 'examples');
   cpSync(join(REPO, 'examples'), workspace, { recursive: true });
   const userData = join(scratch, 'user-data');

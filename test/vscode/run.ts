@@ -5,10 +5,10 @@
 // and exits 0; npm run test:e2e runs the same scenarios in code-server here.
 // On Linux without a display, run it under xvfb-run.
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleSuite, REPO } from './bundle';
+import { tempDir } from '../support/temp';
 
 const VERSION = '1.100.3';
 const DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -38,7 +38,7 @@ async function vscodeExecutable(): Promise<string> {
 async function main(): Promise<void> {
   const executable = await vscodeExecutable();
   const suite = await bundleSuite();
-  const scratch = mkdtempSync(join(tmpdir(), 'vale-ffi-vscode-'));
+  const scratch = tempDir('vale-ffi-vscode-');
   const workspace = join(scratch, 'examples');
   cpSync(join(REPO, 'examples'), workspace, { recursive: true });
   const code = await runTests({
