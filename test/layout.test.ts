@@ -7,7 +7,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  CFieldType, CKind, CProgram, JsonValue, TARGETS, TargetProfile, VALE_BUILTINS_HEADER, Workspace, allHeaders, findTarget, serializeMessage,
+  CFieldType, CKind, CProgram, JsonValue, MAX_MESSAGE_DEPTH, TARGETS, TargetProfile, VALE_BUILTINS_HEADER, Workspace, allHeaders, decodeMessage, findTarget,
+  serializeMessage,
 } from '../shared';
 import { haveTools } from './support/tools';
 import { tempDir } from './support/temp';
@@ -224,5 +225,25 @@ extern func consume_vasp(outer Outer) int;
     assert.throws(() => serializeMessage(p, p.findKind('Shape')!, { radius: 1 }), /needs "\$kind"/);
     assert.throws(() => serializeMessage(p, p.findKind('IntTriple')!, [1, 2]), /exactly 3 elements/);
     assert.throws(() => serializeMessage(p, p.findKind('Tank')!, { fuel: 1 }), /mutable: it crosses as a universal reference/);
+  });
+
+  test('a chain of 20,000 kinds: its message size, and messages nested past the limit are clear errors', () => {
+    const n = 20_000;
+    const lines = Array.from({ length: n }, (_, i) => `exported struct K${i} imm { next K${i + 1}; }`);
+    lines.push(`exported struct K${n} imm { n int; }`);
+    const ws = new Workspace();
+    ws.setFile('/chain/a.vale', lines.join('\n') + '\n');
+    const p = new CProgram(ws.program(), 'vtest', TARGETS[0]);
+    assert.equal(p.staticMessageSize(p.findKind('K0')!), 16 * (n + 1));
+    // One level past the limit: refused by the serializer and by the decoder.
+    const depth = MAX_MESSAGE_DEPTH + 1;
+    let value: JsonValue = { n: 1 };
+    for (let i = 0; i < depth; i++) value = { next: value };
+    const root = p.findKind(`K${n - depth}`)!;
+    assert.throws(() => serializeMessage(p, root, value), /objects nested more than 1000 deep/);
+    const bytes = new Uint8Array(16 * (depth + 1));
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < depth; i++) view.setBigUint64(16 * i, BigInt(16 * (i + 1)), true);
+    assert.throws(() => decodeMessage(p, root, bytes), /objects nested more than 1000 deep/);
   });
 });

@@ -227,31 +227,66 @@ export class CProgram {
     return out;
   }
 
+  private readonly messageSizes = new Map<CKind, number | null>();
+
   /**
    * The size of a message whose size does not depend on the value (no strings,
    * no runtime-sized arrays, no interfaces), else null: every object padded to 16.
+   * Kinds held by pointer are sized first, with an explicit stack (a chain of any
+   * length); a kind that holds itself has no static size.
    */
-  staticMessageSize(kind: CKind, seen: Set<CKind> = new Set()): number | null {
-    if (kind.mutability === 'mut' || kind.category === 'interface' || kind.category === 'rsa' || seen.has(kind)) return null;
-    seen.add(kind);
-    try {
-      const l = this.layout(kind);
-      const count = kind.category === 'ssa' ? kind.length ?? 0 : 1;
-      // The backend reserves a static array's struct plus its elements again (predictShallowSize).
-      let total = kind.category === 'ssa' ? roundUp(l.size + l.fields[0].type.size * count, 16) : roundUp(l.size, 16);
-      const children = kind.category === 'ssa' ? Array<CFieldType>(count).fill(l.fields[0].type) : l.fields.map((f) => f.type);
-      for (const c of children) {
-        if (c.string || c.unexported || (c.form === 'inline' && c.kind)) return null;
-        if (c.form === 'pointer' && c.kind) {
-          const s = this.staticMessageSize(c.kind, seen);
-          if (s === null) return null;
-          total += s;
-        }
+  staticMessageSize(kind: CKind): number | null {
+    const memo = this.messageSizes;
+    if (memo.has(kind)) return memo.get(kind)!;
+    const onStack = new Set<CKind>();
+    const stack: { kind: CKind; total: number | null; kids: CKind[]; next: number }[] = [];
+    const enter = (k: CKind): number | null | undefined => {
+      const own = this.ownMessageSize(k);
+      if (own === null) {
+        memo.set(k, null);
+        return null;
       }
-      return total;
-    } finally {
-      seen.delete(kind);
+      onStack.add(k);
+      stack.push({ kind: k, total: own.size, kids: own.kids, next: 0 });
+      return undefined;
+    };
+    const first = enter(kind);
+    if (first === null) return null;
+    for (;;) {
+      const frame = stack[stack.length - 1];
+      if (frame.next < frame.kids.length) {
+        const k = frame.kids[frame.next++];
+        if (frame.total === null) continue;
+        if (memo.has(k)) {
+          const s = memo.get(k)!;
+          frame.total = s === null ? null : frame.total + s;
+        } else if (onStack.has(k)) frame.total = null;
+        else if (enter(k) === null) frame.total = null;
+        continue;
+      }
+      stack.pop();
+      onStack.delete(frame.kind);
+      memo.set(frame.kind, frame.total);
+      const parent = stack[stack.length - 1];
+      if (!parent) return frame.total;
+      parent.total = parent.total === null || frame.total === null ? null : parent.total + frame.total;
     }
+  }
+
+  /** A kind's own reservation and the kinds it holds by pointer, or null when its message size depends on the value. */
+  private ownMessageSize(kind: CKind): { size: number; kids: CKind[] } | null {
+    if (kind.mutability === 'mut' || kind.category === 'interface' || kind.category === 'rsa') return null;
+    const l = this.layout(kind);
+    const count = kind.category === 'ssa' ? kind.length ?? 0 : 1;
+    // The backend reserves a static array's struct plus its elements again (predictShallowSize).
+    const size = kind.category === 'ssa' ? roundUp(l.size + l.fields[0].type.size * count, 16) : roundUp(l.size, 16);
+    const children = kind.category === 'ssa' ? Array<CFieldType>(count).fill(l.fields[0].type) : l.fields.map((f) => f.type);
+    const kids: CKind[] = [];
+    for (const c of children) {
+      if (c.string || c.unexported || (c.form === 'inline' && c.kind)) return null;
+      if (c.form === 'pointer' && c.kind) kids.push(c.kind);
+    }
+    return { size, kids };
   }
 
 }

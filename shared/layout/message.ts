@@ -22,6 +22,9 @@ export interface Message {
 
 export class MessageError extends Error {}
 
+/** Messages nested deeper than this (objects within objects) are refused: no value exhausts the stack. */
+export const MAX_MESSAGE_DEPTH = 1000;
+
 /**
  * Lays out an immutable value as the backend's Linear region serializes it:
  * each object reserved at the current offset and the offset bumped to the next
@@ -116,7 +119,17 @@ export function serializeMessage(program: CProgram, root: CKind, value: JsonValu
     return { obj: serializeKind(subs[type], members), type, struct: subs[type] };
   };
 
+  let depth = 0;
   const serializeKind = (kind: CKind, v: JsonValue): number => {
+    if (++depth > MAX_MESSAGE_DEPTH) throw new MessageError(`${kind.valeName}: objects nested more than ${MAX_MESSAGE_DEPTH} deep`);
+    try {
+      return serializeKindAt(kind, v);
+    } finally {
+      depth--;
+    }
+  };
+
+  const serializeKindAt = (kind: CKind, v: JsonValue): number => {
     const layout = program.layout(kind);
     if (kind.category === 'struct') {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(`expected an object for ${kind.valeName}, got ${JSON.stringify(v)}`);
@@ -212,14 +225,20 @@ export function decodeMessage(program: CProgram, root: CKind, bytes: Uint8Array,
     }
     return kindAt(k, pointer(at, what), what);
   };
+  let depth = 0;
   const kindAt = (kind: CKind, at: number, what: string): JsonValue => {
     const l = program.layout(kind);
     check(at, l.size, `${what} (${kind.valeName})`);
-    if (kind.category === 'struct') return Object.fromEntries(l.fields.map((f) => [f.name, field(f.type, at + f.offset, `${what}.${f.name}`)]));
-    const elements = l.fields[l.fields.length - 1];
-    const n = kind.category === 'rsa' ? view.getUint32(at, true) : kind.length ?? 0;
-    check(at + elements.offset, n * elements.type.size, `${what} elements`);
-    return Array.from({ length: n }, (_, i) => field(elements.type, at + elements.offset + i * elements.type.size, `${what}[${i}]`));
+    if (++depth > MAX_MESSAGE_DEPTH) throw new MessageError(`${kind.valeName} at message offset ${at}: objects nested more than ${MAX_MESSAGE_DEPTH} deep`);
+    try {
+      if (kind.category === 'struct') return Object.fromEntries(l.fields.map((f) => [f.name, field(f.type, at + f.offset, `${what}.${f.name}`)]));
+      const elements = l.fields[l.fields.length - 1];
+      const n = kind.category === 'rsa' ? view.getUint32(at, true) : kind.length ?? 0;
+      check(at + elements.offset, n * elements.type.size, `${what} elements`);
+      return Array.from({ length: n }, (_, i) => field(elements.type, at + elements.offset + i * elements.type.size, `${what}[${i}]`));
+    } finally {
+      depth--;
+    }
   };
   if (root.category === 'interface') throw new MessageError('an interface value is not a message by itself; decode the struct behind it');
   return kindAt(root, 0, root.valeName);
