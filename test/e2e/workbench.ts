@@ -145,7 +145,8 @@ export class Workbench {
     }).catch((e: Error) => {
       throw new Error(`${e.message}; the list showed ${seen.length ? seen.map((l) => JSON.stringify(l)).join(', ') : 'nothing'}`);
     });
-    await until('the quick input to close', async () => !(await input.isVisible()));
+    // Closed, or showing what the command opened next (a picker of its own starts empty).
+    await until('the quick input to close', async () => !(await input.isVisible()) || (await input.inputValue()) !== text);
   }
 
   /** Runs a command from the palette (F1) by its title, as shown there. */
