@@ -159,13 +159,9 @@ async function editingSection(): Promise<void> {
   const edit = async (): Promise<number> => {
     const at = doc.positionAt(Math.floor(rng() * doc.getText().length));
     const ch = chars[Math.floor(rng() * chars.length)];
-    const change = { range: { start: at, end: at }, text: ch };
-    doc = TextDocument.update(doc, [change], doc.version + 1);
-    const version = doc.version;
-    const t = performance.now();
-    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
-    await client.waitFor(`diagnostics for version ${version}`, () => client.versions.get(uri) === version, 60_000);
-    return performance.now() - t;
+    const sent = await sendChange(client, doc, { range: { start: at, end: at }, text: ch });
+    doc = sent.doc;
+    return sent.ms;
   };
   progress('editing: 10 warm-up edits, then 100 measured single-character edits of a 10k-line document');
   for (let i = 0; i < 10; i++) await edit();
@@ -216,6 +212,18 @@ async function editingSection(): Promise<void> {
   goal('hover p95 ≤ 2 ms', `${fixed(hoverP95, 2)} ms (worse of the two)`, hoverP95 <= 2);
 }
 
+type Change = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+
+/** Sends one change as the next version and times it until that version's diagnostics arrive. */
+async function sendChange(client: TestClient, doc: TextDocument, change: Change): Promise<{ doc: TextDocument; ms: number }> {
+  const next = TextDocument.update(doc, [change], doc.version + 1);
+  const version = next.version;
+  const t = performance.now();
+  await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: next.uri, version }, contentChanges: [change] });
+  await client.waitFor(`diagnostics for version ${version}`, () => client.versions.get(next.uri) === version, 60_000);
+  return { doc: next, ms: performance.now() - t };
+}
+
 /** The server's resident set (Linux /proc), in MB. */
 function rssMB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -248,13 +256,10 @@ async function workspaceSection(): Promise<void> {
   const startMs = performance.now() - t0;
   const pid = client.process.pid!;
 
-  const send = async (change: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }): Promise<number> => {
-    doc = TextDocument.update(doc, [change], doc.version + 1);
-    const version = doc.version;
-    const t = performance.now();
-    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
-    await client.waitFor(`diagnostics for version ${version}`, () => client.versions.get(uri) === version, 60_000);
-    return performance.now() - t;
+  const send = async (change: Change): Promise<number> => {
+    const sent = await sendChange(client, doc, change);
+    doc = sent.doc;
+    return sent.ms;
   };
   // Body edits: an identifier inside newFleet's body grows and shrinks by one letter.
   const bodyAt = file.text.indexOf('budget);') + 'budget'.length;

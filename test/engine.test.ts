@@ -51,6 +51,20 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ tag: fc.constant('release' as const), file: fc.nat(PATHS.length - 1) }) },
 );
 
+/** Applies each (file, text to find, replacement) as an edit and checks every file against a fresh analysis after it. */
+function replaceStepByStep(ws: Workspace, texts: Map<string, string>, steps: readonly [string, string, string][]): void {
+  for (const [path, find, replace] of steps) {
+    const text = texts.get(path)!;
+    const at = text.indexOf(find);
+    assert.ok(at >= 0, `${find} in ${path}`);
+    texts.set(path, text.slice(0, at) + replace + text.slice(at + find.length));
+    ws.editFile(path, [{ start: at, end: at + find.length, newText: replace }]);
+    ws.takeChangedFiles();
+    const expected = fresh(texts);
+    for (const f of expected.files()) assert.deepEqual(ws.diagnostics(f), expected.diagnostics(f), `${f} after "${replace}"`);
+  }
+}
+
 function fresh(texts: ReadonlyMap<string, string>): Workspace {
   const ws = new Workspace();
   for (const [path, text] of texts) ws.setFile(path, text);
@@ -197,16 +211,7 @@ describe('analysis engine', () => {
       ['/x/a/k.vale', 'Twin', 'Twain'],
       ['/x/a/k.vale', 'Twain', 'Twin'],
     ];
-    for (const [path, find, replace] of steps) {
-      const text = texts.get(path)!;
-      const at = text.indexOf(find);
-      assert.ok(at >= 0, `${find} in ${path}`);
-      texts.set(path, text.slice(0, at) + replace + text.slice(at + find.length));
-      ws.editFile(path, [{ start: at, end: at + find.length, newText: replace }]);
-      ws.takeChangedFiles();
-      const expected = fresh(texts);
-      for (const f of expected.files()) assert.deepEqual(ws.diagnostics(f), expected.diagnostics(f), `${f} after "${replace}"`);
-    }
+    replaceStepByStep(ws, texts, steps);
     // A file removed and put back.
     const kinds = texts.get('/x/core/kinds.vale')!;
     ws.removeFile('/x/core/kinds.vale');
@@ -244,16 +249,7 @@ describe('analysis engine', () => {
       // An item added above the root moves it: the diagnostic's related location follows.
       ['/r1/a.vale', 'exported struct X', 'export []<imm>int as Ints;\nexported struct X'],
     ];
-    for (const [path, find, replace] of steps) {
-      const text = texts.get(path)!;
-      const at = text.indexOf(find);
-      assert.ok(at >= 0, `${find} in ${path}`);
-      texts.set(path, text.slice(0, at) + replace + text.slice(at + find.length));
-      ws.editFile(path, [{ start: at, end: at + find.length, newText: replace }]);
-      ws.takeChangedFiles();
-      const expected = fresh(texts);
-      for (const f of expected.files()) assert.deepEqual(ws.diagnostics(f), expected.diagnostics(f), `${f} after "${replace}"`);
-    }
+    replaceStepByStep(ws, texts, steps);
   });
 
   test('a workspace whose closed files let go of their syntax answers as one that keeps it', () => {
