@@ -51,8 +51,6 @@ interface ItemCheck {
 
 const NO_DEPS: Dependencies = new Map();
 const RELEASED: readonly GreenElement[] = Object.freeze([]);
-
-
 const NO_FILES: ReadonlySet<string> = new Set();
 
 /** Edits not yet parsed: applied together when a question needs the tree. */
@@ -71,10 +69,10 @@ interface PendingEdits {
  * parsed when asked (a burst costs one incremental parse). A new tree gives a
  * new file model, read item by item (reused items are not read again). When
  * the model's summary is unchanged the index takes the new model in place;
- * otherwise the index is rebuilt and every recorded fact is recomputed once,
- * making stale exactly the item checks that read a changed fact. Item checks
- * keep their diagnostics anchored to tree elements, so moved items need no
- * re-check.
+ * otherwise the index updates what the change reaches and the facts it can
+ * have changed are recomputed, making stale exactly the item checks that read
+ * a changed fact. Item checks keep their diagnostics anchored to tree
+ * elements, so moved items need no re-check.
  */
 export class Workspace {
   private readonly trees = new Map<string, SyntaxTree>();
@@ -221,8 +219,8 @@ export class Workspace {
 
   /**
    * Brings the index up to date with the changed files. Work: the changed
-   * files' new items; and, only when a summary changed, one index build and one
-   * recomputation of each distinct recorded fact.
+   * files' new items; and, only when a summary changed, an index update (a full
+   * build when a package came or went) and the recorded facts it can reach.
    */
   private sync(): void {
     if (this.index && this.dirty.size === 0) return;

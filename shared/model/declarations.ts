@@ -1,4 +1,4 @@
-import { GreenElement, GreenNode, SyntaxKind as K, SyntaxNode, SyntaxTree } from '../syntax';
+import { GreenNode, SyntaxKind as K, SyntaxNode, SyntaxTree } from '../syntax';
 import { Mutability, TypeRef, readType } from './types';
 
 export interface OffsetRange {

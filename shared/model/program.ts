@@ -1,5 +1,5 @@
 import { GreenNode } from '../syntax';
-import { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, ItemDecls, KindDecl, OffsetRange } from './declarations';
+import { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, ItemDecls, KindDecl, OffsetRange, packageOf } from './declarations';
 import { FACT, FactKey, factParts } from './facts';
 import { TypeRef, kindText } from './types';
 
@@ -314,7 +314,7 @@ export class ProgramIndex {
       if (model) files.set(path, model);
       else files.delete(path);
       if (known === (model !== undefined)) continue;
-      const list = this.filesByPackage.get((model ?? undefined)?.package ?? packageOfPath(path))!;
+      const list = this.filesByPackage.get(model?.package ?? packageOf(path))!;
       if (model) {
         insertSorted(list, path);
         insertSorted(this.paths as string[], path);
@@ -373,7 +373,7 @@ export class ProgramIndex {
       if (ids) exportIds.set(pkg, ids);
     };
     for (const path of changed.keys()) {
-      if (!this.files.has(path)) noteSites(packageOfPath(path), removedSites.get(path) ?? [], []);
+      if (!this.files.has(path)) noteSites(packageOf(path), removedSites.get(path) ?? [], []);
     }
     for (const path of refile) {
       const before = this.exportsByFile.get(path) ?? [];
@@ -1043,10 +1043,6 @@ export function signatureText(f: FunctionDecl): string {
   return `${f.extern ? 'extern' : 'exported'} func ${f.name}(${params})${f.returnType ? ' ' + f.returnType.text : ''}`;
 }
 
-function packageOfPath(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
 
 function insertSorted(list: string[], value: string): void {
   let lo = 0;
