@@ -10,8 +10,20 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  allHeaders, BACKEND_PROFILE, CProgram, DEFAULT_TARGET, decodeUniversalReference, decodeUrslWords, encodeUniversalReference, encodeUrslWords,
-  FIELD_NAMES, parse, URSL_WORDS, UrslFields, VALE_BUILTINS_HEADER, Workspace,
+  allHeaders,
+  BACKEND_PROFILE,
+  CProgram,
+  DEFAULT_TARGET,
+  decodeUniversalReference,
+  decodeUrslWords,
+  encodeUniversalReference,
+  encodeUrslWords,
+  FIELD_NAMES,
+  parse,
+  URSL_WORDS,
+  type UrslFields,
+  VALE_BUILTINS_HEADER,
+  Workspace,
 } from '../shared';
 import { TestClient } from '../test/support/lsp-client';
 import { corpusOfBytes, documentOfLines, exportedKinds, random, workspaceOfLines } from './corpus';
@@ -47,21 +59,27 @@ async function parseSection(): Promise<void> {
   const jsBytes = Buffer.byteLength(js);
 
   progress(`parse: Vale parser on ${corpus.length} files`);
-  const vale = median(timeRuns(2, 7, () => {
-    for (const f of corpus) sink += parse(f.text).green.width;
-  }));
+  const vale = median(
+    timeRuns(2, 7, () => {
+      for (const f of corpus) sink += parse(f.text).green.width;
+    }),
+  );
   progress('parse: charCodeAt loop');
-  const loop = median(timeRuns(3, 9, () => {
-    let h = 0;
-    for (let i = 0; i < valeText.length; i++) h = (h + valeText.charCodeAt(i)) | 0;
-    sink += h;
-  }));
+  const loop = median(
+    timeRuns(3, 9, () => {
+      let h = 0;
+      for (let i = 0; i < valeText.length; i++) h = (h + valeText.charCodeAt(i)) | 0;
+      sink += h;
+    }),
+  );
   progress('parse: TypeScript createSourceFile on lib/typescript.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts: typeof import('typescript') = require('typescript');
-  const tsMs = median(timeRuns(1, 5, () => {
-    sink += ts.createSourceFile('typescript.js', js, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS).statements.length;
-  }));
+  const tsMs = median(
+    timeRuns(1, 5, () => {
+      sink += ts.createSourceFile('typescript.js', js, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS).statements.length;
+    }),
+  );
   progress('parse: web-tree-sitter (tree-sitter-wasms JavaScript) on lib/typescript.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Parser = require('web-tree-sitter');
@@ -69,11 +87,13 @@ async function parseSection(): Promise<void> {
   const javascript = await Parser.Language.load(join(REPO, 'node_modules', 'tree-sitter-wasms', 'out', 'tree-sitter-javascript.wasm'));
   const tsParser = new Parser();
   tsParser.setLanguage(javascript);
-  const treeSitter = median(timeRuns(1, 5, () => {
-    const tree = tsParser.parse(js);
-    sink += tree.rootNode.childCount;
-    tree.delete();
-  }));
+  const treeSitter = median(
+    timeRuns(1, 5, () => {
+      const tree = tsParser.parse(js);
+      sink += tree.rootNode.childCount;
+      tree.delete();
+    }),
+  );
 
   const rows = [
     { name: 'vale-ffi parser (Vale)', input: `${corpus.length} files`, bytes: valeBytes, ms: vale },
@@ -83,8 +103,13 @@ async function parseSection(): Promise<void> {
   ].map((r) => ({ ...r, mbs: mbPerS(r.bytes, r.ms) }));
   const ratio = rows[0].mbs / rows[1].mbs;
   results.parse = { rows, ratioValeOverTypeScript: ratio };
-  print(table('Parse throughput', ['parser', 'input', 'MB', 'median ms', 'MB/s'],
-    rows.map((r) => [r.name, r.input, fixed(r.bytes / 1e6, 2), fixed(r.ms), fixed(r.mbs)])));
+  print(
+    table(
+      'Parse throughput',
+      ['parser', 'input', 'MB', 'median ms', 'MB/s'],
+      rows.map((r) => [r.name, r.input, fixed(r.bytes / 1e6, 2), fixed(r.ms), fixed(r.mbs)]),
+    ),
+  );
   print(`Vale parser / TypeScript parser: ${fixed(ratio, 2)}×\n`);
   goal('parser ≥ 2.0× TypeScript', `${fixed(ratio, 2)}×`, ratio >= 2);
 }
@@ -100,7 +125,16 @@ function analyseChild(lines: number): void {
   const diagnostics = ws.allDiagnostics().length;
   const ms = performance.now() - t;
   const count = files.reduce((n, f) => n + f.text.split('\n').length - 1, 0);
-  process.stdout.write(JSON.stringify({ lines: count, files: files.length, diagnostics, ms, peakMB: process.resourceUsage().maxRSS / 1024, beforeMB: before / 1024 }));
+  process.stdout.write(
+    JSON.stringify({
+      lines: count,
+      files: files.length,
+      diagnostics,
+      ms,
+      peakMB: process.resourceUsage().maxRSS / 1024,
+      beforeMB: before / 1024,
+    }),
+  );
 }
 
 function analysisSection(): void {
@@ -114,13 +148,25 @@ function analysisSection(): void {
       if (r.status !== 0) throw new Error(`analysis child failed: ${r.stderr}`);
       runs.push(JSON.parse(r.stdout));
     }
-    rows.push({ ...runs[0], ms: median(runs.map((x) => x.ms)), peakMB: median(runs.map((x) => x.peakMB)), beforeMB: median(runs.map((x) => x.beforeMB)) });
+    rows.push({
+      ...runs[0],
+      ms: median(runs.map((x) => x.ms)),
+      peakMB: median(runs.map((x) => x.peakMB)),
+      beforeMB: median(runs.map((x) => x.beforeMB)),
+    });
   }
-  const slope = exponent(rows.map((r) => r.lines), rows.map((r) => r.ms));
+  const slope = exponent(
+    rows.map((r) => r.lines),
+    rows.map((r) => r.ms),
+  );
   results.analysis = { rows, exponent: slope };
-  print(table('Full analysis, cold (parse, model, every check; a fresh process per run, median of 5)',
-    ['workspace', 'files', 'diagnostics', 'ms', 'peak RSS MB', 'RSS before MB'],
-    rows.map((r) => [`${r.lines} lines`, String(r.files), String(r.diagnostics), fixed(r.ms), fixed(r.peakMB), fixed(r.beforeMB)])));
+  print(
+    table(
+      'Full analysis, cold (parse, model, every check; a fresh process per run, median of 5)',
+      ['workspace', 'files', 'diagnostics', 'ms', 'peak RSS MB', 'RSS before MB'],
+      rows.map((r) => [`${r.lines} lines`, String(r.files), String(r.diagnostics), fixed(r.ms), fixed(r.peakMB), fixed(r.beforeMB)]),
+    ),
+  );
   print(`time ∝ lines^${fixed(slope, 2)} (least squares over the three sizes)\n`);
   const big = rows[2];
   goal('100k lines analysed ≤ 300 ms', `${fixed(big.ms)} ms`, big.ms <= 300);
@@ -138,20 +184,30 @@ async function editingSection(): Promise<void> {
   for (let i = 0; i < 100; i++) {
     // Plausible references, as a log would hold: user-space pointers, 16-byte aligned regions and types.
     const r = (n: number): bigint => BigInt(Math.floor(rng() * n));
-    const bytes = encodeUniversalReference({
-      objectGeneration: r(2 ** 32), regionGeneration: r(2 ** 32), objectPointer: 0x7f0000000000n + 16n * r(2 ** 30),
-      typePointer: 0x400000n + 16n * r(2 ** 16), regionPointer: 0x7f1000000000n + 16n * r(2 ** 30), offsetToGeneration: 8n, scopeTetherMask: 0n,
-    }, BACKEND_PROFILE).bytes;
+    const bytes = encodeUniversalReference(
+      {
+        objectGeneration: r(2 ** 32),
+        regionGeneration: r(2 ** 32),
+        objectPointer: 0x7f0000000000n + 16n * r(2 ** 30),
+        typePointer: 0x400000n + 16n * r(2 ** 16),
+        regionPointer: 0x7f1000000000n + 16n * r(2 ** 30),
+        offsetToGeneration: 8n,
+        scopeTetherMask: 0n,
+      },
+      BACKEND_PROFILE,
+    ).bytes;
     refs.push(`log("fleet=0x${Buffer.from(bytes).reverse().toString('hex')}");`);
   }
-  const cText = refs.join('\n') + '\n';
+  const cText = `${refs.join('\n')}\n`;
   writeFileSync(join(dir, 'refs.c'), cText);
   const client = new TestClient(join(REPO, 'dist', 'server.js'));
   const uri = pathToFileURL(docPath).href;
   const cUri = pathToFileURL(join(dir, 'refs.c')).href;
   await client.initialize(pathToFileURL(dir).href);
   await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vale', version: 1, text } });
-  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: cUri, languageId: 'c', version: 1, text: cText } });
+  await client.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: cUri, languageId: 'c', version: 1, text: cText },
+  });
   await client.waitFor('the first diagnostics', () => client.versions.get(uri) === 1, 60_000);
 
   let doc = TextDocument.create(uri, 'vale', 1, text);
@@ -170,7 +226,9 @@ async function editingSection(): Promise<void> {
 
   const hover = async (u: string, position: { line: number; character: number }): Promise<number> => {
     const t = performance.now();
-    const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: u }, position })) as { contents?: unknown } | null;
+    const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: u }, position })) as {
+      contents?: unknown;
+    } | null;
     const ms = performance.now() - t;
     if (!h?.contents) throw new Error(`no hover at ${u}:${position.line + 1}:${position.character + 1}`);
     return ms;
@@ -193,19 +251,30 @@ async function editingSection(): Promise<void> {
   }
   await client.shutdown();
 
-  const row = (name: string, xs: number[], p99 = true): string[] =>
-    [name, String(xs.length), fixed(percentile(xs, 50), 2), fixed(percentile(xs, 95), 2), p99 ? fixed(percentile(xs, 99), 2) : '-'];
+  const row = (name: string, xs: number[], p99 = true): string[] => [
+    name,
+    String(xs.length),
+    fixed(percentile(xs, 50), 2),
+    fixed(percentile(xs, 95), 2),
+    p99 ? fixed(percentile(xs, 99), 2) : '-',
+  ];
   results.editing = {
     lines: current.split('\n').length - 1,
     didChange: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
     hoverKind: { p50: percentile(kindMs, 50), p95: percentile(kindMs, 95) },
     hoverReference: { p50: percentile(refMs, 50), p95: percentile(refMs, 95) },
   };
-  print(table(`Editing over LSP stdio (bundled server, ${current.split('\n').length - 1}-line document)`, ['latency', 'n', 'p50 ms', 'p95 ms', 'p99 ms'], [
-    row('didChange → publishDiagnostics', latencies),
-    row('hover on a kind', kindMs, false),
-    row('hover on a universal reference (C file)', refMs, false),
-  ]));
+  print(
+    table(
+      `Editing over LSP stdio (bundled server, ${current.split('\n').length - 1}-line document)`,
+      ['latency', 'n', 'p50 ms', 'p95 ms', 'p99 ms'],
+      [
+        row('didChange → publishDiagnostics', latencies),
+        row('hover on a kind', kindMs, false),
+        row('hover on a universal reference (C file)', refMs, false),
+      ],
+    ),
+  );
   const p95 = percentile(latencies, 95);
   const hoverP95 = Math.max(percentile(kindMs, 95), percentile(refMs, 95));
   goal('didChange → diagnostics p95 ≤ 10 ms', `${fixed(p95, 2)} ms`, p95 <= 10);
@@ -219,7 +288,10 @@ async function sendChange(client: TestClient, doc: TextDocument, change: Change)
   const next = TextDocument.update(doc, [change], doc.version + 1);
   const version = next.version;
   const t = performance.now();
-  await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: next.uri, version }, contentChanges: [change] });
+  await client.connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri: next.uri, version },
+    contentChanges: [change],
+  });
   await client.waitFor(`diagnostics for version ${version}`, () => client.versions.get(next.uri) === version, 60_000);
   return { doc: next, ms: performance.now() - t };
 }
@@ -251,7 +323,9 @@ async function workspaceSection(): Promise<void> {
   const t0 = performance.now();
   await client.initialize(pathToFileURL(dir).href);
   await client.waitFor('indexing', () => client.progress.some((p) => p.startsWith('end')), 300_000);
-  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vale', version: 1, text: file.text } });
+  await client.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'vale', version: 1, text: file.text },
+  });
   await client.waitFor('the first diagnostics', () => client.versions.get(uri) === 1, 300_000);
   const startMs = performance.now() - t0;
   const pid = client.process.pid!;
@@ -271,7 +345,9 @@ async function workspaceSection(): Promise<void> {
   const structAt = file.text.indexOf('exported struct Fleet');
   const summaryEdit = (i: number) => {
     const at = doc.positionAt(structAt);
-    return i % 2 === 0 ? { range: { start: at, end: doc.positionAt(structAt + 'exported '.length) }, text: '' } : { range: { start: at, end: at }, text: 'exported ' };
+    return i % 2 === 0
+      ? { range: { start: at, end: doc.positionAt(structAt + 'exported '.length) }, text: '' }
+      : { range: { start: at, end: at }, text: 'exported ' };
   };
   progress('workspace: 10 + 100 body edits, 10 + 100 edits of what other files see');
   for (let i = 0; i < 10; i++) await send(bodyEdit(i));
@@ -289,7 +365,12 @@ async function workspaceSection(): Promise<void> {
   for (let i = 0; i < 10_000; i++) {
     const change = bodyEdit(i);
     doc = TextDocument.update(doc, [change], doc.version + 1);
-    sends.push(client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] }));
+    sends.push(
+      client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: doc.version },
+        contentChanges: [change],
+      }),
+    );
   }
   await Promise.all(sends);
   const lastSent = performance.now();
@@ -303,23 +384,43 @@ async function workspaceSection(): Promise<void> {
   await client.shutdown();
 
   results.workspace = {
-    files: files.length, lines, startMs,
+    files: files.length,
+    lines,
+    startMs,
     bodyEdit: { p50: percentile(body, 50), p95: percentile(body, 95) },
     summaryEdit: { p50: percentile(summary, 50), p95: percentile(summary, 95) },
     burst: { edits: 10_000, lastVersionMs: burstMs, rssBeforeMB: rssBefore, rssPeakMB: rssPeak, publishes },
   };
-  const row = (name: string, xs: number[]): string[] => [name, String(xs.length), fixed(percentile(xs, 50), 2), fixed(percentile(xs, 95), 2)];
-  print(table(`Keystrokes in a ${lines}-line workspace on disk (${files.length} files; server ready in ${fixed(startMs / 1000, 1)} s)`, ['didChange → publishDiagnostics of that version', 'n', 'p50 ms', 'p95 ms'], [
-    row('edit inside a function body', body),
-    row('edit that changes what other files see (struct Fleet exported or not)', summary),
-  ]));
-  print(table('A burst of 10,000 didChange notifications sent at once', ['measure', 'value'], [
-    ['diagnostics of the last version, after the last send', `${fixed(burstMs)} ms`],
-    ['publishDiagnostics sent during the burst', String(publishes)],
-    ['server RSS before → peak', `${fixed(rssBefore)} → ${fixed(rssPeak)} MB`],
-  ]));
+  const row = (name: string, xs: number[]): string[] => [
+    name,
+    String(xs.length),
+    fixed(percentile(xs, 50), 2),
+    fixed(percentile(xs, 95), 2),
+  ];
+  print(
+    table(
+      `Keystrokes in a ${lines}-line workspace on disk (${files.length} files; server ready in ${fixed(startMs / 1000, 1)} s)`,
+      ['didChange → publishDiagnostics of that version', 'n', 'p50 ms', 'p95 ms'],
+      [row('edit inside a function body', body), row('edit that changes what other files see (struct Fleet exported or not)', summary)],
+    ),
+  );
+  print(
+    table(
+      'A burst of 10,000 didChange notifications sent at once',
+      ['measure', 'value'],
+      [
+        ['diagnostics of the last version, after the last send', `${fixed(burstMs)} ms`],
+        ['publishDiagnostics sent during the burst', String(publishes)],
+        ['server RSS before → peak', `${fixed(rssBefore)} → ${fixed(rssPeak)} MB`],
+      ],
+    ),
+  );
   goal('100k workspace: body keystroke p95 ≤ 10 ms', `${fixed(percentile(body, 95), 2)} ms`, percentile(body, 95) <= 10);
-  goal('100k workspace: keystroke changing other files\' view p95 ≤ 50 ms', `${fixed(percentile(summary, 95), 2)} ms`, percentile(summary, 95) <= 50);
+  goal(
+    "100k workspace: keystroke changing other files' view p95 ≤ 50 ms",
+    `${fixed(percentile(summary, 95), 2)} ms`,
+    percentile(summary, 95) <= 50,
+  );
   goal('burst of 10,000 edits: last version answered ≤ 2 s after the last send', `${fixed(burstMs)} ms`, burstMs <= 2000);
   goal('burst of 10,000 edits: server RSS growth ≤ 50 MB', `${fixed(rssPeak - rssBefore)} MB`, rssPeak - rssBefore <= 50);
 }
@@ -336,35 +437,47 @@ function urslSection(): void {
     decodeUrslWords(view, 32 * i, BACKEND_PROFILE, out);
     values.push(Uint32Array.from(out));
   }
-  const fields: UrslFields[] = values.slice(0, 256).map((v) =>
-    Object.fromEntries(FIELD_NAMES.map((f, k) => [f, (BigInt(v[2 * k + 1]) << 32n) | BigInt(v[2 * k])])) as UrslFields);
+  const fields: UrslFields[] = values
+    .slice(0, 256)
+    .map((v) => Object.fromEntries(FIELD_NAMES.map((f, k) => [f, (BigInt(v[2 * k + 1]) << 32n) | BigInt(v[2 * k])])) as UrslFields);
   const target = new Uint8Array(32 * N);
   const targetView = new DataView(target.buffer);
   progress('URSL: read-only loop, word decode, word encode, full decode, full encode');
   const perSecond = (count: number, ms: number): number => count / (ms / 1000);
-  const read = median(timeRuns(3, 9, () => {
-    let h = 0;
-    for (let i = 0; i < N; i++) {
-      const o = 32 * i;
-      for (let w = 0; w < 8; w++) h ^= view.getUint32(o + 4 * w, true);
-    }
-    sink += h;
-  }));
-  const decode = median(timeRuns(3, 9, () => {
-    for (let i = 0; i < N; i++) decodeUrslWords(view, 32 * i, BACKEND_PROFILE, out);
-    sink += out[0];
-  }));
-  const encode = median(timeRuns(3, 9, () => {
-    for (let i = 0; i < N; i++) encodeUrslWords(values[i & 1023], BACKEND_PROFILE, targetView, 32 * i);
-    sink += target[5];
-  }));
+  const read = median(
+    timeRuns(3, 9, () => {
+      let h = 0;
+      for (let i = 0; i < N; i++) {
+        const o = 32 * i;
+        for (let w = 0; w < 8; w++) h ^= view.getUint32(o + 4 * w, true);
+      }
+      sink += h;
+    }),
+  );
+  const decode = median(
+    timeRuns(3, 9, () => {
+      for (let i = 0; i < N; i++) decodeUrslWords(view, 32 * i, BACKEND_PROFILE, out);
+      sink += out[0];
+    }),
+  );
+  const encode = median(
+    timeRuns(3, 9, () => {
+      for (let i = 0; i < N; i++) encodeUrslWords(values[i & 1023], BACKEND_PROFILE, targetView, 32 * i);
+      sink += target[5];
+    }),
+  );
   const FULL = 1 << 13;
-  const fullDecode = median(timeRuns(2, 7, () => {
-    for (let i = 0; i < FULL; i++) sink += decodeUniversalReference(records.subarray(32 * i, 32 * i + 32), BACKEND_PROFILE).problems.length;
-  }));
-  const fullEncode = median(timeRuns(2, 7, () => {
-    for (let i = 0; i < FULL; i++) sink += encodeUniversalReference(fields[i & 255], BACKEND_PROFILE).bytes[0];
-  }));
+  const fullDecode = median(
+    timeRuns(2, 7, () => {
+      for (let i = 0; i < FULL; i++)
+        sink += decodeUniversalReference(records.subarray(32 * i, 32 * i + 32), BACKEND_PROFILE).problems.length;
+    }),
+  );
+  const fullEncode = median(
+    timeRuns(2, 7, () => {
+      for (let i = 0; i < FULL; i++) sink += encodeUniversalReference(fields[i & 255], BACKEND_PROFILE).bytes[0];
+    }),
+  );
   const rows = [
     { name: 'read the 32-byte records only (ceiling)', ops: perSecond(N, read) },
     { name: 'decode: decodeUrslWords (7 fields, packed and decompressed)', ops: perSecond(N, decode) },
@@ -373,8 +486,13 @@ function urslSection(): void {
     { name: 'encodeUniversalReference (validated, BigInt)', ops: perSecond(FULL, fullEncode) },
   ];
   results.ursl = { rows, decodeOverRead: rows[1].ops / rows[0].ops };
-  print(table('URSL codec (backend profile, random records)', ['operation', 'million / s', 'vs read-only'],
-    rows.map((r) => [r.name, fixed(r.ops / 1e6, 2), `${fixed(r.ops / rows[0].ops, 2)}×`])));
+  print(
+    table(
+      'URSL codec (backend profile, random records)',
+      ['operation', 'million / s', 'vs read-only'],
+      rows.map((r) => [r.name, fixed(r.ops / 1e6, 2), `${fixed(r.ops / rows[0].ops, 2)}×`]),
+    ),
+  );
   goal('URSL decode ≥ 10 million / s', `${fixed(rows[1].ops / 1e6, 1)} M/s (decodeUrslWords)`, rows[1].ops >= 10e6);
 }
 
@@ -382,33 +500,41 @@ function layoutSection(): void {
   const text = exportedKinds(1000);
   let kinds = 0;
   progress('layout: 1000 exported kinds by the core');
-  const core = median(timeRuns(2, 7, () => {
-    const ws = new Workspace();
-    ws.setFile('/bench/kinds.vale', text);
-    const program = ws.cProgram('bench', DEFAULT_TARGET);
-    for (const k of program.kinds) sink += program.layout(k).size;
-    kinds = program.kinds.length;
-  }));
+  const core = median(
+    timeRuns(2, 7, () => {
+      const ws = new Workspace();
+      ws.setFile('/bench/kinds.vale', text);
+      const program = ws.cProgram('bench', DEFAULT_TARGET);
+      for (const k of program.kinds) sink += program.layout(k).size;
+      kinds = program.kinds.length;
+    }),
+  );
   const ws = new Workspace();
   ws.setFile('/bench/kinds.vale', text);
   ws.allDiagnostics();
   progress('layout: the same kinds laid out on the already analysed workspace');
   const index = ws.program();
-  const layoutOnly = median(timeRuns(3, 9, () => {
-    const p = new CProgram(index, 'bench', DEFAULT_TARGET);
-    for (const k of p.kinds) sink += p.layout(k).size;
-  }));
+  const layoutOnly = median(
+    timeRuns(3, 9, () => {
+      const p = new CProgram(index, 'bench', DEFAULT_TARGET);
+      for (const k of p.kinds) sink += p.layout(k).size;
+    }),
+  );
   const program = ws.cProgram('bench', DEFAULT_TARGET);
   const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-bench-gcc-'));
   writeFileSync(join(dir, 'ValeBuiltins.h'), VALE_BUILTINS_HEADER);
   mkdirSync(join(dir, 'bench'), { recursive: true });
   for (const h of allHeaders(program)) writeFileSync(join(dir, h.path), h.text);
-  const asserts = program.kinds.map((k) => `#include "bench/${k.exportName}.h"\n_Static_assert(sizeof(${program.cName(k)}) == ${program.layout(k).size}, "${k.exportName}");`);
-  writeFileSync(join(dir, 'sizes.c'), asserts.join('\n') + '\n');
+  const asserts = program.kinds.map(
+    (k) =>
+      `#include "bench/${k.exportName}.h"\n_Static_assert(sizeof(${program.cName(k)}) == ${program.layout(k).size}, "${k.exportName}");`,
+  );
+  writeFileSync(join(dir, 'sizes.c'), `${asserts.join('\n')}\n`);
   const gcc = (): number => {
     const t = performance.now();
     const r = spawnSync('gcc', ['-std=gnu11', '-fsyntax-only', '-I', dir, join(dir, 'sizes.c')], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`gcc -fsyntax-only failed (${join(dir, 'sizes.c')}): ${r.error?.message ?? r.stderr.slice(0, 2000)}`);
+    if (r.status !== 0)
+      throw new Error(`gcc -fsyntax-only failed (${join(dir, 'sizes.c')}): ${r.error?.message ?? r.stderr.slice(0, 2000)}`);
     return performance.now() - t;
   };
   progress('layout: gcc -fsyntax-only on the generated headers with a _Static_assert per size');
@@ -417,13 +543,23 @@ function layoutSection(): void {
   const ratio = gccMs / core;
   const layoutRatio = gccMs / layoutOnly;
   results.layout = { kinds, coreMs: core, layoutOnlyMs: layoutOnly, gccMs, ratio, layoutRatio };
-  print(table(`Layout of ${kinds} exported kinds`, ['route', 'median ms'], [
-    ['core: parse the Vale, read the model, lay out every kind', fixed(core, 2)],
-    ['core: lay out every kind of the already analysed workspace (C names, sizes, offsets)', fixed(layoutOnly, 2)],
-    ['gcc -fsyntax-only: headers + one _Static_assert per size (all hold)', fixed(gccMs, 2)],
-  ]));
+  print(
+    table(
+      `Layout of ${kinds} exported kinds`,
+      ['route', 'median ms'],
+      [
+        ['core: parse the Vale, read the model, lay out every kind', fixed(core, 2)],
+        ['core: lay out every kind of the already analysed workspace (C names, sizes, offsets)', fixed(layoutOnly, 2)],
+        ['gcc -fsyntax-only: headers + one _Static_assert per size (all hold)', fixed(gccMs, 2)],
+      ],
+    ),
+  );
   print(`from source the core is ${fixed(ratio, 1)}× faster than the gcc route; layout alone ${fixed(layoutRatio, 1)}×\n`);
-  goal('layout of an analysed workspace ≥ 20× faster than gcc', `${fixed(layoutRatio, 1)}× (from source: ${fixed(ratio, 1)}×)`, layoutRatio >= 20);
+  goal(
+    'layout of an analysed workspace ≥ 20× faster than gcc',
+    `${fixed(layoutRatio, 1)}× (from source: ${fixed(ratio, 1)}×)`,
+    layoutRatio >= 20,
+  );
 }
 
 async function main(): Promise<void> {
@@ -438,11 +574,22 @@ async function main(): Promise<void> {
   const onlyAt = process.argv.indexOf('--only');
   const only = onlyAt >= 0 ? new Set(process.argv[onlyAt + 1].split(',')) : undefined;
   const sections: [string, () => void | Promise<void>][] = [
-    ['parse', parseSection], ['analysis', analysisSection], ['editing', editingSection], ['workspace', workspaceSection], ['ursl', urslSection], ['layout', layoutSection],
+    ['parse', parseSection],
+    ['analysis', analysisSection],
+    ['editing', editingSection],
+    ['workspace', workspaceSection],
+    ['ursl', urslSection],
+    ['layout', layoutSection],
   ];
   for (const [name, run] of sections) if (!only || only.has(name)) await run();
   results.goals = goals;
-  print(table('Goals', ['goal', 'measured', 'met'], goals.map((g) => [g.goal, g.measured, g.met ? 'yes' : 'NO'])));
+  print(
+    table(
+      'Goals',
+      ['goal', 'measured', 'met'],
+      goals.map((g) => [g.goal, g.measured, g.met ? 'yes' : 'NO']),
+    ),
+  );
   print(`(${fixed((performance.now() - started) / 1000, 0)} s; checksum ${sink & 0xff})`);
   if (JSON_OUTPUT) console.log(JSON.stringify(results, null, 2));
 }

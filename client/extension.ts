@@ -1,9 +1,18 @@
 import * as path from 'node:path';
 import {
-  commands, EventEmitter, ExtensionContext, languages, TextDocumentContentProvider, Uri, ViewColumn, WebviewPanel, window, workspace,
+  commands,
+  EventEmitter,
+  type ExtensionContext,
+  languages,
+  type TextDocumentContentProvider,
+  Uri,
+  ViewColumn,
+  type WebviewPanel,
+  window,
+  workspace,
 } from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { DECODE, HEADER, KINDS, LAYOUT, RECORDING, RequestSpec } from '../shared/protocol';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { DECODE, HEADER, KINDS, LAYOUT, RECORDING, type RequestSpec } from '../shared/protocol';
 import { layoutPage, recordingPage, referenceMarkdown } from './views';
 
 let client: LanguageClient | undefined;
@@ -43,8 +52,12 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     // Vale files for everything; C, C++, plain text and logs for universal reference hovers.
     documentSelector: [
-      { scheme: 'file', language: 'vale' }, { scheme: 'untitled', language: 'vale' },
-      { language: 'c' }, { language: 'cpp' }, { language: 'plaintext' }, { language: 'log' },
+      { scheme: 'file', language: 'vale' },
+      { scheme: 'untitled', language: 'vale' },
+      { language: 'c' },
+      { language: 'cpp' },
+      { language: 'plaintext' },
+      { language: 'log' },
     ],
     synchronize: { fileEvents: workspace.createFileSystemWatcher('**/*.vale'), configurationSection: 'valeFfi' },
     initializationOptions: settings(),
@@ -58,78 +71,97 @@ export async function activate(context: ExtensionContext): Promise<void> {
     workspace.registerTextDocumentContentProvider(REFERENCE_SCHEME, documents),
   );
 
-  context.subscriptions.push(commands.registerCommand('valeFfi.decodeReference', async (initial?: string) => {
-    const text = initial ?? (await window.showInputBox({
-      title: 'Decode Universal Reference',
-      prompt: '0x + 64 hex digits, 32 bytes, the five C words of a ...Ref, or gdb x/4gx output',
-      ignoreFocusOut: true,
-    }));
-    if (!text) return;
-    try {
-      const decoded = await request(DECODE, { text, profile: workspace.getConfiguration('valeFfi').get<string>('hover.profile') });
-      const uri = Uri.parse(`${REFERENCE_SCHEME}:Universal Reference.md`);
-      documents.set(uri, referenceMarkdown(text, decoded));
-      const doc = await workspace.openTextDocument(uri);
-      await languages.setTextDocumentLanguage(doc, 'markdown');
-      await window.showTextDocument(doc, { preview: true, viewColumn: ViewColumn.Beside });
-    } catch (e) {
-      void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
-    }
-  }));
-
-  context.subscriptions.push(commands.registerCommand('valeFfi.showHeader', async (uriArg?: string, name?: string) => {
-    const active = window.activeTextEditor?.document;
-    const uri = uriArg ?? (active?.languageId === 'vale' ? active.uri.toString() : undefined);
-    try {
-      const header = await request(HEADER, name ? { name } : { uri });
-      const target = Uri.parse(`${HEADER_SCHEME}:${name ? header.path : `${path.basename(uri ?? 'all')}.h`}`);
-      documents.set(target, header.text);
-      const doc = await workspace.openTextDocument(target);
-      await languages.setTextDocumentLanguage(doc, 'c');
-      await window.showTextDocument(doc, { preview: true, viewColumn: ViewColumn.Beside });
-    } catch (e) {
-      void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
-    }
-  }));
-
-  context.subscriptions.push(commands.registerCommand('valeFfi.showLayout', async (name?: string) => {
-    let kind = name;
-    if (!kind) {
-      const kinds = await request(KINDS, {});
-      if (kinds.length === 0) {
-        void window.showInformationMessage('Vale FFI: no exported kinds in this workspace.');
-        return;
+  context.subscriptions.push(
+    commands.registerCommand('valeFfi.decodeReference', async (initial?: string) => {
+      const text =
+        initial ??
+        (await window.showInputBox({
+          title: 'Decode Universal Reference',
+          prompt: '0x + 64 hex digits, 32 bytes, the five C words of a ...Ref, or gdb x/4gx output',
+          ignoreFocusOut: true,
+        }));
+      if (!text) return;
+      try {
+        const decoded = await request(DECODE, { text, profile: workspace.getConfiguration('valeFfi').get<string>('hover.profile') });
+        const uri = Uri.parse(`${REFERENCE_SCHEME}:Universal Reference.md`);
+        documents.set(uri, referenceMarkdown(text, decoded));
+        const doc = await workspace.openTextDocument(uri);
+        await languages.setTextDocumentLanguage(doc, 'markdown');
+        await window.showTextDocument(doc, { preview: true, viewColumn: ViewColumn.Beside });
+      } catch (e) {
+        void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
       }
-      const picked = await window.showQuickPick(kinds.map((k) => ({ label: k.name, description: k.valeName })), { title: 'Show Memory Layout' });
-      kind = picked?.label;
-    }
-    if (!kind) return;
-    try {
-      const layout = await request(LAYOUT, { name: kind });
-      const panel = window.createWebviewPanel('valeFfi.layout', `Layout: ${kind}`, ViewColumn.Beside, { enableScripts: false });
-      panel.webview.html = layoutPage(layout);
-    } catch (e) {
-      void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
-    }
-  }));
+    }),
+  );
+
+  context.subscriptions.push(
+    commands.registerCommand('valeFfi.showHeader', async (uriArg?: string, name?: string) => {
+      const active = window.activeTextEditor?.document;
+      const uri = uriArg ?? (active?.languageId === 'vale' ? active.uri.toString() : undefined);
+      try {
+        const header = await request(HEADER, name ? { name } : { uri });
+        const target = Uri.parse(`${HEADER_SCHEME}:${name ? header.path : `${path.basename(uri ?? 'all')}.h`}`);
+        documents.set(target, header.text);
+        const doc = await workspace.openTextDocument(target);
+        await languages.setTextDocumentLanguage(doc, 'c');
+        await window.showTextDocument(doc, { preview: true, viewColumn: ViewColumn.Beside });
+      } catch (e) {
+        void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
+      }
+    }),
+  );
+
+  context.subscriptions.push(
+    commands.registerCommand('valeFfi.showLayout', async (name?: string) => {
+      let kind = name;
+      if (!kind) {
+        const kinds = await request(KINDS, {});
+        if (kinds.length === 0) {
+          void window.showInformationMessage('Vale FFI: no exported kinds in this workspace.');
+          return;
+        }
+        const picked = await window.showQuickPick(
+          kinds.map((k) => ({ label: k.name, description: k.valeName })),
+          { title: 'Show Memory Layout' },
+        );
+        kind = picked?.label;
+      }
+      if (!kind) return;
+      try {
+        const layout = await request(LAYOUT, { name: kind });
+        const panel = window.createWebviewPanel('valeFfi.layout', `Layout: ${kind}`, ViewColumn.Beside, { enableScripts: false });
+        panel.webview.html = layoutPage(layout);
+      } catch (e) {
+        void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
+      }
+    }),
+  );
 
   // Recordings open read-only: the calls as a table, decoded with the workspace's declarations.
-  context.subscriptions.push(window.registerCustomEditorProvider('valeFfi.recording', {
-    openCustomDocument: (uri: Uri) => ({ uri, dispose: () => undefined }),
-    resolveCustomEditor: async (document: { uri: Uri }, panel: WebviewPanel) => {
-      panel.webview.options = { enableScripts: false };
-      try {
-        const recording = await request(RECORDING, { uri: document.uri.toString() });
-        panel.webview.html = recordingPage(path.basename(document.uri.fsPath), recording);
-      } catch (e) {
-        panel.webview.html = `<p>Vale FFI could not read this recording: ${(e as Error).message.replace(/</g, '&lt;')}</p>`;
-      }
-    },
-  }, { supportsMultipleEditorsPerDocument: true }));
+  context.subscriptions.push(
+    window.registerCustomEditorProvider(
+      'valeFfi.recording',
+      {
+        openCustomDocument: (uri: Uri) => ({ uri, dispose: () => undefined }),
+        resolveCustomEditor: async (document: { uri: Uri }, panel: WebviewPanel) => {
+          panel.webview.options = { enableScripts: false };
+          try {
+            const recording = await request(RECORDING, { uri: document.uri.toString() });
+            panel.webview.html = recordingPage(path.basename(document.uri.fsPath), recording);
+          } catch (e) {
+            panel.webview.html = `<p>Vale FFI could not read this recording: ${(e as Error).message.replace(/</g, '&lt;')}</p>`;
+          }
+        },
+      },
+      { supportsMultipleEditorsPerDocument: true },
+    ),
+  );
 
-  context.subscriptions.push(commands.registerCommand('valeFfi.restartServer', async () => {
-    await client?.restart();
-  }));
+  context.subscriptions.push(
+    commands.registerCommand('valeFfi.restartServer', async () => {
+      await client?.restart();
+    }),
+  );
 
   context.subscriptions.push({ dispose: () => void client?.stop() });
 }

@@ -79,7 +79,10 @@ function install(tools: readonly Tool[], as: 'root' | 'sudo'): void {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const packages = [...new Set(tools.map((t) => t.debian))];
   console.error(`[system-tools] apt-get install ${packages.join(' ')}`);
-  for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', ...packages]]) {
+  for (const args of [
+    ['apt-get', 'update', '-qq'],
+    ['apt-get', 'install', '-y', '-qq', ...packages],
+  ]) {
     const command = [...prefix, ...args];
     const r = spawnSync(command[0], command.slice(1), { env, stdio: ['ignore', 'ignore', 'inherit'] });
     if (r.error || r.status !== 0) {

@@ -1,5 +1,5 @@
-import { Diagnostic } from './diagnostics';
-import { GreenElement, SyntaxTree } from './syntax';
+import type { Diagnostic } from './diagnostics';
+import type { GreenElement, SyntaxTree } from './syntax';
 
 /**
  * Positions held by identity instead of by number: a top-level element of a
@@ -70,7 +70,8 @@ type OffsetsOf = (file: string) => ElementOffsets | undefined;
 function mapPositions(d: Diagnostic, f: (file: string, offset: number) => number): Diagnostic {
   const out: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { ...d, start: f(d.file, d.start), end: f(d.file, d.end) };
   if (d.related) out.related = d.related.map((r) => ({ ...r, start: f(r.file, r.start), end: f(r.file, r.end) }));
-  if (d.fixes) out.fixes = d.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, start: f(e.file, e.start), end: f(e.file, e.end) })) }));
+  if (d.fixes)
+    out.fixes = d.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, start: f(e.file, e.start), end: f(e.file, e.end) })) }));
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { Severity } from './diagnostics';
+import type { Severity } from './diagnostics';
 
 /**
  * Every diagnostic code the project emits, declared once: severity, a one-line
@@ -29,7 +29,8 @@ export const CODES: readonly CodeInfo[] = [
     severity: 'error',
     origin: 'vale-ffi',
     title: 'the text is not valid Vale here',
-    explanation: 'The parser could not read this part of the file. It recovers at the next item, so the rest of the file is still checked, but the item holding the error may be read incompletely: its FFI checks can be missing until the syntax is fixed.',
+    explanation:
+      'The parser could not read this part of the file. It recovers at the next item, so the rest of the file is still checked, but the item holding the error may be read incompletely: its FFI checks can be missing until the syntax is fixed.',
     example: 'exported func total(x int) int { x +; }\n',
     fixed: 'exported func total(x int) int { x + 1 }\n',
     fixes: [],
@@ -39,7 +40,8 @@ export const CODES: readonly CodeInfo[] = [
     severity: 'error',
     origin: 'compiler',
     title: 'an exported function takes or returns a kind that is not exported from its package',
-    explanation: 'C calls an `exported func`, so every struct, interface or array in its parameters and return type needs a C definition, and the backend only writes definitions for kinds exported from the same package. Primitives (ints, bool, float, str, void) need nothing.',
+    explanation:
+      'C calls an `exported func`, so every struct, interface or array in its parameters and return type needs a C definition, and the backend only writes definitions for kinds exported from the same package. Primitives (ints, bool, float, str, void) need nothing.',
     example: 'struct Ship imm { fuel int; }\nexported func fuelOf(s Ship) int { s.fuel }\n',
     fixed: 'exported struct Ship imm { fuel int; }\nexported func fuelOf(s Ship) int { s.fuel }\n',
     fixes: ['Add `exported` to the struct or interface', 'Export the array with an `export ... as` line'],
@@ -49,7 +51,8 @@ export const CODES: readonly CodeInfo[] = [
     severity: 'error',
     origin: 'compiler',
     title: 'an extern function takes or returns a kind that is not exported from its package',
-    explanation: 'C implements an `extern func`, so it needs the C definition of every kind in the signature, and only kinds exported from the extern\'s package get one.',
+    explanation:
+      "C implements an `extern func`, so it needs the C definition of every kind in the signature, and only kinds exported from the extern's package get one.",
     example: 'struct Ship imm { fuel int; }\nextern func weigh(s Ship) int;\n',
     fixed: 'exported struct Ship imm { fuel int; }\nextern func weigh(s Ship) int;\n',
     fixes: ['Add `exported` to the struct or interface', 'Export the array with an `export ... as` line'],
@@ -59,7 +62,8 @@ export const CODES: readonly CodeInfo[] = [
     severity: 'error',
     origin: 'compiler',
     title: 'an exported immutable struct or array holds a kind that is not exported',
-    explanation: 'An immutable value crosses the boundary as a deep copy, so C needs the definition of everything inside it: every member of an exported immutable struct and the element of an exported immutable array must be exported from the same package too. Members of mutable structs are not checked: those cross as references.',
+    explanation:
+      'An immutable value crosses the boundary as a deep copy, so C needs the definition of everything inside it: every member of an exported immutable struct and the element of an exported immutable array must be exported from the same package too. Members of mutable structs are not checked: those cross as references.',
     example: 'struct Engine imm { fuel int; }\nexported struct Ship imm { engine Engine; }\n',
     fixed: 'exported struct Engine imm { fuel int; }\nexported struct Ship imm { engine Engine; }\n',
     fixes: ['Add `exported` to the struct or interface', 'Export the array with an `export ... as` line'],
@@ -69,7 +73,8 @@ export const CODES: readonly CodeInfo[] = [
     severity: 'error',
     origin: 'compiler',
     title: 'a kind is exported more than once in a package',
-    explanation: 'The backend gives each exported kind exactly one C name, so a package may export a kind once: either with `exported` on its declaration or with one `export T as Name;` line.',
+    explanation:
+      'The backend gives each exported kind exactly one C name, so a package may export a kind once: either with `exported` on its declaration or with one `export T as Name;` line.',
     example: 'exported struct Ship imm { fuel int; }\nexport Ship as Vessel;\n',
     fixed: 'exported struct Ship imm { fuel int; }\n',
     fixes: ['Remove the duplicate export line', 'Remove `exported` from the declaration'],
@@ -79,7 +84,8 @@ export const CODES: readonly CodeInfo[] = [
     severity: 'error',
     origin: 'compiler',
     title: 'an extern function has a body',
-    explanation: 'An `extern func` is implemented in C; a Vale body would never run. Declare it with `;`. (`extern("name") func` is different: a builtin whose body the compiler generates, so no FFI rule applies to it.)',
+    explanation:
+      'An `extern func` is implemented in C; a Vale body would never run. Declare it with `;`. (`extern("name") func` is different: a builtin whose body the compiler generates, so no FFI rule applies to it.)',
     example: 'extern func now() int { 0 }\n',
     fixed: 'extern func now() int;\n',
     fixes: ['Replace the body with `;`'],
@@ -89,7 +95,8 @@ export const CODES: readonly CodeInfo[] = [
     severity: 'error',
     origin: 'vale-ffi',
     title: 'an immutable kind that crosses the boundary cannot be deep-copied as a tree',
-    explanation: 'Immutable values cross as messages: trees of owned immutable objects that C receives as a copy. An unsealed immutable interface cannot be copied (C cannot know every struct that implements it), nor a sealed one implemented by a struct that is not exported, nor a borrowed (`&`) or weak (`&&`) reference or a mutable kind inside an immutable one. The Vale compiler does not check this; the program fails at the boundary instead. The message names the signature that makes the kind cross and the members walked to reach it.',
+    explanation:
+      'Immutable values cross as messages: trees of owned immutable objects that C receives as a copy. An unsealed immutable interface cannot be copied (C cannot know every struct that implements it), nor a sealed one implemented by a struct that is not exported, nor a borrowed (`&`) or weak (`&&`) reference or a mutable kind inside an immutable one. The Vale compiler does not check this; the program fails at the boundary instead. The message names the signature that makes the kind cross and the members walked to reach it.',
     example: 'exported interface Cargo imm { }\nextern func load(c Cargo) int;\n',
     fixed: 'sealed exported interface Cargo imm { }\nextern func load(c Cargo) int;\n',
     fixes: ['Add `sealed` to the interface', 'Add `exported` to the implementing struct'],
@@ -99,7 +106,8 @@ export const CODES: readonly CodeInfo[] = [
     severity: 'information',
     origin: 'vale-ffi',
     title: 'a kind in an FFI signature is not declared in the workspace',
-    explanation: 'The kind comes from outside the files vale-ffi reads (a dependency, the standard library), so whether it is exported, and hierarchical if immutable, could not be checked. Add the module that declares it to the workspace to have it checked.',
+    explanation:
+      'The kind comes from outside the files vale-ffi reads (a dependency, the standard library), so whether it is exported, and hierarchical if immutable, could not be checked. Add the module that declares it to the workspace to have it checked.',
     example: 'extern func weigh(cargo Opt<int>) int;\n',
     fixed: 'exported struct Cargo imm { weight int; }\nextern func weigh(cargo Cargo) int;\n',
     fixes: [],
@@ -109,8 +117,10 @@ export const CODES: readonly CodeInfo[] = [
     severity: 'error',
     origin: 'vale-ffi',
     title: 'an itable is not 16-byte aligned',
-    explanation: 'A universal reference keeps only 52 bits of its type pointer, so the itable it points at must sit at a multiple of 16 (ITN16BA). The backend aligns every itable to 16; a toolchain or linker script that does not (simulated by the `natural` profile), or a real build whose symbols say otherwise (`--binary`), loses the low bits and sends C a wrong type.',
-    example: 'sealed exported interface Vehicle { }\nabstract func drive(virtual v &Vehicle) int;\nexported struct Ship { }\nimpl Vehicle for Ship;\n',
+    explanation:
+      'A universal reference keeps only 52 bits of its type pointer, so the itable it points at must sit at a multiple of 16 (ITN16BA). The backend aligns every itable to 16; a toolchain or linker script that does not (simulated by the `natural` profile), or a real build whose symbols say otherwise (`--binary`), loses the low bits and sends C a wrong type.',
+    example:
+      'sealed exported interface Vehicle { }\nabstract func drive(virtual v &Vehicle) int;\nexported struct Ship { }\nimpl Vehicle for Ship;\n',
     fixed: 'sealed exported interface Vehicle { }\nabstract func drive(virtual v &Vehicle) int;\nexported struct Ship { }\n',
     naturalItables: true,
     fixes: [],
@@ -142,7 +152,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= b.length; j++)
+      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
     previous = row;
   }
   return previous[b.length];
@@ -175,15 +186,25 @@ export function explainMarkdown(info: CodeInfo): string {
     '```',
   ];
   if (info.fixes.length > 0) lines.push('', `Quick fixes: ${info.fixes.join('; ')}.`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** docs/diagnostics.md: every code explained. */
 export function diagnosticsDocument(): string {
-  return ['# Diagnostics', '', 'Every code vale-ffi reports. `vale-ffi explain CODE` prints the same text.', '', ...CODES.map(explainMarkdown)].join('\n');
+  return [
+    '# Diagnostics',
+    '',
+    'Every code vale-ffi reports. `vale-ffi explain CODE` prints the same text.',
+    '',
+    ...CODES.map(explainMarkdown),
+  ].join('\n');
 }
 
 /** The README's table of codes. */
 export function codesTable(): string {
-  return ['| code | severity | what it means |', '| --- | --- | --- |', ...CODES.map((c) => `| \`${c.code}\` | ${c.severity} | ${c.title}${c.origin === 'compiler' ? ' (the compiler\'s rule)' : ''} |`)].join('\n') + '\n';
+  return `${[
+    '| code | severity | what it means |',
+    '| --- | --- | --- |',
+    ...CODES.map((c) => `| \`${c.code}\` | ${c.severity} | ${c.title}${c.origin === 'compiler' ? " (the compiler's rule)" : ''} |`),
+  ].join('\n')}\n`;
 }

@@ -2,10 +2,10 @@
 // and result, and the JSON builders both the server and the CLI use for those results. The
 // server registers handlers through these specs, the client and the tests send through them,
 // so neither side spells a method name or casts a result.
-import { DecodedUrsl, UrslFields, hex } from './ursl/codec';
+import { type DecodedUrsl, type UrslFields, hex } from './ursl/codec';
 import { FIELD_NAMES } from './ursl/profile';
-import { CLayout, CProgram } from './layout/cprogram';
-import { RecordedValue, Recording } from './recording/reader';
+import type { CLayout, CProgram } from './layout/cprogram';
+import type { RecordedValue, Recording } from './recording/reader';
 
 /** A request of the `valeFfi/` protocol: its method, typed by its parameters and result. */
 export interface RequestSpec<P, R> {
@@ -100,7 +100,13 @@ export function layoutJson(program: CProgram, l: CLayout): LayoutJson {
     cName: l.cName,
     size: l.size,
     align: l.align,
-    fields: l.fields.map((f) => ({ name: f.name, cType: f.count === undefined ? f.type.text : `${f.type.text}[${f.count}]`, offset: f.offset, size: f.size, align: f.align })),
+    fields: l.fields.map((f) => ({
+      name: f.name,
+      cType: f.count === undefined ? f.type.text : `${f.type.text}[${f.count}]`,
+      offset: f.offset,
+      size: f.size,
+      align: f.align,
+    })),
     padding: l.padding.map((p) => ({ offset: p.offset, size: p.size })),
     messageSize: program.staticMessageSize(l.kind),
   };
@@ -108,10 +114,14 @@ export function layoutJson(program: CProgram, l: CLayout): LayoutJson {
 
 function valueJson(v: RecordedValue): RecordedValueJson {
   switch (v.kind) {
-    case 'void': return { kind: 'void' };
-    case 'reference': return { kind: 'reference', offset: v.offset, reference: decodedJson(v.reference) };
-    case 'message': return { kind: 'message', type: v.type, offset: v.offset, size: v.size, value: v.value };
-    default: return { kind: v.kind, offset: v.offset, value: v.value };
+    case 'void':
+      return { kind: 'void' };
+    case 'reference':
+      return { kind: 'reference', offset: v.offset, reference: decodedJson(v.reference) };
+    case 'message':
+      return { kind: 'message', type: v.type, offset: v.offset, size: v.size, value: v.value };
+    default:
+      return { kind: v.kind, offset: v.offset, value: v.value };
   }
 }
 
@@ -119,7 +129,8 @@ export function recordingJson(r: Recording): RecordingJson {
   return {
     size: r.size,
     calls: r.calls.map((c) => ({
-      offset: c.offset, callee: c.callee,
+      offset: c.offset,
+      callee: c.callee,
       args: c.args.map((a) => ({ param: a.param, offset: a.offset, reference: decodedJson(a.reference) })),
       result: valueJson(c.result),
     })),

@@ -1,12 +1,21 @@
-import { AnchoredDiagnostic, anchorDiagnostic, anchoredFiles, anchorsHold, elementOffsets, ElementOffsets, materialize, unanchored } from './anchors';
+import {
+  type AnchoredDiagnostic,
+  anchorDiagnostic,
+  anchoredFiles,
+  anchorsHold,
+  elementOffsets,
+  type ElementOffsets,
+  materialize,
+  unanchored,
+} from './anchors';
 import { checkItem } from './checks/ffi';
-import { Diagnostic, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
-import { FileModel, ItemDecls, itemReads, readFileModel } from './model/declarations';
-import { FactKey, factParts } from './model/facts';
-import { Dependencies, ProgramIndex } from './model/program';
+import { type Diagnostic, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
+import { type FileModel, type ItemDecls, itemReads, readFileModel } from './model/declarations';
+import { type FactKey, factParts } from './model/facts';
+import { type Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
-import { TargetProfile } from './layout/targets';
-import { ItableProfile, itableEdges, placeItables, unalignedItableDiagnostic } from './simulate/itables';
+import type { TargetProfile } from './layout/targets';
+import { type ItableProfile, itableEdges, placeItables, unalignedItableDiagnostic } from './simulate/itables';
 
 /** How itables are checked: the simulated placement, and the symbols of a real build when one is given. */
 export interface ItableOptions {
@@ -17,7 +26,7 @@ export interface ItableOptions {
   /** How the backend names an itable global. */
   symbolPattern?: string;
 }
-import { GreenElement, GreenNode, SyntaxTree, TextEdit, applyEdit, parse, reparse } from './syntax';
+import { type GreenElement, GreenNode, type SyntaxTree, type TextEdit, applyEdit, parse, reparse } from './syntax';
 
 /** Counters that show how much work the workspace did (tests and benchmarks read them). */
 export interface WorkspaceStats {
@@ -105,7 +114,16 @@ export class Workspace {
    */
   constructor(private readonly options: { incremental?: boolean } = {}) {}
 
-  readonly stats: WorkspaceStats = { modelsRead: 0, itemsRead: 0, indexesBuilt: 0, indexUpdates: 0, filesChecked: 0, itemsChecked: 0, checksReused: 0, itemChecksReused: 0 };
+  readonly stats: WorkspaceStats = {
+    modelsRead: 0,
+    itemsRead: 0,
+    indexesBuilt: 0,
+    indexUpdates: 0,
+    filesChecked: 0,
+    itemsChecked: 0,
+    checksReused: 0,
+    itemChecksReused: 0,
+  };
 
   setFile(path: string, text: string): SyntaxTree {
     const tree = parse(text);
@@ -237,7 +255,7 @@ export class Workspace {
       }
       const model = this.model(path)!;
       const indexed = this.index?.files.get(path);
-      if (indexed && indexed.sameSummary(model)) this.index!.replaceModel(path, model);
+      if (indexed?.sameSummary(model)) this.index!.replaceModel(path, model);
       else summaryChanged.add(path);
     }
     this.dirty.clear();
@@ -249,7 +267,7 @@ export class Workspace {
     if (this.index && summaryChanged.size === 0) return;
     const changes = new Map<string, FileModel | undefined>();
     for (const path of summaryChanged) changes.set(path, this.trees.has(path) ? this.model(path) : undefined);
-    if (!this.index || !this.index.update(changes)) {
+    if (!this.index?.update(changes)) {
       const models = new Map<string, FileModel>();
       for (const path of this.trees.keys()) models.set(path, this.model(path)!);
       this.index = new ProgramIndex(models);
@@ -412,7 +430,8 @@ export class Workspace {
       if (options.symbols) {
         for (const e of edges) {
           const address = options.symbols.get(e.symbol);
-          if (address !== undefined && address % 16n !== 0n) add(unalignedItableDiagnostic(e, address, `in ${options.binary ?? 'the binary'}`));
+          if (address !== undefined && address % 16n !== 0n)
+            add(unalignedItableDiagnostic(e, address, `in ${options.binary ?? 'the binary'}`));
         }
       }
       this.itableCache = { semantic: this.semantic, options, byFile };
@@ -436,7 +455,9 @@ export class Workspace {
     this.sync();
     const cached = this.fileDiagnostics.get(path);
     if (cached && cached.stamp === this.stamp) return cached.diagnostics;
-    const diagnostics = [...this.syntaxDiagnostics(path), ...this.ffiDiagnostics(path), ...this.itableDiagnostics(path)].sort(compareDiagnostics);
+    const diagnostics = [...this.syntaxDiagnostics(path), ...this.ffiDiagnostics(path), ...this.itableDiagnostics(path)].sort(
+      compareDiagnostics,
+    );
     this.fileDiagnostics.set(path, { stamp: this.stamp, diagnostics });
     return diagnostics;
   }
@@ -492,13 +513,20 @@ class FactKeys {
         FactKeys.put(this.kindsByName, f.name, key);
         FactKeys.put(this.kindsByFile, f.file, key);
         break;
-      case 'reach': this.reachById.set(f.id, key); break;
-      case 'impls': this.always.add(key); break;
-      case 'exports': case 'exported': case 'first-export':
+      case 'reach':
+        this.reachById.set(f.id, key);
+        break;
+      case 'impls':
+        this.always.add(key);
+        break;
+      case 'exports':
+      case 'exported':
+      case 'first-export':
         FactKeys.put(this.exportsByKind, `${f.pkg}\u0000${f.id}`, key);
         FactKeys.put(this.exportsByPackage, f.pkg, key);
         break;
-      default: FactKeys.put(this.byPackage, f.pkg, key);
+      default:
+        FactKeys.put(this.byPackage, f.pkg, key);
     }
   }
 
@@ -509,18 +537,28 @@ class FactKeys {
         FactKeys.take(this.kindsByName, f.name, key);
         FactKeys.take(this.kindsByFile, f.file, key);
         break;
-      case 'reach': this.reachById.delete(f.id); break;
-      case 'impls': this.always.delete(key); break;
-      case 'exports': case 'exported': case 'first-export':
+      case 'reach':
+        this.reachById.delete(f.id);
+        break;
+      case 'impls':
+        this.always.delete(key);
+        break;
+      case 'exports':
+      case 'exported':
+      case 'first-export':
         FactKeys.take(this.exportsByKind, `${f.pkg}\u0000${f.id}`, key);
         FactKeys.take(this.exportsByPackage, f.pkg, key);
         break;
-      default: FactKeys.take(this.byPackage, f.pkg, key);
+      default:
+        FactKeys.take(this.byPackage, f.pkg, key);
     }
   }
 
   candidates(
-    names: ReadonlySet<string>, packages: ReadonlySet<string>, files: ReadonlySet<string>, reach: ReadonlySet<string> | undefined,
+    names: ReadonlySet<string>,
+    packages: ReadonlySet<string>,
+    files: ReadonlySet<string>,
+    reach: ReadonlySet<string> | undefined,
     exportIds: ReadonlyMap<string, ReadonlySet<string>> | undefined,
   ): Set<FactKey> {
     const out = new Set<FactKey>(this.always);

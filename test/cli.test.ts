@@ -38,11 +38,22 @@ describe('vale-ffi check', () => {
     const report = JSON.parse(r.stdout);
     assert.equal(report.files, 4);
     const codes = report.diagnostics.map((d: { code: string }) => d.code);
-    assert.deepEqual([...new Set(codes)].sort(), ['ExternFunctionDependedOnNonExportedKind', 'ExternHasBody', 'NonHierarchicalImmutable', 'TypeExportedMultipleTimes']);
+    assert.deepEqual([...new Set(codes)].sort(), [
+      'ExternFunctionDependedOnNonExportedKind',
+      'ExternHasBody',
+      'NonHierarchicalImmutable',
+      'TypeExportedMultipleTimes',
+    ]);
     const weigh = report.diagnostics[0];
     assert.equal(weigh.file, 'examples/harbor/mistakes.vale');
     assert.deepEqual(weigh.range, { start: { line: 6, character: 24 }, end: { line: 6, character: 29 } });
-    assert.deepEqual(weigh.related, [{ file: 'examples/harbor/mistakes.vale', range: { start: { line: 3, character: 7 }, end: { line: 3, character: 12 } }, message: 'Crate is declared here without `exported`' }]);
+    assert.deepEqual(weigh.related, [
+      {
+        file: 'examples/harbor/mistakes.vale',
+        range: { start: { line: 3, character: 7 }, end: { line: 3, character: 12 } },
+        message: 'Crate is declared here without `exported`',
+      },
+    ]);
   });
 
   test('FFI diagnostics in text: the compiler-style line and a note for the declaration', () => {
@@ -50,25 +61,34 @@ describe('vale-ffi check', () => {
     const r = run(['check', 'app'], dir);
     assert.equal(r.code, 1);
     const lines = r.stdout.split('\n');
-    assert.match(lines[0], /^app\/ffi\.vale:2:22: error\[ExternFunctionDependedOnNonExportedKind\]: extern func launch\(s &Ship\) int: its parameter s is Ship, which is not exported/);
-    assert.equal(lines[2], '    ' + ' '.repeat(21) + '^^^^^');
+    assert.match(
+      lines[0],
+      /^app\/ffi\.vale:2:22: error\[ExternFunctionDependedOnNonExportedKind\]: extern func launch\(s &Ship\) int: its parameter s is Ship, which is not exported/,
+    );
+    assert.equal(lines[2], `    ${' '.repeat(21)}^^^^^`);
     assert.equal(lines[3], '  note: app/ffi.vale:1:8: Ship is declared here without `exported`');
   });
 
   test('JSON contract for a syntax error, paths relative to the working directory', () => {
-    const dir = workspace({ 'pkg/a.vale': 'func f() int {\n  x = (1 + ;\n  return 1;\n}\n', 'pkg/b.vale': 'struct S imm { x int; }\n', 'notes.txt': 'not vale' });
+    const dir = workspace({
+      'pkg/a.vale': 'func f() int {\n  x = (1 + ;\n  return 1;\n}\n',
+      'pkg/b.vale': 'struct S imm { x int; }\n',
+      'notes.txt': 'not vale',
+    });
     const r = run(['check', '--format', 'json'], dir);
     assert.equal(r.code, 1);
     const report = JSON.parse(r.stdout);
     assert.equal(report.files, 2);
     assert.deepEqual(Object.keys(report), ['files', 'diagnostics']);
-    assert.deepEqual(report.diagnostics, [{
-      file: 'pkg/a.vale',
-      range: { start: { line: 1, character: 10 }, end: { line: 1, character: 10 } },
-      severity: 'error',
-      code: 'SyntaxError',
-      message: "expected an operand, found ';'",
-    }]);
+    assert.deepEqual(report.diagnostics, [
+      {
+        file: 'pkg/a.vale',
+        range: { start: { line: 1, character: 10 }, end: { line: 1, character: 10 } },
+        severity: 'error',
+        code: 'SyntaxError',
+        message: "expected an operand, found ';'",
+      },
+    ]);
   });
 
   test('text format reads like a compiler: location, line, caret', () => {
@@ -78,7 +98,7 @@ describe('vale-ffi check', () => {
     const lines = r.stdout.split('\n');
     assert.equal(lines[0], "m.vale:1:21: error[SyntaxError]: expected ';', found 'y'");
     assert.equal(lines[1], '    struct S imm { x int y int; }');
-    assert.equal(lines[2], '    ' + ' '.repeat(20) + '^');
+    assert.equal(lines[2], `    ${' '.repeat(20)}^`);
     assert.match(r.stdout, /1 file checked: 1 error, 0 warnings/);
   });
 
@@ -148,9 +168,15 @@ extern func launch_vasp(ship Ship, pair [#2]<imm>Engine) int;
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.target, 'aarch64-linux');
-    assert.deepEqual(report.kinds.map((k: { name: string }) => k.name), ['Engine', 'Ship', 'Dock', '[#2]<imm>Engine']);
+    assert.deepEqual(
+      report.kinds.map((k: { name: string }) => k.name),
+      ['Engine', 'Ship', 'Dock', '[#2]<imm>Engine'],
+    );
     assert.deepEqual(report.kinds[1], {
-      name: 'Ship', cName: 'Ship', size: 24, align: 8,
+      name: 'Ship',
+      cName: 'Ship',
+      size: 24,
+      align: 8,
       fields: [
         { name: 'armed', cType: 'int8_t', offset: 0, size: 1, align: 1 },
         { name: 'engine', cType: 'Engine*', offset: 8, size: 8, align: 8 },
@@ -180,9 +206,18 @@ extern func launch_vasp(ship Ship, pair [#2]<imm>Engine) int;
     const dir = workspace({ 'k.vale': kinds });
     const r = run(['header', '--project', 'fleet'], dir);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /\/\/ fleet\/Ship\.h\n#ifndef VALE_EXPORTS_Ship_H_\n#define VALE_EXPORTS_Ship_H_\n#include "ValeBuiltins.h"\ntypedef struct fleet_Engine fleet_Engine;\ntypedef struct fleet_Ship \{ \n  int8_t armed;\n  fleet_Engine\* engine;\n  int64_t crew;\n\} fleet_Ship;\n#endif\n/);
-    assert.match(r.stdout, /extern int32_t fleet_launch_vasp\(fleet_Ship\* param0, fleet_EnginePair\* param1, ValeInt param0size, ValeInt param1size\);/);
-    assert.match(r.stdout, /typedef struct fleet_DockRef \{ uint64_t unused0; uint64_t unused1; uint64_t unused2; uint32_t unused3; uint32_t unused4; \} fleet_DockRef;/);
+    assert.match(
+      r.stdout,
+      /\/\/ fleet\/Ship\.h\n#ifndef VALE_EXPORTS_Ship_H_\n#define VALE_EXPORTS_Ship_H_\n#include "ValeBuiltins.h"\ntypedef struct fleet_Engine fleet_Engine;\ntypedef struct fleet_Ship \{ \n {2}int8_t armed;\n {2}fleet_Engine\* engine;\n {2}int64_t crew;\n\} fleet_Ship;\n#endif\n/,
+    );
+    assert.match(
+      r.stdout,
+      /extern int32_t fleet_launch_vasp\(fleet_Ship\* param0, fleet_EnginePair\* param1, ValeInt param0size, ValeInt param1size\);/,
+    );
+    assert.match(
+      r.stdout,
+      /typedef struct fleet_DockRef \{ uint64_t unused0; uint64_t unused1; uint64_t unused2; uint32_t unused3; uint32_t unused4; \} fleet_DockRef;/,
+    );
     const out = join(dir, 'include');
     const w = run(['header', '.', '--project', 'fleet', '--out', out], dir);
     assert.equal(w.code, 0, w.stderr);
@@ -199,12 +234,15 @@ extern func launch_vasp(ship Ship, pair [#2]<imm>Engine) int;
     const w = run(['header', join(EXAMPLES, 'fleet'), '--project', 'fleet', '--out', out]);
     assert.equal(w.code, 0, w.stderr);
     const source = join(EXAMPLES, 'fleet', 'native', 'report.c');
-    const cc = spawnSync('gcc', ['-std=gnu11', '-Wall', '-Werror', '-Wno-unused-variable', '-fsyntax-only', `-I${out}`, source], { encoding: 'utf8' });
+    const cc = spawnSync('gcc', ['-std=gnu11', '-Wall', '-Werror', '-Wno-unused-variable', '-fsyntax-only', `-I${out}`, source], {
+      encoding: 'utf8',
+    });
     assert.equal(cc.status, 0, cc.stderr);
     // The reference the C file logs is the one its initializer spells as five words.
     const logged = readFileSync(source, 'utf8').match(/fleet=(0x[0-9a-f]{64})/)![1];
     const words = readFileSync(source, 'utf8').match(/kLastReported = (\{[^}]*\})/)![1];
-    const a = JSON.parse(run(['decode', logged, '--format', 'json']).stdout), b = JSON.parse(run(['decode', words, '--format', 'json']).stdout);
+    const a = JSON.parse(run(['decode', logged, '--format', 'json']).stdout),
+      b = JSON.parse(run(['decode', words, '--format', 'json']).stdout);
     assert.deepEqual(a.fields, b.fields);
     assert.equal(a.fields.objectGeneration, '0x51');
   });
@@ -216,7 +254,10 @@ extern func launch_vasp(ship Ship, pair [#2]<imm>Engine) int;
     assert.equal(r.code, 0, r.stderr);
     const m = JSON.parse(r.stdout);
     assert.equal(m.size, 48);
-    assert.deepEqual(m.objects, [{ kind: 'Ship', offset: 0, size: 24 }, { kind: 'Engine', offset: 32, size: 16 }]);
+    assert.deepEqual(m.objects, [
+      { kind: 'Ship', offset: 0, size: 24 },
+      { kind: 'Engine', offset: 32, size: 16 },
+    ]);
     assert.equal(m.bytesHex.length, 96);
     assert.equal(m.bytesHex.slice(16, 32), '2000000000000000', 'the engine pointer is its offset');
     const hex = run(['message', '--type', 'Ship', '--value', value, '--format', 'hex', '--base', '0x7f0000001000'], dir);
@@ -234,7 +275,8 @@ extern func launch_vasp(ship Ship, pair [#2]<imm>Engine) int;
 describe('vale-ffi recording', () => {
   test('decodes each call in text and JSON; a truncated file reports where it stopped (exit 1)', async () => {
     const { CProgram, DEFAULT_TARGET, RecordingWriter, Workspace } = await import('../shared');
-    const source = 'exported struct Dock { n int; }\nexported struct Crate imm { w int; }\nextern func weigh(d &Dock) Crate;\nextern func count() int;\n';
+    const source =
+      'exported struct Dock { n int; }\nexported struct Crate imm { w int; }\nextern func weigh(d &Dock) Crate;\nextern func count() int;\n';
     const ws = new Workspace();
     ws.setFile('/x/ffi.vale', source);
     const p = new CProgram(ws.program(), '', DEFAULT_TARGET);
@@ -243,7 +285,11 @@ describe('vale-ffi recording', () => {
     ref[8] = 0x10;
     w.call('weigh', [ref], { kind: 'message', type: p.findKind('Crate')!, value: { w: 42 } });
     w.call('count', [], { kind: 'int', value: 7 });
-    const dir = workspace({ 'src/ffi.vale': source, 'recording.vale.bin': Buffer.from(w.bytes()), 'cut.vale.bin': Buffer.from(w.bytes().subarray(0, 60)) });
+    const dir = workspace({
+      'src/ffi.vale': source,
+      'recording.vale.bin': Buffer.from(w.bytes()),
+      'cut.vale.bin': Buffer.from(w.bytes().subarray(0, 60)),
+    });
     const text = run(['recording', 'recording.vale.bin', '--source', 'src'], dir);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^recording\.vale\.bin: 2 calls, \d+ bytes$/m);

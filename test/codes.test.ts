@@ -31,7 +31,11 @@ describe('diagnostic registry', () => {
       const found = diagnosticsOf(info.example, info.naturalItables).filter((d) => d.code === info.code);
       assert.ok(found.length > 0, `${info.code} from:\n${info.example}`);
       for (const d of found) assert.equal(d.severity, info.severity);
-      assert.deepEqual(diagnosticsOf(info.fixed, info.naturalItables).map((d) => d.code), [], `the fixed example:\n${info.fixed}`);
+      assert.deepEqual(
+        diagnosticsOf(info.fixed, info.naturalItables).map((d) => d.code),
+        [],
+        `the fixed example:\n${info.fixed}`,
+      );
     });
   }
 
@@ -41,7 +45,8 @@ describe('diagnostic registry', () => {
     for (const dir of ['checks', 'syntax', 'layout']) {
       const root = join(__dirname, 'fixtures', dir);
       for (const path of listFixtures(root)) {
-        for (const f of parseFixture(readFileSync(path, 'utf8'), '/main.vale')) ws.setFile(`/${dir}/${relative(root, path)}${f.path}`, f.text);
+        for (const f of parseFixture(readFileSync(path, 'utf8'), '/main.vale'))
+          ws.setFile(`/${dir}/${relative(root, path)}${f.path}`, f.text);
       }
     }
     const examples = join(REPO, 'examples');
@@ -61,8 +66,14 @@ describe('diagnostic registry', () => {
   test('vale-ffi explain lists every code check can report; explain CODE prints the example; a typo exits 2 with the nearest code', () => {
     const list = cli(['explain']);
     assert.equal(list.code, 0, list.stderr);
-    const listed = list.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
-    assert.deepEqual(listed, CODES.map((c) => c.code));
+    const listed = list.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0]);
+    assert.deepEqual(
+      listed,
+      CODES.map((c) => c.code),
+    );
     // What check reports on a file holding every example is in the list.
     const dir = tempDir('vale-ffi-explain-');
     CODES.forEach((c, i) => writeFileSync(join(dir, `e${i}.vale`), c.example));

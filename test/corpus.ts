@@ -46,14 +46,26 @@ for (const file of files.sort()) {
 }
 const ms = performance.now() - started;
 if (fpFile) {
-  const actual = fingerprints.join('\n') + '\n';
+  const actual = `${fingerprints.join('\n')}\n`;
   if (!existsSync(fpFile)) {
     writeFileSync(fpFile, actual);
     console.log(`wrote ${fingerprints.length} fingerprints to ${fpFile}`);
   } else {
-    const before = new Map(readFileSync(fpFile, 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string]));
-    const changed = fingerprints.map((l) => l.split(' ')).filter(([f, h]) => before.get(f) !== h).map(([f]) => f);
-    console.log(changed.length === 0 ? `all ${fingerprints.length} trees identical to ${fpFile}` : `${changed.length} trees differ:\n${changed.join('\n')}`);
+    const before = new Map(
+      readFileSync(fpFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]),
+    );
+    const changed = fingerprints
+      .map((l) => l.split(' '))
+      .filter(([f, h]) => before.get(f) !== h)
+      .map(([f]) => f);
+    console.log(
+      changed.length === 0
+        ? `all ${fingerprints.length} trees identical to ${fpFile}`
+        : `${changed.length} trees differ:\n${changed.join('\n')}`,
+    );
     if (changed.length > 0) process.exitCode = 1;
   }
 }

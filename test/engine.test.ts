@@ -5,7 +5,16 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { BACKEND_PROFILE, DEFAULT_TARGET, HoverOptions, Workspace, applyEdit, documentSymbols, hoverInVale, symbolAt } from '../shared';
+import {
+  BACKEND_PROFILE,
+  DEFAULT_TARGET,
+  type HoverOptions,
+  Workspace,
+  applyEdit,
+  documentSymbols,
+  hoverInVale,
+  symbolAt,
+} from '../shared';
 
 const HOVER: HoverOptions = { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE };
 import { listFixtures, parseFixture } from './support/fixture';
@@ -29,9 +38,30 @@ const PATHS = [...BASE.keys()].sort();
 // Text that changes what files see of each other (exports, mutability, sealing, new kinds and
 // externs), breaks or mends syntax, or only touches bodies and trivia.
 const SNIPPETS = [
-  'exported ', 'sealed ', 'imm', 'mut', ' ', '\n', '{', '}', ';', '(', ')', 'x', 'Ship', 'int', '&', '"', '//',
-  'export []<imm>int as Ints;\n', 'extern func probe(s Ship) int;\n', 'struct Spare imm { n int; }\n', 'exported struct Ship imm { fuel int; }\n',
-  'impl Engine for Ship;\n', 'import fleet.*;\n', 'func body() { return 1; }\n',
+  'exported ',
+  'sealed ',
+  'imm',
+  'mut',
+  ' ',
+  '\n',
+  '{',
+  '}',
+  ';',
+  '(',
+  ')',
+  'x',
+  'Ship',
+  'int',
+  '&',
+  '"',
+  '//',
+  'export []<imm>int as Ints;\n',
+  'extern func probe(s Ship) int;\n',
+  'struct Spare imm { n int; }\n',
+  'exported struct Ship imm { fuel int; }\n',
+  'impl Engine for Ship;\n',
+  'import fleet.*;\n',
+  'func body() { return 1; }\n',
 ];
 
 type Step =
@@ -43,7 +73,16 @@ type Step =
   | { tag: 'release'; file: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ tag: fc.constant('edit' as const), file: fc.nat(PATHS.length - 1), at: fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x), remove: fc.nat(12), insert: fc.nat(SNIPPETS.length) }) as fc.Arbitrary<Step> },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      tag: fc.constant('edit' as const),
+      file: fc.nat(PATHS.length - 1),
+      at: fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x),
+      remove: fc.nat(12),
+      insert: fc.nat(SNIPPETS.length),
+    }) as fc.Arbitrary<Step>,
+  },
   { weight: 3, arbitrary: fc.record({ tag: fc.constant('ask' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.constant({ tag: 'askAll' as const }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('remove' as const), file: fc.nat(PATHS.length - 1) }) },
@@ -73,47 +112,69 @@ function fresh(texts: ReadonlyMap<string, string>): Workspace {
 
 describe('analysis engine', () => {
   test('after any sequence of edits, every file has the diagnostics of a from-scratch analysis', () => {
-    fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
-      const texts = new Map(BASE);
-      const ws = fresh(texts);
-      ws.allDiagnostics();
-      for (const s of steps) {
-        const path = 'file' in s ? PATHS[s.file] : '';
-        switch (s.tag) {
-          case 'edit': {
-            const text = texts.get(path);
-            if (text === undefined) break;
-            const at = Math.floor((s as { at: number }).at * text.length);
-            const edit = { start: at, end: Math.min(text.length, at + s.remove), newText: SNIPPETS[s.insert] ?? '' };
-            texts.set(path, applyEdit(text, edit));
-            ws.editFile(path, [edit]);
-            break;
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const texts = new Map(BASE);
+        const ws = fresh(texts);
+        ws.allDiagnostics();
+        for (const s of steps) {
+          const path = 'file' in s ? PATHS[s.file] : '';
+          switch (s.tag) {
+            case 'edit': {
+              const text = texts.get(path);
+              if (text === undefined) break;
+              const at = Math.floor((s as { at: number }).at * text.length);
+              const edit = { start: at, end: Math.min(text.length, at + s.remove), newText: SNIPPETS[s.insert] ?? '' };
+              texts.set(path, applyEdit(text, edit));
+              ws.editFile(path, [edit]);
+              break;
+            }
+            case 'ask':
+              if (texts.has(path)) ws.diagnostics(path);
+              break;
+            case 'askAll':
+              ws.allDiagnostics();
+              break;
+            case 'remove':
+              texts.delete(path);
+              ws.removeFile(path);
+              break;
+            case 'restore':
+              if (!texts.has(path)) {
+                texts.set(path, BASE.get(path)!);
+                ws.setFile(path, BASE.get(path)!);
+              }
+              break;
+            case 'release':
+              ws.releaseSyntax(path);
+              break;
           }
-          case 'ask': if (texts.has(path)) ws.diagnostics(path); break;
-          case 'askAll': ws.allDiagnostics(); break;
-          case 'remove': texts.delete(path); ws.removeFile(path); break;
-          case 'restore': if (!texts.has(path)) { texts.set(path, BASE.get(path)!); ws.setFile(path, BASE.get(path)!); } break;
-          case 'release': ws.releaseSyntax(path); break;
         }
-      }
-      const expected = fresh(texts);
-      assert.deepEqual(ws.files(), expected.files());
-      for (const path of expected.files()) {
-        assert.equal(ws.text(path), expected.text(path));
-        assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), path);
-      }
-      // What the editor shows from the index: the C side of every exported kind, outlines, some hovers.
-      const c = (w: Workspace) => w.cProgram('vtest', DEFAULT_TARGET);
-      const layouts = (w: Workspace) => c(w).kinds.map((k) => ({ id: k.id, name: k.exportName, file: k.file, range: k.range, layout: c(w).layout(k) }));
-      assert.deepEqual(JSON.parse(JSON.stringify(layouts(ws))), JSON.parse(JSON.stringify(layouts(expected))));
-      for (const path of expected.files()) {
-        assert.deepEqual(documentSymbols(ws.model(path)!), documentSymbols(expected.model(path)!), path);
-        const text = expected.text(path)!;
-        for (const m of [...text.matchAll(/\b[A-Z]\w*/g)].slice(0, 12)) {
-          assert.deepEqual(hoverInVale(c(ws), path, text, m.index! + 1, HOVER), hoverInVale(c(expected), path, text, m.index! + 1, HOVER), `${path}@${m.index}`);
+        const expected = fresh(texts);
+        assert.deepEqual(ws.files(), expected.files());
+        for (const path of expected.files()) {
+          assert.equal(ws.text(path), expected.text(path));
+          assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), path);
         }
-      }
-    }), { numRuns: 150 });
+        // What the editor shows from the index: the C side of every exported kind, outlines, some hovers.
+        const c = (w: Workspace) => w.cProgram('vtest', DEFAULT_TARGET);
+        const layouts = (w: Workspace) =>
+          c(w).kinds.map((k) => ({ id: k.id, name: k.exportName, file: k.file, range: k.range, layout: c(w).layout(k) }));
+        assert.deepEqual(JSON.parse(JSON.stringify(layouts(ws))), JSON.parse(JSON.stringify(layouts(expected))));
+        for (const path of expected.files()) {
+          assert.deepEqual(documentSymbols(ws.model(path)!), documentSymbols(expected.model(path)!), path);
+          const text = expected.text(path)!;
+          for (const m of [...text.matchAll(/\b[A-Z]\w*/g)].slice(0, 12)) {
+            assert.deepEqual(
+              hoverInVale(c(ws), path, text, m.index! + 1, HOVER),
+              hoverInVale(c(expected), path, text, m.index! + 1, HOVER),
+              `${path}@${m.index}`,
+            );
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   test('a burst of edits without questions between them is parsed once, as one edit', () => {
@@ -140,12 +201,17 @@ describe('analysis engine', () => {
       for (let f = 0; f < 10; f++) {
         const id = `${p}_${f}`;
         const lines = [
-          `exported struct Ship${id} imm {`, '  fuel int;', `  escort Ship${p}_${(f + 9) % 10};`, '}',
+          `exported struct Ship${id} imm {`,
+          '  fuel int;',
+          `  escort Ship${p}_${(f + 9) % 10};`,
+          '}',
           `exported func launch${id}(s Ship${id}) int { s.fuel }`,
           `extern func dock${id}(s Ship${p}_${(f + 1) % 10}) int;`,
-          `func helper${id}(x int) int {`, '  return x;', '}',
+          `func helper${id}(x int) int {`,
+          '  return x;',
+          '}',
         ];
-        ws.setFile(`/ws/pkg${p}/file${f}.vale`, lines.join('\n') + '\n');
+        ws.setFile(`/ws/pkg${p}/file${f}.vale`, `${lines.join('\n')}\n`);
       }
     }
     assert.deepEqual(ws.allDiagnostics(), []);
@@ -167,11 +233,14 @@ describe('analysis engine', () => {
     ws.editFile(target, [{ start: 0, end: 'exported '.length, newText: '' }]);
     const changed = ws.takeChangedFiles();
     assert.deepEqual(changed, ['/ws/pkg42/file4.vale', target, '/ws/pkg42/file6.vale'].sort(), 'the file and the two that use Ship42_5');
-    assert.deepEqual(changed.flatMap((f) => ws.diagnostics(f)).map((d) => `${d.file} ${d.code}`), [
-      '/ws/pkg42/file4.vale ExternFunctionDependedOnNonExportedKind',
-      '/ws/pkg42/file5.vale ExportedFunctionDependedOnNonExportedKind',
-      '/ws/pkg42/file6.vale ExportedImmutableKindDependedOnNonExportedKind',
-    ]);
+    assert.deepEqual(
+      changed.flatMap((f) => ws.diagnostics(f)).map((d) => `${d.file} ${d.code}`),
+      [
+        '/ws/pkg42/file4.vale ExternFunctionDependedOnNonExportedKind',
+        '/ws/pkg42/file5.vale ExportedFunctionDependedOnNonExportedKind',
+        '/ws/pkg42/file6.vale ExportedImmutableKindDependedOnNonExportedKind',
+      ],
+    );
     assert.equal(ws.stats.indexesBuilt - mid.indexesBuilt, 0, 'no index built from every file');
     assert.equal(ws.stats.indexUpdates - mid.indexUpdates, 1, 'the index updated in place');
     assert.equal(ws.stats.filesChecked - mid.filesChecked, 3, 'exactly the users re-checked');
@@ -180,9 +249,15 @@ describe('analysis engine', () => {
 
   test('edits whose effects cross files and packages give the from-scratch answer after each step', () => {
     const texts = new Map<string, string>([
-      ['/x/core/kinds.vale', 'exported struct Ship imm { fuel int; }\nsealed exported interface Hull imm { }\nstruct Deck imm { n int; }\nexported struct Crew imm { size int; }\n'],
+      [
+        '/x/core/kinds.vale',
+        'exported struct Ship imm { fuel int; }\nsealed exported interface Hull imm { }\nstruct Deck imm { n int; }\nexported struct Crew imm { size int; }\n',
+      ],
       ['/x/core/more.vale', 'exported struct Cargo imm { ship Ship; crew Crew; }\nextern func weigh(c Cargo) int;\n'],
-      ['/x/port/use.vale', 'import core.*;\nexport []<imm>Ship as Ships;\nimpl Hull for Deck;\nextern func dock(s Ship, h Hull) int;\nexported struct Berth imm { ship Ship; deck Deck; }\n'],
+      [
+        '/x/port/use.vale',
+        'import core.*;\nexport []<imm>Ship as Ships;\nimpl Hull for Deck;\nextern func dock(s Ship, h Hull) int;\nexported struct Berth imm { ship Ship; deck Deck; }\n',
+      ],
       ['/x/port/alias.vale', 'import core.*;\nexport Crew as PortCrew;\nexported func crewOf(b Berth) PortCrew { b.crew }\n'],
       // One name in two packages: the export in q resolves it through the first import, the extern through the only one.
       ['/x/a/k.vale', 'exported struct Twin imm { n int; }\n'],
@@ -265,7 +340,11 @@ describe('analysis engine', () => {
       assert.equal(released.text(path), text);
       // Every hover and definition of the file, at each declared name and type reference.
       for (const at of [...text.matchAll(/\b[A-Z]\w*/g)].map((m) => m.index! + 1)) {
-        assert.deepEqual(hoverInVale(program(released), path, text, at, HOVER), hoverInVale(program(kept), path, text, at, HOVER), `${path}@${at}`);
+        assert.deepEqual(
+          hoverInVale(program(released), path, text, at, HOVER),
+          hoverInVale(program(kept), path, text, at, HOVER),
+          `${path}@${at}`,
+        );
         const a = symbolAt(released.program(), path, at);
         const b = symbolAt(kept.program(), path, at);
         assert.deepEqual(a && { tag: a.tag, range: a.range }, b && { tag: b.tag, range: b.range }, `${path}@${at}`);

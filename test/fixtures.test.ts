@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Diagnostic, QuickFix, Workspace, dumpTree } from '../shared';
+import { type Diagnostic, type QuickFix, Workspace, dumpTree } from '../shared';
 import { compareDiagnostics, fixtureName, listFixtures, parseFixture, readFixture } from './support/fixture';
 
 const ROOT = join(__dirname, 'fixtures');
@@ -29,14 +29,27 @@ for (const path of listFixtures(ROOT).filter((p) => !fixtureName(ROOT, p).starts
     const report: string[] = [];
     for (const f of files) {
       for (const d of workspace.diagnostics(f.path)) {
-        for (const fix of d.fixes ?? []) report.push(checkFix(workspace, files.map((x) => x.path), d, fix));
+        for (const fix of d.fixes ?? [])
+          report.push(
+            checkFix(
+              workspace,
+              files.map((x) => x.path),
+              d,
+              fix,
+            ),
+          );
       }
     }
     const fixesSnapshot = path.replace(/\.vale$/, '.fixes');
     if (report.length > 0 || existsSync(fixesSnapshot)) {
       const actual = report.join('\n');
       if (UPDATE) writeFileSync(fixesSnapshot, actual);
-      else assert.equal(actual, existsSync(fixesSnapshot) ? readFileSync(fixesSnapshot, 'utf8') : '', `quick fixes of ${fixtureName(ROOT, path)} differ from its .fixes file (UPDATE_SNAPSHOTS=1 rewrites it)`);
+      else
+        assert.equal(
+          actual,
+          existsSync(fixesSnapshot) ? readFileSync(fixesSnapshot, 'utf8') : '',
+          `quick fixes of ${fixtureName(ROOT, path)} differ from its .fixes file (UPDATE_SNAPSHOTS=1 rewrites it)`,
+        );
     }
 
     // A `.tree` file beside a single-file fixture pins the tree's shape.
@@ -44,7 +57,12 @@ for (const path of listFixtures(ROOT).filter((p) => !fixtureName(ROOT, p).starts
     if (files.length === 1 && (existsSync(snapshot) || (UPDATE && path.includes('/syntax/')))) {
       const actual = dumpTree(workspace.tree(files[0].path)!.green);
       if (UPDATE) writeFileSync(snapshot, actual);
-      else assert.equal(actual, readFileSync(snapshot, 'utf8'), `tree of ${fixtureName(ROOT, path)} differs from its .tree file (UPDATE_SNAPSHOTS=1 rewrites it)`);
+      else
+        assert.equal(
+          actual,
+          readFileSync(snapshot, 'utf8'),
+          `tree of ${fixtureName(ROOT, path)} differs from its .tree file (UPDATE_SNAPSHOTS=1 rewrites it)`,
+        );
     }
   });
 }
@@ -62,7 +80,11 @@ function checkFix(workspace: Workspace, paths: string[], d: Diagnostic, fix: Qui
   const line = workspace.tree(d.file)!.lines.positionAt(d.start).line + 1;
   const where = `${d.file}:${line} ${d.code}`;
   for (const p of changed) {
-    assert.deepEqual(after.syntaxDiagnostics(p).map((x) => x.message), workspace.syntaxDiagnostics(p).map((x) => x.message), `${where}: "${fix.title}" leaves ${p} with new syntax errors`);
+    assert.deepEqual(
+      after.syntaxDiagnostics(p).map((x) => x.message),
+      workspace.syntaxDiagnostics(p).map((x) => x.message),
+      `${where}: "${fix.title}" leaves ${p} with new syntax errors`,
+    );
   }
   const same = (x: Diagnostic): boolean => x.code === d.code && x.message === d.message;
   const before = workspace.allDiagnostics().filter(same).length;
@@ -80,5 +102,5 @@ function checkFix(workspace: Workspace, paths: string[], d: Diagnostic, fix: Qui
     for (const l of a.slice(head, a.length - tail)) out.push(`- ${l}`);
     for (const l of b.slice(head, b.length - tail)) out.push(`+ ${l}`);
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

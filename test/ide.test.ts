@@ -8,8 +8,18 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  BACKEND_PROFILE, DEFAULT_TARGET, HoverOptions, LineIndex, OutlineSymbol, Workspace, applyEdit, documentSymbols, hoverInVale, hoverReferenceInText,
-  referencesTo, symbolAt,
+  BACKEND_PROFILE,
+  DEFAULT_TARGET,
+  type HoverOptions,
+  LineIndex,
+  type OutlineSymbol,
+  Workspace,
+  applyEdit,
+  documentSymbols,
+  hoverInVale,
+  hoverReferenceInText,
+  referencesTo,
+  symbolAt,
 } from '../shared';
 import { parseFixture } from './support/fixture';
 
@@ -56,9 +66,14 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
   },
   definition(c) {
     const s = symbolAt(c.ws.program(), c.path, c.offset);
-    const target = s?.tag === 'kind' ? s.decl && { file: s.decl.file, range: s.decl.nameRange }
-      : s?.tag === 'field' ? { file: s.decl.file, range: s.member.nameRange }
-        : s?.tag === 'function' ? { file: s.fn.file, range: s.fn.nameRange } : undefined;
+    const target =
+      s?.tag === 'kind'
+        ? s.decl && { file: s.decl.file, range: s.decl.nameRange }
+        : s?.tag === 'field'
+          ? { file: s.decl.file, range: s.member.nameRange }
+          : s?.tag === 'function'
+            ? { file: s.fn.file, range: s.fn.nameRange }
+            : undefined;
     return target ? `${place(c, target.file, target.range.start, target.range.end)}\n` : '(no definition)\n';
   },
   references(c) {
@@ -66,19 +81,21 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
     const s = symbolAt(index, c.path, c.offset);
     if (s?.tag !== 'kind' || !s.decl) return '(not a kind)\n';
     const refs = referencesTo(index, s.decl);
-    return refs.length === 0 ? '(no references)\n' : refs.map((r) => place(c, r.file, r.range.start, r.range.end)).join('\n') + '\n';
+    return refs.length === 0 ? '(no references)\n' : `${refs.map((r) => place(c, r.file, r.range.start, r.range.end)).join('\n')}\n`;
   },
   symbols(c) {
     const out: string[] = [];
     const walk = (xs: readonly OutlineSymbol[], depth: number): void => {
       for (const x of xs) {
         const text = c.files.find((f) => f.path === c.path)!.text;
-        out.push(`${'  '.repeat(depth)}${x.kind} ${x.name}${x.detail ? ` — ${x.detail}` : ''}  [${text.slice(x.selection.start, x.selection.end)}]`);
+        out.push(
+          `${'  '.repeat(depth)}${x.kind} ${x.name}${x.detail ? ` — ${x.detail}` : ''}  [${text.slice(x.selection.start, x.selection.end)}]`,
+        );
         walk(x.children, depth + 1);
       }
     };
     walk(documentSymbols(c.ws.model(c.path)!), 0);
-    return out.join('\n') + '\n';
+    return `${out.join('\n')}\n`;
   },
   fixes(c) {
     const at = c.ws.diagnostics(c.path).filter((d) => d.start <= c.offset && c.offset <= d.end && d.fixes?.length);
@@ -87,7 +104,7 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
     for (const d of at) {
       for (const fix of d.fixes!) {
         out.push(`${d.code}: ${fix.title}${fix.preferred ? ' (preferred)' : ''}`);
-        const byFile = new Map<string, typeof fix.edits[number][]>();
+        const byFile = new Map<string, (typeof fix.edits)[number][]>();
         for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
         for (const [file, edits] of byFile) {
           let text = c.ws.text(file)!;
@@ -101,7 +118,7 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
         }
       }
     }
-    return out.join('\n') + '\n';
+    return `${out.join('\n')}\n`;
   },
 };
 

@@ -7,7 +7,18 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  CFieldType, CKind, CProgram, JsonValue, MAX_MESSAGE_DEPTH, TARGETS, TargetProfile, VALE_BUILTINS_HEADER, Workspace, allHeaders, decodeMessage, findTarget,
+  type CFieldType,
+  type CKind,
+  CProgram,
+  type JsonValue,
+  MAX_MESSAGE_DEPTH,
+  TARGETS,
+  type TargetProfile,
+  VALE_BUILTINS_HEADER,
+  Workspace,
+  allHeaders,
+  decodeMessage,
+  findTarget,
   serializeMessage,
 } from '../shared';
 import { haveTools } from './support/tools';
@@ -18,10 +29,13 @@ const FIXTURE = join(__dirname, 'fixtures', 'layout', 'kinds.vale');
 function program(text: string, target: TargetProfile, project = 'vtest'): CProgram {
   const ws = new Workspace();
   ws.setFile('/layout/kinds.vale', text);
-  assert.deepEqual(ws.allDiagnostics().map((d) => d.message), [], 'the fixture is valid FFI');
+  assert.deepEqual(
+    ws.allDiagnostics().map((d) => d.message),
+    [],
+    'the fixture is valid FFI',
+  );
   return new CProgram(ws.program(), project, target);
 }
-
 
 /** Writes ValeBuiltins.h and every generated header under a fresh include directory. */
 function writeHeaders(p: CProgram): { dir: string; kindHeaders: string[]; functionHeaders: string[] } {
@@ -51,7 +65,8 @@ function staticAsserts(p: CProgram): string[] {
     out.push(`_Static_assert(_Alignof(${l.cName}) == ${l.align}, "align of ${l.cName}");`);
     for (const f of l.fields) {
       out.push(`_Static_assert(offsetof(${l.cName}, ${f.name}) == ${f.offset}, "offset of ${l.cName}.${f.name}");`);
-      if (f.count === undefined) out.push(`_Static_assert(sizeof(((${l.cName}*)0)->${f.name}) == ${f.size}, "size of ${l.cName}.${f.name}");`);
+      if (f.count === undefined)
+        out.push(`_Static_assert(sizeof(((${l.cName}*)0)->${f.name}) == ${f.size}, "size of ${l.cName}.${f.name}");`);
       else out.push(`_Static_assert(sizeof(((${l.cName}*)0)->${f.name}[0]) == ${f.type.size}, "element size of ${l.cName}.${f.name}");`);
     }
   }
@@ -88,15 +103,34 @@ describe('C layout and headers, checked by C compilers', () => {
       const wrong = source.replace(/== (\d+), "size of vtest_Mixed"/, (_, n) => `== ${Number(n) + 8}, "size of vtest_Mixed"`);
       assert.notEqual(wrong, source);
       writeFileSync(join(dir, 'wrong.c'), wrong);
-      assert.equal(compile(cc, ['-std=gnu11', '-fsyntax-only', '-I', dir, join(dir, 'wrong.c')]).ok, false, 'a wrong size must fail to compile');
+      assert.equal(
+        compile(cc, ['-std=gnu11', '-fsyntax-only', '-I', dir, join(dir, 'wrong.c')]).ok,
+        false,
+        'a wrong size must fail to compile',
+      );
     });
   }
 
   test('padding holes and tail padding are reported where C puts them', () => {
     const p = program(text, findTarget('x86_64-linux')!);
     const mixed = p.layout(p.findKind('Mixed')!);
-    assert.deepEqual(mixed.fields.map((f) => [f.name, f.offset]), [['flag', 0], ['count', 4], ['small', 8], ['big', 16], ['ratio', 24], ['tiny', 32], ['name', 40]]);
-    assert.deepEqual(mixed.padding, [{ offset: 1, size: 3, tail: false }, { offset: 9, size: 7, tail: false }, { offset: 33, size: 7, tail: false }]);
+    assert.deepEqual(
+      mixed.fields.map((f) => [f.name, f.offset]),
+      [
+        ['flag', 0],
+        ['count', 4],
+        ['small', 8],
+        ['big', 16],
+        ['ratio', 24],
+        ['tiny', 32],
+        ['name', 40],
+      ],
+    );
+    assert.deepEqual(mixed.padding, [
+      { offset: 1, size: 3, tail: false },
+      { offset: 9, size: 7, tail: false },
+      { offset: 33, size: 7, tail: false },
+    ]);
     const branch = p.layout(p.findKind('Branch')!);
     assert.deepEqual(branch.padding, [{ offset: 12, size: 4, tail: true }]);
     assert.equal(p.layout(p.findKind('Tank')!).cName, 'vtest_TankRef');
@@ -114,7 +148,11 @@ function walker(p: CProgram): (kind: CKind, value: JsonValue, expr: string) => s
       const s = v as string;
       const bytes = Buffer.from(s, 'utf8');
       const literal = [...bytes].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
-      return [checkAligned(lvalue), `CHECK(AT(ValeStr*, ${lvalue})->length == ${bytes.length});`, `CHECK(memcmp(AT(ValeStr*, ${lvalue})->chars, "${literal}", ${bytes.length}) == 0 && AT(ValeStr*, ${lvalue})->chars[${bytes.length}] == 0);`];
+      return [
+        checkAligned(lvalue),
+        `CHECK(AT(ValeStr*, ${lvalue})->length == ${bytes.length});`,
+        `CHECK(memcmp(AT(ValeStr*, ${lvalue})->chars, "${literal}", ${bytes.length}) == 0 && AT(ValeStr*, ${lvalue})->chars[${bytes.length}] == 0);`,
+      ];
     }
     if (t.form === 'scalar') {
       if (t.text === 'double') return [`CHECK(${lvalue} == ${Number(v).toExponential()});`];
@@ -127,13 +165,18 @@ function walker(p: CProgram): (kind: CKind, value: JsonValue, expr: string) => s
       const subs = p.substructs(k);
       const index = subs.findIndex((s) => s.exportName === obj.$kind);
       const { $kind: _, ...members } = obj;
-      return [`CHECK(${lvalue}.type == ${p.cName(k)}_Type_${subs[index].exportName});`, checkAligned(`${lvalue}.obj`), ...walk(subs[index], members, `AT(${p.cName(subs[index])}*, ${lvalue}.obj)`)];
+      return [
+        `CHECK(${lvalue}.type == ${p.cName(k)}_Type_${subs[index].exportName});`,
+        checkAligned(`${lvalue}.obj`),
+        ...walk(subs[index], members, `AT(${p.cName(subs[index])}*, ${lvalue}.obj)`),
+      ];
     }
     return [checkAligned(lvalue), ...walk(k, v, `AT(${p.cName(k)}*, ${lvalue})`)];
   };
   const walk = (kind: CKind, value: JsonValue, expr: string): string[] => {
     const l = p.layout(kind);
-    if (kind.category === 'struct') return l.fields.flatMap((f) => field(f.type, (value as Record<string, JsonValue>)[f.name], `${expr}->${f.name}`));
+    if (kind.category === 'struct')
+      return l.fields.flatMap((f) => field(f.type, (value as Record<string, JsonValue>)[f.name], `${expr}->${f.name}`));
     const items = value as JsonValue[];
     const elem = l.fields[l.fields.length - 1].type;
     return [
@@ -154,13 +197,20 @@ extern func consume_vasp(outer Outer) int;
 `;
     const p = program(shapes, findTarget('x86_64-linux')!);
     const m = serializeMessage(p, p.findKind('Outer')!, { x: 7, mid: { inner: { x: 5, y: 7, z: 4 }, x: 5 }, y: 14 });
-    assert.deepEqual(m.objects.map((o) => o.kind), ['Outer', 'Middle', 'Inner'], 'pre-order');
+    assert.deepEqual(
+      m.objects.map((o) => o.kind),
+      ['Outer', 'Middle', 'Inner'],
+      'pre-order',
+    );
     assert.ok(m.objects.every((o) => o.offset % 16 === 0));
     const next16 = (n: number): number => Math.ceil(n / 16) * 16;
     // What the C test asserts: each object right after the padded end of the previous one,
     // and the size is the root's start to the padded end of the last object.
     const sizes = ['Outer', 'Middle', 'Inner'].map((n) => p.layout(p.findKind(n)!).size);
-    assert.deepEqual(m.objects.map((o) => o.offset), [0, next16(sizes[0]), next16(sizes[0]) + next16(sizes[1])]);
+    assert.deepEqual(
+      m.objects.map((o) => o.offset),
+      [0, next16(sizes[0]), next16(sizes[0]) + next16(sizes[1])],
+    );
     assert.equal(m.size, next16(m.objects[2].offset + sizes[2]));
     assert.equal(m.size, p.staticMessageSize(p.findKind('Outer')!));
     assert.equal(m.size, 64);
@@ -183,7 +233,13 @@ extern func consume_vasp(outer Outer) int;
       ['Drawing', { first: { $kind: 'Square', side: 4, corner: leaf(1) }, id: 3, second: { $kind: 'Circle', radius: 2.5 } }],
       ['Holder', { leaves: [leaf(1), leaf(4), leaf(7)], triple: [1, -2, 3], words: ['a', 'bc', ''] }],
       ['LeafPair', [leaf(20), leaf(30)]],
-      ['Shapes', [{ $kind: 'Circle', radius: 1 }, { $kind: 'Square', side: 9, corner: leaf(0) }]],
+      [
+        'Shapes',
+        [
+          { $kind: 'Circle', radius: 1 },
+          { $kind: 'Square', side: 9, corner: leaf(0) },
+        ],
+      ],
       ['ImmBoolArray', [true, false, true]],
       ['Flags', [false, true, true, false]],
     ];
@@ -198,13 +254,18 @@ extern func consume_vasp(outer Outer) int;
       blocks.push(...walk(kind, value, root).map((s) => `  ${s}`), '}');
     });
     const source = [
-      '#include <stdio.h>', '#include <stdint.h>', '#include <string.h>', '#include "ValeBuiltins.h"',
+      '#include <stdio.h>',
+      '#include <stdint.h>',
+      '#include <string.h>',
+      '#include "ValeBuiltins.h"',
       ...includeOrder(p, kindHeaders).map((h) => `#include "${h}"`),
       'static unsigned char* buf;',
       '#define AT(T, p) ((T)(buf + (uintptr_t)(p)))',
       'static int failures = 0;',
       '#define CHECK(c) do { if (!(c)) { printf("FAILED line %d: %s\\n", __LINE__, #c); failures++; } } while (0)',
-      'int main(void) {', ...blocks, 'printf("%s\\n", failures ? "failed" : "ok"); return failures ? 1 : 0; }',
+      'int main(void) {',
+      ...blocks,
+      'printf("%s\\n", failures ? "failed" : "ok"); return failures ? 1 : 0; }',
     ].join('\n');
     writeFileSync(join(dir, 'walk.c'), source);
     const exe = join(dir, 'walk');
@@ -232,7 +293,7 @@ extern func consume_vasp(outer Outer) int;
     const lines = Array.from({ length: n }, (_, i) => `exported struct K${i} imm { next K${i + 1}; }`);
     lines.push(`exported struct K${n} imm { n int; }`);
     const ws = new Workspace();
-    ws.setFile('/chain/a.vale', lines.join('\n') + '\n');
+    ws.setFile('/chain/a.vale', `${lines.join('\n')}\n`);
     const p = new CProgram(ws.program(), 'vtest', TARGETS[0]);
     assert.equal(p.staticMessageSize(p.findKind('K0')!), 16 * (n + 1));
     // One level past the limit: refused by the serializer and by the decoder.

@@ -5,7 +5,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { URI } from 'vscode-uri';
-import { CodeAction, DocumentSymbol, Hover, Location, MarkupContent, TextEdit } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, DocumentSymbol, Hover, Location, MarkupContent, TextEdit } from 'vscode-languageserver-protocol/node';
 import { TestClient } from './support/lsp-client';
 import { CODES, DECODE, HEADER, LAYOUT, RECORDING, REQUESTS } from '../shared';
 import { tempDir } from './support/temp';
@@ -31,8 +31,10 @@ function hoverText(h: Hover | null): string {
 /** Applies LSP text edits to a text (edits do not overlap). */
 function applyEdits(text: string, edits: TextEdit[]): string {
   const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  return [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))
+  const offset = (p: { line: number; character: number }): number =>
+    lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  return [...edits]
+    .sort((a, b) => offset(b.range.start) - offset(a.range.start))
     .reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
 }
 
@@ -50,12 +52,17 @@ describe('language server over stdio', () => {
 
   test('indexes the workspace with progress and publishes every FFI code', async () => {
     await client.waitFor('diagnostics of harbor/mistakes.vale', () => (client.diagnostics.get(MISTAKES)?.length ?? 0) >= 6);
-    assert.ok(client.progress.some((p) => /^begin: Indexing 4 files$/.test(p)), client.progress.join('\n'));
+    assert.ok(
+      client.progress.some((p) => /^begin: Indexing 4 files$/.test(p)),
+      client.progress.join('\n'),
+    );
     // The codes the examples do not show come from a document that exists only in the editor.
     const extra = uri('harbor/extra.vale');
     await client.connection.sendNotification('textDocument/didOpen', {
       textDocument: {
-        uri: extra, languageId: 'vale', version: 1,
+        uri: extra,
+        languageId: 'vale',
+        version: 1,
         text: 'struct Quay imm { n int; }\nexported struct Pier imm { quay Quay; }\nexported func moor(q Quay) int { 0 }\nextern func far(x Opt<int>) int;\n',
       },
     });
@@ -63,7 +70,8 @@ describe('language server over stdio', () => {
     const all = [...client.diagnostics.values()].flat();
     const codes = new Set(all.map((d) => d.code));
     // Every registered code but the two these files cannot show (no syntax error; itables at the backend's alignment).
-    for (const { code } of CODES.filter((c) => c.code !== 'SyntaxError' && c.code !== 'UnalignedItable')) assert.ok(codes.has(code), `received ${code}`);
+    for (const { code } of CODES.filter((c) => c.code !== 'SyntaxError' && c.code !== 'UnalignedItable'))
+      assert.ok(codes.has(code), `received ${code}`);
     // Each links to its explanation, shipped beside the bundle.
     for (const d of all) {
       const href = d.codeDescription?.href ?? '';
@@ -78,35 +86,67 @@ describe('language server over stdio', () => {
   });
 
   test('hover on a kind, a field, an extern and a universal reference', async () => {
-    const kind = hoverText(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: SHIPS }, position: positionOf(ships, 'struct Spaceship', 8) }));
+    const kind = hoverText(
+      await client.connection.sendRequest('textDocument/hover', {
+        textDocument: { uri: SHIPS },
+        position: positionOf(ships, 'struct Spaceship', 8),
+      }),
+    );
     assert.match(kind, /\*\*struct Spaceship\*\* \(imm\) — C `fleet_Spaceship`/);
     assert.match(kind, /size 32, align 8/);
     assert.match(kind, /\| 8 \| 8 \| 8 \| `engine` \| `fleet_Engine\*` \|/);
     assert.match(kind, /\| 25 \| 7 \| \| \*tail padding\* \| \|/);
-    const reference = hoverText(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: SHIPS }, position: positionOf(ships, 'engine Engine;', 8) }));
+    const reference = hoverText(
+      await client.connection.sendRequest('textDocument/hover', {
+        textDocument: { uri: SHIPS },
+        position: positionOf(ships, 'engine Engine;', 8),
+      }),
+    );
     assert.match(reference, /\*\*struct Engine\*\*/);
-    const field = hoverText(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: SHIPS }, position: positionOf(ships, '  crew i64', 3) }));
+    const field = hoverText(
+      await client.connection.sendRequest('textDocument/hover', {
+        textDocument: { uri: SHIPS },
+        position: positionOf(ships, '  crew i64', 3),
+      }),
+    );
     assert.match(field, /\*\*Spaceship\.crew\*\* — `int64_t`\n\noffset 16, size 8, align 8 in `fleet_Spaceship`/);
     const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
     const externName = /extern func (\w+)/.exec(fleet)![1];
-    const fn = hoverText(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: uri('fleet/fleet.vale') }, position: positionOf(fleet, `func ${externName}`, 6) }));
+    const fn = hoverText(
+      await client.connection.sendRequest('textDocument/hover', {
+        textDocument: { uri: uri('fleet/fleet.vale') },
+        position: positionOf(fleet, `func ${externName}`, 6),
+      }),
+    );
     assert.match(fn, new RegExp(`extern .* fleet_${externName}\\(`));
     assert.match(fn, /implemented in C/);
-    const c = `#include "fleet/Fleet.h"\nuint8_t ref[] = { ${VECTORS[1].bytesHexLE.match(/../g).map((b: string) => '0x' + b).join(', ')} };\n`;
+    const c = `#include "fleet/Fleet.h"\nuint8_t ref[] = { ${VECTORS[1].bytesHexLE
+      .match(/../g)
+      .map((b: string) => `0x${b}`)
+      .join(', ')} };\n`;
     const cUri = uri('native/ref.c');
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: cUri, languageId: 'c', version: 1, text: c } });
-    const ursl = hoverText(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: cUri }, position: { line: 1, character: 25 } }));
+    const ursl = hoverText(
+      await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: cUri }, position: { line: 1, character: 25 } }),
+    );
     assert.match(ursl, /\*\*universal reference\*\* \(backend profile\)/);
     assert.match(ursl, new RegExp(`\\| objectGeneration \\| \`${BigInt(VECTORS[1].fields.objectGeneration)}\``));
     assert.match(ursl, /C words: `unused0=0x/);
-    assert.equal(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: cUri }, position: { line: 0, character: 3 } }), null);
+    assert.equal(
+      await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: cUri }, position: { line: 0, character: 3 } }),
+      null,
+    );
   });
 
   test('a quick fix applied through its edit makes the diagnostic go', async () => {
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: MISTAKES, languageId: 'vale', version: 1, text: mistakes } });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: MISTAKES, languageId: 'vale', version: 1, text: mistakes },
+    });
     const body = client.diagnostics.get(MISTAKES)!.find((d) => d.code === 'ExternHasBody')!;
     const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', {
-      textDocument: { uri: MISTAKES }, range: body.range, context: { diagnostics: [body] },
+      textDocument: { uri: MISTAKES },
+      range: body.range,
+      context: { diagnostics: [body] },
     });
     const fix = actions.find((a) => a.diagnostics?.[0].code === 'ExternHasBody')!;
     assert.equal(fix.kind, 'quickfix');
@@ -126,15 +166,23 @@ describe('language server over stdio', () => {
       textDocument: { uri: MISTAKES, version: 3 },
       contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: 'exported ' }],
     });
-    await client.waitFor('the weigh error to go', () => !client.diagnostics.get(MISTAKES)!.some((d) => String(d.message).includes('func weigh')));
+    await client.waitFor(
+      'the weigh error to go',
+      () => !client.diagnostics.get(MISTAKES)!.some((d) => String(d.message).includes('func weigh')),
+    );
   });
 
   test('go to definition, references and the outline', async () => {
-    const def: Location = await client.connection.sendRequest('textDocument/definition', { textDocument: { uri: SHIPS }, position: positionOf(ships, 'engine Engine;', 8) });
+    const def: Location = await client.connection.sendRequest('textDocument/definition', {
+      textDocument: { uri: SHIPS },
+      position: positionOf(ships, 'engine Engine;', 8),
+    });
     assert.equal(def.uri, SHIPS);
     assert.deepEqual(def.range.start, positionOf(ships, 'Engine imm'));
     const refs: Location[] = await client.connection.sendRequest('textDocument/references', {
-      textDocument: { uri: SHIPS }, position: positionOf(ships, 'Engine imm'), context: { includeDeclaration: false },
+      textDocument: { uri: SHIPS },
+      position: positionOf(ships, 'Engine imm'),
+      context: { includeDeclaration: false },
     });
     assert.ok(refs.length >= 3 && refs.every((r) => r.uri.endsWith('.vale')), JSON.stringify(refs));
     const outline: DocumentSymbol[] = await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: SHIPS } });
@@ -174,14 +222,21 @@ describe('language server over stdio', () => {
     // A recording decoded with the workspace's extern declarations.
     const { CProgram, DEFAULT_TARGET, RecordingWriter, Workspace } = await import('../shared');
     const ws = new Workspace();
-    for (const f of ['fleet/arrays.vale', 'fleet/fleet.vale', 'fleet/ships.vale']) ws.setFile(join(EXAMPLES, f), readFileSync(join(EXAMPLES, f), 'utf8'));
+    for (const f of ['fleet/arrays.vale', 'fleet/fleet.vale', 'fleet/ships.vale'])
+      ws.setFile(join(EXAMPLES, f), readFileSync(join(EXAMPLES, f), 'utf8'));
     const w = new RecordingWriter(new CProgram(ws.program(), '', DEFAULT_TARGET));
     w.call('cSumCrew_vasp', [], { kind: 'int', value: 12, bits: 64 });
     w.call('cReportFleet', [new Uint8Array(32).fill(1)], { kind: 'void' });
     const file = join(tempDir('vale-ffi-rec-'), 'recording.vale.bin');
     writeFileSync(file, w.bytes());
     const rec = await client.request(RECORDING, { uri: URI.file(file).toString() });
-    assert.deepEqual(rec.calls.map((c) => [c.callee, c.args.length, c.result.value]), [['cSumCrew_vasp', 0, 12], ['cReportFleet', 1, undefined]]);
+    assert.deepEqual(
+      rec.calls.map((c) => [c.callee, c.args.length, c.result.value]),
+      [
+        ['cSumCrew_vasp', 0, 12],
+        ['cReportFleet', 1, undefined],
+      ],
+    );
     assert.equal(rec.error, null);
   });
 
@@ -200,7 +255,9 @@ describe('language server scheduling', () => {
 
   before(async () => {
     await client.initialize(URI.file(dir).toString(), { projectName: 'fleet' });
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'vale', version: 1, text: original } });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: docUri, languageId: 'vale', version: 1, text: original },
+    });
     await client.waitFor('the first diagnostics', () => client.versions.get(docUri) === 1);
   });
   after(() => {
@@ -212,24 +269,33 @@ describe('language server scheduling', () => {
     const at = original.indexOf(';', original.indexOf('extern func'));
     const line = original.slice(0, at).split('\n').length - 1;
     const character = at - original.lastIndexOf('\n', at - 1) - 1;
-    const typed = ' { 0 }' + ' '.repeat(994);
+    const typed = ` { 0 }${' '.repeat(994)}`;
     const before = client.published.filter((p) => p.uri === docUri).length;
     const sends: Promise<void>[] = [];
     for (let i = 0; i < 1000; i++) {
       const position = { line, character: character + i };
       const end = i === 0 ? { line, character: character + 1 } : position;
-      sends.push(client.connection.sendNotification('textDocument/didChange', {
-        textDocument: { uri: docUri, version: 2 + i }, contentChanges: [{ range: { start: position, end }, text: typed[i] }],
-      }));
+      sends.push(
+        client.connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri: docUri, version: 2 + i },
+          contentChanges: [{ range: { start: position, end }, text: typed[i] }],
+        }),
+      );
     }
     await Promise.all(sends);
     await client.waitFor('diagnostics of version 1001', () => client.versions.get(docUri) === 1001, 30_000);
     const answers = client.published.filter((p) => p.uri === docUri).slice(before);
     console.log(`${answers.length} publishes for 1000 edits`);
     assert.ok(answers.length < 1000, `${answers.length} publishes for 1000 edits`);
-    assert.deepEqual(client.diagnostics.get(docUri)!.map((d) => d.code), ['ExternHasBody']);
+    assert.deepEqual(
+      client.diagnostics.get(docUri)!.map((d) => d.code),
+      ['ExternHasBody'],
+    );
     // The hover answers on the newest text.
-    const hover: Hover | null = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: docUri }, position: { line, character: character + 3 } });
+    const hover: Hover | null = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: docUri },
+      position: { line, character: character + 3 },
+    });
     assert.equal(hover, null, 'inside the new body: nothing to hover');
   });
 
@@ -240,20 +306,24 @@ describe('language server scheduling', () => {
     await client.waitFor('diagnostics of the deep document', () => client.versions.get(deep) === 1, 30_000);
     assert.match(String(client.diagnostics.get(deep)![0].message), /nested more than \d+ levels deep/);
     await client.connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri: deep, version: 2 }, contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'extern func now() int { 0 }\n' }],
+      textDocument: { uri: deep, version: 2 },
+      contentChanges: [
+        { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'extern func now() int { 0 }\n' },
+      ],
     });
     await client.waitFor('diagnostics of version 2', () => client.versions.get(deep) === 2, 30_000);
     assert.ok(client.diagnostics.get(deep)!.some((d) => d.code === 'ExternHasBody'));
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: deep } });
   });
 
-  test('a client that waits for each version\'s diagnostics gets every version answered', async () => {
+  test("a client that waits for each version's diagnostics gets every version answered", async () => {
     let version = client.versions.get(docUri)!;
     for (let i = 0; i < 20; i++) {
       version++;
       const position = { line: 0, character: 0 };
       await client.connection.sendNotification('textDocument/didChange', {
-        textDocument: { uri: docUri, version }, contentChanges: [{ range: { start: position, end: position }, text: i % 2 === 0 ? '\n' : ' ' }],
+        textDocument: { uri: docUri, version },
+        contentChanges: [{ range: { start: position, end: position }, text: i % 2 === 0 ? '\n' : ' ' }],
       });
       const v = version;
       await client.waitFor(`diagnostics of version ${v}`, () => client.versions.get(docUri) === v);

@@ -30,7 +30,7 @@ function generate(): Map<string, string> {
         lines.push(`func helper${id}_${k}(x int) int {`, `  y = x * ${k + 1};`, '  return y + 1;', '}');
       }
       lines.push(`func last${id}(x int) int {`, '  return x;', '}');
-      files.set(`/ws/pkg${p}/file${f}.vale`, lines.join('\n') + '\n');
+      files.set(`/ws/pkg${p}/file${f}.vale`, `${lines.join('\n')}\n`);
     }
   }
   return files;
@@ -83,9 +83,15 @@ describe('FFI model: incremental checks', () => {
     const ws = new Workspace();
     ws.setFile('/a/kinds.vale', 'struct Ship imm { fuel int; }\n');
     ws.setFile('/a/ffi.vale', 'extern func f(s Ship) int;\n');
-    assert.deepEqual(ws.allDiagnostics().map((d) => d.code), ['ExternFunctionDependedOnNonExportedKind']);
+    assert.deepEqual(
+      ws.allDiagnostics().map((d) => d.code),
+      ['ExternFunctionDependedOnNonExportedKind'],
+    );
     ws.removeFile('/a/kinds.vale');
-    assert.deepEqual(ws.allDiagnostics().map((d) => d.code), ['UncheckedExternalKind']);
+    assert.deepEqual(
+      ws.allDiagnostics().map((d) => d.code),
+      ['UncheckedExternalKind'],
+    );
     ws.setFile('/a/kinds.vale', 'exported struct Ship imm { fuel int; }\n');
     assert.deepEqual(ws.allDiagnostics(), []);
   });

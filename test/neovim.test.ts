@@ -17,14 +17,24 @@ test('Neovim attaches the server to a .vale buffer, shows its diagnostics and a 
   const lines = text.split('\n');
   const line = lines.findIndex((l) => l.startsWith('exported struct Ticket'));
   const out = join(tempDir('vale-ffi-nvim-'), 'result.json');
-  const r = spawnSync('nvim', ['--headless', '--noplugin', '-u', 'NONE', '-i', 'NONE', '-c', `luafile ${join(__dirname, 'neovim', 'attach.lua')}`, '-c', 'cquit 3'], {
-    encoding: 'utf8',
-    timeout: 60000,
-    env: {
-      ...process.env, VALE_FFI_NODE: process.execPath, VALE_FFI_SERVER: SERVER, VALE_FFI_ROOT: examples, VALE_FFI_FILE: file,
-      VALE_FFI_LINE: String(line), VALE_FFI_COL: String('exported struct T'.length), VALE_FFI_OUT: out,
+  const r = spawnSync(
+    'nvim',
+    ['--headless', '--noplugin', '-u', 'NONE', '-i', 'NONE', '-c', `luafile ${join(__dirname, 'neovim', 'attach.lua')}`, '-c', 'cquit 3'],
+    {
+      encoding: 'utf8',
+      timeout: 60000,
+      env: {
+        ...process.env,
+        VALE_FFI_NODE: process.execPath,
+        VALE_FFI_SERVER: SERVER,
+        VALE_FFI_ROOT: examples,
+        VALE_FFI_FILE: file,
+        VALE_FFI_LINE: String(line),
+        VALE_FFI_COL: String('exported struct T'.length),
+        VALE_FFI_OUT: out,
+      },
     },
-  });
+  );
   let result: { attached: boolean; diagnostics: { code: string; line: number; col: number; message: string }[]; hover: string };
   try {
     result = JSON.parse(readFileSync(out, 'utf8'));
@@ -33,7 +43,8 @@ test('Neovim attaches the server to a .vale buffer, shows its diagnostics and a 
   }
   assert.equal(result.attached, true, 'diagnostics arrived');
   const codes = new Set(result.diagnostics.map((d) => d.code));
-  for (const code of ['ExternFunctionDependedOnNonExportedKind', 'ExternHasBody', 'TypeExportedMultipleTimes', 'NonHierarchicalImmutable']) assert.ok(codes.has(code), `${code} in ${[...codes]}`);
+  for (const code of ['ExternFunctionDependedOnNonExportedKind', 'ExternHasBody', 'TypeExportedMultipleTimes', 'NonHierarchicalImmutable'])
+    assert.ok(codes.has(code), `${code} in ${[...codes]}`);
   const body = result.diagnostics.find((d) => d.code === 'ExternHasBody')!;
   assert.equal(lines[body.line].slice(body.col, body.col + 1), '{');
   assert.match(result.hover, /\*\*struct Ticket\*\* \(imm\) — C `nv_Ticket`/);

@@ -29,9 +29,14 @@ function damaged(text: string, seed: number): string[] {
     const at = next(text.length + 1);
     const to = Math.min(text.length, at + next(20));
     switch (k % 3) {
-      case 0: out.push(text.slice(0, at)); break;
-      case 1: out.push(text.slice(0, at) + text.slice(to)); break;
-      default: out.push(text.slice(0, at) + bits[next(bits.length)] + text.slice(at));
+      case 0:
+        out.push(text.slice(0, at));
+        break;
+      case 1:
+        out.push(text.slice(0, at) + text.slice(to));
+        break;
+      default:
+        out.push(text.slice(0, at) + bits[next(bits.length)] + text.slice(at));
     }
   }
   return out;
@@ -48,7 +53,7 @@ test('every fixture and example, whole and damaged, parses to its recorded tree'
       lines.push(`${relative(REPO, file)}#${k} ${createHash('sha256').update(fingerprint(tree.green)).digest('hex').slice(0, 24)}`);
     });
   });
-  const actual = lines.join('\n') + '\n';
+  const actual = `${lines.join('\n')}\n`;
   if (process.env.UPDATE_TREES === '1') writeFileSync(RECORD, actual);
   assert.ok(existsSync(RECORD), `${RECORD} is missing (UPDATE_TREES=1 records it)`);
   const recorded = readFileSync(RECORD, 'utf8');
@@ -67,13 +72,26 @@ test('nesting 100,000 levels deep, in every construct that nests, is one SyntaxE
   };
   for (const [name, text] of Object.entries(forms)) {
     const ws = new Workspace();
-    ws.setFile('/deep/a.vale', text + '\nexported struct After imm { n int; }\n');
+    ws.setFile('/deep/a.vale', `${text}\nexported struct After imm { n int; }\n`);
     ws.setFile('/deep/b.vale', 'struct Crate imm { n int; }\nextern func weigh(c Crate) int;\n');
-    const nesting = ws.diagnostics('/deep/a.vale').filter((d) => d.code === 'SyntaxError' && /nested more than \d+ levels deep/.test(d.message));
+    const nesting = ws
+      .diagnostics('/deep/a.vale')
+      .filter((d) => d.code === 'SyntaxError' && /nested more than \d+ levels deep/.test(d.message));
     assert.equal(nesting.length, 1, name);
-    assert.equal(ws.tree('/deep/a.vale')!.print(), text + '\nexported struct After imm { n int; }\n', `${name}: the tree still prints the text`);
+    assert.equal(
+      ws.tree('/deep/a.vale')!.print(),
+      `${text}\nexported struct After imm { n int; }\n`,
+      `${name}: the tree still prints the text`,
+    );
     // The item after it and the other file are analysed as usual.
-    assert.ok(ws.model('/deep/a.vale')!.kinds.some((k) => k.name === 'After'), name);
-    assert.deepEqual(ws.diagnostics('/deep/b.vale').map((d) => d.code), ['ExternFunctionDependedOnNonExportedKind'], name);
+    assert.ok(
+      ws.model('/deep/a.vale')!.kinds.some((k) => k.name === 'After'),
+      name,
+    );
+    assert.deepEqual(
+      ws.diagnostics('/deep/b.vale').map((d) => d.code),
+      ['ExternFunctionDependedOnNonExportedKind'],
+      name,
+    );
   }
 });

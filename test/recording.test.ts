@@ -23,7 +23,10 @@ extern func small() int;
 function program(): CProgram {
   const ws = new Workspace();
   ws.setFile('/app/ffi.vale', SOURCE);
-  assert.deepEqual(ws.allDiagnostics().map((d) => d.message), []);
+  assert.deepEqual(
+    ws.allDiagnostics().map((d) => d.message),
+    [],
+  );
   return new CProgram(ws.program(), 'app', DEFAULT_TARGET);
 }
 
@@ -54,12 +57,27 @@ describe('recordings', () => {
     const { bytes, refs, ship, rt } = simulate(p, 11);
     const r = readRecording(bytes, p);
     assert.equal(r.error, undefined, JSON.stringify(r.error));
-    assert.deepEqual(r.calls.map((c) => c.callee), ['inspect', 'count', 'name', 'ok', 'ratio', 'tally', 'spawn', 'touch', 'small']);
-    assert.deepEqual(r.calls[0].args.map((a) => a.param), ['dock', 'other']);
+    assert.deepEqual(
+      r.calls.map((c) => c.callee),
+      ['inspect', 'count', 'name', 'ok', 'ratio', 'tally', 'spawn', 'touch', 'small'],
+    );
+    assert.deepEqual(
+      r.calls[0].args.map((a) => a.param),
+      ['dock', 'other'],
+    );
     assert.deepEqual([...r.calls[0].args[0].reference.bytes], [...refs[0]]);
     assert.ok(rt.check(r.calls[0].args[1].reference.bytes, 'Dock').ok, 'the recorded reference passes the receiver checks');
-    assert.deepEqual(r.calls[0].result, { kind: 'message', type: 'Ship', size: r.calls[0].result.kind === 'message' ? r.calls[0].result.size : 0, value: ship, offset: r.calls[0].result.kind === 'message' ? r.calls[0].result.offset : 0 });
-    assert.deepEqual(r.calls.slice(1).map((c) => ('value' in c.result ? c.result.value : c.result.kind === 'reference' ? 'ref' : c.result.kind)), [-5, 'hello', true, -1.5, [3, -1, 4], 'ref', 'void', -2]);
+    assert.deepEqual(r.calls[0].result, {
+      kind: 'message',
+      type: 'Ship',
+      size: r.calls[0].result.kind === 'message' ? r.calls[0].result.size : 0,
+      value: ship,
+      offset: r.calls[0].result.kind === 'message' ? r.calls[0].result.offset : 0,
+    });
+    assert.deepEqual(
+      r.calls.slice(1).map((c) => ('value' in c.result ? c.result.value : c.result.kind === 'reference' ? 'ref' : c.result.kind)),
+      [-5, 'hello', true, -1.5, [3, -1, 4], 'ref', 'void', -2],
+    );
     assert.equal(r.calls[7].result.kind, 'void');
   });
 
@@ -70,7 +88,7 @@ describe('recordings', () => {
     for (let cut = 0; cut < bytes.length; cut++) {
       const r = readRecording(bytes.subarray(0, cut), p);
       if (cut === 0) continue;
-      const complete = full.calls.filter((c, i) => (full.calls[i + 1]?.offset ?? bytes.length) <= cut).length;
+      const complete = full.calls.filter((_c, i) => (full.calls[i + 1]?.offset ?? bytes.length) <= cut).length;
       assert.ok(r.calls.length >= complete - 1 && r.calls.length <= complete + 1, `cut ${cut}: ${r.calls.length} calls`);
       const boundary = cut === 8 || full.calls.some((c) => c.offset === cut);
       if (boundary) assert.equal(r.error, undefined, `cut ${cut} ends cleanly between calls`);
@@ -95,12 +113,15 @@ describe('recordings', () => {
     new DataView(huge.buffer).setBigUint64(8, 0xffff_ffff_ffffn, true);
     assert.match(readRecording(huge, p).error!.reason, /runs past the end of the file/);
     assert.match(readRecording(new Uint8Array(16), p).error!.reason, /not a Vale recording/);
-    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.nat(255)), { maxLength: 6 }), (flips) => {
-      const b = bytes.slice();
-      for (const [at, v] of flips) b[at] = v;
-      const r = readRecording(b, p);
-      assert.ok(r.calls.length <= 9);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.nat(255)), { maxLength: 6 }), (flips) => {
+        const b = bytes.slice();
+        for (const [at, v] of flips) b[at] = v;
+        const r = readRecording(b, p);
+        assert.ok(r.calls.length <= 9);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('the example recording is what the simulation writes today, and reads back whole', () => {
@@ -108,7 +129,10 @@ describe('recordings', () => {
     assert.deepEqual([...committed], [...exampleRecording()], 'regenerate with: npx tsx test/support/example-recording.ts --write');
     const r = readRecording(committed, fleetProgram());
     assert.equal(r.error, undefined);
-    assert.deepEqual(r.calls.map((c) => c.callee), ['cSumCrew_vasp', 'cFill', 'cFirstOfTriple', 'cReportFleet', 'cFlagship']);
+    assert.deepEqual(
+      r.calls.map((c) => c.callee),
+      ['cSumCrew_vasp', 'cFill', 'cFirstOfTriple', 'cReportFleet', 'cFlagship'],
+    );
     const last = r.calls[4].result;
     assert.ok(last.kind === 'message');
     assert.deepEqual(last.value, { name: 'ship 1', engine: { fuel: 10, efficiency: 0.5 }, crew: 3, armed: true });

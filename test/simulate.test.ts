@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { Random, Runtime, SimObject } from '../shared/simulate';
-import { BACKEND_PROFILE, FIELD_NAMES, PROFILES, decodeUniversalReference, encodeUniversalReference, findUniversalReferences } from '../shared/ursl';
+import { Random, Runtime, type SimObject } from '../shared/simulate';
+import {
+  BACKEND_PROFILE,
+  FIELD_NAMES,
+  PROFILES,
+  decodeUniversalReference,
+  encodeUniversalReference,
+  findUniversalReferences,
+} from '../shared/ursl';
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-type Op =
-  | { op: 'alloc'; region: number; type: number }
-  | { op: 'free'; pick: number }
-  | { op: 'destroy'; region: number };
+type Op = { op: 'alloc'; region: number; type: number } | { op: 'free'; pick: number } | { op: 'destroy'; region: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('alloc' as const), region: fc.nat(2), type: fc.nat(3) }) },
@@ -34,35 +38,43 @@ describe('runtime simulator', () => {
 
   for (const profile of PROFILES) {
     test(`${profile.name}: every issued reference decodes to the simulator's fields and passes its checks until freed, then fails the generation check`, () => {
-      fc.assert(fc.property(fc.integer(), fc.constantFrom(0, 8, 16), fc.array(opArb, { maxLength: 60 }), (seed, generationOffset, ops) => {
-        const rt = new Runtime({ seed, profile, generationOffset });
-        const regions = ['main', 'arena', 'scratch'].map((n) => rt.createRegion(n, 1 << 16));
-        const types = [['Ship', 24], ['Engine', 40], ['Fleet', 20], ['Crew', 64]].map(([n, s]) => rt.defineType(n as string, s as number));
-        const issued: { object: SimObject; bytes: Uint8Array; fields: ReturnType<Runtime['fieldsOf']> }[] = [];
-        const live = (): SimObject[] => issued.map((i) => i.object).filter((o) => o.alive && o.region.alive);
-        for (const op of ops) {
-          if (op.op === 'alloc' && regions[op.region].alive) {
-            const object = rt.allocate(regions[op.region], types[op.type]);
-            const ref = rt.issue(object, op.type);
-            issued.push({ object, bytes: ref.bytes, fields: rt.fieldsOf(object, op.type) });
-          } else if (op.op === 'free' && live().length > 0) {
-            const candidates = live();
-            rt.free(candidates[op.pick % candidates.length]);
-          } else if (op.op === 'destroy' && regions[op.region].alive) {
-            rt.destroyRegion(regions[op.region]);
+      fc.assert(
+        fc.property(fc.integer(), fc.constantFrom(0, 8, 16), fc.array(opArb, { maxLength: 60 }), (seed, generationOffset, ops) => {
+          const rt = new Runtime({ seed, profile, generationOffset });
+          const regions = ['main', 'arena', 'scratch'].map((n) => rt.createRegion(n, 1 << 16));
+          const types = [
+            ['Ship', 24],
+            ['Engine', 40],
+            ['Fleet', 20],
+            ['Crew', 64],
+          ].map(([n, s]) => rt.defineType(n as string, s as number));
+          const issued: { object: SimObject; bytes: Uint8Array; fields: ReturnType<Runtime['fieldsOf']> }[] = [];
+          const live = (): SimObject[] => issued.map((i) => i.object).filter((o) => o.alive && o.region.alive);
+          for (const op of ops) {
+            if (op.op === 'alloc' && regions[op.region].alive) {
+              const object = rt.allocate(regions[op.region], types[op.type]);
+              const ref = rt.issue(object, op.type);
+              issued.push({ object, bytes: ref.bytes, fields: rt.fieldsOf(object, op.type) });
+            } else if (op.op === 'free' && live().length > 0) {
+              const candidates = live();
+              rt.free(candidates[op.pick % candidates.length]);
+            } else if (op.op === 'destroy' && regions[op.region].alive) {
+              rt.destroyRegion(regions[op.region]);
+            }
+            for (const { object, bytes, fields } of issued) {
+              const decoded = decodeUniversalReference(bytes, profile);
+              for (const f of FIELD_NAMES) assert.equal(decoded.fields[f], fields[f], f);
+              const result = rt.check(bytes, object.type.name);
+              if (!object.region.alive) assert.equal(result.failed, 'regionGeneration', JSON.stringify(result.steps));
+              else if (!object.alive) {
+                assert.equal(result.failed, 'objectGeneration', JSON.stringify(result.steps));
+                assert.match(result.steps.at(-1)!.message, /freed/);
+              } else assert.ok(result.ok, JSON.stringify(result.steps));
+            }
           }
-          for (const { object, bytes, fields } of issued) {
-            const decoded = decodeUniversalReference(bytes, profile);
-            for (const f of FIELD_NAMES) assert.equal(decoded.fields[f], fields[f], f);
-            const result = rt.check(bytes, object.type.name);
-            if (!object.region.alive) assert.equal(result.failed, 'regionGeneration', JSON.stringify(result.steps));
-            else if (!object.alive) {
-              assert.equal(result.failed, 'objectGeneration', JSON.stringify(result.steps));
-              assert.match(result.steps.at(-1)!.message, /freed/);
-            } else assert.ok(result.ok, JSON.stringify(result.steps));
-          }
-        }
-      }), { numRuns: 300 });
+        }),
+        { numRuns: 300 },
+      );
     });
   }
 
@@ -92,8 +104,14 @@ describe('runtime simulator', () => {
     const elsewhere = rt.check(rt.issue(rt.allocate(region, ship)).bytes);
     assert.ok(elsewhere.ok);
     const moved = decodeUniversalReference(ref.bytes, BACKEND_PROFILE).fields;
-    assert.equal(rt.check(encodeUniversalReference({ ...moved, regionPointer: moved.regionPointer + 0x100000n }, BACKEND_PROFILE)).failed, 'region');
-    assert.equal(rt.check(encodeUniversalReference({ ...moved, objectPointer: moved.regionPointer + 0x80000n }, BACKEND_PROFILE)).failed, 'object');
+    assert.equal(
+      rt.check(encodeUniversalReference({ ...moved, regionPointer: moved.regionPointer + 0x100000n }, BACKEND_PROFILE)).failed,
+      'region',
+    );
+    assert.equal(
+      rt.check(encodeUniversalReference({ ...moved, objectPointer: moved.regionPointer + 0x80000n }, BACKEND_PROFILE)).failed,
+      'object',
+    );
     assert.equal(rt.check(encodeUniversalReference({ ...moved, offsetToGeneration: 4n }, BACKEND_PROFILE)).failed, 'objectGeneration');
   });
 
@@ -125,14 +143,30 @@ describe('runtime simulator', () => {
     const render = (bytes: Uint8Array, i: number): [string, string, string] => {
       const list = [...bytes].map((b) => b.toString(16).padStart(2, '0'));
       const w = decodeUniversalReference(bytes, BACKEND_PROFILE).cWords;
-      const words = Object.values(w).map((x) => '0x' + x.toString(16));
-      const q = (k: number): string => Buffer.from(bytes.subarray(k * 8, k * 8 + 8)).reverse().toString('hex');
+      const words = Object.values(w).map((x) => `0x${x.toString(16)}`);
+      const q = (k: number): string =>
+        Buffer.from(bytes.subarray(k * 8, k * 8 + 8))
+          .reverse()
+          .toString('hex');
       switch (i % 5) {
-        case 0: return ['[2026-11-24T10:00:01Z] DEBUG sent ref=', '0x' + bytes.slice().reverse().reduce((s, b) => s + b.toString(16).padStart(2, '0'), ''), ' to C\n'];
-        case 1: return ['// fleet.vale: ', list.join(' '), '\n'];
-        case 2: return ['static const uint8_t ref_bytes[32] = {', list.map((b) => '0x' + b).join(', '), '};\n'];
-        case 3: return ['fleet_ShipRef ship = ', `{ ${words.join(', ')} }`, ';\n'];
-        default: return ['(gdb) x/4gx &ship\n', `0x7ffc2a10:\t0x${q(0)}\t0x${q(1)}\n0x7ffc2a20:\t0x${q(2)}\t0x${q(3)}`, '\n'];
+        case 0:
+          return [
+            '[2026-11-24T10:00:01Z] DEBUG sent ref=',
+            '0x' +
+              bytes
+                .slice()
+                .reverse()
+                .reduce((s, b) => s + b.toString(16).padStart(2, '0'), ''),
+            ' to C\n',
+          ];
+        case 1:
+          return ['// fleet.vale: ', list.join(' '), '\n'];
+        case 2:
+          return ['static const uint8_t ref_bytes[32] = {', list.map((b) => `0x${b}`).join(', '), '};\n'];
+        case 3:
+          return ['fleet_ShipRef ship = ', `{ ${words.join(', ')} }`, ';\n'];
+        default:
+          return ['(gdb) x/4gx &ship\n', `0x7ffc2a10:\t0x${q(0)}\t0x${q(1)}\n0x7ffc2a20:\t0x${q(2)}\t0x${q(3)}`, '\n'];
       }
     };
     let text = '';

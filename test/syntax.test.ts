@@ -5,21 +5,92 @@ import fc from 'fast-check';
 // FC_SCALE=10 runs ten times as many cases (for a long local soak).
 const SCALE = Number(process.env.FC_SCALE ?? 1);
 const runs = (n: number): number => Math.round(n * SCALE);
-import { SyntaxKind, TextEdit, applyEdit, parse, reparse } from '../shared';
+import { SyntaxKind, type TextEdit, applyEdit, parse, reparse } from '../shared';
 import { listFixtures, readFixture } from './support/fixture';
 import { fingerprint } from './support/trees';
 import { join } from 'node:path';
 
-const FIXTURE_TEXTS = listFixtures(join(__dirname, 'fixtures')).map(readFixture)
+const FIXTURE_TEXTS = listFixtures(join(__dirname, 'fixtures'))
+  .map(readFixture)
   .concat(listFixtures(join(__dirname, '..', 'examples')).map(readFixture));
 
 // Pieces of Vale and of things that are not Vale, to build inputs that reach deep into the parser.
 const FRAGMENTS = [
-  'func', 'struct', 'interface', 'impl', 'for', 'import', 'export', 'exported', 'extern', 'sealed', 'abstract',
-  'virtual', 'imm', 'mut', 'where', 'if', 'else', 'while', 'foreach', 'in', 'return', 'set', 'block', 'as',
-  'x', 'Ship', 'int', '_', '42', '-7i64', '1.5', '(', ')', '{', '}', '[', ']', '<', '>', ' < ', ' > ', ',', ';',
-  '.', '..', '...', '=', '==', '=>', '&', '^', '#', '#!', "'", 'r\'', ' ', '\n', '\t', '\r\n', '//c\n', '«c»', '"',
-  '"s"', '"a{x}b"', '"""', '{\\\n', '\\', '\u00e9', '\ud83d\ude00', '\ud800', '\u0000', '\u00ab', '\u00bb', ' and ', ' mod ',
+  'func',
+  'struct',
+  'interface',
+  'impl',
+  'for',
+  'import',
+  'export',
+  'exported',
+  'extern',
+  'sealed',
+  'abstract',
+  'virtual',
+  'imm',
+  'mut',
+  'where',
+  'if',
+  'else',
+  'while',
+  'foreach',
+  'in',
+  'return',
+  'set',
+  'block',
+  'as',
+  'x',
+  'Ship',
+  'int',
+  '_',
+  '42',
+  '-7i64',
+  '1.5',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  '<',
+  '>',
+  ' < ',
+  ' > ',
+  ',',
+  ';',
+  '.',
+  '..',
+  '...',
+  '=',
+  '==',
+  '=>',
+  '&',
+  '^',
+  '#',
+  '#!',
+  "'",
+  "r'",
+  ' ',
+  '\n',
+  '\t',
+  '\r\n',
+  '//c\n',
+  '«c»',
+  '"',
+  '"s"',
+  '"a{x}b"',
+  '"""',
+  '{\\\n',
+  '\\',
+  '\u00e9',
+  '\ud83d\ude00',
+  '\ud800',
+  '\u0000',
+  '\u00ab',
+  '\u00bb',
+  ' and ',
+  ' mod ',
 ];
 const tokenSoup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 80 }).map((parts) => parts.join(''));
 const anyText = fc.oneof(
@@ -35,16 +106,16 @@ function editOf(text: string): fc.Arbitrary<TextEdit> {
     .map(([start, length, newText]) => ({ start, end: Math.min(text.length, start + length), newText }));
 }
 
-const mutatedFixture = fc
-  .constantFrom(...FIXTURE_TEXTS)
-  .chain((text) => fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), tokenSoup), { maxLength: 5 }).map((edits) => {
+const mutatedFixture = fc.constantFrom(...FIXTURE_TEXTS).chain((text) =>
+  fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), tokenSoup), { maxLength: 5 }).map((edits) => {
     let t = text;
     for (const [at, len, ins] of edits) {
       const s = at % (t.length + 1);
       t = applyEdit(t, { start: s, end: Math.min(t.length, s + len), newText: ins });
     }
     return t;
-  }));
+  }),
+);
 
 describe('lossless and tolerant', () => {
   test('every fixture prints back exactly', () => {
@@ -52,47 +123,70 @@ describe('lossless and tolerant', () => {
   });
 
   test('random and garbage input: never throws, prints back exactly', () => {
-    fc.assert(fc.property(anyText, (text) => parse(text).print() === text), { numRuns: runs(3000) });
+    fc.assert(
+      fc.property(anyText, (text) => parse(text).print() === text),
+      { numRuns: runs(3000) },
+    );
   });
 
   test('randomly mutated fixtures: never throws, prints back exactly', () => {
-    fc.assert(fc.property(mutatedFixture, (text) => parse(text).print() === text), { numRuns: runs(2000) });
+    fc.assert(
+      fc.property(mutatedFixture, (text) => parse(text).print() === text),
+      { numRuns: runs(2000) },
+    );
   });
 
   test('errors lie inside the text and every token is non-empty', () => {
-    fc.assert(fc.property(fc.oneof(anyText, mutatedFixture), (text) => {
-      const tree = parse(text);
-      for (const e of tree.errors) if (e.start < 0 || e.end > text.length || e.start > e.end) return false;
-      for (const t of tree.root.tokens()) if (t.text.length === 0) return false;
-      return true;
-    }), { numRuns: runs(1000) });
+    fc.assert(
+      fc.property(fc.oneof(anyText, mutatedFixture), (text) => {
+        const tree = parse(text);
+        for (const e of tree.errors) if (e.start < 0 || e.end > text.length || e.start > e.end) return false;
+        for (const t of tree.root.tokens()) if (t.text.length === 0) return false;
+        return true;
+      }),
+      { numRuns: runs(1000) },
+    );
   });
 });
 
 describe('incremental', () => {
   test('reparse after random edits equals a full parse', () => {
     const scenario = fc.constantFrom(...FIXTURE_TEXTS).chain((text) =>
-      fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.oneof(tokenSoup, fc.string({ unit: 'binary', maxLength: 6 }))), { minLength: 1, maxLength: 8 })
-        .map((edits) => ({ text, edits })));
-    fc.assert(fc.property(scenario, ({ text, edits }) => {
-      let tree = parse(text);
-      for (const [at, len, newText] of edits) {
-        const start = at % (tree.text.length + 1);
-        const edit = { start, end: Math.min(tree.text.length, start + len), newText };
-        tree = reparse(tree, edit);
-        const full = parse(tree.text);
-        if (fingerprint(tree.green) !== fingerprint(full.green)) return false;
-        if (JSON.stringify(tree.errors) !== JSON.stringify(full.errors)) return false;
-      }
-      return true;
-    }), { numRuns: runs(1500) });
+      fc
+        .array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.oneof(tokenSoup, fc.string({ unit: 'binary', maxLength: 6 }))), {
+          minLength: 1,
+          maxLength: 8,
+        })
+        .map((edits) => ({ text, edits })),
+    );
+    fc.assert(
+      fc.property(scenario, ({ text, edits }) => {
+        let tree = parse(text);
+        for (const [at, len, newText] of edits) {
+          const start = at % (tree.text.length + 1);
+          const edit = { start, end: Math.min(tree.text.length, start + len), newText };
+          tree = reparse(tree, edit);
+          const full = parse(tree.text);
+          if (fingerprint(tree.green) !== fingerprint(full.green)) return false;
+          if (JSON.stringify(tree.errors) !== JSON.stringify(full.errors)) return false;
+        }
+        return true;
+      }),
+      { numRuns: runs(1500) },
+    );
   });
 
   test('edits on random texts keep incremental and full parses equal', () => {
-    fc.assert(fc.property(anyText.chain((t) => editOf(t).map((e) => ({ t, e }))), ({ t, e }) => {
-      const tree = reparse(parse(t), e);
-      return fingerprint(tree.green) === fingerprint(parse(applyEdit(t, e)).green);
-    }), { numRuns: runs(1500) });
+    fc.assert(
+      fc.property(
+        anyText.chain((t) => editOf(t).map((e) => ({ t, e }))),
+        ({ t, e }) => {
+          const tree = reparse(parse(t), e);
+          return fingerprint(tree.green) === fingerprint(parse(applyEdit(t, e)).green);
+        },
+      ),
+      { numRuns: runs(1500) },
+    );
   });
 
   test('an edit inside one function re-parses only that function', () => {
@@ -120,13 +214,19 @@ describe('recovery', () => {
     const broken = `func first() int {\n  if true {\n    return 1;\n  }\n\n${later}`;
     const tree = parse(broken);
     const items = tree.items();
-    assert.deepEqual(items.map((n) => SyntaxKind[n.kind]), ['FunctionItem', 'StructItem', 'FunctionItem', 'FunctionItem']);
+    assert.deepEqual(
+      items.map((n) => SyntaxKind[n.kind]),
+      ['FunctionItem', 'StructItem', 'FunctionItem', 'FunctionItem'],
+    );
     // Exactly one error, and it is on the first function's brace.
     assert.equal(tree.errors.length, 1);
     assert.equal(tree.errors[0].start, broken.indexOf('{'));
     // The later items parse exactly as they do on their own.
     const alone = parse(later);
-    const tail = tree.green.children.filter((c) => 'children' in c).slice(1).map((c) => fingerprint(c as never));
+    const tail = tree.green.children
+      .filter((c) => 'children' in c)
+      .slice(1)
+      .map((c) => fingerprint(c as never));
     const expected = alone.green.children.filter((c) => 'children' in c).map((c) => fingerprint(c as never));
     assert.deepEqual(tail, expected);
   });

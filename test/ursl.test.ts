@@ -3,7 +3,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { BACKEND_PROFILE, FIELD_NAMES, PROFILES, UrslFields, bigIntToBytes, decodeUniversalReference, decodeUrslWords, decodeWithPlan, encodeUniversalReference, encodeUrslWords, findUniversalReferences, hex, parseUniversalReference, URSL_WORDS } from '../shared/ursl';
+import {
+  BACKEND_PROFILE,
+  FIELD_NAMES,
+  PROFILES,
+  type UrslFields,
+  bigIntToBytes,
+  decodeUniversalReference,
+  decodeUrslWords,
+  decodeWithPlan,
+  encodeUniversalReference,
+  encodeUrslWords,
+  findUniversalReferences,
+  hex,
+  parseUniversalReference,
+  URSL_WORDS,
+} from '../shared/ursl';
 
 interface Vector {
   fields: Record<string, string>;
@@ -23,11 +38,12 @@ describe('URSL codec on the worked vectors', () => {
     test(`vector ${i}: decode bytes, encode fields`, () => {
       const decoded = decodeUniversalReference(Buffer.from(v.bytesHexLE, 'hex'), BACKEND_PROFILE);
       for (const f of FIELD_NAMES) assert.equal(hex(decoded.fields[f]), v.fields[f], f);
-      for (const [w, value] of Object.entries(v.cStructWords)) assert.equal(hex(decoded.cWords[w as keyof typeof decoded.cWords]), value, w);
+      for (const [w, value] of Object.entries(v.cStructWords))
+        assert.equal(hex(decoded.cWords[w as keyof typeof decoded.cWords]), value, w);
       const fields = Object.fromEntries(FIELD_NAMES.map((f) => [f, BigInt(v.fields[f])])) as UrslFields;
       const encoded = encodeUniversalReference(fields, BACKEND_PROFILE);
       assert.equal(toHex(encoded.bytes), v.bytesHexLE);
-      assert.equal('0x' + BigInt(v.i256Hex).toString(16).padStart(64, '0'), v.i256Hex);
+      assert.equal(`0x${BigInt(v.i256Hex).toString(16).padStart(64, '0')}`, v.i256Hex);
       assert.equal(toHex(bigIntToBytes(BigInt(v.i256Hex), 32)), v.bytesHexLE);
     });
   });
@@ -47,57 +63,83 @@ const fieldsArb = fc.record({
 describe('URSL codec properties', () => {
   for (const profile of PROFILES) {
     test(`${profile.name}: decode(encode(f)) == f for every representable f`, () => {
-      fc.assert(fc.property(fieldsArb, (f) => {
-        const d = decodeUniversalReference(encodeUniversalReference(f, profile).bytes, profile);
-        return FIELD_NAMES.every((n) => d.fields[n] === f[n]);
-      }), { numRuns: 2000 });
+      fc.assert(
+        fc.property(fieldsArb, (f) => {
+          const d = decodeUniversalReference(encodeUniversalReference(f, profile).bytes, profile);
+          return FIELD_NAMES.every((n) => d.fields[n] === f[n]);
+        }),
+        { numRuns: 2000 },
+      );
     });
     test(`${profile.name}: encode(decode(b)) == b for every 32 bytes`, () => {
-      fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (b) => {
-        const d = decodeUniversalReference(b, profile);
-        return toHex(encodeUniversalReference(d.fields, profile).bytes) === toHex(b);
-      }), { numRuns: 2000 });
+      fc.assert(
+        fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (b) => {
+          const d = decodeUniversalReference(b, profile);
+          return toHex(encodeUniversalReference(d.fields, profile).bytes) === toHex(b);
+        }),
+        { numRuns: 2000 },
+      );
     });
     test(`${profile.name}: the word codec agrees with the BigInt encoder, and round-trips every 32 bytes`, () => {
       const out = new Uint32Array(URSL_WORDS);
-      fc.assert(fc.property(fieldsArb, fc.uint8Array({ minLength: 32, maxLength: 32 }), (f, b) => {
-        const values = new Uint32Array(FIELD_NAMES.flatMap((n) => [Number(f[n] & 0xffffffffn), Number(f[n] >> 32n)]));
-        const encoded = new Uint8Array(32);
-        encodeUrslWords(values, profile, new DataView(encoded.buffer), 0);
-        assert.equal(toHex(encoded), toHex(encodeUniversalReference(f, profile).bytes));
-        // At an offset inside a larger buffer, as in a recording.
-        const record = new Uint8Array(40);
-        record.set(b, 5);
-        decodeUrslWords(new DataView(record.buffer), 5, profile, out);
-        const again = new Uint8Array(32);
-        encodeUrslWords(out, profile, new DataView(again.buffer), 0);
-        assert.equal(toHex(again), toHex(b));
-        // The decoder compiled for the profile does what the plan says, step by step.
-        const stepwise = new Uint32Array(URSL_WORDS);
-        decodeWithPlan(new DataView(record.buffer), 5, profile, stepwise);
-        assert.deepEqual([...out], [...stepwise]);
-      }), { numRuns: 2000 });
+      fc.assert(
+        fc.property(fieldsArb, fc.uint8Array({ minLength: 32, maxLength: 32 }), (f, b) => {
+          const values = new Uint32Array(FIELD_NAMES.flatMap((n) => [Number(f[n] & 0xffffffffn), Number(f[n] >> 32n)]));
+          const encoded = new Uint8Array(32);
+          encodeUrslWords(values, profile, new DataView(encoded.buffer), 0);
+          assert.equal(toHex(encoded), toHex(encodeUniversalReference(f, profile).bytes));
+          // At an offset inside a larger buffer, as in a recording.
+          const record = new Uint8Array(40);
+          record.set(b, 5);
+          decodeUrslWords(new DataView(record.buffer), 5, profile, out);
+          const again = new Uint8Array(32);
+          encodeUrslWords(out, profile, new DataView(again.buffer), 0);
+          assert.equal(toHex(again), toHex(b));
+          // The decoder compiled for the profile does what the plan says, step by step.
+          const stepwise = new Uint32Array(URSL_WORDS);
+          decodeWithPlan(new DataView(record.buffer), 5, profile, stepwise);
+          assert.deepEqual([...out], [...stepwise]);
+        }),
+        { numRuns: 2000 },
+      );
     });
   }
 
   test('encode rejects values that do not fit and reports what compression loses', () => {
     const base = decodeUniversalReference(Buffer.from(VECTORS[1].bytesHexLE, 'hex'), BACKEND_PROFILE).fields;
-    assert.throws(() => encodeUniversalReference({ ...base, objectGeneration: 1n << 32n }, BACKEND_PROFILE), /objectGeneration = 0x100000000 does not fit in 32 bits/);
+    assert.throws(
+      () => encodeUniversalReference({ ...base, objectGeneration: 1n << 32n }, BACKEND_PROFILE),
+      /objectGeneration = 0x100000000 does not fit in 32 bits/,
+    );
     assert.throws(() => encodeUniversalReference({ ...base, scopeTetherMask: -1n }, BACKEND_PROFILE), /does not fit/);
     const unaligned = encodeUniversalReference({ ...base, typePointer: 0x1338n }, BACKEND_PROFILE);
-    assert.deepEqual(unaligned.problems.filter((p) => p.code === 'LostLowBits').map((p) => p.field), ['typePointer']);
+    assert.deepEqual(
+      unaligned.problems.filter((p) => p.code === 'LostLowBits').map((p) => p.field),
+      ['typePointer'],
+    );
     assert.equal(unaligned.fields.typePointer, 0x1330n);
     const high = encodeUniversalReference({ ...base, objectPointer: 0x0100_0000_0000_1000n }, BACKEND_PROFILE);
-    assert.deepEqual(high.problems.filter((p) => p.code === 'LostHighBits').map((p) => p.field), ['objectPointer']);
+    assert.deepEqual(
+      high.problems.filter((p) => p.code === 'LostHighBits').map((p) => p.field),
+      ['objectPointer'],
+    );
   });
 
   test('checks name placeholders per field and flag null and kernel pointers', () => {
     const d = decodeUniversalReference(Buffer.from(VECTORS[0].bytesHexLE, 'hex'), BACKEND_PROFILE);
-    assert.deepEqual(d.problems.filter((p) => p.code === 'Placeholder').map((p) => p.field).sort(),
-      ['objectGeneration', 'offsetToGeneration', 'regionGeneration', 'regionPointer', 'scopeTetherMask', 'typePointer']);
+    assert.deepEqual(
+      d.problems
+        .filter((p) => p.code === 'Placeholder')
+        .map((p) => p.field)
+        .sort(),
+      ['objectGeneration', 'offsetToGeneration', 'regionGeneration', 'regionPointer', 'scopeTetherMask', 'typePointer'],
+    );
     const nulled = encodeUniversalReference({ ...d.fields, objectPointer: 0n }, BACKEND_PROFILE);
     assert.ok(nulled.problems.some((p) => p.code === 'NullObjectPointer'));
-    const kernel = decodeUniversalReference(encodeUniversalReference({ ...d.fields, objectPointer: 0xffff_8000_0000_1000n }, BACKEND_PROFILE).bytes, BACKEND_PROFILE);
+    const kernel = decodeUniversalReference(
+      encodeUniversalReference({ ...d.fields, objectPointer: 0xffff_8000_0000_1000n }, BACKEND_PROFILE).bytes,
+      BACKEND_PROFILE,
+    );
     assert.equal(kernel.fields.objectPointer, 0xffff_8000_0000_1000n);
     assert.ok(kernel.problems.some((p) => p.code === 'NotUserSpaceAddress' && /kernel/.test(p.message)));
   });
@@ -108,13 +150,17 @@ describe('URSL recognizers', () => {
     const bytes = Buffer.from(v.bytesHexLE, 'hex');
     const list = [...bytes].map((b) => b.toString(16).padStart(2, '0'));
     const w = v.cStructWords;
-    const q = (i: number): string => bytes.subarray(i * 8, i * 8 + 8).reverse().toString('hex');
+    const q = (i: number): string =>
+      bytes
+        .subarray(i * 8, i * 8 + 8)
+        .reverse()
+        .toString('hex');
     return {
       i256: v.i256Hex,
       bare: v.i256Hex.slice(2),
       spaced: list.join(' '),
-      commas: list.map((b) => '0x' + b).join(', '),
-      cArray: `uint8_t ref[32] = {${list.map((b) => '0x' + b).join(',')}};`,
+      commas: list.map((b) => `0x${b}`).join(', '),
+      cArray: `uint8_t ref[32] = {${list.map((b) => `0x${b}`).join(',')}};`,
       cWords: `fleet_FleetRef ref = { ${w.unused0}, ${w.unused1}, ${w.unused2}, ${w.unused3}, ${w.unused4} };`,
       designated: `{ .unused0 = ${w.unused0}ULL, .unused1 = ${w.unused1}, .unused2 = ${w.unused2}, .unused3 = ${w.unused3}, .unused4 = ${w.unused4} }`,
       gdb: `(gdb) x/4gx &ref\n0x7fffffffe3c0:\t0x${q(0)}\t0x${q(1)}\n0x7fffffffe3d0:\t0x${q(2)}\t0x${q(3)}\n`,
@@ -131,15 +177,36 @@ describe('URSL recognizers', () => {
         const d = decodeUniversalReference(found[0].bytes, BACKEND_PROFILE);
         assert.equal(toHex(d.bytes), v.bytesHexLE, name);
         // A C array's range is its 32 bytes; a ...Ref initializer's includes the braces.
-        const expectedStart = name === 'cArray' ? text.indexOf('{') + 1 : name === 'cWords' ? text.indexOf('{') : name === 'gdb' ? text.indexOf('0x7fff') : prefix.length;
+        const expectedStart =
+          name === 'cArray'
+            ? text.indexOf('{') + 1
+            : name === 'cWords'
+              ? text.indexOf('{')
+              : name === 'gdb'
+                ? text.indexOf('0x7fff')
+                : prefix.length;
         assert.equal(found[0].start, expectedStart, `${name} start`);
-        const expectedEnd = name === 'gdb' ? text.lastIndexOf('\n', text.length - 2) === -1 ? -1 : text.indexOf(' trailing') - 1 : name === 'cArray' ? text.indexOf('}') : name === 'cWords' ? text.indexOf('}') + 1 : prefix.length + snippet.length;
+        const expectedEnd =
+          name === 'gdb'
+            ? text.lastIndexOf('\n', text.length - 2) === -1
+              ? -1
+              : text.indexOf(' trailing') - 1
+            : name === 'cArray'
+              ? text.indexOf('}')
+              : name === 'cWords'
+                ? text.indexOf('}') + 1
+                : prefix.length + snippet.length;
         if (name !== 'gdb') assert.equal(found[0].end, expectedEnd, `${name} end`);
         else assert.equal(text.slice(found[0].start, found[0].end).split('\n').length, 2, 'gdb spans its two lines');
         // The same form given alone, as `vale-ffi decode` receives it.
-        const alone = name === 'cArray' ? snippet.slice(snippet.indexOf('{') + 1, snippet.lastIndexOf('}'))
-          : name === 'cWords' ? snippet.slice(snippet.indexOf('{'), snippet.lastIndexOf('}') + 1)
-          : name === 'gdb' ? snippet.replace('(gdb) x/4gx &ref\n', '') : snippet;
+        const alone =
+          name === 'cArray'
+            ? snippet.slice(snippet.indexOf('{') + 1, snippet.lastIndexOf('}'))
+            : name === 'cWords'
+              ? snippet.slice(snippet.indexOf('{'), snippet.lastIndexOf('}') + 1)
+              : name === 'gdb'
+                ? snippet.replace('(gdb) x/4gx &ref\n', '')
+                : snippet;
         const parsed = parseUniversalReference(alone);
         assert.ok(parsed, `${name} parses as a whole`);
         assert.equal(toHex(parsed.bytes), v.bytesHexLE, `${name} whole`);
@@ -156,7 +223,7 @@ describe('URSL recognizers', () => {
       'segfault at 0x00007f3a1c2b3d40 ip 0x000055d1c0ffee00 sp 0x00007ffd5e3c1a90',
       'uint8_t key[32] = {0x3a,0x9f,0xc2,0x81,0x77,0xe4,0xd0,0x5b,0xa8,0x13,0x6c,0xf1,0x29,0xbe,0x44,0x0d,0x92,0xe7,0x58,0xc3,0x1f,0xa6,0x7b,0xd4,0x60,0x85,0x3e,0xf9,0x0c,0xb2,0x47,0xda};',
       'int arr[5] = {1, 2, 3, 4, 5};',
-      '0x' + 'f'.repeat(64),
+      `0x${'f'.repeat(64)}`,
     ].join('\n');
     assert.deepEqual(findUniversalReferences(corpus), []);
   });

@@ -12,12 +12,17 @@ if (!root) {
 }
 const tester = readFileSync(join(root, 'Tester', 'src', 'main.vale'), 'utf8');
 // Commented-out lines are tests the runner does not run.
-const programs = [...new Set(tester.split('\n').filter((l) => !l.trim().startsWith('//'))
-  .flatMap((l) => [...l.matchAll(/samples_path\.\/\("(programs\/[^"]+)"\)/g)].map((m) => m[1])))];
+const programs = [
+  ...new Set(
+    tester
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('//'))
+      .flatMap((l) => [...l.matchAll(/samples_path\.\/\("(programs\/[^"]+)"\)/g)].map((m) => m[1])),
+  ),
+];
 const base = join(root, 'Frontend', 'Tests', 'test', 'main', 'resources');
-const valeFiles = (p: string): string[] => statSync(p).isDirectory()
-  ? readdirSync(p).flatMap((n) => valeFiles(join(p, n)))
-  : p.endsWith('.vale') ? [p] : [];
+const valeFiles = (p: string): string[] =>
+  statSync(p).isDirectory() ? readdirSync(p).flatMap((n) => valeFiles(join(p, n))) : p.endsWith('.vale') ? [p] : [];
 let reported = 0;
 let files = 0;
 for (const program of programs) {

@@ -1,4 +1,4 @@
-import { ItableOptions, LineIndex, Workspace } from '../../shared';
+import { type ItableOptions, type LineIndex, Workspace } from '../../shared';
 import { collectValeFiles, UsageError } from './files';
 import { summary, toJson, toText } from './report';
 
@@ -31,8 +31,8 @@ export function runCheck(options: CheckOptions, progress?: (done: number, total:
   };
   const exitCode = diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
   if (options.format === 'json') {
-    return { stdout: JSON.stringify({ files: files.length, diagnostics: toJson(diagnostics, lines) }, null, 2) + '\n', exitCode };
+    return { stdout: `${JSON.stringify({ files: files.length, diagnostics: toJson(diagnostics, lines) }, null, 2)}\n`, exitCode };
   }
   const text = toText(diagnostics, lines);
-  return { stdout: (text ? text + '\n\n' : '') + summary(diagnostics, files.length) + '\n', exitCode };
+  return { stdout: `${(text ? `${text}\n\n` : '') + summary(diagnostics, files.length)}\n`, exitCode };
 }

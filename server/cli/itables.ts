@@ -1,6 +1,15 @@
 import { READ_LIMITS, readRegularFile } from '../read';
-import { ElfError, ItableOptions, LineIndex, Workspace, itableEdges, placeItables, readElfSymbols, symbolAddresses } from '../../shared';
-import { CommandResult } from './check';
+import {
+  ElfError,
+  type ItableOptions,
+  type LineIndex,
+  Workspace,
+  itableEdges,
+  placeItables,
+  readElfSymbols,
+  symbolAddresses,
+} from '../../shared';
+import type { CommandResult } from './check';
 import { UsageError, collectValeFiles } from './files';
 import { toJson, toText } from './report';
 
@@ -26,7 +35,12 @@ export function binaryOption(path: string | undefined): Pick<ItableOptions, 'sym
   }
 }
 
-export function runItables(paths: string[], profileName: string | undefined, binaryPath: string | undefined, format: 'text' | 'json'): CommandResult {
+export function runItables(
+  paths: string[],
+  profileName: string | undefined,
+  binaryPath: string | undefined,
+  format: 'text' | 'json',
+): CommandResult {
   const profile = itableProfileOption(profileName);
   const binary = binaryOption(binaryPath);
   const files = collectValeFiles(paths.length > 0 ? paths : ['.']);
@@ -40,19 +54,30 @@ export function runItables(paths: string[], profileName: string | undefined, bin
   const exitCode = diagnostics.length > 0 ? 1 : 0;
   if (format === 'json') {
     const itables = placed.map((p) => ({
-      impl: `${p.struct} for ${p.iface.name}`, file: p.impl.file, line: lineOf(p.impl.file).positionAt(p.impl.itemRange.start).line + 1,
-      symbol: p.symbol, methods: p.methods, size: p.size, address: '0x' + p.address.toString(16), aligned: p.aligned,
-      ...(binary.symbols ? { binaryAddress: binary.symbols.has(p.symbol) ? '0x' + binary.symbols.get(p.symbol)!.toString(16) : null } : {}),
+      impl: `${p.struct} for ${p.iface.name}`,
+      file: p.impl.file,
+      line: lineOf(p.impl.file).positionAt(p.impl.itemRange.start).line + 1,
+      symbol: p.symbol,
+      methods: p.methods,
+      size: p.size,
+      address: `0x${p.address.toString(16)}`,
+      aligned: p.aligned,
+      ...(binary.symbols ? { binaryAddress: binary.symbols.has(p.symbol) ? `0x${binary.symbols.get(p.symbol)!.toString(16)}` : null } : {}),
     }));
-    return { stdout: JSON.stringify({ profile, binary: binary.binary ?? null, itables, diagnostics: toJson(diagnostics, lineOf) }, null, 2) + '\n', exitCode };
+    return {
+      stdout: `${JSON.stringify({ profile, binary: binary.binary ?? null, itables, diagnostics: toJson(diagnostics, lineOf) }, null, 2)}\n`,
+      exitCode,
+    };
   }
   const rows = placed.map((p) => {
-    const real = binary.symbols ? `  binary ${binary.symbols.has(p.symbol) ? '0x' + binary.symbols.get(p.symbol)!.toString(16) : '(no symbol)'}` : '';
+    const real = binary.symbols
+      ? `  binary ${binary.symbols.has(p.symbol) ? `0x${binary.symbols.get(p.symbol)!.toString(16)}` : '(no symbol)'}`
+      : '';
     return `  0x${p.address.toString(16)}  ${String(p.size).padStart(4)} bytes  ${p.aligned ? 'aligned  ' : 'UNALIGNED'}  ${p.symbol} (${p.methods.length} methods)${real}`;
   });
   const report = toText(diagnostics, lineOf);
   return {
-    stdout: `itables (${profile} profile)${binary.binary ? `, checked against ${binary.binary}` : ''}\n${rows.join('\n') || '  no impls'}\n${report ? '\n' + report + '\n' : ''}\n${diagnostics.length} unaligned\n`,
+    stdout: `itables (${profile} profile)${binary.binary ? `, checked against ${binary.binary}` : ''}\n${rows.join('\n') || '  no impls'}\n${report ? `\n${report}\n` : ''}\n${diagnostics.length} unaligned\n`,
     exitCode,
   };
 }

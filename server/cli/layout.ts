@@ -1,10 +1,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  CLayout, CProgram, DEFAULT_TARGET, JsonValue, MessageError, TARGETS, TargetProfile, VALE_BUILTINS_HEADER, Workspace,
-  allHeaders, findTarget, layoutJson, serializeMessage,
+  type CLayout,
+  CProgram,
+  DEFAULT_TARGET,
+  type JsonValue,
+  MessageError,
+  TARGETS,
+  type TargetProfile,
+  VALE_BUILTINS_HEADER,
+  Workspace,
+  allHeaders,
+  findTarget,
+  layoutJson,
+  serializeMessage,
 } from '../../shared';
-import { CommandResult } from './check';
+import type { CommandResult } from './check';
 import { UsageError, collectValeFiles } from './files';
 
 export function targetOption(name: string | undefined): TargetProfile {
@@ -33,12 +44,18 @@ function load(paths: string[], project: string, target: TargetProfile): CProgram
 /** A text table: one kind per block, fields with offsets and sizes, padding marked. */
 export function layoutText(program: CProgram, l: CLayout): string {
   const message = program.staticMessageSize(l.kind);
-  const lines = [`${l.kind.valeName} → ${l.cName}: size ${l.size}, align ${l.align}${message !== null ? `, message ${message} bytes` : ''}`];
+  const lines = [
+    `${l.kind.valeName} → ${l.cName}: size ${l.size}, align ${l.align}${message !== null ? `, message ${message} bytes` : ''}`,
+  ];
   const rows: { offset: number; text: string }[] = l.fields.map((f) => ({
     offset: f.offset,
     text: `  ${String(f.offset).padStart(4)}  ${String(f.size).padStart(4)}  ${String(f.align).padStart(2)}  ${f.type.text} ${f.name}${f.count === undefined ? '' : `[${f.count}]`}`,
   }));
-  for (const p of l.padding) rows.push({ offset: p.offset, text: `  ${String(p.offset).padStart(4)}  ${String(p.size).padStart(4)}      (${p.tail ? 'tail padding' : 'padding'})` });
+  for (const p of l.padding)
+    rows.push({
+      offset: p.offset,
+      text: `  ${String(p.offset).padStart(4)}  ${String(p.size).padStart(4)}      (${p.tail ? 'tail padding' : 'padding'})`,
+    });
   rows.sort((a, b) => a.offset - b.offset);
   lines.push('  offset size align field', ...rows.map((r) => r.text));
   return lines.join('\n');
@@ -49,7 +66,10 @@ export function runLayout(paths: string[], targetName: string | undefined, forma
   const program = load(paths, projectOption(projectName, false), target);
   const layouts = program.kinds.map((k) => program.layout(k));
   if (format === 'json') {
-    return { stdout: JSON.stringify({ target: target.name, kinds: layouts.map((l) => layoutJson(program, l)) }, null, 2) + '\n', exitCode: 0 };
+    return {
+      stdout: `${JSON.stringify({ target: target.name, kinds: layouts.map((l) => layoutJson(program, l)) }, null, 2)}\n`,
+      exitCode: 0,
+    };
   }
   const body = layouts.map((l) => layoutText(program, l)).join('\n\n');
   return { stdout: `target ${target.name}\n\n${body || 'no exported kinds'}\n`, exitCode: 0 };
@@ -76,7 +96,14 @@ export function runHeader(paths: string[], projectName: string | undefined, out:
   return { stdout: `wrote ${written.length} headers under ${out}\n`, exitCode: 0 };
 }
 
-export function runMessage(paths: string[], typeName: string | undefined, valueText: string | undefined, format: 'json' | 'hex', targetName?: string, baseText?: string): CommandResult {
+export function runMessage(
+  paths: string[],
+  typeName: string | undefined,
+  valueText: string | undefined,
+  format: 'json' | 'hex',
+  targetName?: string,
+  baseText?: string,
+): CommandResult {
   if (!typeName) throw new UsageError('--type NAME is required (an exported immutable kind)');
   if (valueText === undefined) throw new UsageError('--value JSON is required');
   let value: JsonValue;
@@ -93,7 +120,8 @@ export function runMessage(paths: string[], typeName: string | undefined, valueT
   }
   const program = load(paths, '', targetOption(targetName));
   const kind = program.findKind(typeName);
-  if (!kind) throw new UsageError(`no exported kind named ${typeName} (exported: ${program.kinds.map((k) => k.exportName).join(', ') || 'none'})`);
+  if (!kind)
+    throw new UsageError(`no exported kind named ${typeName} (exported: ${program.kinds.map((k) => k.exportName).join(', ') || 'none'})`);
   let message;
   try {
     message = serializeMessage(program, kind, value, base);
@@ -102,8 +130,13 @@ export function runMessage(paths: string[], typeName: string | undefined, valueT
     throw e;
   }
   const bytesHex = Buffer.from(message.bytes).toString('hex');
-  if (format === 'hex') return { stdout: bytesHex + '\n', exitCode: 0 };
+  if (format === 'hex') return { stdout: `${bytesHex}\n`, exitCode: 0 };
   const json: Record<string, unknown> = { size: message.size, objects: message.objects, bytesHex };
-  if (message.interfaceValue) json.interfaceValue = { obj: '0x' + message.interfaceValue.obj.toString(16), type: message.interfaceValue.type, struct: message.interfaceValue.struct };
-  return { stdout: JSON.stringify(json, null, 2) + '\n', exitCode: 0 };
+  if (message.interfaceValue)
+    json.interfaceValue = {
+      obj: `0x${message.interfaceValue.obj.toString(16)}`,
+      type: message.interfaceValue.type,
+      struct: message.interfaceValue.struct,
+    };
+  return { stdout: `${JSON.stringify(json, null, 2)}\n`, exitCode: 0 };
 }

@@ -48,7 +48,7 @@ function formatOption(value: string | undefined, allowed: readonly string[]): st
 export function main(argv: string[]): number {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
   if (command === '--version') {
@@ -61,10 +61,15 @@ export function main(argv: string[]): number {
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
-          options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' }, binary: { type: 'string' }, 'itable-profile': { type: 'string' } },
+          options: {
+            format: { type: 'string' },
+            help: { type: 'boolean', short: 'h' },
+            binary: { type: 'string' },
+            'itable-profile': { type: 'string' },
+          },
         });
         if (values.help) {
-          process.stdout.write(USAGE + '\n');
+          process.stdout.write(`${USAGE}\n`);
           return 0;
         }
         const format = formatOption(values.format, ['text', 'json']) as 'text' | 'json';
@@ -87,9 +92,10 @@ export function main(argv: string[]): number {
         });
         if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one argument (quote it)`);
         const profile = profileOption(values.profile);
-        const result = command === 'decode'
-          ? runDecode(positionals[0], profile, formatOption(values.format, ['text', 'json']) as 'text' | 'json')
-          : runEncode(positionals[0], profile, formatOption(values.format, ['json', 'text']) as 'text' | 'json');
+        const result =
+          command === 'decode'
+            ? runDecode(positionals[0], profile, formatOption(values.format, ['text', 'json']) as 'text' | 'json')
+            : runEncode(positionals[0], profile, formatOption(values.format, ['json', 'text']) as 'text' | 'json');
         process.stdout.write(result.stdout);
         return result.exitCode;
       }
@@ -99,7 +105,12 @@ export function main(argv: string[]): number {
           allowPositionals: true,
           options: { format: { type: 'string' }, profile: { type: 'string' }, binary: { type: 'string' } },
         });
-        const result = runItables(positionals, values.profile, values.binary, formatOption(values.format, ['text', 'json']) as 'text' | 'json');
+        const result = runItables(
+          positionals,
+          values.profile,
+          values.binary,
+          formatOption(values.format, ['text', 'json']) as 'text' | 'json',
+        );
         process.stdout.write(result.stdout);
         return result.exitCode;
       }
@@ -121,15 +132,28 @@ export function main(argv: string[]): number {
           args: rest,
           allowPositionals: true,
           options: {
-            format: { type: 'string' }, target: { type: 'string' }, project: { type: 'string' }, out: { type: 'string' },
-            type: { type: 'string' }, value: { type: 'string' }, base: { type: 'string' },
+            format: { type: 'string' },
+            target: { type: 'string' },
+            project: { type: 'string' },
+            out: { type: 'string' },
+            type: { type: 'string' },
+            value: { type: 'string' },
+            base: { type: 'string' },
           },
         });
-        const result = command === 'layout'
-          ? runLayout(positionals, values.target, formatOption(values.format, ['text', 'json']) as 'text' | 'json', values.project)
-          : command === 'header'
-            ? runHeader(positionals, values.project, values.out, values.target)
-            : runMessage(positionals, values.type, values.value, formatOption(values.format, ['json', 'hex']) as 'json' | 'hex', values.target, values.base);
+        const result =
+          command === 'layout'
+            ? runLayout(positionals, values.target, formatOption(values.format, ['text', 'json']) as 'text' | 'json', values.project)
+            : command === 'header'
+              ? runHeader(positionals, values.project, values.out, values.target)
+              : runMessage(
+                  positionals,
+                  values.type,
+                  values.value,
+                  formatOption(values.format, ['json', 'hex']) as 'json' | 'hex',
+                  values.target,
+                  values.base,
+                );
         process.stdout.write(result.stdout);
         return result.exitCode;
       }

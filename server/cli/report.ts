@@ -1,4 +1,4 @@
-import { Diagnostic, LineIndex } from '../../shared';
+import type { Diagnostic, LineIndex } from '../../shared';
 
 export interface JsonDiagnostic {
   file: string;

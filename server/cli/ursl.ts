@@ -1,10 +1,20 @@
 import {
-  ACCEPTED_FORMS, DecodedUrsl, EncodeError, FIELD_NAMES, PROFILES, UrslFields, UrslProfile, decodeUniversalReference,
-  encodeUniversalReference, findProfile, hex, parseUniversalReference,
+  ACCEPTED_FORMS,
+  type DecodedUrsl,
+  EncodeError,
+  FIELD_NAMES,
+  PROFILES,
+  type UrslFields,
+  type UrslProfile,
+  decodeUniversalReference,
+  encodeUniversalReference,
+  findProfile,
+  hex,
+  parseUniversalReference,
 } from '../../shared/ursl';
 import { decodedJson } from '../../shared/protocol';
 import { UsageError } from './files';
-import { CommandResult } from './check';
+import type { CommandResult } from './check';
 
 export function profileOption(name: string | undefined): UrslProfile {
   const profile = findProfile(name ?? 'backend');
@@ -20,9 +30,13 @@ export function toTextReport(d: DecodedUrsl): string {
     lines.push(`  ${n.padEnd(width)}  ${hex(d.fields[n])}${raw}`);
   }
   lines.push(`  bytes (memory order)  ${Buffer.from(d.bytes).toString('hex')}`);
-  lines.push(`  C words  ${Object.entries(d.cWords).map(([k, v]) => `${k}=${hex(v)}`).join(' ')}`);
+  lines.push(
+    `  C words  ${Object.entries(d.cWords)
+      .map(([k, v]) => `${k}=${hex(v)}`)
+      .join(' ')}`,
+  );
   for (const p of d.problems) lines.push(`  ${p.severity === 'information' ? 'note' : p.severity}[${p.code}] ${p.field}: ${p.message}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function runDecode(text: string, profile: UrslProfile, format: 'text' | 'json'): CommandResult {
@@ -31,7 +45,7 @@ export function runDecode(text: string, profile: UrslProfile, format: 'text' | '
     throw new UsageError(`not a universal reference. Accepted forms:\n${ACCEPTED_FORMS.map((f) => `  - ${f}`).join('\n')}`);
   }
   const decoded = decodeUniversalReference(found.bytes, profile);
-  return { stdout: format === 'json' ? JSON.stringify(decodedJson(decoded), null, 2) + '\n' : toTextReport(decoded), exitCode: 0 };
+  return { stdout: format === 'json' ? `${JSON.stringify(decodedJson(decoded), null, 2)}\n` : toTextReport(decoded), exitCode: 0 };
 }
 
 export function runEncode(json: string, profile: UrslProfile, format: 'text' | 'json'): CommandResult {
@@ -45,7 +59,8 @@ export function runEncode(json: string, profile: UrslProfile, format: 'text' | '
   const fields: Partial<UrslFields> = {};
   for (const [k, v] of Object.entries(input)) {
     if (!(FIELD_NAMES as readonly string[]).includes(k)) throw new UsageError(`unknown field '${k}' (fields: ${FIELD_NAMES.join(', ')})`);
-    if (typeof v !== 'string' && !(typeof v === 'number' && Number.isSafeInteger(v))) throw new UsageError(`${k} must be a number or a string like "0x1f"`);
+    if (typeof v !== 'string' && !(typeof v === 'number' && Number.isSafeInteger(v)))
+      throw new UsageError(`${k} must be a number or a string like "0x1f"`);
     try {
       fields[k as keyof UrslFields] = BigInt(v);
     } catch {
@@ -54,7 +69,7 @@ export function runEncode(json: string, profile: UrslProfile, format: 'text' | '
   }
   try {
     const decoded = encodeUniversalReference(fields, profile);
-    return { stdout: format === 'json' ? JSON.stringify(decodedJson(decoded), null, 2) + '\n' : toTextReport(decoded), exitCode: 0 };
+    return { stdout: format === 'json' ? `${JSON.stringify(decodedJson(decoded), null, 2)}\n` : toTextReport(decoded), exitCode: 0 };
   } catch (e) {
     if (e instanceof EncodeError) throw new UsageError(e.message);
     throw e;

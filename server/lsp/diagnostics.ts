@@ -1,9 +1,9 @@
-import { Connection, Diagnostic as LspDiagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
+import { type Connection, type Diagnostic as LspDiagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
-import { Diagnostic, Workspace, codeAnchor, codeInfo } from '../../shared';
-import { Documents } from './documents';
-import { Arrivals } from './transport';
+import { type Diagnostic, type Workspace, codeAnchor, codeInfo } from '../../shared';
+import type { Documents } from './documents';
+import type { Arrivals } from './transport';
 
 /** docs/diagnostics.md as shipped beside the bundle (dist/ → docs/): each code's explanation. */
 const DIAGNOSTICS_DOC = URI.file(join(__dirname, '..', 'docs', 'diagnostics.md')).toString();
@@ -58,7 +58,10 @@ export class DiagnosticsPublisher {
       source: 'vale-ffi',
       message: d.message,
       relatedInformation: d.related?.map((r) => ({
-        location: { uri: this.documents.uriOf(r.file), range: { start: this.documents.positionAt(r.file, r.start), end: this.documents.positionAt(r.file, r.end) } },
+        location: {
+          uri: this.documents.uriOf(r.file),
+          range: { start: this.documents.positionAt(r.file, r.start), end: this.documents.positionAt(r.file, r.end) },
+        },
         message: r.message,
       })),
     };
@@ -72,7 +75,9 @@ export class DiagnosticsPublisher {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.run(this.generation).catch((e: unknown) => this.connection.console.error(`vale-ffi: a diagnostics pass failed: ${(e as Error).stack ?? String(e)}`));
+      this.run(this.generation).catch((e: unknown) =>
+        this.connection.console.error(`vale-ffi: a diagnostics pass failed: ${(e as Error).stack ?? String(e)}`),
+      );
     });
   }
 

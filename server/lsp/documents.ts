@@ -2,9 +2,9 @@ import { readdirSync } from 'node:fs';
 import { readSourceFile } from '../read';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
-import { LineIndex, TextEdit, Workspace } from '../../shared';
+import type { LineIndex, TextEdit, Workspace } from '../../shared';
 
 /** The core's key for a document: the file path for `file:` URIs (a directory is a package), else the URI. */
 export function keyOf(uri: string): string {

@@ -1,18 +1,44 @@
 import {
-  CodeAction, CodeActionKind, CodeLens, createConnection, DocumentSymbol, LSPErrorCodes, FileChangeType, Hover, InitializeParams,
-  InitializeResult, Location, MarkupKind, ProposedFeatures, ResponseError, SymbolInformation, SymbolKind, TextDocumentSyncKind, TextEdit,
+  type CodeAction,
+  CodeActionKind,
+  type CodeLens,
+  createConnection,
+  type DocumentSymbol,
+  LSPErrorCodes,
+  FileChangeType,
+  type Hover,
+  type InitializeParams,
+  type InitializeResult,
+  type Location,
+  MarkupKind,
+  ProposedFeatures,
+  ResponseError,
+  type SymbolInformation,
+  SymbolKind,
+  TextDocumentSyncKind,
+  type TextEdit,
 } from 'vscode-languageserver/node';
 import { READ_LIMITS, readRegularFile } from '../read';
 import { URI } from 'vscode-uri';
 import {
-  OutlineKind, OutlineSymbol, Workspace, codeLenses, documentSymbols, hoverInVale, hoverReferenceInText, readElfSymbols,
-  referencesTo, symbolAddresses, symbolAt, workspaceSymbols,
+  type OutlineKind,
+  type OutlineSymbol,
+  Workspace,
+  codeLenses,
+  documentSymbols,
+  hoverInVale,
+  hoverReferenceInText,
+  readElfSymbols,
+  referencesTo,
+  symbolAddresses,
+  symbolAt,
+  workspaceSymbols,
 } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
 import { Arrivals, transportFromArgs } from './transport';
 import { Documents, keyOf } from './documents';
 import { registerRequests } from './requests';
-import { DEFAULT_SETTINGS, Settings, readSettings } from './settings';
+import { DEFAULT_SETTINGS, type Settings, readSettings } from './settings';
 
 // Transport (stdio, IPC, socket, pipe) comes from the command line, as vscode-languageclient
 // passes it; the reader shows each message to `arrivals` before the connection queues it.
@@ -171,7 +197,11 @@ connection.onReferences(({ textDocument, position, context }, token) => {
 });
 
 const SYMBOL_KIND: Record<OutlineKind, SymbolKind> = {
-  struct: SymbolKind.Struct, interface: SymbolKind.Interface, field: SymbolKind.Field, function: SymbolKind.Function, export: SymbolKind.Constant,
+  struct: SymbolKind.Struct,
+  interface: SymbolKind.Interface,
+  field: SymbolKind.Field,
+  function: SymbolKind.Function,
+  export: SymbolKind.Constant,
 };
 
 connection.onDocumentSymbol(({ textDocument }, token) => {
@@ -192,9 +222,14 @@ connection.onDocumentSymbol(({ textDocument }, token) => {
 
 connection.onWorkspaceSymbol(({ query }, token) => {
   if (token.isCancellationRequested) return cancelled();
-  return workspaceSymbols(workspace.program(), query).map((s): SymbolInformation => ({
-    name: s.name, kind: SYMBOL_KIND[s.kind], containerName: s.container, location: location(s.file, s.range.start, s.range.end),
-  }));
+  return workspaceSymbols(workspace.program(), query).map(
+    (s): SymbolInformation => ({
+      name: s.name,
+      kind: SYMBOL_KIND[s.kind],
+      containerName: s.container,
+      location: location(s.file, s.range.start, s.range.end),
+    }),
+  );
 });
 
 connection.onCodeAction(({ textDocument, range }, token) => {
@@ -211,9 +246,18 @@ connection.onCodeAction(({ textDocument, range }, token) => {
     for (const fix of d.fixes) {
       const changes: Record<string, TextEdit[]> = {};
       for (const e of fix.edits) {
-        (changes[documents.uriOf(e.file)] ??= []).push({ range: { start: documents.positionAt(e.file, e.start), end: documents.positionAt(e.file, e.end) }, newText: e.newText });
+        (changes[documents.uriOf(e.file)] ??= []).push({
+          range: { start: documents.positionAt(e.file, e.start), end: documents.positionAt(e.file, e.end) },
+          newText: e.newText,
+        });
       }
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: { changes } });
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: fix.preferred,
+        edit: { changes },
+      });
     }
   }
   return actions;
@@ -223,10 +267,12 @@ connection.onCodeLens(({ textDocument }, token) => {
   if (token.isCancellationRequested) return cancelled();
   const key = keyOf(textDocument.uri);
   if (!workspace.tree(key)) return [];
-  return codeLenses(workspace.cProgram(settings.projectName, settings.target), key).map((l): CodeLens => ({
-    range: { start: documents.positionAt(key, l.range.start), end: documents.positionAt(key, l.range.end) },
-    command: { title: l.title, command: 'valeFfi.showHeader', arguments: [textDocument.uri, l.header] },
-  }));
+  return codeLenses(workspace.cProgram(settings.projectName, settings.target), key).map(
+    (l): CodeLens => ({
+      range: { start: documents.positionAt(key, l.range.start), end: documents.positionAt(key, l.range.end) },
+      command: { title: l.title, command: 'valeFfi.showHeader', arguments: [textDocument.uri, l.header] },
+    }),
+  );
 });
 
 registerRequests(connection, workspace, documents, () => settings);

@@ -1,13 +1,34 @@
 import { READ_LIMITS, readRegularFile } from '../read';
-import { Connection, RequestHandler, RequestType, ResponseError } from 'vscode-languageserver/node';
+import { type Connection, type RequestHandler, RequestType, ResponseError } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import {
-  ACCEPTED_FORMS, DECODE, ENCODE, FIELD_NAMES, HEADER, HeaderResult, KINDS, LAYOUT, RECORDING, RequestSpec, UrslFields, VALE_BUILTINS_HEADER, Workspace, allHeaders,
-  decodeUniversalReference, decodedJson, encodeUniversalReference, findProfile, functionHeader, kindHeader, layoutJson, parseUniversalReference,
-  readRecording, recordingJson,
+  ACCEPTED_FORMS,
+  DECODE,
+  ENCODE,
+  FIELD_NAMES,
+  HEADER,
+  type HeaderResult,
+  KINDS,
+  LAYOUT,
+  RECORDING,
+  type RequestSpec,
+  type UrslFields,
+  VALE_BUILTINS_HEADER,
+  type Workspace,
+  allHeaders,
+  decodeUniversalReference,
+  decodedJson,
+  encodeUniversalReference,
+  findProfile,
+  functionHeader,
+  kindHeader,
+  layoutJson,
+  parseUniversalReference,
+  readRecording,
+  recordingJson,
 } from '../../shared';
-import { Documents, keyOf } from './documents';
-import { Settings } from './settings';
+import { type Documents, keyOf } from './documents';
+import type { Settings } from './settings';
 
 const INVALID = -32602;
 
@@ -29,7 +50,11 @@ export function registerRequests(connection: Connection, workspace: Workspace, d
     const kind = p.findKind(params?.name ?? '');
     if (!kind) return new ResponseError(INVALID, `no exported kind named ${params?.name}`);
     const l = p.layout(kind);
-    return { ...layoutJson(p, l), target: p.target.name, padding: l.padding.map((x) => ({ offset: x.offset, size: x.size, tail: x.tail })) };
+    return {
+      ...layoutJson(p, l),
+      target: p.target.name,
+      padding: l.padding.map((x) => ({ offset: x.offset, size: x.size, tail: x.tail })),
+    };
   });
 
   on(KINDS, () => program().kinds.map((k) => ({ name: k.exportName, valeName: k.valeName, uri: documents.uriOf(k.file) })));
@@ -56,7 +81,8 @@ export function registerRequests(connection: Connection, workspace: Workspace, d
     const profile = findProfile(params?.profile ?? 'backend');
     if (!profile) return new ResponseError(INVALID, `unknown profile ${params?.profile}`);
     const found = parseUniversalReference(params?.text ?? '');
-    if (!found) return new ResponseError(INVALID, `not a universal reference. Accepted forms:\n${ACCEPTED_FORMS.map((f) => `- ${f}`).join('\n')}`);
+    if (!found)
+      return new ResponseError(INVALID, `not a universal reference. Accepted forms:\n${ACCEPTED_FORMS.map((f) => `- ${f}`).join('\n')}`);
     return decodedJson(decodeUniversalReference(found.bytes, profile));
   });
 

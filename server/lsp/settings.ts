@@ -1,4 +1,12 @@
-import { BACKEND_PROFILE, DEFAULT_TARGET, HoverOptions, NumberFormat, TargetProfile, findProfile, findTarget } from '../../shared';
+import {
+  BACKEND_PROFILE,
+  DEFAULT_TARGET,
+  type HoverOptions,
+  type NumberFormat,
+  type TargetProfile,
+  findProfile,
+  findTarget,
+} from '../../shared';
 
 /** The `valeFfi.*` settings, as package.json declares them. */
 export interface Settings {
@@ -23,7 +31,8 @@ export function readSettings(raw: unknown): Settings {
   const hover = (r.hover && typeof r.hover === 'object' ? r.hover : {}) as Record<string, unknown>;
   const bool = (v: unknown, d: boolean): boolean => (typeof v === 'boolean' ? v : d);
   const numbers = ['decimal', 'hex', 'both'].includes(hover.numberFormat as string) ? (hover.numberFormat as NumberFormat) : 'decimal';
-  const project = typeof r.projectName === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(r.projectName) ? r.projectName : DEFAULT_SETTINGS.projectName;
+  const project =
+    typeof r.projectName === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(r.projectName) ? r.projectName : DEFAULT_SETTINGS.projectName;
   return {
     target: (typeof r.target === 'string' && findTarget(r.target)) || DEFAULT_TARGET,
     projectName: project,

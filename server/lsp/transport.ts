@@ -1,6 +1,16 @@
 import {
-  createServerPipeTransport, createServerSocketTransport, DataCallback, Disposable, IPCMessageReader, IPCMessageWriter, Message, MessageReader,
-  MessageWriter, NotificationMessage, StreamMessageReader, StreamMessageWriter,
+  createServerPipeTransport,
+  createServerSocketTransport,
+  type DataCallback,
+  type Disposable,
+  IPCMessageReader,
+  IPCMessageWriter,
+  type Message,
+  type MessageReader,
+  type MessageWriter,
+  type NotificationMessage,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from 'vscode-languageserver/node';
 
 /**
@@ -31,10 +41,19 @@ export class Arrivals {
 
 /** A reader that shows every message to `arrivals` as it is read, then passes it on. */
 class ObservedReader implements MessageReader {
-  constructor(private readonly inner: MessageReader, private readonly arrivals: Arrivals) {}
-  get onError() { return this.inner.onError; }
-  get onClose() { return this.inner.onClose; }
-  get onPartialMessage() { return this.inner.onPartialMessage; }
+  constructor(
+    private readonly inner: MessageReader,
+    private readonly arrivals: Arrivals,
+  ) {}
+  get onError() {
+    return this.inner.onError;
+  }
+  get onClose() {
+    return this.inner.onClose;
+  }
+  get onPartialMessage() {
+    return this.inner.onPartialMessage;
+  }
   listen(callback: DataCallback): Disposable {
     return this.inner.listen((message) => {
       this.arrivals.observe(message);

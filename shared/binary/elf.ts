@@ -26,7 +26,8 @@ export function readElfSymbols(bytes: Uint8Array): ElfSymbol[] {
     }
     return Number(o);
   };
-  if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) throw new ElfError('not an ELF file (no \\x7fELF magic)');
+  if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46)
+    throw new ElfError('not an ELF file (no \\x7fELF magic)');
   need(0, 64, 'the ELF header');
   if (bytes[4] !== 2) throw new ElfError('not a 64-bit ELF file (only ELF64 is read)');
   if (bytes[5] !== 1) throw new ElfError('not a little-endian ELF file');
@@ -65,7 +66,8 @@ export function readElfSymbols(bytes: Uint8Array): ElfSymbol[] {
       const value = view.getBigUint64(at + 8, true);
       const size = view.getBigUint64(at + 16, true);
       if (nameOffset === 0) continue;
-      if (strStart + nameOffset >= strEnd) throw new ElfError(`symbol ${k} of table ${i} names offset ${nameOffset}, beyond its string table`);
+      if (strStart + nameOffset >= strEnd)
+        throw new ElfError(`symbol ${k} of table ${i} names offset ${nameOffset}, beyond its string table`);
       let end = strStart + nameOffset;
       while (end < strEnd && bytes[end] !== 0) end++;
       const name = new TextDecoder().decode(bytes.subarray(strStart + nameOffset, end));

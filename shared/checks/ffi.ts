@@ -1,7 +1,7 @@
-import { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
-import { FileModel, FunctionDecl, ItemDecls, KindDecl, OffsetRange } from '../model/declarations';
-import { Dependencies, ExportSite, ProgramIndex, Reach, signatureText } from '../model/program';
-import { TypeRef, kindText, refText } from '../model/types';
+import type { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
+import type { FileModel, FunctionDecl, ItemDecls, KindDecl, OffsetRange } from '../model/declarations';
+import { type Dependencies, type ExportSite, type ProgramIndex, type Reach, signatureText } from '../model/program';
+import { type TypeRef, kindText, refText } from '../model/types';
 
 export const EXPORTED_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND = 'ExportedFunctionDependedOnNonExportedKind';
 export const EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND = 'ExternFunctionDependedOnNonExportedKind';
@@ -58,9 +58,17 @@ function externHasBody(ctx: Context, f: FunctionDecl): void {
   let from = body.start;
   while (from > 0 && /[ \t\r\n]/.test(text[from - 1])) from--;
   ctx.out.push({
-    ...at(ctx, body), severity: 'error', code: EXTERN_HAS_BODY,
+    ...at(ctx, body),
+    severity: 'error',
+    code: EXTERN_HAS_BODY,
     message: `extern func ${f.name} has a body: an extern is implemented in C, so Vale code here would never run. Declare it with \`;\` instead.`,
-    fixes: [{ title: `Replace the body of ${f.name} with \`;\``, preferred: true, edits: [{ file: f.file, start: from, end: body.end, newText: ';' }] }],
+    fixes: [
+      {
+        title: `Replace the body of ${f.name} with \`;\``,
+        preferred: true,
+        edits: [{ file: f.file, start: from, end: body.end, newText: ';' }],
+      },
+    ],
   });
 }
 
@@ -71,8 +79,13 @@ function checkSignature(ctx: Context, f: FunctionDecl): void {
   const uses: { type: TypeRef; role: string }[] = f.params.map((p) => ({ type: p.type, role: `parameter ${p.name}` }));
   if (f.returnType) uses.push({ type: f.returnType, role: 'return type' });
   for (const { type, role } of uses) {
-    requireExported(ctx, type, code,
-      (kind) => `${sig}: its ${role} is ${kind}, which is not exported from this package; ${what}, so C needs the ${kind} definition in a generated header.`);
+    requireExported(
+      ctx,
+      type,
+      code,
+      (kind) =>
+        `${sig}: its ${role} is ${kind}, which is not exported from this package; ${what}, so C needs the ${kind} definition in a generated header.`,
+    );
   }
 }
 
@@ -86,7 +99,9 @@ function requireExported(ctx: Context, type: TypeRef, code: string, message: (ki
       return;
     case 'external':
       ctx.out.push({
-        ...at(ctx, type), severity: 'information', code: UNCHECKED_EXTERNAL_KIND,
+        ...at(ctx, type),
+        severity: 'information',
+        code: UNCHECKED_EXTERNAL_KIND,
         message: `${kindText(type)} is not declared in this workspace, so vale-ffi could not check that it is exported (and hierarchical, if immutable).`,
       });
       return;
@@ -101,7 +116,14 @@ function requireExported(ctx: Context, type: TypeRef, code: string, message: (ki
       related.push(declaredHere(decl, `${decl.name} is declared here without \`exported\``));
       fixes.push(addExportedFix(decl));
     } else {
-      related.push(declaredHere(decl, decl.package === ctx.model.package ? `${decl.name} is declared here` : `${decl.name} is declared in package ${decl.package || '(root)'}; exports count per package`));
+      related.push(
+        declaredHere(
+          decl,
+          decl.package === ctx.model.package
+            ? `${decl.name} is declared here`
+            : `${decl.name} is declared in package ${decl.package || '(root)'}; exports count per package`,
+        ),
+      );
       if (decl.generics.length === 0) fixes.push(exportLineFix(ctx, type, kind, decl.name));
     }
   } else if (r.tag === 'array') {
@@ -112,7 +134,8 @@ function requireExported(ctx: Context, type: TypeRef, code: string, message: (ki
 
 function addExportedFix(decl: KindDecl): QuickFix {
   return {
-    title: `Add \`exported\` to ${decl.tag} ${decl.name}`, preferred: true,
+    title: `Add \`exported\` to ${decl.tag} ${decl.name}`,
+    preferred: true,
     edits: [{ file: decl.file, start: decl.keywordOffset, end: decl.keywordOffset, newText: 'exported ' }],
   };
 }
@@ -120,11 +143,14 @@ function addExportedFix(decl: KindDecl): QuickFix {
 /** `export <type> as <Name>;` on its own line before the item that needs it. */
 function exportLineFix(ctx: Context, type: TypeRef, kind: string, name: string): QuickFix {
   const text = ctx.textOf(ctx.model.path) ?? '';
-  const item = [...ctx.model.functions, ...ctx.model.kinds, ...ctx.model.exports].find((i) => i.itemRange.start <= type.start && type.end <= i.itemRange.end);
+  const item = [...ctx.model.functions, ...ctx.model.kinds, ...ctx.model.exports].find(
+    (i) => i.itemRange.start <= type.start && type.end <= i.itemRange.end,
+  );
   let lineStart = item ? item.itemRange.start : type.start;
   while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
   return {
-    title: `Export ${kind} as ${name}`, preferred: true,
+    title: `Export ${kind} as ${name}`,
+    preferred: true,
     edits: [{ file: ctx.model.path, start: lineStart, end: lineStart, newText: `export ${kind} as ${name};\n` }],
   };
 }
@@ -133,12 +159,16 @@ function exportLineFix(ctx: Context, type: TypeRef, kind: string, name: string):
 function arrayExportName(ctx: Context, type: TypeRef): string {
   const part = (t: TypeRef): string => {
     switch (t.tag) {
-      case 'array': return `${t.mutability === 'imm' ? 'Imm' : 'Mut'}${part(t.element)}Array${t.size ?? ''}`;
+      case 'array':
+        return `${t.mutability === 'imm' ? 'Imm' : 'Mut'}${part(t.element)}Array${t.size ?? ''}`;
       case 'primitive':
       case 'named':
-      case 'rune': return t.name.charAt(0).toUpperCase() + t.name.slice(1);
-      case 'tuple': return t.elements.map(part).join('') + 'Tuple';
-      default: return 'Elem';
+      case 'rune':
+        return t.name.charAt(0).toUpperCase() + t.name.slice(1);
+      case 'tuple':
+        return `${t.elements.map(part).join('')}Tuple`;
+      default:
+        return 'Elem';
     }
   };
   const base = part(type).replace(/[^A-Za-z0-9_]/g, '');
@@ -152,23 +182,41 @@ function checkExportedKinds(ctx: Context, item: ItemDecls): void {
   for (const k of item.kinds) {
     if (!k.exported || k.tag !== 'struct' || k.mutability !== 'imm') continue;
     for (const m of k.members) {
-      requireExported(ctx, m.type, code,
-        (kind) => `exported immutable struct ${k.name}: member ${m.name} is ${kind}, which is not exported from this package; C receives ${k.name} as a deep copy, so every kind inside it must have a C definition.`);
+      requireExported(
+        ctx,
+        m.type,
+        code,
+        (kind) =>
+          `exported immutable struct ${k.name}: member ${m.name} is ${kind}, which is not exported from this package; C receives ${k.name} as a deep copy, so every kind inside it must have a C definition.`,
+      );
     }
   }
   for (const e of item.exports) {
     const t = e.type;
     if (t.tag === 'array' && t.mutability === 'imm') {
-      requireExported(ctx, t.element, code,
-        (kind) => `exported immutable array ${e.name} (${kindText(t)}): its element is ${kind}, which is not exported from this package; C receives the array as a deep copy, so its elements need a C definition.`);
+      requireExported(
+        ctx,
+        t.element,
+        code,
+        (kind) =>
+          `exported immutable array ${e.name} (${kindText(t)}): its element is ${kind}, which is not exported from this package; C receives the array as a deep copy, so its elements need a C definition.`,
+      );
     } else if (t.tag === 'named') {
       const r = ctx.index.resolve(ctx.model.path, t, ctx.deps);
-      if (r.tag !== 'declared' || r.decl.tag !== 'struct' || r.decl.mutability !== 'imm' || r.decl.file === ctx.model.path && r.decl.exported) continue;
+      if (
+        r.tag !== 'declared' ||
+        r.decl.tag !== 'struct' ||
+        r.decl.mutability !== 'imm' ||
+        (r.decl.file === ctx.model.path && r.decl.exported)
+      )
+        continue;
       for (const m of r.decl.members) {
         const mr = ctx.index.resolve(r.decl.file, m.type, ctx.deps);
         if (!('id' in mr) || mr.tag === 'external' || ctx.index.isExported(ctx.model.package, mr.id, ctx.deps)) continue;
         ctx.out.push({
-          ...at(ctx, t), severity: 'error', code,
+          ...at(ctx, t),
+          severity: 'error',
+          code,
           message: `export ${t.text} as ${e.name}: member ${m.name} of ${r.decl.name} is ${kindText(m.type)}, which is not exported from this package; C receives ${r.decl.name} as a deep copy, so every kind inside it must have a C definition.`,
           related: [{ file: r.decl.file, start: m.type.start, end: m.type.end, message: `${r.decl.name}.${m.name} is declared here` }],
         });
@@ -187,9 +235,15 @@ function checkDuplicateExports(ctx: Context, item: ItemDecls): void {
     const range = site.range;
     const kind = site.exportAs ? kindText(site.exportAs.type) : site.name;
     ctx.out.push({
-      file: site.file, start: range.start, end: range.end, severity: 'error', code: TYPE_EXPORTED_MULTIPLE_TIMES,
+      file: site.file,
+      start: range.start,
+      end: range.end,
+      severity: 'error',
+      code: TYPE_EXPORTED_MULTIPLE_TIMES,
       message: `${kind} is exported more than once in this package (as ${original.name} and as ${site.name}); the backend gives each kind one C name, so it must be exported once.`,
-      related: [{ file: original.file, start: original.range.start, end: original.range.end, message: `first exported here as ${original.name}` }],
+      related: [
+        { file: original.file, start: original.range.start, end: original.range.end, message: `first exported here as ${original.name}` },
+      ],
       fixes: [removeExportFix(ctx, site)],
     });
   }
@@ -212,11 +266,18 @@ function removeExportFix(ctx: Context, s: ExportSite): QuickFix {
 }
 
 function reachText(reach: Reach): string {
-  return reach.steps.length ? `It crosses the boundary through ${reach.root.description}, via ${reach.steps.join(' → ')}.` : `It crosses the boundary through ${reach.root.description}.`;
+  return reach.steps.length
+    ? `It crosses the boundary through ${reach.root.description}, via ${reach.steps.join(' → ')}.`
+    : `It crosses the boundary through ${reach.root.description}.`;
 }
 
 function reachRelated(reach: Reach): RelatedInformation {
-  return { file: reach.root.file, start: reach.root.range.start, end: reach.root.range.end, message: `crosses the boundary here (${reach.root.description})` };
+  return {
+    file: reach.root.file,
+    start: reach.root.range.start,
+    end: reach.root.range.end,
+    message: `crosses the boundary here (${reach.root.description})`,
+  };
 }
 
 /**
@@ -232,10 +293,18 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
     if (k.tag === 'interface') {
       if (!k.sealed) {
         ctx.out.push({
-          ...at(ctx, k.nameRange), severity: 'error', code: NON_HIERARCHICAL_IMMUTABLE,
+          ...at(ctx, k.nameRange),
+          severity: 'error',
+          code: NON_HIERARCHICAL_IMMUTABLE,
           message: `immutable interface ${k.name} is not sealed: to copy a ${k.name} value, C switches over the structs that implement it, and only \`sealed\` fixes that list. ${reachText(reach)}`,
           related: [reachRelated(reach)],
-          fixes: [{ title: `Add \`sealed\` to interface ${k.name}`, preferred: true, edits: [{ file: k.file, start: k.keywordOffset, end: k.keywordOffset, newText: 'sealed ' }] }],
+          fixes: [
+            {
+              title: `Add \`sealed\` to interface ${k.name}`,
+              preferred: true,
+              edits: [{ file: k.file, start: k.keywordOffset, end: k.keywordOffset, newText: 'sealed ' }],
+            },
+          ],
         });
       }
       continue;
@@ -251,7 +320,9 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
     if (struct.tag !== 'declared' || index.isExported(iface.decl.package, struct.id, deps)) continue;
     const s = struct.decl;
     ctx.out.push({
-      ...at(ctx, impl.structType), severity: 'error', code: NON_HIERARCHICAL_IMMUTABLE,
+      ...at(ctx, impl.structType),
+      severity: 'error',
+      code: NON_HIERARCHICAL_IMMUTABLE,
       message: `${s.name} implements the sealed immutable interface ${iface.decl.name} but is not exported: a ${iface.decl.name} value holding a ${s.name} cannot be copied to C, which has no definition of ${s.name}. ${reachText(reach)}`,
       related: [declaredHere(s, `${s.name} is declared here`), reachRelated(reach)],
       fixes: s.package === iface.decl.package && !s.exported && s.generics.length === 0 ? [addExportedFix(s)] : [],
@@ -259,10 +330,22 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
   }
   for (const f of item.functions) {
     if (!f.exported && !f.extern) continue;
-    for (const p of f.params) checkArrayElements(ctx, p.type, { root: { file: model.path, range: p.type, description: `parameter ${p.name} of ${signatureText(f)}` }, steps: [] });
-    if (f.returnType) checkArrayElements(ctx, f.returnType, { root: { file: model.path, range: f.returnType, description: `the return of ${signatureText(f)}` }, steps: [] });
+    for (const p of f.params)
+      checkArrayElements(ctx, p.type, {
+        root: { file: model.path, range: p.type, description: `parameter ${p.name} of ${signatureText(f)}` },
+        steps: [],
+      });
+    if (f.returnType)
+      checkArrayElements(ctx, f.returnType, {
+        root: { file: model.path, range: f.returnType, description: `the return of ${signatureText(f)}` },
+        steps: [],
+      });
   }
-  for (const e of item.exports) checkArrayElements(ctx, e.type, { root: { file: model.path, range: e.type, description: `export ${e.type.text} as ${e.name}` }, steps: [] });
+  for (const e of item.exports)
+    checkArrayElements(ctx, e.type, {
+      root: { file: model.path, range: e.type, description: `export ${e.type.text} as ${e.name}` },
+      steps: [],
+    });
 }
 
 /** A member of a crossing immutable kind: no borrowed or weak references, no mutable kinds. */
@@ -270,7 +353,9 @@ function checkCopyable(ctx: Context, type: TypeRef, where: string, reach: Reach)
   const problem = copyProblem(ctx, type);
   if (problem) {
     ctx.out.push({
-      ...at(ctx, type), severity: 'error', code: NON_HIERARCHICAL_IMMUTABLE,
+      ...at(ctx, type),
+      severity: 'error',
+      code: NON_HIERARCHICAL_IMMUTABLE,
       message: `${where} is ${problem}: a message is a tree of owned immutable values that C receives as a deep copy, and this cannot be part of it. ${reachText(reach)}`,
       related: [reachRelated(reach)],
     });

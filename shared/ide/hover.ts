@@ -1,11 +1,11 @@
-import { CFieldType, CKind, CLayout, CProgram } from '../layout/cprogram';
+import type { CFieldType, CKind, CLayout, CProgram } from '../layout/cprogram';
 import { functionC } from '../layout/header';
-import { FunctionDecl } from '../model/declarations';
+import type { FunctionDecl } from '../model/declarations';
 import { kindText } from '../model/types';
-import { BACKEND_PROFILE, FIELD_NAMES, UrslProfile } from '../ursl/profile';
+import { BACKEND_PROFILE, FIELD_NAMES, type UrslProfile } from '../ursl/profile';
 import { decodeUniversalReference, hex } from '../ursl/codec';
 import { findUniversalReferences } from '../ursl/recognize';
-import { SymbolAt, symbolAt } from './navigation';
+import { type SymbolAt, symbolAt } from './navigation';
 
 export type NumberFormat = 'decimal' | 'hex' | 'both';
 
@@ -20,7 +20,13 @@ export interface HoverOptions {
   profile: UrslProfile;
 }
 
-export const DEFAULT_HOVER_OPTIONS: HoverOptions = { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE };
+export const DEFAULT_HOVER_OPTIONS: HoverOptions = {
+  layout: true,
+  functions: true,
+  references: true,
+  numbers: 'decimal',
+  profile: BACKEND_PROFILE,
+};
 
 export interface HoverResult {
   /** Markdown. */
@@ -31,7 +37,7 @@ export interface HoverResult {
 
 export function formatNumber(n: number | bigint, format: NumberFormat): string {
   const dec = n.toString();
-  const hx = '0x' + n.toString(16);
+  const hx = `0x${n.toString(16)}`;
   return format === 'decimal' ? dec : format === 'hex' ? hx : `${dec} (${hx})`;
 }
 
@@ -40,7 +46,11 @@ function layoutTable(l: CLayout, fmt: NumberFormat): string {
     offset: f.offset,
     line: `| ${formatNumber(f.offset, fmt)} | ${formatNumber(f.size, fmt)} | ${f.align} | \`${f.name}${f.count === undefined ? '' : `[${f.count}]`}\` | \`${f.type.text}\` |`,
   }));
-  for (const p of l.padding) rows.push({ offset: p.offset, line: `| ${formatNumber(p.offset, fmt)} | ${formatNumber(p.size, fmt)} | | *${p.tail ? 'tail padding' : 'padding'}* | |` });
+  for (const p of l.padding)
+    rows.push({
+      offset: p.offset,
+      line: `| ${formatNumber(p.offset, fmt)} | ${formatNumber(p.size, fmt)} | | *${p.tail ? 'tail padding' : 'padding'}* | |`,
+    });
   rows.sort((a, b) => a.offset - b.offset);
   return ['| offset | size | align | field | C type |', '| ---: | ---: | ---: | --- | --- |', ...rows.map((r) => r.line)].join('\n');
 }
@@ -49,11 +59,12 @@ function layoutTable(l: CLayout, fmt: NumberFormat): string {
 export function kindHover(program: CProgram, kind: CKind, fmt: NumberFormat): string {
   const l = program.layout(kind);
   const message = program.staticMessageSize(kind);
-  const crossing = kind.mutability === 'mut'
-    ? 'crosses as a 32-byte universal reference'
-    : kind.category === 'interface'
-      ? 'crosses by value (`obj` points into a message)'
-      : 'crosses as a message (deep copy)';
+  const crossing =
+    kind.mutability === 'mut'
+      ? 'crosses as a 32-byte universal reference'
+      : kind.category === 'interface'
+        ? 'crosses by value (`obj` points into a message)'
+        : 'crosses as a message (deep copy)';
   const lines = [
     `**${kind.category === 'rsa' || kind.category === 'ssa' ? 'array' : kind.category} ${kind.valeName}** (${kind.mutability}) — C \`${l.cName}\``,
     '',
@@ -89,7 +100,10 @@ export function functionHover(program: CProgram, f: FunctionDecl, pkg: string): 
     `${c.abiPrototype};`,
     '```',
     '',
-    ...f.params.map((p, i) => `- \`param${i}\` (${p.name} ${p.type.text}): ${crossingText(c.params[i].type)}${c.sizeParams.includes(i) ? `, with its message size in \`param${i}size\`` : ''}`),
+    ...f.params.map(
+      (p, i) =>
+        `- \`param${i}\` (${p.name} ${p.type.text}): ${crossingText(c.params[i].type)}${c.sizeParams.includes(i) ? `, with its message size in \`param${i}size\`` : ''}`,
+    ),
     `- returns ${c.ret ? `${kindText(c.ret.vale)}: ${crossingText(c.ret.type)}${c.ret.byPointer ? ' (through `__ret` at the ABI)' : ''}` : 'nothing'}`,
   ];
   return lines.join('\n');
@@ -105,9 +119,13 @@ export function universalReferenceHover(bytes: Uint8Array, profile: UrslProfile,
     '| --- | ---: | ---: |',
     ...FIELD_NAMES.map((f) => `| ${f} | \`${value(d.fields[f])}\` | \`${hex(d.raw[f])}\` |`),
     '',
-    ...(d.problems.length ? d.problems.map((p) => `- ${p.severity === 'information' ? 'note' : p.severity} **${p.code}** (${p.field}): ${p.message}`) : ['- no problems found']),
+    ...(d.problems.length
+      ? d.problems.map((p) => `- ${p.severity === 'information' ? 'note' : p.severity} **${p.code}** (${p.field}): ${p.message}`)
+      : ['- no problems found']),
     '',
-    `C words: ${Object.entries(d.cWords).map(([k, v]) => `\`${k}=${hex(v)}\``).join(' ')}`,
+    `C words: ${Object.entries(d.cWords)
+      .map(([k, v]) => `\`${k}=${hex(v)}\``)
+      .join(' ')}`,
   ];
   return lines.join('\n');
 }
@@ -119,9 +137,15 @@ export function hoverReferenceInText(text: string, offset: number, options: Hove
   const from = offset > 600 ? text.lastIndexOf('\n', offset - 600) + 1 : 0;
   const next = text.indexOf('\n', offset + 600);
   const to = next < 0 ? text.length : next;
-  const found = findUniversalReferences(text.slice(from, to), options.profile).find((r) => from + r.start <= offset && offset <= from + r.end);
+  const found = findUniversalReferences(text.slice(from, to), options.profile).find(
+    (r) => from + r.start <= offset && offset <= from + r.end,
+  );
   if (!found) return undefined;
-  return { contents: universalReferenceHover(found.bytes, options.profile, options.numbers), start: from + found.start, end: from + found.end };
+  return {
+    contents: universalReferenceHover(found.bytes, options.profile, options.numbers),
+    start: from + found.start,
+    end: from + found.end,
+  };
 }
 
 /** A hover in a Vale file: kinds, fields, FFI functions, then universal references in the text. */

@@ -1,6 +1,6 @@
-import { FileModel, FunctionDecl, KindDecl, MemberDecl, OffsetRange } from '../model/declarations';
-import { ProgramIndex } from '../model/program';
-import { TypeRef } from '../model/types';
+import type { FileModel, FunctionDecl, KindDecl, MemberDecl, OffsetRange } from '../model/declarations';
+import type { ProgramIndex } from '../model/program';
+import type { TypeRef } from '../model/types';
 
 /** What sits under the cursor, as far as FFI questions go. */
 export type SymbolAt =
@@ -45,7 +45,10 @@ export function symbolAt(index: ProgramIndex, file: string, offset: number): Sym
     if (!t) continue;
     const r = index.resolve(file, t);
     // The name itself, not the ownership or region before it.
-    const nameRange = t.tag === 'named' ? { start: t.start + t.text.indexOf(t.name), end: t.start + t.text.indexOf(t.name) + t.name.length } : { start: t.start, end: t.end };
+    const nameRange =
+      t.tag === 'named'
+        ? { start: t.start + t.text.indexOf(t.name), end: t.start + t.text.indexOf(t.name) + t.name.length }
+        : { start: t.start, end: t.end };
     return { tag: 'kind', range: nameRange, decl: r.tag === 'declared' ? r.decl : undefined, type: t, file };
   }
   return undefined;

@@ -1,7 +1,7 @@
-import { CProgram } from '../layout/cprogram';
+import type { CProgram } from '../layout/cprogram';
 import { functionC } from '../layout/header';
-import { FileModel, OffsetRange } from '../model/declarations';
-import { ProgramIndex } from '../model/program';
+import type { FileModel, OffsetRange } from '../model/declarations';
+import type { ProgramIndex } from '../model/program';
 
 export type OutlineKind = 'struct' | 'interface' | 'field' | 'function' | 'export';
 
@@ -21,15 +21,29 @@ export function documentSymbols(model: FileModel): OutlineSymbol[] {
   for (const k of model.kinds) {
     const flags = [k.exported ? 'exported' : '', k.sealed ? 'sealed' : '', k.mutability].filter(Boolean).join(' ');
     out.push({
-      name: k.name, detail: flags, kind: k.tag, range: k.itemRange, selection: k.nameRange,
-      children: k.members.map((m) => ({ name: m.name, detail: m.type.text, kind: 'field' as const, range: { start: m.nameRange.start, end: m.type.end }, selection: m.nameRange, children: [] })),
+      name: k.name,
+      detail: flags,
+      kind: k.tag,
+      range: k.itemRange,
+      selection: k.nameRange,
+      children: k.members.map((m) => ({
+        name: m.name,
+        detail: m.type.text,
+        kind: 'field' as const,
+        range: { start: m.nameRange.start, end: m.type.end },
+        selection: m.nameRange,
+        children: [],
+      })),
     });
   }
   for (const f of model.functions) {
-    const flags = [f.extern ? 'extern' : '', f.exported ? 'exported' : '', f.builtin ? `builtin ${f.builtin}` : ''].filter(Boolean).join(' ');
+    const flags = [f.extern ? 'extern' : '', f.exported ? 'exported' : '', f.builtin ? `builtin ${f.builtin}` : '']
+      .filter(Boolean)
+      .join(' ');
     out.push({ name: f.name, detail: flags, kind: 'function', range: f.itemRange, selection: f.nameRange, children: [] });
   }
-  for (const e of model.exports) out.push({ name: e.name, detail: `export ${e.type.text}`, kind: 'export', range: e.itemRange, selection: e.nameRange, children: [] });
+  for (const e of model.exports)
+    out.push({ name: e.name, detail: `export ${e.type.text}`, kind: 'export', range: e.itemRange, selection: e.nameRange, children: [] });
   return out.sort((a, b) => a.range.start - b.range.start);
 }
 
@@ -53,9 +67,11 @@ export function workspaceSymbols(index: ProgramIndex, query: string, limit = 500
   for (const [file, m] of [...index.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     for (const k of m.kinds) {
       if (matches(k.name)) out.push({ name: k.name, kind: k.tag, file, range: k.nameRange, container: m.package });
-      for (const f of k.members) if (matches(f.name)) out.push({ name: f.name, kind: 'field', file, range: f.nameRange, container: k.name });
+      for (const f of k.members)
+        if (matches(f.name)) out.push({ name: f.name, kind: 'field', file, range: f.nameRange, container: k.name });
     }
-    for (const f of m.functions) if (matches(f.name)) out.push({ name: f.name, kind: 'function', file, range: f.nameRange, container: m.package });
+    for (const f of m.functions)
+      if (matches(f.name)) out.push({ name: f.name, kind: 'function', file, range: f.nameRange, container: m.package });
     if (out.length >= limit) break;
   }
   return out.slice(0, limit);
@@ -87,7 +103,13 @@ export function codeLenses(program: CProgram, file: string): Lens[] {
     if (!f.extern && !(f.exported && f.name !== 'main')) continue;
     const c = functionC(program, f, model.package);
     const what = (t: (typeof c.params)[number]): string =>
-      t.type.form === 'scalar' || t.type.form === 'void' ? 'value' : t.type.string ? 'string' : t.type.kind?.mutability === 'mut' ? 'reference' : 'message';
+      t.type.form === 'scalar' || t.type.form === 'void'
+        ? 'value'
+        : t.type.string
+          ? 'string'
+          : t.type.kind?.mutability === 'mut'
+            ? 'reference'
+            : 'message';
     const parts = c.params.map((p, i) => `${f.params[i].name}: ${what(p)}`);
     out.push({ range: f.nameRange, title: `C ${c.userName}(${parts.join(', ')})${c.ret ? ` → ${what(c.ret)}` : ''}`, header: f.name });
   }

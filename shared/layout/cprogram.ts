@@ -1,7 +1,7 @@
-import { KindDecl, OffsetRange } from '../model/declarations';
-import { ExportSite, ProgramIndex } from '../model/program';
-import { Mutability, TypeRef, kindText } from '../model/types';
-import { CScalar, SizeAlign, TargetProfile } from './targets';
+import type { KindDecl, OffsetRange } from '../model/declarations';
+import type { ExportSite, ProgramIndex } from '../model/program';
+import { type Mutability, type TypeRef, kindText } from '../model/types';
+import type { CScalar, SizeAlign, TargetProfile } from './targets';
 
 /** An exported kind as the backend sees it: what it is and the name C knows it by. */
 export interface CKind {
@@ -60,7 +60,17 @@ export interface CLayout {
   readonly padding: readonly { offset: number; size: number; tail: boolean }[];
 }
 
-const INT_SCALARS: Record<string, CScalar> = { int: 'int32_t', i32: 'int32_t', i64: 'int64_t', i16: 'int16_t', i8: 'int8_t', u8: 'int8_t', u32: 'int32_t', u64: 'int64_t', u16: 'int16_t' };
+const INT_SCALARS: Record<string, CScalar> = {
+  int: 'int32_t',
+  i32: 'int32_t',
+  i64: 'int64_t',
+  i16: 'int16_t',
+  i8: 'int8_t',
+  u8: 'int8_t',
+  u32: 'int32_t',
+  u64: 'int64_t',
+  u16: 'int16_t',
+};
 
 export function roundUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
@@ -72,7 +82,11 @@ export class CProgram {
   private readonly layouts = new Map<CKind, CLayout>();
   readonly kinds: CKind[] = [];
 
-  constructor(readonly index: ProgramIndex, readonly project: string, readonly target: TargetProfile) {
+  constructor(
+    readonly index: ProgramIndex,
+    readonly project: string,
+    readonly target: TargetProfile,
+  ) {
     const byte = target.scalars.int8_t;
     const pointer = target.scalars.pointer;
     this.boolType = { text: 'int8_t', size: byte.size, align: byte.align, form: 'scalar', bool: true };
@@ -94,14 +108,32 @@ export class CProgram {
   private kindOf(pkg: string, site: ExportSite): CKind | undefined {
     const decl = site.decl;
     if (decl && decl.generics.length === 0) {
-      return { id: site.id, exportName: site.name, package: pkg, file: site.file, range: site.range, valeName: decl.name, category: decl.tag, mutability: decl.mutability, decl };
+      return {
+        id: site.id,
+        exportName: site.name,
+        package: pkg,
+        file: site.file,
+        range: site.range,
+        valeName: decl.name,
+        category: decl.tag,
+        mutability: decl.mutability,
+        decl,
+      };
     }
     const t = site.exportAs?.type;
     if (t?.tag === 'array') {
       const length = t.size === null ? undefined : /^\d+$/.test(t.size) ? Number(t.size) : null;
       return {
-        id: site.id, exportName: site.name, package: pkg, file: site.file, range: site.range,
-        valeName: kindText(t), category: t.size === null ? 'rsa' : 'ssa', mutability: t.mutability, element: t.element, length,
+        id: site.id,
+        exportName: site.name,
+        package: pkg,
+        file: site.file,
+        range: site.range,
+        valeName: kindText(t),
+        category: t.size === null ? 'rsa' : 'ssa',
+        mutability: t.mutability,
+        element: t.element,
+        length,
       };
     }
     return undefined;
@@ -187,13 +219,22 @@ export class CProgram {
     if (kind.mutability === 'mut') {
       const u64 = this.scalar('uint64_t');
       const u32 = this.scalar('uint32_t');
-      specs.push({ name: 'unused0', type: u64 }, { name: 'unused1', type: u64 }, { name: 'unused2', type: u64 }, { name: 'unused3', type: u32 }, { name: 'unused4', type: u32 });
+      specs.push(
+        { name: 'unused0', type: u64 },
+        { name: 'unused1', type: u64 },
+        { name: 'unused2', type: u64 },
+        { name: 'unused3', type: u32 },
+        { name: 'unused4', type: u32 },
+      );
     } else if (kind.category === 'struct') {
       for (const m of kind.decl!.members) specs.push({ name: m.name, type: this.fieldType(kind.decl!.file, kind.package, m.type) });
     } else if (kind.category === 'interface') {
       specs.push({ name: 'obj', type: this.scalar('pointer', 'void*') }, { name: 'type', type: this.scalar('uint64_t') });
     } else if (kind.category === 'rsa') {
-      specs.push({ name: 'length', type: this.scalar('uint32_t') }, { name: 'elements', type: this.fieldType(kind.file, kind.package, kind.element!), count: 0 });
+      specs.push(
+        { name: 'length', type: this.scalar('uint32_t') },
+        { name: 'elements', type: this.fieldType(kind.file, kind.package, kind.element!), count: 0 },
+      );
     } else {
       specs.push({ name: 'elements', type: this.fieldType(kind.file, kind.package, kind.element!), count: kind.length ?? 0 });
     }
@@ -212,7 +253,14 @@ export class CProgram {
     }
     const size = roundUp(offset, align);
     if (size > offset) padding.push({ offset, size: size - offset, tail: true });
-    const layout: CLayout = { kind, cName: kind.mutability === 'mut' ? `${this.cName(kind)}Ref` : this.cName(kind), size, align, fields, padding };
+    const layout: CLayout = {
+      kind,
+      cName: kind.mutability === 'mut' ? `${this.cName(kind)}Ref` : this.cName(kind),
+      size,
+      align,
+      fields,
+      padding,
+    };
     this.layouts.set(kind, layout);
     return layout;
   }
@@ -277,7 +325,7 @@ export class CProgram {
   private ownMessageSize(kind: CKind): { size: number; kids: CKind[] } | null {
     if (kind.mutability === 'mut' || kind.category === 'interface' || kind.category === 'rsa') return null;
     const l = this.layout(kind);
-    const count = kind.category === 'ssa' ? kind.length ?? 0 : 1;
+    const count = kind.category === 'ssa' ? (kind.length ?? 0) : 1;
     // The backend reserves a static array's struct plus its elements again (predictShallowSize).
     const size = kind.category === 'ssa' ? roundUp(l.size + l.fields[0].type.size * count, 16) : roundUp(l.size, 16);
     const children = kind.category === 'ssa' ? Array<CFieldType>(count).fill(l.fields[0].type) : l.fields.map((f) => f.type);
@@ -288,5 +336,4 @@ export class CProgram {
     }
     return { size, kids };
   }
-
 }

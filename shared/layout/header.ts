@@ -1,6 +1,6 @@
-import { FunctionDecl } from '../model/declarations';
-import { TypeRef } from '../model/types';
-import { CFieldType, CKind, CProgram } from './cprogram';
+import type { FunctionDecl } from '../model/declarations';
+import type { TypeRef } from '../model/types';
+import type { CFieldType, CKind, CProgram } from './cprogram';
 
 /** One generated header: `<project>/<name>.h`. */
 export interface GeneratedHeader {
@@ -111,7 +111,11 @@ export function functionC(program: CProgram, f: FunctionDecl, pkg: string): Func
     : [];
   const sizes = sizeParams.map((i) => `ValeInt param${i}size`);
   const user = [...params.map((p, i) => `${p.type.text} param${i}`), ...sizes];
-  const abi = [...(retByPointer ? [`${retText}* __ret`] : []), ...params.map((p, i) => `${p.type.text}${p.byPointer ? '*' : ''} param${i}`), ...sizes];
+  const abi = [
+    ...(retByPointer ? [`${retText}* __ret`] : []),
+    ...params.map((p, i) => `${p.type.text}${p.byPointer ? '*' : ''} param${i}`),
+    ...sizes,
+  ];
   const userLine = `extern ${retText} ${userName}(${user.join(', ')})`;
   const abiLine = `extern ${retByPointer ? 'void ' : retText} ${abiName}(${abi.join(', ')})`;
   // An extern's user prototype is the C function the user writes; an export's is the one C calls.
@@ -137,7 +141,8 @@ export function functionHeader(program: CProgram, f: FunctionDecl, pkg: string):
 export function allHeaders(program: CProgram): GeneratedHeader[] {
   const out: GeneratedHeader[] = program.kinds.map((k) => kindHeader(program, k));
   const models = [...program.index.files.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
-  for (const m of models) for (const f of m.functions) if (f.exported && !f.extern && f.name !== 'main') out.push(functionHeader(program, f, m.package));
+  for (const m of models)
+    for (const f of m.functions) if (f.exported && !f.extern && f.name !== 'main') out.push(functionHeader(program, f, m.package));
   for (const m of models) for (const f of m.functions) if (f.extern) out.push(functionHeader(program, f, m.package));
   return out;
 }

@@ -1,4 +1,4 @@
-import { CFieldType, CKind, CProgram, roundUp } from './cprogram';
+import { type CFieldType, type CKind, type CProgram, roundUp } from './cprogram';
 
 /** A JSON value describing an immutable Vale value. Interfaces: `{"$kind": "StructName", ...members}`. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -58,8 +58,8 @@ export function serializeMessage(program: CProgram, root: CKind, value: JsonValu
   };
 
   const path: string[] = [];
-  const fail = (message: string): never => {
-    throw new MessageError(`${path.length ? path.join('') + ': ' : ''}${message}`);
+  const fail: (message: string) => never = (message) => {
+    throw new MessageError(`${path.length ? `${path.join('')}: ` : ''}${message}`);
   };
 
   const writeField = (into: Uint8Array, at: number, t: CFieldType, v: JsonValue): void => {
@@ -80,7 +80,7 @@ export function serializeMessage(program: CProgram, root: CKind, value: JsonValu
         if (typeof v === 'number' && Number.isInteger(v)) n = BigInt(v);
         else if (typeof v === 'string' && /^-?(0x[0-9a-f]+|\d+)$/i.test(v)) n = v.startsWith('-') ? -BigInt(v.slice(1)) : BigInt(v);
         else if (typeof v === 'boolean') n = v ? 1n : 0n;
-        else return fail(`expected an integer for ${t.text}, got ${JSON.stringify(v)}`);
+        else fail(`expected an integer for ${t.text}, got ${JSON.stringify(v)}`);
         const bits = BigInt(t.size * 8);
         if (n < -(1n << (bits - 1n)) || n >= 1n << bits) fail(`${n} does not fit in ${t.text}`);
         writeInt(into, at, t.size, n);
@@ -114,7 +114,8 @@ export function serializeMessage(program: CProgram, root: CKind, value: JsonValu
     }
     const subs = program.substructs(iface);
     const type = subs.findIndex((s) => s.valeName === v.$kind || s.exportName === v.$kind);
-    if (type < 0) fail(`${v.$kind} is not an exported struct implementing ${iface.valeName} (${subs.map((s) => s.valeName).join(', ') || 'none'})`);
+    if (type < 0)
+      fail(`${v.$kind} is not an exported struct implementing ${iface.valeName} (${subs.map((s) => s.valeName).join(', ') || 'none'})`);
     const { $kind: _, ...members } = v;
     return { obj: serializeKind(subs[type], members), type, struct: subs[type] };
   };
@@ -132,7 +133,8 @@ export function serializeMessage(program: CProgram, root: CKind, value: JsonValu
   const serializeKindAt = (kind: CKind, v: JsonValue): number => {
     const layout = program.layout(kind);
     if (kind.category === 'struct') {
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(`expected an object for ${kind.valeName}, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'object' || v === null || Array.isArray(v))
+        return fail(`expected an object for ${kind.valeName}, got ${JSON.stringify(v)}`);
       const chunk = reserve(kind.valeName, layout.size);
       for (const f of layout.fields) {
         if (!(f.name in v)) fail(`${kind.valeName} needs member ${f.name}`);
@@ -164,7 +166,8 @@ export function serializeMessage(program: CProgram, root: CKind, value: JsonValu
   };
 
   let interfaceValue: Message['interfaceValue'];
-  if (root.mutability === 'mut') throw new MessageError(`${root.valeName} is mutable: it crosses as a universal reference, not as a message`);
+  if (root.mutability === 'mut')
+    throw new MessageError(`${root.valeName} is mutable: it crosses as a universal reference, not as a message`);
   if (root.category === 'interface') {
     const r = serializeInterface(root, value);
     interfaceValue = { obj: base + BigInt(r.obj), type: r.type, struct: r.struct.valeName };
@@ -186,7 +189,8 @@ export function decodeMessage(program: CProgram, root: CKind, bytes: Uint8Array,
   const pointerSize = program.target.scalars.pointer.size;
   let budget = 100_000;
   const check = (at: number, size: number, what: string): void => {
-    if (at < 0 || at + size > bytes.length) throw new MessageError(`${what} at message offset ${at} (${size} bytes) lies outside the ${bytes.length}-byte message`);
+    if (at < 0 || at + size > bytes.length)
+      throw new MessageError(`${what} at message offset ${at} (${size} bytes) lies outside the ${bytes.length}-byte message`);
     if (--budget < 0) throw new MessageError('the message has too many objects (a pointer cycle?)');
   };
   const pointer = (at: number, what: string): number => {
@@ -229,11 +233,13 @@ export function decodeMessage(program: CProgram, root: CKind, bytes: Uint8Array,
   const kindAt = (kind: CKind, at: number, what: string): JsonValue => {
     const l = program.layout(kind);
     check(at, l.size, `${what} (${kind.valeName})`);
-    if (++depth > MAX_MESSAGE_DEPTH) throw new MessageError(`${kind.valeName} at message offset ${at}: objects nested more than ${MAX_MESSAGE_DEPTH} deep`);
+    if (++depth > MAX_MESSAGE_DEPTH)
+      throw new MessageError(`${kind.valeName} at message offset ${at}: objects nested more than ${MAX_MESSAGE_DEPTH} deep`);
     try {
-      if (kind.category === 'struct') return Object.fromEntries(l.fields.map((f) => [f.name, field(f.type, at + f.offset, `${what}.${f.name}`)]));
+      if (kind.category === 'struct')
+        return Object.fromEntries(l.fields.map((f) => [f.name, field(f.type, at + f.offset, `${what}.${f.name}`)]));
       const elements = l.fields[l.fields.length - 1];
-      const n = kind.category === 'rsa' ? view.getUint32(at, true) : kind.length ?? 0;
+      const n = kind.category === 'rsa' ? view.getUint32(at, true) : (kind.length ?? 0);
       check(at + elements.offset, n * elements.type.size, `${what} elements`);
       return Array.from({ length: n }, (_, i) => field(elements.type, at + elements.offset + i * elements.type.size, `${what}[${i}]`));
     } finally {

@@ -1,5 +1,5 @@
-import { GreenNode, SyntaxKind as K, SyntaxNode, SyntaxTree } from '../syntax';
-import { Mutability, TypeRef, readType } from './types';
+import { GreenNode, SyntaxKind as K, SyntaxNode, type SyntaxTree } from '../syntax';
+import { type Mutability, type TypeRef, readType } from './types';
 
 export interface OffsetRange {
   readonly start: number;
@@ -115,8 +115,18 @@ export class ItemDecls implements Decls {
     return (this.moved ??= {
       kinds: this.read.kinds.map((k) => moveKind(k, delta)),
       functions: this.read.functions.map((f) => moveFunction(f, delta)),
-      exports: this.read.exports.map((e) => ({ ...e, type: moveType(e.type, delta), nameRange: moveRange(e.nameRange, delta), itemRange: moveRange(e.itemRange, delta) })),
-      impls: this.read.impls.map((i) => ({ ...i, interfaceType: moveType(i.interfaceType, delta), structType: moveType(i.structType, delta), itemRange: moveRange(i.itemRange, delta) })),
+      exports: this.read.exports.map((e) => ({
+        ...e,
+        type: moveType(e.type, delta),
+        nameRange: moveRange(e.nameRange, delta),
+        itemRange: moveRange(e.itemRange, delta),
+      })),
+      impls: this.read.impls.map((i) => ({
+        ...i,
+        interfaceType: moveType(i.interfaceType, delta),
+        structType: moveType(i.structType, delta),
+        itemRange: moveRange(i.itemRange, delta),
+      })),
       imports: this.read.imports,
     });
   }
@@ -125,13 +135,25 @@ export class ItemDecls implements Decls {
    * The declarations where they were read: names, flags and types are right,
    * offsets may be stale. For position-free work (the index) without moving.
    */
-  get unplaced(): Decls { return this.read; }
+  get unplaced(): Decls {
+    return this.read;
+  }
 
-  get kinds(): readonly KindDecl[] { return this.decls.kinds; }
-  get functions(): readonly FunctionDecl[] { return this.decls.functions; }
-  get exports(): readonly ExportAsDecl[] { return this.decls.exports; }
-  get impls(): readonly ImplDecl[] { return this.decls.impls; }
-  get imports(): readonly (readonly string[])[] { return this.read.imports; }
+  get kinds(): readonly KindDecl[] {
+    return this.decls.kinds;
+  }
+  get functions(): readonly FunctionDecl[] {
+    return this.decls.functions;
+  }
+  get exports(): readonly ExportAsDecl[] {
+    return this.decls.exports;
+  }
+  get impls(): readonly ImplDecl[] {
+    return this.decls.impls;
+  }
+  get imports(): readonly (readonly string[])[] {
+    return this.read.imports;
+  }
 
   /** The same declarations at another offset. */
   at(start: number): ItemDecls {
@@ -181,7 +203,8 @@ export class FileModel {
 
   /** What name lookups depend on: the package and the imports, as one key. */
   get scope(): string {
-    return (this.scopeKey ??= this.imports.length === 0 ? this.package : `${this.package}\u0000${this.imports.map((i) => i.join('.')).join('\u0000')}`);
+    return (this.scopeKey ??=
+      this.imports.length === 0 ? this.package : `${this.package}\u0000${this.imports.map((i) => i.join('.')).join('\u0000')}`);
   }
 
   private get all(): Decls {
@@ -191,13 +214,27 @@ export class FileModel {
       for (const i of this.items) for (const x of get(i)) out.push(x);
       return out;
     };
-    return (this.flat = { kinds: pick((i) => i.kinds), functions: pick((i) => i.functions), exports: pick((i) => i.exports), impls: pick((i) => i.impls), imports: this.imports });
+    return (this.flat = {
+      kinds: pick((i) => i.kinds),
+      functions: pick((i) => i.functions),
+      exports: pick((i) => i.exports),
+      impls: pick((i) => i.impls),
+      imports: this.imports,
+    });
   }
 
-  get kinds(): readonly KindDecl[] { return this.all.kinds; }
-  get functions(): readonly FunctionDecl[] { return this.all.functions; }
-  get exports(): readonly ExportAsDecl[] { return this.all.exports; }
-  get impls(): readonly ImplDecl[] { return this.all.impls; }
+  get kinds(): readonly KindDecl[] {
+    return this.all.kinds;
+  }
+  get functions(): readonly FunctionDecl[] {
+    return this.all.functions;
+  }
+  get exports(): readonly ExportAsDecl[] {
+    return this.all.exports;
+  }
+  get impls(): readonly ImplDecl[] {
+    return this.all.impls;
+  }
   /** `import a.b.*;` as ['a', 'b', '*'] (positions-free: no item is moved to answer). */
   get imports(): readonly (readonly string[])[] {
     if (this.importList) return this.importList;
@@ -225,27 +262,37 @@ const moveRange = (r: OffsetRange, delta: number): OffsetRange => ({ start: r.st
 function moveType(t: TypeRef, delta: number): TypeRef {
   const base = { ...t, start: t.start + delta, end: t.end + delta };
   switch (t.tag) {
-    case 'named': return { ...base, tag: 'named', args: t.args.map((a) => moveType(a, delta)) } as TypeRef;
-    case 'array': return { ...base, tag: 'array', element: moveType(t.element, delta) } as TypeRef;
-    case 'tuple': return { ...base, tag: 'tuple', elements: t.elements.map((e) => moveType(e, delta)) } as TypeRef;
-    default: return base;
+    case 'named':
+      return { ...base, tag: 'named', args: t.args.map((a) => moveType(a, delta)) } as TypeRef;
+    case 'array':
+      return { ...base, tag: 'array', element: moveType(t.element, delta) } as TypeRef;
+    case 'tuple':
+      return { ...base, tag: 'tuple', elements: t.elements.map((e) => moveType(e, delta)) } as TypeRef;
+    default:
+      return base;
   }
 }
 
 function moveKind(k: KindDecl, delta: number): KindDecl {
   return {
-    ...k, nameRange: moveRange(k.nameRange, delta), itemRange: moveRange(k.itemRange, delta),
-    exportedRange: k.exportedRange && moveRange(k.exportedRange, delta), keywordOffset: k.keywordOffset + delta,
+    ...k,
+    nameRange: moveRange(k.nameRange, delta),
+    itemRange: moveRange(k.itemRange, delta),
+    exportedRange: k.exportedRange && moveRange(k.exportedRange, delta),
+    keywordOffset: k.keywordOffset + delta,
     members: k.members.map((m) => ({ ...m, nameRange: moveRange(m.nameRange, delta), type: moveType(m.type, delta) })),
   };
 }
 
 function moveFunction(f: FunctionDecl, delta: number): FunctionDecl {
   return {
-    ...f, nameRange: moveRange(f.nameRange, delta), itemRange: moveRange(f.itemRange, delta),
+    ...f,
+    nameRange: moveRange(f.nameRange, delta),
+    itemRange: moveRange(f.itemRange, delta),
     params: f.params.map((p) => ({ ...p, type: moveType(p.type, delta) })),
     returnType: f.returnType && moveType(f.returnType, delta),
-    body: f.body && moveRange(f.body, delta), headerEnd: f.headerEnd + delta,
+    body: f.body && moveRange(f.body, delta),
+    headerEnd: f.headerEnd + delta,
   };
 }
 
@@ -386,18 +433,30 @@ function readItem(path: string, element: GreenNode, start: number): ItemDecls | 
     case K.ExportAsItem: {
       const tnode = item.childNodes().find((c) => c.kind !== K.Name);
       const n = nameOf(item);
-      if (tnode && n) exports = [{ file: path, type: readType(tnode, new Set()), name: n.name, nameRange: n.range, itemRange: item.trimmedRange() }];
+      if (tnode && n)
+        exports = [{ file: path, type: readType(tnode, new Set()), name: n.name, nameRange: n.range, itemRange: item.trimmedRange() }];
       break;
     }
     case K.ImplItem: {
       const runes = new Set(genericsOf(item));
       const types = item.childNodes().filter((c) => c.kind !== K.GenericParamList && c.kind !== K.WhereClause && c.kind !== K.Attribute);
-      if (types.length >= 2) impls = [{ file: path, interfaceType: readType(types[0], runes), structType: readType(types[1], runes), itemRange: item.trimmedRange() }];
+      if (types.length >= 2)
+        impls = [
+          { file: path, interfaceType: readType(types[0], runes), structType: readType(types[1], runes), itemRange: item.trimmedRange() },
+        ];
       break;
     }
     case K.ImportItem: {
       const p = item.child(K.ImportPath);
-      if (p) imports = [p.text().trim().split('.').map((x) => x.trim()).filter((x) => x.length > 0)];
+      if (p)
+        imports = [
+          p
+            .text()
+            .trim()
+            .split('.')
+            .map((x) => x.trim())
+            .filter((x) => x.length > 0),
+        ];
       break;
     }
   }
@@ -405,7 +464,10 @@ function readItem(path: string, element: GreenNode, start: number): ItemDecls | 
   const decls = { kinds, functions, exports, impls, imports };
   // Other files see a function only through the boundary (extern, exported) and itables (abstract, virtual).
   const seen = functions.filter(isSeenByOtherFiles);
-  const summary = kinds.length + seen.length + exports.length + impls.length + imports.length === 0 ? '' : summaryOf(kinds, seen, exports, impls, imports);
+  const summary =
+    kinds.length + seen.length + exports.length + impls.length + imports.length === 0
+      ? ''
+      : summaryOf(kinds, seen, exports, impls, imports);
   return new ItemDecls(element, start, decls, start, summary);
 }
 
@@ -415,18 +477,25 @@ function readItem(path: string, element: GreenNode, start: number): ItemDecls | 
  * structure given the generic parameters, which are part of it too.
  */
 function summaryOf(
-  kinds: readonly KindDecl[], functions: readonly FunctionDecl[], exports: readonly ExportAsDecl[], impls: readonly ImplDecl[],
+  kinds: readonly KindDecl[],
+  functions: readonly FunctionDecl[],
+  exports: readonly ExportAsDecl[],
+  impls: readonly ImplDecl[],
   imports: readonly (readonly string[])[],
 ): string {
   const type = (t: TypeRef | undefined): string => (t ? `${t.tag}:${t.text}` : '-');
   const parts: string[] = [];
   for (const k of kinds) {
-    parts.push(`K${k.tag}|${k.name}|${k.mutability}|${k.exported ? 'e' : ''}${k.sealed ? 's' : ''}|<${k.generics.join(',')}>|` +
-      `${k.members.map((m) => `${m.name}:${type(m.type)}`).join(';')}|${k.methods.join(',')}`);
+    parts.push(
+      `K${k.tag}|${k.name}|${k.mutability}|${k.exported ? 'e' : ''}${k.sealed ? 's' : ''}|<${k.generics.join(',')}>|` +
+        `${k.members.map((m) => `${m.name}:${type(m.type)}`).join(';')}|${k.methods.join(',')}`,
+    );
   }
   for (const f of functions) {
-    parts.push(`F${f.name}|${f.exported ? 'e' : ''}${f.extern ? 'x' : ''}${f.abstract ? 'a' : ''}${f.body ? 'b' : ''}|${f.builtin ?? ''}|<${f.generics.join(',')}>|` +
-      `${f.params.map((p) => `${p.virtual ? 'virtual ' : ''}${p.name}:${type(p.type)}`).join(';')}|${type(f.returnType)}`);
+    parts.push(
+      `F${f.name}|${f.exported ? 'e' : ''}${f.extern ? 'x' : ''}${f.abstract ? 'a' : ''}${f.body ? 'b' : ''}|${f.builtin ?? ''}|<${f.generics.join(',')}>|` +
+        `${f.params.map((p) => `${p.virtual ? 'virtual ' : ''}${p.name}:${type(p.type)}`).join(';')}|${type(f.returnType)}`,
+    );
   }
   for (const e of exports) parts.push(`E${type(e.type)}|${e.name}`);
   for (const i of impls) parts.push(`I${type(i.interfaceType)}|${type(i.structType)}`);

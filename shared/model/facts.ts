@@ -38,10 +38,18 @@ export const FACT = {
 export function factParts(k: FactKey): FactParts {
   const [tag, a, b] = k.split(SEP);
   switch (tag) {
-    case 'kind': return { tag, file: a, name: b };
-    case 'exports': case 'exported': case 'first-export': return { tag, pkg: a, id: b };
-    case 'name-taken': return { tag, pkg: a, name: b };
-    case 'package-exports': case 'package-kinds': return { tag, pkg: a };
-    default: return { tag: tag as 'impls' | 'reach', id: a };
+    case 'kind':
+      return { tag, file: a, name: b };
+    case 'exports':
+    case 'exported':
+    case 'first-export':
+      return { tag, pkg: a, id: b };
+    case 'name-taken':
+      return { tag, pkg: a, name: b };
+    case 'package-exports':
+    case 'package-kinds':
+      return { tag, pkg: a };
+    default:
+      return { tag: tag as 'impls' | 'reach', id: a };
   }
 }

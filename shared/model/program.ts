@@ -1,7 +1,16 @@
-import { GreenNode } from '../syntax';
-import { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, ItemDecls, KindDecl, OffsetRange, packageOf } from './declarations';
-import { FACT, FactKey, factParts } from './facts';
-import { TypeRef, kindText } from './types';
+import type { GreenNode } from '../syntax';
+import {
+  type ExportAsDecl,
+  type FileModel,
+  type FunctionDecl,
+  type ImplDecl,
+  type ItemDecls,
+  type KindDecl,
+  type OffsetRange,
+  packageOf,
+} from './declarations';
+import { FACT, type FactKey, factParts } from './facts';
+import { type TypeRef, kindText } from './types';
 
 /** What a type reference names, once resolved in its file. */
 export type Resolved =
@@ -74,8 +83,12 @@ export interface KindSlot {
 
 export class ImplEdge {
   constructor(
-    private readonly index: ProgramIndex, readonly file: string, readonly item: number, readonly structId: string,
-    private readonly structSlot: KindSlot | undefined, readonly ifaceId: string,
+    private readonly index: ProgramIndex,
+    readonly file: string,
+    readonly item: number,
+    readonly structId: string,
+    private readonly structSlot: KindSlot | undefined,
+    readonly ifaceId: string,
   ) {}
 
   get impl(): ImplDecl {
@@ -362,7 +375,7 @@ export class ProgramIndex {
     const noteSites = (pkg: string, before: readonly ExportSite[], after: readonly ExportSite[]): void => {
       const byId = (sites: readonly ExportSite[]): Map<string, string> => {
         const m = new Map<string, string>();
-        for (const x of sites) m.set(x.id, (m.get(x.id) ?? '') + x.fact + '\u0002');
+        for (const x of sites) m.set(x.id, `${(m.get(x.id) ?? '') + x.fact}\u0002`);
         return m;
       };
       const a = byId(before);
@@ -415,10 +428,12 @@ export class ProgramIndex {
       const k = item.unplaced.kinds[0];
       if (k?.exported) {
         const slot = kinds?.get(k.name);
-        if (slot?.file === path && model.kindNamed(k.name) === item) inFile.push(new ExportSite(this, declId(k, []), path, k.name, i, slot));
+        if (slot?.file === path && model.kindNamed(k.name) === item)
+          inFile.push(new ExportSite(this, declId(k, []), path, k.name, i, slot));
       }
       if (d.exportAs) inFile.push(new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, i, d.exportAs.slot));
-      if (d.impl?.ifaceId !== undefined && d.impl.structId !== undefined) edges.push(new ImplEdge(this, path, i, d.impl.structId, d.impl.structSlot, d.impl.ifaceId));
+      if (d.impl?.ifaceId !== undefined && d.impl.structId !== undefined)
+        edges.push(new ImplEdge(this, path, i, d.impl.structId, d.impl.structSlot, d.impl.ifaceId));
     });
     for (const site of inFile) {
       const list = byItem.get(site.item);
@@ -450,9 +465,9 @@ export class ProgramIndex {
   }
 
   /** An item's derivation, reused when still valid. */
-  private derive(path: string, model: FileModel, item: ItemDecls, scope: string): Derived {
+  private derive(path: string, _model: FileModel, item: ItemDecls, scope: string): Derived {
     const cached = this.derived.get(path, item.element);
-    if (cached && cached.valid && cached.scope === scope) return cached;
+    if (cached?.valid && cached.scope === scope) return cached;
     const lookedUp: Dependencies = new Map();
     const node = (t: TypeRef): WalkNode => this.walkNode(path, t, lookedUp);
     let members: Derived['members'];
@@ -464,21 +479,31 @@ export class ProgramIndex {
     const e = item.unplaced.exports[0];
     if (e) {
       const r = this.resolve(path, e.type, lookedUp);
-      exportAs = { id: 'id' in r ? r.id : `?${e.type.text}`, slot: r.tag === 'declared' ? this.slotOf(path, e.type) : undefined, node: node(e.type) };
+      exportAs = {
+        id: 'id' in r ? r.id : `?${e.type.text}`,
+        slot: r.tag === 'declared' ? this.slotOf(path, e.type) : undefined,
+        node: node(e.type),
+      };
     }
     const im = item.unplaced.impls[0];
     if (im) {
       const iface = this.resolve(path, im.interfaceType, lookedUp);
       const struct = this.resolve(path, im.structType, lookedUp);
       impl = {
-        ifaceId: 'id' in iface ? iface.id : undefined, structId: 'id' in struct ? struct.id : undefined,
-        structSlot: struct.tag === 'declared' ? this.slotOf(path, im.structType) : undefined, structNode: node(im.structType),
+        ifaceId: 'id' in iface ? iface.id : undefined,
+        structId: 'id' in struct ? struct.id : undefined,
+        structSlot: struct.tag === 'declared' ? this.slotOf(path, im.structType) : undefined,
+        structNode: node(im.structType),
       };
     }
     const f = item.unplaced.functions[0];
     if (f && (f.exported || f.extern)) {
       const sig = signatureText(f);
-      const list: { param: number; node: WalkNode; description: string }[] = f.params.map((p, n) => ({ param: n, node: node(p.type), description: `parameter ${p.name} of ${sig}` }));
+      const list: { param: number; node: WalkNode; description: string }[] = f.params.map((p, n) => ({
+        param: n,
+        node: node(p.type),
+        description: `parameter ${p.name} of ${sig}`,
+      }));
       if (f.returnType) list.push({ param: -1, node: node(f.returnType), description: `the return of ${sig}` });
       roots = list;
     }
@@ -497,10 +522,24 @@ export class ProgramIndex {
   private walkNode(file: string, t: TypeRef, lookedUp: Dependencies): WalkNode {
     const r = this.resolve(file, t, lookedUp);
     switch (r.tag) {
-      case 'declared': return { tag: 'declared', id: this.derived.intern(r.id), slot: this.slotOf(file, t)! };
-      case 'array': return { tag: 'array', id: this.derived.intern(r.id), element: r.mutability === 'imm' && t.tag === 'array' ? this.walkNode(file, t.element, lookedUp) : undefined, text: kindText(t) };
-      case 'tuple': return { tag: 'tuple', id: this.derived.intern(r.id), elements: t.tag === 'tuple' ? t.elements.map((x) => this.walkNode(file, x, lookedUp)) : [], text: kindText(t) };
-      default: return SKIP;
+      case 'declared':
+        return { tag: 'declared', id: this.derived.intern(r.id), slot: this.slotOf(file, t)! };
+      case 'array':
+        return {
+          tag: 'array',
+          id: this.derived.intern(r.id),
+          element: r.mutability === 'imm' && t.tag === 'array' ? this.walkNode(file, t.element, lookedUp) : undefined,
+          text: kindText(t),
+        };
+      case 'tuple':
+        return {
+          tag: 'tuple',
+          id: this.derived.intern(r.id),
+          elements: t.tag === 'tuple' ? t.elements.map((x) => this.walkNode(file, x, lookedUp)) : [],
+          text: kindText(t),
+        };
+      default:
+        return SKIP;
     }
   }
 
@@ -516,10 +555,11 @@ export class ProgramIndex {
    */
   replaceModel(path: string, model: FileModel): void {
     const old = this.files.get(path);
-    if (!old || !old.sameSummary(model)) throw new Error(`replaceModel(${path}): the summary changed; build a new index`);
+    if (!old?.sameSummary(model)) throw new Error(`replaceModel(${path}): the summary changed; build a new index`);
     (this.files as Map<string, FileModel>).set(path, model);
     // Re-parsed items got new nodes: forget the old nodes' derivations once they outnumber the items.
-    if ((this.derived.byFile.get(path)?.size ?? 0) > model.seen.length) this.derived.retain(path, new Set(model.seen.map((i) => i.element)));
+    if ((this.derived.byFile.get(path)?.size ?? 0) > model.seen.length)
+      this.derived.retain(path, new Set(model.seen.map((i) => i.element)));
   }
 
   model(file: string): FileModel | undefined {
@@ -579,9 +619,12 @@ export class ProgramIndex {
 
   private resolveUncached(file: string, t: TypeRef, deps?: Dependencies): Resolved {
     switch (t.tag) {
-      case 'primitive': return { tag: 'primitive' };
-      case 'rune': return { tag: 'rune' };
-      case 'other': return { tag: 'unknown' };
+      case 'primitive':
+        return { tag: 'primitive' };
+      case 'rune':
+        return { tag: 'rune' };
+      case 'other':
+        return { tag: 'unknown' };
       case 'named': {
         const slot = this.lookupSlot(file, t.name);
         const unplaced = slot && this.files.get(slot.file)?.kindNamed(slot.name)?.unplaced.kinds[0];
@@ -590,11 +633,21 @@ export class ProgramIndex {
         if (!slot || !unplaced) return { tag: 'external', id: `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`, name: t.name };
         // The declaration at its current place is read only when asked (it may have to be moved).
         const index = this;
-        return { tag: 'declared', id: declId(unplaced, args), get decl(): KindDecl { return index.declOf(slot)!; } };
+        return {
+          tag: 'declared',
+          id: declId(unplaced, args),
+          get decl(): KindDecl {
+            return index.declOf(slot)!;
+          },
+        };
       }
       case 'array': {
         const element = this.refId(file, t.element, deps);
-        return { tag: 'array', id: t.size === null ? `[]<${t.mutability}>${element}` : `[#${t.size}]<${t.mutability}>${element}`, mutability: t.mutability };
+        return {
+          tag: 'array',
+          id: t.size === null ? `[]<${t.mutability}>${element}` : `[#${t.size}]<${t.mutability}>${element}`,
+          mutability: t.mutability,
+        };
       }
       case 'tuple':
         return { tag: 'tuple', id: `(${t.elements.map((e) => this.refId(file, e, deps)).join(', ')})` };
@@ -687,15 +740,33 @@ export class ProgramIndex {
     const f = factParts(key);
     const deps: Dependencies = new Map();
     switch (f.tag) {
-      case 'kind': this.resolve(f.file, { tag: 'named', name: f.name, args: [], start: 0, end: 0, ownership: '', text: f.name }, deps); break;
-      case 'exports': this.exportsOf(f.pkg, f.id, deps); break;
-      case 'exported': this.isExported(f.pkg, f.id, deps); break;
-      case 'first-export': this.firstExport(f.pkg, f.id, deps); break;
-      case 'name-taken': this.isNameTaken(f.pkg, f.name, deps); break;
-      case 'package-exports': this.packageExports(f.pkg, deps); break;
-      case 'package-kinds': this.packageKindNames(f.pkg, deps); break;
-      case 'impls': this.implsOf(f.id, deps); break;
-      case 'reach': this.reachOf(f.id, deps); break;
+      case 'kind':
+        this.resolve(f.file, { tag: 'named', name: f.name, args: [], start: 0, end: 0, ownership: '', text: f.name }, deps);
+        break;
+      case 'exports':
+        this.exportsOf(f.pkg, f.id, deps);
+        break;
+      case 'exported':
+        this.isExported(f.pkg, f.id, deps);
+        break;
+      case 'first-export':
+        this.firstExport(f.pkg, f.id, deps);
+        break;
+      case 'name-taken':
+        this.isNameTaken(f.pkg, f.name, deps);
+        break;
+      case 'package-exports':
+        this.packageExports(f.pkg, deps);
+        break;
+      case 'package-kinds':
+        this.packageKindNames(f.pkg, deps);
+        break;
+      case 'impls':
+        this.implsOf(f.id, deps);
+        break;
+      case 'reach':
+        this.reachOf(f.id, deps);
+        break;
     }
     return deps.get(key) ?? '';
   }
@@ -708,7 +779,13 @@ export class ProgramIndex {
    */
   private reachability(): Map<string, Reach> {
     if (this.reach) return this.reach.byId;
-    const state: ReachState = { byId: new Map(), groupOfId: new Map(), groupOfRoot: new Map(), rootsByFile: new Map(), declSlot: new Map() };
+    const state: ReachState = {
+      byId: new Map(),
+      groupOfId: new Map(),
+      groupOfRoot: new Map(),
+      rootsByFile: new Map(),
+      declSlot: new Map(),
+    };
     const roots: RootEntry[] = [];
     for (const path of this.paths) {
       const list = this.rootsOf(path);
@@ -752,14 +829,16 @@ export class ProgramIndex {
   private itemRoots(path: string, model: FileModel, i: number, d: Derived, sites: readonly ExportSite[]): RootEntry[] {
     const out: RootEntry[] = [];
     d.roots?.forEach((r, n) => {
-      if (r.node.tag !== 'skip') out.push({ order: [0, path, i, n], node: r.node, root: new SignatureRoot(this, path, i, r.param, r.description) });
+      if (r.node.tag !== 'skip')
+        out.push({ order: [0, path, i, n], node: r.node, root: new SignatureRoot(this, path, i, r.param, r.description) });
     });
     const decls = model.seen[i].unplaced;
     sites.forEach((site, k) => {
       const order = [1, model.package, path, i];
       const exportAs = decls.exports[0];
       if (exportAs) {
-        if (d.exportAs!.node.tag !== 'skip') out.push({ order, site: k, node: d.exportAs!.node, root: new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`) });
+        if (d.exportAs!.node.tag !== 'skip')
+          out.push({ order, site: k, node: d.exportAs!.node, root: new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`) });
       } else {
         const node: WalkNode = { tag: 'declared', id: this.derived.intern(site.id), slot: site.kindSlot! };
         out.push({ order, site: k, node, root: new SiteRoot(site, `exported ${decls.kinds[0].tag} ${site.name}`) });
@@ -774,7 +853,11 @@ export class ProgramIndex {
    * groups. With `outside`, stops and returns a group the walk ran into that is
    * not being walked again (the caller adds it and walks again).
    */
-  private walkGroups(state: ReachState, roots: readonly RootEntry[], outside: ((id: string) => ReachGroup | undefined) | undefined): ReachGroup | undefined {
+  private walkGroups(
+    state: ReachState,
+    roots: readonly RootEntry[],
+    outside: ((id: string) => ReachGroup | undefined) | undefined,
+  ): ReachGroup | undefined {
     const walk = new Walk();
     const links = new UnionFind();
     const reached = new Map<string, Reach>();
@@ -823,7 +906,12 @@ export class ProgramIndex {
    * declared in, a re-indexed file, or an interface whose impls changed (and
    * any group the walk runs into); returns the kinds whose reach may differ.
    */
-  private updateReach(files: ReadonlySet<string>, interfaces: ReadonlySet<string>, names: ReadonlySet<string>, fresh: ReadonlySet<Derived>): Set<string> | undefined {
+  private updateReach(
+    files: ReadonlySet<string>,
+    interfaces: ReadonlySet<string>,
+    names: ReadonlySet<string>,
+    fresh: ReadonlySet<Derived>,
+  ): Set<string> | undefined {
     const state = this.reach;
     if (!state) return undefined;
     const groups = new Set<ReachGroup>();
@@ -977,7 +1065,10 @@ class Walk {
 class WalkReach implements Reach {
   private path?: readonly string[];
 
-  constructor(private readonly walk: Walk, private readonly entry: number) {}
+  constructor(
+    private readonly walk: Walk,
+    private readonly entry: number,
+  ) {}
 
   get root(): ReachRoot {
     return this.walk.roots[this.entry];
@@ -993,7 +1084,13 @@ class WalkReach implements Reach {
 
 /** A parameter (or, for -1, the return) of an FFI function (an item of the file's `seen` list), as a root of the walk. */
 class SignatureRoot implements ReachRoot {
-  constructor(private readonly index: ProgramIndex, readonly file: string, private item: number, private readonly param: number, readonly description: string) {}
+  constructor(
+    private readonly index: ProgramIndex,
+    readonly file: string,
+    private item: number,
+    private readonly param: number,
+    readonly description: string,
+  ) {}
 
   get range(): OffsetRange {
     const f = this.index.files.get(this.file)!.seen[this.item].functions[0];
@@ -1008,7 +1105,10 @@ class SignatureRoot implements ReachRoot {
 }
 
 class SiteRoot implements ReachRoot {
-  constructor(private site: ExportSite, readonly description: string) {}
+  constructor(
+    private site: ExportSite,
+    readonly description: string,
+  ) {}
 
   get file(): string {
     return this.site.file;
@@ -1034,15 +1134,15 @@ function declId(decl: KindDecl, args: readonly string[]): string {
 /** `import a.b.*;` names the package whose path ends with a/b (or b: the first segment may be the module). */
 function packageMatches(pkg: string, wanted: readonly string[]): boolean {
   const segments = pkg.split('/').filter((s) => s.length > 0);
-  const endsWith = (w: readonly string[]): boolean => w.length <= segments.length && w.every((s, i) => segments[segments.length - w.length + i] === s);
+  const endsWith = (w: readonly string[]): boolean =>
+    w.length <= segments.length && w.every((s, i) => segments[segments.length - w.length + i] === s);
   return endsWith(wanted) || (wanted.length > 1 && endsWith(wanted.slice(1)));
 }
 
 export function signatureText(f: FunctionDecl): string {
   const params = f.params.map((p) => `${p.name} ${p.type.text}`).join(', ');
-  return `${f.extern ? 'extern' : 'exported'} func ${f.name}(${params})${f.returnType ? ' ' + f.returnType.text : ''}`;
+  return `${f.extern ? 'extern' : 'exported'} func ${f.name}(${params})${f.returnType ? ` ${f.returnType.text}` : ''}`;
 }
-
 
 function insertSorted(list: string[], value: string): void {
   let lo = 0;

@@ -1,4 +1,4 @@
-import { SyntaxKind as K, SyntaxNode } from '../syntax';
+import { SyntaxKind as K, type SyntaxNode } from '../syntax';
 
 /** How a type reference holds its kind: owning (default), `&` borrow, `&&` weak, `^` explicit owning, `@` share, `*` pointer. */
 export type Ownership = '' | '&' | '&&' | '^' | '@' | '*';
@@ -23,7 +23,23 @@ export type TypeRef =
   | (TypeBase & { readonly tag: 'other' });
 
 /** Kinds that need no export (Compiler.isPrimitive: void, ints, bool, str, never, float). */
-const PRIMITIVES = new Set(['int', 'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'bool', 'float', 'str', 'void', 'never', '__Never']);
+const PRIMITIVES = new Set([
+  'int',
+  'i8',
+  'i16',
+  'i32',
+  'i64',
+  'u8',
+  'u16',
+  'u32',
+  'u64',
+  'bool',
+  'float',
+  'str',
+  'void',
+  'never',
+  '__Never',
+]);
 
 export function isPrimitiveName(name: string): boolean {
   return PRIMITIVES.has(name);
@@ -41,7 +57,10 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
   const base = { start, end, ownership, text };
   switch (node.kind) {
     case K.OwnershipType: {
-      const op = node.directTokens().map((t) => t.text).join('');
+      const op = node
+        .directTokens()
+        .map((t) => t.text)
+        .join('');
       const inner = node.childNodes()[0];
       if (!inner) return { ...base, tag: 'other' };
       const own = (OWNERSHIP.has(op) ? op : '') as Ownership;
@@ -71,7 +90,12 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
       if (args.length === 0 && isPrimitiveName(name) && idents.length === 1) return { ...base, tag: 'primitive', name };
       if (args.length === 0 && runes.has(name)) return { ...base, tag: 'rune', name };
       if (!name) return { ...base, tag: 'other' };
-      return { ...base, tag: 'named', name, args: args.map((seq) => (seq[0] ? readType(seq[0], runes) : { ...base, tag: 'other' as const })) };
+      return {
+        ...base,
+        tag: 'named',
+        name,
+        args: args.map((seq) => (seq[0] ? readType(seq[0], runes) : { ...base, tag: 'other' as const })),
+      };
     }
     case K.ArrayType: {
       const hash = node.token(K.Hash);
@@ -84,7 +108,10 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
         const sizeNode = children.find((c) => c !== generic && c !== element);
         size = sizeNode ? sizeNode.text().trim() : '';
       }
-      const mutText = generic?.childrenOf(K.TypeSeq).map((s) => s.text().trim()).find((s) => s === 'imm' || s === 'mut');
+      const mutText = generic
+        ?.childrenOf(K.TypeSeq)
+        .map((s) => s.text().trim())
+        .find((s) => s === 'imm' || s === 'mut');
       return { ...base, tag: 'array', mutability: (mutText as Mutability) ?? 'mut', size, element: readType(element, runes) };
     }
     case K.TupleType: {

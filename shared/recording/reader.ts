@@ -1,8 +1,8 @@
-import { CFieldType, CProgram } from '../layout/cprogram';
-import { JsonValue, MessageError, decodeMessage } from '../layout/message';
-import { FunctionDecl } from '../model/declarations';
-import { DecodedUrsl, decodeUniversalReference } from '../ursl/codec';
-import { BACKEND_PROFILE, UrslProfile } from '../ursl/profile';
+import type { CFieldType, CProgram } from '../layout/cprogram';
+import { type JsonValue, MessageError, decodeMessage } from '../layout/message';
+import type { FunctionDecl } from '../model/declarations';
+import { type DecodedUrsl, decodeUniversalReference } from '../ursl/codec';
+import { BACKEND_PROFILE, type UrslProfile } from '../ursl/profile';
 
 /** The first word of every recording (determinism.cpp, RECORDING_FILE_CONSTANT). */
 export const RECORDING_MAGIC = 0x4a1e133713371337n;
@@ -31,7 +31,10 @@ export interface Recording {
 }
 
 class Stop extends Error {
-  constructor(readonly offset: number, reason: string) {
+  constructor(
+    readonly offset: number,
+    reason: string,
+  ) {
     super(reason);
   }
 }
@@ -48,7 +51,8 @@ function isMutable(t: CFieldType): boolean {
 export function readRecording(bytes: Uint8Array, program: CProgram, profile: UrslProfile = BACKEND_PROFILE): Recording {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const externs = new Map<string, { fn: FunctionDecl; pkg: string }>();
-  for (const m of program.index.files.values()) for (const f of m.functions) if (f.extern && !externs.has(f.name)) externs.set(f.name, { fn: f, pkg: m.package });
+  for (const m of program.index.files.values())
+    for (const f of m.functions) if (f.extern && !externs.has(f.name)) externs.set(f.name, { fn: f, pkg: m.package });
   const calls: RecordedCall[] = [];
   let at = 0;
   const u64 = (what: string): bigint => {
@@ -64,11 +68,13 @@ export function readRecording(bytes: Uint8Array, program: CProgram, profile: Urs
     return out;
   };
   try {
-    if (u64('the header') !== RECORDING_MAGIC) throw new Stop(0, `not a Vale recording: the header is not 0x${RECORDING_MAGIC.toString(16)}`);
+    if (u64('the header') !== RECORDING_MAGIC)
+      throw new Stop(0, `not a Vale recording: the header is not 0x${RECORDING_MAGIC.toString(16)}`);
     while (at < bytes.length) {
       const start = at;
       const length = u64('a callee name length');
-      if (length > BigInt(MAX_NAME_LENGTH) || length > BigInt(bytes.length - at)) throw new Stop(start, `a callee name of ${length} bytes runs past the end of the file`);
+      if (length > BigInt(MAX_NAME_LENGTH) || length > BigInt(bytes.length - at))
+        throw new Stop(start, `a callee name of ${length} bytes runs past the end of the file`);
       const name = new TextDecoder().decode(take(Number(length), 'a callee name'));
       const zeros = take(8 - (Number(length) % 8), 'the padding after a callee name');
       if (zeros.some((b) => b !== 0)) throw new Stop(at - zeros.length, `the bytes after the callee name ${name} are not zero padding`);
@@ -79,10 +85,15 @@ export function readRecording(bytes: Uint8Array, program: CProgram, profile: Urs
         const t = program.fieldType(found.fn.file, found.pkg, p.type);
         if (!isMutable(t)) continue;
         const offset = at;
-        args.push({ param: p.name, offset, reference: decodeUniversalReference(take(32, `the universal reference of ${name}(${p.name})`), profile) });
+        args.push({
+          param: p.name,
+          offset,
+          reference: decodeUniversalReference(take(32, `the universal reference of ${name}(${p.name})`), profile),
+        });
       }
       const markerAt = at;
-      if (u64('the end-of-call marker') !== 0n) throw new Stop(markerAt, `expected the end-of-call marker 0 after the arguments of ${name}`);
+      if (u64('the end-of-call marker') !== 0n)
+        throw new Stop(markerAt, `expected the end-of-call marker 0 after the arguments of ${name}`);
       calls.push({ offset: start, callee: name, args, result: readResult(found.fn, found.pkg) });
     }
   } catch (e) {
@@ -97,27 +108,46 @@ export function readRecording(bytes: Uint8Array, program: CProgram, profile: Urs
     const t = program.fieldType(fn.file, pkg, ret);
     const offset = at;
     if (t.form === 'void') return { kind: 'void' };
-    if (isMutable(t)) return { kind: 'reference', reference: decodeUniversalReference(take(32, `the returned reference of ${fn.name}`), profile), offset };
+    if (isMutable(t))
+      return { kind: 'reference', reference: decodeUniversalReference(take(32, `the returned reference of ${fn.name}`), profile), offset };
     if (t.form === 'scalar') {
       const word = u64(`the return value of ${fn.name}`);
       if (t.text === 'double') return { kind: 'float', value: new DataView(new BigUint64Array([word]).buffer).getFloat64(0, true), offset };
       if (t.text === 'int8_t') return { kind: 'bool', value: word !== 0n, offset };
       const v = t.size === 8 ? BigInt.asIntN(64, word) : BigInt.asIntN(t.size * 8, word);
-      return { kind: 'int', value: v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString(), offset };
+      return {
+        kind: 'int',
+        value: v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString(),
+        offset,
+      };
     }
     const size = u64(`the message size of ${fn.name}'s return`);
-    if (size > BigInt(bytes.length - at)) throw new Stop(offset, `${fn.name} returns a message of ${size} bytes, past the end of the file (${bytes.length - at} left)`);
+    if (size > BigInt(bytes.length - at))
+      throw new Stop(offset, `${fn.name} returns a message of ${size} bytes, past the end of the file (${bytes.length - at} left)`);
     const messageStart = at;
     const message = take(Number(size), `the message of ${fn.name}`);
     try {
       if (t.string) {
         const length = message.length >= 4 ? new DataView(message.buffer, message.byteOffset).getInt32(0, true) : -1;
-        if (length < 0 || 4 + length > message.length) throw new MessageError(`a string of ${length} bytes does not fit its ${message.length}-byte message`);
-        return { kind: 'message', type: 'str', size: message.length, value: new TextDecoder().decode(message.subarray(4, 4 + length)), offset };
+        if (length < 0 || 4 + length > message.length)
+          throw new MessageError(`a string of ${length} bytes does not fit its ${message.length}-byte message`);
+        return {
+          kind: 'message',
+          type: 'str',
+          size: message.length,
+          value: new TextDecoder().decode(message.subarray(4, 4 + length)),
+          offset,
+        };
       }
       if (!t.kind) throw new MessageError(`${t.text} is not exported: its layout is unknown`);
       // Pointers inside are offsets from the start of the file (PSBCBO).
-      return { kind: 'message', type: t.kind.valeName, size: message.length, value: decodeMessage(program, t.kind, message, BigInt(messageStart)), offset };
+      return {
+        kind: 'message',
+        type: t.kind.valeName,
+        size: message.length,
+        value: decodeMessage(program, t.kind, message, BigInt(messageStart)),
+        offset,
+      };
     } catch (e) {
       if (e instanceof MessageError) throw new Stop(messageStart, `the message returned by ${fn.name}: ${e.message}`);
       throw e;

@@ -1,6 +1,6 @@
-import { Diagnostic } from '../diagnostics';
-import { ImplDecl, KindDecl } from '../model/declarations';
-import { ProgramIndex } from '../model/program';
+import type { Diagnostic } from '../diagnostics';
+import type { ImplDecl, KindDecl } from '../model/declarations';
+import type { ProgramIndex } from '../model/program';
 
 export const UNALIGNED_ITABLE = 'UnalignedItable';
 
@@ -64,7 +64,7 @@ export function placeItables(edges: readonly ItableEdge[], profile: ItableProfil
   const align = BigInt(profile === 'midas' ? 16 : pointerAlign);
   let cursor = DATA_SECTION_BASE + PRECEDING_GLOBAL;
   return edges.map((e) => {
-    const address = (cursor + align - 1n) / align * align;
+    const address = ((cursor + align - 1n) / align) * align;
     cursor = address + BigInt(e.size);
     return { ...e, address, aligned: address % 16n === 0n };
   });
@@ -73,9 +73,21 @@ export function placeItables(edges: readonly ItableEdge[], profile: ItableProfil
 /** `UnalignedItable` on the impl line of an itable whose address is not a multiple of 16. */
 export function unalignedItableDiagnostic(edge: ItableEdge, address: bigint, source: string): Diagnostic {
   return {
-    file: edge.impl.file, start: edge.impl.itemRange.start, end: edge.impl.itemRange.end, severity: 'error', code: UNALIGNED_ITABLE,
-    message: `the itable ${edge.symbol} (${edge.struct} as ${edge.iface.name}) is at 0x${address.toString(16)} ${source}, not a multiple of 16: `
-      + `a universal reference keeps only 52 bits of its type pointer (ITN16BA), so a reference to ${edge.iface.name} holding a ${edge.struct} could not be formed.`,
-    related: [{ file: edge.iface.file, start: edge.iface.nameRange.start, end: edge.iface.nameRange.end, message: `interface ${edge.iface.name} (${edge.methods.length} abstract method${edge.methods.length === 1 ? '' : 's'})` }],
+    file: edge.impl.file,
+    start: edge.impl.itemRange.start,
+    end: edge.impl.itemRange.end,
+    severity: 'error',
+    code: UNALIGNED_ITABLE,
+    message:
+      `the itable ${edge.symbol} (${edge.struct} as ${edge.iface.name}) is at 0x${address.toString(16)} ${source}, not a multiple of 16: ` +
+      `a universal reference keeps only 52 bits of its type pointer (ITN16BA), so a reference to ${edge.iface.name} holding a ${edge.struct} could not be formed.`,
+    related: [
+      {
+        file: edge.iface.file,
+        start: edge.iface.nameRange.start,
+        end: edge.iface.nameRange.end,
+        message: `interface ${edge.iface.name} (${edge.methods.length} abstract method${edge.methods.length === 1 ? '' : 's'})`,
+      },
+    ],
   };
 }

@@ -1,5 +1,5 @@
-import { CKind, CProgram } from '../layout/cprogram';
-import { JsonValue, serializeMessage } from '../layout/message';
+import type { CKind, CProgram } from '../layout/cprogram';
+import { type JsonValue, serializeMessage } from '../layout/message';
 import { RECORDING_MAGIC } from '../recording/reader';
 
 export type SimulatedResult =

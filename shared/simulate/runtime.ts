@@ -1,5 +1,5 @@
-import { BACKEND_PROFILE, UrslProfile } from '../ursl/profile';
-import { DecodedUrsl, UrslFields, decodeUniversalReference, encodeUniversalReference, hex } from '../ursl/codec';
+import { BACKEND_PROFILE, type UrslProfile } from '../ursl/profile';
+import { type DecodedUrsl, type UrslFields, decodeUniversalReference, encodeUniversalReference, hex } from '../ursl/codec';
 import { Random } from './random';
 
 /**
@@ -65,7 +65,7 @@ export interface CheckResult {
 const HEADER = 16n;
 
 function alignUp(v: bigint, align: bigint): bigint {
-  return (v + align - 1n) / align * align;
+  return ((v + align - 1n) / align) * align;
 }
 
 export class Runtime {
@@ -107,7 +107,8 @@ export class Runtime {
   /** Places a type info in the data section at the runtime's type alignment. */
   defineType(name: string, size: number): SimType {
     if (this.typesByName.has(name)) throw new Error(`type ${name} is already defined`);
-    if (size < this.generationOffset + 4) throw new RangeError(`${name}: ${size} bytes cannot hold the generation at offset ${this.generationOffset}`);
+    if (size < this.generationOffset + 4)
+      throw new RangeError(`${name}: ${size} bytes cannot hold the generation at offset ${this.generationOffset}`);
     const address = alignUp(this.nextTypeAddress, BigInt(this.typeAlignment));
     this.nextTypeAddress = address + 8n * BigInt(1 + this.random.below(6));
     const type: SimType = { name, address, size };
@@ -123,7 +124,13 @@ export class Runtime {
   createRegion(name: string, size = 1 << 20): SimRegion {
     const address = alignUp(this.nextRegionAddress, 16n);
     const region: SimRegion = {
-      id: this.regionsByAddress.size, name, address, size: BigInt(size), alive: true, next: address + HEADER, freeSlots: new Map(),
+      id: this.regionsByAddress.size,
+      name,
+      address,
+      size: BigInt(size),
+      alive: true,
+      next: address + HEADER,
+      freeSlots: new Map(),
     };
     this.nextRegionAddress = address + BigInt(size) + 0x1000n;
     this.memory.set(address, this.random.u32());
@@ -210,42 +217,71 @@ export class Runtime {
     };
 
     const broken = decoded.problems.filter((p) => p.severity === 'error');
-    if (!step('decode', broken.length === 0, broken.length ? broken.map((p) => p.message).join('; ') : 'fields decode cleanly')) return done('decode');
+    if (!step('decode', broken.length === 0, broken.length ? broken.map((p) => p.message).join('; ') : 'fields decode cleanly'))
+      return done('decode');
 
     const region = this.regionsByAddress.get(f.regionPointer);
-    if (!step('region', region !== undefined, region ? `region ${region.name} at ${hex(region.address)}` : `no region starts at ${hex(f.regionPointer)}`)) return done('region');
+    if (
+      !step(
+        'region',
+        region !== undefined,
+        region ? `region ${region.name} at ${hex(region.address)}` : `no region starts at ${hex(f.regionPointer)}`,
+      )
+    )
+      return done('region');
     const regionGen = BigInt(this.regionGeneration(region!));
-    if (!step('regionGeneration', regionGen === f.regionGeneration,
-      regionGen === f.regionGeneration
-        ? `region generation ${hex(regionGen)} matches`
-        : `region ${region!.name} has generation ${hex(regionGen)}, the reference carries ${hex(f.regionGeneration)}: the region was destroyed since the reference was made`)) {
+    if (
+      !step(
+        'regionGeneration',
+        regionGen === f.regionGeneration,
+        regionGen === f.regionGeneration
+          ? `region generation ${hex(regionGen)} matches`
+          : `region ${region!.name} has generation ${hex(regionGen)}, the reference carries ${hex(f.regionGeneration)}: the region was destroyed since the reference was made`,
+      )
+    ) {
       return done('regionGeneration');
     }
 
     const inside = f.objectPointer >= region!.address + HEADER && f.objectPointer < region!.next;
-    if (!step('object', inside, inside ? `object at ${hex(f.objectPointer)} lies inside region ${region!.name}` : `object pointer ${hex(f.objectPointer)} is outside region ${region!.name} [${hex(region!.address + HEADER)}, ${hex(region!.next)})`)) {
+    if (
+      !step(
+        'object',
+        inside,
+        inside
+          ? `object at ${hex(f.objectPointer)} lies inside region ${region!.name}`
+          : `object pointer ${hex(f.objectPointer)} is outside region ${region!.name} [${hex(region!.address + HEADER)}, ${hex(region!.next)})`,
+      )
+    ) {
       return done('object');
     }
     const genAddress = f.objectPointer + f.offsetToGeneration;
     const objectGen = this.memory.get(genAddress);
     const genOk = objectGen !== undefined && BigInt(objectGen) === f.objectGeneration;
-    if (!step('objectGeneration', genOk,
-      objectGen === undefined
-        ? `no generation at ${hex(f.objectPointer)} + ${hex(f.offsetToGeneration)}: the offset to the generation is wrong or no object was allocated there`
-        : genOk
-          ? `object generation ${hex(f.objectGeneration)} matches`
-          : `the object's generation is now ${hex(BigInt(objectGen))}, the reference carries ${hex(f.objectGeneration)}: the object was freed since the reference was made`)) {
+    if (
+      !step(
+        'objectGeneration',
+        genOk,
+        objectGen === undefined
+          ? `no generation at ${hex(f.objectPointer)} + ${hex(f.offsetToGeneration)}: the offset to the generation is wrong or no object was allocated there`
+          : genOk
+            ? `object generation ${hex(f.objectGeneration)} matches`
+            : `the object's generation is now ${hex(BigInt(objectGen))}, the reference carries ${hex(f.objectGeneration)}: the object was freed since the reference was made`,
+      )
+    ) {
       return done('objectGeneration');
     }
 
     const type = this.typesByAddress.get(f.typePointer);
     const typeOk = type !== undefined && (expectedType === undefined || type.name === expectedType);
-    step('type', typeOk,
+    step(
+      'type',
+      typeOk,
       type === undefined
         ? `no type info at ${hex(f.typePointer)}`
         : typeOk
           ? `type ${type.name}`
-          : `the reference is to a ${type.name}, the receiver expects a ${expectedType}`);
+          : `the reference is to a ${type.name}, the receiver expects a ${expectedType}`,
+    );
     return done(typeOk ? undefined : 'type');
   }
 }

@@ -1,4 +1,4 @@
-import { GreenNode, GreenToken } from './green';
+import { type GreenNode, GreenToken } from './green';
 import { isTrivia, kindName } from './kinds';
 
 /** An indented outline of a green tree (significant tokens only), for tests and debugging. */
@@ -7,7 +7,7 @@ export function dumpTree(node: GreenNode, indent = ''): string {
   for (const c of node.children) {
     if (c instanceof GreenToken) {
       if (!isTrivia(c.kind)) out += `${indent}  ${kindName(c.kind)} ${JSON.stringify(c.text)}\n`;
-    } else out += dumpTree(c, indent + '  ');
+    } else out += dumpTree(c, `${indent}  `);
   }
   return out;
 }

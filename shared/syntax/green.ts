@@ -1,4 +1,4 @@
-import { SyntaxKind } from './kinds';
+import type { SyntaxKind } from './kinds';
 
 /**
  * Green elements are immutable and position-free: a node knows its width, not
@@ -6,7 +6,10 @@ import { SyntaxKind } from './kinds';
  * anywhere before it. Positions come from the red layer (red.ts).
  */
 export class GreenToken {
-  constructor(readonly kind: SyntaxKind, readonly text: string) {}
+  constructor(
+    readonly kind: SyntaxKind,
+    readonly text: string,
+  ) {}
   get width(): number {
     return this.text.length;
   }
@@ -33,7 +36,10 @@ export class GreenNode {
   /** Lexer state right after this node (only set on top-level nodes; '' is plain code). */
   endModes = '';
 
-  constructor(readonly kind: SyntaxKind, readonly children: readonly GreenElement[]) {
+  constructor(
+    readonly kind: SyntaxKind,
+    readonly children: readonly GreenElement[],
+  ) {
     let width = 0;
     for (let i = 0; i < children.length; i++) width += children[i].width;
     this.width = width;

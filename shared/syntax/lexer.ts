@@ -5,15 +5,48 @@ const MODE_STRING = -1;
 const MODE_LONG_STRING = -2;
 // A mode >= 0 is code inside an interpolation; the number counts its open `{`.
 
-const CH_TAB = 9, CH_LF = 10, CH_CR = 13, CH_SPACE = 32;
-const CH_QUOTE = 34, CH_HASH = 35, CH_DOLLAR = 36, CH_PERCENT = 37, CH_AMP = 38, CH_APOS = 39;
-const CH_LPAREN = 40, CH_RPAREN = 41, CH_STAR = 42, CH_PLUS = 43, CH_COMMA = 44, CH_MINUS = 45;
-const CH_DOT = 46, CH_SLASH = 47, CH_0 = 48, CH_9 = 57, CH_COLON = 58, CH_SEMI = 59;
-const CH_LT = 60, CH_EQ = 61, CH_GT = 62, CH_QUESTION = 63, CH_AT = 64;
-const CH_LBRACKET = 91, CH_BACKSLASH = 92, CH_RBRACKET = 93, CH_CARET = 94, CH_UNDERSCORE = 95;
-const CH_BACKTICK = 96, CH_LBRACE = 123, CH_PIPE = 124, CH_RBRACE = 125, CH_TILDE = 126;
-const CH_BANG = 33, CH_LOWER_I = 105, CH_LOWER_U = 117;
-const CH_CHEVRON_OPEN = 0xab, CH_CHEVRON_CLOSE = 0xbb;
+const CH_TAB = 9,
+  CH_LF = 10,
+  CH_CR = 13,
+  CH_SPACE = 32;
+const CH_QUOTE = 34,
+  CH_HASH = 35,
+  CH_DOLLAR = 36,
+  CH_PERCENT = 37,
+  CH_AMP = 38,
+  CH_APOS = 39;
+const CH_LPAREN = 40,
+  CH_RPAREN = 41,
+  CH_STAR = 42,
+  CH_PLUS = 43,
+  CH_COMMA = 44,
+  CH_MINUS = 45;
+const CH_DOT = 46,
+  CH_SLASH = 47,
+  CH_0 = 48,
+  CH_9 = 57,
+  CH_COLON = 58,
+  CH_SEMI = 59;
+const CH_LT = 60,
+  CH_EQ = 61,
+  CH_GT = 62,
+  CH_QUESTION = 63,
+  CH_AT = 64;
+const CH_LBRACKET = 91,
+  CH_BACKSLASH = 92,
+  CH_RBRACKET = 93,
+  CH_CARET = 94,
+  CH_UNDERSCORE = 95;
+const CH_BACKTICK = 96,
+  CH_LBRACE = 123,
+  CH_PIPE = 124,
+  CH_RBRACE = 125,
+  CH_TILDE = 126;
+const CH_BANG = 33,
+  CH_LOWER_I = 105,
+  CH_LOWER_U = 117;
+const CH_CHEVRON_OPEN = 0xab,
+  CH_CHEVRON_CLOSE = 0xbb;
 
 const NON_ASCII_ID = /[\p{ID_Continue}]/u;
 
@@ -51,10 +84,18 @@ function isLiteralBrace(text: string, p: number): boolean {
   if (d === CH_QUOTE) {
     // `"{"` closes the string right after the brace; `{"nested"}` opens a string inside.
     const e = text.charCodeAt(q + 1);
-    return Number.isNaN(e) || e === CH_RPAREN || e === CH_COMMA || e === CH_SEMI || e === CH_RBRACKET || e === CH_SPACE || e === CH_LF || e === CH_CR;
+    return (
+      Number.isNaN(e) ||
+      e === CH_RPAREN ||
+      e === CH_COMMA ||
+      e === CH_SEMI ||
+      e === CH_RBRACKET ||
+      e === CH_SPACE ||
+      e === CH_LF ||
+      e === CH_CR
+    );
   }
-  return d === CH_RBRACE || d === CH_COMMA || d === CH_SEMI || d === CH_COLON ||
-    d === CH_RPAREN || d === CH_RBRACKET || d === CH_EQ;
+  return d === CH_RBRACE || d === CH_COMMA || d === CH_SEMI || d === CH_COLON || d === CH_RPAREN || d === CH_RBRACKET || d === CH_EQ;
 }
 
 /**
@@ -102,7 +143,10 @@ export class Lexer {
     let p = start + 1;
     let kind: K;
     switch (c) {
-      case CH_SPACE: case CH_TAB: case CH_LF: case CH_CR: {
+      case CH_SPACE:
+      case CH_TAB:
+      case CH_LF:
+      case CH_CR: {
         while (p < text.length) {
           const d = text.charCodeAt(p);
           if (d === CH_SPACE || d === CH_TAB || d === CH_LF || d === CH_CR) p++;
@@ -130,8 +174,13 @@ export class Lexer {
       }
       case CH_DOT:
         if (text.charCodeAt(p) === CH_DOT) {
-          if (text.charCodeAt(p + 1) === CH_DOT) { p += 2; kind = K.EllipsisComment; }
-          else { p++; kind = K.DotDot; }
+          if (text.charCodeAt(p + 1) === CH_DOT) {
+            p += 2;
+            kind = K.EllipsisComment;
+          } else {
+            p++;
+            kind = K.DotDot;
+          }
         } else kind = K.Dot;
         break;
       case CH_QUOTE:
@@ -143,62 +192,125 @@ export class Lexer {
         }
         kind = K.StringStart;
         break;
-      case CH_LPAREN: kind = K.LParen; break;
-      case CH_RPAREN: kind = K.RParen; break;
+      case CH_LPAREN:
+        kind = K.LParen;
+        break;
+      case CH_RPAREN:
+        kind = K.RParen;
+        break;
       case CH_LBRACE:
         if (modes.length !== 0) modes[modes.length - 1]++;
         kind = K.LBrace;
         break;
       case CH_RBRACE:
         if (modes.length !== 0) {
-          if (mode === 0) { modes.pop(); kind = K.InterpEnd; break; }
+          if (mode === 0) {
+            modes.pop();
+            kind = K.InterpEnd;
+            break;
+          }
           modes[modes.length - 1]--;
         }
         kind = K.RBrace;
         break;
-      case CH_LBRACKET: kind = K.LBracket; break;
-      case CH_RBRACKET: kind = K.RBracket; break;
-      case CH_COMMA: kind = K.Comma; break;
-      case CH_SEMI: kind = K.Semi; break;
-      case CH_COLON: kind = K.Colon; break;
+      case CH_LBRACKET:
+        kind = K.LBracket;
+        break;
+      case CH_RBRACKET:
+        kind = K.RBracket;
+        break;
+      case CH_COMMA:
+        kind = K.Comma;
+        break;
+      case CH_SEMI:
+        kind = K.Semi;
+        break;
+      case CH_COLON:
+        kind = K.Colon;
+        break;
       case CH_LT:
         if (text.charCodeAt(p) === CH_EQ) {
           p++;
-          if (text.charCodeAt(p) === CH_GT) { p++; kind = K.Spaceship; } else kind = K.LtEq;
+          if (text.charCodeAt(p) === CH_GT) {
+            p++;
+            kind = K.Spaceship;
+          } else kind = K.LtEq;
         } else kind = K.Lt;
         break;
       case CH_GT:
-        if (text.charCodeAt(p) === CH_EQ) { p++; kind = K.GtEq; } else kind = K.Gt;
+        if (text.charCodeAt(p) === CH_EQ) {
+          p++;
+          kind = K.GtEq;
+        } else kind = K.Gt;
         break;
       case CH_EQ: {
         const d = text.charCodeAt(p);
         if (d === CH_EQ) {
           p++;
-          if (text.charCodeAt(p) === CH_EQ) { p++; kind = K.EqEqEq; } else kind = K.EqEq;
-        } else if (d === CH_GT) { p++; kind = K.Arrow; } else kind = K.Eq;
+          if (text.charCodeAt(p) === CH_EQ) {
+            p++;
+            kind = K.EqEqEq;
+          } else kind = K.EqEq;
+        } else if (d === CH_GT) {
+          p++;
+          kind = K.Arrow;
+        } else kind = K.Eq;
         break;
       }
       case CH_BANG:
-        if (text.charCodeAt(p) === CH_EQ) { p++; kind = K.NotEq; } else kind = K.Bang;
+        if (text.charCodeAt(p) === CH_EQ) {
+          p++;
+          kind = K.NotEq;
+        } else kind = K.Bang;
         break;
       case CH_MINUS:
-        if (isDigit(text.charCodeAt(p))) { p = this.scanNumber(p); kind = this.numberKind; }
-        else kind = K.Minus;
+        if (isDigit(text.charCodeAt(p))) {
+          p = this.scanNumber(p);
+          kind = this.numberKind;
+        } else kind = K.Minus;
         break;
-      case CH_PLUS: kind = K.Plus; break;
-      case CH_STAR: kind = K.Star; break;
-      case CH_AMP: kind = K.Amp; break;
-      case CH_CARET: kind = K.Caret; break;
-      case CH_HASH: kind = K.Hash; break;
-      case CH_AT: kind = K.At; break;
-      case CH_APOS: kind = K.Quote; break;
-      case CH_QUESTION: kind = K.Question; break;
-      case CH_PIPE: kind = K.Pipe; break;
-      case CH_PERCENT: kind = K.Percent; break;
-      case CH_DOLLAR: kind = K.Dollar; break;
-      case CH_TILDE: kind = K.Tilde; break;
-      case CH_BACKTICK: kind = K.Backtick; break;
-      case CH_BACKSLASH: kind = K.Backslash; break;
+      case CH_PLUS:
+        kind = K.Plus;
+        break;
+      case CH_STAR:
+        kind = K.Star;
+        break;
+      case CH_AMP:
+        kind = K.Amp;
+        break;
+      case CH_CARET:
+        kind = K.Caret;
+        break;
+      case CH_HASH:
+        kind = K.Hash;
+        break;
+      case CH_AT:
+        kind = K.At;
+        break;
+      case CH_APOS:
+        kind = K.Quote;
+        break;
+      case CH_QUESTION:
+        kind = K.Question;
+        break;
+      case CH_PIPE:
+        kind = K.Pipe;
+        break;
+      case CH_PERCENT:
+        kind = K.Percent;
+        break;
+      case CH_DOLLAR:
+        kind = K.Dollar;
+        break;
+      case CH_TILDE:
+        kind = K.Tilde;
+        break;
+      case CH_BACKTICK:
+        kind = K.Backtick;
+        break;
+      case CH_BACKSLASH:
+        kind = K.Backslash;
+        break;
       default:
         if (isDigit(c)) {
           p = this.scanNumber(start);

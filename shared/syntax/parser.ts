@@ -1,4 +1,4 @@
-import { GreenElement, GreenNode, GreenToken, RelativeSyntaxError } from './green';
+import { type GreenElement, GreenNode, GreenToken } from './green';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { Lexer } from './lexer';
 import { ITEM_ONLY_WORDS, ITEM_START_WORDS, describe } from './grammar/common';
@@ -345,7 +345,8 @@ export class Parser {
       if (this.depths[i] !== 0) return false;
       return ITEM_START_WORDS.has(this.tokenText());
     }
-    if (k === K.Hash) return this.depths[this.sig[this.sigPos]] === 0 && (this.peek(1) === K.Bang || this.peek(1) === K.Ident) && this.tight(0);
+    if (k === K.Hash)
+      return this.depths[this.sig[this.sigPos]] === 0 && (this.peek(1) === K.Bang || this.peek(1) === K.Ident) && this.tight(0);
     return false;
   }
 
@@ -391,7 +392,9 @@ export class Parser {
         this.errorToken(`expected a top-level item, found ${describe(this.peek(), this.tokenText())}`);
       }
     } else {
-      this.error(`expected a top-level item (func, struct, interface, impl, import, export), found ${describe(this.peek(), this.tokenText())}`);
+      this.error(
+        `expected a top-level item (func, struct, interface, impl, import, export), found ${describe(this.peek(), this.tokenText())}`,
+      );
       do this.bump();
       while (this.peek() !== K.EOF && !this.atItemStart());
       this.finish(K.Error, m);
@@ -448,22 +451,44 @@ export class Parser {
     for (let n = 0; ; n++) {
       const k = this.peek(n);
       switch (k) {
-        case K.EOF: this.rememberNoEq(from, n); return false;
-        case K.Eq: if (depth === 0) return true; break;
-        case K.LParen: case K.LBracket: depth++; break;
-        case K.LBrace:
-          if (depth === 0 && noCurly) { this.rememberNoEq(from, n); return false; }
+        case K.EOF:
+          this.rememberNoEq(from, n);
+          return false;
+        case K.Eq:
+          if (depth === 0) return true;
+          break;
+        case K.LParen:
+        case K.LBracket:
           depth++;
           break;
-        case K.RParen: case K.RBracket: case K.RBrace: case K.InterpEnd:
-          if (depth === 0) { this.rememberNoEq(from, n); return false; }
+        case K.LBrace:
+          if (depth === 0 && noCurly) {
+            this.rememberNoEq(from, n);
+            return false;
+          }
+          depth++;
+          break;
+        case K.RParen:
+        case K.RBracket:
+        case K.RBrace:
+        case K.InterpEnd:
+          if (depth === 0) {
+            this.rememberNoEq(from, n);
+            return false;
+          }
           depth--;
           break;
         case K.Semi:
-          if (depth === 0) { this.rememberNoEq(from, n); return false; }
+          if (depth === 0) {
+            this.rememberNoEq(from, n);
+            return false;
+          }
           break;
         case K.Ident:
-          if (depth === 0 && n > 0 && this.atItemBoundaryInBlock(n)) { this.rememberNoEq(from, n); return false; }
+          if (depth === 0 && n > 0 && this.atItemBoundaryInBlock(n)) {
+            this.rememberNoEq(from, n);
+            return false;
+          }
           break;
       }
     }
@@ -500,7 +525,6 @@ export class Parser {
   }
 
   // --------------------------------------------------- control structures
-
 }
 
 export type { AbsoluteError };

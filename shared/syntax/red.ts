@@ -1,12 +1,16 @@
-import { GreenElement, GreenNode, GreenToken, greenText } from './green';
-import { SyntaxKind, isTrivia } from './kinds';
+import { type GreenElement, GreenNode, GreenToken, greenText } from './green';
+import { type SyntaxKind, isTrivia } from './kinds';
 
 /**
  * The red layer: green elements seen at an absolute offset, with a parent.
  * Created on demand while walking; cheap and throwaway.
  */
 export class SyntaxToken {
-  constructor(readonly green: GreenToken, readonly offset: number, readonly parent: SyntaxNode | null) {}
+  constructor(
+    readonly green: GreenToken,
+    readonly offset: number,
+    readonly parent: SyntaxNode | null,
+  ) {}
   get kind(): SyntaxKind {
     return this.green.kind;
   }
@@ -24,7 +28,11 @@ export class SyntaxToken {
 export type SyntaxElement = SyntaxNode | SyntaxToken;
 
 export class SyntaxNode {
-  constructor(readonly green: GreenNode, readonly offset: number, readonly parent: SyntaxNode | null) {}
+  constructor(
+    readonly green: GreenNode,
+    readonly offset: number,
+    readonly parent: SyntaxNode | null,
+  ) {}
 
   get kind(): SyntaxKind {
     return this.green.kind;
@@ -121,7 +129,10 @@ export class SyntaxNode {
       let o = node.offset;
       for (const c of node.green.children) {
         const end = o + c.width;
-        if (offset >= o && offset < end || (offset === end && end === node.end && c === node.green.children[node.green.children.length - 1])) {
+        if (
+          (offset >= o && offset < end) ||
+          (offset === end && end === node.end && c === node.green.children[node.green.children.length - 1])
+        ) {
           next = c instanceof GreenNode ? new SyntaxNode(c, o, node) : new SyntaxToken(c as GreenToken, o, node);
           break;
         }

@@ -1,4 +1,4 @@
-import { GreenElement, GreenNode, greenText } from './green';
+import { type GreenElement, GreenNode, greenText } from './green';
 import { SyntaxKind } from './kinds';
 import { LineIndex } from './lines';
 import { Parser } from './parser';
@@ -32,7 +32,11 @@ export class SyntaxTree {
   private lineIndexCache: LineIndex | undefined;
   private errorsCache: SyntaxError[] | undefined;
 
-  constructor(readonly text: string, readonly green: GreenNode, readonly stats: ParseStats) {}
+  constructor(
+    readonly text: string,
+    readonly green: GreenNode,
+    readonly stats: ParseStats,
+  ) {}
 
   get root(): SyntaxNode {
     return new SyntaxNode(this.green, 0, null);
@@ -79,7 +83,13 @@ export function parse(text: string): SyntaxTree {
  * or until `stopAfter(end)` says the element just parsed ends at a point
  * where the old tree can take over. Returns how many elements it parsed.
  */
-function parseFrom(text: string, start: number, out: GreenElement[], stopAfter: (end: number, node: GreenNode) => boolean, modes = ''): number {
+function parseFrom(
+  text: string,
+  start: number,
+  out: GreenElement[],
+  stopAfter: (end: number, node: GreenNode) => boolean,
+  modes = '',
+): number {
   const parser = new Parser(text, start, modes);
   let count = 0;
   for (;;) {
@@ -140,13 +150,19 @@ export function reparse(old: SyntaxTree, edit: TextEdit): SyntaxTree {
 
   const children: GreenElement[] = oldChildren.slice(0, keep);
   let resumeAt = -1;
-  const parsed = parseFrom(newText, restart, children, (newEnd, node) => {
-    const index = syncPoints.get(newEnd - delta);
-    // Same place and same lexer state (a recovery can end an item inside a string).
-    if (index === undefined || (oldChildren[index - 1] as GreenNode).endModes !== node.endModes) return false;
-    resumeAt = index;
-    return true;
-  }, restartModes);
+  const parsed = parseFrom(
+    newText,
+    restart,
+    children,
+    (newEnd, node) => {
+      const index = syncPoints.get(newEnd - delta);
+      // Same place and same lexer state (a recovery can end an item inside a string).
+      if (index === undefined || (oldChildren[index - 1] as GreenNode).endModes !== node.endModes) return false;
+      resumeAt = index;
+      return true;
+    },
+    restartModes,
+  );
   let reused = keep;
   if (resumeAt >= 0) {
     for (let i = resumeAt; i < oldChildren.length; i++) {

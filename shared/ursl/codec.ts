@@ -1,4 +1,4 @@
-import { FIELD_NAMES, FieldName, MemberSpec, PLACEHOLDERS, UrslProfile } from './profile';
+import { FIELD_NAMES, type FieldName, type MemberSpec, PLACEHOLDERS, type UrslProfile } from './profile';
 
 export type UrslFields = Record<FieldName, bigint>;
 
@@ -52,17 +52,23 @@ function signExtend56(v: bigint): bigint {
 
 function decompress(member: MemberSpec, raw: bigint): bigint {
   switch (member.compression) {
-    case 'plain': return raw;
-    case 'pointer56': return signExtend56(raw);
-    case 'pointer52': return signExtend56(raw << 4n);
+    case 'plain':
+      return raw;
+    case 'pointer56':
+      return signExtend56(raw);
+    case 'pointer52':
+      return signExtend56(raw << 4n);
   }
 }
 
 function compress(member: MemberSpec, value: bigint): bigint {
   switch (member.compression) {
-    case 'plain': return value;
-    case 'pointer56': return value & mask(56);
-    case 'pointer52': return (value & mask(56)) >> 4n;
+    case 'plain':
+      return value;
+    case 'pointer56':
+      return value & mask(56);
+    case 'pointer52':
+      return (value & mask(56)) >> 4n;
   }
 }
 
@@ -183,12 +189,19 @@ function compileDecoder(plan: WordPlan): WordDecoder {
     const pos = plan.pos[k];
     const n = plan.bits[k];
     const f = 2 * plan.field[k];
-    lines.push(`{ const lo = ${bits(pos, n < 32 ? n : 32)}; const hi = ${n > 32 ? bits(pos + 32, n - 32) : '0'};`);
+    lines.push(`{ const lo = ${bits(pos, Math.min(n, 32))}; const hi = ${n > 32 ? bits(pos + 32, n - 32) : '0'};`);
     lines.push(`out[${14 + f}] = lo; out[${15 + f}] = hi;`);
     switch (plan.compression[k]) {
-      case 0: lines.push(`out[${f}] = lo; out[${f + 1}] = hi; }`); break;
-      case 1: lines.push(`out[${f}] = lo; out[${f + 1}] = hi & 0x800000 ? (hi | 0xff000000) >>> 0 : hi; }`); break;
-      default: lines.push(`const h = ((hi << 4) | (lo >>> 28)) >>> 0; out[${f}] = (lo << 4) >>> 0; out[${f + 1}] = h & 0x800000 ? (h | 0xff000000) >>> 0 : h; }`);
+      case 0:
+        lines.push(`out[${f}] = lo; out[${f + 1}] = hi; }`);
+        break;
+      case 1:
+        lines.push(`out[${f}] = lo; out[${f + 1}] = hi & 0x800000 ? (hi | 0xff000000) >>> 0 : hi; }`);
+        break;
+      default:
+        lines.push(
+          `const h = ((hi << 4) | (lo >>> 28)) >>> 0; out[${f}] = (lo << 4) >>> 0; out[${f + 1}] = h & 0x800000 ? (h | 0xff000000) >>> 0 : h; }`,
+        );
     }
   }
   return new Function('view', 'offset', 'out', lines.join('\n')) as WordDecoder;
@@ -201,7 +214,7 @@ export function decodeWithPlan(view: DataView, offset: number, profile: UrslProf
   for (let k = 0; k < plan.pos.length; k++) {
     const pos = plan.pos[k];
     const bits = plan.bits[k];
-    const lo = bitsAt(pos, bits < 32 ? bits : 32);
+    const lo = bitsAt(pos, Math.min(bits, 32));
     const hi = bits > 32 ? bitsAt(pos + 32, bits - 32) : 0;
     const f = 2 * plan.field[k];
     out[14 + f] = lo;
@@ -238,7 +251,7 @@ export function encodeUrslWords(values: Uint32Array, profile: UrslProfile, view:
       hi = (hi & 0xffffff) >>> 4;
     }
     const bits = plan.bits[k];
-    setBitsAt(plan.pos[k], bits < 32 ? bits : 32, lo);
+    setBitsAt(plan.pos[k], Math.min(bits, 32), lo);
     if (bits > 32) setBitsAt(plan.pos[k] + 32, bits - 32, hi);
   }
   for (let i = 0; i < 8; i++) view.setUint32(offset + 4 * i, words[i], true);
@@ -283,13 +296,17 @@ export function encodeUniversalReference(fields: Partial<UrslFields>, profile: U
     if (m.compression !== 'plain' && decompress(m, compressed) !== value) {
       if (m.compression === 'pointer52' && (value & 0xfn) !== 0n) {
         lossy.push({
-          field: m.field, code: 'LostLowBits', severity: 'error',
+          field: m.field,
+          code: 'LostLowBits',
+          severity: 'error',
           message: `${m.field} ${hex(value)} is not 16-byte aligned: compression to 52 bits drops its low 4 bits (${hex(value & 0xfn)})`,
         });
       }
       if (signExtend56(value & mask(56)) !== value) {
         lossy.push({
-          field: m.field, code: 'LostHighBits', severity: 'error',
+          field: m.field,
+          code: 'LostHighBits',
+          severity: 'error',
           message: `${m.field} ${hex(value)} does not survive truncation to 56 bits: bits 56-63 are not the sign extension of bit 55`,
         });
       }
@@ -310,18 +327,33 @@ export function checkFields(fields: UrslFields, profile: UrslProfile): UrslProbl
     const placeholder = PLACEHOLDERS[field];
     if (placeholder && fields[field] === placeholder.value) {
       problems.push({
-        field, code: 'Placeholder', severity: 'information',
+        field,
+        code: 'Placeholder',
+        severity: 'information',
         message: `${hex(placeholder.value)} is the placeholder the backend writes for ${field} (${placeholder.constant}); the real value is not wired yet`,
       });
     }
   }
   if (fields.objectPointer === 0n) {
-    problems.push({ field: 'objectPointer', code: 'NullObjectPointer', severity: 'error', message: 'the object pointer is null: this reference points at nothing' });
+    problems.push({
+      field: 'objectPointer',
+      code: 'NullObjectPointer',
+      severity: 'error',
+      message: 'the object pointer is null: this reference points at nothing',
+    });
   }
   const compression = new Map(profile.members.map((m) => [m.field, m.compression]));
-  for (const [field, code, rule] of [['regionPointer', 'RegionNotAligned', 'RMB16BA'], ['typePointer', 'TypeNotAligned', 'ITN16BA']] as const) {
+  for (const [field, code, rule] of [
+    ['regionPointer', 'RegionNotAligned', 'RMB16BA'],
+    ['typePointer', 'TypeNotAligned', 'ITN16BA'],
+  ] as const) {
     if ((fields[field] & 0xfn) !== 0n) {
-      problems.push({ field, code, severity: 'error', message: `${field} ${hex(fields[field])} is not 16-byte aligned (${rule}); a 52-bit member cannot hold it` });
+      problems.push({
+        field,
+        code,
+        severity: 'error',
+        message: `${field} ${hex(fields[field])} is not 16-byte aligned (${rule}); a 52-bit member cannot hold it`,
+      });
     }
   }
   for (const field of ['objectPointer', 'typePointer', 'regionPointer'] as const) {
@@ -329,10 +361,13 @@ export function checkFields(fields: UrslFields, profile: UrslProfile): UrslProbl
     if (v === 0n || compression.get(field) === 'plain') continue;
     if (v >= USER_SPACE_LIMIT) {
       problems.push({
-        field, code: 'NotUserSpaceAddress', severity: 'warning',
-        message: v >= 1n << 63n
-          ? `${field} ${hex(v)} sign-extends into the kernel half of the address space`
-          : `${field} ${hex(v)} is above the 47-bit user-space range of x86-64 and aarch64 (48-bit VA)`,
+        field,
+        code: 'NotUserSpaceAddress',
+        severity: 'warning',
+        message:
+          v >= 1n << 63n
+            ? `${field} ${hex(v)} sign-extends into the kernel half of the address space`
+            : `${field} ${hex(v)} is above the 47-bit user-space range of x86-64 and aarch64 (48-bit VA)`,
       });
     }
   }
@@ -340,7 +375,7 @@ export function checkFields(fields: UrslFields, profile: UrslProfile): UrslProbl
 }
 
 export function hex(v: bigint): string {
-  return '0x' + v.toString(16);
+  return `0x${v.toString(16)}`;
 }
 
 /** True when a decoded reference looks like a real one: its pointers are user-space or null/placeholders. */

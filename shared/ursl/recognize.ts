@@ -1,4 +1,4 @@
-import { BACKEND_PROFILE, UrslProfile } from './profile';
+import { BACKEND_PROFILE, type UrslProfile } from './profile';
 import { bigIntToBytes, bytesOfCWords, decodeUniversalReference, isPlausible } from './codec';
 
 export type UrslForm = 'i256' | 'bytes' | 'cWords' | 'gdb';
@@ -25,7 +25,10 @@ const SEP = '(?:[ \\t]*,[ \\t]*\\n?[ \\t]*|[ \\t]+)';
 const BYTES = new RegExp(`(?<![0-9A-Za-z_])${BYTE}(?:${SEP}${BYTE}){31}(?![0-9A-Za-z_])`, 'g');
 const NUM = '(0[xX][0-9a-fA-F]+|[0-9]+)(?:[uU]?[lL]{0,2}|[lL]{1,2}[uU]?)';
 const WORD = (i: number): string => `(?:\\.unused${i}\\s*=\\s*)?${NUM}`;
-const C_WORDS = new RegExp(`\\{\\s*${WORD(0)}\\s*,\\s*${WORD(1)}\\s*,\\s*${WORD(2)}\\s*,\\s*${WORD(3)}\\s*,\\s*${WORD(4)}\\s*,?\\s*\\}`, 'g');
+const C_WORDS = new RegExp(
+  `\\{\\s*${WORD(0)}\\s*,\\s*${WORD(1)}\\s*,\\s*${WORD(2)}\\s*,\\s*${WORD(3)}\\s*,\\s*${WORD(4)}\\s*,?\\s*\\}`,
+  'g',
+);
 const GDB_LINE = '(0x[0-9a-fA-F]+)(?:\\s*<[^>\\n]*>)?:[ \\t]+0x([0-9a-fA-F]{16})[ \\t]+0x([0-9a-fA-F]{16})';
 const GDB = new RegExp(`${GDB_LINE}[ \\t]*\\r?\\n[ \\t]*${GDB_LINE}`, 'g');
 const BYTE_AT_EDGE_BEFORE = /(?:0[xX][0-9a-fA-F]{1,2}|[0-9a-fA-F]{2})[ \t]*,?[ \t]*$/;
@@ -34,7 +37,7 @@ const BYTE_AT_EDGE_AFTER = /^[ \t]*,?[ \t]*(?:0[xX][0-9a-fA-F]{1,2}|[0-9a-fA-F]{
 const REF_CONTEXT = /(?:\w*Ref\b[^;{}=]*=\s*\(?\s*(?:\(\s*\w*Ref\s*\)\s*)?$)|(?:\(\s*\w*Ref\s*\)\s*$)/;
 
 function hexToBytesLE(digits: string): Uint8Array {
-  return bigIntToBytes(BigInt('0x' + digits), 32);
+  return bigIntToBytes(BigInt(`0x${digits}`), 32);
 }
 
 function bytesFromTokens(text: string): Uint8Array | undefined {
@@ -52,7 +55,7 @@ function* candidates(text: string): Generator<RecognizedUrsl> {
     const [a1, w0, w1, a2, w2, w3] = [m[1], m[2], m[3], m[4], m[5], m[6]];
     if (BigInt(a2) !== BigInt(a1) + 16n) continue;
     const bytes = new Uint8Array(32);
-    [w0, w1, w2, w3].forEach((w, i) => bytes.set(bigIntToBytes(BigInt('0x' + w), 8), i * 8));
+    [w0, w1, w2, w3].forEach((w, i) => bytes.set(bigIntToBytes(BigInt(`0x${w}`), 8), i * 8));
     yield { start: m.index!, end: m.index! + m[0].length, form: 'gdb', bytes };
   }
   for (const m of text.matchAll(C_WORDS)) {

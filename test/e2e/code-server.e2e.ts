@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { expectations, Expectations } from './scenarios';
+import { expectations, type Expectations } from './scenarios';
 import { bundleSuite, REPO } from '../vscode/bundle';
 import { until } from './until';
 import { missingReason } from '../support/tools';
-import { CHROMIUM, Session, startSession, Workbench } from './workbench';
+import { CHROMIUM, type Session, startSession, type Workbench } from './workbench';
 
 let session: Session;
 let expected: Expectations;
@@ -46,7 +46,10 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     if (skipReason) return;
     assert.equal(missing, undefined, `CI=true and ${missing}`);
     assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (set VALE_FFI_CHROMIUM to another path)`);
-    assert.ok(existsSync(join(__dirname, '..', '..', 'vale-ffi.vsix')), 'vale-ffi.vsix is missing: run `npm run package` first (npm run test:e2e does)');
+    assert.ok(
+      existsSync(join(__dirname, '..', '..', 'vale-ffi.vsix')),
+      'vale-ffi.vsix is missing: run `npm run package` first (npm run test:e2e does)',
+    );
     session = await startSession((line) => console.log(`# ${line}`));
     expected = expectations(session.workspace);
   });
@@ -83,7 +86,11 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     await wb.command('View: Focus Problems (Errors, Warnings, Infos)');
     const rows = await until(`${expected.problems.length} problems with our codes`, async () => {
       const r = await wb.problems();
-      return expected.problems.every((p) => r.some((row) => row.includes(p.code) && row.includes(`[Ln ${p.line + 1}, Col ${p.character + 1}]`))) ? r : undefined;
+      return expected.problems.every((p) =>
+        r.some((row) => row.includes(p.code) && row.includes(`[Ln ${p.line + 1}, Col ${p.character + 1}]`)),
+      )
+        ? r
+        : undefined;
     });
     for (const p of expected.problems) {
       const row = rows.find((r) => r.includes(`[Ln ${p.line + 1}, Col ${p.character + 1}]`) && r.includes(p.code))!;
@@ -101,7 +108,10 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     assert.match(text, new RegExp(`size ${size}, align`));
     const rows = text.split('\n');
     for (const f of fields) {
-      assert.ok(rows.some((r) => new RegExp(`^${f.offset}\\t.*\\b${f.name}\\b`).test(r)), `a row "${f.offset} … ${f.name}" in the hover:\n${text}`);
+      assert.ok(
+        rows.some((r) => new RegExp(`^${f.offset}\\t.*\\b${f.name}\\b`).test(r)),
+        `a row "${f.offset} … ${f.name}" in the hover:\n${text}`,
+      );
     }
     await wb.shot('hover-kind');
   });
@@ -112,7 +122,10 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     await wb.goto(spot.line, spot.character);
     const text = await wb.hover((t) => t.includes('universal reference'), 'the universal reference hover');
     for (const [name, value] of Object.entries(fields)) {
-      assert.ok(text.split('\n').some((r) => r.startsWith(`${name}\t${value}\t`)), `${name} = ${value} in the hover:\n${text}`);
+      assert.ok(
+        text.split('\n').some((r) => r.startsWith(`${name}\t${value}\t`)),
+        `${name} = ${value} in the hover:\n${text}`,
+      );
     }
     await wb.shot('hover-reference');
   });
@@ -144,7 +157,10 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     // with the menu's pointer block while it settles).
     const focused = wb.page.locator('.action-widget .monaco-list-row.action.focused');
     await until(`"${title}" focused in the light bulb menu`, async () => {
-      const label = await focused.first().getAttribute('aria-label', { timeout: 1_000 }).catch(() => null);
+      const label = await focused
+        .first()
+        .getAttribute('aria-label', { timeout: 1_000 })
+        .catch(() => null);
       if (label === title) return true;
       if (label !== null) await wb.page.keyboard.press('ArrowDown');
       return undefined;
@@ -187,7 +203,11 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     await item.first().click();
     const { text } = await wb.webview((t) => t.includes(`${kind} → ${cName}`) && t.includes('offset'), `the layout view of ${kind}`);
     assert.ok(text.includes(`size ${size} bytes, align ${align}`), text);
-    for (const r of rows) assert.ok(text.split('\n').some((l) => l.startsWith(`${r.offset}\t${r.size}\t${r.name}\t`)), `row ${r.offset} ${r.size} ${r.name} in:\n${text}`);
+    for (const r of rows)
+      assert.ok(
+        text.split('\n').some((l) => l.startsWith(`${r.offset}\t${r.size}\t${r.name}\t`)),
+        `row ${r.offset} ${r.size} ${r.name} in:\n${text}`,
+      );
     await wb.shot('memory-layout');
   });
 
@@ -203,7 +223,7 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
 // The desktop suite (test/vscode/suite.ts) runs unchanged in code-server's extension host, loaded
 // the way a test runner loads it (extensionDevelopmentPath + extensionTestsPath), so the API
 // version of the scenarios is exercised here even though desktop VS Code cannot be downloaded.
-describe('the test:vscode suite in code-server\'s extension host', { timeout: 10 * 60_000 }, () => {
+describe("the test:vscode suite in code-server's extension host", { timeout: 10 * 60_000 }, () => {
   let api: Session;
   const lines: string[] = [];
 
@@ -211,25 +231,32 @@ describe('the test:vscode suite in code-server\'s extension host', { timeout: 10
     if (skipReason) return;
     assert.equal(missing, undefined, `CI=true and ${missing}`);
     const suite = await bundleSuite();
-    api = await startSession((line) => console.log(`# ${line}`), (host) => [
-      ['extensionDevelopmentPath', `vscode-remote://${host}${REPO}`],
-      ['extensionTestsPath', `vscode-remote://${host}${suite}`],
-    ], (text) => {
-      // The extension host's console reaches the page's console with a log-level prefix.
-      const m = /(?:^|\s)((?:[✔✖…-]) .*|vale-ffi scenarios: .*)$/s.exec(text);
-      if (m) lines.push(m[1].trim());
-    });
+    api = await startSession(
+      (line) => console.log(`# ${line}`),
+      (host) => [
+        ['extensionDevelopmentPath', `vscode-remote://${host}${REPO}`],
+        ['extensionTestsPath', `vscode-remote://${host}${suite}`],
+      ],
+      (text) => {
+        // The extension host's console reaches the page's console with a log-level prefix.
+        const m = /(?:^|\s)((?:[✔✖…-]) .*|vale-ffi scenarios: .*)$/s.exec(text);
+        if (m) lines.push(m[1].trim());
+      },
+    );
   });
 
   after(async () => api?.stop());
 
   test('every scenario passes through the VS Code API, or is skipped with its reason', skipUnlessTools, async () => {
-    const summary = await until('the suite\'s summary line', () => lines.find((l) => l.startsWith('vale-ffi scenarios:')), 5 * 60_000);
+    const summary = await until("the suite's summary line", () => lines.find((l) => l.startsWith('vale-ffi scenarios:')), 5 * 60_000);
     for (const l of lines) console.log(`#   ${l}`);
     const [, passed, skipped, failed] = /(\d+) passed, (\d+) skipped, (\d+) failed/.exec(summary)!.map(Number);
     assert.equal(failed, 0, lines.filter((l) => l.startsWith('✖')).join('\n'));
     // Only the token capture is missing from the web workbench; the suite above checks colours.
-    assert.deepEqual(lines.filter((l) => l.startsWith('- ')).map((l) => l.split(':')[0]), ['- a Vale file is highlighted']);
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith('- ')).map((l) => l.split(':')[0]),
+      ['- a Vale file is highlighted'],
+    );
     assert.equal(passed + skipped, 8);
     await api.wb.shot('api-suite-done');
   });

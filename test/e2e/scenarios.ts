@@ -5,8 +5,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import {
-  allHeaders, BACKEND_PROFILE, DEFAULT_TARGET, decodeUniversalReference, FIELD_NAMES, findUniversalReferences,
-  readRecording, VALE_BUILTINS_HEADER, Workspace,
+  allHeaders,
+  BACKEND_PROFILE,
+  DEFAULT_TARGET,
+  decodeUniversalReference,
+  FIELD_NAMES,
+  findUniversalReferences,
+  readRecording,
+  VALE_BUILTINS_HEADER,
+  Workspace,
 } from '../../shared';
 
 /** valeFfi.projectName's default: the C prefix the editor shows when nothing is configured. */
@@ -22,17 +29,35 @@ export interface Spot {
 export interface Expectations {
   readonly highlight: { readonly file: string; readonly keyword: Spot & { text: string }; readonly plain: Spot & { text: string } };
   readonly problems: readonly { file: string; code: string; line: number; character: number; message: string }[];
-  readonly kindHover: { readonly spot: Spot; readonly kind: string; readonly size: number; readonly fields: readonly { name: string; offset: number }[] };
+  readonly kindHover: {
+    readonly spot: Spot;
+    readonly kind: string;
+    readonly size: number;
+    readonly fields: readonly { name: string; offset: number }[];
+  };
   readonly referenceHover: { readonly spot: Spot; readonly fields: Readonly<Record<string, string>> };
-  readonly quickFix: { readonly spot: Spot; readonly code: string; readonly title: string; readonly before: string; readonly after: string };
+  readonly quickFix: {
+    readonly spot: Spot;
+    readonly code: string;
+    readonly title: string;
+    readonly before: string;
+    readonly after: string;
+  };
   readonly header: { readonly file: string; readonly tab: string; readonly firstLines: readonly string[] };
-  readonly layout: { readonly kind: string; readonly cName: string; readonly size: number; readonly align: number; readonly rows: readonly { offset: number; size: number; name: string }[] };
+  readonly layout: {
+    readonly kind: string;
+    readonly cName: string;
+    readonly size: number;
+    readonly align: number;
+    readonly rows: readonly { offset: number; size: number; name: string }[];
+  };
   readonly recording: { readonly file: string; readonly summary: string; readonly callees: readonly string[] };
 }
 
 function valeFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? valeFiles(join(dir, e.name)) : e.name.endsWith('.vale') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? valeFiles(join(dir, e.name)) : e.name.endsWith('.vale') ? [join(dir, e.name)] : [],
+  );
 }
 
 const posix = (root: string, path: string): string => relative(root, path).split(sep).join('/');
@@ -71,11 +96,16 @@ export function expectations(root: string): Expectations {
   const fixFile = posix(root, body.file);
   const before = readFileSync(body.file, 'utf8');
   let after = before;
-  for (const e of [...body.fixes[0].edits].sort((a, b) => b.start - a.start)) after = after.slice(0, e.start) + e.newText + after.slice(e.end);
+  for (const e of [...body.fixes[0].edits].sort((a, b) => b.start - a.start))
+    after = after.slice(0, e.start) + e.newText + after.slice(e.end);
 
   const headerFile = join(root, 'fleet', 'ships.vale');
-  const headerText = [{ path: 'ValeBuiltins.h', text: VALE_BUILTINS_HEADER }, ...allHeaders(program).filter((h) => (h.kind ? h.kind.file : h.function?.file) === headerFile)]
-    .map((h) => `// ${h.path}\n${h.text}`).join('\n');
+  const headerText = [
+    { path: 'ValeBuiltins.h', text: VALE_BUILTINS_HEADER },
+    ...allHeaders(program).filter((h) => (h.kind ? h.kind.file : h.function?.file) === headerFile),
+  ]
+    .map((h) => `// ${h.path}\n${h.text}`)
+    .join('\n');
 
   const recordingFile = 'fleet/recordings/voyage.vale.bin';
   const recordingBytes = readFileSync(join(root, recordingFile));

@@ -1,11 +1,11 @@
 // Drives a real VS Code (code-server) in headless Chromium the way a user does: keyboard,
 // quick open, the command palette, the light bulb, hovers, the Problems panel, webviews.
 // Every step waits for a condition on the page, never for a fixed time.
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Browser, chromium, Frame, Page } from 'playwright-core';
+import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 import { until } from './until';
 import { tempDir } from '../support/temp';
 
@@ -48,7 +48,10 @@ export async function startSession(
   mkdirSync(shots, { recursive: true });
   log(`screenshots: ${shots}`);
 
-  const install = execFileSync('bash', [join(REPO, 'test', 'e2e', 'install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const install = execFileSync('bash', [join(REPO, 'test', 'e2e', 'install-code-server.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
   const codeServer = join(install, 'node_modules', '.bin', 'code-server');
   const scratch = tempDir('vale-ffi-e2e-');
   const workspace = join(scratch, 'examples');
@@ -56,21 +59,28 @@ export async function startSession(
   const userData = join(scratch, 'user-data');
   const extensions = join(scratch, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.colorTheme': 'Default Dark Modern',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'security.workspace.trust.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'window.restoreWindows': 'none',
-    'files.hotExit': 'off',
-    'editor.hover.delay': 300,
-    'editor.minimap.enabled': false,
-  }, null, 2));
+  writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.colorTheme': 'Default Dark Modern',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'window.restoreWindows': 'none',
+        'files.hotExit': 'off',
+        'editor.hover.delay': 300,
+        'editor.minimap.enabled': false,
+      },
+      null,
+      2,
+    ),
+  );
   const config = join(scratch, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
   const vsix = join(REPO, 'vale-ffi.vsix');
@@ -81,30 +91,61 @@ export async function startSession(
   const port = await freePort();
   const serverLog = join(shots, 'code-server.log');
   const out = openSync(serverLog, 'w');
-  const server: ChildProcess = spawn(codeServer, [...common, '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', workspace], { stdio: ['ignore', out, out], detached: true });
+  const server: ChildProcess = spawn(
+    codeServer,
+    [
+      ...common,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      workspace,
+    ],
+    { stdio: ['ignore', out, out], detached: true },
+  );
   const host = `127.0.0.1:${port}`;
   const extra = payload(host);
   const url = `http://${host}/?folder=${encodeURIComponent(workspace)}${extra.length ? `&payload=${encodeURIComponent(JSON.stringify(extra))}` : ''}`;
-  await until(`code-server to answer on port ${port} (log: ${serverLog})`, async () => {
-    if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}; see ${serverLog}`);
-    return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok;
-  }, 60_000);
+  await until(
+    `code-server to answer on port ${port} (log: ${serverLog})`,
+    async () => {
+      if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}; see ${serverLog}`);
+      return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok;
+    },
+    60_000,
+  );
 
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     // As root in a sandbox with a closed network: no sandbox, and no background connections.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   if (onConsole) page.on('console', (m) => onConsole(m.text()));
   await page.goto(url);
   const wb = new Workbench(page, shots);
-  await until('the workbench with the Explorer showing the workspace', () => page.locator('.explorer-folders-view .monaco-list-row').first().isVisible(), 90_000);
+  await until(
+    'the workbench with the Explorer showing the workspace',
+    () => page.locator('.explorer-folders-view .monaco-list-row').first().isVisible(),
+    90_000,
+  );
   log(`code-server ${url}`);
   return {
-    workspace, shots, page, wb,
+    workspace,
+    shots,
+    page,
+    wb,
     async stop() {
       await browser.close().catch(() => undefined);
       try {
@@ -119,7 +160,10 @@ export async function startSession(
 export class Workbench {
   private step = 0;
 
-  constructor(readonly page: Page, readonly shots: string) {}
+  constructor(
+    readonly page: Page,
+    readonly shots: string,
+  ) {}
 
   /** A numbered screenshot of the whole window; returns its path. */
   async shot(name: string): Promise<string> {
@@ -157,7 +201,12 @@ export class Workbench {
   /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab to be active. */
   async open(file: string): Promise<void> {
     const name = file.split('/').pop()!;
-    await this.quickInput('Control+P', file, (l) => l === name || l.startsWith(`${name},`) || l.startsWith(`${name} `), `${file} in quick open`);
+    await this.quickInput(
+      'Control+P',
+      file,
+      (l) => l === name || l.startsWith(`${name},`) || l.startsWith(`${name} `),
+      `${file} in quick open`,
+    );
     await until(`the active tab ${name}`, () => this.page.locator(`.tab.active[aria-label^="${name}"]`).first().isVisible());
   }
 
@@ -169,24 +218,40 @@ export class Workbench {
     // The box opens holding the ':' that selects Go to Line; keep it.
     await input.fill(`:${line + 1}:${character + 1}`);
     await this.page.keyboard.press('Enter');
-    await until(`the cursor at Ln ${line + 1}, Col ${character + 1}`, async () =>
-      (await this.page.locator('.statusbar-item', { hasText: `Ln ${line + 1}, Col ${character + 1}` }).count()) > 0);
+    await until(
+      `the cursor at Ln ${line + 1}, Col ${character + 1}`,
+      async () => (await this.page.locator('.statusbar-item', { hasText: `Ln ${line + 1}, Col ${character + 1}` }).count()) > 0,
+    );
   }
 
   /** The active editor's visible lines, in order, spaces normalised. */
   async editorLines(): Promise<string[]> {
-    return this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().evaluate((el) =>
-      [...el.querySelectorAll<HTMLElement>('.view-line')]
-        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-        .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')));
+    return this.page
+      .locator('.editor-group-container.active .monaco-editor .view-lines')
+      .first()
+      .evaluate((el) =>
+        [...el.querySelectorAll<HTMLElement>('.view-line')]
+          .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+          .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')),
+      );
   }
 
   /** The text colour of each token on the active editor's line that shows `lineText`. */
   async tokenColours(lineText: string): Promise<{ text: string; colour: string }[]> {
-    return this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().evaluate((el, wanted) => {
-      const line = [...el.querySelectorAll<HTMLElement>('.view-line')].find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').startsWith(wanted));
-      return line ? [...line.querySelectorAll<HTMLElement>('span > span')].map((s) => ({ text: (s.textContent ?? '').replace(/\u00a0/g, ' '), colour: getComputedStyle(s).color })) : [];
-    }, lineText);
+    return this.page
+      .locator('.editor-group-container.active .monaco-editor .view-lines')
+      .first()
+      .evaluate((el, wanted) => {
+        const line = [...el.querySelectorAll<HTMLElement>('.view-line')].find((l) =>
+          (l.textContent ?? '').replace(/\u00a0/g, ' ').startsWith(wanted),
+        );
+        return line
+          ? [...line.querySelectorAll<HTMLElement>('span > span')].map((s) => ({
+              text: (s.textContent ?? '').replace(/\u00a0/g, ' '),
+              colour: getComputedStyle(s).color,
+            }))
+          : [];
+      }, lineText);
   }
 
   /** Shows the hover at the cursor (the keyboard way: Show or Focus Hover) and returns its text once `ok` holds. */
@@ -209,7 +274,9 @@ export class Workbench {
 
   /** The rows of the Problems panel: [file, then each problem's text]. */
   async problems(): Promise<string[]> {
-    return this.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\n/g, ' | ')));
+    return this.page
+      .locator('.markers-panel .monaco-list-row')
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\n/g, ' | ')));
   }
 
   /** The text of the webview whose body satisfies `ok` (webviews are nested frames). */

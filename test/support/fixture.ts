@@ -77,7 +77,9 @@ export function compareDiagnostics(file: FixtureFile, diagnostics: readonly Diag
     const i = unmatched.findIndex((d) => {
       const s = lines.positionAt(d.start);
       const en = lines.positionAt(d.end);
-      const sameRange = s.line === e.line && s.character === e.startCol &&
+      const sameRange =
+        s.line === e.line &&
+        s.character === e.startCol &&
         ((en.line === e.line && en.character === e.endCol) || (e.endCol - e.startCol === 1 && d.end === d.start));
       return sameRange && d.severity === e.severity && d.code === e.code && (e.message === undefined || d.message.includes(e.message));
     });
@@ -87,7 +89,9 @@ export function compareDiagnostics(file: FixtureFile, diagnostics: readonly Diag
   for (const d of unmatched) {
     const s = lines.positionAt(d.start);
     const en = lines.positionAt(d.end);
-    problems.push(`${file.path}:${s.line + 1}:${s.character}-${en.line + 1}:${en.character}: reported but not expected: ${d.severity} ${d.code}: ${d.message}`);
+    problems.push(
+      `${file.path}:${s.line + 1}:${s.character}-${en.line + 1}:${en.character}: reported but not expected: ${d.severity} ${d.code}: ${d.message}`,
+    );
   }
   return problems;
 }

@@ -3,7 +3,7 @@
 // CI never skips silently. The tools and their install lines live in scripts/system-tools.ts.
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import { GROUPS, Group, installLine, missingTools } from '../../scripts/system-tools';
+import { GROUPS, type Group, installLine, missingTools } from '../../scripts/system-tools';
 
 const known = new Map<Group, string | undefined>();
 
@@ -11,8 +11,12 @@ const known = new Map<Group, string | undefined>();
 export function missingReason(group: Group): string | undefined {
   if (!known.has(group)) {
     const missing = missingTools([group]);
-    known.set(group, missing.length === 0 ? undefined
-      : `${GROUPS[group]} needs ${missing.map((t) => t.debian).join(', ')}, not installed here. Install: ${installLine(missing)} (or run tsx scripts/system-tools.ts as root)`);
+    known.set(
+      group,
+      missing.length === 0
+        ? undefined
+        : `${GROUPS[group]} needs ${missing.map((t) => t.debian).join(', ')}, not installed here. Install: ${installLine(missing)} (or run tsx scripts/system-tools.ts as root)`,
+    );
   }
   return known.get(group);
 }

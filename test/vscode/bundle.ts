@@ -10,8 +10,14 @@ export const REPO = join(__dirname, '..', '..');
 export async function bundleSuite(): Promise<string> {
   const outfile = join(REPO, '.vscode-test', 'suite', 'index.js');
   await esbuild.build({
-    entryPoints: [join(__dirname, 'suite.ts')], outfile,
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], logLevel: 'warning',
+    entryPoints: [join(__dirname, 'suite.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode'],
+    logLevel: 'warning',
   });
   return outfile;
 }

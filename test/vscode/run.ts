@@ -15,10 +15,12 @@ const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 function skip(why: string): never {
   const bar = '!'.repeat(78);
-  console.log(`${bar}\n!! SKIPPED: npm run test:vscode did not run.\n!! ${why.split('\n').join('\n!! ')}\n`
-    + '!! It needs desktop VS Code: set VSCODE_EXECUTABLE to one, or run where\n'
-    + '!! update.code.visualstudio.com can be reached. The same scenarios run in\n'
-    + `!! code-server with npm run test:e2e.\n${bar}`);
+  console.log(
+    `${bar}\n!! SKIPPED: npm run test:vscode did not run.\n!! ${why.split('\n').join('\n!! ')}\n` +
+      '!! It needs desktop VS Code: set VSCODE_EXECUTABLE to one, or run where\n' +
+      '!! update.code.visualstudio.com can be reached. The same scenarios run in\n' +
+      `!! code-server with npm run test:e2e.\n${bar}`,
+  );
   process.exit(0);
 }
 
@@ -46,8 +48,15 @@ async function main(): Promise<void> {
     extensionDevelopmentPath: REPO,
     extensionTestsPath: suite,
     extensionTestsEnv: { VALE_FFI_WORKSPACE: workspace },
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',
-      '--user-data-dir', join(scratch, 'user-data')],
+    launchArgs: [
+      workspace,
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--skip-welcome',
+      '--skip-release-notes',
+      '--user-data-dir',
+      join(scratch, 'user-data'),
+    ],
   }).catch((e: unknown) => {
     console.error(`test:vscode failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;

@@ -6,8 +6,21 @@ import { SyntaxKind as K } from '../kinds';
 export const ITEM_ONLY_WORDS = new Set(['struct', 'interface', 'trait', 'impl', 'import', 'export', 'exported', 'extern', 'sealed']);
 /** Words that may begin a top-level item (as attributes or keywords). */
 export const ITEM_START_WORDS = new Set([
-  'func', 'struct', 'interface', 'trait', 'impl', 'import', 'export', 'exported', 'extern', 'sealed',
-  'abstract', 'pure', 'additive', 'linear', 'weakable',
+  'func',
+  'struct',
+  'interface',
+  'trait',
+  'impl',
+  'import',
+  'export',
+  'exported',
+  'extern',
+  'sealed',
+  'abstract',
+  'pure',
+  'additive',
+  'linear',
+  'weakable',
 ]);
 export const ATTRIBUTE_WORDS = new Set(['exported', 'extern', 'abstract', 'pure', 'sealed', 'additive', 'linear', 'weakable']);
 export const OWNERSHIP_WORDS = new Set(['inl', 'heap', 'own', 'borrow', 'weak', 'share']);
@@ -40,7 +53,20 @@ export const SEMI_OPTIONAL_BEFORE = new TokenSet(K.RBrace, K.EOF, K.InterpEnd);
 /** Tokens that cannot begin a statement: a closing bracket with nothing open. */
 export const STRAY_CLOSERS = new TokenSet(K.RParen, K.RBracket);
 /** Operators usable as names (`func +(...)`, `.+`, `+(a, b)`). */
-export const OPERATOR_NAMES = new TokenSet(K.EqEq, K.EqEqEq, K.NotEq, K.Lt, K.Gt, K.LtEq, K.GtEq, K.Spaceship, K.Plus, K.Minus, K.Star, K.Slash);
+export const OPERATOR_NAMES = new TokenSet(
+  K.EqEq,
+  K.EqEqEq,
+  K.NotEq,
+  K.Lt,
+  K.Gt,
+  K.LtEq,
+  K.GtEq,
+  K.Spaceship,
+  K.Plus,
+  K.Minus,
+  K.Star,
+  K.Slash,
+);
 
 export function isOperatorName(k: K): boolean {
   return OPERATOR_NAMES.has(k);
@@ -49,23 +75,43 @@ export function isOperatorName(k: K): boolean {
 /** Binding power of binary operators, as in Vale's ExpressionParser (higher binds tighter). */
 export function binaryPrecedence(kind: K, word: string | null): number {
   switch (kind) {
-    case K.Star: case K.Slash: return 5;
-    case K.Plus: case K.Minus: return 4;
-    case K.EqEq: case K.EqEqEq: case K.NotEq: case K.LtEq: case K.GtEq: case K.Spaceship: case K.Lt: case K.Gt:
+    case K.Star:
+    case K.Slash:
+      return 5;
+    case K.Plus:
+    case K.Minus:
+      return 4;
+    case K.EqEq:
+    case K.EqEqEq:
+    case K.NotEq:
+    case K.LtEq:
+    case K.GtEq:
+    case K.Spaceship:
+    case K.Lt:
+    case K.Gt:
       return 2;
-    case K.Ident: return word === 'and' || word === 'or' ? 1 : 3;
-    default: return 0;
+    case K.Ident:
+      return word === 'and' || word === 'or' ? 1 : 3;
+    default:
+      return 0;
   }
 }
 
 /** How a token is named in a message. */
 export function describe(kind: K, text: string): string {
   switch (kind) {
-    case K.EOF: return 'end of file';
-    case K.Ident: return `'${text}'`;
-    case K.Int: case K.Float: return `number ${text}`;
-    case K.StringStart: return 'a string';
-    case K.Unknown: return `unexpected character ${JSON.stringify(text)}`;
-    default: return `'${text}'`;
+    case K.EOF:
+      return 'end of file';
+    case K.Ident:
+      return `'${text}'`;
+    case K.Int:
+    case K.Float:
+      return `number ${text}`;
+    case K.StringStart:
+      return 'a string';
+    case K.Unknown:
+      return `unexpected character ${JSON.stringify(text)}`;
+    default:
+      return `'${text}'`;
   }
 }

@@ -43,8 +43,17 @@ export function parseBinary(p: Parser, minPrecedence: number, noCurly: boolean):
 
 export function startsExpressionAt(p: Parser, n: number): boolean {
   switch (p.peek(n)) {
-    case K.Ident: case K.Int: case K.Float: case K.StringStart: case K.LParen: case K.LBracket:
-    case K.Amp: case K.Caret: case K.Hash: case K.Quote: case K.LBrace:
+    case K.Ident:
+    case K.Int:
+    case K.Float:
+    case K.StringStart:
+    case K.LParen:
+    case K.LBracket:
+    case K.Amp:
+    case K.Caret:
+    case K.Hash:
+    case K.Quote:
+    case K.LBrace:
       return true;
     default:
       return false;
@@ -91,9 +100,15 @@ function parseUnaryNested(p: Parser, noCurly: boolean): void {
 /** An expression a word begins (`if`, `while`, `not x`, `set x = y`, `return`, …); false when the word is just a name here. */
 function parseKeywordExpr(p: Parser, m: number, word: string, noCurly: boolean): boolean {
   switch (word) {
-    case 'if': parseIf(p); return true;
-    case 'while': parseWhile(p); return true;
-    case 'foreach': parseForeach(p); return true;
+    case 'if':
+      parseIf(p);
+      return true;
+    case 'while':
+      parseWhile(p);
+      return true;
+    case 'foreach':
+      parseForeach(p);
+      return true;
     case 'parallel':
       if (!p.isWord('foreach', 1)) return false;
       parseForeach(p);
@@ -108,16 +123,20 @@ function parseKeywordExpr(p: Parser, m: number, word: string, noCurly: boolean):
       if (word === 'block' ? p.peek(1) !== K.LBrace : !p.isWord('block', 1)) return false;
       parseBlockExpr(p);
       return true;
-    case 'not': return parsePrefixWord(p, m, K.NotExpr, noCurly, parseUnary);
-    case 'destruct': return parsePrefixWord(p, m, K.DestructExpr, noCurly, parseUnary);
-    case 'inl': return parsePrefixWord(p, m, K.PrefixExpr, noCurly, parsePostfix);
+    case 'not':
+      return parsePrefixWord(p, m, K.NotExpr, noCurly, parseUnary);
+    case 'destruct':
+      return parsePrefixWord(p, m, K.DestructExpr, noCurly, parseUnary);
+    case 'inl':
+      return parsePrefixWord(p, m, K.PrefixExpr, noCurly, parsePostfix);
     case 'unlet':
       if (p.peek(1) !== K.Ident) return false;
       p.bump();
       p.bump();
       p.finish(K.UnletExpr, m);
       return true;
-    case 'set': case 'mut':
+    case 'set':
+    case 'mut':
       if (!atSetKeyword(p)) return false;
       p.bump();
       parseExpression(p, noCurly);
@@ -134,7 +153,8 @@ function parseKeywordExpr(p: Parser, m: number, word: string, noCurly: boolean):
       p.bump();
       p.finish(K.BreakExpr, m);
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -146,7 +166,6 @@ function parsePrefixWord(p: Parser, m: number, kind: K, noCurly: boolean, operan
   p.finish(kind, m);
   return true;
 }
-
 
 export function parsePostfix(p: Parser, noCurly: boolean): void {
   const m = p.mark();
@@ -214,7 +233,7 @@ export function parseMemberTail(p: Parser, _noCurly: boolean): void {
     p.bump();
     p.finish(K.Name, n);
   } else {
-    p.errorMissing('a member or method name after \'.\'');
+    p.errorMissing("a member or method name after '.'");
     return;
   }
   if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericArgList, K.TypeSeq);
@@ -222,7 +241,7 @@ export function parseMemberTail(p: Parser, _noCurly: boolean): void {
 }
 
 /** `(a, b)` or `[a, b]` argument lists. */
-export function parseArgList(p: Parser, open: K, close: K): void {
+export function parseArgList(p: Parser, _open: K, close: K): void {
   const m = p.mark();
   p.bump();
   while (p.peek() !== close && p.peek() !== K.EOF) {
@@ -244,7 +263,8 @@ export function parseAtom(p: Parser, noCurly: boolean): void {
   const m = p.mark();
   const k = p.peek();
   switch (k) {
-    case K.Int: case K.Float:
+    case K.Int:
+    case K.Float:
       p.bump();
       p.finish(K.LiteralExpr, m);
       return;
@@ -269,7 +289,8 @@ export function parseAtom(p: Parser, noCurly: boolean): void {
       }
       parseParenOrTuple(p);
       return;
-    case K.LBracket: case K.Hash:
+    case K.LBracket:
+    case K.Hash:
       if (k === K.Hash && p.peek(1) !== K.LBracket) break;
       parseArrayExpr(p, noCurly);
       return;
@@ -277,7 +298,7 @@ export function parseAtom(p: Parser, noCurly: boolean): void {
       p.errorToken(`unexpected character ${JSON.stringify(p.tokenText())}`);
       return;
     default:
-      if (isOperatorName(k) && (p.peek(1) === K.RParen || p.peek(1) === K.Comma || p.peek(1) === K.LParen && p.tight(0))) {
+      if (isOperatorName(k) && (p.peek(1) === K.RParen || p.peek(1) === K.Comma || (p.peek(1) === K.LParen && p.tight(0)))) {
         // An operator used as a function: `+(a, b)`, `-(x)`, `foo(+)`.
         p.bump();
         p.finish(K.NameExpr, m);

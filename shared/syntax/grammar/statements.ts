@@ -49,8 +49,13 @@ export function parseStatements(p: Parser): void {
 
 export function parseStatement(p: Parser, noCurly: boolean): void {
   const m = p.mark();
-  if (p.isWord('while') || p.isWord('foreach') || p.isWord('if') || atBlockKeyword(p) ||
-      ((p.isWord('parallel') || p.isWord('pure')) && (p.isWord('foreach', 1) || p.isWord('block', 1)))) {
+  if (
+    p.isWord('while') ||
+    p.isWord('foreach') ||
+    p.isWord('if') ||
+    atBlockKeyword(p) ||
+    ((p.isWord('parallel') || p.isWord('pure')) && (p.isWord('foreach', 1) || p.isWord('block', 1)))
+  ) {
     // As in Vale, a statement-level if/while/foreach/block ends at its `}`.
     parseUnary(p, noCurly);
     p.eat(K.Semi);
@@ -95,8 +100,7 @@ export function parseStatement(p: Parser, noCurly: boolean): void {
 }
 
 export function atBlockKeyword(p: Parser): boolean {
-  return p.isWord('block') && p.peek(1) === K.LBrace ||
-    p.isWord('unsafe') && p.isWord('block', 1);
+  return (p.isWord('block') && p.peek(1) === K.LBrace) || (p.isWord('unsafe') && p.isWord('block', 1));
 }
 
 export function atSetKeyword(p: Parser): boolean {

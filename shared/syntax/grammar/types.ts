@@ -6,8 +6,17 @@ import { parseAngleList } from './generics';
 
 export function startsType(p: Parser): boolean {
   switch (p.peek()) {
-    case K.Ident: return !p.isWord('where');
-    case K.Amp: case K.Caret: case K.At: case K.Star: case K.LBracket: case K.Hash: case K.LParen: case K.Int: case K.Quote:
+    case K.Ident:
+      return !p.isWord('where');
+    case K.Amp:
+    case K.Caret:
+    case K.At:
+    case K.Star:
+    case K.LBracket:
+    case K.Hash:
+    case K.LParen:
+    case K.Int:
+    case K.Quote:
       return true;
     case K.StringStart:
       return p.inRules;
@@ -45,7 +54,8 @@ function parseTypeNested(p: Parser): void {
   const m = p.mark();
   const k = p.peek();
   if (k === K.Amp || k === K.Caret || k === K.At || k === K.Star) parseOwnershipType(p, m, k);
-  else if (k === K.Ident && OWNERSHIP_WORDS.has(p.tokenText()) && p.peek(1) !== K.Comma && p.peek(1) !== K.Gt && startsTypeAt(p, 1)) parseOwnershipType(p, m, k);
+  else if (k === K.Ident && OWNERSHIP_WORDS.has(p.tokenText()) && p.peek(1) !== K.Comma && p.peek(1) !== K.Gt && startsTypeAt(p, 1))
+    parseOwnershipType(p, m, k);
   else if (k === K.Quote || (k === K.Ident && p.peek(1) === K.Quote && p.tight(0))) parseRegionType(p, m);
   else if (k === K.LBracket || (k === K.Hash && p.peek(1) === K.LBracket)) parseArrayType(p, m);
   else if (k === K.LParen) parseTupleType(p, m);
@@ -106,7 +116,7 @@ function parseTupleType(p: Parser, m: number): void {
 function parseFuncType(p: Parser, m: number): void {
   p.bump(); // func
   const k = p.peek();
-  if (k === K.Ident || isOperatorName(k) && (k !== K.Lt || p.peek(1) === K.LParen)) {
+  if (k === K.Ident || (isOperatorName(k) && (k !== K.Lt || p.peek(1) === K.LParen))) {
     const n = p.mark();
     p.bump();
     p.finish(K.Name, n);
@@ -135,10 +145,16 @@ function parseNamedType(p: Parser, m: number): void {
   p.finish(K.PathType, m);
 }
 
-
 export function startsTypeAt(p: Parser, n: number): boolean {
   switch (p.peek(n)) {
-    case K.Ident: case K.Amp: case K.Caret: case K.At: case K.LBracket: case K.Hash: case K.LParen: case K.Quote:
+    case K.Ident:
+    case K.Amp:
+    case K.Caret:
+    case K.At:
+    case K.LBracket:
+    case K.Hash:
+    case K.LParen:
+    case K.Quote:
       return true;
     default:
       return false;
