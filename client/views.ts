@@ -96,7 +96,14 @@ export function recordingPage(name: string, r: RecordingView): string {
   const rows = r.calls
     .map(
       (c, i) =>
-        `<tr><td>${i + 1}</td><td>${c.offset}</td><td><code>${escapeHtml(c.callee)}</code></td><td>${c.args.map((a) => `<div>${escapeHtml(a.param)}: ${reference(a.reference)}</div>`).join('') || '—'}</td><td>${result(c.result)}</td></tr>`,
+        `<tr><td>${i + 1}</td><td>${c.offset}</td><td><code>${escapeHtml(c.callee)}</code></td><td>${
+          c.params
+            .map((p) => {
+              const a = c.args.find((x) => x.param === p.name);
+              return `<div>${escapeHtml(p.name)}: ${a ? reference(a.reference) : `<code>${escapeHtml(p.type)}</code> <small>(not recorded)</small>`}</div>`;
+            })
+            .join('') || '—'
+        }</td><td>${result(c.result)}</td></tr>`,
     )
     .join('');
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">

@@ -12,3 +12,4 @@ export * from './simulate';
 export * from './recording';
 export * from './binary';
 export * from './protocol';
+export * from './config';

@@ -53,7 +53,15 @@ export interface RecordedValueJson {
 
 export interface RecordingJson {
   size: number;
-  calls: { offset: number; callee: string; args: { param: string; offset: number; reference: DecodedJson }[]; result: RecordedValueJson }[];
+  calls: {
+    offset: number;
+    callee: string;
+    /** The universal references of the mutable arguments, as recorded. */
+    args: { param: string; offset: number; reference: DecodedJson }[];
+    /** Every parameter; `recorded: false` for those the recording format does not carry. */
+    params: { name: string; type: string; recorded: boolean }[];
+    result: RecordedValueJson;
+  }[];
   error: { offset: number; reason: string } | null;
 }
 
@@ -132,6 +140,7 @@ export function recordingJson(r: Recording): RecordingJson {
       offset: c.offset,
       callee: c.callee,
       args: c.args.map((a) => ({ param: a.param, offset: a.offset, reference: decodedJson(a.reference) })),
+      params: c.params.map((p) => ({ ...p })),
       result: valueJson(c.result),
     })),
     error: r.error ?? null,

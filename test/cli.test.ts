@@ -305,7 +305,7 @@ describe('vale-ffi recording', () => {
     assert.match(cut.stdout, /stopped at byte \d+: the file ends inside/);
     const none = run(['recording', 'recording.vale.bin'], dir);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /--source PATH is required/);
+    assert.match(none.stderr, /required option '--source <path>' not specified/);
   });
 });
 

@@ -51,14 +51,24 @@ test('a recording reads as a table of calls with expandable values', async () =>
         offset: 8,
         callee: 'weigh',
         args: [{ param: 'd', offset: 24, reference: ref }],
+        params: [
+          { name: 'd', type: '&Dock', recorded: true },
+          { name: 'n', type: 'Crate', recorded: false },
+        ],
         result: { kind: 'message', type: 'Crate', size: 16, value: { w: 42 } },
       },
-      { offset: 80, callee: 'count<x>', args: [], result: { kind: 'int', value: 7 } },
+      { offset: 80, callee: 'count<x>', args: [], params: [], result: { kind: 'int', value: 7 } },
     ],
     error: { offset: 110, reason: 'the file ends inside a callee name' },
   });
   assert.equal(html.match(/<tr><td>\d/g)?.length, 2);
   assert.match(html, /<summary>Crate \(16 bytes\)<\/summary><pre>\{\n {2}&#34;w&#34;: 42\n\}<\/pre>/);
   assert.match(html, /count&#60;x&#62;/);
+  assert.match(
+    html,
+    /<div>n: <code>Crate<\/code> <small>\(not recorded\)<\/small><\/div>/,
+    'a parameter the format does not carry is listed, marked',
+  );
+  assert.match(html, /<div>d: <details>/);
   assert.match(html, /Stopped at byte 110: the file ends inside a callee name/);
 });

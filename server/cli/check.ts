@@ -1,38 +1,98 @@
-import { type ItableOptions, type LineIndex, Workspace } from '../../shared';
-import { collectValeFiles, UsageError } from './files';
-import { summary, toJson, toText } from './report';
-
-export interface CheckOptions {
-  paths: string[];
-  format: 'text' | 'json';
-  itables?: ItableOptions;
-}
+import { type Diagnostic, type ItableOptions, type LineIndex, Workspace, applySeverity } from '../../shared';
+import { toGithub, toSarif } from './formats';
+import { type CliContext, type SourceFile, UsageError, collectValeFiles, configPath } from './files';
+import { binaryOption, itableProfileOption } from './itables';
+import { VERSION } from './version';
+import { ansi, colorChoice, plain, summary, toJson, toText } from './report';
 
 export interface CommandResult {
   stdout: string;
   exitCode: number;
+  stderr?: string;
 }
 
-export function runCheck(options: CheckOptions, progress?: (done: number, total: number) => void): CommandResult {
-  const files = collectValeFiles(options.paths.length > 0 ? options.paths : ['.']);
+export interface CheckOptions {
+  format: 'text' | 'json' | 'sarif' | 'github';
+  binary?: string;
+  itableProfile?: string;
+  strict?: boolean;
+  stdinFilename: string;
+  color?: string;
+}
+
+/** Exit status of a finished analysis: 1 with an error, or with any finding under --strict. */
+export function findingsStatus(diagnostics: readonly Diagnostic[], strict = false): number {
+  return diagnostics.some((d) => strict || d.severity === 'error') ? 1 : 0;
+}
+
+/** The itable profile and binary from the options, else from the configuration (the binary is read here). */
+export function itableOptions(ctx: CliContext, profile?: string, binary?: string): ItableOptions {
+  return {
+    profile: itableProfileOption(profile ?? ctx.settings.itableProfile),
+    ...binaryOption(binary ?? configPath(ctx, ctx.settings.binary)),
+  };
+}
+
+/** Analyzes the workspace in one shot; diagnostics come with the configuration's severity overrides applied. */
+export function analyze(
+  files: readonly SourceFile[],
+  ctx: CliContext,
+  itables: ItableOptions = itableOptions(ctx),
+  progress?: (done: number, total: number) => void,
+): { workspace: Workspace; diagnostics: Diagnostic[]; lines: (file: string) => LineIndex } {
   const workspace = new Workspace({ incremental: false });
-  if (options.itables) workspace.setItableOptions(options.itables);
+  workspace.setItableOptions(itables);
   const indexes = new Map<string, LineIndex>();
   files.forEach((f, i) => {
-    const tree = workspace.setFile(f.key, f.text);
-    indexes.set(f.key, tree.lines);
+    indexes.set(f.key, workspace.setFile(f.key, f.text).lines);
     progress?.(i + 1, files.length);
   });
-  const diagnostics = workspace.allDiagnostics();
+  const diagnostics = applySeverity(workspace.allDiagnostics(), ctx.settings.severity);
   const lines = (file: string): LineIndex => {
     const index = indexes.get(file);
     if (!index) throw new UsageError(`internal: no text for ${file}`);
     return index;
   };
-  const exitCode = diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
-  if (options.format === 'json') {
-    return { stdout: `${JSON.stringify({ files: files.length, diagnostics: toJson(diagnostics, lines) }, null, 2)}\n`, exitCode };
+  return { workspace, diagnostics, lines };
+}
+
+export function runCheck(paths: readonly string[], options: CheckOptions, ctx: CliContext): CommandResult {
+  const fromStdin = paths.includes('-');
+  if (!fromStdin && options.stdinFilename !== '<stdin>') throw new UsageError('--stdin-filename goes with - (read the file from stdin)');
+  if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given once');
+  const itables = itableOptions(ctx, options.itableProfile, options.binary);
+  const others = paths.filter((p) => p !== '-');
+  let files = fromStdin && others.length === 0 ? [] : collectValeFiles(others, ctx);
+  if (fromStdin) {
+    const key = options.stdinFilename.split('\\').join('/');
+    files = [...files.filter((f) => f.key !== key), { display: options.stdinFilename, key, text: ctx.io.readStdin() }];
   }
-  const text = toText(diagnostics, lines);
-  return { stdout: `${(text ? `${text}\n\n` : '') + summary(diagnostics, files.length)}\n`, exitCode };
+  const showProgress = ctx.io.stderr.isTTY === true && options.format === 'text';
+  const progress = showProgress ? progressPrinter(ctx) : undefined;
+  const { diagnostics, lines } = analyze(files, ctx, itables, progress);
+  if (showProgress) ctx.io.stderr.write('\r\x1b[K');
+  const exitCode = findingsStatus(diagnostics, options.strict);
+  switch (options.format) {
+    case 'json':
+      return { stdout: `${JSON.stringify({ files: files.length, diagnostics: toJson(diagnostics, lines) }, null, 2)}\n`, exitCode };
+    case 'sarif':
+      return { stdout: `${JSON.stringify(toSarif(diagnostics, lines, VERSION), null, 2)}\n`, exitCode };
+    case 'github':
+      return { stdout: toGithub(diagnostics, lines), exitCode };
+    default: {
+      const paint = colorChoice(options.color, ctx.io) ? ansi : plain;
+      const text = toText(diagnostics, lines, paint);
+      return { stdout: `${text ? `${text}\n\n` : ''}${summary(diagnostics, files.length)}\n`, exitCode };
+    }
+  }
+}
+
+function progressPrinter(ctx: CliContext): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (total < 200 || (now - last < 100 && done !== total)) return;
+    last = now;
+    ctx.io.stderr.write(`\rAnalyzing ${done}/${total} files`);
+  };
 }

@@ -7,11 +7,12 @@ import {
   itableEdges,
   placeItables,
   readElfSymbols,
+  applySeverity,
   symbolAddresses,
 } from '../../shared';
-import type { CommandResult } from './check';
-import { UsageError, collectValeFiles } from './files';
-import { toJson, toText } from './report';
+import { type CommandResult, findingsStatus } from './check';
+import { type CliContext, UsageError, collectValeFiles, configPath } from './files';
+import { ansi, colorChoice, plain, toJson, toText } from './report';
 
 export function itableProfileOption(name: string | undefined): ItableOptions['profile'] {
   if (name === undefined || name === 'midas' || name === 'natural') return name ?? 'midas';
@@ -35,24 +36,29 @@ export function binaryOption(path: string | undefined): Pick<ItableOptions, 'sym
   }
 }
 
-export function runItables(
-  paths: string[],
-  profileName: string | undefined,
-  binaryPath: string | undefined,
-  format: 'text' | 'json',
-): CommandResult {
-  const profile = itableProfileOption(profileName);
-  const binary = binaryOption(binaryPath);
-  const files = collectValeFiles(paths.length > 0 ? paths : ['.']);
+export interface ItablesOptions {
+  profile?: string;
+  binary?: string;
+  format: 'text' | 'json';
+  color?: string;
+}
+
+export function runItables(paths: readonly string[], options: ItablesOptions, ctx: CliContext): CommandResult {
+  const profile = itableProfileOption(options.profile ?? ctx.settings.itableProfile);
+  const binary = binaryOption(options.binary ?? configPath(ctx, ctx.settings.binary));
+  const files = collectValeFiles(paths, ctx);
   const ws = new Workspace({ incremental: false });
   const lines = new Map<string, LineIndex>();
   for (const f of files) lines.set(f.key, ws.setFile(f.key, f.text).lines);
   ws.setItableOptions({ profile, ...binary });
   const placed = placeItables(itableEdges(ws.program()), profile);
-  const diagnostics = ws.files().flatMap((f) => ws.itableDiagnostics(f));
+  const diagnostics = applySeverity(
+    ws.files().flatMap((f) => ws.itableDiagnostics(f)),
+    ctx.settings.severity,
+  );
   const lineOf = (file: string): LineIndex => lines.get(file)!;
-  const exitCode = diagnostics.length > 0 ? 1 : 0;
-  if (format === 'json') {
+  const exitCode = findingsStatus(diagnostics);
+  if (options.format === 'json') {
     const itables = placed.map((p) => ({
       impl: `${p.struct} for ${p.iface.name}`,
       file: p.impl.file,
@@ -75,9 +81,9 @@ export function runItables(
       : '';
     return `  0x${p.address.toString(16)}  ${String(p.size).padStart(4)} bytes  ${p.aligned ? 'aligned  ' : 'UNALIGNED'}  ${p.symbol} (${p.methods.length} methods)${real}`;
   });
-  const report = toText(diagnostics, lineOf);
+  const report = toText(diagnostics, lineOf, colorChoice(options.color, ctx.io) ? ansi : plain);
   return {
-    stdout: `itables (${profile} profile)${binary.binary ? `, checked against ${binary.binary}` : ''}\n${rows.join('\n') || '  no impls'}\n${report ? `\n${report}\n` : ''}\n${diagnostics.length} unaligned\n`,
+    stdout: `itables (${profile} profile)${binary.binary ? `, checked against ${binary.binary}` : ''}\n${rows.join('\n') || '  no impls'}\n${report ? `\n${report}\n` : ''}\n${diagnostics.filter((d) => d.code === 'UnalignedItable').length} unaligned\n`,
     exitCode,
   };
 }

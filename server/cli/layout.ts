@@ -15,8 +15,9 @@ import {
   layoutJson,
   serializeMessage,
 } from '../../shared';
-import type { CommandResult } from './check';
-import { UsageError, collectValeFiles } from './files';
+import { type CommandResult, analyze, findingsStatus } from './check';
+import { type CliContext, UsageError, collectValeFiles } from './files';
+import { ansi, colorChoice, plain, summary, toText } from './report';
 
 export function targetOption(name: string | undefined): TargetProfile {
   if (name === undefined) return DEFAULT_TARGET;
@@ -34,11 +35,30 @@ function projectOption(name: string | undefined, required: boolean): string {
   return name;
 }
 
-function load(paths: string[], project: string, target: TargetProfile): CProgram {
-  const files = collectValeFiles(paths.length > 0 ? paths : ['.']);
-  const ws = new Workspace({ incremental: false });
-  for (const f of files) ws.setFile(f.key, f.text);
-  return new CProgram(ws.program(), project, target);
+interface Loaded {
+  program: CProgram;
+  /** 1 when the sources have errors (reported on stderr), else 0. */
+  exitCode: number;
+  /** The errors as compiler-style text, for stderr ('' without errors). */
+  errors: string;
+}
+
+/** Analyzes the sources and builds the C program; the sources' errors are reported, not fatal. */
+function load(paths: readonly string[], project: string, target: TargetProfile, ctx: CliContext, color?: string): Loaded {
+  const files = collectValeFiles(paths, ctx);
+  const { workspace, diagnostics, lines } = analyze(files, ctx);
+  const program = new CProgram(workspace.program(), project, target);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length === 0) return { program, exitCode: 0, errors: '' };
+  const paint = colorChoice(color, { stdout: ctx.io.stderr, env: ctx.io.env }) ? ansi : plain;
+  return {
+    program,
+    exitCode: findingsStatus(errors),
+    errors: `${toText(errors, lines, paint)}
+
+${summary(errors, files.length)} (vale-ffi check shows every finding)
+`,
+  };
 }
 
 /** A text table: one kind per block, fields with offsets and sizes, padding marked. */
@@ -61,30 +81,55 @@ export function layoutText(program: CProgram, l: CLayout): string {
   return lines.join('\n');
 }
 
-export function runLayout(paths: string[], targetName: string | undefined, format: 'text' | 'json', projectName?: string): CommandResult {
-  const target = targetOption(targetName);
-  const program = load(paths, projectOption(projectName, false), target);
+export interface LayoutOptions {
+  target?: string;
+  project?: string;
+  format: 'text' | 'json';
+}
+
+/** The layouts are printed even when the sources have errors (reported on stderr, exit 1). */
+export function runLayout(paths: readonly string[], options: LayoutOptions, ctx: CliContext): CommandResult {
+  const target = targetOption(options.target ?? ctx.settings.target);
+  const { program, exitCode, errors } = load(paths, projectOption(options.project ?? ctx.settings.project, false), target, ctx);
   const layouts = program.kinds.map((k) => program.layout(k));
-  if (format === 'json') {
+  if (options.format === 'json') {
     return {
       stdout: `${JSON.stringify({ target: target.name, kinds: layouts.map((l) => layoutJson(program, l)) }, null, 2)}\n`,
-      exitCode: 0,
+      stderr: errors,
+      exitCode,
     };
   }
   const body = layouts.map((l) => layoutText(program, l)).join('\n\n');
-  return { stdout: `target ${target.name}\n\n${body || 'no exported kinds'}\n`, exitCode: 0 };
+  return { stdout: `target ${target.name}\n\n${body || 'no exported kinds'}\n`, stderr: errors, exitCode };
 }
 
-export function runHeader(paths: string[], projectName: string | undefined, out: string | undefined, targetName?: string): CommandResult {
-  const program = load(paths, projectOption(projectName, true), targetOption(targetName));
-  const headers = allHeaders(program);
-  if (out === undefined) {
-    const text = [{ path: 'ValeBuiltins.h', text: VALE_BUILTINS_HEADER }, ...headers].map((h) => `// ${h.path}\n${h.text}`).join('\n');
-    return { stdout: text, exitCode: 0 };
+export interface HeaderOptions {
+  project?: string;
+  out?: string;
+  target?: string;
+  force?: boolean;
+  color?: string;
+}
+
+/** With errors in the sources nothing is printed or written (exit 1) unless --force, which still exits 1. */
+export function runHeader(paths: readonly string[], options: HeaderOptions, ctx: CliContext): CommandResult {
+  const project = projectOption(options.project ?? ctx.settings.project, true);
+  const { program, exitCode, errors } = load(paths, project, targetOption(options.target ?? ctx.settings.target), ctx, options.color);
+  if (exitCode !== 0 && !options.force) {
+    return {
+      stdout: '',
+      stderr: `${errors}no headers ${options.out === undefined ? 'printed' : 'written'}: fix the errors, or pass --force\n`,
+      exitCode,
+    };
   }
+  const headers = [{ path: 'ValeBuiltins.h', text: VALE_BUILTINS_HEADER }, ...allHeaders(program)];
+  if (options.out === undefined) {
+    return { stdout: headers.map((h) => `// ${h.path}\n${h.text}`).join('\n'), stderr: errors, exitCode };
+  }
+  const out = options.out;
   const written: string[] = [];
   try {
-    for (const h of [{ path: 'ValeBuiltins.h', text: VALE_BUILTINS_HEADER }, ...headers]) {
+    for (const h of headers) {
       const file = join(out, h.path);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, h.text);
@@ -93,32 +138,33 @@ export function runHeader(paths: string[], projectName: string | undefined, out:
   } catch (e) {
     throw new UsageError(`cannot write headers under ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return { stdout: `wrote ${written.length} headers under ${out}\n`, exitCode: 0 };
+  return { stdout: `wrote ${written.length} headers under ${out}\n`, stderr: errors, exitCode };
 }
 
-export function runMessage(
-  paths: string[],
-  typeName: string | undefined,
-  valueText: string | undefined,
-  format: 'json' | 'hex',
-  targetName?: string,
-  baseText?: string,
-): CommandResult {
-  if (!typeName) throw new UsageError('--type NAME is required (an exported immutable kind)');
-  if (valueText === undefined) throw new UsageError('--value JSON is required');
+export interface MessageOptions {
+  type: string;
+  value: string;
+  format: 'json' | 'hex';
+  target?: string;
+  base?: string;
+}
+
+export function runMessage(paths: readonly string[], options: MessageOptions, ctx: CliContext): CommandResult {
   let value: JsonValue;
   try {
-    value = JSON.parse(valueText);
+    value = JSON.parse(options.value);
   } catch (e) {
     throw new UsageError(`--value is not JSON: ${(e as Error).message}`);
   }
   let base = 0n;
+  const baseText = options.base;
   if (baseText !== undefined) {
     if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(baseText)) throw new UsageError(`--base must be an address like 0x7f0000001000 (got '${baseText}')`);
     base = BigInt(baseText);
     if (base % 16n !== 0n) throw new UsageError('--base must be a multiple of 16: messages start 16-byte aligned');
   }
-  const program = load(paths, '', targetOption(targetName));
+  const { program } = load(paths, '', targetOption(options.target ?? ctx.settings.target), ctx);
+  const typeName = options.type;
   const kind = program.findKind(typeName);
   if (!kind)
     throw new UsageError(`no exported kind named ${typeName} (exported: ${program.kinds.map((k) => k.exportName).join(', ') || 'none'})`);
@@ -130,7 +176,7 @@ export function runMessage(
     throw e;
   }
   const bytesHex = Buffer.from(message.bytes).toString('hex');
-  if (format === 'hex') return { stdout: `${bytesHex}\n`, exitCode: 0 };
+  if (options.format === 'hex') return { stdout: `${bytesHex}\n`, exitCode: 0 };
   const json: Record<string, unknown> = { size: message.size, objects: message.objects, bytesHex };
   if (message.interfaceValue)
     json.interfaceValue = {

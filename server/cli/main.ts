@@ -1,185 +1,231 @@
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
 import { runCheck } from './check';
 import { runExplain } from './explain';
-import { UsageError } from './files';
-import { binaryOption, itableProfileOption, runItables } from './itables';
+import { type CliContext, UsageError, contextFor } from './files';
+import { runItables } from './itables';
 import { runHeader, runLayout, runMessage } from './layout';
 import { runRecording } from './recording';
-import { profileOption, runDecode, runEncode } from './ursl';
+import { runDecode, runEncode } from './ursl';
+import { VERSION } from './version';
 
-const USAGE = `Usage: vale-ffi <command> [options]
-
-Commands:
-  check [PATH...] [--format text|json] [--binary FILE] [--itable-profile midas|natural]
-                                         analyze every .vale file under the paths (default: .)
-  decode TEXT [--profile P] [--format text|json]
-                                         decode a universal reference written in any usual form
-  encode JSON-FIELDS [--profile P] [--format json|text]
-                                         pack field values into a universal reference
-                                         (profiles: backend (default), seed)
-  layout [PATH...] [--target T] [--project NAME] [--format text|json]
-                                         C layout of every exported kind
-                                         (targets: x86_64-linux (default), aarch64-linux)
-  header [PATH...] --project NAME [--out DIR]
-                                         the C headers the backend generates (stdout without --out)
-  itables [PATH...] [--profile midas|natural] [--binary FILE] [--format text|json]
-                                         where each impl's itable lands; UnalignedItable if not 16-aligned
-  recording FILE --source PATH... [--format text|json]
-                                         decode a recording.vale.bin with the sources' extern declarations
-  message [PATH...] --type NAME --value JSON [--format json|hex] [--base ADDR]
-                                         the message an immutable value becomes at the boundary
-  explain [CODE]                         what a diagnostic code means, with an example and its fix
-                                         (without CODE: every code with its severity and title)
-
-Options:
-  -h, --help       show this help
-  --version        show the version
-
-Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.`;
-
-declare const VALE_FFI_VERSION: string | undefined;
-
-function formatOption(value: string | undefined, allowed: readonly string[]): string {
-  const format = value ?? allowed[0];
-  if (!allowed.includes(format)) throw new UsageError(`--format must be one of ${allowed.join(', ')} (got '${format}')`);
-  return format;
+/** What a run writes and where; tests and the binary supply their own. */
+export interface Io {
+  readonly stdout: { write(s: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(s: string): unknown; isTTY?: boolean };
+  readStdin(): string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
 }
 
-export function main(argv: string[]): number {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return command === undefined ? 2 : 0;
-  }
-  if (command === '--version') {
-    process.stdout.write(`${typeof VALE_FFI_VERSION === 'string' ? VALE_FFI_VERSION : 'dev'}\n`);
-    return 0;
-  }
+const processIo: Io = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  readStdin: () => readFileSync(0, 'utf8'),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+const FORMATS_CHECK = ['text', 'json', 'sarif', 'github'];
+
+/** Options every command that reads a workspace takes. */
+function workspaceOptions(c: Command): Command {
+  return c
+    .option('--exclude <glob>', 'leave out .vale files matching this gitignore-style pattern (repeatable)', collect)
+    .option('--config <file>', 'read this configuration instead of the vale-ffi.json found upward from the working directory')
+    .option('--no-config', 'ignore every configuration file');
+}
+
+const colorOption = (): Option =>
+  new Option('--color <when>', 'colour the text output (auto: when stdout is a terminal and NO_COLOR is unset)')
+    .choices(['auto', 'always', 'never'])
+    .default('auto');
+
+/** Builds the command-line program; each action stores its exit status in `status.code`. */
+export function program(io: Io, status: { code: number }): Command {
+  const ctx = (options: Record<string, unknown>): CliContext => contextFor(io, options);
+  const done = (result: { stdout: string; exitCode: number; stderr?: string }): void => {
+    io.stdout.write(result.stdout);
+    if (result.stderr) io.stderr.write(result.stderr);
+    status.code = result.exitCode;
+  };
+  const p = new Command('vale-ffi')
+    .description("Checks Vale's extern and exported declarations, shows their C side, decodes universal references.")
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help (vale-ffi <command> --help for a command)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) =>
+        write(`vale-ffi: ${s.replace(/^error: /, '')}${/unknown option '-v'/.test(s) ? '(Did you mean -V, --version?)\n' : ''}`),
+    })
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      '\nExit status: 0 no errors, 1 errors found (or any finding with --strict), 2 usage, configuration or I/O problem.\n' +
+        'Settings are also read from vale-ffi.json (or the "vale-ffi" key of package.json), found upward from the working directory.',
+    );
+
+  workspaceOptions(
+    p
+      .command('check')
+      .summary('analyze every .vale file under the paths')
+      .description(
+        'Analyzes every .vale file under the paths (default: the current directory), honouring .gitignore, the configuration and --exclude.\nA path of - reads one file from stdin (named by --stdin-filename).',
+      )
+      .argument('[paths...]', 'files or directories (default: the working directory)')
+      .addOption(new Option('--format <format>', 'report format').choices(FORMATS_CHECK).default('text'))
+      .option('--binary <file>', 'check the itables of this ELF executable or object for 16-byte alignment')
+      .addOption(new Option('--itable-profile <profile>', 'how itables are placed when simulated').choices(['midas', 'natural']))
+      .option('--strict', 'exit 1 on any finding, notes included')
+      .option('--stdin-filename <name>', 'the name of the file read from stdin with -', '<stdin>')
+      .addOption(colorOption()),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  vale-ffi check src\n  vale-ffi check --format sarif > vale-ffi.sarif\n  vale-ffi check --format github     # annotations in a GitHub Actions log\n  cat a.vale | vale-ffi check - --stdin-filename src/a.vale',
+    )
+    .action((paths: string[], o) => done(runCheck(paths, o, ctx(o))));
+
+  p.command('decode')
+    .summary('decode a universal reference written in any usual form')
+    .description(
+      'Decodes a universal reference: a 256-bit integer, 32 bytes in memory order, the five C words of a ...Ref initializer, or gdb x/4gx output. - reads the text from stdin.',
+    )
+    .argument('<text>', 'the reference, quoted (or - for stdin)')
+    .addOption(new Option('--profile <profile>', 'the packing').choices(['backend', 'seed']).default('backend'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(colorOption())
+    .addHelpText(
+      'after',
+      "\nExit status 1 when a field has an error-level problem.\n\nExamples:\n  vale-ffi decode 0x2265b1f591b7584a0066b0d8f16ad8000813c386bbc000f17414c3437ed4c2ce\n  gdb -batch -ex 'x/4gx &ref' ./app | vale-ffi decode -",
+    )
+    .action((text: string, o) => done(runDecode(text === '-' ? io.readStdin() : text, o)));
+
+  p.command('encode')
+    .summary('pack field values into a universal reference')
+    .argument('<fields>', 'a JSON object of fields, e.g. \'{"objectGeneration": "0x1320", ...}\'')
+    .addOption(new Option('--profile <profile>', 'the packing').choices(['backend', 'seed']).default('backend'))
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']).default('json'))
+    .option('--fill-zero', 'take fields that are not given as 0 (and say which)')
+    .addOption(colorOption())
+    .addHelpText(
+      'after',
+      '\nExit status 1 when the packing loses bits (an unaligned pointer, a pointer past 56 bits).\n\nExample:\n  vale-ffi encode \'{"objectPointer": "0x7f0000001000", "objectGeneration": 7}\' --fill-zero --format text',
+    )
+    .action((fields: string, o) => done(runEncode(fields, o)));
+
+  workspaceOptions(
+    p
+      .command('layout')
+      .summary('the C layout of every exported kind')
+      .argument('[paths...]', 'files or directories (default: the working directory)')
+      .option('--target <target>', 'x86_64-linux (default) or aarch64-linux')
+      .option('--project <name>', 'the C project name (C types are <project>_<Name>)')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
+  )
+    .addHelpText(
+      'after',
+      '\nExit status 1 when the sources have FFI errors (the layout is still printed).\n\nExample:\n  vale-ffi layout src --target aarch64-linux',
+    )
+    .action((paths: string[], o) => done(runLayout(paths, o, ctx(o))));
+
+  workspaceOptions(
+    p
+      .command('header')
+      .summary('the C headers the Vale backend generates')
+      .argument('[paths...]', 'files or directories (default: the working directory)')
+      .option('--project <name>', 'the C project name (required here, or in the configuration)')
+      .option('--out <dir>', 'write the headers under this directory instead of printing them')
+      .option('--target <target>', 'x86_64-linux (default) or aarch64-linux')
+      .option('--force', 'write the headers even when the sources have FFI errors')
+      .addOption(colorOption()),
+  )
+    .addHelpText(
+      'after',
+      '\nWith FFI errors in the sources, nothing is written and the exit status is 1 (--force writes anyway, still exiting 1).\n\nExample:\n  vale-ffi header src --project fleet --out build/include',
+    )
+    .action((paths: string[], o) => done(runHeader(paths, o, ctx(o))));
+
+  workspaceOptions(
+    p
+      .command('itables')
+      .summary("where each impl's itable lands; UnalignedItable if not 16-aligned")
+      .argument('[paths...]', 'files or directories (default: the working directory)')
+      .addOption(new Option('--profile <profile>', 'how itables are placed when simulated').choices(['midas', 'natural']))
+      .option('--binary <file>', 'read the real addresses from this ELF executable or object')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .addOption(colorOption()),
+  )
+    .addHelpText('after', '\nExit status 1 when an itable is not 16-byte aligned.\n\nExample:\n  vale-ffi itables src --binary build/main')
+    .action((paths: string[], o) => done(runItables(paths, o, ctx(o))));
+
+  workspaceOptions(
+    p
+      .command('recording')
+      .summary('decode a recording.vale.bin with the extern declarations of the sources')
+      .argument('<file>', 'the recording (recording.vale.bin or recording.<n>.vale.bin)')
+      .requiredOption('--source <path>', 'the Vale sources declaring the externs (repeatable)', collect)
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
+  )
+    .addHelpText(
+      'after',
+      '\nExit status 1 when the file cannot be read to its end.\n\nExample:\n  vale-ffi recording recording.vale.bin --source src',
+    )
+    .action((file: string, o) => done(runRecording(file, o, ctx(o))));
+
+  workspaceOptions(
+    p
+      .command('message')
+      .summary('the message an immutable value becomes at the boundary')
+      .argument('[paths...]', 'files or directories (default: the working directory)')
+      .requiredOption('--type <name>', 'an exported immutable kind')
+      .requiredOption('--value <json>', 'the value: structs as objects, arrays as arrays, interfaces with "$kind"')
+      .addOption(new Option('--format <format>', 'output format').choices(['json', 'hex']).default('json'))
+      .option('--base <address>', 'print pointers as addresses from this 16-aligned base instead of offsets')
+      .option('--target <target>', 'x86_64-linux (default) or aarch64-linux'),
+  )
+    .addHelpText('after', '\nExample:\n  vale-ffi message src --type Ship --value \'{"fuel": 3}\' --format hex')
+    .action((paths: string[], o) => done(runMessage(paths, o, ctx(o))));
+
+  p.command('explain')
+    .summary('what a diagnostic code means, with an example and its fix')
+    .argument('[code]', 'a diagnostic code (without: every code with its severity and title)')
+    .addHelpText('after', '\nExample:\n  vale-ffi explain NonHierarchicalImmutable')
+    .action((code: string | undefined) => done({ stdout: runExplain(code === undefined ? [] : [code]), exitCode: 0 }));
+
+  return p;
+}
+
+/** Runs the CLI on `argv` (without node and the script); returns the exit status. */
+export function main(argv: string[], io: Io = processIo): number {
+  const status = { code: 0 };
   try {
-    switch (command) {
-      case 'check': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          options: {
-            format: { type: 'string' },
-            help: { type: 'boolean', short: 'h' },
-            binary: { type: 'string' },
-            'itable-profile': { type: 'string' },
-          },
-        });
-        if (values.help) {
-          process.stdout.write(`${USAGE}\n`);
-          return 0;
-        }
-        const format = formatOption(values.format, ['text', 'json']) as 'text' | 'json';
-        const showProgress = process.stderr.isTTY && format === 'text';
-        const itables = { profile: itableProfileOption(values['itable-profile']), ...binaryOption(values.binary) };
-        const result = runCheck({ paths: positionals, format, itables }, showProgress ? progressPrinter() : undefined);
-        if (showProgress) process.stderr.write('\r\x1b[K');
-        process.stdout.write(result.stdout);
-        return result.exitCode;
-      }
-      case 'explain':
-        process.stdout.write(runExplain(rest));
-        return 0;
-      case 'decode':
-      case 'encode': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          options: { format: { type: 'string' }, profile: { type: 'string' } },
-        });
-        if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one argument (quote it)`);
-        const profile = profileOption(values.profile);
-        const result =
-          command === 'decode'
-            ? runDecode(positionals[0], profile, formatOption(values.format, ['text', 'json']) as 'text' | 'json')
-            : runEncode(positionals[0], profile, formatOption(values.format, ['json', 'text']) as 'text' | 'json');
-        process.stdout.write(result.stdout);
-        return result.exitCode;
-      }
-      case 'itables': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          options: { format: { type: 'string' }, profile: { type: 'string' }, binary: { type: 'string' } },
-        });
-        const result = runItables(
-          positionals,
-          values.profile,
-          values.binary,
-          formatOption(values.format, ['text', 'json']) as 'text' | 'json',
-        );
-        process.stdout.write(result.stdout);
-        return result.exitCode;
-      }
-      case 'recording': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          options: { format: { type: 'string' }, source: { type: 'string', multiple: true } },
-        });
-        if (positionals.length > 1) throw new UsageError('recording takes one file');
-        const result = runRecording(positionals[0], values.source ?? [], formatOption(values.format, ['text', 'json']) as 'text' | 'json');
-        process.stdout.write(result.stdout);
-        return result.exitCode;
-      }
-      case 'layout':
-      case 'header':
-      case 'message': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          options: {
-            format: { type: 'string' },
-            target: { type: 'string' },
-            project: { type: 'string' },
-            out: { type: 'string' },
-            type: { type: 'string' },
-            value: { type: 'string' },
-            base: { type: 'string' },
-          },
-        });
-        const result =
-          command === 'layout'
-            ? runLayout(positionals, values.target, formatOption(values.format, ['text', 'json']) as 'text' | 'json', values.project)
-            : command === 'header'
-              ? runHeader(positionals, values.project, values.out, values.target)
-              : runMessage(
-                  positionals,
-                  values.type,
-                  values.value,
-                  formatOption(values.format, ['json', 'hex']) as 'json' | 'hex',
-                  values.target,
-                  values.base,
-                );
-        process.stdout.write(result.stdout);
-        return result.exitCode;
-      }
-      default:
-        throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
-    }
+    program(io, status).parse(argv, { from: 'user' });
+    return status.code;
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`vale-ffi: ${(e as Error).message}\n`);
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0; // help or version shown
+      return 2; // commander has written the message (with its "did you mean")
+    }
+    if (e instanceof UsageError) {
+      io.stderr.write(`vale-ffi: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`vale-ffi: internal error: ${(e as Error).message}\n`);
+    io.stderr.write(`vale-ffi: internal error: ${(e as Error).message}\n`);
     return 2;
   }
 }
 
-function progressPrinter(): (done: number, total: number) => void {
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (total < 200 || (now - last < 100 && done !== total)) return;
-    last = now;
-    process.stderr.write(`\rAnalyzing ${done}/${total} files`);
-  };
-}
-
 if (require.main === module) {
+  // A reader that stops early (`vale-ffi ... | head`) is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   process.exitCode = main(process.argv.slice(2));
 }

@@ -1,7 +1,7 @@
 import { READ_LIMITS, readRegularFile } from '../read';
-import { DEFAULT_TARGET, type RecordedValue, Workspace, CProgram, hex, readRecording, recordingJson } from '../../shared';
+import { DEFAULT_TARGET, type RecordedValue, type Recording, Workspace, CProgram, hex, readRecording, recordingJson } from '../../shared';
 import type { CommandResult } from './check';
-import { UsageError, collectValeFiles } from './files';
+import { type CliContext, UsageError, collectValeFiles } from './files';
 
 function valueText(v: RecordedValue): string {
   switch (v.kind) {
@@ -16,9 +16,19 @@ function valueText(v: RecordedValue): string {
   }
 }
 
-export function runRecording(file: string | undefined, sources: string[], format: 'text' | 'json'): CommandResult {
-  if (!file) throw new UsageError('recording takes the recording file (recording.vale.bin) and --source PATH...');
-  if (sources.length === 0) throw new UsageError('--source PATH is required: the extern declarations say how to read each call');
+export interface RecordingOptions {
+  source: string[];
+  format: 'text' | 'json';
+}
+
+/** A parameter as the text report shows it: a recorded reference, or its type marked as not recorded. */
+function paramText(c: Recording['calls'][number], p: Recording['calls'][number]['params'][number]): string {
+  const a = c.args.find((x) => x.param === p.name);
+  if (a) return `${p.name}=ref(object ${hex(a.reference.fields.objectPointer)} gen ${hex(a.reference.fields.objectGeneration)})`;
+  return `${p.name}: ${p.type} (not recorded)`;
+}
+
+export function runRecording(file: string, options: RecordingOptions, ctx: CliContext): CommandResult {
   let bytes: Buffer;
   try {
     bytes = readRegularFile(file, READ_LIMITS.binary);
@@ -26,17 +36,15 @@ export function runRecording(file: string | undefined, sources: string[], format
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const ws = new Workspace({ incremental: false });
-  for (const f of collectValeFiles(sources)) ws.setFile(f.key, f.text);
+  for (const f of collectValeFiles(options.source, ctx)) ws.setFile(f.key, f.text);
   const r = readRecording(new Uint8Array(bytes), new CProgram(ws.program(), '', DEFAULT_TARGET));
   const exitCode = r.error ? 1 : 0;
-  if (format === 'json') return { stdout: `${JSON.stringify(recordingJson(r), null, 2)}\n`, exitCode };
+  if (options.format === 'json') return { stdout: `${JSON.stringify(recordingJson(r), null, 2)}\n`, exitCode };
   const lines = [`${file}: ${r.calls.length} call${r.calls.length === 1 ? '' : 's'}, ${r.size} bytes`];
-  for (const c of r.calls) {
-    const args = c.args
-      .map((a) => `${a.param}=ref(object ${hex(a.reference.fields.objectPointer)} gen ${hex(a.reference.fields.objectGeneration)})`)
-      .join(', ');
-    lines.push(`  @${c.offset}  ${c.callee}(${args}) -> ${valueText(c.result)}`);
-  }
+  for (const c of r.calls)
+    lines.push(`  @${c.offset}  ${c.callee}(${c.params.map((p) => paramText(c, p)).join(', ')}) -> ${valueText(c.result)}`);
   if (r.error) lines.push(`stopped at byte ${r.error.offset}: ${r.error.reason}`);
+  if (r.calls.some((c) => c.params.some((p) => !p.recorded)))
+    lines.push('(a recording carries the universal references of mutable arguments only; other arguments are not recorded)');
   return { stdout: `${lines.join('\n')}\n`, exitCode };
 }

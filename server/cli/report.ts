@@ -27,20 +27,22 @@ export function toJson(diagnostics: readonly Diagnostic[], lines: (file: string)
 }
 
 /** Compiler-style text: `file:line:col: error[Code]: message`, the line, and carets under the range. */
-export function toText(diagnostics: readonly Diagnostic[], lines: (file: string) => LineIndex): string {
+export function toText(diagnostics: readonly Diagnostic[], lines: (file: string) => LineIndex, paint: Paint = plain): string {
   const out: string[] = [];
   for (const d of diagnostics) {
     const index = lines(d.file);
     const start = index.positionAt(d.start);
     const end = index.positionAt(d.end);
-    out.push(`${d.file}:${start.line + 1}:${start.character + 1}: ${d.severity}[${d.code}]: ${d.message}`);
+    out.push(
+      `${paint('bold', `${d.file}:${start.line + 1}:${start.character + 1}:`)} ${paint(severityStyle(d.severity), `${d.severity}[${d.code}]`)}: ${d.message}`,
+    );
     const lineText = index.lineText(start.line).replace(/\t/g, ' ');
     const width = end.line === start.line ? Math.max(1, end.character - start.character) : Math.max(1, lineText.length - start.character);
     out.push(`    ${lineText}`);
-    out.push(`    ${' '.repeat(start.character)}${'^'.repeat(width)}`);
+    out.push(`    ${' '.repeat(start.character)}${paint(severityStyle(d.severity), '^'.repeat(width))}`);
     for (const r of d.related ?? []) {
       const p = lines(r.file).positionAt(r.start);
-      out.push(`  note: ${r.file}:${p.line + 1}:${p.character + 1}: ${r.message}`);
+      out.push(`  ${paint('cyan', 'note')}: ${r.file}:${p.line + 1}:${p.character + 1}: ${r.message}`);
     }
   }
   return out.join('\n');
@@ -53,4 +55,23 @@ export function summary(diagnostics: readonly Diagnostic[], files: number): stri
   const infos = count('information') + count('hint');
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   return `${plural(files, 'file')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'note')}`;
+}
+
+/** Whether text output is coloured: `--color always|never`, or on a terminal unless NO_COLOR is set. */
+export function colorChoice(
+  when: string | undefined,
+  io: { stdout: { isTTY?: boolean }; env: Readonly<Record<string, string | undefined>> },
+): boolean {
+  if (when === 'always') return true;
+  if (when === 'never') return false;
+  return io.stdout.isTTY === true && !io.env.NO_COLOR;
+}
+
+const STYLE = { bold: '1', red: '1;31', yellow: '1;33', cyan: '1;36', dim: '2' } as const;
+export type Paint = (style: keyof typeof STYLE, text: string) => string;
+export const plain: Paint = (_style, text) => text;
+export const ansi: Paint = (style, text) => `\x1b[${STYLE[style]}m${text}\x1b[0m`;
+
+export function severityStyle(s: Diagnostic['severity']): keyof typeof STYLE {
+  return s === 'error' ? 'red' : s === 'warning' ? 'yellow' : 'cyan';
 }

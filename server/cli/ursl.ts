@@ -39,16 +39,34 @@ export function toTextReport(d: DecodedUrsl): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function runDecode(text: string, profile: UrslProfile, format: 'text' | 'json'): CommandResult {
+export interface UrslOptions {
+  profile: string;
+  format: 'text' | 'json';
+  fillZero?: boolean;
+  color?: string;
+}
+
+/** Exit 1 when a decoded field has an error-level problem (a null object pointer, lost bits...). */
+const problemStatus = (d: DecodedUrsl): number => (d.problems.some((p) => p.severity === 'error') ? 1 : 0);
+
+function report(d: DecodedUrsl, format: 'text' | 'json', notes: string[] = []): CommandResult {
+  if (format === 'json') {
+    const stderr = notes.map((n) => `vale-ffi: note: ${n}\n`).join('');
+    return { stdout: `${JSON.stringify(decodedJson(d), null, 2)}\n`, stderr, exitCode: problemStatus(d) };
+  }
+  return { stdout: toTextReport(d) + notes.map((n) => `  note: ${n}\n`).join(''), exitCode: problemStatus(d) };
+}
+
+export function runDecode(text: string, options: UrslOptions): CommandResult {
   const found = parseUniversalReference(text);
   if (!found) {
     throw new UsageError(`not a universal reference. Accepted forms:\n${ACCEPTED_FORMS.map((f) => `  - ${f}`).join('\n')}`);
   }
-  const decoded = decodeUniversalReference(found.bytes, profile);
-  return { stdout: format === 'json' ? `${JSON.stringify(decodedJson(decoded), null, 2)}\n` : toTextReport(decoded), exitCode: 0 };
+  return report(decodeUniversalReference(found.bytes, profileOption(options.profile)), options.format);
 }
 
-export function runEncode(json: string, profile: UrslProfile, format: 'text' | 'json'): CommandResult {
+export function runEncode(json: string, options: UrslOptions): CommandResult {
+  const profile = profileOption(options.profile);
   let input: unknown;
   try {
     input = JSON.parse(json);
@@ -67,9 +85,17 @@ export function runEncode(json: string, profile: UrslProfile, format: 'text' | '
       throw new UsageError(`${k}: '${v}' is not a number`);
     }
   }
+  const missing = profile.members.map((m) => m.field).filter((n) => fields[n] === undefined);
+  const notes: string[] = [];
+  if (missing.length > 0) {
+    if (!options.fillZero) {
+      throw new UsageError(`missing field${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (or pass --fill-zero to take them as 0)`);
+    }
+    for (const n of missing) fields[n] = 0n;
+    notes.push(`taken as 0: ${missing.join(', ')}`);
+  }
   try {
-    const decoded = encodeUniversalReference(fields, profile);
-    return { stdout: format === 'json' ? `${JSON.stringify(decodedJson(decoded), null, 2)}\n` : toTextReport(decoded), exitCode: 0 };
+    return report(encodeUniversalReference(fields, profile), options.format, notes);
   } catch (e) {
     if (e instanceof EncodeError) throw new UsageError(e.message);
     throw e;

@@ -20,6 +20,11 @@ export interface RecordedCall {
   readonly offset: number;
   readonly callee: string;
   readonly args: readonly { readonly param: string; readonly offset: number; readonly reference: DecodedUrsl }[];
+  /**
+   * Every parameter of the extern, in order. The recording format carries only the universal
+   * references of mutable arguments (those are in `args`); the others are `recorded: false`.
+   */
+  readonly params: readonly { readonly name: string; readonly type: string; readonly recorded: boolean }[];
   readonly result: RecordedValue;
 }
 
@@ -81,8 +86,10 @@ export function readRecording(bytes: Uint8Array, program: CProgram, profile: Urs
       const found = externs.get(name);
       if (!found) throw new Stop(start, `unknown callee ${JSON.stringify(name)}: no extern func of that name in the source files`);
       const args: RecordedCall['args'][number][] = [];
+      const params: RecordedCall['params'][number][] = [];
       for (const p of found.fn.params) {
         const t = program.fieldType(found.fn.file, found.pkg, p.type);
+        params.push({ name: p.name, type: p.type.text, recorded: isMutable(t) });
         if (!isMutable(t)) continue;
         const offset = at;
         args.push({
@@ -94,7 +101,7 @@ export function readRecording(bytes: Uint8Array, program: CProgram, profile: Urs
       const markerAt = at;
       if (u64('the end-of-call marker') !== 0n)
         throw new Stop(markerAt, `expected the end-of-call marker 0 after the arguments of ${name}`);
-      calls.push({ offset: start, callee: name, args, result: readResult(found.fn, found.pkg) });
+      calls.push({ offset: start, callee: name, args, params, result: readResult(found.fn, found.pkg) });
     }
   } catch (e) {
     if (e instanceof Stop) return { calls, error: { offset: e.offset, reason: e.message }, size: bytes.length };
