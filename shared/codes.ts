@@ -107,10 +107,21 @@ export const CODES: readonly CodeInfo[] = [
     origin: 'vale-ffi',
     title: 'a kind in an FFI signature is not declared in the workspace',
     explanation:
-      'The kind comes from outside the files vale-ffi reads (a dependency, the standard library), so whether it is exported, and hierarchical if immutable, could not be checked. Add the module that declares it to the workspace to have it checked.',
+      'The kind comes from outside the files vale-ffi reads: a builtin (Opt, Result, Tup...) or a name that an import of a module outside the workspace (`import stdlib.collections.*;`) may provide. Whether it is exported, and hierarchical if immutable, could not be checked; add the module that declares it to the workspace to have it checked. A name that no import could provide is UnknownKind, an error.',
     example: 'extern func weigh(cargo Opt<int>) int;\n',
     fixed: 'exported struct Cargo imm { weight int; }\nextern func weigh(cargo Cargo) int;\n',
     fixes: [],
+  },
+  {
+    code: 'UnknownKind',
+    severity: 'error',
+    origin: 'vale-ffi',
+    title: 'a kind in an FFI signature is declared nowhere',
+    explanation:
+      "No package of the workspace declares this name, it is not one of Vale's builtins (Opt, Result, Tup...), and the file imports nothing from outside the workspace that could provide it: a typo, or a missing import. The compiler rejects the program; the closest declared name the file can see is suggested.",
+    example: 'exported struct Cargo imm { weight int; }\nextern func weigh(cargo Crago) int;\n',
+    fixed: 'exported struct Cargo imm { weight int; }\nextern func weigh(cargo Cargo) int;\n',
+    fixes: ['Change to the closest declared name'],
   },
   {
     code: 'UnalignedItable',
@@ -148,7 +159,8 @@ export function nearestCode(wanted: string): string {
   return best;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance (for "did you mean" suggestions). */
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];

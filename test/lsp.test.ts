@@ -63,7 +63,7 @@ describe('language server over stdio', () => {
         uri: extra,
         languageId: 'vale',
         version: 1,
-        text: 'struct Quay imm { n int; }\nexported struct Pier imm { quay Quay; }\nexported func moor(q Quay) int { 0 }\nextern func far(x Opt<int>) int;\n',
+        text: 'struct Quay imm { n int; }\nexported struct Pier imm { quay Quay; }\nexported func moor(q Quay) int { 0 }\nextern func far(x Opt<int>) int;\nextern func lost(q Quy) int;\n',
       },
     });
     await client.waitFor('diagnostics of the editor-only document', () => (client.diagnostics.get(extra)?.length ?? 0) >= 3);

@@ -90,7 +90,7 @@ describe('FFI model: incremental checks', () => {
     ws.removeFile('/a/kinds.vale');
     assert.deepEqual(
       ws.allDiagnostics().map((d) => d.code),
-      ['UncheckedExternalKind'],
+      ['UnknownKind'],
     );
     ws.setFile('/a/kinds.vale', 'exported struct Ship imm { fuel int; }\n');
     assert.deepEqual(ws.allDiagnostics(), []);

@@ -1,3 +1,4 @@
+import { editDistance } from '../codes';
 import type { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
 import type { FileModel, FunctionDecl, ItemDecls, KindDecl, OffsetRange } from '../model/declarations';
 import { type Dependencies, type ExportSite, type ProgramIndex, type Reach, signatureText } from '../model/program';
@@ -10,6 +11,7 @@ export const TYPE_EXPORTED_MULTIPLE_TIMES = 'TypeExportedMultipleTimes';
 export const EXTERN_HAS_BODY = 'ExternHasBody';
 export const NON_HIERARCHICAL_IMMUTABLE = 'NonHierarchicalImmutable';
 export const UNCHECKED_EXTERNAL_KIND = 'UncheckedExternalKind';
+export const UNKNOWN_KIND = 'UnknownKind';
 
 /** The text of a file, for fixes that need to look at whitespace around an edit. */
 export type TextOf = (file: string) => string | undefined;
@@ -45,6 +47,42 @@ interface Context {
 
 function at(ctx: Context, range: OffsetRange): { file: string; start: number; end: number } {
   return { file: ctx.model.path, start: range.start, end: range.end };
+}
+
+/** A name no module of the workspace declares and no import from outside it can provide. */
+function unknownKind(ctx: Context, type: TypeRef, name: string): void {
+  const suggestion = closestName(name, ctx.index.visibleKindNames(ctx.model.path, ctx.deps));
+  const fixes: QuickFix[] = [];
+  const offset = type.tag === 'named' ? type.text.indexOf(name) : -1;
+  if (suggestion && offset >= 0) {
+    const start = type.start + offset;
+    fixes.push({
+      title: `Change to ${suggestion}`,
+      preferred: true,
+      edits: [{ file: ctx.model.path, start, end: start + name.length, newText: suggestion }],
+    });
+  }
+  ctx.out.push({
+    ...at(ctx, type),
+    severity: 'error',
+    code: UNKNOWN_KIND,
+    message: `${name} is not declared in this workspace, and no import of a module outside it can provide it${suggestion ? `; did you mean ${suggestion}?` : '.'}`,
+    fixes,
+  });
+}
+
+/** The closest of `names` to `name` when close enough to be a typo (case differences count little). */
+function closestName(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const n of names) {
+    const d = n.toLowerCase() === name.toLowerCase() ? 0.5 : editDistance(name, n);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = n;
+    }
+  }
+  return best;
 }
 
 function declaredHere(decl: KindDecl, message: string): RelatedInformation {
@@ -98,6 +136,10 @@ function requireExported(ctx: Context, type: TypeRef, code: string, message: (ki
     case 'unknown':
       return;
     case 'external':
+      if (!r.importable) {
+        unknownKind(ctx, type, r.name);
+        return;
+      }
       ctx.out.push({
         ...at(ctx, type),
         severity: 'information',

@@ -17,8 +17,11 @@ export type Resolved =
   | { readonly tag: 'primitive' }
   | { readonly tag: 'rune' }
   | { readonly tag: 'unknown' }
-  /** A struct or interface the workspace does not declare (imported from outside it). */
-  | { readonly tag: 'external'; readonly id: string; readonly name: string }
+  /**
+   * A struct or interface the workspace does not declare. `importable`: a builtin, or a name an
+   * import of a module outside the workspace may provide; otherwise the name is unknown.
+   */
+  | { readonly tag: 'external'; readonly id: string; readonly name: string; readonly importable: boolean }
   | { readonly tag: 'declared'; readonly id: string; readonly decl: KindDecl }
   | { readonly tag: 'array'; readonly id: string; readonly mutability: 'imm' | 'mut' }
   | { readonly tag: 'tuple'; readonly id: string };
@@ -595,6 +598,34 @@ export class ProgramIndex {
     return undefined;
   }
 
+  /**
+   * Whether a name the workspace does not declare may still exist: a builtin kind, or a name
+   * that an import of a package outside the workspace (`import stdlib.collections.*;`) may provide.
+   */
+  private importable(file: string, name: string): boolean {
+    if (BUILTIN_KINDS.has(name) || /^Tup\d+$/.test(name)) return true;
+    const model = this.files.get(file);
+    if (!model) return true;
+    for (const segments of model.imports) {
+      const last = segments[segments.length - 1];
+      if ((last === '*' || last === name) && this.packagesMatching(segments.slice(0, -1)).length === 0) return true;
+    }
+    return false;
+  }
+
+  /** The kind names a file can see: its package's and its imported packages' (for suggestions). */
+  visibleKindNames(file: string, deps?: Dependencies): string[] {
+    const model = this.files.get(file);
+    if (!model) return [];
+    const names = new Set(this.packageKindNames(model.package, deps));
+    for (const segments of model.imports) {
+      const last = segments[segments.length - 1];
+      for (const pkg of this.packagesMatching(segments.slice(0, -1)))
+        for (const n of this.packageKindNames(pkg, deps)) if (last === '*' || last === n) names.add(n);
+    }
+    return [...names].sort();
+  }
+
   private slotOf(file: string, t: TypeRef): KindSlot | undefined {
     return t.tag === 'named' ? this.lookupSlot(file, t.name) : undefined;
   }
@@ -629,8 +660,12 @@ export class ProgramIndex {
         const slot = this.lookupSlot(file, t.name);
         const unplaced = slot && this.files.get(slot.file)?.kindNamed(slot.name)?.unplaced.kinds[0];
         const args = t.args.map((a) => this.refId(file, a, deps));
-        deps?.set(FACT.kind(file, t.name), slot ? `${slot.file}\u0001${slot.summary}` : '');
-        if (!slot || !unplaced) return { tag: 'external', id: `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`, name: t.name };
+        const importable = !slot && this.importable(file, t.name);
+        deps?.set(FACT.kind(file, t.name), slot ? `${slot.file}\u0001${slot.summary}` : importable ? '?' : '');
+        if (!slot || !unplaced) {
+          const id = `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`;
+          return { tag: 'external', id, name: t.name, importable: importable || !!slot };
+        }
         // The declaration at its current place is read only when asked (it may have to be moved).
         const index = this;
         return {
@@ -1130,6 +1165,9 @@ function factOfAll(xs: readonly { readonly fact: string }[]): string {
 function declId(decl: KindDecl, args: readonly string[]): string {
   return `${decl.package}::${decl.name}${args.length ? `<${args.join(', ')}>` : ''}`;
 }
+
+/** The kinds Vale's builtins declare (Frontend/Builtins/.../resources: opt.vale, result.vale, tupN.vale). */
+const BUILTIN_KINDS = new Set(['Opt', 'Some', 'None', 'Result', 'Ok', 'Err']);
 
 /** `import a.b.*;` names the package whose path ends with a/b (or b: the first segment may be the module). */
 function packageMatches(pkg: string, wanted: readonly string[]): boolean {
