@@ -9,7 +9,6 @@ import {
   TARGETS,
   type TargetProfile,
   VALE_BUILTINS_HEADER,
-  Workspace,
   allHeaders,
   findTarget,
   layoutJson,
