@@ -59,7 +59,10 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { language: 'plaintext' },
       { language: 'log' },
     ],
-    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/*.vale'), configurationSection: 'valeFfi' },
+    synchronize: {
+      fileEvents: [workspace.createFileSystemWatcher('**/*.vale'), workspace.createFileSystemWatcher('**/{vale-ffi,package}.json')],
+      configurationSection: 'valeFfi',
+    },
     initializationOptions: settings(),
   };
   client = new LanguageClient('valeFfi', 'Vale FFI', serverOptions, clientOptions);

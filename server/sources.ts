@@ -116,6 +116,21 @@ export class SourceFilter {
     return !this.scopes.some((s) => SourceFilter.matches(s, path, true));
   }
 
+  /** Whether a file under `root` would be taken by a walk of `root` (every directory on the way checked). */
+  takesPath(root: string, path: string): boolean {
+    const rel = relative(root, path);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return false;
+    const parts = rel.split(sep);
+    let dir = root;
+    for (const part of parts.slice(0, -1)) {
+      dir = join(dir, part);
+      this.readGitignore(dirname(dir));
+      if (!this.takesDirectory(dir, part)) return false;
+    }
+    this.readGitignore(dirname(path));
+    return path.endsWith('.vale') && this.takesFile(path);
+  }
+
   /** Whether a walk takes this `.vale` file. */
   takesFile(path: string): boolean {
     if (this.scopes.some((s) => SourceFilter.matches(s, path, false))) return false;

@@ -1,7 +1,7 @@
 // Protocol tests: the bundled dist/server.js over stdio, driven by a real client.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { URI } from 'vscode-uri';
@@ -328,5 +328,76 @@ describe('language server scheduling', () => {
       const v = version;
       await client.waitFor(`diagnostics of version ${v}`, () => client.versions.get(docUri) === v);
     }
+  });
+});
+
+describe('the project configuration file in the server', () => {
+  const dir = tempDir('vale-ffi-lsp-config-');
+  const write = (rel: string, text: string): void => writeFileSync(join(dir, rel), text);
+  const cfgUri = URI.file(join(dir, 'vale-ffi.json')).toString();
+  const app = URI.file(join(dir, 'app', 'ffi.vale')).toString();
+  const generated = URI.file(join(dir, 'app', 'generated', 'gen.vale')).toString();
+  const ignored = URI.file(join(dir, 'app', 'scratch', 'old.vale')).toString();
+  const client = new TestClient();
+
+  before(async () => {
+    for (const d of ['app/generated', 'app/scratch']) mkdirSync(join(dir, d), { recursive: true });
+    write('.gitignore', 'scratch/\n');
+    write(
+      'vale-ffi.json',
+      JSON.stringify({ project: 'port', severity: { NonHierarchicalImmutable: 'warning', UnknownKind: 'off' }, exclude: ['generated/'] }),
+    );
+    write(
+      'app/ffi.vale',
+      'exported interface Signal imm { }\nextern func raise(s Signal) int;\nextern func lost(q Quy) int;\nexported struct Dock { n int; }\n',
+    );
+    write('app/generated/gen.vale', 'extern func gen(x Nope) int;\n');
+    write('app/scratch/old.vale', 'extern func old(x Nope) int;\n');
+    await client.initialize(URI.file(dir).toString(), {});
+  });
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('severities, excludes, .gitignore and the project name come from vale-ffi.json', async () => {
+    await client.waitFor('the app diagnostics', () => client.diagnostics.has(app));
+    assert.ok(client.progress.includes('begin: Indexing 1 files'), client.progress.join('\n'));
+    assert.deepEqual(
+      client.diagnostics.get(app)!.map((d) => [d.code, d.severity]),
+      [['NonHierarchicalImmutable', 2]],
+      'NonHierarchicalImmutable as a warning, UnknownKind off',
+    );
+    assert.equal(client.diagnostics.get(generated), undefined, 'an excluded file is not analyzed');
+    assert.equal(client.diagnostics.get(ignored), undefined, 'a gitignored file is not analyzed');
+    const header = await client.request(HEADER, { name: 'Dock' });
+    assert.match(header.text, /typedef struct port_DockRef/, 'the project name of the file, not the default');
+  });
+
+  test('a changed configuration applies at once: severities and the files analyzed follow it', async () => {
+    writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify({ project: 'port' }));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cfgUri, type: 2 }] });
+    await client.waitFor(
+      'UnknownKind back, and the generated file analyzed',
+      () =>
+        (client.diagnostics.get(app) ?? []).some((d) => d.code === 'UnknownKind') && (client.diagnostics.get(generated)?.length ?? 0) > 0,
+    );
+    assert.deepEqual(
+      client.diagnostics.get(app)!.map((d) => [d.code, d.severity]),
+      [
+        ['NonHierarchicalImmutable', 1],
+        ['UnknownKind', 1],
+      ],
+    );
+    assert.equal(client.diagnostics.get(ignored), undefined, 'still gitignored');
+  });
+
+  test('a configuration with a mistake is reported, and the rest of it applies', async () => {
+    writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify({ project: 'port', severity: { UnknwnKind: 'off', UnknownKind: 'hint' } }));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cfgUri, type: 2 }] });
+    await client.waitFor('a warning about the configuration', () => client.messages.some((m) => /UnknwnKind/.test(m)));
+    assert.match(client.messages.at(-1)!, /severity\.UnknwnKind: no diagnostic code UnknwnKind \(did you mean UnknownKind\?\)/);
+    await client.waitFor('UnknownKind as a hint', () =>
+      (client.diagnostics.get(app) ?? []).some((d) => d.code === 'UnknownKind' && d.severity === 4),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { type Connection, type Diagnostic as LspDiagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
-import { type Diagnostic, type Workspace, codeAnchor, codeInfo } from '../../shared';
+import { type Diagnostic, type SeverityOverride, type Workspace, applySeverity, codeAnchor, codeInfo } from '../../shared';
 import type { Documents } from './documents';
 import type { Arrivals } from './transport';
 
@@ -40,6 +40,8 @@ export class DiagnosticsPublisher {
   private readonly owed = new Set<string>();
   /** Passes that ran, versions skipped: for tests and logs. */
   readonly counts = { passes: 0, published: 0 };
+  /** Per-code severities from the project's configuration. */
+  severity: Readonly<Record<string, SeverityOverride>> | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -65,6 +67,12 @@ export class DiagnosticsPublisher {
         message: r.message,
       })),
     };
+  }
+
+  /** After the severities changed: every file is sent again when its diagnostics differ. */
+  republishAll(): void {
+    for (const key of this.workspace.files()) this.owed.add(key);
+    this.schedule();
   }
 
   /** After a change; `edited` names a document whose new version must be answered. */
@@ -123,7 +131,7 @@ export class DiagnosticsPublisher {
       if (this.sent.delete(key)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
-    const diagnostics = this.workspace.diagnostics(key).map((d) => this.toLsp(key, d));
+    const diagnostics = applySeverity(this.workspace.diagnostics(key), this.severity).map((d) => this.toLsp(key, d));
     // A file no editor has open keeps what diagnostics need, not its syntax: memory follows what is open.
     if (!this.documents.get(uri)) this.workspace.releaseSyntax(key);
     const json = JSON.stringify(diagnostics);

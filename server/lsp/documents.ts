@@ -1,6 +1,4 @@
-import { readdirSync } from 'node:fs';
 import { readSourceFile } from '../read';
-import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
@@ -11,8 +9,6 @@ export function keyOf(uri: string): string {
   const parsed = URI.parse(uri);
   return parsed.scheme === 'file' ? parsed.path : uri;
 }
-
-const SKIPPED = new Set(['node_modules', '.git', 'dist', '.vscode-test', 'out']);
 
 /**
  * Open documents and the workspace's files on disk. Open documents take
@@ -98,25 +94,5 @@ export class Documents {
   removeFromDisk(uri: string): void {
     if (this.open.has(uri)) return;
     this.workspace.removeFile(keyOf(uri));
-  }
-
-  /** Every `.vale` file under a folder (skipping node_modules, .git, dist). */
-  static findValeFiles(folder: string): string[] {
-    const out: string[] = [];
-    const walk = (dir: string, depth: number): void => {
-      if (depth > 32) return;
-      let entries;
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        if (e.isDirectory() && !SKIPPED.has(e.name) && !e.name.startsWith('.')) walk(join(dir, e.name), depth + 1);
-        else if (e.isFile() && e.name.endsWith('.vale')) out.push(join(dir, e.name));
-      }
-    };
-    walk(folder, 0);
-    return out.sort();
   }
 }

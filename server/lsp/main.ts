@@ -11,6 +11,8 @@ import {
   type InitializeResult,
   type Location,
   MarkupKind,
+  MessageType,
+  ShowMessageNotification,
   ProposedFeatures,
   ResponseError,
   type SymbolInformation,
@@ -38,7 +40,8 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { Arrivals, transportFromArgs } from './transport';
 import { Documents, keyOf } from './documents';
 import { registerRequests } from './requests';
-import { DEFAULT_SETTINGS, type Settings, readSettings } from './settings';
+import { DEFAULT_SETTINGS, type Settings, readSettings, withConfig } from './settings';
+import { type FoundConfig, SourceFilter, findConfig, walkValeFiles } from '../sources';
 
 // Transport (stdio, IPC, socket, pipe) comes from the command line, as vscode-languageclient
 // passes it; the reader shows each message to `arrivals` before the connection queues it.
@@ -52,10 +55,20 @@ connection.onShutdown(() => {
 reader.onClose(() => process.exit(shutdownReceived ? 0 : 1));
 const workspace = new Workspace();
 const documents = new Documents(workspace);
+/** The editor's settings, and what is used: those with the project's configuration file over them. */
+let clientSettings: Settings = DEFAULT_SETTINGS;
 let settings: Settings = DEFAULT_SETTINGS;
+/** The project's vale-ffi.json (or package.json "vale-ffi"), found upward from the first folder that has one. */
+let project: FoundConfig | undefined;
+/** Which files of each folder are analyzed: .gitignore, the configuration's include/exclude, the build directory. */
+let filters: { folder: string; filter: SourceFilter }[] = [];
 let folders: string[] = [];
 let canPullConfiguration = false;
 const publisher = new DiagnosticsPublisher(connection, workspace, documents, arrivals);
+
+/** A warning shown to the user: a notification, so a client that cannot show it loses nothing. */
+const warn = (message: string): void =>
+  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
 
 const cancelled = (): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
 
@@ -63,7 +76,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   folders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
   if (folders.length === 0 && params.rootUri) folders = [URI.parse(params.rootUri).fsPath];
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
-  if (params.initializationOptions) settings = readSettings(params.initializationOptions);
+  if (params.initializationOptions) settings = clientSettings = readSettings(params.initializationOptions);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -87,7 +100,7 @@ function applyItableSettings(): void {
       symbols = symbolAddresses(readElfSymbols(readRegularFile(settings.binary, READ_LIMITS.binary)));
     } catch (e) {
       const reason = (e as Error).message;
-      void connection.window.showWarningMessage(`Vale FFI: cannot read the binary ${settings.binary}: ${reason}`);
+      warn(`Vale FFI: cannot read the binary ${settings.binary}: ${reason}`);
     }
   }
   workspace.setItableOptions({ profile: settings.itableProfile, symbols, binary: settings.binary || undefined });
@@ -96,17 +109,49 @@ function applyItableSettings(): void {
 async function pullSettings(): Promise<void> {
   if (canPullConfiguration) {
     try {
-      settings = readSettings(await connection.workspace.getConfiguration('valeFfi'));
+      clientSettings = readSettings(await connection.workspace.getConfiguration('valeFfi'));
     } catch {
       // The client could not answer: keep what we have.
     }
   }
+  settings = withConfig(clientSettings, project);
   applyItableSettings();
 }
 
+/** Reads the project's configuration (reporting its problems) and rebuilds the file filters. */
+function loadProject(): void {
+  project = undefined;
+  for (const folder of folders) {
+    project = findConfig(folder);
+    if (project) break;
+  }
+  if (project && project.problems.length > 0) {
+    const text = project.problems.join('; ');
+    connection.console.warn(`vale-ffi: ${text}`);
+    warn(`Vale FFI: the configuration has problems (the rest of it applies): ${text}`);
+  }
+  filters = folders.map((folder) => ({ folder, filter: new SourceFilter({ config: project, cwd: folder }) }));
+  publisher.severity = project?.config.severity;
+  settings = withConfig(clientSettings, project);
+  applyItableSettings();
+}
+
+/** Every .vale file of the folders that the filters take. */
+function projectFiles(): string[] {
+  return filters.flatMap(({ folder, filter }) => walkValeFiles([folder], filter));
+}
+
+/** Whether a file that appeared on disk belongs to the analyzed files. */
+function takesPath(path: string): boolean {
+  return filters.some(({ folder, filter }) => filter.takesPath(folder, path));
+}
+
+const isConfigFile = (uri: string): boolean => /\/(vale-ffi|package)\.json$/.test(uri);
+
 connection.onInitialized(async () => {
   await pullSettings();
-  const files = folders.flatMap((f) => Documents.findValeFiles(f));
+  loadProject();
+  const files = projectFiles();
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('Vale FFI', 0, `Indexing ${files.length} files`, false);
   files.forEach((file, i) => {
@@ -119,7 +164,7 @@ connection.onInitialized(async () => {
 });
 
 connection.onDidChangeConfiguration(async (change) => {
-  if (!canPullConfiguration && change.settings?.valeFfi) settings = readSettings(change.settings.valeFfi);
+  if (!canPullConfiguration && change.settings?.valeFfi) clientSettings = readSettings(change.settings.valeFfi);
   await pullSettings();
   publisher.schedule();
 });
@@ -139,10 +184,22 @@ connection.onDidCloseTextDocument(({ textDocument: t }) => {
   if (vale) publisher.schedule();
 });
 connection.onDidChangeWatchedFiles(({ changes }) => {
+  if (changes.some((c) => isConfigFile(c.uri))) {
+    // The configuration changed: settings, severities and the set of analyzed files follow it.
+    loadProject();
+    const wanted = new Set(projectFiles().map((f) => URI.file(f).toString()));
+    for (const key of workspace.files()) {
+      const uri = documents.uriOf(key);
+      if (!wanted.has(uri) && !documents.get(uri)) documents.removeFromDisk(uri);
+    }
+    for (const uri of wanted) if (!workspace.tree(keyOf(uri)) && !documents.get(uri)) documents.loadFromDisk(uri);
+    publisher.republishAll();
+    return;
+  }
   for (const c of changes) {
     if (!c.uri.endsWith('.vale')) continue;
     if (c.type === FileChangeType.Deleted) documents.removeFromDisk(c.uri);
-    else documents.loadFromDisk(c.uri);
+    else if (takesPath(URI.parse(c.uri).fsPath)) documents.loadFromDisk(c.uri);
   }
   publisher.schedule();
 });

@@ -7,6 +7,8 @@ import {
   findProfile,
   findTarget,
 } from '../../shared';
+import { resolve } from 'node:path';
+import type { FoundConfig } from '../sources';
 
 /** The `valeFfi.*` settings, as package.json declares them. */
 export interface Settings {
@@ -45,5 +47,18 @@ export function readSettings(raw: unknown): Settings {
       numbers,
       profile: (typeof hover.profile === 'string' && findProfile(hover.profile)) || BACKEND_PROFILE,
     },
+  };
+}
+
+/** The project's configuration file wins over the editor's settings for what it sets (CI reads the same file). */
+export function withConfig(settings: Settings, found: FoundConfig | undefined): Settings {
+  const c = found?.config;
+  if (!c) return settings;
+  return {
+    ...settings,
+    projectName: c.project ?? settings.projectName,
+    target: (c.target !== undefined && findTarget(c.target)) || settings.target,
+    itableProfile: c.itableProfile ?? settings.itableProfile,
+    binary: c.binary !== undefined ? resolve(found.dir, c.binary) : settings.binary,
   };
 }

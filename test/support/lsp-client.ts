@@ -24,6 +24,8 @@ export class TestClient {
   /** Every publishDiagnostics received, in order. */
   readonly published: { uri: string; version?: number; count: number }[] = [];
   readonly progress: string[] = [];
+  /** window/showMessage texts, in order. */
+  readonly messages: string[] = [];
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   stderr = '';
 
@@ -44,6 +46,15 @@ export class TestClient {
     });
     this.connection.onRequest('workspace/configuration', () => [{}]);
     this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/showMessage', (p: { message: string }) => {
+      this.messages.push(p.message);
+      this.poke();
+    });
+    this.connection.onRequest('window/showMessageRequest', (p: { message: string }) => {
+      this.messages.push(p.message);
+      this.poke();
+      return null;
+    });
     this.connection.listen();
   }
 
