@@ -1,0 +1,37 @@
+// The CLI as a user installs it outside the repository: `npm pack`, then `npm install -g` of the
+// tarball into a fresh prefix (no network: the package has no runtime dependencies, the CLI is
+// one bundled file), then `vale-ffi --version` and `vale-ffi check` from there.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { tempDir } from './support/temp';
+
+const REPO = join(__dirname, '..');
+
+test('the packed tarball installs into a prefix, and its vale-ffi runs from there', () => {
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+  assert.equal(pkg.dependencies, undefined, 'nothing to download at install time: everything is bundled');
+  const packs = tempDir('vale-ffi-pack-');
+  execFileSync('npm', ['pack', '--silent', '--pack-destination', packs], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [tarball] = readdirSync(packs).filter((f) => f.endsWith('.tgz'));
+  assert.ok(tarball, 'npm pack wrote a tarball');
+  const prefix = tempDir('vale-ffi-prefix-');
+  execFileSync('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(packs, tarball)], {
+    cwd: prefix,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const bin = join(prefix, 'bin', 'vale-ffi');
+  assert.ok(existsSync(bin), `${bin} is installed`);
+  const version = spawnSync(bin, ['--version'], { encoding: 'utf8', cwd: prefix });
+  assert.deepEqual([version.status, version.stdout], [0, `${pkg.version}\n`]);
+  const check = spawnSync(bin, ['check', join(REPO, 'examples', 'fleet'), '--format', 'json'], { encoding: 'utf8', cwd: prefix });
+  assert.equal(check.status, 0, check.stderr);
+  assert.deepEqual(JSON.parse(check.stdout), { files: 3, diagnostics: [] });
+  const harbor = spawnSync(bin, ['check', join(REPO, 'examples', 'harbor'), '--format', 'sarif'], { encoding: 'utf8', cwd: prefix });
+  assert.equal(harbor.status, 1);
+  // The SARIF help links point at the explanations installed beside the CLI.
+  const helpUri: string = JSON.parse(harbor.stdout).runs[0].tool.driver.rules[0].helpUri;
+  assert.ok(existsSync(new URL(helpUri.replace(/#.*/, '')).pathname), helpUri);
+});
