@@ -276,7 +276,7 @@ describe('vale-ffi recording', () => {
   test('decodes each call in text and JSON; a truncated file reports where it stopped (exit 1)', async () => {
     const { CProgram, DEFAULT_TARGET, RecordingWriter, Workspace } = await import('../shared');
     const source =
-      'exported struct Dock { n int; }\nexported struct Crate imm { w int; }\nextern func weigh(d &Dock) Crate;\nextern func count() int;\n';
+      'exported struct Dock { n int; }\nexported struct Crate imm { w int; }\nextern func weigh(d &Dock, limit int, c Crate) Crate;\nextern func count() int;\n';
     const ws = new Workspace();
     ws.setFile('/x/ffi.vale', source);
     const p = new CProgram(ws.program(), '', DEFAULT_TARGET);
@@ -293,10 +293,20 @@ describe('vale-ffi recording', () => {
     const text = run(['recording', 'recording.vale.bin', '--source', 'src'], dir);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^recording\.vale\.bin: 2 calls, \d+ bytes$/m);
-    assert.match(text.stdout, /@8 {2}weigh\(d=ref\(object 0x\w+ gen 0x\w+\)\) -> Crate \{"w":42\} \(16-byte message\)/);
+    assert.match(
+      text.stdout,
+      /@8 {2}weigh\(d=ref\(object 0x\w+ gen 0x\w+\), limit: int \(not recorded\), c: Crate \(not recorded\)\) -> Crate \{"w":42\} \(16-byte message\)/,
+      'every parameter is listed; those the format does not carry are marked',
+    );
+    assert.match(text.stdout, /\(a recording carries the universal references of mutable arguments only/);
     assert.match(text.stdout, /count\(\) -> 7/);
     const json = JSON.parse(run(['recording', 'recording.vale.bin', '--source', 'src', '--format', 'json'], dir).stdout);
     assert.equal(json.calls[0].callee, 'weigh');
+    assert.deepEqual(json.calls[0].params, [
+      { name: 'd', type: '&Dock', recorded: true },
+      { name: 'limit', type: 'int', recorded: false },
+      { name: 'c', type: 'Crate', recorded: false },
+    ]);
     assert.deepEqual(json.calls[0].result.value, { w: 42 });
     assert.equal(json.calls[0].args[0].reference.bytesHex.length, 64);
     assert.equal(json.error, null);
