@@ -71,15 +71,22 @@ function unknownKind(ctx: Context, type: TypeRef, name: string): void {
   });
 }
 
-/** The closest of `names` to `name` when close enough to be a typo (case differences count little). */
-function closestName(name: string, names: readonly string[]): string | undefined {
+/**
+ * The closest visible name to `name` when close enough to be a typo (a case difference counts
+ * little); ties go to the name first in code-unit order, so the answer never depends on map order.
+ */
+function closestName(name: string, lists: readonly (readonly string[])[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const n of names) {
-    const d = n.toLowerCase() === name.toLowerCase() ? 0.5 : editDistance(name, n);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = n;
+  const lower = name.toLowerCase();
+  for (const names of lists) {
+    for (const n of names) {
+      if (Math.abs(n.length - name.length) >= bestDistance) continue;
+      const d = n.toLowerCase() === lower ? 0.5 : editDistance(name, n);
+      if (d < bestDistance || (d === bestDistance && best !== undefined && n < best)) {
+        bestDistance = d;
+        best = n;
+      }
     }
   }
   return best;

@@ -613,17 +613,19 @@ export class ProgramIndex {
     return false;
   }
 
-  /** The kind names a file can see: its package's and its imported packages' (for suggestions). */
-  visibleKindNames(file: string, deps?: Dependencies): string[] {
+  /** The kind names a file can see, as lists (its package's, then each imported package's; names may repeat): for suggestions. */
+  visibleKindNames(file: string, deps?: Dependencies): (readonly string[])[] {
     const model = this.files.get(file);
     if (!model) return [];
-    const names = new Set(this.packageKindNames(model.package, deps));
+    const lists = [this.packageKindNames(model.package, deps)];
     for (const segments of model.imports) {
       const last = segments[segments.length - 1];
-      for (const pkg of this.packagesMatching(segments.slice(0, -1)))
-        for (const n of this.packageKindNames(pkg, deps)) if (last === '*' || last === n) names.add(n);
+      for (const pkg of this.packagesMatching(segments.slice(0, -1))) {
+        const names = this.packageKindNames(pkg, deps);
+        lists.push(last === '*' ? names : names.filter((n) => n === last));
+      }
     }
-    return [...names].sort();
+    return lists;
   }
 
   private slotOf(file: string, t: TypeRef): KindSlot | undefined {
@@ -746,11 +748,23 @@ export class ProgramIndex {
   }
 
   /** The names of the kinds a package declares. */
-  packageKindNames(pkg: string, deps?: Dependencies): string[] {
-    const names = [...(this.kindsByPackage.get(pkg)?.keys() ?? [])];
-    deps?.set(FACT.packageKinds(pkg), names.join('\u0001'));
-    return names;
+  packageKindNames(pkg: string, deps?: Dependencies): readonly string[] {
+    const kinds = this.kindsByPackage.get(pkg);
+    if (!kinds) {
+      deps?.set(FACT.packageKinds(pkg), '');
+      return [];
+    }
+    // A package's map is replaced, never changed, when its kinds change: its names are kept with it.
+    let named = this.kindNames.get(kinds);
+    if (!named) {
+      const names = [...kinds.keys()];
+      this.kindNames.set(kinds, (named = { names, fact: names.join('\u0001') }));
+    }
+    deps?.set(FACT.packageKinds(pkg), named.fact);
+    return named.names;
   }
+
+  private readonly kindNames = new WeakMap<Map<string, SlotEntry>, { names: string[]; fact: string }>();
 
   /** The export sites written in one item of a file (its `seen` index). */
   exportsInItem(file: string, item: number): readonly ExportSite[] {
