@@ -23,6 +23,8 @@ export interface ValeFfiConfig {
   readonly exclude?: readonly string[];
   /** Per-code severity: a code mapped to `off` is not reported. */
   readonly severity?: Readonly<Record<string, SeverityOverride>>;
+  /** Modules as `valec build NAME=DIR` takes them: module name → its root directory. */
+  readonly modules?: Readonly<Record<string, string>>;
 }
 
 export type SeverityOverride = Severity | 'off';
@@ -30,7 +32,19 @@ export type SeverityOverride = Severity | 'off';
 export const CONFIG_FILE = 'vale-ffi.json';
 export const CONFIG_PACKAGE_KEY = 'vale-ffi';
 const SEVERITIES: readonly SeverityOverride[] = ['error', 'warning', 'information', 'hint', 'off'];
-const KEYS = ['$schema', 'project', 'target', 'itableProfile', 'binary', 'buildDirectory', 'include', 'exclude', 'severity'] as const;
+const KEYS = [
+  '$schema',
+  'project',
+  'target',
+  'itableProfile',
+  'binary',
+  'buildDirectory',
+  'include',
+  'exclude',
+  'severity',
+  'modules',
+] as const;
+const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface ConfigReading {
   /** The fields that were valid; an invalid field is left out, never guessed. */
@@ -97,6 +111,21 @@ export function readConfig(raw: unknown): ConfigReading {
       out.severity = map;
     }
   }
+  const modules = r.modules;
+  if (modules !== undefined) {
+    if (typeof modules !== 'object' || modules === null || Array.isArray(modules)) {
+      problems.push('modules: expected an object mapping module names to directories, e.g. {"vtest": "src"}');
+    } else {
+      const map: Record<string, string> = {};
+      for (const [name, dir] of Object.entries(modules)) {
+        if (!MODULE_NAME.test(name)) problems.push(`modules.${name}: a module name is an identifier`);
+        else if (typeof dir !== 'string' || dir.length === 0)
+          problems.push(`modules.${name}: expected a directory, got ${JSON.stringify(dir)}`);
+        else map[name] = dir;
+      }
+      out.modules = map;
+    }
+  }
   return { config: out, problems };
 }
 
@@ -150,6 +179,13 @@ export function configSchema(): Record<string, unknown> {
       },
       include: { ...glob, description: 'When set, only .vale files matching one of these gitignore-style patterns are analyzed.' },
       exclude: { ...glob, description: '.vale files matching one of these gitignore-style patterns are not analyzed.' },
+      modules: {
+        type: 'object',
+        description:
+          'Modules as valec build NAME=DIR takes them: module name to its root directory (its subdirectories are packages NAME.sub).',
+        propertyNames: { pattern: MODULE_NAME.source },
+        additionalProperties: { type: 'string', minLength: 1 },
+      },
       severity: {
         type: 'object',
         description: 'Per-code severity; off hides the code.',

@@ -4,7 +4,7 @@ export * from './codes';
 export * from './model';
 export * from './checks';
 export { Workspace } from './workspace';
-export type { WorkspaceStats, ItableOptions } from './workspace';
+export type { WorkspaceStats, ItableOptions, Module } from './workspace';
 export * from './layout';
 export * from './ide';
 export * from './ursl';

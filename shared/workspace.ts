@@ -10,7 +10,7 @@ import {
 } from './anchors';
 import { checkItem } from './checks/ffi';
 import { type Diagnostic, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
-import { type FileModel, type ItemDecls, itemReads, readFileModel } from './model/declarations';
+import { type FileModel, type ItemDecls, itemReads, packageOf, readFileModel } from './model/declarations';
 import { type FactKey, factParts } from './model/facts';
 import { type Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
@@ -62,6 +62,12 @@ const NO_DEPS: Dependencies = new Map();
 const RELEASED: readonly GreenElement[] = Object.freeze([]);
 const NO_FILES: ReadonlySet<string> = new Set();
 
+/** A module as `valec build NAME=DIR` names it: `root` is the directory's key ('/'-separated, '' for the top). */
+export interface Module {
+  readonly name: string;
+  readonly root: string;
+}
+
 /** Edits not yet parsed: applied together when a question needs the tree. */
 interface PendingEdits {
   readonly edits: TextEdit[];
@@ -106,6 +112,7 @@ export class Workspace {
   private stamp = 0;
   private semantic = 0;
   private itableOptions: ItableOptions = { profile: 'midas' };
+  private modules: readonly Module[] = [];
   private itableCache?: { semantic: number; options: ItableOptions; byFile: Map<string, AnchoredDiagnostic[]> };
   private cPrograms?: { stamp: number; project: string; target: TargetProfile; program: CProgram };
   /**
@@ -220,9 +227,10 @@ export class Workspace {
     const tree = this.tree(path);
     if (!tree) return undefined;
     const cached = this.models.get(path);
-    if (cached && cached.tree === tree) return cached.model;
+    const pkg = this.packageOf(path);
+    if (cached && cached.tree === tree && cached.model.package === pkg) return cached.model;
     const reads = itemReads.count;
-    const model = readFileModel(path, tree);
+    const model = readFileModel(path, tree, pkg);
     this.stats.itemsRead += itemReads.count - reads;
     this.stats.modelsRead++;
     this.models.set(path, { tree, model });
@@ -403,6 +411,38 @@ export class Workspace {
     if (ran) this.stats.filesChecked++;
     else this.stats.checksReused++;
     return out;
+  }
+
+  /**
+   * Names packages the way `valec build NAME=DIR` does: the directory `root` (a key prefix, '' for
+   * the top) is module `name`, its subdirectories `name/sub` (`import name.sub.*;`). A file under
+   * no module's root keeps its directory as its package. Changing the modules re-reads every model.
+   */
+  setModules(modules: readonly Module[]): void {
+    const same =
+      modules.length === this.modules.length && modules.every((m, i) => m.name === this.modules[i].name && m.root === this.modules[i].root);
+    if (same) return;
+    // Longest root first, so a module inside another one's directory takes its own files.
+    this.modules = [...modules].sort((a, b) => b.root.length - a.root.length);
+    // Every check read its file's package: none is reused, and every model is read again (from
+    // syntax parsed again where it was let go).
+    for (const [path, tree] of this.trees) {
+      this.forgetChecks(path);
+      this.dirty.add(path);
+      if (this.released.delete(path)) this.trees.set(path, parse(tree.text));
+    }
+  }
+
+  /** The package of a file: its directory, named through the module whose root holds it. */
+  packageOf(path: string): string {
+    const dir = packageOf(path);
+    for (const m of this.modules) {
+      if (m.root === '' || dir === m.root || dir.startsWith(`${m.root}/`)) {
+        const rest = m.root === '' ? dir : dir.slice(m.root.length + 1);
+        return rest === '' ? m.name : `${m.name}/${rest}`;
+      }
+    }
+    return dir;
   }
 
   setItableOptions(options: ItableOptions): void {

@@ -347,3 +347,55 @@ describe('configuration and file selection', () => {
     assert.match(run(['check'], { cwd: dir }).stderr, /vale-ffi\.json: not valid JSON/);
   });
 });
+
+describe('modules as valec names them', () => {
+  const files = {
+    'tests/main.vale': 'import vtest.sub.*;\nexported struct Ship imm { fuel int; }\n',
+    'tests/sub/use.vale': 'import vtest.*;\nexported func getFuel(s Ship) int { s.fuel }\n',
+    'tests/own/self.vale': 'exported struct Buoy imm { n int; }\nexported func depth(b Buoy) int { b.n }\n',
+  };
+
+  test('NAME=DIR: exports count per package, a sub-package that exports its own kind is clean; the project defaults to the module', () => {
+    const dir = workspace(files);
+    const r = run(['check', 'vtest=tests', '--format', 'json'], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).diagnostics.map((d: { file: string; code: string; range: { start: { line: number } } }) => [
+        d.file,
+        d.range.start.line + 1,
+        d.code,
+      ]),
+      [['tests/sub/use.vale', 2, 'ExportedFunctionDependedOnNonExportedKind']],
+    );
+    const bare = JSON.parse(run(['check', 'tests', '--format', 'json'], { cwd: dir }).stdout);
+    assert.deepEqual(
+      bare.diagnostics.map((d: { code: string }) => d.code),
+      ['UncheckedExternalKind'],
+      'without the module name, vtest is outside the workspace',
+    );
+    writeFileSync(
+      join(dir, 'tests', 'sub', 'use.vale'),
+      'import vtest.*;\nexport Ship as SubShip;\nexported func getFuel(s Ship) int { s.fuel }\n',
+    );
+    const header = run(['header', 'vtest=tests'], { cwd: dir });
+    assert.equal(header.code, 0, header.stderr);
+    assert.match(header.stdout, /\/\/ vtest\/Ship\.h/, 'C names under the first module');
+  });
+
+  test('the configuration names modules too (relative to its directory), and they are what is walked', () => {
+    const dir = workspace({
+      ...files,
+      'other/x.vale': 'extern func lost(x Nope) int;\n',
+      'vale-ffi.json': JSON.stringify({ modules: { vtest: 'tests' } }),
+    });
+    const r = run(['check', '--format', 'json'], { cwd: join(dir, 'tests', 'sub') });
+    assert.equal(r.code, 1);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.files, 3, 'the module, not the working directory or other/');
+    assert.deepEqual(
+      report.diagnostics.map((d: { file: string; code: string }) => [d.file, d.code]),
+      [['use.vale', 'ExportedFunctionDependedOnNonExportedKind']],
+    );
+    assert.equal(run(['check', 'vtest=other', 'vtest=tests'], { cwd: dir }).code, 2, 'one name, two directories');
+  });
+});

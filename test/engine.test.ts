@@ -14,6 +14,7 @@ import {
   documentSymbols,
   hoverInVale,
   symbolAt,
+  type Module,
 } from '../shared';
 
 const HOVER: HoverOptions = { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE };
@@ -91,7 +92,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** Applies each (file, text to find, replacement) as an edit and checks every file against a fresh analysis after it. */
-function replaceStepByStep(ws: Workspace, texts: Map<string, string>, steps: readonly [string, string, string][]): void {
+function replaceStepByStep(
+  ws: Workspace,
+  texts: Map<string, string>,
+  steps: readonly [string, string, string][],
+  modules: readonly Module[] = [],
+): void {
   for (const [path, find, replace] of steps) {
     const text = texts.get(path)!;
     const at = text.indexOf(find);
@@ -99,13 +105,14 @@ function replaceStepByStep(ws: Workspace, texts: Map<string, string>, steps: rea
     texts.set(path, text.slice(0, at) + replace + text.slice(at + find.length));
     ws.editFile(path, [{ start: at, end: at + find.length, newText: replace }]);
     ws.takeChangedFiles();
-    const expected = fresh(texts);
+    const expected = fresh(texts, modules);
     for (const f of expected.files()) assert.deepEqual(ws.diagnostics(f), expected.diagnostics(f), `${f} after "${replace}"`);
   }
 }
 
-function fresh(texts: ReadonlyMap<string, string>): Workspace {
+function fresh(texts: ReadonlyMap<string, string>, modules: readonly Module[] = []): Workspace {
   const ws = new Workspace();
+  ws.setModules(modules);
   for (const [path, text] of texts) ws.setFile(path, text);
   return ws;
 }
@@ -367,5 +374,49 @@ describe('analysis engine', () => {
     const at = kept.text(path)!.indexOf('exported struct Engine');
     for (const ws of [once, kept]) ws.editFile(path, [{ start: at, end: at + 'exported '.length, newText: '' }]);
     for (const p of PATHS) assert.deepEqual(once.diagnostics(p), kept.diagnostics(p), p);
+  });
+
+  test('modules name packages as valec does; changing them, or editing under them, gives the from-scratch answer', () => {
+    const texts = new Map<string, string>([
+      ['/w/tests/main.vale', 'import vtest.sub.*;\nexported struct Ship imm { fuel int; }\n'],
+      ['/w/tests/sub/use.vale', 'import vtest.*;\nexported func getFuel(s Ship) int { s.fuel }\n'],
+      ['/w/lib/kinds.vale', 'exported struct Crate imm { n int; }\n'],
+      ['/w/app/a.vale', 'import store.*;\nextern func weigh(c Crate) int;\n'],
+    ]);
+    const codes = (ws: Workspace): string[] => ws.files().flatMap((f) => ws.diagnostics(f).map((d) => `${f} ${d.code}`));
+    const ws = fresh(texts);
+    assert.deepEqual(codes(ws), ['/w/app/a.vale UncheckedExternalKind', '/w/tests/sub/use.vale UncheckedExternalKind']);
+    const modules: Module[][] = [
+      [{ name: 'vtest', root: '/w/tests' }],
+      [
+        { name: 'vtest', root: '/w/tests' },
+        { name: 'store', root: '/w/lib' },
+      ],
+      [{ name: 'store', root: '/w/lib' }],
+      [],
+    ];
+    for (const m of modules) {
+      // As the server does with closed files: their syntax is let go, and must be read again for new packages.
+      for (const f of ws.files()) ws.releaseSyntax(f);
+      ws.setModules(m);
+      const expected = fresh(texts, m);
+      for (const f of expected.files()) assert.deepEqual(ws.diagnostics(f), expected.diagnostics(f), `${JSON.stringify(m)} ${f}`);
+    }
+    ws.setModules(modules[1]);
+    assert.deepEqual(codes(ws), [
+      '/w/app/a.vale ExternFunctionDependedOnNonExportedKind',
+      '/w/tests/sub/use.vale ExportedFunctionDependedOnNonExportedKind',
+    ]);
+    replaceStepByStep(
+      ws,
+      texts,
+      [
+        ['/w/tests/sub/use.vale', 'import vtest.*;', 'import vtest.*;\nexport Ship as SubShip;'],
+        ['/w/lib/kinds.vale', 'exported struct Crate', 'struct Crate'],
+      ],
+      modules[1],
+    );
+    assert.equal(ws.packageOf('/w/tests/sub/use.vale'), 'vtest/sub');
+    assert.equal(ws.packageOf('/w/elsewhere/x.vale'), '/w/elsewhere');
   });
 });

@@ -400,4 +400,21 @@ describe('the project configuration file in the server', () => {
       (client.diagnostics.get(app) ?? []).some((d) => d.code === 'UnknownKind' && d.severity === 4),
     );
   });
+
+  test('modules from the configuration name packages as valec does', async () => {
+    mkdirSync(join(dir, 'tests', 'sub'), { recursive: true });
+    write('tests/main.vale', 'import vtest.sub.*;\nexported struct Ship imm { fuel int; }\n');
+    write('tests/sub/use.vale', 'import vtest.*;\nexported func getFuel(s Ship) int { s.fuel }\n');
+    const use = URI.file(join(dir, 'tests', 'sub', 'use.vale')).toString();
+    writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify({ modules: { vtest: 'tests' } }));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cfgUri, type: 2 }] });
+    await client.waitFor('the export checked in its own package', () =>
+      (client.diagnostics.get(use) ?? []).some((d) => d.code === 'ExportedFunctionDependedOnNonExportedKind'),
+    );
+    writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify({}));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cfgUri, type: 2 }] });
+    await client.waitFor('without the module, vtest is outside the workspace', () =>
+      (client.diagnostics.get(use) ?? []).some((d) => d.code === 'UncheckedExternalKind'),
+    );
+  });
 });

@@ -1,6 +1,6 @@
-import { type Diagnostic, type ItableOptions, type LineIndex, Workspace, applySeverity } from '../../shared';
+import { type Diagnostic, type ItableOptions, type LineIndex, type Workspace, applySeverity } from '../../shared';
 import { toGithub, toSarif } from './formats';
-import { type CliContext, type SourceFile, UsageError, collectValeFiles, configPath } from './files';
+import { type CliContext, type Sources, UsageError, collectSources, configPath, loadWorkspace } from './files';
 import { binaryOption, itableProfileOption } from './itables';
 import { VERSION } from './version';
 import { ansi, colorChoice, plain, summary, toJson, toText } from './report';
@@ -35,24 +35,14 @@ export function itableOptions(ctx: CliContext, profile?: string, binary?: string
 
 /** Analyzes the workspace in one shot; diagnostics come with the configuration's severity overrides applied. */
 export function analyze(
-  files: readonly SourceFile[],
+  sources: Sources,
   ctx: CliContext,
   itables: ItableOptions = itableOptions(ctx),
   progress?: (done: number, total: number) => void,
 ): { workspace: Workspace; diagnostics: Diagnostic[]; lines: (file: string) => LineIndex } {
-  const workspace = new Workspace({ incremental: false });
+  const { workspace, lines } = loadWorkspace(sources, progress);
   workspace.setItableOptions(itables);
-  const indexes = new Map<string, LineIndex>();
-  files.forEach((f, i) => {
-    indexes.set(f.key, workspace.setFile(f.key, f.text).lines);
-    progress?.(i + 1, files.length);
-  });
   const diagnostics = applySeverity(workspace.allDiagnostics(), ctx.settings.severity);
-  const lines = (file: string): LineIndex => {
-    const index = indexes.get(file);
-    if (!index) throw new UsageError(`internal: no text for ${file}`);
-    return index;
-  };
   return { workspace, diagnostics, lines };
 }
 
@@ -62,14 +52,15 @@ export function runCheck(paths: readonly string[], options: CheckOptions, ctx: C
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given once');
   const itables = itableOptions(ctx, options.itableProfile, options.binary);
   const others = paths.filter((p) => p !== '-');
-  let files = fromStdin && others.length === 0 ? [] : collectValeFiles(others, ctx);
+  const sources: Sources = fromStdin && others.length === 0 ? { files: [], modules: [] } : collectSources(others, ctx);
+  let files = sources.files;
   if (fromStdin) {
     const key = options.stdinFilename.split('\\').join('/');
     files = [...files.filter((f) => f.key !== key), { display: options.stdinFilename, key, text: ctx.io.readStdin() }];
   }
   const showProgress = ctx.io.stderr.isTTY === true && options.format === 'text';
   const progress = showProgress ? progressPrinter(ctx) : undefined;
-  const { diagnostics, lines } = analyze(files, ctx, itables, progress);
+  const { diagnostics, lines } = analyze({ files, modules: sources.modules }, ctx, itables, progress);
   if (showProgress) ctx.io.stderr.write('\r\x1b[K');
   const exitCode = findingsStatus(diagnostics, options.strict);
   switch (options.format) {

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { ValeFfiConfig } from '../../shared';
+import { type LineIndex, type Module, type ValeFfiConfig, Workspace } from '../../shared';
 import { ReadError, readSourceFile } from '../read';
 import { type FoundConfig, SourceFilter, findConfig, loadConfig, walkValeFiles } from '../sources';
 import type { Io } from './main';
@@ -49,10 +49,48 @@ export function configPath(ctx: CliContext, path: string | undefined): string | 
   return path === undefined || !ctx.config ? path : resolve(ctx.config.dir, path);
 }
 
+/** A workspace's files and how its packages are named (`NAME=DIR` arguments, the configuration's modules). */
+export interface Sources {
+  readonly files: SourceFile[];
+  readonly modules: Module[];
+}
+
+/** `NAME=DIR` as valec takes it; undefined for a plain path. */
+function moduleArgument(arg: string): { name: string; dir: string } | undefined {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(arg);
+  return m ? { name: m[1], dir: m[2] } : undefined;
+}
+
+/** A directory's workspace key, as its files' keys start ('' for the working directory itself). */
+function directoryKey(dir: string, cwd: string): string {
+  const display = displayPath(resolve(cwd, dir), cwd).split(sep).join('/');
+  return display === '.' ? '' : display;
+}
+
 /**
- * Finds every `.vale` file under the given paths (default: the working directory), as the
- * configuration and --exclude filter them; a file given by name is taken whatever its extension.
+ * Finds every `.vale` file under the given paths (default: the configuration's modules, else the
+ * working directory), as the configuration and --exclude filter them; a file given by name is
+ * taken whatever its extension. A `NAME=DIR` path is module NAME rooted at DIR, as valec takes it.
  */
+export function collectSources(paths: readonly string[], ctx: CliContext): Sources {
+  const modules: Module[] = [];
+  const roots: string[] = [];
+  for (const [name, dir] of Object.entries(ctx.settings.modules ?? {})) {
+    const abs = resolve(ctx.config!.dir, dir);
+    modules.push({ name, root: directoryKey(abs, ctx.cwd) });
+    if (paths.length === 0) roots.push(abs);
+  }
+  for (const arg of paths) {
+    const m = moduleArgument(arg);
+    if (m && modules.some((x) => x.name === m.name && x.root !== directoryKey(m.dir, ctx.cwd)))
+      throw new UsageError(`module ${m.name} is given twice, with different directories`);
+    if (m) modules.push({ name: m.name, root: directoryKey(m.dir, ctx.cwd) });
+    roots.push(m ? m.dir : arg);
+  }
+  return { files: collectValeFiles(roots, ctx), modules };
+}
+
+/** Every `.vale` file under the paths (default: the working directory), filtered as `collectSources` says. */
 export function collectValeFiles(paths: readonly string[], ctx: CliContext): SourceFile[] {
   const roots = (paths.length > 0 ? paths : ['.']).map((p) => resolve(ctx.cwd, p));
   roots.forEach((root, i) => {
@@ -76,6 +114,26 @@ export function collectValeFiles(paths: readonly string[], ctx: CliContext): Sou
     }
     return { display, key: display.split(sep).join('/'), text };
   });
+}
+
+/** A one-shot workspace over the sources, with the positions of each file. */
+export function loadWorkspace(
+  sources: Sources,
+  progress?: (done: number, total: number) => void,
+): { workspace: Workspace; lines: (file: string) => LineIndex } {
+  const workspace = new Workspace({ incremental: false });
+  workspace.setModules(sources.modules);
+  const indexes = new Map<string, LineIndex>();
+  sources.files.forEach((f, i) => {
+    indexes.set(f.key, workspace.setFile(f.key, f.text).lines);
+    progress?.(i + 1, sources.files.length);
+  });
+  const lines = (file: string): LineIndex => {
+    const index = indexes.get(file);
+    if (!index) throw new UsageError(`internal: no text for ${file}`);
+    return index;
+  };
+  return { workspace, lines };
 }
 
 export function displayPath(path: string, cwd: string): string {

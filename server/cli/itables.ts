@@ -1,17 +1,7 @@
 import { READ_LIMITS, readRegularFile } from '../read';
-import {
-  ElfError,
-  type ItableOptions,
-  type LineIndex,
-  Workspace,
-  itableEdges,
-  placeItables,
-  readElfSymbols,
-  applySeverity,
-  symbolAddresses,
-} from '../../shared';
+import { ElfError, type ItableOptions, itableEdges, placeItables, readElfSymbols, applySeverity, symbolAddresses } from '../../shared';
 import { type CommandResult, findingsStatus } from './check';
-import { type CliContext, UsageError, collectValeFiles, configPath } from './files';
+import { type CliContext, UsageError, collectSources, configPath, loadWorkspace } from './files';
 import { ansi, colorChoice, plain, toJson, toText } from './report';
 
 export function itableProfileOption(name: string | undefined): ItableOptions['profile'] {
@@ -46,17 +36,13 @@ export interface ItablesOptions {
 export function runItables(paths: readonly string[], options: ItablesOptions, ctx: CliContext): CommandResult {
   const profile = itableProfileOption(options.profile ?? ctx.settings.itableProfile);
   const binary = binaryOption(options.binary ?? configPath(ctx, ctx.settings.binary));
-  const files = collectValeFiles(paths, ctx);
-  const ws = new Workspace({ incremental: false });
-  const lines = new Map<string, LineIndex>();
-  for (const f of files) lines.set(f.key, ws.setFile(f.key, f.text).lines);
+  const { workspace: ws, lines: lineOf } = loadWorkspace(collectSources(paths, ctx));
   ws.setItableOptions({ profile, ...binary });
   const placed = placeItables(itableEdges(ws.program()), profile);
   const diagnostics = applySeverity(
     ws.files().flatMap((f) => ws.itableDiagnostics(f)),
     ctx.settings.severity,
   );
-  const lineOf = (file: string): LineIndex => lines.get(file)!;
   const exitCode = findingsStatus(diagnostics);
   if (options.format === 'json') {
     const itables = placed.map((p) => ({

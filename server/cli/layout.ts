@@ -15,7 +15,7 @@ import {
   serializeMessage,
 } from '../../shared';
 import { type CommandResult, analyze, findingsStatus } from './check';
-import { type CliContext, UsageError, collectValeFiles } from './files';
+import { type CliContext, UsageError, collectSources } from './files';
 import { ansi, colorChoice, plain, summary, toText } from './report';
 
 export function targetOption(name: string | undefined): TargetProfile {
@@ -26,8 +26,11 @@ export function targetOption(name: string | undefined): TargetProfile {
 }
 
 function projectOption(name: string | undefined, required: boolean): string {
-  if (name === undefined) {
-    if (required) throw new UsageError('--project NAME is required: C names are <project>_<Name> and headers go to <project>/<Name>.h');
+  if (name === undefined || name === '') {
+    if (required)
+      throw new UsageError(
+        '--project NAME is required (or "project" in vale-ffi.json, or a NAME=DIR module): C names are <project>_<Name> and headers go to <project>/<Name>.h',
+      );
     return '';
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--project must be a C identifier (got '${name}')`);
@@ -43,10 +46,19 @@ interface Loaded {
 }
 
 /** Analyzes the sources and builds the C program; the sources' errors are reported, not fatal. */
-function load(paths: readonly string[], project: string, target: TargetProfile, ctx: CliContext, color?: string): Loaded {
-  const files = collectValeFiles(paths, ctx);
-  const { workspace, diagnostics, lines } = analyze(files, ctx);
-  const program = new CProgram(workspace.program(), project, target);
+function load(
+  paths: readonly string[],
+  project: { name?: string; required: boolean },
+  target: TargetProfile,
+  ctx: CliContext,
+  color?: string,
+): Loaded {
+  const sources = collectSources(paths, ctx);
+  // As valec: the project name defaults to the first module's.
+  const projectName = projectOption(project.name ?? ctx.settings.project ?? sources.modules[0]?.name, project.required);
+  const files = sources.files;
+  const { workspace, diagnostics, lines } = analyze(sources, ctx);
+  const program = new CProgram(workspace.program(), projectName, target);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return { program, exitCode: 0, errors: '' };
   const paint = colorChoice(color, { stdout: ctx.io.stderr, env: ctx.io.env }) ? ansi : plain;
@@ -89,7 +101,7 @@ export interface LayoutOptions {
 /** The layouts are printed even when the sources have errors (reported on stderr, exit 1). */
 export function runLayout(paths: readonly string[], options: LayoutOptions, ctx: CliContext): CommandResult {
   const target = targetOption(options.target ?? ctx.settings.target);
-  const { program, exitCode, errors } = load(paths, projectOption(options.project ?? ctx.settings.project, false), target, ctx);
+  const { program, exitCode, errors } = load(paths, { name: options.project, required: false }, target, ctx);
   const layouts = program.kinds.map((k) => program.layout(k));
   if (options.format === 'json') {
     return {
@@ -112,8 +124,8 @@ export interface HeaderOptions {
 
 /** With errors in the sources nothing is printed or written (exit 1) unless --force, which still exits 1. */
 export function runHeader(paths: readonly string[], options: HeaderOptions, ctx: CliContext): CommandResult {
-  const project = projectOption(options.project ?? ctx.settings.project, true);
-  const { program, exitCode, errors } = load(paths, project, targetOption(options.target ?? ctx.settings.target), ctx, options.color);
+  const target = targetOption(options.target ?? ctx.settings.target);
+  const { program, exitCode, errors } = load(paths, { name: options.project, required: true }, target, ctx, options.color);
   if (exitCode !== 0 && !options.force) {
     return {
       stdout: '',
@@ -162,7 +174,7 @@ export function runMessage(paths: readonly string[], options: MessageOptions, ct
     base = BigInt(baseText);
     if (base % 16n !== 0n) throw new UsageError('--base must be a multiple of 16: messages start 16-byte aligned');
   }
-  const { program } = load(paths, '', targetOption(options.target ?? ctx.settings.target), ctx);
+  const { program } = load(paths, { name: '', required: false }, targetOption(options.target ?? ctx.settings.target), ctx);
   const typeName = options.type;
   const kind = program.findKind(typeName);
   if (!kind)

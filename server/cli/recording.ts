@@ -1,7 +1,7 @@
 import { READ_LIMITS, readRegularFile } from '../read';
-import { DEFAULT_TARGET, type RecordedValue, type Recording, Workspace, CProgram, hex, readRecording, recordingJson } from '../../shared';
+import { DEFAULT_TARGET, type RecordedValue, type Recording, CProgram, hex, readRecording, recordingJson } from '../../shared';
 import type { CommandResult } from './check';
-import { type CliContext, UsageError, collectValeFiles } from './files';
+import { type CliContext, UsageError, collectSources, loadWorkspace } from './files';
 
 function valueText(v: RecordedValue): string {
   switch (v.kind) {
@@ -35,8 +35,7 @@ export function runRecording(file: string, options: RecordingOptions, ctx: CliCo
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
-  const ws = new Workspace({ incremental: false });
-  for (const f of collectValeFiles(options.source, ctx)) ws.setFile(f.key, f.text);
+  const { workspace: ws } = loadWorkspace(collectSources(options.source, ctx));
   const r = readRecording(new Uint8Array(bytes), new CProgram(ws.program(), '', DEFAULT_TARGET));
   const exitCode = r.error ? 1 : 0;
   if (options.format === 'json') return { stdout: `${JSON.stringify(recordingJson(r), null, 2)}\n`, exitCode };

@@ -22,7 +22,9 @@ import {
 } from 'vscode-languageserver/node';
 import { READ_LIMITS, readRegularFile } from '../read';
 import { URI } from 'vscode-uri';
+import { basename, resolve } from 'node:path';
 import {
+  type Module,
   type OutlineKind,
   type OutlineSymbol,
   Workspace,
@@ -116,6 +118,7 @@ async function pullSettings(): Promise<void> {
   }
   settings = withConfig(clientSettings, project);
   applyItableSettings();
+  applyModules();
 }
 
 /** Reads the project's configuration (reporting its problems) and rebuilds the file filters. */
@@ -134,6 +137,30 @@ function loadProject(): void {
   publisher.severity = project?.config.severity;
   settings = withConfig(clientSettings, project);
   applyItableSettings();
+  applyModules();
+}
+
+/**
+ * Packages are named through modules, as valec names them: the configuration's, else the
+ * `valeFfi.modules` setting's (relative to the first folder), else one per folder named after it.
+ */
+function applyModules(): void {
+  const root = (dir: string): string => keyOf(URI.file(dir).toString());
+  let modules: Module[];
+  if (project?.config.modules) {
+    modules = Object.entries(project.config.modules).map(([name, dir]) => ({ name, root: root(resolve(project!.dir, dir)) }));
+  } else if (Object.keys(settings.modules).length > 0 && folders.length > 0) {
+    modules = Object.entries(settings.modules).map(([name, dir]) => ({ name, root: root(resolve(folders[0], dir)) }));
+  } else {
+    modules = folders.map((folder) => ({
+      name:
+        basename(folder)
+          .replace(/[^A-Za-z0-9_]/g, '_')
+          .replace(/^(?=\d)/, '_') || 'main',
+      root: root(folder),
+    }));
+  }
+  workspace.setModules(modules);
 }
 
 /** Every .vale file of the folders that the filters take. */

@@ -16,6 +16,8 @@ export interface Settings {
   projectName: string;
   itableProfile: 'midas' | 'natural';
   binary: string;
+  /** `valeFfi.modules`: module name → directory relative to the workspace folder. */
+  modules: Readonly<Record<string, string>>;
   hover: HoverOptions;
 }
 
@@ -24,6 +26,7 @@ export const DEFAULT_SETTINGS: Settings = {
   projectName: 'vale',
   itableProfile: 'midas',
   binary: '',
+  modules: {},
   hover: { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE },
 };
 
@@ -40,6 +43,7 @@ export function readSettings(raw: unknown): Settings {
     projectName: project,
     itableProfile: r.itableProfile === 'natural' ? 'natural' : 'midas',
     binary: typeof r.binary === 'string' ? r.binary : '',
+    modules: readModules(r.modules),
     hover: {
       layout: bool(hover.layout, true),
       functions: bool(hover.functions, true),
@@ -61,4 +65,13 @@ export function withConfig(settings: Settings, found: FoundConfig | undefined): 
     itableProfile: c.itableProfile ?? settings.itableProfile,
     binary: c.binary !== undefined ? resolve(found.dir, c.binary) : settings.binary,
   };
+}
+
+/** `{"name": "dir"}` with identifier names and non-empty directories; anything else is left out. */
+function readModules(raw: unknown): Record<string, string> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const out: Record<string, string> = {};
+  for (const [name, dir] of Object.entries(raw))
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && typeof dir === 'string' && dir) out[name] = dir;
+  return out;
 }

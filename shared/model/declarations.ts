@@ -176,8 +176,9 @@ export class FileModel {
     readonly items: readonly ItemDecls[],
     /** The items other files can see (non-empty summary), in file order: the index holds places in this list. */
     readonly seen: readonly ItemDecls[],
+    pkg: string = packageOf(path),
   ) {
-    this.package = packageOf(path);
+    this.package = pkg;
     this.kindItems = seen.filter((i) => i.unplaced.kinds.length > 0);
   }
 
@@ -251,7 +252,7 @@ export class FileModel {
 
   /** Equal summaries: other files see the same declarations (item summaries are shared strings, so this is quick). */
   sameSummary(other: FileModel): boolean {
-    if (other.path !== this.path || other.seen.length !== this.seen.length) return false;
+    if (other.path !== this.path || other.package !== this.package || other.seen.length !== this.seen.length) return false;
     for (let i = 0; i < this.seen.length; i++) if (this.seen[i].summary !== other.seen[i].summary) return false;
     return true;
   }
@@ -296,7 +297,7 @@ function moveFunction(f: FunctionDecl, delta: number): FunctionDecl {
   };
 }
 
-/** A directory is a package, as in Vale. */
+/** A directory is a package, as in Vale (without modules: named by its path). */
 export function packageOf(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash < 0 ? '' : path.slice(0, slash);
@@ -364,7 +365,7 @@ function readFunction(path: string, item: SyntaxNode, outerRunes: readonly strin
   };
 }
 
-function readKind(path: string, item: SyntaxNode, tag: 'struct' | 'interface'): KindDecl | undefined {
+function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | 'interface'): KindDecl | undefined {
   const name = nameOf(item);
   if (!name) return undefined;
   const attrs = attributes(item);
@@ -394,7 +395,7 @@ function readKind(path: string, item: SyntaxNode, tag: 'struct' | 'interface'): 
     tag,
     name: name.name,
     file: path,
-    package: packageOf(path),
+    package: pkg,
     nameRange: name.range,
     itemRange: item.trimmedRange(),
     mutability: mutNode?.text().trim() === 'imm' ? 'imm' : 'mut',
@@ -411,7 +412,7 @@ function readKind(path: string, item: SyntaxNode, tag: 'struct' | 'interface'): 
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /** Reads one top-level item at `start`; undefined when it declares nothing. */
-function readItem(path: string, element: GreenNode, start: number): ItemDecls | undefined {
+function readItem(path: string, pkg: string, element: GreenNode, start: number): ItemDecls | undefined {
   const item = new SyntaxNode(element, start, null);
   let kinds: readonly KindDecl[] = EMPTY;
   let functions: readonly FunctionDecl[] = EMPTY;
@@ -421,7 +422,7 @@ function readItem(path: string, element: GreenNode, start: number): ItemDecls | 
   switch (item.kind) {
     case K.StructItem:
     case K.InterfaceItem: {
-      const k = readKind(path, item, item.kind === K.StructItem ? 'struct' : 'interface');
+      const k = readKind(path, pkg, item, item.kind === K.StructItem ? 'struct' : 'interface');
       if (k) kinds = [k];
       break;
     }
@@ -513,25 +514,25 @@ export function isSeenByOtherFiles(f: FunctionDecl): boolean {
  * again, only placed at its new offset (the latest placement is kept, so an
  * unmoved item keeps the same declaration objects).
  */
-const itemCache = new WeakMap<GreenNode, { path: string; item: ItemDecls | undefined }>();
+const itemCache = new WeakMap<GreenNode, { path: string; pkg: string; item: ItemDecls | undefined }>();
 
 /** Counts items read from syntax (not from the cache), for tests and benchmarks. */
 export const itemReads = { count: 0 };
 
-function itemAt(path: string, element: GreenNode, start: number): ItemDecls | undefined {
+function itemAt(path: string, pkg: string, element: GreenNode, start: number): ItemDecls | undefined {
   const cached = itemCache.get(element);
-  if (cached && cached.path === path) {
+  if (cached && cached.path === path && cached.pkg === pkg) {
     if (!cached.item || cached.item.start === start) return cached.item;
     return (cached.item = cached.item.at(start));
   }
   itemReads.count++;
-  const item = readItem(path, element, start);
-  itemCache.set(element, { path, item });
+  const item = readItem(path, pkg, element, start);
+  itemCache.set(element, { path, pkg, item });
   return item;
 }
 
 /** Reads a file's declarations, item by item (reusing items read before). Pure: the same tree gives an equal model. */
-export function readFileModel(path: string, tree: SyntaxTree): FileModel {
+export function readFileModel(path: string, tree: SyntaxTree, pkg: string = packageOf(path)): FileModel {
   const items: ItemDecls[] = [];
   const seen: ItemDecls[] = [];
   let offset = 0;
@@ -539,7 +540,7 @@ export function readFileModel(path: string, tree: SyntaxTree): FileModel {
   for (let i = 0; i < children.length; i++) {
     const c = children[i];
     if (c instanceof GreenNode) {
-      const item = itemAt(path, c, offset);
+      const item = itemAt(path, pkg, c, offset);
       if (item) {
         items.push(item);
         if (item.summary !== '') seen.push(item);
@@ -547,5 +548,5 @@ export function readFileModel(path: string, tree: SyntaxTree): FileModel {
     }
     offset += c.width;
   }
-  return new FileModel(path, items, seen);
+  return new FileModel(path, items, seen, pkg);
 }

@@ -1,14 +1,5 @@
 import type { GreenNode } from '../syntax';
-import {
-  type ExportAsDecl,
-  type FileModel,
-  type FunctionDecl,
-  type ImplDecl,
-  type ItemDecls,
-  type KindDecl,
-  type OffsetRange,
-  packageOf,
-} from './declarations';
+import type { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, ItemDecls, KindDecl, OffsetRange } from './declarations';
 import { FACT, type FactKey, factParts } from './facts';
 import { type TypeRef, kindText } from './types';
 
@@ -316,8 +307,17 @@ export class ProgramIndex {
    */
   update(changed: ReadonlyMap<string, FileModel | undefined>): boolean {
     const packages = new Set<string>();
+    /** The package of each file before the change (a removed file has no model to say it). */
+    const packageBefore = new Map<string, string>();
+    for (const path of changed.keys()) {
+      const before = this.files.get(path)?.package;
+      if (before !== undefined) packageBefore.set(path, before);
+    }
     for (const [path, model] of changed) {
-      const pkg = model?.package ?? this.files.get(path)?.package;
+      const before = packageBefore.get(path);
+      // A file that moves to another package (the modules changed): build a new index.
+      if (model && before !== undefined && before !== model.package) return false;
+      const pkg = model?.package ?? before;
       if (pkg === undefined) continue;
       const list = this.filesByPackage.get(pkg);
       if (!list) return false;
@@ -330,7 +330,7 @@ export class ProgramIndex {
       if (model) files.set(path, model);
       else files.delete(path);
       if (known === (model !== undefined)) continue;
-      const list = this.filesByPackage.get(model?.package ?? packageOf(path))!;
+      const list = this.filesByPackage.get(model?.package ?? packageBefore.get(path)!)!;
       if (model) {
         insertSorted(list, path);
         insertSorted(this.paths as string[], path);
@@ -389,7 +389,8 @@ export class ProgramIndex {
       if (ids) exportIds.set(pkg, ids);
     };
     for (const path of changed.keys()) {
-      if (!this.files.has(path)) noteSites(packageOf(path), removedSites.get(path) ?? [], []);
+      const before = packageBefore.get(path);
+      if (!this.files.has(path) && before !== undefined) noteSites(before, removedSites.get(path) ?? [], []);
     }
     for (const path of refile) {
       const before = this.exportsByFile.get(path) ?? [];
@@ -608,7 +609,11 @@ export class ProgramIndex {
     if (!model) return true;
     for (const segments of model.imports) {
       const last = segments[segments.length - 1];
-      if ((last === '*' || last === name) && this.packagesMatching(segments.slice(0, -1)).length === 0) return true;
+      if (last !== '*' && last !== name) continue;
+      // Outside the workspace: no package is named by the whole prefix (`import stdlib.collections.*;`
+      // reaches outside even when some package of the workspace is called `collections`).
+      const prefix = segments.slice(0, -1);
+      if (!this.packageNames.some((pkg) => packageEndsWith(pkg, prefix))) return true;
     }
     return false;
   }
@@ -1185,10 +1190,13 @@ const BUILTIN_KINDS = new Set(['Opt', 'Some', 'None', 'Result', 'Ok', 'Err']);
 
 /** `import a.b.*;` names the package whose path ends with a/b (or b: the first segment may be the module). */
 function packageMatches(pkg: string, wanted: readonly string[]): boolean {
+  return packageEndsWith(pkg, wanted) || (wanted.length > 1 && packageEndsWith(pkg, wanted.slice(1)));
+}
+
+/** Whether a package's path ends with these segments. */
+function packageEndsWith(pkg: string, wanted: readonly string[]): boolean {
   const segments = pkg.split('/').filter((s) => s.length > 0);
-  const endsWith = (w: readonly string[]): boolean =>
-    w.length <= segments.length && w.every((s, i) => segments[segments.length - w.length + i] === s);
-  return endsWith(wanted) || (wanted.length > 1 && endsWith(wanted.slice(1)));
+  return wanted.length <= segments.length && wanted.every((s, i) => segments[segments.length - wanted.length + i] === s);
 }
 
 export function signatureText(f: FunctionDecl): string {
