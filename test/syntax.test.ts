@@ -5,117 +5,12 @@ import fc from 'fast-check';
 // FC_SCALE=10 runs ten times as many cases (for a long local soak).
 const SCALE = Number(process.env.FC_SCALE ?? 1);
 const runs = (n: number): number => Math.round(n * SCALE);
-import { SyntaxKind, type TextEdit, applyEdit, parse, reparse } from '../shared';
-import { listFixtures, readFixture } from './support/fixture';
+import { SyntaxKind, applyEdit, parse, reparse } from '../shared';
+import { anyText, editOf, fixtureTexts, mutatedText, tokenSoup } from './support/arbitraries';
 import { fingerprint } from './support/trees';
-import { join } from 'node:path';
 
-const FIXTURE_TEXTS = listFixtures(join(__dirname, 'fixtures'))
-  .map(readFixture)
-  .concat(listFixtures(join(__dirname, '..', 'examples')).map(readFixture));
-
-// Pieces of Vale and of things that are not Vale, to build inputs that reach deep into the parser.
-const FRAGMENTS = [
-  'func',
-  'struct',
-  'interface',
-  'impl',
-  'for',
-  'import',
-  'export',
-  'exported',
-  'extern',
-  'sealed',
-  'abstract',
-  'virtual',
-  'imm',
-  'mut',
-  'where',
-  'if',
-  'else',
-  'while',
-  'foreach',
-  'in',
-  'return',
-  'set',
-  'block',
-  'as',
-  'x',
-  'Ship',
-  'int',
-  '_',
-  '42',
-  '-7i64',
-  '1.5',
-  '(',
-  ')',
-  '{',
-  '}',
-  '[',
-  ']',
-  '<',
-  '>',
-  ' < ',
-  ' > ',
-  ',',
-  ';',
-  '.',
-  '..',
-  '...',
-  '=',
-  '==',
-  '=>',
-  '&',
-  '^',
-  '#',
-  '#!',
-  "'",
-  "r'",
-  ' ',
-  '\n',
-  '\t',
-  '\r\n',
-  '//c\n',
-  '«c»',
-  '"',
-  '"s"',
-  '"a{x}b"',
-  '"""',
-  '{\\\n',
-  '\\',
-  '\u00e9',
-  '\ud83d\ude00',
-  '\ud800',
-  '\u0000',
-  '\u00ab',
-  '\u00bb',
-  ' and ',
-  ' mod ',
-];
-const tokenSoup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 80 }).map((parts) => parts.join(''));
-const anyText = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
-  tokenSoup,
-);
-
-/** A random edit of a text: delete, insert or replace, with inserted text from the fragments or anything. */
-function editOf(text: string): fc.Arbitrary<TextEdit> {
-  return fc
-    .tuple(fc.nat({ max: text.length }), fc.nat({ max: 12 }), fc.oneof(tokenSoup, fc.string({ unit: 'binary', maxLength: 6 })))
-    .map(([start, length, newText]) => ({ start, end: Math.min(text.length, start + length), newText }));
-}
-
-const mutatedFixture = fc.constantFrom(...FIXTURE_TEXTS).chain((text) =>
-  fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), tokenSoup), { maxLength: 5 }).map((edits) => {
-    let t = text;
-    for (const [at, len, ins] of edits) {
-      const s = at % (t.length + 1);
-      t = applyEdit(t, { start: s, end: Math.min(t.length, s + len), newText: ins });
-    }
-    return t;
-  }),
-);
+const FIXTURE_TEXTS = fixtureTexts();
+const mutatedFixture = mutatedText(FIXTURE_TEXTS);
 
 describe('lossless and tolerant', () => {
   test('every fixture prints back exactly', () => {

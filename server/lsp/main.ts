@@ -1,5 +1,17 @@
 import {
+  type CancellationToken,
   type CodeAction,
+  type CodeActionParams,
+  type CodeLensParams,
+  type DefinitionParams,
+  type DidChangeTextDocumentParams,
+  type DidChangeWatchedFilesParams,
+  type DidCloseTextDocumentParams,
+  type DidOpenTextDocumentParams,
+  type DocumentSymbolParams,
+  type HoverParams,
+  type ReferenceParams,
+  type WorkspaceSymbolParams,
   CodeActionKind,
   type CodeLens,
   createConnection,
@@ -39,6 +51,7 @@ import {
   workspaceSymbols,
 } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
+import { Guard, shape, valid } from './guard';
 import { Arrivals, transportFromArgs } from './transport';
 import { Documents, keyOf } from './documents';
 import { registerRequests } from './requests';
@@ -71,6 +84,24 @@ const publisher = new DiagnosticsPublisher(connection, workspace, documents, arr
 /** A warning shown to the user: a notification, so a client that cannot show it loses nothing. */
 const warn = (message: string): void =>
   void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+
+const guard = new Guard(connection);
+const DOC = shape.of({ 'textDocument.uri': valid.string });
+const DOC_POSITION = shape.of({ 'textDocument.uri': valid.string, position: valid.position });
+const DOC_RANGE = shape.of({ 'textDocument.uri': valid.string, range: valid.range });
+const REFERENCES = shape.of({ 'textDocument.uri': valid.string, position: valid.position, 'context.includeDeclaration': valid.boolean });
+const DID_OPEN = shape.of({
+  'textDocument.uri': valid.string,
+  'textDocument.languageId': valid.string,
+  'textDocument.version': valid.number,
+  'textDocument.text': valid.string,
+});
+const DID_CHANGE = shape.of({
+  'textDocument.uri': valid.string,
+  'textDocument.version': valid.number,
+  contentChanges: valid.array((c) => valid.object(c) && valid.string(c.text) && valid.optional(valid.range)(c.range)),
+});
+const WATCHED = shape.of({ changes: valid.array((c) => valid.object(c) && valid.string(c.uri) && valid.number(c.type)) });
 
 const cancelled = (): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
 
@@ -190,95 +221,116 @@ connection.onInitialized(async () => {
   publisher.schedule();
 });
 
-connection.onDidChangeConfiguration(async (change) => {
-  if (!canPullConfiguration && change.settings?.valeFfi) clientSettings = readSettings(change.settings.valeFfi);
-  await pullSettings();
-  publisher.schedule();
-});
+connection.onDidChangeConfiguration(
+  guard.notification(
+    'workspace/didChangeConfiguration',
+    shape.of({ 'settings?': () => true }),
+    async (change: { settings?: { valeFfi?: unknown } } | undefined) => {
+      if (!canPullConfiguration && change?.settings?.valeFfi) clientSettings = readSettings(change.settings.valeFfi);
+      await pullSettings();
+      publisher.schedule();
+    },
+  ),
+);
 
-connection.onDidOpenTextDocument(({ textDocument: t }) => {
-  documents.didOpen(t.uri, t.languageId, t.version, t.text);
-  if (documents.isVale(t.uri)) publisher.schedule(keyOf(t.uri));
-});
-connection.onDidChangeTextDocument(({ textDocument: t, contentChanges }) => {
-  documents.didChange(t.uri, t.version, contentChanges);
-  if (documents.isVale(t.uri)) publisher.schedule(keyOf(t.uri));
-});
-connection.onDidCloseTextDocument(({ textDocument: t }) => {
-  arrivals.forget(t.uri);
-  const vale = documents.isVale(t.uri);
-  documents.didClose(t.uri);
-  if (vale) publisher.schedule();
-});
-connection.onDidChangeWatchedFiles(({ changes }) => {
-  if (changes.some((c) => isConfigFile(c.uri))) {
-    // The configuration changed: settings, severities and the set of analyzed files follow it.
-    loadProject();
-    const wanted = new Set(projectFiles().map((f) => URI.file(f).toString()));
-    for (const key of workspace.files()) {
-      const uri = documents.uriOf(key);
-      if (!wanted.has(uri) && !documents.get(uri)) documents.removeFromDisk(uri);
+connection.onDidOpenTextDocument(
+  guard.notification('textDocument/didOpen', DID_OPEN, ({ textDocument: t }: DidOpenTextDocumentParams) => {
+    documents.didOpen(t.uri, t.languageId, t.version, t.text);
+    if (documents.isVale(t.uri)) publisher.schedule(keyOf(t.uri));
+  }),
+);
+connection.onDidChangeTextDocument(
+  guard.notification('textDocument/didChange', DID_CHANGE, ({ textDocument: t, contentChanges }: DidChangeTextDocumentParams) => {
+    documents.didChange(t.uri, t.version, contentChanges);
+    if (documents.isVale(t.uri)) publisher.schedule(keyOf(t.uri));
+  }),
+);
+connection.onDidCloseTextDocument(
+  guard.notification('textDocument/didClose', DOC, ({ textDocument: t }: DidCloseTextDocumentParams) => {
+    arrivals.forget(t.uri);
+    const vale = documents.isVale(t.uri);
+    documents.didClose(t.uri);
+    if (vale) publisher.schedule();
+  }),
+);
+connection.onDidChangeWatchedFiles(
+  guard.notification('workspace/didChangeWatchedFiles', WATCHED, ({ changes }: DidChangeWatchedFilesParams) => {
+    if (changes.some((c) => isConfigFile(c.uri))) {
+      // The configuration changed: settings, severities and the set of analyzed files follow it.
+      loadProject();
+      const wanted = new Set(projectFiles().map((f) => URI.file(f).toString()));
+      for (const key of workspace.files()) {
+        const uri = documents.uriOf(key);
+        if (!wanted.has(uri) && !documents.get(uri)) documents.removeFromDisk(uri);
+      }
+      for (const uri of wanted) if (!workspace.tree(keyOf(uri)) && !documents.get(uri)) documents.loadFromDisk(uri);
+      publisher.republishAll();
+      return;
     }
-    for (const uri of wanted) if (!workspace.tree(keyOf(uri)) && !documents.get(uri)) documents.loadFromDisk(uri);
-    publisher.republishAll();
-    return;
-  }
-  for (const c of changes) {
-    if (!c.uri.endsWith('.vale')) continue;
-    if (c.type === FileChangeType.Deleted) documents.removeFromDisk(c.uri);
-    else if (takesPath(URI.parse(c.uri).fsPath)) documents.loadFromDisk(c.uri);
-  }
-  publisher.schedule();
-});
+    for (const c of changes) {
+      if (!c.uri.endsWith('.vale')) continue;
+      if (c.type === FileChangeType.Deleted) documents.removeFromDisk(c.uri);
+      else if (takesPath(URI.parse(c.uri).fsPath)) documents.loadFromDisk(c.uri);
+    }
+    publisher.schedule();
+  }),
+);
 
-function textOf(uri: string): string | undefined {
-  return documents.get(uri)?.getText() ?? workspace.text(keyOf(uri));
-}
-
-connection.onHover(({ textDocument, position }, token): Hover | null | ResponseError<void> => {
-  if (token.isCancellationRequested) return cancelled();
-  const text = textOf(textDocument.uri);
-  if (text === undefined) return null;
-  const key = keyOf(textDocument.uri);
-  const vale = documents.isVale(textDocument.uri) && workspace.tree(key) !== undefined;
-  const offset = vale ? workspace.tree(key)!.lines.offsetAt(position) : documents.get(textDocument.uri)!.offsetAt(position);
-  const result = vale
-    ? hoverInVale(workspace.cProgram(settings.projectName, settings.target), key, text, offset, settings.hover)
-    : hoverReferenceInText(text, offset, settings.hover);
-  if (!result) return null;
-  const lines = vale ? workspace.tree(key)!.lines : undefined;
-  const doc = documents.get(textDocument.uri);
-  const pos = (o: number) => (lines ? lines.positionAt(o) : doc!.positionAt(o));
-  return { contents: { kind: MarkupKind.Markdown, value: result.contents }, range: { start: pos(result.start), end: pos(result.end) } };
-});
+connection.onHover(
+  guard.request(
+    'textDocument/hover',
+    DOC_POSITION,
+    ({ textDocument, position }: HoverParams, token: CancellationToken): Hover | null | ResponseError<void> => {
+      if (token.isCancellationRequested) return cancelled();
+      const key = keyOf(textDocument.uri);
+      // A Vale file the core holds (open or not), or another open document (C, logs): nothing else has text here.
+      const tree = documents.isVale(textDocument.uri) ? workspace.tree(key) : undefined;
+      const doc = documents.get(textDocument.uri);
+      const text = tree ? workspace.text(key) : doc?.getText();
+      if (text === undefined) return null;
+      const lines = tree?.lines;
+      const offset = lines ? lines.offsetAt(position) : doc!.offsetAt(position);
+      const result = tree
+        ? hoverInVale(workspace.cProgram(settings.projectName, settings.target), key, text, offset, settings.hover)
+        : hoverReferenceInText(text, offset, settings.hover);
+      if (!result) return null;
+      const pos = (o: number) => (lines ? lines.positionAt(o) : doc!.positionAt(o));
+      return { contents: { kind: MarkupKind.Markdown, value: result.contents }, range: { start: pos(result.start), end: pos(result.end) } };
+    },
+  ),
+);
 
 function location(key: string, start: number, end: number): Location {
   return { uri: documents.uriOf(key), range: { start: documents.positionAt(key, start), end: documents.positionAt(key, end) } };
 }
 
-connection.onDefinition(({ textDocument, position }, token) => {
-  if (token.isCancellationRequested) return cancelled();
-  const key = keyOf(textDocument.uri);
-  const lines = documents.lines(key);
-  if (!lines) return null;
-  const s = symbolAt(workspace.program(), key, lines.offsetAt(position));
-  if (s?.tag === 'kind' && s.decl) return location(s.decl.file, s.decl.nameRange.start, s.decl.nameRange.end);
-  if (s?.tag === 'field') return location(s.decl.file, s.member.nameRange.start, s.member.nameRange.end);
-  if (s?.tag === 'function') return location(s.fn.file, s.fn.nameRange.start, s.fn.nameRange.end);
-  return null;
-});
+connection.onDefinition(
+  guard.request('textDocument/definition', DOC_POSITION, ({ textDocument, position }: DefinitionParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const key = keyOf(textDocument.uri);
+    const lines = documents.lines(key);
+    if (!lines) return null;
+    const s = symbolAt(workspace.program(), key, lines.offsetAt(position));
+    if (s?.tag === 'kind' && s.decl) return location(s.decl.file, s.decl.nameRange.start, s.decl.nameRange.end);
+    if (s?.tag === 'field') return location(s.decl.file, s.member.nameRange.start, s.member.nameRange.end);
+    if (s?.tag === 'function') return location(s.fn.file, s.fn.nameRange.start, s.fn.nameRange.end);
+    return null;
+  }),
+);
 
-connection.onReferences(({ textDocument, position, context }, token) => {
-  if (token.isCancellationRequested) return cancelled();
-  const key = keyOf(textDocument.uri);
-  const lines = documents.lines(key);
-  if (!lines) return null;
-  const index = workspace.program();
-  const s = symbolAt(index, key, lines.offsetAt(position));
-  if (s?.tag !== 'kind' || !s.decl) return [];
-  const refs = referencesTo(index, s.decl).map((r) => location(r.file, r.range.start, r.range.end));
-  return context.includeDeclaration ? [location(s.decl.file, s.decl.nameRange.start, s.decl.nameRange.end), ...refs] : refs;
-});
+connection.onReferences(
+  guard.request('textDocument/references', REFERENCES, ({ textDocument, position, context }: ReferenceParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const key = keyOf(textDocument.uri);
+    const lines = documents.lines(key);
+    if (!lines) return null;
+    const index = workspace.program();
+    const s = symbolAt(index, key, lines.offsetAt(position));
+    if (s?.tag !== 'kind' || !s.decl) return [];
+    const refs = referencesTo(index, s.decl).map((r) => location(r.file, r.range.start, r.range.end));
+    return context.includeDeclaration ? [location(s.decl.file, s.decl.nameRange.start, s.decl.nameRange.end), ...refs] : refs;
+  }),
+);
 
 const SYMBOL_KIND: Record<OutlineKind, SymbolKind> = {
   struct: SymbolKind.Struct,
@@ -288,77 +340,85 @@ const SYMBOL_KIND: Record<OutlineKind, SymbolKind> = {
   export: SymbolKind.Constant,
 };
 
-connection.onDocumentSymbol(({ textDocument }, token) => {
-  if (token.isCancellationRequested) return cancelled();
-  const key = keyOf(textDocument.uri);
-  const model = workspace.model(key);
-  if (!model) return [];
-  const convert = (s: OutlineSymbol): DocumentSymbol => ({
-    name: s.name,
-    detail: s.detail,
-    kind: SYMBOL_KIND[s.kind],
-    range: { start: documents.positionAt(key, s.range.start), end: documents.positionAt(key, s.range.end) },
-    selectionRange: { start: documents.positionAt(key, s.selection.start), end: documents.positionAt(key, s.selection.end) },
-    children: s.children.map(convert),
-  });
-  return documentSymbols(model).map(convert);
-});
-
-connection.onWorkspaceSymbol(({ query }, token) => {
-  if (token.isCancellationRequested) return cancelled();
-  return workspaceSymbols(workspace.program(), query).map(
-    (s): SymbolInformation => ({
+connection.onDocumentSymbol(
+  guard.request('textDocument/documentSymbol', DOC, ({ textDocument }: DocumentSymbolParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const key = keyOf(textDocument.uri);
+    const model = workspace.model(key);
+    if (!model) return [];
+    const convert = (s: OutlineSymbol): DocumentSymbol => ({
       name: s.name,
+      detail: s.detail,
       kind: SYMBOL_KIND[s.kind],
-      containerName: s.container,
-      location: location(s.file, s.range.start, s.range.end),
-    }),
-  );
-});
+      range: { start: documents.positionAt(key, s.range.start), end: documents.positionAt(key, s.range.end) },
+      selectionRange: { start: documents.positionAt(key, s.selection.start), end: documents.positionAt(key, s.selection.end) },
+      children: s.children.map(convert),
+    });
+    return documentSymbols(model).map(convert);
+  }),
+);
 
-connection.onCodeAction(({ textDocument, range }, token) => {
-  if (token.isCancellationRequested) return cancelled();
-  const key = keyOf(textDocument.uri);
-  const lines = documents.lines(key);
-  if (!lines) return [];
-  const start = lines.offsetAt(range.start);
-  const end = lines.offsetAt(range.end);
-  const actions: CodeAction[] = [];
-  for (const d of workspace.diagnostics(key)) {
-    if (d.end < start || d.start > end || !d.fixes) continue;
-    const diagnostic = publisher.toLsp(key, d);
-    for (const fix of d.fixes) {
-      const changes: Record<string, TextEdit[]> = {};
-      for (const e of fix.edits) {
-        (changes[documents.uriOf(e.file)] ??= []).push({
-          range: { start: documents.positionAt(e.file, e.start), end: documents.positionAt(e.file, e.end) },
-          newText: e.newText,
+connection.onWorkspaceSymbol(
+  guard.request('workspace/symbol', shape.of({ query: valid.string }), ({ query }: WorkspaceSymbolParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    return workspaceSymbols(workspace.program(), query).map(
+      (s): SymbolInformation => ({
+        name: s.name,
+        kind: SYMBOL_KIND[s.kind],
+        containerName: s.container,
+        location: location(s.file, s.range.start, s.range.end),
+      }),
+    );
+  }),
+);
+
+connection.onCodeAction(
+  guard.request('textDocument/codeAction', DOC_RANGE, ({ textDocument, range }: CodeActionParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const key = keyOf(textDocument.uri);
+    const lines = documents.lines(key);
+    if (!lines) return [];
+    const start = lines.offsetAt(range.start);
+    const end = lines.offsetAt(range.end);
+    const actions: CodeAction[] = [];
+    for (const d of workspace.diagnostics(key)) {
+      if (d.end < start || d.start > end || !d.fixes) continue;
+      const diagnostic = publisher.toLsp(key, d);
+      for (const fix of d.fixes) {
+        const changes: Record<string, TextEdit[]> = {};
+        for (const e of fix.edits) {
+          (changes[documents.uriOf(e.file)] ??= []).push({
+            range: { start: documents.positionAt(e.file, e.start), end: documents.positionAt(e.file, e.end) },
+            newText: e.newText,
+          });
+        }
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: fix.preferred,
+          edit: { changes },
         });
       }
-      actions.push({
-        title: fix.title,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        isPreferred: fix.preferred,
-        edit: { changes },
-      });
     }
-  }
-  return actions;
-});
+    return actions;
+  }),
+);
 
-connection.onCodeLens(({ textDocument }, token) => {
-  if (token.isCancellationRequested) return cancelled();
-  const key = keyOf(textDocument.uri);
-  if (!workspace.tree(key)) return [];
-  return codeLenses(workspace.cProgram(settings.projectName, settings.target), key).map(
-    (l): CodeLens => ({
-      range: { start: documents.positionAt(key, l.range.start), end: documents.positionAt(key, l.range.end) },
-      command: { title: l.title, command: 'valeFfi.showHeader', arguments: [textDocument.uri, l.header] },
-    }),
-  );
-});
+connection.onCodeLens(
+  guard.request('textDocument/codeLens', DOC, ({ textDocument }: CodeLensParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const key = keyOf(textDocument.uri);
+    if (!workspace.tree(key)) return [];
+    return codeLenses(workspace.cProgram(settings.projectName, settings.target), key).map(
+      (l): CodeLens => ({
+        range: { start: documents.positionAt(key, l.range.start), end: documents.positionAt(key, l.range.end) },
+        command: { title: l.title, command: 'valeFfi.showHeader', arguments: [textDocument.uri, l.header] },
+      }),
+    );
+  }),
+);
 
-registerRequests(connection, workspace, documents, () => settings);
+registerRequests(connection, guard, workspace, documents, () => settings);
 
 connection.listen();

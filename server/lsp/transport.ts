@@ -12,6 +12,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
+import { FrameFilter } from './frames';
 
 /**
  * What has arrived on the wire, seen before the connection queues it: the
@@ -79,8 +80,14 @@ export function transportFromArgs(argv: readonly string[], arrivals: Arrivals): 
   if (argv.includes('--node-ipc')) transport = [new IPCMessageReader(process), new IPCMessageWriter(process)];
   else if (value('socket')) transport = createServerSocketTransport(Number(value('socket')));
   else if (value('pipe')) transport = createServerPipeTransport(value('pipe')!);
-  else if (argv.includes('--stdio')) transport = [new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)];
-  else {
+  else if (argv.includes('--stdio')) {
+    // A malformed frame costs that frame only (logged), never the connection.
+    const frames = new FrameFilter((reason) =>
+      process.stderr.write(`vale-ffi server: dropped input that is not an LSP message: ${reason}\n`),
+    );
+    process.stdin.pipe(frames);
+    transport = [new StreamMessageReader(frames), new StreamMessageWriter(process.stdout)];
+  } else {
     process.stderr.write('vale-ffi server: give the transport: --stdio, --node-ipc, --socket=PORT or --pipe=NAME\n');
     process.exit(2);
   }

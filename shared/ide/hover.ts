@@ -84,7 +84,9 @@ function crossingText(t: CFieldType): string {
   if (t.string) return 'a string, copied (`ValeStr*`)';
   if (t.form === 'scalar') return `a value (\`${t.text}\`)`;
   if (t.unexported) return `**${t.unexported} is not exported**: C has no type for it`;
-  const k = t.kind!;
+  const k = t.kind;
+  // A type the parser could not read (a syntax error in the signature): say so instead of guessing.
+  if (!k) return `\`${t.text}\`, from a type vale-ffi cannot read (see the syntax errors)`;
   if (k.mutability === 'mut') return `a universal reference (\`${t.text}\`, 32 bytes)`;
   if (k.category === 'interface') return `an interface value (\`${t.text}\`) whose object is a message`;
   return `a message, deep-copied (\`${t.text}\`)`;

@@ -21,7 +21,9 @@ export const ACCEPTED_FORMS = [
 
 const I256 = /(?<![0-9A-Za-z_])(?:0[xX])?([0-9a-fA-F]{64})(?![0-9A-Za-z_])/g;
 const BYTE = '(?:0[xX][0-9a-fA-F]{1,2}|[0-9a-fA-F]{2})';
-const SEP = '(?:[ \\t]*,[ \\t]*\\n?[ \\t]*|[ \\t]+)';
+// One way only to match each separator (blanks, or a comma with blanks and at most one line break
+// after it): an ambiguous separator made a failing 32-byte match backtrack 2^31 ways.
+const SEP = '(?:[ \\t]*,[ \\t]*(?:\\n[ \\t]*)?|[ \\t]+)';
 const BYTES = new RegExp(`(?<![0-9A-Za-z_])${BYTE}(?:${SEP}${BYTE}){31}(?![0-9A-Za-z_])`, 'g');
 const NUM = '(0[xX][0-9a-fA-F]+|[0-9]+)(?:[uU]?[lL]{0,2}|[lL]{1,2}[uU]?)';
 const WORD = (i: number): string => `(?:\\.unused${i}\\s*=\\s*)?${NUM}`;

@@ -1,0 +1,129 @@
+// Inputs for property tests and the fuzzer: pieces of Vale and of things that are not Vale,
+// random texts, edits, and real Vale (every fixture and example) mutated.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import fc from 'fast-check';
+import { type TextEdit, applyEdit } from '../../shared';
+import { listFixtures, readFixture } from './fixture';
+
+/** The repository's root, from this file or from a bundle of it anywhere below the root. */
+export function repoRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'test', 'fixtures')) && existsSync(join(dir, 'examples'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no repository above ${__dirname}`);
+  }
+}
+
+/** Every fixture and example text. */
+export function fixtureTexts(): string[] {
+  const root = repoRoot();
+  return listFixtures(join(root, 'test', 'fixtures'))
+    .map(readFixture)
+    .concat(listFixtures(join(root, 'examples')).map(readFixture));
+}
+
+// Pieces of Vale and of things that are not Vale, to build inputs that reach deep into the parser.
+const FRAGMENTS = [
+  'func',
+  'struct',
+  'interface',
+  'impl',
+  'for',
+  'import',
+  'export',
+  'exported',
+  'extern',
+  'sealed',
+  'abstract',
+  'virtual',
+  'imm',
+  'mut',
+  'where',
+  'if',
+  'else',
+  'while',
+  'foreach',
+  'in',
+  'return',
+  'set',
+  'block',
+  'as',
+  'x',
+  'Ship',
+  'int',
+  '_',
+  '42',
+  '-7i64',
+  '1.5',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  '<',
+  '>',
+  ' < ',
+  ' > ',
+  ',',
+  ';',
+  '.',
+  '..',
+  '...',
+  '=',
+  '==',
+  '=>',
+  '&',
+  '^',
+  '#',
+  '#!',
+  "'",
+  "r'",
+  ' ',
+  '\n',
+  '\t',
+  '\r\n',
+  '//c\n',
+  '«c»',
+  '"',
+  '"s"',
+  '"a{x}b"',
+  '"""',
+  '{\\\n',
+  '\\',
+  '\u00e9',
+  '\ud83d\ude00',
+  '\ud800',
+  '\u0000',
+  '\u00ab',
+  '\u00bb',
+  ' and ',
+  ' mod ',
+];
+export const tokenSoup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 80 }).map((parts) => parts.join(''));
+export const anyText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+  tokenSoup,
+);
+
+/** A random edit of a text: delete, insert or replace, with inserted text from the fragments or anything. */
+export function editOf(text: string): fc.Arbitrary<TextEdit> {
+  return fc
+    .tuple(fc.nat({ max: text.length }), fc.nat({ max: 12 }), fc.oneof(tokenSoup, fc.string({ unit: 'binary', maxLength: 6 })))
+    .map(([start, length, newText]) => ({ start, end: Math.min(text.length, start + length), newText }));
+}
+
+/** A text from `texts` with up to five random edits of fragments. */
+export function mutatedText(texts: readonly string[]): fc.Arbitrary<string> {
+  return fc.constantFrom(...texts).chain((text) =>
+    fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), tokenSoup), { maxLength: 5 }).map((edits) => {
+      let t = text;
+      for (const [at, len, ins] of edits) {
+        const s = at % (t.length + 1);
+        t = applyEdit(t, { start: s, end: Math.min(t.length, s + len), newText: ins });
+      }
+      return t;
+    }),
+  );
+}
