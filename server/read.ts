@@ -3,8 +3,15 @@
 // read that blocks or never ends. The CLI turns the error into exit 2, the server into a message.
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
-/** Caps, in bytes: Vale sources, and the binaries and recordings read as bytes. */
-export const READ_LIMITS = { source: 16 * 2 ** 20, binary: 64 * 2 ** 20 };
+/** Caps, in bytes: Vale sources, and the binaries and recordings read as bytes (the configuration can change them). */
+export const DEFAULT_READ_LIMITS = { source: 16 * 2 ** 20, binary: 64 * 2 ** 20 } as const;
+export const READ_LIMITS = { ...DEFAULT_READ_LIMITS };
+
+/** The caps a configuration sets (`maxSourceBytes`, `maxBinaryBytes`), the defaults for the rest. */
+export function setReadLimits(limits: { maxSourceBytes?: number; maxBinaryBytes?: number }): void {
+  READ_LIMITS.source = limits.maxSourceBytes ?? DEFAULT_READ_LIMITS.source;
+  READ_LIMITS.binary = limits.maxBinaryBytes ?? DEFAULT_READ_LIMITS.binary;
+}
 
 export class ReadError extends Error {}
 

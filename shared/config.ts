@@ -25,6 +25,10 @@ export interface ValeFfiConfig {
   readonly severity?: Readonly<Record<string, SeverityOverride>>;
   /** Modules as `valec build NAME=DIR` takes them: module name → its root directory. */
   readonly modules?: Readonly<Record<string, string>>;
+  /** The largest source file read (bytes; default 16 MiB). */
+  readonly maxSourceBytes?: number;
+  /** The largest binary or recording read (bytes; default 64 MiB). */
+  readonly maxBinaryBytes?: number;
 }
 
 export type SeverityOverride = Severity | 'off';
@@ -43,6 +47,8 @@ const KEYS = [
   'exclude',
   'severity',
   'modules',
+  'maxSourceBytes',
+  'maxBinaryBytes',
 ] as const;
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -110,6 +116,12 @@ export function readConfig(raw: unknown): ConfigReading {
       }
       out.severity = map;
     }
+  }
+  for (const key of ['maxSourceBytes', 'maxBinaryBytes'] as const) {
+    const v = r[key];
+    if (v === undefined) continue;
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) out[key] = v;
+    else problems.push(`${key}: expected a positive number of bytes, got ${JSON.stringify(v)}`);
   }
   const modules = r.modules;
   if (modules !== undefined) {
@@ -186,6 +198,8 @@ export function configSchema(): Record<string, unknown> {
         propertyNames: { pattern: MODULE_NAME.source },
         additionalProperties: { type: 'string', minLength: 1 },
       },
+      maxSourceBytes: { type: 'integer', minimum: 1, description: 'The largest source file read, in bytes (default 16 MiB).' },
+      maxBinaryBytes: { type: 'integer', minimum: 1, description: 'The largest binary or recording read, in bytes (default 64 MiB).' },
       severity: {
         type: 'object',
         description: 'Per-code severity; off hides the code.',

@@ -320,6 +320,18 @@ describe('configuration and file selection', () => {
     assert.equal(JSON.parse(run(['check', '--format', 'json', '--no-config'], { cwd: dir }).stdout).files, 2);
   });
 
+  test('the read caps are configurable: a source over maxSourceBytes is a clear exit-2 message', () => {
+    const dir = workspace({
+      'big.vale': `exported struct S imm { x int; }\n${'// padding\n'.repeat(20)}`,
+      'vale-ffi.json': JSON.stringify({ maxSourceBytes: 100 }),
+    });
+    const r = run(['check'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cannot read big\.vale: \d+ bytes, over the 100-byte limit/);
+    writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify({ maxSourceBytes: 100000 }));
+    assert.equal(run(['check'], { cwd: dir }).code, 0);
+  });
+
   test('the "vale-ffi" key of package.json, and --config FILE', () => {
     const dir = workspace({ ...sources, 'package.json': JSON.stringify({ name: 'x', 'vale-ffi': { severity: { UnknownKind: 'off' } } }) });
     const r = JSON.parse(run(['check', '--format', 'json'], { cwd: dir }).stdout);

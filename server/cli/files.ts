@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type LineIndex, type Module, type ValeFfiConfig, Workspace } from '../../shared';
-import { ReadError, readSourceFile } from '../read';
+import { ReadError, readSourceFile, setReadLimits } from '../read';
 import { type FoundConfig, SourceFilter, findConfig, loadConfig, walkValeFiles } from '../sources';
 import type { Io } from './main';
 
@@ -41,6 +41,7 @@ export function contextFor(io: Io, options: Record<string, unknown>): CliContext
     config = findConfig(io.cwd);
   }
   if (config && config.problems.length > 0) throw new UsageError(`invalid configuration:\n  ${config.problems.join('\n  ')}`);
+  setReadLimits(config?.config ?? {});
   return { io, cwd: io.cwd, config, settings: config?.config ?? {}, exclude: (options.exclude as string[] | undefined) ?? [] };
 }
 

@@ -32,7 +32,7 @@ import {
   TextDocumentSyncKind,
   type TextEdit,
 } from 'vscode-languageserver/node';
-import { READ_LIMITS, readRegularFile } from '../read';
+import { READ_LIMITS, readRegularFile, setReadLimits } from '../read';
 import { URI } from 'vscode-uri';
 import { basename, resolve } from 'node:path';
 import {
@@ -166,6 +166,7 @@ function loadProject(): void {
   }
   filters = folders.map((folder) => ({ folder, filter: new SourceFilter({ config: project, cwd: folder }) }));
   publisher.severity = project?.config.severity;
+  setReadLimits(project?.config ?? {});
   settings = withConfig(clientSettings, project);
   applyItableSettings();
   applyModules();
