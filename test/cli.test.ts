@@ -319,6 +319,28 @@ describe('vale-ffi recording', () => {
   });
 });
 
+describe('long lines', () => {
+  test('a 5 MB comment, string or item line is analysed like any other text', () => {
+    const dir = workspace({
+      'comment.vale': `// ${'x'.repeat(5_000_000)}\nextern func far(x Nope) int;\n`,
+      'string.vale': `func f() str { "${'a'.repeat(5_000_000)}" }\n`,
+      'items.vale': 'exported struct S imm { x int; } '.repeat(20_000),
+    });
+    const r = run(['check', '--format', 'json'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.files, 3);
+    assert.deepEqual(
+      report.diagnostics.map((d: { file: string; code: string; range: { start: { line: number } } }) => [
+        d.file,
+        d.range.start.line,
+        d.code,
+      ]),
+      [['comment.vale', 1, 'UnknownKind']],
+    );
+  });
+});
+
 describe('files that are not regular files, or too large', () => {
   test('a FIFO, a device or a file over the cap is an exit-2 message at once, never a read that blocks', () => {
     const dir = workspace({ 'a.vale': 'exported struct Ship imm { fuel int; }\n' });

@@ -316,6 +316,31 @@ describe('language server scheduling', () => {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: deep } });
   });
 
+  test('a document with a 4 MB line gets its diagnostics, a hover at the end of the line, and later edits', async () => {
+    const long = URI.file(join(dir, 'fleet', 'long.vale')).toString();
+    const line = `extern func far(x Nope) int; // ${'x'.repeat(4_000_000)}`;
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: long, languageId: 'vale', version: 1, text: `${line}\nexported struct Tail imm { n int; }\n` },
+    });
+    await client.waitFor('diagnostics of the long line', () => client.versions.get(long) === 1, 30_000);
+    assert.deepEqual(
+      client.diagnostics.get(long)!.map((d) => d.code),
+      ['UnknownKind'],
+    );
+    const hover = await client.connection.sendRequest<Hover | null>('textDocument/hover', {
+      textDocument: { uri: long },
+      position: { line: 1, character: 17 },
+    });
+    assert.match(hoverText(hover), /Tail/);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: long, version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 18 }, end: { line: 0, character: 22 } }, text: 'int' }],
+    });
+    await client.waitFor('diagnostics of version 2', () => client.versions.get(long) === 2, 30_000);
+    assert.deepEqual(client.diagnostics.get(long), []);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: long } });
+  });
+
   test("a client that waits for each version's diagnostics gets every version answered", async () => {
     let version = client.versions.get(docUri)!;
     for (let i = 0; i < 20; i++) {
