@@ -443,3 +443,38 @@ describe('the project configuration file in the server', () => {
     );
   });
 });
+
+describe('a file whose analysis fails', () => {
+  // The failpoint makes the diagnostics of a text containing FAILPOINT throw, as a bug would.
+  const client = new TestClient(undefined, { ...process.env, VALE_FFI_FAILPOINTS: 'diagnostics' });
+  const doc = 'file:///failing/app.vale';
+  before(async () => {
+    await client.initialize(URI.file(tempDir('vale-ffi-failpoint-')).toString(), {});
+  });
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('says so in its diagnostics, keeps its text, answers requests, and recovers at the next edit', async () => {
+    const text = 'exported struct Ship imm { fuel int; }\n// FAILPOINT\nextern func lost(x Nope) int;\n';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: doc, languageId: 'vale', version: 1, text } });
+    await client.waitFor('the failure reported', () => client.versions.get(doc) === 1);
+    const [failure] = client.diagnostics.get(doc)!;
+    assert.match(String(failure.message), /vale-ffi could not analyse this file: failpoint diagnostics reached/);
+    const hover = await client.connection.sendRequest<Hover | null>('textDocument/hover', {
+      textDocument: { uri: doc },
+      position: { line: 0, character: 17 },
+    });
+    assert.match(hoverText(hover), /Ship/, 'the document is still there');
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: doc, version: 2 },
+      contentChanges: [{ range: { start: { line: 1, character: 3 }, end: { line: 1, character: 12 } }, text: 'fixed' }],
+    });
+    await client.waitFor('diagnostics of version 2', () => client.versions.get(doc) === 2);
+    assert.deepEqual(
+      client.diagnostics.get(doc)!.map((d) => d.code),
+      ['UnknownKind'],
+      'the edit applied to the kept text: analysis is back',
+    );
+  });
+});

@@ -4,6 +4,7 @@ import { URI } from 'vscode-uri';
 import { type Diagnostic, type SeverityOverride, type Workspace, applySeverity, codeAnchor, codeInfo } from '../../shared';
 import type { Documents } from './documents';
 import type { Arrivals } from './transport';
+import { failpoint } from './failpoints';
 
 /** docs/diagnostics.md as shipped beside the bundle (dist/ → docs/): each code's explanation. */
 const DIAGNOSTICS_DOC = URI.file(join(__dirname, '..', 'docs', 'diagnostics.md')).toString();
@@ -118,10 +119,22 @@ export class DiagnosticsPublisher {
       try {
         this.publish(key, fresh);
       } catch (e) {
-        // One file's failure must not stop the others, nor later edits: say so once, with the stack.
+        // One file's failure must not stop the others, nor later edits: say so once, with the
+        // stack, and in the file's own diagnostics, so the user sees why they are missing.
         this.connection.console.error(`vale-ffi: diagnostics of ${key} failed: ${(e as Error).stack ?? String(e)}`);
+        this.publishFailure(key, e);
       }
     }
+  }
+
+  private publishFailure(key: string, e: unknown): void {
+    const uri = this.documents.uriOf(key);
+    const message = `vale-ffi could not analyse this file: ${(e as Error)?.message ?? String(e)} (the stack is in the output log; the next edit tries again)`;
+    const diagnostics: LspDiagnostic[] = [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, source: 'vale-ffi', message },
+    ];
+    this.sent.set(key, JSON.stringify(diagnostics));
+    void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
   }
 
   /** Sends a file's diagnostics when they changed, or always for a document just edited (`fresh`): its new version gets an answer. */
@@ -131,6 +144,7 @@ export class DiagnosticsPublisher {
       if (this.sent.delete(key)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
+    failpoint('diagnostics', () => this.workspace.text(key) ?? '');
     const diagnostics = applySeverity(this.workspace.diagnostics(key), this.severity).map((d) => this.toLsp(key, d));
     // A file no editor has open keeps what diagnostics need, not its syntax: memory follows what is open.
     if (!this.documents.get(uri)) this.workspace.releaseSyntax(key);

@@ -29,8 +29,8 @@ export class TestClient {
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   stderr = '';
 
-  constructor(server = SERVER) {
-    this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(server = SERVER, env: NodeJS.ProcessEnv = process.env) {
+    this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.process.stderr!.on('data', (d) => (this.stderr += d));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

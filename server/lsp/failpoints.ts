@@ -1,0 +1,9 @@
+// Failpoints: with VALE_FFI_FAILPOINTS=diagnostics in the server's environment, computing the
+// diagnostics of a file whose text contains FAILPOINT throws, so the tests can show what a user
+// sees when analysis fails (a diagnostic saying so, the server still answering). Without the
+// variable nothing here does anything.
+const ENABLED = new Set((process.env.VALE_FFI_FAILPOINTS ?? '').split(',').filter((x) => x.length > 0));
+
+export function failpoint(name: string, text: () => string): void {
+  if (ENABLED.size > 0 && ENABLED.has(name) && text().includes('FAILPOINT')) throw new Error(`failpoint ${name} reached`);
+}
