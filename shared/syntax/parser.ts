@@ -356,7 +356,7 @@ export class Parser {
     if (k === K.Ident) {
       const word = this.tokenText(n);
       if (ITEM_ONLY_WORDS.has(word)) return this.atLineStart(n) && this.depths[this.rawIndex(n)] === 0 && !this.isUsedAsName(n);
-      if (word === 'func' || word === 'abstract') return this.atColumnZero(n);
+      if (word === 'func' || word === 'funky' || word === 'abstract') return this.atColumnZero(n);
       return false;
     }
     if (k === K.Hash) return this.atColumnZero(n) && this.peek(n + 1) === K.Bang;

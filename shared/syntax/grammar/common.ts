@@ -7,6 +7,7 @@ export const ITEM_ONLY_WORDS = new Set(['struct', 'interface', 'trait', 'impl', 
 /** Words that may begin a top-level item (as attributes or keywords). */
 export const ITEM_START_WORDS = new Set([
   'func',
+  'funky',
   'struct',
   'interface',
   'trait',

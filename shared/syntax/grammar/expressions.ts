@@ -295,6 +295,12 @@ export function parseAtom(p: Parser, noCurly: boolean): void {
       parseArrayExpr(p, noCurly);
       return;
     case K.Unknown:
+      // `…` is a placeholder expression (ExpressionParser.parseExpressionDataElement reads it as 0).
+      if (p.tokenText() === '\u2026') {
+        p.bump();
+        p.finish(K.LiteralExpr, m);
+        return;
+      }
       p.errorToken(`unexpected character ${JSON.stringify(p.tokenText())}`);
       return;
     default:

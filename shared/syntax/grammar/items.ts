@@ -10,7 +10,8 @@ import { parseType, parseTypeSeq, startsType } from './types';
 export function parseItem(p: Parser): void {
   const m = p.mark();
   parseAttributes(p);
-  if (p.isWord('func')) parseFunction(p, m);
+  // Vale's lexer takes `funky` for `func` (Lexer.scala).
+  if (p.isWord('func') || p.isWord('funky')) parseFunction(p, m);
   else if (p.isWord('struct')) parseStruct(p, m);
   else if (p.isWord('interface') || p.isWord('trait')) parseInterface(p, m);
   else if (p.isWord('impl')) parseImpl(p, m);
