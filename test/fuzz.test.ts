@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { runStream, streamItems, type StreamItem } from './fuzz/lsp-stream';
+import { runStream, streamItems } from './fuzz/lsp-stream';
 import { SURFACES } from './fuzz/surfaces';
 
 const CASES = join(__dirname, 'fuzz-cases');
@@ -18,7 +18,8 @@ describe('fuzz cases found before', () => {
     test(file, { timeout: 60_000 }, async () => {
       const c = JSON.parse(readFileSync(join(CASES, file), 'utf8')) as { surface: string; input: unknown; error: string };
       if (c.surface === 'lsp') {
-        const r = await runStream((c.input as { items: StreamItem[] }).items);
+        const { seed, count } = c.input as { seed: number; count: number };
+        const r = await runStream(streamItems(seed, count));
         assert.equal(r.failure, undefined, r.failure);
         return;
       }

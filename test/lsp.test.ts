@@ -426,6 +426,39 @@ describe('the project configuration file in the server', () => {
     );
   });
 
+  test('a document edited past the source limit is kept but not analysed, and analysed again below it', async () => {
+    writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify({ maxSourceBytes: 1000 }));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cfgUri, type: 2 }] });
+    const big = URI.file(join(dir, 'app', 'big.vale')).toString();
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: big, languageId: 'vale', version: 1, text: 'extern func lost(x Nope) int;\n' },
+    });
+    await client.waitFor('version 1', () => client.versions.get(big) === 1);
+    assert.deepEqual(
+      client.diagnostics.get(big)!.map((d) => d.code),
+      ['UnknownKind'],
+    );
+    const grow = { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: `// ${'x'.repeat(2000)}\n` };
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: big, version: 2 }, contentChanges: [grow] });
+    await client.waitFor('version 2', () => client.versions.get(big) === 2);
+    const [notice] = client.diagnostics.get(big)!;
+    assert.match(String(notice.message), /does not analyse this document: it is \d+ characters, over the 1000-byte source limit/);
+    const shrink = { range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' };
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: big, version: 3 },
+      contentChanges: [shrink],
+    });
+    await client.waitFor('version 3', () => client.versions.get(big) === 3);
+    assert.deepEqual(
+      client.diagnostics.get(big)!.map((d) => d.code),
+      ['UnknownKind'],
+      'the edits made while over the limit applied: the text is whole again',
+    );
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: big } });
+    writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify({}));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cfgUri, type: 2 }] });
+  });
+
   test('modules from the configuration name packages as valec does', async () => {
     mkdirSync(join(dir, 'tests', 'sub'), { recursive: true });
     write('tests/main.vale', 'import vtest.sub.*;\nexported struct Ship imm { fuel int; }\n');

@@ -5,6 +5,7 @@ import { type Diagnostic, type SeverityOverride, type Workspace, applySeverity, 
 import type { Documents } from './documents';
 import type { Arrivals } from './transport';
 import { failpoint } from './failpoints';
+import { READ_LIMITS } from '../read';
 
 /** docs/diagnostics.md as shipped beside the bundle (dist/ → docs/): each code's explanation. */
 const DIAGNOSTICS_DOC = URI.file(join(__dirname, '..', 'docs', 'diagnostics.md')).toString();
@@ -128,10 +129,18 @@ export class DiagnosticsPublisher {
   }
 
   private publishFailure(key: string, e: unknown): void {
+    this.publishNotice(
+      key,
+      `vale-ffi could not analyse this file: ${(e as Error)?.message ?? String(e)} (the stack is in the output log; the next edit tries again)`,
+      DiagnosticSeverity.Error,
+    );
+  }
+
+  /** One diagnostic at the top of a file, saying why it has no others. */
+  private publishNotice(key: string, message: string, severity: DiagnosticSeverity): void {
     const uri = this.documents.uriOf(key);
-    const message = `vale-ffi could not analyse this file: ${(e as Error)?.message ?? String(e)} (the stack is in the output log; the next edit tries again)`;
     const diagnostics: LspDiagnostic[] = [
-      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, source: 'vale-ffi', message },
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, source: 'vale-ffi', message },
     ];
     this.sent.set(key, JSON.stringify(diagnostics));
     void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
@@ -142,6 +151,15 @@ export class DiagnosticsPublisher {
     const uri = this.documents.uriOf(key);
     if (!this.workspace.tree(key)) {
       if (this.sent.delete(key)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      return;
+    }
+    const oversized = this.documents.oversizedLength(key);
+    if (oversized !== undefined) {
+      this.publishNotice(
+        key,
+        `vale-ffi does not analyse this document: it is ${oversized} characters, over the ${READ_LIMITS.source}-byte source limit (maxSourceBytes in vale-ffi.json)`,
+        DiagnosticSeverity.Warning,
+      );
       return;
     }
     failpoint('diagnostics', () => this.workspace.text(key) ?? '');

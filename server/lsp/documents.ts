@@ -1,4 +1,4 @@
-import { readSourceFile } from '../read';
+import { READ_LIMITS, readSourceFile } from '../read';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
@@ -45,11 +45,34 @@ export class Documents {
     return this.lines(key)?.positionAt(offset) ?? { line: 0, character: 0 };
   }
 
+  /** Open Vale documents over the source cap: kept (edits still apply), not analysed. */
+  private readonly oversized = new Set<string>();
+
+  /** The size of a document over the cap, or undefined when it is analysed. */
+  oversizedLength(key: string): number | undefined {
+    if (!this.oversized.has(key)) return undefined;
+    return this.open.get(this.uriOf(key))?.getText().length;
+  }
+
+  /** Whether the document's text is within the cap; when it is not, the core holds it empty. */
+  private withinCap(uri: string, text: string): boolean {
+    const key = keyOf(uri);
+    if (text.length <= READ_LIMITS.source) {
+      this.oversized.delete(key);
+      return true;
+    }
+    if (!this.oversized.has(key)) {
+      this.oversized.add(key);
+      this.workspace.setFile(key, '');
+    }
+    return false;
+  }
+
   didOpen(uri: string, languageId: string, version: number, text: string): void {
     this.open.set(uri, TextDocument.create(uri, languageId, version, text));
     if (!this.isVale(uri)) return;
     this.uris.set(keyOf(uri), uri);
-    this.workspace.setFile(keyOf(uri), text);
+    if (this.withinCap(uri, text)) this.workspace.setFile(keyOf(uri), text);
   }
 
   didChange(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): void {
@@ -65,13 +88,20 @@ export class Documents {
       doc = TextDocument.update(doc, [change], version);
     }
     this.open.set(uri, doc);
-    if (this.isVale(uri)) this.workspace.editFile(keyOf(uri), edits, doc.getText());
+    if (!this.isVale(uri)) return;
+    const key = keyOf(uri);
+    const wasOversized = this.oversized.has(key);
+    if (!this.withinCap(uri, doc.getText())) return;
+    // Back under the cap: the core gets the whole text again; otherwise the edits.
+    if (wasOversized) this.workspace.setFile(key, doc.getText());
+    else this.workspace.editFile(key, edits, doc.getText());
   }
 
   /** A closed Vale document goes back to its disk content (or leaves the workspace if it has none). */
   didClose(uri: string): void {
     const vale = this.isVale(uri);
     this.open.delete(uri);
+    this.oversized.delete(keyOf(uri));
     if (!vale) return;
     if (!this.loadFromDisk(uri)) this.workspace.removeFile(keyOf(uri));
   }
