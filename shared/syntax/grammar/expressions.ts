@@ -144,12 +144,16 @@ function parseKeywordExpr(p: Parser, m: number, word: string, noCurly: boolean):
       parseExpression(p, noCurly);
       p.finish(K.SetExpr, m);
       return true;
+    // Statements begin with these (statements.ts); inside an expression Vale rejects them
+    // (CantUseReturnInExpression, CantUseBreakInExpression: see BRCOBS in its parser).
     case 'return':
+      p.error('`return` cannot be part of an expression: make it a statement of its own');
       p.bump();
       if (!atStatementEnd(p, noCurly)) parseExpression(p, noCurly);
       p.finish(K.ReturnExpr, m);
       return true;
     case 'break':
+      p.error('`break` cannot be part of an expression: make it a statement of its own');
       p.bump();
       p.finish(K.BreakExpr, m);
       return true;

@@ -60,7 +60,8 @@ export function parseName(p: Parser, what: string): boolean {
   return true;
 }
 
-export function parseFunction(p: Parser, m: number): void {
+/** A function item; `inCitizen`: a method in an interface's body, whose parameters may omit their types. */
+export function parseFunction(p: Parser, m: number, inCitizen = false): void {
   p.bump(); // func
   if (p.peek() === K.Ident || isOperatorName(p.peek())) {
     const n = p.mark();
@@ -70,7 +71,7 @@ export function parseFunction(p: Parser, m: number): void {
     p.errorMissing('a function name');
   }
   if (p.peek() === K.Lt && p.isAngle()) parseAngleList(p, K.GenericParamList, K.GenericParam);
-  if (p.peek() === K.LParen) parseParamList(p);
+  if (p.peek() === K.LParen) parseParamList(p, !inCitizen);
   else if (p.peek() === K.Ident) {
     // `func f x T {` reads as a header without parentheses (one scratch file
     // in Vale's repository has it); say so without failing the file.
@@ -98,13 +99,17 @@ export function atFunctionHeaderEnd(p: Parser): boolean {
   return k === K.LBrace || k === K.Semi || k === K.EOF || p.isWord('where') || p.atItemStart();
 }
 
-export function parseParamList(p: Parser): void {
+/** `(params)`; `typed`: each parameter needs a type (a named function's; LightFunctionMustHaveParamTypes). */
+export function parseParamList(p: Parser, typed = false): void {
   const m = p.mark();
   p.bump(); // (
   while (p.peek() !== K.RParen && p.peek() !== K.EOF && !p.atItemBoundaryInBlock()) {
     const param = p.mark();
     const before = p.here();
-    parsePattern(p, false);
+    const start = p.start();
+    if (parsePattern(p, false) && typed) {
+      p.error('a parameter of a named function needs a type (only a lambda may leave it out)', start, p.prevEnd());
+    }
     p.finish(K.Param, param);
     if (!p.movedSince(before) && PARAMS_END.has(p.peek())) break;
     p.skipIfStuck(before, 'a parameter');
@@ -176,7 +181,7 @@ export function parseInterface(p: Parser, m: number): void {
       const f = p.mark();
       parseAttributes(p);
       if (p.isWord('func')) {
-        parseFunction(p, f);
+        parseFunction(p, f, true);
       } else {
         p.error(`expected a method ('func ...'), found ${describe(p.peek(), p.tokenText())}`);
         while (p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.isWord('func') && !p.atItemBoundaryInBlock()) p.bump();

@@ -6,16 +6,22 @@ import { parseType, startsType } from './types';
  * Patterns of lets, parameters, lambdas and foreach: `x`, `x int`, `_`,
  * `virtual this IShip`, `&self`, `[a, b]`, `Ship[x, y]`, `opt Opt<K>`.
  */
-export function parsePattern(p: Parser, inLet: boolean): void {
-  if (!p.enterNesting()) return;
-  parsePatternNested(p, inLet);
+/** Parses a pattern; true when it is a bare name (no type, no destructure). */
+export function parsePattern(p: Parser, inLet: boolean): boolean {
+  if (!p.enterNesting()) return false;
+  const bare = parsePatternNested(p, inLet);
   p.leaveNesting();
+  return bare;
 }
 
-function parsePatternNested(p: Parser, inLet: boolean): void {
+function parsePatternNested(p: Parser, inLet: boolean): boolean {
   const m = p.mark();
+  let bare = false;
   if (p.isWord('virtual') && p.peek(1) !== K.Comma && p.peek(1) !== K.RParen) p.bump();
   if (p.isWord('set') && p.peek(1) === K.Ident) p.bump();
+  // PatternParser: `set` with nothing after it is CantUseThatLocalName.
+  else if (p.isWord('set') && (p.peek(1) === K.Comma || p.peek(1) === K.RBracket || p.peek(1) === K.RParen || p.peek(1) === K.Eq))
+    p.error('`set` cannot be the name of a local');
   const k = p.peek();
   if (k === K.Amp && p.isWord('self', 1)) {
     p.bump();
@@ -28,11 +34,13 @@ function parsePatternNested(p: Parser, inLet: boolean): void {
     p.finish(K.Name, n);
     if (p.peek() === K.Bang) p.bump();
     if (startsType(p) && !(inLet && p.peek() === K.LBracket) && !p.isWord('in')) parseType(p);
+    else bare = p.peek() !== K.LBracket;
   } else if (k !== K.LBracket && startsType(p)) {
     parseType(p);
   }
   if (p.peek() === K.LBracket) parseDestructure(p, inLet);
   p.finish(K.Pattern, m);
+  return bare;
 }
 
 export function parseDestructure(p: Parser, inLet: boolean): void {
