@@ -6,7 +6,8 @@ const CONTENT_LENGTH = Buffer.from('Content-Length:');
 const MAX_HEADER = 8192;
 
 /**
- * Passes LSP frames (`Content-Length: N` headers, then N bytes) through unchanged and drops
+ * Passes LSP frames (`Content-Length: N` headers, then N bytes) on, with their header in its
+ * canonical form, and drops
  * what cannot be a frame: a header without a valid length, a length over the cap, bytes before
  * a header. It then resumes at the next `Content-Length:`, so one malformed message costs that
  * message, not the connection (a JSON-RPC reader stops for good at a bad header).
@@ -69,7 +70,9 @@ export class FrameFilter extends Transform {
       }
       const total = end + HEADER_END.length + length;
       if (this.buffer.length < total) return;
-      this.push(this.buffer.subarray(0, total));
+      // Passed on in the one form every reader takes (a leading blank or another header would
+      // stop the JSON-RPC reader for good).
+      this.push(Buffer.concat([Buffer.from(`Content-Length: ${length}\r\n\r\n`), this.buffer.subarray(end + HEADER_END.length, total)]));
       this.buffer = this.buffer.subarray(total);
     }
   }

@@ -1,0 +1,45 @@
+// The stdio frame filter: LSP frames pass with a canonical header, whatever surrounds them, in any chunking.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FrameFilter } from '../server/lsp/frames';
+
+async function filter(chunks: string[], maxBody?: number): Promise<{ out: string; dropped: string[] }> {
+  const dropped: string[] = [];
+  const f = new FrameFilter((reason) => dropped.push(reason), maxBody);
+  const parts: Buffer[] = [];
+  f.on('data', (b: Buffer) => parts.push(b));
+  for (const c of chunks) f.write(Buffer.from(c));
+  f.end();
+  await new Promise((resolve) => f.on('end', resolve));
+  return { out: Buffer.concat(parts).toString(), dropped };
+}
+
+const frame = (body: string): string => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+test('frames pass in any chunking, with other headers dropped', async () => {
+  const text = `${frame('{"a":1}')}Content-Length: 7\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{"b":2}${frame('{"é":"ü"}')}`;
+  for (const size of [1, 3, 7, 1000]) {
+    const chunks = text.match(new RegExp(`[^]{1,${size}}`, 'g'))!;
+    const r = await filter(chunks);
+    assert.equal(r.out, frame('{"a":1}') + frame('{"b":2}') + frame('{"é":"ü"}'), `chunks of ${size}`);
+    assert.deepEqual(r.dropped, []);
+  }
+});
+
+test('what is not a frame is dropped and reading resumes at the next header', async () => {
+  const good = frame('{"ok":true}');
+  const cases: [string, RegExp][] = [
+    [`Content-Length: abc\r\n\r\n{}${good}`, /"abc" is not a number/],
+    [`Content-Length: 99999999999\r\n\r\n${good}`, /over the 1000-byte limit/],
+    [`X: 1\r\n\r\n{}${good}`, /without Content-Length/],
+    [`no header\r\n\r\n${good}`, /a header line without a name/],
+    [`garbage${good}`, /header without Content-Length|bytes before a header/],
+  ];
+  for (const [input, reason] of cases) {
+    const r = await filter([input], 1000);
+    assert.equal(r.out, good, JSON.stringify(input));
+    assert.match(r.dropped.join('\n'), reason);
+  }
+  // A blank before a valid header: the frame is kept, and passed on in canonical form.
+  assert.equal((await filter([` ${good}`])).out, good);
+});
