@@ -40,6 +40,13 @@ test('what is not a frame is dropped and reading resumes at the next header', as
     assert.equal(r.out, good, JSON.stringify(input));
     assert.match(r.dropped.join('\n'), reason);
   }
+  // Short leftovers are dropped too (one of them looped for ever), and a header split anywhere still passes.
+  for (const junk of ['\r\n\r\n', 'x\r\n\r\n', ':\r\n\r\n', 'Content-Length:\r\n\r\n']) {
+    const r = await filter([junk, good]);
+    assert.equal(r.out, good, JSON.stringify(junk));
+    assert.ok(r.dropped.length > 0, JSON.stringify(junk));
+  }
+  assert.equal((await filter(['Content-Len', 'gth: 11\r\n', '\r\n{"ok":true}'])).out, good);
   // A blank before a valid header: the frame is kept, and passed on in canonical form.
   assert.equal((await filter([` ${good}`])).out, good);
 });

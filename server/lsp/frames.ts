@@ -33,10 +33,17 @@ export class FrameFilter extends Transform {
   private discard(reason: string): void {
     this.dropped++;
     this.onDrop(reason);
-    // Resume at the next header, keeping a tail that may be the start of one.
+    // Resume at the next header; without one, keep only a tail that may begin a header still
+    // arriving (a proper prefix of `Content-Length:`). Either way the buffer shrinks: a filter
+    // that dropped nothing here looped for ever on a lone `\r\n\r\n` (found by the LSP fuzzer).
     const next = this.buffer.indexOf(CONTENT_LENGTH, 1);
-    this.buffer =
-      next >= 0 ? this.buffer.subarray(next) : this.buffer.subarray(Math.max(0, this.buffer.length - CONTENT_LENGTH.length + 1));
+    if (next >= 0) {
+      this.buffer = this.buffer.subarray(next);
+      return;
+    }
+    let keep = Math.min(CONTENT_LENGTH.length - 1, this.buffer.length - 1);
+    while (keep > 0 && !this.buffer.subarray(this.buffer.length - keep).equals(CONTENT_LENGTH.subarray(0, keep))) keep--;
+    this.buffer = this.buffer.subarray(this.buffer.length - keep);
   }
 
   private drain(): void {
