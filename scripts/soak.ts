@@ -177,7 +177,7 @@ async function main(): Promise<number> {
   // the median of its second quarter (after the first quarter's warm-up: indexing, first parses).
   const median = (xs: number[]): number => percentile(xs, 50);
   const quarter = (from: number, to: number): number[] =>
-    samples.filter((x, i) => i >= Math.floor(from * samples.length) && i < Math.ceil(to * samples.length)).map((x) => x.mb);
+    samples.filter((_, i) => i >= Math.floor(from * samples.length) && i < Math.ceil(to * samples.length)).map((x) => x.mb);
   const warm = median(quarter(0.25, 0.5));
   const late = median(quarter(0.75, 1));
   const growth = late - warm;
