@@ -3,9 +3,9 @@
 // with plain node. Every figure is a median over repeated runs after warm-up; every
 // comparison is a ratio of figures taken in this same run.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -26,6 +26,7 @@ import {
   Workspace,
 } from '../shared';
 import { TestClient } from '../test/support/lsp-client';
+import { tempDir } from '../test/support/temp';
 import { corpusOfBytes, documentOfLines, exportedKinds, random, workspaceOfLines } from './corpus';
 import { exponent, fixed, median, percentile, table, timeRuns } from './stats';
 
@@ -175,7 +176,7 @@ function analysisSection(): void {
 }
 
 async function editingSection(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-bench-'));
+  const dir = tempDir('vale-ffi-bench-');
   const text = documentOfLines(10_000);
   const docPath = join(dir, 'fleet.vale');
   writeFileSync(docPath, text);
@@ -308,7 +309,7 @@ function rssMB(pid: number): number {
  * burst of 10,000 edits sent at once.
  */
 async function workspaceSection(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-bench-ws-'));
+  const dir = tempDir('vale-ffi-bench-ws-');
   const files = workspaceOfLines(100_000);
   for (const f of files) {
     mkdirSync(dirname(join(dir, f.path)), { recursive: true });
@@ -521,7 +522,7 @@ function layoutSection(): void {
     }),
   );
   const program = ws.cProgram('bench', DEFAULT_TARGET);
-  const dir = mkdtempSync(join(tmpdir(), 'vale-ffi-bench-gcc-'));
+  const dir = tempDir('vale-ffi-bench-gcc-');
   writeFileSync(join(dir, 'ValeBuiltins.h'), VALE_BUILTINS_HEADER);
   mkdirSync(join(dir, 'bench'), { recursive: true });
   for (const h of allHeaders(program)) writeFileSync(join(dir, h.path), h.text);
