@@ -92,14 +92,20 @@ describe('vale-ffi check', () => {
   });
 
   test('text format reads like a compiler: location, line, caret', () => {
-    const dir = workspace({ 'm.vale': 'struct S imm { x int y int; }\n' });
+    const dir = workspace({ 'm.vale': 'exported struct S imm { x int; }\nfunc f() int { g(x,, 1) }\n' });
     const r = run(['check', 'm.vale'], dir);
     assert.equal(r.code, 1);
     const lines = r.stdout.split('\n');
-    assert.equal(lines[0], "m.vale:1:21: error[SyntaxError]: expected ';', found 'y'");
-    assert.equal(lines[1], '    struct S imm { x int y int; }');
-    assert.equal(lines[2], `    ${' '.repeat(20)}^`);
+    assert.equal(lines[0], "m.vale:2:20: error[SyntaxError]: expected an argument, found ','");
+    assert.equal(lines[1], '    func f() int { g(x,, 1) }');
+    assert.equal(lines[2], `    ${' '.repeat(19)}^`);
     assert.match(r.stdout, /1 file checked: 1 error, 0 warnings/);
+    // What Vale accepts but ignores is a warning: exit 0.
+    const warned = workspace({ 'w.vale': 'struct S imm { x int y int; }\n' });
+    const w = run(['check'], warned);
+    assert.equal(w.code, 0);
+    assert.match(w.stdout, /^w\.vale:1:22: warning\[SyntaxError\]: Vale ignores "y int" after the member's type/);
+    assert.match(w.stdout, /1 file checked: 0 errors, 1 warning/);
   });
 
   test('binary garbage is reported, not a crash', () => {

@@ -105,6 +105,11 @@ export class Parser {
     return this.ends[this.rawIndex(n)];
   }
 
+  /** The source text between two offsets (for messages). */
+  textBetween(start: number, end: number): string {
+    return this.text.slice(start, end);
+  }
+
   tokenText(n = 0): string {
     const i = this.rawIndex(n);
     return this.text.slice(this.starts[i], this.ends[i]);

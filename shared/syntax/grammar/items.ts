@@ -164,6 +164,21 @@ export function parseStructMember(p: Parser): void {
     if (p.peek() === K.DotDot) p.bump(); // variadic
     if (startsType(p)) parseType(p);
     else p.errorMissing("the member's type");
+    // Vale reads a member's name and type and ignores what follows up to the `;`
+    // (`x MyHashSet<bool>();` is accepted): say so, since a `;` is often what is missing.
+    const k2 = p.peek();
+    if (k2 !== K.Semi && k2 !== K.RBrace && k2 !== K.EOF && !p.atItemBoundaryInBlock()) {
+      const start = p.start();
+      while (p.peek() !== K.Semi && p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.atItemBoundaryInBlock()) p.bump();
+      const end = p.prevEnd();
+      const ignored = p.textBetween(start, end);
+      p.error(
+        `Vale ignores ${JSON.stringify(ignored.length > 40 ? `${ignored.slice(0, 40)}…` : ignored)} after the member's type, up to ';' (is a ';' missing?)`,
+        start,
+        end,
+        true,
+      );
+    }
   } else {
     p.error(`expected a member (name and type), found ${describe(k, p.tokenText())}`);
     while (p.peek() !== K.Semi && p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.atItemBoundaryInBlock()) p.bump();

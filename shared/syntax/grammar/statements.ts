@@ -171,10 +171,25 @@ export function parseForeach(p: Parser): void {
   p.bump(); // foreach
   parsePattern(p, false);
   if (!p.eatWord('in')) p.errorMissing("'in'");
-  parseExpression(p, true);
+  // Vale reads the iterable as block contents (`foreach i in list = f(); list { }`): a sequence
+  // of statements when it holds a let or a `;`, else one expression.
+  if (p.hasLetEquals(true) || semicolonBeforeBody(p)) parseCondition(p);
+  else parseExpression(p, true);
   if (p.peek() === K.LBrace) parseBlock(p);
   else p.errorMissing("'{' and the body of the loop");
   p.finish(K.ForeachExpr, m);
+}
+
+/** A `;` outside brackets before the next `{` (the body of a loop). */
+function semicolonBeforeBody(p: Parser): boolean {
+  let depth = 0;
+  for (let n = 0; ; n++) {
+    const k = p.peek(n);
+    if (k === K.EOF || (depth === 0 && (k === K.LBrace || k === K.RBrace))) return false;
+    if (k === K.Semi && depth === 0) return true;
+    if (k === K.LParen || k === K.LBracket) depth++;
+    else if ((k === K.RParen || k === K.RBracket) && depth > 0) depth--;
+  }
 }
 
 export function parseBlockExpr(p: Parser): void {
