@@ -66,8 +66,11 @@ describe('help and options', () => {
       [['chek'], /unknown command 'chek'\n\(Did you mean check\?\)/],
       [['check', '--fromat', 'json'], /unknown option '--fromat'\n\(Did you mean --format\?\)/],
       [['-v'], /unknown option '-v'\n\(Did you mean -V, --version\?\)/],
-      [['layout', '--type', 'Nope'], /unknown option '--type'/],
-      [['header', '--format', 'json', '--project', 'p'], /unknown option '--format'/],
+      [['layout', '--type', 'Nope'], /unknown option '--type'\n\(--type is an option of: message\)/],
+      [
+        ['header', '--format', 'json', '--project', 'p'],
+        /unknown option '--format'\n\(Did you mean --force\?\)\n\(--format is an option of: check, decode, encode, layout, itables, recording, message\)/,
+      ],
       [['check', '--format', 'xml'], /argument 'xml' is invalid\. Allowed choices are text, json, sarif, github/],
       [['decode'], /missing required argument 'text'/],
       [['decode', 'a', 'b'], /too many arguments for 'decode'/],

@@ -50,7 +50,15 @@ export function program(io: Io, status: { code: number }): Command {
     if (result.stderr) io.stderr.write(result.stderr);
     status.code = result.exitCode;
   };
-  const p = new Command('vale-ffi')
+  /** A suggestion commander cannot make: -v for -V, and the commands an option belongs to. */
+  const hint = (message: string): string => {
+    if (/unknown option '-v'/.test(message)) return '(Did you mean -V, --version?)\n';
+    const option = /unknown option '([^']+)'/.exec(message)?.[1];
+    if (!option) return '';
+    const owners = p.commands.filter((c) => c.options.some((o) => o.long === option.split('=')[0])).map((c) => c.name());
+    return owners.length > 0 ? `(${option.split('=')[0]} is an option of: ${owners.join(', ')})\n` : '';
+  };
+  const p: Command = new Command('vale-ffi')
     .description("Checks Vale's extern and exported declarations, shows their C side, decodes universal references.")
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help (vale-ffi <command> --help for a command)')
@@ -58,8 +66,7 @@ export function program(io: Io, status: { code: number }): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) =>
-        write(`vale-ffi: ${s.replace(/^error: /, '')}${/unknown option '-v'/.test(s) ? '(Did you mean -V, --version?)\n' : ''}`),
+      outputError: (s, write) => write(`vale-ffi: ${s.replace(/^error: /, '')}${hint(s)}`),
     })
     .showSuggestionAfterError(true)
     .addHelpText(
