@@ -34,7 +34,7 @@ import {
 } from 'vscode-languageserver/node';
 import { READ_LIMITS, readRegularFile, setReadLimits } from '../read';
 import { URI } from 'vscode-uri';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 import {
   type Module,
   type OutlineKind,
@@ -205,7 +205,18 @@ function takesPath(path: string): boolean {
   return filters.some(({ folder, filter }) => filter.takesPath(folder, path));
 }
 
-const isConfigFile = (uri: string): boolean => /\/(vale-ffi|package)\.json$/.test(uri);
+/**
+ * Whether a changed file can change the configuration: the one in use, or a vale-ffi.json or
+ * package.json in a workspace folder or above one (where the search looks). A package.json deep
+ * in node_modules is not: `npm install` must not reload the project a thousand times.
+ */
+function isConfigFile(uri: string): boolean {
+  if (!/\/(vale-ffi|package)\.json$/.test(uri)) return false;
+  const path = URI.parse(uri).fsPath;
+  if (path === project?.path) return true;
+  const dir = dirname(path);
+  return folders.some((folder) => folder === dir || folder.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`));
+}
 
 connection.onInitialized(async () => {
   await pullSettings();
