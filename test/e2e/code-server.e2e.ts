@@ -61,6 +61,21 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     }
   });
 
+  // First, before any Vale file is opened: the extension must be active for C files too.
+  scenario('hovering a universal reference in a C file decodes it, before any Vale file is opened', async (wb) => {
+    const { spot, fields } = expected.referenceHover;
+    await wb.open(spot.file);
+    await wb.goto(spot.line, spot.character);
+    const text = await wb.hover((t) => t.includes('universal reference'), 'the universal reference hover');
+    for (const [name, value] of Object.entries(fields)) {
+      assert.ok(
+        text.split('\n').some((r) => r.startsWith(`${name}\t${value}\t`)),
+        `${name} = ${value} in the hover:\n${text}`,
+      );
+    }
+    await wb.shot('hover-reference');
+  });
+
   scenario('a Vale file is highlighted: keywords in their own colour', async (wb) => {
     const { file, keyword, plain } = expected.highlight;
     await wb.open(file);
@@ -114,20 +129,6 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
       );
     }
     await wb.shot('hover-kind');
-  });
-
-  scenario('hovering a universal reference in a C file decodes it', async (wb) => {
-    const { spot, fields } = expected.referenceHover;
-    await wb.open(spot.file);
-    await wb.goto(spot.line, spot.character);
-    const text = await wb.hover((t) => t.includes('universal reference'), 'the universal reference hover');
-    for (const [name, value] of Object.entries(fields)) {
-      assert.ok(
-        text.split('\n').some((r) => r.startsWith(`${name}\t${value}\t`)),
-        `${name} = ${value} in the hover:\n${text}`,
-      );
-    }
-    await wb.shot('hover-reference');
   });
 
   scenario('a quick fix from the light bulb changes the file and the diagnostic goes', async (wb) => {
