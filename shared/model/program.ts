@@ -265,6 +265,8 @@ export class ProgramIndex {
   /** Name lookups, memoized per package and import list (files of a package share them). */
   private readonly lookups: Map<string, Map<string, SlotEntry | null>>;
   private readonly importCache: Map<string, readonly string[]>;
+  /** Import prefixes by whether some package's path ends with the whole prefix (memoized as `importCache`). */
+  private readonly prefixInside = new Map<string, boolean>();
   private readonly derived: DerivedCache;
   readonly files: ReadonlyMap<string, FileModel>;
   /** The files' paths, sorted. */
@@ -612,8 +614,7 @@ export class ProgramIndex {
       if (last !== '*' && last !== name) continue;
       // Outside the workspace: no package is named by the whole prefix (`import stdlib.collections.*;`
       // reaches outside even when some package of the workspace is called `collections`).
-      const prefix = segments.slice(0, -1);
-      if (!this.packageNames.some((pkg) => packageEndsWith(pkg, prefix))) return true;
+      if (!this.insideWorkspace(segments.slice(0, -1))) return true;
     }
     return false;
   }
@@ -635,6 +636,14 @@ export class ProgramIndex {
 
   private slotOf(file: string, t: TypeRef): KindSlot | undefined {
     return t.tag === 'named' ? this.lookupSlot(file, t.name) : undefined;
+  }
+
+  /** Whether a package of the workspace is named by the whole import prefix (memoized: imports repeat). */
+  private insideWorkspace(prefix: readonly string[]): boolean {
+    const key = prefix.join('\u0000');
+    let inside = this.prefixInside.get(key);
+    if (inside === undefined) this.prefixInside.set(key, (inside = this.packageNames.some((pkg) => packageEndsWith(pkg, prefix))));
+    return inside;
   }
 
   /** The packages an import prefix names, in package order (memoized: imports repeat across files). */
