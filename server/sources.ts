@@ -3,10 +3,10 @@
 // and a walk that honours .gitignore files, the configuration's include/exclude patterns,
 // --exclude patterns and the build output directory.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { CONFIG_FILE, CONFIG_PACKAGE_KEY, type ValeFfiConfig, readConfig } from '../shared/config';
-import { READ_LIMITS, ReadError, readRegularFile } from './read';
+import { READ_LIMITS, readRegularFile } from './read';
 
 export interface FoundConfig {
   /** The file it was read from (vale-ffi.json or package.json). */
@@ -25,18 +25,21 @@ export interface FoundConfig {
 export function findConfig(start: string): FoundConfig | undefined {
   for (let dir = resolve(start); ; dir = dirname(dir)) {
     const own = join(dir, CONFIG_FILE);
-    if (existsSync(own)) return loadConfig(own, (raw) => raw);
+    if (existsSync(own)) return loadConfig(own);
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      const found = loadConfig(pkg, (raw) => (raw as Record<string, unknown> | null)?.[CONFIG_PACKAGE_KEY]);
-      if (found) return found;
-    }
+    const found = existsSync(pkg) ? loadConfig(pkg) : undefined;
+    if (found) return found;
     if (dirname(dir) === dir) return undefined;
   }
 }
 
-/** Reads one configuration file; `pick` takes the configuration out of the parsed JSON (undefined: none there). */
-export function loadConfig(path: string, pick: (raw: unknown) => unknown = (raw) => raw): FoundConfig | undefined {
+/**
+ * Reads one configuration file: a package.json holds it under its "vale-ffi" key (undefined
+ * when it has none), any other file is the configuration itself.
+ */
+export function loadConfig(path: string): FoundConfig | undefined {
+  const pick = (raw: unknown): unknown =>
+    basename(path) === 'package.json' ? (raw as Record<string, unknown> | null)?.[CONFIG_PACKAGE_KEY] : raw;
   const dir = dirname(path);
   let raw: unknown;
   try {
@@ -190,5 +193,3 @@ export function walkValeFiles(
   }
   return out;
 }
-
-export { ReadError };

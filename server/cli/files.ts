@@ -35,7 +35,7 @@ export function contextFor(io: Io, options: Record<string, unknown>): CliContext
     } catch {
       throw new UsageError(`--config: no such file ${options.config}`);
     }
-    config = loadConfig(path, (raw) => (path.endsWith('package.json') ? (raw as Record<string, unknown> | null)?.['vale-ffi'] : raw));
+    config = loadConfig(path);
     if (!config) throw new UsageError(`--config: ${options.config} has no "vale-ffi" key`);
   } else if (options.config !== false) {
     config = findConfig(io.cwd);

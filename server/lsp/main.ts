@@ -139,14 +139,18 @@ function applyItableSettings(): void {
   workspace.setItableOptions({ profile: settings.itableProfile, symbols, binary: settings.binary || undefined });
 }
 
-async function pullSettings(): Promise<void> {
-  if (canPullConfiguration) {
-    try {
-      clientSettings = readSettings(await connection.workspace.getConfiguration('valeFfi'));
-    } catch {
-      // The client could not answer: keep what we have.
-    }
+/** The editor's `valeFfi.*` settings, pulled when the client can answer (kept otherwise). */
+async function fetchClientSettings(): Promise<void> {
+  if (!canPullConfiguration) return;
+  try {
+    clientSettings = readSettings(await connection.workspace.getConfiguration('valeFfi'));
+  } catch {
+    // The client could not answer: keep what we have.
   }
+}
+
+/** Settings in use: the configuration file's over the editor's; itables and modules follow them. */
+function applySettings(): void {
   settings = withConfig(clientSettings, project);
   applyItableSettings();
   applyModules();
@@ -167,9 +171,7 @@ function loadProject(): void {
   filters = folders.map((folder) => ({ folder, filter: new SourceFilter({ config: project, cwd: folder }) }));
   publisher.severity = project?.config.severity;
   setReadLimits(project?.config ?? {});
-  settings = withConfig(clientSettings, project);
-  applyItableSettings();
-  applyModules();
+  applySettings();
 }
 
 /**
@@ -219,7 +221,7 @@ function isConfigFile(uri: string): boolean {
 }
 
 connection.onInitialized(async () => {
-  await pullSettings();
+  await fetchClientSettings();
   loadProject();
   const files = projectFiles();
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
@@ -239,7 +241,8 @@ connection.onDidChangeConfiguration(
     shape.of({ 'settings?': () => true }),
     async (change: { settings?: { valeFfi?: unknown } } | undefined) => {
       if (!canPullConfiguration && change?.settings?.valeFfi) clientSettings = readSettings(change.settings.valeFfi);
-      await pullSettings();
+      await fetchClientSettings();
+      applySettings();
       publisher.schedule();
     },
   ),
