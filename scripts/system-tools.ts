@@ -6,7 +6,7 @@
 // test/support/tools.ts) and skip with the same install line.
 import { spawnSync } from 'node:child_process';
 
-export type Group = 'c' | 'c-aarch64' | 'neovim' | 'e2e';
+export type Group = 'c' | 'c++' | 'c-aarch64' | 'neovim' | 'e2e';
 
 interface Tool {
   /** What is probed: a command on PATH, or a pkg-config module (headers and their .pc file). */
@@ -18,6 +18,7 @@ interface Tool {
 
 export const TOOLS: Tool[] = [
   { probe: { command: 'gcc' }, debian: 'gcc', fedora: 'gcc', group: 'c' },
+  { probe: { command: 'g++' }, debian: 'g++', fedora: 'gcc-c++', group: 'c++' },
   { probe: { command: 'aarch64-linux-gnu-gcc' }, debian: 'gcc-aarch64-linux-gnu', fedora: 'gcc-aarch64-linux-gnu', group: 'c-aarch64' },
   { probe: { command: 'nvim' }, debian: 'neovim', fedora: 'neovim', group: 'neovim' },
   { probe: { command: 'chromium' }, debian: 'chromium', fedora: 'chromium', group: 'e2e' },
@@ -33,6 +34,7 @@ export const TOOLS: Tool[] = [
 
 export const GROUPS: Record<Group, string> = {
   c: 'layouts, headers and itables compiled by gcc',
+  'c++': "interface tags checked against libstdc++'s unordered_map (g++)",
   'c-aarch64': 'layouts checked by the aarch64 cross compiler',
   neovim: 'Neovim as an LSP client',
   e2e: 'the extension in code-server and Chromium',

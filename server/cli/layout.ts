@@ -9,6 +9,7 @@ import {
   TARGETS,
   type TargetProfile,
   VALE_BUILTINS_HEADER,
+  type GeneratedHeader,
   allHeaders,
   findTarget,
   layoutJson,
@@ -133,9 +134,11 @@ export function runHeader(paths: readonly string[], options: HeaderOptions, ctx:
       exitCode,
     };
   }
-  const headers = [{ path: 'ValeBuiltins.h', text: VALE_BUILTINS_HEADER }, ...allHeaders(program)];
+  const headers: GeneratedHeader[] = [{ name: 'ValeBuiltins', path: 'ValeBuiltins.h', text: VALE_BUILTINS_HEADER }, ...allHeaders(program)];
+  // Numbers the model cannot be sure of are said on stderr, never written into a header.
+  const notes = headers.flatMap((h) => (h.notes ?? []).map((n) => `warning: ${h.path}: ${n}\n`)).join('');
   if (options.out === undefined) {
-    return { stdout: headers.map((h) => `// ${h.path}\n${h.text}`).join('\n'), stderr: errors, exitCode };
+    return { stdout: headers.map((h) => `// ${h.path}\n${h.text}`).join('\n'), stderr: errors + notes, exitCode };
   }
   const out = options.out;
   const written: string[] = [];
@@ -149,7 +152,7 @@ export function runHeader(paths: readonly string[], options: HeaderOptions, ctx:
   } catch (e) {
     throw new UsageError(`cannot write headers under ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return { stdout: `wrote ${written.length} headers under ${out}\n`, stderr: errors, exitCode };
+  return { stdout: `wrote ${written.length} headers under ${out}\n`, stderr: errors + notes, exitCode };
 }
 
 export interface MessageOptions {

@@ -33,7 +33,13 @@ import type { Settings } from './settings';
 
 const INVALID = -32602;
 
-const headerResult = (h: { name: string; path: string; text: string }): HeaderResult => ({ name: h.name, path: h.path, text: h.text });
+/** The preview says, above a header, why its numbers may differ from the backend's (the file on disk never does). */
+const noteLines = (h: { notes?: readonly string[] }): string => (h.notes ?? []).map((n) => `// vale-ffi: ${n}\n`).join('');
+const headerResult = (h: { name: string; path: string; text: string; notes?: readonly string[] }): HeaderResult => ({
+  name: h.name,
+  path: h.path,
+  text: `${noteLines(h)}${h.text}`,
+});
 
 /**
  * Custom requests for the client and other editors (all under `valeFfi/`):
@@ -92,7 +98,9 @@ export function registerRequests(
       }
       const key = params?.uri ? keyOf(params.uri) : undefined;
       const headers = allHeaders(p).filter((h) => !key || (h.kind ? h.kind.file === key : h.function?.file === key));
-      const text = [{ path: 'ValeBuiltins.h', text: VALE_BUILTINS_HEADER }, ...headers].map((h) => `// ${h.path}\n${h.text}`).join('\n');
+      const text = [{ path: 'ValeBuiltins.h', text: VALE_BUILTINS_HEADER, notes: [] }, ...headers]
+        .map((h) => `// ${h.path}\n${noteLines(h)}${h.text}`)
+        .join('\n');
       return { name: key ?? 'all', path: `${p.project}/`, text };
     },
     shape.of({ 'name?': text, 'uri?': text }),

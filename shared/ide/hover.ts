@@ -73,8 +73,9 @@ export function kindHover(program: CProgram, kind: CKind, fmt: NumberFormat): st
     layoutTable(l, fmt),
   ];
   if (kind.category === 'interface' && kind.mutability === 'imm') {
-    const subs = program.substructs(kind);
-    lines.push('', `\`type\`: ${subs.map((s, i) => `${i} = ${s.valeName}`).join(', ') || 'no exported implementations'}`);
+    const tags = program.interfaceTags(kind);
+    lines.push('', `\`type\`: ${tags.structs.map((s, i) => `${i} = ${s.valeName}`).join(', ') || 'no exported implementations'}`);
+    if (!tags.certain) lines.push('', `The backend may number these differently: ${tags.caveats.join('; ')}.`);
   }
   return lines.join('\n');
 }

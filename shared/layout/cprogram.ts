@@ -1,6 +1,7 @@
 import type { KindDecl, OffsetRange } from '../model/declarations';
 import type { ExportSite, ProgramIndex } from '../model/program';
 import { type Mutability, type TypeRef, kindText } from '../model/types';
+import { type StructRanks, structRanks } from './tags';
 import type { CScalar, SizeAlign, TargetProfile } from './targets';
 
 /** An exported kind as the backend sees it: what it is and the name C knows it by. */
@@ -21,6 +22,13 @@ export interface CKind {
   readonly element?: TypeRef;
   /** Static arrays: the element count (null when the size is not a literal). */
   readonly length?: number | null;
+}
+
+/** An interface's substructs in `_Type_` order; `caveats` say why the order may differ from the backend's. */
+export interface InterfaceTags {
+  readonly structs: readonly CKind[];
+  readonly certain: boolean;
+  readonly caveats: readonly string[];
 }
 
 /** How a value of some Vale type is held in C: by value (scalar or inline struct) or through a pointer. */
@@ -265,14 +273,41 @@ export class CProgram {
     return layout;
   }
 
-  /** The structs that implement an exported interface, in the backend's order (impl order). */
-  substructs(iface: CKind): CKind[] {
-    const out: CKind[] = [];
+  /** The structs that implement an exported interface, numbered as the backend numbers them. */
+  substructs(iface: CKind): readonly CKind[] {
+    return this.interfaceTags(iface).structs;
+  }
+
+  private readonly tagCache = new Map<CKind, InterfaceTags>();
+  private structRanks?: StructRanks;
+
+  /**
+   * An exported interface's substructs in the order of their `_Type_` numbers, and whether
+   * the model of that order (shared/layout/tags.ts) is sure of it.
+   */
+  interfaceTags(iface: CKind): InterfaceTags {
+    const cached = this.tagCache.get(iface);
+    if (cached) return cached;
+    const found: CKind[] = [];
     for (const edge of this.index.implsOf(iface.id)) {
       const k = this.byPackage.get(iface.package)?.get(edge.structId);
-      if (k && !out.includes(k)) out.push(k);
+      if (k && !found.includes(k)) found.push(k);
     }
-    return out;
+    this.structRanks ??= structRanks(this.index, this.kinds);
+    const ranks = this.structRanks;
+    const caveats: string[] = [];
+    const packages = [...new Set(found.map((k) => k.decl?.package ?? k.package))].sort();
+    if (packages.length > 1)
+      caveats.push(
+        `its substructs are in ${packages.length} packages (${packages.map((p) => p.replaceAll('/', '.')).join(', ')}), which the backend visits in an order that depends on memory addresses`,
+      );
+    for (const pkg of packages) caveats.push(...(ranks.caveats.get(pkg) ?? []));
+    const rank = (k: CKind): number => ranks.rank.get(k.decl ? `${k.decl.package}::${k.decl.name}` : k.id) ?? Number.MAX_SAFE_INTEGER;
+    const pkgRank = (k: CKind): number => packages.indexOf(k.decl?.package ?? k.package);
+    const structs = found.map((k, i) => ({ k, i })).sort((a, b) => pkgRank(a.k) - pkgRank(b.k) || rank(a.k) - rank(b.k) || a.i - b.i);
+    const tags: InterfaceTags = { structs: structs.map((s) => s.k), certain: caveats.length === 0, caveats };
+    this.tagCache.set(iface, tags);
+    return tags;
   }
 
   private readonly messageSizes = new Map<CKind, number | null>();

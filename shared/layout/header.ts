@@ -11,6 +11,8 @@ export interface GeneratedHeader {
   readonly text: string;
   readonly kind?: CKind;
   readonly function?: FunctionDecl;
+  /** Why numbers in the text may differ from what the backend writes (interface tags the model cannot be sure of). */
+  readonly notes?: readonly string[];
 }
 
 /** What the backend writes as `ValeBuiltins.h` (vale.cpp, generateExports). */
@@ -47,6 +49,7 @@ function forward(t: CFieldType): string {
 export function kindHeader(program: CProgram, kind: CKind): GeneratedHeader {
   const cName = program.cName(kind);
   let body = '';
+  let notes: readonly string[] | undefined;
   const layout = program.layout(kind);
   if (kind.mutability === 'mut') {
     body = universalRef(cName);
@@ -56,9 +59,11 @@ export function kindHeader(program: CProgram, kind: CKind): GeneratedHeader {
     for (const f of layout.fields) body += `  ${f.type.text} ${f.name};\n`;
     body += `} ${cName};\n`;
   } else if (kind.category === 'interface') {
-    program.substructs(kind).forEach((s, i) => {
+    const tags = program.interfaceTags(kind);
+    tags.structs.forEach((s, i) => {
       body += `#define ${cName}_Type_${s.exportName} ${i}\n`;
     });
+    if (!tags.certain) notes = tags.caveats.map((c) => `the ${cName}_Type_ numbers may differ from the backend's: ${c}`);
     body += `typedef struct ${cName} {\nvoid* obj; uint64_t type;\n} ${cName};\n`;
   } else {
     const elem = layout.fields[layout.fields.length - 1].type;
@@ -70,7 +75,7 @@ export function kindHeader(program: CProgram, kind: CKind): GeneratedHeader {
       body += `#define ${cName}_SIZE ${n}\ntypedef struct ${cName} {\n  ${elem.text} elements[${n}];\n} ${cName};\n`;
     }
   }
-  return { name: kind.exportName, path: `${program.project}/${kind.exportName}.h`, text: wrap(kind.exportName, body), kind };
+  return { name: kind.exportName, path: `${program.project}/${kind.exportName}.h`, text: wrap(kind.exportName, body), kind, notes };
 }
 
 /** How one parameter or return crosses: by value, through a pointer at the ABI, with a size after it. */

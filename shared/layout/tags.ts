@@ -1,0 +1,207 @@
+/**
+ * The order in which the backend numbers an interface's substructs (`<Iface>_Type_<Struct>`).
+ *
+ * vale.cpp declares edges looping over `program.packages`, then each package's `structs`, then
+ * each struct's edges; the Linear region appends each immutable struct to its interface's list
+ * in that order. `package->structs` is a `std::unordered_map<std::string, StructDefinition*>`
+ * that readjson.cpp builds as `map(0)`, `reserve(n)`, then one `emplace` per struct in the
+ * order the .vast lists them. Its iteration order is libstdc++'s: the hash of each name
+ * (`std::_Hash_bytes`, seed 0xc70f6907), the bucket count `reserve` picks, and the singly
+ * linked node list where a node goes first in its bucket, and a node that opens a bucket goes
+ * first in the whole list. test/tags.test.ts checks all of it against g++.
+ */
+
+import type { KindDecl } from '../model/declarations';
+import type { ProgramIndex } from '../model/program';
+import type { TypeRef } from '../model/types';
+import { GreenNode } from '../syntax/green';
+import { SyntaxKind } from '../syntax/kinds';
+import type { CKind } from './cprogram';
+
+const MASK = 0xffff_ffff_ffff_ffffn;
+const MUL = 0xc6a4_a793_5bd1_e995n;
+const SEED = 0xc70f_6907n;
+
+function shiftMix(v: bigint): bigint {
+  return v ^ (v >> 47n);
+}
+
+/** `std::hash<std::string>` of libstdc++ on a 64-bit little-endian target: `_Hash_bytes(s, len, 0xc70f6907)`. */
+export function stdStringHash(text: string): bigint {
+  const bytes = new TextEncoder().encode(text);
+  const len = bytes.length;
+  const aligned = len & ~7;
+  let hash = (SEED ^ ((BigInt(len) * MUL) & MASK)) & MASK;
+  const word = (from: number, count: number): bigint => {
+    let v = 0n;
+    for (let i = count - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[from + i]);
+    return v;
+  };
+  for (let p = 0; p < aligned; p += 8) {
+    const data = (shiftMix((word(p, 8) * MUL) & MASK) * MUL) & MASK;
+    hash = ((hash ^ data) * MUL) & MASK;
+  }
+  if ((len & 7) !== 0) hash = ((hash ^ word(aligned, len & 7)) * MUL) & MASK;
+  hash = (shiftMix(hash) * MUL) & MASK;
+  return shiftMix(hash);
+}
+
+/**
+ * The bucket counts libstdc++'s prime rehash policy chooses from (`_M_next_bkt`), as g++ 12
+ * answers for every request up to 99,733 (test/tags.test.ts asks g++ for each of them).
+ */
+const BUCKET_COUNTS = [
+  2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 103, 109, 113, 127, 137, 139, 149, 157,
+  167, 179, 193, 199, 211, 227, 241, 257, 277, 293, 313, 337, 359, 383, 409, 439, 467, 503, 541, 577, 619, 661, 709, 761, 823, 887, 953,
+  1031, 1109, 1193, 1289, 1381, 1493, 1613, 1741, 1879, 2029, 2179, 2357, 2549, 2753, 2971, 3209, 3469, 3739, 4027, 4349, 4703, 5087, 5503,
+  5953, 6427, 6949, 7517, 8123, 8783, 9497, 10273, 11113, 12011, 12983, 14033, 15173, 16411, 17749, 19183, 20753, 22447, 24281, 26267,
+  28411, 30727, 33223, 35933, 38873, 42043, 45481, 49201, 53201, 57557, 62233, 67307, 72817, 78779, 85229, 92203, 99733,
+];
+
+/** The bucket count of `std::unordered_map<std::string, T> m(0); m.reserve(n);` (undefined past the table). */
+export function reservedBucketCount(n: number): number | undefined {
+  const wanted = Math.max(1, n);
+  let lo = 0;
+  let hi = BUCKET_COUNTS.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (BUCKET_COUNTS[mid] < wanted) lo = mid + 1;
+    else hi = mid;
+  }
+  return BUCKET_COUNTS[lo];
+}
+
+/**
+ * The iteration order of a map built as readjson.cpp builds it, given its distinct keys in
+ * insertion order: the indices of `keys` in the order a range-for visits them (undefined when
+ * the map is larger than the bucket table).
+ */
+export function unorderedMapOrder(keys: readonly string[]): number[] | undefined {
+  const buckets = reservedBucketCount(keys.length);
+  if (buckets === undefined) return undefined;
+  // A node list with a head sentinel (-1); `before[b]` is the node before bucket b's first node.
+  const next = new Int32Array(keys.length).fill(-1);
+  const bucketOf = new Int32Array(keys.length);
+  const before = new Int32Array(buckets).fill(-2);
+  let first = -1;
+  const B = BigInt(buckets);
+  keys.forEach((key, i) => {
+    const b = Number(stdStringHash(key) % B);
+    bucketOf[i] = b;
+    const prev = before[b];
+    if (prev !== -2) {
+      // Into a bucket that has nodes: first in that bucket.
+      if (prev === -1) {
+        next[i] = first;
+        first = i;
+      } else {
+        next[i] = next[prev];
+        next[prev] = i;
+      }
+      return;
+    }
+    // Opens a bucket: first in the list; the bucket that was first now starts after this node.
+    next[i] = first;
+    if (first !== -1) before[bucketOf[first]] = i;
+    first = i;
+    before[b] = -1;
+  });
+  const order: number[] = [];
+  for (let n = first; n !== -1; n = next[n]) order.push(n);
+  return order;
+}
+
+/** Where each struct of the workspace sits in its package's map, and what the model cannot see. */
+export interface StructRanks {
+  /** `package::Name` → position in the package's iteration order. */
+  readonly rank: ReadonlyMap<string, number>;
+  readonly caveats: ReadonlyMap<string, readonly string[]>;
+}
+
+const lambdaCounts = new WeakMap<GreenNode, number>();
+
+function lambdasIn(node: GreenNode): number {
+  let n = lambdaCounts.get(node);
+  if (n !== undefined) return n;
+  n = node.kind === SyntaxKind.LambdaExpr ? 1 : 0;
+  for (const c of node.children) if (c instanceof GreenNode) n += lambdasIn(c);
+  lambdaCounts.set(node, n);
+  return n;
+}
+
+/**
+ * The order in which the frontend lists each package's structs (Hammer.translate: the kind
+ * exports first, then every struct; StructHammer.translateStructI adds a struct after the
+ * structs its members name), keyed as the frontend names them (a non-generic top-level struct
+ * by its own name), then each package's iteration order.
+ */
+export function structRanks(index: ProgramIndex, exported: readonly CKind[]): StructRanks {
+  const seen = new Set<string>();
+  const byPackage = new Map<string, KindDecl[]>();
+  const visitType = (file: string, t: TypeRef): void => {
+    if (t.tag === 'array') visitType(file, t.element);
+    else if (t.tag === 'tuple') for (const e of t.elements) visitType(file, e);
+    else if (t.tag === 'named') {
+      for (const a of t.args) visitType(file, a);
+      const r = index.resolve(file, t);
+      if (r.tag === 'declared') visit(r.decl);
+    }
+  };
+  const visit = (decl: KindDecl): void => {
+    const key = `${decl.package}::${decl.name}`;
+    if (decl.tag !== 'struct' || decl.generics.length > 0 || seen.has(key)) return;
+    seen.add(key);
+    for (const m of decl.members) visitType(decl.file, m.type);
+    const list = byPackage.get(decl.package);
+    if (list) list.push(decl);
+    else byPackage.set(decl.package, [decl]);
+  };
+  for (const k of exported) {
+    if (k.decl) visit(k.decl);
+    else if (k.element) visitType(k.file, k.element);
+  }
+  const models = [...index.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const caveats = new Map<string, string[]>();
+  const generic = new Map<string, number>();
+  const lambdas = new Map<string, number>();
+  for (const m of models) {
+    for (const item of m.items) {
+      for (const k of item.unplaced.kinds) {
+        if (k.tag === 'struct' && k.generics.length > 0) generic.set(m.package, (generic.get(m.package) ?? 0) + 1);
+        visit(k);
+      }
+      if (item.unplaced.functions.length > 0) {
+        const n = lambdasIn(item.element);
+        if (n > 0) lambdas.set(m.package, (lambdas.get(m.package) ?? 0) + n);
+      }
+    }
+  }
+  const rank = new Map<string, number>();
+  const add = (pkg: string, text: string): void => {
+    const list = caveats.get(pkg);
+    if (list) list.push(text);
+    else caveats.set(pkg, [text]);
+  };
+  for (const [pkg, n] of generic)
+    add(
+      pkg,
+      `package ${pkg.replaceAll('/', '.') || '(root)'} declares ${n} generic struct${n === 1 ? '' : 's'}, and each instance the program uses is one more struct in the map`,
+    );
+  for (const [pkg, n] of lambdas)
+    add(
+      pkg,
+      `package ${pkg.replaceAll('/', '.') || '(root)'} has ${n} lambda${n === 1 ? '' : 's'}, and each closure is one more struct in the map`,
+    );
+  for (const [pkg, decls] of byPackage) {
+    // Distinct already: a package's struct is visited once, by `package::name`.
+    const names = decls.map((d) => d.name);
+    const order = unorderedMapOrder(names);
+    if (!order) {
+      add(pkg, `package ${pkg.replaceAll('/', '.')} has more structs than the model's bucket table covers`);
+      names.forEach((n, i) => rank.set(`${pkg}::${n}`, i));
+      continue;
+    }
+    order.forEach((keyIndex, position) => rank.set(`${pkg}::${names[keyIndex]}`, position));
+  }
+  return { rank, caveats };
+}
