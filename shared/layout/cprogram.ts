@@ -279,7 +279,7 @@ export class CProgram {
   }
 
   private readonly tagCache = new Map<CKind, InterfaceTags>();
-  private structRanks?: StructRanks;
+  private readonly ranksByPackage = new Map<string, StructRanks>();
 
   /**
    * An exported interface's substructs in the order of their `_Type_` numbers, and whether
@@ -293,16 +293,19 @@ export class CProgram {
       const k = this.byPackage.get(iface.package)?.get(edge.structId);
       if (k && !found.includes(k)) found.push(k);
     }
-    this.structRanks ??= structRanks(this.index, this.kinds);
-    const ranks = this.structRanks;
+    const ranksOf = (pkg: string): StructRanks => {
+      let r = this.ranksByPackage.get(pkg);
+      if (!r) this.ranksByPackage.set(pkg, (r = structRanks(this.index, this.kinds, pkg)));
+      return r;
+    };
     const caveats: string[] = [];
     const packages = [...new Set(found.map((k) => k.decl?.package ?? k.package))].sort();
     if (packages.length > 1)
       caveats.push(
         `its substructs are in ${packages.length} packages (${packages.map((p) => p.replaceAll('/', '.')).join(', ')}), which the backend visits in an order that depends on memory addresses`,
       );
-    for (const pkg of packages) caveats.push(...(ranks.caveats.get(pkg) ?? []));
-    const rank = (k: CKind): number => ranks.rank.get(k.decl ? `${k.decl.package}::${k.decl.name}` : k.id) ?? Number.MAX_SAFE_INTEGER;
+    for (const pkg of packages) caveats.push(...ranksOf(pkg).caveats);
+    const rank = (k: CKind): number => (k.decl ? ranksOf(k.decl.package).rank.get(k.decl.name) : undefined) ?? Number.MAX_SAFE_INTEGER;
     const pkgRank = (k: CKind): number => packages.indexOf(k.decl?.package ?? k.package);
     const structs = found.map((k, i) => ({ k, i })).sort((a, b) => pkgRank(a.k) - pkgRank(b.k) || rank(a.k) - rank(b.k) || a.i - b.i);
     const tags: InterfaceTags = { structs: structs.map((s) => s.k), certain: caveats.length === 0, caveats };

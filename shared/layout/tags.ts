@@ -111,11 +111,11 @@ export function unorderedMapOrder(keys: readonly string[]): number[] | undefined
   return order;
 }
 
-/** Where each struct of the workspace sits in its package's map, and what the model cannot see. */
+/** Where each struct of a package sits in its map, and what the model cannot see there. */
 export interface StructRanks {
-  /** `package::Name` → position in the package's iteration order. */
+  /** Struct name → position in the package's iteration order. */
   readonly rank: ReadonlyMap<string, number>;
-  readonly caveats: ReadonlyMap<string, readonly string[]>;
+  readonly caveats: readonly string[];
 }
 
 const lambdaCounts = new WeakMap<GreenNode, number>();
@@ -130,14 +130,15 @@ function lambdasIn(node: GreenNode): number {
 }
 
 /**
- * The order in which the frontend lists each package's structs (Hammer.translate: the kind
+ * The order in which the frontend lists a package's structs (Hammer.translate: the kind
  * exports first, then every struct; StructHammer.translateStructI adds a struct after the
  * structs its members name), keyed as the frontend names them (a non-generic top-level struct
- * by its own name), then each package's iteration order.
+ * by its own name), then the package's iteration order. Reads the exports and the package's
+ * own files only.
  */
-export function structRanks(index: ProgramIndex, exported: readonly CKind[]): StructRanks {
+export function structRanks(index: ProgramIndex, exported: readonly CKind[], pkg: string): StructRanks {
   const seen = new Set<string>();
-  const byPackage = new Map<string, KindDecl[]>();
+  const names: string[] = [];
   const visitType = (file: string, t: TypeRef): void => {
     if (t.tag === 'array') visitType(file, t.element);
     else if (t.tag === 'tuple') for (const e of t.elements) visitType(file, e);
@@ -152,56 +153,38 @@ export function structRanks(index: ProgramIndex, exported: readonly CKind[]): St
     if (decl.tag !== 'struct' || decl.generics.length > 0 || seen.has(key)) return;
     seen.add(key);
     for (const m of decl.members) visitType(decl.file, m.type);
-    const list = byPackage.get(decl.package);
-    if (list) list.push(decl);
-    else byPackage.set(decl.package, [decl]);
+    if (decl.package === pkg) names.push(decl.name);
   };
   for (const k of exported) {
     if (k.decl) visit(k.decl);
     else if (k.element) visitType(k.file, k.element);
   }
-  const models = [...index.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const caveats = new Map<string, string[]>();
-  const generic = new Map<string, number>();
-  const lambdas = new Map<string, number>();
+  const models = [...index.files.values()].filter((m) => m.package === pkg).sort((a, b) => (a.path < b.path ? -1 : 1));
+  let generic = 0;
+  let lambdas = 0;
   for (const m of models) {
     for (const item of m.items) {
       for (const k of item.unplaced.kinds) {
-        if (k.tag === 'struct' && k.generics.length > 0) generic.set(m.package, (generic.get(m.package) ?? 0) + 1);
+        if (k.tag === 'struct' && k.generics.length > 0) generic++;
         visit(k);
       }
-      if (item.unplaced.functions.length > 0) {
-        const n = lambdasIn(item.element);
-        if (n > 0) lambdas.set(m.package, (lambdas.get(m.package) ?? 0) + n);
-      }
+      if (item.unplaced.functions.length > 0) lambdas += lambdasIn(item.element);
     }
   }
+  const shown = pkg.replaceAll('/', '.') || '(root)';
+  const caveats: string[] = [];
+  if (generic > 0)
+    caveats.push(
+      `package ${shown} declares ${generic} generic struct${generic === 1 ? '' : 's'}, and each instance the program uses is one more struct in the map`,
+    );
+  if (lambdas > 0)
+    caveats.push(`package ${shown} has ${lambdas} lambda${lambdas === 1 ? '' : 's'}, and each closure is one more struct in the map`);
   const rank = new Map<string, number>();
-  const add = (pkg: string, text: string): void => {
-    const list = caveats.get(pkg);
-    if (list) list.push(text);
-    else caveats.set(pkg, [text]);
-  };
-  for (const [pkg, n] of generic)
-    add(
-      pkg,
-      `package ${pkg.replaceAll('/', '.') || '(root)'} declares ${n} generic struct${n === 1 ? '' : 's'}, and each instance the program uses is one more struct in the map`,
-    );
-  for (const [pkg, n] of lambdas)
-    add(
-      pkg,
-      `package ${pkg.replaceAll('/', '.') || '(root)'} has ${n} lambda${n === 1 ? '' : 's'}, and each closure is one more struct in the map`,
-    );
-  for (const [pkg, decls] of byPackage) {
-    // Distinct already: a package's struct is visited once, by `package::name`.
-    const names = decls.map((d) => d.name);
-    const order = unorderedMapOrder(names);
-    if (!order) {
-      add(pkg, `package ${pkg.replaceAll('/', '.')} has more structs than the model's bucket table covers`);
-      names.forEach((n, i) => rank.set(`${pkg}::${n}`, i));
-      continue;
-    }
-    order.forEach((keyIndex, position) => rank.set(`${pkg}::${names[keyIndex]}`, position));
+  const order = unorderedMapOrder(names);
+  if (order) order.forEach((keyIndex, position) => rank.set(names[keyIndex], position));
+  else {
+    caveats.push(`package ${shown} has more structs than the model's bucket table covers`);
+    names.forEach((n, i) => rank.set(n, i));
   }
   return { rank, caveats };
 }
