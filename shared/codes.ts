@@ -19,6 +19,8 @@ export interface CodeInfo {
   readonly fixed: string;
   /** Checked with the natural itable profile (what a toolchain without ITN16BA does). */
   readonly naturalItables?: boolean;
+  /** Checked with this header of a real build (`include/vtest/<name>.h`, project vtest). */
+  readonly builtHeader?: { readonly name: string; readonly text: string };
   /** The quick fixes offered, by title. */
   readonly fixes: readonly string[];
 }
@@ -136,6 +138,21 @@ export const CODES: readonly CodeInfo[] = [
     naturalItables: true,
     fixes: [],
   },
+  {
+    code: 'StaleGeneratedHeader',
+    severity: 'warning',
+    origin: 'vale-ffi',
+    title: "a real build's generated header no longer matches the source",
+    explanation:
+      'With `--build DIR` (or `valeFfi.buildDir`), the headers a Vale build wrote under `DIR/include/<project>/` are compared with what the current source generates. C compiled against an older header reads members at old offsets or calls with an old signature, and nothing fails until run time: the usual FFI bug after editing only the Vale side. The message shows the lines that differ; rebuild before compiling the C side.',
+    example: 'exported struct Ship imm { fuel int; cargo int; }\n',
+    fixed: 'exported struct Ship imm { fuel int; }\n',
+    builtHeader: {
+      name: 'Ship',
+      text: '#ifndef VALE_EXPORTS_Ship_H_\n#define VALE_EXPORTS_Ship_H_\n#include "ValeBuiltins.h"\ntypedef struct vtest_Ship { \n  int32_t fuel;\n} vtest_Ship;\n#endif\n',
+    },
+    fixes: [],
+  },
 ];
 
 const BY_CODE = new Map(CODES.map((c) => [c.code, c]));
@@ -185,8 +202,13 @@ export function explainMarkdown(info: CodeInfo): string {
     '',
     info.explanation,
     '',
-    info.naturalItables ? 'For example (with the `natural` itable profile):' : 'For example:',
+    info.naturalItables
+      ? 'For example (with the `natural` itable profile):'
+      : info.builtHeader
+        ? `For example, with a build whose \`include/vtest/${info.builtHeader.name}.h\` is`
+        : 'For example:',
     '',
+    ...(info.builtHeader ? ['```c', info.builtHeader.text.trimEnd(), '```', '', 'and the source:', ''] : []),
     '```vale',
     info.example.trimEnd(),
     '```',

@@ -14,7 +14,8 @@ import { type FileModel, type ItemDecls, itemReads, packageOf, readFileModel } f
 import { type FactKey, factParts } from './model/facts';
 import { type Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
-import type { TargetProfile } from './layout/targets';
+import { type BuiltHeaders, staleHeaderDiagnostics } from './layout/built';
+import { DEFAULT_TARGET, type TargetProfile } from './layout/targets';
 import { type ItableProfile, itableEdges, placeItables, unalignedItableDiagnostic } from './simulate/itables';
 
 /** How itables are checked: the simulated placement, and the symbols of a real build when one is given. */
@@ -115,6 +116,8 @@ export class Workspace {
   private modules: readonly Module[] = [];
   private itableCache?: { semantic: number; options: ItableOptions; byFile: Map<string, AnchoredDiagnostic[]> };
   private cPrograms?: { stamp: number; project: string; target: TargetProfile; program: CProgram };
+  private built?: BuiltHeaders;
+  private staleCache?: { semantic: number; built: BuiltHeaders; byFile: Map<string, AnchoredDiagnostic[]> };
   /**
    * `incremental: false` is for a single analysis (the CLI): no fact is recorded
    * and no diagnostic anchored, since nothing will be asked again after an edit.
@@ -303,6 +306,10 @@ export class Workspace {
   /** The files whose diagnostics may differ from when this was last called (the server publishes these). */
   takeChangedFiles(): string[] {
     this.sync();
+    if (this.staleCache && this.staleCache.semantic !== this.semantic) {
+      for (const f of this.staleCache.byFile.keys()) this.changed.add(f);
+      for (const f of this.staleHeaders().keys()) this.changed.add(f);
+    }
     if (this.itableCache && this.itableCache.semantic !== this.semantic) {
       for (const f of this.itableCache.byFile.keys()) this.changed.add(f);
       for (const f of this.itables().keys()) this.changed.add(f);
@@ -317,7 +324,7 @@ export class Workspace {
     const index = this.program();
     const c = this.cPrograms;
     if (c && c.stamp === this.stamp && c.project === project && c.target === target) return c.program;
-    const program = new CProgram(index, project, target);
+    const program = new CProgram(index, project, target, this.built);
     this.cPrograms = { stamp: this.stamp, project, target, program };
     return program;
   }
@@ -479,6 +486,39 @@ export class Workspace {
     return this.itableCache.byFile;
   }
 
+  /** A real build's headers (undefined: none): their `_Type_` numbers, and `StaleGeneratedHeader` where they drifted. */
+  setBuiltHeaders(built: BuiltHeaders | undefined): void {
+    if (built === this.built) return;
+    this.built = built;
+    this.staleCache = undefined;
+    this.cPrograms = undefined;
+    this.stamp++;
+    for (const f of this.trees.keys()) this.changed.add(f);
+  }
+
+  /** Stale-header diagnostics by file, anchored; compared again only when declarations or the build changed. */
+  private staleHeaders(): Map<string, AnchoredDiagnostic[]> {
+    const built = this.built;
+    if (!built) return new Map();
+    if (!this.staleCache || this.staleCache.semantic !== this.semantic || this.staleCache.built !== built) {
+      const byFile = new Map<string, AnchoredDiagnostic[]>();
+      for (const d of staleHeaderDiagnostics(this.cProgram(built.project, DEFAULT_TARGET), built))
+        byFile.set(d.file, [...(byFile.get(d.file) ?? []), anchorDiagnostic(d, this.offsetsOf)]);
+      this.staleCache = { semantic: this.semantic, built, byFile };
+    }
+    return this.staleCache.byFile;
+  }
+
+  /** `StaleGeneratedHeader` diagnostics of one file. */
+  staleHeaderDiagnostics(path: string): Diagnostic[] {
+    let found = this.staleHeaders().get(path) ?? [];
+    if (!found.every((d) => anchorsHold(d, this.offsetsOf))) {
+      this.staleCache = undefined;
+      found = this.staleHeaders().get(path) ?? [];
+    }
+    return found.map((d) => materialize(d, this.offsetsOf));
+  }
+
   /** `UnalignedItable` diagnostics of one file: simulated placement, then the real build's symbols. */
   itableDiagnostics(path: string): Diagnostic[] {
     let found = this.itables().get(path) ?? [];
@@ -495,9 +535,12 @@ export class Workspace {
     this.sync();
     const cached = this.fileDiagnostics.get(path);
     if (cached && cached.stamp === this.stamp) return cached.diagnostics;
-    const diagnostics = [...this.syntaxDiagnostics(path), ...this.ffiDiagnostics(path), ...this.itableDiagnostics(path)].sort(
-      compareDiagnostics,
-    );
+    const diagnostics = [
+      ...this.syntaxDiagnostics(path),
+      ...this.ffiDiagnostics(path),
+      ...this.itableDiagnostics(path),
+      ...this.staleHeaderDiagnostics(path),
+    ].sort(compareDiagnostics);
     this.fileDiagnostics.set(path, { stamp: this.stamp, diagnostics });
     return diagnostics;
   }

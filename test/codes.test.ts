@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { CODES, Workspace, codeInfo, diagnosticsDocument } from '../shared';
+import { CODES, type CodeInfo, Workspace, codeInfo, diagnosticsDocument } from '../shared';
 import { readmeWithTable } from '../scripts/docs';
 import { listFixtures, parseFixture } from './support/fixture';
 import { tempDir } from './support/temp';
@@ -13,9 +13,10 @@ import { tempDir } from './support/temp';
 const REPO = join(__dirname, '..');
 const CLI = join(REPO, 'dist', 'cli.js');
 
-function diagnosticsOf(text: string, natural = false): { code: string; severity: string }[] {
+function diagnosticsOf(text: string, natural = false, built?: CodeInfo['builtHeader']): { code: string; severity: string }[] {
   const ws = new Workspace();
   if (natural) ws.setItableOptions({ profile: 'natural' });
+  if (built) ws.setBuiltHeaders({ project: 'vtest', directory: 'build/include/vtest', headers: new Map([[built.name, built.text]]) });
   ws.setFile('/example/main.vale', text);
   return ws.diagnostics('/example/main.vale');
 }
@@ -28,11 +29,11 @@ function cli(args: string[]): { code: number; stdout: string; stderr: string } {
 describe('diagnostic registry', () => {
   for (const info of CODES) {
     test(`${info.code}: the example gets it, with the registered severity; the fixed example is clean`, () => {
-      const found = diagnosticsOf(info.example, info.naturalItables).filter((d) => d.code === info.code);
+      const found = diagnosticsOf(info.example, info.naturalItables, info.builtHeader).filter((d) => d.code === info.code);
       assert.ok(found.length > 0, `${info.code} from:\n${info.example}`);
       for (const d of found) assert.equal(d.severity, info.severity);
       assert.deepEqual(
-        diagnosticsOf(info.fixed, info.naturalItables).map((d) => d.code),
+        diagnosticsOf(info.fixed, info.naturalItables, info.builtHeader).map((d) => d.code),
         [],
         `the fixed example:\n${info.fixed}`,
       );

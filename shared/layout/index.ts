@@ -2,3 +2,4 @@ export * from './targets';
 export * from './cprogram';
 export * from './header';
 export * from './message';
+export * from './built';
