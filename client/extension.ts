@@ -60,7 +60,12 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { language: 'log' },
     ],
     synchronize: {
-      fileEvents: [workspace.createFileSystemWatcher('**/*.vale'), workspace.createFileSystemWatcher('**/{vale-ffi,package}.json')],
+      fileEvents: [
+        workspace.createFileSystemWatcher('**/*.vale'),
+        workspace.createFileSystemWatcher('**/{vale-ffi,package}.json'),
+        // A rebuild rewrites the generated headers (valeFfi.buildDir).
+        workspace.createFileSystemWatcher('**/include/**/*.h'),
+      ],
       configurationSection: 'valeFfi',
     },
     initializationOptions: settings(),

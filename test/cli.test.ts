@@ -234,6 +234,52 @@ extern func launch_vasp(ship Ship, pair [#2]<imm>Engine) int;
     assert.match(missing.stderr, /--project NAME is required/);
   });
 
+  test("--build: a build's headers give the _Type_ numbers; one edited by hand is StaleGeneratedHeader", () => {
+    const source = [
+      'sealed exported interface Shape imm { }',
+      'exported struct Circle imm { radius float; }',
+      'exported struct Square imm { side int; }',
+      'impl Shape for Circle;',
+      'impl Shape for Square;',
+      '',
+    ].join('\n');
+    const dir = workspace({ 'src/shapes.vale': source });
+    assert.equal(run(['header', 'vtest=src', '--out', 'build/include'], dir).code, 0);
+    // A clean build: no warning, and the build's numbers are what header prints.
+    const clean = run(['check', 'vtest=src', '--build', 'build', '--format', 'json'], dir);
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.deepEqual(JSON.parse(clean.stdout).diagnostics, []);
+    // Numbers the build chose (here swapped by hand) win over the model, and nothing else differs.
+    const ifacePath = join(dir, 'build', 'include', 'vtest', 'Shape.h');
+    const built = readFileSync(ifacePath, 'utf8');
+    // As a build writes them: in number order.
+    const defines = [...built.matchAll(/^#define vtest_Shape_Type_(\w+) (\d)$/gm)];
+    assert.equal(defines.length, 2);
+    const swapped = built.replace(
+      `${defines[0][0]}\n${defines[1][0]}`,
+      `#define vtest_Shape_Type_${defines[1][1]} 0\n#define vtest_Shape_Type_${defines[0][1]} 1`,
+    );
+    writeFileSync(ifacePath, swapped);
+    const header = run(['header', 'vtest=src', '--build', 'build'], dir);
+    assert.equal(header.code, 0, header.stderr);
+    for (const m of swapped.matchAll(/#define (vtest_Shape_Type_\w+ \d)/g)) assert.ok(header.stdout.includes(m[1]), m[1]);
+    assert.notEqual(swapped, built);
+    assert.deepEqual(JSON.parse(run(['check', 'vtest=src', '--build', 'build', '--format', 'json'], dir).stdout).diagnostics, []);
+    // A member removed by hand: the warning on the declaration, with the line.
+    const circle = join(dir, 'build', 'include', 'vtest', 'Circle.h');
+    writeFileSync(circle, readFileSync(circle, 'utf8').replace('  double radius;\n', ''));
+    const stale = run(['check', 'vtest=src', '--build', 'build'], dir);
+    assert.equal(stale.code, 0, 'a warning');
+    assert.match(
+      stale.stdout,
+      /src\/shapes\.vale:2:17: warning\[StaleGeneratedHeader\]: build\/include\/vtest\/Circle\.h was generated from an older Circle: it lacks `double radius;`/,
+    );
+    // No such build: exit 2, said clearly.
+    const none = run(['check', 'vtest=src', '--build', 'nowhere'], dir);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no nowhere\/include directory/);
+  });
+
   test('the example C file builds against the headers the CLI writes for examples/fleet', (t) => {
     if (!haveTools(t, 'c')) return;
     const out = join(tempDir('vale-ffi-hdr-'), 'include');

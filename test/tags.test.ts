@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { CProgram, TARGETS, Workspace, kindHeader, kindHover } from '../shared';
+import { type BuiltHeaders, CProgram, TARGETS, Workspace, allHeaders, kindHeader, kindHover } from '../shared';
 import { reservedBucketCount, stdStringHash, unorderedMapOrder } from '../shared/layout/tags';
 import { tempDir } from './support/temp';
 import { haveTools } from './support/tools';
@@ -232,5 +232,54 @@ describe('interface tags in headers and hovers', () => {
     const notes = kindHeader(program, program.findKind('Shape')!).notes?.join('\n') ?? '';
     assert.match(notes, /its substructs are in 2 packages \(ws, ws\.more\)/);
     assert.match(notes, /package ws declares 1 generic struct,/);
+  });
+});
+
+describe('StaleGeneratedHeader: a build made from an older source', () => {
+  /** The headers the backend would write for `before`, as a build made from it. */
+  function buildOf(before: string): BuiltHeaders {
+    const ws = new Workspace();
+    ws.setFile('/ws/a.vale', before);
+    const headers = new Map(allHeaders(ws.cProgram('vtest', TARGETS[0])).map((h) => [h.name, h.text]));
+    return { project: 'vtest', directory: 'build/include/vtest', headers };
+  }
+  function staleAfter(before: string, after: string): string[] {
+    const ws = new Workspace();
+    ws.setFile('/ws/a.vale', after);
+    ws.setBuiltHeaders(buildOf(before));
+    return ws
+      .diagnostics('/ws/a.vale')
+      .filter((d) => d.code === 'StaleGeneratedHeader')
+      .map((d) => `${after.slice(d.start, d.end)}: ${d.message}`);
+  }
+  const ship = (members: string): string => `exported struct Ship imm { ${members} }\nextern func weigh(s Ship) int;\n`;
+
+  test('the same source: nothing', () => assert.deepEqual(staleAfter(ship('fuel int; crew i64;'), ship('fuel int; crew i64;')), []));
+  test('a member retyped', () => {
+    const [d, ...rest] = staleAfter(ship('fuel int;'), ship('fuel i64;'));
+    assert.equal(rest.length, 0);
+    assert.match(
+      d,
+      /^Ship: build\/include\/vtest\/Ship\.h was generated from an older Ship: it has `int32_t fuel;` where the source now generates `int64_t fuel;`/,
+    );
+  });
+  test('members reordered', () => {
+    assert.match(staleAfter(ship('fuel int; crew i64;'), ship('crew i64; fuel int;')).join('\n'), /^Ship: .*same lines in another order/);
+  });
+  test("an extern's signature changed", () => {
+    const before = ship('fuel int;');
+    const after = before.replace('weigh(s Ship) int', 'weigh(s Ship) i64');
+    assert.match(
+      staleAfter(before, after).join('\n'),
+      /^weigh: build\/include\/vtest\/weigh\.h was generated from an older func weigh: it has `extern int32_t vtest_weigh\(vtest_Ship\* param0\);`/m,
+    );
+  });
+  test('a kind no longer exported', () => {
+    const before = `${ship('fuel int;')}exported struct Dock imm { n int; }\n`;
+    const after = before.replace('exported struct Dock', 'struct Dock');
+    assert.match(
+      staleAfter(before, after).join('\n'),
+      /^Dock: build\/include\/vtest\/Dock\.h declares struct Dock, which the source no longer exports/m,
+    );
   });
 });

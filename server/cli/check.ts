@@ -1,4 +1,6 @@
-import { type Diagnostic, type ItableOptions, type LineIndex, type Workspace, applySeverity } from '../../shared';
+import { relative, resolve } from 'node:path';
+import { type BuiltHeaders, type Diagnostic, type ItableOptions, type LineIndex, type Workspace, applySeverity } from '../../shared';
+import { BuildError, readBuiltHeaders } from '../built';
 import { toGithub, toSarif } from './formats';
 import { type CliContext, type Sources, UsageError, collectSources, configPath, loadWorkspace } from './files';
 import { binaryOption, itableProfileOption } from './itables';
@@ -13,6 +15,7 @@ export interface CommandResult {
 
 export interface CheckOptions {
   format: 'text' | 'json' | 'sarif' | 'github';
+  build?: string;
   binary?: string;
   itableProfile?: string;
   strict?: boolean;
@@ -33,15 +36,38 @@ export function itableOptions(ctx: CliContext, profile?: string, binary?: string
   };
 }
 
+/**
+ * A real build's headers: `--build DIR` (which must hold them), else the configuration's
+ * buildDirectory when a build is there. The project: given (--project, configuration), else
+ * guessed from the first module.
+ */
+export function builtOption(ctx: CliContext, build: string | undefined, sources: Sources, project?: string): BuiltHeaders | undefined {
+  const name = project ?? ctx.settings.project;
+  const which = { name: name ?? sources.modules[0]?.name, explicit: name !== undefined };
+  try {
+    if (build !== undefined) return readBuiltHeaders(resolve(ctx.cwd, build), build.replace(/\/+$/, '') || build, which, true);
+    if (ctx.settings.buildDirectory !== undefined) {
+      const dir = configPath(ctx, ctx.settings.buildDirectory)!;
+      return readBuiltHeaders(dir, relative(ctx.cwd, dir) || '.', which, false);
+    }
+  } catch (e) {
+    if (e instanceof BuildError) throw new UsageError(e.message);
+    throw e;
+  }
+  return undefined;
+}
+
 /** Analyzes the workspace in one shot; diagnostics come with the configuration's severity overrides applied. */
 export function analyze(
   sources: Sources,
   ctx: CliContext,
   itables: ItableOptions = itableOptions(ctx),
   progress?: (done: number, total: number) => void,
+  built?: BuiltHeaders,
 ): { workspace: Workspace; diagnostics: Diagnostic[]; lines: (file: string) => LineIndex } {
   const { workspace, lines } = loadWorkspace(sources, progress);
   workspace.setItableOptions(itables);
+  workspace.setBuiltHeaders(built);
   const diagnostics = applySeverity(workspace.allDiagnostics(), ctx.settings.severity);
   return { workspace, diagnostics, lines };
 }
@@ -60,7 +86,8 @@ export function runCheck(paths: readonly string[], options: CheckOptions, ctx: C
   }
   const showProgress = ctx.io.stderr.isTTY === true && options.format === 'text';
   const progress = showProgress ? progressPrinter(ctx) : undefined;
-  const { diagnostics, lines } = analyze({ files, modules: sources.modules }, ctx, itables, progress);
+  const built = builtOption(ctx, options.build, sources);
+  const { diagnostics, lines } = analyze({ files, modules: sources.modules }, ctx, itables, progress, built);
   if (showProgress) ctx.io.stderr.write('\r\x1b[K');
   const exitCode = findingsStatus(diagnostics, options.strict);
   switch (options.format) {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   type CLayout,
-  CProgram,
+  type CProgram,
   DEFAULT_TARGET,
   type JsonValue,
   MessageError,
@@ -15,7 +15,7 @@ import {
   layoutJson,
   serializeMessage,
 } from '../../shared';
-import { type CommandResult, analyze, findingsStatus } from './check';
+import { type CommandResult, analyze, builtOption, findingsStatus } from './check';
 import { type CliContext, UsageError, collectSources } from './files';
 import { ansi, colorChoice, plain, summary, toText } from './report';
 
@@ -53,13 +53,15 @@ function load(
   target: TargetProfile,
   ctx: CliContext,
   color?: string,
+  build?: string,
 ): Loaded {
   const sources = collectSources(paths, ctx);
   // As valec: the project name defaults to the first module's.
   const projectName = projectOption(project.name ?? ctx.settings.project ?? sources.modules[0]?.name, project.required);
   const files = sources.files;
-  const { workspace, diagnostics, lines } = analyze(sources, ctx);
-  const program = new CProgram(workspace.program(), projectName, target);
+  const built = builtOption(ctx, build, sources, projectName || undefined);
+  const { workspace, diagnostics, lines } = analyze(sources, ctx, undefined, undefined, built);
+  const program = workspace.cProgram(projectName, target);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return { program, exitCode: 0, errors: '' };
   const paint = colorChoice(color, { stdout: ctx.io.stderr, env: ctx.io.env }) ? ansi : plain;
@@ -94,6 +96,7 @@ export function layoutText(program: CProgram, l: CLayout): string {
 }
 
 export interface LayoutOptions {
+  build?: string;
   target?: string;
   project?: string;
   format: 'text' | 'json';
@@ -102,7 +105,7 @@ export interface LayoutOptions {
 /** The layouts are printed even when the sources have errors (reported on stderr, exit 1). */
 export function runLayout(paths: readonly string[], options: LayoutOptions, ctx: CliContext): CommandResult {
   const target = targetOption(options.target ?? ctx.settings.target);
-  const { program, exitCode, errors } = load(paths, { name: options.project, required: false }, target, ctx);
+  const { program, exitCode, errors } = load(paths, { name: options.project, required: false }, target, ctx, undefined, options.build);
   const layouts = program.kinds.map((k) => program.layout(k));
   if (options.format === 'json') {
     return {
@@ -116,6 +119,7 @@ export function runLayout(paths: readonly string[], options: LayoutOptions, ctx:
 }
 
 export interface HeaderOptions {
+  build?: string;
   project?: string;
   out?: string;
   target?: string;
@@ -126,7 +130,7 @@ export interface HeaderOptions {
 /** With errors in the sources nothing is printed or written (exit 1) unless --force, which still exits 1. */
 export function runHeader(paths: readonly string[], options: HeaderOptions, ctx: CliContext): CommandResult {
   const target = targetOption(options.target ?? ctx.settings.target);
-  const { program, exitCode, errors } = load(paths, { name: options.project, required: true }, target, ctx, options.color);
+  const { program, exitCode, errors } = load(paths, { name: options.project, required: true }, target, ctx, options.color, options.build);
   if (exitCode !== 0 && !options.force) {
     return {
       stdout: '',
@@ -156,6 +160,7 @@ export function runHeader(paths: readonly string[], options: HeaderOptions, ctx:
 }
 
 export interface MessageOptions {
+  build?: string;
   type: string;
   value: string;
   format: 'json' | 'hex';
@@ -177,7 +182,14 @@ export function runMessage(paths: readonly string[], options: MessageOptions, ct
     base = BigInt(baseText);
     if (base % 16n !== 0n) throw new UsageError('--base must be a multiple of 16: messages start 16-byte aligned');
   }
-  const { program } = load(paths, { name: '', required: false }, targetOption(options.target ?? ctx.settings.target), ctx);
+  const { program } = load(
+    paths,
+    { name: '', required: false },
+    targetOption(options.target ?? ctx.settings.target),
+    ctx,
+    undefined,
+    options.build,
+  );
   const typeName = options.type;
   const kind = program.findKind(typeName);
   if (!kind)

@@ -37,6 +37,13 @@ function workspaceOptions(c: Command): Command {
     .option('--no-config', 'ignore every configuration file');
 }
 
+/** For commands whose answers depend on interface tags or compare with a build. */
+const buildOption = (c: Command): Command =>
+  c.option(
+    '--build <dir>',
+    "a Vale build's output directory: its include/<project>/ headers give the _Type_ numbers, and drift from the source is a StaleGeneratedHeader warning",
+  );
+
 const colorOption = (): Option =>
   new Option('--color <when>', 'colour the text output (auto: when stdout is a terminal and NO_COLOR is unset)')
     .choices(['auto', 'always', 'never'])
@@ -76,19 +83,21 @@ export function program(io: Io, status: { code: number }): Command {
     );
 
   workspaceOptions(
-    p
-      .command('check')
-      .summary('analyze every .vale file under the paths')
-      .description(
-        'Analyzes every .vale file under the paths (default: the current directory), honouring .gitignore, the configuration and --exclude.\nA path of - reads one file from stdin (named by --stdin-filename).',
-      )
-      .argument('[paths...]', 'files or directories (default: the working directory)')
-      .addOption(new Option('--format <format>', 'report format').choices(FORMATS_CHECK).default('text'))
-      .option('--binary <file>', 'check the itables of this ELF executable or object for 16-byte alignment')
-      .addOption(new Option('--itable-profile <profile>', 'how itables are placed when simulated').choices(['midas', 'natural']))
-      .option('--strict', 'exit 1 on any finding, notes included')
-      .option('--stdin-filename <name>', 'the name of the file read from stdin with -', '<stdin>')
-      .addOption(colorOption()),
+    buildOption(
+      p
+        .command('check')
+        .summary('analyze every .vale file under the paths')
+        .description(
+          'Analyzes every .vale file under the paths (default: the current directory), honouring .gitignore, the configuration and --exclude.\nA path of - reads one file from stdin (named by --stdin-filename).',
+        )
+        .argument('[paths...]', 'files or directories (default: the working directory)')
+        .addOption(new Option('--format <format>', 'report format').choices(FORMATS_CHECK).default('text'))
+        .option('--binary <file>', 'check the itables of this ELF executable or object for 16-byte alignment')
+        .addOption(new Option('--itable-profile <profile>', 'how itables are placed when simulated').choices(['midas', 'natural']))
+        .option('--strict', 'exit 1 on any finding, notes included')
+        .option('--stdin-filename <name>', 'the name of the file read from stdin with -', '<stdin>')
+        .addOption(colorOption()),
+    ),
   )
     .addHelpText(
       'after',
@@ -125,13 +134,15 @@ export function program(io: Io, status: { code: number }): Command {
     .action((fields: string, o) => done(runEncode(fields, o)));
 
   workspaceOptions(
-    p
-      .command('layout')
-      .summary('the C layout of every exported kind')
-      .argument('[paths...]', 'files or directories (default: the working directory)')
-      .option('--target <target>', 'x86_64-linux (default) or aarch64-linux')
-      .option('--project <name>', 'the C project name (C types are <project>_<Name>)')
-      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
+    buildOption(
+      p
+        .command('layout')
+        .summary('the C layout of every exported kind')
+        .argument('[paths...]', 'files or directories (default: the working directory)')
+        .option('--target <target>', 'x86_64-linux (default) or aarch64-linux')
+        .option('--project <name>', 'the C project name (C types are <project>_<Name>)')
+        .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
+    ),
   )
     .addHelpText(
       'after',
@@ -140,15 +151,17 @@ export function program(io: Io, status: { code: number }): Command {
     .action((paths: string[], o) => done(runLayout(paths, o, ctx(o))));
 
   workspaceOptions(
-    p
-      .command('header')
-      .summary('the C headers the Vale backend generates')
-      .argument('[paths...]', 'files or directories (default: the working directory)')
-      .option('--project <name>', 'the C project name (required here, or in the configuration)')
-      .option('--out <dir>', 'write the headers under this directory instead of printing them')
-      .option('--target <target>', 'x86_64-linux (default) or aarch64-linux')
-      .option('--force', 'write the headers even when the sources have FFI errors')
-      .addOption(colorOption()),
+    buildOption(
+      p
+        .command('header')
+        .summary('the C headers the Vale backend generates')
+        .argument('[paths...]', 'files or directories (default: the working directory)')
+        .option('--project <name>', 'the C project name (required here, or in the configuration)')
+        .option('--out <dir>', 'write the headers under this directory instead of printing them')
+        .option('--target <target>', 'x86_64-linux (default) or aarch64-linux')
+        .option('--force', 'write the headers even when the sources have FFI errors')
+        .addOption(colorOption()),
+    ),
   )
     .addHelpText(
       'after',
@@ -170,12 +183,14 @@ export function program(io: Io, status: { code: number }): Command {
     .action((paths: string[], o) => done(runItables(paths, o, ctx(o))));
 
   workspaceOptions(
-    p
-      .command('recording')
-      .summary('decode a recording.vale.bin with the extern declarations of the sources')
-      .argument('<file>', 'the recording (recording.vale.bin or recording.<n>.vale.bin)')
-      .requiredOption('--source <path>', 'the Vale sources declaring the externs (repeatable)', collect)
-      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
+    buildOption(
+      p
+        .command('recording')
+        .summary('decode a recording.vale.bin with the extern declarations of the sources')
+        .argument('<file>', 'the recording (recording.vale.bin or recording.<n>.vale.bin)')
+        .requiredOption('--source <path>', 'the Vale sources declaring the externs (repeatable)', collect)
+        .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
+    ),
   )
     .addHelpText(
       'after',
@@ -184,15 +199,17 @@ export function program(io: Io, status: { code: number }): Command {
     .action((file: string, o) => done(runRecording(file, o, ctx(o))));
 
   workspaceOptions(
-    p
-      .command('message')
-      .summary('the message an immutable value becomes at the boundary')
-      .argument('[paths...]', 'files or directories (default: the working directory)')
-      .requiredOption('--type <name>', 'an exported immutable kind')
-      .requiredOption('--value <json>', 'the value: structs as objects, arrays as arrays, interfaces with "$kind"')
-      .addOption(new Option('--format <format>', 'output format').choices(['json', 'hex']).default('json'))
-      .option('--base <address>', 'print pointers as addresses from this 16-aligned base instead of offsets')
-      .option('--target <target>', 'x86_64-linux (default) or aarch64-linux'),
+    buildOption(
+      p
+        .command('message')
+        .summary('the message an immutable value becomes at the boundary')
+        .argument('[paths...]', 'files or directories (default: the working directory)')
+        .requiredOption('--type <name>', 'an exported immutable kind')
+        .requiredOption('--value <json>', 'the value: structs as objects, arrays as arrays, interfaces with "$kind"')
+        .addOption(new Option('--format <format>', 'output format').choices(['json', 'hex']).default('json'))
+        .option('--base <address>', 'print pointers as addresses from this 16-aligned base instead of offsets')
+        .option('--target <target>', 'x86_64-linux (default) or aarch64-linux'),
+    ),
   )
     .addHelpText('after', '\nExample:\n  vale-ffi message src --type Ship --value \'{"fuel": 3}\' --format hex')
     .action((paths: string[], o) => done(runMessage(paths, o, ctx(o))));

@@ -1,6 +1,7 @@
 import { READ_LIMITS, readRegularFile } from '../read';
-import { DEFAULT_TARGET, type RecordedValue, type Recording, CProgram, hex, readRecording, recordingJson } from '../../shared';
+import { DEFAULT_TARGET, type RecordedValue, type Recording, hex, readRecording, recordingJson } from '../../shared';
 import type { CommandResult } from './check';
+import { builtOption } from './check';
 import { type CliContext, UsageError, collectSources, loadWorkspace } from './files';
 
 function valueText(v: RecordedValue): string {
@@ -17,6 +18,7 @@ function valueText(v: RecordedValue): string {
 }
 
 export interface RecordingOptions {
+  build?: string;
   source: string[];
   format: 'text' | 'json';
 }
@@ -35,8 +37,11 @@ export function runRecording(file: string, options: RecordingOptions, ctx: CliCo
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
-  const { workspace: ws } = loadWorkspace(collectSources(options.source, ctx));
-  const r = readRecording(new Uint8Array(bytes), new CProgram(ws.program(), '', DEFAULT_TARGET));
+  const sources = collectSources(options.source, ctx);
+  const { workspace: ws } = loadWorkspace(sources);
+  // Interface values carry `_Type_` numbers: a build's headers say which struct each one is.
+  ws.setBuiltHeaders(builtOption(ctx, options.build, sources));
+  const r = readRecording(new Uint8Array(bytes), ws.cProgram('', DEFAULT_TARGET));
   const exitCode = r.error ? 1 : 0;
   if (options.format === 'json') return { stdout: `${JSON.stringify(recordingJson(r), null, 2)}\n`, exitCode };
   const lines = [`${file}: ${r.calls.length} call${r.calls.length === 1 ? '' : 's'}, ${r.size} bytes`];

@@ -34,8 +34,9 @@ import {
 } from 'vscode-languageserver/node';
 import { READ_LIMITS, readRegularFile, setReadLimits } from '../read';
 import { URI } from 'vscode-uri';
-import { basename, dirname, resolve, sep } from 'node:path';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
+  type BuiltHeaders,
   type Module,
   type OutlineKind,
   type OutlineSymbol,
@@ -57,6 +58,7 @@ import { Documents, keyOf } from './documents';
 import { registerRequests } from './requests';
 import { DEFAULT_SETTINGS, type Settings, readSettings, withConfig } from './settings';
 import { type FoundConfig, SourceFilter, findConfig, walkValeFiles } from '../sources';
+import { readBuiltHeaders } from '../built';
 
 // Transport (stdio, IPC, socket, pipe) comes from the command line, as vscode-languageclient
 // passes it; the reader shows each message to `arrivals` before the connection queues it.
@@ -79,6 +81,8 @@ let project: FoundConfig | undefined;
 let filters: { folder: string; filter: SourceFilter }[] = [];
 let folders: string[] = [];
 let canPullConfiguration = false;
+/** The build directory whose headers are read, watched for a rebuild. */
+let builtDirectory: string | undefined;
 const publisher = new DiagnosticsPublisher(connection, workspace, documents, arrivals);
 
 /** A warning shown to the user: a notification, so a client that cannot show it loses nothing. */
@@ -139,6 +143,28 @@ function applyItableSettings(): void {
   workspace.setItableOptions({ profile: settings.itableProfile, symbols, binary: settings.binary || undefined });
 }
 
+/** A real build's headers (`valeFfi.buildDir`, or the configuration's buildDirectory): `_Type_` numbers and StaleGeneratedHeader. */
+function applyBuildSettings(): void {
+  let built: BuiltHeaders | undefined;
+  if (settings.buildDir) {
+    const base = folders[0] ?? process.cwd();
+    const dir = resolve(base, settings.buildDir);
+    const shown = relative(base, dir).split(sep).join('/') || '.';
+    try {
+      built = readBuiltHeaders(
+        dir,
+        shown,
+        { name: settings.projectName, explicit: settings.projectName !== DEFAULT_SETTINGS.projectName },
+        settings.buildDirExplicit,
+      );
+    } catch (e) {
+      warn(`Vale FFI: cannot read the build's headers: ${(e as Error).message}`);
+    }
+  }
+  builtDirectory = built ? resolve(folders[0] ?? process.cwd(), settings.buildDir) : undefined;
+  workspace.setBuiltHeaders(built);
+}
+
 /** The editor's `valeFfi.*` settings, pulled when the client can answer (kept otherwise). */
 async function fetchClientSettings(): Promise<void> {
   if (!canPullConfiguration) return;
@@ -153,6 +179,7 @@ async function fetchClientSettings(): Promise<void> {
 function applySettings(): void {
   settings = withConfig(clientSettings, project);
   applyItableSettings();
+  applyBuildSettings();
   applyModules();
 }
 
@@ -280,7 +307,12 @@ connection.onDidChangeWatchedFiles(
       }
       for (const uri of wanted) if (!workspace.tree(keyOf(uri)) && !documents.get(uri)) documents.loadFromDisk(uri);
       publisher.republishAll();
-      return;
+      // Sources changed in the same batch are read below.
+    }
+    if (builtDirectory && changes.some((c) => c.uri.endsWith('.h') && URI.parse(c.uri).fsPath.startsWith(`${builtDirectory}${sep}`))) {
+      // A rebuild: the headers are read again and every file's stale-header warnings follow.
+      applyBuildSettings();
+      publisher.republishAll();
     }
     for (const c of changes) {
       if (!c.uri.endsWith('.vale')) continue;

@@ -16,6 +16,10 @@ export interface Settings {
   projectName: string;
   itableProfile: 'midas' | 'natural';
   binary: string;
+  /** `valeFfi.buildDir` (or the configuration's buildDirectory): a Vale build's output directory. */
+  buildDir: string;
+  /** The build directory was named by the user (a missing one is reported), not only defaulted. */
+  buildDirExplicit: boolean;
   /** `valeFfi.modules`: module name → directory relative to the workspace folder. */
   modules: Readonly<Record<string, string>>;
   hover: HoverOptions;
@@ -26,6 +30,8 @@ export const DEFAULT_SETTINGS: Settings = {
   projectName: 'vale',
   itableProfile: 'midas',
   binary: '',
+  buildDir: '',
+  buildDirExplicit: false,
   modules: {},
   hover: { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE },
 };
@@ -43,6 +49,8 @@ export function readSettings(raw: unknown): Settings {
     projectName: project,
     itableProfile: r.itableProfile === 'natural' ? 'natural' : 'midas',
     binary: typeof r.binary === 'string' ? r.binary : '',
+    buildDir: typeof r.buildDir === 'string' ? r.buildDir : '',
+    buildDirExplicit: typeof r.buildDir === 'string' && r.buildDir !== '',
     modules: readModules(r.modules),
     hover: {
       layout: bool(hover.layout, true),
@@ -64,6 +72,8 @@ export function withConfig(settings: Settings, found: FoundConfig | undefined): 
     target: (c.target !== undefined && findTarget(c.target)) || settings.target,
     itableProfile: c.itableProfile ?? settings.itableProfile,
     binary: c.binary !== undefined ? resolve(found.dir, c.binary) : settings.binary,
+    // The configuration's build directory is read when a build is there (it may not have run yet).
+    ...(c.buildDirectory !== undefined ? { buildDir: resolve(found.dir, c.buildDirectory), buildDirExplicit: false } : {}),
   };
 }
 

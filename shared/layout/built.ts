@@ -36,7 +36,7 @@ function lines(text: string): string[] {
     .filter((l) => l !== '');
 }
 
-function differences(built: string, now: string): { gone: string[]; added: string[] } | undefined {
+function differences(built: string, now: string): { gone: string[]; added: string[]; reordered?: true } | undefined {
   const a = lines(built);
   const b = lines(now);
   if (a.length === b.length && a.every((l, i) => l === b[i])) return undefined;
@@ -45,7 +45,7 @@ function differences(built: string, now: string): { gone: string[]; added: strin
   const gone = a.filter((l) => !inB.has(l));
   const added = b.filter((l) => !inA.has(l));
   // Same lines in another order: a member moved.
-  if (gone.length === 0 && added.length === 0) return { gone: ['(the same lines in another order)'], added: [] };
+  if (gone.length === 0 && added.length === 0) return { gone, added, reordered: true };
   return { gone, added };
 }
 
@@ -103,12 +103,18 @@ export function staleHeaderDiagnostics(program: CProgram, built: BuiltHeaders): 
     const diff = differences(text, h.text);
     const at = diff && declaredAt(program, h);
     if (!diff || !at) continue;
-    const parts = [diff.gone.length ? `it has ${quote(diff.gone)}` : '', diff.added.length ? `the source now gives ${quote(diff.added)}` : ''];
+    const parts = diff.reordered
+      ? ['it has the same lines in another order (a member moved)']
+      : diff.gone.length && diff.added.length
+        ? [`it has ${quote(diff.gone)} where the source now generates ${quote(diff.added)}`]
+        : diff.added.length
+          ? [`it lacks ${quote(diff.added)}, which the source now generates`]
+          : [`it has ${quote(diff.gone)}, which the source no longer generates`];
     out.push({
       ...at,
       severity: 'warning',
       code: STALE_GENERATED_HEADER,
-      message: `${path} was generated from an older ${h.kind ? h.kind.valeName : `func ${name}`}: ${parts.filter(Boolean).join('; ')}. ${rebuild}.`,
+      message: `${path} was generated from an older ${h.kind ? h.kind.valeName : `func ${name}`}: ${parts.join('')}. ${rebuild}.`,
     });
   }
   return out;

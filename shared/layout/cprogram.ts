@@ -311,7 +311,7 @@ export class CProgram {
     const rank = (k: CKind): number => (k.decl ? ranksOf(k.decl.package).rank.get(k.decl.name) : undefined) ?? Number.MAX_SAFE_INTEGER;
     const pkgRank = (k: CKind): number => packages.indexOf(k.decl?.package ?? k.package);
     const structs = found.map((k, i) => ({ k, i })).sort((a, b) => pkgRank(a.k) - pkgRank(b.k) || rank(a.k) - rank(b.k) || a.i - b.i);
-    const fromBuild = this.built && this.built.project === this.project ? builtTags(this.built, iface.exportName) : undefined;
+    const fromBuild = this.built ? builtTags(this.built, iface.exportName) : undefined;
     if (fromBuild) {
       // The build's numbers; a substruct it does not know (impl added since) goes after, as the model orders it.
       const number = (k: CKind): number => fromBuild.get(k.exportName) ?? Number.MAX_SAFE_INTEGER;
@@ -319,7 +319,9 @@ export class CProgram {
       caveats.length = 0;
       const unknown = structs.filter((s) => !fromBuild.has(s.k.exportName)).map((s) => s.k.exportName);
       if (unknown.length > 0)
-        caveats.push(`${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in ${this.built!.directory}/${iface.exportName}.h, built before ${unknown.length === 1 ? 'its' : 'their'} impl`);
+        caveats.push(
+          `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in ${this.built!.directory}/${iface.exportName}.h, built before ${unknown.length === 1 ? 'its' : 'their'} impl`,
+        );
     }
     const tags: InterfaceTags = { structs: structs.map((s) => s.k), certain: caveats.length === 0, caveats };
     this.tagCache.set(iface, tags);
