@@ -83,8 +83,13 @@ export function parseStatement(p: Parser, noCurly: boolean): void {
   // A statement that starts a block or a lambda (`{`, `x =>`) is not a let: no scan for `=` through its body.
   if (p.peek() !== K.LBrace && p.peek(1) !== K.Arrow && p.hasLetEquals(noCurly)) {
     if (p.peek() === K.Ident && (p.peek(1) === K.Dot || p.peek(1) === K.LParen)) {
-      // `self.hp = 10;`: Vale reads a let, though only a pattern can be bound.
+      // `self.hp = 10;` in a constructor sets a member being constructed (PatternParser's
+      // isConstructing); any other `ship.x = 4;` is a mutation without its `set` (ForgotSetKeyword).
+      const start = p.start();
+      const member = p.peek(1) === K.Dot && p.tokenText() !== 'self';
       parseUnary(p, noCurly);
+      if (member && p.peek() === K.Eq)
+        p.error("changing a struct's member must start with the `set` keyword: `set a.b = …;`", start, p.prevEnd());
     } else {
       parsePattern(p, true);
     }
