@@ -55,7 +55,7 @@ function quote(list: readonly string[]): string {
   return shown.join(', ');
 }
 
-function declaredAt(program: CProgram, h: GeneratedHeader): { file: string; start: number; end: number } | undefined {
+function declaredAt(h: GeneratedHeader): { file: string; start: number; end: number } | undefined {
   if (h.kind) {
     const at = h.kind.decl?.nameRange ?? h.kind.range;
     return { file: h.kind.decl?.file ?? h.kind.file, start: at.start, end: at.end };
@@ -101,7 +101,7 @@ export function staleHeaderDiagnostics(program: CProgram, built: BuiltHeaders): 
       continue;
     }
     const diff = differences(text, h.text);
-    const at = diff && declaredAt(program, h);
+    const at = diff && declaredAt(h);
     if (!diff || !at) continue;
     const parts = diff.reordered
       ? ['it has the same lines in another order (a member moved)']
