@@ -15,6 +15,7 @@ import { type FactKey, factParts } from './model/facts';
 import { type Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
 import { type BuiltHeaders, staleHeaderDiagnostics } from './layout/built';
+import { lambdasIn } from './layout/tags';
 import { DEFAULT_TARGET, type TargetProfile } from './layout/targets';
 import { type ItableProfile, itableEdges, placeItables, unalignedItableDiagnostic } from './simulate/itables';
 
@@ -200,8 +201,10 @@ export class Workspace {
   releaseSyntax(path: string): void {
     const tree = this.tree(path);
     if (!tree || this.released.has(path)) return;
-    this.model(path);
+    const model = this.model(path);
     void tree.errors;
+    // Interface tags count a package's lambdas (each closure is a struct): counted before the bodies go.
+    if (model) for (const item of model.items) if (item.unplaced.functions.length > 0) lambdasIn(item.element);
     for (const c of tree.green.children) if (c instanceof GreenNode) (c as { children: readonly GreenElement[] }).children = RELEASED;
     this.released.add(path);
   }

@@ -120,12 +120,16 @@ export interface StructRanks {
 
 const lambdaCounts = new WeakMap<GreenNode, number>();
 
-function lambdasIn(node: GreenNode): number {
-  let n = lambdaCounts.get(node);
-  if (n !== undefined) return n;
-  n = node.kind === SyntaxKind.LambdaExpr ? 1 : 0;
-  for (const c of node.children) if (c instanceof GreenNode) n += lambdasIn(c);
-  lambdaCounts.set(node, n);
+function countLambdas(node: GreenNode): number {
+  let n = node.kind === SyntaxKind.LambdaExpr ? 1 : 0;
+  for (const c of node.children) if (c instanceof GreenNode) n += countLambdas(c);
+  return n;
+}
+
+/** The lambdas in an item (cached on its node, so the count outlives `Workspace.releaseSyntax`). */
+export function lambdasIn(item: GreenNode): number {
+  let n = lambdaCounts.get(item);
+  if (n === undefined) lambdaCounts.set(item, (n = countLambdas(item)));
   return n;
 }
 
