@@ -505,7 +505,8 @@ export class Workspace {
     if (!built) return new Map();
     if (!this.staleCache || this.staleCache.semantic !== this.semantic || this.staleCache.built !== built) {
       const byFile = new Map<string, AnchoredDiagnostic[]>();
-      for (const d of staleHeaderDiagnostics(this.cProgram(built.project, DEFAULT_TARGET), built))
+      // Its own C program: the cached one is the editor's project and target, which hovers keep asking for.
+      for (const d of staleHeaderDiagnostics(new CProgram(this.program(), built.project, DEFAULT_TARGET, built), built))
         byFile.set(d.file, [...(byFile.get(d.file) ?? []), anchorDiagnostic(d, this.offsetsOf)]);
       this.staleCache = { semantic: this.semantic, built, byFile };
     }

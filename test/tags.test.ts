@@ -59,12 +59,17 @@ interface Answer {
   order: number[];
 }
 
+let oracle: string | undefined;
+
+/** The oracle, compiled once per run. */
 function buildOracle(): string {
+  if (oracle) return oracle;
   const dir = tempDir('vale-ffi-tags-');
   writeFileSync(join(dir, 'oracle.cpp'), ORACLE);
   const exe = join(dir, 'oracle');
   const r = spawnSync('g++', ['-std=c++17', '-O1', '-o', exe, join(dir, 'oracle.cpp')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
+  oracle = exe;
   return exe;
 }
 

@@ -1,4 +1,4 @@
-import type { KindDecl, OffsetRange } from '../model/declarations';
+import { type KindDecl, type OffsetRange, packageDisplayName } from '../model/declarations';
 import type { ExportSite, ProgramIndex } from '../model/program';
 import { type Mutability, type TypeRef, kindText } from '../model/types';
 import { type BuiltHeaders, builtTags } from './built';
@@ -301,29 +301,30 @@ export class CProgram {
       if (!r) this.ranksByPackage.set(pkg, (r = structRanks(this.index, this.kinds, pkg)));
       return r;
     };
-    const caveats: string[] = [];
+    // The model's order: packages (in an order it cannot know when there are several), then each package's map.
     const packages = [...new Set(found.map((k) => k.decl?.package ?? k.package))].sort();
-    if (packages.length > 1)
-      caveats.push(
-        `its substructs are in ${packages.length} packages (${packages.map((p) => p.replaceAll('/', '.')).join(', ')}), which the backend visits in an order that depends on memory addresses`,
-      );
-    for (const pkg of packages) caveats.push(...ranksOf(pkg).caveats);
     const rank = (k: CKind): number => (k.decl ? ranksOf(k.decl.package).rank.get(k.decl.name) : undefined) ?? Number.MAX_SAFE_INTEGER;
     const pkgRank = (k: CKind): number => packages.indexOf(k.decl?.package ?? k.package);
-    const structs = found.map((k, i) => ({ k, i })).sort((a, b) => pkgRank(a.k) - pkgRank(b.k) || rank(a.k) - rank(b.k) || a.i - b.i);
+    const structs = [...found].sort((a, b) => pkgRank(a) - pkgRank(b) || rank(a) - rank(b) || found.indexOf(a) - found.indexOf(b));
+    const caveats: string[] = [];
     const fromBuild = this.built ? builtTags(this.built, iface.exportName) : undefined;
     if (fromBuild) {
-      // The build's numbers; a substruct it does not know (impl added since) goes after, as the model orders it.
+      // A real build's numbers; a substruct it does not know (an impl added since) goes after, in the model's order.
       const number = (k: CKind): number => fromBuild.get(k.exportName) ?? Number.MAX_SAFE_INTEGER;
-      structs.sort((a, b) => number(a.k) - number(b.k));
-      caveats.length = 0;
-      const unknown = structs.filter((s) => !fromBuild.has(s.k.exportName)).map((s) => s.k.exportName);
+      structs.sort((a, b) => number(a) - number(b));
+      const unknown = structs.filter((k) => !fromBuild.has(k.exportName)).map((k) => k.exportName);
       if (unknown.length > 0)
         caveats.push(
           `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in ${this.built!.directory}/${iface.exportName}.h, built before ${unknown.length === 1 ? 'its' : 'their'} impl`,
         );
+    } else {
+      if (packages.length > 1)
+        caveats.push(
+          `its substructs are in ${packages.length} packages (${packages.map(packageDisplayName).join(', ')}), which the backend visits in an order that depends on memory addresses`,
+        );
+      for (const pkg of packages) caveats.push(...ranksOf(pkg).caveats);
     }
-    const tags: InterfaceTags = { structs: structs.map((s) => s.k), certain: caveats.length === 0, caveats };
+    const tags: InterfaceTags = { structs, certain: caveats.length === 0, caveats };
     this.tagCache.set(iface, tags);
     return tags;
   }

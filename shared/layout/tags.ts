@@ -11,7 +11,7 @@
  * first in the whole list. test/tags.test.ts checks all of it against g++.
  */
 
-import type { KindDecl } from '../model/declarations';
+import { type KindDecl, packageDisplayName } from '../model/declarations';
 import type { ProgramIndex } from '../model/program';
 import type { TypeRef } from '../model/types';
 import { GreenNode } from '../syntax/green';
@@ -175,7 +175,7 @@ export function structRanks(index: ProgramIndex, exported: readonly CKind[], pkg
       if (item.unplaced.functions.length > 0) lambdas += lambdasIn(item.element);
     }
   }
-  const shown = pkg.replaceAll('/', '.') || '(root)';
+  const shown = packageDisplayName(pkg);
   const caveats: string[] = [];
   if (generic > 0)
     caveats.push(

@@ -303,6 +303,11 @@ export function packageOf(path: string): string {
   return slash < 0 ? '' : path.slice(0, slash);
 }
 
+/** A package as Vale spells it in imports: `vtest.sub` for the key `vtest/sub`, `(root)` for ''. */
+export function packageDisplayName(pkg: string): string {
+  return pkg.replaceAll('/', '.') || '(root)';
+}
+
 function attributes(item: SyntaxNode): { word: string; node: SyntaxNode }[] {
   return item.childrenOf(K.Attribute).map((node) => ({ word: node.directTokens()[0]?.text ?? '', node }));
 }
