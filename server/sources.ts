@@ -150,6 +150,8 @@ export function walkValeFiles(
   roots: readonly string[],
   filter: SourceFilter,
   onDirectoryError?: (dir: string, code: string) => void,
+  /** Which file names are sources (default: `.vale` files). */
+  takes: (name: string) => boolean = (name) => name.endsWith('.vale'),
 ): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
@@ -168,7 +170,7 @@ export function walkValeFiles(
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (filter.takesDirectory(full, entry.name)) walk(full, depth + 1);
-      } else if (entry.isFile() && entry.name.endsWith('.vale') && filter.takesFile(full) && !seen.has(full)) {
+      } else if (entry.isFile() && takes(entry.name) && filter.takesFile(full) && !seen.has(full)) {
         seen.add(full);
         out.push(full);
       }

@@ -16,6 +16,7 @@ import { type Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
 import { type BuiltHeaders, staleHeaderDiagnostics } from './layout/built';
 import { lambdasIn } from './layout/tags';
+import { type CFileSummary, type CSyntaxNode, checkCFile, externsNotImplemented, readCFile } from './c';
 import { DEFAULT_TARGET, type TargetProfile } from './layout/targets';
 import { type ItableProfile, itableEdges, placeItables, unalignedItableDiagnostic } from './simulate/itables';
 
@@ -118,6 +119,15 @@ export class Workspace {
   private itableCache?: { semantic: number; options: ItableOptions; byFile: Map<string, AnchoredDiagnostic[]> };
   private cPrograms?: { stamp: number; project: string; target: TargetProfile; program: CProgram };
   private built?: BuiltHeaders;
+  private cParser?: CParser;
+  /** The workspace's C and C++ files, as summaries (their trees are freed once read). */
+  private readonly cSummaries = new Map<string, CFileSummary>();
+  /** Bumped when the set of C function definitions changes (ExternNotImplemented follows it). */
+  private cDefinitions = 0;
+  private cProject = 'vale';
+  private readonly cChecks = new Map<string, { key: unknown[]; diagnostics: Diagnostic[] }>();
+  private cProgramCache?: { semantic: number; project: string; built?: BuiltHeaders; program: CProgram };
+  private externCache?: { key: unknown[]; byFile: Map<string, AnchoredDiagnostic[]> };
   private staleCache?: { semantic: number; built: BuiltHeaders; byFile: Map<string, AnchoredDiagnostic[]> };
   /**
    * `incremental: false` is for a single analysis (the CLI): no fact is recorded
@@ -170,6 +180,97 @@ export class Workspace {
 
   files(): string[] {
     return [...this.trees.keys()].sort();
+  }
+
+  /** How C text becomes a tree (tree-sitter's C grammar, loaded by a shell); without one, C files are not read. */
+  setCParser(parser: CParser | undefined): void {
+    this.cParser = parser;
+  }
+
+  /** The project name C names carry (`<project>_<name>`), for checking C files. */
+  setCProject(project: string): void {
+    if (project === this.cProject) return;
+    this.cProject = project;
+    this.stamp++;
+    for (const f of [...this.trees.keys(), ...this.cSummaries.keys()]) this.changed.add(f);
+  }
+
+  /** A C or C++ file's text: read into its summary at once (false without a parser or when the text cannot be read). */
+  setCFile(path: string, text: string): boolean {
+    if (!this.cParser) return false;
+    let summary: CFileSummary;
+    const tree = this.cParser(text);
+    try {
+      summary = readCFile(tree.root);
+    } finally {
+      tree.release();
+    }
+    const before = this.cSummaries.get(path);
+    this.cSummaries.set(path, summary);
+    if (definitionNames(before) !== definitionNames(summary)) this.cDefinitions++;
+    this.stamp++;
+    this.changed.add(path);
+    return true;
+  }
+
+  removeCFile(path: string): void {
+    const before = this.cSummaries.get(path);
+    if (!before) return;
+    this.cSummaries.delete(path);
+    this.cChecks.delete(path);
+    if (definitionNames(before) !== '') this.cDefinitions++;
+    this.stamp++;
+    this.changed.add(path);
+  }
+
+  cFiles(): string[] {
+    return [...this.cSummaries.keys()].sort();
+  }
+
+  cFile(path: string): CFileSummary | undefined {
+    return this.cSummaries.get(path);
+  }
+
+  /** The C program C files are checked against: rebuilt only when declarations, the project or the build change. */
+  private checkedProgram(): CProgram {
+    const c = this.cProgramCache;
+    const index = this.program();
+    if (c && c.semantic === this.semantic && c.project === this.cProject && c.built === this.built) return c.program;
+    const program = new CProgram(index, this.cProject, DEFAULT_TARGET, this.built);
+    this.cProgramCache = { semantic: this.semantic, project: this.cProject, built: this.built, program };
+    return program;
+  }
+
+  /** The diagnostics of one C file: its summary against the Vale declarations. */
+  private cDiagnostics(path: string): Diagnostic[] {
+    const summary = this.cSummaries.get(path)!;
+    const key = [summary, this.semantic, this.cProject, this.built];
+    const cached = this.cChecks.get(path);
+    if (cached && cached.key.every((k, i) => k === key[i])) return cached.diagnostics;
+    const diagnostics = checkCFile(this.checkedProgram(), path, summary);
+    this.cChecks.set(path, { key, diagnostics });
+    return diagnostics;
+  }
+
+  private externsNotImplemented(): Map<string, AnchoredDiagnostic[]> {
+    const key = [this.semantic, this.cDefinitions, this.cProject, this.cSummaries.size === 0];
+    if (!this.externCache || !this.externCache.key.every((k, i) => k === key[i])) {
+      const byFile = new Map<string, AnchoredDiagnostic[]>();
+      for (const d of externsNotImplemented(this.checkedProgram(), this.cSummaries.values()))
+        byFile.set(d.file, [...(byFile.get(d.file) ?? []), anchorDiagnostic(d, this.offsetsOf)]);
+      this.externCache = { key, byFile };
+    }
+    return this.externCache.byFile;
+  }
+
+  /** `ExternNotImplemented` diagnostics of one Vale file. */
+  externNotImplementedDiagnostics(path: string): Diagnostic[] {
+    let found = this.externsNotImplemented().get(path) ?? [];
+    if (!found.every((d) => anchorsHold(d, this.offsetsOf))) {
+      this.externCache = undefined;
+      found = this.externsNotImplemented().get(path) ?? [];
+    }
+    return found.map((d) => materialize(d, this.offsetsOf));
   }
 
   /** A file's tree with its pending edits parsed (several at once as one edit spanning them). */
@@ -309,6 +410,15 @@ export class Workspace {
   /** The files whose diagnostics may differ from when this was last called (the server publishes these). */
   takeChangedFiles(): string[] {
     this.sync();
+    if (this.cSummaries.size > 0) {
+      // C files are checked against the declarations; ExternNotImplemented follows the C definitions.
+      for (const [f, c] of this.cChecks) if (c.key[1] !== this.semantic || c.key[2] !== this.cProject) this.changed.add(f);
+      const key = [this.semantic, this.cDefinitions, this.cProject, false];
+      if (this.externCache && !this.externCache.key.every((k, i) => k === key[i])) {
+        for (const f of this.externCache.byFile.keys()) this.changed.add(f);
+        for (const f of this.externsNotImplemented().keys()) this.changed.add(f);
+      }
+    }
     if (this.staleCache && this.staleCache.semantic !== this.semantic) {
       for (const f of this.staleCache.byFile.keys()) this.changed.add(f);
       for (const f of this.staleHeaders().keys()) this.changed.add(f);
@@ -537,9 +647,11 @@ export class Workspace {
   /** Every diagnostic of one file (kept until the next change). */
   diagnostics(path: string): Diagnostic[] {
     this.sync();
+    if (this.cSummaries.has(path)) return this.cDiagnostics(path);
     const cached = this.fileDiagnostics.get(path);
     if (cached && cached.stamp === this.stamp) return cached.diagnostics;
     const diagnostics = [
+      ...this.externNotImplementedDiagnostics(path),
       ...this.syntaxDiagnostics(path),
       ...this.ffiDiagnostics(path),
       ...this.itableDiagnostics(path),
@@ -549,10 +661,24 @@ export class Workspace {
     return diagnostics;
   }
 
-  /** Every diagnostic of every file, in file order. */
+  /** Every diagnostic of every file (Vale, then C), in file order. */
   allDiagnostics(): Diagnostic[] {
-    return this.files().flatMap((f) => this.diagnostics(f));
+    return [...this.files(), ...this.cFiles()].flatMap((f) => this.diagnostics(f));
   }
+}
+
+/** Parses a C file for the core: a tree to read, freed by `release`. */
+export type CParser = (text: string) => { readonly root: CSyntaxNode; release(): void };
+
+/** The names a C file defines, as one key (the set ExternNotImplemented reads). */
+function definitionNames(c: CFileSummary | undefined): string {
+  return c
+    ? c.functions
+        .filter((f) => f.definition)
+        .map((f) => f.name)
+        .sort()
+        .join('\u0000')
+    : '';
 }
 
 /** One edit that turns `before` into `after`: everything between their common prefix and suffix. */

@@ -68,6 +68,8 @@ export function analyze(
   const { workspace, lines } = loadWorkspace(sources, progress);
   workspace.setItableOptions(itables);
   workspace.setBuiltHeaders(built);
+  // C names carry the project: the configuration's, else the first module's (as valec names it).
+  workspace.setCProject(ctx.settings.project ?? sources.modules[0]?.name ?? 'vale');
   const diagnostics = applySeverity(workspace.allDiagnostics(), ctx.settings.severity);
   return { workspace, diagnostics, lines };
 }
@@ -78,7 +80,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, ctx: C
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given once');
   const itables = itableOptions(ctx, options.itableProfile, options.binary);
   const others = paths.filter((p) => p !== '-');
-  const sources: Sources = fromStdin && others.length === 0 ? { files: [], modules: [] } : collectSources(others, ctx);
+  const sources: Sources = fromStdin && others.length === 0 ? { files: [], modules: [] } : collectSources(others, ctx, { c: true });
   let files = sources.files;
   if (fromStdin) {
     const key = options.stdinFilename.split('\\').join('/');

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { type LineIndex, type Module, type ValeFfiConfig, Workspace } from '../../shared';
+import { type CParser, LineIndex, type Module, type ValeFfiConfig, Workspace } from '../../shared';
+import { isCPath } from '../cparser';
 import { ReadError, readSourceFile, setReadLimits } from '../read';
 import { type FoundConfig, SourceFilter, findConfig, loadConfig, walkValeFiles } from '../sources';
 import type { Io } from './main';
@@ -73,7 +74,7 @@ function directoryKey(dir: string, cwd: string): string {
  * working directory), as the configuration and --exclude filter them; a file given by name is
  * taken whatever its extension. A `NAME=DIR` path is module NAME rooted at DIR, as valec takes it.
  */
-export function collectSources(paths: readonly string[], ctx: CliContext): Sources {
+export function collectSources(paths: readonly string[], ctx: CliContext, options: { c?: boolean } = {}): Sources {
   const modules: Module[] = [];
   const roots: string[] = [];
   for (const [name, dir] of Object.entries(ctx.settings.modules ?? {})) {
@@ -88,11 +89,11 @@ export function collectSources(paths: readonly string[], ctx: CliContext): Sourc
     if (m) modules.push({ name: m.name, root: directoryKey(m.dir, ctx.cwd) });
     roots.push(m ? m.dir : arg);
   }
-  return { files: collectValeFiles(roots, ctx), modules };
+  return { files: collectValeFiles(roots, ctx, options.c === true), modules };
 }
 
 /** Every `.vale` file under the paths (default: the working directory), filtered as `collectSources` says. */
-export function collectValeFiles(paths: readonly string[], ctx: CliContext): SourceFile[] {
+export function collectValeFiles(paths: readonly string[], ctx: CliContext, withC = false): SourceFile[] {
   const roots = (paths.length > 0 ? paths : ['.']).map((p) => resolve(ctx.cwd, p));
   roots.forEach((root, i) => {
     try {
@@ -102,9 +103,14 @@ export function collectValeFiles(paths: readonly string[], ctx: CliContext): Sou
     }
   });
   const filter = new SourceFilter({ config: ctx.config, exclude: ctx.exclude, cwd: ctx.cwd });
-  const files = walkValeFiles(roots, filter, (dir, code) => {
-    throw new UsageError(`cannot read directory ${displayPath(dir, ctx.cwd)}: ${code}`);
-  });
+  const files = walkValeFiles(
+    roots,
+    filter,
+    (dir, code) => {
+      throw new UsageError(`cannot read directory ${displayPath(dir, ctx.cwd)}: ${code}`);
+    },
+    (name) => name.endsWith('.vale') || (withC && isCPath(name)),
+  );
   return files.map((path) => {
     const display = displayPath(path, ctx.cwd);
     let text: string;
@@ -117,6 +123,13 @@ export function collectValeFiles(paths: readonly string[], ctx: CliContext): Sou
   });
 }
 
+let cliCParser: CParser | undefined;
+
+/** The C parser `check` loads before it runs (C files are read only with one). */
+export function setCliCParser(parser: CParser | undefined): void {
+  cliCParser = parser;
+}
+
 /** A one-shot workspace over the sources, with the positions of each file. */
 export function loadWorkspace(
   sources: Sources,
@@ -124,9 +137,12 @@ export function loadWorkspace(
 ): { workspace: Workspace; lines: (file: string) => LineIndex } {
   const workspace = new Workspace({ incremental: false });
   workspace.setModules(sources.modules);
+  workspace.setCParser(cliCParser);
   const indexes = new Map<string, LineIndex>();
   sources.files.forEach((f, i) => {
-    indexes.set(f.key, workspace.setFile(f.key, f.text).lines);
+    // C files (only `check` collects them) become summaries; their positions are counted from the text.
+    if (isCPath(f.key) && workspace.setCFile(f.key, f.text)) indexes.set(f.key, new LineIndex(f.text));
+    else indexes.set(f.key, workspace.setFile(f.key, f.text).lines);
     progress?.(i + 1, sources.files.length);
   });
   const lines = (file: string): LineIndex => {

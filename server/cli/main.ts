@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { runCheck } from './check';
 import { runExplain } from './explain';
-import { type CliContext, UsageError, contextFor } from './files';
+import { type CliContext, UsageError, contextFor, setCliCParser } from './files';
+import { loadCParser } from '../cparser';
 import { runItables } from './itables';
 import { runHeader, runLayout, runMessage } from './layout';
 import { runRecording } from './recording';
@@ -224,9 +225,12 @@ export function program(io: Io, status: { code: number }): Command {
 }
 
 /** Runs the CLI on `argv` (without node and the script); returns the exit status. */
-export function main(argv: string[], io: Io = processIo): number {
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const status = { code: 0 };
   try {
+    // `check` reads C files too: tree-sitter's C grammar loads (asynchronously) before it runs.
+    if (argv[0] === 'check' && !argv.includes('--help') && !argv.includes('-h'))
+      setCliCParser(await loadCParser((m) => io.stderr.write(`vale-ffi: warning: ${m}\n`)));
     program(io, status).parse(argv, { from: 'user' });
     return status.code;
   } catch (e) {
@@ -251,5 +255,7 @@ if (require.main === module) {
       throw e;
     });
   }
-  process.exitCode = main(process.argv.slice(2));
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

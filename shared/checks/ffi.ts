@@ -75,7 +75,7 @@ function unknownKind(ctx: Context, type: TypeRef, name: string): void {
  * The closest visible name to `name` when close enough to be a typo (a case difference counts
  * little); ties go to the name first in code-unit order, so the answer never depends on map order.
  */
-function closestName(name: string, lists: readonly (readonly string[])[]): string | undefined {
+export function closestName(name: string, lists: readonly (readonly string[])[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   const lower = name.toLowerCase();

@@ -1,0 +1,243 @@
+/**
+ * The C side checked against the Vale declarations, through the names the backend generates
+ * (`<project>_<name>`, `<project>_<Kind>`, `<project>_<Kind>Ref`, `<Iface>_Type_<Struct>`).
+ */
+import { closestName } from '../checks/ffi';
+import type { Diagnostic } from '../diagnostics';
+import type { CKind, CProgram } from '../layout/cprogram';
+import { type FunctionC, functionC } from '../layout/header';
+import type { FunctionDecl } from '../model/declarations';
+import { signatureText } from '../model/program';
+import type { CFileSummary, CFunction } from './reader';
+
+export const C_SIGNATURE_MISMATCH = 'CSignatureMismatch';
+export const EXTERN_NOT_IMPLEMENTED = 'ExternNotImplemented';
+export const UNKNOWN_C_FIELD = 'UnknownCField';
+export const MISSING_INTERFACE_CASE = 'MissingInterfaceCase';
+export const EXPORTED_FUNCTION_MISUSE = 'ExportedFunctionMisuse';
+
+/** Each C spelling of a fixed-width type, as gcc sees it on the LP64 targets (stdint.h, ValeBuiltins.h). */
+const SAME_TYPE: Record<string, string> = {
+  int64_t: 'long',
+  'long int': 'long',
+  'signed long': 'long',
+  'signed long int': 'long',
+  'long signed int': 'long',
+  int32_t: 'int',
+  ValeInt: 'int',
+  signed: 'int',
+  'signed int': 'int',
+  int16_t: 'short',
+  'short int': 'short',
+  'signed short': 'short',
+  int8_t: 'signed char',
+  uint64_t: 'unsigned long',
+  'unsigned long int': 'unsigned long',
+  'long unsigned int': 'unsigned long',
+  size_t: 'unsigned long',
+  uint32_t: 'unsigned int',
+  unsigned: 'unsigned int',
+  uint16_t: 'unsigned short',
+  'unsigned short int': 'unsigned short',
+  uint8_t: 'unsigned char',
+  'long long int': 'long long',
+  'signed long long': 'long long',
+};
+
+/** A type as gcc compares it: typedefs resolved, spacing and `struct` gone, top-level qualifiers dropped. */
+export function canonicalCType(text: string, typedefs: ReadonlyMap<string, string>, depth = 0): string {
+  const stars = (text.match(/\*/g) ?? []).length;
+  let base = text
+    .replace(/\*/g, ' ')
+    .replace(/\b(struct|union|enum|restrict|__restrict)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  // `const T` as a parameter is T; `const T *` points to something else than `T *`.
+  const pointeeConst = stars > 0 && /\bconst\b/.test(base);
+  base = base.replace(/\b(const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  const typedef = typedefs.get(base);
+  if (typedef !== undefined && depth < 8) {
+    const inner = canonicalCType(typedef, typedefs, depth + 1);
+    return `${pointeeConst ? 'const ' : ''}${inner}${'*'.repeat(stars)}`;
+  }
+  base = SAME_TYPE[base] ?? base;
+  return `${pointeeConst ? 'const ' : ''}${base}${'*'.repeat(stars)}`;
+}
+
+interface Boundary {
+  readonly externs: ReadonlyMap<string, { f: FunctionDecl; c: FunctionC }>;
+  readonly exports: ReadonlyMap<string, { f: FunctionDecl; c: FunctionC }>;
+  /** C type names of exported kinds (`vtest_Ship`, `vtest_ShipRef`). */
+  readonly kinds: ReadonlyMap<string, CKind>;
+  /** `vtest_IShip_Type_Kite` → the interface's C name and all its constants. */
+  readonly tags: ReadonlyMap<string, { iface: CKind; sub: CKind; all: readonly string[] }>;
+}
+
+const boundaries = new WeakMap<CProgram, Boundary>();
+
+/** What C can name of a program, by the names the backend generates. */
+export function boundaryOf(program: CProgram): Boundary {
+  let b = boundaries.get(program);
+  if (b) return b;
+  const externs = new Map<string, { f: FunctionDecl; c: FunctionC }>();
+  const exports = new Map<string, { f: FunctionDecl; c: FunctionC }>();
+  for (const m of program.index.files.values()) {
+    for (const f of m.functions) {
+      if (f.builtin || !(f.extern || (f.exported && f.name !== 'main'))) continue;
+      const c = functionC(program, f, m.package);
+      (f.extern ? externs : exports).set(c.userName, { f, c });
+    }
+  }
+  const kinds = new Map<string, CKind>();
+  const tags = new Map<string, { iface: CKind; sub: CKind; all: readonly string[] }>();
+  for (const k of program.kinds) {
+    kinds.set(program.layout(k).cName, k);
+    if (k.category === 'interface' && k.mutability === 'imm') {
+      const cName = program.cName(k);
+      const subs = program.substructs(k);
+      const all = subs.map((s) => `${cName}_Type_${s.exportName}`);
+      subs.forEach((sub, i) => tags.set(all[i], { iface: k, sub, all }));
+    }
+  }
+  b = { externs, exports, kinds, tags };
+  boundaries.set(program, b);
+  return b;
+}
+
+/** The prototype the backend generates, with the Vale parameter names (or the C ones when given). */
+function fixedSignature(c: FunctionC, f: FunctionDecl, written: CFunction): string {
+  const names = f.params.map((p, i) => written.params[i]?.name ?? p.name);
+  const params = [
+    ...c.params.map((p, i) => `${p.type.text} ${names[i]}`),
+    ...c.sizeParams.map((i) => `ValeInt ${names[i]}Size`),
+  ];
+  return `${c.ret ? c.ret.type.text : 'void'} ${c.userName}(${params.length ? params.join(', ') : 'void'})`;
+}
+
+function writtenSignature(fn: CFunction): string {
+  const params = fn.params.map((p) => `${p.type}${p.name ? ` ${p.name}` : ''}`);
+  if (fn.variadic) params.push('...');
+  return `${fn.returnType} ${fn.name}(${params.length ? params.join(', ') : 'void'})`;
+}
+
+function signatureDifferences(fn: CFunction, c: FunctionC, typedefs: ReadonlyMap<string, string>): string[] {
+  const expected = [...c.params.map((p) => p.type.text), ...c.sizeParams.map(() => 'ValeInt')];
+  const out: string[] = [];
+  const canon = (t: string): string => canonicalCType(t, typedefs);
+  const ret = c.ret ? c.ret.type.text : 'void';
+  if (canon(fn.returnType) !== canon(ret)) out.push(`it returns \`${fn.returnType}\`, the backend expects \`${ret}\``);
+  if (fn.params.length !== expected.length || fn.variadic)
+    out.push(`it takes ${fn.params.length}${fn.variadic ? ' and more' : ''} parameter${fn.params.length === 1 ? '' : 's'}, the backend passes ${expected.length}`);
+  else
+    fn.params.forEach((p, i) => {
+      if (canon(p.type) !== canon(expected[i]))
+        out.push(`parameter ${i + 1}${p.name ? ` (${p.name})` : ''} is \`${p.type}\`, the backend passes \`${expected[i]}\``);
+    });
+  return out;
+}
+
+/** The diagnostics of one C file. */
+export function checkCFile(program: CProgram, path: string, c: CFileSummary): Diagnostic[] {
+  const b = boundaryOf(program);
+  const out: Diagnostic[] = [];
+  for (const fn of c.functions) {
+    const ext = b.externs.get(fn.name);
+    if (!ext) continue;
+    const differences = signatureDifferences(fn, ext.c, c.typedefs);
+    if (differences.length === 0) continue;
+    const fixed = fixedSignature(ext.c, ext.f, fn);
+    out.push({
+      file: path,
+      start: fn.nameRange.start,
+      end: fn.nameRange.end,
+      severity: 'error',
+      code: C_SIGNATURE_MISMATCH,
+      message: `${fn.name} is not the function the backend calls for ${signatureText(ext.f)}: ${differences.join('; ')}. Written: \`${writtenSignature(fn)}\`; generated: \`${fixed}\`.`,
+      related: [{ file: ext.f.file, start: ext.f.nameRange.start, end: ext.f.nameRange.end, message: signatureText(ext.f) }],
+      fixes: [
+        { title: 'Use the signature the backend generates', preferred: true, edits: [{ file: path, ...fn.signatureRange, newText: fixed }] },
+      ],
+    });
+  }
+  for (const call of c.calls) {
+    const exp = b.exports.get(call.name);
+    if (!exp) continue;
+    const expected = exp.c.params.length + exp.c.sizeParams.length;
+    if (call.argCount === expected) continue;
+    out.push({
+      file: path,
+      start: call.range.start,
+      end: call.range.end,
+      severity: 'error',
+      code: EXPORTED_FUNCTION_MISUSE,
+      message: `${call.name} takes ${expected} argument${expected === 1 ? '' : 's'} (${signatureText(exp.f)}), this call passes ${call.argCount}.`,
+      related: [{ file: exp.f.file, start: exp.f.nameRange.start, end: exp.f.nameRange.end, message: signatureText(exp.f) }],
+    });
+  }
+  for (const use of c.fields) {
+    if (!use.baseType) continue;
+    const canon = canonicalCType(use.baseType, c.typedefs).replace(/^const /, '');
+    const name = use.arrow ? (canon.endsWith('*') ? canon.slice(0, -1) : undefined) : canon;
+    const kind = name === undefined ? undefined : b.kinds.get(name);
+    if (!kind) continue;
+    const layout = program.layout(kind);
+    const fields = layout.fields.map((f) => f.name);
+    if (fields.includes(use.field)) continue;
+    const closest = closestName(use.field, [fields]);
+    out.push({
+      file: path,
+      start: use.range.start,
+      end: use.range.end,
+      severity: 'error',
+      code: UNKNOWN_C_FIELD,
+      message: `${layout.cName} has no member ${use.field}${closest ? `; did you mean ${closest}?` : ''} (${kind.valeName} has ${fields.join(', ') || 'no members'}).`,
+      ...(kind.decl ? { related: [{ file: kind.decl.file, start: kind.decl.nameRange.start, end: kind.decl.nameRange.end, message: `${kind.decl.tag} ${kind.valeName}` }] } : {}),
+      ...(closest ? { fixes: [{ title: `Change to ${closest}`, preferred: true, edits: [{ file: path, ...use.range, newText: closest }] }] } : {}),
+    });
+  }
+  for (const s of c.switches) {
+    if (s.hasDefault) continue;
+    const handled = new Set(s.cases.map((x) => x.name));
+    const seen = new Set<string>();
+    for (const x of s.cases) {
+      const tag = b.tags.get(x.name);
+      if (!tag || seen.has(tag.iface.id)) continue;
+      seen.add(tag.iface.id);
+      const missing = tag.all.filter((n) => !handled.has(n));
+      if (missing.length === 0) continue;
+      out.push({
+        file: path,
+        start: s.range.start,
+        end: s.range.end,
+        severity: 'warning',
+        code: MISSING_INTERFACE_CASE,
+        message: `this switch on ${s.subject || 'a type'} handles ${tag.all.length - missing.length} of the ${tag.all.length} structs that implement ${tag.iface.valeName}, with no default: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.`,
+      });
+    }
+  }
+  return out;
+}
+
+/** `ExternNotImplemented` on every extern that no C file of the workspace defines (none without C files). */
+export function externsNotImplemented(program: CProgram, cFiles: Iterable<CFileSummary>): Diagnostic[] {
+  const defined = new Set<string>();
+  let any = false;
+  for (const c of cFiles) {
+    any = true;
+    for (const fn of c.functions) if (fn.definition) defined.add(fn.name);
+  }
+  if (!any) return [];
+  const out: Diagnostic[] = [];
+  for (const [cName, { f }] of boundaryOf(program).externs) {
+    if (defined.has(cName)) continue;
+    out.push({
+      file: f.file,
+      start: f.nameRange.start,
+      end: f.nameRange.end,
+      severity: 'information',
+      code: EXTERN_NOT_IMPLEMENTED,
+      message: `no C file of the workspace defines ${cName}, the function ${signatureText(f)} calls: the program will not link until one does.`,
+    });
+  }
+  return out;
+}
