@@ -6,14 +6,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CParser } from '../shared';
 
-/** The file extensions read as C (C++ files are read with the C grammar: what it cannot parse is left out). */
-export const C_EXTENSIONS = ['.c', '.h', '.cc', '.cpp', '.hpp', '.hh', '.cxx'];
-
-export function isCPath(path: string): boolean {
-  const dot = path.lastIndexOf('.');
-  return dot >= 0 && C_EXTENSIONS.includes(path.slice(dot).toLowerCase());
-}
-
 function firstExisting(candidates: readonly string[]): string | undefined {
   return candidates.find((path) => existsSync(path));
 }

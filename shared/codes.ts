@@ -19,6 +19,8 @@ export interface CodeInfo {
   readonly fixed: string;
   /** Checked with the natural itable profile (what a toolchain without ITN16BA does). */
   readonly naturalItables?: boolean;
+  /** Checked with this C file beside the Vale example (`native/impl.c`, project vtest), and its fixed version. */
+  readonly c?: { readonly example: string; readonly fixed: string };
   /** Checked with this header of a real build (`include/vtest/<name>.h`, project vtest). */
   readonly builtHeader?: { readonly name: string; readonly text: string };
   /** The quick fixes offered, by title. */
@@ -153,6 +155,83 @@ export const CODES: readonly CodeInfo[] = [
     },
     fixes: [],
   },
+  {
+    code: 'CSignatureMismatch',
+    severity: 'error',
+    origin: 'vale-ffi',
+    title: "a C function's signature differs from the prototype the backend generates for its extern",
+    explanation:
+      'The backend calls `<project>_<name>` with the parameter and return types of the generated prototype (`int` is `int32_t`, `i64` `int64_t`, `float` `double`, `bool` `int8_t`, `str` `ValeStr*`, an immutable struct a pointer, a mutable kind its `...Ref` by value). A C definition that declares other types compiles and links when its file does not include the generated header, then reads its arguments through the wrong ABI at run time. Types are compared after typedefs, as gcc compares them; the quick fix writes the generated signature.',
+    example: 'extern func cAdd(a int, b i64) i64;\n',
+    fixed: 'extern func cAdd(a int, b i64) i64;\n',
+    c: {
+      example: '#include <stdint.h>\nint64_t vtest_cAdd(int32_t a, int32_t b) { return a + b; }\n',
+      fixed: '#include <stdint.h>\nint64_t vtest_cAdd(int32_t a, int64_t b) { return a + b; }\n',
+    },
+    fixes: ['Use the signature the backend generates'],
+  },
+  {
+    code: 'ExternNotImplemented',
+    severity: 'information',
+    origin: 'vale-ffi',
+    title: 'no C file of the workspace defines an extern function',
+    explanation:
+      'An `extern func` is implemented in C as `<project>_<name>`. When the workspace has C files and none of them defines it, the program will not link (or the definition lives outside the workspace). Reported only in workspaces with C files.',
+    example: 'extern func cAdd(a int) int;\n',
+    fixed: 'extern func cAdd(a int) int;\n',
+    c: {
+      example: '#include <stdint.h>\nint32_t vtest_cAdds(int32_t a) { return a; }\n',
+      fixed: '#include <stdint.h>\nint32_t vtest_cAdd(int32_t a) { return a; }\n',
+    },
+    fixes: [],
+  },
+  {
+    code: 'UnknownCField',
+    severity: 'error',
+    origin: 'vale-ffi',
+    title: 'C reads a member that the generated struct does not have',
+    explanation:
+      "A pointer to a generated kind (`vtest_Ship*`) has exactly the members of the Vale declaration, in its order. A member the Vale side does not declare (a typo, or one renamed in Vale since) is the closest thing to a compile error C gets here, and the compiler only sees it when the file includes the generated header.",
+    example: 'exported struct Ship imm { fuel int; }\nextern func cFuel(s Ship) int;\n',
+    fixed: 'exported struct Ship imm { fuel int; }\nextern func cFuel(s Ship) int;\n',
+    c: {
+      example: '#include <stdint.h>\nint32_t vtest_cFuel(vtest_Ship* s) { return s->fule; }\n',
+      fixed: '#include <stdint.h>\nint32_t vtest_cFuel(vtest_Ship* s) { return s->fuel; }\n',
+    },
+    fixes: ['Change to the closest member'],
+  },
+  {
+    code: 'MissingInterfaceCase',
+    severity: 'warning',
+    origin: 'vale-ffi',
+    title: "a C switch on an interface value's type misses some of its structs",
+    explanation:
+      "An immutable interface value reaches C as `{obj, type}`, where `type` is one of the `<Iface>_Type_<Struct>` constants. A switch that handles some of them, none of the others and has no `default` silently does nothing for the others; adding an `impl` on the Vale side adds a constant the C code never sees.",
+    example:
+      'sealed exported interface IShip imm { }\nexported struct Kite imm { a int; }\nexported struct Barge imm { b int; }\nimpl IShip for Kite;\nimpl IShip for Barge;\nextern func cKind(s IShip) int;\n',
+    fixed:
+      'sealed exported interface IShip imm { }\nexported struct Kite imm { a int; }\nexported struct Barge imm { b int; }\nimpl IShip for Kite;\nimpl IShip for Barge;\nextern func cKind(s IShip) int;\n',
+    c: {
+      example: '#include <stdint.h>\nint32_t vtest_cKind(vtest_IShip s) {\n  switch (s.type) { case vtest_IShip_Type_Kite: return 1; }\n  return 0;\n}\n',
+      fixed: '#include <stdint.h>\nint32_t vtest_cKind(vtest_IShip s) {\n  switch (s.type) { case vtest_IShip_Type_Kite: return 1; default: return 2; }\n}\n',
+    },
+    fixes: [],
+  },
+  {
+    code: 'ExportedFunctionMisuse',
+    severity: 'error',
+    origin: 'vale-ffi',
+    title: 'C calls an exported Vale function with the wrong number of arguments',
+    explanation:
+      'C calls an `exported func` through `<project>_<name>` with one argument per Vale parameter (and a size after each message parameter of a `_vasp` function). Without the generated header in scope, C compiles a call with any number of arguments.',
+    example: 'exported func twice(x int) int { x * 2 }\nextern func cRun() int;\n',
+    fixed: 'exported func twice(x int) int { x * 2 }\nextern func cRun() int;\n',
+    c: {
+      example: '#include <stdint.h>\nint32_t vtest_twice();\nint32_t vtest_cRun(void) { return vtest_twice(1, 2); }\n',
+      fixed: '#include <stdint.h>\nint32_t vtest_twice();\nint32_t vtest_cRun(void) { return vtest_twice(1); }\n',
+    },
+    fixes: [],
+  },
 ];
 
 const BY_CODE = new Map(CODES.map((c) => [c.code, c]));
@@ -212,12 +291,13 @@ export function explainMarkdown(info: CodeInfo): string {
     '```vale',
     info.example.trimEnd(),
     '```',
+    ...(info.c ? ['', 'with the C file (project `vtest`):', '', '```c', info.c.example.trimEnd(), '```'] : []),
     '',
     'Fixed:',
     '',
-    '```vale',
-    info.fixed.trimEnd(),
-    '```',
+    ...(info.c && info.c.fixed !== info.c.example && info.fixed === info.example
+      ? ['```c', info.c.fixed.trimEnd(), '```']
+      : ['```vale', info.fixed.trimEnd(), '```']),
   ];
   if (info.fixes.length > 0) lines.push('', `Quick fixes: ${info.fixes.join('; ')}.`);
   return `${lines.join('\n')}\n`;

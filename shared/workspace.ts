@@ -16,7 +16,7 @@ import { type Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
 import { type BuiltHeaders, staleHeaderDiagnostics } from './layout/built';
 import { lambdasIn } from './layout/tags';
-import { type CFileSummary, type CSyntaxNode, checkCFile, externsNotImplemented, readCFile } from './c';
+import { type CFileSummary, type CSyntaxNode, checkCFile, externsNotImplemented, isCPath, readCFile } from './c';
 import { DEFAULT_TARGET, type TargetProfile } from './layout/targets';
 import { type ItableProfile, itableEdges, placeItables, unalignedItableDiagnostic } from './simulate/itables';
 
@@ -122,6 +122,7 @@ export class Workspace {
   private cParser?: CParser;
   /** The workspace's C and C++ files, as summaries (their trees are freed once read). */
   private readonly cSummaries = new Map<string, CFileSummary>();
+  private readonly cTexts = new Map<string, string>();
   /** Bumped when the set of C function definitions changes (ExternNotImplemented follows it). */
   private cDefinitions = 0;
   private cProject = 'vale';
@@ -207,6 +208,7 @@ export class Workspace {
     }
     const before = this.cSummaries.get(path);
     this.cSummaries.set(path, summary);
+    this.cTexts.set(path, text);
     if (definitionNames(before) !== definitionNames(summary)) this.cDefinitions++;
     this.stamp++;
     this.changed.add(path);
@@ -217,6 +219,7 @@ export class Workspace {
     const before = this.cSummaries.get(path);
     if (!before) return;
     this.cSummaries.delete(path);
+    this.cTexts.delete(path);
     this.cChecks.delete(path);
     if (definitionNames(before) !== '') this.cDefinitions++;
     this.stamp++;
@@ -239,6 +242,12 @@ export class Workspace {
     const program = new CProgram(index, this.cProject, DEFAULT_TARGET, this.built);
     this.cProgramCache = { semantic: this.semantic, project: this.cProject, built: this.built, program };
     return program;
+  }
+
+  /** A C file or a Vale file, by its extension (C files need a parser: `setCParser`). */
+  setSource(path: string, text: string): void {
+    if (isCPath(path) && this.setCFile(path, text)) return;
+    this.setFile(path, text);
   }
 
   /** The diagnostics of one C file: its summary against the Vale declarations. */
@@ -324,6 +333,8 @@ export class Workspace {
   }
 
   text(path: string): string | undefined {
+    const c = this.cTexts.get(path);
+    if (c !== undefined) return c;
     const p = this.pending.get(path);
     if (p?.text !== undefined) return p.text;
     return this.tree(path)?.text;

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, test } from 'node:test';
-import { CODES, type CodeInfo, Workspace, codeInfo, diagnosticsDocument } from '../shared';
+import { before, describe, test } from 'node:test';
+import { CODES, type CParser, type CodeInfo, Workspace, codeInfo, diagnosticsDocument } from '../shared';
+import { loadCParser } from '../server/cparser';
 import { readmeWithTable } from '../scripts/docs';
 import { listFixtures, parseFixture } from './support/fixture';
 import { tempDir } from './support/temp';
@@ -13,12 +14,22 @@ import { tempDir } from './support/temp';
 const REPO = join(__dirname, '..');
 const CLI = join(REPO, 'dist', 'cli.js');
 
-function diagnosticsOf(text: string, natural = false, built?: CodeInfo['builtHeader']): { code: string; severity: string }[] {
+let cParser: CParser | undefined;
+before(async () => {
+  cParser = await loadCParser();
+});
+
+function diagnosticsOf(text: string, natural = false, built?: CodeInfo['builtHeader'], c?: string): { code: string; severity: string }[] {
   const ws = new Workspace();
   if (natural) ws.setItableOptions({ profile: 'natural' });
+  if (c !== undefined) {
+    ws.setCParser(cParser);
+    ws.setCProject('vtest');
+    assert.ok(ws.setCFile('/example/native/impl.c', c), 'the C grammar is loaded');
+  }
   if (built) ws.setBuiltHeaders({ project: 'vtest', directory: 'build/include/vtest', headers: new Map([[built.name, built.text]]) });
   ws.setFile('/example/main.vale', text);
-  return ws.diagnostics('/example/main.vale');
+  return ws.allDiagnostics();
 }
 
 function cli(args: string[]): { code: number; stdout: string; stderr: string } {
@@ -29,11 +40,11 @@ function cli(args: string[]): { code: number; stdout: string; stderr: string } {
 describe('diagnostic registry', () => {
   for (const info of CODES) {
     test(`${info.code}: the example gets it, with the registered severity; the fixed example is clean`, () => {
-      const found = diagnosticsOf(info.example, info.naturalItables, info.builtHeader).filter((d) => d.code === info.code);
+      const found = diagnosticsOf(info.example, info.naturalItables, info.builtHeader, info.c?.example).filter((d) => d.code === info.code);
       assert.ok(found.length > 0, `${info.code} from:\n${info.example}`);
       for (const d of found) assert.equal(d.severity, info.severity);
       assert.deepEqual(
-        diagnosticsOf(info.fixed, info.naturalItables, info.builtHeader).map((d) => d.code),
+        diagnosticsOf(info.fixed, info.naturalItables, info.builtHeader, info.c?.fixed).map((d) => d.code),
         [],
         `the fixed example:\n${info.fixed}`,
       );

@@ -3,23 +3,39 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { type Diagnostic, type QuickFix, Workspace, dumpTree } from '../shared';
+import { before, test } from 'node:test';
+import { type CParser, type Diagnostic, LineIndex, type QuickFix, Workspace, dumpTree, isCPath } from '../shared';
+import { loadCParser } from '../server/cparser';
 import { compareDiagnostics, fixtureName, listFixtures, parseFixture, readFixture } from './support/fixture';
 
 const ROOT = join(__dirname, 'fixtures');
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
 
 // test/fixtures/ide holds editor behaviours with .expect files beside them (ide.test.ts runs them).
+// C files of a fixture (`//- /pkg/impl.c`) are read with tree-sitter's C grammar, as the shells read them.
+let cParser: CParser | undefined;
+before(async () => {
+  cParser = await loadCParser();
+  assert.ok(cParser, 'the C grammar loads (node_modules/tree-sitter-wasms)');
+});
+
+function fixtureWorkspace(files: readonly { path: string; text: string }[]): Workspace {
+  const workspace = new Workspace();
+  workspace.setCParser(cParser);
+  workspace.setCProject('vtest');
+  for (const f of files) workspace.setSource(f.path, f.text);
+  return workspace;
+}
+
 for (const path of listFixtures(ROOT).filter((p) => !fixtureName(ROOT, p).startsWith('ide/'))) {
   test(`fixture ${fixtureName(ROOT, path)}`, () => {
     const files = parseFixture(readFixture(path));
-    const workspace = new Workspace();
-    for (const f of files) workspace.setFile(f.path, f.text);
+    const workspace = fixtureWorkspace(files);
     const problems: string[] = [];
     for (const f of files) {
-      const tree = workspace.tree(f.path)!;
-      assert.equal(tree.print(), f.text, 'printing the tree gives back the text');
+      const tree = workspace.tree(f.path);
+      if (tree) assert.equal(tree.print(), f.text, 'printing the tree gives back the text');
+      else assert.ok(isCPath(f.path), `${f.path} is a Vale file or a C file`);
       problems.push(...compareDiagnostics(f, workspace.diagnostics(f.path)));
     }
     assert.deepEqual(problems, [], problems.join('\n'));
@@ -69,15 +85,16 @@ for (const path of listFixtures(ROOT).filter((p) => !fixtureName(ROOT, p).starts
 
 /** Applies one fix to a copy of the workspace, checks it, and describes it as changed lines. */
 function checkFix(workspace: Workspace, paths: string[], d: Diagnostic, fix: QuickFix): string {
-  const after = new Workspace();
   const changed = new Set(fix.edits.map((e) => e.file));
-  for (const p of paths) {
-    let text = workspace.text(p)!;
-    const edits = fix.edits.filter((e) => e.file === p).sort((a, b) => b.start - a.start);
-    for (const e of edits) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
-    after.setFile(p, text);
-  }
-  const line = workspace.tree(d.file)!.lines.positionAt(d.start).line + 1;
+  const after = fixtureWorkspace(
+    paths.map((p) => {
+      let text = workspace.text(p)!;
+      const edits = fix.edits.filter((e) => e.file === p).sort((a, b) => b.start - a.start);
+      for (const e of edits) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
+      return { path: p, text };
+    }),
+  );
+  const line = new LineIndex(workspace.text(d.file)!).positionAt(d.start).line + 1;
   const where = `${d.file}:${line} ${d.code}`;
   for (const p of changed) {
     assert.deepEqual(

@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { type CParser, LineIndex, type Module, type ValeFfiConfig, Workspace } from '../../shared';
-import { isCPath } from '../cparser';
+import { type CParser, LineIndex, type Module, type ValeFfiConfig, Workspace, isCPath } from '../../shared';
 import { ReadError, readSourceFile, setReadLimits } from '../read';
 import { type FoundConfig, SourceFilter, findConfig, loadConfig, walkValeFiles } from '../sources';
 import type { Io } from './main';

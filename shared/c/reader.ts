@@ -5,6 +5,14 @@
  * offsets, as web-tree-sitter reports them) and no tree, so a shell can free the tree at once.
  */
 
+/** The file extensions read as C (C++ files too, with the C grammar: what it cannot parse is left out). */
+export const C_EXTENSIONS = ['.c', '.h', '.cc', '.cpp', '.hpp', '.hh', '.cxx'];
+
+export function isCPath(path: string): boolean {
+  const dot = path.lastIndexOf('.');
+  return dot >= 0 && C_EXTENSIONS.includes(path.slice(dot).toLowerCase());
+}
+
 /** The part of a tree-sitter node the reader uses (web-tree-sitter's SyntaxNode has it). */
 export interface CSyntaxNode {
   readonly type: string;
@@ -148,7 +156,7 @@ export function readCFile(root: CSyntaxNode): CFileSummary {
       if (p.type === 'variadic_parameter') variadic = true;
       if (p.type !== 'parameter_declaration') continue;
       const d = declared(p.childForFieldName('declarator'));
-      params.push({ type: `${baseTypeOf(p)}${d.suffix ? ` ${d.suffix}` : ''}`, name: d.name?.text, range: range(p) });
+      params.push({ type: `${baseTypeOf(p)}${d.suffix}`, name: d.name?.text, range: range(p) });
     }
     // `f(void)` takes nothing.
     if (params.length === 1 && !params[0].name && params[0].type.trim() === 'void') params.length = 0;
@@ -161,7 +169,7 @@ export function readCFile(root: CSyntaxNode): CFileSummary {
     const fnDecl = d.fn;
     // The suffix counts pointers outside the function declarator: those belong to the return type.
     const { params, variadic } = paramsOf(fnDecl);
-    const returnType = `${baseTypeOf(decl)}${d.suffix ? ` ${d.suffix}` : ''}`;
+    const returnType = `${baseTypeOf(decl)}${d.suffix}`;
     const typeNode = decl.childForFieldName('type');
     functions.push({
       name: d.name.text,
@@ -183,7 +191,7 @@ export function readCFile(root: CSyntaxNode): CFileSummary {
         for (const c of node.namedChildren) {
           if (same(c, type) || c.type === 'type_qualifier' || c.type === 'storage_class_specifier') continue;
           const d = declared(c);
-          if (d.name && !d.fn) scope.set(d.name.text, `${base}${d.suffix ? ` ${d.suffix}` : ''}`);
+          if (d.name && !d.fn) scope.set(d.name.text, `${base}${d.suffix}`);
           if (c.type === 'init_declarator') {
             const value = c.childForFieldName('value');
             if (value) walk(value, scope);
@@ -253,7 +261,7 @@ export function readCFile(root: CSyntaxNode): CFileSummary {
         for (const c of item.namedChildren) {
           if (same(c, t) || c.type === 'type_qualifier') continue;
           const d = declared(c);
-          if (d.name && t) typedefs.set(d.name.text, `${t.text}${d.suffix ? ` ${d.suffix}` : ''}`);
+          if (d.name && t) typedefs.set(d.name.text, `${t.text}${d.suffix}`);
         }
         if (t) walk(t, new Map());
         break;
