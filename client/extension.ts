@@ -62,6 +62,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     synchronize: {
       fileEvents: [
         workspace.createFileSystemWatcher('**/*.vale'),
+        workspace.createFileSystemWatcher('**/*.{c,h,cc,cpp,hpp,hh,cxx}'),
         workspace.createFileSystemWatcher('**/{vale-ffi,package}.json'),
         // A rebuild rewrites the generated headers (valeFfi.buildDir).
         workspace.createFileSystemWatcher('**/include/**/*.h'),

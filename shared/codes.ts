@@ -191,7 +191,7 @@ export const CODES: readonly CodeInfo[] = [
     origin: 'vale-ffi',
     title: 'C reads a member that the generated struct does not have',
     explanation:
-      "A pointer to a generated kind (`vtest_Ship*`) has exactly the members of the Vale declaration, in its order. A member the Vale side does not declare (a typo, or one renamed in Vale since) is the closest thing to a compile error C gets here, and the compiler only sees it when the file includes the generated header.",
+      'A pointer to a generated kind (`vtest_Ship*`) has exactly the members of the Vale declaration, in its order. A member the Vale side does not declare (a typo, or one renamed in Vale since) is the closest thing to a compile error C gets here, and the compiler only sees it when the file includes the generated header.',
     example: 'exported struct Ship imm { fuel int; }\nextern func cFuel(s Ship) int;\n',
     fixed: 'exported struct Ship imm { fuel int; }\nextern func cFuel(s Ship) int;\n',
     c: {
@@ -206,14 +206,16 @@ export const CODES: readonly CodeInfo[] = [
     origin: 'vale-ffi',
     title: "a C switch on an interface value's type misses some of its structs",
     explanation:
-      "An immutable interface value reaches C as `{obj, type}`, where `type` is one of the `<Iface>_Type_<Struct>` constants. A switch that handles some of them, none of the others and has no `default` silently does nothing for the others; adding an `impl` on the Vale side adds a constant the C code never sees.",
+      'An immutable interface value reaches C as `{obj, type}`, where `type` is one of the `<Iface>_Type_<Struct>` constants. A switch that handles some of them, none of the others and has no `default` silently does nothing for the others; adding an `impl` on the Vale side adds a constant the C code never sees.',
     example:
       'sealed exported interface IShip imm { }\nexported struct Kite imm { a int; }\nexported struct Barge imm { b int; }\nimpl IShip for Kite;\nimpl IShip for Barge;\nextern func cKind(s IShip) int;\n',
     fixed:
       'sealed exported interface IShip imm { }\nexported struct Kite imm { a int; }\nexported struct Barge imm { b int; }\nimpl IShip for Kite;\nimpl IShip for Barge;\nextern func cKind(s IShip) int;\n',
     c: {
-      example: '#include <stdint.h>\nint32_t vtest_cKind(vtest_IShip s) {\n  switch (s.type) { case vtest_IShip_Type_Kite: return 1; }\n  return 0;\n}\n',
-      fixed: '#include <stdint.h>\nint32_t vtest_cKind(vtest_IShip s) {\n  switch (s.type) { case vtest_IShip_Type_Kite: return 1; default: return 2; }\n}\n',
+      example:
+        '#include <stdint.h>\nint32_t vtest_cKind(vtest_IShip s) {\n  switch (s.type) { case vtest_IShip_Type_Kite: return 1; }\n  return 0;\n}\n',
+      fixed:
+        '#include <stdint.h>\nint32_t vtest_cKind(vtest_IShip s) {\n  switch (s.type) { case vtest_IShip_Type_Kite: return 1; default: return 2; }\n}\n',
     },
     fixes: [],
   },

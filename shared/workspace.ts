@@ -16,7 +16,7 @@ import { type Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
 import { type BuiltHeaders, staleHeaderDiagnostics } from './layout/built';
 import { lambdasIn } from './layout/tags';
-import { type CFileSummary, type CSyntaxNode, checkCFile, externsNotImplemented, isCPath, readCFile } from './c';
+import { type CFileSummary, type CSyntaxNode, checkCFile, externsNotImplemented, inferCProject, isCPath, readCFile } from './c';
 import { DEFAULT_TARGET, type TargetProfile } from './layout/targets';
 import { type ItableProfile, itableEdges, placeItables, unalignedItableDiagnostic } from './simulate/itables';
 
@@ -125,7 +125,8 @@ export class Workspace {
   private readonly cTexts = new Map<string, string>();
   /** Bumped when the set of C function definitions changes (ExternNotImplemented follows it). */
   private cDefinitions = 0;
-  private cProject = 'vale';
+  /** The C project name when set; otherwise inferred from the C files, else the first module's name. */
+  private cProject?: string;
   private readonly cChecks = new Map<string, { key: unknown[]; diagnostics: Diagnostic[] }>();
   private cProgramCache?: { semantic: number; project: string; built?: BuiltHeaders; program: CProgram };
   private externCache?: { key: unknown[]; byFile: Map<string, AnchoredDiagnostic[]> };
@@ -188,8 +189,11 @@ export class Workspace {
     this.cParser = parser;
   }
 
-  /** The project name C names carry (`<project>_<name>`), for checking C files. */
-  setCProject(project: string): void {
+  /**
+   * The project name C names carry (`<project>_<name>`), for checking C files. Undefined: the
+   * prefix the C definitions of the externs use, else the first module's name, else `vale`.
+   */
+  setCProject(project: string | undefined): void {
     if (project === this.cProject) return;
     this.cProject = project;
     this.stamp++;
@@ -234,13 +238,32 @@ export class Workspace {
     return this.cSummaries.get(path);
   }
 
+  private inferred?: { key: unknown[]; project: string };
+
+  /** The project the C files are checked with (see `setCProject`). */
+  effectiveCProject(): string {
+    if (this.cProject !== undefined) return this.cProject;
+    const key = [this.semantic, this.cDefinitions];
+    if (this.inferred && sameKey(this.inferred.key, key)) return this.inferred.project;
+    const externs = new Set<string>();
+    for (const m of this.program().files.values()) for (const f of m.functions) if (f.extern && !f.builtin) externs.add(f.name);
+    const project = inferCProject(externs, this.cSummaries.values()) ?? this.firstModule() ?? 'vale';
+    this.inferred = { key, project };
+    return project;
+  }
+
+  private firstModule(): string | undefined {
+    return [...this.modules].sort((a, b) => a.root.length - b.root.length || (a.root < b.root ? -1 : 1))[0]?.name;
+  }
+
   /** The C program C files are checked against: rebuilt only when declarations, the project or the build change. */
   private checkedProgram(): CProgram {
     const c = this.cProgramCache;
     const index = this.program();
-    if (c && c.semantic === this.semantic && c.project === this.cProject && c.built === this.built) return c.program;
-    const program = new CProgram(index, this.cProject, DEFAULT_TARGET, this.built);
-    this.cProgramCache = { semantic: this.semantic, project: this.cProject, built: this.built, program };
+    const project = this.effectiveCProject();
+    if (c && c.semantic === this.semantic && c.project === project && c.built === this.built) return c.program;
+    const program = new CProgram(index, project, DEFAULT_TARGET, this.built);
+    this.cProgramCache = { semantic: this.semantic, project, built: this.built, program };
     return program;
   }
 
@@ -253,23 +276,22 @@ export class Workspace {
   /** The diagnostics of one C file: its summary against the Vale declarations. */
   private cDiagnostics(path: string): Diagnostic[] {
     const summary = this.cSummaries.get(path)!;
-    const key = [summary, this.semantic, this.cProject, this.built];
+    const key = [summary, this.semantic, this.effectiveCProject(), this.built];
     const cached = this.cChecks.get(path);
-    if (cached && cached.key.every((k, i) => k === key[i])) return cached.diagnostics;
+    if (cached && sameKey(cached.key, key)) return cached.diagnostics;
     const diagnostics = checkCFile(this.checkedProgram(), path, summary);
     this.cChecks.set(path, { key, diagnostics });
     return diagnostics;
   }
 
   private externsNotImplemented(): Map<string, AnchoredDiagnostic[]> {
-    const key = [this.semantic, this.cDefinitions, this.cProject, this.cSummaries.size === 0];
-    if (!this.externCache || !this.externCache.key.every((k, i) => k === key[i])) {
-      const byFile = new Map<string, AnchoredDiagnostic[]>();
-      for (const d of externsNotImplemented(this.checkedProgram(), this.cSummaries.values()))
-        byFile.set(d.file, [...(byFile.get(d.file) ?? []), anchorDiagnostic(d, this.offsetsOf)]);
-      this.externCache = { key, byFile };
-    }
-    return this.externCache.byFile;
+    const key = [this.semantic, this.cDefinitions, this.effectiveCProject(), this.cSummaries.size === 0];
+    if (this.externCache && sameKey(this.externCache.key, key)) return this.externCache.byFile;
+    const byFile = new Map<string, AnchoredDiagnostic[]>();
+    for (const d of externsNotImplemented(this.checkedProgram(), this.cSummaries.values()))
+      byFile.set(d.file, [...(byFile.get(d.file) ?? []), anchorDiagnostic(d, this.offsetsOf)]);
+    this.externCache = { key, byFile };
+    return byFile;
   }
 
   /** `ExternNotImplemented` diagnostics of one Vale file. */
@@ -423,9 +445,10 @@ export class Workspace {
     this.sync();
     if (this.cSummaries.size > 0) {
       // C files are checked against the declarations; ExternNotImplemented follows the C definitions.
-      for (const [f, c] of this.cChecks) if (c.key[1] !== this.semantic || c.key[2] !== this.cProject) this.changed.add(f);
-      const key = [this.semantic, this.cDefinitions, this.cProject, false];
-      if (this.externCache && !this.externCache.key.every((k, i) => k === key[i])) {
+      const project = this.effectiveCProject();
+      for (const [f, c] of this.cChecks) if (c.key[1] !== this.semantic || c.key[2] !== project) this.changed.add(f);
+      const key = [this.semantic, this.cDefinitions, project, false];
+      if (this.externCache && !sameKey(this.externCache.key, key)) {
         for (const f of this.externCache.byFile.keys()) this.changed.add(f);
         for (const f of this.externsNotImplemented().keys()) this.changed.add(f);
       }
@@ -680,6 +703,11 @@ export class Workspace {
 
 /** Parses a C file for the core: a tree to read, freed by `release`. */
 export type CParser = (text: string) => { readonly root: CSyntaxNode; release(): void };
+
+/** Cache keys: equal when every part is the same value or object. */
+function sameKey(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}
 
 /** The names a C file defines, as one key (the set ExternNotImplemented reads). */
 function definitionNames(c: CFileSummary | undefined): string {

@@ -28,7 +28,7 @@ test('the packed tarball installs into a prefix, and its vale-ffi runs from ther
   assert.deepEqual([version.status, version.stdout], [0, `${pkg.version}\n`]);
   const check = spawnSync(bin, ['check', join(REPO, 'examples', 'fleet'), '--format', 'json'], { encoding: 'utf8', cwd: prefix });
   assert.equal(check.status, 0, check.stderr);
-  assert.deepEqual(JSON.parse(check.stdout), { files: 3, diagnostics: [] });
+  assert.deepEqual(JSON.parse(check.stdout), { files: 5, diagnostics: [] });
   const harbor = spawnSync(bin, ['check', join(REPO, 'examples', 'harbor'), '--format', 'sarif'], { encoding: 'utf8', cwd: prefix });
   assert.equal(harbor.status, 1);
   // The SARIF help links point at the explanations installed beside the CLI.

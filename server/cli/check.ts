@@ -68,8 +68,8 @@ export function analyze(
   const { workspace, lines } = loadWorkspace(sources, progress);
   workspace.setItableOptions(itables);
   workspace.setBuiltHeaders(built);
-  // C names carry the project: the configuration's, else the first module's (as valec names it).
-  workspace.setCProject(ctx.settings.project ?? sources.modules[0]?.name ?? 'vale');
+  // C names carry the project: the configuration's, else the one the C files use, else the first module's.
+  workspace.setCProject(ctx.settings.project ?? sources.modules[0]?.name);
   const diagnostics = applySeverity(workspace.allDiagnostics(), ctx.settings.severity);
   return { workspace, diagnostics, lines };
 }

@@ -149,7 +149,7 @@ export class DiagnosticsPublisher {
   /** Sends a file's diagnostics when they changed, or always for a document just edited (`fresh`): its new version gets an answer. */
   private publish(key: string, fresh: boolean): void {
     const uri = this.documents.uriOf(key);
-    if (!this.workspace.tree(key)) {
+    if (!this.workspace.tree(key) && !this.workspace.cFile(key)) {
       if (this.sent.delete(key)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }

@@ -2,7 +2,7 @@ import { READ_LIMITS, readSourceFile } from '../read';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
-import type { LineIndex, TextEdit, Workspace } from '../../shared';
+import { LineIndex, type TextEdit, type Workspace, isCPath } from '../../shared';
 
 /** The core's key for a document: the file path for `file:` URIs (a directory is a package), else the URI. */
 export function keyOf(uri: string): string {
@@ -13,8 +13,9 @@ export function keyOf(uri: string): string {
 /**
  * Open documents and the workspace's files on disk. Open documents take
  * precedence over disk; every change reaches the core as an offset edit so
- * re-parsing stays incremental. Non-Vale documents (C, logs) are kept only
- * for hovers on universal references.
+ * re-parsing stays incremental. C and C++ documents reach the core whole (it
+ * reads them with the C grammar into summaries); other documents (logs) are kept
+ * only for hovers on universal references.
  */
 export class Documents {
   private readonly open = new Map<string, TextDocument>();
@@ -32,13 +33,38 @@ export class Documents {
     return (doc !== undefined && doc.languageId === 'vale') || uri.endsWith('.vale');
   }
 
+  /** C or C++ by language id or extension: the core reads these into C summaries. */
+  isC(uri: string): boolean {
+    const id = this.open.get(uri)?.languageId;
+    return id === 'c' || id === 'cpp' || isCPath(URI.parse(uri).path);
+  }
+
+  private readonly cLines = new Map<string, LineIndex>();
+
   uriOf(key: string): string {
     return this.uris.get(key) ?? URI.file(key).toString();
   }
 
   /** Positions for any file the core knows, open or not. */
   lines(key: string): LineIndex | undefined {
-    return this.workspace.tree(key)?.lines;
+    const tree = this.workspace.tree(key);
+    if (tree) return tree.lines;
+    const text = this.workspace.cFile(key) ? this.workspace.text(key) : undefined;
+    if (text === undefined) return undefined;
+    let index = this.cLines.get(key);
+    if (index?.text !== text) this.cLines.set(key, (index = new LineIndex(text)));
+    return index;
+  }
+
+  /** A C file's text into the core (false when it is over the cap or no C parser is loaded). */
+  private setC(uri: string, text: string): boolean {
+    const key = keyOf(uri);
+    this.uris.set(key, uri);
+    if (text.length > READ_LIMITS.source) {
+      this.workspace.removeCFile(key);
+      return false;
+    }
+    return this.workspace.setCFile(key, text);
   }
 
   positionAt(key: string, offset: number): Position {
@@ -70,7 +96,10 @@ export class Documents {
 
   didOpen(uri: string, languageId: string, version: number, text: string): void {
     this.open.set(uri, TextDocument.create(uri, languageId, version, text));
-    if (!this.isVale(uri)) return;
+    if (!this.isVale(uri)) {
+      if (this.isC(uri)) this.setC(uri, text);
+      return;
+    }
     this.uris.set(keyOf(uri), uri);
     if (this.withinCap(uri, text)) this.workspace.setFile(keyOf(uri), text);
   }
@@ -88,7 +117,11 @@ export class Documents {
       doc = TextDocument.update(doc, [change], version);
     }
     this.open.set(uri, doc);
-    if (!this.isVale(uri)) return;
+    if (!this.isVale(uri)) {
+      // A C file is read whole again: tree-sitter parses a file in a fraction of a keystroke's budget.
+      if (this.isC(uri)) this.setC(uri, doc.getText());
+      return;
+    }
     const key = keyOf(uri);
     const wasOversized = this.oversized.has(key);
     if (!this.withinCap(uri, doc.getText())) return;
@@ -100,8 +133,10 @@ export class Documents {
   /** A closed Vale document goes back to its disk content (or leaves the workspace if it has none). */
   didClose(uri: string): void {
     const vale = this.isVale(uri);
+    const c = !vale && this.isC(uri);
     this.open.delete(uri);
     this.oversized.delete(keyOf(uri));
+    if (c && !this.loadFromDisk(uri)) this.workspace.removeCFile(keyOf(uri));
     if (!vale) return;
     if (!this.loadFromDisk(uri)) this.workspace.removeFile(keyOf(uri));
   }
@@ -113,6 +148,7 @@ export class Documents {
     if (parsed.scheme !== 'file') return false;
     try {
       const text = readSourceFile(parsed.fsPath);
+      if (isCPath(parsed.path)) return this.setC(uri, text);
       this.uris.set(keyOf(uri), uri);
       this.workspace.setFile(keyOf(uri), text);
       return true;
@@ -123,6 +159,7 @@ export class Documents {
 
   removeFromDisk(uri: string): void {
     if (this.open.has(uri)) return;
-    this.workspace.removeFile(keyOf(uri));
+    if (isCPath(URI.parse(uri).path)) this.workspace.removeCFile(keyOf(uri));
+    else this.workspace.removeFile(keyOf(uri));
   }
 }

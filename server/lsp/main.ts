@@ -37,6 +37,7 @@ import { URI } from 'vscode-uri';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
   type BuiltHeaders,
+  isCPath,
   type Module,
   type OutlineKind,
   type OutlineSymbol,
@@ -59,6 +60,7 @@ import { registerRequests } from './requests';
 import { DEFAULT_SETTINGS, type Settings, readSettings, withConfig } from './settings';
 import { type FoundConfig, SourceFilter, findConfig, walkValeFiles } from '../sources';
 import { readBuiltHeaders } from '../built';
+import { loadCParser } from '../cparser';
 
 // Transport (stdio, IPC, socket, pipe) comes from the command line, as vscode-languageclient
 // passes it; the reader shows each message to `arrivals` before the connection queues it.
@@ -81,6 +83,7 @@ let project: FoundConfig | undefined;
 let filters: { folder: string; filter: SourceFilter }[] = [];
 let folders: string[] = [];
 let canPullConfiguration = false;
+let cParserLoaded = false;
 /** The build directory whose headers are read, watched for a rebuild. */
 let builtDirectory: string | undefined;
 const publisher = new DiagnosticsPublisher(connection, workspace, documents, arrivals);
@@ -109,7 +112,11 @@ const WATCHED = shape.of({ changes: valid.array((c) => valid.object(c) && valid.
 
 const cancelled = (): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
 
-connection.onInitialize((params: InitializeParams): InitializeResult => {
+connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+  // C files are read with tree-sitter's C grammar, loaded before any document can arrive (without it only Vale is read).
+  const parser = await loadCParser((m) => connection.console.warn(`vale-ffi: ${m}`));
+  workspace.setCParser(parser);
+  cParserLoaded = parser !== undefined;
   folders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
   if (folders.length === 0 && params.rootUri) folders = [URI.parse(params.rootUri).fsPath];
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
@@ -222,11 +229,19 @@ function applyModules(): void {
     }));
   }
   workspace.setModules(modules);
+  // C names carry the project: the one set (settings or configuration), else the first module's, as valec names it.
+  workspace.setCProject(
+    settings.projectName !== DEFAULT_SETTINGS.projectName ? settings.projectName : (modules[0]?.name ?? settings.projectName),
+  );
 }
 
 /** Every .vale file of the folders that the filters take. */
+/** Vale sources, and C and C++ files once the C grammar is loaded. */
 function projectFiles(): string[] {
-  return filters.flatMap(({ folder, filter }) => walkValeFiles([folder], filter));
+  const c = cParserLoaded;
+  return filters.flatMap(({ folder, filter }) =>
+    walkValeFiles([folder], filter, undefined, (name) => name.endsWith('.vale') || (c && isCPath(name))),
+  );
 }
 
 /** Whether a file that appeared on disk belongs to the analyzed files. */
@@ -278,21 +293,21 @@ connection.onDidChangeConfiguration(
 connection.onDidOpenTextDocument(
   guard.notification('textDocument/didOpen', DID_OPEN, ({ textDocument: t }: DidOpenTextDocumentParams) => {
     documents.didOpen(t.uri, t.languageId, t.version, t.text);
-    if (documents.isVale(t.uri)) publisher.schedule(keyOf(t.uri));
+    if (documents.isVale(t.uri) || workspace.cFile(keyOf(t.uri))) publisher.schedule(keyOf(t.uri));
   }),
 );
 connection.onDidChangeTextDocument(
   guard.notification('textDocument/didChange', DID_CHANGE, ({ textDocument: t, contentChanges }: DidChangeTextDocumentParams) => {
     documents.didChange(t.uri, t.version, contentChanges);
-    if (documents.isVale(t.uri)) publisher.schedule(keyOf(t.uri));
+    if (documents.isVale(t.uri) || workspace.cFile(keyOf(t.uri))) publisher.schedule(keyOf(t.uri));
   }),
 );
 connection.onDidCloseTextDocument(
   guard.notification('textDocument/didClose', DOC, ({ textDocument: t }: DidCloseTextDocumentParams) => {
     arrivals.forget(t.uri);
-    const vale = documents.isVale(t.uri);
+    const source = documents.isVale(t.uri) || workspace.cFile(keyOf(t.uri)) !== undefined;
     documents.didClose(t.uri);
-    if (vale) publisher.schedule();
+    if (source) publisher.schedule();
   }),
 );
 connection.onDidChangeWatchedFiles(
@@ -301,11 +316,12 @@ connection.onDidChangeWatchedFiles(
       // The configuration changed: settings, severities and the set of analyzed files follow it.
       loadProject();
       const wanted = new Set(projectFiles().map((f) => URI.file(f).toString()));
-      for (const key of workspace.files()) {
+      for (const key of [...workspace.files(), ...workspace.cFiles()]) {
         const uri = documents.uriOf(key);
         if (!wanted.has(uri) && !documents.get(uri)) documents.removeFromDisk(uri);
       }
-      for (const uri of wanted) if (!workspace.tree(keyOf(uri)) && !documents.get(uri)) documents.loadFromDisk(uri);
+      for (const uri of wanted)
+        if (!workspace.tree(keyOf(uri)) && !workspace.cFile(keyOf(uri)) && !documents.get(uri)) documents.loadFromDisk(uri);
       publisher.republishAll();
       // Sources changed in the same batch are read below.
     }
@@ -315,7 +331,7 @@ connection.onDidChangeWatchedFiles(
       publisher.republishAll();
     }
     for (const c of changes) {
-      if (!c.uri.endsWith('.vale')) continue;
+      if (!c.uri.endsWith('.vale') && !(cParserLoaded && isCPath(URI.parse(c.uri).path))) continue;
       if (c.type === FileChangeType.Deleted) documents.removeFromDisk(c.uri);
       else if (takesPath(URI.parse(c.uri).fsPath)) documents.loadFromDisk(c.uri);
     }

@@ -54,7 +54,10 @@ export function canonicalCType(text: string, typedefs: ReadonlyMap<string, strin
     .trim();
   // `const T` as a parameter is T; `const T *` points to something else than `T *`.
   const pointeeConst = stars > 0 && /\bconst\b/.test(base);
-  base = base.replace(/\b(const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  base = base
+    .replace(/\b(const|volatile)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const typedef = typedefs.get(base);
   if (typedef !== undefined && depth < 8) {
     const inner = canonicalCType(typedef, typedefs, depth + 1);
@@ -107,10 +110,7 @@ export function boundaryOf(program: CProgram): Boundary {
 /** The prototype the backend generates, with the Vale parameter names (or the C ones when given). */
 function fixedSignature(c: FunctionC, f: FunctionDecl, written: CFunction): string {
   const names = f.params.map((p, i) => written.params[i]?.name ?? p.name);
-  const params = [
-    ...c.params.map((p, i) => `${p.type.text} ${names[i]}`),
-    ...c.sizeParams.map((i) => `ValeInt ${names[i]}Size`),
-  ];
+  const params = [...c.params.map((p, i) => `${p.type.text} ${names[i]}`), ...c.sizeParams.map((i) => `ValeInt ${names[i]}Size`)];
   return `${c.ret ? c.ret.type.text : 'void'} ${c.userName}(${params.length ? params.join(', ') : 'void'})`;
 }
 
@@ -127,7 +127,9 @@ function signatureDifferences(fn: CFunction, c: FunctionC, typedefs: ReadonlyMap
   const ret = c.ret ? c.ret.type.text : 'void';
   if (canon(fn.returnType) !== canon(ret)) out.push(`it returns \`${fn.returnType}\`, the backend expects \`${ret}\``);
   if (fn.params.length !== expected.length || fn.variadic)
-    out.push(`it takes ${fn.params.length}${fn.variadic ? ' and more' : ''} parameter${fn.params.length === 1 ? '' : 's'}, the backend passes ${expected.length}`);
+    out.push(
+      `it takes ${fn.params.length}${fn.variadic ? ' and more' : ''} parameter${fn.params.length === 1 ? '' : 's'}, the backend passes ${expected.length}`,
+    );
   else
     fn.params.forEach((p, i) => {
       if (canon(p.type) !== canon(expected[i]))
@@ -155,7 +157,11 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
       message: `${fn.name} is not the function the backend calls for ${signatureText(ext.f)}: ${differences.join('; ')}. Written: \`${writtenSignature(fn)}\`; generated: \`${fixed}\`.`,
       related: [{ file: ext.f.file, start: ext.f.nameRange.start, end: ext.f.nameRange.end, message: signatureText(ext.f) }],
       fixes: [
-        { title: 'Use the signature the backend generates', preferred: true, edits: [{ file: path, ...fn.signatureRange, newText: fixed }] },
+        {
+          title: 'Use the signature the backend generates',
+          preferred: true,
+          edits: [{ file: path, ...fn.signatureRange, newText: fixed }],
+        },
       ],
     });
   }
@@ -191,8 +197,21 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
       severity: 'error',
       code: UNKNOWN_C_FIELD,
       message: `${layout.cName} has no member ${use.field}${closest ? `; did you mean ${closest}?` : ''} (${kind.valeName} has ${fields.join(', ') || 'no members'}).`,
-      ...(kind.decl ? { related: [{ file: kind.decl.file, start: kind.decl.nameRange.start, end: kind.decl.nameRange.end, message: `${kind.decl.tag} ${kind.valeName}` }] } : {}),
-      ...(closest ? { fixes: [{ title: `Change to ${closest}`, preferred: true, edits: [{ file: path, ...use.range, newText: closest }] }] } : {}),
+      ...(kind.decl
+        ? {
+            related: [
+              {
+                file: kind.decl.file,
+                start: kind.decl.nameRange.start,
+                end: kind.decl.nameRange.end,
+                message: `${kind.decl.tag} ${kind.valeName}`,
+              },
+            ],
+          }
+        : {}),
+      ...(closest
+        ? { fixes: [{ title: `Change to ${closest}`, preferred: true, edits: [{ file: path, ...use.range, newText: closest }] }] }
+        : {}),
     });
   }
   for (const s of c.switches) {
@@ -240,4 +259,28 @@ export function externsNotImplemented(program: CProgram, cFiles: Iterable<CFileS
     });
   }
   return out;
+}
+
+/**
+ * The project prefix the C files use for the workspace's externs (`fleet` for `fleet_cReport`
+ * implementing `extern func cReport`): the most common one, ties to the first in code-unit
+ * order. Undefined when no C definition names an extern.
+ */
+export function inferCProject(externNames: ReadonlySet<string>, cFiles: Iterable<CFileSummary>): string | undefined {
+  const counts = new Map<string, number>();
+  for (const c of cFiles) {
+    for (const fn of c.functions) {
+      if (!fn.definition) continue;
+      for (let i = fn.name.indexOf('_'); i > 0; i = fn.name.indexOf('_', i + 1)) {
+        if (externNames.has(fn.name.slice(i + 1))) {
+          const prefix = fn.name.slice(0, i);
+          counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
+        }
+      }
+    }
+  }
+  let best: string | undefined;
+  for (const [prefix, n] of counts)
+    if (best === undefined || n > counts.get(best)! || (n === counts.get(best)! && prefix < best)) best = prefix;
+  return best;
 }

@@ -205,7 +205,10 @@ export function readCFile(root: CSyntaxNode): CFileSummary {
         const arg = node.childForFieldName('argument');
         const field = node.childForFieldName('field');
         if (arg && field) {
-          const arrow = node.text.slice(arg.endIndex - node.startIndex).trimStart().startsWith('->');
+          const arrow = node.text
+            .slice(arg.endIndex - node.startIndex)
+            .trimStart()
+            .startsWith('->');
           fields.push({
             field: field.text,
             range: range(field),
@@ -227,13 +230,19 @@ export function readCFile(root: CSyntaxNode): CFileSummary {
           else if (value.type === 'identifier') cases.push({ name: value.text, range: range(value) });
         }
         const cond = node.childForFieldName('condition');
-        switches.push({ range: { start: node.startIndex, end: cond?.endIndex ?? node.endIndex }, cases, hasDefault, subject: (cond?.text ?? '').replace(/^\(|\)$/g, '').trim() });
+        switches.push({
+          range: { start: node.startIndex, end: cond?.endIndex ?? node.endIndex },
+          cases,
+          hasDefault,
+          subject: (cond?.text ?? '').replace(/^\(|\)$/g, '').trim(),
+        });
         break;
       }
       case 'call_expression': {
         const fn = node.childForFieldName('function');
         const args = node.childForFieldName('arguments');
-        if (fn?.type === 'identifier') calls.push({ name: fn.text, range: range(fn), argCount: args?.namedChildren.filter((a) => a.type !== 'comment').length ?? 0 });
+        if (fn?.type === 'identifier')
+          calls.push({ name: fn.text, range: range(fn), argCount: args?.namedChildren.filter((a) => a.type !== 'comment').length ?? 0 });
         break;
       }
       case 'identifier':
