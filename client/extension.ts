@@ -34,8 +34,16 @@ class ReadOnlyDocuments implements TextDocumentContentProvider {
     this.texts.set(uri.toString(), text);
     this.changed.fire(uri);
   }
-  provideTextDocumentContent(uri: Uri): string {
-    return this.texts.get(uri.toString()) ?? '';
+  /** A generated header not shown yet (a document link in C opens it): asked of the server by name. */
+  async provideTextDocumentContent(uri: Uri): Promise<string> {
+    const known = this.texts.get(uri.toString());
+    if (known !== undefined || uri.scheme !== HEADER_SCHEME) return known ?? '';
+    const name = path.posix.basename(uri.path, '.h');
+    try {
+      return (await request(HEADER, { name })).text;
+    } catch (e) {
+      return `// Vale FFI: ${(e as Error).message}\n`;
+    }
   }
 }
 

@@ -31,12 +31,23 @@ import {
   SymbolKind,
   TextDocumentSyncKind,
   type TextEdit,
+  type DocumentLinkParams,
 } from 'vscode-languageserver/node';
 import { READ_LIMITS, readRegularFile, setReadLimits } from '../read';
 import { URI } from 'vscode-uri';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
   type BuiltHeaders,
+  generatedIncludes,
+  cUses,
+  cSymbolTarget,
+  cSymbolHover,
+  cSymbolAt,
+  cDefinitions,
+  type KindDecl,
+  type FunctionDecl,
+  type CProgram,
+  type CFileSummary,
   isCPath,
   type Module,
   type OutlineKind,
@@ -131,10 +142,26 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
       workspaceSymbolProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       codeLensProvider: { resolveProvider: false },
+      documentLinkProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'vale-ffi' },
   };
 });
+
+/**
+ * The C program hovers, lenses and requests answer with: the project set (settings or the
+ * configuration), else the one the workspace's C files use (so hovers say `fleet_Ship` where
+ * the C code does), else the first module's.
+ */
+function cProgram(): CProgram {
+  const project = settings.projectName !== DEFAULT_SETTINGS.projectName ? settings.projectName : workspace.effectiveCProject();
+  return workspace.cProgram(project, settings.target);
+}
+
+/** The workspace's C files with their summaries, for navigation across languages. */
+function cFiles(): [string, CFileSummary][] {
+  return workspace.cFiles().map((f) => [f, workspace.cFile(f)!]);
+}
 
 /** Itable checks follow the settings: the simulated profile, and the symbols of `valeFfi.binary` when set. */
 function applyItableSettings(): void {
@@ -229,10 +256,8 @@ function applyModules(): void {
     }));
   }
   workspace.setModules(modules);
-  // C names carry the project: the one set (settings or configuration), else the first module's, as valec names it.
-  workspace.setCProject(
-    settings.projectName !== DEFAULT_SETTINGS.projectName ? settings.projectName : (modules[0]?.name ?? settings.projectName),
-  );
+  // C names carry the project: the one set (settings or configuration), else the one the C files use, else the first module's.
+  workspace.setCProject(settings.projectName !== DEFAULT_SETTINGS.projectName ? settings.projectName : undefined);
 }
 
 /** Every .vale file of the folders that the filters take. */
@@ -346,16 +371,20 @@ connection.onHover(
     ({ textDocument, position }: HoverParams, token: CancellationToken): Hover | null | ResponseError<void> => {
       if (token.isCancellationRequested) return cancelled();
       const key = keyOf(textDocument.uri);
-      // A Vale file the core holds (open or not), or another open document (C, logs): nothing else has text here.
+      // A Vale file the core holds (open or not), a C file (generated names, then references), or another open document (logs).
       const tree = documents.isVale(textDocument.uri) ? workspace.tree(key) : undefined;
       const doc = documents.get(textDocument.uri);
-      const text = tree ? workspace.text(key) : doc?.getText();
+      const c = tree ? undefined : workspace.cFile(key);
+      const text = tree || c ? workspace.text(key) : doc?.getText();
       if (text === undefined) return null;
-      const lines = tree?.lines;
+      const lines = tree?.lines ?? (c ? documents.lines(key) : undefined);
       const offset = lines ? lines.offsetAt(position) : doc!.offsetAt(position);
+      const symbol = c && settings.hover.layout ? cSymbolAt(cProgram(), c, offset) : undefined;
       const result = tree
-        ? hoverInVale(workspace.cProgram(settings.projectName, settings.target), key, text, offset, settings.hover)
-        : hoverReferenceInText(text, offset, settings.hover);
+        ? hoverInVale(cProgram(), key, text, offset, settings.hover)
+        : symbol
+          ? { contents: cSymbolHover(cProgram(), symbol, settings.hover.numbers), ...symbol.range }
+          : hoverReferenceInText(text, offset, settings.hover);
       if (!result) return null;
       const pos = (o: number) => (lines ? lines.positionAt(o) : doc!.positionAt(o));
       return { contents: { kind: MarkupKind.Markdown, value: result.contents }, range: { start: pos(result.start), end: pos(result.end) } };
@@ -373,10 +402,22 @@ connection.onDefinition(
     const key = keyOf(textDocument.uri);
     const lines = documents.lines(key);
     if (!lines) return null;
+    const c = workspace.cFile(key);
+    if (c) {
+      // A generated name or a member in C: its Vale declaration.
+      const s = cSymbolAt(cProgram(), c, lines.offsetAt(position));
+      const target = s && cSymbolTarget(s);
+      return target ? location(target.file, target.start, target.end) : null;
+    }
     const s = symbolAt(workspace.program(), key, lines.offsetAt(position));
     if (s?.tag === 'kind' && s.decl) return location(s.decl.file, s.decl.nameRange.start, s.decl.nameRange.end);
     if (s?.tag === 'field') return location(s.decl.file, s.member.nameRange.start, s.member.nameRange.end);
-    if (s?.tag === 'function') return location(s.fn.file, s.fn.nameRange.start, s.fn.nameRange.end);
+    if (s?.tag === 'function') {
+      // An extern is defined in C: there, when a C file of the workspace defines it.
+      const defs = s.fn.extern ? cDefinitions(cProgram(), cFiles(), s.fn) : [];
+      if (defs.length > 0) return defs.map((d) => location(d.file, d.start, d.end));
+      return location(s.fn.file, s.fn.nameRange.start, s.fn.nameRange.end);
+    }
     return null;
   }),
 );
@@ -388,10 +429,50 @@ connection.onReferences(
     const lines = documents.lines(key);
     if (!lines) return null;
     const index = workspace.program();
-    const s = symbolAt(index, key, lines.offsetAt(position));
-    if (s?.tag !== 'kind' || !s.decl) return [];
-    const refs = referencesTo(index, s.decl).map((r) => location(r.file, r.range.start, r.range.end));
-    return context.includeDeclaration ? [location(s.decl.file, s.decl.nameRange.start, s.decl.nameRange.end), ...refs] : refs;
+    const program = cProgram();
+    const offset = lines.offsetAt(position);
+    // The Vale kind or FFI function under the cursor, in Vale or through its generated name in C.
+    let decl: KindDecl | undefined;
+    let fn: FunctionDecl | undefined;
+    const c = workspace.cFile(key);
+    if (c) {
+      const s = cSymbolAt(program, c, offset);
+      if (s?.tag === 'kind' || s?.tag === 'field') decl = s.kind.decl;
+      else if (s?.tag === 'tag') decl = s.sub.decl;
+      else if (s?.tag === 'function') fn = s.fn;
+    } else {
+      const s = symbolAt(index, key, offset);
+      if (s?.tag === 'kind') decl = s.decl;
+      else if (s?.tag === 'function' && (s.fn.extern || s.fn.exported)) fn = s.fn;
+    }
+    const toLocation = (l: { file: string; start: number; end: number }): Location => location(l.file, l.start, l.end);
+    if (fn) {
+      const uses = cUses(program, cFiles(), { fn }).map(toLocation);
+      return context.includeDeclaration ? [location(fn.file, fn.nameRange.start, fn.nameRange.end), ...uses] : uses;
+    }
+    if (!decl) return [];
+    const kind = program.kinds.find((k) => k.decl === decl);
+    const refs = [
+      ...referencesTo(index, decl).map((r) => location(r.file, r.range.start, r.range.end)),
+      ...(kind ? cUses(program, cFiles(), { kind }).map(toLocation) : []),
+    ];
+    return context.includeDeclaration ? [location(decl.file, decl.nameRange.start, decl.nameRange.end), ...refs] : refs;
+  }),
+);
+
+connection.onDocumentLinks(
+  guard.request('textDocument/documentLink', DOC, ({ textDocument }: DocumentLinkParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const key = keyOf(textDocument.uri);
+    const c = workspace.cFile(key);
+    if (!c) return [];
+    // `#include "vtest/Ship.h"`: the header the backend generates, opened read-only (the client's vale-ffi-header documents).
+    const program = cProgram();
+    return generatedIncludes(program, c).map((i) => ({
+      range: { start: documents.positionAt(key, i.range.start + 1), end: documents.positionAt(key, i.range.end - 1) },
+      target: `vale-ffi-header:${program.project}/${i.header}.h`,
+      tooltip: `the header the Vale backend generates for ${i.header}`,
+    }));
   }),
 );
 
@@ -473,7 +554,7 @@ connection.onCodeLens(
     if (token.isCancellationRequested) return cancelled();
     const key = keyOf(textDocument.uri);
     if (!workspace.tree(key)) return [];
-    return codeLenses(workspace.cProgram(settings.projectName, settings.target), key).map(
+    return codeLenses(cProgram(), key).map(
       (l): CodeLens => ({
         range: { start: documents.positionAt(key, l.range.start), end: documents.positionAt(key, l.range.end) },
         command: { title: l.title, command: 'valeFfi.showHeader', arguments: [textDocument.uri, l.header] },
@@ -482,6 +563,6 @@ connection.onCodeLens(
   }),
 );
 
-registerRequests(connection, guard, workspace, documents, () => settings);
+registerRequests(connection, guard, documents, cProgram);
 
 connection.listen();

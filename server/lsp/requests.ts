@@ -2,6 +2,7 @@ import { READ_LIMITS, readRegularFile } from '../read';
 import { type Connection, type RequestHandler, RequestType, ResponseError } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import {
+  type CProgram,
   ACCEPTED_FORMS,
   DECODE,
   ENCODE,
@@ -14,7 +15,6 @@ import {
   type RequestSpec,
   type UrslFields,
   VALE_BUILTINS_HEADER,
-  type Workspace,
   allHeaders,
   decodeUniversalReference,
   decodedJson,
@@ -29,7 +29,6 @@ import {
 } from '../../shared';
 import { type Documents, keyOf } from './documents';
 import { type Guard, type Shape, shape, valid } from './guard';
-import type { Settings } from './settings';
 
 const INVALID = -32602;
 
@@ -48,11 +47,10 @@ const headerResult = (h: { name: string; path: string; text: string; notes?: rea
 export function registerRequests(
   connection: Connection,
   guard: Guard,
-  workspace: Workspace,
   documents: Documents,
-  settings: () => Settings,
+  /** The C program the answers use (the project set, else the one the C files use). */
+  program: () => CProgram,
 ): void {
-  const program = () => workspace.cProgram(settings().projectName, settings().target);
   /** A handler for one request of the protocol (shared/protocol.ts), typed by its spec, behind its parameter shape. */
   const on = <P, R>(
     spec: RequestSpec<P, R>,

@@ -67,11 +67,21 @@ export function canonicalCType(text: string, typedefs: ReadonlyMap<string, strin
   return `${pointeeConst ? 'const ' : ''}${base}${'*'.repeat(stars)}`;
 }
 
+interface BoundaryFunction {
+  readonly f: FunctionDecl;
+  readonly pkg: string;
+  readonly c: FunctionC;
+}
+
 interface Boundary {
-  readonly externs: ReadonlyMap<string, { f: FunctionDecl; c: FunctionC }>;
-  readonly exports: ReadonlyMap<string, { f: FunctionDecl; c: FunctionC }>;
+  readonly externs: ReadonlyMap<string, BoundaryFunction>;
+  readonly exports: ReadonlyMap<string, BoundaryFunction>;
   /** C type names of exported kinds (`vtest_Ship`, `vtest_ShipRef`). */
   readonly kinds: ReadonlyMap<string, CKind>;
+  /** `<project>_<Name>` of every exported kind, mutable ones too (C names their `...Ref`). */
+  readonly kindNames: ReadonlyMap<string, CKind>;
+  /** The headers the backend writes, by name (`Ship` for `<project>/Ship.h`). */
+  readonly headerNames: ReadonlySet<string>;
   /** `vtest_IShip_Type_Kite` → the interface's C name and all its constants. */
   readonly tags: ReadonlyMap<string, { iface: CKind; sub: CKind; all: readonly string[] }>;
 }
@@ -82,19 +92,24 @@ const boundaries = new WeakMap<CProgram, Boundary>();
 export function boundaryOf(program: CProgram): Boundary {
   let b = boundaries.get(program);
   if (b) return b;
-  const externs = new Map<string, { f: FunctionDecl; c: FunctionC }>();
-  const exports = new Map<string, { f: FunctionDecl; c: FunctionC }>();
+  const externs = new Map<string, BoundaryFunction>();
+  const exports = new Map<string, BoundaryFunction>();
+  const headerNames = new Set<string>();
   for (const m of program.index.files.values()) {
     for (const f of m.functions) {
       if (f.builtin || !(f.extern || (f.exported && f.name !== 'main'))) continue;
       const c = functionC(program, f, m.package);
-      (f.extern ? externs : exports).set(c.userName, { f, c });
+      (f.extern ? externs : exports).set(c.userName, { f, pkg: m.package, c });
+      headerNames.add(f.name);
     }
   }
   const kinds = new Map<string, CKind>();
+  const kindNames = new Map<string, CKind>();
   const tags = new Map<string, { iface: CKind; sub: CKind; all: readonly string[] }>();
   for (const k of program.kinds) {
     kinds.set(program.layout(k).cName, k);
+    kindNames.set(program.cName(k), k);
+    headerNames.add(k.exportName);
     if (k.category === 'interface' && k.mutability === 'imm') {
       const cName = program.cName(k);
       const subs = program.substructs(k);
@@ -102,7 +117,7 @@ export function boundaryOf(program: CProgram): Boundary {
       subs.forEach((sub, i) => tags.set(all[i], { iface: k, sub, all }));
     }
   }
-  b = { externs, exports, kinds, tags };
+  b = { externs, exports, kinds, kindNames, headerNames, tags };
   boundaries.set(program, b);
   return b;
 }

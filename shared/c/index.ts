@@ -1,2 +1,3 @@
 export * from './reader';
 export * from './checks';
+export * from './navigation';

@@ -1,0 +1,253 @@
+// Both sides of the boundary, end to end: the CLI and the language server read the C files of a
+// workspace with tree-sitter's C grammar, report what disagrees with the Vale declarations, fix
+// the signatures so that gcc compiles the file against the generated headers, and navigate from
+// generated names in C to the Vale declarations and back.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { CodeAction, Diagnostic, DocumentLink, Hover, Location, TextEdit } from 'vscode-languageserver-protocol';
+import { URI } from 'vscode-uri';
+import { TestClient } from './support/lsp-client';
+import { tempDir } from './support/temp';
+import { haveTools } from './support/tools';
+
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+
+const VALE = `exported struct Ship imm { fuel int; crew i64; }
+sealed exported interface IShip imm { }
+exported struct Kite imm { span int; }
+impl IShip for Ship;
+impl IShip for Kite;
+extern func cAdd(a int, b i64) i64;
+extern func cRatio(s Ship) float;
+extern func cKind(s IShip) int;
+`;
+
+// A mismatched parameter (line 6), a mismatched return (line 8), a correct definition (line 10).
+const C = `#include <stdint.h>
+#include "vtest/cAdd.h"
+#include "vtest/cRatio.h"
+#include "vtest/cKind.h"
+#include "vtest/Ship.h"
+int64_t vtest_cAdd(int32_t a, int32_t b) { return a + b; }
+// Vale's float is a double.
+float vtest_cRatio(vtest_Ship* s) { return (float)s->fuel / (float)s->crew; }
+// Right: a Kite or a Ship.
+int32_t vtest_cKind(vtest_IShip s) {
+  switch (s.type) {
+    case vtest_IShip_Type_Kite: return 1;
+    case vtest_IShip_Type_Ship: return 2;
+  }
+  return 0;
+}
+`;
+
+function workspace(): string {
+  const dir = tempDir('vale-ffi-cside-');
+  mkdirSync(join(dir, 'vtest', 'native'), { recursive: true });
+  writeFileSync(join(dir, 'vtest', 'main.vale'), VALE);
+  writeFileSync(join(dir, 'vtest', 'native', 'impl.c'), C);
+  return dir;
+}
+
+function cli(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function gcc(dir: string, include: string): { status: number | null; stderr: string } {
+  const r = spawnSync(
+    'gcc',
+    ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', `-I${include}`, join(dir, 'vtest', 'native', 'impl.c')],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return { status: r.status, stderr: r.stderr };
+}
+
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const offset = (p: { line: number; character: number }): number => {
+    const lines = text.split('\n');
+    return lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  };
+  return [...edits]
+    .sort((a, b) => offset(b.range.start) - offset(a.range.start))
+    .reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
+}
+
+describe('C files checked against the Vale declarations (CLI)', () => {
+  test('exactly two CSignatureMismatch errors, on the C lines that differ; the rest is clean', () => {
+    const dir = workspace();
+    const r = cli(['check', 'vtest=vtest', '--format', 'json'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.files, 2);
+    assert.deepEqual(
+      report.diagnostics.map((d: { file: string; code: string; range: { start: { line: number } } }) => [
+        d.file,
+        d.code,
+        d.range.start.line,
+      ]),
+      [
+        ['vtest/native/impl.c', 'CSignatureMismatch', 5],
+        ['vtest/native/impl.c', 'CSignatureMismatch', 7],
+      ],
+    );
+    assert.match(report.diagnostics[0].message, /parameter 2 \(b\) is `int32_t`, the backend passes `int64_t`/);
+    assert.match(report.diagnostics[1].message, /it returns `float`, the backend expects `double`/);
+  });
+
+  test('gcc agrees: the file does not compile against the generated headers', (t) => {
+    if (!haveTools(t, 'c')) return;
+    const dir = workspace();
+    assert.equal(cli(['header', 'vtest=vtest', '--out', 'include'], dir).code, 0);
+    const r = gcc(dir, join(dir, 'include'));
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /conflicting types for .vtest_cAdd/);
+    assert.match(r.stderr, /conflicting types for .vtest_cRatio/);
+  });
+});
+
+describe('C files in the language server', () => {
+  const dir = workspace();
+  const cPath = join(dir, 'vtest', 'native', 'impl.c');
+  const cUri = URI.file(cPath).toString();
+  const valeUri = URI.file(join(dir, 'vtest', 'main.vale')).toString();
+  const client = new TestClient();
+  const at = (text: string, needle: string, delta = 0): { line: number; character: number } => {
+    const i = text.indexOf(needle) + delta;
+    const before = text.slice(0, i);
+    return { line: before.split('\n').length - 1, character: i - before.lastIndexOf('\n') - 1 };
+  };
+
+  before(async () => {
+    await client.initialize(URI.file(dir).toString(), {});
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: cUri, languageId: 'c', version: 1, text: C } });
+    await client.waitFor(
+      'the C diagnostics',
+      () => (client.diagnostics.get(cUri) ?? []).filter((d) => d.code === 'CSignatureMismatch').length === 2,
+    );
+  });
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('the quick fixes rewrite both signatures, and gcc compiles the file with -Wall -Wextra -Werror', async (t) => {
+    let text = C;
+    for (const d of client.diagnostics.get(cUri)!.filter((x) => x.code === 'CSignatureMismatch')) {
+      const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri: cUri },
+        range: d.range,
+        context: { diagnostics: [d] },
+      });
+      const fix = actions.find((a) => a.title === 'Use the signature the backend generates');
+      assert.ok(fix?.edit?.changes?.[cUri], JSON.stringify(actions));
+      text = applyEdits(text, fix.edit.changes[cUri]);
+      // Each fix is applied to what the editor shows, as VS Code does.
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: cUri, version: 2 + text.length },
+        contentChanges: [{ text }],
+      });
+    }
+    assert.match(text, /int64_t vtest_cAdd\(int32_t a, int64_t b\)/);
+    assert.match(text, /double vtest_cRatio\(vtest_Ship\* s\)/);
+    await client.waitFor('no CSignatureMismatch after the fixes', () =>
+      (client.diagnostics.get(cUri) ?? []).every((d: Diagnostic) => d.code !== 'CSignatureMismatch'),
+    );
+    if (!haveTools(t, 'c')) return;
+    writeFileSync(cPath, text);
+    assert.equal(cli(['header', 'vtest=vtest', '--out', 'include'], dir).code, 0);
+    const r = gcc(dir, join(dir, 'include'));
+    assert.equal(r.status, 0, r.stderr);
+    writeFileSync(cPath, C);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: cUri, version: 10_000 },
+      contentChanges: [{ text: C }],
+    });
+  });
+
+  test('definition from generated names and members in C to the Vale declarations, and from an extern to its C definition', async () => {
+    const vale = VALE;
+    const def = async (uri: string, position: { line: number; character: number }): Promise<Location[]> => {
+      const r: Location | Location[] | null = await client.connection.sendRequest('textDocument/definition', {
+        textDocument: { uri },
+        position,
+      });
+      return r === null ? [] : Array.isArray(r) ? r : [r];
+    };
+    const [kind] = await def(cUri, at(C, 'vtest_Ship* s', 3));
+    assert.deepEqual([kind.uri, kind.range.start], [valeUri, at(vale, 'Ship imm')]);
+    const [field] = await def(cUri, at(C, 's->crew', 4));
+    assert.deepEqual([field.uri, field.range.start], [valeUri, at(vale, 'crew i64')]);
+    const [tag] = await def(cUri, at(C, 'vtest_IShip_Type_Kite', 2));
+    assert.deepEqual([tag.uri, tag.range.start], [valeUri, at(vale, 'Kite imm')]);
+    const [fn] = await def(cUri, at(C, 'vtest_cKind', 1));
+    assert.deepEqual([fn.uri, fn.range.start], [valeUri, at(vale, 'cKind(')]);
+    const [impl] = await def(valeUri, at(vale, 'cKind(', 1));
+    assert.deepEqual([impl.uri, impl.range.start], [cUri, at(C, 'vtest_cKind(')]);
+  });
+
+  test('references of a Vale kind and of an extern include their C uses', async () => {
+    const refs: Location[] = await client.connection.sendRequest('textDocument/references', {
+      textDocument: { uri: valeUri },
+      position: at(VALE, 'Ship imm'),
+      context: { includeDeclaration: false },
+    });
+    const inC = refs.filter((r) => r.uri === cUri).map((r) => r.range.start);
+    assert.deepEqual(inC, [at(C, 'vtest_Ship* s')]);
+    assert.ok(
+      refs.some((r) => r.uri === valeUri),
+      'the Vale references too',
+    );
+    const fnRefs: Location[] = await client.connection.sendRequest('textDocument/references', {
+      textDocument: { uri: cUri },
+      position: at(C, 'vtest_cAdd', 2),
+      context: { includeDeclaration: true },
+    });
+    assert.deepEqual(
+      fnRefs.map((r) => [r.uri, r.range.start.line]),
+      [
+        [valeUri, 5],
+        [cUri, 5],
+      ],
+    );
+  });
+
+  test('hover in C: a kind shows its Vale declaration and C layout, a member its offset, a tag its struct', async () => {
+    const hover = async (position: { line: number; character: number }): Promise<string> => {
+      const h: Hover | null = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: cUri }, position });
+      return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    };
+    assert.match(
+      await hover(at(C, 'vtest_Ship* s', 2)),
+      /\*\*struct Ship\*\* \(imm\) — C `vtest_Ship`[\s\S]*size 16, align 8[\s\S]*\| 8 \| 8 \| 8 \| `crew` \| `int64_t` \|/,
+    );
+    assert.match(await hover(at(C, 's->crew', 4)), /\*\*Ship\.crew\*\* — `int64_t`\n\noffset 8, size 8, align 8 in `vtest_Ship`/);
+    assert.match(
+      await hover(at(C, 'vtest_IShip_Type_Kite', 3)),
+      /\*\*vtest_IShip_Type_Kite\*\* = \d: the `type` of a `vtest_IShip` whose `obj` is a `vtest_Kite\*`/,
+    );
+    assert.match(await hover(at(C, 'vtest_cAdd', 3)), /\*\*extern func cAdd\*\* — implemented in C/);
+  });
+
+  test('#include of a generated header is a document link to it', async () => {
+    const links: DocumentLink[] = await client.connection.sendRequest('textDocument/documentLink', { textDocument: { uri: cUri } });
+    assert.deepEqual(
+      links.map((l) => [l.target, l.range.start]),
+      [
+        ['vale-ffi-header:vtest/cAdd.h', at(C, 'vtest/cAdd.h')],
+        ['vale-ffi-header:vtest/cRatio.h', at(C, 'vtest/cRatio.h')],
+        ['vale-ffi-header:vtest/cKind.h', at(C, 'vtest/cKind.h')],
+        ['vale-ffi-header:vtest/Ship.h', at(C, 'vtest/Ship.h')],
+      ],
+    );
+    assert.equal(readFileSync(cPath, 'utf8'), C);
+  });
+
+  test('shutdown and exit', async () => {
+    assert.equal(await client.shutdown(), 0);
+  });
+});
