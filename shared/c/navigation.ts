@@ -4,7 +4,7 @@
  */
 import type { Location } from '../diagnostics';
 import type { CField, CKind, CProgram } from '../layout/cprogram';
-import { formatNumber, functionHover, kindHover, type NumberFormat } from '../ide/hover';
+import { formatNumber, functionHover, kindHover, markdownText, type NumberFormat } from '../ide/hover';
 import type { FunctionDecl, MemberDecl } from '../model/declarations';
 import { boundaryOf, canonicalCType } from './checks';
 import type { CFileSummary, CRange } from './reader';
@@ -70,7 +70,7 @@ export function cSymbolHover(program: CProgram, s: CSymbol, fmt: NumberFormat): 
     case 'tag': {
       const tags = program.interfaceTags(s.iface);
       const lines = [
-        `**${s.name}** = ${s.index}: the \`type\` of a \`${program.cName(s.iface)}\` whose \`obj\` is a \`${program.cName(s.sub)}*\` (Vale: ${s.sub.valeName} as ${s.iface.valeName})`,
+        `**${s.name}** = ${s.index}: the \`type\` of a \`${program.cName(s.iface)}\` whose \`obj\` is a \`${program.cName(s.sub)}*\` (Vale: ${markdownText(s.sub.valeName)} as ${markdownText(s.iface.valeName)})`,
       ];
       if (!tags.certain) lines.push('', `The backend may number these differently: ${tags.caveats.join('; ')}.`);
       return lines.join('\n');

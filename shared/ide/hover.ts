@@ -56,6 +56,11 @@ function layoutTable(l: CLayout, fmt: NumberFormat): string {
 }
 
 /** The markdown for an exported kind: C type, size, alignment, fields, padding, message size. */
+/** Vale text inside Markdown prose: `<` escaped, so `[]<imm>int` is not taken for an HTML tag and dropped. */
+export function markdownText(text: string): string {
+  return text.replace(/[\\<>*_[\]`]/g, (c) => `\\${c}`);
+}
+
 export function kindHover(program: CProgram, kind: CKind, fmt: NumberFormat): string {
   const l = program.layout(kind);
   const message = program.staticMessageSize(kind);
@@ -66,7 +71,7 @@ export function kindHover(program: CProgram, kind: CKind, fmt: NumberFormat): st
         ? 'crosses by value (`obj` points into a message)'
         : 'crosses as a message (deep copy)';
   const lines = [
-    `**${kind.category === 'rsa' || kind.category === 'ssa' ? 'array' : kind.category} ${kind.valeName}** (${kind.mutability}) — C \`${l.cName}\``,
+    `**${kind.category === 'rsa' || kind.category === 'ssa' ? 'array' : kind.category} ${markdownText(kind.valeName)}** (${kind.mutability}) — C \`${l.cName}\``,
     '',
     `size ${formatNumber(l.size, fmt)}, align ${l.align}; ${crossing}${message !== null ? `; message ${formatNumber(message, fmt)} bytes` : ''}`,
     '',
@@ -74,7 +79,7 @@ export function kindHover(program: CProgram, kind: CKind, fmt: NumberFormat): st
   ];
   if (kind.category === 'interface' && kind.mutability === 'imm') {
     const tags = program.interfaceTags(kind);
-    lines.push('', `\`type\`: ${tags.structs.map((s, i) => `${i} = ${s.valeName}`).join(', ') || 'no exported implementations'}`);
+    lines.push('', `\`type\`: ${tags.structs.map((s, i) => `${i} = ${markdownText(s.valeName)}`).join(', ') || 'no exported implementations'}`);
     if (!tags.certain) lines.push('', `The backend may number these differently: ${tags.caveats.join('; ')}.`);
   }
   return lines.join('\n');
@@ -84,7 +89,7 @@ function crossingText(t: CFieldType): string {
   if (t.form === 'void') return 'nothing';
   if (t.string) return 'a string, copied (`ValeStr*`)';
   if (t.form === 'scalar') return `a value (\`${t.text}\`)`;
-  if (t.unexported) return `**${t.unexported} is not exported**: C has no type for it`;
+  if (t.unexported) return `**${markdownText(t.unexported)} is not exported**: C has no type for it`;
   const k = t.kind;
   // A type the parser could not read (a syntax error in the signature): say so instead of guessing.
   if (!k) return `\`${t.text}\`, from a type vale-ffi cannot read (see the syntax errors)`;
@@ -105,9 +110,9 @@ export function functionHover(program: CProgram, f: FunctionDecl, pkg: string): 
     '',
     ...f.params.map(
       (p, i) =>
-        `- \`param${i}\` (${p.name} ${p.type.text}): ${crossingText(c.params[i].type)}${c.sizeParams.includes(i) ? `, with its message size in \`param${i}size\`` : ''}`,
+        `- \`param${i}\` (${p.name} ${markdownText(p.type.text)}): ${crossingText(c.params[i].type)}${c.sizeParams.includes(i) ? `, with its message size in \`param${i}size\`` : ''}`,
     ),
-    `- returns ${c.ret ? `${kindText(c.ret.vale)}: ${crossingText(c.ret.type)}${c.ret.byPointer ? ' (through `__ret` at the ABI)' : ''}` : 'nothing'}`,
+    `- returns ${c.ret ? `${markdownText(kindText(c.ret.vale))}: ${crossingText(c.ret.type)}${c.ret.byPointer ? ' (through `__ret` at the ABI)' : ''}` : 'nothing'}`,
   ];
   return lines.join('\n');
 }
@@ -162,7 +167,7 @@ export function hoverInVale(program: CProgram, file: string, text: string, offse
     const kind = s.type ? program.kindFor(file, pkg, s.type) : s.decl ? program.kinds.find((k) => k.decl === s.decl) : undefined;
     if (kind) return { contents: kindHover(program, kind, options.numbers), ...s.range };
     const name = s.decl?.name ?? (s.type ? kindText(s.type) : '');
-    if (name) return { contents: `**${name}** is not exported from this package: it has no C type, and C cannot receive it.`, ...s.range };
+    if (name) return { contents: `**${markdownText(name)}** is not exported from this package: it has no C type, and C cannot receive it.`, ...s.range };
   }
   if (s?.tag === 'field' && options.layout) {
     const kind = program.kinds.find((k) => k.decl === s.decl);

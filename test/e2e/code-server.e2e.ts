@@ -131,6 +131,17 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     await wb.shot('hover-kind');
   });
 
+  scenario('hovering a generated name in a C file shows the Vale kind and its C layout', async (wb) => {
+    const { spot, title, size } = expected.cHover;
+    await wb.open(spot.file);
+    await wb.goto(spot.line, spot.character);
+    const plain = title.replace(/\*\*/g, '').replace(/`/g, '');
+    const text = await wb.hover((t) => t.includes(plain.split(' — ')[1]) && t.includes('size'), `the C hover of ${plain}`);
+    assert.ok(text.includes(plain), `"${plain}" in the hover:\n${text}`);
+    assert.match(text, new RegExp(`size ${size}, align`));
+    await wb.shot('hover-c-generated-name');
+  });
+
   scenario('a quick fix from the light bulb changes the file and the diagnostic goes', async (wb) => {
     const { spot, code, title, before: original, after: fixed } = expected.quickFix;
     const path = join(session.workspace, spot.file);

@@ -16,8 +16,11 @@ import {
   Workspace,
 } from '../../shared';
 
-/** valeFfi.projectName's default: the C prefix the editor shows when nothing is configured. */
-export const PROJECT = 'vale';
+/**
+ * The C prefix the editor shows for examples/ with nothing configured: the one its C files use
+ * for the externs they implement (fleet/native/*.c define `fleet_…`).
+ */
+export const PROJECT = 'fleet';
 
 /** A place in a workspace file, 0-based like the VS Code API; the UI shows line + 1, character + 1. */
 export interface Spot {
@@ -36,6 +39,8 @@ export interface Expectations {
     readonly fields: readonly { name: string; offset: number }[];
   };
   readonly referenceHover: { readonly spot: Spot; readonly fields: Readonly<Record<string, string>> };
+  /** A generated name in C (fleet/native/arrays.c): the Vale kind and its C layout. */
+  readonly cHover: { readonly spot: Spot; readonly title: string; readonly size: number };
   readonly quickFix: {
     readonly spot: Spot;
     readonly code: string;
@@ -83,6 +88,7 @@ export function expectations(root: string): Expectations {
   const diagnostics = ws.allDiagnostics();
 
   const spaceship = program.findKind('Spaceship')!;
+  const triple = program.findKind('IntTriple')!;
   const spaceshipLayout = program.layout(spaceship);
 
   const cFile = 'fleet/native/report.c';
@@ -127,6 +133,11 @@ export function expectations(root: string): Expectations {
     referenceHover: {
       spot: spotAt(root, cFile, logged.start + 10),
       fields: Object.fromEntries(FIELD_NAMES.map((f) => [f, decoded.fields[f].toString()])),
+    },
+    cHover: {
+      spot: spotOf(root, 'fleet/native/arrays.c', 'fleet_IntTriple* triple', 3),
+      title: `**array ${triple.valeName}** (imm) — C \`${program.layout(triple).cName}\``,
+      size: program.layout(triple).size,
     },
     quickFix: { spot: spotAt(root, fixFile, body.start), code: body.code, title: body.fixes[0].title, before, after },
     header: { file: 'fleet/ships.vale', tab: 'ships.vale.h', firstLines: headerText.split('\n').slice(0, 12) },
