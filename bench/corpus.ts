@@ -1,7 +1,7 @@
 // Benchmark inputs generated from the project's own Vale: the FFI and layout fixtures and
 // examples/, copied many times with every declared name renamed per copy (so copies do not
 // collide), each copy in its own folders (packages). Deterministic: same input every run.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { listFixtures, parseFixture } from '../test/support/fixture';
 
@@ -103,4 +103,36 @@ export function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * examples/ with its C files and the C fixtures (test/fixtures/c), copied `copies` times: every
+ * declared name renamed per copy, in Vale and in the generated names C uses (`fleet_Ship_c3`).
+ */
+export function workspaceWithC(copies: number): SourceFile[] {
+  const base: SourceFile[] = [];
+  const examples = join(REPO, 'examples');
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (/\.(vale|c|h)$/.test(e.name)) base.push({ path: `examples/${relative(examples, full)}`, text: readFileSync(full, 'utf8') });
+    }
+  };
+  walk(examples);
+  const fixtures = join(REPO, 'test', 'fixtures', 'c');
+  for (const path of listFixtures(fixtures)) {
+    const name = relative(fixtures, path).replace(/\.vale$/, '');
+    for (const f of parseFixture(readFileSync(path, 'utf8'), '/main.vale')) base.push({ path: `c/${name}${f.path}`, text: f.text });
+  }
+  const names = new Set<string>();
+  for (const f of base) if (f.path.endsWith('.vale')) for (const m of f.text.matchAll(DECLARED)) names.add(m[1] ?? m[2]);
+  names.delete('main');
+  const out: SourceFile[] = [];
+  for (let n = 0; n < copies; n++) {
+    // In C a generated name follows `<project>_`: the name may follow an underscore.
+    const pattern = new RegExp(`(?<![A-Za-z0-9])(${[...names].join('|')})\\b`, 'g');
+    for (const f of base) out.push({ path: `c${n}/${f.path.replace(/^\//, '')}`, text: f.text.replace(pattern, `$1_c${n}`) });
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
 // with plain node. Every figure is a median over repeated runs after warm-up; every
 // comparison is a ratio of figures taken in this same run.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ import {
 } from '../shared';
 import { TestClient } from '../test/support/lsp-client';
 import { tempDir } from '../test/support/temp';
-import { corpusOfBytes, documentOfLines, exportedKinds, random, workspaceOfLines } from './corpus';
+import { corpusOfBytes, documentOfLines, exportedKinds, random, workspaceOfLines, workspaceWithC } from './corpus';
 import { exponent, fixed, median, percentile, table, timeRuns } from './stats';
 
 const REPO = join(__dirname, '..');
@@ -563,6 +563,95 @@ function layoutSection(): void {
   );
 }
 
+/** `vale-ffi check` (the bundled CLI, a fresh process per run) on a directory, with its C files and without. */
+function checkWithAndWithoutC(dir: string, label: string): { rows: { name: string; files: number; ms: number }[]; ratio: number } {
+  const cli = join(REPO, 'dist', 'cli.js');
+  const run = (args: string[]): { ms: number; files: number } => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'check', '.', '--format', 'json', ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    const ms = performance.now() - t;
+    if (r.status !== 0 && r.status !== 1) throw new Error(`check failed: ${r.stderr}`);
+    return { ms, files: JSON.parse(r.stdout).files };
+  };
+  const rows: { name: string; files: number; ms: number }[] = [];
+  for (const [name, args] of [
+    ['Vale files only (C excluded)', ['--exclude', '*.c', '--exclude', '*.h']],
+    ['Vale and C files', []],
+  ] as const) {
+    run([...args]); // warm the file cache
+    const runs: { ms: number; files: number }[] = [];
+    for (let i = 0; i < 7; i++) {
+      progress(`C side (${label}): ${name}, run ${i + 1}/7`);
+      runs.push(run([...args]));
+    }
+    rows.push({ name, files: runs[0].files, ms: median(runs.map((x) => x.ms)) });
+  }
+  return { rows, ratio: rows[1].ms / rows[0].ms };
+}
+
+/** Copies a directory tree's .vale, .c and .h files. */
+function copySources(from: string, to: string): number {
+  let n = 0;
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const src = join(from, e.name);
+    if (e.isDirectory()) n += copySources(src, join(to, e.name));
+    else if (/\.(vale|c|h)$/.test(e.name)) {
+      mkdirSync(to, { recursive: true });
+      copyFileSync(src, join(to, e.name));
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * What reading the C side costs `vale-ffi check`: examples/ with the Vale repository's extern
+ * test programs when VALE_REPO names a checkout of it (the issue's workload), and always
+ * examples/ with the C fixtures copied 60 times (a workload as heavy in C as in Vale).
+ */
+function cSideSection(): void {
+  const tables: { label: string; valeFiles: number; cFiles: number; rows: { name: string; files: number; ms: number }[]; ratio: number }[] =
+    [];
+  const repo = process.env.VALE_REPO;
+  const externs = repo && join(repo, 'Frontend', 'Tests', 'test', 'main', 'resources', 'programs', 'externs');
+  if (externs && existsSync(externs)) {
+    const dir = tempDir('vale-ffi-bench-externs-');
+    copySources(join(REPO, 'examples'), join(dir, 'examples'));
+    copySources(externs, join(dir, 'externs'));
+    const m = checkWithAndWithoutC(dir, "the Vale repository's externs programs");
+    tables.push({
+      label: "examples/ and the Vale repository's extern test programs",
+      valeFiles: m.rows[0].files,
+      cFiles: m.rows[1].files - m.rows[0].files,
+      ...m,
+    });
+  } else print("(VALE_REPO unset: the Vale repository's extern programs are not measured; examples/ and the C fixtures are)\n");
+  const dir = tempDir('vale-ffi-bench-c-');
+  for (const f of workspaceWithC(60)) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.text);
+  }
+  const m = checkWithAndWithoutC(dir, 'examples and C fixtures ×60');
+  tables.push({ label: 'examples/ and the C fixtures ×60', valeFiles: m.rows[0].files, cFiles: m.rows[1].files - m.rows[0].files, ...m });
+  results.cSide = tables;
+  for (const t of tables) {
+    print(
+      table(
+        `vale-ffi check with the C side: ${t.label} (${t.valeFiles} Vale files, ${t.cFiles} C files; a fresh process per run, median of 7)`,
+        ['files read', 'files', 'median ms'],
+        t.rows.map((r) => [r.name, String(r.files), fixed(r.ms)]),
+      ),
+    );
+    print(`reading and checking the C files adds ${fixed((t.ratio - 1) * 100, 1)}% to check\n`);
+  }
+  const [first] = tables;
+  goal(`C side adds ≤ 20% to check (${first.label})`, `${fixed((first.ratio - 1) * 100, 1)}%`, first.ratio <= 1.2);
+}
+
 async function main(): Promise<void> {
   const child = process.argv.indexOf('--child-analyse');
   if (child >= 0) return analyseChild(Number(process.argv[child + 1]));
@@ -571,7 +660,7 @@ async function main(): Promise<void> {
   results.date = new Date().toISOString();
   print(`vale-ffi benchmarks on ${machine}\n`);
   const started = performance.now();
-  // --only a,b runs the named sections (parse, analysis, editing, workspace, ursl, layout).
+  // --only a,b runs the named sections (parse, analysis, editing, workspace, ursl, layout, cside).
   const onlyAt = process.argv.indexOf('--only');
   const only = onlyAt >= 0 ? new Set(process.argv[onlyAt + 1].split(',')) : undefined;
   const sections: [string, () => void | Promise<void>][] = [
@@ -581,6 +670,7 @@ async function main(): Promise<void> {
     ['workspace', workspaceSection],
     ['ursl', urslSection],
     ['layout', layoutSection],
+    ['cside', cSideSection],
   ];
   for (const [name, run] of sections) if (!only || only.has(name)) await run();
   results.goals = goals;

@@ -4,10 +4,72 @@
 // loads the parser once before it reads C files.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CParser } from '../shared';
+import type { CParser, CSyntaxNode } from '../shared';
 
 function firstExisting(candidates: readonly string[]): string | undefined {
   return candidates.find((path) => existsSync(path));
+}
+
+/** A named node as plain data: the core reads it without a call into wasm per question. */
+class PlainNode implements CSyntaxNode {
+  readonly namedChildren: PlainNode[] = [];
+  fieldName: string | null = null;
+  constructor(
+    private readonly source: string,
+    readonly type: string,
+    readonly startIndex: number,
+    readonly endIndex: number,
+  ) {}
+  get text(): string {
+    return this.source.slice(this.startIndex, this.endIndex);
+  }
+  childForFieldName(name: string): PlainNode | null {
+    return this.namedChildren.find((c) => c.fieldName === name) ?? null;
+  }
+}
+
+interface Cursor {
+  nodeType: string;
+  nodeIsNamed: boolean;
+  startIndex: number;
+  endIndex: number;
+  readonly currentFieldName: string;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+  delete(): void;
+}
+
+/** Nodes whose insides the reader never looks at: their children are not copied. */
+const LEAVES = new Set(['string_literal', 'char_literal', 'number_literal', 'comment', 'concatenated_string', 'system_lib_string']);
+
+/** The named nodes of a tree-sitter tree, copied in one cursor walk (the tree can then be freed). */
+function plainTree(cursor: Cursor, source: string): PlainNode {
+  const root = new PlainNode(source, cursor.nodeType, cursor.startIndex, cursor.endIndex);
+  const stack: PlainNode[] = [root];
+  try {
+    if (!cursor.gotoFirstChild()) return root;
+    for (;;) {
+      const parent = stack[stack.length - 1];
+      let node = parent;
+      if (cursor.nodeIsNamed) {
+        node = new PlainNode(source, cursor.nodeType, cursor.startIndex, cursor.endIndex);
+        node.fieldName = cursor.currentFieldName;
+        parent.namedChildren.push(node);
+      }
+      if ((node === parent || !LEAVES.has(node.type)) && cursor.gotoFirstChild()) {
+        stack.push(node);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return root;
+        stack.pop();
+        if (stack.length === 0) return root;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 let loading: Promise<CParser | undefined> | undefined;
@@ -30,7 +92,11 @@ export function loadCParser(warn: (message: string) => void = () => undefined): 
     parser.setLanguage(language);
     return (text: string) => {
       const tree = parser.parse(text);
-      return { root: tree.rootNode, release: () => tree.delete() };
+      try {
+        return { root: plainTree(tree.walk(), text), release: () => undefined };
+      } finally {
+        tree.delete();
+      }
     };
   })();
   return loading;

@@ -210,13 +210,18 @@ export class Workspace {
     } finally {
       tree.release();
     }
+    this.setCSummary(path, text, summary);
+    return true;
+  }
+
+  /** A C file already read (`readCFile`, e.g. on another thread), with its text. */
+  setCSummary(path: string, text: string, summary: CFileSummary): void {
     const before = this.cSummaries.get(path);
     this.cSummaries.set(path, summary);
     this.cTexts.set(path, text);
     if (definitionNames(before) !== definitionNames(summary)) this.cDefinitions++;
     this.stamp++;
     this.changed.add(path);
-    return true;
   }
 
   removeCFile(path: string): void {

@@ -1,8 +1,17 @@
 import { relative, resolve } from 'node:path';
-import { type BuiltHeaders, type Diagnostic, type ItableOptions, type LineIndex, type Workspace, applySeverity } from '../../shared';
+import {
+  type BuiltHeaders,
+  type CParser,
+  type Diagnostic,
+  type ItableOptions,
+  type LineIndex,
+  type Workspace,
+  applySeverity,
+  isCPath,
+} from '../../shared';
 import { BuildError, readBuiltHeaders } from '../built';
 import { toGithub, toSarif } from './formats';
-import { type CliContext, type Sources, UsageError, collectSources, configPath, loadWorkspace } from './files';
+import { type CliContext, type Sources, UsageError, addCFiles, collectSources, configPath, loadWorkspace } from './files';
 import { binaryOption, itableProfileOption } from './itables';
 import { VERSION } from './version';
 import { ansi, colorChoice, plain, summary, toJson, toText } from './report';
@@ -65,7 +74,18 @@ export function analyze(
   progress?: (done: number, total: number) => void,
   built?: BuiltHeaders,
 ): { workspace: Workspace; diagnostics: Diagnostic[]; lines: (file: string) => LineIndex } {
-  const { workspace, lines } = loadWorkspace(sources, progress);
+  return finishAnalysis(loadWorkspace(sources, progress), sources, ctx, itables, built);
+}
+
+/** The options and every diagnostic of a loaded workspace. */
+function finishAnalysis(
+  loaded: { workspace: Workspace; lines: (file: string) => LineIndex },
+  sources: Sources,
+  ctx: CliContext,
+  itables: ItableOptions,
+  built?: BuiltHeaders,
+): { workspace: Workspace; diagnostics: Diagnostic[]; lines: (file: string) => LineIndex } {
+  const { workspace, lines } = loaded;
   workspace.setItableOptions(itables);
   workspace.setBuiltHeaders(built);
   // C names carry the project: the configuration's, else the one the C files use, else the first module's.
@@ -74,7 +94,14 @@ export function analyze(
   return { workspace, diagnostics, lines };
 }
 
-export function runCheck(paths: readonly string[], options: CheckOptions, ctx: CliContext): CommandResult {
+/** The C grammar `check` reads C files with, loading since the command started (server/cparser.ts). */
+let cParser: Promise<CParser | undefined> = Promise.resolve(undefined);
+
+export function startCParser(parser: Promise<CParser | undefined>): void {
+  cParser = parser;
+}
+
+export async function runCheck(paths: readonly string[], options: CheckOptions, ctx: CliContext): Promise<CommandResult> {
   const fromStdin = paths.includes('-');
   if (!fromStdin && options.stdinFilename !== '<stdin>') throw new UsageError('--stdin-filename goes with - (read the file from stdin)');
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given once');
@@ -89,7 +116,13 @@ export function runCheck(paths: readonly string[], options: CheckOptions, ctx: C
   const showProgress = ctx.io.stderr.isTTY === true && options.format === 'text';
   const progress = showProgress ? progressPrinter(ctx) : undefined;
   const built = builtOption(ctx, options.build, sources);
-  const { diagnostics, lines } = analyze({ files, modules: sources.modules }, ctx, itables, progress, built);
+  // The Vale files first: the C grammar finishes loading meanwhile; then the C files.
+  const vale = { files: files.filter((f) => !isCPath(f.key)), modules: sources.modules };
+  const cFiles = files.filter((f) => isCPath(f.key));
+  const loaded = loadWorkspace(vale, progress);
+  if (cFiles.length > 0)
+    addCFiles(loaded.workspace, cFiles, await cParser, loaded.indexes, (m) => ctx.io.stderr.write(`vale-ffi: warning: ${m}\n`));
+  const { diagnostics, lines } = finishAnalysis(loaded, vale, ctx, itables, built);
   if (showProgress) ctx.io.stderr.write('\r\x1b[K');
   const exitCode = findingsStatus(diagnostics, options.strict);
   switch (options.format) {

@@ -122,26 +122,16 @@ export function collectValeFiles(paths: readonly string[], ctx: CliContext, with
   });
 }
 
-let cliCParser: CParser | undefined;
-
-/** The C parser `check` loads before it runs (C files are read only with one). */
-export function setCliCParser(parser: CParser | undefined): void {
-  cliCParser = parser;
-}
-
 /** A one-shot workspace over the sources, with the positions of each file. */
 export function loadWorkspace(
   sources: Sources,
   progress?: (done: number, total: number) => void,
-): { workspace: Workspace; lines: (file: string) => LineIndex } {
+): { workspace: Workspace; lines: (file: string) => LineIndex; indexes: Map<string, LineIndex> } {
   const workspace = new Workspace({ incremental: false });
   workspace.setModules(sources.modules);
-  workspace.setCParser(cliCParser);
   const indexes = new Map<string, LineIndex>();
   sources.files.forEach((f, i) => {
-    // C files (only `check` collects them) become summaries; their positions are counted from the text.
-    if (isCPath(f.key) && workspace.setCFile(f.key, f.text)) indexes.set(f.key, new LineIndex(f.text));
-    else indexes.set(f.key, workspace.setFile(f.key, f.text).lines);
+    indexes.set(f.key, workspace.setFile(f.key, f.text).lines);
     progress?.(i + 1, sources.files.length);
   });
   const lines = (file: string): LineIndex => {
@@ -149,7 +139,22 @@ export function loadWorkspace(
     if (!index) throw new UsageError(`internal: no text for ${file}`);
     return index;
   };
-  return { workspace, lines };
+  return { workspace, lines, indexes };
+}
+
+/** C files into a workspace, read with the C grammar (a warning for each one it cannot read). */
+export function addCFiles(
+  workspace: Workspace,
+  files: readonly SourceFile[],
+  parser: CParser | undefined,
+  indexes: Map<string, LineIndex>,
+  warn: (message: string) => void,
+): void {
+  workspace.setCParser(parser);
+  for (const f of files) {
+    if (workspace.setCFile(f.key, f.text)) indexes.set(f.key, new LineIndex(f.text));
+    else warn(`${f.display} is not checked: the C grammar is not loaded`);
+  }
 }
 
 export function displayPath(path: string, cwd: string): string {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
-import { runCheck } from './check';
+import { runCheck, startCParser } from './check';
 import { runExplain } from './explain';
-import { type CliContext, UsageError, contextFor, setCliCParser } from './files';
+import { type CliContext, UsageError, contextFor } from './files';
 import { loadCParser } from '../cparser';
 import { runItables } from './itables';
 import { runHeader, runLayout, runMessage } from './layout';
@@ -104,7 +105,7 @@ export function program(io: Io, status: { code: number }): Command {
       'after',
       '\nExamples:\n  vale-ffi check src\n  vale-ffi check --format sarif > vale-ffi.sarif\n  vale-ffi check --format github     # annotations in a GitHub Actions log\n  cat a.vale | vale-ffi check - --stdin-filename src/a.vale',
     )
-    .action((paths: string[], o) => done(runCheck(paths, o, ctx(o))));
+    .action(async (paths: string[], o) => done(await runCheck(paths, o, ctx(o))));
 
   p.command('decode')
     .summary('decode a universal reference written in any usual form')
@@ -228,10 +229,14 @@ export function program(io: Io, status: { code: number }): Command {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const status = { code: 0 };
   try {
-    // `check` reads C files too: tree-sitter's C grammar loads (asynchronously) before it runs.
-    if (argv[0] === 'check' && !argv.includes('--help') && !argv.includes('-h'))
-      setCliCParser(await loadCParser((m) => io.stderr.write(`vale-ffi: warning: ${m}\n`)));
-    program(io, status).parse(argv, { from: 'user' });
+    if (argv[0] === 'check' && !argv.includes('--help') && !argv.includes('-h')) {
+      // One run of the C grammar's wasm: its baseline code is enough, and optimizing it in the
+      // background would keep the process alive ~70 ms after the answer.
+      setFlagsFromString('--liftoff-only');
+      // `check` reads C files too: tree-sitter's C grammar loads (off this thread) while the Vale files are read.
+      startCParser(loadCParser((m) => io.stderr.write(`vale-ffi: warning: ${m}\n`)));
+    }
+    await program(io, status).parseAsync(argv, { from: 'user' });
     return status.code;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -67,58 +67,82 @@ export function canonicalCType(text: string, typedefs: ReadonlyMap<string, strin
   return `${pointeeConst ? 'const ' : ''}${base}${'*'.repeat(stars)}`;
 }
 
-interface BoundaryFunction {
-  readonly f: FunctionDecl;
-  readonly pkg: string;
-  readonly c: FunctionC;
+/** An FFI function as C names it; its prototypes are worked out when first asked (most are never compared). */
+class BoundaryFunction {
+  private prototypes?: FunctionC;
+  constructor(
+    private readonly program: CProgram,
+    readonly f: FunctionDecl,
+    readonly pkg: string,
+  ) {}
+  get c(): FunctionC {
+    return (this.prototypes ??= functionC(this.program, this.f, this.pkg));
+  }
 }
 
-interface Boundary {
-  readonly externs: ReadonlyMap<string, BoundaryFunction>;
-  readonly exports: ReadonlyMap<string, BoundaryFunction>;
+type Tag = { readonly iface: CKind; readonly sub: CKind; readonly all: readonly string[] };
+
+/** What C can name of a program, by the names the backend generates. */
+class Boundary {
+  readonly externs = new Map<string, BoundaryFunction>();
+  readonly exports = new Map<string, BoundaryFunction>();
   /** C type names of exported kinds (`vtest_Ship`, `vtest_ShipRef`). */
-  readonly kinds: ReadonlyMap<string, CKind>;
+  readonly kinds = new Map<string, CKind>();
   /** `<project>_<Name>` of every exported kind, mutable ones too (C names their `...Ref`). */
-  readonly kindNames: ReadonlyMap<string, CKind>;
+  readonly kindNames = new Map<string, CKind>();
   /** The headers the backend writes, by name (`Ship` for `<project>/Ship.h`). */
-  readonly headerNames: ReadonlySet<string>;
-  /** `vtest_IShip_Type_Kite` → the interface's C name and all its constants. */
-  readonly tags: ReadonlyMap<string, { iface: CKind; sub: CKind; all: readonly string[] }>;
+  readonly headerNames = new Set<string>();
+
+  constructor(private readonly program: CProgram) {
+    const prefix = program.project ? `${program.project}_` : '';
+    for (const m of program.index.files.values()) {
+      for (const f of m.functions) {
+        if (f.builtin || !(f.extern || (f.exported && f.name !== 'main'))) continue;
+        (f.extern ? this.externs : this.exports).set(`${prefix}${f.name}`, new BoundaryFunction(program, f, m.package));
+        this.headerNames.add(f.name);
+      }
+    }
+    for (const k of program.kinds) {
+      const cName = program.cName(k);
+      this.kinds.set(k.mutability === 'mut' ? `${cName}Ref` : cName, k);
+      this.kindNames.set(cName, k);
+      this.headerNames.add(k.exportName);
+    }
+  }
+
+  private interfaces?: Map<string, CKind>;
+  private readonly tagsOf = new Map<CKind, readonly string[]>();
+
+  /**
+   * A tag constant (`vtest_IShip_Type_Kite`): its interface and all that interface's constants.
+   * Only the interface the name starts with is numbered (the numbering reads its package).
+   */
+  tag(name: string): Tag | undefined {
+    if (!name.includes('_Type_')) return undefined;
+    if (!this.interfaces) {
+      this.interfaces = new Map();
+      for (const k of this.program.kinds)
+        if (k.category === 'interface' && k.mutability === 'imm') this.interfaces.set(this.program.cName(k), k);
+    }
+    for (let at = name.indexOf('_Type_'); at >= 0; at = name.indexOf('_Type_', at + 1)) {
+      const iface = this.interfaces.get(name.slice(0, at));
+      if (!iface) continue;
+      const subs = this.program.substructs(iface);
+      let all = this.tagsOf.get(iface);
+      if (!all) this.tagsOf.set(iface, (all = subs.map((s) => `${name.slice(0, at)}_Type_${s.exportName}`)));
+      const index = all.indexOf(name);
+      if (index >= 0) return { iface, sub: subs[index], all };
+    }
+    return undefined;
+  }
 }
 
 const boundaries = new WeakMap<CProgram, Boundary>();
 
-/** What C can name of a program, by the names the backend generates. */
+/** What C can name of a program, by the names the backend generates (kept per program). */
 export function boundaryOf(program: CProgram): Boundary {
   let b = boundaries.get(program);
-  if (b) return b;
-  const externs = new Map<string, BoundaryFunction>();
-  const exports = new Map<string, BoundaryFunction>();
-  const headerNames = new Set<string>();
-  for (const m of program.index.files.values()) {
-    for (const f of m.functions) {
-      if (f.builtin || !(f.extern || (f.exported && f.name !== 'main'))) continue;
-      const c = functionC(program, f, m.package);
-      (f.extern ? externs : exports).set(c.userName, { f, pkg: m.package, c });
-      headerNames.add(f.name);
-    }
-  }
-  const kinds = new Map<string, CKind>();
-  const kindNames = new Map<string, CKind>();
-  const tags = new Map<string, { iface: CKind; sub: CKind; all: readonly string[] }>();
-  for (const k of program.kinds) {
-    kinds.set(program.layout(k).cName, k);
-    kindNames.set(program.cName(k), k);
-    headerNames.add(k.exportName);
-    if (k.category === 'interface' && k.mutability === 'imm') {
-      const cName = program.cName(k);
-      const subs = program.substructs(k);
-      const all = subs.map((s) => `${cName}_Type_${s.exportName}`);
-      subs.forEach((sub, i) => tags.set(all[i], { iface: k, sub, all }));
-    }
-  }
-  b = { externs, exports, kinds, kindNames, headerNames, tags };
-  boundaries.set(program, b);
+  if (!b) boundaries.set(program, (b = new Boundary(program)));
   return b;
 }
 
@@ -151,6 +175,17 @@ function signatureDifferences(fn: CFunction, c: FunctionC, typedefs: ReadonlyMap
         out.push(`parameter ${i + 1}${p.name ? ` (${p.name})` : ''} is \`${p.type}\`, the backend passes \`${expected[i]}\``);
     });
   return out;
+}
+
+const canonical = new WeakMap<ReadonlyMap<string, string>, Map<string, string>>();
+
+/** `canonicalCType` remembered per file (its typedefs): a file writes the same few types many times. */
+function canonicalIn(c: CFileSummary, text: string): string {
+  let cache = canonical.get(c.typedefs);
+  if (!cache) canonical.set(c.typedefs, (cache = new Map()));
+  let t = cache.get(text);
+  if (t === undefined) cache.set(text, (t = canonicalCType(text, c.typedefs)));
+  return t;
 }
 
 /** The diagnostics of one C file. */
@@ -197,7 +232,7 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
   }
   for (const use of c.fields) {
     if (!use.baseType) continue;
-    const canon = canonicalCType(use.baseType, c.typedefs).replace(/^const /, '');
+    const canon = canonicalIn(c, use.baseType).replace(/^const /, '');
     const name = use.arrow ? (canon.endsWith('*') ? canon.slice(0, -1) : undefined) : canon;
     const kind = name === undefined ? undefined : b.kinds.get(name);
     if (!kind) continue;
@@ -234,7 +269,7 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
     const handled = new Set(s.cases.map((x) => x.name));
     const seen = new Set<string>();
     for (const x of s.cases) {
-      const tag = b.tags.get(x.name);
+      const tag = b.tag(x.name);
       if (!tag || seen.has(tag.iface.id)) continue;
       seen.add(tag.iface.id);
       const missing = tag.all.filter((n) => !handled.has(n));

@@ -40,7 +40,7 @@ export function cSymbolAt(program: CProgram, c: CFileSummary, offset: number): C
     if (kind) return { tag: 'kind', range: use.range, kind };
     const fn = b.externs.get(use.name) ?? b.exports.get(use.name);
     if (fn) return { tag: 'function', range: use.range, fn: fn.f, pkg: fn.pkg };
-    const tag = b.tags.get(use.name);
+    const tag = b.tag(use.name);
     if (tag) return { tag: 'tag', range: use.range, name: use.name, iface: tag.iface, sub: tag.sub, index: tag.all.indexOf(use.name) };
   }
   return undefined;

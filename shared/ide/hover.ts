@@ -79,7 +79,10 @@ export function kindHover(program: CProgram, kind: CKind, fmt: NumberFormat): st
   ];
   if (kind.category === 'interface' && kind.mutability === 'imm') {
     const tags = program.interfaceTags(kind);
-    lines.push('', `\`type\`: ${tags.structs.map((s, i) => `${i} = ${markdownText(s.valeName)}`).join(', ') || 'no exported implementations'}`);
+    lines.push(
+      '',
+      `\`type\`: ${tags.structs.map((s, i) => `${i} = ${markdownText(s.valeName)}`).join(', ') || 'no exported implementations'}`,
+    );
     if (!tags.certain) lines.push('', `The backend may number these differently: ${tags.caveats.join('; ')}.`);
   }
   return lines.join('\n');
@@ -167,7 +170,11 @@ export function hoverInVale(program: CProgram, file: string, text: string, offse
     const kind = s.type ? program.kindFor(file, pkg, s.type) : s.decl ? program.kinds.find((k) => k.decl === s.decl) : undefined;
     if (kind) return { contents: kindHover(program, kind, options.numbers), ...s.range };
     const name = s.decl?.name ?? (s.type ? kindText(s.type) : '');
-    if (name) return { contents: `**${markdownText(name)}** is not exported from this package: it has no C type, and C cannot receive it.`, ...s.range };
+    if (name)
+      return {
+        contents: `**${markdownText(name)}** is not exported from this package: it has no C type, and C cannot receive it.`,
+        ...s.range,
+      };
   }
   if (s?.tag === 'field' && options.layout) {
     const kind = program.kinds.find((k) => k.decl === s.decl);

@@ -2,7 +2,7 @@ import { type KindDecl, type OffsetRange, packageDisplayName } from '../model/de
 import type { ExportSite, ProgramIndex } from '../model/program';
 import { type Mutability, type TypeRef, kindText } from '../model/types';
 import { type BuiltHeaders, builtTags } from './built';
-import { type StructRanks, structRanks } from './tags';
+import { type ExportOrder, type StructRanks, exportOrder, structRanks } from './tags';
 import type { CScalar, SizeAlign, TargetProfile } from './targets';
 
 /** An exported kind as the backend sees it: what it is and the name C knows it by. */
@@ -283,6 +283,7 @@ export class CProgram {
 
   private readonly tagCache = new Map<CKind, InterfaceTags>();
   private readonly ranksByPackage = new Map<string, StructRanks>();
+  private exportOrder?: ExportOrder;
 
   /**
    * An exported interface's substructs in the order of their `_Type_` numbers, and whether
@@ -298,7 +299,8 @@ export class CProgram {
     }
     const ranksOf = (pkg: string): StructRanks => {
       let r = this.ranksByPackage.get(pkg);
-      if (!r) this.ranksByPackage.set(pkg, (r = structRanks(this.index, this.kinds, pkg)));
+      this.exportOrder ??= exportOrder(this.index, this.kinds);
+      if (!r) this.ranksByPackage.set(pkg, (r = structRanks(this.index, this.exportOrder, pkg)));
       return r;
     };
     // The model's order: packages (in an order it cannot know when there are several), then each package's map.

@@ -133,16 +133,15 @@ export function lambdasIn(item: GreenNode): number {
   return n;
 }
 
-/**
- * The order in which the frontend lists a package's structs (Hammer.translate: the kind
- * exports first, then every struct; StructHammer.translateStructI adds a struct after the
- * structs its members name), keyed as the frontend names them (a non-generic top-level struct
- * by its own name), then the package's iteration order. Reads the exports and the package's
- * own files only.
- */
-export function structRanks(index: ProgramIndex, exported: readonly CKind[], pkg: string): StructRanks {
+/** The structs the kind exports reach, in the order the frontend lists them (computed once per program). */
+export interface ExportOrder {
+  readonly order: readonly { readonly package: string; readonly name: string }[];
+  readonly seen: ReadonlySet<string>;
+}
+
+/** A depth-first walk that lists a struct after the structs its members name (StructHammer.translateStructI). */
+function structWalk(index: ProgramIndex, seenBefore: ReadonlySet<string>, add: (decl: KindDecl) => void) {
   const seen = new Set<string>();
-  const names: string[] = [];
   const visitType = (file: string, t: TypeRef): void => {
     if (t.tag === 'array') visitType(file, t.element);
     else if (t.tag === 'tuple') for (const e of t.elements) visitType(file, e);
@@ -154,15 +153,36 @@ export function structRanks(index: ProgramIndex, exported: readonly CKind[], pkg
   };
   const visit = (decl: KindDecl): void => {
     const key = `${decl.package}::${decl.name}`;
-    if (decl.tag !== 'struct' || decl.generics.length > 0 || seen.has(key)) return;
+    if (decl.tag !== 'struct' || decl.generics.length > 0 || seen.has(key) || seenBefore.has(key)) return;
     seen.add(key);
     for (const m of decl.members) visitType(decl.file, m.type);
-    if (decl.package === pkg) names.push(decl.name);
+    add(decl);
   };
+  return { visit, visitType, seen };
+}
+
+/** Hammer.translate's first step: the kind exports, each struct after the structs its members name. */
+export function exportOrder(index: ProgramIndex, exported: readonly CKind[]): ExportOrder {
+  const order: { package: string; name: string }[] = [];
+  const walk = structWalk(index, new Set(), (d) => order.push({ package: d.package, name: d.name }));
   for (const k of exported) {
-    if (k.decl) visit(k.decl);
-    else if (k.element) visitType(k.file, k.element);
+    if (k.decl) walk.visit(k.decl);
+    else if (k.element) walk.visitType(k.file, k.element);
   }
+  return { order, seen: walk.seen };
+}
+
+/**
+ * The order in which the frontend lists a package's structs (the kind exports first, then every
+ * struct of the package in declaration order, each after the structs its members name), keyed as
+ * the frontend names them (a non-generic top-level struct by its own name), then the package's
+ * iteration order. Reads the package's own files only.
+ */
+export function structRanks(index: ProgramIndex, exports: ExportOrder, pkg: string): StructRanks {
+  const names = exports.order.filter((d) => d.package === pkg).map((d) => d.name);
+  const walk = structWalk(index, exports.seen, (d) => {
+    if (d.package === pkg) names.push(d.name);
+  });
   const models = [...index.files.values()].filter((m) => m.package === pkg).sort((a, b) => (a.path < b.path ? -1 : 1));
   let generic = 0;
   let lambdas = 0;
@@ -170,7 +190,7 @@ export function structRanks(index: ProgramIndex, exported: readonly CKind[], pkg
     for (const item of m.items) {
       for (const k of item.unplaced.kinds) {
         if (k.tag === 'struct' && k.generics.length > 0) generic++;
-        visit(k);
+        walk.visit(k);
       }
       if (item.unplaced.functions.length > 0) lambdas += lambdasIn(item.element);
     }
