@@ -8,7 +8,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, Diagnostic, DocumentLink, Hover, Location, TextEdit } from 'vscode-languageserver-protocol';
+import fc from 'fast-check';
 import { URI } from 'vscode-uri';
+import { type CParser, TARGETS, Workspace, cSymbolAt, cSymbolHover, cSymbolTarget, generatedIncludes } from '../shared';
+import { loadCParser } from '../server/cparser';
+import { anyText, mutatedText } from './support/arbitraries';
 import { TestClient } from './support/lsp-client';
 import { tempDir } from './support/temp';
 import { haveTools } from './support/tools';
@@ -249,5 +253,77 @@ describe('C files in the language server', () => {
 
   test('shutdown and exit', async () => {
     assert.equal(await client.shutdown(), 0);
+  });
+});
+
+describe('C reading never fails', () => {
+  let parser: CParser | undefined;
+  before(async () => {
+    parser = await loadCParser();
+  });
+
+  // Fragments of the C the checks look at, cut and mixed with anything.
+  const C_FRAGMENTS = [
+    'int32_t ',
+    'vtest_',
+    'Ship',
+    'Ref',
+    '*',
+    '(',
+    ')',
+    '{',
+    '}',
+    ';',
+    ',',
+    '->',
+    '.',
+    'fuel',
+    'switch (s.type) {',
+    'case vtest_IShip_Type_Kite:',
+    'default:',
+    'return ',
+    '#include "vtest/Ship.h"\n',
+    'typedef ',
+    'const ',
+    'struct ',
+    '...',
+    'vtest_cAdd',
+    'vtest_fuelOf(',
+    '\n',
+    '"',
+    "'",
+    '/*',
+    '*/',
+    '//',
+    '\\',
+    '\u0000',
+    '\ud83d\ude00',
+    '[',
+    ']',
+    '#define ',
+  ];
+  const cSoup = fc.array(fc.constantFrom(...C_FRAGMENTS), { maxLength: 120 }).map((p) => p.join(''));
+
+  test('any text as a C file: read, checked, navigated and hovered without an exception', () => {
+    assert.ok(parser);
+    fc.assert(
+      fc.property(fc.oneof(cSoup, mutatedText([C]), anyText), fc.nat(), (text, at) => {
+        const ws = new Workspace();
+        ws.setCParser(parser);
+        ws.setCProject('vtest');
+        ws.setFile('/w/vtest/main.vale', VALE);
+        assert.ok(ws.setCFile('/w/vtest/native/x.c', text));
+        ws.allDiagnostics();
+        const summary = ws.cFile('/w/vtest/native/x.c')!;
+        const program = ws.cProgram('vtest', TARGETS[0]);
+        const s = cSymbolAt(program, summary, at % (text.length + 1));
+        if (s) {
+          cSymbolHover(program, s, 'decimal');
+          cSymbolTarget(s);
+        }
+        generatedIncludes(program, summary);
+      }),
+      { numRuns: 400, seed: 0x17c },
+    );
   });
 });
