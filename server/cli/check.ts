@@ -101,6 +101,10 @@ export function startCParser(parser: Promise<CParser | undefined>): void {
   cParser = parser;
 }
 
+export function cParserPromise(): Promise<CParser | undefined> {
+  return cParser;
+}
+
 export async function runCheck(paths: readonly string[], options: CheckOptions, ctx: CliContext): Promise<CommandResult> {
   const fromStdin = paths.includes('-');
   if (!fromStdin && options.stdinFilename !== '<stdin>') throw new UsageError('--stdin-filename goes with - (read the file from stdin)');

@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import {
   type CLayout,
+  type CParser,
   type CProgram,
   DEFAULT_TARGET,
   type JsonValue,
@@ -10,13 +11,18 @@ import {
   type TargetProfile,
   VALE_BUILTINS_HEADER,
   type GeneratedHeader,
+  type Workspace,
   allHeaders,
+  externStub,
   findTarget,
+  isCPath,
+  missingExterns,
+  stubsFile,
   layoutJson,
   serializeMessage,
 } from '../../shared';
-import { type CommandResult, analyze, builtOption, findingsStatus } from './check';
-import { type CliContext, UsageError, collectSources } from './files';
+import { type CommandResult, analyze, builtOption, cParserPromise, findingsStatus } from './check';
+import { type CliContext, UsageError, addCFiles, collectSources } from './files';
 import { ansi, colorChoice, plain, summary, toText } from './report';
 
 export function targetOption(name: string | undefined): TargetProfile {
@@ -40,6 +46,7 @@ function projectOption(name: string | undefined, required: boolean): string {
 
 interface Loaded {
   program: CProgram;
+  workspace: Workspace;
   /** 1 when the sources have errors (reported on stderr), else 0. */
   exitCode: number;
   /** The errors as compiler-style text, for stderr ('' without errors). */
@@ -54,19 +61,31 @@ function load(
   ctx: CliContext,
   color?: string,
   build?: string,
+  /** Read the C files under the paths too, with this parser (`stubs`: which externs C defines). */
+  cParser?: CParser,
 ): Loaded {
-  const sources = collectSources(paths, ctx);
+  const all = collectSources(paths, ctx, { c: cParser !== undefined });
+  const sources = cParser ? { files: all.files.filter((f) => !isCPath(f.key)), modules: all.modules } : all;
   // As valec: the project name defaults to the first module's.
   const projectName = projectOption(project.name ?? ctx.settings.project ?? sources.modules[0]?.name, project.required);
   const files = sources.files;
   const built = builtOption(ctx, build, sources, projectName || undefined);
   const { workspace, diagnostics, lines } = analyze(sources, ctx, undefined, undefined, built);
+  if (cParser)
+    addCFiles(
+      workspace,
+      all.files.filter((f) => isCPath(f.key)),
+      cParser,
+      new Map(),
+      () => undefined,
+    );
   const program = workspace.cProgram(projectName, target);
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length === 0) return { program, exitCode: 0, errors: '' };
+  if (errors.length === 0) return { program, workspace, exitCode: 0, errors: '' };
   const paint = colorChoice(color, { stdout: ctx.io.stderr, env: ctx.io.env }) ? ansi : plain;
   return {
     program,
+    workspace,
     exitCode: findingsStatus(errors),
     errors: `${toText(errors, lines, paint)}
 
@@ -211,4 +230,54 @@ export function runMessage(paths: readonly string[], options: MessageOptions, ct
       struct: message.interfaceValue.struct,
     };
   return { stdout: `${JSON.stringify(json, null, 2)}\n`, exitCode: 0 };
+}
+
+export interface StubsOptions {
+  build?: string;
+  project?: string;
+  out?: string;
+  all?: boolean;
+  force?: boolean;
+  color?: string;
+}
+
+/**
+ * One C file defining the externs no C file under the paths defines (every one with --all):
+ * their headers, then each prototype as the backend generates it with a body that compiles.
+ */
+export async function runStubs(paths: readonly string[], options: StubsOptions, ctx: CliContext): Promise<CommandResult> {
+  const parser = options.all ? undefined : await cParserPromise();
+  if (!options.all && !parser)
+    throw new UsageError('the C grammar is not loaded, so the C files cannot be read: pass --all to write every extern');
+  const { program, workspace, exitCode, errors } = load(
+    paths,
+    { name: options.project, required: true },
+    DEFAULT_TARGET,
+    ctx,
+    options.color,
+    options.build,
+    parser,
+  );
+  if (exitCode !== 0 && !options.force)
+    return {
+      stdout: '',
+      stderr: `${errors}no stubs ${options.out === undefined ? 'printed' : 'written'}: fix the errors, or pass --force\n`,
+      exitCode,
+    };
+  const defined = new Set<string>();
+  for (const f of workspace.cFiles()) for (const fn of workspace.cFile(f)!.functions) if (fn.definition) defined.add(fn.name);
+  const missing = missingExterns(program, defined, options.all);
+  if (missing.length === 0)
+    return { stdout: '', stderr: `${errors}every extern is defined by a C file under the paths (--all writes them all)\n`, exitCode };
+  const text = stubsFile(missing.map((m) => externStub(program, m.fn, m.pkg)));
+  if (options.out === undefined) return { stdout: text, stderr: errors, exitCode };
+  const out = resolve(ctx.cwd, options.out);
+  if (existsSync(out) && !options.force) throw new UsageError(`${options.out} exists: pass --force to overwrite it`);
+  try {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${options.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return { stdout: `wrote ${missing.length} extern stub${missing.length === 1 ? '' : 's'} to ${options.out}\n`, stderr: errors, exitCode };
 }

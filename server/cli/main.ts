@@ -6,7 +6,7 @@ import { runExplain } from './explain';
 import { type CliContext, UsageError, contextFor } from './files';
 import { loadCParser } from '../cparser';
 import { runItables } from './itables';
-import { runHeader, runLayout, runMessage } from './layout';
+import { runHeader, runLayout, runMessage, runStubs } from './layout';
 import { runRecording } from './recording';
 import { runDecode, runEncode } from './ursl';
 import { VERSION } from './version';
@@ -172,6 +172,28 @@ export function program(io: Io, status: { code: number }): Command {
     .action((paths: string[], o) => done(runHeader(paths, o, ctx(o))));
 
   workspaceOptions(
+    buildOption(
+      p
+        .command('stubs')
+        .summary('C definitions of the extern functions no C file implements yet')
+        .description(
+          'Writes one C file defining every extern of the workspace that no C file under the paths defines (--all: every extern): the generated headers first, then each prototype exactly as the backend generates it, with the Vale parameter names, how each argument crosses, and a body that returns the zero value.',
+        )
+        .argument('[paths...]', 'files or directories (default: the working directory)')
+        .option('--project <name>', 'the C project name (required here, or in the configuration, or a NAME=DIR module)')
+        .option('--out <file>', 'write the C file here instead of printing it')
+        .option('--all', 'every extern, whether a C file defines it or not')
+        .option('--force', 'overwrite --out, and write even when the sources have FFI errors')
+        .addOption(colorOption()),
+    ),
+  )
+    .addHelpText(
+      'after',
+      '\nAn existing --out file is not overwritten without --force (exit 2).\n\nExamples:\n  vale-ffi stubs vtest=src --out src/native/vtest_externs.c\n  vale-ffi stubs src --project fleet --all',
+    )
+    .action(async (paths: string[], o) => done(await runStubs(paths, o, ctx(o))));
+
+  workspaceOptions(
     p
       .command('itables')
       .summary("where each impl's itable lands; UnalignedItable if not 16-aligned")
@@ -229,7 +251,7 @@ export function program(io: Io, status: { code: number }): Command {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const status = { code: 0 };
   try {
-    if (argv[0] === 'check' && !argv.includes('--help') && !argv.includes('-h')) {
+    if ((argv[0] === 'check' || argv[0] === 'stubs') && !argv.includes('--help') && !argv.includes('-h')) {
       // One run of the C grammar's wasm: its baseline code is enough, and optimizing it in the
       // background would keep the process alive ~70 ms after the answer.
       setFlagsFromString('--liftoff-only');

@@ -1,3 +1,4 @@
 export * from './reader';
 export * from './checks';
 export * from './navigation';
+export * from './stubs';

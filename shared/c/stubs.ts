@@ -1,0 +1,107 @@
+/**
+ * C implementation skeletons for extern functions: the prototype the backend generates (with
+ * the Vale parameter names), the includes it needs, how each argument crosses, and a body that
+ * compiles without warnings and returns the zero value of the return type.
+ */
+import type { CFieldType, CProgram } from '../layout/cprogram';
+import { type FunctionC, functionC } from '../layout/header';
+import type { FunctionDecl } from '../model/declarations';
+import { signatureText } from '../model/program';
+import { kindText } from '../model/types';
+
+const C_KEYWORDS = new Set(
+  'auto break case char const continue default do double else enum extern float for goto if inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while _Bool _Complex _Imaginary bool true false NULL'.split(
+    ' ',
+  ),
+);
+
+/** A Vale parameter name as a C identifier (a C keyword gets a `_` after it). */
+function cIdentifier(name: string): string {
+  return C_KEYWORDS.has(name) ? `${name}_` : name;
+}
+
+/** How a value crosses, for a comment. */
+function crossing(t: CFieldType): string {
+  if (t.form === 'void') return 'nothing';
+  if (t.string) return 'a string, copied (ValeStr*)';
+  if (t.bool) return 'a bool (int8_t, 0 or 1)';
+  if (t.form === 'scalar') return `a value (${t.text})`;
+  const k = t.kind;
+  if (!k) return `${t.text}, which C has no definition of`;
+  if (k.mutability === 'mut') return 'a universal reference (32 bytes, opaque to C)';
+  if (k.category === 'interface') return 'an interface value: {obj, type}, obj points into a message';
+  return 'a message, deep-copied, behind a pointer';
+}
+
+/** `return <zero>;` for a C return type, or nothing for void. */
+function zeroReturn(c: FunctionC): string[] {
+  const t = c.ret?.type;
+  if (!t || t.form === 'void') return [];
+  if (t.form === 'pointer') return ['  return NULL;'];
+  if (t.form === 'inline') return [`  ${t.text} result = {0};`, '  return result;'];
+  return [t.text === 'double' ? '  return 0.0;' : '  return 0;'];
+}
+
+export interface ExternStub {
+  readonly fn: FunctionDecl;
+  /** The C name the backend calls (`<project>_<name>`). */
+  readonly cName: string;
+  /** `<project>/<name>.h`: the function's generated header (it includes its kinds' headers). */
+  readonly header: string;
+  /** The definition, comment included, ending with a newline. */
+  readonly text: string;
+}
+
+/** The C definition of one extern, as the backend will call it. */
+export function externStub(program: CProgram, fn: FunctionDecl, pkg: string): ExternStub {
+  const c = functionC(program, fn, pkg);
+  const names = fn.params.map((p) => cIdentifier(p.name));
+  const params = [...c.params.map((p, i) => `${p.type.text} ${names[i]}`), ...c.sizeParams.map((i) => `ValeInt ${names[i]}Size`)];
+  const ret = c.ret ? c.ret.type.text : 'void';
+  const lines = [
+    `// ${signatureText(fn)}`,
+    ...fn.params.map(
+      (p, i) =>
+        `//   ${names[i]} (${kindText(p.type)}): ${crossing(c.params[i].type)}${c.sizeParams.includes(i) ? `; its message size in ${names[i]}Size` : ''}`,
+    ),
+    ...(c.ret ? [`//   returns ${kindText(c.ret.vale)}: ${crossing(c.ret.type)}`] : []),
+    `${ret} ${c.userName}(${params.length > 0 ? params.join(', ') : 'void'}) {`,
+    ...names.map((n) => `  (void)${n};`),
+    ...c.sizeParams.map((i) => `  (void)${names[i]}Size;`),
+    `  // TODO: implement ${fn.name}.`,
+    ...zeroReturn(c),
+    '}',
+  ];
+  return { fn, cName: c.userName, header: `${program.project}/${fn.name}.h`, text: `${lines.join('\n')}\n` };
+}
+
+/** The `#include` lines a set of stubs needs, once each, in order. */
+export function stubIncludes(stubs: readonly ExternStub[], already: ReadonlySet<string> = new Set()): string[] {
+  const out: string[] = [];
+  for (const s of stubs) {
+    if (already.has(s.header) || out.includes(`#include "${s.header}"`)) continue;
+    out.push(`#include "${s.header}"`);
+  }
+  return out;
+}
+
+/** A whole C file defining the stubs: the headers first, then each definition. */
+export function stubsFile(stubs: readonly ExternStub[]): string {
+  const head = [
+    '// C implementations of Vale extern functions, written by vale-ffi stubs.',
+    '// Each prototype is the one the backend generates; its header below makes gcc check it.',
+    ...stubIncludes(stubs),
+  ];
+  return `${[head.join('\n'), ...stubs.map((s) => s.text)].join('\n')}`;
+}
+
+/** The externs of the program that no C file defines (every one with `all`), in file order. */
+export function missingExterns(program: CProgram, defined: ReadonlySet<string>, all = false): { fn: FunctionDecl; pkg: string }[] {
+  const out: { fn: FunctionDecl; pkg: string }[] = [];
+  const models = [...program.index.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const prefix = program.project ? `${program.project}_` : '';
+  for (const m of models)
+    for (const fn of m.functions)
+      if (fn.extern && !fn.builtin && (all || !defined.has(`${prefix}${fn.name}`))) out.push({ fn, pkg: m.package });
+  return out;
+}
