@@ -25,6 +25,8 @@ export interface Diagnostic extends Location {
 /** A replacement of [start, end) in a file's current text. */
 export interface FileEdit extends Location {
   readonly newText: string;
+  /** The file does not exist yet: the edit creates it, with `newText` as its text (start = end = 0). */
+  readonly create?: boolean;
 }
 
 export interface QuickFix {

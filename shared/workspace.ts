@@ -16,7 +16,16 @@ import { type Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
 import { type BuiltHeaders, staleHeaderDiagnostics } from './layout/built';
 import { lambdasIn } from './layout/tags';
-import { type CFileSummary, type CSyntaxNode, checkCFile, externsNotImplemented, inferCProject, isCPath, readCFile } from './c';
+import {
+  type CFileSummary,
+  type CFileText,
+  type CSyntaxNode,
+  checkCFile,
+  externsNotImplemented,
+  inferCProject,
+  isCPath,
+  readCFile,
+} from './c';
 import { DEFAULT_TARGET, type TargetProfile } from './layout/targets';
 import { type ItableProfile, itableEdges, placeItables, unalignedItableDiagnostic } from './simulate/itables';
 
@@ -125,6 +134,8 @@ export class Workspace {
   private readonly cTexts = new Map<string, string>();
   /** Bumped when the set of C function definitions changes (ExternNotImplemented follows it). */
   private cDefinitions = 0;
+  /** Bumped by every change of a C file (the quick fixes that edit C files point into their text). */
+  private cVersion = 0;
   /** The C project name when set; otherwise inferred from the C files, else the first module's name. */
   private cProject?: string;
   private readonly cChecks = new Map<string, { key: unknown[]; diagnostics: Diagnostic[] }>();
@@ -219,6 +230,7 @@ export class Workspace {
     const before = this.cSummaries.get(path);
     this.cSummaries.set(path, summary);
     this.cTexts.set(path, text);
+    this.cVersion++;
     if (definitionNames(before) !== definitionNames(summary)) this.cDefinitions++;
     this.stamp++;
     this.changed.add(path);
@@ -229,6 +241,7 @@ export class Workspace {
     if (!before) return;
     this.cSummaries.delete(path);
     this.cTexts.delete(path);
+    this.cVersion++;
     this.cChecks.delete(path);
     if (definitionNames(before) !== '') this.cDefinitions++;
     this.stamp++;
@@ -237,6 +250,11 @@ export class Workspace {
 
   cFiles(): string[] {
     return [...this.cSummaries.keys()].sort();
+  }
+
+  /** Every C file with its text and summary (what the C quick fixes edit). */
+  cFileTexts(): CFileText[] {
+    return this.cFiles().map((path) => ({ path, text: this.cTexts.get(path)!, summary: this.cSummaries.get(path)! }));
   }
 
   cFile(path: string): CFileSummary | undefined {
@@ -290,10 +308,10 @@ export class Workspace {
   }
 
   private externsNotImplemented(): Map<string, AnchoredDiagnostic[]> {
-    const key = [this.semantic, this.cDefinitions, this.effectiveCProject(), this.cSummaries.size === 0];
+    const key = [this.semantic, this.cVersion, this.effectiveCProject(), this.cSummaries.size === 0];
     if (this.externCache && sameKey(this.externCache.key, key)) return this.externCache.byFile;
     const byFile = new Map<string, AnchoredDiagnostic[]>();
-    for (const d of externsNotImplemented(this.checkedProgram(), this.cSummaries.values()))
+    for (const d of externsNotImplemented(this.checkedProgram(), this.cFileTexts()))
       byFile.set(d.file, [...(byFile.get(d.file) ?? []), anchorDiagnostic(d, this.offsetsOf)]);
     this.externCache = { key, byFile };
     return byFile;
@@ -452,7 +470,7 @@ export class Workspace {
       // C files are checked against the declarations; ExternNotImplemented follows the C definitions.
       const project = this.effectiveCProject();
       for (const [f, c] of this.cChecks) if (c.key[1] !== this.semantic || c.key[2] !== project) this.changed.add(f);
-      const key = [this.semantic, this.cDefinitions, project, false];
+      const key = [this.semantic, this.cVersion, project, false];
       if (this.externCache && !sameKey(this.externCache.key, key)) {
         for (const f of this.externCache.byFile.keys()) this.changed.add(f);
         for (const f of this.externsNotImplemented().keys()) this.changed.add(f);

@@ -48,6 +48,12 @@ int32_t vtest_cKind(vtest_IShip s) {
 }
 `;
 
+function at(text: string, needle: string, delta = 0): { line: number; character: number } {
+  const i = text.indexOf(needle) + delta;
+  const before = text.slice(0, i);
+  return { line: before.split('\n').length - 1, character: i - before.lastIndexOf('\n') - 1 };
+}
+
 function workspace(): string {
   const dir = tempDir('vale-ffi-cside-');
   mkdirSync(join(dir, 'vtest', 'native'), { recursive: true });
@@ -121,11 +127,6 @@ describe('C files in the language server', () => {
   const cUri = URI.file(cPath).toString();
   const valeUri = URI.file(join(dir, 'vtest', 'main.vale')).toString();
   const client = new TestClient();
-  const at = (text: string, needle: string, delta = 0): { line: number; character: number } => {
-    const i = text.indexOf(needle) + delta;
-    const before = text.slice(0, i);
-    return { line: before.split('\n').length - 1, character: i - before.lastIndexOf('\n') - 1 };
-  };
 
   before(async () => {
     await client.initialize(URI.file(dir).toString(), {});
@@ -325,5 +326,121 @@ describe('C reading never fails', () => {
       }),
       { numRuns: 400, seed: 0x17c },
     );
+  });
+});
+
+describe('writing the C side from the editor', () => {
+  const dir = tempDir('vale-ffi-cstubs-');
+  mkdirSync(join(dir, 'vtest', 'native'), { recursive: true });
+  mkdirSync(join(dir, 'vtest', 'sub'), { recursive: true });
+  const valeText = `${VALE}extern func cFree(x int, y i64) bool;\nextern func cName() str;\n`;
+  const subText = 'extern func cDeep(depth float) float;\n';
+  const implText = `#include <stdint.h>\n#include "vtest/cAdd.h"\nint64_t vtest_cAdd(int32_t a, int64_t b) { return a + b; }\n`;
+  writeFileSync(join(dir, 'vtest', 'main.vale'), valeText);
+  writeFileSync(join(dir, 'vtest', 'sub', 'deep.vale'), subText);
+  writeFileSync(join(dir, 'vtest', 'native', 'impl.c'), implText);
+  writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify({ modules: { vtest: 'vtest' } }));
+  const valeUri = URI.file(join(dir, 'vtest', 'main.vale')).toString();
+  const subUri = URI.file(join(dir, 'vtest', 'sub', 'deep.vale')).toString();
+  const implPath = join(dir, 'vtest', 'native', 'impl.c');
+  const implUri = URI.file(implPath).toString();
+  const client = new TestClient();
+  const eni = (uri: string): Diagnostic[] => (client.diagnostics.get(uri) ?? []).filter((d) => d.code === 'ExternNotImplemented');
+
+  before(async () => {
+    await client.initialize(URI.file(dir).toString(), {});
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: implUri, languageId: 'c', version: 1, text: implText },
+    });
+    await client.waitFor(
+      'ExternNotImplemented on the externs C does not define',
+      () => eni(valeUri).length === 4 && eni(subUri).length === 1,
+    );
+  });
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('the quick fix adds the definition to the C file of the package, the source action adds all the others, and gcc compiles the result', async (t) => {
+    const d = eni(valeUri).find((x) => String(x.message).includes('vtest_cFree'))!;
+    const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: valeUri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    });
+    const fix = actions.find((a) => a.title === 'Create C implementation in impl.c');
+    assert.ok(fix?.edit?.changes?.[implUri], JSON.stringify(actions));
+    let text = applyEdits(implText, fix.edit.changes[implUri]);
+    assert.match(text, /#include "vtest\/cAdd.h"\n#include "vtest\/cFree.h"\n/);
+    assert.match(text, /int8_t vtest_cFree\(int32_t x, int64_t y\) \{\n {2}\(void\)x;\n {2}\(void\)y;/);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: implUri, version: 2 },
+      contentChanges: [{ text }],
+    });
+    await client.waitFor('one ExternNotImplemented fewer', () => eni(valeUri).length === 3);
+
+    const source: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: implUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source'] },
+    });
+    const all = source.find((a) => a.title === 'Implement the missing Vale externs');
+    assert.ok(all?.edit?.changes?.[implUri], JSON.stringify(source));
+    text = applyEdits(text, all.edit.changes[implUri]);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: implUri, version: 3 },
+      contentChanges: [{ text }],
+    });
+    await client.waitFor('no ExternNotImplemented left', () => eni(valeUri).length === 0 && eni(subUri).length === 0);
+    if (!haveTools(t, 'c')) return;
+    writeFileSync(implPath, text);
+    assert.equal(cli(['header', 'vtest=vtest', '--out', 'include'], dir).code, 0);
+    const r = gcc(dir, join(dir, 'include'));
+    assert.equal(r.status, 0, `${r.stderr}\n${text}`);
+    writeFileSync(implPath, implText);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: implUri, version: 4 },
+      contentChanges: [{ text: implText }],
+    });
+    await client.waitFor('the externs missing again', () => eni(subUri).length === 1);
+  });
+
+  test('a package without a C file: the quick fix creates one beside it, in one undoable edit', async () => {
+    const [d] = eni(subUri);
+    const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: subUri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    });
+    const fix = actions.find((a) => a.title === 'Create C implementation in sub_externs.c');
+    assert.ok(fix?.edit?.documentChanges, JSON.stringify(actions));
+    const newUri = URI.file(join(dir, 'vtest', 'sub', 'native', 'sub_externs.c')).toString();
+    const [create, edit] = fix.edit.documentChanges as [
+      { kind: string; uri: string },
+      { textDocument: { uri: string }; edits: TextEdit[] },
+    ];
+    assert.deepEqual([create.kind, create.uri, edit.textDocument.uri], ['create', newUri, newUri]);
+    assert.match(
+      edit.edits[0].newText,
+      /#include "vtest\/cDeep.h"\n[\s\S]*double vtest_cDeep\(double depth\) \{\n {2}\(void\)depth;\n {2}\/\/ TODO: implement cDeep\.\n {2}return 0\.0;\n\}/,
+    );
+  });
+
+  test('the hover of an exported function shows the prototype C calls and a call with placeholders', async () => {
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: valeUri, languageId: 'vale', version: 1, text: `${valeText}exported func twice(s Ship, n int) i64 { 0i64 }\n` },
+    });
+    const text = `${valeText}exported func twice(s Ship, n int) i64 { 0i64 }\n`;
+    const h: Hover | null = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: valeUri },
+      position: at(text, 'twice', 1),
+    });
+    const value = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    assert.match(value, /extern int64_t vtest_twice\(vtest_Ship\* param0, int32_t param1\);/);
+    assert.match(value, /int64_t result = vtest_twice\(\/\* s \*\/ \(vtest_Ship\*\)NULL, \/\* n \*\/ 0\);/);
+  });
+
+  test('shutdown and exit', async () => {
+    assert.equal(await client.shutdown(), 0);
   });
 });

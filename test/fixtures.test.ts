@@ -86,9 +86,12 @@ for (const path of listFixtures(ROOT).filter((p) => !fixtureName(ROOT, p).starts
 /** Applies one fix to a copy of the workspace, checks it, and describes it as changed lines. */
 function checkFix(workspace: Workspace, paths: string[], d: Diagnostic, fix: QuickFix): string {
   const changed = new Set(fix.edits.map((e) => e.file));
+  // A fix may create a file (a new C file for an extern's implementation).
+  const created = fix.edits.filter((e) => e.create && !paths.includes(e.file)).map((e) => e.file);
+  paths = [...paths, ...created];
   const after = fixtureWorkspace(
     paths.map((p) => {
-      let text = workspace.text(p)!;
+      let text = workspace.text(p) ?? '';
       const edits = fix.edits.filter((e) => e.file === p).sort((a, b) => b.start - a.start);
       for (const e of edits) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
       return { path: p, text };
@@ -109,7 +112,7 @@ function checkFix(workspace: Workspace, paths: string[], d: Diagnostic, fix: Qui
   assert.ok(remaining < before, `${where}: "${fix.title}" does not remove the diagnostic`);
   const out = [`== ${where}: ${fix.title}${fix.preferred ? ' (preferred)' : ''}`];
   for (const p of [...changed].sort()) {
-    const a = workspace.text(p)!.split('\n');
+    const a = (workspace.text(p) ?? '').split('\n');
     const b = after.text(p)!.split('\n');
     let head = 0;
     while (head < a.length && head < b.length && a[head] === b[head]) head++;

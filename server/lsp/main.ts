@@ -32,12 +32,17 @@ import {
   TextDocumentSyncKind,
   type TextEdit,
   type DocumentLinkParams,
+  CreateFile,
+  TextDocumentEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { READ_LIMITS, readRegularFile, setReadLimits } from '../read';
 import { URI } from 'vscode-uri';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
   type BuiltHeaders,
+  implementMissingExterns,
+  type FileEdit,
   generatedIncludes,
   cUses,
   cSymbolTarget,
@@ -140,7 +145,7 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
       referencesProvider: true,
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, `${CodeActionKind.Source}.implementExterns`] },
       codeLensProvider: { resolveProvider: false },
       documentLinkProvider: { resolveProvider: false },
     },
@@ -516,8 +521,35 @@ connection.onWorkspaceSymbol(
   }),
 );
 
+/**
+ * A core edit set as a workspace edit: plain `changes`, or `documentChanges` when one edit
+ * creates a file (a CreateFile, then the file's text), so the editor undoes it in one step.
+ */
+function workspaceEdit(edits: readonly FileEdit[]): WorkspaceEdit {
+  const byUri = new Map<string, { create: boolean; edits: TextEdit[] }>();
+  for (const e of edits) {
+    const uri = e.create ? URI.file(e.file).toString() : documents.uriOf(e.file);
+    const entry = byUri.get(uri) ?? { create: false, edits: [] };
+    entry.create ||= e.create === true;
+    entry.edits.push({
+      range: e.create
+        ? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }
+        : { start: documents.positionAt(e.file, e.start), end: documents.positionAt(e.file, e.end) },
+      newText: e.newText,
+    });
+    byUri.set(uri, entry);
+  }
+  if (![...byUri.values()].some((x) => x.create)) return { changes: Object.fromEntries([...byUri].map(([uri, x]) => [uri, x.edits])) };
+  return {
+    documentChanges: [...byUri].flatMap(([uri, x]) => [
+      ...(x.create ? [CreateFile.create(uri, { ignoreIfExists: true })] : []),
+      TextDocumentEdit.create({ uri, version: null }, x.edits),
+    ]),
+  };
+}
+
 connection.onCodeAction(
-  guard.request('textDocument/codeAction', DOC_RANGE, ({ textDocument, range }: CodeActionParams, token: CancellationToken) => {
+  guard.request('textDocument/codeAction', DOC_RANGE, ({ textDocument, range, context }: CodeActionParams, token: CancellationToken) => {
     if (token.isCancellationRequested) return cancelled();
     const key = keyOf(textDocument.uri);
     const lines = documents.lines(key);
@@ -529,21 +561,28 @@ connection.onCodeAction(
       if (d.end < start || d.start > end || !d.fixes) continue;
       const diagnostic = publisher.toLsp(key, d);
       for (const fix of d.fixes) {
-        const changes: Record<string, TextEdit[]> = {};
-        for (const e of fix.edits) {
-          (changes[documents.uriOf(e.file)] ??= []).push({
-            range: { start: documents.positionAt(e.file, e.start), end: documents.positionAt(e.file, e.end) },
-            newText: e.newText,
-          });
-        }
         actions.push({
           title: fix.title,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           isPreferred: fix.preferred,
-          edit: { changes },
+          edit: workspaceEdit(fix.edits),
         });
       }
+    }
+    // In a C file: define every Vale extern no C file defines yet.
+    const c = workspace.cFile(key);
+    const wantsSource =
+      !context?.only || context.only.some((k) => k === CodeActionKind.Source || k.startsWith(`${CodeActionKind.Source}.`));
+    if (c && wantsSource) {
+      const files = workspace.cFileTexts();
+      const edits = implementMissingExterns(cProgram(), files.find((f) => f.path === key)!, files);
+      if (edits.length > 0)
+        actions.push({
+          title: 'Implement the missing Vale externs',
+          kind: `${CodeActionKind.Source}.implementExterns`,
+          edit: workspaceEdit(edits),
+        });
     }
     return actions;
   }),

@@ -3,12 +3,13 @@
  * (`<project>_<name>`, `<project>_<Kind>`, `<project>_<Kind>Ref`, `<Iface>_Type_<Struct>`).
  */
 import { closestName } from '../checks/ffi';
-import type { Diagnostic } from '../diagnostics';
+import type { Diagnostic, FileEdit } from '../diagnostics';
 import type { CKind, CProgram } from '../layout/cprogram';
 import { type FunctionC, functionC } from '../layout/header';
 import type { FunctionDecl } from '../model/declarations';
 import { signatureText } from '../model/program';
 import type { CFileSummary, CFunction } from './reader';
+import { type CFileText, externStub, implementationEdits, implementationFile, missingExterns } from './stubs';
 
 export const C_SIGNATURE_MISMATCH = 'CSignatureMismatch';
 export const EXTERN_NOT_IMPLEMENTED = 'ExternNotImplemented';
@@ -287,18 +288,18 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
   return out;
 }
 
-/** `ExternNotImplemented` on every extern that no C file of the workspace defines (none without C files). */
-export function externsNotImplemented(program: CProgram, cFiles: Iterable<CFileSummary>): Diagnostic[] {
+/**
+ * `ExternNotImplemented` on every extern that no C file of the workspace defines (none without C
+ * files), with a quick fix that writes its C definition where the package's others are.
+ */
+export function externsNotImplemented(program: CProgram, cFiles: readonly CFileText[]): Diagnostic[] {
+  if (cFiles.length === 0) return [];
   const defined = new Set<string>();
-  let any = false;
-  for (const c of cFiles) {
-    any = true;
-    for (const fn of c.functions) if (fn.definition) defined.add(fn.name);
-  }
-  if (!any) return [];
+  for (const c of cFiles) for (const fn of c.summary.functions) if (fn.definition) defined.add(fn.name);
   const out: Diagnostic[] = [];
-  for (const [cName, { f }] of boundaryOf(program).externs) {
+  for (const [cName, { f, pkg }] of boundaryOf(program).externs) {
     if (defined.has(cName)) continue;
+    const target = implementationFile(program, f, pkg, cFiles);
     out.push({
       file: f.file,
       start: f.nameRange.start,
@@ -306,9 +307,29 @@ export function externsNotImplemented(program: CProgram, cFiles: Iterable<CFileS
       severity: 'information',
       code: EXTERN_NOT_IMPLEMENTED,
       message: `no C file of the workspace defines ${cName}, the function ${signatureText(f)} calls: the program will not link until one does.`,
+      fixes: [
+        {
+          title: `Create C implementation in ${target.path.split('/').pop()}`,
+          preferred: true,
+          edits: implementationEdits(target, [externStub(program, f, pkg)]),
+        },
+      ],
     });
   }
   return out;
+}
+
+/** The source action of a C file: the definitions of every extern no C file defines, added to it. */
+export function implementMissingExterns(program: CProgram, file: CFileText, cFiles: readonly CFileText[]): FileEdit[] {
+  const defined = new Set<string>();
+  for (const c of cFiles) for (const fn of c.summary.functions) if (fn.definition) defined.add(fn.name);
+  const missing = missingExterns(program, defined);
+  return missing.length === 0
+    ? []
+    : implementationEdits(
+        file,
+        missing.map((m) => externStub(program, m.fn, m.pkg)),
+      );
 }
 
 /**

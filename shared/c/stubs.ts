@@ -3,11 +3,13 @@
  * the Vale parameter names), the includes it needs, how each argument crosses, and a body that
  * compiles without warnings and returns the zero value of the return type.
  */
+import type { FileEdit } from '../diagnostics';
 import type { CFieldType, CProgram } from '../layout/cprogram';
 import { type FunctionC, functionC } from '../layout/header';
 import type { FunctionDecl } from '../model/declarations';
 import { signatureText } from '../model/program';
 import { kindText } from '../model/types';
+import type { CFileSummary } from './reader';
 
 const C_KEYWORDS = new Set(
   'auto break case char const continue default do double else enum extern float for goto if inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while _Bool _Complex _Imaginary bool true false NULL'.split(
@@ -104,4 +106,62 @@ export function missingExterns(program: CProgram, defined: ReadonlySet<string>, 
     for (const fn of m.functions)
       if (fn.extern && !fn.builtin && (all || !defined.has(`${prefix}${fn.name}`))) out.push({ fn, pkg: m.package });
   return out;
+}
+
+/** A C file of the workspace, as the quick fixes see it. */
+export interface CFileText {
+  readonly path: string;
+  readonly text: string;
+  readonly summary: CFileSummary;
+}
+
+function dirnameOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/**
+ * Where the C implementation of an extern goes: the C file that already implements most externs
+ * of its package, else a new `<dir>/native/<package>_externs.c` beside its Vale file.
+ */
+export function implementationFile(
+  program: CProgram,
+  fn: FunctionDecl,
+  pkg: string,
+  cFiles: readonly CFileText[],
+): CFileText | { readonly path: string } {
+  const prefix = program.project ? `${program.project}_` : '';
+  const ofPackage = new Set<string>();
+  for (const m of program.index.files.values())
+    if (m.package === pkg) for (const f of m.functions) if (f.extern && !f.builtin) ofPackage.add(`${prefix}${f.name}`);
+  let best: CFileText | undefined;
+  let bestCount = 0;
+  for (const c of [...cFiles].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    const n = c.summary.functions.filter((d) => d.definition && ofPackage.has(d.name)).length;
+    if (n > bestCount) {
+      best = c;
+      bestCount = n;
+    }
+  }
+  if (best) return best;
+  const last = pkg.split('/').pop() || 'main';
+  return { path: `${dirnameOf(fn.file) ? `${dirnameOf(fn.file)}/` : ''}native/${last.replace(/\W/g, '_')}_externs.c` };
+}
+
+/** The edits that add stubs to a C file (their includes after its last `#include`), or create it. */
+export function implementationEdits(target: CFileText | { readonly path: string }, stubs: readonly ExternStub[]): FileEdit[] {
+  if (!('text' in target)) return [{ file: target.path, start: 0, end: 0, newText: stubsFile(stubs), create: true }];
+  const { path, text, summary } = target;
+  const included = new Set(summary.includes.map((i) => i.path));
+  const includes = stubIncludes(stubs, included);
+  const edits: FileEdit[] = [];
+  if (includes.length > 0) {
+    const last = summary.includes[summary.includes.length - 1];
+    const lineEnd = last ? text.indexOf('\n', last.range.end) : -1;
+    if (last && lineEnd >= 0) edits.push({ file: path, start: lineEnd + 1, end: lineEnd + 1, newText: `${includes.join('\n')}\n` });
+    else edits.push({ file: path, start: 0, end: 0, newText: `${includes.join('\n')}\n` });
+  }
+  const separator = text.length === 0 || text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+  edits.push({ file: path, start: text.length, end: text.length, newText: `${separator}${stubs.map((s) => s.text).join('\n')}` });
+  return edits;
 }

@@ -1,5 +1,5 @@
 import type { CFieldType, CKind, CLayout, CProgram } from '../layout/cprogram';
-import { functionC } from '../layout/header';
+import { type FunctionC, functionC } from '../layout/header';
 import type { FunctionDecl } from '../model/declarations';
 import { kindText } from '../model/types';
 import { BACKEND_PROFILE, FIELD_NAMES, type UrslProfile } from '../ursl/profile';
@@ -101,6 +101,23 @@ function crossingText(t: CFieldType): string {
   return `a message, deep-copied (\`${t.text}\`)`;
 }
 
+/** A placeholder value of a C type, for a call written out in a hover. */
+function placeholder(t: CFieldType): string {
+  if (t.form === 'pointer') return `(${t.text})NULL`;
+  if (t.form === 'inline') return `(${t.text}){0}`;
+  return t.text === 'double' ? '0.0' : '0';
+}
+
+/** A call of an exported function as C writes it, with placeholders of the right C types. */
+function exportCall(c: FunctionC, f: FunctionDecl): string {
+  const args = [
+    ...c.params.map((p, i) => `/* ${f.params[i].name} */ ${placeholder(p.type)}`),
+    ...c.sizeParams.map((i) => `/* ${f.params[i].name} size */ 0`),
+  ];
+  const call = `${c.userName}(${args.join(', ')});`;
+  return c.ret && c.ret.type.form !== 'void' ? `${c.ret.type.text} result = ${call}` : call;
+}
+
 export function functionHover(program: CProgram, f: FunctionDecl, pkg: string): string {
   const c = functionC(program, f, pkg);
   const lines = [
@@ -117,6 +134,7 @@ export function functionHover(program: CProgram, f: FunctionDecl, pkg: string): 
     ),
     `- returns ${c.ret ? `${markdownText(kindText(c.ret.vale))}: ${crossingText(c.ret.type)}${c.ret.byPointer ? ' (through `__ret` at the ABI)' : ''}` : 'nothing'}`,
   ];
+  if (!f.extern) lines.push('', 'Called from C (placeholder arguments):', '', '```c', exportCall(c, f), '```');
   return lines.join('\n');
 }
 
