@@ -3,8 +3,8 @@
 // (scenarios.ts). Each scenario is retried at most once, from a clean window; a failure names
 // the screenshot taken at that moment. Screenshots of every step go to the printed folder.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { expectations, type Expectations } from './scenarios';
 import { bundleSuite, REPO } from '../vscode/bundle';
@@ -31,6 +31,40 @@ function scenario(name: string, body: (wb: Workbench) => Promise<void>): void {
       }
     }
   });
+}
+
+/** Opens the light bulb at a spot and applies the quick fix of that title (screenshots of the bulb and the menu). */
+async function chooseQuickFix(wb: Workbench, spot: { line: number; character: number }, title: string): Promise<void> {
+  await wb.goto(spot.line, spot.character);
+  const bulb = wb.page.locator('.lightBulbWidget');
+  // The bulb follows the cursor; code lenses arriving late can re-render the line and hide it,
+  // so nudge the cursor off and back (same spot) until it shows.
+  let nudge = Date.now();
+  await until('the light bulb', async () => {
+    if (await bulb.isVisible()) return true;
+    if (Date.now() - nudge > 2_000) {
+      nudge = Date.now();
+      await wb.page.keyboard.press('ArrowLeft');
+      await wb.page.keyboard.press('ArrowRight');
+    }
+    return undefined;
+  });
+  await wb.shot('light-bulb');
+  await bulb.click();
+  // The menu takes the keyboard focus: walk down to our fix and press Enter (clicking races
+  // with the menu's pointer block while it settles).
+  const focused = wb.page.locator('.action-widget .monaco-list-row.action.focused');
+  await until(`"${title}" focused in the light bulb menu`, async () => {
+    const label = await focused
+      .first()
+      .getAttribute('aria-label', { timeout: 1_000 })
+      .catch(() => null);
+    if (label === title) return true;
+    if (label !== null) await wb.page.keyboard.press('ArrowDown');
+    return undefined;
+  });
+  await wb.shot('quick-fix-menu');
+  await wb.page.keyboard.press('Enter');
 }
 
 // Chromium and code-server's build packages: a skip with the install line where they are
@@ -149,36 +183,7 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     await wb.open(spot.file);
     await wb.command('View: Focus Problems (Errors, Warnings, Infos)');
     await until(`${code} in the Problems panel`, async () => (await wb.problems()).some((r) => r.includes(code)));
-    await wb.goto(spot.line, spot.character);
-    const bulb = wb.page.locator('.lightBulbWidget');
-    // The bulb follows the cursor; code lenses arriving late can re-render the line and hide it,
-    // so nudge the cursor off and back (same spot) until it shows.
-    let nudge = Date.now();
-    await until('the light bulb', async () => {
-      if (await bulb.isVisible()) return true;
-      if (Date.now() - nudge > 2_000) {
-        nudge = Date.now();
-        await wb.page.keyboard.press('ArrowLeft');
-        await wb.page.keyboard.press('ArrowRight');
-      }
-      return undefined;
-    });
-    await wb.shot('light-bulb');
-    await bulb.click();
-    // The menu takes the keyboard focus: walk down to our fix and press Enter (clicking races
-    // with the menu's pointer block while it settles).
-    const focused = wb.page.locator('.action-widget .monaco-list-row.action.focused');
-    await until(`"${title}" focused in the light bulb menu`, async () => {
-      const label = await focused
-        .first()
-        .getAttribute('aria-label', { timeout: 1_000 })
-        .catch(() => null);
-      if (label === title) return true;
-      if (label !== null) await wb.page.keyboard.press('ArrowDown');
-      return undefined;
-    });
-    await wb.shot('quick-fix-menu');
-    await wb.page.keyboard.press('Enter');
+    await chooseQuickFix(wb, spot, title);
     const changedLine = fixed.split('\n')[spot.line];
     await until(`the editor to show "${changedLine}"`, async () => (await wb.editorLines()).includes(changedLine));
     await wb.page.keyboard.press('Control+S');
@@ -188,6 +193,26 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
       return rows.length > 0 && !rows.some((r) => r.includes(code));
     });
     await wb.shot('quick-fix-applied');
+  });
+
+  scenario("ExternNotImplemented's quick fix creates the C implementation of an extern", async (wb) => {
+    const { spot, title, cName, created } = expected.createImplementation;
+    const createdPath = join(session.workspace, created);
+    rmSync(dirname(createdPath), { recursive: true, force: true }); // a retry starts without it
+    await wb.open(spot.file);
+    await wb.command('View: Focus Problems (Errors, Warnings, Infos)');
+    const missing = (rows: string[]) => rows.some((r) => r.includes(`defines ${cName},`));
+    await until(`ExternNotImplemented of ${cName} in the Problems panel`, async () => missing(await wb.problems()));
+    await chooseQuickFix(wb, spot, title);
+    // The edit creates the file and writes the definition (the editor keeps it unsaved): the server sees it at once.
+    await until(`ExternNotImplemented of ${cName} to leave the Problems panel`, async () => !missing(await wb.problems()));
+    await wb.command('File: Save All Files');
+    await until('the new C file on disk', () => existsSync(createdPath) && readFileSync(createdPath, 'utf8').includes(`${cName}(`));
+    await wb.open(created);
+    await until(`the definition of ${cName} in the new file`, async () =>
+      (await wb.editorLines()).some((l) => l.includes(`${cName}(`) && l.includes('{')),
+    );
+    await wb.shot('create-c-implementation');
   });
 
   scenario('Show Generated C Header opens the header of the active file', async (wb) => {

@@ -48,6 +48,8 @@ export interface Expectations {
     readonly before: string;
     readonly after: string;
   };
+  /** ExternNotImplemented's quick fix on a harbor extern: a new C file beside the package. */
+  readonly createImplementation: { readonly spot: Spot; readonly title: string; readonly cName: string; readonly created: string };
   readonly header: { readonly file: string; readonly tab: string; readonly firstLines: readonly string[] };
   readonly layout: {
     readonly kind: string;
@@ -140,6 +142,12 @@ export function expectations(root: string): Expectations {
       size: program.layout(triple).size,
     },
     quickFix: { spot: spotAt(root, fixFile, body.start), code: body.code, title: body.fixes[0].title, before, after },
+    createImplementation: {
+      spot: spotOf(root, 'harbor/mistakes.vale', 'extern func weigh(', 'extern func '.length),
+      title: 'Create C implementation in harbor_externs.c',
+      cName: `${PROJECT}_weigh`,
+      created: 'harbor/native/harbor_externs.c',
+    },
     header: { file: 'fleet/ships.vale', tab: 'ships.vale.h', firstLines: headerText.split('\n').slice(0, 12) },
     layout: {
       kind: 'Spaceship',
