@@ -176,14 +176,14 @@ export const CODES: readonly CodeInfo[] = [
     origin: 'vale-ffi',
     title: 'no C file of the workspace defines an extern function',
     explanation:
-      'An `extern func` is implemented in C as `<project>_<name>`. When the workspace has C files and none of them defines it, the program will not link (or the definition lives outside the workspace). Reported only in workspaces with C files.',
+      "An `extern func` is implemented in C as `<project>_<name>`. When none of the workspace's C files defines it, the program will not link (or the definition lives outside the workspace). Reported when the C files are where the externs are implemented: the project name is set, or they define at least one extern (unrelated C files, such as logs or a library, do not count). The quick fix writes the definition into the C file that implements the package's other externs, or a new one beside it.",
     example: 'extern func cAdd(a int) int;\n',
     fixed: 'extern func cAdd(a int) int;\n',
     c: {
       example: '#include <stdint.h>\nint32_t vtest_cAdds(int32_t a) { return a; }\n',
       fixed: '#include <stdint.h>\nint32_t vtest_cAdd(int32_t a) { return a; }\n',
     },
-    fixes: [],
+    fixes: ['Create C implementation in FILE'],
   },
   {
     code: 'UnknownCField',

@@ -9,8 +9,8 @@ import {
   unanchored,
 } from './anchors';
 import { checkItem } from './checks/ffi';
-import { type Diagnostic, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
-import { type FileModel, type ItemDecls, itemReads, packageOf, readFileModel } from './model/declarations';
+import { type Diagnostic, type QuickFix, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
+import { type FileModel, type FunctionDecl, type ItemDecls, itemReads, packageOf, readFileModel } from './model/declarations';
 import { type FactKey, factParts } from './model/facts';
 import { type Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
@@ -20,7 +20,9 @@ import {
   type CFileSummary,
   type CFileText,
   type CSyntaxNode,
+  EXTERN_NOT_IMPLEMENTED,
   checkCFile,
+  externImplementationFix,
   externsNotImplemented,
   inferCProject,
   isCPath,
@@ -134,13 +136,14 @@ export class Workspace {
   private readonly cTexts = new Map<string, string>();
   /** Bumped when the set of C function definitions changes (ExternNotImplemented follows it). */
   private cDefinitions = 0;
-  /** Bumped by every change of a C file (the quick fixes that edit C files point into their text). */
-  private cVersion = 0;
   /** The C project name when set; otherwise inferred from the C files, else the first module's name. */
   private cProject?: string;
   private readonly cChecks = new Map<string, { key: unknown[]; diagnostics: Diagnostic[] }>();
   private cProgramCache?: { semantic: number; project: string; built?: BuiltHeaders; program: CProgram };
-  private externCache?: { key: unknown[]; byFile: Map<string, AnchoredDiagnostic[]> };
+  /** ExternNotImplemented per Vale file, for its model, the C definitions and the project. */
+  private readonly externChecks = new Map<string, { key: unknown[]; diagnostics: Diagnostic[] }>();
+  private definedInC?: { version: number; names: Set<string> };
+  private hadCFiles = false;
   private staleCache?: { semantic: number; built: BuiltHeaders; byFile: Map<string, AnchoredDiagnostic[]> };
   /**
    * `incremental: false` is for a single analysis (the CLI): no fact is recorded
@@ -230,7 +233,6 @@ export class Workspace {
     const before = this.cSummaries.get(path);
     this.cSummaries.set(path, summary);
     this.cTexts.set(path, text);
-    this.cVersion++;
     if (definitionNames(before) !== definitionNames(summary)) this.cDefinitions++;
     this.stamp++;
     this.changed.add(path);
@@ -241,7 +243,7 @@ export class Workspace {
     if (!before) return;
     this.cSummaries.delete(path);
     this.cTexts.delete(path);
-    this.cVersion++;
+    this.externChecks.delete(path);
     this.cChecks.delete(path);
     if (definitionNames(before) !== '') this.cDefinitions++;
     this.stamp++;
@@ -261,18 +263,32 @@ export class Workspace {
     return this.cSummaries.get(path);
   }
 
-  private inferred?: { key: unknown[]; project: string };
+  private inferred?: { key: unknown[]; project: string; fromC: boolean };
 
   /** The project the C files are checked with (see `setCProject`). */
   effectiveCProject(): string {
     if (this.cProject !== undefined) return this.cProject;
+    if (this.cSummaries.size === 0) return this.firstModule() ?? 'vale';
     const key = [this.semantic, this.cDefinitions];
     if (this.inferred && sameKey(this.inferred.key, key)) return this.inferred.project;
     const externs = new Set<string>();
-    for (const m of this.program().files.values()) for (const f of m.functions) if (f.extern && !f.builtin) externs.add(f.name);
-    const project = inferCProject(externs, this.cSummaries.values()) ?? this.firstModule() ?? 'vale';
-    this.inferred = { key, project };
+    for (const m of this.program().files.values()) for (const name of externNames(m)) externs.add(name);
+    const fromC = inferCProject(externs, this.cSummaries.values());
+    const project = fromC ?? this.firstModule() ?? 'vale';
+    this.inferred = { key, project, fromC: fromC !== undefined };
     return project;
+  }
+
+  /**
+   * Whether the C files are where this workspace's externs are implemented: the project is set,
+   * or they define at least one extern (unrelated C files, logs of references, a library, do not
+   * make every extern "not implemented").
+   */
+  private cImplementsExterns(): boolean {
+    if (this.cSummaries.size === 0) return false;
+    if (this.cProject !== undefined) return true;
+    this.effectiveCProject();
+    return this.inferred?.fromC === true;
   }
 
   private firstModule(): string | undefined {
@@ -299,32 +315,54 @@ export class Workspace {
   /** The diagnostics of one C file: its summary against the Vale declarations. */
   private cDiagnostics(path: string): Diagnostic[] {
     const summary = this.cSummaries.get(path)!;
-    const key = [summary, this.semantic, this.effectiveCProject(), this.built];
+    const project = this.effectiveCProject();
+    const key = [summary, this.semantic, project, this.built];
     const cached = this.cChecks.get(path);
     if (cached && sameKey(cached.key, key)) return cached.diagnostics;
-    const diagnostics = checkCFile(this.checkedProgram(), path, summary);
+    // Every name the checks look for starts with the project prefix: a file without one (a log, a
+    // library) is clean without building the C program.
+    const prefix = project ? `${project}_` : '';
+    const diagnostics = summary.names.some((n) => n.name.startsWith(prefix)) ? checkCFile(this.checkedProgram(), path, summary) : [];
     this.cChecks.set(path, { key, diagnostics });
     return diagnostics;
   }
 
-  private externsNotImplemented(): Map<string, AnchoredDiagnostic[]> {
-    const key = [this.semantic, this.cVersion, this.effectiveCProject(), this.cSummaries.size === 0];
-    if (this.externCache && sameKey(this.externCache.key, key)) return this.externCache.byFile;
-    const byFile = new Map<string, AnchoredDiagnostic[]>();
-    for (const d of externsNotImplemented(this.checkedProgram(), this.cFileTexts()))
-      byFile.set(d.file, [...(byFile.get(d.file) ?? []), anchorDiagnostic(d, this.offsetsOf)]);
-    this.externCache = { key, byFile };
-    return byFile;
+  /** The names the C files define (rebuilt when a C file's definitions change). */
+  private cDefinedNames(): ReadonlySet<string> {
+    if (this.definedInC?.version !== this.cDefinitions) {
+      const names = new Set<string>();
+      for (const c of this.cSummaries.values()) for (const fn of c.functions) if (fn.definition) names.add(fn.name);
+      this.definedInC = { version: this.cDefinitions, names };
+    }
+    return this.definedInC.names;
   }
 
-  /** `ExternNotImplemented` diagnostics of one Vale file. */
+  /**
+   * A diagnostic's quick fixes: those it carries, and those made only when asked (the C
+   * definition `ExternNotImplemented` offers).
+   */
+  fixesOf(d: Diagnostic): readonly QuickFix[] {
+    if (d.fixes) return d.fixes;
+    if (d.code !== EXTERN_NOT_IMPLEMENTED) return [];
+    const fix = externImplementationFix(this.checkedProgram(), d.file, d.start, this.cFileTexts());
+    return fix ? [fix] : [];
+  }
+
+  /** `ExternNotImplemented` diagnostics of one Vale file (none in a workspace without C files). */
   externNotImplementedDiagnostics(path: string): Diagnostic[] {
-    let found = this.externsNotImplemented().get(path) ?? [];
-    if (!found.every((d) => anchorsHold(d, this.offsetsOf))) {
-      this.externCache = undefined;
-      found = this.externsNotImplemented().get(path) ?? [];
-    }
-    return found.map((d) => materialize(d, this.offsetsOf));
+    if (!this.cImplementsExterns()) return [];
+    const model = this.model(path);
+    if (!model) return [];
+    const project = this.effectiveCProject();
+    const key = [model, this.cDefinitions, project];
+    const cached = this.externChecks.get(path);
+    if (cached && sameKey(cached.key, key)) return cached.diagnostics;
+    // The file's own extern items, placed one by one (the file's whole lists are not assembled).
+    const externs: FunctionDecl[] = [];
+    for (const item of model.items) if (item.unplaced.functions.some((f) => f.extern && !f.builtin)) externs.push(...item.functions);
+    const diagnostics = externsNotImplemented(externs, project, this.cDefinedNames());
+    this.externChecks.set(path, { key, diagnostics });
+    return diagnostics;
   }
 
   /** A file's tree with its pending edits parsed (several at once as one edit spanning them). */
@@ -470,11 +508,13 @@ export class Workspace {
       // C files are checked against the declarations; ExternNotImplemented follows the C definitions.
       const project = this.effectiveCProject();
       for (const [f, c] of this.cChecks) if (c.key[1] !== this.semantic || c.key[2] !== project) this.changed.add(f);
-      const key = [this.semantic, this.cVersion, project, false];
-      if (this.externCache && !sameKey(this.externCache.key, key)) {
-        for (const f of this.externCache.byFile.keys()) this.changed.add(f);
-        for (const f of this.externsNotImplemented().keys()) this.changed.add(f);
-      }
+      for (const [f, c] of this.externChecks) if (c.key[1] !== this.cDefinitions || c.key[2] !== project) this.changed.add(f);
+    }
+    // The C files start (or stop) implementing the externs: every Vale file's ExternNotImplemented changes.
+    const implementing = this.cImplementsExterns();
+    if (this.hadCFiles !== implementing) {
+      this.hadCFiles = implementing;
+      for (const f of this.trees.keys()) this.changed.add(f);
     }
     if (this.staleCache && this.staleCache.semantic !== this.semantic) {
       for (const f of this.staleCache.byFile.keys()) this.changed.add(f);
@@ -726,6 +766,20 @@ export class Workspace {
 
 /** Parses a C file for the core: a tree to read, freed by `release`. */
 export type CParser = (text: string) => { readonly root: CSyntaxNode; release(): void };
+
+const externNamesOf = new WeakMap<FileModel, readonly string[]>();
+
+/** The extern functions a file declares (kept per model: a model is replaced, never changed). */
+function externNames(m: FileModel): readonly string[] {
+  let names = externNamesOf.get(m);
+  if (!names) {
+    const found: string[] = [];
+    // The items' own declarations, not the file's placed lists: nothing is moved to answer.
+    for (const item of m.items) for (const f of item.unplaced.functions) if (f.extern && !f.builtin) found.push(f.name);
+    externNamesOf.set(m, (names = found));
+  }
+  return names;
+}
 
 /** Cache keys: equal when every part is the same value or object. */
 function sameKey(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {

@@ -45,7 +45,7 @@ for (const path of listFixtures(ROOT).filter((p) => !fixtureName(ROOT, p).starts
     const report: string[] = [];
     for (const f of files) {
       for (const d of workspace.diagnostics(f.path)) {
-        for (const fix of d.fixes ?? [])
+        for (const fix of workspace.fixesOf(d))
           report.push(
             checkFix(
               workspace,

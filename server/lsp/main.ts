@@ -558,9 +558,11 @@ connection.onCodeAction(
     const end = lines.offsetAt(range.end);
     const actions: CodeAction[] = [];
     for (const d of workspace.diagnostics(key)) {
-      if (d.end < start || d.start > end || !d.fixes) continue;
+      if (d.end < start || d.start > end) continue;
+      const fixes = workspace.fixesOf(d);
+      if (fixes.length === 0) continue;
       const diagnostic = publisher.toLsp(key, d);
-      for (const fix of d.fixes) {
+      for (const fix of fixes) {
         actions.push({
           title: fix.title,
           kind: CodeActionKind.QuickFix,

@@ -3,13 +3,13 @@
  * (`<project>_<name>`, `<project>_<Kind>`, `<project>_<Kind>Ref`, `<Iface>_Type_<Struct>`).
  */
 import { closestName } from '../checks/ffi';
-import type { Diagnostic, FileEdit } from '../diagnostics';
+import type { Diagnostic, FileEdit, QuickFix } from '../diagnostics';
 import type { CKind, CProgram } from '../layout/cprogram';
 import { type FunctionC, functionC } from '../layout/header';
 import type { FunctionDecl } from '../model/declarations';
 import { signatureText } from '../model/program';
 import type { CFileSummary, CFunction } from './reader';
-import { type CFileText, externStub, implementationEdits, implementationFile, missingExterns } from './stubs';
+import { type CFileText, externStub, implementationEdits, implementationFiles, missingExterns } from './stubs';
 
 export const C_SIGNATURE_MISMATCH = 'CSignatureMismatch';
 export const EXTERN_NOT_IMPLEMENTED = 'ExternNotImplemented';
@@ -289,17 +289,17 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
 }
 
 /**
- * `ExternNotImplemented` on every extern that no C file of the workspace defines (none without C
- * files), with a quick fix that writes its C definition where the package's others are.
+ * `ExternNotImplemented` on each of a file's externs that no C file of the workspace defines
+ * (`defined`: the C definitions' names). Per file, so an edit recomputes only its own file. Its
+ * quick fix is made when asked (`externImplementationFix`): a workspace with many unimplemented
+ * externs pays for stubs only when one is wanted.
  */
-export function externsNotImplemented(program: CProgram, cFiles: readonly CFileText[]): Diagnostic[] {
-  if (cFiles.length === 0) return [];
-  const defined = new Set<string>();
-  for (const c of cFiles) for (const fn of c.summary.functions) if (fn.definition) defined.add(fn.name);
+export function externsNotImplemented(functions: Iterable<FunctionDecl>, project: string, defined: ReadonlySet<string>): Diagnostic[] {
+  const prefix = project ? `${project}_` : '';
   const out: Diagnostic[] = [];
-  for (const [cName, { f, pkg }] of boundaryOf(program).externs) {
-    if (defined.has(cName)) continue;
-    const target = implementationFile(program, f, pkg, cFiles);
+  for (const f of functions) {
+    const cName = `${prefix}${f.name}`;
+    if (!f.extern || f.builtin || defined.has(cName)) continue;
     out.push({
       file: f.file,
       start: f.nameRange.start,
@@ -307,16 +307,26 @@ export function externsNotImplemented(program: CProgram, cFiles: readonly CFileT
       severity: 'information',
       code: EXTERN_NOT_IMPLEMENTED,
       message: `no C file of the workspace defines ${cName}, the function ${signatureText(f)} calls: the program will not link until one does.`,
-      fixes: [
-        {
-          title: `Create C implementation in ${target.path.split('/').pop()}`,
-          preferred: true,
-          edits: implementationEdits(target, [externStub(program, f, pkg)]),
-        },
-      ],
     });
   }
   return out;
+}
+
+/** The quick fix of an `ExternNotImplemented` at `file`/`start`: the extern's C definition where the package's others are. */
+export function externImplementationFix(
+  program: CProgram,
+  file: string,
+  start: number,
+  cFiles: readonly CFileText[],
+): QuickFix | undefined {
+  const ext = [...boundaryOf(program).externs.values()].find((e) => e.f.file === file && e.f.nameRange.start === start);
+  if (!ext) return undefined;
+  const target = implementationFiles(program, cFiles)(ext.f, ext.pkg);
+  return {
+    title: `Create C implementation in ${target.path.split('/').pop()}`,
+    preferred: true,
+    edits: implementationEdits(target, [externStub(program, ext.f, ext.pkg)]),
+  };
 }
 
 /** The source action of a C file: the definitions of every extern no C file defines, added to it. */

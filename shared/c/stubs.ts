@@ -122,30 +122,40 @@ function dirnameOf(path: string): string {
 
 /**
  * Where the C implementation of an extern goes: the C file that already implements most externs
- * of its package, else a new `<dir>/native/<package>_externs.c` beside its Vale file.
+ * of its package, else a new `<dir>/native/<package>_externs.c` beside its Vale file. Made once
+ * per program and set of C files; each extern is then a lookup.
  */
-export function implementationFile(
+export function implementationFiles(
   program: CProgram,
-  fn: FunctionDecl,
-  pkg: string,
   cFiles: readonly CFileText[],
-): CFileText | { readonly path: string } {
+): (fn: FunctionDecl, pkg: string) => CFileText | { readonly path: string } {
   const prefix = program.project ? `${program.project}_` : '';
-  const ofPackage = new Set<string>();
+  const packageOf = new Map<string, string>();
   for (const m of program.index.files.values())
-    if (m.package === pkg) for (const f of m.functions) if (f.extern && !f.builtin) ofPackage.add(`${prefix}${f.name}`);
-  let best: CFileText | undefined;
-  let bestCount = 0;
+    for (const f of m.functions) if (f.extern && !f.builtin) packageOf.set(`${prefix}${f.name}`, m.package);
+  // Per package, the C file defining most of its externs (first in path order on a tie).
+  const counts = new Map<string, Map<CFileText, number>>();
   for (const c of [...cFiles].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    const n = c.summary.functions.filter((d) => d.definition && ofPackage.has(d.name)).length;
-    if (n > bestCount) {
-      best = c;
-      bestCount = n;
+    for (const d of c.summary.functions) {
+      const pkg = d.definition ? packageOf.get(d.name) : undefined;
+      if (pkg === undefined) continue;
+      let byFile = counts.get(pkg);
+      if (!byFile) counts.set(pkg, (byFile = new Map()));
+      byFile.set(c, (byFile.get(c) ?? 0) + 1);
     }
   }
-  if (best) return best;
-  const last = pkg.split('/').pop() || 'main';
-  return { path: `${dirnameOf(fn.file) ? `${dirnameOf(fn.file)}/` : ''}native/${last.replace(/\W/g, '_')}_externs.c` };
+  const best = new Map<string, CFileText>();
+  for (const [pkg, byFile] of counts) {
+    let top: CFileText | undefined;
+    for (const [c, n] of byFile) if (!top || n > byFile.get(top)!) top = c;
+    if (top) best.set(pkg, top);
+  }
+  return (fn, pkg) => {
+    const found = best.get(pkg);
+    if (found) return found;
+    const last = pkg.split('/').pop() || 'main';
+    return { path: `${dirnameOf(fn.file) ? `${dirnameOf(fn.file)}/` : ''}native/${last.replace(/\W/g, '_')}_externs.c` };
+  };
 }
 
 /** The edits that add stubs to a C file (their includes after its last `#include`), or create it. */
