@@ -75,6 +75,10 @@ describe('vale-ffi stubs', () => {
       [...all.stdout.matchAll(/^\S.* (fleet_\w+)\(/gm)].map((m) => m[1]),
       ['fleet_cSumCrew_vasp', 'fleet_cFirstOfTriple', 'fleet_cFill', 'fleet_cReportFleet', 'fleet_cFlagship'],
     );
+    // The --all file compiles on both targets against the headers.
+    writeFileSync(join(dir, 'stubs.c'), all.stdout);
+    assert.equal(cli(['header', 'fleet', '--project', 'fleet', '--out', 'include'], dir).code, 0);
+    if (haveTools(t, 'c')) compile('gcc', dir);
     const none = cli(['stubs', 'fleet', '--project', 'fleet'], dir);
     assert.equal(none.code, 0);
     assert.equal(none.stdout, '');
@@ -87,12 +91,21 @@ describe('vale-ffi stubs', () => {
     const check = JSON.parse(cli(['check', 'fleet', '--format', 'json'], dir).stdout);
     assert.deepEqual(check.diagnostics, [], 'the stubs implement every extern, with the right signatures');
     if (!haveTools(t, 'c')) return;
-    assert.equal(cli(['header', 'fleet', '--project', 'fleet', '--out', 'include'], dir).code, 0);
     const r = spawnSync('gcc', ['-std=c11', '-Wall', '-Wextra', '-Werror', '-Iinclude', '-c', 'fleet/native/arrays_stubs.c', '-o', 'a.o'], {
       cwd: dir,
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
+  });
+
+  test('examples/fleet: the --all stubs compile with aarch64-linux-gnu-gcc too', (t) => {
+    if (!haveTools(t, 'c-aarch64')) return;
+    const dir = tempDir('vale-ffi-stubs-fleet-arm-');
+    cpSync(join(EXAMPLES, 'fleet'), join(dir, 'fleet'), { recursive: true });
+    const all = cli(['stubs', 'fleet', '--project', 'fleet', '--all', '--out', 'stubs.c'], dir);
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(cli(['header', 'fleet', '--project', 'fleet', '--out', 'include'], dir).code, 0);
+    compile('aarch64-linux-gnu-gcc', dir);
   });
 
   test('an existing --out is not overwritten without --force (exit 2, nothing written)', () => {
