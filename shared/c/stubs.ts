@@ -22,6 +22,11 @@ function cIdentifier(name: string): string {
   return C_KEYWORDS.has(name) ? `${name}_` : name;
 }
 
+/** A C type as written: a kind C has no name for (an unexported `[]<imm>int`) stays valid C as `void*`. */
+function cType(t: CFieldType): string {
+  return /^[A-Za-z_][A-Za-z0-9_ ]*\**$/.test(t.text) ? t.text : 'void*';
+}
+
 /** How a value crosses, for a comment. */
 function crossing(t: CFieldType): string {
   if (t.form === 'void') return 'nothing';
@@ -40,7 +45,8 @@ function zeroReturn(c: FunctionC): string[] {
   const t = c.ret?.type;
   if (!t || t.form === 'void') return [];
   if (t.form === 'pointer') return ['  return NULL;'];
-  if (t.form === 'inline') return [`  ${t.text} result = {0};`, '  return result;'];
+  if (t.form === 'inline' && cType(t) === t.text) return [`  ${t.text} result = {0};`, '  return result;'];
+  if (t.form === 'inline') return ['  return NULL;'];
   return [t.text === 'double' ? '  return 0.0;' : '  return 0;'];
 }
 
@@ -58,8 +64,8 @@ export interface ExternStub {
 export function externStub(program: CProgram, fn: FunctionDecl, pkg: string): ExternStub {
   const c = functionC(program, fn, pkg);
   const names = fn.params.map((p) => cIdentifier(p.name));
-  const params = [...c.params.map((p, i) => `${p.type.text} ${names[i]}`), ...c.sizeParams.map((i) => `ValeInt ${names[i]}Size`)];
-  const ret = c.ret ? c.ret.type.text : 'void';
+  const params = [...c.params.map((p, i) => `${cType(p.type)} ${names[i]}`), ...c.sizeParams.map((i) => `ValeInt ${names[i]}Size`)];
+  const ret = c.ret ? cType(c.ret.type) : 'void';
   const lines = [
     `// ${signatureText(fn)}`,
     ...fn.params.map(

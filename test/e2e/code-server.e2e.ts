@@ -51,7 +51,12 @@ async function chooseQuickFix(wb: Workbench, spot: { line: number; character: nu
   });
   await wb.shot('light-bulb');
   await bulb.click();
-  // The menu takes the keyboard focus: walk down to our fix and press Enter (clicking races
+  await chooseInActionMenu(wb, title);
+}
+
+/** In an open action menu (light bulb, Source Action...), applies the action of that title. */
+async function chooseInActionMenu(wb: Workbench, title: string): Promise<void> {
+  // The menu takes the keyboard focus: walk down to our action and press Enter (clicking races
   // with the menu's pointer block while it settles).
   const focused = wb.page.locator('.action-widget .monaco-list-row.action.focused');
   await until(`"${title}" focused in the light bulb menu`, async () => {
@@ -213,6 +218,17 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
       (await wb.editorLines()).some((l) => l.includes(`${cName}(`) && l.includes('{')),
     );
     await wb.shot('create-c-implementation');
+    // In the C file, the source action defines every extern still missing.
+    const eni = (rows: string[]) => rows.filter((r) => r.includes('ExternNotImplemented')).length;
+    await until('the other ExternNotImplemented in the Problems panel', async () => eni(await wb.problems()) > 0);
+    await wb.command('Source Action...');
+    await chooseInActionMenu(wb, 'Implement the missing Vale externs');
+    await until('no ExternNotImplemented left', async () => {
+      const rows = await wb.problems();
+      return rows.length > 0 && eni(rows) === 0;
+    });
+    await wb.shot('implement-missing-externs');
+    await wb.command('File: Save All Files');
   });
 
   scenario('Show Generated C Header opens the header of the active file', async (wb) => {
