@@ -86,8 +86,10 @@ export function loadCParser(warn: (message: string) => void = () => undefined): 
       return undefined;
     }
     const Parser = require('web-tree-sitter');
-    await Parser.init({ locateFile: (name: string) => join(dirname(runtime), name) });
-    const language = await Parser.Language.load(readFileSync(grammar));
+    // The bytes are read here (not fetched by the runtime), so compiling starts at once, off this thread.
+    const grammarBytes = readFileSync(grammar);
+    await Parser.init({ wasmBinary: readFileSync(runtime), locateFile: (name: string) => join(dirname(runtime), name) });
+    const language = await Parser.Language.load(grammarBytes);
     const parser = new Parser();
     parser.setLanguage(language);
     return (text: string) => {
