@@ -2,7 +2,7 @@
 // is a small text (several files with `//- /path` headers) with `$0` at the cursor, and
 // <case>.expect beside it holds what the editor would show. One runner for all of them; a
 // failure shows the diff. UPDATE_EXPECT=1 rewrites the .expect files (review them before
-// committing). Behaviours: hover, definition, references, symbols, fixes.
+// committing). Behaviours: hover, definition, references, symbols, fixes, folding, inlay.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -16,7 +16,9 @@ import {
   Workspace,
   applyEdit,
   documentSymbols,
+  foldingRegions,
   hoverInVale,
+  inlayHints,
   hoverReferenceInText,
   referencesTo,
   symbolAt,
@@ -56,6 +58,36 @@ function place(c: Case, path: string, start: number, end: number): string {
 }
 
 const BEHAVIOURS: Record<string, (c: Case) => string> = {
+  folding(c) {
+    const tree = c.ws.tree(c.path)!;
+    const regions = foldingRegions(tree);
+    if (regions.length === 0) return '(nothing to fold)\n';
+    return `${regions
+      .map((r) => {
+        const a = tree.lines.positionAt(r.start).line;
+        const b = tree.lines.positionAt(r.end).line;
+        return `${r.kind} ${a + 1}-${b + 1}: ${tree.text.split('\n')[a].trim()}`;
+      })
+      .join('\n')}\n`;
+  },
+  inlay(c) {
+    const text = c.files.find((f) => f.path === c.path)!.text;
+    const hints = inlayHints(
+      c.ws.cProgram('vtest', DEFAULT_TARGET),
+      c.path,
+      { start: 0, end: text.length },
+      { kinds: true, parameters: true },
+    );
+    if (hints.length === 0) return '(no hints)\n';
+    const lines = new LineIndex(text);
+    return `${hints
+      .map((h) => {
+        const p = lines.positionAt(h.offset);
+        const line = text.split('\n')[p.line];
+        return `${p.line + 1}:${p.character + 1}  ${line.slice(0, p.character)}⟨${h.label}⟩${line.slice(p.character)}`;
+      })
+      .join('\n')}\n`;
+  },
   hover(c) {
     const text = c.files.find((f) => f.path === c.path)!.text;
     const h = c.path.endsWith('.vale')

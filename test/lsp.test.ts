@@ -192,6 +192,48 @@ describe('language server over stdio', () => {
     );
   });
 
+  test('folding ranges from the tree, and inlay hints with the C side of kinds and FFI parameters', async () => {
+    const folds: { startLine: number; endLine: number; kind?: string }[] = await client.connection.sendRequest(
+      'textDocument/foldingRange',
+      {
+        textDocument: { uri: SHIPS },
+      },
+    );
+    const struct = positionOf(ships, 'exported struct Spaceship').line;
+    const fold = folds.find((f) => f.startLine === struct);
+    assert.ok(fold && fold.kind === 'region', JSON.stringify(folds));
+    // The closing brace stays visible.
+    assert.equal(ships.split('\n')[fold.endLine + 1].trim(), '}');
+    const hints: { position: { line: number; character: number }; label: string }[] = await client.connection.sendRequest(
+      'textDocument/inlayHint',
+      {
+        textDocument: { uri: SHIPS },
+        range: { start: { line: 0, character: 0 }, end: { line: ships.split('\n').length, character: 0 } },
+      },
+    );
+    const label = (needle: string, name: string): string => {
+      const at = positionOf(ships, needle, name.length);
+      return hints.find((h) => h.position.line === at.line && h.position.character === at.character)?.label ?? '(none)';
+    };
+    assert.match(label('Engine imm', 'Engine'), /^16 B · align 8 · message \d+ B$/);
+    // A string inside: the message size depends on the value, so none is shown.
+    assert.match(label('Spaceship imm', 'Spaceship'), /^\d+ B · align 8$/);
+    const fleetUri = uri('fleet/fleet.vale');
+    const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
+    const params: { position: { line: number; character: number }; label: string }[] = await client.connection.sendRequest(
+      'textDocument/inlayHint',
+      {
+        textDocument: { uri: fleetUri },
+        range: { start: { line: 0, character: 0 }, end: { line: fleet.split('\n').length, character: 0 } },
+      },
+    );
+    const report = positionOf(fleet, 'cReportFleet(fleet &Fleet', 'cReportFleet(fleet &Fleet'.length);
+    assert.ok(
+      params.some((h) => h.label === 'fleet_FleetRef' && h.position.line === report.line && h.position.character === report.character),
+      JSON.stringify(params),
+    );
+  });
+
   test('go to definition, references and the outline', async () => {
     const def: Location = await client.connection.sendRequest('textDocument/definition', {
       textDocument: { uri: SHIPS },

@@ -35,12 +35,20 @@ import {
   CreateFile,
   TextDocumentEdit,
   type WorkspaceEdit,
+  type FoldingRange,
+  FoldingRangeKind,
+  type FoldingRangeParams,
+  type InlayHint,
+  InlayHintKind,
+  type InlayHintParams,
 } from 'vscode-languageserver/node';
 import { READ_LIMITS, readRegularFile, setReadLimits } from '../read';
 import { URI } from 'vscode-uri';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
   type BuiltHeaders,
+  inlayHints,
+  foldingRegions,
   implementMissingExterns,
   type FileEdit,
   generatedIncludes,
@@ -148,6 +156,8 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, `${CodeActionKind.Source}.implementExterns`] },
       codeLensProvider: { resolveProvider: false },
       documentLinkProvider: { resolveProvider: false },
+      foldingRangeProvider: true,
+      inlayHintProvider: true,
     },
     serverInfo: { name: 'vale-ffi' },
   };
@@ -462,6 +472,40 @@ connection.onReferences(
       ...(kind ? cUses(program, cFiles(), { kind }).map(toLocation) : []),
     ];
     return context.includeDeclaration ? [location(decl.file, decl.nameRange.start, decl.nameRange.end), ...refs] : refs;
+  }),
+);
+
+connection.onFoldingRanges(
+  guard.request('textDocument/foldingRange', DOC, ({ textDocument }: FoldingRangeParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const tree = documents.isVale(textDocument.uri) ? workspace.tree(keyOf(textDocument.uri)) : undefined;
+    if (!tree) return [];
+    return foldingRegions(tree).map((r): FoldingRange => {
+      const start = tree.lines.positionAt(r.start).line;
+      const end = tree.lines.positionAt(r.end).line;
+      // A region closed by `}` keeps that line visible, as editors show braces.
+      const closing = r.kind === 'region' && tree.text[r.end - 1] === '}' && end > start + 1 ? end - 1 : end;
+      return { startLine: start, endLine: closing, kind: r.kind === 'comment' ? FoldingRangeKind.Comment : FoldingRangeKind.Region };
+    });
+  }),
+);
+
+connection.languages.inlayHint.on(
+  guard.request('textDocument/inlayHint', DOC_RANGE, ({ textDocument, range }: InlayHintParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const key = keyOf(textDocument.uri);
+    const tree = documents.isVale(textDocument.uri) ? workspace.tree(key) : undefined;
+    if (!tree || !(settings.inlayHints.kinds || settings.inlayHints.parameters)) return [];
+    const span = { start: tree.lines.offsetAt(range.start), end: tree.lines.offsetAt(range.end) };
+    return inlayHints(cProgram(), key, span, settings.inlayHints).map(
+      (h): InlayHint => ({
+        position: tree.lines.positionAt(h.offset),
+        label: h.label,
+        kind: InlayHintKind.Type,
+        paddingLeft: true,
+        tooltip: { kind: MarkupKind.Markdown, value: h.tooltip },
+      }),
+    );
   }),
 );
 

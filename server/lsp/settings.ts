@@ -23,6 +23,8 @@ export interface Settings {
   /** `valeFfi.modules`: module name → directory relative to the workspace folder. */
   modules: Readonly<Record<string, string>>;
   hover: HoverOptions;
+  /** `valeFfi.inlayHints.kinds` / `.parameters`: the C layout after exported kinds, C types after FFI parameters. */
+  inlayHints: { kinds: boolean; parameters: boolean };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -34,12 +36,14 @@ export const DEFAULT_SETTINGS: Settings = {
   buildDirExplicit: false,
   modules: {},
   hover: { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE },
+  inlayHints: { kinds: true, parameters: true },
 };
 
 /** Reads whatever the client sends; anything missing or malformed keeps its default. */
 export function readSettings(raw: unknown): Settings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const hover = (r.hover && typeof r.hover === 'object' ? r.hover : {}) as Record<string, unknown>;
+  const inlay = (r.inlayHints && typeof r.inlayHints === 'object' ? r.inlayHints : {}) as Record<string, unknown>;
   const bool = (v: unknown, d: boolean): boolean => (typeof v === 'boolean' ? v : d);
   const numbers = ['decimal', 'hex', 'both'].includes(hover.numberFormat as string) ? (hover.numberFormat as NumberFormat) : 'decimal';
   const project =
@@ -52,6 +56,7 @@ export function readSettings(raw: unknown): Settings {
     buildDir: typeof r.buildDir === 'string' ? r.buildDir : '',
     buildDirExplicit: typeof r.buildDir === 'string' && r.buildDir !== '',
     modules: readModules(r.modules),
+    inlayHints: { kinds: bool(inlay.kinds, true), parameters: bool(inlay.parameters, true) },
     hover: {
       layout: bool(hover.layout, true),
       functions: bool(hover.functions, true),

@@ -1,3 +1,5 @@
 export * from './navigation';
 export * from './hover';
 export * from './symbols';
+export * from './folding';
+export * from './inlay';
