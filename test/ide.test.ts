@@ -2,7 +2,7 @@
 // is a small text (several files with `//- /path` headers) with `$0` at the cursor, and
 // <case>.expect beside it holds what the editor would show. One runner for all of them; a
 // failure shows the diff. UPDATE_EXPECT=1 rewrites the .expect files (review them before
-// committing). Behaviours: hover, definition, references, symbols, fixes, folding, inlay.
+// committing). Behaviours: hover, definition, references, symbols, fixes, folding, inlay, semantic.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -21,6 +21,7 @@ import {
   inlayHints,
   hoverReferenceInText,
   referencesTo,
+  semanticTokens,
   symbolAt,
 } from '../shared';
 import { parseFixture } from './support/fixture';
@@ -67,6 +68,16 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
         const a = tree.lines.positionAt(r.start).line;
         const b = tree.lines.positionAt(r.end).line;
         return `${r.kind} ${a + 1}-${b + 1}: ${tree.text.split('\n')[a].trim()}`;
+      })
+      .join('\n')}\n`;
+  },
+  semantic(c) {
+    const text = c.files.find((f) => f.path === c.path)!.text;
+    const lines = new LineIndex(text);
+    return `${semanticTokens(c.ws.program(), c.path)
+      .map((t) => {
+        const p = lines.positionAt(t.start);
+        return `${p.line + 1}:${p.character + 1} ${text.slice(t.start, t.end)} ${t.type}${t.modifiers.map((m) => `+${m}`).join('')}`;
       })
       .join('\n')}\n`;
   },

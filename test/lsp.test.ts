@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { URI } from 'vscode-uri';
 import type { CodeAction, DocumentSymbol, Hover, Location, MarkupContent, TextEdit } from 'vscode-languageserver-protocol/node';
 import { TestClient } from './support/lsp-client';
-import { CODES, DECODE, HEADER, LAYOUT, RECORDING, REQUESTS } from '../shared';
+import { CODES, SEMANTIC_MODIFIERS, SEMANTIC_TYPES, DECODE, HEADER, LAYOUT, RECORDING, REQUESTS } from '../shared';
 import { tempDir } from './support/temp';
 
 const EXAMPLES = join(__dirname, '..', 'examples');
@@ -232,6 +232,34 @@ describe('language server over stdio', () => {
       params.some((h) => h.label === 'fleet_FleetRef' && h.position.line === report.line && h.position.character === report.character),
       JSON.stringify(params),
     );
+  });
+
+  test('semantic tokens: kinds, members and functions with exported, extern, immutable, declaration', async () => {
+    const r: { data: number[] } = await client.connection.sendRequest('textDocument/semanticTokens/full', { textDocument: { uri: SHIPS } });
+    // Decode the relative encoding: line delta, start delta, length, type, modifier bits.
+    const tokens: { line: number; character: number; text: string; type: string; modifiers: string[] }[] = [];
+    let line = 0;
+    let character = 0;
+    const lines = ships.split('\n');
+    for (let i = 0; i < r.data.length; i += 5) {
+      const [dl, dc, len, type, mods] = r.data.slice(i, i + 5);
+      line += dl;
+      character = dl === 0 ? character + dc : dc;
+      tokens.push({
+        line,
+        character,
+        text: lines[line].slice(character, character + len),
+        type: SEMANTIC_TYPES[type],
+        modifiers: SEMANTIC_MODIFIERS.filter((_, b) => mods & (1 << b)),
+      });
+    }
+    const at = positionOf(ships, 'Spaceship imm');
+    assert.deepEqual(
+      tokens.find((t) => t.line === at.line && t.character === at.character),
+      { ...at, text: 'Spaceship', type: 'struct', modifiers: ['declaration', 'exported', 'immutable'] },
+    );
+    assert.ok(tokens.some((t) => t.text === 'crew' && t.type === 'property'));
+    assert.ok(tokens.some((t) => t.text === 'IShip' && t.type === 'interface' && !t.modifiers.includes('declaration')));
   });
 
   test('go to definition, references and the outline', async () => {

@@ -41,12 +41,17 @@ import {
   type InlayHint,
   InlayHintKind,
   type InlayHintParams,
+  SemanticTokensBuilder,
+  type SemanticTokensParams,
 } from 'vscode-languageserver/node';
 import { READ_LIMITS, readRegularFile, setReadLimits } from '../read';
 import { URI } from 'vscode-uri';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
   type BuiltHeaders,
+  semanticTokens,
+  SEMANTIC_TYPES,
+  SEMANTIC_MODIFIERS,
   inlayHints,
   foldingRegions,
   implementMissingExterns,
@@ -157,6 +162,7 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
       codeLensProvider: { resolveProvider: false },
       documentLinkProvider: { resolveProvider: false },
       foldingRangeProvider: true,
+      semanticTokensProvider: { legend: { tokenTypes: [...SEMANTIC_TYPES], tokenModifiers: [...SEMANTIC_MODIFIERS] }, full: true },
       inlayHintProvider: true,
     },
     serverInfo: { name: 'vale-ffi' },
@@ -472,6 +478,22 @@ connection.onReferences(
       ...(kind ? cUses(program, cFiles(), { kind }).map(toLocation) : []),
     ];
     return context.includeDeclaration ? [location(decl.file, decl.nameRange.start, decl.nameRange.end), ...refs] : refs;
+  }),
+);
+
+connection.languages.semanticTokens.on(
+  guard.request('textDocument/semanticTokens/full', DOC, ({ textDocument }: SemanticTokensParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const key = keyOf(textDocument.uri);
+    const tree = documents.isVale(textDocument.uri) ? workspace.tree(key) : undefined;
+    const builder = new SemanticTokensBuilder();
+    if (!tree) return builder.build();
+    for (const t of semanticTokens(workspace.program(), key)) {
+      const at = tree.lines.positionAt(t.start);
+      const modifiers = t.modifiers.reduce((bits, m) => bits | (1 << SEMANTIC_MODIFIERS.indexOf(m)), 0);
+      builder.push(at.line, at.character, t.end - t.start, SEMANTIC_TYPES.indexOf(t.type), modifiers);
+    }
+    return builder.build();
   }),
 );
 

@@ -3,3 +3,4 @@ export * from './hover';
 export * from './symbols';
 export * from './folding';
 export * from './inlay';
+export * from './semantic';
