@@ -2,7 +2,7 @@
 // is a small text (several files with `//- /path` headers) with `$0` at the cursor, and
 // <case>.expect beside it holds what the editor would show. One runner for all of them; a
 // failure shows the diff. UPDATE_EXPECT=1 rewrites the .expect files (review them before
-// committing). Behaviours: hover, definition, references, symbols, fixes, folding, inlay, semantic.
+// committing). Behaviours: hover, definition, references, symbols, fixes, folding, inlay, semantic, completion.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -15,6 +15,7 @@ import {
   type OutlineSymbol,
   Workspace,
   applyEdit,
+  completionsAt,
   documentSymbols,
   foldingRegions,
   hoverInVale,
@@ -70,6 +71,12 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
         return `${r.kind} ${a + 1}-${b + 1}: ${tree.text.split('\n')[a].trim()}`;
       })
       .join('\n')}\n`;
+  },
+  completion(c) {
+    const text = c.files.find((f) => f.path === c.path)!.text;
+    const items = completionsAt(c.ws.cProgram('vtest', DEFAULT_TARGET), c.path, text, c.offset);
+    if (items.length === 0) return '(no completions)\n';
+    return `${items.map((i) => `${i.kind} ${i.label}${i.detail ? ` — ${i.detail}` : ''}${i.snippet ? ` [${i.snippet}]` : ''}`).join('\n')}\n`;
   },
   semantic(c) {
     const text = c.files.find((f) => f.path === c.path)!.text;

@@ -5,7 +5,15 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { URI } from 'vscode-uri';
-import type { CodeAction, DocumentSymbol, Hover, Location, MarkupContent, TextEdit } from 'vscode-languageserver-protocol/node';
+import type {
+  CodeAction,
+  CompletionItem,
+  DocumentSymbol,
+  Hover,
+  Location,
+  MarkupContent,
+  TextEdit,
+} from 'vscode-languageserver-protocol/node';
 import { TestClient } from './support/lsp-client';
 import { CODES, SEMANTIC_MODIFIERS, SEMANTIC_TYPES, DECODE, HEADER, LAYOUT, RECORDING, REQUESTS } from '../shared';
 import { tempDir } from './support/temp';
@@ -260,6 +268,28 @@ describe('language server over stdio', () => {
     );
     assert.ok(tokens.some((t) => t.text === 'crew' && t.type === 'property'));
     assert.ok(tokens.some((t) => t.text === 'IShip' && t.type === 'interface' && !t.modifiers.includes('declaration')));
+  });
+
+  test('completion: members after a parameter and a dot, kinds with their C names in a struct body', async () => {
+    const doc = uri('fleet/completion.vale');
+    const text =
+      'exported struct Probe imm { depth int; fuel float; }\nexported func probeDepth(p Probe) int { p. }\nexported struct Pod imm { probe  }\n';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: doc, languageId: 'vale', version: 1, text } });
+    const complete = async (needle: string, delta: number): Promise<CompletionItem[]> =>
+      client.connection.sendRequest('textDocument/completion', { textDocument: { uri: doc }, position: positionOf(text, needle, delta) });
+    const members = await complete('p. }', 2);
+    assert.deepEqual(
+      members.map((m) => [m.label, m.detail]),
+      [
+        ['depth', 'int32_t at offset 0'],
+        ['fuel', 'double at offset 8'],
+      ],
+    );
+    const types = await complete('probe  }', 6);
+    const probe = types.find((t) => t.label === 'Probe');
+    assert.equal(probe?.detail, 'C fleet_Probe');
+    assert.ok(types.findIndex((t) => t.label === 'Probe') < types.findIndex((t) => t.label === 'int'), 'kinds first in a type position');
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: doc } });
   });
 
   test('go to definition, references and the outline', async () => {

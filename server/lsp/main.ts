@@ -43,12 +43,18 @@ import {
   type InlayHintParams,
   SemanticTokensBuilder,
   type SemanticTokensParams,
+  type CompletionItem,
+  CompletionItemKind,
+  type CompletionParams,
+  InsertTextFormat,
 } from 'vscode-languageserver/node';
 import { READ_LIMITS, readRegularFile, setReadLimits } from '../read';
 import { URI } from 'vscode-uri';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
   type BuiltHeaders,
+  completionsAt,
+  type CompletionAt,
   semanticTokens,
   SEMANTIC_TYPES,
   SEMANTIC_MODIFIERS,
@@ -162,6 +168,7 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
       codeLensProvider: { resolveProvider: false },
       documentLinkProvider: { resolveProvider: false },
       foldingRangeProvider: true,
+      completionProvider: { triggerCharacters: ['.'] },
       semanticTokensProvider: { legend: { tokenTypes: [...SEMANTIC_TYPES], tokenModifiers: [...SEMANTIC_MODIFIERS] }, full: true },
       inlayHintProvider: true,
     },
@@ -478,6 +485,33 @@ connection.onReferences(
       ...(kind ? cUses(program, cFiles(), { kind }).map(toLocation) : []),
     ];
     return context.includeDeclaration ? [location(decl.file, decl.nameRange.start, decl.nameRange.end), ...refs] : refs;
+  }),
+);
+
+const COMPLETION_KIND: Record<CompletionAt['kind'], CompletionItemKind> = {
+  struct: CompletionItemKind.Struct,
+  interface: CompletionItemKind.Interface,
+  keyword: CompletionItemKind.Keyword,
+  property: CompletionItemKind.Field,
+  snippet: CompletionItemKind.Snippet,
+  type: CompletionItemKind.TypeParameter,
+};
+
+connection.onCompletion(
+  guard.request('textDocument/completion', DOC_POSITION, ({ textDocument, position }: CompletionParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const key = keyOf(textDocument.uri);
+    const tree = documents.isVale(textDocument.uri) ? workspace.tree(key) : undefined;
+    if (!tree) return [];
+    return completionsAt(cProgram(), key, tree.text, tree.lines.offsetAt(position)).map(
+      (c, i): CompletionItem => ({
+        label: c.label,
+        kind: COMPLETION_KIND[c.kind],
+        detail: c.detail,
+        sortText: String(i).padStart(4, '0'),
+        ...(c.snippet ? { insertText: c.snippet, insertTextFormat: InsertTextFormat.Snippet } : {}),
+      }),
+    );
   }),
 );
 

@@ -4,3 +4,4 @@ export * from './symbols';
 export * from './folding';
 export * from './inlay';
 export * from './semantic';
+export * from './completion';
