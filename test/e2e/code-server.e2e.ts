@@ -181,6 +181,29 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     await wb.shot('hover-c-generated-name');
   });
 
+  scenario('inlay hints show the C side of a kind, and completion offers the members of a parameter', async (wb) => {
+    const { inlay, completion } = expected.editorFeatures;
+    await wb.open(inlay.file);
+    // The hints are in the line as shown (editorLines(true) keeps them).
+    await until(`the inlay hint "${inlay.label}" on line ${inlay.line + 1}`, async () =>
+      (await wb.editorLines(true))[inlay.line]?.includes(inlay.label),
+    );
+    await wb.shot('inlay-hints');
+    await wb.open(completion.spot.file);
+    await wb.goto(completion.spot.line, completion.spot.character);
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('ship.');
+    const rows = wb.page.locator('.suggest-widget .monaco-list-row');
+    await until(`the members ${completion.members.join(', ')} in the suggestions`, async () => {
+      const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      return completion.members.every((m) => labels.some((l) => l.startsWith(m)));
+    });
+    await wb.shot('completion-members');
+    await wb.page.keyboard.press('Escape');
+    await wb.command('File: Revert File');
+  });
+
   scenario('a quick fix from the light bulb changes the file and the diagnostic goes', async (wb) => {
     const { spot, code, title, before: original, after: fixed } = expected.quickFix;
     const path = join(session.workspace, spot.file);

@@ -11,6 +11,7 @@ import {
   decodeUniversalReference,
   FIELD_NAMES,
   findUniversalReferences,
+  inlayHints,
   readRecording,
   VALE_BUILTINS_HEADER,
   Workspace,
@@ -47,6 +48,11 @@ export interface Expectations {
     readonly title: string;
     readonly before: string;
     readonly after: string;
+  };
+  /** An inlay hint with the C side of a kind, and the members completion offers after a parameter and a dot. */
+  readonly editorFeatures: {
+    readonly inlay: { readonly file: string; readonly line: number; readonly label: string };
+    readonly completion: { readonly spot: Spot; readonly members: readonly string[] };
   };
   /** ExternNotImplemented's quick fix on a harbor extern: a new C file beside the package. */
   readonly createImplementation: { readonly spot: Spot; readonly title: string; readonly cName: string; readonly created: string };
@@ -91,6 +97,13 @@ export function expectations(root: string): Expectations {
 
   const spaceship = program.findKind('Spaceship')!;
   const triple = program.findKind('IntTriple')!;
+  const shipsFile = join(root, 'fleet', 'ships.vale');
+  const engine = program.findKind('Engine')!;
+  const hint = inlayHints(program, shipsFile, { start: 0, end: Number.MAX_SAFE_INTEGER }, { kinds: true, parameters: false }).find(
+    (h) => h.offset === engine.decl!.nameRange.end,
+  );
+  if (!hint) throw new Error('the e2e scenarios expect an inlay hint after Engine in examples/fleet/ships.vale');
+  const engineHint = { line: spotAt(root, 'fleet/ships.vale', hint.offset).line, label: hint.label };
   const spaceshipLayout = program.layout(spaceship);
 
   const cFile = 'fleet/native/report.c';
@@ -142,6 +155,17 @@ export function expectations(root: string): Expectations {
       size: program.layout(triple).size,
     },
     quickFix: { spot: spotAt(root, fixFile, body.start), code: body.code, title: body.fixes[0].title, before, after },
+    editorFeatures: {
+      inlay: {
+        file: 'fleet/ships.vale',
+        line: engineHint.line,
+        label: engineHint.label,
+      },
+      completion: {
+        spot: spotOf(root, 'fleet/fleet.vale', 'fleet.ships.add(ship);', 'fleet.ships.add(ship);'.length),
+        members: spaceship.decl!.members.map((m) => m.name),
+      },
+    },
     createImplementation: {
       spot: spotOf(root, 'harbor/mistakes.vale', 'extern func weigh(', 'extern func '.length),
       title: 'Create C implementation in harbor_externs.c',

@@ -225,14 +225,23 @@ export class Workbench {
   }
 
   /** The active editor's visible lines, in order, spaces normalised. */
-  async editorLines(): Promise<string[]> {
+  /** The active editor's lines as shown; without `hints`, the inlay hints (injected `dyn-rule` spans) are left out. */
+  async editorLines(hints = false): Promise<string[]> {
     return this.page
       .locator('.editor-group-container.active .monaco-editor .view-lines')
       .first()
-      .evaluate((el) =>
-        [...el.querySelectorAll<HTMLElement>('.view-line')]
-          .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-          .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')),
+      .evaluate(
+        (el, withHints) =>
+          [...el.querySelectorAll<HTMLElement>('.view-line')]
+            .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+            .map((l) =>
+              [...l.querySelectorAll<HTMLElement>('span span')]
+                .filter((s) => withHints || !/\bdyn-rule-/.test(s.className))
+                .map((s) => s.textContent ?? '')
+                .join('')
+                .replace(/\u00a0/g, ' '),
+            ),
+        hints,
       );
   }
 
