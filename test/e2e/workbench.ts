@@ -251,23 +251,37 @@ export class Workbench {
       .locator('.editor-group-container.active .monaco-editor .view-lines')
       .first()
       .evaluate((el, wanted) => {
-        const line = [...el.querySelectorAll<HTMLElement>('.view-line')].find((l) =>
-          (l.textContent ?? '').replace(/\u00a0/g, ' ').startsWith(wanted),
+        // The source's tokens: injected inlay hints (`dyn-rule` spans) are not part of the text. (No
+        // named functions in here: the test runner would wrap them in a helper the page does not have.)
+        const lines = [...el.querySelectorAll<HTMLElement>('.view-line')].map((l) =>
+          [...l.querySelectorAll<HTMLElement>('span > span')]
+            .filter((s) => !/\bdyn-rule-/.test(s.className))
+            .map((s) => ({ text: (s.textContent ?? '').replace(/\u00a0/g, ' '), colour: getComputedStyle(s).color })),
         );
-        return line
-          ? [...line.querySelectorAll<HTMLElement>('span > span')].map((s) => ({
-              text: (s.textContent ?? '').replace(/\u00a0/g, ' '),
-              colour: getComputedStyle(s).color,
-            }))
-          : [];
+        return (
+          lines.find((ts) =>
+            ts
+              .map((t) => t.text)
+              .join('')
+              .startsWith(wanted),
+          ) ?? []
+        );
       }, lineText);
   }
 
   /** Shows the hover at the cursor (the keyboard way: Show or Focus Hover) and returns its text once `ok` holds. */
   async hover(ok: (text: string) => boolean, what: string): Promise<string> {
     await this.command('Show or Focus Hover');
+    // A hover asked before the language server answers shows nothing and is not asked again:
+    // ask again every few seconds while no hover is up (the server may still be starting).
+    let asked = Date.now();
     return until(what, async () => {
       const hovers = this.page.locator('.monaco-hover:visible');
+      if ((await hovers.count()) === 0 && Date.now() - asked > 3_000) {
+        asked = Date.now();
+        await this.command('Show or Focus Hover');
+        return undefined;
+      }
       for (let i = 0; i < (await hovers.count()); i++) {
         const t = await hovers.nth(i).innerText();
         // Only once it and its ancestors have faded in, so the screenshot shows it clearly.
