@@ -35,3 +35,27 @@ test('the packed tarball installs into a prefix, and its vale-ffi runs from ther
   const helpUri: string = JSON.parse(harbor.stdout).runs[0].tool.driver.rules[0].helpUri;
   assert.ok(existsSync(new URL(helpUri.replace(/#.*/, '')).pathname), helpUri);
 });
+
+test('the extension manifest: categories, keywords, an icon, capabilities, Markdown setting descriptions, a changelog', () => {
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+  assert.deepEqual(pkg.categories, ['Programming Languages', 'Linters']);
+  assert.ok(pkg.keywords.includes('vale') && pkg.keywords.includes('ffi'));
+  // The tool only reads files: trusted or not, it runs the same.
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+  assert.equal(pkg.capabilities.virtualWorkspaces.supported, 'limited');
+  const icon = readFileSync(join(REPO, pkg.icon));
+  assert.equal(icon.subarray(1, 4).toString(), 'PNG');
+  assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'a 128×128 icon');
+  for (const file of [pkg.icon, 'CHANGELOG.md']) assert.ok(pkg.files.includes(file), `${file} ships in the package`);
+  const props = pkg.contributes.configuration.properties;
+  for (const [key, value] of Object.entries(props) as [string, { description?: string; markdownDescription?: string }][]) {
+    assert.equal(value.description, undefined, `${key}: a markdownDescription`);
+    assert.ok(value.markdownDescription, key);
+    // Outside code spans a `<` would start an HTML tag and swallow the text after it.
+    const prose = value
+      .markdownDescription!.split('`')
+      .filter((_, i) => i % 2 === 0)
+      .join('');
+    assert.doesNotMatch(prose, /(^|[^\\])</, `${key}: an unescaped < in the description`);
+  }
+});
