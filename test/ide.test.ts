@@ -2,7 +2,7 @@
 // is a small text (several files with `//- /path` headers) with `$0` at the cursor, and
 // <case>.expect beside it holds what the editor would show. One runner for all of them; a
 // failure shows the diff. UPDATE_EXPECT=1 rewrites the .expect files (review them before
-// committing). Behaviours: hover, definition, references, symbols, fixes, folding, inlay, semantic, completion.
+// committing). Behaviours: hover, definition, references, symbols, fixes, folding, inlay, semantic, completion, signature.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -23,6 +23,7 @@ import {
   hoverReferenceInText,
   referencesTo,
   semanticTokens,
+  signatureAt,
   symbolAt,
 } from '../shared';
 import { parseFixture } from './support/fixture';
@@ -77,6 +78,13 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
     const items = completionsAt(c.ws.cProgram('vtest', DEFAULT_TARGET), c.path, text, c.offset);
     if (items.length === 0) return '(no completions)\n';
     return `${items.map((i) => `${i.kind} ${i.label}${i.detail ? ` — ${i.detail}` : ''}${i.snippet ? ` [${i.snippet}]` : ''}`).join('\n')}\n`;
+  },
+  signature(c) {
+    const text = c.files.find((f) => f.path === c.path)!.text;
+    const sig = signatureAt(c.ws.cProgram('vtest', DEFAULT_TARGET), c.path, text, c.offset);
+    if (!sig) return '(no signature)\n';
+    const p = sig.parameters[sig.active];
+    return `${sig.label}\nactive: ${p ? sig.label.slice(p.start, p.end) : '(none)'}${p?.documentation ? ` — ${p.documentation}` : ''}\n${sig.documentation ?? ''}\n`;
   },
   semantic(c) {
     const text = c.files.find((f) => f.path === c.path)!.text;

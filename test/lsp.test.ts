@@ -292,6 +292,21 @@ describe('language server over stdio', () => {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: doc } });
   });
 
+  test('signature help in a call of an extern: the Vale signature, the active parameter and its C type', async () => {
+    const doc = uri('fleet/signature.vale');
+    const text = 'func report(f &Fleet) void { cReportFleet( }\n';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: doc, languageId: 'vale', version: 1, text } });
+    const help: { signatures: { label: string; parameters: { label: [number, number] }[] }[]; activeParameter: number } =
+      await client.connection.sendRequest('textDocument/signatureHelp', {
+        textDocument: { uri: doc },
+        position: positionOf(text, 'Fleet( }', 6),
+      });
+    const [sig] = help.signatures;
+    assert.equal(sig.label, 'extern func cReportFleet(fleet &Fleet) void');
+    assert.equal(sig.label.slice(...sig.parameters[help.activeParameter].label), 'fleet &Fleet');
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: doc } });
+  });
+
   test('go to definition, references and the outline', async () => {
     const def: Location = await client.connection.sendRequest('textDocument/definition', {
       textDocument: { uri: SHIPS },

@@ -47,12 +47,14 @@ import {
   CompletionItemKind,
   type CompletionParams,
   InsertTextFormat,
+  type SignatureHelpParams,
 } from 'vscode-languageserver/node';
 import { READ_LIMITS, readRegularFile, setReadLimits } from '../read';
 import { URI } from 'vscode-uri';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
   type BuiltHeaders,
+  signatureAt,
   completionsAt,
   type CompletionAt,
   semanticTokens,
@@ -169,6 +171,7 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
       documentLinkProvider: { resolveProvider: false },
       foldingRangeProvider: true,
       completionProvider: { triggerCharacters: ['.'] },
+      signatureHelpProvider: { triggerCharacters: ['(', ','] },
       semanticTokensProvider: { legend: { tokenTypes: [...SEMANTIC_TYPES], tokenModifiers: [...SEMANTIC_MODIFIERS] }, full: true },
       inlayHintProvider: true,
     },
@@ -512,6 +515,30 @@ connection.onCompletion(
         ...(c.snippet ? { insertText: c.snippet, insertTextFormat: InsertTextFormat.Snippet } : {}),
       }),
     );
+  }),
+);
+
+connection.onSignatureHelp(
+  guard.request('textDocument/signatureHelp', DOC_POSITION, ({ textDocument, position }: SignatureHelpParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const key = keyOf(textDocument.uri);
+    const tree = documents.isVale(textDocument.uri) ? workspace.tree(key) : undefined;
+    const sig = tree && signatureAt(cProgram(), key, tree.text, tree.lines.offsetAt(position));
+    if (!sig) return null;
+    return {
+      signatures: [
+        {
+          label: sig.label,
+          documentation: sig.documentation ? { kind: MarkupKind.Markdown, value: sig.documentation } : undefined,
+          parameters: sig.parameters.map((p) => ({
+            label: [p.start, p.end] as [number, number],
+            documentation: p.documentation ? { kind: MarkupKind.Markdown, value: p.documentation } : undefined,
+          })),
+        },
+      ],
+      activeSignature: 0,
+      activeParameter: sig.active,
+    };
   }),
 );
 

@@ -5,3 +5,4 @@ export * from './folding';
 export * from './inlay';
 export * from './semantic';
 export * from './completion';
+export * from './signature';
