@@ -238,6 +238,31 @@ describe('C files in the language server', () => {
     assert.match(await hover(at(C, 'vtest_cAdd', 3)), /\*\*extern func cAdd\*\* — implemented in C/);
   });
 
+  test('rename of a kind: every Vale reference and its generated names in C; a member is refused with the reason', async () => {
+    const prepared: { start: { line: number } } | null = await client.connection.sendRequest('textDocument/prepareRename', {
+      textDocument: { uri: valeUri },
+      position: at(VALE, 'Ship imm', 1),
+    });
+    assert.deepEqual(prepared?.start, at(VALE, 'Ship imm'));
+    const edit: { changes: Record<string, TextEdit[]> } = await client.connection.sendRequest('textDocument/rename', {
+      textDocument: { uri: valeUri },
+      position: at(VALE, 'Ship imm', 1),
+      newName: 'Vessel',
+    });
+    const vale = applyEdits(VALE, edit.changes[valeUri]);
+    assert.doesNotMatch(vale, /\bShip\b/);
+    assert.match(vale, /exported struct Vessel imm/);
+    assert.match(vale, /impl IShip for Vessel;/);
+    const c = applyEdits(C, edit.changes[cUri]);
+    assert.match(c, /float vtest_cRatio\(vtest_Vessel\* s\)/);
+    assert.match(c, /case vtest_IShip_Type_Vessel:/);
+    assert.doesNotMatch(c, /vtest_Ship\b/);
+    await assert.rejects(
+      client.connection.sendRequest('textDocument/prepareRename', { textDocument: { uri: valeUri }, position: at(VALE, 'crew i64', 1) }),
+      /renaming a member is not offered/,
+    );
+  });
+
   test('#include of a generated header is a document link to it', async () => {
     const links: DocumentLink[] = await client.connection.sendRequest('textDocument/documentLink', { textDocument: { uri: cUri } });
     assert.deepEqual(

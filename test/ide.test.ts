@@ -2,7 +2,7 @@
 // is a small text (several files with `//- /path` headers) with `$0` at the cursor, and
 // <case>.expect beside it holds what the editor would show. One runner for all of them; a
 // failure shows the diff. UPDATE_EXPECT=1 rewrites the .expect files (review them before
-// committing). Behaviours: hover, definition, references, symbols, fixes, folding, inlay, semantic, completion, signature.
+// committing). Behaviours: hover, definition, references, symbols, fixes, folding, inlay, semantic, completion, signature, rename.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -22,6 +22,8 @@ import {
   inlayHints,
   hoverReferenceInText,
   referencesTo,
+  renameKindEdits,
+  renameTarget,
   semanticTokens,
   signatureAt,
   symbolAt,
@@ -85,6 +87,22 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
     if (!sig) return '(no signature)\n';
     const p = sig.parameters[sig.active];
     return `${sig.label}\nactive: ${p ? sig.label.slice(p.start, p.end) : '(none)'}${p?.documentation ? ` — ${p.documentation}` : ''}\n${sig.documentation ?? ''}\n`;
+  },
+  rename(c) {
+    const program = c.ws.cProgram('vtest', DEFAULT_TARGET);
+    const target = renameTarget(program, c.path, c.offset);
+    if ('refused' in target) return `(refused: ${target.refused})\n`;
+    const r = renameKindEdits(program, target.decl, 'Vessel', [], (f) => c.ws.text(f));
+    if ('refused' in r) return `(refused: ${r.refused})\n`;
+    const out: string[] = [];
+    for (const f of c.files) {
+      const edits = r.edits.filter((e) => e.file === f.path).sort((a, b) => b.start - a.start);
+      if (edits.length === 0) continue;
+      let text = f.text;
+      for (const e of edits) text = applyEdit(text, e);
+      out.push(`--- ${f.path}`, text.trimEnd());
+    }
+    return `${out.join('\n')}\n`;
   },
   semantic(c) {
     const text = c.files.find((f) => f.path === c.path)!.text;

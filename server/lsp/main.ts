@@ -48,12 +48,17 @@ import {
   type CompletionParams,
   InsertTextFormat,
   type SignatureHelpParams,
+  type PrepareRenameParams,
+  type RenameParams,
+  ErrorCodes,
 } from 'vscode-languageserver/node';
 import { READ_LIMITS, readRegularFile, setReadLimits } from '../read';
 import { URI } from 'vscode-uri';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
   type BuiltHeaders,
+  renameTarget,
+  renameKindEdits,
   signatureAt,
   completionsAt,
   type CompletionAt,
@@ -172,6 +177,7 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
       foldingRangeProvider: true,
       completionProvider: { triggerCharacters: ['.'] },
       signatureHelpProvider: { triggerCharacters: ['(', ','] },
+      renameProvider: { prepareProvider: true },
       semanticTokensProvider: { legend: { tokenTypes: [...SEMANTIC_TYPES], tokenModifiers: [...SEMANTIC_MODIFIERS] }, full: true },
       inlayHintProvider: true,
     },
@@ -516,6 +522,37 @@ connection.onCompletion(
       }),
     );
   }),
+);
+
+connection.onPrepareRename(
+  guard.request('textDocument/prepareRename', DOC_POSITION, ({ textDocument, position }: PrepareRenameParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) return cancelled();
+    const key = keyOf(textDocument.uri);
+    const tree = documents.isVale(textDocument.uri) ? workspace.tree(key) : undefined;
+    if (!tree) return null;
+    const target = renameTarget(cProgram(), key, tree.lines.offsetAt(position));
+    if ('refused' in target) return new ResponseError(ErrorCodes.InvalidRequest, target.refused);
+    return { start: tree.lines.positionAt(target.range.start), end: tree.lines.positionAt(target.range.end) };
+  }),
+);
+
+connection.onRenameRequest(
+  guard.request(
+    'textDocument/rename',
+    shape.of({ 'textDocument.uri': valid.string, position: valid.position, newName: valid.string }),
+    ({ textDocument, position, newName }: RenameParams, token: CancellationToken) => {
+      if (token.isCancellationRequested) return cancelled();
+      const key = keyOf(textDocument.uri);
+      const tree = documents.isVale(textDocument.uri) ? workspace.tree(key) : undefined;
+      if (!tree) return null;
+      const program = cProgram();
+      const target = renameTarget(program, key, tree.lines.offsetAt(position));
+      if ('refused' in target) return new ResponseError(ErrorCodes.InvalidRequest, target.refused);
+      const r = renameKindEdits(program, target.decl, newName, cFiles(), (f) => workspace.text(f));
+      if ('refused' in r) return new ResponseError(ErrorCodes.InvalidRequest, r.refused);
+      return workspaceEdit(r.edits);
+    },
+  ),
 );
 
 connection.onSignatureHelp(

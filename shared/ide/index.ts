@@ -6,3 +6,4 @@ export * from './inlay';
 export * from './semantic';
 export * from './completion';
 export * from './signature';
+export * from './rename';
