@@ -294,6 +294,31 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     for (const c of callees) assert.ok(text.includes(c), `${c} in the recording view`);
     await wb.shot('recording');
   });
+
+  // Last: it changes files on disk (and puts them back).
+  scenario('rename (F2) of a kind changes every file that names it, on disk', async (wb) => {
+    const file = 'fleet/ships.vale';
+    const path = join(session.workspace, file);
+    const original = readFileSync(path, 'utf8');
+    writeFileSync(path, original); // a retry starts from the example as committed
+    const at = original.split('\n').findIndex((l) => l.startsWith('exported struct Shuttle'));
+    await wb.open(file);
+    await wb.goto(at, 'exported struct S'.length);
+    await wb.page.keyboard.press('F2');
+    const input = wb.page.locator('.rename-box input');
+    await until('the rename box', () => input.isVisible());
+    await input.fill('Skiff');
+    await wb.shot('rename-box');
+    await wb.page.keyboard.press('Enter');
+    await wb.command('File: Save All Files');
+    await until('Skiff everywhere Shuttle was, on disk', () => {
+      const now = readFileSync(path, 'utf8');
+      return !/\bShuttle\b/.test(now) && (now.match(/\bSkiff\b/g) ?? []).length === (original.match(/\bShuttle\b/g) ?? []).length;
+    });
+    await wb.shot('rename-applied');
+    writeFileSync(path, original);
+    await wb.command('File: Revert File');
+  });
 });
 
 // The desktop suite (test/vscode/suite.ts) runs unchanged in code-server's extension host, loaded
