@@ -6,7 +6,7 @@
 // test/support/tools.ts) and skip with the same install line.
 import { spawnSync } from 'node:child_process';
 
-export type Group = 'c' | 'c++' | 'c-aarch64' | 'neovim' | 'e2e';
+export type Group = 'c' | 'c++' | 'c-aarch64' | 'neovim' | 'e2e' | 'python' | 'gdb' | 'lldb';
 
 interface Tool {
   /** What is probed: a command on PATH, or a pkg-config module (headers and their .pc file). */
@@ -20,6 +20,11 @@ export const TOOLS: Tool[] = [
   { probe: { command: 'gcc' }, debian: 'gcc', fedora: 'gcc', group: 'c' },
   { probe: { command: 'g++' }, debian: 'g++', fedora: 'gcc-c++', group: 'c++' },
   { probe: { command: 'aarch64-linux-gnu-gcc' }, debian: 'gcc-aarch64-linux-gnu', fedora: 'gcc-aarch64-linux-gnu', group: 'c-aarch64' },
+  { probe: { command: 'python3' }, debian: 'python3', fedora: 'python3', group: 'python' },
+  { probe: { command: 'gdb' }, debian: 'gdb', fedora: 'gdb', group: 'gdb' },
+  // Debian's lldb-19 brings lldb-dap-19 and its Python (python3-lldb-19).
+  { probe: { command: 'lldb-19' }, debian: 'lldb-19', fedora: 'lldb', group: 'lldb' },
+  { probe: { command: 'lldb-dap-19' }, debian: 'lldb-19', fedora: 'lldb', group: 'lldb' },
   { probe: { command: 'nvim' }, debian: 'neovim', fedora: 'neovim', group: 'neovim' },
   { probe: { command: 'chromium' }, debian: 'chromium', fedora: 'chromium', group: 'e2e' },
   // code-server's install (test/e2e/install-code-server.sh) builds native modules from source
@@ -38,6 +43,9 @@ export const GROUPS: Record<Group, string> = {
   'c-aarch64': 'layouts checked by the aarch64 cross compiler',
   neovim: 'Neovim as an LSP client',
   e2e: 'the extension in code-server and Chromium',
+  python: "the debugger helpers' Python decoder checked against the codec",
+  gdb: 'the gdb pretty-printer run on a real program',
+  lldb: 'the lldb formatter and lldb-dap run on a real program',
 };
 
 function succeeds(command: string, args: string[]): boolean {
@@ -65,7 +73,7 @@ function platform(): Platform {
 /** The one command a user runs to install `tools` on this platform. */
 export function installLine(tools: readonly Tool[]): string {
   const p = platform();
-  if (p === 'debian') return `sudo apt-get install -y ${tools.map((t) => t.debian).join(' ')}`;
+  if (p === 'debian') return `sudo apt-get install -y ${[...new Set(tools.map((t) => t.debian))].join(' ')}`;
   if (p === 'fedora') return `sudo dnf install -y ${tools.map((t) => t.fedora).join(' ')}`;
   return `install ${tools.map((t) => ('command' in t.probe ? t.probe.command : t.debian)).join(', ')} (Debian names: ${tools.map((t) => t.debian).join(' ')})`;
 }

@@ -8,6 +8,7 @@ import { loadCParser } from '../cparser';
 import { runItables } from './itables';
 import { runHeader, runLayout, runMessage, runStubs } from './layout';
 import { runRecording } from './recording';
+import { runDebugHelpers } from './debug';
 import { runDecode, runEncode } from './ursl';
 import { VERSION } from './version';
 
@@ -121,6 +122,20 @@ export function program(io: Io, status: { code: number }): Command {
       "\nExit status 1 when a field has an error-level problem.\n\nExamples:\n  vale-ffi decode 0x2265b1f591b7584a0066b0d8f16ad8000813c386bbc000f17414c3437ed4c2ce\n  gdb -batch -ex 'x/4gx &ref' ./app | vale-ffi decode -",
     )
     .action((text: string, o) => done(runDecode(text === '-' ? io.readStdin() : text, o)));
+
+  p.command('debug-helpers')
+    .summary('gdb and lldb formatters that decode universal references')
+    .description(
+      'Writes vale_ffi_gdb.py (a gdb pretty-printer) and vale_ffi_lldb.py (an lldb summary with synthetic children), generated from the URSL codec. Each recognises a universal-reference struct by its shape (unused0..unused4), whatever the project prefix, and shows the seven decoded fields.',
+    )
+    .requiredOption('--out <dir>', 'the directory to write the two files to')
+    .addOption(new Option('--profile <profile>', 'the packing').choices(['backend', 'seed']).default('backend'))
+    .addOption(colorOption())
+    .addHelpText(
+      'after',
+      "\nExamples:\n  vale-ffi debug-helpers --out .vale-ffi\n  gdb -x .vale-ffi/vale_ffi_gdb.py ./app\n  lldb -o 'command script import .vale-ffi/vale_ffi_lldb.py' ./app",
+    )
+    .action((o) => done(runDebugHelpers(o)));
 
   p.command('encode')
     .summary('pack field values into a universal reference')
