@@ -13,6 +13,7 @@ import {
 } from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { DECODE, HEADER, KINDS, LAYOUT, RECORDING, type RequestSpec } from '../shared/protocol';
+import { registerDebugSupport } from './debug';
 import { layoutPage, recordingPage, referenceMarkdown } from './views';
 
 let client: LanguageClient | undefined;
@@ -88,6 +89,20 @@ export async function activate(context: ExtensionContext): Promise<void> {
     workspace.registerTextDocumentContentProvider(REFERENCE_SCHEME, documents),
   );
 
+  /** Decodes a reference written in any accepted form and shows it beside the editor; `label` heads it. */
+  const showDecoded = async (text: string, label: string = text): Promise<void> => {
+    try {
+      const decoded = await request(DECODE, { text, profile: workspace.getConfiguration('valeFfi').get<string>('hover.profile') });
+      const uri = Uri.parse(`${REFERENCE_SCHEME}:Universal Reference.md`);
+      documents.set(uri, referenceMarkdown(label === text ? text : `${label}\n${text}`, decoded));
+      const doc = await workspace.openTextDocument(uri);
+      await languages.setTextDocumentLanguage(doc, 'markdown');
+      await window.showTextDocument(doc, { preview: true, viewColumn: ViewColumn.Beside });
+    } catch (e) {
+      void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
+    }
+  };
+
   context.subscriptions.push(
     commands.registerCommand('valeFfi.decodeReference', async (initial?: string) => {
       const text =
@@ -97,19 +112,10 @@ export async function activate(context: ExtensionContext): Promise<void> {
           prompt: '0x + 64 hex digits, 32 bytes, the five C words of a ...Ref, or gdb x/4gx output',
           ignoreFocusOut: true,
         }));
-      if (!text) return;
-      try {
-        const decoded = await request(DECODE, { text, profile: workspace.getConfiguration('valeFfi').get<string>('hover.profile') });
-        const uri = Uri.parse(`${REFERENCE_SCHEME}:Universal Reference.md`);
-        documents.set(uri, referenceMarkdown(text, decoded));
-        const doc = await workspace.openTextDocument(uri);
-        await languages.setTextDocumentLanguage(doc, 'markdown');
-        await window.showTextDocument(doc, { preview: true, viewColumn: ViewColumn.Beside });
-      } catch (e) {
-        void window.showErrorMessage(`Vale FFI: ${(e as Error).message}`);
-      }
+      if (text) await showDecoded(text);
     }),
   );
+  registerDebugSupport(context, showDecoded);
 
   context.subscriptions.push(
     commands.registerCommand('valeFfi.showHeader', async (uriArg?: string, name?: string) => {
