@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { FIELD_NAMES, type FieldName, bytesOfCWords, cWordsOf, decodeUniversalReference, } from '../shared/ursl';
+import { FIELD_NAMES, type FieldName, bytesOfCWords, cWordsOf, decodeUniversalReference } from '../shared/ursl';
 import { BACKEND_PROFILE, SEED_PROFILE, type UrslProfile } from '../shared/ursl/profile';
 import { ITABLE, buildProgram, expected, helpers, run } from './support/debug-program';
 import { tempDir } from './support/temp';
