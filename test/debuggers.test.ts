@@ -105,10 +105,7 @@ for line in open(sys.argv[2]).read().split():
     const [rText, rPointer, sText, sPointer, unreadable, nullPointer, fleetText, refsText] = results;
     // The acceptance's print r: the summary, then the seven fields with the codec's values.
     const first = decodeUniversalReference(p.refs[0], BACKEND_PROFILE).fields;
-    assert.match(
-      rText,
-      new RegExp(`^vtest_Spaceship (null|@ 0x${first.objectPointer.toString(16)}) gen 0x${first.objectGeneration.toString(16)}`),
-    );
+    assert.match(rText, new RegExp(`^vtest_Spaceship (null|@ 0x${first.objectPointer.toString(16)}) gen ${first.objectGeneration}`));
     assert.equal(compareChildren(childrenIn(rText), [p.refs[0]], BACKEND_PROFILE), 0);
     assert.match(rPointer, /^\(0x[0-9a-f]+\) vtest_Spaceship /);
     assert.equal(compareChildren(childrenIn(rPointer), [p.refs[0]], BACKEND_PROFILE), 0);
@@ -128,7 +125,7 @@ for line in open(sys.argv[2]).read().split():
     assert.equal(compareChildren(childrenIn(refsText), p.refs, BACKEND_PROFILE), 0);
     const placeholders = p.refs.filter((b) => decodeUniversalReference(b, BACKEND_PROFILE).fields.objectGeneration === 0x1320n).length;
     assert.ok(placeholders > 0, 'some random generations are the placeholder');
-    assert.equal([...refsText.matchAll(/gen 0x1320 \(placeholder\)/g)].length, placeholders);
+    assert.equal([...refsText.matchAll(/gen 4896 \(placeholder\)/g)].length, placeholders);
   });
 
   test('lldb-19: frame variable r shows the seven decoded fields; 256 random references, an itable symbol, typedefs, pointers, unreadable memory', (t) => {
@@ -164,7 +161,7 @@ for line in open(sys.argv[2]).read().split():
     assert.match(
       rText,
       new RegExp(
-        `^\\(vtest_SpaceshipRef\\) r = vtest_Spaceship (null|@ 0x${first.objectPointer.toString(16)}) gen 0x${first.objectGeneration.toString(16)}`,
+        `^\\(vtest_SpaceshipRef\\) r = vtest_Spaceship (null|@ 0x${first.objectPointer.toString(16)}) gen ${first.objectGeneration}`,
       ),
     );
     assert.equal(compareChildren(childrenIn(rText), [p.refs[0]], BACKEND_PROFILE), 0);

@@ -3,9 +3,12 @@
 // summary with synthetic children. Both share one Python decoder printed from the profile.
 import { FIELD_NAMES, type FieldName, PLACEHOLDERS, type UrslProfile } from '../ursl/profile';
 
-/** How a decoded field is shown: counts in decimal, everything else (pointers, generations, masks) in hex. */
+/** The members that hold pointers: shown in hex. */
+const POINTER_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>(['objectPointer', 'typePointer', 'regionPointer']);
+
+/** How a decoded field is shown: pointers in hex, the other members (generations, an offset, a mask) in decimal. */
 export function fieldFormat(field: FieldName): 'hex' | 'decimal' {
-  return field === 'offsetToGeneration' ? 'decimal' : 'hex';
+  return POINTER_FIELDS.has(field) ? 'hex' : 'decimal';
 }
 
 /** Shows a decoded value the way the debugger helpers do. */
@@ -338,11 +341,13 @@ class Children(object):
             return None
         name = FIELDS[index]
         target = _target(self.valobj)
-        ulong = target.GetBasicType(lldb.eBasicTypeUnsignedLongLong)
+        # Pointers as void * (every front end shows those in hex, lldb-dap too), the rest as numbers.
+        if name in DECIMAL:
+            child_type = target.GetBasicType(lldb.eBasicTypeUnsignedLongLong)
+        else:
+            child_type = target.GetBasicType(lldb.eBasicTypeVoid).GetPointerType()
         data = lldb.SBData.CreateDataFromUInt64Array(target.GetByteOrder(), target.GetAddressByteSize(), [self.fields[name]])
-        child = self.valobj.CreateValueFromData(name, data, ulong)
-        child.SetFormat(lldb.eFormatDecimal if name in DECIMAL else lldb.eFormatHex)
-        return child
+        return self.valobj.CreateValueFromData(name, data, child_type)
 
 
 def __lldb_init_module(debugger, internal_dict):

@@ -3,21 +3,30 @@
 // (scenarios.ts). Each scenario is retried at most once, from a clean window; a failure names
 // the screenshot taken at that moment. Screenshots of every step go to the printed folder.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { expectations, type Expectations } from './scenarios';
 import { bundleSuite, REPO } from '../vscode/bundle';
 import { until } from './until';
+import { tempDir } from '../support/temp';
+import { BACKEND_PROFILE, bytesOfCWords, decodeUniversalReference, FIELD_NAMES } from '../../shared/ursl';
 import { missingReason } from '../support/tools';
-import { CHROMIUM, type Session, startSession, type Workbench } from './workbench';
+import type { Group } from '../../scripts/system-tools';
+import { CHROMIUM, fixtureDebuggerVsix, type Session, startSession, type Workbench } from './workbench';
 
 let session: Session;
 let expected: Expectations;
 
 /** A scenario from a clean window; one retry; on failure, the screenshot path in the message. */
-function scenario(name: string, body: (wb: Workbench) => Promise<void>): void {
-  test(name, skipUnlessTools, async () => {
+function scenario(name: string, body: (wb: Workbench) => Promise<void>, needs: readonly Group[] = []): void {
+  // A scenario that needs more tools (a debugger) says so when it skips; under CI=true it fails.
+  const more = needs.map(missingReason).find((r) => r !== undefined);
+  if (more && process.env.CI !== 'true') console.log(`# SKIPPED: ${name}: ${more}`);
+  const options = skipReason || !more || process.env.CI === 'true' ? skipUnlessTools : { skip: `SKIPPED: ${more}` };
+  test(name, options, async () => {
+    if (more) assert.fail(`CI=true and ${more}`);
     for (let attempt = 1; ; attempt++) {
       try {
         await session.wb.reset();
@@ -89,7 +98,8 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
       existsSync(join(__dirname, '..', '..', 'vale-ffi.vsix')),
       'vale-ffi.vsix is missing: run `npm run package` first (npm run test:e2e does)',
     );
-    session = await startSession((line) => console.log(`# ${line}`));
+    // The fixture's lldb-dap debug type, for the debugging scenario.
+    session = await startSession((line) => console.log(`# ${line}`), undefined, undefined, [fixtureDebuggerVsix()]);
     expected = expectations(session.workspace);
   });
 
@@ -294,6 +304,105 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     for (const c of callees) assert.ok(text.includes(c), `${c} in the recording view`);
     await wb.shot('recording');
   });
+
+  scenario(
+    'debugging the C side: the Variables view shows a Vale reference decoded by the helpers; Decode as Vale Reference opens it',
+    async (wb) => {
+      // A first attempt may have left its session paused (F5 would continue it): stop it.
+      const toolbar = wb.page.locator('.debug-toolbar');
+      if (await toolbar.isVisible()) {
+        await wb.page.keyboard.press('Shift+F5');
+        await until('the previous debug session to end', async () => !(await toolbar.isVisible()));
+      }
+      // examples' report.c with a caller, built with gcc -g against the generated headers.
+      const build = tempDir('vale-ffi-e2e-build-');
+      const report = join(session.workspace, 'fleet', 'native', 'report.c');
+      execFileSync(
+        process.execPath,
+        [join(REPO, 'dist', 'cli.js'), 'header', 'fleet', '--project', 'fleet', '--out', join(build, 'include')],
+        {
+          cwd: session.workspace,
+          stdio: 'pipe',
+        },
+      );
+      const main = join(REPO, 'test', 'fixtures', 'debug', 'fleet-main.c');
+      execFileSync('gcc', ['-g', '-O0', '-I', join(build, 'include'), '-o', join(build, 'report'), report, main], { stdio: 'pipe' });
+      // The reference main passes: what every view must show, from the codec.
+      const words = /fleet_FleetRef fleet = \{(.*)\};/
+        .exec(readFileSync(main, 'utf8'))![1]
+        .split(',')
+        .map((w) => BigInt(w.trim().replace(/u(ll)?$/, '')));
+      const bytes = bytesOfCWords({ unused0: words[0], unused1: words[1], unused2: words[2], unused3: words[3], unused4: words[4] });
+      const fields = decodeUniversalReference(bytes, BACKEND_PROFILE).fields;
+      mkdirSync(join(session.workspace, '.vscode'), { recursive: true });
+      writeFileSync(
+        join(session.workspace, '.vscode', 'launch.json'),
+        JSON.stringify(
+          {
+            version: '0.2.0',
+            configurations: [
+              { type: 'lldb-dap', request: 'launch', name: 'report (lldb-dap)', program: join(build, 'report'), cwd: build },
+            ],
+          },
+          null,
+          2,
+        ),
+      );
+      // A breakpoint in the extern implementation (F9), unless a first attempt left it there.
+      await wb.open('fleet/native/report.c');
+      const line = readFileSync(report, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('printf("cReportFleet'));
+      await wb.goto(line, 2);
+      const glyph = wb.page.locator('.editor-group-container.active .codicon-debug-breakpoint');
+      if ((await glyph.count()) === 0) await wb.page.keyboard.press('F9');
+      await until('the breakpoint glyph', async () => (await glyph.count()) > 0);
+      await wb.page.keyboard.press('F5');
+      const rows = wb.page.locator('.part.sidebar .monaco-list-row');
+      const rowTexts = () => rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+      const summary = `fleet_Fleet @ 0x${fields.objectPointer.toString(16)} gen ${fields.objectGeneration}`;
+      await until(`the Variables view to show fleet = ${summary}`, async () =>
+        (await rowTexts()).some((t) => t.startsWith('fleet') && t.includes(summary)),
+      );
+      // Expanded: the seven fields, named and valued as the codec decodes them.
+      const fleetRow = rows.filter({ hasText: summary }).first();
+      await fleetRow.click();
+      await until('the seven fields under fleet', async () => {
+        const texts = await rowTexts();
+        return FIELD_NAMES.every((f) =>
+          texts.some((t) => {
+            const m = new RegExp(`^${f} = (0x[0-9a-f]+|\\d+)$`).exec(t);
+            return m !== null && BigInt(m[1]) === fields[f];
+          }),
+        );
+      });
+      await wb.shot('debug-variables-decoded');
+      // The notice in the debug console.
+      await wb.command('Debug Console: Focus on Debug Console View');
+      await until('the notice in the debug console', async () =>
+        (await wb.page.locator('.repl').first().innerText()).includes(
+          'Vale FFI: universal references (<project>_<Name>Ref) are decoded by',
+        ),
+      );
+      await wb.shot('debug-console-notice');
+      // Decode as Vale Reference from the Variables view's context menu.
+      await wb.command('Run and Debug: Focus on Variables View');
+      await fleetRow.click({ button: 'right' });
+      const item = wb.page.locator('.context-view .action-item', { hasText: 'Decode as Vale Reference' });
+      await until('Decode as Vale Reference in the context menu', () => item.first().isVisible());
+      await wb.shot('debug-variables-menu');
+      await item.first().click();
+      await until('the decoded reference beside the editor', async () => {
+        const text = (await wb.editorLines()).join('\n');
+        return text.includes('fleet (read with evaluate)') && text.includes(`| objectPointer | \`0x${fields.objectPointer.toString(16)}\``);
+      });
+      await wb.shot('debug-decode-command');
+      await wb.page.keyboard.press('Shift+F5');
+      await until('the debug session to end', async () => !(await toolbar.isVisible()));
+      await until('no lldb-server left', () => spawnSync('pgrep', ['-a', 'lldb-server'], { encoding: 'utf8' }).stdout.trim() === '');
+    },
+    ['c', 'lldb'],
+  );
 
   // Last: it changes files on disk (and puts them back).
   scenario('rename (F2) of a kind changes every file that names it, on disk', async (wb) => {

@@ -31,6 +31,17 @@ export interface Session {
   stop(): Promise<void>;
 }
 
+/** The test fixture's debug type lldb-dap (test/e2e/fixture-debugger, on lldb-dap-19) as a .vsix. */
+export function fixtureDebuggerVsix(): string {
+  const out = join(tempDir('vale-ffi-e2e-debugger-'), 'lldb-dap-fixture.vsix');
+  execFileSync(
+    join(REPO, 'node_modules', '.bin', 'vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out],
+    { cwd: join(REPO, 'test', 'e2e', 'fixture-debugger'), stdio: 'pipe' },
+  );
+  return out;
+}
+
 /**
  * Installs (or reuses) code-server, installs the packaged extension into a fresh extensions
  * folder, copies examples/ to a scratch workspace (the quick fix edits it), starts code-server
@@ -42,6 +53,8 @@ export async function startSession(
   log: (line: string) => void,
   payload: (host: string) => [string, string][] = () => [],
   onConsole?: (text: string) => void,
+  /** More extensions to install beside vale-ffi (.vsix files). */
+  extraExtensions: readonly string[] = [],
 ): Promise<Session> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const shots = join(REPO, 'test-output', 'e2e', stamp);
@@ -85,8 +98,10 @@ export async function startSession(
   writeFileSync(config, 'auth: none\ncert: false\n');
   const vsix = join(REPO, 'vale-ffi.vsix');
   const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
-  execFileSync(codeServer, [...common, '--install-extension', vsix], { stdio: 'pipe' });
-  log(`installed ${vsix} into code-server`);
+  for (const x of [vsix, ...extraExtensions]) {
+    execFileSync(codeServer, [...common, '--install-extension', x], { stdio: 'pipe' });
+    log(`installed ${x} into code-server`);
+  }
 
   const port = await freePort();
   const serverLog = join(shots, 'code-server.log');
