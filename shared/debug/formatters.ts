@@ -112,10 +112,10 @@ def summary_line(type_name, fields, symbol=None):
     if is_placeholder('objectGeneration', gen):
         text += ' (placeholder)'
     if symbol:
-        text += ' type <%s>' % symbol
+        text += ', type <%s>' % symbol
     others = [f for f in FIELDS if f != 'objectGeneration' and is_placeholder(f, fields[f])]
     if others:
-        text += ' placeholder: ' + ', '.join(others)
+        text += '; placeholders: ' + ', '.join(others)
     return text
 `;
 }
