@@ -46,7 +46,10 @@ test('the extension manifest: categories, keywords, an icon, capabilities, Markd
   const icon = readFileSync(join(REPO, pkg.icon));
   assert.equal(icon.subarray(1, 4).toString(), 'PNG');
   assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'a 128×128 icon');
-  for (const file of [pkg.icon, 'CHANGELOG.md']) assert.ok(pkg.files.includes(file), `${file} ships in the package`);
+  // README's images are relative links (`vsce package --no-rewrite-relative-links`): they ship beside it.
+  const images = [...readFileSync(join(REPO, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+  assert.ok(images.length > 0);
+  for (const file of [pkg.icon, 'CHANGELOG.md', ...images]) assert.ok(pkg.files.includes(file), `${file} ships in the package`);
   const props = pkg.contributes.configuration.properties;
   for (const [key, value] of Object.entries(props) as [string, { description?: string; markdownDescription?: string }][]) {
     assert.equal(value.description, undefined, `${key}: a markdownDescription`);

@@ -155,7 +155,12 @@ describe('language server over stdio', () => {
       await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: cUri }, position: { line: 1, character: 25 } }),
     );
     assert.match(ursl, /\*\*universal reference\*\* \(backend profile\)/);
-    assert.match(ursl, new RegExp(`\\| objectGeneration \\| \`${BigInt(VECTORS[1].fields.objectGeneration)}\``));
+    assert.match(
+      ursl,
+      new RegExp(`^- \\*\\*objectGeneration\\*\\* \`${BigInt(VECTORS[1].fields.objectGeneration)}\`: the object's generation`, 'm'),
+    );
+    assert.match(ursl, new RegExp(`^- \\*\\*objectPointer\\*\\* \`${VECTORS[1].fields.objectPointer}\`: `, 'm'));
+    assert.match(ursl, /^Checks:\n\n- ✓ objectPointer is not null$/m);
     assert.match(ursl, /C words: `unused0=0x/);
     assert.equal(
       await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: cUri }, position: { line: 0, character: 3 } }),

@@ -1,20 +1,7 @@
 // Debugger formatters for universal references, generated from the codec's member table and
 // placeholders so the codec stays the one source of truth: a gdb pretty-printer and an lldb
 // summary with synthetic children. Both share one Python decoder printed from the profile.
-import { FIELD_NAMES, type FieldName, PLACEHOLDERS, type UrslProfile } from '../ursl/profile';
-
-/** The members that hold pointers: shown in hex. */
-const POINTER_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>(['objectPointer', 'typePointer', 'regionPointer']);
-
-/** How a decoded field is shown: pointers in hex, the other members (generations, an offset, a mask) in decimal. */
-export function fieldFormat(field: FieldName): 'hex' | 'decimal' {
-  return POINTER_FIELDS.has(field) ? 'hex' : 'decimal';
-}
-
-/** Shows a decoded value the way the debugger helpers do. */
-export function showField(field: FieldName, value: bigint): string {
-  return fieldFormat(field) === 'decimal' ? value.toString() : `0x${value.toString(16)}`;
-}
+import { FIELD_NAMES, PLACEHOLDERS, type UrslProfile, fieldFormat } from '../ursl/profile';
 
 /** The C members of `<project>_<Name>Ref` as the backend writes them: name and size in bytes. */
 export const REF_WORDS: readonly (readonly [string, number])[] = [

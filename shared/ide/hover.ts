@@ -2,8 +2,8 @@ import type { CFieldType, CKind, CLayout, CProgram } from '../layout/cprogram';
 import { type FunctionC, functionC } from '../layout/header';
 import type { FunctionDecl } from '../model/declarations';
 import { kindText } from '../model/types';
-import { BACKEND_PROFILE, FIELD_NAMES, type UrslProfile } from '../ursl/profile';
-import { decodeUniversalReference, hex } from '../ursl/codec';
+import { BACKEND_PROFILE, FIELD_MEANING, FIELD_NAMES, type FieldName, PLACEHOLDERS, type UrslProfile, fieldFormat } from '../ursl/profile';
+import { URSL_CHECKS, decodeUniversalReference, hex } from '../ursl/codec';
 import { findUniversalReferences } from '../ursl/recognize';
 import { type SymbolAt, symbolAt } from './navigation';
 
@@ -138,19 +138,31 @@ export function functionHover(program: CProgram, f: FunctionDecl, pkg: string): 
   return lines.join('\n');
 }
 
+/**
+ * A universal reference: one line per member with its value (pointers in hex; the other members
+ * as the number format says) and what it is for, then every check run and its result.
+ */
 export function universalReferenceHover(bytes: Uint8Array, profile: UrslProfile, fmt: NumberFormat): string {
   const d = decodeUniversalReference(bytes, profile);
-  const value = (n: bigint): string => (fmt === 'decimal' ? n.toString() : fmt === 'hex' ? hex(n) : `${n} (${hex(n)})`);
+  const value = (f: FieldName): string => (fieldFormat(f) === 'hex' ? hex(d.fields[f]) : formatNumber(d.fields[f], fmt));
+  const placeholder = (f: FieldName): string => (PLACEHOLDERS[f]?.value === d.fields[f] ? ' (placeholder)' : '');
+  const checks = URSL_CHECKS.flatMap(({ code, passed }) => {
+    const found = d.problems.filter((p) => p.code === code);
+    if (found.length === 0) return [`- ✓ ${passed}`];
+    return found.map(
+      (p) => `- ${p.severity === 'information' ? 'ⓘ' : p.severity === 'warning' ? '⚠' : '✗'} **${p.code}** (${p.field}): ${p.message}`,
+    );
+  });
   const lines = [
     `**universal reference** (${profile.name} profile)`,
     '',
-    '| field | value | packed |',
-    '| --- | ---: | ---: |',
-    ...FIELD_NAMES.map((f) => `| ${f} | \`${value(d.fields[f])}\` | \`${hex(d.raw[f])}\` |`),
+    ...FIELD_NAMES.map((f) => `- **${f}** \`${value(f)}\`${placeholder(f)}: ${FIELD_MEANING[f]}`),
     '',
-    ...(d.problems.length
-      ? d.problems.map((p) => `- ${p.severity === 'information' ? 'note' : p.severity} **${p.code}** (${p.field}): ${p.message}`)
-      : ['- no problems found']),
+    'Checks:',
+    '',
+    ...checks,
+    '',
+    `Packed bits: ${FIELD_NAMES.map((f) => `\`${f}=${hex(d.raw[f])}\``).join(' ')}`,
     '',
     `C words: ${Object.entries(d.cWords)
       .map(([k, v]) => `\`${k}=${hex(v)}\``)

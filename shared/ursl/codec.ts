@@ -320,6 +320,15 @@ export function encodeUniversalReference(fields: Partial<UrslFields>, profile: U
 
 const USER_SPACE_LIMIT = 1n << 47n;
 
+/** Every check `checkFields` runs, in order, with what passing it means. */
+export const URSL_CHECKS: readonly { code: ProblemCode; passed: string }[] = [
+  { code: 'NullObjectPointer', passed: 'objectPointer is not null' },
+  { code: 'RegionNotAligned', passed: 'regionPointer is 16-byte aligned (RMB16BA)' },
+  { code: 'TypeNotAligned', passed: 'typePointer is 16-byte aligned (ITN16BA)' },
+  { code: 'NotUserSpaceAddress', passed: 'every pointer is null or in the 47-bit user space' },
+  { code: 'Placeholder', passed: "no member holds one of the backend's placeholder constants" },
+];
+
 /** Checks on decoded values: placeholders, null, alignment, user-space addresses. */
 export function checkFields(fields: UrslFields, profile: UrslProfile): UrslProblem[] {
   const problems: UrslProblem[] = [];

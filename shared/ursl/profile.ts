@@ -11,6 +11,32 @@ export const FIELD_NAMES = [
 
 export type FieldName = (typeof FIELD_NAMES)[number];
 
+/** The members that hold pointers. */
+export const POINTER_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>(['objectPointer', 'typePointer', 'regionPointer']);
+
+/** How a decoded field is shown everywhere (hovers, debugger helpers): pointers in hex, the other members in decimal. */
+export function fieldFormat(field: FieldName): 'hex' | 'decimal' {
+  return POINTER_FIELDS.has(field) ? 'hex' : 'decimal';
+}
+
+/** A decoded value as `fieldFormat` says. */
+export function showField(field: FieldName, value: bigint): string {
+  return fieldFormat(field) === 'decimal' ? value.toString() : `0x${value.toString(16)}`;
+}
+
+/** What each member is for: which object or region it names, and which check reads it. */
+export const FIELD_MEANING: Readonly<Record<FieldName, string>> = {
+  objectGeneration:
+    "the object's generation when the reference was made; the generation check compares it with the generation stored in the object",
+  regionGeneration: "the generation of the object's region when the reference was made; the region check compares it with the region's",
+  objectPointer: "the object's address (56 bits kept, sign-extended back)",
+  typePointer:
+    'the itable (an interface) or type info (a struct) the object was sent as; the type check compares it when the reference comes back (52 bits kept: 16-byte aligned, ITN16BA)',
+  regionPointer: 'the region that owns the object (52 bits kept: 16-byte aligned, RMB16BA)',
+  offsetToGeneration: "bytes from the object's address to its generation, where the generation check reads it",
+  scopeTetherMask: "the bits of the object's scope tether this reference sets while it is held in scope",
+};
+
 /**
  * How a member is stored: `plain` as is; `pointer56` a 64-bit pointer truncated
  * to 56 bits (sign-extended back); `pointer52` the 56-bit form shifted right by 4,

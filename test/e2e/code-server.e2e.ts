@@ -118,10 +118,11 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     const text = await wb.hover((t) => t.includes('universal reference'), 'the universal reference hover');
     for (const [name, value] of Object.entries(fields)) {
       assert.ok(
-        text.split('\n').some((r) => r.startsWith(`${name}\t${value}\t`)),
+        text.split('\n').some((r) => r.startsWith(`${name} ${value}: `) || r.startsWith(`${name} ${value} (placeholder): `)),
         `${name} = ${value} in the hover:\n${text}`,
       );
     }
+    assert.ok(text.includes('✓ objectPointer is not null'), `the checks in the hover:\n${text}`);
     await wb.shot('hover-reference');
   });
 

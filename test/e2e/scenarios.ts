@@ -10,6 +10,7 @@ import {
   DEFAULT_TARGET,
   decodeUniversalReference,
   FIELD_NAMES,
+  showField,
   findUniversalReferences,
   inlayHints,
   readRecording,
@@ -147,7 +148,7 @@ export function expectations(root: string): Expectations {
     },
     referenceHover: {
       spot: spotAt(root, cFile, logged.start + 10),
-      fields: Object.fromEntries(FIELD_NAMES.map((f) => [f, decoded.fields[f].toString()])),
+      fields: Object.fromEntries(FIELD_NAMES.map((f) => [f, showField(f, decoded.fields[f])])),
     },
     cHover: {
       spot: spotOf(root, 'fleet/native/arrays.c', 'fleet_IntTriple* triple', 3),

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { showField } from '../../shared/debug/formatters';
-import { FIELD_NAMES, type FieldName, cWordsOf, decodeUniversalReference, encodeUniversalReference } from '../../shared/ursl';
+
+import { FIELD_NAMES, type FieldName, cWordsOf, decodeUniversalReference, encodeUniversalReference, showField } from '../../shared/ursl';
 import { PLACEHOLDERS, type UrslProfile } from '../../shared/ursl/profile';
 import { tempDir } from './temp';
 

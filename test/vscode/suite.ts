@@ -100,7 +100,7 @@ export async function run(): Promise<void> {
           return t.includes('universal reference') ? t : undefined;
         });
         for (const [name, value] of Object.entries(fields))
-          assert.ok(text.includes(`| ${name} | \`${value}\` |`), `${name} = ${value} in:\n${text}`);
+          assert.ok(text.includes(`- **${name}** \`${value}\``), `${name} = ${value} in:\n${text}`);
       },
     ],
     [
