@@ -5,6 +5,7 @@
 import { type DecodedUrsl, type UrslFields, hex } from './ursl/codec';
 import { FIELD_NAMES } from './ursl/profile';
 import type { CLayout, CProgram } from './layout/cprogram';
+import type { MessageDrawing } from './layout/sample';
 import type { RecordedValue, Recording } from './recording/reader';
 
 /** A request of the `valeFfi/` protocol: its method, typed by its parameters and result. */
@@ -39,6 +40,8 @@ export interface LayoutJson {
 export interface LayoutResult extends Omit<LayoutJson, 'padding'> {
   target: string;
   padding: { offset: number; size: number; tail: boolean }[];
+  /** For an imm kind: the message a sample value becomes (objects, child pointers, the `_vasp` size). */
+  message?: MessageDrawing;
 }
 
 /** A recorded value: `void`, a `reference`, a `message` (its kind, size, value), or a number/bool (`kind` the Vale type). */

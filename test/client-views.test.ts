@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { layoutPage, referenceMarkdown } from '../client/views';
+import { CProgram, DEFAULT_TARGET, messageDrawing, serializeMessage, Workspace } from '../shared';
 
 test('the memory layout view draws every field and hole as a cell, with offsets', () => {
   const html = layoutPage({
@@ -22,10 +23,66 @@ test('the memory layout view draws every field and hole as a cell, with offsets'
   });
   assert.equal(html.match(/class="cell field"/g)?.length, 3);
   assert.equal(html.match(/class="cell pad"/g)?.length, 2);
-  assert.match(html, /title="crew: offset 8, 8 bytes"/);
+  assert.match(html, /title="crew: offset 8, 8 bytes, align 8"/);
   assert.match(html, /Ship&#60;T&#62;/, 'names are escaped');
   assert.match(html, /size 24 bytes, align 8, target x86_64-linux, message 48 bytes/);
   assert.match(html, /default-src 'none'/, 'the webview runs no scripts');
+  // A name too long for its cell shows its number (the table's first column), never a cut name.
+  assert.match(html, /title="armed: offset 0, 1 bytes, align 1"><span class="off">0<\/span><span class="name">1<\/span>/);
+  assert.doesNotMatch(html, /<span class="name">ar<\/span>/);
+  assert.match(html, /<th>#<\/th><th>offset<\/th><th>size<\/th><th>align<\/th><th>field<\/th><th>C type<\/th>/);
+  assert.match(html, /<tr class=""><td>1<\/td><td>0<\/td><td>1<\/td><td>1<\/td><td>armed<\/td>/);
+  assert.match(html, /<span class="name">crew<\/span>/, 'a name that fits is written in its cell');
+  assert.doesNotMatch(html, /As a message/, 'no message drawing without a message');
+});
+
+test('an imm kind also shows the message a sample value becomes: objects at 16-byte boundaries, arrows for child pointers', () => {
+  const ws = new Workspace();
+  ws.setFile(
+    '/m/main.vale',
+    'exported struct Engine imm { fuel int; }\nexported struct Ship imm { name str; engine Engine; crew []<imm>int; }\nexport []<imm>int as Crew;\nextern func cShip(s Ship) int;\n',
+  );
+  const program = new CProgram(ws.program(), 'vtest', DEFAULT_TARGET);
+  const ship = program.findKind('Ship')!;
+  const drawing = messageDrawing(program, ship)!;
+  assert.deepEqual(drawing.value, { name: 'text', engine: { fuel: 1 }, crew: [1, 2] });
+  // The same message `vale-ffi message` writes for that value.
+  const m = serializeMessage(program, ship, drawing.value);
+  assert.equal(drawing.size, m.size);
+  assert.deepEqual(
+    drawing.objects.map((o) => [o.kind, o.offset]),
+    m.objects.map((o) => [o.kind, o.offset]),
+  );
+  assert.deepEqual(
+    drawing.objects.map((o) => o.kind),
+    ['Ship', 'str', 'Engine', '[]<imm>int'],
+  );
+  assert.ok(drawing.objects.every((o) => o.offset % 16 === 0));
+  // One pointer per child object, written in the root's members (name, engine, crew at 0, 8, 16).
+  assert.deepEqual(drawing.pointers, [
+    { at: 0, to: drawing.objects[1].offset },
+    { at: 8, to: drawing.objects[2].offset },
+    { at: 16, to: drawing.objects[3].offset },
+  ]);
+  assert.equal(messageDrawing(program, program.findKind('Crew')!)?.objects.length, 1);
+  const l = program.layout(ship);
+  const html = layoutPage({
+    target: 'x86_64-linux',
+    name: 'Ship',
+    cName: l.cName,
+    size: l.size,
+    align: l.align,
+    messageSize: null,
+    fields: l.fields.map((f) => ({ name: f.name, cType: f.type.text, offset: f.offset, size: f.size, align: f.align })),
+    padding: [],
+    message: drawing,
+  });
+  assert.match(
+    html,
+    new RegExp(`becomes a message of ${drawing.size} bytes \\(the size a <code>_vasp</code> extern receives\\): 4 objects in pre-order`),
+  );
+  assert.equal(html.match(/<g class="message-object">/g)?.length, 4);
+  assert.equal(html.match(/<g class="message-pointer">/g)?.length, 3);
 });
 
 test('a decoded reference reads as a Markdown table with its checks', () => {

@@ -23,6 +23,7 @@ import {
   functionHeader,
   kindHeader,
   layoutJson,
+  messageDrawing,
   parseUniversalReference,
   readRecording,
   recordingJson,
@@ -73,6 +74,7 @@ export function registerRequests(
         ...layoutJson(p, l),
         target: p.target.name,
         padding: l.padding.map((x) => ({ offset: x.offset, size: x.size, tail: x.tail })),
+        message: messageDrawing(p, kind),
       };
     },
     shape.of({ name: valid.string }),

@@ -3,3 +3,4 @@ export * from './cprogram';
 export * from './header';
 export * from './message';
 export * from './built';
+export * from './sample';

@@ -292,9 +292,20 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     assert.ok(text.includes(`size ${size} bytes, align ${align}`), text);
     for (const r of rows)
       assert.ok(
-        text.split('\n').some((l) => l.startsWith(`${r.offset}\t${r.size}\t${r.name}\t`)),
-        `row ${r.offset} ${r.size} ${r.name} in:\n${text}`,
+        text.split('\n').some((l) => new RegExp(`^\\d+\\t${r.offset}\\t${r.size}\\t${r.align}\\t${r.name}\\t`).test(l)),
+        `row ${r.offset} ${r.size} ${r.align} ${r.name} in:\n${text}`,
       );
+    // The message a Spaceship value becomes, drawn from the same core code as `vale-ffi message`.
+    const { message } = expected.layout;
+    assert.ok(
+      text.includes(
+        `becomes a message of ${message.size} bytes (the size a _vasp extern receives): ${message.objects} objects in pre-order`,
+      ),
+      `the message drawing's summary in:\n${text}`,
+    );
+    const { frame } = await wb.webview((t) => t.includes('As a message'), 'the message drawing');
+    assert.equal(await frame.locator('g.message-object').count(), message.objects);
+    assert.equal(await frame.locator('g.message-pointer').count(), message.pointers);
     await wb.shot('memory-layout');
   });
 

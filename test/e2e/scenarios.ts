@@ -13,6 +13,7 @@ import {
   showField,
   findUniversalReferences,
   inlayHints,
+  messageDrawing,
   readRecording,
   VALE_BUILTINS_HEADER,
   Workspace,
@@ -63,7 +64,9 @@ export interface Expectations {
     readonly cName: string;
     readonly size: number;
     readonly align: number;
-    readonly rows: readonly { offset: number; size: number; name: string }[];
+    readonly rows: readonly { offset: number; size: number; align: number; name: string }[];
+    /** The message drawing of the imm kind: its size, objects and child pointers. */
+    readonly message: { readonly size: number; readonly objects: number; readonly pointers: number };
   };
   readonly recording: { readonly file: string; readonly summary: string; readonly callees: readonly string[] };
 }
@@ -106,6 +109,8 @@ export function expectations(root: string): Expectations {
   if (!hint) throw new Error('the e2e scenarios expect an inlay hint after Engine in examples/fleet/ships.vale');
   const engineHint = { line: spotAt(root, 'fleet/ships.vale', hint.offset).line, label: hint.label };
   const spaceshipLayout = program.layout(spaceship);
+  const spaceshipMessage = messageDrawing(program, spaceship);
+  if (!spaceshipMessage) throw new Error('the e2e scenarios expect Spaceship (imm) to have a message drawing');
 
   const cFile = 'fleet/native/report.c';
   const cText = readFileSync(join(root, cFile), 'utf8');
@@ -179,7 +184,8 @@ export function expectations(root: string): Expectations {
       cName: spaceshipLayout.cName,
       size: spaceshipLayout.size,
       align: spaceshipLayout.align,
-      rows: spaceshipLayout.fields.map((f) => ({ offset: f.offset, size: f.size, name: f.name })),
+      rows: spaceshipLayout.fields.map((f) => ({ offset: f.offset, size: f.size, align: f.align, name: f.name })),
+      message: { size: spaceshipMessage.size, objects: spaceshipMessage.objects.length, pointers: spaceshipMessage.pointers.length },
     },
     recording: {
       file: recordingFile,
