@@ -51,12 +51,12 @@ export function layoutPage(l: LayoutView): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
 <style>
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 12px; }
-.bar { display: flex; border: 1px solid var(--vscode-panel-border, #888); height: 56px; margin: 12px 0; width: ${BAR_WIDTH}px; }
+.bar { display: flex; border: 1px solid var(--vscode-panel-border, #888); height: 56px; margin: 12px 0; width: 100%; max-width: ${BAR_WIDTH}px; }
 .cell { position: relative; border-right: 1px solid var(--vscode-panel-border, #888); overflow: hidden; box-sizing: border-box; padding: 2px 4px; }
 .field { background: var(--vscode-editor-selectionBackground, #264f78); }
 .pad { background: repeating-linear-gradient(45deg, transparent, transparent 4px, rgba(128,128,128,.35) 4px, rgba(128,128,128,.35) 8px); }
 .off { display: block; font-size: 10px; opacity: .8; }
-.name { display: block; font-size: 12px; white-space: nowrap; }
+.name { display: block; font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 table { border-collapse: collapse; } td, th { padding: 2px 10px; text-align: left; } tr.pad td { opacity: .7; font-style: italic; }
 svg text { fill: var(--vscode-foreground); font-size: 11px; font-family: var(--vscode-font-family); }
 svg .object { fill: var(--vscode-editor-selectionBackground, #264f78); stroke: var(--vscode-panel-border, #888); }
@@ -114,7 +114,7 @@ function messageSection(m: NonNullable<LayoutView['message']>): string {
     .join('');
   return `<h3>As a message</h3>
 <p id="message-summary">The value <code>${escapeHtml(JSON.stringify(m.value))}</code> becomes a message of ${m.size} bytes (the size a <code>_vasp</code> extern receives): ${m.objects.length} object${m.objects.length === 1 ? '' : 's'} in pre-order, each at a 16-byte boundary, ${m.pointers.length} child pointer${m.pointers.length === 1 ? '' : 's'}.</p>
-<svg width="${BAR_WIDTH + 8}" height="${top + height + 8}" role="img" aria-label="message drawing">${boxes}${arrows}</svg>
+<svg viewBox="0 0 ${BAR_WIDTH + 8} ${top + height + 8}" width="100%" style="max-width: ${BAR_WIDTH + 8}px" role="img" aria-label="message drawing">${boxes}${arrows}</svg>
 <table><tr><th>#</th><th>offset</th><th>size</th><th>object</th></tr>${legend}</table>`;
 }
 
