@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import {
   commands,
+  DiagnosticSeverity,
   EventEmitter,
+  StatusBarAlignment,
   type ExtensionContext,
   languages,
   type TextDocumentContentProvider,
@@ -12,9 +14,9 @@ import {
   workspace,
 } from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { DECODE, HEADER, KINDS, LAYOUT, RECORDING, type RequestSpec } from '../shared/protocol';
+import { DECODE, HEADER, KINDS, LAYOUT, RECORDING, type RequestSpec, STATUS, type StatusParams } from '../shared/protocol';
 import { registerDebugSupport } from './debug';
-import { layoutPage, recordingPage, referenceMarkdown } from './views';
+import { layoutPage, recordingPage, referenceMarkdown, statusItem } from './views';
 
 let client: LanguageClient | undefined;
 
@@ -81,6 +83,36 @@ export async function activate(context: ExtensionContext): Promise<void> {
     initializationOptions: settings(),
   };
   client = new LanguageClient('valeFfi', 'Vale FFI', serverOptions, clientOptions);
+
+  // The status bar item: indexing, then the files analysed and the problems found; a click shows the output.
+  const statusBar = window.createStatusBarItem('valeFfi.status', StatusBarAlignment.Left, 10);
+  statusBar.name = 'Vale FFI';
+  statusBar.command = 'valeFfi.showOutput';
+  let status: StatusParams | undefined;
+  const renderStatus = (): void => {
+    let errors = 0;
+    let warnings = 0;
+    for (const [, diagnostics] of languages.getDiagnostics())
+      for (const d of diagnostics) {
+        if (d.source !== 'vale-ffi') continue;
+        if (d.severity === DiagnosticSeverity.Error) errors++;
+        else if (d.severity === DiagnosticSeverity.Warning) warnings++;
+      }
+    const item = statusItem(status, { errors, warnings });
+    statusBar.text = item.text;
+    statusBar.tooltip = item.tooltip;
+  };
+  renderStatus();
+  statusBar.show();
+  context.subscriptions.push(
+    statusBar,
+    languages.onDidChangeDiagnostics(renderStatus),
+    client.onNotification(STATUS.method, (p: StatusParams) => {
+      status = p;
+      renderStatus();
+    }),
+    commands.registerCommand('valeFfi.showOutput', () => client?.outputChannel.show(true)),
+  );
   await client.start();
 
   const documents = new ReadOnlyDocuments();

@@ -1,5 +1,5 @@
 // Pure renderers for the extension's views (no vscode import, so tests can call them).
-import type { DecodedJson, LayoutResult, RecordingJson } from '../shared/protocol';
+import type { DecodedJson, LayoutResult, RecordingJson, StatusParams } from '../shared/protocol';
 
 /** What the views show: the protocol's results (shared/protocol.ts). */
 export type LayoutView = LayoutResult;
@@ -178,4 +178,26 @@ td, th { border-bottom: 1px solid var(--vscode-panel-border, #888); padding: 4px
 <table><tr><th>#</th><th>offset</th><th>callee</th><th>mutable arguments</th><th>returned</th></tr>${rows}</table>
 ${r.error ? `<p class="error">Stopped at byte ${r.error.offset}: ${escapeHtml(r.error.reason)}</p>` : ''}
 </body></html>`;
+}
+
+/** The status bar item: what the server analyses and the problems it found (codicons in the text). */
+export function statusItem(
+  status: StatusParams | undefined,
+  problems: { errors: number; warnings: number },
+): { text: string; tooltip: string } {
+  if (!status || status.state === 'indexing') {
+    return {
+      text: `$(sync~spin) Vale FFI${status ? `: indexing ${status.valeFiles} files` : ''}`,
+      tooltip: 'Vale FFI is reading the workspace. Click to show its output.',
+    };
+  }
+  const counts = [
+    problems.errors > 0 ? `$(error) ${problems.errors}` : '',
+    problems.warnings > 0 ? `$(warning) ${problems.warnings}` : '',
+  ].filter(Boolean);
+  const files = `${status.valeFiles} Vale file${status.valeFiles === 1 ? '' : 's'}${status.cFiles > 0 ? `, ${status.cFiles} C file${status.cFiles === 1 ? '' : 's'}` : ''}`;
+  return {
+    text: `${counts.length === 0 ? '$(check)' : counts.join(' ')} Vale FFI`,
+    tooltip: `Vale FFI: ${files}, C project ${status.project}; ${problems.errors} error${problems.errors === 1 ? '' : 's'}, ${problems.warnings} warning${problems.warnings === 1 ? '' : 's'}. Click to show its output.`,
+  };
 }

@@ -88,6 +88,19 @@ export const DECODE = request<{ text: string; profile?: string }, DecodedJson>('
 export const ENCODE = request<{ fields: Record<string, string | number>; profile?: string }, DecodedJson>('valeFfi/encode');
 export const RECORDING = request<{ uri: string }, RecordingJson>('valeFfi/recording');
 
+/** What the server is doing, sent when indexing starts and ends and when the set of files changes. */
+export interface StatusParams {
+  state: 'indexing' | 'ready';
+  /** Vale files and C files analysed. */
+  valeFiles: number;
+  cFiles: number;
+  /** The C project name in use (configured, from a module, or inferred from the C files). */
+  project: string;
+}
+
+/** The server's notification of `StatusParams` (the status bar item shows it). */
+export const STATUS = { method: 'valeFfi/status' } as const;
+
 /** Every request, for documentation and tests. */
 export const REQUESTS: readonly RequestSpec<unknown, unknown>[] = [LAYOUT, KINDS, HEADER, DECODE, ENCODE, RECORDING];
 

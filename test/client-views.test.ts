@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { layoutPage, referenceMarkdown } from '../client/views';
+import { layoutPage, referenceMarkdown, statusItem } from '../client/views';
 import { CProgram, DEFAULT_TARGET, messageDrawing, serializeMessage, Workspace } from '../shared';
 
 test('the memory layout view draws every field and hole as a cell, with offsets', () => {
@@ -128,4 +128,17 @@ test('a recording reads as a table of calls with expandable values', async () =>
   );
   assert.match(html, /<div>d: <details>/);
   assert.match(html, /Stopped at byte 110: the file ends inside a callee name/);
+});
+
+test('the status bar item: indexing, then files and problems, with the project in the tooltip', () => {
+  assert.deepEqual(statusItem(undefined, { errors: 0, warnings: 0 }).text, '$(sync~spin) Vale FFI');
+  assert.equal(
+    statusItem({ state: 'indexing', valeFiles: 12, cFiles: 0, project: 'p' }, { errors: 3, warnings: 0 }).text,
+    '$(sync~spin) Vale FFI: indexing 12 files',
+  );
+  const ready = { state: 'ready' as const, valeFiles: 6, cFiles: 2, project: 'fleet' };
+  assert.equal(statusItem(ready, { errors: 0, warnings: 0 }).text, '$(check) Vale FFI');
+  const item = statusItem(ready, { errors: 3, warnings: 1 });
+  assert.equal(item.text, '$(error) 3 $(warning) 1 Vale FFI');
+  assert.equal(item.tooltip, 'Vale FFI: 6 Vale files, 2 C files, C project fleet; 3 errors, 1 warning. Click to show its output.');
 });

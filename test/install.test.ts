@@ -50,6 +50,22 @@ test('the extension manifest: categories, keywords, an icon, capabilities, Markd
   const images = [...readFileSync(join(REPO, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
   assert.ok(images.length > 0);
   for (const file of [pkg.icon, 'CHANGELOG.md', ...images]) assert.ok(pkg.files.includes(file), `${file} ships in the package`);
+  // The getting-started walkthrough: four steps, each with its page shipped and a way to complete it.
+  const [walkthrough] = pkg.contributes.walkthroughs;
+  assert.deepEqual(
+    walkthrough.steps.map((s: { id: string }) => s.id),
+    ['openExample', 'seeDiagnostics', 'hoverKind', 'decodeReference'],
+  );
+  for (const step of walkthrough.steps) {
+    assert.ok(readFileSync(join(REPO, step.media.markdown), 'utf8').startsWith('# '), step.media.markdown);
+    assert.ok(
+      pkg.files.some((f: string) => step.media.markdown.startsWith(f)),
+      `${step.media.markdown} ships in the package`,
+    );
+    assert.ok(step.completionEvents.length > 0, step.id);
+  }
+  const commands = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+  for (const c of ['valeFfi.showOutput', 'valeFfi.decodeDebugVariable']) assert.ok(commands.has(c), c);
   const props = pkg.contributes.configuration.properties;
   for (const [key, value] of Object.entries(props) as [string, { description?: string; markdownDescription?: string }][]) {
     assert.equal(value.description, undefined, `${key}: a markdownDescription`);

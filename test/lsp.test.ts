@@ -64,6 +64,13 @@ describe('language server over stdio', () => {
       client.progress.some((p) => /^begin: Indexing 6 files$/.test(p)),
       client.progress.join('\n'),
     );
+    // The status bar item's notifications: indexing, then what is analysed.
+    await client.waitFor('the ready status', () => client.statuses.some((s) => s.state === 'ready'));
+    assert.deepEqual(client.statuses[0], { state: 'indexing', valeFiles: 4, cFiles: 2, project: 'fleet' });
+    assert.deepEqual(
+      client.statuses.find((s) => s.state === 'ready'),
+      { state: 'ready', valeFiles: 4, cFiles: 2, project: 'fleet' },
+    );
     // The codes the examples do not show come from a document that exists only in the editor.
     const extra = uri('harbor/extra.vale');
     await client.connection.sendNotification('textDocument/didOpen', {

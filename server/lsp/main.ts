@@ -83,6 +83,8 @@ import {
   type Module,
   type OutlineKind,
   type OutlineSymbol,
+  STATUS,
+  type StatusParams,
   Workspace,
   codeLenses,
   documentSymbols,
@@ -328,6 +330,7 @@ connection.onInitialized(async () => {
   await fetchClientSettings();
   loadProject();
   const files = projectFiles();
+  sendStatus('indexing', files);
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('Vale FFI', 0, `Indexing ${files.length} files`, false);
   files.forEach((file, i) => {
@@ -336,8 +339,17 @@ connection.onInitialized(async () => {
   });
   progress?.done();
   connection.console.info(`vale-ffi: indexed ${files.length} files`);
+  sendStatus('ready');
   publisher.schedule();
 });
+
+/** Tells the client what is analysed (`valeFfi/status`): the status bar item shows it. */
+function sendStatus(state: StatusParams['state'], files?: readonly string[]): void {
+  const vale = files ? files.filter((f) => f.endsWith('.vale')).length : workspace.files().length;
+  const c = files ? files.length - vale : workspace.cFiles().length;
+  const status: StatusParams = { state, valeFiles: vale, cFiles: c, project: cProgram().project };
+  void connection.sendNotification(STATUS.method, status).catch(() => undefined);
+}
 
 connection.onDidChangeConfiguration(
   guard.notification(
@@ -397,6 +409,7 @@ connection.onDidChangeWatchedFiles(
       if (c.type === FileChangeType.Deleted) documents.removeFromDisk(c.uri);
       else if (takesPath(URI.parse(c.uri).fsPath)) documents.loadFromDisk(c.uri);
     }
+    if (changes.some((c) => c.type !== FileChangeType.Changed)) sendStatus('ready');
     publisher.schedule();
   }),
 );

@@ -24,6 +24,8 @@ export class TestClient {
   /** Every publishDiagnostics received, in order. */
   readonly published: { uri: string; version?: number; count: number }[] = [];
   readonly progress: string[] = [];
+  /** Every `valeFfi/status` notification, in order. */
+  readonly statuses: { state: string; valeFiles: number; cFiles: number; project: string }[] = [];
   /** window/showMessage texts, in order. */
   readonly messages: string[] = [];
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
@@ -40,6 +42,9 @@ export class TestClient {
       this.poke();
     });
     this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('valeFfi/status', (p: TestClient['statuses'][number]) => {
+      this.statuses.push(p);
+    });
     this.connection.onNotification('$/progress', (p: { value: { kind: string; title?: string; message?: string } }) => {
       this.progress.push(`${p.value.kind}: ${p.value.message ?? p.value.title ?? ''}`);
       this.poke();
