@@ -146,6 +146,42 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     await wb.shot('highlighting');
   });
 
+  scenario('semantic tokens mark what crosses the boundary: a theme rule on the exported and extern modifiers colours them', async (wb) => {
+    // A user's colour customisation keyed on our modifiers: it applies only if the server's tokens carry them.
+    const settings = join(session.workspace, '.vscode', 'settings.json');
+    mkdirSync(dirname(settings), { recursive: true });
+    writeFileSync(
+      settings,
+      JSON.stringify({
+        'editor.semanticTokenColorCustomizations': { enabled: true, rules: { '*.exported': '#ff00ff', '*.extern': '#00ff00' } },
+      }),
+    );
+    try {
+      const checks: { file: string; line: string; token: string; colour: string }[] = [
+        { file: 'fleet/ships.vale', line: 'exported struct Spaceship', token: 'Spaceship', colour: 'rgb(255, 0, 255)' },
+        { file: 'fleet/fleet.vale', line: 'extern func cReportFleet', token: 'cReportFleet', colour: 'rgb(0, 255, 0)' },
+      ];
+      for (const c of checks) {
+        await wb.open(c.file);
+        let tokens: { text: string; colour: string }[] = [];
+        await until(`${c.token} in ${c.colour} on "${c.line}"`, async () => {
+          tokens = await wb.tokenColours(c.line);
+          return tokens.some((t) => t.text.trim() === c.token && t.colour === c.colour);
+        }).catch((e: Error) => {
+          throw new Error(`${e.message}; tokens: ${JSON.stringify(tokens)}`);
+        });
+        // The keyword before it keeps the grammar's colour: only the semantic token changed.
+        assert.ok(
+          tokens.some((t) => t.text.trim() === c.line.split(' ')[0] && t.colour !== c.colour),
+          JSON.stringify(tokens),
+        );
+        await wb.shot(`semantic-colours-${c.token}`);
+      }
+    } finally {
+      rmSync(settings, { force: true });
+    }
+  });
+
   scenario('the Problems panel lists the FFI diagnostics with their codes', async (wb) => {
     await wb.open(expected.highlight.file);
     await wb.command('View: Focus Problems (Errors, Warnings, Infos)');
@@ -162,6 +198,13 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
       assert.ok(row.includes('vale-ffi'), `source vale-ffi in ${row}`);
       assert.ok(row.includes(p.message.slice(0, 40)), `message of ${p.code} in ${row}`);
     }
+    // The status bar item counts the same errors.
+    const errors = expected.problems.filter((p) => p.severity === 'error').length;
+    await until(`the status bar item to show ${errors} errors`, async () =>
+      (await wb.page.locator('.statusbar-item', { hasText: 'Vale FFI' }).allInnerTexts()).some(
+        (t) => t.replace(/\s+/g, ' ').trim() === `${errors} Vale FFI`,
+      ),
+    );
     await wb.shot('problems-panel');
   });
 

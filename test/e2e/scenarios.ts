@@ -34,7 +34,7 @@ export interface Spot {
 
 export interface Expectations {
   readonly highlight: { readonly file: string; readonly keyword: Spot & { text: string }; readonly plain: Spot & { text: string } };
-  readonly problems: readonly { file: string; code: string; line: number; character: number; message: string }[];
+  readonly problems: readonly { file: string; code: string; line: number; character: number; message: string; severity: string }[];
   readonly kindHover: {
     readonly spot: Spot;
     readonly kind: string;
@@ -144,7 +144,12 @@ export function expectations(root: string): Expectations {
       keyword: { ...spotOf(root, 'harbor/mistakes.vale', 'extern func weigh'), text: 'extern' },
       plain: { ...spotOf(root, 'harbor/mistakes.vale', 'crate Crate'), text: 'crate' },
     },
-    problems: diagnostics.map((d) => ({ ...spotAt(root, posix(root, d.file), d.start), code: d.code, message: d.message })),
+    problems: diagnostics.map((d) => ({
+      ...spotAt(root, posix(root, d.file), d.start),
+      code: d.code,
+      message: d.message,
+      severity: d.severity,
+    })),
     kindHover: {
       spot: spotOf(root, 'fleet/ships.vale', 'struct Spaceship', 'struct '.length),
       kind: 'Spaceship',
