@@ -238,7 +238,7 @@ describe('C files in the language server', () => {
     assert.match(await hover(at(C, 'vtest_cAdd', 3)), /\*\*extern func cAdd\*\* — implemented in C/);
   });
 
-  test('rename of a kind: every Vale reference and its generated names in C; a member is refused with the reason', async () => {
+  test('rename of a kind: every Vale reference and its generated names in C', async () => {
     const prepared: { start: { line: number } } | null = await client.connection.sendRequest('textDocument/prepareRename', {
       textDocument: { uri: valeUri },
       position: at(VALE, 'Ship imm', 1),
@@ -257,9 +257,32 @@ describe('C files in the language server', () => {
     assert.match(c, /float vtest_cRatio\(vtest_Vessel\* s\)/);
     assert.match(c, /case vtest_IShip_Type_Vessel:/);
     assert.doesNotMatch(c, /vtest_Ship\b/);
+  });
+
+  test('rename of a member renames its C field uses; rename of an extern renames its C definition', async () => {
+    const member: { changes: Record<string, TextEdit[]> } = await client.connection.sendRequest('textDocument/rename', {
+      textDocument: { uri: valeUri },
+      position: at(VALE, 'crew i64', 1),
+      newName: 'staff',
+    });
+    assert.match(applyEdits(VALE, member.changes[valeUri]), /exported struct Ship imm \{ fuel int; staff i64; \}/);
+    assert.match(applyEdits(C, member.changes[cUri]), /return \(float\)s->fuel \/ \(float\)s->staff;/);
+    const extern: { changes: Record<string, TextEdit[]> } = await client.connection.sendRequest('textDocument/rename', {
+      textDocument: { uri: valeUri },
+      position: at(VALE, 'cAdd(', 1),
+      newName: 'cSum',
+    });
+    assert.match(applyEdits(VALE, extern.changes[valeUri]), /^extern func cSum\(a int, b i64\) i64;$/m);
+    const c = applyEdits(C, extern.changes[cUri]);
+    assert.match(c, /^int64_t vtest_cSum\(int32_t a, int32_t b\)/m);
+    assert.doesNotMatch(c, /vtest_cAdd\(/);
+    // What cannot be renamed safely is refused with the reason.
     await assert.rejects(
-      client.connection.sendRequest('textDocument/prepareRename', { textDocument: { uri: valeUri }, position: at(VALE, 'crew i64', 1) }),
-      /renaming a member is not offered/,
+      client.connection.sendRequest('textDocument/prepareRename', {
+        textDocument: { uri: valeUri },
+        position: at(VALE, 'extern func cAdd', 1),
+      }),
+      /nothing to rename here/,
     );
   });
 

@@ -22,7 +22,7 @@ import {
   inlayHints,
   hoverReferenceInText,
   referencesTo,
-  renameKindEdits,
+  renameEdits,
   renameTarget,
   semanticTokens,
   signatureAt,
@@ -92,7 +92,8 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
     const program = c.ws.cProgram('vtest', DEFAULT_TARGET);
     const target = renameTarget(program, c.path, c.offset);
     if ('refused' in target) return `(refused: ${target.refused})\n`;
-    const r = renameKindEdits(program, target.decl, 'Vessel', [], (f) => c.ws.text(f));
+    const newName = target.tag === 'kind' ? 'Vessel' : target.tag === 'member' ? 'payload' : 'heft';
+    const r = renameEdits(program, target, newName, [], (f) => c.ws.tree(f));
     if ('refused' in r) return `(refused: ${r.refused})\n`;
     const out: string[] = [];
     for (const f of c.files) {

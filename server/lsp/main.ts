@@ -58,7 +58,7 @@ import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
   type BuiltHeaders,
   renameTarget,
-  renameKindEdits,
+  renameEdits,
   signatureAt,
   completionsAt,
   type CompletionAt,
@@ -561,7 +561,7 @@ connection.onRenameRequest(
       const program = cProgram();
       const target = renameTarget(program, key, tree.lines.offsetAt(position));
       if ('refused' in target) return new ResponseError(ErrorCodes.InvalidRequest, target.refused);
-      const r = renameKindEdits(program, target.decl, newName, cFiles(), (f) => workspace.text(f));
+      const r = renameEdits(program, target, newName, cFiles(), (f) => workspace.tree(f));
       if ('refused' in r) return new ResponseError(ErrorCodes.InvalidRequest, r.refused);
       return workspaceEdit(r.edits);
     },

@@ -1,59 +1,196 @@
-import type { FileEdit } from '../diagnostics';
 import type { CFileSummary } from '../c/reader';
+import { cSymbolAt } from '../c/navigation';
+import type { FileEdit } from '../diagnostics';
 import type { CProgram } from '../layout/cprogram';
-import type { KindDecl, OffsetRange } from '../model/declarations';
+import type { FunctionDecl, KindDecl, MemberDecl, OffsetRange } from '../model/declarations';
 import { isPrimitiveName } from '../model/types';
+import { SyntaxKind } from '../syntax/kinds';
+import type { SyntaxNode } from '../syntax/red';
+import type { SyntaxTree } from '../syntax/tree';
 import { referencesTo, symbolAt } from './navigation';
 
-export type RenameTarget = { readonly range: OffsetRange; readonly decl: KindDecl } | { readonly refused: string };
+export type RenameTarget =
+  | { readonly tag: 'kind'; readonly range: OffsetRange; readonly decl: KindDecl }
+  | { readonly tag: 'member'; readonly range: OffsetRange; readonly decl: KindDecl; readonly member: MemberDecl }
+  | { readonly tag: 'function'; readonly range: OffsetRange; readonly name: string; readonly functions: readonly FunctionDecl[] }
+  | { readonly refused: string };
+
+/** How a name is used inside function bodies (and as parameters), read from the syntax tree. */
+type Role = 'member' | 'method' | 'name' | 'type' | 'binding';
+interface Use {
+  readonly file: string;
+  readonly range: OffsetRange;
+  readonly role: Role;
+}
+
+const identOf = (n: SyntaxNode | undefined): { text: string; range: OffsetRange } | undefined => {
+  const t = n?.directTokens().find((x) => x.kind === SyntaxKind.Ident);
+  return t ? { text: t.text, range: { start: t.offset, end: t.end } } : undefined;
+};
 
 /**
- * What a rename at an offset would rename: a struct or interface (its declaration or a reference
- * to it). Members and functions are refused, with the reason: their uses inside function bodies
- * are not indexed, and a rename that misses some would break the program.
+ * Every use of `name` in the bodies and parameter lists of a file's functions: `x.name` (member),
+ * `x.name(…)` (method call), `name` as an expression (a call or a value), `name` in a type, and
+ * `name` bound by a pattern (a parameter or a local). The declarations themselves come from the index.
+ */
+function usesIn(file: string, tree: SyntaxTree, name: string): Use[] {
+  if (!tree.text.includes(name)) return [];
+  const out: Use[] = [];
+  const visit = (n: SyntaxNode, inBody: boolean): void => {
+    const body = inBody || n.kind === SyntaxKind.FunctionBody;
+    switch (n.kind) {
+      case SyntaxKind.MemberExpr: {
+        const id = identOf(n.child(SyntaxKind.Name));
+        if (id?.text === name) out.push({ file, range: id.range, role: n.child(SyntaxKind.ArgList) ? 'method' : 'member' });
+        break;
+      }
+      case SyntaxKind.NameExpr: {
+        const id = identOf(n);
+        if (id?.text === name) out.push({ file, range: id.range, role: 'name' });
+        break;
+      }
+      case SyntaxKind.PathType: {
+        const id = identOf(n);
+        if (body && id?.text === name) out.push({ file, range: id.range, role: 'type' });
+        break;
+      }
+      case SyntaxKind.Pattern: {
+        const id = identOf(n.child(SyntaxKind.Name));
+        if (id?.text === name && (body || n.parent?.kind === SyntaxKind.Param)) out.push({ file, range: id.range, role: 'binding' });
+        break;
+      }
+    }
+    for (const c of n.childNodes()) visit(c, body);
+  };
+  visit(tree.root, false);
+  return out;
+}
+
+function allUses(program: CProgram, treeOf: (file: string) => SyntaxTree | undefined, name: string): Use[] {
+  const out: Use[] = [];
+  for (const m of program.index.files.values()) {
+    const tree = treeOf(m.path);
+    if (tree) out.push(...usesIn(m.path, tree, name));
+  }
+  return out;
+}
+
+const where = (u: Use): string => `${u.file}`;
+
+/**
+ * What a rename at an offset would rename: a struct or interface, a member of one, or a function
+ * (with every overload of its name: Vale picks among them by argument types, which a rename
+ * must not change). Refused, with the reason, where a use could be missed or confused.
  */
 export function renameTarget(program: CProgram, file: string, offset: number): RenameTarget {
   const s = symbolAt(program.index, file, offset);
-  if (!s) return { refused: 'nothing to rename here: rename works on a struct or interface name' };
+  if (!s)
+    return {
+      refused:
+        'nothing to rename here: rename works on the name of a struct, interface, member or function where it is declared or used in a signature',
+    };
   if (s.tag === 'kind') {
     if (!s.decl)
       return { refused: s.type?.tag === 'primitive' ? 'a primitive type cannot be renamed' : 'this kind is not declared in the workspace' };
-    return { range: s.range, decl: s.decl };
+    return { tag: 'kind', range: s.range, decl: s.decl };
   }
-  return {
-    refused: `renaming ${s.tag === 'field' ? 'a member' : 'a function'} is not offered: its uses inside function bodies are not indexed, so some would be missed`,
-  };
+  if (s.tag === 'field') return { tag: 'member', range: s.range, decl: s.decl, member: s.member };
+  const functions = [...program.index.files.values()].flatMap((m) => m.functions.filter((f) => f.name === s.fn.name));
+  return { tag: 'function', range: s.range, name: s.fn.name, functions };
 }
 
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const KEYWORDS = new Set([
+  'func',
+  'struct',
+  'interface',
+  'impl',
+  'import',
+  'export',
+  'exported',
+  'extern',
+  'abstract',
+  'virtual',
+  'sealed',
+  'imm',
+  'mut',
+  'if',
+  'else',
+  'while',
+  'foreach',
+  'in',
+  'return',
+  'break',
+  'set',
+  'destruct',
+  'unlet',
+  'block',
+  'unsafe',
+  'pure',
+  'self',
+  'true',
+  'false',
+  'and',
+  'or',
+  'not',
+  'as',
+  'where',
+  'with',
+  'region',
+  'mat',
+  'inl',
+  'yon',
+]);
+
+function badName(newName: string): string | undefined {
+  if (!NAME.test(newName)) return `${newName} is not a name`;
+  if (KEYWORDS.has(newName)) return `${newName} is a keyword`;
+  return undefined;
+}
+
+export type RenameResult = { edits: FileEdit[] } | { refused: string };
+
 /**
- * The edits that rename a kind: its declaration, every Vale reference (`export … as` lines
- * included), and in C its generated names (`<project>_<Name>`, `…Ref`, `…_Type_<Name>`) when
- * its C name follows its Vale name. Undefined with the reason when the new name cannot be used.
+ * The edits of a rename: the declarations, every use in signatures and bodies, and the
+ * generated names in C. `treeOf` gives each Vale file's syntax tree (bodies are read there).
  */
-export function renameKindEdits(
+export function renameEdits(
+  program: CProgram,
+  target: Exclude<RenameTarget, { refused: string }>,
+  newName: string,
+  cFiles: readonly (readonly [string, CFileSummary])[],
+  treeOf: (file: string) => SyntaxTree | undefined,
+): RenameResult {
+  const bad = badName(newName);
+  if (bad) return { refused: bad };
+  switch (target.tag) {
+    case 'kind':
+      return renameKind(program, target.decl, newName, cFiles, treeOf);
+    case 'member':
+      return renameMember(program, target.decl, target.member, newName, cFiles, treeOf);
+    case 'function':
+      return renameFunction(program, target.name, target.functions, newName, cFiles, treeOf);
+  }
+}
+
+/** A kind: its declaration, every reference (`impl`, `export … as`, bodies) and its generated names in C. */
+function renameKind(
   program: CProgram,
   decl: KindDecl,
   newName: string,
   cFiles: readonly (readonly [string, CFileSummary])[],
-  /** The text of a Vale file (to see whether a function body names the kind). */
-  textOf: (file: string) => string | undefined,
-): { edits: FileEdit[] } | { refused: string } {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName)) return { refused: `${newName} is not a name` };
+  treeOf: (file: string) => SyntaxTree | undefined,
+): RenameResult {
   if (isPrimitiveName(newName)) return { refused: `${newName} is a primitive type` };
   const clash = program.index.packageKindNames(decl.package).includes(newName) && newName !== decl.name;
   if (clash) return { refused: `package ${decl.package || '(root)'} already declares ${newName}` };
-  // Uses inside function bodies (constructor calls, local types) are not indexed: refuse rather than miss one.
-  const word = new RegExp(`\\b${decl.name}\\b`);
-  for (const m of program.index.files.values()) {
-    const text = textOf(m.path);
-    const fn = text === undefined ? undefined : m.functions.find((f) => f.body && word.test(text.slice(f.body.start, f.body.end)));
-    if (fn)
-      return {
-        refused: `${decl.name} is used inside the body of func ${fn.name} (${m.path}), and uses in function bodies are not indexed, so the rename would miss it`,
-      };
-  }
+  const uses = allUses(program, treeOf, decl.name);
+  const binding = uses.find((u) => u.role === 'binding');
+  if (binding) return { refused: `${decl.name} is also a local or parameter name (${where(binding)}): its uses cannot be told apart` };
   const edits: FileEdit[] = [{ file: decl.file, ...decl.nameRange, newText: newName }];
   for (const r of referencesTo(program.index, decl)) edits.push({ file: r.file, ...r.range, newText: newName });
+  // In bodies: constructor calls (`Ship(3)`) and types of locals or generic arguments.
+  for (const u of uses) if (u.role === 'name' || u.role === 'type') edits.push({ file: u.file, ...u.range, newText: newName });
   const kind = program.kinds.find((k) => k.decl === decl || (k.decl?.name === decl.name && k.decl.package === decl.package));
   if (kind && kind.exportName === decl.name) {
     const prefix = program.project ? `${program.project}_` : '';
@@ -70,5 +207,77 @@ export function renameKindEdits(
       }
     }
   }
-  return { edits };
+  return { edits: dedupe(edits) };
+}
+
+/**
+ * A member: its declaration, every `x.member` in bodies, and `p->member` / `p.member` in C on the
+ * generated struct. Refused when another kind of the workspace has a member of that name (without
+ * types, `x.name` could be either) or when the new name is taken in the kind.
+ */
+function renameMember(
+  program: CProgram,
+  decl: KindDecl,
+  member: MemberDecl,
+  newName: string,
+  cFiles: readonly (readonly [string, CFileSummary])[],
+  treeOf: (file: string) => SyntaxTree | undefined,
+): RenameResult {
+  if (decl.members.some((m) => m.name === newName)) return { refused: `${decl.name} already has a member ${newName}` };
+  for (const m of program.index.files.values())
+    for (const k of m.kinds)
+      if (k !== decl && !(k.name === decl.name && k.package === decl.package) && k.members.some((x) => x.name === member.name))
+        return {
+          refused: `${k.name} (${m.path}) also has a member ${member.name}: without types, the uses of the two cannot be told apart`,
+        };
+  const edits: FileEdit[] = [{ file: decl.file, ...member.nameRange, newText: newName }];
+  for (const u of allUses(program, treeOf, member.name))
+    if (u.role === 'member') edits.push({ file: u.file, ...u.range, newText: newName });
+  for (const [file, c] of cFiles)
+    for (const use of c.fields) {
+      if (use.field !== member.name) continue;
+      const s = cSymbolAt(program, c, use.range.start);
+      if (s?.tag === 'field' && s.member === member) edits.push({ file, ...use.range, newText: newName });
+    }
+  return { edits: dedupe(edits) };
+}
+
+/**
+ * A function and its overloads: their declarations, every call (`f(x)`, `x.f()`) and value use
+ * in bodies, and for an extern or exported one its C name (`<project>_<name>`) in C files.
+ * Refused when the name is also a parameter or local (a call of that value would look the same).
+ */
+function renameFunction(
+  program: CProgram,
+  name: string,
+  functions: readonly FunctionDecl[],
+  newName: string,
+  cFiles: readonly (readonly [string, CFileSummary])[],
+  treeOf: (file: string) => SyntaxTree | undefined,
+): RenameResult {
+  if (name === 'main') return { refused: 'main is where the program starts: the compiler looks for it by name' };
+  const taken = [...program.index.files.values()].some((m) => m.functions.some((f) => f.name === newName));
+  if (taken) return { refused: `a function named ${newName} already exists: the two would become one overload set` };
+  const uses = allUses(program, treeOf, name);
+  const binding = uses.find((u) => u.role === 'binding');
+  if (binding)
+    return { refused: `${name} is also a local or parameter name (${where(binding)}): its calls cannot be told apart from the function's` };
+  const edits: FileEdit[] = functions.map((f) => ({ file: f.file, ...f.nameRange, newText: newName }));
+  for (const u of uses) if (u.role === 'name' || u.role === 'method') edits.push({ file: u.file, ...u.range, newText: newName });
+  if (functions.some((f) => f.extern || f.exported)) {
+    const prefix = program.project ? `${program.project}_` : '';
+    for (const [file, c] of cFiles)
+      for (const use of c.names) if (use.name === `${prefix}${name}`) edits.push({ file, ...use.range, newText: `${prefix}${newName}` });
+  }
+  return { edits: dedupe(edits) };
+}
+
+function dedupe(edits: FileEdit[]): FileEdit[] {
+  const seen = new Set<string>();
+  return edits.filter((e) => {
+    const key = `${e.file}:${e.start}:${e.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
