@@ -747,10 +747,19 @@ export class Workspace {
     if (this.cSummaries.has(path)) return this.cDiagnostics(path);
     const cached = this.fileDiagnostics.get(path);
     if (cached && cached.stamp === this.stamp) return cached.diagnostics;
+    const ffi = this.ffiDiagnostics(path);
+    // An extern whose signature names a kind the package does not export has no prototype to
+    // implement yet: its ExternFunctionDependedOnNonExportedKind says what to fix first.
+    const noPrototype = ffi.filter((d) => d.code === 'ExternFunctionDependedOnNonExportedKind');
+    const model = noPrototype.length > 0 ? this.model(path) : undefined;
+    const blocked = (d: Diagnostic): boolean =>
+      !!model?.functions.some(
+        (f) => f.nameRange.start === d.start && noPrototype.some((e) => e.start >= f.itemRange.start && e.end <= f.itemRange.end),
+      );
     const diagnostics = [
-      ...this.externNotImplementedDiagnostics(path),
+      ...this.externNotImplementedDiagnostics(path).filter((d) => !blocked(d)),
       ...this.syntaxDiagnostics(path),
-      ...this.ffiDiagnostics(path),
+      ...ffi,
       ...this.itableDiagnostics(path),
       ...this.staleHeaderDiagnostics(path),
     ].sort(compareDiagnostics);

@@ -68,6 +68,15 @@ export function canonicalCType(text: string, typedefs: ReadonlyMap<string, strin
   return `${pointeeConst ? 'const ' : ''}${base}${'*'.repeat(stars)}`;
 }
 
+/**
+ * Whether the backend can generate the function's prototype: not when a parameter or the return
+ * is a kind the package does not export (the Vale side reports ExternFunctionDependedOnNonExportedKind,
+ * and there is no C type to compare with or to write in a stub).
+ */
+export function hasPrototype(c: FunctionC): boolean {
+  return !c.params.some((p) => p.type.unexported) && !c.ret?.type.unexported;
+}
+
 /** An FFI function as C names it; its prototypes are worked out when first asked (most are never compared). */
 class BoundaryFunction {
   private prototypes?: FunctionC;
@@ -195,7 +204,7 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
   const out: Diagnostic[] = [];
   for (const fn of c.functions) {
     const ext = b.externs.get(fn.name);
-    if (!ext) continue;
+    if (!ext || !hasPrototype(ext.c)) continue;
     const differences = signatureDifferences(fn, ext.c, c.typedefs);
     if (differences.length === 0) continue;
     const fixed = fixedSignature(ext.c, ext.f, fn);
@@ -320,7 +329,7 @@ export function externImplementationFix(
   cFiles: readonly CFileText[],
 ): QuickFix | undefined {
   const ext = [...boundaryOf(program).externs.values()].find((e) => e.f.file === file && e.f.nameRange.start === start);
-  if (!ext) return undefined;
+  if (!ext || !hasPrototype(ext.c)) return undefined;
   const target = implementationFiles(program, cFiles)(ext.f, ext.pkg);
   return {
     title: `Create C implementation in ${target.path.split('/').pop()}`,
@@ -333,7 +342,7 @@ export function externImplementationFix(
 export function implementMissingExterns(program: CProgram, file: CFileText, cFiles: readonly CFileText[]): FileEdit[] {
   const defined = new Set<string>();
   for (const c of cFiles) for (const fn of c.summary.functions) if (fn.definition) defined.add(fn.name);
-  const missing = missingExterns(program, defined);
+  const missing = missingExterns(program, defined).filter((m) => hasPrototype(functionC(program, m.fn, m.pkg)));
   return missing.length === 0
     ? []
     : implementationEdits(
