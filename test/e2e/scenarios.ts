@@ -99,6 +99,25 @@ export function expectations(root: string): Expectations {
   const program = ws.cProgram(PROJECT, DEFAULT_TARGET);
   const diagnostics = ws.allDiagnostics();
 
+  // The first harbor extern no C file implements (one whose prototype exists: its kinds are exported).
+  // No C file of examples/ implements a harbor extern: the first one whose prototype exists (no
+  // ExternFunctionDependedOnNonExportedKind in its signature) gets ExternNotImplemented.
+  const mistakes = join(root, 'harbor', 'mistakes.vale');
+  const fn = ws
+    .model(mistakes)
+    ?.functions.find(
+      (f) =>
+        f.extern &&
+        !diagnostics.some(
+          (d) =>
+            d.file === mistakes &&
+            d.code === 'ExternFunctionDependedOnNonExportedKind' &&
+            d.start >= f.itemRange.start &&
+            d.end <= f.itemRange.end,
+        ),
+    );
+  const unimplemented = fn && { file: mistakes, start: fn.nameRange.start, end: fn.nameRange.end };
+  if (!unimplemented) throw new Error('the e2e scenarios expect an ExternNotImplemented in examples/harbor');
   const spaceship = program.findKind('Spaceship')!;
   const triple = program.findKind('IntTriple')!;
   const shipsFile = join(root, 'fleet', 'ships.vale');
@@ -178,9 +197,9 @@ export function expectations(root: string): Expectations {
       },
     },
     createImplementation: {
-      spot: spotOf(root, 'harbor/mistakes.vale', 'extern func weigh(', 'extern func '.length),
+      spot: spotAt(root, posix(root, unimplemented.file), unimplemented.start),
       title: 'Create C implementation in harbor_externs.c',
-      cName: `${PROJECT}_weigh`,
+      cName: `${PROJECT}_${readFileSync(unimplemented.file, 'utf8').slice(unimplemented.start, unimplemented.end)}`,
       created: 'harbor/native/harbor_externs.c',
     },
     header: { file: 'fleet/ships.vale', tab: 'ships.vale.h', firstLines: headerText.split('\n').slice(0, 12) },
