@@ -319,6 +319,37 @@ describe('language server over stdio', () => {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: doc } });
   });
 
+  test('code lenses belong to the file asked about, also while another file is being edited', async () => {
+    type Lens = { range: { start: { line: number } }; command: { title: string; arguments: [string, string] } };
+    const lenses = async (u: string): Promise<Lens[]> => client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: u } });
+    const ships = readFileSync(join(EXAMPLES, 'fleet/ships.vale'), 'utf8').split('\n');
+    const mistakes = readFileSync(join(EXAMPLES, 'harbor/mistakes.vale'), 'utf8').split('\n');
+    const check = (ls: Lens[], u: string, lines: string[], names: RegExp): void => {
+      assert.ok(ls.length > 0, u);
+      for (const l of ls) {
+        assert.equal(l.command.arguments[0], u, 'the lens opens its own file\'s header');
+        // Each lens sits on the line that declares what it describes.
+        const declared = l.command.arguments[1];
+        assert.match(lines[l.range.start.line] ?? '', new RegExp(`\\b${declared}\\b`), `${l.command.title} on line ${l.range.start.line + 1} of ${u}`);
+        assert.match(l.command.title, names);
+      }
+    };
+    // Interleaved with edits of the other file, as when a quick fix was just applied there.
+    const open = { uri: MISTAKES, languageId: 'vale', version: 100, text: mistakes.join('\n') };
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: open });
+    for (let v = 101; v < 104; v++) {
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: MISTAKES, version: v },
+        contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }],
+      });
+      const [a, b] = await Promise.all([lenses(SHIPS), lenses(MISTAKES)]);
+      check(a, SHIPS, ships, /^fleet_(Engine|Spaceship|IShip|Shuttle|Freighter)\b/);
+      const edited = [...Array(v - 100).fill(''), ...mistakes];
+      check(b, MISTAKES, edited, /^(C fleet_|fleet_)/);
+    }
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: MISTAKES } });
+  });
+
   test('go to definition, references and the outline', async () => {
     const def: Location = await client.connection.sendRequest('textDocument/definition', {
       textDocument: { uri: SHIPS },
