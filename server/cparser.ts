@@ -4,6 +4,7 @@
 // loads the parser once before it reads C files.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { CParser, CSyntaxNode } from '../shared';
 
 function firstExisting(candidates: readonly string[]): string | undefined {
@@ -29,37 +30,64 @@ class PlainNode implements CSyntaxNode {
 }
 
 interface Cursor {
-  nodeType: string;
-  nodeIsNamed: boolean;
-  startIndex: number;
-  endIndex: number;
-  readonly currentFieldName: string;
+  readonly nodeTypeId: number;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly currentFieldId: number;
   gotoFirstChild(): boolean;
   gotoNextSibling(): boolean;
   gotoParent(): boolean;
   delete(): void;
 }
 
+interface Language {
+  readonly types: readonly string[];
+  readonly fields: readonly (string | null)[];
+  nodeTypeIsNamed(typeId: number): boolean;
+}
+
 /** Nodes whose insides the reader never looks at: their children are not copied. */
 const LEAVES = new Set(['string_literal', 'char_literal', 'number_literal', 'comment', 'concatenated_string', 'system_lib_string']);
 
-/** The named nodes of a tree-sitter tree, copied in one cursor walk (the tree can then be freed). */
-function plainTree(cursor: Cursor, source: string): PlainNode {
-  const root = new PlainNode(source, cursor.nodeType, cursor.startIndex, cursor.endIndex);
+/**
+ * What the walk asks of each node type, answered once per type: every cursor getter is a call
+ * into wasm that copies the cursor over, so a node costs one call for its type, and a named one
+ * two more for its span and one for its field.
+ */
+class NodeTypes {
+  private readonly named: (boolean | undefined)[] = [];
+  constructor(readonly language: Language) {}
+  isNamed(id: number): boolean {
+    let n = this.named[id];
+    if (n === undefined) this.named[id] = n = this.language.nodeTypeIsNamed(id);
+    return n;
+  }
+  name(id: number): string {
+    return this.language.types[id] ?? 'ERROR';
+  }
+}
+
+/**
+ * The named nodes of a tree-sitter tree, copied in one cursor walk (the tree can then be freed).
+ * Anonymous nodes (punctuation, keywords) are tokens: the walk does not look inside them.
+ */
+function plainTree(cursor: Cursor, source: string, types: NodeTypes): PlainNode {
+  const root = new PlainNode(source, types.name(cursor.nodeTypeId), cursor.startIndex, cursor.endIndex);
   const stack: PlainNode[] = [root];
   try {
     if (!cursor.gotoFirstChild()) return root;
     for (;;) {
-      const parent = stack[stack.length - 1];
-      let node = parent;
-      if (cursor.nodeIsNamed) {
-        node = new PlainNode(source, cursor.nodeType, cursor.startIndex, cursor.endIndex);
-        node.fieldName = cursor.currentFieldName;
-        parent.namedChildren.push(node);
-      }
-      if ((node === parent || !LEAVES.has(node.type)) && cursor.gotoFirstChild()) {
-        stack.push(node);
-        continue;
+      const id = cursor.nodeTypeId;
+      if (types.isNamed(id)) {
+        const type = types.name(id);
+        const node = new PlainNode(source, type, cursor.startIndex, cursor.endIndex);
+        const field = cursor.currentFieldId;
+        if (field !== 0) node.fieldName = types.language.fields[field] ?? null;
+        stack[stack.length - 1].namedChildren.push(node);
+        if (!LEAVES.has(type) && cursor.gotoFirstChild()) {
+          stack.push(node);
+          continue;
+        }
       }
       while (!cursor.gotoNextSibling()) {
         if (!cursor.gotoParent()) return root;
@@ -85,17 +113,26 @@ export function loadCParser(warn: (message: string) => void = () => undefined): 
       warn(`C files are not read: ${!runtime ? 'tree-sitter.wasm' : 'tree-sitter-c.wasm'} is missing beside ${__dirname}`);
       return undefined;
     }
+    // Compile the whole grammar up front, on V8's background threads, instead of each wasm
+    // function on the main thread at its first call (the first parses would pay for it).
+    setFlagsFromString('--no-wasm-lazy-compilation');
     const Parser = require('web-tree-sitter');
     // The bytes are read here (not fetched by the runtime), so compiling starts at once, off this thread.
     const grammarBytes = readFileSync(grammar);
+    // Compiled now, beside the runtime: V8 keeps one native module per wire bytes, so the grammar's
+    // own load below finds it compiled (or compiling) instead of starting after the runtime is up.
+    const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<unknown> } }).WebAssembly;
+    const early = wasm.compile(grammarBytes).catch(() => undefined);
     await Parser.init({ wasmBinary: readFileSync(runtime), locateFile: (name: string) => join(dirname(runtime), name) });
     const language = await Parser.Language.load(grammarBytes);
+    await early;
     const parser = new Parser();
     parser.setLanguage(language);
+    const types = new NodeTypes(language);
     return (text: string) => {
       const tree = parser.parse(text);
       try {
-        return { root: plainTree(tree.walk(), text), release: () => undefined };
+        return { root: plainTree(tree.walk(), text, types), release: () => undefined };
       } finally {
         tree.delete();
       }

@@ -321,16 +321,21 @@ describe('language server over stdio', () => {
 
   test('code lenses belong to the file asked about, also while another file is being edited', async () => {
     type Lens = { range: { start: { line: number } }; command: { title: string; arguments: [string, string] } };
-    const lenses = async (u: string): Promise<Lens[]> => client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: u } });
+    const lenses = async (u: string): Promise<Lens[]> =>
+      client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: u } });
     const ships = readFileSync(join(EXAMPLES, 'fleet/ships.vale'), 'utf8').split('\n');
     const mistakes = readFileSync(join(EXAMPLES, 'harbor/mistakes.vale'), 'utf8').split('\n');
     const check = (ls: Lens[], u: string, lines: string[], names: RegExp): void => {
       assert.ok(ls.length > 0, u);
       for (const l of ls) {
-        assert.equal(l.command.arguments[0], u, 'the lens opens its own file\'s header');
+        assert.equal(l.command.arguments[0], u, "the lens opens its own file's header");
         // Each lens sits on the line that declares what it describes.
         const declared = l.command.arguments[1];
-        assert.match(lines[l.range.start.line] ?? '', new RegExp(`\\b${declared}\\b`), `${l.command.title} on line ${l.range.start.line + 1} of ${u}`);
+        assert.match(
+          lines[l.range.start.line] ?? '',
+          new RegExp(`\\b${declared}\\b`),
+          `${l.command.title} on line ${l.range.start.line + 1} of ${u}`,
+        );
         assert.match(l.command.title, names);
       }
     };

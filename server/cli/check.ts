@@ -11,7 +11,16 @@ import {
 } from '../../shared';
 import { BuildError, readBuiltHeaders } from '../built';
 import { toGithub, toSarif } from './formats';
-import { type CliContext, type Sources, UsageError, addCFiles, collectSources, configPath, loadWorkspace } from './files';
+import {
+  type CliContext,
+  type Sources,
+  UsageError,
+  addCFiles,
+  collectSources,
+  configPath,
+  loadWorkspace,
+  loadWorkspaceYielding,
+} from './files';
 import { binaryOption, itableProfileOption } from './itables';
 import { VERSION } from './version';
 import { ansi, colorChoice, plain, summary, toJson, toText } from './report';
@@ -123,7 +132,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   // The Vale files first: the C grammar finishes loading meanwhile; then the C files.
   const vale = { files: files.filter((f) => !isCPath(f.key)), modules: sources.modules };
   const cFiles = files.filter((f) => isCPath(f.key));
-  const loaded = loadWorkspace(vale, progress);
+  const loaded = cFiles.length > 0 ? await loadWorkspaceYielding(vale, progress) : loadWorkspace(vale, progress);
   if (cFiles.length > 0)
     addCFiles(loaded.workspace, cFiles, await cParser, loaded.indexes, (m) => ctx.io.stderr.write(`vale-ffi: warning: ${m}\n`));
   const { diagnostics, lines } = finishAnalysis(loaded, vale, ctx, itables, built);

@@ -142,6 +142,28 @@ export function loadWorkspace(
   return { workspace, lines, indexes };
 }
 
+/**
+ * `loadWorkspace`, giving the event loop a turn every few milliseconds: the C grammar, loading
+ * meanwhile (web-tree-sitter compiles and instantiates its wasm in asynchronous steps), moves
+ * on between slices instead of after the last one.
+ */
+export async function loadWorkspaceYielding(
+  sources: Sources,
+  progress?: (done: number, total: number) => void,
+): Promise<ReturnType<typeof loadWorkspace>> {
+  const empty = loadWorkspace({ files: [], modules: sources.modules });
+  let slice = performance.now();
+  for (const [i, f] of sources.files.entries()) {
+    empty.indexes.set(f.key, empty.workspace.setFile(f.key, f.text).lines);
+    progress?.(i + 1, sources.files.length);
+    if (performance.now() - slice > 3) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+  }
+  return empty;
+}
+
 /** C files into a workspace, read with the C grammar (a warning for each one it cannot read). */
 export function addCFiles(
   workspace: Workspace,
