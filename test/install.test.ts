@@ -50,6 +50,8 @@ test('the extension manifest: categories, keywords, an icon, capabilities, Markd
   const images = [...readFileSync(join(REPO, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
   assert.ok(images.length > 0);
   for (const file of [pkg.icon, 'CHANGELOG.md', ...images]) assert.ok(pkg.files.includes(file), `${file} ships in the package`);
+  // No invented repository address: the field is set when the project has a public one.
+  assert.ok(!JSON.stringify(pkg).includes('example.invalid'), 'no placeholder address in package.json');
   // The getting-started walkthrough: four steps, each with its page shipped and a way to complete it.
   const [walkthrough] = pkg.contributes.walkthroughs;
   assert.deepEqual(
