@@ -163,11 +163,22 @@ export async function startSession(
     wb,
     async stop() {
       await browser.close().catch(() => undefined);
-      try {
-        process.kill(-server.pid!, 'SIGTERM');
-      } catch {
-        // already gone
-      }
+      // code-server and what it started (extension hosts, language servers, debug adapters) share
+      // its process group: ask them to stop, then make sure none is left behind.
+      const group = -server.pid!;
+      const alive = (): boolean => {
+        try {
+          process.kill(group, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      if (!alive()) return;
+      process.kill(group, 'SIGTERM');
+      const deadline = Date.now() + 5_000;
+      while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      if (alive()) process.kill(group, 'SIGKILL');
     },
   };
 }
