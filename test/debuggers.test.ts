@@ -130,14 +130,16 @@ for line in open(sys.argv[2]).read().split():
       'print (vtest_SpaceshipRef *)16',
       'print (vtest_SpaceshipRef *)0',
       'print fleet',
+      'print handle',
+      'print handlePointer',
       'print refs',
       'kill',
     ];
     const r = run('gdb', ['-batch', '-nx', ...commands.flatMap((c) => ['-ex', c]), 'prog'], p.dir);
     assert.equal(r.code, 0, r.stderr);
     const results = [...r.stdout.matchAll(/^\$(\d+) = (.*)$/gm)].map((m) => m[2]);
-    assert.equal(results.length, 8, r.stdout);
-    const [rText, rPointer, sText, sPointer, unreadable, nullPointer, fleetText, refsText] = results;
+    assert.equal(results.length, 10, r.stdout);
+    const [rText, rPointer, sText, sPointer, unreadable, nullPointer, fleetText, handleText, handlePointerText, refsText] = results;
     // The acceptance's print r: the summary, then the seven fields with the codec's values.
     const first = decodeUniversalReference(p.refs[0], BACKEND_PROFILE).fields;
     assert.match(rText, new RegExp(`^vtest_Spaceship (null|@ 0x${first.objectPointer.toString(16)}) gen ${first.objectGeneration}`));
@@ -156,6 +158,11 @@ for line in open(sys.argv[2]).read().split():
     // Another project's reference (fleet_FleetRef in report.c's terms), recognised by shape.
     assert.match(fleetText, /^fleet_Fleet /);
     assert.equal(compareChildren(childrenIn(fleetText), [p.refs[1]], BACKEND_PROFILE), 0);
+    // Under a further typedef the kind comes from the struct's own name; through a pointer too.
+    assert.match(handleText, /^vtest_Spaceship /);
+    assert.equal(compareChildren(childrenIn(handleText), [p.refs[3]], BACKEND_PROFILE), 0);
+    assert.match(handlePointerText, /^\(0x[0-9a-f]+\) vtest_Spaceship /);
+    assert.equal(compareChildren(childrenIn(handlePointerText), [p.refs[3]], BACKEND_PROFILE), 0);
     // The property: every reference of the array, every child, equal to the codec's decode.
     assert.equal(compareChildren(childrenIn(refsText), p.refs, BACKEND_PROFILE), 0);
     const placeholders = p.refs.filter((b) => decodeUniversalReference(b, BACKEND_PROFILE).fields.objectGeneration === 0x1320n).length;
@@ -178,6 +185,8 @@ for line in open(sys.argv[2]).read().split():
       'expression -- (vtest_SpaceshipRef *)16',
       'expression -- (vtest_SpaceshipRef *)0',
       'target variable fleet',
+      'target variable handle',
+      'target variable --ptr-depth 1 handlePointer',
       'target variable refs',
       'process kill',
     ];
@@ -213,6 +222,13 @@ for line in open(sys.argv[2]).read().split():
     const fleetText = outputOf('target variable fleet');
     assert.match(fleetText, /^\(fleet_FleetRef\) fleet = fleet_Fleet /);
     assert.equal(compareChildren(childrenIn(fleetText), [p.refs[1]], BACKEND_PROFILE), 0);
+    const handleText = outputOf('target variable handle');
+    assert.match(handleText, /^\(ShipHandle\) handle = vtest_Spaceship /);
+    assert.equal(compareChildren(childrenIn(handleText), [p.refs[3]], BACKEND_PROFILE), 0);
+    assert.match(
+      outputOf('target variable --ptr-depth 1 handlePointer'),
+      /^\(ShipHandle \*\) handlePointer = 0x[0-9a-f]+ vtest_Spaceship /,
+    );
     assert.equal(compareChildren(childrenIn(outputOf('target variable refs')), p.refs, BACKEND_PROFILE), 0);
   });
 

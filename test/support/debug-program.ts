@@ -102,6 +102,10 @@ vtest_SpaceshipRef refs[${VALUES}] = {
 ${refs.map((b) => `  ${cInit(b)},`).join('\n')}
 };
 fleet_FleetRef fleet = ${cInit(refs[1])};
+/* A typedef of a typedef, and a pointer to one: still recognised by shape. */
+typedef vtest_SpaceshipRef ShipHandle;
+ShipHandle handle = ${cInit(refs[3])};
+ShipHandle *handlePointer = &handle;
 vtest_IShipRef board = ${cInit(board)};
 int main(void) {
   fleet_cReportFleet(fleet);
