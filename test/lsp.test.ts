@@ -402,6 +402,25 @@ describe('language server over stdio', () => {
     const layout = await client.request(LAYOUT, { name: 'Spaceship' });
     assert.equal(layout.cName, 'fleet_Spaceship');
     assert.equal(layout.size, 32);
+    // An imm kind comes with the message a sample value becomes (the layout view draws it).
+    assert.deepEqual(
+      layout.message?.objects.map((o) => [o.kind, o.offset]),
+      [
+        ['Spaceship', 0],
+        ['str', 32],
+        ['Engine', 48],
+      ],
+    );
+    assert.deepEqual(layout.message?.pointers, [
+      { at: 0, to: 32 },
+      { at: 8, to: 48 },
+    ]);
+    assert.equal(layout.message?.size, 64);
+    assert.equal(
+      (await client.request(LAYOUT, { name: 'Fleet' })).message,
+      undefined,
+      'a mutable kind crosses as a reference, not a message',
+    );
     const header = await client.request(HEADER, { name: 'Spaceship' });
     assert.match(header.text, /typedef struct fleet_Spaceship \{ \n/);
     const decoded = await client.request(DECODE, { text: VECTORS[1].i256Hex });
