@@ -235,6 +235,35 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     await wb.shot('hover-c-generated-name');
   });
 
+  scenario("code lenses follow the file: switching between two editors shows each file its own lenses, never the other's", async (wb) => {
+    const files = Object.keys(expected.lenses);
+    const lensTexts = () =>
+      wb.page
+        .locator('.editor-group-container.active .codelens-decoration')
+        .evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()).filter((t) => t !== ''));
+    for (let round = 0; round < 3; round++) {
+      for (const file of files) {
+        const own = expected.lenses[file];
+        const foreign = files
+          .filter((f) => f !== file)
+          .flatMap((f) => expected.lenses[f])
+          .filter((t) => !own.includes(t));
+        await wb.open(file);
+        let seen: string[] = [];
+        await until(`the code lenses of ${file}`, async () => {
+          seen = await lensTexts();
+          // Every lens shown is one of this file's; none of the other file's, at any moment.
+          const stray = seen.filter((t) => foreign.some((f) => t.includes(f)));
+          if (stray.length > 0) throw new Error(`${file} shows another file's lenses: ${stray.join(' | ')}`);
+          return own.every((t) => seen.some((s) => s.includes(t)));
+        }).catch((e: Error) => {
+          throw new Error(`${e.message}; shown: ${seen.join(' | ')}`);
+        });
+      }
+    }
+    await wb.shot('code-lenses');
+  });
+
   scenario('inlay hints show the C side of a kind, and completion offers the members of a parameter', async (wb) => {
     const { inlay, completion } = expected.editorFeatures;
     await wb.open(inlay.file);

@@ -12,6 +12,7 @@ import {
   FIELD_NAMES,
   showField,
   findUniversalReferences,
+  codeLenses,
   inlayHints,
   messageDrawing,
   readRecording,
@@ -69,6 +70,8 @@ export interface Expectations {
     readonly message: { readonly size: number; readonly objects: number; readonly pointers: number };
   };
   readonly recording: { readonly file: string; readonly summary: string; readonly callees: readonly string[] };
+  /** The code lens titles of two files, each file's own (the editor must never show one file's in the other). */
+  readonly lenses: Readonly<Record<string, readonly string[]>>;
 }
 
 function valeFiles(dir: string): string[] {
@@ -211,6 +214,9 @@ export function expectations(root: string): Expectations {
       rows: spaceshipLayout.fields.map((f) => ({ offset: f.offset, size: f.size, align: f.align, name: f.name })),
       message: { size: spaceshipMessage.size, objects: spaceshipMessage.objects.length, pointers: spaceshipMessage.pointers.length },
     },
+    lenses: Object.fromEntries(
+      ['fleet/ships.vale', 'harbor/mistakes.vale'].map((f) => [f, codeLenses(program, join(root, f)).map((l) => l.title)]),
+    ),
     recording: {
       file: recordingFile,
       summary: `${recording.calls.length} calls, ${recordingBytes.length} bytes`,
