@@ -255,7 +255,8 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
           // Every lens shown is one of this file's; none of the other file's, at any moment.
           const stray = seen.filter((t) => foreign.some((f) => t.includes(f)));
           if (stray.length > 0) throw new Error(`${file} shows another file's lenses: ${stray.join(' | ')}`);
-          return own.every((t) => seen.some((s) => s.includes(t)));
+          // Lenses are drawn for the lines in view: some of this file's, and only this file's.
+          return seen.length > 0 && seen.every((s) => own.some((t) => s.includes(t)));
         }).catch((e: Error) => {
           throw new Error(`${e.message}; shown: ${seen.join(' | ')}`);
         });
