@@ -119,13 +119,8 @@ export function loadCParser(warn: (message: string) => void = () => undefined): 
     const Parser = require('web-tree-sitter');
     // The bytes are read here (not fetched by the runtime), so compiling starts at once, off this thread.
     const grammarBytes = readFileSync(grammar);
-    // Compiled now, beside the runtime: V8 keeps one native module per wire bytes, so the grammar's
-    // own load below finds it compiled (or compiling) instead of starting after the runtime is up.
-    const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<unknown> } }).WebAssembly;
-    const early = wasm.compile(grammarBytes).catch(() => undefined);
     await Parser.init({ wasmBinary: readFileSync(runtime), locateFile: (name: string) => join(dirname(runtime), name) });
     const language = await Parser.Language.load(grammarBytes);
-    await early;
     const parser = new Parser();
     parser.setLanguage(language);
     const types = new NodeTypes(language);
