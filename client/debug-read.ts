@@ -1,6 +1,7 @@
 // Reading a variable's 32 bytes from a paused debug session over the Debug Adapter Protocol, for
 // "Decode as Vale reference". No vscode import: the extension hands over a request function
 // (session.customRequest), the tests a DAP client on lldb-dap-19 or on a fake adapter.
+import { bytesToBigInt } from '../shared/ursl/codec';
 
 /** One DAP request: the command and its arguments, answered with the response's body. */
 export type DapRequest = (command: string, args: Record<string, unknown>) => Promise<unknown>;
@@ -140,10 +141,7 @@ export async function readReferenceBytes(request: DapRequest, item: DebugItem, o
   }
 }
 
-/** 32 bytes as the decode request takes them: `0x…` 256-bit little-endian integer. */
+/** 32 bytes as the decode request takes them: `0x…`, the 256-bit little-endian integer. */
 export function referenceText(bytes: Uint8Array): string {
-  return `0x${Array.from(bytes)
-    .reverse()
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('')}`;
+  return `0x${bytesToBigInt(bytes).toString(16).padStart(64, '0')}`;
 }

@@ -8,7 +8,7 @@ import {
   materialize,
   unanchored,
 } from './anchors';
-import { checkItem } from './checks/ffi';
+import { EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND, checkItem } from './checks/ffi';
 import { type Diagnostic, type QuickFix, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
 import { type FileModel, type FunctionDecl, type ItemDecls, itemReads, packageOf, readFileModel } from './model/declarations';
 import { type FactKey, factParts } from './model/facts';
@@ -750,7 +750,7 @@ export class Workspace {
     const ffi = this.ffiDiagnostics(path);
     // An extern whose signature names a kind the package does not export has no prototype to
     // implement yet: its ExternFunctionDependedOnNonExportedKind says what to fix first.
-    const noPrototype = ffi.filter((d) => d.code === 'ExternFunctionDependedOnNonExportedKind');
+    const noPrototype = ffi.filter((d) => d.code === EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND);
     const model = noPrototype.length > 0 ? this.model(path) : undefined;
     const blocked = (d: Diagnostic): boolean =>
       !!model?.functions.some(

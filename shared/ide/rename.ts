@@ -4,6 +4,7 @@ import type { FileEdit } from '../diagnostics';
 import type { CProgram } from '../layout/cprogram';
 import type { FunctionDecl, KindDecl, MemberDecl, OffsetRange } from '../model/declarations';
 import { isPrimitiveName } from '../model/types';
+import { ITEM_START_WORDS, OWNERSHIP_WORDS } from '../syntax/grammar/common';
 import { SyntaxKind } from '../syntax/kinds';
 import type { SyntaxNode } from '../syntax/red';
 import type { SyntaxTree } from '../syntax/tree';
@@ -100,46 +101,12 @@ export function renameTarget(program: CProgram, file: string, offset: number): R
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const KEYWORDS = new Set([
-  'func',
-  'struct',
-  'interface',
-  'impl',
-  'import',
-  'export',
-  'exported',
-  'extern',
-  'abstract',
-  'virtual',
-  'sealed',
-  'imm',
-  'mut',
-  'if',
-  'else',
-  'while',
-  'foreach',
-  'in',
-  'return',
-  'break',
-  'set',
-  'destruct',
-  'unlet',
-  'block',
-  'unsafe',
-  'pure',
-  'self',
-  'true',
-  'false',
-  'and',
-  'or',
-  'not',
-  'as',
-  'where',
-  'with',
-  'region',
-  'mat',
-  'inl',
-  'yon',
+/** Words a name cannot take: the grammar's item and attribute words, and those of statements and expressions. */
+const KEYWORDS: ReadonlySet<string> = new Set([
+  ...ITEM_START_WORDS,
+  ...OWNERSHIP_WORDS,
+  ...['virtual', 'imm', 'mut', 'if', 'else', 'while', 'foreach', 'in', 'return', 'break', 'set', 'destruct', 'unlet'],
+  ...['block', 'unsafe', 'self', 'true', 'false', 'and', 'or', 'not', 'as', 'where', 'region'],
 ]);
 
 function badName(newName: string): string | undefined {
