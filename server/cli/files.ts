@@ -151,17 +151,17 @@ export async function loadWorkspaceYielding(
   sources: Sources,
   progress?: (done: number, total: number) => void,
 ): Promise<ReturnType<typeof loadWorkspace>> {
-  const empty = loadWorkspace({ files: [], modules: sources.modules });
+  const loaded = loadWorkspace({ files: [], modules: sources.modules });
   let slice = performance.now();
   for (const [i, f] of sources.files.entries()) {
-    empty.indexes.set(f.key, empty.workspace.setFile(f.key, f.text).lines);
+    loaded.indexes.set(f.key, loaded.workspace.setFile(f.key, f.text).lines);
     progress?.(i + 1, sources.files.length);
     if (performance.now() - slice > 3) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       slice = performance.now();
     }
   }
-  return empty;
+  return loaded;
 }
 
 /** C files into a workspace, read with the C grammar (a warning for each one it cannot read). */
