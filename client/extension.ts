@@ -13,9 +13,10 @@ import {
   window,
   workspace,
 } from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { CodeLensRequest, LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { DECODE, HEADER, KINDS, LAYOUT, RECORDING, type RequestSpec, STATUS, type StatusParams } from '../shared/protocol';
 import { registerDebugSupport } from './debug';
+import { LensRefresh } from './lenses';
 import { layoutPage, recordingPage, referenceMarkdown, statusItem } from './views';
 
 let client: LanguageClient | undefined;
@@ -114,6 +115,18 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand('valeFfi.showOutput', () => client?.outputChannel.show(true)),
   );
   await client.start();
+
+  // VS Code's lens cache can draw the previous file's lenses (client/lenses.ts): ask again after a switch.
+  const lensFeature = client.getFeature(CodeLensRequest.method);
+  const lensRefresh = new LensRefresh();
+  context.subscriptions.push(
+    lensRefresh,
+    window.onDidChangeActiveTextEditor((editor) => {
+      const document = editor?.document;
+      if (document?.languageId !== 'vale') return;
+      lensRefresh.switched(() => lensFeature.getProvider(document)?.onDidChangeCodeLensEmitter.fire());
+    }),
+  );
 
   const documents = new ReadOnlyDocuments();
   context.subscriptions.push(

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { LENS_REFRESH_DELAYS, LensRefresh } from '../client/lenses';
 import { layoutPage, referenceMarkdown, statusItem } from '../client/views';
 import { CProgram, DEFAULT_TARGET, messageDrawing, serializeMessage, Workspace } from '../shared';
 
@@ -141,4 +142,27 @@ test('the status bar item: indexing, then files and problems, with the project i
   const item = statusItem(ready, { errors: 3, warnings: 1 });
   assert.equal(item.text, '$(error) 3 $(warning) 1 Vale FFI');
   assert.equal(item.tooltip, 'Vale FFI: 6 Vale files, 2 C files, C project fleet; 3 errors, 1 warning. Click to show its output.');
+});
+
+test('after a switch the client asks for the lenses at each delay; a newer switch replaces the pending asks', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const asked: string[] = [];
+  const refresh = new LensRefresh([0, 500, 1_500]);
+  refresh.switched(() => asked.push('ships'));
+  t.mock.timers.tick(0);
+  assert.deepEqual(asked, ['ships']);
+  t.mock.timers.tick(500);
+  assert.deepEqual(asked, ['ships', 'ships']);
+  // Another file before the last ask: only its asks are left.
+  refresh.switched(() => asked.push('mistakes'));
+  t.mock.timers.tick(2_000);
+  assert.deepEqual(asked, ['ships', 'ships', 'mistakes', 'mistakes', 'mistakes']);
+  refresh.switched(() => asked.push('ships'));
+  refresh.dispose();
+  t.mock.timers.tick(2_000);
+  assert.equal(asked.length, 5, 'nothing asked after dispose');
+  assert.ok(
+    (LENS_REFRESH_DELAYS.at(-1) ?? 0) >= 1_000,
+    'the last ask comes when a palette opened at the switch has surely taken the focus',
+  );
 });

@@ -198,7 +198,13 @@ export class Workbench {
     return path;
   }
 
-  private async quickInput(prefix: string, text: string, pick: (label: string) => boolean, what: string): Promise<void> {
+  private async quickInput(
+    prefix: string,
+    text: string,
+    pick: (label: string) => boolean,
+    what: string,
+    afterPick?: () => Promise<void>,
+  ): Promise<void> {
     await this.page.keyboard.press(prefix);
     const input = this.page.locator('.quick-input-widget input');
     await until('the quick input box', () => input.isVisible());
@@ -211,6 +217,7 @@ export class Workbench {
       const i = seen.findIndex(pick);
       if (i < 0) return undefined;
       await rows.nth(i).click({ timeout: 2_000 });
+      await afterPick?.();
       return true;
     }).catch((e: Error) => {
       throw new Error(`${e.message}; the list showed ${seen.length ? seen.map((l) => JSON.stringify(l)).join(', ') : 'nothing'}`);
@@ -224,14 +231,18 @@ export class Workbench {
     await this.quickInput('F1', `>${title}`, (l) => l === title || l.startsWith(`${title}, `), `the command "${title}" in the palette`);
   }
 
-  /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab to be active. */
-  async open(file: string): Promise<void> {
+  /**
+   * Opens a workspace file with quick open (Ctrl+P) and waits for its tab to be active;
+   * `atOnce` runs right after the file is picked, before anything else happens.
+   */
+  async open(file: string, atOnce?: () => Promise<void>): Promise<void> {
     const name = file.split('/').pop()!;
     await this.quickInput(
       'Control+P',
       file,
       (l) => l === name || l.startsWith(`${name},`) || l.startsWith(`${name} `),
       `${file} in quick open`,
+      atOnce,
     );
     await until(`the active tab ${name}`, () => this.page.locator(`.tab.active[aria-label^="${name}"]`).first().isVisible());
   }
