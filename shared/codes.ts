@@ -269,6 +269,39 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+/**
+ * `editDistance(a, b)` when it is at most `limit`, otherwise `limit + 1`: stops as soon as every
+ * cell of a row is over the limit, and allocates nothing (suggestions compare a name with many).
+ */
+export function editDistanceBelow(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length * 2 + 1);
+    rowB = new Int32Array(b.length * 2 + 1);
+  }
+  let previous = rowA;
+  let row = rowB;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
+    let least = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      row[j] = v;
+      if (v < least) least = v;
+    }
+    if (least > limit) return limit + 1;
+    const t = previous;
+    previous = row;
+    row = t;
+  }
+  return Math.min(previous[b.length], limit + 1);
+}
+
 /** The anchor of a code's section in docs/diagnostics.md. */
 export function codeAnchor(code: string): string {
   return code.toLowerCase();

@@ -70,6 +70,8 @@ interface ItemCheck {
   /** Files other than its own that its diagnostics point into. */
   readonly anchoredIn: ReadonlySet<string>;
   stale: boolean;
+  /** The pass of `ffiDiagnostics` that last found its item in the file. */
+  pass?: number;
 }
 
 const NO_DEPS: Dependencies = new Map();
@@ -113,6 +115,7 @@ export class Workspace {
   private readonly dirty = new Set<string>();
   private index?: ProgramIndex;
   private readonly itemChecks = new Map<string, Map<GreenNode, ItemCheck>>();
+  private checkPasses = 0;
   /** Fact key → its value when recorded, and the item checks that read it. */
   private readonly factReaders = new Map<FactKey, { value: string; readers: Set<ItemCheck> }>();
   /** The recorded fact keys by what can change them. */
@@ -476,6 +479,10 @@ export class Workspace {
     if (this.index && summaryChanged.size === 0) return;
     const changes = new Map<string, FileModel | undefined>();
     for (const path of summaryChanged) changes.set(path, this.trees.has(path) ? this.model(path) : undefined);
+    // A file's `kind` facts (its name lookups) change with its scope (package and imports) or with
+    // the names, which the index reports: only files whose scope changed count here.
+    const scopeChanged = new Set<string>();
+    for (const [path, model] of changes) if (model?.scope !== this.index?.files.get(path)?.scope) scopeChanged.add(path);
     if (!this.index?.update(changes)) {
       const models = new Map<string, FileModel>();
       for (const path of this.trees.keys()) models.set(path, this.model(path)!);
@@ -487,7 +494,7 @@ export class Workspace {
     this.stamp++;
     // Recompute each recorded fact the change can reach, once; its readers go stale if it changed.
     const { all, names, packages, exportIds, reach } = index.change;
-    const candidates = all ? this.factReaders.keys() : this.facts.candidates(names, packages, summaryChanged, reach, exportIds);
+    const candidates = all ? this.factReaders.keys() : this.facts.candidates(names, packages, scopeChanged, reach, exportIds);
     for (const key of candidates) {
       const entry = this.factReaders.get(key);
       if (!entry) continue;
@@ -608,23 +615,29 @@ export class Workspace {
     this.sync();
     const model = this.model(path);
     if (!model) return [];
-    const old = this.itemChecks.get(path);
-    const next = new Map<GreenNode, ItemCheck>();
+    let checks = this.itemChecks.get(path);
+    if (!checks) this.itemChecks.set(path, (checks = new Map()));
+    // One lookup per item: kept checks stay in the map; the ones whose items are gone leave it after.
+    const pass = ++this.checkPasses;
     const out: Diagnostic[] = [];
     let ran = false;
     for (const item of model.items) {
-      let check = old?.get(item.element);
-      if (check) old!.delete(item.element);
+      let check = checks.get(item.element);
       if (!check || check.stale || !check.diagnostics.every((d) => anchorsHold(d, this.offsetsOf))) {
         if (check) this.forgetCheck(check);
         check = this.runCheck(path, model, item);
+        checks.set(item.element, check);
         ran = true;
       } else this.stats.itemChecksReused++;
-      next.set(item.element, check);
+      check.pass = pass;
       for (const d of check.diagnostics) out.push(materialize(d, this.offsetsOf));
     }
-    for (const check of old?.values() ?? []) this.forgetCheck(check);
-    this.itemChecks.set(path, next);
+    if (checks.size > model.items.length)
+      for (const [element, check] of checks)
+        if (check.pass !== pass) {
+          this.forgetCheck(check);
+          checks.delete(element);
+        }
     if (ran) this.stats.filesChecked++;
     else this.stats.checksReused++;
     return out;

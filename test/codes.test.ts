@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { before, describe, test } from 'node:test';
+import fc from 'fast-check';
 import { CODES, type CParser, type CodeInfo, Workspace, codeInfo, diagnosticsDocument } from '../shared';
+import { editDistance, editDistanceBelow } from '../shared/codes';
 import { loadCParser } from '../server/cparser';
 import { readmeWithTable } from '../scripts/docs';
 import { listFixtures, parseFixture } from './support/fixture';
@@ -101,4 +103,17 @@ describe('diagnostic registry', () => {
     assert.equal(typo.code, 2);
     assert.match(typo.stderr, /no diagnostic code 'ExternHasBdy'; did you mean ExternHasBody\?/);
   });
+});
+
+test('editDistanceBelow is editDistance up to the limit, and limit + 1 past it', () => {
+  const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A', 'x', '_'), maxLength: 12 });
+  fc.assert(
+    fc.property(word, word, fc.integer({ min: 0, max: 6 }), (a, b, limit) => {
+      const exact = editDistance(a, b);
+      assert.equal(editDistanceBelow(a, b, limit), exact <= limit ? exact : limit + 1, `${a} ${b} ${limit}`);
+    }),
+    { numRuns: 2_000 },
+  );
+  // A longer second word than the buffers held so far.
+  assert.equal(editDistanceBelow('a'.repeat(100), 'a'.repeat(99) + 'b', 3), 1);
 });

@@ -1,4 +1,4 @@
-import { editDistance } from '../codes';
+import { editDistanceBelow } from '../codes';
 import type { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
 import type { FileModel, FunctionDecl, ItemDecls, KindDecl, OffsetRange } from '../model/declarations';
 import { type Dependencies, type ExportSite, type ProgramIndex, type Reach, signatureText } from '../model/program';
@@ -82,7 +82,7 @@ export function closestName(name: string, lists: readonly (readonly string[])[])
   for (const names of lists) {
     for (const n of names) {
       if (Math.abs(n.length - name.length) >= bestDistance) continue;
-      const d = n.toLowerCase() === lower ? 0.5 : editDistance(name, n);
+      const d = n.length === name.length && n.toLowerCase() === lower ? 0.5 : editDistanceBelow(name, n, Math.ceil(bestDistance));
       if (d < bestDistance || (d === bestDistance && best !== undefined && n < best)) {
         bestDistance = d;
         best = n;
@@ -192,7 +192,9 @@ function addExportedFix(decl: KindDecl): QuickFix {
 /** `export <type> as <Name>;` on its own line before the item that needs it. */
 function exportLineFix(ctx: Context, type: TypeRef, kind: string, name: string): QuickFix {
   const text = ctx.textOf(ctx.model.path) ?? '';
-  const item = [...ctx.model.functions, ...ctx.model.kinds, ...ctx.model.exports].find(
+  // The declaration holding the type (its item only is moved to where it is now).
+  const decls = ctx.model.itemContaining(type.start);
+  const item = [...(decls?.functions ?? []), ...(decls?.kinds ?? []), ...(decls?.exports ?? [])].find(
     (i) => i.itemRange.start <= type.start && type.end <= i.itemRange.end,
   );
   let lineStart = item ? item.itemRange.start : type.start;

@@ -244,6 +244,20 @@ export class FileModel {
     return (this.importList = out);
   }
 
+  /** The item whose node holds `offset` (binary search over the items; nothing is moved). */
+  itemContaining(offset: number): ItemDecls | undefined {
+    let lo = 0;
+    let hi = this.items.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const item = this.items[mid];
+      if (offset < item.start) hi = mid - 1;
+      else if (offset >= item.start + item.element.width) lo = mid + 1;
+      else return item;
+    }
+    return undefined;
+  }
+
   /** An item's place in `seen` (-1 when other files do not see it). */
   seenIndex(item: ItemDecls): number {
     if (!this.seenPlaces) this.seenPlaces = new Map(this.seen.map((x, i) => [x, i]));

@@ -22,24 +22,14 @@ export type TypeRef =
   | (TypeBase & { readonly tag: 'tuple'; readonly elements: readonly TypeRef[] })
   | (TypeBase & { readonly tag: 'other' });
 
-/** Kinds that need no export (Compiler.isPrimitive: void, ints, bool, str, never, float). */
-const PRIMITIVES = new Set([
-  'int',
-  'i8',
-  'i16',
-  'i32',
-  'i64',
-  'u8',
-  'u16',
-  'u32',
-  'u64',
-  'bool',
-  'float',
-  'str',
-  'void',
-  'never',
-  '__Never',
-]);
+/**
+ * Kinds that need no export (Compiler.isPrimitive: void, ints, bool, str, never, float), each
+ * mapped to its spelling as a constant: a model holds that one string (not a slice of the
+ * source), so comparing or looking up a primitive's name compares pointers.
+ */
+const PRIMITIVES = new Map(
+  ['int', 'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'bool', 'float', 'str', 'void', 'never', '__Never'].map((n) => [n, n]),
+);
 
 export function isPrimitiveName(name: string): boolean {
   return PRIMITIVES.has(name);
@@ -87,7 +77,8 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
           return { ...base, tag: 'array', mutability: mut, size: args[0][0]?.text().trim() ?? null, element: readType(args[3][0], runes) };
         }
       }
-      if (args.length === 0 && isPrimitiveName(name) && idents.length === 1) return { ...base, tag: 'primitive', name };
+      const primitive = args.length === 0 && idents.length === 1 ? PRIMITIVES.get(name) : undefined;
+      if (primitive !== undefined) return { ...base, text: text === primitive ? primitive : text, tag: 'primitive', name: primitive };
       if (args.length === 0 && runes.has(name)) return { ...base, tag: 'rune', name };
       if (!name) return { ...base, tag: 'other' };
       return {
