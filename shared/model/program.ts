@@ -394,11 +394,28 @@ export class ProgramIndex {
       const before = packageBefore.get(path);
       if (!this.files.has(path) && before !== undefined) noteSites(before, removedSites.get(path) ?? [], []);
     }
+    // Interfaces whose impls changed (an impl came, went or names another struct): only their
+    // groups are walked again. Every interface of a re-indexed file gets its edge list rebuilt
+    // (edges hold item places), but moved edges lead where they did.
+    const implsChanged = new Set(edgeIds); // so far, the interfaces of removed files' impls
+    const edgeFacts = (edges: readonly ImplEdge[]): Map<string, string> => {
+      const m = new Map<string, string>();
+      for (const e of edges) m.set(e.ifaceId, `${m.get(e.ifaceId) ?? ''}${e.structId}\u0002`);
+      return m;
+    };
     for (const path of refile) {
       const before = this.exportsByFile.get(path) ?? [];
-      for (const e of this.edgesByFile.get(path) ?? []) edgeIds.add(e.ifaceId);
+      const edgesBefore = this.edgesByFile.get(path) ?? [];
+      for (const e of edgesBefore) edgeIds.add(e.ifaceId);
       this.indexFile(path);
-      for (const e of this.edgesByFile.get(path) ?? []) edgeIds.add(e.ifaceId);
+      const edgesAfter = this.edgesByFile.get(path) ?? [];
+      for (const e of edgesAfter) edgeIds.add(e.ifaceId);
+      if (edgesBefore.length > 0 || edgesAfter.length > 0) {
+        const a = edgeFacts(edgesBefore);
+        const b = edgeFacts(edgesAfter);
+        for (const [id, facts] of a) if (b.get(id) !== facts) implsChanged.add(id);
+        for (const id of b.keys()) if (!a.has(id)) implsChanged.add(id);
+      }
       const pkg = this.files.get(path)!.package;
       sitePackages.add(pkg);
       noteSites(pkg, before, this.exportsByFile.get(path) ?? []);
@@ -415,7 +432,7 @@ export class ProgramIndex {
       if (kept.length > 0) this.implsByInterface.set(id, kept);
       else this.implsByInterface.delete(id);
     }
-    const reachChanged = this.updateReach(new Set([...refile, ...changed.keys()]), edgeIds, names, this.fresh);
+    const reachChanged = this.updateReach(new Set([...refile, ...changed.keys()]), implsChanged, names, this.fresh);
     this.fresh = undefined;
     this.change = { all: false, names, packages: sitePackages, exportIds, reach: reachChanged };
     return true;
