@@ -5,7 +5,7 @@ import fc from 'fast-check';
 // FC_SCALE=10 runs ten times as many cases (for a long local soak).
 const SCALE = Number(process.env.FC_SCALE ?? 1);
 const runs = (n: number): number => Math.round(n * SCALE);
-import { SyntaxKind, applyEdit, parse, reparse } from '../shared';
+import { LineIndex, SyntaxKind, applyEdit, parse, reparse } from '../shared';
 import { anyText, editOf, fixtureTexts, mutatedText, tokenSoup } from './support/arbitraries';
 import { fingerprint } from './support/trees';
 
@@ -154,4 +154,21 @@ describe('positions', () => {
       assert.equal(tree.lines.offsetAt(r.end), n.end);
     }
   });
+});
+
+test('the line index after an edit equals the index of the new text (CR, LF and CRLF around the edit)', () => {
+  const text = fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', '\r\n', ' '), maxLength: 40 });
+  fc.assert(
+    fc.property(text, fc.nat(), fc.nat(), text, (before, a, b, inserted) => {
+      const start = a % (before.length + 1);
+      const end = start + (b % (before.length - start + 1));
+      const after = before.slice(0, start) + inserted + before.slice(end);
+      const incremental = LineIndex.afterEdit(new LineIndex(before), after, start, end, inserted.length);
+      const whole = new LineIndex(after);
+      assert.equal(incremental.lineCount, whole.lineCount, JSON.stringify({ before, start, end, inserted }));
+      for (let l = 0; l < whole.lineCount; l++) assert.equal(incremental.lineStart(l), whole.lineStart(l));
+      for (let o = 0; o <= after.length; o++) assert.deepEqual(incremental.positionAt(o), whole.positionAt(o));
+    }),
+    { numRuns: runs(3_000) },
+  );
 });

@@ -12,8 +12,11 @@ const DIAGNOSTICS_DOC = URI.file(join(__dirname, '..', 'docs', 'diagnostics.md')
 
 /** Where a code is explained (undefined for a code the registry lacks, which a test rules out). */
 export function codeDescription(code: string): { href: string } | undefined {
-  return codeInfo(code) ? { href: `${DIAGNOSTICS_DOC}#${codeAnchor(code)}` } : undefined;
+  let found = descriptions.get(code);
+  if (found === undefined) descriptions.set(code, (found = codeInfo(code) ? { href: `${DIAGNOSTICS_DOC}#${codeAnchor(code)}` } : null));
+  return found ?? undefined;
 }
+const descriptions = new Map<string, { href: string } | null>();
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -35,7 +38,8 @@ const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
 export class DiagnosticsPublisher {
   private generation = 0;
   private scheduled = false;
-  private readonly sent = new Map<string, string>();
+  /** What each file was last sent: its JSON, or (sent for an edit) the list, turned into JSON when first compared. */
+  private readonly sent = new Map<string, string | readonly LspDiagnostic[]>();
   /** Edited documents whose newest version has not been answered yet. */
   private readonly edited = new Set<string>();
   /** Files a pass did not reach. */
@@ -166,10 +170,16 @@ export class DiagnosticsPublisher {
     const diagnostics = applySeverity(this.workspace.diagnostics(key), this.severity).map((d) => this.toLsp(key, d));
     // A file no editor has open keeps what diagnostics need, not its syntax: memory follows what is open.
     if (!this.documents.get(uri)) this.workspace.releaseSyntax(key);
-    const json = JSON.stringify(diagnostics);
-    if (!fresh && this.sent.get(key) === json) return;
-    if (!fresh && diagnostics.length === 0 && !this.sent.has(key)) return;
-    this.sent.set(key, json);
+    if (fresh) this.sent.set(key, diagnostics);
+    else {
+      // Sent only when different from last time (an edited document's version is always answered,
+      // so its JSON is made only when a later pass compares).
+      if (diagnostics.length === 0 && !this.sent.has(key)) return;
+      const json = JSON.stringify(diagnostics);
+      const before = this.sent.get(key);
+      if ((typeof before === 'string' ? before : JSON.stringify(before)) === json) return;
+      this.sent.set(key, json);
+    }
     this.counts.published++;
     void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
   }

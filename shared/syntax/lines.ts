@@ -26,6 +26,38 @@ export class LineIndex {
     this.starts = starts;
   }
 
+  /**
+   * The index of `text`, which is `before.text` with [start, end) replaced by `inserted`
+   * characters: the line starts before the edit are kept, those after it shifted, and only the
+   * edited region is scanned (a keystroke in a long file does not read the whole text again).
+   */
+  static afterEdit(before: LineIndex, text: string, start: number, end: number, inserted: number): LineIndex {
+    const old = before.starts;
+    const delta = inserted - (end - start);
+    const starts: number[] = [];
+    // A start s < start is decided by text[s - 1] and text[s], both before the edit.
+    let k = 0;
+    while (k < old.length && (old[k] < start || k === 0)) starts.push(old[k++]);
+    const scanFrom = Math.max(0, start - 1);
+    const scanTo = Math.min(text.length, start + inserted + 1);
+    for (let i = scanFrom; i < scanTo; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    // A start s >= end + 2 is decided by text[s - 1] and text[s], both after the edit.
+    const last = starts[starts.length - 1];
+    while (k < old.length && old[k] < end + 2) k++;
+    for (; k < old.length; k++) if (old[k] + delta > last) starts.push(old[k] + delta);
+    const index = Object.create(LineIndex.prototype) as LineIndex;
+    (index as { text: string }).text = text;
+    (index as unknown as { starts: number[] }).starts = starts;
+    return index;
+  }
+
   get lineCount(): number {
     return this.starts.length;
   }

@@ -36,6 +36,8 @@ export class SyntaxTree {
     readonly text: string,
     readonly green: GreenNode,
     readonly stats: ParseStats,
+    /** The previous tree's line index and the edit that made this text (dropped once used). */
+    private lineage?: { readonly lines: LineIndex; readonly start: number; readonly end: number; readonly inserted: number },
   ) {}
 
   get root(): SyntaxNode {
@@ -43,7 +45,15 @@ export class SyntaxTree {
   }
 
   get lines(): LineIndex {
-    return (this.lineIndexCache ??= new LineIndex(this.text));
+    if (this.lineIndexCache) return this.lineIndexCache;
+    const l = this.lineage;
+    this.lineage = undefined;
+    return (this.lineIndexCache = l ? LineIndex.afterEdit(l.lines, this.text, l.start, l.end, l.inserted) : new LineIndex(this.text));
+  }
+
+  /** The line index if it was made (a new tree takes it over with the edit). */
+  get madeLines(): LineIndex | undefined {
+    return this.lineIndexCache;
   }
 
   /** Syntax errors of every top-level element, in file order. */
@@ -173,5 +183,11 @@ export function reparse(old: SyntaxTree, edit: TextEdit): SyntaxTree {
   let keptNodes = 0;
   for (let i = 0; i < keep; i++) if (oldChildren[i] instanceof GreenNode) keptNodes++;
   reused = reused - keep + keptNodes;
-  return new SyntaxTree(newText, new GreenNode(SyntaxKind.SourceFile, children), { parsedItems: parsed, reusedItems: reused });
+  const lines = old.madeLines;
+  return new SyntaxTree(
+    newText,
+    new GreenNode(SyntaxKind.SourceFile, children),
+    { parsedItems: parsed, reusedItems: reused },
+    lines && { lines, start, end, inserted: edit.newText.length },
+  );
 }
