@@ -1,6 +1,6 @@
 import type { CProgram } from '../layout/cprogram';
 import type { KindDecl } from '../model/declarations';
-import type { TypeRef } from '../model/types';
+import { type TypeRef, shapedType } from '../model/types';
 
 export interface CompletionAt {
   readonly label: string;
@@ -64,7 +64,7 @@ export function completionsAt(program: CProgram, file: string, text: string, off
     for (const name of names) {
       if (seen.has(name)) continue;
       seen.add(name);
-      const ref: TypeRef = { tag: 'named', name, args: [], text: name, start: 0, end: 0, ownership: '' };
+      const ref: TypeRef = shapedType({ tag: 'named', name, args: [], text: name, start: 0, end: 0, ownership: '' });
       const r = index.resolve(file, ref);
       const decl: KindDecl | undefined = r.tag === 'declared' ? r.decl : undefined;
       const kind = decl && program.kinds.find((k) => k.decl?.name === decl.name && k.decl.package === decl.package);

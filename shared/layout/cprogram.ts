@@ -85,6 +85,20 @@ export function roundUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
 }
 
+/**
+ * A field type with every member present, in one order: all field types share one shape, so
+ * the layout loop reads them without polymorphic lookups.
+ */
+function fieldTypeOf(
+  text: string,
+  size: number,
+  align: number,
+  form: CFieldType['form'],
+  more: { kind?: CKind; string?: boolean; bool?: boolean; unexported?: string } = {},
+): CFieldType {
+  return { text, size, align, form, kind: more.kind, string: more.string, bool: more.bool, unexported: more.unexported };
+}
+
 /** The C side of a workspace's exports for one project name and target. */
 export class CProgram {
   private readonly byPackage = new Map<string, Map<string, CKind>>();
@@ -100,8 +114,8 @@ export class CProgram {
   ) {
     const byte = target.scalars.int8_t;
     const pointer = target.scalars.pointer;
-    this.boolType = { text: 'int8_t', size: byte.size, align: byte.align, form: 'scalar', bool: true };
-    this.stringType = { text: 'ValeStr*', size: pointer.size, align: pointer.align, form: 'pointer', string: true };
+    this.boolType = fieldTypeOf('int8_t', byte.size, byte.align, 'scalar', { bool: true });
+    this.stringType = fieldTypeOf('ValeStr*', pointer.size, pointer.align, 'pointer', { string: true });
     const packages = new Set([...index.files.values()].map((f) => f.package));
     for (const pkg of [...packages].sort()) {
       const seen = new Map<string, CKind>();
@@ -166,6 +180,7 @@ export class CProgram {
 
   private readonly scalars = new Map<string, CFieldType>();
   private readonly boolType: CFieldType;
+  private voidType?: CFieldType;
   private readonly stringType: CFieldType;
 
   /** A scalar field type; one shared object per spelling (field types are never changed). */
@@ -173,7 +188,7 @@ export class CProgram {
     let t = this.scalars.get(text);
     if (!t) {
       const s: SizeAlign = this.target.scalars[name];
-      this.scalars.set(text, (t = { text, size: s.size, align: s.align, form: name === 'pointer' ? 'pointer' : 'scalar' }));
+      this.scalars.set(text, (t = fieldTypeOf(text, s.size, s.align, name === 'pointer' ? 'pointer' : 'scalar')));
     }
     return t;
   }
@@ -187,7 +202,7 @@ export class CProgram {
       if (t.name === 'bool') return this.boolType;
       if (t.name === 'float') return this.scalar('double');
       if (t.name === 'str') return this.stringType;
-      if (t.name === 'void' || t.name === 'never' || t.name === '__Never') return { text: 'void', size: 0, align: 1, form: 'void' };
+      if (t.name === 'void' || t.name === 'never' || t.name === '__Never') return (this.voidType ??= fieldTypeOf('void', 0, 1, 'void'));
       const s = INT_SCALARS[t.name] ?? 'int32_t';
       return this.scalar(s);
     }
@@ -201,25 +216,26 @@ export class CProgram {
   private kindFieldType(file: string, pkg: string, t: TypeRef): CFieldType {
     const kind = this.kindFor(file, pkg, t);
     const handle = this.target.scalars.uint64_t;
+    const pointer = this.target.scalars.pointer;
     if (!kind) {
       const r = this.index.resolve(file, t);
       const mutable = (r.tag === 'declared' && r.decl.mutability === 'mut') || (r.tag === 'array' && r.mutability === 'mut');
       const name = kindText(t);
-      if (mutable) return { text: `${name}Ref`, size: 32, align: handle.align, form: 'inline', unexported: name };
-      if (r.tag === 'declared' && r.decl.tag === 'interface') return { text: name, size: 16, align: 8, form: 'inline', unexported: name };
-      return { ...this.scalar('pointer', `${name}*`), unexported: name };
+      if (mutable) return fieldTypeOf(`${name}Ref`, 32, handle.align, 'inline', { unexported: name });
+      if (r.tag === 'declared' && r.decl.tag === 'interface') return fieldTypeOf(name, 16, 8, 'inline', { unexported: name });
+      return fieldTypeOf(`${name}*`, pointer.size, pointer.align, 'pointer', { unexported: name });
     }
     const cName = this.cName(kind);
     if (kind.mutability === 'mut') {
       // The universal reference handle: three u64 and two u32 (generateUniversalRefStructDefC).
       const l = this.layout(kind);
-      return { text: `${cName}Ref`, size: l.size, align: l.align, form: 'inline', kind };
+      return fieldTypeOf(`${cName}Ref`, l.size, l.align, 'inline', { kind });
     }
     if (kind.category === 'interface') {
       const l = this.layout(kind);
-      return { text: cName, size: l.size, align: l.align, form: 'inline', kind };
+      return fieldTypeOf(cName, l.size, l.align, 'inline', { kind });
     }
-    return { ...this.scalar('pointer', `${cName}*`), kind };
+    return fieldTypeOf(`${cName}*`, pointer.size, pointer.align, 'pointer', { kind });
   }
 
   /** The C struct of an exported kind, laid out with the target's C rules. */

@@ -1,5 +1,5 @@
 import { GreenNode, SyntaxKind as K, SyntaxNode, type SyntaxTree } from '../syntax';
-import { type Mutability, type TypeRef, readType } from './types';
+import { type Mutability, type TypeRef, readType, shapedType } from './types';
 
 export interface OffsetRange {
   readonly start: number;
@@ -278,13 +278,13 @@ function moveType(t: TypeRef, delta: number): TypeRef {
   const base = { ...t, start: t.start + delta, end: t.end + delta };
   switch (t.tag) {
     case 'named':
-      return { ...base, tag: 'named', args: t.args.map((a) => moveType(a, delta)) } as TypeRef;
+      return shapedType({ ...base, tag: 'named', args: t.args.map((a) => moveType(a, delta)) });
     case 'array':
-      return { ...base, tag: 'array', element: moveType(t.element, delta) } as TypeRef;
+      return shapedType({ ...base, tag: 'array', element: moveType(t.element, delta) });
     case 'tuple':
-      return { ...base, tag: 'tuple', elements: t.elements.map((e) => moveType(e, delta)) } as TypeRef;
+      return shapedType({ ...base, tag: 'tuple', elements: t.elements.map((e) => moveType(e, delta)) });
     default:
-      return base;
+      return shapedType(base);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { GreenNode } from '../syntax';
 import type { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, ItemDecls, KindDecl, OffsetRange } from './declarations';
 import { FACT, type FactKey, factParts } from './facts';
-import { type TypeRef, kindText } from './types';
+import { type TypeRef, kindText, shapedType } from './types';
 
 /** What a type reference names, once resolved in its file. */
 export type Resolved =
@@ -821,7 +821,7 @@ export class ProgramIndex {
     const deps: Dependencies = new Map();
     switch (f.tag) {
       case 'kind':
-        this.resolve(f.file, { tag: 'named', name: f.name, args: [], start: 0, end: 0, ownership: '', text: f.name }, deps);
+        this.resolve(f.file, shapedType({ tag: 'named', name: f.name, args: [], start: 0, end: 0, ownership: '', text: f.name }), deps);
         break;
       case 'exports':
         this.exportsOf(f.pkg, f.id, deps);

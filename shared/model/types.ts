@@ -37,6 +37,41 @@ export function isPrimitiveName(name: string): boolean {
 
 const OWNERSHIP = new Set(['&', '&&', '^', '@', '*']);
 
+type TypeFields = TypeBase & {
+  readonly tag: TypeRef['tag'];
+  readonly name?: string;
+  readonly args?: readonly TypeRef[];
+  readonly mutability?: Mutability;
+  readonly size?: string | null;
+  readonly element?: TypeRef;
+  readonly elements?: readonly TypeRef[];
+};
+
+/**
+ * A type reference with every member present, in one order (the ones its tag lacks
+ * undefined): all type references share one shape, so the code that reads them (checks,
+ * lookups, layouts) does so without polymorphic property lookups.
+ */
+export function shapedType(t: TypeFields): TypeRef {
+  return typeRef(t.tag, t.start, t.end, t.ownership, t.text, t.name, t.args, t.mutability, t.size, t.element, t.elements);
+}
+
+function typeRef(
+  tag: TypeRef['tag'],
+  start: number,
+  end: number,
+  ownership: Ownership,
+  text: string,
+  name?: string,
+  args?: readonly TypeRef[],
+  mutability?: Mutability,
+  size?: string | null,
+  element?: TypeRef,
+  elements?: readonly TypeRef[],
+): TypeRef {
+  return { tag, start, end, ownership, text, name, args, mutability, size, element, elements } as TypeRef;
+}
+
 /**
  * Reads a type node of the syntax tree. `runes` are the generic parameters in
  * scope. Never throws: anything it does not understand becomes `other`.
@@ -44,7 +79,6 @@ const OWNERSHIP = new Set(['&', '&&', '^', '@', '*']);
 export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership: Ownership = ''): TypeRef {
   const { start, end } = node.trimmedRange();
   const text = node.text().trim().replace(/\s+/g, ' ');
-  const base = { start, end, ownership, text };
   switch (node.kind) {
     case K.OwnershipType: {
       const op = node
@@ -52,14 +86,16 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
         .map((t) => t.text)
         .join('');
       const inner = node.childNodes()[0];
-      if (!inner) return { ...base, tag: 'other' };
+      if (!inner) return typeRef('other', start, end, ownership, text);
       const own = (OWNERSHIP.has(op) ? op : '') as Ownership;
       const t = readType(inner, runes, own || ownership);
-      return { ...t, start, end, text };
+      return shapedType({ ...(t as TypeFields), start, end, text });
     }
     case K.RegionType: {
       const inner = node.childNodes()[0];
-      return inner ? { ...readType(inner, runes, ownership), start, end, text } : { ...base, tag: 'other' };
+      return inner
+        ? shapedType({ ...(readType(inner, runes, ownership) as TypeFields), start, end, text })
+        : typeRef('other', start, end, ownership, text);
     }
     case K.PathType: {
       const idents = node.directTokens().filter((t) => t.kind === K.Ident);
@@ -68,32 +104,39 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
       if (name === 'Array' && args.length === 2 && args[0].length === 1) {
         const mut = args[0][0].text().trim();
         if ((mut === 'imm' || mut === 'mut') && args[1].length >= 1) {
-          return { ...base, tag: 'array', mutability: mut, size: null, element: readType(args[1][0], runes) };
+          return typeRef('array', start, end, ownership, text, undefined, undefined, mut, null, readType(args[1][0], runes));
         }
       }
       if (name === 'StaticArray' && args.length === 4 && args[1].length === 1 && args[3].length >= 1) {
         const mut = args[1][0].text().trim();
         if (mut === 'imm' || mut === 'mut') {
-          return { ...base, tag: 'array', mutability: mut, size: args[0][0]?.text().trim() ?? null, element: readType(args[3][0], runes) };
+          return typeRef(
+            'array',
+            start,
+            end,
+            ownership,
+            text,
+            undefined,
+            undefined,
+            mut,
+            args[0][0]?.text().trim() ?? null,
+            readType(args[3][0], runes),
+          );
         }
       }
       const primitive = args.length === 0 && idents.length === 1 ? PRIMITIVES.get(name) : undefined;
-      if (primitive !== undefined) return { ...base, text: text === primitive ? primitive : text, tag: 'primitive', name: primitive };
-      if (args.length === 0 && runes.has(name)) return { ...base, tag: 'rune', name };
-      if (!name) return { ...base, tag: 'other' };
-      return {
-        ...base,
-        tag: 'named',
-        name,
-        args: args.map((seq) => (seq[0] ? readType(seq[0], runes) : { ...base, tag: 'other' as const })),
-      };
+      if (primitive !== undefined) return typeRef('primitive', start, end, ownership, text === primitive ? primitive : text, primitive);
+      if (args.length === 0 && runes.has(name)) return typeRef('rune', start, end, ownership, text, name);
+      if (!name) return typeRef('other', start, end, ownership, text);
+      const argTypes = args.map((seq) => (seq[0] ? readType(seq[0], runes) : typeRef('other', start, end, ownership, text)));
+      return typeRef('named', start, end, ownership, text, name, argTypes);
     }
     case K.ArrayType: {
       const hash = node.token(K.Hash);
       const children = node.childNodes();
       const generic = node.child(K.GenericArgList);
       const element = children.at(-1);
-      if (!element || element.kind === K.GenericArgList) return { ...base, tag: 'other' };
+      if (!element || element.kind === K.GenericArgList) return typeRef('other', start, end, ownership, text);
       let size: string | null = null;
       if (hash) {
         const sizeNode = children.find((c) => c !== generic && c !== element);
@@ -103,13 +146,36 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
         ?.childrenOf(K.TypeSeq)
         .map((s) => s.text().trim())
         .find((s) => s === 'imm' || s === 'mut');
-      return { ...base, tag: 'array', mutability: (mutText as Mutability) ?? 'mut', size, element: readType(element, runes) };
+      return typeRef(
+        'array',
+        start,
+        end,
+        ownership,
+        text,
+        undefined,
+        undefined,
+        (mutText as Mutability) ?? 'mut',
+        size,
+        readType(element, runes),
+      );
     }
     case K.TupleType: {
-      return { ...base, tag: 'tuple', elements: node.childNodes().map((c) => readType(c, runes)) };
+      return typeRef(
+        'tuple',
+        start,
+        end,
+        ownership,
+        text,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        node.childNodes().map((c) => readType(c, runes)),
+      );
     }
     default:
-      return { ...base, tag: 'other' };
+      return typeRef('other', start, end, ownership, text);
   }
 }
 
