@@ -116,6 +116,7 @@ export class Lexer {
     this.text = text;
     this.pos = start;
     this.modes = modes === '' ? [] : modes.split(',').map(Number);
+    this.modeKey = modes === '' ? '' : undefined;
   }
 
   /** Interpolation/string nesting after the last token; 0 at top level. */
@@ -123,9 +124,12 @@ export class Lexer {
     return this.modes.length;
   }
 
+  /** `modeState`, kept until the modes change (a parser asks after every token). */
+  private modeKey: string | undefined = '';
+
   /** The string/interpolation nesting as a compact key ('' in plain code). */
   get modeState(): string {
-    return this.modes.length === 0 ? '' : this.modes.join(',');
+    return (this.modeKey ??= this.modes.length === 0 ? '' : this.modes.join(','));
   }
 
   /** Scans the next token starting at `pos`, advances `pos` past it, and returns its kind. */
@@ -190,6 +194,7 @@ export class Lexer {
         } else {
           modes.push(MODE_STRING);
         }
+        this.modeKey = undefined;
         kind = K.StringStart;
         break;
       case CH_LPAREN:
@@ -199,11 +204,15 @@ export class Lexer {
         kind = K.RParen;
         break;
       case CH_LBRACE:
-        if (modes.length !== 0) modes[modes.length - 1]++;
+        if (modes.length !== 0) {
+          modes[modes.length - 1]++;
+          this.modeKey = undefined;
+        }
         kind = K.LBrace;
         break;
       case CH_RBRACE:
         if (modes.length !== 0) {
+          this.modeKey = undefined;
           if (mode === 0) {
             modes.pop();
             kind = K.InterpEnd;
@@ -360,11 +369,13 @@ export class Lexer {
     if (c === CH_QUOTE) {
       if (!long) {
         this.modes.pop();
+        this.modeKey = undefined;
         this.pos = this.tokenEnd = start + 1;
         return K.StringEnd;
       }
       if (text.charCodeAt(start + 1) === CH_QUOTE && text.charCodeAt(start + 2) === CH_QUOTE) {
         this.modes.pop();
+        this.modeKey = undefined;
         this.pos = this.tokenEnd = start + 3;
         return K.StringEnd;
       }
@@ -373,12 +384,14 @@ export class Lexer {
       const d = text.charCodeAt(start + 1);
       if (d === CH_BACKSLASH && text.charCodeAt(start + 2) === CH_LF) {
         this.modes.push(0);
+        this.modeKey = undefined;
         this.pos = this.tokenEnd = start + 3;
         return K.InterpStart;
       }
       // `{` before a newline is literal; so is `{\n` written as an escape.
       if (!isLiteralBrace(text, start)) {
         this.modes.push(0);
+        this.modeKey = undefined;
         this.pos = this.tokenEnd = start + 1;
         return K.InterpStart;
       }
