@@ -515,8 +515,9 @@ function layoutSection(): void {
   ws.allDiagnostics();
   progress('layout: the same kinds laid out on the already analysed workspace');
   const index = ws.program();
+  // A layout of a few milliseconds: more warm-up runs, so the figure is the server's steady state.
   const layoutOnly = median(
-    timeRuns(3, 9, () => {
+    timeRuns(20, 21, () => {
       const p = new CProgram(index, 'bench', DEFAULT_TARGET);
       for (const k of p.kinds) sink += p.layout(k).size;
     }),
