@@ -10,22 +10,53 @@ import type { GreenElement, SyntaxTree } from './syntax';
  * AST ids play this part there).
  */
 export class ElementOffsets {
-  private readonly starts: number[] = [];
-  private readonly elements: GreenElement[] = [];
-  private readonly byElement = new Map<GreenElement, number>();
+  private starts: number[] = [];
+  private elements: readonly GreenElement[] = [];
+  /** Element → its index in `elements`. */
+  private byElement = new Map<GreenElement, number>();
 
   constructor(readonly tree: SyntaxTree) {
+    this.elements = tree.green.children;
     let offset = 0;
-    for (const c of tree.green.children) {
+    this.elements.forEach((c, i) => {
       this.starts.push(offset);
-      this.elements.push(c);
-      this.byElement.set(c, offset);
+      this.byElement.set(c, i);
       offset += c.width;
+    });
+  }
+
+  /**
+   * The offsets of a reparsed tree from its previous tree's (`before`, which is emptied: its
+   * map is taken over). Only the re-parsed elements change places in the map, unless the
+   * number of elements changed; the starts are summed again (numbers, no lookups).
+   */
+  static takeOver(before: ElementOffsets, tree: SyntaxTree, keep: number, resumeNew: number, resumeOld: number): ElementOffsets {
+    const o = Object.create(ElementOffsets.prototype) as ElementOffsets;
+    (o as { tree: SyntaxTree }).tree = tree;
+    const map = before.byElement;
+    const oldElements = before.elements;
+    for (let i = keep; i < resumeOld; i++) map.delete(oldElements[i]);
+    const elements = tree.green.children;
+    for (let i = keep; i < resumeNew; i++) map.set(elements[i], i);
+    if (resumeNew !== resumeOld) for (let i = resumeNew; i < elements.length; i++) map.set(elements[i], i);
+    const starts = new Array<number>(elements.length);
+    let offset = 0;
+    for (let i = 0; i < elements.length; i++) {
+      starts[i] = offset;
+      offset += elements[i].width;
     }
+    o.starts = starts;
+    o.elements = elements;
+    o.byElement = map;
+    before.byElement = new Map();
+    before.elements = [];
+    before.starts = [];
+    return o;
   }
 
   offsetOf(element: GreenElement): number | undefined {
-    return this.byElement.get(element);
+    const i = this.byElement.get(element);
+    return i === undefined ? undefined : this.starts[i];
   }
 
   /** The element holding `offset` (the last one for the end of the text). */
@@ -43,12 +74,19 @@ export class ElementOffsets {
   }
 }
 
-const offsetsCache = new WeakMap<SyntaxTree, ElementOffsets>();
-
+/** A tree's element offsets, made once; a reparsed tree takes over its previous tree's. */
 export function elementOffsets(tree: SyntaxTree): ElementOffsets {
-  let o = offsetsCache.get(tree);
-  if (!o) offsetsCache.set(tree, (o = new ElementOffsets(tree)));
-  return o;
+  if (tree.derived instanceof ElementOffsets) return tree.derived;
+  const origin = tree.origin;
+  tree.origin = undefined;
+  const before = origin?.derived;
+  const made =
+    before instanceof ElementOffsets && before.tree.derived === before
+      ? ElementOffsets.takeOver(before, tree, origin!.keep, origin!.resumeNew, origin!.resumeOld)
+      : new ElementOffsets(tree);
+  if (before instanceof ElementOffsets && before.tree.derived === before) before.tree.derived = undefined;
+  tree.derived = made;
+  return made;
 }
 
 /** One position: the element it is in (none: a file the workspace does not hold, kept as a number) and where. */

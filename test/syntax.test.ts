@@ -6,6 +6,7 @@ import fc from 'fast-check';
 const SCALE = Number(process.env.FC_SCALE ?? 1);
 const runs = (n: number): number => Math.round(n * SCALE);
 import { LineIndex, SyntaxKind, applyEdit, parse, reparse } from '../shared';
+import { ElementOffsets, elementOffsets } from '../shared/anchors';
 import { anyText, editOf, fixtureTexts, mutatedText, tokenSoup } from './support/arbitraries';
 import { fingerprint } from './support/trees';
 
@@ -170,5 +171,40 @@ test('the line index after an edit equals the index of the new text (CR, LF and 
       for (let o = 0; o <= after.length; o++) assert.deepEqual(incremental.positionAt(o), whole.positionAt(o));
     }),
     { numRuns: runs(3_000) },
+  );
+});
+
+test('element offsets taken over by a reparsed tree equal those made from scratch (and the old tree can still make its own)', () => {
+  const edits = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.oneof(tokenSoup, fc.constantFrom('}', '{', '"', '\n', ''))), {
+    minLength: 1,
+    maxLength: 8,
+  });
+  fc.assert(
+    fc.property(fc.constantFrom(...FIXTURE_TEXTS), edits, (text, list) => {
+      let tree = parse(text);
+      elementOffsets(tree);
+      for (const [at, len, ins] of list) {
+        const start = at % (tree.text.length + 1);
+        const before = tree;
+        tree = reparse(tree, { start, end: Math.min(tree.text.length, start + len), newText: ins });
+        const taken = elementOffsets(tree);
+        const fresh = new ElementOffsets(tree);
+        let offset = 0;
+        for (const c of tree.green.children) {
+          assert.equal(taken.offsetOf(c), fresh.offsetOf(c));
+          assert.equal(taken.offsetOf(c), offset);
+          offset += c.width;
+        }
+        for (let o = 0; o <= tree.text.length; o += 7) assert.deepEqual(taken.locate(o), fresh.locate(o));
+        // The previous tree gave its offsets away: asked again, it makes them anew.
+        const again = elementOffsets(before);
+        let o2 = 0;
+        for (const c of before.green.children) {
+          assert.equal(again.offsetOf(c), o2);
+          o2 += c.width;
+        }
+      }
+    }),
+    { numRuns: runs(300) },
   );
 });

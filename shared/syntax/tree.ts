@@ -38,7 +38,17 @@ export class SyntaxTree {
     readonly stats: ParseStats,
     /** The previous tree's line index and the edit that made this text (dropped once used). */
     private lineage?: { readonly lines: LineIndex; readonly start: number; readonly end: number; readonly inserted: number },
+    /**
+     * How the top-level elements came from the previous tree's: the first `keep` are the same,
+     * then new ones up to `resumeNew`, then the previous tree's from `resumeOld` on. With
+     * `derived`, what a module above built for the previous tree (element offsets), which it
+     * may take over (dropped once taken).
+     */
+    public origin?: { readonly keep: number; readonly resumeNew: number; readonly resumeOld: number; derived: unknown },
   ) {}
+
+  /** Per-tree data a module above keeps with the tree (element offsets); a reparse hands it to the origin of the next. */
+  derived: unknown;
 
   get root(): SyntaxNode {
     return new SyntaxNode(this.green, 0, null);
@@ -174,6 +184,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit): SyntaxTree {
     restartModes,
   );
   let reused = keep;
+  const resumeNew = children.length;
   if (resumeAt >= 0) {
     for (let i = resumeAt; i < oldChildren.length; i++) {
       children.push(oldChildren[i]);
@@ -189,5 +200,8 @@ export function reparse(old: SyntaxTree, edit: TextEdit): SyntaxTree {
     new GreenNode(SyntaxKind.SourceFile, children),
     { parsedItems: parsed, reusedItems: reused },
     lines && { lines, start, end, inserted: edit.newText.length },
+    old.derived === undefined
+      ? undefined
+      : { keep, resumeNew, resumeOld: resumeAt >= 0 ? resumeAt : oldChildren.length, derived: old.derived },
   );
 }
