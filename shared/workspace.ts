@@ -375,7 +375,7 @@ export class Workspace {
     if (!old || !p) return old;
     let tree: SyntaxTree;
     if (this.released.has(path)) tree = parse(p.text ?? p.edits.reduce(applyEdit, old.text));
-    else if (p.edits.length === 1) tree = reparse(old, p.edits[0]);
+    else if (p.edits.length === 1) tree = reparse(old, p.edits[0], p.text);
     else {
       const text = p.text ?? p.edits.reduce(applyEdit, old.text);
       tree = reparse(old, spanningEdit(old.text, text));

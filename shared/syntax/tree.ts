@@ -134,10 +134,14 @@ export function applyEdit(text: string, edit: TextEdit): string {
  * all of those after the first point where the new parse lines up with an
  * old element boundary past the edit. The result equals `parse(newText)`.
  */
-export function reparse(old: SyntaxTree, edit: TextEdit): SyntaxTree {
+export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): SyntaxTree {
   const start = Math.max(0, Math.min(edit.start, old.text.length));
   const end = Math.max(start, Math.min(edit.end, old.text.length));
-  const newText = old.text.slice(0, start) + edit.newText + old.text.slice(end);
+  // The text after the edit, when the caller has it (an editor's document): no second copy.
+  const newText =
+    after !== undefined && after.length === old.text.length - (end - start) + edit.newText.length
+      ? after
+      : old.text.slice(0, start) + edit.newText + old.text.slice(end);
   const delta = edit.newText.length - (end - start);
   const oldChildren = old.green.children;
 
