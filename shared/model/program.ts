@@ -146,6 +146,16 @@ interface Derived {
   readonly impl?: { readonly ifaceId?: string; readonly structId?: string; readonly structSlot?: KindSlot; readonly structNode: WalkNode };
   /** An FFI function: its parameters' and return's nodes with their descriptions. */
   readonly roots?: readonly { readonly param: number; readonly node: WalkNode; readonly description: string }[];
+  /** The item's walk roots, for its sites' facts (kept with the derivation). */
+  rootCache?: { sites: string; entries: RootEntry[] };
+  /** The export sites and impl edge last made for the item, at its place `item` then. */
+  indexed?: {
+    readonly item: number;
+    /** The kind's slot when the item is where its `exported` kind is exported (the first declaration of its name). */
+    readonly exportedHere: SlotEntry | undefined;
+    readonly sites: ExportSite[];
+    readonly edge?: ImplEdge;
+  };
 }
 
 /** Derivations kept from one index to the next (per file, by item node), and which names each one looked up. */
@@ -155,6 +165,11 @@ class DerivedCache {
 
   get(path: string, element: GreenNode): Derived | undefined {
     return this.byFile.get(path)?.get(element);
+  }
+
+  /** A file's derivations by item node (to look many up). */
+  forFile(path: string): ReadonlyMap<GreenNode, Derived> | undefined {
+    return this.byFile.get(path);
   }
 
   add(path: string, element: GreenNode, d: Derived): void {
@@ -252,10 +267,9 @@ export class ProgramIndex {
   private reach?: ReachState;
   /** The kinds the last walk reached. */
   private lastWalked: string[] = [];
+  private rootMarks = 0;
   /** During `update`: the derivations made anew. */
   private fresh?: Set<Derived>;
-  /** Each item's walk roots, kept with its derivation (and its sites' facts). */
-  private readonly rootCache = new WeakMap<Derived, { sites: string; entries: RootEntry[] }>();
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
   private readonly takenNames = new Map<string, Set<string>>();
   private readonly exportsByFile = new Map<string, ExportSite[]>();
@@ -446,22 +460,38 @@ export class ProgramIndex {
     const edges: ImplEdge[] = [];
     const scope = model.scope;
     const kinds = this.kindsByPackage.get(model.package);
-    model.seen.forEach((item, i) => {
-      const d = this.derive(path, model, item, scope);
+    const known = this.derived.forFile(path);
+    const seen = model.seen;
+    for (let i = 0; i < seen.length; i++) {
+      const item = seen[i];
+      const cached = known?.get(item.element);
+      const d = cached?.valid && cached.scope === scope ? cached : this.derive(path, model, item, scope);
       const k = item.unplaced.kinds[0];
-      if (k?.exported) {
-        const slot = kinds?.get(k.name);
-        if (slot?.file === path && model.kindNamed(k.name) === item)
-          inFile.push(new ExportSite(this, declId(k, []), path, k.name, i, slot));
+      const slot = k?.exported ? kinds?.get(k.name) : undefined;
+      const exportedHere = slot?.file === path && model.kindNamed(k.name)?.element === item.element ? slot : undefined;
+      let indexed = d.indexed;
+      // The same derivation at the same place, exported through an equal slot: the same sites and edge.
+      const same =
+        indexed !== undefined &&
+        indexed.item === i &&
+        (indexed.exportedHere === undefined
+          ? exportedHere === undefined
+          : exportedHere !== undefined && indexed.exportedHere.summary === exportedHere.summary);
+      if (!same || !indexed) {
+        const sites: ExportSite[] = [];
+        if (exportedHere) sites.push(new ExportSite(this, declId(k, []), path, k.name, i, exportedHere));
+        if (d.exportAs) sites.push(new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, i, d.exportAs.slot));
+        const edge =
+          d.impl?.ifaceId !== undefined && d.impl.structId !== undefined
+            ? new ImplEdge(this, path, i, d.impl.structId, d.impl.structSlot, d.impl.ifaceId)
+            : undefined;
+        d.indexed = indexed = { item: i, exportedHere, sites, edge };
       }
-      if (d.exportAs) inFile.push(new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, i, d.exportAs.slot));
-      if (d.impl?.ifaceId !== undefined && d.impl.structId !== undefined)
-        edges.push(new ImplEdge(this, path, i, d.impl.structId, d.impl.structSlot, d.impl.ifaceId));
-    });
-    for (const site of inFile) {
-      const list = byItem.get(site.item);
-      if (list) list.push(site);
-      else byItem.set(site.item, [site]);
+      if (indexed.sites.length > 0) {
+        for (const site of indexed.sites) inFile.push(site);
+        byItem.set(i, indexed.sites);
+      }
+      if (indexed.edge) edges.push(indexed.edge);
     }
     this.exportsByFile.set(path, inFile);
     this.exportsByItem.set(path, byItem);
@@ -881,16 +911,21 @@ export class ProgramIndex {
   private rootsOf(path: string): RootEntry[] {
     const model = this.files.get(path)!;
     const bySite = this.exportsByItem.get(path);
+    const known = this.derived.forFile(path);
+    const scope = model.scope;
     const out: RootEntry[] = [];
-    model.seen.forEach((item, i) => {
-      const d = this.derive(path, model, item, model.scope);
+    const seen = model.seen;
+    for (let i = 0; i < seen.length; i++) {
+      const item = seen[i];
+      const cachedD = known?.get(item.element);
+      const d = cachedD?.valid && cachedD.scope === scope ? cachedD : this.derive(path, model, item, scope);
       const sites = bySite?.get(i) ?? NO_SITES;
-      if (!d.roots && sites.length === 0) return;
+      if (!d.roots && sites.length === 0) continue;
       const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : sites.map((x) => x.fact).join('\u0002');
-      let cached = this.rootCache.get(d);
+      let cached = d.rootCache;
       if (!cached || cached.sites !== siteKey) {
         cached = { sites: siteKey, entries: this.itemRoots(path, model, i, d, sites) };
-        this.rootCache.set(d, cached);
+        d.rootCache = cached;
       } else {
         // The same roots: they follow the item to its place and the sites to their new objects.
         for (const e of cached.entries) {
@@ -901,7 +936,7 @@ export class ProgramIndex {
         }
       }
       for (const e of cached.entries) out.push(e);
-    });
+    }
     return out;
   }
 
@@ -1000,12 +1035,17 @@ export class ProgramIndex {
     for (const path of files) {
       const before = state.rootsByFile.get(path) ?? [];
       const after = this.files.has(path) ? this.rootsOf(path) : [];
-      // Roots are kept objects while their item's derivation is the same: compare by identity.
-      const kept = new Set(after);
-      const had = new Set(before);
-      for (const r of after) if (!had.has(r)) newRoots.push(r);
+      // Roots are kept objects while their item's derivation is the same: compare by identity
+      // (marks on the entries: no set of every root of the file).
+      const had = ++this.rootMarks;
+      for (const r of before) r.mark = had;
+      const kept = ++this.rootMarks;
+      for (const r of after) {
+        if (r.mark !== had) newRoots.push(r);
+        r.mark = kept;
+      }
       for (const r of before) {
-        if (kept.has(r)) continue;
+        if (r.mark === kept) continue;
         oldRoots.add(r);
         const g = state.groupOfRoot.get(r);
         if (g) groups.add(g);
@@ -1077,6 +1117,8 @@ export class ProgramIndex {
 interface RootEntry {
   /** Updated when the root is kept but items above it came or went. */
   order: readonly (string | number)[];
+  /** Scratch for comparing a file's roots before and after an update. */
+  mark?: number;
   /** For a site root: which of its item's sites. */
   readonly site?: number;
   readonly node: WalkNode;
