@@ -10,16 +10,18 @@ import type { GreenElement, SyntaxTree } from './syntax';
  * AST ids play this part there).
  */
 export class ElementOffsets {
-  private starts: number[] = [];
+  /** Each element's offset (a typed array: outside the garbage-collected heap). */
+  private starts: Float64Array = new Float64Array(0);
   private elements: readonly GreenElement[] = [];
   /** Element → its index in `elements`. */
   private byElement = new Map<GreenElement, number>();
 
   constructor(readonly tree: SyntaxTree) {
     this.elements = tree.green.children;
+    this.starts = new Float64Array(this.elements.length);
     let offset = 0;
     this.elements.forEach((c, i) => {
-      this.starts.push(offset);
+      this.starts[i] = offset;
       this.byElement.set(c, i);
       offset += c.width;
     });
@@ -39,7 +41,7 @@ export class ElementOffsets {
     const elements = tree.green.children;
     for (let i = keep; i < resumeNew; i++) map.set(elements[i], i);
     if (resumeNew !== resumeOld) for (let i = resumeNew; i < elements.length; i++) map.set(elements[i], i);
-    const starts = new Array<number>(elements.length);
+    const starts = new Float64Array(elements.length);
     let offset = 0;
     for (let i = 0; i < elements.length; i++) {
       starts[i] = offset;
@@ -50,7 +52,7 @@ export class ElementOffsets {
     o.byElement = map;
     before.byElement = new Map();
     before.elements = [];
-    before.starts = [];
+    before.starts = new Float64Array(0);
     return o;
   }
 

@@ -765,10 +765,13 @@ export class Workspace {
     // implement yet: its ExternFunctionDependedOnNonExportedKind says what to fix first.
     const noPrototype = ffi.filter((d) => d.code === EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND);
     const model = noPrototype.length > 0 ? this.model(path) : undefined;
+    // The function is looked up in its own item (placing every function of the file would copy them all).
     const blocked = (d: Diagnostic): boolean =>
-      !!model?.functions.some(
-        (f) => f.nameRange.start === d.start && noPrototype.some((e) => e.start >= f.itemRange.start && e.end <= f.itemRange.end),
-      );
+      !!model
+        ?.itemContaining(d.start)
+        ?.functions.some(
+          (f) => f.nameRange.start === d.start && noPrototype.some((e) => e.start >= f.itemRange.start && e.end <= f.itemRange.end),
+        );
     const diagnostics = [
       ...this.externNotImplementedDiagnostics(path).filter((d) => !blocked(d)),
       ...this.syntaxDiagnostics(path),

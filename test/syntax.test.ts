@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 // FC_SCALE=10 runs ten times as many cases (for a long local soak).
 const SCALE = Number(process.env.FC_SCALE ?? 1);
@@ -207,4 +209,25 @@ test('element offsets taken over by a reparsed tree equal those made from scratc
     }),
     { numRuns: runs(300) },
   );
+});
+
+test('a tree re-parsed item by item keeps its current text alive, not one text per edit', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  // About 200 KB of Vale; long names, so that many tokens are 13 characters or more.
+  const unit = (n: number) => `exported struct LongShipName_${n} imm {\n  engineCapacity_${n} int;\n}\n`;
+  let text = '';
+  for (let n = 0; text.length < 200_000; n++) text += unit(n);
+  let tree = parse(text);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  // 150 edits, each in another item: every re-parsed item gets new tokens.
+  for (let i = 0; i < 150; i++) {
+    const at = tree.text.indexOf('engineCapacity_', Math.floor((i / 150) * (tree.text.length - 100)));
+    tree = reparse(tree, { start: at + 'engine'.length, end: at + 'engine'.length, newText: 'X' });
+  }
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  // One text per edit would be 150 × 200 KB = 30 MB.
+  assert.ok(grown < 8_000_000, `the heap grew by ${(grown / 1e6).toFixed(1)} MB over 150 edits`);
 });

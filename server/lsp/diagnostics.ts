@@ -18,6 +18,9 @@ export function codeDescription(code: string): { href: string } | undefined {
 }
 const descriptions = new Map<string, { href: string } | null>();
 
+/** Marks a file whose last diagnostics answered an edit: they were not kept to compare with. */
+const SENT_FOR_AN_EDIT = '\u0000sent for an edit';
+
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
@@ -38,8 +41,8 @@ const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
 export class DiagnosticsPublisher {
   private generation = 0;
   private scheduled = false;
-  /** What each file was last sent: its JSON, or (sent for an edit) the list, turned into JSON when first compared. */
-  private readonly sent = new Map<string, string | readonly LspDiagnostic[]>();
+  /** What each file was last sent, as JSON; SENT_FOR_AN_EDIT when not kept (the next pass sends again). */
+  private readonly sent = new Map<string, string>();
   /** Edited documents whose newest version has not been answered yet. */
   private readonly edited = new Set<string>();
   /** Files a pass did not reach. */
@@ -170,14 +173,14 @@ export class DiagnosticsPublisher {
     const diagnostics = applySeverity(this.workspace.diagnostics(key), this.severity).map((d) => this.toLsp(key, d));
     // A file no editor has open keeps what diagnostics need, not its syntax: memory follows what is open.
     if (!this.documents.get(uri)) this.workspace.releaseSyntax(key);
-    if (fresh) this.sent.set(key, diagnostics);
+    if (fresh) this.sent.set(key, SENT_FOR_AN_EDIT);
     else {
-      // Sent only when different from last time (an edited document's version is always answered,
-      // so its JSON is made only when a later pass compares).
+      // Sent only when different from last time. An edited document's version is always answered
+      // and what it was sent is not kept (a keystroke's list would outlive the keystroke): a later
+      // pass that reaches it sends it again.
       if (diagnostics.length === 0 && !this.sent.has(key)) return;
       const json = JSON.stringify(diagnostics);
-      const before = this.sent.get(key);
-      if ((typeof before === 'string' ? before : JSON.stringify(before)) === json) return;
+      if (this.sent.get(key) === json) return;
       this.sent.set(key, json);
     }
     this.counts.published++;

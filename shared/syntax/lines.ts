@@ -11,7 +11,8 @@ export interface Range {
 
 /** Maps offsets (UTF-16 code units, as JavaScript strings index) to LSP positions and back. */
 export class LineIndex {
-  private readonly starts: number[];
+  /** Line starts, in a typed array: kept outside the garbage-collected heap (a new index per keystroke is not copied around). */
+  private readonly starts: Uint32Array;
 
   constructor(readonly text: string) {
     const starts = [0];
@@ -23,7 +24,7 @@ export class LineIndex {
         starts.push(i + 1);
       }
     }
-    this.starts = starts;
+    this.starts = Uint32Array.from(starts);
   }
 
   /**
@@ -34,27 +35,32 @@ export class LineIndex {
   static afterEdit(before: LineIndex, text: string, start: number, end: number, inserted: number): LineIndex {
     const old = before.starts;
     const delta = inserted - (end - start);
-    const starts: number[] = [];
     // A start s < start is decided by text[s - 1] and text[s], both before the edit.
-    let k = 0;
-    while (k < old.length && (old[k] < start || k === 0)) starts.push(old[k++]);
+    let kept = 0;
+    while (kept < old.length && (old[kept] < start || kept === 0)) kept++;
+    const scanned: number[] = [];
     const scanFrom = Math.max(0, start - 1);
     const scanTo = Math.min(text.length, start + inserted + 1);
     for (let i = scanFrom; i < scanTo; i++) {
       const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
+      if (c === 10) scanned.push(i + 1);
       else if (c === 13) {
         if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+        scanned.push(i + 1);
       }
     }
     // A start s >= end + 2 is decided by text[s - 1] and text[s], both after the edit.
-    const last = starts[starts.length - 1];
-    while (k < old.length && old[k] < end + 2) k++;
-    for (; k < old.length; k++) if (old[k] + delta > last) starts.push(old[k] + delta);
+    const last = scanned.length > 0 ? scanned[scanned.length - 1] : old[kept - 1];
+    let from = kept;
+    while (from < old.length && (old[from] < end + 2 || old[from] + delta <= last)) from++;
+    const starts = new Uint32Array(kept + scanned.length + (old.length - from));
+    starts.set(old.subarray(0, kept), 0);
+    starts.set(scanned, kept);
+    let at = kept + scanned.length;
+    for (let k = from; k < old.length; k++) starts[at++] = old[k] + delta;
     const index = Object.create(LineIndex.prototype) as LineIndex;
     (index as { text: string }).text = text;
-    (index as unknown as { starts: number[] }).starts = starts;
+    (index as unknown as { starts: Uint32Array }).starts = starts;
     return index;
   }
 

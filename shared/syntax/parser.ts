@@ -166,8 +166,16 @@ export class Parser {
     while (this.cur < target) this.pushRaw(this.cur++);
   }
 
+  /**
+   * Token texts of 13 characters or more are copied out of the text: a slice that long keeps
+   * the whole text it was cut from alive, so a tree whose items were re-parsed at different
+   * times would keep one text per keystroke. A whole-file parse leaves them slices (one text).
+   */
+  copyLongTokens = false;
+
   private pushRaw(i: number): void {
-    this.stack.push(new GreenToken(this.kinds[i], this.text.slice(this.starts[i], this.ends[i])));
+    const text = this.text.slice(this.starts[i], this.ends[i]);
+    this.stack.push(new GreenToken(this.kinds[i], this.copyLongTokens && text.length >= 13 ? ownCopy(text) : text));
   }
 
   /** Puts the next significant token (and the trivia before it) in the tree. */
@@ -533,3 +541,8 @@ export class Parser {
 }
 
 export type { AbsoluteError };
+
+/** A string that keeps nothing else alive: flattening a concatenation copies the characters. */
+function ownCopy(text: string): string {
+  return (text + ' ').slice(0, -1);
+}

@@ -109,8 +109,10 @@ function parseFrom(
   out: GreenElement[],
   stopAfter: (end: number, node: GreenNode) => boolean,
   modes = '',
+  copyLongTokens = false,
 ): number {
   const parser = new Parser(text, start, modes);
+  parser.copyLongTokens = copyLongTokens;
   let count = 0;
   for (;;) {
     for (const t of parser.takeTrivia()) out.push(t);
@@ -186,6 +188,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
       return true;
     },
     restartModes,
+    true,
   );
   let reused = keep;
   const resumeNew = children.length;
