@@ -102,6 +102,8 @@ interface AnchoredPosition {
 export interface AnchoredDiagnostic {
   readonly template: Diagnostic;
   readonly positions: readonly AnchoredPosition[];
+  /** The diagnostic last materialized and its anchors' offsets then: the same object while they hold. */
+  last?: { readonly bases: readonly number[]; readonly diagnostic: Diagnostic };
 }
 
 type OffsetsOf = (file: string) => ElementOffsets | undefined;
@@ -142,11 +144,23 @@ export function anchorsHold(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): boolea
 
 /** The diagnostic at the current offsets of its anchors (call only while `anchorsHold`). */
 export function materialize(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagnostic {
+  const { positions, last } = d;
+  const base = (p: AnchoredPosition): number => (p.element ? offsetsOf(p.file)!.offsetOf(p.element)! : 0);
+  // Every anchor where it was last time (the edit was after them, or in another item): the
+  // same object, so a keystroke does not rebuild the diagnostics it did not move.
+  if (last) {
+    let same = true;
+    for (let k = 0; k < positions.length && same; k++) same = base(positions[k]) === last.bases[k];
+    if (same) return last.diagnostic;
+  }
+  const bases = positions.map(base);
   let i = 0;
-  return mapPositions(d.template, () => {
-    const p = d.positions[i++];
-    return p.element ? offsetsOf(p.file)!.offsetOf(p.element)! + p.rel : p.rel;
+  const diagnostic = mapPositions(d.template, () => {
+    const k = i++;
+    return bases[k] + positions[k].rel;
   });
+  d.last = { bases, diagnostic };
+  return diagnostic;
 }
 
 /** A diagnostic kept at its offsets (for an analysis nothing will edit): every position is its own anchor. */

@@ -325,9 +325,14 @@ export class ProgramIndex {
     const packages = new Set<string>();
     /** The package of each file before the change (a removed file has no model to say it). */
     const packageBefore = new Map<string, string>();
+    /** The models being replaced (or removed). */
+    const modelBefore = new Map<string, FileModel>();
     for (const path of changed.keys()) {
-      const before = this.files.get(path)?.package;
-      if (before !== undefined) packageBefore.set(path, before);
+      const before = this.files.get(path);
+      if (before !== undefined) {
+        packageBefore.set(path, before.package);
+        modelBefore.set(path, before);
+      }
     }
     for (const [path, model] of changed) {
       const before = packageBefore.get(path);
@@ -357,8 +362,31 @@ export class ProgramIndex {
     }
     this.fresh = new Set();
     // Kind tables of the changed packages, and the names whose meaning changed.
+    // Only names a changed file declared before or declares now can have another first
+    // declaration; a package whose kinds did change gets its table made again (in file order,
+    // as a new index would have it), the others keep theirs.
     const names = new Set<string>();
-    for (const pkg of packages) {
+    const rebuilt = new Set<string>();
+    for (const [path, model] of changed) {
+      const pkg = model?.package ?? packageBefore.get(path)!;
+      if (rebuilt.has(pkg)) continue;
+      const kinds = this.kindsByPackage.get(pkg)!;
+      for (const name of changedKindNames(modelBefore.get(path), model)) {
+        let slot: SlotEntry | undefined;
+        for (const file of this.filesByPackage.get(pkg)!) {
+          const item = this.files.get(file)!.kindNamed(name);
+          if (item) {
+            slot = { file, name, summary: item.summary };
+            break;
+          }
+        }
+        const old = kinds.get(name);
+        if (old?.file === slot?.file && old?.summary === slot?.summary) continue;
+        rebuilt.add(pkg);
+        break;
+      }
+    }
+    for (const pkg of rebuilt) {
       const before = this.kindsByPackage.get(pkg)!;
       const kinds = this.packageKinds(pkg);
       this.kindsByPackage.set(pkg, kinds);
@@ -376,7 +404,18 @@ export class ProgramIndex {
       if (this.files.has(path)) this.derived.retain(path, new Set(this.files.get(path)!.seen.map((i) => i.element)));
       else this.derived.retain(path, undefined);
     }
-    for (const pkg of packages) for (const path of this.filesByPackage.get(pkg)!) refile.add(path);
+    for (const path of changed.keys()) if (this.files.has(path)) refile.add(path);
+    // Besides the changed files: the files of a package whose kinds changed that declare a
+    // changed name (the first declaration of a name is where its `exported` site is).
+    for (const pkg of rebuilt)
+      for (const path of this.filesByPackage.get(pkg)!) {
+        const model = this.files.get(path)!;
+        for (const name of names)
+          if (model.kindNamed(name)) {
+            refile.add(path);
+            break;
+          }
+      }
     for (const path of this.derived.invalidate(names)) if (this.files.has(path)) refile.add(path);
     const edgeIds = new Set<string>();
     const sitePackages = new Set(packages);
@@ -1281,4 +1320,22 @@ function insertSorted(list: string[], value: string): void {
     else hi = mid;
   }
   list.splice(lo, 0, value);
+}
+
+/**
+ * The kind names declared by the items that differ between two models of a file (compared by
+ * item node: the unchanged items before and after the edit are skipped), or by every item of a
+ * file that came or went.
+ */
+function changedKindNames(before: FileModel | undefined, after: FileModel | undefined): Set<string> {
+  const a = before?.kindItems ?? [];
+  const b = after?.kindItems ?? [];
+  let head = 0;
+  while (head < a.length && head < b.length && a[head].element === b[head].element) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail].element === b[b.length - 1 - tail].element) tail++;
+  const out = new Set<string>();
+  for (let i = head; i < a.length - tail; i++) out.add(a[i].unplaced.kinds[0].name);
+  for (let i = head; i < b.length - tail; i++) out.add(b[i].unplaced.kinds[0].name);
+  return out;
 }
