@@ -361,8 +361,8 @@ export class ProgramIndex {
       }
     }
     this.fresh = new Set();
-    // Kind tables of the changed packages, and the names whose meaning changed.
-    // Only names a changed file declared before or declares now can have another first
+    // Kind tables, and the names whose meaning changed. Only names a changed file declared
+    // before or declares now can have another first
     // declaration; a package whose kinds did change gets its table made again (in file order,
     // as a new index would have it), the others keep theirs.
     const names = new Set<string>();
@@ -503,20 +503,13 @@ export class ProgramIndex {
     const seen = model.seen;
     for (let i = 0; i < seen.length; i++) {
       const item = seen[i];
-      const cached = known?.get(item.element);
-      const d = cached?.valid && cached.scope === scope ? cached : this.derive(path, model, item, scope);
+      const d = this.derivation(known, path, model, item, scope);
       const k = item.unplaced.kinds[0];
       const slot = k?.exported ? kinds?.get(k.name) : undefined;
       const exportedHere = slot?.file === path && model.kindNamed(k.name)?.element === item.element ? slot : undefined;
       let indexed = d.indexed;
       // The same derivation at the same place, exported through an equal slot: the same sites and edge.
-      const same =
-        indexed !== undefined &&
-        indexed.item === i &&
-        (indexed.exportedHere === undefined
-          ? exportedHere === undefined
-          : exportedHere !== undefined && indexed.exportedHere.summary === exportedHere.summary);
-      if (!same || !indexed) {
+      if (indexed === undefined || indexed.item !== i || !sameSlot(indexed.exportedHere, exportedHere)) {
         const sites: ExportSite[] = [];
         if (exportedHere) sites.push(new ExportSite(this, declId(k, []), path, k.name, i, exportedHere));
         if (d.exportAs) sites.push(new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, i, d.exportAs.slot));
@@ -554,6 +547,18 @@ export class ProgramIndex {
       }
     }
     return kinds;
+  }
+
+  /** `derive` with the file's derivations at hand (loops over a file's items look them up there). */
+  private derivation(
+    known: ReadonlyMap<GreenNode, Derived> | undefined,
+    path: string,
+    model: FileModel,
+    item: ItemDecls,
+    scope: string,
+  ): Derived {
+    const cached = known?.get(item.element);
+    return cached?.valid && cached.scope === scope ? cached : this.derive(path, model, item, scope);
   }
 
   /** An item's derivation, reused when still valid. */
@@ -956,8 +961,7 @@ export class ProgramIndex {
     const seen = model.seen;
     for (let i = 0; i < seen.length; i++) {
       const item = seen[i];
-      const cachedD = known?.get(item.element);
-      const d = cachedD?.valid && cachedD.scope === scope ? cachedD : this.derive(path, model, item, scope);
+      const d = this.derivation(known, path, model, item, scope);
       const sites = bySite?.get(i) ?? NO_SITES;
       if (!d.roots && sites.length === 0) continue;
       const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : sites.map((x) => x.fact).join('\u0002');
@@ -1338,4 +1342,9 @@ function changedKindNames(before: FileModel | undefined, after: FileModel | unde
   for (let i = head; i < a.length - tail; i++) out.add(a[i].unplaced.kinds[0].name);
   for (let i = head; i < b.length - tail; i++) out.add(b[i].unplaced.kinds[0].name);
   return out;
+}
+
+/** Both absent, or slots of the same summary (an item exported through either makes the same sites). */
+function sameSlot(a: SlotEntry | undefined, b: SlotEntry | undefined): boolean {
+  return a === undefined ? b === undefined : b !== undefined && a.file === b.file && a.summary === b.summary;
 }

@@ -544,5 +544,5 @@ export type { AbsoluteError };
 
 /** A string that keeps nothing else alive: flattening a concatenation copies the characters. */
 function ownCopy(text: string): string {
-  return (text + ' ').slice(0, -1);
+  return `${text} `.slice(0, -1);
 }
