@@ -115,5 +115,5 @@ test('editDistanceBelow is editDistance up to the limit, and limit + 1 past it',
     { numRuns: 2_000 },
   );
   // A longer second word than the buffers held so far.
-  assert.equal(editDistanceBelow('a'.repeat(100), 'a'.repeat(99) + 'b', 3), 1);
+  assert.equal(editDistanceBelow('a'.repeat(100), `${'a'.repeat(99)}b`, 3), 1);
 });
