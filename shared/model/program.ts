@@ -240,7 +240,7 @@ export interface IndexChange {
   readonly all: boolean;
   /** Names whose declaration changed, in any package. */
   readonly names: ReadonlySet<string>;
-  /** Packages whose files, kinds or export sites may have changed. */
+  /** Packages whose kinds or export sites may have changed (their package facts). */
   readonly packages: ReadonlySet<string>;
   /** Per package, the kinds whose export sites changed (their `exports`, `exported`, `first-export` facts); undefined: any. */
   readonly exportIds?: ReadonlyMap<string, ReadonlySet<string>>;
@@ -443,40 +443,70 @@ export class ProgramIndex {
       for (const id of b.keys()) if (!a.has(id)) (ids ??= new Set()).add(id);
       if (ids) exportIds.set(pkg, ids);
     };
+    /** Packages that lost a file: their per-kind and per-name tables are made again. */
+    const removedPackages = new Set<string>();
     for (const path of changed.keys()) {
       const before = packageBefore.get(path);
-      if (!this.files.has(path) && before !== undefined) noteSites(before, removedSites.get(path) ?? [], []);
+      if (!this.files.has(path) && before !== undefined) {
+        noteSites(before, removedSites.get(path) ?? [], []);
+        removedPackages.add(before);
+      }
     }
     // Interfaces whose impls changed (an impl came, went or names another struct): only their
-    // groups are walked again. Every interface of a re-indexed file gets its edge list rebuilt
-    // (edges hold item places), but moved edges lead where they did.
+    // groups are walked again. An item kept in place keeps its site and edge objects, so the
+    // sites and edges that differ are found by identity (a window around the edit), and only
+    // their kinds' and interfaces' lists are touched.
     const implsChanged = new Set(edgeIds); // so far, the interfaces of removed files' impls
-    const edgeFacts = (edges: readonly ImplEdge[]): Map<string, string> => {
-      const m = new Map<string, string>();
-      for (const e of edges) m.set(e.ifaceId, `${m.get(e.ifaceId) ?? ''}${e.structId}\u0002`);
-      return m;
-    };
+    const touchedIds = new Map<string, Set<string>>(); // package → kinds whose site objects changed
+    const renamedSites = new Set<string>(); // packages where a site's name came or went
     for (const path of refile) {
-      const before = this.exportsByFile.get(path) ?? [];
+      const sitesBefore = this.exportsByFile.get(path) ?? [];
       const edgesBefore = this.edgesByFile.get(path) ?? [];
-      for (const e of edgesBefore) edgeIds.add(e.ifaceId);
       this.indexFile(path);
-      const edgesAfter = this.edgesByFile.get(path) ?? [];
-      for (const e of edgesAfter) edgeIds.add(e.ifaceId);
-      if (edgesBefore.length > 0 || edgesAfter.length > 0) {
-        const a = edgeFacts(edgesBefore);
-        const b = edgeFacts(edgesAfter);
-        for (const [id, facts] of a) if (b.get(id) !== facts) implsChanged.add(id);
-        for (const id of b.keys()) if (!a.has(id)) implsChanged.add(id);
-      }
       const pkg = this.files.get(path)!.package;
       sitePackages.add(pkg);
-      noteSites(pkg, before, this.exportsByFile.get(path) ?? []);
+      const sites = changedWindow(sitesBefore, this.exportsByFile.get(path) ?? []);
+      if (sites.removed.length + sites.added.length > 0) {
+        let ids = touchedIds.get(pkg);
+        if (!ids) touchedIds.set(pkg, (ids = new Set()));
+        for (const x of [...sites.removed, ...sites.added]) ids.add(x.id);
+        const namesOf = (xs: readonly ExportSite[]): string =>
+          xs
+            .map((x) => x.name)
+            .sort()
+            .join('\u0001');
+        if (namesOf(sites.removed) !== namesOf(sites.added)) renamedSites.add(pkg);
+        noteSites(pkg, sites.removed, sites.added);
+      }
+      const edges = changedWindow(edgesBefore, this.edgesByFile.get(path) ?? []);
+      if (edges.removed.length + edges.added.length > 0) {
+        const structsOf = (xs: readonly ImplEdge[], id: string): string =>
+          xs
+            .filter((e) => e.ifaceId === id)
+            .map((e) => e.structId)
+            .sort()
+            .join('\u0002');
+        for (const e of [...edges.removed, ...edges.added]) {
+          if (edgeIds.has(e.ifaceId)) continue;
+          edgeIds.add(e.ifaceId);
+          if (structsOf(edges.removed, e.ifaceId) !== structsOf(edges.added, e.ifaceId)) implsChanged.add(e.ifaceId);
+        }
+      }
     }
     for (const pkg of sitePackages) {
       this.collectPackageSites(pkg);
-      this.exportsById.delete(pkg);
-      this.takenNames.delete(pkg);
+      // The kinds whose site objects changed get their lists again (a few: patched in place).
+      const ids = touchedIds.get(pkg);
+      const byId = this.exportsById.get(pkg);
+      if (byId && ids && ids.size <= 8 && !removedPackages.has(pkg)) {
+        const sites = this.exportsByPackage.get(pkg) ?? [];
+        for (const id of ids) {
+          const list = sites.filter((x) => x.id === id);
+          if (list.length > 0) byId.set(id, list);
+          else byId.delete(id);
+        }
+      } else if (ids || removedPackages.has(pkg)) this.exportsById.delete(pkg);
+      if (rebuilt.has(pkg) || renamedSites.has(pkg) || removedPackages.has(pkg)) this.takenNames.delete(pkg);
     }
     for (const id of edgeIds) {
       const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
@@ -487,7 +517,9 @@ export class ProgramIndex {
     }
     const reachChanged = this.updateReach(new Set([...refile, ...changed.keys()]), implsChanged, names, this.fresh);
     this.fresh = undefined;
-    this.change = { all: false, names, packages: sitePackages, exportIds, reach: reachChanged };
+    // Package facts (all sites, kind names, taken names) change only where sites or kinds did.
+    const packagesChanged = new Set([...touchedIds.keys(), ...rebuilt, ...removedPackages]);
+    this.change = { all: false, names, packages: packagesChanged, exportIds, reach: reachChanged };
     return true;
   }
 
@@ -1347,4 +1379,17 @@ function changedKindNames(before: FileModel | undefined, after: FileModel | unde
 /** Both absent, or slots of the same summary (an item exported through either makes the same sites). */
 function sameSlot(a: SlotEntry | undefined, b: SlotEntry | undefined): boolean {
   return a === undefined ? b === undefined : b !== undefined && a.file === b.file && a.summary === b.summary;
+}
+
+/**
+ * What differs between two lists that share their objects in order (a file's sites or edges
+ * before and after an update): the objects between the common head and tail, by identity.
+ */
+function changedWindow<T>(before: readonly T[], after: readonly T[]): { removed: T[]; added: T[] } {
+  let head = 0;
+  while (head < before.length && head < after.length && before[head] === after[head]) head++;
+  let tail = 0;
+  while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail])
+    tail++;
+  return { removed: before.slice(head, before.length - tail), added: after.slice(head, after.length - tail) };
 }
