@@ -1,4 +1,4 @@
-import { SyntaxKind as K, type SyntaxNode } from '../syntax';
+import { GreenToken, SyntaxKind as K, type SyntaxNode } from '../syntax';
 
 /** How a type reference holds its kind: owning (default), `&` borrow, `&&` weak, `^` explicit owning, `@` share, `*` pointer. */
 export type Ownership = '' | '&' | '&&' | '^' | '@' | '*';
@@ -77,6 +77,17 @@ function typeRef(
  * scope. Never throws: anything it does not understand becomes `other`.
  */
 export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership: Ownership = ''): TypeRef {
+  // Most types are one name (`int`, `Ship`): read from the token, with nothing else made.
+  const only = node.kind === K.PathType && node.green.children.length === 1 ? node.green.children[0] : undefined;
+  if (only instanceof GreenToken && only.kind === K.Ident) {
+    const name = only.text;
+    const start = node.offset;
+    const end = start + only.width;
+    const primitive = PRIMITIVES.get(name);
+    if (primitive !== undefined) return typeRef('primitive', start, end, ownership, primitive, primitive);
+    if (runes.has(name)) return typeRef('rune', start, end, ownership, name, name);
+    return typeRef('named', start, end, ownership, name, name, []);
+  }
   const { start, end } = node.trimmedRange();
   const text = node.text().trim().replace(/\s+/g, ' ');
   switch (node.kind) {
