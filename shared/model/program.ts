@@ -273,9 +273,9 @@ export class ProgramIndex {
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
   private readonly takenNames = new Map<string, Set<string>>();
   private readonly exportsByFile = new Map<string, ExportSite[]>();
+  /** File → the export sites written in each of its seen items (by place; holes for none). */
+  private readonly sitesByItem = new Map<string, (readonly ExportSite[] | undefined)[]>();
   private readonly edgesByFile = new Map<string, ImplEdge[]>();
-  /** File → seen item → the export sites written in it. */
-  private readonly exportsByItem = new Map<string, Map<number, ExportSite[]>>();
   /** Name lookups, memoized per package and import list (files of a package share them). */
   private readonly lookups: Map<string, Map<string, SlotEntry | null>>;
   private readonly importCache: Map<string, readonly string[]>;
@@ -426,7 +426,7 @@ export class ProgramIndex {
       removedSites.set(path, this.exportsByFile.get(path) ?? []);
       this.edgesByFile.delete(path);
       this.exportsByFile.delete(path);
-      this.exportsByItem.delete(path);
+      this.sitesByItem.delete(path);
     }
     // Kinds whose export sites changed (added, removed, renamed, reordered), by package: only their export facts can change.
     const exportIds = new Map<string, Set<string>>();
@@ -527,8 +527,8 @@ export class ProgramIndex {
   private indexFile(path: string): void {
     const model = this.files.get(path)!;
     const inFile: ExportSite[] = [];
-    const byItem = new Map<number, ExportSite[]>();
     const edges: ImplEdge[] = [];
+    const byItem = new Array<readonly ExportSite[] | undefined>(model.seen.length);
     const scope = model.scope;
     const kinds = this.kindsByPackage.get(model.package);
     const known = this.derived.forFile(path);
@@ -553,12 +553,12 @@ export class ProgramIndex {
       }
       if (indexed.sites.length > 0) {
         for (const site of indexed.sites) inFile.push(site);
-        byItem.set(i, indexed.sites);
+        byItem[i] = indexed.sites;
       }
       if (indexed.edge) edges.push(indexed.edge);
     }
     this.exportsByFile.set(path, inFile);
-    this.exportsByItem.set(path, byItem);
+    this.sitesByItem.set(path, byItem);
     this.edgesByFile.set(path, edges);
   }
 
@@ -905,7 +905,7 @@ export class ProgramIndex {
 
   /** The export sites written in one item of a file (its `seen` index). */
   exportsInItem(file: string, item: number): readonly ExportSite[] {
-    return this.exportsByItem.get(file)?.get(item) ?? [];
+    return this.sitesByItem.get(file)?.[item] ?? NO_SITES;
   }
 
   implsOf(interfaceId: string, deps?: Dependencies): ImplEdge[] {
@@ -986,7 +986,7 @@ export class ProgramIndex {
   /** The roots a file holds: its FFI signatures' parameters and returns, its export sites. */
   private rootsOf(path: string): RootEntry[] {
     const model = this.files.get(path)!;
-    const bySite = this.exportsByItem.get(path);
+    const bySite = this.sitesByItem.get(path);
     const known = this.derived.forFile(path);
     const scope = model.scope;
     const out: RootEntry[] = [];
@@ -994,7 +994,7 @@ export class ProgramIndex {
     for (let i = 0; i < seen.length; i++) {
       const item = seen[i];
       const d = this.derivation(known, path, model, item, scope);
-      const sites = bySite?.get(i) ?? NO_SITES;
+      const sites = bySite?.[i] ?? NO_SITES;
       if (!d.roots && sites.length === 0) continue;
       const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : sites.map((x) => x.fact).join('\u0002');
       let cached = d.rootCache;
