@@ -13,6 +13,7 @@ import {
   applyEdit,
   documentSymbols,
   hoverInVale,
+  indexWork,
   symbolAt,
   type Module,
 } from '../shared';
@@ -199,6 +200,31 @@ describe('analysis engine', () => {
     assert.equal(ws.text(path), text);
     assert.deepEqual(ws.diagnostics(path), fresh(new Map([[path, text]])).diagnostics(path));
     assert.equal(ws.tree(path)!.stats.parsedItems, 1, 'only the edited item is parsed');
+  });
+
+  test("a summary edit in one item of a long file makes only that item's export sites and walk roots anew", () => {
+    // One file of 300 exported structs, each passed to an extern: every item has a site and roots.
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      lines.push(`exported struct Hull${i} imm {`, '  mass int;', '}', `extern func weigh${i}(h Hull${i}) int;`, '');
+    }
+    const path = '/long/hulls.vale';
+    const ws = new Workspace();
+    ws.setFile(path, lines.join('\n'));
+    ws.allDiagnostics();
+    const before = { ...indexWork };
+    // A member's type changes: the struct's summary changes, and so does what its extern carries.
+    const text = ws.text(path)!;
+    const at = text.indexOf('mass int;', text.indexOf('Hull150 imm')) + 'mass '.length;
+    ws.editFile(path, [{ start: at, end: at + 'int'.length, newText: 'i64' }]);
+    ws.takeChangedFiles();
+    const diagnostics = ws.diagnostics(path);
+    const sites = indexWork.sitesMade - before.sitesMade;
+    const roots = indexWork.rootsMade - before.rootsMade;
+    assert.equal(ws.stats.indexesBuilt, 1, 'the index was updated in place, not built again');
+    assert.ok(sites === 1, `export sites made anew: ${sites} (the edited struct's only)`);
+    assert.ok(roots <= 2, `walk roots made anew: ${roots} (the edited struct's and its extern's parameter)`);
+    assert.deepEqual(diagnostics, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
   });
 
   test('a body edit in a 1,000-file workspace reads one item and re-checks no other file; un-exporting a kind re-checks exactly its users', () => {

@@ -231,6 +231,9 @@ class DerivedCache {
 
 const NO_SITES: readonly ExportSite[] = [];
 
+/** What index updates made anew (export sites, items' walk roots): tests read it to pin the scaling. */
+export const indexWork = { sitesMade: 0, rootsMade: 0 };
+
 /** A kind's place with its summary: a fact's value names both. */
 type SlotEntry = KindSlot & { readonly summary: string };
 
@@ -550,6 +553,7 @@ export class ProgramIndex {
             ? new ImplEdge(this, path, i, d.impl.structId, d.impl.structSlot, d.impl.ifaceId)
             : undefined;
         d.indexed = indexed = { item: i, exportedHere, sites, edge };
+        indexWork.sitesMade += sites.length;
       }
       if (indexed.sites.length > 0) {
         for (const site of indexed.sites) inFile.push(site);
@@ -1001,6 +1005,7 @@ export class ProgramIndex {
       if (!cached || cached.sites !== siteKey) {
         cached = { sites: siteKey, entries: this.itemRoots(path, model, i, d, sites) };
         d.rootCache = cached;
+        indexWork.rootsMade += cached.entries.length;
       } else {
         // The same roots: they follow the item to its place and the sites to their new objects.
         for (const e of cached.entries) {
