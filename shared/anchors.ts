@@ -11,14 +11,14 @@ import type { GreenElement, SyntaxTree } from './syntax';
  */
 export class ElementOffsets {
   /** Each element's offset (a typed array: outside the garbage-collected heap). */
-  private starts: Float64Array = new Float64Array(0);
+  private starts: Uint32Array = new Uint32Array(0);
   private elements: readonly GreenElement[] = [];
   /** Element → its index in `elements`. */
   private byElement = new Map<GreenElement, number>();
 
   constructor(readonly tree: SyntaxTree) {
     this.elements = tree.green.children;
-    this.starts = new Float64Array(this.elements.length);
+    this.starts = new Uint32Array(this.elements.length);
     let offset = 0;
     this.elements.forEach((c, i) => {
       this.starts[i] = offset;
@@ -41,7 +41,7 @@ export class ElementOffsets {
     const elements = tree.green.children;
     for (let i = keep; i < resumeNew; i++) map.set(elements[i], i);
     if (resumeNew !== resumeOld) for (let i = resumeNew; i < elements.length; i++) map.set(elements[i], i);
-    const starts = new Float64Array(elements.length);
+    const starts = new Uint32Array(elements.length);
     let offset = 0;
     for (let i = 0; i < elements.length; i++) {
       starts[i] = offset;
@@ -52,7 +52,7 @@ export class ElementOffsets {
     o.byElement = map;
     before.byElement = new Map();
     before.elements = [];
-    before.starts = new Float64Array(0);
+    before.starts = new Uint32Array(0);
     return o;
   }
 
@@ -80,13 +80,12 @@ export class ElementOffsets {
 export function elementOffsets(tree: SyntaxTree): ElementOffsets {
   if (tree.derived instanceof ElementOffsets) return tree.derived;
   const origin = tree.origin;
-  tree.origin = undefined;
   const before = origin?.derived;
-  const made =
-    before instanceof ElementOffsets && before.tree.derived === before
-      ? ElementOffsets.takeOver(before, tree, origin!.keep, origin!.resumeNew, origin!.resumeOld)
-      : new ElementOffsets(tree);
-  if (before instanceof ElementOffsets && before.tree.derived === before) before.tree.derived = undefined;
+  if (origin) origin.derived = undefined;
+  // The previous tree's offsets, unless another tree took them already.
+  const live = before instanceof ElementOffsets && before.tree.derived === before ? before : undefined;
+  if (live) live.tree.derived = undefined;
+  const made = live ? ElementOffsets.takeOver(live, tree, origin!.keep, origin!.resumeNew, origin!.resumeOld) : new ElementOffsets(tree);
   tree.derived = made;
   return made;
 }

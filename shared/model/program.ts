@@ -1369,16 +1369,8 @@ function insertSorted(list: string[], value: string): void {
  * file that came or went.
  */
 function changedKindNames(before: FileModel | undefined, after: FileModel | undefined): Set<string> {
-  const a = before?.kindItems ?? [];
-  const b = after?.kindItems ?? [];
-  let head = 0;
-  while (head < a.length && head < b.length && a[head].element === b[head].element) head++;
-  let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail].element === b[b.length - 1 - tail].element) tail++;
-  const out = new Set<string>();
-  for (let i = head; i < a.length - tail; i++) out.add(a[i].unplaced.kinds[0].name);
-  for (let i = head; i < b.length - tail; i++) out.add(b[i].unplaced.kinds[0].name);
-  return out;
+  const { removed, added } = changedWindow(before?.kindItems ?? [], after?.kindItems ?? [], (i) => i.element);
+  return new Set([...removed, ...added].map((i) => i.unplaced.kinds[0].name));
 }
 
 /** Both absent, or slots of the same summary (an item exported through either makes the same sites). */
@@ -1387,14 +1379,19 @@ function sameSlot(a: SlotEntry | undefined, b: SlotEntry | undefined): boolean {
 }
 
 /**
- * What differs between two lists that share their objects in order (a file's sites or edges
- * before and after an update): the objects between the common head and tail, by identity.
+ * What differs between two lists that share their objects in order (a file's sites, edges or
+ * kind items before and after an update): the entries between the common head and tail,
+ * compared by identity (of `key`: a moved item is a new object for the same node).
  */
-function changedWindow<T>(before: readonly T[], after: readonly T[]): { removed: T[]; added: T[] } {
+function changedWindow<T>(before: readonly T[], after: readonly T[], key: (x: T) => unknown = (x) => x): { removed: T[]; added: T[] } {
   let head = 0;
-  while (head < before.length && head < after.length && before[head] === after[head]) head++;
+  while (head < before.length && head < after.length && key(before[head]) === key(after[head])) head++;
   let tail = 0;
-  while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail])
+  while (
+    tail < before.length - head &&
+    tail < after.length - head &&
+    key(before[before.length - 1 - tail]) === key(after[after.length - 1 - tail])
+  )
     tail++;
   return { removed: before.slice(head, before.length - tail), added: after.slice(head, after.length - tail) };
 }

@@ -132,6 +132,23 @@ export class Lexer {
     return (this.modeKey ??= this.modes.length === 0 ? '' : this.modes.join(','));
   }
 
+  // Every change of the modes goes through these three, which drop the kept key.
+  private enter(mode: number): void {
+    this.modes.push(mode);
+    this.modeKey = undefined;
+  }
+
+  private leave(): void {
+    this.modes.pop();
+    this.modeKey = undefined;
+  }
+
+  /** Braces opened (1) or closed (-1) inside the innermost interpolation. */
+  private nest(delta: number): void {
+    this.modes[this.modes.length - 1] += delta;
+    this.modeKey = undefined;
+  }
+
   /** Scans the next token starting at `pos`, advances `pos` past it, and returns its kind. */
   next(): K {
     const text = this.text;
@@ -190,11 +207,10 @@ export class Lexer {
       case CH_QUOTE:
         if (text.charCodeAt(p) === CH_QUOTE && text.charCodeAt(p + 1) === CH_QUOTE) {
           p += 2;
-          modes.push(MODE_LONG_STRING);
+          this.enter(MODE_LONG_STRING);
         } else {
-          modes.push(MODE_STRING);
+          this.enter(MODE_STRING);
         }
-        this.modeKey = undefined;
         kind = K.StringStart;
         break;
       case CH_LPAREN:
@@ -204,21 +220,17 @@ export class Lexer {
         kind = K.RParen;
         break;
       case CH_LBRACE:
-        if (modes.length !== 0) {
-          modes[modes.length - 1]++;
-          this.modeKey = undefined;
-        }
+        if (modes.length !== 0) this.nest(1);
         kind = K.LBrace;
         break;
       case CH_RBRACE:
         if (modes.length !== 0) {
-          this.modeKey = undefined;
           if (mode === 0) {
-            modes.pop();
+            this.leave();
             kind = K.InterpEnd;
             break;
           }
-          modes[modes.length - 1]--;
+          this.nest(-1);
         }
         kind = K.RBrace;
         break;
@@ -368,14 +380,12 @@ export class Lexer {
     const c = text.charCodeAt(start);
     if (c === CH_QUOTE) {
       if (!long) {
-        this.modes.pop();
-        this.modeKey = undefined;
+        this.leave();
         this.pos = this.tokenEnd = start + 1;
         return K.StringEnd;
       }
       if (text.charCodeAt(start + 1) === CH_QUOTE && text.charCodeAt(start + 2) === CH_QUOTE) {
-        this.modes.pop();
-        this.modeKey = undefined;
+        this.leave();
         this.pos = this.tokenEnd = start + 3;
         return K.StringEnd;
       }
@@ -383,15 +393,13 @@ export class Lexer {
     if (c === CH_LBRACE) {
       const d = text.charCodeAt(start + 1);
       if (d === CH_BACKSLASH && text.charCodeAt(start + 2) === CH_LF) {
-        this.modes.push(0);
-        this.modeKey = undefined;
+        this.enter(0);
         this.pos = this.tokenEnd = start + 3;
         return K.InterpStart;
       }
       // `{` before a newline is literal; so is `{\n` written as an escape.
       if (!isLiteralBrace(text, start)) {
-        this.modes.push(0);
-        this.modeKey = undefined;
+        this.enter(0);
         this.pos = this.tokenEnd = start + 1;
         return K.InterpStart;
       }

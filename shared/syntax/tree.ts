@@ -27,24 +27,37 @@ export interface ParseStats {
   reusedItems: number;
 }
 
+/** See `SyntaxTree.origin`. */
+export interface TreeOrigin {
+  readonly start: number;
+  readonly end: number;
+  readonly inserted: number;
+  readonly keep: number;
+  readonly resumeNew: number;
+  readonly resumeOld: number;
+  lines: LineIndex | undefined;
+  derived: unknown;
+}
+
 /** An immutable parsed file: the text, its lossless green tree, and what the parse found. */
 export class SyntaxTree {
-  private lineIndexCache: LineIndex | undefined;
+  /** @internal the line index once made (reparse hands it to the next tree). */
+  lineIndexCache: LineIndex | undefined;
   private errorsCache: SyntaxError[] | undefined;
 
   constructor(
     readonly text: string,
     readonly green: GreenNode,
     readonly stats: ParseStats,
-    /** The previous tree's line index and the edit that made this text (dropped once used). */
-    private lineage?: { readonly lines: LineIndex; readonly start: number; readonly end: number; readonly inserted: number },
     /**
-     * How the top-level elements came from the previous tree's: the first `keep` are the same,
-     * then new ones up to `resumeNew`, then the previous tree's from `resumeOld` on. With
-     * `derived`, what a module above built for the previous tree (element offsets), which it
-     * may take over (dropped once taken).
+     * How this tree came from the previous one, for the indexes built on a tree to be carried
+     * over instead of made anew: the edit ([start, end) replaced by `inserted` characters), and
+     * which top-level elements are the previous tree's (the first `keep`, then the previous
+     * tree's from `resumeOld` on, placed from `resumeNew`). `lines` and `derived` are the
+     * previous tree's line index and what a module above kept with it (element offsets), each
+     * dropped once taken.
      */
-    public origin?: { readonly keep: number; readonly resumeNew: number; readonly resumeOld: number; derived: unknown },
+    public origin?: TreeOrigin,
   ) {}
 
   /** Per-tree data a module above keeps with the tree (element offsets); a reparse hands it to the origin of the next. */
@@ -56,14 +69,10 @@ export class SyntaxTree {
 
   get lines(): LineIndex {
     if (this.lineIndexCache) return this.lineIndexCache;
-    const l = this.lineage;
-    this.lineage = undefined;
-    return (this.lineIndexCache = l ? LineIndex.afterEdit(l.lines, this.text, l.start, l.end, l.inserted) : new LineIndex(this.text));
-  }
-
-  /** The line index if it was made (a new tree takes it over with the edit). */
-  get madeLines(): LineIndex | undefined {
-    return this.lineIndexCache;
+    const o = this.origin;
+    const before = o?.lines;
+    if (o) o.lines = undefined;
+    return (this.lineIndexCache = before ? LineIndex.afterEdit(before, this.text, o.start, o.end, o.inserted) : new LineIndex(this.text));
   }
 
   /** Syntax errors of every top-level element, in file order. */
@@ -201,14 +210,19 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
   let keptNodes = 0;
   for (let i = 0; i < keep; i++) if (oldChildren[i] instanceof GreenNode) keptNodes++;
   reused = reused - keep + keptNodes;
-  const lines = old.madeLines;
   return new SyntaxTree(
     newText,
     new GreenNode(SyntaxKind.SourceFile, children),
     { parsedItems: parsed, reusedItems: reused },
-    lines && { lines, start, end, inserted: edit.newText.length },
-    old.derived === undefined
-      ? undefined
-      : { keep, resumeNew, resumeOld: resumeAt >= 0 ? resumeAt : oldChildren.length, derived: old.derived },
+    {
+      start,
+      end,
+      inserted: edit.newText.length,
+      keep,
+      resumeNew,
+      resumeOld: resumeAt >= 0 ? resumeAt : oldChildren.length,
+      lines: old.lineIndexCache,
+      derived: old.derived,
+    },
   );
 }
