@@ -271,13 +271,51 @@ export function editDistance(a: string, b: string): number {
 
 let rowA = new Int32Array(64);
 let rowB = new Int32Array(64);
+/** Per UTF-16 unit: the bits of the positions where the pattern has it (Myers); zero outside a call. */
+const peq = new Int32Array(65536);
 
 /**
- * `editDistance(a, b)` when it is at most `limit`, otherwise `limit + 1`: stops as soon as every
- * cell of a row is over the limit, and allocates nothing (suggestions compare a name with many).
+ * `editDistance(a, b)` when it is at most `limit`, otherwise `limit + 1`, allocating nothing
+ * (suggestions compare a name with many). A word of up to 32 units is compared with Myers'
+ * bit-parallel algorithm (one pass over `b`, a few word operations per unit); a longer one row by
+ * row, stopping as soon as every cell of a row is over the limit.
  */
 export function editDistanceBelow(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const m = a.length;
+  if (m === 0) return Math.min(b.length, limit + 1);
+  if (m > 32) return rowsBelow(a, b, limit);
+  for (let i = 0; i < m; i++) peq[a.charCodeAt(i)] |= 1 << i;
+  const high = 1 << (m - 1);
+  // Pv/Mv: the vertical deltas (+1/-1) of the current column, one bit per row of `a`.
+  let pv = -1;
+  let mv = 0;
+  let score = m;
+  const n = b.length;
+  for (let j = 0; j < n; j++) {
+    const eq = peq[b.charCodeAt(j)];
+    const xv = eq | mv;
+    const xh = ((((eq & pv) + pv) | 0) ^ pv) | eq;
+    let ph = mv | ~(xh | pv);
+    let mh = pv & xh;
+    if (ph & high) score++;
+    else if (mh & high) score--;
+    // The first row is 0, 1, 2, …: its horizontal delta is always +1.
+    ph = (ph << 1) | 1;
+    mh <<= 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+    // Each remaining unit lowers the score by one at most.
+    if (score - (n - 1 - j) > limit) {
+      score = limit + 1;
+      break;
+    }
+  }
+  for (let i = 0; i < m; i++) peq[a.charCodeAt(i)] = 0;
+  return Math.min(score, limit + 1);
+}
+
+function rowsBelow(a: string, b: string, limit: number): number {
   if (rowA.length <= b.length) {
     rowA = new Int32Array(b.length * 2 + 1);
     rowB = new Int32Array(b.length * 2 + 1);

@@ -114,6 +114,17 @@ test('editDistanceBelow is editDistance up to the limit, and limit + 1 past it',
     }),
     { numRuns: 2_000 },
   );
+  // Words around the 32 units one machine word holds, and units past Latin-1.
+  const long = fc.string({ unit: fc.constantFrom('a', 'b', 'é', '→', '_'), minLength: 28, maxLength: 36 });
+  fc.assert(
+    fc.property(long, long, fc.integer({ min: 0, max: 40 }), (a, b, limit) => {
+      const exact = editDistance(a, b);
+      assert.equal(editDistanceBelow(a, b, limit), exact <= limit ? exact : limit + 1, `${a} ${b} ${limit}`);
+    }),
+    { numRuns: 1_000 },
+  );
   // A longer second word than the buffers held so far.
   assert.equal(editDistanceBelow('a'.repeat(100), `${'a'.repeat(99)}b`, 3), 1);
+  assert.equal(editDistanceBelow('', 'abc', 5), 3);
+  assert.equal(editDistanceBelow('abc', '', 2), 3);
 });
