@@ -1,6 +1,8 @@
-// The stdio frame filter: LSP frames pass with a canonical header, whatever surrounds them, in any chunking.
+// The stdio transport: LSP frames pass with a canonical header, whatever surrounds them, in any chunking; messages are written as JSON.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
+import { messageJson } from '../server/lsp/encoder';
 import { FrameFilter } from '../server/lsp/frames';
 
 async function filter(chunks: string[], maxBody?: number): Promise<{ out: string; dropped: string[] }> {
@@ -49,4 +51,47 @@ test('what is not a frame is dropped and reading resumes at the next header', as
   assert.equal((await filter(['Content-Len', 'gth: 11\r\n', '\r\n{"ok":true}'])).out, good);
   // A blank before a valid header: the frame is kept, and passed on in canonical form.
   assert.equal((await filter([` ${good}`])).out, good);
+});
+
+test('a publishDiagnostics message assembled from kept diagnostic texts is the JSON of the message', () => {
+  const position = fc.record({ line: fc.nat(), character: fc.nat() });
+  const diagnostic = fc.record(
+    {
+      range: fc.record({ start: position, end: position }),
+      severity: fc.constantFrom(1, 2, 3, 4),
+      code: fc.string(),
+      source: fc.constant('vale-ffi'),
+      message: fc.string({ unit: 'grapheme' }),
+      relatedInformation: fc.array(
+        fc.record({
+          location: fc.record({ uri: fc.webUrl(), range: fc.record({ start: position, end: position }) }),
+          message: fc.string(),
+        }),
+      ),
+    },
+    { requiredKeys: ['range', 'message'] },
+  );
+  const pool = fc.array(diagnostic, { minLength: 1, maxLength: 6 });
+  fc.assert(
+    fc.property(
+      pool,
+      fc.array(fc.nat(), { maxLength: 12 }),
+      fc.webUrl(),
+      fc.option(fc.integer(), { nil: undefined }),
+      (diags, picks, uri, version) => {
+        // The same objects in several messages: the second one is built from kept texts.
+        const diagnostics = picks.map((k) => diags[k % diags.length]);
+        for (const params of [
+          { uri, version, diagnostics },
+          { uri, version, diagnostics: [...diagnostics].reverse() },
+        ]) {
+          const message = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params };
+          assert.deepEqual(JSON.parse(messageJson(message)), JSON.parse(JSON.stringify(message)));
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+  const other = { jsonrpc: '2.0', id: 3, result: { contents: 'x' } };
+  assert.equal(messageJson(other), JSON.stringify(other));
 });

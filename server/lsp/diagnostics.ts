@@ -43,6 +43,8 @@ export class DiagnosticsPublisher {
   private scheduled = false;
   /** What each file was last sent, as JSON; SENT_FOR_AN_EDIT when not kept (the next pass sends again). */
   private readonly sent = new Map<string, string>();
+  /** Per file, the LSP diagnostics of the last publish by message, then by severity, code and places (see `converted`). */
+  private readonly lastSent = new Map<string, Map<string, Map<string, LspDiagnostic>>>();
   /** Edited documents whose newest version has not been answered yet. */
   private readonly edited = new Set<string>();
   /** Files a pass did not reach. */
@@ -76,6 +78,39 @@ export class DiagnosticsPublisher {
         message: r.message,
       })),
     };
+  }
+
+  /**
+   * A file's diagnostics in LSP form. One that reads as it did in the last publish (the same
+   * message, code, severity and places) is the same object, so the encoder reuses its JSON text
+   * (a keystroke changes a few of hundreds).
+   */
+  private converted(key: string, list: readonly Diagnostic[]): LspDiagnostic[] {
+    const before = this.lastSent.get(key);
+    const now = new Map<string, Map<string, LspDiagnostic>>();
+    const out = new Array<LspDiagnostic>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const d = list[i];
+      let place = `${d.severity}\u0000${d.code}\u0000${this.place(key, d.start, d.end)}`;
+      if (d.related) for (const r of d.related) place += `\u0000${r.file}\u0000${this.place(r.file, r.start, r.end)}\u0000${r.message}`;
+      let lsp = before?.get(d.message)?.get(place);
+      if (!lsp) lsp = this.toLsp(key, d);
+      let byPlace = now.get(d.message);
+      if (!byPlace) now.set(d.message, (byPlace = new Map()));
+      byPlace.set(place, lsp);
+      out[i] = lsp;
+    }
+    // Kept for open documents only (the ones edited keystroke after keystroke): memory follows what is open.
+    if (this.documents.get(this.documents.uriOf(key))) this.lastSent.set(key, now);
+    else this.lastSent.delete(key);
+    return out;
+  }
+
+  /** A range as lines and characters, as a key. */
+  private place(key: string, start: number, end: number): string {
+    const a = this.documents.positionAt(key, start);
+    const b = this.documents.positionAt(key, end);
+    return `${a.line}:${a.character}:${b.line}:${b.character}`;
   }
 
   /** After the severities changed: every file is sent again when its diagnostics differ. */
@@ -157,6 +192,7 @@ export class DiagnosticsPublisher {
   private publish(key: string, fresh: boolean): void {
     const uri = this.documents.uriOf(key);
     if (!this.workspace.tree(key) && !this.workspace.cFile(key)) {
+      this.lastSent.delete(key);
       if (this.sent.delete(key)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
@@ -170,7 +206,7 @@ export class DiagnosticsPublisher {
       return;
     }
     failpoint('diagnostics', () => this.workspace.text(key) ?? '');
-    const diagnostics = applySeverity(this.workspace.diagnostics(key), this.severity).map((d) => this.toLsp(key, d));
+    const diagnostics = this.converted(key, applySeverity(this.workspace.diagnostics(key), this.severity));
     // A file no editor has open keeps what diagnostics need, not its syntax: memory follows what is open.
     if (!this.documents.get(uri)) this.workspace.releaseSyntax(key);
     if (fresh) this.sent.set(key, SENT_FOR_AN_EDIT);

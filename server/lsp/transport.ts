@@ -12,6 +12,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
+import { messageEncoder } from './encoder';
 import { FrameFilter } from './frames';
 
 /**
@@ -86,7 +87,10 @@ export function transportFromArgs(argv: readonly string[], arrivals: Arrivals): 
       process.stderr.write(`vale-ffi server: dropped input that is not an LSP message: ${reason}\n`),
     );
     process.stdin.pipe(frames);
-    transport = [new StreamMessageReader(frames), new StreamMessageWriter(process.stdout)];
+    transport = [
+      new StreamMessageReader(frames),
+      new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: messageEncoder }),
+    ];
   } else {
     process.stderr.write('vale-ffi server: give the transport: --stdio, --node-ipc, --socket=PORT or --pipe=NAME\n');
     process.exit(2);
