@@ -623,7 +623,7 @@ export class Workspace {
     let ran = false;
     for (const item of model.items) {
       let check = checks.get(item.element);
-      if (!check || check.stale || !check.diagnostics.every((d) => anchorsHold(d, this.offsetsOf))) {
+      if (!check || check.stale || (check.diagnostics.length > 0 && !check.diagnostics.every((d) => anchorsHold(d, this.offsetsOf)))) {
         if (check) this.forgetCheck(check);
         check = this.runCheck(path, model, item);
         checks.set(item.element, check);

@@ -135,6 +135,8 @@ const SKIP: WalkNode = { tag: 'skip' };
  */
 interface Derived {
   readonly path: string;
+  /** The item's node (its key in the cache). */
+  readonly element: GreenNode;
   readonly scope: string;
   readonly names: ReadonlySet<string>;
   valid: boolean;
@@ -222,7 +224,8 @@ class DerivedCache {
       for (const d of [...(this.byName.get(n) ?? [])]) {
         this.drop(d);
         files.add(d.path);
-        this.byFile.get(d.path)?.forEach((x, element, items) => x === d && items.delete(element));
+        const items = this.byFile.get(d.path);
+        if (items?.get(d.element) === d) items.delete(d.element);
       }
     }
     return files;
@@ -645,7 +648,7 @@ export class ProgramIndex {
       const f = factParts(key);
       if (f.tag === 'kind') names.add(f.name);
     }
-    const d: Derived = { path, scope, names, valid: true, members, exportAs, impl, roots };
+    const d: Derived = { path, element: item.element, scope, names, valid: true, members, exportAs, impl, roots };
     this.derived.add(path, item.element, d);
     this.fresh?.add(d);
     return d;
@@ -975,6 +978,7 @@ export class ProgramIndex {
       groupOfRoot: new Map(),
       rootsByFile: new Map(),
       declSlot: new Map(),
+      declaredIn: new Map(),
     };
     const roots: RootEntry[] = [];
     for (const path of this.paths) {
@@ -1091,7 +1095,14 @@ export class ProgramIndex {
       state.groupOfId.set(id, g);
       state.byId.set(id, reach);
     }
-    for (const [id, slot] of declSlot) state.declSlot.set(id, slot);
+    for (const [id, slot] of declSlot) {
+      const was = state.declSlot.get(id);
+      if (was && was.file !== slot.file) state.declaredIn.get(was.file)?.delete(id);
+      state.declSlot.set(id, slot);
+      let ids = state.declaredIn.get(slot.file);
+      if (!ids) state.declaredIn.set(slot.file, (ids = new Set()));
+      ids.add(id);
+    }
     this.lastWalked = [...reached.keys()];
     return undefined;
   }
@@ -1134,15 +1145,17 @@ export class ProgramIndex {
       else state.rootsByFile.delete(path);
     }
     // Kinds whose members may now lead elsewhere: a changed name, a new derivation of the declaring item.
-    for (const [id, slot] of state.declSlot) {
-      if (!files.has(slot.file)) continue;
-      const model = this.files.get(slot.file);
-      const item = model?.kindNamed(slot.name);
-      const d = item && this.derived.get(slot.file, item.element);
-      if (!names.has(slot.name) && d && !fresh.has(d)) continue;
-      const g = state.groupOfId.get(id);
-      if (g) groups.add(g);
-    }
+    for (const path of files)
+      for (const id of state.declaredIn.get(path) ?? []) {
+        const slot = state.declSlot.get(id);
+        if (slot?.file !== path) continue;
+        const model = this.files.get(slot.file);
+        const item = model?.kindNamed(slot.name);
+        const d = item && this.derived.get(slot.file, item.element);
+        if (!names.has(slot.name) && d && !fresh.has(d)) continue;
+        const g = state.groupOfId.get(id);
+        if (g) groups.add(g);
+      }
     for (const id of interfaces) {
       const g = state.groupOfId.get(id);
       if (g) groups.add(g);
@@ -1158,7 +1171,11 @@ export class ProgramIndex {
           changed.add(id);
           state.byId.delete(id);
           state.groupOfId.delete(id);
-          state.declSlot.delete(id);
+          const slot = state.declSlot.get(id);
+          if (slot) {
+            state.declSlot.delete(id);
+            state.declaredIn.get(slot.file)?.delete(id);
+          }
         }
         for (const r of g.roots) state.groupOfRoot.delete(r);
       }
@@ -1227,6 +1244,8 @@ interface ReachState {
   readonly rootsByFile: Map<string, RootEntry[]>;
   /** Declared kinds reached, and where each is declared. */
   readonly declSlot: Map<string, KindSlot>;
+  /** The same kinds by declaring file. */
+  readonly declaredIn: Map<string, Set<string>>;
 }
 
 class UnionFind {

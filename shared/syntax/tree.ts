@@ -174,15 +174,10 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
     offset = cEnd;
   }
 
-  // Old element ends after the edit, where the new parse can hand back to the old tree.
-  const syncPoints = new Map<number, number>(); // old end offset -> index of the child after it
-  offset = 0;
-  for (let i = 0; i < oldChildren.length; i++) {
-    const c = oldChildren[i];
-    offset += c.width;
-    if (c instanceof GreenNode && offset >= end && i >= keep) syncPoints.set(offset, i + 1);
-  }
-
+  // Old element ends after the edit, where the new parse can hand back to the old tree: items end
+  // in increasing order, so one cursor walks the old children as far as the parse has come.
+  let cursor = keep;
+  let cursorEnd = restart; // where old child `cursor` starts
   const children: GreenElement[] = oldChildren.slice(0, keep);
   let resumeAt = -1;
   const parsed = parseFrom(
@@ -190,11 +185,19 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
     restart,
     children,
     (newEnd, node) => {
-      const index = syncPoints.get(newEnd - delta);
-      // Same place and same lexer state (a recovery can end an item inside a string).
-      if (index === undefined || (oldChildren[index - 1] as GreenNode).endModes !== node.endModes) return false;
-      resumeAt = index;
-      return true;
+      const oldEnd = newEnd - delta;
+      if (oldEnd < end) return false;
+      while (cursor < oldChildren.length && cursorEnd + oldChildren[cursor].width <= oldEnd) {
+        cursorEnd += oldChildren[cursor].width;
+        cursor++;
+        // Same place and same lexer state (a recovery can end an item inside a string).
+        const c = oldChildren[cursor - 1];
+        if (cursorEnd === oldEnd && c instanceof GreenNode && c.endModes === node.endModes) {
+          resumeAt = cursor;
+          return true;
+        }
+      }
+      return false;
     },
     restartModes,
     true,
