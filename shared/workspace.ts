@@ -63,6 +63,13 @@ export interface WorkspaceStats {
 }
 
 /** The FFI checks of one item, with what they read and their diagnostics anchored to elements. */
+/** A file's item checks: by item node, and as the last pass found them, in item order. */
+interface FileChecks {
+  readonly byElement: Map<GreenNode, ItemCheck>;
+  items: readonly ItemDecls[];
+  checks: readonly ItemCheck[];
+}
+
 interface ItemCheck {
   readonly file: string;
   readonly deps: Dependencies;
@@ -114,7 +121,7 @@ export class Workspace {
   /** Files whose tree changed (or that came or went) since the index last saw them. */
   private readonly dirty = new Set<string>();
   private index?: ProgramIndex;
-  private readonly itemChecks = new Map<string, Map<GreenNode, ItemCheck>>();
+  private readonly itemChecks = new Map<string, FileChecks>();
   private checkPasses = 0;
   /** Fact key → its value when recorded, and the item checks that read it. */
   private readonly factReaders = new Map<FactKey, { value: string; readers: Set<ItemCheck> }>();
@@ -565,7 +572,7 @@ export class Workspace {
   }
 
   private forgetChecks(path: string): void {
-    for (const check of this.itemChecks.get(path)?.values() ?? []) this.forgetCheck(check);
+    for (const check of this.itemChecks.get(path)?.byElement.values() ?? []) this.forgetCheck(check);
     this.itemChecks.delete(path);
     this.fileDiagnostics.delete(path);
   }
@@ -615,32 +622,54 @@ export class Workspace {
     this.sync();
     const model = this.model(path);
     if (!model) return [];
-    let checks = this.itemChecks.get(path);
-    if (!checks) this.itemChecks.set(path, (checks = new Map()));
-    // One lookup per item: kept checks stay in the map; the ones whose items are gone leave it after.
+    let file = this.itemChecks.get(path);
+    if (!file) this.itemChecks.set(path, (file = { byElement: new Map(), items: [], checks: [] }));
+    const { byElement, items: before, checks: checksBefore } = file;
+    const items = model.items;
+    const n = items.length;
+    const m = before.length;
+    // The items before and after the edited ones are the same nodes in the same order: their
+    // checks are taken by place; only the items between are looked up by node.
+    let prefix = 0;
+    while (prefix < n && prefix < m && items[prefix].element === before[prefix].element) prefix++;
+    let suffix = 0;
+    while (suffix < n - prefix && suffix < m - prefix && items[n - 1 - suffix].element === before[m - 1 - suffix].element) suffix++;
     const pass = ++this.checkPasses;
+    const checks = new Array<ItemCheck>(n);
     const out: Diagnostic[] = [];
     let ran = false;
-    for (const item of model.items) {
-      let check = checks.get(item.element);
-      if (!check || check.stale || (check.diagnostics.length > 0 && !check.diagnostics.every((d) => anchorsHold(d, this.offsetsOf)))) {
+    let reused = 0;
+    for (let i = 0; i < n; i++) {
+      const item = items[i];
+      let check = i < prefix ? checksBefore[i] : i >= n - suffix ? checksBefore[i - n + m] : byElement.get(item.element);
+      if (!check || check.stale || (check.diagnostics.length > 0 && !this.anchorsHold(check.diagnostics))) {
         if (check) this.forgetCheck(check);
         check = this.runCheck(path, model, item);
-        checks.set(item.element, check);
+        byElement.set(item.element, check);
         ran = true;
-      } else this.stats.itemChecksReused++;
+      } else reused++;
       check.pass = pass;
+      checks[i] = check;
       for (const d of check.diagnostics) out.push(materialize(d, this.offsetsOf));
     }
-    if (checks.size > model.items.length)
-      for (const [element, check] of checks)
-        if (check.pass !== pass) {
-          this.forgetCheck(check);
-          checks.delete(element);
-        }
+    // The checks of items that left the file leave with them.
+    for (let j = prefix; j < m - suffix; j++) {
+      const check = checksBefore[j];
+      if (check.pass === pass) continue;
+      this.forgetCheck(check);
+      if (byElement.get(before[j].element) === check) byElement.delete(before[j].element);
+    }
+    file.items = items;
+    file.checks = checks;
+    this.stats.itemChecksReused += reused;
     if (ran) this.stats.filesChecked++;
     else this.stats.checksReused++;
     return out;
+  }
+
+  private anchorsHold(diagnostics: readonly AnchoredDiagnostic[]): boolean {
+    for (const d of diagnostics) if (!anchorsHold(d, this.offsetsOf)) return false;
+    return true;
   }
 
   /**

@@ -168,7 +168,6 @@ export class ItemDecls implements Decls {
 export class FileModel {
   private flat?: Decls;
   private importList?: (readonly string[])[];
-  private seenPlaces?: Map<ItemDecls, number>;
 
   constructor(
     readonly path: string,
@@ -258,10 +257,18 @@ export class FileModel {
     return undefined;
   }
 
-  /** An item's place in `seen` (-1 when other files do not see it). */
+  /** An item's place in `seen` (-1 when other files do not see it): a binary search by offset. */
   seenIndex(item: ItemDecls): number {
-    if (!this.seenPlaces) this.seenPlaces = new Map(this.seen.map((x, i) => [x, i]));
-    return this.seenPlaces.get(item) ?? -1;
+    let lo = 0;
+    let hi = this.seen.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const x = this.seen[mid];
+      if (x.start < item.start) lo = mid + 1;
+      else if (x.start > item.start) hi = mid - 1;
+      else return x === item ? mid : -1;
+    }
+    return -1;
   }
 
   /** Equal summaries: other files see the same declarations (item summaries are shared strings, so this is quick). */
