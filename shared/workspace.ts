@@ -441,7 +441,11 @@ export class Workspace {
     const pkg = this.packageOf(path);
     if (cached && cached.tree === tree && cached.model.package === pkg) return cached.model;
     const reads = itemReads.count;
-    const model = readFileModel(path, tree, pkg);
+    // The model of the tree this one was reparsed from carries its first items over.
+    const origin = tree.origin;
+    const before = origin?.previous !== undefined && origin.previous === cached?.tree.green ? cached.model : undefined;
+    if (origin) origin.previous = undefined;
+    const model = readFileModel(path, tree, pkg, before);
     this.stats.itemsRead += itemReads.count - reads;
     this.stats.modelsRead++;
     this.models.set(path, { tree, model });

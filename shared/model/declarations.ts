@@ -557,13 +557,24 @@ function itemAt(path: string, pkg: string, element: GreenNode, start: number): I
   return item;
 }
 
-/** Reads a file's declarations, item by item (reusing items read before). Pure: the same tree gives an equal model. */
-export function readFileModel(path: string, tree: SyntaxTree, pkg: string = packageOf(path)): FileModel {
-  const items: ItemDecls[] = [];
-  const seen: ItemDecls[] = [];
+/**
+ * Reads a file's declarations, item by item (reusing items read before). Pure: the same tree gives
+ * an equal model. With `before`, the model of the tree this one was reparsed from (`tree.origin`),
+ * the items of the elements the reparse kept in front are taken from it as they are.
+ */
+export function readFileModel(path: string, tree: SyntaxTree, pkg: string = packageOf(path), before?: FileModel): FileModel {
+  let items: ItemDecls[] = [];
+  let seen: ItemDecls[] = [];
   let offset = 0;
   const children = tree.green.children;
-  for (let i = 0; i < children.length; i++) {
+  let first = 0;
+  const keep = tree.origin?.keep ?? 0;
+  if (before && before.path === path && before.package === pkg && keep > 0) {
+    for (; first < keep; first++) offset += children[first].width;
+    items = before.items.slice(0, itemsBefore(before.items, offset));
+    seen = before.seen.slice(0, itemsBefore(before.seen, offset));
+  }
+  for (let i = first; i < children.length; i++) {
     const c = children[i];
     if (c instanceof GreenNode) {
       const item = itemAt(path, pkg, c, offset);
@@ -575,4 +586,16 @@ export function readFileModel(path: string, tree: SyntaxTree, pkg: string = pack
     offset += c.width;
   }
   return new FileModel(path, items, seen, pkg);
+}
+
+/** How many of the items (in file order) end at or before `offset`. */
+function itemsBefore(items: readonly ItemDecls[], offset: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid].start + items[mid].element.width <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

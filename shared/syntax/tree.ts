@@ -37,6 +37,8 @@ export interface TreeOrigin {
   readonly resumeOld: number;
   lines: LineIndex | undefined;
   derived: unknown;
+  /** The previous tree's root (a model read from it carries its first items over); dropped once taken. */
+  previous: GreenNode | undefined;
 }
 
 /** An immutable parsed file: the text, its lossless green tree, and what the parse found. */
@@ -226,6 +228,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
       resumeOld: resumeAt >= 0 ? resumeAt : oldChildren.length,
       lines: old.lineIndexCache,
       derived: old.derived,
+      previous: old.green,
     },
   );
 }
