@@ -639,6 +639,8 @@ export class Workspace {
     let suffix = 0;
     while (suffix < n - prefix && suffix < m - prefix && items[n - 1 - suffix].element === before[m - 1 - suffix].element) suffix++;
     const pass = ++this.checkPasses;
+    // Anchors are mostly in this file: its offsets are looked up once for the pass (no tree changes meanwhile).
+    const offsetsOf = lastFileMemo(this.offsetsOf);
     const checks = new Array<ItemCheck>(n);
     const out: Diagnostic[] = [];
     let ran = false;
@@ -646,7 +648,7 @@ export class Workspace {
     for (let i = 0; i < n; i++) {
       const item = items[i];
       let check = i < prefix ? checksBefore[i] : i >= n - suffix ? checksBefore[i - n + m] : byElement.get(item.element);
-      if (!check || check.stale || (check.diagnostics.length > 0 && !this.anchorsHold(check.diagnostics))) {
+      if (!check || check.stale || (check.diagnostics.length > 0 && !allAnchorsHold(check.diagnostics, offsetsOf))) {
         if (check) this.forgetCheck(check);
         check = this.runCheck(path, model, item);
         byElement.set(item.element, check);
@@ -654,7 +656,7 @@ export class Workspace {
       } else reused++;
       check.pass = pass;
       checks[i] = check;
-      for (const d of check.diagnostics) out.push(materialize(d, this.offsetsOf));
+      for (const d of check.diagnostics) out.push(materialize(d, offsetsOf));
     }
     // The checks of items that left the file leave with them.
     for (let j = prefix; j < m - suffix; j++) {
@@ -669,11 +671,6 @@ export class Workspace {
     if (ran) this.stats.filesChecked++;
     else this.stats.checksReused++;
     return out;
-  }
-
-  private anchorsHold(diagnostics: readonly AnchoredDiagnostic[]): boolean {
-    for (const d of diagnostics) if (!anchorsHold(d, this.offsetsOf)) return false;
-    return true;
   }
 
   /**
@@ -820,6 +817,24 @@ export class Workspace {
   allDiagnostics(): Diagnostic[] {
     return [...this.files(), ...this.cFiles()].flatMap((f) => this.diagnostics(f));
   }
+}
+
+function allAnchorsHold(diagnostics: readonly AnchoredDiagnostic[], offsetsOf: (file: string) => ElementOffsets | undefined): boolean {
+  for (const d of diagnostics) if (!anchorsHold(d, offsetsOf)) return false;
+  return true;
+}
+
+/** `f` remembering its last answer (one file's offsets asked for again and again). */
+function lastFileMemo<T>(f: (file: string) => T): (file: string) => T {
+  let file: string | undefined;
+  let value: T;
+  return (x) => {
+    if (x !== file) {
+      value = f(x);
+      file = x;
+    }
+    return value;
+  };
 }
 
 /** Parses a C file for the core: a tree to read, freed by `release`. */
