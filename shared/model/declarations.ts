@@ -245,30 +245,14 @@ export class FileModel {
 
   /** The item whose node holds `offset` (binary search over the items; nothing is moved). */
   itemContaining(offset: number): ItemDecls | undefined {
-    let lo = 0;
-    let hi = this.items.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const item = this.items[mid];
-      if (offset < item.start) hi = mid - 1;
-      else if (offset >= item.start + item.element.width) lo = mid + 1;
-      else return item;
-    }
-    return undefined;
+    const item = this.items[itemsEndingBy(this.items, offset)];
+    return item && item.start <= offset ? item : undefined;
   }
 
   /** An item's place in `seen` (-1 when other files do not see it): a binary search by offset. */
   seenIndex(item: ItemDecls): number {
-    let lo = 0;
-    let hi = this.seen.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const x = this.seen[mid];
-      if (x.start < item.start) lo = mid + 1;
-      else if (x.start > item.start) hi = mid - 1;
-      else return x === item ? mid : -1;
-    }
-    return -1;
+    const i = itemsEndingBy(this.seen, item.start);
+    return this.seen[i] === item ? i : -1;
   }
 
   /** Equal summaries: other files see the same declarations (item summaries are shared strings, so this is quick). */
@@ -571,8 +555,8 @@ export function readFileModel(path: string, tree: SyntaxTree, pkg: string = pack
   const keep = tree.origin?.keep ?? 0;
   if (before && before.path === path && before.package === pkg && keep > 0) {
     for (; first < keep; first++) offset += children[first].width;
-    items = before.items.slice(0, itemsBefore(before.items, offset));
-    seen = before.seen.slice(0, itemsBefore(before.seen, offset));
+    items = before.items.slice(0, itemsEndingBy(before.items, offset));
+    seen = before.seen.slice(0, itemsEndingBy(before.seen, offset));
   }
   for (let i = first; i < children.length; i++) {
     const c = children[i];
@@ -588,8 +572,8 @@ export function readFileModel(path: string, tree: SyntaxTree, pkg: string = pack
   return new FileModel(path, items, seen, pkg);
 }
 
-/** How many of the items (in file order) end at or before `offset`. */
-function itemsBefore(items: readonly ItemDecls[], offset: number): number {
+/** How many of the items (in file order) end at or before `offset`: the place of the first one ending after it. */
+function itemsEndingBy(items: readonly ItemDecls[], offset: number): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
