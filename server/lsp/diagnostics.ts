@@ -1,7 +1,7 @@
 import { type Connection, type Diagnostic as LspDiagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
-import { type Diagnostic, type SeverityOverride, type Workspace, applySeverity, codeAnchor, codeInfo } from '../../shared';
+import { type Diagnostic, type LineIndex, type SeverityOverride, type Workspace, applySeverity, codeAnchor, codeInfo } from '../../shared';
 import type { Documents } from './documents';
 import type { Arrivals } from './transport';
 import { failpoint } from './failpoints';
@@ -89,10 +89,20 @@ export class DiagnosticsPublisher {
     const before = this.lastSent.get(key);
     const now = new Map<string, Map<string, LspDiagnostic>>();
     const out = new Array<LspDiagnostic>(list.length);
+    const lines = new Map<string, LineIndex | undefined>([[key, this.documents.lines(key)]]);
+    /** A range as lines and characters, as a key. */
+    const range = (file: string, start: number, end: number): string => {
+      let index = lines.get(file);
+      if (index === undefined && !lines.has(file)) lines.set(file, (index = this.documents.lines(file)));
+      if (!index) return '0:0:0:0';
+      const a = index.positionAt(start);
+      const b = index.positionAt(end);
+      return `${a.line}:${a.character}:${b.line}:${b.character}`;
+    };
     for (let i = 0; i < list.length; i++) {
       const d = list[i];
-      let place = `${d.severity}\u0000${d.code}\u0000${this.place(key, d.start, d.end)}`;
-      if (d.related) for (const r of d.related) place += `\u0000${r.file}\u0000${this.place(r.file, r.start, r.end)}\u0000${r.message}`;
+      let place = `${d.severity}\u0000${d.code}\u0000${range(key, d.start, d.end)}`;
+      if (d.related) for (const r of d.related) place += `\u0000${r.file}\u0000${range(r.file, r.start, r.end)}\u0000${r.message}`;
       let lsp = before?.get(d.message)?.get(place);
       if (!lsp) lsp = this.toLsp(key, d);
       let byPlace = now.get(d.message);
@@ -104,13 +114,6 @@ export class DiagnosticsPublisher {
     if (this.documents.get(this.documents.uriOf(key))) this.lastSent.set(key, now);
     else this.lastSent.delete(key);
     return out;
-  }
-
-  /** A range as lines and characters, as a key. */
-  private place(key: string, start: number, end: number): string {
-    const a = this.documents.positionAt(key, start);
-    const b = this.documents.positionAt(key, end);
-    return `${a.line}:${a.character}:${b.line}:${b.character}`;
   }
 
   /** After the severities changed: every file is sent again when its diagnostics differ. */
