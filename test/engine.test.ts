@@ -231,6 +231,71 @@ describe('analysis engine', () => {
     assert.deepEqual(diagnostics, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
   });
 
+  test('an item inserted at the top of a long file moves what the index made for the items behind it, making nothing anew', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      lines.push(`exported struct Hull${i} imm {`, '  mass int;', '}', `extern func weigh${i}(h Hull${i}) int;`, '');
+    }
+    const path = '/long/hulls.vale';
+    const ws = new Workspace();
+    ws.setFile(path, lines.join('\n'));
+    ws.allDiagnostics();
+    const before = { ...indexWork };
+    // A new exported struct and an extern in front of every other item: every seen item moves two places.
+    ws.editFile(path, [{ start: 0, end: 0, newText: 'exported struct Keel imm { depth int; }\nextern func sound(k Keel) int;\n' }]);
+    ws.takeChangedFiles();
+    const diagnostics = ws.diagnostics(path);
+    assert.equal(ws.stats.indexesBuilt, 1, 'the index was updated in place, not built again');
+    // Anew: the new struct's site and the first struct's (re-parsed: the edit touches its start);
+    // the roots of those two and of the new extern's parameter. Not 300 of each.
+    const sites = indexWork.sitesMade - before.sitesMade;
+    const roots = indexWork.rootsMade - before.rootsMade;
+    assert.ok(sites <= 2, `export sites made anew: ${sites}`);
+    assert.ok(roots <= 3, `walk roots made anew: ${roots}`);
+    assert.deepEqual(diagnostics, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
+  });
+
+  test('edits in the middle of a long file give the diagnostics of a from-scratch analysis', () => {
+    // Every fixture and example as one file: names declared many times (the first declaration
+    // is the exported one), extern and exported signatures, impls, export-as lines; edits land
+    // between items that keep what the index made for them.
+    const path = '/long/all.vale';
+    const fixtures = PATHS.map((p) => BASE.get(p)!).join('\n');
+    // And a file where every item names kinds declared above and below it.
+    const blocks: string[] = ['interface Hold0 imm { }', 'interface Hold1 imm { }'];
+    for (let i = 0; i < 40; i++)
+      blocks.push(
+        `${i % 2 === 0 ? 'exported ' : ''}struct Crate${i} imm { load Crate${(i + 13) % 40}; }`,
+        `export Crate${(i + 7) % 40} as Box${i};`,
+        `impl Hold${i % 2} for Crate${(i + 29) % 40};`,
+        `extern func open${i}(c Crate${(i + 3) % 40}) int;`,
+      );
+    const woven = blocks.join('\n');
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat(12), insert: fc.nat(SNIPPETS.length) }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (weave, edits) => {
+          let text = weave ? woven : fixtures;
+          const ws = new Workspace();
+          ws.setFile(path, text);
+          ws.diagnostics(path);
+          for (const e of edits) {
+            const at = Math.floor(e.at * text.length);
+            const edit = { start: at, end: Math.min(text.length, at + e.remove), newText: SNIPPETS[e.insert] ?? '' };
+            text = applyEdit(text, edit);
+            ws.editFile(path, [edit]);
+            assert.deepEqual(ws.diagnostics(path), fresh(new Map([[path, text]])).diagnostics(path));
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   test('a body edit in a 1,000-file workspace reads one item and re-checks no other file; un-exporting a kind re-checks exactly its users', () => {
     // 100 packages of 10 files; file f's exported struct holds file f-1's, its extern takes file f+1's.
     const ws = new Workspace();

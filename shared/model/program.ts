@@ -28,11 +28,16 @@ export class ExportSite {
     readonly id: string,
     readonly file: string,
     readonly name: string,
-    /** The item in the file's `seen` list: a kind with `exported`, or an `export ... as` line. */
-    readonly item: number,
+    /** The item's place in the file's `seen` list: a kind with `exported`, or an `export ... as` line. */
+    private readonly place: ItemPlace,
     private readonly declSlot?: KindSlot,
   ) {
-    this.fact = `${file}\u0001${name}\u0001${id}`;
+    this.fact = `${file}\u0001${name}\u0001${id}\u0001${++serials}`;
+  }
+
+  /** The item in the file's `seen` list (follows the item when items above it come or go). */
+  get item(): number {
+    return this.place.item;
   }
 
   private get decls(): ItemDecls {
@@ -61,7 +66,10 @@ export class ExportSite {
     return { start: exportAs.type.start, end: exportAs.type.end };
   }
 
-  /** What other files may rely on: no offsets, no item indices (an item inserted above does not change it). */
+  /**
+   * What other files may rely on: no offsets, no item indices (an item inserted above does
+   * not change it), but which site this is (two sites of one name and kind in a file differ).
+   */
   readonly fact: string;
 
   toJSON(): object {
@@ -79,11 +87,15 @@ export class ImplEdge {
   constructor(
     private readonly index: ProgramIndex,
     readonly file: string,
-    readonly item: number,
+    private readonly place: ItemPlace,
     readonly structId: string,
     private readonly structSlot: KindSlot | undefined,
     readonly ifaceId: string,
   ) {}
+
+  get item(): number {
+    return this.place.item;
+  }
 
   get impl(): ImplDecl {
     return this.index.files.get(this.file)!.seen[this.item].impls[0];
@@ -104,6 +116,17 @@ export interface ReachRoot {
   readonly range: OffsetRange;
   readonly description: string;
 }
+
+/** A root the index's walk starts from. */
+interface WalkRoot extends ReachRoot {
+  /** Which root this is (two roots of one description in a file differ). */
+  readonly serial: number;
+  /** The same root for its item's new record. */
+  retarget(place: ItemPlace | ExportSite): void;
+}
+
+/** Numbers export sites and walk roots, so a fact tells them apart (they are kept while their item is). */
+let serials = 0;
 
 /** How a kind comes to cross the boundary: the root that reaches it and the members walked. */
 export interface Reach {
@@ -128,6 +151,28 @@ type WalkNode =
 const SKIP: WalkNode = { tag: 'skip' };
 
 /**
+ * An item's place in its file's `seen` list, shared by what the index made for
+ * the item (export sites, impl edge, walk roots): when items above it come or
+ * go, one write moves them all.
+ */
+interface ItemPlace {
+  item: number;
+}
+
+/** What `indexFile` made for one seen item: its export sites and impl edge, and its walk roots once asked. */
+interface Indexed {
+  readonly place: ItemPlace;
+  /** The kind's slot when the item is where its `exported` kind is exported (the first declaration of its name). */
+  readonly exportedHere: SlotEntry | undefined;
+  readonly sites: ExportSite[];
+  readonly edge?: ImplEdge;
+  /** The derivation it was made from (its roots are cached there). */
+  readonly derived: Derived;
+  /** The item's walk roots, as `rootsOf` last gave them. */
+  roots?: RootEntry[];
+}
+
+/**
  * What the index derives from one seen item, resolved in its file's scope. An
  * index build reuses it from the previous index while the item is the same
  * node, its file's imports are the same, and no name it looked up now means
@@ -135,8 +180,8 @@ const SKIP: WalkNode = { tag: 'skip' };
  */
 interface Derived {
   readonly path: string;
-  /** The item's node (its key in the cache). */
-  readonly element: GreenNode;
+  /** The item's node (its key in the cache; `replaceModel` moves it to a re-parsed node of the same summary). */
+  element: GreenNode;
   readonly scope: string;
   readonly names: ReadonlySet<string>;
   valid: boolean;
@@ -150,14 +195,8 @@ interface Derived {
   readonly roots?: readonly { readonly param: number; readonly node: WalkNode; readonly description: string }[];
   /** The item's walk roots, for its sites' facts (kept with the derivation). */
   rootCache?: { sites: string; entries: RootEntry[] };
-  /** The export sites and impl edge last made for the item, at its place `item` then. */
-  indexed?: {
-    readonly item: number;
-    /** The kind's slot when the item is where its `exported` kind is exported (the first declaration of its name). */
-    readonly exportedHere: SlotEntry | undefined;
-    readonly sites: ExportSite[];
-    readonly edge?: ImplEdge;
-  };
+  /** The export sites and impl edge last made for the item. */
+  indexed?: Indexed;
 }
 
 /** Derivations kept from one index to the next (per file, by item node), and which names each one looked up. */
@@ -196,6 +235,34 @@ class DerivedCache {
     }
   }
 
+  /** Forgets the derivations of these items of a file (re-parsed or removed). */
+  forget(path: string, elements: Iterable<GreenNode>): void {
+    const items = this.byFile.get(path);
+    if (!items) return;
+    for (const element of elements) {
+      const d = items.get(element);
+      if (!d) continue;
+      this.drop(d);
+      items.delete(element);
+    }
+    if (items.size === 0) this.byFile.delete(path);
+  }
+
+  /**
+   * An item re-parsed into a node of the same summary derives the same: its
+   * derivation (with what was made from it) moves to the new node.
+   */
+  move(path: string, from: GreenNode, to: GreenNode): void {
+    const items = this.byFile.get(path);
+    const d = items?.get(from);
+    if (!items || !d) return;
+    const there = items.get(to);
+    if (there) this.drop(there);
+    items.delete(from);
+    d.element = to;
+    items.set(to, d);
+  }
+
   /** Keeps a file's derivations for these items only (the others were re-parsed or removed). */
   retain(path: string, elements: ReadonlySet<GreenNode> | undefined): void {
     const items = this.byFile.get(path);
@@ -217,12 +284,13 @@ class DerivedCache {
     return canonical;
   }
 
-  /** Names that now mean something else: every derivation that looked one up is dropped; returns their files. */
-  invalidate(names: Iterable<string>): Set<string> {
+  /** Names that now mean something else: every derivation that looked one up is dropped (and shown to `dropped`); returns their files. */
+  invalidate(names: Iterable<string>, dropped?: (d: Derived) => void): Set<string> {
     const files = new Set<string>();
     for (const n of names) {
       for (const d of [...(this.byName.get(n) ?? [])]) {
         this.drop(d);
+        dropped?.(d);
         files.add(d.path);
         const items = this.byFile.get(d.path);
         if (items?.get(d.element) === d) items.delete(d.element);
@@ -279,8 +347,10 @@ export class ProgramIndex {
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
   private readonly takenNames = new Map<string, Set<string>>();
   private readonly exportsByFile = new Map<string, ExportSite[]>();
-  /** File → the export sites written in each of its seen items (by place; holes for none). */
-  private readonly sitesByItem = new Map<string, (readonly ExportSite[] | undefined)[]>();
+  /** File → what was made for each of its seen items (by place). */
+  private readonly indexedByFile = new Map<string, Indexed[]>();
+  /** During `update`: the files re-indexed around an edit's window (the others are re-indexed whole). */
+  private readonly plans = new Map<string, IndexPlan>();
   private readonly edgesByFile = new Map<string, ImplEdge[]>();
   /** Name lookups, memoized per package and import list (files of a package share them). */
   private readonly lookups: Map<string, Map<string, SlotEntry | null>>;
@@ -406,8 +476,18 @@ export class ProgramIndex {
     this.resolved = new WeakMap();
     // Files to index again: the changed ones, their packages' (first declaration wins), and those that looked up a changed name.
     const refile = new Set<string>();
-    for (const path of changed.keys()) {
-      if (this.files.has(path)) this.derived.retain(path, new Set(this.files.get(path)!.seen.map((i) => i.element)));
+    for (const [path, model] of changed) {
+      const plan = model && this.planOf(path, modelBefore.get(path), model);
+      if (plan) {
+        // Only the items of the edit's window are new: the other derivations stay.
+        this.plans.set(path, plan);
+        const { before, head, tail } = plan;
+        const kept = new Set<GreenNode>();
+        for (let i = head; i < model.seen.length - tail; i++) kept.add(model.seen[i].element);
+        const gone: GreenNode[] = [];
+        for (let j = head; j < before.length - tail; j++) if (!kept.has(before[j].derived.element)) gone.push(before[j].derived.element);
+        this.derived.forget(path, gone);
+      } else if (model) this.derived.retain(path, new Set(model.seen.map((i) => i.element)));
       else this.derived.retain(path, undefined);
     }
     for (const path of changed.keys()) if (this.files.has(path)) refile.add(path);
@@ -422,7 +502,22 @@ export class ProgramIndex {
             break;
           }
       }
-    for (const path of this.derived.invalidate(names)) if (this.files.has(path)) refile.add(path);
+    const invalidated = this.derived.invalidate(names, (d) => {
+      const plan = this.plans.get(d.path);
+      if (plan && d.indexed) plan.revisitOld(d.indexed);
+    });
+    for (const path of invalidated) if (this.files.has(path)) refile.add(path);
+    // Around a window: the items that are (or were) the first declaration of a name the change touched.
+    for (const [path, plan] of this.plans) {
+      const before = modelBefore.get(path)!;
+      const after = this.files.get(path)!;
+      for (const name of new Set([...names, ...changedKindNames(before, after)])) {
+        const now = after.kindNamed(name);
+        if (now) plan.revisit(after.seenIndex(now));
+        const was = before.kindNamed(name);
+        if (was) plan.revisitOld(plan.before[before.seenIndex(was)]);
+      }
+    }
     const edgeIds = new Set<string>();
     const sitePackages = new Set(packages);
     const removedSites = new Map<string, readonly ExportSite[]>();
@@ -432,7 +527,7 @@ export class ProgramIndex {
       removedSites.set(path, this.exportsByFile.get(path) ?? []);
       this.edgesByFile.delete(path);
       this.exportsByFile.delete(path);
-      this.sitesByItem.delete(path);
+      this.indexedByFile.delete(path);
     }
     // Kinds whose export sites changed (added, removed, renamed, reordered), by package: only their export facts can change.
     const exportIds = new Map<string, Set<string>>();
@@ -468,7 +563,7 @@ export class ProgramIndex {
     for (const path of refile) {
       const sitesBefore = this.exportsByFile.get(path) ?? [];
       const edgesBefore = this.edgesByFile.get(path) ?? [];
-      this.indexFile(path);
+      this.indexFile(path, this.plans.get(path));
       const pkg = this.files.get(path)!.package;
       sitePackages.add(pkg);
       const sites = changedWindow(sitesBefore, this.exportsByFile.get(path) ?? []);
@@ -523,50 +618,84 @@ export class ProgramIndex {
     }
     const reachChanged = this.updateReach(new Set([...refile, ...changed.keys()]), implsChanged, names, this.fresh);
     this.fresh = undefined;
+    this.plans.clear();
     // Package facts (all sites, kind names, taken names) change only where sites or kinds did.
     const packagesChanged = new Set([...touchedIds.keys(), ...rebuilt, ...removedPackages]);
     this.change = { all: false, names, packages: packagesChanged, exportIds, reach: reachChanged };
     return true;
   }
 
-  /** A file's export sites and impl edges, from its items' derivations. */
-  private indexFile(path: string): void {
+  /**
+   * A file's export sites and impl edges, from its items' derivations. With a
+   * plan, only the edit's window and the items asked for are visited; the items
+   * in front keep their records, those behind keep theirs at places moved by one
+   * write each.
+   */
+  private indexFile(path: string, plan?: IndexPlan): void {
     const model = this.files.get(path)!;
-    const inFile: ExportSite[] = [];
-    const edges: ImplEdge[] = [];
-    const byItem = new Array<readonly ExportSite[] | undefined>(model.seen.length);
+    const seen = model.seen;
+    const n = seen.length;
+    const all = new Array<Indexed>(n);
     const scope = model.scope;
     const kinds = this.kindsByPackage.get(model.package);
     const known = this.derived.forFile(path);
-    const seen = model.seen;
-    for (let i = 0; i < seen.length; i++) {
+    const visit = (i: number): void => {
       const item = seen[i];
       const d = this.derivation(known, path, model, item, scope);
       const k = item.unplaced.kinds[0];
       const slot = k?.exported ? kinds?.get(k.name) : undefined;
       const exportedHere = slot?.file === path && model.kindNamed(k.name)?.element === item.element ? slot : undefined;
       let indexed = d.indexed;
-      // The same derivation at the same place, exported through an equal slot: the same sites and edge.
-      if (indexed === undefined || indexed.item !== i || !sameSlot(indexed.exportedHere, exportedHere)) {
+      // The same derivation, exported through an equal slot: the same sites and edge, at the item's place now.
+      if (indexed === undefined || !sameSlot(indexed.exportedHere, exportedHere)) {
+        const place: ItemPlace = { item: i };
         const sites: ExportSite[] = [];
-        if (exportedHere) sites.push(new ExportSite(this, declId(k, []), path, k.name, i, exportedHere));
-        if (d.exportAs) sites.push(new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, i, d.exportAs.slot));
+        if (exportedHere) sites.push(new ExportSite(this, declId(k, []), path, k.name, place, exportedHere));
+        if (d.exportAs) sites.push(new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, place, d.exportAs.slot));
         const edge =
           d.impl?.ifaceId !== undefined && d.impl.structId !== undefined
-            ? new ImplEdge(this, path, i, d.impl.structId, d.impl.structSlot, d.impl.ifaceId)
+            ? new ImplEdge(this, path, place, d.impl.structId, d.impl.structSlot, d.impl.ifaceId)
             : undefined;
-        d.indexed = indexed = { item: i, exportedHere, sites, edge };
+        d.indexed = indexed = { place, exportedHere, sites, edge, derived: d };
         indexWork.sitesMade += sites.length;
+      } else indexed.place.item = i;
+      all[i] = indexed;
+    };
+    if (plan && !plan.whole) {
+      const { before, head, tail } = plan;
+      const delta = n - before.length;
+      for (let i = 0; i < head; i++) all[i] = before[i];
+      for (let i = n - tail; i < n; i++) {
+        const x = before[i - delta];
+        x.place.item = i;
+        all[i] = x;
       }
-      if (indexed.sites.length > 0) {
-        for (const site of indexed.sites) inFile.push(site);
-        byItem[i] = indexed.sites;
-      }
-      if (indexed.edge) edges.push(indexed.edge);
+      for (let i = head; i < n - tail; i++) visit(i);
+      for (const i of plan.again) visit(i);
+    } else for (let i = 0; i < n; i++) visit(i);
+    const inFile: ExportSite[] = [];
+    const edges: ImplEdge[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = all[i];
+      for (const site of x.sites) inFile.push(site);
+      if (x.edge) edges.push(x.edge);
     }
+    this.indexedByFile.set(path, all);
     this.exportsByFile.set(path, inFile);
-    this.sitesByItem.set(path, byItem);
     this.edgesByFile.set(path, edges);
+  }
+
+  /** The records of a file's items before an update, and the edit's window between its old and new items (by node). */
+  private planOf(path: string, before: FileModel | undefined, after: FileModel): IndexPlan | undefined {
+    const records = this.indexedByFile.get(path);
+    if (!before || !records || records.length !== before.seen.length || before.scope !== after.scope) return undefined;
+    const a = before.seen;
+    const b = after.seen;
+    let head = 0;
+    while (head < a.length && head < b.length && a[head].element === b[head].element) head++;
+    let tail = 0;
+    while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail].element === b[b.length - 1 - tail].element) tail++;
+    return new IndexPlan(records, head, tail, b.length);
   }
 
   /** A package's export sites in file order. */
@@ -693,9 +822,12 @@ export class ProgramIndex {
     const old = this.files.get(path);
     if (!old?.sameSummary(model)) throw new Error(`replaceModel(${path}): the summary changed; build a new index`);
     (this.files as Map<string, FileModel>).set(path, model);
-    // Re-parsed items got new nodes: forget the old nodes' derivations once they outnumber the items.
-    if ((this.derived.byFile.get(path)?.size ?? 0) > model.seen.length)
-      this.derived.retain(path, new Set(model.seen.map((i) => i.element)));
+    // Re-parsed items of the same summaries derive the same: their derivations move to the new nodes.
+    for (let i = 0; i < model.seen.length; i++) {
+      const from = old.seen[i].element;
+      const to = model.seen[i].element;
+      if (from !== to) this.derived.move(path, from, to);
+    }
   }
 
   model(file: string): FileModel | undefined {
@@ -912,7 +1044,7 @@ export class ProgramIndex {
 
   /** The export sites written in one item of a file (its `seen` index). */
   exportsInItem(file: string, item: number): readonly ExportSite[] {
-    return this.sitesByItem.get(file)?.[item] ?? NO_SITES;
+    return this.indexedByFile.get(file)?.[item]?.sites ?? NO_SITES;
   }
 
   implsOf(interfaceId: string, deps?: Dependencies): ImplEdge[] {
@@ -924,7 +1056,10 @@ export class ProgramIndex {
   /** How a kind crosses the boundary, if it does (shortest path from a root). */
   reachOf(id: string, deps?: Dependencies): Reach | undefined {
     const reach = this.reachability().get(id);
-    deps?.set(FACT.reach(id), reach ? `${reach.root.file}\u0001${reach.root.description}\u0001${reach.steps.join('\u0001')}` : '');
+    deps?.set(
+      FACT.reach(id),
+      reach ? `${reach.root.file}\u0001${reach.root.description}\u0001${reach.root.serial}\u0001${reach.steps.join('\u0001')}` : '',
+    );
     return reach;
   }
 
@@ -970,7 +1105,7 @@ export class ProgramIndex {
    * which roots and kinds are connected; after an update only the connected
    * groups the change touched are walked again (`updateReach`).
    */
-  private reachability(): Map<string, Reach> {
+  private reachability(): Map<string, WalkReach> {
     if (this.reach) return this.reach.byId;
     const state: ReachState = {
       byId: new Map(),
@@ -991,56 +1126,92 @@ export class ProgramIndex {
     return state.byId;
   }
 
-  /** The roots a file holds: its FFI signatures' parameters and returns, its export sites. */
+  /**
+   * The roots a file holds: its FFI signatures' parameters and returns, its
+   * export sites. During an update with a plan for the file, the items it does
+   * not visit give the roots they gave last time.
+   */
   private rootsOf(path: string): RootEntry[] {
     const model = this.files.get(path)!;
-    const bySite = this.sitesByItem.get(path);
-    const known = this.derived.forFile(path);
-    const scope = model.scope;
+    const records = this.indexedByFile.get(path)!;
+    const plan = this.plans.get(path);
     const out: RootEntry[] = [];
-    const seen = model.seen;
-    for (let i = 0; i < seen.length; i++) {
-      const item = seen[i];
-      const d = this.derivation(known, path, model, item, scope);
-      const sites = bySite?.[i] ?? NO_SITES;
-      if (!d.roots && sites.length === 0) continue;
-      const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : sites.map((x) => x.fact).join('\u0002');
+    for (let i = 0; i < records.length; i++) {
+      const x = records[i];
+      if (x.roots && plan && !plan.visits(i)) {
+        for (const e of x.roots) out.push(e);
+        continue;
+      }
+      const d = x.derived;
+      const sites = x.sites;
+      if (!d.roots && sites.length === 0) {
+        x.roots = NO_ROOTS;
+        continue;
+      }
+      const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : sites.map((s) => s.fact).join('\u0002');
       let cached = d.rootCache;
       if (!cached || cached.sites !== siteKey) {
-        cached = { sites: siteKey, entries: this.itemRoots(path, model, i, d, sites) };
+        cached = { sites: siteKey, entries: this.itemRoots(path, model, x, sites) };
         d.rootCache = cached;
         indexWork.rootsMade += cached.entries.length;
       } else {
-        // The same roots: they follow the item to its place and the sites to their new objects.
+        // The same roots: they follow the item's record (its place, its site objects).
         for (const e of cached.entries) {
           if (e.site !== undefined) e.root.retarget(sites[e.site]);
-          if (e.order[e.site === undefined ? 2 : 3] === i) continue;
-          e.order = e.site === undefined ? [0, path, i, e.order[3]] : [1, model.package, path, i];
-          if (e.site === undefined) e.root.retarget(i);
+          else if (e.place !== x.place) e.root.retarget(x.place);
+          e.place = x.place;
         }
       }
+      x.roots = cached.entries;
       for (const e of cached.entries) out.push(e);
     }
     return out;
   }
 
   /** The roots one item holds: its FFI signature's parameters and return, its export sites. */
-  private itemRoots(path: string, model: FileModel, i: number, d: Derived, sites: readonly ExportSite[]): RootEntry[] {
+  private itemRoots(path: string, model: FileModel, x: Indexed, sites: readonly ExportSite[]): RootEntry[] {
     const out: RootEntry[] = [];
+    const d = x.derived;
+    const pkg = model.package;
     d.roots?.forEach((r, n) => {
       if (r.node.tag !== 'skip')
-        out.push({ order: [0, path, i, n], node: r.node, root: new SignatureRoot(this, path, i, r.param, r.description) });
+        out.push({
+          sites: false,
+          pkg,
+          path,
+          place: x.place,
+          n,
+          node: r.node,
+          root: new SignatureRoot(this, path, x.place, r.param, r.description),
+        });
     });
-    const decls = model.seen[i].unplaced;
+    const decls = model.seen[x.place.item].unplaced;
     sites.forEach((site, k) => {
-      const order = [1, model.package, path, i];
       const exportAs = decls.exports[0];
       if (exportAs) {
         if (d.exportAs!.node.tag !== 'skip')
-          out.push({ order, site: k, node: d.exportAs!.node, root: new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`) });
+          out.push({
+            sites: true,
+            pkg,
+            path,
+            place: x.place,
+            n: 0,
+            site: k,
+            node: d.exportAs!.node,
+            root: new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`),
+          });
       } else {
         const node: WalkNode = { tag: 'declared', id: this.derived.intern(site.id), slot: site.kindSlot! };
-        out.push({ order, site: k, node, root: new SiteRoot(site, `exported ${decls.kinds[0].tag} ${site.name}`) });
+        out.push({
+          sites: true,
+          pkg,
+          path,
+          place: x.place,
+          n: 0,
+          site: k,
+          node,
+          root: new SiteRoot(site, `exported ${decls.kinds[0].tag} ${site.name}`),
+        });
       }
     });
     return out;
@@ -1059,7 +1230,7 @@ export class ProgramIndex {
   ): ReachGroup | undefined {
     const walk = new Walk();
     const links = new UnionFind();
-    const reached = new Map<string, Reach>();
+    const reached = new Map<string, WalkReach>();
     const declSlot = new Map<string, KindSlot>();
     for (const r of roots) walk.push(r.node, -1, '', r.root, r);
     for (let e = 0; e < walk.nodes.length; e++) {
@@ -1210,26 +1381,73 @@ export class ProgramIndex {
   }
 }
 
+/**
+ * A file re-indexed after an edit: the items in front of the edit's window
+ * (`head` of them) and behind it (`tail`) are the same nodes as before and keep
+ * what was made for them, unless asked to be visited again.
+ */
+class IndexPlan {
+  /** Places outside the window (numbered as after the edit) to visit again. */
+  readonly again = new Set<number>();
+  /** Something did not line up: visit every item. */
+  whole = false;
+
+  constructor(
+    /** The file's records before the edit, by place. */
+    readonly before: readonly Indexed[],
+    readonly head: number,
+    readonly tail: number,
+    /** The number of seen items after the edit. */
+    readonly length: number,
+  ) {}
+
+  /** Whether the item at place `i` (after the edit) is visited. */
+  visits(i: number): boolean {
+    return this.whole || (i >= this.head && i < this.length - this.tail) || this.again.has(i);
+  }
+
+  /** Visit again the item at place `i` (after the edit). */
+  revisit(i: number): void {
+    if (i < 0) this.whole = true;
+    else if (i < this.head || i >= this.length - this.tail) this.again.add(i);
+  }
+
+  /** Visit again the item a record before the edit was made for. */
+  revisitOld(x: Indexed | undefined): void {
+    const j = x?.place.item ?? -1;
+    if (x === undefined || this.before[j] !== x) this.whole = true;
+    else if (j < this.head) this.again.add(j);
+    else if (j >= this.before.length - this.tail) this.again.add(j + this.length - this.before.length);
+  }
+}
+
 /** A root of the walk, with its place in root order: signatures (by file, item, parameter), then export sites (by package, file, item). */
 interface RootEntry {
-  /** Updated when the root is kept but items above it came or went. */
-  order: readonly (string | number)[];
+  /** An export site's root (after every signature's). */
+  readonly sites: boolean;
+  readonly pkg: string;
+  readonly path: string;
+  /** The item's place (its record's: a new record when the item's sites were made again). */
+  place: ItemPlace;
+  /** The parameter (its place in the signature's roots; 0 for a site). */
+  readonly n: number;
   /** Scratch for comparing a file's roots before and after an update. */
   mark?: number;
   /** For a site root: which of its item's sites. */
   readonly site?: number;
   readonly node: WalkNode;
-  readonly root: ReachRoot & { retarget(place: number | ExportSite): void };
+  readonly root: WalkRoot;
 }
 
 function compareRoots(a: RootEntry, b: RootEntry): number {
-  for (let i = 0; i < a.order.length; i++) {
-    const x = a.order[i];
-    const y = b.order[i];
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+  if (a.sites !== b.sites) return a.sites ? 1 : -1;
+  if (a.sites && a.pkg !== b.pkg) return a.pkg < b.pkg ? -1 : 1;
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  if (a.place.item !== b.place.item) return a.place.item - b.place.item;
+  return a.sites ? 0 : a.n - b.n;
 }
+
+const NO_ROOTS: RootEntry[] = [];
 
 /** Roots and kinds the walk connects: walked again together or not at all. */
 interface ReachGroup {
@@ -1238,7 +1456,7 @@ interface ReachGroup {
 }
 
 interface ReachState {
-  readonly byId: Map<string, Reach>;
+  readonly byId: Map<string, WalkReach>;
   readonly groupOfId: Map<string, ReachGroup>;
   readonly groupOfRoot: Map<RootEntry, ReachGroup>;
   readonly rootsByFile: Map<string, RootEntry[]>;
@@ -1270,10 +1488,10 @@ class Walk {
   readonly nodes: WalkNode[] = [];
   readonly parents: number[] = [];
   readonly steps: string[] = [];
-  readonly roots: ReachRoot[] = [];
+  readonly roots: WalkRoot[] = [];
   readonly entries: (RootEntry | undefined)[] = [];
 
-  push(node: WalkNode, parent: number, step: string, root?: ReachRoot, entry?: RootEntry): void {
+  push(node: WalkNode, parent: number, step: string, root?: WalkRoot, entry?: RootEntry): void {
     this.nodes.push(node);
     this.parents.push(parent);
     this.steps.push(step);
@@ -1291,7 +1509,7 @@ class WalkReach implements Reach {
     private readonly entry: number,
   ) {}
 
-  get root(): ReachRoot {
+  get root(): WalkRoot {
     return this.walk.roots[this.entry];
   }
 
@@ -1304,28 +1522,32 @@ class WalkReach implements Reach {
 }
 
 /** A parameter (or, for -1, the return) of an FFI function (an item of the file's `seen` list), as a root of the walk. */
-class SignatureRoot implements ReachRoot {
+class SignatureRoot implements WalkRoot {
+  readonly serial = ++serials;
+
   constructor(
     private readonly index: ProgramIndex,
     readonly file: string,
-    private item: number,
+    private place: ItemPlace,
     private readonly param: number,
     readonly description: string,
   ) {}
 
   get range(): OffsetRange {
-    const f = this.index.files.get(this.file)!.seen[this.item].functions[0];
+    const f = this.index.files.get(this.file)!.seen[this.place.item].functions[0];
     const t = this.param < 0 ? f.returnType! : f.params[this.param].type;
     return { start: t.start, end: t.end };
   }
 
-  /** The same root after items above it came or went: follow its new place. */
-  retarget(place: number | ExportSite): void {
-    this.item = place as number;
+  /** The same root for the item's new record: follow its place. */
+  retarget(place: ItemPlace | ExportSite): void {
+    this.place = place as ItemPlace;
   }
 }
 
-class SiteRoot implements ReachRoot {
+class SiteRoot implements WalkRoot {
+  readonly serial = ++serials;
+
   constructor(
     private site: ExportSite,
     readonly description: string,
@@ -1339,7 +1561,7 @@ class SiteRoot implements ReachRoot {
     return this.site.range;
   }
 
-  retarget(place: number | ExportSite): void {
+  retarget(place: ItemPlace | ExportSite): void {
     this.site = place as ExportSite;
   }
 }
