@@ -21,6 +21,14 @@ const descriptions = new Map<string, { href: string } | null>();
 /** Marks a file whose last diagnostics answered an edit: they were not kept to compare with. */
 const SENT_FOR_AN_EDIT = '\u0000sent for an edit';
 
+/** A diagnostic as last published, with the core's diagnostic it was made from. */
+interface Sent {
+  readonly lsp: LspDiagnostic;
+  readonly source: Diagnostic;
+}
+
+const ORIGIN = { line: 0, character: 0 };
+
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
@@ -44,7 +52,7 @@ export class DiagnosticsPublisher {
   /** What each file was last sent, as JSON; SENT_FOR_AN_EDIT when not kept (the next pass sends again). */
   private readonly sent = new Map<string, string>();
   /** Per file, the LSP diagnostics of the last publish by message, then by severity, code and places (see `converted`). */
-  private readonly lastSent = new Map<string, Map<string, Map<string, LspDiagnostic>>>();
+  private readonly lastSent = new Map<string, Map<string, Sent[]>>();
   /** Edited documents whose newest version has not been answered yet. */
   private readonly edited = new Set<string>();
   /** Files a pass did not reach. */
@@ -87,28 +95,50 @@ export class DiagnosticsPublisher {
    */
   private converted(key: string, list: readonly Diagnostic[]): LspDiagnostic[] {
     const before = this.lastSent.get(key);
-    const now = new Map<string, Map<string, LspDiagnostic>>();
+    const now = new Map<string, Sent[]>();
     const out = new Array<LspDiagnostic>(list.length);
-    const lines = new Map<string, LineIndex | undefined>([[key, this.documents.lines(key)]]);
-    /** A range as lines and characters, as a key. */
-    const range = (file: string, start: number, end: number): string => {
+    const lines = new Map<string, LineIndex | undefined>();
+    const linesOf = (file: string): LineIndex | undefined => {
       let index = lines.get(file);
       if (index === undefined && !lines.has(file)) lines.set(file, (index = this.documents.lines(file)));
-      if (!index) return '0:0:0:0';
-      const a = index.positionAt(start);
-      const b = index.positionAt(end);
-      return `${a.line}:${a.character}:${b.line}:${b.character}`;
+      return index;
+    };
+    const own = linesOf(key);
+    /** Whether a range of a file reads as `r` now (no key strings: numbers compared). */
+    const sameRange = (index: LineIndex | undefined, start: number, end: number, r: LspDiagnostic['range']): boolean => {
+      const a = index?.positionAt(start) ?? ORIGIN;
+      if (a.line !== r.start.line || a.character !== r.start.character) return false;
+      const b = index?.positionAt(end) ?? ORIGIN;
+      return b.line === r.end.line && b.character === r.end.character;
+    };
+    const same = (c: Sent, d: Diagnostic): boolean => {
+      if (c.source.severity !== d.severity || c.source.code !== d.code || !sameRange(own, d.start, d.end, c.lsp.range)) return false;
+      const was = c.source.related;
+      const is = d.related;
+      if (!was || !is) return was === is;
+      if (was.length !== is.length) return false;
+      for (let k = 0; k < is.length; k++) {
+        const r = is[k];
+        if (r.file !== was[k].file || r.message !== was[k].message) return false;
+        if (!sameRange(linesOf(r.file), r.start, r.end, c.lsp.relatedInformation![k].location.range)) return false;
+      }
+      return true;
     };
     for (let i = 0; i < list.length; i++) {
       const d = list[i];
-      let place = `${d.severity}\u0000${d.code}\u0000${range(key, d.start, d.end)}`;
-      if (d.related) for (const r of d.related) place += `\u0000${r.file}\u0000${range(r.file, r.start, r.end)}\u0000${r.message}`;
-      let lsp = before?.get(d.message)?.get(place);
-      if (!lsp) lsp = this.toLsp(key, d);
-      let byPlace = now.get(d.message);
-      if (!byPlace) now.set(d.message, (byPlace = new Map()));
-      byPlace.set(place, lsp);
-      out[i] = lsp;
+      let sent: Sent | undefined;
+      const candidates = before?.get(d.message);
+      if (candidates)
+        for (const c of candidates)
+          if (same(c, d)) {
+            sent = c;
+            break;
+          }
+      sent ??= { lsp: this.toLsp(key, d), source: d };
+      const alike = now.get(d.message);
+      if (alike) alike.push(sent);
+      else now.set(d.message, [sent]);
+      out[i] = sent.lsp;
     }
     // Kept for open documents only (the ones edited keystroke after keystroke): memory follows what is open.
     if (this.documents.get(this.documents.uriOf(key))) this.lastSent.set(key, now);

@@ -50,8 +50,24 @@ function at(ctx: Context, range: OffsetRange): { file: string; start: number; en
 }
 
 /** A name no module of the workspace declares and no import from outside it can provide. */
+/**
+ * Suggestions by list of a package's kind names (a list is made anew, never changed, when the
+ * package's kinds change): a broken kind name is looked up once, not once per item that uses it.
+ */
+const suggestions = new WeakMap<readonly string[], Map<string, string | undefined>>();
+
+function suggestionFor(name: string, lists: readonly (readonly string[])[]): string | undefined {
+  if (lists.length !== 1) return closestName(name, lists);
+  let memo = suggestions.get(lists[0]);
+  if (!memo) suggestions.set(lists[0], (memo = new Map()));
+  if (memo.has(name)) return memo.get(name);
+  const found = closestName(name, lists);
+  memo.set(name, found);
+  return found;
+}
+
 function unknownKind(ctx: Context, type: TypeRef, name: string): void {
-  const suggestion = closestName(name, ctx.index.visibleKindNames(ctx.model.path, ctx.deps));
+  const suggestion = suggestionFor(name, ctx.index.visibleKindNames(ctx.model.path, ctx.deps));
   const fixes: QuickFix[] = [];
   const offset = type.tag === 'named' ? type.text.indexOf(name) : -1;
   if (suggestion && offset >= 0) {
