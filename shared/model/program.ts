@@ -185,6 +185,8 @@ interface Derived {
   readonly scope: string;
   readonly names: ReadonlySet<string>;
   valid: boolean;
+  /** The kind the item declares, if any. */
+  readonly kindName?: string;
   /** A struct or interface: its members as the walk sees them (resolved in its file). */
   readonly members?: readonly { readonly node: WalkNode; readonly step: string }[];
   /** An `export T as N;` line. */
@@ -777,7 +779,7 @@ export class ProgramIndex {
       const f = factParts(key);
       if (f.tag === 'kind') names.add(f.name);
     }
-    const d: Derived = { path, element: item.element, scope, names, valid: true, members, exportAs, impl, roots };
+    const d: Derived = { path, element: item.element, scope, names, valid: true, kindName: k?.name, members, exportAs, impl, roots };
     this.derived.add(path, item.element, d);
     this.fresh?.add(d);
     return d;
@@ -1268,10 +1270,12 @@ export class ProgramIndex {
     }
     for (const [id, slot] of declSlot) {
       const was = state.declSlot.get(id);
-      if (was && was.file !== slot.file) state.declaredIn.get(was.file)?.delete(id);
+      if (was && (was.file !== slot.file || was.name !== slot.name)) undeclare(state, id, was);
       state.declSlot.set(id, slot);
-      let ids = state.declaredIn.get(slot.file);
-      if (!ids) state.declaredIn.set(slot.file, (ids = new Set()));
+      let byName = state.declaredIn.get(slot.file);
+      if (!byName) state.declaredIn.set(slot.file, (byName = new Map()));
+      let ids = byName.get(slot.name);
+      if (!ids) byName.set(slot.name, (ids = new Set()));
       ids.add(id);
     }
     this.lastWalked = [...reached.keys()];
@@ -1315,18 +1319,25 @@ export class ProgramIndex {
       if (this.files.has(path)) state.rootsByFile.set(path, after);
       else state.rootsByFile.delete(path);
     }
-    // Kinds whose members may now lead elsewhere: a changed name, a new derivation of the declaring item.
-    for (const path of files)
-      for (const id of state.declaredIn.get(path) ?? []) {
-        const slot = state.declSlot.get(id);
-        if (slot?.file !== path) continue;
-        const model = this.files.get(slot.file);
-        const item = model?.kindNamed(slot.name);
-        const d = item && this.derived.get(slot.file, item.element);
-        if (!names.has(slot.name) && d && !fresh.has(d)) continue;
-        const g = state.groupOfId.get(id);
-        if (g) groups.add(g);
-      }
+    // Kinds whose members may now lead elsewhere: a changed name, a new derivation of an item
+    // declaring it (an item whose derivation was dropped is derived anew in the update).
+    const touched = new Map<string, Set<string>>();
+    const touch = (path: string, name: string): void => {
+      const set = touched.get(path);
+      if (set) set.add(name);
+      else touched.set(path, new Set([name]));
+    };
+    for (const path of files) for (const name of names) touch(path, name);
+    for (const d of fresh) if (d.kindName !== undefined && files.has(d.path)) touch(d.path, d.kindName);
+    for (const [path, wanted] of touched) {
+      const byName = state.declaredIn.get(path);
+      if (byName)
+        for (const name of wanted)
+          for (const id of byName.get(name) ?? []) {
+            const g = state.groupOfId.get(id);
+            if (g) groups.add(g);
+          }
+    }
     for (const id of interfaces) {
       const g = state.groupOfId.get(id);
       if (g) groups.add(g);
@@ -1345,7 +1356,7 @@ export class ProgramIndex {
           const slot = state.declSlot.get(id);
           if (slot) {
             state.declSlot.delete(id);
-            state.declaredIn.get(slot.file)?.delete(id);
+            undeclare(state, id, slot);
           }
         }
         for (const r of g.roots) state.groupOfRoot.delete(r);
@@ -1462,8 +1473,19 @@ interface ReachState {
   readonly rootsByFile: Map<string, RootEntry[]>;
   /** Declared kinds reached, and where each is declared. */
   readonly declSlot: Map<string, KindSlot>;
-  /** The same kinds by declaring file. */
-  readonly declaredIn: Map<string, Set<string>>;
+  /** The same kinds by declaring file and name. */
+  readonly declaredIn: Map<string, Map<string, Set<string>>>;
+}
+
+/** Takes a kind out of `declaredIn` at its slot. */
+function undeclare(state: ReachState, id: string, slot: KindSlot): void {
+  const byName = state.declaredIn.get(slot.file);
+  const ids = byName?.get(slot.name);
+  if (!ids) return;
+  ids.delete(id);
+  if (ids.size > 0) return;
+  byName!.delete(slot.name);
+  if (byName!.size === 0) state.declaredIn.delete(slot.file);
 }
 
 class UnionFind {
