@@ -29,6 +29,9 @@ interface Sent {
 
 const ORIGIN = { line: 0, character: 0 };
 
+/** How long after answering an edit the other files' diagnostics wait for the next keystroke (ms). */
+const QUIET_MS = 25;
+
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
@@ -182,14 +185,19 @@ export class DiagnosticsPublisher {
     if (generation !== this.generation || this.editsQueued()) return;
     this.counts.passes++;
     for (const f of this.workspace.takeChangedFiles()) this.owed.add(f);
+    // Edited documents first (a few), then the files owed, oldest first, taken one at a time (no
+    // list of every owed file per pass: after start-up that is the whole workspace, for many passes).
     const first = [...this.edited].sort();
-    const files = [...first, ...[...this.owed].filter((f) => !this.edited.has(f))];
-    for (let i = 0; i < files.length; i++) {
+    for (let i = 0; ; i++) {
       if (i > 0) {
-        await new Promise((resolve) => setImmediate(resolve));
+        // Other files wait until typing pauses: the next keystroke of an answered document must
+        // not find the server in the middle of another file (one file at a time after that).
+        const quiet = i === first.length && first.length > 0;
+        await new Promise((resolve) => (quiet ? setTimeout(resolve, QUIET_MS) : setImmediate(resolve)));
         if (generation !== this.generation) return;
       }
-      const key = files[i];
+      const key = i < first.length ? first[i] : this.nextOwed();
+      if (key === undefined) return;
       const fresh = this.edited.delete(key);
       this.owed.delete(key);
       try {
@@ -201,6 +209,12 @@ export class DiagnosticsPublisher {
         this.publishFailure(key, e);
       }
     }
+  }
+
+  /** The oldest owed file that is not an edited document (those go first). */
+  private nextOwed(): string | undefined {
+    for (const key of this.owed) if (!this.edited.has(key)) return key;
+    return undefined;
   }
 
   private publishFailure(key: string, e: unknown): void {
