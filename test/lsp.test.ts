@@ -567,6 +567,45 @@ describe('language server scheduling', () => {
   });
 });
 
+describe('scheduling while a document is typed into', () => {
+  // 300 files with a diagnostic each: the server's start-up pass over them is long.
+  const dir = tempDir('vale-ffi-lsp-typing-');
+  for (let i = 0; i < 300; i++) {
+    mkdirSync(join(dir, `p${i}`), { recursive: true });
+    writeFileSync(join(dir, `p${i}`, 'f.vale'), `extern func probe${i}(x Missing${i}) int;\n`);
+  }
+  const typed = URI.file(join(dir, 'p0', 'f.vale')).toString();
+  // A wide pause, so the assertion does not depend on how fast this machine answers.
+  const client = new TestClient(undefined, { ...process.env, VALE_FFI_QUIET_MS: '2000' });
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test("each keystroke is answered before other files' diagnostics, and the start-up pass completes once typing pauses", async () => {
+    await client.initialize(URI.file(dir).toString(), {});
+    await client.waitFor('indexing', () => client.progress.some((p) => p.startsWith('end')));
+    let text = 'extern func probe0(x Missing0) int;\n';
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: typed, languageId: 'vale', version: 1, text },
+    });
+    await client.waitFor('the first answer', () => client.versions.get(typed) === 1);
+    const others = (): number => new Set(client.published.filter((p) => p.uri !== typed).map((p) => p.uri)).size;
+    const before = others();
+    for (let version = 2; version < 40; version++) {
+      const position = { line: 1, character: 0 };
+      text += '/';
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: typed, version },
+        contentChanges: [{ range: { start: position, end: position }, text: '/' }],
+      });
+      await client.waitFor(`version ${version}`, () => client.versions.get(typed) === version);
+    }
+    assert.equal(others(), before, 'no other file was analysed between keystrokes');
+    await client.waitFor('every file published', () => others() === 299, 60_000);
+    assert.equal(client.diagnostics.get(typed)?.[0]?.code, 'UnknownKind');
+  });
+});
+
 describe('the project configuration file in the server', () => {
   const dir = tempDir('vale-ffi-lsp-config-');
   const write = (rel: string, text: string): void => writeFileSync(join(dir, rel), text);
