@@ -511,7 +511,19 @@ function summaryOf(
   for (const e of exports) parts.push(`E${type(e.type)}|${e.name}`);
   for (const i of impls) parts.push(`I${type(i.interfaceType)}|${type(i.structType)}`);
   for (const i of imports) parts.push(`M${i.join('.')}`);
-  return parts.join('\n');
+  return flat(parts.join('\n'));
+}
+
+let sink = 0;
+
+/**
+ * The string as one piece. Text built by `+` is a tree of pieces (one to three dozen for a
+ * summary) until something reads a character; a summary lives as long as its item, and is
+ * compared with the next keystroke's: flat, it is a fifth of the memory and compares at once.
+ */
+function flat(s: string): string {
+  sink ^= s.charCodeAt(0) | 0;
+  return s;
 }
 
 /** Whether a function takes part in what the index derives: FFI signatures, itable slots. */
