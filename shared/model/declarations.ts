@@ -238,8 +238,13 @@ export class FileModel {
   /** `import a.b.*;` as ['a', 'b', '*'] (positions-free: no item is moved to answer). */
   get imports(): readonly (readonly string[])[] {
     if (this.importList) return this.importList;
+    // Read for every new model (its scope): index loops, no iterator per item.
     const out: (readonly string[])[] = [];
-    for (const i of this.seen) for (const x of i.imports) out.push(x);
+    const seen = this.seen;
+    for (let i = 0; i < seen.length; i++) {
+      const list = seen[i].imports;
+      for (let j = 0; j < list.length; j++) out.push(list[j]);
+    }
     return (this.importList = out);
   }
 

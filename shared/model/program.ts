@@ -468,11 +468,14 @@ export class ProgramIndex {
       const before = this.kindsByPackage.get(pkg)!;
       const kinds = this.packageKinds(pkg);
       this.kindsByPackage.set(pkg, kinds);
-      for (const [name, slot] of kinds) {
+      // forEach: no entry arrays (a package's every kind, per keystroke that changes one).
+      kinds.forEach((slot, name) => {
         const old = before.get(name);
         if (!old || old.file !== slot.file || old.summary !== slot.summary) names.add(name);
-      }
-      for (const name of before.keys()) if (!kinds.has(name)) names.add(name);
+      });
+      before.forEach((_, name) => {
+        if (!kinds.has(name)) names.add(name);
+      });
     }
     for (const memo of this.lookups.values()) for (const n of names) memo.delete(n);
     this.resolved = new WeakMap();
@@ -613,7 +616,10 @@ export class ProgramIndex {
     }
     for (const id of edgeIds) {
       const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
-      for (const path of refile) for (const e of this.edgesByFile.get(path) ?? []) if (e.ifaceId === id) kept.push(e);
+      for (const path of refile) {
+        const edges = this.edgesByFile.get(path) ?? [];
+        for (let i = 0; i < edges.length; i++) if (edges[i].ifaceId === id) kept.push(edges[i]);
+      }
       kept.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.item - y.item));
       if (kept.length > 0) this.implsByInterface.set(id, kept);
       else this.implsByInterface.delete(id);
@@ -679,7 +685,7 @@ export class ProgramIndex {
     const edges: ImplEdge[] = [];
     for (let i = 0; i < n; i++) {
       const x = all[i];
-      for (const site of x.sites) inFile.push(site);
+      for (let k = 0; k < x.sites.length; k++) inFile.push(x.sites[k]);
       if (x.edge) edges.push(x.edge);
     }
     this.indexedByFile.set(path, all);
@@ -703,7 +709,10 @@ export class ProgramIndex {
   /** A package's export sites in file order. */
   private collectPackageSites(pkg: string): void {
     const sites: ExportSite[] = [];
-    for (const path of this.filesByPackage.get(pkg) ?? []) sites.push(...(this.exportsByFile.get(path) ?? []));
+    for (const path of this.filesByPackage.get(pkg) ?? []) {
+      const inFile = this.exportsByFile.get(path) ?? NO_SITES;
+      for (let i = 0; i < inFile.length; i++) sites.push(inFile[i]);
+    }
     if (sites.length > 0 || this.exportsByPackage.has(pkg)) this.exportsByPackage.set(pkg, sites);
   }
 
@@ -1141,7 +1150,7 @@ export class ProgramIndex {
     for (let i = 0; i < records.length; i++) {
       const x = records[i];
       if (x.roots && plan && !plan.visits(i)) {
-        for (const e of x.roots) out.push(e);
+        for (let k = 0; k < x.roots.length; k++) out.push(x.roots[k]);
         continue;
       }
       const d = x.derived;
@@ -1165,7 +1174,7 @@ export class ProgramIndex {
         }
       }
       x.roots = cached.entries;
-      for (const e of cached.entries) out.push(e);
+      for (let k = 0; k < cached.entries.length; k++) out.push(cached.entries[k]);
     }
     return out;
   }
@@ -1302,15 +1311,17 @@ export class ProgramIndex {
       const before = state.rootsByFile.get(path) ?? [];
       const after = this.files.has(path) ? this.rootsOf(path) : [];
       // Roots are kept objects while their item's derivation is the same: compare by identity
-      // (marks on the entries: no set of every root of the file).
+      // (marks on the entries: no set of every root of the file; index loops, run per keystroke).
       const had = ++this.rootMarks;
-      for (const r of before) r.mark = had;
+      for (let i = 0; i < before.length; i++) before[i].mark = had;
       const kept = ++this.rootMarks;
-      for (const r of after) {
+      for (let i = 0; i < after.length; i++) {
+        const r = after[i];
         if (r.mark !== had) newRoots.push(r);
         r.mark = kept;
       }
-      for (const r of before) {
+      for (let i = 0; i < before.length; i++) {
+        const r = before[i];
         if (r.mark === kept) continue;
         oldRoots.add(r);
         const g = state.groupOfRoot.get(r);
