@@ -8,6 +8,7 @@ import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { CODES, type CParser, type CodeInfo, Workspace, codeInfo, diagnosticsDocument } from '../shared';
 import { editDistance, editDistanceBelow } from '../shared/codes';
+import { Suggestions, closestName } from '../shared/checks/suggest';
 import { loadCParser } from '../server/cparser';
 import { readmeWithTable } from '../scripts/docs';
 import { listFixtures, parseFixture } from './support/fixture';
@@ -127,4 +128,34 @@ test('editDistanceBelow is editDistance up to the limit, and limit + 1 past it',
   assert.equal(editDistanceBelow('a'.repeat(100), `${'a'.repeat(99)}b`, 3), 1);
   assert.equal(editDistanceBelow('', 'abc', 5), 3);
   assert.equal(editDistanceBelow('abc', '', 2), 3);
+});
+
+test('suggestions kept across lists of names answer what closestName answers over each list, in any order', () => {
+  const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A', 'x', '_', '1'), minLength: 1, maxLength: 8 });
+  // A sequence of lists, each the previous one with names removed and added, and names asked of each.
+  const step = fc.record({
+    remove: fc.array(fc.nat(), { maxLength: 4 }),
+    add: fc.array(word, { maxLength: 4 }),
+    ask: fc.array(word, { maxLength: 6 }),
+  });
+  fc.assert(
+    fc.property(fc.uniqueArray(word, { maxLength: 20 }), fc.array(step, { minLength: 1, maxLength: 8 }), (first, steps) => {
+      const suggestions = new Suggestions();
+      let list: readonly string[] = first;
+      for (const s of steps) {
+        const gone = new Set(s.remove.map((k) => list[k % Math.max(1, list.length)]));
+        list = [...new Set([...list.filter((n) => !gone.has(n)), ...s.add])];
+        // Names asked twice, and names that were in an earlier list.
+        for (const name of [...s.ask, ...s.ask, ...first.slice(0, 3)]) {
+          assert.equal(suggestions.closest(name, list), closestName(name, [list]), `${name} in ${list.join(',')}`);
+          assert.equal(
+            closestName(name, [[...list].reverse()]),
+            closestName(name, [list]),
+            `${name}: the order of the names does not matter`,
+          );
+        }
+      }
+    }),
+    { numRuns: 1_000 },
+  );
 });

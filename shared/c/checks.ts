@@ -2,7 +2,7 @@
  * The C side checked against the Vale declarations, through the names the backend generates
  * (`<project>_<name>`, `<project>_<Kind>`, `<project>_<Kind>Ref`, `<Iface>_Type_<Struct>`).
  */
-import { closestName } from '../checks/ffi';
+import { closestName } from '../checks/suggest';
 import type { Diagnostic, FileEdit, QuickFix } from '../diagnostics';
 import type { CKind, CProgram } from '../layout/cprogram';
 import { type FunctionC, functionC } from '../layout/header';

@@ -1,8 +1,8 @@
-import { editDistanceBelow } from '../codes';
 import type { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
 import type { FileModel, FunctionDecl, ItemDecls, KindDecl, OffsetRange } from '../model/declarations';
 import { type Dependencies, type ExportSite, type ProgramIndex, type Reach, signatureText } from '../model/program';
 import { type TypeRef, kindText, refText } from '../model/types';
+import { Suggestions, closestName } from './suggest';
 
 export const EXPORTED_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND = 'ExportedFunctionDependedOnNonExportedKind';
 export const EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND = 'ExternFunctionDependedOnNonExportedKind';
@@ -49,25 +49,13 @@ function at(ctx: Context, range: OffsetRange): { file: string; start: number; en
   return { file: ctx.model.path, start: range.start, end: range.end };
 }
 
+/** Answers "did you mean" for broken kind names (kept across keystrokes). */
+const SUGGESTIONS = new Suggestions();
+
 /** A name no module of the workspace declares and no import from outside it can provide. */
-/**
- * Suggestions by list of a package's kind names (a list is made anew, never changed, when the
- * package's kinds change): a broken kind name is looked up once, not once per item that uses it.
- */
-const suggestions = new WeakMap<readonly string[], Map<string, string | undefined>>();
-
-function suggestionFor(name: string, lists: readonly (readonly string[])[]): string | undefined {
-  if (lists.length !== 1) return closestName(name, lists);
-  let memo = suggestions.get(lists[0]);
-  if (!memo) suggestions.set(lists[0], (memo = new Map()));
-  if (memo.has(name)) return memo.get(name);
-  const found = closestName(name, lists);
-  memo.set(name, found);
-  return found;
-}
-
 function unknownKind(ctx: Context, type: TypeRef, name: string): void {
-  const suggestion = suggestionFor(name, ctx.index.visibleKindNames(ctx.model.path, ctx.deps));
+  const lists = ctx.index.visibleKindNames(ctx.model.path, ctx.deps);
+  const suggestion = lists.length === 1 ? SUGGESTIONS.closest(name, lists[0]) : closestName(name, lists);
   const fixes: QuickFix[] = [];
   const offset = type.tag === 'named' ? type.text.indexOf(name) : -1;
   if (suggestion && offset >= 0) {
@@ -85,27 +73,6 @@ function unknownKind(ctx: Context, type: TypeRef, name: string): void {
     message: `${name} is not declared in this workspace, and no import of a module outside it can provide it${suggestion ? `; did you mean ${suggestion}?` : '.'}`,
     fixes,
   });
-}
-
-/**
- * The closest visible name to `name` when close enough to be a typo (a case difference counts
- * little); ties go to the name first in code-unit order, so the answer never depends on map order.
- */
-export function closestName(name: string, lists: readonly (readonly string[])[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  const lower = name.toLowerCase();
-  for (const names of lists) {
-    for (const n of names) {
-      if (Math.abs(n.length - name.length) >= bestDistance) continue;
-      const d = n.length === name.length && n.toLowerCase() === lower ? 0.5 : editDistanceBelow(name, n, Math.ceil(bestDistance));
-      if (d < bestDistance || (d === bestDistance && best !== undefined && n < best)) {
-        bestDistance = d;
-        best = n;
-      }
-    }
-  }
-  return best;
 }
 
 function declaredHere(decl: KindDecl, message: string): RelatedInformation {

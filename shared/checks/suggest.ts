@@ -1,0 +1,76 @@
+import { editDistanceBelow } from '../codes';
+
+/**
+ * The closest name to `name` when close enough to be a typo (a case difference counts
+ * little); ties go to the name first in code-unit order, so the answer never depends on map order.
+ */
+export function closestName(name: string, lists: readonly (readonly string[])[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  const lower = name.toLowerCase();
+  for (const names of lists) {
+    for (const n of names) {
+      // A length difference of the best distance so far can still tie (and a tie is decided by order).
+      if (Math.abs(n.length - name.length) > bestDistance) continue;
+      const d = n.length === name.length && n.toLowerCase() === lower ? 0.5 : editDistanceBelow(name, n, Math.ceil(bestDistance));
+      if (d < bestDistance || (d === bestDistance && best !== undefined && n < best)) {
+        bestDistance = d;
+        best = n;
+      }
+    }
+  }
+  return best;
+}
+
+/** How many names `Suggestions` remembers across lists before it starts over. */
+const REMEMBERED = 10_000;
+
+/**
+ * `closestName` over lists that are made anew, never changed, when declarations change (a
+ * package's kind names). Per list, a name is looked up once (every user of a broken kind
+ * asks for it); after its list is replaced, a name's answer comes from its answer over the
+ * previous list and the names added since: the whole list is searched again only when that
+ * answer was removed.
+ */
+export class Suggestions {
+  private readonly byList = new WeakMap<readonly string[], Map<string, string | undefined>>();
+  /** Each name's latest answer, and the list it was for. */
+  private readonly last = new Map<string, { readonly list: readonly string[]; readonly found: string | undefined }>();
+  private diff?: {
+    readonly from: readonly string[];
+    readonly to: readonly string[];
+    readonly removed: Set<string>;
+    readonly added: string[];
+  };
+
+  closest(name: string, list: readonly string[]): string | undefined {
+    let memo = this.byList.get(list);
+    if (!memo) this.byList.set(list, (memo = new Map()));
+    if (memo.has(name)) return memo.get(name);
+    const last = this.last.get(name);
+    let found: string | undefined;
+    if (last) {
+      const { removed, added } = this.diffOf(last.list, list);
+      if (last.found === undefined) found = closestName(name, [added]);
+      else if (!removed.has(last.found)) found = closestName(name, [[last.found], added]);
+      else found = closestName(name, [list]);
+    } else found = closestName(name, [list]);
+    memo.set(name, found);
+    if (this.last.size >= REMEMBERED) this.last.clear();
+    this.last.set(name, { list, found });
+    return found;
+  }
+
+  /** The names one list lost and gained against another (kept for the latest pair: a pass asks many names). */
+  private diffOf(from: readonly string[], to: readonly string[]): { removed: Set<string>; added: string[] } {
+    if (this.diff?.from === from && this.diff.to === to) return this.diff;
+    const inTo = new Set(to);
+    const inFrom = new Set(from);
+    const removed = new Set<string>();
+    for (const n of from) if (!inTo.has(n)) removed.add(n);
+    const added: string[] = [];
+    for (const n of to) if (!inFrom.has(n)) added.push(n);
+    this.diff = { from, to, removed, added };
+    return this.diff;
+  }
+}
