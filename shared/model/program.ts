@@ -303,6 +303,7 @@ class DerivedCache {
 }
 
 const NO_SITES: readonly ExportSite[] = [];
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** What index updates made anew (export sites, items' walk roots): tests read it to pin the scaling. */
 export const indexWork = { sitesMade: 0, rootsMade: 0 };
@@ -366,7 +367,14 @@ export class ProgramIndex {
   /** What the last build or update changed. */
   change: IndexChange;
 
-  constructor(files: ReadonlyMap<string, FileModel>) {
+  /**
+   * `track: false` is for a single analysis (the CLI): derivations record no names to be
+   * invalidated by, and resolve through the per-reference cache checks share.
+   */
+  constructor(
+    files: ReadonlyMap<string, FileModel>,
+    private readonly options: { readonly track?: boolean } = {},
+  ) {
     this.files = new Map(files);
     this.paths = [...files.keys()].sort();
     for (const path of this.paths) {
@@ -744,7 +752,7 @@ export class ProgramIndex {
   private derive(path: string, _model: FileModel, item: ItemDecls, scope: string): Derived {
     const cached = this.derived.get(path, item.element);
     if (cached?.valid && cached.scope === scope) return cached;
-    const lookedUp: Dependencies = new Map();
+    const lookedUp: Dependencies | undefined = this.options.track === false ? undefined : new Map();
     const node = (t: TypeRef): WalkNode => this.walkNode(path, t, lookedUp);
     let members: Derived['members'];
     let exportAs: Derived['exportAs'];
@@ -783,11 +791,12 @@ export class ProgramIndex {
       if (f.returnType) list.push({ param: -1, node: node(f.returnType), description: `the return of ${sig}` });
       roots = list;
     }
-    const names = new Set<string>();
-    for (const key of lookedUp.keys()) {
-      const f = factParts(key);
-      if (f.tag === 'kind') names.add(f.name);
-    }
+    const names = lookedUp ? new Set<string>() : NO_NAMES;
+    if (lookedUp)
+      for (const key of lookedUp.keys()) {
+        const f = factParts(key);
+        if (f.tag === 'kind') (names as Set<string>).add(f.name);
+      }
     const d: Derived = { path, element: item.element, scope, names, valid: true, kindName: k?.name, members, exportAs, impl, roots };
     this.derived.add(path, item.element, d);
     this.fresh?.add(d);
@@ -795,7 +804,7 @@ export class ProgramIndex {
   }
 
   /** A type reference as the walk sees it: where it goes next, if anywhere. */
-  private walkNode(file: string, t: TypeRef, lookedUp: Dependencies): WalkNode {
+  private walkNode(file: string, t: TypeRef, lookedUp: Dependencies | undefined): WalkNode {
     const r = this.resolve(file, t, lookedUp);
     switch (r.tag) {
       case 'declared':
