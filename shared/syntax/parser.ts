@@ -27,17 +27,9 @@ export class Parser {
   private readonly text: string;
   private readonly lexer: Lexer;
   // Raw token buffer (trivia included), refilled on demand.
-  private kinds: K[] = [];
-  private starts: number[] = [];
-  private ends: number[] = [];
-  /** The lexer's nesting before each token (0: not inside a string). */
-  private depths: number[] = [];
-  /** The lexer's state before each token ('': plain code). */
-  private modes: string[] = [];
+  private readonly t: Tokens;
   /** Index in the raw buffer of the first token not yet put in the tree. */
   private cur = 0;
-  /** Indices of significant tokens in the raw buffer, from sigPos on. */
-  private sig: number[] = [];
   private sigPos = 0;
   private readonly stack: GreenElement[] = [];
   private errors: AbsoluteError[] = [];
@@ -60,49 +52,59 @@ export class Parser {
     this.text = text;
     this.lexer = new Lexer(text, start, modes);
     this.lastEnd = start;
+    this.t = spareTokens ?? new Tokens();
+    spareTokens = undefined;
+    this.t.length = 0;
+    this.t.sigLength = 0;
+    this.t.modes.length = 0;
+  }
+
+  /** Hands the token buffer to the next parser (call once done with this one). */
+  release(): void {
+    spareTokens = this.t;
   }
 
   // ---------------------------------------------------------------- tokens
 
   private fill(n: number): void {
-    while (this.sig.length - this.sigPos <= n) {
-      const kinds = this.kinds;
-      if (kinds.length > 0 && kinds[kinds.length - 1] === K.EOF) {
-        this.sig.push(kinds.length - 1);
+    const t = this.t;
+    while (t.sigLength - this.sigPos <= n) {
+      if (t.length > 0 && t.kinds[t.length - 1] === K.EOF) {
+        t.pushSig(t.length - 1);
         continue;
       }
       const depth = this.lexer.depth;
       const modes = depth === 0 ? '' : this.lexer.modeState;
       const start = this.lexer.pos;
       const kind = this.lexer.next();
-      kinds.push(kind);
-      this.starts.push(start);
-      this.ends.push(this.lexer.tokenEnd);
-      this.depths.push(depth);
-      this.modes.push(modes);
-      if (!isTrivia(kind)) this.sig.push(kinds.length - 1);
+      const i = t.push(kind, start, this.lexer.tokenEnd, depth, modes);
+      if (!isTrivia(kind)) t.pushSig(i);
     }
   }
 
   /** Kind of the n-th significant token ahead. */
+  // The index first: reading it may grow the buffer, replacing the arrays.
   peek(n = 0): K {
-    return this.kinds[this.rawIndex(n)];
+    const i = this.rawIndex(n);
+    return this.t.kinds[i];
   }
 
   private rawIndex(n = 0): number {
     const i = this.sigPos + n;
-    if (i >= this.sig.length) this.fill(n);
+    if (i >= this.t.sigLength) this.fill(n);
     // The furthest token looked at decides which edits can change the current item.
     if (i > this.furthest) this.furthest = i;
-    return this.sig[i];
+    return this.t.sig[i];
   }
 
   start(n = 0): number {
-    return this.starts[this.rawIndex(n)];
+    const i = this.rawIndex(n);
+    return this.t.starts[i];
   }
 
   end(n = 0): number {
-    return this.ends[this.rawIndex(n)];
+    const i = this.rawIndex(n);
+    return this.t.ends[i];
   }
 
   /** The source text between two offsets (for messages). */
@@ -110,16 +112,21 @@ export class Parser {
     return this.text.slice(start, end);
   }
 
+  private depthAt(n: number): number {
+    const i = this.rawIndex(n);
+    return this.t.depths[i];
+  }
+
   tokenText(n = 0): string {
     const i = this.rawIndex(n);
-    return this.text.slice(this.starts[i], this.ends[i]);
+    return this.text.slice(this.t.starts[i], this.t.ends[i]);
   }
 
   isWord(word: string, n = 0): boolean {
     if (this.peek(n) !== K.Ident) return false;
-    const i = this.sig[this.sigPos + n];
-    const s = this.starts[i];
-    return this.ends[i] - s === word.length && this.text.startsWith(word, s);
+    const i = this.t.sig[this.sigPos + n];
+    const s = this.t.starts[i];
+    return this.t.ends[i] - s === word.length && this.text.startsWith(word, s);
   }
 
   /** True if the two tokens ahead touch (no trivia between them). */
@@ -174,16 +181,16 @@ export class Parser {
   copyLongTokens = false;
 
   private pushRaw(i: number): void {
-    const text = this.text.slice(this.starts[i], this.ends[i]);
-    this.stack.push(new GreenToken(this.kinds[i], this.copyLongTokens && text.length >= 13 ? ownCopy(text) : text));
+    const text = this.text.slice(this.t.starts[i], this.t.ends[i]);
+    this.stack.push(new GreenToken(this.t.kinds[i], this.copyLongTokens && text.length >= 13 ? ownCopy(text) : text));
   }
 
   /** Puts the next significant token (and the trivia before it) in the tree. */
   bump(): void {
     const target = this.rawIndex(0);
-    if (this.kinds[target] === K.EOF) return;
+    if (this.t.kinds[target] === K.EOF) return;
     while (this.cur <= target) this.pushRaw(this.cur++);
-    this.lastEnd = this.ends[target];
+    this.lastEnd = this.t.ends[target];
     this.sigPos++;
   }
 
@@ -354,12 +361,12 @@ export class Parser {
   atItemStart(): boolean {
     const k = this.peek();
     if (k === K.Ident) {
-      const i = this.sig[this.sigPos];
-      if (this.depths[i] !== 0) return false;
+      const i = this.t.sig[this.sigPos];
+      if (this.t.depths[i] !== 0) return false;
       return ITEM_START_WORDS.has(this.tokenText());
     }
     if (k === K.Hash)
-      return this.depths[this.sig[this.sigPos]] === 0 && (this.peek(1) === K.Bang || this.peek(1) === K.Ident) && this.tight(0);
+      return this.t.depths[this.t.sig[this.sigPos]] === 0 && (this.peek(1) === K.Bang || this.peek(1) === K.Ident) && this.tight(0);
     return false;
   }
 
@@ -368,7 +375,7 @@ export class Parser {
     const k = this.peek(n);
     if (k === K.Ident) {
       const word = this.tokenText(n);
-      if (ITEM_ONLY_WORDS.has(word)) return this.atLineStart(n) && this.depths[this.rawIndex(n)] === 0 && !this.isUsedAsName(n);
+      if (ITEM_ONLY_WORDS.has(word)) return this.atLineStart(n) && this.depthAt(n) === 0 && !this.isUsedAsName(n);
       if (word === 'func' || word === 'funky' || word === 'abstract') return this.atColumnZero(n);
       return false;
     }
@@ -416,8 +423,8 @@ export class Parser {
     const errors = this.errors;
     node.errors = errors.map((e) => ({ start: e.start - startOffset, end: e.end - startOffset, message: e.message, warning: e.warning }));
     // The lexer reads at most 3 characters past a token's end to decide where it ends.
-    node.lookahead = Math.max(0, this.ends[this.sig[this.furthest]] + 3 - (startOffset + node.width));
-    node.endModes = this.cur < this.kinds.length ? this.modes[this.cur] : this.lexer.modeState;
+    node.lookahead = Math.max(0, this.t.ends[this.t.sig[this.furthest]] + 3 - (startOffset + node.width));
+    node.endModes = this.cur < this.t.length ? this.t.modes[this.cur] : this.lexer.modeState;
     this.trimBuffer();
     return { node, start: startOffset, errors };
   }
@@ -435,13 +442,7 @@ export class Parser {
 
   private trimBuffer(): void {
     if (this.cur < 256) return;
-    const keep = this.cur;
-    this.kinds = this.kinds.slice(keep);
-    this.starts = this.starts.slice(keep);
-    this.ends = this.ends.slice(keep);
-    this.depths = this.depths.slice(keep);
-    this.modes = this.modes.slice(keep);
-    this.sig = this.sig.slice(this.sigPos).map((i) => i - keep);
+    this.t.drop(this.cur, this.sigPos);
     this.sigPos = 0;
     this.cur = 0;
     this.parenMatch.clear();
@@ -546,3 +547,62 @@ export type { AbsoluteError };
 function ownCopy(text: string): string {
   return `${text} `.slice(0, -1);
 }
+
+/**
+ * A parser's raw tokens (kinds, offsets, the lexer's nesting and state before each) and the
+ * indices of the significant ones, in typed arrays that grow by doubling. Parsers take the
+ * last one released, so parsing thousands of files makes no new buffers.
+ */
+class Tokens {
+  kinds = new Uint16Array(256);
+  starts = new Int32Array(256);
+  ends = new Int32Array(256);
+  depths = new Int32Array(256);
+  /** The lexer's state before each token ('': plain code). */
+  readonly modes: string[] = [];
+  length = 0;
+  sig = new Int32Array(256);
+  sigLength = 0;
+
+  push(kind: K, start: number, end: number, depth: number, modes: string): number {
+    const i = this.length;
+    if (i === this.kinds.length) {
+      this.kinds = grown(this.kinds, new Uint16Array(i * 2));
+      this.starts = grown(this.starts, new Int32Array(i * 2));
+      this.ends = grown(this.ends, new Int32Array(i * 2));
+      this.depths = grown(this.depths, new Int32Array(i * 2));
+    }
+    this.kinds[i] = kind;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.depths[i] = depth;
+    this.modes[i] = modes;
+    this.length = i + 1;
+    return i;
+  }
+
+  pushSig(raw: number): void {
+    if (this.sigLength === this.sig.length) this.sig = grown(this.sig, new Int32Array(this.sigLength * 2));
+    this.sig[this.sigLength++] = raw;
+  }
+
+  /** Forgets the first `raw` tokens and the first `sig` significant indices (the rest move to the front). */
+  drop(raw: number, sig: number): void {
+    this.kinds.copyWithin(0, raw, this.length);
+    this.starts.copyWithin(0, raw, this.length);
+    this.ends.copyWithin(0, raw, this.length);
+    this.depths.copyWithin(0, raw, this.length);
+    this.modes.copyWithin(0, raw, this.length);
+    this.length -= raw;
+    this.modes.length = this.length;
+    for (let i = sig; i < this.sigLength; i++) this.sig[i - sig] = this.sig[i] - raw;
+    this.sigLength -= sig;
+  }
+}
+
+function grown<T extends Uint16Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+let spareTokens: Tokens | undefined;

@@ -133,6 +133,7 @@ function parseFrom(
     count++;
     if (stopAfter(item.start + item.node.width, item.node)) break;
   }
+  parser.release();
   return count;
 }
 
