@@ -1,5 +1,6 @@
 import { GreenNode, SyntaxKind as K, SyntaxNode, type SyntaxTree } from '../syntax';
 import { type Mutability, type TypeRef, readType, shapedType } from './types';
+import { flat } from './flat';
 
 export interface OffsetRange {
   readonly start: number;
@@ -517,19 +518,6 @@ function summaryOf(
   for (const i of impls) parts.push(`I${type(i.interfaceType)}|${type(i.structType)}`);
   for (const i of imports) parts.push(`M${i.join('.')}`);
   return flat(parts.join('\n'));
-}
-
-/** Written by `flat`, so the character read that flattens a string is never dropped as unused. */
-let _sink = 0;
-
-/**
- * The string as one piece. Text built by `+` is a tree of pieces (one to three dozen for a
- * summary) until something reads a character; a summary lives as long as its item, and is
- * compared with the next keystroke's: flat, it is a fifth of the memory and compares at once.
- */
-function flat(s: string): string {
-  _sink ^= s.charCodeAt(0) | 0;
-  return s;
 }
 
 /** Whether a function takes part in what the index derives: FFI signatures, itable slots. */

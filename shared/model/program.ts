@@ -1,6 +1,7 @@
 import type { GreenNode } from '../syntax';
 import type { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, ItemDecls, KindDecl, OffsetRange } from './declarations';
 import { FACT, type FactKey, factParts } from './facts';
+import { flat } from './flat';
 import { type TypeRef, kindText, shapedType } from './types';
 
 /** What a type reference names, once resolved in its file. */
@@ -32,7 +33,7 @@ export class ExportSite {
     private readonly place: ItemPlace,
     private readonly declSlot?: KindSlot,
   ) {
-    this.fact = `${file}\u0001${name}\u0001${id}\u0001${++serials}`;
+    this.fact = flat(`${file}\u0001${name}\u0001${id}\u0001${++serials}`);
   }
 
   /** The item in the file's `seen` list (follows the item when items above it come or go). */
@@ -759,7 +760,7 @@ export class ProgramIndex {
     let impl: Derived['impl'];
     let roots: Derived['roots'];
     const k = item.unplaced.kinds[0];
-    if (k) members = k.members.map((m) => ({ node: node(m.type), step: `${k.name}.${m.name}` }));
+    if (k) members = k.members.map((m) => ({ node: node(m.type), step: flat(`${k.name}.${m.name}`) }));
     const e = item.unplaced.exports[0];
     if (e) {
       const r = this.resolve(path, e.type, lookedUp);
@@ -786,9 +787,9 @@ export class ProgramIndex {
       const list: { param: number; node: WalkNode; description: string }[] = f.params.map((p, n) => ({
         param: n,
         node: node(p.type),
-        description: `parameter ${p.name} of ${sig}`,
+        description: flat(`parameter ${p.name} of ${sig}`),
       }));
-      if (f.returnType) list.push({ param: -1, node: node(f.returnType), description: `the return of ${sig}` });
+      if (f.returnType) list.push({ param: -1, node: node(f.returnType), description: flat(`the return of ${sig}`) });
       roots = list;
     }
     const names = lookedUp ? new Set<string>() : NO_NAMES;
@@ -1168,7 +1169,7 @@ export class ProgramIndex {
         x.roots = NO_ROOTS;
         continue;
       }
-      const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : sites.map((s) => s.fact).join('\u0002');
+      const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : flat(sites.map((s) => s.fact).join('\u0002'));
       let cached = d.rootCache;
       if (!cached || cached.sites !== siteKey) {
         cached = { sites: siteKey, entries: this.itemRoots(path, model, x, sites) };
@@ -1218,7 +1219,7 @@ export class ProgramIndex {
             n: 0,
             site: k,
             node: d.exportAs!.node,
-            root: new SiteRoot(site, `export ${exportAs.type.text} as ${site.name}`),
+            root: new SiteRoot(site, flat(`export ${exportAs.type.text} as ${site.name}`)),
           });
       } else {
         const node: WalkNode = { tag: 'declared', id: this.derived.intern(site.id), slot: site.kindSlot! };
@@ -1230,7 +1231,7 @@ export class ProgramIndex {
           n: 0,
           site: k,
           node,
-          root: new SiteRoot(site, `exported ${decls.kinds[0].tag} ${site.name}`),
+          root: new SiteRoot(site, flat(`exported ${decls.kinds[0].tag} ${site.name}`)),
         });
       }
     });
