@@ -331,10 +331,11 @@ export interface IndexChange {
  * alone (cheap: no syntax is read); queries that checks make go through
  * `fact`-keyed methods so their answers can be recorded as dependencies.
  * The index holds places (file, index into `seen`), not declarations:
- * `replaceModel` swaps in a file's newer model in O(1) when its summary is
- * unchanged. A new index built after a summary change reuses the previous
- * one's per-package kind tables, name lookups and per-item derivations where
- * the change cannot reach them, so its cost follows the change.
+ * `replaceModel` swaps in a file's newer model when its summary is unchanged
+ * (re-parsed items hand their derivations to their new nodes; nothing is
+ * derived). An update after a summary change keeps the per-package kind
+ * tables, name lookups, per-item derivations and records where the change
+ * cannot reach them, so its cost follows the change.
  */
 export class ProgramIndex {
   private readonly kindsByPackage = new Map<string, Map<string, SlotEntry>>();
