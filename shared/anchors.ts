@@ -161,13 +161,3 @@ export function materialize(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagno
   d.last = { bases, diagnostic };
   return diagnostic;
 }
-
-/** A diagnostic kept at its offsets (for an analysis nothing will edit): every position is its own anchor. */
-export function unanchored(d: Diagnostic): AnchoredDiagnostic {
-  const positions: AnchoredPosition[] = [];
-  mapPositions(d, (file, offset) => {
-    positions.push({ file, element: undefined, rel: offset });
-    return offset;
-  });
-  return { template: d, positions };
-}

@@ -6,7 +6,6 @@ import {
   elementOffsets,
   type ElementOffsets,
   materialize,
-  unanchored,
 } from './anchors';
 import { EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND, checkItem } from './checks/ffi';
 import { type Diagnostic, type QuickFix, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
@@ -584,15 +583,7 @@ export class Workspace {
   private runCheck(path: string, model: FileModel, item: ItemDecls): ItemCheck {
     this.stats.itemsChecked++;
     // Plain functions and imports have nothing to check: no dependencies to record.
-    const decls = item.unplaced;
-    const fn = decls.functions[0];
-    if (decls.kinds.length + decls.exports.length + decls.impls.length === 0 && !(fn && (fn.extern || fn.exported))) {
-      return { file: path, deps: NO_DEPS, diagnostics: [], anchoredIn: NO_FILES, stale: false };
-    }
-    if (this.options.incremental === false) {
-      const found = checkItem(this.index!, model, item, (file) => this.text(file));
-      return { file: path, deps: NO_DEPS, diagnostics: found.map(unanchored), anchoredIn: NO_FILES, stale: false };
-    }
+    if (!hasChecks(item)) return { file: path, deps: NO_DEPS, diagnostics: [], anchoredIn: NO_FILES, stale: false };
     const deps: Dependencies = new Map();
     const found = checkItem(this.index!, model, item, (file) => this.text(file), deps);
     const diagnostics = found.map((d) => anchorDiagnostic(d, this.offsetsOf));
@@ -626,6 +617,17 @@ export class Workspace {
     this.sync();
     const model = this.model(path);
     if (!model) return [];
+    // A one-shot analysis checks each item once and keeps nothing for an edit (there is none).
+    if (this.options.incremental === false) {
+      const index = this.program();
+      const out: Diagnostic[] = [];
+      for (const item of model.items) {
+        this.stats.itemsChecked++;
+        if (hasChecks(item)) for (const d of checkItem(index, model, item, (file) => this.text(file))) out.push(d);
+      }
+      this.stats.filesChecked++;
+      return out;
+    }
     let file = this.itemChecks.get(path);
     if (!file) this.itemChecks.set(path, (file = { byElement: new Map(), items: [], checks: [] }));
     const { byElement, items: before, checks: checksBefore } = file;
@@ -817,6 +819,13 @@ export class Workspace {
   allDiagnostics(): Diagnostic[] {
     return [...this.files(), ...this.cFiles()].flatMap((f) => this.diagnostics(f));
   }
+}
+
+/** Whether an item has anything to check (plain functions and imports have not). */
+function hasChecks(item: ItemDecls): boolean {
+  const decls = item.unplaced;
+  const fn = decls.functions[0];
+  return decls.kinds.length + decls.exports.length + decls.impls.length > 0 || (fn !== undefined && (fn.extern || fn.exported));
 }
 
 function allAnchorsHold(diagnostics: readonly AnchoredDiagnostic[], offsetsOf: (file: string) => ElementOffsets | undefined): boolean {

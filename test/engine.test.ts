@@ -189,13 +189,6 @@ describe('analysis engine', () => {
     );
   });
 
-  test('a one-shot analysis (as the CLI runs it) gives every file the diagnostics of the incremental one', () => {
-    const once = new Workspace({ incremental: false });
-    for (const [path, text] of BASE) once.setFile(path, text);
-    const incremental = fresh(BASE);
-    for (const path of PATHS) assert.deepEqual(once.diagnostics(path), incremental.diagnostics(path), path);
-  });
-
   test('a burst of edits without questions between them is parsed once, as one edit', () => {
     const ws = new Workspace();
     const path = '/examples/fleet/fleet.vale';
