@@ -296,6 +296,30 @@ describe('analysis engine', () => {
     );
   });
 
+  test('a package that comes and goes builds the index anew, and re-checks only its own items', () => {
+    // 50 packages whose exported kinds and externs use each other: every check reads facts.
+    const ws = new Workspace();
+    for (let p = 0; p < 50; p++) {
+      const lines = [
+        `exported struct Hull${p} imm { mass int; }`,
+        `export []<imm>Hull${p} as Hulls${p};`,
+        `extern func weigh${p}(h Hull${p}) int;`,
+        `exported func launch${p}(h Hull${p}) int { 0 }`,
+      ];
+      ws.setFile(`/ws/p${p}/hulls.vale`, `${lines.join('\n')}\n`);
+    }
+    ws.allDiagnostics();
+    const before = { ...ws.stats };
+    ws.setFile('/ws/fresh/new.vale', 'exported struct Keel imm { depth int; }\n');
+    const withNew = ws.allDiagnostics();
+    assert.equal(ws.stats.indexesBuilt - before.indexesBuilt, 1, 'a new package: a new index');
+    assert.equal(ws.stats.itemsChecked - before.itemsChecked, 1, "only the new file's item is checked: every recorded fact held");
+    ws.removeFile('/ws/fresh/new.vale');
+    const mid = { ...ws.stats };
+    assert.deepEqual(ws.allDiagnostics(), withNew);
+    assert.equal(ws.stats.itemsChecked - mid.itemsChecked, 0, 'the package went: nothing to check again');
+  });
+
   test('a body edit in a 1,000-file workspace reads one item and re-checks no other file; un-exporting a kind re-checks exactly its users', () => {
     // 100 packages of 10 files; file f's exported struct holds file f-1's, its extern takes file f+1's.
     const ws = new Workspace();

@@ -31,9 +31,11 @@ export class ExportSite {
     readonly name: string,
     /** The item's place in the file's `seen` list: a kind with `exported`, or an `export ... as` line. */
     private readonly place: ItemPlace,
-    private readonly declSlot?: KindSlot,
+    private readonly declSlot: KindSlot | undefined,
+    /** The item's node when the site was made: which site this is. */
+    element: GreenNode,
   ) {
-    this.fact = flat(`${file}\u0001${name}\u0001${id}\u0001${++serials}`);
+    this.fact = flat(`${file}\u0001${name}\u0001${id}\u0001${nodeId(element)}`);
   }
 
   /** The item in the file's `seen` list (follows the item when items above it come or go). */
@@ -69,7 +71,8 @@ export class ExportSite {
 
   /**
    * What other files may rely on: no offsets, no item indices (an item inserted above does
-   * not change it), but which site this is (two sites of one name and kind in a file differ).
+   * not change it), but which site this is (two sites of one name and kind in a file differ:
+   * the item's node tells them apart, and stays the same for a new index of the same trees).
    */
   readonly fact: string;
 
@@ -120,14 +123,24 @@ export interface ReachRoot {
 
 /** A root the index's walk starts from. */
 interface WalkRoot extends ReachRoot {
-  /** Which root this is (two roots of one description in a file differ). */
-  readonly serial: number;
+  /** Which root this is (two roots of one description in a file differ), as a fact may say it. */
+  readonly identity: string;
   /** The same root for its item's new record. */
   retarget(place: ItemPlace | ExportSite): void;
 }
 
-/** Numbers export sites and walk roots, so a fact tells them apart (they are kept while their item is). */
-let serials = 0;
+/**
+ * Numbers for item nodes, so a fact can say which of two equal-looking items it is about:
+ * the same for every index of the same trees, another for an item parsed again.
+ */
+const nodeIds = new WeakMap<GreenNode, number>();
+let nextNodeId = 0;
+
+function nodeId(node: GreenNode): number {
+  let id = nodeIds.get(node);
+  if (id === undefined) nodeIds.set(node, (id = ++nextNodeId));
+  return id;
+}
 
 /** How a kind comes to cross the boundary: the root that reaches it and the members walked. */
 export interface Reach {
@@ -668,8 +681,9 @@ export class ProgramIndex {
       if (indexed === undefined || !sameSlot(indexed.exportedHere, exportedHere)) {
         const place: ItemPlace = { item: i };
         const sites: ExportSite[] = [];
-        if (exportedHere) sites.push(new ExportSite(this, declId(k, []), path, k.name, place, exportedHere));
-        if (d.exportAs) sites.push(new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, place, d.exportAs.slot));
+        if (exportedHere) sites.push(new ExportSite(this, declId(k, []), path, k.name, place, exportedHere, item.element));
+        if (d.exportAs)
+          sites.push(new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, place, d.exportAs.slot, item.element));
         const edge =
           d.impl?.ifaceId !== undefined && d.impl.structId !== undefined
             ? new ImplEdge(this, path, place, d.impl.structId, d.impl.structSlot, d.impl.ifaceId)
@@ -1080,7 +1094,7 @@ export class ProgramIndex {
     const reach = this.reachability().get(id);
     deps?.set(
       FACT.reach(id),
-      reach ? `${reach.root.file}\u0001${reach.root.description}\u0001${reach.root.serial}\u0001${reach.steps.join('\u0001')}` : '',
+      reach ? `${reach.root.file}\u0001${reach.root.description}\u0001${reach.root.identity}\u0001${reach.steps.join('\u0001')}` : '',
     );
     return reach;
   }
@@ -1204,7 +1218,7 @@ export class ProgramIndex {
           place: x.place,
           n,
           node: r.node,
-          root: new SignatureRoot(this, path, x.place, r.param, r.description),
+          root: new SignatureRoot(this, path, x.place, r.param, r.description, d.element),
         });
     });
     const decls = model.seen[x.place.item].unplaced;
@@ -1567,7 +1581,7 @@ class WalkReach implements Reach {
 
 /** A parameter (or, for -1, the return) of an FFI function (an item of the file's `seen` list), as a root of the walk. */
 class SignatureRoot implements WalkRoot {
-  readonly serial = ++serials;
+  readonly identity: string;
 
   constructor(
     private readonly index: ProgramIndex,
@@ -1575,7 +1589,10 @@ class SignatureRoot implements WalkRoot {
     private place: ItemPlace,
     private readonly param: number,
     readonly description: string,
-  ) {}
+    element: GreenNode,
+  ) {
+    this.identity = `${nodeId(element)}:${param}`;
+  }
 
   get range(): OffsetRange {
     const f = this.index.files.get(this.file)!.seen[this.place.item].functions[0];
@@ -1590,8 +1607,6 @@ class SignatureRoot implements WalkRoot {
 }
 
 class SiteRoot implements WalkRoot {
-  readonly serial = ++serials;
-
   constructor(
     private site: ExportSite,
     readonly description: string,
@@ -1599,6 +1614,10 @@ class SiteRoot implements WalkRoot {
 
   get file(): string {
     return this.site.file;
+  }
+
+  get identity(): string {
+    return this.site.fact;
   }
 
   get range(): OffsetRange {
