@@ -496,7 +496,7 @@ export class Workspace {
     if (!this.index?.update(changes)) {
       const models = new Map<string, FileModel>();
       for (const path of this.trees.keys()) models.set(path, this.model(path)!);
-      this.index = new ProgramIndex(models, { track: this.options.incremental !== false });
+      this.index = new ProgramIndex(models, { track: this.options.incremental !== false, previous: this.index });
       this.stats.indexesBuilt++;
     } else this.stats.indexUpdates++;
     const index = this.index;

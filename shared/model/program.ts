@@ -322,8 +322,14 @@ const NO_NAMES: ReadonlySet<string> = new Set();
 /** What index updates made anew (export sites, items' walk roots): tests read it to pin the scaling. */
 export const indexWork = { sitesMade: 0, rootsMade: 0 };
 
-/** A kind's place with its summary: a fact's value names both. */
-type SlotEntry = KindSlot & { readonly summary: string };
+/**
+ * A kind's place with its summary, and a version that stands for both in facts: it stays
+ * while the first declaration of the name is in the same file with the same summary (from
+ * one table of a package's kinds to the next, and into a new index).
+ */
+type SlotEntry = KindSlot & { readonly summary: string; readonly version: number };
+
+let slotVersions = 0;
 
 /** What a new index learned about the change from the previous one: which names and packages changed. */
 export interface IndexChange {
@@ -381,15 +387,17 @@ export class ProgramIndex {
   private readonly paths: readonly string[];
   /** What the last build or update changed. */
   change: IndexChange;
+  /** Whether derivations record the names they looked up (an index that will be updated). */
+  private readonly track: boolean;
 
   /**
    * `track: false` is for a single analysis (the CLI): derivations record no names to be
-   * invalidated by, and resolve through the per-reference cache checks share.
+   * invalidated by, and resolve through the per-reference cache checks share. `previous`:
+   * the index this one replaces, whose kind versions carry over where declarations did.
    */
-  constructor(
-    files: ReadonlyMap<string, FileModel>,
-    private readonly options: { readonly track?: boolean } = {},
-  ) {
+  constructor(files: ReadonlyMap<string, FileModel>, options: { readonly track?: boolean; readonly previous?: ProgramIndex } = {}) {
+    // The previous index is read here only (kept, it would keep every index before it).
+    this.track = options.track !== false;
     this.files = new Map(files);
     this.paths = [...files.keys()].sort();
     for (const path of this.paths) {
@@ -399,7 +407,7 @@ export class ProgramIndex {
       else this.filesByPackage.set(pkg, [path]);
     }
     this.packageNames = [...this.filesByPackage.keys()];
-    for (const pkg of this.packageNames) this.kindsByPackage.set(pkg, this.packageKinds(pkg));
+    for (const pkg of this.packageNames) this.kindsByPackage.set(pkg, this.packageKinds(pkg, options.previous?.kindsByPackage.get(pkg)));
     this.importCache = new Map();
     this.lookups = new Map();
     this.derived = new DerivedCache();
@@ -477,7 +485,7 @@ export class ProgramIndex {
         for (const file of this.filesByPackage.get(pkg)!) {
           const item = this.files.get(file)!.kindNamed(name);
           if (item) {
-            slot = { file, name, summary: item.summary };
+            slot = { file, name, summary: item.summary, version: 0 };
             break;
           }
         }
@@ -489,7 +497,7 @@ export class ProgramIndex {
     }
     for (const pkg of rebuilt) {
       const before = this.kindsByPackage.get(pkg)!;
-      const kinds = this.packageKinds(pkg);
+      const kinds = this.packageKinds(pkg, before);
       this.kindsByPackage.set(pkg, kinds);
       // forEach: no entry arrays (a package's every kind, per keystroke that changes one).
       kinds.forEach((slot, name) => {
@@ -740,13 +748,16 @@ export class ProgramIndex {
     if (sites.length > 0 || this.exportsByPackage.has(pkg)) this.exportsByPackage.set(pkg, sites);
   }
 
-  /** A package's kinds by name: the first declaration in file order wins. */
-  private packageKinds(pkg: string): Map<string, SlotEntry> {
+  /** A package's kinds by name: the first declaration in file order wins (versions carried from `before`). */
+  private packageKinds(pkg: string, before?: ReadonlyMap<string, SlotEntry>): Map<string, SlotEntry> {
     const kinds = new Map<string, SlotEntry>();
     for (const path of this.filesByPackage.get(pkg) ?? []) {
       for (const item of this.files.get(path)!.kindItems) {
-        const k = item.unplaced.kinds[0];
-        if (!kinds.has(k.name)) kinds.set(k.name, { file: path, name: k.name, summary: item.summary });
+        const name = item.unplaced.kinds[0].name;
+        if (kinds.has(name)) continue;
+        const old = before?.get(name);
+        const version = old && old.file === path && old.summary === item.summary ? old.version : ++slotVersions;
+        kinds.set(name, { file: path, name, summary: item.summary, version });
       }
     }
     return kinds;
@@ -768,7 +779,7 @@ export class ProgramIndex {
   private derive(path: string, _model: FileModel, item: ItemDecls, scope: string): Derived {
     const cached = this.derived.get(path, item.element);
     if (cached?.valid && cached.scope === scope) return cached;
-    const lookedUp: Dependencies | undefined = this.options.track === false ? undefined : new Map();
+    const lookedUp: Dependencies | undefined = this.track ? new Map() : undefined;
     const node = (t: TypeRef): WalkNode => this.walkNode(path, t, lookedUp);
     let members: Derived['members'];
     let exportAs: Derived['exportAs'];
@@ -975,7 +986,7 @@ export class ProgramIndex {
         const unplaced = slot && this.files.get(slot.file)?.kindNamed(slot.name)?.unplaced.kinds[0];
         const args = t.args.map((a) => this.refId(file, a, deps));
         const importable = !slot && this.importable(file, t.name);
-        deps?.set(FACT.kind(file, t.name), slot ? `${slot.file}\u0001${slot.summary}` : importable ? '?' : '');
+        deps?.set(FACT.kind(file, t.name), slot ? String(slot.version) : importable ? '?' : '');
         if (!slot || !unplaced) {
           const id = `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`;
           return { tag: 'external', id, name: t.name, importable: importable || !!slot };
