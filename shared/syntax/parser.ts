@@ -59,9 +59,9 @@ export class Parser {
     this.t.modes.length = 0;
   }
 
-  /** Hands the token buffer to the next parser (call once done with this one). */
+  /** Hands the token buffer to the next parser (call once done with this one); a big one is let go. */
   release(): void {
-    spareTokens = this.t;
+    if (this.t.kinds.length <= MAX_SPARE_TOKENS) spareTokens = this.t;
   }
 
   // ---------------------------------------------------------------- tokens
@@ -606,3 +606,5 @@ function grown<T extends Uint16Array | Int32Array>(from: T, to: T): T {
 }
 
 let spareTokens: Tokens | undefined;
+/** The largest buffer kept for the next parser (an item of a million tokens should not pin its buffer). */
+const MAX_SPARE_TOKENS = 1 << 16;
