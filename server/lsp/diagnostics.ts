@@ -33,8 +33,7 @@ const ORIGIN = { line: 0, character: 0 };
  * How long after answering an edit the other files' diagnostics wait for the next keystroke
  * (ms; VALE_FFI_QUIET_MS sets it, for tests that need a wide margin).
  */
-const QUIET_MS =
-  Number(process.env.VALE_FFI_QUIET_MS) >= 0 && process.env.VALE_FFI_QUIET_MS !== undefined ? Number(process.env.VALE_FFI_QUIET_MS) : 25;
+const QUIET_MS = ((ms) => (ms >= 0 ? ms : 25))(process.env.VALE_FFI_QUIET_MS ? Number(process.env.VALE_FFI_QUIET_MS) : Number.NaN);
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
