@@ -141,6 +141,42 @@ export function anchorsHold(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): boolea
   return true;
 }
 
+/**
+ * Each diagnostic at the current offsets of its anchors, pushed to `out`; false (with some
+ * pushed) as soon as an anchor is gone. One offset lookup per anchor: the same object as last
+ * time when none moved.
+ */
+export function materializeAll(diagnostics: readonly AnchoredDiagnostic[], offsetsOf: OffsetsOf, out: Diagnostic[]): boolean {
+  for (const d of diagnostics) {
+    const { positions, last } = d;
+    const bases = new Array<number>(positions.length);
+    let same = last !== undefined;
+    for (let k = 0; k < positions.length; k++) {
+      const p = positions[k];
+      let base = 0;
+      if (p.element) {
+        const at = offsetsOf(p.file)?.offsetOf(p.element);
+        if (at === undefined) return false;
+        base = at;
+      }
+      bases[k] = base;
+      if (same && last!.bases[k] !== base) same = false;
+    }
+    if (same) {
+      out.push(last!.diagnostic);
+      continue;
+    }
+    let i = 0;
+    const diagnostic = mapPositions(d.template, () => {
+      const k = i++;
+      return bases[k] + positions[k].rel;
+    });
+    d.last = { bases, diagnostic };
+    out.push(diagnostic);
+  }
+  return true;
+}
+
 /** The diagnostic at the current offsets of its anchors (call only while `anchorsHold`). */
 export function materialize(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagnostic {
   const { positions, last } = d;

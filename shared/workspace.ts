@@ -6,6 +6,7 @@ import {
   elementOffsets,
   type ElementOffsets,
   materialize,
+  materializeAll,
 } from './anchors';
 import { EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND, checkItem } from './checks/ffi';
 import { type Diagnostic, type QuickFix, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
@@ -650,15 +651,20 @@ export class Workspace {
     for (let i = 0; i < n; i++) {
       const item = items[i];
       let check = i < prefix ? checksBefore[i] : i >= n - suffix ? checksBefore[i - n + m] : byElement.get(item.element);
-      if (!check || check.stale || (check.diagnostics.length > 0 && !allAnchorsHold(check.diagnostics, offsetsOf))) {
+      // A kept check's diagnostics are placed where their anchors are now (one lookup per anchor);
+      // an anchor gone (its element re-parsed) makes the check run again.
+      const mark = out.length;
+      if (check && !check.stale && materializeAll(check.diagnostics, offsetsOf, out)) reused++;
+      else {
+        out.length = mark;
         if (check) this.forgetCheck(check);
         check = this.runCheck(path, model, item);
         byElement.set(item.element, check);
         ran = true;
-      } else reused++;
+        for (const d of check.diagnostics) out.push(materialize(d, offsetsOf));
+      }
       check.pass = pass;
       checks[i] = check;
-      for (const d of check.diagnostics) out.push(materialize(d, offsetsOf));
     }
     // The checks of items that left the file leave with them.
     for (let j = prefix; j < m - suffix; j++) {
@@ -826,11 +832,6 @@ function hasChecks(item: ItemDecls): boolean {
   const decls = item.unplaced;
   const fn = decls.functions[0];
   return decls.kinds.length + decls.exports.length + decls.impls.length > 0 || (fn !== undefined && (fn.extern || fn.exported));
-}
-
-function allAnchorsHold(diagnostics: readonly AnchoredDiagnostic[], offsetsOf: (file: string) => ElementOffsets | undefined): boolean {
-  for (const d of diagnostics) if (!anchorsHold(d, offsetsOf)) return false;
-  return true;
 }
 
 /** `f` remembering its last answer (one file's offsets asked for again and again). */
