@@ -142,36 +142,41 @@ export function anchorsHold(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): boolea
 }
 
 /**
- * Each diagnostic at the current offsets of its anchors, pushed to `out`; false (with some
- * pushed) as soon as an anchor is gone. One offset lookup per anchor: the same object as last
- * time when none moved.
+ * The diagnostic at the current offsets of its anchors, or undefined when one is gone (its
+ * element re-parsed). One offset lookup per anchor; every anchor where it was last time (the
+ * edit was after them, or in another item) gives the same object as last time, so a keystroke
+ * does not rebuild the diagnostics it did not move.
  */
+function placed(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagnostic | undefined {
+  const { positions, last } = d;
+  const bases = new Array<number>(positions.length);
+  let same = last !== undefined;
+  for (let k = 0; k < positions.length; k++) {
+    const p = positions[k];
+    let base = 0;
+    if (p.element) {
+      const at = offsetsOf(p.file)?.offsetOf(p.element);
+      if (at === undefined) return undefined;
+      base = at;
+    }
+    bases[k] = base;
+    if (same && last!.bases[k] !== base) same = false;
+  }
+  if (same) return last!.diagnostic;
+  let i = 0;
+  const diagnostic = mapPositions(d.template, () => {
+    const k = i++;
+    return bases[k] + positions[k].rel;
+  });
+  d.last = { bases, diagnostic };
+  return diagnostic;
+}
+
+/** Each diagnostic placed (`placed`), pushed to `out`; false (with some pushed) as soon as an anchor is gone. */
 export function materializeAll(diagnostics: readonly AnchoredDiagnostic[], offsetsOf: OffsetsOf, out: Diagnostic[]): boolean {
   for (const d of diagnostics) {
-    const { positions, last } = d;
-    const bases = new Array<number>(positions.length);
-    let same = last !== undefined;
-    for (let k = 0; k < positions.length; k++) {
-      const p = positions[k];
-      let base = 0;
-      if (p.element) {
-        const at = offsetsOf(p.file)?.offsetOf(p.element);
-        if (at === undefined) return false;
-        base = at;
-      }
-      bases[k] = base;
-      if (same && last!.bases[k] !== base) same = false;
-    }
-    if (same) {
-      out.push(last!.diagnostic);
-      continue;
-    }
-    let i = 0;
-    const diagnostic = mapPositions(d.template, () => {
-      const k = i++;
-      return bases[k] + positions[k].rel;
-    });
-    d.last = { bases, diagnostic };
+    const diagnostic = placed(d, offsetsOf);
+    if (!diagnostic) return false;
     out.push(diagnostic);
   }
   return true;
@@ -179,21 +184,7 @@ export function materializeAll(diagnostics: readonly AnchoredDiagnostic[], offse
 
 /** The diagnostic at the current offsets of its anchors (call only while `anchorsHold`). */
 export function materialize(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagnostic {
-  const { positions, last } = d;
-  const base = (p: AnchoredPosition): number => (p.element ? offsetsOf(p.file)!.offsetOf(p.element)! : 0);
-  // Every anchor where it was last time (the edit was after them, or in another item): the
-  // same object, so a keystroke does not rebuild the diagnostics it did not move.
-  if (last) {
-    let same = true;
-    for (let k = 0; k < positions.length && same; k++) same = base(positions[k]) === last.bases[k];
-    if (same) return last.diagnostic;
-  }
-  const bases = positions.map(base);
-  let i = 0;
-  const diagnostic = mapPositions(d.template, () => {
-    const k = i++;
-    return bases[k] + positions[k].rel;
-  });
-  d.last = { bases, diagnostic };
+  const diagnostic = placed(d, offsetsOf);
+  if (!diagnostic) throw new Error('materialize: an anchor of the diagnostic is gone (check anchorsHold first)');
   return diagnostic;
 }
