@@ -17,6 +17,8 @@ const builds = [
   { ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The threads that read files for the CLI (server/jobs.ts), loaded from beside it.
+  { ...common, entryPoints: ['server/worker.ts'], outfile: 'dist/worker.js' },
 ];
 // web-tree-sitter's runtime and tree-sitter's C grammar ship beside the bundles (server/cparser.ts).
 mkdirSync('dist', { recursive: true });

@@ -12,10 +12,11 @@ import { EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND, checkItem } from './chec
 import { type Diagnostic, type QuickFix, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
 import { type FileModel, type FunctionDecl, type ItemDecls, itemReads, packageOf, readFileModel } from './model/declarations';
 import { type FactKey, factParts } from './model/facts';
+import { FilePacker, type PackedFiles, type ReleasedFile } from './model/pack';
 import { type Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
 import { type BuiltHeaders, staleHeaderDiagnostics } from './layout/built';
-import { lambdasIn } from './layout/tags';
+import { knownLambdas, lambdasIn, rememberLambdas } from './layout/tags';
 import {
   type CFileSummary,
   type CFileText,
@@ -40,7 +41,7 @@ export interface ItableOptions {
   /** How the backend names an itable global. */
   symbolPattern?: string;
 }
-import { type GreenElement, GreenNode, type SyntaxTree, type TextEdit, applyEdit, parse, reparse } from './syntax';
+import { type GreenElement, GreenNode, RELEASED, type SyntaxTree, type TextEdit, applyEdit, parse, reparse } from './syntax';
 
 /** Counters that show how much work the workspace did (tests and benchmarks read them). */
 export interface WorkspaceStats {
@@ -82,7 +83,6 @@ interface ItemCheck {
 }
 
 const NO_DEPS: Dependencies = new Map();
-const RELEASED: readonly GreenElement[] = Object.freeze([]);
 const NO_FILES: ReadonlySet<string> = new Set();
 
 /** A module as `valec build NAME=DIR` names it: `root` is the directory's key ('/'-separated, '' for the top). */
@@ -410,6 +410,42 @@ export class Workspace {
     if (model) for (const item of model.items) if (item.unplaced.functions.length > 0) lambdasIn(item.element);
     for (const c of tree.green.children) if (c instanceof GreenNode) (c as { children: readonly GreenElement[] }).children = RELEASED;
     this.released.add(path);
+  }
+
+  /**
+   * What a one-shot analysis keeps of these files (each set with `setFile`), as numbers and
+   * strings another thread can take: see `adoptFiles`.
+   */
+  packFiles(paths: readonly string[]): PackedFiles {
+    const packer = new FilePacker();
+    for (const path of paths) {
+      this.releaseSyntax(path);
+      const tree = this.tree(path);
+      const model = this.model(path);
+      if (tree && model) packer.add(path, tree, model, knownLambdas);
+    }
+    return packer.pack();
+  }
+
+  /**
+   * Files read by another workspace (`packFiles`), taken as if set here with `setFile` and their
+   * syntax let go: nothing is parsed. A file read under other modules (another package) is
+   * parsed again here.
+   */
+  adoptFiles(files: readonly ReleasedFile[]): void {
+    for (const f of files) {
+      if (f.model.package !== this.packageOf(f.path)) {
+        this.setFile(f.path, f.tree.text);
+        if (this.options.incremental !== false) this.releaseSyntax(f.path);
+        continue;
+      }
+      this.pending.delete(f.path);
+      this.trees.set(f.path, f.tree);
+      this.released.add(f.path);
+      this.models.set(f.path, { tree: f.tree, model: f.model });
+      for (const [node, n] of f.lambdas) rememberLambdas(node, n);
+      this.dirty.add(f.path);
+    }
   }
 
   syntaxDiagnostics(path: string): Diagnostic[] {

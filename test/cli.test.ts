@@ -120,12 +120,72 @@ describe('vale-ffi check', () => {
   });
 
   test('usage and I/O problems exit 2 with a message and no stack trace', () => {
-    for (const args of [['check', 'does/not/exist'], ['check', '--format', 'xml'], ['frobnicate'], ['check', '--bogus']]) {
+    for (const args of [
+      ['check', 'does/not/exist'],
+      ['check', '--format', 'xml'],
+      ['frobnicate'],
+      ['check', '--bogus'],
+      ['check', '--jobs', '0'],
+      ['check', '--jobs', 'all'],
+    ]) {
       const r = run(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^vale-ffi: /);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
       assert.equal(r.stdout, args[0] === 'frobnicate' ? '' : '');
+    }
+  });
+
+  test('--jobs N: files read in worker threads give the report reading them here gives, in every format', () => {
+    // 240 files in 12 packages (several batches per thread), importing each other, with syntax
+    // errors, FFI errors, a module, C files and one file from stdin.
+    const files: Record<string, string> = {
+      'vale-ffi.json': JSON.stringify({ modules: { fleet: '.' } }),
+      'shim.c': '#include <stdint.h>\nint64_t fleet_dock0_0(int64_t x) { return x; }\n',
+    };
+    for (let p = 0; p < 12; p++) {
+      for (let f = 0; f < 20; f++) {
+        const id = `${p}_${f}`;
+        files[`p${p}/f${f}.vale`] = [
+          p > 0 ? `import fleet.p${p - 1}.*;` : '',
+          `exported struct Ship${id} imm { fuel int; ${f > 0 ? `prev Ship${p}_${f - 1};` : ''} }`,
+          `struct Crate${id} { n int; }`,
+          `extern func dock${id}(x int) int;`,
+          f % 7 === 3 ? `extern func weigh${id}(c Crate${id}) int;` : '',
+          f % 5 === 2 ? `func broken${id}(x int) int { x + ; }` : `func fine${id}(x int) int { x + 1 }`,
+          ...Array.from({ length: 60 }, (_, k) => `func helper${id}_${k}(x int) int { y = x * ${k}; return y + 1; }`),
+        ].join('\n');
+      }
+    }
+    const dir = workspace(files);
+    for (const format of ['json', 'text', 'sarif', 'github']) {
+      const one = spawnSync(
+        process.execPath,
+        [CLI, 'check', '.', '-', '--stdin-filename', 'p3/f4.vale', '--format', format, '--jobs', '1'],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          input: 'extern func fromStdin(s Ship3_4) int;\n',
+        },
+      );
+      assert.equal(one.status, 1, one.stderr);
+      for (const jobs of ['2', '3']) {
+        const many = spawnSync(
+          process.execPath,
+          [CLI, 'check', '.', '-', '--stdin-filename', 'p3/f4.vale', '--format', format, '--jobs', jobs],
+          { cwd: dir, encoding: 'utf8', input: 'extern func fromStdin(s Ship3_4) int;\n' },
+        );
+        assert.equal(many.status, 1, many.stderr);
+        assert.equal(many.stderr, '');
+        assert.equal(many.stdout, one.stdout, `${format}, --jobs ${jobs}`);
+      }
+      if (format === 'json') {
+        const report = JSON.parse(one.stdout);
+        assert.equal(report.files, 241); // the file from stdin takes p3/f4.vale's place
+        const codes = new Set(report.diagnostics.map((d: { code: string }) => d.code));
+        for (const code of ['SyntaxError', 'ExternNotImplemented', 'ExternFunctionDependedOnNonExportedKind'])
+          assert.ok(codes.has(code), code);
+      }
     }
   });
 

@@ -19,8 +19,10 @@ import {
   collectSources,
   configPath,
   loadWorkspace,
+  loadWorkspaceInWorkers,
   loadWorkspaceYielding,
 } from './files';
+import { PARALLEL_BYTES, defaultJobs } from '../jobs';
 import { binaryOption, itableProfileOption } from './itables';
 import { VERSION } from './version';
 import { ansi, colorChoice, plain, summary, toJson, toText } from './report';
@@ -39,6 +41,21 @@ export interface CheckOptions {
   strict?: boolean;
   stdinFilename: string;
   color?: string;
+  /** Threads that read the files (`--jobs`); unset: one per core when there is enough to read. */
+  jobs?: string;
+}
+
+/** The reading threads `--jobs` asks for (a positive integer; 1 reads here), else `defaultJobs` for enough text. */
+export function jobsOption(jobs: string | undefined, files: readonly { readonly text: string }[]): number {
+  if (jobs !== undefined) {
+    const n = Number(jobs);
+    if (!/^[0-9]+$/.test(jobs) || !Number.isSafeInteger(n) || n < 1)
+      throw new UsageError(`--jobs takes a positive integer, not ${JSON.stringify(jobs)}`);
+    return n;
+  }
+  let bytes = 0;
+  for (const f of files) bytes += f.text.length;
+  return bytes < PARALLEL_BYTES ? 1 : defaultJobs();
 }
 
 /** Exit status of a finished analysis: 1 with an error, or with any finding under --strict. */
@@ -132,9 +149,17 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   // The Vale files first: the C grammar finishes loading meanwhile; then the C files.
   const vale = { files: files.filter((f) => !isCPath(f.key)), modules: sources.modules };
   const cFiles = files.filter((f) => isCPath(f.key));
-  const loaded = cFiles.length > 0 ? await loadWorkspaceYielding(vale, progress) : loadWorkspace(vale, progress);
-  if (cFiles.length > 0)
-    addCFiles(loaded.workspace, cFiles, await cParser, loaded.indexes, (m) => ctx.io.stderr.write(`vale-ffi: warning: ${m}\n`));
+  const jobs = jobsOption(options.jobs, vale.files);
+  const warn = (m: string): void => {
+    ctx.io.stderr.write(`vale-ffi: warning: ${m}\n`);
+  };
+  const loaded =
+    jobs > 1 && vale.files.length > 1
+      ? await loadWorkspaceInWorkers(vale, jobs, progress, warn)
+      : cFiles.length > 0
+        ? await loadWorkspaceYielding(vale, progress)
+        : loadWorkspace(vale, progress);
+  if (cFiles.length > 0) addCFiles(loaded.workspace, cFiles, await cParser, loaded.indexes, warn);
   const { diagnostics, lines } = finishAnalysis(loaded, vale, ctx, itables, built);
   if (showProgress) ctx.io.stderr.write('\r\x1b[K');
   const exitCode = findingsStatus(diagnostics, options.strict);

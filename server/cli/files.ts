@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { type CParser, LineIndex, type Module, type ValeFfiConfig, Workspace, isCPath } from '../../shared';
+import { type CParser, LineIndex, type Module, type ReleasedFile, type ValeFfiConfig, Workspace, isCPath } from '../../shared';
+import { readInWorkers } from '../jobs';
 import { ReadError, readSourceFile, setReadLimits } from '../read';
 import { type FoundConfig, SourceFilter, findConfig, loadConfig, walkValeFiles } from '../sources';
 import type { Io } from './main';
@@ -161,6 +162,29 @@ export async function loadWorkspaceYielding(
       slice = performance.now();
     }
   }
+  return loaded;
+}
+
+/**
+ * `loadWorkspace` with the files read in `jobs` worker threads (server/jobs.ts); this thread
+ * rebuilds what they read. When a thread fails, the files are read here instead (with a warning).
+ */
+export async function loadWorkspaceInWorkers(
+  sources: Sources,
+  jobs: number,
+  progress?: (done: number, total: number) => void,
+  warn?: (message: string) => void,
+): Promise<ReturnType<typeof loadWorkspace>> {
+  let released: ReleasedFile[];
+  try {
+    released = await readInWorkers(sources.files, sources.modules, jobs, progress);
+  } catch (e) {
+    warn?.(`reading in ${jobs} threads failed (${(e as Error).message}); reading in one`);
+    return loadWorkspace(sources, progress);
+  }
+  const loaded = loadWorkspace({ files: [], modules: sources.modules });
+  loaded.workspace.adoptFiles(released);
+  for (const f of sources.files) loaded.indexes.set(f.key, loaded.workspace.tree(f.key)!.lines);
   return loaded;
 }
 

@@ -99,6 +99,10 @@ export function program(io: Io, status: { code: number }): Command {
         .addOption(new Option('--itable-profile <profile>', 'how itables are placed when simulated').choices(['midas', 'natural']))
         .option('--strict', 'exit 1 on any finding, notes included')
         .option('--stdin-filename <name>', 'the name of the file read from stdin with -', '<stdin>')
+        .option(
+          '--jobs <n>',
+          'threads that parse and read the files; 1 reads them here (default: one per core but one, on 4 cores or more, for over 512 KB of text)',
+        )
         .addOption(colorOption()),
     ),
   )

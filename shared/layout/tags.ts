@@ -133,6 +133,16 @@ export function lambdasIn(item: GreenNode): number {
   return n;
 }
 
+/** The lambdas counted in an item so far (undefined: not counted). */
+export function knownLambdas(item: GreenNode): number | undefined {
+  return lambdaCounts.get(item);
+}
+
+/** An item's lambdas, counted elsewhere (its syntax read by another thread). */
+export function rememberLambdas(item: GreenNode, n: number): void {
+  lambdaCounts.set(item, n);
+}
+
 /** The structs the kind exports reach, in the order the frontend lists them (computed once per program). */
 export interface ExportOrder {
   readonly order: readonly { readonly package: string; readonly name: string }[];

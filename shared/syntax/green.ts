@@ -44,7 +44,17 @@ export class GreenNode {
     for (let i = 0; i < children.length; i++) width += children[i].width;
     this.width = width;
   }
+
+  /** A top-level node whose syntax was let go (a one-shot analysis read it elsewhere): its width, no children. */
+  static released(kind: SyntaxKind, width: number): GreenNode {
+    const node = new GreenNode(kind, RELEASED);
+    (node as { width: number }).width = width;
+    return node;
+  }
 }
+
+/** The children of a node whose syntax was let go. */
+export const RELEASED: readonly GreenElement[] = Object.freeze([]);
 
 const NO_ERRORS: readonly RelativeSyntaxError[] = Object.freeze([]);
 

@@ -1,7 +1,7 @@
 export { SyntaxKind, isTrivia, isNodeKind, kindName } from './kinds';
 export { Lexer } from './lexer';
-export { GreenNode, GreenToken, greenText } from './green';
-export type { GreenElement } from './green';
+export { GreenNode, GreenToken, RELEASED, greenText } from './green';
+export type { GreenElement, RelativeSyntaxError } from './green';
 export { SyntaxNode, SyntaxToken } from './red';
 export type { SyntaxElement } from './red';
 export { LineIndex } from './lines';

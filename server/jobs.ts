@@ -1,0 +1,125 @@
+// Reading many files on every core: worker threads parse them and read their declarations
+// (server/worker.ts), and hand back what a one-shot analysis keeps of each (numbers and strings,
+// `Workspace.packFiles`); this thread only rebuilds those objects (`unpackFiles`).
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { type Module, type PackedFiles, type ReleasedFile, unpackFiles } from '../shared';
+
+export interface JobFile {
+  readonly key: string;
+  readonly text: string;
+}
+
+/** What a worker is asked: one batch of files, read under these modules. */
+export interface JobRequest {
+  readonly modules: readonly Module[];
+  readonly files: readonly JobFile[];
+}
+
+/**
+ * The reading threads `--jobs` defaults to: one per core but this one (which rebuilds what they
+ * read), on 4 cores or more. On fewer, none: measured on 2 cores (README, Performance), two
+ * threads of this allocation-heavy work each run at about 0.6 of one alone, which with packing
+ * and unpacking finishes later than reading here.
+ */
+export function defaultJobs(cores = availableParallelism()): number {
+  return cores >= 4 ? cores - 1 : 1;
+}
+
+/** Below this much text, starting threads costs more than they save (`--jobs` unset). */
+export const PARALLEL_BYTES = 512 * 1024;
+
+/** Text per batch: small enough to keep every thread busy to the end, large enough to amortize a message. */
+const BATCH_BYTES = 64 * 1024;
+
+/** The worker's code: the bundle beside this one, or (run from source) the TypeScript through tsx. */
+function startWorker(): Worker {
+  if (__filename.endsWith('.ts')) {
+    return new Worker(`require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'worker.ts'))});`, { eval: true });
+  }
+  return new Worker(join(__dirname, 'worker.js'));
+}
+
+/**
+ * Reads the files in `jobs` worker threads, in batches handed out as threads come free. Resolves
+ * with every file, in the order given; rejects when a thread fails (the caller reads the files
+ * itself then).
+ */
+export function readInWorkers(
+  files: readonly JobFile[],
+  modules: readonly Module[],
+  jobs: number,
+  progress?: (done: number, total: number) => void,
+): Promise<ReleasedFile[]> {
+  const batches: JobFile[][] = [];
+  let batch: JobFile[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    batch.push(f);
+    bytes += f.text.length;
+    if (bytes >= BATCH_BYTES) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+  }
+  if (batch.length > 0) batches.push(batch);
+  const results: ReleasedFile[][] = new Array(batches.length);
+  const workers: Worker[] = [];
+  return new Promise<ReleasedFile[]>((resolve, reject) => {
+    let next = 0;
+    let finished = 0;
+    let done = 0;
+    let failed = false;
+    const stop = (): void => {
+      for (const w of workers) void w.terminate();
+    };
+    const fail = (e: Error): void => {
+      if (failed) return;
+      failed = true;
+      stop();
+      reject(e);
+    };
+    // Each thread holds two batches, so it starts the next one while this thread unpacks the last.
+    const give = (w: Worker): void => {
+      if (next >= batches.length) return;
+      const i = next++;
+      const request: JobRequest = { modules, files: batches[i] };
+      w.postMessage(request);
+      pending.get(w)!.push(i);
+    };
+    const pending = new Map<Worker, number[]>();
+    const received = (w: Worker, packed: PackedFiles): void => {
+      if (failed) return;
+      const i = pending.get(w)!.shift()!;
+      give(w);
+      const texts = new Map(batches[i].map((f) => [f.key, f.text]));
+      try {
+        results[i] = unpackFiles(packed, (key) => texts.get(key) ?? '');
+      } catch (e) {
+        fail(e as Error);
+        return;
+      }
+      done += batches[i].length;
+      progress?.(done, files.length);
+      if (++finished === batches.length) {
+        stop();
+        resolve(results.flat());
+      }
+    };
+    if (batches.length === 0) return resolve([]);
+    for (let j = 0; j < Math.min(jobs, batches.length); j++) {
+      const w = startWorker();
+      workers.push(w);
+      pending.set(w, []);
+      w.on('message', (packed: PackedFiles) => received(w, packed));
+      w.on('error', fail);
+      w.on('exit', (code) => {
+        if (code !== 0 && finished < batches.length) fail(new Error(`a reading thread stopped (exit ${code})`));
+      });
+      give(w);
+      give(w);
+    }
+  });
+}
