@@ -33,8 +33,9 @@ export const PARALLEL_BYTES = 512 * 1024;
 /** Text per batch: small enough to keep every thread busy to the end, large enough to amortize a message. */
 const BATCH_BYTES = 64 * 1024;
 
-/** The worker's code: the bundle beside this one, or (run from source) the TypeScript through tsx. */
-function startWorker(): Worker {
+/** The worker's code: `script`, else the bundle beside this one, or (run from source) the TypeScript through tsx. */
+function startWorker(script?: string): Worker {
+  if (script) return new Worker(script);
   if (__filename.endsWith('.ts')) {
     return new Worker(`require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'worker.ts'))});`, { eval: true });
   }
@@ -42,7 +43,8 @@ function startWorker(): Worker {
 }
 
 /**
- * Reads the files in `jobs` worker threads, in batches handed out as threads come free. Resolves
+ * Reads the files in `jobs` worker threads (running `script`, by default the bundle's worker.js
+ * beside this code), in batches handed out as threads come free. Resolves
  * with every file, in the order given; rejects when a thread fails (the caller reads the files
  * itself then).
  */
@@ -51,6 +53,7 @@ export function readInWorkers(
   modules: readonly Module[],
   jobs: number,
   progress?: (done: number, total: number) => void,
+  script?: string,
 ): Promise<ReleasedFile[]> {
   const batches: JobFile[][] = [];
   let batch: JobFile[] = [];
@@ -110,7 +113,7 @@ export function readInWorkers(
     };
     if (batches.length === 0) return resolve([]);
     for (let j = 0; j < Math.min(jobs, batches.length); j++) {
-      const w = startWorker();
+      const w = startWorker(script);
       workers.push(w);
       pending.set(w, []);
       w.on('message', (packed: PackedFiles) => received(w, packed));

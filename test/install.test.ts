@@ -34,6 +34,11 @@ test('the packed tarball installs into a prefix, and its vale-ffi runs from ther
   // The SARIF help links point at the explanations installed beside the CLI.
   const helpUri: string = JSON.parse(harbor.stdout).runs[0].tool.driver.rules[0].helpUri;
   assert.ok(existsSync(new URL(helpUri.replace(/#.*/, '')).pathname), helpUri);
+  // The reading threads' code ships beside the CLI: --jobs reads the same report.
+  const args = ['check', join(REPO, 'examples'), '--format', 'json'];
+  const here = spawnSync(bin, [...args, '--jobs', '1'], { encoding: 'utf8', cwd: prefix });
+  const threads = spawnSync(bin, [...args, '--jobs', '2'], { encoding: 'utf8', cwd: prefix });
+  assert.deepEqual([threads.status, threads.stderr, threads.stdout], [1, '', here.stdout]);
 });
 
 test('the extension manifest: categories, keywords, an icon, capabilities, Markdown setting descriptions, a changelog', () => {
