@@ -90,8 +90,8 @@ export interface Decls {
 
 /**
  * What one top-level item declares, at the item's current offset. Read once per
- * green node; when an edit only moves the item, its declarations are moved on
- * first use (most never are: a keystroke looks at one item).
+ * green node; when an edit only moves the item, the same object is moved, and its
+ * declarations are moved on first use (most never are: a keystroke looks at one item).
  */
 export class ItemDecls implements Decls {
   private moved?: Decls;
@@ -156,9 +156,16 @@ export class ItemDecls implements Decls {
     return this.read.imports;
   }
 
-  /** The same declarations at another offset. */
-  at(start: number): ItemDecls {
-    return start === this.start ? this : new ItemDecls(this.element, start, this.read, this.readAt, this.summary);
+  /**
+   * Places the item at another offset, in place: a file's models share their items, so only the
+   * newest model of a file places them right (the one every holder asks). An edit moves the items
+   * behind it without making an object per item (a keystroke's garbage, and a survivor of the
+   * next scavenge, for every item behind the caret).
+   */
+  moveTo(start: number): void {
+    if (start === this.start) return;
+    (this as { start: number }).start = start;
+    this.moved = undefined;
   }
 }
 
@@ -527,7 +534,7 @@ export function isSeenByOtherFiles(f: FunctionDecl): boolean {
 
 /**
  * Read items by green node: an item the incremental parser reused is never read
- * again, only placed at its new offset (the latest placement is kept, so an
+ * again, only placed at its new offset (the one object, moved in place, so an
  * unmoved item keeps the same declaration objects).
  */
 const itemCache = new WeakMap<GreenNode, { path: string; pkg: string; item: ItemDecls | undefined }>();
@@ -538,8 +545,8 @@ export const itemReads = { count: 0 };
 function itemAt(path: string, pkg: string, element: GreenNode, start: number): ItemDecls | undefined {
   const cached = itemCache.get(element);
   if (cached && cached.path === path && cached.pkg === pkg) {
-    if (!cached.item || cached.item.start === start) return cached.item;
-    return (cached.item = cached.item.at(start));
+    cached.item?.moveTo(start);
+    return cached.item;
   }
   itemReads.count++;
   const item = readItem(path, pkg, element, start);
@@ -548,8 +555,9 @@ function itemAt(path: string, pkg: string, element: GreenNode, start: number): I
 }
 
 /**
- * Reads a file's declarations, item by item (reusing items read before). Pure: the same tree gives
- * an equal model. With `before`, the model of the tree this one was reparsed from (`tree.origin`),
+ * Reads a file's declarations, item by item (reusing items read before). The same tree gives an
+ * equal model; items are shared with the models of earlier trees of the file and placed for the
+ * newest (`ItemDecls.moveTo`), so only a file's newest model is read. With `before`, the model of the tree this one was reparsed from (`tree.origin`),
  * the items of the elements the reparse kept in front are taken from it as they are.
  */
 export function readFileModel(path: string, tree: SyntaxTree, pkg: string = packageOf(path), before?: FileModel): FileModel {
