@@ -186,11 +186,19 @@ export class FileModel {
     pkg: string = packageOf(path),
   ) {
     this.package = pkg;
-    this.kindItems = seen.filter((i) => i.unplaced.kinds.length > 0);
   }
 
-  /** The seen items that declare a kind, in file order. */
-  readonly kindItems: readonly ItemDecls[];
+  private kindList?: ItemDecls[];
+
+  /** The seen items that declare a kind, in file order (listed when first asked: a keystroke that changes no summary never asks). */
+  get kindItems(): readonly ItemDecls[] {
+    if (this.kindList) return this.kindList;
+    const out: ItemDecls[] = [];
+    const seen = this.seen;
+    for (let i = 0; i < seen.length; i++) if (seen[i].unplaced.kinds.length > 0) out.push(seen[i]);
+    return (this.kindList = out);
+  }
+
   private kindsByName?: Map<string, ItemDecls>;
 
   /** The first item declaring a kind of this name (kind places name it). */
@@ -557,8 +565,10 @@ function itemAt(path: string, pkg: string, element: GreenNode, start: number): I
 /**
  * Reads a file's declarations, item by item (reusing items read before). The same tree gives an
  * equal model; items are shared with the models of earlier trees of the file and placed for the
- * newest (`ItemDecls.moveTo`), so only a file's newest model is read. With `before`, the model of the tree this one was reparsed from (`tree.origin`),
- * the items of the elements the reparse kept in front are taken from it as they are.
+ * newest (`ItemDecls.moveTo`), so only a file's newest model is read. With `before`, the model of
+ * the tree this one was reparsed from (`tree.origin`), the items of the elements the reparse kept
+ * in front are taken from it as they are, and those of the elements it took over behind the edit
+ * are taken from it moved: only the re-parsed elements are looked at.
  */
 export function readFileModel(path: string, tree: SyntaxTree, pkg: string = packageOf(path), before?: FileModel): FileModel {
   let items: ItemDecls[] = [];
@@ -566,13 +576,18 @@ export function readFileModel(path: string, tree: SyntaxTree, pkg: string = pack
   let offset = 0;
   const children = tree.green.children;
   let first = 0;
-  const keep = tree.origin?.keep ?? 0;
-  if (before && before.path === path && before.package === pkg && keep > 0) {
+  const origin = tree.origin;
+  const from = before && before.path === path && before.package === pkg && origin ? before : undefined;
+  const keep = origin?.keep ?? 0;
+  if (from && keep > 0) {
     for (; first < keep; first++) offset += children[first].width;
-    items = before.items.slice(0, itemsEndingBy(before.items, offset));
-    seen = before.seen.slice(0, itemsEndingBy(before.seen, offset));
+    items = from.items.slice(0, itemsEndingBy(from.items, offset));
+    seen = from.seen.slice(0, itemsEndingBy(from.seen, offset));
   }
-  for (let i = first; i < children.length; i++) {
+  // The elements the reparse took over behind the edit are the old tree's, in order: their items
+  // are the old model's from the same element on, each moved by the edit's length change.
+  const carried = from && origin!.resumeOld < origin!.previousCount ? origin!.resumeNew : children.length;
+  for (let i = first; i < carried; i++) {
     const c = children[i];
     if (c instanceof GreenNode) {
       const item = itemAt(path, pkg, c, offset);
@@ -582,6 +597,16 @@ export function readFileModel(path: string, tree: SyntaxTree, pkg: string = pack
       }
     }
     offset += c.width;
+  }
+  if (carried < children.length) {
+    const delta = origin!.inserted - (origin!.end - origin!.start);
+    const old = from!.items;
+    for (let j = itemsEndingBy(old, offset - delta); j < old.length; j++) {
+      const item = old[j];
+      item.moveTo(item.start + delta);
+      items.push(item);
+      if (item.summary !== '') seen.push(item);
+    }
   }
   return new FileModel(path, items, seen, pkg);
 }

@@ -35,6 +35,8 @@ export interface TreeOrigin {
   readonly keep: number;
   readonly resumeNew: number;
   readonly resumeOld: number;
+  /** How many top-level elements the previous tree had (`resumeOld` equals it when nothing was taken over). */
+  readonly previousCount: number;
   lines: LineIndex | undefined;
   derived: unknown;
   /** The previous tree's root (a model read from it carries its first items over); dropped once taken. */
@@ -227,6 +229,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
       keep,
       resumeNew,
       resumeOld: resumeAt >= 0 ? resumeAt : oldChildren.length,
+      previousCount: oldChildren.length,
       lines: old.lineIndexCache,
       derived: old.derived,
       previous: old.green,
