@@ -68,11 +68,15 @@ export interface WorkspaceStats {
 interface FileChecks {
   readonly byElement: Map<GreenNode, ItemCheck>;
   items: readonly ItemDecls[];
-  checks: readonly ItemCheck[];
+  checks: ItemCheck[];
+  /** The places (in `items`) of the checks that have diagnostics, in order. */
+  withDiagnostics: number[];
 }
 
 interface ItemCheck {
   readonly file: string;
+  /** The item it checked (an item with nothing to check has none: it never goes stale). */
+  readonly item?: ItemDecls;
   readonly deps: Dependencies;
   readonly diagnostics: readonly AnchoredDiagnostic[];
   /** Files other than its own that its diagnostics point into. */
@@ -122,6 +126,8 @@ export class Workspace {
   private readonly dirty = new Set<string>();
   private index?: ProgramIndex;
   private readonly itemChecks = new Map<string, FileChecks>();
+  /** The checks made stale since their file's last `ffiDiagnostics`, by file: they run again then. */
+  private readonly staleIn = new Map<string, Set<ItemCheck>>();
   private checkPasses = 0;
   /** Fact key → its value when recorded, and the item checks that read it. */
   private readonly factReaders = new Map<FactKey, { value: string; readers: Set<ItemCheck> }>();
@@ -550,6 +556,9 @@ export class Workspace {
       entry.value = value;
       for (const reader of entry.readers) {
         reader.stale = true;
+        let stale = this.staleIn.get(reader.file);
+        if (!stale) this.staleIn.set(reader.file, (stale = new Set()));
+        stale.add(reader);
         this.changed.add(reader.file);
       }
     }
@@ -614,6 +623,7 @@ export class Workspace {
   private forgetChecks(path: string): void {
     for (const check of this.itemChecks.get(path)?.byElement.values() ?? []) this.forgetCheck(check);
     this.itemChecks.delete(path);
+    this.staleIn.delete(path);
     this.fileDiagnostics.delete(path);
   }
 
@@ -626,7 +636,7 @@ export class Workspace {
     const diagnostics = found.map((d) => anchorDiagnostic(d, this.offsetsOf));
     const anchoredIn = diagnostics.length === 0 ? NO_FILES : new Set<string>();
     for (const d of diagnostics) for (const f of anchoredFiles(d, path)) (anchoredIn as Set<string>).add(f);
-    const check: ItemCheck = { file: path, deps, diagnostics, anchoredIn, stale: false };
+    const check: ItemCheck = { file: path, item, deps, diagnostics, anchoredIn, stale: false };
     for (const [key, value] of deps) {
       const entry = this.factReaders.get(key);
       if (entry) {
@@ -666,7 +676,7 @@ export class Workspace {
       return out;
     }
     let file = this.itemChecks.get(path);
-    if (!file) this.itemChecks.set(path, (file = { byElement: new Map(), items: [], checks: [] }));
+    if (!file) this.itemChecks.set(path, (file = { byElement: new Map(), items: [], checks: [], withDiagnostics: [] }));
     const { byElement, items: before, checks: checksBefore } = file;
     const items = model.items;
     const n = items.length;
@@ -680,39 +690,72 @@ export class Workspace {
     const pass = ++this.checkPasses;
     // Anchors are mostly in this file: its offsets are looked up once for the pass (no tree changes meanwhile).
     const offsetsOf = lastFileMemo(this.offsetsOf);
-    const checks = new Array<ItemCheck>(n);
     const out: Diagnostic[] = [];
-    let ran = false;
-    let reused = 0;
-    for (let i = 0; i < n; i++) {
-      const item = items[i];
-      let check = i < prefix ? checksBefore[i] : i >= n - suffix ? checksBefore[i - n + m] : byElement.get(item.element);
-      // A kept check's diagnostics are placed where their anchors are now (one lookup per anchor);
-      // an anchor gone (its element re-parsed) makes the check run again.
+    const withDiagnostics: number[] = [];
+    let ran = 0;
+    // The checks of the window the edit replaced, before their places are written over.
+    const left = checksBefore.slice(prefix, m - suffix);
+    const checks = n === m ? checksBefore : new Array<ItemCheck>(n);
+    if (n !== m) {
+      for (let i = 0; i < prefix; i++) checks[i] = checksBefore[i];
+      for (let i = n - suffix; i < n; i++) checks[i] = checksBefore[i - n + m];
+    }
+    /**
+     * The check at place i: a kept one's diagnostics placed where their anchors are now (one
+     * lookup per anchor); a stale one, or one with an anchor gone (its element re-parsed), runs again.
+     */
+    const visit = (i: number, check: ItemCheck | undefined): void => {
       const mark = out.length;
-      if (check && !check.stale && materializeAll(check.diagnostics, offsetsOf, out)) reused++;
-      else {
+      if (!check || check.stale || !materializeAll(check.diagnostics, offsetsOf, out)) {
         out.length = mark;
         if (check) this.forgetCheck(check);
+        const item = items[i];
         check = this.runCheck(path, model, item);
         byElement.set(item.element, check);
-        ran = true;
+        ran++;
         for (const d of check.diagnostics) out.push(materialize(d, offsetsOf));
       }
       check.pass = pass;
       checks[i] = check;
+      if (check.diagnostics.length > 0) withDiagnostics.push(i);
+    };
+    // Of the kept checks, only those with diagnostics (to place) and the stale ones (to run again)
+    // have anything to do: their places, in order; the items between are all looked at.
+    const places: number[] = [];
+    for (const o of file.withDiagnostics) if (o < prefix || o >= m - suffix) places.push(o < prefix ? o : o + n - m);
+    const stale = this.staleIn.get(path);
+    if (stale) {
+      this.staleIn.delete(path);
+      for (const check of stale) {
+        const i = check.item ? model.itemIndex(check.item) : -1;
+        if (i >= 0 && (i < prefix || i >= n - suffix) && checks[i] === check) places.push(i);
+      }
+      places.sort((a, b) => a - b);
     }
+    let middleDone = false;
+    for (let k = 0; k < places.length; k++) {
+      const i = places[k];
+      if (k > 0 && places[k - 1] === i) continue;
+      if (i >= prefix && !middleDone) {
+        middleDone = true;
+        for (let j = prefix; j < n - suffix; j++) visit(j, byElement.get(items[j].element));
+      }
+      visit(i, checks[i]);
+    }
+    if (!middleDone) for (let j = prefix; j < n - suffix; j++) visit(j, byElement.get(items[j].element));
     // The checks of items that left the file leave with them.
-    for (let j = prefix; j < m - suffix; j++) {
-      const check = checksBefore[j];
+    for (let j = 0; j < left.length; j++) {
+      const check = left[j];
       if (check.pass === pass) continue;
       this.forgetCheck(check);
-      if (byElement.get(before[j].element) === check) byElement.delete(before[j].element);
+      const element = before[prefix + j].element;
+      if (byElement.get(element) === check) byElement.delete(element);
     }
     file.items = items;
     file.checks = checks;
-    this.stats.itemChecksReused += reused;
-    if (ran) this.stats.filesChecked++;
+    file.withDiagnostics = withDiagnostics;
+    this.stats.itemChecksReused += n - ran;
+    if (ran > 0) this.stats.filesChecked++;
     else this.stats.checksReused++;
     return out;
   }

@@ -270,6 +270,12 @@ export class FileModel {
     return item && item.start <= offset ? item : undefined;
   }
 
+  /** An item's place in `items` (-1 when it is not one of them): a binary search by offset. */
+  itemIndex(item: ItemDecls): number {
+    const i = itemsEndingBy(this.items, item.start);
+    return this.items[i] === item ? i : -1;
+  }
+
   /** An item's place in `seen` (-1 when other files do not see it): a binary search by offset. */
   seenIndex(item: ItemDecls): number {
     const i = itemsEndingBy(this.seen, item.start);
