@@ -41,9 +41,12 @@ export class ElementOffsets {
     const elements = tree.green.children;
     for (let i = keep; i < resumeNew; i++) map.set(elements[i], i);
     if (resumeNew !== resumeOld) for (let i = resumeNew; i < elements.length; i++) map.set(elements[i], i);
-    const starts = new Uint32Array(elements.length);
-    let offset = 0;
-    for (let i = 0; i < elements.length; i++) {
+    // The kept elements in front are where they were: with as many elements, the array is reused from there on.
+    const reuse = before.starts.length === elements.length;
+    const starts = reuse ? before.starts : new Uint32Array(elements.length);
+    const from = reuse ? keep : 0;
+    let offset = from === 0 ? 0 : starts[from - 1] + elements[from - 1].width;
+    for (let i = from; i < elements.length; i++) {
       starts[i] = offset;
       offset += elements[i].width;
     }
@@ -149,20 +152,23 @@ export function anchorsHold(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): boolea
  */
 function placed(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagnostic | undefined {
   const { positions, last } = d;
-  const bases = new Array<number>(positions.length);
-  let same = last !== undefined;
-  for (let k = 0; k < positions.length; k++) {
-    const p = positions[k];
-    let base = 0;
-    if (p.element) {
-      const at = offsetsOf(p.file)?.offsetOf(p.element);
-      if (at === undefined) return undefined;
-      base = at;
+  // Compared with last time first: an unmoved diagnostic costs its lookups and nothing else.
+  let k = 0;
+  if (last) {
+    for (; k < positions.length; k++) {
+      const base = baseOf(positions[k], offsetsOf);
+      if (base === undefined) return undefined;
+      if (last.bases[k] !== base) break;
     }
-    bases[k] = base;
-    if (same && last!.bases[k] !== base) same = false;
+    if (k === positions.length) return last.diagnostic;
   }
-  if (same) return last!.diagnostic;
+  const bases = new Array<number>(positions.length);
+  for (let j = 0; j < k; j++) bases[j] = last!.bases[j];
+  for (; k < positions.length; k++) {
+    const base = baseOf(positions[k], offsetsOf);
+    if (base === undefined) return undefined;
+    bases[k] = base;
+  }
   let i = 0;
   const diagnostic = mapPositions(d.template, () => {
     const k = i++;
@@ -170,6 +176,11 @@ function placed(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagnostic | undef
   });
   d.last = { bases, diagnostic };
   return diagnostic;
+}
+
+/** Where a position's element starts now (0 for a plain number), or undefined when the element is gone. */
+function baseOf(p: AnchoredPosition, offsetsOf: OffsetsOf): number | undefined {
+  return p.element ? offsetsOf(p.file)?.offsetOf(p.element) : 0;
 }
 
 /** Each diagnostic placed (`placed`), pushed to `out`; false (with some pushed) as soon as an anchor is gone. */

@@ -37,17 +37,28 @@ export interface TreeOrigin {
   readonly resumeOld: number;
   /** How many top-level elements the previous tree had (`resumeOld` equals it when nothing was taken over). */
   readonly previousCount: number;
+  /** Where the first re-parsed element starts (the end of the kept ones). */
+  readonly restart: number;
+  /** The previous tree's syntax errors with the element each belongs to, when it listed them; dropped once taken. */
+  errors: ElementErrors | undefined;
   lines: LineIndex | undefined;
   derived: unknown;
   /** The previous tree's root (a model read from it carries its first items over); dropped once taken. */
   previous: GreenNode | undefined;
 }
 
+/** A tree's syntax errors, and the index of the top-level element each one belongs to. */
+interface ElementErrors {
+  readonly list: readonly SyntaxError[];
+  readonly owners: readonly number[];
+}
+
 /** An immutable parsed file: the text, its lossless green tree, and what the parse found. */
 export class SyntaxTree {
   /** @internal the line index once made (reparse hands it to the next tree). */
   lineIndexCache: LineIndex | undefined;
-  private errorsCache: SyntaxError[] | undefined;
+  /** @internal the errors once listed (a reparse hands them to the next tree). */
+  errorsCache: ElementErrors | undefined;
 
   constructor(
     readonly text: string,
@@ -79,18 +90,55 @@ export class SyntaxTree {
     return (this.lineIndexCache = before ? LineIndex.afterEdit(before, this.text, o.start, o.end, o.inserted) : new LineIndex(this.text));
   }
 
-  /** Syntax errors of every top-level element, in file order. */
+  /**
+   * Syntax errors of every top-level element, in file order. A reparsed tree takes its previous
+   * tree's (when that one listed them): those of the elements kept in front as they are, those of
+   * the elements taken over behind the edit moved; only the re-parsed elements are looked at.
+   */
   get errors(): readonly SyntaxError[] {
-    if (this.errorsCache) return this.errorsCache;
-    const out: SyntaxError[] = [];
-    let offset = 0;
-    for (const c of this.green.children) {
-      if (c instanceof GreenNode) {
-        for (const e of c.errors) out.push({ start: offset + e.start, end: offset + e.end, message: e.message, warning: e.warning });
+    if (this.errorsCache) return this.errorsCache.list;
+    const children = this.green.children;
+    const list: SyntaxError[] = [];
+    const owners: number[] = [];
+    const add = (i: number, offset: number): void => {
+      const c = children[i];
+      if (c instanceof GreenNode)
+        for (const e of c.errors) {
+          list.push({ start: offset + e.start, end: offset + e.end, message: e.message, warning: e.warning });
+          owners.push(i);
+        }
+    };
+    const o = this.origin;
+    const before = o?.errors;
+    if (o && before) {
+      o.errors = undefined;
+      let k = 0;
+      for (; k < before.owners.length && before.owners[k] < o.keep; k++) {
+        list.push(before.list[k]);
+        owners.push(before.owners[k]);
       }
-      offset += c.width;
+      let offset = o.restart;
+      for (let i = o.keep; i < o.resumeNew; i++) {
+        add(i, offset);
+        offset += children[i].width;
+      }
+      const delta = o.inserted - (o.end - o.start);
+      const shift = o.resumeNew - o.resumeOld;
+      while (k < before.owners.length && before.owners[k] < o.resumeOld) k++;
+      for (; k < before.owners.length; k++) {
+        const e = before.list[k];
+        list.push({ start: e.start + delta, end: e.end + delta, message: e.message, warning: e.warning });
+        owners.push(before.owners[k] + shift);
+      }
+    } else {
+      let offset = 0;
+      for (let i = 0; i < children.length; i++) {
+        add(i, offset);
+        offset += children[i].width;
+      }
     }
-    return (this.errorsCache = out);
+    this.errorsCache = { list, owners };
+    return list;
   }
 
   /** Prints the tree back to text; equals `text` for every input. */
@@ -230,6 +278,8 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
       resumeNew,
       resumeOld: resumeAt >= 0 ? resumeAt : oldChildren.length,
       previousCount: oldChildren.length,
+      restart,
+      errors: old.errorsCache,
       lines: old.lineIndexCache,
       derived: old.derived,
       previous: old.green,
