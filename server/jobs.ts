@@ -30,6 +30,13 @@ export function defaultJobs(cores = availableParallelism()): number {
 /** Below this much text, starting threads costs more than they save (`--jobs` unset). */
 export const PARALLEL_BYTES = 512 * 1024;
 
+/** The reading threads when none were asked for: `defaultJobs()` for over `PARALLEL_BYTES` of text, else 1 (read here). */
+export function autoJobs(files: readonly { readonly text: string }[]): number {
+  let bytes = 0;
+  for (const f of files) bytes += f.text.length;
+  return bytes < PARALLEL_BYTES ? 1 : defaultJobs();
+}
+
 /** Text per batch: small enough to keep every thread busy to the end, large enough to amortize a message. */
 const BATCH_BYTES = 64 * 1024;
 

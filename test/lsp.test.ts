@@ -606,6 +606,71 @@ describe('scheduling while a document is typed into', () => {
   });
 });
 
+describe('start-up reading in worker threads (valeFfi.jobs)', () => {
+  // examples/ and 120 files in 8 packages importing each other, with syntax and FFI errors.
+  const dir = tempDir('vale-ffi-lsp-jobs-');
+  cpSync(EXAMPLES, join(dir, 'examples'), { recursive: true });
+  for (let p = 0; p < 8; p++) {
+    mkdirSync(join(dir, `p${p}`), { recursive: true });
+    for (let f = 0; f < 15; f++) {
+      const id = `${p}_${f}`;
+      const lines = [
+        p > 0 ? `import ${'jobs'}.p${p - 1}.*;` : '',
+        `exported struct Ship${id} imm { fuel int; ${f > 0 ? `prev Ship${p}_${f - 1};` : ''} }`,
+        `struct Crate${id} { n int; }`,
+        f % 4 === 1 ? `extern func weigh${id}(c Crate${id}) int;` : `exported func fuel${id}(s Ship${id}) int { s.fuel }`,
+        f % 5 === 2 ? `func broken${id}(x int) int { x + ; }` : `func fine${id}(x int) int { x + 1 }`,
+        p > 0 && f === 0 ? `extern func escort${id}(s Ship${p - 1}_14) int;` : '',
+      ];
+      writeFileSync(join(dir, `p${p}`, `f${f}.vale`), `${lines.join('\n')}\n`);
+    }
+  }
+  writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify({ modules: { jobs: '.' } }));
+  const clients: TestClient[] = [];
+  after(() => {
+    for (const c of clients) if (c.process.exitCode === null) c.process.kill();
+  });
+
+  const start = async (jobs: number): Promise<TestClient> => {
+    const client = new TestClient();
+    clients.push(client);
+    await client.initialize(URI.file(dir).toString(), { jobs });
+    await client.waitFor('indexing', () => client.progress.some((p) => p.startsWith('end')), 60_000);
+    // Every Vale file with a diagnostic published (one pass over all of them).
+    await client.waitFor('the start-up pass', () => client.diagnostics.size >= 48, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return client;
+  };
+
+  test('files read in 3 threads give the diagnostics, hovers and edits that reading them here gives', async () => {
+    const here = await start(1);
+    const threads = await start(3);
+    assert.ok(
+      threads.logs.some((m) => /indexed \d+ files \(read in 3 threads\)/.test(m)),
+      threads.logs.join('\n'),
+    );
+    assert.ok(!here.logs.some((m) => /read in \d+ threads/.test(m)));
+    const sorted = (c: TestClient): [string, unknown][] => [...c.diagnostics].filter(([, d]) => d.length > 0).sort();
+    assert.ok(sorted(here).length >= 48);
+    assert.deepEqual(sorted(threads), sorted(here));
+    // A file read by a thread answers hovers, and opening and editing it re-reads it.
+    const file = URI.file(join(dir, 'p2', 'f3.vale')).toString();
+    const at = { line: 1, character: 'exported struct Sh'.length };
+    for (const c of [here, threads]) {
+      const h = (await c.connection.sendRequest('textDocument/hover', { textDocument: { uri: file }, position: at })) as Hover | null;
+      assert.match(hoverText(h), /Ship2_3/);
+      const text = readFileSync(join(dir, 'p2', 'f3.vale'), 'utf8');
+      await c.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: file, languageId: 'vale', version: 1, text } });
+      await c.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: file, version: 2 },
+        contentChanges: [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'exported ' }],
+      });
+      await c.waitFor('version 2', () => c.versions.get(file) === 2);
+    }
+    assert.deepEqual(threads.diagnostics.get(file), here.diagnostics.get(file));
+  });
+});
+
 describe('the project configuration file in the server', () => {
   const dir = tempDir('vale-ffi-lsp-config-');
   const write = (rel: string, text: string): void => writeFileSync(join(dir, rel), text);

@@ -22,7 +22,7 @@ import {
   loadWorkspaceInWorkers,
   loadWorkspaceYielding,
 } from './files';
-import { PARALLEL_BYTES, defaultJobs } from '../jobs';
+import { autoJobs } from '../jobs';
 import { binaryOption, itableProfileOption } from './itables';
 import { VERSION } from './version';
 import { ansi, colorChoice, plain, summary, toJson, toText } from './report';
@@ -45,7 +45,7 @@ export interface CheckOptions {
   jobs?: string;
 }
 
-/** The reading threads `--jobs` asks for (a positive integer; 1 reads here), else `defaultJobs` for enough text. */
+/** The reading threads `--jobs` asks for (a positive integer; 1 reads here), else `autoJobs`. */
 export function jobsOption(jobs: string | undefined, files: readonly { readonly text: string }[]): number {
   if (jobs !== undefined) {
     const n = Number(jobs);
@@ -53,9 +53,7 @@ export function jobsOption(jobs: string | undefined, files: readonly { readonly 
       throw new UsageError(`--jobs takes a positive integer, not ${JSON.stringify(jobs)}`);
     return n;
   }
-  let bytes = 0;
-  for (const f of files) bytes += f.text.length;
-  return bytes < PARALLEL_BYTES ? 1 : defaultJobs();
+  return autoJobs(files);
 }
 
 /** Exit status of a finished analysis: 1 with an error, or with any finding under --strict. */

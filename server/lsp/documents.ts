@@ -2,7 +2,7 @@ import { READ_LIMITS, readSourceFile } from '../read';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
-import { LineIndex, type TextEdit, type Workspace, isCPath } from '../../shared';
+import { LineIndex, type ReleasedFile, type TextEdit, type Workspace, isCPath } from '../../shared';
 
 /** The core's key for a document: the file path for `file:` URIs (a directory is a package), else the URI. */
 export function keyOf(uri: string): string {
@@ -155,6 +155,12 @@ export class Documents {
     } catch {
       return false;
     }
+  }
+
+  /** Files read from disk in other threads (`server/jobs.ts`, keyed as `keyOf` their URIs), taken as `loadFromDisk` reads them. */
+  adoptFromDisk(files: readonly ReleasedFile[], uriOf: (key: string) => string): void {
+    for (const f of files) this.uris.set(f.path, uriOf(f.path));
+    this.workspace.adoptFiles(files);
   }
 
   removeFromDisk(uri: string): void {

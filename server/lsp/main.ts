@@ -52,7 +52,8 @@ import {
   type RenameParams,
   ErrorCodes,
 } from 'vscode-languageserver/node';
-import { READ_LIMITS, readRegularFile, setReadLimits } from '../read';
+import { READ_LIMITS, readRegularFile, readSourceFile, setReadLimits } from '../read';
+import { type JobFile, autoJobs, readInWorkers } from '../jobs';
 import { URI } from 'vscode-uri';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
@@ -81,6 +82,7 @@ import {
   type CFileSummary,
   isCPath,
   type Module,
+  type ReleasedFile,
   type OutlineKind,
   type OutlineSymbol,
   STATUS,
@@ -278,6 +280,9 @@ function loadProject(): void {
  * Packages are named through modules, as valec names them: the configuration's, else the
  * `valeFfi.modules` setting's (relative to the first folder), else one per folder named after it.
  */
+/** The modules the workspace names packages by (what reading threads are told). */
+let modulesInUse: readonly Module[] = [];
+
 function applyModules(): void {
   const root = (dir: string): string => keyOf(URI.file(dir).toString());
   let modules: Module[];
@@ -295,6 +300,7 @@ function applyModules(): void {
     }));
   }
   workspace.setModules(modules);
+  modulesInUse = modules;
   // C names carry the project: the one set (settings or configuration), else the one the C files use, else the first module's.
   workspace.setCProject(settings.projectName !== DEFAULT_SETTINGS.projectName ? settings.projectName : undefined);
 }
@@ -333,15 +339,58 @@ connection.onInitialized(async () => {
   sendStatus('indexing', files);
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('Vale FFI', 0, `Indexing ${files.length} files`, false);
-  files.forEach((file, i) => {
-    documents.loadFromDisk(URI.file(file).toString());
-    if (i % 50 === 49) progress?.report(Math.round(((i + 1) * 100) / files.length), `Indexing ${files.length} files (${i + 1} done)`);
-  });
+  const report = (done: number): void => {
+    progress?.report(Math.round((done * 100) / files.length), `Indexing ${files.length} files (${done} done)`);
+  };
+  const threads = await readInThreads(files, report);
+  if (threads === 1)
+    files.forEach((file, i) => {
+      documents.loadFromDisk(URI.file(file).toString());
+      if (i % 50 === 49) report(i + 1);
+    });
   progress?.done();
-  connection.console.info(`vale-ffi: indexed ${files.length} files`);
+  connection.console.info(`vale-ffi: indexed ${files.length} files${threads > 1 ? ` (read in ${threads} threads)` : ''}`);
   sendStatus('ready');
   publisher.schedule();
 });
+
+/**
+ * Reads the project's Vale files in worker threads (`valeFfi.jobs`, or as `vale-ffi check`
+ * decides) and the C files here; answers how many threads read them, 1 when none did (too
+ * little text, one thread asked for, or a thread failed: then nothing was taken and the caller
+ * reads every file here).
+ */
+async function readInThreads(files: readonly string[], report: (done: number) => void): Promise<number> {
+  const vale: JobFile[] = [];
+  const uris = new Map<string, string>();
+  for (const file of files) {
+    if (isCPath(file)) continue;
+    const uri = URI.file(file).toString();
+    if (documents.get(uri)) continue;
+    try {
+      vale.push({ key: keyOf(uri), text: readSourceFile(file) });
+      uris.set(keyOf(uri), uri);
+    } catch {
+      // Unreadable: loadFromDisk skips it the same way.
+    }
+  }
+  const jobs = settings.jobs > 0 ? settings.jobs : autoJobs(vale);
+  if (jobs <= 1 || vale.length < 2) return 1;
+  let released: ReleasedFile[];
+  try {
+    released = await readInWorkers(vale, modulesInUse, jobs, report);
+  } catch (e) {
+    connection.console.warn(`vale-ffi: reading in ${jobs} threads failed (${(e as Error).message}); reading in one`);
+    return 1;
+  }
+  // A file opened or read meanwhile (a document, a change on disk) keeps what it has now.
+  documents.adoptFromDisk(
+    released.filter((f) => !workspace.tree(f.path)),
+    (key) => uris.get(key)!,
+  );
+  for (const file of files) if (isCPath(file)) documents.loadFromDisk(URI.file(file).toString());
+  return jobs;
+}
 
 /** Tells the client what is analysed (`valeFfi/status`): the status bar item shows it. */
 function sendStatus(state: StatusParams['state'], files?: readonly string[]): void {

@@ -25,6 +25,8 @@ export interface Settings {
   hover: HoverOptions;
   /** `valeFfi.inlayHints.kinds` / `.parameters`: the C layout after exported kinds, C types after FFI parameters. */
   inlayHints: { kinds: boolean; parameters: boolean };
+  /** `valeFfi.jobs`: threads that read the workspace's files at start-up (0: as `vale-ffi check` decides, `autoJobs`). */
+  jobs: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: Settings = {
   modules: {},
   hover: { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE },
   inlayHints: { kinds: true, parameters: true },
+  jobs: 0,
 };
 
 /** Reads whatever the client sends; anything missing or malformed keeps its default. */
@@ -57,6 +60,7 @@ export function readSettings(raw: unknown): Settings {
     buildDirExplicit: typeof r.buildDir === 'string' && r.buildDir !== '',
     modules: readModules(r.modules),
     inlayHints: { kinds: bool(inlay.kinds, true), parameters: bool(inlay.parameters, true) },
+    jobs: Number.isSafeInteger(r.jobs) && (r.jobs as number) >= 0 && (r.jobs as number) <= 256 ? (r.jobs as number) : 0,
     hover: {
       layout: bool(hover.layout, true),
       functions: bool(hover.functions, true),

@@ -26,6 +26,8 @@ export class TestClient {
   readonly progress: string[] = [];
   /** Every `valeFfi/status` notification, in order. */
   readonly statuses: { state: string; valeFiles: number; cFiles: number; project: string }[] = [];
+  /** window/logMessage texts (the output log), in order. */
+  readonly logs: string[] = [];
   /** window/showMessage texts, in order. */
   readonly messages: string[] = [];
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
@@ -50,7 +52,9 @@ export class TestClient {
       this.poke();
     });
     this.connection.onRequest('workspace/configuration', () => [{}]);
-    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+    });
     this.connection.onNotification('window/showMessage', (p: { message: string }) => {
       this.messages.push(p.message);
       this.poke();
