@@ -159,10 +159,14 @@ describe('analysis engine', () => {
           }
         }
         const expected = fresh(texts);
+        // And as the CLI reads them: one shot, nothing kept for an edit.
+        const once = new Workspace({ incremental: false });
+        for (const [path, text] of texts) once.setFile(path, text);
         assert.deepEqual(ws.files(), expected.files());
         for (const path of expected.files()) {
           assert.equal(ws.text(path), expected.text(path));
           assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), path);
+          assert.deepEqual(once.diagnostics(path), expected.diagnostics(path), `${path} (one shot)`);
         }
         // What the editor shows from the index: the C side of every exported kind, outlines, some hovers.
         const c = (w: Workspace) => w.cProgram('vtest', DEFAULT_TARGET);

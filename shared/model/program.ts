@@ -1276,25 +1276,30 @@ export class ProgramIndex {
     outside: ((id: string) => ReachGroup | undefined) | undefined,
   ): ReachGroup | undefined {
     const walk = new Walk();
-    const links = new UnionFind();
-    const reached = new Map<string, WalkReach>();
+    // A one-shot index is never updated: the groups, and where each kind was declared, are not kept.
+    const keep = this.track;
+    const links = keep ? new UnionFind() : undefined;
+    const reached = keep ? new Map<string, WalkReach>() : state.byId;
     const declSlot = new Map<string, KindSlot>();
     for (const r of roots) walk.push(r.node, -1, '', r.root, r);
     for (let e = 0; e < walk.nodes.length; e++) {
       const node = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
-      const parent = walk.parents[e];
-      links.union(node.id, parent >= 0 ? (walk.nodes[parent] as { id: string }).id : walk.entries[e]!);
+      if (links) {
+        const parent = walk.parents[e];
+        links.union(node.id, parent >= 0 ? (walk.nodes[parent] as { id: string }).id : walk.entries[e]!);
+      }
       if (reached.has(node.id)) continue;
       const foreign = outside?.(node.id);
       if (foreign) return foreign;
       reached.set(node.id, new WalkReach(walk, e));
       if (node.tag === 'declared') {
-        declSlot.set(node.id, node.slot);
+        if (links) declSlot.set(node.id, node.slot);
         this.enqueueInside(node.slot, node.id, e, walk);
       } else if (node.tag === 'array') {
         if (node.element && node.element.tag !== 'skip') walk.push(node.element, e, `${node.text} elements`);
       } else node.elements.forEach((x, n) => x.tag !== 'skip' && walk.push(x, e, `${node.text}.${n}`));
     }
+    if (!links) return undefined;
     const groups = new Map<unknown, ReachGroup>();
     const groupOf = (x: unknown): ReachGroup => {
       const rep = links.find(x);
