@@ -103,12 +103,26 @@ export class ItemDecls implements Decls {
     readonly start: number,
     private readonly read: Decls,
     private readonly readAt: number,
-    /**
-     * What other files can see of the item, without positions or bodies (kinds,
-     * exports, impls, imports, FFI and abstract functions); '' when they see nothing.
-     */
-    readonly summary: string,
-  ) {}
+    /** The summary when known (else written when first asked: a one-shot analysis rarely asks). */
+    private summaryText?: string,
+  ) {
+    this.isSeen = summaryText !== undefined ? summaryText !== '' : seesAnything(read);
+  }
+
+  /** Whether other files see the item (its summary is not ''). */
+  readonly isSeen: boolean;
+
+  /**
+   * What other files can see of the item, without positions or bodies (kinds,
+   * exports, impls, imports, FFI and abstract functions); '' when they see nothing.
+   */
+  get summary(): string {
+    if (this.summaryText === undefined) {
+      const r = this.read;
+      this.summaryText = this.isSeen ? summaryOf(r.kinds, r.functions.filter(isSeenByOtherFiles), r.exports, r.impls, r.imports) : '';
+    }
+    return this.summaryText;
+  }
 
   private get decls(): Decls {
     if (this.start === this.readAt) return this.read;
@@ -341,7 +355,7 @@ export function packageDisplayName(pkg: string): string {
 }
 
 function attributes(item: SyntaxNode): { word: string; node: SyntaxNode }[] {
-  return item.childrenOf(K.Attribute).map((node) => ({ word: node.directTokens()[0]?.text ?? '', node }));
+  return item.childrenOf(K.Attribute).map((node) => ({ word: node.firstTokenText(), node }));
 }
 
 function genericsOf(item: SyntaxNode): string[] {
@@ -349,10 +363,21 @@ function genericsOf(item: SyntaxNode): string[] {
   if (!list) return [];
   const out: string[] = [];
   for (const p of list.childrenOf(K.GenericParam)) {
-    const first = [...p.tokens()].find((t) => !t.isTrivia && t.kind === K.Ident);
-    if (first) out.push(first.text);
+    const first = firstIdent(p.green);
+    if (first !== undefined) out.push(first);
   }
   return out;
+}
+
+/** The text of the first identifier token under a node, in order (the first significant token of an identifier kind). */
+function firstIdent(node: GreenNode): string | undefined {
+  for (const c of node.children) {
+    if (c instanceof GreenNode) {
+      const inner = firstIdent(c);
+      if (inner !== undefined) return inner;
+    } else if (c.kind === K.Ident) return c.text;
+  }
+  return undefined;
 }
 
 function nameOf(item: SyntaxNode): { name: string; range: OffsetRange } | undefined {
@@ -499,14 +524,12 @@ function readItem(path: string, pkg: string, element: GreenNode, start: number):
     }
   }
   if (kinds.length + functions.length + exports.length + impls.length + imports.length === 0) return undefined;
-  const decls = { kinds, functions, exports, impls, imports };
-  // Other files see a function only through the boundary (extern, exported) and itables (abstract, virtual).
-  const seen = functions.filter(isSeenByOtherFiles);
-  const summary =
-    kinds.length + seen.length + exports.length + impls.length + imports.length === 0
-      ? ''
-      : summaryOf(kinds, seen, exports, impls, imports);
-  return new ItemDecls(element, start, decls, start, summary);
+  return new ItemDecls(element, start, { kinds, functions, exports, impls, imports }, start);
+}
+
+/** Whether other files see anything of these declarations. Functions only through the boundary (extern, exported) and itables (abstract, virtual). */
+function seesAnything(d: Decls): boolean {
+  return d.kinds.length + d.exports.length + d.impls.length + d.imports.length > 0 || d.functions.some(isSeenByOtherFiles);
 }
 
 /**
@@ -599,7 +622,7 @@ export function readFileModel(path: string, tree: SyntaxTree, pkg: string = pack
       const item = itemAt(path, pkg, c, offset);
       if (item) {
         items.push(item);
-        if (item.summary !== '') seen.push(item);
+        if (item.isSeen) seen.push(item);
       }
     }
     offset += c.width;
@@ -611,7 +634,7 @@ export function readFileModel(path: string, tree: SyntaxTree, pkg: string = pack
       const item = old[j];
       item.moveTo(item.start + delta);
       items.push(item);
-      if (item.summary !== '') seen.push(item);
+      if (item.isSeen) seen.push(item);
     }
   }
   return new FileModel(path, items, seen, pkg);

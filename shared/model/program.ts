@@ -327,7 +327,8 @@ export const indexWork = { sitesMade: 0, rootsMade: 0 };
  * while the first declaration of the name is in the same file with the same summary (from
  * one table of a package's kinds to the next, and into a new index).
  */
-type SlotEntry = KindSlot & { readonly summary: string; readonly version: number };
+/** A kind's slot: where its first declaration is (`item`, whose summary other files see), and a version of it. */
+type SlotEntry = KindSlot & { readonly item: ItemDecls; readonly version: number };
 
 let slotVersions = 0;
 
@@ -485,12 +486,12 @@ export class ProgramIndex {
         for (const file of this.filesByPackage.get(pkg)!) {
           const item = this.files.get(file)!.kindNamed(name);
           if (item) {
-            slot = { file, name, summary: item.summary, version: 0 };
+            slot = { file, name, item, version: 0 };
             break;
           }
         }
         const old = kinds.get(name);
-        if (old?.file === slot?.file && old?.summary === slot?.summary) continue;
+        if (old?.file === slot?.file && old?.item.summary === slot?.item.summary) continue;
         rebuilt.add(pkg);
         break;
       }
@@ -502,7 +503,7 @@ export class ProgramIndex {
       // forEach: no entry arrays (a package's every kind, per keystroke that changes one).
       kinds.forEach((slot, name) => {
         const old = before.get(name);
-        if (!old || old.file !== slot.file || old.summary !== slot.summary) names.add(name);
+        if (!old || old.file !== slot.file || old.item.summary !== slot.item.summary) names.add(name);
       });
       before.forEach((_, name) => {
         if (!kinds.has(name)) names.add(name);
@@ -756,8 +757,8 @@ export class ProgramIndex {
         const name = item.unplaced.kinds[0].name;
         if (kinds.has(name)) continue;
         const old = before?.get(name);
-        const version = old && old.file === path && old.summary === item.summary ? old.version : ++slotVersions;
-        kinds.set(name, { file: path, name, summary: item.summary, version });
+        const version = old && old.file === path && old.item.summary === item.summary ? old.version : ++slotVersions;
+        kinds.set(name, { file: path, name, item, version });
       }
     }
     return kinds;
@@ -1695,7 +1696,7 @@ function changedKindNames(before: FileModel | undefined, after: FileModel | unde
 
 /** Both absent, or slots of the same summary (an item exported through either makes the same sites). */
 function sameSlot(a: SlotEntry | undefined, b: SlotEntry | undefined): boolean {
-  return a === undefined ? b === undefined : b !== undefined && a.file === b.file && a.summary === b.summary;
+  return a === undefined ? b === undefined : b !== undefined && a.file === b.file && a.item.summary === b.item.summary;
 }
 
 /**

@@ -72,8 +72,17 @@ export class SyntaxNode {
     return undefined;
   }
 
+  /** The child nodes of a kind (only those are made). */
   childrenOf(kind: SyntaxKind): SyntaxNode[] {
-    return this.childNodes().filter((n) => n.kind === kind);
+    const out: SyntaxNode[] = [];
+    const children = this.green.children;
+    let offset = this.offset;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i];
+      if (c instanceof GreenNode && c.kind === kind) out.push(new SyntaxNode(c, offset, this));
+      offset += c.width;
+    }
+    return out;
   }
 
   /** Significant tokens directly under this node (not in child nodes). */
@@ -87,9 +96,22 @@ export class SyntaxNode {
     return out;
   }
 
-  /** The first direct token of a kind, optionally with a given text. */
+  /** The first direct token of a kind, optionally with a given text (only that one is made). */
   token(kind: SyntaxKind, text?: string): SyntaxToken | undefined {
-    return this.directTokens().find((t) => t.kind === kind && (text === undefined || t.text === text));
+    const children = this.green.children;
+    let offset = this.offset;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i];
+      if (c instanceof GreenToken && c.kind === kind && (text === undefined || c.text === text)) return new SyntaxToken(c, offset, this);
+      offset += c.width;
+    }
+    return undefined;
+  }
+
+  /** The text of the first significant token directly under this node ('' when there is none); nothing is made. */
+  firstTokenText(): string {
+    for (const c of this.green.children) if (c instanceof GreenToken && !isTrivia(c.kind)) return c.text;
+    return '';
   }
 
   /** All tokens under this node, in order, trivia included. */
