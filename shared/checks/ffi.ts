@@ -343,7 +343,7 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
       }
       continue;
     }
-    for (const m of k.members) checkCopyable(ctx, m.type, `${k.name}.${m.name}`, reach);
+    for (const m of k.members) checkCopyable(ctx, m.type, () => `${k.name}.${m.name}`, reach);
   }
   for (const impl of item.impls) {
     const iface = index.resolve(model.path, impl.interfaceType, deps);
@@ -362,35 +362,40 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
       fixes: s.package === iface.decl.package && !s.exported && s.generics.length === 0 ? [addExportedFix(s)] : [],
     });
   }
+  // A root is described only for an immutable array (what the element check can find fault with).
   for (const f of item.functions) {
     if (!f.exported && !f.extern) continue;
     for (const p of f.params)
-      checkArrayElements(ctx, p.type, {
-        root: { file: model.path, range: p.type, description: `parameter ${p.name} of ${signatureText(f)}` },
-        steps: [],
-      });
-    if (f.returnType)
+      if (isImmArray(p.type))
+        checkArrayElements(ctx, p.type, {
+          root: { file: model.path, range: p.type, description: `parameter ${p.name} of ${signatureText(f)}` },
+          steps: [],
+        });
+    if (f.returnType && isImmArray(f.returnType))
       checkArrayElements(ctx, f.returnType, {
         root: { file: model.path, range: f.returnType, description: `the return of ${signatureText(f)}` },
         steps: [],
       });
   }
   for (const e of item.exports)
-    checkArrayElements(ctx, e.type, {
-      root: { file: model.path, range: e.type, description: `export ${e.type.text} as ${e.name}` },
-      steps: [],
-    });
+    if (isImmArray(e.type))
+      checkArrayElements(ctx, e.type, {
+        root: { file: model.path, range: e.type, description: `export ${e.type.text} as ${e.name}` },
+        steps: [],
+      });
 }
 
-/** A member of a crossing immutable kind: no borrowed or weak references, no mutable kinds. */
-function checkCopyable(ctx: Context, type: TypeRef, where: string, reach: Reach): void {
+const isImmArray = (type: TypeRef): boolean => type.tag === 'array' && type.mutability === 'imm';
+
+/** A member of a crossing immutable kind: no borrowed or weak references, no mutable kinds (`where` names it, for a diagnostic). */
+function checkCopyable(ctx: Context, type: TypeRef, where: () => string, reach: Reach): void {
   const problem = copyProblem(ctx, type);
   if (problem) {
     ctx.out.push({
       ...at(ctx, type),
       severity: 'error',
       code: NON_HIERARCHICAL_IMMUTABLE,
-      message: `${where} is ${problem}: a message is a tree of owned immutable values that C receives as a deep copy, and this cannot be part of it. ${reachText(reach)}`,
+      message: `${where()} is ${problem}: a message is a tree of owned immutable values that C receives as a deep copy, and this cannot be part of it. ${reachText(reach)}`,
       related: [reachRelated(reach)],
     });
     return;
@@ -400,7 +405,7 @@ function checkCopyable(ctx: Context, type: TypeRef, where: string, reach: Reach)
 
 function checkArrayElements(ctx: Context, type: TypeRef, reach: Reach): void {
   if (type.tag !== 'array' || type.mutability !== 'imm') return;
-  checkCopyable(ctx, type.element, `an element of ${kindText(type)}`, reach);
+  checkCopyable(ctx, type.element, () => `an element of ${kindText(type)}`, reach);
 }
 
 function copyProblem(ctx: Context, type: TypeRef): string | undefined {
