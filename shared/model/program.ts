@@ -207,8 +207,8 @@ interface Derived {
   readonly exportAs?: { readonly id: string; readonly slot?: KindSlot; readonly node: WalkNode };
   /** An impl: both sides resolved. */
   readonly impl?: { readonly ifaceId?: string; readonly structId?: string; readonly structSlot?: KindSlot; readonly structNode: WalkNode };
-  /** An FFI function: its parameters' and return's nodes with their descriptions. */
-  readonly roots?: readonly { readonly param: number; readonly node: WalkNode; readonly description: string }[];
+  /** An FFI function: its parameters' and return's nodes (-1: the return). */
+  readonly roots?: readonly { readonly param: number; readonly node: WalkNode }[];
   /** The item's walk roots, for its sites' facts (kept with the derivation). */
   rootCache?: { sites: string; entries: RootEntry[] };
   /** The export sites and impl edge last made for the item. */
@@ -810,13 +810,8 @@ export class ProgramIndex {
     }
     const f = item.unplaced.functions[0];
     if (f && (f.exported || f.extern)) {
-      const sig = signatureText(f);
-      const list: { param: number; node: WalkNode; description: string }[] = f.params.map((p, n) => ({
-        param: n,
-        node: node(p.type),
-        description: flat(`parameter ${p.name} of ${sig}`),
-      }));
-      if (f.returnType) list.push({ param: -1, node: node(f.returnType), description: flat(`the return of ${sig}`) });
+      const list: { param: number; node: WalkNode }[] = f.params.map((p, n) => ({ param: n, node: node(p.type) }));
+      if (f.returnType) list.push({ param: -1, node: node(f.returnType) });
       roots = list;
     }
     const names = lookedUp ? new Set<string>() : NO_NAMES;
@@ -1230,7 +1225,7 @@ export class ProgramIndex {
           place: x.place,
           n,
           node: r.node,
-          root: new SignatureRoot(this, path, x.place, r.param, r.description, d.element),
+          root: new SignatureRoot(this, path, x.place, r.param, d.element),
         });
     });
     const decls = model.seen[x.place.item].unplaced;
@@ -1246,7 +1241,7 @@ export class ProgramIndex {
             n: 0,
             site: k,
             node: d.exportAs!.node,
-            root: new SiteRoot(site, flat(`export ${exportAs.type.text} as ${site.name}`)),
+            root: new SiteRoot(site, `export ${exportAs.type.text} as `),
           });
       } else {
         const node: WalkNode = { tag: 'declared', id: this.derived.intern(site.id), slot: site.kindSlot! };
@@ -1258,7 +1253,7 @@ export class ProgramIndex {
           n: 0,
           site: k,
           node,
-          root: new SiteRoot(site, flat(`exported ${decls.kinds[0].tag} ${site.name}`)),
+          root: new SiteRoot(site, `exported ${decls.kinds[0].tag} `),
         });
       }
     });
@@ -1599,22 +1594,39 @@ class WalkReach implements Reach {
 /** A parameter (or, for -1, the return) of an FFI function (an item of the file's `seen` list), as a root of the walk. */
 class SignatureRoot implements WalkRoot {
   readonly identity: string;
+  private text?: string;
 
   constructor(
     private readonly index: ProgramIndex,
     readonly file: string,
     private place: ItemPlace,
     private readonly param: number,
-    readonly description: string,
     element: GreenNode,
   ) {
     this.identity = `${nodeId(element)}:${param}`;
   }
 
+  private get decl(): FunctionDecl {
+    return this.index.files.get(this.file)!.seen[this.place.item].functions[0];
+  }
+
   get range(): OffsetRange {
-    const f = this.index.files.get(this.file)!.seen[this.place.item].functions[0];
+    const f = this.decl;
     const t = this.param < 0 ? f.returnType! : f.params[this.param].type;
     return { start: t.start, end: t.end };
+  }
+
+  /**
+   * Written when first asked (a diagnostic, a fact): the item is the one the root was made from,
+   * or one of the same summary, which names the same parameters and types.
+   */
+  get description(): string {
+    if (this.text === undefined) {
+      const f = this.decl;
+      const sig = signatureText(f);
+      this.text = flat(this.param < 0 ? `the return of ${sig}` : `parameter ${f.params[this.param].name} of ${sig}`);
+    }
+    return this.text;
   }
 
   /** The same root for the item's new record: follow its place. */
@@ -1624,10 +1636,17 @@ class SignatureRoot implements WalkRoot {
 }
 
 class SiteRoot implements WalkRoot {
+  private text?: string;
+
   constructor(
     private site: ExportSite,
-    readonly description: string,
+    /** The description before the site's name (`export T as `, `exported struct `). */
+    private readonly lead: string,
   ) {}
+
+  get description(): string {
+    return (this.text ??= flat(`${this.lead}${this.site.name}`));
+  }
 
   get file(): string {
     return this.site.file;
