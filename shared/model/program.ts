@@ -163,6 +163,9 @@ type WalkNode =
   | { readonly tag: 'tuple'; readonly id: string; readonly elements: readonly WalkNode[]; readonly text: string };
 
 const SKIP: WalkNode = { tag: 'skip' };
+const PRIMITIVE: Resolved = Object.freeze({ tag: 'primitive' });
+const RUNE: Resolved = Object.freeze({ tag: 'rune' });
+const UNKNOWN: Resolved = Object.freeze({ tag: 'unknown' });
 
 /**
  * An item's place in its file's `seen` list, shared by what the index made for
@@ -511,6 +514,7 @@ export class ProgramIndex {
     }
     for (const memo of this.lookups.values()) for (const n of names) memo.delete(n);
     this.resolved = new WeakMap();
+    this.resolvedNames = new Map();
     // Files to index again: the changed ones, their packages' (first declaration wins), and those that looked up a changed name.
     const refile = new Set<string>();
     for (const [path, model] of changed) {
@@ -959,11 +963,23 @@ export class ProgramIndex {
     return found;
   }
 
-  /** Resolutions asked without recording dependencies (layouts, hovers), per type reference. */
+  /** Resolutions asked without recording dependencies (layouts, hovers, a one-shot analysis), per type reference. */
   private resolved = new WeakMap<TypeRef, Resolved>();
+  /** The same for a plain name (no generic arguments), per scope: it means what the scope makes it mean. */
+  private resolvedNames = new Map<string, Map<string, Resolved>>();
 
   resolve(file: string, t: TypeRef, deps?: Dependencies): Resolved {
     if (deps) return this.resolveUncached(file, t, deps);
+    if (t.tag === 'named' && t.args.length === 0) {
+      const scope = this.files.get(file)?.scope;
+      if (scope !== undefined) {
+        let names = this.resolvedNames.get(scope);
+        if (!names) this.resolvedNames.set(scope, (names = new Map()));
+        let r = names.get(t.name);
+        if (!r) names.set(t.name, (r = this.resolveUncached(file, t)));
+        return r;
+      }
+    }
     let r = this.resolved.get(t);
     if (!r) this.resolved.set(t, (r = this.resolveUncached(file, t)));
     return r;
@@ -972,11 +988,11 @@ export class ProgramIndex {
   private resolveUncached(file: string, t: TypeRef, deps?: Dependencies): Resolved {
     switch (t.tag) {
       case 'primitive':
-        return { tag: 'primitive' };
+        return PRIMITIVE;
       case 'rune':
-        return { tag: 'rune' };
+        return RUNE;
       case 'other':
-        return { tag: 'unknown' };
+        return UNKNOWN;
       case 'named': {
         const slot = this.lookupSlot(file, t.name);
         const unplaced = slot && this.files.get(slot.file)?.kindNamed(slot.name)?.unplaced.kinds[0];
