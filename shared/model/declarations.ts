@@ -384,7 +384,7 @@ function nameOf(item: SyntaxNode): { name: string; range: OffsetRange } | undefi
   const n = item.child(K.Name);
   if (!n) return undefined;
   const r = n.trimmedRange();
-  return { name: n.text().trim(), range: r };
+  return { name: n.trimmedText(), range: r };
 }
 
 function typeChild(node: SyntaxNode): SyntaxNode | undefined {
@@ -401,14 +401,14 @@ function readFunction(path: string, item: SyntaxNode, outerRunes: readonly strin
   const params: ParamDecl[] = [];
   for (const p of item.child(K.ParamList)?.childrenOf(K.Param) ?? []) {
     const pattern = p.child(K.Pattern);
-    const pname = pattern?.child(K.Name)?.text().trim() ?? '_';
+    const pname = pattern?.child(K.Name)?.trimmedText() ?? '_';
     const tnode = pattern ? typeChild(pattern) : undefined;
     const virtual = pattern?.directTokens().some((t) => t.kind === K.Ident && t.text === 'virtual') ?? false;
     if (tnode) params.push({ name: pname, type: readType(tnode, runes), virtual });
   }
   const ret = item.child(K.ReturnType)?.childNodes()[0];
   const bodyNode = item.child(K.FunctionBody);
-  const builtin = externAttr?.node.child(K.StringExpr)?.text().trim().replace(/^"|"$/g, '');
+  const builtin = externAttr?.node.child(K.StringExpr)?.trimmedText().replace(/^"|"$/g, '');
   const headerEnd = bodyNode ? bodyNode.trimmedRange().start : item.trimmedRange().end;
   return {
     name: name.name,
@@ -434,7 +434,7 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
   const generics = genericsOf(item);
   const runes = new Set(generics);
   const mutNode = item.childrenOf(K.PathType).find((p) => {
-    const t = p.text().trim();
+    const t = p.trimmedText();
     return t === 'imm' || t === 'mut';
   });
   const members: MemberDecl[] = [];
@@ -443,7 +443,7 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
     for (const m of item.child(K.StructBody)?.childrenOf(K.StructMember) ?? []) {
       const n = m.child(K.Name);
       const tnode = typeChild(m);
-      if (n && tnode) members.push({ name: n.text().trim(), nameRange: n.trimmedRange(), type: readType(tnode, runes) });
+      if (n && tnode) members.push({ name: n.trimmedText(), nameRange: n.trimmedRange(), type: readType(tnode, runes) });
     }
   } else {
     for (const f of item.child(K.InterfaceBody)?.childrenOf(K.FunctionItem) ?? []) {
@@ -460,7 +460,7 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
     package: pkg,
     nameRange: name.range,
     itemRange: item.trimmedRange(),
-    mutability: mutNode?.text().trim() === 'imm' ? 'imm' : 'mut',
+    mutability: mutNode?.trimmedText() === 'imm' ? 'imm' : 'mut',
     exported: exportedAttr !== undefined,
     exportedRange: exportedAttr?.node.trimmedRange(),
     sealed: attrs.some((a) => a.word === 'sealed'),

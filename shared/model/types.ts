@@ -89,7 +89,7 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
     return typeRef('named', start, end, ownership, name, name, []);
   }
   const { start, end } = node.trimmedRange();
-  const text = node.text().trim().replace(/\s+/g, ' ');
+  const text = node.trimmedText().replace(/\s+/g, ' ');
   switch (node.kind) {
     case K.OwnershipType: {
       const op = node
@@ -113,13 +113,13 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
       const name = idents.at(-1)?.text ?? '';
       const args = (node.child(K.GenericArgList)?.childrenOf(K.TypeSeq) ?? []).map((seq) => seq.childNodes());
       if (name === 'Array' && args.length === 2 && args[0].length === 1) {
-        const mut = args[0][0].text().trim();
+        const mut = args[0][0].trimmedText();
         if ((mut === 'imm' || mut === 'mut') && args[1].length >= 1) {
           return typeRef('array', start, end, ownership, text, undefined, undefined, mut, null, readType(args[1][0], runes));
         }
       }
       if (name === 'StaticArray' && args.length === 4 && args[1].length === 1 && args[3].length >= 1) {
-        const mut = args[1][0].text().trim();
+        const mut = args[1][0].trimmedText();
         if (mut === 'imm' || mut === 'mut') {
           return typeRef(
             'array',
@@ -130,7 +130,7 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
             undefined,
             undefined,
             mut,
-            args[0][0]?.text().trim() ?? null,
+            args[0][0]?.trimmedText() ?? null,
             readType(args[3][0], runes),
           );
         }
@@ -151,11 +151,11 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
       let size: string | null = null;
       if (hash) {
         const sizeNode = children.find((c) => c !== generic && c !== element);
-        size = sizeNode ? sizeNode.text().trim() : '';
+        size = sizeNode ? sizeNode.trimmedText() : '';
       }
       const mutText = generic
         ?.childrenOf(K.TypeSeq)
-        .map((s) => s.text().trim())
+        .map((s) => s.trimmedText())
         .find((s) => s === 'imm' || s === 'mut');
       return typeRef(
         'array',

@@ -1,5 +1,5 @@
 import { type GreenElement, GreenNode, GreenToken, greenText } from './green';
-import { type SyntaxKind, isTrivia } from './kinds';
+import { SyntaxKind, isTrivia } from './kinds';
 
 /**
  * The red layer: green elements seen at an absolute offset, with a parent.
@@ -140,6 +140,21 @@ export class SyntaxNode {
   /** The text of this node, printed from its tokens (read from the green tree: no red nodes made). */
   text(): string {
     return greenText(this.green);
+  }
+
+  /**
+   * `text().trim()`; for the usual node of one token between whitespace (a name, a plain type),
+   * that token's text, with nothing made.
+   */
+  trimmedText(): string {
+    let only: GreenToken | undefined;
+    for (const c of this.green.children) {
+      if (c instanceof GreenNode) return this.text().trim();
+      if (c.kind === SyntaxKind.Whitespace) continue;
+      if (only) return this.text().trim();
+      only = c;
+    }
+    return only ? only.text.trim() : '';
   }
 
   /** The innermost element covering an offset (tokens win over nodes). */
