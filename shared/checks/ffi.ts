@@ -103,18 +103,11 @@ function externHasBody(ctx: Context, f: FunctionDecl): void {
 function checkSignature(ctx: Context, f: FunctionDecl): void {
   const code = f.extern ? EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND : EXPORTED_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND;
   const what = f.extern ? 'C implements it' : 'C calls it';
-  const sig = signatureText(f);
-  const uses: { type: TypeRef; role: string }[] = f.params.map((p) => ({ type: p.type, role: `parameter ${p.name}` }));
-  if (f.returnType) uses.push({ type: f.returnType, role: 'return type' });
-  for (const { type, role } of uses) {
-    requireExported(
-      ctx,
-      type,
-      code,
-      (kind) =>
-        `${sig}: its ${role} is ${kind}, which is not exported from this package; ${what}, so C needs the ${kind} definition in a generated header.`,
-    );
-  }
+  // The messages are written only for a diagnostic.
+  const message = (role: string, kind: string): string =>
+    `${signatureText(f)}: its ${role} is ${kind}, which is not exported from this package; ${what}, so C needs the ${kind} definition in a generated header.`;
+  for (const p of f.params) requireExported(ctx, p.type, code, (kind) => message(`parameter ${p.name}`, kind));
+  if (f.returnType) requireExported(ctx, f.returnType, code, (kind) => message('return type', kind));
 }
 
 /** Reports a non-primitive kind that is not exported in this file's package (the compiler's rule). */
