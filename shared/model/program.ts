@@ -1257,7 +1257,7 @@ export class ProgramIndex {
             n: 0,
             site: k,
             node: d.exportAs!.node,
-            root: new SiteRoot(site, `export ${exportAs.type.text} as `),
+            root: new SiteRoot(site, 'export', exportAs.type.text),
           });
       } else {
         const node: WalkNode = { tag: 'declared', id: this.derived.intern(site.id), slot: site.kindSlot! };
@@ -1269,7 +1269,7 @@ export class ProgramIndex {
           n: 0,
           site: k,
           node,
-          root: new SiteRoot(site, `exported ${decls.kinds[0].tag} `),
+          root: new SiteRoot(site, 'exported', decls.kinds[0].tag),
         });
       }
     });
@@ -1656,12 +1656,15 @@ class SiteRoot implements WalkRoot {
 
   constructor(
     private site: ExportSite,
-    /** The description before the site's name (`export T as `, `exported struct `). */
-    private readonly lead: string,
+    /** `export T as N` (`what` is T's text) or `exported struct N` (`what` is the kind's tag). */
+    private readonly how: 'export' | 'exported',
+    private readonly what: string,
   ) {}
 
   get description(): string {
-    return (this.text ??= flat(`${this.lead}${this.site.name}`));
+    return (this.text ??= flat(
+      this.how === 'export' ? `export ${this.what} as ${this.site.name}` : `exported ${this.what} ${this.site.name}`,
+    ));
   }
 
   get file(): string {
