@@ -1609,7 +1609,7 @@ class WalkReach implements Reach {
 
 /** A parameter (or, for -1, the return) of an FFI function (an item of the file's `seen` list), as a root of the walk. */
 class SignatureRoot implements WalkRoot {
-  readonly identity: string;
+  private id?: string;
   private text?: string;
 
   constructor(
@@ -1617,9 +1617,12 @@ class SignatureRoot implements WalkRoot {
     readonly file: string,
     private place: ItemPlace,
     private readonly param: number,
-    element: GreenNode,
-  ) {
-    this.identity = `${nodeId(element)}:${param}`;
+    private readonly element: GreenNode,
+  ) {}
+
+  /** Its item's node and the parameter (written when a fact asks). */
+  get identity(): string {
+    return (this.id ??= `${nodeId(this.element)}:${this.param}`);
   }
 
   private get decl(): FunctionDecl {
