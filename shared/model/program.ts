@@ -33,10 +33,10 @@ export class ExportSite {
     private readonly place: ItemPlace,
     private readonly declSlot: KindSlot | undefined,
     /** The item's node when the site was made: which site this is. */
-    element: GreenNode,
-  ) {
-    this.fact = flat(`${file}\u0001${name}\u0001${id}\u0001${nodeId(element)}`);
-  }
+    private readonly element: GreenNode,
+  ) {}
+
+  private factText?: string;
 
   /** The item in the file's `seen` list (follows the item when items above it come or go). */
   get item(): number {
@@ -73,8 +73,11 @@ export class ExportSite {
    * What other files may rely on: no offsets, no item indices (an item inserted above does
    * not change it), but which site this is (two sites of one name and kind in a file differ:
    * the item's node tells them apart, and stays the same for a new index of the same trees).
+   * Written when first asked (a one-shot analysis records no facts).
    */
-  readonly fact: string;
+  get fact(): string {
+    return (this.factText ??= flat(`${this.file}\u0001${this.name}\u0001${this.id}\u0001${nodeId(this.element)}`));
+  }
 
   toJSON(): object {
     return { id: this.id, file: this.file, name: this.name, range: this.range };
@@ -1205,6 +1208,12 @@ export class ProgramIndex {
       const sites = x.sites;
       if (!d.roots && sites.length === 0) {
         x.roots = NO_ROOTS;
+        continue;
+      }
+      if (!this.track) {
+        // A one-shot index makes each item's roots once: nothing to keep them for.
+        x.roots = this.itemRoots(path, model, x, sites);
+        for (let k = 0; k < x.roots.length; k++) out.push(x.roots[k]);
         continue;
       }
       const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : flat(sites.map((s) => s.fact).join('\u0002'));
