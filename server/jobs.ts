@@ -82,7 +82,9 @@ export function readInWorkers(
     let finished = 0;
     let done = 0;
     let failed = false;
+    let stopped = false;
     const stop = (): void => {
+      stopped = true;
       for (const w of workers) void w.terminate();
     };
     const fail = (e: Error): void => {
@@ -125,8 +127,9 @@ export function readInWorkers(
       pending.set(w, []);
       w.on('message', (packed: PackedFiles) => received(w, packed));
       w.on('error', fail);
+      // A thread that ends before it is told to (whatever its exit code) leaves batches unanswered.
       w.on('exit', (code) => {
-        if (code !== 0 && finished < batches.length) fail(new Error(`a reading thread stopped (exit ${code})`));
+        if (!stopped) fail(new Error(`a reading thread stopped (exit ${code})`));
       });
       give(w);
       give(w);

@@ -3,10 +3,13 @@
 // the same diagnostics, whatever the files hold.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { GreenNode, type Module, Workspace, unpackFiles } from '../shared';
 import { lambdasIn } from '../shared/layout/tags';
 import { fixtureTexts, mutatedText } from './support/arbitraries';
+import { tempDir } from './support/temp';
 
 /** Reads the files in one workspace, hands them to another as packed batches of `batch` files. */
 function handOver(
@@ -93,6 +96,21 @@ describe('packed files', () => {
 });
 
 describe('reading in worker threads', () => {
+  test('a thread that stops or throws fails the read with the reason, and none is left running', async () => {
+    const { readInWorkers } = await import('../server/jobs');
+    const dir = tempDir('vale-ffi-jobs-');
+    const files = Array.from({ length: 40 }, (_, i) => ({ key: `/ws/f${i}.vale`, text: 'exported struct S imm { x int; }\n'.repeat(400) }));
+    const cases: [string, RegExp][] = [
+      ['process.exit(3);', /a reading thread stopped \(exit 3\)/],
+      ["require('node:worker_threads').parentPort.on('message', () => { throw new Error('broken batch'); });", /broken batch/],
+    ];
+    for (const [code, reason] of cases) {
+      const script = join(dir, `w${cases.findIndex((c) => c[0] === code)}.js`);
+      writeFileSync(script, code);
+      await assert.rejects(readInWorkers(files, [], 2, undefined, script), reason);
+    }
+  });
+
   test('every file comes back, in the order given, as reading it here gives it', async () => {
     const { readInWorkers } = await import('../server/jobs');
     // Large enough for several batches per thread.
