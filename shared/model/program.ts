@@ -696,10 +696,11 @@ export class ProgramIndex {
       // The same derivation, exported through an equal slot: the same sites and edge, at the item's place now.
       if (indexed === undefined || !sameSlot(indexed.exportedHere, exportedHere)) {
         const place: ItemPlace = { item: i };
-        const sites: ExportSite[] = [];
-        if (exportedHere) sites.push(new ExportSite(this, declId(k, []), path, k.name, place, exportedHere, item.element));
-        if (d.exportAs)
-          sites.push(new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, place, d.exportAs.slot, item.element));
+        // Arrays of their exact length: tens of thousands are kept (a push onto [] reserves 16 places).
+        const own = exportedHere && new ExportSite(this, declId(k, []), path, k.name, place, exportedHere, item.element);
+        const line =
+          d.exportAs && new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, place, d.exportAs.slot, item.element);
+        const sites: ExportSite[] = own && line ? [own, line] : own ? [own] : line ? [line] : [];
         const edge =
           d.impl?.ifaceId !== undefined && d.impl.structId !== undefined
             ? new ImplEdge(this, path, place, d.impl.structId, d.impl.structSlot, d.impl.ifaceId)
@@ -817,8 +818,11 @@ export class ProgramIndex {
     }
     const f = item.unplaced.functions[0];
     if (f && (f.exported || f.extern)) {
-      const list: { param: number; node: WalkNode }[] = f.params.map((p, n) => ({ param: n, node: node(p.type) }));
-      if (f.returnType) list.push({ param: -1, node: node(f.returnType) });
+      // Of its exact length (kept for every FFI function): no push past the parameters.
+      const n = f.params.length;
+      const list = new Array<{ param: number; node: WalkNode }>(n + (f.returnType ? 1 : 0));
+      for (let i = 0; i < n; i++) list[i] = { param: i, node: node(f.params[i].type) };
+      if (f.returnType) list[n] = { param: -1, node: node(f.returnType) };
       roots = list;
     }
     const names = lookedUp ? new Set<string>() : NO_NAMES;
@@ -1282,7 +1286,8 @@ export class ProgramIndex {
         });
       }
     });
-    return out;
+    // Kept per item: a copy of its exact length (a push onto [] reserves 16 places).
+    return out.length === 0 ? NO_ROOTS : out.slice();
   }
 
   /**
