@@ -419,7 +419,7 @@ function readFunction(path: string, item: SyntaxNode, outerRunes: readonly strin
     extern: externAttr !== undefined && builtin === undefined,
     builtin,
     generics,
-    params,
+    params: exactly(params),
     returnType: ret ? readType(ret, runes) : undefined,
     body: bodyNode?.trimmedRange(),
     headerEnd,
@@ -465,13 +465,21 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
     exportedRange: exportedAttr?.node.trimmedRange(),
     sealed: attrs.some((a) => a.word === 'sealed'),
     generics,
-    members,
-    methods,
+    members: exactly(members),
+    methods: exactly(methods),
     keywordOffset: keyword?.offset ?? name.range.start,
   };
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * A list built by pushing, as an array of its length: a model keeps one per declaration, and a
+ * push onto [] reserves 16 places.
+ */
+function exactly<T>(list: T[]): T[] {
+  return list.length === 0 ? [] : list.slice();
+}
 
 /** Reads one top-level item at `start`; undefined when it declares nothing. */
 function readItem(path: string, pkg: string, element: GreenNode, start: number): ItemDecls | undefined {
