@@ -37,6 +37,9 @@ export function isPrimitiveName(name: string): boolean {
 
 const OWNERSHIP = new Set(['&', '&&', '^', '@', '*']);
 
+/** The arguments of a plain name: one shared empty list (most type references are plain names). */
+const NO_ARGS: readonly TypeRef[] = Object.freeze([]);
+
 type TypeFields = TypeBase & {
   readonly tag: TypeRef['tag'];
   readonly name?: string;
@@ -86,7 +89,7 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
     const primitive = PRIMITIVES.get(name);
     if (primitive !== undefined) return typeRef('primitive', start, end, ownership, primitive, primitive);
     if (runes.has(name)) return typeRef('rune', start, end, ownership, name, name);
-    return typeRef('named', start, end, ownership, name, name, []);
+    return typeRef('named', start, end, ownership, name, name, NO_ARGS);
   }
   const { start, end } = node.trimmedRange();
   const text = node.trimmedText().replace(/\s+/g, ' ');
