@@ -487,7 +487,7 @@ export class Workspace {
     const origin = tree.origin;
     const before = origin?.previous !== undefined && origin.previous === cached?.tree.green ? cached.model : undefined;
     if (origin) origin.previous = undefined;
-    const model = readFileModel(path, tree, pkg, before);
+    const model = readFileModel(path, tree, pkg, before, this.options.incremental !== false);
     this.stats.itemsRead += itemReads.count - reads;
     this.stats.modelsRead++;
     this.models.set(path, { tree, model });

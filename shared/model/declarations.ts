@@ -587,7 +587,11 @@ const itemCache = new WeakMap<GreenNode, { path: string; pkg: string; item: Item
 /** Counts items read from syntax (not from the cache), for tests and benchmarks. */
 export const itemReads = { count: 0 };
 
-function itemAt(path: string, pkg: string, element: GreenNode, start: number): ItemDecls | undefined {
+function itemAt(path: string, pkg: string, element: GreenNode, start: number, keep: boolean): ItemDecls | undefined {
+  if (!keep) {
+    itemReads.count++;
+    return readItem(path, pkg, element, start);
+  }
   const cached = itemCache.get(element);
   if (cached && cached.path === path && cached.pkg === pkg) {
     cached.item?.moveTo(start);
@@ -607,7 +611,14 @@ function itemAt(path: string, pkg: string, element: GreenNode, start: number): I
  * in front are taken from it as they are, and those of the elements it took over behind the edit
  * are taken from it moved: only the re-parsed elements are looked at.
  */
-export function readFileModel(path: string, tree: SyntaxTree, pkg: string = packageOf(path), before?: FileModel): FileModel {
+export function readFileModel(
+  path: string,
+  tree: SyntaxTree,
+  pkg: string = packageOf(path),
+  before?: FileModel,
+  /** False for a tree that is read once and never edited (a one-shot analysis): its items are not kept by node. */
+  cache = true,
+): FileModel {
   let items: ItemDecls[] = [];
   let seen: ItemDecls[] = [];
   let offset = 0;
@@ -627,7 +638,7 @@ export function readFileModel(path: string, tree: SyntaxTree, pkg: string = pack
   for (let i = first; i < carried; i++) {
     const c = children[i];
     if (c instanceof GreenNode) {
-      const item = itemAt(path, pkg, c, offset);
+      const item = itemAt(path, pkg, c, offset, cache);
       if (item) {
         items.push(item);
         if (item.isSeen) seen.push(item);
