@@ -16,7 +16,6 @@ import { FilePacker, type PackedFiles, type ReleasedFile } from './model/pack';
 import { type Dependencies, ProgramIndex } from './model/program';
 import { CProgram } from './layout/cprogram';
 import { type BuiltHeaders, staleHeaderDiagnostics } from './layout/built';
-import { knownLambdas, lambdasIn, rememberLambdas } from './layout/tags';
 import {
   type CFileSummary,
   type CFileText,
@@ -413,7 +412,7 @@ export class Workspace {
     const model = this.model(path);
     void tree.errors;
     // Interface tags count a package's lambdas (each closure is a struct): counted before the bodies go.
-    if (model) for (const item of model.items) if (item.unplaced.functions.length > 0) lambdasIn(item.element);
+    if (model) for (const item of model.items) if (item.unplaced.functions.length > 0) void item.lambdas;
     for (const c of tree.green.children) if (c instanceof GreenNode) (c as { children: readonly GreenElement[] }).children = RELEASED;
     this.released.add(path);
   }
@@ -428,7 +427,7 @@ export class Workspace {
       this.releaseSyntax(path);
       const tree = this.tree(path);
       const model = this.model(path);
-      if (tree && model) packer.add(path, tree, model, knownLambdas);
+      if (tree && model) packer.add(path, tree, model);
     }
     return packer.pack();
   }
@@ -449,7 +448,6 @@ export class Workspace {
       this.trees.set(f.path, f.tree);
       this.released.add(f.path);
       this.models.set(f.path, { tree: f.tree, model: f.model });
-      for (const [node, n] of f.lambdas) rememberLambdas(node, n);
       this.dirty.add(f.path);
     }
   }

@@ -7,7 +7,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { GreenNode, type Module, Workspace, unpackFiles } from '../shared';
-import { lambdasIn } from '../shared/layout/tags';
 import { fixtureTexts, mutatedText } from './support/arbitraries';
 import { tempDir } from './support/temp';
 
@@ -52,7 +51,7 @@ function assertSameFile(read: Workspace, adopted: Workspace, path: string): void
     assert.equal(y.summary, x.summary);
     // Every declaration, key for key (an absent key and an undefined one are told apart).
     assert.deepStrictEqual({ ...y.unplaced }, { ...x.unplaced }, `${path} item ${i}`);
-    if (x.unplaced.functions.length > 0) assert.equal(lambdasIn(y.element), lambdasIn(x.element), `${path} item ${i} lambdas`);
+    if (x.unplaced.functions.length > 0) assert.equal(y.lambdas, x.lambdas, `${path} item ${i} lambdas`);
   });
 }
 

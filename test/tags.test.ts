@@ -224,6 +224,16 @@ describe('interface tags in headers and hovers', () => {
     const shape = program.findKind('Shape')!;
     assert.match(kindHeader(program, shape).notes?.join('\n') ?? '', /1 lambda, and each closure is one more struct/);
     assert.match(kindHover(program, shape, 'decimal'), /may number these differently: package .* has 1 lambda/);
+    // Counted before the bodies go: a file whose syntax was let go (a closed file, the CLI) still has its lambda.
+    const { ws } = shapes({ '/ws/shapes.vale': withLambda });
+    ws.releaseSyntax('/ws/shapes.vale');
+    const released = new CProgram(ws.program(), 'vtest', TARGETS[0]);
+    assert.match(kindHeader(released, released.findKind('Shape')!).notes?.join('\n') ?? '', /1 lambda/);
+    const once = new Workspace({ incremental: false });
+    once.setModules([{ name: 'ws', root: '/ws' }]);
+    once.setFile('/ws/shapes.vale', withLambda);
+    const oneShot = new CProgram(once.program(), 'vtest', TARGETS[0]);
+    assert.match(kindHeader(oneShot, oneShot.findKind('Shape')!).notes?.join('\n') ?? '', /1 lambda/);
     const sure = shapes({ '/ws/shapes.vale': SHAPES }).program;
     assert.doesNotMatch(kindHover(sure, sure.findKind('Shape')!, 'decimal'), /differently/);
   });

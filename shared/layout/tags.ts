@@ -14,8 +14,6 @@
 import { type KindDecl, packageDisplayName } from '../model/declarations';
 import type { ProgramIndex } from '../model/program';
 import type { TypeRef } from '../model/types';
-import { GreenNode } from '../syntax/green';
-import { SyntaxKind } from '../syntax/kinds';
 import type { CKind } from './cprogram';
 
 const MASK = 0xffff_ffff_ffff_ffffn;
@@ -118,31 +116,6 @@ export interface StructRanks {
   readonly caveats: readonly string[];
 }
 
-const lambdaCounts = new WeakMap<GreenNode, number>();
-
-function countLambdas(node: GreenNode): number {
-  let n = node.kind === SyntaxKind.LambdaExpr ? 1 : 0;
-  for (const c of node.children) if (c instanceof GreenNode) n += countLambdas(c);
-  return n;
-}
-
-/** The lambdas in an item (cached on its node, so the count outlives `Workspace.releaseSyntax`). */
-export function lambdasIn(item: GreenNode): number {
-  let n = lambdaCounts.get(item);
-  if (n === undefined) lambdaCounts.set(item, (n = countLambdas(item)));
-  return n;
-}
-
-/** The lambdas counted in an item so far (undefined: not counted). */
-export function knownLambdas(item: GreenNode): number | undefined {
-  return lambdaCounts.get(item);
-}
-
-/** An item's lambdas, counted elsewhere (its syntax read by another thread). */
-export function rememberLambdas(item: GreenNode, n: number): void {
-  lambdaCounts.set(item, n);
-}
-
 /** The structs the kind exports reach, in the order the frontend lists them (computed once per program). */
 export interface ExportOrder {
   readonly order: readonly { readonly package: string; readonly name: string }[];
@@ -202,7 +175,7 @@ export function structRanks(index: ProgramIndex, exports: ExportOrder, pkg: stri
         if (k.tag === 'struct' && k.generics.length > 0) generic++;
         walk.visit(k);
       }
-      if (item.unplaced.functions.length > 0) lambdas += lambdasIn(item.element);
+      if (item.unplaced.functions.length > 0) lambdas += item.lambdas;
     }
   }
   const shown = packageDisplayName(pkg);

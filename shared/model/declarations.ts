@@ -105,8 +105,23 @@ export class ItemDecls implements Decls {
     private readonly readAt: number,
     /** The summary when known (else written when first asked: a one-shot analysis rarely asks). */
     private summaryText?: string,
+    /** The lambdas counted in the item when known (read in another thread). */
+    private lambdaCount?: number,
   ) {
     this.isSeen = summaryText !== undefined ? summaryText !== '' : seesAnything(read);
+  }
+
+  /**
+   * The lambdas in the item (each closure is a struct, interface tags count them), counted from its
+   * syntax when first asked: ask before the syntax is let go (`Workspace.releaseSyntax` does).
+   */
+  get lambdas(): number {
+    return (this.lambdaCount ??= countLambdas(this.element));
+  }
+
+  /** The lambdas when counted already (undefined: not yet). */
+  get knownLambdas(): number | undefined {
+    return this.lambdaCount;
   }
 
   /** Whether other files see the item (its summary is not ''). */
@@ -472,6 +487,12 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
+
+function countLambdas(node: GreenNode): number {
+  let n = node.kind === K.LambdaExpr ? 1 : 0;
+  for (const c of node.children) if (c instanceof GreenNode) n += countLambdas(c);
+  return n;
+}
 
 /**
  * A list built by pushing, as an array of its length: a model keeps one per declaration, and a

@@ -4,8 +4,8 @@ import { type Decls, FileModel, ItemDecls } from './declarations';
 
 /**
  * Files read elsewhere (a worker thread), handed over as numbers and strings: what a one-shot
- * analysis keeps of a file once its syntax is let go (top-level elements with their widths,
- * syntax errors and lambda counts, and every item's declarations). Unpacking gives a tree and a
+ * analysis keeps of a file once its syntax is let go (top-level elements with their widths and
+ * syntax errors, and every item's declarations and lambda count). Unpacking gives a tree and a
  * model equal to the ones reading the text makes, without parsing it.
  *
  * Values are written generically: each object as its shape (its keys, in order; shapes are
@@ -20,13 +20,11 @@ export interface PackedFiles {
   readonly shapes: readonly string[];
 }
 
-/** What one file of a batch is: its tree (syntax let go inside its items), model and lambda counts. */
+/** What one file of a batch is: its tree (syntax let go inside its items) and model (with its items' lambda counts). */
 export interface ReleasedFile {
   readonly path: string;
   readonly tree: SyntaxTree;
   readonly model: FileModel;
-  /** The lambdas counted in each item that declares a function. */
-  readonly lambdas: ReadonlyMap<GreenNode, number>;
 }
 
 enum V {
@@ -57,7 +55,7 @@ export class FilePacker {
   /** Shapes by their keys, one trie level per key: an object's shape is found without listing its keys. */
   private readonly shapeRoot: ShapeNode = { id: -1, next: new Map() };
 
-  add(path: string, tree: SyntaxTree, model: FileModel, lambdas: (element: GreenNode) => number | undefined): void {
+  add(path: string, tree: SyntaxTree, model: FileModel): void {
     this.string(path);
     this.string(model.package);
     const children = tree.green.children;
@@ -71,7 +69,6 @@ export class FilePacker {
       else {
         ids.set(c, i);
         this.int(1);
-        this.int(lambdas(c) ?? -1);
         this.value(c.errors);
       }
     }
@@ -82,6 +79,7 @@ export class FilePacker {
       this.int(item.start);
       this.int(read.readAt);
       this.string(item.summary);
+      this.int(item.knownLambdas ?? -1);
       this.value(read.read);
     }
   }
@@ -207,7 +205,6 @@ export function unpackFiles(packed: PackedFiles, text: (path: string) => string)
     const source = text(path);
     const n = ints[at++];
     const children = new Array<GreenElement>(n);
-    const lambdas = new Map<GreenNode, number>();
     let offset = 0;
     for (let i = 0; i < n; i++) {
       const kind = ints[at++];
@@ -215,8 +212,6 @@ export function unpackFiles(packed: PackedFiles, text: (path: string) => string)
       if (ints[at++] === 0) children[i] = new GreenToken(kind, source.slice(offset, offset + width));
       else {
         const node = GreenNode.released(kind, width);
-        const count = ints[at++];
-        if (count >= 0) lambdas.set(node, count);
         const errors = value() as readonly RelativeSyntaxError[];
         if (errors.length > 0) node.errors = errors;
         children[i] = node;
@@ -232,11 +227,12 @@ export function unpackFiles(packed: PackedFiles, text: (path: string) => string)
       const start = ints[at++];
       const readAt = ints[at++];
       const summary = strings[ints[at++]];
-      const item = new ItemDecls(element, start, value() as Decls, readAt, summary);
+      const lambdas = ints[at++];
+      const item = new ItemDecls(element, start, value() as Decls, readAt, summary, lambdas >= 0 ? lambdas : undefined);
       items.push(item);
       if (summary !== '') seen.push(item);
     }
-    files.push({ path, tree, model: new FileModel(path, items, seen, pkg), lambdas });
+    files.push({ path, tree, model: new FileModel(path, items, seen, pkg) });
   }
   return files;
 }
