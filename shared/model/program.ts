@@ -405,6 +405,7 @@ export class ProgramIndex {
   constructor(files: ReadonlyMap<string, FileModel>, options: { readonly track?: boolean; readonly previous?: ProgramIndex } = {}) {
     // The previous index is read here only (kept, it would keep every index before it).
     this.track = options.track !== false;
+    this.resolved = this.newResolved();
     this.files = new Map(files);
     this.paths = [...files.keys()].sort();
     for (const path of this.paths) {
@@ -516,7 +517,7 @@ export class ProgramIndex {
       });
     }
     for (const memo of this.lookups.values()) for (const n of names) memo.delete(n);
-    this.resolved = new WeakMap();
+    this.resolved = this.newResolved();
     this.resolvedNames = new Map();
     // Files to index again: the changed ones, their packages' (first declaration wins), and those that looked up a changed name.
     const refile = new Set<string>();
@@ -971,7 +972,12 @@ export class ProgramIndex {
   }
 
   /** Resolutions asked without recording dependencies (layouts, hovers, a one-shot analysis), per type reference. */
-  private resolved = new WeakMap<TypeRef, Resolved>();
+  private resolved: WeakMap<TypeRef, Resolved> | Map<TypeRef, Resolved>;
+
+  /** Weak while the index follows edits (a re-parsed item's references go); a one-shot index's live as long as it does. */
+  private newResolved(): WeakMap<TypeRef, Resolved> | Map<TypeRef, Resolved> {
+    return this.track ? new WeakMap() : new Map();
+  }
   /** The same for a plain name (no generic arguments), per scope: it means what the scope makes it mean. */
   private resolvedNames = new Map<string, Map<string, Resolved>>();
 
