@@ -645,11 +645,8 @@ describe('start-up reading in worker threads (valeFfi.jobs)', () => {
   test('files read in 3 threads give the diagnostics, hovers and edits that reading them here gives', async () => {
     const here = await start(1);
     const threads = await start(3);
-    assert.ok(
-      threads.logs.some((m) => /indexed \d+ files \(read in 3 threads\)/.test(m)),
-      threads.logs.join('\n'),
-    );
-    assert.ok(!here.logs.some((m) => /read in \d+ threads/.test(m)));
+    await threads.waitFor('the files read in 3 threads', () => threads.logs.some((m) => /indexed \d+ files \(read in 3 threads\)/.test(m)));
+    await here.waitFor('the files read here', () => here.logs.some((m) => /indexed \d+ files$/.test(m)));
     const sorted = (c: TestClient): [string, unknown][] => [...c.diagnostics].filter(([, d]) => d.length > 0).sort();
     assert.ok(sorted(here).length >= 48);
     assert.deepEqual(sorted(threads), sorted(here));
@@ -668,6 +665,28 @@ describe('start-up reading in worker threads (valeFfi.jobs)', () => {
       await c.waitFor('version 2', () => c.versions.get(file) === 2);
     }
     assert.deepEqual(threads.diagnostics.get(file), here.diagnostics.get(file));
+  });
+
+  test('a document opened while the threads read keeps its text: what they read from disk does not replace it', async () => {
+    const client = new TestClient();
+    clients.push(client);
+    const file = URI.file(join(dir, 'p5', 'f7.vale')).toString();
+    // On disk the file is fine; the open document names a kind nobody declares.
+    const text = 'extern func opened(s Nowhere57) int;\n';
+    await client.initialize(URI.file(dir).toString(), { jobs: 3 });
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: file, languageId: 'vale', version: 1, text } });
+    await client.waitFor('indexing', () => client.progress.some((p) => p.startsWith('end')), 60_000);
+    await client.waitFor('the open document', () => client.versions.get(file) === 1, 60_000);
+    await client.waitFor('the files read in 3 threads', () => client.logs.some((m) => /read in 3 threads/.test(m)));
+    assert.deepEqual(
+      client.diagnostics.get(file)?.map((d) => d.code),
+      ['UnknownKind'],
+    );
+    const h = (await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: file },
+      position: { line: 0, character: 'extern func op'.length },
+    })) as Hover | null;
+    assert.match(hoverText(h), /opened/);
   });
 });
 
