@@ -93,6 +93,8 @@ export function readInWorkers(
       stop();
       reject(e);
     };
+    /** The batches each thread holds, oldest first (a thread answers in order). */
+    const pending = new Map<Worker, number[]>();
     // Each thread holds two batches, so it starts the next one while this thread unpacks the last.
     const give = (w: Worker): void => {
       if (next >= batches.length) return;
@@ -101,7 +103,6 @@ export function readInWorkers(
       w.postMessage(request);
       pending.get(w)!.push(i);
     };
-    const pending = new Map<Worker, number[]>();
     const received = (w: Worker, packed: PackedFiles): void => {
       if (failed) return;
       const i = pending.get(w)!.shift()!;

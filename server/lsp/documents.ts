@@ -149,12 +149,17 @@ export class Documents {
     try {
       const text = readSourceFile(parsed.fsPath);
       if (isCPath(parsed.path)) return this.setC(uri, text);
-      this.uris.set(keyOf(uri), uri);
-      this.workspace.setFile(keyOf(uri), text);
+      this.setFromDisk(uri, text);
       return true;
     } catch {
       return false;
     }
+  }
+
+  /** A Vale file's text as read from disk (a `file:` URI no editor has open). */
+  setFromDisk(uri: string, text: string): void {
+    this.uris.set(keyOf(uri), uri);
+    this.workspace.setFile(keyOf(uri), text);
   }
 
   /** Files read from disk in other threads (`server/jobs.ts`, keyed as `keyOf` their URIs), taken as `loadFromDisk` reads them. */

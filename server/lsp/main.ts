@@ -82,7 +82,6 @@ import {
   type CFileSummary,
   isCPath,
   type Module,
-  type ReleasedFile,
   type OutlineKind,
   type OutlineSymbol,
   STATUS,
@@ -276,13 +275,13 @@ function loadProject(): void {
   applySettings();
 }
 
+/** The modules the workspace names packages by (what reading threads are told). */
+let modulesInUse: readonly Module[] = [];
+
 /**
  * Packages are named through modules, as valec names them: the configuration's, else the
  * `valeFfi.modules` setting's (relative to the first folder), else one per folder named after it.
  */
-/** The modules the workspace names packages by (what reading threads are told). */
-let modulesInUse: readonly Module[] = [];
-
 function applyModules(): void {
   const root = (dir: string): string => keyOf(URI.file(dir).toString());
   let modules: Module[];
@@ -342,12 +341,7 @@ connection.onInitialized(async () => {
   const report = (done: number): void => {
     progress?.report(Math.round((done * 100) / files.length), `Indexing ${files.length} files (${done} done)`);
   };
-  const threads = await readInThreads(files, report);
-  if (threads === 1)
-    files.forEach((file, i) => {
-      documents.loadFromDisk(URI.file(file).toString());
-      if (i % 50 === 49) report(i + 1);
-    });
+  const threads = await readFiles(files, report);
   progress?.done();
   connection.console.info(`vale-ffi: indexed ${files.length} files${threads > 1 ? ` (read in ${threads} threads)` : ''}`);
   sendStatus('ready');
@@ -355,41 +349,45 @@ connection.onInitialized(async () => {
 });
 
 /**
- * Reads the project's Vale files in worker threads (`valeFfi.jobs`, or as `vale-ffi check`
- * decides) and the C files here; answers how many threads read them, 1 when none did (too
- * little text, one thread asked for, or a thread failed: then nothing was taken and the caller
- * reads every file here).
+ * Reads the project's files: the Vale files in worker threads (`valeFfi.jobs`, or as `vale-ffi
+ * check` decides: `autoJobs`) or here, the C files here. Each file is read from disk once.
+ * Answers how many threads read the Vale files (1: this one, also when a thread failed).
  */
-async function readInThreads(files: readonly string[], report: (done: number) => void): Promise<number> {
-  const vale: JobFile[] = [];
-  const uris = new Map<string, string>();
+async function readFiles(files: readonly string[], report: (done: number) => void): Promise<number> {
+  const vale: (JobFile & { uri: string })[] = [];
   for (const file of files) {
     if (isCPath(file)) continue;
     const uri = URI.file(file).toString();
     if (documents.get(uri)) continue;
     try {
-      vale.push({ key: keyOf(uri), text: readSourceFile(file) });
-      uris.set(keyOf(uri), uri);
+      vale.push({ key: keyOf(uri), uri, text: readSourceFile(file) });
     } catch {
-      // Unreadable: loadFromDisk skips it the same way.
+      // Unreadable: skipped, as loadFromDisk skips it.
     }
   }
   const jobs = settings.jobs > 0 ? settings.jobs : autoJobs(vale);
-  if (jobs <= 1 || vale.length < 2) return 1;
-  let released: ReleasedFile[];
-  try {
-    released = await readInWorkers(vale, modulesInUse, jobs, report);
-  } catch (e) {
-    connection.console.warn(`vale-ffi: reading in ${jobs} threads failed (${(e as Error).message}); reading in one`);
-    return 1;
+  let threads = 1;
+  if (jobs > 1 && vale.length > 1) {
+    try {
+      const released = await readInWorkers(vale, modulesInUse, jobs, report);
+      const uris = new Map(vale.map((f) => [f.key, f.uri]));
+      // A file opened or read meanwhile (a document, a change on disk) keeps what it has now.
+      documents.adoptFromDisk(
+        released.filter((f) => !workspace.tree(f.path)),
+        (key) => uris.get(key)!,
+      );
+      threads = jobs;
+    } catch (e) {
+      connection.console.warn(`vale-ffi: reading in ${jobs} threads failed (${(e as Error).message}); reading in one`);
+    }
   }
-  // A file opened or read meanwhile (a document, a change on disk) keeps what it has now.
-  documents.adoptFromDisk(
-    released.filter((f) => !workspace.tree(f.path)),
-    (key) => uris.get(key)!,
-  );
+  if (threads === 1)
+    vale.forEach((f, i) => {
+      if (!documents.get(f.uri)) documents.setFromDisk(f.uri, f.text);
+      if (i % 50 === 49) report(i + 1);
+    });
   for (const file of files) if (isCPath(file)) documents.loadFromDisk(URI.file(file).toString());
-  return jobs;
+  return threads;
 }
 
 /** Tells the client what is analysed (`valeFfi/status`): the status bar item shows it. */
