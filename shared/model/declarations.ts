@@ -102,7 +102,8 @@ export class ItemDecls implements Decls {
     /** Its offset in the file. */
     readonly start: number,
     private readonly read: Decls,
-    private readonly readAt: number,
+    /** The offset its declarations were read at (they are moved from there when first asked). */
+    readonly readAt: number,
     /** The summary when known (else written when first asked: a one-shot analysis rarely asks). */
     private summaryText?: string,
     /** The lambdas counted in the item when known (read in another thread). */

@@ -45,7 +45,7 @@ interface ShapeNode {
   readonly next: Map<string, ShapeNode>;
 }
 
-/** Writes files; `pack()` hands them over. */
+/** Writes a batch of files; `pack()` hands them over (one packer per batch). */
 export class FilePacker {
   private ints = new Int32Array(1 << 16);
   private n = 0;
@@ -74,20 +74,17 @@ export class FilePacker {
     }
     this.int(model.items.length);
     for (const item of model.items) {
-      const read = item as unknown as { read: unknown; readAt: number };
       this.int(ids.get(item.element) ?? -1);
       this.int(item.start);
-      this.int(read.readAt);
+      this.int(item.readAt);
       this.string(item.summary);
       this.int(item.knownLambdas ?? -1);
-      this.value(read.read);
+      this.value(item.unplaced);
     }
   }
 
   pack(): PackedFiles {
-    const packed = { ints: this.ints.slice(0, this.n), strings: this.strings.slice(), shapes: this.shapes.slice() };
-    this.n = 0;
-    return packed;
+    return { ints: this.ints.slice(0, this.n), strings: this.strings, shapes: this.shapes };
   }
 
   private int(x: number): void {
