@@ -14,3 +14,4 @@ export * from './binary';
 export * from './protocol';
 export * from './config';
 export * from './c';
+export * from './warmup';

@@ -9,6 +9,7 @@ import {
   BACKEND_PROFILE,
   DEFAULT_TARGET,
   type HoverOptions,
+  WARM_UP_PATH,
   Workspace,
   applyEdit,
   documentSymbols,
@@ -16,6 +17,7 @@ import {
   indexWork,
   symbolAt,
   type Module,
+  warmUp,
 } from '../shared';
 
 const HOVER: HoverOptions = { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE };
@@ -541,5 +543,23 @@ describe('analysis engine', () => {
     );
     assert.equal(ws.packageOf('/w/tests/sub/use.vale'), 'vtest/sub');
     assert.equal(ws.packageOf('/w/elsewhere/x.vale'), '/w/elsewhere');
+  });
+
+  test("the server's start-up warm-up types into a workspace of its own: it ends with a from-scratch analysis's answer and changes no other workspace's", () => {
+    const kept = fresh(BASE);
+    const expected = PATHS.map((p) => kept.diagnostics(p));
+    const report = warmUp(160);
+    assert.equal(report.keystrokes, 160);
+    const again = new Workspace();
+    again.setFile(WARM_UP_PATH, report.text);
+    assert.deepEqual(report.diagnostics, again.diagnostics(WARM_UP_PATH));
+    // The sample's own mistakes (an array exported twice, arrays not exported) outlive the typing.
+    const codes = new Set(report.diagnostics.map((d) => d.code));
+    for (const code of ['TypeExportedMultipleTimes', 'ExternFunctionDependedOnNonExportedKind']) assert.ok(codes.has(code), code);
+    const after = fresh(BASE);
+    PATHS.forEach((p, i) => {
+      assert.deepEqual(kept.diagnostics(p), expected[i], p);
+      assert.deepEqual(after.diagnostics(p), expected[i], p);
+    });
   });
 });

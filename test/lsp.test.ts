@@ -66,6 +66,11 @@ describe('language server over stdio', () => {
     );
     // The status bar item's notifications: indexing, then what is analysed.
     await client.waitFor('the ready status', () => client.statuses.some((s) => s.state === 'ready'));
+    // Before its first diagnostics, the edit path was warmed up on a sample of its own.
+    assert.ok(
+      client.logs.some((m) => /^vale-ffi: edit path warmed up \(200 keystrokes on a sample, \d+ ms\)$/.test(m)),
+      client.logs.join('\n'),
+    );
     assert.deepEqual(client.statuses[0], { state: 'indexing', valeFiles: 4, cFiles: 2, project: 'fleet' });
     assert.deepEqual(
       client.statuses.find((s) => s.state === 'ready'),
