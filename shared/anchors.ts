@@ -169,13 +169,59 @@ function placed(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagnostic | undef
     if (base === undefined) return undefined;
     bases[k] = base;
   }
-  let i = 0;
-  const diagnostic = mapPositions(d.template, () => {
-    const k = i++;
-    return bases[k] + positions[k].rel;
-  });
+  const diagnostic = placedAt(d.template, bases, positions, last?.diagnostic);
   d.last = { bases, diagnostic };
   return diagnostic;
+}
+
+/**
+ * `template` with position k (in `mapPositions`' order) at `bases[k] + positions[k].rel`. What
+ * reads as in `last` (the previous placement) is `last`'s: a keystroke above a diagnostic moves
+ * its range and fix, not the related location it names further up.
+ */
+function placedAt(
+  template: Diagnostic,
+  bases: readonly number[],
+  positions: readonly AnchoredPosition[],
+  last: Diagnostic | undefined,
+): Diagnostic {
+  const at = (k: number): number => bases[k] + positions[k].rel;
+  const out: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { ...template, start: at(0), end: at(1) };
+  let k = 2;
+  const related = template.related;
+  if (related) {
+    const before = last?.related;
+    let same = before !== undefined && before.length === related.length;
+    for (let i = 0; same && i < related.length; i++) same = before![i].start === at(k + 2 * i) && before![i].end === at(k + 2 * i + 1);
+    out.related = same ? before : related.map((r, i) => ({ ...r, start: at(k + 2 * i), end: at(k + 2 * i + 1) }));
+    k += 2 * related.length;
+  }
+  const fixes = template.fixes;
+  if (fixes) {
+    const before = last?.fixes;
+    // Fix i, whose edits' positions start at k: `before`'s when they read the same.
+    const kept = (i: number, k: number): boolean => {
+      const was = before?.[i]?.edits;
+      const edits = fixes[i].edits;
+      if (was === undefined || was.length !== edits.length) return false;
+      for (let j = 0; j < edits.length; j++) if (was[j].start !== at(k + 2 * j) || was[j].end !== at(k + 2 * j + 1)) return false;
+      return true;
+    };
+    let same = before !== undefined && before.length === fixes.length;
+    for (let i = 0, b = k; same && i < fixes.length; b += 2 * fixes[i].edits.length, i++) same = kept(i, b);
+    if (same) out.fixes = before;
+    else {
+      let b = k;
+      out.fixes = fixes.map((x, i) => {
+        const base = b;
+        b += 2 * x.edits.length;
+        return kept(i, base)
+          ? before![i]
+          : { ...x, edits: x.edits.map((e, j) => ({ ...e, start: at(base + 2 * j), end: at(base + 2 * j + 1) })) };
+      });
+    }
+  }
+  return out;
 }
 
 /** Where a position's element starts now (0 for a plain number), or undefined when the element is gone. */

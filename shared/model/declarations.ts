@@ -1,4 +1,4 @@
-import { GreenNode, SyntaxKind as K, SyntaxNode, type SyntaxTree } from '../syntax';
+import { GreenNode, SyntaxKind as K, SyntaxNode, type SyntaxTree, spliceList } from '../syntax';
 import { type Mutability, type TypeRef, readType, shapedType } from './types';
 import { flat } from './flat';
 
@@ -641,44 +641,49 @@ export function readFileModel(
   /** False for a tree that is read once and never edited (a one-shot analysis): its items are not kept by node. */
   cache = true,
 ): FileModel {
-  let items: ItemDecls[] = [];
-  let seen: ItemDecls[] = [];
   let offset = 0;
   const children = tree.green.children;
   let first = 0;
   const origin = tree.origin;
   const from = before && before.path === path && before.package === pkg && origin ? before : undefined;
   const keep = origin?.keep ?? 0;
+  let frontItems = 0;
+  let frontSeen = 0;
   if (from && keep > 0) {
     for (; first < keep; first++) offset += children[first].width;
-    items = from.items.slice(0, itemsEndingBy(from.items, offset));
-    seen = from.seen.slice(0, itemsEndingBy(from.seen, offset));
+    frontItems = itemsEndingBy(from.items, offset);
+    frontSeen = itemsEndingBy(from.seen, offset);
   }
   // The elements the reparse took over behind the edit are the old tree's, in order: their items
   // are the old model's from the same element on, each moved by the edit's length change.
   const carried = from && origin!.resumeOld < origin!.previousCount ? origin!.resumeNew : children.length;
+  const read: ItemDecls[] = [];
   for (let i = first; i < carried; i++) {
     const c = children[i];
     if (c instanceof GreenNode) {
       const item = itemAt(path, pkg, c, offset, cache);
-      if (item) {
-        items.push(item);
-        if (item.isSeen) seen.push(item);
-      }
+      if (item) read.push(item);
     }
     offset += c.width;
   }
+  const readSeen = read.filter((item) => item.isSeen);
+  if (!from) return new FileModel(path, read, readSeen, pkg);
+  let tailItems = from.items.length;
+  let tailSeen = from.seen.length;
   if (carried < children.length) {
     const delta = origin!.inserted - (origin!.end - origin!.start);
-    const old = from!.items;
-    for (let j = itemsEndingBy(old, offset - delta); j < old.length; j++) {
-      const item = old[j];
-      item.moveTo(item.start + delta);
-      items.push(item);
-      if (item.isSeen) seen.push(item);
-    }
+    // Found before any is moved (the search reads where they start).
+    tailItems = itemsEndingBy(from.items, offset - delta);
+    tailSeen = itemsEndingBy(from.seen, offset - delta);
+    for (let j = tailItems; j < from.items.length; j++) from.items[j].moveTo(from.items[j].start + delta);
   }
-  return new FileModel(path, items, seen, pkg);
+  // Each list is the old model's with the read items in its middle, made by one copy.
+  return new FileModel(
+    path,
+    spliceList(from.items, frontItems, read, tailItems),
+    spliceList(from.seen, frontSeen, readSeen, tailSeen),
+    pkg,
+  );
 }
 
 /** How many of the items (in file order) end at or before `offset`: the place of the first one ending after it. */

@@ -1,3 +1,4 @@
+import { spliceList } from './splice';
 import { type GreenElement, GreenNode, greenText } from './green';
 import { SyntaxKind } from './kinds';
 import { LineIndex } from './lines';
@@ -231,12 +232,12 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
   // in increasing order, so one cursor walks the old children as far as the parse has come.
   let cursor = keep;
   let cursorEnd = restart; // where old child `cursor` starts
-  const children: GreenElement[] = oldChildren.slice(0, keep);
+  const fresh: GreenElement[] = [];
   let resumeAt = -1;
   const parsed = parseFrom(
     newText,
     restart,
-    children,
+    fresh,
     (newEnd, node) => {
       const oldEnd = newEnd - delta;
       if (oldEnd < end) return false;
@@ -255,17 +256,12 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
     restartModes,
     true,
   );
-  let reused = keep;
-  const resumeNew = children.length;
-  if (resumeAt >= 0) {
-    for (let i = resumeAt; i < oldChildren.length; i++) {
-      children.push(oldChildren[i]);
-      if (oldChildren[i] instanceof GreenNode) reused++;
-    }
-  }
-  let keptNodes = 0;
-  for (let i = 0; i < keep; i++) if (oldChildren[i] instanceof GreenNode) keptNodes++;
-  reused = reused - keep + keptNodes;
+  // One copy of the top-level list: the kept elements, the re-parsed ones, the ones taken over.
+  const resumeNew = keep + fresh.length;
+  const children = spliceList(oldChildren, keep, fresh, resumeAt >= 0 ? resumeAt : oldChildren.length);
+  let reused = 0;
+  for (let i = 0; i < keep; i++) if (oldChildren[i] instanceof GreenNode) reused++;
+  if (resumeAt >= 0) for (let i = resumeAt; i < oldChildren.length; i++) if (oldChildren[i] instanceof GreenNode) reused++;
   return new SyntaxTree(
     newText,
     new GreenNode(SyntaxKind.SourceFile, children),
