@@ -176,6 +176,26 @@ test('the line index after an edit equals the index of the new text (CR, LF and 
   );
 });
 
+test('an offset reads as a position exactly when positionAt gives that position (lines of CR, LF and CRLF, positions past a line end)', () => {
+  const text = fc.string({ unit: fc.constantFrom('a', '\n', '\r', '\r\n'), maxLength: 30 });
+  fc.assert(
+    fc.property(
+      text,
+      fc.integer({ min: -2, max: 35 }),
+      fc.integer({ min: -1, max: 12 }),
+      fc.integer({ min: -1, max: 12 }),
+      (t, o, line, character) => {
+        const lines = new LineIndex(t);
+        const at = lines.positionAt(o);
+        assert.equal(lines.readsAs(o, at), true);
+        const p = { line, character };
+        assert.equal(lines.readsAs(o, p), at.line === line && at.character === character, JSON.stringify({ t, o, p }));
+      },
+    ),
+    { numRuns: runs(3_000) },
+  );
+});
+
 test('element offsets taken over by a reparsed tree equal those made from scratch (and the old tree can still make its own)', () => {
   const edits = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.oneof(tokenSoup, fc.constantFrom('}', '{', '"', '\n', ''))), {
     minLength: 1,

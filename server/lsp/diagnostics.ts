@@ -25,9 +25,15 @@ const SENT_FOR_AN_EDIT = '\u0000sent for an edit';
 interface Sent {
   readonly lsp: LspDiagnostic;
   readonly source: Diagnostic;
+  /** The last `converted` call that used it (a publish that uses each sent diagnostic once keeps the list as it is). */
+  pass: number;
 }
 
-const ORIGIN = { line: 0, character: 0 };
+/** A file's last publish: its diagnostics by message (then by severity, code and places), and how many. */
+interface LastSent {
+  readonly byMessage: Map<string, Sent[]>;
+  readonly count: number;
+}
 
 /**
  * How long after answering an edit the other files' diagnostics wait for the next keystroke
@@ -58,7 +64,8 @@ export class DiagnosticsPublisher {
   /** What each file was last sent, as JSON; SENT_FOR_AN_EDIT when not kept (the next pass sends again). */
   private readonly sent = new Map<string, string>();
   /** Per file, the LSP diagnostics of the last publish by message, then by severity, code and places (see `converted`). */
-  private readonly lastSent = new Map<string, Map<string, Sent[]>>();
+  private readonly lastSent = new Map<string, LastSent>();
+  private passes = 0;
   /** Edited documents whose newest version has not been answered yet. */
   private readonly edited = new Set<string>();
   /** Files a pass did not reach. */
@@ -101,7 +108,7 @@ export class DiagnosticsPublisher {
    */
   private converted(key: string, list: readonly Diagnostic[]): LspDiagnostic[] {
     const before = this.lastSent.get(key);
-    const now = new Map<string, Sent[]>();
+    const pass = ++this.passes;
     const out = new Array<LspDiagnostic>(list.length);
     const lines = new Map<string, LineIndex | undefined>();
     const linesOf = (file: string): LineIndex | undefined => {
@@ -110,13 +117,11 @@ export class DiagnosticsPublisher {
       return index;
     };
     const own = linesOf(key);
-    /** Whether a range of a file reads as `r` now (no key strings: numbers compared). */
-    const sameRange = (index: LineIndex | undefined, start: number, end: number, r: LspDiagnostic['range']): boolean => {
-      const a = index?.positionAt(start) ?? ORIGIN;
-      if (a.line !== r.start.line || a.character !== r.start.character) return false;
-      const b = index?.positionAt(end) ?? ORIGIN;
-      return b.line === r.end.line && b.character === r.end.character;
-    };
+    /** Whether a range of a file reads as `r` now (numbers compared, no position made). */
+    const sameRange = (index: LineIndex | undefined, start: number, end: number, r: LspDiagnostic['range']): boolean =>
+      index
+        ? index.readsAs(start, r.start) && index.readsAs(end, r.end)
+        : r.start.line === 0 && r.start.character === 0 && r.end.line === 0 && r.end.character === 0;
     const same = (c: Sent, d: Diagnostic): boolean => {
       if (c.source.severity !== d.severity || c.source.code !== d.code || !sameRange(own, d.start, d.end, c.lsp.range)) return false;
       const was = c.source.related;
@@ -130,25 +135,48 @@ export class DiagnosticsPublisher {
       }
       return true;
     };
+    // Each diagnostic finds what it was sent as, or is made (and added to the list for the next publish).
+    let reused = 0;
+    const made: Sent[] = [];
     for (let i = 0; i < list.length; i++) {
       const d = list[i];
-      let sent: Sent | undefined;
-      const candidates = before?.get(d.message);
+      let found: Sent | undefined;
+      const candidates = before?.byMessage.get(d.message);
       if (candidates)
         for (const c of candidates)
           if (same(c, d)) {
-            sent = c;
+            found = c;
             break;
           }
-      sent ??= { lsp: this.toLsp(key, d), source: d };
-      const alike = now.get(d.message);
-      if (alike) alike.push(sent);
-      else now.set(d.message, [sent]);
-      out[i] = sent.lsp;
+      if (found) {
+        if (found.pass !== pass) reused++;
+        found.pass = pass;
+      } else {
+        found = { lsp: this.toLsp(key, d), source: d, pass };
+        made.push(found);
+      }
+      out[i] = found.lsp;
     }
     // Kept for open documents only (the ones edited keystroke after keystroke): memory follows what is open.
-    if (this.documents.get(this.documents.uriOf(key))) this.lastSent.set(key, now);
-    else this.lastSent.delete(key);
+    if (!this.documents.get(this.documents.uriOf(key))) {
+      this.lastSent.delete(key);
+      return out;
+    }
+    // The list is updated in place: what this publish did not use leaves it, what it made joins it.
+    const byMessage = before?.byMessage ?? new Map<string, Sent[]>();
+    if (before && reused < before.count)
+      byMessage.forEach((alike, message) => {
+        let n = 0;
+        for (const x of alike) if (x.pass === pass) alike[n++] = x;
+        if (n === 0) byMessage.delete(message);
+        else alike.length = n;
+      });
+    for (const x of made) {
+      const alike = byMessage.get(x.source.message);
+      if (alike) alike.push(x);
+      else byMessage.set(x.source.message, [x]);
+    }
+    if (!before || reused + made.length !== before.count) this.lastSent.set(key, { byMessage, count: reused + made.length });
     return out;
   }
 

@@ -84,6 +84,16 @@ export class LineIndex {
     return { line: lo, character: o - this.starts[lo] };
   }
 
+  /** Whether `positionAt(offset)` is `position`, found without making a position. */
+  readsAs(offset: number, position: Position): boolean {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    const line = position.line;
+    if (line < 0 || line >= this.starts.length) return false;
+    const start = this.starts[line];
+    // Line starts increase strictly: the offset is on this line when it is before the next one's.
+    return o >= start && (line + 1 === this.starts.length || o < this.starts[line + 1]) && o - start === position.character;
+  }
+
   offsetAt(position: Position): number {
     if (position.line < 0) return 0;
     if (position.line >= this.starts.length) return this.text.length;
