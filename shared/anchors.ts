@@ -105,7 +105,7 @@ export interface AnchoredDiagnostic {
   readonly template: Diagnostic;
   readonly positions: readonly AnchoredPosition[];
   /** The diagnostic last materialized and its anchors' offsets then: the same object while they hold. */
-  last?: { readonly bases: readonly number[]; readonly diagnostic: Diagnostic };
+  last?: { readonly bases: number[]; diagnostic: Diagnostic };
 }
 
 type OffsetsOf = (file: string) => ElementOffsets | undefined;
@@ -162,15 +162,19 @@ function placed(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagnostic | undef
     }
     if (k === positions.length) return last.diagnostic;
   }
-  const bases = new Array<number>(positions.length);
-  for (let j = 0; j < k; j++) bases[j] = last!.bases[j];
+  // Last time's record is updated in place (a keystroke moves half a file's diagnostics).
+  const bases = last ? last.bases : new Array<number>(positions.length);
   for (; k < positions.length; k++) {
     const base = baseOf(positions[k], offsetsOf);
-    if (base === undefined) return undefined;
+    if (base === undefined) {
+      d.last = undefined;
+      return undefined;
+    }
     bases[k] = base;
   }
   const diagnostic = placedAt(d.template, bases, positions, last?.diagnostic);
-  d.last = { bases, diagnostic };
+  if (last) last.diagnostic = diagnostic;
+  else d.last = { bases, diagnostic };
   return diagnostic;
 }
 
