@@ -13,59 +13,73 @@ import type { Diagnostic } from './diagnostics';
 import { Workspace } from './workspace';
 
 /** One copy of the sample: FFI declarations of each form, bodies with the common expressions, two mistakes. */
-const SAMPLE = `// Warm-up sample, copy $.
-exported struct Probe$ imm {
-  depth int;
-  label str;
+const SAMPLE = `// Warm-up sample, copy $: an observatory's instruments.
+exported struct Lens$ imm {
+  focal int;
+  coating str;
   ratio float;
-  live bool;
+  clean bool;
 }
 
 exported struct Reading$ imm {
-  probe Probe$;
-  values []<imm>int;
+  lens Lens$;
+  counts []<imm>int;
   stamp i64;
 }
 
+// Sealed, every implementation exported: C can copy a Signal$.
 sealed exported interface Signal$ imm { }
 exported struct Pulse$ imm { width int; }
 impl Signal$ for Pulse$;
-exported struct Tone$ imm { pitch int; probe Probe$; }
+exported struct Tone$ imm { pitch int; lens Lens$; }
 impl Signal$ for Tone$;
 
-exported struct Dock$ { slots int; name str; }
-export [#4]<imm>int as Quad$;
-export []<mut>Dock$ as Docks$;
+exported struct Dome$ {
+  slots! int;
+  name str;
+  logs! List<Reading$>;
+}
 
-extern func sample$(probe Probe$, count int) Reading$;
-extern func listen$(signal Signal$, dock &Dock$) bool;
-extern func measure$(values []<imm>int) int;
+export [#4]<imm>int as Quad$;
+export []<imm>Reading$ as Readings$;
+export Array<mut, int> as Counts$;
+
+extern func observe$(lens Lens$, count int) Reading$;
+extern func listen$(signal Signal$, dome &Dome$) bool;
+extern func measure$(counts []<imm>int) int;
+extern func fill$(counts &Array<mut, int>, value int) void;
+extern("c_archive_dome") func archive$(dome &Dome$) i64;
 
 abstract func strength$(virtual signal Signal$) int;
 func strength$(signal Pulse$) int { signal.width * 2 }
-func strength$(signal Tone$) int { signal.pitch + signal.probe.depth }
+func strength$(signal Tone$) int { signal.pitch + signal.lens.focal }
 
-exported func survey$(dock &Dock$, depth int) int {
-  probe = Probe$(depth, "survey", 0.5, true);
-  reading = sample$(probe, dock.slots);
-  total = 0;
-  i = 0;
-  while (i < dock.slots) {
-    set total = total + depth * i;
-    set i = i + 1;
-  }
-  quad = [#4](1, 2, 3, 4);
-  found = reading.values.len() > 0 and listen$(Pulse$(depth), dock);
-  if (found) {
-    return total + quad[0] + strength$(Tone$(depth, probe));
-  } else {
-    return measure$(reading.values);
-  }
+exported func newDome$(slots int) Dome$ {
+  return Dome$(slots, "dome", List<Reading$>());
 }
 
-exported func berth$(slots int) Dock$ {
-  names = Array<mut, str>(slots, { "slot" + str(_) });
-  return Dock$(slots, names.len().str());
+exported func survey$(dome &Dome$, focal int) int {
+  lens = Lens$(focal, "survey {focal}", 0.5, true);
+  reading = observe$(lens, dome.slots);
+  dome.logs.add(reading);
+  set dome.slots = dome.slots - 1;
+  total = 0;
+  i = 0;
+  while (i < dome.slots) {
+    set total = total + focal * i;
+    set i = i + 1;
+  }
+  quad = #[#](1, 2, 3, 4);
+  readings = #[](2, j => Reading$(lens, #[](j, k => k * 2), 3i64));
+  counts = Array<mut, int>(4, {_});
+  fill$(&counts, 7);
+  found = reading.counts.len() > 0 and listen$(Pulse$(focal), dome);
+  if found {
+    return total + quad[0] + strength$(Tone$(focal, lens)) + readings.len();
+  } else {
+    archived = archive$(dome);
+    return measure$(reading.counts);
+  }
 }
 `;
 
