@@ -119,7 +119,12 @@ export function loadCParser(warn: (message: string) => void = () => undefined): 
     const Parser = require('web-tree-sitter');
     // The bytes are read here (not fetched by the runtime), so compiling starts at once, off this thread.
     const grammarBytes = readFileSync(grammar);
+    // The grammar compiles now, beside the runtime, not once the runtime is up: V8 keeps the
+    // compiled module by its bytes, and the grammar's load below finds it (a shell that reads its
+    // Vale files meanwhile gets the grammar's continuation only when they are read).
+    const compiled = WebAssembly.compile(grammarBytes).catch(() => undefined);
     await Parser.init({ wasmBinary: readFileSync(runtime), locateFile: (name: string) => join(dirname(runtime), name) });
+    await compiled;
     const language = await Parser.Language.load(grammarBytes);
     const parser = new Parser();
     parser.setLanguage(language);
