@@ -7,6 +7,9 @@ import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { CParser, CSyntaxNode } from '../shared';
 
+/** V8's WebAssembly, the one call made here (the project's TypeScript libraries do not declare it). */
+declare const WebAssembly: { compile(bytes: Uint8Array): Promise<unknown> };
+
 function firstExisting(candidates: readonly string[]): string | undefined {
   return candidates.find((path) => existsSync(path));
 }
