@@ -193,8 +193,8 @@ export class CProgram {
     return t;
   }
 
-  /** Field types by type reference (and the package asking: exports count per package). */
-  private readonly fieldTypes = new WeakMap<TypeRef, { pkg: string; type: CFieldType }>();
+  /** Field types by type reference (and the package asking: exports count per package); a program lives as long as its index. */
+  private readonly fieldTypes = new Map<TypeRef, { pkg: string; type: CFieldType }>();
 
   /** How the backend spells a value of type `t` in a header (Linear/Safe getExportName). */
   fieldType(file: string, pkg: string, t: TypeRef): CFieldType {
@@ -242,41 +242,39 @@ export class CProgram {
   layout(kind: CKind): CLayout {
     const cached = this.layouts.get(kind);
     if (cached) return cached;
-    const specs: { name: string; type: CFieldType; count?: number }[] = [];
-    if (kind.mutability === 'mut') {
-      const u64 = this.scalar('uint64_t');
-      const u32 = this.scalar('uint32_t');
-      specs.push(
-        { name: 'unused0', type: u64 },
-        { name: 'unused1', type: u64 },
-        { name: 'unused2', type: u64 },
-        { name: 'unused3', type: u32 },
-        { name: 'unused4', type: u32 },
-      );
-    } else if (kind.category === 'struct') {
-      for (const m of kind.decl!.members) specs.push({ name: m.name, type: this.fieldType(kind.decl!.file, kind.package, m.type) });
-    } else if (kind.category === 'interface') {
-      specs.push({ name: 'obj', type: this.scalar('pointer', 'void*') }, { name: 'type', type: this.scalar('uint64_t') });
-    } else if (kind.category === 'rsa') {
-      specs.push(
-        { name: 'length', type: this.scalar('uint32_t') },
-        { name: 'elements', type: this.fieldType(kind.file, kind.package, kind.element!), count: 0 },
-      );
-    } else {
-      specs.push({ name: 'elements', type: this.fieldType(kind.file, kind.package, kind.element!), count: kind.length ?? 0 });
-    }
     let offset = 0;
     let align = 1;
     const fields: CField[] = [];
     const padding: { offset: number; size: number; tail: boolean }[] = [];
-    for (const s of specs) {
-      const a = Math.max(1, s.type.align);
+    // Each field placed as it comes, at the next offset its alignment allows.
+    const place = (name: string, type: CFieldType, count?: number): void => {
+      const a = Math.max(1, type.align);
       const at = roundUp(offset, a);
       if (at > offset) padding.push({ offset, size: at - offset, tail: false });
-      const size = s.type.size * (s.count ?? 1);
-      fields.push({ name: s.name, type: s.type, count: s.count, offset: at, size, align: a });
+      const size = type.size * (count ?? 1);
+      fields.push({ name, type, count, offset: at, size, align: a });
       offset = at + size;
       align = Math.max(align, a);
+    };
+    if (kind.mutability === 'mut') {
+      const u64 = this.scalar('uint64_t');
+      const u32 = this.scalar('uint32_t');
+      place('unused0', u64);
+      place('unused1', u64);
+      place('unused2', u64);
+      place('unused3', u32);
+      place('unused4', u32);
+    } else if (kind.category === 'struct') {
+      const decl = kind.decl!;
+      for (const m of decl.members) place(m.name, this.fieldType(decl.file, kind.package, m.type));
+    } else if (kind.category === 'interface') {
+      place('obj', this.scalar('pointer', 'void*'));
+      place('type', this.scalar('uint64_t'));
+    } else if (kind.category === 'rsa') {
+      place('length', this.scalar('uint32_t'));
+      place('elements', this.fieldType(kind.file, kind.package, kind.element!), 0);
+    } else {
+      place('elements', this.fieldType(kind.file, kind.package, kind.element!), kind.length ?? 0);
     }
     const size = roundUp(offset, align);
     if (size > offset) padding.push({ offset, size: size - offset, tail: true });
