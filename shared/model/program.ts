@@ -222,6 +222,23 @@ interface Derived {
 }
 
 /** Derivations kept from one index to the next (per file, by item node), and which names each one looked up. */
+/**
+ * A type that names a declared kind, resolved: the declaration at its current place is read
+ * only when asked (it may have to be moved). A class, so that its getter is the prototype's and
+ * each of the many resolutions is a small object with fast properties.
+ */
+class DeclaredKind {
+  readonly tag = 'declared';
+  constructor(
+    readonly id: string,
+    private readonly index: ProgramIndex,
+    private readonly slot: KindSlot,
+  ) {}
+  get decl(): KindDecl {
+    return this.index.declOf(this.slot)!;
+  }
+}
+
 class DerivedCache {
   readonly byFile = new Map<string, Map<GreenNode, Derived>>();
   private readonly byName = new Map<string, Set<Derived>>();
@@ -1016,15 +1033,7 @@ export class ProgramIndex {
           const id = `?${t.name}${args.length ? `<${args.join(', ')}>` : ''}`;
           return { tag: 'external', id, name: t.name, importable: importable || !!slot };
         }
-        // The declaration at its current place is read only when asked (it may have to be moved).
-        const index = this;
-        return {
-          tag: 'declared',
-          id: declId(unplaced, args),
-          get decl(): KindDecl {
-            return index.declOf(slot)!;
-          },
-        };
+        return new DeclaredKind(declId(unplaced, args), this, slot);
       }
       case 'array': {
         const element = this.refId(file, t.element, deps);
