@@ -557,6 +557,61 @@ describe('language server scheduling', () => {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: long } });
   });
 
+  test('after any keystrokes, what was published equals what the same text gets when opened afresh (moved, changed and kept diagnostics)', async () => {
+    const typed = uri('typing/typed.vale');
+    // Blocks with mistakes that keystrokes mostly leave alone: each moves when a line is added above it.
+    let text = '';
+    for (let k = 0; k < 6; k++)
+      text += [
+        `// block ${k}`,
+        `export [#3]<imm>int as Triple${k};`,
+        `extern func weigh${k}(crate Crate${k}) int;`,
+        `struct Crate${k} imm { weight int; }`,
+        `extern func total${k}(weights []<imm>int) int;`,
+        '',
+      ].join('\n');
+    let version = 1;
+    const open = async (): Promise<void> => {
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: typed, languageId: 'vale', version, text } });
+      const v = version;
+      await client.waitFor(`diagnostics of version ${v}`, () => client.versions.get(typed) === v);
+    };
+    // Each diagnostic as a client reads it, in a stable order.
+    const published = (): string[] =>
+      client.diagnostics
+        .get(typed)!
+        .map((d) => JSON.stringify([d.range, d.severity, d.code, d.message, d.relatedInformation]))
+        .sort();
+    await open();
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 12; i++) {
+        const at = next(text.length + 1);
+        const typedText = ['x', ' ', '\n', '\n', '\n', ';', '}'][next(7)];
+        const start = positionOf(`${text.slice(0, at)}\u0000`, '\u0000');
+        text = text.slice(0, at) + typedText + text.slice(at);
+        version++;
+        await client.connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri: typed, version },
+          contentChanges: [{ range: { start, end: start }, text: typedText }],
+        });
+        const v = version;
+        await client.waitFor(`diagnostics of version ${v}`, () => client.versions.get(typed) === v);
+      }
+      const incremental = published();
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: typed } });
+      version++;
+      await open();
+      assert.deepEqual(published(), incremental, `round ${round}:\n${text}`);
+      assert.ok(incremental.length > 0);
+    }
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: typed } });
+  });
+
   test("a client that waits for each version's diagnostics gets every version answered", async () => {
     let version = client.versions.get(docUri)!;
     for (let i = 0; i < 20; i++) {
