@@ -17,6 +17,7 @@ import {
   indexWork,
   symbolAt,
   type Module,
+  type TextEdit,
   warmUp,
 } from '../shared';
 
@@ -235,6 +236,37 @@ describe('analysis engine', () => {
     assert.ok(sites === 1, `export sites made anew: ${sites} (the edited struct's only)`);
     assert.ok(roots <= 2, `walk roots made anew: ${roots} (the edited struct's and its extern's parameter)`);
     assert.deepEqual(diagnostics, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
+  });
+
+  test('a kind declared twice in a file: editing, removing and restoring either declaration gives the from-scratch answer', () => {
+    // A model takes the kind names of the one before it; the first declaration of a name decides.
+    const text = [
+      'exported struct Ship imm { fuel int; }',
+      'extern func launch(s Ship) int;',
+      'struct Spare imm { x int; }',
+      'exported struct Ship { crew int; }',
+      'extern func dock(s Ship) int;',
+      '',
+    ].join('\n');
+    const path = '/twice/ships.vale';
+    const first = 'exported struct Ship imm { fuel int; }\n';
+    const second = 'exported struct Ship { crew int; }\n';
+    const steps: ((t: string) => TextEdit)[] = [
+      (t) => ({ start: t.indexOf(first), end: t.indexOf(first) + first.length, newText: '' }),
+      () => ({ start: 0, end: 0, newText: first }),
+      (t) => ({ start: t.indexOf(second), end: t.indexOf(second) + second.length, newText: '' }),
+      (t) => ({ start: t.indexOf('struct Spare'), end: t.indexOf('struct Spare'), newText: second }),
+      (t) => ({ start: t.indexOf('Ship imm'), end: t.indexOf('Ship imm') + 4, newText: 'Boat' }),
+      (t) => ({ start: t.indexOf('Boat imm'), end: t.indexOf('Boat imm') + 4, newText: 'Ship' }),
+    ];
+    const ws = new Workspace();
+    ws.setFile(path, text);
+    ws.allDiagnostics();
+    for (const [i, step] of steps.entries()) {
+      ws.editFile(path, [step(ws.text(path)!)]);
+      ws.takeChangedFiles();
+      assert.deepEqual(ws.diagnostics(path), fresh(new Map([[path, ws.text(path)!]])).diagnostics(path), `step ${i}: ${ws.text(path)}`);
+    }
   });
 
   test('an item inserted at the top of a long file moves what the index made for the items behind it, making nothing anew', () => {

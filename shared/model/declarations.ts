@@ -199,6 +199,15 @@ export class ItemDecls implements Decls {
   }
 }
 
+/** Whether an item is listed in `kindItems`. */
+function declaresKind(item: ItemDecls): boolean {
+  return item.isSeen && item.unplaced.kinds.length > 0;
+}
+
+const NO_NAMES: ReadonlyMap<string, ItemDecls | undefined> = new Map();
+/** How many names a model takes over from an earlier one before its map of names is made anew. */
+const MAX_NAMES_OVER = 64;
+
 /**
  * What one file declares, read from its syntax tree alone. The flat lists are
  * assembled on first use; the index reads `seen` items one at a time.
@@ -225,22 +234,64 @@ export class FileModel {
     if (this.kindList) return this.kindList;
     const out: ItemDecls[] = [];
     const seen = this.seen;
-    for (let i = 0; i < seen.length; i++) if (seen[i].unplaced.kinds.length > 0) out.push(seen[i]);
+    for (let i = 0; i < seen.length; i++) if (declaresKind(seen[i])) out.push(seen[i]);
     return (this.kindList = out);
   }
 
-  private kindsByName?: Map<string, ItemDecls>;
+  /**
+   * The first item declaring each kind name: a map made once for a file, shared by the models of
+   * its later trees, each with the few names its edits touched over it (`takeKindsOver`).
+   */
+  private kindNames?: { readonly base: ReadonlyMap<string, ItemDecls>; readonly over: ReadonlyMap<string, ItemDecls | undefined> };
 
   /** The first item declaring a kind of this name (kind places name it). */
   kindNamed(name: string): ItemDecls | undefined {
-    if (!this.kindsByName) {
-      this.kindsByName = new Map();
+    let names = this.kindNames;
+    if (!names) {
+      const base = new Map<string, ItemDecls>();
       for (const item of this.kindItems) {
         const n = item.unplaced.kinds[0].name;
-        if (!this.kindsByName.has(n)) this.kindsByName.set(n, item);
+        if (!base.has(n)) base.set(n, item);
       }
+      this.kindNames = names = { base, over: NO_NAMES };
     }
-    return this.kindsByName.get(name);
+    const over = names.over;
+    return over.size > 0 && over.has(name) ? over.get(name) : names.base.get(name);
+  }
+
+  /**
+   * Takes the kind lists of `before`, the model of the tree this one's tree was reparsed from,
+   * when it made them: the items in front of `frontEnd` are its own, `removed` (contiguous, in
+   * order) are gone, `read` take their place, the rest are its own moved. Only the names the
+   * edit touched are looked at; when the first declaration of a name went and no read item
+   * declares it, the lists are made anew when asked (a later declaration may take its place).
+   */
+  takeKindsOver(before: FileModel, removed: readonly ItemDecls[], read: readonly ItemDecls[], frontEnd: number): void {
+    const gone = removed.filter(declaresKind);
+    const added = read.filter(declaresKind);
+    if (before.kindList) {
+      const front = itemsEndingBy(before.kindList, frontEnd);
+      this.kindList = spliceList(before.kindList, front, added, front + gone.length);
+    }
+    const names = before.kindNames;
+    if (!names) return;
+    if (gone.length === 0 && added.length === 0) {
+      this.kindNames = names;
+      return;
+    }
+    if (names.over.size + gone.length + added.length > MAX_NAMES_OVER) return;
+    const over = new Map(names.over);
+    for (const item of [...gone, ...added]) {
+      const name = item.unplaced.kinds[0].name;
+      const was = before.kindNamed(name);
+      const stays = was !== undefined && !gone.includes(was);
+      let now: ItemDecls | undefined;
+      if (stays && was.start + was.element.width <= frontEnd) now = was;
+      else now = added.find((a) => a.unplaced.kinds[0].name === name) ?? (stays ? was : undefined);
+      if (now === undefined && was !== undefined) return;
+      over.set(name, now);
+    }
+    this.kindNames = { base: names.base, over };
   }
 
   /** The directory: Vale's package. */
@@ -654,6 +705,7 @@ export function readFileModel(
     frontItems = itemsEndingBy(from.items, offset);
     frontSeen = itemsEndingBy(from.seen, offset);
   }
+  const frontEnd = offset;
   // The elements the reparse took over behind the edit are the old tree's, in order: their items
   // are the old model's from the same element on, each moved by the edit's length change.
   const carried = from && origin!.resumeOld < origin!.previousCount ? origin!.resumeNew : children.length;
@@ -678,12 +730,14 @@ export function readFileModel(
     for (let j = tailItems; j < from.items.length; j++) from.items[j].moveTo(from.items[j].start + delta);
   }
   // Each list is the old model's with the read items in its middle, made by one copy.
-  return new FileModel(
+  const model = new FileModel(
     path,
     spliceList(from.items, frontItems, read, tailItems),
     spliceList(from.seen, frontSeen, readSeen, tailSeen),
     pkg,
   );
+  model.takeKindsOver(from, from.items.slice(frontItems, tailItems), read, frontEnd);
+  return model;
 }
 
 /** How many of the items (in file order) end at or before `offset`: the place of the first one ending after it. */
