@@ -36,7 +36,14 @@ export class TestClient {
   constructor(server = SERVER, env: NodeJS.ProcessEnv = process.env) {
     this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.process.stderr!.on('data', (d) => (this.stderr += d));
-    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    const reader = new StreamMessageReader(this.process.stdout!);
+    this.connection = createProtocolConnection(reader, new StreamMessageWriter(this.process.stdin!));
+    // A server killed in the middle of a message leaves it half read, and the reader re-arms its
+    // partial-message timer every 10 s for good: that would keep the test process alive.
+    this.process.on('close', () => {
+      (reader as unknown as { clearPartialMessageTimer?: () => void }).clearPartialMessageTimer?.();
+      this.connection.dispose();
+    });
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p.diagnostics);
       this.versions.set(p.uri, p.version);
