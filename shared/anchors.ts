@@ -64,8 +64,21 @@ export class ElementOffsets {
     return i === undefined ? undefined : this.starts[i];
   }
 
+  /**
+   * Where an anchored position's element starts: looked for first at its index last time (`hint`,
+   * updated), so while the elements keep their places (most keystrokes) it costs no map lookup.
+   */
+  startOf(p: AnchoredPosition, element: GreenElement): number | undefined {
+    const h = p.hint;
+    if (this.elements[h] === element) return this.starts[h];
+    const i = this.byElement.get(element);
+    if (i === undefined) return undefined;
+    p.hint = i;
+    return this.starts[i];
+  }
+
   /** The element holding `offset` (the last one for the end of the text). */
-  locate(offset: number): { element: GreenElement; rel: number } | undefined {
+  locate(offset: number): { element: GreenElement; rel: number; index: number } | undefined {
     const { starts, elements } = this;
     if (elements.length === 0) return undefined;
     let lo = 0;
@@ -75,7 +88,7 @@ export class ElementOffsets {
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { element: elements[lo], rel: offset - starts[lo] };
+    return { element: elements[lo], rel: offset - starts[lo], index: lo };
   }
 }
 
@@ -98,6 +111,8 @@ interface AnchoredPosition {
   readonly file: string;
   readonly element: GreenElement | undefined;
   readonly rel: number;
+  /** The element's index in its file when last looked up (see `ElementOffsets.startOf`). */
+  hint: number;
 }
 
 /** A diagnostic whose every position (its range, related locations, fix edits) is anchored. */
@@ -123,7 +138,7 @@ export function anchorDiagnostic(d: Diagnostic, offsetsOf: OffsetsOf): AnchoredD
   const positions: AnchoredPosition[] = [];
   mapPositions(d, (file, offset) => {
     const at = offsetsOf(file)?.locate(offset);
-    positions.push(at ? { file, element: at.element, rel: at.rel } : { file, element: undefined, rel: offset });
+    positions.push(at ? { file, element: at.element, rel: at.rel, hint: at.index } : { file, element: undefined, rel: offset, hint: 0 });
     return offset;
   });
   return { template: d, positions };
@@ -139,7 +154,7 @@ export function anchoredFiles(d: AnchoredDiagnostic, own: string): Set<string> {
 /** True while every element the diagnostic is anchored to is still in its file. */
 export function anchorsHold(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): boolean {
   for (const p of d.positions) {
-    if (p.element && offsetsOf(p.file)?.offsetOf(p.element) === undefined) return false;
+    if (p.element && offsetsOf(p.file)?.startOf(p, p.element) === undefined) return false;
   }
   return true;
 }
@@ -230,7 +245,7 @@ function placedAt(
 
 /** Where a position's element starts now (0 for a plain number), or undefined when the element is gone. */
 function baseOf(p: AnchoredPosition, offsetsOf: OffsetsOf): number | undefined {
-  return p.element ? offsetsOf(p.file)?.offsetOf(p.element) : 0;
+  return p.element ? offsetsOf(p.file)?.startOf(p, p.element) : 0;
 }
 
 /** Each diagnostic placed (`placed`), pushed to `out`; false (with some pushed) as soon as an anchor is gone. */
