@@ -11,20 +11,34 @@ import type { GreenElement, SyntaxTree } from './syntax';
  */
 export class ElementOffsets {
   /** Each element's offset (a typed array: outside the garbage-collected heap). */
-  private starts: Uint32Array = new Uint32Array(0);
-  private elements: readonly GreenElement[] = [];
+  private starts: Uint32Array;
+  private elements: readonly GreenElement[];
   /** Element → its index in `elements`. */
-  private byElement = new Map<GreenElement, number>();
+  private byElement: Map<GreenElement, number>;
 
-  constructor(readonly tree: SyntaxTree) {
-    this.elements = tree.green.children;
-    this.starts = new Uint32Array(this.elements.length);
+  /** `taken`, when given, is what `takeOver` made from the previous tree's: one constructor, one shape for every instance. */
+  constructor(
+    readonly tree: SyntaxTree,
+    taken?: { starts: Uint32Array; elements: readonly GreenElement[]; byElement: Map<GreenElement, number> },
+  ) {
+    if (taken) {
+      this.starts = taken.starts;
+      this.elements = taken.elements;
+      this.byElement = taken.byElement;
+      return;
+    }
+    const elements = tree.green.children;
+    const starts = new Uint32Array(elements.length);
+    const byElement = new Map<GreenElement, number>();
     let offset = 0;
-    this.elements.forEach((c, i) => {
-      this.starts[i] = offset;
-      this.byElement.set(c, i);
-      offset += c.width;
-    });
+    for (let i = 0; i < elements.length; i++) {
+      starts[i] = offset;
+      byElement.set(elements[i], i);
+      offset += elements[i].width;
+    }
+    this.starts = starts;
+    this.elements = elements;
+    this.byElement = byElement;
   }
 
   /**
@@ -33,8 +47,6 @@ export class ElementOffsets {
    * number of elements changed; the starts are summed again (numbers, no lookups).
    */
   static takeOver(before: ElementOffsets, tree: SyntaxTree, keep: number, resumeNew: number, resumeOld: number): ElementOffsets {
-    const o = Object.create(ElementOffsets.prototype) as ElementOffsets;
-    (o as { tree: SyntaxTree }).tree = tree;
     const map = before.byElement;
     const oldElements = before.elements;
     for (let i = keep; i < resumeOld; i++) map.delete(oldElements[i]);
@@ -50,13 +62,10 @@ export class ElementOffsets {
       starts[i] = offset;
       offset += elements[i].width;
     }
-    o.starts = starts;
-    o.elements = elements;
-    o.byElement = map;
     before.byElement = new Map();
     before.elements = [];
     before.starts = new Uint32Array(0);
-    return o;
+    return new ElementOffsets(tree, { starts, elements, byElement: map });
   }
 
   offsetOf(element: GreenElement): number | undefined {

@@ -14,7 +14,15 @@ export class LineIndex {
   /** Line starts, in a typed array: kept outside the garbage-collected heap (a new index per keystroke is not copied around). */
   private readonly starts: Uint32Array;
 
-  constructor(readonly text: string) {
+  /** `starts`, when given, are the text's line starts already found (`afterEdit`): one constructor, one shape for every index. */
+  constructor(
+    readonly text: string,
+    starts?: Uint32Array,
+  ) {
+    this.starts = starts ?? LineIndex.scan(text);
+  }
+
+  private static scan(text: string): Uint32Array {
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -24,7 +32,7 @@ export class LineIndex {
         starts.push(i + 1);
       }
     }
-    this.starts = Uint32Array.from(starts);
+    return Uint32Array.from(starts);
   }
 
   /**
@@ -36,8 +44,15 @@ export class LineIndex {
     const old = before.starts;
     const delta = inserted - (end - start);
     // A start s < start is decided by text[s - 1] and text[s], both before the edit.
-    let kept = 0;
-    while (kept < old.length && (old[kept] < start || kept === 0)) kept++;
+    // The first line start at or after `start` (the first line's start, 0, is always kept).
+    let kept = 1;
+    let hi = old.length;
+    while (kept < hi) {
+      const mid = (kept + hi) >> 1;
+      if (old[mid] < start) kept = mid + 1;
+      else hi = mid;
+    }
+    kept = Math.min(kept, old.length);
     const scanned: number[] = [];
     const scanFrom = Math.max(0, start - 1);
     const scanTo = Math.min(text.length, start + inserted + 1);
@@ -58,10 +73,7 @@ export class LineIndex {
     starts.set(scanned, kept);
     let at = kept + scanned.length;
     for (let k = from; k < old.length; k++) starts[at++] = old[k] + delta;
-    const index = Object.create(LineIndex.prototype) as LineIndex;
-    (index as { text: string }).text = text;
-    (index as unknown as { starts: Uint32Array }).starts = starts;
-    return index;
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {
