@@ -909,14 +909,24 @@ describe('the project configuration file in the server', () => {
 });
 
 describe('a file whose analysis fails', () => {
-  // The failpoint makes the diagnostics of a text containing FAILPOINT throw, as a bug would.
-  const client = new TestClient(undefined, { ...process.env, VALE_FFI_FAILPOINTS: 'diagnostics' });
+  // The failpoints make the diagnostics of a text containing FAILPOINT throw, as a bug would, and
+  // the start-up warm-up too.
+  const client = new TestClient(undefined, { ...process.env, VALE_FFI_FAILPOINTS: 'diagnostics,warmup' });
   const doc = 'file:///failing/app.vale';
   before(async () => {
     await client.initialize(URI.file(tempDir('vale-ffi-failpoint-')).toString(), {});
   });
   after(() => {
     if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('a warm-up that fails is a warning in the log, and the server goes on', async () => {
+    await client.waitFor('the ready status', () => client.statuses.some((s) => s.state === 'ready'));
+    assert.ok(
+      client.logs.some((m) => m.startsWith('vale-ffi: warming the edit path up failed: Error: failpoint warmup reached')),
+      client.logs.join('\n'),
+    );
+    assert.ok(!client.logs.some((m) => m.includes('edit path warmed up')));
   });
 
   test('says so in its diagnostics, keeps its text, answers requests, and recovers at the next edit', async () => {

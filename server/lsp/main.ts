@@ -107,6 +107,7 @@ import { type FoundConfig, SourceFilter, findConfig, walkValeFiles } from '../so
 import { readBuiltHeaders } from '../built';
 import { loadCParser } from '../cparser';
 import { warmUp } from '../../shared/warmup';
+import { failpoint } from './failpoints';
 
 // Transport (stdio, IPC, socket, pipe) comes from the command line, as vscode-languageclient
 // passes it; the reader shows each message to `arrivals` before the connection queues it.
@@ -356,10 +357,16 @@ connection.onInitialized(async () => {
  */
 function warmUpEditing(): void {
   const started = performance.now();
-  const { keystrokes } = warmUp();
-  connection.console.info(
-    `vale-ffi: edit path warmed up (${keystrokes} keystrokes on a sample, ${Math.round(performance.now() - started)} ms)`,
-  );
+  try {
+    failpoint('warmup', () => 'FAILPOINT');
+    const { keystrokes } = warmUp();
+    connection.console.info(
+      `vale-ffi: edit path warmed up (${keystrokes} keystrokes on a sample, ${Math.round(performance.now() - started)} ms)`,
+    );
+  } catch (e) {
+    // Only speed is lost: the server goes on without it.
+    connection.console.warn(`vale-ffi: warming the edit path up failed: ${(e as Error).stack ?? String(e)}`);
+  }
 }
 
 /**

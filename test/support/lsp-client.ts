@@ -53,6 +53,7 @@ export class TestClient {
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onNotification('valeFfi/status', (p: TestClient['statuses'][number]) => {
       this.statuses.push(p);
+      this.poke();
     });
     this.connection.onNotification('$/progress', (p: { value: { kind: string; title?: string; message?: string } }) => {
       this.progress.push(`${p.value.kind}: ${p.value.message ?? p.value.title ?? ''}`);
@@ -61,6 +62,7 @@ export class TestClient {
     this.connection.onRequest('workspace/configuration', () => [{}]);
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
+      this.poke();
     });
     this.connection.onNotification('window/showMessage', (p: { message: string }) => {
       this.messages.push(p.message);
