@@ -1,7 +1,7 @@
 // Warming the edit path. V8 compiles a function well only after it has run a while with the
 // values it will see; until then the first keystrokes after a server starts run partly in the
-// interpreter and take two to three times as long (measured: the p95 of a 10k-line document's
-// first hundred keystrokes 7 ms, 4 ms once the same code has run a few hundred edits). The
+// interpreter and take up to twice as long (measured in process: the p95 of a 10k-line
+// document's first hundred keystrokes 6–8 ms, 3–4 ms once the code has typed elsewhere). The
 // server runs `warmUp` once at start-up, before its first diagnostics: a private workspace
 // holding a sample package takes scripted keystrokes (every kind of token, deletions, lines
 // broken and joined), each answered as a real one is (diagnostics, a hover), then is dropped.
@@ -12,7 +12,7 @@ import { DEFAULT_TARGET } from './layout/targets';
 import type { Diagnostic } from './diagnostics';
 import { Workspace } from './workspace';
 
-/** One copy of the sample: FFI declarations of each form, bodies with the common expressions, two mistakes. */
+/** One copy of the sample: FFI declarations of each form, bodies with the common expressions, and mistakes (arrays not exported; copies export one array twice). */
 const SAMPLE = `// Warm-up sample, copy $: an observatory's instruments.
 exported struct Lens$ imm {
   focal int;
