@@ -1216,43 +1216,44 @@ export class ProgramIndex {
     const model = this.files.get(path)!;
     const records = this.indexedByFile.get(path)!;
     const plan = this.plans.get(path);
-    const out: RootEntry[] = [];
+    // Each record's roots first (most are its own from last time), then one list of exactly
+    // their number: no growth by push (a keystroke that changes a summary lists a file's roots).
+    let count = 0;
+    for (let i = 0; i < records.length; i++) count += this.recordRoots(path, model, records[i], plan, i).length;
+    const out = new Array<RootEntry>(count);
+    let at = 0;
     for (let i = 0; i < records.length; i++) {
-      const x = records[i];
-      if (x.roots && plan && !plan.visits(i)) {
-        for (let k = 0; k < x.roots.length; k++) out.push(x.roots[k]);
-        continue;
-      }
-      const d = x.derived;
-      const sites = x.sites;
-      if (!d.roots && sites.length === 0) {
-        x.roots = NO_ROOTS;
-        continue;
-      }
-      if (!this.track) {
-        // A one-shot index makes each item's roots once: nothing to keep them for.
-        x.roots = this.itemRoots(path, model, x, sites);
-        for (let k = 0; k < x.roots.length; k++) out.push(x.roots[k]);
-        continue;
-      }
-      const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : flat(sites.map((s) => s.fact).join('\u0002'));
-      let cached = d.rootCache;
-      if (!cached || cached.sites !== siteKey) {
-        cached = { sites: siteKey, entries: this.itemRoots(path, model, x, sites) };
-        d.rootCache = cached;
-        indexWork.rootsMade += cached.entries.length;
-      } else {
-        // The same roots: they follow the item's record (its place, its site objects).
-        for (const e of cached.entries) {
-          if (e.site !== undefined) e.root.retarget(sites[e.site]);
-          else if (e.place !== x.place) e.root.retarget(x.place);
-          e.place = x.place;
-        }
-      }
-      x.roots = cached.entries;
-      for (let k = 0; k < cached.entries.length; k++) out.push(cached.entries[k]);
+      const roots = records[i].roots!;
+      for (let k = 0; k < roots.length; k++) out[at++] = roots[k];
     }
     return out;
+  }
+
+  /** A record's roots, made again when the plan visits it (or it has none yet). */
+  private recordRoots(path: string, model: FileModel, x: Indexed, plan: IndexPlan | undefined, i: number): readonly RootEntry[] {
+    if (x.roots && plan && !plan.visits(i)) return x.roots;
+    const d = x.derived;
+    const sites = x.sites;
+    if (!d.roots && sites.length === 0) return (x.roots = NO_ROOTS);
+    if (!this.track) {
+      // A one-shot index makes each item's roots once: nothing to keep them for.
+      return (x.roots = this.itemRoots(path, model, x, sites));
+    }
+    const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : flat(sites.map((s) => s.fact).join('\u0002'));
+    let cached = d.rootCache;
+    if (!cached || cached.sites !== siteKey) {
+      cached = { sites: siteKey, entries: this.itemRoots(path, model, x, sites) };
+      d.rootCache = cached;
+      indexWork.rootsMade += cached.entries.length;
+    } else {
+      // The same roots: they follow the item's record (its place, its site objects).
+      for (const e of cached.entries) {
+        if (e.site !== undefined) e.root.retarget(sites[e.site]);
+        else if (e.place !== x.place) e.root.retarget(x.place);
+        e.place = x.place;
+      }
+    }
+    return (x.roots = cached.entries);
   }
 
   /** The roots one item holds: its FFI signature's parameters and return, its export sites. */
