@@ -96,6 +96,7 @@ import {
   symbolAddresses,
   symbolAt,
   workspaceSymbols,
+  warmUp,
 } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
 import { Guard, shape, valid } from './guard';
@@ -106,7 +107,6 @@ import { DEFAULT_SETTINGS, type Settings, readSettings, withConfig } from './set
 import { type FoundConfig, SourceFilter, findConfig, walkValeFiles } from '../sources';
 import { readBuiltHeaders } from '../built';
 import { loadCParser } from '../cparser';
-import { warmUp } from '../../shared/warmup';
 import { failpoint } from './failpoints';
 
 // Transport (stdio, IPC, socket, pipe) comes from the command line, as vscode-languageclient

@@ -261,13 +261,14 @@ export class FileModel {
 
   /**
    * Takes the kind lists of `before`, the model of the tree this one's tree was reparsed from,
-   * when it made them: the items in front of `frontEnd` are its own, `removed` (contiguous, in
-   * order) are gone, `read` take their place, the rest are its own moved. Only the names the
-   * edit touched are looked at; when the first declaration of a name went and no read item
-   * declares it, the lists are made anew when asked (a later declaration may take its place).
+   * when it made them: the items in front of `frontEnd` are its own, its items [`from`, `to`) are
+   * gone, `read` take their place, the rest are its own moved. Only the names the edit touched
+   * are looked at; when the first declaration of a name went and no read item declares it, the
+   * lists are made anew when asked (a later declaration may take its place).
    */
-  takeKindsOver(before: FileModel, removed: readonly ItemDecls[], read: readonly ItemDecls[], frontEnd: number): void {
-    const gone = removed.filter(declaresKind);
+  takeKindsOver(before: FileModel, from: number, to: number, read: readonly ItemDecls[], frontEnd: number): void {
+    const gone: ItemDecls[] = [];
+    for (let i = from; i < to; i++) if (declaresKind(before.items[i])) gone.push(before.items[i]);
     const added = read.filter(declaresKind);
     if (before.kindList) {
       const front = itemsEndingBy(before.kindList, frontEnd);
@@ -736,7 +737,7 @@ export function readFileModel(
     spliceList(from.seen, frontSeen, readSeen, tailSeen),
     pkg,
   );
-  model.takeKindsOver(from, from.items.slice(frontItems, tailItems), read, frontEnd);
+  model.takeKindsOver(from, frontItems, tailItems, read, frontEnd);
   return model;
 }
 

@@ -221,7 +221,6 @@ interface Derived {
   indexed?: Indexed;
 }
 
-/** Derivations kept from one index to the next (per file, by item node), and which names each one looked up. */
 /**
  * A type that names a declared kind, resolved: the declaration at its current place is read
  * only when asked (it may have to be moved). A class, so that its getter is the prototype's and
@@ -239,6 +238,7 @@ class DeclaredKind {
   }
 }
 
+/** Derivations kept from one index to the next (per file, by item node), and which names each one looked up. */
 class DerivedCache {
   readonly byFile = new Map<string, Map<GreenNode, Derived>>();
   private readonly byName = new Map<string, Set<Derived>>();
