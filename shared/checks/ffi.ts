@@ -45,8 +45,31 @@ interface Context {
   out: Diagnostic[];
 }
 
-function at(ctx: Context, range: OffsetRange): { file: string; start: number; end: number } {
-  return { file: ctx.model.path, start: range.start, end: range.end };
+/**
+ * A diagnostic at a range of the file checked, as one object literal of its keys (a spread of
+ * the place followed by new keys would give every diagnostic a hidden class of its own once
+ * warm, in V8 11: tens of thousands of them in a large workspace's first analysis).
+ */
+function report(
+  ctx: Context,
+  range: OffsetRange,
+  severity: Diagnostic['severity'],
+  code: string,
+  message: string,
+  related?: RelatedInformation[],
+  fixes?: QuickFix[],
+): void {
+  const file = ctx.model.path;
+  const { start, end } = range;
+  ctx.out.push(
+    related && fixes
+      ? { file, start, end, severity, code, message, related, fixes }
+      : fixes
+        ? { file, start, end, severity, code, message, fixes }
+        : related
+          ? { file, start, end, severity, code, message, related }
+          : { file, start, end, severity, code, message },
+  );
 }
 
 /** Answers "did you mean" for broken kind names (kept across keystrokes). */
@@ -66,13 +89,15 @@ function unknownKind(ctx: Context, type: TypeRef, name: string): void {
       edits: [{ file: ctx.model.path, start, end: start + name.length, newText: suggestion }],
     });
   }
-  ctx.out.push({
-    ...at(ctx, type),
-    severity: 'error',
-    code: UNKNOWN_KIND,
-    message: `${name} is not declared in this workspace, and no import of a module outside it can provide it${suggestion ? `; did you mean ${suggestion}?` : '.'}`,
+  report(
+    ctx,
+    type,
+    'error',
+    UNKNOWN_KIND,
+    `${name} is not declared in this workspace, and no import of a module outside it can provide it${suggestion ? `; did you mean ${suggestion}?` : '.'}`,
+    undefined,
     fixes,
-  });
+  );
 }
 
 function declaredHere(decl: KindDecl, message: string): RelatedInformation {
@@ -85,19 +110,21 @@ function externHasBody(ctx: Context, f: FunctionDecl): void {
   // Replace from the end of the header (no space before `;`) to the end of the body.
   let from = body.start;
   while (from > 0 && /[ \t\r\n]/.test(text[from - 1])) from--;
-  ctx.out.push({
-    ...at(ctx, body),
-    severity: 'error',
-    code: EXTERN_HAS_BODY,
-    message: `extern func ${f.name} has a body: an extern is implemented in C, so Vale code here would never run. Declare it with \`;\` instead.`,
-    fixes: [
+  report(
+    ctx,
+    body,
+    'error',
+    EXTERN_HAS_BODY,
+    `extern func ${f.name} has a body: an extern is implemented in C, so Vale code here would never run. Declare it with \`;\` instead.`,
+    undefined,
+    [
       {
         title: `Replace the body of ${f.name} with \`;\``,
         preferred: true,
         edits: [{ file: f.file, start: from, end: body.end, newText: ';' }],
       },
     ],
-  });
+  );
 }
 
 function checkSignature(ctx: Context, f: FunctionDecl): void {
@@ -123,12 +150,13 @@ function requireExported(ctx: Context, type: TypeRef, code: string, message: (ki
         unknownKind(ctx, type, r.name);
         return;
       }
-      ctx.out.push({
-        ...at(ctx, type),
-        severity: 'information',
-        code: UNCHECKED_EXTERNAL_KIND,
-        message: `${kindText(type)} is not declared in this workspace, so vale-ffi could not check that it is exported (and hierarchical, if immutable).`,
-      });
+      report(
+        ctx,
+        type,
+        'information',
+        UNCHECKED_EXTERNAL_KIND,
+        `${kindText(type)} is not declared in this workspace, so vale-ffi could not check that it is exported (and hierarchical, if immutable).`,
+      );
       return;
   }
   if (ctx.index.isExported(ctx.model.package, r.id, ctx.deps)) return;
@@ -154,7 +182,7 @@ function requireExported(ctx: Context, type: TypeRef, code: string, message: (ki
   } else if (r.tag === 'array') {
     fixes.push(exportLineFix(ctx, type, kind, arrayExportName(ctx, type)));
   }
-  ctx.out.push({ ...at(ctx, type), severity: 'error', code, message: message(kind), related, fixes });
+  report(ctx, type, 'error', code, message(kind), related, fixes);
 }
 
 function addExportedFix(decl: KindDecl): QuickFix {
@@ -240,13 +268,14 @@ function checkExportedKinds(ctx: Context, item: ItemDecls): void {
       for (const m of r.decl.members) {
         const mr = ctx.index.resolve(r.decl.file, m.type, ctx.deps);
         if (!('id' in mr) || mr.tag === 'external' || ctx.index.isExported(ctx.model.package, mr.id, ctx.deps)) continue;
-        ctx.out.push({
-          ...at(ctx, t),
-          severity: 'error',
+        report(
+          ctx,
+          t,
+          'error',
           code,
-          message: `export ${t.text} as ${e.name}: member ${m.name} of ${r.decl.name} is ${kindText(m.type)}, which is not exported from this package; C receives ${r.decl.name} as a deep copy, so every kind inside it must have a C definition.`,
-          related: [{ file: r.decl.file, start: m.type.start, end: m.type.end, message: `${r.decl.name}.${m.name} is declared here` }],
-        });
+          `export ${t.text} as ${e.name}: member ${m.name} of ${r.decl.name} is ${kindText(m.type)}, which is not exported from this package; C receives ${r.decl.name} as a deep copy, so every kind inside it must have a C definition.`,
+          [{ file: r.decl.file, start: m.type.start, end: m.type.end, message: `${r.decl.name}.${m.name} is declared here` }],
+        );
       }
     }
   }
@@ -319,20 +348,21 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
     if (!reach) continue;
     if (k.tag === 'interface') {
       if (!k.sealed) {
-        ctx.out.push({
-          ...at(ctx, k.nameRange),
-          severity: 'error',
-          code: NON_HIERARCHICAL_IMMUTABLE,
-          message: `immutable interface ${k.name} is not sealed: to copy a ${k.name} value, C switches over the structs that implement it, and only \`sealed\` fixes that list. ${reachText(reach)}`,
-          related: [reachRelated(reach)],
-          fixes: [
+        report(
+          ctx,
+          k.nameRange,
+          'error',
+          NON_HIERARCHICAL_IMMUTABLE,
+          `immutable interface ${k.name} is not sealed: to copy a ${k.name} value, C switches over the structs that implement it, and only \`sealed\` fixes that list. ${reachText(reach)}`,
+          [reachRelated(reach)],
+          [
             {
               title: `Add \`sealed\` to interface ${k.name}`,
               preferred: true,
               edits: [{ file: k.file, start: k.keywordOffset, end: k.keywordOffset, newText: 'sealed ' }],
             },
           ],
-        });
+        );
       }
       continue;
     }
@@ -346,14 +376,15 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
     const struct = index.resolve(model.path, impl.structType, deps);
     if (struct.tag !== 'declared' || index.isExported(iface.decl.package, struct.id, deps)) continue;
     const s = struct.decl;
-    ctx.out.push({
-      ...at(ctx, impl.structType),
-      severity: 'error',
-      code: NON_HIERARCHICAL_IMMUTABLE,
-      message: `${s.name} implements the sealed immutable interface ${iface.decl.name} but is not exported: a ${iface.decl.name} value holding a ${s.name} cannot be copied to C, which has no definition of ${s.name}. ${reachText(reach)}`,
-      related: [declaredHere(s, `${s.name} is declared here`), reachRelated(reach)],
-      fixes: s.package === iface.decl.package && !s.exported && s.generics.length === 0 ? [addExportedFix(s)] : [],
-    });
+    report(
+      ctx,
+      impl.structType,
+      'error',
+      NON_HIERARCHICAL_IMMUTABLE,
+      `${s.name} implements the sealed immutable interface ${iface.decl.name} but is not exported: a ${iface.decl.name} value holding a ${s.name} cannot be copied to C, which has no definition of ${s.name}. ${reachText(reach)}`,
+      [declaredHere(s, `${s.name} is declared here`), reachRelated(reach)],
+      s.package === iface.decl.package && !s.exported && s.generics.length === 0 ? [addExportedFix(s)] : [],
+    );
   }
   // A root is described only for an immutable array (what the element check can find fault with).
   for (const f of item.functions) {
@@ -384,13 +415,14 @@ const isImmArray = (type: TypeRef): boolean => type.tag === 'array' && type.muta
 function checkCopyable(ctx: Context, type: TypeRef, where: () => string, reach: Reach): void {
   const problem = copyProblem(ctx, type);
   if (problem) {
-    ctx.out.push({
-      ...at(ctx, type),
-      severity: 'error',
-      code: NON_HIERARCHICAL_IMMUTABLE,
-      message: `${where()} is ${problem}: a message is a tree of owned immutable values that C receives as a deep copy, and this cannot be part of it. ${reachText(reach)}`,
-      related: [reachRelated(reach)],
-    });
+    report(
+      ctx,
+      type,
+      'error',
+      NON_HIERARCHICAL_IMMUTABLE,
+      `${where()} is ${problem}: a message is a tree of owned immutable values that C receives as a deep copy, and this cannot be part of it. ${reachText(reach)}`,
+      [reachRelated(reach)],
+    );
     return;
   }
   checkArrayElements(ctx, type, reach);

@@ -426,9 +426,9 @@ function attributes(item: SyntaxNode): { word: string; node: SyntaxNode }[] {
   return item.childrenOf(K.Attribute).map((node) => ({ word: node.firstTokenText(), node }));
 }
 
-function genericsOf(item: SyntaxNode): string[] {
+function genericsOf(item: SyntaxNode): readonly string[] {
   const list = item.child(K.GenericParamList);
-  if (!list) return [];
+  if (!list) return EMPTY as readonly string[];
   const out: string[] = [];
   for (const p of list.childrenOf(K.GenericParam)) {
     const first = firstIdent(p.green);
@@ -551,8 +551,8 @@ function countLambdas(node: GreenNode): number {
  * A list built by pushing, as an array of its length: a model keeps one per declaration, and a
  * push onto [] reserves 16 places.
  */
-function exactly<T>(list: T[]): T[] {
-  return list.length === 0 ? [] : list.slice();
+function exactly<T>(list: T[]): readonly T[] {
+  return list.length === 0 ? (EMPTY as readonly T[]) : list.slice();
 }
 
 /** Reads one top-level item at `start`; undefined when it declares nothing. */

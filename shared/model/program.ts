@@ -184,7 +184,7 @@ interface Indexed {
   readonly place: ItemPlace;
   /** The kind's slot when the item is where its `exported` kind is exported (the first declaration of its name). */
   readonly exportedHere: SlotEntry | undefined;
-  readonly sites: ExportSite[];
+  readonly sites: readonly ExportSite[];
   readonly edge?: ImplEdge;
   /** The derivation it was made from (its roots are cached there). */
   readonly derived: Derived;
@@ -339,7 +339,7 @@ class DerivedCache {
   }
 }
 
-const NO_SITES: readonly ExportSite[] = [];
+const NO_SITES: readonly ExportSite[] = Object.freeze([]);
 const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** What index updates made anew (export sites, items' walk roots): tests read it to pin the scaling. */
@@ -718,12 +718,13 @@ export class ProgramIndex {
         const own = exportedHere && new ExportSite(this, declId(k, []), path, k.name, place, exportedHere, item.element);
         const line =
           d.exportAs && new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, place, d.exportAs.slot, item.element);
-        const sites: ExportSite[] = own && line ? [own, line] : own ? [own] : line ? [line] : [];
+        const sites: readonly ExportSite[] = own && line ? [own, line] : own ? [own] : line ? [line] : NO_SITES;
         const edge =
           d.impl?.ifaceId !== undefined && d.impl.structId !== undefined
             ? new ImplEdge(this, path, place, d.impl.structId, d.impl.structSlot, d.impl.ifaceId)
             : undefined;
-        d.indexed = indexed = { place, exportedHere, sites, edge, derived: d };
+        // Every key at once (`roots` is set later): one hidden class, its members in the object.
+        d.indexed = indexed = { place, exportedHere, sites, edge, derived: d, roots: undefined };
         indexWork.sitesMade += sites.length;
       } else indexed.place.item = i;
       all[i] = indexed;
@@ -849,7 +850,20 @@ export class ProgramIndex {
         const f = factParts(key);
         if (f.tag === 'kind') (names as Set<string>).add(f.name);
       }
-    const d: Derived = { path, element: item.element, scope, names, valid: true, kindName: k?.name, members, exportAs, impl, roots };
+    const d: Derived = {
+      path,
+      element: item.element,
+      scope,
+      names,
+      valid: true,
+      kindName: k?.name,
+      members,
+      exportAs,
+      impl,
+      roots,
+      rootCache: undefined,
+      indexed: undefined,
+    };
     this.derived.add(path, item.element, d);
     this.fresh?.add(d);
     return d;

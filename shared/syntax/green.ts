@@ -56,7 +56,8 @@ export class GreenNode {
 /** The children of a node whose syntax was let go. */
 export const RELEASED: readonly GreenElement[] = Object.freeze([]);
 
-const NO_ERRORS: readonly RelativeSyntaxError[] = Object.freeze([]);
+/** A node's errors when it has none (one list shared by them all). */
+export const NO_ERRORS: readonly RelativeSyntaxError[] = Object.freeze([]);
 
 export type GreenElement = GreenNode | GreenToken;
 

@@ -1,4 +1,4 @@
-import { type GreenElement, GreenNode, GreenToken } from './green';
+import { type GreenElement, GreenNode, GreenToken, NO_ERRORS } from './green';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { Lexer } from './lexer';
 import { ITEM_ONLY_WORDS, ITEM_START_WORDS, describe } from './grammar/common';
@@ -421,7 +421,10 @@ export class Parser {
     }
     const node = this.stack.pop() as GreenNode;
     const errors = this.errors;
-    node.errors = errors.map((e) => ({ start: e.start - startOffset, end: e.end - startOffset, message: e.message, warning: e.warning }));
+    node.errors =
+      errors.length === 0
+        ? NO_ERRORS
+        : errors.map((e) => ({ start: e.start - startOffset, end: e.end - startOffset, message: e.message, warning: e.warning }));
     // The lexer reads at most 3 characters past a token's end to decide where it ends.
     node.lookahead = Math.max(0, this.t.ends[this.t.sig[this.furthest]] + 3 - (startOffset + node.width));
     node.endModes = this.cur < this.t.length ? this.t.modes[this.cur] : this.lexer.modeState;
