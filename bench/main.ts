@@ -25,6 +25,7 @@ import {
   VALE_BUILTINS_HEADER,
   Workspace,
 } from '../shared';
+import { oneShotHeap } from '../server/heap';
 import { readInWorkers } from '../server/jobs';
 import { TestClient } from '../test/support/lsp-client';
 import { tempDir } from '../test/support/temp';
@@ -122,6 +123,7 @@ async function parseSection(): Promise<void> {
  * --jobs` reads the files: in that many worker threads (the bundle's, dist/worker.js).
  */
 async function analyseChild(lines: number, jobs: number): Promise<void> {
+  oneShotHeap(); // as the `vale-ffi` binary sets it when it starts
   const files = workspaceOfLines(lines);
   const before = process.resourceUsage().maxRSS;
   const t = performance.now();
