@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { haveTools } from './support/tools';
 import { tempDir } from './support/temp';
+import { type Diagnostic, type LineIndex, Workspace } from '../shared';
+import { jsonPieces, textPieces, toJson, toText } from '../server/cli/report';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const EXAMPLES = join(__dirname, '..', 'examples');
@@ -194,6 +196,31 @@ describe('vale-ffi check', () => {
     const r = run(['check'], dir);
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '1 file checked: 0 errors, 0 warnings, 0 notes\n');
+  });
+});
+
+describe('a large report', () => {
+  // 300 copies of the harbor example's mistakes: 2,000-odd diagnostics, reports of several pieces.
+  const mistakes = readFileSync(join(EXAMPLES, 'harbor', 'mistakes.vale'), 'utf8');
+  const ws = new Workspace({ incremental: false });
+  const indexes = new Map<string, LineIndex>();
+  for (let i = 0; i < 300; i++) indexes.set(`p${i}/mistakes.vale`, ws.setFile(`p${i}/mistakes.vale`, mistakes).lines);
+  const lines = (file: string): LineIndex => indexes.get(file)!;
+  const diagnostics: Diagnostic[] = ws.allDiagnostics();
+
+  test('JSON is written in pieces whose concatenation is the whole report', () => {
+    const pieces = [...jsonPieces(300, diagnostics, lines)];
+    assert.ok(pieces.length > 5, `${pieces.length} pieces`);
+    assert.equal(pieces.join(''), `${JSON.stringify({ files: 300, diagnostics: toJson(diagnostics, lines) }, null, 2)}\n`);
+    assert.equal([...jsonPieces(2, [], lines)].join(''), `${JSON.stringify({ files: 2, diagnostics: [] }, null, 2)}\n`);
+  });
+
+  test('text is written in pieces of about 64 KB that join into each diagnostic in turn', () => {
+    const pieces = [...textPieces(diagnostics, lines)];
+    assert.ok(pieces.length > 5, `${pieces.length} pieces`);
+    for (const p of pieces) assert.ok(p.length < 70_000, `a piece of ${p.length} characters`);
+    assert.equal(pieces.join(''), diagnostics.map((d) => toText([d], lines)).join('\n'));
+    assert.deepEqual([...textPieces([], lines)], []);
   });
 });
 

@@ -25,10 +25,11 @@ import {
 import { autoJobs } from '../jobs';
 import { binaryOption, itableProfileOption } from './itables';
 import { VERSION } from './version';
-import { ansi, colorChoice, plain, summary, toJson, toText } from './report';
+import { ansi, colorChoice, jsonPieces, plain, summary, textPieces } from './report';
 
 export interface CommandResult {
-  stdout: string;
+  /** What the command prints, or the pieces it prints in order (each made as it is written). */
+  stdout: string | Iterable<string>;
   exitCode: number;
   stderr?: string;
 }
@@ -163,15 +164,24 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   const exitCode = findingsStatus(diagnostics, options.strict);
   switch (options.format) {
     case 'json':
-      return { stdout: `${JSON.stringify({ files: files.length, diagnostics: toJson(diagnostics, lines) }, null, 2)}\n`, exitCode };
+      return { stdout: jsonPieces(files.length, diagnostics, lines), exitCode };
     case 'sarif':
       return { stdout: `${JSON.stringify(toSarif(diagnostics, lines, VERSION), null, 2)}\n`, exitCode };
     case 'github':
       return { stdout: toGithub(diagnostics, lines), exitCode };
     default: {
       const paint = colorChoice(options.color, ctx.io) ? ansi : plain;
-      const text = toText(diagnostics, lines, paint);
-      return { stdout: `${text ? `${text}\n\n` : ''}${summary(diagnostics, files.length)}\n`, exitCode };
+      // Written piece by piece: 100k lines' report is about 10 MB of text.
+      const end = `${summary(diagnostics, files.length)}\n`;
+      const report = function* (): Generator<string> {
+        let any = false;
+        for (const piece of textPieces(diagnostics, lines, paint)) {
+          any = true;
+          yield piece;
+        }
+        yield any ? `\n\n${end}` : end;
+      };
+      return { stdout: report(), exitCode };
     }
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
-import { runCheck, startCParser } from './check';
+import { type CommandResult, runCheck, startCParser } from './check';
 import { runExplain } from './explain';
 import { type CliContext, UsageError, contextFor } from './files';
 import { loadCParser } from '../cparser';
@@ -56,8 +56,9 @@ const colorOption = (): Option =>
 /** Builds the command-line program; each action stores its exit status in `status.code`. */
 export function program(io: Io, status: { code: number }): Command {
   const ctx = (options: Record<string, unknown>): CliContext => contextFor(io, options);
-  const done = (result: { stdout: string; exitCode: number; stderr?: string }): void => {
-    io.stdout.write(result.stdout);
+  const done = (result: CommandResult): void => {
+    if (typeof result.stdout === 'string') io.stdout.write(result.stdout);
+    else for (const piece of result.stdout) io.stdout.write(piece);
     if (result.stderr) io.stderr.write(result.stderr);
     status.code = result.exitCode;
   };

@@ -1,5 +1,8 @@
 import type { Diagnostic, LineIndex } from '../../shared';
 
+/** The pieces a report is written in: about 64 KB each. */
+const PIECE = 1 << 16;
+
 export interface JsonDiagnostic {
   file: string;
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -26,10 +29,51 @@ export function toJson(diagnostics: readonly Diagnostic[], lines: (file: string)
   });
 }
 
+/**
+ * `JSON.stringify({ files, diagnostics: toJson(diagnostics, lines) }, null, 2)` and a newline,
+ * in pieces of about 64 KB made as they are written: the same bytes, never held whole.
+ */
+export function* jsonPieces(files: number, diagnostics: readonly Diagnostic[], lines: (file: string) => LineIndex): Generator<string> {
+  if (diagnostics.length === 0) {
+    yield `${JSON.stringify({ files, diagnostics: [] }, null, 2)}\n`;
+    return;
+  }
+  let piece = `{\n  "files": ${JSON.stringify(files)},\n  "diagnostics": [`;
+  for (let i = 0; i < diagnostics.length; i++) {
+    // An element of the array two levels in: its own lines indented by four more spaces.
+    const element = JSON.stringify(toJson([diagnostics[i]], lines)[0], null, 2).replace(/\n/g, '\n    ');
+    piece += `${i > 0 ? ',' : ''}\n    ${element}`;
+    if (piece.length >= PIECE) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}\n  ]\n}\n`;
+}
+
 /** Compiler-style text: `file:line:col: error[Code]: message`, the line, and carets under the range. */
 export function toText(diagnostics: readonly Diagnostic[], lines: (file: string) => LineIndex, paint: Paint = plain): string {
-  const out: string[] = [];
+  return [...textPieces(diagnostics, lines, paint)].join('');
+}
+
+/**
+ * `toText` made as it is written: pieces of about 64 KB whose concatenation is `toText`'s
+ * answer, each made when asked for (a large workspace's report is never held whole).
+ */
+export function* textPieces(
+  diagnostics: readonly Diagnostic[],
+  lines: (file: string) => LineIndex,
+  paint: Paint = plain,
+): Generator<string> {
+  let out: string[] = [];
+  let size = 0;
   for (const d of diagnostics) {
+    if (size >= PIECE) {
+      yield `${out.join('\n')}\n`;
+      out = [];
+      size = 0;
+    }
+    const before = out.length;
     const index = lines(d.file);
     const start = index.positionAt(d.start);
     const end = index.positionAt(d.end);
@@ -44,8 +88,9 @@ export function toText(diagnostics: readonly Diagnostic[], lines: (file: string)
       const p = lines(r.file).positionAt(r.start);
       out.push(`  ${paint('cyan', 'note')}: ${r.file}:${p.line + 1}:${p.character + 1}: ${r.message}`);
     }
+    for (let i = before; i < out.length; i++) size += out[i].length + 1;
   }
-  return out.join('\n');
+  if (out.length > 0) yield out.join('\n');
 }
 
 export function summary(diagnostics: readonly Diagnostic[], files: number): string {
