@@ -18,6 +18,8 @@ export interface KindDecl {
   readonly name: string;
   readonly file: string;
   readonly package: string;
+  /** `package::Name`: the kind's identity in the index (its instances add their arguments). */
+  readonly id: string;
   readonly nameRange: OffsetRange;
   readonly itemRange: OffsetRange;
   readonly mutability: Mutability;
@@ -526,6 +528,8 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
     name: name.name,
     file: path,
     package: pkg,
+    // One string per declaration, made once: every resolution and export site of the kind shares it.
+    id: flat(`${pkg}::${name.name}`),
     nameRange: name.range,
     itemRange: item.trimmedRange(),
     mutability: mutNode?.trimmedText() === 'imm' ? 'imm' : 'mut',

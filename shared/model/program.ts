@@ -213,8 +213,8 @@ interface Derived {
   readonly exportAs?: { readonly id: string; readonly slot?: KindSlot; readonly node: WalkNode };
   /** An impl: both sides resolved. */
   readonly impl?: { readonly ifaceId?: string; readonly structId?: string; readonly structSlot?: KindSlot; readonly structNode: WalkNode };
-  /** An FFI function: its parameters' and return's nodes (-1: the return). */
-  readonly roots?: readonly { readonly param: number; readonly node: WalkNode }[];
+  /** An FFI function: its parameters' nodes in order, then its return's when it has one. */
+  readonly roots?: readonly WalkNode[];
   /** The item's walk roots, for its sites' facts (kept with the derivation). */
   rootCache?: { sites: string; entries: RootEntry[] };
   /** The export sites and impl edge last made for the item. */
@@ -839,9 +839,9 @@ export class ProgramIndex {
     if (f && (f.exported || f.extern)) {
       // Of its exact length (kept for every FFI function): no push past the parameters.
       const n = f.params.length;
-      const list = new Array<{ param: number; node: WalkNode }>(n + (f.returnType ? 1 : 0));
-      for (let i = 0; i < n; i++) list[i] = { param: i, node: node(f.params[i].type) };
-      if (f.returnType) list[n] = { param: -1, node: node(f.returnType) };
+      const list = new Array<WalkNode>(n + (f.returnType ? 1 : 0));
+      for (let i = 0; i < n; i++) list[i] = node(f.params[i].type);
+      if (f.returnType) list[n] = node(f.returnType);
       roots = list;
     }
     const names = lookedUp ? new Set<string>() : NO_NAMES;
@@ -1051,9 +1051,10 @@ export class ProgramIndex {
       }
       case 'array': {
         const element = this.refId(file, t.element, deps);
+        // One string per array kind (tens of thousands of references name a few kinds).
         return {
           tag: 'array',
-          id: t.size === null ? `[]<${t.mutability}>${element}` : `[#${t.size}]<${t.mutability}>${element}`,
+          id: this.derived.intern(flat(t.size === null ? `[]<${t.mutability}>${element}` : `[#${t.size}]<${t.mutability}>${element}`)),
           mutability: t.mutability,
         };
       }
@@ -1275,19 +1276,21 @@ export class ProgramIndex {
     const out: RootEntry[] = [];
     const d = x.derived;
     const pkg = model.package;
-    d.roots?.forEach((r, n) => {
-      if (r.node.tag !== 'skip')
+    const decls = model.seen[x.place.item].unplaced;
+    // The parameters', then the return's (param -1).
+    const params = decls.functions[0]?.params.length ?? 0;
+    d.roots?.forEach((node, n) => {
+      if (node.tag !== 'skip')
         out.push({
           sites: false,
           pkg,
           path,
           place: x.place,
           n,
-          node: r.node,
-          root: new SignatureRoot(this, path, x.place, r.param, d.element),
+          node,
+          root: new SignatureRoot(this, path, x.place, n < params ? n : -1, d.element),
         });
     });
-    const decls = model.seen[x.place.item].unplaced;
     sites.forEach((site, k) => {
       const exportAs = decls.exports[0];
       if (exportAs) {
@@ -1736,7 +1739,7 @@ function factOfAll(xs: readonly { readonly fact: string }[]): string {
 }
 
 function declId(decl: KindDecl, args: readonly string[]): string {
-  return `${decl.package}::${decl.name}${args.length ? `<${args.join(', ')}>` : ''}`;
+  return args.length ? `${decl.id}<${args.join(', ')}>` : decl.id;
 }
 
 /** The kinds Vale's builtins declare (Frontend/Builtins/.../resources: opt.vale, result.vale, tupN.vale). */

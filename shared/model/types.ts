@@ -118,7 +118,7 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
       if (name === 'Array' && args.length === 2 && args[0].length === 1) {
         const mut = args[0][0].trimmedText();
         if ((mut === 'imm' || mut === 'mut') && args[1].length >= 1) {
-          return typeRef('array', start, end, ownership, text, undefined, undefined, mut, null, readType(args[1][0], runes));
+          return typeRef('array', start, end, ownership, text, undefined, undefined, mutability(mut), null, readType(args[1][0], runes));
         }
       }
       if (name === 'StaticArray' && args.length === 4 && args[1].length === 1 && args[3].length >= 1) {
@@ -132,7 +132,7 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
             text,
             undefined,
             undefined,
-            mut,
+            mutability(mut),
             args[0][0]?.trimmedText() ?? null,
             readType(args[3][0], runes),
           );
@@ -168,7 +168,7 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
         text,
         undefined,
         undefined,
-        (mutText as Mutability) ?? 'mut',
+        mutText === 'imm' ? 'imm' : 'mut',
         size,
         readType(element, runes),
       );
@@ -192,6 +192,9 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
       return typeRef('other', start, end, ownership, text);
   }
 }
+
+/** `imm` or `mut` as the constant (not the source's copy: tens of thousands of array types hold one). */
+const mutability = (word: 'imm' | 'mut'): Mutability => (word === 'imm' ? 'imm' : 'mut');
 
 /** The text of a type as C and error messages name it: ownership dropped. */
 export function kindText(t: TypeRef): string {
