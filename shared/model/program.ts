@@ -1,5 +1,5 @@
 import type { GreenNode } from '../syntax';
-import type { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, ItemDecls, KindDecl, OffsetRange } from './declarations';
+import type { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, ItemDecls, KindDecl, MemberDecl, OffsetRange } from './declarations';
 import { FACT, type FactKey, factParts } from './facts';
 import { flat } from './flat';
 import { type TypeRef, kindText, shapedType } from './types';
@@ -208,7 +208,7 @@ interface Derived {
   /** The kind the item declares, if any. */
   readonly kindName?: string;
   /** A struct or interface: its members as the walk sees them (resolved in its file). */
-  readonly members?: readonly { readonly node: WalkNode; readonly step: string }[];
+  readonly members?: readonly WalkNode[];
   /** An `export T as N;` line. */
   readonly exportAs?: { readonly id: string; readonly slot?: KindSlot; readonly node: WalkNode };
   /** An impl: both sides resolved. */
@@ -340,6 +340,7 @@ class DerivedCache {
 }
 
 const NO_SITES: readonly ExportSite[] = Object.freeze([]);
+const NO_NODES: readonly WalkNode[] = Object.freeze([]);
 const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** What index updates made anew (export sites, items' walk roots): tests read it to pin the scaling. */
@@ -814,7 +815,7 @@ export class ProgramIndex {
     let impl: Derived['impl'];
     let roots: Derived['roots'];
     const k = item.unplaced.kinds[0];
-    if (k) members = k.members.map((m) => ({ node: node(m.type), step: flat(`${k.name}.${m.name}`) }));
+    if (k) members = k.members.map((m) => node(m.type));
     const e = item.unplaced.exports[0];
     if (e) {
       const r = this.resolve(path, e.type, lookedUp);
@@ -1491,7 +1492,9 @@ export class ProgramIndex {
     const decl = this.files.get(slot.file)!.kindNamed(slot.name)!.unplaced.kinds[0];
     if (decl.mutability !== 'imm') return;
     if (decl.tag === 'struct') {
-      for (const m of this.derivedAt(slot).members ?? []) if (m.node.tag !== 'skip') walk.push(m.node, entry, m.step);
+      // The derivation's members are the declaration's, in order (the same summary): each step is its member.
+      const members = this.derivedAt(slot).members ?? NO_NODES;
+      for (let i = 0; i < members.length; i++) if (members[i].tag !== 'skip') walk.push(members[i], entry, decl.members[i]);
     } else {
       for (const edge of this.implsByInterface.get(id) ?? []) {
         const model = this.files.get(edge.file)!;
@@ -1616,15 +1619,19 @@ class UnionFind {
   }
 }
 
-/** The reachability walk's queue: entry e is nodes[e], reached from parents[e] (-1: a root, entries[e]) by steps[e]. */
+/**
+ * The reachability walk's queue: entry e is nodes[e], reached from parents[e] (-1: a root,
+ * entries[e]) by steps[e]: its text, or the member of the struct at parents[e] (written when a
+ * reach's steps are asked for: most never are).
+ */
 class Walk {
   readonly nodes: WalkNode[] = [];
   readonly parents: number[] = [];
-  readonly steps: string[] = [];
+  readonly steps: (string | MemberDecl)[] = [];
   readonly roots: WalkRoot[] = [];
   readonly entries: (RootEntry | undefined)[] = [];
 
-  push(node: WalkNode, parent: number, step: string, root?: WalkRoot, entry?: RootEntry): void {
+  push(node: WalkNode, parent: number, step: string | MemberDecl, root?: WalkRoot, entry?: RootEntry): void {
     this.nodes.push(node);
     this.parents.push(parent);
     this.steps.push(step);
@@ -1649,7 +1656,11 @@ class WalkReach implements Reach {
   get steps(): readonly string[] {
     if (this.path) return this.path;
     const out: string[] = [];
-    for (let e = this.entry; this.walk.parents[e] >= 0; e = this.walk.parents[e]) out.push(this.walk.steps[e]);
+    const { nodes, parents, steps } = this.walk;
+    for (let e = this.entry; parents[e] >= 0; e = parents[e]) {
+      const step = steps[e];
+      out.push(typeof step === 'string' ? step : `${(nodes[parents[e]] as { slot: KindSlot }).slot.name}.${step.name}`);
+    }
     return (this.path = out.reverse());
   }
 }
