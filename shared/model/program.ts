@@ -352,7 +352,12 @@ export const indexWork = { sitesMade: 0, rootsMade: 0 };
  * one table of a package's kinds to the next, and into a new index).
  */
 /** A kind's slot: where its first declaration is (`item`, whose summary other files see), and a version of it. */
-type SlotEntry = KindSlot & { readonly item: ItemDecls; readonly version: number };
+type SlotEntry = KindSlot & {
+  readonly item: ItemDecls;
+  readonly version: number;
+  /** The walk's node for the kind without arguments (made once: every reference to it shares it). */
+  walkNode: WalkNode | undefined;
+};
 
 let slotVersions = 0;
 
@@ -511,7 +516,7 @@ export class ProgramIndex {
         for (const file of this.filesByPackage.get(pkg)!) {
           const item = this.files.get(file)!.kindNamed(name);
           if (item) {
-            slot = { file, name, item, version: 0 };
+            slot = { file, name, item, version: 0, walkNode: undefined };
             break;
           }
         }
@@ -786,7 +791,7 @@ export class ProgramIndex {
         if (kinds.has(name)) continue;
         const old = before?.get(name);
         const version = old && old.file === path && old.item.summary === item.summary ? old.version : ++slotVersions;
-        kinds.set(name, { file: path, name, item, version });
+        kinds.set(name, { file: path, name, item, version, walkNode: undefined });
       }
     }
     return kinds;
@@ -874,8 +879,11 @@ export class ProgramIndex {
   private walkNode(file: string, t: TypeRef, lookedUp: Dependencies | undefined): WalkNode {
     const r = this.resolve(file, t, lookedUp);
     switch (r.tag) {
-      case 'declared':
-        return { tag: 'declared', id: this.derived.intern(r.id), slot: this.slotOf(file, t)! };
+      case 'declared': {
+        const slot = this.slotOf(file, t) as SlotEntry;
+        if (t.tag === 'named' && t.args.length === 0) return (slot.walkNode ??= { tag: 'declared', id: this.derived.intern(r.id), slot });
+        return { tag: 'declared', id: this.derived.intern(r.id), slot };
+      }
       case 'array':
         return {
           tag: 'array',
@@ -1014,6 +1022,10 @@ export class ProgramIndex {
   private resolvedNames = new Map<string, Map<string, Resolved>>();
 
   resolve(file: string, t: TypeRef, deps?: Dependencies): Resolved {
+    // What a type's own tag answers is not cached (most references are primitives).
+    if (t.tag === 'primitive') return PRIMITIVE;
+    if (t.tag === 'rune') return RUNE;
+    if (t.tag === 'other') return UNKNOWN;
     if (deps) return this.resolveUncached(file, t, deps);
     if (t.tag === 'named' && t.args.length === 0) {
       const scope = this.files.get(file)?.scope;
@@ -1307,7 +1319,9 @@ export class ProgramIndex {
             root: new SiteRoot(site, 'export', exportAs.type.text),
           });
       } else {
-        const node: WalkNode = { tag: 'declared', id: this.derived.intern(site.id), slot: site.kindSlot! };
+        // The kind's own node (an `exported` kind is named without arguments).
+        const slot = site.kindSlot as SlotEntry;
+        const node: WalkNode = (slot.walkNode ??= { tag: 'declared', id: this.derived.intern(site.id), slot });
         out.push({
           sites: true,
           pkg,
