@@ -6,7 +6,9 @@ import { describe, test } from 'node:test';
 import { haveTools } from './support/tools';
 import { tempDir } from './support/temp';
 import { type Diagnostic, type LineIndex, Workspace } from '../shared';
-import { jsonPieces, textPieces, toJson, toText } from '../server/cli/report';
+import { sarifPieces, toSarif } from '../server/cli/formats';
+import { LONG_ARRAY, jsonPieces, piecesOfJson, textPieces, toJson, toText } from '../server/cli/report';
+import fc from 'fast-check';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const EXAMPLES = join(__dirname, '..', 'examples');
@@ -213,6 +215,44 @@ describe('a large report', () => {
     assert.ok(pieces.length > 5, `${pieces.length} pieces`);
     assert.equal(pieces.join(''), `${JSON.stringify({ files: 300, diagnostics: toJson(diagnostics, lines) }, null, 2)}\n`);
     assert.equal([...jsonPieces(2, [], lines)].join(''), `${JSON.stringify({ files: 2, diagnostics: [] }, null, 2)}\n`);
+  });
+
+  test('SARIF is written in pieces whose concatenation is the whole log', () => {
+    const pieces = [...sarifPieces(diagnostics, lines, '9.9.9')];
+    assert.ok(pieces.length > 5, `${pieces.length} pieces`);
+    assert.equal(pieces.join(''), `${JSON.stringify(toSarif(diagnostics, lines, '9.9.9'), null, 2)}\n`);
+    assert.equal([...sarifPieces([], lines, '9.9.9')].join(''), `${JSON.stringify(toSarif([], lines, '9.9.9'), null, 2)}\n`);
+  });
+
+  test('any JSON with its long array anywhere is written as JSON.stringify writes it', () => {
+    // A value with the array at the end of a path of objects and arrays (with siblings before and after it).
+    type Step =
+      | { kind: 'key'; before: Record<string, unknown>; after: Record<string, unknown> }
+      | { kind: 'index'; before: unknown[]; after: unknown[] };
+    const step = fc.oneof(
+      fc.record({
+        kind: fc.constant('key' as const),
+        before: fc.dictionary(fc.string(), fc.jsonValue()),
+        after: fc.dictionary(fc.string(), fc.jsonValue()),
+      }),
+      fc.record({ kind: fc.constant('index' as const), before: fc.array(fc.jsonValue()), after: fc.array(fc.jsonValue()) }),
+    );
+    const wrap = (steps: Step[], inner: unknown): unknown =>
+      steps.reduceRight<unknown>((v, s) => {
+        if (s.kind === 'index') return [...s.before, v, ...s.after];
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(s.before)) if (k !== '\u0001') o[k] = x;
+        o['\u0001'] = v;
+        for (const [k, x] of Object.entries(s.after)) if (!(k in o)) o[k] = x;
+        return o;
+      }, inner);
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 4 }), fc.array(fc.jsonValue(), { maxLength: 30 }), (steps, elements) => {
+        const pieces = [...piecesOfJson(wrap(steps, LONG_ARRAY), elements.length, (i) => elements[i])];
+        assert.equal(pieces.join(''), `${JSON.stringify(wrap(steps, elements), null, 2)}\n`);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('text is written in pieces of about 64 KB that join into each diagnostic in turn', () => {

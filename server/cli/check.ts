@@ -10,7 +10,7 @@ import {
   isCPath,
 } from '../../shared';
 import { BuildError, readBuiltHeaders } from '../built';
-import { toGithub, toSarif } from './formats';
+import { sarifPieces, toGithub } from './formats';
 import {
   type CliContext,
   type Sources,
@@ -175,7 +175,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
     case 'json':
       return { stdout: jsonPieces(files.length, diagnostics, lines), exitCode };
     case 'sarif':
-      return { stdout: `${JSON.stringify(toSarif(diagnostics, lines, VERSION), null, 2)}\n`, exitCode };
+      return { stdout: sarifPieces(diagnostics, lines, VERSION), exitCode };
     case 'github':
       return { stdout: toGithub(diagnostics, lines), exitCode };
     default: {

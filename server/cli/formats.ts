@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CODES, type Diagnostic, type LineIndex, codeAnchor, codeInfo, explainMarkdown } from '../../shared';
+import { LONG_ARRAY, piecesOfJson } from './report';
 
 /** docs/diagnostics.md as shipped beside the bundle (dist/ → docs/). */
 function helpUri(code: string): string {
@@ -28,7 +29,17 @@ const uriOf = (file: string): string => file.split('\\').join('/');
 
 /** One SARIF 2.1.0 log: one run, the registry's codes as rules, one result per diagnostic. */
 export function toSarif(diagnostics: readonly Diagnostic[], lines: (file: string) => LineIndex, version: string): unknown {
-  const ruleIndex = new Map(CODES.map((c, i) => [c.code, i]));
+  return sarifLog(version, diagnostics.map(sarifResult(lines)));
+}
+
+/** `toSarif` and a newline as `JSON.stringify(…, null, 2)` writes it, in pieces made as they are written. */
+export function sarifPieces(diagnostics: readonly Diagnostic[], lines: (file: string) => LineIndex, version: string): Generator<string> {
+  const result = sarifResult(lines);
+  return piecesOfJson(sarifLog(version, LONG_ARRAY), diagnostics.length, (i) => result(diagnostics[i]));
+}
+
+/** The log around its results (an array, or `LONG_ARRAY` in its place). */
+function sarifLog(version: string, results: unknown): unknown {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -51,26 +62,32 @@ export function toSarif(diagnostics: readonly Diagnostic[], lines: (file: string
           },
         },
         columnKind: 'utf16CodeUnits',
-        results: diagnostics.map((d) => {
-          const index = ruleIndex.get(d.code);
-          const result: Record<string, unknown> = {
-            ruleId: d.code,
-            ...(index !== undefined && codeInfo(d.code) ? { ruleIndex: index } : {}),
-            level: SARIF_LEVEL[d.severity],
-            message: { text: d.message },
-            locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(d.file) }, region: region(lines(d.file), d.start, d.end) } }],
-          };
-          if (d.related && d.related.length > 0) {
-            result.relatedLocations = d.related.map((r, id) => ({
-              id,
-              message: { text: r.message },
-              physicalLocation: { artifactLocation: { uri: uriOf(r.file) }, region: region(lines(r.file), r.start, r.end) },
-            }));
-          }
-          return result;
-        }),
+        results,
       },
     ],
+  };
+}
+
+/** How a log's result is made from a diagnostic. */
+function sarifResult(lines: (file: string) => LineIndex): (d: Diagnostic) => unknown {
+  const ruleIndex = new Map(CODES.map((c, i) => [c.code, i]));
+  return (d) => {
+    const index = ruleIndex.get(d.code);
+    const result: Record<string, unknown> = {
+      ruleId: d.code,
+      ...(index !== undefined && codeInfo(d.code) ? { ruleIndex: index } : {}),
+      level: SARIF_LEVEL[d.severity],
+      message: { text: d.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(d.file) }, region: region(lines(d.file), d.start, d.end) } }],
+    };
+    if (d.related && d.related.length > 0) {
+      result.relatedLocations = d.related.map((r, id) => ({
+        id,
+        message: { text: r.message },
+        physicalLocation: { artifactLocation: { uri: uriOf(r.file) }, region: region(lines(r.file), r.start, r.end) },
+      }));
+    }
+    return result;
   };
 }
 

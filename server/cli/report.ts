@@ -29,26 +29,42 @@ export function toJson(diagnostics: readonly Diagnostic[], lines: (file: string)
   });
 }
 
+/** What `piecesOfJson` finds in its value where the long array goes. */
+export const LONG_ARRAY = '\u0000vale-ffi: the long array\u0000';
+
 /**
- * `JSON.stringify({ files, diagnostics: toJson(diagnostics, lines) }, null, 2)` and a newline,
- * in pieces of about 64 KB made as they are written: the same bytes, never held whole.
+ * `JSON.stringify(value, null, 2)` and a newline, where `value` holds `LONG_ARRAY` once in
+ * place of an array of `count` elements that `element(i)` gives: in pieces of about 64 KB, each
+ * made as it is written (the same bytes, never held whole).
  */
-export function* jsonPieces(files: number, diagnostics: readonly Diagnostic[], lines: (file: string) => LineIndex): Generator<string> {
-  if (diagnostics.length === 0) {
-    yield `${JSON.stringify({ files, diagnostics: [] }, null, 2)}\n`;
+export function* piecesOfJson(value: unknown, count: number, element: (i: number) => unknown): Generator<string> {
+  const text = JSON.stringify(value, null, 2);
+  const marker = JSON.stringify(LONG_ARRAY);
+  const at = text.indexOf(marker);
+  if (at < 0) throw new Error('piecesOfJson: the value holds no LONG_ARRAY');
+  const rest = text.slice(at + marker.length);
+  if (count === 0) {
+    yield `${text.slice(0, at)}[]${rest}\n`;
     return;
   }
-  let piece = `{\n  "files": ${JSON.stringify(files)},\n  "diagnostics": [`;
-  for (let i = 0; i < diagnostics.length; i++) {
-    // An element of the array two levels in: its own lines indented by four more spaces.
-    const element = JSON.stringify(toJson([diagnostics[i]], lines)[0], null, 2).replace(/\n/g, '\n    ');
-    piece += `${i > 0 ? ',' : ''}\n    ${element}`;
+  // The array's key starts its line: its elements are indented two spaces more, its `]` as the key.
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  const indent = ' '.repeat(/^ */.exec(text.slice(lineStart, at))![0].length);
+  const inner = `\n${indent}  `;
+  let piece = `${text.slice(0, at)}[`;
+  for (let i = 0; i < count; i++) {
+    piece += `${i > 0 ? ',' : ''}${inner}${JSON.stringify(element(i), null, 2).replace(/\n/g, inner)}`;
     if (piece.length >= PIECE) {
       yield piece;
       piece = '';
     }
   }
-  yield `${piece}\n  ]\n}\n`;
+  yield `${piece}\n${indent}]${rest}\n`;
+}
+
+/** `JSON.stringify({ files, diagnostics: toJson(diagnostics, lines) }, null, 2)` and a newline, in pieces. */
+export function jsonPieces(files: number, diagnostics: readonly Diagnostic[], lines: (file: string) => LineIndex): Generator<string> {
+  return piecesOfJson({ files, diagnostics: LONG_ARRAY }, diagnostics.length, (i) => toJson([diagnostics[i]], lines)[0]);
 }
 
 /** Compiler-style text: `file:line:col: error[Code]: message`, the line, and carets under the range. */
