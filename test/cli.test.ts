@@ -255,10 +255,10 @@ describe('a large report', () => {
     );
   });
 
-  test('text is written in pieces of about 64 KB that join into each diagnostic in turn', () => {
+  test('text is written in pieces of about 16 KB that join into each diagnostic in turn', () => {
     const pieces = [...textPieces(diagnostics, lines)];
     assert.ok(pieces.length > 5, `${pieces.length} pieces`);
-    for (const p of pieces) assert.ok(p.length < 70_000, `a piece of ${p.length} characters`);
+    for (const p of pieces) assert.ok(p.length < 20_000, `a piece of ${p.length} characters`);
     assert.equal(pieces.join(''), diagnostics.map((d) => toText([d], lines)).join('\n'));
     assert.deepEqual([...textPieces([], lines)], []);
   });
