@@ -179,13 +179,16 @@ interface ItemPlace {
   item: number;
 }
 
-/** What `indexFile` made for one seen item: its export sites and impl edge, and its walk roots once asked. */
-interface Indexed {
-  readonly place: ItemPlace;
+/**
+ * What `indexFile` made for one seen item: its export sites and impl edge, and its walk roots
+ * once asked. The record is its item's place (`item`): the sites, edge and roots hold it and read
+ * the item there, so they follow the item when items above it come or go.
+ */
+interface Indexed extends ItemPlace {
   /** The kind's slot when the item is where its `exported` kind is exported (the first declaration of its name). */
   readonly exportedHere: SlotEntry | undefined;
-  readonly sites: readonly ExportSite[];
-  readonly edge?: ImplEdge;
+  sites: readonly ExportSite[];
+  edge: ImplEdge | undefined;
   /** The derivation it was made from (its roots are cached there). */
   readonly derived: Derived;
   /** The item's walk roots, as `rootsOf` last gave them. */
@@ -719,7 +722,8 @@ export class ProgramIndex {
       let indexed = d.indexed;
       // The same derivation, exported through an equal slot: the same sites and edge, at the item's place now.
       if (indexed === undefined || !sameSlot(indexed.exportedHere, exportedHere)) {
-        const place: ItemPlace = { item: i };
+        // Every key at once (the sites, edge and roots are set below and later): one hidden class.
+        const place: Indexed = { item: i, exportedHere, sites: NO_SITES, edge: undefined, derived: d, roots: undefined };
         // Arrays of their exact length: tens of thousands are kept (a push onto [] reserves 16 places).
         const own = exportedHere && new ExportSite(this, declId(k, []), path, k.name, place, exportedHere, item.element);
         const line =
@@ -729,10 +733,11 @@ export class ProgramIndex {
           d.impl?.ifaceId !== undefined && d.impl.structId !== undefined
             ? new ImplEdge(this, path, place, d.impl.structId, d.impl.structSlot, d.impl.ifaceId)
             : undefined;
-        // Every key at once (`roots` is set later): one hidden class, its members in the object.
-        d.indexed = indexed = { place, exportedHere, sites, edge, derived: d, roots: undefined };
+        place.sites = sites;
+        place.edge = edge;
+        d.indexed = indexed = place;
         indexWork.sitesMade += sites.length;
-      } else indexed.place.item = i;
+      } else indexed.item = i;
       all[i] = indexed;
     };
     if (plan && !plan.whole) {
@@ -741,7 +746,7 @@ export class ProgramIndex {
       for (let i = 0; i < head; i++) all[i] = before[i];
       for (let i = n - tail; i < n; i++) {
         const x = before[i - delta];
-        x.place.item = i;
+        x.item = i;
         all[i] = x;
       }
       for (let i = head; i < n - tail; i++) visit(i);
@@ -1277,8 +1282,8 @@ export class ProgramIndex {
       // The same roots: they follow the item's record (its place, its site objects).
       for (const e of cached.entries) {
         if (e.site !== undefined) e.root.retarget(sites[e.site]);
-        else if (e.place !== x.place) e.root.retarget(x.place);
-        e.place = x.place;
+        else if (e.place !== x) e.root.retarget(x);
+        e.place = x;
       }
     }
     return (x.roots = cached.entries);
@@ -1289,7 +1294,7 @@ export class ProgramIndex {
     const out: RootEntry[] = [];
     const d = x.derived;
     const pkg = model.package;
-    const decls = model.seen[x.place.item].unplaced;
+    const decls = model.seen[x.item].unplaced;
     // The parameters', then the return's (param -1).
     const params = decls.functions[0]?.params.length ?? 0;
     d.roots?.forEach((node, n) => {
@@ -1298,10 +1303,10 @@ export class ProgramIndex {
           sites: false,
           pkg,
           path,
-          place: x.place,
+          place: x,
           n,
           node,
-          root: new SignatureRoot(this, path, x.place, n < params ? n : -1, d.element),
+          root: new SignatureRoot(this, path, x, n < params ? n : -1, d.element),
         });
     });
     sites.forEach((site, k) => {
@@ -1312,7 +1317,7 @@ export class ProgramIndex {
             sites: true,
             pkg,
             path,
-            place: x.place,
+            place: x,
             n: 0,
             site: k,
             node: d.exportAs!.node,
@@ -1326,7 +1331,7 @@ export class ProgramIndex {
           sites: true,
           pkg,
           path,
-          place: x.place,
+          place: x,
           n: 0,
           site: k,
           node,
@@ -1553,7 +1558,7 @@ class IndexPlan {
 
   /** Visit again the item a record before the edit was made for. */
   revisitOld(x: Indexed | undefined): void {
-    const j = x?.place.item ?? -1;
+    const j = x?.item ?? -1;
     if (x === undefined || this.before[j] !== x) this.whole = true;
     else if (j < this.head) this.again.add(j);
     else if (j >= this.before.length - this.tail) this.again.add(j + this.length - this.before.length);
