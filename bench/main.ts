@@ -118,6 +118,45 @@ async function parseSection(): Promise<void> {
 }
 
 /**
+ * The \`vale-ffi\` binary (dist/cli.js) checking `files` written to disk, its report to /dev/null:
+ * wall time from the spawn, and the peak RSS the process reads of itself as it exits (a preloaded
+ * hook writes it to stderr). Text (the default report) 5 runs, JSON and SARIF 3, alternating.
+ */
+function cliRuns(files: readonly { path: string; text: string }[]): { format: string; runs: number; ms: number; peakMB: number }[] {
+  const dir = tempDir('vale-ffi-bench-cli-');
+  for (const f of files) {
+    mkdirSync(dirname(join(dir, 'ws', f.path)), { recursive: true });
+    writeFileSync(join(dir, 'ws', f.path), f.text);
+  }
+  const hook = join(dir, 'peak.js');
+  writeFileSync(hook, "process.on('exit', () => process.stderr.write('\\nbench-peak-kb ' + process.resourceUsage().maxRSS + '\\n'));\n");
+  const formats = ['text', 'json', 'sarif'];
+  const runs = new Map<string, { ms: number; peakMB: number }[]>(formats.map((f) => [f, []]));
+  for (let i = 0; i < 5; i++)
+    for (const format of formats) {
+      if (format !== 'text' && i >= 3) continue;
+      progress(`analysis: vale-ffi check --format ${format}, run ${i + 1}`);
+      const t = performance.now();
+      const r = spawnSync(
+        process.execPath,
+        ['--require', hook, join(REPO, 'dist', 'cli.js'), 'check', join(dir, 'ws'), '--jobs', '1', '--format', format],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          encoding: 'utf8',
+        },
+      );
+      const ms = performance.now() - t;
+      const kb = /bench-peak-kb (\d+)/.exec(r.stderr ?? '')?.[1];
+      if (r.status !== 1 || !kb) throw new Error(`vale-ffi check failed (status ${r.status}): ${(r.stderr ?? '').slice(0, 2000)}`);
+      runs.get(format)!.push({ ms, peakMB: Number(kb) / 1024 });
+    }
+  return formats.map((format) => {
+    const xs = runs.get(format)!;
+    return { format, runs: xs.length, ms: median(xs.map((x) => x.ms)), peakMB: median(xs.map((x) => x.peakMB)) };
+  });
+}
+
+/**
  * In a fresh process: generate a workspace, then time its first full analysis and read the peak
  * RSS (worker threads included: they are this process). With `jobs` > 1, as `vale-ffi check
  * --jobs` reads the files: in that many worker threads (the bundle's, dist/worker.js).
@@ -197,7 +236,8 @@ async function analysisSection(): Promise<void> {
     rows.map((r) => r.ms),
   );
   const all = threaded.length > 0 ? summarize(threaded) : undefined;
-  results.analysis = { rows, exponent: slope, threaded: all && { jobs: cores, ...all } };
+  const cli = cliRuns(workspaceOfLines(100_000));
+  results.analysis = { rows, exponent: slope, threaded: all && { jobs: cores, ...all }, cli };
   print(
     table(
       'Full analysis, cold (parse, model, every check; a fresh process per run, median of 5)',
@@ -219,6 +259,13 @@ async function analysisSection(): Promise<void> {
       ],
     ),
   );
+  print(
+    table(
+      `The \`vale-ffi\` binary on the ${rows[2].lines}-line workspace written to disk (reading, analysis, the report to /dev/null; median of the runs)`,
+      ['command', 'runs', 'ms', 'peak RSS MB'],
+      cli.map((r) => [`vale-ffi check --jobs 1 --format ${r.format}`, String(r.runs), fixed(r.ms), fixed(r.peakMB)]),
+    ),
+  );
   print(`time ∝ lines^${fixed(slope, 2)} (least squares over the three sizes)\n`);
   const big = rows[2];
   if (all)
@@ -231,7 +278,14 @@ async function analysisSection(): Promise<void> {
     `${fixed(big.ms)} ms (${all ? `${fixed(all.ms)} ms in ${cores} threads` : 'one core'})`,
     best.ms <= 300,
   );
-  goal('100k lines peak memory ≤ 200 MB', `${fixed(best.peakMB)} MB`, best.peakMB <= 200);
+  // The analysis in process, and the binary itself with its default report: the worse of the two.
+  const text = cli.find((r) => r.format === 'text')!;
+  const peak = Math.max(best.peakMB, text.peakMB);
+  goal(
+    '100k lines peak memory ≤ 200 MB',
+    `${fixed(best.peakMB)} MB in process, ${fixed(text.peakMB)} MB the binary (text report)`,
+    peak <= 200,
+  );
   goal('time exponent ≤ 1.1', fixed(slope, 2), slope <= 1.1);
 }
 
