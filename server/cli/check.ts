@@ -119,21 +119,14 @@ function finishAnalysis(
   return { workspace, diagnostics, lines };
 }
 
-/** How `check` and `stubs` get the C grammar (server/cparser.ts): the binary sets it. */
-let loadC: () => Promise<CParser | undefined> = () => Promise.resolve(undefined);
-let cParser: Promise<CParser | undefined> | undefined;
+/** The C grammar `check` reads C files with, loading since the command started (server/cparser.ts). */
+let cParser: Promise<CParser | undefined> = Promise.resolve(undefined);
 
-export function setCParserLoader(load: () => Promise<CParser | undefined>): void {
-  loadC = load;
-  cParser = undefined;
+export function startCParser(parser: Promise<CParser | undefined>): void {
+  cParser = parser;
 }
 
-/**
- * The C grammar, loading from the first call on: only a run with C files asks for it (its
- * wasm instances hold about 35 MB).
- */
 export function cParserPromise(): Promise<CParser | undefined> {
-  cParser ??= loadC();
   return cParser;
 }
 
@@ -156,8 +149,6 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   const vale = { files: files.filter((f) => !isCPath(f.key)), modules: sources.modules };
   const cFiles = files.filter((f) => isCPath(f.key));
   const jobs = jobsOption(options.jobs, vale.files);
-  // The C grammar loads (off this thread) while the Vale files are read.
-  const parser = cFiles.length > 0 ? cParserPromise() : undefined;
   const warn = (m: string): void => {
     ctx.io.stderr.write(`vale-ffi: warning: ${m}\n`);
   };
@@ -167,7 +158,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
       : cFiles.length > 0
         ? await loadWorkspaceYielding(vale, progress)
         : loadWorkspace(vale, progress);
-  if (parser) addCFiles(loaded.workspace, cFiles, await parser, loaded.indexes, warn);
+  if (cFiles.length > 0) addCFiles(loaded.workspace, cFiles, await cParser, loaded.indexes, warn);
   const { diagnostics, lines } = finishAnalysis(loaded, vale, ctx, itables, built);
   if (showProgress) ctx.io.stderr.write('\r\x1b[K');
   const exitCode = findingsStatus(diagnostics, options.strict);

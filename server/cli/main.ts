@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
-import { type CommandResult, runCheck, setCParserLoader } from './check';
+import { type CommandResult, runCheck, startCParser } from './check';
 import { runExplain } from './explain';
 import { type CliContext, UsageError, contextFor } from './files';
 import { loadCParser } from '../cparser';
@@ -276,8 +276,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       // One run of the C grammar's wasm: its baseline code is enough, and optimizing it in the
       // background would keep the process alive ~70 ms after the answer.
       setFlagsFromString('--liftoff-only');
-      // `check` reads C files too, with tree-sitter's C grammar: loaded when there are some.
-      setCParserLoader(() => loadCParser((m) => io.stderr.write(`vale-ffi: warning: ${m}\n`)));
+      // `check` reads C files too: tree-sitter's C grammar loads (off this thread) while the Vale files are read.
+      startCParser(loadCParser((m) => io.stderr.write(`vale-ffi: warning: ${m}\n`)));
     }
     await program(io, status).parseAsync(argv, { from: 'user' });
     return status.code;
