@@ -424,9 +424,21 @@ export function packageDisplayName(pkg: string): string {
   return pkg.replaceAll('/', '.') || '(root)';
 }
 
-function attributes(item: SyntaxNode): { word: string; node: SyntaxNode }[] {
+function attributes(item: SyntaxNode): readonly { word: string; node: SyntaxNode }[] {
+  // Most items have none: nothing is made for them.
+  const children = item.green.children;
+  let any = false;
+  for (let i = 0; i < children.length && !any; i++) any = children[i].kind === K.Attribute;
+  if (!any) return EMPTY;
   return item.childrenOf(K.Attribute).map((node) => ({ word: node.firstTokenText(), node }));
 }
+
+/** The runes in scope: one shared empty set when there are none (most items). */
+function runeSet(names: readonly string[]): ReadonlySet<string> {
+  return names.length === 0 ? NO_RUNES : new Set(names);
+}
+
+const NO_RUNES: ReadonlySet<string> = new Set();
 
 function genericsOf(item: SyntaxNode): readonly string[] {
   const list = item.child(K.GenericParamList);
@@ -467,7 +479,7 @@ function readFunction(path: string, item: SyntaxNode, outerRunes: readonly strin
   const attrs = attributes(item);
   const externAttr = attrs.find((a) => a.word === 'extern');
   const generics = genericsOf(item);
-  const runes = new Set([...outerRunes, ...generics]);
+  const runes = runeSet(outerRunes.length === 0 ? generics : generics.length === 0 ? outerRunes : [...outerRunes, ...generics]);
   const params: ParamDecl[] = [];
   for (const p of item.child(K.ParamList)?.childrenOf(K.Param) ?? []) {
     const pattern = p.child(K.Pattern);
@@ -502,7 +514,7 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
   if (!name) return undefined;
   const attrs = attributes(item);
   const generics = genericsOf(item);
-  const runes = new Set(generics);
+  const runes = runeSet(generics);
   const mutNode = item.childrenOf(K.PathType).find((p) => {
     const t = p.trimmedText();
     return t === 'imm' || t === 'mut';
@@ -583,11 +595,11 @@ function readItem(path: string, pkg: string, element: GreenNode, start: number):
       const tnode = item.childNodes().find((c) => c.kind !== K.Name);
       const n = nameOf(item);
       if (tnode && n)
-        exports = [{ file: path, type: readType(tnode, new Set()), name: n.name, nameRange: n.range, itemRange: item.trimmedRange() }];
+        exports = [{ file: path, type: readType(tnode, NO_RUNES), name: n.name, nameRange: n.range, itemRange: item.trimmedRange() }];
       break;
     }
     case K.ImplItem: {
-      const runes = new Set(genericsOf(item));
+      const runes = runeSet(genericsOf(item));
       const types = item.childNodes().filter((c) => c.kind !== K.GenericParamList && c.kind !== K.WhereClause && c.kind !== K.Attribute);
       if (types.length >= 2)
         impls = [
