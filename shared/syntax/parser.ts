@@ -1,7 +1,7 @@
 import { type GreenElement, GreenNode, GreenToken, NO_ERRORS } from './green';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { Lexer } from './lexer';
-import { ITEM_ONLY_WORDS, ITEM_START_WORDS, describe } from './grammar/common';
+import { BOUNDARY_WORDS, ITEM_ONLY_WORDS, ITEM_STARTS, type Words, describe } from './grammar/common';
 import { parseItem } from './grammar/items';
 
 /** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
@@ -120,6 +120,13 @@ export class Parser {
   tokenText(n = 0): string {
     const i = this.rawIndex(n);
     return this.text.slice(this.t.starts[i], this.t.ends[i]);
+  }
+
+  /** The word of `words` the identifier n tokens ahead spells (the set's own string), else '': nothing is made. */
+  wordIn(words: Words, n = 0): string {
+    if (this.peek(n) !== K.Ident) return '';
+    const i = this.t.sig[this.sigPos + n];
+    return words.at(this.text, this.t.starts[i], this.t.ends[i]);
   }
 
   isWord(word: string, n = 0): boolean {
@@ -363,7 +370,7 @@ export class Parser {
     if (k === K.Ident) {
       const i = this.t.sig[this.sigPos];
       if (this.t.depths[i] !== 0) return false;
-      return ITEM_START_WORDS.has(this.tokenText());
+      return this.wordIn(ITEM_STARTS) !== '';
     }
     if (k === K.Hash)
       return this.t.depths[this.t.sig[this.sigPos]] === 0 && (this.peek(1) === K.Bang || this.peek(1) === K.Ident) && this.tight(0);
@@ -374,7 +381,8 @@ export class Parser {
   atItemBoundaryInBlock(n = 0): boolean {
     const k = this.peek(n);
     if (k === K.Ident) {
-      const word = this.tokenText(n);
+      const word = this.wordIn(BOUNDARY_WORDS, n);
+      if (word === '') return false;
       if (ITEM_ONLY_WORDS.has(word)) return this.atLineStart(n) && this.depthAt(n) === 0 && !this.isUsedAsName(n);
       if (word === 'func' || word === 'funky' || word === 'abstract') return this.atColumnZero(n);
       return false;

@@ -26,6 +26,36 @@ export const ITEM_START_WORDS = new Set([
 export const ATTRIBUTE_WORDS = new Set(['exported', 'extern', 'abstract', 'pure', 'sealed', 'additive', 'linear', 'weakable']);
 export const OWNERSHIP_WORDS = new Set(['inl', 'heap', 'own', 'borrow', 'weak', 'share']);
 
+/**
+ * Words the parser looks for, found in the text where a token is, without cutting the token
+ * out: a parse makes no string to learn that an identifier is not one of them.
+ */
+export class Words {
+  private readonly byLength: string[][] = [];
+
+  constructor(words: Iterable<string>) {
+    for (const w of words) {
+      while (this.byLength.length <= w.length) this.byLength.push([]);
+      this.byLength[w.length].push(w);
+    }
+  }
+
+  /** The word of this set that `text` spells from `start` to `end` (the set's own string), else ''. */
+  at(text: string, start: number, end: number): string {
+    const length = end - start;
+    if (length >= this.byLength.length) return '';
+    const list = this.byLength[length];
+    for (let i = 0; i < list.length; i++) if (text.startsWith(list[i], start)) return list[i];
+    return '';
+  }
+}
+
+export const ITEM_STARTS = new Words(ITEM_START_WORDS);
+/** `atItemBoundaryInBlock`'s words: the item-only ones, and the ones that start an item at column 0. */
+export const BOUNDARY_WORDS = new Words([...ITEM_ONLY_WORDS, 'func', 'funky', 'abstract']);
+export const ATTRIBUTES = new Words(ATTRIBUTE_WORDS);
+export const OWNERSHIPS = new Words(OWNERSHIP_WORDS);
+
 /** A set of token kinds, as data (rust-analyzer's TokenSet): where a list or statement stops. */
 export class TokenSet {
   private readonly members: boolean[] = [];

@@ -1,6 +1,6 @@
 import { SyntaxKind as K } from '../kinds';
 import type { Parser } from '../parser';
-import { ARGUMENTS_END, PARENS_END, binaryPrecedence, describe, isOperatorName } from './common';
+import { ARGUMENTS_END, PARENS_END, Words, binaryPrecedence, describe, isOperatorName } from './common';
 import { parseAngleList } from './generics';
 import { parsePattern } from './patterns';
 import { atSetKeyword, atStatementEnd, parseBlock, parseBlockExpr, parseForeach, parseIf, parseWhile } from './statements';
@@ -16,7 +16,7 @@ export function binaryOperatorPrecedence(p: Parser): number {
     // A word between two operands is a binary call (`a mod b`, `x and y`),
     // but only when an operand follows it.
     if (!startsExpressionAt(p, 1)) return 0;
-    const word = p.tokenText();
+    const word = p.wordIn(BINARY_WORDS);
     if (word === 'where' || word === 'in' || word === 'else') return 0;
     if (p.atItemBoundaryInBlock()) return 0;
     return binaryPrecedence(k, word);
@@ -71,7 +71,7 @@ function parseUnaryNested(p: Parser, noCurly: boolean): void {
   const m = p.mark();
   const k = p.peek();
   if (k === K.Ident) {
-    if (parseKeywordExpr(p, m, p.tokenText(), noCurly)) return;
+    if (parseKeywordExpr(p, m, p.wordIn(EXPRESSION_WORDS), noCurly)) return;
     if (p.peek(1) === K.Quote && p.tight(0) && startsExpressionAt(p, 2)) {
       p.bump();
       p.bump();
@@ -96,6 +96,29 @@ function parseUnaryNested(p: Parser, noCurly: boolean): void {
   }
   parsePostfix(p, noCurly);
 }
+
+/** The words `binaryOperatorPrecedence` tells apart (any other word between operands is a binary call). */
+const BINARY_WORDS = new Words(['where', 'in', 'else', 'and', 'or']);
+/** The words `parseKeywordExpr` begins an expression with (any other is a name). */
+const EXPRESSION_WORDS = new Words([
+  'if',
+  'while',
+  'foreach',
+  'parallel',
+  'pure',
+  'block',
+  'unsafe',
+  'not',
+  'destruct',
+  'inl',
+  'unlet',
+  'set',
+  'mut',
+  'return',
+  'break',
+]);
+/** The words a name expression is not a name for. */
+const NAME_WORDS = new Words(['true', 'false', '_']);
 
 /** An expression a word begins (`if`, `while`, `not x`, `set x = y`, `return`, …); false when the word is just a name here. */
 function parseKeywordExpr(p: Parser, m: number, word: string, noCurly: boolean): boolean {
@@ -335,7 +358,7 @@ function parseWordAtom(p: Parser, m: number, noCurly: boolean): void {
     p.finish(K.LambdaExpr, m);
     return;
   }
-  const word = p.tokenText();
+  const word = p.wordIn(NAME_WORDS);
   p.bump();
   if (word === 'true' || word === 'false') p.finish(K.LiteralExpr, m);
   else if (word === '_') p.finish(K.MagicParam, m);

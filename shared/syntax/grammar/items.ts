@@ -1,6 +1,6 @@
 import { SyntaxKind as K } from '../kinds';
 import type { Parser } from '../parser';
-import { ATTRIBUTE_WORDS, PARAMS_END, describe, isOperatorName } from './common';
+import { ATTRIBUTES, PARAMS_END, describe, isOperatorName } from './common';
 import { parseString } from './expressions';
 import { parseAngleList, parseWhere } from './generics';
 import { parsePattern } from './patterns';
@@ -34,9 +34,8 @@ export function parseAttributes(p: Parser): void {
       p.finish(K.Attribute, m);
       continue;
     }
-    if (p.peek() !== K.Ident) return;
-    const word = p.tokenText();
-    if (!ATTRIBUTE_WORDS.has(word)) return;
+    const word = p.wordIn(ATTRIBUTES);
+    if (word === '') return;
     const m = p.mark();
     p.bump();
     if (word === 'extern' && p.peek() === K.LParen) {

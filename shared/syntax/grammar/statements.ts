@@ -86,7 +86,7 @@ export function parseStatement(p: Parser, noCurly: boolean): void {
       // `self.hp = 10;` in a constructor sets a member being constructed (PatternParser's
       // isConstructing); any other `ship.x = 4;` is a mutation without its `set` (ForgotSetKeyword).
       const start = p.start();
-      const member = p.peek(1) === K.Dot && p.tokenText() !== 'self';
+      const member = p.peek(1) === K.Dot && !p.isWord('self');
       parseUnary(p, noCurly);
       if (member && p.peek() === K.Eq)
         p.error("changing a struct's member must start with the `set` keyword: `set a.b = …;`", start, p.prevEnd());

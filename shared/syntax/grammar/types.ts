@@ -1,6 +1,6 @@
 import { SyntaxKind as K } from '../kinds';
 import type { Parser } from '../parser';
-import { OWNERSHIP_WORDS, isOperatorName } from './common';
+import { OWNERSHIPS, isOperatorName } from './common';
 import { parseExpression, parseString } from './expressions';
 import { parseAngleList } from './generics';
 
@@ -54,7 +54,7 @@ function parseTypeNested(p: Parser): void {
   const m = p.mark();
   const k = p.peek();
   if (k === K.Amp || k === K.Caret || k === K.At || k === K.Star) parseOwnershipType(p, m, k);
-  else if (k === K.Ident && OWNERSHIP_WORDS.has(p.tokenText()) && p.peek(1) !== K.Comma && p.peek(1) !== K.Gt && startsTypeAt(p, 1))
+  else if (k === K.Ident && p.wordIn(OWNERSHIPS) !== '' && p.peek(1) !== K.Comma && p.peek(1) !== K.Gt && startsTypeAt(p, 1))
     parseOwnershipType(p, m, k);
   else if (k === K.Quote || (k === K.Ident && p.peek(1) === K.Quote && p.tight(0))) parseRegionType(p, m);
   else if (k === K.LBracket || (k === K.Hash && p.peek(1) === K.LBracket)) parseArrayType(p, m);
