@@ -1,4 +1,4 @@
-import { GreenNode, SyntaxKind as K, SyntaxNode, type SyntaxTree, spliceList } from '../syntax';
+import { GreenNode, GreenToken, SyntaxKind as K, SyntaxNode, type SyntaxTree, isTrivia, spliceList } from '../syntax';
 import { type Mutability, type TypeRef, readType, shapedType } from './types';
 import { flat } from './flat';
 
@@ -424,13 +424,48 @@ export function packageDisplayName(pkg: string): string {
   return pkg.replaceAll('/', '.') || '(root)';
 }
 
-function attributes(item: SyntaxNode): readonly { word: string; node: SyntaxNode }[] {
-  // Most items have none: nothing is made for them.
+/** What an item's attributes say: the first `exported` and `extern` attributes (their nodes), and the flags. */
+interface ItemAttributes {
+  readonly exported?: SyntaxNode;
+  readonly extern?: SyntaxNode;
+  readonly sealed: boolean;
+  readonly abstract: boolean;
+}
+
+const NO_ATTRIBUTES: ItemAttributes = Object.freeze({ exported: undefined, extern: undefined, sealed: false, abstract: false });
+
+/** Read from the green children: a node is made only for the `exported` and `extern` attributes. */
+function attributes(item: SyntaxNode): ItemAttributes {
   const children = item.green.children;
+  let offset = item.offset;
+  let exported: SyntaxNode | undefined;
+  let extern: SyntaxNode | undefined;
+  let sealed = false;
+  let abstract = false;
   let any = false;
-  for (let i = 0; i < children.length && !any; i++) any = children[i].kind === K.Attribute;
-  if (!any) return EMPTY;
-  return item.childrenOf(K.Attribute).map((node) => ({ word: node.firstTokenText(), node }));
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    if (c instanceof GreenNode && c.kind === K.Attribute) {
+      any = true;
+      const word = firstWord(c);
+      if (word === 'exported') exported ??= new SyntaxNode(c, offset, item);
+      else if (word === 'extern') extern ??= new SyntaxNode(c, offset, item);
+      else if (word === 'sealed') sealed = true;
+      else if (word === 'abstract') abstract = true;
+    }
+    offset += c.width;
+  }
+  return any ? { exported, extern, sealed, abstract } : NO_ATTRIBUTES;
+}
+
+/** The text of a node's first significant token among its own children ('' without one). */
+function firstWord(node: GreenNode): string {
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    if (c instanceof GreenToken && !isTrivia(c.kind)) return c.text;
+  }
+  return '';
 }
 
 /** The runes in scope: one shared empty set when there are none (most items). */
@@ -469,15 +504,17 @@ function nameOf(item: SyntaxNode): { name: string; range: OffsetRange } | undefi
   return { name: n.trimmedText(), range: r };
 }
 
+const isTypeKind = (k: K): boolean => k !== K.Name && k !== K.Pattern && k !== K.Attribute;
+
 function typeChild(node: SyntaxNode): SyntaxNode | undefined {
-  return node.childNodes().find((c) => c.kind !== K.Name && c.kind !== K.Pattern && c.kind !== K.Attribute);
+  return node.firstChild(isTypeKind);
 }
 
 function readFunction(path: string, item: SyntaxNode, outerRunes: readonly string[]): FunctionDecl | undefined {
   const name = nameOf(item);
   if (!name) return undefined;
   const attrs = attributes(item);
-  const externAttr = attrs.find((a) => a.word === 'extern');
+  const externAttr = attrs.extern;
   const generics = genericsOf(item);
   const runes = runeSet(outerRunes.length === 0 ? generics : generics.length === 0 ? outerRunes : [...outerRunes, ...generics]);
   const params: ParamDecl[] = [];
@@ -488,16 +525,16 @@ function readFunction(path: string, item: SyntaxNode, outerRunes: readonly strin
     const virtual = pattern?.directTokens().some((t) => t.kind === K.Ident && t.text === 'virtual') ?? false;
     if (tnode) params.push({ name: pname, type: readType(tnode, runes), virtual });
   }
-  const ret = item.child(K.ReturnType)?.childNodes()[0];
+  const ret = item.child(K.ReturnType)?.firstChild();
   const bodyNode = item.child(K.FunctionBody);
-  const builtin = externAttr?.node.child(K.StringExpr)?.trimmedText().replace(/^"|"$/g, '');
+  const builtin = externAttr?.child(K.StringExpr)?.trimmedText().replace(/^"|"$/g, '');
   const headerEnd = bodyNode ? bodyNode.trimmedRange().start : item.trimmedRange().end;
   return {
     name: name.name,
     file: path,
     nameRange: name.range,
     itemRange: item.trimmedRange(),
-    exported: attrs.some((a) => a.word === 'exported'),
+    exported: attrs.exported !== undefined,
     extern: externAttr !== undefined && builtin === undefined,
     builtin,
     generics,
@@ -505,7 +542,7 @@ function readFunction(path: string, item: SyntaxNode, outerRunes: readonly strin
     returnType: ret ? readType(ret, runes) : undefined,
     body: bodyNode?.trimmedRange(),
     headerEnd,
-    abstract: attrs.some((a) => a.word === 'abstract'),
+    abstract: attrs.abstract,
   };
 }
 
@@ -533,7 +570,7 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
       if (fname) methods.push(fname.name);
     }
   }
-  const exportedAttr = attrs.find((a) => a.word === 'exported');
+  const exportedAttr = attrs.exported;
   const keyword = item.token(K.Ident, tag) ?? item.token(K.Ident, 'trait');
   return {
     tag,
@@ -546,8 +583,8 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
     itemRange: item.trimmedRange(),
     mutability: mutNode?.trimmedText() === 'imm' ? 'imm' : 'mut',
     exported: exportedAttr !== undefined,
-    exportedRange: exportedAttr?.node.trimmedRange(),
-    sealed: attrs.some((a) => a.word === 'sealed'),
+    exportedRange: exportedAttr?.trimmedRange(),
+    sealed: attrs.sealed,
     generics,
     members: exactly(members),
     methods: exactly(methods),
@@ -592,7 +629,7 @@ function readItem(path: string, pkg: string, element: GreenNode, start: number):
       break;
     }
     case K.ExportAsItem: {
-      const tnode = item.childNodes().find((c) => c.kind !== K.Name);
+      const tnode = item.firstChild((k) => k !== K.Name);
       const n = nameOf(item);
       if (tnode && n)
         exports = [{ file: path, type: readType(tnode, NO_RUNES), name: n.name, nameRange: n.range, itemRange: item.trimmedRange() }];

@@ -99,14 +99,14 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
         .directTokens()
         .map((t) => t.text)
         .join('');
-      const inner = node.childNodes()[0];
+      const inner = node.firstChild();
       if (!inner) return typeRef('other', start, end, ownership, text);
       const own = (OWNERSHIP.has(op) ? op : '') as Ownership;
       const t = readType(inner, runes, own || ownership);
       return shapedType({ ...(t as TypeFields), start, end, text });
     }
     case K.RegionType: {
-      const inner = node.childNodes()[0];
+      const inner = node.firstChild();
       return inner
         ? shapedType({ ...(readType(inner, runes, ownership) as TypeFields), start, end, text })
         : typeRef('other', start, end, ownership, text);

@@ -62,6 +62,18 @@ export class SyntaxNode {
     return out;
   }
 
+  /** The first child node whose kind passes `test`, or the first child node without one (only that one is made). */
+  firstChild(test?: (kind: SyntaxKind) => boolean): SyntaxNode | undefined {
+    const children = this.green.children;
+    let offset = this.offset;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i];
+      if (c instanceof GreenNode && (test === undefined || test(c.kind))) return new SyntaxNode(c, offset, this);
+      offset += c.width;
+    }
+    return undefined;
+  }
+
   /** First child node of a kind. */
   child(kind: SyntaxKind): SyntaxNode | undefined {
     let offset = this.offset;
