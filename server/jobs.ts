@@ -19,13 +19,20 @@ export interface JobRequest {
 
 /**
  * The reading threads `--jobs` defaults to: one per core but this one (which rebuilds what they
- * read), on 4 cores or more. On fewer, none: measured on 2 cores (README, Performance), two
- * threads of this allocation-heavy work each run at about 0.6 of one alone, which with packing
- * and unpacking finishes later than reading here.
+ * read), on 4 cores or more, and at most `MAX_DEFAULT_JOBS`. On fewer, none: measured on 2 cores
+ * (README, Performance), two threads of this allocation-heavy work each run at about 0.6 of one
+ * alone, which with packing and unpacking finishes later than reading here.
  */
 export function defaultJobs(cores = availableParallelism()): number {
-  return cores >= 4 ? cores - 1 : 1;
+  return cores >= 4 ? Math.min(cores - 1, MAX_DEFAULT_JOBS) : 1;
 }
+
+/**
+ * Each reading thread holds about 55 MB (measured on the 100k-line bench workspace: peak RSS 196,
+ * 257 and 308 MB with 1, 2 and 3 threads), and this thread still indexes and checks alone (about
+ * half the time of a cold analysis): past 4 threads, more would add memory for little time.
+ */
+export const MAX_DEFAULT_JOBS = 4;
 
 /** Below this much text, starting threads costs more than they save (`--jobs` unset). */
 export const PARALLEL_BYTES = 512 * 1024;

@@ -95,6 +95,15 @@ describe('packed files', () => {
 });
 
 describe('reading in worker threads', () => {
+  test('by default: none below 4 cores, one per core but one from 4, never more than 4', async () => {
+    const { defaultJobs, MAX_DEFAULT_JOBS } = await import('../server/jobs');
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 8, 64].map((cores) => defaultJobs(cores)),
+      [1, 1, 1, 3, 4, 4, 4],
+    );
+    assert.equal(MAX_DEFAULT_JOBS, 4);
+  });
+
   test('a thread that stops or throws fails the read with the reason, and none is left running', async () => {
     const { readInWorkers } = await import('../server/jobs');
     const dir = tempDir('vale-ffi-jobs-');

@@ -103,7 +103,7 @@ export function program(io: Io, status: { code: number }): Command {
         .option('--stdin-filename <name>', 'the name of the file read from stdin with -', '<stdin>')
         .option(
           '--jobs <n>',
-          'threads that parse and read the files; 1 reads them here (default: one per core but one, on 4 cores or more, for over 512 KB of text)',
+          'threads that parse and read the files; 1 reads them here (default: one per core but one, at most 4, on 4 cores or more, for over 512 KB of text)',
         )
         .addOption(colorOption()),
     ),
