@@ -123,7 +123,14 @@ export function collectValeFiles(paths: readonly string[], ctx: CliContext, with
   });
 }
 
-/** A one-shot workspace over the sources, with the positions of each file. */
+/** How many line indexes `lines` keeps at once (a report asks file after file, and a few others for related locations). */
+const KEPT_LINE_INDEXES = 64;
+
+/**
+ * A one-shot workspace over the sources, with the positions of each file: `lines` makes a file's
+ * line index when a report first asks for it, keeping the last few (a large workspace's thousands
+ * of indexes are never all held), and `indexes` those made for its C files.
+ */
 export function loadWorkspace(
   sources: Sources,
   progress?: (done: number, total: number) => void,
@@ -132,12 +139,18 @@ export function loadWorkspace(
   workspace.setModules(sources.modules);
   const indexes = new Map<string, LineIndex>();
   sources.files.forEach((f, i) => {
-    indexes.set(f.key, workspace.setFile(f.key, f.text).lines);
+    workspace.setFile(f.key, f.text);
     progress?.(i + 1, sources.files.length);
   });
+  const made = new Map<string, LineIndex>();
   const lines = (file: string): LineIndex => {
-    const index = indexes.get(file);
-    if (!index) throw new UsageError(`internal: no text for ${file}`);
+    let index = indexes.get(file) ?? made.get(file);
+    if (!index) {
+      const text = workspace.text(file);
+      if (text === undefined) throw new UsageError(`internal: no text for ${file}`);
+      if (made.size >= KEPT_LINE_INDEXES) made.clear();
+      made.set(file, (index = new LineIndex(text)));
+    }
     return index;
   };
   return { workspace, lines, indexes };
@@ -155,7 +168,7 @@ export async function loadWorkspaceYielding(
   const loaded = loadWorkspace({ files: [], modules: sources.modules });
   let slice = performance.now();
   for (const [i, f] of sources.files.entries()) {
-    loaded.indexes.set(f.key, loaded.workspace.setFile(f.key, f.text).lines);
+    loaded.workspace.setFile(f.key, f.text);
     progress?.(i + 1, sources.files.length);
     if (performance.now() - slice > 3) {
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -184,7 +197,6 @@ export async function loadWorkspaceInWorkers(
   }
   const loaded = loadWorkspace({ files: [], modules: sources.modules });
   loaded.workspace.adoptFiles(released);
-  for (const f of sources.files) loaded.indexes.set(f.key, loaded.workspace.tree(f.key)!.lines);
   return loaded;
 }
 
