@@ -1,4 +1,4 @@
-import { GreenNode, GreenToken, SyntaxKind as K, SyntaxNode, type SyntaxTree, isTrivia, spliceList } from '../syntax';
+import { GreenNode, SyntaxKind as K, SyntaxNode, type SyntaxTree, firstTokenText, spliceList } from '../syntax';
 import { type Mutability, type TypeRef, readType, shapedType } from './types';
 import { flat } from './flat';
 
@@ -447,7 +447,7 @@ function attributes(item: SyntaxNode): ItemAttributes {
     const c = children[i];
     if (c instanceof GreenNode && c.kind === K.Attribute) {
       any = true;
-      const word = firstWord(c);
+      const word = firstTokenText(c);
       if (word === 'exported') exported ??= new SyntaxNode(c, offset, item);
       else if (word === 'extern') extern ??= new SyntaxNode(c, offset, item);
       else if (word === 'sealed') sealed = true;
@@ -458,19 +458,9 @@ function attributes(item: SyntaxNode): ItemAttributes {
   return any ? { exported, extern, sealed, abstract } : NO_ATTRIBUTES;
 }
 
-/** The text of a node's first significant token among its own children ('' without one). */
-function firstWord(node: GreenNode): string {
-  const children = node.children;
-  for (let i = 0; i < children.length; i++) {
-    const c = children[i];
-    if (c instanceof GreenToken && !isTrivia(c.kind)) return c.text;
-  }
-  return '';
-}
-
-/** The runes in scope: one shared empty set when there are none (most items). */
-function runeSet(names: readonly string[]): ReadonlySet<string> {
-  return names.length === 0 ? NO_RUNES : new Set(names);
+/** The runes in scope (an item's own, after those of what encloses it): one shared empty set when there are none (most items). */
+function runeSet(own: readonly string[], outer: readonly string[] = EMPTY): ReadonlySet<string> {
+  return own.length + outer.length === 0 ? NO_RUNES : new Set([...outer, ...own]);
 }
 
 const NO_RUNES: ReadonlySet<string> = new Set();
@@ -516,7 +506,7 @@ function readFunction(path: string, item: SyntaxNode, outerRunes: readonly strin
   const attrs = attributes(item);
   const externAttr = attrs.extern;
   const generics = genericsOf(item);
-  const runes = runeSet(outerRunes.length === 0 ? generics : generics.length === 0 ? outerRunes : [...outerRunes, ...generics]);
+  const runes = runeSet(generics, outerRunes);
   const params: ParamDecl[] = [];
   for (const p of item.child(K.ParamList)?.childrenOf(K.Param) ?? []) {
     const pattern = p.child(K.Pattern);

@@ -2,7 +2,7 @@ export { SyntaxKind, isTrivia, isNodeKind, kindName } from './kinds';
 export { Lexer } from './lexer';
 export { GreenNode, GreenToken, RELEASED, greenText } from './green';
 export type { GreenElement, RelativeSyntaxError } from './green';
-export { SyntaxNode, SyntaxToken } from './red';
+export { SyntaxNode, SyntaxToken, firstTokenText } from './red';
 export type { SyntaxElement } from './red';
 export { LineIndex } from './lines';
 export type { Position, Range } from './lines';

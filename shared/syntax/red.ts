@@ -27,6 +27,16 @@ export class SyntaxToken {
 
 export type SyntaxElement = SyntaxNode | SyntaxToken;
 
+/** The text of the first significant token directly under a green node ('' when there is none). */
+export function firstTokenText(node: GreenNode): string {
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    if (c instanceof GreenToken && !isTrivia(c.kind)) return c.text;
+  }
+  return '';
+}
+
 export class SyntaxNode {
   constructor(
     readonly green: GreenNode,
@@ -122,8 +132,7 @@ export class SyntaxNode {
 
   /** The text of the first significant token directly under this node ('' when there is none); nothing is made. */
   firstTokenText(): string {
-    for (const c of this.green.children) if (c instanceof GreenToken && !isTrivia(c.kind)) return c.text;
-    return '';
+    return firstTokenText(this.green);
   }
 
   /** All tokens under this node, in order, trivia included. */
