@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type Module, type PackedFiles, type ReleasedFile, unpackFiles } from '../shared';
+import { heapPolicyAfterThreadStart } from './heap';
 
 export interface JobFile {
   readonly key: string;
@@ -142,6 +143,7 @@ export function readInWorkers(
     if (batches.length === 0) return resolve([]);
     for (let j = 0; j < Math.min(jobs, batches.length); j++) {
       const w = startWorker(script);
+      w.once('online', heapPolicyAfterThreadStart);
       workers.push(w);
       pending.set(w, []);
       w.on('message', (packed: PackedFiles) => received(w, packed));

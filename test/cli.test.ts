@@ -193,6 +193,33 @@ describe('vale-ffi check', () => {
     }
   });
 
+  test('--jobs 2 keeps the one-shot heap policy: the young generation of this thread stays at its first size', () => {
+    // Starting a worker thread resets V8's growth factor for the whole process; unless the policy is
+    // set again, the young generation of this thread (which keeps what the threads post) grows to 32 MB.
+    const files: Record<string, string> = {};
+    for (let f = 0; f < 400; f++)
+      files[`p${f % 20}/f${f}.vale`] = Array.from(
+        { length: 60 },
+        (_, k) => `exported struct Ship${f}_${k} imm { fuel int; crew []<imm>int; }\nextern func dock${f}_${k}(s Ship${f}_${k}) int;`,
+      ).join('\n');
+    const dir = workspace(files);
+    const hook = join(dir, 'new-space.js');
+    writeFileSync(
+      hook,
+      "process.on('exit', () => process.stderr.write('new space ' + require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size + '\\n'));",
+    );
+    for (const jobs of ['1', '2']) {
+      const r = spawnSync(process.execPath, ['-r', hook, CLI, 'check', '.', '--jobs', jobs], {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      assert.equal(r.status, 1, r.stderr);
+      const size = Number(/new space (\d+)/.exec(r.stderr)?.[1]);
+      assert.ok(size > 0 && size <= 8 * 2 ** 20, `--jobs ${jobs}: new space ${size} bytes`);
+    }
+  });
+
   test('a clean file exits 0 with a summary', () => {
     const dir = workspace({ 'ok.vale': 'exported struct S imm { x int; }\n' });
     const r = run(['check'], dir);
