@@ -106,13 +106,14 @@ export class ItemDecls implements Decls {
     private readonly read: Decls,
     /** The offset its declarations were read at (they are moved from there when first asked). */
     readonly readAt: number,
-    /** The summary when known (else written when first asked: a one-shot analysis rarely asks). */
-    private summaryText?: string,
     /** The lambdas counted in the item when known (read in another thread). */
     private lambdaCount?: number,
   ) {
-    this.isSeen = summaryText !== undefined ? summaryText !== '' : seesAnything(read);
+    this.isSeen = seesAnything(read);
   }
+
+  /** The summary, written when first asked (a one-shot analysis rarely asks). */
+  private summaryText?: string;
 
   /**
    * The lambdas in the item (each closure is a struct, interface tags count them), counted from its

@@ -77,7 +77,8 @@ export class FilePacker {
       this.int(ids.get(item.element) ?? -1);
       this.int(item.start);
       this.int(item.readAt);
-      this.string(item.summary);
+      // Not its summary: a one-shot analysis rarely asks for one (it is written from the
+      // declarations when asked), so neither thread writes or keeps tens of thousands of them.
       this.int(item.knownLambdas ?? -1);
       this.value(item.unplaced);
     }
@@ -223,11 +224,10 @@ export function unpackFiles(packed: PackedFiles, text: (path: string) => string)
       const element = children[ints[at++]] as GreenNode;
       const start = ints[at++];
       const readAt = ints[at++];
-      const summary = strings[ints[at++]];
       const lambdas = ints[at++];
-      const item = new ItemDecls(element, start, value() as Decls, readAt, summary, lambdas >= 0 ? lambdas : undefined);
+      const item = new ItemDecls(element, start, value() as Decls, readAt, lambdas >= 0 ? lambdas : undefined);
       items.push(item);
-      if (summary !== '') seen.push(item);
+      if (item.isSeen) seen.push(item);
     }
     files.push({ path, tree, model: new FileModel(path, items, seen, pkg) });
   }
