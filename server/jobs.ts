@@ -29,11 +29,10 @@ export function defaultJobs(cores = availableParallelism()): number {
 }
 
 /**
- * Threads cost memory (measured on the 100k-line bench workspace: peak RSS 196, 246, 261 and
- * 275 MB with 1, 2, 3 and 4 threads; most of the first step is this thread's young generation,
- * which V8 grows to 32 MB while it takes the threads' answers, whatever the growth factor), and
- * this thread still indexes and checks alone (about half the time of a cold analysis): past 4
- * threads, more would add memory for little time.
+ * Threads cost some memory (measured on the 100k-line bench workspace: peak RSS 196–198,
+ * 210–213, 213–217 and 214–219 MB with 1, 2, 3 and 4 threads), and this thread still indexes and
+ * checks alone (about half the time of a cold analysis): past 4 threads, more would add memory
+ * for little time.
  */
 export const MAX_DEFAULT_JOBS = 4;
 
