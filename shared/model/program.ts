@@ -1229,6 +1229,16 @@ export class ProgramIndex {
       declSlot: new Map(),
       declaredIn: new Map(),
     };
+    if (!this.track) {
+      // A one-shot index walks once and is never updated: the roots go on the walk in root order
+      // as they are made (no entries to sort, no groups, nothing kept per item for an update).
+      const walk = new Walk();
+      for (const path of this.paths) this.eachRoot(path, false, walk);
+      for (const pkg of [...this.packageNames].sort()) for (const path of this.filesByPackage.get(pkg)!) this.eachRoot(path, true, walk);
+      this.runWalk(walk, state.byId, undefined, undefined, undefined);
+      this.reach = state;
+      return state.byId;
+    }
     const roots: RootEntry[] = [];
     for (const path of this.paths) {
       const list = this.rootsOf(path);
@@ -1238,6 +1248,20 @@ export class ProgramIndex {
     this.walkGroups(state, roots.sort(compareRoots), undefined);
     this.reach = state;
     return state.byId;
+  }
+
+  /**
+   * A one-shot walk's roots in a file, in `compareRoots` order within it: its FFI signatures'
+   * (`sites` false) or its export sites' (`sites` true).
+   */
+  private eachRoot(path: string, sites: boolean, walk: Walk): void {
+    const model = this.files.get(path)!;
+    const records = this.indexedByFile.get(path)!;
+    for (let i = 0; i < records.length; i++) {
+      const x = records[i];
+      if (sites ? x.sites.length > 0 : x.derived.roots)
+        this.itemRoots(path, model, x, sites ? x.sites : NO_SITES, sites, (node, root) => walk.push(node, -1, '', root));
+    }
   }
 
   /**
@@ -1268,14 +1292,10 @@ export class ProgramIndex {
     const d = x.derived;
     const sites = x.sites;
     if (!d.roots && sites.length === 0) return (x.roots = NO_ROOTS);
-    if (!this.track) {
-      // A one-shot index makes each item's roots once: nothing to keep them for.
-      return (x.roots = this.itemRoots(path, model, x, sites));
-    }
     const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : flat(sites.map((s) => s.fact).join('\u0002'));
     let cached = d.rootCache;
     if (!cached || cached.sites !== siteKey) {
-      cached = { sites: siteKey, entries: this.itemRoots(path, model, x, sites) };
+      cached = { sites: siteKey, entries: this.rootEntries(path, model, x, sites) };
       d.rootCache = cached;
       indexWork.rootsMade += cached.entries.length;
     } else {
@@ -1289,58 +1309,89 @@ export class ProgramIndex {
     return (x.roots = cached.entries);
   }
 
-  /** The roots one item holds: its FFI signature's parameters and return, its export sites. */
-  private itemRoots(path: string, model: FileModel, x: Indexed, sites: readonly ExportSite[]): RootEntry[] {
+  /** An item's roots as the index keeps them (an entry each, in `compareRoots` order). */
+  private rootEntries(path: string, model: FileModel, x: Indexed, sites: readonly ExportSite[]): RootEntry[] {
     const out: RootEntry[] = [];
-    const d = x.derived;
     const pkg = model.package;
-    const decls = model.seen[x.item].unplaced;
-    // The parameters', then the return's (param -1).
-    const params = decls.functions[0]?.params.length ?? 0;
-    d.roots?.forEach((node, n) => {
-      if (node.tag !== 'skip')
-        out.push({
-          sites: false,
-          pkg,
-          path,
-          place: x,
-          n,
-          node,
-          root: new SignatureRoot(this, path, x, n < params ? n : -1, d.element),
-        });
+    this.itemRoots(path, model, x, NO_SITES, false, (node, root, n) => {
+      out.push({ sites: false, pkg, path, place: x, n, node, root });
     });
-    sites.forEach((site, k) => {
-      const exportAs = decls.exports[0];
+    this.itemRoots(path, model, x, sites, true, (node, root, site) => {
+      out.push({ sites: true, pkg, path, place: x, n: 0, site, node, root });
+    });
+    // Kept per item: a copy of its exact length (a push onto [] reserves 16 places).
+    return out.length === 0 ? NO_ROOTS : out.slice();
+  }
+
+  /**
+   * The roots one item holds, to `push`: its FFI signature's parameters and return (`wantSites`
+   * false; `at` is the root's place in the derivation's roots), or its export sites (`wantSites`
+   * true; `at` is the site's place among the item's).
+   */
+  private itemRoots(
+    path: string,
+    model: FileModel,
+    x: Indexed,
+    sites: readonly ExportSite[],
+    wantSites: boolean,
+    push: (node: WalkNode, root: WalkRoot, at: number) => void,
+  ): void {
+    const d = x.derived;
+    const decls = model.seen[x.item].unplaced;
+    if (!wantSites) {
+      const roots = d.roots;
+      if (!roots) return;
+      // The parameters', then the return's (param -1).
+      const params = decls.functions[0]?.params.length ?? 0;
+      for (let n = 0; n < roots.length; n++)
+        if (roots[n].tag !== 'skip') push(roots[n], new SignatureRoot(this, path, x, n < params ? n : -1, d.element), n);
+      return;
+    }
+    const exportAs = decls.exports[0];
+    for (let k = 0; k < sites.length; k++) {
+      const site = sites[k];
       if (exportAs) {
-        if (d.exportAs!.node.tag !== 'skip')
-          out.push({
-            sites: true,
-            pkg,
-            path,
-            place: x,
-            n: 0,
-            site: k,
-            node: d.exportAs!.node,
-            root: new SiteRoot(site, 'export', exportAs.type.text),
-          });
+        if (d.exportAs!.node.tag !== 'skip') push(d.exportAs!.node, new SiteRoot(site, 'export', exportAs.type.text), k);
       } else {
         // The kind's own node (an `exported` kind is named without arguments).
         const slot = site.kindSlot as SlotEntry;
         const node: WalkNode = (slot.walkNode ??= { tag: 'declared', id: this.derived.intern(site.id), slot });
-        out.push({
-          sites: true,
-          pkg,
-          path,
-          place: x,
-          n: 0,
-          site: k,
-          node,
-          root: new SiteRoot(site, 'exported', decls.kinds[0].tag),
-        });
+        push(node, new SiteRoot(site, 'exported', decls.kinds[0].tag), k);
       }
-    });
-    // Kept per item: a copy of its exact length (a push onto [] reserves 16 places).
-    return out.length === 0 ? NO_ROOTS : out.slice();
+    }
+  }
+
+  /**
+   * The walk's breadth-first loop over what is queued on it: each kind keeps the first entry that
+   * reaches it (`reached`); with `links`, each entry is joined with what reached it, and
+   * `declSlot` learns where each declared kind reached is; with `outside`, it stops at a kind of a
+   * group not being walked and returns that group.
+   */
+  private runWalk(
+    walk: Walk,
+    reached: Map<string, WalkReach>,
+    links: UnionFind | undefined,
+    declSlot: Map<string, KindSlot> | undefined,
+    outside: ((id: string) => ReachGroup | undefined) | undefined,
+  ): ReachGroup | undefined {
+    for (let e = 0; e < walk.nodes.length; e++) {
+      const node = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
+      if (links) {
+        const parent = walk.parents[e];
+        links.union(node.id, parent >= 0 ? (walk.nodes[parent] as { id: string }).id : walk.entries[e]!);
+      }
+      if (reached.has(node.id)) continue;
+      const foreign = outside?.(node.id);
+      if (foreign) return foreign;
+      reached.set(node.id, new WalkReach(walk, e));
+      if (node.tag === 'declared') {
+        declSlot?.set(node.id, node.slot);
+        this.enqueueInside(node.slot, node.id, e, walk);
+      } else if (node.tag === 'array') {
+        if (node.element && node.element.tag !== 'skip') walk.push(node.element, e, `${node.text} elements`);
+      } else node.elements.forEach((x, n) => x.tag !== 'skip' && walk.push(x, e, `${node.text}.${n}`));
+    }
+    return undefined;
   }
 
   /**
@@ -1355,30 +1406,12 @@ export class ProgramIndex {
     outside: ((id: string) => ReachGroup | undefined) | undefined,
   ): ReachGroup | undefined {
     const walk = new Walk();
-    // A one-shot index is never updated: the groups, and where each kind was declared, are not kept.
-    const keep = this.track;
-    const links = keep ? new UnionFind() : undefined;
-    const reached = keep ? new Map<string, WalkReach>() : state.byId;
+    const links = new UnionFind();
+    const reached = new Map<string, WalkReach>();
     const declSlot = new Map<string, KindSlot>();
     for (const r of roots) walk.push(r.node, -1, '', r.root, r);
-    for (let e = 0; e < walk.nodes.length; e++) {
-      const node = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
-      if (links) {
-        const parent = walk.parents[e];
-        links.union(node.id, parent >= 0 ? (walk.nodes[parent] as { id: string }).id : walk.entries[e]!);
-      }
-      if (reached.has(node.id)) continue;
-      const foreign = outside?.(node.id);
-      if (foreign) return foreign;
-      reached.set(node.id, new WalkReach(walk, e));
-      if (node.tag === 'declared') {
-        if (links) declSlot.set(node.id, node.slot);
-        this.enqueueInside(node.slot, node.id, e, walk);
-      } else if (node.tag === 'array') {
-        if (node.element && node.element.tag !== 'skip') walk.push(node.element, e, `${node.text} elements`);
-      } else node.elements.forEach((x, n) => x.tag !== 'skip' && walk.push(x, e, `${node.text}.${n}`));
-    }
-    if (!links) return undefined;
+    const foreign = this.runWalk(walk, reached, links, declSlot, outside);
+    if (foreign) return foreign;
     const groups = new Map<unknown, ReachGroup>();
     const groupOf = (x: unknown): ReachGroup => {
       const rep = links.find(x);
