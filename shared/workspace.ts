@@ -163,8 +163,10 @@ export class Workspace {
   /**
    * `incremental: false` is for a single analysis (the CLI): no fact is recorded
    * and no diagnostic anchored, since nothing will be asked again after an edit.
+   * `quickFixes: false` leaves the FFI diagnostics without quick fixes, for a reader
+   * that shows none (the CLI's reports): nothing is spent making them.
    */
-  constructor(private readonly options: { incremental?: boolean } = {}) {}
+  constructor(private readonly options: { incremental?: boolean; quickFixes?: boolean } = {}) {}
 
   readonly stats: WorkspaceStats = {
     modelsRead: 0,
@@ -630,7 +632,7 @@ export class Workspace {
     // Plain functions and imports have nothing to check: no dependencies to record.
     if (!hasChecks(item)) return { file: path, deps: NO_DEPS, diagnostics: [], anchoredIn: NO_FILES, stale: false };
     const deps: Dependencies = new Map();
-    const found = checkItem(this.index!, model, item, (file) => this.text(file), deps);
+    const found = checkItem(this.index!, model, item, (file) => this.text(file), deps, this.options.quickFixes !== false);
     const diagnostics = found.map((d) => anchorDiagnostic(d, this.offsetsOf));
     const anchoredIn = diagnostics.length === 0 ? NO_FILES : new Set<string>();
     for (const d of diagnostics) for (const f of anchoredFiles(d, path)) (anchoredIn as Set<string>).add(f);
@@ -668,7 +670,9 @@ export class Workspace {
       const out: Diagnostic[] = [];
       for (const item of model.items) {
         this.stats.itemsChecked++;
-        if (hasChecks(item)) for (const d of checkItem(index, model, item, (file) => this.text(file))) out.push(d);
+        if (hasChecks(item))
+          for (const d of checkItem(index, model, item, (file) => this.text(file), undefined, this.options.quickFixes !== false))
+            out.push(d);
       }
       this.stats.filesChecked++;
       return out;

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import {
   BACKEND_PROFILE,
   DEFAULT_TARGET,
+  type Diagnostic,
   type HoverOptions,
   WARM_UP_PATH,
   Workspace,
@@ -531,6 +532,24 @@ describe('analysis engine', () => {
     const at = kept.text(path)!.indexOf('exported struct Engine');
     for (const ws of [once, kept]) ws.editFile(path, [{ start: at, end: at + 'exported '.length, newText: '' }]);
     for (const p of PATHS) assert.deepEqual(once.diagnostics(p), kept.diagnostics(p), p);
+  });
+
+  test('quickFixes: false (the CLI) gives the same diagnostics, none with a quick fix', () => {
+    const plain = new Workspace({ incremental: false, quickFixes: false });
+    for (const [path, text] of BASE) plain.setFile(path, text);
+    const kept = fresh(BASE);
+    const without = (d: Diagnostic): Diagnostic => {
+      const { fixes: _, ...rest } = d;
+      return rest;
+    };
+    let fixed = 0;
+    for (const path of PATHS) {
+      const expected = kept.diagnostics(path);
+      fixed += expected.filter((d) => (d.fixes?.length ?? 0) > 0).length;
+      assert.deepEqual(plain.diagnostics(path).map(without), expected.map(without), path);
+      for (const d of plain.diagnostics(path)) assert.equal(d.fixes, undefined, `${path}: ${d.code} has fixes`);
+    }
+    assert.ok(fixed >= 10, `only ${fixed} diagnostics with quick fixes to compare`);
   });
 
   test('modules name packages as valec does; changing them, or editing under them, gives the from-scratch answer', () => {

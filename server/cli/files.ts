@@ -135,7 +135,8 @@ export function loadWorkspace(
   sources: Sources,
   progress?: (done: number, total: number) => void,
 ): { workspace: Workspace; lines: (file: string) => LineIndex; indexes: Map<string, LineIndex> } {
-  const workspace = new Workspace({ incremental: false });
+  // One analysis, and reports that show no quick fixes: none are made.
+  const workspace = new Workspace({ incremental: false, quickFixes: false });
   workspace.setModules(sources.modules);
   const indexes = new Map<string, LineIndex>();
   sources.files.forEach((f, i) => {

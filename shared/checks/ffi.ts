@@ -23,9 +23,17 @@ export type TextOf = (file: string) => string | undefined;
  * those of its items. Every fact read from other items goes through the index
  * with `deps`, so the result can be reused while those facts hold.
  */
-export function checkItem(index: ProgramIndex, model: FileModel, item: ItemDecls, textOf: TextOf, deps?: Dependencies): Diagnostic[] {
+export function checkItem(
+  index: ProgramIndex,
+  model: FileModel,
+  item: ItemDecls,
+  textOf: TextOf,
+  deps?: Dependencies,
+  /** False: the diagnostics carry no quick fixes (none are made). */
+  quickFixes = true,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const ctx = { index, model, textOf, deps, out };
+  const ctx = { index, model, textOf, deps, out, quickFixes };
   // Index loops over an item's lists (zero or one entry each, 50,000 items in a large workspace): no iterators.
   const functions = item.functions;
   for (let i = 0; i < functions.length; i++) {
@@ -46,6 +54,8 @@ interface Context {
   /** Where the facts read are recorded; undefined when nothing will be reused. */
   deps?: Dependencies;
   out: Diagnostic[];
+  /** Whether diagnostics carry quick fixes (`report` drops those given when not). */
+  quickFixes: boolean;
 }
 
 /**
@@ -64,6 +74,7 @@ function report(
 ): void {
   const file = ctx.model.path;
   const { start, end } = range;
+  if (!ctx.quickFixes) fixes = undefined;
   ctx.out.push(
     related && fixes
       ? { file, start, end, severity, code, message, related, fixes }
@@ -84,7 +95,7 @@ function unknownKind(ctx: Context, type: TypeRef, name: string): void {
   const suggestion = lists.length === 1 ? SUGGESTIONS.closest(name, lists[0]) : closestName(name, lists);
   const fixes: QuickFix[] = [];
   const offset = type.tag === 'named' ? type.text.indexOf(name) : -1;
-  if (suggestion && offset >= 0) {
+  if (ctx.quickFixes && suggestion && offset >= 0) {
     const start = type.start + offset;
     fixes.push({
       title: `Change to ${suggestion}`,
@@ -170,7 +181,7 @@ function requireExported(ctx: Context, type: TypeRef, code: string, message: (ki
     const decl = r.decl;
     if (decl.package === ctx.model.package && decl.generics.length === 0 && !decl.exported) {
       related.push(declaredHere(decl, `${decl.name} is declared here without \`exported\``));
-      fixes.push(addExportedFix(decl));
+      if (ctx.quickFixes) fixes.push(addExportedFix(decl));
     } else {
       related.push(
         declaredHere(
@@ -180,9 +191,9 @@ function requireExported(ctx: Context, type: TypeRef, code: string, message: (ki
             : `${decl.name} is declared in package ${decl.package || '(root)'}; exports count per package`,
         ),
       );
-      if (decl.generics.length === 0) fixes.push(exportLineFix(ctx, type, kind, decl.name));
+      if (ctx.quickFixes && decl.generics.length === 0) fixes.push(exportLineFix(ctx, type, kind, decl.name));
     }
-  } else if (r.tag === 'array') {
+  } else if (r.tag === 'array' && ctx.quickFixes) {
     fixes.push(exportLineFix(ctx, type, kind, arrayExportName(ctx, type)));
   }
   report(ctx, type, 'error', code, message(kind), related, fixes);
@@ -295,20 +306,17 @@ function checkDuplicateExports(ctx: Context, item: ItemDecls): void {
   for (const site of index.exportsInItem(model.path, model.seenIndex(item))) {
     const original = index.firstExport(model.package, site.id, deps)!;
     if (original === site) continue;
-    const range = site.range;
     const kind = site.exportAs ? kindText(site.exportAs.type) : site.name;
-    ctx.out.push({
-      file: site.file,
-      start: range.start,
-      end: range.end,
-      severity: 'error',
-      code: TYPE_EXPORTED_MULTIPLE_TIMES,
-      message: `${kind} is exported more than once in this package (as ${original.name} and as ${site.name}); the backend gives each kind one C name, so it must be exported once.`,
-      related: [
-        { file: original.file, start: original.range.start, end: original.range.end, message: `first exported here as ${original.name}` },
-      ],
-      fixes: [removeExportFix(ctx, site)],
-    });
+    // The item's sites are in its file (the file checked).
+    report(
+      ctx,
+      site.range,
+      'error',
+      TYPE_EXPORTED_MULTIPLE_TIMES,
+      `${kind} is exported more than once in this package (as ${original.name} and as ${site.name}); the backend gives each kind one C name, so it must be exported once.`,
+      [{ file: original.file, start: original.range.start, end: original.range.end, message: `first exported here as ${original.name}` }],
+      ctx.quickFixes ? [removeExportFix(ctx, site)] : undefined,
+    );
   }
 }
 
@@ -364,13 +372,15 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
           NON_HIERARCHICAL_IMMUTABLE,
           `immutable interface ${k.name} is not sealed: to copy a ${k.name} value, C switches over the structs that implement it, and only \`sealed\` fixes that list. ${reachText(reach)}`,
           [reachRelated(reach)],
-          [
-            {
-              title: `Add \`sealed\` to interface ${k.name}`,
-              preferred: true,
-              edits: [{ file: k.file, start: k.keywordOffset, end: k.keywordOffset, newText: 'sealed ' }],
-            },
-          ],
+          ctx.quickFixes
+            ? [
+                {
+                  title: `Add \`sealed\` to interface ${k.name}`,
+                  preferred: true,
+                  edits: [{ file: k.file, start: k.keywordOffset, end: k.keywordOffset, newText: 'sealed ' }],
+                },
+              ]
+            : undefined,
         );
       }
       continue;
@@ -394,7 +404,7 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
       NON_HIERARCHICAL_IMMUTABLE,
       `${s.name} implements the sealed immutable interface ${iface.decl.name} but is not exported: a ${iface.decl.name} value holding a ${s.name} cannot be copied to C, which has no definition of ${s.name}. ${reachText(reach)}`,
       [declaredHere(s, `${s.name} is declared here`), reachRelated(reach)],
-      s.package === iface.decl.package && !s.exported && s.generics.length === 0 ? [addExportedFix(s)] : [],
+      ctx.quickFixes && s.package === iface.decl.package && !s.exported && s.generics.length === 0 ? [addExportedFix(s)] : [],
     );
   }
   // A root is described only for an immutable array (what the element check can find fault with).
