@@ -160,6 +160,8 @@ export class FilePacker {
   }
 }
 
+const EMPTY_LIST: readonly unknown[] = Object.freeze([]);
+
 /** The files of a batch, in the order they were added; `texts` gives each one's text. */
 export function unpackFiles(packed: PackedFiles, text: (path: string) => string): ReleasedFile[] {
   const { ints, strings } = packed;
@@ -186,6 +188,8 @@ export function unpackFiles(packed: PackedFiles, text: (path: string) => string)
         return Number(strings[ints[at++]]);
       case V.Array: {
         const n = ints[at++];
+        // Empty lists are one shared list, as in a model read here (most of an item's lists are empty).
+        if (n === 0) return EMPTY_LIST;
         const a = new Array(n);
         for (let i = 0; i < n; i++) a[i] = value();
         return a;
