@@ -29,10 +29,10 @@ export function defaultJobs(cores = availableParallelism()): number {
 }
 
 /**
- * Threads cost some memory (measured on the 100k-line bench workspace: peak RSS 196–198,
- * 210–213, 213–217 and 214–219 MB with 1, 2, 3 and 4 threads), and this thread still indexes and
- * checks alone (about half the time of a cold analysis): past 4 threads, more would add memory
- * for little time.
+ * Threads cost a little memory (measured on the 100k-line bench workspace: peak RSS 182–185,
+ * 195–197, 194–201 and 195–203 MB with 1, 2, 3 and 4 threads; V8's compiling in each thread
+ * leaves some malloc'd memory behind), and this thread still indexes and checks alone (about half
+ * the time of a cold analysis): past 4 threads, more would add memory for little time.
  */
 export const MAX_DEFAULT_JOBS = 4;
 
