@@ -166,13 +166,25 @@ export class FilePacker {
 
 const EMPTY_LIST: readonly unknown[] = Object.freeze([]);
 
+type Maker = (r: () => unknown) => unknown;
+
+/** Makers by shape: a few dozen shapes, each compiled once for every batch. */
+const makers = new Map<string, Maker>();
+
+function makerOf(shape: string): Maker {
+  let maker = makers.get(shape);
+  if (maker === undefined) {
+    maker = new Function('r', `return {${shape.split(',').map((k) => `${JSON.stringify(k)}: r()`)}};`) as Maker;
+    makers.set(shape, maker);
+  }
+  return maker;
+}
+
 /** The files of a batch, in the order they were added; `texts` gives each one's text. */
 export function unpackFiles(packed: PackedFiles, text: (path: string) => string): ReleasedFile[] {
   const { ints, strings } = packed;
-  // One object literal per shape, compiled once per batch: unpacked objects share their hidden class.
-  const makers = packed.shapes.map(
-    (shape) => new Function('r', `return {${shape.split(',').map((k) => `${JSON.stringify(k)}: r()`)}};`) as (r: () => unknown) => unknown,
-  );
+  // One object literal per shape, compiled once (batches repeat their shapes): unpacked objects share their hidden class.
+  const makers = packed.shapes.map(makerOf);
   let at = 0;
   const value = (): unknown => {
     switch (ints[at++]) {
