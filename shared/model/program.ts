@@ -462,9 +462,12 @@ export class ProgramIndex {
    * no model) and updates the index in place, touching only what the change
    * reaches: the changed packages' kind tables, the lookups and derivations of
    * the names they changed, the export sites and impl edges of the files those
-   * touch. Returns false when a package came or went: then build a new index.
+   * touch. Returns false when a package came or went, or the index is a one-shot one: then
+   * build a new index.
    */
   update(changed: ReadonlyMap<string, FileModel | undefined>): boolean {
+    // A one-shot index keeps nothing an update needs (recorded names, the walk's groups): build a new one.
+    if (!this.track) return false;
     const packages = new Set<string>();
     /** The package of each file before the change (a removed file has no model to say it). */
     const packageBefore = new Map<string, string>();
