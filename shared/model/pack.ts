@@ -48,8 +48,9 @@ interface ShapeNode {
 /** Writes a batch of files; `pack()` hands them over (one packer per batch). */
 export class FilePacker {
   /**
-   * Grown by doubling from 16 KB, about what a batch of 8 KB of text needs (a thread makes one
-   * packer per batch: 256 KB each, as before, left ~4 MB more resident after the threads ended).
+   * Grown by doubling from 16 KB, about what a batch of 8 KB of text needs (a thread makes a
+   * packer per batch; at 256 KB each, as they were, about 4 MB more stayed resident after the
+   * threads ended).
    */
   private ints = new Int32Array(1 << 12);
   private n = 0;
