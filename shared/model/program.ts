@@ -513,11 +513,17 @@ export class ProgramIndex {
     // as a new index would have it), the others keep theirs.
     const names = new Set<string>();
     const rebuilt = new Set<string>();
+    /** Per package: its changed names' new first declarations, while its files declare the same names in the same order. */
+    const patches = new Map<string, Map<string, SlotEntry | undefined> | undefined>();
     for (const [path, model] of changed) {
       const pkg = model?.package ?? packageBefore.get(path)!;
-      if (rebuilt.has(pkg)) continue;
+      const window = kindNameWindow(modelBefore.get(path), model);
+      let patch = patches.has(pkg) ? patches.get(pkg) : new Map<string, SlotEntry | undefined>();
+      if (!window.sameOrder) patch = undefined;
+      patches.set(pkg, patch);
+      if (rebuilt.has(pkg) && !patch) continue;
       const kinds = this.kindsByPackage.get(pkg)!;
-      for (const name of changedKindNames(modelBefore.get(path), model)) {
+      for (const name of window.names) {
         let slot: SlotEntry | undefined;
         for (const file of this.filesByPackage.get(pkg)!) {
           const item = this.files.get(file)!.kindNamed(name);
@@ -526,14 +532,31 @@ export class ProgramIndex {
             break;
           }
         }
+        patch?.set(name, slot);
         const old = kinds.get(name);
         if (old?.file === slot?.file && old?.item.summary === slot?.item.summary) continue;
         rebuilt.add(pkg);
-        break;
+        if (!patch) break;
       }
     }
     for (const pkg of rebuilt) {
       const before = this.kindsByPackage.get(pkg)!;
+      const patch = patches.get(pkg);
+      if (patch) {
+        // Every file declares the same kind names in the same order: the table keeps its order,
+        // and only the changed names' entries are made again (as `packageKinds` makes them).
+        const kinds = new Map(before);
+        patch.forEach((slot, name) => {
+          const old = before.get(name)!;
+          const same = old.file === slot!.file && old.item.summary === slot!.item.summary;
+          kinds.set(name, { ...slot!, version: same ? old.version : ++slotVersions });
+          if (!same) names.add(name);
+        });
+        const named = this.kindNames.get(before);
+        if (named) this.kindNames.set(kinds, named);
+        this.kindsByPackage.set(pkg, kinds);
+        continue;
+      }
       const kinds = this.packageKinds(pkg, before);
       this.kindsByPackage.set(pkg, kinds);
       // forEach: no entry arrays (a package's every kind, per keystroke that changes one).
@@ -1844,8 +1867,18 @@ function insertSorted(list: string[], value: string): void {
  * file that came or went.
  */
 function changedKindNames(before: FileModel | undefined, after: FileModel | undefined): Set<string> {
+  return kindNameWindow(before, after).names;
+}
+
+/**
+ * The kind names a file's change touched (its re-parsed, added or removed kind items), and
+ * whether the file still declares the same kind names in the same order.
+ */
+function kindNameWindow(before: FileModel | undefined, after: FileModel | undefined): { names: Set<string>; sameOrder: boolean } {
   const { removed, added } = changedWindow(before?.kindItems ?? [], after?.kindItems ?? [], (i) => i.element);
-  return new Set([...removed, ...added].map((i) => i.unplaced.kinds[0].name));
+  let sameOrder = before !== undefined && after !== undefined && removed.length === added.length;
+  for (let i = 0; sameOrder && i < removed.length; i++) sameOrder = removed[i].unplaced.kinds[0].name === added[i].unplaced.kinds[0].name;
+  return { names: new Set([...removed, ...added].map((i) => i.unplaced.kinds[0].name)), sameOrder };
 }
 
 /** Both absent, or slots of the same summary (an item exported through either makes the same sites). */
