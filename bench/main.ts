@@ -25,7 +25,7 @@ import {
   VALE_BUILTINS_HEADER,
   Workspace,
 } from '../shared';
-import { oneShotHeap } from '../server/heap';
+import { heapPolicyReading, heapPolicyTick, oneShotHeap } from '../server/heap';
 import { readInWorkers } from '../server/jobs';
 import { TestClient } from '../test/support/lsp-client';
 import { tempDir } from '../test/support/temp';
@@ -198,7 +198,11 @@ async function analyseChild(lines: number, jobs: number): Promise<void> {
     );
   } else {
     ws = new Workspace({ incremental: false });
-    for (const f of files) ws.setFile(f.path, f.text);
+    heapPolicyReading();
+    for (const f of files) {
+      ws.setFile(f.path, f.text);
+      heapPolicyTick();
+    }
   }
   const diagnostics = ws.allDiagnostics().length;
   const ms = performance.now() - t;

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type CParser, LineIndex, type Module, type ReleasedFile, type ValeFfiConfig, Workspace, isCPath } from '../../shared';
 import { readInWorkers } from '../jobs';
+import { heapPolicyReading, heapPolicyTick } from '../heap';
 import { ReadError, readSourceFile, setReadLimits } from '../read';
 import { type FoundConfig, SourceFilter, findConfig, loadConfig, walkValeFiles } from '../sources';
 import type { Io } from './main';
@@ -139,8 +140,10 @@ export function loadWorkspace(
   const workspace = new Workspace({ incremental: false, quickFixes: false });
   workspace.setModules(sources.modules);
   const indexes = new Map<string, LineIndex>();
+  if (sources.files.length > 0) heapPolicyReading();
   sources.files.forEach((f, i) => {
     workspace.setFile(f.key, f.text);
+    heapPolicyTick();
     progress?.(i + 1, sources.files.length);
   });
   const made = new Map<string, LineIndex>();
@@ -168,8 +171,10 @@ export async function loadWorkspaceYielding(
 ): Promise<ReturnType<typeof loadWorkspace>> {
   const loaded = loadWorkspace({ files: [], modules: sources.modules });
   let slice = performance.now();
+  if (sources.files.length > 0) heapPolicyReading();
   for (const [i, f] of sources.files.entries()) {
     loaded.workspace.setFile(f.key, f.text);
+    heapPolicyTick();
     progress?.(i + 1, sources.files.length);
     if (performance.now() - slice > 3) {
       await new Promise<void>((resolve) => setImmediate(resolve));
