@@ -183,10 +183,10 @@ async function analyseChild(lines: number, jobs: number): Promise<void> {
   const files = workspaceOfLines(lines);
   const before = ownPeakKB();
   const t = performance.now();
-  // As `vale-ffi check` runs it: one analysis, nothing recorded for later edits.
+  // As `vale-ffi check` runs it: one analysis, nothing recorded for later edits, no quick fixes (its reports show none).
   let ws: Workspace;
   if (jobs > 1) {
-    ws = new Workspace({ incremental: false });
+    ws = new Workspace({ incremental: false, quickFixes: false });
     ws.adoptFiles(
       await readInWorkers(
         files.map((f) => ({ key: f.path, text: f.text })),
@@ -197,7 +197,7 @@ async function analyseChild(lines: number, jobs: number): Promise<void> {
       ),
     );
   } else {
-    ws = new Workspace({ incremental: false });
+    ws = new Workspace({ incremental: false, quickFixes: false });
     heapPolicyReading();
     for (const f of files) {
       ws.setFile(f.path, f.text);
