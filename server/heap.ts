@@ -4,9 +4,9 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * The heap policy of a process that analyses a workspace once (the `vale-ffi` command): such a
  * run keeps nearly everything it allocates, so V8 would grow its young generation to two 16 MB
  * semi-spaces that only add resident memory. Here it keeps its first size (1 MB semi-spaces)
- * until the files are read (`heapPolicyReading`), then grows once, to 4 MB semi-spaces: with
- * 1 MB, reading the bench's 100k-line workspace took about 600 scavenges whose fixed cost was a
- * tenth of the run (README, Performance). Not for the server: its keystrokes allocate
+ * until the files are read (`heapPolicyReading`), then grows once, to 2 MB semi-spaces: with
+ * 1 MB, reading the bench's 100k-line workspace took about 600 scavenges, and the binary's
+ * `check` 4% longer (README, Performance). Not for the server: its keystrokes allocate
  * short-lived garbage.
  */
 export function oneShotHeap(): void {
@@ -15,7 +15,7 @@ export function oneShotHeap(): void {
 }
 
 /** The one-shot young generation's semi-space once the files are read (MB; V8 starts at 1). */
-const READING_SEMI_SPACE_MB = 4;
+const READING_SEMI_SPACE_MB = 2;
 let oneShot = false;
 /** While the young generation may grow to `READING_SEMI_SPACE_MB` (between `heapPolicyReading` and a `heapPolicyTick` that sees it there). */
 let growing = false;

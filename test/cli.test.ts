@@ -194,7 +194,7 @@ describe('vale-ffi check', () => {
   });
 
   test('the one-shot heap policy holds, with threads too: the young generation of this thread stays at 8 MB or less', () => {
-    // Reading in this thread (--jobs 1), the young generation grows once, to two 4 MB semi-spaces,
+    // Reading in this thread (--jobs 1), the young generation grows once, to two 2 MB semi-spaces,
     // and no further (V8 would take it to 32 MB). Starting a worker thread resets V8's growth factor
     // for the whole process; unless the policy is set again, the young generation of this thread
     // (which keeps what the threads post) grows to 32 MB.
