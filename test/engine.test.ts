@@ -294,6 +294,24 @@ describe('analysis engine', () => {
     assert.deepEqual(diagnostics, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
   });
 
+  test("a kept item that becomes its kind's first declaration is checked again", () => {
+    // Found by the property below: an edit elsewhere removes the first declaration of Cargo, so
+    // the exported struct after it (not re-parsed) now makes Cargo's `exported` site, a second one.
+    const path = '/dock/cargo.vale';
+    const first = 'struct Cargo imm { crates int; }\n';
+    const text = `${first}export Cargo as DockCargo;\nexported struct Cargo imm { weight int; }\nextern func lift(c Cargo) int;\n`;
+    const ws = new Workspace();
+    ws.setFile(path, text);
+    assert.ok(!ws.diagnostics(path).some((d) => d.code === 'TypeExportedMultipleTimes'));
+    ws.editFile(path, [{ start: 0, end: first.length, newText: '' }]);
+    const after = ws.diagnostics(path);
+    assert.ok(
+      after.some((d) => d.code === 'TypeExportedMultipleTimes'),
+      after.map((d) => d.code).join(', '),
+    );
+    assert.deepEqual(after, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
+  });
+
   test('edits in the middle of a long file give the diagnostics of a from-scratch analysis', () => {
     // Every fixture and example as one file: names declared many times (the first declaration
     // is the exported one), extern and exported signatures, impls, export-as lines; edits land

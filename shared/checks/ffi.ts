@@ -303,7 +303,7 @@ function checkDuplicateExports(ctx: Context, item: ItemDecls): void {
   const { index, model, deps } = ctx;
   // Only the kinds this item exports are looked up, so a new export elsewhere
   // in the package re-checks just the items that export the same kind.
-  for (const site of index.exportsInItem(model.path, model.seenIndex(item))) {
+  for (const site of index.exportsInItem(model.path, model.seenIndex(item), deps)) {
     const original = index.firstExport(model.package, site.id, deps)!;
     if (original === site) continue;
     const kind = site.exportAs ? kindText(site.exportAs.type) : site.name;

@@ -1183,7 +1183,17 @@ export class ProgramIndex {
   private readonly kindNames = new WeakMap<Map<string, SlotEntry>, { names: string[]; fact: string }>();
 
   /** The export sites written in one item of a file (its `seen` index). */
-  exportsInItem(file: string, item: number): readonly ExportSite[] {
+  /**
+   * The export sites an item makes: its `export ... as` lines, and its kind's `exported` site
+   * when it is that kind's first declaration in the package, which `deps` records (an edit
+   * elsewhere can make a kept item the first declaration, or stop it being one).
+   */
+  exportsInItem(file: string, item: number, deps?: Dependencies): readonly ExportSite[] {
+    const declared = deps && this.files.get(file)?.seen[item]?.unplaced.kinds[0];
+    if (declared) {
+      const key = FACT.kind(file, declared.name);
+      deps!.set(key, this.fact(key));
+    }
     return this.indexedByFile.get(file)?.[item]?.sites ?? NO_SITES;
   }
 
