@@ -1190,10 +1190,7 @@ export class ProgramIndex {
    */
   exportsInItem(file: string, item: number, deps?: Dependencies): readonly ExportSite[] {
     const declared = deps && this.files.get(file)?.seen[item]?.unplaced.kinds[0];
-    if (declared) {
-      const key = FACT.kind(file, declared.name);
-      deps!.set(key, this.fact(key));
-    }
+    if (declared) this.resolveName(file, declared.name, deps);
     return this.indexedByFile.get(file)?.[item]?.sites ?? NO_SITES;
   }
 
@@ -1214,12 +1211,17 @@ export class ProgramIndex {
   }
 
   /** Recomputes a recorded fact, to tell whether a cached check is still valid. */
+  /** What a plain name means in a file (`deps` records its kind fact). */
+  private resolveName(file: string, name: string, deps?: Dependencies): Resolved {
+    return this.resolve(file, shapedType({ tag: 'named', name, args: [], start: 0, end: 0, ownership: '', text: name }), deps);
+  }
+
   fact(key: FactKey): string {
     const f = factParts(key);
     const deps: Dependencies = new Map();
     switch (f.tag) {
       case 'kind':
-        this.resolve(f.file, shapedType({ tag: 'named', name: f.name, args: [], start: 0, end: 0, ownership: '', text: f.name }), deps);
+        this.resolveName(f.file, f.name, deps);
         break;
       case 'exports':
         this.exportsOf(f.pkg, f.id, deps);
