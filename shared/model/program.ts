@@ -1210,12 +1210,12 @@ export class ProgramIndex {
     return reach;
   }
 
-  /** Recomputes a recorded fact, to tell whether a cached check is still valid. */
   /** What a plain name means in a file (`deps` records its kind fact). */
   private resolveName(file: string, name: string, deps?: Dependencies): Resolved {
     return this.resolve(file, shapedType({ tag: 'named', name, args: [], start: 0, end: 0, ownership: '', text: name }), deps);
   }
 
+  /** Recomputes a recorded fact, to tell whether a cached check is still valid. */
   fact(key: FactKey): string {
     const f = factParts(key);
     const deps: Dependencies = new Map();

@@ -31,7 +31,9 @@ export class Parser {
   /** Index in the raw buffer of the first token not yet put in the tree. */
   private cur = 0;
   private sigPos = 0;
+  /** The elements built and not yet in a node: `stack[0..top)` (the array never shrinks, so it is not regrown per node). */
   private readonly stack: GreenElement[] = [];
+  private top = 0;
   private errors: AbsoluteError[] = [];
   /** Raw index of a `(` -> absolute significant index of its `)`, or -1 when unmatched. */
   private parenMatch = new Map<number, number>();
@@ -56,7 +58,6 @@ export class Parser {
     spareTokens = undefined;
     this.t.length = 0;
     this.t.sigLength = 0;
-    this.t.modes.length = 0;
   }
 
   /** Hands the token buffer to the next parser (call once done with this one); a big one is let go. */
@@ -189,7 +190,7 @@ export class Parser {
 
   private pushRaw(i: number): void {
     const text = this.text.slice(this.t.starts[i], this.t.ends[i]);
-    this.stack.push(new GreenToken(this.t.kinds[i], this.copyLongTokens && text.length >= 13 ? ownCopy(text) : text));
+    this.stack[this.top++] = new GreenToken(this.t.kinds[i], this.copyLongTokens && text.length >= 13 ? ownCopy(text) : text);
   }
 
   /** Puts the next significant token (and the trivia before it) in the tree. */
@@ -215,12 +216,13 @@ export class Parser {
 
   mark(): number {
     this.flushTrivia();
-    return this.stack.length;
+    return this.top;
   }
 
   finish(kind: K, mark: number): void {
-    const children = this.stack.splice(mark);
-    this.stack.push(new GreenNode(kind, children));
+    const children = this.stack.slice(mark, this.top);
+    this.stack[mark] = new GreenNode(kind, children);
+    this.top = mark + 1;
   }
 
   error(message: string, start = this.start(), end = this.end(), warning = false): void {
@@ -348,7 +350,7 @@ export class Parser {
 
   /** Whether a node or token was put in the tree since `mark` (trivia aside). */
   builtSince(mark: number): boolean {
-    return this.stack.length !== mark;
+    return this.top !== mark;
   }
 
   /** Enters a statement list (a block, a condition): `hasLetEquals` remembers per list. Returns what `leaveStatements` restores. */
@@ -410,13 +412,13 @@ export class Parser {
     this.errors = [];
     this.nestingReported = false;
     this.furthest = this.sigPos;
-    const m = this.stack.length;
+    const m = this.top;
     const before = this.sigPos;
     if (this.atItemStart()) {
       parseItem(this);
       if (this.sigPos === before) {
         // Never leave a top-level element empty: that would not advance.
-        this.stack.pop();
+        this.top--;
         this.errorToken(`expected a top-level item, found ${describe(this.peek(), this.tokenText())}`);
       }
     } else {
@@ -427,7 +429,7 @@ export class Parser {
       while (this.peek() !== K.EOF && !this.atItemStart());
       this.finish(K.Error, m);
     }
-    const node = this.stack.pop() as GreenNode;
+    const node = this.stack[--this.top] as GreenNode;
     const errors = this.errors;
     node.errors =
       errors.length === 0
@@ -443,7 +445,9 @@ export class Parser {
   /** Trivia tokens that precede the next element (or the end of input). */
   takeTrivia(): GreenToken[] {
     this.flushTrivia();
-    return this.stack.splice(0) as GreenToken[];
+    const trivia = this.stack.slice(0, this.top) as GreenToken[];
+    this.top = 0;
+    return trivia;
   }
 
   /** Offset of the next significant token. */
@@ -569,7 +573,7 @@ class Tokens {
   starts = new Int32Array(256);
   ends = new Int32Array(256);
   depths = new Int32Array(256);
-  /** The lexer's state before each token ('': plain code). */
+  /** The lexer's state before each token ('': plain code); entries past `length` are stale (kept: no regrowth per parse). */
   readonly modes: string[] = [];
   length = 0;
   sig = new Int32Array(256);
@@ -605,7 +609,6 @@ class Tokens {
     this.depths.copyWithin(0, raw, this.length);
     this.modes.copyWithin(0, raw, this.length);
     this.length -= raw;
-    this.modes.length = this.length;
     for (let i = sig; i < this.sigLength; i++) this.sig[i - sig] = this.sig[i] - raw;
     this.sigLength -= sig;
   }
