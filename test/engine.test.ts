@@ -20,6 +20,9 @@ import {
   type Module,
   type TextEdit,
   warmUp,
+  warmUpKeystrokes,
+  MIN_WARM_UP_KEYSTROKES,
+  MAX_WARM_UP_KEYSTROKES,
 } from '../shared';
 
 const HOVER: HoverOptions = { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE };
@@ -612,6 +615,21 @@ describe('analysis engine', () => {
     );
     assert.equal(ws.packageOf('/w/tests/sub/use.vale'), 'vtest/sub');
     assert.equal(ws.packageOf('/w/elsewhere/x.vale'), '/w/elsewhere');
+  });
+
+  test('the warm-up types more keystrokes in a bigger workspace, between its fewest and its most', () => {
+    assert.equal(warmUpKeystrokes(0), MIN_WARM_UP_KEYSTROKES);
+    assert.equal(warmUpKeystrokes(-5), MIN_WARM_UP_KEYSTROKES);
+    // examples/ (about 3 KB of Vale) stays near the fewest; the bench's 10k-line document (288 KB) gets the most.
+    assert.ok(warmUpKeystrokes(3_000) < MIN_WARM_UP_KEYSTROKES + 20);
+    assert.equal(warmUpKeystrokes(288_000), MAX_WARM_UP_KEYSTROKES);
+    assert.equal(warmUpKeystrokes(50_000_000), MAX_WARM_UP_KEYSTROKES);
+    let last = 0;
+    for (let chars = 0; chars <= 400_000; chars += 7_919) {
+      const n = warmUpKeystrokes(chars);
+      assert.ok(n >= last && Number.isInteger(n), `${chars} characters: ${n} after ${last}`);
+      last = n;
+    }
   });
 
   test("the server's start-up warm-up types into a workspace of its own: it ends with a from-scratch analysis's answer and changes no other workspace's", () => {

@@ -97,6 +97,7 @@ import {
   symbolAt,
   workspaceSymbols,
   warmUp,
+  warmUpKeystrokes,
 } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
 import { Guard, shape, valid } from './guard';
@@ -353,13 +354,16 @@ connection.onInitialized(async () => {
 
 /**
  * Before the first diagnostics: the edit path runs scripted keystrokes on a sample (`warmUp`),
- * so that the user's first keystrokes find it compiled (about 150 ms, once).
+ * so that the user's first keystrokes find it compiled: more of them in a bigger workspace,
+ * where a keystroke costs more (0.2 to 0.6 s, once: `warmUpKeystrokes`).
  */
 function warmUpEditing(): void {
   const started = performance.now();
   try {
     failpoint('warmup', () => 'FAILPOINT');
-    const { keystrokes } = warmUp();
+    let valeChars = 0;
+    for (const key of workspace.files()) if (!isCPath(key)) valeChars += workspace.text(key)?.length ?? 0;
+    const { keystrokes } = warmUp(warmUpKeystrokes(valeChars));
     connection.console.info(
       `vale-ffi: edit path warmed up (${keystrokes} keystrokes on a sample, ${Math.round(performance.now() - started)} ms)`,
     );
