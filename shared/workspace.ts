@@ -62,7 +62,6 @@ export interface WorkspaceStats {
   itemChecksReused: number;
 }
 
-/** The FFI checks of one item, with what they read and their diagnostics anchored to elements. */
 /** A file's item checks: by item node, and as the last pass found them, in item order. */
 interface FileChecks {
   readonly byElement: Map<GreenNode, ItemCheck>;
@@ -72,6 +71,7 @@ interface FileChecks {
   withDiagnostics: number[];
 }
 
+/** The FFI checks of one item, with what they read and their diagnostics anchored to elements. */
 interface ItemCheck {
   readonly file: string;
   /** The item it checked (an item with nothing to check has none: it never goes stale). */

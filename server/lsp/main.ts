@@ -307,8 +307,7 @@ function applyModules(): void {
   workspace.setCProject(settings.projectName !== DEFAULT_SETTINGS.projectName ? settings.projectName : undefined);
 }
 
-/** Every .vale file of the folders that the filters take. */
-/** Vale sources, and C and C++ files once the C grammar is loaded. */
+/** Every .vale file of the folders that the filters take, and their C and C++ files once the C grammar is loaded. */
 function projectFiles(): string[] {
   const c = cParserLoaded;
   return filters.flatMap(({ folder, filter }) =>

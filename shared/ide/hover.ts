@@ -55,12 +55,12 @@ function layoutTable(l: CLayout, fmt: NumberFormat): string {
   return ['| offset | size | align | field | C type |', '| ---: | ---: | ---: | --- | --- |', ...rows.map((r) => r.line)].join('\n');
 }
 
-/** The markdown for an exported kind: C type, size, alignment, fields, padding, message size. */
 /** Vale text inside Markdown prose: `<` escaped, so `[]<imm>int` is not taken for an HTML tag and dropped. */
 export function markdownText(text: string): string {
   return text.replace(/[\\<>*_[\]`]/g, (c) => `\\${c}`);
 }
 
+/** The markdown for an exported kind: C type, size, alignment, fields, padding, message size. */
 export function kindHover(program: CProgram, kind: CKind, fmt: NumberFormat): string {
   const l = program.layout(kind);
   const message = program.staticMessageSize(kind);

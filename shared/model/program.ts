@@ -1182,7 +1182,6 @@ export class ProgramIndex {
 
   private readonly kindNames = new WeakMap<Map<string, SlotEntry>, { names: string[]; fact: string }>();
 
-  /** The export sites written in one item of a file (its `seen` index). */
   /**
    * The export sites an item makes: its `export ... as` lines, and its kind's `exported` site
    * when it is that kind's first declaration in the package, which `deps` records (an edit
