@@ -608,7 +608,7 @@ export class ProgramIndex {
     for (const [path, plan] of this.plans) {
       const before = modelBefore.get(path)!;
       const after = this.files.get(path)!;
-      for (const name of new Set([...names, ...changedKindNames(before, after)])) {
+      for (const name of new Set([...names, ...kindNameWindow(before, after).names])) {
         const now = after.kindNamed(name);
         if (now) plan.revisit(after.seenIndex(now));
         const was = before.kindNamed(name);
@@ -1875,15 +1875,7 @@ function insertSorted(list: string[], value: string): void {
 /**
  * The kind names declared by the items that differ between two models of a file (compared by
  * item node: the unchanged items before and after the edit are skipped), or by every item of a
- * file that came or went.
- */
-function changedKindNames(before: FileModel | undefined, after: FileModel | undefined): Set<string> {
-  return kindNameWindow(before, after).names;
-}
-
-/**
- * The kind names a file's change touched (its re-parsed, added or removed kind items), and
- * whether the file still declares the same kind names in the same order.
+ * file that came or went; and whether the file still declares the same kind names in the same order.
  */
 function kindNameWindow(before: FileModel | undefined, after: FileModel | undefined): { names: Set<string>; sameOrder: boolean } {
   const { removed, added } = changedWindow(before?.kindItems ?? [], after?.kindItems ?? [], (i) => i.element);
