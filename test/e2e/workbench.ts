@@ -254,6 +254,11 @@ export class Workbench {
     await until('the Go to Line box', () => input.isVisible());
     // The box opens holding the ':' that selects Go to Line; keep it.
     await input.fill(`:${line + 1}:${character + 1}`);
+    // Enter only once the box offers that spot: pressed earlier (a busy editor at start-up), it was lost.
+    await until(
+      `Go to line ${line + 1} offered`,
+      async () => (await this.page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line + 1}` }).count()) > 0,
+    );
     await this.page.keyboard.press('Enter');
     await until(
       `the cursor at Ln ${line + 1}, Col ${character + 1}`,
@@ -261,8 +266,7 @@ export class Workbench {
     );
   }
 
-  /** The active editor's visible lines, in order, spaces normalised. */
-  /** The active editor's lines as shown; without `hints`, the inlay hints (injected `dyn-rule` spans) are left out. */
+  /** The active editor's lines as shown, in order, spaces normalised; without `hints`, the inlay hints (injected `dyn-rule` spans) are left out. */
   async editorLines(hints = false): Promise<string[]> {
     return this.page
       .locator('.editor-group-container.active .monaco-editor .view-lines')
