@@ -345,6 +345,7 @@ class DerivedCache {
 const NO_SITES: readonly ExportSite[] = Object.freeze([]);
 const NO_NODES: readonly WalkNode[] = Object.freeze([]);
 const NO_NAMES: ReadonlySet<string> = new Set();
+const NO_PACKAGES: readonly string[] = Object.freeze([]);
 
 /** What index updates made anew (export sites, items' walk roots): tests read it to pin the scaling. */
 export const indexWork = { sitesMade: 0, rootsMade: 0 };
@@ -412,6 +413,15 @@ export class ProgramIndex {
   /** Name lookups, memoized per package and import list (files of a package share them). */
   private readonly lookups: Map<string, Map<string, SlotEntry | null>>;
   private readonly importCache: Map<string, readonly string[]>;
+  /** The same as sets (memoized as `importCache`): whether an import names a package, in one probe. */
+  private readonly importSets = new Map<string, ReadonlySet<string>>();
+  /**
+   * Kind name → the packages declaring it, in package order; made when first asked, in one pass
+   * over the kind tables, and kept true by `update` (the names it changes are listed again).
+   * A name is declared by one package or a few, while an import may name many (`import a.*;`
+   * names every package whose path ends with `a`): lookups go from the name to its packages.
+   */
+  private declaring?: Map<string, readonly string[]>;
   /** Import prefixes by whether some package's path ends with the whole prefix (memoized as `importCache`). */
   private readonly prefixInside = new Map<string, boolean>();
   private readonly derived: DerivedCache;
@@ -569,6 +579,7 @@ export class ProgramIndex {
       });
     }
     for (const memo of this.lookups.values()) for (const n of names) memo.delete(n);
+    if (this.declaring) for (const n of names) this.listDeclaring(this.declaring, n);
     this.resolved = this.newResolved();
     this.resolvedNames = new Map();
     // Files to index again: the changed ones, their packages' (first declaration wins), and those that looked up a changed name.
@@ -978,15 +989,38 @@ export class ProgramIndex {
   private lookupUncached(model: FileModel, name: string): SlotEntry | undefined {
     const own = this.kindsByPackage.get(model.package)?.get(name);
     if (own) return own;
+    // The first package (in package order) of the first import naming one that declares the name.
+    const declaring = this.packagesDeclaring(name);
+    if (declaring.length === 0) return undefined;
     for (const segments of model.imports) {
       const last = segments[segments.length - 1];
       if (last !== '*' && last !== name) continue;
-      for (const pkg of this.packagesMatching(segments.slice(0, -1))) {
-        const found = this.kindsByPackage.get(pkg)?.get(name);
-        if (found) return found;
-      }
+      const named = this.packageSetMatching(segments.slice(0, -1));
+      for (let i = 0; i < declaring.length; i++) if (named.has(declaring[i])) return this.kindsByPackage.get(declaring[i])!.get(name);
     }
     return undefined;
+  }
+
+  /** The packages declaring a kind of this name, in package order. */
+  private packagesDeclaring(name: string): readonly string[] {
+    if (!this.declaring) {
+      const all = new Map<string, string[]>();
+      for (const pkg of this.packageNames)
+        for (const n of this.kindsByPackage.get(pkg)!.keys()) {
+          const list = all.get(n);
+          if (list) list.push(pkg);
+          else all.set(n, [pkg]);
+        }
+      this.declaring = all;
+    }
+    return this.declaring.get(name) ?? NO_PACKAGES;
+  }
+
+  /** Lists again the packages declaring a name (after an update changed the kind tables). */
+  private listDeclaring(declaring: Map<string, readonly string[]>, name: string): void {
+    const list = this.packageNames.filter((pkg) => this.kindsByPackage.get(pkg)!.has(name));
+    if (list.length > 0) declaring.set(name, list);
+    else declaring.delete(name);
   }
 
   /**
@@ -1032,6 +1066,14 @@ export class ProgramIndex {
     let inside = this.prefixInside.get(key);
     if (inside === undefined) this.prefixInside.set(key, (inside = this.packageNames.some((pkg) => packageEndsWith(pkg, prefix))));
     return inside;
+  }
+
+  /** `packagesMatching` as a set. */
+  private packageSetMatching(wanted: readonly string[]): ReadonlySet<string> {
+    const key = wanted.join('\u0000');
+    let found = this.importSets.get(key);
+    if (!found) this.importSets.set(key, (found = new Set(this.packagesMatching(wanted))));
+    return found;
   }
 
   /** The packages an import prefix names, in package order (memoized: imports repeat across files). */
