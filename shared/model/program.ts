@@ -412,9 +412,8 @@ export class ProgramIndex {
   private readonly edgesByFile = new Map<string, ImplEdge[]>();
   /** Name lookups, memoized per package and import list (files of a package share them). */
   private readonly lookups: Map<string, Map<string, SlotEntry | null>>;
-  private readonly importCache: Map<string, readonly string[]>;
-  /** The same as sets (memoized as `importCache`): whether an import names a package, in one probe. */
-  private readonly importSets = new Map<string, ReadonlySet<string>>();
+  /** The packages each import prefix names, as a set in package order (a lookup asks it in one probe). */
+  private readonly importCache: Map<string, ReadonlySet<string>>;
   /**
    * Kind name → the packages declaring it, in package order; made when first asked, in one pass
    * over the kind tables, and kept true by `update` (the names it changes are listed again).
@@ -995,7 +994,7 @@ export class ProgramIndex {
     for (const segments of model.imports) {
       const last = segments[segments.length - 1];
       if (last !== '*' && last !== name) continue;
-      const named = this.packageSetMatching(segments.slice(0, -1));
+      const named = this.packagesMatching(segments.slice(0, -1));
       for (let i = 0; i < declaring.length; i++) if (named.has(declaring[i])) return this.kindsByPackage.get(declaring[i])!.get(name);
     }
     return undefined;
@@ -1068,19 +1067,11 @@ export class ProgramIndex {
     return inside;
   }
 
-  /** `packagesMatching` as a set. */
-  private packageSetMatching(wanted: readonly string[]): ReadonlySet<string> {
-    const key = wanted.join('\u0000');
-    let found = this.importSets.get(key);
-    if (!found) this.importSets.set(key, (found = new Set(this.packagesMatching(wanted))));
-    return found;
-  }
-
   /** The packages an import prefix names, in package order (memoized: imports repeat across files). */
-  private packagesMatching(wanted: readonly string[]): readonly string[] {
+  private packagesMatching(wanted: readonly string[]): ReadonlySet<string> {
     const key = wanted.join('\u0000');
     let found = this.importCache.get(key);
-    if (!found) this.importCache.set(key, (found = this.packageNames.filter((pkg) => packageMatches(pkg, wanted))));
+    if (!found) this.importCache.set(key, (found = new Set(this.packageNames.filter((pkg) => packageMatches(pkg, wanted)))));
     return found;
   }
 
