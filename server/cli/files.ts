@@ -112,11 +112,13 @@ export function collectValeFiles(paths: readonly string[], ctx: CliContext, with
     },
     (name) => name.endsWith('.vale') || (withC && isCPath(name)),
   );
+  const given = new Set(roots);
   return files.map((path) => {
     const display = displayPath(path, ctx.cwd);
     let text: string;
     try {
-      text = readSourceFile(path);
+      // A file given on the command line is looked at before it is opened; the walk listed the others as regular files.
+      text = readSourceFile(path, !given.has(path));
     } catch (e) {
       throw new UsageError(`cannot read ${display}: ${e instanceof ReadError ? e.message : (e as Error).message}`);
     }

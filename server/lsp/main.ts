@@ -384,7 +384,8 @@ async function readFiles(files: readonly string[], report: (done: number) => voi
     const uri = URI.file(file).toString();
     if (documents.get(uri)) continue;
     try {
-      vale.push({ key: keyOf(uri), uri, text: readSourceFile(file) });
+      // Walked from the workspace folders (directories): every file was listed as a regular file.
+      vale.push({ key: keyOf(uri), uri, text: readSourceFile(file, true) });
     } catch {
       // Unreadable: skipped, as loadFromDisk skips it.
     }
