@@ -130,6 +130,29 @@ test('editDistanceBelow is editDistance up to the limit, and limit + 1 past it',
   assert.equal(editDistanceBelow('abc', '', 2), 3);
 });
 
+test('suggestions over several lists answer what closestName answers over them together', () => {
+  const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A', 'x', '_', '1'), minLength: 1, maxLength: 8 });
+  fc.assert(
+    fc.property(
+      fc.array(fc.uniqueArray(word, { maxLength: 12 }), { maxLength: 6 }),
+      fc.array(word, { minLength: 1, maxLength: 6 }),
+      (lists, asked) => {
+        const suggestions = new Suggestions();
+        // Each name asked twice (the second answer remembered), and the lists in another order.
+        for (const name of [...asked, ...asked]) {
+          assert.equal(suggestions.closestOver(name, lists), closestName(name, lists), `${name} in ${JSON.stringify(lists)}`);
+          assert.equal(
+            suggestions.closestOver(name, [...lists].reverse()),
+            closestName(name, lists),
+            `${name}: the order of the lists does not matter`,
+          );
+        }
+      },
+    ),
+    { numRuns: 1_000 },
+  );
+});
+
 test('suggestions kept across lists of names answer what closestName answers over each list, in any order', () => {
   const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A', 'x', '_', '1'), minLength: 1, maxLength: 8 });
   // A sequence of lists, each the previous one with names removed and added, and names asked of each.

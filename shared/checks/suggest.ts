@@ -6,13 +6,13 @@ import { editDistanceBelow } from '../codes';
  */
 export function closestName(name: string, lists: readonly (readonly string[])[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  let bestDistance = typoLimit(name);
   const lower = name.toLowerCase();
   for (const names of lists) {
     for (const n of names) {
       // A length difference of the best distance so far can still tie (and a tie is decided by order).
       if (Math.abs(n.length - name.length) > bestDistance) continue;
-      const d = n.length === name.length && n.toLowerCase() === lower ? 0.5 : editDistanceBelow(name, n, Math.ceil(bestDistance));
+      const d = distance(name, lower, n, bestDistance);
       if (d < bestDistance || (d === bestDistance && best !== undefined && n < best)) {
         bestDistance = d;
         best = n;
@@ -20,6 +20,16 @@ export function closestName(name: string, lists: readonly (readonly string[])[])
     }
   }
   return best;
+}
+
+/** A distance a typo stays under. */
+function typoLimit(name: string): number {
+  return Math.max(2, Math.floor(name.length / 3)) + 1;
+}
+
+/** `closestName`'s distance from `name` (`lower` its lower case) to `n`: exact below `limit`. */
+function distance(name: string, lower: string, n: string, limit: number): number {
+  return n.length === name.length && n.toLowerCase() === lower ? 0.5 : editDistanceBelow(name, n, Math.ceil(limit));
 }
 
 /** How many names `Suggestions` remembers across lists before it starts over. */
@@ -59,6 +69,31 @@ export class Suggestions {
     if (this.last.size >= REMEMBERED) this.last.clear();
     this.last.set(name, { list, found });
     return found;
+  }
+
+  /**
+   * `closestName` over several lists: each list's answer is remembered as `closest` remembers it
+   * (many files see the same packages through the same imports), then the closest of those wins,
+   * ties to the first in code-unit order, as over the lists together.
+   */
+  closestOver(name: string, lists: readonly (readonly string[])[]): string | undefined {
+    let best: string | undefined;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    const lower = name.toLowerCase();
+    const limit = typoLimit(name);
+    for (const list of lists) {
+      let memo = this.byList.get(list);
+      if (!memo) this.byList.set(list, (memo = new Map()));
+      let found = memo.get(name);
+      if (found === undefined && !memo.has(name)) memo.set(name, (found = closestName(name, [list])));
+      if (found === undefined) continue;
+      const d = distance(name, lower, found, limit);
+      if (d < bestDistance || (d === bestDistance && found < best!)) {
+        bestDistance = d;
+        best = found;
+      }
+    }
+    return best;
   }
 
   /** The names one list lost and gained against another (kept for the latest pair: a pass asks many names). */
