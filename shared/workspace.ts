@@ -14,6 +14,7 @@ import { type FileModel, type FunctionDecl, type ItemDecls, itemReads, packageOf
 import { type FactKey, factParts } from './model/facts';
 import { FilePacker, type PackedFiles, type ReleasedFile } from './model/pack';
 import { type Dependencies, ProgramIndex } from './model/program';
+import { readQuick } from './model/quick';
 import { CProgram } from './layout/cprogram';
 import { type BuiltHeaders, staleHeaderDiagnostics } from './layout/built';
 import {
@@ -180,13 +181,21 @@ export class Workspace {
   };
 
   setFile(path: string, text: string): SyntaxTree {
-    const tree = parse(text);
     this.pending.delete(path);
+    this.dirty.add(path);
+    if (this.options.incremental === false) {
+      // A one-shot analysis reads the file now and keeps only that (its syntax let go): the items
+      // of the plain shapes straight from their tokens, the rest parsed (model/quick.ts).
+      const { tree, model } = readQuick(path, text, this.packageOf(path));
+      this.trees.set(path, tree);
+      this.models.set(path, { tree, model });
+      this.released.add(path);
+      this.stats.modelsRead++;
+      return tree;
+    }
+    const tree = parse(text);
     this.released.delete(path);
     this.trees.set(path, tree);
-    this.dirty.add(path);
-    // A one-shot analysis reads the file now and keeps only that: peak memory stays one file's syntax.
-    if (this.options.incremental === false) this.releaseSyntax(path);
     return tree;
   }
 

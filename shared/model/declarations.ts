@@ -583,7 +583,8 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
   };
 }
 
-const EMPTY: readonly never[] = Object.freeze([]);
+/** The one empty list the model's declarations share. */
+export const EMPTY: readonly never[] = Object.freeze([]);
 
 function countLambdas(node: GreenNode): number {
   let n = node.kind === K.LambdaExpr ? 1 : 0;
@@ -600,7 +601,7 @@ function exactly<T>(list: T[]): readonly T[] {
 }
 
 /** Reads one top-level item at `start`; undefined when it declares nothing. */
-function readItem(path: string, pkg: string, element: GreenNode, start: number): ItemDecls | undefined {
+export function readItem(path: string, pkg: string, element: GreenNode, start: number): ItemDecls | undefined {
   const item = new SyntaxNode(element, start, null);
   let kinds: readonly KindDecl[] = EMPTY;
   let functions: readonly FunctionDecl[] = EMPTY;

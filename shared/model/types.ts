@@ -35,10 +35,16 @@ export function isPrimitiveName(name: string): boolean {
   return PRIMITIVES.has(name);
 }
 
+/** The primitive a name spells, as the one string kept for it; undefined for any other name. */
+export function primitiveNamed(name: string): string | undefined {
+  return PRIMITIVES.get(name);
+}
+
 const OWNERSHIP = new Set(['&', '&&', '^', '@', '*']);
 
 /** The arguments of a plain name: one shared empty list (most type references are plain names). */
-const NO_ARGS: readonly TypeRef[] = Object.freeze([]);
+/** The arguments of a name without any (one list shared by them all). */
+export const NO_ARGS: readonly TypeRef[] = Object.freeze([]);
 
 type TypeFields = TypeBase & {
   readonly tag: TypeRef['tag'];
@@ -59,7 +65,7 @@ export function shapedType(t: TypeFields): TypeRef {
   return typeRef(t.tag, t.start, t.end, t.ownership, t.text, t.name, t.args, t.mutability, t.size, t.element, t.elements);
 }
 
-function typeRef(
+export function typeRef(
   tag: TypeRef['tag'],
   start: number,
   end: number,

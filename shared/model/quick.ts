@@ -1,0 +1,420 @@
+// A file read once (a one-shot analysis: `vale-ffi check`, a reading thread) needs its items'
+// declarations and its syntax errors, not its tree. Most items of an FFI code base have one of a
+// few plain shapes (a struct of named members, a function without a body, `export T as N;`,
+// `impl I for S;`, `import a.b;`, an empty interface); `readQuick` reads those from the parser's
+// tokens, making the declarations `readItem` would make and no syntax node, and has every other
+// item parsed and read as usual (bodies, generics, comments inside an item, anything unusual).
+// A shape is taken only where the parser accepts it without an error and builds the nodes
+// `readItem` reads as this file assumes: test/quick.test.ts holds both readers to the same
+// declarations, errors and element widths on every fixture, example and random edits of them.
+
+import { GreenNode, type GreenElement, RELEASED } from '../syntax/green';
+import { ATTRIBUTES, BOUNDARY_WORDS, ITEM_STARTS, OWNERSHIPS } from '../syntax/grammar/common';
+import { SyntaxKind as K } from '../syntax/kinds';
+import { Parser } from '../syntax/parser';
+import { SyntaxTree } from '../syntax/tree';
+import {
+  type Decls,
+  EMPTY,
+  type ExportAsDecl,
+  FileModel,
+  type FunctionDecl,
+  type ImplDecl,
+  ItemDecls,
+  type KindDecl,
+  type MemberDecl,
+  type OffsetRange,
+  type ParamDecl,
+  readItem,
+} from './declarations';
+import { flat } from './flat';
+import { NO_ARGS, type Ownership, type TypeRef, primitiveNamed, shapedType, typeRef } from './types';
+
+/** How deep a quick type may nest (deeper ones are parsed: the parser's own limit is far above). */
+const MAX_DEPTH = 8;
+
+/** What the quick reads of a file took (for tests and benchmarks). */
+export const quickReads = { items: 0, parsed: 0 };
+
+/**
+ * A file's tree and model as a one-shot analysis keeps them (`Workspace.releaseSyntax`): the
+ * top-level trivia, each item as a node of its width without children (its errors kept), and the
+ * model read from the items.
+ */
+export function readQuick(path: string, text: string, pkg: string): { tree: SyntaxTree; model: FileModel } {
+  const parser = new Parser(text);
+  const children: GreenElement[] = [];
+  const items: ItemDecls[] = [];
+  const reader = new QuickReader(parser, text, path, pkg);
+  let offset = 0;
+  let count = 0;
+  for (;;) {
+    for (const t of parser.takeTrivia()) {
+      children.push(t);
+      offset += t.width;
+    }
+    const quick = reader.item(offset);
+    if (quick) {
+      children.push(quick.element);
+      items.push(quick);
+      offset += quick.element.width;
+      count++;
+      quickReads.items++;
+      continue;
+    }
+    const parsed = parser.parseTopLevel();
+    if (!parsed) break;
+    const node = parsed.node;
+    const item = readItem(path, pkg, node, offset);
+    if (item) {
+      // Interface tags count a package's lambdas: counted before the body goes.
+      if (item.unplaced.functions.length > 0) void item.lambdas;
+      items.push(item);
+    }
+    (node as { children: readonly GreenElement[] }).children = RELEASED;
+    children.push(node);
+    offset += node.width;
+    count++;
+    quickReads.parsed++;
+  }
+  parser.release();
+  const tree = new SyntaxTree(text, new GreenNode(K.SourceFile, children), { parsedItems: count, reusedItems: 0 });
+  return {
+    tree,
+    model: new FileModel(
+      path,
+      items,
+      items.filter((i) => i.isSeen),
+      pkg,
+    ),
+  };
+}
+
+/** The significant tokens of one item, read from `n = 0` on; each method answers false (or undefined) where the shape ends. */
+class QuickReader {
+  private n = 0;
+
+  constructor(
+    private readonly p: Parser,
+    private readonly text: string,
+    private readonly path: string,
+    private readonly pkg: string,
+  ) {}
+
+  /** The item at the parser's place, read and taken, when it has a quick shape. */
+  item(start: number): ItemDecls | undefined {
+    const p = this.p;
+    if (p.peek() !== K.Ident || !p.atItemStart()) return undefined;
+    this.n = 0;
+    let exported = -1;
+    let extern = -1;
+    let sealed = false;
+    let abstract = false;
+    let any = false;
+    for (;;) {
+      const word = p.wordIn(ATTRIBUTES, this.n);
+      if (word === '') break;
+      if (word === 'extern' && p.peek(this.n + 1) === K.LParen) return undefined;
+      if (word === 'exported' && exported < 0) exported = this.n;
+      else if (word === 'extern' && extern < 0) extern = this.n;
+      else if (word === 'sealed') sealed = true;
+      else if (word === 'abstract') abstract = true;
+      any = true;
+      this.n++;
+    }
+    const at = this.n;
+    let decls: Decls | undefined;
+    let kind: K;
+    let lambdas: number | undefined;
+    if (p.isWord('struct', at)) {
+      kind = K.StructItem;
+      decls = this.kind('struct', exported, sealed);
+    } else if (p.isWord('interface', at) || p.isWord('trait', at)) {
+      kind = K.InterfaceItem;
+      decls = this.kind('interface', exported, sealed);
+    } else if (p.isWord('func', at)) {
+      kind = K.FunctionItem;
+      decls = this.func(exported >= 0, extern >= 0, abstract);
+      lambdas = 0;
+    } else if (any) return undefined;
+    else if (p.isWord('export', at)) {
+      kind = K.ExportAsItem;
+      decls = this.exportAs();
+    } else if (p.isWord('impl', at)) {
+      kind = K.ImplItem;
+      decls = this.impl();
+    } else if (p.isWord('import', at)) {
+      kind = K.ImportItem;
+      decls = this.import();
+    } else return undefined;
+    if (!decls) return undefined;
+    const width = p.end(this.n - 1) - p.start(0);
+    if (!p.skipTokens(this.n)) return undefined;
+    return new ItemDecls(GreenNode.released(kind, width), start, decls, start, lambdas);
+  }
+
+  private is(kind: K): boolean {
+    if (this.p.peek(this.n) !== kind) return false;
+    this.n++;
+    return true;
+  }
+
+  private word(w: string): boolean {
+    if (!this.p.isWord(w, this.n)) return false;
+    this.n++;
+    return true;
+  }
+
+  /** The token `n` ahead as a range. */
+  private range(n: number): OffsetRange {
+    return { start: this.p.start(n), end: this.p.end(n) };
+  }
+
+  /** The item's range: its first token to the last one read. */
+  private itemRange(): OffsetRange {
+    return { start: this.p.start(0), end: this.p.end(this.n - 1) };
+  }
+
+  /** `struct Name imm? { member Type; ... }` or `interface Name imm? { }`. */
+  private kind(tag: 'struct' | 'interface', exported: number, sealed: boolean): Decls | undefined {
+    const p = this.p;
+    const keyword = this.n++;
+    if (p.peek(this.n) !== K.Ident) return undefined;
+    const nameAt = this.n++;
+    let mutability: 'imm' | 'mut' = 'mut';
+    if (p.isWord('imm', this.n)) mutability = 'imm';
+    else if (!p.isWord('mut', this.n) && p.peek(this.n) !== K.LBrace) return undefined;
+    if (p.peek(this.n) !== K.LBrace) this.n++;
+    if (!this.is(K.LBrace)) return undefined;
+    const members: MemberDecl[] = [];
+    if (tag === 'struct') {
+      while (p.peek(this.n) === K.Ident) {
+        if (p.wordIn(BOUNDARY_WORDS, this.n) !== '') return undefined;
+        const name = this.n++;
+        const type = this.type(0, '');
+        if (!type || !this.is(K.Semi)) return undefined;
+        members.push({ name: p.tokenText(name), nameRange: this.range(name), type });
+      }
+    }
+    if (!this.is(K.RBrace)) return undefined;
+    const name = p.tokenText(nameAt);
+    const k: KindDecl = {
+      tag,
+      name,
+      file: this.path,
+      package: this.pkg,
+      id: flat(`${this.pkg}::${name}`),
+      nameRange: this.range(nameAt),
+      itemRange: this.itemRange(),
+      mutability,
+      exported: exported >= 0,
+      exportedRange: exported >= 0 ? this.range(exported) : undefined,
+      sealed,
+      generics: EMPTY,
+      members: members.length === 0 ? EMPTY : members.slice(),
+      methods: EMPTY,
+      keywordOffset: p.start(keyword),
+    };
+    return { kinds: [k], functions: EMPTY, exports: EMPTY, impls: EMPTY, imports: EMPTY };
+  }
+
+  /** `func name(p Type, ...) Type?;`: no body, no generics. */
+  private func(exported: boolean, extern: boolean, abstract: boolean): Decls | undefined {
+    const p = this.p;
+    this.n++;
+    if (p.peek(this.n) !== K.Ident) return undefined;
+    const nameAt = this.n++;
+    if (!this.is(K.LParen)) return undefined;
+    const params: ParamDecl[] = [];
+    while (p.peek(this.n) !== K.RParen) {
+      let virtual = false;
+      if (p.isWord('virtual', this.n)) {
+        const next = p.peek(this.n + 1);
+        if (next === K.Comma || next === K.RParen) return undefined;
+        virtual = true;
+        this.n++;
+      }
+      if (p.peek(this.n) !== K.Ident || p.wordIn(BOUNDARY_WORDS, this.n) !== '' || p.isWord('set', this.n)) return undefined;
+      const next = p.peek(this.n + 1);
+      // `x[` is a destructure and `x<` a generic name: parsed.
+      if ((next === K.LBracket && p.tight(this.n)) || next === K.Lt || next === K.Bang || p.isWord('in', this.n + 1)) return undefined;
+      const name = this.n++;
+      const type = this.type(0, '');
+      if (!type || p.peek(this.n) === K.LBracket) return undefined;
+      params.push({ name: p.tokenText(name), type, virtual });
+      if (!this.is(K.Comma) && p.peek(this.n) !== K.RParen) return undefined;
+    }
+    this.n++;
+    let returnType: TypeRef | undefined;
+    if (p.peek(this.n) !== K.Semi) {
+      if (p.peek(this.n) === K.Ident && (p.wordIn(ITEM_STARTS, this.n) !== '' || p.isWord('where', this.n))) return undefined;
+      returnType = this.type(0, '');
+      if (!returnType) return undefined;
+    }
+    if (!this.is(K.Semi)) return undefined;
+    const itemRange = this.itemRange();
+    const f: FunctionDecl = {
+      name: p.tokenText(nameAt),
+      file: this.path,
+      nameRange: this.range(nameAt),
+      itemRange,
+      exported,
+      extern,
+      builtin: undefined,
+      generics: EMPTY,
+      params: params.length === 0 ? EMPTY : params.slice(),
+      returnType,
+      body: undefined,
+      headerEnd: itemRange.end,
+      abstract,
+    };
+    return { kinds: EMPTY, functions: [f], exports: EMPTY, impls: EMPTY, imports: EMPTY };
+  }
+
+  /** `export Type as Name;`. */
+  private exportAs(): Decls | undefined {
+    const p = this.p;
+    this.n++;
+    const type = this.type(0, '');
+    if (!type || !this.word('as') || p.peek(this.n) !== K.Ident) return undefined;
+    const nameAt = this.n++;
+    if (!this.is(K.Semi)) return undefined;
+    const e: ExportAsDecl = {
+      file: this.path,
+      type,
+      name: p.tokenText(nameAt),
+      nameRange: this.range(nameAt),
+      itemRange: this.itemRange(),
+    };
+    return { kinds: EMPTY, functions: EMPTY, exports: [e], impls: EMPTY, imports: EMPTY };
+  }
+
+  /** `impl Interface for Struct;`: no generics. */
+  private impl(): Decls | undefined {
+    this.n++;
+    const interfaceType = this.type(0, '');
+    if (!interfaceType || !this.word('for')) return undefined;
+    const structType = this.type(0, '');
+    if (!structType || !this.is(K.Semi)) return undefined;
+    const i: ImplDecl = { file: this.path, interfaceType, structType, itemRange: this.itemRange() };
+    return { kinds: EMPTY, functions: EMPTY, exports: EMPTY, impls: [i], imports: EMPTY };
+  }
+
+  /** `import a.b.*;`. */
+  private import(): Decls | undefined {
+    const p = this.p;
+    this.n++;
+    const segments: string[] = [];
+    for (;;) {
+      const k = p.peek(this.n);
+      if (k !== K.Ident && k !== K.Star) return undefined;
+      segments.push(p.tokenText(this.n++));
+      if (!this.is(K.Dot)) break;
+    }
+    if (!this.is(K.Semi)) return undefined;
+    return { kinds: EMPTY, functions: EMPTY, exports: EMPTY, impls: EMPTY, imports: [segments] };
+  }
+
+  /**
+   * A type of the quick shapes, read as `readType` reads its node: a name with or without
+   * arguments (`Array<mut, T>` an array), `&T` / `&&T`, `[]<imm>T`, `[#N]<mut>T`.
+   */
+  private type(depth: number, ownership: Ownership): TypeRef | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const p = this.p;
+    const first = this.n;
+    const k = p.peek(first);
+    if (k === K.Amp) {
+      this.n++;
+      const own: Ownership = this.is(K.Amp) ? '&&' : '&';
+      if (p.peek(this.n) === K.Amp) return undefined;
+      const inner = this.type(depth + 1, own);
+      if (!inner) return undefined;
+      return shapedType({ ...inner, start: p.start(first), end: inner.end, text: this.textFrom(first) });
+    }
+    if (k === K.LBracket) {
+      this.n++;
+      let size: string | null = null;
+      if (this.is(K.Hash)) {
+        if (p.peek(this.n) !== K.Int) return undefined;
+        size = p.tokenText(this.n++);
+      }
+      if (!this.is(K.RBracket) || p.peek(this.n) !== K.Lt || !p.isAngle(this.n)) return undefined;
+      this.n++;
+      const imm = p.isWord('imm', this.n);
+      if (!imm && !p.isWord('mut', this.n)) return undefined;
+      this.n++;
+      if (p.peek(this.n) !== K.Gt || !p.isAngle(this.n)) return undefined;
+      this.n++;
+      const element = this.type(depth + 1, '');
+      if (!element) return undefined;
+      return typeRef(
+        'array',
+        p.start(first),
+        element.end,
+        ownership,
+        this.textFrom(first),
+        undefined,
+        undefined,
+        imm ? 'imm' : 'mut',
+        size,
+        element,
+      );
+    }
+    if (k !== K.Ident || this.plainNameNot(first)) return undefined;
+    const name = p.tokenText(first);
+    this.n++;
+    if (p.peek(this.n) !== K.Lt || !p.isAngle(this.n)) {
+      const start = p.start(first);
+      const end = p.end(first);
+      const primitive = primitiveNamed(name);
+      if (primitive !== undefined) return typeRef('primitive', start, end, ownership, primitive, primitive);
+      return typeRef('named', start, end, ownership, name, name, NO_ARGS);
+    }
+    if (name === 'StaticArray') return undefined;
+    this.n++;
+    const args: TypeRef[] = [];
+    for (;;) {
+      const arg = this.type(depth + 1, '');
+      if (!arg) return undefined;
+      args.push(arg);
+      if (this.is(K.Comma)) continue;
+      if (p.peek(this.n) !== K.Gt || !p.isAngle(this.n)) return undefined;
+      this.n++;
+      break;
+    }
+    const start = p.start(first);
+    const end = p.end(this.n - 1);
+    const text = this.textFrom(first);
+    const mut = args[0];
+    if (
+      name === 'Array' &&
+      args.length === 2 &&
+      mut.tag === 'named' &&
+      mut.args.length === 0 &&
+      mut.ownership === '' &&
+      (mut.text === 'imm' || mut.text === 'mut')
+    )
+      return typeRef('array', start, end, ownership, text, undefined, undefined, mut.text, null, args[1]);
+    return typeRef('named', start, end, ownership, text, name, args);
+  }
+
+  /** Whether the identifier `n` ahead begins something other than a plain name in a type (a literal, an ownership word, `func`, a region, `where`). */
+  private plainNameNot(n: number): boolean {
+    const p = this.p;
+    return (
+      p.isWord('true', n) ||
+      p.isWord('false', n) ||
+      p.isWord('_', n) ||
+      p.isWord('func', n) ||
+      p.isWord('where', n) ||
+      p.wordIn(OWNERSHIPS, n) !== '' ||
+      p.peek(n + 1) === K.Quote
+    );
+  }
+
+  /** The source from the token `first` ahead to the last one read, whitespace runs as one space (a type's text). */
+  private textFrom(first: number): string {
+    return this.text.slice(this.p.start(first), this.p.end(this.n - 1)).replace(/\s+/g, ' ');
+  }
+}

@@ -1,0 +1,108 @@
+// The quick reader of a one-shot analysis (shared/model/quick.ts) against the parser and the
+// model reader it stands in for: the same declarations, syntax errors and top-level elements on
+// every fixture and example, on mutations of them, and on random text.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { GreenNode, type GreenElement, RELEASED, parse, readFileModel } from '../shared';
+import { quickReads, readQuick } from '../shared/model/quick';
+import { anyText, fixtureTexts, mutatedText, tokenSoup } from './support/arbitraries';
+
+/** What the usual reading keeps of a file in a one-shot analysis (`Workspace.releaseSyntax`), to compare. */
+function readUsual(path: string, text: string, pkg: string) {
+  const tree = parse(text);
+  const model = readFileModel(path, tree, pkg, undefined, false);
+  for (const item of model.items) if (item.unplaced.functions.length > 0) void item.lambdas;
+  const errors = tree.errors;
+  const elements = tree.green.children.map(shape);
+  for (const c of tree.green.children) if (c instanceof GreenNode) (c as { children: readonly GreenElement[] }).children = RELEASED;
+  return { errors, elements, model };
+}
+
+const shape = (e: GreenElement) =>
+  e instanceof GreenNode ? { node: e.kind, width: e.width, errors: e.errors } : { token: e.kind, text: e.text };
+
+function assertSameReading(text: string, path = '/pkg/a.vale', pkg = 'pkg'): void {
+  const usual = readUsual(path, text, pkg);
+  const quick = readQuick(path, text, pkg);
+  assert.deepEqual(quick.tree.errors, usual.errors, 'syntax errors');
+  assert.deepEqual(quick.tree.green.children.map(shape), usual.elements, 'top-level elements');
+  assert.equal(quick.tree.green.width, text.length);
+  const items = (m: typeof usual.model) =>
+    m.items.map((i) => ({
+      start: i.start,
+      kind: i.element.kind,
+      width: i.element.width,
+      seen: i.isSeen,
+      lambdas: i.knownLambdas,
+      decls: i.unplaced,
+    }));
+  assert.deepEqual(items(quick.model), items(usual.model), 'items');
+  assert.deepEqual(
+    quick.model.seen.map((i) => i.start),
+    usual.model.seen.map((i) => i.start),
+    'seen items',
+  );
+  assert.equal(quick.model.package, usual.model.package);
+}
+
+test('the quick reader reads every fixture and example as the parser and the model reader do, taking most items quick', () => {
+  const before = { ...quickReads };
+  for (const text of fixtureTexts()) assertSameReading(text);
+  const quick = quickReads.items - before.items;
+  const parsed = quickReads.parsed - before.parsed;
+  // Not vacuous: most items of the fixtures have a quick shape (bodies, generics and comments inside items, as the
+  // fixtures' expectations are, are parsed).
+  assert.ok(quick > parsed, `${quick} items read quick, ${parsed} parsed`);
+});
+
+test('the quick reader agrees with the parser and the model reader on mutated fixtures and random text', () => {
+  fc.assert(
+    fc.property(mutatedText(fixtureTexts()), (text) => assertSameReading(text)),
+    { numRuns: 1_500 },
+  );
+  fc.assert(
+    fc.property(fc.oneof(anyText, tokenSoup), (text) => assertSameReading(text)),
+    { numRuns: 1_500 },
+  );
+});
+
+test('items of the quick shapes, in every variant the reader takes, read as the parser reads them', () => {
+  const shapes = [
+    'struct A { }',
+    'exported struct Ship imm { id i64; name str; fuel float; crew []<imm>Crew; hull &Hull; tags Array<mut, int>; pair Pair<int, Ship>; }',
+    'sealed exported interface Signal imm { }',
+    'trait T { }',
+    'interface I mut { }',
+    'extern func f(a int, b &Ship, c [#4]<imm>int) Ship;',
+    'exported func g() void;',
+    'abstract func h(virtual s Signal, n &&Ship,) int;',
+    'pure extern func k(xs List<List<int>>) [#3]<mut>Array<imm, bool>;',
+    'export []<imm>Reading as Readings;',
+    'export [#4]<imm>int as Quad;',
+    'export Array<mut, int> as Counts;',
+    'impl Signal for Pulse;',
+    'impl IShip for &Shuttle;',
+    'import harbor.*;',
+    'import a.b . c;',
+    'exported exported struct Twice { }',
+    'struct W { a Pair<int,\n   Ship>; b &  Hull; c []<imm>  int; d & &Rope; }',
+    'struct Spaced   imm\n{\n  a\n   Foo < int >;\n}',
+  ];
+  const before = quickReads.items;
+  for (const s of shapes) assertSameReading(s);
+  assert.equal(quickReads.items - before, shapes.length - 1, 'every shape but `Foo < int >` (an operator, parsed) is read quick');
+  // Shapes the reader leaves to the parser, read the same all the same.
+  for (const s of [
+    'struct G<T> { t T; }',
+    'func body() int { 3 }',
+    'struct C { a int; // note\n b str; }',
+    'extern("c_name") func named(a int) int;',
+    'export StaticArray<4, imm, int> as S;',
+    'struct M { a! int; }',
+    'func f(x int) where T = int;',
+    'struct S { a int }',
+    'extern func d(x[]<imm>int) int;',
+  ])
+    assertSameReading(s);
+});
