@@ -586,7 +586,8 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
 /** The one empty list the model's declarations share. */
 export const EMPTY: readonly never[] = Object.freeze([]);
 
-function countLambdas(node: GreenNode): number {
+/** The lambdas under a node (each closure is a struct: interface tags count them). */
+export function countLambdas(node: GreenNode): number {
   let n = node.kind === K.LambdaExpr ? 1 : 0;
   for (const c of node.children) if (c instanceof GreenNode) n += countLambdas(c);
   return n;

@@ -8,7 +8,7 @@
 // `readItem` reads as this file assumes: test/quick.test.ts holds both readers to the same
 // declarations, errors and element widths on every fixture, example and random edits of them.
 
-import { GreenNode, type GreenElement, RELEASED } from '../syntax/green';
+import { type GreenElement, GreenNode, NO_ERRORS, RELEASED, type RelativeSyntaxError } from '../syntax/green';
 import { ATTRIBUTES, BOUNDARY_WORDS, ITEM_STARTS, OWNERSHIPS } from '../syntax/grammar/common';
 import { SyntaxKind as K } from '../syntax/kinds';
 import { Parser } from '../syntax/parser';
@@ -22,6 +22,7 @@ import {
   type ImplDecl,
   ItemDecls,
   type KindDecl,
+  countLambdas,
   type MemberDecl,
   type OffsetRange,
   type ParamDecl,
@@ -90,6 +91,14 @@ export function readQuick(path: string, text: string, pkg: string): { tree: Synt
   };
 }
 
+/** A function's header as read from its tokens. */
+interface Header {
+  readonly name: string;
+  readonly nameRange: OffsetRange;
+  readonly params: readonly ParamDecl[];
+  readonly returnType: TypeRef | undefined;
+}
+
 /** The significant tokens of one item, read from `n = 0` on; each method answers false (or undefined) where the shape ends. */
 class QuickReader {
   private n = 0;
@@ -125,7 +134,6 @@ class QuickReader {
     const at = this.n;
     let decls: Decls | undefined;
     let kind: K;
-    let lambdas: number | undefined;
     if (p.isWord('struct', at)) {
       kind = K.StructItem;
       decls = this.kind('struct', exported, sealed);
@@ -133,9 +141,9 @@ class QuickReader {
       kind = K.InterfaceItem;
       decls = this.kind('interface', exported, sealed);
     } else if (p.isWord('func', at)) {
-      kind = K.FunctionItem;
-      decls = this.func(exported >= 0, extern >= 0, abstract);
-      lambdas = 0;
+      const header = this.func();
+      if (!header) return undefined;
+      return this.function(start, header, exported >= 0, extern >= 0, abstract);
     } else if (any) return undefined;
     else if (p.isWord('export', at)) {
       kind = K.ExportAsItem;
@@ -150,7 +158,7 @@ class QuickReader {
     if (!decls) return undefined;
     const width = p.end(this.n - 1) - p.start(0);
     if (!p.skipTokens(this.n)) return undefined;
-    return new ItemDecls(GreenNode.released(kind, width), start, decls, start, lambdas);
+    return new ItemDecls(GreenNode.released(kind, width), start, decls, start);
   }
 
   private is(kind: K): boolean {
@@ -218,8 +226,57 @@ class QuickReader {
     return { kinds: [k], functions: EMPTY, exports: EMPTY, impls: EMPTY, imports: EMPTY };
   }
 
-  /** `func name(p Type, ...) Type?;`: no body, no generics. */
-  private func(exported: boolean, extern: boolean, abstract: boolean): Decls | undefined {
+  /**
+   * A function item: the header read here, then `;`, or the body parsed (`Parser.parseBody`: its
+   * syntax errors are the item's, and its lambdas counted before it goes).
+   */
+  private function(start: number, header: Header, exported: boolean, extern: boolean, abstract: boolean): ItemDecls | undefined {
+    const p = this.p;
+    const bodyOpen = p.peek(this.n) === K.LBrace;
+    const first = p.start(0);
+    let end: number;
+    let body: OffsetRange | undefined;
+    let errors: readonly RelativeSyntaxError[] = NO_ERRORS;
+    let lambdas = 0;
+    // The item's node spans its tokens (and what its body's node holds); its range, the tokens.
+    let width: number;
+    if (bodyOpen) {
+      const open = p.start(this.n);
+      if (!p.skipTokens(this.n)) return undefined;
+      const parsed = p.parseBody(first);
+      end = p.prevEnd();
+      body = { start: open, end };
+      width = open + parsed.node.width - first;
+      errors = parsed.errors;
+      lambdas = countLambdas(parsed.node);
+    } else {
+      end = p.end(this.n);
+      width = end - first;
+      this.n++;
+      if (!p.skipTokens(this.n)) return undefined;
+    }
+    const f: FunctionDecl = {
+      name: header.name,
+      file: this.path,
+      nameRange: header.nameRange,
+      itemRange: { start: first, end },
+      exported,
+      extern,
+      builtin: undefined,
+      generics: EMPTY,
+      params: header.params,
+      returnType: header.returnType,
+      body,
+      headerEnd: body ? body.start : end,
+      abstract,
+    };
+    const element = GreenNode.released(K.FunctionItem, width);
+    element.errors = errors;
+    return new ItemDecls(element, start, { kinds: EMPTY, functions: [f], exports: EMPTY, impls: EMPTY, imports: EMPTY }, start, lambdas);
+  }
+
+  /** `func name(p Type, ...) Type?`, up to `;` or `{`: no generics, no `where`. */
+  private func(): Header | undefined {
     const p = this.p;
     this.n++;
     if (p.peek(this.n) !== K.Ident) return undefined;
@@ -246,29 +303,15 @@ class QuickReader {
     }
     this.n++;
     let returnType: TypeRef | undefined;
-    if (p.peek(this.n) !== K.Semi) {
-      if (p.peek(this.n) === K.Ident && (p.wordIn(ITEM_STARTS, this.n) !== '' || p.isWord('where', this.n))) return undefined;
+    const after = p.peek(this.n);
+    if (after !== K.Semi && after !== K.LBrace) {
+      if (after === K.Ident && (p.wordIn(ITEM_STARTS, this.n) !== '' || p.isWord('where', this.n))) return undefined;
       returnType = this.type(0, '');
       if (!returnType) return undefined;
     }
-    if (!this.is(K.Semi)) return undefined;
-    const itemRange = this.itemRange();
-    const f: FunctionDecl = {
-      name: p.tokenText(nameAt),
-      file: this.path,
-      nameRange: this.range(nameAt),
-      itemRange,
-      exported,
-      extern,
-      builtin: undefined,
-      generics: EMPTY,
-      params: params.length === 0 ? EMPTY : params.slice(),
-      returnType,
-      body: undefined,
-      headerEnd: itemRange.end,
-      abstract,
-    };
-    return { kinds: EMPTY, functions: [f], exports: EMPTY, impls: EMPTY, imports: EMPTY };
+    const k = p.peek(this.n);
+    if (k !== K.Semi && k !== K.LBrace) return undefined;
+    return { name: p.tokenText(nameAt), nameRange: this.range(nameAt), params: params.length === 0 ? EMPTY : params.slice(), returnType };
   }
 
   /** `export Type as Name;`. */

@@ -1,8 +1,9 @@
-import { type GreenElement, GreenNode, GreenToken, NO_ERRORS } from './green';
+import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { Lexer } from './lexer';
 import { BOUNDARY_WORDS, ITEM_ONLY_WORDS, ITEM_STARTS, type Words, describe } from './grammar/common';
 import { parseItem } from './grammar/items';
+import { parseBlock } from './grammar/statements';
 
 /** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
 export const MAX_NESTING = 256;
@@ -460,6 +461,32 @@ export class Parser {
     this.lastEnd = this.t.ends[last];
     this.trimBuffer();
     return true;
+  }
+
+  /**
+   * Parses the function body at the next token (`{`) as `parseFunction` does, for a reader that
+   * took the function's header from its tokens (`skipTokens`) at `itemStart`: the body's node, and
+   * the item's syntax errors (relative to `itemStart`, as a top-level node holds them). Nothing is
+   * left in the tree.
+   */
+  parseBody(itemStart: number): { node: GreenNode; errors: readonly RelativeSyntaxError[] } {
+    this.errors = [];
+    this.nestingReported = false;
+    const base = this.top;
+    const m = this.mark();
+    parseBlock(this);
+    this.finish(K.FunctionBody, m);
+    const node = this.stack[m] as GreenNode;
+    this.top = base;
+    const errors = this.errors;
+    this.trimBuffer();
+    return {
+      node,
+      errors:
+        errors.length === 0
+          ? NO_ERRORS
+          : errors.map((e) => ({ start: e.start - itemStart, end: e.end - itemStart, message: e.message, warning: e.warning })),
+    };
   }
 
   /** Trivia tokens that precede the next element (or the end of input). */
