@@ -181,21 +181,30 @@ export class Workspace {
   };
 
   setFile(path: string, text: string): SyntaxTree {
-    this.pending.delete(path);
-    this.dirty.add(path);
-    if (this.options.incremental === false) {
-      // A one-shot analysis reads the file now and keeps only that (its syntax let go): the items
-      // of the plain shapes straight from their tokens, the rest parsed (model/quick.ts).
-      const { tree, model } = readQuick(path, text, this.packageOf(path));
-      this.trees.set(path, tree);
-      this.models.set(path, { tree, model });
-      this.released.add(path);
-      this.stats.modelsRead++;
-      return tree;
-    }
+    // A one-shot analysis reads each file now and keeps only that.
+    if (this.options.incremental === false) return this.setReleasedFile(path, text);
     const tree = parse(text);
+    this.pending.delete(path);
     this.released.delete(path);
     this.trees.set(path, tree);
+    this.dirty.add(path);
+    return tree;
+  }
+
+  /**
+   * A file read now, its syntax let go at once (as `releaseSyntax` leaves it): the items of the
+   * plain shapes straight from their tokens, the others parsed (model/quick.ts). What a one-shot
+   * analysis does with every file, and the server with files no editor has open; an edit parses
+   * the file whole.
+   */
+  setReleasedFile(path: string, text: string): SyntaxTree {
+    const { tree, model } = readQuick(path, text, this.packageOf(path));
+    this.pending.delete(path);
+    this.released.add(path);
+    this.trees.set(path, tree);
+    this.models.set(path, { tree, model });
+    this.dirty.add(path);
+    this.stats.modelsRead++;
     return tree;
   }
 
@@ -408,6 +417,17 @@ export class Workspace {
     this.released.delete(path);
     this.trees.set(path, tree);
     return tree;
+  }
+
+  /**
+   * A file's whole syntax tree, for what reads function bodies across files (a rename): parsed
+   * again, and not kept, when the file's syntax was let go (memory follows what is open); with
+   * `containing`, a let-go file whose text lacks it is not parsed (nothing in it is asked for).
+   */
+  syntaxTree(path: string, containing?: string): SyntaxTree | undefined {
+    const tree = this.tree(path);
+    if (!tree || !this.released.has(path)) return tree;
+    return containing !== undefined && !tree.text.includes(containing) ? tree : parse(tree.text);
   }
 
   /**

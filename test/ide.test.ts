@@ -89,11 +89,13 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
     return `${sig.label}\nactive: ${p ? sig.label.slice(p.start, p.end) : '(none)'}${p?.documentation ? ` — ${p.documentation}` : ''}\n${sig.documentation ?? ''}\n`;
   },
   rename(c) {
+    // As in the server: files other than the one renamed in are closed, their syntax let go.
+    for (const f of c.files) if (f.path !== c.path && f.path.endsWith('.vale')) c.ws.releaseSyntax(f.path);
     const program = c.ws.cProgram('vtest', DEFAULT_TARGET);
     const target = renameTarget(program, c.path, c.offset);
     if ('refused' in target) return `(refused: ${target.refused})\n`;
     const newName = target.tag === 'kind' ? 'Vessel' : target.tag === 'member' ? 'payload' : 'heft';
-    const r = renameEdits(program, target, newName, [], (f) => c.ws.tree(f));
+    const r = renameEdits(program, target, newName, [], (f, name) => c.ws.syntaxTree(f, name));
     if ('refused' in r) return `(refused: ${r.refused})\n`;
     const out: string[] = [];
     for (const f of c.files) {

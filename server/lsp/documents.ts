@@ -156,10 +156,10 @@ export class Documents {
     }
   }
 
-  /** A Vale file's text as read from disk (a `file:` URI no editor has open). */
+  /** A Vale file's text as read from disk (a `file:` URI no editor has open): read, its syntax let go at once. */
   setFromDisk(uri: string, text: string): void {
     this.uris.set(keyOf(uri), uri);
-    this.workspace.setFile(keyOf(uri), text);
+    this.workspace.setReleasedFile(keyOf(uri), text);
   }
 
   /** Files read from disk in other threads (`server/jobs.ts`, keyed as `keyOf` their URIs), taken as `loadFromDisk` reads them. */

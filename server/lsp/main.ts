@@ -633,7 +633,8 @@ connection.onRenameRequest(
       const program = cProgram();
       const target = renameTarget(program, key, tree.lines.offsetAt(position));
       if ('refused' in target) return new ResponseError(ErrorCodes.InvalidRequest, target.refused);
-      const r = renameEdits(program, target, newName, cFiles(), (f) => workspace.tree(f));
+      // Closed files were let go: parsed again for their bodies (only those whose text has the name).
+      const r = renameEdits(program, target, newName, cFiles(), (f, name) => workspace.syntaxTree(f, name));
       if ('refused' in r) return new ResponseError(ErrorCodes.InvalidRequest, r.refused);
       return workspaceEdit(r.edits);
     },

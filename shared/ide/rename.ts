@@ -67,14 +67,20 @@ function usesIn(file: string, tree: SyntaxTree, name: string): Use[] {
   return out;
 }
 
-function allUses(program: CProgram, treeOf: (file: string) => SyntaxTree | undefined, name: string): Use[] {
+function allUses(program: CProgram, treeOf: TreeOf, name: string): Use[] {
   const out: Use[] = [];
   for (const m of program.index.files.values()) {
-    const tree = treeOf(m.path);
+    const tree = treeOf(m.path, name);
     if (tree) out.push(...usesIn(m.path, tree, name));
   }
   return out;
 }
+
+/**
+ * A Vale file's whole syntax tree (bodies are read there), for uses of `name`: a file whose
+ * syntax was let go is parsed again (`Workspace.syntaxTree`), unless its text lacks the name.
+ */
+export type TreeOf = (file: string, name: string) => SyntaxTree | undefined;
 
 const where = (u: Use): string => `${u.file}`;
 
@@ -126,7 +132,7 @@ export function renameEdits(
   target: Exclude<RenameTarget, { refused: string }>,
   newName: string,
   cFiles: readonly (readonly [string, CFileSummary])[],
-  treeOf: (file: string) => SyntaxTree | undefined,
+  treeOf: TreeOf,
 ): RenameResult {
   const bad = badName(newName);
   if (bad) return { refused: bad };
@@ -146,7 +152,7 @@ function renameKind(
   decl: KindDecl,
   newName: string,
   cFiles: readonly (readonly [string, CFileSummary])[],
-  treeOf: (file: string) => SyntaxTree | undefined,
+  treeOf: TreeOf,
 ): RenameResult {
   if (isPrimitiveName(newName)) return { refused: `${newName} is a primitive type` };
   const clash = program.index.packageKindNames(decl.package).includes(newName) && newName !== decl.name;
@@ -188,7 +194,7 @@ function renameMember(
   member: MemberDecl,
   newName: string,
   cFiles: readonly (readonly [string, CFileSummary])[],
-  treeOf: (file: string) => SyntaxTree | undefined,
+  treeOf: TreeOf,
 ): RenameResult {
   if (decl.members.some((m) => m.name === newName)) return { refused: `${decl.name} already has a member ${newName}` };
   for (const m of program.index.files.values())
@@ -220,7 +226,7 @@ function renameFunction(
   functions: readonly FunctionDecl[],
   newName: string,
   cFiles: readonly (readonly [string, CFileSummary])[],
-  treeOf: (file: string) => SyntaxTree | undefined,
+  treeOf: TreeOf,
 ): RenameResult {
   if (name === 'main') return { refused: 'main is where the program starts: the compiler looks for it by name' };
   const taken = [...program.index.files.values()].some((m) => m.functions.some((f) => f.name === newName));
