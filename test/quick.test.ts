@@ -4,47 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { GreenNode, type GreenElement, RELEASED, parse, readFileModel } from '../shared';
-import { quickReads, readQuick } from '../shared/model/quick';
+import { quickReads } from '../shared/model/quick';
 import { anyText, fixtureTexts, mutatedText, tokenSoup } from './support/arbitraries';
-
-/** What the usual reading keeps of a file in a one-shot analysis (`Workspace.releaseSyntax`), to compare. */
-function readUsual(path: string, text: string, pkg: string) {
-  const tree = parse(text);
-  const model = readFileModel(path, tree, pkg, undefined, false);
-  for (const item of model.items) if (item.unplaced.functions.length > 0) void item.lambdas;
-  const errors = tree.errors;
-  const elements = tree.green.children.map(shape);
-  for (const c of tree.green.children) if (c instanceof GreenNode) (c as { children: readonly GreenElement[] }).children = RELEASED;
-  return { errors, elements, model };
-}
-
-const shape = (e: GreenElement) =>
-  e instanceof GreenNode ? { node: e.kind, width: e.width, errors: e.errors } : { token: e.kind, text: e.text };
-
-function assertSameReading(text: string, path = '/pkg/a.vale', pkg = 'pkg'): void {
-  const usual = readUsual(path, text, pkg);
-  const quick = readQuick(path, text, pkg);
-  assert.deepEqual(quick.tree.errors, usual.errors, 'syntax errors');
-  assert.deepEqual(quick.tree.green.children.map(shape), usual.elements, 'top-level elements');
-  assert.equal(quick.tree.green.width, text.length);
-  const items = (m: typeof usual.model) =>
-    m.items.map((i) => ({
-      start: i.start,
-      kind: i.element.kind,
-      width: i.element.width,
-      seen: i.isSeen,
-      lambdas: i.knownLambdas,
-      decls: i.unplaced,
-    }));
-  assert.deepEqual(items(quick.model), items(usual.model), 'items');
-  assert.deepEqual(
-    quick.model.seen.map((i) => i.start),
-    usual.model.seen.map((i) => i.start),
-    'seen items',
-  );
-  assert.equal(quick.model.package, usual.model.package);
-}
+import { assertSameReading } from './support/quick';
 
 test('the quick reader reads every fixture and example as the parser and the model reader do, taking most items quick', () => {
   const before = { ...quickReads };

@@ -32,6 +32,7 @@ import {
 } from '../../shared';
 import { anyText, editOf, fixtureTexts, mutatedText, tokenSoup } from '../support/arbitraries';
 import { elfWithSymbols } from '../support/elf';
+import { assertSameReading } from '../support/quick';
 import { fingerprint } from '../support/trees';
 
 export interface Surface<I> {
@@ -113,6 +114,15 @@ const reparseSurface: Surface<ReparseInput> = {
   },
   toJson: identity,
   fromJson: (j) => j as ReparseInput,
+};
+
+const quickSurface: Surface<string> = {
+  name: 'quick',
+  what: 'one-shot quick reading equals the parse and the model reading (declarations, errors, elements)',
+  arbitrary: fc.oneof(mutatedText(SNIPPETS), tokenSoup, anyText, deepNesting),
+  check: (text) => assertSameReading(text),
+  toJson: identity,
+  fromJson: (j) => j as string,
 };
 
 const HOVER: HoverOptions = { layout: true, functions: true, references: true, numbers: 'both', profile: BACKEND_PROFILE };
@@ -400,6 +410,7 @@ const messageSurface: Surface<MessageInput> = {
 export const SURFACES: readonly Surface<unknown>[] = [
   parseSurface,
   reparseSurface,
+  quickSurface,
   analysisSurface,
   recognizeSurface,
   codecSurface,
