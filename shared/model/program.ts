@@ -234,11 +234,17 @@ class DeclaredKind {
   constructor(
     readonly id: string,
     private readonly index: ProgramIndex,
-    private readonly slot: KindSlot,
+    /** Where the kind's first declaration is: the slot the name was looked up to (`slotOf` would find it again). */
+    readonly slot: KindSlot,
   ) {}
   get decl(): KindDecl {
     return this.index.declOf(this.slot)!;
   }
+}
+
+/** A declared kind's slot, as its resolution found it (no second lookup of the name). */
+function slotOfDeclared(r: Resolved & { tag: 'declared' }): KindSlot {
+  return (r as unknown as DeclaredKind).slot;
 }
 
 /** Derivations kept from one index to the next (per file, by item node), and which names each one looked up. */
@@ -867,7 +873,7 @@ export class ProgramIndex {
       const r = this.resolve(path, e.type, lookedUp);
       exportAs = {
         id: 'id' in r ? r.id : `?${e.type.text}`,
-        slot: r.tag === 'declared' ? this.slotOf(path, e.type) : undefined,
+        slot: r.tag === 'declared' ? slotOfDeclared(r) : undefined,
         node: node(e.type),
       };
     }
@@ -878,7 +884,7 @@ export class ProgramIndex {
       impl = {
         ifaceId: 'id' in iface ? iface.id : undefined,
         structId: 'id' in struct ? struct.id : undefined,
-        structSlot: struct.tag === 'declared' ? this.slotOf(path, im.structType) : undefined,
+        structSlot: struct.tag === 'declared' ? slotOfDeclared(struct) : undefined,
         structNode: node(im.structType),
       };
     }
@@ -921,7 +927,7 @@ export class ProgramIndex {
     const r = this.resolve(file, t, lookedUp);
     switch (r.tag) {
       case 'declared': {
-        const slot = this.slotOf(file, t) as SlotEntry;
+        const slot = slotOfDeclared(r) as SlotEntry;
         if (t.tag === 'named' && t.args.length === 0) return (slot.walkNode ??= { tag: 'declared', id: this.derived.intern(r.id), slot });
         return { tag: 'declared', id: this.derived.intern(r.id), slot };
       }
@@ -942,11 +948,6 @@ export class ProgramIndex {
       default:
         return SKIP;
     }
-  }
-
-  private derivedAt(slot: KindSlot): Derived {
-    const model = this.files.get(slot.file)!;
-    return this.derive(slot.file, model, model.kindNamed(slot.name)!, model.scope);
   }
 
   /**
@@ -1053,10 +1054,6 @@ export class ProgramIndex {
       }
     }
     return lists;
-  }
-
-  private slotOf(file: string, t: TypeRef): KindSlot | undefined {
-    return t.tag === 'named' ? this.lookupSlot(file, t.name) : undefined;
   }
 
   /** Whether a package of the workspace is named by the whole import prefix (memoized: imports repeat). */
@@ -1611,11 +1608,13 @@ export class ProgramIndex {
 
   /** Immutable kinds are copied member by member; mutable ones cross as references and stop the walk. */
   private enqueueInside(slot: KindSlot, id: string, entry: number, walk: Walk): void {
-    const decl = this.files.get(slot.file)!.kindNamed(slot.name)!.unplaced.kinds[0];
+    const model = this.files.get(slot.file)!;
+    const item = model.kindNamed(slot.name)!;
+    const decl = item.unplaced.kinds[0];
     if (decl.mutability !== 'imm') return;
     if (decl.tag === 'struct') {
       // The derivation's members are the declaration's, in order (the same summary): each step is its member.
-      const members = this.derivedAt(slot).members ?? NO_NODES;
+      const members = this.derive(slot.file, model, item, model.scope).members ?? NO_NODES;
       for (let i = 0; i < members.length; i++) if (members[i].tag !== 'skip') walk.push(members[i], entry, decl.members[i]);
     } else {
       for (const edge of this.implsByInterface.get(id) ?? []) {
