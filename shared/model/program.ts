@@ -1144,7 +1144,7 @@ export class ProgramIndex {
   }
 
   /** The export sites of a kind in a package (the compiler counts exports per package). */
-  exportsOf(pkg: string, id: string, deps?: Dependencies): ExportSite[] {
+  exportsOf(pkg: string, id: string, deps?: Dependencies): readonly ExportSite[] {
     let byId = this.exportsById.get(pkg);
     if (!byId) {
       this.exportsById.set(pkg, (byId = new Map()));
@@ -1154,7 +1154,8 @@ export class ProgramIndex {
         else byId.set(site.id, [site]);
       }
     }
-    const sites = byId.get(id) ?? [];
+    // A kind not exported (most asked about) gets the one empty list.
+    const sites = byId.get(id) ?? NO_SITES;
     deps?.set(FACT.exports(pkg, id), factOfAll(sites));
     return sites;
   }
