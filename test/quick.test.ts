@@ -54,6 +54,13 @@ test('items of the quick shapes, in every variant the reader takes, read as the 
     'exported func run(s &Ship) { foreach x in s.crew { println(x); } f = (y) => { y }; g = { _ }; } ',
     'func broken(a int) { let = ; a. }',
     'func unclosed() {\n  x = 1;\nstruct After { }',
+    // Comments anywhere (a type's text keeps one inside it, as its node's does), varying members, tuples, C names.
+    'struct C { a int; // note\n b str; }',
+    'func c(a int «note», b Pair<int, «x» Ship>) { }',
+    'exported struct Fleet { ships! List<Ship>; budget! int; }',
+    'extern func pair(p (int, &Ship,), q &(int, Ship)) (int, bool);',
+    'extern("c_total_fuel") func total(ship IShip) int;',
+    'exported extern("") func empty() void;',
     'struct Spaced   imm\n{\n  a\n   Foo < int >;\n}',
   ];
   const before = quickReads.items;
@@ -63,9 +70,9 @@ test('items of the quick shapes, in every variant the reader takes, read as the 
   // Shapes the reader leaves to the parser, read the same all the same.
   for (const s of [
     'struct G<T> { t T; }',
-    'struct C { a int; // note\n b str; }',
-    'func c(a int «note») { }',
-    'extern("c_name") func named(a int) int;',
+    'extern("""c""") func tripled(a int) int;',
+    'extern("c{x}") func interpolated(a int) int;',
+    'struct D { a.. int; }',
     'export StaticArray<4, imm, int> as S;',
     'struct M { a! int; }',
     'func f(x int) where T = int;',

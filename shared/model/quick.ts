@@ -1,12 +1,14 @@
-// A file read once (a one-shot analysis: `vale-ffi check`, a reading thread) needs its items'
-// declarations and its syntax errors, not its tree. Most items of an FFI code base have one of a
-// few plain shapes (a struct of named members, a function without a body, `export T as N;`,
-// `impl I for S;`, `import a.b;`, an empty interface); `readQuick` reads those from the parser's
-// tokens, making the declarations `readItem` would make and no syntax node, and has every other
-// item parsed and read as usual (bodies, generics, comments inside an item, anything unusual).
-// A shape is taken only where the parser accepts it without an error and builds the nodes
-// `readItem` reads as this file assumes: test/quick.test.ts holds both readers to the same
-// declarations, errors and element widths on every fixture, example and random edits of them.
+// A file read once (a one-shot analysis: `vale-ffi check`, a reading thread; a file of the
+// server's that no editor has open) needs its items' declarations and its syntax errors, not its
+// tree. Most items of an FFI code base have one of a few plain shapes (a struct of named members,
+// a function without generics — its body parsed by the block grammar —, `export T as N;`,
+// `impl I for S;`, `import a.b;`, an empty interface; comments anywhere); `readQuick` reads those
+// from the parser's tokens, making the declarations `readItem` would make and no syntax node, and
+// has every other item parsed and read as usual (generics, interface methods, rules, anything
+// unusual). A shape is taken only where the parser accepts it without an error and builds the
+// nodes `readItem` reads as this file assumes (a type's text is its source, whitespace runs as one
+// space, comments kept, as its node's text is): test/quick.test.ts and the fuzzer's `quick`
+// surface hold both readers to the same declarations, errors and elements.
 
 import { type GreenElement, GreenNode, NO_ERRORS, RELEASED, type RelativeSyntaxError } from '../syntax/green';
 import { ATTRIBUTES, BOUNDARY_WORDS, ITEM_STARTS, OWNERSHIPS } from '../syntax/grammar/common';
@@ -117,18 +119,29 @@ class QuickReader {
     this.n = 0;
     let exported = -1;
     let extern = -1;
+    let builtin: string | undefined;
     let sealed = false;
     let abstract = false;
     let any = false;
     for (;;) {
       const word = p.wordIn(ATTRIBUTES, this.n);
       if (word === '') break;
-      if (word === 'extern' && p.peek(this.n + 1) === K.LParen) return undefined;
+      any = true;
+      if (word === 'extern' && p.peek(this.n + 1) === K.LParen) {
+        // `extern("c_name")`, a plain string: what `readFunction` reads of it (its text, quotes off).
+        const name = this.cName(this.n + 2);
+        if (name === undefined) return undefined;
+        if (extern < 0) {
+          extern = this.n;
+          builtin = name;
+        }
+        this.n = this.cNameEnd;
+        continue;
+      }
       if (word === 'exported' && exported < 0) exported = this.n;
       else if (word === 'extern' && extern < 0) extern = this.n;
       else if (word === 'sealed') sealed = true;
       else if (word === 'abstract') abstract = true;
-      any = true;
       this.n++;
     }
     const at = this.n;
@@ -143,7 +156,7 @@ class QuickReader {
     } else if (p.isWord('func', at)) {
       const header = this.func();
       if (!header) return undefined;
-      return this.function(start, header, exported >= 0, extern >= 0, abstract);
+      return this.function(start, header, exported >= 0, extern >= 0 && builtin === undefined, builtin, abstract);
     } else if (any) return undefined;
     else if (p.isWord('export', at)) {
       kind = K.ExportAsItem;
@@ -157,8 +170,22 @@ class QuickReader {
     } else return undefined;
     if (!decls) return undefined;
     const width = p.end(this.n - 1) - p.start(0);
-    if (!p.skipTokens(this.n)) return undefined;
+    p.skipTokens(this.n);
     return new ItemDecls(GreenNode.released(kind, width), start, decls, start);
+  }
+
+  /** Where the `)` after the last `cName` ends (the next token's place). */
+  private cNameEnd = 0;
+
+  /** `"text")` at `n`: a string of one plain piece (or none) and the `)`; its text, else undefined. */
+  private cName(n: number): string | undefined {
+    const p = this.p;
+    if (p.peek(n) !== K.StringStart || p.tokenText(n) !== '"') return undefined;
+    const piece = p.peek(n + 1) === K.StringText;
+    const close = piece ? n + 2 : n + 1;
+    if (p.peek(close) !== K.StringEnd || p.tokenText(close) !== '"' || p.peek(close + 1) !== K.RParen) return undefined;
+    this.cNameEnd = close + 2;
+    return piece ? p.tokenText(n + 1) : '';
   }
 
   private is(kind: K): boolean {
@@ -199,6 +226,8 @@ class QuickReader {
       while (p.peek(this.n) === K.Ident) {
         if (p.wordIn(BOUNDARY_WORDS, this.n) !== '') return undefined;
         const name = this.n++;
+        // `name! T`: a varying member, read as any other.
+        this.is(K.Bang);
         const type = this.type(0, '');
         if (!type || !this.is(K.Semi)) return undefined;
         members.push({ name: p.tokenText(name), nameRange: this.range(name), type });
@@ -230,7 +259,14 @@ class QuickReader {
    * A function item: the header read here, then `;`, or the body parsed (`Parser.parseBody`: its
    * syntax errors are the item's, and its lambdas counted before it goes).
    */
-  private function(start: number, header: Header, exported: boolean, extern: boolean, abstract: boolean): ItemDecls | undefined {
+  private function(
+    start: number,
+    header: Header,
+    exported: boolean,
+    extern: boolean,
+    builtin: string | undefined,
+    abstract: boolean,
+  ): ItemDecls | undefined {
     const p = this.p;
     const bodyOpen = p.peek(this.n) === K.LBrace;
     const first = p.start(0);
@@ -242,7 +278,7 @@ class QuickReader {
     let width: number;
     if (bodyOpen) {
       const open = p.start(this.n);
-      if (!p.skipTokens(this.n)) return undefined;
+      p.skipTokens(this.n);
       const parsed = p.parseBody(first);
       end = p.prevEnd();
       body = { start: open, end };
@@ -253,7 +289,7 @@ class QuickReader {
       end = p.end(this.n);
       width = end - first;
       this.n++;
-      if (!p.skipTokens(this.n)) return undefined;
+      p.skipTokens(this.n);
     }
     const f: FunctionDecl = {
       name: header.name,
@@ -262,7 +298,7 @@ class QuickReader {
       itemRange: { start: first, end },
       exported,
       extern,
-      builtin: undefined,
+      builtin,
       generics: EMPTY,
       params: header.params,
       returnType: header.returnType,
@@ -402,6 +438,31 @@ class QuickReader {
         imm ? 'imm' : 'mut',
         size,
         element,
+      );
+    }
+    if (k === K.LParen) {
+      this.n++;
+      const elements: TypeRef[] = [];
+      while (p.peek(this.n) !== K.RParen) {
+        const element = this.type(depth + 1, '');
+        if (!element) return undefined;
+        elements.push(element);
+        if (!this.is(K.Comma)) break;
+      }
+      if (!this.is(K.RParen)) return undefined;
+      const end = p.end(this.n - 1);
+      return typeRef(
+        'tuple',
+        p.start(first),
+        end,
+        ownership,
+        this.textFrom(first),
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        elements,
       );
     }
     if (k !== K.Ident || this.plainNameNot(first)) return undefined;

@@ -446,21 +446,13 @@ export class Parser {
   /**
    * Consumes the next `count` significant tokens, and the trivia between them, putting nothing in
    * the tree: a reader that recognized a whole item from its tokens (model/quick.ts) takes it so.
-   * False, with nothing consumed, when that trivia holds a comment (such an item is parsed).
    */
-  skipTokens(count: number): boolean {
-    const first = this.rawIndex(0);
+  skipTokens(count: number): void {
     const last = this.rawIndex(count - 1);
-    const kinds = this.t.kinds;
-    for (let r = first + 1; r < last; r++) {
-      const k = kinds[r];
-      if (k !== K.Whitespace && isTrivia(k)) return false;
-    }
     this.cur = last + 1;
     this.sigPos += count;
     this.lastEnd = this.t.ends[last];
     this.trimBuffer();
-    return true;
   }
 
   /**
