@@ -61,15 +61,27 @@ test('items of the quick shapes, in every variant the reader takes, read as the 
     'extern func pair(p (int, &Ship,), q &(int, Ship)) (int, bool);',
     'extern("c_total_fuel") func total(ship IShip) int;',
     'exported extern("") func empty() void;',
+    // Generic parameters: one name, or a name and what it is; they are runes in the item's types.
+    'extern("vale_runtime_sized_array_len") func len<M Mutability, E>(arr &[]<M>E) int;',
+    'extern("vale_lock_weak") func lock<T>(weak &&T) Opt<&T>;',
+    'struct Box<T> imm { t T; ts []<imm>T; n int; }',
+    'impl<T> IBox<T> for Box<T>;',
+    'func id<T>(x T) T { x }',
+    'export Box<int> as IntBox;',
+    // A generic item's runes are its own: `T` after it names a kind.
+    'func first<T>(x T) T;\nexport T as TheT;',
     'struct Spaced   imm\n{\n  a\n   Foo < int >;\n}',
   ];
   const before = quickReads.items;
   for (const s of shapes) assertSameReading(s);
-  // Every shape but `Foo < int >` (an operator: parsed); the unclosed body ends where `struct` begins an item (read quick too).
-  assert.equal(quickReads.items - before, shapes.length, 'the shapes read quick');
+  // Every shape but `Foo < int >` (an operator: parsed); two hold a second item, read quick too (the unclosed body
+  // ends where `struct` begins one, and the export after a generic function).
+  assert.equal(quickReads.items - before, shapes.length + 1, 'the shapes read quick');
   // Shapes the reader leaves to the parser, read the same all the same.
   for (const s of [
-    'struct G<T> { t T; }',
+    'struct G<T = int> { t T; }',
+    'func h<T>(x T) where T = int;',
+    'func k<T,>(x T) T;',
     'extern("""c""") func tripled(a int) int;',
     'extern("c{x}") func interpolated(a int) int;',
     'struct D { a.. int; }',

@@ -1,11 +1,11 @@
 // A file read once (a one-shot analysis: `vale-ffi check`, a reading thread; a file of the
 // server's that no editor has open) needs its items' declarations and its syntax errors, not its
 // tree. Most items of an FFI code base have one of a few plain shapes (a struct of named members,
-// a function without generics — its body parsed by the block grammar —, `export T as N;`,
-// `impl I for S;`, `import a.b;`, an empty interface; comments anywhere); `readQuick` reads those
-// from the parser's tokens, making the declarations `readItem` would make and no syntax node, and
-// has every other item parsed and read as usual (generics, interface methods, rules, anything
-// unusual). A shape is taken only where the parser accepts it without an error and builds the
+// a function — its body parsed by the block grammar —, `export T as N;`, `impl I for S;`,
+// `import a.b;`, an empty interface; plain generic parameters, comments anywhere); `readQuick`
+// reads those from the parser's tokens, making the declarations `readItem` would make and no
+// syntax node, and has every other item parsed and read as usual (interface methods, `where`
+// rules, defaults, anything unusual). A shape is taken only where the parser accepts it without an error and builds the
 // nodes `readItem` reads as this file assumes (a type's text is its source, whitespace runs as one
 // space, comments kept, as its node's text is): test/quick.test.ts and the fuzzer's `quick`
 // surface hold both readers to the same declarations, errors and elements.
@@ -32,6 +32,9 @@ import {
 } from './declarations';
 import { flat } from './flat';
 import { NO_ARGS, type Ownership, type TypeRef, primitiveNamed, shapedType, typeRef } from './types';
+
+/** No generic parameters (most items). */
+const NO_RUNES: ReadonlySet<string> = new Set();
 
 /** How deep a quick type may nest (deeper ones are parsed: the parser's own limit is far above). */
 const MAX_DEPTH = 8;
@@ -97,6 +100,7 @@ export function readQuick(path: string, text: string, pkg: string): { tree: Synt
 interface Header {
   readonly name: string;
   readonly nameRange: OffsetRange;
+  readonly generics: readonly string[];
   readonly params: readonly ParamDecl[];
   readonly returnType: TypeRef | undefined;
 }
@@ -117,6 +121,7 @@ class QuickReader {
     const p = this.p;
     if (p.peek() !== K.Ident || !p.atItemStart()) return undefined;
     this.n = 0;
+    this.runes = NO_RUNES;
     let exported = -1;
     let extern = -1;
     let builtin: string | undefined;
@@ -174,6 +179,37 @@ class QuickReader {
     return new ItemDecls(GreenNode.released(kind, width), start, decls, start);
   }
 
+  /** The generic parameters in scope (the item's own): names a type may name as a rune. */
+  private runes: ReadonlySet<string> = NO_RUNES;
+
+  /**
+   * `<T, M Mutability>` at `n`, if there: each parameter one plain name, or two (a name and what
+   * it is), read as `genericsOf` reads it (its first name); they become the item's runes. No list:
+   * the one empty list. Undefined: a list of another shape (defaults, rules, nothing in it).
+   */
+  private generics(): readonly string[] | undefined {
+    const p = this.p;
+    this.runes = NO_RUNES;
+    if (p.peek(this.n) !== K.Lt) return EMPTY;
+    if (!p.isAngle(this.n)) return undefined;
+    this.n++;
+    const names: string[] = [];
+    for (;;) {
+      if (p.peek(this.n) !== K.Ident || this.plainNameNot(this.n)) return undefined;
+      names.push(p.tokenText(this.n++));
+      if (p.peek(this.n) === K.Ident) {
+        if (this.plainNameNot(this.n)) return undefined;
+        this.n++;
+      }
+      if (this.is(K.Comma)) continue;
+      if (p.peek(this.n) !== K.Gt || !p.isAngle(this.n)) return undefined;
+      this.n++;
+      break;
+    }
+    this.runes = new Set(names);
+    return names;
+  }
+
   /** Where the `)` after the last `cName` ends (the next token's place). */
   private cNameEnd = 0;
 
@@ -216,6 +252,8 @@ class QuickReader {
     const keyword = this.n++;
     if (p.peek(this.n) !== K.Ident) return undefined;
     const nameAt = this.n++;
+    const generics = this.generics();
+    if (!generics) return undefined;
     let mutability: 'imm' | 'mut' = 'mut';
     if (p.isWord('imm', this.n)) mutability = 'imm';
     else if (!p.isWord('mut', this.n) && p.peek(this.n) !== K.LBrace) return undefined;
@@ -247,7 +285,7 @@ class QuickReader {
       exported: exported >= 0,
       exportedRange: exported >= 0 ? this.range(exported) : undefined,
       sealed,
-      generics: EMPTY,
+      generics,
       members: members.length === 0 ? EMPTY : members.slice(),
       methods: EMPTY,
       keywordOffset: p.start(keyword),
@@ -299,7 +337,7 @@ class QuickReader {
       exported,
       extern,
       builtin,
-      generics: EMPTY,
+      generics: header.generics,
       params: header.params,
       returnType: header.returnType,
       body,
@@ -317,7 +355,8 @@ class QuickReader {
     this.n++;
     if (p.peek(this.n) !== K.Ident) return undefined;
     const nameAt = this.n++;
-    if (!this.is(K.LParen)) return undefined;
+    const generics = this.generics();
+    if (!generics || !this.is(K.LParen)) return undefined;
     const params: ParamDecl[] = [];
     while (p.peek(this.n) !== K.RParen) {
       let virtual = false;
@@ -347,7 +386,13 @@ class QuickReader {
     }
     const k = p.peek(this.n);
     if (k !== K.Semi && k !== K.LBrace) return undefined;
-    return { name: p.tokenText(nameAt), nameRange: this.range(nameAt), params: params.length === 0 ? EMPTY : params.slice(), returnType };
+    return {
+      name: p.tokenText(nameAt),
+      nameRange: this.range(nameAt),
+      generics,
+      params: params.length === 0 ? EMPTY : params.slice(),
+      returnType,
+    };
   }
 
   /** `export Type as Name;`. */
@@ -371,6 +416,7 @@ class QuickReader {
   /** `impl Interface for Struct;`: no generics. */
   private impl(): Decls | undefined {
     this.n++;
+    if (!this.generics()) return undefined;
     const interfaceType = this.type(0, '');
     if (!interfaceType || !this.word('for')) return undefined;
     const structType = this.type(0, '');
@@ -420,8 +466,9 @@ class QuickReader {
       }
       if (!this.is(K.RBracket) || p.peek(this.n) !== K.Lt || !p.isAngle(this.n)) return undefined;
       this.n++;
+      // `[]<imm>T`, `[]<mut>T`, or a rune (`[]<M>T`): `readType` takes anything but `imm` for `mut`.
+      if (p.peek(this.n) !== K.Ident || this.plainNameNot(this.n)) return undefined;
       const imm = p.isWord('imm', this.n);
-      if (!imm && !p.isWord('mut', this.n)) return undefined;
       this.n++;
       if (p.peek(this.n) !== K.Gt || !p.isAngle(this.n)) return undefined;
       this.n++;
@@ -473,6 +520,7 @@ class QuickReader {
       const end = p.end(first);
       const primitive = primitiveNamed(name);
       if (primitive !== undefined) return typeRef('primitive', start, end, ownership, primitive, primitive);
+      if (this.runes.has(name)) return typeRef('rune', start, end, ownership, name, name);
       return typeRef('named', start, end, ownership, name, name, NO_ARGS);
     }
     if (name === 'StaticArray') return undefined;
