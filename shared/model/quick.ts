@@ -5,10 +5,11 @@
 // `import a.b;`, an empty interface; plain generic parameters, comments anywhere); `readQuick`
 // reads those from the parser's tokens, making the declarations `readItem` would make and no
 // syntax node, and has every other item parsed and read as usual (interface methods, `where`
-// rules, defaults, anything unusual). A shape is taken only where the parser accepts it without an error and builds the
-// nodes `readItem` reads as this file assumes (a type's text is its source, whitespace runs as one
-// space, comments kept, as its node's text is): test/quick.test.ts and the fuzzer's `quick`
-// surface hold both readers to the same declarations, errors and elements.
+// rules, defaults, anything unusual). A shape is taken only where the parser accepts it without
+// an error and builds the nodes `readItem` reads as this file assumes (a type's text is its
+// source, whitespace runs as one space, comments kept, as its node's text is): test/quick.test.ts
+// and the fuzzer's `quick` surface hold both readers to the same declarations, errors and
+// elements.
 
 import { type GreenElement, GreenNode, NO_ERRORS, RELEASED, type RelativeSyntaxError } from '../syntax/green';
 import { ATTRIBUTES, BOUNDARY_WORDS, ITEM_STARTS, OWNERSHIPS } from '../syntax/grammar/common';
