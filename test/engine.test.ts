@@ -513,35 +513,41 @@ describe('analysis engine', () => {
     replaceStepByStep(ws, texts, steps);
   });
 
-  test('a workspace whose closed files let go of their syntax answers as one that keeps it', () => {
+  test('a workspace whose closed files let go of their syntax (or were read let go) answers as one that keeps it', () => {
     const kept = fresh(BASE);
     const released = fresh(BASE);
     released.allDiagnostics();
     for (const path of PATHS) released.releaseSyntax(path);
+    // As the server reads files no editor has open.
+    const readReleased = new Workspace();
+    for (const [path, text] of BASE) readReleased.setReleasedFile(path, text);
     const program = (ws: Workspace) => ws.cProgram('vtest', DEFAULT_TARGET);
-    for (const path of PATHS) {
-      assert.deepEqual(released.diagnostics(path), kept.diagnostics(path), path);
-      assert.deepEqual(documentSymbols(released.model(path)!), documentSymbols(kept.model(path)!), path);
-      const text = kept.text(path)!;
-      assert.equal(released.text(path), text);
-      // Every hover and definition of the file, at each declared name and type reference.
-      for (const at of [...text.matchAll(/\b[A-Z]\w*/g)].map((m) => m.index! + 1)) {
-        assert.deepEqual(
-          hoverInVale(program(released), path, text, at, HOVER),
-          hoverInVale(program(kept), path, text, at, HOVER),
-          `${path}@${at}`,
-        );
-        const a = symbolAt(released.program(), path, at);
-        const b = symbolAt(kept.program(), path, at);
-        assert.deepEqual(a && { tag: a.tag, range: a.range }, b && { tag: b.tag, range: b.range }, `${path}@${at}`);
+    for (const ws of [released, readReleased])
+      for (const path of PATHS) {
+        assert.deepEqual(ws.diagnostics(path), kept.diagnostics(path), path);
+        assert.deepEqual(documentSymbols(ws.model(path)!), documentSymbols(kept.model(path)!), path);
+        const text = kept.text(path)!;
+        assert.equal(ws.text(path), text);
+        // Every hover and definition of the file, at each declared name and type reference.
+        for (const at of [...text.matchAll(/\b[A-Z]\w*/g)].map((m) => m.index! + 1)) {
+          assert.deepEqual(
+            hoverInVale(program(ws), path, text, at, HOVER),
+            hoverInVale(program(kept), path, text, at, HOVER),
+            `${path}@${at}`,
+          );
+          const a = symbolAt(ws.program(), path, at);
+          const b = symbolAt(kept.program(), path, at);
+          assert.deepEqual(a && { tag: a.tag, range: a.range }, b && { tag: b.tag, range: b.range }, `${path}@${at}`);
+        }
       }
-    }
     // An edit to a released file parses it whole again.
     const path = '/examples/fleet/ships.vale';
     const at = kept.text(path)!.indexOf('exported struct Engine');
-    for (const ws of [kept, released]) ws.editFile(path, [{ start: at, end: at + 'exported '.length, newText: '' }]);
-    for (const p of PATHS) assert.deepEqual(released.diagnostics(p), kept.diagnostics(p), p);
-    assert.equal(released.tree(path)!.print(), kept.text(path));
+    for (const ws of [kept, released, readReleased]) ws.editFile(path, [{ start: at, end: at + 'exported '.length, newText: '' }]);
+    for (const ws of [released, readReleased]) {
+      for (const p of PATHS) assert.deepEqual(ws.diagnostics(p), kept.diagnostics(p), p);
+      assert.equal(ws.tree(path)!.print(), kept.text(path));
+    }
   });
 
   test('a one-shot workspace (the CLI) answers as an incremental one, before and after an edit', () => {
