@@ -43,7 +43,6 @@ export function primitiveNamed(name: string): string | undefined {
 const OWNERSHIP = new Set(['&', '&&', '^', '@', '*']);
 
 /** The arguments of a plain name: one shared empty list (most type references are plain names). */
-/** The arguments of a name without any (one list shared by them all). */
 export const NO_ARGS: readonly TypeRef[] = Object.freeze([]);
 
 type TypeFields = TypeBase & {
