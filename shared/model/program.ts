@@ -234,7 +234,7 @@ class DeclaredKind {
   constructor(
     readonly id: string,
     private readonly index: ProgramIndex,
-    /** Where the kind's first declaration is: the slot the name was looked up to (`slotOf` would find it again). */
+    /** Where the kind's first declaration is: the slot the name was looked up to (the walk and the sites take it from here). */
     readonly slot: KindSlot,
   ) {}
   get decl(): KindDecl {

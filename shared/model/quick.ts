@@ -109,6 +109,8 @@ interface Header {
 /** The significant tokens of one item, read from `n = 0` on; each method answers false (or undefined) where the shape ends. */
 class QuickReader {
   private n = 0;
+  /** The generic parameters in scope (the item's own): names a type may name as a rune. */
+  private runes: ReadonlySet<string> = NO_RUNES;
 
   constructor(
     private readonly p: Parser,
@@ -135,13 +137,13 @@ class QuickReader {
       any = true;
       if (word === 'extern' && p.peek(this.n + 1) === K.LParen) {
         // `extern("c_name")`, a plain string: what `readFunction` reads of it (its text, quotes off).
-        const name = this.cName(this.n + 2);
+        const attribute = this.n;
+        const name = this.cName();
         if (name === undefined) return undefined;
         if (extern < 0) {
-          extern = this.n;
+          extern = attribute;
           builtin = name;
         }
-        this.n = this.cNameEnd;
         continue;
       }
       if (word === 'exported' && exported < 0) exported = this.n;
@@ -180,9 +182,6 @@ class QuickReader {
     return new ItemDecls(GreenNode.released(kind, width), start, decls, start);
   }
 
-  /** The generic parameters in scope (the item's own): names a type may name as a rune. */
-  private runes: ReadonlySet<string> = NO_RUNES;
-
   /**
    * `<T, M Mutability>` at `n`, if there: each parameter one plain name, or two (a name and what
    * it is), read as `genericsOf` reads it (its first name); they become the item's runes. No list:
@@ -211,18 +210,16 @@ class QuickReader {
     return names;
   }
 
-  /** Where the `)` after the last `cName` ends (the next token's place). */
-  private cNameEnd = 0;
-
-  /** `"text")` at `n`: a string of one plain piece (or none) and the `)`; its text, else undefined. */
-  private cName(n: number): string | undefined {
+  /** `extern("text")` at `n`: a string of one plain piece (or none); its text, read past the `)`, else undefined. */
+  private cName(): string | undefined {
     const p = this.p;
-    if (p.peek(n) !== K.StringStart || p.tokenText(n) !== '"') return undefined;
-    const piece = p.peek(n + 1) === K.StringText;
-    const close = piece ? n + 2 : n + 1;
+    const open = this.n + 2;
+    if (p.peek(open) !== K.StringStart || p.tokenText(open) !== '"') return undefined;
+    const piece = p.peek(open + 1) === K.StringText;
+    const close = piece ? open + 2 : open + 1;
     if (p.peek(close) !== K.StringEnd || p.tokenText(close) !== '"' || p.peek(close + 1) !== K.RParen) return undefined;
-    this.cNameEnd = close + 2;
-    return piece ? p.tokenText(n + 1) : '';
+    this.n = close + 2;
+    return piece ? p.tokenText(open + 1) : '';
   }
 
   private is(kind: K): boolean {
