@@ -30,6 +30,7 @@ import { readInWorkers } from '../server/jobs';
 import { TestClient } from '../test/support/lsp-client';
 import { tempDir } from '../test/support/temp';
 import { corpusOfBytes, documentOfLines, exportedKinds, random, workspaceOfLines, workspaceWithC } from './corpus';
+import { floorAnalysis } from './floor';
 import { exponent, fixed, median, percentile, table, timeRuns } from './stats';
 
 const REPO = join(__dirname, '..');
@@ -224,6 +225,15 @@ async function analyseChild(lines: number, jobs: number): Promise<void> {
   process.stdout.write(JSON.stringify({ lines: count, files: files.length, diagnostics, ms, warmMs, peakMB, beforeMB: before / 1024 }));
 }
 
+/** The floor sketch (bench/floor.ts) once, cold, in this fresh process: its time, and what it found (so that no run is optimized away). */
+function floorChild(lines: number, bodies: boolean): void {
+  const files = workspaceOfLines(lines);
+  const t = performance.now();
+  const found = floorAnalysis(files, bodies);
+  const ms = performance.now() - t;
+  process.stdout.write(JSON.stringify({ ms, ...found }));
+}
+
 async function analysisSection(): Promise<void> {
   const sizes = [1_000, 10_000, 100_000];
   type Row = { lines: number; files: number; diagnostics: number; ms: number; warmMs?: number; peakMB: number; beforeMB: number };
@@ -244,6 +254,16 @@ async function analysisSection(): Promise<void> {
   });
   // The largest size also read in one worker thread per core (`check --jobs`), runs alternating.
   const cores = availableParallelism();
+  // The floor sketch, cold, without and with function bodies parsed: alternating with the analysis's runs.
+  const floorRun = (bodies: boolean): { ms: number; kinds: number; reached: number; problems: number } => {
+    const r = spawnSync(process.execPath, [__filename, '--child-floor', '100000', bodies ? '1' : '0'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
+    if (r.status !== 0) throw new Error(`floor child failed: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  };
+  const floors: { bare: number[]; bodies: number[] } = { bare: [], bodies: [] };
   const rows: Row[] = [];
   const threaded: Row[] = [];
   for (const size of sizes) {
@@ -255,6 +275,11 @@ async function analysisSection(): Promise<void> {
         progress(`analysis: ${size} lines, --jobs ${cores}, cold run ${i + 1}/5`);
         threaded.push(child(size, cores));
       }
+      if (size === 100_000) {
+        progress(`analysis: ${size} lines, the floor sketch, cold run ${i + 1}/5`);
+        floors.bare.push(floorRun(false).ms);
+        floors.bodies.push(floorRun(true).ms);
+      }
     }
     rows.push(summarize(runs));
   }
@@ -264,7 +289,8 @@ async function analysisSection(): Promise<void> {
   );
   const all = threaded.length > 0 ? summarize(threaded) : undefined;
   const cli = cliRuns(workspaceOfLines(100_000));
-  results.analysis = { rows, exponent: slope, threaded: all && { jobs: cores, ...all }, cli };
+  const floor = { bare: median(floors.bare), bodies: median(floors.bodies) };
+  results.analysis = { rows, exponent: slope, threaded: all && { jobs: cores, ...all }, cli, floor };
   print(
     table(
       'Full analysis, cold (parse, model, every check; a fresh process per run, median of 5; warm: the third run in the same process)',
@@ -312,6 +338,9 @@ async function analysisSection(): Promise<void> {
     print(
       `read in ${cores} threads / read in this one: ${fixed(all.ms / big.ms, 2)}× the time, ${fixed(all.peakMB / big.peakMB, 2)}× the peak RSS\n`,
     );
+  print(
+    `the floor (bench/floor.ts: a sketch of the analysis over numbers that does less — no diagnostics made, no positions, only plain names resolved), cold on the same ${big.lines} lines: ${fixed(floor.bare)} ms, ${fixed(floor.bodies)} ms with the function bodies parsed; the analysis takes ${fixed(big.ms / floor.bodies, 1)}× the second\n`,
+  );
   const best = all && all.ms < big.ms ? all : big;
   goal(
     '100k lines analysed ≤ 300 ms',
@@ -810,6 +839,8 @@ function cSideSection(): void {
 async function main(): Promise<void> {
   const child = process.argv.indexOf('--child-analyse');
   if (child >= 0) return analyseChild(Number(process.argv[child + 1]), Number(process.argv[child + 2] ?? 1));
+  const floorAt = process.argv.indexOf('--child-floor');
+  if (floorAt >= 0) return floorChild(Number(process.argv[floorAt + 1]), process.argv[floorAt + 2] === '1');
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${fixed(totalmem() / 2 ** 30, 0)} GB, Node ${process.version}, ${process.platform}-${process.arch}`;
   results.machine = machine;
   results.date = new Date().toISOString();

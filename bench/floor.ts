@@ -1,0 +1,301 @@
+// The floor of a compact one-shot analysis: what the cold 100k-line figure could come down to
+// were the analysis made of numbers instead of objects. Not the product and not its semantics:
+// a sketch that does less than `Workspace` does (no diagnostics made, no messages, no positions,
+// no imports, no syntax errors outside bodies, only plain names resolved), so its time is a
+// lower bound for any design that reads the same text. It takes the lexer's tokens into flat
+// arrays, each item's declarations into numbers (names and type texts interned), builds a
+// kind table keyed by numbers, resolves each type text once per package, walks the kinds
+// breadth first over typed arrays from the FFI signatures and exported kinds, and counts the
+// FFI problems it meets. With `bodies`, each function body is also parsed by the product's
+// block grammar (`Parser.parseBody`), as the product must for its syntax errors.
+
+import { SyntaxKind as K } from '../shared/syntax/kinds';
+import { Lexer } from '../shared/syntax/lexer';
+import { Parser } from '../shared/syntax/parser';
+
+const PRIMITIVES = new Set([
+  'int',
+  'i8',
+  'i16',
+  'i32',
+  'i64',
+  'u8',
+  'u16',
+  'u32',
+  'u64',
+  'bool',
+  'float',
+  'str',
+  'void',
+  'never',
+  '__Never',
+]);
+
+/** Strings as dense ids. */
+class Interner {
+  private readonly ids = new Map<string, number>();
+  readonly texts: string[] = [];
+
+  id(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.texts.length;
+      this.texts.push(text);
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+}
+
+const KIND_EXPORTED = 1;
+const KIND_IMM = 2;
+const KIND_INTERFACE = 4;
+
+/** One file's declarations as numbers. */
+interface Summary {
+  readonly pkg: number;
+  /** Per kind: name id, flags, first member, member count. */
+  readonly kinds: number[];
+  /** Member type text ids. */
+  readonly members: number[];
+  /** Per FFI function: first type, type count (parameters, then the return when written). */
+  readonly functions: number[];
+  readonly types: number[];
+  /** Per `export T as N;`: the type text id. */
+  readonly exportsAs: number[];
+  /** Per impl: interface type id, struct type id. */
+  readonly impls: number[];
+}
+
+/** The significant tokens of one file (buffers reused across files). */
+class Tokens {
+  kinds: Int32Array = new Int32Array(1 << 14);
+  starts: Int32Array = new Int32Array(1 << 14);
+  ends: Int32Array = new Int32Array(1 << 14);
+  n = 0;
+
+  read(text: string): void {
+    const lexer = new Lexer(text, 0, '');
+    this.n = 0;
+    for (;;) {
+      const start = lexer.pos;
+      const kind = lexer.next();
+      if (kind <= K.EllipsisComment) continue;
+      if (this.n === this.kinds.length) this.grow();
+      this.kinds[this.n] = kind;
+      this.starts[this.n] = start;
+      this.ends[this.n] = lexer.tokenEnd;
+      this.n++;
+      if (kind === K.EOF) return;
+    }
+  }
+
+  private grow(): void {
+    const twice = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.kinds = twice(this.kinds);
+    this.starts = twice(this.starts);
+    this.ends = twice(this.ends);
+  }
+}
+
+function summarize(text: string, pkg: number, tokens: Tokens, strings: Interner, bodies: boolean): Summary {
+  tokens.read(text);
+  const { kinds, starts, ends, n } = tokens;
+  const s: Summary = { pkg, kinds: [], members: [], functions: [], types: [], exportsAs: [], impls: [] };
+  const word = (i: number): string => text.slice(starts[i], ends[i]);
+  const is = (i: number, w: string): boolean => kinds[i] === K.Ident && ends[i] - starts[i] === w.length && text.startsWith(w, starts[i]);
+  /** A type from token `i` on, up to a delimiter outside brackets: its text's id goes to `out`; returns the token after it. */
+  const type = (i: number, out: number[]): number => {
+    const from = i;
+    let depth = 0;
+    for (; i < n; i++) {
+      const k = kinds[i];
+      if (k === K.Lt || k === K.LParen || k === K.LBracket) depth++;
+      else if (k === K.Gt || k === K.RParen || k === K.RBracket) {
+        if (depth === 0) break;
+        depth--;
+      } else if (depth === 0 && (k === K.Semi || k === K.Comma || k === K.LBrace || k === K.EOF)) break;
+      else if (depth === 0 && k === K.Ident && i > from && kinds[i - 1] === K.Ident) break;
+    }
+    out.push(strings.id(text.slice(starts[from], ends[i - 1]).replace(/\s+/g, '')));
+    return i;
+  };
+  const pastBraces = (i: number): number => {
+    for (let depth = 0; i < n; i++) {
+      if (kinds[i] === K.LBrace) depth++;
+      else if (kinds[i] === K.RBrace && --depth === 0) return i + 1;
+    }
+    return i;
+  };
+  let i = 0;
+  while (i < n && kinds[i] !== K.EOF) {
+    let exported = false;
+    let extern = false;
+    for (; ; i++) {
+      if (is(i, 'exported')) exported = true;
+      else if (is(i, 'extern')) {
+        extern = true;
+        if (kinds[i + 1] === K.LParen) while (i < n && kinds[i] !== K.RParen) i++;
+      } else if (!is(i, 'sealed') && !is(i, 'abstract') && !is(i, 'pure')) break;
+    }
+    if (is(i, 'struct') || is(i, 'interface')) {
+      const iface = is(i, 'interface');
+      const name = strings.id(word(i + 1));
+      let imm = false;
+      for (i += 2; i < n && kinds[i] !== K.LBrace; i++) if (is(i, 'imm')) imm = true;
+      const first = s.members.length;
+      if (iface) i = pastBraces(i);
+      else {
+        for (i++; i < n && kinds[i] !== K.RBrace; ) {
+          i = type(i + 1, s.members);
+          if (kinds[i] === K.Semi) i++;
+        }
+        i++;
+      }
+      const flags = (exported ? KIND_EXPORTED : 0) | (imm ? KIND_IMM : 0) | (iface ? KIND_INTERFACE : 0);
+      s.kinds.push(name, flags, first, s.members.length - first);
+    } else if (is(i, 'func')) {
+      i += 2;
+      if (kinds[i] === K.Lt) while (i < n && kinds[i] !== K.Gt) i++;
+      const first = s.types.length;
+      for (i++; i < n && kinds[i] !== K.RParen; ) {
+        if (is(i, 'virtual')) i++;
+        i = type(i + 1, s.types);
+        if (kinds[i] === K.Comma) i++;
+      }
+      i++;
+      if (kinds[i] !== K.LBrace && kinds[i] !== K.Semi) i = type(i, s.types);
+      if (exported || extern) s.functions.push(first, s.types.length - first);
+      else s.types.length = first;
+      if (kinds[i] === K.LBrace) {
+        if (bodies) {
+          // A parser of its own from the body on (it lexes the body again: a little over the floor).
+          const parser = new Parser(text, starts[i]);
+          parser.parseBody(starts[i]);
+          parser.release();
+        }
+        i = pastBraces(i);
+      } else i++;
+    } else if (is(i, 'export')) {
+      i = type(i + 1, s.exportsAs) + 3;
+    } else if (is(i, 'impl')) {
+      i = type(i + 1, s.impls);
+      i = type(i + 1, s.impls) + 1;
+    } else i++;
+  }
+  return s;
+}
+
+export interface FloorResult {
+  readonly kinds: number;
+  readonly reached: number;
+  readonly problems: number;
+}
+
+/** The sketch over a workspace's files (package: the file's directory). */
+export function floorAnalysis(files: readonly { readonly path: string; readonly text: string }[], bodies: boolean): FloorResult {
+  const strings = new Interner();
+  const packages = new Interner();
+  const tokens = new Tokens();
+  const summaries: Summary[] = [];
+  for (const f of files) summaries.push(summarize(f.text, packages.id(f.path.slice(0, f.path.lastIndexOf('/'))), tokens, strings, bodies));
+
+  // Kinds by package and name: the first declaration wins.
+  const kindOf = new Map<number, number>();
+  const flags: number[] = [];
+  const home: number[] = []; // summary, kind record
+  for (let f = 0; f < summaries.length; f++) {
+    const s = summaries[f];
+    for (let k = 0; k < s.kinds.length; k += 4) {
+      const key = s.pkg * 2 ** 24 + s.kinds[k];
+      if (kindOf.has(key)) continue;
+      kindOf.set(key, flags.length);
+      flags.push(s.kinds[k + 1]);
+      home.push(f, k);
+    }
+  }
+  // A type text's kind in a package: -1 a primitive or a shape this sketch does not follow, -2 unknown.
+  const nameOfType: number[] = [];
+  const resolved = new Map<number, number>();
+  const resolve = (pkg: number, type: number): number => {
+    const key = pkg * 2 ** 24 + type;
+    let kind = resolved.get(key);
+    if (kind === undefined) {
+      let name = nameOfType[type];
+      if (name === undefined) {
+        const m = /^[&^@*]*(?:\[[^\]]*\]<\w+>)?([A-Za-z_]\w*)/.exec(strings.texts[type]);
+        name = nameOfType[type] = m ? strings.id(m[1]) : -1;
+      }
+      kind = name < 0 || PRIMITIVES.has(strings.texts[name]) ? -1 : (kindOf.get(pkg * 2 ** 24 + name) ?? -2);
+      resolved.set(key, kind);
+    }
+    return kind;
+  };
+  const exportedAs = new Uint8Array(flags.length);
+  const implementations = new Map<number, number[]>();
+  for (const s of summaries) {
+    for (const t of s.exportsAs) {
+      const k = resolve(s.pkg, t);
+      if (k >= 0) exportedAs[k] = 1;
+    }
+    for (let e = 0; e < s.impls.length; e += 2) {
+      const iface = resolve(s.pkg, s.impls[e]);
+      const struct = resolve(s.pkg, s.impls[e + 1]);
+      if (iface < 0 || struct < 0) continue;
+      const list = implementations.get(iface);
+      if (list) list.push(struct);
+      else implementations.set(iface, [struct]);
+    }
+  }
+  // Each kind's members as kind ids, one list after another (-3 ends a list).
+  const members: number[] = [];
+  const firstMember = new Int32Array(flags.length);
+  for (let k = 0; k < flags.length; k++) {
+    const s = summaries[home[2 * k]];
+    const at = home[2 * k + 1];
+    firstMember[k] = members.length;
+    for (let m = 0; m < s.kinds[at + 3]; m++) members.push(resolve(s.pkg, s.members[s.kinds[at + 2] + m]));
+    members.push(-3);
+  }
+  const exported = (k: number): boolean => (flags[k] & KIND_EXPORTED) !== 0 || exportedAs[k] === 1;
+
+  // Breadth first from the roots: each kind keeps the first root that reaches it.
+  const reachedFrom = new Int32Array(flags.length).fill(-1);
+  const queue = new Int32Array(flags.length);
+  let head = 0;
+  let tail = 0;
+  let problems = 0;
+  const reach = (k: number, root: number): void => {
+    if (k < 0 || reachedFrom[k] >= 0) return;
+    reachedFrom[k] = root;
+    queue[tail++] = k;
+  };
+  for (let f = 0; f < summaries.length; f++) {
+    const s = summaries[f];
+    for (let x = 0; x < s.functions.length; x += 2)
+      for (let t = 0; t < s.functions[x + 1]; t++) {
+        const k = resolve(s.pkg, s.types[s.functions[x] + t]);
+        if (k === -2 || (k >= 0 && !exported(k))) problems++;
+        reach(k, f);
+      }
+  }
+  for (let k = 0; k < flags.length; k++) if (exported(k)) reach(k, home[2 * k]);
+  while (head < tail) {
+    const k = queue[head++];
+    if (!(flags[k] & KIND_IMM)) continue;
+    if (flags[k] & KIND_INTERFACE) {
+      for (const s of implementations.get(k) ?? []) reach(s, reachedFrom[k]);
+      continue;
+    }
+    for (let m = firstMember[k]; members[m] !== -3; m++) {
+      const c = members[m];
+      if (c >= 0 && flags[c] & KIND_IMM && !exported(c)) problems++;
+      reach(c, reachedFrom[k]);
+    }
+  }
+  return { kinds: flags.length, reached: tail, problems };
+}
