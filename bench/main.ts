@@ -358,7 +358,60 @@ async function analysisSection(): Promise<void> {
   goal('time exponent ≤ 1.1', fixed(slope, 2), slope <= 1.1);
 }
 
+/** What the editing section measures, in milliseconds per answer. */
+interface EditingFigures {
+  readonly lines: number;
+  readonly latencies: number[];
+  readonly kindMs: number[];
+  readonly refMs: number[];
+}
+
+/**
+ * The editing section's client runs in a process of its own (`--child-editing`), as an editor's
+ * would: the bench's own heap (the parse section's trees, the analysis section's workspaces) is
+ * not collected in the middle of its answers.
+ */
 async function editingSection(): Promise<void> {
+  progress('editing: a client in a fresh process, the bundled server over stdio');
+  const r = spawnSync(process.execPath, [__filename, '--child-editing'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error('editing child failed');
+  const { lines, latencies, kindMs, refMs } = JSON.parse(r.stdout) as EditingFigures;
+  const row = (name: string, xs: number[], p99 = true): string[] => [
+    name,
+    String(xs.length),
+    fixed(percentile(xs, 50), 2),
+    fixed(percentile(xs, 95), 2),
+    p99 ? fixed(percentile(xs, 99), 2) : '-',
+  ];
+  results.editing = {
+    lines,
+    didChange: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+    hoverKind: { p50: percentile(kindMs, 50), p95: percentile(kindMs, 95) },
+    hoverReference: { p50: percentile(refMs, 50), p95: percentile(refMs, 95) },
+  };
+  print(
+    table(
+      `Editing over LSP stdio (bundled server, ${lines}-line document; the client in a process of its own)`,
+      ['latency', 'n', 'p50 ms', 'p95 ms', 'p99 ms'],
+      [
+        row('didChange → publishDiagnostics', latencies),
+        row('hover on a kind', kindMs, false),
+        row('hover on a universal reference (C file)', refMs, false),
+      ],
+    ),
+  );
+  const p95 = percentile(latencies, 95);
+  const hoverP95 = Math.max(percentile(kindMs, 95), percentile(refMs, 95));
+  goal('didChange → diagnostics p95 ≤ 10 ms', `${fixed(p95, 2)} ms`, p95 <= 10);
+  goal('hover p95 ≤ 2 ms', `${fixed(hoverP95, 2)} ms (worse of the two)`, hoverP95 <= 2);
+}
+
+/** The editing section's measurements (in the child process): figures as JSON on stdout. */
+async function editingChild(): Promise<void> {
   const dir = tempDir('vale-ffi-bench-');
   const text = documentOfLines(10_000);
   const docPath = join(dir, 'fleet.vale');
@@ -434,35 +487,8 @@ async function editingSection(): Promise<void> {
     refMs.push(await hover(cUri, pick(refSpots)));
   }
   await client.shutdown();
-
-  const row = (name: string, xs: number[], p99 = true): string[] => [
-    name,
-    String(xs.length),
-    fixed(percentile(xs, 50), 2),
-    fixed(percentile(xs, 95), 2),
-    p99 ? fixed(percentile(xs, 99), 2) : '-',
-  ];
-  results.editing = {
-    lines: current.split('\n').length - 1,
-    didChange: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
-    hoverKind: { p50: percentile(kindMs, 50), p95: percentile(kindMs, 95) },
-    hoverReference: { p50: percentile(refMs, 50), p95: percentile(refMs, 95) },
-  };
-  print(
-    table(
-      `Editing over LSP stdio (bundled server, ${current.split('\n').length - 1}-line document)`,
-      ['latency', 'n', 'p50 ms', 'p95 ms', 'p99 ms'],
-      [
-        row('didChange → publishDiagnostics', latencies),
-        row('hover on a kind', kindMs, false),
-        row('hover on a universal reference (C file)', refMs, false),
-      ],
-    ),
-  );
-  const p95 = percentile(latencies, 95);
-  const hoverP95 = Math.max(percentile(kindMs, 95), percentile(refMs, 95));
-  goal('didChange → diagnostics p95 ≤ 10 ms', `${fixed(p95, 2)} ms`, p95 <= 10);
-  goal('hover p95 ≤ 2 ms', `${fixed(hoverP95, 2)} ms (worse of the two)`, hoverP95 <= 2);
+  const figures: EditingFigures = { lines: current.split('\n').length - 1, latencies, kindMs, refMs };
+  process.stdout.write(JSON.stringify(figures));
 }
 
 type Change = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
@@ -839,6 +865,7 @@ function cSideSection(): void {
 async function main(): Promise<void> {
   const child = process.argv.indexOf('--child-analyse');
   if (child >= 0) return analyseChild(Number(process.argv[child + 1]), Number(process.argv[child + 2] ?? 1));
+  if (process.argv.includes('--child-editing')) return editingChild();
   const floorAt = process.argv.indexOf('--child-floor');
   if (floorAt >= 0) return floorChild(Number(process.argv[floorAt + 1]), process.argv[floorAt + 2] === '1');
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${fixed(totalmem() / 2 ** 30, 0)} GB, Node ${process.version}, ${process.platform}-${process.arch}`;
