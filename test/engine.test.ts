@@ -643,6 +643,9 @@ describe('analysis engine', () => {
     const expected = PATHS.map((p) => kept.diagnostics(p));
     const report = warmUp(160);
     assert.equal(report.keystrokes, 160);
+    // Its hovers found what they warm: kinds laid out by name, references decoded in a log.
+    assert.ok(report.hovers.kinds >= 20, `kind hovers answered: ${report.hovers.kinds} of 40`);
+    assert.ok(report.hovers.references >= 20, `reference hovers answered: ${report.hovers.references} of 40`);
     const again = new Workspace();
     again.setFile(WARM_UP_PATH, report.text);
     assert.deepEqual(report.diagnostics, again.diagnostics(WARM_UP_PATH));
