@@ -7,7 +7,7 @@
 // kind table keyed by numbers, resolves each type text once per package, walks the kinds
 // breadth first over typed arrays from the FFI signatures and exported kinds, and counts the
 // FFI problems it meets. With `bodies`, each function body is also parsed by the product's
-// block grammar (`Parser.parseBody`), as the product must for its syntax errors.
+// block grammar (`Parser.measureBody`), as the product must for its syntax errors.
 
 import { SyntaxKind as K } from '../shared/syntax/kinds';
 import { Lexer } from '../shared/syntax/lexer';
@@ -175,7 +175,7 @@ function summarize(text: string, pkg: number, tokens: Tokens, strings: Interner,
         if (bodies) {
           // A parser of its own from the body on (it lexes the body again: a little over the floor).
           const parser = new Parser(text, starts[i]);
-          parser.parseBody(starts[i]);
+          parser.measureBody(starts[i]);
           parser.release();
         }
         i = pastBraces(i);

@@ -25,7 +25,6 @@ import {
   type ImplDecl,
   ItemDecls,
   type KindDecl,
-  countLambdas,
   type MemberDecl,
   type OffsetRange,
   type ParamDecl,
@@ -292,8 +291,8 @@ class QuickReader {
   }
 
   /**
-   * A function item: the header read here, then `;`, or the body parsed (`Parser.parseBody`: its
-   * syntax errors are the item's, and its lambdas counted before it goes).
+   * A function item: the header read here, then `;`, or the body parsed with no tree made
+   * (`Parser.measureBody`: its syntax errors are the item's, its width and lambdas measured).
    */
   private function(
     start: number,
@@ -315,12 +314,12 @@ class QuickReader {
     if (bodyOpen) {
       const open = p.start(this.n);
       p.skipTokens(this.n);
-      const parsed = p.parseBody(first);
+      const parsed = p.measureBody(first);
       end = p.prevEnd();
       body = { start: open, end };
-      width = open + parsed.node.width - first;
+      width = open + parsed.width - first;
       errors = parsed.errors;
-      lambdas = countLambdas(parsed.node);
+      lambdas = parsed.lambdas;
     } else {
       end = p.end(this.n);
       width = end - first;

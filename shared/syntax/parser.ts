@@ -32,8 +32,15 @@ export class Parser {
   /** Index in the raw buffer of the first token not yet put in the tree. */
   private cur = 0;
   private sigPos = 0;
-  /** The elements built and not yet in a node: `stack[0..top)` (the array never shrinks, so it is not regrown per node). */
-  private readonly stack: GreenElement[] = [];
+  /**
+   * The elements built and not yet in a node: `stack[0..top)` (the array never shrinks, so it is
+   * not regrown per node). While `measuring`, each is a width instead (see `measureBody`).
+   */
+  private readonly stack: (GreenElement | number)[] = [];
+  /** `measureBody` is running: tokens and nodes are their widths, and no tree is made. */
+  private measuring = false;
+  /** The lambdas `measureBody` has finished. */
+  private lambdasMeasured = 0;
   private top = 0;
   private errors: AbsoluteError[] = [];
   /** Raw index of a `(` -> absolute significant index of its `)`, or -1 when unmatched. */
@@ -190,6 +197,10 @@ export class Parser {
   copyLongTokens = false;
 
   private pushRaw(i: number): void {
+    if (this.measuring) {
+      this.stack[this.top++] = this.t.ends[i] - this.t.starts[i];
+      return;
+    }
     const text = this.text.slice(this.t.starts[i], this.t.ends[i]);
     this.stack[this.top++] = new GreenToken(this.t.kinds[i], this.copyLongTokens && text.length >= 13 ? ownCopy(text) : text);
   }
@@ -221,7 +232,15 @@ export class Parser {
   }
 
   finish(kind: K, mark: number): void {
-    const children = this.stack.slice(mark, this.top);
+    if (this.measuring) {
+      let width = 0;
+      for (let k = mark; k < this.top; k++) width += this.stack[k] as number;
+      if (kind === K.LambdaExpr) this.lambdasMeasured++;
+      this.stack[mark] = width;
+      this.top = mark + 1;
+      return;
+    }
+    const children = this.stack.slice(mark, this.top) as GreenElement[];
     this.stack[mark] = new GreenNode(kind, children);
     this.top = mark + 1;
   }
@@ -457,23 +476,30 @@ export class Parser {
 
   /**
    * Parses the function body at the next token (`{`) as `parseFunction` does, for a reader that
-   * took the function's header from its tokens (`skipTokens`) at `itemStart`: the body's node, and
-   * the item's syntax errors (relative to `itemStart`, as a top-level node holds them). Nothing is
-   * left in the tree.
+   * took the function's header from its tokens (`skipTokens`) at `itemStart`, and makes no tree:
+   * what the body's node would be is only measured (its width, the lambdas in it), and the item's
+   * syntax errors are returned (relative to `itemStart`, as a top-level node holds them).
    */
-  parseBody(itemStart: number): { node: GreenNode; errors: readonly RelativeSyntaxError[] } {
+  measureBody(itemStart: number): { width: number; lambdas: number; errors: readonly RelativeSyntaxError[] } {
     this.errors = [];
     this.nestingReported = false;
     const base = this.top;
     const m = this.mark();
-    parseBlock(this);
-    this.finish(K.FunctionBody, m);
-    const node = this.stack[m] as GreenNode;
+    this.measuring = true;
+    this.lambdasMeasured = 0;
+    try {
+      parseBlock(this);
+      this.finish(K.FunctionBody, m);
+    } finally {
+      this.measuring = false;
+    }
+    const width = this.stack[m] as number;
     this.top = base;
     const errors = this.errors;
     this.trimBuffer();
     return {
-      node,
+      width,
+      lambdas: this.lambdasMeasured,
       errors:
         errors.length === 0
           ? NO_ERRORS
