@@ -13,7 +13,7 @@
 import { DEFAULT_HOVER_OPTIONS, hoverInVale, hoverReferenceInText } from './ide/hover';
 import { DEFAULT_TARGET } from './layout/targets';
 import type { Diagnostic } from './diagnostics';
-import { encodeUniversalReference } from './ursl/codec';
+import { bytesToBigInt, encodeUniversalReference } from './ursl/codec';
 import { BACKEND_PROFILE } from './ursl/profile';
 import { Workspace } from './workspace';
 
@@ -110,9 +110,8 @@ function referenceLog(): string {
       },
       BACKEND_PROFILE,
     ).bytes;
-    let hex = '';
-    for (let i = bytes.length - 1; i >= 0; i--) hex += bytes[i].toString(16).padStart(2, '0');
-    lines.push(`  log("dome ${k}: 0x${hex}");`);
+    // As the recognizer reads 64 digits back (recognize.ts): the bytes as one little-endian number.
+    lines.push(`  log("dome ${k}: 0x${bytesToBigInt(bytes).toString(16).padStart(64, '0')}");`);
   }
   return `${lines.join('\n')}\n`;
 }
