@@ -14,6 +14,7 @@ import {
   decodeWithPlan,
   encodeUniversalReference,
   encodeUrslWords,
+  findUniversalReferenceAt,
   findUniversalReferences,
   hex,
   parseUniversalReference,
@@ -212,6 +213,36 @@ describe('URSL recognizers', () => {
         assert.equal(toHex(parsed.bytes), v.bytesHexLE, `${name} whole`);
       }
     });
+  });
+
+  test('the reference at an offset is the one the whole text reports there (overlapping candidates included)', () => {
+    const snippets = VECTORS.flatMap((v) => Object.values(forms(v)));
+    const hexDigits = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
+    const piece = fc.oneof(
+      fc.constantFrom(...snippets),
+      // Candidates inside candidates: a ...Ref initializer whose first word is written in 64 digits.
+      fc
+        .tuple(fc.constantFrom(...VECTORS), fc.boolean())
+        .map(
+          ([v, context]) =>
+            `${context ? 'FleetRef r = ' : ''}{ 0x${BigInt(v.cStructWords.unused0).toString(16).padStart(64, '0')}, ${v.cStructWords.unused1}, ${v.cStructWords.unused2}, ${v.cStructWords.unused3}, ${v.cStructWords.unused4} }`,
+        ),
+      // Runs of bytes around 32 long, 64-digit runs that decode to anything.
+      fc.integer({ min: 30, max: 34 }).chain((n) => fc.array(hexDigits(2), { minLength: n, maxLength: n }).map((b) => b.join(' '))),
+      hexDigits(64).map((h) => `0x${h}`),
+      fc.constantFrom(' ', '\n', ', ', '{', '}', 'ref=', '0x', 'ab'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = pieces.join('');
+        const all = findUniversalReferences(text);
+        for (let offset = 0; offset <= text.length; offset++) {
+          const expected = all.find((r) => r.start <= offset && offset <= r.end);
+          assert.deepEqual(findUniversalReferenceAt(text, offset), expected, `at ${offset} of ${JSON.stringify(text)}`);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   test('ordinary hex is not a universal reference', () => {

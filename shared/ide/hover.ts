@@ -4,7 +4,7 @@ import type { FunctionDecl } from '../model/declarations';
 import { kindText } from '../model/types';
 import { BACKEND_PROFILE, FIELD_MEANING, FIELD_NAMES, type FieldName, PLACEHOLDERS, type UrslProfile, fieldFormat } from '../ursl/profile';
 import { URSL_CHECKS, decodeUniversalReference, hex } from '../ursl/codec';
-import { findUniversalReferences } from '../ursl/recognize';
+import { findUniversalReferenceAt } from '../ursl/recognize';
 import { type SymbolAt, symbolAt } from './navigation';
 
 export type NumberFormat = 'decimal' | 'hex' | 'both';
@@ -178,9 +178,7 @@ export function hoverReferenceInText(text: string, offset: number, options: Hove
   const from = offset > 600 ? text.lastIndexOf('\n', offset - 600) + 1 : 0;
   const next = text.indexOf('\n', offset + 600);
   const to = next < 0 ? text.length : next;
-  const found = findUniversalReferences(text.slice(from, to), options.profile).find(
-    (r) => from + r.start <= offset && offset <= from + r.end,
-  );
+  const found = findUniversalReferenceAt(text.slice(from, to), offset - from, options.profile);
   if (!found) return undefined;
   return {
     contents: universalReferenceHover(found.bytes, options.profile, options.numbers),

@@ -38,8 +38,11 @@ const BYTE_AT_EDGE_AFTER = /^[ \t]*,?[ \t]*(?:0[xX][0-9a-fA-F]{1,2}|[0-9a-fA-F]{
 /** An initializer counts as a `...Ref` one when it names the words or follows a `...Ref` type. */
 const REF_CONTEXT = /(?:\w*Ref\b[^;{}=]*=\s*\(?\s*(?:\(\s*\w*Ref\s*\)\s*)?$)|(?:\(\s*\w*Ref\s*\)\s*$)/;
 
+/** 64 hex digits (most significant first) as the 32 bytes in memory order, least significant first. */
 function hexToBytesLE(digits: string): Uint8Array {
-  return bigIntToBytes(BigInt(`0x${digits}`), 32);
+  const bytes = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) bytes[i] = Number.parseInt(digits.slice(62 - 2 * i, 64 - 2 * i), 16);
+  return bytes;
 }
 
 function bytesFromTokens(text: string): Uint8Array | undefined {
@@ -87,9 +90,41 @@ function* candidates(text: string): Generator<RecognizedUrsl> {
  * addresses, which is what keeps hashes and random keys out.
  */
 export function findUniversalReferences(text: string, profile: UrslProfile = BACKEND_PROFILE): RecognizedUrsl[] {
+  return accepted(candidates(text), profile);
+}
+
+/**
+ * The reference `findUniversalReferences(text)` reports at `offset` (the first whose range holds
+ * it, ends included), decoding only the candidates that can bear on it: a candidate is kept
+ * unless an earlier kept one overlaps it, so only the candidates joined to the offset by a chain
+ * of overlaps matter, and the rest of the text's (a hover on one line of a log) are not decoded.
+ */
+export function findUniversalReferenceAt(text: string, offset: number, profile: UrslProfile = BACKEND_PROFILE): RecognizedUrsl | undefined {
+  const all = [...candidates(text)];
+  const joined = all.map((c) => c.start <= offset && offset <= c.end);
+  for (let grew = joined.includes(true); grew; ) {
+    grew = false;
+    for (let i = 0; i < all.length; i++)
+      if (!joined[i] && all.some((f, j) => joined[j] && overlaps(all[i], f))) {
+        joined[i] = true;
+        grew = true;
+      }
+  }
+  return accepted(
+    all.filter((_, i) => joined[i]),
+    profile,
+  ).find((r) => r.start <= offset && offset <= r.end);
+}
+
+function overlaps(a: RecognizedUrsl, b: RecognizedUrsl): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+/** The plausible candidates, in the order given, each unless an earlier one kept overlaps it; sorted by place. */
+function accepted(list: Iterable<RecognizedUrsl>, profile: UrslProfile): RecognizedUrsl[] {
   const found: RecognizedUrsl[] = [];
-  for (const c of candidates(text)) {
-    if (found.some((f) => c.start < f.end && f.start < c.end)) continue;
+  for (const c of list) {
+    if (found.some((f) => overlaps(c, f))) continue;
     if (!isPlausible(decodeUniversalReference(c.bytes, profile))) continue;
     found.push(c);
   }
