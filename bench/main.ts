@@ -444,7 +444,8 @@ async function editingChild(): Promise<void> {
   }
   const cText = `${refs.join('\n')}\n`;
   writeFileSync(join(dir, 'refs.c'), cText);
-  const client = new TestClient(join(REPO, 'dist', 'server.js'));
+  // BENCH_SERVER: another server script to drive (one that starts dist/server.js under a profiler, say).
+  const client = new TestClient(process.env.BENCH_SERVER ?? join(REPO, 'dist', 'server.js'));
   const uri = pathToFileURL(docPath).href;
   const cUri = pathToFileURL(join(dir, 'refs.c')).href;
   await client.initialize(pathToFileURL(dir).href);
