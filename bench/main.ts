@@ -470,8 +470,9 @@ async function editingChild(): Promise<void> {
   const refSpots = [...cText.matchAll(/0x[0-9a-f]{64}/g)].map((m) => cDoc.positionAt(m.index! + 10));
 
   /** The same session against a server: the document and the C file opened, keystrokes, then hovers. */
-  const session = async (client: TestClient, label: string, seed: number) => {
-    const rng = random(seed);
+  const session = async (client: TestClient, label: string) => {
+    // Each session draws the same keystrokes and hover places.
+    const rng = random(42);
     await client.initialize(pathToFileURL(dir).href);
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vale', version: 1, text } });
     await client.connection.sendNotification('textDocument/didOpen', {
@@ -521,11 +522,11 @@ async function editingChild(): Promise<void> {
     return { lines: doc.getText().split('\n').length - 1, latencies, kindMs, refMs, replayed };
   };
   // BENCH_SERVER: another server script to drive (one that starts dist/server.js under a profiler, say).
-  const real = await session(new TestClient(process.env.BENCH_SERVER ?? join(REPO, 'dist', 'server.js')), 'the server', 42);
+  const real = await session(new TestClient(process.env.BENCH_SERVER ?? join(REPO, 'dist', 'server.js')), 'the server');
   // The same client and session against a server that only replays the real one's last answers.
   const file = join(dir, 'replayed.json');
   writeFileSync(file, JSON.stringify(real.replayed));
-  const floor = await session(new TestClient(__filename, { ...process.env, BENCH_REPLAY: file }), 'the replaying server', 42);
+  const floor = await session(new TestClient(__filename, { ...process.env, BENCH_REPLAY: file }), 'the replaying server');
   const figures: EditingFigures = {
     lines: real.lines,
     latencies: real.latencies,
