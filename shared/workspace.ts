@@ -12,6 +12,7 @@ import { EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND, checkItem } from './chec
 import { type Diagnostic, type QuickFix, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
 import { type FileModel, type FunctionDecl, type ItemDecls, itemReads, packageOf, readFileModel } from './model/declarations';
 import { type FactKey, factParts } from './model/facts';
+import { ExternNames } from './model/extern-names';
 import { FilePacker, type PackedFiles, type ReleasedFile } from './model/pack';
 import { type Dependencies, ProgramIndex } from './model/program';
 import { readQuick } from './model/quick';
@@ -299,15 +300,16 @@ export class Workspace {
   }
 
   private inferred?: { key: unknown[]; project: string; fromC: boolean };
+  /** Made when the C project is first inferred; `stale`: the files changed since (sync adds them). */
+  private externs?: { names: ExternNames; stale: Set<string> };
 
   /** The project the C files are checked with (see `setCProject`). */
   effectiveCProject(): string {
     if (this.cProject !== undefined) return this.cProject;
     if (this.cSummaries.size === 0) return this.firstModule() ?? 'vale';
-    const key = [this.semantic, this.cDefinitions];
+    const externs = this.externNames();
+    const key = [externs.version, this.cDefinitions, this.modules];
     if (this.inferred && sameKey(this.inferred.key, key)) return this.inferred.project;
-    const externs = new Set<string>();
-    for (const m of this.program().files.values()) for (const name of externNames(m)) externs.add(name);
     const fromC = inferCProject(externs, this.cSummaries.values());
     const project = fromC ?? this.firstModule() ?? 'vale';
     this.inferred = { key, project, fromC: fromC !== undefined };
@@ -324,6 +326,18 @@ export class Workspace {
     if (this.cProject !== undefined) return true;
     this.effectiveCProject();
     return this.inferred?.fromC === true;
+  }
+
+  /** The extern names of every Vale file, brought up to date with the files changed since last asked. */
+  private externNames(): ExternNames {
+    const files = this.program().files;
+    if (!this.externs) {
+      this.externs = { names: new ExternNames(), stale: new Set(files.keys()) };
+    }
+    const { names, stale } = this.externs;
+    for (const path of stale) names.set(path, files.get(path));
+    stale.clear();
+    return names;
   }
 
   private firstModule(): string | undefined {
@@ -540,6 +554,7 @@ export class Workspace {
     for (const path of this.dirty) {
       this.stamp++;
       this.changed.add(path);
+      this.externs?.stale.add(path);
       for (const reader of this.anchoredReaders.get(path) ?? []) this.changed.add(reader.file);
       if (!this.trees.has(path)) {
         this.models.delete(path);
@@ -959,20 +974,6 @@ function lastFileMemo<T>(f: (file: string) => T): (file: string) => T {
 
 /** Parses a C file for the core: a tree to read, freed by `release`. */
 export type CParser = (text: string) => { readonly root: CSyntaxNode; release(): void };
-
-const externNamesOf = new WeakMap<FileModel, readonly string[]>();
-
-/** The extern functions a file declares (kept per model: a model is replaced, never changed). */
-function externNames(m: FileModel): readonly string[] {
-  let names = externNamesOf.get(m);
-  if (!names) {
-    const found: string[] = [];
-    // The items' own declarations, not the file's placed lists: nothing is moved to answer.
-    for (const item of m.items) for (const f of item.unplaced.functions) if (f.extern && !f.builtin) found.push(f.name);
-    externNamesOf.set(m, (names = found));
-  }
-  return names;
-}
 
 /** Cache keys: equal when every part is the same value or object. */
 function sameKey(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {

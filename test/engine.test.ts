@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
   BACKEND_PROFILE,
+  type CParser,
   DEFAULT_TARGET,
   type Diagnostic,
   type HoverOptions,
@@ -27,6 +28,7 @@ import {
 
 const HOVER: HoverOptions = { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE };
 import { listFixtures, parseFixture } from './support/fixture';
+import { loadCParser } from '../server/cparser';
 
 /** The FFI fixtures (split into their files, each fixture in its own folder) and examples/. */
 function baseFiles(): Map<string, string> {
@@ -657,5 +659,62 @@ describe('analysis engine', () => {
       assert.deepEqual(kept.diagnostics(p), expected[i], p);
       assert.deepEqual(after.diagnostics(p), expected[i], p);
     });
+  });
+});
+
+describe('the C project inferred from the externs', () => {
+  let parser: CParser | undefined;
+  before(async () => {
+    parser = await loadCParser();
+  });
+  // C defines two of one project's externs and three of another's: which one the workspace
+  // checks C against follows the externs the Vale files declare, edit by edit.
+  const C = ['alpha_cOne', 'alpha_cTwo', 'beta_cThree', 'beta_cFour', 'beta_cFive'].map((n) => `int ${n}(void) { return 0; }\n`).join('');
+  const VALE = 'extern func cOne() int;\nextern func cTwo() int;\nfunc main() { return 0; }\n';
+  const PIECES = [
+    'extern func cThree() int;\n',
+    'extern func cFour() int;\n',
+    'extern func cFive() int;\n',
+    'extern func cOne() int;\n',
+    'x',
+    ' ',
+    '\n',
+    '}',
+    'func f() {',
+  ];
+  const edit = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat(30), insert: fc.nat(PIECES.length - 1) });
+
+  test('after each edit, the same project and diagnostics as a fresh workspace', () => {
+    assert.ok(parser, 'the C parser loads');
+    const make = (text: string): Workspace => {
+      const ws = new Workspace();
+      ws.setCParser(parser);
+      ws.setFile('/w/main.vale', text);
+      ws.setFile('/w/other.vale', 'extern func cTwo() int;\n');
+      ws.setCFile('/w/native/impl.c', C);
+      return ws;
+    };
+    const projects = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 25 }), (edits) => {
+        let text = VALE;
+        const ws = make(text);
+        ws.allDiagnostics();
+        for (const e of edits) {
+          const at = Math.floor(e.at * text.length);
+          const change = { start: at, end: Math.min(text.length, at + e.remove), newText: PIECES[e.insert] };
+          text = applyEdit(text, change);
+          ws.editFile('/w/main.vale', [change]);
+          ws.takeChangedFiles();
+          const expected = make(text);
+          assert.equal(ws.effectiveCProject(), expected.effectiveCProject(), text);
+          projects.add(ws.effectiveCProject());
+          assert.deepEqual(ws.diagnostics('/w/main.vale'), expected.diagnostics('/w/main.vale'), text);
+        }
+      }),
+      { numRuns: 120, seed: 0x5eed },
+    );
+    // The runs went both ways (and to neither: the first module's name when no extern matches).
+    assert.ok(projects.has('alpha') && projects.has('beta'), [...projects].join(', '));
   });
 });

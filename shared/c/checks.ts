@@ -356,7 +356,7 @@ export function implementMissingExterns(program: CProgram, file: CFileText, cFil
  * implementing `extern func cReport`): the most common one, ties to the first in code-unit
  * order. Undefined when no C definition names an extern.
  */
-export function inferCProject(externNames: ReadonlySet<string>, cFiles: Iterable<CFileSummary>): string | undefined {
+export function inferCProject(externNames: { has(name: string): boolean }, cFiles: Iterable<CFileSummary>): string | undefined {
   const counts = new Map<string, number>();
   for (const c of cFiles) {
     for (const fn of c.functions) {

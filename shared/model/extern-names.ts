@@ -1,0 +1,51 @@
+// The extern functions the Vale files declare, by name, kept up to date by edits: a file's new
+// model shares its unchanged items with the last one (declarations.ts), so only the window of
+// items between the shared front and the shared back is looked at. What infers the C project
+// asks it on every change of declarations; a keystroke in one item costs that item.
+import type { FileModel, ItemDecls } from './declarations';
+
+/** How many extern declarations of each name the files hold; `version` moves when a name comes or goes. */
+export class ExternNames {
+  private readonly counts = new Map<string, number>();
+  private readonly models = new Map<string, FileModel>();
+  /** Bumped when a name is declared by a first extern or loses its last one. */
+  version = 0;
+
+  has(name: string): boolean {
+    return this.counts.has(name);
+  }
+
+  /** A file's model now (undefined: the file is gone). */
+  set(path: string, model: FileModel | undefined): void {
+    const before = this.models.get(path);
+    if (before === model) return;
+    const was = before?.items ?? [];
+    const is = model?.items ?? [];
+    let front = 0;
+    while (front < was.length && front < is.length && was[front] === is[front]) front++;
+    let wasEnd = was.length;
+    let isEnd = is.length;
+    while (wasEnd > front && isEnd > front && was[wasEnd - 1] === is[isEnd - 1]) {
+      wasEnd--;
+      isEnd--;
+    }
+    for (let i = front; i < wasEnd; i++) this.count(was[i], -1);
+    for (let i = front; i < isEnd; i++) this.count(is[i], 1);
+    if (model) this.models.set(path, model);
+    else this.models.delete(path);
+  }
+
+  private count(item: ItemDecls, by: 1 | -1): void {
+    for (const f of item.unplaced.functions) {
+      if (!f.extern || f.builtin) continue;
+      const n = (this.counts.get(f.name) ?? 0) + by;
+      if (n === 0) {
+        this.counts.delete(f.name);
+        this.version++;
+      } else {
+        if (n === 1 && by === 1) this.version++;
+        this.counts.set(f.name, n);
+      }
+    }
+  }
+}
