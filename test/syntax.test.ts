@@ -67,6 +67,11 @@ describe('incremental', () => {
           const full = parse(tree.text);
           if (fingerprint(tree.green) !== fingerprint(full.green)) return false;
           if (JSON.stringify(tree.errors) !== JSON.stringify(full.errors)) return false;
+          // The counts a reparse keeps from its window alone, against the new tree's own.
+          if (tree.green.width !== full.green.width) return false;
+          if (tree.nodeCount !== full.nodeCount) return false;
+          if (tree.stats.parsedItems + tree.stats.reusedItems !== full.nodeCount) return false;
+          if (tree.nodeCount !== tree.green.children.filter((c) => 'children' in c).length) return false;
         }
         return true;
       }),

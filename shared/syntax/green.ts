@@ -36,12 +36,16 @@ export class GreenNode {
   /** Lexer state right after this node (only set on top-level nodes; '' is plain code). */
   endModes = '';
 
+  /** `width`, when the caller knows it (a file's root: its text's length), saves summing the children's. */
   constructor(
     readonly kind: SyntaxKind,
     readonly children: readonly GreenElement[],
+    width?: number,
   ) {
-    let width = 0;
-    for (let i = 0; i < children.length; i++) width += children[i].width;
+    if (width === undefined) {
+      width = 0;
+      for (let i = 0; i < children.length; i++) width += children[i].width;
+    }
     this.width = width;
   }
 

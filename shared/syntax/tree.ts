@@ -79,6 +79,19 @@ export class SyntaxTree {
   /** Per-tree data a module above keeps with the tree (element offsets); a reparse hands it to the origin of the next. */
   derived: unknown;
 
+  /** @internal the number of top-level nodes once counted (a reparse counts only its window). */
+  nodeCountCache: number | undefined;
+
+  /** How many top-level elements are nodes (items and Error nodes; the others are trivia tokens). */
+  get nodeCount(): number {
+    if (this.nodeCountCache === undefined) {
+      let n = 0;
+      for (const c of this.green.children) if (c instanceof GreenNode) n++;
+      this.nodeCountCache = n;
+    }
+    return this.nodeCountCache;
+  }
+
   get root(): SyntaxNode {
     return new SyntaxNode(this.green, 0, null);
   }
@@ -259,12 +272,14 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
   // One copy of the top-level list: the kept elements, the re-parsed ones, the ones taken over.
   const resumeNew = keep + fresh.length;
   const children = spliceList(oldChildren, keep, fresh, resumeAt >= 0 ? resumeAt : oldChildren.length);
-  let reused = 0;
-  for (let i = 0; i < keep; i++) if (oldChildren[i] instanceof GreenNode) reused++;
-  if (resumeAt >= 0) for (let i = resumeAt; i < oldChildren.length; i++) if (oldChildren[i] instanceof GreenNode) reused++;
-  return new SyntaxTree(
+  // The old tree's nodes but those the window replaced (the kept ones in front and those taken over).
+  const resumeOld = resumeAt >= 0 ? resumeAt : oldChildren.length;
+  let replaced = 0;
+  for (let i = keep; i < resumeOld; i++) if (oldChildren[i] instanceof GreenNode) replaced++;
+  const reused = old.nodeCount - replaced;
+  const tree = new SyntaxTree(
     newText,
-    new GreenNode(SyntaxKind.SourceFile, children),
+    new GreenNode(SyntaxKind.SourceFile, children, newText.length),
     { parsedItems: parsed, reusedItems: reused },
     {
       start,
@@ -272,7 +287,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
       inserted: edit.newText.length,
       keep,
       resumeNew,
-      resumeOld: resumeAt >= 0 ? resumeAt : oldChildren.length,
+      resumeOld,
       previousCount: oldChildren.length,
       restart,
       errors: old.errorsCache,
@@ -281,4 +296,6 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
       previous: old.green,
     },
   );
+  tree.nodeCountCache = reused + parsed;
+  return tree;
 }
