@@ -53,14 +53,22 @@ export class ElementOffsets {
     const elements = tree.green.children;
     for (let i = keep; i < resumeNew; i++) map.set(elements[i], i);
     if (resumeNew !== resumeOld) for (let i = resumeNew; i < elements.length; i++) map.set(elements[i], i);
-    // The kept elements in front are where they were: with as many elements, the array is reused from there on.
-    const reuse = before.starts.length === elements.length;
-    const starts = reuse ? before.starts : new Uint32Array(elements.length);
-    const from = reuse ? keep : 0;
-    let offset = from === 0 ? 0 : starts[from - 1] + elements[from - 1].width;
-    for (let i = from; i < elements.length; i++) {
+    // The kept elements in front are where they were (with as many elements, the array is reused),
+    // the re-parsed ones are summed, and those taken over behind are where they were, moved by
+    // the edit's length change: numbers added, no element read.
+    const old = before.starts;
+    const reuse = old.length === elements.length;
+    const starts = reuse ? old : new Uint32Array(elements.length);
+    if (!reuse) starts.set(old.subarray(0, keep));
+    let offset = keep === 0 ? 0 : starts[keep - 1] + elements[keep - 1].width;
+    for (let i = keep; i < resumeNew; i++) {
       starts[i] = offset;
       offset += elements[i].width;
+    }
+    if (resumeNew < elements.length) {
+      const delta = offset - old[resumeOld];
+      if (reuse) for (let i = resumeNew; i < elements.length; i++) starts[i] += delta;
+      else for (let i = resumeNew, j = resumeOld; i < elements.length; i++, j++) starts[i] = old[j] + delta;
     }
     before.byElement = new Map();
     before.elements = [];

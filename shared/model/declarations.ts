@@ -218,6 +218,12 @@ const MAX_NAMES_OVER = 64;
 export class FileModel {
   private flat?: Decls;
   private importList?: (readonly string[])[];
+  /**
+   * Made by `readFileModel` from `base` (the model of the previous tree): its `seen` is base's
+   * with [`from`, `baseTo`) replaced by its own [`from`, `to`); the items on either side are
+   * base's own objects. What compares the two models looks at the window alone.
+   */
+  window?: { readonly base: FileModel; readonly from: number; readonly baseTo: number; readonly to: number };
 
   constructor(
     readonly path: string,
@@ -339,6 +345,12 @@ export class FileModel {
   /** `import a.b.*;` as ['a', 'b', '*'] (positions-free: no item is moved to answer). */
   get imports(): readonly (readonly string[])[] {
     if (this.importList) return this.importList;
+    // The base's list, when neither side of the window imports anything (most edits).
+    const w = this.window;
+    if (w?.base.importList && !importsIn(w.base.seen, w.from, w.baseTo) && !importsIn(this.seen, w.from, w.to)) {
+      this.scopeKey ??= w.base.scopeKey;
+      return (this.importList = w.base.importList);
+    }
     // Read for every new model (its scope): index loops, no iterator per item.
     const out: (readonly string[])[] = [];
     const seen = this.seen;
@@ -370,7 +382,10 @@ export class FileModel {
   /** Equal summaries: other files see the same declarations (item summaries are shared strings, so this is quick). */
   sameSummary(other: FileModel): boolean {
     if (other.path !== this.path || other.package !== this.package || other.seen.length !== this.seen.length) return false;
-    for (let i = 0; i < this.seen.length; i++) if (this.seen[i].summary !== other.seen[i].summary) return false;
+    // Made from this one: outside its window the items are this one's own.
+    const w = other.window;
+    const [from, to] = w?.base === this ? [w.from, w.to] : [0, this.seen.length];
+    for (let i = from; i < to; i++) if (this.seen[i].summary !== other.seen[i].summary) return false;
     return true;
   }
 }
@@ -748,7 +763,9 @@ export function readFileModel(
   let frontItems = 0;
   let frontSeen = 0;
   if (from && keep > 0) {
-    for (; first < keep; first++) offset += children[first].width;
+    // Where the re-parsed elements start: the reparse knows it (no walk over the kept ones).
+    first = keep;
+    offset = origin!.restart;
     frontItems = itemsEndingBy(from.items, offset);
     frontSeen = itemsEndingBy(from.seen, offset);
   }
@@ -784,7 +801,16 @@ export function readFileModel(
     pkg,
   );
   model.takeKindsOver(from, frontItems, tailItems, read, frontEnd);
+  model.window = { base: from, from: frontSeen, baseTo: tailSeen, to: frontSeen + readSeen.length };
+  // Each model holds the one before it, never a chain of them.
+  from.window = undefined;
   return model;
+}
+
+/** Whether any of `items[from, to)` imports something. */
+function importsIn(items: readonly ItemDecls[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (items[i].imports.length > 0) return true;
+  return false;
 }
 
 /** How many of the items (in file order) end at or before `offset`: the place of the first one ending after it. */

@@ -973,8 +973,11 @@ export class ProgramIndex {
     const old = this.files.get(path);
     if (!old?.sameSummary(model)) throw new Error(`replaceModel(${path}): the summary changed; build a new index`);
     (this.files as Map<string, FileModel>).set(path, model);
-    // Re-parsed items of the same summaries derive the same: their derivations move to the new nodes.
-    for (let i = 0; i < model.seen.length; i++) {
+    // Re-parsed items of the same summaries derive the same: their derivations move to the new nodes
+    // (a model made from the indexed one shares every item outside its window).
+    const w = model.window;
+    const [lo, hi] = w?.base === old ? [w.from, w.to] : [0, model.seen.length];
+    for (let i = lo; i < hi; i++) {
       const from = old.seen[i].element;
       const to = model.seen[i].element;
       if (from !== to) this.derived.move(path, from, to);
