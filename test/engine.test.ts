@@ -435,6 +435,35 @@ describe('analysis engine', () => {
     assert.equal(ws.stats.itemsChecked - mid.itemsChecked, 4, 'the edited struct, launch42_5, dock42_4 and Ship42_6');
   });
 
+  test("a quick fix's new export name steps around kinds and exports that edits add and remove, as a fresh analysis names it", () => {
+    const texts = new Map([
+      ['/p/main.vale', 'extern func tally(items []<imm>int) int;\n'],
+      ['/p/other.vale', 'struct Spare { n int; }\n'],
+    ]);
+    const ws = fresh(texts);
+    const fixName = (w: Workspace): string | undefined =>
+      w
+        .diagnostics('/p/main.vale')
+        .flatMap((d) => d.fixes ?? [])
+        .map((f) => f.title)
+        .find((t) => t.startsWith('Export []<imm>int as '))
+        ?.slice('Export []<imm>int as '.length);
+    assert.equal(fixName(ws), 'ImmIntArray');
+    const steps: [string, string, string, string][] = [
+      // A kind of that name: the fix takes the next free one; then an export of that one too.
+      ['/p/other.vale', 'struct Spare', 'struct ImmIntArray', 'ImmIntArray2'],
+      ['/p/other.vale', '}\n', '}\nexport []<imm>bool as ImmIntArray2;\n', 'ImmIntArray3'],
+      // The kind renamed away, then the export: the first name is free again.
+      ['/p/other.vale', 'struct ImmIntArray', 'struct Spare', 'ImmIntArray'],
+      ['/p/other.vale', 'struct Spare', 'struct ImmIntArray', 'ImmIntArray3'],
+      ['/p/other.vale', 'export []<imm>bool as ImmIntArray2;\n', '', 'ImmIntArray2'],
+    ];
+    for (const [path, find, replace, name] of steps) {
+      replaceStepByStep(ws, texts, [[path, find, replace]]);
+      assert.equal(fixName(ws), name, `after "${replace}"`);
+    }
+  });
+
   test('edits whose effects cross files and packages give the from-scratch answer after each step', () => {
     const texts = new Map<string, string>([
       [

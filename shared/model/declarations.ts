@@ -203,7 +203,7 @@ export class ItemDecls implements Decls {
 }
 
 /** Whether an item is listed in `kindItems`. */
-function declaresKind(item: ItemDecls): boolean {
+export function declaresKind(item: ItemDecls): boolean {
   return item.isSeen && item.unplaced.kinds.length > 0;
 }
 

@@ -1,5 +1,15 @@
 import type { GreenNode } from '../syntax';
-import type { ExportAsDecl, FileModel, FunctionDecl, ImplDecl, ItemDecls, KindDecl, MemberDecl, OffsetRange } from './declarations';
+import {
+  type ExportAsDecl,
+  type FileModel,
+  type FunctionDecl,
+  type ImplDecl,
+  type ItemDecls,
+  type KindDecl,
+  type MemberDecl,
+  type OffsetRange,
+  declaresKind,
+} from './declarations';
 import { FACT, type FactKey, factParts } from './facts';
 import { flat } from './flat';
 import { type TypeRef, kindText, shapedType } from './types';
@@ -423,6 +433,7 @@ export class ProgramIndex {
   /** During `update`: the derivations made anew. */
   private fresh?: Set<Derived>;
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
+  /** Per package, the names its export sites give (`isNameTaken`). */
   private readonly takenNames = new Map<string, Set<string>>();
   private readonly exportsByFile = new Map<string, ExportSite[]>();
   /** File → what was made for each of its seen items (by place). */
@@ -734,7 +745,7 @@ export class ProgramIndex {
           else byId.delete(id);
         }
       } else if (ids || removedPackages.has(pkg)) this.exportsById.delete(pkg);
-      if (rebuilt.has(pkg) || renamedSites.has(pkg) || removedPackages.has(pkg)) this.takenNames.delete(pkg);
+      if (renamedSites.has(pkg) || removedPackages.has(pkg)) this.takenNames.delete(pkg);
     }
     for (const id of edgeIds) {
       const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
@@ -826,6 +837,9 @@ export class ProgramIndex {
     if (!before || !records || records.length !== before.seen.length || before.scope !== after.scope) return undefined;
     const a = before.seen;
     const b = after.seen;
+    // A model made from `before` says where they differ: its window (the items outside are before's).
+    const w = after.window;
+    if (w?.base === before) return new IndexPlan(records, w.from, a.length - w.baseTo, b.length);
     let head = 0;
     while (head < a.length && head < b.length && a[head].element === b[head].element) head++;
     let tail = 0;
@@ -1200,13 +1214,15 @@ export class ProgramIndex {
 
   /** Whether a name is taken in a package, by a kind or an export (for naming a new export). */
   isNameTaken(pkg: string, name: string, deps?: Dependencies): boolean {
-    let taken = this.takenNames.get(pkg);
-    if (!taken) {
-      taken = new Set(this.kindsByPackage.get(pkg)?.keys() ?? []);
-      for (const site of this.exportsByPackage.get(pkg) ?? []) taken.add(site.name);
-      this.takenNames.set(pkg, taken);
+    // The kinds' names from the package's table as it is; the export sites' names kept per package
+    // until a site's name comes or goes (a change of kinds alone does not make them again).
+    let siteNames = this.takenNames.get(pkg);
+    if (!siteNames) {
+      siteNames = new Set();
+      for (const site of this.exportsByPackage.get(pkg) ?? []) siteNames.add(site.name);
+      this.takenNames.set(pkg, siteNames);
     }
-    const yes = taken.has(name);
+    const yes = this.kindsByPackage.get(pkg)?.has(name) === true || siteNames.has(name);
     deps?.set(FACT.nameTaken(pkg, name), yes ? '1' : '');
     return yes;
   }
@@ -1935,7 +1951,12 @@ function insertSorted(list: string[], value: string): void {
  * file that came or went; and whether the file still declares the same kind names in the same order.
  */
 function kindNameWindow(before: FileModel | undefined, after: FileModel | undefined): { names: Set<string>; sameOrder: boolean } {
-  const { removed, added } = changedWindow(before?.kindItems ?? [], after?.kindItems ?? [], (i) => i.element);
+  const w = after?.window;
+  // A model made from `before`: the kind items of its window, against those of before's.
+  const { removed, added } =
+    before && w?.base === before
+      ? { removed: before.seen.slice(w.from, w.baseTo).filter(declaresKind), added: after!.seen.slice(w.from, w.to).filter(declaresKind) }
+      : changedWindow(before?.kindItems ?? [], after?.kindItems ?? [], (i) => i.element);
   let sameOrder = before !== undefined && after !== undefined && removed.length === added.length;
   for (let i = 0; sameOrder && i < removed.length; i++) sameOrder = removed[i].unplaced.kinds[0].name === added[i].unplaced.kinds[0].name;
   return { names: new Set([...removed, ...added].map((i) => i.unplaced.kinds[0].name)), sameOrder };
@@ -1951,15 +1972,18 @@ function sameSlot(a: SlotEntry | undefined, b: SlotEntry | undefined): boolean {
  * kind items before and after an update): the entries between the common head and tail,
  * compared by identity (of `key`: a moved item is a new object for the same node).
  */
-function changedWindow<T>(before: readonly T[], after: readonly T[], key: (x: T) => unknown = (x) => x): { removed: T[]; added: T[] } {
+function changedWindow<T>(before: readonly T[], after: readonly T[], key?: (x: T) => unknown): { removed: T[]; added: T[] } {
   let head = 0;
-  while (head < before.length && head < after.length && key(before[head]) === key(after[head])) head++;
   let tail = 0;
-  while (
-    tail < before.length - head &&
-    tail < after.length - head &&
-    key(before[before.length - 1 - tail]) === key(after[after.length - 1 - tail])
-  )
-    tail++;
+  const m = before.length;
+  const n = after.length;
+  if (key === undefined) {
+    // By the entries themselves: no call per entry (a file's every site and edge, per summary edit).
+    while (head < m && head < n && before[head] === after[head]) head++;
+    while (tail < m - head && tail < n - head && before[m - 1 - tail] === after[n - 1 - tail]) tail++;
+  } else {
+    while (head < m && head < n && key(before[head]) === key(after[head])) head++;
+    while (tail < m - head && tail < n - head && key(before[m - 1 - tail]) === key(after[n - 1 - tail])) tail++;
+  }
   return { removed: before.slice(head, before.length - tail), added: after.slice(head, after.length - tail) };
 }
