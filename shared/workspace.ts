@@ -282,6 +282,8 @@ export class Workspace {
     this.externChecks.delete(path);
     this.cChecks.delete(path);
     if (definitionNames(before) !== '') this.cDefinitions++;
+    // No C file left: nothing infers a project, so the externs' names (and the models they hold) go.
+    if (this.cSummaries.size === 0) this.externs = undefined;
     this.stamp++;
     this.changed.add(path);
   }

@@ -740,6 +740,11 @@ describe('the C project inferred from the externs', () => {
           projects.add(ws.effectiveCProject());
           assert.deepEqual(ws.diagnostics('/w/main.vale'), expected.diagnostics('/w/main.vale'), text);
         }
+        // The C file gone (its inference forgotten), then back.
+        ws.removeCFile('/w/native/impl.c');
+        ws.setCFile('/w/native/impl.c', C);
+        ws.takeChangedFiles();
+        assert.equal(ws.effectiveCProject(), make(text).effectiveCProject(), `${text} (the C file removed and added)`);
       }),
       { numRuns: 120, seed: 0x5eed },
     );
