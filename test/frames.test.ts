@@ -1,8 +1,10 @@
 // The stdio transport: LSP frames pass with a canonical header, whatever surrounds them, in any chunking; messages are written as JSON.
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { messageBytes } from '../server/lsp/encoder';
+import type { Message } from 'vscode-languageserver/node';
+import { FramedStreamWriter, messageBytes } from '../server/lsp/encoder';
 import { FrameFilter } from '../server/lsp/frames';
 
 async function filter(chunks: string[], maxBody?: number): Promise<{ out: string; dropped: string[] }> {
@@ -87,6 +89,7 @@ test('a publishDiagnostics message assembled from kept diagnostic bytes is the J
         ]) {
           const message = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params };
           assert.deepEqual(JSON.parse(messageBytes(message).toString('utf8')), JSON.parse(JSON.stringify(message)));
+          assert.deepEqual(JSON.parse(unframe(messageBytes(message, true))), JSON.parse(JSON.stringify(message)));
         }
       },
     ),
@@ -94,4 +97,34 @@ test('a publishDiagnostics message assembled from kept diagnostic bytes is the J
   );
   const other = { jsonrpc: '2.0', id: 3, result: { contents: 'x' } };
   assert.equal(messageBytes(other).toString('utf8'), JSON.stringify(other));
+  // A frame's length counts bytes, not characters.
+  const wide = { jsonrpc: '2.0', id: 4, result: { contents: 'é ✓ 🚀' } };
+  assert.equal(unframe(messageBytes(wide, true)), JSON.stringify(wide));
+});
+
+/** A frame's body, after checking its header's length against it. */
+function unframe(frame: Buffer): string {
+  const header = /^Content-Length: (\d+)\r\n\r\n/.exec(frame.toString('latin1'));
+  assert.ok(header, frame.toString('latin1').slice(0, 40));
+  const body = frame.subarray(header[0].length);
+  assert.equal(body.length, Number(header[1]));
+  return body.toString('utf8');
+}
+
+test('the server writes each message in one piece, header and body, in the order written', async () => {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const writer = new FramedStreamWriter(out);
+  const messages = [
+    { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///a.vale', version: 2, diagnostics: [] } },
+    { jsonrpc: '2.0', id: 1, result: { contents: 'ß' } },
+    { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'x'.repeat(100_000) } },
+  ];
+  await Promise.all(messages.map((m) => writer.write(m as Message)));
+  assert.equal(chunks.length, messages.length);
+  assert.deepEqual(
+    chunks.map((c) => JSON.parse(unframe(c))),
+    messages,
+  );
 });

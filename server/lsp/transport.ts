@@ -10,9 +10,8 @@ import {
   type MessageWriter,
   type NotificationMessage,
   StreamMessageReader,
-  StreamMessageWriter,
 } from 'vscode-languageserver/node';
-import { messageEncoder } from './encoder';
+import { FramedStreamWriter } from './encoder';
 import { FrameFilter } from './frames';
 
 /**
@@ -87,10 +86,7 @@ export function transportFromArgs(argv: readonly string[], arrivals: Arrivals): 
       process.stderr.write(`vale-ffi server: dropped input that is not an LSP message: ${reason}\n`),
     );
     process.stdin.pipe(frames);
-    transport = [
-      new StreamMessageReader(frames),
-      new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: messageEncoder }),
-    ];
+    transport = [new StreamMessageReader(frames), new FramedStreamWriter(process.stdout)];
   } else {
     process.stderr.write('vale-ffi server: give the transport: --stdio, --node-ipc, --socket=PORT or --pipe=NAME\n');
     process.exit(2);
