@@ -218,3 +218,73 @@ describe('IDE behaviour fixtures', () => {
     }
   }
 });
+
+/** What `symbolAt` answers, found the slow way: every declaration of the file, in its order. */
+function symbolByScan(ws: Workspace, file: string, offset: number): unknown {
+  const model = ws.program().model(file)!;
+  const inside = (r: { start: number; end: number }): boolean => r.start <= offset && offset <= r.end;
+  for (const k of model.kinds) {
+    if (inside(k.nameRange)) return { tag: 'kind', range: k.nameRange, name: k.name };
+    for (const m of k.members) if (inside(m.nameRange)) return { tag: 'field', range: m.nameRange, name: m.name };
+  }
+  for (const f of model.functions) if (inside(f.nameRange)) return { tag: 'function', range: f.nameRange, name: f.name };
+  const refs = [
+    ...model.kinds.flatMap((k) => k.members.map((m) => m.type)),
+    ...model.functions.flatMap((f) => [...f.params.map((p) => p.type), ...(f.returnType ? [f.returnType] : [])]),
+    ...model.exports.map((e) => e.type),
+    ...model.impls.flatMap((i) => [i.interfaceType, i.structType]),
+  ];
+  for (const ref of refs) {
+    // The innermost named or array type covering the offset.
+    const at = (t: typeof ref): typeof ref | undefined => {
+      if (!inside(t)) return undefined;
+      if (t.tag === 'array') return at(t.element) ?? t;
+      if (t.tag === 'tuple') return t.elements.map(at).find((x) => x) ?? t;
+      if (t.tag === 'named') return t.args.map(at).find((x) => x) ?? t;
+      return t.tag === 'primitive' || t.tag === 'rune' || t.tag === 'other' ? undefined : t;
+    };
+    const t = at(ref);
+    if (t) return { tag: 'kind', type: t.text, start: t.start };
+  }
+  return undefined;
+}
+
+test('what is under the cursor: the items around it answer as a scan of the whole file, at every offset, before and after edits that move the items', () => {
+  const root = join(__dirname, '..', 'examples');
+  const texts: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }))
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.vale')) texts.push(readFileSync(join(dir, e.name), 'utf8'));
+  };
+  walk(root);
+  for (const behaviour of ['hover', 'definition', 'references', 'rename'])
+    for (const name of readdirSync(join(ROOT, behaviour)))
+      if (name.endsWith('.vale'))
+        for (const f of parseFixture(readFileSync(join(ROOT, behaviour, name), 'utf8'), '/main.vale')) texts.push(f.text);
+  assert.ok(texts.length > 20, `${texts.length} texts`);
+  const found = (s: ReturnType<typeof symbolAt>): unknown =>
+    !s
+      ? undefined
+      : s.tag === 'kind' && s.type
+        ? { tag: 'kind', type: s.type.text, start: s.type.start }
+        : { tag: s.tag, range: s.range, name: s.tag === 'function' ? s.fn.name : s.tag === 'field' ? s.member.name : s.decl!.name };
+  let named = 0;
+  for (const text of texts) {
+    const ws = new Workspace();
+    ws.setFile('/w/a.vale', text);
+    // The same text again after an edit in front of everything: every item moved.
+    const moved = new Workspace();
+    moved.setFile('/w/a.vale', text);
+    moved.program();
+    moved.editFile('/w/a.vale', [{ start: 0, end: 0, newText: '// moved\n' }]);
+    for (let at = 0; at <= text.length; at++) {
+      const expected = symbolByScan(ws, '/w/a.vale', at);
+      if (expected) named++;
+      assert.deepEqual(found(symbolAt(ws.program(), '/w/a.vale', at)), expected, `${at} in ${text.slice(0, 60)}`);
+      const shifted = symbolByScan(moved, '/w/a.vale', at + 9);
+      assert.deepEqual(found(symbolAt(moved.program(), '/w/a.vale', at + 9)), shifted, `${at} + 9 in ${text.slice(0, 60)}`);
+    }
+  }
+  assert.ok(named > 1000, `${named} offsets name something`);
+});

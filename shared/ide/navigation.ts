@@ -1,4 +1,4 @@
-import type { FileModel, FunctionDecl, KindDecl, MemberDecl, OffsetRange } from '../model/declarations';
+import type { Decls, FunctionDecl, KindDecl, MemberDecl, OffsetRange } from '../model/declarations';
 import type { ProgramIndex } from '../model/program';
 import type { TypeRef } from '../model/types';
 
@@ -19,8 +19,8 @@ export function typeAt(t: TypeRef, offset: number): TypeRef | undefined {
   return t.tag === 'primitive' || t.tag === 'rune' || t.tag === 'other' ? undefined : t;
 }
 
-/** Every type reference a file writes, with where it appears. */
-export function typeRefsOf(model: FileModel): TypeRef[] {
+/** Every type reference a file (or one of its items) writes, with where it appears. */
+export function typeRefsOf(model: Decls): TypeRef[] {
   const out: TypeRef[] = [];
   for (const k of model.kinds) for (const m of k.members) out.push(m.type);
   for (const f of model.functions) {
@@ -35,12 +35,19 @@ export function typeRefsOf(model: FileModel): TypeRef[] {
 export function symbolAt(index: ProgramIndex, file: string, offset: number): SymbolAt | undefined {
   const model = index.model(file);
   if (!model) return undefined;
-  for (const k of model.kinds) {
-    if (inside(k.nameRange, offset)) return { tag: 'kind', range: k.nameRange, decl: k, file };
-    for (const m of k.members) if (inside(m.nameRange, offset)) return { tag: 'field', range: m.nameRange, decl: k, member: m };
-  }
-  for (const f of model.functions) if (inside(f.nameRange, offset)) return { tag: 'function', range: f.nameRange, fn: f };
-  for (const ref of typeRefsOf(model)) {
+  // Only the items that hold the offset (or end at it) can name something there: found by a
+  // binary search, so a hover in a long file places no other item's declarations.
+  const before = model.itemContaining(offset - 1);
+  const at = model.itemContaining(offset);
+  const items = before && at && before !== at ? [before, at] : before ? [before] : at ? [at] : [];
+  for (const item of items)
+    for (const k of item.kinds) {
+      if (inside(k.nameRange, offset)) return { tag: 'kind', range: k.nameRange, decl: k, file };
+      for (const m of k.members) if (inside(m.nameRange, offset)) return { tag: 'field', range: m.nameRange, decl: k, member: m };
+    }
+  for (const item of items)
+    for (const f of item.functions) if (inside(f.nameRange, offset)) return { tag: 'function', range: f.nameRange, fn: f };
+  for (const ref of items.flatMap(typeRefsOf)) {
     const t = typeAt(ref, offset);
     if (!t) continue;
     const r = index.resolve(file, t);
