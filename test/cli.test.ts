@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { haveTools } from './support/tools';
@@ -227,6 +227,29 @@ describe('vale-ffi check', () => {
     const r = run(['check'], dir);
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '1 file checked: 0 errors, 0 warnings, 0 notes\n');
+  });
+});
+
+describe('vale-ffi check loads the C grammar only for C files', () => {
+  // The bundle alone, without the grammar's wasm files beside it: a run that tries to load the
+  // grammar says so on stderr.
+  const dir = tempDir('vale-ffi-cli-nowasm-');
+  const cli = join(dir, 'cli.js');
+  copyFileSync(CLI, cli);
+  const missing = /C files are not read: tree-sitter\.wasm is missing/;
+
+  test('a workspace with no C file: the grammar is not loaded (no warning about it)', () => {
+    const ws = workspace({ 'main.vale': 'exported func main() int { return 0; }\n' });
+    const r = spawnSync(process.execPath, [cli, 'check', ws], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, missing);
+  });
+
+  test('a workspace with a C file: the grammar is loaded for it (here it is missing, and the run says so)', () => {
+    const ws = workspace({ 'main.vale': 'exported func main() int { return 0; }\n', 'native/x.c': 'int main(void) { return 0; }\n' });
+    const r = spawnSync(process.execPath, [cli, 'check', ws], { encoding: 'utf8' });
+    assert.match(r.stderr, missing);
+    assert.match(r.stderr, /x\.c is not checked: the C grammar is not loaded/);
   });
 });
 

@@ -276,8 +276,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       // One run of the C grammar's wasm: its baseline code is enough, and optimizing it in the
       // background would keep the process alive ~70 ms after the answer.
       setFlagsFromString('--liftoff-only');
-      // `check` reads C files too: tree-sitter's C grammar loads (off this thread) while the Vale files are read.
-      startCParser(loadCParser((m) => io.stderr.write(`vale-ffi: warning: ${m}\n`)));
+      // How tree-sitter's C grammar loads: `stubs` starts at once, `check` once it has found C files.
+      startCParser(() => loadCParser((m) => io.stderr.write(`vale-ffi: warning: ${m}\n`)), argv[0] === 'stubs');
     }
     await program(io, status).parseAsync(argv, { from: 'user' });
     return status.code;
