@@ -154,10 +154,10 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   const showProgress = ctx.io.stderr.isTTY === true && options.format === 'text';
   const progress = showProgress ? progressPrinter(ctx) : undefined;
   const built = builtOption(ctx, options.build, sources);
-  // The Vale files first: the C grammar finishes loading meanwhile; then the C files.
+  // The Vale files first, while the C grammar loads (compiled off this thread) when there are C
+  // files; then the C files.
   const vale = { files: files.filter((f) => !isCPath(f.key)), modules: sources.modules };
   const cFiles = files.filter((f) => isCPath(f.key));
-  // The C grammar loads (compiled off this thread) while the Vale files are read.
   if (cFiles.length > 0) void cParserPromise();
   const jobs = jobsOption(options.jobs, vale.files);
   const warn = (m: string): void => {

@@ -2,6 +2,7 @@
 // model shares its unchanged items with the last one (declarations.ts), so only the window of
 // items between the shared front and the shared back is looked at. What infers the C project
 // asks it on every change of declarations; a keystroke in one item costs that item.
+import { changedWindow } from '../syntax';
 import type { FileModel, ItemDecls } from './declarations';
 
 /** How many extern declarations of each name the files hold; `version` moves when a name comes or goes. */
@@ -19,18 +20,9 @@ export class ExternNames {
   set(path: string, model: FileModel | undefined): void {
     const before = this.models.get(path);
     if (before === model) return;
-    const was = before?.items ?? [];
-    const is = model?.items ?? [];
-    let front = 0;
-    while (front < was.length && front < is.length && was[front] === is[front]) front++;
-    let wasEnd = was.length;
-    let isEnd = is.length;
-    while (wasEnd > front && isEnd > front && was[wasEnd - 1] === is[isEnd - 1]) {
-      wasEnd--;
-      isEnd--;
-    }
-    for (let i = front; i < wasEnd; i++) this.count(was[i], -1);
-    for (let i = front; i < isEnd; i++) this.count(is[i], 1);
+    const { removed, added } = changedWindow(before?.items ?? [], model?.items ?? []);
+    for (const item of removed) this.count(item, -1);
+    for (const item of added) this.count(item, 1);
     if (model) this.models.set(path, model);
     else this.models.delete(path);
   }

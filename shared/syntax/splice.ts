@@ -13,3 +13,24 @@ export function spliceList<T>(old: readonly T[], keep: number, middle: readonly 
   for (let i = tailFrom; i < old.length; i++) out[at++] = old[i];
   return out;
 }
+
+/**
+ * What differs between two lists that share their objects in order (a file's items, sites, edges
+ * or kind items before and after an edit): the entries between the common head and tail,
+ * compared by identity (of `key`: a moved item is a new object for the same node).
+ */
+export function changedWindow<T>(before: readonly T[], after: readonly T[], key?: (x: T) => unknown): { removed: T[]; added: T[] } {
+  let head = 0;
+  let tail = 0;
+  const m = before.length;
+  const n = after.length;
+  if (key === undefined) {
+    // By the entries themselves: no call per entry (a file's every site and edge, per summary edit).
+    while (head < m && head < n && before[head] === after[head]) head++;
+    while (tail < m - head && tail < n - head && before[m - 1 - tail] === after[n - 1 - tail]) tail++;
+  } else {
+    while (head < m && head < n && key(before[head]) === key(after[head])) head++;
+    while (tail < m - head && tail < n - head && key(before[m - 1 - tail]) === key(after[n - 1 - tail])) tail++;
+  }
+  return { removed: before.slice(head, before.length - tail), added: after.slice(head, after.length - tail) };
+}
