@@ -39,10 +39,8 @@ export interface QuickFix {
 
 export const SYNTAX_ERROR = 'SyntaxError';
 
+/** By file, then start, end and code. A file's diagnostics name it with one string: `===` decides at once. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return a.file < b.file
-    ? -1
-    : a.file > b.file
-      ? 1
-      : a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -176,6 +177,18 @@ test('the line index after an edit equals the index of the new text (CR, LF and 
       assert.equal(incremental.lineCount, whole.lineCount, JSON.stringify({ before, start, end, inserted }));
       for (let l = 0; l < whole.lineCount; l++) assert.equal(incremental.lineStart(l), whole.lineStart(l));
       for (let o = 0; o <= after.length; o++) assert.deepEqual(incremental.positionAt(o), whole.positionAt(o));
+    }),
+    { numRuns: runs(3_000) },
+  );
+});
+
+test('a position names the offset vscode-languageserver-textdocument gives it (past a line end: before its line break)', () => {
+  const text = fc.string({ unit: fc.constantFrom('a', '\n', '\r', '\r\n'), maxLength: 30 });
+  fc.assert(
+    fc.property(text, fc.integer({ min: -1, max: 12 }), fc.integer({ min: -1, max: 12 }), (t, line, character) => {
+      const position = { line, character };
+      const expected = TextDocument.create('file:///t.vale', 'vale', 1, t).offsetAt(position);
+      assert.equal(new LineIndex(t).offsetAt(position), expected, JSON.stringify({ t, position }));
     }),
     { numRuns: runs(3_000) },
   );

@@ -25,15 +25,13 @@ const SENT_FOR_AN_EDIT = '\u0000sent for an edit';
 interface Sent {
   readonly lsp: LspDiagnostic;
   readonly source: Diagnostic;
-  /** The last `converted` call that used it (a publish that uses each sent diagnostic once keeps the list as it is). */
-  pass: number;
 }
 
-/** A file's last publish: its diagnostics by message (then by severity, code and places), and how many. */
-interface LastSent {
-  readonly byMessage: Map<string, Sent[]>;
-  readonly count: number;
-}
+/**
+ * How far past a diagnostic that reads otherwise `converted` looks in the last publish for one
+ * that reads the same (an edit adds or removes a few diagnostics at a time, in one place).
+ */
+const LOOK_AHEAD = 8;
 
 /**
  * How long after answering an edit the other files' diagnostics wait for the next keystroke
@@ -63,9 +61,8 @@ export class DiagnosticsPublisher {
   private scheduled = false;
   /** What each file was last sent, as JSON; SENT_FOR_AN_EDIT when not kept (the next pass sends again). */
   private readonly sent = new Map<string, string>();
-  /** Per file, the LSP diagnostics of the last publish by message, then by severity, code and places (see `converted`). */
-  private readonly lastSent = new Map<string, LastSent>();
-  private passes = 0;
+  /** Per open document, the diagnostics of its last publish, in order (see `converted`). */
+  private readonly lastSent = new Map<string, readonly Sent[]>();
   /** Edited documents whose newest version has not been answered yet. */
   private readonly edited = new Set<string>();
   /** Files a pass did not reach. */
@@ -104,11 +101,12 @@ export class DiagnosticsPublisher {
   /**
    * A file's diagnostics in LSP form. One that reads as it did in the last publish (the same
    * message, code, severity and places) is the same object, so the encoder reuses its JSON text
-   * (a keystroke changes a few of hundreds).
+   * (a keystroke changes a few of hundreds). Both lists are in file order, and an edit adds or
+   * removes diagnostics in one place: each diagnostic is compared with the one after the last
+   * reused, then with the few behind it (`LOOK_AHEAD`), never searched for in the whole list.
    */
   private converted(key: string, list: readonly Diagnostic[]): LspDiagnostic[] {
-    const before = this.lastSent.get(key);
-    const pass = ++this.passes;
+    const before = this.lastSent.get(key) ?? [];
     const out = new Array<LspDiagnostic>(list.length);
     const lines = new Map<string, LineIndex | undefined>();
     const linesOf = (file: string): LineIndex | undefined => {
@@ -123,60 +121,41 @@ export class DiagnosticsPublisher {
         ? index.readsAs(start, r.start) && index.readsAs(end, r.end)
         : r.start.line === 0 && r.start.character === 0 && r.end.line === 0 && r.end.character === 0;
     const same = (c: Sent, d: Diagnostic): boolean => {
-      if (c.source.severity !== d.severity || c.source.code !== d.code || !sameRange(own, d.start, d.end, c.lsp.range)) return false;
-      const was = c.source.related;
+      const was = c.source;
+      if (was !== d) {
+        if (was.message !== d.message || was.severity !== d.severity || was.code !== d.code) return false;
+        if (was.related !== d.related && (!was.related || !d.related || was.related.length !== d.related.length)) return false;
+      }
+      // The same places now: an edit above them moves their offsets, a line broken or joined their lines.
+      if (!sameRange(own, d.start, d.end, c.lsp.range)) return false;
       const is = d.related;
-      if (!was || !is) return was === is;
-      if (was.length !== is.length) return false;
+      if (!is) return true;
+      const related = was.related!;
       for (let k = 0; k < is.length; k++) {
         const r = is[k];
-        if (r.file !== was[k].file || r.message !== was[k].message) return false;
+        if (r !== related[k] && (r.file !== related[k].file || r.message !== related[k].message)) return false;
         if (!sameRange(linesOf(r.file), r.start, r.end, c.lsp.relatedInformation![k].location.range)) return false;
       }
       return true;
     };
-    // Each diagnostic finds what it was sent as, or is made (and added to the list for the next publish).
-    let reused = 0;
-    const made: Sent[] = [];
+    const sent = new Array<Sent>(list.length);
+    let next = 0;
     for (let i = 0; i < list.length; i++) {
       const d = list[i];
       let found: Sent | undefined;
-      const candidates = before?.byMessage.get(d.message);
-      if (candidates)
-        for (const c of candidates)
-          if (same(c, d)) {
-            found = c;
-            break;
-          }
-      if (found) {
-        if (found.pass !== pass) reused++;
-        found.pass = pass;
-      } else {
-        found = { lsp: this.toLsp(key, d), source: d, pass };
-        made.push(found);
-      }
+      for (let j = next; j < before.length && j <= next + LOOK_AHEAD; j++)
+        if (same(before[j], d)) {
+          found = before[j];
+          next = j + 1;
+          break;
+        }
+      found ??= { lsp: this.toLsp(key, d), source: d };
+      sent[i] = found;
       out[i] = found.lsp;
     }
     // Kept for open documents only (the ones edited keystroke after keystroke): memory follows what is open.
-    if (!this.documents.get(this.documents.uriOf(key))) {
-      this.lastSent.delete(key);
-      return out;
-    }
-    // The list is updated in place: what this publish did not use leaves it, what it made joins it.
-    const byMessage = before?.byMessage ?? new Map<string, Sent[]>();
-    if (before && reused < before.count)
-      byMessage.forEach((alike, message) => {
-        let n = 0;
-        for (const x of alike) if (x.pass === pass) alike[n++] = x;
-        if (n === 0) byMessage.delete(message);
-        else alike.length = n;
-      });
-    for (const x of made) {
-      const alike = byMessage.get(x.source.message);
-      if (alike) alike.push(x);
-      else byMessage.set(x.source.message, [x]);
-    }
-    if (!before || reused + made.length !== before.count) this.lastSent.set(key, { byMessage, count: reused + made.length });
+    if (this.documents.get(this.documents.uriOf(key))) this.lastSent.set(key, sent);
+    else this.lastSent.delete(key);
     return out;
   }
 

@@ -106,12 +106,20 @@ export class LineIndex {
     return o >= start && (line + 1 === this.starts.length || o < this.starts[line + 1]) && o - start === position.character;
   }
 
+  /**
+   * The offset of a position. As LSP says (and vscode-languageserver-textdocument does), a
+   * character past the line's end is the line's end, before its line break; a line past the
+   * last is the end of the text.
+   */
   offsetAt(position: Position): number {
     if (position.line < 0) return 0;
     if (position.line >= this.starts.length) return this.text.length;
     const start = this.starts[position.line];
+    if (position.character <= 0) return start;
     const next = position.line + 1 < this.starts.length ? this.starts[position.line + 1] : this.text.length;
-    return Math.max(start, Math.min(start + position.character, next));
+    let offset = Math.min(start + position.character, next);
+    while (offset > start && isLineBreak(this.text.charCodeAt(offset - 1))) offset--;
+    return offset;
   }
 
   range(start: number, end: number): Range {
@@ -125,4 +133,8 @@ export class LineIndex {
     while (end > start && (this.text.charCodeAt(end - 1) === 10 || this.text.charCodeAt(end - 1) === 13)) end--;
     return this.text.slice(start, end);
   }
+}
+
+function isLineBreak(c: number): boolean {
+  return c === 10 || c === 13;
 }

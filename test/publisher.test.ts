@@ -1,0 +1,120 @@
+// The diagnostics publisher in process: what it sends after each keystroke equals the core's
+// diagnostics converted afresh, and the diagnostics a keystroke did not move are sent as the
+// same objects (whose JSON the encoder keeps).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import type { Diagnostic as LspDiagnostic, PublishDiagnosticsParams } from 'vscode-languageserver/node';
+import { Workspace } from '../shared';
+import { DiagnosticsPublisher } from '../server/lsp/diagnostics';
+import { Documents, keyOf } from '../server/lsp/documents';
+import { Arrivals } from '../server/lsp/transport';
+
+// FC_SCALE=10 runs ten times as many cases (for a long local soak).
+const runs = (n: number): number => Math.round(n * Number(process.env.FC_SCALE ?? 1));
+
+/** Blocks with mistakes (a kind exported twice, externs over kinds not exported), each a few lines. */
+function blocks(n: number): string {
+  let text = '';
+  for (let k = 0; k < n; k++)
+    text += [
+      `// block ${k}`,
+      `export [#3]<imm>int as Triple${k};`,
+      `extern func weigh${k}(crate Crate${k}) int;`,
+      `struct Crate${k} imm { weight int; }`,
+      `extern func total${k}(weights []<imm>int) int;`,
+      '',
+    ].join('\n');
+  return text;
+}
+
+/** A publisher over one open document; `edit` applies a change and returns what was published for it. */
+function session(text: string) {
+  const workspace = new Workspace();
+  const documents = new Documents(workspace);
+  const sent: PublishDiagnosticsParams[] = [];
+  const connection = {
+    sendDiagnostics: (p: PublishDiagnosticsParams) => {
+      sent.push(p);
+      return Promise.resolve();
+    },
+    console: { error: (m: string) => assert.fail(m), warn: () => undefined, info: () => undefined, log: () => undefined },
+  };
+  const publisher = new DiagnosticsPublisher(connection as never, workspace, documents, new Arrivals());
+  const uri = pathToFileURL('/ws/typed.vale').href;
+  let version = 1;
+  documents.didOpen(uri, 'vale', version, text);
+  const published = async (): Promise<LspDiagnostic[]> => {
+    publisher.schedule(keyOf(uri));
+    await new Promise((resolve) => setImmediate(resolve));
+    const last = sent.at(-1);
+    assert.equal(last?.version, version, 'the edited version is answered');
+    return last!.diagnostics;
+  };
+  return {
+    published,
+    text: () => documents.get(uri)!.getText(),
+    async edit(start: { line: number; character: number }, end: { line: number; character: number }, newText: string) {
+      version++;
+      documents.didChange(uri, version, [{ range: { start, end }, text: newText }]);
+      return published();
+    },
+  };
+}
+
+/** What a fresh publisher sends for the text (nothing reused). */
+async function afresh(text: string): Promise<LspDiagnostic[]> {
+  return session(text).published();
+}
+
+test('after each keystroke the publisher sends what a fresh one sends for the same text (lines added, removed and edited)', async () => {
+  const edit = fc.record({
+    line: fc.nat({ max: 40 }),
+    character: fc.nat({ max: 50 }),
+    length: fc.nat({ max: 3 }),
+    text: fc.constantFrom('', 'x', ' ', '\n', '\n\n', ';', 'Crate1', '// ', 'struct Extra imm { }\n'),
+  });
+  await fc.assert(
+    fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 12 }), async (edits) => {
+      const s = session(blocks(6));
+      await s.published();
+      for (const e of edits) {
+        const start = { line: e.line, character: e.character };
+        const got = await s.edit(start, { line: e.line, character: e.character + e.length }, e.text);
+        assert.deepEqual(got, await afresh(s.text()));
+      }
+    }),
+    { numRuns: runs(40) },
+  );
+});
+
+test('a keystroke on a line without diagnostics sends every other diagnostic as the same object', async () => {
+  const s = session(blocks(6));
+  const before = await s.published();
+  assert.ok(before.length >= 12, `the blocks have diagnostics (${before.length})`);
+  // In the comment of the third block: the diagnostics above and below it stay where they were.
+  const comment = s.text().split('\n').indexOf('// block 2');
+  const after = await s.edit({ line: comment, character: 8 }, { line: comment, character: 8 }, 'x');
+  assert.deepEqual(
+    after.map((d) => `${d.range.start.line}:${d.code}`),
+    before.map((d) => `${d.range.start.line}:${d.code}`),
+  );
+  for (let i = 0; i < after.length; i++) assert.equal(after[i], before[i], `diagnostic ${i} is the same object`);
+  // A line added at the top moves every diagnostic: none is the same object, and each reads as a fresh publish.
+  const moved = await s.edit({ line: 0, character: 0 }, { line: 0, character: 0 }, '\n');
+  assert.deepEqual(moved, await afresh(s.text()));
+  for (let i = 0; i < moved.length; i++) assert.notEqual(moved[i], after[i]);
+  // Emptying a block's export line (its diagnostics gone, no line moved): every diagnostic that
+  // reads as one sent before is that object.
+  const lines = s.text().split('\n');
+  const line = lines.findIndex((l) => l.startsWith('export [#3]<imm>int as Triple2;'));
+  const removed = await s.edit({ line, character: 0 }, { line, character: lines[line].length }, '');
+  assert.deepEqual(removed, await afresh(s.text()));
+  assert.ok(removed.length < moved.length, 'a diagnostic went');
+  for (const d of removed) {
+    const was = moved.find((m) => JSON.stringify(m) === JSON.stringify(d));
+    assert.ok(was, `${d.code} at line ${d.range.start.line} was sent before`);
+    assert.equal(d, was, `${d.code} at line ${d.range.start.line} is the object sent before`);
+  }
+});
