@@ -1007,7 +1007,7 @@ function spanningEdit(before: string, after: string): TextEdit {
  * Recorded fact keys grouped by what can change their value, so an index
  * update recomputes only those its change can reach: `kind` facts by name and
  * by the file asking (its imports), package facts by package, `reach` facts by
- * kind; the few `impls` facts always.
+ * kind; the few `impls` facts always, `suggestion` facts whenever names or scopes changed.
  */
 class FactKeys {
   private readonly reachById = new Map<string, FactKey>();
@@ -1018,6 +1018,8 @@ class FactKeys {
   private readonly kindsByFile = new Map<string, Set<FactKey>>();
   private readonly byPackage = new Map<string, Set<FactKey>>();
   private readonly always = new Set<FactKey>();
+  /** `suggestion` facts: a file sees the kind names of its package and of what it imports. */
+  private readonly suggestions = new Set<FactKey>();
 
   private static put(map: Map<string, Set<FactKey>>, k: string, key: FactKey): void {
     let set = map.get(k);
@@ -1044,6 +1046,9 @@ class FactKeys {
       case 'impls':
         this.always.add(key);
         break;
+      case 'suggestion':
+        this.suggestions.add(key);
+        break;
       case 'exports':
       case 'exported':
       case 'first-export':
@@ -1067,6 +1072,9 @@ class FactKeys {
         break;
       case 'impls':
         this.always.delete(key);
+        break;
+      case 'suggestion':
+        this.suggestions.delete(key);
         break;
       case 'exports':
       case 'exported':
@@ -1093,6 +1101,9 @@ class FactKeys {
         if (key) out.add(key);
       }
     } else for (const key of this.reachById.values()) out.add(key);
+    // Any kind name or scope that changed may change a suggestion: each is recomputed (cheaply:
+    // `Suggestions` looks only at the names a list gained or lost), its readers re-run only if it changed.
+    if (names.size > 0 || packages.size > 0 || files.size > 0) for (const k of this.suggestions) out.add(k);
     for (const n of names) for (const k of this.kindsByName.get(n) ?? []) out.add(k);
     for (const f of files) for (const k of this.kindsByFile.get(f) ?? []) out.add(k);
     for (const p of packages) {

@@ -435,6 +435,41 @@ describe('analysis engine', () => {
     assert.equal(ws.stats.itemsChecked - mid.itemsChecked, 4, 'the edited struct, launch42_5, dock42_4 and Ship42_6');
   });
 
+  test('a new kind name re-checks only the items whose "did you mean" it changes, not every item with an unknown kind', () => {
+    // Twelve files in one package, each with an extern over a kind nobody declares.
+    const vessels = ['Anchor', 'Barge', 'Cutter', 'Dinghy', 'Ferry', 'Galleon', 'Junk', 'Ketch', 'Lugger', 'Punt', 'Schooner', 'Trawler'];
+    const ws = new Workspace();
+    vessels.forEach((v, f) => ws.setFile(`/ws/p/file${f}.vale`, `extern func seal${f}(h &${v}) int;\n`));
+    const unknown = (): string[] =>
+      ws
+        .files()
+        .flatMap((f) => ws.diagnostics(f))
+        .filter((d) => d.code === 'UnknownKind')
+        .map((d) => d.message);
+    assert.equal(unknown().length, vessels.length);
+    assert.ok(
+      unknown().every((m) => !m.includes('did you mean')),
+      'no kind to suggest yet',
+    );
+    ws.takeChangedFiles();
+    // A kind one edit away from Ketch only: file7's extern gets a suggestion, the others keep theirs (none).
+    const before = { ...ws.stats };
+    ws.setFile('/ws/p/kinds.vale', 'exported struct Ketchup { n int; }\n');
+    assert.deepEqual(ws.takeChangedFiles(), ['/ws/p/file7.vale', '/ws/p/kinds.vale'], 'the new file and the one whose suggestion changed');
+    assert.deepEqual(
+      unknown().filter((m) => m.includes('did you mean')),
+      ['Ketch is not declared in this workspace, and no import of a module outside it can provide it; did you mean Ketchup?'],
+    );
+    assert.equal(ws.stats.itemsChecked - before.itemsChecked, 2, 'the new kind and seal7');
+    // The same as a fresh analysis of the same files.
+    const again = new Workspace();
+    for (const f of ws.files()) again.setFile(f, ws.text(f)!);
+    assert.deepEqual(
+      again.files().flatMap((f) => again.diagnostics(f)),
+      ws.files().flatMap((f) => ws.diagnostics(f)),
+    );
+  });
+
   test("a quick fix's new export name steps around kinds and exports that edits add and remove, as a fresh analysis names it", () => {
     const texts = new Map([
       ['/p/main.vale', 'extern func tally(items []<imm>int) int;\n'],

@@ -2,7 +2,6 @@ import type { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
 import type { FileModel, FunctionDecl, ItemDecls, KindDecl, OffsetRange } from '../model/declarations';
 import { type Dependencies, type ExportSite, type ProgramIndex, type Reach, signatureText } from '../model/program';
 import { type TypeRef, kindText, refText } from '../model/types';
-import { Suggestions } from './suggest';
 
 export const EXPORTED_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND = 'ExportedFunctionDependedOnNonExportedKind';
 export const EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND = 'ExternFunctionDependedOnNonExportedKind';
@@ -86,13 +85,9 @@ function report(
   );
 }
 
-/** Answers "did you mean" for broken kind names (kept across keystrokes). */
-const SUGGESTIONS = new Suggestions();
-
 /** A name no module of the workspace declares and no import from outside it can provide. */
 function unknownKind(ctx: Context, type: TypeRef, name: string): void {
-  const lists = ctx.index.visibleKindNames(ctx.model.path, ctx.deps);
-  const suggestion = lists.length === 1 ? SUGGESTIONS.closest(name, lists[0]) : SUGGESTIONS.closestOver(name, lists);
+  const suggestion = ctx.index.kindSuggestion(ctx.model.path, name, ctx.deps);
   const fixes: QuickFix[] = [];
   const offset = type.tag === 'named' ? type.text.indexOf(name) : -1;
   if (ctx.quickFixes && suggestion && offset >= 0) {

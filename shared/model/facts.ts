@@ -13,6 +13,8 @@ export type FactParts =
   | { readonly tag: 'exports' | 'exported' | 'first-export'; readonly pkg: string; readonly id: string }
   /** Whether a name is taken in a package (by a kind or an export). */
   | { readonly tag: 'name-taken'; readonly pkg: string; readonly name: string }
+  /** The kind a file can see whose name is closest to a name it does not know ("did you mean"). */
+  | { readonly tag: 'suggestion'; readonly file: string; readonly name: string }
   /** A package's export sites / kind names. */
   | { readonly tag: 'package-exports' | 'package-kinds'; readonly pkg: string }
   /** An interface's impls / how a kind crosses the boundary. */
@@ -29,6 +31,7 @@ export const FACT = {
   exported: (pkg: string, id: string): FactKey => key('exported', pkg, id),
   firstExport: (pkg: string, id: string): FactKey => key('first-export', pkg, id),
   nameTaken: (pkg: string, name: string): FactKey => key('name-taken', pkg, name),
+  suggestion: (file: string, name: string): FactKey => key('suggestion', file, name),
   packageExports: (pkg: string): FactKey => key('package-exports', pkg),
   packageKinds: (pkg: string): FactKey => key('package-kinds', pkg),
   impls: (id: string): FactKey => key('impls', id),
@@ -39,6 +42,7 @@ export function factParts(k: FactKey): FactParts {
   const [tag, a, b] = k.split(SEP);
   switch (tag) {
     case 'kind':
+    case 'suggestion':
       return { tag, file: a, name: b };
     case 'exports':
     case 'exported':

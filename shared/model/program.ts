@@ -10,6 +10,7 @@ import {
   type OffsetRange,
   declaresKind,
 } from './declarations';
+import { Suggestions } from '../checks/suggest';
 import { FACT, type FactKey, factParts } from './facts';
 import { flat } from './flat';
 import { type TypeRef, kindText, shapedType } from './types';
@@ -408,6 +409,9 @@ export interface IndexChange {
   /** Kinds whose reach may have changed (undefined: any). */
   readonly reach?: ReadonlySet<string>;
 }
+
+/** Answers "did you mean" for broken kind names (kept across keystrokes and indexes: it follows the names' changes). */
+const SUGGESTIONS = new Suggestions();
 
 /**
  * The workspace's declarations, indexed across files. Built from file models
@@ -1078,6 +1082,18 @@ export class ProgramIndex {
     return false;
   }
 
+  /**
+   * The kind a file can see whose name is closest to `name`, one it does not know ("did you mean"),
+   * or undefined. `deps` records this answer, not the names it was chosen from: a check that
+   * suggests stays valid while other names come and go, until its suggestion changes.
+   */
+  kindSuggestion(file: string, name: string, deps?: Dependencies): string | undefined {
+    const lists = this.visibleKindNames(file);
+    const found = lists.length === 1 ? SUGGESTIONS.closest(name, lists[0]) : SUGGESTIONS.closestOver(name, lists);
+    deps?.set(FACT.suggestion(file, name), found ?? '');
+    return found;
+  }
+
   /** The kind names a file can see, as lists (its package's, then each imported package's; names may repeat): for suggestions. */
   visibleKindNames(file: string, deps?: Dependencies): (readonly string[])[] {
     const model = this.files.get(file);
@@ -1304,6 +1320,9 @@ export class ProgramIndex {
         break;
       case 'name-taken':
         this.isNameTaken(f.pkg, f.name, deps);
+        break;
+      case 'suggestion':
+        this.kindSuggestion(f.file, f.name, deps);
         break;
       case 'package-exports':
         this.packageExports(f.pkg, deps);
