@@ -1368,9 +1368,9 @@ export class ProgramIndex {
     }
     const roots: RootEntry[] = [];
     for (const path of this.paths) {
-      const list = this.rootsOf(path);
-      state.rootsByFile.set(path, list);
-      roots.push(...list);
+      const lists = this.rootsOf(path);
+      state.rootsByFile.set(path, lists);
+      for (const list of lists) for (let k = 0; k < list.length; k++) roots.push(list[k]);
     }
     this.walkGroups(state, roots.sort(compareRoots), undefined);
     this.reach = state;
@@ -1392,24 +1392,16 @@ export class ProgramIndex {
   }
 
   /**
-   * The roots a file holds: its FFI signatures' parameters and returns, its
-   * export sites. During an update with a plan for the file, the items it does
-   * not visit give the roots they gave last time.
+   * The roots a file holds, each item's list in item order: its FFI signatures' parameters and
+   * returns, its export sites. During an update with a plan for the file, the items it does not
+   * visit give the lists they gave last time (the same arrays: `updateReach` compares lists).
    */
-  private rootsOf(path: string): RootEntry[] {
+  private rootsOf(path: string): (readonly RootEntry[])[] {
     const model = this.files.get(path)!;
     const records = this.indexedByFile.get(path)!;
     const plan = this.plans.get(path);
-    // Each record's roots first (most are its own from last time), then one list of exactly
-    // their number: no growth by push (a keystroke that changes a summary lists a file's roots).
-    let count = 0;
-    for (let i = 0; i < records.length; i++) count += this.recordRoots(path, model, records[i], plan, i).length;
-    const out = new Array<RootEntry>(count);
-    let at = 0;
-    for (let i = 0; i < records.length; i++) {
-      const roots = records[i].roots!;
-      for (let k = 0; k < roots.length; k++) out[at++] = roots[k];
-    }
+    const out = new Array<readonly RootEntry[]>(records.length);
+    for (let i = 0; i < records.length; i++) out[i] = this.recordRoots(path, model, records[i], plan, i);
     return out;
   }
 
@@ -1590,23 +1582,27 @@ export class ProgramIndex {
     for (const path of files) {
       const before = state.rootsByFile.get(path) ?? [];
       const after = this.files.has(path) ? this.rootsOf(path) : [];
-      // Roots are kept objects while their item's derivation is the same: compare by identity
-      // (marks on the entries: no set of every root of the file; index loops, run per keystroke).
+      // An item keeps its list of roots while its derivation and sites are the same: only the lists
+      // between the same ones in front and behind can differ (an edit's window, not the file).
+      const { removed, added } = changedWindow(before, after);
+      // Roots are kept objects too: compare them by identity (marks on the entries, no set).
       const had = ++this.rootMarks;
-      for (let i = 0; i < before.length; i++) before[i].mark = had;
+      for (const list of removed) for (let k = 0; k < list.length; k++) list[k].mark = had;
       const kept = ++this.rootMarks;
-      for (let i = 0; i < after.length; i++) {
-        const r = after[i];
-        if (r.mark !== had) newRoots.push(r);
-        r.mark = kept;
-      }
-      for (let i = 0; i < before.length; i++) {
-        const r = before[i];
-        if (r.mark === kept) continue;
-        oldRoots.add(r);
-        const g = state.groupOfRoot.get(r);
-        if (g) groups.add(g);
-      }
+      for (const list of added)
+        for (let k = 0; k < list.length; k++) {
+          const r = list[k];
+          if (r.mark !== had) newRoots.push(r);
+          r.mark = kept;
+        }
+      for (const list of removed)
+        for (let k = 0; k < list.length; k++) {
+          const r = list[k];
+          if (r.mark === kept) continue;
+          oldRoots.add(r);
+          const g = state.groupOfRoot.get(r);
+          if (g) groups.add(g);
+        }
       if (this.files.has(path)) state.rootsByFile.set(path, after);
       else state.rootsByFile.delete(path);
     }
@@ -1765,7 +1761,8 @@ interface ReachState {
   readonly byId: Map<string, WalkReach>;
   readonly groupOfId: Map<string, ReachGroup>;
   readonly groupOfRoot: Map<RootEntry, ReachGroup>;
-  readonly rootsByFile: Map<string, RootEntry[]>;
+  /** Each file's roots, a list per item (`rootsOf`). */
+  readonly rootsByFile: Map<string, (readonly RootEntry[])[]>;
   /** Declared kinds reached, and where each is declared. */
   readonly declSlot: Map<string, KindSlot>;
   /** The same kinds by declaring file and name. */
