@@ -62,6 +62,8 @@ export interface WorkspaceStats {
   checksReused: number;
   /** Item checks reused because nothing they read changed. */
   itemChecksReused: number;
+  /** Recorded facts recomputed after an index update, to tell which checks it made stale. */
+  factsRecomputed: number;
 }
 
 /** A file's item checks: by item node, and as the last pass found them, in item order. */
@@ -179,6 +181,7 @@ export class Workspace {
     itemsChecked: 0,
     checksReused: 0,
     itemChecksReused: 0,
+    factsRecomputed: 0,
   };
 
   setFile(path: string, text: string): SyntaxTree {
@@ -593,10 +596,13 @@ export class Workspace {
     this.stamp++;
     // Recompute each recorded fact the change can reach, once; its readers go stale if it changed.
     const { all, names, packages, exportIds, reach } = index.change;
-    const candidates = all ? this.factReaders.keys() : this.facts.candidates(names, packages, scopeChanged, reach, exportIds);
+    const candidates = all
+      ? this.factReaders.keys()
+      : this.facts.candidates(names, packages, scopeChanged, reach, exportIds, (file, pkgs) => index.seesAny(file, pkgs));
     for (const key of candidates) {
       const entry = this.factReaders.get(key);
       if (!entry) continue;
+      this.stats.factsRecomputed++;
       const value = index.fact(key);
       if (value === entry.value) continue;
       entry.value = value;
@@ -1007,7 +1013,8 @@ function spanningEdit(before: string, after: string): TextEdit {
  * Recorded fact keys grouped by what can change their value, so an index
  * update recomputes only those its change can reach: `kind` facts by name and
  * by the file asking (its imports), package facts by package, `reach` facts by
- * kind; the few `impls` facts always, `suggestion` facts whenever names or scopes changed.
+ * kind; the few `impls` facts always, `suggestion` facts by the file asking (those that see a
+ * package whose kinds changed, or whose scope changed).
  */
 class FactKeys {
   private readonly reachById = new Map<string, FactKey>();
@@ -1018,8 +1025,8 @@ class FactKeys {
   private readonly kindsByFile = new Map<string, Set<FactKey>>();
   private readonly byPackage = new Map<string, Set<FactKey>>();
   private readonly always = new Set<FactKey>();
-  /** `suggestion` facts: a file sees the kind names of its package and of what it imports. */
-  private readonly suggestions = new Set<FactKey>();
+  /** `suggestion` facts by the file asking (it sees the kind names of its package and of what it imports). */
+  private readonly suggestionsByFile = new Map<string, Set<FactKey>>();
 
   private static put(map: Map<string, Set<FactKey>>, k: string, key: FactKey): void {
     let set = map.get(k);
@@ -1047,7 +1054,7 @@ class FactKeys {
         this.always.add(key);
         break;
       case 'suggestion':
-        this.suggestions.add(key);
+        FactKeys.put(this.suggestionsByFile, f.file, key);
         break;
       case 'exports':
       case 'exported':
@@ -1074,7 +1081,7 @@ class FactKeys {
         this.always.delete(key);
         break;
       case 'suggestion':
-        this.suggestions.delete(key);
+        FactKeys.take(this.suggestionsByFile, f.file, key);
         break;
       case 'exports':
       case 'exported':
@@ -1087,12 +1094,14 @@ class FactKeys {
     }
   }
 
+  /** `sees(file, packages)`: whether a file sees the kinds of one of the packages (its own, or one it imports). */
   candidates(
     names: ReadonlySet<string>,
     packages: ReadonlySet<string>,
     files: ReadonlySet<string>,
     reach: ReadonlySet<string> | undefined,
     exportIds: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+    sees: (file: string, packages: ReadonlySet<string>) => boolean,
   ): Set<FactKey> {
     const out = new Set<FactKey>(this.always);
     if (reach) {
@@ -1101,9 +1110,15 @@ class FactKeys {
         if (key) out.add(key);
       }
     } else for (const key of this.reachById.values()) out.add(key);
-    // Any kind name or scope that changed may change a suggestion: each is recomputed (cheaply:
-    // `Suggestions` looks only at the names a list gained or lost), its readers re-run only if it changed.
-    if (names.size > 0 || packages.size > 0 || files.size > 0) for (const k of this.suggestions) out.add(k);
+    // A suggestion changes with the kind names its file sees (a package whose kinds changed) or
+    // with its scope: each such fact is recomputed (cheaply: `Suggestions` looks only at the names
+    // a list gained or lost), its readers re-run only if it changed.
+    for (const f of files) for (const k of this.suggestionsByFile.get(f) ?? []) out.add(k);
+    if (packages.size > 0 || names.size > 0) {
+      // Names changed with no package to say where: every suggestion is looked at again.
+      const every = packages.size === 0;
+      for (const [file, keys] of this.suggestionsByFile) if (every || sees(file, packages)) for (const k of keys) out.add(k);
+    }
     for (const n of names) for (const k of this.kindsByName.get(n) ?? []) out.add(k);
     for (const f of files) for (const k of this.kindsByFile.get(f) ?? []) out.add(k);
     for (const p of packages) {

@@ -470,6 +470,45 @@ describe('analysis engine', () => {
     );
   });
 
+  test('a kind added in an imported package gives the importing file its "did you mean", as a fresh analysis does', () => {
+    const ws = new Workspace();
+    ws.setFile('/ws/b/main.vale', 'import a.*;\nextern func seal(h &Ketch) int;\n');
+    ws.setFile('/ws/c/other.vale', 'extern func caulk(h &Ketch) int;\n');
+    ws.setFile('/ws/a/base.vale', 'exported struct Hull { n int; }\n');
+    const suggestions = (w: Workspace): string[] =>
+      w
+        .files()
+        .flatMap((f) => w.diagnostics(f))
+        .filter((d) => d.code === 'UnknownKind')
+        .map((d) => `${d.file}: ${/did you mean (\w+)/.exec(d.message)?.[1] ?? '-'}`);
+    assert.deepEqual(suggestions(ws), ['/ws/b/main.vale: -', '/ws/c/other.vale: -']);
+    ws.takeChangedFiles();
+    ws.setFile('/ws/a/kinds.vale', 'exported struct Ketchup { n int; }\n');
+    assert.deepEqual(ws.takeChangedFiles(), ['/ws/a/kinds.vale', '/ws/b/main.vale'], 'the new file and the one importing its package');
+    // b sees a's kinds through its import; c imports nothing, so it sees none of them.
+    assert.deepEqual(suggestions(ws), ['/ws/b/main.vale: Ketchup', '/ws/c/other.vale: -']);
+    const again = new Workspace();
+    for (const f of ws.files()) again.setFile(f, ws.text(f)!);
+    assert.deepEqual(suggestions(again), suggestions(ws));
+  });
+
+  test('a kind added to a package recomputes the suggestions of the files that see it, not those of other packages', () => {
+    // The same change in a workspace with and without a second package full of unknown kinds.
+    const recomputed = (withOthers: boolean): number => {
+      const ws = new Workspace();
+      ws.setFile('/ws/p/main.vale', 'extern func seal(h &Ketch) int;\n');
+      if (withOthers) for (let f = 0; f < 20; f++) ws.setFile(`/ws/q/file${f}.vale`, `extern func caulk${f}(h &Plank${f}) int;\n`);
+      ws.files().forEach((f) => ws.diagnostics(f));
+      ws.takeChangedFiles();
+      const before = ws.stats.factsRecomputed;
+      ws.setFile('/ws/p/kinds.vale', 'exported struct Ketchup { n int; }\n');
+      ws.takeChangedFiles();
+      return ws.stats.factsRecomputed - before;
+    };
+    assert.ok(recomputed(false) > 0);
+    assert.equal(recomputed(true), recomputed(false), "the other package's twenty suggestions are not looked at");
+  });
+
   test("a quick fix's new export name steps around kinds and exports that edits add and remove, as a fresh analysis names it", () => {
     const texts = new Map([
       ['/p/main.vale', 'extern func tally(items []<imm>int) int;\n'],

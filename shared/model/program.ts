@@ -1094,6 +1094,16 @@ export class ProgramIndex {
     return found;
   }
 
+  /** Whether a file sees the kinds of one of `packages`: its own package's, or a package it imports. */
+  seesAny(file: string, packages: ReadonlySet<string>): boolean {
+    const model = this.files.get(file);
+    if (!model) return true;
+    if (packages.has(model.package)) return true;
+    for (const segments of model.imports)
+      for (const pkg of this.packagesMatching(segments.slice(0, -1))) if (packages.has(pkg)) return true;
+    return false;
+  }
+
   /** The kind names a file can see, as lists (its package's, then each imported package's; names may repeat): for suggestions. */
   visibleKindNames(file: string, deps?: Dependencies): (readonly string[])[] {
     const model = this.files.get(file);
