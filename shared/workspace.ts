@@ -598,7 +598,7 @@ export class Workspace {
     const { all, names, packages, exportIds, reach } = index.change;
     const candidates = all
       ? this.factReaders.keys()
-      : this.facts.candidates(names, packages, scopeChanged, reach, exportIds, (file, pkgs) => index.seesAny(file, pkgs));
+      : this.facts.candidates(names, packages, scopeChanged, reach, exportIds, (pkgs) => index.filesSeeing(pkgs));
     for (const key of candidates) {
       const entry = this.factReaders.get(key);
       if (!entry) continue;
@@ -1094,14 +1094,14 @@ class FactKeys {
     }
   }
 
-  /** `sees(file, packages)`: whether a file sees the kinds of one of the packages (its own, or one it imports). */
+  /** `filesSeeing(packages)`: the files that see the kinds of one of the packages (theirs, or one they import). */
   candidates(
     names: ReadonlySet<string>,
     packages: ReadonlySet<string>,
     files: ReadonlySet<string>,
     reach: ReadonlySet<string> | undefined,
     exportIds: ReadonlyMap<string, ReadonlySet<string>> | undefined,
-    sees: (file: string, packages: ReadonlySet<string>) => boolean,
+    filesSeeing: (packages: ReadonlySet<string>) => Iterable<string>,
   ): Set<FactKey> {
     const out = new Set<FactKey>(this.always);
     if (reach) {
@@ -1114,11 +1114,9 @@ class FactKeys {
     // with its scope: each such fact is recomputed (cheaply: `Suggestions` looks only at the names
     // a list gained or lost), its readers re-run only if it changed.
     for (const f of files) for (const k of this.suggestionsByFile.get(f) ?? []) out.add(k);
-    if (packages.size > 0 || names.size > 0) {
-      // Names changed with no package to say where: every suggestion is looked at again.
-      const every = packages.size === 0;
-      for (const [file, keys] of this.suggestionsByFile) if (every || sees(file, packages)) for (const k of keys) out.add(k);
-    }
+    if (packages.size > 0) for (const f of filesSeeing(packages)) for (const k of this.suggestionsByFile.get(f) ?? []) out.add(k);
+    // Names changed with no package to say where: every suggestion is looked at again.
+    else if (names.size > 0) for (const keys of this.suggestionsByFile.values()) for (const k of keys) out.add(k);
     for (const n of names) for (const k of this.kindsByName.get(n) ?? []) out.add(k);
     for (const f of files) for (const k of this.kindsByFile.get(f) ?? []) out.add(k);
     for (const p of packages) {

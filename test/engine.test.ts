@@ -490,6 +490,16 @@ describe('analysis engine', () => {
     const again = new Workspace();
     for (const f of ws.files()) again.setFile(f, ws.text(f)!);
     assert.deepEqual(suggestions(again), suggestions(ws));
+    // c starts importing a, then a gains a kind closer to c's name: c sees it too.
+    ws.editFile('/ws/c/other.vale', [{ start: 0, end: 0, newText: 'import a.*;\n' }]);
+    ws.takeChangedFiles();
+    assert.deepEqual(suggestions(ws), ['/ws/b/main.vale: Ketchup', '/ws/c/other.vale: Ketchup']);
+    ws.setFile('/ws/a/more.vale', 'exported struct Ketcha { n int; }\n');
+    assert.deepEqual(ws.takeChangedFiles(), ['/ws/a/more.vale', '/ws/b/main.vale', '/ws/c/other.vale']);
+    const third = new Workspace();
+    for (const f of ws.files()) third.setFile(f, ws.text(f)!);
+    assert.deepEqual(suggestions(ws), suggestions(third));
+    assert.deepEqual(suggestions(ws), ['/ws/b/main.vale: Ketcha', '/ws/c/other.vale: Ketcha']);
   });
 
   test('a kind added to a package recomputes the suggestions of the files that see it, not those of other packages', () => {

@@ -536,6 +536,8 @@ export class ProgramIndex {
       packages.add(pkg);
     }
     for (const [path, model] of changed) {
+      // A file whose imports changed (or that came or went) may import other packages now.
+      if (model?.scope !== modelBefore.get(path)?.scope) this.importersByPackage = undefined;
       const files = this.files as Map<string, FileModel>;
       const known = files.has(path);
       if (model) files.set(path, model);
@@ -1094,14 +1096,31 @@ export class ProgramIndex {
     return found;
   }
 
-  /** Whether a file sees the kinds of one of `packages`: its own package's, or a package it imports. */
-  seesAny(file: string, packages: ReadonlySet<string>): boolean {
-    const model = this.files.get(file);
-    if (!model) return true;
-    if (packages.has(model.package)) return true;
-    for (const segments of model.imports)
-      for (const pkg of this.packagesMatching(segments.slice(0, -1))) if (packages.has(pkg)) return true;
-    return false;
+  /** The files that see the kinds of one of `packages`: the packages' own files and the files importing one. */
+  filesSeeing(packages: ReadonlySet<string>): Set<string> {
+    const out = new Set<string>();
+    const importers = this.importers();
+    for (const pkg of packages) {
+      for (const path of this.filesByPackage.get(pkg) ?? []) out.add(path);
+      for (const path of importers.get(pkg) ?? []) out.add(path);
+    }
+    return out;
+  }
+
+  /** The files importing each package, made when first asked after a file's imports changed. */
+  private importersByPackage?: Map<string, Set<string>>;
+
+  private importers(): Map<string, Set<string>> {
+    if (this.importersByPackage) return this.importersByPackage;
+    const byPackage = new Map<string, Set<string>>();
+    for (const [path, model] of this.files)
+      for (const segments of model.imports)
+        for (const pkg of this.packagesMatching(segments.slice(0, -1))) {
+          const files = byPackage.get(pkg);
+          if (files) files.add(path);
+          else byPackage.set(pkg, new Set([path]));
+        }
+    return (this.importersByPackage = byPackage);
   }
 
   /** The kind names a file can see, as lists (its package's, then each imported package's; names may repeat): for suggestions. */
