@@ -519,6 +519,31 @@ describe('analysis engine', () => {
     assert.equal(recomputed(true), recomputed(false), "the other package's twenty suggestions are not looked at");
   });
 
+  test('a name declared anew in a package that comes first resolves there, as a fresh analysis resolves it', () => {
+    // m imports x.*, which names both /ws/a/x and /ws/b/x; the first package declaring Boat wins.
+    const ws = new Workspace();
+    ws.setFile('/ws/a/x/other.vale', 'exported struct Raft imm { n int; }\n');
+    ws.setFile('/ws/b/x/boat.vale', 'exported struct Boat imm { n int; }\n');
+    const main = 'import x.*;\nexported func sail(b Boat) int { return 1; }\n';
+    ws.setFile('/ws/main/m.vale', main);
+    const boatIn = (w: Workspace): string | undefined => {
+      const s = symbolAt(w.program(), '/ws/main/m.vale', main.indexOf('Boat') + 1);
+      return s?.tag === 'kind' ? s.decl?.file : undefined;
+    };
+    assert.equal(boatIn(ws), '/ws/b/x/boat.vale');
+    ws.takeChangedFiles();
+    ws.editFile('/ws/a/x/other.vale', [{ start: 0, end: 0, newText: 'struct Boat imm { n int; }\n' }]);
+    ws.takeChangedFiles();
+    const fresh = new Workspace();
+    for (const f of ws.files()) fresh.setFile(f, ws.text(f)!);
+    assert.equal(boatIn(fresh), '/ws/a/x/other.vale', 'the package that comes first');
+    assert.equal(boatIn(ws), boatIn(fresh));
+    // And back: a's Boat goes, b's is found again.
+    ws.editFile('/ws/a/x/other.vale', [{ start: 0, end: 'struct Boat imm { n int; }\n'.length, newText: '' }]);
+    ws.takeChangedFiles();
+    assert.equal(boatIn(ws), '/ws/b/x/boat.vale');
+  });
+
   test("a quick fix's new export name steps around kinds and exports that edits add and remove, as a fresh analysis names it", () => {
     const texts = new Map([
       ['/p/main.vale', 'extern func tally(items []<imm>int) int;\n'],

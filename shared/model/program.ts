@@ -445,7 +445,10 @@ export class ProgramIndex {
   /** During `update`: the files re-indexed around an edit's window (the others are re-indexed whole). */
   private readonly plans = new Map<string, IndexPlan>();
   private readonly edgesByFile = new Map<string, ImplEdge[]>();
-  /** Name lookups, memoized per package and import list (files of a package share them). */
+  /**
+   * Name lookups, memoized by name, then per package and import list (files of a package share
+   * them): an update forgets a changed name's lookups at once, whatever the number of scopes.
+   */
   private readonly lookups: Map<string, Map<string, SlotEntry | null>>;
   /** The packages each import prefix names, as a set in package order (a lookup asks it in one probe). */
   private readonly importCache: Map<string, ReadonlySet<string>>;
@@ -614,8 +617,9 @@ export class ProgramIndex {
         if (!kinds.has(name)) names.add(name);
       });
     }
-    for (const memo of this.lookups.values()) for (const n of names) memo.delete(n);
-    if (this.declaring) for (const n of names) this.listDeclaring(this.declaring, n);
+    for (const n of names) this.lookups.delete(n);
+    // A name can be declared or not anew only in a package whose kind table changed.
+    if (this.declaring) for (const n of names) for (const pkg of rebuilt) this.noteDeclaring(this.declaring, n, pkg);
     this.resolved = this.newResolved();
     this.resolvedNames = new Map();
     // Files to index again: the changed ones, their packages' (first declaration wins), and those that looked up a changed name.
@@ -1016,10 +1020,10 @@ export class ProgramIndex {
     const model = this.files.get(file);
     if (!model) return undefined;
     const scope = model.scope;
-    let names = this.lookups.get(scope);
-    if (!names) this.lookups.set(scope, (names = new Map()));
-    let found = names.get(name);
-    if (found === undefined) names.set(name, (found = this.lookupUncached(model, name) ?? null));
+    let scopes = this.lookups.get(name);
+    if (!scopes) this.lookups.set(name, (scopes = new Map()));
+    let found = scopes.get(scope);
+    if (found === undefined) scopes.set(scope, (found = this.lookupUncached(model, name) ?? null));
     return found ?? undefined;
   }
 
@@ -1059,11 +1063,31 @@ export class ProgramIndex {
     return this.declaring.get(name) ?? NO_PACKAGES;
   }
 
-  /** Lists again the packages declaring a name (after an update changed the kind tables). */
-  private listDeclaring(declaring: Map<string, readonly string[]>, name: string): void {
-    const list = this.packageNames.filter((pkg) => this.kindsByPackage.get(pkg)!.has(name));
-    if (list.length > 0) declaring.set(name, list);
-    else declaring.delete(name);
+  /** Keeps the packages declaring a name true after an update changed one package's kind table. */
+  private noteDeclaring(declaring: Map<string, readonly string[]>, name: string, pkg: string): void {
+    const declares = this.kindsByPackage.get(pkg)?.has(name) === true;
+    const list = declaring.get(name) ?? NO_PACKAGES;
+    const at = list.indexOf(pkg);
+    if (declares === at >= 0) return;
+    if (!declares) {
+      if (list.length === 1) declaring.delete(name);
+      else declaring.set(name, [...list.slice(0, at), ...list.slice(at + 1)]);
+      return;
+    }
+    // In package order: before the first package that comes after it.
+    const order = this.packageOrder();
+    const rank = order.get(pkg)!;
+    let i = 0;
+    while (i < list.length && order.get(list[i])! < rank) i++;
+    declaring.set(name, [...list.slice(0, i), pkg, ...list.slice(i)]);
+  }
+
+  /** Each package's place in package order (the packages are fixed for an index's life). */
+  private packageRanks?: Map<string, number>;
+
+  private packageOrder(): Map<string, number> {
+    this.packageRanks ??= new Map(this.packageNames.map((pkg, i) => [pkg, i]));
+    return this.packageRanks;
   }
 
   /**
