@@ -15,8 +15,8 @@ export type FactParts =
   | { readonly tag: 'name-taken'; readonly pkg: string; readonly name: string }
   /** The kind a file can see whose name is closest to a name it does not know ("did you mean"). */
   | { readonly tag: 'suggestion'; readonly file: string; readonly name: string }
-  /** A package's export sites / kind names. */
-  | { readonly tag: 'package-exports' | 'package-kinds'; readonly pkg: string }
+  /** A package's export sites. */
+  | { readonly tag: 'package-exports'; readonly pkg: string }
   /** An interface's impls / how a kind crosses the boundary. */
   | { readonly tag: 'impls' | 'reach'; readonly id: string };
 
@@ -33,7 +33,6 @@ export const FACT = {
   nameTaken: (pkg: string, name: string): FactKey => key('name-taken', pkg, name),
   suggestion: (file: string, name: string): FactKey => key('suggestion', file, name),
   packageExports: (pkg: string): FactKey => key('package-exports', pkg),
-  packageKinds: (pkg: string): FactKey => key('package-kinds', pkg),
   impls: (id: string): FactKey => key('impls', id),
   reach: (id: string): FactKey => key('reach', id),
 };
@@ -51,7 +50,6 @@ export function factParts(k: FactKey): FactParts {
     case 'name-taken':
       return { tag, pkg: a, name: b };
     case 'package-exports':
-    case 'package-kinds':
       return { tag, pkg: a };
     default:
       return { tag: tag as 'impls' | 'reach', id: a };

@@ -770,7 +770,7 @@ export class ProgramIndex {
     const reachChanged = this.updateReach(new Set([...refile, ...changed.keys()]), implsChanged, names, this.fresh);
     this.fresh = undefined;
     this.plans.clear();
-    // Package facts (all sites, kind names, taken names) change only where sites or kinds did.
+    // Package facts (all sites, taken names) and suggestions change only where sites or kinds did.
     const packagesChanged = new Set([...touchedIds.keys(), ...rebuilt, ...removedPackages]);
     this.change = { all: false, names, packages: packagesChanged, exportIds, reach: reachChanged };
     return true;
@@ -1148,14 +1148,14 @@ export class ProgramIndex {
   }
 
   /** The kind names a file can see, as lists (its package's, then each imported package's; names may repeat): for suggestions. */
-  visibleKindNames(file: string, deps?: Dependencies): (readonly string[])[] {
+  visibleKindNames(file: string): (readonly string[])[] {
     const model = this.files.get(file);
     if (!model) return [];
-    const lists = [this.packageKindNames(model.package, deps)];
+    const lists = [this.packageKindNames(model.package)];
     for (const segments of model.imports) {
       const last = segments[segments.length - 1];
       for (const pkg of this.packagesMatching(segments.slice(0, -1))) {
-        const names = this.packageKindNames(pkg, deps);
+        const names = this.packageKindNames(pkg);
         lists.push(last === '*' ? names : names.filter((n) => n === last));
       }
     }
@@ -1304,23 +1304,16 @@ export class ProgramIndex {
   }
 
   /** The names of the kinds a package declares. */
-  packageKindNames(pkg: string, deps?: Dependencies): readonly string[] {
+  packageKindNames(pkg: string): readonly string[] {
     const kinds = this.kindsByPackage.get(pkg);
-    if (!kinds) {
-      deps?.set(FACT.packageKinds(pkg), '');
-      return [];
-    }
+    if (!kinds) return [];
     // A package's map is replaced, never changed, when its kinds change: its names are kept with it.
-    let named = this.kindNames.get(kinds);
-    if (!named) {
-      const names = [...kinds.keys()];
-      this.kindNames.set(kinds, (named = { names, fact: names.join('\u0001') }));
-    }
-    deps?.set(FACT.packageKinds(pkg), named.fact);
-    return named.names;
+    let names = this.kindNames.get(kinds);
+    if (!names) this.kindNames.set(kinds, (names = [...kinds.keys()]));
+    return names;
   }
 
-  private readonly kindNames = new WeakMap<Map<string, SlotEntry>, { names: string[]; fact: string }>();
+  private readonly kindNames = new WeakMap<Map<string, SlotEntry>, readonly string[]>();
 
   /**
    * The export sites an item makes: its `export ... as` lines, and its kind's `exported` site
@@ -1379,9 +1372,6 @@ export class ProgramIndex {
         break;
       case 'package-exports':
         this.packageExports(f.pkg, deps);
-        break;
-      case 'package-kinds':
-        this.packageKindNames(f.pkg, deps);
         break;
       case 'impls':
         this.implsOf(f.id, deps);
