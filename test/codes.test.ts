@@ -134,15 +134,20 @@ test('suggestions over several lists answer what closestName answers over them t
   const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A', 'x', '_', '1'), minLength: 1, maxLength: 8 });
   fc.assert(
     fc.property(
-      fc.array(fc.uniqueArray(word, { maxLength: 12 }), { maxLength: 6 }),
+      fc.array(fc.uniqueArray(word, { maxLength: 12 }), { minLength: 1, maxLength: 6 }),
       fc.array(word, { minLength: 1, maxLength: 6 }),
       (lists, asked) => {
         const suggestions = new Suggestions();
+        const reversed = [...lists].reverse();
         // Each name asked twice (the second answer remembered), and the lists in another order.
         for (const name of [...asked, ...asked]) {
-          assert.equal(suggestions.closestOver(name, lists), closestName(name, lists), `${name} in ${JSON.stringify(lists)}`);
           assert.equal(
-            suggestions.closestOver(name, [...lists].reverse()),
+            suggestions.closestOver(name, lists[0], lists.slice(1)),
+            closestName(name, lists),
+            `${name} in ${JSON.stringify(lists)}`,
+          );
+          assert.equal(
+            suggestions.closestOver(name, reversed[0], reversed.slice(1)),
             closestName(name, lists),
             `${name}: the order of the lists does not matter`,
           );

@@ -72,16 +72,17 @@ export class Suggestions {
   }
 
   /**
-   * `closestName` over several lists: each list's answer is remembered as `closest` remembers it
-   * (many files see the same packages through the same imports), then the closest of those wins,
-   * ties to the first in code-unit order, as over the lists together.
+   * `closestName` over `first` and `more` lists: each list's answer is remembered as `closest`
+   * remembers it (many files see the same packages through the same imports), then the closest of
+   * those wins, ties to the first in code-unit order, as over the lists together.
    */
-  closestOver(name: string, lists: readonly (readonly string[])[]): string | undefined {
+  closestOver(name: string, first: readonly string[], more: readonly (readonly string[])[]): string | undefined {
     let best: string | undefined;
     let bestDistance = Number.POSITIVE_INFINITY;
     const lower = name.toLowerCase();
     const limit = typoLimit(name);
-    for (const list of lists) {
+    for (let i = -1; i < more.length; i++) {
+      const list = i < 0 ? first : more[i];
       let memo = this.byList.get(list);
       if (!memo) this.byList.set(list, (memo = new Map()));
       let found = memo.get(name);

@@ -377,6 +377,7 @@ const NO_SITES: readonly ExportSite[] = Object.freeze([]);
 const NO_NODES: readonly WalkNode[] = Object.freeze([]);
 const NO_NAMES: ReadonlySet<string> = new Set();
 const NO_PACKAGES: readonly string[] = Object.freeze([]);
+const NO_LISTS: readonly (readonly string[])[] = Object.freeze([]);
 
 /** What index updates made anew (export sites, items' walk roots): tests read it to pin the scaling. */
 export const indexWork = { sitesMade: 0, rootsMade: 0 };
@@ -592,22 +593,21 @@ export class ProgramIndex {
       const before = this.kindsByPackage.get(pkg)!;
       const patch = patches.get(pkg);
       if (patch) {
-        // Every file declares the same kind names in the same order: the table keeps its order,
-        // and only the changed names' entries are made again (as `packageKinds` makes them).
-        const kinds = new Map(before);
+        // Every file declares the same kind names in the same order: the table keeps its order and
+        // its names (`kindNames`), and only the changed names' entries are made again (as
+        // `packageKinds` makes them), in place: no copy of a package's every kind per keystroke.
         patch.forEach((slot, name) => {
           const old = before.get(name)!;
           const same = old.file === slot!.file && old.item.summary === slot!.item.summary;
-          kinds.set(name, { ...slot!, version: same ? old.version : ++slotVersions });
+          before.set(name, { ...slot!, version: same ? old.version : ++slotVersions });
           if (!same) names.add(name);
         });
-        const named = this.kindNames.get(before);
-        if (named) this.kindNames.set(kinds, named);
-        this.kindsByPackage.set(pkg, kinds);
         continue;
       }
       const kinds = this.packageKinds(pkg, before);
       this.kindsByPackage.set(pkg, kinds);
+      // Its names may have changed: every scope's lists are made again when next asked.
+      this.importedByKey.clear();
       // forEach: no entry arrays (a package's every kind, per keystroke that changes one).
       kinds.forEach((slot, name) => {
         const old = before.get(name);
@@ -1114,8 +1114,11 @@ export class ProgramIndex {
    * suggests stays valid while other names come and go, until its suggestion changes.
    */
   kindSuggestion(file: string, name: string, deps?: Dependencies): string | undefined {
-    const lists = this.visibleKindNames(file);
-    const found = lists.length === 1 ? SUGGESTIONS.closest(name, lists[0]) : SUGGESTIONS.closestOver(name, lists);
+    const model = this.files.get(file);
+    if (!model) return undefined;
+    const own = this.packageKindNames(model.package);
+    const imported = this.importedKindNames(model);
+    const found = imported.length === 0 ? SUGGESTIONS.closest(name, own) : SUGGESTIONS.closestOver(name, own, imported);
     deps?.set(FACT.suggestion(file, name), found ?? '');
     return found;
   }
@@ -1147,20 +1150,39 @@ export class ProgramIndex {
     return (this.importersByPackage = byPackage);
   }
 
-  /** The kind names a file can see, as lists (its package's, then each imported package's; names may repeat): for suggestions. */
+  /** The kind names a file can see, as lists (its package's, then each imported package's that holds any; names may repeat): for completion. */
   visibleKindNames(file: string): (readonly string[])[] {
     const model = this.files.get(file);
-    if (!model) return [];
-    const lists = [this.packageKindNames(model.package)];
+    return model ? [this.packageKindNames(model.package), ...this.importedKindNames(model)] : [];
+  }
+
+  /**
+   * The kind names a file's imports bring, a list per imported package that holds any. The same
+   * for every file with the same imports, so made once per imports: a workspace's copies of an
+   * imported package are hundreds of lists, asked for by every unknown kind.
+   */
+  private importedKindNames(model: FileModel): readonly (readonly string[])[] {
+    if (model.imports.length === 0) return NO_LISTS;
+    // The scope is the package, then the imports: what follows the package names the imports.
+    const key = model.scope.slice(model.package.length);
+    let lists = this.importedByKey.get(key);
+    if (lists) return lists;
+    const made: (readonly string[])[] = [];
     for (const segments of model.imports) {
       const last = segments[segments.length - 1];
       for (const pkg of this.packagesMatching(segments.slice(0, -1))) {
         const names = this.packageKindNames(pkg);
-        lists.push(last === '*' ? names : names.filter((n) => n === last));
+        if (last === '*') {
+          if (names.length > 0) made.push(names);
+        } else if (names.includes(last)) made.push([last]);
       }
     }
+    this.importedByKey.set(key, (lists = made));
     return lists;
   }
+
+  /** `importedKindNames` by imports; emptied when a package's kind names change (`update`). */
+  private readonly importedByKey = new Map<string, readonly (readonly string[])[]>();
 
   /** Whether a package of the workspace is named by the whole import prefix (memoized: imports repeat). */
   private insideWorkspace(prefix: readonly string[]): boolean {
@@ -1307,7 +1329,8 @@ export class ProgramIndex {
   packageKindNames(pkg: string): readonly string[] {
     const kinds = this.kindsByPackage.get(pkg);
     if (!kinds) return [];
-    // A package's map is replaced, never changed, when its kinds change: its names are kept with it.
+    // A package's map is replaced when its kind names change (`update` patches it in place only
+    // while they stay the same): its names are kept with it.
     let names = this.kindNames.get(kinds);
     if (!names) this.kindNames.set(kinds, (names = [...kinds.keys()]));
     return names;
