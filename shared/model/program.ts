@@ -748,12 +748,14 @@ export class ProgramIndex {
       const ids = touchedIds.get(pkg);
       const byId = this.exportsById.get(pkg);
       if (byId && ids && ids.size <= 8 && !removedPackages.has(pkg)) {
-        const sites = this.exportsByPackage.get(pkg) ?? [];
-        for (const id of ids) {
-          const list = sites.filter((x) => x.id === id);
+        // One pass over the package's sites for all of them (not one per kind).
+        const lists = new Map<string, ExportSite[]>();
+        for (const id of ids) lists.set(id, []);
+        for (const x of this.exportsByPackage.get(pkg) ?? []) lists.get(x.id)?.push(x);
+        lists.forEach((list, id) => {
           if (list.length > 0) byId.set(id, list);
           else byId.delete(id);
-        }
+        });
       } else if (ids || removedPackages.has(pkg)) this.exportsById.delete(pkg);
       if (renamedSites.has(pkg) || removedPackages.has(pkg)) this.takenNames.delete(pkg);
     }
