@@ -208,6 +208,7 @@ export function declaresKind(item: ItemDecls): boolean {
 }
 
 const NO_NAMES: ReadonlyMap<string, ItemDecls | undefined> = new Map();
+const NO_TWICE: ReadonlySet<string> = new Set();
 /** How many names a model takes over from an earlier one before its map of names is made anew. */
 const MAX_NAMES_OVER = 64;
 
@@ -251,18 +252,29 @@ export class FileModel {
    * The first item declaring each kind name: a map made once for a file, shared by the models of
    * its later trees, each with the few names its edits touched over it (`takeKindsOver`).
    */
-  private kindNames?: { readonly base: ReadonlyMap<string, ItemDecls>; readonly over: ReadonlyMap<string, ItemDecls | undefined> };
+  /**
+   * Each kind name's first declaration: `base` as made from the items, `over` the names edits
+   * touched since; `twice` holds every name more than one kind item may declare (a superset: a
+   * name leaves it only when the lists are made anew).
+   */
+  private kindNames?: {
+    readonly base: ReadonlyMap<string, ItemDecls>;
+    readonly over: ReadonlyMap<string, ItemDecls | undefined>;
+    readonly twice: ReadonlySet<string>;
+  };
 
   /** The first item declaring a kind of this name (kind places name it). */
   kindNamed(name: string): ItemDecls | undefined {
     let names = this.kindNames;
     if (!names) {
       const base = new Map<string, ItemDecls>();
+      let twice: Set<string> | undefined;
       for (const item of this.kindItems) {
         const n = item.unplaced.kinds[0].name;
         if (!base.has(n)) base.set(n, item);
+        else (twice ??= new Set()).add(n);
       }
-      this.kindNames = names = { base, over: NO_NAMES };
+      this.kindNames = names = { base, over: NO_NAMES, twice: twice ?? NO_TWICE };
     }
     const over = names.over;
     return over.size > 0 && over.has(name) ? over.get(name) : names.base.get(name);
@@ -272,8 +284,8 @@ export class FileModel {
    * Takes the kind lists of `before`, the model of the tree this one's tree was reparsed from,
    * when it made them: the items in front of `frontEnd` are its own, its items [`from`, `to`) are
    * gone, `read` take their place, the rest are its own moved. Only the names the edit touched
-   * are looked at; when the first declaration of a name went and no read item declares it, the
-   * lists are made anew when asked (a later declaration may take its place).
+   * are looked at; when the first declaration of a name went, no read item declares it and
+   * another item may (`twice`), the lists are made anew when asked (that one takes its place).
    */
   takeKindsOver(before: FileModel, from: number, to: number, read: readonly ItemDecls[], frontEnd: number): void {
     const gone: ItemDecls[] = [];
@@ -291,6 +303,7 @@ export class FileModel {
     }
     if (names.over.size + gone.length + added.length > MAX_NAMES_OVER) return;
     const over = new Map(names.over);
+    let twice = names.twice;
     for (const item of [...gone, ...added]) {
       const name = item.unplaced.kinds[0].name;
       const was = before.kindNamed(name);
@@ -298,10 +311,20 @@ export class FileModel {
       let now: ItemDecls | undefined;
       if (stays && was.start + was.element.width <= frontEnd) now = was;
       else now = added.find((a) => a.unplaced.kinds[0].name === name) ?? (stays ? was : undefined);
-      if (now === undefined && was !== undefined) return;
+      // The first declaration went and none was read: only a name declared twice has another.
+      if (now === undefined && was !== undefined && twice.has(name)) return;
+      // A name now declared by a read item and by another item (kept or read) is declared twice.
+      if (
+        !twice.has(name) &&
+        added.includes(item) &&
+        ((stays && was !== item) || added.some((a) => a !== item && a.unplaced.kinds[0].name === name))
+      ) {
+        if (twice === names.twice) twice = new Set(twice);
+        (twice as Set<string>).add(name);
+      }
       over.set(name, now);
     }
-    this.kindNames = { base: names.base, over };
+    this.kindNames = { base: names.base, over, twice };
   }
 
   /** The directory: Vale's package. */

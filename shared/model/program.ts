@@ -557,23 +557,20 @@ export class ProgramIndex {
       }
     }
     this.fresh = new Set();
-    // Kind tables, and the names whose meaning changed. Only names a changed file declared
-    // before or declares now can have another first
-    // declaration; a package whose kinds did change gets its table made again (in file order,
-    // as a new index would have it), the others keep theirs.
+    // Kind tables, and the names whose meaning changed. Only names a changed file declared before
+    // or declares now (in its edit's window) can have another first declaration: each gets its
+    // entry made again (as `packageKinds` makes them) in its package's table, in place; the other
+    // entries stay. The table's order is then not file order, which nothing reads: names are looked
+    // up, and lists of them (suggestions, completion) give the same answers in any order.
     const names = new Set<string>();
-    const rebuilt = new Set<string>();
-    /** Per package: its changed names' new first declarations, while its files declare the same names in the same order. */
-    const patches = new Map<string, Map<string, SlotEntry | undefined> | undefined>();
+    /** Per package: its changed names' new first declarations (undefined: no longer declared). */
+    const patches = new Map<string, Map<string, SlotEntry | undefined>>();
     for (const [path, model] of changed) {
       const pkg = model?.package ?? packageBefore.get(path)!;
-      const window = kindNameWindow(modelBefore.get(path), model);
-      let patch = patches.has(pkg) ? patches.get(pkg) : new Map<string, SlotEntry | undefined>();
-      if (!window.sameOrder) patch = undefined;
-      patches.set(pkg, patch);
-      if (rebuilt.has(pkg) && !patch) continue;
-      const kinds = this.kindsByPackage.get(pkg)!;
-      for (const name of window.names) {
+      let patch = patches.get(pkg);
+      if (!patch) patches.set(pkg, (patch = new Map()));
+      for (const name of kindNameWindow(modelBefore.get(path), model)) {
+        if (patch.has(name)) continue;
         let slot: SlotEntry | undefined;
         for (const file of this.filesByPackage.get(pkg)!) {
           const item = this.files.get(file)!.kindNamed(name);
@@ -582,41 +579,33 @@ export class ProgramIndex {
             break;
           }
         }
-        patch?.set(name, slot);
+        patch.set(name, slot);
+      }
+    }
+    /** Packages whose kind table changed. */
+    const rebuilt = new Set<string>();
+    patches.forEach((patch, pkg) => {
+      const kinds = this.kindsByPackage.get(pkg)!;
+      let renamed = false;
+      patch.forEach((slot, name) => {
         const old = kinds.get(name);
-        if (old?.file === slot?.file && old?.item.summary === slot?.item.summary) continue;
+        if (old?.file === slot?.file && old?.item.summary === slot?.item.summary) return;
         rebuilt.add(pkg);
-        if (!patch) break;
-      }
-    }
-    for (const pkg of rebuilt) {
-      const before = this.kindsByPackage.get(pkg)!;
-      const patch = patches.get(pkg);
-      if (patch) {
-        // Every file declares the same kind names in the same order: the table keeps its order and
-        // its names (`kindNames`), and only the changed names' entries are made again (as
-        // `packageKinds` makes them), in place: no copy of a package's every kind per keystroke.
-        patch.forEach((slot, name) => {
-          const old = before.get(name)!;
-          const same = old.file === slot!.file && old.item.summary === slot!.item.summary;
-          before.set(name, { ...slot!, version: same ? old.version : ++slotVersions });
-          if (!same) names.add(name);
-        });
-        continue;
-      }
-      const kinds = this.packageKinds(pkg, before);
-      this.kindsByPackage.set(pkg, kinds);
-      // Its names may have changed: every scope's lists are made again when next asked.
-      this.importedByKey.clear();
-      // forEach: no entry arrays (a package's every kind, per keystroke that changes one).
-      kinds.forEach((slot, name) => {
-        const old = before.get(name);
-        if (!old || old.file !== slot.file || old.item.summary !== slot.item.summary) names.add(name);
+        names.add(name);
+        if (!slot) {
+          kinds.delete(name);
+          renamed = true;
+          return;
+        }
+        if (!old) renamed = true;
+        kinds.set(name, { ...slot, version: ++slotVersions });
       });
-      before.forEach((_, name) => {
-        if (!kinds.has(name)) names.add(name);
-      });
-    }
+      if (renamed) {
+        // Its names changed: its list of them, and every imports' lists, are made again when next asked.
+        this.kindNames.delete(kinds);
+        this.importedByKey.clear();
+      }
+    });
     for (const n of names) this.lookups.delete(n);
     // A name can be declared or not anew only in a package whose kind table changed.
     if (this.declaring) for (const n of names) for (const pkg of rebuilt) this.noteDeclaring(this.declaring, n, pkg);
@@ -659,7 +648,7 @@ export class ProgramIndex {
     for (const [path, plan] of this.plans) {
       const before = modelBefore.get(path)!;
       const after = this.files.get(path)!;
-      for (const name of new Set([...names, ...kindNameWindow(before, after).names])) {
+      for (const name of new Set([...names, ...kindNameWindow(before, after)])) {
         const now = after.kindNamed(name);
         if (now) plan.revisit(after.seenIndex(now));
         const was = before.kindNamed(name);
@@ -1331,8 +1320,7 @@ export class ProgramIndex {
   packageKindNames(pkg: string): readonly string[] {
     const kinds = this.kindsByPackage.get(pkg);
     if (!kinds) return [];
-    // A package's map is replaced when its kind names change (`update` patches it in place only
-    // while they stay the same): its names are kept with it.
+    // `update` patches a package's table in place and forgets its names when they change: kept with the table.
     let names = this.kindNames.get(kinds);
     if (!names) this.kindNames.set(kinds, (names = [...kinds.keys()]));
     return names;
@@ -2034,16 +2022,14 @@ function insertSorted(list: string[], value: string): void {
  * item node: the unchanged items before and after the edit are skipped), or by every item of a
  * file that came or went; and whether the file still declares the same kind names in the same order.
  */
-function kindNameWindow(before: FileModel | undefined, after: FileModel | undefined): { names: Set<string>; sameOrder: boolean } {
+function kindNameWindow(before: FileModel | undefined, after: FileModel | undefined): Set<string> {
   const w = after?.window;
   // A model made from `before`: the kind items of its window, against those of before's.
   const { removed, added } =
     before && w?.base === before
       ? { removed: before.seen.slice(w.from, w.baseTo).filter(declaresKind), added: after!.seen.slice(w.from, w.to).filter(declaresKind) }
       : changedWindow(before?.kindItems ?? [], after?.kindItems ?? [], (i) => i.element);
-  let sameOrder = before !== undefined && after !== undefined && removed.length === added.length;
-  for (let i = 0; sameOrder && i < removed.length; i++) sameOrder = removed[i].unplaced.kinds[0].name === added[i].unplaced.kinds[0].name;
-  return { names: new Set([...removed, ...added].map((i) => i.unplaced.kinds[0].name)), sameOrder };
+  return new Set([...removed, ...added].map((i) => i.unplaced.kinds[0].name));
 }
 
 /** Both absent, or slots of the same summary (an item exported through either makes the same sites). */
