@@ -249,13 +249,10 @@ export class FileModel {
   }
 
   /**
-   * The first item declaring each kind name: a map made once for a file, shared by the models of
-   * its later trees, each with the few names its edits touched over it (`takeKindsOver`).
-   */
-  /**
-   * Each kind name's first declaration: `base` as made from the items, `over` the names edits
-   * touched since; `twice` holds every name more than one kind item may declare (a superset: a
-   * name leaves it only when the lists are made anew).
+   * The first item declaring each kind name: a map made once for a file (`base`), shared by the
+   * models of its later trees, each with the few names its edits touched over it (`over`, see
+   * `takeKindsOver`); `twice` holds every name more than one kind item may declare (more, not
+   * fewer: a name leaves it only when the map is made anew).
    */
   private kindNames?: {
     readonly base: ReadonlyMap<string, ItemDecls>;
@@ -318,10 +315,8 @@ export class FileModel {
         !twice.has(name) &&
         added.includes(item) &&
         ((stays && was !== item) || added.some((a) => a !== item && a.unplaced.kinds[0].name === name))
-      ) {
-        if (twice === names.twice) twice = new Set(twice);
-        (twice as Set<string>).add(name);
-      }
+      )
+        twice = new Set(twice).add(name);
       over.set(name, now);
     }
     this.kindNames = { base: names.base, over, twice };
