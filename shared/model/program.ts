@@ -2020,7 +2020,7 @@ function insertSorted(list: string[], value: string): void {
 /**
  * The kind names declared by the items that differ between two models of a file (compared by
  * item node: the unchanged items before and after the edit are skipped), or by every item of a
- * file that came or went; and whether the file still declares the same kind names in the same order.
+ * file that came or went.
  */
 function kindNameWindow(before: FileModel | undefined, after: FileModel | undefined): Set<string> {
   const w = after?.window;
