@@ -17,6 +17,22 @@ import type { Group } from '../../scripts/system-tools';
 import { CHROMIUM, fixtureDebuggerVsix, type Session, startSession, type Workbench } from './workbench';
 
 let session: Session;
+
+/**
+ * Makes a workspace file read as committed in examples/, on disk and in its editor if it has one
+ * open: an edit a scenario typed and reverted must not reach a later one. A file found changed
+ * on disk is written back (and said so in the log: something saved what was typed), then its
+ * editor reverted.
+ */
+async function restoreCommitted(wb: Workbench, file: string, by: string): Promise<void> {
+  const path = join(session.workspace, file);
+  const committed = readFileSync(join(REPO, 'examples', file), 'utf8');
+  if (readFileSync(path, 'utf8') === committed) return;
+  console.log(`# ${by}: ${file} on disk differed from the committed example; written back`);
+  writeFileSync(path, committed);
+  const name = file.split('/').pop()!;
+  if (await wb.page.locator(`.tab.active[aria-label^="${name}"]`).first().isVisible()) await wb.command('File: Revert File');
+}
 let expected: Expectations;
 
 /**
@@ -365,6 +381,10 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     await wb.shot('completion-members');
     await wb.page.keyboard.press('Escape');
     await wb.command('File: Revert File');
+    // The scenarios after this one read the example from disk as committed (the C build of the
+    // debugging scenario does): the typed line must be gone from the editor and never saved.
+    await until('the typed line gone from the editor', async () => !(await wb.editorLines()).some((l) => l.trim() === 'ship.'));
+    await restoreCommitted(wb, completion.spot.file, 'the completion scenario');
   });
 
   scenario('a quick fix from the light bulb changes the file and the diagnostic goes', async (wb) => {
@@ -478,7 +498,9 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
         await wb.page.keyboard.press('Shift+F5');
         await until('the previous debug session to end', async () => !(await toolbar.isVisible()));
       }
-      // examples' report.c with a caller, built with gcc -g against the generated headers.
+      // examples' report.c with a caller, built with gcc -g against the generated headers (of the
+      // example as committed: no earlier scenario's edit may break the build).
+      await restoreCommitted(wb, 'fleet/fleet.vale', 'the debugging scenario');
       const build = tempDir('vale-ffi-e2e-build-');
       const report = join(session.workspace, 'fleet', 'native', 'report.c');
       execFileSync(
