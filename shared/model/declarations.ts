@@ -301,7 +301,9 @@ export class FileModel {
     if (names.over.size + gone.length + added.length > MAX_NAMES_OVER) return;
     const over = new Map(names.over);
     let twice = names.twice;
-    for (const item of [...gone, ...added]) {
+    const touched = [...gone, ...added];
+    for (let k = 0; k < touched.length; k++) {
+      const item = touched[k];
       const name = item.unplaced.kinds[0].name;
       const was = before.kindNamed(name);
       const stays = was !== undefined && !gone.includes(was);
@@ -313,7 +315,7 @@ export class FileModel {
       // A name now declared by a read item and by another item (kept or read) is declared twice.
       if (
         !twice.has(name) &&
-        added.includes(item) &&
+        k >= gone.length &&
         ((stays && was !== item) || added.some((a) => a !== item && a.unplaced.kinds[0].name === name))
       )
         twice = new Set(twice).add(name);

@@ -582,15 +582,15 @@ export class ProgramIndex {
         patch.set(name, slot);
       }
     }
-    /** Packages whose kind table changed. */
-    const rebuilt = new Set<string>();
+    /** Packages whose kind table changed (patched). */
+    const changedTables = new Set<string>();
     patches.forEach((patch, pkg) => {
       const kinds = this.kindsByPackage.get(pkg)!;
       let renamed = false;
       patch.forEach((slot, name) => {
         const old = kinds.get(name);
         if (old?.file === slot?.file && old?.item.summary === slot?.item.summary) return;
-        rebuilt.add(pkg);
+        changedTables.add(pkg);
         names.add(name);
         if (!slot) {
           kinds.delete(name);
@@ -608,7 +608,7 @@ export class ProgramIndex {
     });
     for (const n of names) this.lookups.delete(n);
     // A name can be declared or not anew only in a package whose kind table changed.
-    if (this.declaring) for (const n of names) for (const pkg of rebuilt) this.noteDeclaring(this.declaring, n, pkg);
+    if (this.declaring) for (const n of names) for (const pkg of changedTables) this.noteDeclaring(this.declaring, n, pkg);
     this.resolved = this.newResolved();
     this.resolvedNames = new Map();
     // Files to index again: the changed ones, their packages' (first declaration wins), and those that looked up a changed name.
@@ -630,7 +630,7 @@ export class ProgramIndex {
     for (const path of changed.keys()) if (this.files.has(path)) refile.add(path);
     // Besides the changed files: the files of a package whose kinds changed that declare a
     // changed name (the first declaration of a name is where its `exported` site is).
-    for (const pkg of rebuilt)
+    for (const pkg of changedTables)
       for (const path of this.filesByPackage.get(pkg)!) {
         const model = this.files.get(path)!;
         for (const name of names)
@@ -762,7 +762,7 @@ export class ProgramIndex {
     this.fresh = undefined;
     this.plans.clear();
     // Package facts (all sites, taken names) and suggestions change only where sites or kinds did.
-    const packagesChanged = new Set([...touchedIds.keys(), ...rebuilt, ...removedPackages]);
+    const packagesChanged = new Set([...touchedIds.keys(), ...changedTables, ...removedPackages]);
     this.change = { all: false, names, packages: packagesChanged, exportIds, reach: reachChanged };
     return true;
   }
