@@ -6,7 +6,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * semi-spaces that only add resident memory. Here it keeps its first size (1 MB semi-spaces)
  * until the files are read (`heapPolicyReading`), then grows once, to 2 MB semi-spaces: with
  * 1 MB, reading the bench's 100k-line workspace took about 600 scavenges, and the binary's
- * `check` 4% longer (README, Performance). Not for the server: its keystrokes allocate
+ * `check` 4% longer (docs/performance.md). Not for the server: its keystrokes allocate
  * short-lived garbage.
  */
 export function oneShotHeap(): void {
@@ -51,7 +51,7 @@ export function heapPolicyTick(): void {
  * its flag implications again when a thread's isolate starts, which puts the growth factor back
  * to its minimum of 2 for the whole process (checked in isolation: a thread that keeps what its
  * workers post grew its young generation to 32 MB; with the flag set again once the worker was
- * online, it stayed at 2 MB). Measured on the 100k-line bench workspace: README, Performance.
+ * online, it stayed at 2 MB). Measured on the 100k-line bench workspace: docs/performance.md.
  */
 export function heapPolicyAfterThreadStart(): void {
   if (oneShot) growthFactor(factor);

@@ -21,7 +21,7 @@ export interface JobRequest {
 /**
  * The reading threads `--jobs` defaults to: one per core but this one (which rebuilds what they
  * read), on 4 cores or more, and at most `MAX_DEFAULT_JOBS`. On fewer, none: measured on 2 cores
- * (README, Performance), two threads of this allocation-heavy work each run at about 0.6 of one
+ * (docs/performance.md), two threads of this allocation-heavy work each run at about 0.6 of one
  * alone, which with packing and unpacking finishes later than reading here.
  */
 export function defaultJobs(cores = availableParallelism()): number {
