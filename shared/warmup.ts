@@ -156,8 +156,9 @@ export function warmUpKeystrokes(valeChars: number): number {
  * keystroke was, on a kind's name, and on a universal reference in a log line. Without the last
  * two, a server's first couple of hundred hovers ran partly uncompiled (measured over LSP on the
  * bench's 10k-line document: p95 1.2–1.9 ms over the first 200 hovers of each kind, 0.5 ms after).
+ * `afterKeystroke` runs after each keystroke (the server looks at its heap there).
  */
-export function warmUp(keystrokes = MIN_WARM_UP_KEYSTROKES, copies = 2): WarmUpReport {
+export function warmUp(keystrokes = MIN_WARM_UP_KEYSTROKES, copies = 2, afterKeystroke?: () => void): WarmUpReport {
   const ws = new Workspace();
   let text = '';
   for (let c = 0; c < copies; c++) text += SAMPLE.replaceAll('$', `_w${c}`);
@@ -195,6 +196,7 @@ export function warmUp(keystrokes = MIN_WARM_UP_KEYSTROKES, copies = 2): WarmUpR
       if (at >= 0 && hoverInVale(program, WARM_UP_PATH, text, at + 1, DEFAULT_HOVER_OPTIONS)) hovers.kinds++;
       if (hoverReferenceInText(log, next(log.length), DEFAULT_HOVER_OPTIONS)) hovers.references++;
     }
+    afterKeystroke?.();
   }
   return { keystrokes, text, diagnostics, hovers };
 }

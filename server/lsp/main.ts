@@ -108,12 +108,14 @@ import { DEFAULT_SETTINGS, type Settings, readSettings, withConfig } from './set
 import { type FoundConfig, SourceFilter, findConfig, walkValeFiles } from '../sources';
 import { readBuiltHeaders } from '../built';
 import { loadCParser } from '../cparser';
+import { heapPolicyReading, heapPolicyTick, serverHeap } from '../heap';
 import { failpoint } from './failpoints';
 
 // Transport (stdio, IPC, socket, pipe) comes from the command line, as vscode-languageclient
 // passes it; the reader shows each message to `arrivals` before the connection queues it.
 const arrivals = new Arrivals();
 const [reader, writer] = transportFromArgs(process.argv.slice(2), arrivals);
+serverHeap();
 const connection = createConnection(ProposedFeatures.all, reader, writer);
 let shutdownReceived = false;
 connection.onShutdown(() => {
@@ -362,7 +364,7 @@ function warmUpEditing(): void {
     failpoint('warmup', () => 'FAILPOINT');
     let valeChars = 0;
     for (const key of workspace.files()) if (!isCPath(key)) valeChars += workspace.text(key)?.length ?? 0;
-    const { keystrokes } = warmUp(warmUpKeystrokes(valeChars));
+    const { keystrokes } = warmUp(warmUpKeystrokes(valeChars), undefined, heapPolicyTick);
     connection.console.info(
       `vale-ffi: edit path warmed up (${keystrokes} keystrokes on a sample, ${Math.round(performance.now() - started)} ms)`,
     );
@@ -379,6 +381,7 @@ function warmUpEditing(): void {
  */
 async function readFiles(files: readonly string[], report: (done: number) => void): Promise<number> {
   const vale: (JobFile & { uri: string })[] = [];
+  heapPolicyReading();
   for (const file of files) {
     if (isCPath(file)) continue;
     const uri = URI.file(file).toString();
@@ -389,6 +392,7 @@ async function readFiles(files: readonly string[], report: (done: number) => voi
     } catch {
       // Unreadable: skipped, as loadFromDisk skips it.
     }
+    heapPolicyTick();
   }
   const jobs = settings.jobs > 0 ? settings.jobs : autoJobs(vale);
   let threads = 1;
@@ -409,6 +413,7 @@ async function readFiles(files: readonly string[], report: (done: number) => voi
   if (threads === 1)
     vale.forEach((f, i) => {
       if (!documents.get(f.uri)) documents.setFromDisk(f.uri, f.text);
+      heapPolicyTick();
       if (i % 50 === 49) report(i + 1);
     });
   for (const file of files) if (isCPath(file)) documents.loadFromDisk(URI.file(file).toString());
