@@ -172,9 +172,9 @@ export type Dependencies = Map<FactKey, string>;
 /** How the reachability walk continues from a type reference, resolved once in its file. */
 type WalkNode =
   | { readonly tag: 'skip' }
-  | { readonly tag: 'declared'; readonly id: string; readonly slot: KindSlot }
-  | { readonly tag: 'array'; readonly id: string; readonly element?: WalkNode; readonly text: string }
-  | { readonly tag: 'tuple'; readonly id: string; readonly elements: readonly WalkNode[]; readonly text: string };
+  | { readonly tag: 'declared'; readonly id: string; readonly key: number; readonly slot: KindSlot }
+  | { readonly tag: 'array'; readonly id: string; readonly key: number; readonly element?: WalkNode; readonly text: string }
+  | { readonly tag: 'tuple'; readonly id: string; readonly key: number; readonly elements: readonly WalkNode[]; readonly text: string };
 
 const SKIP: WalkNode = { tag: 'skip' };
 const PRIMITIVE: Resolved = Object.freeze({ tag: 'primitive' });
@@ -348,13 +348,30 @@ class DerivedCache {
     if (items.size === 0) this.byFile.delete(path);
   }
 
-  /** Kind ids as one string object each, so the walk's lookups compare pointers, not text. */
-  private readonly ids = new Map<string, string>();
+  /**
+   * Kind ids as one string object each, so lookups by id compare pointers, not text; and a small
+   * number each (`key`, in the order first seen), which the walk indexes its arrays with.
+   */
+  private readonly ids = new Map<string, InternedId>();
 
   intern(id: string): string {
-    let canonical = this.ids.get(id);
-    if (canonical === undefined) this.ids.set(id, (canonical = id));
-    return canonical;
+    return this.interned(id).id;
+  }
+
+  interned(id: string): InternedId {
+    let found = this.ids.get(id);
+    if (found === undefined) this.ids.set(id, (found = { id, key: this.ids.size }));
+    return found;
+  }
+
+  /** An id's key, or -1 for an id never interned (no walk node names it). */
+  keyOf(id: string): number {
+    return this.ids.get(id)?.key ?? -1;
+  }
+
+  /** How many ids have keys (each key is below it). */
+  get keys(): number {
+    return this.ids.size;
   }
 
   /** Names that now mean something else: every derivation that looked one up is dropped (and shown to `dropped`); returns their files. */
@@ -957,23 +974,33 @@ export class ProgramIndex {
     switch (r.tag) {
       case 'declared': {
         const slot = slotOfDeclared(r) as SlotEntry;
-        if (t.tag === 'named' && t.args.length === 0) return (slot.walkNode ??= { tag: 'declared', id: this.derived.intern(r.id), slot });
-        return { tag: 'declared', id: this.derived.intern(r.id), slot };
+        if (t.tag === 'named' && t.args.length === 0 && slot.walkNode) return slot.walkNode;
+        // Every key written out, in one order (a spread gives objects hidden classes of their own).
+        const { id, key } = this.derived.interned(r.id);
+        const node: WalkNode = { tag: 'declared', id, key, slot };
+        if (t.tag === 'named' && t.args.length === 0) slot.walkNode = node;
+        return node;
       }
-      case 'array':
+      case 'array': {
+        const { id, key } = this.derived.interned(r.id);
         return {
           tag: 'array',
-          id: this.derived.intern(r.id),
+          id,
+          key,
           element: r.mutability === 'imm' && t.tag === 'array' ? this.walkNode(file, t.element, lookedUp) : undefined,
           text: kindText(t),
         };
-      case 'tuple':
+      }
+      case 'tuple': {
+        const { id, key } = this.derived.interned(r.id);
         return {
           tag: 'tuple',
-          id: this.derived.intern(r.id),
+          id,
+          key,
           elements: t.tag === 'tuple' ? t.elements.map((x) => this.walkNode(file, x, lookedUp)) : [],
           text: kindText(t),
         };
+      }
       default:
         return SKIP;
     }
@@ -1347,7 +1374,7 @@ export class ProgramIndex {
 
   /** How a kind crosses the boundary, if it does (shortest path from a root). */
   reachOf(id: string, deps?: Dependencies): Reach | undefined {
-    const reach = this.reachability().get(id);
+    const reach = this.kindReach(this.reachability(), id)?.reach;
     deps?.set(
       FACT.reach(id),
       reach ? `${reach.root.file}\u0001${reach.root.description}\u0001${reach.root.identity}\u0001${reach.steps.join('\u0001')}` : '',
@@ -1402,25 +1429,24 @@ export class ProgramIndex {
    * which roots and kinds are connected; after an update only the connected
    * groups the change touched are walked again (`updateReach`).
    */
-  private reachability(): Map<string, WalkReach> {
-    if (this.reach) return this.reach.byId;
-    const state: ReachState = {
-      byId: new Map(),
-      groupOfId: new Map(),
-      groupOfRoot: new Map(),
-      rootsByFile: new Map(),
-      declSlot: new Map(),
-      declaredIn: new Map(),
-    };
+  private reachability(): ReachState {
+    if (this.reach) return this.reach;
+    // The kinds' array as long as the keys so far, so that writes by key keep it a plain array.
+    const state: ReachState = { kinds: new Array(this.derived.keys).fill(undefined), rootsByFile: new Map(), declaredIn: new Map() };
     if (!this.track) {
       // A one-shot index walks once and is never updated: the roots go on the walk in root order
       // as they are made (no entries to sort, no groups, nothing kept per item for an update).
       const walk = new Walk();
       for (const path of this.paths) this.eachRoot(path, false, walk);
       for (const pkg of [...this.packageNames].sort()) for (const path of this.filesByPackage.get(pkg)!) this.eachRoot(path, true, walk);
-      this.runWalk(walk, state.byId, undefined, undefined, undefined);
+      const reached = new Reached(this.derived.keys);
+      this.runWalk(walk, reached, undefined, undefined);
+      for (const e of reached.entries) {
+        const { id, key } = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
+        state.kinds[key] = { id, key, reach: new WalkReach(walk, e), group: undefined, slot: undefined };
+      }
       this.reach = state;
-      return state.byId;
+      return state;
     }
     const roots: RootEntry[] = [];
     for (const path of this.paths) {
@@ -1430,7 +1456,13 @@ export class ProgramIndex {
     }
     this.walkGroups(state, roots.sort(compareRoots), undefined);
     this.reach = state;
-    return state.byId;
+    return state;
+  }
+
+  /** What the last walk made of a kind, by its id. */
+  private kindReach(state: ReachState, id: string): KindReach | undefined {
+    const key = this.derived.keyOf(id);
+    return key >= 0 ? state.kinds[key] : undefined;
   }
 
   /**
@@ -1489,10 +1521,10 @@ export class ProgramIndex {
     const out: RootEntry[] = [];
     const pkg = model.package;
     this.itemRoots(path, model, x, NO_SITES, false, (node, root, n) => {
-      out.push({ sites: false, pkg, path, place: x, n, node, root });
+      out.push({ sites: false, pkg, path, place: x, n, node, root, mark: 0, group: undefined });
     });
     this.itemRoots(path, model, x, sites, true, (node, root, site) => {
-      out.push({ sites: true, pkg, path, place: x, n: 0, site, node, root });
+      out.push({ sites: true, pkg, path, place: x, n: 0, site, node, root, mark: 0, group: undefined });
     });
     // Kept per item: a copy of its exact length (a push onto [] reserves 16 places).
     return out.length === 0 ? NO_ROOTS : out.slice();
@@ -1530,7 +1562,11 @@ export class ProgramIndex {
       } else {
         // The kind's own node (an `exported` kind is named without arguments).
         const slot = site.kindSlot as SlotEntry;
-        const node: WalkNode = (slot.walkNode ??= { tag: 'declared', id: this.derived.intern(site.id), slot });
+        let node = slot.walkNode;
+        if (!node) {
+          const { id, key } = this.derived.interned(site.id);
+          node = slot.walkNode = { tag: 'declared', id, key, slot };
+        }
         push(node, new SiteRoot(site, 'exported', decls.kinds[0].tag), k);
       }
     }
@@ -1538,29 +1574,31 @@ export class ProgramIndex {
 
   /**
    * The walk's breadth-first loop over what is queued on it: each kind keeps the first entry that
-   * reaches it (`reached`); with `links`, each entry is joined with what reached it, and
-   * `declSlot` learns where each declared kind reached is; with `outside`, it stops at a kind of a
-   * group not being walked and returns that group.
+   * reaches it (`reached`); with `links`, each entry is joined with the entry it was reached
+   * from and with its kind's first entry (the groups: a root's entry is the root's place); with
+   * `outside`, it stops at a kind of a group not being walked and returns that group.
    */
   private runWalk(
     walk: Walk,
-    reached: Map<string, WalkReach>,
-    links: UnionFind | undefined,
-    declSlot: Map<string, KindSlot> | undefined,
-    outside: ((id: string) => ReachGroup | undefined) | undefined,
+    reached: Reached,
+    links: EntryLinks | undefined,
+    outside: ((key: number) => ReachGroup | undefined) | undefined,
   ): ReachGroup | undefined {
     for (let e = 0; e < walk.nodes.length; e++) {
       const node = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
+      const first = reached.entryOf(node.key);
       if (links) {
+        // Entry e joins the entry it was reached from and the kind's first entry.
+        links.add();
         const parent = walk.parents[e];
-        links.union(node.id, parent >= 0 ? (walk.nodes[parent] as { id: string }).id : walk.entries[e]!);
+        if (parent >= 0) links.union(e, parent);
+        if (first >= 0) links.union(e, first);
       }
-      if (reached.has(node.id)) continue;
-      const foreign = outside?.(node.id);
+      if (first >= 0) continue;
+      const foreign = outside?.(node.key);
       if (foreign) return foreign;
-      reached.set(node.id, new WalkReach(walk, e));
+      reached.add(node.key, e);
       if (node.tag === 'declared') {
-        declSlot?.set(node.id, node.slot);
         this.enqueueInside(node.slot, node.id, e, walk);
       } else if (node.tag === 'array') {
         if (node.element && node.element.tag !== 'skip') walk.push(node.element, e, `${node.text} elements`);
@@ -1578,44 +1616,50 @@ export class ProgramIndex {
   private walkGroups(
     state: ReachState,
     roots: readonly RootEntry[],
-    outside: ((id: string) => ReachGroup | undefined) | undefined,
+    outside: ((key: number) => ReachGroup | undefined) | undefined,
   ): ReachGroup | undefined {
     const walk = new Walk();
-    const links = new UnionFind();
-    const reached = new Map<string, WalkReach>();
-    const declSlot = new Map<string, KindSlot>();
+    const links = new EntryLinks();
+    const reached = new Reached(this.derived.keys);
+    // Root k is entry k.
     for (const r of roots) walk.push(r.node, -1, '', r.root, r);
-    const foreign = this.runWalk(walk, reached, links, declSlot, outside);
+    const foreign = this.runWalk(walk, reached, links, outside);
     if (foreign) return foreign;
-    const groups = new Map<unknown, ReachGroup>();
-    const groupOf = (x: unknown): ReachGroup => {
-      const rep = links.find(x);
-      let g = groups.get(rep);
-      if (!g) groups.set(rep, (g = { roots: [], ids: [] }));
+    const groups: (ReachGroup | undefined)[] = [];
+    const groupOf = (entry: number): ReachGroup => {
+      const rep = links.find(entry);
+      let g = groups[rep];
+      if (!g) groups[rep] = g = { roots: [], kinds: [] };
       return g;
     };
-    for (const r of roots) {
-      const g = groupOf(r);
+    for (let k = 0; k < roots.length; k++) {
+      const r = roots[k];
+      const g = groupOf(k);
       g.roots.push(r);
-      state.groupOfRoot.set(r, g);
+      r.group = g;
     }
-    for (const [id, reach] of reached) {
-      const g = groupOf(id);
-      g.ids.push(id);
-      state.groupOfId.set(id, g);
-      state.byId.set(id, reach);
-    }
-    for (const [id, slot] of declSlot) {
-      const was = state.declSlot.get(id);
+    const walked = new Array<string>(reached.entries.length);
+    for (let k = 0; k < walked.length; k++) {
+      const e = reached.entries[k];
+      const node = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
+      const id = node.id;
+      walked[k] = id;
+      const g = groupOf(e);
+      const slot = node.tag === 'declared' ? node.slot : undefined;
+      const was = state.kinds[node.key]?.slot;
+      const kind: KindReach = { id, key: node.key, reach: new WalkReach(walk, e), group: g, slot };
+      g.kinds.push(kind);
+      state.kinds[node.key] = kind;
+      if (!slot) continue;
+      // Where each declared kind reached is declared.
       if (was && (was.file !== slot.file || was.name !== slot.name)) undeclare(state, id, was);
-      state.declSlot.set(id, slot);
       let byName = state.declaredIn.get(slot.file);
       if (!byName) state.declaredIn.set(slot.file, (byName = new Map()));
       let ids = byName.get(slot.name);
       if (!ids) byName.set(slot.name, (ids = new Set()));
       ids.add(id);
     }
-    this.lastWalked = [...reached.keys()];
+    this.lastWalked = walked;
     return undefined;
   }
 
@@ -1656,7 +1700,7 @@ export class ProgramIndex {
           const r = list[k];
           if (r.mark === kept) continue;
           oldRoots.add(r);
-          const g = state.groupOfRoot.get(r);
+          const g = r.group;
           if (g) groups.add(g);
         }
       if (this.files.has(path)) state.rootsByFile.set(path, after);
@@ -1677,12 +1721,12 @@ export class ProgramIndex {
       if (byName)
         for (const name of wanted)
           for (const id of byName.get(name) ?? []) {
-            const g = state.groupOfId.get(id);
+            const g = this.kindReach(state, id)?.group;
             if (g) groups.add(g);
           }
     }
     for (const id of interfaces) {
-      const g = state.groupOfId.get(id);
+      const g = this.kindReach(state, id)?.group;
       if (g) groups.add(g);
     }
     const changed = new Set<string>();
@@ -1692,26 +1736,21 @@ export class ProgramIndex {
       roots.sort(compareRoots);
       // Forget the groups being walked again, then walk them.
       for (const g of groups) {
-        for (const id of g.ids) {
-          changed.add(id);
-          state.byId.delete(id);
-          state.groupOfId.delete(id);
-          const slot = state.declSlot.get(id);
-          if (slot) {
-            state.declSlot.delete(id);
-            undeclare(state, id, slot);
-          }
+        for (const kind of g.kinds) {
+          changed.add(kind.id);
+          state.kinds[kind.key] = undefined;
+          if (kind.slot) undeclare(state, kind.id, kind.slot);
         }
-        for (const r of g.roots) state.groupOfRoot.delete(r);
+        for (const r of g.roots) r.group = undefined;
       }
-      const foreign = this.walkGroups(state, roots, (id) => {
-        const g = state.groupOfId.get(id);
+      const foreign = this.walkGroups(state, roots, (key) => {
+        const g = state.kinds[key]?.group;
         return g && !groups.has(g) ? g : undefined;
       });
       if (!foreign) break;
       // The walk ran into a group it was not walking: undo, add that group, walk again.
-      for (const r of roots) state.groupOfRoot.delete(r);
-      for (const g of groups) for (const r of g.roots) if (!oldRoots.has(r)) state.groupOfRoot.set(r, g);
+      for (const r of roots) r.group = undefined;
+      for (const g of groups) for (const r of g.roots) if (!oldRoots.has(r)) r.group = g;
       groups.add(foreign);
     }
     for (const id of this.lastWalked) changed.add(id);
@@ -1791,6 +1830,8 @@ interface RootEntry {
   readonly n: number;
   /** Scratch for comparing a file's roots before and after an update. */
   mark?: number;
+  /** The connected group the last walk put it in (undefined while its group is walked again). */
+  group?: ReachGroup;
   /** For a site root: which of its item's sites. */
   readonly site?: number;
   readonly node: WalkNode;
@@ -1810,18 +1851,26 @@ const NO_ROOTS: RootEntry[] = [];
 /** Roots and kinds the walk connects: walked again together or not at all. */
 interface ReachGroup {
   readonly roots: RootEntry[];
-  readonly ids: string[];
+  readonly kinds: KindReach[];
+}
+
+/** What a walk made of one kind it reached. */
+interface KindReach {
+  readonly id: string;
+  readonly key: number;
+  readonly reach: WalkReach;
+  /** Its connected group (none in a one-shot index, which is never walked again). */
+  readonly group: ReachGroup | undefined;
+  /** Where it is declared, for a declared kind. */
+  readonly slot: KindSlot | undefined;
 }
 
 interface ReachState {
-  readonly byId: Map<string, WalkReach>;
-  readonly groupOfId: Map<string, ReachGroup>;
-  readonly groupOfRoot: Map<RootEntry, ReachGroup>;
+  /** The kinds reached, by key (`DerivedCache.interned`). */
+  readonly kinds: (KindReach | undefined)[];
   /** Each file's roots, a list per item (`rootsOf`). */
   readonly rootsByFile: Map<string, (readonly RootEntry[])[]>;
-  /** Declared kinds reached, and where each is declared. */
-  readonly declSlot: Map<string, KindSlot>;
-  /** The same kinds by declaring file and name. */
+  /** The declared kinds reached, by declaring file and name. */
   readonly declaredIn: Map<string, Map<string, Set<string>>>;
 }
 
@@ -1836,20 +1885,76 @@ function undeclare(state: ReachState, id: string, slot: KindSlot): void {
   if (byName!.size === 0) state.declaredIn.delete(slot.file);
 }
 
-class UnionFind {
-  private readonly parent = new Map<unknown, unknown>();
+/** A kind id as interned: the one string object, and its small number. */
+interface InternedId {
+  readonly id: string;
+  readonly key: number;
+}
 
-  find(x: unknown): unknown {
-    let root = x;
-    for (let p = this.parent.get(root); p !== undefined && p !== root; p = this.parent.get(root)) root = p;
-    for (let y = x, p = this.parent.get(y); p !== undefined && p !== root; y = p, p = this.parent.get(y)) this.parent.set(y, root);
-    return root;
+/**
+ * The kinds a walk reached: each one's first entry, by the kind's key (an array, not a map
+ * keyed by id: a whole workspace's walk looks its kinds up tens of thousands of times), and
+ * those first entries in the order reached.
+ */
+class Reached {
+  private first: Int32Array;
+  readonly entries: number[] = [];
+
+  constructor(keys: number) {
+    this.first = new Int32Array(Math.max(keys, 64));
   }
 
-  union(a: unknown, b: unknown): void {
+  /** The first entry of the kind with this key, or -1. */
+  entryOf(key: number): number {
+    return key < this.first.length ? this.first[key] - 1 : -1;
+  }
+
+  add(key: number, entry: number): void {
+    if (key >= this.first.length) {
+      // The walk derived kinds named nowhere before.
+      const grown = new Int32Array(Math.max(key + 1, this.first.length * 2));
+      grown.set(this.first);
+      this.first = grown;
+    }
+    this.first[key] = entry + 1;
+    this.entries.push(entry);
+  }
+}
+
+/**
+ * The connected groups of a walk, over its entries' numbers (added in order, 0 up): arrays of
+ * small integers, no map lookup per step (a map keyed by kind ids and root objects made the
+ * links most of a whole workspace's walk). Union by size, paths halved as they are followed.
+ */
+class EntryLinks {
+  private readonly parent: number[] = [];
+  private readonly size: number[] = [];
+
+  /** The next entry, in a group of its own. */
+  add(): void {
+    this.parent.push(this.parent.length);
+    this.size.push(1);
+  }
+
+  find(x: number): number {
+    const parent = this.parent;
+    while (parent[x] !== x) {
+      const up = parent[parent[x]];
+      parent[x] = up;
+      x = up;
+    }
+    return x;
+  }
+
+  union(a: number, b: number): void {
     const ra = this.find(a);
     const rb = this.find(b);
-    if (ra !== rb) this.parent.set(ra, rb);
+    if (ra === rb) return;
+    // The smaller group joins the larger.
+    const big = this.size[ra] < this.size[rb] ? rb : ra;
+    const small = big === ra ? rb : ra;
+    this.parent[small] = big;
+    this.size[big] += this.size[small];
   }
 }
 
@@ -1880,7 +1985,8 @@ class WalkReach implements Reach {
 
   constructor(
     private readonly walk: Walk,
-    private readonly entry: number,
+    /** Its place in the walk. */
+    readonly entry: number,
   ) {}
 
   get root(): WalkRoot {
