@@ -1443,7 +1443,7 @@ export class ProgramIndex {
       this.runWalk(walk, reached, undefined, undefined);
       for (const e of reached.entries) {
         const { id, key } = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
-        state.kinds[key] = { id, key, reach: new WalkReach(walk, e), group: undefined, slot: undefined };
+        setKind(state, key, { id, key, reach: new WalkReach(walk, e), group: undefined, slot: undefined });
       }
       this.reach = state;
       return state;
@@ -1625,7 +1625,8 @@ export class ProgramIndex {
     for (const r of roots) walk.push(r.node, -1, '', r.root, r);
     const foreign = this.runWalk(walk, reached, links, outside);
     if (foreign) return foreign;
-    const groups: (ReachGroup | undefined)[] = [];
+    // By representative entry: as long as the walk, so that writes keep it a plain array.
+    const groups = new Array<ReachGroup | undefined>(walk.nodes.length);
     const groupOf = (entry: number): ReachGroup => {
       const rep = links.find(entry);
       let g = groups[rep];
@@ -1649,7 +1650,7 @@ export class ProgramIndex {
       const was = state.kinds[node.key]?.slot;
       const kind: KindReach = { id, key: node.key, reach: new WalkReach(walk, e), group: g, slot };
       g.kinds.push(kind);
-      state.kinds[node.key] = kind;
+      setKind(state, node.key, kind);
       if (!slot) continue;
       // Where each declared kind reached is declared.
       if (was && (was.file !== slot.file || was.name !== slot.name)) undeclare(state, id, was);
@@ -1872,6 +1873,17 @@ interface ReachState {
   readonly rootsByFile: Map<string, (readonly RootEntry[])[]>;
   /** The declared kinds reached, by declaring file and name. */
   readonly declaredIn: Map<string, Map<string, Set<string>>>;
+}
+
+/**
+ * Records what a walk made of the kind with this key. Keys made after the state's array
+ * (kinds a walk derived since) lengthen it one place at a time: a write far past its end would
+ * make V8 keep it as a dictionary.
+ */
+function setKind(state: ReachState, key: number, kind: KindReach): void {
+  const kinds = state.kinds;
+  while (kinds.length <= key) kinds.push(undefined);
+  kinds[key] = kind;
 }
 
 /** Takes a kind out of `declaredIn` at its slot. */
