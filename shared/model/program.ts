@@ -451,6 +451,8 @@ export class ProgramIndex {
   private reach?: ReachState;
   /** The kinds the last walk reached. */
   private lastWalked: string[] = [];
+  /** What the walk under way reached (one for every walk of this index: it is cleared after each). */
+  private readonly reached = new Reached();
   private rootMarks = 0;
   /** During `update`: the derivations made anew. */
   private fresh?: Set<Derived>;
@@ -1439,11 +1441,15 @@ export class ProgramIndex {
       const walk = new Walk();
       for (const path of this.paths) this.eachRoot(path, false, walk);
       for (const pkg of [...this.packageNames].sort()) for (const path of this.filesByPackage.get(pkg)!) this.eachRoot(path, true, walk);
-      const reached = new Reached(this.derived.keys);
-      this.runWalk(walk, reached, undefined, undefined);
-      for (const e of reached.entries) {
-        const { id, key } = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
-        setKind(state, key, { id, key, reach: new WalkReach(walk, e), group: undefined, slot: undefined });
+      const reached = this.reached;
+      try {
+        this.runWalk(walk, reached, undefined, undefined);
+        for (const e of reached.entries) {
+          const { id, key } = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
+          setKind(state, key, { id, key, reach: new WalkReach(walk, e), group: undefined, slot: undefined });
+        }
+      } finally {
+        reached.clear();
       }
       this.reach = state;
       return state;
@@ -1618,9 +1624,22 @@ export class ProgramIndex {
     roots: readonly RootEntry[],
     outside: ((key: number) => ReachGroup | undefined) | undefined,
   ): ReachGroup | undefined {
+    try {
+      return this.walkGroupsWith(this.reached, state, roots, outside);
+    } finally {
+      this.reached.clear();
+    }
+  }
+
+  /** `walkGroups` with the index's `Reached`, which its caller clears. */
+  private walkGroupsWith(
+    reached: Reached,
+    state: ReachState,
+    roots: readonly RootEntry[],
+    outside: ((key: number) => ReachGroup | undefined) | undefined,
+  ): ReachGroup | undefined {
     const walk = new Walk();
     const links = new EntryLinks();
-    const reached = new Reached(this.derived.keys);
     // Root k is entry k.
     for (const r of roots) walk.push(r.node, -1, '', r.root, r);
     const foreign = this.runWalk(walk, reached, links, outside);
@@ -1906,14 +1925,20 @@ interface InternedId {
 /**
  * The kinds a walk reached: each one's first entry, by the kind's key (an array, not a map
  * keyed by id: a whole workspace's walk looks its kinds up tens of thousands of times), and
- * those first entries in the order reached.
+ * those first entries in the order reached. One serves every walk of an index: `clear` undoes
+ * only what the walk wrote, so a keystroke's walk of a few kinds neither allocates nor clears
+ * an array as long as every kind's key.
  */
 class Reached {
-  private first: Int32Array;
+  private first = new Int32Array(1024);
   readonly entries: number[] = [];
+  private readonly keys: number[] = [];
 
-  constructor(keys: number) {
-    this.first = new Int32Array(Math.max(keys, 64));
+  /** Forgets every kind reached. */
+  clear(): void {
+    for (const key of this.keys) this.first[key] = 0;
+    this.keys.length = 0;
+    this.entries.length = 0;
   }
 
   /** The first entry of the kind with this key, or -1. */
@@ -1923,13 +1948,14 @@ class Reached {
 
   add(key: number, entry: number): void {
     if (key >= this.first.length) {
-      // The walk derived kinds named nowhere before.
+      // Kinds interned since the last walk.
       const grown = new Int32Array(Math.max(key + 1, this.first.length * 2));
       grown.set(this.first);
       this.first = grown;
     }
     this.first[key] = entry + 1;
     this.entries.push(entry);
+    this.keys.push(key);
   }
 }
 
