@@ -21,8 +21,8 @@ let session: Session;
 /**
  * Makes a workspace file read as committed in examples/, on disk and in its editor if it has one
  * open: an edit a scenario typed and reverted must not reach a later one. A file found changed
- * on disk is written back (and said so in the log: something saved what was typed), then its
- * editor reverted.
+ * on disk is written back (and said so in the log: something saved what was typed, as code-server's
+ * own auto save did before the session turned it off), then its editor reverted.
  */
 async function restoreCommitted(wb: Workbench, file: string, by: string): Promise<void> {
   const path = join(session.workspace, file);

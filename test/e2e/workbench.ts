@@ -87,6 +87,9 @@ export async function startSession(
         'extensions.autoUpdate': false,
         'window.restoreWindows': 'none',
         'files.hotExit': 'off',
+        // VS Code for the web (code-server) saves after a second by default: a scenario that types
+        // and then reverts (the completion one) must find its text unsaved, however slow the machine.
+        'files.autoSave': 'off',
         'editor.hover.delay': 300,
         'editor.minimap.enabled': false,
       },
