@@ -1641,7 +1641,7 @@ export class ProgramIndex {
     const walk = new Walk();
     const links = new EntryLinks();
     // Root k is entry k.
-    for (const r of roots) walk.push(r.node, -1, '', r.root, r);
+    for (const r of roots) walk.push(r.node, -1, '', r.root);
     const foreign = this.runWalk(walk, reached, links, outside);
     if (foreign) return foreign;
     // By representative entry: as long as the walk, so that writes keep it a plain array.
@@ -1998,7 +1998,7 @@ class EntryLinks {
 
 /**
  * The reachability walk's queue: entry e is nodes[e], reached from parents[e] (-1: a root,
- * entries[e]) by steps[e]: its text, or the member of the struct at parents[e] (written when a
+ * roots[e]) by steps[e]: its text, or the member of the struct at parents[e] (written when a
  * reach's steps are asked for: most never are).
  */
 class Walk {
@@ -2006,14 +2006,12 @@ class Walk {
   readonly parents: number[] = [];
   readonly steps: (string | MemberDecl)[] = [];
   readonly roots: WalkRoot[] = [];
-  readonly entries: (RootEntry | undefined)[] = [];
 
-  push(node: WalkNode, parent: number, step: string | MemberDecl, root?: WalkRoot, entry?: RootEntry): void {
+  push(node: WalkNode, parent: number, step: string | MemberDecl, root?: WalkRoot): void {
     this.nodes.push(node);
     this.parents.push(parent);
     this.steps.push(step);
     this.roots.push(root ?? this.roots[parent]);
-    this.entries.push(entry);
   }
 }
 
