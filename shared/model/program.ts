@@ -451,7 +451,7 @@ export class ProgramIndex {
   private reach?: ReachState;
   /** The kinds the last walk reached. */
   private lastWalked: string[] = [];
-  /** What the walk under way reached (one for every walk of this index: it is cleared after each). */
+  /** What the walk under way reached (one for every walk of this index: each begins by clearing it). */
   private readonly reached = new Reached();
   private rootMarks = 0;
   /** During `update`: the derivations made anew. */
@@ -1441,15 +1441,11 @@ export class ProgramIndex {
       const walk = new Walk();
       for (const path of this.paths) this.eachRoot(path, false, walk);
       for (const pkg of [...this.packageNames].sort()) for (const path of this.filesByPackage.get(pkg)!) this.eachRoot(path, true, walk);
-      const reached = this.reached;
-      try {
-        this.runWalk(walk, reached, undefined, undefined);
-        for (const e of reached.entries) {
-          const { id, key } = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
-          setKind(state, key, { id, key, reach: new WalkReach(walk, e), group: undefined, slot: undefined });
-        }
-      } finally {
-        reached.clear();
+      const reached = this.reached.begin();
+      this.runWalk(walk, reached, undefined, undefined);
+      for (const e of reached.entries) {
+        const { id, key } = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
+        setKind(state, key, { id, key, reach: new WalkReach(walk, e), group: undefined, slot: undefined });
       }
       this.reach = state;
       return state;
@@ -1624,20 +1620,7 @@ export class ProgramIndex {
     roots: readonly RootEntry[],
     outside: ((key: number) => ReachGroup | undefined) | undefined,
   ): ReachGroup | undefined {
-    try {
-      return this.walkGroupsWith(this.reached, state, roots, outside);
-    } finally {
-      this.reached.clear();
-    }
-  }
-
-  /** `walkGroups` with the index's `Reached`, which its caller clears. */
-  private walkGroupsWith(
-    reached: Reached,
-    state: ReachState,
-    roots: readonly RootEntry[],
-    outside: ((key: number) => ReachGroup | undefined) | undefined,
-  ): ReachGroup | undefined {
+    const reached = this.reached.begin();
     const walk = new Walk();
     const links = new EntryLinks();
     // Root k is entry k.
@@ -1925,20 +1908,21 @@ interface InternedId {
 /**
  * The kinds a walk reached: each one's first entry, by the kind's key (an array, not a map
  * keyed by id: a whole workspace's walk looks its kinds up tens of thousands of times), and
- * those first entries in the order reached. One serves every walk of an index: `clear` undoes
- * only what the walk wrote, so a keystroke's walk of a few kinds neither allocates nor clears
- * an array as long as every kind's key.
+ * those first entries in the order reached. One serves every walk of an index: `begin` undoes
+ * only what the last walk wrote, so a keystroke's walk of a few kinds neither allocates nor
+ * clears an array as long as every kind's key.
  */
 class Reached {
   private first = new Int32Array(1024);
   readonly entries: number[] = [];
   private readonly keys: number[] = [];
 
-  /** Forgets every kind reached. */
-  clear(): void {
+  /** Forgets every kind the last walk reached, for a new walk. */
+  begin(): this {
     for (const key of this.keys) this.first[key] = 0;
     this.keys.length = 0;
     this.entries.length = 0;
+    return this;
   }
 
   /** The first entry of the kind with this key, or -1. */
