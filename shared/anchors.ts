@@ -124,7 +124,7 @@ export function elementOffsets(tree: SyntaxTree): ElementOffsets {
 }
 
 /** One position: the element it is in (none: a file the workspace does not hold, kept as a number) and where. */
-interface AnchoredPosition {
+export interface AnchoredPosition {
   readonly file: string;
   readonly element: GreenElement | undefined;
   readonly rel: number;
@@ -173,6 +173,24 @@ export function anchorsHold(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): boolea
   for (const p of d.positions) {
     if (p.element && offsetsOf(p.file)?.startOf(p, p.element) === undefined) return false;
   }
+  return true;
+}
+
+/**
+ * True while every element a block of diagnostics (one check's) is anchored to is still in its
+ * file: each element looked up once in a row of positions anchored to it (a block's are mostly
+ * in its own item), not once per position.
+ */
+export function blockHolds(block: readonly AnchoredDiagnostic[], offsetsOf: OffsetsOf): boolean {
+  let element: GreenElement | undefined;
+  let file = '';
+  for (const d of block)
+    for (const p of d.positions) {
+      if (!p.element || (p.element === element && p.file === file)) continue;
+      if (offsetsOf(p.file)?.startOf(p, p.element) === undefined) return false;
+      element = p.element;
+      file = p.file;
+    }
   return true;
 }
 
@@ -280,4 +298,25 @@ export function materialize(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagno
   const diagnostic = placed(d, offsetsOf);
   if (!diagnostic) throw new Error('materialize: an anchor of the diagnostic is gone (check anchorsHold first)');
   return diagnostic;
+}
+
+/**
+ * The positions a block of diagnostics shows (each range and related location, not the fixes'
+ * edits), one per element they are anchored to: while each of those elements is in its file and
+ * starts at the same line and column, every shown position of the block reads as it did (an
+ * element's text fixes where its insides are). Undefined when a shown position has no element.
+ */
+export function shownAnchors(block: readonly AnchoredDiagnostic[]): AnchoredPosition[] | undefined {
+  const out: AnchoredPosition[] = [];
+  for (const d of block) {
+    const shown = 2 + 2 * (d.template.related?.length ?? 0);
+    for (let k = 0; k < shown; k++) {
+      const p = d.positions[k];
+      if (!p.element) return undefined;
+      let seen = false;
+      for (let j = 0; j < out.length && !seen; j++) seen = out[j].element === p.element && out[j].file === p.file;
+      if (!seen) out.push(p);
+    }
+  }
+  return out;
 }

@@ -4,6 +4,7 @@ export * from './codes';
 export * from './model';
 export * from './checks';
 export { Workspace } from './workspace';
+export { type AnchoredDiagnostic, type AnchoredPosition, shownAnchors } from './anchors';
 export type { WorkspaceStats, ItableOptions, Module, CParser } from './workspace';
 export * from './layout';
 export * from './ide';

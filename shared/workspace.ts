@@ -1,8 +1,10 @@
 import {
   type AnchoredDiagnostic,
+  type AnchoredPosition,
   anchorDiagnostic,
   anchoredFiles,
   anchorsHold,
+  blockHolds,
   elementOffsets,
   type ElementOffsets,
   materialize,
@@ -707,11 +709,7 @@ export class Workspace {
     return check;
   }
 
-  /**
-   * The FFI checks of one file: each item's cached checks are reused while the
-   * item is the same node, every fact it read from other items holds, and every
-   * element its diagnostics point into is still there.
-   */
+  /** The FFI checks of one file, placed (`bringChecksUp` says what is reused). */
   ffiDiagnostics(path: string): Diagnostic[] {
     this.sync();
     const model = this.model(path);
@@ -729,6 +727,53 @@ export class Workspace {
       this.stats.filesChecked++;
       return out;
     }
+    // Anchors are mostly in this file: its offsets are looked up once for the pass (no tree changes meanwhile).
+    const offsetsOf = lastFileMemo(this.offsetsOf);
+    const out: Diagnostic[] = [];
+    this.bringChecksUp(path, model, (diagnostics) => {
+      const mark = out.length;
+      if (materializeAll(diagnostics, offsetsOf, out)) return true;
+      out.length = mark;
+      return false;
+    });
+    return out;
+  }
+
+  /**
+   * The FFI checks of one file as blocks, one per item with diagnostics, in file order: each its
+   * check's anchored diagnostics, the same array while the check is reused (`ffiDiagnostics`
+   * places them). For a publisher that converts a block once and sends it again while its anchors
+   * read the same (`shownAnchors`): a keystroke then costs what it changed, not what the file holds.
+   */
+  private ffiBlocks(path: string): (readonly AnchoredDiagnostic[])[] {
+    const model = this.model(path);
+    if (!model) return [];
+    if (this.options.incremental === false) {
+      const ffi = this.ffiDiagnostics(path);
+      return ffi.length === 0 ? [] : [ffi.map((d) => anchorDiagnostic(d, this.offsetsOf))];
+    }
+    const offsetsOf = lastFileMemo(this.offsetsOf);
+    const blocks: (readonly AnchoredDiagnostic[])[] = [];
+    this.bringChecksUp(path, model, (diagnostics) => {
+      if (diagnostics.length === 0) return true;
+      if (!blockHolds(diagnostics, offsetsOf)) return false;
+      blocks.push(diagnostics);
+      return true;
+    });
+    return blocks;
+  }
+
+  /**
+   * Brings a file's item checks up to date and hands each check's diagnostics to `take`, in file
+   * order; `take` answers false when an anchor is gone (its element re-parsed), and the check
+   * runs again. Each item's check is reused while the item is the same node, every fact it read
+   * from other items holds, and every element its diagnostics point into is still there.
+   */
+  private bringChecksUp(
+    path: string,
+    model: FileModel,
+    take: (diagnostics: readonly AnchoredDiagnostic[]) => boolean,
+  ): void {
     let file = this.itemChecks.get(path);
     if (!file) this.itemChecks.set(path, (file = { byElement: new Map(), items: [], checks: [], withDiagnostics: [] }));
     const { byElement, items: before, checks: checksBefore } = file;
@@ -742,9 +787,6 @@ export class Workspace {
     let suffix = 0;
     while (suffix < n - prefix && suffix < m - prefix && items[n - 1 - suffix].element === before[m - 1 - suffix].element) suffix++;
     const pass = ++this.checkPasses;
-    // Anchors are mostly in this file: its offsets are looked up once for the pass (no tree changes meanwhile).
-    const offsetsOf = lastFileMemo(this.offsetsOf);
-    const out: Diagnostic[] = [];
     const withDiagnostics: number[] = [];
     let ran = 0;
     // The checks of the window the edit replaced, before their places are written over.
@@ -755,19 +797,18 @@ export class Workspace {
       for (let i = n - suffix; i < n; i++) checks[i] = checksBefore[i - n + m];
     }
     /**
-     * The check at place i: a kept one's diagnostics placed where their anchors are now (one
-     * lookup per anchor); a stale one, or one with an anchor gone (its element re-parsed), runs again.
+     * The check at place i: a kept one's diagnostics taken where their anchors are now (one
+     * lookup per anchor); a stale one, or one with an anchor gone (its element re-parsed), runs
+     * again, and its new diagnostics, anchored to the elements now, are taken.
      */
     const visit = (i: number, check: ItemCheck | undefined): void => {
-      const mark = out.length;
-      if (!check || check.stale || !materializeAll(check.diagnostics, offsetsOf, out)) {
-        out.length = mark;
+      if (!check || check.stale || !take(check.diagnostics)) {
         if (check) this.forgetCheck(check);
         const item = items[i];
         check = this.runCheck(path, model, item);
         byElement.set(item.element, check);
         ran++;
-        for (const d of check.diagnostics) out.push(materialize(d, offsetsOf));
+        take(check.diagnostics);
       }
       check.pass = pass;
       checks[i] = check;
@@ -811,7 +852,6 @@ export class Workspace {
     this.stats.itemChecksReused += n - ran;
     if (ran > 0) this.stats.filesChecked++;
     else this.stats.checksReused++;
-    return out;
   }
 
   /**
@@ -932,9 +972,51 @@ export class Workspace {
     const cached = this.fileDiagnostics.get(path);
     if (cached && cached.stamp === this.stamp) return cached.diagnostics;
     const ffi = this.ffiDiagnostics(path);
-    // An extern whose signature names a kind the package does not export has no prototype to
-    // implement yet: its ExternFunctionDependedOnNonExportedKind says what to fix first.
-    const noPrototype = ffi.filter((d) => d.code === EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND);
+    const diagnostics = [
+      ...this.diagnosticsBeforeFfi(
+        path,
+        ffi.filter((d) => d.code === EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND),
+      ),
+      ...ffi,
+      ...this.diagnosticsAfterFfi(path),
+    ].sort(compareDiagnostics);
+    this.fileDiagnostics.set(path, { stamp: this.stamp, diagnostics });
+    return diagnostics;
+  }
+
+  /**
+   * A file's diagnostics in three parts, for a publisher that converts each item's FFI
+   * diagnostics once: those before the FFI checks' (`ExternNotImplemented`, syntax errors),
+   * placed; the FFI checks' as blocks (`ffiBlocks`; `place` places one); those after (itables,
+   * stale headers), placed. All placed, in this order, then sorted (a stable sort, by
+   * `compareDiagnostics`), they are `diagnostics(path)`.
+   */
+  diagnosticParts(path: string): {
+    readonly before: readonly Diagnostic[];
+    readonly blocks: readonly (readonly AnchoredDiagnostic[])[];
+    readonly after: readonly Diagnostic[];
+  } {
+    this.sync();
+    if (this.cSummaries.has(path)) return { before: this.cDiagnostics(path), blocks: [], after: [] };
+    const blocks = this.ffiBlocks(path);
+    const noPrototype: Diagnostic[] = [];
+    for (const block of blocks)
+      for (const d of block) if (d.template.code === EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND) noPrototype.push(this.place(d));
+    return { before: this.diagnosticsBeforeFfi(path, noPrototype), blocks, after: this.diagnosticsAfterFfi(path) };
+  }
+
+  /** A diagnostic of `diagnosticParts`' blocks at its anchors' offsets now. */
+  place(d: AnchoredDiagnostic): Diagnostic {
+    return materialize(d, this.offsetsOf);
+  }
+
+  /** Where the element of a block's anchor (`shownAnchors`) starts now, or undefined when it is gone. */
+  anchorStart(p: AnchoredPosition): number | undefined {
+    return p.element ? this.offsetsOf(p.file)?.startOf(p, p.element) : undefined;
+  }
+
+  /** `ExternNotImplemented` (but for externs whose signature blocks a prototype: `noPrototype` says what to fix first) and syntax errors. */
+  private diagnosticsBeforeFfi(path: string, noPrototype: readonly Diagnostic[]): Diagnostic[] {
     const model = noPrototype.length > 0 ? this.model(path) : undefined;
     // The function is looked up in its own item (placing every function of the file would copy them all).
     const blocked = (d: Diagnostic): boolean =>
@@ -943,15 +1025,11 @@ export class Workspace {
         ?.functions.some(
           (f) => f.nameRange.start === d.start && noPrototype.some((e) => e.start >= f.itemRange.start && e.end <= f.itemRange.end),
         );
-    const diagnostics = [
-      ...this.externNotImplementedDiagnostics(path).filter((d) => !blocked(d)),
-      ...this.syntaxDiagnostics(path),
-      ...ffi,
-      ...this.itableDiagnostics(path),
-      ...this.staleHeaderDiagnostics(path),
-    ].sort(compareDiagnostics);
-    this.fileDiagnostics.set(path, { stamp: this.stamp, diagnostics });
-    return diagnostics;
+    return [...this.externNotImplementedDiagnostics(path).filter((d) => !blocked(d)), ...this.syntaxDiagnostics(path)];
+  }
+
+  private diagnosticsAfterFfi(path: string): Diagnostic[] {
+    return [...this.itableDiagnostics(path), ...this.staleHeaderDiagnostics(path)];
   }
 
   /** Every diagnostic of every file (Vale, then C), in file order. */

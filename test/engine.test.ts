@@ -14,6 +14,7 @@ import {
   WARM_UP_PATH,
   Workspace,
   applyEdit,
+  compareDiagnostics,
   documentSymbols,
   hoverInVale,
   indexWork,
@@ -79,6 +80,7 @@ type Step =
   | { tag: 'edit'; file: number; at: number; remove: number; insert: number }
   | { tag: 'ask'; file: number }
   | { tag: 'askAll' }
+  | { tag: 'askParts'; file: number }
   | { tag: 'remove'; file: number }
   | { tag: 'restore'; file: number }
   | { tag: 'release'; file: number };
@@ -96,6 +98,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 3, arbitrary: fc.record({ tag: fc.constant('ask' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.constant({ tag: 'askAll' as const }) },
+  { weight: 2, arbitrary: fc.record({ tag: fc.constant('askParts' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('remove' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('restore' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 2, arbitrary: fc.record({ tag: fc.constant('release' as const), file: fc.nat(PATHS.length - 1) }) },
@@ -118,6 +121,12 @@ function replaceStepByStep(
     const expected = fresh(texts, modules);
     for (const f of expected.files()) assert.deepEqual(ws.diagnostics(f), expected.diagnostics(f), `${f} after "${replace}"`);
   }
+}
+
+/** A file's diagnostics from `diagnosticParts`: the blocks placed, all three parts in order, sorted. */
+function placedParts(ws: Workspace, path: string): Diagnostic[] {
+  const { before, blocks, after } = ws.diagnosticParts(path);
+  return [...before, ...blocks.flatMap((b) => b.map((d) => ws.place(d))), ...after].sort(compareDiagnostics);
 }
 
 function fresh(texts: ReadonlyMap<string, string>, modules: readonly Module[] = []): Workspace {
@@ -152,6 +161,9 @@ describe('analysis engine', () => {
             case 'askAll':
               ws.allDiagnostics();
               break;
+            case 'askParts':
+              if (texts.has(path)) ws.diagnosticParts(path);
+              break;
             case 'remove':
               texts.delete(path);
               ws.removeFile(path);
@@ -176,6 +188,8 @@ describe('analysis engine', () => {
           assert.equal(ws.text(path), expected.text(path));
           assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), path);
           assert.deepEqual(once.diagnostics(path), expected.diagnostics(path), `${path} (one shot)`);
+          // In parts, as the editor's publisher takes them: placed and sorted, the same diagnostics.
+          for (const w of [ws, once]) assert.deepEqual(placedParts(w, path), expected.diagnostics(path), `${path} in parts`);
         }
         // What the editor shows from the index: the C side of every exported kind, outlines, some hovers.
         const c = (w: Workspace) => w.cProgram('vtest', DEFAULT_TARGET);
@@ -242,6 +256,22 @@ describe('analysis engine', () => {
     assert.ok(sites === 1, `export sites made anew: ${sites} (the edited struct's only)`);
     assert.ok(roots <= 2, `walk roots made anew: ${roots} (the edited struct's and its extern's parameter)`);
     assert.deepEqual(diagnostics, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
+  });
+
+  test("in parts, a kept check whose related location's item was re-parsed runs again (its block is placed where the item is now)", () => {
+    const path = '/p/twice.vale';
+    const text = ['export [#3]<imm>int as First;', '', 'export [#3]<imm>int as Second;', ''].join('\n');
+    const ws = fresh(new Map([[path, text]]));
+    const [block] = ws.diagnosticParts(path).blocks;
+    assert.equal(block?.[0]?.template.code, 'TypeExportedMultipleTimes');
+    assert.ok(block[0].template.related?.length, 'it names the first export');
+    // A space inside the first export: its item is parsed again, what it declares is the same.
+    ws.editFile(path, [{ start: 'export'.length, end: 'export'.length, newText: ' ' }]);
+    const checked = ws.stats.itemsChecked;
+    const parts = ws.diagnosticParts(path);
+    assert.ok(ws.stats.itemsChecked > checked, 'the second export is checked again');
+    assert.notEqual(parts.blocks[0], block, 'a new block');
+    assert.deepEqual(placedParts(ws, path), fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
   });
 
   test('a kind declared twice in a file: editing, removing and restoring either declaration gives the from-scratch answer', () => {

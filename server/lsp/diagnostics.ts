@@ -1,7 +1,18 @@
 import { type Connection, type Diagnostic as LspDiagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
-import { type Diagnostic, type LineIndex, type SeverityOverride, type Workspace, applySeverity, codeAnchor, codeInfo } from '../../shared';
+import {
+  type AnchoredDiagnostic,
+  type AnchoredPosition,
+  type Diagnostic,
+  type LineIndex,
+  type SeverityOverride,
+  type Workspace,
+  applySeverity,
+  codeAnchor,
+  codeInfo,
+  shownAnchors,
+} from '../../shared';
 import type { Documents } from './documents';
 import type { Arrivals } from './transport';
 import { failpoint } from './failpoints';
@@ -25,6 +36,60 @@ const SENT_FOR_AN_EDIT = '\u0000sent for an edit';
 interface Sent {
   readonly lsp: LspDiagnostic;
   readonly source: Diagnostic;
+}
+
+/**
+ * One item's FFI diagnostics (a block of `Workspace.diagnosticParts`) as last converted: sent
+ * again, the same objects, while each element its shown positions are anchored to starts at the
+ * same line and character, in a file of the same URI, and the severities are the same.
+ */
+interface ConvertedBlock {
+  /** Undefined when a position could not be followed (a file without lines): converted each time. */
+  readonly anchors: readonly AnchoredPosition[] | undefined;
+  /** Line and character of each anchor's element start, in pairs. */
+  readonly at: Int32Array;
+  readonly uris: readonly string[];
+  readonly severity: Readonly<Record<string, SeverityOverride>> | undefined;
+  readonly lsp: readonly LspDiagnostic[];
+}
+
+/** LSP diagnostics in file order, as `compareDiagnostics` orders the core's: by start, end, then code. */
+function byPlace(a: LspDiagnostic, b: LspDiagnostic): number {
+  const s = a.range.start;
+  const t = b.range.start;
+  const e = a.range.end;
+  const f = b.range.end;
+  return (
+    s.line - t.line ||
+    s.character - t.character ||
+    e.line - f.line ||
+    e.character - f.character ||
+    (String(a.code) < String(b.code) ? -1 : String(a.code) > String(b.code) ? 1 : 0)
+  );
+}
+
+/** Whether two LSP diagnostics read the same (what the publisher makes: no tags, no data). */
+function sameLsp(a: LspDiagnostic, b: LspDiagnostic): boolean {
+  if (byPlace(a, b) !== 0 || a.severity !== b.severity || a.message !== b.message) return false;
+  const r = a.relatedInformation;
+  const q = b.relatedInformation;
+  if (!r || !q) return r === q;
+  if (r.length !== q.length) return false;
+  for (let i = 0; i < r.length; i++) {
+    const x = r[i];
+    const y = q[i];
+    if (x.message !== y.message || x.location.uri !== y.location.uri) return false;
+    const u = x.location.range;
+    const v = y.location.range;
+    if (
+      u.start.line !== v.start.line ||
+      u.start.character !== v.start.character ||
+      u.end.line !== v.end.line ||
+      u.end.character !== v.end.character
+    )
+      return false;
+  }
+  return true;
 }
 
 /**
@@ -61,8 +126,12 @@ export class DiagnosticsPublisher {
   private scheduled = false;
   /** What each file was last sent, as JSON; SENT_FOR_AN_EDIT when not kept (the next pass sends again). */
   private readonly sent = new Map<string, string>();
-  /** Per open document, the diagnostics of its last publish, in order (see `converted`). */
+  /** Per open document, the diagnostics of its last publish but its FFI blocks', in order (see `converted`). */
   private readonly lastSent = new Map<string, readonly Sent[]>();
+  /** Open documents' FFI blocks as last converted, by block (a check's diagnostics: let go with the check). */
+  private readonly blocks = new WeakMap<readonly AnchoredDiagnostic[], ConvertedBlock>();
+  /** Per open document, its last publish (in file order): a block converted again reuses what reads the same. */
+  private readonly lastPublished = new Map<string, readonly LspDiagnostic[]>();
   /** Edited documents whose newest version has not been answered yet. */
   private readonly edited = new Set<string>();
   /** Files a pass did not reach. */
@@ -159,6 +228,91 @@ export class DiagnosticsPublisher {
     return out;
   }
 
+  /**
+   * An open document's diagnostics in LSP form: its items' FFI diagnostics by block, each block
+   * converted once and sent again while it reads the same (`ConvertedBlock`), so a keystroke
+   * converts what it changed and looks at one anchor per block, not at every diagnostic of the
+   * file; the others (syntax errors, `ExternNotImplemented`, itables, stale headers) through
+   * `converted`. In file order, as `converted(diagnostics(key))` would give them.
+   */
+  private convertedParts(key: string): LspDiagnostic[] {
+    const { before, blocks, after } = this.workspace.diagnosticParts(key);
+    const severity = this.severity;
+    const head = applySeverity(before, severity);
+    const rest = this.converted(key, [...head, ...applySeverity(after, severity)]);
+    const lines = new Map<string, LineIndex | undefined>();
+    const linesOf = (file: string): LineIndex | undefined => {
+      let index = lines.get(file);
+      if (index === undefined && !lines.has(file)) lines.set(file, (index = this.documents.lines(file)));
+      return index;
+    };
+    const uris = new Map<string, string>();
+    const uriOf = (file: string): string => {
+      let uri = uris.get(file);
+      if (uri === undefined) uris.set(file, (uri = this.documents.uriOf(file)));
+      return uri;
+    };
+    const position = { line: 0, character: 0 };
+    const holds = (c: ConvertedBlock): boolean => {
+      if (c.severity !== severity || !c.anchors) return false;
+      for (let k = 0; k < c.anchors.length; k++) {
+        const p = c.anchors[k];
+        const offset = this.workspace.anchorStart(p);
+        const index = linesOf(p.file);
+        if (offset === undefined || !index) return false;
+        position.line = c.at[2 * k];
+        position.character = c.at[2 * k + 1];
+        if (!index.readsAs(offset, position) || uriOf(p.file) !== c.uris[k]) return false;
+      }
+      return true;
+    };
+    const last = this.lastPublished.get(key) ?? [];
+    /** `d`, or the diagnostic of the last publish that reads the same (found by place: both lists are in file order). */
+    const sentBefore = (d: LspDiagnostic): LspDiagnostic => {
+      let lo = 0;
+      let hi = last.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (byPlace(last[mid], d) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < last.length && byPlace(last[i], d) === 0; i++) if (sameLsp(last[i], d)) return last[i];
+      return d;
+    };
+    const convert = (block: readonly AnchoredDiagnostic[]): ConvertedBlock => {
+      const lsp = applySeverity(
+        block.map((d) => this.workspace.place(d)),
+        severity,
+      ).map((d) => sentBefore(this.toLsp(key, d)));
+      let anchors = shownAnchors(block);
+      const at = new Int32Array(2 * (anchors?.length ?? 0));
+      const blockUris: string[] = [];
+      for (let k = 0; anchors && k < anchors.length; k++) {
+        const p = anchors[k];
+        const offset = this.workspace.anchorStart(p);
+        const index = linesOf(p.file);
+        if (offset === undefined || !index) anchors = undefined;
+        else {
+          const at0 = index.positionAt(offset);
+          at[2 * k] = at0.line;
+          at[2 * k + 1] = at0.character;
+          blockUris.push(uriOf(p.file));
+        }
+      }
+      return { anchors, at, uris: blockUris, severity, lsp };
+    };
+    const out: LspDiagnostic[] = rest.slice(0, head.length);
+    for (const block of blocks) {
+      let c = this.blocks.get(block);
+      if (!c || !holds(c)) this.blocks.set(block, (c = convert(block)));
+      for (const d of c.lsp) out.push(d);
+    }
+    for (let i = head.length; i < rest.length; i++) out.push(rest[i]);
+    out.sort(byPlace);
+    this.lastPublished.set(key, out);
+    return out;
+  }
+
   /** After the severities changed: every file is sent again when its diagnostics differ. */
   republishAll(): void {
     for (const key of this.workspace.files()) this.owed.add(key);
@@ -250,6 +404,7 @@ export class DiagnosticsPublisher {
     const uri = this.documents.uriOf(key);
     if (!this.workspace.tree(key) && !this.workspace.cFile(key)) {
       this.lastSent.delete(key);
+      this.lastPublished.delete(key);
       if (this.sent.delete(key)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
@@ -263,7 +418,13 @@ export class DiagnosticsPublisher {
       return;
     }
     failpoint('diagnostics', () => this.workspace.text(key) ?? '');
-    const diagnostics = this.converted(key, applySeverity(this.workspace.diagnostics(key), this.severity));
+    // An open document's keystrokes reuse what they did not change; another file is converted afresh (memory follows what is open).
+    let diagnostics: LspDiagnostic[];
+    if (this.documents.get(uri)) diagnostics = this.convertedParts(key);
+    else {
+      this.lastPublished.delete(key);
+      diagnostics = this.converted(key, applySeverity(this.workspace.diagnostics(key), this.severity));
+    }
     // A file no editor has open keeps what diagnostics need, not its syntax: memory follows what is open.
     if (!this.documents.get(uri)) this.workspace.releaseSyntax(key);
     if (fresh) this.sent.set(key, SENT_FOR_AN_EDIT);
