@@ -151,19 +151,53 @@ export function warmUpKeystrokes(valeChars: number): number {
 }
 
 /**
- * Types `keystrokes` scripted keystrokes into a private workspace holding `copies` copies of the
- * sample, each answered with the file's diagnostics, and hovers after one in four: where the
- * keystroke was, on a kind's name, and on a universal reference in a log line. Without the last
- * two, a server's first couple of hundred hovers ran partly uncompiled (measured over LSP on the
- * bench's 10k-line document: p95 1.2–1.9 ms over the first 200 hovers of each kind, 0.5 ms after).
- * `afterKeystroke` runs after each keystroke (the server looks at its heap there).
+ * How the warm-up's keystrokes reach its workspace and are answered. The default hands them to
+ * the core and asks for the file's diagnostics; a shell passes its own path (its documents, its
+ * diagnostics publisher, its encoder), so that what it runs for a keystroke is what gets compiled.
  */
-export function warmUp(keystrokes = MIN_WARM_UP_KEYSTROKES, copies = 2, afterKeystroke?: () => void): WarmUpReport {
+export interface WarmUpEditor {
+  /** The sample, opened as `path` in `ws` (the warm-up's private workspace). */
+  open(ws: Workspace, path: string, text: string): void;
+  /** A keystroke: [start, end) of the text before it replaced by `newText` (`text` is the text after), answered as an editor's is. */
+  type(start: number, end: number, newText: string, text: string): void;
+}
+
+/** The core alone: each keystroke an edit, answered with the file's diagnostics. */
+function coreEditor(): WarmUpEditor {
+  let ws: Workspace | undefined;
+  let path = '';
+  return {
+    open(workspace, file, text) {
+      ws = workspace;
+      path = file;
+      ws.setFile(path, text);
+      ws.diagnostics(path);
+    },
+    type(start, end, newText, text) {
+      ws?.editFile(path, [{ start, end, newText }], text);
+      ws?.diagnostics(path);
+    },
+  };
+}
+
+/**
+ * Types `keystrokes` scripted keystrokes into a private workspace holding `copies` copies of the
+ * sample, each answered by `editor` (by default with the file's diagnostics), and hovers after one
+ * in four: where the keystroke was, on a kind's name, and on a universal reference in a log line.
+ * Without the last two, a server's first couple of hundred hovers ran partly uncompiled (measured
+ * over LSP on the bench's 10k-line document: p95 1.2–1.9 ms over the first 200 hovers of each
+ * kind, 0.5 ms after). `afterKeystroke` runs after each keystroke (the server looks at its heap there).
+ */
+export function warmUp(
+  keystrokes = MIN_WARM_UP_KEYSTROKES,
+  copies = 2,
+  afterKeystroke?: () => void,
+  editor: WarmUpEditor = coreEditor(),
+): WarmUpReport {
   const ws = new Workspace();
   let text = '';
   for (let c = 0; c < copies; c++) text += SAMPLE.replaceAll('$', `_w${c}`);
-  ws.setFile(WARM_UP_PATH, text);
-  let diagnostics = ws.diagnostics(WARM_UP_PATH);
+  editor.open(ws, WARM_UP_PATH, text);
   let seed = 0x2545f491;
   const next = (n: number): number => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -171,8 +205,7 @@ export function warmUp(keystrokes = MIN_WARM_UP_KEYSTROKES, copies = 2, afterKey
   };
   const type = (start: number, end: number, newText: string): void => {
     text = text.slice(0, start) + newText + text.slice(end);
-    ws.editFile(WARM_UP_PATH, [{ start, end, newText }], text);
-    diagnostics = ws.diagnostics(WARM_UP_PATH);
+    editor.type(start, end, newText, text);
   };
   const log = referenceLog();
   const hovers = { kinds: 0, references: 0 };
@@ -198,5 +231,5 @@ export function warmUp(keystrokes = MIN_WARM_UP_KEYSTROKES, copies = 2, afterKey
     }
     afterKeystroke?.();
   }
-  return { keystrokes, text, diagnostics, hovers };
+  return { keystrokes, text, diagnostics: ws.diagnostics(WARM_UP_PATH), hovers };
 }

@@ -769,11 +769,7 @@ export class Workspace {
    * runs again. Each item's check is reused while the item is the same node, every fact it read
    * from other items holds, and every element its diagnostics point into is still there.
    */
-  private bringChecksUp(
-    path: string,
-    model: FileModel,
-    take: (diagnostics: readonly AnchoredDiagnostic[]) => boolean,
-  ): void {
+  private bringChecksUp(path: string, model: FileModel, take: (diagnostics: readonly AnchoredDiagnostic[]) => boolean): void {
     let file = this.itemChecks.get(path);
     if (!file) this.itemChecks.set(path, (file = { byElement: new Map(), items: [], checks: [], withDiagnostics: [] }));
     const { byElement, items: before, checks: checksBefore } = file;

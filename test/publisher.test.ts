@@ -6,10 +6,11 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import type { Diagnostic as LspDiagnostic, PublishDiagnosticsParams } from 'vscode-languageserver/node';
-import { Workspace } from '../shared';
+import { Workspace, warmUp } from '../shared';
 import { DiagnosticsPublisher } from '../server/lsp/diagnostics';
 import { Documents, keyOf } from '../server/lsp/documents';
 import { Arrivals } from '../server/lsp/transport';
+import { serverWarmUpEditor } from '../server/lsp/warmup';
 
 // FC_SCALE=10 runs ten times as many cases (for a long local soak).
 const runs = (n: number): number => Math.round(n * Number(process.env.FC_SCALE ?? 1));
@@ -117,4 +118,15 @@ test('a keystroke on a line without diagnostics sends every other diagnostic as 
     assert.ok(was, `${d.code} at line ${d.range.start.line} was sent before`);
     assert.equal(d, was, `${d.code} at line ${d.range.start.line} is the object sent before`);
   }
+});
+
+test("the start-up warm-up types through the server's own path: a publish per keystroke, and the core's answers", () => {
+  const editor = serverWarmUpEditor();
+  const served = warmUp(120, 2, undefined, editor);
+  assert.equal(editor.published, 121, 'the opening and each keystroke published');
+  const core = warmUp(120, 2);
+  assert.equal(served.text, core.text);
+  assert.deepEqual(served.diagnostics, core.diagnostics);
+  assert.deepEqual(served.hovers, core.hovers);
+  assert.ok(served.diagnostics.length > 0, 'the sample has mistakes to publish');
 });

@@ -103,6 +103,7 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { Guard, shape, valid } from './guard';
 import { Arrivals, transportFromArgs } from './transport';
 import { Documents, keyOf } from './documents';
+import { serverWarmUpEditor } from './warmup';
 import { registerRequests } from './requests';
 import { DEFAULT_SETTINGS, type Settings, readSettings, withConfig } from './settings';
 import { type FoundConfig, SourceFilter, findConfig, walkValeFiles } from '../sources';
@@ -364,7 +365,7 @@ function warmUpEditing(): void {
     failpoint('warmup', () => 'FAILPOINT');
     let valeChars = 0;
     for (const key of workspace.files()) if (!isCPath(key)) valeChars += workspace.text(key)?.length ?? 0;
-    const { keystrokes } = warmUp(warmUpKeystrokes(valeChars), undefined, heapPolicyTick);
+    const { keystrokes } = warmUp(warmUpKeystrokes(valeChars), undefined, heapPolicyTick, serverWarmUpEditor());
     connection.console.info(
       `vale-ffi: edit path warmed up (${keystrokes} keystrokes on a sample, ${Math.round(performance.now() - started)} ms)`,
     );

@@ -1,0 +1,48 @@
+// The start-up warm-up's keystrokes (shared/warmup.ts) through the server's own edit path: its
+// documents, its diagnostics publisher and its encoder, on the warm-up's private workspace, so
+// that what a user's first keystrokes run is what V8 has compiled (the core alone left the
+// publisher's code, a third of a keystroke, to be compiled during them).
+import { URI } from 'vscode-uri';
+import type { Connection, PublishDiagnosticsParams } from 'vscode-languageserver/node';
+import type { WarmUpEditor } from '../../shared';
+import { DiagnosticsPublisher } from './diagnostics';
+import { Documents, keyOf } from './documents';
+import { messageBytes } from './encoder';
+import { Arrivals } from './transport';
+
+/** Each keystroke applied as an editor's `didChange` and answered as the server answers one: published, encoded, and dropped. */
+export function serverWarmUpEditor(): WarmUpEditor & { readonly published: number } {
+  let documents: Documents | undefined;
+  let publisher: DiagnosticsPublisher | undefined;
+  let uri = '';
+  let version = 1;
+  let published = 0;
+  const quiet = (): void => undefined;
+  const sink = {
+    sendDiagnostics: (params: PublishDiagnosticsParams): Promise<void> => {
+      messageBytes({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params } as never, true);
+      published++;
+      return Promise.resolve();
+    },
+    console: { error: quiet, warn: quiet, info: quiet, log: quiet },
+  };
+  return {
+    /** Publishes made (one per keystroke, and the opening's). */
+    get published() {
+      return published;
+    },
+    open(workspace, path, text) {
+      documents = new Documents(workspace);
+      publisher = new DiagnosticsPublisher(sink as unknown as Connection, workspace, documents, new Arrivals());
+      uri = URI.file(path).toString();
+      documents.didOpen(uri, 'vale', version, text);
+      publisher.answerNow(keyOf(uri));
+    },
+    type(start, end, newText) {
+      const doc = documents?.get(uri);
+      if (!doc || !publisher) return;
+      documents?.didChange(uri, ++version, [{ range: { start: doc.positionAt(start), end: doc.positionAt(end) }, text: newText }]);
+      publisher.answerNow(keyOf(uri));
+    },
+  };
+}
