@@ -157,13 +157,16 @@ export class DiagnosticsPublisher {
       codeDescription: codeDescription(d.code),
       source: 'vale-ffi',
       message: d.message,
-      relatedInformation: d.related?.map((r) => ({
-        location: {
-          uri: this.documents.uriOf(r.file),
-          range: { start: this.documents.positionAt(r.file, r.start), end: this.documents.positionAt(r.file, r.end) },
-        },
-        message: r.message,
-      })),
+      // An empty list is left out: nothing to read, bytes in every publish.
+      relatedInformation: d.related?.length
+        ? d.related.map((r) => ({
+            location: {
+              uri: this.documents.uriOf(r.file),
+              range: { start: this.documents.positionAt(r.file, r.start), end: this.documents.positionAt(r.file, r.end) },
+            },
+            message: r.message,
+          }))
+        : undefined,
     };
   }
 
