@@ -177,20 +177,25 @@ export function anchorsHold(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): boolea
 }
 
 /**
- * True while every element a block of diagnostics (one check's) is anchored to is still in its
- * file: each element looked up once in a row of positions anchored to it (a block's are mostly
- * in its own item), not once per position.
+ * The elements a list of diagnostics (one check's) is anchored to, one position standing for
+ * each: what `elementsHold` looks up, made once with the list (its positions are mostly in its
+ * own item: a keystroke then looks at an element or two per check, not at every position).
  */
-export function blockHolds(block: readonly AnchoredDiagnostic[], offsetsOf: OffsetsOf): boolean {
-  let element: GreenElement | undefined;
-  let file = '';
-  for (const d of block)
+export function anchorElements(diagnostics: readonly AnchoredDiagnostic[]): AnchoredPosition[] {
+  const out: AnchoredPosition[] = [];
+  for (const d of diagnostics)
     for (const p of d.positions) {
-      if (!p.element || (p.element === element && p.file === file)) continue;
-      if (offsetsOf(p.file)?.startOf(p, p.element) === undefined) return false;
-      element = p.element;
-      file = p.file;
+      if (!p.element) continue;
+      let seen = false;
+      for (let j = 0; j < out.length && !seen; j++) seen = out[j].element === p.element && out[j].file === p.file;
+      if (!seen) out.push(p);
     }
+  return out;
+}
+
+/** True while each element of `anchorElements` is still in its file. */
+export function elementsHold(elements: readonly AnchoredPosition[], offsetsOf: OffsetsOf): boolean {
+  for (const p of elements) if (offsetsOf(p.file)?.startOf(p, p.element!) === undefined) return false;
   return true;
 }
 

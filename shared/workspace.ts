@@ -3,9 +3,10 @@ import {
   type AnchoredPosition,
   anchorDiagnostic,
   anchoredFiles,
+  anchorElements,
   anchorsHold,
-  blockHolds,
   elementOffsets,
+  elementsHold,
   type ElementOffsets,
   materialize,
   materializeAll,
@@ -84,6 +85,8 @@ interface ItemCheck {
   readonly item?: ItemDecls;
   readonly deps: Dependencies;
   readonly diagnostics: readonly AnchoredDiagnostic[];
+  /** The elements its diagnostics are anchored to (`anchorElements`): while each is in its file, they can be placed. */
+  readonly elements: readonly AnchoredPosition[];
   /** Files other than its own that its diagnostics point into. */
   readonly anchoredIn: ReadonlySet<string>;
   stale: boolean;
@@ -684,13 +687,13 @@ export class Workspace {
   private runCheck(path: string, model: FileModel, item: ItemDecls): ItemCheck {
     this.stats.itemsChecked++;
     // Plain functions and imports have nothing to check: no dependencies to record.
-    if (!hasChecks(item)) return { file: path, deps: NO_DEPS, diagnostics: [], anchoredIn: NO_FILES, stale: false };
+    if (!hasChecks(item)) return { file: path, deps: NO_DEPS, diagnostics: [], elements: [], anchoredIn: NO_FILES, stale: false };
     const deps: Dependencies = new Map();
     const found = checkItem(this.index!, model, item, (file) => this.text(file), deps, this.options.quickFixes !== false);
     const diagnostics = found.map((d) => anchorDiagnostic(d, this.offsetsOf));
     const anchoredIn = diagnostics.length === 0 ? NO_FILES : new Set<string>();
     for (const d of diagnostics) for (const f of anchoredFiles(d, path)) (anchoredIn as Set<string>).add(f);
-    const check: ItemCheck = { file: path, item, deps, diagnostics, anchoredIn, stale: false };
+    const check: ItemCheck = { file: path, item, deps, diagnostics, elements: anchorElements(diagnostics), anchoredIn, stale: false };
     for (const [key, value] of deps) {
       const entry = this.factReaders.get(key);
       if (entry) {
@@ -730,7 +733,7 @@ export class Workspace {
     // Anchors are mostly in this file: its offsets are looked up once for the pass (no tree changes meanwhile).
     const offsetsOf = lastFileMemo(this.offsetsOf);
     const out: Diagnostic[] = [];
-    this.bringChecksUp(path, model, (diagnostics) => {
+    this.bringChecksUp(path, model, ({ diagnostics }) => {
       const mark = out.length;
       if (materializeAll(diagnostics, offsetsOf, out)) return true;
       out.length = mark;
@@ -754,9 +757,9 @@ export class Workspace {
     }
     const offsetsOf = lastFileMemo(this.offsetsOf);
     const blocks: (readonly AnchoredDiagnostic[])[] = [];
-    this.bringChecksUp(path, model, (diagnostics) => {
+    this.bringChecksUp(path, model, ({ diagnostics, elements }) => {
       if (diagnostics.length === 0) return true;
-      if (!blockHolds(diagnostics, offsetsOf)) return false;
+      if (!elementsHold(elements, offsetsOf)) return false;
       blocks.push(diagnostics);
       return true;
     });
@@ -769,7 +772,7 @@ export class Workspace {
    * runs again. Each item's check is reused while the item is the same node, every fact it read
    * from other items holds, and every element its diagnostics point into is still there.
    */
-  private bringChecksUp(path: string, model: FileModel, take: (diagnostics: readonly AnchoredDiagnostic[]) => boolean): void {
+  private bringChecksUp(path: string, model: FileModel, take: (check: ItemCheck) => boolean): void {
     let file = this.itemChecks.get(path);
     if (!file) this.itemChecks.set(path, (file = { byElement: new Map(), items: [], checks: [], withDiagnostics: [] }));
     const { byElement, items: before, checks: checksBefore } = file;
@@ -798,13 +801,13 @@ export class Workspace {
      * again, and its new diagnostics, anchored to the elements now, are taken.
      */
     const visit = (i: number, check: ItemCheck | undefined): void => {
-      if (!check || check.stale || !take(check.diagnostics)) {
+      if (!check || check.stale || !take(check)) {
         if (check) this.forgetCheck(check);
         const item = items[i];
         check = this.runCheck(path, model, item);
         byElement.set(item.element, check);
         ran++;
-        take(check.diagnostics);
+        take(check);
       }
       check.pass = pass;
       checks[i] = check;
