@@ -642,7 +642,8 @@ async function workspaceChild(): Promise<void> {
   const uri = pathToFileURL(join(dir, file.path)).href;
   let doc = TextDocument.create(uri, 'vale', 1, file.text);
   progress(`workspace: server on ${files.length} files, ${lines} lines; opening ${file.path}`);
-  const client = new TestClient(join(REPO, 'dist', 'server.js'));
+  // BENCH_SERVER, as in the editing section: another server script (another build's, to compare).
+  const client = new TestClient(process.env.BENCH_SERVER ?? join(REPO, 'dist', 'server.js'));
   const t0 = performance.now();
   await client.initialize(pathToFileURL(dir).href);
   await client.waitFor('indexing', () => client.progress.some((p) => p.startsWith('end')), 300_000);
