@@ -68,6 +68,17 @@ function byPlace(a: LspDiagnostic, b: LspDiagnostic): number {
   );
 }
 
+/** `f`, asked once per file (a publish asks for the same few files' lines and URIs again and again). */
+function perFile<T>(f: (file: string) => T): (file: string) => T {
+  const known = new Map<string, T>();
+  return (file) => {
+    if (known.has(file)) return known.get(file) as T;
+    const value = f(file);
+    known.set(file, value);
+    return value;
+  };
+}
+
 /** Whether two LSP diagnostics read the same (what the publisher makes: no tags, no data). */
 function sameLsp(a: LspDiagnostic, b: LspDiagnostic): boolean {
   if (byPlace(a, b) !== 0 || a.severity !== b.severity || a.message !== b.message) return false;
@@ -180,12 +191,7 @@ export class DiagnosticsPublisher {
   private converted(key: string, list: readonly Diagnostic[]): LspDiagnostic[] {
     const before = this.lastSent.get(key) ?? [];
     const out = new Array<LspDiagnostic>(list.length);
-    const lines = new Map<string, LineIndex | undefined>();
-    const linesOf = (file: string): LineIndex | undefined => {
-      let index = lines.get(file);
-      if (index === undefined && !lines.has(file)) lines.set(file, (index = this.documents.lines(file)));
-      return index;
-    };
+    const linesOf = perFile((file) => this.documents.lines(file));
     const own = linesOf(key);
     /** Whether a range of a file reads as `r` now (numbers compared, no position made). */
     const sameRange = (index: LineIndex | undefined, start: number, end: number, r: LspDiagnostic['range']): boolean =>
@@ -243,18 +249,8 @@ export class DiagnosticsPublisher {
     const severity = this.severity;
     const head = applySeverity(before, severity);
     const rest = this.converted(key, [...head, ...applySeverity(after, severity)]);
-    const lines = new Map<string, LineIndex | undefined>();
-    const linesOf = (file: string): LineIndex | undefined => {
-      let index = lines.get(file);
-      if (index === undefined && !lines.has(file)) lines.set(file, (index = this.documents.lines(file)));
-      return index;
-    };
-    const uris = new Map<string, string>();
-    const uriOf = (file: string): string => {
-      let uri = uris.get(file);
-      if (uri === undefined) uris.set(file, (uri = this.documents.uriOf(file)));
-      return uri;
-    };
+    const linesOf = perFile((file) => this.documents.lines(file));
+    const uriOf = perFile((file) => this.documents.uriOf(file));
     const position = { line: 0, character: 0 };
     const holds = (c: ConvertedBlock): boolean => {
       if (c.severity !== severity || !c.anchors) return false;
