@@ -55,6 +55,7 @@ function session(text: string) {
   };
   return {
     published,
+    publisher,
     text: () => documents.get(uri)!.getText(),
     async edit(start: { line: number; character: number }, end: { line: number; character: number }, newText: string) {
       version++;
@@ -129,4 +130,68 @@ test("the start-up warm-up types through the server's own path: a publish per ke
   assert.deepEqual(served.diagnostics, core.diagnostics);
   assert.deepEqual(served.hovers, core.hovers);
   assert.ok(served.diagnostics.length > 0, 'the sample has mistakes to publish');
+});
+
+test('new severities reach the blocks already converted: a code made a warning is sent as one, a code turned off is not sent', async () => {
+  const s = session(blocks(3));
+  const before = await s.published();
+  const code = 'TypeExportedMultipleTimes';
+  assert.ok(
+    before.some((d) => d.code === code && d.severity === 1),
+    `${code} is an error`,
+  );
+  s.publisher.severity = { [code]: 'warning' };
+  const warned = await s.published();
+  assert.ok(warned.some((d) => d.code === code));
+  for (const d of warned) if (d.code === code) assert.equal(d.severity, 2, `${code} is now a warning`);
+  assert.deepEqual(
+    warned.filter((d) => d.code !== code),
+    before.filter((d) => d.code !== code),
+  );
+  s.publisher.severity = { [code]: 'off' };
+  const off = await s.published();
+  assert.ok(!off.some((d) => d.code === code), `${code} is off`);
+  assert.equal(off.length, before.filter((d) => d.code !== code).length);
+});
+
+test("a block pointing into another file follows it: a line added above the first export moves the related location of the second file's diagnostic", async () => {
+  const workspace = new Workspace();
+  const documents = new Documents(workspace);
+  const sent: PublishDiagnosticsParams[] = [];
+  const connection = {
+    sendDiagnostics: (p: PublishDiagnosticsParams) => {
+      sent.push(p);
+      return Promise.resolve();
+    },
+    console: { error: (m: string) => assert.fail(m), warn: () => undefined, info: () => undefined, log: () => undefined },
+  };
+  const publisher = new DiagnosticsPublisher(connection as never, workspace, documents, new Arrivals());
+  const a = pathToFileURL('/ws/pkg/a.vale').href;
+  const b = pathToFileURL('/ws/pkg/b.vale').href;
+  documents.didOpen(a, 'vale', 1, 'struct Pad { x int; }\n\nexport [#3]<imm>int as TripleA;\n');
+  documents.didOpen(b, 'vale', 1, '// b\nexport [#3]<imm>int as TripleB;\n');
+  const publishedFor = async (uri: string): Promise<LspDiagnostic[]> => {
+    publisher.schedule(keyOf(uri));
+    // The pass sends the edited document, then (after typing pauses) the others it owes.
+    for (let i = 0; i < 50 && !sent.some((p) => p.uri === uri); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const last = [...sent].reverse().find((p) => p.uri === uri);
+    assert.ok(last, `${uri} published`);
+    return last.diagnostics;
+  };
+  const [twice] = (await publishedFor(b)).filter((d) => d.code === 'TypeExportedMultipleTimes');
+  assert.ok(twice, 'the second export is reported');
+  const related = twice.relatedInformation?.[0];
+  assert.equal(related?.location.uri, a);
+  assert.equal(related?.location.range.start.line, 2);
+  // Lines added inside the struct above: the export's item is kept as it was (not parsed again,
+  // its check in b not run again), two lines further down.
+  await publishedFor(a);
+  const checked = workspace.stats.itemsChecked;
+  sent.length = 0;
+  documents.didChange(a, 2, [{ range: { start: { line: 0, character: 19 }, end: { line: 0, character: 19 } }, text: '\n\n' }]);
+  publisher.schedule(keyOf(a));
+  const [moved] = (await publishedFor(b)).filter((d) => d.code === 'TypeExportedMultipleTimes');
+  assert.equal(moved?.relatedInformation?.[0]?.location.range.start.line, 4, 'the related location moved with the first export');
+  assert.equal(workspace.stats.itemsChecked - checked, 1, 'only the struct was checked again');
+  assert.equal(moved.range.start.line, twice.range.start.line, 'its own range did not move');
 });
