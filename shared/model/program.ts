@@ -715,6 +715,8 @@ export class ProgramIndex {
     // their kinds' and interfaces' lists are touched.
     const implsChanged = new Set(edgeIds); // so far, the interfaces of removed files' impls
     const touchedIds = new Map<string, Set<string>>(); // package → kinds whose site objects changed
+    const sitesGone = new Map<string, Set<ExportSite>>(); // package → site objects an edit replaced or removed
+    const sitesCame = new Map<string, ExportSite[]>(); // package → site objects an edit made
     const renamedSites = new Set<string>(); // packages where a site's name came or went
     for (const path of refile) {
       const sitesBefore = this.exportsByFile.get(path) ?? [];
@@ -727,6 +729,12 @@ export class ProgramIndex {
         let ids = touchedIds.get(pkg);
         if (!ids) touchedIds.set(pkg, (ids = new Set()));
         for (const x of [...sites.removed, ...sites.added]) ids.add(x.id);
+        let gone = sitesGone.get(pkg);
+        if (!gone) sitesGone.set(pkg, (gone = new Set()));
+        for (const x of sites.removed) gone.add(x);
+        let came = sitesCame.get(pkg);
+        if (!came) sitesCame.set(pkg, (came = []));
+        for (const x of sites.added) came.push(x);
         const namesOf = (xs: readonly ExportSite[]): string =>
           xs
             .map((x) => x.name)
@@ -756,14 +764,21 @@ export class ProgramIndex {
       const ids = touchedIds.get(pkg);
       const byId = this.exportsById.get(pkg);
       if (byId && ids && ids.size <= 8 && !removedPackages.has(pkg)) {
-        // One pass over the package's sites for all of them (not one per kind).
-        const lists = new Map<string, ExportSite[]>();
-        for (const id of ids) lists.set(id, []);
-        for (const x of this.exportsByPackage.get(pkg) ?? []) lists.get(x.id)?.push(x);
-        lists.forEach((list, id) => {
+        // Each list patched: the sites the edit replaced out, the ones it made in, put in package
+        // order (file, then item). Not a pass over the package's sites: a big package has thousands.
+        const gone = sitesGone.get(pkg) ?? new Set<ExportSite>();
+        const came = sitesCame.get(pkg) ?? [];
+        const files = this.filesByPackage.get(pkg) ?? [];
+        const rank = new Map<string, number>();
+        for (let i = 0; i < files.length; i++) rank.set(files[i], i);
+        const order = (x: ExportSite, y: ExportSite): number => rank.get(x.file)! - rank.get(y.file)! || x.item - y.item;
+        for (const id of ids) {
+          const list = (byId.get(id) ?? NO_SITES).filter((x) => !gone.has(x));
+          for (const x of came) if (x.id === id) list.push(x);
+          list.sort(order);
           if (list.length > 0) byId.set(id, list);
           else byId.delete(id);
-        });
+        }
       } else if (ids || removedPackages.has(pkg)) this.exportsById.delete(pkg);
       if (renamedSites.has(pkg) || removedPackages.has(pkg)) this.takenNames.delete(pkg);
     }
