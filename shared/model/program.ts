@@ -1,4 +1,4 @@
-import { type GreenNode, changedWindow } from '../syntax';
+import { type GreenNode, changedWindow, spliceList } from '../syntax';
 import {
   type ExportAsDecl,
   type FileModel,
@@ -391,6 +391,7 @@ class DerivedCache {
 }
 
 const NO_SITES: readonly ExportSite[] = Object.freeze([]);
+const NO_EDGES: readonly ImplEdge[] = Object.freeze([]);
 const NO_NODES: readonly WalkNode[] = Object.freeze([]);
 const NO_NAMES: ReadonlySet<string> = new Set();
 const NO_PACKAGES: readonly string[] = Object.freeze([]);
@@ -844,15 +845,44 @@ export class ProgramIndex {
     };
     if (plan && !plan.whole) {
       const { before, head, tail } = plan;
-      const delta = n - before.length;
+      const m = before.length;
+      const delta = n - m;
+      // The file's sites and edges of the items in front and behind, found in the lists before the
+      // edit by the items' places then (before those behind are moved).
+      const sitesBefore = this.exportsByFile.get(path) ?? NO_SITES;
+      const edgesBefore = this.edgesByFile.get(path) ?? NO_EDGES;
+      const sitesHead = firstAtOrAfter(sitesBefore, head);
+      const sitesTail = firstAtOrAfter(sitesBefore, m - tail);
+      const edgesHead = firstAtOrAfter(edgesBefore, head);
+      const edgesTail = firstAtOrAfter(edgesBefore, m - tail);
       for (let i = 0; i < head; i++) all[i] = before[i];
       for (let i = n - tail; i < n; i++) {
         const x = before[i - delta];
-        x.item = i;
+        if (delta !== 0) x.item = i;
         all[i] = x;
       }
       for (let i = head; i < n - tail; i++) visit(i);
-      for (const i of plan.again) visit(i);
+      // An item visited again outside the window keeps its record unless what it exports moved.
+      let again = false;
+      for (const i of plan.again) {
+        const was = all[i];
+        visit(i);
+        if (all[i] !== was) again = true;
+      }
+      if (!again) {
+        // The lists spliced around the window: the sites and edges in front and behind are the same objects.
+        const sites: ExportSite[] = [];
+        const edges: ImplEdge[] = [];
+        for (let i = head; i < n - tail; i++) {
+          const x = all[i];
+          for (let k = 0; k < x.sites.length; k++) sites.push(x.sites[k]);
+          if (x.edge) edges.push(x.edge);
+        }
+        this.indexedByFile.set(path, all);
+        this.exportsByFile.set(path, spliceList(sitesBefore, sitesHead, sites, sitesTail));
+        this.edgesByFile.set(path, spliceList(edgesBefore, edgesHead, edges, edgesTail));
+        return;
+      }
     } else for (let i = 0; i < n; i++) visit(i);
     const inFile: ExportSite[] = [];
     const edges: ImplEdge[] = [];
@@ -1834,6 +1864,18 @@ class IndexPlan {
     else if (j < this.head) this.again.add(j);
     else if (j >= this.before.length - this.tail) this.again.add(j + this.length - this.before.length);
   }
+}
+
+/** The first of a file's sites or edges (in item order) whose item is at `item` or after: a binary search. */
+function firstAtOrAfter(list: readonly { readonly item: number }[], item: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].item < item) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A root of the walk, with its place in root order: signatures (by file, item, parameter), then export sites (by package, file, item). */
