@@ -1540,6 +1540,28 @@ export class ProgramIndex {
     return out;
   }
 
+  /**
+   * `rootsOf` during an update whose plan for the file visits only the edit's window: the lists of
+   * the items in front and behind are `before`'s (the same arrays), spliced around the window's;
+   * with what the window replaced and what it gave. Undefined when the plan visits more (items
+   * again outside the window) or is whole: then `rootsOf` and `changedWindow` find them.
+   */
+  private windowRootsOf(
+    path: string,
+    before: readonly (readonly RootEntry[])[],
+  ): { after: (readonly RootEntry[])[]; removed: (readonly RootEntry[])[]; added: (readonly RootEntry[])[] } | undefined {
+    const plan = this.plans.get(path);
+    const records = this.indexedByFile.get(path);
+    if (!plan || plan.whole || plan.again.size > 0 || !records || plan.before.length !== before.length) return undefined;
+    const model = this.files.get(path)!;
+    const n = records.length;
+    const { head, tail } = plan;
+    const window: (readonly RootEntry[])[] = [];
+    for (let i = head; i < n - tail; i++) window.push(this.recordRoots(path, model, records[i], plan, i));
+    const after = spliceList(before, head, window, before.length - tail);
+    return { after, removed: before.slice(head, before.length - tail), added: window };
+  }
+
   /** A record's roots, made again when the plan visits it (or it has none yet). */
   private recordRoots(path: string, model: FileModel, x: Indexed, plan: IndexPlan | undefined, i: number): readonly RootEntry[] {
     if (x.roots && plan && !plan.visits(i)) return x.roots;
@@ -1729,10 +1751,11 @@ export class ProgramIndex {
     const newRoots: RootEntry[] = [];
     for (const path of files) {
       const before = state.rootsByFile.get(path) ?? [];
-      const after = this.files.has(path) ? this.rootsOf(path) : [];
       // An item keeps its list of roots while its derivation and sites are the same: only the lists
       // between the same ones in front and behind can differ (an edit's window, not the file).
-      const { removed, added } = changedWindow(before, after);
+      const spliced = this.files.has(path) ? this.windowRootsOf(path, before) : undefined;
+      const after = spliced ? spliced.after : this.files.has(path) ? this.rootsOf(path) : [];
+      const { removed, added } = spliced ?? changedWindow(before, after);
       // Roots are kept objects too: compare them by identity (marks on the entries, no set).
       const had = ++this.rootMarks;
       for (const list of removed) for (let k = 0; k < list.length; k++) list[k].mark = had;
