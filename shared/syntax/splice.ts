@@ -10,6 +10,8 @@ export function spliceList<T>(old: readonly T[], keep: number, middle: readonly 
   const out = length <= old.length ? old.slice(0, length) : old.concat(middle.slice(0, length - old.length));
   let at = keep;
   for (let i = 0; i < middle.length; i++) out[at++] = middle[i];
+  // The tail where it was (as many entries replaced as came): the slice holds it already.
+  if (at === tailFrom) return out;
   for (let i = tailFrom; i < old.length; i++) out[at++] = old[i];
   return out;
 }
