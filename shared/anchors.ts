@@ -1,6 +1,9 @@
 import type { Diagnostic } from './diagnostics';
 import type { GreenElement, SyntaxTree } from './syntax';
 
+/** The most elements `ElementOffsets` keeps as taken out between two drains (more: not known). */
+const MAX_REMOVED = 4096;
+
 /**
  * Positions held by identity instead of by number: a top-level element of a
  * file's green tree (an item or the trivia between items) and an offset inside
@@ -15,18 +18,30 @@ export class ElementOffsets {
   private elements: readonly GreenElement[];
   /** Element → its index in `elements`. */
   private byElement: Map<GreenElement, number>;
+  /**
+   * The elements taken out by the edits since `drainRemoved` was last called, carried from tree to
+   * tree; undefined when not known (offsets made afresh, not taken over, or too many to keep).
+   */
+  private removed: GreenElement[] | undefined;
 
   /** `taken`, when given, is what `takeOver` made from the previous tree's: one constructor, one shape for every instance. */
   constructor(
     readonly tree: SyntaxTree,
-    taken?: { starts: Uint32Array; elements: readonly GreenElement[]; byElement: Map<GreenElement, number> },
+    taken?: {
+      starts: Uint32Array;
+      elements: readonly GreenElement[];
+      byElement: Map<GreenElement, number>;
+      removed: GreenElement[] | undefined;
+    },
   ) {
     if (taken) {
       this.starts = taken.starts;
       this.elements = taken.elements;
       this.byElement = taken.byElement;
+      this.removed = taken.removed;
       return;
     }
+    this.removed = undefined;
     const elements = tree.green.children;
     const starts = new Uint32Array(elements.length);
     const byElement = new Map<GreenElement, number>();
@@ -49,7 +64,12 @@ export class ElementOffsets {
   static takeOver(before: ElementOffsets, tree: SyntaxTree, keep: number, resumeNew: number, resumeOld: number): ElementOffsets {
     const map = before.byElement;
     const oldElements = before.elements;
+    let removed = before.removed;
     for (let i = keep; i < resumeOld; i++) map.delete(oldElements[i]);
+    if (removed) {
+      for (let i = keep; i < resumeOld; i++) removed.push(oldElements[i]);
+      if (removed.length > MAX_REMOVED) removed = undefined;
+    }
     const elements = tree.green.children;
     for (let i = keep; i < resumeNew; i++) map.set(elements[i], i);
     if (resumeNew !== resumeOld) for (let i = resumeNew; i < elements.length; i++) map.set(elements[i], i);
@@ -73,7 +93,15 @@ export class ElementOffsets {
     before.byElement = new Map();
     before.elements = [];
     before.starts = new Uint32Array(0);
-    return new ElementOffsets(tree, { starts, elements, byElement: map });
+    before.removed = undefined;
+    return new ElementOffsets(tree, { starts, elements, byElement: map, removed });
+  }
+
+  /** The elements taken out since the last call (undefined: not known), and from now on none. */
+  drainRemoved(): GreenElement[] | undefined {
+    const removed = this.removed;
+    this.removed = [];
+    return removed;
   }
 
   offsetOf(element: GreenElement): number | undefined {

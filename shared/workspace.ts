@@ -76,6 +76,8 @@ interface FileChecks {
   checks: ItemCheck[];
   /** The places (in `items`) of the checks that have diagnostics, in order. */
   withDiagnostics: number[];
+  /** Their diagnostics as the last pass for blocks (`ffiBlocks`) handed them over, in the same order; undefined after any other pass. */
+  blocks?: (readonly AnchoredDiagnostic[])[];
 }
 
 /** The FFI checks of one item, with what they read and their diagnostics anchored to elements. */
@@ -136,6 +138,10 @@ export class Workspace {
   private readonly itemChecks = new Map<string, FileChecks>();
   /** The checks made stale since their file's last `ffiDiagnostics`, by file: they run again then. */
   private readonly staleIn = new Map<string, Set<ItemCheck>>();
+  /** Per element, the checks of its own file whose diagnostics are anchored to it (a pass for blocks looks at those of the elements an edit took out). */
+  private readonly anchoredTo = new WeakMap<GreenElement, Set<ItemCheck>>();
+  /** Per file, its checks whose diagnostics point into other files too (a pass for blocks looks at each). */
+  private readonly crossFile = new Map<string, Set<ItemCheck>>();
   private checkPasses = 0;
   /** Fact key → its value when recorded, and the item checks that read it. */
   private readonly factReaders = new Map<FactKey, { value: string; readers: Set<ItemCheck> }>();
@@ -675,11 +681,14 @@ export class Workspace {
       }
     }
     for (const file of check.anchoredIn) this.anchoredReaders.get(file)?.delete(check);
+    for (const p of check.elements) if (p.file === check.file && p.element) this.anchoredTo.get(p.element)?.delete(check);
+    if (check.anchoredIn.size > 0) this.crossFile.get(check.file)?.delete(check);
   }
 
   private forgetChecks(path: string): void {
     for (const check of this.itemChecks.get(path)?.byElement.values() ?? []) this.forgetCheck(check);
     this.itemChecks.delete(path);
+    this.crossFile.delete(path);
     this.staleIn.delete(path);
     this.fileDiagnostics.delete(path);
   }
@@ -708,6 +717,17 @@ export class Workspace {
       let readers = this.anchoredReaders.get(file);
       if (!readers) this.anchoredReaders.set(file, (readers = new Set()));
       readers.add(check);
+    }
+    for (const p of check.elements) {
+      if (p.file !== path || !p.element) continue;
+      let checks = this.anchoredTo.get(p.element);
+      if (!checks) this.anchoredTo.set(p.element, (checks = new Set()));
+      checks.add(check);
+    }
+    if (anchoredIn.size > 0) {
+      let checks = this.crossFile.get(path);
+      if (!checks) this.crossFile.set(path, (checks = new Set()));
+      checks.add(check);
     }
     return check;
   }
@@ -739,6 +759,9 @@ export class Workspace {
       out.length = mark;
       return false;
     });
+    // The next pass for blocks looks at every kept check: this one moved the places it would go by.
+    const checked = this.itemChecks.get(path);
+    if (checked) checked.blocks = undefined;
     return out;
   }
 
@@ -757,12 +780,34 @@ export class Workspace {
     }
     const offsetsOf = lastFileMemo(this.offsetsOf);
     const blocks: (readonly AnchoredDiagnostic[])[] = [];
-    this.bringChecksUp(path, model, ({ diagnostics, elements }) => {
-      if (diagnostics.length === 0) return true;
-      if (!elementsHold(elements, offsetsOf)) return false;
-      blocks.push(diagnostics);
-      return true;
-    });
+    // What the edits took out of the file since the last pass: only the kept checks anchored there
+    // (or into other files) are looked at, when the last pass was one for blocks too.
+    const removed = offsetsOf(path)?.drainRemoved();
+    const file = this.itemChecks.get(path);
+    let fast: Parameters<typeof this.bringChecksUp>[3];
+    if (removed && file?.blocks && file.blocks.length === file.withDiagnostics.length) {
+      const look = new Set<number>();
+      const place = (check: ItemCheck): void => {
+        const i = check.item ? model.itemIndex(check.item) : -1;
+        if (i >= 0) look.add(i);
+      };
+      for (const element of removed) for (const check of this.anchoredTo.get(element) ?? []) place(check);
+      for (const check of this.crossFile.get(path) ?? []) place(check);
+      fast = { blocks: file.blocks, look, keep: (block) => blocks.push(block) };
+    }
+    this.bringChecksUp(
+      path,
+      model,
+      ({ diagnostics, elements }) => {
+        if (diagnostics.length === 0) return true;
+        if (!elementsHold(elements, offsetsOf)) return false;
+        blocks.push(diagnostics);
+        return true;
+      },
+      fast,
+    );
+    const checked = this.itemChecks.get(path);
+    if (checked) checked.blocks = blocks;
     return blocks;
   }
 
@@ -772,7 +817,22 @@ export class Workspace {
    * runs again. Each item's check is reused while the item is the same node, every fact it read
    * from other items holds, and every element its diagnostics point into is still there.
    */
-  private bringChecksUp(path: string, model: FileModel, take: (check: ItemCheck) => boolean): void {
+  private bringChecksUp(
+    path: string,
+    model: FileModel,
+    take: (check: ItemCheck) => boolean,
+    /**
+     * For a pass for blocks that knows what the edits took out (`ffiBlocks`): the last pass's
+     * blocks (in the order of `withDiagnostics`), the places outside the window whose checks must
+     * be looked at (anchored to an element taken out, or into other files), and where a kept block
+     * goes. The other kept checks with diagnostics are not looked at: their blocks are the last ones.
+     */
+    fast?: {
+      readonly blocks: readonly (readonly AnchoredDiagnostic[])[];
+      readonly look: ReadonlySet<number>;
+      readonly keep: (block: readonly AnchoredDiagnostic[]) => void;
+    },
+  ): void {
     let file = this.itemChecks.get(path);
     if (!file) this.itemChecks.set(path, (file = { byElement: new Map(), items: [], checks: [], withDiagnostics: [] }));
     const { byElement, items: before, checks: checksBefore } = file;
@@ -780,11 +840,19 @@ export class Workspace {
     const n = items.length;
     const m = before.length;
     // The items before and after the edited ones are the same nodes in the same order: their
-    // checks are taken by place; only the items between are looked up by node.
+    // checks are taken by place; only the items between are looked up by node. A model read from
+    // the last one checked says where they differ; otherwise the two lists are compared.
     let prefix = 0;
-    while (prefix < n && prefix < m && items[prefix].element === before[prefix].element) prefix++;
     let suffix = 0;
-    while (suffix < n - prefix && suffix < m - prefix && items[n - 1 - suffix].element === before[m - 1 - suffix].element) suffix++;
+    const w = model.window;
+    if (items === before) prefix = n;
+    else if (w && w.base.items === before) {
+      prefix = w.itemsFrom;
+      suffix = m - w.itemsBaseTo;
+    } else {
+      while (prefix < n && prefix < m && items[prefix].element === before[prefix].element) prefix++;
+      while (suffix < n - prefix && suffix < m - prefix && items[n - 1 - suffix].element === before[m - 1 - suffix].element) suffix++;
+    }
     const pass = ++this.checkPasses;
     const withDiagnostics: number[] = [];
     let ran = 0;
@@ -813,30 +881,76 @@ export class Workspace {
       checks[i] = check;
       if (check.diagnostics.length > 0) withDiagnostics.push(i);
     };
-    // Of the kept checks, only those with diagnostics (to place) and the stale ones (to run again)
-    // have anything to do: their places, in order; the items between are all looked at.
-    const places: number[] = [];
-    for (const o of file.withDiagnostics) if (o < prefix || o >= m - suffix) places.push(o < prefix ? o : o + n - m);
-    const stale = this.staleIn.get(path);
-    if (stale) {
-      this.staleIn.delete(path);
-      for (const check of stale) {
-        const i = check.item ? model.itemIndex(check.item) : -1;
-        if (i >= 0 && (i < prefix || i >= n - suffix) && checks[i] === check) places.push(i);
+    if (fast) {
+      // The window, the stale checks and the looked-at ones are visited; every other kept check
+      // with diagnostics hands its last block over by place, its check not even read.
+      const stale = this.staleIn.get(path);
+      const look = new Set(fast.look);
+      const extra: number[] = [];
+      if (stale) {
+        this.staleIn.delete(path);
+        for (const check of stale) {
+          const i = check.item ? model.itemIndex(check.item) : -1;
+          if (i < 0 || (i >= prefix && i < n - suffix) || checks[i] !== check) continue;
+          look.add(i);
+          if (check.diagnostics.length === 0) extra.push(i);
+        }
+        extra.sort((a, b) => a - b);
       }
-      places.sort((a, b) => a - b);
-    }
-    let middleDone = false;
-    for (let k = 0; k < places.length; k++) {
-      const i = places[k];
-      if (k > 0 && places[k - 1] === i) continue;
-      if (i >= prefix && !middleDone) {
-        middleDone = true;
+      let e = 0;
+      const extrasBefore = (limit: number): void => {
+        while (e < extra.length && extra[e] < limit) {
+          const i = extra[e++];
+          visit(i, checks[i]);
+        }
+      };
+      let windowDone = false;
+      const window = (): void => {
+        extrasBefore(prefix);
+        windowDone = true;
         for (let j = prefix; j < n - suffix; j++) visit(j, byElement.get(items[j].element));
+      };
+      const old = file.withDiagnostics;
+      for (let k = 0; k < old.length; k++) {
+        const o = old[k];
+        if (o >= prefix && o < m - suffix) continue;
+        const i = o < prefix ? o : o + n - m;
+        if (i >= prefix && !windowDone) window();
+        extrasBefore(i);
+        if (look.has(i)) visit(i, checks[i]);
+        else {
+          withDiagnostics.push(i);
+          fast.keep(fast.blocks[k]);
+        }
       }
-      visit(i, checks[i]);
+      if (!windowDone) window();
+      extrasBefore(n);
+    } else {
+      // Of the kept checks, only those with diagnostics (to place) and the stale ones (to run again)
+      // have anything to do: their places, in order; the items between are all looked at.
+      const places: number[] = [];
+      for (const o of file.withDiagnostics) if (o < prefix || o >= m - suffix) places.push(o < prefix ? o : o + n - m);
+      const stale = this.staleIn.get(path);
+      if (stale) {
+        this.staleIn.delete(path);
+        for (const check of stale) {
+          const i = check.item ? model.itemIndex(check.item) : -1;
+          if (i >= 0 && (i < prefix || i >= n - suffix) && checks[i] === check) places.push(i);
+        }
+        places.sort((a, b) => a - b);
+      }
+      let middleDone = false;
+      for (let k = 0; k < places.length; k++) {
+        const i = places[k];
+        if (k > 0 && places[k - 1] === i) continue;
+        if (i >= prefix && !middleDone) {
+          middleDone = true;
+          for (let j = prefix; j < n - suffix; j++) visit(j, byElement.get(items[j].element));
+        }
+        visit(i, checks[i]);
+      }
+      if (!middleDone) for (let j = prefix; j < n - suffix; j++) visit(j, byElement.get(items[j].element));
     }
-    if (!middleDone) for (let j = prefix; j < n - suffix; j++) visit(j, byElement.get(items[j].element));
     // The checks of items that left the file leave with them.
     for (let j = 0; j < left.length; j++) {
       const check = left[j];

@@ -258,6 +258,27 @@ describe('analysis engine', () => {
     assert.deepEqual(diagnostics, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
   });
 
+  test('in parts, a kept check that an edit of another item made stale runs again (it loses or gains its diagnostic)', () => {
+    const path = '/p/stale.vale';
+    const extern = 'ExternFunctionDependedOnNonExportedKind';
+    const text = 'struct Crate imm { weight int; }\n\nextern func weigh(crate Crate) int;\n\nstruct Pad imm { x int; }\n';
+    const ws = fresh(new Map([[path, text]]));
+    assert.ok(
+      placedParts(ws, path).some((d) => d.code === extern),
+      'the extern names a kind not exported',
+    );
+    // The struct exported: the extern (another item, not parsed again) has nothing to report.
+    ws.editFile(path, [{ start: 0, end: 0, newText: 'exported ' }]);
+    const exported = placedParts(ws, path);
+    assert.ok(!exported.some((d) => d.code === extern));
+    assert.deepEqual(exported, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
+    // And back: the extern's check, without diagnostics last time, reports again.
+    ws.editFile(path, [{ start: 0, end: 'exported '.length, newText: '' }]);
+    const again = placedParts(ws, path);
+    assert.ok(again.some((d) => d.code === extern));
+    assert.deepEqual(again, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
+  });
+
   test("in parts, a kept check whose related location's item was re-parsed runs again (its block is placed where the item is now)", () => {
     const path = '/p/twice.vale';
     const text = ['export [#3]<imm>int as First;', '', 'export [#3]<imm>int as Second;', ''].join('\n');

@@ -224,7 +224,15 @@ export class FileModel {
    * with [`from`, `baseTo`) replaced by its own [`from`, `to`); the items on either side are
    * base's own objects. What compares the two models looks at the window alone.
    */
-  window?: { readonly base: FileModel; readonly from: number; readonly baseTo: number; readonly to: number };
+  window?: {
+    readonly base: FileModel;
+    readonly from: number;
+    readonly baseTo: number;
+    readonly to: number;
+    /** The same window in `items` (every item, seen or not): base's [`itemsFrom`, `itemsBaseTo`) replaced. */
+    readonly itemsFrom: number;
+    readonly itemsBaseTo: number;
+  };
 
   constructor(
     readonly path: string,
@@ -821,7 +829,14 @@ export function readFileModel(
     pkg,
   );
   model.takeKindsOver(from, frontItems, tailItems, read, frontEnd);
-  model.window = { base: from, from: frontSeen, baseTo: tailSeen, to: frontSeen + readSeen.length };
+  model.window = {
+    base: from,
+    from: frontSeen,
+    baseTo: tailSeen,
+    to: frontSeen + readSeen.length,
+    itemsFrom: frontItems,
+    itemsBaseTo: tailItems,
+  };
   // Each model holds the one before it, never a chain of them.
   from.window = undefined;
   return model;
