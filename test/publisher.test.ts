@@ -30,8 +30,8 @@ function blocks(n: number): string {
   return text;
 }
 
-/** A publisher over one open document; `edit` applies a change and returns what was published for it. */
-function session(text: string) {
+/** A publisher on a workspace of its own, and what it sent. */
+function publisherOn() {
   const workspace = new Workspace();
   const documents = new Documents(workspace);
   const sent: PublishDiagnosticsParams[] = [];
@@ -43,6 +43,12 @@ function session(text: string) {
     console: { error: (m: string) => assert.fail(m), warn: () => undefined, info: () => undefined, log: () => undefined },
   };
   const publisher = new DiagnosticsPublisher(connection as never, workspace, documents, new Arrivals());
+  return { workspace, documents, sent, publisher };
+}
+
+/** A publisher over one open document; `edit` applies a change and returns what was published for it. */
+function session(text: string) {
+  const { documents, sent, publisher } = publisherOn();
   const uri = pathToFileURL('/ws/typed.vale').href;
   let version = 1;
   documents.didOpen(uri, 'vale', version, text);
@@ -155,17 +161,7 @@ test('new severities reach the blocks already converted: a code made a warning i
 });
 
 test("a block pointing into another file follows it: a line added above the first export moves the related location of the second file's diagnostic", async () => {
-  const workspace = new Workspace();
-  const documents = new Documents(workspace);
-  const sent: PublishDiagnosticsParams[] = [];
-  const connection = {
-    sendDiagnostics: (p: PublishDiagnosticsParams) => {
-      sent.push(p);
-      return Promise.resolve();
-    },
-    console: { error: (m: string) => assert.fail(m), warn: () => undefined, info: () => undefined, log: () => undefined },
-  };
-  const publisher = new DiagnosticsPublisher(connection as never, workspace, documents, new Arrivals());
+  const { workspace, documents, sent, publisher } = publisherOn();
   const a = pathToFileURL('/ws/pkg/a.vale').href;
   const b = pathToFileURL('/ws/pkg/b.vale').href;
   documents.didOpen(a, 'vale', 1, 'struct Pad { x int; }\n\nexport [#3]<imm>int as TripleA;\n');
