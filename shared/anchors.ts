@@ -211,14 +211,14 @@ export function anchorsHold(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): boolea
  */
 export function anchorElements(diagnostics: readonly AnchoredDiagnostic[]): AnchoredPosition[] {
   const out: AnchoredPosition[] = [];
-  for (const d of diagnostics)
-    for (const p of d.positions) {
-      if (!p.element) continue;
-      let seen = false;
-      for (let j = 0; j < out.length && !seen; j++) seen = out[j].element === p.element && out[j].file === p.file;
-      if (!seen) out.push(p);
-    }
+  for (const d of diagnostics) for (const p of d.positions) if (p.element) addElement(out, p);
   return out;
+}
+
+/** `p` added to `out` unless a position in the same element (and file) is there already (lists of one or two). */
+function addElement(out: AnchoredPosition[], p: AnchoredPosition): void {
+  for (const q of out) if (q.element === p.element && q.file === p.file) return;
+  out.push(p);
 }
 
 /** True while each element of `anchorElements` is still in its file. */
@@ -346,9 +346,7 @@ export function shownAnchors(block: readonly AnchoredDiagnostic[]): AnchoredPosi
     for (let k = 0; k < shown; k++) {
       const p = d.positions[k];
       if (!p.element) return undefined;
-      let seen = false;
-      for (let j = 0; j < out.length && !seen; j++) seen = out[j].element === p.element && out[j].file === p.file;
-      if (!seen) out.push(p);
+      addElement(out, p);
     }
   }
   return out;

@@ -681,7 +681,7 @@ export class Workspace {
       }
     }
     for (const file of check.anchoredIn) this.anchoredReaders.get(file)?.delete(check);
-    for (const p of check.elements) if (p.file === check.file && p.element) this.anchoredTo.get(p.element)?.delete(check);
+    for (const p of check.elements) if (p.file === check.file) this.anchoredTo.get(p.element!)?.delete(check);
     if (check.anchoredIn.size > 0) this.crossFile.get(check.file)?.delete(check);
   }
 
@@ -719,9 +719,9 @@ export class Workspace {
       readers.add(check);
     }
     for (const p of check.elements) {
-      if (p.file !== path || !p.element) continue;
-      let checks = this.anchoredTo.get(p.element);
-      if (!checks) this.anchoredTo.set(p.element, (checks = new Set()));
+      if (p.file !== path) continue;
+      let checks = this.anchoredTo.get(p.element!);
+      if (!checks) this.anchoredTo.set(p.element!, (checks = new Set()));
       checks.add(check);
     }
     if (anchoredIn.size > 0) {
@@ -881,22 +881,28 @@ export class Workspace {
       checks[i] = check;
       if (check.diagnostics.length > 0) withDiagnostics.push(i);
     };
+    /** The places of the kept checks (outside the window) made stale since the last pass, taken from `staleIn`. */
+    const staleKept = (): number[] => {
+      const stale = this.staleIn.get(path);
+      if (!stale) return [];
+      this.staleIn.delete(path);
+      const out: number[] = [];
+      for (const check of stale) {
+        const i = check.item ? model.itemIndex(check.item) : -1;
+        if (i >= 0 && (i < prefix || i >= n - suffix) && checks[i] === check) out.push(i);
+      }
+      return out;
+    };
     if (fast) {
       // The window, the stale checks and the looked-at ones are visited; every other kept check
       // with diagnostics hands its last block over by place, its check not even read.
-      const stale = this.staleIn.get(path);
       const look = new Set(fast.look);
       const extra: number[] = [];
-      if (stale) {
-        this.staleIn.delete(path);
-        for (const check of stale) {
-          const i = check.item ? model.itemIndex(check.item) : -1;
-          if (i < 0 || (i >= prefix && i < n - suffix) || checks[i] !== check) continue;
-          look.add(i);
-          if (check.diagnostics.length === 0) extra.push(i);
-        }
-        extra.sort((a, b) => a - b);
+      for (const i of staleKept()) {
+        look.add(i);
+        if (checks[i].diagnostics.length === 0) extra.push(i);
       }
+      extra.sort((a, b) => a - b);
       let e = 0;
       const extrasBefore = (limit: number): void => {
         while (e < extra.length && extra[e] < limit) {
@@ -930,13 +936,9 @@ export class Workspace {
       // have anything to do: their places, in order; the items between are all looked at.
       const places: number[] = [];
       for (const o of file.withDiagnostics) if (o < prefix || o >= m - suffix) places.push(o < prefix ? o : o + n - m);
-      const stale = this.staleIn.get(path);
-      if (stale) {
-        this.staleIn.delete(path);
-        for (const check of stale) {
-          const i = check.item ? model.itemIndex(check.item) : -1;
-          if (i >= 0 && (i < prefix || i >= n - suffix) && checks[i] === check) places.push(i);
-        }
+      const stale = staleKept();
+      if (stale.length > 0) {
+        for (const i of stale) places.push(i);
         places.sort((a, b) => a - b);
       }
       let middleDone = false;
