@@ -5,6 +5,20 @@ import type { GreenElement, SyntaxTree } from './syntax';
 const MAX_REMOVED = 4096;
 
 /**
+ * `ElementOffsets`' map holds each element's index with the number of shifts logged when it was
+ * set (`generation * GENERATION + index`, a small integer): an edit that changes how many
+ * elements there are logs one shift instead of setting every element behind it again.
+ */
+const GENERATION = 2 ** 24;
+
+/**
+ * The most shifts logged before the map is set again whole (a lookup applies the shifts logged
+ * since its element was set): an edit that changes the number of elements costs a pass over the
+ * elements behind it once in this many, and every lookup at most this many comparisons.
+ */
+const MAX_SHIFTS = 32;
+
+/**
  * Positions held by identity instead of by number: a top-level element of a
  * file's green tree (an item or the trivia between items) and an offset inside
  * it. The incremental parser keeps unchanged elements as the same objects, so
@@ -16,8 +30,11 @@ export class ElementOffsets {
   /** Each element's offset (a typed array: outside the garbage-collected heap). */
   private starts: Uint32Array;
   private elements: readonly GreenElement[];
-  /** Element → its index in `elements`. */
+  /** Element → its index in `elements` when it was set, and the shifts logged then (see `GENERATION`). */
   private byElement: Map<GreenElement, number>;
+  /** The shifts logged since the map was last set whole: an element set before shift k, at `shiftFrom[k]` or past it then, moved by `shiftBy[k]`. */
+  private shiftFrom: number[];
+  private shiftBy: number[];
   /**
    * The elements taken out by the edits since `drainRemoved` was last called, carried from tree to
    * tree; undefined when not known (offsets made afresh, not taken over, or too many to keep).
@@ -31,6 +48,8 @@ export class ElementOffsets {
       starts: Uint32Array;
       elements: readonly GreenElement[];
       byElement: Map<GreenElement, number>;
+      shiftFrom: number[];
+      shiftBy: number[];
       removed: GreenElement[] | undefined;
     },
   ) {
@@ -38,10 +57,14 @@ export class ElementOffsets {
       this.starts = taken.starts;
       this.elements = taken.elements;
       this.byElement = taken.byElement;
+      this.shiftFrom = taken.shiftFrom;
+      this.shiftBy = taken.shiftBy;
       this.removed = taken.removed;
       return;
     }
     this.removed = undefined;
+    this.shiftFrom = [];
+    this.shiftBy = [];
     const elements = tree.green.children;
     const starts = new Uint32Array(elements.length);
     const byElement = new Map<GreenElement, number>();
@@ -58,8 +81,9 @@ export class ElementOffsets {
 
   /**
    * The offsets of a reparsed tree from its previous tree's (`before`, which is emptied: its
-   * map is taken over). Only the re-parsed elements change places in the map, unless the
-   * number of elements changed; the starts are summed again (numbers, no lookups).
+   * map is taken over). Only the re-parsed elements are set in the map; when the number of
+   * elements changed, those behind them move by a shift logged, not set again (but once in
+   * `MAX_SHIFTS`); the starts are summed again (numbers, no lookups).
    */
   static takeOver(before: ElementOffsets, tree: SyntaxTree, keep: number, resumeNew: number, resumeOld: number): ElementOffsets {
     const map = before.byElement;
@@ -71,8 +95,20 @@ export class ElementOffsets {
       if (removed.length > MAX_REMOVED) removed = undefined;
     }
     const elements = tree.green.children;
-    for (let i = keep; i < resumeNew; i++) map.set(elements[i], i);
-    if (resumeNew !== resumeOld) for (let i = resumeNew; i < elements.length; i++) map.set(elements[i], i);
+    let { shiftFrom, shiftBy } = before;
+    if (resumeNew !== resumeOld && resumeOld < oldElements.length) {
+      shiftFrom.push(resumeOld);
+      shiftBy.push(resumeNew - resumeOld);
+    }
+    if (shiftFrom.length > MAX_SHIFTS || elements.length >= GENERATION) {
+      // Set whole again: every element at its index, no shift to apply.
+      shiftFrom = [];
+      shiftBy = [];
+      for (let i = 0; i < elements.length; i++) map.set(elements[i], i);
+    } else {
+      const generation = shiftFrom.length * GENERATION;
+      for (let i = keep; i < resumeNew; i++) map.set(elements[i], generation + i);
+    }
     // The kept elements in front are where they were (with as many elements, the array is reused),
     // the re-parsed ones are summed, and those taken over behind are where they were, moved by
     // the edit's length change: numbers added, no element read.
@@ -93,8 +129,20 @@ export class ElementOffsets {
     before.byElement = new Map();
     before.elements = [];
     before.starts = new Uint32Array(0);
+    before.shiftFrom = [];
+    before.shiftBy = [];
     before.removed = undefined;
-    return new ElementOffsets(tree, { starts, elements, byElement: map, removed });
+    return new ElementOffsets(tree, { starts, elements, byElement: map, shiftFrom, shiftBy, removed });
+  }
+
+  /** An element's index in `elements` (undefined: not one of them), its logged shifts applied. */
+  private indexOf(element: GreenElement): number | undefined {
+    const v = this.byElement.get(element);
+    if (v === undefined) return undefined;
+    let i = v % GENERATION;
+    const { shiftFrom, shiftBy } = this;
+    for (let k = (v - i) / GENERATION; k < shiftFrom.length; k++) if (i >= shiftFrom[k]) i += shiftBy[k];
+    return i;
   }
 
   /** The elements taken out since the last call (undefined: not known), and from now on none. */
@@ -105,7 +153,7 @@ export class ElementOffsets {
   }
 
   offsetOf(element: GreenElement): number | undefined {
-    const i = this.byElement.get(element);
+    const i = this.indexOf(element);
     return i === undefined ? undefined : this.starts[i];
   }
 
@@ -116,7 +164,7 @@ export class ElementOffsets {
   startOf(p: AnchoredPosition, element: GreenElement): number | undefined {
     const h = p.hint;
     if (this.elements[h] === element) return this.starts[h];
-    const i = this.byElement.get(element);
+    const i = this.indexOf(element);
     if (i === undefined) return undefined;
     p.hint = i;
     return this.starts[i];

@@ -249,6 +249,44 @@ test('element offsets taken over by a reparsed tree equal those made from scratc
   );
 });
 
+test('element offsets stay right over many edits that change how many elements there are (shifts logged, then the map set whole); elements taken out are not found', () => {
+  const inserted = fc.oneof(
+    { arbitrary: fc.constantFrom('struct S { }\n', 'func f() { }\n', '}\n', '\n// c\n'), weight: 3 },
+    { arbitrary: fc.oneof(tokenSoup, fc.constantFrom('}', '{', ';', '\n', '')), weight: 1 },
+  );
+  const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), inserted);
+  // Enough edits that change the number of top-level elements to fill the shift log (32) and go on.
+  let manyShifts = 0;
+  let maxShifts = 0;
+  fc.assert(
+    fc.property(fc.constantFrom(...FIXTURE_TEXTS), fc.array(edit, { minLength: 150, maxLength: 200 }), (text, list) => {
+      let tree = parse(text);
+      elementOffsets(tree);
+      const gone: unknown[] = [];
+      let shifts = 0;
+      for (const [at, len, ins] of list) {
+        const start = at % (tree.text.length + 1);
+        const before = tree;
+        tree = reparse(tree, { start, end: Math.min(tree.text.length, start + len), newText: ins });
+        const live = new Set(tree.green.children);
+        for (const c of before.green.children) if (!live.has(c)) gone.push(c);
+        if (tree.green.children.length !== before.green.children.length) shifts++;
+        const offsets = elementOffsets(tree);
+        let offset = 0;
+        for (const c of tree.green.children) {
+          assert.equal(offsets.offsetOf(c), offset);
+          offset += c.width;
+        }
+        for (const c of gone) assert.equal(offsets.offsetOf(c as never), undefined);
+      }
+      if (shifts > 40) manyShifts++;
+      maxShifts = Math.max(maxShifts, shifts);
+    }),
+    { numRuns: runs(40) },
+  );
+  assert.ok(manyShifts > 0, `some run logged more shifts than the log holds, then more (at most ${maxShifts} shifts)`);
+});
+
 test('a tree re-parsed item by item keeps its current text alive, not one text per edit', () => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
