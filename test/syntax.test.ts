@@ -182,13 +182,15 @@ test('the line index after an edit equals the index of the new text (CR, LF and 
   );
 });
 
-test('a position names the offset vscode-languageserver-textdocument gives it (past a line end: before its line break)', () => {
+test('positions and offsets convert as vscode-languageserver-textdocument converts them (past a line end, and between a CR and its LF: before the line break)', () => {
   const text = fc.string({ unit: fc.constantFrom('a', '\n', '\r', '\r\n'), maxLength: 30 });
   fc.assert(
     fc.property(text, fc.integer({ min: -1, max: 12 }), fc.integer({ min: -1, max: 12 }), (t, line, character) => {
       const position = { line, character };
-      const expected = TextDocument.create('file:///t.vale', 'vale', 1, t).offsetAt(position);
-      assert.equal(new LineIndex(t).offsetAt(position), expected, JSON.stringify({ t, position }));
+      const doc = TextDocument.create('file:///t.vale', 'vale', 1, t);
+      const index = new LineIndex(t);
+      assert.equal(index.offsetAt(position), doc.offsetAt(position), JSON.stringify({ t, position }));
+      for (let o = -1; o <= t.length + 1; o++) assert.deepEqual(index.positionAt(o), doc.positionAt(o), JSON.stringify({ t, o }));
     }),
     { numRuns: runs(3_000) },
   );

@@ -110,7 +110,10 @@ export class Documents {
     const edits: TextEdit[] = [];
     for (const change of changes) {
       if ('range' in change) {
-        edits.push({ start: doc.offsetAt(change.range.start), end: doc.offsetAt(change.range.end), newText: change.text });
+        // A range written end first is the same range (as TextDocument.update reads it).
+        const a = doc.offsetAt(change.range.start);
+        const b = doc.offsetAt(change.range.end);
+        edits.push({ start: Math.min(a, b), end: Math.max(a, b), newText: change.text });
       } else {
         edits.push({ start: 0, end: doc.getText().length, newText: change.text });
       }

@@ -84,8 +84,12 @@ export class LineIndex {
     return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
   }
 
+  /**
+   * The position of an offset. An offset between a CR and its LF is the line's end, before its
+   * line break (as vscode-languageserver-textdocument answers: LSP has no position inside one).
+   */
   positionAt(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    const o = this.clamped(offset);
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -96,9 +100,15 @@ export class LineIndex {
     return { line: lo, character: o - this.starts[lo] };
   }
 
+  /** An offset within the text, and not between a CR and its LF. */
+  private clamped(offset: number): number {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    return o > 0 && this.text.charCodeAt(o - 1) === 13 && this.text.charCodeAt(o) === 10 ? o - 1 : o;
+  }
+
   /** Whether `positionAt(offset)` is `position`, found without making a position. */
   readsAs(offset: number, position: Position): boolean {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    const o = this.clamped(offset);
     const line = position.line;
     if (line < 0 || line >= this.starts.length) return false;
     const start = this.starts[line];

@@ -1,0 +1,66 @@
+// Open documents: the edits a change hands the core (offsets in the text each change applies to)
+// make the core's text the document's, and the core's line index reads as the document does.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
+import { Workspace } from '../shared';
+import { Documents, keyOf } from '../server/lsp/documents';
+
+// FC_SCALE=10 runs ten times as many cases (for a long local soak).
+const runs = (n: number): number => Math.round(n * Number(process.env.FC_SCALE ?? 1));
+
+/** Texts with every kind of line break, and characters of two UTF-16 units. */
+const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', '\r', '\r\n', '{', '"', '😀'), maxLength: 40 });
+
+/** A position anywhere, including past a line's end, past the last line, and before the first. */
+const position = fc.record({ line: fc.integer({ min: -1, max: 12 }), character: fc.integer({ min: -1, max: 20 }) });
+
+const change: fc.Arbitrary<TextDocumentContentChangeEvent> = fc.oneof(
+  { arbitrary: fc.record({ range: fc.record({ start: position, end: position }), text }), weight: 9 },
+  { arbitrary: fc.record({ text }), weight: 1 },
+);
+
+test("a Vale document's changes make the core's text the document's, and the core's line index converts as the document does", () => {
+  fc.assert(
+    fc.property(text, fc.array(fc.array(change, { minLength: 1, maxLength: 3 }), { maxLength: 8 }), (first, batches) => {
+      const workspace = new Workspace();
+      const documents = new Documents(workspace);
+      const uri = 'file:///w/doc.vale';
+      documents.didOpen(uri, 'vale', 1, first);
+      let expected = TextDocument.create(uri, 'vale', 1, first);
+      let version = 1;
+      for (const batch of batches) {
+        version++;
+        // Lines past the last are outside LSP's contract, and TextDocument.update miscounts its
+        // lines for them: each change's lines are kept within the document it applies to.
+        const changes: TextDocumentContentChangeEvent[] = [];
+        // (TextDocument.update changes the document it is given: a copy.)
+        let within = TextDocument.create(uri, 'vale', version, expected.getText());
+        for (const c of batch) {
+          const last = within.lineCount - 1;
+          const fit = (p: { line: number; character: number }) => ({ line: Math.min(p.line, last), character: p.character });
+          changes.push('range' in c ? { range: { start: fit(c.range.start), end: fit(c.range.end) }, text: c.text } : c);
+          within = TextDocument.update(within, [changes[changes.length - 1]], version);
+        }
+        documents.didChange(uri, version, changes);
+        expected = TextDocument.update(expected, changes, version);
+        const doc = documents.get(uri)!;
+        const now = expected.getText();
+        assert.equal(doc.getText(), now);
+        assert.equal(doc.version, version);
+        assert.equal(workspace.text(keyOf(uri)), now, "the core's text");
+        const lines = documents.lines(keyOf(uri))!;
+        assert.equal(lines.lineCount, expected.lineCount);
+        for (let o = -1; o <= now.length + 1; o++) assert.deepEqual(lines.positionAt(o), expected.positionAt(o), `positionAt(${o})`);
+        for (let line = -1; line <= expected.lineCount; line++)
+          for (let character = -1; character <= 6; character++) {
+            const p = { line, character };
+            assert.equal(lines.offsetAt(p), expected.offsetAt(p), JSON.stringify(p));
+          }
+      }
+    }),
+    { numRuns: runs(1_000) },
+  );
+});
