@@ -1541,10 +1541,10 @@ export class ProgramIndex {
   }
 
   /**
-   * `rootsOf` during an update whose plan for the file visits only the edit's window: the lists of
-   * the items in front and behind are `before`'s (the same arrays), spliced around the window's;
-   * with what the window replaced and what it gave. Undefined when the plan visits more (items
-   * again outside the window) or is whole: then `rootsOf` and `changedWindow` find them.
+   * `rootsOf` during an update whose plan for the file visits the edit's window and a few items
+   * again: the lists of the other items are `before`'s (the same arrays), spliced around the
+   * window's; with what the window and the items visited again replaced and what they gave.
+   * Undefined when the plan is whole: then `rootsOf` and `changedWindow` find them.
    */
   private windowRootsOf(
     path: string,
@@ -1552,14 +1552,24 @@ export class ProgramIndex {
   ): { after: (readonly RootEntry[])[]; removed: (readonly RootEntry[])[]; added: (readonly RootEntry[])[] } | undefined {
     const plan = this.plans.get(path);
     const records = this.indexedByFile.get(path);
-    if (!plan || plan.whole || plan.again.size > 0 || !records || plan.before.length !== before.length) return undefined;
+    if (!plan || plan.whole || !records || plan.before.length !== before.length) return undefined;
     const model = this.files.get(path)!;
     const n = records.length;
     const { head, tail } = plan;
     const window: (readonly RootEntry[])[] = [];
     for (let i = head; i < n - tail; i++) window.push(this.recordRoots(path, model, records[i], plan, i));
     const after = spliceList(before, head, window, before.length - tail);
-    return { after, removed: before.slice(head, before.length - tail), added: window };
+    const removed = before.slice(head, before.length - tail);
+    const added = window;
+    // The items visited again, in front of the window or behind it: a list each, where it changed.
+    for (const i of plan.again) {
+      const list = this.recordRoots(path, model, records[i], plan, i);
+      if (list === after[i]) continue;
+      removed.push(after[i]);
+      added.push(list);
+      after[i] = list;
+    }
+    return { after, removed, added };
   }
 
   /** A record's roots, made again when the plan visits it (or it has none yet). */
