@@ -458,8 +458,8 @@ export class ProgramIndex {
   /** During `update`: the derivations made anew. */
   private fresh?: Set<Derived>;
   private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
-  /** Per package, the names its export sites give (`isNameTaken`). */
-  private readonly takenNames = new Map<string, Set<string>>();
+  /** Per package, the names its export sites give, with how many give each (`isNameTaken`; patched by the sites an update replaced and made). */
+  private readonly takenNames = new Map<string, Map<string, number>>();
   private readonly exportsByFile = new Map<string, ExportSite[]>();
   /** File → what was made for each of its seen items (by place). */
   private readonly indexedByFile = new Map<string, Indexed[]>();
@@ -718,7 +718,6 @@ export class ProgramIndex {
     const touchedIds = new Map<string, Set<string>>(); // package → kinds whose site objects changed
     const sitesGone = new Map<string, Set<ExportSite>>(); // package → site objects an edit replaced or removed
     const sitesCame = new Map<string, ExportSite[]>(); // package → site objects an edit made
-    const renamedSites = new Set<string>(); // packages where a site's name came or went
     for (const path of refile) {
       const sitesBefore = this.exportsByFile.get(path) ?? [];
       const edgesBefore = this.edgesByFile.get(path) ?? [];
@@ -736,12 +735,17 @@ export class ProgramIndex {
         let came = sitesCame.get(pkg);
         if (!came) sitesCame.set(pkg, (came = []));
         for (const x of sites.added) came.push(x);
-        const namesOf = (xs: readonly ExportSite[]): string =>
-          xs
-            .map((x) => x.name)
-            .sort()
-            .join('\u0001');
-        if (namesOf(sites.removed) !== namesOf(sites.added)) renamedSites.add(pkg);
+        const taken = this.takenNames.get(pkg);
+        if (taken) {
+          for (const x of sites.removed) {
+            const k = (taken.get(x.name) ?? 0) - 1;
+            if (k > 0) taken.set(x.name, k);
+            else taken.delete(x.name);
+            // A site counted elsewhere (not in this package's count): counted again when next asked.
+            if (k < 0) this.takenNames.delete(pkg);
+          }
+          for (const x of sites.added) taken.set(x.name, (taken.get(x.name) ?? 0) + 1);
+        }
         noteSites(pkg, sites.removed, sites.added);
       }
       const edges = changedWindow(edgesBefore, this.edgesByFile.get(path) ?? []);
@@ -781,7 +785,7 @@ export class ProgramIndex {
           else byId.delete(id);
         }
       } else if (ids || removedPackages.has(pkg)) this.exportsById.delete(pkg);
-      if (renamedSites.has(pkg) || removedPackages.has(pkg)) this.takenNames.delete(pkg);
+      if (removedPackages.has(pkg)) this.takenNames.delete(pkg);
     }
     for (const id of edgeIds) {
       const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
@@ -1370,12 +1374,12 @@ export class ProgramIndex {
 
   /** Whether a name is taken in a package, by a kind or an export (for naming a new export). */
   isNameTaken(pkg: string, name: string, deps?: Dependencies): boolean {
-    // The kinds' names from the package's table as it is; the export sites' names kept per package
-    // until a site's name comes or goes (a change of kinds alone does not make them again).
+    // The kinds' names from the package's table as it is; the export sites' names counted once per
+    // package, then patched by each update's sites (a site's name that comes or goes).
     let siteNames = this.takenNames.get(pkg);
     if (!siteNames) {
-      siteNames = new Set();
-      for (const site of this.exportsByPackage.get(pkg) ?? []) siteNames.add(site.name);
+      siteNames = new Map();
+      for (const site of this.exportsByPackage.get(pkg) ?? []) siteNames.set(site.name, (siteNames.get(site.name) ?? 0) + 1);
       this.takenNames.set(pkg, siteNames);
     }
     const yes = this.kindsByPackage.get(pkg)?.has(name) === true || siteNames.has(name);
