@@ -97,6 +97,11 @@ export class Suggestions {
     return best;
   }
 
+  /** What a list lost and gained against the one it replaces, when its maker knows (`diffOf` then compares nothing). */
+  noteDifference(from: readonly string[], to: readonly string[], removed: Set<string>, added: string[]): void {
+    this.diff = { from, to, removed, added };
+  }
+
   /** The names one list lost and gained against another (kept for the latest pair: a pass asks many names). */
   private diffOf(from: readonly string[], to: readonly string[]): { removed: Set<string>; added: string[] } {
     if (this.diff?.from === from && this.diff.to === to) return this.diff;

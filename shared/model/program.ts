@@ -621,7 +621,9 @@ export class ProgramIndex {
         kinds.set(name, { ...slot, version: ++slotVersions });
       });
       if (renamed) {
-        // Its names changed: its list of them, and every imports' lists, are made again when next asked.
+        // Its names changed: its list of them, and every imports' lists, are made again when next
+        // asked; the names that went and came since the last list are kept for "did you mean".
+        this.noteRenamed(kinds, patch);
         this.kindNames.delete(kinds);
         this.importedByKey.clear();
       }
@@ -1400,11 +1402,42 @@ export class ProgramIndex {
     if (!kinds) return [];
     // `update` patches a package's table in place and forgets its names when they change: kept with the table.
     let names = this.kindNames.get(kinds);
-    if (!names) this.kindNames.set(kinds, (names = [...kinds.keys()]));
+    if (!names) {
+      this.kindNames.set(kinds, (names = [...kinds.keys()]));
+      // The suggestions of the last list follow it by the names that went and came, not by a
+      // comparison of the two lists (thousands of names, for a keystroke that renames one).
+      const since = this.renamedSince.get(kinds);
+      this.renamedSince.delete(kinds);
+      if (since) SUGGESTIONS.noteDifference(since.list, names, since.removed, [...since.added]);
+    }
     return names;
   }
 
   private readonly kindNames = new WeakMap<Map<string, SlotEntry>, readonly string[]>();
+
+  /** Per kind table whose list of names was let go: that list, and the names taken out of the table and put in since. */
+  private readonly renamedSince = new WeakMap<
+    Map<string, SlotEntry>,
+    { readonly list: readonly string[]; readonly removed: Set<string>; readonly added: Set<string> }
+  >();
+
+  /** Notes the names a patch took out of a kind table and put in (`kinds` already patched). */
+  private noteRenamed(kinds: Map<string, SlotEntry>, patch: ReadonlyMap<string, SlotEntry | undefined>): void {
+    let since = this.renamedSince.get(kinds);
+    if (!since) {
+      const list = this.kindNames.get(kinds);
+      if (!list) return; // no list was made since the last one was let go: nothing to follow
+      this.renamedSince.set(kinds, (since = { list, removed: new Set(), added: new Set() }));
+    }
+    const wasIn = (name: string): boolean => (since.list.includes(name) || since.added.has(name)) && !since.removed.has(name);
+    for (const name of patch.keys()) {
+      const isIn = kinds.has(name);
+      if (isIn === wasIn(name)) continue;
+      if (isIn) {
+        if (!since.removed.delete(name)) since.added.add(name);
+      } else if (!since.added.delete(name)) since.removed.add(name);
+    }
+  }
 
   /**
    * The export sites an item makes: its `export ... as` lines, and its kind's `exported` site
