@@ -97,6 +97,31 @@ test('after each keystroke the publisher sends what a fresh one sends for the sa
   );
 });
 
+test('keystrokes on lines holding two items: the diagnostics of the item not edited follow the edit along the line', async () => {
+  // Each line a struct then an extern over it: a keystroke in the struct keeps the extern's check
+  // (its item is not parsed again) but moves its diagnostic along the line.
+  let text = '';
+  for (let k = 0; k < 6; k++)
+    text += `struct Crate${k} imm { weight int; } extern func weigh${k}(crate Crate${k}) int; export [#2]<imm>int as Pair${k};\n`;
+  const edit = fc.record({
+    line: fc.nat({ max: 6 }),
+    character: fc.nat({ max: 40 }),
+    length: fc.nat({ max: 2 }),
+    text: fc.constantFrom('', 'x', ' ', ';', '  ', 'Crate1'),
+  });
+  await fc.assert(
+    fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 10 }), async (edits) => {
+      const s = session(text);
+      await s.published();
+      for (const e of edits) {
+        const got = await s.edit({ line: e.line, character: e.character }, { line: e.line, character: e.character + e.length }, e.text);
+        assert.deepEqual(got, await afresh(s.text()));
+      }
+    }),
+    { numRuns: runs(40) },
+  );
+});
+
 test('a keystroke on a line without diagnostics sends every other diagnostic as the same object', async () => {
   const s = session(blocks(6));
   const before = await s.published();

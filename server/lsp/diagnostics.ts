@@ -252,10 +252,15 @@ export class DiagnosticsPublisher {
     const linesOf = perFile((file) => this.documents.lines(file));
     const uriOf = perFile((file) => this.documents.uriOf(file));
     const position = { line: 0, character: 0 };
+    // While the document's changes since the last pass broke or joined no line, an anchor of a
+    // block kept since (its elements are all still there: the core runs again the checks anchored
+    // to elements taken out) is where it was unless it is on a line they touched.
+    const edited = this.documents.editedLines(key);
     const holds = (c: ConvertedBlock): boolean => {
       if (c.severity !== severity || !c.anchors) return false;
       for (let k = 0; k < c.anchors.length; k++) {
         const p = c.anchors[k];
+        if (edited && p.file === key && !edited.has(c.at[2 * k])) continue;
         const offset = this.workspace.anchorStart(p);
         const index = linesOf(p.file);
         if (offset === undefined || !index) return false;
@@ -309,6 +314,7 @@ export class DiagnosticsPublisher {
     for (let i = head.length; i < rest.length; i++) out.push(rest[i]);
     out.sort(byPlace);
     this.lastPublished.set(key, out);
+    this.documents.clearEditedLines(key);
     return out;
   }
 

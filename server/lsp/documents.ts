@@ -10,6 +10,9 @@ export function keyOf(uri: string): string {
   return parsed.scheme === 'file' ? parsed.path : uri;
 }
 
+/** The most lines `Documents.editedLines` follows between two clears (more: not known). */
+const MAX_EDITED_LINES = 64;
+
 /**
  * Open documents and the workspace's files on disk. Open documents take
  * precedence over disk; every change reaches the core as an offset edit so
@@ -101,14 +104,50 @@ export class Documents {
       return;
     }
     this.uris.set(keyOf(uri), uri);
+    this.edited.delete(keyOf(uri));
     if (this.withinCap(uri, text)) this.workspace.setFile(keyOf(uri), text);
+  }
+
+  /**
+   * Per open Vale document, the lines its changes touched since `clearEditedLines`, when no change
+   * broke or joined a line (null: lines moved, or a change replaced the whole text). Absent: not
+   * known (opened since).
+   */
+  private readonly edited = new Map<string, Set<number> | null>();
+
+  /**
+   * The lines the document's changes touched since `clearEditedLines`, while every other line
+   * keeps its number and its characters; undefined when that is not known (a line broken or
+   * joined, the whole text replaced, many lines touched, or no clear since it was opened).
+   */
+  editedLines(key: string): ReadonlySet<number> | undefined {
+    return this.edited.get(key) ?? undefined;
+  }
+
+  /** From now on, `editedLines` counts the changes after this call. */
+  clearEditedLines(key: string): void {
+    this.edited.set(key, new Set());
+  }
+
+  /** Notes a change of an open Vale document for `editedLines`. */
+  private noteEdited(key: string, change: TextDocumentContentChangeEvent): void {
+    const lines = this.edited.get(key);
+    if (!lines) return;
+    const breaks = /[\r\n]/.test(change.text);
+    if (!('range' in change) || breaks || change.range.start.line !== change.range.end.line || lines.size >= MAX_EDITED_LINES) {
+      this.edited.set(key, null);
+      return;
+    }
+    lines.add(change.range.start.line);
   }
 
   didChange(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): void {
     let doc = this.open.get(uri);
     if (!doc) return;
     const edits: TextEdit[] = [];
+    const vale = this.isVale(uri);
     for (const change of changes) {
+      if (vale) this.noteEdited(keyOf(uri), change);
       if ('range' in change) {
         // A range written end first is the same range (as TextDocument.update reads it).
         const a = doc.offsetAt(change.range.start);
@@ -129,13 +168,16 @@ export class Documents {
     const wasOversized = this.oversized.has(key);
     if (!this.withinCap(uri, doc.getText())) return;
     // Back under the cap: the core gets the whole text again; otherwise the edits.
-    if (wasOversized) this.workspace.setFile(key, doc.getText());
-    else this.workspace.editFile(key, edits, doc.getText());
+    if (wasOversized) {
+      this.edited.set(key, null);
+      this.workspace.setFile(key, doc.getText());
+    } else this.workspace.editFile(key, edits, doc.getText());
   }
 
   /** A closed Vale document goes back to its disk content (or leaves the workspace if it has none). */
   didClose(uri: string): void {
     const vale = this.isVale(uri);
+    this.edited.delete(keyOf(uri));
     const c = !vale && this.isC(uri);
     this.open.delete(uri);
     this.oversized.delete(keyOf(uri));
