@@ -516,14 +516,7 @@ export class Workspace {
   syntaxDiagnostics(path: string): Diagnostic[] {
     const tree = this.tree(path);
     if (!tree) return [];
-    return tree.errors.map((e) => ({
-      file: path,
-      start: e.start,
-      end: e.end,
-      severity: e.warning ? 'warning' : 'error',
-      code: SYNTAX_ERROR,
-      message: e.message,
-    }));
+    return tree.errors.map((e) => syntaxDiagnostic(path, e.start, e.end, e.message, e.warning));
   }
 
   text(path: string): string | undefined {
@@ -1100,24 +1093,42 @@ export class Workspace {
   }
 
   /**
-   * A file's diagnostics in three parts, for a publisher that converts each item's FFI
-   * diagnostics once: those before the FFI checks' (`ExternNotImplemented`, syntax errors),
-   * placed; the FFI checks' as blocks (`ffiBlocks`; `place` places one); those after (itables,
-   * stale headers), placed. All placed, in this order, then sorted (a stable sort, by
-   * `compareDiagnostics`), they are `diagnostics(path)`.
+   * A file's diagnostics in four parts, for a publisher that converts each top-level element's
+   * syntax errors and each item's FFI diagnostics once: `ExternNotImplemented`, placed; the
+   * elements with syntax errors (`placeSyntax` places one's); the FFI checks' as blocks
+   * (`ffiBlocks`; `place` places one); those after (itables, stale headers), placed. All placed,
+   * in this order, then sorted (a stable sort, by `compareDiagnostics`), they are
+   * `diagnostics(path)`.
    */
   diagnosticParts(path: string): {
     readonly before: readonly Diagnostic[];
+    readonly syntax: readonly GreenNode[];
     readonly blocks: readonly (readonly AnchoredDiagnostic[])[];
     readonly after: readonly Diagnostic[];
   } {
     this.sync();
-    if (this.cSummaries.has(path)) return { before: this.cDiagnostics(path), blocks: [], after: [] };
+    if (this.cSummaries.has(path)) return { before: this.cDiagnostics(path), syntax: [], blocks: [], after: [] };
     const blocks = this.ffiBlocks(path);
     const noPrototype: Diagnostic[] = [];
     for (const block of blocks)
       for (const d of block) if (d.template.code === EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND) noPrototype.push(this.place(d));
-    return { before: this.diagnosticsBeforeFfi(path, noPrototype), blocks, after: this.diagnosticsAfterFfi(path) };
+    return {
+      before: this.externNotImplementedShown(path, noPrototype),
+      syntax: this.tree(path)?.errorElements() ?? [],
+      blocks,
+      after: this.diagnosticsAfterFfi(path),
+    };
+  }
+
+  /** The syntax errors of a top-level element of the file (one of `diagnosticParts`' `syntax`), placed. */
+  placeSyntax(path: string, element: GreenNode): Diagnostic[] {
+    const start = this.elementStart(path, element) ?? 0;
+    return element.errors.map((e) => syntaxDiagnostic(path, start + e.start, start + e.end, e.message, e.warning));
+  }
+
+  /** Where a top-level element of the file starts now, or undefined when it is not one. */
+  elementStart(path: string, element: GreenNode): number | undefined {
+    return this.offsetsOf(path)?.offsetOf(element);
   }
 
   /** A diagnostic of `diagnosticParts`' blocks at its anchors' offsets now. */
@@ -1132,6 +1143,11 @@ export class Workspace {
 
   /** `ExternNotImplemented` (but for externs whose signature blocks a prototype: `noPrototype` says what to fix first) and syntax errors. */
   private diagnosticsBeforeFfi(path: string, noPrototype: readonly Diagnostic[]): Diagnostic[] {
+    return [...this.externNotImplementedShown(path, noPrototype), ...this.syntaxDiagnostics(path)];
+  }
+
+  /** `ExternNotImplemented` but for externs whose signature blocks a prototype (`noPrototype` says what to fix first). */
+  private externNotImplementedShown(path: string, noPrototype: readonly Diagnostic[]): Diagnostic[] {
     const model = noPrototype.length > 0 ? this.model(path) : undefined;
     // The function is looked up in its own item (placing every function of the file would copy them all).
     const blocked = (d: Diagnostic): boolean =>
@@ -1140,7 +1156,7 @@ export class Workspace {
         ?.functions.some(
           (f) => f.nameRange.start === d.start && noPrototype.some((e) => e.start >= f.itemRange.start && e.end <= f.itemRange.end),
         );
-    return [...this.externNotImplementedDiagnostics(path).filter((d) => !blocked(d)), ...this.syntaxDiagnostics(path)];
+    return this.externNotImplementedDiagnostics(path).filter((d) => !blocked(d));
   }
 
   private diagnosticsAfterFfi(path: string): Diagnostic[] {
@@ -1151,6 +1167,11 @@ export class Workspace {
   allDiagnostics(): Diagnostic[] {
     return [...this.files(), ...this.cFiles()].flatMap((f) => this.diagnostics(f));
   }
+}
+
+/** A syntax error as a diagnostic (what Vale's parser ignores is a warning). */
+function syntaxDiagnostic(file: string, start: number, end: number, message: string, warning: boolean | undefined): Diagnostic {
+  return { file, start, end, severity: warning ? 'warning' : 'error', code: SYNTAX_ERROR, message };
 }
 
 /** Whether an item has anything to check (plain functions and imports have not). */

@@ -123,10 +123,15 @@ function replaceStepByStep(
   }
 }
 
-/** A file's diagnostics from `diagnosticParts`: the blocks placed, all three parts in order, sorted. */
+/** A file's diagnostics from `diagnosticParts`: the syntax errors and the blocks placed, all four parts in order, sorted. */
 function placedParts(ws: Workspace, path: string): Diagnostic[] {
-  const { before, blocks, after } = ws.diagnosticParts(path);
-  return [...before, ...blocks.flatMap((b) => b.map((d) => ws.place(d))), ...after].sort(compareDiagnostics);
+  const { before, syntax, blocks, after } = ws.diagnosticParts(path);
+  return [
+    ...before,
+    ...syntax.flatMap((element) => ws.placeSyntax(path, element)),
+    ...blocks.flatMap((b) => b.map((d) => ws.place(d))),
+    ...after,
+  ].sort(compareDiagnostics);
 }
 
 function fresh(texts: ReadonlyMap<string, string>, modules: readonly Module[] = []): Workspace {

@@ -5,6 +5,7 @@ import {
   type AnchoredDiagnostic,
   type AnchoredPosition,
   type Diagnostic,
+  type GreenNode,
   type LineIndex,
   type SeverityOverride,
   type Workspace,
@@ -49,6 +50,19 @@ interface ConvertedBlock {
   /** Line and character of each anchor's element start, in pairs. */
   readonly at: Int32Array;
   readonly uris: readonly string[];
+  readonly severity: Readonly<Record<string, SeverityOverride>> | undefined;
+  readonly lsp: readonly LspDiagnostic[];
+}
+
+/**
+ * One top-level element's syntax errors (`Workspace.diagnosticParts`' `syntax`) as last
+ * converted: sent again, the same objects, while the element starts at the same line and
+ * character (its text is the same: every error in it is where it was) and the severities are
+ * the same.
+ */
+interface ConvertedSyntax {
+  readonly line: number;
+  readonly character: number;
   readonly severity: Readonly<Record<string, SeverityOverride>> | undefined;
   readonly lsp: readonly LspDiagnostic[];
 }
@@ -141,6 +155,8 @@ export class DiagnosticsPublisher {
   private readonly lastSent = new Map<string, readonly Sent[]>();
   /** Open documents' FFI blocks as last converted, by block (a check's diagnostics: let go with the check). */
   private readonly blocks = new WeakMap<readonly AnchoredDiagnostic[], ConvertedBlock>();
+  /** Open documents' syntax errors as last converted, by top-level element (let go with the element). */
+  private readonly syntaxBlocks = new WeakMap<GreenNode, ConvertedSyntax>();
   /** Per open document, its last publish (in file order): a block converted again reuses what reads the same. */
   private readonly lastPublished = new Map<string, readonly LspDiagnostic[]>();
   /** Edited documents whose newest version has not been answered yet. */
@@ -245,7 +261,7 @@ export class DiagnosticsPublisher {
    * `converted`. In file order, as `converted(diagnostics(key))` would give them.
    */
   private convertedParts(key: string): LspDiagnostic[] {
-    const { before, blocks, after } = this.workspace.diagnosticParts(key);
+    const { before, syntax, blocks, after } = this.workspace.diagnosticParts(key);
     const severity = this.severity;
     const head = applySeverity(before, severity);
     const rest = this.converted(key, [...head, ...applySeverity(after, severity)]);
@@ -269,6 +285,17 @@ export class DiagnosticsPublisher {
         if (!index.readsAs(offset, position) || uriOf(p.file) !== c.uris[k]) return false;
       }
       return true;
+    };
+    /** Whether an element's converted syntax errors read the same now (see `holds`). */
+    const holdsSyntax = (c: ConvertedSyntax, element: GreenNode): boolean => {
+      if (c.severity !== severity) return false;
+      if (edited && !edited.has(c.line)) return true;
+      const start = this.workspace.elementStart(key, element);
+      const index = linesOf(key);
+      if (start === undefined || !index) return false;
+      position.line = c.line;
+      position.character = c.character;
+      return index.readsAs(start, position);
     };
     const last = this.lastPublished.get(key) ?? [];
     /** `d`, or the diagnostic of the last publish that reads the same (found by place: both lists are in file order). */
@@ -306,6 +333,17 @@ export class DiagnosticsPublisher {
       return { anchors, at, uris: blockUris, severity, lsp };
     };
     const out: LspDiagnostic[] = rest.slice(0, head.length);
+    const lines = linesOf(key);
+    for (const element of syntax) {
+      let c = this.syntaxBlocks.get(element);
+      if (!c || !holdsSyntax(c, element)) {
+        const start = this.workspace.elementStart(key, element) ?? 0;
+        const at = lines ? lines.positionAt(start) : { line: 0, character: 0 };
+        const lsp = applySeverity(this.workspace.placeSyntax(key, element), severity).map((d) => sentBefore(this.toLsp(key, d)));
+        this.syntaxBlocks.set(element, (c = { line: at.line, character: at.character, severity, lsp }));
+      }
+      for (const d of c.lsp) out.push(d);
+    }
     for (const block of blocks) {
       let c = this.blocks.get(block);
       if (!c || !holds(c)) this.blocks.set(block, (c = convert(block)));

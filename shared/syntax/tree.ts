@@ -155,6 +155,16 @@ export class SyntaxTree {
     return list;
   }
 
+  /** The top-level nodes that have syntax errors (`errors`' owners), in file order, each once. */
+  errorElements(): GreenNode[] {
+    if (!this.errorsCache) void this.errors;
+    const { owners } = this.errorsCache!;
+    const children = this.green.children;
+    const out: GreenNode[] = [];
+    for (let k = 0; k < owners.length; k++) if (k === 0 || owners[k] !== owners[k - 1]) out.push(children[owners[k]] as GreenNode);
+    return out;
+  }
+
   /** Prints the tree back to text; equals `text` for every input. */
   print(): string {
     return greenText(this.green);
