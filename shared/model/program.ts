@@ -447,7 +447,7 @@ export class ProgramIndex {
   private readonly kindsByPackage = new Map<string, Map<string, SlotEntry>>();
   private readonly filesByPackage = new Map<string, string[]>();
   private readonly packageNames: string[];
-  private readonly exportsByPackage = new Map<string, ExportSite[]>();
+  private readonly exportsByPackage = new Map<string, readonly ExportSite[]>();
   private readonly implsByInterface = new Map<string, ImplEdge[]>();
   private reach?: ReachState;
   /** The kinds the last walk reached. */
@@ -920,8 +920,15 @@ export class ProgramIndex {
 
   /** A package's export sites in file order. */
   private collectPackageSites(pkg: string): void {
+    const files = this.filesByPackage.get(pkg) ?? [];
+    // A package of one file: its sites are the file's list (lists are replaced, never changed).
+    if (files.length === 1) {
+      const inFile = this.exportsByFile.get(files[0]) ?? NO_SITES;
+      if (inFile.length > 0 || this.exportsByPackage.has(pkg)) this.exportsByPackage.set(pkg, inFile);
+      return;
+    }
     const sites: ExportSite[] = [];
-    for (const path of this.filesByPackage.get(pkg) ?? []) {
+    for (const path of files) {
       const inFile = this.exportsByFile.get(path) ?? NO_SITES;
       for (let i = 0; i < inFile.length; i++) sites.push(inFile[i]);
     }
@@ -1390,7 +1397,7 @@ export class ProgramIndex {
   }
 
   /** Every export site of a package, in file and offset order. */
-  packageExports(pkg: string, deps?: Dependencies): ExportSite[] {
+  packageExports(pkg: string, deps?: Dependencies): readonly ExportSite[] {
     const sites = this.exportsByPackage.get(pkg) ?? [];
     deps?.set(FACT.packageExports(pkg), factOfAll(sites));
     return sites;
