@@ -135,6 +135,73 @@ describe('recovery', () => {
     assert.deepEqual(tail, expected);
   });
 
+  test('an interpolation left open ends at the next line only an item begins: the later items parse as on their own, and a keystroke below it re-parses its item only', () => {
+    const later = 'exported struct Ship imm {\n  fuel int;\n}\n\nfunc third() int { return "q"; }\n\nextern func cFuel(s Ship) int;\n';
+    // Being typed: `{f` opened an interpolation, and its `"` a string that runs to the next quote.
+    const broken = `func first() str {\n  return "fuel {f" + "x";\n}\n\n${later}`;
+    const tree = parse(broken);
+    assert.deepEqual(
+      tree.items().map((n) => SyntaxKind[n.kind]),
+      ['FunctionItem', 'StructItem', 'FunctionItem', 'FunctionItem'],
+    );
+    assert.ok(
+      tree.errors.every((e) => e.end <= broken.indexOf('exported')),
+      'the errors are in the first function',
+    );
+    assert.ok(tree.errors.some((e) => e.message === 'unterminated string'));
+    const alone = parse(later);
+    const fingerprints = (t: typeof tree) => t.green.children.filter((c) => 'children' in c).map((c) => fingerprint(c as never));
+    assert.deepEqual(fingerprints(tree).slice(1), fingerprints(alone));
+    // Many items below: a keystroke in one of them re-parses it alone (the whole rest of the file before).
+    const many = `${broken}${Array.from({ length: 100 }, (_, i) => `func f${i}(a int) int {\n  return a + ${i};\n}\n`).join('\n')}`;
+    const at = many.indexOf('a + 50;') + 4;
+    const edited = reparse(parse(many), { start: at, end: at, newText: '1 + ' });
+    assert.equal(edited.stats.parsedItems, 1);
+    assert.equal(fingerprint(edited.green), fingerprint(parse(edited.text).green));
+  });
+
+  test('around interpolations left open, reparse after random edits equals a full parse (edits of the words that end them too)', () => {
+    const text =
+      'func first() str {\n  return "fuel {f" + "x";\n}\nexported struct Ship imm {\n  fuel int;\n}\n' +
+      'func third() str { return "a {b(\n1)} c"; }\nextern func cFuel(s Ship) int;\nfunc last() { }\n';
+    const edit = fc.tuple(
+      fc.nat({ max: text.length }),
+      fc.nat({ max: 3 }),
+      fc.constantFrom('"', '{', '}', 'x', '\n', '\r\n', 'exported ', 'ex', 'struct', ' ', ''),
+    );
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (list) => {
+        let tree = parse(text);
+        for (const [at, len, ins] of list) {
+          const start = at % (tree.text.length + 1);
+          tree = reparse(tree, { start, end: Math.min(tree.text.length, start + len), newText: ins });
+          assert.equal(fingerprint(tree.green), fingerprint(parse(tree.text).green), JSON.stringify(tree.text));
+        }
+      }),
+      { numRuns: runs(500) },
+    );
+  });
+
+  test('a string outside any interpolation keeps a line an item would begin, and an interpolation may run across lines', () => {
+    for (const text of [
+      'func f() str {\n  return "first\nexported struct Inside imm { }\nlast";\n}\n',
+      'func f() str {\n  return """\nstruct Inside { }\nfunc g() { }\n""";\n}\n',
+      'func f() str {\n  return "a {g(\n    1,\n    2)} b";\n}\n',
+    ]) {
+      const tree = parse(text);
+      assert.deepEqual(
+        tree.items().map((n) => SyntaxKind[n.kind]),
+        ['FunctionItem'],
+        text,
+      );
+      assert.deepEqual(tree.errors, [], text);
+    }
+    // The one valid text read otherwise: a string inside an interpolation running across such a
+    // line is cut there (the price of ending an interpolation being typed).
+    const cut = parse('func f() str {\n  return "a {g("x\nstruct y")} b";\n}\n');
+    assert.ok(cut.errors.length > 0);
+  });
+
   test('a missing ; reports one error and keeps the following statements', () => {
     const tree = parse('func f() {\n  a = 1\n  b = 2;\n  c = 3;\n}\n');
     assert.equal(tree.errors.length, 1);

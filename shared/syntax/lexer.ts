@@ -99,6 +99,35 @@ function isLiteralBrace(text: string, p: number): boolean {
 }
 
 /**
+ * Words only a top-level item begins with at column 0 (the parser's `BOUNDARY_WORDS`): no
+ * expression begins a line with one, so inside an interpolation such a line is where the
+ * interpolation was left open (`startsItemLine`).
+ */
+const ITEM_LINE_WORDS = [
+  'exported',
+  'struct',
+  'interface',
+  'trait',
+  'impl',
+  'import',
+  'export',
+  'extern',
+  'sealed',
+  'func',
+  'funky',
+  'abstract',
+];
+
+/** Whether `text` at `p` (a line's start) spells one of `ITEM_LINE_WORDS`, a whole word. */
+function startsItemLine(text: string, p: number): boolean {
+  const c = text.charCodeAt(p);
+  // Every word starts with a lower-case letter of these.
+  if (c !== 101 && c !== 115 && c !== 105 && c !== 116 && c !== 102 && c !== 97) return false;
+  for (const w of ITEM_LINE_WORDS) if (text.startsWith(w, p) && !isIdentChar(text.charCodeAt(p + w.length))) return true;
+  return false;
+}
+
+/**
  * A hand-written scanner over character codes. Every character of the input
  * lands in exactly one token, trivia included, so the token texts concatenate
  * back to the input. It is restartable at any position where the mode stack
@@ -147,6 +176,29 @@ export class Lexer {
   private nest(delta: number): void {
     this.modes[this.modes.length - 1] += delta;
     this.modeKey = undefined;
+  }
+
+  /**
+   * Inside an interpolation (or a string an interpolation holds), at the start of a line that
+   * begins with a word only a top-level item begins with, at column 0: the interpolation was left
+   * open, so the modes are dropped and the line is read as code, where the parser ends the item.
+   * No expression begins a line so. A string an interpolation holds may run across such a line in
+   * valid Vale (`"{f("\nstruct")}"`, in none of the Vale repository's files): it is read as cut
+   * there, the price of ending an interpolation being typed (`"fuel {f"`, whose `"` opens a string
+   * that runs to the next quote of the file) before the end of the file. A string outside any
+   * interpolation keeps such a line. Called before each token; returns whether the modes were dropped.
+   */
+  leaveAtItemLine(): boolean {
+    if (this.modes.length < 2) return false;
+    const p = this.pos;
+    if (p > 0) {
+      const c = this.text.charCodeAt(p - 1);
+      if (c !== CH_LF && c !== CH_CR) return false;
+    }
+    if (!startsItemLine(this.text, p)) return false;
+    this.modes.length = 0;
+    this.modeKey = '';
+    return true;
   }
 
   /** Scans the next token starting at `pos`, advances `pos` past it, and returns its kind. */
@@ -405,11 +457,16 @@ export class Lexer {
       }
     }
     // Literal text up to the next quote or interpolation. A `{` right before a
-    // newline is literal, as in Vale's lexer.
+    // newline is literal, as in Vale's lexer. In a string an interpolation holds, it also ends
+    // after a line break before a line only an item begins (`leaveAtItemLine`).
+    const nested = this.modes.length >= 2;
     let p = start;
     while (p < text.length) {
       const d = text.charCodeAt(p);
-      if (d === CH_QUOTE) {
+      if (nested && (d === CH_LF || d === CH_CR)) {
+        p += d === CH_CR && text.charCodeAt(p + 1) === CH_LF ? 2 : 1;
+        if (startsItemLine(text, p)) break;
+      } else if (d === CH_QUOTE) {
         if (!long) break;
         if (text.charCodeAt(p + 1) === CH_QUOTE && text.charCodeAt(p + 2) === CH_QUOTE) break;
         p++;

@@ -82,6 +82,7 @@ export class Parser {
         t.pushSig(t.length - 1);
         continue;
       }
+      this.lexer.leaveAtItemLine();
       const depth = this.lexer.depth;
       const modes = depth === 0 ? '' : this.lexer.modeState;
       const start = this.lexer.pos;
@@ -121,7 +122,8 @@ export class Parser {
     return this.text.slice(start, end);
   }
 
-  private depthAt(n: number): number {
+  /** The lexer's nesting (strings and interpolations) before the token n ahead: 0 in plain code. */
+  depthAt(n = 0): number {
     const i = this.rawIndex(n);
     return this.t.depths[i];
   }

@@ -431,6 +431,9 @@ export function parseArrayExpr(p: Parser, noCurly: boolean): void {
 export function parseString(p: Parser): void {
   const m = p.mark();
   const quote = p.start();
+  // The lexer's nesting outside the string: a token back at it (or under) is past a line where the
+  // lexer dropped an interpolation left open (`Lexer.leaveAtItemLine`).
+  const outside = p.depthAt();
   p.bump(); // StringStart
   for (;;) {
     const k = p.peek();
@@ -438,7 +441,7 @@ export function parseString(p: Parser): void {
       p.bump();
       break;
     }
-    if (k === K.EOF) {
+    if (k === K.EOF || p.depthAt() <= outside) {
       p.error('unterminated string', quote, p.start());
       break;
     }
@@ -452,11 +455,13 @@ export function parseString(p: Parser): void {
       const before = p.here();
       if (p.peek() !== K.InterpEnd) parseExpression(p, false);
       if (!p.movedSince(before) && p.peek() !== K.InterpEnd) p.errorMissing('an expression to interpolate');
-      // Whatever the expression did not take, up to the closing brace, is an error.
-      if (p.peek() !== K.InterpEnd && p.peek() !== K.EOF && p.peek() !== K.StringEnd) {
+      // Whatever the expression did not take, up to the closing brace, is an error (not past a
+      // line where the lexer dropped the interpolation).
+      const inside = (): boolean => p.peek() !== K.InterpEnd && p.peek() !== K.EOF && p.peek() !== K.StringEnd && p.depthAt() > outside;
+      if (inside()) {
         p.error(`expected '}' to end the interpolation, found ${describe(p.peek(), p.tokenText())}`);
         const e = p.mark();
-        while (p.peek() !== K.InterpEnd && p.peek() !== K.EOF && p.peek() !== K.StringEnd) p.bump();
+        while (inside()) p.bump();
         p.finish(K.Error, e);
       }
       if (!p.eat(K.InterpEnd) && p.peek() !== K.StringEnd) p.errorMissing("'}'");
