@@ -1,3 +1,4 @@
+import { BOUNDARY_WORDS } from './grammar/common';
 import { SyntaxKind as K } from './kinds';
 
 // Lexer modes live on a stack so string interpolation can nest: `"a {f("b {c}")} d"`.
@@ -99,32 +100,15 @@ function isLiteralBrace(text: string, p: number): boolean {
 }
 
 /**
- * Words only a top-level item begins with at column 0 (the parser's `BOUNDARY_WORDS`): no
- * expression begins a line with one, so inside an interpolation such a line is where the
- * interpolation was left open (`startsItemLine`).
+ * Whether `text` at `p` (a line's start) spells a whole word only a top-level item begins a line
+ * with (the parser's `BOUNDARY_WORDS`): no expression does, so inside an interpolation such a
+ * line is where the interpolation was left open (`leaveAtItemLine`).
  */
-const ITEM_LINE_WORDS = [
-  'exported',
-  'struct',
-  'interface',
-  'trait',
-  'impl',
-  'import',
-  'export',
-  'extern',
-  'sealed',
-  'func',
-  'funky',
-  'abstract',
-];
-
-/** Whether `text` at `p` (a line's start) spells one of `ITEM_LINE_WORDS`, a whole word. */
 function startsItemLine(text: string, p: number): boolean {
-  const c = text.charCodeAt(p);
-  // Every word starts with a lower-case letter of these.
-  if (c !== 101 && c !== 115 && c !== 105 && c !== 116 && c !== 102 && c !== 97) return false;
-  for (const w of ITEM_LINE_WORDS) if (text.startsWith(w, p) && !isIdentChar(text.charCodeAt(p + w.length))) return true;
-  return false;
+  // The longest of the words is shorter than this: a longer identifier is not read to its end.
+  let end = p;
+  while (end < text.length && end - p < 16 && isIdentChar(text.charCodeAt(end))) end++;
+  return end > p && BOUNDARY_WORDS.at(text, p, end) !== '';
 }
 
 /**
