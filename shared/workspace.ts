@@ -874,6 +874,10 @@ export class Workspace {
       checks[i] = check;
       if (check.diagnostics.length > 0) withDiagnostics.push(i);
     };
+    /** Visits the items between the kept ones in front and behind (looked up by node). */
+    const visitWindow = (): void => {
+      for (let j = prefix; j < n - suffix; j++) visit(j, byElement.get(items[j].element));
+    };
     /** The places of the kept checks (outside the window) made stale since the last pass, taken from `staleIn`. */
     const staleKept = (): number[] => {
       const stale = this.staleIn.get(path);
@@ -907,7 +911,7 @@ export class Workspace {
       const window = (): void => {
         extrasBefore(prefix);
         windowDone = true;
-        for (let j = prefix; j < n - suffix; j++) visit(j, byElement.get(items[j].element));
+        visitWindow();
       };
       const old = file.withDiagnostics;
       for (let k = 0; k < old.length; k++) {
@@ -940,11 +944,11 @@ export class Workspace {
         if (k > 0 && places[k - 1] === i) continue;
         if (i >= prefix && !middleDone) {
           middleDone = true;
-          for (let j = prefix; j < n - suffix; j++) visit(j, byElement.get(items[j].element));
+          visitWindow();
         }
         visit(i, checks[i]);
       }
-      if (!middleDone) for (let j = prefix; j < n - suffix; j++) visit(j, byElement.get(items[j].element));
+      if (!middleDone) visitWindow();
     }
     // The checks of items that left the file leave with them.
     for (let j = 0; j < left.length; j++) {

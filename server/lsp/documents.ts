@@ -145,9 +145,10 @@ export class Documents {
     let doc = this.open.get(uri);
     if (!doc) return;
     const edits: TextEdit[] = [];
+    const key = keyOf(uri);
     const vale = this.isVale(uri);
     for (const change of changes) {
-      if (vale) this.noteEdited(keyOf(uri), change);
+      if (vale) this.noteEdited(key, change);
       if ('range' in change) {
         // A range written end first is the same range (as TextDocument.update reads it).
         const a = doc.offsetAt(change.range.start);
@@ -164,7 +165,6 @@ export class Documents {
       if (this.isC(uri)) this.setC(uri, doc.getText());
       return;
     }
-    const key = keyOf(uri);
     const wasOversized = this.oversized.has(key);
     if (!this.withinCap(uri, doc.getText())) return;
     // Back under the cap: the core gets the whole text again; otherwise the edits.
