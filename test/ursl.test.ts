@@ -159,6 +159,7 @@ describe('URSL recognizers', () => {
     return {
       i256: v.i256Hex,
       bare: v.i256Hex.slice(2),
+      upper: `0X${v.i256Hex.slice(2).toUpperCase()}`,
       spaced: list.join(' '),
       commas: list.map((b) => `0x${b}`).join(', '),
       cArray: `uint8_t ref[32] = {${list.map((b) => `0x${b}`).join(',')}};`,

@@ -38,10 +38,18 @@ const BYTE_AT_EDGE_AFTER = /^[ \t]*,?[ \t]*(?:0[xX][0-9a-fA-F]{1,2}|[0-9a-fA-F]{
 /** An initializer counts as a `...Ref` one when it names the words or follows a `...Ref` type. */
 const REF_CONTEXT = /(?:\w*Ref\b[^;{}=]*=\s*\(?\s*(?:\(\s*\w*Ref\s*\)\s*)?$)|(?:\(\s*\w*Ref\s*\)\s*$)/;
 
-/** 64 hex digits (most significant first) as the 32 bytes in memory order, least significant first. */
-function hexToBytesLE(digits: string): Uint8Array {
+/** A hex digit's value (the caller's pattern matched it). */
+function hexValue(c: number): number {
+  return c <= 57 ? c - 48 : (c | 32) - 87;
+}
+
+/** The 64 hex digits at `text[at]` (most significant first) as the 32 bytes in memory order, least significant first. */
+function hexToBytesLE(text: string, at: number): Uint8Array {
   const bytes = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) bytes[i] = Number.parseInt(digits.slice(62 - 2 * i, 64 - 2 * i), 16);
+  for (let i = 0; i < 32; i++) {
+    const d = at + 62 - 2 * i;
+    bytes[i] = (hexValue(text.charCodeAt(d)) << 4) | hexValue(text.charCodeAt(d + 1));
+  }
   return bytes;
 }
 
@@ -55,32 +63,48 @@ function parseNumber(s: string): bigint {
   return BigInt(s.replace(/[uUlL]+$/, ''));
 }
 
-function* candidates(text: string): Generator<RecognizedUrsl> {
-  for (const m of text.matchAll(GDB)) {
-    const [a1, w0, w1, a2, w2, w3] = [m[1], m[2], m[3], m[4], m[5], m[6]];
-    if (BigInt(a2) !== BigInt(a1) + 16n) continue;
-    const bytes = new Uint8Array(32);
-    [w0, w1, w2, w3].forEach((w, i) => bytes.set(bigIntToBytes(BigInt(`0x${w}`), 8), i * 8));
-    yield { start: m.index!, end: m.index! + m[0].length, form: 'gdb', bytes };
-  }
-  for (const m of text.matchAll(C_WORDS)) {
-    const designated = m[0].includes('.unused');
-    if (!designated && !REF_CONTEXT.test(text.slice(Math.max(0, m.index! - 120), m.index!))) continue;
-    const words = [m[1], m[2], m[3], m[4], m[5]].map(parseNumber);
-    if (words.slice(0, 3).some((w) => w >= 1n << 64n) || words.slice(3).some((w) => w >= 1n << 32n)) continue;
-    const bytes = bytesOfCWords({ unused0: words[0], unused1: words[1], unused2: words[2], unused3: words[3], unused4: words[4] });
-    yield { start: m.index!, end: m.index! + m[0].length, form: 'cWords', bytes };
-  }
+/** A match of one of the forms, its bytes not made yet: most candidates near a hover are never decoded. */
+interface Candidate {
+  readonly start: number;
+  readonly end: number;
+  readonly form: UrslForm;
+  /** The 32 bytes in memory order (made at the first call that needs them). */
+  bytes(): Uint8Array;
+}
+
+/** The gdb form's separator: without one in the text, its pattern cannot match. */
+const GDB_HINT = /:[ \t]+0x/;
+
+function* candidates(text: string): Generator<Candidate> {
+  if (GDB_HINT.test(text))
+    for (const m of text.matchAll(GDB)) {
+      const [a1, w0, w1, a2, w2, w3] = [m[1], m[2], m[3], m[4], m[5], m[6]];
+      if (BigInt(a2) !== BigInt(a1) + 16n) continue;
+      const bytes = new Uint8Array(32);
+      [w0, w1, w2, w3].forEach((w, i) => bytes.set(bigIntToBytes(BigInt(`0x${w}`), 8), i * 8));
+      yield { start: m.index!, end: m.index! + m[0].length, form: 'gdb', bytes: () => bytes };
+    }
+  if (text.includes('{'))
+    for (const m of text.matchAll(C_WORDS)) {
+      const designated = m[0].includes('.unused');
+      if (!designated && !REF_CONTEXT.test(text.slice(Math.max(0, m.index! - 120), m.index!))) continue;
+      const words = [m[1], m[2], m[3], m[4], m[5]].map(parseNumber);
+      if (words.slice(0, 3).some((w) => w >= 1n << 64n) || words.slice(3).some((w) => w >= 1n << 32n)) continue;
+      const bytes = bytesOfCWords({ unused0: words[0], unused1: words[1], unused2: words[2], unused3: words[3], unused4: words[4] });
+      yield { start: m.index!, end: m.index! + m[0].length, form: 'cWords', bytes: () => bytes };
+    }
   for (const m of text.matchAll(BYTES)) {
     const start = m.index!;
     const end = start + m[0].length;
     // Exactly 32: part of a longer run of bytes is a dump, not a reference.
     if (BYTE_AT_EDGE_BEFORE.test(text.slice(Math.max(0, start - 8), start)) || BYTE_AT_EDGE_AFTER.test(text.slice(end, end + 8))) continue;
     const bytes = bytesFromTokens(m[0]);
-    if (bytes) yield { start, end, form: 'bytes', bytes };
+    if (bytes) yield { start, end, form: 'bytes', bytes: () => bytes };
   }
   for (const m of text.matchAll(I256)) {
-    yield { start: m.index!, end: m.index! + m[0].length, form: 'i256', bytes: hexToBytesLE(m[1]) };
+    const start = m.index!;
+    const end = start + m[0].length;
+    yield { start, end, form: 'i256', bytes: () => hexToBytesLE(text, end - 64) };
   }
 }
 
@@ -116,17 +140,18 @@ export function findUniversalReferenceAt(text: string, offset: number, profile: 
   ).find((r) => r.start <= offset && offset <= r.end);
 }
 
-function overlaps(a: RecognizedUrsl, b: RecognizedUrsl): boolean {
+function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
 /** The plausible candidates, in the order given, each unless an earlier one kept overlaps it; sorted by place. */
-function accepted(list: Iterable<RecognizedUrsl>, profile: UrslProfile): RecognizedUrsl[] {
+function accepted(list: Iterable<Candidate>, profile: UrslProfile): RecognizedUrsl[] {
   const found: RecognizedUrsl[] = [];
   for (const c of list) {
     if (found.some((f) => overlaps(c, f))) continue;
-    if (!isPlausible(decodeUniversalReference(c.bytes, profile))) continue;
-    found.push(c);
+    const bytes = c.bytes();
+    if (!isPlausible(decodeUniversalReference(bytes, profile))) continue;
+    found.push({ start: c.start, end: c.end, form: c.form, bytes });
   }
   return found.sort((a, b) => a.start - b.start);
 }
@@ -136,11 +161,12 @@ export function parseUniversalReference(text: string): RecognizedUrsl | undefine
   const trimmed = text.trim();
   const offset = text.indexOf(trimmed);
   for (const c of candidates(trimmed)) {
-    if (c.start === 0 && c.end === trimmed.length) return { ...c, start: c.start + offset, end: c.end + offset };
+    if (c.start === 0 && c.end === trimmed.length) return { start: offset, end: offset + trimmed.length, form: c.form, bytes: c.bytes() };
   }
   // A bare C initializer without its `...Ref` context is still unambiguous when it is the whole input.
   for (const c of candidates(`(XRef)${trimmed}`)) {
-    if (c.form === 'cWords' && c.start === 6 && c.end === trimmed.length + 6) return { ...c, start: offset, end: offset + trimmed.length };
+    if (c.form === 'cWords' && c.start === 6 && c.end === trimmed.length + 6)
+      return { start: offset, end: offset + trimmed.length, form: c.form, bytes: c.bytes() };
   }
   return undefined;
 }
