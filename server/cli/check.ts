@@ -169,7 +169,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
       : cFiles.length > 0
         ? await loadWorkspaceYielding(vale, progress)
         : loadWorkspace(vale, progress);
-  if (cFiles.length > 0) addCFiles(loaded.workspace, cFiles, await cParserPromise(), loaded.indexes, warn);
+  if (cFiles.length > 0) addCFiles(loaded.workspace, cFiles, await cParserPromise(), warn);
   const { diagnostics, lines } = finishAnalysis(loaded, vale, ctx, itables, built);
   if (showProgress) ctx.io.stderr.write('\r\x1b[K');
   const exitCode = findingsStatus(diagnostics, options.strict);

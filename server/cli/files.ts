@@ -131,17 +131,16 @@ const KEPT_LINE_INDEXES = 64;
 
 /**
  * A one-shot workspace over the sources, with the positions of each file: `lines` makes a file's
- * line index when a report first asks for it, keeping the last few (a large workspace's thousands
- * of indexes are never all held), and `indexes` those made for its C files.
+ * line index when a report first asks for it (C files too), keeping the last few (a large
+ * workspace's thousands of indexes are never all held).
  */
 export function loadWorkspace(
   sources: Sources,
   progress?: (done: number, total: number) => void,
-): { workspace: Workspace; lines: (file: string) => LineIndex; indexes: Map<string, LineIndex> } {
+): { workspace: Workspace; lines: (file: string) => LineIndex } {
   // One analysis, and reports that show no quick fixes: none are made.
   const workspace = new Workspace({ incremental: false, quickFixes: false });
   workspace.setModules(sources.modules);
-  const indexes = new Map<string, LineIndex>();
   if (sources.files.length > 0) heapPolicyReading();
   sources.files.forEach((f, i) => {
     workspace.setFile(f.key, f.text);
@@ -150,7 +149,7 @@ export function loadWorkspace(
   });
   const made = new Map<string, LineIndex>();
   const lines = (file: string): LineIndex => {
-    let index = indexes.get(file) ?? made.get(file);
+    let index = made.get(file);
     if (!index) {
       const text = workspace.text(file);
       if (text === undefined) throw new UsageError(`internal: no text for ${file}`);
@@ -159,7 +158,7 @@ export function loadWorkspace(
     }
     return index;
   };
-  return { workspace, lines, indexes };
+  return { workspace, lines };
 }
 
 /**
@@ -213,14 +212,10 @@ export function addCFiles(
   workspace: Workspace,
   files: readonly SourceFile[],
   parser: CParser | undefined,
-  indexes: Map<string, LineIndex>,
   warn: (message: string) => void,
 ): void {
   workspace.setCParser(parser);
-  for (const f of files) {
-    if (workspace.setCFile(f.key, f.text)) indexes.set(f.key, new LineIndex(f.text));
-    else warn(`${f.display} is not checked: the C grammar is not loaded`);
-  }
+  for (const f of files) if (!workspace.setCFile(f.key, f.text)) warn(`${f.display} is not checked: the C grammar is not loaded`);
 }
 
 export function displayPath(path: string, cwd: string): string {

@@ -76,7 +76,6 @@ function load(
       workspace,
       all.files.filter((f) => isCPath(f.key)),
       cParser,
-      new Map(),
       () => undefined,
     );
   const program = workspace.cProgram(projectName, target);
