@@ -645,6 +645,32 @@ describe('language server scheduling', () => {
   });
 });
 
+describe('a document opened while the server reads the workspace', () => {
+  const client = new TestClient();
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('is answered once every file is read, before the warm-up', async () => {
+    // fleet.vale uses kinds that ships.vale declares: checked before ships.vale is read, it would show UnknownKind.
+    const fleet = uri('fleet/fleet.vale');
+    await client.initialize(URI.file(EXAMPLES).toString(), { projectName: 'fleet' });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: fleet, languageId: 'vale', version: 1, text: readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8') },
+    });
+    await client.waitFor('the warm-up', () => client.logs.some((m) => m.startsWith('vale-ffi: edit path warmed up')));
+    await client.waitFor('diagnostics of harbor/mistakes.vale (the pass after the warm-up)', () => client.versions.has(MISTAKES));
+    const answers = client.sequence.filter((e) => e.startsWith(`publish ${fleet} `));
+    assert.ok(answers.length > 0, client.sequence.join('\n'));
+    assert.ok(
+      answers.every((a) => a === `publish ${fleet} 1 0`),
+      client.sequence.join('\n'),
+    );
+    const warmUp = client.sequence.findIndex((e) => e.startsWith('log vale-ffi: edit path warmed up'));
+    assert.ok(client.sequence.indexOf(answers[0]) < warmUp, client.sequence.join('\n'));
+  });
+});
+
 describe('scheduling while a document is typed into', () => {
   // 300 files with a diagnostic each: the server's start-up pass over them is long.
   const dir = tempDir('vale-ffi-lsp-typing-');
@@ -756,9 +782,10 @@ describe('start-up reading in worker threads (valeFfi.jobs)', () => {
     await client.waitFor('indexing', () => client.progress.some((p) => p.startsWith('end')), 60_000);
     await client.waitFor('the open document', () => client.versions.get(file) === 1, 60_000);
     await client.waitFor('the files read in 3 threads', () => client.logs.some((m) => /read in 3 threads/.test(m)));
+    // Checked once every file is read, C files too: no C file defines `opened`.
     assert.deepEqual(
       client.diagnostics.get(file)?.map((d) => d.code),
-      ['UnknownKind'],
+      ['ExternNotImplemented', 'UnknownKind'],
     );
     const h = (await client.connection.sendRequest('textDocument/hover', {
       textDocument: { uri: file },
@@ -940,6 +967,7 @@ describe('a file whose analysis fails', () => {
 
   test('a warm-up that fails is a warning in the log, and the server goes on', async () => {
     await client.waitFor('the ready status', () => client.statuses.some((s) => s.state === 'ready'));
+    await client.waitFor('the warm-up', () => client.logs.some((m) => m.startsWith('vale-ffi: warming the edit path up')));
     assert.ok(
       client.logs.some((m) => m.startsWith('vale-ffi: warming the edit path up failed: Error: failpoint warmup reached')),
       client.logs.join('\n'),

@@ -163,6 +163,8 @@ export class DiagnosticsPublisher {
   private readonly edited = new Set<string>();
   /** Files a pass did not reach. */
   private readonly owed = new Set<string>();
+  /** While the server reads the workspace's files at start-up: no pass runs (`holdUntilRead`). */
+  private holding = false;
   /** Passes that ran, versions skipped: for tests and logs. */
   readonly counts = { passes: 0, published: 0 };
   /** Per-code severities from the project's configuration. */
@@ -356,6 +358,30 @@ export class DiagnosticsPublisher {
     return out;
   }
 
+  /**
+   * No pass runs until `answerOpenDocuments`: at start-up, a document opened before the
+   * workspace's files are read would be checked against the few read so far, and shown errors
+   * that are not there (its kinds declared in files not read yet) until the next pass.
+   */
+  holdUntilRead(): void {
+    this.holding = true;
+  }
+
+  /**
+   * The workspace is read: the documents opened or edited meanwhile are answered now, before
+   * anything else the server does (a user waits for them), and passes run again. The other
+   * files stay owed to the next pass.
+   */
+  answerOpenDocuments(): void {
+    this.holding = false;
+    for (const f of this.workspace.takeChangedFiles()) this.owed.add(f);
+    for (const key of [...this.edited].sort()) {
+      this.edited.delete(key);
+      this.owed.delete(key);
+      this.publishOrSayWhy(key, true);
+    }
+  }
+
   /** Answers a document's newest version now, as a pass would (the start-up warm-up's keystrokes run this path synchronously). */
   answerNow(key: string): void {
     this.workspace.takeChangedFiles();
@@ -396,7 +422,7 @@ export class DiagnosticsPublisher {
 
   private async run(generation: number): Promise<void> {
     // The queued edit's handler schedules the next pass.
-    if (generation !== this.generation || this.editsQueued()) return;
+    if (this.holding || generation !== this.generation || this.editsQueued()) return;
     this.counts.passes++;
     for (const f of this.workspace.takeChangedFiles()) this.owed.add(f);
     // Edited documents first (a few), then the files owed, oldest first, taken one at a time (no
@@ -414,14 +440,19 @@ export class DiagnosticsPublisher {
       if (key === undefined) return;
       const fresh = this.edited.delete(key);
       this.owed.delete(key);
-      try {
-        this.publish(key, fresh);
-      } catch (e) {
-        // One file's failure must not stop the others, nor later edits: say so once, with the
-        // stack, and in the file's own diagnostics, so the user sees why they are missing.
-        this.connection.console.error(`vale-ffi: diagnostics of ${key} failed: ${(e as Error).stack ?? String(e)}`);
-        this.publishFailure(key, e);
-      }
+      this.publishOrSayWhy(key, fresh);
+    }
+  }
+
+  /** `publish`, and when it fails, why, in the log and in the file's own diagnostics. */
+  private publishOrSayWhy(key: string, fresh: boolean): void {
+    try {
+      this.publish(key, fresh);
+    } catch (e) {
+      // One file's failure must not stop the others, nor later edits: say so once, with the
+      // stack, and in the file's own diagnostics, so the user sees why they are missing.
+      this.connection.console.error(`vale-ffi: diagnostics of ${key} failed: ${(e as Error).stack ?? String(e)}`);
+      this.publishFailure(key, e);
     }
   }
 

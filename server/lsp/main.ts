@@ -138,6 +138,8 @@ let cParserLoaded = false;
 /** The build directory whose headers are read, watched for a rebuild. */
 let builtDirectory: string | undefined;
 const publisher = new DiagnosticsPublisher(connection, workspace, documents, arrivals);
+// Documents opened before the workspace is read are answered once it is (onInitialized).
+publisher.holdUntilRead();
 
 /** A warning shown to the user: a notification, so a client that cannot show it loses nothing. */
 const warn = (message: string): void =>
@@ -348,15 +350,17 @@ connection.onInitialized(async () => {
   };
   const threads = await readFiles(files, report);
   progress?.done();
-  warmUpEditing();
   connection.console.info(`vale-ffi: indexed ${files.length} files${threads > 1 ? ` (read in ${threads} threads)` : ''}`);
   sendStatus('ready');
+  // The open documents' diagnostics first, then the warm-up (it only speeds the keystrokes to come up).
+  publisher.answerOpenDocuments();
+  warmUpEditing();
   publisher.schedule();
 });
 
 /**
- * Before the first diagnostics: the edit path runs scripted keystrokes on a sample (`warmUp`),
- * so that the user's first keystrokes find it compiled: more of them in a bigger workspace,
+ * Once the open documents are answered: the edit path runs scripted keystrokes on a sample
+ * (`warmUp`), so that the user's first keystrokes find it compiled: more of them in a bigger workspace,
  * where a keystroke costs more (0.2 to 0.6 s, once: `warmUpKeystrokes`).
  */
 function warmUpEditing(): void {

@@ -28,6 +28,8 @@ export class TestClient {
   readonly statuses: { state: string; valeFiles: number; cFiles: number; project: string }[] = [];
   /** window/logMessage texts (the output log), in order. */
   readonly logs: string[] = [];
+  /** Publishes (`publish <uri> <version> <count>`) and log messages (`log <message>`) in the order they arrived. */
+  readonly sequence: string[] = [];
   /** window/showMessage texts, in order. */
   readonly messages: string[] = [];
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
@@ -48,6 +50,7 @@ export class TestClient {
       this.diagnostics.set(p.uri, p.diagnostics);
       this.versions.set(p.uri, p.version);
       this.published.push({ uri: p.uri, version: p.version, count: p.diagnostics.length });
+      this.sequence.push(`publish ${p.uri} ${p.version} ${p.diagnostics.length}`);
       this.poke();
     });
     this.connection.onRequest('window/workDoneProgress/create', () => null);
@@ -62,6 +65,7 @@ export class TestClient {
     this.connection.onRequest('workspace/configuration', () => [{}]);
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
+      this.sequence.push(`log ${p.message}`);
       this.poke();
     });
     this.connection.onNotification('window/showMessage', (p: { message: string }) => {
