@@ -1,10 +1,11 @@
 // The stdio transport: LSP frames pass with a canonical header, whatever surrounds them, in any chunking; messages are written as JSON.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Message } from 'vscode-languageserver/node';
-import { FramedStreamWriter, messageBytes } from '../server/lsp/encoder';
+import { FramedStreamWriter, KEPT_FRAME_BYTES, messageBytes } from '../server/lsp/encoder';
 import { FrameFilter } from '../server/lsp/frames';
 
 async function filter(chunks: string[], maxBody?: number): Promise<{ out: string; dropped: string[] }> {
@@ -127,4 +128,50 @@ test('the server writes each message in one piece, header and body, in the order
     chunks.map((c) => JSON.parse(unframe(c))),
     messages,
   );
+});
+
+test('large frames are written from buffers taken again once written, every frame intact through a real pipe', async () => {
+  const cat = spawn('cat', [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const chunks: Buffer[] = [];
+  cat.stdout.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise((resolve) => cat.stdout.on('end', resolve));
+  const writer = new FramedStreamWriter(cat.stdin, { reuseBuffers: true });
+  const publish = (i: number, n: number): Message =>
+    ({
+      jsonrpc: '2.0',
+      method: 'textDocument/publishDiagnostics',
+      params: {
+        uri: `file:///p${i}.vale`,
+        version: i,
+        diagnostics: Array.from({ length: n }, (_, k) => ({
+          range: { start: { line: k, character: i }, end: { line: k, character: i + 3 } },
+          message: `${i}.${k} ${String.fromCharCode(97 + (i % 26)).repeat(200)}`,
+        })),
+      },
+    }) as Message;
+  const sent: Message[] = [];
+  const write = (m: Message): Promise<void> => {
+    sent.push(m);
+    return writer.write(m);
+  };
+  // One, then many at once (the pipe holds 64 KB: most wait, their buffers still held), then one at a
+  // time, of sizes around each other's (a smaller frame fits in a larger one's buffer), small ones between.
+  await write(publish(0, 600));
+  await Promise.all([900, 300, 1200, 2, 600, 700, 5, 400].map((n, i) => write(publish(i + 1, n))));
+  for (const [i, n] of [800, 600, 1, 900, 650, 1300, 700].entries()) await write(publish(i + 20, n));
+  cat.stdin.end();
+  await ended;
+  const all = Buffer.concat(chunks);
+  const read: unknown[] = [];
+  for (let at = 0; at < all.length; ) {
+    const header = /^Content-Length: (\d+)\r\n\r\n/.exec(all.subarray(at, at + 40).toString('latin1'));
+    assert.ok(header, `a header at byte ${at}`);
+    const start = at + header[0].length;
+    read.push(JSON.parse(all.subarray(start, start + Number(header[1])).toString('utf8')));
+    at = start + Number(header[1]);
+  }
+  assert.deepEqual(read, sent);
+  assert.ok(sent.some((m) => messageBytes(m).length < KEPT_FRAME_BYTES));
+  const { made, reused } = writer.buffers!.counts;
+  assert.ok(reused >= 5, `${made} buffers made, ${reused} frames in kept ones`);
 });

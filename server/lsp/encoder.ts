@@ -15,10 +15,11 @@ const END = Buffer.from(']}}');
  * A message as UTF-8 JSON. A `publishDiagnostics` notification (hundreds of
  * diagnostics after each keystroke, most of them unchanged) is assembled from
  * each diagnostic's bytes, kept per object, with one copy each (no joined
- * string to encode again); every other message is `JSON.stringify`.
- * The publisher never changes a diagnostic object it has sent.
+ * string to encode again), into a buffer of at least its length from `allocate`;
+ * every other message is `JSON.stringify`. The publisher never changes a
+ * diagnostic object it has sent.
  */
-export function messageBytes(message: Message, framed = false): Buffer {
+export function messageBytes(message: Message, framed = false, allocate: (length: number) => Buffer = Buffer.allocUnsafe): Buffer {
   const m = message as NotificationMessage;
   const params = m.params as PublishDiagnosticsParams | undefined;
   if (m.method !== 'textDocument/publishDiagnostics' || !Array.isArray(params?.diagnostics)) {
@@ -46,7 +47,9 @@ export function messageBytes(message: Message, framed = false): Buffer {
   }
   // With its frame's header in front, when asked: the message goes out in one write.
   const header = framed ? `Content-Length: ${length}\r\n\r\n` : '';
-  const out = Buffer.allocUnsafe(header.length + length);
+  const total = header.length + length;
+  const given = allocate(total);
+  const out = given.length === total ? given : given.subarray(0, total);
   let at = framed ? out.write(header, 0, 'latin1') : 0;
   // `set`, not `Buffer.copy`: a copy makes a view of its source per call (hundreds per publish).
   out.set(head, at);
@@ -60,32 +63,87 @@ export function messageBytes(message: Message, framed = false): Buffer {
   return out;
 }
 
+/** Frames of at least this many bytes are written from buffers used again (`FrameBuffers`); smaller ones come from Node's shared pool. */
+export const KEPT_FRAME_BYTES = 64 * 1024;
+/** A buffer over this size is not kept once written (a rare huge message keeps no memory). */
+const MAX_KEPT_FRAME_BYTES = 16 * 1024 * 1024;
+/** Written buffers kept for the next frames. */
+const KEPT_FRAMES = 2;
+
+/**
+ * Buffers for large frames, taken again once the stream has written them. A keystroke in a long
+ * document publishes hundreds of kilobytes (a megabyte at 40,000 lines): a fresh buffer that size
+ * is memory the system maps page by page as it is first written, and external memory that counts
+ * towards the next collection; one already written is neither.
+ */
+class FrameBuffers {
+  private readonly free: Buffer[] = [];
+  /** Buffers made, and frames written into a kept one: for tests. */
+  readonly counts = { made: 0, reused: 0 };
+
+  take(length: number): Buffer {
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++)
+      if (this.free[i].length >= length && (best < 0 || this.free[i].length < this.free[best].length)) best = i;
+    if (best >= 0) {
+      this.counts.reused++;
+      return this.free.splice(best, 1)[0];
+    }
+    this.counts.made++;
+    // Room to grow: the next keystroke's publish is about as long.
+    return Buffer.allocUnsafeSlow(length + (length >> 3));
+  }
+
+  give(buffer: Buffer): void {
+    if (buffer.length > MAX_KEPT_FRAME_BYTES) return;
+    this.free.push(buffer);
+    if (this.free.length > KEPT_FRAMES) this.free.sort((a, b) => b.length - a.length).length = KEPT_FRAMES;
+  }
+}
+
 /**
  * Writes each message to a stream as one buffer, its `Content-Length` header and its body
  * together: one write, so one wake-up of the reader, per message. vscode-jsonrpc's stream
  * writer makes two, the body's once the header's has been handed to the system: on a
  * machine where a pipe write costs a tenth of a millisecond that is a hover's floor doubled.
  * Messages go out in the order `write` is called (each is encoded at once, then queued).
+ *
+ * With `reuseBuffers`, a large frame's buffer is written into again once its write has called
+ * back: only for a stream that is done with a chunk then (a pipe, a socket, a file: the server's
+ * stdout), never one that hands the chunk on to a reader (a PassThrough).
  */
 export class FramedStreamWriter extends AbstractMessageWriter implements MessageWriter {
   private errors = 0;
+  /** Large frames' buffers (with `reuseBuffers`). */
+  readonly buffers: FrameBuffers | undefined;
 
-  constructor(private readonly out: NodeJS.WritableStream) {
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    options: { reuseBuffers?: boolean } = {},
+  ) {
     super();
+    if (options.reuseBuffers) this.buffers = new FrameBuffers();
     out.on('error', (e: Error) => this.fireError(e));
     out.on('close', () => this.fireClose());
   }
 
   write(message: Message): Promise<void> {
     let frame: Buffer;
+    let kept: Buffer | undefined;
+    const buffers = this.buffers;
     try {
-      frame = messageBytes(message, true);
+      frame = buffers
+        ? messageBytes(message, true, (length) => (length < KEPT_FRAME_BYTES ? Buffer.allocUnsafe(length) : (kept = buffers.take(length))))
+        : messageBytes(message, true);
     } catch (e) {
+      if (kept) buffers?.give(kept);
       this.fireError(e, message, ++this.errors);
       return Promise.reject(e);
     }
     return new Promise((resolve, reject) => {
       this.out.write(frame, (e?: Error | null) => {
+        // Written (or failed): the stream holds the buffer no longer.
+        if (kept) buffers?.give(kept);
         if (!e) return resolve();
         this.fireError(e, message, ++this.errors);
         reject(e);

@@ -86,7 +86,7 @@ export function transportFromArgs(argv: readonly string[], arrivals: Arrivals): 
       process.stderr.write(`vale-ffi server: dropped input that is not an LSP message: ${reason}\n`),
     );
     process.stdin.pipe(frames);
-    transport = [new StreamMessageReader(frames), new FramedStreamWriter(process.stdout)];
+    transport = [new StreamMessageReader(frames), new FramedStreamWriter(process.stdout, { reuseBuffers: true })];
   } else {
     process.stderr.write('vale-ffi server: give the transport: --stdio, --node-ipc, --socket=PORT or --pipe=NAME\n');
     process.exit(2);
