@@ -49,9 +49,18 @@ interface ConvertedBlock {
   readonly anchors: readonly AnchoredPosition[] | undefined;
   /** Line and character of each anchor's element start, in pairs. */
   readonly at: Int32Array;
+  /** When every anchor is in the block's own file: the first and last of their lines (else -1, -1). */
+  readonly firstLine: number;
+  readonly lastLine: number;
   readonly uris: readonly string[];
   readonly severity: Readonly<Record<string, SeverityOverride>> | undefined;
   readonly lsp: readonly LspDiagnostic[];
+}
+
+/** Whether a line in `lines` is in [first, last] (the touched lines are few: a keystroke's one). */
+function touchedBetween(lines: ReadonlySet<number>, first: number, last: number): boolean {
+  for (const line of lines) if (line >= first && line <= last) return true;
+  return false;
 }
 
 /**
@@ -276,6 +285,8 @@ export class DiagnosticsPublisher {
     const edited = this.documents.editedLines(key);
     const holds = (c: ConvertedBlock): boolean => {
       if (c.severity !== severity || !c.anchors) return false;
+      // Every anchor in this file, and no touched line among theirs: none to look at.
+      if (edited && c.firstLine >= 0 && !touchedBetween(edited, c.firstLine, c.lastLine)) return true;
       for (let k = 0; k < c.anchors.length; k++) {
         const p = c.anchors[k];
         if (edited && p.file === key && !edited.has(c.at[2 * k])) continue;
@@ -320,6 +331,9 @@ export class DiagnosticsPublisher {
       let anchors = shownAnchors(block);
       const at = new Int32Array(2 * (anchors?.length ?? 0));
       const blockUris: string[] = [];
+      let firstLine = Number.MAX_SAFE_INTEGER;
+      let lastLine = -1;
+      let local = true;
       for (let k = 0; anchors && k < anchors.length; k++) {
         const p = anchors[k];
         const offset = this.workspace.anchorStart(p);
@@ -330,9 +344,13 @@ export class DiagnosticsPublisher {
           at[2 * k] = at0.line;
           at[2 * k + 1] = at0.character;
           blockUris.push(uriOf(p.file));
+          local &&= p.file === key;
+          firstLine = Math.min(firstLine, at0.line);
+          lastLine = Math.max(lastLine, at0.line);
         }
       }
-      return { anchors, at, uris: blockUris, severity, lsp };
+      if (!local || lastLine < 0) firstLine = lastLine = -1;
+      return { anchors, at, firstLine, lastLine, uris: blockUris, severity, lsp };
     };
     const out: LspDiagnostic[] = rest.slice(0, head.length);
     const lines = linesOf(key);
