@@ -49,17 +49,16 @@ interface ConvertedBlock {
   readonly anchors: readonly AnchoredPosition[] | undefined;
   /** Line and character of each anchor's element start, in pairs. */
   readonly at: Int32Array;
-  /** When every anchor is in the block's own file: the first and last of their lines (else -1, -1). */
-  readonly firstLine: number;
-  readonly lastLine: number;
+  /** Whether every anchor is in the block's own file. */
+  readonly local: boolean;
   readonly uris: readonly string[];
   readonly severity: Readonly<Record<string, SeverityOverride>> | undefined;
   readonly lsp: readonly LspDiagnostic[];
 }
 
-/** Whether a line in `lines` is in [first, last] (the touched lines are few: a keystroke's one). */
-function touchedBetween(lines: ReadonlySet<number>, first: number, last: number): boolean {
-  for (const line of lines) if (line >= first && line <= last) return true;
+/** Whether a line of `at` (line and character pairs) is in `lines`; `only`: its one line, or -1. */
+function touchedAny(lines: ReadonlySet<number>, only: number, at: Int32Array): boolean {
+  for (let k = 0; k < at.length; k += 2) if (only >= 0 ? at[k] === only : lines.has(at[k])) return true;
   return false;
 }
 
@@ -283,10 +282,12 @@ export class DiagnosticsPublisher {
     // block kept since (its elements are all still there: the core runs again the checks anchored
     // to elements taken out) is where it was unless it is on a line they touched.
     const edited = this.documents.editedLines(key);
+    // Most passes answer one keystroke: one line touched.
+    const onlyEdited = edited?.size === 1 ? edited.values().next().value! : -1;
     const holds = (c: ConvertedBlock): boolean => {
       if (c.severity !== severity || !c.anchors) return false;
-      // Every anchor in this file, and no touched line among theirs: none to look at.
-      if (edited && c.firstLine >= 0 && !touchedBetween(edited, c.firstLine, c.lastLine)) return true;
+      // Every anchor in this file, none on a touched line: none to look at (lines compared as numbers).
+      if (edited && c.local && !touchedAny(edited, onlyEdited, c.at)) return true;
       for (let k = 0; k < c.anchors.length; k++) {
         const p = c.anchors[k];
         if (edited && p.file === key && !edited.has(c.at[2 * k])) continue;
@@ -331,8 +332,6 @@ export class DiagnosticsPublisher {
       let anchors = shownAnchors(block);
       const at = new Int32Array(2 * (anchors?.length ?? 0));
       const blockUris: string[] = [];
-      let firstLine = Number.MAX_SAFE_INTEGER;
-      let lastLine = -1;
       let local = true;
       for (let k = 0; anchors && k < anchors.length; k++) {
         const p = anchors[k];
@@ -345,12 +344,9 @@ export class DiagnosticsPublisher {
           at[2 * k + 1] = at0.character;
           blockUris.push(uriOf(p.file));
           local &&= p.file === key;
-          firstLine = Math.min(firstLine, at0.line);
-          lastLine = Math.max(lastLine, at0.line);
         }
       }
-      if (!local || lastLine < 0) firstLine = lastLine = -1;
-      return { anchors, at, firstLine, lastLine, uris: blockUris, severity, lsp };
+      return { anchors, at, local, uris: blockUris, severity, lsp };
     };
     const out: LspDiagnostic[] = rest.slice(0, head.length);
     const lines = linesOf(key);
