@@ -140,6 +140,8 @@ export class Workspace {
   private readonly staleIn = new Map<string, Set<ItemCheck>>();
   /** Per element, the checks of its own file whose diagnostics are anchored to it (a pass for blocks looks at those of the elements an edit took out). */
   private readonly anchoredTo = new WeakMap<GreenElement, Set<ItemCheck>>();
+  /** Blocks of FFI diagnostics (`block`) holding an `ExternFunctionDependedOnNonExportedKind`. */
+  private readonly blocksBlockingPrototypes = new WeakSet<readonly AnchoredDiagnostic[]>();
   /** Per file, its checks whose diagnostics point into other files too (a pass for blocks looks at each). */
   private readonly crossFile = new Map<string, Set<ItemCheck>>();
   private checkPasses = 0;
@@ -692,7 +694,10 @@ export class Workspace {
     if (!hasChecks(item)) return { file: path, deps: NO_DEPS, diagnostics: [], elements: [], anchoredIn: NO_FILES, stale: false };
     const deps: Dependencies = new Map();
     const found = checkItem(this.index!, model, item, (file) => this.text(file), deps, this.options.quickFixes !== false);
-    const diagnostics = found.map((d) => anchorDiagnostic(d, this.offsetsOf));
+    const diagnostics = this.block(
+      found,
+      found.map((d) => anchorDiagnostic(d, this.offsetsOf)),
+    );
     const anchoredIn = diagnostics.length === 0 ? NO_FILES : new Set<string>();
     for (const d of diagnostics) for (const f of anchoredFiles(d, path)) (anchoredIn as Set<string>).add(f);
     const check: ItemCheck = { file: path, item, deps, diagnostics, elements: anchorElements(diagnostics), anchoredIn, stale: false };
@@ -723,6 +728,16 @@ export class Workspace {
       checks.add(check);
     }
     return check;
+  }
+
+  /**
+   * The FFI diagnostics of a check (or of a file, not incremental) anchored as a block, noted in
+   * `blocksBlockingPrototypes` when one says a signature blocks a prototype: `diagnosticParts`
+   * then looks into those blocks only, not at every diagnostic of the file at each keystroke.
+   */
+  private block(found: readonly Diagnostic[], anchored: AnchoredDiagnostic[]): AnchoredDiagnostic[] {
+    if (found.some((d) => d.code === EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND)) this.blocksBlockingPrototypes.add(anchored);
+    return anchored;
   }
 
   /** The FFI checks of one file, placed (`bringChecksUp` says what is reused). */
@@ -769,7 +784,14 @@ export class Workspace {
     if (!model) return [];
     if (this.options.incremental === false) {
       const ffi = this.ffiDiagnostics(path);
-      return ffi.length === 0 ? [] : [ffi.map((d) => anchorDiagnostic(d, this.offsetsOf))];
+      return ffi.length === 0
+        ? []
+        : [
+            this.block(
+              ffi,
+              ffi.map((d) => anchorDiagnostic(d, this.offsetsOf)),
+            ),
+          ];
     }
     const offsetsOf = lastFileMemo(this.offsetsOf);
     const blocks: (readonly AnchoredDiagnostic[])[] = [];
@@ -1115,7 +1137,8 @@ export class Workspace {
     const blocks = this.ffiBlocks(path);
     const noPrototype: Diagnostic[] = [];
     for (const block of blocks)
-      for (const d of block) if (d.template.code === EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND) noPrototype.push(this.place(d));
+      if (this.blocksBlockingPrototypes.has(block))
+        for (const d of block) if (d.template.code === EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND) noPrototype.push(this.place(d));
     return {
       before: this.externNotImplementedShown(path, noPrototype),
       syntax: this.tree(path)?.errorElements() ?? [],

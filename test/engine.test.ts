@@ -932,4 +932,34 @@ describe('the C project inferred from the externs', () => {
     // The runs went both ways (and to neither: the first module's name when no extern matches).
     assert.ok(projects.has('alpha') && projects.has('beta'), [...projects].join(', '));
   });
+
+  test('in parts, an extern whose signature blocks its C prototype is not also reported as not implemented, edit after edit', () => {
+    assert.ok(parser, 'the C parser loads');
+    const path = '/w/main.vale';
+    // C defines cOne (project alpha) but neither weigh nor cSix; weigh's parameter is a kind not exported.
+    const text =
+      'struct Crate imm { weight int; }\nextern func cOne() int;\nextern func weigh(crate Crate) int;\nextern func cSix() int;\n';
+    const make = (t: string): Workspace => {
+      const w = new Workspace({ quickFixes: false });
+      w.setCParser(parser);
+      w.setFile(path, t);
+      w.setCFile('/w/native/impl.c', C);
+      return w;
+    };
+    const notImplemented = (ds: readonly Diagnostic[]): string[] =>
+      ds.filter((d) => d.code === 'ExternNotImplemented').map((d) => text.slice(d.start, d.end));
+    const ws = make(text);
+    const parts = placedParts(ws, path);
+    assert.ok(parts.some((d) => d.code === 'ExternFunctionDependedOnNonExportedKind'));
+    assert.deepEqual(notImplemented(parts), ['cSix']);
+    assert.deepEqual(parts, make(text).diagnostics(path));
+    // Crate exported: weigh's prototype can be written, so it is reported as not implemented too.
+    ws.editFile(path, [{ start: 0, end: 0, newText: 'exported ' }]);
+    const exported = placedParts(ws, path);
+    assert.equal(exported.filter((d) => d.code === 'ExternNotImplemented').length, 2);
+    assert.deepEqual(exported, make(ws.text(path)!).diagnostics(path));
+    // And back.
+    ws.editFile(path, [{ start: 0, end: 'exported '.length, newText: '' }]);
+    assert.deepEqual(notImplemented(placedParts(ws, path)), ['cSix']);
+  });
 });
