@@ -465,6 +465,11 @@ export class ProgramIndex {
   private readonly indexedByFile = new Map<string, Indexed[]>();
   /** During `update`: the files re-indexed around an edit's window (the others are re-indexed whole). */
   private readonly plans = new Map<string, IndexPlan>();
+  /**
+   * During `update`: the heads and tails of a file's site and edge lists that `indexFile` kept
+   * (the lists spliced around the edit's window), so that only the window is compared.
+   */
+  private readonly keptEnds = new Map<string, { readonly sites: KeptEnds; readonly edges: KeptEnds }>();
   private readonly edgesByFile = new Map<string, ImplEdge[]>();
   /**
    * Name lookups, memoized by name, then per package and import list (files of a package share
@@ -723,10 +728,13 @@ export class ProgramIndex {
     for (const path of refile) {
       const sitesBefore = this.exportsByFile.get(path) ?? [];
       const edgesBefore = this.edgesByFile.get(path) ?? [];
+      this.keptEnds.delete(path);
       this.indexFile(path, this.plans.get(path));
+      const kept = this.keptEnds.get(path);
+      this.keptEnds.delete(path);
       const pkg = this.files.get(path)!.package;
       sitePackages.add(pkg);
-      const sites = changedWindow(sitesBefore, this.exportsByFile.get(path) ?? []);
+      const sites = changedWindow(sitesBefore, this.exportsByFile.get(path) ?? [], undefined, kept?.sites);
       if (sites.removed.length + sites.added.length > 0) {
         let ids = touchedIds.get(pkg);
         if (!ids) touchedIds.set(pkg, (ids = new Set()));
@@ -750,7 +758,7 @@ export class ProgramIndex {
         }
         noteSites(pkg, sites.removed, sites.added);
       }
-      const edges = changedWindow(edgesBefore, this.edgesByFile.get(path) ?? []);
+      const edges = changedWindow(edgesBefore, this.edgesByFile.get(path) ?? [], undefined, kept?.edges);
       if (edges.removed.length + edges.added.length > 0) {
         const structsOf = (xs: readonly ImplEdge[], id: string): string =>
           xs
@@ -887,6 +895,10 @@ export class ProgramIndex {
         this.indexedByFile.set(path, all);
         this.exportsByFile.set(path, spliceList(sitesBefore, sitesHead, sites, sitesTail));
         this.edgesByFile.set(path, spliceList(edgesBefore, edgesHead, edges, edgesTail));
+        this.keptEnds.set(path, {
+          sites: { head: sitesHead, tail: sitesBefore.length - sitesTail },
+          edges: { head: edgesHead, tail: edgesBefore.length - edgesTail },
+        });
         return;
       }
     } else for (let i = 0; i < n; i++) visit(i);
@@ -2157,6 +2169,12 @@ class WalkReach implements Reach {
     }
     return (this.path = out.reverse());
   }
+}
+
+/** How many entries at the front and at the back of a list an update kept (the same objects). */
+interface KeptEnds {
+  readonly head: number;
+  readonly tail: number;
 }
 
 /** A parameter (or, for -1, the return) of an FFI function (an item of the file's `seen` list), as a root of the walk. */

@@ -19,13 +19,20 @@ export function spliceList<T>(old: readonly T[], keep: number, middle: readonly 
 /**
  * What differs between two lists that share their objects in order (a file's items, sites, edges
  * or kind items before and after an edit): the entries between the common head and tail,
- * compared by identity (of `key`: a moved item is a new object for the same node).
+ * compared by identity (of `key`: a moved item is a new object for the same node). `known`: a
+ * head and a tail the caller knows to be the same objects (a list spliced around a window): the
+ * comparison starts there instead of at the ends.
  */
-export function changedWindow<T>(before: readonly T[], after: readonly T[], key?: (x: T) => unknown): { removed: T[]; added: T[] } {
-  let head = 0;
-  let tail = 0;
+export function changedWindow<T>(
+  before: readonly T[],
+  after: readonly T[],
+  key?: (x: T) => unknown,
+  known?: { readonly head: number; readonly tail: number },
+): { removed: T[]; added: T[] } {
   const m = before.length;
   const n = after.length;
+  let head = known?.head ?? 0;
+  let tail = known ? Math.max(0, Math.min(known.tail, m - head, n - head)) : 0;
   if (key === undefined) {
     // By the entries themselves: no call per entry (a file's every site and edge, per summary edit).
     while (head < m && head < n && before[head] === after[head]) head++;
