@@ -671,6 +671,39 @@ describe('a document opened while the server reads the workspace', () => {
   });
 });
 
+describe('a start-up whose reading of the workspace fails', () => {
+  // The failpoint makes the start-up's reading throw, as a bug would.
+  const client = new TestClient(undefined, { ...process.env, VALE_FFI_FAILPOINTS: 'reading' });
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('says so, and the open documents are analysed all the same, then every edit', async () => {
+    const doc = uri('harbor/alone.vale');
+    await client.initialize(URI.file(EXAMPLES).toString(), {});
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: doc, languageId: 'vale', version: 1, text: 'extern func lost(q Nowhere) int;\n' },
+    });
+    await client.waitFor('the open document answered', () => client.versions.get(doc) === 1);
+    assert.deepEqual(
+      client.diagnostics.get(doc)?.map((d) => d.code),
+      ['UnknownKind'],
+    );
+    assert.ok(
+      client.messages.some((m) => m.startsWith("vale-ffi could not read the workspace's files: failpoint reading reached")),
+      client.messages.join('\n'),
+    );
+    assert.ok(client.logs.some((m) => m.startsWith('vale-ffi: reading the workspace failed: Error: failpoint reading reached')));
+    await client.waitFor('the ready status', () => client.statuses.some((s) => s.state === 'ready'));
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: doc, version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }],
+    });
+    await client.waitFor('the edit answered', () => client.versions.get(doc) === 2);
+    assert.deepEqual(client.diagnostics.get(doc), []);
+  });
+});
+
 describe('scheduling while a document is typed into', () => {
   // 300 files with a diagnostic each: the server's start-up pass over them is long.
   const dir = tempDir('vale-ffi-lsp-typing-');

@@ -1,7 +1,7 @@
 // Failpoints: with VALE_FFI_FAILPOINTS=diagnostics in the server's environment, computing the
 // diagnostics of a file whose text contains FAILPOINT throws, so the tests can show what a user
 // sees when analysis fails (a diagnostic saying so, the server still answering); with `warmup`,
-// the start-up warm-up throws. Without the variable nothing here does anything.
+// the start-up warm-up throws, and with `reading`, the start-up's reading of the workspace. Without the variable nothing here does anything.
 const ENABLED = new Set((process.env.VALE_FFI_FAILPOINTS ?? '').split(',').filter((x) => x.length > 0));
 
 export function failpoint(name: string, text: () => string): void {

@@ -339,21 +339,33 @@ function isConfigFile(uri: string): boolean {
 }
 
 connection.onInitialized(async () => {
-  await fetchClientSettings();
-  loadProject();
-  const files = projectFiles();
-  sendStatus('indexing', files);
-  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
-  progress?.begin('Vale FFI', 0, `Indexing ${files.length} files`, false);
-  const report = (done: number): void => {
-    progress?.report(Math.round((done * 100) / files.length), `Indexing ${files.length} files (${done} done)`);
-  };
-  const threads = await readFiles(files, report);
-  progress?.done();
-  connection.console.info(`vale-ffi: indexed ${files.length} files${threads > 1 ? ` (read in ${threads} threads)` : ''}`);
-  sendStatus('ready');
+  let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
+  let failed = false;
+  try {
+    await fetchClientSettings();
+    loadProject();
+    const files = projectFiles();
+    sendStatus('indexing', files);
+    progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('Vale FFI', 0, `Indexing ${files.length} files`, false);
+    const report = (done: number): void => {
+      progress?.report(Math.round((done * 100) / files.length), `Indexing ${files.length} files (${done} done)`);
+    };
+    failpoint('reading', () => 'FAILPOINT');
+    const threads = await readFiles(files, report);
+    progress?.done();
+    connection.console.info(`vale-ffi: indexed ${files.length} files${threads > 1 ? ` (read in ${threads} threads)` : ''}`);
+    sendStatus('ready');
+  } catch (e) {
+    // The documents open are still analysed (with what was read), and every edit after.
+    failed = true;
+    progress?.done();
+    warn(`vale-ffi could not read the workspace's files: ${(e as Error).message} (the stack is in the output log)`);
+    connection.console.error(`vale-ffi: reading the workspace failed: ${(e as Error).stack ?? String(e)}`);
+  }
   // The open documents' diagnostics first, then the warm-up (it only speeds the keystrokes to come up).
   publisher.answerOpenDocuments();
+  if (failed) sendStatus('ready');
   warmUpEditing();
   publisher.schedule();
 });
@@ -361,7 +373,7 @@ connection.onInitialized(async () => {
 /**
  * Once the open documents are answered: the edit path runs scripted keystrokes on a sample
  * (`warmUp`), so that the user's first keystrokes find it compiled: more of them in a bigger workspace,
- * where a keystroke costs more (0.2 to 0.6 s, once: `warmUpKeystrokes`).
+ * where a keystroke costs more (0.2 to 1.5 s, once: `warmUpKeystrokes`).
  */
 function warmUpEditing(): void {
   const started = performance.now();
