@@ -465,11 +465,6 @@ export class ProgramIndex {
   private readonly indexedByFile = new Map<string, Indexed[]>();
   /** During `update`: the files re-indexed around an edit's window (the others are re-indexed whole). */
   private readonly plans = new Map<string, IndexPlan>();
-  /**
-   * During `update`: the heads and tails of a file's site and edge lists that `indexFile` kept
-   * (the lists spliced around the edit's window), so that only the window is compared.
-   */
-  private readonly keptEnds = new Map<string, { readonly sites: KeptEnds; readonly edges: KeptEnds }>();
   private readonly edgesByFile = new Map<string, ImplEdge[]>();
   /**
    * Name lookups, memoized by name, then per package and import list (files of a package share
@@ -728,10 +723,8 @@ export class ProgramIndex {
     for (const path of refile) {
       const sitesBefore = this.exportsByFile.get(path) ?? [];
       const edgesBefore = this.edgesByFile.get(path) ?? [];
-      this.keptEnds.delete(path);
-      this.indexFile(path, this.plans.get(path));
-      const kept = this.keptEnds.get(path);
-      this.keptEnds.delete(path);
+      // The heads and tails of the lists it kept, when it spliced them around the edit's window: only the window is compared.
+      const kept = this.indexFile(path, this.plans.get(path));
       const pkg = this.files.get(path)!.package;
       sitePackages.add(pkg);
       const sites = changedWindow(sitesBefore, this.exportsByFile.get(path) ?? [], undefined, kept?.sites);
@@ -820,9 +813,10 @@ export class ProgramIndex {
    * A file's export sites and impl edges, from its items' derivations. With a
    * plan, only the edit's window and the items asked for are visited; the items
    * in front keep their records, those behind keep theirs at places moved by one
-   * write each.
+   * write each; the heads and tails of the site and edge lists kept then are
+   * returned (undefined when the lists were made whole).
    */
-  private indexFile(path: string, plan?: IndexPlan): void {
+  private indexFile(path: string, plan?: IndexPlan): { readonly sites: KeptEnds; readonly edges: KeptEnds } | undefined {
     const model = this.files.get(path)!;
     const seen = model.seen;
     const n = seen.length;
@@ -895,11 +889,10 @@ export class ProgramIndex {
         this.indexedByFile.set(path, all);
         this.exportsByFile.set(path, spliceList(sitesBefore, sitesHead, sites, sitesTail));
         this.edgesByFile.set(path, spliceList(edgesBefore, edgesHead, edges, edgesTail));
-        this.keptEnds.set(path, {
+        return {
           sites: { head: sitesHead, tail: sitesBefore.length - sitesTail },
           edges: { head: edgesHead, tail: edgesBefore.length - edgesTail },
-        });
-        return;
+        };
       }
     } else for (let i = 0; i < n; i++) visit(i);
     const inFile: ExportSite[] = [];
@@ -912,6 +905,7 @@ export class ProgramIndex {
     this.indexedByFile.set(path, all);
     this.exportsByFile.set(path, inFile);
     this.edgesByFile.set(path, edges);
+    return undefined;
   }
 
   /** The records of a file's items before an update, and the edit's window between its old and new items (by node). */
