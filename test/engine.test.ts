@@ -7,6 +7,7 @@ import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
   BACKEND_PROFILE,
+  type CKind,
   type CParser,
   DEFAULT_TARGET,
   type Diagnostic,
@@ -28,6 +29,8 @@ import {
 } from '../shared';
 
 const HOVER: HoverOptions = { layout: true, functions: true, references: true, numbers: 'decimal', profile: BACKEND_PROFILE };
+/** The C side as the editor asks for it. */
+const c = (w: Workspace) => w.cProgram('vtest', DEFAULT_TARGET);
 import { listFixtures, parseFixture } from './support/fixture';
 import { loadCParser } from '../server/cparser';
 
@@ -81,6 +84,7 @@ type Step =
   | { tag: 'ask'; file: number }
   | { tag: 'askAll' }
   | { tag: 'askParts'; file: number }
+  | { tag: 'askKinds'; file: number }
   | { tag: 'remove'; file: number }
   | { tag: 'restore'; file: number }
   | { tag: 'release'; file: number };
@@ -99,6 +103,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ tag: fc.constant('ask' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.constant({ tag: 'askAll' as const }) },
   { weight: 2, arbitrary: fc.record({ tag: fc.constant('askParts' as const), file: fc.nat(PATHS.length - 1) }) },
+  { weight: 1, arbitrary: fc.record({ tag: fc.constant('askKinds' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('remove' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('restore' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 2, arbitrary: fc.record({ tag: fc.constant('release' as const), file: fc.nat(PATHS.length - 1) }) },
@@ -111,6 +116,8 @@ function replaceStepByStep(
   steps: readonly [string, string, string][],
   modules: readonly Module[] = [],
 ): void {
+  // Asked before the first edit: the index keeps, from then on, which packages export each kind.
+  exportedKinds(ws);
   for (const [path, find, replace] of steps) {
     const text = texts.get(path)!;
     const at = text.indexOf(find);
@@ -120,7 +127,22 @@ function replaceStepByStep(
     ws.takeChangedFiles();
     const expected = fresh(texts, modules);
     for (const f of expected.files()) assert.deepEqual(ws.diagnostics(f), expected.diagnostics(f), `${f} after "${replace}"`);
+    assert.deepEqual(exportedKinds(ws), exportedKinds(expected), `the exported kinds after "${replace}"`);
   }
+}
+
+/** Each file's exported kinds, and the kind each of its declarations is exported as (the questions of hovers, lenses and inlay hints). */
+function exportedKinds(ws: Workspace): Record<string, { inFile: string[]; ofDecls: (string | undefined)[] }> {
+  const program = c(ws);
+  const out: Record<string, { inFile: string[]; ofDecls: (string | undefined)[] }> = {};
+  for (const f of ws.files()) {
+    const named = (k: CKind | undefined) => k && `${k.package} ${k.exportName} ${k.id} ${k.file}@${k.range.start}`;
+    out[f] = {
+      inFile: program.kindsInFile(f).map((k) => named(k)!),
+      ofDecls: (ws.model(f)?.kinds ?? []).map((d) => named(program.kindOfDecl(d, true))),
+    };
+  }
+  return out;
 }
 
 /** A file's diagnostics from `diagnosticParts`: the syntax errors and the blocks placed, all four parts in order, sorted. */
@@ -169,6 +191,10 @@ describe('analysis engine', () => {
             case 'askParts':
               if (texts.has(path)) ws.diagnosticParts(path);
               break;
+            case 'askKinds':
+              // What a hover on a declaration asks (the index then keeps which packages export each kind).
+              if (texts.has(path)) for (const k of ws.model(path)!.kinds) c(ws).kindOfDecl(k, false);
+              break;
             case 'remove':
               texts.delete(path);
               ws.removeFile(path);
@@ -197,7 +223,19 @@ describe('analysis engine', () => {
           for (const w of [ws, once]) assert.deepEqual(placedParts(w, path), expected.diagnostics(path), `${path} in parts`);
         }
         // What the editor shows from the index: the C side of every exported kind, outlines, some hovers.
-        const c = (w: Workspace) => w.cProgram('vtest', DEFAULT_TARGET);
+        for (const path of expected.files()) {
+          // A file's kinds and a declaration's kind, read from a package or two, are those of the list of every kind.
+          const all = c(ws).kinds;
+          assert.deepEqual(
+            c(ws).kindsInFile(path),
+            all.filter((k) => k.file === path),
+            path,
+          );
+          const ofDecls = (w: Workspace, same: boolean) => w.model(path)!.kinds.map((d) => c(w).kindOfDecl(d, same)?.id);
+          const found = ws.model(path)!.kinds.map((d) => all.find((k) => k.decl === d)?.id);
+          assert.deepEqual(ofDecls(ws, true), found, `${path}: kindOfDecl`);
+          assert.deepEqual(ofDecls(ws, false), ofDecls(expected, false), `${path}: kindOfDecl, by name`);
+        }
         const layouts = (w: Workspace) =>
           c(w).kinds.map((k) => ({ id: k.id, name: k.exportName, file: k.file, range: k.range, layout: c(w).layout(k) }));
         assert.deepEqual(JSON.parse(JSON.stringify(layouts(ws))), JSON.parse(JSON.stringify(layouts(expected))));

@@ -595,7 +595,7 @@ connection.onReferences(
       return context.includeDeclaration ? [location(fn.file, fn.nameRange.start, fn.nameRange.end), ...uses] : uses;
     }
     if (!decl) return [];
-    const kind = program.kinds.find((k) => k.decl === decl);
+    const kind = program.kindOfDecl(decl, true);
     const refs = [
       ...referencesTo(index, decl).map((r) => location(r.file, r.range.start, r.range.end)),
       ...(kind ? cUses(program, cFiles(), { kind }).map(toLocation) : []),

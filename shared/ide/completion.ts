@@ -46,7 +46,7 @@ export function completionsAt(program: CProgram, file: string, text: string, off
     const param = fn?.params.find((p) => p.name === member[1]);
     const r = param ? index.resolve(file, param.type) : undefined;
     if (r?.tag !== 'declared') return [];
-    const kind = program.kinds.find((k) => k.decl === r.decl || (k.decl?.name === r.decl.name && k.decl.package === r.decl.package));
+    const kind = program.kindOfDecl(r.decl, false);
     const layout = kind && program.layout(kind);
     return r.decl.members.map((m, i) => {
       const f = layout?.fields.find((x) => x.name === m.name);
@@ -67,7 +67,7 @@ export function completionsAt(program: CProgram, file: string, text: string, off
       const ref: TypeRef = shapedType({ tag: 'named', name, args: [], text: name, start: 0, end: 0, ownership: '' });
       const r = index.resolve(file, ref);
       const decl: KindDecl | undefined = r.tag === 'declared' ? r.decl : undefined;
-      const kind = decl && program.kinds.find((k) => k.decl?.name === decl.name && k.decl.package === decl.package);
+      const kind = decl && program.kindOfDecl(decl, false);
       out.push({
         label: name,
         kind: decl?.tag === 'interface' ? 'interface' : 'struct',

@@ -195,7 +195,7 @@ export function hoverInVale(program: CProgram, file: string, text: string, offse
     return { contents: functionHover(program, s.fn, pkg), ...s.range };
   }
   if (s?.tag === 'kind' && options.layout) {
-    const kind = s.type ? program.kindFor(file, pkg, s.type) : s.decl ? program.kinds.find((k) => k.decl === s.decl) : undefined;
+    const kind = s.type ? program.kindFor(file, pkg, s.type) : s.decl ? program.kindOfDecl(s.decl, true) : undefined;
     if (kind) return { contents: kindHover(program, kind, options.numbers), ...s.range };
     const name = s.decl?.name ?? (s.type ? kindText(s.type) : '');
     if (name)
@@ -205,7 +205,7 @@ export function hoverInVale(program: CProgram, file: string, text: string, offse
       };
   }
   if (s?.tag === 'field' && options.layout) {
-    const kind = program.kinds.find((k) => k.decl === s.decl);
+    const kind = program.kindOfDecl(s.decl, true);
     const field = kind ? program.layout(kind).fields.find((f) => f.name === s.member.name) : undefined;
     if (kind && field) {
       return {

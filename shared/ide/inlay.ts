@@ -21,8 +21,8 @@ export function inlayHints(program: CProgram, file: string, range: { start: numb
   const out: InlayHintAt[] = [];
   const inside = (offset: number): boolean => range.start <= offset && offset <= range.end;
   if (options.kinds) {
-    for (const k of program.kinds) {
-      if (k.file !== file || !k.decl || k.decl.file !== file || !inside(k.decl.nameRange.end)) continue;
+    for (const k of program.kindsInFile(file)) {
+      if (!k.decl || k.decl.file !== file || !inside(k.decl.nameRange.end)) continue;
       const l = program.layout(k);
       const message = k.mutability === 'imm' ? program.staticMessageSize(k) : null;
       out.push({

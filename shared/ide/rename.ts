@@ -164,7 +164,7 @@ function renameKind(
   for (const r of referencesTo(program.index, decl)) edits.push({ file: r.file, ...r.range, newText: newName });
   // In bodies: constructor calls (`Ship(3)`) and types of locals or generic arguments.
   for (const u of uses) if (u.role === 'name' || u.role === 'type') edits.push({ file: u.file, ...u.range, newText: newName });
-  const kind = program.kinds.find((k) => k.decl === decl || (k.decl?.name === decl.name && k.decl.package === decl.package));
+  const kind = program.kindOfDecl(decl, false);
   if (kind && kind.exportName === decl.name) {
     const prefix = program.project ? `${program.project}_` : '';
     const old = `${prefix}${decl.name}`;

@@ -89,8 +89,7 @@ export function codeLenses(program: CProgram, file: string): Lens[] {
   const model = program.index.model(file);
   if (!model) return [];
   const out: Lens[] = [];
-  for (const k of program.kinds) {
-    if (k.file !== file) continue;
+  for (const k of program.kindsInFile(file)) {
     const l = program.layout(k);
     const message = program.staticMessageSize(k);
     out.push({

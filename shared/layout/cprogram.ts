@@ -101,10 +101,16 @@ function fieldTypeOf(
 
 /** The C side of a workspace's exports for one project name and target. */
 export class CProgram {
+  /** Each package's exported kinds by id, made when a question first reads the package. */
   private readonly byPackage = new Map<string, Map<string, CKind>>();
   private readonly layouts = new Map<CKind, CLayout>();
-  readonly kinds: CKind[] = [];
+  private allKinds?: readonly CKind[];
 
+  /**
+   * Made at each change of the workspace (positions move), so it reads nothing until asked: a
+   * question about one file or declaration reads the packages it needs (`kindsInFile`,
+   * `kindOfDecl`, `kindFor`), and only a question about every kind reads every package (`kinds`).
+   */
   constructor(
     readonly index: ProgramIndex,
     readonly project: string,
@@ -116,18 +122,55 @@ export class CProgram {
     const pointer = target.scalars.pointer;
     this.boolType = fieldTypeOf('int8_t', byte.size, byte.align, 'scalar', { bool: true });
     this.stringType = fieldTypeOf('ValeStr*', pointer.size, pointer.align, 'pointer', { string: true });
-    const packages = new Set([...index.files.values()].map((f) => f.package));
-    for (const pkg of [...packages].sort()) {
-      const seen = new Map<string, CKind>();
-      for (const site of index.packageExports(pkg)) {
-        if (seen.has(site.id)) continue;
-        const kind = this.kindOf(pkg, site);
-        if (!kind) continue;
-        seen.set(site.id, kind);
-        this.kinds.push(kind);
-      }
-      this.byPackage.set(pkg, seen);
+  }
+
+  /** Every exported kind: package by package in name order, each package's in file and offset order. */
+  get kinds(): readonly CKind[] {
+    if (!this.allKinds) {
+      const all: CKind[] = [];
+      for (const pkg of this.index.packagesInOrder()) for (const k of this.packageKinds(pkg).values()) all.push(k);
+      this.allKinds = all;
     }
+    return this.allKinds;
+  }
+
+  /** A package's exported kinds by id: each from the first of its export sites that makes one. */
+  private packageKinds(pkg: string): ReadonlyMap<string, CKind> {
+    let kinds = this.byPackage.get(pkg);
+    if (!kinds) {
+      kinds = new Map();
+      for (const site of this.index.packageExports(pkg)) {
+        if (kinds.has(site.id)) continue;
+        const kind = this.kindOf(pkg, site);
+        if (kind) kinds.set(site.id, kind);
+      }
+      this.byPackage.set(pkg, kinds);
+    }
+    return kinds;
+  }
+
+  /** The exported kinds whose export site is in a file (in offset order). */
+  kindsInFile(file: string): CKind[] {
+    const pkg = this.index.model(file)?.package;
+    const out: CKind[] = [];
+    if (pkg === undefined) return out;
+    for (const k of this.packageKinds(pkg).values()) if (k.file === file) out.push(k);
+    return out;
+  }
+
+  /**
+   * A declaration's exported kind: its first in `kinds`' order (its package's `exported`, or an
+   * `export ... as` in any package), read from the packages that export it. `sameObject`: only a
+   * kind made from this very declaration; otherwise any of the same name in the same package.
+   */
+  kindOfDecl(decl: KindDecl, sameObject: boolean): CKind | undefined {
+    if (decl.generics.length > 0) return undefined;
+    for (const pkg of this.index.packagesExporting(decl.id)) {
+      const k = this.packageKinds(pkg).get(decl.id);
+      const d = k?.decl;
+      if (d && (d === decl || (!sameObject && d.name === decl.name && d.package === decl.package))) return k;
+    }
+    return undefined;
   }
 
   private kindOf(pkg: string, site: ExportSite): CKind | undefined {
@@ -171,7 +214,7 @@ export class CProgram {
   /** The exported kind a type reference names, from a file of a package. */
   kindFor(file: string, pkg: string, t: TypeRef): CKind | undefined {
     const r = this.index.resolve(file, t);
-    return 'id' in r ? this.byPackage.get(pkg)?.get(r.id) : undefined;
+    return 'id' in r ? this.packageKinds(pkg).get(r.id) : undefined;
   }
 
   findKind(name: string): CKind | undefined {
@@ -308,7 +351,7 @@ export class CProgram {
     if (cached) return cached;
     const found: CKind[] = [];
     for (const edge of this.index.implsOf(iface.id)) {
-      const k = this.byPackage.get(iface.package)?.get(edge.structId);
+      const k = this.packageKinds(iface.package).get(edge.structId);
       if (k && !found.includes(k)) found.push(k);
     }
     const ranksOf = (pkg: string): StructRanks => {

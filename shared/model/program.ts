@@ -447,6 +447,9 @@ export class ProgramIndex {
   private readonly kindsByPackage = new Map<string, Map<string, SlotEntry>>();
   private readonly filesByPackage = new Map<string, string[]>();
   private readonly packageNames: string[];
+  private sortedPackages?: readonly string[];
+  /** The packages exporting each kind, in name order (`packagesExporting`), once asked; kept by `update`. */
+  private exporting?: Map<string, string[]>;
   private readonly exportsByPackage = new Map<string, readonly ExportSite[]>();
   private readonly implsByInterface = new Map<string, ImplEdge[]>();
   private reach?: ReachState;
@@ -789,6 +792,10 @@ export class ProgramIndex {
         }
       } else if (ids || removedPackages.has(pkg)) this.exportsById.delete(pkg);
       if (removedPackages.has(pkg)) this.takenNames.delete(pkg);
+    }
+    if (this.exporting) {
+      if (removedPackages.size > 0) this.exporting = undefined;
+      else for (const [pkg, ids] of touchedIds) for (const id of ids) this.noteExporting(this.exporting, pkg, id);
     }
     for (const id of edgeIds) {
       const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
@@ -1409,6 +1416,42 @@ export class ProgramIndex {
     return sites;
   }
 
+  /** The workspace's packages in name order (an index keeps its packages: `update` makes a new index when they change). */
+  packagesInOrder(): readonly string[] {
+    this.sortedPackages ??= [...this.packageNames].sort();
+    return this.sortedPackages;
+  }
+
+  /** The packages that export a kind (its declaring package's `exported`, or an `export ... as` anywhere), in name order. */
+  packagesExporting(id: string): readonly string[] {
+    let exporting = this.exporting;
+    if (!exporting) {
+      exporting = new Map();
+      for (const pkg of this.packagesInOrder())
+        for (const site of this.exportsByPackage.get(pkg) ?? []) {
+          const list = exporting.get(site.id);
+          if (!list) exporting.set(site.id, [pkg]);
+          else if (list[list.length - 1] !== pkg) list.push(pkg);
+        }
+      this.exporting = exporting;
+    }
+    return exporting.get(id) ?? NO_PACKAGES;
+  }
+
+  /** After an update changed a package's sites of a kind: whether the package still exports it. */
+  private noteExporting(exporting: Map<string, string[]>, pkg: string, id: string): void {
+    const yes = this.exportsOf(pkg, id).length > 0;
+    const list = exporting.get(id);
+    const at = list ? list.indexOf(pkg) : -1;
+    if (yes && at < 0) {
+      if (list) insertSorted(list, pkg);
+      else exporting.set(id, [pkg]);
+    } else if (!yes && list && at >= 0) {
+      list.splice(at, 1);
+      if (list.length === 0) exporting.delete(id);
+    }
+  }
+
   /** The names of the kinds a package declares. */
   packageKindNames(pkg: string): readonly string[] {
     const kinds = this.kindsByPackage.get(pkg);
@@ -1535,7 +1578,7 @@ export class ProgramIndex {
       // as they are made (no entries to sort, no groups, nothing kept per item for an update).
       const walk = new Walk();
       for (const path of this.paths) this.eachRoot(path, false, walk);
-      for (const pkg of [...this.packageNames].sort()) for (const path of this.filesByPackage.get(pkg)!) this.eachRoot(path, true, walk);
+      for (const pkg of this.packagesInOrder()) for (const path of this.filesByPackage.get(pkg)!) this.eachRoot(path, true, walk);
       const reached = this.reached.begin();
       this.runWalk(walk, reached, undefined, undefined);
       for (const e of reached.entries) {
