@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Hover } from 'vscode-languageserver/node';
+import type { Hover, Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   allHeaders,
@@ -565,6 +565,8 @@ interface WorkspaceFigures {
   readonly startMs: number;
   readonly body: number[];
   readonly summary: number[];
+  /** Each request's times, asked after keystrokes (`EDITOR_REQUESTS`). */
+  readonly requests: Record<string, number[]>;
   readonly burstMs: number;
   readonly rssBefore: number;
   readonly rssPeak: number;
@@ -586,13 +588,18 @@ async function workspaceSection(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (r.status !== 0) throw new Error('workspace child failed');
-  const { files, lines, startMs, body, summary, burstMs, rssBefore, rssPeak, publishes } = JSON.parse(r.stdout) as WorkspaceFigures;
+  const { files, lines, startMs, body, summary, requests, burstMs, rssBefore, rssPeak, publishes } = JSON.parse(
+    r.stdout,
+  ) as WorkspaceFigures;
   results.workspace = {
     files,
     lines,
     startMs,
     bodyEdit: { p50: percentile(body, 50), p95: percentile(body, 95) },
     summaryEdit: { p50: percentile(summary, 50), p95: percentile(summary, 95) },
+    requests: Object.fromEntries(
+      Object.entries(requests).map(([name, xs]) => [name, { p50: percentile(xs, 50), p95: percentile(xs, 95) }]),
+    ),
     burst: { edits: 10_000, lastVersionMs: burstMs, rssBeforeMB: rssBefore, rssPeakMB: rssPeak, publishes },
   };
   const row = (name: string, xs: number[]): string[] => [
@@ -606,6 +613,13 @@ async function workspaceSection(): Promise<void> {
       `Keystrokes in a ${lines}-line workspace on disk (${files} files; server ready in ${fixed(startMs / 1000, 1)} s)`,
       ['didChange → publishDiagnostics of that version', 'n', 'p50 ms', 'p95 ms'],
       [row('edit inside a function body', body), row('edit that changes what other files see (struct Fleet exported or not)', summary)],
+    ),
+  );
+  print(
+    table(
+      `Requests after a keystroke in the same workspace (what an editor asks once a document changed; ${REQUEST_ROUNDS} keystrokes, half inside a body, half changing what other files see; each request alone)`,
+      ['request', 'n', 'p50 ms', 'p95 ms'],
+      EDITOR_REQUESTS.map(([name]) => row(name, requests[name])),
     ),
   );
   print(
@@ -625,9 +639,46 @@ async function workspaceSection(): Promise<void> {
     `${fixed(percentile(summary, 95), 2)} ms`,
     percentile(summary, 95) <= 50,
   );
+  goal(
+    '100k workspace: hover on a kind after a keystroke p95 ≤ 2 ms',
+    `${fixed(percentile(requests[HOVER_REQUEST], 95), 2)} ms`,
+    percentile(requests[HOVER_REQUEST], 95) <= 2,
+  );
   goal('burst of 10,000 edits: last version answered ≤ 2 s after the last send', `${fixed(burstMs)} ms`, burstMs <= 2000);
   goal('burst of 10,000 edits: server RSS growth ≤ 50 MB', `${fixed(rssPeak - rssBefore)} MB`, rssPeak - rssBefore <= 50);
 }
+
+/** Keystrokes after which the workspace section asks `EDITOR_REQUESTS`. */
+const REQUEST_ROUNDS = 60;
+const HOVER_REQUEST = 'hover on the kind declared (textDocument/hover)';
+/**
+ * What an editor asks once a document changed (VS Code: outline, lenses, inlay hints, folding,
+ * semantic tokens, code actions where the cursor is), and a hover and a completion: by name, the
+ * method, and its parameters for the document's text now (`name`: where struct Fleet's name is,
+ * `body`: a position inside newFleet's body).
+ */
+const EDITOR_REQUESTS: readonly [string, string, (p: { uri: string; name: Position; body: Position; end: Position }) => object][] = [
+  [HOVER_REQUEST, 'textDocument/hover', ({ uri, name }) => ({ textDocument: { uri }, position: name })],
+  [
+    'completion in a body (textDocument/completion)',
+    'textDocument/completion',
+    ({ uri, body }) => ({ textDocument: { uri }, position: body }),
+  ],
+  ['code lenses (textDocument/codeLens)', 'textDocument/codeLens', ({ uri }) => ({ textDocument: { uri } })],
+  [
+    'inlay hints of the whole document (textDocument/inlayHint)',
+    'textDocument/inlayHint',
+    ({ uri, end }) => ({ textDocument: { uri }, range: { start: { line: 0, character: 0 }, end } }),
+  ],
+  ['outline (textDocument/documentSymbol)', 'textDocument/documentSymbol', ({ uri }) => ({ textDocument: { uri } })],
+  ['semantic tokens (textDocument/semanticTokens/full)', 'textDocument/semanticTokens/full', ({ uri }) => ({ textDocument: { uri } })],
+  ['folding (textDocument/foldingRange)', 'textDocument/foldingRange', ({ uri }) => ({ textDocument: { uri } })],
+  [
+    'code actions where the edit was (textDocument/codeAction)',
+    'textDocument/codeAction',
+    ({ uri, body }) => ({ textDocument: { uri }, range: { start: body, end: body }, context: { diagnostics: [] } }),
+  ],
+];
 
 /** The workspace section's measurements (in the child process): figures as JSON on stdout. */
 async function workspaceChild(): Promise<void> {
@@ -680,6 +731,24 @@ async function workspaceChild(): Promise<void> {
   for (let i = 0; i < 10; i++) await send(summaryEdit(i));
   const summary: number[] = [];
   for (let i = 0; i < 100; i++) summary.push(await send(summaryEdit(i)));
+  progress(`workspace: ${REQUEST_ROUNDS} edits, each followed by ${EDITOR_REQUESTS.length} requests`);
+  const requests: Record<string, number[]> = {};
+  for (let i = 0; i < REQUEST_ROUNDS; i++) {
+    await send(i % 2 === 0 ? bodyEdit(i / 2) : summaryEdit((i - 1) / 2));
+    const text = doc.getText();
+    const where = {
+      uri,
+      name: doc.positionAt(text.indexOf('struct Fleet') + 'struct '.length + 1),
+      body: doc.positionAt(text.indexOf('budget') + 2),
+      end: doc.positionAt(text.length),
+    };
+    for (const [name, method, params] of EDITOR_REQUESTS) {
+      const t = performance.now();
+      const answer = await client.connection.sendRequest(method, params(where));
+      (requests[name] ??= []).push(performance.now() - t);
+      if (answer === null && name === HOVER_REQUEST) throw new Error('no hover on struct Fleet');
+    }
+  }
 
   progress('workspace: a burst of 10,000 single-character edits sent at once');
   const rssBefore = rssMB(pid);
@@ -706,7 +775,18 @@ async function workspaceChild(): Promise<void> {
   rssPeak = Math.max(rssPeak, rssMB(pid));
   const publishes = client.published.length - publishedBefore;
   await client.shutdown();
-  const figures: WorkspaceFigures = { files: files.length, lines, startMs, body, summary, burstMs, rssBefore, rssPeak, publishes };
+  const figures: WorkspaceFigures = {
+    files: files.length,
+    lines,
+    startMs,
+    body,
+    summary,
+    requests,
+    burstMs,
+    rssBefore,
+    rssPeak,
+    publishes,
+  };
   process.stdout.write(JSON.stringify(figures));
 }
 
