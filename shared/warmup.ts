@@ -180,6 +180,16 @@ function coreEditor(): WarmUpEditor {
   };
 }
 
+/** A warm-up taken a keystroke at a time (`warmUpSteps`): a server runs it in slices between messages. */
+export interface WarmUpSteps {
+  /** Types the next keystroke (and its hovers), if one is left; answers whether more are left. */
+  step(): boolean;
+  /** Keystrokes typed so far. */
+  readonly typed: number;
+  /** What the warm-up left, once `step` has answered false. */
+  report(): WarmUpReport;
+}
+
 /**
  * Types `keystrokes` scripted keystrokes into a private workspace holding `copies` copies of the
  * sample, each answered by `editor` (by default with the file's diagnostics), and hovers after one
@@ -194,6 +204,18 @@ export function warmUp(
   afterKeystroke?: () => void,
   editor: WarmUpEditor = coreEditor(),
 ): WarmUpReport {
+  const steps = warmUpSteps(keystrokes, copies, afterKeystroke, editor);
+  while (steps.step());
+  return steps.report();
+}
+
+/** `warmUp`, a keystroke per `step`: the sample is opened now, and each step types one keystroke. */
+export function warmUpSteps(
+  keystrokes = MIN_WARM_UP_KEYSTROKES,
+  copies = 2,
+  afterKeystroke?: () => void,
+  editor: WarmUpEditor = coreEditor(),
+): WarmUpSteps {
   const ws = new Workspace();
   let text = '';
   for (let c = 0; c < copies; c++) text += SAMPLE.replaceAll('$', `_w${c}`);
@@ -210,26 +232,37 @@ export function warmUp(
   const log = referenceLog();
   const hovers = { kinds: 0, references: 0 };
   let undo: number | undefined;
-  for (let i = 0; i < keystrokes; i++) {
-    // A keystroke is deleted by the next one, but one in eight: the text stays near the sample,
-    // with a mistake or two of its own at any moment.
-    if (undo !== undefined) {
-      type(undo, undo + 1, '');
-      undo = undefined;
-    } else {
-      const at = next(text.length + 1);
-      type(at, at, INSERTS[next(INSERTS.length)]);
-      if (next(8) !== 0) undo = at;
-    }
-    if (i % 4 === 3) {
-      const program = ws.cProgram(ws.effectiveCProject(), DEFAULT_TARGET);
-      hoverInVale(program, WARM_UP_PATH, text, next(text.length + 1), DEFAULT_HOVER_OPTIONS);
-      // The name's first place is its declaration, unless a keystroke broke it there.
-      const at = text.indexOf(`${KIND_NAMES[next(KIND_NAMES.length)]}_w${next(copies)}`);
-      if (at >= 0 && hoverInVale(program, WARM_UP_PATH, text, at + 1, DEFAULT_HOVER_OPTIONS)) hovers.kinds++;
-      if (hoverReferenceInText(log, next(log.length), DEFAULT_HOVER_OPTIONS)) hovers.references++;
-    }
-    afterKeystroke?.();
-  }
-  return { keystrokes, text, diagnostics: ws.diagnostics(WARM_UP_PATH), hovers };
+  let i = 0;
+  return {
+    get typed() {
+      return i;
+    },
+    step() {
+      if (i >= keystrokes) return false;
+      // A keystroke is deleted by the next one, but one in eight: the text stays near the sample,
+      // with a mistake or two of its own at any moment.
+      if (undo !== undefined) {
+        type(undo, undo + 1, '');
+        undo = undefined;
+      } else {
+        const at = next(text.length + 1);
+        type(at, at, INSERTS[next(INSERTS.length)]);
+        if (next(8) !== 0) undo = at;
+      }
+      if (i % 4 === 3) {
+        const program = ws.cProgram(ws.effectiveCProject(), DEFAULT_TARGET);
+        hoverInVale(program, WARM_UP_PATH, text, next(text.length + 1), DEFAULT_HOVER_OPTIONS);
+        // The name's first place is its declaration, unless a keystroke broke it there.
+        const at = text.indexOf(`${KIND_NAMES[next(KIND_NAMES.length)]}_w${next(copies)}`);
+        if (at >= 0 && hoverInVale(program, WARM_UP_PATH, text, at + 1, DEFAULT_HOVER_OPTIONS)) hovers.kinds++;
+        if (hoverReferenceInText(log, next(log.length), DEFAULT_HOVER_OPTIONS)) hovers.references++;
+      }
+      afterKeystroke?.();
+      i++;
+      return i < keystrokes;
+    },
+    report() {
+      return { keystrokes: i, text, diagnostics: ws.diagnostics(WARM_UP_PATH), hovers };
+    },
+  };
 }

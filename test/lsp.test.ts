@@ -22,6 +22,7 @@ import {
   DECODE,
   HEADER,
   LAYOUT,
+  MAX_WARM_UP_KEYSTROKES,
   MIN_WARM_UP_KEYSTROKES,
   RECORDING,
   REQUESTS,
@@ -77,14 +78,17 @@ describe('language server over stdio', () => {
     );
     // The status bar item's notifications: indexing, then what is analysed.
     await client.waitFor('the ready status', () => client.statuses.some((s) => s.state === 'ready'));
-    // Before its first diagnostics, the edit path was warmed up on a sample of its own, as long
-    // as the workspace's Vale (its four files) asks for.
+    // Once the files were read, the edit path was warmed up on a sample of its own, as long as the
+    // workspace's Vale (its four files) asks for.
     const valeChars = ['harbor/mistakes.vale', 'fleet/arrays.vale', 'fleet/fleet.vale', 'fleet/ships.vale'].reduce(
       (n, f) => n + readFileSync(join(EXAMPLES, f), 'utf8').length,
       0,
     );
-    const warmed = new RegExp(`^vale-ffi: edit path warmed up \\(${warmUpKeystrokes(valeChars)} keystrokes on a sample, \\d+ ms\\)$`);
+    const warmed = new RegExp(
+      `^vale-ffi: edit path warmed up \\(${warmUpKeystrokes(valeChars)} keystrokes on a sample, \\d+ ms, done \\d+ ms after it began\\)$`,
+    );
     assert.ok(warmUpKeystrokes(valeChars) > MIN_WARM_UP_KEYSTROKES, String(valeChars));
+    await client.waitFor('the warm-up', () => client.logs.some((m) => m.startsWith('vale-ffi: edit path warmed up')));
     assert.ok(
       client.logs.some((m) => warmed.test(m)),
       client.logs.join('\n'),
@@ -668,6 +672,50 @@ describe('a document opened while the server reads the workspace', () => {
     );
     const warmUp = client.sequence.findIndex((e) => e.startsWith('log vale-ffi: edit path warmed up'));
     assert.ok(client.sequence.indexOf(answers[0]) < warmUp, client.sequence.join('\n'));
+  });
+});
+
+describe('a warm-up that is long (a large workspace)', () => {
+  const client = new TestClient();
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('lets requests and edits through while it runs: they are answered before it ends', async () => {
+    // Enough Vale for the longest warm-up (MAX_WARM_UP_KEYSTROKES: about 0.6 s, more on a slow machine).
+    const dir = tempDir('vale-ffi-long-warm-up-');
+    const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
+    for (let i = 0; i < 500; i++) {
+      mkdirSync(join(dir, `p${i}`));
+      writeFileSync(join(dir, `p${i}`, 'fleet.vale'), fleet);
+    }
+    assert.equal(warmUpKeystrokes(500 * fleet.length), MAX_WARM_UP_KEYSTROKES);
+    const doc = URI.file(join(dir, 'p0', 'fleet.vale')).toString();
+    await client.initialize(URI.file(dir).toString(), {});
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: doc, languageId: 'vale', version: 1, text: fleet },
+    });
+    await client.waitFor('the first diagnostics', () => client.versions.get(doc) === 1, 60_000);
+    const warmed = (): boolean => client.logs.some((m) => m.startsWith('vale-ffi: edit path warmed up'));
+    assert.ok(!warmed(), 'the warm-up ended before the first diagnostics');
+    const name = fleet.indexOf('struct Fleet') + 'struct '.length;
+    const line = fleet.slice(0, name).split('\n').length - 1;
+    const character = name - fleet.lastIndexOf('\n', name - 1) - 1;
+    const hover = (await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: doc },
+      position: { line, character: character + 1 },
+    })) as Hover | null;
+    assert.ok(hover, 'a hover on struct Fleet');
+    assert.ok(!warmed(), 'the hover waited for the warm-up');
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: doc, version: 2 },
+      contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' }],
+    });
+    await client.waitFor('diagnostics of version 2', () => client.versions.get(doc) === 2);
+    assert.ok(!warmed(), 'the edit waited for the warm-up');
+    await client.waitFor('the warm-up', warmed, 60_000);
+    const log = client.logs.find((m) => m.startsWith('vale-ffi: edit path warmed up'))!;
+    assert.match(log, new RegExp(`^vale-ffi: edit path warmed up \\(${MAX_WARM_UP_KEYSTROKES} keystrokes on a sample, `));
   });
 });
 

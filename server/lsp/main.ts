@@ -96,8 +96,8 @@ import {
   symbolAddresses,
   symbolAt,
   workspaceSymbols,
-  warmUp,
   warmUpKeystrokes,
+  warmUpSteps,
 } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
 import { Guard, shape, valid } from './guard';
@@ -371,24 +371,55 @@ connection.onInitialized(async () => {
 });
 
 /**
+ * How long a slice of the warm-up runs before the server looks at its messages again: a request
+ * or an edit that arrives meanwhile waits at most about this long (a warm-up keystroke takes
+ * 0.3–3 ms).
+ */
+const WARM_UP_SLICE_MS = 4;
+
+/**
  * Once the open documents are answered: the edit path runs scripted keystrokes on a sample
- * (`warmUp`), so that the user's first keystrokes find it compiled: more of them in a bigger workspace,
- * where a keystroke costs more (0.2 to 1.5 s, once: `warmUpKeystrokes`).
+ * (`warmUpSteps`), so that the user's first keystrokes find it compiled: more of them in a bigger
+ * workspace, where a keystroke costs more (0.2 to 1.5 s in all, once: `warmUpKeystrokes`). It runs
+ * in slices between the server's messages, so requests and edits are answered meanwhile instead of
+ * after it.
  */
 function warmUpEditing(): void {
   const started = performance.now();
+  let busy = 0;
+  const failed = (e: unknown): void => {
+    // Only speed is lost: the server goes on without it.
+    connection.console.warn(`vale-ffi: warming the edit path up failed: ${(e as Error).stack ?? String(e)}`);
+  };
+  let steps: ReturnType<typeof warmUpSteps>;
   try {
     failpoint('warmup', () => 'FAILPOINT');
     let valeChars = 0;
     for (const key of workspace.files()) if (!isCPath(key)) valeChars += workspace.text(key)?.length ?? 0;
-    const { keystrokes } = warmUp(warmUpKeystrokes(valeChars), undefined, heapPolicyTick, serverWarmUpEditor());
-    connection.console.info(
-      `vale-ffi: edit path warmed up (${keystrokes} keystrokes on a sample, ${Math.round(performance.now() - started)} ms)`,
-    );
+    steps = warmUpSteps(warmUpKeystrokes(valeChars), undefined, heapPolicyTick, serverWarmUpEditor());
   } catch (e) {
-    // Only speed is lost: the server goes on without it.
-    connection.console.warn(`vale-ffi: warming the edit path up failed: ${(e as Error).stack ?? String(e)}`);
+    failed(e);
+    return;
   }
+  const slice = (): void => {
+    const from = performance.now();
+    try {
+      let more = true;
+      while (more && performance.now() - from < WARM_UP_SLICE_MS) more = steps.step();
+      busy += performance.now() - from;
+      if (more) {
+        setImmediate(slice);
+        return;
+      }
+    } catch (e) {
+      failed(e);
+      return;
+    }
+    connection.console.info(
+      `vale-ffi: edit path warmed up (${steps.typed} keystrokes on a sample, ${Math.round(busy)} ms, done ${Math.round(performance.now() - started)} ms after it began)`,
+    );
+  };
+  slice();
 }
 
 /**
