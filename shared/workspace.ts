@@ -160,7 +160,16 @@ export class Workspace {
   private itableOptions: ItableOptions = { profile: 'midas' };
   private modules: readonly Module[] = [];
   private itableCache?: { semantic: number; options: ItableOptions; byFile: Map<string, AnchoredDiagnostic[]> };
-  private cPrograms?: { stamp: number; project: string; target: TargetProfile; program: CProgram };
+  private cPrograms?: {
+    stamp: number;
+    semantic: number;
+    index: ProgramIndex;
+    project: string;
+    target: TargetProfile;
+    program: CProgram;
+    /** The program's `declarations` token: the next program takes it while the declarations and the project are the same. */
+    declarations: object;
+  };
   private built?: BuiltHeaders;
   private cParser?: CParser;
   /** The workspace's C and C++ files, as summaries (their trees are freed once read). */
@@ -655,8 +664,9 @@ export class Workspace {
     const index = this.program();
     const c = this.cPrograms;
     if (c && c.stamp === this.stamp && c.project === project && c.target === target) return c.program;
-    const program = new CProgram(index, project, target, this.built);
-    this.cPrograms = { stamp: this.stamp, project, target, program };
+    const declarations = c && c.semantic === this.semantic && c.index === index && c.project === project ? c.declarations : {};
+    const program = new CProgram(index, project, target, this.built, declarations);
+    this.cPrograms = { stamp: this.stamp, semantic: this.semantic, index, project, target, program, declarations };
     return program;
   }
 

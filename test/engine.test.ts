@@ -7,7 +7,11 @@ import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
   BACKEND_PROFILE,
+  type CFileSummary,
   type CKind,
+  cDefinitions,
+  cSymbolAt,
+  cUses,
   type CParser,
   DEFAULT_TARGET,
   type Diagnostic,
@@ -942,6 +946,19 @@ describe('the C project inferred from the externs', () => {
       ws.setCFile('/w/native/impl.c', C);
       return ws;
     };
+    const navigation = (w: Workspace) => {
+      const program = w.cProgram(w.effectiveCProject(), DEFAULT_TARGET);
+      const c = w.cFile('/w/native/impl.c')!;
+      const files: [string, CFileSummary][] = [['/w/native/impl.c', c]];
+      return {
+        symbols: c.names.map((u) => {
+          const s = cSymbolAt(program, c, u.range.start);
+          return s && `${u.name}: ${s.tag} ${s.tag === 'function' ? `${s.fn.file}@${s.fn.nameRange.start}` : ''}`;
+        }),
+        definitions: (w.model('/w/main.vale')?.functions ?? []).map((f) => cDefinitions(program, files, f)),
+        uses: (w.model('/w/main.vale')?.functions ?? []).map((f) => cUses(program, files, { fn: f })),
+      };
+    };
     const projects = new Set<string>();
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 25 }), (edits) => {
@@ -958,6 +975,8 @@ describe('the C project inferred from the externs', () => {
           assert.equal(ws.effectiveCProject(), expected.effectiveCProject(), text);
           projects.add(ws.effectiveCProject());
           assert.deepEqual(ws.diagnostics('/w/main.vale'), expected.diagnostics('/w/main.vale'), text);
+          // What C's names lead to (a hover, go to definition), read through the names kept while the declarations stay.
+          assert.deepEqual(navigation(ws), navigation(expected), text);
         }
         // The C file gone (its inference forgotten), then back.
         ws.removeCFile('/w/native/impl.c');

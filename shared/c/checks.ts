@@ -92,36 +92,116 @@ class BoundaryFunction {
 
 type Tag = { readonly iface: CKind; readonly sub: CKind; readonly all: readonly string[] };
 
-/** What C can name of a program, by the names the backend generates. */
-class Boundary {
-  readonly externs = new Map<string, BoundaryFunction>();
-  readonly exports = new Map<string, BoundaryFunction>();
+/** Where a C name's Vale function is: the last FFI function of that name in the file (`extern`: the externs', else the exported ones'). */
+interface FunctionPlace {
+  readonly file: string;
+  readonly pkg: string;
+  readonly name: string;
+  readonly extern: boolean;
+}
+
+/** Where a C name's exported kind is: its package and id. */
+interface KindPlace {
+  readonly pkg: string;
+  readonly id: string;
+}
+
+/**
+ * The names the backend generates for a program's declarations, and where each one's Vale side
+ * is (no positions): made once for the programs of the same declarations and project
+ * (`CProgram.declarations`), which each keystroke's new program reads through.
+ */
+class BoundaryNames {
+  readonly externs = new Map<string, FunctionPlace>();
+  readonly exports = new Map<string, FunctionPlace>();
   /** C type names of exported kinds (`vtest_Ship`, `vtest_ShipRef`). */
-  readonly kinds = new Map<string, CKind>();
+  readonly kinds = new Map<string, KindPlace>();
   /** `<project>_<Name>` of every exported kind, mutable ones too (C names their `...Ref`). */
-  readonly kindNames = new Map<string, CKind>();
+  readonly kindNames = new Map<string, KindPlace>();
+  /** The C names of immutable interfaces (their tag constants begin with them). */
+  readonly interfaces = new Map<string, KindPlace>();
   /** The headers the backend writes, by name (`Ship` for `<project>/Ship.h`). */
   readonly headerNames = new Set<string>();
 
-  constructor(private readonly program: CProgram) {
+  constructor(program: CProgram) {
     const prefix = program.project ? `${program.project}_` : '';
     for (const m of program.index.files.values()) {
       for (const f of m.functions) {
         if (f.builtin || !(f.extern || (f.exported && f.name !== 'main'))) continue;
-        (f.extern ? this.externs : this.exports).set(`${prefix}${f.name}`, new BoundaryFunction(program, f, m.package));
+        (f.extern ? this.externs : this.exports).set(`${prefix}${f.name}`, {
+          file: m.path,
+          pkg: m.package,
+          name: f.name,
+          extern: f.extern,
+        });
         this.headerNames.add(f.name);
       }
     }
     for (const k of program.kinds) {
       const cName = program.cName(k);
-      this.kinds.set(k.mutability === 'mut' ? `${cName}Ref` : cName, k);
-      this.kindNames.set(cName, k);
+      const place = { pkg: k.package, id: k.id };
+      this.kinds.set(k.mutability === 'mut' ? `${cName}Ref` : cName, place);
+      this.kindNames.set(cName, place);
       this.headerNames.add(k.exportName);
+      if (k.category === 'interface' && k.mutability === 'imm') this.interfaces.set(cName, place);
     }
   }
+}
 
-  private interfaces?: Map<string, CKind>;
+/**
+ * What C can name of a program, by the names the backend generates: the names from the
+ * declarations (`BoundaryNames`), each read through this program when asked.
+ */
+class Boundary {
+  private readonly functions = new Map<string, BoundaryFunction | null>();
   private readonly tagsOf = new Map<CKind, readonly string[]>();
+
+  constructor(
+    private readonly program: CProgram,
+    readonly names: BoundaryNames,
+  ) {}
+
+  /** The extern function C defines under `name` (`<project>_<name>`). */
+  extern(name: string): BoundaryFunction | undefined {
+    return this.function(name, this.names.externs.get(name));
+  }
+
+  /** The exported function C calls as `name`. */
+  exported(name: string): BoundaryFunction | undefined {
+    return this.function(name, this.names.exports.get(name));
+  }
+
+  private function(name: string, place: FunctionPlace | undefined): BoundaryFunction | undefined {
+    if (!place) return undefined;
+    const key = `${place.extern ? 'e' : 'x'}${name}`;
+    let found = this.functions.get(key);
+    if (found === undefined) {
+      const fns = this.program.index.model(place.file)?.functions ?? [];
+      let f: FunctionDecl | undefined;
+      for (const g of fns)
+        if (g.name === place.name && !g.builtin && (place.extern ? g.extern : !g.extern && g.exported && g.name !== 'main')) f = g;
+      this.functions.set(key, (found = f ? new BoundaryFunction(this.program, f, place.pkg) : null));
+    }
+    return found ?? undefined;
+  }
+
+  /** The exported kind a C type name stands for (`vtest_Ship`, `vtest_ShipRef`). */
+  kind(name: string): CKind | undefined {
+    const place = this.names.kinds.get(name);
+    return place && this.program.kindIn(place.pkg, place.id);
+  }
+
+  /** The exported kind of a `<project>_<Name>` (a mutable kind's too, whose C type is its `...Ref`). */
+  kindNamed(name: string): CKind | undefined {
+    const place = this.names.kindNames.get(name);
+    return place && this.program.kindIn(place.pkg, place.id);
+  }
+
+  /** The FFI function `fn` under the name C gives it, if C knows it by that name (`extern`: as an extern, else as an exported function). */
+  named(fn: FunctionDecl, extern: boolean): string | undefined {
+    const name = this.program.project ? `${this.program.project}_${fn.name}` : fn.name;
+    return (extern ? this.extern(name) : this.exported(name))?.f === fn ? name : undefined;
+  }
 
   /**
    * A tag constant (`vtest_IShip_Type_Kite`): its interface and all that interface's constants.
@@ -129,13 +209,9 @@ class Boundary {
    */
   tag(name: string): Tag | undefined {
     if (!name.includes('_Type_')) return undefined;
-    if (!this.interfaces) {
-      this.interfaces = new Map();
-      for (const k of this.program.kinds)
-        if (k.category === 'interface' && k.mutability === 'imm') this.interfaces.set(this.program.cName(k), k);
-    }
     for (let at = name.indexOf('_Type_'); at >= 0; at = name.indexOf('_Type_', at + 1)) {
-      const iface = this.interfaces.get(name.slice(0, at));
+      const place = this.names.interfaces.get(name.slice(0, at));
+      const iface = place && this.program.kindIn(place.pkg, place.id);
       if (!iface) continue;
       const subs = this.program.substructs(iface);
       let all = this.tagsOf.get(iface);
@@ -148,11 +224,17 @@ class Boundary {
 }
 
 const boundaries = new WeakMap<CProgram, Boundary>();
+/** The names of each declarations' token (`CProgram.declarations`): shared by its programs. */
+const boundaryNames = new WeakMap<object, BoundaryNames>();
 
-/** What C can name of a program, by the names the backend generates (kept per program). */
+/** What C can name of a program, by the names the backend generates (kept per program; the names per declarations). */
 export function boundaryOf(program: CProgram): Boundary {
   let b = boundaries.get(program);
-  if (!b) boundaries.set(program, (b = new Boundary(program)));
+  if (!b) {
+    let names = boundaryNames.get(program.declarations);
+    if (!names) boundaryNames.set(program.declarations, (names = new BoundaryNames(program)));
+    boundaries.set(program, (b = new Boundary(program, names)));
+  }
   return b;
 }
 
@@ -203,7 +285,7 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
   const b = boundaryOf(program);
   const out: Diagnostic[] = [];
   for (const fn of c.functions) {
-    const ext = b.externs.get(fn.name);
+    const ext = b.extern(fn.name);
     if (!ext || !hasPrototype(ext.c)) continue;
     const differences = signatureDifferences(fn, ext.c, c.typedefs);
     if (differences.length === 0) continue;
@@ -226,7 +308,7 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
     });
   }
   for (const call of c.calls) {
-    const exp = b.exports.get(call.name);
+    const exp = b.exported(call.name);
     if (!exp) continue;
     const expected = exp.c.params.length + exp.c.sizeParams.length;
     if (call.argCount === expected) continue;
@@ -244,7 +326,7 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
     if (!use.baseType) continue;
     const canon = canonicalIn(c, use.baseType).replace(/^const /, '');
     const name = use.arrow ? (canon.endsWith('*') ? canon.slice(0, -1) : undefined) : canon;
-    const kind = name === undefined ? undefined : b.kinds.get(name);
+    const kind = name === undefined ? undefined : b.kind(name);
     if (!kind) continue;
     const layout = program.layout(kind);
     const fields = layout.fields.map((f) => f.name);
@@ -328,7 +410,10 @@ export function externImplementationFix(
   start: number,
   cFiles: readonly CFileText[],
 ): QuickFix | undefined {
-  const ext = [...boundaryOf(program).externs.values()].find((e) => e.f.file === file && e.f.nameRange.start === start);
+  const b = boundaryOf(program);
+  const f = program.index.model(file)?.functions.find((g) => g.extern && g.nameRange.start === start);
+  const name = f && b.named(f, true);
+  const ext = name === undefined ? undefined : b.extern(name);
   if (!ext || !hasPrototype(ext.c)) return undefined;
   const target = implementationFiles(program, cFiles)(ext.f, ext.pkg);
   return {

@@ -30,15 +30,15 @@ export function cSymbolAt(program: CProgram, c: CFileSummary, offset: number): C
   for (const use of c.fields) {
     if (!inside(use.range, offset) || !use.baseType) continue;
     const canon = canonicalCType(use.baseType, c.typedefs).replace(/^const /, '');
-    const kind = b.kinds.get(use.arrow ? canon.replace(/\*$/, '') : canon);
+    const kind = b.kind(use.arrow ? canon.replace(/\*$/, '') : canon);
     const field = kind && program.layout(kind).fields.find((f) => f.name === use.field);
     if (kind && field) return { tag: 'field', range: use.range, kind, field, member: kind.decl?.members.find((m) => m.name === use.field) };
   }
   for (const use of c.names) {
     if (!inside(use.range, offset)) continue;
-    const kind = b.kinds.get(use.name) ?? b.kindNames.get(use.name);
+    const kind = b.kind(use.name) ?? b.kindNamed(use.name);
     if (kind) return { tag: 'kind', range: use.range, kind };
-    const fn = b.externs.get(use.name) ?? b.exports.get(use.name);
+    const fn = b.extern(use.name) ?? b.exported(use.name);
     if (fn) return { tag: 'function', range: use.range, fn: fn.f, pkg: fn.pkg };
     const tag = b.tag(use.name);
     if (tag) return { tag: 'tag', range: use.range, name: use.name, iface: tag.iface, sub: tag.sub, index: tag.all.indexOf(use.name) };
@@ -93,7 +93,8 @@ export function cUses(
     names.add(program.cName(target.kind));
     names.add(program.layout(target.kind).cName);
   } else {
-    for (const [name, e] of [...boundaryOf(program).externs, ...boundaryOf(program).exports]) if (e.f === target.fn) names.add(name);
+    const b = boundaryOf(program);
+    for (const name of [b.named(target.fn, true), b.named(target.fn, false)]) if (name !== undefined) names.add(name);
   }
   const out: Location[] = [];
   for (const [file, c] of files) for (const use of c.names) if (names.has(use.name)) out.push({ file, ...use.range });
@@ -103,10 +104,9 @@ export function cUses(
 /** The C definitions of an extern function (where go-to-definition on the Vale extern leads). */
 export function cDefinitions(program: CProgram, files: Iterable<readonly [string, CFileSummary]>, fn: FunctionDecl): Location[] {
   const out: Location[] = [];
-  for (const [name, e] of boundaryOf(program).externs) {
-    if (e.f !== fn) continue;
+  const name = boundaryOf(program).named(fn, true);
+  if (name !== undefined)
     for (const [file, c] of files) for (const d of c.functions) if (d.definition && d.name === name) out.push({ file, ...d.nameRange });
-  }
   return out;
 }
 
@@ -115,6 +115,6 @@ export function generatedIncludes(program: CProgram, c: CFileSummary): { range: 
   const b = boundaryOf(program);
   const prefix = `${program.project}/`;
   return c.includes
-    .filter((i) => i.path.startsWith(prefix) && b.headerNames.has(i.path.slice(prefix.length, -2)) && i.path.endsWith('.h'))
+    .filter((i) => i.path.startsWith(prefix) && b.names.headerNames.has(i.path.slice(prefix.length, -2)) && i.path.endsWith('.h'))
     .map((i) => ({ range: i.range, header: i.path.slice(prefix.length, -2) }));
 }

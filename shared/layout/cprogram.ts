@@ -117,6 +117,12 @@ export class CProgram {
     readonly target: TargetProfile,
     /** A real build's headers: their `_Type_` numbers win over the model. */
     readonly built?: BuiltHeaders,
+    /**
+     * A token shared by the programs made from the same declarations and project (each change makes
+     * a program, most changes leave the declarations as they were): what depends on them alone is
+     * kept on it (the names C knows them by: shared/c/checks.ts).
+     */
+    readonly declarations: object = {},
   ) {
     const byte = target.scalars.int8_t;
     const pointer = target.scalars.pointer;
@@ -147,6 +153,11 @@ export class CProgram {
       this.byPackage.set(pkg, kinds);
     }
     return kinds;
+  }
+
+  /** A package's exported kind by id. */
+  kindIn(pkg: string, id: string): CKind | undefined {
+    return this.packageKinds(pkg).get(id);
   }
 
   /** The exported kinds whose export site is in a file (in offset order). */
