@@ -572,7 +572,7 @@ interface WorkspaceFigures {
   readonly body: number[];
   readonly summary: number[];
   /** Each request's times, asked after keystrokes (`EDITOR_REQUESTS`). */
-  readonly requests: Record<string, number[]>;
+  readonly requests: Record<string, { readonly body: number[]; readonly summary: number[] }>;
   readonly burstMs: number;
   readonly rssBefore: number;
   readonly rssPeak: number;
@@ -606,7 +606,13 @@ async function workspaceSection(): Promise<void> {
     bodyEdit: { p50: percentile(body, 50), p95: percentile(body, 95) },
     summaryEdit: { p50: percentile(summary, 50), p95: percentile(summary, 95) },
     requests: Object.fromEntries(
-      Object.entries(requests).map(([name, xs]) => [name, { p50: percentile(xs, 50), p95: percentile(xs, 95) }]),
+      Object.entries(requests).map(([name, r]) => [
+        name,
+        {
+          body: { p50: percentile(r.body, 50), p95: percentile(r.body, 95) },
+          summary: { p50: percentile(r.summary, 50), p95: percentile(r.summary, 95) },
+        },
+      ]),
     ),
     burst: { edits: 10_000, lastVersionMs: burstMs, rssBeforeMB: rssBefore, rssPeakMB: rssPeak, publishes },
   };
@@ -625,9 +631,12 @@ async function workspaceSection(): Promise<void> {
   );
   print(
     table(
-      `Requests after a keystroke in the same workspace (what an editor asks once a document changed; ${REQUEST_ROUNDS} keystrokes, half inside a body, half changing what other files see; each request alone)`,
-      ['request', 'n', 'p50 ms', 'p95 ms'],
-      EDITOR_REQUESTS.map(([name]) => row(name, requests[name])),
+      `Requests after a keystroke in the same workspace (what an editor asks once a document changed; ${REQUEST_ROUNDS} keystrokes, inside a body and changing what other files see in turn; each request alone)`,
+      ['request', 'after a body edit: p50 ms', 'p95 ms', 'after an edit other files see: p50 ms', 'p95 ms'],
+      EDITOR_REQUESTS.map(([name]) => {
+        const { body: b, summary: s } = requests[name];
+        return [name, fixed(percentile(b, 50), 2), fixed(percentile(b, 95), 2), fixed(percentile(s, 50), 2), fixed(percentile(s, 95), 2)];
+      }),
     ),
   );
   print(
@@ -647,10 +656,11 @@ async function workspaceSection(): Promise<void> {
     `${fixed(percentile(summary, 95), 2)} ms`,
     percentile(summary, 95) <= 50,
   );
+  const hovers = [...requests[HOVER_REQUEST].body, ...requests[HOVER_REQUEST].summary];
   goal(
     '100k workspace: hover on a kind after a keystroke p95 ≤ 2 ms',
-    `${fixed(percentile(requests[HOVER_REQUEST], 95), 2)} ms`,
-    percentile(requests[HOVER_REQUEST], 95) <= 2,
+    `${fixed(percentile(hovers, 95), 2)} ms`,
+    percentile(hovers, 95) <= 2,
   );
   goal('burst of 10,000 edits: last version answered ≤ 2 s after the last send', `${fixed(burstMs)} ms`, burstMs <= 2000);
   goal('burst of 10,000 edits: server RSS growth ≤ 50 MB', `${fixed(rssPeak - rssBefore)} MB`, rssPeak - rssBefore <= 50);
@@ -662,14 +672,20 @@ const WARMED_UP = 'vale-ffi: edit path warmed up';
 /** Keystrokes after which the workspace section asks `EDITOR_REQUESTS`. */
 const REQUEST_ROUNDS = 60;
 const HOVER_REQUEST = 'hover on the kind declared (textDocument/hover)';
+const C_HOVER_REQUEST = 'hover on a universal reference in the open C file (textDocument/hover)';
 /**
  * What an editor asks once a document changed (VS Code: outline, lenses, inlay hints, folding,
  * semantic tokens, code actions where the cursor is), and a hover and a completion: by name, the
  * method, and its parameters for the document's text now (`name`: where struct Fleet's name is,
  * `body`: a position inside newFleet's body).
  */
-const EDITOR_REQUESTS: readonly [string, string, (p: { uri: string; name: Position; body: Position; end: Position }) => object][] = [
+const EDITOR_REQUESTS: readonly [
+  string,
+  string,
+  (p: { uri: string; cUri: string; reference: Position; name: Position; body: Position; end: Position }) => object,
+][] = [
   [HOVER_REQUEST, 'textDocument/hover', ({ uri, name }) => ({ textDocument: { uri }, position: name })],
+  [C_HOVER_REQUEST, 'textDocument/hover', ({ cUri, reference }) => ({ textDocument: { uri: cUri }, position: reference })],
   [
     'completion in a body (textDocument/completion)',
     'textDocument/completion',
@@ -703,6 +719,13 @@ async function workspaceChild(): Promise<void> {
   const file = files.find((f) => f.path.includes('/c80/examples/fleet/fleet.vale'))!;
   const uri = pathToFileURL(join(dir, file.path)).href;
   let doc = TextDocument.create(uri, 'vale', 1, file.text);
+  // One C file beside it, open too: a hover there reads the names C knows the Vale side by.
+  const cPath = join(dir, dirname(file.path), 'native', 'report.c');
+  const cText = readFileSync(join(REPO, 'examples', 'fleet', 'native', 'report.c'), 'utf8');
+  mkdirSync(dirname(cPath), { recursive: true });
+  writeFileSync(cPath, cText);
+  const cUri = pathToFileURL(cPath).href;
+  const cDoc = TextDocument.create(cUri, 'c', 1, cText);
   progress(`workspace: server on ${files.length} files, ${lines} lines; opening ${file.path}`);
   // BENCH_SERVER, as in the editing section: another server script (another build's, to compare).
   const client = new TestClient(process.env.BENCH_SERVER ?? join(REPO, 'dist', 'server.js'));
@@ -714,6 +737,9 @@ async function workspaceChild(): Promise<void> {
   });
   await client.waitFor('the first diagnostics', () => client.versions.get(uri) === 1, 300_000);
   const startMs = performance.now() - t0;
+  await client.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: cUri, languageId: 'c', version: 1, text: cText },
+  });
   const pid = client.process.pid!;
   // A hover right away: the warm-up, which runs now, lets it through between two of its slices.
   const fleetName = doc.positionAt(file.text.indexOf('struct Fleet') + 'struct '.length + 1);
@@ -752,12 +778,14 @@ async function workspaceChild(): Promise<void> {
   const summary: number[] = [];
   for (let i = 0; i < 100; i++) summary.push(await send(summaryEdit(i)));
   progress(`workspace: ${REQUEST_ROUNDS} edits, each followed by ${EDITOR_REQUESTS.length} requests`);
-  const requests: Record<string, number[]> = {};
+  const requests: Record<string, { body: number[]; summary: number[] }> = {};
   for (let i = 0; i < REQUEST_ROUNDS; i++) {
     await send(i % 2 === 0 ? bodyEdit(i / 2) : summaryEdit((i - 1) / 2));
     const text = doc.getText();
     const where = {
       uri,
+      cUri,
+      reference: cDoc.positionAt(cText.indexOf('=0x') + 10),
       name: doc.positionAt(text.indexOf('struct Fleet') + 'struct '.length + 1),
       body: doc.positionAt(text.indexOf('budget') + 2),
       end: doc.positionAt(text.length),
@@ -765,8 +793,8 @@ async function workspaceChild(): Promise<void> {
     for (const [name, method, params] of EDITOR_REQUESTS) {
       const t = performance.now();
       const answer = await client.connection.sendRequest(method, params(where));
-      (requests[name] ??= []).push(performance.now() - t);
-      if (answer === null && name === HOVER_REQUEST) throw new Error('no hover on struct Fleet');
+      (requests[name] ??= { body: [], summary: [] })[i % 2 === 0 ? 'body' : 'summary'].push(performance.now() - t);
+      if (answer === null && (name === HOVER_REQUEST || name === C_HOVER_REQUEST)) throw new Error(`no answer: ${name}`);
     }
   }
 

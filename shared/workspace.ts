@@ -15,11 +15,11 @@ import { EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND, checkItem } from './chec
 import { type Diagnostic, type QuickFix, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
 import { type FileModel, type FunctionDecl, type ItemDecls, itemReads, packageOf, readFileModel } from './model/declarations';
 import { type FactKey, factParts } from './model/facts';
-import { ExternNames } from './model/extern-names';
+import { ExternNames, FfiFunctionFiles } from './model/extern-names';
 import { FilePacker, type PackedFiles, type ReleasedFile } from './model/pack';
 import { type Dependencies, ProgramIndex } from './model/program';
 import { readQuick } from './model/quick';
-import { CProgram } from './layout/cprogram';
+import { type CDeclarations, CProgram } from './layout/cprogram';
 import { type BuiltHeaders, staleHeaderDiagnostics } from './layout/built';
 import {
   type CFileSummary,
@@ -160,16 +160,11 @@ export class Workspace {
   private itableOptions: ItableOptions = { profile: 'midas' };
   private modules: readonly Module[] = [];
   private itableCache?: { semantic: number; options: ItableOptions; byFile: Map<string, AnchoredDiagnostic[]> };
-  private cPrograms?: {
-    stamp: number;
-    semantic: number;
-    index: ProgramIndex;
-    project: string;
-    target: TargetProfile;
-    program: CProgram;
-    /** The program's `declarations` token: the next program takes it while the declarations and the project are the same. */
-    declarations: object;
-  };
+  private cPrograms?: { stamp: number; project: string; target: TargetProfile; program: CProgram };
+  /** What every C program of this workspace shares: the files declaring each FFI function, kept up to date here. */
+  private readonly cDeclarations: CDeclarations = { ffiFunctions: () => this.ffiFunctionFiles() };
+  /** Made when the C side first looks a function up; `stale`: the files changed since (sync adds them). */
+  private ffiFunctions?: { files: FfiFunctionFiles; stale: Set<string> };
   private built?: BuiltHeaders;
   private cParser?: CParser;
   /** The workspace's C and C++ files, as summaries (their trees are freed once read). */
@@ -377,7 +372,7 @@ export class Workspace {
     const index = this.program();
     const project = this.effectiveCProject();
     if (c && c.semantic === this.semantic && c.project === project && c.built === this.built) return c.program;
-    const program = new CProgram(index, project, DEFAULT_TARGET, this.built);
+    const program = new CProgram(index, project, DEFAULT_TARGET, this.built, this.cDeclarations);
     this.cProgramCache = { semantic: this.semantic, project, built: this.built, program };
     return program;
   }
@@ -575,6 +570,7 @@ export class Workspace {
       this.stamp++;
       this.changed.add(path);
       this.externs?.stale.add(path);
+      this.ffiFunctions?.stale.add(path);
       for (const reader of this.anchoredReaders.get(path) ?? []) this.changed.add(reader.file);
       if (!this.trees.has(path)) {
         this.models.delete(path);
@@ -659,14 +655,23 @@ export class Workspace {
     return out;
   }
 
+  /** The files declaring each FFI function name, brought up to date with the files changed since last asked. */
+  private ffiFunctionFiles(): FfiFunctionFiles {
+    const files = this.program().files;
+    if (!this.ffiFunctions) this.ffiFunctions = { files: new FfiFunctionFiles(), stale: new Set(files.keys()) };
+    const { files: ffi, stale } = this.ffiFunctions;
+    for (const path of stale) ffi.set(path, files.get(path));
+    stale.clear();
+    return ffi;
+  }
+
   /** The C side of the workspace for a project name and target, kept until the next change. */
   cProgram(project: string, target: TargetProfile): CProgram {
     const index = this.program();
     const c = this.cPrograms;
     if (c && c.stamp === this.stamp && c.project === project && c.target === target) return c.program;
-    const declarations = c && c.semantic === this.semantic && c.index === index && c.project === project ? c.declarations : {};
-    const program = new CProgram(index, project, target, this.built, declarations);
-    this.cPrograms = { stamp: this.stamp, semantic: this.semantic, index, project, target, program, declarations };
+    const program = new CProgram(index, project, target, this.built, this.cDeclarations);
+    this.cPrograms = { stamp: this.stamp, project, target, program };
     return program;
   }
 

@@ -135,15 +135,20 @@ function replaceStepByStep(
   }
 }
 
-/** Each file's exported kinds, and the kind each of its declarations is exported as (the questions of hovers, lenses and inlay hints). */
-function exportedKinds(ws: Workspace): Record<string, { inFile: string[]; ofDecls: (string | undefined)[] }> {
+/**
+ * Each file's exported kinds, the kind each of its declarations is exported as, and the kinds
+ * exported under each of its names (the questions of hovers, lenses, inlay hints and C names).
+ */
+function exportedKinds(ws: Workspace): Record<string, { inFile: string[]; ofDecls: (string | undefined)[]; asNamed: string[][] }> {
   const program = c(ws);
-  const out: Record<string, { inFile: string[]; ofDecls: (string | undefined)[] }> = {};
+  const out: Record<string, { inFile: string[]; ofDecls: (string | undefined)[]; asNamed: string[][] }> = {};
+  const named = (k: CKind | undefined) => k && `${k.package} ${k.exportName} ${k.id} ${k.file}@${k.range.start}`;
   for (const f of ws.files()) {
-    const named = (k: CKind | undefined) => k && `${k.package} ${k.exportName} ${k.id} ${k.file}@${k.range.start}`;
+    const names = [...new Set([...(ws.model(f)?.kinds ?? []).map((d) => d.name), ...program.kindsInFile(f).map((k) => k.exportName)])];
     out[f] = {
       inFile: program.kindsInFile(f).map((k) => named(k)!),
       ofDecls: (ws.model(f)?.kinds ?? []).map((d) => named(program.kindOfDecl(d, true))),
+      asNamed: names.map((n) => program.kindsExportedAs(n).map((k) => named(k)!)),
     };
   }
   return out;

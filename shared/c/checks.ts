@@ -4,9 +4,10 @@
  */
 import { closestName } from '../checks/suggest';
 import type { Diagnostic, FileEdit, QuickFix } from '../diagnostics';
-import type { CKind, CProgram } from '../layout/cprogram';
+import type { CDeclarations, CKind, CProgram } from '../layout/cprogram';
 import { type FunctionC, functionC } from '../layout/header';
 import type { FunctionDecl } from '../model/declarations';
+import { FfiFunctionFiles } from '../model/extern-names';
 import { signatureText } from '../model/program';
 import type { CFileSummary, CFunction } from './reader';
 import { type CFileText, externStub, implementationEdits, implementationFiles, missingExterns } from './stubs';
@@ -92,115 +93,99 @@ class BoundaryFunction {
 
 type Tag = { readonly iface: CKind; readonly sub: CKind; readonly all: readonly string[] };
 
-/** Where a C name's Vale function is: the last FFI function of that name in the file (`extern`: the externs', else the exported ones'). */
-interface FunctionPlace {
-  readonly file: string;
-  readonly pkg: string;
-  readonly name: string;
-  readonly extern: boolean;
-}
-
-/** Where a C name's exported kind is: its package and id. */
-interface KindPlace {
-  readonly pkg: string;
-  readonly id: string;
-}
-
 /**
- * The names the backend generates for a program's declarations, and where each one's Vale side
- * is (no positions): made once for the programs of the same declarations and project
- * (`CProgram.declarations`), which each keystroke's new program reads through.
- */
-class BoundaryNames {
-  readonly externs = new Map<string, FunctionPlace>();
-  readonly exports = new Map<string, FunctionPlace>();
-  /** C type names of exported kinds (`vtest_Ship`, `vtest_ShipRef`). */
-  readonly kinds = new Map<string, KindPlace>();
-  /** `<project>_<Name>` of every exported kind, mutable ones too (C names their `...Ref`). */
-  readonly kindNames = new Map<string, KindPlace>();
-  /** The C names of immutable interfaces (their tag constants begin with them). */
-  readonly interfaces = new Map<string, KindPlace>();
-  /** The headers the backend writes, by name (`Ship` for `<project>/Ship.h`). */
-  readonly headerNames = new Set<string>();
-
-  constructor(program: CProgram) {
-    const prefix = program.project ? `${program.project}_` : '';
-    for (const m of program.index.files.values()) {
-      for (const f of m.functions) {
-        if (f.builtin || !(f.extern || (f.exported && f.name !== 'main'))) continue;
-        (f.extern ? this.externs : this.exports).set(`${prefix}${f.name}`, {
-          file: m.path,
-          pkg: m.package,
-          name: f.name,
-          extern: f.extern,
-        });
-        this.headerNames.add(f.name);
-      }
-    }
-    for (const k of program.kinds) {
-      const cName = program.cName(k);
-      const place = { pkg: k.package, id: k.id };
-      this.kinds.set(k.mutability === 'mut' ? `${cName}Ref` : cName, place);
-      this.kindNames.set(cName, place);
-      this.headerNames.add(k.exportName);
-      if (k.category === 'interface' && k.mutability === 'imm') this.interfaces.set(cName, place);
-    }
-  }
-}
-
-/**
- * What C can name of a program, by the names the backend generates: the names from the
- * declarations (`BoundaryNames`), each read through this program when asked.
+ * What C can name of a program, by the names the backend generates (`<project>_<name>` for FFI
+ * functions, `<project>_<Name>` and `<project>_<Name>Ref` for exported kinds, `<Iface>_Type_<Struct>`
+ * for tags), each looked up when asked: in the files declaring FFI functions of that name
+ * (`FfiFunctionFiles`, which the workspace keeps up to date) and the packages exporting a kind
+ * under that name (`ProgramIndex.packagesExportingName`). A question reads what its name names,
+ * not the workspace.
  */
 class Boundary {
   private readonly functions = new Map<string, BoundaryFunction | null>();
   private readonly tagsOf = new Map<CKind, readonly string[]>();
+  private readonly prefix: string;
 
   constructor(
     private readonly program: CProgram,
-    readonly names: BoundaryNames,
-  ) {}
+    private readonly ffi: FfiFunctionFiles,
+  ) {
+    this.prefix = program.project ? `${program.project}_` : '';
+  }
+
+  /** The Vale name in a C name `<project>_<name>`; undefined when the name is not one. */
+  private valeName(cName: string): string | undefined {
+    return cName.startsWith(this.prefix) ? cName.slice(this.prefix.length) : undefined;
+  }
 
   /** The extern function C defines under `name` (`<project>_<name>`). */
   extern(name: string): BoundaryFunction | undefined {
-    return this.function(name, this.names.externs.get(name));
+    return this.function(name, true);
   }
 
   /** The exported function C calls as `name`. */
   exported(name: string): BoundaryFunction | undefined {
-    return this.function(name, this.names.exports.get(name));
+    return this.function(name, false);
   }
 
-  private function(name: string, place: FunctionPlace | undefined): BoundaryFunction | undefined {
-    if (!place) return undefined;
-    const key = `${place.extern ? 'e' : 'x'}${name}`;
+  private function(cName: string, extern: boolean): BoundaryFunction | undefined {
+    const key = `${extern ? 'e' : 'x'}${cName}`;
     let found = this.functions.get(key);
     if (found === undefined) {
-      const fns = this.program.index.model(place.file)?.functions ?? [];
-      let f: FunctionDecl | undefined;
-      for (const g of fns)
-        if (g.name === place.name && !g.builtin && (place.extern ? g.extern : !g.extern && g.exported && g.name !== 'main')) f = g;
-      this.functions.set(key, (found = f ? new BoundaryFunction(this.program, f, place.pkg) : null));
+      found = null;
+      const name = this.valeName(cName);
+      const files = name === undefined ? undefined : this.ffi.files(name, extern);
+      if (files) {
+        // Several files declaring one name (which the compiler refuses): the last in path order.
+        let file = '';
+        for (const f of files.keys()) if (f > file) file = f;
+        const model = this.program.index.model(file);
+        let fn: FunctionDecl | undefined;
+        for (const g of model?.functions ?? [])
+          if (g.name === name && !g.builtin && (extern ? g.extern : !g.extern && g.exported && g.name !== 'main')) fn = g;
+        if (fn && model) found = new BoundaryFunction(this.program, fn, model.package);
+      }
+      this.functions.set(key, found);
     }
     return found ?? undefined;
   }
 
-  /** The exported kind a C type name stands for (`vtest_Ship`, `vtest_ShipRef`). */
-  kind(name: string): CKind | undefined {
-    const place = this.names.kinds.get(name);
-    return place && this.program.kindIn(place.pkg, place.id);
+  /** The FFI function `fn` under the name C gives it, if C knows it by that name (`extern`: as an extern, else as an exported function). */
+  named(fn: FunctionDecl, extern: boolean): string | undefined {
+    const name = `${this.prefix}${fn.name}`;
+    return (extern ? this.extern(name) : this.exported(name))?.f === fn ? name : undefined;
+  }
+
+  /** The exported kind a C type name stands for: `<project>_<Name>` (immutable) or `<project>_<Name>Ref` (mutable). */
+  kind(cName: string): CKind | undefined {
+    const name = this.valeName(cName);
+    if (name === undefined) return undefined;
+    let found = this.last(name, (k) => k.mutability !== 'mut');
+    if (name.endsWith('Ref')) {
+      const mutable = this.last(name.slice(0, -3), (k) => k.mutability === 'mut');
+      if (mutable && (!found || this.program.comesAfter(mutable, found))) found = mutable;
+    }
+    return found;
   }
 
   /** The exported kind of a `<project>_<Name>` (a mutable kind's too, whose C type is its `...Ref`). */
-  kindNamed(name: string): CKind | undefined {
-    const place = this.names.kindNames.get(name);
-    return place && this.program.kindIn(place.pkg, place.id);
+  kindNamed(cName: string): CKind | undefined {
+    const name = this.valeName(cName);
+    return name === undefined ? undefined : this.last(name, () => true);
   }
 
-  /** The FFI function `fn` under the name C gives it, if C knows it by that name (`extern`: as an extern, else as an exported function). */
-  named(fn: FunctionDecl, extern: boolean): string | undefined {
-    const name = this.program.project ? `${this.program.project}_${fn.name}` : fn.name;
-    return (extern ? this.extern(name) : this.exported(name))?.f === fn ? name : undefined;
+  /** Of the kinds exported as `exportName` that `keep` takes, the last in `CProgram.kinds`' order (a name exported twice: the later). */
+  private last(exportName: string, keep: (k: CKind) => boolean): CKind | undefined {
+    const kinds = this.program.kindsExportedAs(exportName);
+    for (let i = kinds.length - 1; i >= 0; i--) if (keep(kinds[i])) return kinds[i];
+    return undefined;
+  }
+
+  /** Whether the backend writes a header `<project>/<name>.h`: one per FFI function and per exported kind. */
+  hasHeader(name: string): boolean {
+    return (
+      this.ffi.files(name, true) !== undefined || this.ffi.files(name, false) !== undefined || this.program.kindsExportedAs(name).length > 0
+    );
   }
 
   /**
@@ -210,8 +195,8 @@ class Boundary {
   tag(name: string): Tag | undefined {
     if (!name.includes('_Type_')) return undefined;
     for (let at = name.indexOf('_Type_'); at >= 0; at = name.indexOf('_Type_', at + 1)) {
-      const place = this.names.interfaces.get(name.slice(0, at));
-      const iface = place && this.program.kindIn(place.pkg, place.id);
+      const vale = this.valeName(name.slice(0, at));
+      const iface = vale === undefined ? undefined : this.last(vale, (k) => k.category === 'interface' && k.mutability === 'imm');
       if (!iface) continue;
       const subs = this.program.substructs(iface);
       let all = this.tagsOf.get(iface);
@@ -224,17 +209,25 @@ class Boundary {
 }
 
 const boundaries = new WeakMap<CProgram, Boundary>();
-/** The names of each declarations' token (`CProgram.declarations`): shared by its programs. */
-const boundaryNames = new WeakMap<object, BoundaryNames>();
+/** The FFI functions' files of the programs that were not given them (`CDeclarations.ffiFunctions`): read once per declarations. */
+const ownFfiFunctions = new WeakMap<CDeclarations, FfiFunctionFiles>();
 
-/** What C can name of a program, by the names the backend generates (kept per program; the names per declarations). */
+function ffiFunctionsOf(program: CProgram): FfiFunctionFiles {
+  const given = program.declarations.ffiFunctions;
+  if (given) return given();
+  let ffi = ownFfiFunctions.get(program.declarations);
+  if (!ffi) {
+    ffi = new FfiFunctionFiles();
+    for (const m of program.index.files.values()) ffi.set(m.path, m);
+    ownFfiFunctions.set(program.declarations, ffi);
+  }
+  return ffi;
+}
+
+/** What C can name of a program, by the names the backend generates (kept per program). */
 export function boundaryOf(program: CProgram): Boundary {
   let b = boundaries.get(program);
-  if (!b) {
-    let names = boundaryNames.get(program.declarations);
-    if (!names) boundaryNames.set(program.declarations, (names = new BoundaryNames(program)));
-    boundaries.set(program, (b = new Boundary(program, names)));
-  }
+  if (!b) boundaries.set(program, (b = new Boundary(program, ffiFunctionsOf(program))));
   return b;
 }
 

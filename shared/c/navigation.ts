@@ -115,6 +115,6 @@ export function generatedIncludes(program: CProgram, c: CFileSummary): { range: 
   const b = boundaryOf(program);
   const prefix = `${program.project}/`;
   return c.includes
-    .filter((i) => i.path.startsWith(prefix) && b.names.headerNames.has(i.path.slice(prefix.length, -2)) && i.path.endsWith('.h'))
+    .filter((i) => i.path.startsWith(prefix) && b.hasHeader(i.path.slice(prefix.length, -2)) && i.path.endsWith('.h'))
     .map((i) => ({ range: i.range, header: i.path.slice(prefix.length, -2) }));
 }

@@ -1,4 +1,5 @@
 import { type KindDecl, type OffsetRange, packageDisplayName } from '../model/declarations';
+import type { FfiFunctionFiles } from '../model/extern-names';
 import type { ExportSite, ProgramIndex } from '../model/program';
 import { type Mutability, type TypeRef, kindText } from '../model/types';
 import { type BuiltHeaders, builtTags } from './built';
@@ -99,6 +100,12 @@ function fieldTypeOf(
   return { text, size, align, form, kind: more.kind, string: more.string, bool: more.bool, unexported: more.unexported };
 }
 
+/** What the C programs of one workspace share (`CProgram.declarations`). */
+export interface CDeclarations {
+  /** The files declaring each FFI function name, up to date with the declarations (else the program's C side reads them itself, once). */
+  readonly ffiFunctions?: () => FfiFunctionFiles;
+}
+
 /** The C side of a workspace's exports for one project name and target. */
 export class CProgram {
   /** Each package's exported kinds by id, made when a question first reads the package. */
@@ -117,12 +124,8 @@ export class CProgram {
     readonly target: TargetProfile,
     /** A real build's headers: their `_Type_` numbers win over the model. */
     readonly built?: BuiltHeaders,
-    /**
-     * A token shared by the programs made from the same declarations and project (each change makes
-     * a program, most changes leave the declarations as they were): what depends on them alone is
-     * kept on it (the names C knows them by: shared/c/checks.ts).
-     */
-    readonly declarations: object = {},
+    /** What the programs of one workspace share, made and kept up to date by it (each change makes a program). */
+    readonly declarations: CDeclarations = {},
   ) {
     const byte = target.scalars.int8_t;
     const pointer = target.scalars.pointer;
@@ -158,6 +161,24 @@ export class CProgram {
   /** A package's exported kind by id. */
   kindIn(pkg: string, id: string): CKind | undefined {
     return this.packageKinds(pkg).get(id);
+  }
+
+  /** The exported kinds exported as `exportName` (C names them `<project>_<exportName>`), in `kinds`' order. */
+  kindsExportedAs(exportName: string): CKind[] {
+    const out: CKind[] = [];
+    for (const pkg of this.index.packagesExportingName(exportName))
+      for (const k of this.packageKinds(pkg).values()) if (k.exportName === exportName) out.push(k);
+    return out;
+  }
+
+  /** Whether `a` comes after `b` in `kinds`' order. */
+  comesAfter(a: CKind, b: CKind): boolean {
+    if (a.package !== b.package) return a.package > b.package;
+    for (const k of this.packageKinds(a.package).values()) {
+      if (k === b) return true;
+      if (k === a) return false;
+    }
+    return false;
   }
 
   /** The exported kinds whose export site is in a file (in offset order). */

@@ -41,3 +41,46 @@ export class ExternNames {
     }
   }
 }
+
+/**
+ * The files that declare each FFI function name: the externs', and the exported functions' (but
+ * `main`), each file with how many. Kept up to date as `ExternNames` is, from the window of items
+ * an edit changed; the C side finds the function a C name stands for here (shared/c/checks.ts).
+ */
+export class FfiFunctionFiles {
+  private readonly externs = new Map<string, Map<string, number>>();
+  private readonly exported = new Map<string, Map<string, number>>();
+  private readonly models = new Map<string, FileModel>();
+
+  /** The files declaring `name`: as an extern (`extern`), else as an exported function. */
+  files(name: string, extern: boolean): ReadonlyMap<string, number> | undefined {
+    return (extern ? this.externs : this.exported).get(name);
+  }
+
+  /** A file's model now (undefined: the file is gone). */
+  set(path: string, model: FileModel | undefined): void {
+    const before = this.models.get(path);
+    if (before === model) return;
+    const { removed, added } = changedWindow(before?.items ?? [], model?.items ?? []);
+    for (const item of removed) this.count(path, item, -1);
+    for (const item of added) this.count(path, item, 1);
+    if (model) this.models.set(path, model);
+    else this.models.delete(path);
+  }
+
+  private count(path: string, item: ItemDecls, by: 1 | -1): void {
+    for (const f of item.unplaced.functions) {
+      if (f.builtin) continue;
+      const table = f.extern ? this.externs : f.exported && f.name !== 'main' ? this.exported : undefined;
+      if (!table) continue;
+      let files = table.get(f.name);
+      if (!files) table.set(f.name, (files = new Map()));
+      const n = (files.get(path) ?? 0) + by;
+      if (n > 0) files.set(path, n);
+      else {
+        files.delete(path);
+        if (files.size === 0) table.delete(f.name);
+      }
+    }
+  }
+}

@@ -450,6 +450,8 @@ export class ProgramIndex {
   private sortedPackages?: readonly string[];
   /** The packages exporting each kind, in name order (`packagesExporting`), once asked; kept by `update`. */
   private exporting?: Map<string, string[]>;
+  /** The packages with an export site of each name, in name order (`packagesExportingName`), once asked; kept by `update`. */
+  private exportingName?: Map<string, string[]>;
   private readonly exportsByPackage = new Map<string, readonly ExportSite[]>();
   private readonly implsByInterface = new Map<string, ImplEdge[]>();
   private reach?: ReachState;
@@ -721,6 +723,7 @@ export class ProgramIndex {
     // their kinds' and interfaces' lists are touched.
     const implsChanged = new Set(edgeIds); // so far, the interfaces of removed files' impls
     const touchedIds = new Map<string, Set<string>>(); // package → kinds whose site objects changed
+    const touchedNames = new Map<string, Set<string>>(); // package → names of the site objects that changed
     const sitesGone = new Map<string, Set<ExportSite>>(); // package → site objects an edit replaced or removed
     const sitesCame = new Map<string, ExportSite[]>(); // package → site objects an edit made
     for (const path of refile) {
@@ -735,6 +738,9 @@ export class ProgramIndex {
         let ids = touchedIds.get(pkg);
         if (!ids) touchedIds.set(pkg, (ids = new Set()));
         for (const x of [...sites.removed, ...sites.added]) ids.add(x.id);
+        let names = touchedNames.get(pkg);
+        if (!names) touchedNames.set(pkg, (names = new Set()));
+        for (const x of [...sites.removed, ...sites.added]) names.add(x.name);
         let gone = sitesGone.get(pkg);
         if (!gone) sitesGone.set(pkg, (gone = new Set()));
         for (const x of sites.removed) gone.add(x);
@@ -796,6 +802,17 @@ export class ProgramIndex {
     if (this.exporting) {
       if (removedPackages.size > 0) this.exporting = undefined;
       else for (const [pkg, ids] of touchedIds) for (const id of ids) this.noteExporting(this.exporting, pkg, id);
+    }
+    if (this.exportingName) {
+      if (removedPackages.size > 0) this.exportingName = undefined;
+      else
+        for (const [pkg, names] of touchedNames)
+          for (const name of names) {
+            const sites = this.exportsByPackage.get(pkg) ?? NO_SITES;
+            let yes = false;
+            for (let i = 0; i < sites.length && !yes; i++) yes = sites[i].name === name;
+            notePackage(this.exportingName, name, pkg, yes);
+          }
     }
     for (const id of edgeIds) {
       const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
@@ -1440,16 +1457,23 @@ export class ProgramIndex {
 
   /** After an update changed a package's sites of a kind: whether the package still exports it. */
   private noteExporting(exporting: Map<string, string[]>, pkg: string, id: string): void {
-    const yes = this.exportsOf(pkg, id).length > 0;
-    const list = exporting.get(id);
-    const at = list ? list.indexOf(pkg) : -1;
-    if (yes && at < 0) {
-      if (list) insertSorted(list, pkg);
-      else exporting.set(id, [pkg]);
-    } else if (!yes && list && at >= 0) {
-      list.splice(at, 1);
-      if (list.length === 0) exporting.delete(id);
+    notePackage(exporting, id, pkg, this.exportsOf(pkg, id).length > 0);
+  }
+
+  /** The packages with an export site named `name` (an `exported` kind's name, or an `export ... as` name), in name order. */
+  packagesExportingName(name: string): readonly string[] {
+    let byName = this.exportingName;
+    if (!byName) {
+      byName = new Map();
+      for (const pkg of this.packagesInOrder())
+        for (const site of this.exportsByPackage.get(pkg) ?? []) {
+          const list = byName.get(site.name);
+          if (!list) byName.set(site.name, [pkg]);
+          else if (list[list.length - 1] !== pkg) list.push(pkg);
+        }
+      this.exportingName = byName;
     }
+    return byName.get(name) ?? NO_PACKAGES;
   }
 
   /** The names of the kinds a package declares. */
@@ -2319,6 +2343,19 @@ function packageEndsWith(pkg: string, wanted: readonly string[]): boolean {
 export function signatureText(f: FunctionDecl): string {
   const params = f.params.map((p) => `${p.name} ${p.type.text}`).join(', ');
   return `${f.extern ? 'extern' : 'exported'} func ${f.name}(${params})${f.returnType ? ` ${f.returnType.text}` : ''}`;
+}
+
+/** `pkg` in or out of `key`'s sorted list of packages. */
+function notePackage(lists: Map<string, string[]>, key: string, pkg: string, yes: boolean): void {
+  const list = lists.get(key);
+  const at = list ? list.indexOf(pkg) : -1;
+  if (yes && at < 0) {
+    if (list) insertSorted(list, pkg);
+    else lists.set(key, [pkg]);
+  } else if (!yes && list && at >= 0) {
+    list.splice(at, 1);
+    if (list.length === 0) lists.delete(key);
+  }
 }
 
 function insertSorted(list: string[], value: string): void {
