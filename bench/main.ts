@@ -701,6 +701,11 @@ const EDITOR_REQUESTS: readonly [
   ['semantic tokens (textDocument/semanticTokens/full)', 'textDocument/semanticTokens/full', ({ uri }) => ({ textDocument: { uri } })],
   ['folding (textDocument/foldingRange)', 'textDocument/foldingRange', ({ uri }) => ({ textDocument: { uri } })],
   [
+    'code actions in the open C file (textDocument/codeAction)',
+    'textDocument/codeAction',
+    ({ cUri, reference }) => ({ textDocument: { uri: cUri }, range: { start: reference, end: reference }, context: { diagnostics: [] } }),
+  ],
+  [
     'code actions where the edit was (textDocument/codeAction)',
     'textDocument/codeAction',
     ({ uri, body }) => ({ textDocument: { uri }, range: { start: body, end: body }, context: { diagnostics: [] } }),
@@ -730,7 +735,8 @@ async function workspaceChild(): Promise<void> {
   // BENCH_SERVER, as in the editing section: another server script (another build's, to compare).
   const client = new TestClient(process.env.BENCH_SERVER ?? join(REPO, 'dist', 'server.js'));
   const t0 = performance.now();
-  await client.initialize(pathToFileURL(dir).href);
+  // As VS Code does, the client fills a code action in when it is chosen.
+  await client.initialize(pathToFileURL(dir).href, {}, { textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } } } });
   await client.waitFor('indexing', () => client.progress.some((p) => p.startsWith('end')), 300_000);
   await client.connection.sendNotification('textDocument/didOpen', {
     textDocument: { uri, languageId: 'vale', version: 1, text: file.text },

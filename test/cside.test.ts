@@ -492,3 +492,51 @@ describe('writing the C side from the editor', () => {
     assert.equal(await client.shutdown(), 0);
   });
 });
+
+describe('the source action, for an editor that fills a code action in when it is chosen', () => {
+  const dir = tempDir('vale-ffi-cresolve-');
+  mkdirSync(join(dir, 'vtest', 'native'), { recursive: true });
+  const valeText = `${VALE}extern func cFree(x int, y i64) bool;\nextern func cName() str;\n`;
+  const implText = `#include <stdint.h>\n#include "vtest/cAdd.h"\nint64_t vtest_cAdd(int32_t a, int64_t b) { return a + b; }\n`;
+  writeFileSync(join(dir, 'vtest', 'main.vale'), valeText);
+  writeFileSync(join(dir, 'vtest', 'native', 'impl.c'), implText);
+  writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify({ modules: { vtest: 'vtest' } }));
+  const valeUri = URI.file(join(dir, 'vtest', 'main.vale')).toString();
+  const implUri = URI.file(join(dir, 'vtest', 'native', 'impl.c')).toString();
+  const client = new TestClient();
+  const eni = (): Diagnostic[] => (client.diagnostics.get(valeUri) ?? []).filter((d) => d.code === 'ExternNotImplemented');
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('is offered without its edit, which resolving it makes; once every extern is defined it is not offered', async () => {
+    await client.initialize(URI.file(dir).toString(), {}, { textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } } } });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: implUri, languageId: 'c', version: 1, text: implText },
+    });
+    await client.waitFor('ExternNotImplemented on the externs C does not define', () => eni().length > 0);
+    const ask = (): Promise<CodeAction[]> =>
+      client.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri: implUri },
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: { diagnostics: [] },
+      });
+    const offered = (await ask()).find((a) => a.title === 'Implement the missing Vale externs');
+    assert.ok(offered, 'the action is offered');
+    assert.equal(offered.edit, undefined, 'its edit is made when it is chosen');
+    const resolved: CodeAction = await client.connection.sendRequest('codeAction/resolve', offered);
+    assert.ok(resolved.edit?.changes?.[implUri], JSON.stringify(resolved));
+    const text = applyEdits(implText, resolved.edit.changes[implUri]);
+    for (const name of ['vtest_cFree', 'vtest_cName']) assert.match(text, new RegExp(`\\b${name}\\([^)]*\\) \\{`), text);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: implUri, version: 2 },
+      contentChanges: [{ text }],
+    });
+    await client.waitFor('no ExternNotImplemented left', () => client.versions.has(valeUri) && eni().length === 0);
+    assert.equal(
+      (await ask()).find((a) => a.title === 'Implement the missing Vale externs'),
+      undefined,
+      'nothing left to implement',
+    );
+  });
+});

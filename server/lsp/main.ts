@@ -68,6 +68,7 @@ import {
   SEMANTIC_MODIFIERS,
   inlayHints,
   foldingRegions,
+  anyMissingExtern,
   implementMissingExterns,
   type FileEdit,
   generatedIncludes,
@@ -134,6 +135,8 @@ let project: FoundConfig | undefined;
 let filters: { folder: string; filter: SourceFilter }[] = [];
 let folders: string[] = [];
 let canPullConfiguration = false;
+/** The client fills a code action's edit in when it is chosen (`codeAction/resolve`): the source action's is made then. */
+let resolvesActionEdits = false;
 let cParserLoaded = false;
 /** The build directory whose headers are read, watched for a rebuild. */
 let builtDirectory: string | undefined;
@@ -149,6 +152,10 @@ const guard = new Guard(connection);
 const DOC = shape.of({ 'textDocument.uri': valid.string });
 const DOC_POSITION = shape.of({ 'textDocument.uri': valid.string, position: valid.position });
 const DOC_RANGE = shape.of({ 'textDocument.uri': valid.string, range: valid.range });
+const CODE_ACTION = shape.of({ title: valid.string, 'kind?': valid.string });
+/** The source action of a C file that defines every extern no C file defines yet. */
+const IMPLEMENT_EXTERNS = `${CodeActionKind.Source}.implementExterns`;
+const IMPLEMENT_EXTERNS_TITLE = 'Implement the missing Vale externs';
 const REFERENCES = shape.of({ 'textDocument.uri': valid.string, position: valid.position, 'context.includeDeclaration': valid.boolean });
 const DID_OPEN = shape.of({
   'textDocument.uri': valid.string,
@@ -173,6 +180,7 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
   folders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
   if (folders.length === 0 && params.rootUri) folders = [URI.parse(params.rootUri).fsPath];
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  resolvesActionEdits = params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
   if (params.initializationOptions) settings = clientSettings = readSettings(params.initializationOptions);
   return {
     capabilities: {
@@ -182,7 +190,7 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
       referencesProvider: true,
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, `${CodeActionKind.Source}.implementExterns`] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, IMPLEMENT_EXTERNS], resolveProvider: true },
       codeLensProvider: { resolveProvider: false },
       documentLinkProvider: { resolveProvider: false },
       foldingRangeProvider: true,
@@ -880,16 +888,31 @@ connection.onCodeAction(
     const wantsSource =
       !context?.only || context.only.some((k) => k === CodeActionKind.Source || k.startsWith(`${CodeActionKind.Source}.`));
     if (c && wantsSource) {
+      // Its edit writes every missing extern's definition (on a large workspace, thousands): made
+      // when the action is chosen, if the client resolves actions; offered when there is one.
       const files = workspace.cFileTexts();
-      const edits = implementMissingExterns(cProgram(), files.find((f) => f.path === key)!, files);
-      if (edits.length > 0)
-        actions.push({
-          title: 'Implement the missing Vale externs',
-          kind: `${CodeActionKind.Source}.implementExterns`,
-          edit: workspaceEdit(edits),
-        });
+      if (resolvesActionEdits) {
+        if (anyMissingExtern(cProgram(), files))
+          actions.push({ title: IMPLEMENT_EXTERNS_TITLE, kind: IMPLEMENT_EXTERNS, data: { uri: textDocument.uri } });
+      } else {
+        const edits = implementMissingExterns(cProgram(), files.find((f) => f.path === key)!, files);
+        if (edits.length > 0) actions.push({ title: IMPLEMENT_EXTERNS_TITLE, kind: IMPLEMENT_EXTERNS, edit: workspaceEdit(edits) });
+      }
     }
     return actions;
+  }),
+);
+
+connection.onCodeActionResolve(
+  guard.request('codeAction/resolve', CODE_ACTION, (action: CodeAction) => {
+    const uri = (action.data as { uri?: unknown } | undefined)?.uri;
+    if (action.kind !== IMPLEMENT_EXTERNS || typeof uri !== 'string') return action;
+    const key = keyOf(uri);
+    const files = workspace.cFileTexts();
+    const file = files.find((f) => f.path === key);
+    // The C file closed or gone since: nothing to write into.
+    if (!file) return action;
+    return { ...action, edit: workspaceEdit(implementMissingExterns(cProgram(), file, files)) };
   }),
 );
 

@@ -416,6 +416,27 @@ export function externImplementationFix(
   };
 }
 
+/**
+ * Whether `implementMissingExterns` has something to write: an extern that no C file defines and
+ * whose prototype the backend can generate. Reads the externs' names and, for a name C lacks, its
+ * declarations, not every extern's stub (an editor asks at each move of the cursor in a C file).
+ */
+export function anyMissingExtern(program: CProgram, cFiles: readonly CFileText[]): boolean {
+  const defined = new Set<string>();
+  for (const c of cFiles) for (const fn of c.summary.functions) if (fn.definition) defined.add(fn.name);
+  const prefix = program.project ? `${program.project}_` : '';
+  const ffi = ffiFunctionsOf(program);
+  for (const name of ffi.externNames()) {
+    if (defined.has(`${prefix}${name}`)) continue;
+    for (const file of ffi.files(name, true)?.keys() ?? []) {
+      const model = program.index.model(file);
+      for (const fn of model?.functions ?? [])
+        if (fn.extern && !fn.builtin && fn.name === name && hasPrototype(functionC(program, fn, model!.package))) return true;
+    }
+  }
+  return false;
+}
+
 /** The source action of a C file: the definitions of every extern no C file defines, added to it. */
 export function implementMissingExterns(program: CProgram, file: CFileText, cFiles: readonly CFileText[]): FileEdit[] {
   const defined = new Set<string>();

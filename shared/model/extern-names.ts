@@ -52,6 +52,11 @@ export class FfiFunctionFiles {
   private readonly exported = new Map<string, Map<string, number>>();
   private readonly models = new Map<string, FileModel>();
 
+  /** Every name an extern has (in no particular order). */
+  externNames(): IterableIterator<string> {
+    return this.externs.keys();
+  }
+
   /** The files declaring `name`: as an extern (`extern`), else as an exported function. */
   files(name: string, extern: boolean): ReadonlyMap<string, number> | undefined {
     return (extern ? this.externs : this.exported).get(name);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   createProtocolConnection,
   type Diagnostic,
+  type ClientCapabilities,
   type InitializeParams,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
@@ -111,12 +112,13 @@ export class TestClient {
     });
   }
 
-  async initialize(rootUri: string, options: Record<string, unknown> = {}): Promise<void> {
+  /** `capabilities`: the client's, besides progress (and no configuration requests). */
+  async initialize(rootUri: string, options: Record<string, unknown> = {}, capabilities: ClientCapabilities = {}): Promise<void> {
     const params: InitializeParams = {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'examples' }],
-      capabilities: { window: { workDoneProgress: true }, workspace: { configuration: false } },
+      capabilities: { window: { workDoneProgress: true }, workspace: { configuration: false }, ...capabilities },
       initializationOptions: options,
     };
     await this.connection.sendRequest('initialize', params);
