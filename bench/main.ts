@@ -657,9 +657,10 @@ async function workspaceSection(): Promise<void> {
     percentile(summary, 95) <= 50,
   );
   const hovers = [...requests[HOVER_REQUEST].body, ...requests[HOVER_REQUEST].summary];
+  const blank = [...requests[BLANK_HOVER_REQUEST].body, ...requests[BLANK_HOVER_REQUEST].summary];
   goal(
     '100k workspace: hover on a kind after a keystroke p95 ≤ 2 ms',
-    `${fixed(percentile(hovers, 95), 2)} ms`,
+    `${fixed(percentile(hovers, 95), 2)} ms (floor here ${fixed(percentile(blank, 95), 2)})`,
     percentile(hovers, 95) <= 2,
   );
   goal('burst of 10,000 edits: last version answered ≤ 2 s after the last send', `${fixed(burstMs)} ms`, burstMs <= 2000);
@@ -673,6 +674,8 @@ const WARMED_UP = 'vale-ffi: edit path warmed up';
 const REQUEST_ROUNDS = 60;
 const HOVER_REQUEST = 'hover on the kind declared (textDocument/hover)';
 const C_HOVER_REQUEST = 'hover on a universal reference in the open C file (textDocument/hover)';
+/** The yardstick: a hover where there is nothing to answer (the server looks and answers null), so the pipe and the client's part. */
+const BLANK_HOVER_REQUEST = 'hover on a blank line, nothing to answer (the floor: the pipe and the client)';
 /**
  * What an editor asks once a document changed (VS Code: outline, lenses, inlay hints, folding,
  * semantic tokens, code actions where the cursor is), and a hover and a completion: by name, the
@@ -682,9 +685,10 @@ const C_HOVER_REQUEST = 'hover on a universal reference in the open C file (text
 const EDITOR_REQUESTS: readonly [
   string,
   string,
-  (p: { uri: string; cUri: string; reference: Position; name: Position; body: Position; end: Position }) => object,
+  (p: { uri: string; cUri: string; reference: Position; name: Position; blank: Position; body: Position; end: Position }) => object,
 ][] = [
   [HOVER_REQUEST, 'textDocument/hover', ({ uri, name }) => ({ textDocument: { uri }, position: name })],
+  [BLANK_HOVER_REQUEST, 'textDocument/hover', ({ uri, blank }) => ({ textDocument: { uri }, position: blank })],
   [C_HOVER_REQUEST, 'textDocument/hover', ({ cUri, reference }) => ({ textDocument: { uri: cUri }, position: reference })],
   [
     'completion in a body (textDocument/completion)',
@@ -793,6 +797,7 @@ async function workspaceChild(): Promise<void> {
       cUri,
       reference: cDoc.positionAt(cText.indexOf('=0x') + 10),
       name: doc.positionAt(text.indexOf('struct Fleet') + 'struct '.length + 1),
+      blank: doc.positionAt(text.indexOf('\n\n') + 1),
       body: doc.positionAt(text.indexOf('budget') + 2),
       end: doc.positionAt(text.length),
     };
