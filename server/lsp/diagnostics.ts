@@ -15,7 +15,7 @@ import {
   shownAnchors,
 } from '../../shared';
 import type { Documents } from './documents';
-import type { Arrivals } from './transport';
+import { type Arrivals, MESSAGE_GAP_MS } from './transport';
 import { failpoint } from './failpoints';
 import { READ_LIMITS } from '../read';
 
@@ -449,6 +449,11 @@ export class DiagnosticsPublisher {
         const quiet = i === first.length && first.length > 0;
         await new Promise((resolve) => (quiet ? setTimeout(resolve, QUIET_MS) : setImmediate(resolve)));
         if (generation !== this.generation) return;
+        // Other files give way to messages just read (a request, the next keystroke): handled first.
+        while (i >= first.length && !this.arrivals.quietFor(MESSAGE_GAP_MS)) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          if (generation !== this.generation) return;
+        }
       }
       const key = i < first.length ? first[i] : this.nextOwed();
       if (key === undefined) return;

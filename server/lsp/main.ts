@@ -102,7 +102,7 @@ import {
 } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
 import { Guard, shape, valid } from './guard';
-import { Arrivals, transportFromArgs } from './transport';
+import { Arrivals, MESSAGE_GAP_MS, transportFromArgs } from './transport';
 import { Documents, keyOf } from './documents';
 import { serverWarmUpEditor } from './warmup';
 import { registerRequests } from './requests';
@@ -410,6 +410,10 @@ function warmUpEditing(): void {
     return;
   }
   const slice = (): void => {
+    if (!arrivals.quietFor(MESSAGE_GAP_MS)) {
+      setTimeout(slice, 1);
+      return;
+    }
     const from = performance.now();
     try {
       let more = true;

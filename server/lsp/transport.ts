@@ -20,14 +20,35 @@ import { FrameFilter } from './frames';
  * it with the version applied, so it never computes a version that a queued
  * edit already supersedes (a burst of edits gets one computation, for the last).
  */
+/**
+ * How long after a message is read the work that can wait (the warm-up's slices, other files'
+ * diagnostics) waits (`Arrivals.quietFor`): the connection handles one message per turn of the
+ * event loop, so a request read with others, or just after one, is answered before the next slice
+ * of that work rather than after it.
+ */
+export const MESSAGE_GAP_MS = 2;
+
 export class Arrivals {
   private readonly received = new Map<string, number>();
+  /** When the last message was read (performance.now()). */
+  private lastRead = Number.NEGATIVE_INFINITY;
 
   observe(message: Message): void {
+    this.lastRead = performance.now();
     const m = message as NotificationMessage;
     if (m.method !== 'textDocument/didChange' && m.method !== 'textDocument/didOpen') return;
     const doc = (m.params as { textDocument?: { uri?: unknown; version?: unknown } } | undefined)?.textDocument;
     if (typeof doc?.uri === 'string' && typeof doc.version === 'number') this.received.set(doc.uri, doc.version);
+  }
+
+  /**
+   * Whether no message was read in the last `ms`: work that can wait (the warm-up, other files'
+   * diagnostics) runs then, so that a message read meanwhile, which the connection handles on a
+   * later turn of the event loop, and those read with it, are handled before it, not after a slice
+   * of it.
+   */
+  quietFor(ms: number): boolean {
+    return performance.now() - this.lastRead >= ms;
   }
 
   /** The newest version received for a document (applied or still queued). */
