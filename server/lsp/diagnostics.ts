@@ -19,6 +19,9 @@ import { type Arrivals, MESSAGE_GAP_MS } from './transport';
 import { failpoint } from './failpoints';
 import { READ_LIMITS } from '../read';
 
+/** The longest another file's diagnostics give way to messages (a client that sends without a pause). */
+const MESSAGE_WAIT_MS = 50;
+
 /** docs/diagnostics.md as shipped beside the bundle (dist/ → docs/): each code's explanation. */
 const DIAGNOSTICS_DOC = URI.file(join(__dirname, '..', 'docs', 'diagnostics.md')).toString();
 
@@ -450,7 +453,9 @@ export class DiagnosticsPublisher {
         await new Promise((resolve) => (quiet ? setTimeout(resolve, QUIET_MS) : setImmediate(resolve)));
         if (generation !== this.generation) return;
         // Other files give way to messages just read (a request, the next keystroke): handled first.
-        while (i >= first.length && !this.arrivals.quietFor(MESSAGE_GAP_MS)) {
+        // A client that never pauses delays a file by MESSAGE_WAIT_MS at most.
+        const since = performance.now();
+        while (i >= first.length && !this.arrivals.quietFor(MESSAGE_GAP_MS) && performance.now() - since < MESSAGE_WAIT_MS) {
           await new Promise((resolve) => setTimeout(resolve, 1));
           if (generation !== this.generation) return;
         }
