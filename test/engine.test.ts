@@ -418,6 +418,34 @@ describe('analysis engine', () => {
     assert.deepEqual(diagnostics, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
   });
 
+  test('a copy of a kind above its first declaration, or the first one gone, moves what the checks point at', () => {
+    // Found by the publisher's property test: a copy of \`struct Extra imm { }\` typed above the one
+    // an extern's diagnostic pointed at (related information) left it pointing at the old one.
+    const path = '/dock/extra.vale';
+    const decl = 'struct Extra imm { }\n';
+    // Items between the top and the extern: an edit at the top does not re-parse the extern.
+    const filler = Array.from({ length: 4 }, (_, i) => `struct Spare${i} imm { n int; }\n`).join('');
+    const text = `// top\n${filler}extern func weigh(e Extra) int;\n${filler.replaceAll('Spare', 'Other')}${decl}`;
+    const ws = new Workspace();
+    ws.setFile(path, text);
+    ws.diagnosticParts(path);
+    const related = () => ws.diagnostics(path).flatMap((d) => (d.related ?? []).map((r) => `${d.code} -> ${r.start}`));
+    const expectFresh = (what: string) => {
+      assert.deepEqual(ws.diagnostics(path), fresh(new Map([[path, ws.text(path)!]])).diagnostics(path), what);
+      assert.deepEqual(placedParts(ws, path), fresh(new Map([[path, ws.text(path)!]])).diagnostics(path), `${what} (in parts)`);
+    };
+    const before = related();
+    assert.ok(before.length > 0, 'the extern points at the struct');
+    // A copy at the top: it is the first declaration now.
+    ws.editFile(path, [{ start: 0, end: 0, newText: decl }]);
+    expectFresh('a copy above');
+    assert.notDeepEqual(related(), before);
+    // The copy goes again: the one below is the first once more.
+    ws.editFile(path, [{ start: 0, end: decl.length, newText: '' }]);
+    expectFresh('the copy removed');
+    assert.deepEqual(related(), before);
+  });
+
   test("a kept item that becomes its kind's first declaration is checked again", () => {
     // Found by the property below: an edit elsewhere removes the first declaration of Cargo, so
     // the exported struct after it (not re-parsed) now makes Cargo's `exported` site, a second one.

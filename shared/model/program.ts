@@ -402,8 +402,8 @@ export const indexWork = { sitesMade: 0, rootsMade: 0 };
 
 /**
  * A kind's place with its summary, and a version that stands for both in facts: it stays
- * while the first declaration of the name is in the same file with the same summary (from
- * one table of a package's kinds to the next, and into a new index).
+ * while the first declaration of the name is the same declaration (`sameDeclaration`), from one
+ * table of a package's kinds to the next, and into a new index.
  */
 /** A kind's slot: where its first declaration is (`item`, whose summary other files see), and a version of it. */
 type SlotEntry = KindSlot & {
@@ -514,7 +514,8 @@ export class ProgramIndex {
       else this.filesByPackage.set(pkg, [path]);
     }
     this.packageNames = [...this.filesByPackage.keys()];
-    for (const pkg of this.packageNames) this.kindsByPackage.set(pkg, this.packageKinds(pkg, options.previous?.kindsByPackage.get(pkg)));
+    for (const pkg of this.packageNames)
+      this.kindsByPackage.set(pkg, this.packageKinds(pkg, options.previous?.kindsByPackage.get(pkg), options.previous));
     this.importCache = new Map();
     this.lookups = new Map();
     this.derived = new DerivedCache(this.track);
@@ -614,7 +615,8 @@ export class ProgramIndex {
       let renamed = false;
       patch.forEach((slot, name) => {
         const old = kinds.get(name);
-        if (old?.file === slot?.file && old?.item.summary === slot?.item.summary) return;
+        if (!old && !slot) return;
+        if (old && slot && sameDeclaration(old, slot.file, slot.item, modelBefore.get(slot.file), this.files.get(slot.file)!)) return;
         changedTables.add(pkg);
         names.add(name);
         if (!slot) {
@@ -966,14 +968,15 @@ export class ProgramIndex {
   }
 
   /** A package's kinds by name: the first declaration in file order wins (versions carried from `before`). */
-  private packageKinds(pkg: string, before?: ReadonlyMap<string, SlotEntry>): Map<string, SlotEntry> {
+  private packageKinds(pkg: string, before?: ReadonlyMap<string, SlotEntry>, previous?: ProgramIndex): Map<string, SlotEntry> {
     const kinds = new Map<string, SlotEntry>();
     for (const path of this.filesByPackage.get(pkg) ?? []) {
       for (const item of this.files.get(path)!.kindItems) {
         const name = item.unplaced.kinds[0].name;
         if (kinds.has(name)) continue;
         const old = before?.get(name);
-        const version = old && old.file === path && old.item.summary === item.summary ? old.version : ++slotVersions;
+        const model = this.files.get(path)!;
+        const version = old && sameDeclaration(old, path, item, previous?.files.get(path), model) ? old.version : ++slotVersions;
         kinds.set(name, { file: path, name, item, version, walkNode: undefined });
       }
     }
@@ -2343,6 +2346,19 @@ function packageEndsWith(pkg: string, wanted: readonly string[]): boolean {
 export function signatureText(f: FunctionDecl): string {
   const params = f.params.map((p) => `${p.name} ${p.type.text}`).join(', ');
   return `${f.extern ? 'extern' : 'exported'} func ${f.name}(${params})${f.returnType ? ` ${f.returnType.text}` : ''}`;
+}
+
+/**
+ * Whether `item`, now its name's first declaration in `file`, is the declaration `old` stood for:
+ * the same item, or the one an edit made in its place (the same summary, the old item gone from
+ * the file, this one not in it before). Another item, even of the same summary (a copy of the kind
+ * above it, or the one below it once it goes), is a new first declaration: the checks that point
+ * at the declaration (related information) must point at it.
+ */
+function sameDeclaration(old: SlotEntry, file: string, item: ItemDecls, before: FileModel | undefined, now: FileModel): boolean {
+  if (old.file !== file) return false;
+  if (old.item === item) return true;
+  return old.item.summary === item.summary && !now.kindItems.includes(old.item) && !(before?.kindItems.includes(item) ?? false);
 }
 
 /** `pkg` in or out of `key`'s sorted list of packages. */
