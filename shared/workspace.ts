@@ -665,6 +665,16 @@ export class Workspace {
     return ffi;
   }
 
+  /**
+   * Makes part of what the first check of an immutable kind needs, the reach walk over every FFI
+   * root (`ProgramIndex.prepareReach`), `steps` at a time: a shell spreads it between its messages
+   * instead of that check making it in one piece. True while some is left; an edit that changes
+   * what files see of each other makes it start over.
+   */
+  prepare(steps: number): boolean {
+    return this.program().prepareReach(steps);
+  }
+
   /** The C side of the workspace for a project name and target, kept until the next change. */
   cProgram(project: string, target: TargetProfile): CProgram {
     const index = this.program();

@@ -89,6 +89,7 @@ type Step =
   | { tag: 'askAll' }
   | { tag: 'askParts'; file: number }
   | { tag: 'askKinds'; file: number }
+  | { tag: 'prepare'; steps: number }
   | { tag: 'remove'; file: number }
   | { tag: 'restore'; file: number }
   | { tag: 'release'; file: number };
@@ -108,6 +109,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ tag: 'askAll' as const }) },
   { weight: 2, arbitrary: fc.record({ tag: fc.constant('askParts' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('askKinds' as const), file: fc.nat(PATHS.length - 1) }) },
+  { weight: 2, arbitrary: fc.record({ tag: fc.constant('prepare' as const), steps: fc.integer({ min: 1, max: 40 }) }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('remove' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('restore' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 2, arbitrary: fc.record({ tag: fc.constant('release' as const), file: fc.nat(PATHS.length - 1) }) },
@@ -178,7 +180,8 @@ describe('analysis engine', () => {
       fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
         const texts = new Map(BASE);
         const ws = fresh(texts);
-        ws.allDiagnostics();
+        // Half the runs ask for every file's diagnostics first (the walk made at once), half not.
+        if (steps.length % 2 === 0) ws.allDiagnostics();
         for (const s of steps) {
           const path = 'file' in s ? PATHS[s.file] : '';
           switch (s.tag) {
@@ -199,6 +202,10 @@ describe('analysis engine', () => {
               break;
             case 'askParts':
               if (texts.has(path)) ws.diagnosticParts(path);
+              break;
+            case 'prepare':
+              // Part of the reach walk made ahead, as the server makes it between messages.
+              ws.prepare(s.steps);
               break;
             case 'askKinds':
               // What a hover on a declaration asks (the index then keeps which packages export each kind).
@@ -416,6 +423,18 @@ describe('analysis engine', () => {
     assert.ok(sites <= 2, `export sites made anew: ${sites}`);
     assert.ok(roots <= 3, `walk roots made anew: ${roots}`);
     assert.deepEqual(diagnostics, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
+  });
+
+  test('the reach walk made ahead in steps gives the answers of one made at once, and is made once', () => {
+    const texts = new Map(BASE);
+    const ws = fresh(texts);
+    let calls = 0;
+    while (ws.prepare(1)) calls++;
+    // One step per file's roots, then per slice of the walk: spread over many calls.
+    assert.ok(calls > PATHS.length, `${calls} steps`);
+    assert.equal(ws.prepare(1), false, 'nothing left once made');
+    const expected = fresh(texts);
+    for (const path of PATHS) assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), path);
   });
 
   test('a copy of a kind above its first declaration, or the first one gone, moves what the checks point at', () => {

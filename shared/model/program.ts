@@ -455,6 +455,10 @@ export class ProgramIndex {
   private readonly exportsByPackage = new Map<string, readonly ExportSite[]>();
   private readonly implsByInterface = new Map<string, ImplEdge[]>();
   private reach?: ReachState;
+  /** The reach walk made ahead, part by part (`prepareReach`); an update drops it. */
+  private reachPrep?: ReachPrep;
+  /** Where the last `runWalk` with a budget stopped: the next entry to walk. */
+  private walkStoppedAt = 0;
   /** The kinds the last walk reached. */
   private lastWalked: string[] = [];
   /** What the walk under way reached (one for every walk of this index: each begins by clearing it). */
@@ -542,6 +546,8 @@ export class ProgramIndex {
   update(changed: ReadonlyMap<string, FileModel | undefined>): boolean {
     // A one-shot index keeps nothing an update needs (recorded names, the walk's groups): build a new one.
     if (!this.track) return false;
+    // A reach walk made ahead read the index as it was: made again when asked.
+    this.reachPrep = undefined;
     const packages = new Set<string>();
     /** The package of each file before the change (a removed file has no model to say it). */
     const packageBefore = new Map<string, string>();
@@ -1615,15 +1621,52 @@ export class ProgramIndex {
       this.reach = state;
       return state;
     }
-    const roots: RootEntry[] = [];
-    for (const path of this.paths) {
+    // What `prepareReach` made is kept; the rest is made now.
+    const prep = (this.reachPrep ??= { state, files: 0, roots: [], run: undefined, entry: 0 });
+    this.stepReach(prep, Number.POSITIVE_INFINITY);
+    return this.reach!;
+  }
+
+  /**
+   * Makes part of the reach walk before the first check that needs it: `steps` files' roots, then
+   * `REACH_ENTRIES_PER_STEP` of the walk's entries per step, so that a shell can spread it between
+   * its messages (on the bench's 100k lines the whole walk is about 0.4 s in one piece, which the
+   * first check of an imm kind paid). `reachOf` makes what is left at once. True while some is
+   * left; an update drops what was made (it is made again, from the items' kept roots).
+   */
+  prepareReach(steps: number): boolean {
+    if (this.reach || !this.track) return false;
+    this.reachPrep ??= {
+      state: { kinds: new Array(this.derived.keys).fill(undefined), rootsByFile: new Map(), declaredIn: new Map() },
+      files: 0,
+      roots: [],
+      run: undefined,
+      entry: 0,
+    };
+    this.stepReach(this.reachPrep, steps);
+    return this.reach === undefined;
+  }
+
+  /** `steps` more of the reach walk under way: files' roots, then entries of the walk, then its groups. */
+  private stepReach(prep: ReachPrep, steps: number): void {
+    const paths = this.paths;
+    while (prep.files < paths.length) {
+      if (steps-- <= 0) return;
+      const path = paths[prep.files++];
       const lists = this.rootsOf(path);
-      state.rootsByFile.set(path, lists);
-      for (const list of lists) for (let k = 0; k < list.length; k++) roots.push(list[k]);
+      prep.state.rootsByFile.set(path, lists);
+      for (const list of lists) for (let k = 0; k < list.length; k++) prep.roots.push(list[k]);
     }
-    this.walkGroups(state, roots.sort(compareRoots), undefined);
-    this.reach = state;
-    return state;
+    if (!prep.run) prep.run = this.beginWalk(prep.roots.sort(compareRoots));
+    const { walk, reached, links } = prep.run;
+    while (prep.entry < walk.nodes.length) {
+      if (steps-- <= 0) return;
+      this.runWalk(walk, reached, links, undefined, prep.entry, REACH_ENTRIES_PER_STEP);
+      prep.entry = this.walkStoppedAt;
+    }
+    this.endWalk(prep.state, prep.roots, prep.run);
+    this.reach = prep.state;
+    this.reachPrep = undefined;
   }
 
   /** What the last walk made of a kind, by its id. */
@@ -1782,8 +1825,13 @@ export class ProgramIndex {
     reached: Reached,
     links: EntryLinks | undefined,
     outside: ((key: number) => ReachGroup | undefined) | undefined,
+    from = 0,
+    budget = Number.POSITIVE_INFINITY,
   ): ReachGroup | undefined {
-    for (let e = 0; e < walk.nodes.length; e++) {
+    // With a budget: at most that many entries from `from`; where it stopped is `walkStoppedAt`.
+    const until = from + budget;
+    let e = from;
+    for (; e < walk.nodes.length && e < until; e++) {
       const node = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
       const first = reached.entryOf(node.key);
       if (links) {
@@ -1801,8 +1849,12 @@ export class ProgramIndex {
         this.enqueueInside(node.slot, node.id, e, walk);
       } else if (node.tag === 'array') {
         if (node.element && node.element.tag !== 'skip') walk.push(node.element, e, `${node.text} elements`);
-      } else node.elements.forEach((x, n) => x.tag !== 'skip' && walk.push(x, e, `${node.text}.${n}`));
+      } else {
+        const at = e;
+        node.elements.forEach((x, n) => x.tag !== 'skip' && walk.push(x, at, `${node.text}.${n}`));
+      }
     }
+    this.walkStoppedAt = e;
     return undefined;
   }
 
@@ -1817,13 +1869,24 @@ export class ProgramIndex {
     roots: readonly RootEntry[],
     outside: ((key: number) => ReachGroup | undefined) | undefined,
   ): ReachGroup | undefined {
+    const run = this.beginWalk(roots);
+    const foreign = this.runWalk(run.walk, run.reached, run.links, outside);
+    if (foreign) return foreign;
+    this.endWalk(state, roots, run);
+    return undefined;
+  }
+
+  /** A walk from `roots` (root k is entry k), before its loop. */
+  private beginWalk(roots: readonly RootEntry[]): WalkRun {
     const reached = this.reached.begin();
     const walk = new Walk();
     const links = new EntryLinks();
-    // Root k is entry k.
     for (const r of roots) walk.push(r.node, -1, '', r.root);
-    const foreign = this.runWalk(walk, reached, links, outside);
-    if (foreign) return foreign;
+    return { walk, reached, links };
+  }
+
+  /** A walk's groups and kinds, once its loop has run, written into `state`. */
+  private endWalk(state: ReachState, roots: readonly RootEntry[], { walk, reached, links }: WalkRun): void {
     // By representative entry: as long as the walk, so that writes keep it a plain array.
     const groups = new Array<ReachGroup | undefined>(walk.nodes.length);
     const groupOf = (entry: number): ReachGroup => {
@@ -1860,7 +1923,6 @@ export class ProgramIndex {
       ids.add(id);
     }
     this.lastWalked = walked;
-    return undefined;
   }
 
   /**
@@ -2066,6 +2128,27 @@ interface ReachGroup {
   readonly roots: RootEntry[];
   readonly kinds: KindReach[];
 }
+
+/** A walk under way: its queue, what it reached, and the links of its entries. */
+interface WalkRun {
+  readonly walk: Walk;
+  readonly reached: Reached;
+  readonly links: EntryLinks;
+}
+
+/** The reach walk made ahead (`prepareReach`): the files whose roots are listed, then the walk from their roots. */
+interface ReachPrep {
+  readonly state: ReachState;
+  /** Files of `paths` whose roots are in `roots`. */
+  files: number;
+  readonly roots: RootEntry[];
+  run: WalkRun | undefined;
+  /** The next entry of the walk. */
+  entry: number;
+}
+
+/** The walk's entries per step of `prepareReach` (about what a file's roots take). */
+const REACH_ENTRIES_PER_STEP = 64;
 
 /** What a walk made of one kind it reached. */
 interface KindReach {
