@@ -15,7 +15,7 @@ import { EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND, checkItem } from './chec
 import { type Diagnostic, type QuickFix, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
 import { type FileModel, type FunctionDecl, type ItemDecls, itemReads, packageOf, readFileModel } from './model/declarations';
 import { type FactKey, factParts } from './model/facts';
-import { ExternNames, FfiFunctionFiles } from './model/extern-names';
+import { FfiFunctionFiles } from './model/extern-names';
 import { FilePacker, type PackedFiles, type ReleasedFile } from './model/pack';
 import { type Dependencies, ProgramIndex } from './model/program';
 import { readQuick } from './model/quick';
@@ -163,7 +163,7 @@ export class Workspace {
   private cPrograms?: { stamp: number; project: string; target: TargetProfile; program: CProgram };
   /** What every C program of this workspace shares: the files declaring each FFI function, kept up to date here. */
   private readonly cDeclarations: CDeclarations = { ffiFunctions: () => this.ffiFunctionFiles() };
-  /** Made when the C side first looks a function up; `stale`: the files changed since (sync adds them). */
+  /** Made when the C project is first inferred or the C side first looks a function up; `stale`: the files changed since (sync adds them). */
   private ffiFunctions?: { files: FfiFunctionFiles; stale: Set<string> };
   private built?: BuiltHeaders;
   private cParser?: CParser;
@@ -303,7 +303,7 @@ export class Workspace {
     this.cChecks.delete(path);
     if (definitionNames(before) !== '') this.cDefinitions++;
     // No C file left: nothing infers a project, so the externs' names (and the models they hold) go.
-    if (this.cSummaries.size === 0) this.externs = undefined;
+    if (this.cSummaries.size === 0) this.ffiFunctions = undefined;
     this.stamp++;
     this.changed.add(path);
   }
@@ -322,14 +322,12 @@ export class Workspace {
   }
 
   private inferred?: { key: unknown[]; project: string; fromC: boolean };
-  /** Made when the C project is first inferred; `stale`: the files changed since (sync adds them). */
-  private externs?: { names: ExternNames; stale: Set<string> };
 
   /** The project the C files are checked with (see `setCProject`). */
   effectiveCProject(): string {
     if (this.cProject !== undefined) return this.cProject;
     if (this.cSummaries.size === 0) return this.firstModule() ?? 'vale';
-    const externs = this.externNames();
+    const externs = this.ffiFunctionFiles();
     const key = [externs.version, this.cDefinitions, this.modules];
     if (this.inferred && sameKey(this.inferred.key, key)) return this.inferred.project;
     const fromC = inferCProject(externs, this.cSummaries.values());
@@ -348,18 +346,6 @@ export class Workspace {
     if (this.cProject !== undefined) return true;
     this.effectiveCProject();
     return this.inferred?.fromC === true;
-  }
-
-  /** The extern names of every Vale file, brought up to date with the files changed since last asked. */
-  private externNames(): ExternNames {
-    const files = this.program().files;
-    if (!this.externs) {
-      this.externs = { names: new ExternNames(), stale: new Set(files.keys()) };
-    }
-    const { names, stale } = this.externs;
-    for (const path of stale) names.set(path, files.get(path));
-    stale.clear();
-    return names;
   }
 
   private firstModule(): string | undefined {
@@ -569,7 +555,6 @@ export class Workspace {
     for (const path of this.dirty) {
       this.stamp++;
       this.changed.add(path);
-      this.externs?.stale.add(path);
       this.ffiFunctions?.stale.add(path);
       for (const reader of this.anchoredReaders.get(path) ?? []) this.changed.add(reader.file);
       if (!this.trees.has(path)) {

@@ -15,12 +15,9 @@ import {
   shownAnchors,
 } from '../../shared';
 import type { Documents } from './documents';
-import { type Arrivals, MESSAGE_GAP_MS } from './transport';
+import { type Arrivals, MESSAGE_GAP_MS, MESSAGE_WAIT_MS } from './transport';
 import { failpoint } from './failpoints';
 import { READ_LIMITS } from '../read';
-
-/** The longest another file's diagnostics give way to messages (a client that sends without a pause). */
-const MESSAGE_WAIT_MS = 50;
 
 /** docs/diagnostics.md as shipped beside the bundle (dist/ → docs/): each code's explanation. */
 const DIAGNOSTICS_DOC = URI.file(join(__dirname, '..', 'docs', 'diagnostics.md')).toString();

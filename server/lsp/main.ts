@@ -102,7 +102,7 @@ import {
 } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
 import { Guard, shape, valid } from './guard';
-import { Arrivals, MESSAGE_GAP_MS, transportFromArgs } from './transport';
+import { Arrivals, MESSAGE_GAP_MS, MESSAGE_WAIT_MS, transportFromArgs } from './transport';
 import { Documents, keyOf } from './documents';
 import { serverWarmUpEditor } from './warmup';
 import { registerRequests } from './requests';
@@ -379,48 +379,59 @@ connection.onInitialized(async () => {
   prepareInSlices(() => publisher.schedule());
 });
 
-/** How long a slice of `prepareInSlices` runs before the server looks at its messages again. */
-const PREPARE_SLICE_MS = 4;
-/** How long a slice of background work waits for messages to pause, at most (a client that never pauses). */
-const MESSAGE_WAIT_MS = 50;
-
 /**
  * Makes the reach walk ahead in slices between messages (`Workspace.prepare`), then calls `then`.
  * The start-up pass over the workspace's files would make it at their first check of an immutable
  * kind, in one piece (0.4 s on the bench's 100k lines), and a request sent then waited for it.
  */
 function prepareInSlices(then: () => void): void {
-  let waiting = 0;
-  const slice = (): void => {
-    if (!arrivals.quietFor(MESSAGE_GAP_MS) && waiting < MESSAGE_WAIT_MS) {
-      waiting++;
-      setTimeout(slice, 1);
-      return;
-    }
-    waiting = 0;
-    const from = performance.now();
-    try {
-      let more = true;
-      while (more && performance.now() - from < PREPARE_SLICE_MS) more = workspace.prepare(8);
-      if (more) {
-        setImmediate(slice);
-        return;
-      }
-    } catch (e) {
+  inSlices(
+    () => workspace.prepare(8),
+    () => then(),
+    (e) => {
       // Only speed is lost: the first check that needs the walk makes it.
       connection.console.warn(`vale-ffi: making the reach walk ahead failed: ${(e as Error).stack ?? String(e)}`);
-    }
-    then();
-  };
-  slice();
+      then();
+    },
+  );
 }
 
 /**
- * How long a slice of the warm-up runs before the server looks at its messages again: a request
- * or an edit that arrives meanwhile waits at most about this long (a warm-up keystroke takes
- * 0.3–3 ms).
+ * How long a slice of background work (the warm-up, the reach walk made ahead) runs before the
+ * server looks at its messages again: a request or an edit that arrives meanwhile waits at most
+ * about this long (a warm-up keystroke takes 0.3–3 ms).
  */
-const WARM_UP_SLICE_MS = 4;
+const SLICE_MS = 4;
+
+/**
+ * Runs `step` (true while work is left) in slices of about `SLICE_MS` between the server's
+ * messages, each once no message was read for `MESSAGE_GAP_MS` (`MESSAGE_WAIT_MS` at most), then
+ * `done` with the time the slices took; `failed` when a step throws (no slice runs after it).
+ */
+function inSlices(step: () => boolean, done: (busyMs: number) => void, failed: (e: unknown) => void): void {
+  let busy = 0;
+  let waited = 0;
+  const slice = (): void => {
+    if (!arrivals.quietFor(MESSAGE_GAP_MS) && waited < MESSAGE_WAIT_MS) {
+      waited++;
+      setTimeout(slice, 1);
+      return;
+    }
+    waited = 0;
+    const from = performance.now();
+    let more = true;
+    try {
+      while (more && performance.now() - from < SLICE_MS) more = step();
+    } catch (e) {
+      failed(e);
+      return;
+    }
+    busy += performance.now() - from;
+    if (more) setImmediate(slice);
+    else done(busy);
+  };
+  slice();
+}
 
 /**
  * Once the open documents are answered: the edit path runs scripted keystrokes on a sample
@@ -431,7 +442,6 @@ const WARM_UP_SLICE_MS = 4;
  */
 function warmUpEditing(): void {
   const started = performance.now();
-  let busy = 0;
   const failed = (e: unknown): void => {
     // Only speed is lost: the server goes on without it.
     connection.console.warn(`vale-ffi: warming the edit path up failed: ${(e as Error).stack ?? String(e)}`);
@@ -446,29 +456,14 @@ function warmUpEditing(): void {
     failed(e);
     return;
   }
-  const slice = (): void => {
-    if (!arrivals.quietFor(MESSAGE_GAP_MS)) {
-      setTimeout(slice, 1);
-      return;
-    }
-    const from = performance.now();
-    try {
-      let more = true;
-      while (more && performance.now() - from < WARM_UP_SLICE_MS) more = steps.step();
-      busy += performance.now() - from;
-      if (more) {
-        setImmediate(slice);
-        return;
-      }
-    } catch (e) {
-      failed(e);
-      return;
-    }
-    connection.console.info(
-      `vale-ffi: edit path warmed up (${steps.typed} keystrokes on a sample, ${Math.round(busy)} ms, done ${Math.round(performance.now() - started)} ms after it began)`,
-    );
-  };
-  slice();
+  inSlices(
+    () => steps.step(),
+    (busy) =>
+      connection.console.info(
+        `vale-ffi: edit path warmed up (${steps.typed} keystrokes on a sample, ${Math.round(busy)} ms, done ${Math.round(performance.now() - started)} ms after it began)`,
+      ),
+    failed,
+  );
 }
 
 /**

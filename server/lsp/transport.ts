@@ -28,6 +28,9 @@ import { FrameFilter } from './frames';
  */
 export const MESSAGE_GAP_MS = 2;
 
+/** The longest such work gives way to messages (a client that sends without a pause). */
+export const MESSAGE_WAIT_MS = 50;
+
 export class Arrivals {
   private readonly received = new Map<string, number>();
   /** When the last message was read (performance.now()). */

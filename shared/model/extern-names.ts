@@ -1,46 +1,9 @@
-// The extern functions the Vale files declare, by name, kept up to date by edits: a file's new
+// The FFI functions the Vale files declare, by name, kept up to date by edits: a file's new
 // model shares its unchanged items with the last one (declarations.ts), so only the window of
 // items between the shared front and the shared back is looked at. What infers the C project
-// asks it on every change of declarations; a keystroke in one item costs that item.
+// and what finds a C name's Vale function ask it; a keystroke in one item costs that item.
 import { changedWindow } from '../syntax';
 import type { FileModel, ItemDecls } from './declarations';
-
-/** How many extern declarations of each name the files hold; `version` moves when a name comes or goes. */
-export class ExternNames {
-  private readonly counts = new Map<string, number>();
-  private readonly models = new Map<string, FileModel>();
-  /** Bumped when a name is declared by a first extern or loses its last one. */
-  version = 0;
-
-  has(name: string): boolean {
-    return this.counts.has(name);
-  }
-
-  /** A file's model now (undefined: the file is gone). */
-  set(path: string, model: FileModel | undefined): void {
-    const before = this.models.get(path);
-    if (before === model) return;
-    const { removed, added } = changedWindow(before?.items ?? [], model?.items ?? []);
-    for (const item of removed) this.count(item, -1);
-    for (const item of added) this.count(item, 1);
-    if (model) this.models.set(path, model);
-    else this.models.delete(path);
-  }
-
-  private count(item: ItemDecls, by: 1 | -1): void {
-    for (const f of item.unplaced.functions) {
-      if (!f.extern || f.builtin) continue;
-      const n = (this.counts.get(f.name) ?? 0) + by;
-      if (n === 0) {
-        this.counts.delete(f.name);
-        this.version++;
-      } else {
-        if (n === 1 && by === 1) this.version++;
-        this.counts.set(f.name, n);
-      }
-    }
-  }
-}
 
 /**
  * The files that declare each FFI function name: the externs', and the exported functions' (but
@@ -51,6 +14,13 @@ export class FfiFunctionFiles {
   private readonly externs = new Map<string, Map<string, number>>();
   private readonly exported = new Map<string, Map<string, number>>();
   private readonly models = new Map<string, FileModel>();
+  /** Bumped when an extern name is declared by a first file or loses its last one. */
+  version = 0;
+
+  /** Whether some file declares an extern of this name. */
+  has(name: string): boolean {
+    return this.externs.has(name);
+  }
 
   /** Every name an extern has (in no particular order). */
   externNames(): IterableIterator<string> {
@@ -79,12 +49,17 @@ export class FfiFunctionFiles {
       const table = f.extern ? this.externs : f.exported && f.name !== 'main' ? this.exported : undefined;
       if (!table) continue;
       let files = table.get(f.name);
-      if (!files) table.set(f.name, (files = new Map()));
+      if (!files) {
+        table.set(f.name, (files = new Map()));
+        if (f.extern) this.version++;
+      }
       const n = (files.get(path) ?? 0) + by;
       if (n > 0) files.set(path, n);
       else {
         files.delete(path);
-        if (files.size === 0) table.delete(f.name);
+        if (files.size > 0) continue;
+        table.delete(f.name);
+        if (f.extern) this.version++;
       }
     }
   }
