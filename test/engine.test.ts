@@ -710,6 +710,39 @@ describe('analysis engine', () => {
     assert.equal(boatIn(ws), '/ws/b/x/boat.vale');
   });
 
+  test('packages that gain and lose a name in one change (a branch switch) resolve it as a fresh analysis does', () => {
+    // m imports x.*, which names four packages; each step rewrites several of them before a question.
+    const dirs = ['/ws/a/x', '/ws/b/x', '/ws/c/x', '/ws/d/x'];
+    const main = 'import x.*;\nexported func sail(b Boat) int { return 1; }\n';
+    const boat = 'exported struct Boat imm { n int; }\n';
+    const ws = new Workspace();
+    for (const d of dirs) ws.setFile(`${d}/k.vale`, `exported struct Raft${d[4]} imm { n int; }\n`);
+    ws.setFile('/ws/main/m.vale', main);
+    const boatIn = (w: Workspace): string | undefined => {
+      const s = symbolAt(w.program(), '/ws/main/m.vale', main.indexOf('Boat') + 1);
+      return s?.tag === 'kind' ? s.decl?.file : undefined;
+    };
+    const steps: [declaring: string[], expected: string | undefined][] = [
+      [['/ws/b/x', '/ws/d/x'], '/ws/b/x/k.vale'],
+      [['/ws/a/x', '/ws/c/x', '/ws/d/x'], '/ws/a/x/k.vale'],
+      [['/ws/b/x'], '/ws/b/x/k.vale'],
+      [[], undefined],
+      [dirs, '/ws/a/x/k.vale'],
+      [['/ws/d/x'], '/ws/d/x/k.vale'],
+    ];
+    for (const [declaring, expected] of steps) {
+      for (const d of dirs) {
+        const raft = `exported struct Raft${d[4]} imm { n int; }\n`;
+        ws.setFile(`${d}/k.vale`, declaring.includes(d) ? `${raft}${boat}` : raft);
+      }
+      const again = new Workspace();
+      for (const f of ws.files()) again.setFile(f, ws.text(f)!);
+      assert.equal(boatIn(again), expected, `a fresh analysis, Boat in ${declaring.join(', ') || 'no package'}`);
+      assert.equal(boatIn(ws), expected, `Boat in ${declaring.join(', ') || 'no package'}`);
+      for (const f of again.files()) assert.deepEqual(ws.diagnostics(f), again.diagnostics(f), f);
+    }
+  });
+
   test("a quick fix's new export name steps around kinds and exports that edits add and remove, as a fresh analysis names it", () => {
     const texts = new Map([
       ['/p/main.vale', 'extern func tally(items []<imm>int) int;\n'],

@@ -719,6 +719,59 @@ describe('a warm-up that is long (a large workspace)', () => {
   });
 });
 
+describe('many files changed on disk at once (a branch switch)', () => {
+  const client = new TestClient();
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('requests are answered while they are read; then every one is analysed, and the status counts them', async () => {
+    const dir = tempDir('vale-ffi-branch-switch-');
+    const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
+    mkdirSync(join(dir, 'main'));
+    writeFileSync(join(dir, 'main', 'fleet.vale'), fleet);
+    const doc = URI.file(join(dir, 'main', 'fleet.vale')).toString();
+    await client.initialize(URI.file(dir).toString(), {});
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: doc, languageId: 'vale', version: 1, text: fleet },
+    });
+    await client.waitFor('the first diagnostics', () => client.versions.get(doc) === 1, 60_000);
+    // The branch: 600 packages appear, each with an extern over a kind it does not export.
+    const count = 600;
+    const created: string[] = [];
+    for (let i = 0; i < count; i++) {
+      mkdirSync(join(dir, `b${i}`));
+      const path = join(dir, `b${i}`, 'cargo.vale');
+      writeFileSync(path, `struct Cargo${i} imm { n int; }\nextern func weigh${i}(c Cargo${i}) int;\n`);
+      created.push(URI.file(path).toString());
+    }
+    const readLog = (): string | undefined => client.logs.find((m) => m.includes('files changed on disk'));
+    const ready = client.statuses.length;
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: created.map((uri) => ({ uri, type: 1 })),
+    });
+    const name = fleet.indexOf('struct Fleet') + 'struct '.length;
+    const line = fleet.slice(0, name).split('\n').length - 1;
+    const character = name - fleet.lastIndexOf('\n', name - 1) - 1;
+    const hover = (await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: doc },
+      position: { line, character: character + 1 },
+    })) as Hover | null;
+    assert.ok(hover, 'a hover on struct Fleet');
+    assert.equal(readLog(), undefined, 'the hover waited for every changed file to be read');
+    await client.waitFor('the files read', () => readLog() !== undefined, 60_000);
+    assert.match(readLog()!, new RegExp(`^vale-ffi: read ${count} files changed on disk \\(\\d+ ms\\)$`));
+    await client.waitFor('the status after the change', () => client.statuses.length > ready && client.statuses.at(-1)!.state === 'ready');
+    assert.equal(client.statuses.at(-1)!.valeFiles, count + 1);
+    // Each new file gets its diagnostics: the extern's kind is not exported.
+    await client.waitFor(
+      'diagnostics of every new file',
+      () => created.every((uri) => (client.diagnostics.get(uri) ?? []).some((d) => d.code === 'ExternFunctionDependedOnNonExportedKind')),
+      60_000,
+    );
+  });
+});
+
 describe('a start-up whose reading of the workspace fails', () => {
   // The failpoint makes the start-up's reading throw, as a bug would.
   const client = new TestClient(undefined, { ...process.env, VALE_FFI_FAILPOINTS: 'reading' });

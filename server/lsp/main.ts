@@ -575,13 +575,69 @@ connection.onDidChangeWatchedFiles(
     }
     for (const c of changes) {
       if (!c.uri.endsWith('.vale') && !(cParserLoaded && isCPath(URI.parse(c.uri).path))) continue;
-      if (c.type === FileChangeType.Deleted) documents.removeFromDisk(c.uri);
-      else if (takesPath(URI.parse(c.uri).fsPath)) documents.loadFromDisk(c.uri);
+      // The last change of a file wins; it is read in its turn.
+      diskChanges.delete(c.uri);
+      diskChanges.set(c.uri, c.type === FileChangeType.Deleted);
+      if (c.type !== FileChangeType.Changed) diskFilesCameOrWent = true;
     }
-    if (changes.some((c) => c.type !== FileChangeType.Changed)) sendStatus('ready');
-    publisher.schedule();
+    readDiskChanges();
   }),
 );
+
+/** Source files changed on disk and not read yet, in the order of their last change: URI → deleted. */
+const diskChanges = new Map<string, boolean>();
+/** A batch of at least this many files changed on disk is logged when read (a branch switch, say). */
+const MANY_DISK_CHANGES = 100;
+/** Whether a file of those came or went (the status bar's counts change). */
+let diskFilesCameOrWent = false;
+let readingDisk = false;
+
+/**
+ * Reads the source files changed on disk in slices between messages (`inSlices`), then has the
+ * diagnostics follow. A branch switch changes thousands of files at once: read in one piece, a
+ * request sent meanwhile waited for all of them (0.5 s for 2,000 files of the bench's 100k lines).
+ * Requests between slices see the files read so far.
+ */
+function readDiskChanges(): void {
+  if (readingDisk) return;
+  if (diskChanges.size === 0) {
+    publisher.schedule();
+    return;
+  }
+  readingDisk = true;
+  const started = performance.now();
+  let read = 0;
+  const finish = (): void => {
+    readingDisk = false;
+    if (read >= MANY_DISK_CHANGES)
+      connection.console.info(`vale-ffi: read ${read} files changed on disk (${Math.round(performance.now() - started)} ms)`);
+    if (diskFilesCameOrWent) sendStatus('ready');
+    diskFilesCameOrWent = false;
+    publisher.schedule();
+  };
+  inSlices(
+    () => {
+      const next = diskChanges.entries().next();
+      if (next.done) return false;
+      const [uri, deleted] = next.value;
+      diskChanges.delete(uri);
+      read++;
+      try {
+        if (deleted) documents.removeFromDisk(uri);
+        else if (takesPath(URI.parse(uri).fsPath)) documents.loadFromDisk(uri);
+      } catch (e) {
+        // One file's failure does not stop the others (its diagnostics say what failed, if it is analysed).
+        connection.console.error(`vale-ffi: reading ${uri} failed: ${(e as Error).stack ?? String(e)}`);
+      }
+      return diskChanges.size > 0;
+    },
+    finish,
+    (e) => {
+      connection.console.error(`vale-ffi: reading the changed files failed: ${(e as Error).stack ?? String(e)}`);
+      finish();
+    },
+  );
+}
 
 connection.onHover(
   guard.request(

@@ -616,6 +616,13 @@ export class ProgramIndex {
     }
     /** Packages whose kind table changed (patched). */
     const changedTables = new Set<string>();
+    /** Kind name → the packages that declare it anew or no longer. */
+    const declaringChanged = new Map<string, Set<string>>();
+    const noteDeclaringChanged = (name: string, pkg: string): void => {
+      const pkgs = declaringChanged.get(name);
+      if (pkgs) pkgs.add(pkg);
+      else declaringChanged.set(name, new Set([pkg]));
+    };
     patches.forEach((patch, pkg) => {
       const kinds = this.kindsByPackage.get(pkg)!;
       let renamed = false;
@@ -628,9 +635,13 @@ export class ProgramIndex {
         if (!slot) {
           kinds.delete(name);
           renamed = true;
+          noteDeclaringChanged(name, pkg);
           return;
         }
-        if (!old) renamed = true;
+        if (!old) {
+          renamed = true;
+          noteDeclaringChanged(name, pkg);
+        }
         kinds.set(name, { ...slot, version: ++slotVersions });
       });
       if (renamed) {
@@ -642,8 +653,8 @@ export class ProgramIndex {
       }
     });
     for (const n of names) this.lookups.delete(n);
-    // A name can be declared or not anew only in a package whose kind table changed.
-    if (this.declaring) for (const n of names) for (const pkg of changedTables) this.noteDeclaring(this.declaring, n, pkg);
+    // A name is declared or not anew only in a package whose table gained or lost it.
+    if (this.declaring) for (const [n, pkgs] of declaringChanged) this.noteDeclaring(this.declaring, n, pkgs);
     this.resolved = this.newResolved();
     this.resolvedNames = new Map();
     // Files to index again: the changed ones, their packages' (first declaration wins), and those that looked up a changed name.
@@ -822,12 +833,18 @@ export class ProgramIndex {
             notePackage(this.exportingName, name, pkg, yes);
           }
     }
+    // The re-indexed files' edges of those interfaces, in one pass over the files (not one per interface).
+    const refiledEdges = new Map<string, ImplEdge[]>();
+    for (const path of refile)
+      for (const e of this.edgesByFile.get(path) ?? []) {
+        if (!edgeIds.has(e.ifaceId)) continue;
+        const list = refiledEdges.get(e.ifaceId);
+        if (list) list.push(e);
+        else refiledEdges.set(e.ifaceId, [e]);
+      }
     for (const id of edgeIds) {
       const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
-      for (const path of refile) {
-        const edges = this.edgesByFile.get(path) ?? [];
-        for (let i = 0; i < edges.length; i++) if (edges[i].ifaceId === id) kept.push(edges[i]);
-      }
+      for (const e of refiledEdges.get(id) ?? []) kept.push(e);
       kept.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.item - y.item));
       if (kept.length > 0) this.implsByInterface.set(id, kept);
       else this.implsByInterface.delete(id);
@@ -1180,23 +1197,31 @@ export class ProgramIndex {
     return this.declaring.get(name) ?? NO_PACKAGES;
   }
 
-  /** Keeps the packages declaring a name true after an update changed one package's kind table. */
-  private noteDeclaring(declaring: Map<string, readonly string[]>, name: string, pkg: string): void {
-    const declares = this.kindsByPackage.get(pkg)?.has(name) === true;
+  /**
+   * Keeps the packages declaring a name true after an update gained or lost it in `pkgs`: the
+   * list is made once per name, however many packages changed (a branch switch changes many).
+   */
+  private noteDeclaring(declaring: Map<string, readonly string[]>, name: string, pkgs: ReadonlySet<string>): void {
     const list = declaring.get(name) ?? NO_PACKAGES;
-    const at = list.indexOf(pkg);
-    if (declares === at >= 0) return;
-    if (!declares) {
-      if (list.length === 1) declaring.delete(name);
-      else declaring.set(name, [...list.slice(0, at), ...list.slice(at + 1)]);
+    const added: string[] = [];
+    const listed = new Set(list);
+    for (const pkg of pkgs) if (this.kindsByPackage.get(pkg)?.has(name) === true && !listed.has(pkg)) added.push(pkg);
+    const kept = list.filter((pkg) => !pkgs.has(pkg) || this.kindsByPackage.get(pkg)?.has(name) === true);
+    if (added.length === 0 && kept.length === list.length) return;
+    if (added.length === 0 && kept.length === 0) {
+      declaring.delete(name);
       return;
     }
-    // In package order: before the first package that comes after it.
+    if (added.length === 0) {
+      declaring.set(name, kept);
+      return;
+    }
+    // In package order.
     const order = this.packageOrder();
-    const rank = order.get(pkg)!;
-    let i = 0;
-    while (i < list.length && order.get(list[i])! < rank) i++;
-    declaring.set(name, [...list.slice(0, i), pkg, ...list.slice(i)]);
+    declaring.set(
+      name,
+      [...kept, ...added].sort((a, b) => order.get(a)! - order.get(b)!),
+    );
   }
 
   /** Each package's place in package order (the packages are fixed for an index's life). */
@@ -1977,7 +2002,14 @@ export class ProgramIndex {
       if (set) set.add(name);
       else touched.set(path, new Set([name]));
     };
-    for (const path of files) for (const name of names) touch(path, name);
+    // A changed name matters in a file only where the file declares it: whichever set is smaller is walked.
+    for (const path of files) {
+      const byName = state.declaredIn.get(path);
+      if (!byName) continue;
+      if (names.size <= byName.size) {
+        for (const name of names) if (byName.has(name)) touch(path, name);
+      } else for (const name of byName.keys()) if (names.has(name)) touch(path, name);
+    }
     for (const d of fresh) if (d.kindName !== undefined && files.has(d.path)) touch(d.path, d.kindName);
     for (const [path, wanted] of touched) {
       const byName = state.declaredIn.get(path);
