@@ -743,6 +743,86 @@ describe('analysis engine', () => {
     }
   });
 
+  test('edits of a hundred files before a question (past the few names looked up one by one) give the fresh answer', () => {
+    // Each file of one package declares kinds; a batch of edits moves the first declaration of many
+    // names at once (the update then walks each re-indexed file's kinds instead of every name).
+    const n = 100;
+    const texts = new Map<string, string>();
+    const kind = (i: number, mut: string) => `exported struct K${i} ${mut} { n int; }\n`;
+    for (let f = 0; f < n; f++) texts.set(`/ws/p/f${String(f).padStart(3, '0')}.vale`, `// file ${f}\n${kind(f, 'imm')}`);
+    texts.set('/ws/q/use.vale', `import p.*;\n${Array.from({ length: n }, (_, i) => `extern func use${i}(k K${i}) int;\n`).join('')}`);
+    const ws = fresh(texts);
+    ws.allDiagnostics();
+    const paths = [...texts.keys()].filter((p) => p.startsWith('/ws/p/'));
+    const batches: ((f: number) => string)[] = [
+      // Every file gains a mutable copy of the next file's kind, above its own: in the package's path
+      // order, the copy comes first for every name but K0.
+      (f) => kind((f + 1) % n, 'mut'),
+      // And loses it again.
+      () => '',
+      // Every file renames its kind.
+      (f) => `exported struct R${f} imm { n int; }\n`,
+    ];
+    for (const [b, insert] of batches.entries()) {
+      for (const [f, path] of paths.entries()) {
+        const text = texts.get(path)!;
+        const at = text.indexOf('\n') + 1;
+        const current = b === 1 ? kind((f + 1) % n, 'mut') : b === 2 ? kind(f, 'imm') : '';
+        const edit = { start: at, end: at + current.length, newText: insert(f) };
+        texts.set(path, applyEdit(text, edit));
+        ws.editFile(path, [edit]);
+      }
+      const expected = fresh(texts);
+      for (const path of expected.files()) assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), `batch ${b}: ${path}`);
+      assert.deepEqual(
+        c(ws).kinds.map((k) => [k.id, k.file]),
+        c(expected).kinds.map((k) => [k.id, k.file]),
+        `batch ${b}: the exported kinds`,
+      );
+    }
+  });
+
+  test('kinds declared first elsewhere in one batch: a file declaring them below its own edit follows, as a fresh analysis', () => {
+    // z.vale declares D0..D{n-1}; in one batch each a file (before z in path order) declares one of
+    // them first; z is edited at its top (its declarations outside its edit's window) or not at all.
+    for (const [n, editZ] of [
+      [1, false],
+      [3, true],
+      [100, true],
+      [100, false],
+    ] as const) {
+      const texts = new Map<string, string>();
+      const aPath = (i: number) => `/ws/p/a${String(i).padStart(3, '0')}.vale`;
+      for (let i = 0; i < n; i++) texts.set(aPath(i), '// a\n');
+      const ds = Array.from({ length: n }, (_, i) => `exported struct D${i} imm { n int; }\n`).join('');
+      texts.set('/ws/p/z.vale', `// z\nstruct Top imm { n int; }\n${ds}`);
+      texts.set('/ws/q/use.vale', `import p.*;\n${Array.from({ length: n }, (_, i) => `extern func use${i}(d D${i}) int;\n`).join('')}`);
+      const ws = fresh(texts);
+      ws.allDiagnostics();
+      const edit = (path: string, start: number, end: number, newText: string): void => {
+        texts.set(path, applyEdit(texts.get(path)!, { start, end, newText }));
+        ws.editFile(path, [{ start, end, newText }]);
+      };
+      for (const step of ['declared first in the a files', 'and gone again']) {
+        for (let i = 0; i < n; i++) {
+          const decl = `exported struct D${i} mut { n int; }\n`;
+          if (step.startsWith('declared')) edit(aPath(i), 0, 0, decl);
+          else edit(aPath(i), 0, decl.length, '');
+        }
+        const top = texts.get('/ws/p/z.vale')!.indexOf('struct T') + 'struct '.length;
+        if (editZ) edit('/ws/p/z.vale', top, top + 3, step.startsWith('declared') ? 'Tip' : 'Top');
+        const expected = fresh(texts);
+        for (const path of expected.files())
+          assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), `${n} names, z edited: ${editZ}, ${step}: ${path}`);
+        assert.deepEqual(
+          c(ws).kinds.map((k) => [k.id, k.file]),
+          c(expected).kinds.map((k) => [k.id, k.file]),
+          `${n} names, ${step}: the exported kinds`,
+        );
+      }
+    }
+  });
+
   test("a quick fix's new export name steps around kinds and exports that edits add and remove, as a fresh analysis names it", () => {
     const texts = new Map([
       ['/p/main.vale', 'extern func tally(items []<imm>int) int;\n'],

@@ -395,6 +395,8 @@ const NO_EDGES: readonly ImplEdge[] = Object.freeze([]);
 const NO_NODES: readonly WalkNode[] = Object.freeze([]);
 const NO_NAMES: ReadonlySet<string> = new Set();
 const NO_PACKAGES: readonly string[] = Object.freeze([]);
+/** Up to this many changed names, an update looks each up in a re-indexed file; past it, it walks the file's kinds. */
+const FEW_NAMES = 64;
 const NO_LISTS: readonly (readonly string[])[] = Object.freeze([]);
 
 /** What index updates made anew (export sites, items' walk roots): tests read it to pin the scaling. */
@@ -623,8 +625,12 @@ export class ProgramIndex {
       if (pkgs) pkgs.add(pkg);
       else declaringChanged.set(name, new Set([pkg]));
     };
+    /** Package → the names whose entry in its kind table changed. */
+    const namesByPackage = new Map<string, Set<string>>();
     patches.forEach((patch, pkg) => {
       const kinds = this.kindsByPackage.get(pkg)!;
+      const namesIn = new Set<string>();
+      namesByPackage.set(pkg, namesIn);
       let renamed = false;
       patch.forEach((slot, name) => {
         const old = kinds.get(name);
@@ -632,6 +638,7 @@ export class ProgramIndex {
         if (old && slot && sameDeclaration(old, slot.file, slot.item, modelBefore.get(slot.file), this.files.get(slot.file)!)) return;
         changedTables.add(pkg);
         names.add(name);
+        namesIn.add(name);
         if (!slot) {
           kinds.delete(name);
           renamed = true;
@@ -679,7 +686,7 @@ export class ProgramIndex {
     for (const pkg of changedTables)
       for (const path of this.filesByPackage.get(pkg)!) {
         const model = this.files.get(path)!;
-        for (const name of names)
+        for (const name of namesByPackage.get(pkg)!)
           if (model.kindNamed(name)) {
             refile.add(path);
             break;
@@ -691,15 +698,25 @@ export class ProgramIndex {
     });
     for (const path of invalidated) if (this.files.has(path)) refile.add(path);
     // Around a window: the items that are (or were) the first declaration of a name the change touched.
+    // (Revisiting twice is harmless. Many names, as many files changed at once bring: the file's
+    // own kinds are walked instead, not every name once per file.)
     for (const [path, plan] of this.plans) {
       const before = modelBefore.get(path)!;
       const after = this.files.get(path)!;
-      for (const name of new Set([...names, ...kindNameWindow(before, after)])) {
+      const revisit = (name: string): void => {
         const now = after.kindNamed(name);
         if (now) plan.revisit(after.seenIndex(now));
         const was = before.kindNamed(name);
         if (was) plan.revisitOld(plan.before[before.seenIndex(was)]);
-      }
+      };
+      for (const name of kindNameWindow(before, after)) revisit(name);
+      if (names.size <= FEW_NAMES) for (const name of names) revisit(name);
+      else
+        for (const model of [before, after])
+          for (const item of model.kindItems) {
+            const name = item.unplaced.kinds[0].name;
+            if (names.has(name)) revisit(name);
+          }
     }
     const edgeIds = new Set<string>();
     const sitePackages = new Set(packages);
