@@ -78,6 +78,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
         workspace.createFileSystemWatcher('**/{vale-ffi,package}.json'),
         // A rebuild rewrites the generated headers (valeFfi.buildDir).
         workspace.createFileSystemWatcher('**/include/**/*.h'),
+        // Anything created or deleted: VS Code reports a folder deleted or moved, not the files in
+        // it (the server drops or reads the source files under it, and skips other paths).
+        workspace.createFileSystemWatcher('**/*', false, true, false),
       ],
       configurationSection: 'valeFfi',
     },

@@ -1,7 +1,7 @@
 // Protocol tests: the bundled dist/server.js over stdio, driven by a real client.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { URI } from 'vscode-uri';
@@ -721,12 +721,12 @@ describe('a warm-up that is long (a large workspace)', () => {
 
 describe('many files changed on disk at once (a branch switch)', () => {
   const client = new TestClient();
+  const dir = tempDir('vale-ffi-branch-switch-');
   after(() => {
     if (client.process.exitCode === null) client.process.kill();
   });
 
   test('requests are answered while they are read; then every one is analysed, and the status counts them', async () => {
-    const dir = tempDir('vale-ffi-branch-switch-');
     const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
     mkdirSync(join(dir, 'main'));
     writeFileSync(join(dir, 'main', 'fleet.vale'), fleet);
@@ -769,6 +769,42 @@ describe('many files changed on disk at once (a branch switch)', () => {
       () => created.every((uri) => (client.diagnostics.get(uri) ?? []).some((d) => d.code === 'ExternFunctionDependedOnNonExportedKind')),
       60_000,
     );
+  });
+
+  test('a folder deleted or moved (an editor reports the folder, not its files): its files go, or move', async () => {
+    const fileIn = (folder: string) => URI.file(join(dir, folder, 'cargo.vale')).toString();
+    const folderUri = (folder: string) => URI.file(join(dir, folder)).toString();
+    const files = client.statuses.at(-1)!.valeFiles;
+    for (let i = 0; i < 10; i++) rmSync(join(dir, `b${i}`), { recursive: true });
+    renameSync(join(dir, 'b10'), join(dir, 'moved'));
+    const statuses = client.statuses.length;
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [...Array.from({ length: 11 }, (_, i) => ({ uri: folderUri(`b${i}`), type: 3 })), { uri: folderUri('moved'), type: 1 }],
+    });
+    await client.waitFor('the status after the change', () => client.statuses.length > statuses);
+    assert.equal(client.statuses.at(-1)!.valeFiles, files - 10, 'eleven files went, one came');
+    await client.waitFor('the moved file analysed', () =>
+      (client.diagnostics.get(fileIn('moved')) ?? []).some((d) => d.code === 'ExternFunctionDependedOnNonExportedKind'),
+    );
+    for (let i = 0; i <= 10; i++) assert.deepEqual(client.diagnostics.get(fileIn(`b${i}`)), [], `b${i}'s diagnostics cleared`);
+    // A plain file created: nothing came or went (the folder after it is the next status).
+    writeFileSync(join(dir, 'notes.txt'), 'not a source\n');
+    mkdirSync(join(dir, 'extra'));
+    writeFileSync(join(dir, 'extra', 'cargo.vale'), 'exported struct Extra imm { n int; }\n');
+    const before = client.statuses.length;
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: URI.file(join(dir, 'notes.txt')).toString(), type: 1 }],
+    });
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: folderUri('extra'), type: 1 }] });
+    await client.waitFor('the status after the folder', () => client.statuses.length > before);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(client.statuses.length, before + 1, 'one status: the text file brought nothing');
+    assert.equal(client.statuses.at(-1)!.valeFiles, files - 9);
+    const hover = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: fileIn('moved') },
+      position: { line: 0, character: 8 },
+    });
+    assert.ok(hover, "a hover on the moved file's struct");
   });
 });
 

@@ -55,6 +55,7 @@ import {
 import { READ_LIMITS, readRegularFile, readSourceFile, setReadLimits } from '../read';
 import { type JobFile, autoJobs, readInWorkers } from '../jobs';
 import { URI } from 'vscode-uri';
+import { statSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import {
   type BuiltHeaders,
@@ -322,10 +323,12 @@ function applyModules(): void {
 
 /** Every .vale file of the folders that the filters take, and their C and C++ files once the C grammar is loaded. */
 function projectFiles(): string[] {
-  const c = cParserLoaded;
-  return filters.flatMap(({ folder, filter }) =>
-    walkValeFiles([folder], filter, undefined, (name) => name.endsWith('.vale') || (c && isCPath(name))),
-  );
+  return filters.flatMap(({ folder, filter }) => walkValeFiles([folder], filter, undefined, isSourceName));
+}
+
+/** Whether a file name (or path) is one of a source the server reads (Vale, and C once the C grammar is loaded). */
+function isSourceName(name: string): boolean {
+  return name.endsWith('.vale') || (cParserLoaded && isCPath(name));
 }
 
 /** Whether a file that appeared on disk belongs to the analyzed files. */
@@ -574,18 +577,27 @@ connection.onDidChangeWatchedFiles(
       publisher.republishAll();
     }
     for (const c of changes) {
-      if (!c.uri.endsWith('.vale') && !(cParserLoaded && isCPath(URI.parse(c.uri).path))) continue;
-      // The last change of a file wins; it is read in its turn.
+      const source = isSourceUri(c.uri);
+      // Besides source files: folders that came or went (an editor reports a folder deleted or
+      // moved, not the files in it), and other files, which the reading skips.
+      if (!source && (c.type === FileChangeType.Changed || URI.parse(c.uri).scheme !== 'file')) continue;
+      // The last change of a path wins; it is read in its turn.
       diskChanges.delete(c.uri);
-      diskChanges.set(c.uri, c.type === FileChangeType.Deleted);
-      if (c.type !== FileChangeType.Changed) diskFilesCameOrWent = true;
+      diskChanges.set(c.uri, { deleted: c.type === FileChangeType.Deleted, source });
     }
     readDiskChanges();
   }),
 );
 
-/** Source files changed on disk and not read yet, in the order of their last change: URI → deleted. */
-const diskChanges = new Map<string, boolean>();
+function isSourceUri(uri: string): boolean {
+  return isSourceName(URI.parse(uri).path);
+}
+
+/**
+ * Paths changed on disk and not read yet, in the order of their last change: source files, and
+ * other paths created or deleted, which may be folders (`source` false).
+ */
+const diskChanges = new Map<string, { readonly deleted: boolean; readonly source: boolean }>();
 /** A batch of at least this many files changed on disk is logged when read (a branch switch, say). */
 const MANY_DISK_CHANGES = 100;
 /** Whether a file of those came or went (the status bar's counts change). */
@@ -619,12 +631,21 @@ function readDiskChanges(): void {
     () => {
       const next = diskChanges.entries().next();
       if (next.done) return false;
-      const [uri, deleted] = next.value;
+      const [uri, { deleted, source }] = next.value;
       diskChanges.delete(uri);
-      read++;
       try {
-        if (deleted) documents.removeFromDisk(uri);
-        else if (takesPath(URI.parse(uri).fsPath)) documents.loadFromDisk(uri);
+        if (!source) {
+          readFolderChange(uri, deleted);
+          return diskChanges.size > 0;
+        }
+        read++;
+        if (deleted) {
+          if (workspace.tree(keyOf(uri)) || workspace.cFile(keyOf(uri))) diskFilesCameOrWent = true;
+          documents.removeFromDisk(uri);
+        } else if (takesPath(URI.parse(uri).fsPath)) {
+          if (!workspace.tree(keyOf(uri)) && !workspace.cFile(keyOf(uri))) diskFilesCameOrWent = true;
+          documents.loadFromDisk(uri);
+        }
       } catch (e) {
         // One file's failure does not stop the others (its diagnostics say what failed, if it is analysed).
         connection.console.error(`vale-ffi: reading ${uri} failed: ${(e as Error).stack ?? String(e)}`);
@@ -637,6 +658,41 @@ function readDiskChanges(): void {
       finish();
     },
   );
+}
+
+/**
+ * A path other than a source file came or went. A folder deleted (or moved away) takes the files
+ * under it with it; a folder created (or moved in) brings the source files under it that the
+ * configuration takes, queued to be read. Anything else is skipped.
+ */
+function readFolderChange(uri: string, deleted: boolean): void {
+  const folder = keyOf(uri);
+  const inside = `${folder.endsWith('/') ? folder : `${folder}/`}`;
+  if (deleted) {
+    for (const key of [...workspace.files(), ...workspace.cFiles()]) {
+      if (!key.startsWith(inside)) continue;
+      const file = documents.uriOf(key);
+      // A change of the same file queued later wins.
+      if (!diskChanges.has(file)) diskChanges.set(file, { deleted: true, source: true });
+    }
+    return;
+  }
+  const path = URI.parse(uri).fsPath;
+  let directory = false;
+  try {
+    directory = statSync(path).isDirectory();
+  } catch {
+    // Gone again: nothing to read.
+  }
+  if (!directory) return;
+  for (const { folder: root, filter } of filters) {
+    if (path !== root && !path.startsWith(`${root}${sep}`)) continue;
+    // Each file is then read if the configuration takes it (`takesPath`), as a file created alone.
+    for (const file of walkValeFiles([path], filter, undefined, isSourceName)) {
+      const fileUri = URI.file(file).toString();
+      if (!diskChanges.has(fileUri)) diskChanges.set(fileUri, { deleted: false, source: true });
+    }
+  }
 }
 
 connection.onHover(

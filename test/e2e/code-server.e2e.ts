@@ -227,6 +227,26 @@ describe('vale-ffi in code-server (VS Code 1.100.3) and Chromium', { timeout: 20
     await wb.shot('problems-panel');
   });
 
+  scenario("a folder deleted on disk takes its files' problems with it (VS Code reports the folder, not its files)", async (wb) => {
+    const dir = join(session.workspace, 'scratch-folder');
+    rmSync(dir, { recursive: true, force: true });
+    const errors = expected.problems.filter((p) => p.severity === 'error').length;
+    const statusShows = (n: number) =>
+      until(`the status bar item to show ${n} errors`, async () =>
+        (await wb.page.locator('.statusbar-item', { hasText: 'Vale FFI' }).allInnerTexts()).some(
+          (t) => t.replace(/\s+/g, ' ').trim() === `${n} Vale FFI`,
+        ),
+      );
+    await wb.open(expected.highlight.file);
+    await statusShows(errors);
+    // A folder appears with a file whose extern names a kind it does not export: one error more.
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'cargo.vale'), 'struct Crate imm { n int; }\nextern func weigh(c Crate) int;\n');
+    await statusShows(errors + 1);
+    rmSync(dir, { recursive: true });
+    await statusShows(errors);
+  });
+
   scenario('hovering an exported kind shows its size and field offsets', async (wb) => {
     const { spot, kind, size, fields } = expected.kindHover;
     await wb.open(spot.file);
