@@ -23,6 +23,7 @@ import {
   documentSymbols,
   hoverInVale,
   indexWork,
+  referencesTo,
   symbolAt,
   type Module,
   type TextEdit,
@@ -251,6 +252,9 @@ describe('analysis engine', () => {
           const found = ws.model(path)!.kinds.map((d) => all.find((k) => k.decl === d)?.id);
           assert.deepEqual(ofDecls(ws, true), found, `${path}: kindOfDecl`);
           assert.deepEqual(ofDecls(ws, false), ofDecls(expected, false), `${path}: kindOfDecl, by name`);
+          // Each kind's references (the files looked at are those whose items name it).
+          const references = (w: Workspace) => w.model(path)!.kinds.map((d) => referencesTo(w.program(), d));
+          assert.deepEqual(references(ws), references(expected), `${path}: references`);
         }
         const layouts = (w: Workspace) =>
           c(w).kinds.map((k) => ({ id: k.id, name: k.exportName, file: k.file, range: k.range, layout: c(w).layout(k) }));

@@ -66,8 +66,9 @@ export function referencesTo(index: ProgramIndex, decl: KindDecl): { file: strin
   const out: { file: string; range: OffsetRange }[] = [];
   const visit = (file: string, t: TypeRef): void => {
     if (t.tag === 'named') {
-      const r = index.resolve(file, { ...t, args: [] });
-      if (r.tag === 'declared' && r.decl === decl) {
+      // A name resolves to a kind of that name only: no other name is looked up.
+      const r = t.name === decl.name ? index.resolve(file, { ...t, args: [] }) : undefined;
+      if (r?.tag === 'declared' && r.decl === decl) {
         const start = t.start + t.text.indexOf(t.name);
         out.push({ file, range: { start, end: start + t.name.length } });
       }
@@ -75,7 +76,11 @@ export function referencesTo(index: ProgramIndex, decl: KindDecl): { file: strin
     } else if (t.tag === 'array') visit(file, t.element);
     else if (t.tag === 'tuple') t.elements.forEach((e) => visit(file, e));
   };
-  for (const [file, model] of [...index.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  // Only the files with an item whose types name a kind of that name are looked at (each item keeps
+  // the names its types name, across edits that do not re-parse it).
+  const naming: [string, Decls][] = [];
+  for (const [file, model] of index.files) if (model.items.some((item) => item.namesKind(decl.name))) naming.push([file, model]);
+  for (const [file, model] of naming.sort(([a], [b]) => (a < b ? -1 : 1))) {
     for (const t of typeRefsOf(model)) visit(file, t);
   }
   return out;

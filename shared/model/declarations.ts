@@ -95,6 +95,8 @@ export interface Decls {
  * green node; when an edit only moves the item, the same object is moved, and its
  * declarations are moved on first use (most never are: a keystroke looks at one item).
  */
+const NO_TYPE_NAMES: ReadonlySet<string> = new Set();
+
 export class ItemDecls implements Decls {
   private moved?: Decls;
 
@@ -130,6 +132,36 @@ export class ItemDecls implements Decls {
 
   /** Whether other files see the item (its summary is not ''). */
   readonly isSeen: boolean;
+
+  /** The kind names the item's types name (members, parameters, returns, exports, impls), made when first asked. */
+  private typeNames?: ReadonlySet<string>;
+
+  /** Whether a type of the item names a kind of this name (a reference to a kind has its name). */
+  namesKind(name: string): boolean {
+    if (!this.typeNames) {
+      const names = new Set<string>();
+      const add = (t: TypeRef): void => {
+        if (t.tag === 'named') {
+          names.add(t.name);
+          for (const a of t.args) add(a);
+        } else if (t.tag === 'array') add(t.element);
+        else if (t.tag === 'tuple') for (const e of t.elements) add(e);
+      };
+      const r = this.read;
+      for (const k of r.kinds) for (const m of k.members) add(m.type);
+      for (const f of r.functions) {
+        for (const p of f.params) add(p.type);
+        if (f.returnType) add(f.returnType);
+      }
+      for (const e of r.exports) add(e.type);
+      for (const i of r.impls) {
+        add(i.interfaceType);
+        add(i.structType);
+      }
+      this.typeNames = names.size > 0 ? names : NO_TYPE_NAMES;
+    }
+    return this.typeNames.has(name);
+  }
 
   /**
    * What other files can see of the item, without positions or bodies (kinds,
