@@ -67,6 +67,8 @@ export interface WorkspaceStats {
   itemChecksReused: number;
   /** Recorded facts recomputed after an index update, to tell which checks it made stale. */
   factsRecomputed: number;
+  /** FFI roots (exported kinds and functions, externs) whose reach an index update walked again. */
+  rootsWalkedAgain: number;
 }
 
 /** A file's item checks: by item node, and as the last pass found them, in item order. */
@@ -199,6 +201,7 @@ export class Workspace {
     checksReused: 0,
     itemChecksReused: 0,
     factsRecomputed: 0,
+    rootsWalkedAgain: 0,
   };
 
   setFile(path: string, text: string): SyntaxTree {
@@ -581,12 +584,16 @@ export class Workspace {
     // the names, which the index reports: only files whose scope changed count here.
     const scopeChanged = new Set<string>();
     for (const [path, model] of changes) if (model?.scope !== this.index?.files.get(path)?.scope) scopeChanged.add(path);
+    const walkedBefore = this.index?.rootsWalkedAgain ?? 0;
     if (!this.index?.update(changes)) {
       const models = new Map<string, FileModel>();
       for (const path of this.trees.keys()) models.set(path, this.model(path)!);
       this.index = new ProgramIndex(models, { track: this.options.incremental !== false, previous: this.index });
       this.stats.indexesBuilt++;
-    } else this.stats.indexUpdates++;
+    } else {
+      this.stats.indexUpdates++;
+      this.stats.rootsWalkedAgain += this.index.rootsWalkedAgain - walkedBefore;
+    }
     const index = this.index;
     this.semantic++;
     this.stamp++;

@@ -689,6 +689,32 @@ describe('analysis engine', () => {
     assert.equal(recomputed(true), recomputed(false), "the other package's twenty suggestions are not looked at");
   });
 
+  test("an edit in one package walks again its own roots' reach, not every package's that reaches the same array of ints", () => {
+    // Every package's roots reach [#3]<imm>int, which every package names alike: one package's
+    // edit must not walk the others' roots again (they shared one group through it).
+    const walkedAgain = (packages: number): number => {
+      const ws = new Workspace();
+      for (let p = 0; p < packages; p++)
+        ws.setFile(
+          `/ws/p${p}/cargo.vale`,
+          `exported struct Cargo${p} imm { weights [#3]<imm>int; }\nexport [#3]<imm>int as Triple;\nextern func weigh(c Cargo${p}, t [#3]<imm>int) int;\n`,
+        );
+      ws.allDiagnostics();
+      const before = ws.stats.rootsWalkedAgain;
+      // A member renamed: what other files see of Cargo0 changes.
+      const text = ws.text('/ws/p0/cargo.vale')!;
+      const at = text.indexOf('weights');
+      ws.editFile('/ws/p0/cargo.vale', [{ start: at, end: at + 'weights'.length, newText: 'masses' }]);
+      const again = new Workspace();
+      for (const f of ws.files()) again.setFile(f, ws.text(f)!);
+      for (const f of ws.files()) assert.deepEqual(ws.diagnostics(f), again.diagnostics(f), f);
+      return ws.stats.rootsWalkedAgain - before;
+    };
+    const few = walkedAgain(2);
+    assert.ok(few > 0, 'the edited package walks again');
+    assert.equal(walkedAgain(40), few, "forty packages walk again what two do: the edited package's roots");
+  });
+
   test('a name declared anew in a package that comes first resolves there, as a fresh analysis resolves it', () => {
     // m imports x.*, which names both /ws/a/x and /ws/b/x; the first package declaring Boat wins.
     const ws = new Workspace();

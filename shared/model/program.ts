@@ -177,6 +177,18 @@ type WalkNode =
   | { readonly tag: 'tuple'; readonly id: string; readonly key: number; readonly elements: readonly WalkNode[]; readonly text: string };
 
 const SKIP: WalkNode = { tag: 'skip' };
+
+/**
+ * A structural kind whose elements are all primitive (`[#3]<imm>int`, `[]<mut>bool`): the walk
+ * goes no further from it, and every package names the same one. Two roots that reach it are not
+ * joined into one group by it (nor does a walk that runs into it in another group take that group
+ * in): with most FFI roots reaching some array of ints, one group held nearly every root, and a
+ * keystroke that touched it walked them all again.
+ */
+function isSharedLeaf(node: Exclude<WalkNode, { tag: 'skip' }>): boolean {
+  if (node.tag === 'array') return node.element === undefined || node.element.tag === 'skip';
+  return node.tag === 'tuple' && node.elements.every((x) => x.tag === 'skip');
+}
 const PRIMITIVE: Resolved = Object.freeze({ tag: 'primitive' });
 const RUNE: Resolved = Object.freeze({ tag: 'rune' });
 const UNKNOWN: Resolved = Object.freeze({ tag: 'unknown' });
@@ -463,6 +475,8 @@ export class ProgramIndex {
   private walkStoppedAt = 0;
   /** The kinds the last walk reached. */
   private lastWalked: string[] = [];
+  /** The roots updates walked again, in all (`Workspace.stats` counts them). */
+  rootsWalkedAgain = 0;
   /** What the walk under way reached (one for every walk of this index: each begins by clearing it). */
   private readonly reached = new Reached();
   private rootMarks = 0;
@@ -1869,23 +1883,29 @@ export class ProgramIndex {
     outside: ((key: number) => ReachGroup | undefined) | undefined,
     from = 0,
     budget = Number.POSITIVE_INFINITY,
-  ): ReachGroup | undefined {
+  ): ReadonlySet<ReachGroup> | undefined {
     // With a budget: at most that many entries from `from`; where it stopped is `walkStoppedAt`.
     const until = from + budget;
     let e = from;
+    // The groups not being walked again that the walk ran into: every one, so that one walk again takes them all in.
+    let foreigns: Set<ReachGroup> | undefined;
     for (; e < walk.nodes.length && e < until; e++) {
       const node = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
       const first = reached.entryOf(node.key);
+      const leaf = isSharedLeaf(node);
       if (links) {
-        // Entry e joins the entry it was reached from and the kind's first entry.
+        // Entry e joins the entry it was reached from and the kind's first entry (not a shared leaf's).
         links.add();
         const parent = walk.parents[e];
         if (parent >= 0) links.union(e, parent);
-        if (first >= 0) links.union(e, first);
+        if (first >= 0 && !leaf) links.union(e, first);
       }
       if (first >= 0) continue;
-      const foreign = outside?.(node.key);
-      if (foreign) return foreign;
+      const foreign = leaf ? undefined : outside?.(node.key);
+      if (foreign) {
+        (foreigns ??= new Set()).add(foreign);
+        continue;
+      }
       reached.add(node.key, e);
       if (node.tag === 'declared') {
         this.enqueueInside(node.slot, node.id, e, walk);
@@ -1897,20 +1917,20 @@ export class ProgramIndex {
       }
     }
     this.walkStoppedAt = e;
-    return undefined;
+    return foreigns;
   }
 
   /**
    * Walks from `roots` (in root order), breadth first, so each kind keeps its
    * shortest path from the first root that reaches it; records the connected
-   * groups. With `outside`, stops and returns a group the walk ran into that is
-   * not being walked again (the caller adds it and walks again).
+   * groups. With `outside`, returns the groups the walk ran into that are not
+   * being walked again, and records nothing (the caller adds them and walks again).
    */
   private walkGroups(
     state: ReachState,
     roots: readonly RootEntry[],
     outside: ((key: number) => ReachGroup | undefined) | undefined,
-  ): ReachGroup | undefined {
+  ): ReadonlySet<ReachGroup> | undefined {
     const run = this.beginWalk(roots);
     const foreign = this.runWalk(run.walk, run.reached, run.links, outside);
     if (foreign) return foreign;
@@ -2050,7 +2070,8 @@ export class ProgramIndex {
       for (const g of groups) {
         for (const kind of g.kinds) {
           changed.add(kind.id);
-          state.kinds[kind.key] = undefined;
+          // A shared leaf may be another group's now (the last walk that reached it first keeps it).
+          if (state.kinds[kind.key] === kind) state.kinds[kind.key] = undefined;
           if (kind.slot) undeclare(state, kind.id, kind.slot);
         }
         for (const r of g.roots) r.group = undefined;
@@ -2059,11 +2080,14 @@ export class ProgramIndex {
         const g = state.kinds[key]?.group;
         return g && !groups.has(g) ? g : undefined;
       });
-      if (!foreign) break;
-      // The walk ran into a group it was not walking: undo, add that group, walk again.
+      if (!foreign) {
+        this.rootsWalkedAgain += roots.length;
+        break;
+      }
+      // The walk ran into groups it was not walking: undo, add them, walk again.
       for (const r of roots) r.group = undefined;
       for (const g of groups) for (const r of g.roots) if (!oldRoots.has(r)) r.group = g;
-      groups.add(foreign);
+      for (const g of foreign) groups.add(g);
     }
     for (const id of this.lastWalked) changed.add(id);
     return changed;
