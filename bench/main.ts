@@ -571,6 +571,8 @@ interface WorkspaceFigures {
   readonly warmUpMs: number;
   readonly body: number[];
   readonly summary: number[];
+  /** Keystrokes in a second open document's extern over an array of ints (a kind every package names). */
+  readonly arrays: number[];
   /** Each request's times, asked after keystrokes (`EDITOR_REQUESTS`). */
   readonly requests: Record<string, { readonly body: number[]; readonly summary: number[] }>;
   readonly burstMs: number;
@@ -594,9 +596,8 @@ async function workspaceSection(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (r.status !== 0) throw new Error('workspace child failed');
-  const { files, lines, startMs, firstHoverMs, warmUpMs, body, summary, requests, burstMs, rssBefore, rssPeak, publishes } = JSON.parse(
-    r.stdout,
-  ) as WorkspaceFigures;
+  const { files, lines, startMs, firstHoverMs, warmUpMs, body, summary, arrays, requests, burstMs, rssBefore, rssPeak, publishes } =
+    JSON.parse(r.stdout) as WorkspaceFigures;
   results.workspace = {
     files,
     lines,
@@ -605,6 +606,7 @@ async function workspaceSection(): Promise<void> {
     warmUpMs,
     bodyEdit: { p50: percentile(body, 50), p95: percentile(body, 95) },
     summaryEdit: { p50: percentile(summary, 50), p95: percentile(summary, 95) },
+    arraysEdit: { p50: percentile(arrays, 50), p95: percentile(arrays, 95) },
     requests: Object.fromEntries(
       Object.entries(requests).map(([name, r]) => [
         name,
@@ -626,7 +628,11 @@ async function workspaceSection(): Promise<void> {
     table(
       `Keystrokes in a ${lines}-line workspace on disk (${files} files; the open document's first diagnostics ${fixed(startMs / 1000, 1)} s after the server started; a hover sent then answered in ${fixed(firstHoverMs, 1)} ms, while the warm-up ran ${fixed(warmUpMs / 1000, 1)} s more; keystrokes timed after it)`,
       ['didChange → publishDiagnostics of that version', 'n', 'p50 ms', 'p95 ms'],
-      [row('edit inside a function body', body), row('edit that changes what other files see (struct Fleet exported or not)', summary)],
+      [
+        row('edit inside a function body', body),
+        row('edit that changes what other files see (struct Fleet exported or not)', summary),
+        row('edit of an extern over [#3]<imm>int, a kind every package names (arrays.vale, open beside)', arrays),
+      ],
     ),
   );
   print(
@@ -651,10 +657,11 @@ async function workspaceSection(): Promise<void> {
     ),
   );
   goal('100k workspace: body keystroke p95 ≤ 10 ms', `${fixed(percentile(body, 95), 2)} ms`, percentile(body, 95) <= 10);
+  const declarationP95 = Math.max(percentile(summary, 95), percentile(arrays, 95));
   goal(
     "100k workspace: keystroke changing other files' view p95 ≤ 50 ms",
-    `${fixed(percentile(summary, 95), 2)} ms`,
-    percentile(summary, 95) <= 50,
+    `${fixed(declarationP95, 2)} ms (worse of the two)`,
+    declarationP95 <= 50,
   );
   const hovers = [...requests[HOVER_REQUEST].body, ...requests[HOVER_REQUEST].summary];
   const blank = [...requests[BLANK_HOVER_REQUEST].body, ...requests[BLANK_HOVER_REQUEST].summary];
@@ -787,6 +794,31 @@ async function workspaceChild(): Promise<void> {
   for (let i = 0; i < 10; i++) await send(summaryEdit(i));
   const summary: number[] = [];
   for (let i = 0; i < 100; i++) summary.push(await send(summaryEdit(i)));
+  // A second document: the copy's arrays.vale, whose extern takes [#3]<imm>int, which every
+  // package's roots reach. Its name grows and shrinks by a letter (what C calls changes).
+  const arraysFile = files.find((f) => f.path.includes('/c80/examples/fleet/arrays.vale'))!;
+  let arraysDoc = TextDocument.create(pathToFileURL(join(dir, arraysFile.path)).href, 'vale', 1, arraysFile.text);
+  await client.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: arraysDoc.uri, languageId: 'vale', version: 1, text: arraysFile.text },
+  });
+  await client.waitFor('the diagnostics of arrays.vale', () => client.versions.get(arraysDoc.uri) === 1, 60_000);
+  const externAt = arraysFile.text.indexOf('extern func cFirstOfTriple') + 'extern func cFirst'.length;
+  if (externAt < 'extern func cFirst'.length) throw new Error('no extern cFirstOfTriple in arrays.vale');
+  const arraysEdit = async (i: number): Promise<number> => {
+    const at = arraysDoc.positionAt(externAt);
+    const change =
+      i % 2 === 0
+        ? { range: { start: at, end: at }, text: 'x' }
+        : { range: { start: at, end: arraysDoc.positionAt(externAt + 1) }, text: '' };
+    const sent = await sendChange(client, arraysDoc, change);
+    arraysDoc = sent.doc;
+    return sent.ms;
+  };
+  progress('workspace: 10 + 100 edits of an extern over an array of ints');
+  for (let i = 0; i < 10; i++) await arraysEdit(i);
+  const arrays: number[] = [];
+  for (let i = 0; i < 100; i++) arrays.push(await arraysEdit(i));
+  await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: arraysDoc.uri } });
   progress(`workspace: ${REQUEST_ROUNDS} edits, each followed by ${EDITOR_REQUESTS.length} requests`);
   const requests: Record<string, { body: number[]; summary: number[] }> = {};
   for (let i = 0; i < REQUEST_ROUNDS; i++) {
@@ -845,6 +877,7 @@ async function workspaceChild(): Promise<void> {
     warmUpMs,
     body,
     summary,
+    arrays,
     requests,
     burstMs,
     rssBefore,
