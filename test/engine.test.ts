@@ -692,16 +692,20 @@ describe('analysis engine', () => {
   test("an edit in one package walks again its own roots' reach, not every package's that reaches the same array of ints", () => {
     // Every package's roots reach [#3]<imm>int, which every package names alike: one package's
     // edit must not walk the others' roots again (they shared one group through it).
-    const walkedAgain = (packages: number): number => {
+    // With a name of its own in each package, and with one name every package declares (a package's
+    // lookups of it do not change when another package's declaration does).
+    const walkedAgain = (packages: number, sameName: boolean): number => {
       const ws = new Workspace();
-      for (let p = 0; p < packages; p++)
+      for (let p = 0; p < packages; p++) {
+        const cargo = sameName ? 'Cargo' : `Cargo${p}`;
         ws.setFile(
           `/ws/p${p}/cargo.vale`,
-          `exported struct Cargo${p} imm { weights [#3]<imm>int; }\nexport [#3]<imm>int as Triple;\nextern func weigh(c Cargo${p}, t [#3]<imm>int) int;\n`,
+          `exported struct ${cargo} imm { weights [#3]<imm>int; }\nexport [#3]<imm>int as Triple;\nextern func weigh(c ${cargo}, t [#3]<imm>int) int;\n`,
         );
+      }
       ws.allDiagnostics();
       const before = ws.stats.rootsWalkedAgain;
-      // A member renamed: what other files see of Cargo0 changes.
+      // A member renamed: what other files see of p0's Cargo changes.
       const text = ws.text('/ws/p0/cargo.vale')!;
       const at = text.indexOf('weights');
       ws.editFile('/ws/p0/cargo.vale', [{ start: at, end: at + 'weights'.length, newText: 'masses' }]);
@@ -710,9 +714,11 @@ describe('analysis engine', () => {
       for (const f of ws.files()) assert.deepEqual(ws.diagnostics(f), again.diagnostics(f), f);
       return ws.stats.rootsWalkedAgain - before;
     };
-    const few = walkedAgain(2);
-    assert.ok(few > 0, 'the edited package walks again');
-    assert.equal(walkedAgain(40), few, "forty packages walk again what two do: the edited package's roots");
+    for (const sameName of [false, true]) {
+      const few = walkedAgain(2, sameName);
+      assert.ok(few > 0, 'the edited package walks again');
+      assert.equal(walkedAgain(40, sameName), few, `forty packages walk again what two do (same name: ${sameName})`);
+    }
   });
 
   test('a name declared anew in a package that comes first resolves there, as a fresh analysis resolves it', () => {

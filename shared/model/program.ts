@@ -386,11 +386,18 @@ class DerivedCache {
     return this.ids.size;
   }
 
-  /** Names that now mean something else: every derivation that looked one up is dropped (and shown to `dropped`); returns their files. */
-  invalidate(names: Iterable<string>, dropped?: (d: Derived) => void): Set<string> {
+  /**
+   * Names that now mean something else: every derivation that looked one up (in a file of
+   * `seeing(name)`, when given) is dropped (and shown to `dropped`); returns their files.
+   */
+  invalidate(names: Iterable<string>, dropped?: (d: Derived) => void, seeing?: (name: string) => ReadonlySet<string>): Set<string> {
     const files = new Set<string>();
     for (const n of names) {
-      for (const d of [...(this.byName.get(n) ?? [])]) {
+      const lookedUp = this.byName.get(n);
+      if (!lookedUp || lookedUp.size === 0) continue;
+      const where = seeing?.(n);
+      for (const d of [...lookedUp]) {
+        if (where && !where.has(d.path)) continue;
         this.drop(d);
         dropped?.(d);
         files.add(d.path);
@@ -706,10 +713,24 @@ export class ProgramIndex {
             break;
           }
       }
-    const invalidated = this.derived.invalidate(names, (d) => {
-      const plan = this.plans.get(d.path);
-      if (plan && d.indexed) plan.revisitOld(d.indexed);
+    // A name means something else only to the files that see a package whose table changed for it
+    // (its own files and its importers): other packages' lookups of the same name stay.
+    const changedFor = new Map<string, Set<string>>();
+    namesByPackage.forEach((pkgNames, pkg) => {
+      for (const n of pkgNames) {
+        const pkgs = changedFor.get(n);
+        if (pkgs) pkgs.add(pkg);
+        else changedFor.set(n, new Set([pkg]));
+      }
     });
+    const invalidated = this.derived.invalidate(
+      names,
+      (d) => {
+        const plan = this.plans.get(d.path);
+        if (plan && d.indexed) plan.revisitOld(d.indexed);
+      },
+      (n) => this.filesSeeing(changedFor.get(n)!),
+    );
     for (const path of invalidated) if (this.files.has(path)) refile.add(path);
     // Around a window: the items that are (or were) the first declaration of a name the change touched.
     // (Revisiting twice is harmless. Many names, as many files changed at once bring: the file's
