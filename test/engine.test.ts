@@ -672,6 +672,32 @@ describe('analysis engine', () => {
     assert.deepEqual(suggestions(ws), ['/ws/b/main.vale: Ketcha', '/ws/c/other.vale: Ketcha']);
   });
 
+  test('a file that stops importing a package is not looked at again when that package changes', () => {
+    // The importers of each package are kept file by file: typing an import line rebuilt them at each keystroke.
+    const recomputed = (importedBefore: boolean): number => {
+      const ws = new Workspace();
+      ws.setFile('/ws/a/base.vale', 'exported struct Hull { n int; }\n');
+      for (let f = 0; f < 10; f++)
+        ws.setFile(`/ws/c/file${f}.vale`, `${importedBefore ? 'import a.*;\n' : ''}extern func caulk${f}(h &Ketch${f}) int;\n`);
+      ws.files().forEach((f) => ws.diagnostics(f));
+      // A change in a first: the importers are made (from the imports as they are).
+      ws.setFile('/ws/a/more.vale', 'exported struct Keel { n int; }\n');
+      ws.files().forEach((f) => ws.diagnostics(f));
+      if (importedBefore)
+        for (let f = 0; f < 10; f++) ws.editFile(`/ws/c/file${f}.vale`, [{ start: 0, end: 'import a.*;\n'.length, newText: '' }]);
+      ws.files().forEach((f) => ws.diagnostics(f));
+      ws.takeChangedFiles();
+      const before = ws.stats.factsRecomputed;
+      ws.setFile('/ws/a/kinds.vale', 'exported struct Ketchup { n int; }\n');
+      ws.takeChangedFiles();
+      const again = new Workspace();
+      for (const f of ws.files()) again.setFile(f, ws.text(f)!);
+      for (const f of ws.files()) assert.deepEqual(ws.diagnostics(f), again.diagnostics(f), f);
+      return ws.stats.factsRecomputed - before;
+    };
+    assert.equal(recomputed(true), recomputed(false));
+  });
+
   test('a kind added to a package recomputes the suggestions of the files that see it, not those of other packages', () => {
     // The same change in a workspace with and without a second package full of unknown kinds.
     const recomputed = (withOthers: boolean): number => {
