@@ -573,6 +573,8 @@ interface WorkspaceFigures {
   readonly summary: number[];
   /** Keystrokes in a second open document's extern over an array of ints (a kind every package names). */
   readonly arrays: number[];
+  /** Keystrokes typing and deleting an import line at the top of that document. */
+  readonly imports: number[];
   /** Each request's times, asked after keystrokes (`EDITOR_REQUESTS`). */
   readonly requests: Record<string, { readonly body: number[]; readonly summary: number[] }>;
   readonly burstMs: number;
@@ -596,8 +598,22 @@ async function workspaceSection(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (r.status !== 0) throw new Error('workspace child failed');
-  const { files, lines, startMs, firstHoverMs, warmUpMs, body, summary, arrays, requests, burstMs, rssBefore, rssPeak, publishes } =
-    JSON.parse(r.stdout) as WorkspaceFigures;
+  const {
+    files,
+    lines,
+    startMs,
+    firstHoverMs,
+    warmUpMs,
+    body,
+    summary,
+    arrays,
+    imports,
+    requests,
+    burstMs,
+    rssBefore,
+    rssPeak,
+    publishes,
+  } = JSON.parse(r.stdout) as WorkspaceFigures;
   results.workspace = {
     files,
     lines,
@@ -607,6 +623,7 @@ async function workspaceSection(): Promise<void> {
     bodyEdit: { p50: percentile(body, 50), p95: percentile(body, 95) },
     summaryEdit: { p50: percentile(summary, 50), p95: percentile(summary, 95) },
     arraysEdit: { p50: percentile(arrays, 50), p95: percentile(arrays, 95) },
+    importEdit: { p50: percentile(imports, 50), p95: percentile(imports, 95) },
     requests: Object.fromEntries(
       Object.entries(requests).map(([name, r]) => [
         name,
@@ -632,6 +649,7 @@ async function workspaceSection(): Promise<void> {
         row('edit inside a function body', body),
         row('edit that changes what other files see (struct Fleet exported or not)', summary),
         row('edit of an extern over [#3]<imm>int, a kind every package names (arrays.vale, open beside)', arrays),
+        row('an import line typed and deleted at the top of arrays.vale, a character at a time', imports),
       ],
     ),
   );
@@ -657,10 +675,10 @@ async function workspaceSection(): Promise<void> {
     ),
   );
   goal('100k workspace: body keystroke p95 ≤ 10 ms', `${fixed(percentile(body, 95), 2)} ms`, percentile(body, 95) <= 10);
-  const declarationP95 = Math.max(percentile(summary, 95), percentile(arrays, 95));
+  const declarationP95 = Math.max(percentile(summary, 95), percentile(arrays, 95), percentile(imports, 95));
   goal(
     "100k workspace: keystroke changing other files' view p95 ≤ 50 ms",
-    `${fixed(declarationP95, 2)} ms (worse of the two)`,
+    `${fixed(declarationP95, 2)} ms (worst of the three)`,
     declarationP95 <= 50,
   );
   const hovers = [...requests[HOVER_REQUEST].body, ...requests[HOVER_REQUEST].summary];
@@ -818,6 +836,25 @@ async function workspaceChild(): Promise<void> {
   for (let i = 0; i < 10; i++) await arraysEdit(i);
   const arrays: number[] = [];
   for (let i = 0; i < 100; i++) arrays.push(await arraysEdit(i));
+  // Then an import line typed at its top and deleted, a character at a time (the file's imports change).
+  const importLine = 'import bench.c3.examples.fleet.*;\n';
+  const typeImport = async (i: number): Promise<number> => {
+    const k = i % (2 * importLine.length);
+    const start = arraysDoc.positionAt(k < importLine.length ? k : 2 * importLine.length - k - 1);
+    const change =
+      k < importLine.length
+        ? { range: { start, end: start }, text: importLine[k] }
+        : { range: { start, end: arraysDoc.positionAt(arraysDoc.offsetAt(start) + 1) }, text: '' };
+    const sent = await sendChange(client, arraysDoc, change);
+    arraysDoc = sent.doc;
+    return sent.ms;
+  };
+  progress('workspace: an import line typed and deleted, 2 × 70 keystrokes');
+  const imports: number[] = [];
+  for (let i = 0; i < 140; i++) {
+    const ms = await typeImport(i);
+    if (i >= 2 * importLine.length) imports.push(ms);
+  }
   await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: arraysDoc.uri } });
   progress(`workspace: ${REQUEST_ROUNDS} edits, each followed by ${EDITOR_REQUESTS.length} requests`);
   const requests: Record<string, { body: number[]; summary: number[] }> = {};
@@ -878,6 +915,7 @@ async function workspaceChild(): Promise<void> {
     body,
     summary,
     arrays,
+    imports,
     requests,
     burstMs,
     rssBefore,
