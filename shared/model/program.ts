@@ -559,6 +559,94 @@ export class ProgramIndex {
   }
 
   /**
+   * `update`'s files to index again for the names whose kind tables changed: the files of those
+   * packages that declare one (the first declaration of a name is where its `exported` site is),
+   * and those whose derivations looked one up where it now means something else. (Apart from
+   * `update`, so that the optimizing compiler takes each piece alone.)
+   */
+  private refileForNames(
+    refile: Set<string>,
+    names: ReadonlySet<string>,
+    changedTables: ReadonlySet<string>,
+    namesByPackage: ReadonlyMap<string, ReadonlySet<string>>,
+  ): void {
+    // Besides the changed files: the files of a package whose kinds changed that declare a
+    // changed name (the first declaration of a name is where its `exported` site is).
+    for (const pkg of changedTables)
+      for (const path of this.filesByPackage.get(pkg)!) {
+        const model = this.files.get(path)!;
+        for (const name of namesByPackage.get(pkg)!)
+          if (model.kindNamed(name)) {
+            refile.add(path);
+            break;
+          }
+      }
+    // A name means something else only to the files that see a package whose table changed for it
+    // (its own files and its importers): other packages' lookups of the same name stay.
+    const changedFor = new Map<string, Set<string>>();
+    namesByPackage.forEach((pkgNames, pkg) => {
+      for (const n of pkgNames) {
+        const pkgs = changedFor.get(n);
+        if (pkgs) pkgs.add(pkg);
+        else changedFor.set(n, new Set([pkg]));
+      }
+    });
+    const invalidated = this.derived.invalidate(
+      names,
+      (d) => {
+        const plan = this.plans.get(d.path);
+        if (plan && d.indexed) plan.revisitOld(d.indexed);
+      },
+      (n) => this.filesSeeing(changedFor.get(n)!),
+    );
+    for (const path of invalidated) if (this.files.has(path)) refile.add(path);
+  }
+
+  /** `update`'s plans revisit, around their windows, the items that are (or were) the first declaration of a changed name. */
+  private revisitAroundWindows(names: ReadonlySet<string>, modelBefore: ReadonlyMap<string, FileModel>): void {
+    // (Revisiting twice is harmless. Many names, as many files changed at once bring: the file's
+    // own kinds are walked instead, not every name once per file.)
+    for (const [path, plan] of this.plans) {
+      const before = modelBefore.get(path)!;
+      const after = this.files.get(path)!;
+      const revisit = (name: string): void => {
+        const now = after.kindNamed(name);
+        if (now) plan.revisit(after.seenIndex(now));
+        const was = before.kindNamed(name);
+        if (was) plan.revisitOld(plan.before[before.seenIndex(was)]);
+      };
+      for (const name of kindNameWindow(before, after)) revisit(name);
+      if (names.size <= FEW_NAMES) for (const name of names) revisit(name);
+      else
+        for (const model of [before, after])
+          for (const item of model.kindItems) {
+            const name = item.unplaced.kinds[0].name;
+            if (names.has(name)) revisit(name);
+          }
+    }
+  }
+
+  /** `update`'s impl edges of the interfaces whose edges may have changed, with the re-indexed files' edges. */
+  private regroupEdges(edgeIds: ReadonlySet<string>, refile: ReadonlySet<string>): void {
+    // The re-indexed files' edges of those interfaces, in one pass over the files (not one per interface).
+    const refiledEdges = new Map<string, ImplEdge[]>();
+    for (const path of refile)
+      for (const e of this.edgesByFile.get(path) ?? []) {
+        if (!edgeIds.has(e.ifaceId)) continue;
+        const list = refiledEdges.get(e.ifaceId);
+        if (list) list.push(e);
+        else refiledEdges.set(e.ifaceId, [e]);
+      }
+    for (const id of edgeIds) {
+      const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
+      for (const e of refiledEdges.get(id) ?? []) kept.push(e);
+      kept.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.item - y.item));
+      if (kept.length > 0) this.implsByInterface.set(id, kept);
+      else this.implsByInterface.delete(id);
+    }
+  }
+
+  /**
    * Takes the new models of files whose summary changed (or that came, or went:
    * no model) and updates the index in place, touching only what the change
    * reaches: the changed packages' kind tables, the lookups and derivations of
@@ -702,57 +790,8 @@ export class ProgramIndex {
       else this.derived.retain(path, undefined);
     }
     for (const path of changed.keys()) if (this.files.has(path)) refile.add(path);
-    // Besides the changed files: the files of a package whose kinds changed that declare a
-    // changed name (the first declaration of a name is where its `exported` site is).
-    for (const pkg of changedTables)
-      for (const path of this.filesByPackage.get(pkg)!) {
-        const model = this.files.get(path)!;
-        for (const name of namesByPackage.get(pkg)!)
-          if (model.kindNamed(name)) {
-            refile.add(path);
-            break;
-          }
-      }
-    // A name means something else only to the files that see a package whose table changed for it
-    // (its own files and its importers): other packages' lookups of the same name stay.
-    const changedFor = new Map<string, Set<string>>();
-    namesByPackage.forEach((pkgNames, pkg) => {
-      for (const n of pkgNames) {
-        const pkgs = changedFor.get(n);
-        if (pkgs) pkgs.add(pkg);
-        else changedFor.set(n, new Set([pkg]));
-      }
-    });
-    const invalidated = this.derived.invalidate(
-      names,
-      (d) => {
-        const plan = this.plans.get(d.path);
-        if (plan && d.indexed) plan.revisitOld(d.indexed);
-      },
-      (n) => this.filesSeeing(changedFor.get(n)!),
-    );
-    for (const path of invalidated) if (this.files.has(path)) refile.add(path);
-    // Around a window: the items that are (or were) the first declaration of a name the change touched.
-    // (Revisiting twice is harmless. Many names, as many files changed at once bring: the file's
-    // own kinds are walked instead, not every name once per file.)
-    for (const [path, plan] of this.plans) {
-      const before = modelBefore.get(path)!;
-      const after = this.files.get(path)!;
-      const revisit = (name: string): void => {
-        const now = after.kindNamed(name);
-        if (now) plan.revisit(after.seenIndex(now));
-        const was = before.kindNamed(name);
-        if (was) plan.revisitOld(plan.before[before.seenIndex(was)]);
-      };
-      for (const name of kindNameWindow(before, after)) revisit(name);
-      if (names.size <= FEW_NAMES) for (const name of names) revisit(name);
-      else
-        for (const model of [before, after])
-          for (const item of model.kindItems) {
-            const name = item.unplaced.kinds[0].name;
-            if (names.has(name)) revisit(name);
-          }
-    }
+    this.refileForNames(refile, names, changedTables, namesByPackage);
+    this.revisitAroundWindows(names, modelBefore);
     const edgeIds = new Set<string>();
     const sitePackages = new Set(packages);
     const removedSites = new Map<string, readonly ExportSite[]>();
@@ -885,22 +924,7 @@ export class ProgramIndex {
             notePackage(this.exportingName, name, pkg, yes);
           }
     }
-    // The re-indexed files' edges of those interfaces, in one pass over the files (not one per interface).
-    const refiledEdges = new Map<string, ImplEdge[]>();
-    for (const path of refile)
-      for (const e of this.edgesByFile.get(path) ?? []) {
-        if (!edgeIds.has(e.ifaceId)) continue;
-        const list = refiledEdges.get(e.ifaceId);
-        if (list) list.push(e);
-        else refiledEdges.set(e.ifaceId, [e]);
-      }
-    for (const id of edgeIds) {
-      const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
-      for (const e of refiledEdges.get(id) ?? []) kept.push(e);
-      kept.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.item - y.item));
-      if (kept.length > 0) this.implsByInterface.set(id, kept);
-      else this.implsByInterface.delete(id);
-    }
+    this.regroupEdges(edgeIds, refile);
     const reachChanged = this.updateReach(new Set([...refile, ...changed.keys()]), implsChanged, names, this.fresh);
     this.fresh = undefined;
     this.plans.clear();
