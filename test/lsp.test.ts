@@ -31,6 +31,21 @@ import {
 import { tempDir } from './support/temp';
 
 const EXAMPLES = join(__dirname, '..', 'examples');
+
+/** Where `struct Fleet`'s name starts in a text holding it (examples/fleet/fleet.vale's). */
+function fleetName(text: string): { line: number; character: number } {
+  const name = text.indexOf('struct Fleet') + 'struct '.length;
+  return { line: text.slice(0, name).split('\n').length - 1, character: name - text.lastIndexOf('\n', name - 1) - 1 };
+}
+
+/** A hover on struct Fleet's name in an open document holding `text`. */
+async function hoverOnFleet(client: TestClient, uri: string, text: string): Promise<Hover | null> {
+  const { line, character } = fleetName(text);
+  return (await client.connection.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: { line, character: character + 1 },
+  })) as Hover | null;
+}
 const uri = (rel: string): string => URI.file(join(EXAMPLES, rel)).toString();
 const MISTAKES = uri('harbor/mistakes.vale');
 const SHIPS = uri('fleet/ships.vale');
@@ -698,14 +713,8 @@ describe('a warm-up that is long (a large workspace)', () => {
     await client.waitFor('the first diagnostics', () => client.versions.get(doc) === 1, 60_000);
     const warmed = (): boolean => client.logs.some((m) => m.startsWith('vale-ffi: edit path warmed up'));
     assert.ok(!warmed(), 'the warm-up ended before the first diagnostics');
-    const name = fleet.indexOf('struct Fleet') + 'struct '.length;
-    const line = fleet.slice(0, name).split('\n').length - 1;
-    const character = name - fleet.lastIndexOf('\n', name - 1) - 1;
-    const hover = (await client.connection.sendRequest('textDocument/hover', {
-      textDocument: { uri: doc },
-      position: { line, character: character + 1 },
-    })) as Hover | null;
-    assert.ok(hover, 'a hover on struct Fleet');
+    const { line } = fleetName(fleet);
+    assert.ok(await hoverOnFleet(client, doc, fleet), 'a hover on struct Fleet');
     assert.ok(!warmed(), 'the hover waited for the warm-up');
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: doc, version: 2 },
@@ -750,14 +759,7 @@ describe('many files changed on disk at once (a branch switch)', () => {
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
       changes: created.map((uri) => ({ uri, type: 1 })),
     });
-    const name = fleet.indexOf('struct Fleet') + 'struct '.length;
-    const line = fleet.slice(0, name).split('\n').length - 1;
-    const character = name - fleet.lastIndexOf('\n', name - 1) - 1;
-    const hover = (await client.connection.sendRequest('textDocument/hover', {
-      textDocument: { uri: doc },
-      position: { line, character: character + 1 },
-    })) as Hover | null;
-    assert.ok(hover, 'a hover on struct Fleet');
+    assert.ok(await hoverOnFleet(client, doc, fleet), 'a hover on struct Fleet');
     assert.equal(readLog(), undefined, 'the hover waited for every changed file to be read');
     await client.waitFor('the files read', () => readLog() !== undefined, 60_000);
     assert.match(readLog()!, new RegExp(`^vale-ffi: read ${count} files changed on disk \\(\\d+ ms\\)$`));
