@@ -621,6 +621,7 @@ function readDiskChanges(): void {
   let read = 0;
   const finish = (): void => {
     readingDisk = false;
+    sourceFolders = undefined;
     if (read >= MANY_DISK_CHANGES)
       connection.console.info(`vale-ffi: read ${read} files changed on disk (${Math.round(performance.now() - started)} ms)`);
     if (diskFilesCameOrWent) sendStatus('ready');
@@ -643,7 +644,10 @@ function readDiskChanges(): void {
           if (workspace.tree(keyOf(uri)) || workspace.cFile(keyOf(uri))) diskFilesCameOrWent = true;
           documents.removeFromDisk(uri);
         } else if (takesPath(URI.parse(uri).fsPath)) {
-          if (!workspace.tree(keyOf(uri)) && !workspace.cFile(keyOf(uri))) diskFilesCameOrWent = true;
+          if (!workspace.tree(keyOf(uri)) && !workspace.cFile(keyOf(uri))) {
+            diskFilesCameOrWent = true;
+            sourceFolders = undefined; // a file in a new folder
+          }
           documents.loadFromDisk(uri);
         }
       } catch (e) {
@@ -660,6 +664,16 @@ function readDiskChanges(): void {
   );
 }
 
+/** The folders (and their parents) that hold the workspace's source files, while changes on disk are read; made when first asked. */
+let sourceFolders: Set<string> | undefined;
+
+function foldersOfSources(): Set<string> {
+  const out = new Set<string>();
+  for (const key of [...workspace.files(), ...workspace.cFiles()])
+    for (let at = key.lastIndexOf('/'); at > 0 && !out.has(key.slice(0, at)); at = key.lastIndexOf('/', at - 1)) out.add(key.slice(0, at));
+  return out;
+}
+
 /**
  * A path other than a source file came or went. A folder deleted (or moved away) takes the files
  * under it with it; a folder created (or moved in) brings the source files under it that the
@@ -669,6 +683,9 @@ function readFolderChange(uri: string, deleted: boolean): void {
   const folder = keyOf(uri);
   const inside = `${folder.endsWith('/') ? folder : `${folder}/`}`;
   if (deleted) {
+    // Most deleted paths are other files (a build's outputs): only a folder that holds sources is looked into.
+    sourceFolders ??= foldersOfSources();
+    if (!sourceFolders.has(folder.replace(/\/+$/, ''))) return;
     for (const key of [...workspace.files(), ...workspace.cFiles()]) {
       if (!key.startsWith(inside)) continue;
       const file = documents.uriOf(key);
