@@ -536,9 +536,7 @@ export class ProgramIndex {
     this.paths = [...files.keys()].sort();
     for (const path of this.paths) {
       const pkg = files.get(path)!.package;
-      const list = this.filesByPackage.get(pkg);
-      if (list) list.push(path);
-      else this.filesByPackage.set(pkg, [path]);
+      pushTo(this.filesByPackage, pkg, path);
     }
     this.packageNames = [...this.filesByPackage.keys()];
     for (const pkg of this.packageNames)
@@ -551,9 +549,7 @@ export class ProgramIndex {
     for (const pkg of this.packageNames) this.collectPackageSites(pkg);
     for (const path of this.paths) {
       for (const edge of this.edgesByFile.get(path) ?? []) {
-        const edges = this.implsByInterface.get(edge.ifaceId);
-        if (edges) edges.push(edge);
-        else this.implsByInterface.set(edge.ifaceId, [edge]);
+        pushTo(this.implsByInterface, edge.ifaceId, edge);
       }
     }
   }
@@ -586,9 +582,7 @@ export class ProgramIndex {
     const changedFor = new Map<string, Set<string>>();
     namesByPackage.forEach((pkgNames, pkg) => {
       for (const n of pkgNames) {
-        const pkgs = changedFor.get(n);
-        if (pkgs) pkgs.add(pkg);
-        else changedFor.set(n, new Set([pkg]));
+        addTo(changedFor, n, pkg);
       }
     });
     const invalidated = this.derived.invalidate(
@@ -633,9 +627,7 @@ export class ProgramIndex {
     for (const path of refile)
       for (const e of this.edgesByFile.get(path) ?? []) {
         if (!edgeIds.has(e.ifaceId)) continue;
-        const list = refiledEdges.get(e.ifaceId);
-        if (list) list.push(e);
-        else refiledEdges.set(e.ifaceId, [e]);
+        pushTo(refiledEdges, e.ifaceId, e);
       }
     for (const id of edgeIds) {
       const kept = (this.implsByInterface.get(id) ?? []).filter((e) => !refile.has(e.file) && this.files.has(e.file));
@@ -729,11 +721,6 @@ export class ProgramIndex {
     const changedTables = new Set<string>();
     /** Kind name → the packages that declare it anew or no longer. */
     const declaringChanged = new Map<string, Set<string>>();
-    const noteDeclaringChanged = (name: string, pkg: string): void => {
-      const pkgs = declaringChanged.get(name);
-      if (pkgs) pkgs.add(pkg);
-      else declaringChanged.set(name, new Set([pkg]));
-    };
     /** Package → the names whose entry in its kind table changed. */
     const namesByPackage = new Map<string, Set<string>>();
     patches.forEach((patch, pkg) => {
@@ -751,12 +738,12 @@ export class ProgramIndex {
         if (!slot) {
           kinds.delete(name);
           renamed = true;
-          noteDeclaringChanged(name, pkg);
+          addTo(declaringChanged, name, pkg);
           return;
         }
         if (!old) {
           renamed = true;
-          noteDeclaringChanged(name, pkg);
+          addTo(declaringChanged, name, pkg);
         }
         kinds.set(name, { ...slot, version: ++slotVersions });
       });
@@ -1264,9 +1251,7 @@ export class ProgramIndex {
       const all = new Map<string, string[]>();
       for (const pkg of this.packageNames)
         for (const n of this.kindsByPackage.get(pkg)!.keys()) {
-          const list = all.get(n);
-          if (list) list.push(pkg);
-          else all.set(n, [pkg]);
+          pushTo(all, n, pkg);
         }
       this.declaring = all;
     }
@@ -1372,9 +1357,7 @@ export class ProgramIndex {
     const packages = new Set<string>();
     for (const segments of model.imports) for (const pkg of this.packagesMatching(segments.slice(0, -1))) packages.add(pkg);
     for (const pkg of packages) {
-      const files = byPackage.get(pkg);
-      if (files) files.add(path);
-      else byPackage.set(pkg, new Set([path]));
+      addTo(byPackage, pkg, path);
     }
     this.importedBy!.set(path, [...packages]);
   }
@@ -1525,9 +1508,7 @@ export class ProgramIndex {
     if (!byId) {
       this.exportsById.set(pkg, (byId = new Map()));
       for (const site of this.exportsByPackage.get(pkg) ?? []) {
-        const list = byId.get(site.id);
-        if (list) list.push(site);
-        else byId.set(site.id, [site]);
+        pushTo(byId, site.id, site);
       }
     }
     // A kind not exported (most asked about) gets the one empty list.
@@ -1580,18 +1561,8 @@ export class ProgramIndex {
 
   /** The packages that export a kind (its declaring package's `exported`, or an `export ... as` anywhere), in name order. */
   packagesExporting(id: string): readonly string[] {
-    let exporting = this.exporting;
-    if (!exporting) {
-      exporting = new Map();
-      for (const pkg of this.packagesInOrder())
-        for (const site of this.exportsByPackage.get(pkg) ?? []) {
-          const list = exporting.get(site.id);
-          if (!list) exporting.set(site.id, [pkg]);
-          else if (list[list.length - 1] !== pkg) list.push(pkg);
-        }
-      this.exporting = exporting;
-    }
-    return exporting.get(id) ?? NO_PACKAGES;
+    this.exporting ??= this.packagesBySite((site) => site.id);
+    return this.exporting.get(id) ?? NO_PACKAGES;
   }
 
   /** After an update changed a package's sites of a kind: whether the package still exports it. */
@@ -1601,18 +1572,20 @@ export class ProgramIndex {
 
   /** The packages with an export site named `name` (an `exported` kind's name, or an `export ... as` name), in name order. */
   packagesExportingName(name: string): readonly string[] {
-    let byName = this.exportingName;
-    if (!byName) {
-      byName = new Map();
-      for (const pkg of this.packagesInOrder())
-        for (const site of this.exportsByPackage.get(pkg) ?? []) {
-          const list = byName.get(site.name);
-          if (!list) byName.set(site.name, [pkg]);
-          else if (list[list.length - 1] !== pkg) list.push(pkg);
-        }
-      this.exportingName = byName;
-    }
-    return byName.get(name) ?? NO_PACKAGES;
+    this.exportingName ??= this.packagesBySite((site) => site.name);
+    return this.exportingName.get(name) ?? NO_PACKAGES;
+  }
+
+  /** Each key's packages with an export site of that key, in name order. */
+  private packagesBySite(key: (site: ExportSite) => string): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const pkg of this.packagesInOrder())
+      for (const site of this.exportsByPackage.get(pkg) ?? []) {
+        const list = out.get(key(site));
+        if (!list) out.set(key(site), [pkg]);
+        else if (list[list.length - 1] !== pkg) list.push(pkg);
+      }
+    return out;
   }
 
   /** The names of the kinds a package declares. */
@@ -2108,20 +2081,15 @@ export class ProgramIndex {
     // Kinds whose members may now lead elsewhere: a changed name, a new derivation of an item
     // declaring it (an item whose derivation was dropped is derived anew in the update).
     const touched = new Map<string, Set<string>>();
-    const touch = (path: string, name: string): void => {
-      const set = touched.get(path);
-      if (set) set.add(name);
-      else touched.set(path, new Set([name]));
-    };
     // A changed name matters in a file only where the file declares it: whichever set is smaller is walked.
     for (const path of files) {
       const byName = state.declaredIn.get(path);
       if (!byName) continue;
       if (names.size <= byName.size) {
-        for (const name of names) if (byName.has(name)) touch(path, name);
-      } else for (const name of byName.keys()) if (names.has(name)) touch(path, name);
+        for (const name of names) if (byName.has(name)) addTo(touched, path, name);
+      } else for (const name of byName.keys()) if (names.has(name)) addTo(touched, path, name);
     }
-    for (const d of fresh) if (d.kindName !== undefined && files.has(d.path)) touch(d.path, d.kindName);
+    for (const d of fresh) if (d.kindName !== undefined && files.has(d.path)) addTo(touched, d.path, d.kindName);
     for (const [path, wanted] of touched) {
       const byName = state.declaredIn.get(path);
       if (byName)
@@ -2592,6 +2560,20 @@ function sameDeclaration(old: SlotEntry, file: string, item: ItemDecls, before: 
 }
 
 /** `pkg` in or out of `key`'s sorted list of packages. */
+/** Adds `value` to the set `map` holds for `key` (made when it has none). */
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+/** Appends `value` to the list `map` holds for `key` (made when it has none). */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function notePackage(lists: Map<string, string[]>, key: string, pkg: string, yes: boolean): void {
   const list = lists.get(key);
   const at = list ? list.indexOf(pkg) : -1;
