@@ -100,6 +100,31 @@ function fieldTypeOf(
   return { text, size, align, form, kind: more.kind, string: more.string, bool: more.bool, unexported: more.unexported };
 }
 
+/** A layout with no padding shares this list (a layout's lists are never changed). */
+const NO_PADDING: CLayout['padding'] = Object.freeze([]);
+
+/** Places a C struct's fields in order, each at the next offset its alignment allows. */
+class FieldPlacer {
+  offset = 0;
+  align = 1;
+  readonly fields: CField[] = [];
+  padding: { offset: number; size: number; tail: boolean }[] | undefined = undefined;
+
+  place(name: string, type: CFieldType, count?: number): void {
+    const a = type.align > 1 ? type.align : 1;
+    const at = roundUp(this.offset, a);
+    if (at > this.offset) this.pad(this.offset, at - this.offset, false);
+    const size = count === undefined ? type.size : type.size * count;
+    this.fields.push({ name, type, count, offset: at, size, align: a });
+    this.offset = at + size;
+    if (a > this.align) this.align = a;
+  }
+
+  pad(offset: number, size: number, tail: boolean): void {
+    (this.padding ??= []).push({ offset, size, tail });
+  }
+}
+
 /** What the C programs of one workspace share (`CProgram.declarations`). */
 export interface CDeclarations {
   /** The files declaring each FFI function name, up to date with the declarations (else the program's C side reads them itself, once). */
@@ -271,15 +296,23 @@ export class CProgram {
   /** Field types by type reference (and the package asking: exports count per package); a program lives as long as its index. */
   private readonly fieldTypes = new Map<TypeRef, { pkg: string; type: CFieldType }>();
 
+  /** Field types by primitive name (each made once per program). */
+  private readonly primitiveTypes = new Map<string, CFieldType>();
+
+  private primitiveType(name: string): CFieldType {
+    if (name === 'bool') return this.boolType;
+    if (name === 'float') return this.scalar('double');
+    if (name === 'str') return this.stringType;
+    if (name === 'void' || name === 'never' || name === '__Never') return (this.voidType ??= fieldTypeOf('void', 0, 1, 'void'));
+    return this.scalar(INT_SCALARS[name] ?? 'int32_t');
+  }
+
   /** How the backend spells a value of type `t` in a header (Linear/Safe getExportName). */
   fieldType(file: string, pkg: string, t: TypeRef): CFieldType {
     if (t.tag === 'primitive') {
-      if (t.name === 'bool') return this.boolType;
-      if (t.name === 'float') return this.scalar('double');
-      if (t.name === 'str') return this.stringType;
-      if (t.name === 'void' || t.name === 'never' || t.name === '__Never') return (this.voidType ??= fieldTypeOf('void', 0, 1, 'void'));
-      const s = INT_SCALARS[t.name] ?? 'int32_t';
-      return this.scalar(s);
+      let type = this.primitiveTypes.get(t.name);
+      if (type === undefined) this.primitiveTypes.set(t.name, (type = this.primitiveType(t.name)));
+      return type;
     }
     const cached = this.fieldTypes.get(t);
     if (cached && cached.pkg === pkg) return cached.type;
@@ -317,49 +350,39 @@ export class CProgram {
   layout(kind: CKind): CLayout {
     const cached = this.layouts.get(kind);
     if (cached) return cached;
-    let offset = 0;
-    let align = 1;
-    const fields: CField[] = [];
-    const padding: { offset: number; size: number; tail: boolean }[] = [];
-    // Each field placed as it comes, at the next offset its alignment allows.
-    const place = (name: string, type: CFieldType, count?: number): void => {
-      const a = Math.max(1, type.align);
-      const at = roundUp(offset, a);
-      if (at > offset) padding.push({ offset, size: at - offset, tail: false });
-      const size = type.size * (count ?? 1);
-      fields.push({ name, type, count, offset: at, size, align: a });
-      offset = at + size;
-      align = Math.max(align, a);
-    };
+    // Each field placed as it comes, at the next offset its alignment allows (no closure made per
+    // kind: laying out every kind of a workspace, for headers, is one call per kind).
+    const at = new FieldPlacer();
     if (kind.mutability === 'mut') {
       const u64 = this.scalar('uint64_t');
       const u32 = this.scalar('uint32_t');
-      place('unused0', u64);
-      place('unused1', u64);
-      place('unused2', u64);
-      place('unused3', u32);
-      place('unused4', u32);
+      at.place('unused0', u64);
+      at.place('unused1', u64);
+      at.place('unused2', u64);
+      at.place('unused3', u32);
+      at.place('unused4', u32);
     } else if (kind.category === 'struct') {
       const decl = kind.decl!;
-      for (const m of decl.members) place(m.name, this.fieldType(decl.file, kind.package, m.type));
+      const members = decl.members;
+      for (let i = 0; i < members.length; i++) at.place(members[i].name, this.fieldType(decl.file, kind.package, members[i].type));
     } else if (kind.category === 'interface') {
-      place('obj', this.scalar('pointer', 'void*'));
-      place('type', this.scalar('uint64_t'));
+      at.place('obj', this.scalar('pointer', 'void*'));
+      at.place('type', this.scalar('uint64_t'));
     } else if (kind.category === 'rsa') {
-      place('length', this.scalar('uint32_t'));
-      place('elements', this.fieldType(kind.file, kind.package, kind.element!), 0);
+      at.place('length', this.scalar('uint32_t'));
+      at.place('elements', this.fieldType(kind.file, kind.package, kind.element!), 0);
     } else {
-      place('elements', this.fieldType(kind.file, kind.package, kind.element!), kind.length ?? 0);
+      at.place('elements', this.fieldType(kind.file, kind.package, kind.element!), kind.length ?? 0);
     }
-    const size = roundUp(offset, align);
-    if (size > offset) padding.push({ offset, size: size - offset, tail: true });
+    const size = roundUp(at.offset, at.align);
+    if (size > at.offset) at.pad(at.offset, size - at.offset, true);
     const layout: CLayout = {
       kind,
       cName: kind.mutability === 'mut' ? `${this.cName(kind)}Ref` : this.cName(kind),
       size,
-      align,
-      fields,
-      padding,
+      align: at.align,
+      fields: at.fields,
+      padding: at.padding ?? NO_PADDING,
     };
     this.layouts.set(kind, layout);
     return layout;
