@@ -37,6 +37,7 @@ const HOVER: HoverOptions = { layout: true, functions: true, references: true, n
 /** The C side as the editor asks for it. */
 const c = (w: Workspace) => w.cProgram('vtest', DEFAULT_TARGET);
 import { listFixtures, parseFixture } from './support/fixture';
+import { importListsRead } from '../shared/model/declarations';
 import { loadCParser } from '../server/cparser';
 
 /** The FFI fixtures (split into their files, each fixture in its own folder) and examples/. */
@@ -550,6 +551,29 @@ describe('analysis engine', () => {
     const mid = { ...ws.stats };
     assert.deepEqual(ws.allDiagnostics(), withNew);
     assert.equal(ws.stats.itemsChecked - mid.itemsChecked, 0, 'the package went: nothing to check again');
+  });
+
+  test("keystrokes whose models nobody asks the scope of leave the next model the imports of the last one: no keystroke reads every item's imports", () => {
+    const lines = ['import fleet.*;', 'import stdlib.collections.*;'];
+    for (let i = 0; i < 400; i++)
+      lines.push(`exported struct Ship${i} imm { fuel int; }`, `func helper${i}(x int) int {`, '  return x;', '}');
+    const path = '/ws/main/ships.vale';
+    const ws = new Workspace();
+    ws.setFile(path, `${lines.join('\n')}\n`);
+    const expected = ws.diagnostics(path);
+    const before = importListsRead.count;
+    // Body edits with only the model read between them (as a pass that asks nothing of the scope).
+    for (let k = 0; k < 30; k++) {
+      const at = ws.text(path)!.indexOf('return x;', 200 + k * 997) + 'return '.length;
+      ws.editFile(path, [{ start: at, end: at, newText: ' ' }]);
+      assert.ok(ws.model(path));
+    }
+    assert.deepEqual(ws.model(path)!.imports, [
+      ['fleet', '*'],
+      ['stdlib', 'collections', '*'],
+    ]);
+    assert.equal(importListsRead.count - before, 0, 'imports read from every item');
+    assert.deepEqual(ws.diagnostics(path), expected);
   });
 
   test('a body edit in a 1,000-file workspace reads one item and re-checks no other file; un-exporting a kind re-checks exactly its users', () => {
