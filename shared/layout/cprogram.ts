@@ -111,7 +111,7 @@ class FieldPlacer {
   padding: { offset: number; size: number; tail: boolean }[] | undefined = undefined;
 
   place(name: string, type: CFieldType, count?: number): void {
-    const a = type.align > 1 ? type.align : 1;
+    const a = Math.max(1, type.align);
     const at = roundUp(this.offset, a);
     if (at > this.offset) this.pad(this.offset, at - this.offset, false);
     const size = count === undefined ? type.size : type.size * count;
