@@ -25,6 +25,8 @@ import {
   type UrslFields,
   VALE_BUILTINS_HEADER,
   Workspace,
+  warmUp,
+  warmUpKeystrokes,
 } from '../shared';
 import { heapPolicyReading, heapPolicyTick, oneShotHeap } from '../server/heap';
 import { readInWorkers } from '../server/jobs';
@@ -426,6 +428,72 @@ async function editingSection(): Promise<void> {
   );
   goal('didChange → diagnostics p95 ≤ 10 ms', `${fixed(p95, 2)} ms (floor here ${fixed(floorP95, 2)})`, p95 <= 10);
   goal('hover p95 ≤ 2 ms', `${fixed(hoverP95, 2)} ms (worse of the two; floor here ${fixed(floorHoverP95, 2)})`, hoverP95 <= 2);
+  keystrokesBySize();
+}
+
+/** The document sizes `keystrokesBySize` types in. */
+const KEYSTROKE_SIZES = [2_500, 10_000, 40_000];
+
+/**
+ * What a keystroke costs the core as its document grows (the LSP figures above add the publish,
+ * the pipe and the client): the editing section's keystrokes in a fresh process per size.
+ */
+function keystrokesBySize(): void {
+  const rows = KEYSTROKE_SIZES.map((lines) => {
+    progress(`editing: the core alone, ${lines}-line document`);
+    const r = spawnSync(process.execPath, [__filename, '--child-keystrokes', String(lines)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (r.status !== 0) throw new Error('keystrokes child failed');
+    return JSON.parse(r.stdout) as { lines: number; latencies: number[] };
+  });
+  results.keystrokesBySize = rows.map((r) => ({ lines: r.lines, p50: percentile(r.latencies, 50), p95: percentile(r.latencies, 95) }));
+  print(
+    table(
+      `A keystroke in the core by document size (in process, a fresh process per size, after the core's warm-up: the editing section's ${EDITS} keystrokes typed twice in fresh workspaces, the second time measured; an edit, then the document's diagnostics by block, as the server asks them)`,
+      ['document', 'p50 ms', 'p95 ms'],
+      rows.map((r) => [`${r.lines} lines`, fixed(percentile(r.latencies, 50), 2), fixed(percentile(r.latencies, 95), 2)]),
+    ),
+  );
+  const slope = exponent(
+    rows.map((r) => r.lines),
+    rows.map((r) => percentile(r.latencies, 50)),
+  );
+  print(`a keystroke's p50 ∝ lines^${fixed(slope, 2)} (least squares over the three sizes; 0 would be a cost that does not grow with the document)\n`);
+}
+
+/** `--child-keystrokes LINES`: the editing section's keystrokes in the core, as `keystrokesBySize` reports them. */
+function keystrokesChild(lines: number): void {
+  const text0 = documentOfLines(lines);
+  warmUp(warmUpKeystrokes(text0.length));
+  const path = '/bench/fleet.vale';
+  const pass = (): number[] => {
+    const ws = new Workspace();
+    ws.setFile(path, text0);
+    ws.diagnosticParts(path);
+    ws.takeChangedFiles();
+    const rng = random(42);
+    const chars = 'abcxyz019 _;,.(){}<>&';
+    let text = text0;
+    const out: number[] = [];
+    for (let i = 0; i < 10 + EDITS; i++) {
+      const at = Math.floor(rng() * text.length);
+      const ch = chars[Math.floor(rng() * chars.length)];
+      text = text.slice(0, at) + ch + text.slice(at);
+      // Flat, as the server's document hands its text over (the document made it so).
+      sink += text.charCodeAt(at);
+      const t = performance.now();
+      ws.editFile(path, [{ start: at, end: at, newText: ch }], text);
+      sink += ws.diagnosticParts(path).blocks.length;
+      sink += ws.takeChangedFiles().length;
+      if (i >= 10) out.push(performance.now() - t);
+    }
+    return out;
+  };
+  pass();
+  process.stdout.write(JSON.stringify({ lines, latencies: pass() }));
 }
 
 /**
@@ -1158,6 +1226,8 @@ async function main(): Promise<void> {
   if (child >= 0) return analyseChild(Number(process.argv[child + 1]), Number(process.argv[child + 2] ?? 1));
   if (process.argv.includes('--child-editing')) return editingChild();
   if (process.argv.includes('--child-workspace')) return workspaceChild();
+  const keystrokesAt = process.argv.indexOf('--child-keystrokes');
+  if (keystrokesAt >= 0) return keystrokesChild(Number(process.argv[keystrokesAt + 1]));
   const floorAt = process.argv.indexOf('--child-floor');
   if (floorAt >= 0) return floorChild(Number(process.argv[floorAt + 1]), process.argv[floorAt + 2] === '1');
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${fixed(totalmem() / 2 ** 30, 0)} GB, Node ${process.version}, ${process.platform}-${process.arch}`;
