@@ -469,11 +469,15 @@ function keystrokesChild(lines: number): void {
   const text0 = documentOfLines(lines);
   warmUp(warmUpKeystrokes(text0.length));
   const path = '/bench/fleet.vale';
-  const pass = (): number[] => {
+  const open = (): Workspace => {
     const ws = new Workspace();
     ws.setFile(path, text0);
     ws.diagnosticParts(path);
     ws.takeChangedFiles();
+    return ws;
+  };
+  const pass = (): number[] => {
+    const ws = open();
     const rng = random(42);
     const chars = 'abcxyz019 _;,.(){}<>&';
     let text = text0;
