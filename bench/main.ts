@@ -461,7 +461,9 @@ function keystrokesBySize(): void {
     rows.map((r) => r.lines),
     rows.map((r) => percentile(r.latencies, 50)),
   );
-  print(`a keystroke's p50 ∝ lines^${fixed(slope, 2)} (least squares over the three sizes; 0 would be a cost that does not grow with the document)\n`);
+  print(
+    `a keystroke's p50 ∝ lines^${fixed(slope, 2)} (least squares over the three sizes; 0 would be a cost that does not grow with the document)\n`,
+  );
 }
 
 /** `--child-keystrokes LINES`: the editing section's keystrokes in the core, as `keystrokesBySize` reports them. */
