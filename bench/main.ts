@@ -484,12 +484,11 @@ function keystrokesChild(lines: number): void {
   const pass = (): number[] => {
     const ws = open();
     const rng = random(42);
-    const chars = 'abcxyz019 _;,.(){}<>&';
     let text = text0;
     const out: number[] = [];
     for (let i = 0; i < 10 + EDITS; i++) {
       const at = Math.floor(rng() * text.length);
-      const ch = chars[Math.floor(rng() * chars.length)];
+      const ch = KEYSTROKE_CHARS[Math.floor(rng() * KEYSTROKE_CHARS.length)];
       text = text.slice(0, at) + ch + text.slice(at);
       // Flat, as the server's document hands its text over (the document made it so).
       sink += text.charCodeAt(at);
@@ -510,6 +509,8 @@ function keystrokesChild(lines: number): void {
  * burst of the shared machine's noise (a few answers in a row) does not decide it alone.
  */
 const EDITS = 300;
+/** What the editing section's keystrokes type (both its LSP session and the core's by document size). */
+const KEYSTROKE_CHARS = 'abcxyz019 _;,.(){}<>&';
 const HOVERS = 600;
 
 /** The editing section's measurements (in the child process): figures as JSON on stdout. */
@@ -559,10 +560,9 @@ async function editingChild(): Promise<void> {
     // The server's warm-up runs between its messages: typing is measured once it has ended.
     if (warmedUp) await client.waitFor('the warm-up', () => client.logs.some((m) => m.startsWith(WARMED_UP)), 60_000);
     let doc = TextDocument.create(uri, 'vale', 1, text);
-    const chars = 'abcxyz019 _;,.(){}<>&';
     const edit = async (): Promise<number> => {
       const at = doc.positionAt(Math.floor(rng() * doc.getText().length));
-      const ch = chars[Math.floor(rng() * chars.length)];
+      const ch = KEYSTROKE_CHARS[Math.floor(rng() * KEYSTROKE_CHARS.length)];
       const sent = await sendChange(client, doc, { range: { start: at, end: at }, text: ch });
       doc = sent.doc;
       return sent.ms;
