@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Message } from 'vscode-languageserver/node';
-import { FramedStreamWriter, KEPT_FRAME_BYTES, messageBytes } from '../server/lsp/encoder';
+import { FramedStreamWriter, KEPT_BODY_BYTES, KEPT_FRAME_BYTES, messageBytes, SentBodies } from '../server/lsp/encoder';
 import { FrameFilter } from '../server/lsp/frames';
 
 async function filter(chunks: string[], maxBody?: number): Promise<{ out: string; dropped: string[] }> {
@@ -101,6 +101,53 @@ test('a publishDiagnostics message assembled from kept diagnostic bytes is the J
   // A frame's length counts bytes, not characters.
   const wide = { jsonrpc: '2.0', id: 4, result: { contents: 'é ✓ 🚀' } };
   assert.equal(unframe(messageBytes(wide, true)), JSON.stringify(wide));
+});
+
+test("a publish copies the diagnostics it shares with its document's last one, and reads the same", () => {
+  // Diagnostics long enough that a hundred make a body worth keeping.
+  const pool = Array.from({ length: 400 }, (_, k) => ({
+    range: { start: { line: k, character: 1 }, end: { line: k, character: 4 } },
+    code: 'UnknownKind',
+    message: `é ${k} ${'x'.repeat(600 + (k % 7))}`,
+  }));
+  const message = (uri: string, version: number, diagnostics: readonly object[]): Message =>
+    ({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri, version, diagnostics } }) as Message;
+  // Edits to the list as keystrokes make them: some removed and some added in one place, or a new list.
+  const step = fc.oneof(
+    fc.record({ at: fc.nat(), remove: fc.nat({ max: 4 }), add: fc.array(fc.nat({ max: pool.length - 1 }), { maxLength: 4 }) }),
+    fc.record({ fresh: fc.array(fc.nat({ max: pool.length - 1 }), { maxLength: 160 }) }),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.record({ doc: fc.nat({ max: 5 }), step }), { maxLength: 30 }), (steps) => {
+      const bodies = new SentBodies();
+      const lists = new Map<number, object[]>();
+      let version = 0;
+      for (const { doc, step: s } of steps) {
+        let list = lists.get(doc) ?? pool.slice(0, 120);
+        if ('fresh' in s) list = s.fresh.map((k) => pool[k]);
+        else {
+          list = list.slice();
+          list.splice(s.at % (list.length + 1), s.remove, ...s.add.map((k) => pool[k]));
+        }
+        lists.set(doc, list);
+        const m = message(`file:///d${doc}.vale`, ++version, list);
+        const kept = messageBytes(m, true, undefined, bodies);
+        assert.ok(kept.equals(messageBytes(m, true)), `step ${version}`);
+      }
+    }),
+    { numRuns: 200 },
+  );
+  // One diagnostic changed in the middle of a long list: the others are copied with their neighbours.
+  const bodies = new SentBodies();
+  const list = pool.slice(0, 200);
+  const first = messageBytes(message('file:///a.vale', 1, list), true, undefined, bodies);
+  assert.ok(first.length > KEPT_BODY_BYTES);
+  assert.deepEqual(bodies.counts, { shared: 0, single: 200 });
+  const next = list.slice();
+  next[100] = pool[300];
+  const second = messageBytes(message('file:///a.vale', 2, next), true, undefined, bodies);
+  assert.deepEqual(bodies.counts, { shared: 199, single: 201 });
+  assert.deepEqual(JSON.parse(unframe(second)).params.diagnostics, next);
 });
 
 /** A frame's body, after checking its header's length against it. */

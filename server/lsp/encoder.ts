@@ -11,15 +11,63 @@ const fragments = new WeakMap<object, Buffer>();
 const COMMA_BYTE = 0x2c; // ','
 const END = Buffer.from(']}}');
 
+/** Below this many bytes, a publish's diagnostics are not kept for the next publish of the document to copy from. */
+export const KEPT_BODY_BYTES = 64 * 1024;
+/** Documents whose last large publish is kept (the ones being typed in); the one published longest ago is let go first. */
+const KEPT_BODIES = 4;
+
+/** A large publish's diagnostics as sent: the list, and its bytes (each diagnostic's JSON, comma-separated). */
+interface SentBody {
+  readonly list: readonly object[];
+  /** `offsets[i]`: where `list[i]` starts in `bytes`; `offsets[list.length]`: `length` + 1 (where another would start). */
+  readonly offsets: Int32Array;
+  readonly length: number;
+  /** At least `length` bytes. */
+  readonly bytes: Buffer;
+}
+
+/**
+ * Per document, its last large publish's diagnostics as bytes. A keystroke changes the
+ * diagnostics in one place: the next publish shares the ones before and after it (the same
+ * objects, in the same order), and copies their bytes in two pieces instead of looking up and
+ * copying each one's (hundreds of lookups and small copies from as many places in memory, what
+ * the encoder spent most of a keystroke's time on once the client's work between keystrokes has
+ * evicted the server's data from the caches).
+ */
+export class SentBodies {
+  private readonly byUri = new Map<string, SentBody>();
+  /** Diagnostics whose bytes were copied with their neighbours, and those encoded one by one: for tests. */
+  readonly counts = { shared: 0, single: 0 };
+
+  /** The document's last large publish, now the most recently used. */
+  take(uri: string): SentBody | undefined {
+    const body = this.byUri.get(uri);
+    if (body) this.byUri.delete(uri);
+    return body;
+  }
+
+  keep(uri: string, body: SentBody): void {
+    this.byUri.set(uri, body);
+    if (this.byUri.size > KEPT_BODIES) this.byUri.delete(this.byUri.keys().next().value!);
+  }
+}
+
 /**
  * A message as UTF-8 JSON. A `publishDiagnostics` notification (hundreds of
  * diagnostics after each keystroke, most of them unchanged) is assembled from
  * each diagnostic's bytes, kept per object, with one copy each (no joined
  * string to encode again), into a buffer of at least its length from `allocate`;
- * every other message is `JSON.stringify`. The publisher never changes a
- * diagnostic object it has sent.
+ * with `bodies`, the diagnostics it shares at either end with the document's
+ * last large publish are copied from that one's bytes in one piece each. Every
+ * other message is `JSON.stringify`. The publisher never changes a diagnostic
+ * object, nor a list, it has sent.
  */
-export function messageBytes(message: Message, framed = false, allocate: (length: number) => Buffer = Buffer.allocUnsafe): Buffer {
+export function messageBytes(
+  message: Message,
+  framed = false,
+  allocate: (length: number) => Buffer = Buffer.allocUnsafe,
+  bodies?: SentBodies,
+): Buffer {
   const m = message as NotificationMessage;
   const params = m.params as PublishDiagnosticsParams | undefined;
   if (m.method !== 'textDocument/publishDiagnostics' || !Array.isArray(params?.diagnostics)) {
@@ -36,15 +84,30 @@ export function messageBytes(message: Message, framed = false, allocate: (length
     `{"jsonrpc":${JSON.stringify(m.jsonrpc)},"method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(params.uri)}${version},"diagnostics":[`,
     'utf8',
   );
-  const parts = new Array<Buffer>(params.diagnostics.length);
-  let length = head.length + END.length + Math.max(0, parts.length - 1);
+  const list = params.diagnostics;
+  const n = list.length;
+  // What this list shares with the last one at each end: `before` first and `after` last entries, the same objects.
+  const last = bodies?.take(params.uri);
+  const was = last?.list ?? [];
+  let before = 0;
+  let after = 0;
+  while (before < n && before < was.length && list[before] === was[before]) before++;
+  while (after < n - before && after < was.length - before && list[n - 1 - after] === was[was.length - 1 - after]) after++;
+  const beforeBytes = before > 0 ? last!.offsets[before] - 1 : 0;
+  const afterFrom = after > 0 ? last!.offsets[was.length - after] : 0;
+  const afterBytes = after > 0 ? last!.length - afterFrom : 0;
+  const parts = new Array<Buffer>(n - before - after);
+  // The commas between the diagnostics but those inside the two shared pieces.
+  let length = beforeBytes + afterBytes + Math.max(0, n - 1) - Math.max(0, before - 1) - Math.max(0, after - 1);
   for (let i = 0; i < parts.length; i++) {
-    const d = params.diagnostics[i];
+    const d = list[before + i];
     let bytes = fragments.get(d);
     if (bytes === undefined) fragments.set(d, (bytes = Buffer.from(JSON.stringify(d), 'utf8')));
     parts[i] = bytes;
     length += bytes.length;
   }
+  const bodyLength = length;
+  length += head.length + END.length;
   // With its frame's header in front, when asked: the message goes out in one write.
   const header = framed ? `Content-Length: ${length}\r\n\r\n` : '';
   const total = header.length + length;
@@ -54,12 +117,39 @@ export function messageBytes(message: Message, framed = false, allocate: (length
   // `set`, not `Buffer.copy`: a copy makes a view of its source per call (hundreds per publish).
   out.set(head, at);
   at += head.length;
+  const bodyStart = at;
+  const keep = bodies !== undefined && bodyLength >= KEPT_BODY_BYTES;
+  const offsets = keep ? new Int32Array(n + 1) : undefined;
+  if (before > 0) {
+    out.set(last!.bytes.subarray(0, beforeBytes), at);
+    if (offsets) offsets.set(last!.offsets.subarray(0, before));
+    at += beforeBytes;
+  }
   for (let i = 0; i < parts.length; i++) {
-    if (i > 0) out[at++] = COMMA_BYTE;
+    if (at > bodyStart) out[at++] = COMMA_BYTE;
+    if (offsets) offsets[before + i] = at - bodyStart;
     out.set(parts[i], at);
     at += parts[i].length;
   }
+  if (after > 0) {
+    if (at > bodyStart) out[at++] = COMMA_BYTE;
+    if (offsets)
+      for (let k = 0; k < after; k++) offsets[n - after + k] = at - bodyStart + last!.offsets[was.length - after + k] - afterFrom;
+    out.set(last!.bytes.subarray(afterFrom, last!.length), at);
+    at += afterBytes;
+  }
   out.set(END, at);
+  if (bodies) {
+    bodies.counts.shared += before + after;
+    bodies.counts.single += parts.length;
+  }
+  if (offsets) {
+    offsets[n] = bodyLength + 1;
+    // Into the last one's buffer when it is large enough (its bytes are all copied by now).
+    const bytes = last && last.bytes.length >= bodyLength ? last.bytes : Buffer.allocUnsafeSlow(bodyLength + (bodyLength >> 3));
+    bytes.set(out.subarray(bodyStart, bodyStart + bodyLength));
+    bodies!.keep(params.uri, { list: list.slice(), offsets, length: bodyLength, bytes });
+  }
   return out;
 }
 
@@ -116,6 +206,8 @@ export class FramedStreamWriter extends AbstractMessageWriter implements Message
   private errors = 0;
   /** Large frames' buffers (with `reuseBuffers`). */
   readonly buffers: FrameBuffers | undefined;
+  /** Each document's last large publish, for the next to copy what it shares. */
+  readonly bodies = new SentBodies();
 
   constructor(
     private readonly out: NodeJS.WritableStream,
@@ -133,8 +225,13 @@ export class FramedStreamWriter extends AbstractMessageWriter implements Message
     const buffers = this.buffers;
     try {
       frame = buffers
-        ? messageBytes(message, true, (length) => (length < KEPT_FRAME_BYTES ? Buffer.allocUnsafe(length) : (kept = buffers.take(length))))
-        : messageBytes(message, true);
+        ? messageBytes(
+            message,
+            true,
+            (length) => (length < KEPT_FRAME_BYTES ? Buffer.allocUnsafe(length) : (kept = buffers.take(length))),
+            this.bodies,
+          )
+        : messageBytes(message, true, undefined, this.bodies);
     } catch (e) {
       if (kept) buffers?.give(kept);
       this.fireError(e, message, ++this.errors);

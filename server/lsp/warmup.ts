@@ -7,7 +7,7 @@ import type { Connection, PublishDiagnosticsParams } from 'vscode-languageserver
 import type { WarmUpEditor } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
 import { Documents, keyOf } from './documents';
-import { messageBytes } from './encoder';
+import { messageBytes, SentBodies } from './encoder';
 import { Arrivals } from './transport';
 
 /** Each keystroke applied as an editor's `didChange` and answered as the server answers one: published, encoded, and dropped. */
@@ -18,9 +18,11 @@ export function serverWarmUpEditor(): WarmUpEditor & { readonly published: numbe
   let version = 1;
   let published = 0;
   const quiet = (): void => undefined;
+  // As the server's writer keeps them: each publish copies what it shares with the last.
+  const bodies = new SentBodies();
   const sink = {
     sendDiagnostics: (params: PublishDiagnosticsParams): Promise<void> => {
-      messageBytes({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params } as never, true);
+      messageBytes({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params } as never, true, undefined, bodies);
       published++;
       return Promise.resolve();
     },
