@@ -47,6 +47,8 @@ test('items of the quick shapes, in every variant the reader takes, read as the 
     'impl IShip for &Shuttle;',
     'import harbor.*;',
     'import a.b . c;',
+    // A comment inside a path is trivia: the names are `harbor`, `ships` and `*`.
+    'import harbor.//note\n  ships.*;',
     'exported exported struct Twice { }',
     'struct W { a Pair<int,\n   Ship>; b &  Hull; c []<imm>  int; d & &Rope; }',
     // Bodies are parsed by the parser's own block grammar: their errors and lambdas are the item's.

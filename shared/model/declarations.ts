@@ -714,16 +714,9 @@ export function readItem(path: string, pkg: string, element: GreenNode, start: n
       break;
     }
     case K.ImportItem: {
+      // The path's names and stars: a comment between them is trivia, as everywhere else.
       const p = item.child(K.ImportPath);
-      if (p)
-        imports = [
-          p
-            .text()
-            .trim()
-            .split('.')
-            .map((x) => x.trim())
-            .filter((x) => x.length > 0),
-        ];
+      if (p) imports = [p.directTokens().flatMap((t) => (t.kind === K.Ident || t.kind === K.Star ? [t.text] : []))];
       break;
     }
   }
