@@ -166,6 +166,42 @@ test('a keystroke on a line without diagnostics sends every other diagnostic as 
   }
 });
 
+test('a keystroke in a long document looks again at the parts on its line only, and sends what a fresh publisher sends', async () => {
+  const s = session(blocks(60));
+  const first = await s.published();
+  assert.ok(first.length >= 120, `the blocks have diagnostics (${first.length})`);
+  const lines = s.text().split('\n');
+  const counts = s.publisher.counts;
+  const typed = async (line: number, character: number, text: string): Promise<LspDiagnostic[]> => {
+    const got = await s.edit({ line, character }, { line, character }, text);
+    assert.deepEqual(got, await afresh(s.text()));
+    return got;
+  };
+  // In a comment: the parts anchored to the item it leads (which starts on its line) looked at
+  // again, found where they were; every diagnostic is the one sent before.
+  const comment = lines.indexOf('// block 30');
+  let { byPart, partsLooked } = counts;
+  const same = await typed(comment, 3, 'x');
+  assert.equal(counts.byPart, byPart + 1, 'made from the last publish');
+  assert.ok(counts.partsLooked - partsLooked <= 2, `${counts.partsLooked - partsLooked} parts looked at again`);
+  assert.equal(same.length, first.length);
+  for (let i = 0; i < same.length; i++) assert.equal(same[i], first[i], `diagnostic ${i} is the one sent before`);
+  // In an export's kind name: its block (and the elements anchored on its line) looked at again, a few of hundreds.
+  const exported = lines.findIndex((l) => l.startsWith('export [#3]<imm>int as Triple40;'));
+  ({ byPart, partsLooked } = counts);
+  await typed(exported, 26, 'z');
+  assert.equal(counts.byPart, byPart + 1);
+  assert.ok(counts.partsLooked - partsLooked <= 4, `${counts.partsLooked - partsLooked} parts looked at again`);
+  // A syntax error typed into a struct, then taken out: its element's errors come and go.
+  const struct = lines.findIndex((l) => l.startsWith('struct Crate45 imm'));
+  await typed(struct, 7, '(');
+  await typed(struct, 7, '');
+  // A line broken: every line below moved, the publish is gathered whole.
+  ({ byPart } = counts);
+  await typed(comment, 0, '\n');
+  assert.equal(counts.byPart, byPart, 'not made from the last publish');
+});
+
 test("the start-up warm-up types through the server's own path: a publish per keystroke, and the core's answers", () => {
   const editor = serverWarmUpEditor();
   const served = warmUp(120, 2, undefined, editor);

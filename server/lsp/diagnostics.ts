@@ -75,6 +75,237 @@ interface ConvertedSyntax {
   readonly lsp: readonly LspDiagnostic[];
 }
 
+/**
+ * An open document's last publish by part (`convertedParts`): each part as it came from the core,
+ * its conversion at the same index, and what was sent. The next publish finds most parts the same
+ * objects in the same places, and looks at those its edits may have moved only.
+ */
+interface LastParts {
+  readonly severity: Readonly<Record<string, SeverityOverride>> | undefined;
+  /** The diagnostics of neither kind (`ExternNotImplemented`, itables, stale headers), as converted. */
+  readonly rest: readonly LspDiagnostic[];
+  readonly syntax: readonly GreenNode[];
+  readonly syntaxConverted: readonly ConvertedSyntax[];
+  /** The line each element with syntax errors starts on (`ConvertedSyntax.line`), read without the conversion. */
+  readonly syntaxLine: Int32Array;
+  readonly blocks: readonly (readonly AnchoredDiagnostic[])[];
+  readonly blocksConverted: readonly ConvertedBlock[];
+  /**
+   * Per block, the lines of its anchors, all in the document: at most two, `NO_LINE` for none;
+   * `LOOK_ALWAYS` in the first: a block to look at whatever the edit (an anchor in another file,
+   * one not followed, or anchors on more than two lines).
+   */
+  readonly anchorLine0: Int32Array;
+  readonly anchorLine1: Int32Array;
+  /** What was published: every part's diagnostics in file order. */
+  readonly out: LspDiagnostic[];
+}
+
+/** No anchor line (`LastParts.anchorLine0` and `anchorLine1`). */
+const NO_LINE = -2;
+/** A block to look at whatever the edit (`LastParts.anchorLine0`). */
+const LOOK_ALWAYS = -1;
+
+/** A block's anchor lines for `LastParts`, at `i` in `line0` and `line1`. */
+function anchorLines(c: ConvertedBlock, i: number, line0: Int32Array, line1: Int32Array): void {
+  let a = NO_LINE;
+  let b = NO_LINE;
+  if (!c.anchors || !c.local) a = LOOK_ALWAYS;
+  else
+    for (let k = 0; k < c.at.length; k += 2) {
+      const line = c.at[k];
+      if (line === a || line === b) continue;
+      if (a === NO_LINE) a = line;
+      else if (b === NO_LINE) b = line;
+      else {
+        a = LOOK_ALWAYS;
+        break;
+      }
+    }
+  line0[i] = a;
+  line1[i] = a === LOOK_ALWAYS ? NO_LINE : b;
+}
+
+/** `LastParts` of a publish gathered whole. */
+function partsOf(
+  severity: LastParts['severity'],
+  rest: readonly LspDiagnostic[],
+  syntax: readonly GreenNode[],
+  syntaxConverted: readonly ConvertedSyntax[],
+  blocks: readonly (readonly AnchoredDiagnostic[])[],
+  blocksConverted: readonly ConvertedBlock[],
+  out: LspDiagnostic[],
+): LastParts {
+  const syntaxLine = new Int32Array(syntax.length);
+  for (let i = 0; i < syntax.length; i++) syntaxLine[i] = syntaxConverted[i].line;
+  const anchorLine0 = new Int32Array(blocks.length);
+  const anchorLine1 = new Int32Array(blocks.length);
+  for (let i = 0; i < blocks.length; i++) anchorLines(blocksConverted[i], i, anchorLine0, anchorLine1);
+  return { severity, rest, syntax, syntaxConverted, syntaxLine, blocks, blocksConverted, anchorLine0, anchorLine1, out };
+}
+
+/** Whether two lists hold the same objects in the same order. */
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Past this many parts looked at again, gathering the publish whole costs no more. */
+const MAX_CHANGED_PARTS = 64;
+
+/**
+ * The next `LastParts` from the last one, or undefined when gathering the publish whole is as
+ * cheap (many parts changed) or must be done. The lists of parts are compared by identity: the same
+ * part at either end is the same check or element, unchanged. Such a part is looked at again only
+ * when an anchor of it is on a line the edits touched (`edited`: none broke or joined a line, so
+ * every other line kept its number and characters); its diagnostics are the same objects
+ * otherwise. The publish is the last one with the diagnostics of the parts that changed taken out
+ * and those of their successors put in, each where its place says: no part but those is read.
+ */
+function changedParts(
+  last: LastParts,
+  syntax: readonly GreenNode[],
+  blocks: readonly (readonly AnchoredDiagnostic[])[],
+  edited: ReadonlySet<number>,
+  onlyEdited: number,
+  syntaxOf: (element: GreenNode) => ConvertedSyntax,
+  blockOf: (block: readonly AnchoredDiagnostic[]) => ConvertedBlock,
+  counts: { byPart: number; partsLooked: number },
+): LastParts | undefined {
+  const removed: LspDiagnostic[] = [];
+  const added: LspDiagnostic[] = [];
+  const touched = (line: number): boolean => (onlyEdited >= 0 ? line === onlyEdited : edited.has(line));
+  const touchedAnchor = (line0: number, line1: number): boolean =>
+    line0 === LOOK_ALWAYS || (line0 !== NO_LINE && touched(line0)) || (line1 !== NO_LINE && touched(line1));
+  let looked = 0;
+  // Syntax errors, by element.
+  const wasSyntax = last.syntax;
+  let head = 0;
+  while (head < wasSyntax.length && head < syntax.length && wasSyntax[head] === syntax[head]) head++;
+  let tail = 0;
+  while (
+    tail < wasSyntax.length - head &&
+    tail < syntax.length - head &&
+    wasSyntax[wasSyntax.length - 1 - tail] === syntax[syntax.length - 1 - tail]
+  )
+    tail++;
+  looked += wasSyntax.length - head - tail + (syntax.length - head - tail);
+  if (looked > MAX_CHANGED_PARTS) return undefined;
+  const syntaxConverted = new Array<ConvertedSyntax>(syntax.length);
+  const syntaxLine = new Int32Array(syntax.length);
+  const shift = syntax.length - wasSyntax.length;
+  for (let i = 0; i < syntax.length; i++) {
+    const j = i < head ? i : i >= syntax.length - tail ? i - shift : -1;
+    let c: ConvertedSyntax;
+    if (j >= 0 && !touched(last.syntaxLine[j])) c = last.syntaxConverted[j];
+    else {
+      // (The ones between the two ends are counted above.)
+      if (j >= 0 && ++looked > MAX_CHANGED_PARTS) return undefined;
+      c = syntaxOf(syntax[i]);
+      if (j < 0 || c !== last.syntaxConverted[j]) {
+        for (const d of c.lsp) added.push(d);
+        if (j >= 0) for (const d of last.syntaxConverted[j].lsp) removed.push(d);
+      }
+    }
+    syntaxConverted[i] = c;
+    syntaxLine[i] = c.line;
+  }
+  for (let j = head; j < wasSyntax.length - tail; j++) for (const d of last.syntaxConverted[j].lsp) removed.push(d);
+  // FFI diagnostics, by block.
+  const wasBlocks = last.blocks;
+  head = 0;
+  while (head < wasBlocks.length && head < blocks.length && wasBlocks[head] === blocks[head]) head++;
+  tail = 0;
+  while (
+    tail < wasBlocks.length - head &&
+    tail < blocks.length - head &&
+    wasBlocks[wasBlocks.length - 1 - tail] === blocks[blocks.length - 1 - tail]
+  )
+    tail++;
+  looked += wasBlocks.length - head - tail + (blocks.length - head - tail);
+  if (looked > MAX_CHANGED_PARTS) return undefined;
+  const blocksConverted = new Array<ConvertedBlock>(blocks.length);
+  const anchorLine0 = new Int32Array(blocks.length);
+  const anchorLine1 = new Int32Array(blocks.length);
+  const blockShift = blocks.length - wasBlocks.length;
+  for (let i = 0; i < blocks.length; i++) {
+    const j = i < head ? i : i >= blocks.length - tail ? i - blockShift : -1;
+    if (j >= 0 && !touchedAnchor(last.anchorLine0[j], last.anchorLine1[j])) {
+      blocksConverted[i] = last.blocksConverted[j];
+      anchorLine0[i] = last.anchorLine0[j];
+      anchorLine1[i] = last.anchorLine1[j];
+      continue;
+    }
+    if (j >= 0 && ++looked > MAX_CHANGED_PARTS) return undefined;
+    const c = blockOf(blocks[i]);
+    if (j < 0 || c !== last.blocksConverted[j]) {
+      for (const d of c.lsp) added.push(d);
+      if (j >= 0) for (const d of last.blocksConverted[j].lsp) removed.push(d);
+    }
+    blocksConverted[i] = c;
+    anchorLines(c, i, anchorLine0, anchorLine1);
+  }
+  for (let j = head; j < wasBlocks.length - tail; j++) for (const d of last.blocksConverted[j].lsp) removed.push(d);
+  const out = removed.length === 0 && added.length === 0 ? last.out : withChanges(last.out, removed, added);
+  if (!out) return undefined;
+  counts.byPart++;
+  counts.partsLooked += looked;
+  return { ...last, syntax, syntaxConverted, syntaxLine, blocks, blocksConverted, anchorLine0, anchorLine1, out };
+}
+
+/** The first index of `list` (in file order) whose diagnostic is not before `d` (`after`: not at its place either). */
+function placeIndex(list: readonly LspDiagnostic[], d: LspDiagnostic, after: boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const c = byPlace(list[mid], d);
+    if (c < 0 || (after && c === 0)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * `list` (in file order) without `removed` (each the object itself, found by its place) and with
+ * `added` each after those at its place; undefined when one of `removed` is not there.
+ */
+function withChanges(
+  list: readonly LspDiagnostic[],
+  removed: readonly LspDiagnostic[],
+  added: LspDiagnostic[],
+): LspDiagnostic[] | undefined {
+  const gone: number[] = [];
+  for (const r of removed) {
+    let found = -1;
+    for (let i = placeIndex(list, r, false); i < list.length && byPlace(list[i], r) === 0; i++)
+      if (list[i] === r && !gone.includes(i)) {
+        found = i;
+        break;
+      }
+    if (found < 0) return undefined;
+    gone.push(found);
+  }
+  gone.sort((a, b) => a - b);
+  added.sort(byPlace);
+  const into = added.map((d) => placeIndex(list, d, true));
+  const out = new Array<LspDiagnostic>(list.length - gone.length + added.length);
+  let k = 0;
+  let g = 0;
+  let a = 0;
+  for (let i = 0; i <= list.length; i++) {
+    while (a < added.length && into[a] === i) out[k++] = added[a++];
+    if (i === list.length) break;
+    if (g < gone.length && gone[g] === i) {
+      g++;
+      continue;
+    }
+    out[k++] = list[i];
+  }
+  return out;
+}
+
 /** LSP diagnostics in file order, as `compareDiagnostics` orders the core's: by start, end, then code. */
 function byPlace(a: LspDiagnostic, b: LspDiagnostic): number {
   const s = a.range.start;
@@ -167,14 +398,19 @@ export class DiagnosticsPublisher {
   private readonly syntaxBlocks = new WeakMap<GreenNode, ConvertedSyntax>();
   /** Per open document, its last publish (in file order): a block converted again reuses what reads the same. */
   private readonly lastPublished = new Map<string, readonly LspDiagnostic[]>();
+  /** Per open document, its last publish by part (`LastParts`): taken by the next publish, set again when it succeeds. */
+  private readonly lastParts = new Map<string, LastParts>();
   /** Edited documents whose newest version has not been answered yet. */
   private readonly edited = new Set<string>();
   /** Files a pass did not reach. */
   private readonly owed = new Set<string>();
   /** While the server reads the workspace's files at start-up: no pass runs (`holdUntilRead`). */
   private holding = false;
-  /** Passes that ran, versions skipped: for tests and logs. */
-  readonly counts = { passes: 0, published: 0 };
+  /**
+   * Passes that ran, publishes made; open documents' publishes made from their last one by part,
+   * and the parts those looked at again: for tests and logs.
+   */
+  readonly counts = { passes: 0, published: 0, byPart: 0, partsLooked: 0 };
   /** Per-code severities from the project's configuration. */
   severity: Readonly<Record<string, SeverityOverride>> | undefined;
 
@@ -268,9 +504,11 @@ export class DiagnosticsPublisher {
    * converted once and sent again while it reads the same (`ConvertedBlock`), so a keystroke
    * converts what it changed and looks at one anchor per block, not at every diagnostic of the
    * file; the others (syntax errors, `ExternNotImplemented`, itables, stale headers) through
-   * `converted`. In file order, as `converted(diagnostics(key))` would give them.
+   * `converted`. In file order, as `converted(diagnostics(key))` would give them. With `last`, the
+   * document's last publish by part, a pass that finds the same parts in the same places changes
+   * that publish where they differ (`changedParts`) instead of gathering and sorting every one.
    */
-  private convertedParts(key: string): LspDiagnostic[] {
+  private convertedParts(key: string, last: LastParts | undefined): LspDiagnostic[] {
     const { before, syntax, blocks, after } = this.workspace.diagnosticParts(key);
     const severity = this.severity;
     const head = applySeverity(before, severity);
@@ -311,17 +549,17 @@ export class DiagnosticsPublisher {
       position.character = c.character;
       return index.readsAs(start, position);
     };
-    const last = this.lastPublished.get(key) ?? [];
+    const lastList = this.lastPublished.get(key) ?? [];
     /** `d`, or the diagnostic of the last publish that reads the same (found by place: both lists are in file order). */
     const sentBefore = (d: LspDiagnostic): LspDiagnostic => {
       let lo = 0;
-      let hi = last.length;
+      let hi = lastList.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (byPlace(last[mid], d) < 0) lo = mid + 1;
+        if (byPlace(lastList[mid], d) < 0) lo = mid + 1;
         else hi = mid;
       }
-      for (let i = lo; i < last.length && byPlace(last[i], d) === 0; i++) if (sameLsp(last[i], d)) return last[i];
+      for (let i = lo; i < lastList.length && byPlace(lastList[i], d) === 0; i++) if (sameLsp(lastList[i], d)) return lastList[i];
       return d;
     };
     const convert = (block: readonly AnchoredDiagnostic[]): ConvertedBlock => {
@@ -348,9 +586,9 @@ export class DiagnosticsPublisher {
       }
       return { anchors, at, local, uris: blockUris, severity, lsp };
     };
-    const out: LspDiagnostic[] = rest.slice(0, head.length);
     const lines = linesOf(key);
-    for (const element of syntax) {
+    /** An element's syntax errors, as converted last when they read the same. */
+    const syntaxOf = (element: GreenNode): ConvertedSyntax => {
       let c = this.syntaxBlocks.get(element);
       if (!c || !holdsSyntax(c, element)) {
         const start = this.workspace.elementStart(key, element) ?? 0;
@@ -358,18 +596,32 @@ export class DiagnosticsPublisher {
         const lsp = applySeverity(this.workspace.placeSyntax(key, element), severity).map((d) => sentBefore(this.toLsp(key, d)));
         this.syntaxBlocks.set(element, (c = { line: at.line, character: at.character, severity, lsp }));
       }
-      for (const d of c.lsp) out.push(d);
-    }
-    for (const block of blocks) {
+      return c;
+    };
+    /** A block's diagnostics, as converted last when they read the same. */
+    const blockOf = (block: readonly AnchoredDiagnostic[]): ConvertedBlock => {
       let c = this.blocks.get(block);
       if (!c || !holds(c)) this.blocks.set(block, (c = convert(block)));
-      for (const d of c.lsp) out.push(d);
+      return c;
+    };
+    let next =
+      last && edited && last.severity === severity && sameList(last.rest, rest)
+        ? changedParts(last, syntax, blocks, edited, onlyEdited, syntaxOf, blockOf, this.counts)
+        : undefined;
+    if (!next) {
+      const syntaxConverted = syntax.map(syntaxOf);
+      const blocksConverted = blocks.map(blockOf);
+      const out = rest.slice(0, head.length);
+      for (const c of syntaxConverted) for (const d of c.lsp) out.push(d);
+      for (const c of blocksConverted) for (const d of c.lsp) out.push(d);
+      for (let i = head.length; i < rest.length; i++) out.push(rest[i]);
+      out.sort(byPlace);
+      next = partsOf(severity, rest, syntax, syntaxConverted, blocks, blocksConverted, out);
     }
-    for (let i = head.length; i < rest.length; i++) out.push(rest[i]);
-    out.sort(byPlace);
-    this.lastPublished.set(key, out);
+    this.lastPublished.set(key, next.out);
+    this.lastParts.set(key, next);
     this.documents.clearEditedLines(key);
-    return out;
+    return next.out;
   }
 
   /**
@@ -504,6 +756,9 @@ export class DiagnosticsPublisher {
   /** Sends a file's diagnostics when they changed, or always for a document just edited (`fresh`): its new version gets an answer. */
   private publish(key: string, fresh: boolean): void {
     const uri = this.documents.uriOf(key);
+    // Taken now: a publish that does not go by part (a notice, a failure, a closed file) leaves none behind.
+    const lastParts = this.lastParts.get(key);
+    this.lastParts.delete(key);
     if (!this.workspace.tree(key) && !this.workspace.cFile(key)) {
       this.lastSent.delete(key);
       this.lastPublished.delete(key);
@@ -522,7 +777,7 @@ export class DiagnosticsPublisher {
     failpoint('diagnostics', () => this.workspace.text(key) ?? '');
     // An open document's keystrokes reuse what they did not change; another file is converted afresh (memory follows what is open).
     let diagnostics: LspDiagnostic[];
-    if (this.documents.get(uri)) diagnostics = this.convertedParts(key);
+    if (this.documents.get(uri)) diagnostics = this.convertedParts(key, lastParts);
     else {
       this.lastPublished.delete(key);
       diagnostics = this.converted(key, applySeverity(this.workspace.diagnostics(key), this.severity));
