@@ -73,6 +73,17 @@ describe('incremental', () => {
           if (tree.nodeCount !== full.nodeCount) return false;
           if (tree.stats.parsedItems + tree.stats.reusedItems !== full.nodeCount) return false;
           if (tree.nodeCount !== tree.green.children.filter((c) => 'children' in c).length) return false;
+          // The table of top-level elements the next reparse starts from, carried from tree to tree, as read afresh.
+          const table = tree.tableCache!;
+          let end = 0;
+          let reach = 0;
+          for (const [i, c] of tree.green.children.entries()) {
+            end += c.width;
+            const lookahead = 'children' in c ? c.lookahead : -1;
+            if (lookahead >= 0) reach = Math.max(reach, end + lookahead);
+            if (table.ends[i] !== end || table.lookaheads[i] !== lookahead || table.reach[i] !== reach) return false;
+          }
+          if (table.ends.length !== tree.green.children.length) return false;
         }
         return true;
       }),

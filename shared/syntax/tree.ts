@@ -60,6 +60,8 @@ export class SyntaxTree {
   lineIndexCache: LineIndex | undefined;
   /** @internal the errors once listed (a reparse hands them to the next tree). */
   errorsCache: ElementErrors | undefined;
+  /** @internal the top-level elements as numbers, once a reparse made them (it hands them to the next tree). */
+  tableCache: ElementTable | undefined;
 
   constructor(
     readonly text: string,
@@ -233,23 +235,22 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
   const delta = edit.newText.length - (end - start);
   const oldChildren = old.green.children;
 
-  // Prefix: everything up to the last element unaffected by the edit.
-  let keep = 0; // number of old children kept
-  let restart = 0;
-  let restartModes = '';
-  let offset = 0;
-  for (let i = 0; i < oldChildren.length; i++) {
-    const c = oldChildren[i];
-    const cEnd = offset + c.width;
-    if (c instanceof GreenNode) {
-      if (cEnd + c.lookahead <= start) {
-        keep = i + 1;
-        restart = cEnd;
-        restartModes = c.endModes;
-      } else break;
-    }
-    offset = cEnd;
+  // Prefix: everything up to the last element unaffected by the edit: the top-level nodes before
+  // the first one whose end and lookahead reach the edit, found in the table (no element read).
+  const table = old.tableCache ?? elementTable(oldChildren);
+  old.tableCache = undefined;
+  let lo = 0;
+  let hi = oldChildren.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (table.reach[mid] > start) hi = mid;
+    else lo = mid + 1;
   }
+  let last = lo - 1;
+  while (last >= 0 && table.lookaheads[last] < 0) last--;
+  const keep = last + 1; // number of old children kept
+  const restart = last >= 0 ? table.ends[last] : 0;
+  const restartModes = last >= 0 ? (oldChildren[last] as GreenNode).endModes : '';
 
   // Old element ends after the edit, where the new parse can hand back to the old tree: items end
   // in increasing order, so one cursor walks the old children as far as the parse has come.
@@ -307,5 +308,82 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
     },
   );
   tree.nodeCountCache = reused + parsed;
+  tree.tableCache = tableAfter(table, children, keep, resumeNew, resumeOld, restart, delta);
   return tree;
+}
+
+/**
+ * A file's top-level elements as numbers, for `reparse` to find where an edit's window starts by
+ * a binary search instead of reading every element in front of it (hundreds to thousands of
+ * objects per keystroke, each a cache miss once the machine has done other work in between).
+ */
+interface ElementTable {
+  /** Where each element ends (from its first entry: the array may be longer). */
+  readonly ends: Int32Array;
+  /** Each node's `lookahead`; -1 for a token. */
+  readonly lookaheads: Int32Array;
+  /** The furthest the parse of any node up to each one looked (its end plus its lookahead); 0 before the first node. */
+  readonly reach: Int32Array;
+}
+
+/** The table of a tree's top-level elements, read from them once. */
+function elementTable(children: readonly GreenElement[]): ElementTable {
+  const n = children.length;
+  const table = { ends: new Int32Array(n), lookaheads: new Int32Array(n), reach: new Int32Array(n) };
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    const c = children[i];
+    offset += c.width;
+    table.ends[i] = offset;
+    table.lookaheads[i] = c instanceof GreenNode ? c.lookahead : -1;
+  }
+  fillReach(table, 0, n);
+  return table;
+}
+
+/** `reach` from `from` on (the entries before it hold). */
+function fillReach(table: ElementTable, from: number, n: number): void {
+  const { ends, lookaheads, reach } = table;
+  let r = from > 0 ? reach[from - 1] : 0;
+  for (let i = from; i < n; i++) {
+    const la = lookaheads[i];
+    if (la >= 0 && ends[i] + la > r) r = ends[i] + la;
+    reach[i] = r;
+  }
+}
+
+/**
+ * The table of a reparsed tree from its previous tree's (taken over, in place when the number
+ * of elements did not change): the kept elements as they were, the re-parsed ones read, those
+ * taken over behind moved by the edit's length change; `reach` again from the window on.
+ */
+function tableAfter(
+  before: ElementTable,
+  children: readonly GreenElement[],
+  keep: number,
+  resumeNew: number,
+  resumeOld: number,
+  restart: number,
+  delta: number,
+): ElementTable {
+  const n = children.length;
+  // As many elements as before (re-parsed as many as taken out): the tail is at the same indexes.
+  const same = before.ends.length === n;
+  const table = same ? before : { ends: new Int32Array(n), lookaheads: new Int32Array(n), reach: new Int32Array(n) };
+  if (!same) {
+    table.ends.set(before.ends.subarray(0, keep));
+    table.lookaheads.set(before.lookaheads.subarray(0, keep));
+    table.reach.set(before.reach.subarray(0, keep));
+    table.lookaheads.set(before.lookaheads.subarray(resumeOld), resumeNew);
+    for (let i = resumeNew, j = resumeOld; i < n; i++, j++) table.ends[i] = before.ends[j] + delta;
+  } else if (delta !== 0) for (let i = resumeNew; i < n; i++) table.ends[i] += delta;
+  let offset = restart;
+  for (let i = keep; i < resumeNew; i++) {
+    const c = children[i];
+    offset += c.width;
+    table.ends[i] = offset;
+    table.lookaheads[i] = c instanceof GreenNode ? c.lookahead : -1;
+  }
+  fillReach(table, keep, n);
+  return table;
 }
