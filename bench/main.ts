@@ -30,6 +30,7 @@ import {
 } from '../shared';
 import { heapPolicyReading, heapPolicyTick, oneShotHeap, serverHeap } from '../server/heap';
 import { readInWorkers } from '../server/jobs';
+import { serverWarmUpEditor } from '../server/lsp/warmup';
 import { TestClient } from '../test/support/lsp-client';
 import { tempDir } from '../test/support/temp';
 import { corpusOfBytes, documentOfLines, exportedKinds, random, workspaceOfLines, workspaceWithC } from './corpus';
@@ -428,7 +429,78 @@ async function editingSection(): Promise<void> {
   );
   goal('didChange → diagnostics p95 ≤ 10 ms', `${fixed(p95, 2)} ms (floor here ${fixed(floorP95, 2)})`, p95 <= 10);
   goal('hover p95 ≤ 2 ms', `${fixed(hoverP95, 2)} ms (worse of the two; floor here ${fixed(floorHoverP95, 2)})`, hoverP95 <= 2);
+  serverPath(lines);
   keystrokesBySize();
+}
+
+/** What the server's path sweeps between two keystrokes (`serverPath`): more than this machine's caches hold. */
+const EVICTED_MB = 32;
+
+/**
+ * The server's own part of a keystroke (the LSP figures above add the pipe and the client): the
+ * editing section's keystrokes through its documents, core, publisher and encoder in process, with
+ * the caches as they are after a keystroke, and with them swept between keystrokes, as the client's
+ * work (its parse of a publish: hundreds of kilobytes) sweeps them in an editor.
+ */
+function serverPath(lines: number): void {
+  progress(`editing: the server's path in process, ${lines}-line document`);
+  const r = spawnSync(process.execPath, [__filename, '--child-server-path', String(lines)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error('server path child failed');
+  const { warm, swept } = JSON.parse(r.stdout) as { warm: number[]; swept: number[] };
+  results.serverPath = {
+    lines,
+    warm: { p50: percentile(warm, 50), p95: percentile(warm, 95) },
+    swept: { p50: percentile(swept, 50), p95: percentile(swept, 95) },
+  };
+  print(
+    table(
+      `The server's own part of a keystroke (in process, a fresh process: the same ${EDITS} keystrokes of the ${lines}-line document through the server's documents, core, diagnostics publisher and encoder, after its warm-up; from the change to the publish's bytes)`,
+      ['caches', 'p50 ms', 'p95 ms'],
+      [
+        ['as the keystroke before left them', fixed(percentile(warm, 50), 2), fixed(percentile(warm, 95), 2)],
+        [
+          `${EVICTED_MB} MB swept between keystrokes (as an editor's work between them)`,
+          fixed(percentile(swept, 50), 2),
+          fixed(percentile(swept, 95), 2),
+        ],
+      ],
+    ),
+  );
+}
+
+/** `--child-server-path LINES`: the keystrokes `serverPath` reports, as JSON on stdout. */
+function serverPathChild(lines: number): void {
+  serverHeap();
+  heapPolicyReading();
+  const text0 = documentOfLines(lines);
+  warmUp(warmUpKeystrokes(text0.length), undefined, heapPolicyTick, serverWarmUpEditor());
+  const sweep = new Float64Array((EVICTED_MB * 1024 * 1024) / 8);
+  const pass = (swept: boolean): number[] => {
+    const editor = serverWarmUpEditor();
+    editor.open(new Workspace(), '/bench/fleet.vale', text0);
+    const rng = random(42);
+    let length = text0.length;
+    const out: number[] = [];
+    for (let i = 0; i < 10 + EDITS; i++) {
+      const at = Math.floor(rng() * length);
+      const ch = KEYSTROKE_CHARS[Math.floor(rng() * KEYSTROKE_CHARS.length)];
+      length += ch.length;
+      if (swept) for (let k = 0; k < sweep.length; k += 8) sweep[k] += 1;
+      const t = performance.now();
+      editor.type(at, at, ch, '');
+      if (i >= 10) out.push(performance.now() - t);
+    }
+    sink += sweep[8];
+    return out;
+  };
+  pass(false);
+  const warm = pass(false);
+  const swept = pass(true);
+  process.stdout.write(JSON.stringify({ warm, swept }));
 }
 
 /** The document sizes `keystrokesBySize` types in. */
@@ -1239,6 +1311,8 @@ async function main(): Promise<void> {
   if (child >= 0) return analyseChild(Number(process.argv[child + 1]), Number(process.argv[child + 2] ?? 1));
   if (process.argv.includes('--child-editing')) return editingChild();
   if (process.argv.includes('--child-workspace')) return workspaceChild();
+  const serverPathAt = process.argv.indexOf('--child-server-path');
+  if (serverPathAt >= 0) return serverPathChild(Number(process.argv[serverPathAt + 1]));
   const keystrokesAt = process.argv.indexOf('--child-keystrokes');
   if (keystrokesAt >= 0) return keystrokesChild(Number(process.argv[keystrokesAt + 1]));
   const floorAt = process.argv.indexOf('--child-floor');
