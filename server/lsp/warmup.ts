@@ -18,11 +18,14 @@ export function serverWarmUpEditor(): WarmUpEditor & { readonly published: numbe
   let version = 1;
   let published = 0;
   const quiet = (): void => undefined;
-  // As the server's writer keeps them: each publish copies what it shares with the last.
+  // As the server's writer keeps them: each publish copies what it shares with the last, into a
+  // buffer used again (a fresh one per keystroke would be memory the system maps anew each time).
   const bodies = new SentBodies();
+  let frame = Buffer.allocUnsafeSlow(0);
+  const allocate = (length: number): Buffer => (frame.length >= length ? frame : (frame = Buffer.allocUnsafeSlow(length + (length >> 3))));
   const sink = {
     sendDiagnostics: (params: PublishDiagnosticsParams): Promise<void> => {
-      messageBytes({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params } as never, true, undefined, bodies);
+      messageBytes({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params } as never, true, allocate, bodies);
       published++;
       return Promise.resolve();
     },
