@@ -151,6 +151,15 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
   return true;
 }
 
+/** How many entries two lists share at their start (`head`) and, after those, at their end (`tail`): the same objects. */
+function sameEnds<T>(was: readonly T[], now: readonly T[]): { head: number; tail: number } {
+  let head = 0;
+  while (head < was.length && head < now.length && was[head] === now[head]) head++;
+  let tail = 0;
+  while (tail < was.length - head && tail < now.length - head && was[was.length - 1 - tail] === now[now.length - 1 - tail]) tail++;
+  return { head, tail };
+}
+
 /** Past this many parts looked at again, gathering the publish whole costs no more. */
 const MAX_CHANGED_PARTS = 64;
 
@@ -181,15 +190,7 @@ function changedParts(
   let looked = 0;
   // Syntax errors, by element.
   const wasSyntax = last.syntax;
-  let head = 0;
-  while (head < wasSyntax.length && head < syntax.length && wasSyntax[head] === syntax[head]) head++;
-  let tail = 0;
-  while (
-    tail < wasSyntax.length - head &&
-    tail < syntax.length - head &&
-    wasSyntax[wasSyntax.length - 1 - tail] === syntax[syntax.length - 1 - tail]
-  )
-    tail++;
+  let { head, tail } = sameEnds(wasSyntax, syntax);
   looked += wasSyntax.length - head - tail + (syntax.length - head - tail);
   if (looked > MAX_CHANGED_PARTS) return undefined;
   const syntaxConverted = new Array<ConvertedSyntax>(syntax.length);
@@ -214,15 +215,7 @@ function changedParts(
   for (let j = head; j < wasSyntax.length - tail; j++) for (const d of last.syntaxConverted[j].lsp) removed.push(d);
   // FFI diagnostics, by block.
   const wasBlocks = last.blocks;
-  head = 0;
-  while (head < wasBlocks.length && head < blocks.length && wasBlocks[head] === blocks[head]) head++;
-  tail = 0;
-  while (
-    tail < wasBlocks.length - head &&
-    tail < blocks.length - head &&
-    wasBlocks[wasBlocks.length - 1 - tail] === blocks[blocks.length - 1 - tail]
-  )
-    tail++;
+  ({ head, tail } = sameEnds(wasBlocks, blocks));
   looked += wasBlocks.length - head - tail + (blocks.length - head - tail);
   if (looked > MAX_CHANGED_PARTS) return undefined;
   const blocksConverted = new Array<ConvertedBlock>(blocks.length);
