@@ -36,6 +36,10 @@ interface SentBody {
  */
 export class SentBodies {
   private readonly byUri = new Map<string, SentBody>();
+
+  /** `minBytes`: the smallest publish kept (the server's warm-up keeps every one, so that it runs this path). */
+  constructor(readonly minBytes = KEPT_BODY_BYTES) {}
+
   /** Diagnostics whose bytes were copied with their neighbours, and those encoded one by one: for tests. */
   readonly counts = { shared: 0, single: 0 };
 
@@ -118,7 +122,7 @@ export function messageBytes(
   out.set(head, at);
   at += head.length;
   const bodyStart = at;
-  const keep = bodies !== undefined && bodyLength >= KEPT_BODY_BYTES;
+  const keep = bodies !== undefined && bodyLength >= bodies.minBytes;
   const offsets = keep ? new Int32Array(n + 1) : undefined;
   if (before > 0) {
     out.set(last!.bytes.subarray(0, beforeBytes), at);

@@ -18,9 +18,10 @@ export function serverWarmUpEditor(): WarmUpEditor & { readonly published: numbe
   let version = 1;
   let published = 0;
   const quiet = (): void => undefined;
-  // As the server's writer keeps them: each publish copies what it shares with the last, into a
-  // buffer used again (a fresh one per keystroke would be memory the system maps anew each time).
-  const bodies = new SentBodies();
+  // As the server's writer keeps them: each publish copies what it shares with the last (every
+  // publish kept, however small the sample's, so that this path is compiled before the user types),
+  // into a buffer used again (a fresh one per keystroke would be memory the system maps anew each time).
+  const bodies = new SentBodies(0);
   let frame = Buffer.allocUnsafeSlow(0);
   const allocate = (length: number): Buffer => (frame.length >= length ? frame : (frame = Buffer.allocUnsafeSlow(length + (length >> 3))));
   const sink = {
