@@ -193,7 +193,9 @@ function changedParts(
   let { head, tail } = sameEnds(wasSyntax, syntax);
   looked += wasSyntax.length - head - tail + (syntax.length - head - tail);
   if (looked > MAX_CHANGED_PARTS) return undefined;
-  const syntaxConverted = new Array<ConvertedSyntax>(syntax.length);
+  // Lists made by `push`, as the whole gathering's `map` makes them: an array made with a length has
+  // holes, and the code reading these lists would see two kinds of array (and be compiled again).
+  const syntaxConverted: ConvertedSyntax[] = [];
   const syntaxLine = new Int32Array(syntax.length);
   const shift = syntax.length - wasSyntax.length;
   for (let i = 0; i < syntax.length; i++) {
@@ -209,7 +211,7 @@ function changedParts(
         if (j >= 0) for (const d of last.syntaxConverted[j].lsp) removed.push(d);
       }
     }
-    syntaxConverted[i] = c;
+    syntaxConverted.push(c);
     syntaxLine[i] = c.line;
   }
   for (let j = head; j < wasSyntax.length - tail; j++) for (const d of last.syntaxConverted[j].lsp) removed.push(d);
@@ -218,14 +220,14 @@ function changedParts(
   ({ head, tail } = sameEnds(wasBlocks, blocks));
   looked += wasBlocks.length - head - tail + (blocks.length - head - tail);
   if (looked > MAX_CHANGED_PARTS) return undefined;
-  const blocksConverted = new Array<ConvertedBlock>(blocks.length);
+  const blocksConverted: ConvertedBlock[] = [];
   const anchorLine0 = new Int32Array(blocks.length);
   const anchorLine1 = new Int32Array(blocks.length);
   const blockShift = blocks.length - wasBlocks.length;
   for (let i = 0; i < blocks.length; i++) {
     const j = i < head ? i : i >= blocks.length - tail ? i - blockShift : -1;
     if (j >= 0 && !touchedAnchor(last.anchorLine0[j], last.anchorLine1[j])) {
-      blocksConverted[i] = last.blocksConverted[j];
+      blocksConverted.push(last.blocksConverted[j]);
       anchorLine0[i] = last.anchorLine0[j];
       anchorLine1[i] = last.anchorLine1[j];
       continue;
@@ -236,7 +238,7 @@ function changedParts(
       for (const d of c.lsp) added.push(d);
       if (j >= 0) for (const d of last.blocksConverted[j].lsp) removed.push(d);
     }
-    blocksConverted[i] = c;
+    blocksConverted.push(c);
     anchorLines(c, i, anchorLine0, anchorLine1);
   }
   for (let j = head; j < wasBlocks.length - tail; j++) for (const d of last.blocksConverted[j].lsp) removed.push(d);
@@ -283,18 +285,18 @@ function withChanges(
   gone.sort((a, b) => a - b);
   added.sort(byPlace);
   const into = added.map((d) => placeIndex(list, d, true));
-  const out = new Array<LspDiagnostic>(list.length - gone.length + added.length);
-  let k = 0;
+  // By `push`, as a publish gathered whole is made (see `changedParts`).
+  const out: LspDiagnostic[] = [];
   let g = 0;
   let a = 0;
   for (let i = 0; i <= list.length; i++) {
-    while (a < added.length && into[a] === i) out[k++] = added[a++];
+    while (a < added.length && into[a] === i) out.push(added[a++]);
     if (i === list.length) break;
     if (g < gone.length && gone[g] === i) {
       g++;
       continue;
     }
-    out[k++] = list[i];
+    out.push(list[i]);
   }
   return out;
 }
@@ -604,7 +606,9 @@ export class DiagnosticsPublisher {
     if (!next) {
       const syntaxConverted = syntax.map(syntaxOf);
       const blocksConverted = blocks.map(blockOf);
-      const out = rest.slice(0, head.length);
+      // By `push` from an empty list, as `withChanges` makes one (`rest` has holes: see `converted`).
+      const out: LspDiagnostic[] = [];
+      for (let i = 0; i < head.length; i++) out.push(rest[i]);
       for (const c of syntaxConverted) for (const d of c.lsp) out.push(d);
       for (const c of blocksConverted) for (const d of c.lsp) out.push(d);
       for (let i = head.length; i < rest.length; i++) out.push(rest[i]);
