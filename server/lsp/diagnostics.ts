@@ -12,6 +12,7 @@ import {
   applySeverity,
   codeAnchor,
   codeInfo,
+  sameEnds,
   shownAnchors,
 } from '../../shared';
 import type { Documents } from './documents';
@@ -149,15 +150,6 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** How many entries two lists share at their start (`head`) and, after those, at their end (`tail`): the same objects. */
-function sameEnds<T>(was: readonly T[], now: readonly T[]): { head: number; tail: number } {
-  let head = 0;
-  while (head < was.length && head < now.length && was[head] === now[head]) head++;
-  let tail = 0;
-  while (tail < was.length - head && tail < now.length - head && was[was.length - 1 - tail] === now[now.length - 1 - tail]) tail++;
-  return { head, tail };
 }
 
 /** Past this many parts looked at again, gathering the publish whole costs no more. */

@@ -5,6 +5,7 @@ import {
   type NotificationMessage,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
+import { sameEnds } from '../../shared';
 
 /** Each diagnostic object's JSON as UTF-8 bytes, made once: the publisher sends an unchanged diagnostic as the same object. */
 const fragments = new WeakMap<object, Buffer>();
@@ -93,10 +94,7 @@ export function messageBytes(
   // What this list shares with the last one at each end: `before` first and `after` last entries, the same objects.
   const last = bodies?.take(params.uri);
   const was = last?.list ?? [];
-  let before = 0;
-  let after = 0;
-  while (before < n && before < was.length && list[before] === was[before]) before++;
-  while (after < n - before && after < was.length - before && list[n - 1 - after] === was[was.length - 1 - after]) after++;
+  const { head: before, tail: after } = sameEnds<object>(was, list);
   const beforeBytes = before > 0 ? last!.offsets[before] - 1 : 0;
   const afterFrom = after > 0 ? last!.offsets[was.length - after] : 0;
   const afterBytes = after > 0 ? last!.length - afterFrom : 0;

@@ -9,4 +9,4 @@ export type { Position, Range } from './lines';
 export { SyntaxTree, parse, reparse, applyEdit } from './tree';
 export type { SyntaxError, TextEdit, ParseStats } from './tree';
 export { dumpTree } from './debug';
-export { changedWindow, spliceList } from './splice';
+export { changedWindow, sameEnds, spliceList } from './splice';

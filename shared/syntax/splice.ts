@@ -35,11 +35,20 @@ export function changedWindow<T>(
   let tail = known ? Math.max(0, Math.min(known.tail, m - head, n - head)) : 0;
   if (key === undefined) {
     // By the entries themselves: no call per entry (a file's every site and edge, per summary edit).
-    while (head < m && head < n && before[head] === after[head]) head++;
-    while (tail < m - head && tail < n - head && before[m - 1 - tail] === after[n - 1 - tail]) tail++;
+    ({ head, tail } = sameEnds(before, after, head, tail));
   } else {
     while (head < m && head < n && key(before[head]) === key(after[head])) head++;
     while (tail < m - head && tail < n - head && key(before[m - 1 - tail]) === key(after[n - 1 - tail])) tail++;
   }
   return { removed: before.slice(head, before.length - tail), added: after.slice(head, after.length - tail) };
+}
+
+/**
+ * How many entries two lists share at their start (`head`) and, after those, at their end
+ * (`tail`), the same objects; counting from a head and a tail already known to be shared.
+ */
+export function sameEnds<T>(was: readonly T[], now: readonly T[], head = 0, tail = 0): { head: number; tail: number } {
+  while (head < was.length && head < now.length && was[head] === now[head]) head++;
+  while (tail < was.length - head && tail < now.length - head && was[was.length - 1 - tail] === now[now.length - 1 - tail]) tail++;
+  return { head, tail };
 }

@@ -318,7 +318,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
  * objects per keystroke, each a cache miss once the machine has done other work in between).
  */
 interface ElementTable {
-  /** Where each element ends (from its first entry: the array may be longer). */
+  /** Where each element ends. */
   readonly ends: Int32Array;
   /** Each node's `lookahead`; -1 for a token. */
   readonly lookaheads: Int32Array;
@@ -330,15 +330,19 @@ interface ElementTable {
 function elementTable(children: readonly GreenElement[]): ElementTable {
   const n = children.length;
   const table = { ends: new Int32Array(n), lookaheads: new Int32Array(n), reach: new Int32Array(n) };
-  let offset = 0;
-  for (let i = 0; i < n; i++) {
+  readElements(table, children, 0, n, 0);
+  fillReach(table, 0, n);
+  return table;
+}
+
+/** The ends and lookaheads of `children[from, to)`, the first starting at `offset`. */
+function readElements(table: ElementTable, children: readonly GreenElement[], from: number, to: number, offset: number): void {
+  for (let i = from; i < to; i++) {
     const c = children[i];
     offset += c.width;
     table.ends[i] = offset;
     table.lookaheads[i] = c instanceof GreenNode ? c.lookahead : -1;
   }
-  fillReach(table, 0, n);
-  return table;
 }
 
 /** `reach` from `from` on (the entries before it hold). */
@@ -377,13 +381,7 @@ function tableAfter(
     table.lookaheads.set(before.lookaheads.subarray(resumeOld), resumeNew);
     for (let i = resumeNew, j = resumeOld; i < n; i++, j++) table.ends[i] = before.ends[j] + delta;
   } else if (delta !== 0) for (let i = resumeNew; i < n; i++) table.ends[i] += delta;
-  let offset = restart;
-  for (let i = keep; i < resumeNew; i++) {
-    const c = children[i];
-    offset += c.width;
-    table.ends[i] = offset;
-    table.lookaheads[i] = c instanceof GreenNode ? c.lookahead : -1;
-  }
+  readElements(table, children, keep, resumeNew, restart);
   fillReach(table, keep, n);
   return table;
 }
