@@ -45,7 +45,17 @@ export interface ItableOptions {
   /** How the backend names an itable global. */
   symbolPattern?: string;
 }
-import { type GreenElement, GreenNode, RELEASED, type SyntaxTree, type TextEdit, applyEdit, parse, reparse } from './syntax';
+import {
+  type GreenElement,
+  GreenNode,
+  type LineIndex,
+  RELEASED,
+  type SyntaxTree,
+  type TextEdit,
+  applyEdit,
+  parse,
+  reparse,
+} from './syntax';
 
 /** Counters that show how much work the workspace did (tests and benchmarks read them). */
 export interface WorkspaceStats {
@@ -112,6 +122,8 @@ interface PendingEdits {
   readonly edits: TextEdit[];
   /** The text after the edits, when the caller knows it (the server does). */
   text?: string;
+  /** That text's line index, when the caller has made it (the server's documents do). */
+  lines?: LineIndex;
 }
 
 /**
@@ -235,13 +247,15 @@ export class Workspace {
   /**
    * Applies edits in order to a file (offsets of the text each edit sees).
    * Parsing waits until a question needs the tree; `text`, the text after the
-   * edits, saves re-applying them when the caller has it.
+   * edits, saves re-applying them when the caller has it, and `lines`, its line
+   * index, saves making it again.
    */
-  editFile(path: string, edits: readonly TextEdit[], text?: string): void {
+  editFile(path: string, edits: readonly TextEdit[], text?: string, lines?: LineIndex): void {
     if (!this.trees.has(path) && !this.pending.has(path)) this.trees.set(path, parse(''));
     const p = this.pending.get(path) ?? { edits: [] };
     p.edits.push(...edits);
     p.text = text;
+    p.lines = text !== undefined && lines?.text === text ? lines : undefined;
     this.pending.set(path, p);
     this.dirty.add(path);
   }
@@ -437,6 +451,7 @@ export class Workspace {
       const text = p.text ?? p.edits.reduce(applyEdit, old.text);
       tree = reparse(old, spanningEdit(old.text, text));
     }
+    if (p.lines && p.lines.text === tree.text) tree.adoptLines(p.lines);
     // Only now: were parsing to throw, the edits would still be there to apply.
     this.pending.delete(path);
     this.released.delete(path);

@@ -12,7 +12,11 @@ import { Documents, keyOf } from '../server/lsp/documents';
 const runs = (n: number): number => Math.round(n * Number(process.env.FC_SCALE ?? 1));
 
 /** Texts with every kind of line break, and characters of two UTF-16 units. */
-const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', '\r', '\r\n', '{', '"', '😀'), maxLength: 40 });
+const withCr = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', '\r', '\r\n', '{', '"', '😀'), maxLength: 40 });
+/** Texts whose only line break is LF: the documents' line index answers these without reading the text. */
+const lfOnly = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', '{', '"', '😀'), maxLength: 40 });
+/** Mostly the one or the other: a document of LF lines into which a change may bring a CR. */
+const text = fc.oneof(withCr, lfOnly, lfOnly);
 
 /** A position anywhere, including past a line's end, past the last line, and before the first. */
 const position = fc.record({ line: fc.integer({ min: -1, max: 12 }), character: fc.integer({ min: -1, max: 20 }) });
@@ -51,6 +55,8 @@ test("a Vale document's changes make the core's text the document's, and the cor
         assert.equal(doc.getText(), now);
         assert.equal(doc.version, version);
         assert.equal(workspace.text(keyOf(uri)), now, "the core's text");
+        for (let o = -1; o <= now.length + 1; o++)
+          assert.deepEqual(doc.positionAt(o), expected.positionAt(o), `the document's positionAt(${o})`);
         const lines = documents.lines(keyOf(uri))!;
         assert.equal(lines.lineCount, expected.lineCount);
         for (let o = -1; o <= now.length + 1; o++) assert.deepEqual(lines.positionAt(o), expected.positionAt(o), `positionAt(${o})`);

@@ -10,6 +10,7 @@ const SCALE = Number(process.env.FC_SCALE ?? 1);
 const runs = (n: number): number => Math.round(n * SCALE);
 import { LineIndex, SyntaxKind, applyEdit, parse, reparse } from '../shared';
 import { ElementOffsets, elementOffsets } from '../shared/anchors';
+import { setWindowSlack } from '../shared/syntax/tree';
 import { anyText, editOf, fixtureTexts, mutatedText, tokenSoup } from './support/arbitraries';
 import { fingerprint } from './support/trees';
 
@@ -89,6 +90,46 @@ describe('incremental', () => {
       }),
       { numRuns: runs(1500) },
     );
+  });
+
+  test('a reparse whose window of the new text is cut short (at any slack) grows it and equals a full parse, line index and errors too', () => {
+    // The window a reparse lexes is made from the old text and the inserted one; with a small
+    // slack it ends inside or right after the edited item, so it must be found too short and grown.
+    const interpolations =
+      'func first() str {\n  return "fuel {f" + "x";\n}\nexported struct Ship imm {\n  fuel int;\n}\n' +
+      'func third() str { return "a {   \t b(\n1)} c { \n"; }\nextern func cFuel(s Ship) int;\nfunc last() { }\n';
+    const edit = fc.tuple(
+      fc.nat(),
+      fc.nat({ max: 12 }),
+      fc.oneof(tokenSoup, fc.constantFrom('"', '{', '}', '\u00ab', '\u00bb', '\n', '\r\n', '\r', 'exported ', 'struct', '   ', '')),
+    );
+    try {
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...FIXTURE_TEXTS, interpolations),
+          fc.array(edit, { minLength: 1, maxLength: 6 }),
+          fc.constantFrom(0, 1, 3, 17, 40, 200),
+          (text, list, slack) => {
+            setWindowSlack(slack);
+            let tree = parse(text);
+            void tree.lines;
+            for (const [at, len, ins] of list) {
+              const start = at % (tree.text.length + 1);
+              tree = reparse(tree, { start, end: Math.min(tree.text.length, start + len), newText: ins });
+              const full = parse(tree.text);
+              assert.equal(fingerprint(tree.green), fingerprint(full.green), JSON.stringify({ text: tree.text, slack }));
+              assert.deepEqual(tree.errors, full.errors);
+              const lines = tree.lines;
+              assert.equal(lines.lineCount, full.lines.lineCount);
+              for (let l = 0; l < lines.lineCount; l++) assert.equal(lines.lineStart(l), full.lines.lineStart(l));
+            }
+          },
+        ),
+        { numRuns: runs(1500) },
+      );
+    } finally {
+      setWindowSlack(1024);
+    }
   });
 
   test('edits on random texts keep incremental and full parses equal', () => {
@@ -250,7 +291,7 @@ test('the line index after an edit equals the index of the new text (CR, LF and 
       const start = a % (before.length + 1);
       const end = start + (b % (before.length - start + 1));
       const after = before.slice(0, start) + inserted + before.slice(end);
-      const incremental = LineIndex.afterEdit(new LineIndex(before), after, start, end, inserted.length);
+      const incremental = LineIndex.afterEdit(new LineIndex(before), after, start, end, inserted);
       const whole = new LineIndex(after);
       assert.equal(incremental.lineCount, whole.lineCount, JSON.stringify({ before, start, end, inserted }));
       for (let l = 0; l < whole.lineCount; l++) assert.equal(incremental.lineStart(l), whole.lineStart(l));
@@ -270,6 +311,32 @@ test('positions and offsets convert as vscode-languageserver-textdocument conver
       assert.equal(index.offsetAt(position), doc.offsetAt(position), JSON.stringify({ t, position }));
       for (let o = -1; o <= t.length + 1; o++) assert.deepEqual(index.positionAt(o), doc.positionAt(o), JSON.stringify({ t, o }));
     }),
+    { numRuns: runs(3_000) },
+  );
+});
+
+test('without a CR, positions and offsets convert as vscode-languageserver-textdocument converts them, also in an index made after an edit', () => {
+  // An index whose text has no CR answers without reading the text: checked against the library's.
+  const text = fc.string({ unit: fc.constantFrom('a', 'b', '\n'), maxLength: 30 });
+  fc.assert(
+    fc.property(
+      text,
+      fc.nat(),
+      fc.nat(),
+      text,
+      fc.integer({ min: -1, max: 12 }),
+      fc.integer({ min: -1, max: 12 }),
+      (before, a, b, inserted, line, character) => {
+        const start = a % (before.length + 1);
+        const end = start + (b % (before.length - start + 1));
+        const t = before.slice(0, start) + inserted + before.slice(end);
+        const doc = TextDocument.create('file:///t.vale', 'vale', 1, t);
+        for (const index of [new LineIndex(t), LineIndex.afterEdit(new LineIndex(before), t, start, end, inserted)]) {
+          assert.equal(index.offsetAt({ line, character }), doc.offsetAt({ line, character }), JSON.stringify({ t, line, character }));
+          for (let o = -1; o <= t.length + 1; o++) assert.deepEqual(index.positionAt(o), doc.positionAt(o), JSON.stringify({ t, o }));
+        }
+      },
+    ),
     { numRuns: runs(3_000) },
   );
 });

@@ -785,5 +785,6 @@ export class DiagnosticsPublisher {
     }
     this.counts.published++;
     void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
+    if (fresh) this.documents.settleSoon();
   }
 }

@@ -1,5 +1,4 @@
 import { READ_LIMITS, readSourceFile } from '../read';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { LineIndex, type ReleasedFile, type TextEdit, type Workspace, isCPath } from '../../shared';
@@ -8,6 +7,69 @@ import { LineIndex, type ReleasedFile, type TextEdit, type Workspace, isCPath } 
 export function keyOf(uri: string): string {
   const parsed = URI.parse(uri);
   return parsed.scheme === 'file' ? parsed.path : uri;
+}
+
+/**
+ * An open document: its text, version and line index, changed in place by an editor's changes,
+ * with positions read as vscode-languageserver-textdocument reads them (test/syntax.test.ts holds
+ * the line index to it). Its own, for a change to be cheap in a long document: the new text is
+ * the old one's pieces joined around the change, and nothing reads it whole to apply the change
+ * (that library's update reads characters of the new text, and V8 then copies it whole into one
+ * string, a keystroke's largest cost in a 10k-line document); the line index is made from the old
+ * one and the change, and the core parses a window made from the old text and the change.
+ */
+export class OpenDocument {
+  private index: LineIndex | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly languageId: string,
+    public version: number,
+    private text: string,
+  ) {}
+
+  getText(): string {
+    return this.text;
+  }
+
+  /** The line index, made when first asked after an opening or a change of the whole text. */
+  get lines(): LineIndex {
+    return (this.index ??= new LineIndex(this.text));
+  }
+
+  offsetAt(position: Position): number {
+    return this.lines.offsetAt(position);
+  }
+
+  positionAt(offset: number): Position {
+    return this.lines.positionAt(offset);
+  }
+
+  /** Applies one change (a range written end first is the same range, as LSP clients mean it); returns it as an offset edit of the text before it. */
+  apply(change: TextDocumentContentChangeEvent): TextEdit {
+    if (!('range' in change)) {
+      const edit = { start: 0, end: this.text.length, newText: change.text };
+      this.text = change.text;
+      this.index = undefined;
+      return edit;
+    }
+    const lines = this.lines;
+    const a = lines.offsetAt(change.range.start);
+    const b = lines.offsetAt(change.range.end);
+    const start = Math.min(a, b);
+    const end = Math.max(a, b);
+    this.text = this.text.slice(0, start) + change.text + this.text.slice(end);
+    this.index = LineIndex.afterEdit(lines, this.text, start, end, change.text);
+    return { start, end, newText: change.text };
+  }
+
+  /**
+   * Makes the text one string now, if it is not: done when the server is idle after answering
+   * a change, so that the next change neither copies it while the user waits.
+   */
+  settle(): void {
+    if (this.text.length > 0) this.text.charCodeAt(0);
+  }
 }
 
 /** The most lines `Documents.editedLines` follows between two clears (more: not known). */
@@ -21,12 +83,12 @@ const MAX_EDITED_LINES = 64;
  * only for hovers on universal references.
  */
 export class Documents {
-  private readonly open = new Map<string, TextDocument>();
+  private readonly open = new Map<string, OpenDocument>();
   private readonly uris = new Map<string, string>();
 
   constructor(private readonly workspace: Workspace) {}
 
-  get(uri: string): TextDocument | undefined {
+  get(uri: string): OpenDocument | undefined {
     return this.open.get(uri);
   }
 
@@ -98,7 +160,7 @@ export class Documents {
   }
 
   didOpen(uri: string, languageId: string, version: number, text: string): void {
-    this.open.set(uri, TextDocument.create(uri, languageId, version, text));
+    this.open.set(uri, new OpenDocument(uri, languageId, version, text));
     if (!this.isVale(uri)) {
       if (this.isC(uri)) this.setC(uri, text);
       return;
@@ -142,24 +204,16 @@ export class Documents {
   }
 
   didChange(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): void {
-    let doc = this.open.get(uri);
+    const doc = this.open.get(uri);
     if (!doc) return;
     const edits: TextEdit[] = [];
     const key = keyOf(uri);
     const vale = this.isVale(uri);
     for (const change of changes) {
       if (vale) this.noteEdited(key, change);
-      if ('range' in change) {
-        // A range written end first is the same range (as TextDocument.update reads it).
-        const a = doc.offsetAt(change.range.start);
-        const b = doc.offsetAt(change.range.end);
-        edits.push({ start: Math.min(a, b), end: Math.max(a, b), newText: change.text });
-      } else {
-        edits.push({ start: 0, end: doc.getText().length, newText: change.text });
-      }
-      doc = TextDocument.update(doc, [change], version);
+      edits.push(doc.apply(change));
     }
-    this.open.set(uri, doc);
+    doc.version = version;
     if (!this.isVale(uri)) {
       // A C file is read whole again: tree-sitter parses a file in a fraction of a keystroke's budget.
       if (this.isC(uri)) this.setC(uri, doc.getText());
@@ -171,7 +225,24 @@ export class Documents {
     if (wasOversized) {
       this.edited.set(key, null);
       this.workspace.setFile(key, doc.getText());
-    } else this.workspace.editFile(key, edits, doc.getText());
+    } else this.workspace.editFile(key, edits, doc.getText(), doc.lines);
+  }
+
+  /** Each open document's text made one string (`OpenDocument.settle`): for when the server is idle. */
+  settle(): void {
+    for (const doc of this.open.values()) doc.settle();
+  }
+
+  private settling = false;
+
+  /** `settle` once the messages already read are handled (after an answer to a change: the next change finds the text whole). */
+  settleSoon(): void {
+    if (this.settling) return;
+    this.settling = true;
+    setImmediate(() => {
+      this.settling = false;
+      this.settle();
+    });
   }
 
   /** A closed Vale document goes back to its disk content (or leaves the workspace if it has none). */

@@ -11,7 +11,7 @@ import { messageBytes, SentBodies } from './encoder';
 import { Arrivals } from './transport';
 
 /** Each keystroke applied as an editor's `didChange` and answered as the server answers one: published, encoded, and dropped. */
-export function serverWarmUpEditor(): WarmUpEditor & { readonly published: number } {
+export function serverWarmUpEditor(): WarmUpEditor & { readonly published: number; idle(): void } {
   let documents: Documents | undefined;
   let publisher: DiagnosticsPublisher | undefined;
   let uri = '';
@@ -43,6 +43,10 @@ export function serverWarmUpEditor(): WarmUpEditor & { readonly published: numbe
       uri = URI.file(path).toString();
       documents.didOpen(uri, 'vale', version, text);
       publisher.answerNow(keyOf(uri));
+    },
+    /** What the server does once idle after an answer (`Documents.settleSoon`), done now. */
+    idle() {
+      documents?.settle();
     },
     type(start, end, newText) {
       const doc = documents?.get(uri);

@@ -13,13 +13,21 @@ export interface Range {
 export class LineIndex {
   /** Line starts, in a typed array: kept outside the garbage-collected heap (a new index per keystroke is not copied around). */
   private readonly starts: Uint32Array;
+  /**
+   * Whether the text may hold a CR. Without one every line break is one LF, so no position or
+   * offset needs a character of the text read: an editor's new text, made by joining the old
+   * one's pieces around a keystroke, is not copied whole into one string to answer one.
+   */
+  private readonly cr: boolean;
 
-  /** `starts`, when given, are the text's line starts already found (`afterEdit`): one constructor, one shape for every index. */
+  /** `starts` and `cr`, when given, are the text's already found (`afterEdit`): one constructor, one shape for every index. */
   constructor(
     readonly text: string,
     starts?: Uint32Array,
+    cr?: boolean,
   ) {
     this.starts = starts ?? LineIndex.scan(text);
+    this.cr = cr ?? (starts === undefined ? text.includes('\r') : true);
   }
 
   private static scan(text: string): Uint32Array {
@@ -36,13 +44,19 @@ export class LineIndex {
   }
 
   /**
-   * The index of `text`, which is `before.text` with [start, end) replaced by `inserted`
-   * characters: the line starts before the edit are kept, those after it shifted, and only the
-   * edited region is scanned (a keystroke in a long file does not read the whole text again).
+   * The index of `text`, which is `before.text` with [start, end) replaced by `inserted`: the
+   * line starts before the edit are kept, those after it shifted, and only the edited region is
+   * scanned, in `before.text` and `inserted` (a keystroke in a long file neither reads the whole
+   * text again nor reads the new text at all, so the new text is not made one string for it).
    */
-  static afterEdit(before: LineIndex, text: string, start: number, end: number, inserted: number): LineIndex {
+  static afterEdit(before: LineIndex, text: string, start: number, end: number, inserted: string): LineIndex {
     const old = before.starts;
-    const delta = inserted - (end - start);
+    const was = before.text;
+    const delta = inserted.length - (end - start);
+    const insertedEnd = start + inserted.length;
+    // The new text's character at `i`, read from the old text and the inserted one.
+    const at = (i: number): number =>
+      i < start ? was.charCodeAt(i) : i < insertedEnd ? inserted.charCodeAt(i - start) : was.charCodeAt(i - delta);
     // A start s < start is decided by text[s - 1] and text[s], both before the edit.
     // The first line start at or after `start` (the first line's start, 0, is always kept).
     let kept = 1;
@@ -55,12 +69,12 @@ export class LineIndex {
     kept = Math.min(kept, old.length);
     const scanned: number[] = [];
     const scanFrom = Math.max(0, start - 1);
-    const scanTo = Math.min(text.length, start + inserted + 1);
+    const scanTo = Math.min(text.length, insertedEnd + 1);
     for (let i = scanFrom; i < scanTo; i++) {
-      const c = text.charCodeAt(i);
+      const c = at(i);
       if (c === 10) scanned.push(i + 1);
       else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
+        if (i + 1 < text.length && at(i + 1) === 10) i++;
         scanned.push(i + 1);
       }
     }
@@ -71,9 +85,9 @@ export class LineIndex {
     const starts = new Uint32Array(kept + scanned.length + (old.length - from));
     starts.set(old.subarray(0, kept), 0);
     starts.set(scanned, kept);
-    let at = kept + scanned.length;
-    for (let k = from; k < old.length; k++) starts[at++] = old[k] + delta;
-    return new LineIndex(text, starts);
+    let k = kept + scanned.length;
+    for (let j = from; j < old.length; j++) starts[k++] = old[j] + delta;
+    return new LineIndex(text, starts, before.cr || inserted.includes('\r'));
   }
 
   get lineCount(): number {
@@ -103,7 +117,7 @@ export class LineIndex {
   /** An offset within the text, and not between a CR and its LF. */
   private clamped(offset: number): number {
     const o = Math.max(0, Math.min(offset, this.text.length));
-    return o > 0 && this.text.charCodeAt(o - 1) === 13 && this.text.charCodeAt(o) === 10 ? o - 1 : o;
+    return this.cr && o > 0 && this.text.charCodeAt(o - 1) === 13 && this.text.charCodeAt(o) === 10 ? o - 1 : o;
   }
 
   /** Whether `positionAt(offset)` is `position`, found without making a position. */
@@ -128,6 +142,8 @@ export class LineIndex {
     if (position.character <= 0) return start;
     const next = position.line + 1 < this.starts.length ? this.starts[position.line + 1] : this.text.length;
     let offset = Math.min(start + position.character, next);
+    // Without a CR, a line's only break is the LF before the next line's start.
+    if (!this.cr) return offset === next && position.line + 1 < this.starts.length ? next - 1 : offset;
     while (offset > start && isLineBreak(this.text.charCodeAt(offset - 1))) offset--;
     return offset;
   }

@@ -68,6 +68,11 @@ export class Parser {
     this.t.sigLength = 0;
   }
 
+  /** Where the lexer has read to: the end of the last token it made (it looks at most a few characters past it, see `reparse`). */
+  get scanned(): number {
+    return this.lexer.pos;
+  }
+
   /** Hands the token buffer to the next parser (call once done with this one); a big one is let go. */
   release(): void {
     if (this.t.kinds.length <= MAX_SPARE_TOKENS) spareTokens = this.t;

@@ -33,6 +33,8 @@ export interface TreeOrigin {
   readonly start: number;
   readonly end: number;
   readonly inserted: number;
+  /** The inserted text itself (the line index after the edit reads it instead of the new text). */
+  readonly insertedText: string;
   readonly keep: number;
   readonly resumeNew: number;
   readonly resumeOld: number;
@@ -103,7 +105,16 @@ export class SyntaxTree {
     const o = this.origin;
     const before = o?.lines;
     if (o) o.lines = undefined;
-    return (this.lineIndexCache = before ? LineIndex.afterEdit(before, this.text, o.start, o.end, o.inserted) : new LineIndex(this.text));
+    return (this.lineIndexCache = before
+      ? LineIndex.afterEdit(before, this.text, o.start, o.end, o.insertedText)
+      : new LineIndex(this.text));
+  }
+
+  /** Takes the line index of its text made elsewhere (an editor's document made it from the change): none is made here. */
+  adoptLines(lines: LineIndex): void {
+    if (lines.text !== this.text) return;
+    this.lineIndexCache = lines;
+    if (this.origin) this.origin.lines = undefined;
   }
 
   /**
@@ -181,14 +192,16 @@ export class SyntaxTree {
 /** Parses a whole file. Never throws; errors are in the result. */
 export function parse(text: string): SyntaxTree {
   const children: GreenElement[] = [];
-  const parsed = parseFrom(text, 0, children, () => false);
+  const parsed = parseFrom(text, 0, children, () => false).count;
   return new SyntaxTree(text, new GreenNode(SyntaxKind.SourceFile, children), { parsedItems: parsed, reusedItems: 0 });
 }
 
 /**
  * Parses top-level elements from `start` into `out` until the end of the text
  * or until `stopAfter(end)` says the element just parsed ends at a point
- * where the old tree can take over. Returns how many elements it parsed.
+ * where the old tree can take over. `text` may be a window of the file that
+ * starts at offset `base` (`stopAfter` gets file offsets). Returns how many
+ * elements it parsed and where its lexer had read to (in `text`).
  */
 function parseFrom(
   text: string,
@@ -197,7 +210,8 @@ function parseFrom(
   stopAfter: (end: number, node: GreenNode) => boolean,
   modes = '',
   copyLongTokens = false,
-): number {
+  base = 0,
+): { count: number; scanned: number } {
   const parser = new Parser(text, start, modes);
   parser.copyLongTokens = copyLongTokens;
   let count = 0;
@@ -207,10 +221,43 @@ function parseFrom(
     if (!item) break;
     out.push(item.node);
     count++;
-    if (stopAfter(item.start + item.node.width, item.node)) break;
+    if (stopAfter(base + item.start + item.node.width, item.node)) break;
   }
+  const scanned = parser.scanned;
   parser.release();
-  return count;
+  return { count, scanned };
+}
+
+/**
+ * How far past a token's end the lexer and parser read (3 characters to end a token, 16 to see
+ * whether a line starts with an item's word): a window of the text that holds this much past
+ * where the lexer stopped reads as the whole text does there.
+ */
+const WINDOW_MARGIN = 24;
+
+/** How much text a reparse's window holds past the element the edit ends in, at first (it doubles when that is not enough). */
+let windowSlack = 1024;
+
+/** @internal for tests: a small slack makes windows too short, so that their growing is tested. */
+export function setWindowSlack(chars: number): void {
+  windowSlack = chars;
+}
+
+/**
+ * Whether a parse of `window` (the file's text from some offset, `window.length` characters of a
+ * longer text) that stopped with its lexer at `scanned` read nothing the rest of the text decides:
+ * the lexer looks at most `WINDOW_MARGIN` characters past `scanned`, except where a `{` in a
+ * string looks past spaces and tabs for what follows them (see the lexer's `isLiteralBrace`), so
+ * a character that is neither must come before the window's last two.
+ */
+function windowHolds(window: string, scanned: number): boolean {
+  if (scanned + WINDOW_MARGIN > window.length) return false;
+  // That look starts past the `{`, which may be the last character read (a string's text ends before it).
+  for (let i = scanned + 1; i < window.length - 2; i++) {
+    const c = window.charCodeAt(i);
+    if (c !== 32 && c !== 9) return true;
+  }
+  return false;
 }
 
 /** Applies an edit to the text of a tree. */
@@ -252,34 +299,63 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
   const restart = last >= 0 ? table.ends[last] : 0;
   const restartModes = last >= 0 ? (oldChildren[last] as GreenNode).endModes : '';
 
-  // Old element ends after the edit, where the new parse can hand back to the old tree: items end
-  // in increasing order, so one cursor walks the old children as far as the parse has come.
+  // The parse reads a window of the new text made from the old text and the inserted one, not
+  // the new text itself: that is the editor's, made by joining pieces, and reading it would copy
+  // it whole into one string, a keystroke's largest cost in a long file. The window starts at the
+  // line of the restart (what the parser reads before a token is on its line) and ends some way
+  // past the element the edit ends in; when the parse reads too near its end, it is made longer.
+  const oldText = old.text;
+  const oldLength = oldText.length;
+  const newLength = oldLength + delta;
+  let base = restart;
+  while (base > 0 && oldText.charCodeAt(base - 1) !== 10 && oldText.charCodeAt(base - 1) !== 13) base--;
+  let lastOld = keep;
+  while (lastOld < oldChildren.length && table.ends[lastOld] < end) lastOld++;
+  let slack = windowSlack;
   let cursor = keep;
-  let cursorEnd = restart; // where old child `cursor` starts
-  const fresh: GreenElement[] = [];
+  let cursorEnd = restart;
+  let fresh: GreenElement[] = [];
   let resumeAt = -1;
-  const parsed = parseFrom(
-    newText,
-    restart,
-    fresh,
-    (newEnd, node) => {
-      const oldEnd = newEnd - delta;
-      if (oldEnd < end) return false;
-      while (cursor < oldChildren.length && cursorEnd + oldChildren[cursor].width <= oldEnd) {
-        cursorEnd += oldChildren[cursor].width;
-        cursor++;
-        // Same place and same lexer state (a recovery can end an item inside a string).
-        const c = oldChildren[cursor - 1];
-        if (cursorEnd === oldEnd && c instanceof GreenNode && c.endModes === node.endModes) {
-          resumeAt = cursor;
-          return true;
+  let parsed = 0;
+  for (;;) {
+    // Old element ends after the edit, where the new parse can hand back to the old tree: items
+    // end in increasing order, so one cursor walks the old children as far as the parse has come.
+    cursor = keep;
+    cursorEnd = restart; // where old child `cursor` starts
+    fresh = [];
+    resumeAt = -1;
+    const oldStop = lastOld < oldChildren.length ? table.ends[lastOld] : oldLength;
+    const windowEnd = Math.min(newLength, Math.max(oldStop, end) + delta + slack);
+    // The whole new text when the window would be it (a short file).
+    const window =
+      base === 0 && windowEnd === newLength ? newText : oldText.slice(base, start) + edit.newText + oldText.slice(end, windowEnd - delta);
+    const run = parseFrom(
+      window,
+      restart - base,
+      fresh,
+      (newEnd, node) => {
+        const oldEnd = newEnd - delta;
+        if (oldEnd < end) return false;
+        while (cursor < oldChildren.length && cursorEnd + oldChildren[cursor].width <= oldEnd) {
+          cursorEnd += oldChildren[cursor].width;
+          cursor++;
+          // Same place and same lexer state (a recovery can end an item inside a string).
+          const c = oldChildren[cursor - 1];
+          if (cursorEnd === oldEnd && c instanceof GreenNode && c.endModes === node.endModes) {
+            resumeAt = cursor;
+            return true;
+          }
         }
-      }
-      return false;
-    },
-    restartModes,
-    true,
-  );
+        return false;
+      },
+      restartModes,
+      true,
+      base,
+    );
+    parsed = run.count;
+    if (windowEnd === newLength || (resumeAt >= 0 && windowHolds(window, run.scanned))) break;
+    slack = slack * 4 + 256;
+  }
   // One copy of the top-level list: the kept elements, the re-parsed ones, the ones taken over.
   const resumeNew = keep + fresh.length;
   const children = spliceList(oldChildren, keep, fresh, resumeAt >= 0 ? resumeAt : oldChildren.length);
@@ -296,6 +372,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
       start,
       end,
       inserted: edit.newText.length,
+      insertedText: edit.newText,
       keep,
       resumeNew,
       resumeOld,
