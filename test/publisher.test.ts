@@ -3,6 +3,7 @@
 // same objects (whose JSON the encoder keeps).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import type { Diagnostic as LspDiagnostic, PublishDiagnosticsParams } from 'vscode-languageserver/node';
@@ -11,6 +12,7 @@ import { DiagnosticsPublisher } from '../server/lsp/diagnostics';
 import { Documents, keyOf } from '../server/lsp/documents';
 import { Arrivals } from '../server/lsp/transport';
 import { serverWarmUpEditor } from '../server/lsp/warmup';
+import { idleYoungCollection } from '../server/heap';
 
 // FC_SCALE=10 runs ten times as many cases (for a long local soak).
 const runs = (n: number): number => Math.round(n * Number(process.env.FC_SCALE ?? 1));
@@ -265,4 +267,40 @@ test("a block pointing into another file follows it: a line added above the firs
   assert.equal(moved?.relatedInformation?.[0]?.location.range.start.line, 4, 'the related location moved with the first export');
   assert.equal(workspace.stats.itemsChecked - checked, 1, 'only the struct was checked again');
   assert.equal(moved.range.start.line, twice.range.start.line, 'its own range did not move');
+});
+
+test('once an edit is answered and no other waits, the idle work runs (not while an edit waits for its answer)', async () => {
+  const s = session(blocks(4));
+  await s.published();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(s.publisher.counts.idle, 1, 'after the answer to the opening');
+  // An edit arrives before the idle work's turn: that work waits for the edit's answer.
+  await s.edit({ line: 1, character: 0 }, { line: 1, character: 0 }, ' ');
+  s.publisher.schedule(keyOf(pathToFileURL('/ws/typed.vale').href));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(s.publisher.counts.idle, 1, 'an edit waiting: no idle work');
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(s.publisher.counts.idle, 2, 'after its answer');
+});
+
+test('an idle collection collects the young generation only when it is fuller than the threshold', () => {
+  const young = () => getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')!;
+  // Emptied first (a collection that finds it full), then filled past the threshold with garbage.
+  idleYoungCollection();
+  const fill = (fraction: number): void => {
+    let keep: number[][] = [];
+    for (let i = 0; ; i++) {
+      const y = young();
+      if (y.space_used_size >= fraction * (y.space_used_size + y.space_available_size)) break;
+      keep.push(new Array(64).fill(i));
+      if (keep.length > 64) keep = [];
+    }
+  };
+  fill(0.3);
+  assert.equal(idleYoungCollection(), false, 'under the threshold');
+  fill(0.8);
+  const before = young().space_used_size;
+  assert.equal(idleYoungCollection(), true, 'over the threshold');
+  assert.ok(young().space_used_size < before / 2, `collected: ${young().space_used_size} of ${before} bytes left`);
 });

@@ -19,6 +19,7 @@ import type { Documents } from './documents';
 import { type Arrivals, MESSAGE_GAP_MS, MESSAGE_WAIT_MS } from './transport';
 import { failpoint } from './failpoints';
 import { READ_LIMITS } from '../read';
+import { idleYoungCollection } from '../heap';
 
 /** docs/diagnostics.md as shipped beside the bundle (dist/ → docs/): each code's explanation. */
 const DIAGNOSTICS_DOC = URI.file(join(__dirname, '..', 'docs', 'diagnostics.md')).toString();
@@ -395,9 +396,10 @@ export class DiagnosticsPublisher {
   private holding = false;
   /**
    * Passes that ran, publishes made; open documents' publishes made from their last one by part,
-   * and the parts those looked at again: for tests and logs.
+   * and the parts those looked at again; the idle work done after answers, and the young
+   * generation's collections it made: for tests and logs.
    */
-  readonly counts = { passes: 0, published: 0, byPart: 0, partsLooked: 0 };
+  readonly counts = { passes: 0, published: 0, byPart: 0, partsLooked: 0, idle: 0, idleCollections: 0 };
   /** Per-code severities from the project's configuration. */
   severity: Readonly<Record<string, SeverityOverride>> | undefined;
 
@@ -706,6 +708,27 @@ export class DiagnosticsPublisher {
     }
   }
 
+  private idling = false;
+
+  /**
+   * After an edited document's answer, once the messages already read are handled and no edit
+   * waits for its answer: the server's idle work, done while the editor reads the answer. The
+   * open documents' texts are made one string (the next change would copy one while the user
+   * waits), and the young generation is collected when it is nearly full (a keystroke would
+   * wait for that collection).
+   */
+  private idleSoon(): void {
+    if (this.idling) return;
+    this.idling = true;
+    setImmediate(() => {
+      this.idling = false;
+      if (this.edited.size > 0 || this.editsQueued()) return;
+      this.counts.idle++;
+      this.documents.settle();
+      if (idleYoungCollection()) this.counts.idleCollections++;
+    });
+  }
+
   /** `publish`, and when it fails, why, in the log and in the file's own diagnostics. */
   private publishOrSayWhy(key: string, fresh: boolean): void {
     try {
@@ -785,6 +808,6 @@ export class DiagnosticsPublisher {
     }
     this.counts.published++;
     void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
-    if (fresh) this.documents.settleSoon();
+    if (fresh) this.idleSoon();
   }
 }

@@ -233,18 +233,6 @@ export class Documents {
     for (const doc of this.open.values()) doc.settle();
   }
 
-  private settling = false;
-
-  /** `settle` once the messages already read are handled (after an answer to a change: the next change finds the text whole). */
-  settleSoon(): void {
-    if (this.settling) return;
-    this.settling = true;
-    setImmediate(() => {
-      this.settling = false;
-      this.settle();
-    });
-  }
-
   /** A closed Vale document goes back to its disk content (or leaves the workspace if it has none). */
   didClose(uri: string): void {
     const vale = this.isVale(uri);

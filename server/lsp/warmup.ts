@@ -9,6 +9,7 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { Documents, keyOf } from './documents';
 import { messageBytes, SentBodies } from './encoder';
 import { Arrivals } from './transport';
+import { idleYoungCollection } from '../heap';
 
 /** Each keystroke applied as an editor's `didChange` and answered as the server answers one: published, encoded, and dropped. */
 export function serverWarmUpEditor(): WarmUpEditor & { readonly published: number; idle(): void } {
@@ -44,9 +45,10 @@ export function serverWarmUpEditor(): WarmUpEditor & { readonly published: numbe
       documents.didOpen(uri, 'vale', version, text);
       publisher.answerNow(keyOf(uri));
     },
-    /** What the server does once idle after an answer (`Documents.settleSoon`), done now. */
+    /** What the server does once idle after an answer (`DiagnosticsPublisher`'s idle work), done now. */
     idle() {
       documents?.settle();
+      idleYoungCollection();
     },
     type(start, end, newText) {
       const doc = documents?.get(uri);
