@@ -239,7 +239,19 @@ function changedParts(
   if (!out) return undefined;
   counts.byPart++;
   counts.partsLooked += looked;
-  return { ...last, syntax, syntaxConverted, syntaxLine, blocks, blocksConverted, anchorLine0, anchorLine1, out };
+  // Written out (a spread copies by a slower path): every field of `LastParts`.
+  return {
+    severity: last.severity,
+    rest: last.rest,
+    syntax,
+    syntaxConverted,
+    syntaxLine,
+    blocks,
+    blocksConverted,
+    anchorLine0,
+    anchorLine1,
+    out,
+  };
 }
 
 /** The first index of `list` (in file order) whose diagnostic is not before `d` (`after`: not at its place either). */

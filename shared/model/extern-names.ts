@@ -36,7 +36,10 @@ export class FfiFunctionFiles {
   set(path: string, model: FileModel | undefined): void {
     const before = this.models.get(path);
     if (before === model) return;
-    const { removed, added } = changedWindow(before?.items ?? [], model?.items ?? []);
+    // A model made from the one here shares its items outside its window: only the window is compared.
+    const w = model?.window;
+    const known = before && w?.base === before ? { head: w.itemsFrom, tail: before.items.length - w.itemsBaseTo } : undefined;
+    const { removed, added } = changedWindow(before?.items ?? [], model?.items ?? [], undefined, known);
     for (const item of removed) this.count(path, item, -1);
     for (const item of added) this.count(path, item, 1);
     if (model) this.models.set(path, model);
