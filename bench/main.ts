@@ -458,7 +458,7 @@ function serverPath(lines: number): void {
   };
   print(
     table(
-      `The server's own part of a keystroke (in process, a fresh process: the same ${EDITS} keystrokes of the ${lines}-line document, twice each way, through the server's documents, core, diagnostics publisher and encoder, after its warm-up; from the change to the publish's bytes)`,
+      `The server's own part of a keystroke (in process, a fresh process: the same ${EDITS} keystrokes of the ${lines}-line document, twice each way, through the server's documents, core, diagnostics publisher and encoder, after its warm-up; from the change to the publish's bytes; between keystrokes, untimed, the server's idle work: the text made one string, the young generation collected when nearly full)`,
       ['caches', 'p50 ms', 'p95 ms'],
       [
         ['as the keystroke before left them', fixed(percentile(warm, 50), 2), fixed(percentile(warm, 95), 2)],

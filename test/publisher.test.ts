@@ -297,9 +297,9 @@ test('an idle collection collects the young generation only when it is fuller th
       if (keep.length > 64) keep = [];
     }
   };
-  fill(0.3);
+  fill(0.5);
   assert.equal(idleYoungCollection(), false, 'under the threshold');
-  fill(0.8);
+  fill(0.95);
   const before = young().space_used_size;
   assert.equal(idleYoungCollection(), true, 'over the threshold');
   assert.ok(young().space_used_size < before / 2, `collected: ${young().space_used_size} of ${before} bytes left`);
