@@ -255,7 +255,7 @@ export class Workspace {
     const p = this.pending.get(path) ?? { edits: [] };
     p.edits.push(...edits);
     p.text = text;
-    p.lines = text !== undefined && lines?.text === text ? lines : undefined;
+    p.lines = lines;
     this.pending.set(path, p);
     this.dirty.add(path);
   }
@@ -451,7 +451,8 @@ export class Workspace {
       const text = p.text ?? p.edits.reduce(applyEdit, old.text);
       tree = reparse(old, spanningEdit(old.text, text));
     }
-    if (p.lines && p.lines.text === tree.text) tree.adoptLines(p.lines);
+    // Taken only if it is the index of the tree's text (`adoptLines` checks).
+    if (p.lines) tree.adoptLines(p.lines);
     // Only now: were parsing to throw, the edits would still be there to apply.
     this.pending.delete(path);
     this.released.delete(path);

@@ -408,10 +408,9 @@ export class DiagnosticsPublisher {
   private holding = false;
   /**
    * Passes that ran, publishes made; open documents' publishes made from their last one by part,
-   * and the parts those looked at again; the idle work done after answers, and the young
-   * generation's collections it made: for tests and logs.
+   * and the parts those looked at again; the idle work done after answers: for tests and logs.
    */
-  readonly counts = { passes: 0, published: 0, byPart: 0, partsLooked: 0, idle: 0, idleCollections: 0 };
+  readonly counts = { passes: 0, published: 0, byPart: 0, partsLooked: 0, idle: 0 };
   /** Per-code severities from the project's configuration. */
   severity: Readonly<Record<string, SeverityOverride>> | undefined;
 
@@ -737,7 +736,7 @@ export class DiagnosticsPublisher {
       if (this.edited.size > 0 || this.editsQueued()) return;
       this.counts.idle++;
       this.documents.settle();
-      if (idleYoungCollection()) this.counts.idleCollections++;
+      idleYoungCollection();
     });
   }
 

@@ -26,21 +26,30 @@ export class LineIndex {
     starts?: Uint32Array,
     cr?: boolean,
   ) {
-    this.starts = starts ?? LineIndex.scan(text);
-    this.cr = cr ?? (starts === undefined ? text.includes('\r') : true);
+    if (starts === undefined) {
+      const found = LineIndex.scan(text);
+      this.starts = found.starts;
+      this.cr = found.cr;
+    } else {
+      this.starts = starts;
+      this.cr = cr ?? true;
+    }
   }
 
-  private static scan(text: string): Uint32Array {
+  /** The line starts of a text, and whether it holds a CR, in one pass. */
+  private static scan(text: string): { starts: Uint32Array; cr: boolean } {
     const starts = [0];
+    let cr = false;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) starts.push(i + 1);
       else if (c === 13) {
+        cr = true;
         if (text.charCodeAt(i + 1) === 10) i++;
         starts.push(i + 1);
       }
     }
-    return Uint32Array.from(starts);
+    return { starts: Uint32Array.from(starts), cr };
   }
 
   /**

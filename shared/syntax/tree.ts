@@ -312,16 +312,14 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
   let lastOld = keep;
   while (lastOld < oldChildren.length && table.ends[lastOld] < end) lastOld++;
   let slack = windowSlack;
-  let cursor = keep;
-  let cursorEnd = restart;
   let fresh: GreenElement[] = [];
   let resumeAt = -1;
   let parsed = 0;
   for (;;) {
     // Old element ends after the edit, where the new parse can hand back to the old tree: items
     // end in increasing order, so one cursor walks the old children as far as the parse has come.
-    cursor = keep;
-    cursorEnd = restart; // where old child `cursor` starts
+    let cursor = keep;
+    let cursorEnd = restart; // where old child `cursor` starts
     fresh = [];
     resumeAt = -1;
     const oldStop = lastOld < oldChildren.length ? table.ends[lastOld] : oldLength;
