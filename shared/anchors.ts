@@ -208,7 +208,10 @@ export interface AnchoredPosition {
   hint: number;
 }
 
-/** A diagnostic whose every position (its range, related locations, fix edits) is anchored. */
+/**
+ * A diagnostic whose every position (its range, related locations) is anchored. It carries no
+ * quick fixes: those of the diagnostics anchored are made when asked (`Workspace.fixesOf`).
+ */
 export interface AnchoredDiagnostic {
   readonly template: Diagnostic;
   readonly positions: readonly AnchoredPosition[];
@@ -222,8 +225,6 @@ type OffsetsOf = (file: string) => ElementOffsets | undefined;
 function mapPositions(d: Diagnostic, f: (file: string, offset: number) => number): Diagnostic {
   const out: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { ...d, start: f(d.file, d.start), end: f(d.file, d.end) };
   if (d.related) out.related = d.related.map((r) => ({ ...r, start: f(r.file, r.start), end: f(r.file, r.end) }));
-  if (d.fixes)
-    out.fixes = d.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, start: f(e.file, e.start), end: f(e.file, e.end) })) }));
   return out;
 }
 
@@ -312,7 +313,7 @@ function placed(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagnostic | undef
 /**
  * `template` with position k (in `mapPositions`' order) at `bases[k] + positions[k].rel`. What
  * reads as in `last` (the previous placement) is `last`'s: a keystroke above a diagnostic moves
- * its range and fix, not the related location it names further up.
+ * its range, not the related location it names further up.
  */
 function placedAt(
   template: Diagnostic,
@@ -330,31 +331,6 @@ function placedAt(
     for (let i = 0; same && i < related.length; i++) same = before![i].start === at(k + 2 * i) && before![i].end === at(k + 2 * i + 1);
     out.related = same ? before : related.map((r, i) => ({ ...r, start: at(k + 2 * i), end: at(k + 2 * i + 1) }));
     k += 2 * related.length;
-  }
-  const fixes = template.fixes;
-  if (fixes) {
-    const before = last?.fixes;
-    // Fix i, whose edits' positions start at k: `before`'s when they read the same.
-    const kept = (i: number, k: number): boolean => {
-      const was = before?.[i]?.edits;
-      const edits = fixes[i].edits;
-      if (was === undefined || was.length !== edits.length) return false;
-      for (let j = 0; j < edits.length; j++) if (was[j].start !== at(k + 2 * j) || was[j].end !== at(k + 2 * j + 1)) return false;
-      return true;
-    };
-    let same = before !== undefined && before.length === fixes.length;
-    for (let i = 0, b = k; same && i < fixes.length; b += 2 * fixes[i].edits.length, i++) same = kept(i, b);
-    if (same) out.fixes = before;
-    else {
-      let b = k;
-      out.fixes = fixes.map((x, i) => {
-        const base = b;
-        b += 2 * x.edits.length;
-        return kept(i, base)
-          ? before![i]
-          : { ...x, edits: x.edits.map((e, j) => ({ ...e, start: at(base + 2 * j), end: at(base + 2 * j + 1) })) };
-      });
-    }
   }
   return out;
 }
@@ -382,10 +358,10 @@ export function materialize(d: AnchoredDiagnostic, offsetsOf: OffsetsOf): Diagno
 }
 
 /**
- * The positions a block of diagnostics shows (each range and related location, not the fixes'
- * edits), one per element they are anchored to: while each of those elements is in its file and
- * starts at the same line and column, every shown position of the block reads as it did (an
- * element's text fixes where its insides are). Undefined when a shown position has no element.
+ * The positions a block of diagnostics shows (each range and related location), one per element
+ * they are anchored to: while each of those elements is in its file and starts at the same line
+ * and column, every shown position of the block reads as it did (an element's text fixes where
+ * its insides are). Undefined when a shown position has no element.
  */
 export function shownAnchors(block: readonly AnchoredDiagnostic[]): AnchoredPosition[] | undefined {
   const out: AnchoredPosition[] = [];

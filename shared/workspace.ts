@@ -198,8 +198,9 @@ export class Workspace {
   /**
    * `incremental: false` is for a single analysis (the CLI): no fact is recorded
    * and no diagnostic anchored, since nothing will be asked again after an edit.
-   * `quickFixes: false` leaves the FFI diagnostics without quick fixes, for a reader
-   * that shows none (the CLI's reports): nothing is spent making them.
+   * `quickFixes: false` is for a reader that shows no quick fixes (the CLI's reports):
+   * `fixesOf` answers none. Either way the FFI checks run on an edit make none; a
+   * diagnostic's are made when asked (`fixesOf`).
    */
   constructor(private readonly options: { incremental?: boolean; quickFixes?: boolean } = {}) {}
 
@@ -412,14 +413,25 @@ export class Workspace {
   }
 
   /**
-   * A diagnostic's quick fixes: those it carries, and those made only when asked (the C
-   * definition `ExternNotImplemented` offers).
+   * A diagnostic's quick fixes: those it carries (the C checks'), and those made only when asked:
+   * the FFI checks' (their item checked again, with its fixes made) and the C definition
+   * `ExternNotImplemented` offers. Made on an edit, the FFI checks' fixes cost every re-checked
+   * item the reading of its file's text (a fresh copy of a large document, on the server, where
+   * the text after an edit is the old one's pieces joined), and their anchors.
    */
   fixesOf(d: Diagnostic): readonly QuickFix[] {
     if (d.fixes) return d.fixes;
-    if (d.code !== EXTERN_NOT_IMPLEMENTED) return [];
-    const fix = externImplementationFix(this.checkedProgram(), d.file, d.start, this.cFileTexts());
-    return fix ? [fix] : [];
+    if (this.options.quickFixes === false) return [];
+    if (d.code === EXTERN_NOT_IMPLEMENTED) {
+      const fix = externImplementationFix(this.checkedProgram(), d.file, d.start, this.cFileTexts());
+      return fix ? [fix] : [];
+    }
+    this.sync();
+    const model = this.model(d.file);
+    const item = model?.itemContaining(d.start);
+    if (!model || !item || !hasChecks(item)) return [];
+    const again = checkItem(this.program(), model, item, (file) => this.text(file), undefined, true);
+    return again.find((x) => x.start === d.start && x.end === d.end && x.code === d.code && x.message === d.message)?.fixes ?? [];
   }
 
   /** `ExternNotImplemented` diagnostics of one Vale file (none in a workspace without C files). */
@@ -726,7 +738,7 @@ export class Workspace {
     // Plain functions and imports have nothing to check: no dependencies to record.
     if (!hasChecks(item)) return { file: path, deps: NO_DEPS, diagnostics: [], elements: [], anchoredIn: NO_FILES, stale: false };
     const deps: Dependencies = new Map();
-    const found = checkItem(this.index!, model, item, (file) => this.text(file), deps, this.options.quickFixes !== false);
+    const found = checkItem(this.index!, model, item, (file) => this.text(file), deps, false);
     const diagnostics = this.block(
       found,
       found.map((d) => anchorDiagnostic(d, this.offsetsOf)),
@@ -784,9 +796,7 @@ export class Workspace {
       const out: Diagnostic[] = [];
       for (const item of model.items) {
         this.stats.itemsChecked++;
-        if (hasChecks(item))
-          for (const d of checkItem(index, model, item, (file) => this.text(file), undefined, this.options.quickFixes !== false))
-            out.push(d);
+        if (hasChecks(item)) for (const d of checkItem(index, model, item, (file) => this.text(file), undefined, false)) out.push(d);
       }
       this.stats.filesChecked++;
       return out;

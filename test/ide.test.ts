@@ -177,11 +177,11 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
     return `${out.join('\n')}\n`;
   },
   fixes(c) {
-    const at = c.ws.diagnostics(c.path).filter((d) => d.start <= c.offset && c.offset <= d.end && d.fixes?.length);
+    const at = c.ws.diagnostics(c.path).filter((d) => d.start <= c.offset && c.offset <= d.end && c.ws.fixesOf(d).length > 0);
     if (at.length === 0) return '(no fix here)\n';
     const out: string[] = [];
     for (const d of at) {
-      for (const fix of d.fixes!) {
+      for (const fix of c.ws.fixesOf(d)) {
         out.push(`${d.code}: ${fix.title}${fix.preferred ? ' (preferred)' : ''}`);
         const byFile = new Map<string, (typeof fix.edits)[number][]>();
         for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);

@@ -141,12 +141,12 @@ export function expectations(root: string): Expectations {
   const decoded = decodeUniversalReference(logged.bytes, BACKEND_PROFILE);
 
   const body = diagnostics.find((d) => d.code === 'ExternHasBody');
-  if (!body?.fixes?.length) throw new Error('the e2e scenarios expect an ExternHasBody with a quick fix in examples/harbor');
+  const bodyFix = body && ws.fixesOf(body)[0];
+  if (!body || !bodyFix) throw new Error('the e2e scenarios expect an ExternHasBody with a quick fix in examples/harbor');
   const fixFile = posix(root, body.file);
   const before = readFileSync(body.file, 'utf8');
   let after = before;
-  for (const e of [...body.fixes[0].edits].sort((a, b) => b.start - a.start))
-    after = after.slice(0, e.start) + e.newText + after.slice(e.end);
+  for (const e of [...bodyFix.edits].sort((a, b) => b.start - a.start)) after = after.slice(0, e.start) + e.newText + after.slice(e.end);
 
   const headerFile = join(root, 'fleet', 'ships.vale');
   const headerText = [
@@ -187,7 +187,7 @@ export function expectations(root: string): Expectations {
       title: `**array ${triple.valeName}** (imm) — C \`${program.layout(triple).cName}\``,
       size: program.layout(triple).size,
     },
-    quickFix: { spot: spotAt(root, fixFile, body.start), code: body.code, title: body.fixes[0].title, before, after },
+    quickFix: { spot: spotAt(root, fixFile, body.start), code: body.code, title: bodyFix.title, before, after },
     editorFeatures: {
       inlay: {
         file: 'fleet/ships.vale',

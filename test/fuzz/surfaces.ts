@@ -146,7 +146,7 @@ const analysisSurface: Surface<AnalysisInput> = {
     for (const d of ws.allDiagnostics()) {
       const length = (d.file === '/p/fuzz.vale' ? text : COMPANION).length;
       if (!(d.start >= 0 && d.start <= d.end && d.end <= length)) fail(`${d.code} range ${d.start}-${d.end} outside ${d.file}`);
-      for (const fix of d.fixes ?? []) for (const e of fix.edits) if (e.start > e.end) fail(`fix edit ${e.start}-${e.end} is reversed`);
+      for (const fix of ws.fixesOf(d)) for (const e of fix.edits) if (e.start > e.end) fail(`fix edit ${e.start}-${e.end} is reversed`);
     }
     const program = ws.cProgram('fuzz', DEFAULT_TARGET);
     for (const k of program.kinds) program.layout(k);
