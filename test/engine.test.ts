@@ -15,6 +15,7 @@ import {
   type CParser,
   DEFAULT_TARGET,
   type Diagnostic,
+  type QuickFix,
   type HoverOptions,
   WARM_UP_PATH,
   Workspace,
@@ -236,6 +237,9 @@ describe('analysis engine', () => {
         for (const path of expected.files()) {
           assert.equal(ws.text(path), expected.text(path));
           assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), path);
+          // Each diagnostic's quick fixes, made when asked from the edited files' items.
+          const fixes = (w: Workspace): QuickFix[][] => w.diagnostics(path).map((d) => [...w.fixesOf(d)]);
+          assert.deepEqual(fixes(ws), fixes(expected), `${path}: quick fixes`);
           assert.deepEqual(once.diagnostics(path), expected.diagnostics(path), `${path} (one shot)`);
           // In parts, as the editor's publisher takes them: placed and sorted, the same diagnostics.
           for (const w of [ws, once]) assert.deepEqual(placedParts(w, path), expected.diagnostics(path), `${path} in parts`);
