@@ -165,14 +165,24 @@ test('suggestions kept across lists of names answer what closestName answers ove
     remove: fc.array(fc.nat(), { maxLength: 4 }),
     add: fc.array(word, { maxLength: 4 }),
     ask: fc.array(word, { maxLength: 6 }),
+    // Whether the list's maker notes what changed (as the index does), for `Suggestions` to compose.
+    note: fc.boolean(),
   });
   fc.assert(
-    fc.property(fc.uniqueArray(word, { maxLength: 20 }), fc.array(step, { minLength: 1, maxLength: 8 }), (first, steps) => {
+    fc.property(fc.uniqueArray(word, { maxLength: 20 }), fc.array(step, { minLength: 1, maxLength: 12 }), (first, steps) => {
       const suggestions = new Suggestions();
       let list: readonly string[] = first;
       for (const s of steps) {
         const gone = new Set(s.remove.map((k) => list[k % Math.max(1, list.length)]));
+        const before = list;
         list = [...new Set([...list.filter((n) => !gone.has(n)), ...s.add])];
+        if (s.note)
+          suggestions.noteDifference(
+            before,
+            list,
+            new Set(before.filter((n) => !list.includes(n))),
+            list.filter((n) => !before.includes(n)),
+          );
         // Names asked twice, and names that were in an earlier list.
         for (const name of [...s.ask, ...s.ask, ...first.slice(0, 3)]) {
           assert.equal(suggestions.closest(name, list), closestName(name, [list]), `${name} in ${list.join(',')}`);

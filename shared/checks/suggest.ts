@@ -46,12 +46,10 @@ export class Suggestions {
   private readonly byList = new WeakMap<readonly string[], Map<string, string | undefined>>();
   /** Each name's latest answer, and the list it was for. */
   private readonly last = new Map<string, { readonly list: readonly string[]; readonly found: string | undefined }>();
-  private diff?: {
-    readonly from: readonly string[];
-    readonly to: readonly string[];
-    readonly removed: Set<string>;
-    readonly added: string[];
-  };
+  /** The names each list lost and gained against the one that replaced it, as its maker noted them (`noteDifference`). */
+  private readonly next = new WeakMap<readonly string[], Difference>();
+  /** The last difference `diffOf` composed or compared (a pass asks many names over the same pair). */
+  private diff?: Difference & { readonly from: readonly string[] };
 
   closest(name: string, list: readonly string[]): string | undefined {
     let memo = this.byList.get(list);
@@ -98,20 +96,54 @@ export class Suggestions {
   }
 
   /** What a list lost and gained against the one it replaces, when its maker knows (`diffOf` then compares nothing). */
-  noteDifference(from: readonly string[], to: readonly string[], removed: Set<string>, added: string[]): void {
-    this.diff = { from, to, removed, added };
+  noteDifference(from: readonly string[], to: readonly string[], removed: ReadonlySet<string>, added: readonly string[]): void {
+    this.next.set(from, { to, removed, added });
   }
 
-  /** The names one list lost and gained against another (kept for the latest pair: a pass asks many names). */
-  private diffOf(from: readonly string[], to: readonly string[]): { removed: Set<string>; added: string[] } {
+  /**
+   * The names one list lost and gained against another: the differences noted from one to the
+   * next composed (a name typed again after a few keystrokes last saw a list a few versions old),
+   * else the two lists compared.
+   */
+  private diffOf(from: readonly string[], to: readonly string[]): Difference {
     if (this.diff?.from === from && this.diff.to === to) return this.diff;
-    const inTo = new Set(to);
-    const inFrom = new Set(from);
-    const removed = new Set<string>();
-    for (const n of from) if (!inTo.has(n)) removed.add(n);
-    const added: string[] = [];
-    for (const n of to) if (!inFrom.has(n)) added.push(n);
-    this.diff = { from, to, removed, added };
+    let removed: Set<string> | undefined;
+    let added: Set<string> | undefined;
+    let at = from;
+    for (let steps = 0; at !== to && steps < MAX_STEPS; steps++) {
+      const d = this.next.get(at);
+      if (!d) break;
+      if (at === from && d.to === to) {
+        this.diff = { from, ...d };
+        return this.diff;
+      }
+      removed ??= new Set();
+      added ??= new Set();
+      // Gone then back is in neither; back then gone again is removed.
+      for (const n of d.removed) if (!added.delete(n)) removed.add(n);
+      for (const n of d.added) if (!removed.delete(n)) added.add(n);
+      at = d.to;
+    }
+    if (at === to && removed && added) this.diff = { from, to, removed, added: [...added] };
+    else {
+      const inTo = new Set(to);
+      const inFrom = new Set(from);
+      const gone = new Set<string>();
+      for (const n of from) if (!inTo.has(n)) gone.add(n);
+      const came: string[] = [];
+      for (const n of to) if (!inFrom.has(n)) came.push(n);
+      this.diff = { from, to, removed: gone, added: came };
+    }
     return this.diff;
   }
 }
+
+/** What a list of names lost and gained against the one before it. */
+interface Difference {
+  readonly to: readonly string[];
+  readonly removed: ReadonlySet<string>;
+  readonly added: readonly string[];
+}
+
+/** How many noted differences `diffOf` composes before it compares the lists instead. */
+const MAX_STEPS = 16;
