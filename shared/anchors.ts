@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostics';
-import type { GreenElement, SyntaxTree } from './syntax';
+import type { GreenElement, SyntaxTree, TreeOrigin } from './syntax';
 
 /** The most elements `ElementOffsets` keeps as taken out between two drains (more: not known). */
 const MAX_REMOVED = 4096;
@@ -85,18 +85,20 @@ export class ElementOffsets {
    * elements changed, those behind them move by a shift logged, not set again (but once in
    * `MAX_SHIFTS`); the starts are summed again (numbers, no lookups).
    */
-  static takeOver(before: ElementOffsets, tree: SyntaxTree, keep: number, resumeNew: number, resumeOld: number): ElementOffsets {
+  static takeOver(before: ElementOffsets, tree: SyntaxTree, origin: TreeOrigin): ElementOffsets {
+    const { keep, resumeNew, resumeOld } = origin;
     const map = before.byElement;
-    const oldElements = before.elements;
+    // The elements the reparse took out (the previous list is this tree's now).
+    const out = origin.removed;
     let removed = before.removed;
-    for (let i = keep; i < resumeOld; i++) map.delete(oldElements[i]);
+    for (let i = 0; i < out.length; i++) map.delete(out[i]);
     if (removed) {
-      for (let i = keep; i < resumeOld; i++) removed.push(oldElements[i]);
+      for (let i = 0; i < out.length; i++) removed.push(out[i]);
       if (removed.length > MAX_REMOVED) removed = undefined;
     }
     const elements = tree.green.children;
     let { shiftFrom, shiftBy } = before;
-    if (resumeNew !== resumeOld && resumeOld < oldElements.length) {
+    if (resumeNew !== resumeOld && resumeOld < origin.previousCount) {
       shiftFrom.push(resumeOld);
       shiftBy.push(resumeNew - resumeOld);
     }
@@ -194,7 +196,7 @@ export function elementOffsets(tree: SyntaxTree): ElementOffsets {
   // The previous tree's offsets, unless another tree took them already.
   const live = before instanceof ElementOffsets && before.tree.derived === before ? before : undefined;
   if (live) live.tree.derived = undefined;
-  const made = live ? ElementOffsets.takeOver(live, tree, origin!.keep, origin!.resumeNew, origin!.resumeOld) : new ElementOffsets(tree);
+  const made = live ? ElementOffsets.takeOver(live, tree, origin!) : new ElementOffsets(tree);
   tree.derived = made;
   return made;
 }

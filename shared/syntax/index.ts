@@ -7,6 +7,6 @@ export type { SyntaxElement } from './red';
 export { LineIndex } from './lines';
 export type { Position, Range } from './lines';
 export { SyntaxTree, parse, reparse, applyEdit } from './tree';
-export type { SyntaxError, TextEdit, ParseStats } from './tree';
+export type { SyntaxError, TextEdit, ParseStats, TreeOrigin } from './tree';
 export { dumpTree } from './debug';
-export { changedWindow, sameEnds, spliceList } from './splice';
+export { changedWindow, sameEnds, spliceInPlace, spliceList } from './splice';

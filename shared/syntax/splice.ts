@@ -16,6 +16,26 @@ export function spliceList<T>(old: readonly T[], keep: number, middle: readonly 
   return out;
 }
 
+/** Above this many new entries `spliceInPlace` copies instead (they would all be arguments of one call). */
+const MAX_SPLICED = 4096;
+
+/**
+ * What `spliceList` makes, made in `list` itself: only the entries behind `keep` move, and none
+ * when `middle` takes as many places as it replaces (one item re-parsed into one). For a list whose
+ * owner lets go of it (a reparsed tree's top-level elements: the previous tree is consumed), where
+ * a copy of the whole list per keystroke would grow with the file.
+ */
+export function spliceInPlace<T>(list: T[], keep: number, middle: readonly T[], tailFrom: number): T[] {
+  const gone = tailFrom - keep;
+  if (middle.length === gone && !Object.isFrozen(list)) {
+    for (let i = 0; i < gone; i++) list[keep + i] = middle[i];
+    return list;
+  }
+  if (middle.length > MAX_SPLICED || Object.isFrozen(list)) return spliceList(list, keep, middle, tailFrom);
+  list.splice(keep, gone, ...middle);
+  return list;
+}
+
 /**
  * What differs between two lists that share their objects in order (a file's items, sites, edges
  * or kind items before and after an edit): the entries between the common head and tail,

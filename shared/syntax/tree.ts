@@ -1,4 +1,4 @@
-import { spliceList } from './splice';
+import { spliceInPlace } from './splice';
 import { type GreenElement, GreenNode, greenText } from './green';
 import { SyntaxKind } from './kinds';
 import { LineIndex } from './lines';
@@ -40,6 +40,8 @@ export interface TreeOrigin {
   readonly resumeOld: number;
   /** How many top-level elements the previous tree had (`resumeOld` equals it when nothing was taken over). */
   readonly previousCount: number;
+  /** The previous tree's elements the re-parsed ones replaced (`[keep, resumeOld)` of its list, which this tree took over). */
+  readonly removed: readonly GreenElement[];
   /** Where the first re-parsed element starts (the end of the kept ones). */
   readonly restart: number;
   /** The previous tree's syntax errors with the element each belongs to, when it listed them; dropped once taken. */
@@ -82,6 +84,12 @@ export class SyntaxTree {
 
   /** Per-tree data a module above keeps with the tree (element offsets); a reparse hands it to the origin of the next. */
   derived: unknown;
+
+  /**
+   * Whether a reparse took this tree's top-level list over (`reparse`): its root's children are
+   * then the next tree's, and this tree is not to be read or reparsed again.
+   */
+  consumed = false;
 
   /** @internal the number of top-level nodes once counted (a reparse counts only its window). */
   nodeCountCache: number | undefined;
@@ -269,9 +277,11 @@ export function applyEdit(text: string, edit: TextEdit): string {
  * Re-parses after an edit, reusing every top-level element the edit cannot
  * have changed: those that end (with the parser's lookahead) before it, and
  * all of those after the first point where the new parse lines up with an
- * old element boundary past the edit. The result equals `parse(newText)`.
+ * old element boundary past the edit. The result equals `parse(newText)`. It takes the old
+ * tree's top-level list over (`SyntaxTree.consumed`): the old tree is not to be read after.
  */
 export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): SyntaxTree {
+  if (old.consumed) throw new Error('reparse: this tree was reparsed already (the new tree took its top-level list over)');
   const start = Math.max(0, Math.min(edit.start, old.text.length));
   const end = Math.max(start, Math.min(edit.end, old.text.length));
   // The text after the edit, when the caller has it (an editor's document): no second copy.
@@ -354,14 +364,18 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
     if (windowEnd === newLength || (resumeAt >= 0 && windowHolds(window, run.scanned))) break;
     slack = slack * 4 + 256;
   }
-  // One copy of the top-level list: the kept elements, the re-parsed ones, the ones taken over.
   const resumeNew = keep + fresh.length;
-  const children = spliceList(oldChildren, keep, fresh, resumeAt >= 0 ? resumeAt : oldChildren.length);
-  // The old tree's nodes but those the window replaced (the kept ones in front and those taken over).
   const resumeOld = resumeAt >= 0 ? resumeAt : oldChildren.length;
+  const previousCount = oldChildren.length;
+  // The old tree's nodes but those the window replaced (the kept ones in front and those taken over).
+  const removed = oldChildren.slice(keep, resumeOld);
   let replaced = 0;
-  for (let i = keep; i < resumeOld; i++) if (oldChildren[i] instanceof GreenNode) replaced++;
+  for (let i = 0; i < removed.length; i++) if (removed[i] instanceof GreenNode) replaced++;
   const reused = old.nodeCount - replaced;
+  // The top-level list becomes this tree's: the kept elements, the re-parsed ones, the ones taken
+  // over (a copy per keystroke would cost as much as the file is long). The old tree is done with.
+  old.consumed = true;
+  const children = spliceInPlace(oldChildren as GreenElement[], keep, fresh, resumeOld);
   const tree = new SyntaxTree(
     newText,
     new GreenNode(SyntaxKind.SourceFile, children, newText.length),
@@ -374,7 +388,8 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
       keep,
       resumeNew,
       resumeOld,
-      previousCount: oldChildren.length,
+      previousCount,
+      removed,
       restart,
       errors: old.errorsCache,
       lines: old.lineIndexCache,
