@@ -457,7 +457,8 @@ export class Workspace {
     const p = this.pending.get(path);
     if (!old || !p) return old;
     let tree: SyntaxTree;
-    if (this.released.has(path)) tree = parse(p.text ?? p.edits.reduce(applyEdit, old.text));
+    // A tree a reparse consumed (one that threw after taking its list over) is parsed whole too.
+    if (this.released.has(path) || old.consumed) tree = parse(p.text ?? p.edits.reduce(applyEdit, old.text));
     else if (p.edits.length === 1) tree = reparse(old, p.edits[0], p.text);
     else {
       const text = p.text ?? p.edits.reduce(applyEdit, old.text);

@@ -20,6 +20,7 @@ import {
   WARM_UP_PATH,
   Workspace,
   applyEdit,
+  reparse,
   compareDiagnostics,
   documentSymbols,
   hoverInVale,
@@ -1068,6 +1069,22 @@ describe('analysis engine', () => {
     const at = kept.text(path)!.indexOf('exported struct Engine');
     for (const ws of [once, kept]) ws.editFile(path, [{ start: at, end: at + 'exported '.length, newText: '' }]);
     for (const p of PATHS) assert.deepEqual(once.diagnostics(p), kept.diagnostics(p), p);
+  });
+
+  test('a file whose tree a reparse consumed (one that threw after taking its list over) is parsed whole at its next edit', () => {
+    const path = '/examples/fleet/ships.vale';
+    const ws = fresh(BASE);
+    ws.diagnostics(path);
+    // Consumed outside the workspace: what a reparse that failed half-way would leave.
+    const tree = ws.syntaxTree(path)!;
+    reparse(tree, { start: 0, end: 0, newText: ' ' });
+    assert.ok(tree.consumed);
+    const text = ws.text(path)!;
+    const at = text.indexOf('exported struct Engine');
+    const edit = { start: at, end: at + 'exported '.length, newText: '' };
+    ws.editFile(path, [edit]);
+    const expected = fresh(new Map([...BASE, [path, applyEdit(text, edit)]]));
+    for (const p of PATHS) assert.deepEqual(ws.diagnostics(p), expected.diagnostics(p), p);
   });
 
   test('quickFixes: false (the CLI) gives the same diagnostics, none with a quick fix', () => {
