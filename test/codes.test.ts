@@ -139,17 +139,22 @@ test('suggestions over several lists answer what closestName answers over them t
       (lists, asked) => {
         const suggestions = new Suggestions();
         const reversed = [...lists].reverse();
+        // The same lists of lists each time (answers are remembered by them), and another first list with them.
+        const more = lists.slice(1);
+        const reversedMore = reversed.slice(1);
+        const none: string[] = [];
         // Each name asked twice (the second answer remembered), and the lists in another order.
         for (const name of [...asked, ...asked]) {
+          assert.equal(suggestions.closestOver(name, lists[0], more), closestName(name, lists), `${name} in ${JSON.stringify(lists)}`);
           assert.equal(
-            suggestions.closestOver(name, lists[0], lists.slice(1)),
-            closestName(name, lists),
-            `${name} in ${JSON.stringify(lists)}`,
-          );
-          assert.equal(
-            suggestions.closestOver(name, reversed[0], reversed.slice(1)),
+            suggestions.closestOver(name, reversed[0], reversedMore),
             closestName(name, lists),
             `${name}: the order of the lists does not matter`,
+          );
+          assert.equal(
+            suggestions.closestOver(name, none, more),
+            closestName(name, more),
+            `${name}: the first list is part of the question`,
           );
         }
       },
