@@ -23,8 +23,10 @@ interface SentBody {
   /** `offsets[i]`: where `list[i]` starts in `bytes`; `offsets[list.length]`: `length` + 1 (where another would start). */
   readonly offsets: Int32Array;
   readonly length: number;
-  /** At least `length` bytes. */
+  /** At least `length` bytes: a view into the frame they were sent in. */
   readonly bytes: Buffer;
+  /** The frame's buffer (as its writer allocated it), which the body keeps from being written into again. */
+  readonly frame: Buffer;
 }
 
 /**
@@ -44,7 +46,13 @@ export class SentBodies {
   /** Diagnostics whose bytes were copied with their neighbours, and those encoded one by one: for tests. */
   readonly counts = { shared: 0, single: 0 };
 
-  /** The document's last large publish, now the most recently used. */
+  /**
+   * A writer that writes into its frames' buffers again once written (`FrameBuffers`) is told
+   * which ones a kept body holds: `hold` when one is kept, `letGo` when no body holds it any more.
+   */
+  frames?: { hold(frame: Buffer): void; letGo(frame: Buffer): void };
+
+  /** The document's last large publish, taken out (`done` lets its frame go once it is read). */
   take(uri: string): SentBody | undefined {
     const body = this.byUri.get(uri);
     if (body) this.byUri.delete(uri);
@@ -52,8 +60,18 @@ export class SentBodies {
   }
 
   keep(uri: string, body: SentBody): void {
+    this.frames?.hold(body.frame);
     this.byUri.set(uri, body);
-    if (this.byUri.size > KEPT_BODIES) this.byUri.delete(this.byUri.keys().next().value!);
+    if (this.byUri.size > KEPT_BODIES) {
+      const oldest = this.byUri.keys().next().value!;
+      this.done(this.byUri.get(oldest)!);
+      this.byUri.delete(oldest);
+    }
+  }
+
+  /** A body taken out and read: its frame may be written into again. */
+  done(body: SentBody): void {
+    this.frames?.letGo(body.frame);
   }
 }
 
@@ -147,11 +165,17 @@ export function messageBytes(
   }
   if (offsets) {
     offsets[n] = bodyLength + 1;
-    // Into the last one's buffer when it is large enough (its bytes are all copied by now).
-    const bytes = last && last.bytes.length >= bodyLength ? last.bytes : Buffer.allocUnsafeSlow(bodyLength + (bodyLength >> 3));
-    bytes.set(out.subarray(bodyStart, bodyStart + bodyLength));
-    bodies!.keep(params.uri, { list: list.slice(), offsets, length: bodyLength, bytes });
+    // The body as sent, in its frame: the writer does not write into a frame a kept body holds.
+    bodies!.keep(params.uri, {
+      list: list.slice(),
+      offsets,
+      length: bodyLength,
+      bytes: out.subarray(bodyStart, bodyStart + bodyLength),
+      frame: given,
+    });
   }
+  // Its bytes are all copied by now.
+  if (last) bodies!.done(last);
   return out;
 }
 
@@ -170,8 +194,20 @@ const KEPT_FRAMES = 2;
  */
 class FrameBuffers {
   private readonly free: Buffer[] = [];
+  /** Buffers a kept body holds (`SentBodies`), and those of them already written: they come back when let go. */
+  private readonly held = new Set<Buffer>();
+  private readonly written = new Set<Buffer>();
   /** Buffers made, and frames written into a kept one: for tests. */
   readonly counts = { made: 0, reused: 0 };
+
+  hold(buffer: Buffer): void {
+    this.held.add(buffer);
+  }
+
+  letGo(buffer: Buffer): void {
+    this.held.delete(buffer);
+    if (this.written.delete(buffer)) this.give(buffer);
+  }
 
   take(length: number): Buffer {
     let best = -1;
@@ -186,7 +222,12 @@ class FrameBuffers {
     return Buffer.allocUnsafeSlow(length + (length >> 3));
   }
 
+  /** A frame written: its buffer is free again, unless a kept body holds it (then once it is let go). */
   give(buffer: Buffer): void {
+    if (this.held.has(buffer)) {
+      this.written.add(buffer);
+      return;
+    }
     if (buffer.length > MAX_KEPT_FRAME_BYTES) return;
     this.free.push(buffer);
     if (this.free.length > KEPT_FRAMES) this.free.sort((a, b) => b.length - a.length).length = KEPT_FRAMES;
@@ -216,7 +257,7 @@ export class FramedStreamWriter extends AbstractMessageWriter implements Message
     options: { reuseBuffers?: boolean } = {},
   ) {
     super();
-    if (options.reuseBuffers) this.buffers = new FrameBuffers();
+    if (options.reuseBuffers) this.buffers = this.bodies.frames = new FrameBuffers();
     out.on('error', (e: Error) => this.fireError(e));
     out.on('close', () => this.fireClose());
   }
