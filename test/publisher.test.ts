@@ -12,6 +12,7 @@ import { DiagnosticsPublisher } from '../server/lsp/diagnostics';
 import { Documents, keyOf } from '../server/lsp/documents';
 import { Arrivals } from '../server/lsp/transport';
 import { serverWarmUpEditor } from '../server/lsp/warmup';
+import { messageBytes } from '../server/lsp/encoder';
 import { idleYoungCollection } from '../server/heap';
 
 // FC_SCALE=10 runs ten times as many cases (for a long local soak).
@@ -205,9 +206,15 @@ test('a keystroke in a long document looks again at the parts on its line only, 
 });
 
 test("the start-up warm-up types through the server's own path: a publish per keystroke, and the core's answers", () => {
-  const editor = serverWarmUpEditor();
+  // Each frame read at once (the next is encoded into the buffers the writer takes again): as sent.
+  let frames = 0;
+  const editor = serverWarmUpEditor((frame, message) => {
+    frames++;
+    assert.ok(frame.equals(messageBytes(message, true)), `frame ${frames} reads as the publish encoded alone`);
+  });
   const served = warmUp(120, 2, undefined, editor);
   assert.equal(editor.published, 121, 'the opening and each keystroke published');
+  assert.equal(frames, 121);
   const core = warmUp(120, 2);
   assert.equal(served.text, core.text);
   assert.deepEqual(served.diagnostics, core.diagnostics);

@@ -192,7 +192,7 @@ const KEPT_FRAMES = 2;
  * is memory the system maps page by page as it is first written, and external memory that counts
  * towards the next collection; one already written is neither.
  */
-class FrameBuffers {
+export class FrameBuffers {
   private readonly free: Buffer[] = [];
   /** Buffers a kept body holds (`SentBodies`), and those of them already written: they come back when let go. */
   private readonly held = new Set<Buffer>();

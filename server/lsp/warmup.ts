@@ -3,16 +3,19 @@
 // that what a user's first keystrokes run is what V8 has compiled (the core alone left the
 // publisher's code, a third of a keystroke, to be compiled during them).
 import { URI } from 'vscode-uri';
-import type { Connection, PublishDiagnosticsParams } from 'vscode-languageserver/node';
+import type { Connection, Message, PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import type { WarmUpEditor } from '../../shared';
 import { DiagnosticsPublisher } from './diagnostics';
 import { Documents, keyOf } from './documents';
-import { messageBytes, SentBodies } from './encoder';
+import { FrameBuffers, messageBytes, SentBodies } from './encoder';
 import { Arrivals } from './transport';
 import { idleYoungCollection } from '../heap';
 
 /** Each keystroke applied as an editor's `didChange` and answered as the server answers one: published, encoded, and dropped. */
-export function serverWarmUpEditor(): WarmUpEditor & { readonly published: number; idle(): void } {
+export function serverWarmUpEditor(
+  /** Each publish's frame as encoded (for tests: the warm-up's own frames are dropped). */
+  sent?: (frame: Buffer, message: Message) => void,
+): WarmUpEditor & { readonly published: number; idle(): void } {
   let documents: Documents | undefined;
   let publisher: DiagnosticsPublisher | undefined;
   let uri = '';
@@ -21,13 +24,19 @@ export function serverWarmUpEditor(): WarmUpEditor & { readonly published: numbe
   const quiet = (): void => undefined;
   // As the server's writer keeps them: each publish copies what it shares with the last (every
   // publish kept, however small the sample's, so that this path is compiled before the user types),
-  // into a buffer used again (a fresh one per keystroke would be memory the system maps anew each time).
+  // into buffers taken again (a fresh one per keystroke would be memory the system maps anew each
+  // time), never one the last publish, kept, still holds.
   const bodies = new SentBodies(0);
-  let frame = Buffer.allocUnsafeSlow(0);
-  const allocate = (length: number): Buffer => (frame.length >= length ? frame : (frame = Buffer.allocUnsafeSlow(length + (length >> 3))));
+  const buffers = new FrameBuffers();
+  bodies.frames = buffers;
   const sink = {
     sendDiagnostics: (params: PublishDiagnosticsParams): Promise<void> => {
-      messageBytes({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params } as never, true, allocate, bodies);
+      const message = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params } as Message;
+      let taken: Buffer | undefined;
+      const frame = messageBytes(message, true, (length) => (taken = buffers.take(length)), bodies);
+      sent?.(frame, message);
+      // Dropped, as if written at once.
+      if (taken) buffers.give(taken);
       published++;
       return Promise.resolve();
     },
