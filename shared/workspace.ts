@@ -426,11 +426,11 @@ export class Workspace {
       const fix = externImplementationFix(this.checkedProgram(), d.file, d.start, this.cFileTexts());
       return fix ? [fix] : [];
     }
-    this.sync();
+    const index = this.program();
     const model = this.model(d.file);
     const item = model?.itemContaining(d.start);
     if (!model || !item || !hasChecks(item)) return [];
-    const again = checkItem(this.program(), model, item, (file) => this.text(file), undefined, true);
+    const again = checkItem(index, model, item, (file) => this.text(file), undefined, true);
     return again.find((x) => x.start === d.start && x.end === d.end && x.code === d.code && x.message === d.message)?.fixes ?? [];
   }
 

@@ -214,7 +214,7 @@ export class Documents {
       edits.push(doc.apply(change));
     }
     doc.version = version;
-    if (!this.isVale(uri)) {
+    if (!vale) {
       // A C file is read whole again: tree-sitter parses a file in a fraction of a keystroke's budget.
       if (this.isC(uri)) this.setC(uri, doc.getText());
       return;

@@ -243,7 +243,7 @@ function parseFrom(
  */
 const WINDOW_MARGIN = 24;
 
-/** How much text a reparse's window holds past the element the edit ends in, at first (it doubles when that is not enough). */
+/** How much text a reparse's window holds past the element the edit ends in, at first (four times as much, and more, when that is not enough). */
 let windowSlack = 1024;
 
 /** @internal for tests: a small slack makes windows too short, so that their growing is tested. */
