@@ -178,11 +178,7 @@ test('the server writes each message in one piece, header and body, in the order
 });
 
 test('large frames are written from buffers taken again once written, every frame intact through a real pipe', async () => {
-  const cat = spawn('cat', [], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const chunks: Buffer[] = [];
-  cat.stdout.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise((resolve) => cat.stdout.on('end', resolve));
-  const writer = new FramedStreamWriter(cat.stdin, { reuseBuffers: true });
+  const { writer, write, sent, read } = throughCat();
   const publish = (i: number, n: number): Message =>
     ({
       jsonrpc: '2.0',
@@ -196,50 +192,25 @@ test('large frames are written from buffers taken again once written, every fram
         })),
       },
     }) as Message;
-  const sent: Message[] = [];
-  const write = (m: Message): Promise<void> => {
-    sent.push(m);
-    return writer.write(m);
-  };
   // One, then many at once (the pipe holds 64 KB: most wait, their buffers still held), then one at a
   // time, of sizes around each other's (a smaller frame fits in a larger one's buffer), small ones between.
   await write(publish(0, 600));
   await Promise.all([900, 300, 1200, 2, 600, 700, 5, 400].map((n, i) => write(publish(i + 1, n))));
   for (const [i, n] of [800, 600, 1, 900, 650, 1300, 700].entries()) await write(publish(i + 20, n));
-  cat.stdin.end();
-  await ended;
-  const all = Buffer.concat(chunks);
-  const read: unknown[] = [];
-  for (let at = 0; at < all.length; ) {
-    const header = /^Content-Length: (\d+)\r\n\r\n/.exec(all.subarray(at, at + 40).toString('latin1'));
-    assert.ok(header, `a header at byte ${at}`);
-    const start = at + header[0].length;
-    read.push(JSON.parse(all.subarray(start, start + Number(header[1])).toString('utf8')));
-    at = start + Number(header[1]);
-  }
-  assert.deepEqual(read, sent);
+  assert.deepEqual(await read(), sent);
   assert.ok(sent.some((m) => messageBytes(m).length < KEPT_FRAME_BYTES));
   const { made, reused } = writer.buffers!.counts;
   assert.ok(reused >= 5, `${made} buffers made, ${reused} frames in kept ones`);
 });
 
 test("a kept publish's frame is not written into again while the next publish copies from it, through a real pipe", async () => {
-  const cat = spawn('cat', [], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const chunks: Buffer[] = [];
-  cat.stdout.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise((resolve) => cat.stdout.on('end', resolve));
-  const writer = new FramedStreamWriter(cat.stdin, { reuseBuffers: true });
+  const { writer, write, sent, read } = throughCat();
   const pool = Array.from({ length: 700 }, (_, k) => ({
     range: { start: { line: k, character: 1 }, end: { line: k, character: 4 } },
     message: `${k} ${String.fromCharCode(97 + (k % 26)).repeat(200)}`,
   }));
   const publish = (uri: string, version: number, diagnostics: readonly object[]): Message =>
     ({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri, version, diagnostics } }) as Message;
-  const sent: Message[] = [];
-  const write = (m: Message): Promise<void> => {
-    sent.push(m);
-    return writer.write(m);
-  };
   // A document typed into (each publish shares both ends with its last one), and between its
   // publishes another document's as large: written from the buffers freed meanwhile.
   let list = pool.slice(0, 600);
@@ -249,18 +220,44 @@ test("a kept publish's frame is not written into again while the next publish co
     await write(publish('file:///typed.vale', i, list));
     await write(publish(`file:///other${i % 2}.vale`, i, pool.slice(i, 600 + i)));
   }
-  cat.stdin.end();
-  await ended;
-  const all = Buffer.concat(chunks);
-  const read: unknown[] = [];
-  for (let at = 0; at < all.length; ) {
-    const header = /^Content-Length: (\d+)\r\n\r\n/.exec(all.subarray(at, at + 40).toString('latin1'));
-    assert.ok(header, `a header at byte ${at}`);
-    const start = at + header[0].length;
-    read.push(JSON.parse(all.subarray(start, start + Number(header[1])).toString('utf8')));
-    at = start + Number(header[1]);
-  }
-  assert.deepEqual(read, sent);
+  assert.deepEqual(await read(), sent);
   assert.ok(writer.bodies.counts.shared > 5000, `only ${writer.bodies.counts.shared} diagnostics copied with their neighbours`);
   assert.ok(writer.buffers!.counts.reused >= 10, `${writer.buffers!.counts.reused} frames written into kept buffers`);
 });
+
+/**
+ * A writer into `cat` (a real pipe, with buffers taken again): `write` records each message sent,
+ * `read` ends the pipe and parses every frame that came out of it.
+ */
+function throughCat(): {
+  writer: FramedStreamWriter;
+  write: (m: Message) => Promise<void>;
+  sent: Message[];
+  read: () => Promise<unknown[]>;
+} {
+  const cat = spawn('cat', [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const chunks: Buffer[] = [];
+  cat.stdout.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise((resolve) => cat.stdout.on('end', resolve));
+  const writer = new FramedStreamWriter(cat.stdin, { reuseBuffers: true });
+  const sent: Message[] = [];
+  const write = (m: Message): Promise<void> => {
+    sent.push(m);
+    return writer.write(m);
+  };
+  const read = async (): Promise<unknown[]> => {
+    cat.stdin.end();
+    await ended;
+    const all = Buffer.concat(chunks);
+    const frames: unknown[] = [];
+    for (let at = 0; at < all.length; ) {
+      const header = /^Content-Length: (\d+)\r\n\r\n/.exec(all.subarray(at, at + 40).toString('latin1'));
+      assert.ok(header, `a header at byte ${at}`);
+      const start = at + header[0].length;
+      frames.push(JSON.parse(all.subarray(start, start + Number(header[1])).toString('utf8')));
+      at = start + Number(header[1]);
+    }
+    return frames;
+  };
+  return { writer, write, sent, read };
+}
