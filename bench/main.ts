@@ -24,12 +24,15 @@ import {
   URSL_WORDS,
   type UrslFields,
   VALE_BUILTINS_HEADER,
+  LineIndex,
   Workspace,
+  applyEdit,
   warmUp,
   warmUpKeystrokes,
 } from '../shared';
 import { heapPolicyReading, heapPolicyTick, oneShotHeap, serverHeap } from '../server/heap';
 import { readInWorkers } from '../server/jobs';
+import { loadCParser } from '../server/cparser';
 import { serverWarmUpEditor } from '../server/lsp/warmup';
 import { TestClient } from '../test/support/lsp-client';
 import { tempDir } from '../test/support/temp';
@@ -1267,11 +1270,69 @@ function copySources(from: string, to: string): number {
 }
 
 /**
+ * A keystroke in one long C file (the C files of examples/ and the C fixtures ×`copies` joined,
+ * beside their Vale files), in process: the edit into the core, then the file's diagnostics.
+ * Side by side, keystroke by keystroke: reparsed over the last tree (`editCFile`, as the server
+ * does) and read whole again (`setCFile`, what the server did before).
+ */
+async function cKeystrokes(copies: number): Promise<{ lines: number; items: number; edit: number[]; whole: number[] }> {
+  const parser = await loadCParser();
+  if (!parser) throw new Error('the C grammar did not load');
+  const make = (): { ws: Workspace; path: string; text: string } => {
+    const ws = new Workspace({ quickFixes: false });
+    ws.setCParser(parser);
+    ws.setCProject('fleet');
+    let text = '';
+    for (const f of workspaceWithC(copies))
+      if (f.path.endsWith('.c')) text += `${f.text}\n`;
+      else ws.setFile(`/${f.path}`, f.text);
+    const path = '/c0/examples/fleet/native/joined.c';
+    ws.setCFile(path, text);
+    ws.diagnostics(path);
+    return { ws, path, text };
+  };
+  const a = make();
+  const b = make();
+  // Keystrokes inside function bodies all over the file: a character typed, then deleted.
+  const bodies = [...a.text.matchAll(/\{\n/g)].map((m) => (m.index ?? 0) + 2);
+  const next = random(7);
+  const edit: number[] = [];
+  const whole: number[] = [];
+  let text = a.text;
+  let lines = new LineIndex(text);
+  for (let i = 0; i < 400; i++) {
+    const at = bodies[Math.floor(next() * bodies.length)];
+    for (const change of [
+      { start: at, end: at, newText: 'x' },
+      { start: at, end: at + 1, newText: '' },
+    ]) {
+      const before = text;
+      text = applyEdit(text, change);
+      lines = LineIndex.afterEdit(lines, before, change.start, change.end, change.newText);
+      let t = performance.now();
+      a.ws.editCFile(a.path, [change], text, lines);
+      sink += a.ws.diagnostics(a.path).length;
+      const e = performance.now() - t;
+      t = performance.now();
+      b.ws.setCFile(b.path, text);
+      sink += b.ws.diagnostics(b.path).length;
+      const w = performance.now() - t;
+      // The first 100 keystrokes warm the code up.
+      if (i >= 50) {
+        edit.push(e);
+        whole.push(w);
+      }
+    }
+  }
+  return { lines: lines.lineCount, items: a.ws.cFile(a.path)?.items.length ?? 0, edit, whole };
+}
+
+/**
  * What reading the C side costs `vale-ffi check`: examples/ with the Vale repository's extern
  * test programs when VALE_REPO names a checkout of it (the issue's workload), and always
  * examples/ with the C fixtures copied 60 times (a workload as heavy in C as in Vale).
  */
-function cSideSection(): void {
+async function cSideSection(): Promise<void> {
   const tables: { label: string; valeFiles: number; cFiles: number; rows: { name: string; files: number; ms: number }[]; ratio: number }[] =
     [];
   const repo = process.env.VALE_REPO;
@@ -1296,6 +1357,17 @@ function cSideSection(): void {
   const m = checkWithAndWithoutC(dir, 'examples and C fixtures ×60');
   tables.push({ label: 'examples/ and the C fixtures ×60', valeFiles: m.rows[0].files, cFiles: m.rows[1].files - m.rows[0].files, ...m });
   results.cSide = tables;
+  const keystrokes: { lines: number; items: number; edit: number[]; whole: number[] }[] = [];
+  for (const copies of [10, 60]) {
+    progress(`C side: keystrokes in a C file of the C fixtures ×${copies}`);
+    keystrokes.push(await cKeystrokes(copies));
+  }
+  results.cKeystrokes = keystrokes.map((k) => ({
+    lines: k.lines,
+    items: k.items,
+    edit: { p50: percentile(k.edit, 50), p95: percentile(k.edit, 95) },
+    whole: { p50: percentile(k.whole, 50), p95: percentile(k.whole, 95) },
+  }));
   for (const t of tables) {
     print(
       table(
@@ -1308,6 +1380,29 @@ function cSideSection(): void {
   }
   const [first] = tables;
   goal(`C side adds ≤ 20% to check (${first.label})`, `${fixed((first.ratio - 1) * 100, 1)}%`, first.ratio <= 1.2);
+  print(
+    table(
+      "A keystroke in one C file (in process: the edit, then the file's diagnostics; the C files of examples/ and the C fixtures joined, beside their Vale files; 700 keystrokes, each way alternating)",
+      ['file', 'top-level items', 'reparsed: p50 ms', 'p95 ms', 'read whole: p50 ms', 'p95 ms'],
+      keystrokes.map((k) => [
+        `${k.lines} lines`,
+        String(k.items),
+        fixed(percentile(k.edit, 50), 2),
+        fixed(percentile(k.edit, 95), 2),
+        fixed(percentile(k.whole, 50), 2),
+        fixed(percentile(k.whole, 95), 2),
+      ]),
+    ),
+  );
+  const long = keystrokes[keystrokes.length - 1];
+  print(
+    `in the ${long.lines}-line file a keystroke costs ${fixed(percentile(long.whole, 50) / percentile(long.edit, 50), 1)}× less reparsed than read whole (p50)\n`,
+  );
+  goal(
+    `keystroke in a ${long.lines}-line C file p95 ≤ 10 ms (in process)`,
+    `${fixed(percentile(long.edit, 95), 2)} ms (read whole: ${fixed(percentile(long.whole, 95), 2)} ms)`,
+    percentile(long.edit, 95) <= 10,
+  );
 }
 
 async function main(): Promise<void> {

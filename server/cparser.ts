@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import type { CParser, CSyntaxNode } from '../shared';
+import type { CParse, CParser, CSyntaxNode, CTreeEdit } from '../shared';
 
 /** V8's WebAssembly, the one call made here (the project's TypeScript libraries do not declare it). */
 declare const WebAssembly: { compile(bytes: Uint8Array): Promise<unknown> };
@@ -103,6 +103,43 @@ function plainTree(cursor: Cursor, source: string, types: NodeTypes): PlainNode 
   }
 }
 
+/** The parts of a web-tree-sitter tree and node used here. */
+interface TreeSitterNode {
+  readonly type: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  walk(): Cursor;
+}
+interface TreeSitterTree {
+  readonly rootNode: { readonly namedChildren: TreeSitterNode[] };
+  edit(edit: CTreeEdit): void;
+  delete(): void;
+}
+
+/** A parsed C file: its top-level named nodes (a call for the list and two per node), each copied when the core asks. */
+class TreeSitterParse implements CParse {
+  readonly items: readonly TreeSitterNode[];
+  constructor(
+    readonly tree: TreeSitterTree,
+    private readonly text: string,
+    private readonly types: NodeTypes,
+  ) {
+    // Type and end are calls into wasm: asked once each.
+    this.items = tree.rootNode.namedChildren.map((n) => ({
+      type: n.type,
+      startIndex: n.startIndex,
+      endIndex: n.endIndex,
+      walk: () => n.walk(),
+    }));
+  }
+  node(index: number): CSyntaxNode {
+    return plainTree(this.items[index].walk(), this.text, this.types);
+  }
+  release(): void {
+    this.tree.delete();
+  }
+}
+
 let loading: Promise<CParser | undefined> | undefined;
 
 /** The C parser, or undefined (with the reason on `warn`) when its wasm files are missing. */
@@ -132,13 +169,13 @@ export function loadCParser(warn: (message: string) => void = () => undefined): 
     const parser = new Parser();
     parser.setLanguage(language);
     const types = new NodeTypes(language);
-    return (text: string) => {
-      const tree = parser.parse(text);
-      try {
-        return { root: plainTree(tree.walk(), text, types), release: () => undefined };
-      } finally {
-        tree.delete();
+    return (text: string, previous?: CParse, edit?: CTreeEdit) => {
+      let old: TreeSitterTree | undefined;
+      if (edit && previous instanceof TreeSitterParse) {
+        old = previous.tree;
+        old.edit(edit);
       }
+      return new TreeSitterParse(parser.parse(text, old), text, types);
     };
   })();
   return loading;

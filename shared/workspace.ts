@@ -24,14 +24,19 @@ import { type BuiltHeaders, staleHeaderDiagnostics } from './layout/built';
 import {
   type CFileSummary,
   type CFileText,
-  type CSyntaxNode,
+  type CChange,
+  type CChecksMemo,
+  CFileReader,
+  type CParse,
+  type CParser,
   EXTERN_NOT_IMPLEMENTED,
+  changeBetween,
   checkCFile,
   externImplementationFix,
   externsNotImplemented,
   inferCProject,
+  coveringChange,
   isCPath,
-  readCFile,
 } from './c';
 import { DEFAULT_TARGET, type TargetProfile } from './layout/targets';
 import { type ItableProfile, itableEdges, placeItables, unalignedItableDiagnostic } from './simulate/itables';
@@ -45,17 +50,7 @@ export interface ItableOptions {
   /** How the backend names an itable global. */
   symbolPattern?: string;
 }
-import {
-  type GreenElement,
-  GreenNode,
-  type LineIndex,
-  RELEASED,
-  type SyntaxTree,
-  type TextEdit,
-  applyEdit,
-  parse,
-  reparse,
-} from './syntax';
+import { type GreenElement, GreenNode, LineIndex, RELEASED, type SyntaxTree, type TextEdit, applyEdit, parse, reparse } from './syntax';
 
 /** Counters that show how much work the workspace did (tests and benchmarks read them). */
 export interface WorkspaceStats {
@@ -75,6 +70,10 @@ export interface WorkspaceStats {
   checksReused: number;
   /** Item checks reused because nothing they read changed. */
   itemChecksReused: number;
+  /** Top-level items of C files read from their trees (an edit reads those it reached). */
+  cItemsRead: number;
+  /** Top-level items of C files checked (an edit checks those it reached). */
+  cItemsChecked: number;
   /** Recorded facts recomputed after an index update, to tell which checks it made stale. */
   factsRecomputed: number;
   /** FFI roots (exported kinds and functions, externs) whose reach an index update walked again. */
@@ -184,11 +183,14 @@ export class Workspace {
   /** The workspace's C and C++ files, as summaries (their trees are freed once read). */
   private readonly cSummaries = new Map<string, CFileSummary>();
   private readonly cTexts = new Map<string, string>();
+  /** Per C file, its items as last read; for a file edited (`editCFile`), its tree and line index, for the next edit's reparse. */
+  private readonly cReaders = new Map<string, { reader: CFileReader; kept?: { parse: CParse; lines: LineIndex } }>();
   /** Bumped when the set of C function definitions changes (ExternNotImplemented follows it). */
   private cDefinitions = 0;
   /** The C project name when set; otherwise inferred from the C files, else the first module's name. */
   private cProject?: string;
-  private readonly cChecks = new Map<string, { key: unknown[]; diagnostics: Diagnostic[] }>();
+  /** Per C file, its last diagnostics, and its items' against the same program and typedefs (`memoKey`). */
+  private readonly cChecks = new Map<string, { key: unknown[]; diagnostics: Diagnostic[]; memoKey: unknown[]; memo: CChecksMemo }>();
   private cProgramCache?: { semantic: number; project: string; built?: BuiltHeaders; program: CProgram };
   /** ExternNotImplemented per Vale file, for its model, the C definitions and the project. */
   private readonly externChecks = new Map<string, { key: unknown[]; diagnostics: Diagnostic[] }>();
@@ -207,6 +209,8 @@ export class Workspace {
   readonly stats: WorkspaceStats = {
     modelsRead: 0,
     itemsRead: 0,
+    cItemsRead: 0,
+    cItemsChecked: 0,
     indexesBuilt: 0,
     indexUpdates: 0,
     filesChecked: 0,
@@ -290,14 +294,54 @@ export class Workspace {
 
   /** A C or C++ file's text: read into its summary at once (false without a parser or when the text cannot be read). */
   setCFile(path: string, text: string): boolean {
+    return this.readC(path, text, undefined);
+  }
+
+  /**
+   * A C file's edits (each in the offsets of the text the ones before it left), with the text
+   * after them and, when the caller has it, its line index: reparsed over the last edit's tree,
+   * and only the items the edits reached read again. The tree is kept until the file is set
+   * (`setCFile`) or removed.
+   */
+  editCFile(path: string, edits: readonly TextEdit[], text: string, lines?: LineIndex): boolean {
+    return this.readC(path, text, { edits, lines: lines ?? new LineIndex(text) });
+  }
+
+  private readC(path: string, text: string, edited: { edits: readonly TextEdit[]; lines: LineIndex } | undefined): boolean {
     if (!this.cParser) return false;
-    let summary: CFileSummary;
-    const tree = this.cParser(text);
+    let state = this.cReaders.get(path);
+    if (!state) this.cReaders.set(path, (state = { reader: new CFileReader() }));
+    const kept = state.kept;
+    state.kept = undefined;
+    const before = this.cTexts.get(path);
+    const change: CChange | undefined =
+      edited && kept ? coveringChange(edited.edits) : before !== undefined ? changeBetween(before, text) : undefined;
+    let parse: CParse;
     try {
-      summary = readCFile(tree.root);
+      parse =
+        edited && kept && change
+          ? this.cParser(text, kept.parse, {
+              startIndex: change.start,
+              oldEndIndex: change.oldEnd,
+              newEndIndex: change.newEnd,
+              startPosition: point(kept.lines, change.start),
+              oldEndPosition: point(kept.lines, change.oldEnd),
+              newEndPosition: point(edited.lines, change.newEnd),
+            })
+          : this.cParser(text);
     } finally {
-      tree.release();
+      kept?.parse.release();
     }
+    let summary: CFileSummary;
+    try {
+      summary = state.reader.read(parse, change);
+      this.stats.cItemsRead += state.reader.counts.read;
+    } catch (e) {
+      parse.release();
+      throw e;
+    }
+    if (edited) state.kept = { parse, lines: edited.lines };
+    else parse.release();
     this.setCSummary(path, text, summary);
     return true;
   }
@@ -307,7 +351,7 @@ export class Workspace {
     const before = this.cSummaries.get(path);
     this.cSummaries.set(path, summary);
     this.cTexts.set(path, text);
-    if (definitionNames(before) !== definitionNames(summary)) this.cDefinitions++;
+    if (!sameDefinitions(before, summary)) this.cDefinitions++;
     this.stamp++;
     this.changed.add(path);
   }
@@ -317,6 +361,8 @@ export class Workspace {
     if (!before) return;
     this.cSummaries.delete(path);
     this.cTexts.delete(path);
+    this.cReaders.get(path)?.kept?.parse.release();
+    this.cReaders.delete(path);
     this.externChecks.delete(path);
     this.cChecks.delete(path);
     if (definitionNames(before) !== '') this.cDefinitions++;
@@ -394,11 +440,16 @@ export class Workspace {
     const key = [summary, this.semantic, project, this.built];
     const cached = this.cChecks.get(path);
     if (cached && sameKey(cached.key, key)) return cached.diagnostics;
+    // An item checked against the same program and typedefs keeps its diagnostics (moved with it).
+    const memoKey = [this.semantic, project, this.built, typedefsKey(summary)];
+    const memo: CChecksMemo = cached && sameKey(cached.memoKey, memoKey) ? cached.memo : { byItem: new WeakMap(), checked: 0 };
+    const checked = memo.checked;
     // Every name the checks look for starts with the project prefix: a file without one (a log, a
     // library) is clean without building the C program.
     const prefix = project ? `${project}_` : '';
-    const diagnostics = summary.names.some((n) => n.name.startsWith(prefix)) ? checkCFile(this.checkedProgram(), path, summary) : [];
-    this.cChecks.set(path, { key, diagnostics });
+    const diagnostics = summary.names.some((n) => n.name.startsWith(prefix)) ? checkCFile(this.checkedProgram(), path, summary, memo) : [];
+    this.stats.cItemsChecked += memo.checked - checked;
+    this.cChecks.set(path, { key, diagnostics, memoKey, memo });
     return diagnostics;
   }
 
@@ -1265,8 +1316,18 @@ function lastFileMemo<T>(f: (file: string) => T): (file: string) => T {
   };
 }
 
-/** Parses a C file for the core: a tree to read, freed by `release`. */
-export type CParser = (text: string) => { readonly root: CSyntaxNode; release(): void };
+/** A C file's typedefs as one value (the checks of its items read them all). */
+function typedefsKey(c: CFileSummary): string {
+  let key = '';
+  for (const [name, type] of c.typedefs) key += `${name}\u0000${type}\u0000`;
+  return key;
+}
+
+/** A point as tree-sitter counts it, from a line index. */
+function point(lines: LineIndex, offset: number): { row: number; column: number } {
+  const p = lines.positionAt(offset);
+  return { row: p.line, column: p.character };
+}
 
 /** Cache keys: equal when every part is the same value or object. */
 function sameKey(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {
@@ -1274,6 +1335,19 @@ function sameKey(a: readonly unknown[] | undefined, b: readonly unknown[]): bool
 }
 
 /** The names a C file defines, as one key (the set ExternNotImplemented reads). */
+/** Whether two summaries define the same functions (in the same order, as an edit mostly leaves them, or not). */
+function sameDefinitions(a: CFileSummary | undefined, b: CFileSummary): boolean {
+  const defined = (c: CFileSummary): string[] => {
+    const names: string[] = [];
+    for (const f of c.functions) if (f.definition) names.push(f.name);
+    return names;
+  };
+  if (!a) return defined(b).length === 0;
+  const x = defined(a);
+  const y = defined(b);
+  return (x.length === y.length && x.every((n, i) => n === y[i])) || definitionNames(a) === definitionNames(b);
+}
+
 function definitionNames(c: CFileSummary | undefined): string {
   return c
     ? c.functions

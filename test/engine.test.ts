@@ -1288,3 +1288,98 @@ describe('the C project inferred from the externs', () => {
     assert.deepEqual(notImplemented(placedParts(ws, path)), ['cSix']);
   });
 });
+
+describe('a C file edited in place', () => {
+  let parser: CParser | undefined;
+  before(async () => {
+    parser = await loadCParser();
+  });
+  // A fixture with every C check, its C file edited at random: pieces that open and close
+  // blocks and comments, declare globals and typedefs the other items read, and break items.
+  const files = parseFixture(readFileSync(join(__dirname, 'fixtures', 'c', 'fields-cases-calls.vale'), 'utf8'), '/main.vale');
+  const cFile = files.find((f) => f.path.endsWith('.c'))!;
+  const PIECES = [
+    '{',
+    '}',
+    ';',
+    '\n',
+    ' ',
+    'x',
+    '/*',
+    '*/',
+    'vtest_Ship* g;\n',
+    'typedef vtest_Ship* ShipPtr;\n',
+    'int f(ShipPtr p) { return p->fule + g->fuel; }\n',
+    'void h(void) { vtest_fuelOf(g, 2); }\n',
+    '#if 0\n',
+    '#endif\n',
+  ];
+  const edit = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat(12), insert: fc.nat(PIECES.length - 1) });
+  const make = (cText: string): Workspace => {
+    const ws = new Workspace({ quickFixes: false });
+    ws.setCParser(parser);
+    ws.setCProject('vtest');
+    for (const f of files) if (f !== cFile) ws.setFile(f.path, f.text);
+    ws.setCFile(cFile.path, cText);
+    return ws;
+  };
+  /** What the checks and questions read of a summary (its items' bookkeeping aside). */
+  const flat = (s: CFileSummary | undefined) =>
+    s && { ...s, typedefs: [...s.typedefs], items: s.items.map((i) => [i.type, i.start, i.end]) };
+
+  test('after each edit, the same summary and diagnostics as the file read whole', () => {
+    assert.ok(parser, 'the C parser loads');
+    let reused = 0;
+    let found = 0;
+    fc.assert(
+      fc.property(fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 }), fc.nat(5), (steps, reload) => {
+        let text = cFile.text;
+        const ws = make(text);
+        ws.diagnostics(cFile.path);
+        steps.forEach((step, k) => {
+          const changes: TextEdit[] = [];
+          for (const e of step) {
+            const at = Math.floor(e.at * text.length);
+            const change = { start: at, end: Math.min(text.length, at + e.remove), newText: PIECES[e.insert] };
+            text = applyEdit(text, change);
+            changes.push(change);
+          }
+          // Now and then the file is set whole (read from disk), which keeps the items it can too.
+          if (k === reload) ws.setCFile(cFile.path, text);
+          else ws.editCFile(cFile.path, changes, text);
+          const expected = make(text);
+          assert.deepEqual(flat(ws.cFile(cFile.path)), flat(expected.cFile(cFile.path)), text);
+          assert.deepEqual(ws.diagnostics(cFile.path), expected.diagnostics(cFile.path), text);
+          reused += ws.cFile(cFile.path)!.items.filter((i) => i.base).length;
+          found += ws.diagnostics(cFile.path).length;
+        });
+      }),
+      { numRuns: 150, seed: 0xc0de },
+    );
+    // Items were taken over and moved, and the checks found something to say.
+    assert.ok(reused > 0 && found > 0, `${reused} items moved, ${found} diagnostics`);
+  });
+
+  test('a keystroke in one function of a long file reads and checks that function alone', () => {
+    assert.ok(parser, 'the C parser loads');
+    // The fixture's C file forty times over, each copy's functions renamed.
+    const copies = Array.from({ length: 40 }, (_, i) => cFile.text.replace(/\bvtest_cUse\b/g, `vtest_cUse${i}`)).join('\n');
+    const ws = make(copies);
+    const before = ws.diagnostics(cFile.path).length;
+    assert.ok(before >= 40 * 3, `${before} diagnostics`);
+    const items = ws.cFile(cFile.path)!.items.length;
+    const at = copies.indexOf('total += local') + 1;
+    let text = copies;
+    for (const newText of [' ', 'x', '']) {
+      const read = ws.stats.cItemsRead;
+      const checked = ws.stats.cItemsChecked;
+      const change = { start: at, end: at + (newText === '' ? 2 : 0), newText };
+      text = applyEdit(text, change);
+      ws.editCFile(cFile.path, [change], text);
+      const diagnostics = ws.diagnostics(cFile.path);
+      assert.equal(ws.stats.cItemsRead - read, 1, `items read of ${items}`);
+      assert.equal(ws.stats.cItemsChecked - checked, 1, `items checked of ${items}`);
+      assert.deepEqual(diagnostics, make(text).diagnostics(cFile.path));
+    }
+  });
+});

@@ -116,20 +116,23 @@ export class Documents {
     if (tree) return tree.lines;
     const text = this.workspace.cFile(key) ? this.workspace.text(key) : undefined;
     if (text === undefined) return undefined;
+    // An open C document's own index, kept up to date by its changes.
+    const open = this.open.get(this.uriOf(key));
+    if (open?.getText() === text) return open.lines;
     let index = this.cLines.get(key);
     if (index?.text !== text) this.cLines.set(key, (index = new LineIndex(text)));
     return index;
   }
 
-  /** A C file's text into the core (false when it is over the cap or no C parser is loaded). */
-  private setC(uri: string, text: string): boolean {
+  /** A C file's text into the core, or its edits (false when it is over the cap or no C parser is loaded). */
+  private setC(uri: string, text: string, edits?: readonly TextEdit[], lines?: LineIndex): boolean {
     const key = keyOf(uri);
     this.uris.set(key, uri);
     if (text.length > READ_LIMITS.source) {
       this.workspace.removeCFile(key);
       return false;
     }
-    return this.workspace.setCFile(key, text);
+    return edits ? this.workspace.editCFile(key, edits, text, lines) : this.workspace.setCFile(key, text);
   }
 
   positionAt(key: string, offset: number): Position {
@@ -215,8 +218,8 @@ export class Documents {
     }
     doc.version = version;
     if (!vale) {
-      // A C file is read whole again: tree-sitter parses a file in a fraction of a keystroke's budget.
-      if (this.isC(uri)) this.setC(uri, doc.getText());
+      // A C file is reparsed over its last tree; the core reads again only the items the edits reached.
+      if (this.isC(uri)) this.setC(uri, doc.getText(), edits, doc.lines);
       return;
     }
     const wasOversized = this.oversized.has(key);

@@ -9,7 +9,7 @@ import { type FunctionC, functionC } from '../layout/header';
 import type { FunctionDecl } from '../model/declarations';
 import { FfiFunctionFiles } from '../model/extern-names';
 import { signatureText } from '../model/program';
-import type { CFileSummary, CFunction } from './reader';
+import type { CFileSummary, CFunction, CItemSummary } from './reader';
 import { type CFileText, externStub, implementationEdits, implementationFiles, missingExterns } from './stubs';
 
 export const C_SIGNATURE_MISMATCH = 'CSignatureMismatch';
@@ -273,11 +273,57 @@ function canonicalIn(c: CFileSummary, text: string): string {
   return t;
 }
 
-/** The diagnostics of one C file. */
-export function checkCFile(program: CProgram, path: string, c: CFileSummary): Diagnostic[] {
+/** The diagnostics of a file's items checked against one program and one set of typedefs; `checked` counts the items checked. */
+export interface CChecksMemo {
+  readonly byItem: WeakMap<CItemSummary, readonly Diagnostic[]>;
+  checked: number;
+}
+
+/**
+ * The diagnostics of one C file, item by item. With `memo` (the diagnostics of items checked
+ * against the same program and typedefs), an item checked before is not checked again, and one
+ * moved since has its diagnostics moved.
+ */
+export function checkCFile(program: CProgram, path: string, c: CFileSummary, memo?: CChecksMemo): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const item of c.items) {
+    let found = memo?.byItem.get(item);
+    if (!found) {
+      const was = item.base && memo?.byItem.get(item.base);
+      if (was) found = movedDiagnostics(was, item.start - item.base!.start, path);
+      else {
+        found = checkCItem(program, path, item, c);
+        if (memo) memo.checked++;
+      }
+      memo?.byItem.set(item, found);
+    }
+    for (const d of found) out.push(d);
+  }
+  return out;
+}
+
+/** Diagnostics `delta` code units further in `path` (their fixes' edits there too). */
+function movedDiagnostics(list: readonly Diagnostic[], delta: number, path: string): Diagnostic[] {
+  return list.map((d) => ({
+    ...d,
+    start: d.start + delta,
+    end: d.end + delta,
+    ...(d.fixes
+      ? {
+          fixes: d.fixes.map((f) => ({
+            ...f,
+            edits: f.edits.map((e) => (e.file === path && !e.create ? { ...e, start: e.start + delta, end: e.end + delta } : e)),
+          })),
+        }
+      : {}),
+  }));
+}
+
+/** The diagnostics of one item of a C file (`c`, for its typedefs). */
+function checkCItem(program: CProgram, path: string, item: CItemSummary, c: CFileSummary): Diagnostic[] {
   const b = boundaryOf(program);
   const out: Diagnostic[] = [];
-  for (const fn of c.functions) {
+  for (const fn of item.functions) {
     const ext = b.extern(fn.name);
     if (!ext || !hasPrototype(ext.c)) continue;
     const differences = signatureDifferences(fn, ext.c, c.typedefs);
@@ -300,7 +346,7 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
       ],
     });
   }
-  for (const call of c.calls) {
+  for (const call of item.calls) {
     const exp = b.exported(call.name);
     if (!exp) continue;
     const expected = exp.c.params.length + exp.c.sizeParams.length;
@@ -315,7 +361,7 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
       related: [{ file: exp.f.file, start: exp.f.nameRange.start, end: exp.f.nameRange.end, message: signatureText(exp.f) }],
     });
   }
-  for (const use of c.fields) {
+  for (const use of item.fields) {
     if (!use.baseType) continue;
     const canon = canonicalIn(c, use.baseType).replace(/^const /, '');
     const name = use.arrow ? (canon.endsWith('*') ? canon.slice(0, -1) : undefined) : canon;
@@ -349,7 +395,7 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary): Di
         : {}),
     });
   }
-  for (const s of c.switches) {
+  for (const s of item.switches) {
     if (s.hasDefault) continue;
     const handled = new Set(s.cases.map((x) => x.name));
     const seen = new Set<string>();

@@ -4,6 +4,7 @@
  * nodes, so it stays free of I/O and of the wasm runtime). The summary keeps positions (UTF-16
  * offsets, as web-tree-sitter reports them) and no tree, so a shell can free the tree at once.
  */
+import type { TextEdit } from '../syntax/tree';
 
 /** The file extensions read as C (C++ files too, with the C grammar: what it cannot parse is left out). */
 export const C_EXTENSIONS = ['.c', '.h', '.cc', '.cpp', '.hpp', '.hh', '.cxx'];
@@ -83,6 +84,29 @@ export interface CFileSummary {
   readonly calls: readonly CCall[];
   readonly includes: readonly { readonly path: string; readonly range: CRange }[];
   readonly names: readonly CNameUse[];
+  /** The same, by top-level item, in file order: what an edit re-reads and the checks re-check. */
+  readonly items: readonly CItemSummary[];
+}
+
+/** What one top-level item of a C file says, at the place it was read. */
+export interface CItemSummary {
+  readonly type: string;
+  readonly start: number;
+  readonly end: number;
+  readonly functions: readonly CFunction[];
+  /** Its typedefs, in order (later ones win). */
+  readonly typedefs: readonly (readonly [name: string, type: string])[];
+  readonly fields: readonly CFieldUse[];
+  readonly switches: readonly CSwitch[];
+  readonly calls: readonly CCall[];
+  readonly includes: readonly { readonly path: string; readonly range: CRange }[];
+  readonly names: readonly CNameUse[];
+  /** The file-scope variables it looked up (undefined: not declared before it), by name. */
+  readonly globalsRead: ReadonlyMap<string, string | undefined>;
+  /** The file-scope variables it declares, in order. */
+  readonly globalsSet: readonly (readonly [name: string, type: string])[];
+  /** The item as first read, when this is it moved (the checks move its diagnostics instead of making them again). */
+  readonly base?: CItemSummary;
 }
 
 const range = (n: CSyntaxNode): CRange => ({ start: n.startIndex, end: n.endIndex });
@@ -137,16 +161,44 @@ function baseTypeOf(decl: CSyntaxNode): string {
   return parts.join(' ');
 }
 
-/** Reads a C file's syntax tree. Never throws on odd trees: what it cannot read it leaves out. */
-export function readCFile(root: CSyntaxNode): CFileSummary {
+/** The file-scope variables declared before an item, as one item reads and declares them. */
+class ItemGlobals {
+  readonly read = new Map<string, string | undefined>();
+  readonly set: (readonly [string, string])[] = [];
+  constructor(private readonly file: Map<string, string>) {}
+  lookup(name: string): string | undefined {
+    const type = this.file.get(name);
+    if (!this.read.has(name)) this.read.set(name, type);
+    return type;
+  }
+  declare(name: string, type: string): void {
+    this.file.set(name, type);
+    this.set.push([name, type]);
+  }
+}
+
+/** The variables of a block (or a function's parameters), over the enclosing ones. */
+class Scope {
+  private readonly own = new Map<string, string>();
+  constructor(private readonly outer: Scope | ItemGlobals) {}
+  lookup(name: string): string | undefined {
+    const type = this.own.get(name);
+    return type !== undefined ? type : this.outer.lookup(name);
+  }
+  declare(name: string, type: string): void {
+    this.own.set(name, type);
+  }
+}
+
+/** Reads one top-level item of a C file, with the file-scope variables declared before it. Never throws on odd trees. */
+function readCItem(item: CSyntaxNode, globals: ItemGlobals): CItemSummary {
   const functions: CFunction[] = [];
-  const typedefs = new Map<string, string>();
+  const typedefs: (readonly [string, string])[] = [];
   const fields: CFieldUse[] = [];
   const switches: CSwitch[] = [];
   const calls: CCall[] = [];
   const includes: { path: string; range: CRange }[] = [];
   const names: CNameUse[] = [];
-  const globals = new Map<string, string>();
 
   const paramsOf = (fn: CSyntaxNode): { params: CParam[]; variadic: boolean } => {
     const list = fn.childForFieldName('parameters');
@@ -182,8 +234,8 @@ export function readCFile(root: CSyntaxNode): CFileSummary {
     });
   };
 
-  /** Walks a function body (or any node) with the variables in scope, by name → declared type. */
-  const walk = (node: CSyntaxNode, scope: Map<string, string>): void => {
+  /** Walks a function body (or any node) with the variables in scope. */
+  const walk = (node: CSyntaxNode, scope: Scope | ItemGlobals): void => {
     switch (node.type) {
       case 'declaration': {
         const base = baseTypeOf(node);
@@ -191,7 +243,7 @@ export function readCFile(root: CSyntaxNode): CFileSummary {
         for (const c of node.namedChildren) {
           if (same(c, type) || c.type === 'type_qualifier' || c.type === 'storage_class_specifier') continue;
           const d = declared(c);
-          if (d.name && !d.fn) scope.set(d.name.text, `${base}${d.suffix}`);
+          if (d.name && !d.fn) scope.declare(d.name.text, `${base}${d.suffix}`);
           if (c.type === 'init_declarator') {
             const value = c.childForFieldName('value');
             if (value) walk(value, scope);
@@ -212,7 +264,7 @@ export function readCFile(root: CSyntaxNode): CFileSummary {
           fields.push({
             field: field.text,
             range: range(field),
-            baseType: arg.type === 'identifier' ? (scope.get(arg.text) ?? globals.get(arg.text)) : undefined,
+            baseType: arg.type === 'identifier' ? scope.lookup(arg.text) : undefined,
             arrow,
           });
           walk(arg, scope);
@@ -250,7 +302,7 @@ export function readCFile(root: CSyntaxNode): CFileSummary {
         if (node.text.includes('_')) names.push({ name: node.text, range: range(node) });
         return;
       case 'compound_statement': {
-        const inner = new Map(scope);
+        const inner = new Scope(scope);
         for (const c of node.namedChildren) walk(c, inner);
         return;
       }
@@ -258,54 +310,246 @@ export function readCFile(root: CSyntaxNode): CFileSummary {
     for (const c of node.namedChildren) walk(c, scope);
   };
 
-  for (const item of root.namedChildren) {
-    switch (item.type) {
-      case 'preproc_include': {
-        const path = item.childForFieldName('path');
-        if (path?.type === 'string_literal') includes.push({ path: path.text.slice(1, -1), range: range(path) });
-        break;
+  switch (item.type) {
+    case 'preproc_include': {
+      const path = item.childForFieldName('path');
+      if (path?.type === 'string_literal') includes.push({ path: path.text.slice(1, -1), range: range(path) });
+      break;
+    }
+    case 'type_definition': {
+      const t = item.childForFieldName('type');
+      for (const c of item.namedChildren) {
+        if (same(c, t) || c.type === 'type_qualifier') continue;
+        const d = declared(c);
+        if (d.name && t) typedefs.push([d.name.text, `${t.text}${d.suffix}`]);
       }
-      case 'type_definition': {
+      if (t) walk(t, new Scope(globals));
+      break;
+    }
+    case 'function_definition': {
+      addFunction(item, item.childForFieldName('declarator'), true);
+      const scope = new Scope(globals);
+      const d = declared(item.childForFieldName('declarator'));
+      if (d.fn) for (const p of paramsOf(d.fn).params) if (p.name) scope.declare(p.name, p.type);
+      const t = item.childForFieldName('type');
+      if (t) walk(t, scope);
+      if (d.fn) walk(d.fn, scope);
+      const body = item.childForFieldName('body');
+      if (body) walk(body, scope);
+      break;
+    }
+    case 'declaration': {
+      let isFunction = false;
+      for (const c of item.namedChildren) {
+        const d = declared(c);
+        if (d.fn) {
+          addFunction(item, c, false);
+          isFunction = true;
+        }
+      }
+      if (!isFunction) walk(item, globals);
+      else {
         const t = item.childForFieldName('type');
-        for (const c of item.namedChildren) {
-          if (same(c, t) || c.type === 'type_qualifier') continue;
-          const d = declared(c);
-          if (d.name && t) typedefs.set(d.name.text, `${t.text}${d.suffix}`);
-        }
-        if (t) walk(t, new Map());
-        break;
+        if (t) walk(t, new Scope(globals));
       }
-      case 'function_definition': {
-        addFunction(item, item.childForFieldName('declarator'), true);
-        const scope = new Map<string, string>();
-        const d = declared(item.childForFieldName('declarator'));
-        if (d.fn) for (const p of paramsOf(d.fn).params) if (p.name) scope.set(p.name, p.type);
-        const t = item.childForFieldName('type');
-        if (t) walk(t, scope);
-        if (d.fn) walk(d.fn, scope);
-        const body = item.childForFieldName('body');
-        if (body) walk(body, scope);
-        break;
-      }
-      case 'declaration': {
-        let isFunction = false;
-        for (const c of item.namedChildren) {
-          const d = declared(c);
-          if (d.fn) {
-            addFunction(item, c, false);
-            isFunction = true;
-          }
-        }
-        if (!isFunction) walk(item, globals);
-        else {
-          const t = item.childForFieldName('type');
-          if (t) walk(t, new Map());
-        }
-        break;
-      }
-      default:
-        walk(item, globals);
+      break;
+    }
+    default:
+      walk(item, globals);
+  }
+  return {
+    type: item.type,
+    start: item.startIndex,
+    end: item.endIndex,
+    functions,
+    typedefs,
+    fields,
+    switches,
+    calls,
+    includes,
+    names,
+    globalsRead: globals.read,
+    globalsSet: globals.set,
+  };
+}
+
+/** A file's summary from its items' (the flat lists each check and question reads). */
+function summaryOf(items: readonly CItemSummary[]): CFileSummary {
+  const functions: CFunction[] = [];
+  const typedefs = new Map<string, string>();
+  const fields: CFieldUse[] = [];
+  const switches: CSwitch[] = [];
+  const calls: CCall[] = [];
+  const includes: { path: string; range: CRange }[] = [];
+  const names: CNameUse[] = [];
+  for (const item of items) {
+    for (const f of item.functions) functions.push(f);
+    for (const [name, type] of item.typedefs) typedefs.set(name, type);
+    for (const f of item.fields) fields.push(f);
+    for (const s of item.switches) switches.push(s);
+    for (const c of item.calls) calls.push(c);
+    for (const i of item.includes) includes.push(i);
+    for (const n of item.names) names.push(n);
+  }
+  return { functions, typedefs, fields, switches, calls, includes, names, items };
+}
+
+/** Reads a C file's syntax tree. Never throws on odd trees: what it cannot read it leaves out. */
+export function readCFile(root: CSyntaxNode): CFileSummary {
+  const globals = new Map<string, string>();
+  return summaryOf(root.namedChildren.map((item) => readCItem(item, new ItemGlobals(globals))));
+}
+
+const moved = (r: CRange, delta: number): CRange => ({ start: r.start + delta, end: r.end + delta });
+
+/** The same item `delta` code units further in the file. */
+function movedItem(item: CItemSummary, delta: number): CItemSummary {
+  return {
+    type: item.type,
+    start: item.start + delta,
+    end: item.end + delta,
+    functions: item.functions.map((f) => ({
+      ...f,
+      nameRange: moved(f.nameRange, delta),
+      params: f.params.map((p) => ({ ...p, range: moved(p.range, delta) })),
+      signatureRange: moved(f.signatureRange, delta),
+    })),
+    typedefs: item.typedefs,
+    fields: item.fields.map((f) => ({ ...f, range: moved(f.range, delta) })),
+    switches: item.switches.map((s) => ({
+      ...s,
+      range: moved(s.range, delta),
+      cases: s.cases.map((c) => ({ name: c.name, range: moved(c.range, delta) })),
+    })),
+    calls: item.calls.map((c) => ({ ...c, range: moved(c.range, delta) })),
+    includes: item.includes.map((i) => ({ path: i.path, range: moved(i.range, delta) })),
+    names: item.names.map((n) => ({ name: n.name, range: moved(n.range, delta) })),
+    globalsRead: item.globalsRead,
+    globalsSet: item.globalsSet,
+    base: item.base ?? item,
+  };
+}
+
+/** A C file parsed by a shell: its top-level named nodes, each copied when asked. */
+export interface CParse {
+  /** The top-level named nodes, in file order: their type and span only. */
+  readonly items: readonly { readonly type: string; readonly startIndex: number; readonly endIndex: number }[];
+  /** The top-level named node at `index`, with all its named descendants. */
+  node(index: number): CSyntaxNode;
+  /** Frees the tree (then neither `node` nor a reparse over it may be asked). */
+  release(): void;
+}
+
+/** A point of a text as tree-sitter counts it: a line and a column (UTF-16 code units here). */
+export interface CPoint {
+  readonly row: number;
+  readonly column: number;
+}
+
+/** One replacement, as a reparse over the old tree needs it (tree-sitter's `InputEdit`). */
+export interface CTreeEdit {
+  readonly startIndex: number;
+  readonly oldEndIndex: number;
+  readonly newEndIndex: number;
+  readonly startPosition: CPoint;
+  readonly oldEndPosition: CPoint;
+  readonly newEndPosition: CPoint;
+}
+
+/**
+ * Parses a C file for the core (tree-sitter's C grammar, in a shell); with `previous`, the same
+ * file's last parse, and `edit`, the change since, it reparses over the old tree (the caller then
+ * releases `previous`).
+ */
+export type CParser = (text: string, previous?: CParse, edit?: CTreeEdit) => CParse;
+
+/** What changed between two texts: [start, oldEnd) of the old text became [start, newEnd) of the new. */
+export interface CChange {
+  readonly start: number;
+  readonly oldEnd: number;
+  readonly newEnd: number;
+}
+
+/** The one span that covers a list of edits, each in the offsets of the text the ones before it left. */
+export function coveringChange(edits: readonly TextEdit[]): CChange | undefined {
+  let cover: { start: number; oldEnd: number; newEnd: number } | undefined;
+  for (const e of edits) {
+    const newEnd = e.start + e.newText.length;
+    if (!cover) cover = { start: e.start, oldEnd: e.end, newEnd };
+    else if (e.end <= cover.newEnd) {
+      cover.newEnd += e.newText.length - (e.end - e.start);
+      cover.start = Math.min(cover.start, e.start);
+    } else {
+      cover.oldEnd += e.end - cover.newEnd;
+      cover.newEnd = newEnd;
+      cover.start = Math.min(cover.start, e.start);
     }
   }
-  return { functions, typedefs, fields, switches, calls, includes, names };
+  return cover;
+}
+
+/** What changed from `before` to `after`: the text between their common start and common end. */
+export function changeBetween(before: string, after: string): CChange {
+  const n = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < n && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < n - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}
+
+/**
+ * One C file's summary, kept by item across versions: an item the change did not reach (wholly
+ * before it, or wholly after it at the same distance from the end) is taken over, moved when
+ * its place moved, while the file-scope variables it read are the same; only the others are
+ * copied out of the parser and read again.
+ */
+export class CFileReader {
+  private items: readonly CItemSummary[] = [];
+  /** Items read from their nodes and items taken over, in the last `read`: for tests and benchmarks. */
+  readonly counts = { read: 0, kept: 0 };
+
+  /** The summary of `parse`, the file's tree after `change` (undefined: nothing is taken over). */
+  read(parse: CParse, change: CChange | undefined): CFileSummary {
+    const old = this.items;
+    const items: CItemSummary[] = [];
+    const globals = new Map<string, string>();
+    const delta = change ? change.newEnd - change.oldEnd : 0;
+    let j = 0;
+    let read = 0;
+    parse.items.forEach((span, i) => {
+      let item: CItemSummary | undefined;
+      if (change) {
+        // Where the same text was in the old file, if the change did not reach it.
+        const was = span.endIndex <= change.start ? span.startIndex : span.startIndex >= change.newEnd ? span.startIndex - delta : -1;
+        if (was >= 0) {
+          while (j < old.length && old[j].start < was) j++;
+          const o = old[j];
+          if (
+            o &&
+            o.start === was &&
+            o.end - o.start === span.endIndex - span.startIndex &&
+            o.type === span.type &&
+            sameGlobals(o, globals)
+          )
+            item = was === span.startIndex ? o : movedItem(o, span.startIndex - was);
+        }
+      }
+      if (item) for (const [name, type] of item.globalsSet) globals.set(name, type);
+      else {
+        item = readCItem(parse.node(i), new ItemGlobals(globals));
+        read++;
+      }
+      items.push(item);
+    });
+    this.items = items;
+    this.counts.read = read;
+    this.counts.kept = items.length - read;
+    return summaryOf(items);
+  }
+}
+
+function sameGlobals(item: CItemSummary, globals: ReadonlyMap<string, string>): boolean {
+  for (const [name, type] of item.globalsRead) if (globals.get(name) !== type) return false;
+  return true;
 }
