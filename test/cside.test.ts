@@ -300,6 +300,48 @@ describe('C files in the language server', () => {
     assert.equal(readFileSync(cPath, 'utf8'), C);
   });
 
+  test('typing in a C file, a character at a time: the diagnostics of the last version, moved with what they point into', async () => {
+    let text = C;
+    let version = 20_000;
+    const change = async (start: number, end: number, newText: string): Promise<void> => {
+      const range = { start: at(text, '', start), end: at(text, '', end) };
+      text = text.slice(0, start) + newText + text.slice(end);
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: cUri, version: ++version },
+        contentChanges: [{ range, text: newText }],
+      });
+    };
+    const answered = (what: string) => client.waitFor(what, () => client.versions.get(cUri) === version);
+    const places = () => (client.diagnostics.get(cUri) ?? []).map((d: Diagnostic) => [d.code, d.range.start.line, d.range.start.character]);
+    // A function typed at the end, one keystroke per character.
+    for (const ch of 'void vtest_poke(vtest_Ship* s) { s->fule = 1; }\n') await change(text.length, text.length, ch);
+    await answered('the typed function');
+    const typed = [
+      ['CSignatureMismatch', at(text, 'vtest_cAdd(').line, at(text, 'vtest_cAdd(').character],
+      ['CSignatureMismatch', at(text, 'vtest_cRatio(').line, at(text, 'vtest_cRatio(').character],
+      ['UnknownCField', at(text, 'fule').line, at(text, 'fule').character],
+    ];
+    assert.deepEqual(places(), typed);
+    // A line above everything: every diagnostic one line down; then taken away again.
+    await change(0, 0, '// top\n');
+    await answered('the line above');
+    assert.deepEqual(
+      places(),
+      typed.map(([code, line, character]) => [code, (line as number) + 1, character]),
+    );
+    await change(0, '// top\n'.length, '');
+    await answered('the line taken away');
+    assert.deepEqual(places(), typed);
+    // The misspelled member mended in place.
+    const fule = text.indexOf('fule');
+    await change(fule + 2, fule + 4, 'el');
+    await answered('the member mended');
+    assert.deepEqual(places(), typed.slice(0, 2));
+    // Back to the file as it was, for the tests after this one.
+    await change(0, text.length, C);
+    await answered('the file as it was');
+  });
+
   test('shutdown and exit', async () => {
     assert.equal(await client.shutdown(), 0);
   });
