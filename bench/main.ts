@@ -1273,7 +1273,8 @@ function copySources(from: string, to: string): number {
  * A keystroke in one long C file (the C files of examples/ and the C fixtures ×`copies` joined,
  * beside their Vale files), in process: the edit into the core, then the file's diagnostics.
  * Side by side, keystroke by keystroke: reparsed over the last tree (`editCFile`, as the server
- * does) and read whole again (`setCFile`, what the server did before).
+ * does) and parsed whole again (`setCFile`, as the server did before; it too now reads only the
+ * items that changed).
  */
 async function cKeystrokes(copies: number): Promise<{ lines: number; items: number; edit: number[]; whole: number[] }> {
   const parser = await loadCParser();
@@ -1396,11 +1397,11 @@ async function cSideSection(): Promise<void> {
   );
   const long = keystrokes[keystrokes.length - 1];
   print(
-    `in the ${long.lines}-line file a keystroke costs ${fixed(percentile(long.whole, 50) / percentile(long.edit, 50), 1)}× less reparsed than read whole (p50)\n`,
+    `in the ${long.lines}-line file a keystroke costs ${fixed(percentile(long.whole, 50) / percentile(long.edit, 50), 1)}× less reparsed than parsed whole (p50)\n`,
   );
   goal(
     `keystroke in a ${long.lines}-line C file p95 ≤ 10 ms (in process)`,
-    `${fixed(percentile(long.edit, 95), 2)} ms (read whole: ${fixed(percentile(long.whole, 95), 2)} ms)`,
+    `${fixed(percentile(long.edit, 95), 2)} ms (parsed whole: ${fixed(percentile(long.whole, 95), 2)} ms)`,
     percentile(long.edit, 95) <= 10,
   );
 }
