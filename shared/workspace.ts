@@ -340,14 +340,21 @@ export class Workspace {
       parse.release();
       throw e;
     }
+    this.putCSummary(path, text, summary);
     if (edited) state.kept = { parse, lines: edited.lines };
     else parse.release();
-    this.setCSummary(path, text, summary);
     return true;
   }
 
   /** A C file already read (`readCFile`, e.g. on another thread), with its text. */
   setCSummary(path: string, text: string, summary: CFileSummary): void {
+    // What the file's last reading kept (its tree, its items) is not this text's.
+    this.cReaders.get(path)?.kept?.parse.release();
+    this.cReaders.delete(path);
+    this.putCSummary(path, text, summary);
+  }
+
+  private putCSummary(path: string, text: string, summary: CFileSummary): void {
     const before = this.cSummaries.get(path);
     this.cSummaries.set(path, summary);
     this.cTexts.set(path, text);
