@@ -32,7 +32,7 @@ import {
 } from '../shared';
 import { heapPolicyReading, heapPolicyTick, oneShotHeap, serverHeap } from '../server/heap';
 import { readInWorkers } from '../server/jobs';
-import { loadCParser } from '../server/cparser';
+import { loadCParser, webTreeSitter } from '../server/cparser';
 import { serverWarmUpEditor } from '../server/lsp/warmup';
 import { TestClient } from '../test/support/lsp-client';
 import { tempDir } from '../test/support/temp';
@@ -93,8 +93,7 @@ async function parseSection(): Promise<void> {
     }),
   );
   progress('parse: web-tree-sitter (tree-sitter-wasms JavaScript) on lib/typescript.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Parser = require('web-tree-sitter');
+  const Parser = webTreeSitter();
   await Parser.init();
   const javascript = await Parser.Language.load(join(REPO, 'node_modules', 'tree-sitter-wasms', 'out', 'tree-sitter-javascript.wasm'));
   const tsParser = new Parser();

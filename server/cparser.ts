@@ -140,6 +140,17 @@ class TreeSitterParse implements CParse {
   }
 }
 
+let parserClass: ReturnType<NodeRequire> | undefined;
+
+/**
+ * web-tree-sitter's Parser class, required once: its `init` replaces the package's
+ * `module.exports` with the runtime's module, so a later `require` no longer returns the class.
+ */
+export function webTreeSitter(): ReturnType<NodeRequire> {
+  parserClass ??= require('web-tree-sitter');
+  return parserClass;
+}
+
 let loading: Promise<CParser | undefined> | undefined;
 
 /** The C parser, or undefined (with the reason on `warn`) when its wasm files are missing. */
@@ -156,7 +167,7 @@ export function loadCParser(warn: (message: string) => void = () => undefined): 
     // Compile the whole grammar up front, on V8's background threads, instead of each wasm
     // function on the main thread at its first call (the first parses would pay for it).
     setFlagsFromString('--no-wasm-lazy-compilation');
-    const Parser = require('web-tree-sitter');
+    const Parser = webTreeSitter();
     // The bytes are read here (not fetched by the runtime), so compiling starts at once, off this thread.
     const grammarBytes = readFileSync(grammar);
     // The grammar compiles now, beside the runtime, not once the runtime is up: V8 keeps the
