@@ -26,7 +26,6 @@ import {
   type CFileText,
   type CChange,
   type CChecksMemo,
-  CFileReader,
   type CParse,
   type CParser,
   EXTERN_NOT_IMPLEMENTED,
@@ -36,6 +35,7 @@ import {
   externsNotImplemented,
   inferCProject,
   coveringChange,
+  readCParse,
   isCPath,
 } from './c';
 import { DEFAULT_TARGET, type TargetProfile } from './layout/targets';
@@ -183,8 +183,8 @@ export class Workspace {
   /** The workspace's C and C++ files, as summaries (their trees are freed once read). */
   private readonly cSummaries = new Map<string, CFileSummary>();
   private readonly cTexts = new Map<string, string>();
-  /** Per C file, its items as last read; for a file edited (`editCFile`), its tree and line index, for the next edit's reparse. */
-  private readonly cReaders = new Map<string, { reader: CFileReader; kept?: { parse: CParse; lines: LineIndex } }>();
+  /** Per C file edited (`editCFile`), its tree and line index, for the next edit's reparse. */
+  private readonly cTrees = new Map<string, { parse: CParse; lines: LineIndex }>();
   /** Bumped when the set of C function definitions changes (ExternNotImplemented follows it). */
   private cDefinitions = 0;
   /** The C project name when set; otherwise inferred from the C files, else the first module's name. */
@@ -309,10 +309,8 @@ export class Workspace {
 
   private readC(path: string, text: string, edited: { edits: readonly TextEdit[]; lines: LineIndex } | undefined): boolean {
     if (!this.cParser) return false;
-    let state = this.cReaders.get(path);
-    if (!state) this.cReaders.set(path, (state = { reader: new CFileReader() }));
-    const kept = state.kept;
-    state.kept = undefined;
+    const kept = this.cTrees.get(path);
+    this.cTrees.delete(path);
     const before = this.cTexts.get(path);
     const change: CChange | undefined =
       edited && kept ? coveringChange(edited.edits) : before !== undefined ? changeBetween(before, text) : undefined;
@@ -334,27 +332,20 @@ export class Workspace {
     }
     let summary: CFileSummary;
     try {
-      summary = state.reader.read(parse, change);
-      this.stats.cItemsRead += state.reader.counts.read;
+      const read = readCParse(parse, change, this.cSummaries.get(path)?.items);
+      summary = read.summary;
+      this.stats.cItemsRead += read.read;
     } catch (e) {
       parse.release();
       throw e;
     }
-    this.putCSummary(path, text, summary);
-    if (edited) state.kept = { parse, lines: edited.lines };
+    this.setCSummary(path, text, summary);
+    if (edited) this.cTrees.set(path, { parse, lines: edited.lines });
     else parse.release();
     return true;
   }
 
-  /** A C file already read (`readCFile`, e.g. on another thread), with its text. */
-  setCSummary(path: string, text: string, summary: CFileSummary): void {
-    // What the file's last reading kept (its tree, its items) is not this text's.
-    this.cReaders.get(path)?.kept?.parse.release();
-    this.cReaders.delete(path);
-    this.putCSummary(path, text, summary);
-  }
-
-  private putCSummary(path: string, text: string, summary: CFileSummary): void {
+  private setCSummary(path: string, text: string, summary: CFileSummary): void {
     const before = this.cSummaries.get(path);
     this.cSummaries.set(path, summary);
     this.cTexts.set(path, text);
@@ -368,8 +359,8 @@ export class Workspace {
     if (!before) return;
     this.cSummaries.delete(path);
     this.cTexts.delete(path);
-    this.cReaders.get(path)?.kept?.parse.release();
-    this.cReaders.delete(path);
+    this.cTrees.get(path)?.parse.release();
+    this.cTrees.delete(path);
     this.externChecks.delete(path);
     this.cChecks.delete(path);
     if (definitionNames(before) !== '') this.cDefinitions++;

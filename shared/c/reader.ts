@@ -394,12 +394,6 @@ function summaryOf(items: readonly CItemSummary[]): CFileSummary {
   return { functions, typedefs, fields, switches, calls, includes, names, items };
 }
 
-/** Reads a C file's syntax tree. Never throws on odd trees: what it cannot read it leaves out. */
-export function readCFile(root: CSyntaxNode): CFileSummary {
-  const globals = new Map<string, string>();
-  return summaryOf(root.namedChildren.map((item) => readCItem(item, new ItemGlobals(globals))));
-}
-
 const moved = (r: CRange, delta: number): CRange => ({ start: r.start + delta, end: r.end + delta });
 
 /** The same item `delta` code units further in the file. */
@@ -499,54 +493,43 @@ export function changeBetween(before: string, after: string): CChange {
 }
 
 /**
- * One C file's summary, kept by item across versions: an item the change did not reach (wholly
- * before it, or wholly after it at the same distance from the end) is taken over, moved when
- * its place moved, while the file-scope variables it read are the same; only the others are
- * copied out of the parser and read again.
+ * A C file's summary from its parse after `change` (undefined: nothing is taken over), and how
+ * many items were read. Of `before`, the file's items before the change, an item the change did
+ * not reach (wholly before it, or wholly after it at the same distance from the end) is taken
+ * over, moved when its place moved, while the file-scope variables it read are the same; only
+ * the others are copied out of the parse and read. Never throws on odd trees: what it cannot
+ * read it leaves out.
  */
-export class CFileReader {
-  private items: readonly CItemSummary[] = [];
-  /** Items read from their nodes and items taken over, in the last `read`: for tests and benchmarks. */
-  readonly counts = { read: 0, kept: 0 };
-
-  /** The summary of `parse`, the file's tree after `change` (undefined: nothing is taken over). */
-  read(parse: CParse, change: CChange | undefined): CFileSummary {
-    const old = this.items;
-    const items: CItemSummary[] = [];
-    const globals = new Map<string, string>();
-    const delta = change ? change.newEnd - change.oldEnd : 0;
-    let j = 0;
-    let read = 0;
-    parse.items.forEach((span, i) => {
-      let item: CItemSummary | undefined;
-      if (change) {
-        // Where the same text was in the old file, if the change did not reach it.
-        const was = span.endIndex <= change.start ? span.startIndex : span.startIndex >= change.newEnd ? span.startIndex - delta : -1;
-        if (was >= 0) {
-          while (j < old.length && old[j].start < was) j++;
-          const o = old[j];
-          if (
-            o &&
-            o.start === was &&
-            o.end - o.start === span.endIndex - span.startIndex &&
-            o.type === span.type &&
-            sameGlobals(o, globals)
-          )
-            item = was === span.startIndex ? o : movedItem(o, span.startIndex - was);
-        }
+export function readCParse(
+  parse: CParse,
+  change: CChange | undefined,
+  before: readonly CItemSummary[] = [],
+): { summary: CFileSummary; read: number } {
+  const items: CItemSummary[] = [];
+  const globals = new Map<string, string>();
+  const delta = change ? change.newEnd - change.oldEnd : 0;
+  let j = 0;
+  let read = 0;
+  parse.items.forEach((span, i) => {
+    let item: CItemSummary | undefined;
+    if (change) {
+      // Where the same text was in the old file, if the change did not reach it.
+      const was = span.endIndex <= change.start ? span.startIndex : span.startIndex >= change.newEnd ? span.startIndex - delta : -1;
+      if (was >= 0) {
+        while (j < before.length && before[j].start < was) j++;
+        const o = before[j];
+        if (o && o.start === was && o.end - o.start === span.endIndex - span.startIndex && o.type === span.type && sameGlobals(o, globals))
+          item = was === span.startIndex ? o : movedItem(o, span.startIndex - was);
       }
-      if (item) for (const [name, type] of item.globalsSet) globals.set(name, type);
-      else {
-        item = readCItem(parse.node(i), new ItemGlobals(globals));
-        read++;
-      }
-      items.push(item);
-    });
-    this.items = items;
-    this.counts.read = read;
-    this.counts.kept = items.length - read;
-    return summaryOf(items);
-  }
+    }
+    if (item) for (const [name, type] of item.globalsSet) globals.set(name, type);
+    else {
+      item = readCItem(parse.node(i), new ItemGlobals(globals));
+      read++;
+    }
+    items.push(item);
+  });
+  return { summary: summaryOf(items), read };
 }
 
 function sameGlobals(item: CItemSummary, globals: ReadonlyMap<string, string>): boolean {
