@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import type { CParse, CParser, CSyntaxNode, CTreeEdit } from '../shared';
+import type { CItemNode, CParse, CParser, CSyntaxNode, CTreeEdit } from '../shared';
 
 /** V8's WebAssembly, the one call made here (the project's TypeScript libraries do not declare it). */
 declare const WebAssembly: { compile(bytes: Uint8Array): Promise<unknown> };
@@ -108,32 +108,55 @@ interface TreeSitterNode {
   readonly type: string;
   readonly startIndex: number;
   readonly endIndex: number;
+  readonly nextNamedSibling: TreeSitterNode | null;
+  readonly previousNamedSibling: TreeSitterNode | null;
   walk(): Cursor;
 }
 interface TreeSitterTree {
-  readonly rootNode: { readonly namedChildren: TreeSitterNode[] };
+  readonly rootNode: {
+    readonly namedChildren: TreeSitterNode[];
+    /** The first named child that ends after `index`. */
+    firstNamedChildForIndex(index: number): TreeSitterNode | null;
+  };
   edit(edit: CTreeEdit): void;
+  getChangedRanges(old: TreeSitterTree): { startIndex: number; endIndex: number }[];
   delete(): void;
 }
 
-/** A parsed C file: its top-level named nodes (a call for the list and two per node), each copied when the core asks. */
+/**
+ * A parsed C file: its top-level named nodes (a call for the list and two per node), each copied
+ * when the core asks; after a reparse, the window the edit and tree-sitter's changed ranges
+ * cover, and the nodes of a span found from the root by offset, not by listing all.
+ */
 class TreeSitterParse implements CParse {
-  readonly items: readonly TreeSitterNode[];
+  private every?: readonly CItemNode[];
   constructor(
     readonly tree: TreeSitterTree,
     private readonly text: string,
     private readonly types: NodeTypes,
-  ) {
+    readonly window?: { readonly start: number; readonly end: number },
+  ) {}
+  all(): readonly CItemNode[] {
     // Type and end are calls into wasm: asked once each.
-    this.items = tree.rootNode.namedChildren.map((n) => ({
-      type: n.type,
-      startIndex: n.startIndex,
-      endIndex: n.endIndex,
-      walk: () => n.walk(),
-    }));
+    this.every ??= this.tree.rootNode.namedChildren.map((n) => this.item(n.type, n.startIndex, n.endIndex, () => n.walk()));
+    return this.every;
   }
-  node(index: number): CSyntaxNode {
-    return plainTree(this.items[index].walk(), this.text, this.types);
+  private item(type: string, startIndex: number, endIndex: number, walk: () => Cursor): CItemNode {
+    return { type, startIndex, endIndex, node: () => plainTree(walk(), this.text, this.types) };
+  }
+  /** The top-level named nodes that end at or after `start` and start at or before `end`. */
+  between(start: number, end: number): readonly CItemNode[] {
+    // tree-sitter's search by offset can miss around zero-width nodes (a missing token): it is
+    // checked one node back, and when it finds nothing every node is listed.
+    let n = this.tree.rootNode.firstNamedChildForIndex(Math.max(0, start - 1));
+    if (!n) return this.all().filter((x) => x.endIndex >= start && x.startIndex <= end);
+    for (let back = n.previousNamedSibling; back && back.endIndex >= start; back = back.previousNamedSibling) n = back;
+    const out: CItemNode[] = [];
+    for (let at: TreeSitterNode | null = n; at && at.startIndex <= end; at = at.nextNamedSibling) {
+      const node = at;
+      out.push(this.item(node.type, node.startIndex, node.endIndex, () => node.walk()));
+    }
+    return out;
   }
   release(): void {
     this.tree.delete();
@@ -181,12 +204,18 @@ export function loadCParser(warn: (message: string) => void = () => undefined): 
     parser.setLanguage(language);
     const types = new NodeTypes(language);
     return (text: string, previous?: CParse, edit?: CTreeEdit) => {
-      let old: TreeSitterTree | undefined;
-      if (edit && previous instanceof TreeSitterParse) {
-        old = previous.tree;
-        old.edit(edit);
+      if (!edit || !(previous instanceof TreeSitterParse)) return new TreeSitterParse(parser.parse(text), text, types);
+      const old = previous.tree;
+      old.edit(edit);
+      const tree: TreeSitterTree = parser.parse(text, old);
+      // What the core must read again: the edit, and where the structure changed around it.
+      let start = edit.startIndex;
+      let end = edit.newEndIndex;
+      for (const r of tree.getChangedRanges(old)) {
+        start = Math.min(start, r.startIndex);
+        end = Math.max(end, r.endIndex);
       }
-      return new TreeSitterParse(parser.parse(text, old), text, types);
+      return new TreeSitterParse(tree, text, types, { start, end });
     };
   })();
   return loading;

@@ -1354,7 +1354,7 @@ describe('a C file edited in place', () => {
           found += ws.diagnostics(cFile.path).length;
         });
       }),
-      { numRuns: 150, seed: 0xc0de },
+      { numRuns: 300, seed: 0xc0de },
     );
     // Items were taken over and moved, and the checks found something to say.
     assert.ok(reused > 0 && found > 0, `${reused} items moved, ${found} diagnostics`);

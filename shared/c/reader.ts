@@ -424,13 +424,27 @@ function movedItem(item: CItemSummary, delta: number): CItemSummary {
   };
 }
 
-/** A C file parsed by a shell: its top-level named nodes, each copied when asked. */
+/** A top-level named node of a parsed C file: its type and span, and the node itself copied when asked. */
+export interface CItemNode {
+  readonly type: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  /** The node with all its named descendants. */
+  node(): CSyntaxNode;
+}
+
+/** A C file parsed by a shell. */
 export interface CParse {
-  /** The top-level named nodes, in file order: their type and span only. */
-  readonly items: readonly { readonly type: string; readonly startIndex: number; readonly endIndex: number }[];
-  /** The top-level named node at `index`, with all its named descendants. */
-  node(index: number): CSyntaxNode;
-  /** Frees the tree (then neither `node` nor a reparse over it may be asked). */
+  /**
+   * After a reparse: the part of the new text the edit and the changes of structure cover.
+   * Outside it the tree's top-level nodes are the old tree's, over the same text.
+   */
+  readonly window?: { readonly start: number; readonly end: number };
+  /** Every top-level named node, in file order. */
+  all(): readonly CItemNode[];
+  /** The top-level named nodes that end at or after `start` and start at or before `end`, in file order. */
+  between(start: number, end: number): readonly CItemNode[];
+  /** Frees the tree (then neither a node nor a reparse over it may be asked). */
   release(): void;
 }
 
@@ -505,12 +519,74 @@ export function readCParse(
   change: CChange | undefined,
   before: readonly CItemSummary[] = [],
 ): { summary: CFileSummary; read: number } {
+  if (change && parse.window) {
+    const around = aroundWindow(parse, parse.window, change, before);
+    if (around) return around;
+  }
+  const { items, read } = readSpans(parse.all(), change, before);
+  return { summary: summaryOf(items), read };
+}
+
+/**
+ * `readCParse` after a reparse, listing only the nodes around its window: the old items wholly
+ * before the nodes listed and wholly after them are taken over (moved after them). The span
+ * listed grows until it covers every old item it reaches into and every node it lists. Undefined
+ * when a taken-over item read a file-scope variable that changed: it must be read again.
+ */
+function aroundWindow(
+  parse: CParse,
+  window: { readonly start: number; readonly end: number },
+  change: CChange,
+  before: readonly CItemSummary[],
+): { summary: CFileSummary; read: number } | undefined {
+  const delta = change.newEnd - change.oldEnd;
+  // [start, end] of the new text; before `start` the texts are the same, after `end` moved by delta.
+  let start = window.start;
+  let end = window.end;
+  let i: number;
+  let k: number;
+  let listed: readonly CItemNode[];
+  for (;;) {
+    i = 0;
+    while (i < before.length && before[i].end < start) i++;
+    k = i;
+    while (k < before.length && before[k].start <= end - delta) k++;
+    const from = i < k ? Math.min(start, before[i].start) : start;
+    const to = i < k ? Math.max(end, before[k - 1].end + delta) : end;
+    listed = parse.between(from, to);
+    const first = listed.length ? Math.min(from, listed[0].startIndex) : from;
+    const last = listed.length ? Math.max(to, listed[listed.length - 1].endIndex) : to;
+    if (first === start && last === end) break;
+    start = first;
+    end = last;
+  }
   const items: CItemSummary[] = [];
   const globals = new Map<string, string>();
+  const takeOver = (o: CItemSummary, moved: number): boolean => {
+    if (!reusable(o, globals)) return false;
+    for (const [name, type] of o.globalsSet) globals.set(name, type);
+    items.push(moved === 0 ? o : movedItem(o, moved));
+    return true;
+  };
+  for (let j = 0; j < i; j++) if (!takeOver(before[j], 0)) return undefined;
+  const read = readSpans(listed, change, before.slice(i, k), globals);
+  for (const item of read.items) items.push(item);
+  for (let j = k; j < before.length; j++) if (!takeOver(before[j], delta)) return undefined;
+  return { summary: summaryOf(items), read: read.read };
+}
+
+/** Reads the items of `spans` (taking over those of `before` the change did not reach), from the file-scope variables of `globals`. */
+function readSpans(
+  spans: readonly CItemNode[],
+  change: CChange | undefined,
+  before: readonly CItemSummary[],
+  globals = new Map<string, string>(),
+): { items: CItemSummary[]; read: number } {
+  const items: CItemSummary[] = [];
   const delta = change ? change.newEnd - change.oldEnd : 0;
   let j = 0;
   let read = 0;
-  parse.items.forEach((span, i) => {
+  for (const span of spans) {
     let item: CItemSummary | undefined;
     if (change) {
       // Where the same text was in the old file, if the change did not reach it.
@@ -518,18 +594,27 @@ export function readCParse(
       if (was >= 0) {
         while (j < before.length && before[j].start < was) j++;
         const o = before[j];
-        if (o && o.start === was && o.end - o.start === span.endIndex - span.startIndex && o.type === span.type && sameGlobals(o, globals))
+        if (o && o.start === was && o.end - o.start === span.endIndex - span.startIndex && o.type === span.type && reusable(o, globals))
           item = was === span.startIndex ? o : movedItem(o, span.startIndex - was);
       }
     }
     if (item) for (const [name, type] of item.globalsSet) globals.set(name, type);
     else {
-      item = readCItem(parse.node(i), new ItemGlobals(globals));
+      item = readCItem(span.node(), new ItemGlobals(globals));
       read++;
     }
     items.push(item);
-  });
-  return { summary: summaryOf(items), read };
+  }
+  return { items, read };
+}
+
+/**
+ * Whether an old item can stand for the same text now: the file-scope variables it read are the
+ * same, and it is not an error (what tree-sitter's recovery makes of a text depends on what
+ * came before it).
+ */
+function reusable(item: CItemSummary, globals: ReadonlyMap<string, string>): boolean {
+  return item.type !== 'ERROR' && sameGlobals(item, globals);
 }
 
 function sameGlobals(item: CItemSummary, globals: ReadonlyMap<string, string>): boolean {
