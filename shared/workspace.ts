@@ -29,7 +29,6 @@ import {
   type CParse,
   type CParser,
   EXTERN_NOT_IMPLEMENTED,
-  changeBetween,
   checkCFile,
   externImplementationFix,
   externsNotImplemented,
@@ -313,7 +312,7 @@ export class Workspace {
     this.cTrees.delete(path);
     const before = this.cTexts.get(path);
     const change: CChange | undefined =
-      edited && kept ? coveringChange(edited.edits) : before !== undefined ? changeBetween(before, text) : undefined;
+      edited && kept ? coveringChange(edited.edits) : before !== undefined ? coveringChange([spanningEdit(before, text)]) : undefined;
     let parse: CParse;
     try {
       parse =
@@ -332,7 +331,7 @@ export class Workspace {
     }
     let summary: CFileSummary;
     try {
-      const read = readCParse(parse, change, this.cSummaries.get(path)?.items);
+      const read = readCParse(parse, change, this.cSummaries.get(path));
       summary = read.summary;
       this.stats.cItemsRead += read.read;
     } catch (e) {
@@ -363,7 +362,7 @@ export class Workspace {
     this.cTrees.delete(path);
     this.externChecks.delete(path);
     this.cChecks.delete(path);
-    if (definitionNames(before) !== '') this.cDefinitions++;
+    if (definedIn(before).length > 0) this.cDefinitions++;
     // No C file left: nothing infers a project, so the externs' names (and the models they hold) go.
     if (this.cSummaries.size === 0) this.ffiFunctions = undefined;
     this.stamp++;
@@ -445,7 +444,8 @@ export class Workspace {
     // Every name the checks look for starts with the project prefix: a file without one (a log, a
     // library) is clean without building the C program.
     const prefix = project ? `${project}_` : '';
-    const diagnostics = summary.names.some((n) => n.name.startsWith(prefix)) ? checkCFile(this.checkedProgram(), path, summary, memo) : [];
+    const named = summary.items.some((item) => item.names.some((n) => n.name.startsWith(prefix)));
+    const diagnostics = named ? checkCFile(this.checkedProgram(), path, summary, memo) : [];
     this.stats.cItemsChecked += memo.checked - checked;
     this.cChecks.set(path, { key, diagnostics, memoKey, memo });
     return diagnostics;
@@ -455,7 +455,8 @@ export class Workspace {
   private cDefinedNames(): ReadonlySet<string> {
     if (this.definedInC?.version !== this.cDefinitions) {
       const names = new Set<string>();
-      for (const c of this.cSummaries.values()) for (const fn of c.functions) if (fn.definition) names.add(fn.name);
+      for (const c of this.cSummaries.values())
+        for (const item of c.items) for (const fn of item.functions) if (fn.definition) names.add(fn.name);
       this.definedInC = { version: this.cDefinitions, names };
     }
     return this.definedInC.names;
@@ -1333,27 +1334,23 @@ function sameKey(a: readonly unknown[] | undefined, b: readonly unknown[]): bool
 }
 
 /** The names a C file defines, as one key (the set ExternNotImplemented reads). */
-/** Whether two summaries define the same functions (in the same order, as an edit mostly leaves them, or not). */
-function sameDefinitions(a: CFileSummary | undefined, b: CFileSummary): boolean {
-  const defined = (c: CFileSummary): string[] => {
-    const names: string[] = [];
-    for (const f of c.functions) if (f.definition) names.push(f.name);
-    return names;
-  };
-  if (!a) return defined(b).length === 0;
-  const x = defined(a);
-  const y = defined(b);
-  return (x.length === y.length && x.every((n, i) => n === y[i])) || definitionNames(a) === definitionNames(b);
+/** The functions a C file defines, in file order. */
+function definedIn(c: CFileSummary): string[] {
+  const names: string[] = [];
+  for (const item of c.items) for (const f of item.functions) if (f.definition) names.push(f.name);
+  return names;
 }
 
-function definitionNames(c: CFileSummary | undefined): string {
-  return c
-    ? c.functions
-        .filter((f) => f.definition)
-        .map((f) => f.name)
-        .sort()
-        .join('\u0000')
-    : '';
+/** Whether two summaries define the same functions (in the same order, as an edit mostly leaves them, or not). */
+function sameDefinitions(a: CFileSummary | undefined, b: CFileSummary): boolean {
+  const y = definedIn(b);
+  if (!a) return y.length === 0;
+  const x = definedIn(a);
+  if (x.length !== y.length) return false;
+  if (x.every((n, i) => n === y[i])) return true;
+  x.sort();
+  y.sort();
+  return x.every((n, i) => n === y[i]);
 }
 
 /** One edit that turns `before` into `after`: everything between their common prefix and suffix. */

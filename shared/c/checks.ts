@@ -273,32 +273,35 @@ function canonicalIn(c: CFileSummary, text: string): string {
   return t;
 }
 
-/** The diagnostics of a file's items checked against one program and one set of typedefs; `checked` counts the items checked. */
+/**
+ * The diagnostics of a file's items checked against one program and one set of typedefs: each
+ * item's from its start, and as last placed; `checked` counts the items checked.
+ */
 export interface CChecksMemo {
-  readonly byItem: WeakMap<CItemSummary, readonly Diagnostic[]>;
+  readonly byItem: WeakMap<CItemSummary, { readonly own: readonly Diagnostic[]; at: number; placed: readonly Diagnostic[] }>;
   checked: number;
 }
 
 /**
- * The diagnostics of one C file, item by item. With `memo` (the diagnostics of items checked
- * against the same program and typedefs), an item checked before is not checked again, and one
- * moved since has its diagnostics moved.
+ * The diagnostics of one C file, item by item. With `memo`, an item checked before is not
+ * checked again, and its diagnostics are placed again only when it moved.
  */
 export function checkCFile(program: CProgram, path: string, c: CFileSummary, memo?: CChecksMemo): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const item of c.items) {
+  c.items.forEach((item, k) => {
+    const at = c.starts[k];
     let found = memo?.byItem.get(item);
     if (!found) {
-      const was = item.base && memo?.byItem.get(item.base);
-      if (was) found = movedDiagnostics(was, item.start - item.base!.start, path);
-      else {
-        found = checkCItem(program, path, item, c);
-        if (memo) memo.checked++;
-      }
+      const own = checkCItem(program, path, item, c);
+      if (memo) memo.checked++;
+      found = { own, at, placed: movedDiagnostics(own, at, path) };
       memo?.byItem.set(item, found);
+    } else if (found.at !== at) {
+      found.at = at;
+      found.placed = movedDiagnostics(found.own, at, path);
     }
-    for (const d of found) out.push(d);
-  }
+    for (const d of found.placed) out.push(d);
+  });
   return out;
 }
 
@@ -319,7 +322,7 @@ function movedDiagnostics(list: readonly Diagnostic[], delta: number, path: stri
   }));
 }
 
-/** The diagnostics of one item of a C file (`c`, for its typedefs). */
+/** The diagnostics of one item of a C file (`c`, for its typedefs), from the item's start. */
 function checkCItem(program: CProgram, path: string, item: CItemSummary, c: CFileSummary): Diagnostic[] {
   const b = boundaryOf(program);
   const out: Diagnostic[] = [];

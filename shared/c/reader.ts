@@ -84,15 +84,22 @@ export interface CFileSummary {
   readonly calls: readonly CCall[];
   readonly includes: readonly { readonly path: string; readonly range: CRange }[];
   readonly names: readonly CNameUse[];
-  /** The same, by top-level item, in file order: what an edit re-reads and the checks re-check. */
+  /**
+   * The same, by top-level item, in file order: what an edit re-reads and the checks re-check.
+   * The lists above are placed from these when first asked.
+   */
   readonly items: readonly CItemSummary[];
+  /** Where each item starts. */
+  readonly starts: readonly number[];
 }
 
-/** What one top-level item of a C file says, at the place it was read. */
+/**
+ * What one top-level item of a C file says, its positions from the item's start: an item the
+ * edits did not reach is the same object at its new place.
+ */
 export interface CItemSummary {
   readonly type: string;
-  readonly start: number;
-  readonly end: number;
+  readonly length: number;
   readonly functions: readonly CFunction[];
   /** Its typedefs, in order (later ones win). */
   readonly typedefs: readonly (readonly [name: string, type: string])[];
@@ -105,11 +112,7 @@ export interface CItemSummary {
   readonly globalsRead: ReadonlyMap<string, string | undefined>;
   /** The file-scope variables it declares, in order. */
   readonly globalsSet: readonly (readonly [name: string, type: string])[];
-  /** The item as first read, when this is it moved (the checks move its diagnostics instead of making them again). */
-  readonly base?: CItemSummary;
 }
-
-const range = (n: CSyntaxNode): CRange => ({ start: n.startIndex, end: n.endIndex });
 
 /** The same node (web-tree-sitter hands out a new wrapper object on every access). */
 const same = (a: CSyntaxNode | null, b: CSyntaxNode | null): boolean =>
@@ -192,6 +195,9 @@ class Scope {
 
 /** Reads one top-level item of a C file, with the file-scope variables declared before it. Never throws on odd trees. */
 function readCItem(item: CSyntaxNode, globals: ItemGlobals): CItemSummary {
+  // Positions from the item's start.
+  const base = item.startIndex;
+  const range = (n: CSyntaxNode): CRange => ({ start: n.startIndex - base, end: n.endIndex - base });
   const functions: CFunction[] = [];
   const typedefs: (readonly [string, string])[] = [];
   const fields: CFieldUse[] = [];
@@ -230,7 +236,7 @@ function readCItem(item: CSyntaxNode, globals: ItemGlobals): CItemSummary {
       returnType,
       params,
       variadic,
-      signatureRange: { start: typeNode?.startIndex ?? decl.startIndex, end: fnDecl.endIndex },
+      signatureRange: { start: (typeNode?.startIndex ?? decl.startIndex) - base, end: fnDecl.endIndex - base },
     });
   };
 
@@ -283,7 +289,7 @@ function readCItem(item: CSyntaxNode, globals: ItemGlobals): CItemSummary {
         }
         const cond = node.childForFieldName('condition');
         switches.push({
-          range: { start: node.startIndex, end: cond?.endIndex ?? node.endIndex },
+          range: { start: node.startIndex - base, end: (cond?.endIndex ?? node.endIndex) - base },
           cases,
           hasDefault,
           subject: (cond?.text ?? '').replace(/^\(|\)$/g, '').trim(),
@@ -359,8 +365,7 @@ function readCItem(item: CSyntaxNode, globals: ItemGlobals): CItemSummary {
   }
   return {
     type: item.type,
-    start: item.startIndex,
-    end: item.endIndex,
+    length: item.endIndex - item.startIndex,
     functions,
     typedefs,
     fields,
@@ -373,55 +378,65 @@ function readCItem(item: CSyntaxNode, globals: ItemGlobals): CItemSummary {
   };
 }
 
-/** A file's summary from its items' (the flat lists each check and question reads). */
-function summaryOf(items: readonly CItemSummary[]): CFileSummary {
-  const functions: CFunction[] = [];
+/** A file's summary from its items and where they start: the flat lists are placed when first asked. */
+function summaryOf(items: readonly CItemSummary[], starts: readonly number[]): CFileSummary {
   const typedefs = new Map<string, string>();
+  for (const item of items) for (const [name, type] of item.typedefs) typedefs.set(name, type);
+  let placed: Placed | undefined;
+  const lists = (): Placed => (placed ??= place(items, starts));
+  return {
+    get functions() {
+      return lists().functions;
+    },
+    typedefs,
+    get fields() {
+      return lists().fields;
+    },
+    get switches() {
+      return lists().switches;
+    },
+    get calls() {
+      return lists().calls;
+    },
+    get includes() {
+      return lists().includes;
+    },
+    get names() {
+      return lists().names;
+    },
+    items,
+    starts,
+  };
+}
+
+type Placed = Pick<CFileSummary, 'functions' | 'fields' | 'switches' | 'calls' | 'includes' | 'names'>;
+
+/** Every item's lists at its place in the file. */
+function place(items: readonly CItemSummary[], starts: readonly number[]): Placed {
+  const functions: CFunction[] = [];
   const fields: CFieldUse[] = [];
   const switches: CSwitch[] = [];
   const calls: CCall[] = [];
   const includes: { path: string; range: CRange }[] = [];
   const names: CNameUse[] = [];
-  for (const item of items) {
-    for (const f of item.functions) functions.push(f);
-    for (const [name, type] of item.typedefs) typedefs.set(name, type);
-    for (const f of item.fields) fields.push(f);
-    for (const s of item.switches) switches.push(s);
-    for (const c of item.calls) calls.push(c);
-    for (const i of item.includes) includes.push(i);
-    for (const n of item.names) names.push(n);
-  }
-  return { functions, typedefs, fields, switches, calls, includes, names, items };
-}
-
-const moved = (r: CRange, delta: number): CRange => ({ start: r.start + delta, end: r.end + delta });
-
-/** The same item `delta` code units further in the file. */
-function movedItem(item: CItemSummary, delta: number): CItemSummary {
-  return {
-    type: item.type,
-    start: item.start + delta,
-    end: item.end + delta,
-    functions: item.functions.map((f) => ({
-      ...f,
-      nameRange: moved(f.nameRange, delta),
-      params: f.params.map((p) => ({ ...p, range: moved(p.range, delta) })),
-      signatureRange: moved(f.signatureRange, delta),
-    })),
-    typedefs: item.typedefs,
-    fields: item.fields.map((f) => ({ ...f, range: moved(f.range, delta) })),
-    switches: item.switches.map((s) => ({
-      ...s,
-      range: moved(s.range, delta),
-      cases: s.cases.map((c) => ({ name: c.name, range: moved(c.range, delta) })),
-    })),
-    calls: item.calls.map((c) => ({ ...c, range: moved(c.range, delta) })),
-    includes: item.includes.map((i) => ({ path: i.path, range: moved(i.range, delta) })),
-    names: item.names.map((n) => ({ name: n.name, range: moved(n.range, delta) })),
-    globalsRead: item.globalsRead,
-    globalsSet: item.globalsSet,
-    base: item.base ?? item,
-  };
+  items.forEach((item, k) => {
+    const at = starts[k];
+    const r = (x: CRange): CRange => ({ start: x.start + at, end: x.end + at });
+    for (const f of item.functions)
+      functions.push({
+        ...f,
+        nameRange: r(f.nameRange),
+        params: f.params.map((p) => ({ ...p, range: r(p.range) })),
+        signatureRange: r(f.signatureRange),
+      });
+    for (const f of item.fields) fields.push({ ...f, range: r(f.range) });
+    for (const s of item.switches)
+      switches.push({ ...s, range: r(s.range), cases: s.cases.map((c) => ({ name: c.name, range: r(c.range) })) });
+    for (const c of item.calls) calls.push({ ...c, range: r(c.range) });
+    for (const i of item.includes) includes.push({ path: i.path, range: r(i.range) });
+    for (const n of item.names) names.push({ name: n.name, range: r(n.range) });
+  });
+  return { functions, fields, switches, calls, includes, names };
 }
 
 /** A top-level named node of a parsed C file: its type and span, and the node itself copied when asked. */
@@ -496,36 +511,42 @@ export function coveringChange(edits: readonly TextEdit[]): CChange | undefined 
   return cover;
 }
 
-/** What changed from `before` to `after`: the text between their common start and common end. */
-export function changeBetween(before: string, after: string): CChange {
-  const n = Math.min(before.length, after.length);
-  let start = 0;
-  while (start < n && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let tail = 0;
-  while (tail < n - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
-  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
-}
-
 /**
  * A C file's summary from its parse after `change` (undefined: nothing is taken over), and how
- * many items were read. Of `before`, the file's items before the change, an item the change did
- * not reach (wholly before it, or wholly after it at the same distance from the end) is taken
- * over, moved when its place moved, while the file-scope variables it read are the same; only
- * the others are copied out of the parse and read. Never throws on odd trees: what it cannot
- * read it leaves out.
+ * many items were read. Of `before`, the file's summary before the change, an item the change
+ * did not reach (wholly before it, or wholly after it at the same distance from the end) is
+ * taken over, the same object at its new place, while the file-scope variables it read are the
+ * same; only the others are copied out of the parse and read. Never throws on odd trees: what
+ * it cannot read it leaves out.
  */
-export function readCParse(
-  parse: CParse,
-  change: CChange | undefined,
-  before: readonly CItemSummary[] = [],
-): { summary: CFileSummary; read: number } {
+export function readCParse(parse: CParse, change: CChange | undefined, before?: CFileSummary): { summary: CFileSummary; read: number } {
+  const old = before ?? { items: [], starts: [] };
   if (change && parse.window) {
-    const around = aroundWindow(parse, parse.window, change, before);
+    const around = aroundWindow(parse, parse.window, change, old);
     if (around) return around;
   }
-  const { items, read } = readSpans(parse.all(), change, before);
-  return { summary: summaryOf(items), read };
+  const read = new Items();
+  readSpans(read, parse.all(), change, old, 0, old.items.length);
+  return { summary: summaryOf(read.items, read.starts), read: read.read };
 }
+
+/** Items with their starts, as a summary is made of them. */
+class Items {
+  readonly items: CItemSummary[] = [];
+  readonly starts: number[] = [];
+  readonly globals = new Map<string, string>();
+  read = 0;
+  /** Takes `item` over at `start`, unless it cannot stand for the same text now. */
+  takeOver(item: CItemSummary, start: number): boolean {
+    if (!reusable(item, this.globals)) return false;
+    for (const [name, type] of item.globalsSet) this.globals.set(name, type);
+    this.items.push(item);
+    this.starts.push(start);
+    return true;
+  }
+}
+
+type Before = Pick<CFileSummary, 'items' | 'starts'>;
 
 /**
  * `readCParse` after a reparse, listing only the nodes around its window: the old items wholly
@@ -537,9 +558,11 @@ function aroundWindow(
   parse: CParse,
   window: { readonly start: number; readonly end: number },
   change: CChange,
-  before: readonly CItemSummary[],
+  before: Before,
 ): { summary: CFileSummary; read: number } | undefined {
   const delta = change.newEnd - change.oldEnd;
+  const { items, starts } = before;
+  const endOf = (j: number): number => starts[j] + items[j].length;
   // [start, end] of the new text; before `start` the texts are the same, after `end` moved by delta.
   let start = window.start;
   let end = window.end;
@@ -548,11 +571,11 @@ function aroundWindow(
   let listed: readonly CItemNode[];
   for (;;) {
     i = 0;
-    while (i < before.length && before[i].end < start) i++;
+    while (i < items.length && endOf(i) < start) i++;
     k = i;
-    while (k < before.length && before[k].start <= end - delta) k++;
-    const from = i < k ? Math.min(start, before[i].start) : start;
-    const to = i < k ? Math.max(end, before[k - 1].end + delta) : end;
+    while (k < items.length && starts[k] <= end - delta) k++;
+    const from = i < k ? Math.min(start, starts[i]) : start;
+    const to = i < k ? Math.max(end, endOf(k - 1) + delta) : end;
     listed = parse.between(from, to);
     const first = listed.length ? Math.min(from, listed[0].startIndex) : from;
     const last = listed.length ? Math.max(to, listed[listed.length - 1].endIndex) : to;
@@ -560,52 +583,38 @@ function aroundWindow(
     start = first;
     end = last;
   }
-  const items: CItemSummary[] = [];
-  const globals = new Map<string, string>();
-  const takeOver = (o: CItemSummary, moved: number): boolean => {
-    if (!reusable(o, globals)) return false;
-    for (const [name, type] of o.globalsSet) globals.set(name, type);
-    items.push(moved === 0 ? o : movedItem(o, moved));
-    return true;
-  };
-  for (let j = 0; j < i; j++) if (!takeOver(before[j], 0)) return undefined;
-  const read = readSpans(listed, change, before.slice(i, k), globals);
-  for (const item of read.items) items.push(item);
-  for (let j = k; j < before.length; j++) if (!takeOver(before[j], delta)) return undefined;
-  return { summary: summaryOf(items), read: read.read };
+  const out = new Items();
+  for (let j = 0; j < i; j++) if (!out.takeOver(items[j], starts[j])) return undefined;
+  readSpans(out, listed, change, before, i, k);
+  for (let j = k; j < items.length; j++) if (!out.takeOver(items[j], starts[j] + delta)) return undefined;
+  return { summary: summaryOf(out.items, out.starts), read: out.read };
 }
 
-/** Reads the items of `spans` (taking over those of `before` the change did not reach), from the file-scope variables of `globals`. */
-function readSpans(
-  spans: readonly CItemNode[],
-  change: CChange | undefined,
-  before: readonly CItemSummary[],
-  globals = new Map<string, string>(),
-): { items: CItemSummary[]; read: number } {
-  const items: CItemSummary[] = [];
+/** Reads the items of `spans` into `out`, taking over those of `before` (from `from` to `to`) the change did not reach. */
+function readSpans(out: Items, spans: readonly CItemNode[], change: CChange | undefined, before: Before, from: number, to: number): void {
   const delta = change ? change.newEnd - change.oldEnd : 0;
-  let j = 0;
-  let read = 0;
+  let j = from;
   for (const span of spans) {
-    let item: CItemSummary | undefined;
     if (change) {
       // Where the same text was in the old file, if the change did not reach it.
       const was = span.endIndex <= change.start ? span.startIndex : span.startIndex >= change.newEnd ? span.startIndex - delta : -1;
       if (was >= 0) {
-        while (j < before.length && before[j].start < was) j++;
-        const o = before[j];
-        if (o && o.start === was && o.end - o.start === span.endIndex - span.startIndex && o.type === span.type && reusable(o, globals))
-          item = was === span.startIndex ? o : movedItem(o, span.startIndex - was);
+        while (j < to && before.starts[j] < was) j++;
+        const o = j < to ? before.items[j] : undefined;
+        if (
+          o &&
+          before.starts[j] === was &&
+          o.length === span.endIndex - span.startIndex &&
+          o.type === span.type &&
+          out.takeOver(o, span.startIndex)
+        )
+          continue;
       }
     }
-    if (item) for (const [name, type] of item.globalsSet) globals.set(name, type);
-    else {
-      item = readCItem(span.node(), new ItemGlobals(globals));
-      read++;
-    }
-    items.push(item);
+    out.items.push(readCItem(span.node(), new ItemGlobals(out.globals)));
+    out.starts.push(span.startIndex);
+    out.read++;
   }
-  return { items, read };
 }
 
 /**
