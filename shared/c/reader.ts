@@ -536,9 +536,13 @@ class Items {
   readonly starts: number[] = [];
   readonly globals = new Map<string, string>();
   read = 0;
-  /** Takes `item` over at `start`, unless it cannot stand for the same text now. */
-  takeOver(item: CItemSummary, start: number): boolean {
-    if (!reusable(item, this.globals)) return false;
+  /**
+   * Takes `item` over at `start`, unless the file-scope variables it read changed, or it is an
+   * error and `sameTree` does not say that the parser kept its node (what tree-sitter's recovery
+   * makes of a text depends on what came before it).
+   */
+  takeOver(item: CItemSummary, start: number, sameTree = false): boolean {
+    if ((!sameTree && item.type === 'ERROR') || !sameGlobals(item, this.globals)) return false;
     for (const [name, type] of item.globalsSet) this.globals.set(name, type);
     this.items.push(item);
     this.starts.push(start);
@@ -583,10 +587,11 @@ function aroundWindow(
     start = first;
     end = last;
   }
+  // Outside the window the parser kept the old nodes: errors too.
   const out = new Items();
-  for (let j = 0; j < i; j++) if (!out.takeOver(items[j], starts[j])) return undefined;
+  for (let j = 0; j < i; j++) if (!out.takeOver(items[j], starts[j], true)) return undefined;
   readSpans(out, listed, change, before, i, k);
-  for (let j = k; j < items.length; j++) if (!out.takeOver(items[j], starts[j] + delta)) return undefined;
+  for (let j = k; j < items.length; j++) if (!out.takeOver(items[j], starts[j] + delta, true)) return undefined;
   return { summary: summaryOf(out.items, out.starts), read: out.read };
 }
 
@@ -615,15 +620,6 @@ function readSpans(out: Items, spans: readonly CItemNode[], change: CChange | un
     out.starts.push(span.startIndex);
     out.read++;
   }
-}
-
-/**
- * Whether an old item can stand for the same text now: the file-scope variables it read are the
- * same, and it is not an error (what tree-sitter's recovery makes of a text depends on what
- * came before it).
- */
-function reusable(item: CItemSummary, globals: ReadonlyMap<string, string>): boolean {
-  return item.type !== 'ERROR' && sameGlobals(item, globals);
 }
 
 function sameGlobals(item: CItemSummary, globals: ReadonlyMap<string, string>): boolean {
