@@ -1076,7 +1076,15 @@ describe('the project configuration file in the server', () => {
     write('tests/sub/use.vale', 'import vtest.*;\nexported func getFuel(s Ship) int { s.fuel }\n');
     const use = URI.file(join(dir, 'tests', 'sub', 'use.vale')).toString();
     writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify({ modules: { vtest: 'tests' } }));
-    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cfgUri, type: 2 }] });
+    // The files written are reported too, as an editor's watcher does: the server may have read
+    // one half written while it handled the last test's change of the configuration.
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [
+        { uri: cfgUri, type: 2 },
+        { uri: URI.file(join(dir, 'tests', 'main.vale')).toString(), type: 1 },
+        { uri: use, type: 1 },
+      ],
+    });
     await client.waitFor('the export checked in its own package', () =>
       (client.diagnostics.get(use) ?? []).some((d) => d.code === 'ExportedFunctionDependedOnNonExportedKind'),
     );
