@@ -7,8 +7,11 @@ import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { CItemNode, CParse, CParser, CSyntaxNode, CTreeEdit } from '../shared';
 
-/** V8's WebAssembly, the one call made here (the project's TypeScript libraries do not declare it). */
-declare const WebAssembly: { compile(bytes: Uint8Array): Promise<unknown> };
+/** V8's WebAssembly, the calls made here (the project's TypeScript libraries do not declare it). */
+declare const WebAssembly: {
+  compile(bytes: Uint8Array): Promise<unknown>;
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> }; module: unknown }>;
+};
 
 function firstExisting(candidates: readonly string[]): string | undefined {
   return candidates.find((path) => existsSync(path));
@@ -37,10 +40,91 @@ interface Cursor {
   readonly startIndex: number;
   readonly endIndex: number;
   readonly currentFieldId: number;
+  /** The tree it walks: `tree[0]` is the tree's address in wasm memory. */
+  readonly tree: { readonly 0: number };
   gotoFirstChild(): boolean;
   gotoNextSibling(): boolean;
   gotoParent(): boolean;
   delete(): void;
+}
+
+/**
+ * The runtime's own cursor functions (tree-sitter.wasm's exports). Each reads the cursor from
+ * the runtime's transfer buffer and a move writes it back there, so a walk that makes one call
+ * after another needs nothing else. web-tree-sitter's cursor object copies the cursor into the
+ * buffer and out again around every call, word by word: in a one-shot run, whose code is cold,
+ * that was half of the time spent copying a tree.
+ */
+interface CursorExports {
+  ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  ts_tree_cursor_start_index_wasm(tree: number): number;
+  ts_tree_cursor_end_index_wasm(tree: number): number;
+  ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  ts_tree_cursor_delete_wasm(tree: number): void;
+}
+
+const CURSOR_EXPORTS: readonly (keyof CursorExports)[] = [
+  'ts_tree_cursor_current_node_type_id_wasm',
+  'ts_tree_cursor_start_index_wasm',
+  'ts_tree_cursor_end_index_wasm',
+  'ts_tree_cursor_current_field_id_wasm',
+  'ts_tree_cursor_goto_first_child_wasm',
+  'ts_tree_cursor_goto_next_sibling_wasm',
+  'ts_tree_cursor_goto_parent_wasm',
+  'ts_tree_cursor_delete_wasm',
+];
+
+/** The runtime's exports when they have every cursor function used here, else undefined. */
+function cursorExports(exports: Record<string, unknown>): CursorExports | undefined {
+  return CURSOR_EXPORTS.every((name) => typeof exports[name] === 'function') ? (exports as unknown as CursorExports) : undefined;
+}
+
+/** A cursor's reads and moves, as `plainTree` asks them. */
+interface Moves {
+  typeId(): number;
+  start(): number;
+  end(): number;
+  fieldId(): number;
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  parent(): boolean;
+  release(): void;
+}
+
+/** Through web-tree-sitter's cursor object. */
+function objectMoves(c: Cursor): Moves {
+  return {
+    typeId: () => c.nodeTypeId,
+    start: () => c.startIndex,
+    end: () => c.endIndex,
+    fieldId: () => c.currentFieldId,
+    firstChild: () => c.gotoFirstChild(),
+    nextSibling: () => c.gotoNextSibling(),
+    parent: () => c.gotoParent(),
+    release: () => c.delete(),
+  };
+}
+
+/**
+ * Through the runtime's functions, on the cursor `walk()` just made: making it left it in the
+ * transfer buffer, and nothing else calls into the runtime until the walk has ended. The cursor
+ * is deleted from the buffer too: the object's copy of it is stale once a move has grown its stack.
+ */
+function exportMoves(x: CursorExports, c: Cursor): Moves {
+  const tree = c.tree[0];
+  return {
+    typeId: () => x.ts_tree_cursor_current_node_type_id_wasm(tree),
+    start: () => x.ts_tree_cursor_start_index_wasm(tree),
+    end: () => x.ts_tree_cursor_end_index_wasm(tree),
+    fieldId: () => x.ts_tree_cursor_current_field_id_wasm(tree),
+    firstChild: () => x.ts_tree_cursor_goto_first_child_wasm(tree) === 1,
+    nextSibling: () => x.ts_tree_cursor_goto_next_sibling_wasm(tree) === 1,
+    parent: () => x.ts_tree_cursor_goto_parent_wasm(tree) === 1,
+    release: () => x.ts_tree_cursor_delete_wasm(tree),
+  };
 }
 
 interface Language {
@@ -54,8 +138,8 @@ const LEAVES = new Set(['string_literal', 'char_literal', 'number_literal', 'com
 
 /**
  * What the walk asks of each node type, answered once per type: every cursor getter is a call
- * into wasm that copies the cursor over, so a node costs one call for its type, and a named one
- * two more for its span and one for its field.
+ * into wasm, so a node costs one call for its type, and a named one two more for its span and
+ * one for its field.
  */
 class NodeTypes {
   private readonly named: (boolean | undefined)[] = [];
@@ -74,32 +158,32 @@ class NodeTypes {
  * The named nodes of a tree-sitter tree, copied in one cursor walk (the tree can then be freed).
  * Anonymous nodes (punctuation, keywords) are tokens: the walk does not look inside them.
  */
-function plainTree(cursor: Cursor, source: string, types: NodeTypes): PlainNode {
-  const root = new PlainNode(source, types.name(cursor.nodeTypeId), cursor.startIndex, cursor.endIndex);
+function plainTree(cursor: Moves, source: string, types: NodeTypes): PlainNode {
+  const root = new PlainNode(source, types.name(cursor.typeId()), cursor.start(), cursor.end());
   const stack: PlainNode[] = [root];
   try {
-    if (!cursor.gotoFirstChild()) return root;
+    if (!cursor.firstChild()) return root;
     for (;;) {
-      const id = cursor.nodeTypeId;
+      const id = cursor.typeId();
       if (types.isNamed(id)) {
         const type = types.name(id);
-        const node = new PlainNode(source, type, cursor.startIndex, cursor.endIndex);
-        const field = cursor.currentFieldId;
+        const node = new PlainNode(source, type, cursor.start(), cursor.end());
+        const field = cursor.fieldId();
         if (field !== 0) node.fieldName = types.language.fields[field] ?? null;
         stack[stack.length - 1].namedChildren.push(node);
-        if (!LEAVES.has(type) && cursor.gotoFirstChild()) {
+        if (!LEAVES.has(type) && cursor.firstChild()) {
           stack.push(node);
           continue;
         }
       }
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return root;
+      while (!cursor.nextSibling()) {
+        if (!cursor.parent()) return root;
         stack.pop();
         if (stack.length === 0) return root;
       }
     }
   } finally {
-    cursor.delete();
+    cursor.release();
   }
 }
 
@@ -134,6 +218,7 @@ class TreeSitterParse implements CParse {
     readonly tree: TreeSitterTree,
     private readonly text: string,
     private readonly types: NodeTypes,
+    private readonly moves: (cursor: Cursor) => Moves,
     readonly window?: { readonly start: number; readonly end: number },
   ) {}
   all(): readonly CItemNode[] {
@@ -142,7 +227,7 @@ class TreeSitterParse implements CParse {
     return this.every;
   }
   private item(type: string, startIndex: number, endIndex: number, walk: () => Cursor): CItemNode {
-    return { type, startIndex, endIndex, node: () => plainTree(walk(), this.text, this.types) };
+    return { type, startIndex, endIndex, node: () => plainTree(this.moves(walk()), this.text, this.types) };
   }
   /** The top-level named nodes that end at or after `start` and start at or before `end`. */
   between(start: number, end: number): readonly CItemNode[] {
@@ -174,19 +259,40 @@ export function webTreeSitter(): ReturnType<NodeRequire> {
   return parserClass;
 }
 
-let loading: Promise<CParser | undefined> | undefined;
+/** What a loaded grammar holds: the parser, its node types, and how a walk moves its cursors. */
+interface Loaded {
+  readonly parser: { parse(text: string, old?: TreeSitterTree): TreeSitterTree };
+  readonly types: NodeTypes;
+  readonly moves: (cursor: Cursor) => Moves;
+}
 
-/** The C parser, or undefined (with the reason on `warn`) when its wasm files are missing. */
+let loading: Promise<Loaded | undefined> | undefined;
+let loadingParser: Promise<CParser | undefined> | undefined;
+
+/** The C parser (one per process), or undefined (with the reason on `warn`) when its wasm files are missing or fail to load. */
 export function loadCParser(warn: (message: string) => void = () => undefined): Promise<CParser | undefined> {
-  loading ??= (async () => {
-    // Beside the bundle (dist/), else the packages themselves (running from the sources, server/).
-    const modules = join(__dirname, '..', 'node_modules');
-    const runtime = firstExisting([join(__dirname, 'tree-sitter.wasm'), join(modules, 'web-tree-sitter', 'tree-sitter.wasm')]);
-    const grammar = firstExisting([join(__dirname, 'tree-sitter-c.wasm'), join(modules, 'tree-sitter-wasms', 'out', 'tree-sitter-c.wasm')]);
-    if (!runtime || !grammar) {
-      warn(`C files are not read: ${!runtime ? 'tree-sitter.wasm' : 'tree-sitter-c.wasm'} is missing beside ${__dirname}`);
-      return undefined;
-    }
+  loading ??= load(warn);
+  loadingParser ??= loading.then((loaded) => loaded && cParser(loaded, loaded.moves));
+  return loadingParser;
+}
+
+/** A parser over the same grammar whose trees are copied through web-tree-sitter's cursor objects (for tests: what the runtime's functions must agree with). */
+export async function loadCParserThroughCursorObjects(): Promise<CParser | undefined> {
+  loading ??= load(() => undefined);
+  const loaded = await loading;
+  return loaded && cParser(loaded, objectMoves);
+}
+
+async function load(warn: (message: string) => void): Promise<Loaded | undefined> {
+  // Beside the bundle (dist/), else the packages themselves (running from the sources, server/).
+  const modules = join(__dirname, '..', 'node_modules');
+  const runtime = firstExisting([join(__dirname, 'tree-sitter.wasm'), join(modules, 'web-tree-sitter', 'tree-sitter.wasm')]);
+  const grammar = firstExisting([join(__dirname, 'tree-sitter-c.wasm'), join(modules, 'tree-sitter-wasms', 'out', 'tree-sitter-c.wasm')]);
+  if (!runtime || !grammar) {
+    warn(`C files are not read: ${!runtime ? 'tree-sitter.wasm' : 'tree-sitter-c.wasm'} is missing beside ${__dirname}`);
+    return undefined;
+  }
+  try {
     // Compile the whole grammar up front, on V8's background threads, instead of each wasm
     // function on the main thread at its first call (the first parses would pay for it).
     setFlagsFromString('--no-wasm-lazy-compilation');
@@ -197,26 +303,54 @@ export function loadCParser(warn: (message: string) => void = () => undefined): 
     // compiled module by its bytes, and the grammar's load below finds it (a shell that reads its
     // Vale files meanwhile gets the grammar's continuation only when they are read).
     const compiled = WebAssembly.compile(grammarBytes).catch(() => undefined);
-    await Parser.init({ wasmBinary: readFileSync(runtime), locateFile: (name: string) => join(dirname(runtime), name) });
+    // The runtime is instantiated here (emscripten's `instantiateWasm`), to keep its exports; a
+    // failure rejects the load instead of leaving `init` waiting.
+    const runtimeBytes = readFileSync(runtime);
+    let exports: Record<string, unknown> = {};
+    let failed: (e: unknown) => void = () => undefined;
+    const failure = new Promise<never>((_, reject) => {
+      failed = reject;
+    });
+    await Promise.race([
+      Parser.init({
+        locateFile: (name: string) => join(dirname(runtime), name),
+        instantiateWasm: (imports: object, receive: (instance: unknown, module: unknown) => void) => {
+          WebAssembly.instantiate(runtimeBytes, imports)
+            .then(({ instance, module }) => {
+              exports = instance.exports;
+              receive(instance, module);
+            })
+            .catch(failed);
+          return {};
+        },
+      }),
+      failure,
+    ]);
     await compiled;
     const language = await Parser.Language.load(grammarBytes);
     const parser = new Parser();
     parser.setLanguage(language);
-    const types = new NodeTypes(language);
-    return (text: string, previous?: CParse, edit?: CTreeEdit) => {
-      if (!edit || !(previous instanceof TreeSitterParse)) return new TreeSitterParse(parser.parse(text), text, types);
-      const old = previous.tree;
-      old.edit(edit);
-      const tree: TreeSitterTree = parser.parse(text, old);
-      // What the core must read again: the edit, and where the structure changed around it.
-      let start = edit.startIndex;
-      let end = edit.newEndIndex;
-      for (const r of tree.getChangedRanges(old)) {
-        start = Math.min(start, r.startIndex);
-        end = Math.max(end, r.endIndex);
-      }
-      return new TreeSitterParse(tree, text, types, { start, end });
-    };
-  })();
-  return loading;
+    const direct = cursorExports(exports);
+    return { parser, types: new NodeTypes(language), moves: direct ? (c) => exportMoves(direct, c) : objectMoves };
+  } catch (e) {
+    warn(`C files are not read: the C grammar did not load (${e instanceof Error ? e.message : String(e)})`);
+    return undefined;
+  }
+}
+
+function cParser({ parser, types }: Loaded, moves: (cursor: Cursor) => Moves): CParser {
+  return (text: string, previous?: CParse, edit?: CTreeEdit) => {
+    if (!edit || !(previous instanceof TreeSitterParse)) return new TreeSitterParse(parser.parse(text), text, types, moves);
+    const old = previous.tree;
+    old.edit(edit);
+    const tree: TreeSitterTree = parser.parse(text, old);
+    // What the core must read again: the edit, and where the structure changed around it.
+    let start = edit.startIndex;
+    let end = edit.newEndIndex;
+    for (const r of tree.getChangedRanges(old)) {
+      start = Math.min(start, r.startIndex);
+      end = Math.max(end, r.endIndex);
+    }
+    return new TreeSitterParse(tree, text, types, moves, { start, end });
+  };
 }

@@ -153,6 +153,8 @@ export function walkValeFiles(
   onDirectoryError?: (dir: string, code: string) => void,
   /** Which file names are sources (default: `.vale` files). */
   takes: (name: string) => boolean = (name) => name.endsWith('.vale'),
+  /** Told each file as it is taken (the walk's answer is the list, in order, once it ends). */
+  found?: (path: string) => void,
 ): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
@@ -179,6 +181,7 @@ export function walkValeFiles(
       } else if (entry.isFile() && takes(entry.name) && filter.takesFile(full) && !seen.has(full)) {
         seen.add(full);
         out.push(full);
+        found?.(full);
       }
     }
   };
@@ -197,6 +200,7 @@ export function walkValeFiles(
     } else if (!seen.has(abs)) {
       seen.add(abs);
       out.push(abs);
+      found?.(abs);
     }
   }
   return out;

@@ -10,8 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import type { CodeAction, Diagnostic, DocumentLink, Hover, Location, TextEdit } from 'vscode-languageserver-protocol';
 import fc from 'fast-check';
 import { URI } from 'vscode-uri';
-import { type CParser, TARGETS, Workspace, cSymbolAt, cSymbolHover, cSymbolTarget, generatedIncludes } from '../shared';
-import { loadCParser } from '../server/cparser';
+import { type CParser, type CSyntaxNode, TARGETS, Workspace, cSymbolAt, cSymbolHover, cSymbolTarget, generatedIncludes } from '../shared';
+import { loadCParser, loadCParserThroughCursorObjects } from '../server/cparser';
 import { anyText, mutatedText } from './support/arbitraries';
 import { TestClient } from './support/lsp-client';
 import { tempDir } from './support/temp';
@@ -415,6 +415,47 @@ describe('C reading never fails', () => {
         generatedIncludes(program, summary);
       }),
       { numRuns: 400, seed: 0x17c },
+    );
+  });
+});
+
+describe('C trees copied through the runtime', () => {
+  // A top-level item as the reader sees it: every named node, its place, its field.
+  const shape = (n: CSyntaxNode): unknown => [
+    n.type,
+    n.startIndex,
+    n.endIndex,
+    (n as CSyntaxNode & { fieldName?: string | null }).fieldName ?? null,
+    n.namedChildren.map(shape),
+  ];
+  const copies = (parser: CParser, text: string) => {
+    const parse = parser(text);
+    try {
+      return parse.all().map((item) => shape(item.node()));
+    } finally {
+      parse.release();
+    }
+  };
+
+  test("the runtime's own cursor functions copy every tree as web-tree-sitter's cursor objects do", async () => {
+    const direct = await loadCParser();
+    const objects = await loadCParserThroughCursorObjects();
+    assert.ok(direct && objects);
+    const examples = [
+      join(__dirname, '..', 'examples', 'fleet', 'native', 'arrays.c'),
+      join(__dirname, '..', 'examples', 'fleet', 'native', 'report.c'),
+    ];
+    for (const file of examples) {
+      const text = readFileSync(file, 'utf8');
+      const a = copies(direct, text);
+      assert.ok(a.length > 5, file);
+      assert.deepEqual(a, copies(objects, text), file);
+    }
+    fc.assert(
+      fc.property(fc.oneof(mutatedText([C, ...examples.map((f) => readFileSync(f, 'utf8'))]), anyText), (text) => {
+        assert.deepEqual(copies(direct, text), copies(objects, text));
+      }),
+      { numRuns: 300, seed: 0x7ee },
     );
   });
 });

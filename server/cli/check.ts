@@ -125,8 +125,9 @@ let cParserLoading: Promise<CParser | undefined> | undefined;
 
 /**
  * How the commands that read C files load the C grammar; `now` starts loading at once (`stubs`).
- * `check` starts it once it has found C files to read: loading it costs a run with none about a
- * sixth of its time on a 2-core machine (its compiling competes with the reading).
+ * `check` starts it when its walk takes the first C file, before any file is read: loading it
+ * costs a run with none about a sixth of its time on a 2-core machine (its compiling competes with
+ * the reading), and a run with C files waited for it once the Vale files were read.
  */
 export function startCParser(load: () => Promise<CParser | undefined>, now = false): void {
   cParserLoad = load;
@@ -145,7 +146,10 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given once');
   const itables = itableOptions(ctx, options.itableProfile, options.binary);
   const others = paths.filter((p) => p !== '-');
-  const sources: Sources = fromStdin && others.length === 0 ? { files: [], modules: [] } : collectSources(others, ctx, { c: true });
+  const sources: Sources =
+    fromStdin && others.length === 0
+      ? { files: [], modules: [] }
+      : collectSources(others, ctx, { c: true, firstC: () => void cParserPromise() });
   let files = sources.files;
   if (fromStdin) {
     const key = options.stdinFilename.split('\\').join('/');

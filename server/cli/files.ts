@@ -75,7 +75,15 @@ function directoryKey(dir: string, cwd: string): string {
  * working directory), as the configuration and --exclude filter them; a file given by name is
  * taken whatever its extension. A `NAME=DIR` path is module NAME rooted at DIR, as valec takes it.
  */
-export function collectSources(paths: readonly string[], ctx: CliContext, options: { c?: boolean } = {}): Sources {
+export function collectSources(
+  paths: readonly string[],
+  ctx: CliContext,
+  options: {
+    c?: boolean;
+    /** Called once, when the walk takes its first C file (before any file is read). */
+    firstC?: () => void;
+  } = {},
+): Sources {
   const modules: Module[] = [];
   const roots: string[] = [];
   for (const [name, dir] of Object.entries(ctx.settings.modules ?? {})) {
@@ -90,11 +98,11 @@ export function collectSources(paths: readonly string[], ctx: CliContext, option
     if (m) modules.push({ name: m.name, root: directoryKey(m.dir, ctx.cwd) });
     roots.push(m ? m.dir : arg);
   }
-  return { files: collectValeFiles(roots, ctx, options.c === true), modules };
+  return { files: collectValeFiles(roots, ctx, options.c === true, options.firstC), modules };
 }
 
 /** Every `.vale` file under the paths (default: the working directory), filtered as `collectSources` says. */
-export function collectValeFiles(paths: readonly string[], ctx: CliContext, withC = false): SourceFile[] {
+export function collectValeFiles(paths: readonly string[], ctx: CliContext, withC = false, firstC?: () => void): SourceFile[] {
   const roots = (paths.length > 0 ? paths : ['.']).map((p) => resolve(ctx.cwd, p));
   roots.forEach((root, i) => {
     try {
@@ -111,6 +119,12 @@ export function collectValeFiles(paths: readonly string[], ctx: CliContext, with
       throw new UsageError(`cannot read directory ${displayPath(dir, ctx.cwd)}: ${code}`);
     },
     (name) => name.endsWith('.vale') || (withC && isCPath(name)),
+    (path) => {
+      if (firstC && isCPath(path)) {
+        firstC();
+        firstC = undefined;
+      }
+    },
   );
   const given = new Set(roots);
   return files.map((path) => {
