@@ -36,6 +36,7 @@ import {
   coveringChange,
   readCParse,
   isCPath,
+  definedCFunctions,
 } from './c';
 import { DEFAULT_TARGET, type TargetProfile } from './layout/targets';
 import { type ItableProfile, itableEdges, placeItables, unalignedItableDiagnostic } from './simulate/itables';
@@ -362,7 +363,7 @@ export class Workspace {
     this.cTrees.delete(path);
     this.externChecks.delete(path);
     this.cChecks.delete(path);
-    if (definedIn(before).length > 0) this.cDefinitions++;
+    if (definedCFunctions(before).length > 0) this.cDefinitions++;
     // No C file left: nothing infers a project, so the externs' names (and the models they hold) go.
     if (this.cSummaries.size === 0) this.ffiFunctions = undefined;
     this.stamp++;
@@ -455,8 +456,7 @@ export class Workspace {
   private cDefinedNames(): ReadonlySet<string> {
     if (this.definedInC?.version !== this.cDefinitions) {
       const names = new Set<string>();
-      for (const c of this.cSummaries.values())
-        for (const item of c.items) for (const fn of item.functions) if (fn.definition) names.add(fn.name);
+      for (const c of this.cSummaries.values()) for (const name of definedCFunctions(c)) names.add(name);
       this.definedInC = { version: this.cDefinitions, names };
     }
     return this.definedInC.names;
@@ -1333,19 +1333,11 @@ function sameKey(a: readonly unknown[] | undefined, b: readonly unknown[]): bool
   return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** The names a C file defines, as one key (the set ExternNotImplemented reads). */
-/** The functions a C file defines, in file order. */
-function definedIn(c: CFileSummary): string[] {
-  const names: string[] = [];
-  for (const item of c.items) for (const f of item.functions) if (f.definition) names.push(f.name);
-  return names;
-}
-
 /** Whether two summaries define the same functions (in the same order, as an edit mostly leaves them, or not). */
 function sameDefinitions(a: CFileSummary | undefined, b: CFileSummary): boolean {
-  const y = definedIn(b);
+  const y = definedCFunctions(b);
   if (!a) return y.length === 0;
-  const x = definedIn(a);
+  const x = definedCFunctions(a);
   if (x.length !== y.length) return false;
   if (x.every((n, i) => n === y[i])) return true;
   x.sort();

@@ -465,6 +465,13 @@ export function externImplementationFix(
   };
 }
 
+/** The functions a C file defines, in file order (read by item: the file's lists are not placed for it). */
+export function definedCFunctions(c: CFileSummary): string[] {
+  const names: string[] = [];
+  for (const item of c.items) for (const f of item.functions) if (f.definition) names.push(f.name);
+  return names;
+}
+
 /**
  * Whether `implementMissingExterns` has something to write: an extern that no C file defines and
  * whose prototype the backend can generate. Reads the externs' names and, for a name C lacks, its
@@ -472,7 +479,7 @@ export function externImplementationFix(
  */
 export function anyMissingExtern(program: CProgram, cFiles: readonly CFileText[]): boolean {
   const defined = new Set<string>();
-  for (const c of cFiles) for (const fn of c.summary.functions) if (fn.definition) defined.add(fn.name);
+  for (const c of cFiles) for (const name of definedCFunctions(c.summary)) defined.add(name);
   const prefix = program.project ? `${program.project}_` : '';
   const ffi = ffiFunctionsOf(program);
   for (const name of ffi.externNames()) {
@@ -489,7 +496,7 @@ export function anyMissingExtern(program: CProgram, cFiles: readonly CFileText[]
 /** The source action of a C file: the definitions of every extern no C file defines, added to it. */
 export function implementMissingExterns(program: CProgram, file: CFileText, cFiles: readonly CFileText[]): FileEdit[] {
   const defined = new Set<string>();
-  for (const c of cFiles) for (const fn of c.summary.functions) if (fn.definition) defined.add(fn.name);
+  for (const c of cFiles) for (const name of definedCFunctions(c.summary)) defined.add(name);
   const missing = missingExterns(program, defined).filter((m) => hasPrototype(functionC(program, m.fn, m.pkg)));
   return missing.length === 0
     ? []
@@ -507,11 +514,10 @@ export function implementMissingExterns(program: CProgram, file: CFileText, cFil
 export function inferCProject(externNames: { has(name: string): boolean }, cFiles: Iterable<CFileSummary>): string | undefined {
   const counts = new Map<string, number>();
   for (const c of cFiles) {
-    for (const fn of c.functions) {
-      if (!fn.definition) continue;
-      for (let i = fn.name.indexOf('_'); i > 0; i = fn.name.indexOf('_', i + 1)) {
-        if (externNames.has(fn.name.slice(i + 1))) {
-          const prefix = fn.name.slice(0, i);
+    for (const name of definedCFunctions(c)) {
+      for (let i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) {
+        if (externNames.has(name.slice(i + 1))) {
+          const prefix = name.slice(0, i);
           counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
         }
       }
