@@ -82,49 +82,35 @@ function cursorExports(exports: Record<string, unknown>): CursorExports | undefi
   return CURSOR_EXPORTS.every((name) => typeof exports[name] === 'function') ? (exports as unknown as CursorExports) : undefined;
 }
 
-/** A cursor's reads and moves, as `plainTree` asks them. */
-interface Moves {
-  typeId(): number;
-  start(): number;
-  end(): number;
-  fieldId(): number;
-  firstChild(): boolean;
-  nextSibling(): boolean;
-  parent(): boolean;
-  release(): void;
-}
-
-/** Through web-tree-sitter's cursor object. */
-function objectMoves(c: Cursor): Moves {
+/**
+ * web-tree-sitter's cursor object behind the runtime's function names (the tree argument is the
+ * object's own): the walk when the runtime's exports lack one of them.
+ */
+function objectCalls(c: Cursor): CursorExports {
   return {
-    typeId: () => c.nodeTypeId,
-    start: () => c.startIndex,
-    end: () => c.endIndex,
-    fieldId: () => c.currentFieldId,
-    firstChild: () => c.gotoFirstChild(),
-    nextSibling: () => c.gotoNextSibling(),
-    parent: () => c.gotoParent(),
-    release: () => c.delete(),
+    ts_tree_cursor_current_node_type_id_wasm: () => c.nodeTypeId,
+    ts_tree_cursor_start_index_wasm: () => c.startIndex,
+    ts_tree_cursor_end_index_wasm: () => c.endIndex,
+    ts_tree_cursor_current_field_id_wasm: () => c.currentFieldId,
+    ts_tree_cursor_goto_first_child_wasm: () => (c.gotoFirstChild() ? 1 : 0),
+    ts_tree_cursor_goto_next_sibling_wasm: () => (c.gotoNextSibling() ? 1 : 0),
+    ts_tree_cursor_goto_parent_wasm: () => (c.gotoParent() ? 1 : 0),
+    ts_tree_cursor_delete_wasm: () => c.delete(),
   };
 }
 
 /**
- * Through the runtime's functions, on the cursor `walk()` just made: making it left it in the
- * transfer buffer, and nothing else calls into the runtime until the walk has ended. The cursor
- * is deleted from the buffer too: the object's copy of it is stale once a move has grown its stack.
+ * How a walk reaches a cursor `walk()` just made: through the runtime's functions, on the cursor
+ * that making it left in the transfer buffer (nothing else calls into the runtime until the walk
+ * has ended, and the cursor is deleted from the buffer too: the object's copy of it is stale once
+ * a move has grown its stack), or through the object.
  */
-function exportMoves(x: CursorExports, c: Cursor): Moves {
-  const tree = c.tree[0];
-  return {
-    typeId: () => x.ts_tree_cursor_current_node_type_id_wasm(tree),
-    start: () => x.ts_tree_cursor_start_index_wasm(tree),
-    end: () => x.ts_tree_cursor_end_index_wasm(tree),
-    fieldId: () => x.ts_tree_cursor_current_field_id_wasm(tree),
-    firstChild: () => x.ts_tree_cursor_goto_first_child_wasm(tree) === 1,
-    nextSibling: () => x.ts_tree_cursor_goto_next_sibling_wasm(tree) === 1,
-    parent: () => x.ts_tree_cursor_goto_parent_wasm(tree) === 1,
-    release: () => x.ts_tree_cursor_delete_wasm(tree),
-  };
+type CursorRoute = (cursor: Cursor) => { readonly calls: CursorExports; readonly tree: number };
+
+const objectRoute: CursorRoute = (c) => ({ calls: objectCalls(c), tree: 0 });
+
+function exportsRoute(x: CursorExports): CursorRoute {
+  return (c) => ({ calls: x, tree: c.tree[0] });
 }
 
 interface Language {
@@ -158,32 +144,37 @@ class NodeTypes {
  * The named nodes of a tree-sitter tree, copied in one cursor walk (the tree can then be freed).
  * Anonymous nodes (punctuation, keywords) are tokens: the walk does not look inside them.
  */
-function plainTree(cursor: Moves, source: string, types: NodeTypes): PlainNode {
-  const root = new PlainNode(source, types.name(cursor.typeId()), cursor.start(), cursor.end());
+function plainTree({ calls: x, tree: t }: ReturnType<CursorRoute>, source: string, types: NodeTypes): PlainNode {
+  const root = new PlainNode(
+    source,
+    types.name(x.ts_tree_cursor_current_node_type_id_wasm(t)),
+    x.ts_tree_cursor_start_index_wasm(t),
+    x.ts_tree_cursor_end_index_wasm(t),
+  );
   const stack: PlainNode[] = [root];
   try {
-    if (!cursor.firstChild()) return root;
+    if (x.ts_tree_cursor_goto_first_child_wasm(t) !== 1) return root;
     for (;;) {
-      const id = cursor.typeId();
+      const id = x.ts_tree_cursor_current_node_type_id_wasm(t);
       if (types.isNamed(id)) {
         const type = types.name(id);
-        const node = new PlainNode(source, type, cursor.start(), cursor.end());
-        const field = cursor.fieldId();
+        const node = new PlainNode(source, type, x.ts_tree_cursor_start_index_wasm(t), x.ts_tree_cursor_end_index_wasm(t));
+        const field = x.ts_tree_cursor_current_field_id_wasm(t);
         if (field !== 0) node.fieldName = types.language.fields[field] ?? null;
         stack[stack.length - 1].namedChildren.push(node);
-        if (!LEAVES.has(type) && cursor.firstChild()) {
+        if (!LEAVES.has(type) && x.ts_tree_cursor_goto_first_child_wasm(t) === 1) {
           stack.push(node);
           continue;
         }
       }
-      while (!cursor.nextSibling()) {
-        if (!cursor.parent()) return root;
+      while (x.ts_tree_cursor_goto_next_sibling_wasm(t) !== 1) {
+        if (x.ts_tree_cursor_goto_parent_wasm(t) !== 1) return root;
         stack.pop();
         if (stack.length === 0) return root;
       }
     }
   } finally {
-    cursor.release();
+    x.ts_tree_cursor_delete_wasm(t);
   }
 }
 
@@ -218,7 +209,7 @@ class TreeSitterParse implements CParse {
     readonly tree: TreeSitterTree,
     private readonly text: string,
     private readonly types: NodeTypes,
-    private readonly moves: (cursor: Cursor) => Moves,
+    private readonly route: CursorRoute,
     readonly window?: { readonly start: number; readonly end: number },
   ) {}
   all(): readonly CItemNode[] {
@@ -227,7 +218,7 @@ class TreeSitterParse implements CParse {
     return this.every;
   }
   private item(type: string, startIndex: number, endIndex: number, walk: () => Cursor): CItemNode {
-    return { type, startIndex, endIndex, node: () => plainTree(this.moves(walk()), this.text, this.types) };
+    return { type, startIndex, endIndex, node: () => plainTree(this.route(walk()), this.text, this.types) };
   }
   /** The top-level named nodes that end at or after `start` and start at or before `end`. */
   between(start: number, end: number): readonly CItemNode[] {
@@ -259,11 +250,11 @@ export function webTreeSitter(): ReturnType<NodeRequire> {
   return parserClass;
 }
 
-/** What a loaded grammar holds: the parser, its node types, and how a walk moves its cursors. */
+/** What a loaded grammar holds: the parser, its node types, and how a walk reaches its cursors. */
 interface Loaded {
   readonly parser: { parse(text: string, old?: TreeSitterTree): TreeSitterTree };
   readonly types: NodeTypes;
-  readonly moves: (cursor: Cursor) => Moves;
+  readonly route: CursorRoute;
 }
 
 let loading: Promise<Loaded | undefined> | undefined;
@@ -272,7 +263,7 @@ let loadingParser: Promise<CParser | undefined> | undefined;
 /** The C parser (one per process), or undefined (with the reason on `warn`) when its wasm files are missing or fail to load. */
 export function loadCParser(warn: (message: string) => void = () => undefined): Promise<CParser | undefined> {
   loading ??= load(warn);
-  loadingParser ??= loading.then((loaded) => loaded && cParser(loaded, loaded.moves));
+  loadingParser ??= loading.then((loaded) => loaded && cParser(loaded, loaded.route));
   return loadingParser;
 }
 
@@ -280,7 +271,7 @@ export function loadCParser(warn: (message: string) => void = () => undefined): 
 export async function loadCParserThroughCursorObjects(): Promise<CParser | undefined> {
   loading ??= load(() => undefined);
   const loaded = await loading;
-  return loaded && cParser(loaded, objectMoves);
+  return loaded && cParser(loaded, objectRoute);
 }
 
 async function load(warn: (message: string) => void): Promise<Loaded | undefined> {
@@ -331,16 +322,16 @@ async function load(warn: (message: string) => void): Promise<Loaded | undefined
     const parser = new Parser();
     parser.setLanguage(language);
     const direct = cursorExports(exports);
-    return { parser, types: new NodeTypes(language), moves: direct ? (c) => exportMoves(direct, c) : objectMoves };
+    return { parser, types: new NodeTypes(language), route: direct ? exportsRoute(direct) : objectRoute };
   } catch (e) {
     warn(`C files are not read: the C grammar did not load (${e instanceof Error ? e.message : String(e)})`);
     return undefined;
   }
 }
 
-function cParser({ parser, types }: Loaded, moves: (cursor: Cursor) => Moves): CParser {
+function cParser({ parser, types }: Loaded, route: CursorRoute): CParser {
   return (text: string, previous?: CParse, edit?: CTreeEdit) => {
-    if (!edit || !(previous instanceof TreeSitterParse)) return new TreeSitterParse(parser.parse(text), text, types, moves);
+    if (!edit || !(previous instanceof TreeSitterParse)) return new TreeSitterParse(parser.parse(text), text, types, route);
     const old = previous.tree;
     old.edit(edit);
     const tree: TreeSitterTree = parser.parse(text, old);
@@ -351,6 +342,6 @@ function cParser({ parser, types }: Loaded, moves: (cursor: Cursor) => Moves): C
       start = Math.min(start, r.startIndex);
       end = Math.max(end, r.endIndex);
     }
-    return new TreeSitterParse(tree, text, types, moves, { start, end });
+    return new TreeSitterParse(tree, text, types, route, { start, end });
   };
 }
