@@ -30,6 +30,7 @@ import {
   type CParser,
   EXTERN_NOT_IMPLEMENTED,
   checkCFile,
+  cFixesOf,
   externImplementationFix,
   externsNotImplemented,
   inferCProject,
@@ -463,11 +464,12 @@ export class Workspace {
   }
 
   /**
-   * A diagnostic's quick fixes: those it carries (the C checks'), and those made only when asked:
-   * the FFI checks' (their item checked again, with its fixes made) and the C definition
+   * A diagnostic's quick fixes: those it carries, and those made only when asked: the FFI checks'
+   * and the C checks' (their item checked again, with its fixes made) and the C definition
    * `ExternNotImplemented` offers. Made on an edit, the FFI checks' fixes cost every re-checked
    * item the reading of its file's text (a fresh copy of a large document, on the server, where
-   * the text after an edit is the old one's pieces joined), and their anchors.
+   * the text after an edit is the old one's pieces joined), and their anchors; the C checks' were
+   * copied with every diagnostic a keystroke moved.
    */
   fixesOf(d: Diagnostic): readonly QuickFix[] {
     if (d.fixes) return d.fixes;
@@ -476,6 +478,8 @@ export class Workspace {
       const fix = externImplementationFix(this.checkedProgram(), d.file, d.start, this.cFileTexts());
       return fix ? [fix] : [];
     }
+    const c = this.cSummaries.get(d.file);
+    if (c) return cFixesOf(this.checkedProgram(), d.file, c, d);
     const index = this.program();
     const model = this.model(d.file);
     const item = model?.itemContaining(d.start);
@@ -1335,9 +1339,15 @@ function sameKey(a: readonly unknown[] | undefined, b: readonly unknown[]): bool
 
 /** Whether two summaries define the same functions (in the same order, as an edit mostly leaves them, or not). */
 function sameDefinitions(a: CFileSummary | undefined, b: CFileSummary): boolean {
-  const y = definedCFunctions(b);
-  if (!a) return y.length === 0;
-  const x = definedCFunctions(a);
+  if (!a) return definedCFunctions(b).length === 0;
+  // The items both share at either end (an edit re-reads a few) define the same functions.
+  const n = Math.min(a.items.length, b.items.length);
+  let head = 0;
+  while (head < n && a.items[head] === b.items[head]) head++;
+  let tail = 0;
+  while (tail < n - head && a.items[a.items.length - 1 - tail] === b.items[b.items.length - 1 - tail]) tail++;
+  const x = definedCFunctions({ items: a.items.slice(head, a.items.length - tail) });
+  const y = definedCFunctions({ items: b.items.slice(head, b.items.length - tail) });
   if (x.length !== y.length) return false;
   if (x.every((n, i) => n === y[i])) return true;
   x.sort();

@@ -1316,7 +1316,7 @@ describe('a C file edited in place', () => {
   ];
   const edit = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat(12), insert: fc.nat(PIECES.length - 1) });
   const make = (cText: string): Workspace => {
-    const ws = new Workspace({ quickFixes: false });
+    const ws = new Workspace();
     ws.setCParser(parser);
     ws.setCProject('vtest');
     for (const f of files) if (f !== cFile) ws.setFile(f.path, f.text);
@@ -1331,6 +1331,7 @@ describe('a C file edited in place', () => {
     assert.ok(parser, 'the C parser loads');
     let reused = 0;
     let found = 0;
+    let withFixes = 0;
     fc.assert(
       fc.property(fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 }), fc.nat(5), (steps, reload) => {
         let text = cFile.text;
@@ -1351,6 +1352,11 @@ describe('a C file edited in place', () => {
           const expected = make(text);
           assert.deepEqual(flat(ws.cFile(cFile.path)), flat(expected.cFile(cFile.path)), text);
           assert.deepEqual(ws.diagnostics(cFile.path), expected.diagnostics(cFile.path), text);
+          // Their quick fixes, made when asked from the items taken over and moved.
+          const fixesIn = (w: Workspace) => w.diagnostics(cFile.path).map((d) => w.fixesOf(d));
+          const fixes = fixesIn(ws);
+          assert.deepEqual(fixes, fixesIn(expected), `${text}: quick fixes`);
+          withFixes += fixes.filter((f) => f.length > 0).length;
           const now = ws.cFile(cFile.path)!;
           // Items taken over at another place: the same objects, moved.
           reused += now.items.filter((item, j) => was.items.includes(item) && was.starts[was.items.indexOf(item)] !== now.starts[j]).length;
@@ -1359,8 +1365,8 @@ describe('a C file edited in place', () => {
       }),
       { numRuns: 300, seed: 0xc0de },
     );
-    // Items were taken over and moved, and the checks found something to say.
-    assert.ok(reused > 0 && found > 0, `${reused} items moved, ${found} diagnostics`);
+    // Items were taken over and moved, and the checks found something to say, and to fix.
+    assert.ok(reused > 0 && found > 0 && withFixes > 0, `${reused} items moved, ${found} diagnostics, ${withFixes} with quick fixes`);
   });
 
   test('a keystroke in one function of a long file reads and checks that function alone', () => {

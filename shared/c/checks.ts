@@ -283,8 +283,10 @@ export interface CChecksMemo {
 }
 
 /**
- * The diagnostics of one C file, item by item. With `memo`, an item checked before is not
- * checked again, and its diagnostics are placed again only when it moved.
+ * The diagnostics of one C file, item by item, without their quick fixes (`cFixesOf` makes a
+ * diagnostic's when asked: a keystroke moves every diagnostic behind it, and each fix with it).
+ * With `memo`, an item checked before is not checked again, and its diagnostics are placed again
+ * only when it moved.
  */
 export function checkCFile(program: CProgram, path: string, c: CFileSummary, memo?: CChecksMemo): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -294,36 +296,57 @@ export function checkCFile(program: CProgram, path: string, c: CFileSummary, mem
     if (!found) {
       const own = checkCItem(program, path, item, c);
       if (memo) memo.checked++;
-      found = { own, at, placed: movedDiagnostics(own, at, path) };
+      found = { own, at, placed: own.length > 0 ? movedDiagnostics(own, at, path) : own };
       memo?.byItem.set(item, found);
     } else if (found.at !== at) {
+      // Most items have nothing to say: nothing to move.
       found.at = at;
-      found.placed = movedDiagnostics(found.own, at, path);
+      if (found.own.length > 0) found.placed = movedDiagnostics(found.own, at, path);
     }
     for (const d of found.placed) out.push(d);
   });
   return out;
 }
 
+/**
+ * The quick fixes of a diagnostic `checkCFile` gave for the file (none for another's): its item
+ * checked again, with its fixes made, and the fixes of the same diagnostic there, placed.
+ */
+export function cFixesOf(program: CProgram, path: string, c: CFileSummary, d: Diagnostic): readonly QuickFix[] {
+  // The last item that starts at or before the diagnostic.
+  let lo = 0;
+  let hi = c.starts.length - 1;
+  if (hi < 0 || c.starts[0] > d.start) return [];
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (c.starts[mid] <= d.start) lo = mid;
+    else hi = mid - 1;
+  }
+  const at = c.starts[lo];
+  const own = checkCItem(program, path, c.items[lo], c, true);
+  const same = own.find((x) => x.start + at === d.start && x.end + at === d.end && x.code === d.code && x.message === d.message);
+  return same?.fixes ? movedDiagnostics([same], at, path)[0].fixes! : [];
+}
+
 /** Diagnostics `delta` code units further in `path` (their fixes' edits there too). */
 function movedDiagnostics(list: readonly Diagnostic[], delta: number, path: string): Diagnostic[] {
-  return list.map((d) => ({
-    ...d,
-    start: d.start + delta,
-    end: d.end + delta,
-    ...(d.fixes
+  return list.map((d) =>
+    d.fixes
       ? {
+          ...d,
+          start: d.start + delta,
+          end: d.end + delta,
           fixes: d.fixes.map((f) => ({
             ...f,
             edits: f.edits.map((e) => (e.file === path && !e.create ? { ...e, start: e.start + delta, end: e.end + delta } : e)),
           })),
         }
-      : {}),
-  }));
+      : { ...d, start: d.start + delta, end: d.end + delta },
+  );
 }
 
-/** The diagnostics of one item of a C file (`c`, for its typedefs), from the item's start. */
-function checkCItem(program: CProgram, path: string, item: CItemSummary, c: CFileSummary): Diagnostic[] {
+/** The diagnostics of one item of a C file (`c`, for its typedefs), from the item's start; their quick fixes when `fixes`. */
+function checkCItem(program: CProgram, path: string, item: CItemSummary, c: CFileSummary, fixes = false): Diagnostic[] {
   const b = boundaryOf(program);
   const out: Diagnostic[] = [];
   for (const fn of item.functions) {
@@ -340,13 +363,17 @@ function checkCItem(program: CProgram, path: string, item: CItemSummary, c: CFil
       code: C_SIGNATURE_MISMATCH,
       message: `${fn.name} is not the function the backend calls for ${signatureText(ext.f)}: ${differences.join('; ')}. Written: \`${writtenSignature(fn)}\`; generated: \`${fixed}\`.`,
       related: [{ file: ext.f.file, start: ext.f.nameRange.start, end: ext.f.nameRange.end, message: signatureText(ext.f) }],
-      fixes: [
-        {
-          title: 'Use the signature the backend generates',
-          preferred: true,
-          edits: [{ file: path, ...fn.signatureRange, newText: fixed }],
-        },
-      ],
+      ...(fixes
+        ? {
+            fixes: [
+              {
+                title: 'Use the signature the backend generates',
+                preferred: true,
+                edits: [{ file: path, ...fn.signatureRange, newText: fixed }],
+              },
+            ],
+          }
+        : {}),
     });
   }
   for (const call of item.calls) {
@@ -393,7 +420,7 @@ function checkCItem(program: CProgram, path: string, item: CItemSummary, c: CFil
             ],
           }
         : {}),
-      ...(closest
+      ...(closest && fixes
         ? { fixes: [{ title: `Change to ${closest}`, preferred: true, edits: [{ file: path, ...use.range, newText: closest }] }] }
         : {}),
     });
@@ -466,7 +493,7 @@ export function externImplementationFix(
 }
 
 /** The functions a C file defines, in file order (read by item: the file's lists are not placed for it). */
-export function definedCFunctions(c: CFileSummary): string[] {
+export function definedCFunctions(c: { readonly items: readonly CItemSummary[] }): string[] {
   const names: string[] = [];
   for (const item of c.items) for (const f of item.functions) if (f.definition) names.push(f.name);
   return names;
