@@ -543,7 +543,9 @@ class Items {
    */
   takeOver(item: CItemSummary, start: number, sameTree = false): boolean {
     if ((!sameTree && item.type === 'ERROR') || !sameGlobals(item, this.globals)) return false;
-    for (const [name, type] of item.globalsSet) this.globals.set(name, type);
+    // Index loops: a keystroke takes thousands of items over, most with no variable at all.
+    const set = item.globalsSet;
+    for (let i = 0; i < set.length; i++) this.globals.set(set[i][0], set[i][1]);
     this.items.push(item);
     this.starts.push(start);
     return true;
@@ -623,6 +625,7 @@ function readSpans(out: Items, spans: readonly CItemNode[], change: CChange | un
 }
 
 function sameGlobals(item: CItemSummary, globals: ReadonlyMap<string, string>): boolean {
+  if (item.globalsRead.size === 0) return true;
   for (const [name, type] of item.globalsRead) if (globals.get(name) !== type) return false;
   return true;
 }
