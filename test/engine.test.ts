@@ -1060,6 +1060,28 @@ describe('analysis engine', () => {
     }
   });
 
+  test('a declaration re-parsed by an edit that changed no summary, then declared again before it: the new first declaration is the one', () => {
+    // The property test of the publisher found it (its seed -1250791188): an empty edit re-parsed
+    // `struct Extra`, which changed no summary, so the index kept the object it had; an `Extra`
+    // of the same text typed at the top of the file was then taken for that declaration moved,
+    // and the extern over `Extra` kept pointing at the old one.
+    const path = '/w/typed.vale';
+    let text = '// top\nstruct A imm { }\nstruct B imm { }\nextern func total(crate Extra) int;\nstruct Extra imm { }\n// end\n';
+    const ws = fresh(new Map([[path, text]]));
+    ws.diagnostics(path);
+    const edits = [
+      { start: text.indexOf('struct Extra'), end: text.indexOf('struct Extra'), newText: '' },
+      { start: 0, end: 0, newText: 'struct Extra imm { }\n' },
+    ];
+    for (const e of edits) {
+      ws.editFile(path, [e]);
+      text = applyEdit(text, e);
+      const related = ws.diagnostics(path).flatMap((d) => d.related ?? []);
+      assert.ok(related.length > 0, "the extern names its kind's declaration");
+      assert.deepEqual(ws.diagnostics(path), fresh(new Map([[path, text]])).diagnostics(path), JSON.stringify(e));
+    }
+  });
+
   test('a one-shot workspace (the CLI) answers as an incremental one, before and after an edit', () => {
     const once = new Workspace({ incremental: false });
     for (const [path, text] of BASE) once.setFile(path, text);

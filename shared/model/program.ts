@@ -2555,8 +2555,12 @@ export function signatureText(f: FunctionDecl): string {
  */
 function sameDeclaration(old: SlotEntry, file: string, item: ItemDecls, before: FileModel | undefined, now: FileModel): boolean {
   if (old.file !== file) return false;
-  if (old.item === item) return true;
-  return old.item.summary === item.summary && !now.kindItems.includes(old.item) && !(before?.kindItems.includes(item) ?? false);
+  // The old declaration as the file's last model holds it: an edit that changed no summary may
+  // have re-parsed it since the entry was made (the index was not updated for that edit), and
+  // the entry's object is then in neither model.
+  const was = before?.kindNamed(old.name) ?? old.item;
+  if (was === item) return true;
+  return was.summary === item.summary && !now.kindItems.includes(was) && !(before?.kindItems.includes(item) ?? false);
 }
 
 /** `pkg` in or out of `key`'s sorted list of packages. */
