@@ -144,12 +144,12 @@ class NodeTypes {
  * The named nodes of a tree-sitter tree, copied in one cursor walk (the tree can then be freed).
  * Anonymous nodes (punctuation, keywords) are tokens: the walk does not look inside them.
  */
-function plainTree({ calls: x, tree: t }: ReturnType<CursorRoute>, source: string, types: NodeTypes): PlainNode {
+function plainTree({ calls: x, tree: t }: ReturnType<CursorRoute>, source: string, types: NodeTypes, shift: number): PlainNode {
   const root = new PlainNode(
     source,
     types.name(x.ts_tree_cursor_current_node_type_id_wasm(t)),
-    x.ts_tree_cursor_start_index_wasm(t),
-    x.ts_tree_cursor_end_index_wasm(t),
+    x.ts_tree_cursor_start_index_wasm(t) + shift,
+    x.ts_tree_cursor_end_index_wasm(t) + shift,
   );
   const stack: PlainNode[] = [root];
   try {
@@ -158,7 +158,7 @@ function plainTree({ calls: x, tree: t }: ReturnType<CursorRoute>, source: strin
       const id = x.ts_tree_cursor_current_node_type_id_wasm(t);
       if (types.isNamed(id)) {
         const type = types.name(id);
-        const node = new PlainNode(source, type, x.ts_tree_cursor_start_index_wasm(t), x.ts_tree_cursor_end_index_wasm(t));
+        const node = new PlainNode(source, type, x.ts_tree_cursor_start_index_wasm(t) + shift, x.ts_tree_cursor_end_index_wasm(t) + shift);
         const field = x.ts_tree_cursor_current_field_id_wasm(t);
         if (field !== 0) node.fieldName = types.language.fields[field] ?? null;
         stack[stack.length - 1].namedChildren.push(node);
@@ -185,6 +185,7 @@ interface TreeSitterNode {
   readonly endIndex: number;
   readonly nextNamedSibling: TreeSitterNode | null;
   readonly previousNamedSibling: TreeSitterNode | null;
+  readonly hasError: boolean;
   walk(): Cursor;
 }
 interface TreeSitterTree {
@@ -199,29 +200,51 @@ interface TreeSitterTree {
 }
 
 /**
- * A parsed C file: its top-level named nodes (a call for the list and two per node), each copied
- * when the core asks; after a reparse, the window the edit and tree-sitter's changed ranges
- * cover, and the nodes of a span found from the root by offset, not by listing all.
+ * A parsed C file, or a fragment of one parsed alone (its offsets moved by `shift`): its
+ * top-level named nodes (a call for the list and two per node), each copied when the core asks;
+ * after a reparse, the window the edit and tree-sitter's changed ranges cover, and the nodes of a
+ * span found from the root by offset, not by listing all.
  */
 class TreeSitterParse implements CParse {
   private every?: readonly CItemNode[];
+  /** Edits marked on the tree since it was parsed: only a reparse over it may follow. */
+  private deferred = false;
   constructor(
     readonly tree: TreeSitterTree,
     private readonly text: string,
     private readonly types: NodeTypes,
     private readonly route: CursorRoute,
     readonly window?: { readonly start: number; readonly end: number },
+    private readonly shift = 0,
   ) {}
   all(): readonly CItemNode[] {
+    this.usable();
     // Type and end are calls into wasm: asked once each.
-    this.every ??= this.tree.rootNode.namedChildren.map((n) => this.item(n.type, n.startIndex, n.endIndex, () => n.walk()));
+    this.every ??= this.tree.rootNode.namedChildren.map((n) => this.item(n.type, n.startIndex + this.shift, n.endIndex + this.shift, n));
     return this.every;
   }
-  private item(type: string, startIndex: number, endIndex: number, walk: () => Cursor): CItemNode {
-    return { type, startIndex, endIndex, node: () => plainTree(this.route(walk()), this.text, this.types) };
+  private item(type: string, startIndex: number, endIndex: number, n: TreeSitterNode): CItemNode {
+    return {
+      type,
+      startIndex,
+      endIndex,
+      get hasError() {
+        return n.hasError;
+      },
+      node: () => plainTree(this.route(n.walk()), this.text, this.types, this.shift),
+    };
+  }
+  private usable(): void {
+    if (this.deferred) throw new Error('a C parse with deferred edits was read (it may only be reparsed over)');
+  }
+  defer(edit: CTreeEdit): void {
+    this.tree.edit(edit);
+    this.deferred = true;
   }
   /** The top-level named nodes that end at or after `start` and start at or before `end`. */
   between(start: number, end: number): readonly CItemNode[] {
+    this.usable();
+    if (this.shift !== 0) return this.all().filter((x) => x.endIndex >= start && x.startIndex <= end);
     // tree-sitter's search by offset can miss around zero-width nodes (a missing token): it is
     // checked one node back, and when it finds nothing every node is listed.
     let n = this.tree.rootNode.firstNamedChildForIndex(Math.max(0, start - 1));
@@ -229,8 +252,7 @@ class TreeSitterParse implements CParse {
     for (let back = n.previousNamedSibling; back && back.endIndex >= start; back = back.previousNamedSibling) n = back;
     const out: CItemNode[] = [];
     for (let at: TreeSitterNode | null = n; at && at.startIndex <= end; at = at.nextNamedSibling) {
-      const node = at;
-      out.push(this.item(node.type, node.startIndex, node.endIndex, () => node.walk()));
+      out.push(this.item(at.type, at.startIndex, at.endIndex, at));
     }
     return out;
   }
@@ -330,7 +352,7 @@ async function load(warn: (message: string) => void): Promise<Loaded | undefined
 }
 
 function cParser({ parser, types }: Loaded, route: CursorRoute): CParser {
-  return (text: string, previous?: CParse, edit?: CTreeEdit) => {
+  const parse = (text: string, previous?: CParse, edit?: CTreeEdit): CParse => {
     if (!edit || !(previous instanceof TreeSitterParse)) return new TreeSitterParse(parser.parse(text), text, types, route);
     const old = previous.tree;
     old.edit(edit);
@@ -344,4 +366,8 @@ function cParser({ parser, types }: Loaded, route: CursorRoute): CParser {
     }
     return new TreeSitterParse(tree, text, types, route, { start, end });
   };
+  return Object.assign(parse, {
+    fragment: (text: string, start: number, end: number): CParse =>
+      new TreeSitterParse(parser.parse(text.slice(start, end)), text, types, route, { start, end }, start),
+  });
 }

@@ -28,6 +28,7 @@ import {
   type CChecksMemo,
   type CParse,
   type CParser,
+  type CTreeEdit,
   EXTERN_NOT_IMPLEMENTED,
   checkCFile,
   cFixesOf,
@@ -35,6 +36,8 @@ import {
   externsNotImplemented,
   inferCProject,
   coveringChange,
+  fragmentAround,
+  readCFragment,
   readCParse,
   isCPath,
   definedCFunctions,
@@ -73,6 +76,8 @@ export interface WorkspaceStats {
   itemChecksReused: number;
   /** Top-level items of C files read from their trees (an edit reads those it reached). */
   cItemsRead: number;
+  /** C keystrokes read from the text around them parsed alone (the rest reparse over the file's last tree). */
+  cFragments: number;
   /** Top-level items of C files checked (an edit checks those it reached). */
   cItemsChecked: number;
   /** Recorded facts recomputed after an index update, to tell which checks it made stale. */
@@ -185,7 +190,7 @@ export class Workspace {
   private readonly cSummaries = new Map<string, CFileSummary>();
   private readonly cTexts = new Map<string, string>();
   /** Per C file edited (`editCFile`), its tree and line index, for the next edit's reparse. */
-  private readonly cTrees = new Map<string, { parse: CParse; lines: LineIndex }>();
+  private readonly cTrees = new Map<string, { parse?: CParse; lines: LineIndex }>();
   /** Bumped when the set of C function definitions changes (ExternNotImplemented follows it). */
   private cDefinitions = 0;
   /** The C project name when set; otherwise inferred from the C files, else the first module's name. */
@@ -211,6 +216,7 @@ export class Workspace {
     modelsRead: 0,
     itemsRead: 0,
     cItemsRead: 0,
+    cFragments: 0,
     cItemsChecked: 0,
     indexesBuilt: 0,
     indexUpdates: 0,
@@ -300,9 +306,10 @@ export class Workspace {
 
   /**
    * A C file's edits (each in the offsets of the text the ones before it left), with the text
-   * after them and, when the caller has it, its line index: reparsed over the last edit's tree,
-   * and only the items the edits reached read again. The tree is kept until the file is set
-   * (`setCFile`) or removed.
+   * after them and, when the caller has it, its line index: the items around the edits parsed
+   * alone when the file holds no syntax error outside them (`readCFragment`), else reparsed over
+   * the last edit's tree; only the items the edits reached are read again. The tree is kept until
+   * the file is set (`setCFile`) or removed.
    */
   editCFile(path: string, edits: readonly TextEdit[], text: string, lines?: LineIndex): boolean {
     return this.readC(path, text, { edits, lines: lines ?? new LineIndex(text) });
@@ -315,21 +322,34 @@ export class Workspace {
     const before = this.cTexts.get(path);
     const change: CChange | undefined =
       edited && kept ? coveringChange(edited.edits) : before !== undefined ? coveringChange([spanningEdit(before, text)]) : undefined;
+    const treeEdit = (k: { lines: LineIndex }, c: CChange, lines: LineIndex): CTreeEdit => ({
+      startIndex: c.start,
+      oldEndIndex: c.oldEnd,
+      newEndIndex: c.newEnd,
+      startPosition: point(k.lines, c.start),
+      oldEndPosition: point(k.lines, c.oldEnd),
+      newEndPosition: point(lines, c.newEnd),
+    });
+    // A keystroke: the items around it parsed alone, when the items on either side come back the
+    // same. The file's last tree, when there is one, takes the edit for a later reparse over it.
+    const summaryBefore = this.cSummaries.get(path);
+    if (edited && change && summaryBefore && this.cParser.fragment && (!kept?.parse || kept.parse.defer)) {
+      const read = this.readCFragment(text, change, summaryBefore);
+      if (read) {
+        this.stats.cItemsRead += read.read;
+        this.stats.cFragments++;
+        this.setCSummary(path, text, read.summary);
+        if (kept?.parse) kept.parse.defer?.(treeEdit(kept, change, edited.lines));
+        // Kept even without a tree: the next edits are then known to apply to this text.
+        this.cTrees.set(path, { parse: kept?.parse, lines: edited.lines });
+        return true;
+      }
+    }
     let parse: CParse;
     try {
-      parse =
-        edited && kept && change
-          ? this.cParser(text, kept.parse, {
-              startIndex: change.start,
-              oldEndIndex: change.oldEnd,
-              newEndIndex: change.newEnd,
-              startPosition: point(kept.lines, change.start),
-              oldEndPosition: point(kept.lines, change.oldEnd),
-              newEndPosition: point(edited.lines, change.newEnd),
-            })
-          : this.cParser(text);
+      parse = edited && kept?.parse && change ? this.cParser(text, kept.parse, treeEdit(kept, change, edited.lines)) : this.cParser(text);
     } finally {
-      kept?.parse.release();
+      kept?.parse?.release();
     }
     let summary: CFileSummary;
     try {
@@ -346,6 +366,18 @@ export class Workspace {
     return true;
   }
 
+  /** A keystroke's items read from the text around it parsed alone (`fragmentAround`), or undefined. */
+  private readCFragment(text: string, change: CChange, before: CFileSummary): { summary: CFileSummary; read: number } | undefined {
+    const around = fragmentAround(before, change, text.length);
+    if (!around || !this.cParser?.fragment) return undefined;
+    const fragment = this.cParser.fragment(text, around.start, around.end);
+    try {
+      return readCFragment(fragment, around, change, before);
+    } finally {
+      fragment.release();
+    }
+  }
+
   private setCSummary(path: string, text: string, summary: CFileSummary): void {
     const before = this.cSummaries.get(path);
     this.cSummaries.set(path, summary);
@@ -360,7 +392,7 @@ export class Workspace {
     if (!before) return;
     this.cSummaries.delete(path);
     this.cTexts.delete(path);
-    this.cTrees.get(path)?.parse.release();
+    this.cTrees.get(path)?.parse?.release();
     this.cTrees.delete(path);
     this.externChecks.delete(path);
     this.cChecks.delete(path);

@@ -91,6 +91,8 @@ export interface CFileSummary {
   readonly items: readonly CItemSummary[];
   /** Where each item starts. */
   readonly starts: readonly number[];
+  /** How many of its items hold a syntax error. */
+  readonly errorItems: number;
 }
 
 /**
@@ -112,6 +114,8 @@ export interface CItemSummary {
   readonly globalsRead: ReadonlyMap<string, string | undefined>;
   /** The file-scope variables it declares, in order. */
   readonly globalsSet: readonly (readonly [name: string, type: string])[];
+  /** Whether the parser met an error in it (a node it skipped, or one it took as missing). */
+  readonly hasError: boolean;
 }
 
 /** The same node (web-tree-sitter hands out a new wrapper object on every access). */
@@ -194,7 +198,7 @@ class Scope {
 }
 
 /** Reads one top-level item of a C file, with the file-scope variables declared before it. Never throws on odd trees. */
-function readCItem(item: CSyntaxNode, globals: ItemGlobals): CItemSummary {
+function readCItem(item: CSyntaxNode, globals: ItemGlobals, hasError: boolean): CItemSummary {
   // Positions from the item's start.
   const base = item.startIndex;
   const range = (n: CSyntaxNode): CRange => ({ start: n.startIndex - base, end: n.endIndex - base });
@@ -375,13 +379,18 @@ function readCItem(item: CSyntaxNode, globals: ItemGlobals): CItemSummary {
     names,
     globalsRead: globals.read,
     globalsSet: globals.set,
+    hasError,
   };
 }
 
 /** A file's summary from its items and where they start: the flat lists are placed when first asked. */
 function summaryOf(items: readonly CItemSummary[], starts: readonly number[]): CFileSummary {
   const typedefs = new Map<string, string>();
-  for (const item of items) for (const [name, type] of item.typedefs) typedefs.set(name, type);
+  let errorItems = 0;
+  for (const item of items) {
+    for (const [name, type] of item.typedefs) typedefs.set(name, type);
+    if (item.hasError) errorItems++;
+  }
   let placed: Placed | undefined;
   const lists = (): Placed => (placed ??= place(items, starts));
   return {
@@ -406,6 +415,7 @@ function summaryOf(items: readonly CItemSummary[], starts: readonly number[]): C
     },
     items,
     starts,
+    errorItems,
   };
 }
 
@@ -444,6 +454,8 @@ export interface CItemNode {
   readonly type: string;
   readonly startIndex: number;
   readonly endIndex: number;
+  /** Whether the parser met an error in it (a call into the parser: asked of the items read). */
+  readonly hasError: boolean;
   /** The node with all its named descendants. */
   node(): CSyntaxNode;
 }
@@ -461,6 +473,11 @@ export interface CParse {
   between(start: number, end: number): readonly CItemNode[];
   /** Frees the tree (then neither a node nor a reparse over it may be asked). */
   release(): void;
+  /**
+   * Marks an edit on the tree without reparsing it (a keystroke read from a fragment): from then
+   * on the parse may only be released or reparsed over, which takes every edit marked.
+   */
+  defer?(edit: CTreeEdit): void;
 }
 
 /** A point of a text as tree-sitter counts it: a line and a column (UTF-16 code units here). */
@@ -484,7 +501,14 @@ export interface CTreeEdit {
  * file's last parse, and `edit`, the change since, it reparses over the old tree (the caller then
  * releases `previous`).
  */
-export type CParser = (text: string, previous?: CParse, edit?: CTreeEdit) => CParse;
+export interface CParser {
+  (text: string, previous?: CParse, edit?: CTreeEdit): CParse;
+  /**
+   * `text[start, end)` parsed alone, its nodes at their offsets in `text` (`all()` lists them):
+   * what a keystroke's items are read from when the text around them is unchanged (`readCFragment`).
+   */
+  fragment?(text: string, start: number, end: number): CParse;
+}
 
 /** What changed between two texts: [start, oldEnd) of the old text became [start, newEnd) of the new. */
 export interface CChange {
@@ -520,7 +544,7 @@ export function coveringChange(edits: readonly TextEdit[]): CChange | undefined 
  * it cannot read it leaves out.
  */
 export function readCParse(parse: CParse, change: CChange | undefined, before?: CFileSummary): { summary: CFileSummary; read: number } {
-  const old = before ?? { items: [], starts: [] };
+  const old = before ?? { items: [], starts: [], errorItems: 0 };
   if (change && parse.window) {
     const around = aroundWindow(parse, parse.window, change, old);
     if (around) return around;
@@ -552,7 +576,7 @@ class Items {
   }
 }
 
-type Before = Pick<CFileSummary, 'items' | 'starts'>;
+type Before = Pick<CFileSummary, 'items' | 'starts' | 'errorItems'>;
 
 /**
  * `readCParse` after a reparse, listing only the nodes around its window: the old items wholly
@@ -590,11 +614,96 @@ function aroundWindow(
     end = last;
   }
   // Outside the window the parser kept the old nodes: errors too.
+  return splice(before, i, k, listed, change);
+}
+
+/**
+ * The old items before `i` and from `k` on taken over (those after moved by the change), the
+ * nodes `listed` read between them; undefined when a taken-over item read a file-scope variable
+ * that changed.
+ */
+function splice(
+  before: Before,
+  i: number,
+  k: number,
+  listed: readonly CItemNode[],
+  change: CChange,
+): { summary: CFileSummary; read: number } | undefined {
+  const delta = change.newEnd - change.oldEnd;
+  const { items, starts } = before;
   const out = new Items();
   for (let j = 0; j < i; j++) if (!out.takeOver(items[j], starts[j], true)) return undefined;
   readSpans(out, listed, change, before, i, k);
   for (let j = k; j < items.length; j++) if (!out.takeOver(items[j], starts[j] + delta, true)) return undefined;
   return { summary: summaryOf(out.items, out.starts), read: out.read };
+}
+
+/**
+ * The span of the new text to parse alone for `change`: from the start of the last old item
+ * wholly before the change to the end of the first wholly after it (the items `first` and `last`,
+ * which the parse must give back unchanged), or to the file's ends. Undefined when it is over
+ * half of the file (a parse over the last tree costs less).
+ */
+export function fragmentAround(
+  before: Before,
+  change: CChange,
+  length: number,
+): { readonly start: number; readonly end: number; readonly first: number; readonly last: number } | undefined {
+  const { items, starts } = before;
+  const delta = change.newEnd - change.oldEnd;
+  // The last item ending before the change (a gap between: text typed at an item's end may join it).
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] + items[mid].length < change.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const first = lo - 1;
+  // The first item starting after the change.
+  hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] <= change.oldEnd) lo = mid + 1;
+    else hi = mid;
+  }
+  const last = lo < items.length ? lo : -1;
+  const start = first >= 0 ? starts[first] : 0;
+  const end = last >= 0 ? starts[last] + items[last].length + delta : length;
+  return end - start > length / 2 ? undefined : { start, end, first, last };
+}
+
+/**
+ * `readCParse` from the parse of a fragment (`fragmentAround`) alone: its nodes read between
+ * the old items before and after it, taken over. Undefined when the fragment's first or last
+ * node is not its old item at the same place (the parse alone differs from the file's there),
+ * when the rest of the file holds a syntax error, when the parser's recovery reached the top
+ * level of the fragment, or when a taken-over item read a file-scope variable that changed.
+ */
+export function readCFragment(
+  fragment: CParse,
+  around: { readonly first: number; readonly last: number },
+  change: CChange,
+  before: Before,
+): { summary: CFileSummary; read: number } | undefined {
+  const { items, starts } = before;
+  // An error elsewhere in the file (or in an item on either side) can change what the parser
+  // makes of the fragment: its recovery weighs what follows, and can take the nodes before the
+  // error into one.
+  const end = around.last >= 0 ? around.last : items.length;
+  let inside = 0;
+  for (let j = around.first + 1; j < end; j++) if (items[j].hasError) inside++;
+  if (inside !== before.errorItems) return undefined;
+  const nodes = fragment.all();
+  const delta = change.newEnd - change.oldEnd;
+  const same = (n: CItemNode | undefined, j: number, at: number): boolean =>
+    n !== undefined && n.startIndex === at && n.type === items[j].type && n.endIndex - n.startIndex === items[j].length;
+  if (around.first >= 0 && !same(nodes[0], around.first, starts[around.first])) return undefined;
+  if (around.last >= 0 && !same(nodes[nodes.length - 1], around.last, starts[around.last] + delta)) return undefined;
+  // An error at the top level, or a node the parser took as missing there: its recovery crossed
+  // an item's boundary, which the rest of the file would have weighed.
+  for (const n of nodes) if (n.type === 'ERROR' || n.startIndex === n.endIndex) return undefined;
+  return splice(before, Math.max(around.first, 0), around.last >= 0 ? around.last + 1 : items.length, nodes, change);
 }
 
 /** Reads the items of `spans` into `out`, taking over those of `before` (from `from` to `to`) the change did not reach. */
@@ -618,7 +727,7 @@ function readSpans(out: Items, spans: readonly CItemNode[], change: CChange | un
           continue;
       }
     }
-    out.items.push(readCItem(span.node(), new ItemGlobals(out.globals)));
+    out.items.push(readCItem(span.node(), new ItemGlobals(out.globals), span.hasError));
     out.starts.push(span.startIndex);
     out.read++;
   }
