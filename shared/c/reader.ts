@@ -556,10 +556,22 @@ export function readCParse(parse: CParse, change: CChange | undefined, before?: 
 
 /** Items with their starts, as a summary is made of them. */
 class Items {
-  readonly items: CItemSummary[] = [];
-  readonly starts: number[] = [];
+  readonly items: CItemSummary[];
+  readonly starts: number[];
   readonly globals = new Map<string, string>();
   read = 0;
+  /**
+   * With `before`, its first `count` items taken over where they are: the text before them is
+   * the same, and so is every file-scope variable they read.
+   */
+  constructor(before?: Before, count = 0) {
+    this.items = before ? before.items.slice(0, count) : [];
+    this.starts = before ? before.starts.slice(0, count) : [];
+    for (let j = 0; j < count; j++) {
+      const set = this.items[j].globalsSet;
+      for (let i = 0; i < set.length; i++) this.globals.set(set[i][0], set[i][1]);
+    }
+  }
   /**
    * Takes `item` over at `start`, unless the file-scope variables it read changed, or it is an
    * error and `sameTree` does not say that the parser kept its node (what tree-sitter's recovery
@@ -631,10 +643,20 @@ function splice(
 ): { summary: CFileSummary; read: number } | undefined {
   const delta = change.newEnd - change.oldEnd;
   const { items, starts } = before;
-  const out = new Items();
-  for (let j = 0; j < i; j++) if (!out.takeOver(items[j], starts[j], true)) return undefined;
+  const out = new Items(before, i);
+  const from = out.items.length;
   readSpans(out, listed, change, before, i, k);
-  for (let j = k; j < items.length; j++) if (!out.takeOver(items[j], starts[j] + delta, true)) return undefined;
+  // The variables the items after read are the same when neither the items replaced nor those
+  // put in their place declare one.
+  let same = true;
+  for (let j = i; j < k && same; j++) same = items[j].globalsSet.length === 0;
+  for (let j = from; j < out.items.length && same; j++) same = out.items[j].globalsSet.length === 0;
+  if (same)
+    for (let j = k; j < items.length; j++) {
+      out.items.push(items[j]);
+      out.starts.push(starts[j] + delta);
+    }
+  else for (let j = k; j < items.length; j++) if (!out.takeOver(items[j], starts[j] + delta, true)) return undefined;
   return { summary: summaryOf(out.items, out.starts), read: out.read };
 }
 
