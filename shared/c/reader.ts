@@ -648,10 +648,10 @@ function splice(
   readSpans(out, listed, change, before, i, k);
   // The variables the items after read are the same when neither the items replaced nor those
   // put in their place declare one.
-  let same = true;
-  for (let j = i; j < k && same; j++) same = items[j].globalsSet.length === 0;
-  for (let j = from; j < out.items.length && same; j++) same = out.items[j].globalsSet.length === 0;
-  if (same)
+  let noVariable = true;
+  for (let j = i; j < k && noVariable; j++) noVariable = items[j].globalsSet.length === 0;
+  for (let j = from; j < out.items.length && noVariable; j++) noVariable = out.items[j].globalsSet.length === 0;
+  if (noVariable)
     for (let j = k; j < items.length; j++) {
       out.items.push(items[j]);
       out.starts.push(starts[j] + delta);
@@ -718,10 +718,10 @@ export function readCFragment(
   if (inside !== before.errorItems) return undefined;
   const nodes = fragment.all();
   const delta = change.newEnd - change.oldEnd;
-  const same = (n: CItemNode | undefined, j: number, at: number): boolean =>
+  const isItem = (n: CItemNode | undefined, j: number, at: number): boolean =>
     n !== undefined && n.startIndex === at && n.type === items[j].type && n.endIndex - n.startIndex === items[j].length;
-  if (around.first >= 0 && !same(nodes[0], around.first, starts[around.first])) return undefined;
-  if (around.last >= 0 && !same(nodes[nodes.length - 1], around.last, starts[around.last] + delta)) return undefined;
+  if (around.first >= 0 && !isItem(nodes[0], around.first, starts[around.first])) return undefined;
+  if (around.last >= 0 && !isItem(nodes[nodes.length - 1], around.last, starts[around.last] + delta)) return undefined;
   // An error at the top level, or a node the parser took as missing there: its recovery crossed
   // an item's boundary, which the rest of the file would have weighed.
   for (const n of nodes) if (n.type === 'ERROR' || n.startIndex === n.endIndex) return undefined;
