@@ -24,6 +24,8 @@ export interface CKind {
   readonly element?: TypeRef;
   /** Static arrays: the element count (null when the size is not a literal). */
   readonly length?: number | null;
+  /** The C name (`<project>_<exportName>`). */
+  readonly cName: string;
 }
 
 /** An interface's substructs in `_Type_` order; `caveats` say why the order may differ from the backend's. */
@@ -83,6 +85,9 @@ const INT_SCALARS: Record<string, CScalar> = {
 };
 
 export function roundUp(n: number, align: number): number {
+  // A power-of-two alignment on a small offset in integer arithmetic (a layout's offsets stay small integers).
+  const mask = align - 1;
+  if ((align & mask) === 0 && n >= 0 && n < 0x40000000 && align < 0x40000000) return (n + mask) & ~mask;
   return Math.ceil(n / align) * align;
 }
 
@@ -243,6 +248,9 @@ export class CProgram {
         category: decl.tag,
         mutability: decl.mutability,
         decl,
+        element: undefined,
+        length: undefined,
+        cName: this.project ? `${this.project}_${site.name}` : site.name,
       };
     }
     const t = site.exportAs?.type;
@@ -257,15 +265,17 @@ export class CProgram {
         valeName: kindText(t),
         category: t.size === null ? 'rsa' : 'ssa',
         mutability: t.mutability,
+        decl: undefined,
         element: t.element,
         length,
+        cName: this.project ? `${this.project}_${site.name}` : site.name,
       };
     }
     return undefined;
   }
 
   cName(kind: CKind): string {
-    return this.project ? `${this.project}_${kind.exportName}` : kind.exportName;
+    return kind.cName;
   }
 
   /** The exported kind a type reference names, from a file of a package. */
@@ -296,8 +306,17 @@ export class CProgram {
   /** Field types by type reference (and the package asking: exports count per package); a program lives as long as its index. */
   private readonly fieldTypes = new Map<TypeRef, { pkg: string; type: CFieldType }>();
 
+  /** Field types of the fields holding each exported kind (one per kind, whatever names it). */
+  private readonly exportedTypes = new Map<CKind, CFieldType>();
+
   /** Field types by primitive name (each made once per program). */
   private readonly primitiveTypes = new Map<string, CFieldType>();
+
+  private primitiveFieldType(name: string): CFieldType {
+    let type = this.primitiveTypes.get(name);
+    if (type === undefined) this.primitiveTypes.set(name, (type = this.primitiveType(name)));
+    return type;
+  }
 
   private primitiveType(name: string): CFieldType {
     if (name === 'bool') return this.boolType;
@@ -309,11 +328,7 @@ export class CProgram {
 
   /** How the backend spells a value of type `t` in a header (Linear/Safe getExportName). */
   fieldType(file: string, pkg: string, t: TypeRef): CFieldType {
-    if (t.tag === 'primitive') {
-      let type = this.primitiveTypes.get(t.name);
-      if (type === undefined) this.primitiveTypes.set(t.name, (type = this.primitiveType(t.name)));
-      return type;
-    }
+    if (t.tag === 'primitive') return this.primitiveFieldType(t.name);
     const cached = this.fieldTypes.get(t);
     if (cached && cached.pkg === pkg) return cached.type;
     const type = this.kindFieldType(file, pkg, t);
@@ -323,17 +338,25 @@ export class CProgram {
 
   private kindFieldType(file: string, pkg: string, t: TypeRef): CFieldType {
     const kind = this.kindFor(file, pkg, t);
+    if (kind) {
+      let type = this.exportedTypes.get(kind);
+      if (type === undefined) this.exportedTypes.set(kind, (type = this.exportedFieldType(kind)));
+      return type;
+    }
     const handle = this.target.scalars.uint64_t;
     const pointer = this.target.scalars.pointer;
-    if (!kind) {
-      const r = this.index.resolve(file, t);
-      const mutable = (r.tag === 'declared' && r.decl.mutability === 'mut') || (r.tag === 'array' && r.mutability === 'mut');
-      const name = kindText(t);
-      if (mutable) return fieldTypeOf(`${name}Ref`, 32, handle.align, 'inline', { unexported: name });
-      if (r.tag === 'declared' && r.decl.tag === 'interface') return fieldTypeOf(name, 16, 8, 'inline', { unexported: name });
-      return fieldTypeOf(`${name}*`, pointer.size, pointer.align, 'pointer', { unexported: name });
-    }
-    const cName = this.cName(kind);
+    const r = this.index.resolve(file, t);
+    const mutable = (r.tag === 'declared' && r.decl.mutability === 'mut') || (r.tag === 'array' && r.mutability === 'mut');
+    const name = kindText(t);
+    if (mutable) return fieldTypeOf(`${name}Ref`, 32, handle.align, 'inline', { unexported: name });
+    if (r.tag === 'declared' && r.decl.tag === 'interface') return fieldTypeOf(name, 16, 8, 'inline', { unexported: name });
+    return fieldTypeOf(`${name}*`, pointer.size, pointer.align, 'pointer', { unexported: name });
+  }
+
+  /** How a field holding an exported kind is spelled and sized. */
+  private exportedFieldType(kind: CKind): CFieldType {
+    const pointer = this.target.scalars.pointer;
+    const cName = kind.cName;
     if (kind.mutability === 'mut') {
       // The universal reference handle: three u64 and two u32 (generateUniversalRefStructDefC).
       const l = this.layout(kind);
@@ -364,7 +387,11 @@ export class CProgram {
     } else if (kind.category === 'struct') {
       const decl = kind.decl!;
       const members = decl.members;
-      for (let i = 0; i < members.length; i++) at.place(members[i].name, this.fieldType(decl.file, kind.package, members[i].type));
+      for (let i = 0; i < members.length; i++) {
+        const m = members[i];
+        const t = m.type;
+        at.place(m.name, t.tag === 'primitive' ? this.primitiveFieldType(t.name) : this.kindFieldType(decl.file, kind.package, t));
+      }
     } else if (kind.category === 'interface') {
       at.place('obj', this.scalar('pointer', 'void*'));
       at.place('type', this.scalar('uint64_t'));
@@ -378,7 +405,7 @@ export class CProgram {
     if (size > at.offset) at.pad(at.offset, size - at.offset, true);
     const layout: CLayout = {
       kind,
-      cName: kind.mutability === 'mut' ? `${this.cName(kind)}Ref` : this.cName(kind),
+      cName: kind.mutability === 'mut' ? `${kind.cName}Ref` : kind.cName,
       size,
       align: at.align,
       fields: at.fields,
