@@ -85,9 +85,6 @@ const INT_SCALARS: Record<string, CScalar> = {
 };
 
 export function roundUp(n: number, align: number): number {
-  // A power-of-two alignment on a small offset in integer arithmetic (a layout's offsets stay small integers).
-  const mask = align - 1;
-  if ((align & mask) === 0 && n >= 0 && n < 0x40000000 && align < 0x40000000) return (n + mask) & ~mask;
   return Math.ceil(n / align) * align;
 }
 
@@ -236,6 +233,7 @@ export class CProgram {
   }
 
   private kindOf(pkg: string, site: ExportSite): CKind | undefined {
+    const cName = this.project ? `${this.project}_${site.name}` : site.name;
     const decl = site.decl;
     if (decl && decl.generics.length === 0) {
       return {
@@ -250,7 +248,7 @@ export class CProgram {
         decl,
         element: undefined,
         length: undefined,
-        cName: this.project ? `${this.project}_${site.name}` : site.name,
+        cName,
       };
     }
     const t = site.exportAs?.type;
@@ -268,7 +266,7 @@ export class CProgram {
         decl: undefined,
         element: t.element,
         length,
-        cName: this.project ? `${this.project}_${site.name}` : site.name,
+        cName,
       };
     }
     return undefined;
