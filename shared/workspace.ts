@@ -39,6 +39,7 @@ import {
   fragmentAround,
   readCFragment,
   readCParse,
+  settledSummary,
   isCPath,
   definedCFunctions,
 } from './c';
@@ -78,6 +79,8 @@ export interface WorkspaceStats {
   cItemsRead: number;
   /** C keystrokes read from the text around them parsed alone (the rest reparse over the file's last tree). */
   cFragments: number;
+  /** C files parsed again from scratch once their edits' reparses had met a syntax error (`settleCFile`). */
+  cSettled: number;
   /** Top-level items of C files checked (an edit checks those it reached). */
   cItemsChecked: number;
   /** Recorded facts recomputed after an index update, to tell which checks it made stale. */
@@ -189,8 +192,11 @@ export class Workspace {
   /** The workspace's C and C++ files, as summaries (their trees are freed once read). */
   private readonly cSummaries = new Map<string, CFileSummary>();
   private readonly cTexts = new Map<string, string>();
-  /** Per C file edited (`editCFile`), its tree and line index, for the next edit's reparse. */
-  private readonly cTrees = new Map<string, { parse?: CParse; lines: LineIndex }>();
+  /**
+   * Per C file edited (`editCFile`), its tree and line index, for the next edit's reparse, and
+   * whether its summary may differ from a parse from scratch (`settleCFile`).
+   */
+  private readonly cTrees = new Map<string, { parse?: CParse; lines: LineIndex; unsettled: boolean }>();
   /** Bumped when the set of C function definitions changes (ExternNotImplemented follows it). */
   private cDefinitions = 0;
   /** The C project name when set; otherwise inferred from the C files, else the first module's name. */
@@ -217,6 +223,7 @@ export class Workspace {
     itemsRead: 0,
     cItemsRead: 0,
     cFragments: 0,
+    cSettled: 0,
     cItemsChecked: 0,
     indexesBuilt: 0,
     indexUpdates: 0,
@@ -341,11 +348,12 @@ export class Workspace {
         this.setCSummary(path, text, read.summary);
         if (kept?.parse) kept.parse.defer?.(treeEdit(kept, change, edited.lines));
         // Kept even without a tree: the next edits are then known to apply to this text.
-        this.cTrees.set(path, { parse: kept?.parse, lines: edited.lines });
+        this.cTrees.set(path, { parse: kept?.parse, lines: edited.lines, unsettled: kept?.unsettled ?? false });
         return true;
       }
     }
     let parse: CParse;
+    const reparsed = !!(edited && kept?.parse && change);
     try {
       parse = edited && kept?.parse && change ? this.cParser(text, kept.parse, treeEdit(kept, change, edited.lines)) : this.cParser(text);
     } finally {
@@ -361,9 +369,47 @@ export class Workspace {
       throw e;
     }
     this.setCSummary(path, text, summary);
-    if (edited) this.cTrees.set(path, { parse, lines: edited.lines });
+    // Tree-sitter's recovery from a syntax error over its last tree can read an ambiguous node
+    // otherwise than a parse from scratch would (a parameter list as K&R names): a reparse that
+    // met an error, before or after the edit, leaves the file to settle.
+    const unsettled = reparsed && (!!kept?.unsettled || (summaryBefore?.errorItems ?? 0) > 0 || summary.errorItems > 0);
+    if (edited) this.cTrees.set(path, { parse, lines: edited.lines, unsettled });
     else parse.release();
     return true;
+  }
+
+  /**
+   * A C file whose summary came from reparses that met a syntax error, parsed again from scratch:
+   * the summary is replaced when an item reads otherwise (the items that read the same stay, with
+   * their checks), and the next edits reparse over the new tree. What a shell calls once typing
+   * pauses; true when the summary changed (its diagnostics, and those of the Vale files that read
+   * its definitions, are then to be asked again).
+   */
+  settleCFile(path: string): boolean {
+    const kept = this.cTrees.get(path);
+    const text = this.cTexts.get(path);
+    const before = this.cSummaries.get(path);
+    if (!kept?.unsettled || !this.cParser || text === undefined || !before) return false;
+    const parse = this.cParser(text);
+    let fresh: CFileSummary;
+    try {
+      fresh = readCParse(parse, undefined).summary;
+    } catch (e) {
+      parse.release();
+      throw e;
+    }
+    kept.parse?.release();
+    this.cTrees.set(path, { parse, lines: kept.lines, unsettled: false });
+    this.stats.cSettled++;
+    const settled = settledSummary(before, fresh);
+    if (!settled) return false;
+    this.setCSummary(path, text, settled);
+    return true;
+  }
+
+  /** The C files whose summaries may differ from a parse from scratch until settled (`settleCFile`). */
+  unsettledCFiles(): string[] {
+    return [...this.cTrees].filter(([, t]) => t.unsettled).map(([path]) => path);
   }
 
   /** A keystroke's items read from the text around it parsed alone (`fragmentAround`), or undefined. */

@@ -1411,6 +1411,7 @@ describe('a C file edited in place', () => {
     let fragments = 0;
     let edits = 0;
     let compared = 0;
+    let settles = 0;
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 16 }), (steps) => {
         let text = base;
@@ -1437,23 +1438,75 @@ describe('a C file edited in place', () => {
           fragments += ws.stats.cFragments - read;
           edits++;
           const expected = make(text);
-          // With a syntax error in the file, tree-sitter's reparse over its last tree can resolve
-          // an ambiguous node otherwise than a parse from scratch (as the edit-by-edit test above
-          // shows when it meets one): compared once the file is free of errors again.
-          if (expected.cFile(cFile.path)!.errorItems > 0) continue;
-          compared++;
-          assert.deepEqual(flat(ws.cFile(cFile.path)), flat(expected.cFile(cFile.path)), text);
-          assert.deepEqual(ws.diagnostics(cFile.path), expected.diagnostics(cFile.path), text);
           const fixesIn = (w: Workspace) => w.diagnostics(cFile.path).map((d) => w.fixesOf(d));
-          assert.deepEqual(fixesIn(ws), fixesIn(expected), `${text}: quick fixes`);
+          // With a syntax error in the file, tree-sitter's reparse over its last tree can resolve
+          // an ambiguous node otherwise than a parse from scratch (the test below): a text free
+          // of errors is compared as the edit left it, every text once the file is settled.
+          if (expected.cFile(cFile.path)!.errorItems === 0) {
+            compared++;
+            assert.deepEqual(flat(ws.cFile(cFile.path)), flat(expected.cFile(cFile.path)), text);
+            assert.deepEqual(ws.diagnostics(cFile.path), expected.diagnostics(cFile.path), text);
+            assert.deepEqual(fixesIn(ws), fixesIn(expected), `${text}: quick fixes`);
+          }
+          // Settled now and then only: the edits after a settle reparse over its tree.
+          if (s.at < 0.3 || expected.cFile(cFile.path)!.errorItems === 0) {
+            if (ws.unsettledCFiles().length > 0) settles++;
+            ws.settleCFile(cFile.path);
+            assert.deepEqual(ws.unsettledCFiles(), []);
+            assert.deepEqual(flat(ws.cFile(cFile.path)), flat(expected.cFile(cFile.path)), `${text}: settled`);
+            assert.deepEqual(ws.diagnostics(cFile.path), expected.diagnostics(cFile.path), `${text}: settled`);
+            assert.deepEqual(fixesIn(ws), fixesIn(expected), `${text}: quick fixes, settled`);
+          }
         }
       }),
       { numRuns: 200, seed: 0xf7a9 },
     );
-    if (process.env.SHOW) console.log(`${fragments} of ${edits} edits read from a fragment; ${compared} compared`);
+    if (process.env.SHOW) console.log(`${fragments} of ${edits} edits read from a fragment; ${compared} compared; ${settles} settles`);
     // Both ways were taken: a syntax error an edit leaves outside the items it reached sends
     // every later edit to a reparse until it is mended.
     assert.ok(fragments > edits / 5 && fragments < edits, `${fragments} of ${edits} edits read from a fragment`);
+    assert.ok(settles > 0 && compared > 0, `${settles} settles, ${compared} compared unsettled`);
+  });
+
+  test('a reparse over a tree with a syntax error can read a node otherwise than a parse from scratch: settling the file mends it', () => {
+    assert.ok(parser, 'the C parser loads');
+    let text = 'int f(ShipPtr p) { return p->fule + g->fuel; }\nvoid h(void) { vtest_fuelOf(g, 2); }\nint k(void) { return 1; }\n';
+    const ws = make(text);
+    const path = cFile.path;
+    const type = (at: number, remove: number, newText: string) => {
+      text = text.slice(0, at) + newText + text.slice(at + remove);
+      ws.editCFile(path, [{ start: at, end: at + remove, newText }], text);
+    };
+    assert.deepEqual(ws.unsettledCFiles(), [], 'a file read whole is settled');
+    type(text.indexOf('void h') + 1, 1, ''); // vid h(void)
+    assert.deepEqual(ws.unsettledCFiles(), [], 'no syntax error met');
+    type(0, 0, '}'); // a syntax error before it
+    type(text.indexOf('(void)', text.indexOf(' h(')) + 2, 0, 'q'); // h(vqoid)
+    assert.deepEqual(ws.unsettledCFiles(), [path]);
+    const params = (w: Workspace) =>
+      w
+        .cFile(path)!
+        .functions.find((f) => f.name === 'h')
+        ?.params.map((p) => p.type);
+    const expected = make(text);
+    // web-tree-sitter 0.22 over its last tree: `vqoid` a parameter's type; from scratch: a K&R name
+    // list, no parameter. Should tree-sitter come to agree, this test says so: find another case.
+    assert.notDeepEqual(params(ws), params(expected), 'the reparse reads h otherwise');
+    ws.diagnostics(path);
+    const checkedBefore = ws.stats.cItemsChecked;
+    const settled = ws.stats.cSettled;
+    assert.equal(ws.settleCFile(path), true, 'the summary changed');
+    assert.equal(ws.stats.cSettled - settled, 1);
+    assert.deepEqual(params(ws), params(expected));
+    assert.deepEqual(flat(ws.cFile(path)), flat(expected.cFile(path)));
+    assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path));
+    // Only the item that read otherwise is checked again; a second settle has nothing to do.
+    assert.equal(ws.stats.cItemsChecked - checkedBefore, 1);
+    assert.deepEqual(ws.unsettledCFiles(), []);
+    assert.equal(ws.settleCFile(path), false);
+    // The next edits reparse over the settled tree and read as a parse from scratch.
+    type(text.indexOf('vqoid') + 1, 1, '');
+    assert.deepEqual(flat(ws.cFile(path)), flat(make(text).cFile(path)));
   });
 
   test('a keystroke in one function of a long file reads and checks that function alone', () => {

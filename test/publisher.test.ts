@@ -14,6 +14,7 @@ import { Arrivals } from '../server/lsp/transport';
 import { serverWarmUpEditor } from '../server/lsp/warmup';
 import { messageBytes } from '../server/lsp/encoder';
 import { idleYoungCollection } from '../server/heap';
+import { loadCParser } from '../server/cparser';
 
 // FC_SCALE=10 runs ten times as many cases (for a long local soak).
 const runs = (n: number): number => Math.round(n * Number(process.env.FC_SCALE ?? 1));
@@ -310,4 +311,60 @@ test('an idle collection collects the young generation only when it is fuller th
   const before = young().space_used_size;
   assert.equal(idleYoungCollection(), true, 'over the threshold');
   assert.ok(young().space_used_size < before / 2, `collected: ${young().space_used_size} of ${before} bytes left`);
+});
+
+test('a C document whose reparses met a syntax error is parsed again from scratch once typing pauses, and what that changed is sent', async () => {
+  const parser = await loadCParser();
+  assert.ok(parser, 'the C parser loads');
+  const vale = pathToFileURL('/ws/main.vale').href;
+  const c = pathToFileURL('/ws/impl.c').href;
+  /** A publisher over the Vale file and the C document, and a pass made for the C document. */
+  const open = (cText: string) => {
+    const s = publisherOn();
+    s.workspace.setCParser(parser);
+    s.documents.didOpen(vale, 'vale', 1, 'extern func h() void;\nextern func f(p int) int;\n');
+    s.documents.didOpen(c, 'c', 1, cText);
+    const pass = async (): Promise<PublishDiagnosticsParams | undefined> => {
+      s.publisher.schedule(keyOf(c));
+      for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+      return s.sent.filter((p) => p.uri === c).at(-1);
+    };
+    return { ...s, pass };
+  };
+  let text =
+    'int vtest_f(ShipPtr p) { return p->fule + g->fuel; }\nvoid vtest_h(void) { vtest_fuelOf(g, 2); }\nint k(void) { return 1; }\n';
+  const s = open(text);
+  await s.pass();
+  let version = 1;
+  const type = async (at: number, remove: number, newText: string) => {
+    const start = s.documents.get(c)!.positionAt(at);
+    const end = s.documents.get(c)!.positionAt(at + remove);
+    text = text.slice(0, at) + newText + text.slice(at + remove);
+    s.documents.didChange(c, ++version, [{ range: { start, end }, text: newText }]);
+    return s.pass();
+  };
+  await type(text.indexOf('void vtest_h') + 1, 1, ''); // vid vtest_h(void)
+  await type(0, 0, '}'); // a syntax error before it
+  const typed = await type(text.indexOf('(void)', text.indexOf('_h(')) + 2, 0, 'q'); // vtest_h(vqoid)
+  assert.equal(typed?.version, version);
+  // Over its last tree, tree-sitter read `vqoid` as a parameter's type; from scratch it is a K&R
+  // name list (the engine's test of the same case says so when tree-sitter comes to agree).
+  const message = (p: PublishDiagnosticsParams | undefined): string =>
+    p?.diagnostics.map((d) => (typeof d.message === 'string' ? d.message : d.message.value)).find((m) => m.startsWith('vtest_h')) ?? '';
+  assert.match(message(typed), /it takes 1 parameter/);
+  const fresh = open(text);
+  const expected = await fresh.pass();
+  assert.match(message(expected), /^vtest_h is not/);
+  assert.doesNotMatch(message(expected), /it takes 1 parameter/);
+  assert.deepEqual(s.workspace.unsettledCFiles(), [keyOf(c)]);
+  // Typing paused: the document is parsed again, and its new diagnostics sent for the same version.
+  const sentBefore = s.sent.length;
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(s.publisher.counts.settled, 1);
+  assert.deepEqual(s.workspace.unsettledCFiles(), []);
+  const settled = s.sent.slice(sentBefore).filter((p) => p.uri === c);
+  assert.equal(settled.length, 1, 'one publish after the settle');
+  assert.equal(settled[0].version, version);
+  assert.deepEqual(settled[0].diagnostics, expected?.diagnostics);
 });

@@ -368,6 +368,12 @@ const LOOK_AHEAD = 8;
  */
 const QUIET_MS = ((ms) => (ms >= 0 ? ms : 25))(process.env.VALE_FFI_QUIET_MS ? Number(process.env.VALE_FFI_QUIET_MS) : Number.NaN);
 
+/**
+ * How long typing must pause before a C document whose reparses met a syntax error is parsed
+ * again from scratch (`Workspace.settleCFile`; ms, VALE_FFI_SETTLE_MS sets it, for tests).
+ */
+const SETTLE_MS = ((ms) => (ms >= 0 ? ms : 400))(process.env.VALE_FFI_SETTLE_MS ? Number(process.env.VALE_FFI_SETTLE_MS) : Number.NaN);
+
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
@@ -410,7 +416,7 @@ export class DiagnosticsPublisher {
    * Passes that ran, publishes made; open documents' publishes made from their last one by part,
    * and the parts those looked at again; the idle work done after answers: for tests and logs.
    */
-  readonly counts = { passes: 0, published: 0, byPart: 0, partsLooked: 0, idle: 0 };
+  readonly counts = { passes: 0, published: 0, byPart: 0, partsLooked: 0, idle: 0, settled: 0 };
   /** Per-code severities from the project's configuration. */
   severity: Readonly<Record<string, SeverityOverride>> | undefined;
 
@@ -740,6 +746,39 @@ export class DiagnosticsPublisher {
     });
   }
 
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * After an edited C document's answer: once typing pauses for SETTLE_MS, the C files whose
+   * reparses met a syntax error are parsed again from scratch, and a pass sends what that changed
+   * (tree-sitter's recovery over its last tree can read a node otherwise than a parse from scratch).
+   */
+  private settleSoon(): void {
+    if (this.workspace.unsettledCFiles().length === 0) return;
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.settle(), SETTLE_MS);
+    this.settleTimer.unref?.();
+  }
+
+  private settle(): void {
+    this.settleTimer = undefined;
+    // Typing resumed, or an answer is owed: later, once it pauses again.
+    if (this.holding || this.edited.size > 0 || this.editsQueued() || !this.arrivals.quietFor(SETTLE_MS)) {
+      this.settleSoon();
+      return;
+    }
+    let changed = false;
+    for (const key of this.workspace.unsettledCFiles()) {
+      try {
+        this.counts.settled++;
+        if (this.workspace.settleCFile(key)) changed = true;
+      } catch (e) {
+        this.connection.console.error(`vale-ffi: parsing ${key} again failed: ${(e as Error).stack ?? String(e)}`);
+      }
+    }
+    if (changed) this.schedule();
+  }
+
   /** `publish`, and when it fails, why, in the log and in the file's own diagnostics. */
   private publishOrSayWhy(key: string, fresh: boolean): void {
     try {
@@ -819,6 +858,9 @@ export class DiagnosticsPublisher {
     }
     this.counts.published++;
     void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
-    if (fresh) this.idleSoon();
+    if (fresh) {
+      this.idleSoon();
+      if (this.workspace.cFile(key)) this.settleSoon();
+    }
   }
 }

@@ -755,6 +755,36 @@ function readSpans(out: Items, spans: readonly CItemNode[], change: CChange | un
   }
 }
 
+/**
+ * A file's summary read from a parse from scratch (`fresh`) against the summary its edits left
+ * (`before`): undefined when every item reads the same at the same place, else the fresh summary
+ * with `before`'s item objects wherever they read the same (what was checked of them stays).
+ */
+export function settledSummary(before: CFileSummary, fresh: CFileSummary): CFileSummary | undefined {
+  const items = fresh.items.slice();
+  let differs = items.length !== before.items.length;
+  for (let k = 0, j = 0; k < items.length; k++) {
+    while (j < before.items.length && before.starts[j] < fresh.starts[k]) j++;
+    if (j < before.items.length && before.starts[j] === fresh.starts[k] && sameData(before.items[j], items[k])) items[k] = before.items[j];
+    else differs = true;
+  }
+  return differs ? summaryOf(items, fresh.starts) : undefined;
+}
+
+/** Whether two values read from C items are the same data: numbers, strings, booleans, lists, maps and records of them. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameData(x, b[i]));
+  if (a instanceof Map) return b instanceof Map && a.size === b.size && [...a].every(([k, v]) => b.has(k) && sameData(v, b.get(k)));
+  if (Array.isArray(b) || b instanceof Map) return false;
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
 function sameGlobals(item: CItemSummary, globals: ReadonlyMap<string, string>): boolean {
   if (item.globalsRead.size === 0) return true;
   for (const [name, type] of item.globalsRead) if (globals.get(name) !== type) return false;
