@@ -775,14 +775,27 @@ export function settledSummary(before: CFileSummary, fresh: CFileSummary): CFile
 function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameData(x, b[i]));
-  if (a instanceof Map) return b instanceof Map && a.size === b.size && [...a].every(([k, v]) => b.has(k) && sameData(v, b.get(k)));
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (a instanceof Map) {
+    if (!(b instanceof Map) || a.size !== b.size) return false;
+    for (const [k, v] of a) if (!b.has(k) || !sameData(v, b.get(k))) return false;
+    return true;
+  }
   if (Array.isArray(b) || b instanceof Map) return false;
-  const keys = Object.keys(a);
-  return (
-    keys.length === Object.keys(b).length &&
-    keys.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-  );
+  // Records: the same keys, the same values (loops, no key lists made).
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const k in x) {
+    keys++;
+    if (!(k in y) || !sameData(x[k], y[k])) return false;
+  }
+  for (const _ in y) keys--;
+  return keys === 0;
 }
 
 function sameGlobals(item: CItemSummary, globals: ReadonlyMap<string, string>): boolean {
