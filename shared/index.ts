@@ -5,7 +5,7 @@ export * from './model';
 export * from './checks';
 export { Workspace } from './workspace';
 export { type AnchoredDiagnostic, type AnchoredPosition, shownAnchors } from './anchors';
-export type { WorkspaceStats, ItableOptions, Module } from './workspace';
+export type { CSettle, WorkspaceStats, ItableOptions, Module } from './workspace';
 export * from './layout';
 export * from './ide';
 export * from './ursl';

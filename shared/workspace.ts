@@ -39,6 +39,7 @@ import {
   fragmentAround,
   readCFragment,
   readCParse,
+  SteppedRead,
   settledSummary,
   isCPath,
   definedCFunctions,
@@ -87,6 +88,17 @@ export interface WorkspaceStats {
   factsRecomputed: number;
   /** FFI roots (exported kinds and functions, externs) whose reach an index update walked again. */
   rootsWalkedAgain: number;
+}
+
+/** A C file's settle under way (`Workspace.beginSettleC`). */
+export interface CSettle {
+  /**
+   * Reads up to `items` more of the file's items: undefined while some are left, else whether
+   * the summary changed (false as well when the file changed meanwhile: nothing was settled).
+   */
+  step(items: number): boolean | undefined;
+  /** Drops the settle (its tree freed); the file stays unsettled. */
+  cancel(): void;
 }
 
 /** A file's item checks: by item node, and as the last pass found them, in item order. */
@@ -381,30 +393,68 @@ export class Workspace {
   /**
    * A C file whose summary came from reparses that met a syntax error, parsed again from scratch:
    * the summary is replaced when an item reads otherwise (the items that read the same stay, with
-   * their checks), and the next edits reparse over the new tree. What a shell calls once typing
-   * pauses; true when the summary changed (its diagnostics, and those of the Vale files that read
-   * its definitions, are then to be asked again).
+   * their checks), and the next edits reparse over the new tree. True when the summary changed
+   * (its diagnostics, and those of the Vale files that read its definitions, are then to be asked
+   * again). `beginSettleC` does the same a few items at a time.
    */
   settleCFile(path: string): boolean {
+    const settle = this.beginSettleC(path);
+    if (!settle) return false;
+    for (;;) {
+      const done = settle.step(Number.POSITIVE_INFINITY);
+      if (done !== undefined) return done;
+    }
+  }
+
+  /**
+   * `settleCFile` in steps, for a shell to spread between its messages: the file parsed from
+   * scratch now, its items read by `step`. Undefined when the file has nothing to settle. Any
+   * change to the file before the last step makes that step drop the settle (the file stays
+   * unsettled).
+   */
+  beginSettleC(path: string): CSettle | undefined {
     const kept = this.cTrees.get(path);
     const text = this.cTexts.get(path);
     const before = this.cSummaries.get(path);
-    if (!kept?.unsettled || !this.cParser || text === undefined || !before) return false;
+    if (!kept?.unsettled || !this.cParser || text === undefined || !before) return undefined;
     const parse = this.cParser(text);
-    let fresh: CFileSummary;
+    let reading: SteppedRead;
     try {
-      fresh = readCParse(parse, undefined).summary;
+      reading = new SteppedRead(parse);
     } catch (e) {
       parse.release();
       throw e;
     }
-    kept.parse?.release();
-    this.cTrees.set(path, { parse, lines: kept.lines, unsettled: false });
-    this.stats.cSettled++;
-    const settled = settledSummary(before, fresh);
-    if (!settled) return false;
-    this.setCSummary(path, text, settled);
-    return true;
+    let open = true;
+    const drop = (): false => {
+      if (open) parse.release();
+      open = false;
+      return false;
+    };
+    return {
+      step: (items: number): boolean | undefined => {
+        if (!open) return false;
+        // An edit, the file set whole or removed: this parse is of an older text.
+        if (this.cTrees.get(path) !== kept || this.cSummaries.get(path) !== before) return drop();
+        let fresh: CFileSummary | undefined;
+        try {
+          fresh = reading.step(items);
+        } catch (e) {
+          drop();
+          throw e;
+        }
+        if (!fresh) return undefined;
+        open = false;
+        kept.parse?.release();
+        this.cTrees.set(path, { parse, lines: kept.lines, unsettled: false });
+        this.stats.cSettled++;
+        const settled = settledSummary(before, fresh);
+        if (!settled) return false;
+        this.setCSummary(path, text, settled);
+        return true;
+      },
+      cancel: () => void drop(),
+    };
   }
 
   /** The C files whose summaries may differ from a parse from scratch until settled (`settleCFile`). */

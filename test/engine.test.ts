@@ -1507,6 +1507,24 @@ describe('a C file edited in place', () => {
     // The next edits reparse over the settled tree and read as a parse from scratch.
     type(text.indexOf('vqoid') + 1, 1, '');
     assert.deepEqual(flat(ws.cFile(path)), flat(make(text).cFile(path)));
+    // In steps (as the server settles, between its messages): an edit before the last step drops it.
+    assert.deepEqual(ws.unsettledCFiles(), [path], 'the `}` is still there: reparsed with an error');
+    const summary = ws.cFile(path);
+    const stepped = ws.beginSettleC(path)!;
+    assert.equal(stepped.step(1), undefined, 'one item of four read');
+    type(text.indexOf('k(void)'), 0, 'q');
+    assert.equal(stepped.step(100), false, 'the file changed: nothing settled');
+    assert.notEqual(ws.cFile(path), summary);
+    assert.deepEqual(ws.unsettledCFiles(), [path]);
+    const again = ws.beginSettleC(path)!;
+    let done: boolean | undefined;
+    let steps = 0;
+    while ((done = again.step(1)) === undefined) steps++;
+    assert.equal(steps, ws.cFile(path)!.items.length - 1);
+    assert.deepEqual(ws.unsettledCFiles(), []);
+    assert.deepEqual(flat(ws.cFile(path)), flat(make(text).cFile(path)));
+    assert.deepEqual(ws.diagnostics(path), make(text).diagnostics(path));
+    assert.equal(ws.beginSettleC(path), undefined, 'nothing left to settle');
   });
 
   test('a keystroke in one function of a long file reads and checks that function alone', () => {

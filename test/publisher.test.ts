@@ -46,8 +46,9 @@ function publisherOn() {
     },
     console: { error: (m: string) => assert.fail(m), warn: () => undefined, info: () => undefined, log: () => undefined },
   };
-  const publisher = new DiagnosticsPublisher(connection as never, workspace, documents, new Arrivals());
-  return { workspace, documents, sent, publisher };
+  const arrivals = new Arrivals();
+  const publisher = new DiagnosticsPublisher(connection as never, workspace, documents, arrivals);
+  return { workspace, documents, sent, publisher, arrivals };
 }
 
 /** A publisher over one open document; `edit` applies a change and returns what was published for it. */
@@ -313,7 +314,14 @@ test('an idle collection collects the young generation only when it is fuller th
   assert.ok(young().space_used_size < before / 2, `collected: ${young().space_used_size} of ${before} bytes left`);
 });
 
-test('a C document whose reparses met a syntax error is parsed again from scratch once typing pauses, and what that changed is sent', async () => {
+/**
+ * A publisher over a Vale file of two externs and a C document defining them, and the C
+ * document typed into until its reparses met a syntax error: `vid vtest_h(void)`, a `}` at the
+ * top, then `q` in `void`. Over its last tree, tree-sitter reads `vqoid` as a parameter's type;
+ * from scratch it is a K&R name list (the engine's test of the same case says so when
+ * tree-sitter comes to agree).
+ */
+async function unsettledCDocument() {
   const parser = await loadCParser();
   assert.ok(parser, 'the C parser loads');
   const vale = pathToFileURL('/ws/main.vale').href;
@@ -347,24 +355,66 @@ test('a C document whose reparses met a syntax error is parsed again from scratc
   await type(0, 0, '}'); // a syntax error before it
   const typed = await type(text.indexOf('(void)', text.indexOf('_h(')) + 2, 0, 'q'); // vtest_h(vqoid)
   assert.equal(typed?.version, version);
-  // Over its last tree, tree-sitter read `vqoid` as a parameter's type; from scratch it is a K&R
-  // name list (the engine's test of the same case says so when tree-sitter comes to agree).
-  const message = (p: PublishDiagnosticsParams | undefined): string =>
-    p?.diagnostics.map((d) => (typeof d.message === 'string' ? d.message : d.message.value)).find((m) => m.startsWith('vtest_h')) ?? '';
-  assert.match(message(typed), /it takes 1 parameter/);
+  assert.deepEqual(s.workspace.unsettledCFiles(), [keyOf(c)]);
+  return { s, c, typed, version, text, open };
+}
+
+/** The message of the diagnostic about vtest_h. */
+const aboutH = (p: PublishDiagnosticsParams | undefined): string =>
+  p?.diagnostics.map((d) => (typeof d.message === 'string' ? d.message : d.message.value)).find((m) => m.startsWith('vtest_h')) ?? '';
+
+/** Resolves after `ms`, then a few turns of the event loop. */
+async function after(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+test('a C document whose reparses met a syntax error is parsed again from scratch once typing pauses, and what that changed is sent', async () => {
+  const { s, c, typed, version, text, open } = await unsettledCDocument();
+  assert.match(aboutH(typed), /it takes 1 parameter/);
   const fresh = open(text);
   const expected = await fresh.pass();
-  assert.match(message(expected), /^vtest_h is not/);
-  assert.doesNotMatch(message(expected), /it takes 1 parameter/);
-  assert.deepEqual(s.workspace.unsettledCFiles(), [keyOf(c)]);
+  assert.match(aboutH(expected), /^vtest_h is not/);
+  assert.doesNotMatch(aboutH(expected), /it takes 1 parameter/);
   // Typing paused: the document is parsed again, and its new diagnostics sent for the same version.
   const sentBefore = s.sent.length;
-  await new Promise((resolve) => setTimeout(resolve, 600));
-  for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+  await after(600);
   assert.equal(s.publisher.counts.settled, 1);
   assert.deepEqual(s.workspace.unsettledCFiles(), []);
   const settled = s.sent.slice(sentBefore).filter((p) => p.uri === c);
   assert.equal(settled.length, 1, 'one publish after the settle');
   assert.equal(settled[0].version, version);
   assert.deepEqual(settled[0].diagnostics, expected?.diagnostics);
+});
+
+test('a settle under way gives way to a message that arrives: dropped, then made once typing pauses again', async () => {
+  const { s, c } = await unsettledCDocument();
+  // A request read while the settle reads its items (each step slowed, so that it needs slices).
+  const begin = s.workspace.beginSettleC.bind(s.workspace);
+  let steps = 0;
+  s.workspace.beginSettleC = (path: string) => {
+    const settle = begin(path);
+    return (
+      settle && {
+        step: () => {
+          if (++steps === 2) s.arrivals.observe({ jsonrpc: '2.0', id: 1, method: 'textDocument/hover', params: {} } as never);
+          const until = performance.now() + 2;
+          while (performance.now() < until);
+          return settle.step(1);
+        },
+        cancel: () => settle.cancel(),
+      }
+    );
+  };
+  const sentBefore = s.sent.length;
+  await after(450);
+  assert.equal(s.publisher.counts.settlesDropped, 1, 'dropped when the request came');
+  assert.equal(s.publisher.counts.settled, 0);
+  assert.deepEqual(s.workspace.unsettledCFiles(), [keyOf(c)], 'still unsettled');
+  assert.equal(s.sent.length, sentBefore, 'nothing sent');
+  // Armed again: once no message came for the pause, made whole.
+  await after(600);
+  assert.equal(s.publisher.counts.settled, 1);
+  assert.deepEqual(s.workspace.unsettledCFiles(), []);
+  assert.doesNotMatch(aboutH(s.sent.filter((p) => p.uri === c).at(-1)), /it takes 1 parameter/);
 });

@@ -373,6 +373,9 @@ const QUIET_MS = ((ms) => (ms >= 0 ? ms : 25))(process.env.VALE_FFI_QUIET_MS ? N
  * again from scratch (`Workspace.settleCFile`; ms, VALE_FFI_SETTLE_MS sets it, for tests).
  */
 const SETTLE_MS = ((ms) => (ms >= 0 ? ms : 400))(process.env.VALE_FFI_SETTLE_MS ? Number(process.env.VALE_FFI_SETTLE_MS) : Number.NaN);
+/** A settle reads its file's items this many at a time, for at most SETTLE_SLICE_MS between two turns of the event loop. */
+const SETTLE_ITEMS_PER_STEP = 32;
+const SETTLE_SLICE_MS = 4;
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -416,7 +419,7 @@ export class DiagnosticsPublisher {
    * Passes that ran, publishes made; open documents' publishes made from their last one by part,
    * and the parts those looked at again; the idle work done after answers: for tests and logs.
    */
-  readonly counts = { passes: 0, published: 0, byPart: 0, partsLooked: 0, idle: 0, settled: 0 };
+  readonly counts = { passes: 0, published: 0, byPart: 0, partsLooked: 0, idle: 0, settled: 0, settlesDropped: 0 };
   /** Per-code severities from the project's configuration. */
   severity: Readonly<Record<string, SeverityOverride>> | undefined;
 
@@ -747,6 +750,7 @@ export class DiagnosticsPublisher {
   }
 
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private settling = false;
 
   /**
    * After an edited C document's answer: once typing pauses for SETTLE_MS, the C files whose
@@ -754,29 +758,62 @@ export class DiagnosticsPublisher {
    * (tree-sitter's recovery over its last tree can read a node otherwise than a parse from scratch).
    */
   private settleSoon(): void {
-    if (this.workspace.unsettledCFiles().length === 0) return;
+    if (this.settling || this.workspace.unsettledCFiles().length === 0) return;
     clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(() => this.settle(), SETTLE_MS);
+    this.settleTimer = setTimeout(() => void this.settle(), SETTLE_MS);
     this.settleTimer.unref?.();
   }
 
-  private settle(): void {
+  /** Typing resumed or an answer is owed: the settle waits (or gives up). */
+  private owing(): boolean {
+    return this.holding || this.edited.size > 0 || this.editsQueued();
+  }
+
+  /**
+   * Each unsettled C file parsed from scratch (one call into tree-sitter), then its items read a
+   * slice at a time, giving the event loop a turn between slices: a message that arrives drops
+   * the settle under way (the file stays unsettled; the next answer to an edit arms it again).
+   */
+  private async settle(): Promise<void> {
     this.settleTimer = undefined;
-    // Typing resumed, or an answer is owed: later, once it pauses again.
-    if (this.holding || this.edited.size > 0 || this.editsQueued() || !this.arrivals.quietFor(SETTLE_MS)) {
+    if (this.owing() || !this.arrivals.quietFor(SETTLE_MS)) {
       this.settleSoon();
       return;
     }
+    this.settling = true;
     let changed = false;
-    for (const key of this.workspace.unsettledCFiles()) {
-      try {
-        this.counts.settled++;
-        if (this.workspace.settleCFile(key)) changed = true;
-      } catch (e) {
-        this.connection.console.error(`vale-ffi: parsing ${key} again failed: ${(e as Error).stack ?? String(e)}`);
+    let dropped = false;
+    try {
+      for (const key of this.workspace.unsettledCFiles()) {
+        const settle = this.workspace.beginSettleC(key);
+        if (!settle) continue;
+        for (;;) {
+          const slice = performance.now();
+          let done: boolean | undefined;
+          while ((done = settle.step(SETTLE_ITEMS_PER_STEP)) === undefined && performance.now() - slice < SETTLE_SLICE_MS);
+          if (done !== undefined) {
+            this.counts.settled++;
+            changed ||= done;
+            break;
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+          // A message read during the slice or the turn (a request, an edit): it goes first.
+          if (this.owing() || this.arrivals.readSince(slice)) {
+            settle.cancel();
+            this.counts.settlesDropped++;
+            dropped = true;
+            return;
+          }
+        }
       }
+    } catch (e) {
+      this.connection.console.error(`vale-ffi: parsing a C file again failed: ${(e as Error).stack ?? String(e)}`);
+    } finally {
+      this.settling = false;
+      if (changed) this.schedule();
+      // Once what came is handled and typing pauses again (an edit's answer arms it too).
+      if (dropped) this.settleSoon();
     }
-    if (changed) this.schedule();
   }
 
   /** `publish`, and when it fails, why, in the log and in the file's own diagnostics. */

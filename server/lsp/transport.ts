@@ -54,6 +54,11 @@ export class Arrivals {
     return performance.now() - this.lastRead >= ms;
   }
 
+  /** Whether a message was read at or after `time` (performance.now()). */
+  readSince(time: number): boolean {
+    return this.lastRead >= time;
+  }
+
   /** The newest version received for a document (applied or still queued). */
   newest(uri: string): number | undefined {
     return this.received.get(uri);

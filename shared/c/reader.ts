@@ -749,9 +749,33 @@ function readSpans(out: Items, spans: readonly CItemNode[], change: CChange | un
           continue;
       }
     }
-    out.items.push(readCItem(span.node(), new ItemGlobals(out.globals), span.hasError));
-    out.starts.push(span.startIndex);
-    out.read++;
+    readSpan(out, span);
+  }
+}
+
+/** One top-level node read into `out` at its place. */
+function readSpan(out: Items, span: CItemNode): void {
+  out.items.push(readCItem(span.node(), new ItemGlobals(out.globals), span.hasError));
+  out.starts.push(span.startIndex);
+  out.read++;
+}
+
+/**
+ * A file's summary read from a parse a few items at a time (what a shell spreads between its
+ * messages): `step` reads up to `count` more top-level nodes and returns the summary once every
+ * one is read.
+ */
+export class SteppedRead {
+  private readonly spans: readonly CItemNode[];
+  private readonly out = new Items();
+  private next = 0;
+  constructor(parse: CParse) {
+    this.spans = parse.all();
+  }
+  step(count: number): CFileSummary | undefined {
+    const end = Math.min(this.spans.length, this.next + count);
+    while (this.next < end) readSpan(this.out, this.spans[this.next++]);
+    return this.next < this.spans.length ? undefined : summaryOf(this.out.items, this.out.starts);
   }
 }
 
