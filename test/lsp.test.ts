@@ -649,6 +649,54 @@ describe('language server scheduling', () => {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: typed } });
   });
 
+  test('a C document typed into with a syntax error is parsed again once typing pauses: its diagnostics then read as a fresh open gives them', async () => {
+    const cUri = URI.file(join(dir, 'fleet', 'native', 'settle.c')).toString();
+    let text =
+      'int fleet_f(ShipPtr p) { return p->fule + g->fuel; }\nvoid fleet_cReportFleet(void) { fleet_x(g, 2); }\nint k(void) { return 1; }\n';
+    let version = 1;
+    const open = async () => {
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: cUri, languageId: 'c', version, text } });
+      await client.waitFor(`the C document's version ${version}`, () => client.versions.get(cUri) === version);
+    };
+    const about = () =>
+      (client.diagnostics.get(cUri) ?? []).map((d) => String(d.message)).find((m) => m.startsWith('fleet_cReportFleet')) ?? '';
+    await open();
+    /** A keystroke at an offset, answered before the next. */
+    const type = async (at: number, remove: number, newText: string) => {
+      const position = (o: number) => {
+        const before = text.slice(0, o);
+        return { line: before.split('\n').length - 1, character: o - before.lastIndexOf('\n') - 1 };
+      };
+      const range = { start: position(at), end: position(at + remove) };
+      text = text.slice(0, at) + newText + text.slice(at + remove);
+      version++;
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: cUri, version },
+        contentChanges: [{ range, text: newText }],
+      });
+      const v = version;
+      await client.waitFor(`the C document's version ${v}`, () => client.versions.get(cUri) === v);
+    };
+    // `vid fleet_cReportFleet(void)`, a `}` at the top, `q` in `void`: tree-sitter's reparse over
+    // its last tree reads `vqoid` as a parameter's type, a parse from scratch as a K&R name list.
+    await type(text.indexOf('void fleet_cReportFleet') + 1, 1, '');
+    await type(0, 0, '}');
+    const publishes = client.published.filter((p) => p.uri === cUri).length;
+    await type(text.indexOf('(void)', text.indexOf('fleet_cReportFleet(')) + 2, 0, 'q');
+    const typed = about();
+    assert.match(typed, /vqoid/);
+    // Typing paused: one more publish of the same version, as a fresh open reads the text.
+    await client.waitFor('the settled diagnostics', () => client.published.filter((p) => p.uri === cUri).length > publishes + 1, 10_000);
+    const settled = client.diagnostics.get(cUri);
+    assert.equal(client.versions.get(cUri), version);
+    assert.notEqual(about(), typed);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: cUri } });
+    version++;
+    await open();
+    assert.deepEqual(client.diagnostics.get(cUri), settled);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: cUri } });
+  });
+
   test("a client that waits for each version's diagnostics gets every version answered", async () => {
     let version = client.versions.get(docUri)!;
     for (let i = 0; i < 20; i++) {
