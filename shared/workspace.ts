@@ -365,9 +365,10 @@ export class Workspace {
       }
     }
     let parse: CParse;
-    const reparsed = !!(edited && kept?.parse && change);
+    // The last tree and the edit, when the edits are reparsed over it.
+    const over = edited && change && kept?.parse ? { tree: kept.parse, edit: treeEdit(kept, change, edited.lines) } : undefined;
     try {
-      parse = edited && kept?.parse && change ? this.cParser(text, kept.parse, treeEdit(kept, change, edited.lines)) : this.cParser(text);
+      parse = over ? this.cParser(text, over.tree, over.edit) : this.cParser(text);
     } finally {
       kept?.parse?.release();
     }
@@ -384,7 +385,7 @@ export class Workspace {
     // Tree-sitter's recovery from a syntax error over its last tree can read an ambiguous node
     // otherwise than a parse from scratch would (a parameter list as K&R names): a reparse that
     // met an error, before or after the edit, leaves the file to settle.
-    const unsettled = reparsed && (!!kept?.unsettled || (summaryBefore?.errorItems ?? 0) > 0 || summary.errorItems > 0);
+    const unsettled = !!over && (!!kept?.unsettled || (summaryBefore?.errorItems ?? 0) > 0 || summary.errorItems > 0);
     if (edited) this.cTrees.set(path, { parse, lines: edited.lines, unsettled });
     else parse.release();
     return true;
