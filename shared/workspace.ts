@@ -56,7 +56,19 @@ export interface ItableOptions {
   /** How the backend names an itable global. */
   symbolPattern?: string;
 }
-import { type GreenElement, GreenNode, LineIndex, RELEASED, type SyntaxTree, type TextEdit, applyEdit, parse, reparse } from './syntax';
+import {
+  type GreenElement,
+  GreenNode,
+  LineIndex,
+  RELEASED,
+  type Source,
+  type SyntaxTree,
+  type TextEdit,
+  applyEdit,
+  parse,
+  reparse,
+  textOf,
+} from './syntax';
 
 /** Counters that show how much work the workspace did (tests and benchmarks read them). */
 export interface WorkspaceStats {
@@ -141,7 +153,7 @@ export interface Module {
 interface PendingEdits {
   readonly edits: TextEdit[];
   /** The text after the edits, when the caller knows it (the server does). */
-  text?: string;
+  text?: Source;
   /** That text's line index, when the caller has made it (the server's documents do). */
   lines?: LineIndex;
 }
@@ -281,7 +293,7 @@ export class Workspace {
    * edits, saves re-applying them when the caller has it, and `lines`, its line
    * index, saves making it again.
    */
-  editFile(path: string, edits: readonly TextEdit[], text?: string, lines?: LineIndex): void {
+  editFile(path: string, edits: readonly TextEdit[], text?: Source, lines?: LineIndex): void {
     if (!this.trees.has(path) && !this.pending.has(path)) this.trees.set(path, parse(''));
     const p = this.pending.get(path) ?? { edits: [] };
     p.edits.push(...edits);
@@ -641,10 +653,10 @@ export class Workspace {
     if (!old || !p) return old;
     let tree: SyntaxTree;
     // A tree a reparse consumed (one that threw after taking its list over) is parsed whole too.
-    if (this.released.has(path) || old.consumed) tree = parse(p.text ?? p.edits.reduce(applyEdit, old.text));
+    if (this.released.has(path) || old.consumed) tree = parse(p.text !== undefined ? textOf(p.text) : p.edits.reduce(applyEdit, old.text));
     else if (p.edits.length === 1) tree = reparse(old, p.edits[0], p.text);
     else {
-      const text = p.text ?? p.edits.reduce(applyEdit, old.text);
+      const text = p.text !== undefined ? textOf(p.text) : p.edits.reduce(applyEdit, old.text);
       tree = reparse(old, spanningEdit(old.text, text));
     }
     // Taken only if it is the index of the tree's text (`adoptLines` checks).
@@ -730,7 +742,7 @@ export class Workspace {
     const c = this.cTexts.get(path);
     if (c !== undefined) return c;
     const p = this.pending.get(path);
-    if (p?.text !== undefined) return p.text;
+    if (p?.text !== undefined) return textOf(p.text);
     return this.tree(path)?.text;
   }
 

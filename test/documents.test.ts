@@ -5,7 +5,10 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
-import { Workspace } from '../shared';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pieces, Workspace, piecesStats } from '../shared';
+import { repoRoot } from './support/arbitraries';
 import { Documents, keyOf } from '../server/lsp/documents';
 
 // FC_SCALE=10 runs ten times as many cases (for a long local soak).
@@ -69,4 +72,42 @@ test("a Vale document's changes make the core's text the document's, and the cor
     }),
     { numRuns: runs(1_000) },
   );
+});
+
+test("keystrokes in a long Vale document copy none of its text: the document and the core edit pieces of it, and the diagnostics are a fresh analysis's", () => {
+  // About 100 KB of Vale (examples/fleet's files again and again): a document in a dozen pieces.
+  const fleet = ['fleet.vale', 'ships.vale', 'arrays.vale']
+    .map((f) => readFileSync(join(repoRoot(), 'examples', 'fleet', f), 'utf8'))
+    .join('\n');
+  let first = '';
+  while (first.length < 100_000) first += `${fleet}\n`;
+  const workspace = new Workspace();
+  const documents = new Documents(workspace);
+  const uri = 'file:///w/fleet/long.vale';
+  documents.didOpen(uri, 'vale', 1, first);
+  void workspace.diagnostics(keyOf(uri));
+  let expected = TextDocument.create(uri, 'vale', 1, first);
+  const joined = piecesStats.joined;
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % n;
+  };
+  for (let version = 2; version < 200; version++) {
+    // Typed inside the lines of the second half (function bodies, declarations; no quote, which
+    // would make the rest of the file a string and the window the whole text).
+    const at = expected.positionAt(Math.floor(first.length / 2) + next(Math.floor(first.length / 2) - 100));
+    const change = { range: { start: at, end: at }, text: 'abcxyz019 _;,.(){}<>&'[next(21)] };
+    documents.didChange(uri, version, [change]);
+    expected = TextDocument.update(expected, [change], version);
+    void workspace.diagnostics(keyOf(uri));
+  }
+  assert.equal(piecesStats.joined, joined, 'a keystroke joined the pieces into one string');
+  // Both hold the text in pieces (a text held as one string would be copied whole by the next keystroke).
+  assert.ok(documents.get(uri)!.source instanceof Pieces);
+  assert.ok(workspace.tree(keyOf(uri))!.source instanceof Pieces);
+  const fresh = new Workspace();
+  fresh.setFile(keyOf(uri), expected.getText());
+  assert.equal(workspace.text(keyOf(uri)), expected.getText());
+  assert.deepEqual(workspace.diagnostics(keyOf(uri)), fresh.diagnostics(keyOf(uri)));
 });

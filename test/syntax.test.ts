@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 // FC_SCALE=10 runs ten times as many cases (for a long local soak).
 const SCALE = Number(process.env.FC_SCALE ?? 1);
 const runs = (n: number): number => Math.round(n * SCALE);
-import { LineIndex, SyntaxKind, applyEdit, parse, reparse } from '../shared';
+import { LineIndex, Pieces, SyntaxKind, SyntaxTree, applyEdit, parse, piecesStats, reparse } from '../shared';
 import { ElementOffsets, elementOffsets } from '../shared/anchors';
 import { setWindowSlack } from '../shared/syntax/tree';
 import { anyText, editOf, fixtureTexts, mutatedText, tokenSoup } from './support/arbitraries';
@@ -299,6 +299,75 @@ test('the line index after an edit equals the index of the new text (CR, LF and 
       for (let o = 0; o <= after.length; o++) assert.deepEqual(incremental.positionAt(o), whole.positionAt(o));
     }),
     { numRuns: runs(3_000) },
+  );
+});
+
+test('pieces read and edit as the text they stand for: long texts in several pieces, edits across pieces, pastes, the line index over them', () => {
+  const unit = fc.constantFrom('a', 'b', ' ', '\n', '\r', '\r\n', '{', '\u{1F600}');
+  const long = fc.tuple(fc.string({ unit, maxLength: 40 }), fc.nat({ max: 2_000 })).map(([s, n]) => s.repeat(n));
+  const edit = fc.tuple(fc.nat(), fc.nat({ max: 30_000 }), fc.oneof(fc.string({ unit, maxLength: 4 }), long));
+  fc.assert(
+    fc.property(long, fc.array(edit, { maxLength: 12 }), (first, edits) => {
+      const before = piecesStats.joined;
+      let text = first;
+      let pieces = Pieces.of(first);
+      let lines = new LineIndex(pieces);
+      for (const [at, len, inserted] of edits) {
+        const start = at % (text.length + 1);
+        const end = Math.min(text.length, start + len);
+        text = text.slice(0, start) + inserted + text.slice(end);
+        pieces = pieces.edit(start, end, inserted);
+        lines = LineIndex.afterEdit(lines, pieces, start, end, inserted);
+        assert.equal(pieces.length, text.length);
+        for (let k = 0; k < 16; k++) {
+          const o = (at * 7 + k * 4_099) % (text.length + 2);
+          assert.ok(Object.is(pieces.charCodeAt(o), text.charCodeAt(o)), `character ${o}`);
+          assert.equal(pieces.slice(o, o + k * 2_000), text.slice(o, o + k * 2_000));
+        }
+      }
+      // Nothing above joined the pieces into one string.
+      assert.equal(piecesStats.joined, before);
+      const whole = new LineIndex(text);
+      assert.equal(lines.lineCount, whole.lineCount);
+      for (let l = 0; l < whole.lineCount; l++) assert.equal(lines.lineStart(l), whole.lineStart(l));
+      assert.equal(pieces.toString(), text);
+    }),
+    { numRuns: runs(300) },
+  );
+});
+
+test('a long text in pieces reparses as a full parse of the same text', () => {
+  // About 40 KB of Vale: five or more pieces.
+  let long = '';
+  for (let i = 0; long.length < 40_000; i++) long += `${FIXTURE_TEXTS[i % FIXTURE_TEXTS.length]}\n`;
+  const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.oneof(tokenSoup, fc.string({ unit: 'binary', maxLength: 6 })), fc.boolean());
+  fc.assert(
+    fc.property(fc.array(edit, { minLength: 1, maxLength: 10 }), (edits) => {
+      let text = long;
+      let tree = parse(long);
+      tree = new SyntaxTree(Pieces.of(long), tree.green, tree.stats);
+      // The line index each reparse carries over (an editor's document hands its own, made the same way).
+      void tree.lines;
+      for (const [at, len, newText, given] of edits) {
+        const start = at % (text.length + 1);
+        const e = { start, end: Math.min(text.length, start + len), newText };
+        text = applyEdit(text, e);
+        // The editor's text after the edit, or none (the tree's pieces edited by the reparse).
+        const after = given && tree.source instanceof Pieces ? tree.source.edit(e.start, e.end, e.newText) : undefined;
+        tree = reparse(tree, e, after);
+        assert.ok(tree.source instanceof Pieces);
+        // Made from the last tree's (as an editor's document makes its own after each change).
+        void tree.lines;
+      }
+      const lines = tree.lines;
+      const full = parse(text);
+      assert.equal(fingerprint(tree.green), fingerprint(full.green));
+      assert.deepEqual(tree.errors, full.errors);
+      assert.equal(lines.lineCount, full.lines.lineCount);
+      for (let l = 0; l < lines.lineCount; l++) assert.equal(lines.lineStart(l), full.lines.lineStart(l));
+      assert.equal(tree.text, text);
+    }),
+    { numRuns: runs(200) },
   );
 });
 

@@ -1,7 +1,17 @@
 import { READ_LIMITS, readSourceFile } from '../read';
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
-import { LineIndex, type ReleasedFile, type TextEdit, type Workspace, isCPath } from '../../shared';
+import {
+  LineIndex,
+  Pieces,
+  type ReleasedFile,
+  type Source,
+  type TextEdit,
+  type Workspace,
+  editSource,
+  isCPath,
+  textOf,
+} from '../../shared';
 
 /** The core's key for a document: the file path for `file:` URIs (a directory is a package), else the URI. */
 export function keyOf(uri: string): string {
@@ -12,24 +22,41 @@ export function keyOf(uri: string): string {
 /**
  * An open document: its text, version and line index, changed in place by an editor's changes,
  * with positions read as vscode-languageserver-textdocument reads them (test/syntax.test.ts holds
- * the line index to it). Its own, for a change to be cheap in a long document: the new text is
- * the old one's pieces joined around the change, and nothing reads it whole to apply the change
- * (that library's update reads characters of the new text, and V8 then copies it whole into one
- * string, a keystroke's largest cost in a 10k-line document); the line index is made from the old
- * one and the change, and the core parses a window made from the old text and the change.
+ * the line index to it). Its own, for a change to be cheap in a long document: a Vale document's
+ * text is pieces (`Pieces`), which a change edits without copying the text, and nothing reads it
+ * whole to apply the change (that library's update reads characters of the new text, and V8 then
+ * copies it whole into one string: in a 10k-line document a fresh 300 KB string per keystroke,
+ * about 1.5 ms of page faults on the bench machine); the line index is made from the old one and
+ * the change, and the core parses a window made from the old text and the change. Other
+ * documents (C, logs) are one string, which the C grammar and the hovers read whole.
  */
 export class OpenDocument {
   private index: LineIndex | undefined;
+  private text: Source;
 
   constructor(
     readonly uri: string,
     readonly languageId: string,
     public version: number,
-    private text: string,
-  ) {}
+    text: string,
+    /** Whether the text is kept in pieces (a Vale document). */
+    private readonly inPieces = false,
+  ) {
+    this.text = inPieces ? Pieces.of(text) : text;
+  }
 
+  /** The text as one string (a Vale document's pieces joined once: a copy of the document). */
   getText(): string {
+    return textOf(this.text);
+  }
+
+  /** The text as kept: what the core takes with the edits (a Vale document's pieces, not joined). */
+  get source(): Source {
     return this.text;
+  }
+
+  get length(): number {
+    return this.text.length;
   }
 
   /** The line index, made when first asked after an opening or a change of the whole text. */
@@ -49,7 +76,7 @@ export class OpenDocument {
   apply(change: TextDocumentContentChangeEvent): TextEdit {
     if (!('range' in change)) {
       const edit = { start: 0, end: this.text.length, newText: change.text };
-      this.text = change.text;
+      this.text = this.inPieces ? Pieces.of(change.text) : change.text;
       this.index = undefined;
       return edit;
     }
@@ -58,7 +85,7 @@ export class OpenDocument {
     const b = lines.offsetAt(change.range.end);
     const start = Math.min(a, b);
     const end = Math.max(a, b);
-    this.text = this.text.slice(0, start) + change.text + this.text.slice(end);
+    this.text = editSource(this.text, start, end, change.text);
     this.index = LineIndex.afterEdit(lines, this.text, start, end, change.text);
     return { start, end, newText: change.text };
   }
@@ -68,7 +95,7 @@ export class OpenDocument {
    * a change, so that the next change neither copies it while the user waits.
    */
   settle(): void {
-    if (this.text.length > 0) this.text.charCodeAt(0);
+    if (typeof this.text === 'string' && this.text.length > 0) this.text.charCodeAt(0);
   }
 }
 
@@ -120,7 +147,7 @@ export class Documents {
     const open = this.open.get(this.uriOf(key));
     if (open?.getText() === text) return open.lines;
     let index = this.cLines.get(key);
-    if (index?.text !== text) this.cLines.set(key, (index = new LineIndex(text)));
+    if (index?.source !== text) this.cLines.set(key, (index = new LineIndex(text)));
     return index;
   }
 
@@ -145,13 +172,13 @@ export class Documents {
   /** The size of a document over the cap, or undefined when it is analysed. */
   oversizedLength(key: string): number | undefined {
     if (!this.oversized.has(key)) return undefined;
-    return this.open.get(this.uriOf(key))?.getText().length;
+    return this.open.get(this.uriOf(key))?.length;
   }
 
   /** Whether the document's text is within the cap; when it is not, the core holds it empty. */
-  private withinCap(uri: string, text: string): boolean {
+  private withinCap(uri: string, length: number): boolean {
     const key = keyOf(uri);
-    if (text.length <= READ_LIMITS.source) {
+    if (length <= READ_LIMITS.source) {
       this.oversized.delete(key);
       return true;
     }
@@ -163,14 +190,14 @@ export class Documents {
   }
 
   didOpen(uri: string, languageId: string, version: number, text: string): void {
-    this.open.set(uri, new OpenDocument(uri, languageId, version, text));
+    this.open.set(uri, new OpenDocument(uri, languageId, version, text, this.isVale(uri)));
     if (!this.isVale(uri)) {
       if (this.isC(uri)) this.setC(uri, text);
       return;
     }
     this.uris.set(keyOf(uri), uri);
     this.edited.delete(keyOf(uri));
-    if (this.withinCap(uri, text)) this.workspace.setFile(keyOf(uri), text);
+    if (this.withinCap(uri, text.length)) this.workspace.setFile(keyOf(uri), text);
   }
 
   /**
@@ -223,12 +250,12 @@ export class Documents {
       return;
     }
     const wasOversized = this.oversized.has(key);
-    if (!this.withinCap(uri, doc.getText())) return;
+    if (!this.withinCap(uri, doc.length)) return;
     // Back under the cap: the core gets the whole text again; otherwise the edits.
     if (wasOversized) {
       this.edited.set(key, null);
       this.workspace.setFile(key, doc.getText());
-    } else this.workspace.editFile(key, edits, doc.getText(), doc.lines);
+    } else this.workspace.editFile(key, edits, doc.source, doc.lines);
   }
 
   /** Each open document's text made one string (`OpenDocument.settle`): for when the server is idle. */

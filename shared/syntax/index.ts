@@ -5,6 +5,8 @@ export type { GreenElement, RelativeSyntaxError } from './green';
 export { SyntaxNode, SyntaxToken, firstTokenText } from './red';
 export type { SyntaxElement } from './red';
 export { LineIndex } from './lines';
+export { Pieces, editSource, piecesStats, textOf } from './pieces';
+export type { Source } from './pieces';
 export type { Position, Range } from './lines';
 export { SyntaxTree, parse, reparse, applyEdit } from './tree';
 export type { SyntaxError, TextEdit, ParseStats, TreeOrigin } from './tree';

@@ -1,3 +1,5 @@
+import { type Source, textOf } from './pieces';
+
 /** A position as LSP counts it: 0-based line, UTF-16 code units into the line. */
 export interface Position {
   line: number;
@@ -22,12 +24,13 @@ export class LineIndex {
 
   /** `starts` and `cr`, when given, are the text's already found (`afterEdit`): one constructor, one shape for every index. */
   constructor(
-    readonly text: string,
+    /** The text (pieces of a long document's: read here a character at a time, never joined). */
+    readonly source: Source,
     starts?: Uint32Array,
     cr?: boolean,
   ) {
     if (starts === undefined) {
-      const found = LineIndex.scan(text);
+      const found = LineIndex.scan(textOf(source));
       this.starts = found.starts;
       this.cr = found.cr;
     } else {
@@ -58,9 +61,9 @@ export class LineIndex {
    * scanned, in `before.text` and `inserted` (a keystroke in a long file neither reads the whole
    * text again nor reads the new text at all, so the new text is not made one string for it).
    */
-  static afterEdit(before: LineIndex, text: string, start: number, end: number, inserted: string): LineIndex {
+  static afterEdit(before: LineIndex, text: Source, start: number, end: number, inserted: string): LineIndex {
     const old = before.starts;
-    const was = before.text;
+    const was = before.source;
     const delta = inserted.length - (end - start);
     const insertedEnd = start + inserted.length;
     // The new text's character at `i`, read from the old text and the inserted one.
@@ -125,8 +128,8 @@ export class LineIndex {
 
   /** An offset within the text, and not between a CR and its LF. */
   private clamped(offset: number): number {
-    const o = Math.max(0, Math.min(offset, this.text.length));
-    return this.cr && o > 0 && this.text.charCodeAt(o - 1) === 13 && this.text.charCodeAt(o) === 10 ? o - 1 : o;
+    const o = Math.max(0, Math.min(offset, this.source.length));
+    return this.cr && o > 0 && this.source.charCodeAt(o - 1) === 13 && this.source.charCodeAt(o) === 10 ? o - 1 : o;
   }
 
   /** Whether `positionAt(offset)` is `position`, found without making a position. */
@@ -146,14 +149,14 @@ export class LineIndex {
    */
   offsetAt(position: Position): number {
     if (position.line < 0) return 0;
-    if (position.line >= this.starts.length) return this.text.length;
+    if (position.line >= this.starts.length) return this.source.length;
     const start = this.starts[position.line];
     if (position.character <= 0) return start;
-    const next = position.line + 1 < this.starts.length ? this.starts[position.line + 1] : this.text.length;
+    const next = position.line + 1 < this.starts.length ? this.starts[position.line + 1] : this.source.length;
     let offset = Math.min(start + position.character, next);
     // Without a CR, a line's only break is the LF before the next line's start.
     if (!this.cr) return offset === next && position.line + 1 < this.starts.length ? next - 1 : offset;
-    while (offset > start && isLineBreak(this.text.charCodeAt(offset - 1))) offset--;
+    while (offset > start && isLineBreak(this.source.charCodeAt(offset - 1))) offset--;
     return offset;
   }
 
@@ -164,9 +167,9 @@ export class LineIndex {
   /** The text of the line holding `offset`, without its line break. */
   lineText(line: number): string {
     const start = this.lineStart(line);
-    let end = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;
-    while (end > start && (this.text.charCodeAt(end - 1) === 10 || this.text.charCodeAt(end - 1) === 13)) end--;
-    return this.text.slice(start, end);
+    let end = line + 1 < this.starts.length ? this.starts[line + 1] : this.source.length;
+    while (end > start && (this.source.charCodeAt(end - 1) === 10 || this.source.charCodeAt(end - 1) === 13)) end--;
+    return this.source.slice(start, end);
   }
 }
 

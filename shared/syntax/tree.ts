@@ -2,6 +2,7 @@ import { spliceInPlace } from './splice';
 import { type GreenElement, GreenNode, greenText } from './green';
 import { SyntaxKind } from './kinds';
 import { LineIndex } from './lines';
+import { type Source, editSource, textOf } from './pieces';
 import { Parser } from './parser';
 import { SyntaxNode } from './red';
 
@@ -68,7 +69,8 @@ export class SyntaxTree {
   tableCache: ElementTable | undefined;
 
   constructor(
-    readonly text: string,
+    /** The text: one string, or a long document's pieces (`Pieces`), which a keystroke's reparse reads without joining them. */
+    readonly source: Source,
     readonly green: GreenNode,
     readonly stats: ParseStats,
     /**
@@ -81,6 +83,11 @@ export class SyntaxTree {
      */
     public origin?: TreeOrigin,
   ) {}
+
+  /** The text as one string (a long document's pieces joined, once: whatever asks pays a copy of the file). */
+  get text(): string {
+    return textOf(this.source);
+  }
 
   /** Per-tree data a module above keeps with the tree (element offsets); a reparse hands it to the origin of the next. */
   derived: unknown;
@@ -114,13 +121,13 @@ export class SyntaxTree {
     const before = o?.lines;
     if (o) o.lines = undefined;
     return (this.lineIndexCache = before
-      ? LineIndex.afterEdit(before, this.text, o.start, o.end, o.insertedText)
-      : new LineIndex(this.text));
+      ? LineIndex.afterEdit(before, this.source, o.start, o.end, o.insertedText)
+      : new LineIndex(this.source));
   }
 
   /** Takes the line index of its text made elsewhere (an editor's document made it from the change): none is made here. */
   adoptLines(lines: LineIndex): void {
-    if (lines.text !== this.text) return;
+    if (lines.source !== this.source) return;
     this.lineIndexCache = lines;
     if (this.origin) this.origin.lines = undefined;
   }
@@ -280,15 +287,16 @@ export function applyEdit(text: string, edit: TextEdit): string {
  * old element boundary past the edit. The result equals `parse(newText)`. It takes the old
  * tree's top-level list over (`SyntaxTree.consumed`): the old tree is not to be read after.
  */
-export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): SyntaxTree {
+export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): SyntaxTree {
   if (old.consumed) throw new Error('reparse: this tree was reparsed already (the new tree took its top-level list over)');
-  const start = Math.max(0, Math.min(edit.start, old.text.length));
-  const end = Math.max(start, Math.min(edit.end, old.text.length));
+  const oldText = old.source;
+  const start = Math.max(0, Math.min(edit.start, oldText.length));
+  const end = Math.max(start, Math.min(edit.end, oldText.length));
   // The text after the edit, when the caller has it (an editor's document): no second copy.
   const newText =
-    after !== undefined && after.length === old.text.length - (end - start) + edit.newText.length
+    after !== undefined && after.length === oldText.length - (end - start) + edit.newText.length
       ? after
-      : old.text.slice(0, start) + edit.newText + old.text.slice(end);
+      : editSource(oldText, start, end, edit.newText);
   const delta = edit.newText.length - (end - start);
   const oldChildren = old.green.children;
 
@@ -314,7 +322,6 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
   // it whole into one string, a keystroke's largest cost in a long file. The window starts at the
   // line of the restart (what the parser reads before a token is on its line) and ends some way
   // past the element the edit ends in; when the parse reads too near its end, it is made longer.
-  const oldText = old.text;
   const oldLength = oldText.length;
   const newLength = oldLength + delta;
   let base = restart;
@@ -336,7 +343,9 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: string): Syntax
     const windowEnd = Math.min(newLength, Math.max(oldStop, end) + delta + slack);
     // The whole new text when the window would be it (a short file).
     const window =
-      base === 0 && windowEnd === newLength ? newText : oldText.slice(base, start) + edit.newText + oldText.slice(end, windowEnd - delta);
+      base === 0 && windowEnd === newLength
+        ? textOf(newText)
+        : oldText.slice(base, start) + edit.newText + oldText.slice(end, windowEnd - delta);
     const run = parseFrom(
       window,
       restart - base,
