@@ -39,7 +39,7 @@ import { TestClient } from '../test/support/lsp-client';
 import { tempDir } from '../test/support/temp';
 import { corpusOfBytes, documentOfLines, exportedKinds, random, workspaceOfLines, workspaceWithC } from './corpus';
 import { floorAnalysis } from './floor';
-import { type Replayed, replayServer } from './replay';
+import { type Replayed, recordFrames, replayServer } from './replay';
 import { exponent, fixed, median, percentile, table, timeRuns } from './stats';
 
 const REPO = join(__dirname, '..');
@@ -383,8 +383,8 @@ interface EditingFigures {
   readonly latencies: number[];
   readonly kindMs: number[];
   readonly refMs: number[];
-  /** The same client against the replaying server (bench/replay.ts), and how many diagnostics it sent per keystroke. */
-  readonly floor: { latencies: number[]; kindMs: number[]; refMs: number[]; diagnostics: number };
+  /** The same client against the replaying server (bench/replay.ts), and the fewest and most diagnostics a publish held. */
+  readonly floor: { latencies: number[]; kindMs: number[]; refMs: number[]; diagnostics: readonly [number, number] };
 }
 
 /**
@@ -426,7 +426,7 @@ async function editingSection(): Promise<void> {
   };
   print(
     table(
-      `Editing over LSP stdio (bundled server, ${lines}-line document; the client in a process of its own; the floor: the same client against a server that replays the real one's answers, ${floor.diagnostics} diagnostics per keystroke, and analyses nothing)`,
+      `Editing over LSP stdio (bundled server, ${lines}-line document; the client in a process of its own; the floor: the same client against a server that analyses nothing and answers each keystroke with the frame the real one published for it, ${floor.diagnostics[0]}–${floor.diagnostics[1]} diagnostics)`,
       ['latency', 'n', 'p50 ms', 'p95 ms', 'p99 ms'],
       [
         row('didChange → publishDiagnostics', latencies),
@@ -639,7 +639,9 @@ async function editingChild(): Promise<void> {
   const refSpots = [...cText.matchAll(/0x[0-9a-f]{64}/g)].map((m) => cDoc.positionAt(m.index! + 10));
 
   /** The same session against a server: the document and the C file opened, keystrokes, then hovers. */
-  const session = async (client: TestClient, label: string, warmedUp: boolean) => {
+  const session = async (client: TestClient, label: string, warmedUp: boolean, tap?: Buffer[]) => {
+    // What the server writes, as the client reads it (the same chunks: nothing is copied while timing).
+    if (tap) client.process.stdout!.on('data', (chunk: Buffer) => tap.push(chunk));
     // Each session draws the same keystrokes and hover places.
     const rng = random(42);
     await client.initialize(pathToFileURL(dir).href);
@@ -684,25 +686,32 @@ async function editingChild(): Promise<void> {
       kindMs.push(await hover(uri, pick(kinds)));
       refMs.push(await hover(cUri, pick(refSpots)));
     }
-    const replayed: Replayed = {
-      diagnostics: { [uri]: client.diagnostics.get(uri) ?? [], [cUri]: client.diagnostics.get(cUri) ?? [] },
-      hovers: answers,
-    };
+    const counts = client.published.filter((p) => p.uri === uri).map((p) => p.count);
+    const last = { diagnostics: { [uri]: client.diagnostics.get(uri) ?? [], [cUri]: client.diagnostics.get(cUri) ?? [] }, hovers: answers };
     await client.shutdown();
-    return { lines: doc.getText().split('\n').length - 1, latencies, kindMs, refMs, replayed };
+    return { lines: doc.getText().split('\n').length - 1, latencies, kindMs, refMs, last, counts };
   };
   // BENCH_SERVER: another server script to drive (one that starts dist/server.js under a profiler, say).
-  const real = await session(new TestClient(process.env.BENCH_SERVER ?? join(REPO, 'dist', 'server.js')), 'the server', true);
-  // The same client and session against a server that only replays the real one's last answers.
+  const written: Buffer[] = [];
+  const real = await session(new TestClient(process.env.BENCH_SERVER ?? join(REPO, 'dist', 'server.js')), 'the server', true, written);
+  // The same client and session against a server that replays, for each keystroke, the frame the real one published for it.
+  const frames = join(dir, 'frames.bin');
+  const replayed: Replayed = { frames, published: recordFrames(written, frames), ...real.last };
+  written.length = 0;
   const file = join(dir, 'replayed.json');
-  writeFileSync(file, JSON.stringify(real.replayed));
+  writeFileSync(file, JSON.stringify(replayed));
   const floor = await session(new TestClient(__filename, { ...process.env, BENCH_REPLAY: file }), 'the replaying server', false);
   const figures: EditingFigures = {
     lines: real.lines,
     latencies: real.latencies,
     kindMs: real.kindMs,
     refMs: real.refMs,
-    floor: { latencies: floor.latencies, kindMs: floor.kindMs, refMs: floor.refMs, diagnostics: real.replayed.diagnostics[uri].length },
+    floor: {
+      latencies: floor.latencies,
+      kindMs: floor.kindMs,
+      refMs: floor.refMs,
+      diagnostics: [Math.min(...real.counts), Math.max(...real.counts)],
+    },
   };
   process.stdout.write(JSON.stringify(figures));
 }
