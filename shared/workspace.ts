@@ -625,7 +625,7 @@ export class Workspace {
     const model = this.model(d.file);
     const item = model?.itemContaining(d.start);
     if (!model || !item || !hasChecks(item)) return [];
-    const again = checkItem(index, model, item, (file) => this.text(file), undefined, true);
+    const again = checkItem(index, model, item, (file) => this.source(file), undefined, true);
     return again.find((x) => x.start === d.start && x.end === d.end && x.code === d.code && x.message === d.message)?.fixes ?? [];
   }
 
@@ -655,8 +655,9 @@ export class Workspace {
     // A tree a reparse consumed (one that threw after taking its list over) is parsed whole too.
     if (this.released.has(path) || old.consumed) tree = parse(p.text !== undefined ? textOf(p.text) : p.edits.reduce(applyEdit, old.text));
     else if (p.edits.length === 1) tree = reparse(old, p.edits[0], p.text);
+    else if (p.text !== undefined) tree = reparse(old, coveringEdit(old.source.length, p.edits, p.text), p.text);
     else {
-      const text = p.text !== undefined ? textOf(p.text) : p.edits.reduce(applyEdit, old.text);
+      const text = p.edits.reduce(applyEdit, old.text);
       tree = reparse(old, spanningEdit(old.text, text));
     }
     // Taken only if it is the index of the tree's text (`adoptLines` checks).
@@ -738,12 +739,19 @@ export class Workspace {
     return tree.errors.map((e) => syntaxDiagnostic(path, e.start, e.end, e.message, e.warning));
   }
 
+  /** A file's text as one string (a long open document's pieces joined, once per version: a copy of the file). */
   text(path: string): string | undefined {
+    const s = this.source(path);
+    return s === undefined ? undefined : textOf(s);
+  }
+
+  /** A file's text as held: one string, or a long open document's pieces (read without joining them). */
+  source(path: string): Source | undefined {
     const c = this.cTexts.get(path);
     if (c !== undefined) return c;
     const p = this.pending.get(path);
-    if (p?.text !== undefined) return textOf(p.text);
-    return this.tree(path)?.text;
+    if (p?.text !== undefined) return p.text;
+    return this.tree(path)?.source;
   }
 
   /** What a file declares (kinds, functions, exports, impls), read once per tree (and only its re-parsed items). */
@@ -934,7 +942,7 @@ export class Workspace {
     // Plain functions and imports have nothing to check: no dependencies to record.
     if (!hasChecks(item)) return { file: path, deps: NO_DEPS, diagnostics: [], elements: [], anchoredIn: NO_FILES, stale: false };
     const deps: Dependencies = new Map();
-    const found = checkItem(this.index!, model, item, (file) => this.text(file), deps, false);
+    const found = checkItem(this.index!, model, item, (file) => this.source(file), deps, false);
     const diagnostics = this.block(
       found,
       found.map((d) => anchorDiagnostic(d, this.offsetsOf)),
@@ -992,7 +1000,7 @@ export class Workspace {
       const out: Diagnostic[] = [];
       for (const item of model.items) {
         this.stats.itemsChecked++;
-        if (hasChecks(item)) for (const d of checkItem(index, model, item, (file) => this.text(file), undefined, false)) out.push(d);
+        if (hasChecks(item)) for (const d of checkItem(index, model, item, (file) => this.source(file), undefined, false)) out.push(d);
       }
       this.stats.filesChecked++;
       return out;
@@ -1497,6 +1505,26 @@ function sameDefinitions(a: CFileSummary | undefined, b: CFileSummary): boolean 
 }
 
 /** One edit that turns `before` into `after`: everything between their common prefix and suffix. */
+/**
+ * One edit that covers a burst of edits (each in the offsets of the text the ones before it
+ * left), read from the edits and the text after them (`after`: pieces of a long document are
+ * read only where the edits were, never joined): the untouched prefix and suffix are the least
+ * any edit left.
+ */
+function coveringEdit(beforeLength: number, edits: readonly TextEdit[], after: Source): TextEdit {
+  let prefix = beforeLength;
+  let suffix = beforeLength;
+  let length = beforeLength;
+  for (const e of edits) {
+    const start = Math.max(0, Math.min(e.start, length));
+    const end = Math.max(start, Math.min(e.end, length));
+    prefix = Math.min(prefix, start);
+    suffix = Math.min(suffix, length - end);
+    length += e.newText.length - (end - start);
+  }
+  return { start: prefix, end: beforeLength - suffix, newText: after.slice(prefix, after.length - suffix) };
+}
+
 function spanningEdit(before: string, after: string): TextEdit {
   const max = Math.min(before.length, after.length);
   let prefix = 0;

@@ -7,7 +7,17 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Pieces, Workspace, piecesStats } from '../shared';
+import {
+  DEFAULT_HOVER_OPTIONS,
+  DEFAULT_TARGET,
+  Pieces,
+  type Source,
+  Workspace,
+  completionsAt,
+  hoverInVale,
+  piecesStats,
+  signatureAt,
+} from '../shared';
 import { repoRoot } from './support/arbitraries';
 import { Documents, keyOf } from '../server/lsp/documents';
 
@@ -110,4 +120,60 @@ test("keystrokes in a long Vale document copy none of its text: the document and
   fresh.setFile(keyOf(uri), expected.getText());
   assert.equal(workspace.text(keyOf(uri)), expected.getText());
   assert.deepEqual(workspace.diagnostics(keyOf(uri)), fresh.diagnostics(keyOf(uri)));
+});
+
+test('in a long Vale document, quick fixes, hovers, completions and signature help read its pieces: nothing joins them, and each answers as over the whole text', () => {
+  const fleet = ['fleet.vale', 'ships.vale', 'arrays.vale']
+    .map((f) => readFileSync(join(repoRoot(), 'examples', 'fleet', f), 'utf8'))
+    .join('\n');
+  let first = '';
+  while (first.length < 100_000) first += `${fleet}\n`;
+  const workspace = new Workspace();
+  const documents = new Documents(workspace);
+  const uri = 'file:///w/fleet/long.vale';
+  const key = keyOf(uri);
+  documents.didOpen(uri, 'vale', 1, first);
+  void workspace.diagnostics(key);
+  let expected = TextDocument.create(uri, 'vale', 1, first);
+  const joined = piecesStats.joined;
+  // Keystrokes in the second half's `export ... as` lines and struct names: their items are checked
+  // again, and the duplicate exports' quick fixes look at the whitespace around them.
+  const spots = [...first.matchAll(/export \[\]<imm>\w+ as \w+|exported struct \w+/g)].filter((m) => m.index! > first.length / 2);
+  assert.ok(spots.length > 10);
+  let version = 1;
+  for (const m of spots.slice(0, 12)) {
+    const at = expected.positionAt(m.index! + m[0].length - 1 + (expected.getText().length - first.length));
+    const change = { range: { start: at, end: at }, text: 'q' };
+    documents.didChange(uri, ++version, [change]);
+    expected = TextDocument.update(expected, [change], version);
+  }
+  const diagnostics = workspace.diagnostics(key);
+  // A code action's fixes, made when asked: the duplicate exports' look at the whitespace around them.
+  const fixes = diagnostics.filter((d) => d.start > first.length / 2).map((d) => workspace.fixesOf(d));
+  assert.ok(fixes.filter((f) => f.length > 0).length > 10);
+  const source = workspace.source(key)!;
+  assert.ok(source instanceof Pieces);
+  const program = workspace.cProgram('fleet', DEFAULT_TARGET);
+  const text = expected.getText();
+  const offsets = [...text.matchAll(/Spaceship_c\d|makeFleet\(|, /g)]
+    .filter((m) => m.index! > text.length / 2)
+    .map((m) => m.index! + m[0].length - 1);
+  for (const o of offsets.slice(0, 40)) {
+    const answers = (t: Source) => [
+      hoverInVale(program, key, t, o, DEFAULT_HOVER_OPTIONS),
+      completionsAt(program, key, t, o).length,
+      signatureAt(program, key, t, o),
+    ];
+    assert.deepEqual(answers(source), answers(text));
+  }
+  assert.equal(piecesStats.joined, joined, 'a fix or a request joined the pieces into one string');
+  // The diagnostics and fixes read as they read over the whole text.
+  const fresh = new Workspace();
+  fresh.setFile(key, text);
+  const again = fresh.diagnostics(key);
+  assert.deepEqual(diagnostics, again);
+  assert.deepEqual(
+    fixes,
+    again.filter((d) => d.start > first.length / 2).map((d) => fresh.fixesOf(d)),
+  );
 });

@@ -453,7 +453,7 @@ function warmUpEditing(): void {
   try {
     failpoint('warmup', () => 'FAILPOINT');
     let valeChars = 0;
-    for (const key of workspace.files()) if (!isCPath(key)) valeChars += workspace.text(key)?.length ?? 0;
+    for (const key of workspace.files()) if (!isCPath(key)) valeChars += workspace.source(key)?.length ?? 0;
     steps = warmUpSteps(warmUpKeystrokes(valeChars), undefined, heapPolicyTick, serverWarmUpEditor());
   } catch (e) {
     failed(e);
@@ -723,7 +723,8 @@ connection.onHover(
       const tree = documents.isVale(textDocument.uri) ? workspace.tree(key) : undefined;
       const doc = documents.get(textDocument.uri);
       const c = tree ? undefined : workspace.cFile(key);
-      const text = tree || c ? workspace.text(key) : doc?.getText();
+      // A Vale document's text as held (a long one's pieces: the hover reads around the offset, joining nothing).
+      const text = tree ? workspace.source(key) : c ? workspace.text(key) : doc?.getText();
       if (text === undefined) return null;
       const lines = tree?.lines ?? (c ? documents.lines(key) : undefined);
       const offset = lines ? lines.offsetAt(position) : doc!.offsetAt(position);
@@ -823,7 +824,7 @@ connection.onCompletion(
     const key = keyOf(textDocument.uri);
     const tree = documents.isVale(textDocument.uri) ? workspace.tree(key) : undefined;
     if (!tree) return [];
-    return completionsAt(cProgram(), key, tree.text, tree.lines.offsetAt(position)).map(
+    return completionsAt(cProgram(), key, tree.source, tree.lines.offsetAt(position)).map(
       (c, i): CompletionItem => ({
         label: c.label,
         kind: COMPLETION_KIND[c.kind],
@@ -872,7 +873,7 @@ connection.onSignatureHelp(
     if (token.isCancellationRequested) return cancelled();
     const key = keyOf(textDocument.uri);
     const tree = documents.isVale(textDocument.uri) ? workspace.tree(key) : undefined;
-    const sig = tree && signatureAt(cProgram(), key, tree.text, tree.lines.offsetAt(position));
+    const sig = tree && signatureAt(cProgram(), key, tree.source, tree.lines.offsetAt(position));
     if (!sig) return null;
     return {
       signatures: [
@@ -916,7 +917,7 @@ connection.onFoldingRanges(
       const start = tree.lines.positionAt(r.start).line;
       const end = tree.lines.positionAt(r.end).line;
       // A region closed by `}` keeps that line visible, as editors show braces.
-      const closing = r.kind === 'region' && tree.text[r.end - 1] === '}' && end > start + 1 ? end - 1 : end;
+      const closing = r.kind === 'region' && tree.source.charCodeAt(r.end - 1) === 125 /* } */ && end > start + 1 ? end - 1 : end;
       return { startLine: start, endLine: closing, kind: r.kind === 'comment' ? FoldingRangeKind.Comment : FoldingRangeKind.Region };
     });
   }),

@@ -2,6 +2,10 @@ import type { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
 import type { FileModel, FunctionDecl, ItemDecls, KindDecl, OffsetRange } from '../model/declarations';
 import { type Dependencies, type ExportSite, type ProgramIndex, type Reach, signatureText } from '../model/program';
 import { type TypeRef, kindText, refText } from '../model/types';
+import type { Source } from '../syntax';
+
+const isSpaceOrTab = (c: number): boolean => c === 32 || c === 9;
+const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
 
 export const EXPORTED_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND = 'ExportedFunctionDependedOnNonExportedKind';
 export const EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND = 'ExternFunctionDependedOnNonExportedKind';
@@ -12,8 +16,11 @@ export const NON_HIERARCHICAL_IMMUTABLE = 'NonHierarchicalImmutable';
 export const UNCHECKED_EXTERNAL_KIND = 'UncheckedExternalKind';
 export const UNKNOWN_KIND = 'UnknownKind';
 
-/** The text of a file, for fixes that need to look at whitespace around an edit. */
-export type TextOf = (file: string) => string | undefined;
+/**
+ * The text of a file, for fixes that need to look at whitespace around an edit: as the workspace
+ * holds it (a long open document's pieces, read a character at a time, never joined).
+ */
+export type TextOf = (file: string) => Source | undefined;
 
 /**
  * The FFI checks of one top-level item of a file: the Vale compiler's five
@@ -118,7 +125,7 @@ function externHasBody(ctx: Context, f: FunctionDecl): void {
   const text = ctx.textOf(f.file) ?? '';
   // Replace from the end of the header (no space before `;`) to the end of the body.
   let from = body.start;
-  while (from > 0 && /[ \t\r\n]/.test(text[from - 1])) from--;
+  while (from > 0 && isBlank(text.charCodeAt(from - 1))) from--;
   report(
     ctx,
     body,
@@ -211,7 +218,7 @@ function exportLineFix(ctx: Context, type: TypeRef, kind: string, name: string):
     (i) => i.itemRange.start <= type.start && type.end <= i.itemRange.end,
   );
   let lineStart = item ? item.itemRange.start : type.start;
-  while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
+  while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
   return {
     title: `Export ${kind} as ${name}`,
     preferred: true,
@@ -320,14 +327,14 @@ function removeExportFix(ctx: Context, s: ExportSite): QuickFix {
   if (s.exportAs) {
     let start = s.exportAs.itemRange.start;
     let end = s.exportAs.itemRange.end;
-    while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-    if (text[end] === '\r') end++;
-    if (text[end] === '\n') end++;
+    while (start > 0 && isSpaceOrTab(text.charCodeAt(start - 1))) start--;
+    if (text.charCodeAt(end) === 13) end++;
+    if (text.charCodeAt(end) === 10) end++;
     return { title: `Remove the duplicate export ${s.name}`, preferred: true, edits: [{ file: s.file, start, end, newText: '' }] };
   }
   const attr = s.decl!.exportedRange!;
   let end = attr.end;
-  while (text[end] === ' ' || text[end] === '\t') end++;
+  while (isSpaceOrTab(text.charCodeAt(end))) end++;
   return { title: `Remove \`exported\` from ${s.name}`, preferred: true, edits: [{ file: s.file, start: attr.start, end, newText: '' }] };
 }
 

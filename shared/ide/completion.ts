@@ -1,4 +1,5 @@
 import type { CProgram } from '../layout/cprogram';
+import type { Source } from '../syntax';
 import type { KindDecl } from '../model/declarations';
 import { type TypeRef, shapedType } from '../model/types';
 
@@ -35,7 +36,7 @@ const inside = (r: { start: number; end: number }, offset: number): boolean => r
  * from the file (their C names in the detail), primitives, the array forms. Elsewhere: the same,
  * after the keywords and attributes and a snippet for a new `extern func`.
  */
-export function completionsAt(program: CProgram, file: string, text: string, offset: number): CompletionAt[] {
+export function completionsAt(program: CProgram, file: string, text: Source, offset: number): CompletionAt[] {
   const index = program.index;
   const model = index.model(file);
   if (!model) return [];

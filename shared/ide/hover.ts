@@ -6,6 +6,7 @@ import { BACKEND_PROFILE, FIELD_MEANING, FIELD_NAMES, type FieldName, PLACEHOLDE
 import { URSL_CHECKS, decodeUniversalReference, hex } from '../ursl/codec';
 import { findUniversalReferenceAt } from '../ursl/recognize';
 import { type SymbolAt, symbolAt } from './navigation';
+import type { Source } from '../syntax';
 
 export type NumberFormat = 'decimal' | 'hex' | 'both';
 
@@ -172,11 +173,11 @@ export function universalReferenceHover(bytes: Uint8Array, profile: UrslProfile,
 }
 
 /** A hover on any text: a universal reference under the cursor, in any language. */
-export function hoverReferenceInText(text: string, offset: number, options: HoverOptions): HoverResult | undefined {
+export function hoverReferenceInText(text: Source, offset: number, options: HoverOptions): HoverResult | undefined {
   if (!options.references) return undefined;
   // Search whole lines around the cursor: a reference spans at most a few lines.
-  const from = offset > 600 ? text.lastIndexOf('\n', offset - 600) + 1 : 0;
-  const next = text.indexOf('\n', offset + 600);
+  const from = offset > 600 ? lineBreakBefore(text, offset - 600) + 1 : 0;
+  const next = lineBreakFrom(text, offset + 600);
   const to = next < 0 ? text.length : next;
   const found = findUniversalReferenceAt(text.slice(from, to), offset - from, options.profile);
   if (!found) return undefined;
@@ -187,8 +188,23 @@ export function hoverReferenceInText(text: string, offset: number, options: Hove
   };
 }
 
+/** The last LF at or before `at` (as `lastIndexOf('\n', at)`), read a character at a time from pieces. */
+function lineBreakBefore(text: Source, at: number): number {
+  if (typeof text === 'string') return text.lastIndexOf('\n', at);
+  let i = Math.min(at, text.length - 1);
+  while (i >= 0 && text.charCodeAt(i) !== 10) i--;
+  return i;
+}
+
+/** The first LF at or after `at` (as `indexOf('\n', at)`), -1 when there is none. */
+function lineBreakFrom(text: Source, at: number): number {
+  if (typeof text === 'string') return text.indexOf('\n', at);
+  for (let i = Math.max(0, at); i < text.length; i++) if (text.charCodeAt(i) === 10) return i;
+  return -1;
+}
+
 /** A hover in a Vale file: kinds, fields, FFI functions, then universal references in the text. */
-export function hoverInVale(program: CProgram, file: string, text: string, offset: number, options: HoverOptions): HoverResult | undefined {
+export function hoverInVale(program: CProgram, file: string, text: Source, offset: number, options: HoverOptions): HoverResult | undefined {
   const s: SymbolAt | undefined = symbolAt(program.index, file, offset);
   const pkg = program.index.model(file)?.package ?? '';
   if (s?.tag === 'function' && options.functions && (s.fn.extern || s.fn.exported)) {

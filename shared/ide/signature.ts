@@ -1,4 +1,5 @@
 import type { CProgram } from '../layout/cprogram';
+import type { Source } from '../syntax';
 import { functionC } from '../layout/header';
 import type { FunctionDecl } from '../model/declarations';
 
@@ -12,30 +13,30 @@ export interface SignatureAt {
 }
 
 /** The call around an offset: the callee's name and the index of the argument being written. */
-function callAt(text: string, offset: number): { name: string; argument: number } | undefined {
+function callAt(text: Source, offset: number): { name: string; argument: number } | undefined {
   let depth = 0;
   let argument = 0;
   for (let i = offset - 1, seen = 0; i >= 0 && seen < 2000; i--, seen++) {
-    const ch = text[i];
-    if (ch === ')' || ch === ']' || ch === '}') depth++;
-    else if (ch === '[' || ch === '{') {
+    const ch = text.charCodeAt(i);
+    if (ch === 41 /* ) */ || ch === 93 /* ] */ || ch === 125 /* } */) depth++;
+    else if (ch === 91 /* [ */ || ch === 123 /* { */) {
       if (depth === 0) return undefined;
       depth--;
-    } else if (ch === '(') {
+    } else if (ch === 40 /* ( */) {
       if (depth > 0) {
         depth--;
         continue;
       }
       const name = /([A-Za-z_]\w*)\s*$/.exec(text.slice(Math.max(0, i - 100), i));
       return name ? { name: name[1], argument } : undefined;
-    } else if (ch === ',' && depth === 0) argument++;
-    else if (ch === ';' && depth === 0) return undefined;
+    } else if (ch === 44 /* , */ && depth === 0) argument++;
+    else if (ch === 59 /* ; */ && depth === 0) return undefined;
   }
   return undefined;
 }
 
 /** Signature help inside a call of a function the workspace declares (its own package first). */
-export function signatureAt(program: CProgram, file: string, text: string, offset: number): SignatureAt | undefined {
+export function signatureAt(program: CProgram, file: string, text: Source, offset: number): SignatureAt | undefined {
   const call = callAt(text, offset);
   if (!call) return undefined;
   const model = program.index.model(file);
