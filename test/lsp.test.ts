@@ -776,6 +776,38 @@ describe('a warm-up that is long (a large workspace)', () => {
   });
 });
 
+describe("a client that shows neither a code's link nor related locations (its publishDiagnostics capabilities say so)", () => {
+  const client = new TestClient();
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('gets its diagnostics without them, and the same diagnostics otherwise', async () => {
+    await client.initialize(URI.file(EXAMPLES).toString(), { projectName: 'fleet' }, { textDocument: { publishDiagnostics: {} } });
+    await client.waitFor('diagnostics of harbor/mistakes.vale', () => (client.diagnostics.get(MISTAKES)?.length ?? 0) >= 6);
+    const shown = client.diagnostics.get(MISTAKES)!;
+    for (const d of shown) {
+      assert.equal(d.codeDescription, undefined);
+      assert.equal(d.relatedInformation, undefined);
+    }
+    // A client that shows both (VS Code's capabilities) gets the same diagnostics, with them.
+    const full = new TestClient();
+    try {
+      await full.initialize(URI.file(EXAMPLES).toString(), { projectName: 'fleet' });
+      await full.waitFor('diagnostics of harbor/mistakes.vale', () => (full.diagnostics.get(MISTAKES)?.length ?? 0) >= 6);
+      const all = full.diagnostics.get(MISTAKES)!;
+      assert.ok(all.every((d) => d.codeDescription?.href));
+      assert.ok(all.some((d) => d.relatedInformation?.length));
+      assert.deepEqual(
+        shown,
+        all.map(({ codeDescription: _, relatedInformation: __, ...rest }) => rest),
+      );
+    } finally {
+      await full.shutdown();
+    }
+  });
+});
+
 describe('many files changed on disk at once (a branch switch)', () => {
   const client = new TestClient();
   const dir = tempDir('vale-ffi-branch-switch-');

@@ -422,6 +422,12 @@ export class DiagnosticsPublisher {
   readonly counts = { passes: 0, published: 0, byPart: 0, partsLooked: 0, idle: 0, settled: 0, settlesDropped: 0 };
   /** Per-code severities from the project's configuration. */
   severity: Readonly<Record<string, SeverityOverride>> | undefined;
+  /**
+   * What the client shows of a diagnostic (its `publishDiagnostics` capabilities): a code's link
+   * to its explanation, related locations. What it does not show is not sent (bytes it would
+   * parse at every keystroke); until the client says, everything is.
+   */
+  clientShows = { codeDescription: true, related: true };
 
   constructor(
     private readonly connection: Connection,
@@ -436,19 +442,20 @@ export class DiagnosticsPublisher {
       range: { start: pos(d.start), end: pos(d.end) },
       severity: SEVERITY[d.severity],
       code: d.code,
-      codeDescription: codeDescription(d.code),
+      codeDescription: this.clientShows.codeDescription ? codeDescription(d.code) : undefined,
       source: 'vale-ffi',
       message: d.message,
       // An empty list is left out: nothing to read, bytes in every publish.
-      relatedInformation: d.related?.length
-        ? d.related.map((r) => ({
-            location: {
-              uri: this.documents.uriOf(r.file),
-              range: { start: this.documents.positionAt(r.file, r.start), end: this.documents.positionAt(r.file, r.end) },
-            },
-            message: r.message,
-          }))
-        : undefined,
+      relatedInformation:
+        this.clientShows.related && d.related?.length
+          ? d.related.map((r) => ({
+              location: {
+                uri: this.documents.uriOf(r.file),
+                range: { start: this.documents.positionAt(r.file, r.start), end: this.documents.positionAt(r.file, r.end) },
+              },
+              message: r.message,
+            }))
+          : undefined,
     };
   }
 

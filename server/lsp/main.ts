@@ -182,6 +182,8 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
   if (folders.length === 0 && params.rootUri) folders = [URI.parse(params.rootUri).fsPath];
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   resolvesActionEdits = params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
+  const shows = params.capabilities.textDocument?.publishDiagnostics;
+  publisher.clientShows = { codeDescription: shows?.codeDescriptionSupport === true, related: shows?.relatedInformation === true };
   if (params.initializationOptions) settings = clientSettings = readSettings(params.initializationOptions);
   return {
     capabilities: {

@@ -6,7 +6,9 @@ import {
   type ClientCapabilities,
   type InitializeParams,
   type ProtocolConnection,
+  type PublishDiagnosticsClientCapabilities,
   type PublishDiagnosticsParams,
+  DiagnosticTag,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
@@ -14,6 +16,15 @@ import {
 import type { RequestSpec } from '../../shared/protocol';
 
 export const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
+
+/** The `publishDiagnostics` capabilities VS Code's client declares (vscode-languageclient 9). */
+export const VSCODE_DIAGNOSTICS: PublishDiagnosticsClientCapabilities = {
+  relatedInformation: true,
+  versionSupport: false,
+  tagSupport: { valueSet: [DiagnosticTag.Unnecessary, DiagnosticTag.Deprecated] },
+  codeDescriptionSupport: true,
+  dataSupport: true,
+};
 
 /** A real LSP client: the bundled server over stdio, driven through vscode-languageserver-protocol. */
 export class TestClient {
@@ -118,7 +129,13 @@ export class TestClient {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'examples' }],
-      capabilities: { window: { workDoneProgress: true }, workspace: { configuration: false }, ...capabilities },
+      capabilities: {
+        window: { workDoneProgress: true },
+        workspace: { configuration: false },
+        ...capabilities,
+        // What VS Code shows of a diagnostic, unless a test says otherwise.
+        textDocument: { publishDiagnostics: VSCODE_DIAGNOSTICS, ...capabilities.textDocument },
+      },
       initializationOptions: options,
     };
     await this.connection.sendRequest('initialize', params);
