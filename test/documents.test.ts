@@ -84,6 +84,74 @@ test("a Vale document's changes make the core's text the document's, and the cor
   );
 });
 
+test("a long Vale document (several pieces) keeps the core's text and line index the document's through changes anywhere, CRs and surrogate pairs included", () => {
+  const unit = fc.constantFrom('a', 'b', ' ', '\n', '\r', '\r\n', '{', '"', '\u{1F600}');
+  // 20,000 to 60,000 UTF-16 units: three to eight pieces.
+  const long = fc
+    .tuple(fc.string({ unit, minLength: 1, maxLength: 30 }), fc.integer({ min: 20_000, max: 60_000 }))
+    .map(([s, n]) => s.repeat(Math.ceil(n / s.length)));
+  const anywhere = fc.record({ line: fc.nat({ max: 3_000 }), character: fc.nat({ max: 30 }) });
+  const changeAnywhere: fc.Arbitrary<TextDocumentContentChangeEvent> = fc.record({
+    range: fc.record({ start: anywhere, end: anywhere }),
+    text: fc.oneof(
+      fc.string({ unit, maxLength: 4 }),
+      fc.string({ unit, maxLength: 40 }).map((s) => s.repeat(400)),
+    ),
+  });
+  fc.assert(
+    fc.property(
+      long,
+      fc.array(fc.array(changeAnywhere, { minLength: 1, maxLength: 3 }), { maxLength: 6 }),
+      fc.nat(),
+      (first, batches, seed) => {
+        const workspace = new Workspace();
+        const documents = new Documents(workspace);
+        const uri = 'file:///w/long.vale';
+        documents.didOpen(uri, 'vale', 1, first);
+        let expected = TextDocument.create(uri, 'vale', 1, first);
+        let version = 1;
+        for (const batch of batches) {
+          version++;
+          const changes: TextDocumentContentChangeEvent[] = [];
+          let within = TextDocument.create(uri, 'vale', version, expected.getText());
+          for (const c of batch) {
+            const last = within.lineCount - 1;
+            const fit = (p: { line: number; character: number }) => ({ line: p.line % (last + 1), character: p.character });
+            const r = (c as { range: { start: { line: number; character: number }; end: { line: number; character: number } } }).range;
+            const a = fit(r.start);
+            const b = fit(r.end);
+            const [start, end] = within.offsetAt(a) <= within.offsetAt(b) ? [a, b] : [b, a];
+            changes.push({ range: { start, end }, text: c.text });
+            within = TextDocument.update(within, [changes[changes.length - 1]], version);
+          }
+          documents.didChange(uri, version, changes);
+          expected = TextDocument.update(expected, changes, version);
+          assert.ok(documents.get(uri)!.source instanceof Pieces);
+          // The core's line index, asked before anything joins the pieces, at offsets all over the text.
+          void workspace.diagnostics(keyOf(uri));
+          const lines = documents.lines(keyOf(uri))!;
+          const now = expected.getText();
+          assert.equal(lines.lineCount, expected.lineCount);
+          for (let k = 0; k < 300; k++) {
+            const o = (seed + k * 7_919) % (now.length + 2);
+            assert.deepEqual(lines.positionAt(o), expected.positionAt(o), `positionAt(${o})`);
+            const p = expected.positionAt(o);
+            const q = { line: p.line, character: p.character + (k % 3) };
+            assert.equal(lines.offsetAt(q), expected.offsetAt(q), JSON.stringify(q));
+          }
+          assert.equal(documents.get(uri)!.getText(), now);
+          assert.equal(workspace.text(keyOf(uri)), now, "the core's text");
+        }
+        // What the core read from the pieces (its reparses' windows) reads as the text read afresh.
+        const fresh = new Workspace();
+        fresh.setFile(keyOf(uri), expected.getText());
+        assert.deepEqual(workspace.diagnostics(keyOf(uri)), fresh.diagnostics(keyOf(uri)));
+      },
+    ),
+    { numRuns: runs(25) },
+  );
+});
+
 test("keystrokes in a long Vale document copy none of its text: the document and the core edit pieces of it, and the diagnostics are a fresh analysis's", () => {
   // About 100 KB of Vale (examples/fleet's files again and again): a document in a dozen pieces.
   const fleet = ['fleet.vale', 'ships.vale', 'arrays.vale']
