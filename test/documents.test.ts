@@ -39,6 +39,32 @@ const change: fc.Arbitrary<TextDocumentContentChangeEvent> = fc.oneof(
   { arbitrary: fc.record({ text }), weight: 1 },
 );
 
+/**
+ * A batch of changes sent to the documents as one didChange, and the same changes applied to
+ * `expected` (a new document of `version`). Lines past the last are outside LSP's contract, and
+ * TextDocument.update miscounts its lines for them: each change's lines are brought within the
+ * document it applies to by `line` (from a line and the last line's number).
+ */
+function typeBatch(
+  documents: Documents,
+  expected: TextDocument,
+  version: number,
+  batch: readonly TextDocumentContentChangeEvent[],
+  line: (line: number, last: number) => number,
+): TextDocument {
+  const changes: TextDocumentContentChangeEvent[] = [];
+  // (TextDocument.update changes the document it is given: a copy.)
+  let within = TextDocument.create(expected.uri, 'vale', version, expected.getText());
+  for (const c of batch) {
+    const last = within.lineCount - 1;
+    const fit = (p: { line: number; character: number }) => ({ line: line(p.line, last), character: p.character });
+    changes.push('range' in c ? { range: { start: fit(c.range.start), end: fit(c.range.end) }, text: c.text } : c);
+    within = TextDocument.update(within, [changes[changes.length - 1]], version);
+  }
+  documents.didChange(expected.uri, version, changes);
+  return TextDocument.update(expected, changes, version);
+}
+
 test("a Vale document's changes make the core's text the document's, and the core's line index converts as the document does", () => {
   fc.assert(
     fc.property(text, fc.array(fc.array(change, { minLength: 1, maxLength: 3 }), { maxLength: 8 }), (first, batches) => {
@@ -50,19 +76,7 @@ test("a Vale document's changes make the core's text the document's, and the cor
       let version = 1;
       for (const batch of batches) {
         version++;
-        // Lines past the last are outside LSP's contract, and TextDocument.update miscounts its
-        // lines for them: each change's lines are kept within the document it applies to.
-        const changes: TextDocumentContentChangeEvent[] = [];
-        // (TextDocument.update changes the document it is given: a copy.)
-        let within = TextDocument.create(uri, 'vale', version, expected.getText());
-        for (const c of batch) {
-          const last = within.lineCount - 1;
-          const fit = (p: { line: number; character: number }) => ({ line: Math.min(p.line, last), character: p.character });
-          changes.push('range' in c ? { range: { start: fit(c.range.start), end: fit(c.range.end) }, text: c.text } : c);
-          within = TextDocument.update(within, [changes[changes.length - 1]], version);
-        }
-        documents.didChange(uri, version, changes);
-        expected = TextDocument.update(expected, changes, version);
+        expected = typeBatch(documents, expected, version, batch, (line, last) => Math.min(line, last));
         const doc = documents.get(uri)!;
         const now = expected.getText();
         assert.equal(doc.getText(), now);
@@ -112,20 +126,7 @@ test("a long Vale document (several pieces) keeps the core's text and line index
         let version = 1;
         for (const batch of batches) {
           version++;
-          const changes: TextDocumentContentChangeEvent[] = [];
-          let within = TextDocument.create(uri, 'vale', version, expected.getText());
-          for (const c of batch) {
-            const last = within.lineCount - 1;
-            const fit = (p: { line: number; character: number }) => ({ line: p.line % (last + 1), character: p.character });
-            const r = (c as { range: { start: { line: number; character: number }; end: { line: number; character: number } } }).range;
-            const a = fit(r.start);
-            const b = fit(r.end);
-            const [start, end] = within.offsetAt(a) <= within.offsetAt(b) ? [a, b] : [b, a];
-            changes.push({ range: { start, end }, text: c.text });
-            within = TextDocument.update(within, [changes[changes.length - 1]], version);
-          }
-          documents.didChange(uri, version, changes);
-          expected = TextDocument.update(expected, changes, version);
+          expected = typeBatch(documents, expected, version, batch, (line, last) => line % (last + 1));
           assert.ok(documents.get(uri)!.source instanceof Pieces);
           // The core's line index, asked before anything joins the pieces, at offsets all over the text.
           void workspace.diagnostics(keyOf(uri));
