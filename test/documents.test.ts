@@ -39,6 +39,14 @@ const change: fc.Arbitrary<TextDocumentContentChangeEvent> = fc.oneof(
   { arbitrary: fc.record({ text }), weight: 1 },
 );
 
+/** A Vale document opened with `text` in the server's documents over a fresh workspace. */
+function opened(uri: string, text: string): { workspace: Workspace; documents: Documents } {
+  const workspace = new Workspace();
+  const documents = new Documents(workspace);
+  documents.didOpen(uri, 'vale', 1, text);
+  return { workspace, documents };
+}
+
 /**
  * A batch of changes sent to the documents as one didChange, and the same changes applied to
  * `expected` (a new document of `version`). Lines past the last are outside LSP's contract, and
@@ -68,10 +76,8 @@ function typeBatch(
 test("a Vale document's changes make the core's text the document's, and the core's line index converts as the document does", () => {
   fc.assert(
     fc.property(text, fc.array(fc.array(change, { minLength: 1, maxLength: 3 }), { maxLength: 8 }), (first, batches) => {
-      const workspace = new Workspace();
-      const documents = new Documents(workspace);
       const uri = 'file:///w/doc.vale';
-      documents.didOpen(uri, 'vale', 1, first);
+      const { workspace, documents } = opened(uri, first);
       let expected = TextDocument.create(uri, 'vale', 1, first);
       let version = 1;
       for (const batch of batches) {
@@ -118,10 +124,8 @@ test("a long Vale document (several pieces) keeps the core's text and line index
       fc.array(fc.array(changeAnywhere, { minLength: 1, maxLength: 3 }), { maxLength: 6 }),
       fc.nat(),
       (first, batches, seed) => {
-        const workspace = new Workspace();
-        const documents = new Documents(workspace);
         const uri = 'file:///w/long.vale';
-        documents.didOpen(uri, 'vale', 1, first);
+        const { workspace, documents } = opened(uri, first);
         let expected = TextDocument.create(uri, 'vale', 1, first);
         let version = 1;
         for (const batch of batches) {
@@ -153,18 +157,21 @@ test("a long Vale document (several pieces) keeps the core's text and line index
   );
 });
 
-test("keystrokes in a long Vale document copy none of its text: the document and the core edit pieces of it, and the diagnostics are a fresh analysis's", () => {
-  // About 100 KB of Vale (examples/fleet's files again and again): a document in a dozen pieces.
+/** About 100 KB of Vale (examples/fleet's files again and again) open in the server's documents, analysed: a document in a dozen pieces. */
+function openLongFleet(): { first: string; workspace: Workspace; documents: Documents; uri: string } {
   const fleet = ['fleet.vale', 'ships.vale', 'arrays.vale']
     .map((f) => readFileSync(join(repoRoot(), 'examples', 'fleet', f), 'utf8'))
     .join('\n');
   let first = '';
   while (first.length < 100_000) first += `${fleet}\n`;
-  const workspace = new Workspace();
-  const documents = new Documents(workspace);
   const uri = 'file:///w/fleet/long.vale';
-  documents.didOpen(uri, 'vale', 1, first);
+  const { workspace, documents } = opened(uri, first);
   void workspace.diagnostics(keyOf(uri));
+  return { first, workspace, documents, uri };
+}
+
+test("keystrokes in a long Vale document copy none of its text: the document and the core edit pieces of it, and the diagnostics are a fresh analysis's", () => {
+  const { first, workspace, documents, uri } = openLongFleet();
   let expected = TextDocument.create(uri, 'vale', 1, first);
   const joined = piecesStats.joined;
   let seed = 7;
@@ -192,17 +199,8 @@ test("keystrokes in a long Vale document copy none of its text: the document and
 });
 
 test('in a long Vale document, quick fixes, hovers, completions and signature help read its pieces: nothing joins them, and each answers as over the whole text', () => {
-  const fleet = ['fleet.vale', 'ships.vale', 'arrays.vale']
-    .map((f) => readFileSync(join(repoRoot(), 'examples', 'fleet', f), 'utf8'))
-    .join('\n');
-  let first = '';
-  while (first.length < 100_000) first += `${fleet}\n`;
-  const workspace = new Workspace();
-  const documents = new Documents(workspace);
-  const uri = 'file:///w/fleet/long.vale';
+  const { first, workspace, documents, uri } = openLongFleet();
   const key = keyOf(uri);
-  documents.didOpen(uri, 'vale', 1, first);
-  void workspace.diagnostics(key);
   let expected = TextDocument.create(uri, 'vale', 1, first);
   const joined = piecesStats.joined;
   // Keystrokes in the second half's `export ... as` lines and struct names: their items are checked
