@@ -91,8 +91,9 @@ export class OpenDocument {
   }
 
   /**
-   * Makes the text one string now, if it is not: done when the server is idle after answering
-   * a change, so that the next change neither copies it while the user waits.
+   * Makes a text kept as one string (a C or log document's) one flat string now, if it is not:
+   * done when the server is idle after answering a change, so that the next change neither
+   * copies it while the user waits. A Vale document's pieces are flat already.
    */
   settle(): void {
     if (typeof this.text === 'string' && this.text.length > 0) this.text.charCodeAt(0);
@@ -258,7 +259,7 @@ export class Documents {
     } else this.workspace.editFile(key, edits, doc.source, doc.lines);
   }
 
-  /** Each open document's text made one string (`OpenDocument.settle`): for when the server is idle. */
+  /** Each open C or log document's text made one flat string (`OpenDocument.settle`): for when the server is idle. */
   settle(): void {
     for (const doc of this.open.values()) doc.settle();
   }
