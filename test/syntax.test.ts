@@ -323,6 +323,8 @@ test('pieces read and edit as the text they stand for: long texts in several pie
           const o = (at * 7 + k * 4_099) % (text.length + 2);
           assert.ok(Object.is(pieces.charCodeAt(o), text.charCodeAt(o)), `character ${o}`);
           assert.equal(pieces.slice(o, o + k * 2_000), text.slice(o, o + k * 2_000));
+          assert.equal(pieces.indexOf('\n', o), text.indexOf('\n', o));
+          assert.equal(pieces.lastIndexOf('\r', o - k), text.lastIndexOf('\r', o - k));
         }
       }
       // Nothing above joined the pieces into one string.

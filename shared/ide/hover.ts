@@ -176,8 +176,8 @@ export function universalReferenceHover(bytes: Uint8Array, profile: UrslProfile,
 export function hoverReferenceInText(text: Source, offset: number, options: HoverOptions): HoverResult | undefined {
   if (!options.references) return undefined;
   // Search whole lines around the cursor: a reference spans at most a few lines.
-  const from = offset > 600 ? lineBreakBefore(text, offset - 600) + 1 : 0;
-  const next = lineBreakFrom(text, offset + 600);
+  const from = offset > 600 ? text.lastIndexOf('\n', offset - 600) + 1 : 0;
+  const next = text.indexOf('\n', offset + 600);
   const to = next < 0 ? text.length : next;
   const found = findUniversalReferenceAt(text.slice(from, to), offset - from, options.profile);
   if (!found) return undefined;
@@ -186,21 +186,6 @@ export function hoverReferenceInText(text: Source, offset: number, options: Hove
     start: from + found.start,
     end: from + found.end,
   };
-}
-
-/** The last LF at or before `at` (as `lastIndexOf('\n', at)`), read a character at a time from pieces. */
-function lineBreakBefore(text: Source, at: number): number {
-  if (typeof text === 'string') return text.lastIndexOf('\n', at);
-  let i = Math.min(at, text.length - 1);
-  while (i >= 0 && text.charCodeAt(i) !== 10) i--;
-  return i;
-}
-
-/** The first LF at or after `at` (as `indexOf('\n', at)`), -1 when there is none. */
-function lineBreakFrom(text: Source, at: number): number {
-  if (typeof text === 'string') return text.indexOf('\n', at);
-  for (let i = Math.max(0, at); i < text.length; i++) if (text.charCodeAt(i) === 10) return i;
-  return -1;
 }
 
 /** A hover in a Vale file: kinds, fields, FFI functions, then universal references in the text. */

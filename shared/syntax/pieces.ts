@@ -77,6 +77,30 @@ export class Pieces {
     return out + this.pieces[i].slice(0, b - this.starts[i]);
   }
 
+  /** Where the character `c` (one UTF-16 unit) is first found at or after `from`, -1 when it is not (as `String.prototype.indexOf`). */
+  indexOf(c: string, from = 0): number {
+    if (this.joined !== undefined) return this.joined.indexOf(c, from);
+    const at = Math.max(0, from);
+    if (at >= this.length) return -1;
+    for (let i = this.pieceAt(at); i < this.pieces.length; i++) {
+      const found = this.pieces[i].indexOf(c, Math.max(0, at - this.starts[i]));
+      if (found >= 0) return this.starts[i] + found;
+    }
+    return -1;
+  }
+
+  /** Where the character `c` (one UTF-16 unit) is last found at or before `from`, -1 when it is not (as `String.prototype.lastIndexOf`). */
+  lastIndexOf(c: string, from = this.length): number {
+    if (this.joined !== undefined) return this.joined.lastIndexOf(c, from);
+    // As a string clamps it: a negative `from` searches at 0.
+    const at = Math.min(Math.max(0, from), this.length - 1);
+    for (let i = this.pieceAt(at); i >= 0; i--) {
+      const found = this.pieces[i].lastIndexOf(c, at - this.starts[i]);
+      if (found >= 0) return this.starts[i] + found;
+    }
+    return -1;
+  }
+
   /** The text after [start, end) is replaced by `inserted`: new pieces sharing all but those the edit touches. */
   edit(start: number, end: number, inserted: string): Pieces {
     const length = this.length;
@@ -143,11 +167,6 @@ function startsOf(pieces: readonly string[]): Int32Array {
   const starts = new Int32Array(pieces.length + 1);
   for (let k = 0; k < pieces.length; k++) starts[k + 1] = starts[k] + pieces[k].length;
   return starts;
-}
-
-/** The length of a source. */
-export function sourceLength(s: Source): number {
-  return s.length;
 }
 
 /** A source's text as one string (pieces joined once, `Pieces.toString`). */
