@@ -116,8 +116,8 @@ export class Pieces {
     // A small middle joins a neighbour, so that deletions do not leave a trail of tiny pieces.
     if (middle.length < PIECE / 4 && j + 1 < pieces.length) middle += pieces[++j];
     if (middle.length < PIECE / 4 && i > 0) middle = pieces[--i] + middle;
-    const made = middle.length > 2 * PIECE ? split(middle) : [flat(middle)];
-    if (made.length > 1) for (let k = 0; k < made.length; k++) made[k] = flat(made[k]);
+    const made = split(middle);
+    for (let k = 0; k < made.length; k++) made[k] = flat(made[k]);
     const out = new Array<string>(i + made.length + (pieces.length - j - 1));
     for (let k = 0; k < i; k++) out[k] = pieces[k];
     for (let k = 0; k < made.length; k++) out[i + k] = made[k];
