@@ -235,6 +235,22 @@ describe('recovery', () => {
     );
   });
 
+  // A hang guard, not a performance goal: the lexer made a string of its whole mode stack for
+  // every token, so these texts took minutes and gigabytes (40,000 levels: about 100 s).
+  test('tens of thousands of interpolations left open parse, print back and reparse as a full parse', { timeout: 60_000 }, () => {
+    for (const unit of ['"{', '{"', '"{(']) {
+      const text = `${unit.repeat(40_000)}\nfunc after() { }\n`;
+      let tree = parse(text);
+      assert.equal(tree.text, text);
+      assert.equal(SyntaxKind[tree.items().at(-1)?.kind ?? -1], 'FunctionItem', `${unit}: the item below still parses`);
+      assert.ok(tree.errors.length > 0);
+      for (const at of [1, 50_001, 79_999]) {
+        tree = reparse(tree, { start: at, end: at + 1, newText: 'x}' });
+        assert.equal(fingerprint(tree.green), fingerprint(parse(tree.text).green), `${unit} edited at ${at}`);
+      }
+    }
+  });
+
   test('a string outside any interpolation keeps a line an item would begin, and an interpolation may run across lines', () => {
     for (const text of [
       'func f() str {\n  return "first\nexported struct Inside imm { }\nlast";\n}\n',
