@@ -1023,6 +1023,47 @@ describe('analysis engine', () => {
     replaceStepByStep(ws, texts, steps);
   });
 
+  test('a long reach shows its ends: edits that lengthen, shorten and cut the chain give the from-scratch answer', () => {
+    const chain = (n: number) => Array.from({ length: n }, (_, i) => `struct L${i} imm { next L${i + 1}; }\n`).join('');
+    const texts = new Map<string, string>([
+      ['/c/root.vale', 'exported struct Ship { }\nextern func haul(l L0) int;\n'],
+      ['/c/chain.vale', `${chain(12)}struct L12 imm { s &Ship; }\n`],
+    ]);
+    const ws = fresh(texts);
+    const message = () => ws.diagnostics('/c/chain.vale').find((d) => d.code === 'NonHierarchicalImmutable')?.message ?? '';
+    assert.match(message(), /via L0\.next → L1\.next → L2\.next → … 5 more … → L8\.next → L9\.next → L10\.next → L11\.next\.$/);
+    const steps: [string, string, string][] = [
+      // Longer, then back under the cut, in the middle, at the root's end and at the far end.
+      ['/c/chain.vale', 'struct L5 imm { next L6; }', 'struct L5 imm { next L5b; }\nstruct L5b imm { next L6; }'],
+      ['/c/chain.vale', 'struct L3 imm { next L4; }', 'struct L3 imm { next L9; }'],
+      ['/c/root.vale', 'haul(l L0)', 'haul(l L2)'],
+      ['/c/chain.vale', 'struct L10 imm { next L11; }', 'struct L10 imm { next L12; }'],
+      ['/c/chain.vale', 'struct L3 imm { next L9; }', 'struct L3 imm { next L4; }'],
+      ['/c/root.vale', 'haul(l L2)', 'haul(l L0)'],
+    ];
+    replaceStepByStep(ws, texts, steps);
+    // L5b in, L11 out: twelve steps still.
+    assert.match(message(), /via L0\.next → L1\.next → L2\.next → … 5 more … → L7\.next → L8\.next → L9\.next → L10\.next\.$/);
+  });
+
+  // A hang guard, not a performance goal: every kind's reach was its whole path, in its message and
+  // its fact, so a chain of 20,000 kinds ran out of memory (4 GB) after a minute.
+  test('a chain of 20,000 immutable kinds is checked, its reach cut to its ends', { timeout: 60_000 }, () => {
+    const n = 20_000;
+    const parts = ['exported struct Ship { }\nextern func haul(l L0) int;\n'];
+    for (let i = 0; i < n; i++) parts.push(`struct L${i} imm { next L${i + 1}; }\n`);
+    parts.push(`struct L${n} imm { s &Ship; }\n`);
+    const ws = new Workspace({ incremental: false, quickFixes: false });
+    ws.setFile('/c/chain.vale', parts.join(''));
+    const found = ws.allDiagnostics().filter((d) => d.code === 'NonHierarchicalImmutable');
+    assert.equal(found.length, 1);
+    assert.ok(
+      found[0].message.endsWith(
+        `via L0.next → L1.next → L2.next → … ${n - 7} more … → L${n - 4}.next → L${n - 3}.next → L${n - 2}.next → L${n - 1}.next.`,
+      ),
+    );
+  });
+
   test('a workspace whose closed files let go of their syntax (or were read let go) answers as one that keeps it', () => {
     const kept = fresh(BASE);
     const released = fresh(BASE);

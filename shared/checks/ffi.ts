@@ -1,6 +1,6 @@
 import type { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
 import type { FileModel, FunctionDecl, ItemDecls, KindDecl, OffsetRange } from '../model/declarations';
-import { type Dependencies, type ExportSite, type ProgramIndex, type Reach, signatureText } from '../model/program';
+import { type Dependencies, type ExportSite, type ProgramIndex, REACH_HEAD_STEPS, type Reach, signatureText } from '../model/program';
 import { type TypeRef, kindText, refText } from '../model/types';
 import type { Source } from '../syntax';
 
@@ -339,9 +339,13 @@ function removeExportFix(ctx: Context, s: ExportSite): QuickFix {
 }
 
 function reachText(reach: Reach): string {
-  return reach.steps.length
-    ? `It crosses the boundary through ${reach.root.description}, via ${reach.steps.join(' → ')}.`
-    : `It crosses the boundary through ${reach.root.description}.`;
+  const { steps, omitted = 0 } = reach;
+  if (steps.length === 0) return `It crosses the boundary through ${reach.root.description}.`;
+  const via =
+    omitted > 0
+      ? `${steps.slice(0, REACH_HEAD_STEPS).join(' → ')} → … ${omitted} more … → ${steps.slice(REACH_HEAD_STEPS).join(' → ')}`
+      : steps.join(' → ');
+  return `It crosses the boundary through ${reach.root.description}, via ${via}.`;
 }
 
 function reachRelated(reach: Reach): RelatedInformation {

@@ -159,8 +159,19 @@ function nodeId(node: GreenNode): number {
 /** How a kind comes to cross the boundary: the root that reaches it and the members walked. */
 export interface Reach {
   readonly root: ReachRoot;
+  /** The members walked: all of them, or past `REACH_SHOWN_STEPS` the first `REACH_HEAD_STEPS` and the last ones. */
   readonly steps: readonly string[];
+  /** How many steps are left out of `steps` after its first `REACH_HEAD_STEPS` (0 or none: none). */
+  readonly omitted?: number;
 }
+
+/**
+ * A reach of more steps than this shows its first `REACH_HEAD_STEPS` and its last
+ * `REACH_SHOWN_STEPS - REACH_HEAD_STEPS` steps: a chain of kinds thousands deep would make every
+ * kind on it a path of thousands of steps (its message, and its fact), quadratic in the chain.
+ */
+export const REACH_SHOWN_STEPS = 7;
+export const REACH_HEAD_STEPS = 3;
 
 /**
  * Records what a check consulted, as (fact key → fact value) pairs, so the
@@ -1653,7 +1664,9 @@ export class ProgramIndex {
     const reach = this.kindReach(this.reachability(), id)?.reach;
     deps?.set(
       FACT.reach(id),
-      reach ? `${reach.root.file}\u0001${reach.root.description}\u0001${reach.root.identity}\u0001${reach.steps.join('\u0001')}` : '',
+      reach
+        ? `${reach.root.file}\u0001${reach.root.description}\u0001${reach.root.identity}\u0001${reach.omitted ?? 0}\u0001${reach.steps.join('\u0001')}`
+        : '',
     );
     return reach;
   }
@@ -2398,6 +2411,13 @@ class Walk {
   readonly parents: number[] = [];
   readonly steps: (string | MemberDecl)[] = [];
   readonly roots: WalkRoot[] = [];
+  /**
+   * Per entry, once a reach asks (each entry's from its parent's, so each made once, without
+   * recursion: a chain may be thousands deep): its steps from its root (-1: not yet made), and the
+   * texts of its first `REACH_HEAD_STEPS` steps.
+   */
+  private readonly depths: number[] = [];
+  private readonly heads: (readonly string[])[] = [];
 
   push(node: WalkNode, parent: number, step: string | MemberDecl, root?: WalkRoot): void {
     this.nodes.push(node);
@@ -2405,11 +2425,47 @@ class Walk {
     this.steps.push(step);
     this.roots.push(root ?? this.roots[parent]);
   }
+
+  /** The text of entry e's step (a member's written with its struct's name). */
+  private stepText(e: number): string {
+    const step = this.steps[e];
+    return typeof step === 'string' ? step : `${(this.nodes[this.parents[e]] as { slot: KindSlot }).slot.name}.${step.name}`;
+  }
+
+  /** Entry e's steps as a reach shows them (`Reach.steps` and `omitted`). */
+  path(e: number): { steps: readonly string[]; omitted: number } {
+    const { depths, heads, parents } = this;
+    while (depths.length < this.nodes.length) {
+      depths.push(-1);
+      heads.push(NO_STEPS);
+    }
+    const chain: number[] = [];
+    for (let x = e; x >= 0 && depths[x] < 0; x = parents[x]) chain.push(x);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const x = chain[i];
+      const p = parents[x];
+      if (p < 0) {
+        depths[x] = 0;
+        continue;
+      }
+      depths[x] = depths[p] + 1;
+      heads[x] = heads[p].length < REACH_HEAD_STEPS ? [...heads[p], this.stepText(x)] : heads[p];
+    }
+    const depth = depths[e];
+    const last = depth <= REACH_SHOWN_STEPS ? depth : REACH_SHOWN_STEPS - REACH_HEAD_STEPS;
+    const tail: string[] = [];
+    for (let x = e; tail.length < last; x = parents[x]) tail.push(this.stepText(x));
+    tail.reverse();
+    if (depth <= REACH_SHOWN_STEPS) return { steps: tail, omitted: 0 };
+    return { steps: [...heads[e], ...tail], omitted: depth - REACH_SHOWN_STEPS };
+  }
 }
+
+const NO_STEPS: readonly string[] = Object.freeze([]);
 
 /** The reach of a kind: its walk entry's root, and the steps read back along the parents. */
 class WalkReach implements Reach {
-  private path?: readonly string[];
+  private path?: { steps: readonly string[]; omitted: number };
 
   constructor(
     private readonly walk: Walk,
@@ -2422,14 +2478,13 @@ class WalkReach implements Reach {
   }
 
   get steps(): readonly string[] {
-    if (this.path) return this.path;
-    const out: string[] = [];
-    const { nodes, parents, steps } = this.walk;
-    for (let e = this.entry; parents[e] >= 0; e = parents[e]) {
-      const step = steps[e];
-      out.push(typeof step === 'string' ? step : `${(nodes[parents[e]] as { slot: KindSlot }).slot.name}.${step.name}`);
-    }
-    return (this.path = out.reverse());
+    this.path ??= this.walk.path(this.entry);
+    return this.path.steps;
+  }
+
+  get omitted(): number {
+    this.path ??= this.walk.path(this.entry);
+    return this.path.omitted;
   }
 }
 
