@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import type { CItemNode, CParse, CParser, CSyntaxNode, CTreeEdit } from '../shared';
+import { type CItemNode, type CParse, type CParser, CParserFailure, type CSyntaxNode, type CTreeEdit } from '../shared';
 
 /** V8's WebAssembly, the calls made here (the project's TypeScript libraries do not declare it). */
 declare const WebAssembly: {
@@ -216,6 +216,8 @@ class TreeSitterParse implements CParse {
     private readonly route: CursorRoute,
     readonly window?: { readonly start: number; readonly end: number },
     private readonly shift = 0,
+    /** Whether the runtime was given `text` with its deepest groups blanked (`shallowC`). */
+    readonly blanked = false,
   ) {}
   all(): readonly CItemNode[] {
     this.usable();
@@ -351,12 +353,111 @@ async function load(warn: (message: string) => void): Promise<Loaded | undefined
   }
 }
 
+/**
+ * Brackets nested deeper than this are not handed to tree-sitter. Its runtime keeps its stack in
+ * the wasm memory, unchecked: about 2,000 nested statement expressions or initializers (`({`,
+ * `{ .a = {`; web-tree-sitter 0.22.6, measured) overflow it and corrupt the memory, after which
+ * every parse of the process fails. A group that would nest deeper is parsed as blanks (its line
+ * breaks kept, so every offset and line stays): what is inside it is not read.
+ */
+export const C_MAX_NESTING = 1000;
+
+const CH_LF = 10;
+const CH_CR = 13;
+const CH_QUOTE = 34;
+const CH_APOSTROPHE = 39;
+const CH_STAR = 42;
+const CH_SLASH = 47;
+const CH_BACKSLASH = 92;
+
+/** Where the comment or literal starting at `i` ends (its last character), or `i` when none starts there. */
+function skipped(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === CH_SLASH) {
+    const d = text.charCodeAt(i + 1);
+    if (d === CH_SLASH) {
+      let j = i + 2;
+      while (j < text.length && text.charCodeAt(j) !== CH_LF) j++;
+      return j - 1;
+    }
+    if (d === CH_STAR) {
+      const end = text.indexOf('*/', i + 2);
+      return end < 0 ? text.length - 1 : end + 1;
+    }
+    return i;
+  }
+  if (c !== CH_QUOTE && c !== CH_APOSTROPHE) return i;
+  // A literal ends at its closing quote, else (unterminated) before the line's end.
+  let j = i + 1;
+  for (; j < text.length; j++) {
+    const d = text.charCodeAt(j);
+    if (d === CH_BACKSLASH) j++;
+    else if (d === c) return j;
+    else if (d === CH_LF || d === CH_CR) return j - 1;
+  }
+  return text.length - 1;
+}
+
+/** +1 for an opening bracket, -1 for a closing one, else 0. */
+function bracket(c: number): number {
+  return c === 40 || c === 91 || c === 123 ? 1 : c === 41 || c === 93 || c === 125 ? -1 : 0;
+}
+
+/** `text` with each bracket group nested deeper than `limit` blanked (`C_MAX_NESTING`); the same string when none is. */
+export function shallowC(text: string, limit = C_MAX_NESTING): string {
+  let parts: string[] | undefined;
+  let copied = 0;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const end = skipped(text, i);
+    if (end !== i) {
+      i = end;
+      continue;
+    }
+    const b = bracket(text.charCodeAt(i));
+    if (b < 0) depth = Math.max(0, depth - 1);
+    else if (b > 0 && ++depth > limit) {
+      // The group to its closing bracket (or the text's end) is blanked.
+      let inner = 1;
+      let j = i + 1;
+      for (; j < text.length && inner > 0; j++) {
+        const k = skipped(text, j);
+        if (k !== j) j = k;
+        else inner += bracket(text.charCodeAt(j));
+      }
+      parts ??= [];
+      parts.push(text.slice(copied, i), text.slice(i, j).replace(/[^\r\n]/g, ' '));
+      copied = j;
+      i = j - 1;
+      depth--;
+    }
+  }
+  if (!parts) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
+
 function cParser({ parser, types }: Loaded, route: CursorRoute): CParser {
+  // Once the runtime has thrown, its memory may be corrupt: no parse is tried again.
+  let failed: string | undefined;
+  const run = (text: string, old?: TreeSitterTree): TreeSitterTree => {
+    if (failed) throw new CParserFailure(failed);
+    try {
+      return parser.parse(text, old);
+    } catch (e) {
+      failed = `the C parser failed (${e instanceof Error ? e.message : String(e)}) and reads no C file again until restarted`;
+      throw new CParserFailure(failed);
+    }
+  };
   const parse = (text: string, previous?: CParse, edit?: CTreeEdit): CParse => {
-    if (!edit || !(previous instanceof TreeSitterParse)) return new TreeSitterParse(parser.parse(text), text, types, route);
+    const shallow = shallowC(text);
+    // A blanked text, now or last time, is parsed from scratch: its blanks are not in the edit.
+    if (!edit || !(previous instanceof TreeSitterParse) || shallow !== text || previous.blanked) {
+      return new TreeSitterParse(run(shallow), text, types, route, undefined, 0, shallow !== text);
+    }
     const old = previous.tree;
     old.edit(edit);
-    const tree: TreeSitterTree = parser.parse(text, old);
+    const tree: TreeSitterTree = run(text, old);
     // What the core must read again: the edit, and where the structure changed around it.
     let start = edit.startIndex;
     let end = edit.newEndIndex;
@@ -368,6 +469,6 @@ function cParser({ parser, types }: Loaded, route: CursorRoute): CParser {
   };
   return Object.assign(parse, {
     fragment: (text: string, start: number, end: number): CParse =>
-      new TreeSitterParse(parser.parse(text.slice(start, end)), text, types, route, { start, end }, start),
+      new TreeSitterParse(run(shallowC(text.slice(start, end))), text, types, route, { start, end }, start),
   });
 }

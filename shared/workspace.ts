@@ -28,6 +28,7 @@ import {
   type CChecksMemo,
   type CParse,
   type CParser,
+  CParserFailure,
   type CTreeEdit,
   EXTERN_NOT_IMPLEMENTED,
   checkCFile,
@@ -346,8 +347,28 @@ export class Workspace {
     return this.readC(path, text, { edits, lines: lines ?? new LineIndex(text) });
   }
 
+  /** Why the last C text the parser could not parse is unread (`CParserFailure`'s message), if one was not. */
+  cReadFailure: string | undefined;
+
   private readC(path: string, text: string, edited: { edits: readonly TextEdit[]; lines: LineIndex } | undefined): boolean {
     if (!this.cParser) return false;
+    try {
+      return this.readCWith(this.cParser, path, text, edited);
+    } catch (e) {
+      if (!(e instanceof CParserFailure)) throw e;
+      // Unread, as without a parser: its last summary (of another text) goes too.
+      this.cReadFailure = e.message;
+      this.removeCFile(path);
+      return false;
+    }
+  }
+
+  private readCWith(
+    cParser: CParser,
+    path: string,
+    text: string,
+    edited: { edits: readonly TextEdit[]; lines: LineIndex } | undefined,
+  ): boolean {
     const kept = this.cTrees.get(path);
     this.cTrees.delete(path);
     const before = this.cTexts.get(path);
@@ -364,7 +385,7 @@ export class Workspace {
     // A keystroke: the items around it parsed alone, when the items on either side come back the
     // same. The file's last tree, when there is one, takes the edit for a later reparse over it.
     const summaryBefore = this.cSummaries.get(path);
-    if (edited && change && summaryBefore && this.cParser.fragment && (!kept?.parse || kept.parse.defer)) {
+    if (edited && change && summaryBefore && cParser.fragment && (!kept?.parse || kept.parse.defer)) {
       const read = this.readCFragment(text, change, summaryBefore);
       if (read) {
         this.stats.cItemsRead += read.read;
@@ -380,7 +401,7 @@ export class Workspace {
     // The last tree and the edit, when the edits are reparsed over it.
     const over = edited && change && kept?.parse ? { tree: kept.parse, edit: treeEdit(kept, change, edited.lines) } : undefined;
     try {
-      parse = over ? this.cParser(text, over.tree, over.edit) : this.cParser(text);
+      parse = over ? cParser(text, over.tree, over.edit) : cParser(text);
     } finally {
       kept?.parse?.release();
     }
@@ -430,7 +451,16 @@ export class Workspace {
     const text = this.cTexts.get(path);
     const before = this.cSummaries.get(path);
     if (!kept?.unsettled || !this.cParser || text === undefined || !before) return undefined;
-    const parse = this.cParser(text);
+    let parse: CParse;
+    try {
+      parse = this.cParser(text);
+    } catch (e) {
+      if (!(e instanceof CParserFailure)) throw e;
+      // Left as it is: its summary from the reparses stands (nothing can be parsed now).
+      this.cReadFailure = e.message;
+      kept.unsettled = false;
+      return undefined;
+    }
     let reading: SteppedRead;
     try {
       reading = new SteppedRead(parse);

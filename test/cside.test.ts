@@ -10,8 +10,18 @@ import { after, before, describe, test } from 'node:test';
 import type { CodeAction, Diagnostic, DocumentLink, Hover, Location, TextEdit } from 'vscode-languageserver-protocol';
 import fc from 'fast-check';
 import { URI } from 'vscode-uri';
-import { type CParser, type CSyntaxNode, TARGETS, Workspace, cSymbolAt, cSymbolHover, cSymbolTarget, generatedIncludes } from '../shared';
-import { loadCParser, loadCParserThroughCursorObjects } from '../server/cparser';
+import {
+  type CParser,
+  CParserFailure,
+  type CSyntaxNode,
+  TARGETS,
+  Workspace,
+  cSymbolAt,
+  cSymbolHover,
+  cSymbolTarget,
+  generatedIncludes,
+} from '../shared';
+import { loadCParser, loadCParserThroughCursorObjects, shallowC } from '../server/cparser';
 import { anyText, mutatedText } from './support/arbitraries';
 import { TestClient } from './support/lsp-client';
 import { tempDir } from './support/temp';
@@ -416,6 +426,137 @@ describe('C reading never fails', () => {
       }),
       { numRuns: 400, seed: 0x17c },
     );
+  });
+
+  test('C nested past what tree-sitter can take is read but for its deepest groups, and the parser reads on', () => {
+    assert.ok(parser);
+    // The shapes that overflowed the runtime's stack at about 2,000 levels (and broke every later
+    // parse), and plain parentheses and blocks, which it took 50,000 deep.
+    const text = (open: string, close: string, n: number) =>
+      `int32_t f(vtest_Ship* s) { vtest_Ship* t = s; int32_t x = t->fuel; ${open.repeat(n)}vtest_cAdd(t->crew, x)${close.repeat(n)}; { vtest_Kite* t = 0; return t->span; } }\n`;
+    const ws = new Workspace();
+    ws.setCParser(parser);
+    ws.setCProject('vtest');
+    ws.setFile('/w/vtest/main.vale', VALE);
+    // The fields of the Vale kinds (an initializer's designators are read as fields too).
+    const fields = (path: string) =>
+      ws
+        .cFile(path)!
+        .fields.filter((u) => u.field !== 'a')
+        .map((u) => [u.field, u.baseType]);
+    for (const [open, close, n] of [
+      ['({ ', '; })', 3_000],
+      ['{ .a = ', ' }', 3_000],
+      ['{ (', '); }', 50_000],
+      ['(', ')', 50_000],
+      ['{ ', '; }', 50_000],
+    ] as const) {
+      assert.ok(ws.setCFile('/w/vtest/native/deep.c', text(open, close, n)), open);
+      ws.allDiagnostics();
+      // What lies past the limit is not read; the rest is.
+      assert.deepEqual(
+        fields('/w/vtest/native/deep.c'),
+        [
+          ['fuel', 'vtest_Ship*'],
+          ['span', 'vtest_Kite*'],
+        ],
+        open,
+      );
+      // Under the limit, all of it.
+      assert.ok(ws.setCFile('/w/vtest/native/deep.c', text(open, close, 10)));
+      assert.deepEqual(
+        fields('/w/vtest/native/deep.c'),
+        [
+          ['fuel', 'vtest_Ship*'],
+          ['crew', 'vtest_Ship*'],
+          ['span', 'vtest_Kite*'],
+        ],
+        open,
+      );
+      // Edits over a tree of a blanked text, and into one, read as the file read whole.
+      const deep = text(open, close, n);
+      const at = deep.indexOf('vtest_cAdd');
+      assert.ok(ws.editCFile('/w/vtest/native/deep.c', [{ start: 0, end: text(open, close, 10).length, newText: deep }], deep));
+      const typed = `${deep.slice(0, at)}x${deep.slice(at)}`;
+      assert.ok(ws.editCFile('/w/vtest/native/deep.c', [{ start: at, end: at, newText: 'x' }], typed));
+      assert.deepEqual(
+        fields('/w/vtest/native/deep.c'),
+        [
+          ['fuel', 'vtest_Ship*'],
+          ['span', 'vtest_Kite*'],
+        ],
+        open,
+      );
+    }
+    assert.equal(ws.cReadFailure, undefined);
+    // The parser still reads: a file with the fixture's C reads as it did.
+    assert.ok(ws.setCFile('/w/vtest/native/x.c', C));
+    assert.ok(ws.cFile('/w/vtest/native/x.c')!.functions.length > 0);
+  });
+
+  test('brackets nested past the limit are blanked: offsets and line breaks kept, the rest as written, depth within the limit', () => {
+    const soup = fc.array(
+      fc.constantFrom('(', ')', '[', ']', '{', '}', 'a', ' ', '\n', '\r\n', '"(', ')"', "'{'", '/* ( */', '// {\n', '\\'),
+      { maxLength: 80 },
+    );
+    fc.assert(
+      fc.property(soup, fc.integer({ min: 0, max: 4 }), (parts, limit) => {
+        const text = parts.join('');
+        const out = shallowC(text, limit);
+        assert.equal(out.length, text.length);
+        for (let i = 0; i < text.length; i++) {
+          if (out[i] === text[i]) continue;
+          assert.equal(out[i], ' ', `only blanks: ${JSON.stringify({ text, out })}`);
+          assert.ok(text[i] !== '\n' && text[i] !== '\r');
+        }
+        assert.equal(shallowC(out, limit), out, 'blanked once is enough');
+        assert.equal(shallowC(text, 1_000), text);
+      }),
+      { numRuns: 2_000, seed: 0x5c },
+    );
+    // Brackets alone: the nesting left is within the limit, and every group within it is kept.
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('(', ')', '{', '}', 'a'), { maxLength: 60 }), fc.integer({ min: 0, max: 4 }), (parts, limit) => {
+        const text = parts.join('');
+        const out = shallowC(text, limit);
+        let depth = 0;
+        let deepest = 0;
+        for (const ch of out) {
+          if (ch === '(' || ch === '{') deepest = Math.max(deepest, ++depth);
+          else if (ch === ')' || ch === '}') depth = Math.max(0, depth - 1);
+        }
+        assert.ok(deepest <= limit, JSON.stringify({ text, out }));
+        depth = 0;
+        for (let i = 0; i < text.length; i++) {
+          const ch = text[i];
+          if (ch === ')' || ch === '}') depth = Math.max(0, depth - 1);
+          if (depth < limit) assert.equal(out[i], ch, JSON.stringify({ text, out, i }));
+          if (ch === '(' || ch === '{') depth++;
+        }
+      }),
+      { numRuns: 2_000, seed: 0x5d },
+    );
+  });
+
+  test('a parser that fails leaves the file unread, says why, and the analysis goes on', () => {
+    const failing = Object.assign((): never => {
+      throw new CParserFailure('the C parser failed (memory access out of bounds)');
+    }, {});
+    const ws = new Workspace();
+    ws.setCParser(failing);
+    ws.setCProject('vtest');
+    ws.setFile('/w/vtest/main.vale', VALE);
+    assert.equal(ws.setCFile('/w/vtest/native/x.c', C), false);
+    assert.match(ws.cReadFailure ?? '', /memory access out of bounds/);
+    assert.equal(ws.cFile('/w/vtest/native/x.c'), undefined);
+    const withoutC = new Workspace();
+    withoutC.setFile('/w/vtest/main.vale', VALE);
+    assert.deepEqual(ws.allDiagnostics(), withoutC.allDiagnostics(), 'the Vale files are checked as without C files');
+    // A reader bug is not a parser failure: it still throws.
+    ws.setCParser(() => {
+      throw new TypeError('a bug');
+    });
+    assert.throws(() => ws.setCFile('/w/vtest/native/y.c', C), TypeError);
   });
 });
 

@@ -229,7 +229,8 @@ export function addCFiles(
   warn: (message: string) => void,
 ): void {
   workspace.setCParser(parser);
-  for (const f of files) if (!workspace.setCFile(f.key, f.text)) warn(`${f.display} is not checked: the C grammar is not loaded`);
+  for (const f of files)
+    if (!workspace.setCFile(f.key, f.text)) warn(`${f.display} is not checked: ${workspace.cReadFailure ?? 'the C grammar is not loaded'}`);
 }
 
 export function displayPath(path: string, cwd: string): string {

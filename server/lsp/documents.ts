@@ -114,7 +114,11 @@ export class Documents {
   private readonly open = new Map<string, OpenDocument>();
   private readonly uris = new Map<string, string>();
 
-  constructor(private readonly workspace: Workspace) {}
+  constructor(
+    private readonly workspace: Workspace,
+    /** Told once per reason why the C parser left a file unread (`Workspace.cReadFailure`). */
+    private readonly cReadFailed: (message: string) => void = () => undefined,
+  ) {}
 
   get(uri: string): OpenDocument | undefined {
     return this.open.get(uri);
@@ -160,7 +164,11 @@ export class Documents {
       this.workspace.removeCFile(key);
       return false;
     }
-    return edits ? this.workspace.editCFile(key, edits, text, lines) : this.workspace.setCFile(key, text);
+    const failedBefore = this.workspace.cReadFailure;
+    const read = edits ? this.workspace.editCFile(key, edits, text, lines) : this.workspace.setCFile(key, text);
+    const failed = this.workspace.cReadFailure;
+    if (failed !== undefined && failed !== failedBefore) this.cReadFailed(failed);
+    return read;
   }
 
   positionAt(key: string, offset: number): Position {

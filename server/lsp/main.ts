@@ -126,7 +126,7 @@ connection.onShutdown(() => {
 });
 reader.onClose(() => process.exit(shutdownReceived ? 0 : 1));
 const workspace = new Workspace();
-const documents = new Documents(workspace);
+const documents = new Documents(workspace, (m) => connection.console.warn(`vale-ffi: ${m}`));
 /** The editor's settings, and what is used: those with the project's configuration file over them. */
 let clientSettings: Settings = DEFAULT_SETTINGS;
 let settings: Settings = DEFAULT_SETTINGS;

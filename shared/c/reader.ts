@@ -189,13 +189,24 @@ class Scope {
   private readonly own = new Map<string, string>();
   constructor(private readonly outer: Scope | ItemGlobals) {}
   lookup(name: string): string | undefined {
-    const type = this.own.get(name);
-    return type !== undefined ? type : this.outer.lookup(name);
+    // Up the chain in a loop: blocks may nest thousands deep.
+    let scope: Scope | ItemGlobals = this;
+    while (scope instanceof Scope) {
+      const type = scope.own.get(name);
+      if (type !== undefined) return type;
+      scope = scope.outer;
+    }
+    return scope.lookup(name);
   }
   declare(name: string, type: string): void {
     this.own.set(name, type);
   }
 }
+
+/** What `readCItem`'s walk does next: walk a node, or declare a name (in order with the walks around it). */
+type WalkStep =
+  | { readonly node: CSyntaxNode; readonly scope: Scope | ItemGlobals }
+  | { readonly declare: string; readonly type: string; readonly scope: Scope | ItemGlobals };
 
 /** Reads one top-level item of a C file, with the file-scope variables declared before it. Never throws on odd trees. */
 function readCItem(item: CSyntaxNode, globals: ItemGlobals, hasError: boolean): CItemSummary {
@@ -244,80 +255,96 @@ function readCItem(item: CSyntaxNode, globals: ItemGlobals, hasError: boolean): 
     });
   };
 
-  /** Walks a function body (or any node) with the variables in scope. */
-  const walk = (node: CSyntaxNode, scope: Scope | ItemGlobals): void => {
-    switch (node.type) {
-      case 'declaration': {
-        const base = baseTypeOf(node);
-        const type = node.childForFieldName('type');
-        for (const c of node.namedChildren) {
-          if (same(c, type) || c.type === 'type_qualifier' || c.type === 'storage_class_specifier') continue;
-          const d = declared(c);
-          if (d.name && !d.fn) scope.declare(d.name.text, `${base}${d.suffix}`);
-          if (c.type === 'init_declarator') {
-            const value = c.childForFieldName('value');
-            if (value) walk(value, scope);
+  /**
+   * Walks a function body (or any node) with the variables in scope, in document order, on a
+   * stack of its own: C nests without limit (a body of 50,000 nested parentheses is valid C).
+   */
+  const walk = (root: CSyntaxNode, rootScope: Scope | ItemGlobals): void => {
+    const stack: WalkStep[] = [{ node: root, scope: rootScope }];
+    const children = (node: CSyntaxNode, scope: Scope | ItemGlobals): void => {
+      const cs = node.namedChildren;
+      for (let i = cs.length - 1; i >= 0; i--) stack.push({ node: cs[i], scope });
+    };
+    for (let step = stack.pop(); step; step = stack.pop()) {
+      const scope = step.scope;
+      if ('declare' in step) {
+        scope.declare(step.declare, step.type);
+        continue;
+      }
+      const node = step.node;
+      switch (node.type) {
+        case 'declaration': {
+          // Each declarator declares its name before the next one's value is read, then the type.
+          const base = baseTypeOf(node);
+          const type = node.childForFieldName('type');
+          if (type) stack.push({ node: type, scope });
+          const steps: WalkStep[] = [];
+          for (const c of node.namedChildren) {
+            if (same(c, type) || c.type === 'type_qualifier' || c.type === 'storage_class_specifier') continue;
+            const d = declared(c);
+            if (d.name && !d.fn) steps.push({ declare: d.name.text, type: `${base}${d.suffix}`, scope });
+            if (c.type === 'init_declarator') {
+              const value = c.childForFieldName('value');
+              if (value) steps.push({ node: value, scope });
+            }
           }
+          for (let i = steps.length - 1; i >= 0; i--) stack.push(steps[i]);
+          continue;
         }
-        const t = node.childForFieldName('type');
-        if (t) walk(t, scope);
-        return;
-      }
-      case 'field_expression': {
-        const arg = node.childForFieldName('argument');
-        const field = node.childForFieldName('field');
-        if (arg && field) {
-          const arrow = node.text
-            .slice(arg.endIndex - node.startIndex)
-            .trimStart()
-            .startsWith('->');
-          fields.push({
-            field: field.text,
-            range: range(field),
-            baseType: arg.type === 'identifier' ? scope.lookup(arg.text) : undefined,
-            arrow,
+        case 'field_expression': {
+          const arg = node.childForFieldName('argument');
+          const field = node.childForFieldName('field');
+          if (arg && field) {
+            const arrow = node.text
+              .slice(arg.endIndex - node.startIndex)
+              .trimStart()
+              .startsWith('->');
+            fields.push({
+              field: field.text,
+              range: range(field),
+              baseType: arg.type === 'identifier' ? scope.lookup(arg.text) : undefined,
+              arrow,
+            });
+            stack.push({ node: arg, scope });
+          }
+          continue;
+        }
+        case 'switch_statement': {
+          const body = node.childForFieldName('body');
+          const cases: { name: string; range: CRange }[] = [];
+          let hasDefault = false;
+          for (const c of body?.namedChildren ?? []) {
+            if (c.type !== 'case_statement') continue;
+            const value = c.childForFieldName('value');
+            if (!value) hasDefault = true;
+            else if (value.type === 'identifier') cases.push({ name: value.text, range: range(value) });
+          }
+          const cond = node.childForFieldName('condition');
+          switches.push({
+            range: { start: node.startIndex - base, end: (cond?.endIndex ?? node.endIndex) - base },
+            cases,
+            hasDefault,
+            subject: (cond?.text ?? '').replace(/^\(|\)$/g, '').trim(),
           });
-          walk(arg, scope);
+          break;
         }
-        return;
-      }
-      case 'switch_statement': {
-        const body = node.childForFieldName('body');
-        const cases: { name: string; range: CRange }[] = [];
-        let hasDefault = false;
-        for (const c of body?.namedChildren ?? []) {
-          if (c.type !== 'case_statement') continue;
-          const value = c.childForFieldName('value');
-          if (!value) hasDefault = true;
-          else if (value.type === 'identifier') cases.push({ name: value.text, range: range(value) });
+        case 'call_expression': {
+          const fn = node.childForFieldName('function');
+          const args = node.childForFieldName('arguments');
+          if (fn?.type === 'identifier')
+            calls.push({ name: fn.text, range: range(fn), argCount: args?.namedChildren.filter((a) => a.type !== 'comment').length ?? 0 });
+          break;
         }
-        const cond = node.childForFieldName('condition');
-        switches.push({
-          range: { start: node.startIndex - base, end: (cond?.endIndex ?? node.endIndex) - base },
-          cases,
-          hasDefault,
-          subject: (cond?.text ?? '').replace(/^\(|\)$/g, '').trim(),
-        });
-        break;
+        case 'identifier':
+        case 'type_identifier':
+          if (node.text.includes('_')) names.push({ name: node.text, range: range(node) });
+          continue;
+        case 'compound_statement':
+          children(node, new Scope(scope));
+          continue;
       }
-      case 'call_expression': {
-        const fn = node.childForFieldName('function');
-        const args = node.childForFieldName('arguments');
-        if (fn?.type === 'identifier')
-          calls.push({ name: fn.text, range: range(fn), argCount: args?.namedChildren.filter((a) => a.type !== 'comment').length ?? 0 });
-        break;
-      }
-      case 'identifier':
-      case 'type_identifier':
-        if (node.text.includes('_')) names.push({ name: node.text, range: range(node) });
-        return;
-      case 'compound_statement': {
-        const inner = new Scope(scope);
-        for (const c of node.namedChildren) walk(c, inner);
-        return;
-      }
+      children(node, scope);
     }
-    for (const c of node.namedChildren) walk(c, scope);
   };
 
   switch (item.type) {
@@ -509,6 +536,13 @@ export interface CParser {
    */
   fragment?(text: string, start: number, end: number): CParse;
 }
+// Either may throw `CParserFailure`.
+
+/**
+ * What a `CParser` throws when it cannot parse (its runtime failed): the core leaves the file
+ * unread, as without a parser, instead of failing the whole analysis.
+ */
+export class CParserFailure extends Error {}
 
 /** What changed between two texts: [start, oldEnd) of the old text became [start, newEnd) of the new. */
 export interface CChange {
