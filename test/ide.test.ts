@@ -288,3 +288,53 @@ test('what is under the cursor: the items around it answer as a scan of the whol
   }
   assert.ok(named > 1000, `${named} offsets name something`);
 });
+
+// A chain of operators, calls or members nests the tree as deep as it is long (the parser's
+// nesting limit is for brackets): every feature answers on such a document, where the recursive
+// walks of folding, rename and the trimmed range of a node overflowed the call stack.
+test('documents whose trees nest as deep as they are long: every feature answers, and rename finds every use', () => {
+  const program = (ws: Workspace) => ws.cProgram('vtest', DEFAULT_TARGET);
+  const n = 100_000;
+  for (const [what, body] of [
+    ['operators', `return ${'s.fuel + '.repeat(n)}1;`],
+    ['calls and members', `return s${'.fuel.abs()'.repeat(n / 2)};`],
+    ['comparisons', `x = s.fuel${' <'.repeat(n)};`],
+  ]) {
+    const text = `exported struct Ship { fuel int; }\n// one\n// two\nfunc f(s &Ship) int {\n  ${body}\n}\n`;
+    const ws = new Workspace();
+    const path = '/w/vtest/a.vale';
+    ws.setFile(path, text);
+    ws.allDiagnostics();
+    const tree = ws.syntaxTree(path)!;
+    // The function folds, and so do the two comments.
+    const regions = foldingRegions(tree);
+    assert.ok(
+      regions.some((r) => r.kind === 'comment'),
+      what,
+    );
+    assert.ok(
+      regions.some((r) => r.kind === 'region' && text.slice(r.start).startsWith('func f')),
+      what,
+    );
+    // The function's text printed from its tree (compared as a boolean: a failure's diff would be megabytes).
+    assert.ok(tree.root.childNodes().at(-1)!.text().trimEnd() === text.slice(text.indexOf('func f')).trimEnd(), what);
+    documentSymbols(ws.model(path)!);
+    semanticTokens(ws.program(), path);
+    inlayHints(program(ws), path, { start: 0, end: text.length }, { kinds: true, parameters: true });
+    for (const at of [text.indexOf('fuel'), text.indexOf('s.fuel') + 3, text.length >> 1, text.length - 5]) {
+      hoverInVale(program(ws), path, text, at, HOVER);
+      completionsAt(program(ws), path, text, at);
+      signatureAt(program(ws), path, text, at);
+      symbolAt(ws.program(), path, at);
+    }
+    // Renaming the member renames its every use in the body.
+    const target = renameTarget(program(ws), path, text.indexOf('fuel'));
+    assert.ok(!('refused' in target), what);
+    const r = renameEdits(program(ws), target as Exclude<typeof target, { refused: string }>, 'gas', [], (f, name) =>
+      ws.syntaxTree(f, name),
+    );
+    assert.ok(!('refused' in r), what);
+    const uses = text.split('fuel').length - 1;
+    assert.equal(r.edits.length, uses, what);
+  }
+});

@@ -1,5 +1,5 @@
 import { SyntaxKind } from '../syntax/kinds';
-import { SyntaxNode, type SyntaxToken } from '../syntax/red';
+import { SyntaxNode } from '../syntax/red';
 import type { SyntaxTree } from '../syntax/tree';
 
 /** A foldable region, in offsets: from the end of its first line's content to its last line. */
@@ -21,9 +21,10 @@ export function foldingRegions(tree: SyntaxTree): FoldingRegion[] {
     if (depth > 200) return;
     for (const c of node.children()) {
       if (!(c instanceof SyntaxNode)) continue;
-      const r = c.trimmedRange();
-      if ((depth === 0 || c.kind === SyntaxKind.Block) && multiLine(r.start, r.end))
-        out.push({ start: r.start, end: r.end, kind: 'region' });
+      if (depth === 0 || c.kind === SyntaxKind.Block) {
+        const r = c.trimmedRange();
+        if (multiLine(r.start, r.end)) out.push({ start: r.start, end: r.end, kind: 'region' });
+      }
       walk(c, depth + 1);
     }
   };
@@ -34,27 +35,20 @@ export function foldingRegions(tree: SyntaxTree): FoldingRegion[] {
     if (run && run.count > 1) out.push({ start: run.start, end: run.end, kind: 'comment' });
     run = undefined;
   };
-  const visit = (node: SyntaxNode): void => {
-    for (const c of node.children()) {
-      if (c instanceof SyntaxNode) {
-        visit(c);
-        continue;
-      }
-      const t = c as SyntaxToken;
-      if (t.kind === SyntaxKind.Whitespace) continue;
-      if (t.kind !== SyntaxKind.LineComment) {
-        flush();
-        continue;
-      }
-      const line = lines.positionAt(t.offset).line;
-      if (run && line === run.line + 1) run = { ...run, end: t.end, line, count: run.count + 1 };
-      else {
-        flush();
-        run = { start: t.offset, end: t.end, line, count: 1 };
-      }
+  // Every token in order, on a stack (a chain of operators nests as deep as it is long).
+  for (const t of tree.root.tokens()) {
+    if (t.kind === SyntaxKind.Whitespace) continue;
+    if (t.kind !== SyntaxKind.LineComment) {
+      flush();
+      continue;
     }
-  };
-  visit(tree.root);
+    const line = lines.positionAt(t.offset).line;
+    if (run && line === run.line + 1) run = { ...run, end: t.end, line, count: run.count + 1 };
+    else {
+      flush();
+      run = { start: t.offset, end: t.end, line, count: 1 };
+    }
+  }
   flush();
   // One region per first line (an item and its body start on the same line): the larger one.
   const byLine = new Map<number, FoldingRegion>();

@@ -37,7 +37,11 @@ const identOf = (n: SyntaxNode | undefined): { text: string; range: OffsetRange 
 function usesIn(file: string, tree: SyntaxTree, name: string): Use[] {
   if (!tree.text.includes(name)) return [];
   const out: Use[] = [];
-  const visit = (n: SyntaxNode, inBody: boolean): void => {
+  // Each node with whether it is in a function body, on a stack of its own (a chain of operators
+  // nests as deep as it is long), in document order.
+  const stack: [SyntaxNode, boolean][] = [[tree.root, false]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [n, inBody] = top;
     const body = inBody || n.kind === SyntaxKind.FunctionBody;
     switch (n.kind) {
       case SyntaxKind.MemberExpr: {
@@ -61,9 +65,9 @@ function usesIn(file: string, tree: SyntaxTree, name: string): Use[] {
         break;
       }
     }
-    for (const c of n.childNodes()) visit(c, body);
-  };
-  visit(tree.root, false);
+    const cs = n.childNodes();
+    for (let i = cs.length - 1; i >= 0; i--) stack.push([cs[i], body]);
+  }
   return out;
 }
 

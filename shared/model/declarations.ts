@@ -664,8 +664,13 @@ export const EMPTY: readonly never[] = Object.freeze([]);
 
 /** The lambdas under a node (each closure is a struct: interface tags count them). */
 export function countLambdas(node: GreenNode): number {
-  let n = node.kind === K.LambdaExpr ? 1 : 0;
-  for (const c of node.children) if (c instanceof GreenNode) n += countLambdas(c);
+  let n = 0;
+  // On a stack of its own: a chain of operators nests as deep as it is long.
+  const stack: GreenNode[] = [node];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (x.kind === K.LambdaExpr) n++;
+    for (const c of x.children) if (c instanceof GreenNode) stack.push(c);
+  }
   return n;
 }
 

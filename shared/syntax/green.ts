@@ -69,12 +69,11 @@ export type GreenElement = GreenNode | GreenToken;
 export function greenText(e: GreenElement): string {
   if (e instanceof GreenToken) return e.text;
   const parts: string[] = [];
-  const walk = (n: GreenNode): void => {
-    for (const c of n.children) {
-      if (c instanceof GreenToken) parts.push(c.text);
-      else walk(c);
-    }
-  };
-  walk(e);
+  // In order, on a stack of its own: a chain of operators nests as deep as it is long.
+  const stack: GreenElement[] = [e];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (x instanceof GreenToken) parts.push(x.text);
+    else for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]);
+  }
   return parts.join('');
 }

@@ -219,17 +219,24 @@ export class SyntaxNode {
 
 /**
  * The width of the trivia at the start (or, `fromEnd`, the end) of an element, up to its first
- * (or last) token that is not trivia; the element's whole width when it is all trivia.
+ * (or last) token that is not trivia, or a node let go of its children; the element's whole width
+ * when it is all trivia. On a stack of its own: a chain of binary operators nests as deep as it is
+ * long.
  */
 function triviaWidth(e: GreenElement, fromEnd: boolean): number {
-  if (e instanceof GreenToken) return isTrivia(e.kind) ? e.text.length : 0;
   let width = 0;
-  const cs = e.children;
-  for (let k = 0; k < cs.length; k++) {
-    const c = cs[fromEnd ? cs.length - 1 - k : k];
-    const w = triviaWidth(c, fromEnd);
-    width += w;
-    if (w < c.width) return width;
+  const stack: GreenElement[] = [e];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (x instanceof GreenToken) {
+      if (!isTrivia(x.kind)) return width;
+      width += x.text.length;
+      continue;
+    }
+    const cs = x.children;
+    if (cs.length === 0 && x.width > 0) return width;
+    // The first (or last) child on top.
+    if (fromEnd) for (let k = 0; k < cs.length; k++) stack.push(cs[k]);
+    else for (let k = cs.length - 1; k >= 0; k--) stack.push(cs[k]);
   }
   return width;
 }
