@@ -12,6 +12,7 @@ import { LineIndex, Pieces, SyntaxKind, SyntaxTree, applyEdit, parse, piecesStat
 import { ElementOffsets, elementOffsets } from '../shared/anchors';
 import { setWindowSlack } from '../shared/syntax/tree';
 import { anyText, editOf, fixtureTexts, mutatedText, tokenSoup } from './support/arbitraries';
+import { assertSameReading } from './support/quick';
 import { fingerprint } from './support/trees';
 
 const FIXTURE_TEXTS = fixtureTexts();
@@ -249,6 +250,26 @@ describe('recovery', () => {
         assert.equal(fingerprint(tree.green), fingerprint(parse(tree.text).green), `${unit} edited at ${at}`);
       }
     }
+  });
+
+  test('an item keeps its first 100 syntax errors and says how many more there were; reparsed, read quick, the same', () => {
+    const flood = (n: number) => `func f() { x = a${'<'.repeat(n)}; }\nfunc g() { y = ) ); }\n`;
+    const messages = (t: SyntaxTree, item: number) => t.items()[item].green.errors.map((e) => e.message);
+    const under = parse(flood(99));
+    assert.ok(messages(under, 0).length <= 100);
+    assert.ok(messages(under, 0).every((m) => !m.includes('more syntax errors')));
+    let tree = parse(flood(100_000));
+    const kept = messages(tree, 0);
+    assert.equal(kept.length, 101);
+    assert.deepEqual(kept.slice(0, 100), messages(parse(flood(100_000).replace('<'.repeat(100_000), '<'.repeat(200))), 0).slice(0, 100));
+    assert.match(kept[100], /; and \d+ more syntax errors in this item, not shown$/);
+    // Each item counts its own: the next one's errors are all there.
+    assert.deepEqual(messages(tree, 1), messages(parse('func g() { y = ) ); }\n'), 0));
+    // Fewer `<`: fewer errors past the first hundred, counted again by a reparse.
+    const at = tree.text.indexOf('<');
+    tree = reparse(tree, { start: at, end: at + 50_000, newText: '' });
+    assert.equal(fingerprint(tree.green), fingerprint(parse(tree.text).green));
+    assertSameReading(tree.text);
   });
 
   test('a string outside any interpolation keeps a line an item would begin, and an interpolation may run across lines', () => {

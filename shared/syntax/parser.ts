@@ -7,6 +7,12 @@ import { parseBlock } from './grammar/statements';
 
 /** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
 export const MAX_NESTING = 256;
+/**
+ * The syntax errors an item keeps; past them they are counted, and the last says how many more
+ * there were: text that is not Vale (a binary or minified file named `.vale`, 100,000 `<` in a
+ * row) made one error per token, each published and drawn at every keystroke.
+ */
+export const MAX_ITEM_ERRORS = 100;
 /** Types nested deeper than this (`A<B<...>>`, `[]<imm>[]<imm>...`) are reported, not read. */
 export const MAX_TYPE_NESTING = 32;
 
@@ -43,6 +49,11 @@ export class Parser {
   private lambdasMeasured = 0;
   private top = 0;
   private errors: AbsoluteError[] = [];
+  /** Errors of this item past `MAX_ITEM_ERRORS`, counted, not kept; and the first of them. */
+  private errorsPast = 0;
+  private firstPast: AbsoluteError | undefined;
+  /** Where the last error was, kept or not. */
+  private lastErrorStart = -1;
   /** Raw index of a `(` -> absolute significant index of its `)`, or -1 when unmatched. */
   private parenMatch = new Map<number, number>();
   /** End offset of the last significant token put in the tree. */
@@ -253,10 +264,31 @@ export class Parser {
   }
 
   error(message: string, start = this.start(), end = this.end(), warning = false): void {
-    const errors = this.errors;
     // One error per position is enough; cascades help nobody.
-    if (errors.length > 0 && errors[errors.length - 1].start === start) return;
-    errors.push(warning ? { start, end, message, warning } : { start, end, message });
+    if (start === this.lastErrorStart) return;
+    this.lastErrorStart = start;
+    if (this.errors.length < MAX_ITEM_ERRORS) this.errors.push(warning ? { start, end, message, warning } : { start, end, message });
+    else if (this.errorsPast++ === 0) this.firstPast = { start, end, message };
+  }
+
+  /** A new item's errors. */
+  private startErrors(): void {
+    this.errors = [];
+    this.errorsPast = 0;
+    this.firstPast = undefined;
+    this.lastErrorStart = -1;
+  }
+
+  /** The item's errors, the last saying how many more there were when there were (`MAX_ITEM_ERRORS`). */
+  private itemErrors(): AbsoluteError[] {
+    const past = this.firstPast;
+    if (past)
+      this.errors.push({
+        start: past.start,
+        end: past.end,
+        message: `${past.message}; and ${this.errorsPast - 1} more syntax errors in this item, not shown`,
+      });
+    return this.errors;
   }
 
   /** Reports a missing token just after the previous significant token. */
@@ -436,7 +468,7 @@ export class Parser {
     this.flushTrivia();
     if (this.peek() === K.EOF) return null;
     const startOffset = this.start();
-    this.errors = [];
+    this.startErrors();
     this.nestingReported = false;
     this.furthest = this.sigPos;
     const m = this.top;
@@ -457,7 +489,7 @@ export class Parser {
       this.finish(K.Error, m);
     }
     const node = this.stack[--this.top] as GreenNode;
-    const errors = this.errors;
+    const errors = this.itemErrors();
     node.errors =
       errors.length === 0
         ? NO_ERRORS
@@ -488,7 +520,7 @@ export class Parser {
    * syntax errors are returned (relative to `itemStart`, as a top-level node holds them).
    */
   measureBody(itemStart: number): { width: number; lambdas: number; errors: readonly RelativeSyntaxError[] } {
-    this.errors = [];
+    this.startErrors();
     this.nestingReported = false;
     const base = this.top;
     const m = this.mark();
@@ -502,7 +534,7 @@ export class Parser {
     }
     const width = this.stack[m] as number;
     this.top = base;
-    const errors = this.errors;
+    const errors = this.itemErrors();
     this.trimBuffer();
     return {
       width,
