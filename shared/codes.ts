@@ -34,7 +34,7 @@ export const CODES: readonly CodeInfo[] = [
     origin: 'vale-ffi',
     title: 'the text is not valid Vale here',
     explanation:
-      'The parser could not read this part of the file. It recovers at the next item, so the rest of the file is still checked, but the item holding the error may be read incompletely: its FFI checks can be missing until the syntax is fixed.',
+      'The parser could not read this part of the file. It recovers at the next item, so the rest of the file is still checked, but the item holding the error may be read incompletely: its FFI checks can be missing until the syntax is fixed. An item shows its first 100 syntax errors; the last one says how many more there were.',
     example: 'exported func total(x int) int { x +; }\n',
     fixed: 'exported func total(x int) int { x + 1 }\n',
     fixes: [],
