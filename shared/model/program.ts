@@ -2412,12 +2412,12 @@ class Walk {
   readonly steps: (string | MemberDecl)[] = [];
   readonly roots: WalkRoot[] = [];
   /**
-   * Per entry, once a reach asks (each entry's from its parent's, so each made once, without
-   * recursion: a chain may be thousands deep): its steps from its root (-1: not yet made), and the
-   * texts of its first `REACH_HEAD_STEPS` steps.
+   * Per entry on a long path a reach asked for (each made once from its parent's, without
+   * recursion: a chain may be thousands deep): its steps from its root and the texts of its first
+   * `REACH_HEAD_STEPS` steps. A path of at most `SHORT_PATH` steps, as nearly every one is, is
+   * read from the parents each time and keeps nothing.
    */
-  private readonly depths: number[] = [];
-  private readonly heads: (readonly string[])[] = [];
+  private readonly paths = new Map<number, { readonly depth: number; readonly head: readonly string[] }>();
 
   push(node: WalkNode, parent: number, step: string | MemberDecl, root?: WalkRoot): void {
     this.nodes.push(node);
@@ -2434,34 +2434,40 @@ class Walk {
 
   /** Entry e's steps as a reach shows them (`Reach.steps` and `omitted`). */
   path(e: number): { steps: readonly string[]; omitted: number } {
-    const { depths, heads, parents } = this;
-    while (depths.length < this.nodes.length) {
-      depths.push(-1);
-      heads.push(NO_STEPS);
+    const { paths, parents } = this;
+    const entries: number[] = [];
+    let x = e;
+    for (; parents[x] >= 0 && entries.length < SHORT_PATH && !paths.has(x); x = parents[x]) entries.push(x);
+    if (parents[x] < 0) {
+      // Short: its entries, root end last.
+      const depth = entries.length;
+      const shown =
+        depth <= REACH_SHOWN_STEPS
+          ? entries
+          : [...entries.slice(0, REACH_SHOWN_STEPS - REACH_HEAD_STEPS), ...entries.slice(depth - REACH_HEAD_STEPS)];
+      return { steps: shown.reverse().map((y) => this.stepText(y)), omitted: Math.max(0, depth - REACH_SHOWN_STEPS) };
     }
     const chain: number[] = [];
-    for (let x = e; x >= 0 && depths[x] < 0; x = parents[x]) chain.push(x);
+    for (let y = e; y >= 0 && !paths.has(y); y = parents[y]) chain.push(y);
     for (let i = chain.length - 1; i >= 0; i--) {
-      const x = chain[i];
-      const p = parents[x];
-      if (p < 0) {
-        depths[x] = 0;
-        continue;
-      }
-      depths[x] = depths[p] + 1;
-      heads[x] = heads[p].length < REACH_HEAD_STEPS ? [...heads[p], this.stepText(x)] : heads[p];
+      const y = chain[i];
+      const up = parents[y] < 0 ? undefined : paths.get(parents[y])!;
+      if (!up) paths.set(y, { depth: 0, head: NO_STEPS });
+      else paths.set(y, { depth: up.depth + 1, head: up.head.length < REACH_HEAD_STEPS ? [...up.head, this.stepText(y)] : up.head });
     }
-    const depth = depths[e];
+    const { depth, head } = paths.get(e)!;
     const last = depth <= REACH_SHOWN_STEPS ? depth : REACH_SHOWN_STEPS - REACH_HEAD_STEPS;
     const tail: string[] = [];
-    for (let x = e; tail.length < last; x = parents[x]) tail.push(this.stepText(x));
+    for (let y = e; tail.length < last; y = parents[y]) tail.push(this.stepText(y));
     tail.reverse();
     if (depth <= REACH_SHOWN_STEPS) return { steps: tail, omitted: 0 };
-    return { steps: [...heads[e], ...tail], omitted: depth - REACH_SHOWN_STEPS };
+    return { steps: [...head, ...tail], omitted: depth - REACH_SHOWN_STEPS };
   }
 }
 
 const NO_STEPS: readonly string[] = Object.freeze([]);
+/** Paths up to this many steps are read from the walk's parents when asked, not kept (`Walk.path`). */
+const SHORT_PATH = 64;
 
 /** The reach of a kind: its walk entry's root, and the steps read back along the parents. */
 class WalkReach implements Reach {
