@@ -1025,25 +1025,30 @@ describe('analysis engine', () => {
 
   test('a long reach shows its ends: edits that lengthen, shorten and cut the chain give the from-scratch answer', () => {
     const chain = (n: number) => Array.from({ length: n }, (_, i) => `struct L${i} imm { next L${i + 1}; }\n`).join('');
-    const texts = new Map<string, string>([
-      ['/c/root.vale', 'exported struct Ship { }\nextern func haul(l L0) int;\n'],
-      ['/c/chain.vale', `${chain(12)}struct L12 imm { s &Ship; }\n`],
-    ]);
-    const ws = fresh(texts);
-    const message = () => ws.diagnostics('/c/chain.vale').find((d) => d.code === 'NonHierarchicalImmutable')?.message ?? '';
-    assert.match(message(), /via L0\.next → L1\.next → L2\.next → … 5 more … → L8\.next → L9\.next → L10\.next → L11\.next\.$/);
-    const steps: [string, string, string][] = [
-      // Longer, then back under the cut, in the middle, at the root's end and at the far end.
-      ['/c/chain.vale', 'struct L5 imm { next L6; }', 'struct L5 imm { next L5b; }\nstruct L5b imm { next L6; }'],
-      ['/c/chain.vale', 'struct L3 imm { next L4; }', 'struct L3 imm { next L9; }'],
-      ['/c/root.vale', 'haul(l L0)', 'haul(l L2)'],
-      ['/c/chain.vale', 'struct L10 imm { next L11; }', 'struct L10 imm { next L12; }'],
-      ['/c/chain.vale', 'struct L3 imm { next L9; }', 'struct L3 imm { next L4; }'],
-      ['/c/root.vale', 'haul(l L2)', 'haul(l L0)'],
-    ];
-    replaceStepByStep(ws, texts, steps);
-    // L5b in, L11 out: twelve steps still.
-    assert.match(message(), /via L0\.next → L1\.next → L2\.next → … 5 more … → L7\.next → L8\.next → L9\.next → L10\.next\.$/);
+    const via = (n: number, tail: string) => new RegExp(`via L0\\.next → L1\\.next → L2\\.next → … ${n - 7} more … → ${tail}\\.$`);
+    // 12 steps: read from the walk's parents when asked; 80: past 64, kept per entry.
+    for (const n of [12, 80]) {
+      const texts = new Map<string, string>([
+        ['/c/root.vale', 'exported struct Ship { }\nextern func haul(l L0) int;\n'],
+        ['/c/chain.vale', `${chain(n)}struct L${n} imm { s &Ship; }\n`],
+      ]);
+      const ws = fresh(texts);
+      const message = () => ws.diagnostics('/c/chain.vale').find((d) => d.code === 'NonHierarchicalImmutable')?.message ?? '';
+      const last = (from: number) => [from, from + 1, from + 2, from + 3].map((i) => `L${i}\\.next`).join(' → ');
+      assert.match(message(), via(n, last(n - 4)));
+      const steps: [string, string, string][] = [
+        // Longer, then back under the cut, in the middle, at the root's end and at the far end.
+        ['/c/chain.vale', 'struct L5 imm { next L6; }', 'struct L5 imm { next L5b; }\nstruct L5b imm { next L6; }'],
+        ['/c/chain.vale', 'struct L3 imm { next L4; }', `struct L3 imm { next L${n - 3}; }`],
+        ['/c/root.vale', 'haul(l L0)', 'haul(l L2)'],
+        ['/c/chain.vale', `struct L${n - 2} imm { next L${n - 1}; }`, `struct L${n - 2} imm { next L${n}; }`],
+        ['/c/chain.vale', `struct L3 imm { next L${n - 3}; }`, 'struct L3 imm { next L4; }'],
+        ['/c/root.vale', 'haul(l L2)', 'haul(l L0)'],
+      ];
+      replaceStepByStep(ws, texts, steps);
+      // L5b in, L(n-1) out: n steps still.
+      assert.match(message(), via(n, last(n - 5)), String(n));
+    }
   });
 
   // A hang guard, not a performance goal: every kind's reach was its whole path, in its message and
