@@ -8,6 +8,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver/node'
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  CParserFailure,
   DEFAULT_HOVER_OPTIONS,
   DEFAULT_TARGET,
   Pieces,
@@ -246,4 +247,22 @@ test('in a long Vale document, quick fixes, hovers, completions and signature he
     fixes,
     again.filter((d) => d.start > first.length / 2).map((d) => fresh.fixesOf(d)),
   );
+});
+
+test('a C parser that fails leaves the C document unread and is reported once, with its reason', () => {
+  let calls = 0;
+  const failing = () => {
+    calls++;
+    throw new CParserFailure('the C parser failed (memory access out of bounds) and reads no C file again until restarted');
+  };
+  const workspace = new Workspace();
+  workspace.setCParser(failing);
+  const reported: string[] = [];
+  const documents = new Documents(workspace, (m) => reported.push(m));
+  documents.didOpen('file:///w/native/a.c', 'c', 1, 'int a;\n');
+  documents.didOpen('file:///w/native/b.c', 'c', 1, 'int b;\n');
+  documents.didChange('file:///w/native/a.c', 2, [{ text: 'int a2;\n' }]);
+  assert.equal(calls, 3, 'each text is tried');
+  assert.deepEqual(reported, ['the C parser failed (memory access out of bounds) and reads no C file again until restarted']);
+  assert.deepEqual(workspace.cFiles(), []);
 });
