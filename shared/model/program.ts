@@ -2434,18 +2434,34 @@ class Walk {
 
   /** Entry e's steps as a reach shows them (`Reach.steps` and `omitted`). */
   path(e: number): { steps: readonly string[]; omitted: number } {
+    const { depth, head } = this.depthAndHead(e);
+    const last = depth <= REACH_SHOWN_STEPS ? depth : REACH_SHOWN_STEPS - REACH_HEAD_STEPS;
+    const tail: string[] = [];
+    for (let y = e; tail.length < last; y = this.parents[y]) tail.push(this.stepText(y));
+    tail.reverse();
+    if (depth <= REACH_SHOWN_STEPS) return { steps: tail, omitted: 0 };
+    return { steps: [...head, ...tail], omitted: depth - REACH_SHOWN_STEPS };
+  }
+
+  /**
+   * Entry e's steps from its root and (when past `REACH_SHOWN_STEPS`) its first `REACH_HEAD_STEPS`
+   * steps' texts: up to `SHORT_PATH` steps read from the parents, a longer path kept per entry.
+   */
+  private depthAndHead(e: number): { readonly depth: number; readonly head: readonly string[] } {
     const { paths, parents } = this;
     const entries: number[] = [];
     let x = e;
     for (; parents[x] >= 0 && entries.length < SHORT_PATH && !paths.has(x); x = parents[x]) entries.push(x);
     if (parents[x] < 0) {
-      // Short: its entries, root end last.
       const depth = entries.length;
-      const shown =
+      const head =
         depth <= REACH_SHOWN_STEPS
-          ? entries
-          : [...entries.slice(0, REACH_SHOWN_STEPS - REACH_HEAD_STEPS), ...entries.slice(depth - REACH_HEAD_STEPS)];
-      return { steps: shown.reverse().map((y) => this.stepText(y)), omitted: Math.max(0, depth - REACH_SHOWN_STEPS) };
+          ? NO_STEPS
+          : entries
+              .slice(depth - REACH_HEAD_STEPS)
+              .reverse()
+              .map((y) => this.stepText(y));
+      return { depth, head };
     }
     const chain: number[] = [];
     for (let y = e; y >= 0 && !paths.has(y); y = parents[y]) chain.push(y);
@@ -2455,13 +2471,7 @@ class Walk {
       if (!up) paths.set(y, { depth: 0, head: NO_STEPS });
       else paths.set(y, { depth: up.depth + 1, head: up.head.length < REACH_HEAD_STEPS ? [...up.head, this.stepText(y)] : up.head });
     }
-    const { depth, head } = paths.get(e)!;
-    const last = depth <= REACH_SHOWN_STEPS ? depth : REACH_SHOWN_STEPS - REACH_HEAD_STEPS;
-    const tail: string[] = [];
-    for (let y = e; tail.length < last; y = parents[y]) tail.push(this.stepText(y));
-    tail.reverse();
-    if (depth <= REACH_SHOWN_STEPS) return { steps: tail, omitted: 0 };
-    return { steps: [...head, ...tail], omitted: depth - REACH_SHOWN_STEPS };
+    return paths.get(e)!;
   }
 }
 
