@@ -440,8 +440,11 @@ export function shallowC(text: string, limit = C_MAX_NESTING): string {
 function cParser({ parser, types }: Loaded, route: CursorRoute): CParser {
   // Once the runtime has thrown, its memory may be corrupt: no parse is tried again.
   let failed: string | undefined;
-  const run = (text: string, old?: TreeSitterTree): TreeSitterTree => {
+  // Checked before any call into the runtime, a tree's edit included (it throws once the memory is corrupt).
+  const usable = (): void => {
     if (failed) throw new CParserFailure(failed);
+  };
+  const run = (text: string, old?: TreeSitterTree): TreeSitterTree => {
     try {
       return parser.parse(text, old);
     } catch (e) {
@@ -450,6 +453,7 @@ function cParser({ parser, types }: Loaded, route: CursorRoute): CParser {
     }
   };
   const parse = (text: string, previous?: CParse, edit?: CTreeEdit): CParse => {
+    usable();
     const shallow = shallowC(text);
     // A blanked text, now or last time, is parsed from scratch: its blanks are not in the edit.
     if (!edit || !(previous instanceof TreeSitterParse) || shallow !== text || previous.blanked) {
@@ -468,7 +472,9 @@ function cParser({ parser, types }: Loaded, route: CursorRoute): CParser {
     return new TreeSitterParse(tree, text, types, route, { start, end });
   };
   return Object.assign(parse, {
-    fragment: (text: string, start: number, end: number): CParse =>
-      new TreeSitterParse(run(shallowC(text.slice(start, end))), text, types, route, { start, end }, start),
+    fragment: (text: string, start: number, end: number): CParse => {
+      usable();
+      return new TreeSitterParse(run(shallowC(text.slice(start, end))), text, types, route, { start, end }, start);
+    },
   });
 }
