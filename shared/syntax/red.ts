@@ -220,23 +220,38 @@ export class SyntaxNode {
 /**
  * The width of the trivia at the start (or, `fromEnd`, the end) of an element, up to its first
  * (or last) token that is not trivia, or a node let go of its children; the element's whole width
- * when it is all trivia. On a stack of its own: a chain of binary operators nests as deep as it is
- * long.
+ * when it is all trivia. Down the first (or last) children on a stack of its own (a chain of
+ * binary operators nests as deep as it is long), each node's children looked at one at a time
+ * from that end: a block of 30,000 statements is not listed to find its `{`.
  */
 function triviaWidth(e: GreenElement, fromEnd: boolean): number {
+  if (e instanceof GreenToken) return isTrivia(e.kind) ? e.text.length : 0;
+  if (e.children.length === 0) return 0;
   let width = 0;
-  const stack: GreenElement[] = [e];
-  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
-    if (x instanceof GreenToken) {
-      if (!isTrivia(x.kind)) return width;
-      width += x.text.length;
+  const nodes: GreenNode[] = [e];
+  const next: number[] = [fromEnd ? e.children.length - 1 : 0];
+  while (nodes.length > 0) {
+    const top = nodes.length - 1;
+    const n = nodes[top];
+    const i = next[top];
+    if (i < 0 || i >= n.children.length) {
+      nodes.pop();
+      next.pop();
       continue;
     }
-    const cs = x.children;
-    if (cs.length === 0 && x.width > 0) return width;
-    // The first (or last) child on top.
-    if (fromEnd) for (let k = 0; k < cs.length; k++) stack.push(cs[k]);
-    else for (let k = cs.length - 1; k >= 0; k--) stack.push(cs[k]);
+    next[top] = fromEnd ? i - 1 : i + 1;
+    const c = n.children[i];
+    if (c instanceof GreenToken) {
+      if (!isTrivia(c.kind)) return width;
+      width += c.text.length;
+      continue;
+    }
+    if (c.children.length === 0) {
+      if (c.width > 0) return width;
+      continue;
+    }
+    nodes.push(c);
+    next.push(fromEnd ? c.children.length - 1 : 0);
   }
   return width;
 }
