@@ -31,6 +31,7 @@ import {
   warmUp,
   warmUpKeystrokes,
 } from '../shared';
+import { setRelexing } from '../shared/syntax/tree';
 import { heapPolicyReading, heapPolicyTick, oneShotHeap, serverHeap } from '../server/heap';
 import { readInWorkers } from '../server/jobs';
 import { loadCParser, webTreeSitter } from '../server/cparser';
@@ -445,6 +446,7 @@ async function editingSection(): Promise<void> {
   goal('hover p95 ≤ 2 ms', `${fixed(hoverP95, 2)} ms (worse of the two; floor here ${fixed(floorHoverP95, 2)})`, hoverP95 <= 2);
   serverPath(lines);
   keystrokesBySize();
+  keystrokesInLongFunctions();
 }
 
 /** What the server's path sweeps between two keystrokes (`serverPath`): more than this machine's caches hold. */
@@ -555,6 +557,139 @@ function keystrokesBySize(): void {
   print(
     `a keystroke's p50 ∝ lines^${fixed(slope, 2)} (least squares over the three sizes; 0 would be a cost that does not grow with the document)\n`,
   );
+}
+
+/** The function lengths (statements) `keystrokesInLongFunctions` types in. */
+const FUNCTION_SIZES = [1_000, 4_000, 16_000];
+
+/**
+ * What a keystroke costs inside one long function (generated code, a long test): the item is the
+ * unit a keystroke re-parses, so one that changes a single token (a name, a number, spaces) is
+ * made again around the token instead (`relexItem`). In a fresh process per length: a character
+ * typed into a name or a number of a random statement and deleted again, with that on and off
+ * in alternating passes; and a `;` typed after a random statement and deleted, which changes
+ * more than a token (the function is re-parsed).
+ */
+function keystrokesInLongFunctions(): void {
+  const rows = FUNCTION_SIZES.map((statements) => {
+    progress(`editing: a keystroke in a function of ${statements} statements`);
+    const r = spawnSync(process.execPath, [__filename, '--child-long-function', String(statements)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (r.status !== 0) throw new Error('long function child failed');
+    return JSON.parse(r.stdout) as { statements: number; relexed: number; names: number[]; reparsed: number[]; semis: number[] };
+  });
+  results.keystrokesInLongFunctions = rows.map((r) => ({
+    statements: r.statements,
+    relexedShare: r.relexed,
+    name: { p50: percentile(r.names, 50), p95: percentile(r.names, 95) },
+    nameReparsed: { p50: percentile(r.reparsed, 50), p95: percentile(r.reparsed, 95) },
+    semicolon: { p50: percentile(r.semis, 50), p95: percentile(r.semis, 95) },
+  }));
+  print(
+    table(
+      `A keystroke inside one long function (in process, a fresh process per length, the core's warm-up first; an edit then the file's diagnostics by block; ${LONG_FUNCTION_EDITS} keystrokes of each kind, typed and deleted in turn at random statements, passes alternating)`,
+      ['function', 'in a name or number: p50 ms', 'p95 ms', 'the same re-parsed: p50 ms', 'p95 ms', "a ';': p50 ms", 'p95 ms'],
+      rows.map((r) => [
+        `${r.statements} statements`,
+        fixed(percentile(r.names, 50), 2),
+        fixed(percentile(r.names, 95), 2),
+        fixed(percentile(r.reparsed, 50), 2),
+        fixed(percentile(r.reparsed, 95), 2),
+        fixed(percentile(r.semis, 50), 2),
+        fixed(percentile(r.semis, 95), 2),
+      ]),
+    ),
+  );
+  const big = rows[rows.length - 1];
+  const slope = exponent(
+    rows.map((r) => r.statements),
+    rows.map((r) => percentile(r.names, 50)),
+  );
+  print(
+    `a keystroke in a name or number is made in place (${fixed(Math.min(...rows.map((r) => r.relexed)) * 100, 0)}% or more of them; the rest touch a word the grammar reads): in the function of ${big.statements} statements ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× cheaper at the median than re-parsing the function, its p50 ∝ statements^${fixed(slope, 2)}; a ';' still re-parses the function\n`,
+  );
+}
+
+/** Keystrokes of each kind per pass of `keystrokesInLongFunctions` (two passes of each, the second measured). */
+const LONG_FUNCTION_EDITS = 200;
+
+/** `--child-long-function STATEMENTS`: keystrokes in one function that long, as `keystrokesInLongFunctions` reports them. */
+function longFunctionChild(statements: number): void {
+  serverHeap();
+  heapPolicyReading();
+  const line = (i: number): string => `  total${i} = ship.fuel + ${i} * launch(ship, ${i % 7});`;
+  const lines = Array.from({ length: statements }, (_, i) => line(i));
+  const head = 'struct Ship { fuel int; }\nextern func launch(s &Ship, n int) int;\nfunc long(ship &Ship) int {\n';
+  const text0 = `${head}${lines.join('\n')}\n  return 0;\n}\n`;
+  // Where each statement starts.
+  const starts: number[] = [];
+  for (let i = 0, at = head.length; i < statements; i++) {
+    starts.push(at);
+    at += lines[i].length + 1;
+  }
+  warmUp(warmUpKeystrokes(text0.length));
+  const path = '/bench/long.vale';
+  let relexed = 0;
+  let typed = 0;
+  /** `kind`: 'name' types a letter or digit into the statement's name or one of its numbers; 'semi' a `;` after it. Each keystroke is deleted by the next. */
+  const pass = (kind: 'name' | 'semi', on: boolean): number[] => {
+    setRelexing(on);
+    const ws = new Workspace();
+    ws.setFile(path, text0);
+    ws.diagnosticParts(path);
+    ws.takeChangedFiles();
+    const rng = random(7);
+    const out: number[] = [];
+    let text = text0;
+    for (let i = 0; i < LONG_FUNCTION_EDITS; i++) {
+      const s = Math.floor(rng() * statements);
+      const l = lines[s];
+      let at: number;
+      let ch: string;
+      if (kind === 'semi') {
+        at = starts[s] + l.length;
+        ch = ';';
+      } else if (rng() < 0.5) {
+        at = starts[s] + 2 + 1 + Math.floor(rng() * (l.indexOf(' =') - 3)); // inside `total…`
+        ch = 'abcxyz_'[Math.floor(rng() * 7)];
+      } else {
+        const number = l.indexOf('+ ') + 2;
+        at = starts[s] + number + 1;
+        ch = '0123456789'[Math.floor(rng() * 10)];
+      }
+      for (const edit of [
+        { start: at, end: at, newText: ch },
+        { start: at, end: at + 1, newText: '' },
+      ]) {
+        text = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+        sink += text.charCodeAt(at);
+        const t = performance.now();
+        ws.editFile(path, [edit], text);
+        sink += ws.diagnosticParts(path).blocks.length;
+        sink += ws.takeChangedFiles().length;
+        out.push(performance.now() - t);
+        if (on && kind === 'name') {
+          typed++;
+          if (ws.syntaxTree(path)?.stats.relexed) relexed++;
+        }
+      }
+    }
+    return out;
+  };
+  const round = (): { names: number[]; reparsed: number[]; semis: number[] } => ({
+    names: pass('name', true),
+    reparsed: pass('name', false),
+    semis: pass('semi', true),
+  });
+  round();
+  relexed = 0;
+  typed = 0;
+  const measured = round();
+  setRelexing(true);
+  process.stdout.write(JSON.stringify({ statements, relexed: relexed / typed, ...measured }));
 }
 
 /** `--child-keystrokes LINES`: the editing section's keystrokes in the core, as `keystrokesBySize` reports them. */
@@ -1481,6 +1616,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--child-workspace')) return workspaceChild();
   const serverPathAt = process.argv.indexOf('--child-server-path');
   if (serverPathAt >= 0) return serverPathChild(Number(process.argv[serverPathAt + 1]));
+  const longFunctionAt = process.argv.indexOf('--child-long-function');
+  if (longFunctionAt >= 0) return longFunctionChild(Number(process.argv[longFunctionAt + 1]));
   const keystrokesAt = process.argv.indexOf('--child-keystrokes');
   if (keystrokesAt >= 0) return keystrokesChild(Number(process.argv[keystrokesAt + 1]));
   const floorAt = process.argv.indexOf('--child-floor');

@@ -11,7 +11,10 @@ const runs = (n: number): number => Math.round(n * SCALE);
 import { LineIndex, Pieces, SyntaxKind, SyntaxTree, applyEdit, parse, piecesStats, reparse } from '../shared';
 import { ElementOffsets, elementOffsets } from '../shared/anchors';
 import { setWindowSlack } from '../shared/syntax/tree';
-import { anyText, editOf, fixtureTexts, mutatedText, tokenSoup } from './support/arbitraries';
+import { GRAMMAR_WORDS } from '../shared/syntax/grammar/common';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { anyText, editOf, fixtureTexts, mutatedText, repoRoot, tokenSoup } from './support/arbitraries';
 import { assertSameReading } from './support/quick';
 import { fingerprint } from './support/trees';
 
@@ -163,6 +166,112 @@ describe('incremental', () => {
     assert.equal(newItems[0], oldItems[0]);
     assert.equal(newItems[199], oldItems[199]);
     assert.notEqual(newItems[100], oldItems[100]);
+  });
+
+  test('an edit inside one token (a name, a number, spaces, a comment), relexed or re-parsed, equals a full parse', () => {
+    // Edits aimed at tokens: typed or deleted inside one, at either end, or the whole token
+    // replaced, now and then with what turns it into another token or into a word the grammar
+    // reads (those must be re-parsed); texts with strings and interpolations left open besides.
+    const strings =
+      'func first() str {\n  return "fuel {f" + " x";\n}\nexported struct Ship imm {\n  fuel int;\n}\n' +
+      'func third() str { return "a {b(\n1)} c"; }\nextern func cFuel(s Ship) int;\nfunc last() { }\n  x = 1.5 + -3 + a.1.2;\n';
+    const broken =
+      '"unc first() str {\n  return "fuel {f" + "x";\n}\nfunc b() { z = "q {w + 1} r" + "{w ; y = a < b; }\n' +
+      'struct S imm { a int; }\nfunc c(x &S) { x = "{" ; // note\n  q = if (a) { 1 } else { 2 };\n}\n';
+    const typed = fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom('a', 'Z', '_', '7', '0', ' ', '\t', 'ab', '  ') },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom(
+          ...GRAMMAR_WORDS,
+          'x.',
+          '.',
+          '-',
+          '"',
+          '{',
+          '}',
+          '/',
+          '//',
+          '(',
+          '<',
+          '\n',
+          '\r\n',
+          "'",
+          'i64',
+          '\u2026',
+        ),
+      },
+    );
+    // How: 0 typed in, 1 deleted, 2 the whole token replaced.
+    const edit = fc.tuple(fc.nat(), fc.nat(), fc.nat({ max: 3 }), typed, fc.nat({ max: 2 }));
+    let relexed = 0;
+    let edits = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...FIXTURE_TEXTS, strings, broken), fc.array(edit, { minLength: 1, maxLength: 8 }), (text, list) => {
+        let tree = parse(text);
+        for (const [which, at, cut, ins, how] of list) {
+          const tokens = [...tree.root.tokens()];
+          if (tokens.length === 0) return;
+          const token = tokens[which % tokens.length];
+          const tokenEnd = token.offset + token.text.length;
+          const start = how === 2 ? token.offset : token.offset + (at % (token.text.length + 1));
+          const end = how === 2 ? tokenEnd : how === 1 ? Math.min(tokenEnd, start + cut) : start;
+          tree = reparse(tree, { start, end, newText: how === 1 ? '' : ins });
+          edits++;
+          if (tree.stats.relexed) relexed++;
+          const full = parse(tree.text);
+          assert.equal(fingerprint(tree.green), fingerprint(full.green), JSON.stringify(tree.text));
+          assert.deepEqual(tree.errors, full.errors);
+          assert.equal(tree.nodeCount, full.nodeCount);
+          const table = tree.tableCache!;
+          let offset = 0;
+          for (const [i, c] of tree.green.children.entries()) {
+            offset += c.width;
+            assert.equal(table.ends[i], offset);
+          }
+        }
+      }),
+      { numRuns: runs(3000) },
+    );
+    // Most of these edits keep the token what it was: the relex must have been taken for many of them.
+    assert.ok(relexed > edits / 5, `relexed ${relexed} of ${edits} edits`);
+  });
+
+  test('a keystroke in a name or a number inside a function of 10,000 statements parses no text; a word the grammar reads is re-parsed', () => {
+    const body = Array.from({ length: 10_000 }, (_, i) => `  total${i} = ship.fuel + ${i} * launch(ship);`).join('\n');
+    const text = `struct Ship { fuel int; }\nfunc big(ship &Ship) int {\n${body}\n  return 0;\n}\nfunc after() { }\n`;
+    let tree = parse(text);
+    const item = tree.green.children.filter((c) => 'children' in c)[1];
+    const at = text.indexOf('total5000 =') + 'total5000'.length;
+    tree = reparse(tree, { start: at, end: at, newText: 'x' });
+    assert.equal(tree.stats.relexed, true);
+    assert.equal(tree.stats.parsedItems, 1);
+    const edited = tree.green.children.filter((c) => 'children' in c)[1];
+    assert.notEqual(edited, item);
+    assert.equal(fingerprint(tree.green), fingerprint(parse(tree.text).green));
+    const number = tree.text.indexOf('+ 5000 *') + 3;
+    tree = reparse(tree, { start: number, end: number, newText: '9' });
+    assert.equal(tree.stats.relexed, true);
+    assert.equal(fingerprint(tree.green), fingerprint(parse(tree.text).green));
+    // `total5000x` → `if`: a word the grammar reads: parsed.
+    const name = tree.text.indexOf('total5000x');
+    tree = reparse(tree, { start: name, end: name + 'total5000x'.length, newText: 'if' });
+    assert.equal(tree.stats.relexed, undefined);
+    assert.equal(fingerprint(tree.green), fingerprint(parse(tree.text).green));
+    assert.deepEqual(tree.errors, parse(tree.text).errors);
+  });
+
+  test('every word the grammar asks for one at a time is one of the words a relexed name must not be', () => {
+    // A name the parser compares with a word it asks for (`isWord`, `eatWord`) reads otherwise when
+    // it becomes or stops being that word: such an edit must be re-parsed (syntax/relex.ts).
+    const dir = join(repoRoot(), 'shared', 'syntax');
+    const files = [...readdirSync(dir).map((f) => join(dir, f)), ...readdirSync(join(dir, 'grammar')).map((f) => join(dir, 'grammar', f))];
+    const asked = new Set<string>();
+    for (const f of files.filter((f) => f.endsWith('.ts'))) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/(?:isWord|eatWord)\(\s*'([^']*)'/g)) asked.add(m[1]);
+    }
+    assert.ok(asked.size > 20, `found ${asked.size} words asked for`);
+    for (const w of asked) assert.ok(GRAMMAR_WORDS.has(w), `${w} is asked for and is not in GRAMMAR_WORDS`);
   });
 });
 

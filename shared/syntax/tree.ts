@@ -5,6 +5,7 @@ import { LineIndex } from './lines';
 import { type Source, editSource, textOf } from './pieces';
 import { Parser } from './parser';
 import { SyntaxNode } from './red';
+import { relexItem } from './relex';
 
 export interface SyntaxError {
   /** Offsets into the file (UTF-16 code units). */
@@ -27,6 +28,8 @@ export interface ParseStats {
   parsedItems: number;
   /** Top-level elements reused from the previous tree. */
   reusedItems: number;
+  /** The one element parsed anew was an item made again around the one token an edit changed (`relexItem`), no text parsed. */
+  relexed?: boolean;
 }
 
 /** See `SyntaxTree.origin`. */
@@ -253,6 +256,14 @@ const WINDOW_MARGIN = 24;
 /** How much text a reparse's window holds past the element the edit ends in, at first (four times as much, and more, when that is not enough). */
 let windowSlack = 1024;
 
+/** Whether `reparse` makes an item again around a token an edit changed alone (`relexItem`): on but for benchmarks that compare. */
+let relexing = true;
+
+/** @internal for benchmarks: with `false`, every edit re-parses its item (what a relexed keystroke saves shows). */
+export function setRelexing(on: boolean): void {
+  relexing = on;
+}
+
 /** @internal for tests: a small slack makes windows too short, so that their growing is tested. */
 export function setWindowSlack(chars: number): void {
   windowSlack = chars;
@@ -311,6 +322,11 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
     if (table.reach[mid] > start) hi = mid;
     else lo = mid + 1;
   }
+  // An edit inside one token of an item that changes nothing else the parser reads (a name, a
+  // number, spaces, a comment) changes that token alone (relex.ts): the item is made again around
+  // it, and no text is parsed.
+  const relexed = relexing ? relexedItem(oldChildren, table, oldText, start, end, edit.newText, lo) : undefined;
+  if (relexed) return treeAfterRelex(old, newText, start, end, edit.newText, table, relexed.index, relexed.item);
   let last = lo - 1;
   while (last >= 0 && table.lookaheads[last] < 0) last--;
   const keep = last + 1; // number of old children kept
@@ -408,6 +424,77 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
   );
   tree.nodeCountCache = reused + parsed;
   tree.tableCache = tableAfter(table, children, keep, resumeNew, resumeOld, restart, delta);
+  return tree;
+}
+
+/**
+ * The item an edit at [`start`, `end`) falls inside, made again with the token it changes
+ * (`relexItem`), when no element before it looked as far as the edit (`first`: the first
+ * element whose reach passes `start`), the edit is inside that item and the lexer began it in
+ * plain code; else undefined.
+ */
+function relexedItem(
+  children: readonly GreenElement[],
+  table: ElementTable,
+  text: Source,
+  start: number,
+  end: number,
+  inserted: string,
+  first: number,
+): { index: number; item: GreenNode } | undefined {
+  if (first >= children.length) return undefined;
+  const c = children[first];
+  const itemStart = first > 0 ? table.ends[first - 1] : 0;
+  if (!(c instanceof GreenNode) || start <= itemStart || end >= table.ends[first]) return undefined;
+  // The lexer began the item in plain code: the last node before it left no string open.
+  let before = first - 1;
+  while (before >= 0 && !(children[before] instanceof GreenNode)) before--;
+  if (before >= 0 && (children[before] as GreenNode).endModes !== '') return undefined;
+  const item = relexItem(c, itemStart, text, start, end, inserted);
+  return item ? { index: first, item } : undefined;
+}
+
+/** The tree after a relexed item (`relexedItem`): the old tree's list with the one item replaced, taken over as `reparse` takes it. */
+function treeAfterRelex(
+  old: SyntaxTree,
+  newText: Source,
+  start: number,
+  end: number,
+  inserted: string,
+  table: ElementTable,
+  index: number,
+  item: GreenNode,
+): SyntaxTree {
+  const oldChildren = old.green.children;
+  const delta = inserted.length - (end - start);
+  const removed = [oldChildren[index]];
+  const restart = index > 0 ? table.ends[index - 1] : 0;
+  old.tableCache = undefined;
+  old.consumed = true;
+  const children = spliceInPlace(oldChildren as GreenElement[], index, [item], index + 1);
+  const tree = new SyntaxTree(
+    newText,
+    new GreenNode(SyntaxKind.SourceFile, children, newText.length),
+    { parsedItems: 1, reusedItems: old.nodeCount - 1, relexed: true },
+    {
+      start,
+      end,
+      inserted: inserted.length,
+      insertedText: inserted,
+      keep: index,
+      resumeNew: index + 1,
+      resumeOld: index + 1,
+      previousCount: oldChildren.length,
+      removed,
+      restart,
+      errors: old.errorsCache,
+      lines: old.lineIndexCache,
+      derived: old.derived,
+      previous: old.green,
+    },
+  );
+  tree.nodeCountCache = old.nodeCount;
+  tree.tableCache = tableAfter(table, children, index, index + 1, index + 1, restart, delta);
   return tree;
 }
 

@@ -27,6 +27,51 @@ export const ATTRIBUTE_WORDS = new Set(['exported', 'extern', 'abstract', 'pure'
 export const OWNERSHIP_WORDS = new Set(['inl', 'heap', 'own', 'borrow', 'weak', 'share']);
 
 /**
+ * Every word the parser or the lexer compares a name's text with: each `Words` set's (added as it
+ * is made) and those asked one at a time (`isWord`, `eatWord`; test/syntax.test.ts holds this list
+ * to the grammar's calls). A name that is none of them reads the same to the parser whatever it
+ * is (syntax/relex.ts relies on it).
+ */
+export const GRAMMAR_WORDS = new Set<string>([
+  '_',
+  'additive',
+  'and',
+  'as',
+  'block',
+  'break',
+  'else',
+  'export',
+  'false',
+  'for',
+  'foreach',
+  'func',
+  'funky',
+  'if',
+  'imm',
+  'impl',
+  'import',
+  'in',
+  'interface',
+  'mut',
+  'or',
+  'parallel',
+  'pure',
+  'region',
+  'return',
+  'ro',
+  'rw',
+  'self',
+  'set',
+  'struct',
+  'trait',
+  'true',
+  'unsafe',
+  'virtual',
+  'where',
+  'while',
+]);
+
+/**
  * Words the parser looks for, found in the text where a token is, without cutting the token
  * out: a parse makes no string to learn that an identifier is not one of them.
  */
@@ -35,6 +80,7 @@ export class Words {
 
   constructor(words: Iterable<string>) {
     for (const w of words) {
+      GRAMMAR_WORDS.add(w);
       while (this.byLength.length <= w.length) this.byLength.push([]);
       this.byLength[w.length].push(w);
     }
