@@ -590,7 +590,7 @@ function keystrokesInLongFunctions(): void {
   }));
   print(
     table(
-      `A keystroke inside one long function (in process, a fresh process per length, the core's warm-up first; an edit then the file's diagnostics by block; ${LONG_FUNCTION_EDITS} keystrokes of each kind, typed and deleted in turn at random statements, passes alternating)`,
+      `A keystroke inside one long function (in process, a fresh process per length, the core's warm-up first; an edit then the file's diagnostics by block; ${2 * LONG_FUNCTION_EDITS} keystrokes of each kind, a character typed at a random statement then deleted, after short passes of each)`,
       ['function', 'in a name or number: p50 ms', 'p95 ms', 'the same re-parsed: p50 ms', 'p95 ms', "a ';': p50 ms", 'p95 ms'],
       rows.map((r) => [
         `${r.statements} statements`,
@@ -610,8 +610,8 @@ function keystrokesInLongFunctions(): void {
   );
 }
 
-/** Keystrokes of each kind per pass of `keystrokesInLongFunctions` (two passes of each, the second measured). */
-const LONG_FUNCTION_EDITS = 200;
+/** Characters of each kind typed (and deleted: twice as many keystrokes) in the measured pass of `keystrokesInLongFunctions`; a short pass of each warms up first. */
+const LONG_FUNCTION_EDITS = 100;
 
 /** `--child-long-function STATEMENTS`: keystrokes in one function that long, as `keystrokesInLongFunctions` reports them. */
 function longFunctionChild(statements: number): void {
@@ -632,7 +632,7 @@ function longFunctionChild(statements: number): void {
   let relexed = 0;
   let typed = 0;
   /** `kind`: 'name' types a letter or digit into the statement's name or one of its numbers; 'semi' a `;` after it. Each keystroke is deleted by the next. */
-  const pass = (kind: 'name' | 'semi', on: boolean): number[] => {
+  const pass = (kind: 'name' | 'semi', on: boolean, count = LONG_FUNCTION_EDITS): number[] => {
     setRelexing(on);
     const ws = new Workspace();
     ws.setFile(path, text0);
@@ -641,7 +641,7 @@ function longFunctionChild(statements: number): void {
     const rng = random(7);
     const out: number[] = [];
     let text = text0;
-    for (let i = 0; i < LONG_FUNCTION_EDITS; i++) {
+    for (let i = 0; i < count; i++) {
       const s = Math.floor(rng() * statements);
       const l = lines[s];
       let at: number;
@@ -676,15 +676,13 @@ function longFunctionChild(statements: number): void {
     }
     return out;
   };
-  const round = (): { names: number[]; reparsed: number[]; semis: number[] } => ({
-    names: pass('name', true),
-    reparsed: pass('name', false),
-    semis: pass('semi', true),
-  });
-  round();
+  // Warm-up passes, short (a re-parse of the longest function takes a third of a second).
+  pass('name', true, 50);
+  pass('name', false, 10);
+  pass('semi', true, 10);
   relexed = 0;
   typed = 0;
-  const measured = round();
+  const measured = { names: pass('name', true), reparsed: pass('name', false), semis: pass('semi', true) };
   setRelexing(true);
   process.stdout.write(JSON.stringify({ statements, relexed: relexed / typed, ...measured }));
 }

@@ -178,6 +178,10 @@ describe('incremental', () => {
     const broken =
       '"unc first() str {\n  return "fuel {f" + "x";\n}\nfunc b() { z = "q {w + 1} r" + "{w ; y = a < b; }\n' +
       'struct S imm { a int; }\nfunc c(x &S) { x = "{" ; // note\n  q = if (a) { 1 } else { 2 };\n}\n';
+    // Words that end a block where a line begins, or at column 0: whitespace before them decides.
+    // (`a  struct b + c` is a binary call on one line, a `struct` item on a line of its own.)
+    const boundaries =
+      'func g() {\n  a = 1;\n  abstract;\n  x = a  struct b + c;\n  funky;\n  y = d   export e + f;\n\timpl\n}\nfunc h() { }\n';
     const typed = fc.oneof(
       { weight: 6, arbitrary: fc.constantFrom('a', 'Z', '_', '7', '0', ' ', '\t', 'ab', '  ') },
       {
@@ -207,30 +211,34 @@ describe('incremental', () => {
     let relexed = 0;
     let edits = 0;
     fc.assert(
-      fc.property(fc.constantFrom(...FIXTURE_TEXTS, strings, broken), fc.array(edit, { minLength: 1, maxLength: 8 }), (text, list) => {
-        let tree = parse(text);
-        for (const [which, at, cut, ins, how] of list) {
-          const tokens = [...tree.root.tokens()];
-          if (tokens.length === 0) return;
-          const token = tokens[which % tokens.length];
-          const tokenEnd = token.offset + token.text.length;
-          const start = how === 2 ? token.offset : token.offset + (at % (token.text.length + 1));
-          const end = how === 2 ? tokenEnd : how === 1 ? Math.min(tokenEnd, start + cut) : start;
-          tree = reparse(tree, { start, end, newText: how === 1 ? '' : ins });
-          edits++;
-          if (tree.stats.relexed) relexed++;
-          const full = parse(tree.text);
-          assert.equal(fingerprint(tree.green), fingerprint(full.green), JSON.stringify(tree.text));
-          assert.deepEqual(tree.errors, full.errors);
-          assert.equal(tree.nodeCount, full.nodeCount);
-          const table = tree.tableCache!;
-          let offset = 0;
-          for (const [i, c] of tree.green.children.entries()) {
-            offset += c.width;
-            assert.equal(table.ends[i], offset);
+      fc.property(
+        fc.constantFrom(...FIXTURE_TEXTS, strings, broken, boundaries, boundaries),
+        fc.array(edit, { minLength: 1, maxLength: 8 }),
+        (text, list) => {
+          let tree = parse(text);
+          for (const [which, at, cut, ins, how] of list) {
+            const tokens = [...tree.root.tokens()];
+            if (tokens.length === 0) return;
+            const token = tokens[which % tokens.length];
+            const tokenEnd = token.offset + token.text.length;
+            const start = how === 2 ? token.offset : token.offset + (at % (token.text.length + 1));
+            const end = how === 2 ? tokenEnd : how === 1 ? Math.min(tokenEnd, start + cut) : start;
+            tree = reparse(tree, { start, end, newText: how === 1 ? '' : ins });
+            edits++;
+            if (tree.stats.relexed) relexed++;
+            const full = parse(tree.text);
+            assert.equal(fingerprint(tree.green), fingerprint(full.green), JSON.stringify(tree.text));
+            assert.deepEqual(tree.errors, full.errors);
+            assert.equal(tree.nodeCount, full.nodeCount);
+            const table = tree.tableCache!;
+            let offset = 0;
+            for (const [i, c] of tree.green.children.entries()) {
+              offset += c.width;
+              assert.equal(table.ends[i], offset);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: runs(3000) },
     );
     // Most of these edits keep the token what it was: the relex must have been taken for many of them.
@@ -259,6 +267,44 @@ describe('incremental', () => {
     assert.equal(tree.stats.relexed, undefined);
     assert.equal(fingerprint(tree.green), fingerprint(parse(tree.text).green));
     assert.deepEqual(tree.errors, parse(tree.text).errors);
+  });
+
+  test('edits inside one token that change what the parser reads are re-parsed, and equal a full parse', () => {
+    // Each case is an edit the relex must not take (it would give another tree than a full parse),
+    // and the guard in syntax/relex.ts that refuses it.
+    const cases: { why: string; text: string; at: (t: string) => number; cut?: number; insert: string }[] = [
+      // A line break typed between two spaces: `struct` begins a line, an item that ends the block.
+      { why: 'a line now begins', text: 'func g() {\n  x = a  struct b + c;\n}\n', at: (t) => t.indexOf('  struct') + 1, insert: '\n' },
+      {
+        why: 'no line begins now',
+        text: 'func g() {\n  x = a\n  struct b + c;\n}\n',
+        at: (t) => t.indexOf('\n  struct'),
+        cut: 1,
+        insert: '',
+      },
+      // The indentation deleted: `abstract` at column 0 ends the block.
+      { why: 'a word at column 0', text: 'func g() {\n  a = 1;\n  abstract;\n}\n', at: (t) => t.indexOf('  abstract'), cut: 2, insert: '' },
+      // A name that becomes a word the grammar reads, and one that stops being one.
+      { why: 'a name becomes a word', text: 'func g() {\n  iff (a) { b(); }\n}\n', at: (t) => t.indexOf('iff') + 2, cut: 1, insert: '' },
+      { why: 'a word becomes a name', text: 'func g() {\n  if (a) { b(); }\n}\n', at: (t) => t.indexOf('if') + 2, insert: 'x' },
+      // Tokens that error recovery lexed inside a string (the item is an error node).
+      {
+        why: 'lexed in a string',
+        text: '"unc first() str {\n  return "fuel {f" + "x";\n}\nfunc b() { }\n',
+        at: (t) => t.indexOf('x";'),
+        insert: ' ',
+      },
+      // A digit after a minus: `-3` is one number token, `-x` two.
+      { why: 'a minus joins a number', text: 'func g() {\n  a = b -x;\n}\n', at: (t) => t.indexOf('-x') + 1, cut: 1, insert: '3' },
+    ];
+    for (const c of cases) {
+      const start = c.at(c.text);
+      const tree = reparse(parse(c.text), { start, end: start + (c.cut ?? 0), newText: c.insert });
+      const full = parse(tree.text);
+      assert.equal(fingerprint(tree.green), fingerprint(full.green), c.why);
+      assert.deepEqual(tree.errors, full.errors, c.why);
+      assert.equal(tree.stats.relexed, undefined, `${c.why}: re-parsed, not relexed`);
+    }
   });
 
   test('every word the grammar asks for one at a time is one of the words a relexed name must not be', () => {

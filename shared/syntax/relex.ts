@@ -11,8 +11,10 @@
 // (not in a string: a string's lexer reads lines and braces), and what the parser reads of it is
 // the same. The parser reads a name's text only to compare it with its words
 // (`GRAMMAR_WORDS`), a number's and a comment's never, and of whitespace only whether a line
-// starts before a token and what stands right next to a `<`/`>`: a name that is no word
-// before or after, spaces and tabs typed or deleted where no line begins or ends.
+// starts before a token, whether a token is at column 0, and what stands right next to a `<`/`>`:
+// so a name that is no word before or after, and whitespace that still holds a line break if it
+// held one (and none if none) and still begins and ends with one if it did (spaces, tabs, a line
+// typed in an indentation).
 // Errors that name the token, or point inside it, are the parser's to write again.
 
 import { GRAMMAR_WORDS } from './grammar/common';
@@ -132,11 +134,12 @@ function sameForTheParser(kind: K, old: string, changed: string): boolean {
     case K.Ident:
       return !GRAMMAR_WORDS.has(old) && !GRAMMAR_WORDS.has(changed);
     case K.Whitespace:
+      // A line begins before the next token (it holds a break) or not; the next token is at
+      // column 0 (it ends with one) or not; the token before it ends a line or not.
       return (
-        lineBreaks(old) === lineBreaks(changed) &&
+        hasBreak(old) === hasBreak(changed) &&
         breaksAt(old, 0) === breaksAt(changed, 0) &&
-        breaksAt(old, old.length - 1) === breaksAt(changed, changed.length - 1) &&
-        sameLines(old, changed)
+        breaksAt(old, old.length - 1) === breaksAt(changed, changed.length - 1)
       );
     default:
       return true;
@@ -148,17 +151,9 @@ function breaksAt(s: string, i: number): boolean {
   return c === 10 || c === 13;
 }
 
-function lineBreaks(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) if (breaksAt(s, i)) n++;
-  return n;
-}
-
-/** The same line breaks in the same order (`\r\n` stays `\r\n`): only spaces and tabs differ. */
-function sameLines(old: string, changed: string): boolean {
-  const a = old.replace(/[^\r\n]/g, '');
-  const b = changed.replace(/[^\r\n]/g, '');
-  return a === b;
+function hasBreak(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (breaksAt(s, i)) return true;
+  return false;
 }
 
 /**
