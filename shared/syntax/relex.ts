@@ -61,22 +61,21 @@ export function relexItem(
   inserted: string,
 ): GreenNode | undefined {
   if (item.children === RELEASED || item.errors.length >= MAX_ITEM_ERRORS || inString(item.kind) || item.endModes !== '') return undefined;
+  const edit: Edit = { text, start, end, inserted };
   // An insertion between two tokens belongs to either: the one before first (typing on at a word's end).
-  return (
-    relexAt(item, itemStart, text, start, end, inserted, true) ??
-    (start === end ? relexAt(item, itemStart, text, start, end, inserted, false) : undefined)
-  );
+  return relexAt(item, itemStart, edit, true) ?? (start === end ? relexAt(item, itemStart, edit, false) : undefined);
 }
 
-function relexAt(
-  item: GreenNode,
-  itemStart: number,
-  text: Source,
-  start: number,
-  end: number,
-  inserted: string,
-  left: boolean,
-): GreenNode | undefined {
+/** An edit of the old text: [`start`, `end`) replaced by `inserted`. */
+interface Edit {
+  readonly text: Source;
+  readonly start: number;
+  readonly end: number;
+  readonly inserted: string;
+}
+
+function relexAt(item: GreenNode, itemStart: number, edit: Edit, left: boolean): GreenNode | undefined {
+  const { start, end, inserted } = edit;
   // The path down to the token: each node, the index of the child taken and where that child starts.
   const nodes: GreenNode[] = [];
   const indexes: number[] = [];
@@ -109,8 +108,7 @@ function relexAt(
   const delta = changed.length - old.length;
   // The leaf before the token is lexed again with it (the lexer looks past a token's end, a minus joins a number).
   const before = leafBefore(nodes, indexes, starts);
-  if (before === undefined || !relexesAlone(text, before.start, before.kind, token.kind, offset, old, start, end, inserted, changed))
-    return undefined;
+  if (before === undefined || !relexesAlone(edit, before, { start: offset, kind: token.kind, old, changed })) return undefined;
   const errors = movedErrors(item.errors, token.kind, old, offset - itemStart, offset + old.length - itemStart, delta);
   if (!errors) return undefined;
   // The nodes above the token made again, each with the one child replaced.
@@ -199,30 +197,28 @@ function lexThree(window: string, from: number): { kinds: number[]; widths: numb
 }
 
 /**
- * Whether the old and new texts lex alike around the token: from the leaf before it (`before`,
- * of `beforeKind`), the same three tokens (that leaf, the token, of `kind`, the one after), the
+ * Whether the old and new texts lex alike around the token (at `token.start`, of `token.kind`,
+ * `old` becoming `changed`): from the leaf before it (`before`), the same three tokens (that leaf,
+ * the token, the one after), the
  * leaf before and the one after of the same widths, the token of its new width, in plain code
  * both times; the old lex gives the tree's own two tokens.
  */
 function relexesAlone(
-  text: Source,
-  before: number,
-  beforeKind: K,
-  kind: K,
-  tokenStart: number,
-  old: string,
-  start: number,
-  end: number,
-  inserted: string,
-  changed: string,
+  edit: Edit,
+  before: { start: number; kind: K },
+  token: { start: number; kind: K; old: string; changed: string },
 ): boolean {
+  const { text, start, end, inserted } = edit;
+  const { kind, old, changed } = token;
+  const tokenStart = token.start;
+  const beforeKind = before.kind;
   // One character before the leaf for the lexer's look behind (a number after a dot).
-  const from = Math.max(0, before - 1);
+  const from = Math.max(0, before.start - 1);
   const tail = Math.min(text.length, tokenStart + old.length + MARGIN);
   const oldWindow = text.slice(from, tail);
   const newWindow = text.slice(from, start) + inserted + text.slice(end, tail);
-  const a = lexThree(oldWindow, before - from);
-  const b = lexThree(newWindow, before - from);
+  const a = lexThree(oldWindow, before.start - from);
+  const b = lexThree(newWindow, before.start - from);
   if (!a || !b || a.state !== '' || b.state !== '') return false;
   return (
     a.kinds[0] === beforeKind &&
@@ -230,7 +226,7 @@ function relexesAlone(
     a.kinds[0] === b.kinds[0] &&
     a.kinds[1] === b.kinds[1] &&
     a.kinds[2] === b.kinds[2] &&
-    a.widths[0] === tokenStart - before &&
+    a.widths[0] === tokenStart - before.start &&
     b.widths[0] === a.widths[0] &&
     a.widths[1] === old.length &&
     b.widths[1] === changed.length &&

@@ -326,7 +326,10 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
   // number, spaces, a comment) changes that token alone (relex.ts): the item is made again around
   // it, and no text is parsed.
   const relexed = relexing ? relexedItem(oldChildren, table, oldText, start, end, edit.newText, lo) : undefined;
-  if (relexed) return treeAfterRelex(old, newText, start, end, edit.newText, table, relexed.index, relexed.item);
+  if (relexed) {
+    const restart = relexed.index > 0 ? table.ends[relexed.index - 1] : 0;
+    return treeAfter(old, newText, table, start, end, edit.newText, relexed.index, [relexed.item], relexed.index + 1, restart, 1, true);
+  }
   let last = lo - 1;
   while (last >= 0 && table.lookaheads[last] < 0) last--;
   const keep = last + 1; // number of old children kept
@@ -389,8 +392,31 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
     if (windowEnd === newLength || (resumeAt >= 0 && windowHolds(window, run.scanned))) break;
     slack = slack * 4 + 256;
   }
-  const resumeNew = keep + fresh.length;
   const resumeOld = resumeAt >= 0 ? resumeAt : oldChildren.length;
+  return treeAfter(old, newText, table, start, end, edit.newText, keep, fresh, resumeOld, restart, parsed, false);
+}
+
+/**
+ * The tree a reparse makes: the old tree's top-level list with [`keep`, `resumeOld`) replaced by
+ * `fresh` (`parsed` elements parsed anew, or one item made again around a token, `relexed`), the
+ * re-parse having restarted at `restart`; the old tree is consumed.
+ */
+function treeAfter(
+  old: SyntaxTree,
+  newText: Source,
+  table: ElementTable,
+  start: number,
+  end: number,
+  inserted: string,
+  keep: number,
+  fresh: GreenElement[],
+  resumeOld: number,
+  restart: number,
+  parsed: number,
+  relexed: boolean,
+): SyntaxTree {
+  const oldChildren = old.green.children;
+  const resumeNew = keep + fresh.length;
   const previousCount = oldChildren.length;
   // The old tree's nodes but those the window replaced (the kept ones in front and those taken over).
   const removed = oldChildren.slice(keep, resumeOld);
@@ -399,17 +425,18 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
   const reused = old.nodeCount - replaced;
   // The top-level list becomes this tree's: the kept elements, the re-parsed ones, the ones taken
   // over (a copy per keystroke would cost as much as the file is long). The old tree is done with.
+  old.tableCache = undefined;
   old.consumed = true;
   const children = spliceInPlace(oldChildren as GreenElement[], keep, fresh, resumeOld);
   const tree = new SyntaxTree(
     newText,
     new GreenNode(SyntaxKind.SourceFile, children, newText.length),
-    { parsedItems: parsed, reusedItems: reused },
+    relexed ? { parsedItems: parsed, reusedItems: reused, relexed } : { parsedItems: parsed, reusedItems: reused },
     {
       start,
       end,
-      inserted: edit.newText.length,
-      insertedText: edit.newText,
+      inserted: inserted.length,
+      insertedText: inserted,
       keep,
       resumeNew,
       resumeOld,
@@ -423,7 +450,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
     },
   );
   tree.nodeCountCache = reused + parsed;
-  tree.tableCache = tableAfter(table, children, keep, resumeNew, resumeOld, restart, delta);
+  tree.tableCache = tableAfter(table, children, keep, resumeNew, resumeOld, restart, inserted.length - (end - start));
   return tree;
 }
 
@@ -452,50 +479,6 @@ function relexedItem(
   if (before >= 0 && (children[before] as GreenNode).endModes !== '') return undefined;
   const item = relexItem(c, itemStart, text, start, end, inserted);
   return item ? { index: first, item } : undefined;
-}
-
-/** The tree after a relexed item (`relexedItem`): the old tree's list with the one item replaced, taken over as `reparse` takes it. */
-function treeAfterRelex(
-  old: SyntaxTree,
-  newText: Source,
-  start: number,
-  end: number,
-  inserted: string,
-  table: ElementTable,
-  index: number,
-  item: GreenNode,
-): SyntaxTree {
-  const oldChildren = old.green.children;
-  const delta = inserted.length - (end - start);
-  const removed = [oldChildren[index]];
-  const restart = index > 0 ? table.ends[index - 1] : 0;
-  old.tableCache = undefined;
-  old.consumed = true;
-  const children = spliceInPlace(oldChildren as GreenElement[], index, [item], index + 1);
-  const tree = new SyntaxTree(
-    newText,
-    new GreenNode(SyntaxKind.SourceFile, children, newText.length),
-    { parsedItems: 1, reusedItems: old.nodeCount - 1, relexed: true },
-    {
-      start,
-      end,
-      inserted: inserted.length,
-      insertedText: inserted,
-      keep: index,
-      resumeNew: index + 1,
-      resumeOld: index + 1,
-      previousCount: oldChildren.length,
-      removed,
-      restart,
-      errors: old.errorsCache,
-      lines: old.lineIndexCache,
-      derived: old.derived,
-      previous: old.green,
-    },
-  );
-  tree.nodeCountCache = old.nodeCount;
-  tree.tableCache = tableAfter(table, children, index, index + 1, index + 1, restart, delta);
-  return tree;
 }
 
 /**
