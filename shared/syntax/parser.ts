@@ -220,7 +220,7 @@ export class Parser {
       return;
     }
     const text = this.text.slice(this.t.starts[i], this.t.ends[i]);
-    this.stack[this.top++] = new GreenToken(this.t.kinds[i], this.copyLongTokens && text.length >= 13 ? ownCopy(text) : text);
+    this.stack[this.top++] = new GreenToken(this.t.kinds[i], this.copyLongTokens ? keptTokenText(text) : text);
   }
 
   /** Puts the next significant token (and the trivia before it) in the tree. */
@@ -665,6 +665,15 @@ export type { AbsoluteError };
 /** A string that keeps nothing else alive: flattening a concatenation copies the characters. */
 function ownCopy(text: string): string {
   return `${text} `.slice(0, -1);
+}
+
+/**
+ * A token's text for a tree that outlives the text it was cut from (a reparse's, a relexed
+ * token's): copied when 13 characters or more, since V8 makes such a slice a view that keeps the
+ * whole text alive.
+ */
+export function keptTokenText(text: string): string {
+  return text.length >= 13 ? ownCopy(text) : text;
 }
 
 /**

@@ -21,7 +21,7 @@ import { GRAMMAR_WORDS } from './grammar/common';
 import { type GreenElement, GreenNode, GreenToken, RELEASED, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K } from './kinds';
 import { Lexer } from './lexer';
-import { MAX_ITEM_ERRORS } from './parser';
+import { MAX_ITEM_ERRORS, keptTokenText } from './parser';
 import type { Source } from './pieces';
 
 /** How much text past the token the relex reads: the lexer looks at most 3 characters past a token's end, and the next token must be seen whole or cut alike. */
@@ -38,11 +38,6 @@ function relexable(kind: K): boolean {
  */
 function inString(kind: K): boolean {
   return kind === K.StringExpr || kind === K.Interpolation || kind === K.Error;
-}
-
-/** A string that keeps nothing else alive (a token's text outlives the text it was cut from). */
-function own(text: string): string {
-  return text.length >= 13 ? `${text} `.slice(0, -1) : text;
 }
 
 /**
@@ -112,7 +107,7 @@ function relexAt(item: GreenNode, itemStart: number, edit: Edit, left: boolean):
   const errors = movedErrors(item.errors, token.kind, old, offset - itemStart, offset + old.length - itemStart, delta);
   if (!errors) return undefined;
   // The nodes above the token made again, each with the one child replaced.
-  let made: GreenElement = new GreenToken(token.kind, own(changed));
+  let made: GreenElement = new GreenToken(token.kind, keptTokenText(changed));
   for (let d = nodes.length - 1; d >= 0; d--) {
     const n = nodes[d];
     const children = n.children.slice();
@@ -198,10 +193,9 @@ function lexThree(window: string, from: number): { kinds: number[]; widths: numb
 
 /**
  * Whether the old and new texts lex alike around the token (at `token.start`, of `token.kind`,
- * `old` becoming `changed`): from the leaf before it (`before`), the same three tokens (that leaf,
- * the token, the one after), the
- * leaf before and the one after of the same widths, the token of its new width, in plain code
- * both times; the old lex gives the tree's own two tokens.
+ * `old` becoming `changed`): from the leaf before it (`before`), the same three tokens (that
+ * leaf, the token, the one after), the leaf before and the one after of the same widths, the
+ * token of its new width, in plain code both times; the old lex gives the tree's own two tokens.
  */
 function relexesAlone(
   edit: Edit,
@@ -209,24 +203,22 @@ function relexesAlone(
   token: { start: number; kind: K; old: string; changed: string },
 ): boolean {
   const { text, start, end, inserted } = edit;
-  const { kind, old, changed } = token;
-  const tokenStart = token.start;
-  const beforeKind = before.kind;
+  const { old, changed } = token;
   // One character before the leaf for the lexer's look behind (a number after a dot).
   const from = Math.max(0, before.start - 1);
-  const tail = Math.min(text.length, tokenStart + old.length + MARGIN);
+  const tail = Math.min(text.length, token.start + old.length + MARGIN);
   const oldWindow = text.slice(from, tail);
   const newWindow = text.slice(from, start) + inserted + text.slice(end, tail);
   const a = lexThree(oldWindow, before.start - from);
   const b = lexThree(newWindow, before.start - from);
   if (!a || !b || a.state !== '' || b.state !== '') return false;
   return (
-    a.kinds[0] === beforeKind &&
-    a.kinds[1] === kind &&
+    a.kinds[0] === before.kind &&
+    a.kinds[1] === token.kind &&
     a.kinds[0] === b.kinds[0] &&
     a.kinds[1] === b.kinds[1] &&
     a.kinds[2] === b.kinds[2] &&
-    a.widths[0] === tokenStart - before.start &&
+    a.widths[0] === token.start - before.start &&
     b.widths[0] === a.widths[0] &&
     a.widths[1] === old.length &&
     b.widths[1] === changed.length &&

@@ -327,8 +327,8 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
   // it, and no text is parsed.
   const relexed = relexing ? relexedItem(oldChildren, table, oldText, start, end, edit.newText, lo) : undefined;
   if (relexed) {
-    const restart = relexed.index > 0 ? table.ends[relexed.index - 1] : 0;
-    return treeAfter(old, newText, table, start, end, edit.newText, relexed.index, [relexed.item], relexed.index + 1, restart, 1, true);
+    const { index, item, itemStart } = relexed;
+    return treeAfter(old, newText, table, start, end, edit.newText, index, [item], index + 1, itemStart, 1, true);
   }
   let last = lo - 1;
   while (last >= 0 && table.lookaheads[last] < 0) last--;
@@ -425,7 +425,6 @@ function treeAfter(
   const reused = old.nodeCount - replaced;
   // The top-level list becomes this tree's: the kept elements, the re-parsed ones, the ones taken
   // over (a copy per keystroke would cost as much as the file is long). The old tree is done with.
-  old.tableCache = undefined;
   old.consumed = true;
   const children = spliceInPlace(oldChildren as GreenElement[], keep, fresh, resumeOld);
   const tree = new SyntaxTree(
@@ -456,7 +455,7 @@ function treeAfter(
 
 /**
  * The item an edit at [`start`, `end`) falls inside, made again with the token it changes
- * (`relexItem`), when no element before it looked as far as the edit (`first`: the first
+ * (`relexItem`), with its index and start, when no element before it looked as far as the edit (`first`: the first
  * element whose reach passes `start`), the edit is inside that item and the lexer began it in
  * plain code; else undefined.
  */
@@ -468,7 +467,7 @@ function relexedItem(
   end: number,
   inserted: string,
   first: number,
-): { index: number; item: GreenNode } | undefined {
+): { index: number; item: GreenNode; itemStart: number } | undefined {
   if (first >= children.length) return undefined;
   const c = children[first];
   const itemStart = first > 0 ? table.ends[first - 1] : 0;
@@ -478,7 +477,7 @@ function relexedItem(
   while (before >= 0 && !(children[before] instanceof GreenNode)) before--;
   if (before >= 0 && (children[before] as GreenNode).endModes !== '') return undefined;
   const item = relexItem(c, itemStart, text, start, end, inserted);
-  return item ? { index: first, item } : undefined;
+  return item ? { index: first, item, itemStart } : undefined;
 }
 
 /**
