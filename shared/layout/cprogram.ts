@@ -88,10 +88,33 @@ export function roundUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
 }
 
+// A program's kinds and its layouts' objects are made by classes (`new`), not by object or array
+// literals. V8 tracks each literal's allocation site and, once most of what a site made outlived a
+// young-generation collection, makes everything the site makes in the old generation from then on
+// ("pretenuring"). A workspace keeps its programs' kinds and layouts, so the sites of a layout's
+// literals were pretenured as soon as a workspace had been analysed a few times; then every later
+// program's layouts were made in the old generation, and the young objects they pointed at
+// survived each collection through them until the next full one. Laying out the bench's 1,000
+// kinds took 3–6 ms after nine analyses from source against 0.6 ms before any
+// (docs/performance.md). A class's constructor has no such site, and the lists made by `new
+// Array()` were measured not to be pretenured either (their literals were).
+
 /**
  * A field type with every member present, in one order: all field types share one shape, so
  * the layout loop reads them without polymorphic lookups.
  */
+class FieldType implements CFieldType {
+  constructor(
+    readonly text: string,
+    readonly size: number,
+    readonly align: number,
+    readonly form: CFieldType['form'],
+    readonly kind: CKind | undefined,
+    readonly string: boolean | undefined,
+    readonly bool: boolean | undefined,
+    readonly unexported: string | undefined,
+  ) {}
+}
 function fieldTypeOf(
   text: string,
   size: number,
@@ -99,17 +122,95 @@ function fieldTypeOf(
   form: CFieldType['form'],
   more: { kind?: CKind; string?: boolean; bool?: boolean; unexported?: string } = {},
 ): CFieldType {
-  return { text, size, align, form, kind: more.kind, string: more.string, bool: more.bool, unexported: more.unexported };
+  return new FieldType(text, size, align, form, more.kind, more.string, more.bool, more.unexported);
+}
+/** An exported kind (`CKind`), made by `CProgram.kindOf`. */
+class Kind implements CKind {
+  readonly id: string;
+  readonly exportName: string;
+  readonly package: string;
+  readonly file: string;
+  readonly range: OffsetRange;
+  readonly valeName: string;
+  readonly category: CKind['category'];
+  readonly mutability: Mutability;
+  readonly decl: KindDecl | undefined;
+  readonly element: TypeRef | undefined;
+  readonly length: number | null | undefined;
+  readonly cName: string;
+  constructor(
+    site: ExportSite,
+    pkg: string,
+    valeName: string,
+    category: CKind['category'],
+    mutability: Mutability,
+    decl: KindDecl | undefined,
+    element: TypeRef | undefined,
+    length: number | null | undefined,
+    cName: string,
+  ) {
+    this.id = site.id;
+    this.exportName = site.name;
+    this.package = pkg;
+    this.file = site.file;
+    this.range = site.range;
+    this.valeName = valeName;
+    this.category = category;
+    this.mutability = mutability;
+    this.decl = decl;
+    this.element = element;
+    this.length = length;
+    this.cName = cName;
+  }
+}
+/** A field type asked for by a package (`CProgram.fieldType`'s cache). */
+class PackageFieldType {
+  constructor(
+    readonly pkg: string,
+    readonly type: CFieldType,
+  ) {}
+}
+
+/** A padding hole of a layout. */
+class Hole {
+  constructor(
+    readonly offset: number,
+    readonly size: number,
+    readonly tail: boolean,
+  ) {}
 }
 
 /** A layout with no padding shares this list (a layout's lists are never changed). */
 const NO_PADDING: CLayout['padding'] = Object.freeze([]);
 
+/** A placed field (`CField`). */
+class Field implements CField {
+  constructor(
+    readonly name: string,
+    readonly type: CFieldType,
+    readonly count: number | undefined,
+    readonly offset: number,
+    readonly size: number,
+    readonly align: number,
+  ) {}
+}
+/** A kind's laid-out C struct (`CLayout`). */
+class Layout implements CLayout {
+  constructor(
+    readonly kind: CKind,
+    readonly cName: string,
+    readonly size: number,
+    readonly align: number,
+    readonly fields: readonly CField[],
+    readonly padding: CLayout['padding'],
+  ) {}
+}
 /** Places a C struct's fields in order, each at the next offset its alignment allows. */
 class FieldPlacer {
   offset = 0;
   align = 1;
-  readonly fields: CField[] = [];
+  // biome-ignore lint/style/useArrayLiterals: a literal's allocation site would be pretenured (above)
+  readonly fields: CField[] = new Array<CField>();
   padding: { offset: number; size: number; tail: boolean }[] | undefined = undefined;
 
   place(name: string, type: CFieldType, count?: number): void {
@@ -117,13 +218,14 @@ class FieldPlacer {
     const at = roundUp(this.offset, a);
     if (at > this.offset) this.pad(this.offset, at - this.offset, false);
     const size = count === undefined ? type.size : type.size * count;
-    this.fields.push({ name, type, count, offset: at, size, align: a });
+    this.fields.push(new Field(name, type, count, at, size, a));
     this.offset = at + size;
     if (a > this.align) this.align = a;
   }
 
   pad(offset: number, size: number, tail: boolean): void {
-    (this.padding ??= []).push({ offset, size, tail });
+    // biome-ignore lint/style/useArrayLiterals: a literal's allocation site would be pretenured (above)
+    (this.padding ??= new Array<Hole>()).push(new Hole(offset, size, tail));
   }
 }
 
@@ -236,38 +338,12 @@ export class CProgram {
     const cName = this.project ? `${this.project}_${site.name}` : site.name;
     const decl = site.decl;
     if (decl && decl.generics.length === 0) {
-      return {
-        id: site.id,
-        exportName: site.name,
-        package: pkg,
-        file: site.file,
-        range: site.range,
-        valeName: decl.name,
-        category: decl.tag,
-        mutability: decl.mutability,
-        decl,
-        element: undefined,
-        length: undefined,
-        cName,
-      };
+      return new Kind(site, pkg, decl.name, decl.tag, decl.mutability, decl, undefined, undefined, cName);
     }
     const t = site.exportAs?.type;
     if (t?.tag === 'array') {
       const length = t.size === null ? undefined : /^\d+$/.test(t.size) ? Number(t.size) : null;
-      return {
-        id: site.id,
-        exportName: site.name,
-        package: pkg,
-        file: site.file,
-        range: site.range,
-        valeName: kindText(t),
-        category: t.size === null ? 'rsa' : 'ssa',
-        mutability: t.mutability,
-        decl: undefined,
-        element: t.element,
-        length,
-        cName,
-      };
+      return new Kind(site, pkg, kindText(t), t.size === null ? 'rsa' : 'ssa', t.mutability, undefined, t.element, length, cName);
     }
     return undefined;
   }
@@ -302,7 +378,7 @@ export class CProgram {
   }
 
   /** Field types by type reference (and the package asking: exports count per package); a program lives as long as its index. */
-  private readonly fieldTypes = new Map<TypeRef, { pkg: string; type: CFieldType }>();
+  private readonly fieldTypes = new Map<TypeRef, PackageFieldType>();
 
   /** Field types of the fields holding each exported kind (one per kind, whatever names it). */
   private readonly exportedTypes = new Map<CKind, CFieldType>();
@@ -330,7 +406,7 @@ export class CProgram {
     const cached = this.fieldTypes.get(t);
     if (cached && cached.pkg === pkg) return cached.type;
     const type = this.kindFieldType(file, pkg, t);
-    this.fieldTypes.set(t, { pkg, type });
+    this.fieldTypes.set(t, new PackageFieldType(pkg, type));
     return type;
   }
 
@@ -401,14 +477,14 @@ export class CProgram {
     }
     const size = roundUp(at.offset, at.align);
     if (size > at.offset) at.pad(at.offset, size - at.offset, true);
-    const layout: CLayout = {
+    const layout: CLayout = new Layout(
       kind,
-      cName: kind.mutability === 'mut' ? `${kind.cName}Ref` : kind.cName,
+      kind.mutability === 'mut' ? `${kind.cName}Ref` : kind.cName,
       size,
-      align: at.align,
-      fields: at.fields,
-      padding: at.padding ?? NO_PADDING,
-    };
+      at.align,
+      at.fields,
+      at.padding ?? NO_PADDING,
+    );
     this.layouts.set(kind, layout);
     return layout;
   }
