@@ -31,7 +31,7 @@ import {
   warmUp,
   warmUpKeystrokes,
 } from '../shared';
-import { setRelexing } from '../shared/syntax/tree';
+import { setBodyReparsing, setRelexing } from '../shared/syntax/tree';
 import { heapPolicyReading, heapPolicyTick, oneShotHeap, serverHeap } from '../server/heap';
 import { readInWorkers } from '../server/jobs';
 import { loadCParser, webTreeSitter } from '../server/cparser';
@@ -568,7 +568,8 @@ const FUNCTION_SIZES = [1_000, 4_000, 16_000];
  * made again around the token instead (`relexItem`). In a fresh process per length: a character
  * typed into a name or a number of a random statement and deleted again, with that on and off
  * in alternating passes; and a `;` typed after a random statement and deleted, which changes
- * more than a token (the function is re-parsed).
+ * more than a token: the statements around it re-parsed (`reparseBody`), or with that off the
+ * function.
  */
 function keystrokesInLongFunctions(): void {
   const rows = FUNCTION_SIZES.map((statements) => {
@@ -579,19 +580,39 @@ function keystrokesInLongFunctions(): void {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     if (r.status !== 0) throw new Error('long function child failed');
-    return JSON.parse(r.stdout) as { statements: number; relexed: number; names: number[]; reparsed: number[]; semis: number[] };
+    return JSON.parse(r.stdout) as {
+      statements: number;
+      relexed: number;
+      byStatements: number;
+      names: number[];
+      reparsed: number[];
+      semis: number[];
+      semisReparsed: number[];
+    };
   });
   results.keystrokesInLongFunctions = rows.map((r) => ({
     statements: r.statements,
     relexedShare: r.relexed,
+    byStatementsShare: r.byStatements,
     name: { p50: percentile(r.names, 50), p95: percentile(r.names, 95) },
     nameReparsed: { p50: percentile(r.reparsed, 50), p95: percentile(r.reparsed, 95) },
     semicolon: { p50: percentile(r.semis, 50), p95: percentile(r.semis, 95) },
+    semicolonReparsed: { p50: percentile(r.semisReparsed, 50), p95: percentile(r.semisReparsed, 95) },
   }));
   print(
     table(
       `A keystroke inside one long function (in process, a fresh process per length, the core's warm-up first; an edit then the file's diagnostics by block; ${2 * LONG_FUNCTION_EDITS} keystrokes of each kind, a character typed at a random statement then deleted, after short passes of each)`,
-      ['function', 'in a name or number: p50 ms', 'p95 ms', 'the same re-parsed: p50 ms', 'p95 ms', "a ';': p50 ms", 'p95 ms'],
+      [
+        'function',
+        'in a name or number: p50 ms',
+        'p95 ms',
+        'the same re-parsed: p50 ms',
+        'p95 ms',
+        "a ';': p50 ms",
+        'p95 ms',
+        'the same re-parsed: p50 ms',
+        'p95 ms',
+      ],
       rows.map((r) => [
         `${r.statements} statements`,
         fixed(percentile(r.names, 50), 2),
@@ -600,13 +621,16 @@ function keystrokesInLongFunctions(): void {
         fixed(percentile(r.reparsed, 95), 2),
         fixed(percentile(r.semis, 50), 2),
         fixed(percentile(r.semis, 95), 2),
+        fixed(percentile(r.semisReparsed, 50), 2),
+        fixed(percentile(r.semisReparsed, 95), 2),
       ]),
     ),
   );
   const big = rows[rows.length - 1];
   const share = Math.min(...rows.map((r) => r.relexed));
+  const byStatements = Math.min(...rows.map((r) => r.byStatements));
   print(
-    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the three lengths (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' still re-parses the function\n`,
+    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the three lengths (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the three lengths), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there\n`,
   );
 }
 
@@ -631,9 +655,16 @@ function longFunctionChild(statements: number): void {
   const path = '/bench/long.vale';
   let relexed = 0;
   let typed = 0;
-  /** `kind`: 'name' types a letter or digit into the statement's name or one of its numbers; 'semi' a `;` after it. Each keystroke is deleted by the next. */
+  let byStatements = 0;
+  let semis = 0;
+  /**
+   * `kind`: 'name' types a letter or digit into the statement's name or one of its numbers; 'semi'
+   * a `;` after it. Each keystroke is deleted by the next. `on`: made in place, or by statements,
+   * where it can be (else the function re-parsed).
+   */
   const pass = (kind: 'name' | 'semi', on: boolean, count = LONG_FUNCTION_EDITS): number[] => {
     setRelexing(on);
+    setBodyReparsing(on);
     const ws = new Workspace();
     ws.setFile(path, text0);
     ws.diagnosticParts(path);
@@ -672,6 +703,10 @@ function longFunctionChild(statements: number): void {
           typed++;
           if (ws.syntaxTree(path)?.stats.relexed) relexed++;
         }
+        if (on && kind === 'semi') {
+          semis++;
+          if (ws.syntaxTree(path)?.stats.statements) byStatements++;
+        }
       }
     }
     return out;
@@ -680,11 +715,20 @@ function longFunctionChild(statements: number): void {
   pass('name', true, 50);
   pass('name', false, 10);
   pass('semi', true, 10);
+  pass('semi', false, 10);
   relexed = 0;
   typed = 0;
-  const measured = { names: pass('name', true), reparsed: pass('name', false), semis: pass('semi', true) };
+  byStatements = 0;
+  semis = 0;
+  const measured = {
+    names: pass('name', true),
+    reparsed: pass('name', false),
+    semis: pass('semi', true),
+    semisReparsed: pass('semi', false),
+  };
   setRelexing(true);
-  process.stdout.write(JSON.stringify({ statements, relexed: relexed / typed, ...measured }));
+  setBodyReparsing(true);
+  process.stdout.write(JSON.stringify({ statements, relexed: relexed / typed, byStatements: byStatements / semis, ...measured }));
 }
 
 /** `--child-keystrokes LINES`: the editing section's keystrokes in the core, as `keystrokesBySize` reports them. */

@@ -11,6 +11,7 @@ const runs = (n: number): number => Math.round(n * SCALE);
 import { LineIndex, Pieces, SyntaxKind, SyntaxTree, applyEdit, parse, piecesStats, reparse } from '../shared';
 import { ElementOffsets, elementOffsets } from '../shared/anchors';
 import { setWindowSlack } from '../shared/syntax/tree';
+import { setBodyMinimum } from '../shared/syntax/body';
 import { GRAMMAR_WORDS } from '../shared/syntax/grammar/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -305,6 +306,117 @@ describe('incremental', () => {
       assert.deepEqual(tree.errors, full.errors, c.why);
       assert.equal(tree.stats.relexed, undefined, `${c.why}: re-parsed, not relexed`);
     }
+  });
+
+  test('an edit inside a function body, its statements re-parsed, equals a full parse', () => {
+    // Edits anywhere in texts whose functions hold statements of every shape (lets, calls, `if`s
+    // with `else`, `while`s, lambdas, strings with interpolations, statements without `;`, item
+    // words used as names), of what changes more than a token: `;`, brackets, line breaks, words,
+    // whole lines; bodies of any size re-parsed by statements, windows short enough to grow.
+    const shapes =
+      'func f(ship &Ship) int {\n  a = 1;\n  b = a + 2\n  c(a, b);\n  if a < b { d(); } else { e(); }\n' +
+      '  while x { set x = y; }\n  l = (q) => { q + 1 };\n  s = "fuel {a + 1} x";\n  export = 5;\n  t = [a, b];\n' +
+      '  foreach i in list { g(i); }\n  ship.fuel\n}\nstruct Ship { fuel int; }\nfunc h() { x = 1; y = 2; }\n';
+    const lines = Array.from({ length: 40 }, (_, i) => `  v${i} = f${i}(v${i > 0 ? i - 1 : 0}) + ${i};`).join('\n');
+    const long = `func long() int {\n${lines}\n  return v39;\n}\nfunc after() { }\n`;
+    const typed = fc.constantFrom(
+      ';',
+      '{',
+      '}',
+      '(',
+      ')',
+      '[',
+      '=',
+      ' = ',
+      '\n',
+      'x',
+      ' ',
+      '"',
+      '"{',
+      '//',
+      '=>',
+      'if ',
+      'else',
+      'func ',
+      '\nfunc z() { }\n',
+      '.',
+      ',',
+      'set ',
+      'return ',
+      'a;\n  b',
+    );
+    const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
+    let statements = 0;
+    let edits = 0;
+    setBodyMinimum(0);
+    setWindowSlack(8);
+    try {
+      fc.assert(
+        fc.property(
+          fc.oneof(fc.constantFrom(...FIXTURE_TEXTS), fc.constantFrom(shapes, long)),
+          fc.array(edit, { minLength: 1, maxLength: 4 }),
+          (text, list) => {
+            let tree = parse(text);
+            for (const [at, cut, ins, del] of list) {
+              const start = at % (tree.text.length + 1);
+              const end = Math.min(tree.text.length, start + (del ? cut : 0));
+              tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
+              edits++;
+              if (tree.stats.statements) statements++;
+              const full = parse(tree.text);
+              assert.equal(fingerprint(tree.green), fingerprint(full.green), JSON.stringify(tree.text));
+              assert.deepEqual(tree.errors, full.errors);
+              assert.equal(tree.nodeCount, full.nodeCount);
+            }
+          },
+        ),
+        { numRuns: runs(3000) },
+      );
+    } finally {
+      setBodyMinimum(64);
+      setWindowSlack(1024);
+    }
+    // Many of these edits fall in a body of an item without errors: the statements' re-parse must have been taken often.
+    assert.ok(statements > edits / 10, `statements re-parsed for ${statements} of ${edits} edits`);
+  });
+
+  test("a ';' typed inside a function of 10,000 statements re-parses the statements around it; the body's braces re-parse the function", () => {
+    const body = Array.from({ length: 10_000 }, (_, i) => `  total${i} = ship.fuel + ${i} * launch(ship);`).join('\n');
+    const text = `struct Ship { fuel int; }\nfunc big(ship &Ship) int {\n${body}\n  return 0;\n}\nfunc after() { }\n`;
+    let tree = parse(text);
+    const same = (why: string): void => {
+      const full = parse(tree.text);
+      assert.equal(fingerprint(tree.green), fingerprint(full.green), why);
+      assert.deepEqual(tree.errors, full.errors, why);
+    };
+    // `launch(ship);` → `launch(;ship);`: an error, in the statements re-parsed.
+    const at = text.indexOf('launch(ship);', text.indexOf('total5000 =')) + 'launch('.length;
+    tree = reparse(tree, { start: at, end: at, newText: ';' });
+    assert.equal(tree.stats.statements, true);
+    assert.equal(tree.stats.parsedItems, 1);
+    assert.ok(tree.errors.length > 0);
+    same('a ; typed');
+    // The function has an error now: the next edit in it re-parses it whole.
+    tree = reparse(tree, { start: at, end: at + 1, newText: '' });
+    assert.equal(tree.stats.statements, undefined);
+    assert.equal(tree.errors.length, 0);
+    same('the ; deleted');
+    // Two statements joined (an error: the next edit re-parses the function), split again, a line typed.
+    const semi = tree.text.indexOf(';', tree.text.indexOf('total7000 ='));
+    for (const [start, end, newText, statements] of [
+      [semi, semi + 1, '', true],
+      [semi, semi, ';', undefined],
+      [semi + 1, semi + 1, '\n  extra = 1;', true],
+    ] as const) {
+      tree = reparse(tree, { start, end, newText });
+      assert.equal(tree.stats.statements, statements, JSON.stringify(newText));
+      same(JSON.stringify(newText));
+    }
+    // The body's closing brace: the function is re-parsed.
+    const close = tree.text.indexOf('}\nfunc after');
+    tree = reparse(tree, { start: close, end: close + 1, newText: '' });
+    assert.equal(tree.stats.statements, undefined);
+    same('the } deleted');
   });
 
   test('every word the grammar asks for one at a time is one of the words a relexed name must not be', () => {

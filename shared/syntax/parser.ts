@@ -3,7 +3,7 @@ import { SyntaxKind as K, isTrivia } from './kinds';
 import { Lexer } from './lexer';
 import { BOUNDARY_WORDS, ITEM_ONLY_WORDS, ITEM_STARTS, type Words, describe } from './grammar/common';
 import { parseItem } from './grammar/items';
-import { parseBlock } from './grammar/statements';
+import { parseBlock, parseBodyStatements } from './grammar/statements';
 
 /** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
 export const MAX_NESTING = 256;
@@ -423,6 +423,77 @@ export class Parser {
     this.context = saved;
   }
 
+  /**
+   * Starts watching how far one turn of a function body's statement list looks (`looked` ends
+   * it); returns what `looked` needs to go on with the item's own watch.
+   */
+  lookFrom(): number {
+    const saved = this.furthest;
+    this.furthest = this.sigPos;
+    return saved;
+  }
+
+  /**
+   * Ends a turn's watch (`lookFrom`): the statement the turn built (`built`: the last element
+   * made, a node unless the turn took a `;`) records how far past its end (its last token's,
+   * trivia included) the turn looked (its `lookahead`: the furthest token's end plus the lexer's 3
+   * characters); the item's watch takes the turn's in.
+   */
+  looked(saved: number, built: boolean): void {
+    if (built && !this.measuring) {
+      const node = this.stack[this.top - 1];
+      if (node instanceof GreenNode) node.lookahead = Math.max(0, this.t.ends[this.t.sig[this.furthest]] + 3 - this.builtEnd());
+    }
+    if (saved > this.furthest) this.furthest = saved;
+  }
+
+  /**
+   * Parses statements of a function's body from here, as `parseBlock` parses them there (the
+   * text starts at the end of an element of the body's block, in plain code), until `resync`
+   * says the parse has met the old tree again (after a turn, with the end of what the turn put
+   * in the tree, relative to this parser's text) or the list ends (at a `}`, whose trivia is
+   * taken): for syntax/body.ts. Returns the elements made, how it ended, the errors (absolute in
+   * this text), and the end of the furthest token it looked at.
+   */
+  parseBodyRun(resync: (end: number) => boolean): {
+    elements: GreenElement[];
+    resynced: boolean;
+    atBrace: number;
+    errors: AbsoluteError[];
+    furthestEnd: number;
+  } {
+    this.startErrors();
+    this.nestingReported = false;
+    this.furthest = this.sigPos;
+    // As inside a top-level function's body: `parseBlock` entered one level.
+    this.nesting = 1;
+    this.enterStatements();
+    // Met again where the lexer is in plain code and no failed let-scan's memo (`hasLetEquals`)
+    // reaches on: the old statements after were parsed without it.
+    const resynced = parseBodyStatements(
+      this,
+      () => resync(this.builtEnd()) && this.modesAhead() === '' && !(this.noEqContext === this.context && this.noEqUntil > this.cur),
+    );
+    let atBrace = -1;
+    if (!resynced && this.peek() === K.RBrace) {
+      atBrace = this.start();
+      this.flushTrivia();
+    }
+    const elements = this.stack.slice(0, this.top) as GreenElement[];
+    this.top = 0;
+    return { elements, resynced, atBrace, errors: this.itemErrors(), furthestEnd: this.t.ends[this.t.sig[this.furthest]] };
+  }
+
+  /** The end of what is in the tree: the last raw token put in it (a node may end with trivia, after the last significant token). */
+  private builtEnd(): number {
+    return this.cur > 0 ? this.t.ends[this.cur - 1] : this.lastEnd;
+  }
+
+  /** The lexer's state before the next raw token ('' is plain code). */
+  private modesAhead(): string {
+    return this.cur < this.t.length ? this.t.modes[this.cur] : this.lexer.modeState;
+  }
+
   // ------------------------------------------------------------ top level
 
   /** True at a token that begins a top-level item. */
@@ -496,7 +567,7 @@ export class Parser {
         : errors.map((e) => ({ start: e.start - startOffset, end: e.end - startOffset, message: e.message, warning: e.warning }));
     // The lexer reads at most 3 characters past a token's end to decide where it ends.
     node.lookahead = Math.max(0, this.t.ends[this.t.sig[this.furthest]] + 3 - (startOffset + node.width));
-    node.endModes = this.cur < this.t.length ? this.t.modes[this.cur] : this.lexer.modeState;
+    node.endModes = this.modesAhead();
     this.trimBuffer();
     return { node, start: startOffset, errors };
   }

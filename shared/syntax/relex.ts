@@ -95,6 +95,11 @@ function relexAt(item: GreenNode, itemStart: number, edit: Edit, left: boolean):
     if (inString(child.kind)) return undefined;
     node = child;
   }
+  // A statement of a function's body records how far its turn looked (body.ts): one before the
+  // token that looked as far as it would now record a look as long as it was, moved by the edit.
+  for (let d = 1; d < nodes.length; d++)
+    if (nodes[d].kind === K.Block && nodes[d - 1].kind === K.FunctionBody && lookedAtFromBefore(nodes[d], indexes[d], starts[d], start))
+      return undefined;
   const token = nodes[nodes.length - 1].children[indexes[indexes.length - 1]] as GreenToken;
   if (!relexable(token.kind)) return undefined;
   const old = token.text;
@@ -113,12 +118,25 @@ function relexAt(item: GreenNode, itemStart: number, edit: Edit, left: boolean):
     const children = n.children.slice();
     children[indexes[d]] = made;
     made = new GreenNode(n.kind, children, n.width + delta);
+    // A statement holding the token looked as far past its end as before (the token is in it).
+    made.lookahead = n.lookahead;
   }
   const fresh = made as GreenNode;
   fresh.errors = errors;
   fresh.lookahead = item.lookahead;
   fresh.endModes = item.endModes;
   return fresh;
+}
+
+/** Whether a statement of `block` before its child `index` (which starts at `at`) looked as far as `offset`. */
+function lookedAtFromBefore(block: GreenNode, index: number, at: number, offset: number): boolean {
+  const children = block.children;
+  for (let j = index - 1; j >= 0; j--) {
+    const c = children[j];
+    if (c instanceof GreenNode && at + c.lookahead > offset) return true;
+    at -= c.width;
+  }
+  return false;
 }
 
 /** Whether the parser reads `changed` as it read `old` (a token of `kind`): see the file's comment. */

@@ -6,6 +6,8 @@ import { type Source, editSource, textOf } from './pieces';
 import { Parser } from './parser';
 import { SyntaxNode } from './red';
 import { relexItem } from './relex';
+import { reparseBody } from './body';
+import { windowHolds, windowSlack } from './window';
 
 export interface SyntaxError {
   /** Offsets into the file (UTF-16 code units). */
@@ -30,6 +32,8 @@ export interface ParseStats {
   reusedItems: number;
   /** The one element parsed anew was an item made again around the one token an edit changed (`relexItem`), no text parsed. */
   relexed?: boolean;
+  /** The one element parsed anew was a function made again with the statements of its body the edit can change re-parsed (`reparseBody`). */
+  statements?: boolean;
 }
 
 /** See `SyntaxTree.origin`. */
@@ -246,16 +250,6 @@ function parseFrom(
   return { count, scanned };
 }
 
-/**
- * How far past a token's end the lexer and parser read (3 characters to end a token, 16 to see
- * whether a line starts with an item's word): a window of the text that holds this much past
- * where the lexer stopped reads as the whole text does there.
- */
-const WINDOW_MARGIN = 24;
-
-/** How much text a reparse's window holds past the element the edit ends in, at first (four times as much, and more, when that is not enough). */
-let windowSlack = 1024;
-
 /** Whether `reparse` makes an item again around a token an edit changed alone (`relexItem`): on but for benchmarks that compare. */
 let relexing = true;
 
@@ -264,27 +258,15 @@ export function setRelexing(on: boolean): void {
   relexing = on;
 }
 
-/** @internal for tests: a small slack makes windows too short, so that their growing is tested. */
-export function setWindowSlack(chars: number): void {
-  windowSlack = chars;
+/** Whether `reparse` re-parses only the statements of a function's body an edit can change (`reparseBody`): on but for benchmarks that compare. */
+let bodyReparsing = true;
+
+/** @internal for benchmarks: with `false`, an edit in a function's body that no token takes alone re-parses the item. */
+export function setBodyReparsing(on: boolean): void {
+  bodyReparsing = on;
 }
 
-/**
- * Whether a parse of `window` (the file's text from some offset, `window.length` characters of a
- * longer text) that stopped with its lexer at `scanned` read nothing the rest of the text decides:
- * the lexer looks at most `WINDOW_MARGIN` characters past `scanned`, except where a `{` in a
- * string looks past spaces and tabs for what follows them (see the lexer's `isLiteralBrace`), so
- * a character that is neither must come before the window's last two.
- */
-function windowHolds(window: string, scanned: number): boolean {
-  if (scanned + WINDOW_MARGIN > window.length) return false;
-  // That look starts past the `{`, which may be the last character read (a string's text ends before it).
-  for (let i = scanned + 1; i < window.length - 2; i++) {
-    const c = window.charCodeAt(i);
-    if (c !== 32 && c !== 9) return true;
-  }
-  return false;
-}
+export { setWindowSlack } from './window';
 
 /** Applies an edit to the text of a tree. */
 export function applyEdit(text: string, edit: TextEdit): string {
@@ -325,10 +307,16 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
   // An edit inside one token of an item that changes nothing else the parser reads (a name, a
   // number, spaces, a comment) changes that token alone (relex.ts): the item is made again around
   // it, and no text is parsed.
-  const relexed = relexing ? relexedItem(oldChildren, table, oldText, start, end, edit.newText, lo) : undefined;
+  const relexed = relexing ? remadeItem(oldChildren, table, oldText, start, end, edit.newText, lo, relexItem) : undefined;
   if (relexed) {
     const { index, item, itemStart } = relexed;
-    return treeAfter(old, newText, table, start, end, edit.newText, index, [item], index + 1, itemStart, 1, true);
+    return treeAfter(old, newText, table, start, end, edit.newText, index, [item], index + 1, itemStart, 1, 'relexed');
+  }
+  // An edit inside a function's body re-parses the statements it can change (body.ts).
+  const statements = bodyReparsing ? remadeItem(oldChildren, table, oldText, start, end, edit.newText, lo, reparseBody) : undefined;
+  if (statements) {
+    const { index, item, itemStart } = statements;
+    return treeAfter(old, newText, table, start, end, edit.newText, index, [item], index + 1, itemStart, 1, 'statements');
   }
   let last = lo - 1;
   while (last >= 0 && table.lookaheads[last] < 0) last--;
@@ -347,7 +335,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
   while (base > 0 && oldText.charCodeAt(base - 1) !== 10 && oldText.charCodeAt(base - 1) !== 13) base--;
   let lastOld = keep;
   while (lastOld < oldChildren.length && table.ends[lastOld] < end) lastOld++;
-  let slack = windowSlack;
+  let slack = windowSlack();
   let fresh: GreenElement[] = [];
   let resumeAt = -1;
   let parsed = 0;
@@ -393,7 +381,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
     slack = slack * 4 + 256;
   }
   const resumeOld = resumeAt >= 0 ? resumeAt : oldChildren.length;
-  return treeAfter(old, newText, table, start, end, edit.newText, keep, fresh, resumeOld, restart, parsed, false);
+  return treeAfter(old, newText, table, start, end, edit.newText, keep, fresh, resumeOld, restart, parsed, undefined);
 }
 
 /**
@@ -413,7 +401,7 @@ function treeAfter(
   resumeOld: number,
   restart: number,
   parsed: number,
-  relexed: boolean,
+  remade: 'relexed' | 'statements' | undefined,
 ): SyntaxTree {
   const oldChildren = old.green.children;
   const resumeNew = keep + fresh.length;
@@ -430,7 +418,7 @@ function treeAfter(
   const tree = new SyntaxTree(
     newText,
     new GreenNode(SyntaxKind.SourceFile, children, newText.length),
-    relexed ? { parsedItems: parsed, reusedItems: reused, relexed } : { parsedItems: parsed, reusedItems: reused },
+    remade === undefined ? { parsedItems: parsed, reusedItems: reused } : { parsedItems: parsed, reusedItems: reused, [remade]: true },
     {
       start,
       end,
@@ -454,12 +442,13 @@ function treeAfter(
 }
 
 /**
- * The item an edit at [`start`, `end`) falls inside, made again with the token it changes
- * (`relexItem`), with its index and start, when no element before it looked as far as the edit (`first`: the first
- * element whose reach passes `start`), the edit is inside that item and the lexer began it in
- * plain code; else undefined.
+ * The item an edit at [`start`, `end`) falls inside, made again by `remake` (around the token the
+ * edit changes, `relexItem`, or with the statements of its body it can change re-parsed,
+ * `reparseBody`), with its index and start, when no element before it looked as far as the edit
+ * (`first`: the first element whose reach passes `start`), the edit is inside that item and the
+ * lexer began it in plain code; else undefined.
  */
-function relexedItem(
+function remadeItem(
   children: readonly GreenElement[],
   table: ElementTable,
   text: Source,
@@ -467,6 +456,7 @@ function relexedItem(
   end: number,
   inserted: string,
   first: number,
+  remake: typeof relexItem,
 ): { index: number; item: GreenNode; itemStart: number } | undefined {
   if (first >= children.length) return undefined;
   const c = children[first];
@@ -476,7 +466,7 @@ function relexedItem(
   let before = first - 1;
   while (before >= 0 && !(children[before] instanceof GreenNode)) before--;
   if (before >= 0 && (children[before] as GreenNode).endModes !== '') return undefined;
-  const item = relexItem(c, itemStart, text, start, end, inserted);
+  const item = remake(c, itemStart, text, start, end, inserted);
   return item ? { index: first, item, itemStart } : undefined;
 }
 

@@ -4,20 +4,21 @@ import { SEMI_OPTIONAL_BEFORE, STATEMENT_END, STRAY_CLOSERS, describe } from './
 import { parseExpression, parseUnary } from './expressions';
 import { parsePattern } from './patterns';
 
-/** `{ statements }` */
-export function parseBlock(p: Parser): void {
+/** `{ statements }`; a function's body (`body`) records how far each of its statements looked (`Parser.looked`). */
+export function parseBlock(p: Parser, body = false): void {
   if (!p.enterNesting()) return;
-  parseBlockNested(p);
+  parseBlockNested(p, body);
   p.leaveNesting();
 }
 
-function parseBlockNested(p: Parser): void {
+function parseBlockNested(p: Parser, body: boolean): void {
   const m = p.mark();
   const openStart = p.start();
   const openEnd = p.end();
   p.bump(); // {
   const saved = p.enterStatements();
-  parseStatements(p);
+  if (body) parseBodyStatements(p, undefined);
+  else parseStatements(p);
   p.leaveStatements(saved);
   if (!p.eat(K.RBrace)) {
     // Point at the brace that is never closed: that is where the fix goes.
@@ -29,22 +30,42 @@ function parseBlockNested(p: Parser): void {
 }
 
 export function parseStatements(p: Parser): void {
+  while (parseStatementTurn(p));
+}
+
+/**
+ * A function body's statements, each node recording how far its turn of the list looked past its
+ * end (its `lookahead`), so that an edit among them re-parses only the statements that read it
+ * (syntax/body.ts). `resync`, after each turn that put a statement or a `;` in the tree: stop
+ * there (a re-parse that has met the old tree again). Returns whether `resync` stopped it.
+ */
+export function parseBodyStatements(p: Parser, resync: (() => boolean) | undefined): boolean {
   for (;;) {
-    const k = p.peek();
-    if (k === K.RBrace || k === K.EOF || k === K.InterpEnd) return;
-    if (p.atItemBoundaryInBlock()) return;
-    if (k === K.Semi) {
-      p.bump();
-      continue;
-    }
-    if (STRAY_CLOSERS.has(k)) {
-      p.errorToken(`unexpected ${describe(k, p.tokenText())}`);
-      continue;
-    }
-    const before = p.here();
-    parseStatement(p, false);
-    p.skipIfStuck(before, 'a statement');
+    const saved = p.lookFrom();
+    const going = parseStatementTurn(p);
+    p.looked(saved, going);
+    if (!going) return false;
+    if (resync?.()) return true;
   }
+}
+
+/** One turn of a statement list: a statement, a `;`, or a stray closer skipped; false at the list's end (nothing read). */
+function parseStatementTurn(p: Parser): boolean {
+  const k = p.peek();
+  if (k === K.RBrace || k === K.EOF || k === K.InterpEnd) return false;
+  if (p.atItemBoundaryInBlock()) return false;
+  if (k === K.Semi) {
+    p.bump();
+    return true;
+  }
+  if (STRAY_CLOSERS.has(k)) {
+    p.errorToken(`unexpected ${describe(k, p.tokenText())}`);
+    return true;
+  }
+  const before = p.here();
+  parseStatement(p, false);
+  p.skipIfStuck(before, 'a statement');
+  return true;
 }
 
 export function parseStatement(p: Parser, noCurly: boolean): void {
