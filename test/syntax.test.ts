@@ -396,22 +396,27 @@ describe('incremental', () => {
     assert.equal(tree.stats.parsedItems, 1);
     assert.ok(tree.errors.length > 0);
     same('a ; typed');
-    // The function has an error now: the next edit in it re-parses it whole.
+    // The function has an error now, the statement's own: deleting the `;` re-parses the statements around it too.
     tree = reparse(tree, { start: at, end: at + 1, newText: '' });
-    assert.equal(tree.stats.statements, undefined);
+    assert.equal(tree.stats.statements, true);
     assert.equal(tree.errors.length, 0);
     same('the ; deleted');
-    // Two statements joined (an error: the next edit re-parses the function), split again, a line typed.
-    const semi = tree.text.indexOf(';', tree.text.indexOf('total7000 ='));
-    for (const [start, end, newText, statements] of [
-      [semi, semi + 1, '', true],
-      [semi, semi, ';', undefined],
-      [semi + 1, semi + 1, '\n  extra = 1;', true],
+    // Two statements joined (an error), an error made far before them, the two split again, a line typed.
+    const semi = (): number => tree.text.indexOf(';', tree.text.indexOf('total7000 ='));
+    const joined = (): number => tree.text.indexOf(')', tree.text.indexOf('total7000 =')) + 1;
+    const far = tree.text.indexOf('launch(ship);', tree.text.indexOf('total100 =')) + 'launch('.length;
+    for (const [why, at, cut, newText] of [
+      ['joined', semi, 1, ''],
+      ['an error far before', () => far, 0, ')'],
+      ['split again', joined, 0, ';'],
+      ['a line typed', () => semi() + 1, 0, '\n  extra = 1;'],
     ] as const) {
-      tree = reparse(tree, { start, end, newText });
-      assert.equal(tree.stats.statements, statements, JSON.stringify(newText));
-      same(JSON.stringify(newText));
+      const start = at();
+      tree = reparse(tree, { start, end: start + cut, newText });
+      assert.equal(tree.stats.statements, true, why);
+      same(why);
     }
+    assert.equal(tree.errors.length, 2, 'the far error (two)');
     // The body's closing brace: the function is re-parsed.
     const close = tree.text.indexOf('}\nfunc after');
     tree = reparse(tree, { start: close, end: close + 1, newText: '' });

@@ -8,12 +8,16 @@
 // kept too. A statement's turn depends on nothing before it but where it starts (in plain code,
 // at the same nesting), so the kept ones are what a full parse makes; tests hold the two equal.
 //
-// Taken only for an item without syntax errors (its errors are then the new statements' errors)
-// whose body's braces the edit leaves alone; anything else re-parses the item as before.
+// A statement also records the syntax errors its turn found (its `errors`, among its item's too),
+// so an item with errors is taken as well: its errors are those before the statements re-parsed,
+// the new statements' own, and those after, moved. Not taken where the parser's own bookkeeping of
+// errors would differ (an error reported once per position, once per item for nesting, at most
+// `MAX_ITEM_ERRORS` of them), where the edit touches the body's braces, or where the new
+// statements looked further past the item than it had; those re-parse the item as before.
 
-import { type GreenElement, GreenNode, NO_ERRORS, RELEASED, type RelativeSyntaxError } from './green';
+import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, RELEASED, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K, isTrivia } from './kinds';
-import { Parser } from './parser';
+import { MAX_ITEM_ERRORS, Parser } from './parser';
 import type { Source } from './pieces';
 import { windowHolds, windowSlack } from './window';
 
@@ -25,16 +29,21 @@ export function setBodyMinimum(elements: number): void {
   minimumElements = elements;
 }
 
-/** How far an element of a body's block looked past its end: its own lookahead, or for a token the lexer's 3 characters. */
+/** How far the turn that made an element of a body's block looked past the element's end: its lookahead (negated on a node that does not end its turn), or for a token the lexer's 3 characters. */
 function lookedPast(e: GreenElement): number {
-  return e instanceof GreenNode ? e.lookahead : 3;
+  return e instanceof GreenNode ? Math.abs(e.lookahead) : 3;
+}
+
+/** Whether an element of a body's block ends a turn of the statement list (not a node error recovery built before another in one turn). */
+function endsTurn(e: GreenElement): boolean {
+  return !isTrivia(e.kind) && !(e instanceof GreenNode && e.lookahead < 0);
 }
 
 /**
  * The function item at `itemStart` of `text` (the old text; the lexer began it in plain code) with
- * the edit [`start`, `end`) → `inserted` applied by re-parsing the statements of its body the
- * edit can change, when the item has no syntax error and the edit falls between its body's
- * braces; else undefined (re-parse the item). The new item's errors are the new statements' own.
+ * the edit [`start`, `end`) → `inserted` applied by re-parsing the statements of its body the edit
+ * can change, when the edit falls between its body's braces (see above); else undefined (re-parse
+ * the item).
  */
 export function reparseBody(
   item: GreenNode,
@@ -44,10 +53,11 @@ export function reparseBody(
   end: number,
   inserted: string,
 ): GreenNode | undefined {
-  if (item.kind !== K.FunctionItem || item.children === RELEASED || item.errors.length > 0 || item.endModes !== '') return undefined;
+  if (item.kind !== K.FunctionItem || item.children === RELEASED || item.endModes !== '') return undefined;
+  const itemErrors = item.errors;
+  if (itemErrors.length >= MAX_ITEM_ERRORS || itemErrors.some(nested)) return undefined;
   // item → FunctionBody → Block, the body last.
-  const bodyIndex = item.children.length - 1;
-  const body = item.children[bodyIndex];
+  const body = item.children[item.children.length - 1];
   if (!(body instanceof GreenNode) || body.kind !== K.FunctionBody || body.children.length !== 1) return undefined;
   const block = body.children[0];
   if (!(block instanceof GreenNode) || block.kind !== K.Block) return undefined;
@@ -63,18 +73,30 @@ export function reparseBody(
   let first = 0;
   let keep = 0; // elements kept in front: up to the last significant one before `first`
   let restart = blockStart;
+  let errorsBefore = 0; // the errors of the statements kept in front
+  let keptReach = 0; // how far their turns looked
   for (; first < n; first++) {
     const e = elements[first];
     const elementEnd = offset + e.width;
     if (!isTrivia(e.kind)) {
-      if (elementEnd + lookedPast(e) > start) break;
+      const reach = elementEnd + lookedPast(e);
+      if (reach > start) break;
       keep = first + 1;
       restart = elementEnd;
+      keptReach = Math.max(keptReach, reach);
+      if (e instanceof GreenNode) errorsBefore += e.errors.length;
     }
     offset = elementEnd;
   }
-  // The `{` looked that far (or the `}`: the edit is against it): the item is re-parsed.
-  if (keep === 0 || first >= n - 1) return undefined;
+  // The `{` looked that far (or the `}`: the edit is against it), or a turn kept looked past the
+  // first token of the first one re-parsed (which may have read what it left): the item is re-parsed.
+  if (keep === 0 || first >= n - 1 || keptReach > firstTokenEnd(elements, keep, restart) + 3) return undefined;
+  // The item's errors: its header's, then each statement's in order.
+  let inStatements = 0;
+  if (itemErrors.length > 0) for (const e of elements) if (e instanceof GreenNode) inStatements += e.errors.length;
+  const headerErrors = itemErrors.length - inStatements;
+  if (headerErrors < 0) return undefined;
+  const kept = headerErrors + errorsBefore;
 
   const delta = inserted.length - (end - start);
   const oldLength = text.length;
@@ -91,53 +113,173 @@ export function reparseBody(
     let resume = -1;
     const parser = new Parser(window, restart - base);
     parser.copyLongTokens = true;
-    const run = parser.parseBodyRun((at) => {
-      const oldEnd = base + at - delta;
-      if (oldEnd < end || base + at < start + inserted.length) return false;
-      while (cursor < n - 1 && cursorEnd + elements[cursor].width <= oldEnd) {
-        cursorEnd += elements[cursor].width;
-        cursor++;
-        if (cursorEnd === oldEnd && !isTrivia(elements[cursor - 1].kind)) {
-          resume = cursor;
-          return true;
+    let after = kept; // the item's errors up to the cursor
+    let reach = 0; // how far the old turns up to the cursor looked
+    const run = parser.parseBodyRun(
+      (at, lastError) => {
+        const oldEnd = base + at - delta;
+        if (oldEnd < end || base + at < start + inserted.length) return false;
+        while (cursor < n - 1 && cursorEnd + elements[cursor].width <= oldEnd) {
+          const e = elements[cursor];
+          cursorEnd += e.width;
+          cursor++;
+          if (isTrivia(e.kind)) continue;
+          reach = Math.max(reach, cursorEnd + lookedPast(e));
+          if (e instanceof GreenNode) after += e.errors.length;
+          if (
+            cursorEnd === oldEnd &&
+            endsTurn(e) &&
+            reach <= firstTokenEnd(elements, cursor, cursorEnd) + 3 &&
+            !errorBefore(elements, cursor) &&
+            reportsAlike(itemErrors, itemStart, after, cursorEnd - trailingTrivia(e), lastError < 0 ? -1 : base + lastError, delta)
+          ) {
+            resume = cursor;
+            return true;
+          }
         }
-      }
-      return false;
-    });
+        return false;
+      },
+      kept > 0 ? itemStart + itemErrors[kept - 1].start - base : -1,
+    );
     const scanned = parser.scanned;
     parser.release();
     // Met again after a statement, or at the body's own `}` (the list ended there).
     if (!run.resynced) resume = run.atBrace >= 0 && base + run.atBrace - delta === closeStart ? n - 1 : -1;
     if (windowEnd === oldLength || windowHolds(window, scanned))
-      return resume >= 0 ? made(item, itemStart, body, block, keep, run, resume, base, delta) : undefined;
+      return resume >= 0 ? made(item, itemStart, body, block, keep, run, resume, base, delta, kept) : undefined;
     // The parse read to the window's end, or so near it that the rest decides: a longer window.
     slack = slack * 4 + 256;
   }
 }
 
-/** The item made again: its body's block with the elements [`keep`, `resume`) replaced by the run's. */
+/**
+ * Whether the statements after a place where a re-parse met the old tree (`after`: the item's
+ * errors before them; `lastSignificant`: the end of the last significant token before them, old
+ * offsets) report their errors after the new statements as they did after the old (an error is
+ * not reported twice at one position): the old parse's last error before them was before that
+ * token's end, so it hid none of theirs (they report none before it), and the new parse's last
+ * (`lastError`, new offsets, -1: none) is not where their first is.
+ */
+function reportsAlike(
+  errors: readonly RelativeSyntaxError[],
+  itemStart: number,
+  after: number,
+  lastSignificant: number,
+  lastError: number,
+  delta: number,
+): boolean {
+  if (after > 0 && itemStart + errors[after - 1].start >= lastSignificant) return false;
+  return !(after < errors.length && lastError >= 0 && lastError === itemStart + errors[after].start + delta);
+}
+
+/**
+ * The end of the first significant token of the elements from `index` on (the first at `offset`):
+ * the old turns a re-parse replaced must have looked no further than that token (and the lexer's
+ * 3 characters past it), for the old turns after them to have been parsed as the first would be
+ * after the new ones. Past it, a turn may have left state the next turns read (a failed let-scan's
+ * memo, `Parser.hasLetEquals`, reaches as far as the scan went).
+ */
+function firstTokenEnd(elements: readonly GreenElement[], index: number, offset: number): number {
+  for (let i = index; i < elements.length; i++) {
+    const t = firstToken(elements[i], offset);
+    if (t >= 0) return t;
+    offset += elements[i].width;
+  }
+  return offset;
+}
+
+/** The end of the first significant token in an element starting at `offset`, or -1 when it holds none. */
+function firstToken(e: GreenElement, offset: number): number {
+  // In order, on a stack of its own: a chain of operators nests a tree as deep as it is long.
+  const stack: GreenElement[] = [e];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (x instanceof GreenToken) {
+      if (!isTrivia(x.kind)) return offset + x.width;
+      offset += x.width;
+    } else for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]);
+  }
+  return -1;
+}
+
+/**
+ * Whether the turn of the elements from `index` on holds an error before its first node (one
+ * reported where the turn before ended): where the turn before is re-parsed, that place may move
+ * otherwise than the turn.
+ */
+export function errorBefore(elements: readonly GreenElement[], index: number): boolean {
+  for (let i = index; i < elements.length; i++) {
+    const e = elements[i];
+    if (!(e instanceof GreenNode)) {
+      if (isTrivia(e.kind)) continue;
+      return false;
+    }
+    if (e.errors.some((x) => x.start < 0)) return true;
+    if (e.lookahead >= 0) return false;
+  }
+  return false;
+}
+
+/** An error the parser reports once per item (nesting past its limit). */
+function nested(e: RelativeSyntaxError): boolean {
+  return e.message.startsWith('nested more than');
+}
+
+/** The width of the trivia an element ends with (a node may end with trivia after its last significant token). */
+function trailingTrivia(e: GreenElement): number {
+  // From the end, on a stack of its own (a tree nests as deep as a chain of operators is long).
+  let width = 0;
+  const stack: GreenElement[] = [e];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (x instanceof GreenToken) {
+      if (!isTrivia(x.kind)) return width;
+      width += x.width;
+    } else for (const c of x.children) stack.push(c);
+  }
+  return width;
+}
+
+/**
+ * The item made again: its body's block with the elements [`keep`, `resume`) replaced by the
+ * run's, its errors the first `kept` of the old ones, the run's, and those of the statements after,
+ * moved; undefined where the parser's bookkeeping would have made them otherwise.
+ */
 function made(
   item: GreenNode,
   itemStart: number,
   body: GreenNode,
   block: GreenNode,
   keep: number,
-  run: { elements: GreenElement[]; errors: { start: number; end: number; message: string; warning?: boolean }[]; furthestEnd: number },
+  run: ReturnType<Parser['parseBodyRun']>,
   resume: number,
   base: number,
   delta: number,
+  kept: number,
 ): GreenNode | undefined {
   const elements = block.children;
+  const itemErrors = item.errors;
   // The item's own look past its end (its parse's furthest token): the replaced statements must
   // not have been what set it, since the new ones set theirs.
   const itemEnd = itemStart + item.width;
   const itemReach = itemEnd + item.lookahead;
   let offset = itemStart + item.width - body.width;
   for (let i = 0; i < keep; i++) offset += elements[i].width;
+  let replacedErrors = 0;
   for (let i = keep; i < resume; i++) {
-    offset += elements[i].width;
-    if (!isTrivia(elements[i].kind) && offset + lookedPast(elements[i]) >= itemReach) return undefined;
+    const e = elements[i];
+    offset += e.width;
+    if (!isTrivia(e.kind) && offset + lookedPast(e) >= itemReach) return undefined;
+    if (e instanceof GreenNode && e.errors.length > 0) {
+      // The statement's errors are the item's next ones (else the item's list is not theirs in order).
+      const at = offset - e.width - itemStart;
+      for (const x of e.errors) {
+        const y = itemErrors[kept + replacedErrors++];
+        if (y === undefined || y.start !== at + x.start || y.message !== x.message) return undefined;
+      }
+    }
   }
+  const after = kept + replacedErrors;
+  const errorCount = kept + run.errors.length + (itemErrors.length - after);
+  if (errorCount >= MAX_ITEM_ERRORS || run.errors.some(nested)) return undefined;
   const children: GreenElement[] = elements.slice(0, keep);
   for (const e of run.elements) children.push(e);
   for (let i = resume; i < elements.length; i++) children.push(elements[i]);
@@ -146,13 +288,21 @@ function made(
   const itemChildren = item.children.slice();
   itemChildren[itemChildren.length - 1] = newBody;
   const fresh = new GreenNode(item.kind, itemChildren, item.width + delta);
-  const errors: RelativeSyntaxError[] = run.errors.map((e) =>
-    e.warning
-      ? { start: base + e.start - itemStart, end: base + e.end - itemStart, message: e.message, warning: true }
-      : { start: base + e.start - itemStart, end: base + e.end - itemStart, message: e.message },
-  );
-  fresh.errors = errors.length === 0 ? NO_ERRORS : errors;
+  if (errorCount > 0) {
+    const errors: RelativeSyntaxError[] = itemErrors.slice(0, kept);
+    for (const e of run.errors) errors.push(relative(e.start + base - itemStart, e.end + base - itemStart, e));
+    for (let i = after; i < itemErrors.length; i++) {
+      const e = itemErrors[i];
+      errors.push(relative(e.start + delta, e.end + delta, e));
+    }
+    fresh.errors = errors;
+  } else fresh.errors = NO_ERRORS;
   fresh.lookahead = Math.max(itemReach + delta, base + run.furthestEnd + 3) - (itemEnd + delta);
   fresh.endModes = '';
   return fresh;
+}
+
+/** An error at new offsets. */
+function relative(start: number, end: number, e: { message: string; warning?: boolean }): RelativeSyntaxError {
+  return e.warning ? { start, end, message: e.message, warning: true } : { start, end, message: e.message };
 }

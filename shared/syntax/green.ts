@@ -26,11 +26,14 @@ export interface RelativeSyntaxError {
 
 export class GreenNode {
   readonly width: number;
-  /** Errors found while parsing this node (only set on top-level nodes). */
+  /**
+   * Errors found while parsing this node (only set on top-level nodes, and on the statements of a
+   * function's body: those their turn of the statement list found, also among their item's).
+   */
   errors: readonly RelativeSyntaxError[] = NO_ERRORS;
   /**
-   * How far past its end the parser looked while parsing this node (only set
-   * on top-level nodes): an edit inside that window may change the node.
+   * How far past its end the parser looked while parsing this node (only set on top-level nodes,
+   * and on the statements of a function's body): an edit inside that window may change the node.
    */
   lookahead = 0;
   /** Lexer state right after this node (only set on top-level nodes; '' is plain code). */

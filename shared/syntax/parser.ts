@@ -433,16 +433,44 @@ export class Parser {
     return saved;
   }
 
+  /** Where the next element built goes (`looked` reads what a turn built from there). */
+  stackTop(): number {
+    return this.top;
+  }
+
   /**
-   * Ends a turn's watch (`lookFrom`): the statement the turn built (`built`: the last element
-   * made, a node unless the turn took a `;`) records how far past its end (its last token's,
-   * trivia included) the turn looked (its `lookahead`: the furthest token's end plus the lexer's 3
-   * characters); the item's watch takes the turn's in.
+   * Ends a turn's watch (`lookFrom`): the statement the turn built (`built`: the last element it
+   * put in the tree from `from`, a node unless the turn took a `;`) records how far past its end
+   * (its last token's, trivia included) the turn looked (its `lookahead`: the furthest token's end
+   * plus the lexer's 3 characters) and the errors found since there were `errors` (relative to its
+   * start). A node the turn built before it (error recovery can build two) records the same look,
+   * negated (it does not end a turn: a re-parse neither starts nor stops after it). The item's
+   * watch takes the turn's in.
    */
-  looked(saved: number, built: boolean): void {
+  looked(saved: number, built: boolean, errors: number, from: number): void {
     if (built && !this.measuring) {
       const node = this.stack[this.top - 1];
-      if (node instanceof GreenNode) node.lookahead = Math.max(0, this.t.ends[this.t.sig[this.furthest]] + 3 - this.builtEnd());
+      if (node instanceof GreenNode) {
+        const end = this.builtEnd();
+        const reach = this.t.ends[this.t.sig[this.furthest]] + 3;
+        node.lookahead = Math.max(0, reach - end);
+        if (this.errors.length > errors) {
+          const start = end - node.width;
+          node.errors = this.errors
+            .slice(errors)
+            .map((e) =>
+              e.warning
+                ? { start: e.start - start, end: e.end - start, message: e.message, warning: true }
+                : { start: e.start - start, end: e.end - start, message: e.message },
+            );
+        }
+        let at = end - node.width;
+        for (let i = this.top - 2; i >= from; i--) {
+          const e = this.stack[i] as GreenElement;
+          if (e instanceof GreenNode) e.lookahead = -Math.max(1, reach - at);
+          at -= e.width;
+        }
+      }
     }
     if (saved > this.furthest) this.furthest = saved;
   }
@@ -451,18 +479,27 @@ export class Parser {
    * Parses statements of a function's body from here, as `parseBlock` parses them there (the
    * text starts at the end of an element of the body's block, in plain code), until `resync`
    * says the parse has met the old tree again (after a turn, with the end of what the turn put
-   * in the tree, relative to this parser's text) or the list ends (at a `}`, whose trivia is
-   * taken): for syntax/body.ts. Returns the elements made, how it ended, the errors (absolute in
-   * this text), and the end of the furthest token it looked at.
+   * in the tree and where the last error was, relative to this parser's text) or the list ends (at a `}`, whose trivia is
+   * taken): for syntax/body.ts. `lastErrorStart`: where the item's last error before the text was
+   * (-1: none). Returns the elements made, how it ended, the errors (absolute in this text), the
+   * end of the furthest token it looked at, of the last significant token, and where its last
+   * error was.
    */
-  parseBodyRun(resync: (end: number) => boolean): {
+  parseBodyRun(
+    resync: (end: number, lastErrorStart: number) => boolean,
+    lastErrorStart: number,
+  ): {
     elements: GreenElement[];
     resynced: boolean;
     atBrace: number;
     errors: AbsoluteError[];
     furthestEnd: number;
+    lastEnd: number;
+    lastErrorStart: number;
   } {
     this.startErrors();
+    // Where the item's last error before this text was (an error there again is not reported twice).
+    this.lastErrorStart = lastErrorStart;
     this.nestingReported = false;
     this.furthest = this.sigPos;
     // As inside a top-level function's body: `parseBlock` entered one level.
@@ -472,7 +509,10 @@ export class Parser {
     // reaches on: the old statements after were parsed without it.
     const resynced = parseBodyStatements(
       this,
-      () => resync(this.builtEnd()) && this.modesAhead() === '' && !(this.noEqContext === this.context && this.noEqUntil > this.cur),
+      () =>
+        this.modesAhead() === '' &&
+        !(this.noEqContext === this.context && this.noEqUntil > this.cur) &&
+        resync(this.builtEnd(), this.lastErrorStart),
     );
     let atBrace = -1;
     if (!resynced && this.peek() === K.RBrace) {
@@ -481,7 +521,20 @@ export class Parser {
     }
     const elements = this.stack.slice(0, this.top) as GreenElement[];
     this.top = 0;
-    return { elements, resynced, atBrace, errors: this.itemErrors(), furthestEnd: this.t.ends[this.t.sig[this.furthest]] };
+    return {
+      elements,
+      resynced,
+      atBrace,
+      errors: this.itemErrors(),
+      furthestEnd: this.t.ends[this.t.sig[this.furthest]],
+      lastEnd: this.lastEnd,
+      lastErrorStart: this.lastErrorStart,
+    };
+  }
+
+  /** How many errors the item has kept so far (a turn's are those it adds: `looked`). */
+  errorCount(): number {
+    return this.errors.length;
   }
 
   /** The end of what is in the tree: the last raw token put in it (a node may end with trivia, after the last significant token). */

@@ -17,6 +17,7 @@
 // typed in an indentation).
 // Errors that name the token, or point inside it, are the parser's to write again.
 
+import { errorBefore } from './body';
 import { GRAMMAR_WORDS } from './grammar/common';
 import { type GreenElement, GreenNode, GreenToken, RELEASED, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K } from './kinds';
@@ -95,10 +96,15 @@ function relexAt(item: GreenNode, itemStart: number, edit: Edit, left: boolean):
     if (inString(child.kind)) return undefined;
     node = child;
   }
-  // A statement of a function's body records how far its turn looked (body.ts): one before the
-  // token that looked as far as it would now record a look as long as it was, moved by the edit.
+  // A statement of a function's body records how far its turn looked and the errors it found
+  // (body.ts): one before the token that looked as far as it would now record a look as long as
+  // it was, moved by the edit, and one after it in the same turn an error before its start.
   for (let d = 1; d < nodes.length; d++)
-    if (nodes[d].kind === K.Block && nodes[d - 1].kind === K.FunctionBody && lookedAtFromBefore(nodes[d], indexes[d], starts[d], start))
+    if (
+      nodes[d].kind === K.Block &&
+      nodes[d - 1].kind === K.FunctionBody &&
+      (lookedAtFromBefore(nodes[d], indexes[d], starts[d], start) || errorBeforeInTurn(nodes[d], indexes[d]))
+    )
       return undefined;
   const token = nodes[nodes.length - 1].children[indexes[indexes.length - 1]] as GreenToken;
   if (!relexable(token.kind)) return undefined;
@@ -111,6 +117,13 @@ function relexAt(item: GreenNode, itemStart: number, edit: Edit, left: boolean):
   if (before === undefined || !relexesAlone(edit, before, { start: offset, kind: token.kind, old, changed })) return undefined;
   const errors = movedErrors(item.errors, token.kind, old, offset - itemStart, offset + old.length - itemStart, delta);
   if (!errors) return undefined;
+  // A statement of a function's body holding the token keeps its errors too (relative to its start), moved past it.
+  const nodeErrors: (readonly RelativeSyntaxError[])[] = [];
+  for (let d = 1; d < nodes.length; d++) {
+    const moved = movedErrors(nodes[d].errors, token.kind, old, offset - starts[d - 1], offset + old.length - starts[d - 1], delta);
+    if (!moved) return undefined;
+    nodeErrors[d] = moved;
+  }
   // The nodes above the token made again, each with the one child replaced.
   let made: GreenElement = new GreenToken(token.kind, keptTokenText(changed));
   for (let d = nodes.length - 1; d >= 0; d--) {
@@ -120,6 +133,7 @@ function relexAt(item: GreenNode, itemStart: number, edit: Edit, left: boolean):
     made = new GreenNode(n.kind, children, n.width + delta);
     // A statement holding the token looked as far past its end as before (the token is in it).
     made.lookahead = n.lookahead;
+    if (d > 0) made.errors = nodeErrors[d];
   }
   const fresh = made as GreenNode;
   fresh.errors = errors;
@@ -128,12 +142,22 @@ function relexAt(item: GreenNode, itemStart: number, edit: Edit, left: boolean):
   return fresh;
 }
 
+/**
+ * Whether the turn of `block`'s statement list that made its child `index` ends after it (the
+ * child is trivia, or a node error recovery made before another) with a node that holds an error
+ * before its own start: where the child is.
+ */
+function errorBeforeInTurn(block: GreenNode, index: number): boolean {
+  const child = block.children[index];
+  return !(child instanceof GreenNode && child.lookahead >= 0) && errorBefore(block.children, index + 1);
+}
+
 /** Whether a statement of `block` before its child `index` (which starts at `at`) looked as far as `offset`. */
 function lookedAtFromBefore(block: GreenNode, index: number, at: number, offset: number): boolean {
   const children = block.children;
   for (let j = index - 1; j >= 0; j--) {
     const c = children[j];
-    if (c instanceof GreenNode && at + c.lookahead > offset) return true;
+    if (c instanceof GreenNode && at + Math.abs(c.lookahead) > offset) return true;
     at -= c.width;
   }
   return false;

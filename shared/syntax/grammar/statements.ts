@@ -35,15 +35,17 @@ export function parseStatements(p: Parser): void {
 
 /**
  * A function body's statements, each node recording how far its turn of the list looked past its
- * end (its `lookahead`), so that an edit among them re-parses only the statements that read it
- * (syntax/body.ts). `resync`, after each turn that put a statement or a `;` in the tree: stop
+ * end (its `lookahead`) and the syntax errors the turn found (its `errors`), so that an edit among
+ * them re-parses only the statements that read it (syntax/body.ts). `resync`, after each turn that put a statement or a `;` in the tree: stop
  * there (a re-parse that has met the old tree again). Returns whether `resync` stopped it.
  */
 export function parseBodyStatements(p: Parser, resync: (() => boolean) | undefined): boolean {
   for (;;) {
     const saved = p.lookFrom();
+    const errors = p.errorCount();
+    const from = p.stackTop();
     const going = parseStatementTurn(p);
-    p.looked(saved, going);
+    p.looked(saved, going, errors, from);
     if (!going) return false;
     if (resync?.()) return true;
   }
