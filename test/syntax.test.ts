@@ -319,6 +319,8 @@ describe('incremental', () => {
       '  foreach i in list { g(i); }\n  ship.fuel\n}\nstruct Ship { fuel int; }\nfunc h() { x = 1; y = 2; }\n';
     const lines = Array.from({ length: 40 }, (_, i) => `  v${i} = f${i}(v${i > 0 ? i - 1 : 0}) + ${i};`).join('\n');
     const long = `func long() int {\n${lines}\n  return v39;\n}\nfunc after() { }\n`;
+    // An interpolation and a string left open among statements: the lexer leaves plain code there.
+    const open = `func o() {\n  a = 1;\n  z = "q {w + 1} r" + "{w ; y = a < b;\n  c = "x {d";\n${lines}\n}\nfunc p() { }\n`;
     const typed = fc.constantFrom(
       ';',
       '{',
@@ -353,7 +355,7 @@ describe('incremental', () => {
     try {
       fc.assert(
         fc.property(
-          fc.oneof(fc.constantFrom(...FIXTURE_TEXTS), fc.constantFrom(shapes, long)),
+          fc.oneof(fc.constantFrom(...FIXTURE_TEXTS), fc.constantFrom(shapes, long, open)),
           fc.array(edit, { minLength: 1, maxLength: 4 }),
           (text, list) => {
             let tree = parse(text);

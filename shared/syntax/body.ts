@@ -90,7 +90,8 @@ export function reparseBody(
   }
   // The `{` looked that far (or the `}`: the edit is against it), or a turn kept looked past the
   // first token of the first one re-parsed (which may have read what it left): the item is re-parsed.
-  if (keep === 0 || first >= n - 1 || keptReach > firstTokenEnd(elements, keep, restart) + 3) return undefined;
+  if (keep === 0 || first >= n - 1 || keptReach > firstTokenEnd(elements, keep, restart) + 3 || modesAfter(elements, keep) !== '')
+    return undefined;
   // The item's errors: its header's, then each statement's in order.
   let inStatements = 0;
   if (itemErrors.length > 0) for (const e of elements) if (e instanceof GreenNode) inStatements += e.errors.length;
@@ -129,6 +130,7 @@ export function reparseBody(
           if (
             cursorEnd === oldEnd &&
             endsTurn(e) &&
+            modesAfter(elements, cursor) === '' &&
             reach <= firstTokenEnd(elements, cursor, cursorEnd) + 3 &&
             !errorBefore(elements, cursor) &&
             reportsAlike(itemErrors, itemStart, after, cursorEnd - trailingTrivia(e), lastError < 0 ? -1 : base + lastError, delta)
@@ -140,6 +142,7 @@ export function reparseBody(
         return false;
       },
       kept > 0 ? itemStart + itemErrors[kept - 1].start - base : -1,
+      restart - trailingTrivia(elements[keep - 1]) - base,
     );
     const scanned = parser.scanned;
     parser.release();
@@ -217,6 +220,19 @@ export function errorBefore(elements: readonly GreenElement[], index: number): b
     if (e.lookahead >= 0) return false;
   }
   return false;
+}
+
+/**
+ * The lexer's state after the elements before `index` (a turn ends there): the last statement's
+ * (trivia and `;` change none), or at the `{` plain code. A re-parse starts and stops only in plain
+ * code (error recovery can leave a string's interpolation open past a statement).
+ */
+function modesAfter(elements: readonly GreenElement[], index: number): string {
+  for (let i = index - 1; i > 0; i--) {
+    const e = elements[i];
+    if (e instanceof GreenNode) return e.endModes;
+  }
+  return '';
 }
 
 /** An error the parser reports once per item (nesting past its limit). */

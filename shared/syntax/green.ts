@@ -36,7 +36,7 @@ export class GreenNode {
    * and on the statements of a function's body): an edit inside that window may change the node.
    */
   lookahead = 0;
-  /** Lexer state right after this node (only set on top-level nodes; '' is plain code). */
+  /** Lexer state right after this node (only set on top-level nodes and the statements of a function's body; '' is plain code). */
   endModes = '';
 
   /** `width`, when the caller knows it (a file's root: its text's length), saves summing the children's. */

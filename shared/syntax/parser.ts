@@ -442,8 +442,8 @@ export class Parser {
    * Ends a turn's watch (`lookFrom`): the statement the turn built (`built`: the last element it
    * put in the tree from `from`, a node unless the turn took a `;`) records how far past its end
    * (its last token's, trivia included) the turn looked (its `lookahead`: the furthest token's end
-   * plus the lexer's 3 characters) and the errors found since there were `errors` (relative to its
-   * start). A node the turn built before it (error recovery can build two) records the same look,
+   * plus the lexer's 3 characters), the lexer's state after it (`endModes`), and the errors found
+   * since there were `errors` (relative to its start). A node the turn built before it (error recovery can build two) records the same look,
    * negated (it does not end a turn: a re-parse neither starts nor stops after it). The item's
    * watch takes the turn's in.
    */
@@ -454,6 +454,7 @@ export class Parser {
         const end = this.builtEnd();
         const reach = this.t.ends[this.t.sig[this.furthest]] + 3;
         node.lookahead = Math.max(0, reach - end);
+        node.endModes = this.modesAhead();
         if (this.errors.length > errors) {
           const start = end - node.width;
           node.errors = this.errors
@@ -481,13 +482,14 @@ export class Parser {
    * says the parse has met the old tree again (after a turn, with the end of what the turn put
    * in the tree and where the last error was, relative to this parser's text) or the list ends (at a `}`, whose trivia is
    * taken): for syntax/body.ts. `lastErrorStart`: where the item's last error before the text was
-   * (-1: none). Returns the elements made, how it ended, the errors (absolute in this text), the
+   * (-1: none); `lastEnd`: where its last significant token before it ended. Returns the elements made, how it ended, the errors (absolute in this text), the
    * end of the furthest token it looked at, of the last significant token, and where its last
    * error was.
    */
   parseBodyRun(
     resync: (end: number, lastErrorStart: number) => boolean,
     lastErrorStart: number,
+    lastEnd: number,
   ): {
     elements: GreenElement[];
     resynced: boolean;
@@ -498,8 +500,10 @@ export class Parser {
     lastErrorStart: number;
   } {
     this.startErrors();
-    // Where the item's last error before this text was (an error there again is not reported twice).
+    // Where the item's last error before this text was (an error there again is not reported
+    // twice), and its last significant token's end (where a missing token is reported).
     this.lastErrorStart = lastErrorStart;
+    this.lastEnd = lastEnd;
     this.nestingReported = false;
     this.furthest = this.sigPos;
     // As inside a top-level function's body: `parseBlock` entered one level.
@@ -515,7 +519,8 @@ export class Parser {
         resync(this.builtEnd(), this.lastErrorStart),
     );
     let atBrace = -1;
-    if (!resynced && this.peek() === K.RBrace) {
+    // The list ended at a `}` in plain code (not one closing an interpolation left open).
+    if (!resynced && this.peek() === K.RBrace && this.modesAhead() === '') {
       atBrace = this.start();
       this.flushTrivia();
     }

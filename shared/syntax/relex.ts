@@ -133,6 +133,7 @@ function relexAt(item: GreenNode, itemStart: number, edit: Edit, left: boolean):
     made = new GreenNode(n.kind, children, n.width + delta);
     // A statement holding the token looked as far past its end as before (the token is in it).
     made.lookahead = n.lookahead;
+    made.endModes = n.endModes;
     if (d > 0) made.errors = nodeErrors[d];
   }
   const fresh = made as GreenNode;
