@@ -567,9 +567,9 @@ const FUNCTION_SIZES = [1_000, 4_000, 16_000];
  * unit a keystroke re-parses, so one that changes a single token (a name, a number, spaces) is
  * made again around the token instead (`relexItem`). In a fresh process per length: a character
  * typed into a name or a number of a random statement and deleted again, with that on and off
- * in alternating passes; and a `;` typed after a random statement and deleted, which changes
- * more than a token: the statements around it re-parsed (`reparseBody`), or with that off the
- * function.
+ * in alternating passes; and a `;` typed into a random statement's expression or after it and
+ * deleted, which changes more than a token (a syntax error, mostly, and then none): the
+ * statements around it re-parsed (`reparseBody`), or with that off the function.
  */
 function keystrokesInLongFunctions(): void {
   const rows = FUNCTION_SIZES.map((statements) => {
@@ -601,7 +601,7 @@ function keystrokesInLongFunctions(): void {
   }));
   print(
     table(
-      `A keystroke inside one long function (in process, a fresh process per length, the core's warm-up first; an edit then the file's diagnostics by block; ${2 * LONG_FUNCTION_EDITS} keystrokes of each kind, a character typed at a random statement then deleted, after short passes of each)`,
+      `A keystroke inside one long function (in process, a fresh process per length, the core's warm-up first; an edit then the file's diagnostics by block; ${2 * LONG_FUNCTION_EDITS} keystrokes of each kind, a character typed at a random statement then deleted, after short passes of each; the ';' typed into the statement's expression or after it, a syntax error mostly, which its deletion fixes)`,
       [
         'function',
         'in a name or number: p50 ms',
@@ -659,7 +659,7 @@ function longFunctionChild(statements: number): void {
   let semis = 0;
   /**
    * `kind`: 'name' types a letter or digit into the statement's name or one of its numbers; 'semi'
-   * a `;` after it. Each keystroke is deleted by the next. `on`: made in place, or by statements,
+   * a `;` into its expression or after it. Each keystroke is deleted by the next. `on`: made in place, or by statements,
    * where it can be (else the function re-parsed).
    */
   const pass = (kind: 'name' | 'semi', on: boolean, count = LONG_FUNCTION_EDITS): number[] => {
@@ -678,7 +678,9 @@ function longFunctionChild(statements: number): void {
       let at: number;
       let ch: string;
       if (kind === 'semi') {
-        at = starts[s] + l.length;
+        // Anywhere after the `=` (inside the expression: a syntax error, which the deletion then fixes).
+        const eq = l.indexOf('=') + 1;
+        at = starts[s] + eq + Math.floor(rng() * (l.length + 1 - eq));
         ch = ';';
       } else if (rng() < 0.5) {
         at = starts[s] + 2 + 1 + Math.floor(rng() * (l.indexOf(' =') - 3)); // inside `total…`
