@@ -20,6 +20,14 @@ import { assertSameReading } from './support/quick';
 import { fingerprint } from './support/trees';
 
 const FIXTURE_TEXTS = fixtureTexts();
+
+/** A reparsed tree is what a full parse of its text makes: every node (with what it records), the errors, the node count. */
+function assertSameAsFullParse(tree: SyntaxTree, why = JSON.stringify(tree.text)): void {
+  const full = parse(tree.text);
+  assert.equal(fingerprint(tree.green), fingerprint(full.green), why);
+  assert.deepEqual(tree.errors, full.errors, why);
+  assert.equal(tree.nodeCount, full.nodeCount, why);
+}
 const mutatedFixture = mutatedText(FIXTURE_TEXTS);
 
 describe('lossless and tolerant', () => {
@@ -227,10 +235,7 @@ describe('incremental', () => {
             tree = reparse(tree, { start, end, newText: how === 1 ? '' : ins });
             edits++;
             if (tree.stats.relexed) relexed++;
-            const full = parse(tree.text);
-            assert.equal(fingerprint(tree.green), fingerprint(full.green), JSON.stringify(tree.text));
-            assert.deepEqual(tree.errors, full.errors);
-            assert.equal(tree.nodeCount, full.nodeCount);
+            assertSameAsFullParse(tree);
             const table = tree.tableCache!;
             let offset = 0;
             for (const [i, c] of tree.green.children.entries()) {
@@ -365,10 +370,7 @@ describe('incremental', () => {
               tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
               edits++;
               if (tree.stats.statements) statements++;
-              const full = parse(tree.text);
-              assert.equal(fingerprint(tree.green), fingerprint(full.green), JSON.stringify(tree.text));
-              assert.deepEqual(tree.errors, full.errors);
-              assert.equal(tree.nodeCount, full.nodeCount);
+              assertSameAsFullParse(tree);
             }
           },
         ),
@@ -386,23 +388,18 @@ describe('incremental', () => {
     const body = Array.from({ length: 10_000 }, (_, i) => `  total${i} = ship.fuel + ${i} * launch(ship);`).join('\n');
     const text = `struct Ship { fuel int; }\nfunc big(ship &Ship) int {\n${body}\n  return 0;\n}\nfunc after() { }\n`;
     let tree = parse(text);
-    const same = (why: string): void => {
-      const full = parse(tree.text);
-      assert.equal(fingerprint(tree.green), fingerprint(full.green), why);
-      assert.deepEqual(tree.errors, full.errors, why);
-    };
     // `launch(ship);` → `launch(;ship);`: an error, in the statements re-parsed.
     const at = text.indexOf('launch(ship);', text.indexOf('total5000 =')) + 'launch('.length;
     tree = reparse(tree, { start: at, end: at, newText: ';' });
     assert.equal(tree.stats.statements, true);
     assert.equal(tree.stats.parsedItems, 1);
     assert.ok(tree.errors.length > 0);
-    same('a ; typed');
+    assertSameAsFullParse(tree, 'a ; typed');
     // The function has an error now, the statement's own: deleting the `;` re-parses the statements around it too.
     tree = reparse(tree, { start: at, end: at + 1, newText: '' });
     assert.equal(tree.stats.statements, true);
     assert.equal(tree.errors.length, 0);
-    same('the ; deleted');
+    assertSameAsFullParse(tree, 'the ; deleted');
     // Two statements joined (an error), an error made far before them, the two split again, a line typed.
     const semi = (): number => tree.text.indexOf(';', tree.text.indexOf('total7000 ='));
     const joined = (): number => tree.text.indexOf(')', tree.text.indexOf('total7000 =')) + 1;
@@ -416,14 +413,14 @@ describe('incremental', () => {
       const start = at();
       tree = reparse(tree, { start, end: start + cut, newText });
       assert.equal(tree.stats.statements, true, why);
-      same(why);
+      assertSameAsFullParse(tree, why);
     }
     assert.equal(tree.errors.length, 2, 'the far error (two)');
     // The body's closing brace: the function is re-parsed.
     const close = tree.text.indexOf('}\nfunc after');
     tree = reparse(tree, { start: close, end: close + 1, newText: '' });
     assert.equal(tree.stats.statements, undefined);
-    same('the } deleted');
+    assertSameAsFullParse(tree, 'the } deleted');
   });
 
   test('every word the grammar asks for one at a time is one of the words a relexed name must not be', () => {

@@ -21,6 +21,14 @@ import { MAX_ITEM_ERRORS, Parser } from './parser';
 import type { Source } from './pieces';
 import { windowHolds, windowSlack } from './window';
 
+/** An edit of the text an item was parsed from (the old text): [`start`, `end`) replaced by `inserted`. */
+export interface ItemEdit {
+  readonly text: Source;
+  readonly start: number;
+  readonly end: number;
+  readonly inserted: string;
+}
+
 /** Bodies of fewer elements are re-parsed with their item (cheap enough, and the item's parse is the simpler path). */
 let minimumElements = 64;
 
@@ -45,14 +53,8 @@ function endsTurn(e: GreenElement): boolean {
  * can change, when the edit falls between its body's braces (see above); else undefined (re-parse
  * the item).
  */
-export function reparseBody(
-  item: GreenNode,
-  itemStart: number,
-  text: Source,
-  start: number,
-  end: number,
-  inserted: string,
-): GreenNode | undefined {
+export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit): GreenNode | undefined {
+  const { text, start, end, inserted } = edit;
   if (item.kind !== K.FunctionItem || item.children === RELEASED || item.endModes !== '') return undefined;
   const itemErrors = item.errors;
   if (itemErrors.length >= MAX_ITEM_ERRORS || itemErrors.some(nested)) return undefined;

@@ -17,13 +17,12 @@
 // typed in an indentation).
 // Errors that name the token, or point inside it, are the parser's to write again.
 
-import { errorBefore } from './body';
+import { type ItemEdit, errorBefore } from './body';
 import { GRAMMAR_WORDS } from './grammar/common';
 import { type GreenElement, GreenNode, GreenToken, RELEASED, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K } from './kinds';
 import { Lexer } from './lexer';
 import { MAX_ITEM_ERRORS, keptTokenText } from './parser';
-import type { Source } from './pieces';
 
 /** How much text past the token the relex reads: the lexer looks at most 3 characters past a token's end, and the next token must be seen whole or cut alike. */
 const MARGIN = 24;
@@ -48,29 +47,13 @@ function inString(kind: K): boolean {
  * undefined (re-parse it). The new item has the old one's lookahead and end state, and its errors
  * moved past the token.
  */
-export function relexItem(
-  item: GreenNode,
-  itemStart: number,
-  text: Source,
-  start: number,
-  end: number,
-  inserted: string,
-): GreenNode | undefined {
+export function relexItem(item: GreenNode, itemStart: number, edit: ItemEdit): GreenNode | undefined {
   if (item.children === RELEASED || item.errors.length >= MAX_ITEM_ERRORS || inString(item.kind) || item.endModes !== '') return undefined;
-  const edit: Edit = { text, start, end, inserted };
   // An insertion between two tokens belongs to either: the one before first (typing on at a word's end).
-  return relexAt(item, itemStart, edit, true) ?? (start === end ? relexAt(item, itemStart, edit, false) : undefined);
+  return relexAt(item, itemStart, edit, true) ?? (edit.start === edit.end ? relexAt(item, itemStart, edit, false) : undefined);
 }
 
-/** An edit of the old text: [`start`, `end`) replaced by `inserted`. */
-interface Edit {
-  readonly text: Source;
-  readonly start: number;
-  readonly end: number;
-  readonly inserted: string;
-}
-
-function relexAt(item: GreenNode, itemStart: number, edit: Edit, left: boolean): GreenNode | undefined {
+function relexAt(item: GreenNode, itemStart: number, edit: ItemEdit, left: boolean): GreenNode | undefined {
   const { start, end, inserted } = edit;
   // The path down to the token: each node, the index of the child taken and where that child starts.
   const nodes: GreenNode[] = [];
@@ -241,7 +224,7 @@ function lexThree(window: string, from: number): { kinds: number[]; widths: numb
  * token of its new width, in plain code both times; the old lex gives the tree's own two tokens.
  */
 function relexesAlone(
-  edit: Edit,
+  edit: ItemEdit,
   before: { start: number; kind: K },
   token: { start: number; kind: K; old: string; changed: string },
 ): boolean {
