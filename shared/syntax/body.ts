@@ -5,8 +5,11 @@
 // `parseBodyStatements`), so the statements before the edit whose turns did not look as far as it
 // are kept, the parse starts after them, and it stops where it meets the old statements again (a
 // statement's end at the same place, past the edit, in plain code): the statements after it are
-// kept too. A statement's turn depends on nothing before it but where it starts (in plain code,
-// at the same nesting), so the kept ones are what a full parse makes; tests hold the two equal.
+// kept too. A turn depends on what came before it only through where it starts (in plain code, at
+// the body's nesting), where the last significant token ended and the last error was (both handed
+// to the re-parse), and a failed let-scan's memo (`Parser.hasLetEquals`: a re-parse starts and
+// stops only where none reaches across), so the kept ones are what a full parse makes; tests hold
+// the two equal.
 //
 // A statement also records the syntax errors its turn found (its `errors`, among its item's too),
 // so an item with errors is taken as well: its errors are those before the statements re-parsed,

@@ -443,9 +443,9 @@ export class Parser {
    * put in the tree from `from`, a node unless the turn took a `;`) records how far past its end
    * (its last token's, trivia included) the turn looked (its `lookahead`: the furthest token's end
    * plus the lexer's 3 characters), the lexer's state after it (`endModes`), and the errors found
-   * since there were `errors` (relative to its start). A node the turn built before it (error recovery can build two) records the same look,
-   * negated (it does not end a turn: a re-parse neither starts nor stops after it). The item's
-   * watch takes the turn's in.
+   * since there were `errors` (relative to its start). A node the turn built before it (error
+   * recovery can build two) records the same look, negated (it does not end a turn: a re-parse
+   * neither starts nor stops after it). The item's watch takes the turn's in.
    */
   looked(saved: number, built: boolean, errors: number, from: number): void {
     if (built && !this.measuring) {
@@ -479,12 +479,13 @@ export class Parser {
   /**
    * Parses statements of a function's body from here, as `parseBlock` parses them there (the
    * text starts at the end of an element of the body's block, in plain code), until `resync`
-   * says the parse has met the old tree again (after a turn, with the end of what the turn put
-   * in the tree and where the last error was, relative to this parser's text) or the list ends (at a `}`, whose trivia is
-   * taken): for syntax/body.ts. `lastErrorStart`: where the item's last error before the text was
-   * (-1: none); `lastEnd`: where its last significant token before it ended. Returns the elements made, how it ended, the errors (absolute in this text), the
-   * end of the furthest token it looked at, of the last significant token, and where its last
-   * error was.
+   * says the parse has met the old tree again (after a turn, with the end of what the turn put in
+   * the tree and where the last error was, relative to this parser's text) or the list ends (at a
+   * `}`, whose trivia is taken): for syntax/body.ts. `lastErrorStart`: where the item's last
+   * error before the text was (-1: none); `lastEnd`: where its last significant token before it
+   * ended. Returns the elements made, how it ended, the errors (absolute in this text), the end
+   * of the furthest token it looked at, of the last significant token, and where its last error
+   * was.
    */
   parseBodyRun(
     resync: (end: number, lastErrorStart: number) => boolean,

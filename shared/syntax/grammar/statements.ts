@@ -4,7 +4,7 @@ import { SEMI_OPTIONAL_BEFORE, STATEMENT_END, STRAY_CLOSERS, describe } from './
 import { parseExpression, parseUnary } from './expressions';
 import { parsePattern } from './patterns';
 
-/** `{ statements }`; a function's body (`body`) records how far each of its statements looked (`Parser.looked`). */
+/** `{ statements }`; a function's body (`body`) records what each turn of its statements read (`parseBodyStatements`). */
 export function parseBlock(p: Parser, body = false): void {
   if (!p.enterNesting()) return;
   parseBlockNested(p, body);
@@ -35,9 +35,10 @@ export function parseStatements(p: Parser): void {
 
 /**
  * A function body's statements, each node recording how far its turn of the list looked past its
- * end (its `lookahead`) and the syntax errors the turn found (its `errors`), so that an edit among
- * them re-parses only the statements that read it (syntax/body.ts). `resync`, after each turn that put a statement or a `;` in the tree: stop
- * there (a re-parse that has met the old tree again). Returns whether `resync` stopped it.
+ * end, the lexer's state after it and the syntax errors the turn found (`Parser.looked`), so that
+ * an edit among them re-parses only the statements that read it (syntax/body.ts). `resync`, after
+ * each turn that put a statement or a `;` in the tree: stop there (a re-parse that has met the
+ * old tree again). Returns whether `resync` stopped it.
  */
 export function parseBodyStatements(p: Parser, resync: (() => boolean) | undefined): boolean {
   for (;;) {
