@@ -95,7 +95,10 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
   }
   // The `{` looked that far (or the `}`: the edit is against it), or a turn kept looked past the
   // first token of the first one re-parsed (which may have read what it left): the item is re-parsed.
-  if (keep === 0 || first >= n - 1 || keptReach > firstTokenEnd(elements, keep, restart) + 3 || modesAfter(elements, keep) !== '')
+  // The lexer's state after the `{`: plain code unless the header holds a string (one left open
+  // makes the body an interpolation's).
+  const open = plainHeader(item) ? '' : '?';
+  if (keep === 0 || first >= n - 1 || keptReach > firstTokenEnd(elements, keep, restart) + 3 || modesAfter(elements, keep, open) !== '')
     return undefined;
   // The item's errors: its header's, then each statement's in order.
   let inStatements = 0;
@@ -135,7 +138,7 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
           if (
             cursorEnd === oldEnd &&
             endsTurn(e) &&
-            modesAfter(elements, cursor) === '' &&
+            modesAfter(elements, cursor, open) === '' &&
             reach <= firstTokenEnd(elements, cursor, cursorEnd) + 3 &&
             !errorBefore(elements, cursor) &&
             reportsAlike(itemErrors, itemStart, after, cursorEnd - trailingTrivia(e), lastError < 0 ? -1 : base + lastError, delta)
@@ -229,15 +232,26 @@ export function errorBefore(elements: readonly GreenElement[], index: number): b
 
 /**
  * The lexer's state after the elements before `index` (a turn ends there): the last statement's
- * (trivia and `;` change none), or at the `{` plain code. A re-parse starts and stops only in plain
- * code (error recovery can leave a string's interpolation open past a statement).
+ * (trivia and `;` change none), or `open`, the state after the `{`. A re-parse starts and stops
+ * only in plain code (error recovery can leave a string's interpolation open past a statement).
  */
-function modesAfter(elements: readonly GreenElement[], index: number): string {
+function modesAfter(elements: readonly GreenElement[], index: number, open: string): string {
   for (let i = index - 1; i > 0; i--) {
     const e = elements[i];
     if (e instanceof GreenNode) return e.endModes;
   }
-  return '';
+  return open;
+}
+
+/** Whether a function's header (all but its body) holds no string, interpolation or error node: the lexer is in plain code at its body's `{`. */
+function plainHeader(item: GreenNode): boolean {
+  const stack: GreenElement[] = item.children.slice(0, -1);
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (x instanceof GreenToken) continue;
+    if (x.kind === K.StringExpr || x.kind === K.Interpolation || x.kind === K.Error) return false;
+    for (const c of x.children) stack.push(c);
+  }
+  return true;
 }
 
 /** An error the parser reports once per item (nesting past its limit). */
