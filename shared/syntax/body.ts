@@ -157,7 +157,7 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
     // Met again after a statement, or at the body's own `}` (the list ended there).
     if (!run.resynced) resume = run.atBrace >= 0 && base + run.atBrace - delta === closeStart ? n - 1 : -1;
     if (windowEnd === oldLength || windowHolds(window, scanned))
-      return resume >= 0 ? made(item, itemStart, body, block, keep, run, resume, base, delta, kept) : undefined;
+      return resume >= 0 ? made(item, itemStart, body, block, keep, restart, run, resume, base, delta, kept) : undefined;
     // The parse read to the window's end, or so near it that the rest decides: a longer window.
     slack = slack * 4 + 256;
   }
@@ -274,9 +274,10 @@ function trailingTrivia(e: GreenElement): number {
 }
 
 /**
- * The item made again: its body's block with the elements [`keep`, `resume`) replaced by the
- * run's, its errors the first `kept` of the old ones, the run's, and those of the statements after,
- * moved; undefined where the parser's bookkeeping would have made them otherwise.
+ * The item made again: its body's block with the elements [`keep`, `resume`) (the first at
+ * `restart`) replaced by the run's, its errors the first `kept` of the old ones, the run's, and
+ * those of the statements after, moved; undefined where the parser's bookkeeping would have made
+ * them otherwise.
  */
 function made(
   item: GreenNode,
@@ -284,6 +285,7 @@ function made(
   body: GreenNode,
   block: GreenNode,
   keep: number,
+  restart: number,
   run: ReturnType<Parser['parseBodyRun']>,
   resume: number,
   base: number,
@@ -296,8 +298,7 @@ function made(
   // not have been what set it, since the new ones set theirs.
   const itemEnd = itemStart + item.width;
   const itemReach = itemEnd + item.lookahead;
-  let offset = itemStart + item.width - body.width;
-  for (let i = 0; i < keep; i++) offset += elements[i].width;
+  let offset = restart; // where element `keep` starts
   let replacedErrors = 0;
   for (let i = keep; i < resume; i++) {
     const e = elements[i];

@@ -6,7 +6,7 @@ import { type Source, editSource, textOf } from './pieces';
 import { Parser } from './parser';
 import { SyntaxNode } from './red';
 import { relexItem } from './relex';
-import { type ItemEdit, reparseBody } from './body';
+import { reparseBody } from './body';
 import { windowHolds, windowSlack } from './window';
 
 export interface SyntaxError {
@@ -306,18 +306,16 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
   }
   // An edit inside one token of an item that changes nothing else the parser reads (a name, a
   // number, spaces, a comment) changes that token alone (relex.ts): the item is made again around
-  // it, and no text is parsed.
-  const itemEdit = { text: oldText, start, end, inserted: edit.newText };
-  const relexed = relexing ? remadeItem(oldChildren, table, itemEdit, lo, relexItem) : undefined;
-  if (relexed) {
-    const { index, item, itemStart } = relexed;
-    return treeAfter(old, newText, table, start, end, edit.newText, index, [item], index + 1, itemStart, 1, 'relexed');
-  }
-  // An edit inside a function's body re-parses the statements it can change (body.ts).
-  const statements = bodyReparsing ? remadeItem(oldChildren, table, itemEdit, lo, reparseBody) : undefined;
-  if (statements) {
-    const { index, item, itemStart } = statements;
-    return treeAfter(old, newText, table, start, end, edit.newText, index, [item], index + 1, itemStart, 1, 'statements');
+  // it, and no text is parsed. Another edit inside a function's body re-parses the statements it
+  // can change (body.ts).
+  const inside = relexing || bodyReparsing ? editedItem(oldChildren, table, start, end, lo) : undefined;
+  if (inside) {
+    const { index, itemStart } = inside;
+    const itemEdit = { text: oldText, start, end, inserted: edit.newText };
+    let item = relexing ? relexItem(inside.item, itemStart, itemEdit) : undefined;
+    const remade = item ? 'relexed' : 'statements';
+    if (!item && bodyReparsing) item = reparseBody(inside.item, itemStart, itemEdit);
+    if (item) return treeAfter(old, newText, table, start, end, edit.newText, index, [item], index + 1, itemStart, 1, remade);
   }
   let last = lo - 1;
   while (last >= 0 && table.lookaheads[last] < 0) last--;
@@ -443,29 +441,27 @@ function treeAfter(
 }
 
 /**
- * The item an edit falls inside, made again by `remake` (around the token the
- * edit changes, `relexItem`, or with the statements of its body it can change re-parsed,
- * `reparseBody`), with its index and start, when no element before it looked as far as the edit
- * (`first`: the first element whose reach passes the edit's start), the edit is inside that item and the
- * lexer began it in plain code; else undefined.
+ * The item an edit at [`start`, `end`) falls inside, with its index and start, for `relexItem`
+ * and `reparseBody` to make again: when no element before it looked as far as the edit (`first`:
+ * the first element whose reach passes `start`), the edit is inside that item and the lexer began
+ * it in plain code; else undefined.
  */
-function remadeItem(
+function editedItem(
   children: readonly GreenElement[],
   table: ElementTable,
-  edit: ItemEdit,
+  start: number,
+  end: number,
   first: number,
-  remake: (item: GreenNode, itemStart: number, edit: ItemEdit) => GreenNode | undefined,
 ): { index: number; item: GreenNode; itemStart: number } | undefined {
   if (first >= children.length) return undefined;
   const c = children[first];
   const itemStart = first > 0 ? table.ends[first - 1] : 0;
-  if (!(c instanceof GreenNode) || edit.start <= itemStart || edit.end >= table.ends[first]) return undefined;
+  if (!(c instanceof GreenNode) || start <= itemStart || end >= table.ends[first]) return undefined;
   // The lexer began the item in plain code: the last node before it left no string open.
   let before = first - 1;
   while (before >= 0 && !(children[before] instanceof GreenNode)) before--;
   if (before >= 0 && (children[before] as GreenNode).endModes !== '') return undefined;
-  const item = remake(c, itemStart, edit);
-  return item ? { index: first, item, itemStart } : undefined;
+  return { index: first, item: c, itemStart };
 }
 
 /**
