@@ -32,6 +32,7 @@ import {
   warmUpKeystrokes,
 } from '../shared';
 import { setBodyReparsing, setRelexing } from '../shared/syntax/tree';
+import { bodyReparses } from '../shared/syntax/body';
 import { heapPolicyReading, heapPolicyTick, oneShotHeap, serverHeap } from '../server/heap';
 import { readInWorkers } from '../server/jobs';
 import { loadCParser, webTreeSitter } from '../server/cparser';
@@ -559,8 +560,13 @@ function keystrokesBySize(): void {
   );
 }
 
-/** The function lengths (statements) `keystrokesInLongFunctions` types in. */
-const FUNCTION_SIZES = [1_000, 4_000, 16_000];
+/** The function lengths (statements) `keystrokesInLongFunctions` types in; `loop`: the statements in a `while` loop's block. */
+const FUNCTION_SIZES: readonly { statements: number; loop: boolean }[] = [
+  { statements: 1_000, loop: false },
+  { statements: 4_000, loop: false },
+  { statements: 16_000, loop: false },
+  { statements: 4_000, loop: true },
+];
 
 /**
  * What a keystroke costs inside one long function (generated code, a long test): the item is the
@@ -572,9 +578,9 @@ const FUNCTION_SIZES = [1_000, 4_000, 16_000];
  * statements around it re-parsed (`reparseBody`), or with that off the function.
  */
 function keystrokesInLongFunctions(): void {
-  const rows = FUNCTION_SIZES.map((statements) => {
-    progress(`editing: a keystroke in a function of ${statements} statements`);
-    const r = spawnSync(process.execPath, [__filename, '--child-long-function', String(statements)], {
+  const rows = FUNCTION_SIZES.map(({ statements, loop }) => {
+    progress(`editing: a keystroke in a function of ${statements} statements${loop ? ' in a loop' : ''}`);
+    const r = spawnSync(process.execPath, [__filename, '--child-long-function', String(statements), loop ? 'loop' : 'body'], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -582,8 +588,10 @@ function keystrokesInLongFunctions(): void {
     if (r.status !== 0) throw new Error('long function child failed');
     return JSON.parse(r.stdout) as {
       statements: number;
+      loop: boolean;
       relexed: number;
       byStatements: number;
+      inBlock: number;
       names: number[];
       reparsed: number[];
       semis: number[];
@@ -592,6 +600,7 @@ function keystrokesInLongFunctions(): void {
   });
   results.keystrokesInLongFunctions = rows.map((r) => ({
     statements: r.statements,
+    loop: r.loop,
     relexedShare: r.relexed,
     byStatementsShare: r.byStatements,
     name: { p50: percentile(r.names, 50), p95: percentile(r.names, 95) },
@@ -614,7 +623,7 @@ function keystrokesInLongFunctions(): void {
         'p95 ms',
       ],
       rows.map((r) => [
-        `${r.statements} statements`,
+        `${r.statements} statements${r.loop ? " in a loop's block" : ''}`,
         fixed(percentile(r.names, 50), 2),
         fixed(percentile(r.names, 95), 2),
         fixed(percentile(r.reparsed, 50), 2),
@@ -626,25 +635,28 @@ function keystrokesInLongFunctions(): void {
       ]),
     ),
   );
-  const big = rows[rows.length - 1];
+  const bodies = rows.filter((r) => !r.loop);
+  const big = bodies[bodies.length - 1];
+  const loop = rows.find((r) => r.loop)!;
   const share = Math.min(...rows.map((r) => r.relexed));
   const byStatements = Math.min(...rows.map((r) => r.byStatements));
   print(
-    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the three lengths (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the three lengths), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there\n`,
+    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function\n`,
   );
 }
 
 /** Characters of each kind typed (and deleted: twice as many keystrokes) in the measured pass of `keystrokesInLongFunctions`; a short pass of each warms up first. */
 const LONG_FUNCTION_EDITS = 100;
 
-/** `--child-long-function STATEMENTS`: keystrokes in one function that long, as `keystrokesInLongFunctions` reports them. */
-function longFunctionChild(statements: number): void {
+/** `--child-long-function STATEMENTS loop|body`: keystrokes in one function that long (its statements in a `while` loop's block or the body's), as `keystrokesInLongFunctions` reports them. */
+function longFunctionChild(statements: number, loop: boolean): void {
   serverHeap();
   heapPolicyReading();
-  const line = (i: number): string => `  total${i} = ship.fuel + ${i} * launch(ship, ${i % 7});`;
+  const indent = loop ? '    ' : '  ';
+  const line = (i: number): string => `${indent}total${i} = ship.fuel + ${i} * launch(ship, ${i % 7});`;
   const lines = Array.from({ length: statements }, (_, i) => line(i));
-  const head = 'struct Ship { fuel int; }\nextern func launch(s &Ship, n int) int;\nfunc long(ship &Ship) int {\n';
-  const text0 = `${head}${lines.join('\n')}\n  return 0;\n}\n`;
+  const head = `struct Ship { fuel int; }\nextern func launch(s &Ship, n int) int;\nfunc long(ship &Ship) int {\n${loop ? '  while ship.fuel > 0 {\n' : ''}`;
+  const text0 = `${head}${lines.join('\n')}\n${loop ? '  }\n' : ''}  return 0;\n}\n`;
   // Where each statement starts.
   const starts: number[] = [];
   for (let i = 0, at = head.length; i < statements; i++) {
@@ -656,6 +668,7 @@ function longFunctionChild(statements: number): void {
   let relexed = 0;
   let typed = 0;
   let byStatements = 0;
+  let inBlock = 0;
   let semis = 0;
   /**
    * `kind`: 'name' types a letter or digit into the statement's name or one of its numbers; 'semi'
@@ -683,7 +696,7 @@ function longFunctionChild(statements: number): void {
         at = starts[s] + eq + Math.floor(rng() * (l.length + 1 - eq));
         ch = ';';
       } else if (rng() < 0.5) {
-        at = starts[s] + 2 + 1 + Math.floor(rng() * (l.indexOf(' =') - 3)); // inside `total…`
+        at = starts[s] + indent.length + 1 + Math.floor(rng() * (l.indexOf(' =') - indent.length - 1)); // inside `total…`
         ch = 'abcxyz_'[Math.floor(rng() * 7)];
       } else {
         const number = l.indexOf('+ ') + 2;
@@ -707,7 +720,10 @@ function longFunctionChild(statements: number): void {
         }
         if (on && kind === 'semi') {
           semis++;
-          if (ws.syntaxTree(path)?.stats.statements) byStatements++;
+          if (ws.syntaxTree(path)?.stats.statements) {
+            byStatements++;
+            if (bodyReparses.depth > 0) inBlock++;
+          }
         }
       }
     }
@@ -721,6 +737,7 @@ function longFunctionChild(statements: number): void {
   relexed = 0;
   typed = 0;
   byStatements = 0;
+  inBlock = 0;
   semis = 0;
   const measured = {
     names: pass('name', true),
@@ -730,7 +747,16 @@ function longFunctionChild(statements: number): void {
   };
   setRelexing(true);
   setBodyReparsing(true);
-  process.stdout.write(JSON.stringify({ statements, relexed: relexed / typed, byStatements: byStatements / semis, ...measured }));
+  process.stdout.write(
+    JSON.stringify({
+      statements,
+      loop,
+      relexed: relexed / typed,
+      byStatements: byStatements / semis,
+      inBlock: inBlock / semis,
+      ...measured,
+    }),
+  );
 }
 
 /** `--child-keystrokes LINES`: the editing section's keystrokes in the core, as `keystrokesBySize` reports them. */
@@ -1658,7 +1684,7 @@ async function main(): Promise<void> {
   const serverPathAt = process.argv.indexOf('--child-server-path');
   if (serverPathAt >= 0) return serverPathChild(Number(process.argv[serverPathAt + 1]));
   const longFunctionAt = process.argv.indexOf('--child-long-function');
-  if (longFunctionAt >= 0) return longFunctionChild(Number(process.argv[longFunctionAt + 1]));
+  if (longFunctionAt >= 0) return longFunctionChild(Number(process.argv[longFunctionAt + 1]), process.argv[longFunctionAt + 2] === 'loop');
   const keystrokesAt = process.argv.indexOf('--child-keystrokes');
   if (keystrokesAt >= 0) return keystrokesChild(Number(process.argv[keystrokesAt + 1]));
   const floorAt = process.argv.indexOf('--child-floor');

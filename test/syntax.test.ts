@@ -11,7 +11,7 @@ const runs = (n: number): number => Math.round(n * SCALE);
 import { LineIndex, Pieces, SyntaxKind, SyntaxTree, applyEdit, parse, piecesStats, reparse } from '../shared';
 import { ElementOffsets, elementOffsets } from '../shared/anchors';
 import { setWindowSlack } from '../shared/syntax/tree';
-import { setBodyMinimum } from '../shared/syntax/body';
+import { bodyReparses, setBodyMinimum } from '../shared/syntax/body';
 import { GRAMMAR_WORDS } from '../shared/syntax/grammar/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -329,6 +329,12 @@ describe('incremental', () => {
     const long = `func long() int {\n${lines}\n  return v39;\n}\nfunc after() { }\n`;
     // An interpolation and a string left open among statements: the lexer leaves plain code there.
     const open = `func o() {\n  a = 1;\n  z = "q {w + 1} r" + "{w ; y = a < b;\n  c = "x {d";\n${lines}\n}\nfunc p() { }\n`;
+    // Blocks in statements of every plain shape, two deep, `else if` chains among them.
+    const inner = (p: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `    ${p}${i} = g(${p}${i > 0 ? i - 1 : 0}) + ${i};`).join('\n');
+    const nested =
+      `func n(list &List) int {\n  a = 1;\n  while a < 10 {\n${inner('w', 12)}\n    if a { b(); } else if c {\n${inner('i', 5)}\n    } else {\n` +
+      `${inner('e', 6)}\n    }\n  }\n  foreach i in list {\n${inner('f', 8)}\n    block {\n${inner('k', 6)}\n    };\n  }\n  return a;\n}\nfunc after() { }\n`;
     const typed = fc.constantFrom(
       ';',
       '{',
@@ -357,22 +363,25 @@ describe('incremental', () => {
     );
     const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
     let statements = 0;
+    let inBlocks = 0;
     let edits = 0;
     setBodyMinimum(0);
     setWindowSlack(8);
     try {
       fc.assert(
         fc.property(
-          fc.oneof(fc.constantFrom(...FIXTURE_TEXTS), fc.constantFrom(shapes, long, open, strings, broken, boundaries)),
+          fc.oneof(fc.constantFrom(...FIXTURE_TEXTS), fc.constantFrom(shapes, long, open, nested, nested, strings, broken, boundaries)),
           fc.array(edit, { minLength: 1, maxLength: 4 }),
           (text, list) => {
             let tree = parse(text);
             for (const [at, cut, ins, del] of list) {
               const start = at % (tree.text.length + 1);
               const end = Math.min(tree.text.length, start + (del ? cut : 0));
+              bodyReparses.depth = -1;
               tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
               edits++;
               if (tree.stats.statements) statements++;
+              if (bodyReparses.depth > 0) inBlocks++;
               assertSameAsFullParse(tree);
             }
           },
@@ -385,6 +394,43 @@ describe('incremental', () => {
     }
     // Many of these edits fall in a body of an item without errors: the statements' re-parse must have been taken often.
     assert.ok(statements > edits / 10, `statements re-parsed for ${statements} of ${edits} edits`);
+    // And a share of them in a block below a function's body.
+    assert.ok(inBlocks > edits / 50, `statements of a block below the body re-parsed for ${inBlocks} of ${edits} edits`);
+  });
+
+  test('an edit in a long loop or else block re-parses the statements of that block around it, at the nesting the full parse has there', () => {
+    const lines = (p: string, n: number) => Array.from({ length: n }, (_, i) => `      ${p}${i} = g(${p}${i}) + ${i};`).join('\n');
+    const text = `func f(c bool) {\n  while c {\n${lines('w', 5000)}\n    if c { b(); } else {\n${lines('e', 100)}\n    }\n  }\n}\nfunc after() { }\n`;
+    let tree = parse(text);
+    const type = (why: string, at: number, cut: number, newText: string, depth: number | undefined): void => {
+      bodyReparses.depth = -1;
+      tree = reparse(tree, { start: at, end: at + cut, newText });
+      assertSameAsFullParse(tree, why);
+      if (depth === undefined) assert.notEqual(tree.stats.statements && bodyReparses.depth, 1, `${why}: not by the loop's statements`);
+      else {
+        assert.equal(tree.stats.statements, true, why);
+        assert.equal(bodyReparses.depth, depth, why);
+      }
+    };
+    const after = (marker: string) => tree.text.indexOf(';', tree.text.indexOf(marker)) + 1;
+    // A `;` typed in the loop (an error) and deleted, a statement split in the else block.
+    const semi = tree.text.indexOf('g(w2500)') + 2;
+    type("a ';' in the loop", semi, 0, ';', 1);
+    assert.ok(tree.errors.length > 0);
+    type("the ';' deleted", semi, 1, '', 1);
+    assert.equal(tree.errors.length, 0);
+    type('a line typed in the else block', after('e50 ='), 0, '\n      extra = 1;', 2);
+    // The deepest an expression can nest in each block without the parser's limit (256 levels):
+    // two levels less in the else block than in the loop, which is two less than in the body.
+    const nest = (d: number) => `\n      x = ${'('.repeat(d)}1${')'.repeat(d)};`;
+    type('nested to the limit in the else block', after('e70 ='), 0, nest(250), 2);
+    type('nested to the limit in the loop', after('w4000 ='), 0, nest(252), 1);
+    assert.equal(tree.errors.length, 0);
+    type('nested past the limit in the loop', after('w100 ='), 0, nest(253), undefined);
+    assert.ok(tree.errors.some((e) => e.message.startsWith('nested more than')));
+    // The loop's closing brace: not by the loop's statements.
+    const close = tree.text.indexOf('}\n}\nfunc after');
+    type("the loop's } deleted", close, 1, '', undefined);
   });
 
   test("a string left open in a function's header: its body's statements are an interpolation's, re-parsed with the function", () => {

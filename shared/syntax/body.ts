@@ -17,6 +17,14 @@
 // errors would differ (an error reported once per position, once per item for nesting, at most
 // `MAX_ITEM_ERRORS` of them), where the edit touches the body's braces, or where the new
 // statements looked further past the item than it had; those re-parse the item as before.
+//
+// The statements of every block record the same, so an edit inside a long loop, `if` or `block`
+// re-parses the statements of that block it can change, not the statement the block is in (which
+// may be most of the function): the innermost block the edit falls in along statements of those
+// plain shapes, at the nesting they give (`blockPath`), else the block around it, up to the body.
+// Below the body the item's errors must all be the block's statements' (each statement around
+// the block then holds them all, and gets them again moved), and the statements before each one
+// around the block must not have looked as far as the edit.
 
 import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, RELEASED, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K, isTrivia } from './kinds';
@@ -45,19 +53,120 @@ function lookedPast(e: GreenElement): number {
   return e instanceof GreenNode ? Math.abs(e.lookahead) : 3;
 }
 
+/** Whether an element of `block` before its child `index` (which starts at `at`) looked past `offset`. */
+function lookedPastBefore(block: GreenNode, index: number, at: number, offset: number): boolean {
+  const children = block.children;
+  for (let j = index - 1; j >= 0; j--) {
+    const c = children[j];
+    if (!isTrivia(c.kind) && at + lookedPast(c) > offset) return true;
+    at -= c.width;
+  }
+  return false;
+}
+
 /** Whether an element of a body's block ends a turn of the statement list (not a node error recovery built before another in one turn). */
 function endsTurn(e: GreenElement): boolean {
   return !isTrivia(e.kind) && !(e instanceof GreenNode && e.lookahead < 0);
 }
 
 /**
+ * The nodes from a function item down to the innermost block an edit falls strictly inside along
+ * statements of the plain shapes (a statement that is a `while`, `foreach`, `if` / `else` or
+ * `block` and nothing else, its turn's own), each with where it starts and the child taken; the
+ * blocks among them, the body's first. Their statements' nesting is known: the body's 1, each
+ * block below two more (the statement's `parseUnary` and the block's `parseBlock`).
+ */
+interface BlockPath {
+  readonly nodes: GreenNode[];
+  readonly starts: number[];
+  /** `indexes[d]`: the child of `nodes[d]` that is `nodes[d + 1]`. */
+  readonly indexes: number[];
+  /** Where the blocks are in `nodes`. */
+  readonly blocks: number[];
+}
+
+/** The kinds a statement of a plain shape is (the one node its turn makes, below its `ExprStmt`). */
+function blockStatement(kind: K): boolean {
+  return kind === K.WhileExpr || kind === K.ForeachExpr || kind === K.IfExpr || kind === K.BlockExpr;
+}
+
+/** The child of `node` (at `offset`) that holds [`start`, `end`) strictly inside, with its index and start; undefined when none does. */
+function childAround(node: GreenNode, offset: number, start: number, end: number): { index: number; at: number } | undefined {
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) {
+    const w = children[i].width;
+    if (offset + w > start) return offset < start && end < offset + w ? { index: i, at: offset } : undefined;
+    offset += w;
+  }
+  return undefined;
+}
+
+function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: GreenNode, start: number, end: number): BlockPath {
+  const bodyStart = itemStart + item.width - body.width;
+  const path: BlockPath = {
+    nodes: [item, body, block],
+    starts: [itemStart, bodyStart, bodyStart],
+    indexes: [item.children.length - 1, 0],
+    blocks: [2],
+  };
+  const { nodes, starts, indexes } = path;
+  // Down from a block: a statement ending its turn, its one node, then (through `else`s) a block.
+  for (;;) {
+    const at = nodes.length - 1;
+    const inBlock = childAround(nodes[at], starts[at], start, end);
+    if (!inBlock) break;
+    const statement = nodes[at].children[inBlock.index];
+    if (!(statement instanceof GreenNode) || statement.kind !== K.ExprStmt || statement.lookahead < 0) break;
+    const down: GreenNode[] = [statement];
+    const downStarts = [inBlock.at];
+    const downIndexes = [inBlock.index];
+    let found = false;
+    for (let x: GreenNode = statement, xStart = inBlock.at; ; ) {
+      const c = childAround(x, xStart, start, end);
+      if (!c) break;
+      const child = x.children[c.index];
+      if (!(child instanceof GreenNode)) break;
+      const ok =
+        x === statement
+          ? blockStatement(child.kind)
+          : child.kind === K.Block ||
+            (x.kind === K.IfExpr && child.kind === K.ElseClause) ||
+            (x.kind === K.ElseClause && child.kind === K.IfExpr);
+      if (!ok) break;
+      downIndexes.push(c.index);
+      if (child.kind === K.Block) {
+        found = true;
+        down.push(child);
+        downStarts.push(c.at);
+        break;
+      }
+      down.push(child);
+      downStarts.push(c.at);
+      x = child;
+      xStart = c.at;
+    }
+    if (!found) break;
+    for (let i = 0; i < down.length; i++) {
+      indexes.push(downIndexes[i]);
+      nodes.push(down[i]);
+      starts.push(downStarts[i]);
+    }
+    path.blocks.push(nodes.length - 1);
+  }
+  return path;
+}
+
+/** The depth of the block the last re-parse by statements took (0: the function's body): for tests. */
+export const bodyReparses = { depth: -1 };
+
+/**
  * The function item at `itemStart` of `text` (the old text; the lexer began it in plain code) with
- * the edit [`start`, `end`) → `inserted` applied by re-parsing the statements of its body the edit
- * can change, when the edit falls between its body's braces (see above); else undefined (re-parse
- * the item).
+ * the edit [`start`, `end`) → `inserted` applied by re-parsing the statements of a block the edit
+ * can change, when the edit falls between the block's braces (see above): the innermost block it
+ * falls in along statements of plain shapes (`blockPath`), else the one around it, up to the
+ * body's; else undefined (re-parse the item).
  */
 export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit): GreenNode | undefined {
-  const { text, start, end, inserted } = edit;
   if (item.kind !== K.FunctionItem || item.children === RELEASED || item.endModes !== '') return undefined;
   const itemErrors = item.errors;
   if (itemErrors.length >= MAX_ITEM_ERRORS || itemErrors.some(nested)) return undefined;
@@ -66,13 +175,30 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
   if (!(body instanceof GreenNode) || body.kind !== K.FunctionBody || body.children.length !== 1) return undefined;
   const block = body.children[0];
   if (!(block instanceof GreenNode) || block.kind !== K.Block) return undefined;
+  const path = blockPath(item, itemStart, body, block, edit.start, edit.end);
+  for (let level = path.blocks.length - 1; level >= 0; level--) {
+    const fresh = reparseBlock(item, path, level, edit);
+    if (fresh) {
+      bodyReparses.depth = level;
+      return fresh;
+    }
+  }
+  return undefined;
+}
+
+/** `reparseBody` in the block at `level` of the path (0: the body's). */
+function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: ItemEdit): GreenNode | undefined {
+  const { text, start, end, inserted } = edit;
+  const itemStart = path.starts[0];
+  const itemErrors = item.errors;
+  const at = path.blocks[level];
+  const block = path.nodes[at];
   const elements = block.children;
   const n = elements.length;
   if (n < minimumElements || elements[0].kind !== K.LBrace || elements[n - 1].kind !== K.RBrace) return undefined;
-  const blockStart = itemStart + item.width - body.width;
+  const blockStart = path.starts[at];
   const closeStart = blockStart + block.width - 1;
   if (end > closeStart) return undefined;
-
   // The first element whose turn looked as far as the edit; the parse starts after the element before it.
   let offset = blockStart;
   let first = 0;
@@ -95,17 +221,26 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
   }
   // The `{` looked that far (or the `}`: the edit is against it), or a turn kept looked past the
   // first token of the first one re-parsed (which may have read what it left): the item is re-parsed.
-  // The lexer's state after the `{`: plain code unless the header holds a string (one left open
-  // makes the body an interpolation's).
-  const open = plainHeader(item) ? '' : '?';
+  // The lexer's state after the body's `{`: plain code unless the header holds a string (one left
+  // open makes the body an interpolation's); after a block's below, taken from a statement kept.
+  const open = level === 0 && plainHeader(item) ? '' : '?';
   if (keep === 0 || first >= n - 1 || keptReach > firstTokenEnd(elements, keep, restart) + 3 || modesAfter(elements, keep, open) !== '')
     return undefined;
-  // The item's errors: its header's, then each statement's in order.
+  // The item's errors: its header's, then each statement's in order (below the body, only the
+  // block's statements may hold any: each statement around the block holds them all).
   let inStatements = 0;
   if (itemErrors.length > 0) for (const e of elements) if (e instanceof GreenNode) inStatements += e.errors.length;
   const headerErrors = itemErrors.length - inStatements;
-  if (headerErrors < 0) return undefined;
+  if (headerErrors < 0 || (level > 0 && headerErrors > 0)) return undefined;
   const kept = headerErrors + errorsBefore;
+  // Below the body, the statements before each one around the block looked no further than the
+  // edit (else they are re-parsed: the block around).
+  for (let l = 0; l < level; l++) {
+    const b = path.blocks[l];
+    const statement = path.nodes[b + 1];
+    if (statement.errors.length !== itemErrors.length || lookedPastBefore(path.nodes[b], path.indexes[b], path.starts[b + 1], start))
+      return undefined;
+  }
 
   const delta = inserted.length - (end - start);
   const oldLength = text.length;
@@ -151,13 +286,14 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
       },
       kept > 0 ? itemStart + itemErrors[kept - 1].start - base : -1,
       restart - trailingTrivia(elements[keep - 1]) - base,
+      1 + 2 * level,
     );
     const scanned = parser.scanned;
     parser.release();
     // Met again after a statement, or at the body's own `}` (the list ended there).
     if (!run.resynced) resume = run.atBrace >= 0 && base + run.atBrace - delta === closeStart ? n - 1 : -1;
     if (windowEnd === oldLength || windowHolds(window, scanned))
-      return resume >= 0 ? made(item, itemStart, body, block, keep, restart, run, resume, base, delta, kept) : undefined;
+      return resume >= 0 ? made(item, path, at, keep, restart, run, resume, base, delta, kept) : undefined;
     // The parse read to the window's end, or so near it that the rest decides: a longer window.
     slack = slack * 4 + 256;
   }
@@ -274,16 +410,16 @@ function trailingTrivia(e: GreenElement): number {
 }
 
 /**
- * The item made again: its body's block with the elements [`keep`, `resume`) (the first at
- * `restart`) replaced by the run's, its errors the first `kept` of the old ones, the run's, and
- * those of the statements after, moved; undefined where the parser's bookkeeping would have made
- * them otherwise.
+ * The item made again: the block at `path.nodes[at]` with the elements [`keep`, `resume`) (the
+ * first at `restart`) replaced by the run's, and the nodes above it; its errors the first `kept`
+ * of the old ones, the run's, and those of the statements after, moved (each statement around the
+ * block holding them all, below the body); undefined where the parser's bookkeeping would have
+ * made them otherwise.
  */
 function made(
   item: GreenNode,
-  itemStart: number,
-  body: GreenNode,
-  block: GreenNode,
+  path: BlockPath,
+  at: number,
   keep: number,
   restart: number,
   run: ReturnType<Parser['parseBodyRun']>,
@@ -292,18 +428,23 @@ function made(
   delta: number,
   kept: number,
 ): GreenNode | undefined {
+  const { nodes, starts, indexes } = path;
+  const itemStart = starts[0];
+  const block = nodes[at];
   const elements = block.children;
   const itemErrors = item.errors;
-  // The item's own look past its end (its parse's furthest token): the replaced statements must
-  // not have been what set it, since the new ones set theirs.
-  const itemEnd = itemStart + item.width;
-  const itemReach = itemEnd + item.lookahead;
+  // The item's own look past its end (its parse's furthest token), and each statement's around
+  // the block: the replaced statements must not have been what set one, since the new ones set
+  // theirs.
+  let reachLimit = itemStart + item.width + item.lookahead;
+  for (let d = 1; d < at; d++)
+    if (nodes[d - 1].kind === K.Block) reachLimit = Math.min(reachLimit, starts[d] + nodes[d].width + nodes[d].lookahead);
   let offset = restart; // where element `keep` starts
   let replacedErrors = 0;
   for (let i = keep; i < resume; i++) {
     const e = elements[i];
     offset += e.width;
-    if (!isTrivia(e.kind) && offset + lookedPast(e) >= itemReach) return undefined;
+    if (!isTrivia(e.kind) && offset + lookedPast(e) >= reachLimit) return undefined;
     if (e instanceof GreenNode && e.errors.length > 0) {
       // The statement's errors are the item's next ones (else the item's list is not theirs in order).
       const at = offset - e.width - itemStart;
@@ -316,25 +457,40 @@ function made(
   const after = kept + replacedErrors;
   const errorCount = kept + run.errors.length + (itemErrors.length - after);
   if (errorCount >= MAX_ITEM_ERRORS || run.errors.some(nested)) return undefined;
-  const children: GreenElement[] = elements.slice(0, keep);
-  for (const e of run.elements) children.push(e);
-  for (let i = resume; i < elements.length; i++) children.push(elements[i]);
-  const newBlock = new GreenNode(K.Block, children, block.width + delta);
-  const newBody = new GreenNode(K.FunctionBody, [newBlock], body.width + delta);
-  const itemChildren = item.children.slice();
-  itemChildren[itemChildren.length - 1] = newBody;
-  const fresh = new GreenNode(item.kind, itemChildren, item.width + delta);
+  let errors: RelativeSyntaxError[] | undefined;
   if (errorCount > 0) {
-    const errors: RelativeSyntaxError[] = itemErrors.slice(0, kept);
+    errors = itemErrors.slice(0, kept);
     for (const e of run.errors) errors.push(relative(e.start + base - itemStart, e.end + base - itemStart, e));
     for (let i = after; i < itemErrors.length; i++) {
       const e = itemErrors[i];
       errors.push(relative(e.start + delta, e.end + delta, e));
     }
-    fresh.errors = errors;
-  } else fresh.errors = NO_ERRORS;
-  fresh.lookahead = Math.max(itemReach + delta, base + run.furthestEnd + 3) - (itemEnd + delta);
-  fresh.endModes = '';
+  }
+  const furthest = base + run.furthestEnd + 3;
+  const children: GreenElement[] = elements.slice(0, keep);
+  for (const e of run.elements) children.push(e);
+  for (let i = resume; i < elements.length; i++) children.push(elements[i]);
+  let fresh = new GreenNode(K.Block, children, block.width + delta);
+  // The nodes above, each with the one child replaced; a statement of a block (its turn's node)
+  // and the item with their looks and errors made again.
+  for (let d = at - 1; d >= 0; d--) {
+    const old = nodes[d];
+    const oldChildren = old.children.slice();
+    oldChildren[indexes[d]] = fresh;
+    const node = new GreenNode(old.kind, oldChildren, old.width + delta);
+    const end = starts[d] + old.width;
+    if (d === 0 || nodes[d - 1].kind === K.Block) {
+      node.lookahead = Math.max(end + old.lookahead + delta, furthest) - (end + delta);
+      node.endModes = old.endModes;
+      const shift = itemStart - starts[d];
+      node.errors = !errors ? NO_ERRORS : d === 0 ? errors : errors.map((e) => relative(e.start + shift, e.end + shift, e));
+    } else {
+      node.lookahead = old.lookahead;
+      node.endModes = old.endModes;
+      node.errors = old.errors;
+    }
+    fresh = node;
+  }
   return fresh;
 }
 

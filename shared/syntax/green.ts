@@ -28,15 +28,15 @@ export class GreenNode {
   readonly width: number;
   /**
    * Errors found while parsing this node (only set on top-level nodes, and on the statements of a
-   * function's body: those their turn of the statement list found, also among their item's).
+   * block: those their turn of the statement list found, also among their item's).
    */
   errors: readonly RelativeSyntaxError[] = NO_ERRORS;
   /**
    * How far past its end the parser looked while parsing this node (only set on top-level nodes,
-   * and on the statements of a function's body): an edit inside that window may change the node.
+   * and on the statements of a block): an edit inside that window may change the node.
    */
   lookahead = 0;
-  /** Lexer state right after this node (only set on top-level nodes and the statements of a function's body; '' is plain code). */
+  /** Lexer state right after this node (only set on top-level nodes and the statements of a block; '' is plain code). */
   endModes = '';
 
   /** `width`, when the caller knows it (a file's root: its text's length), saves summing the children's. */

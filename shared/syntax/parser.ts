@@ -424,7 +424,7 @@ export class Parser {
   }
 
   /**
-   * Starts watching how far one turn of a function body's statement list looks (`looked` ends
+   * Starts watching how far one turn of a block's statement list looks (`looked` ends
    * it); returns what `looked` needs to go on with the item's own watch.
    */
   lookFrom(): number {
@@ -477,8 +477,8 @@ export class Parser {
   }
 
   /**
-   * Parses statements of a function's body from here, as `parseBlock` parses them there (the
-   * text starts at the end of an element of the body's block, in plain code), until `resync`
+   * Parses statements of a block from here, as `parseBlock` parses them there (the text starts
+   * at the end of an element of the block, in plain code, `nesting` levels deep), until `resync`
    * says the parse has met the old tree again (after a turn, with the end of what the turn put in
    * the tree and where the last error was, relative to this parser's text) or the list ends (at a
    * `}`, whose trivia is taken): for syntax/body.ts. `lastErrorStart`: where the item's last
@@ -491,6 +491,7 @@ export class Parser {
     resync: (end: number, lastErrorStart: number) => boolean,
     lastErrorStart: number,
     lastEnd: number,
+    nesting: number,
   ): {
     elements: GreenElement[];
     resynced: boolean;
@@ -507,8 +508,8 @@ export class Parser {
     this.lastEnd = lastEnd;
     this.nestingReported = false;
     this.furthest = this.sigPos;
-    // As inside a top-level function's body: `parseBlock` entered one level.
-    this.nesting = 1;
+    // As inside the block: `parseBlock` entered its level (1 in a top-level function's body).
+    this.nesting = nesting;
     this.enterStatements();
     // Met again where the lexer is in plain code and no failed let-scan's memo (`hasLetEquals`)
     // reaches on: the old statements after were parsed without it.

@@ -79,13 +79,12 @@ function relexAt(item: GreenNode, itemStart: number, edit: ItemEdit, left: boole
     if (inString(child.kind)) return undefined;
     node = child;
   }
-  // A statement of a function's body records how far its turn looked and the errors it found
-  // (body.ts): one before the token that looked as far as it would now record a look as long as
-  // it was, moved by the edit, and one after it in the same turn an error before its start.
+  // A statement of a block records how far its turn looked and the errors it found (body.ts):
+  // one before the token that looked as far as it would now record a look as long as it was,
+  // moved by the edit, and one after it in the same turn an error before its start.
   for (let d = 1; d < nodes.length; d++)
     if (
       nodes[d].kind === K.Block &&
-      nodes[d - 1].kind === K.FunctionBody &&
       (lookedAtFromBefore(nodes[d], indexes[d], starts[d], start) || errorBeforeInTurn(nodes[d], indexes[d]))
     )
       return undefined;
@@ -100,7 +99,7 @@ function relexAt(item: GreenNode, itemStart: number, edit: ItemEdit, left: boole
   if (before === undefined || !relexesAlone(edit, before, { start: offset, kind: token.kind, old, changed })) return undefined;
   const errors = movedErrors(item.errors, token.kind, old, offset - itemStart, offset + old.length - itemStart, delta);
   if (!errors) return undefined;
-  // A statement of a function's body holding the token keeps its errors too (relative to its start), moved past it.
+  // A statement of a block holding the token keeps its errors too (relative to its start), moved past it.
   const nodeErrors: (readonly RelativeSyntaxError[])[] = [];
   for (let d = 1; d < nodes.length; d++) {
     const moved = movedErrors(nodes[d].errors, token.kind, old, offset - starts[d - 1], offset + old.length - starts[d - 1], delta);

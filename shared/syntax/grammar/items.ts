@@ -85,7 +85,7 @@ export function parseFunction(p: Parser, m: number, inCitizen = false): void {
   if (p.isWord('where')) parseWhere(p);
   if (p.peek() === K.LBrace) {
     const b = p.mark();
-    parseBlock(p, true);
+    parseBlock(p);
     p.finish(K.FunctionBody, b);
   } else if (!p.eat(K.Semi)) {
     p.errorMissing("'{' or ';'");

@@ -4,21 +4,20 @@ import { SEMI_OPTIONAL_BEFORE, STATEMENT_END, STRAY_CLOSERS, describe } from './
 import { parseExpression, parseUnary } from './expressions';
 import { parsePattern } from './patterns';
 
-/** `{ statements }`; a function's body (`body`) records what each turn of its statements read (`parseBodyStatements`). */
-export function parseBlock(p: Parser, body = false): void {
+/** `{ statements }`: each turn of its statements records what it read (`parseBodyStatements`). */
+export function parseBlock(p: Parser): void {
   if (!p.enterNesting()) return;
-  parseBlockNested(p, body);
+  parseBlockNested(p);
   p.leaveNesting();
 }
 
-function parseBlockNested(p: Parser, body: boolean): void {
+function parseBlockNested(p: Parser): void {
   const m = p.mark();
   const openStart = p.start();
   const openEnd = p.end();
   p.bump(); // {
   const saved = p.enterStatements();
-  if (body) parseBodyStatements(p, undefined);
-  else parseStatements(p);
+  parseBodyStatements(p, undefined);
   p.leaveStatements(saved);
   if (!p.eat(K.RBrace)) {
     // Point at the brace that is never closed: that is where the fix goes.
@@ -29,14 +28,10 @@ function parseBlockNested(p: Parser, body: boolean): void {
   p.finish(K.Block, m);
 }
 
-export function parseStatements(p: Parser): void {
-  while (parseStatementTurn(p));
-}
-
 /**
- * A function body's statements, each node recording how far its turn of the list looked past its
- * end, the lexer's state after it and the syntax errors the turn found (`Parser.looked`), so that
- * an edit among them re-parses only the statements that read it (syntax/body.ts). `resync`, after
+ * A block's statements, each node recording how far its turn of the list looked past its end, the
+ * lexer's state after it and the syntax errors the turn found (`Parser.looked`), so that an edit
+ * among them re-parses only the statements that read it (syntax/body.ts). `resync`, after
  * each turn that put a statement or a `;` in the tree: stop there (a re-parse that has met the
  * old tree again). Returns whether `resync` stopped it.
  */
