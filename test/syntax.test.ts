@@ -334,7 +334,8 @@ describe('incremental', () => {
       Array.from({ length: n }, (_, i) => `    ${p}${i} = g(${p}${i > 0 ? i - 1 : 0}) + ${i};`).join('\n');
     const nested =
       `func n(list &List) int {\n  a = 1;\n  while a < 10 {\n${inner('w', 12)}\n    if a { b(); } else if c {\n${inner('i', 5)}\n    } else {\n` +
-      `${inner('e', 6)}\n    }\n  }\n  foreach i in list {\n${inner('f', 8)}\n    block {\n${inner('k', 6)}\n    };\n  }\n  return a;\n}\nfunc after() { }\n`;
+      `${inner('e', 6)}\n    }\n    y = if a { b() } else {\n${inner('y', 5)}\n    };\n  }\n  foreach i in list {\n${inner('f', 8)}\n    block {\n` +
+      `${inner('k', 6)}\n    };\n    z = 1 + if a { 2 } else {\n${inner('z', 4)}\n    3 };\n  }\n  return if a { a } else {\n${inner('r', 5)}\n  0 };\n}\nfunc after() { }\n`;
     const typed = fc.constantFrom(
       ';',
       '{',
@@ -398,15 +399,18 @@ describe('incremental', () => {
     assert.ok(inBlocks > edits / 50, `statements of a block below the body re-parsed for ${inBlocks} of ${edits} edits`);
   });
 
-  test('an edit in a long loop or else block re-parses the statements of that block around it, at the nesting the full parse has there', () => {
+  test("an edit in a long loop or else block, or a let's or return's value's block, re-parses the statements of that block around it, at the nesting the full parse has there", () => {
     const lines = (p: string, n: number) => Array.from({ length: n }, (_, i) => `      ${p}${i} = g(${p}${i}) + ${i};`).join('\n');
-    const text = `func f(c bool) {\n  while c {\n${lines('w', 5000)}\n    if c { b(); } else {\n${lines('e', 100)}\n    }\n  }\n}\nfunc after() { }\n`;
+    const text =
+      `func f(c bool) {\n  while c {\n${lines('w', 5000)}\n    if c { b(); } else {\n${lines('e', 100)}\n    }\n` +
+      `    v = 1 + if c { 1 } else {\n${lines('v', 100)}\n    2 };\n  }\n  return if c {\n${lines('r', 100)}\n  0 } else { 1 };\n}\nfunc after() { }\n`;
     let tree = parse(text);
     const type = (why: string, at: number, cut: number, newText: string, depth: number | undefined): void => {
       bodyReparses.depth = -1;
       tree = reparse(tree, { start: at, end: at + cut, newText });
       assertSameAsFullParse(tree, why);
-      if (depth === undefined) assert.notEqual(tree.stats.statements && bodyReparses.depth, 1, `${why}: not by the loop's statements`);
+      if (depth === undefined)
+        assert.ok(!(tree.stats.statements && bodyReparses.depth > 0), `${why}: not by a block's statements below the body`);
       else {
         assert.equal(tree.stats.statements, true, why);
         assert.equal(bodyReparses.depth, depth, why);
@@ -425,12 +429,28 @@ describe('incremental', () => {
     const nest = (d: number) => `\n      x = ${'('.repeat(d)}1${')'.repeat(d)};`;
     type('nested to the limit in the else block', after('e70 ='), 0, nest(250), 2);
     type('nested to the limit in the loop', after('w4000 ='), 0, nest(252), 1);
+    // The same in the blocks of a let's and a return's value.
+    type("nested to the limit in the let's else block", after('v50 ='), 0, nest(250), 2);
+    type("nested to the limit in the return's block", after('r50 ='), 0, nest(252), 1);
     assert.equal(tree.errors.length, 0);
-    type('nested past the limit in the loop', after('w100 ='), 0, nest(253), undefined);
-    assert.ok(tree.errors.some((e) => e.message.startsWith('nested more than')));
     // The loop's closing brace: not by the loop's statements.
-    const close = tree.text.indexOf('}\n}\nfunc after');
+    const close = tree.text.indexOf('}\n  return if');
     type("the loop's } deleted", close, 1, '', undefined);
+    // One level past the limit in each (a fresh tree each: an item with a nesting error is re-parsed
+    // whole): the error a full parse reports, not by the block's statements.
+    for (const [marker, depth] of [
+      ['e70 =', 250],
+      ['w100 =', 252],
+      ['v50 =', 250],
+      ['r50 =', 252],
+    ] as const) {
+      tree = parse(text);
+      type(`nested past the limit after ${marker}`, after(marker), 0, nest(depth + 1), undefined);
+      assert.ok(
+        tree.errors.some((e) => e.message.startsWith('nested more than')),
+        marker,
+      );
+    }
   });
 
   test("a string left open in a function's header: its body's statements are an interpolation's, re-parsed with the function", () => {

@@ -19,9 +19,10 @@
 // statements looked further past the item than it had; those re-parse the item as before.
 //
 // The statements of every block record the same, so an edit inside a long loop, `if` or `block`
-// re-parses the statements of that block it can change, not the statement the block is in (which
-// may be most of the function): the innermost block the edit falls in along statements of those
-// plain shapes, at the nesting they give (`blockPath`), else the block around it, up to the body.
+// (a statement of its own, or a let's or a `return`'s value) re-parses the statements of that
+// block it can change, not the statement the block is in (which may be most of the function): the
+// innermost block the edit falls in along statements of those plain shapes, at the nesting they
+// give (`blockPath`), else the block around it, up to the body.
 // Below the body the item's errors must all be the block's statements' (each statement around
 // the block then holds them all, and gets them again moved), and the statements before each one
 // around the block must not have looked as far as the edit.
@@ -71,10 +72,11 @@ function endsTurn(e: GreenElement): boolean {
 
 /**
  * The nodes from a function item down to the innermost block an edit falls strictly inside along
- * statements of the plain shapes (a statement that is a `while`, `foreach`, `if` / `else` or
- * `block` and nothing else, its turn's own), each with where it starts and the child taken; the
- * blocks among them, the body's first. Their statements' nesting is known: the body's 1, each
- * block below two more (the statement's `parseUnary` and the block's `parseBlock`).
+ * statements of the plain shapes (`towardsBlock`: a statement, its turn's own, that is a `while`,
+ * `foreach`, `if` / `else` or `block`, or a let or `return` whose value is one), each with where
+ * it starts and the child taken; the blocks among them, the body's first. Their statements'
+ * nesting is known: the body's 1, each block below two more (the statement's `parseUnary` and the
+ * block's `parseBlock`).
  */
 interface BlockPath {
   readonly nodes: GreenNode[];
@@ -85,9 +87,36 @@ interface BlockPath {
   readonly blocks: number[];
 }
 
-/** The kinds a statement of a plain shape is (the one node its turn makes, below its `ExprStmt`). */
-function blockStatement(kind: K): boolean {
+/** The expressions that hold a block (`parseKeywordExpr`'s, each made in one `parseUnary`). */
+function blockExpression(kind: K): boolean {
   return kind === K.WhileExpr || kind === K.ForeachExpr || kind === K.IfExpr || kind === K.BlockExpr;
+}
+
+/**
+ * Whether `child` is a step down from `x` (a statement of a block or a node below it) towards a
+ * block whose statements are two levels deeper than the statement's: the statement's expression
+ * is one `parseUnary` (a statement-level `while`, `foreach`, `if` or `block`, the value of a let
+ * or a `return`, an operand of a chain of binary operators: `parseBinary` nests no level), and
+ * the block is its `parseBlock` (through an `if`'s `else`s, which `parseIf` reads in a loop).
+ */
+function towardsBlock(x: GreenNode, child: GreenNode, statement: GreenNode): boolean {
+  switch (x.kind) {
+    case K.IfExpr:
+      return child.kind === K.Block || child.kind === K.ElseClause;
+    case K.ElseClause:
+      return child.kind === K.Block || child.kind === K.IfExpr;
+    case K.WhileExpr:
+    case K.ForeachExpr:
+    case K.BlockExpr:
+      return child.kind === K.Block;
+    default:
+      // The statement, a `return` in it, or a binary operator over the expression.
+      return (
+        blockExpression(child.kind) ||
+        child.kind === K.BinaryExpr ||
+        (x === statement && x.kind === K.ExprStmt && child.kind === K.ReturnExpr)
+      );
+  }
 }
 
 /** The child of `node` (at `offset`) that holds [`start`, `end`) strictly inside, with its index and start; undefined when none does. */
@@ -110,13 +139,14 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
     blocks: [2],
   };
   const { nodes, starts, indexes } = path;
-  // Down from a block: a statement ending its turn, its one node, then (through `else`s) a block.
+  // Down from a block: a statement ending its turn (`towardsBlock`) down to a block.
   for (;;) {
     const at = nodes.length - 1;
     const inBlock = childAround(nodes[at], starts[at], start, end);
     if (!inBlock) break;
     const statement = nodes[at].children[inBlock.index];
-    if (!(statement instanceof GreenNode) || statement.kind !== K.ExprStmt || statement.lookahead < 0) break;
+    if (!(statement instanceof GreenNode) || (statement.kind !== K.ExprStmt && statement.kind !== K.LetStmt) || statement.lookahead < 0)
+      break;
     const down: GreenNode[] = [statement];
     const downStarts = [inBlock.at];
     const downIndexes = [inBlock.index];
@@ -126,12 +156,7 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
       if (!c) break;
       const child = x.children[c.index];
       if (!(child instanceof GreenNode)) break;
-      const ok =
-        x === statement
-          ? blockStatement(child.kind)
-          : child.kind === K.Block ||
-            (x.kind === K.IfExpr && child.kind === K.ElseClause) ||
-            (x.kind === K.ElseClause && child.kind === K.IfExpr);
+      const ok = towardsBlock(x, child, statement);
       if (!ok) break;
       downIndexes.push(c.index);
       if (child.kind === K.Block) {
