@@ -335,7 +335,8 @@ describe('incremental', () => {
     const nested =
       `func n(list &List) int {\n  a = 1;\n  while a < 10 {\n${inner('w', 12)}\n    if a { b(); } else if c {\n${inner('i', 5)}\n    } else {\n` +
       `${inner('e', 6)}\n    }\n    y = if a { b() } else {\n${inner('y', 5)}\n    };\n  }\n  foreach i in list {\n${inner('f', 8)}\n    block {\n` +
-      `${inner('k', 6)}\n    };\n    z = 1 + if a { 2 } else {\n${inner('z', 4)}\n    3 };\n  }\n  return if a { a } else {\n${inner('r', 5)}\n  0 };\n}\nfunc after() { }\n`;
+      `${inner('k', 6)}\n    };\n    z = 1 + if a { 2 } else {\n${inner('z', 4)}\n    3 };\n  }\n  list.each((x) => {\n${inner('m', 5)}\n  }).map(y => {\n` +
+      `${inner('n', 4)}\n  });\n  h = (q) => {\n${inner('h', 4)}\n  };\n  {\n${inner('s', 4)}\n  }\n  return if a { a } else {\n${inner('r', 5)}\n  0 };\n}\nfunc after() { }\n`;
     const typed = fc.constantFrom(
       ';',
       '{',
@@ -399,10 +400,11 @@ describe('incremental', () => {
     assert.ok(inBlocks > edits / 50, `statements of a block below the body re-parsed for ${inBlocks} of ${edits} edits`);
   });
 
-  test("an edit in a long loop or else block, or a let's or return's value's block, re-parses the statements of that block around it, at the nesting the full parse has there", () => {
+  test("an edit in a long loop or else block, a let's or return's value's block or a lambda's body re-parses the statements of that block around it, at the nesting the full parse has there", () => {
     const lines = (p: string, n: number) => Array.from({ length: n }, (_, i) => `      ${p}${i} = g(${p}${i}) + ${i};`).join('\n');
     const text =
-      `func f(c bool) {\n  while c {\n${lines('w', 5000)}\n    if c { b(); } else {\n${lines('e', 100)}\n    }\n` +
+      `func f(c bool) {\n  t = list.each((x) => {\n${lines('m', 100)}\n  });\n  g = (y) => {\n${lines('g', 100)}\n  };\n` +
+      `  while c {\n${lines('w', 5000)}\n    if c { b(); } else {\n${lines('e', 100)}\n    }\n` +
       `    v = 1 + if c { 1 } else {\n${lines('v', 100)}\n    2 };\n  }\n  return if c {\n${lines('r', 100)}\n  0 } else { 1 };\n}\nfunc after() { }\n`;
     let tree = parse(text);
     const type = (why: string, at: number, cut: number, newText: string, depth: number | undefined): void => {
@@ -432,6 +434,9 @@ describe('incremental', () => {
     // The same in the blocks of a let's and a return's value.
     type("nested to the limit in the let's else block", after('v50 ='), 0, nest(250), 2);
     type("nested to the limit in the return's block", after('r50 ='), 0, nest(252), 1);
+    // A lambda's body: an argument nests one level more, a let's value does not.
+    type("nested to the limit in a method's lambda argument", after('m50 ='), 0, nest(251), 1);
+    type("nested to the limit in a let's lambda", after('g50 ='), 0, nest(252), 1);
     assert.equal(tree.errors.length, 0);
     // The loop's closing brace: not by the loop's statements.
     const close = tree.text.indexOf('}\n  return if');
@@ -443,6 +448,8 @@ describe('incremental', () => {
       ['w100 =', 252],
       ['v50 =', 250],
       ['r50 =', 252],
+      ['m50 =', 251],
+      ['g50 =', 252],
     ] as const) {
       tree = parse(text);
       type(`nested past the limit after ${marker}`, after(marker), 0, nest(depth + 1), undefined);
@@ -451,6 +458,35 @@ describe('incremental', () => {
         marker,
       );
     }
+  });
+
+  test('a name edited in an else block that a statement of the then-block looked at is re-parsed, not relexed', () => {
+    // Found by the property test: the statement `(` in the then-block scans for a let's `=` past
+    // its block's `}` (its bracket is never closed) to the `;` after the else block, so its look
+    // covers `b`; a relexed `b` would leave that look one character short.
+    let tree = parse('func f() {\n  x = if c {\n    (\n    a = 1;\n  } else {\n    b = 1;\n  };\n}\n');
+    const at = tree.text.indexOf('b = 1');
+    tree = reparse(tree, { start: at, end: at, newText: 'b' });
+    assertSameAsFullParse(tree, 'b typed');
+    assert.equal(tree.stats.relexed, undefined);
+  });
+
+  test("an expression statement's let-scan reads the lambda's body in it: an edit there re-parses the statement", () => {
+    // Found by the property test: `g(m0)` cut to `g(` in the lambda leaves a `(` open, and the
+    // statement's scan for a let's `=` (to the statement's end, blocks and all) reads on past its
+    // `;`, so the statements after it parse otherwise.
+    const lines = Array.from({ length: 100 }, (_, i) => `    m${i} = g(m${i}) + ${i};`).join('\n');
+    const text = `func f() {\n  list.each((x) => {\n${lines}\n  });\n  h = (q) => {\n    a = 1;\n  };\n}\n`;
+    let tree = parse(text);
+    const at = text.indexOf('m50)');
+    bodyReparses.depth = -1;
+    tree = reparse(tree, { start: at, end: at + 4, newText: '' });
+    assertSameAsFullParse(tree, 'the lambda');
+    assert.ok(
+      tree.errors.some((e) => e.message === "expected ';', found '='"),
+      'the statement after it parses otherwise',
+    );
+    assert.ok(bodyReparses.depth <= 0, "not by the lambda's statements");
   });
 
   test("a string left open in a function's header: its body's statements are an interpolation's, re-parsed with the function", () => {

@@ -19,11 +19,11 @@
 // statements looked further past the item than it had; those re-parse the item as before.
 //
 // The statements of every block record the same, so an edit inside a long loop, `if` or `block`
-// (a statement of its own, or a let's or a `return`'s value) re-parses the statements of that
-// block it can change, not the statement the block is in (which may be most of the function): the
-// innermost block the edit falls in along statements of those plain shapes, at the nesting they
-// give (`blockPath`), else the block around it, up to the body.
-// Below the body the item's errors must all be the block's statements' (each statement around
+// (a statement of its own, or a let's or a `return`'s value), or a lambda's body (in a let's or a
+// `return`'s value, or a block statement) re-parses the statements of that block it can change,
+// not the statement the block is in (which may be most of the function): the innermost block the
+// edit falls in along statements of those plain shapes, at the nesting they give (`blockPath`),
+// else the block around it, up to the body. Below the body the item's errors must all be the block's statements' (each statement around
 // the block then holds them all, and gets them again moved), and the statements before each one
 // around the block must not have looked as far as the edit.
 
@@ -54,15 +54,49 @@ function lookedPast(e: GreenElement): number {
   return e instanceof GreenNode ? Math.abs(e.lookahead) : 3;
 }
 
-/** Whether an element of `block` before its child `index` (which starts at `at`) looked past `offset`. */
-function lookedPastBefore(block: GreenNode, index: number, at: number, offset: number): boolean {
-  const children = block.children;
+/**
+ * Whether a turn of a statement list made before the child `index` of `node` (the child at `at`)
+ * looked past `offset`: when `node` is a block, one of its elements before the child (a turn's,
+ * whose look covers the turns nested in it); else a turn of a block inside one of the children
+ * before it (a then-block before its `else`, a lambda before another argument). `tokens`: a
+ * token's 3 characters the lexer looks past it count too.
+ */
+export function lookedPastBefore(node: GreenNode, index: number, at: number, offset: number, tokens: boolean): boolean {
+  const children = node.children;
+  const block = node.kind === K.Block;
   for (let j = index - 1; j >= 0; j--) {
     const c = children[j];
-    if (!isTrivia(c.kind) && at + lookedPast(c) > offset) return true;
-    at -= c.width;
+    const start = at - c.width;
+    if (block ? lookedPastEnd(c, at, tokens) > offset : c instanceof GreenNode && turnsReach(c, start, tokens) > offset) return true;
+    at = start;
   }
   return false;
+}
+
+/** How far the turn that made an element of a block (ending at `end`) looked (0 for trivia, and for a token unless `tokens`). */
+function lookedPastEnd(e: GreenElement, end: number, tokens: boolean): number {
+  return isTrivia(e.kind) || (!tokens && !(e instanceof GreenNode)) ? 0 : end + lookedPast(e);
+}
+
+/** How far the turns of the blocks inside `e` (at `start`) looked: their elements' looks, each covering the turns nested in it. */
+function turnsReach(e: GreenNode, start: number, tokens: boolean): number {
+  let reach = 0;
+  // On stacks of their own: an expression nests as deep as a chain of operators is long.
+  const nodes: GreenNode[] = [e];
+  const starts: number[] = [start];
+  for (let x = nodes.pop(); x !== undefined; x = nodes.pop()) {
+    let at = starts.pop()!;
+    const block = x.kind === K.Block;
+    for (const c of x.children) {
+      if (block) reach = Math.max(reach, lookedPastEnd(c, at + c.width, tokens));
+      else if (c instanceof GreenNode) {
+        nodes.push(c);
+        starts.push(at);
+      }
+      at += c.width;
+    }
+  }
+  return reach;
 }
 
 /** Whether an element of a body's block ends a turn of the statement list (not a node error recovery built before another in one turn). */
@@ -72,11 +106,9 @@ function endsTurn(e: GreenElement): boolean {
 
 /**
  * The nodes from a function item down to the innermost block an edit falls strictly inside along
- * statements of the plain shapes (`towardsBlock`: a statement, its turn's own, that is a `while`,
- * `foreach`, `if` / `else` or `block`, or a let or `return` whose value is one), each with where
- * it starts and the child taken; the blocks among them, the body's first. Their statements'
- * nesting is known: the body's 1, each block below two more (the statement's `parseUnary` and the
- * block's `parseBlock`).
+ * statements of the plain shapes (`stepTowardsBlock`), each with where it starts and the child
+ * taken; the blocks among them, the body's first, and how deep the parser nests at each one's
+ * statements (1 in the body).
  */
 interface BlockPath {
   readonly nodes: GreenNode[];
@@ -85,6 +117,8 @@ interface BlockPath {
   readonly indexes: number[];
   /** Where the blocks are in `nodes`. */
   readonly blocks: number[];
+  /** `nestings[l]`: the parser's nesting at the statements of the block `blocks[l]`. */
+  readonly nestings: number[];
 }
 
 /** The expressions that hold a block (`parseKeywordExpr`'s, each made in one `parseUnary`). */
@@ -93,30 +127,54 @@ function blockExpression(kind: K): boolean {
 }
 
 /**
- * Whether `child` is a step down from `x` (a statement of a block or a node below it) towards a
- * block whose statements are two levels deeper than the statement's: the statement's expression
- * is one `parseUnary` (a statement-level `while`, `foreach`, `if` or `block`, the value of a let
- * or a `return`, an operand of a chain of binary operators: `parseBinary` nests no level), and
- * the block is its `parseBlock` (through an `if`'s `else`s, which `parseIf` reads in a loop).
+ * An expression on the way to a block that its `parseUnary` makes without nesting deeper: a
+ * keyword's, a lambda (`parseAtom`), a call or a member (`parsePostfix`'s suffixes, made in a
+ * loop), a binary operator (`parseBinary` nests no level).
  */
-function towardsBlock(x: GreenNode, child: GreenNode, statement: GreenNode): boolean {
+function plainStep(kind: K): boolean {
+  return blockExpression(kind) || kind === K.LambdaExpr || kind === K.CallExpr || kind === K.MemberExpr || kind === K.BinaryExpr;
+}
+
+/**
+ * How many levels deeper the parser nests at `child` than at `x`, when `child` is a step from `x`
+ * (a statement of a block, or a node below it on the way) towards a block; -1 when it is not one.
+ * A statement's expression is one `parseUnary` (a statement-level `while`, `foreach`, `if` or
+ * `block`, a block alone, a let's or a `return`'s value: the caller counts its level);
+ * each argument of a call is one more; a block is its `parseBlock`'s (through an `if`'s `else`s,
+ * which `parseIf` reads in a loop).
+ */
+function stepTowardsBlock(x: GreenNode, child: GreenNode, statement: GreenNode): number {
   switch (x.kind) {
     case K.IfExpr:
-      return child.kind === K.Block || child.kind === K.ElseClause;
+      return child.kind === K.Block ? 1 : child.kind === K.ElseClause ? 0 : -1;
     case K.ElseClause:
-      return child.kind === K.Block || child.kind === K.IfExpr;
+      return child.kind === K.Block ? 1 : child.kind === K.IfExpr ? 0 : -1;
     case K.WhileExpr:
     case K.ForeachExpr:
     case K.BlockExpr:
-      return child.kind === K.Block;
+    case K.LambdaExpr:
+      return child.kind === K.Block ? 1 : -1;
+    case K.ArgList:
+      // An argument: `parseArgList`'s `parseExpression`.
+      return plainStep(child.kind) ? 1 : -1;
+    case K.CallExpr:
+    case K.MemberExpr:
+      // The arguments, or the expression the suffix applies to.
+      return child.kind === K.ArgList || child.kind === K.CallExpr || child.kind === K.MemberExpr || child.kind === K.LambdaExpr ? 0 : -1;
     default:
-      // The statement, a `return` in it, or a binary operator over the expression.
-      return (
-        blockExpression(child.kind) ||
-        child.kind === K.BinaryExpr ||
-        (x === statement && x.kind === K.ExprStmt && child.kind === K.ReturnExpr)
-      );
+      // An expression statement's let-scan (`hasLetEquals`) reads it to its end, blocks and all,
+      // unless it begins with a keyword, `return` or a block (a lambda without parameters); a
+      // let's stops at its `=`; a `return` has none.
+      if (x === statement && x.kind === K.ExprStmt)
+        return blockExpression(child.kind) || child.kind === K.ReturnExpr || (child.kind === K.LambdaExpr && bareBlock(child)) ? 0 : -1;
+      return plainStep(child.kind) ? 0 : -1;
   }
+}
+
+/** Whether a lambda is a block alone (`{ … }`, no parameters). */
+function bareBlock(lambda: GreenNode): boolean {
+  for (const c of lambda.children) if (c instanceof GreenNode && c.kind === K.LambdaParams) return false;
+  return true;
 }
 
 /** The child of `node` (at `offset`) that holds [`start`, `end`) strictly inside, with its index and start; undefined when none does. */
@@ -137,9 +195,10 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
     starts: [itemStart, bodyStart, bodyStart],
     indexes: [item.children.length - 1, 0],
     blocks: [2],
+    nestings: [1],
   };
   const { nodes, starts, indexes } = path;
-  // Down from a block: a statement ending its turn (`towardsBlock`) down to a block.
+  // Down from a block: a statement ending its turn (`stepTowardsBlock`) down to a block.
   for (;;) {
     const at = nodes.length - 1;
     const inBlock = childAround(nodes[at], starts[at], start, end);
@@ -151,13 +210,15 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
     const downStarts = [inBlock.at];
     const downIndexes = [inBlock.index];
     let found = false;
+    let levels = 1; // the statement's expression
     for (let x: GreenNode = statement, xStart = inBlock.at; ; ) {
       const c = childAround(x, xStart, start, end);
       if (!c) break;
       const child = x.children[c.index];
       if (!(child instanceof GreenNode)) break;
-      const ok = towardsBlock(x, child, statement);
-      if (!ok) break;
+      const step = stepTowardsBlock(x, child, statement);
+      if (step < 0) break;
+      levels += step;
       downIndexes.push(c.index);
       if (child.kind === K.Block) {
         found = true;
@@ -177,6 +238,7 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
       starts.push(downStarts[i]);
     }
     path.blocks.push(nodes.length - 1);
+    path.nestings.push(path.nestings[path.nestings.length - 1] + levels);
   }
   return path;
 }
@@ -258,14 +320,13 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
   const headerErrors = itemErrors.length - inStatements;
   if (headerErrors < 0 || (level > 0 && headerErrors > 0)) return undefined;
   const kept = headerErrors + errorsBefore;
-  // Below the body, the statements before each one around the block looked no further than the
-  // edit (else they are re-parsed: the block around).
-  for (let l = 0; l < level; l++) {
-    const b = path.blocks[l];
-    const statement = path.nodes[b + 1];
-    if (statement.errors.length !== itemErrors.length || lookedPastBefore(path.nodes[b], path.indexes[b], path.starts[b + 1], start))
-      return undefined;
-  }
+  // Below the body, each statement around the block holds the item's errors, and no turn before
+  // the block's on the way down (in a block around it, or in a then-block, a lambda before it)
+  // looked as far as the edit (else they are re-parsed: the block around).
+  for (let l = 0; l < level; l++) if (path.nodes[path.blocks[l] + 1].errors.length !== itemErrors.length) return undefined;
+  if (level > 0)
+    for (let d = path.blocks[0]; d < at; d++)
+      if (lookedPastBefore(path.nodes[d], path.indexes[d], path.starts[d + 1], start, true)) return undefined;
 
   const delta = inserted.length - (end - start);
   const oldLength = text.length;
@@ -311,7 +372,7 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
       },
       kept > 0 ? itemStart + itemErrors[kept - 1].start - base : -1,
       restart - trailingTrivia(elements[keep - 1]) - base,
-      1 + 2 * level,
+      path.nestings[level],
     );
     const scanned = parser.scanned;
     parser.release();

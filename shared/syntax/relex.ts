@@ -17,7 +17,7 @@
 // typed in an indentation).
 // Errors that name the token, or point inside it, are the parser's to write again.
 
-import { type ItemEdit, errorBefore } from './body';
+import { type ItemEdit, errorBefore, lookedPastBefore } from './body';
 import { GRAMMAR_WORDS } from './grammar/common';
 import { type GreenElement, GreenNode, GreenToken, RELEASED, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K } from './kinds';
@@ -80,12 +80,14 @@ function relexAt(item: GreenNode, itemStart: number, edit: ItemEdit, left: boole
     node = child;
   }
   // A statement of a block records how far its turn looked and the errors it found (body.ts):
-  // one before the token that looked as far as it would now record a look as long as it was,
-  // moved by the edit, and one after it in the same turn an error before its start.
+  // one before the token that looked as far as it (in a block on the path, or in a block inside
+  // what comes before the path's node, such as a then-block before its `else`) would now record
+  // a look as long as it was, moved by the edit, and one after it in the same turn an error
+  // before its start.
   for (let d = 1; d < nodes.length; d++)
     if (
-      nodes[d].kind === K.Block &&
-      (lookedAtFromBefore(nodes[d], indexes[d], starts[d], start) || errorBeforeInTurn(nodes[d], indexes[d]))
+      lookedPastBefore(nodes[d], indexes[d], starts[d], start, false) ||
+      (nodes[d].kind === K.Block && errorBeforeInTurn(nodes[d], indexes[d]))
     )
       return undefined;
   const token = nodes[nodes.length - 1].children[indexes[indexes.length - 1]] as GreenToken;
@@ -133,17 +135,6 @@ function relexAt(item: GreenNode, itemStart: number, edit: ItemEdit, left: boole
 function errorBeforeInTurn(block: GreenNode, index: number): boolean {
   const child = block.children[index];
   return !(child instanceof GreenNode && child.lookahead >= 0) && errorBefore(block.children, index + 1);
-}
-
-/** Whether a statement of `block` before its child `index` (which starts at `at`) looked as far as `offset`. */
-function lookedAtFromBefore(block: GreenNode, index: number, at: number, offset: number): boolean {
-  const children = block.children;
-  for (let j = index - 1; j >= 0; j--) {
-    const c = children[j];
-    if (c instanceof GreenNode && at + Math.abs(c.lookahead) > offset) return true;
-    at -= c.width;
-  }
-  return false;
 }
 
 /** Whether the parser reads `changed` as it read `old` (a token of `kind`): see the file's comment. */
