@@ -23,9 +23,10 @@
 // `return`'s value, or a block statement) re-parses the statements of that block it can change,
 // not the statement the block is in (which may be most of the function): the innermost block the
 // edit falls in along statements of those plain shapes, at the nesting they give (`blockPath`),
-// else the block around it, up to the body. Below the body the item's errors must all be the block's statements' (each statement around
-// the block then holds them all, and gets them again moved), and the statements before each one
-// around the block must not have looked as far as the edit.
+// else the block around it, up to the body. Below the body the item's errors must all be the
+// block's statements' (each statement around the block then holds them all, and gets them again
+// moved), and no turn before the block on the way down (before each statement around it, or in a
+// then-block or a lambda before it) may have looked as far as the edit.
 
 import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, RELEASED, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K, isTrivia } from './kinds';
@@ -188,6 +189,7 @@ function childAround(node: GreenNode, offset: number, start: number, end: number
   return undefined;
 }
 
+/** The `BlockPath` of an edit at [`start`, `end`) in the function item at `itemStart`, from its body's `block` down. */
 function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: GreenNode, start: number, end: number): BlockPath {
   const bodyStart = itemStart + item.width - body.width;
   const path: BlockPath = {
