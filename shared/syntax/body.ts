@@ -2,7 +2,7 @@
 // a line broken) re-parses the statements it can change, not the whole function: a function of
 // 4,000 statements otherwise costs 50–150 ms a keystroke. Each statement of a function's body
 // records how far its turn of the statement list looked past its end (`lookahead`, set by
-// `parseBodyStatements`), so the statements before the edit whose turns did not look as far as it
+// `parseStatementTurns`), so the statements before the edit whose turns did not look as far as it
 // are kept, the parse starts after them, and it stops where it meets the old statements again (a
 // statement's end at the same place, past the edit, in plain code): the statements after it are
 // kept too. A turn depends on what came before it only through where it starts (in plain code, at

@@ -3,7 +3,7 @@ import { SyntaxKind as K, isTrivia } from './kinds';
 import { Lexer } from './lexer';
 import { BOUNDARY_WORDS, ITEM_ONLY_WORDS, ITEM_STARTS, type Words, describe } from './grammar/common';
 import { parseItem } from './grammar/items';
-import { parseBlock, parseBodyStatements } from './grammar/statements';
+import { parseBlock, parseStatementTurns } from './grammar/statements';
 
 /** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
 export const MAX_NESTING = 256;
@@ -513,7 +513,7 @@ export class Parser {
     this.enterStatements();
     // Met again where the lexer is in plain code and no failed let-scan's memo (`hasLetEquals`)
     // reaches on: the old statements after were parsed without it.
-    const resynced = parseBodyStatements(
+    const resynced = parseStatementTurns(
       this,
       () =>
         this.modesAhead() === '' &&

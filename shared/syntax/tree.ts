@@ -32,7 +32,7 @@ export interface ParseStats {
   reusedItems: number;
   /** The one element parsed anew was an item made again around the one token an edit changed (`relexItem`), no text parsed. */
   relexed?: boolean;
-  /** The one element parsed anew was a function made again with the statements of its body the edit can change re-parsed (`reparseBody`). */
+  /** The one element parsed anew was a function made again with the statements of one of its blocks the edit can change re-parsed (`reparseBody`). */
   statements?: boolean;
 }
 

@@ -4,7 +4,7 @@ import { SEMI_OPTIONAL_BEFORE, STATEMENT_END, STRAY_CLOSERS, describe } from './
 import { parseExpression, parseUnary } from './expressions';
 import { parsePattern } from './patterns';
 
-/** `{ statements }`: each turn of its statements records what it read (`parseBodyStatements`). */
+/** `{ statements }`: each turn of its statements records what it read (`parseStatementTurns`). */
 export function parseBlock(p: Parser): void {
   if (!p.enterNesting()) return;
   parseBlockNested(p);
@@ -17,7 +17,7 @@ function parseBlockNested(p: Parser): void {
   const openEnd = p.end();
   p.bump(); // {
   const saved = p.enterStatements();
-  parseBodyStatements(p, undefined);
+  parseStatementTurns(p, undefined);
   p.leaveStatements(saved);
   if (!p.eat(K.RBrace)) {
     // Point at the brace that is never closed: that is where the fix goes.
@@ -35,7 +35,7 @@ function parseBlockNested(p: Parser): void {
  * each turn that put a statement or a `;` in the tree: stop there (a re-parse that has met the
  * old tree again). Returns whether `resync` stopped it.
  */
-export function parseBodyStatements(p: Parser, resync: (() => boolean) | undefined): boolean {
+export function parseStatementTurns(p: Parser, resync: (() => boolean) | undefined): boolean {
   for (;;) {
     const saved = p.lookFrom();
     const errors = p.errorCount();
