@@ -709,6 +709,7 @@ function longFunctionChild(statements: number, loop: boolean): void {
       ]) {
         text = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
         sink += text.charCodeAt(at);
+        bodyReparses.depth = -1; // set again by a re-parse by statements only
         const t = performance.now();
         ws.editFile(path, [edit], text);
         sink += ws.diagnosticParts(path).blocks.length;
