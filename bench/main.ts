@@ -560,13 +560,27 @@ function keystrokesBySize(): void {
   );
 }
 
-/** The function lengths (statements) `keystrokesInLongFunctions` types in; `loop`: the statements in a `while` loop's block. */
-const FUNCTION_SIZES: readonly { statements: number; loop: boolean }[] = [
-  { statements: 1_000, loop: false },
-  { statements: 4_000, loop: false },
-  { statements: 16_000, loop: false },
-  { statements: 4_000, loop: true },
-];
+/**
+ * The function lengths (statements) `keystrokesInLongFunctions` types in, and where the statements
+ * are: the body's own list, a `while` loop's block, or the block of a lambda passed to a method
+ * (an expression statement, `ship.each((x) => { … });`, whose let-scan reads the lambda).
+ */
+const FUNCTION_SIZES = [
+  { statements: 1_000, shape: 'body' },
+  { statements: 4_000, shape: 'body' },
+  { statements: 16_000, shape: 'body' },
+  { statements: 4_000, shape: 'loop' },
+  { statements: 4_000, shape: 'lambda' },
+] as const;
+
+type FunctionShape = (typeof FUNCTION_SIZES)[number]['shape'];
+
+/** How a row of `keystrokesInLongFunctions` names where its statements are. */
+const SHAPE_LABELS: Record<FunctionShape, string> = {
+  body: '',
+  loop: " in a loop's block",
+  lambda: " in a lambda passed to a method (an expression statement's)",
+};
 
 /**
  * What a keystroke costs inside one long function (generated code, a long test): the item is the
@@ -578,9 +592,9 @@ const FUNCTION_SIZES: readonly { statements: number; loop: boolean }[] = [
  * statements around it re-parsed (`reparseBody`), or with that off the function.
  */
 function keystrokesInLongFunctions(): void {
-  const rows = FUNCTION_SIZES.map(({ statements, loop }) => {
-    progress(`editing: a keystroke in a function of ${statements} statements${loop ? ' in a loop' : ''}`);
-    const r = spawnSync(process.execPath, [__filename, '--child-long-function', String(statements), loop ? 'loop' : 'body'], {
+  const rows = FUNCTION_SIZES.map(({ statements, shape }) => {
+    progress(`editing: a keystroke in a function of ${statements} statements${SHAPE_LABELS[shape]}`);
+    const r = spawnSync(process.execPath, [__filename, '--child-long-function', String(statements), shape], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -588,7 +602,7 @@ function keystrokesInLongFunctions(): void {
     if (r.status !== 0) throw new Error('long function child failed');
     return JSON.parse(r.stdout) as {
       statements: number;
-      loop: boolean;
+      shape: FunctionShape;
       relexed: number;
       byStatements: number;
       inBlock: number;
@@ -600,7 +614,7 @@ function keystrokesInLongFunctions(): void {
   });
   results.keystrokesInLongFunctions = rows.map((r) => ({
     statements: r.statements,
-    loop: r.loop,
+    shape: r.shape,
     relexedShare: r.relexed,
     byStatementsShare: r.byStatements,
     name: { p50: percentile(r.names, 50), p95: percentile(r.names, 95) },
@@ -623,7 +637,7 @@ function keystrokesInLongFunctions(): void {
         'p95 ms',
       ],
       rows.map((r) => [
-        `${r.statements} statements${r.loop ? " in a loop's block" : ''}`,
+        `${r.statements} statements${SHAPE_LABELS[r.shape]}`,
         fixed(percentile(r.names, 50), 2),
         fixed(percentile(r.names, 95), 2),
         fixed(percentile(r.reparsed, 50), 2),
@@ -635,28 +649,31 @@ function keystrokesInLongFunctions(): void {
       ]),
     ),
   );
-  const bodies = rows.filter((r) => !r.loop);
+  const bodies = rows.filter((r) => r.shape === 'body');
   const big = bodies[bodies.length - 1];
-  const loop = rows.find((r) => r.loop)!;
+  const loop = rows.find((r) => r.shape === 'loop')!;
+  const lambda = rows.find((r) => r.shape === 'lambda')!;
   const share = Math.min(...rows.map((r) => r.relexed));
   const byStatements = Math.min(...rows.map((r) => r.byStatements));
   print(
-    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function\n`,
+    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function; in the lambda's, the lambda's statements (${fixed(lambda.inBlock * 100, 0)}%: where the brackets stay balanced, as the statement's let-scan reads the lambda), ${fixed(percentile(lambda.semisReparsed, 50) / percentile(lambda.semis, 50), 1)}× less\n`,
   );
 }
 
 /** Characters of each kind typed (and deleted: twice as many keystrokes) in the measured pass of `keystrokesInLongFunctions`; a short pass of each warms up first. */
 const LONG_FUNCTION_EDITS = 100;
 
-/** `--child-long-function STATEMENTS loop|body`: keystrokes in one function that long (its statements in a `while` loop's block or the body's), as `keystrokesInLongFunctions` reports them. */
-function longFunctionChild(statements: number, loop: boolean): void {
+/** `--child-long-function STATEMENTS body|loop|lambda`: keystrokes in one function that long (its statements where `FUNCTION_SIZES` says), as `keystrokesInLongFunctions` reports them. */
+function longFunctionChild(statements: number, shape: FunctionShape): void {
   serverHeap();
   heapPolicyReading();
-  const indent = loop ? '    ' : '  ';
+  const indent = shape === 'body' ? '  ' : '    ';
   const line = (i: number): string => `${indent}total${i} = ship.fuel + ${i} * launch(ship, ${i % 7});`;
   const lines = Array.from({ length: statements }, (_, i) => line(i));
-  const head = `struct Ship { fuel int; }\nextern func launch(s &Ship, n int) int;\nfunc long(ship &Ship) int {\n${loop ? '  while ship.fuel > 0 {\n' : ''}`;
-  const text0 = `${head}${lines.join('\n')}\n${loop ? '  }\n' : ''}  return 0;\n}\n`;
+  const open = { body: '', loop: '  while ship.fuel > 0 {\n', lambda: '  ship.each((x) => {\n' }[shape];
+  const close = { body: '', loop: '  }\n', lambda: '  });\n' }[shape];
+  const head = `struct Ship { fuel int; }\nextern func launch(s &Ship, n int) int;\nfunc long(ship &Ship) int {\n${open}`;
+  const text0 = `${head}${lines.join('\n')}\n${close}  return 0;\n}\n`;
   // Where each statement starts.
   const starts: number[] = [];
   for (let i = 0, at = head.length; i < statements; i++) {
@@ -751,7 +768,7 @@ function longFunctionChild(statements: number, loop: boolean): void {
   process.stdout.write(
     JSON.stringify({
       statements,
-      loop,
+      shape,
       relexed: relexed / typed,
       byStatements: byStatements / semis,
       inBlock: inBlock / semis,
@@ -1685,7 +1702,11 @@ async function main(): Promise<void> {
   const serverPathAt = process.argv.indexOf('--child-server-path');
   if (serverPathAt >= 0) return serverPathChild(Number(process.argv[serverPathAt + 1]));
   const longFunctionAt = process.argv.indexOf('--child-long-function');
-  if (longFunctionAt >= 0) return longFunctionChild(Number(process.argv[longFunctionAt + 1]), process.argv[longFunctionAt + 2] === 'loop');
+  if (longFunctionAt >= 0) {
+    const shape = process.argv[longFunctionAt + 2];
+    if (!FUNCTION_SIZES.some((f) => f.shape === shape)) throw new Error(`--child-long-function: no shape ${shape}`);
+    return longFunctionChild(Number(process.argv[longFunctionAt + 1]), shape as FunctionShape);
+  }
   const keystrokesAt = process.argv.indexOf('--child-keystrokes');
   if (keystrokesAt >= 0) return keystrokesChild(Number(process.argv[keystrokesAt + 1]));
   const floorAt = process.argv.indexOf('--child-floor');

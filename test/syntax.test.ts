@@ -331,12 +331,15 @@ describe('incremental', () => {
     const open = `func o() {\n  a = 1;\n  z = "q {w + 1} r" + "{w ; y = a < b;\n  c = "x {d";\n${lines}\n}\nfunc p() { }\n`;
     // Blocks in statements of every plain shape, two deep, `else if` chains among them.
     const inner = (p: string, n: number) =>
-      Array.from({ length: n }, (_, i) => `    ${p}${i} = g(${p}${i > 0 ? i - 1 : 0}) + ${i};`).join('\n');
+      Array.from({ length: n }, (_, i) =>
+        i % 3 === 2 ? `    ${p}${i} = "s {${p}${i - 1}} t {u}";` : `    ${p}${i} = g(${p}${i > 0 ? i - 1 : 0}) + ${i};`,
+      ).join('\n');
     const nested =
       `func n(list &List) int {\n  a = 1;\n  while a < 10 {\n${inner('w', 12)}\n    if a { b(); } else if c {\n${inner('i', 5)}\n    } else {\n` +
       `${inner('e', 6)}\n    }\n    y = if a { b() } else {\n${inner('y', 5)}\n    };\n  }\n  foreach i in list {\n${inner('f', 8)}\n    block {\n` +
       `${inner('k', 6)}\n    };\n    z = 1 + if a { 2 } else {\n${inner('z', 4)}\n    3 };\n  }\n  list.each((x) => {\n${inner('m', 5)}\n  }).map(y => {\n` +
-      `${inner('n', 4)}\n  });\n  h = (q) => {\n${inner('h', 4)}\n  };\n  {\n${inner('s', 4)}\n  }\n  return if a { a } else {\n${inner('r', 5)}\n  0 };\n}\nfunc after() { }\n`;
+      `${inner('n', 4)}\n  });\n  h = (q) => {\n${inner('h', 4)}\n  };\n  set q = list.map((x) => {\n${inner('p', 4)}\n  });\n` +
+      `  f((x) => {\n${inner('l', 4)}\n  }) = 1;\n  {\n${inner('s', 4)}\n  }\n  return if a { a } else {\n${inner('r', 5)}\n  0 };\n}\nfunc after() { }\n`;
     const typed = fc.constantFrom(
       ';',
       '{',
@@ -366,6 +369,7 @@ describe('incremental', () => {
     const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
     let statements = 0;
     let inBlocks = 0;
+    let underScans = 0;
     let edits = 0;
     setBodyMinimum(0);
     setWindowSlack(8);
@@ -380,10 +384,12 @@ describe('incremental', () => {
               const start = at % (tree.text.length + 1);
               const end = Math.min(tree.text.length, start + (del ? cut : 0));
               bodyReparses.depth = -1;
+              bodyReparses.scanned = false;
               tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
               edits++;
               if (tree.stats.statements) statements++;
               if (bodyReparses.depth > 0) inBlocks++;
+              if (bodyReparses.depth > 0 && bodyReparses.scanned) underScans++;
               assertSameAsFullParse(tree);
             }
           },
@@ -398,12 +404,19 @@ describe('incremental', () => {
     assert.ok(statements > edits / 10, `statements re-parsed for ${statements} of ${edits} edits`);
     // And a share of them in a block below a function's body.
     assert.ok(inBlocks > edits / 50, `statements of a block below the body re-parsed for ${inBlocks} of ${edits} edits`);
+    // Some of them below a statement whose let-scan reads the block (`list.each((x) => { … });`).
+    assert.ok(
+      underScans > edits / 500,
+      `${underScans} / ${inBlocks} / ${edits}: ` + `statements of a block below a let-scan re-parsed for ${underScans} of ${edits} edits`,
+    );
   });
 
   test("an edit in a long loop or else block, a let's or return's value's block or a lambda's body re-parses the statements of that block around it, at the nesting the full parse has there", () => {
     const lines = (p: string, n: number) => Array.from({ length: n }, (_, i) => `      ${p}${i} = g(${p}${i}) + ${i};`).join('\n');
     const text =
       `func f(c bool) {\n  t = list.each((x) => {\n${lines('m', 100)}\n  });\n  g = (y) => {\n${lines('g', 100)}\n  };\n` +
+      `  list.each((x) => {\n${lines('a', 100)}\n  });\n  set q = list.map((x) => {\n${lines('s', 100)}\n  });\n` +
+      `  f((x) => {\n${lines('l', 100)}\n  }) = 1;\n` +
       `  while c {\n${lines('w', 5000)}\n    if c { b(); } else {\n${lines('e', 100)}\n    }\n` +
       `    v = 1 + if c { 1 } else {\n${lines('v', 100)}\n    2 };\n  }\n  return if c {\n${lines('r', 100)}\n  0 } else { 1 };\n}\nfunc after() { }\n`;
     let tree = parse(text);
@@ -437,6 +450,15 @@ describe('incremental', () => {
     // A lambda's body: an argument nests one level more, a let's value does not.
     type("nested to the limit in a method's lambda argument", after('m50 ='), 0, nest(251), 1);
     type("nested to the limit in a let's lambda", after('g50 ='), 0, nest(252), 1);
+    // An expression statement's lambda argument (its let-scan reads the lambda: `scanned`), a
+    // `set`'s (one level more: its value is an expression of its own) and the expression before
+    // a let's `=` (read by the let-scan too).
+    type("nested to the limit in an expression statement's lambda", after('a50 ='), 0, nest(251), 1);
+    assert.equal(bodyReparses.scanned, true);
+    type("nested to the limit in a set's lambda", after('s50 ='), 0, nest(250), 1);
+    assert.equal(bodyReparses.scanned, false);
+    type("nested to the limit in a lambda before a let's =", after('l50 ='), 0, nest(251), 1);
+    assert.equal(bodyReparses.scanned, true);
     assert.equal(tree.errors.length, 0);
     // The loop's closing brace: not by the loop's statements.
     const close = tree.text.indexOf('}\n  return if');
@@ -450,6 +472,9 @@ describe('incremental', () => {
       ['r50 =', 252],
       ['m50 =', 251],
       ['g50 =', 252],
+      ['a50 =', 251],
+      ['s50 =', 250],
+      ['l50 =', 251],
     ] as const) {
       tree = parse(text);
       type(`nested past the limit after ${marker}`, after(marker), 0, nest(depth + 1), undefined);
@@ -471,22 +496,56 @@ describe('incremental', () => {
     assert.equal(tree.stats.relexed, undefined);
   });
 
-  test("an expression statement's let-scan reads the lambda's body in it: an edit there re-parses the statement", () => {
-    // Found by the property test: `g(m0)` cut to `g(` in the lambda leaves a `(` open, and the
+  test("a let-scan that reads a lambda's body (an expression statement's, or a let's before its `=`): an edit there keeps the brackets balanced, or re-parses the statement", () => {
+    // Found by the property test: `g(m50)` cut to `g(` in the lambda leaves a `(` open, and the
     // statement's scan for a let's `=` (to the statement's end, blocks and all) reads on past its
-    // `;`, so the statements after it parse otherwise.
-    const lines = Array.from({ length: 100 }, (_, i) => `    m${i} = g(m${i}) + ${i};`).join('\n');
-    const text = `func f() {\n  list.each((x) => {\n${lines}\n  });\n  h = (q) => {\n    a = 1;\n  };\n}\n`;
-    let tree = parse(text);
-    const at = text.indexOf('m50)');
-    bodyReparses.depth = -1;
-    tree = reparse(tree, { start: at, end: at + 4, newText: '' });
-    assertSameAsFullParse(tree, 'the lambda');
-    assert.ok(
-      tree.errors.some((e) => e.message === "expected ';', found '='"),
-      'the statement after it parses otherwise',
-    );
-    assert.ok(bodyReparses.depth <= 0, "not by the lambda's statements");
+    // `;`, so the statements after it parse otherwise. A let whose `=` follows the lambda
+    // (`f((x) => { … }) = 1;`) is read by its scan the same way, and is no let once a `(` is open.
+    // The lambdas hold strings with interpolations: the scan counts each as a bracket.
+    const lines = Array.from({ length: 100 }, (_, i) =>
+      i % 4 === 3 ? `    s${i} = "{m${i}} and {m${i - 1}}";` : `    m${i} = g(m${i}) + ${i};`,
+    ).join('\n');
+    for (const [shape, broken] of [
+      [`  list.each((x) => {\n${lines}\n  });\n  h = (q) => {\n    a = 1;\n  };\n`, "expected ';', found '='"],
+      [`  f((x) => {\n${lines}\n  }) = 1;\n`, "expected ';', found '='"],
+    ]) {
+      let tree = parse(`func f() {\n${shape}}\n`);
+      assert.equal(tree.errors.length, 0, shape);
+      const type = (why: string, at: number, cut: number, newText: string, taken: boolean): void => {
+        bodyReparses.depth = -1;
+        bodyReparses.scanned = false;
+        tree = reparse(tree, { start: at, end: at + cut, newText });
+        assertSameAsFullParse(tree, why);
+        if (taken) assert.deepEqual([tree.stats.statements, bodyReparses.depth, bodyReparses.scanned], [true, 1, true], why);
+        else assert.ok(bodyReparses.depth <= 0, `${why}: not by the lambda's statements`);
+      };
+      // Balanced edits, with or without an error: by the lambda's statements.
+      type("a ';' typed", tree.text.indexOf('m20)'), 0, ';', true);
+      type("the ';' deleted", tree.text.indexOf(';m20)'), 1, '', true);
+      type('a string typed', tree.text.indexOf('m30 ='), 0, 'w = "a {b} c";\n    ', true);
+      type('a statement cut', tree.text.indexOf('m40 ='), 'm40 = g(m40) + 40;'.length, '', true);
+      assert.equal(tree.errors.length, 0, shape);
+      // A `(` left open, then closed again: the statement re-parsed both times.
+      const at = tree.text.indexOf('m50)');
+      type('a ( left open', at, 4, '', false);
+      assert.ok(
+        tree.errors.some((e) => e.message === broken),
+        'the statement parses otherwise',
+      );
+      type('the ( closed', at, 0, 'm50)', false);
+      assert.equal(tree.errors.length, 0, shape);
+      // An interpolation's `}` cut: the lexer reads the rest as the string's.
+      type("an interpolation's } cut", tree.text.indexOf('} and {m'), 1, '', false);
+    }
+  });
+
+  test("a let-scan counts a string's interpolation as a bracket: a `=` in a lambda after one is not the statement's", () => {
+    // The scan counted the `}` that closes an interpolation and not the `{` that opens it: two
+    // interpolations in a lambda's statement made the `=` after them look like the outer statement's.
+    for (const inside of ['f("{x}{y}") = 5;', 'f("x y") = 5;', 'g("{x}{y}{z}");']) {
+      const tree = parse(`func f() {\n  list.each((x) => { ${inside} });\n}\n`);
+      assert.deepEqual(tree.errors, [], inside);
+    }
   });
 
   test("a string left open in a function's header: its body's statements are an interpolation's, re-parsed with the function", () => {

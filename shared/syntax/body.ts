@@ -19,14 +19,17 @@
 // statements looked further past the item than it had; those re-parse the item as before.
 //
 // The statements of every block record the same, so an edit inside a long loop, `if` or `block`
-// (a statement of its own, or a let's or a `return`'s value), or a lambda's body (in a let's or a
-// `return`'s value, or a block statement) re-parses the statements of that block it can change,
-// not the statement the block is in (which may be most of the function): the innermost block the
-// edit falls in along statements of those plain shapes, at the nesting they give (`blockPath`),
-// else the block around it, up to the body. Below the body the item's errors must all be the
-// block's statements' (each statement around the block then holds them all, and gets them again
-// moved), and no turn before the block on the way down (before each statement around it, or in a
-// then-block or a lambda before it) may have looked as far as the edit.
+// (a statement of its own, or a let's, a `set`'s or a `return`'s value), or a lambda's body (in
+// an expression statement, a let's, a `set`'s or a `return`'s value, or a block statement)
+// re-parses the statements of that block it can change, not the statement the block is in (which
+// may be most of the function): the innermost block the edit falls in along statements of those
+// plain shapes, at the nesting they give (`blockPath`), else the block around it, up to the body.
+// Below the body the item's errors must all be the block's statements' (each statement around the
+// block then holds them all, and gets them again moved), and no turn before the block on the way
+// down (before each statement around it, or in a then-block or a lambda before it) may have
+// looked as far as the edit. A statement around the block whose let-scan reads it (an expression
+// statement's reads to its end: `list.each((x) => { … });`) must read the new statements as the
+// old: brackets balanced in both (`scanAlike`).
 
 import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, RELEASED, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K, isTrivia } from './kinds';
@@ -120,6 +123,12 @@ interface BlockPath {
   readonly blocks: number[];
   /** `nestings[l]`: the parser's nesting at the statements of the block `blocks[l]`. */
   readonly nestings: number[];
+  /**
+   * `scans[l]`: whether the statement from the block `blocks[l]` towards the next one has a
+   * let-scan that reads the next block (`scansChild`): below it, a block's statements are
+   * re-parsed only when the scan reads the old and the new statements alike (`scanAlike`).
+   */
+  readonly scans: boolean[];
 }
 
 /** The expressions that hold a block (`parseKeywordExpr`'s, each made in one `parseUnary`). */
@@ -133,16 +142,23 @@ function blockExpression(kind: K): boolean {
  * loop), a binary operator (`parseBinary` nests no level).
  */
 function plainStep(kind: K): boolean {
-  return blockExpression(kind) || kind === K.LambdaExpr || kind === K.CallExpr || kind === K.MemberExpr || kind === K.BinaryExpr;
+  return (
+    blockExpression(kind) ||
+    kind === K.SetExpr ||
+    kind === K.LambdaExpr ||
+    kind === K.CallExpr ||
+    kind === K.MemberExpr ||
+    kind === K.BinaryExpr
+  );
 }
 
 /**
  * How many levels deeper the parser nests at `child` than at `x`, when `child` is a step from `x`
  * (a statement of a block, or a node below it on the way) towards a block; -1 when it is not one.
  * A statement's expression is one `parseUnary` (a statement-level `while`, `foreach`, `if` or
- * `block`, a block alone, a let's or a `return`'s value: the caller counts its level);
- * each argument of a call is one more; a block is its `parseBlock`'s (through an `if`'s `else`s,
- * which `parseIf` reads in a loop).
+ * `block`, a block alone, an expression statement's, a `set`'s, a let's or a `return`'s value:
+ * the caller counts its level); each argument of a call is one more, and each side of a `set`;
+ * a block is its `parseBlock`'s (through an `if`'s `else`s, which `parseIf` reads in a loop).
  */
 function stepTowardsBlock(x: GreenNode, child: GreenNode, statement: GreenNode): number {
   switch (x.kind) {
@@ -156,20 +172,110 @@ function stepTowardsBlock(x: GreenNode, child: GreenNode, statement: GreenNode):
     case K.LambdaExpr:
       return child.kind === K.Block ? 1 : -1;
     case K.ArgList:
-      // An argument: `parseArgList`'s `parseExpression`.
+    case K.SetExpr:
+      // An argument (`parseArgList`'s `parseExpression`), or a side of a `set` (one each).
       return plainStep(child.kind) ? 1 : -1;
     case K.CallExpr:
     case K.MemberExpr:
       // The arguments, or the expression the suffix applies to.
       return child.kind === K.ArgList || child.kind === K.CallExpr || child.kind === K.MemberExpr || child.kind === K.LambdaExpr ? 0 : -1;
     default:
-      // An expression statement's let-scan (`hasLetEquals`) reads it to its end, blocks and all,
-      // unless it begins with a keyword, `return` or a block (a lambda without parameters); a
-      // let's stops at its `=`; a `return` has none.
-      if (x === statement && x.kind === K.ExprStmt)
-        return blockExpression(child.kind) || child.kind === K.ReturnExpr || (child.kind === K.LambdaExpr && bareBlock(child)) ? 0 : -1;
-      return plainStep(child.kind) ? 0 : -1;
+      // A statement's expression (a `return`'s among them), a let's value or the expression before
+      // its `=`, an operand of a binary operator.
+      return plainStep(child.kind) || (x === statement && child.kind === K.ReturnExpr) ? 0 : -1;
   }
+}
+
+/**
+ * Whether the let-scan of a statement (`Parser.hasLetEquals`) reads its child `index`: an
+ * expression statement's reads the statement to its end, blocks and all, unless it begins with
+ * a keyword, `return`, `set` or a block (a lambda without parameters); a let's reads up to its
+ * `=` (the expression before it: `f((x) => { … }) = y;`).
+ */
+function scansChild(statement: GreenNode, index: number): boolean {
+  const children = statement.children;
+  if (statement.kind === K.LetStmt) {
+    for (let i = 0; i < index; i++) if (children[i].kind === K.Eq) return false;
+    return true;
+  }
+  const child = children[index];
+  if (!(child instanceof GreenNode)) return true;
+  return !(
+    blockExpression(child.kind) ||
+    child.kind === K.ReturnExpr ||
+    child.kind === K.SetExpr ||
+    (child.kind === K.LambdaExpr && bareBlock(child))
+  );
+}
+
+/** A let-scan's count of brackets over tokens (`Parser.hasLetEquals`): the depth it is at, and the lowest it fell to after a token. */
+interface ScanDepth {
+  depth: number;
+  lowest: number;
+}
+
+/**
+ * Counts the elements [`from`, `to`) of a block as a let-scan does, from `previous` (the
+ * significant element before them); returns the last significant one. An element of a block
+ * parsed without an error, after one parsed without an error, closes every bracket it opens
+ * (a bracket left open or closed twice is an error, and no error of its own went unreported as
+ * one at the same place as the last): it leaves the count as it found it, and is not read.
+ */
+function scanElements(d: ScanDepth, elements: readonly GreenElement[], from: number, to: number, previous: GreenElement): GreenElement {
+  for (let i = from; i < to; i++) {
+    const e = elements[i];
+    if (isTrivia(e.kind)) continue;
+    if (!(e instanceof GreenNode && e.errors.length === 0 && previous instanceof GreenNode && previous.errors.length === 0))
+      scanTokens(d, e);
+    previous = e;
+  }
+  return previous;
+}
+
+/** Counts an element's tokens as a let-scan does: brackets, braces and interpolations open and close. */
+function scanTokens(d: ScanDepth, e: GreenElement): void {
+  // In order, on a stack of its own (a chain of operators nests a tree as deep as it is long).
+  const stack: GreenElement[] = [e];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (x instanceof GreenNode) {
+      for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]);
+      continue;
+    }
+    switch (x.kind) {
+      case K.LParen:
+      case K.LBracket:
+      case K.LBrace:
+      case K.InterpStart:
+        d.depth++;
+        break;
+      case K.RParen:
+      case K.RBracket:
+      case K.RBrace:
+      case K.InterpEnd:
+        d.depth--;
+        if (d.depth < d.lowest) d.lowest = d.depth;
+        break;
+    }
+  }
+}
+
+/**
+ * Whether a let-scan that reads a block (`scans` on the path) reads its old statements and the
+ * new ones alike: it reads through each, never falling back to the block's own `{` before its
+ * `}` (where it would stop, or meet a `=` or a word that begins an item), and leaves it where it
+ * entered. Then what the scan decides (a let or not, and where it stopped) is the same: the
+ * statement around the block is parsed as before.
+ */
+function scanAlike(elements: readonly GreenElement[], keep: number, resume: number, fresh: readonly GreenElement[]): boolean {
+  const n = elements.length;
+  const old: ScanDepth = { depth: 0, lowest: 0 };
+  scanElements(old, elements, 1, n - 1, elements[0]);
+  if (old.depth !== 0 || old.lowest < 0) return false;
+  const d: ScanDepth = { depth: 0, lowest: 0 };
+  let previous = scanElements(d, elements, 1, keep, elements[0]);
+  previous = scanElements(d, fresh, 0, fresh.length, previous);
+  scanElements(d, elements, resume, n - 1, previous);
+  return d.depth === 0 && d.lowest >= 0;
 }
 
 /** Whether a lambda is a block alone (`{ … }`, no parameters). */
@@ -198,6 +304,7 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
     indexes: [item.children.length - 1, 0],
     blocks: [2],
     nestings: [1],
+    scans: [],
   };
   const { nodes, starts, indexes } = path;
   // Down from a block: a statement ending its turn (`stepTowardsBlock`) down to a block.
@@ -239,14 +346,18 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
       nodes.push(down[i]);
       starts.push(downStarts[i]);
     }
+    path.scans.push(scansChild(statement, downIndexes[1]));
     path.blocks.push(nodes.length - 1);
     path.nestings.push(path.nestings[path.nestings.length - 1] + levels);
   }
   return path;
 }
 
-/** The depth of the block the last re-parse by statements took (0: the function's body): for tests. */
-export const bodyReparses = { depth: -1 };
+/**
+ * The depth of the block the last re-parse by statements took (0: the function's body), and
+ * whether a statement around it had a let-scan that read it (`BlockPath.scans`): for tests.
+ */
+export const bodyReparses = { depth: -1, scanned: false };
 
 /**
  * The function item at `itemStart` of `text` (the old text; the lexer began it in plain code) with
@@ -269,6 +380,7 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
     const fresh = reparseBlock(item, path, level, edit);
     if (fresh) {
       bodyReparses.depth = level;
+      bodyReparses.scanned = path.scans.slice(0, level).includes(true);
       return fresh;
     }
   }
@@ -380,8 +492,12 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
     parser.release();
     // Met again after a statement, or at the body's own `}` (the list ended there).
     if (!run.resynced) resume = run.atBrace >= 0 && base + run.atBrace - delta === closeStart ? n - 1 : -1;
-    if (windowEnd === oldLength || windowHolds(window, scanned))
-      return resume >= 0 ? made(item, path, at, keep, restart, run, resume, base, delta, kept) : undefined;
+    if (windowEnd === oldLength || windowHolds(window, scanned)) {
+      if (resume < 0) return undefined;
+      // A statement around the block whose let-scan reads it: the scan must read the new statements as the old.
+      if (path.scans.slice(0, level).includes(true) && !scanAlike(elements, keep, resume, run.elements)) return undefined;
+      return made(item, path, at, keep, restart, run, resume, base, delta, kept);
+    }
     // The parse read to the window's end, or so near it that the rest decides: a longer window.
     slack = slack * 4 + 256;
   }

@@ -705,8 +705,9 @@ export class Parser {
 
   /**
    * Vale decides between `pattern = expr;` and an expression statement by
-   * looking for a top-level `=` before the statement ends. Results of a failed
-   * scan are remembered so that a run of broken statements stays linear.
+   * looking for a top-level `=` before the statement ends (brackets, braces and a string's
+   * interpolations nest: each `{` that opens one is matched by the `}` that closes it). Results
+   * of a failed scan are remembered so that a run of broken statements stays linear.
    */
   hasLetEquals(noCurly: boolean): boolean {
     const from = this.rawIndex(0);
@@ -723,6 +724,7 @@ export class Parser {
           break;
         case K.LParen:
         case K.LBracket:
+        case K.InterpStart:
           depth++;
           break;
         case K.LBrace:
