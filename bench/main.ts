@@ -610,6 +610,7 @@ function keystrokesInLongFunctions(): void {
       reparsed: number[];
       semis: number[];
       semisReparsed: number[];
+      above: number[];
     };
   });
   results.keystrokesInLongFunctions = rows.map((r) => ({
@@ -621,6 +622,7 @@ function keystrokesInLongFunctions(): void {
     nameReparsed: { p50: percentile(r.reparsed, 50), p95: percentile(r.reparsed, 95) },
     semicolon: { p50: percentile(r.semis, 50), p95: percentile(r.semis, 95) },
     semicolonReparsed: { p50: percentile(r.semisReparsed, 50), p95: percentile(r.semisReparsed, 95) },
+    aboveTheFunction: { p50: percentile(r.above, 50), p95: percentile(r.above, 95) },
   }));
   print(
     table(
@@ -656,7 +658,7 @@ function keystrokesInLongFunctions(): void {
   const share = Math.min(...rows.map((r) => r.relexed));
   const byStatements = Math.min(...rows.map((r) => r.byStatements));
   print(
-    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function; in the lambda's, the lambda's statements (${fixed(lambda.inBlock * 100, 0)}%: where the brackets stay balanced, as the statement's let-scan reads the lambda), ${fixed(percentile(lambda.semisReparsed, 50) / percentile(lambda.semis, 50), 1)}× less\n`,
+    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function; in the lambda's, the lambda's statements (${fixed(lambda.inBlock * 100, 0)}%: where the brackets stay balanced, as the statement's let-scan reads the lambda), ${fixed(percentile(lambda.semisReparsed, 50) / percentile(lambda.semis, 50), 1)}× less; a line broken in the comment above the function of ${big.statements} statements, or a letter typed on the blank line above that (what becomes a comment's text, or an item of its own), and deleted: p50 ${fixed(percentile(big.above, 50), 2)} ms, p95 ${fixed(percentile(big.above, 95), 2)} ms (the re-parse hands back to the old tree at the end of the line)\n`,
   );
 }
 
@@ -672,7 +674,8 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
   const lines = Array.from({ length: statements }, (_, i) => line(i));
   const open = { body: '', loop: '  while ship.fuel > 0 {\n', lambda: '  ship.each((x) => {\n' }[shape];
   const close = { body: '', loop: '  }\n', lambda: '  });\n' }[shape];
-  const head = `struct Ship { fuel int; }\nextern func launch(s &Ship, n int) int;\nfunc long(ship &Ship) int {\n${open}`;
+  const above = 'extern func launch(s &Ship, n int) int;\n\n// The long function: what it sums, and why.\n';
+  const head = `struct Ship { fuel int; }\n${above}func long(ship &Ship) int {\n${open}`;
   const text0 = `${head}${lines.join('\n')}\n${close}  return 0;\n}\n`;
   // Where each statement starts.
   const starts: number[] = [];
@@ -689,10 +692,11 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
   let semis = 0;
   /**
    * `kind`: 'name' types a letter or digit into the statement's name or one of its numbers; 'semi'
-   * a `;` into its expression or after it. Each keystroke is deleted by the next. `on`: made in place, or by statements,
-   * where it can be (else the function re-parsed).
+   * a `;` into its expression or after it; 'above' a line break into the comment above the function
+   * or a letter onto the blank line above that. Each keystroke is deleted by the next. `on`: made in
+   * place, or by statements, where it can be (else the function re-parsed).
    */
-  const pass = (kind: 'name' | 'semi', on: boolean, count = LONG_FUNCTION_EDITS): number[] => {
+  const pass = (kind: 'name' | 'semi' | 'above', on: boolean, count = LONG_FUNCTION_EDITS): number[] => {
     setRelexing(on);
     setBodyReparsing(on);
     const ws = new Workspace();
@@ -707,7 +711,11 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
       const l = lines[s];
       let at: number;
       let ch: string;
-      if (kind === 'semi') {
+      if (kind === 'above') {
+        const comment = head.indexOf('// The long');
+        const words = head.indexOf('\n', comment) - comment;
+        [at, ch] = rng() < 0.5 ? [comment + 3 + Math.floor(rng() * (words - 3)), '\n'] : [comment - 1, 'q'];
+      } else if (kind === 'semi') {
         // Anywhere after the `=` (inside the expression: a syntax error, which the deletion then fixes).
         const eq = l.indexOf('=') + 1;
         at = starts[s] + eq + Math.floor(rng() * (l.length + 1 - eq));
@@ -752,6 +760,7 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
   pass('name', false, 10);
   pass('semi', true, 10);
   pass('semi', false, 10);
+  pass('above', true, 10);
   relexed = 0;
   typed = 0;
   byStatements = 0;
@@ -762,6 +771,7 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
     reparsed: pass('name', false),
     semis: pass('semi', true),
     semisReparsed: pass('semi', false),
+    above: pass('above', true),
   };
   setRelexing(true);
   setBodyReparsing(true);

@@ -9,6 +9,7 @@ import { runInNewContext } from 'node:vm';
 const SCALE = Number(process.env.FC_SCALE ?? 1);
 const runs = (n: number): number => Math.round(n * SCALE);
 import { LineIndex, Pieces, SyntaxKind, SyntaxTree, applyEdit, parse, piecesStats, reparse } from '../shared';
+import type { GreenNode } from '../shared/syntax';
 import { ElementOffsets, elementOffsets } from '../shared/anchors';
 import { setWindowSlack } from '../shared/syntax/tree';
 import { bodyReparses, setBodyMinimum } from '../shared/syntax/body';
@@ -100,6 +101,9 @@ describe('incremental', () => {
           if (tree.nodeCount !== full.nodeCount) return false;
           if (tree.stats.parsedItems + tree.stats.reusedItems !== full.nodeCount) return false;
           if (tree.nodeCount !== tree.green.children.filter((c) => 'children' in c).length) return false;
+          // A top-level node's errors lie in it (a reparse resumes between lines on that: none is
+          // placed at the end of the token before it, which an edit in between would move).
+          if (full.green.children.some((c) => 'children' in c && c.errors.some((e) => e.start < 0))) return false;
           // The table of top-level elements the next reparse starts from, carried from tree to tree, as read afresh.
           const table = tree.tableCache!;
           let end = 0;
@@ -188,6 +192,94 @@ describe('incremental', () => {
     assert.equal(newItems[0], oldItems[0]);
     assert.equal(newItems[199], oldItems[199]);
     assert.notEqual(newItems[100], oldItems[100]);
+  });
+
+  test('an edit in the comments and blank lines between items equals a full parse; one that leaves its lines comments and blank lines re-parses no item', () => {
+    // Items (whole, broken, strings and interpolations left open) between runs of comment lines
+    // and blank lines; the edits fall in a run: typed, deleted, a line broken or joined.
+    const items = [
+      'func f(a int) int {\n  x = a + 1;\n  return x;\n}\n',
+      'exported struct Ship imm {\n  fuel int;\n}\n',
+      'func first() str {\n  return "fuel {f" + "x";\n}\n',
+      'func third() str { return "a {b(\n1)} c"; }\n',
+      'func b() { z = "q {w + 1} r" + "{w ; y = a < b; }\n',
+      'extern func cFuel(s Ship) int;\n',
+      'struct S imm { a int; \n',
+    ];
+    const trivia = ['// a comment, "{ not a string\n', '\n', '   \n', '\t// indented\n', '// x = 1;\n'];
+    const typed = fc.constantFrom('q', ' ', '\t', '//', 'word ', '\n', '\r\n', '"', '{', '}', '(', 'func', 'x = 1;', '');
+    const scenario = fc
+      .array(fc.tuple(fc.constantFrom(...items), fc.array(fc.constantFrom(...trivia), { minLength: 1, maxLength: 4 })), {
+        minLength: 2,
+        maxLength: 6,
+      })
+      .chain((parts) => {
+        const spans: [number, number][] = [];
+        let text = '';
+        for (const [item, run] of parts) {
+          text += item;
+          spans.push([text.length, text.length + run.join('').length]);
+          text += run.join('');
+        }
+        return fc.tuple(fc.constant(text), fc.constantFrom(...spans), fc.nat(), fc.nat({ max: 3 }), typed);
+      });
+    let reused = 0;
+    let alone = 0;
+    fc.assert(
+      fc.property(scenario, ([text, [from, to], at, len, ins]) => {
+        const start = from + (at % (to - from));
+        const end = Math.min(to, start + len);
+        const tree = parse(text);
+        // The items after the run; those before it that looked at the edit's place (a recovery that
+        // looked for the next item), which are re-parsed; whether the run is trivia of the top level.
+        const after: GreenNode[] = [];
+        let lookedAt = 0;
+        let between = true;
+        let offset = 0;
+        let reach = 0;
+        let open = false; // the last item before the run ended with a string or an interpolation left open
+        for (const c of tree.green.children) {
+          if ('children' in c && offset >= to) after.push(c);
+          if ('children' in c && offset < to && offset + c.width > from) between = false;
+          offset += c.width;
+          if ('children' in c && offset <= from) reach = Math.max(reach, offset + c.lookahead);
+          if ('children' in c && offset <= from && reach > start) lookedAt++;
+          if ('children' in c && offset <= from) open = c.endModes !== '';
+        }
+        const edited = reparse(tree, { start, end, newText: ins });
+        assertSameAsFullParse(edited);
+        // Its lines still comments and blank lines, the last one ended: no item re-parsed but those
+        // that looked at the edit's place, those after the run the very same objects.
+        const lines = (s: string) => s.split(/\r\n|\r|\n/);
+        const plain = (line: string) => /^[ \t]*(\/\/.*)?$/.test(line);
+        const run = edited.text.slice(from, to + ins.length - (end - start));
+        if (!between || !/[\r\n]$/.test(run) || !lines(run).every(plain)) return;
+        // Past an item left in a string or an interpolation, the parse hands back after the next item.
+        const why = JSON.stringify({ text: edited.text, start });
+        if (open) assert.ok(edited.stats.parsedItems <= lookedAt + 1, why);
+        else assert.equal(edited.stats.parsedItems, lookedAt, why);
+        const now = edited.green.children.filter((c) => 'children' in c);
+        for (const node of open ? after.slice(1) : after) assert.ok(now.includes(node), why);
+        reused += after.length;
+        if (lookedAt === 0) alone++;
+      }),
+      { numRuns: runs(1500) },
+    );
+    assert.ok(reused > runs(400) && alone > runs(200), `items after an edited run kept: ${reused}; edits that parsed no item: ${alone}`);
+    // What a typed character between items makes an item of (garbage, a word) is parsed alone.
+    const long = `func main() int {\n${Array.from({ length: 2000 }, (_, i) => `  x${i} = ${i};`).join('\n')}\n  return 0;\n}\n`;
+    const text = `func a() { }\n\n// The main function.\n${long}`;
+    for (const [at, ins] of [
+      [text.indexOf('\n\n') + 1, 'q'],
+      [text.indexOf('main function'), '\n'],
+    ] as const) {
+      const tree = parse(text);
+      const main = tree.green.children.filter((c) => 'children' in c).at(-1);
+      const edited = reparse(tree, { start: at, end: at, newText: ins });
+      assertSameAsFullParse(edited);
+      assert.equal(edited.green.children.filter((c) => 'children' in c).at(-1), main, ins);
+      assert.ok(edited.errors.length > 0);
+    }
   });
 
   test('an edit inside one token (a name, a number, spaces, a comment), relexed or re-parsed, equals a full parse', () => {
@@ -690,6 +782,26 @@ describe('recovery', () => {
         }
       }),
       { numRuns: runs(500) },
+    );
+  });
+
+  test('lines that open and close strings and interpolations, items between: reparse after random edits equals a full parse', () => {
+    // Where a reparse hands back to the old tree between lines, the old lexer must have been in
+    // plain code there too: here an edit often leaves the one in a string the other is not in.
+    const lines = ['func a() { x = "{\n', '}\n', '}"\n', '"{\n', '// c\n', '\n', '  // "{ c\n', 'func b() { }\n', 'struct S { "{ }\n'];
+    lines.push(')\n', 'x = "{a} {\n', '"\n', '{\n', 'exported struct T imm { a int; }\n');
+    const typed = fc.constantFrom('q', '\n', '"', '{', '}', '//', 'func', ' ', '', '"{', '}"');
+    const edits = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 3 }), typed), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...lines), { minLength: 2, maxLength: 12 }), edits, (text, list) => {
+        let tree = parse(text.join(''));
+        for (const [at, len, ins] of list) {
+          const start = at % (tree.text.length + 1);
+          tree = reparse(tree, { start, end: Math.min(tree.text.length, start + len), newText: ins });
+          assert.equal(fingerprint(tree.green), fingerprint(parse(tree.text).green), JSON.stringify(tree.text));
+        }
+      }),
+      { numRuns: runs(20_000) },
     );
   });
 

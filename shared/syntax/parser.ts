@@ -98,14 +98,19 @@ export class Parser {
         t.pushSig(t.length - 1);
         continue;
       }
-      this.lexer.leaveAtItemLine();
-      const depth = this.lexer.depth;
-      const modes = depth === 0 ? '' : this.lexer.modeState;
-      const start = this.lexer.pos;
-      const kind = this.lexer.next();
-      const i = t.push(kind, start, this.lexer.tokenEnd, depth, modes);
-      if (!isTrivia(kind)) t.pushSig(i);
+      this.lexOne();
     }
+  }
+
+  /** Lexes one more token into the buffer (there is one: the last is not the end of input). */
+  private lexOne(): void {
+    this.lexer.leaveAtItemLine();
+    const depth = this.lexer.depth;
+    const modes = depth === 0 ? '' : this.lexer.modeState;
+    const start = this.lexer.pos;
+    const kind = this.lexer.next();
+    const i = this.t.push(kind, start, this.lexer.tokenEnd, depth, modes);
+    if (!isTrivia(kind)) this.t.pushSig(i);
   }
 
   /** Kind of the n-th significant token ahead. */
@@ -675,6 +680,28 @@ export class Parser {
           ? NO_ERRORS
           : errors.map((e) => ({ start: e.start - itemStart, end: e.end - itemStart, message: e.message, warning: e.warning })),
     };
+  }
+
+  /**
+   * The trivia tokens before the next element (or the end of input) into `out`, lexed one at a
+   * time: after each that ends a line (with a line feed, the lexer left in plain code), `stop`
+   * is asked with its end whether the parse ends there. Returns whether it did; else every
+   * trivia token before the next element is in `out` (as `takeTrivia` would give them).
+   */
+  takeTriviaUntil(out: GreenElement[], stop: (end: number) => boolean): boolean {
+    const t = this.t;
+    for (;;) {
+      if (this.cur >= t.length) this.lexOne();
+      const i = this.cur;
+      if (!isTrivia(t.kinds[i])) return false;
+      this.pushRaw(i);
+      out.push(this.stack[--this.top] as GreenElement);
+      this.cur++;
+      const end = t.ends[i];
+      if (this.text.charCodeAt(end - 1) !== 10) continue;
+      const plain = i + 1 < t.length ? t.depths[i + 1] === 0 : this.lexer.depth === 0;
+      if (plain && stop(end)) return true;
+    }
   }
 
   /** Trivia tokens that precede the next element (or the end of input). */

@@ -221,9 +221,11 @@ export function parse(text: string): SyntaxTree {
 /**
  * Parses top-level elements from `start` into `out` until the end of the text
  * or until `stopAfter(end)` says the element just parsed ends at a point
- * where the old tree can take over. `text` may be a window of the file that
- * starts at offset `base` (`stopAfter` gets file offsets). Returns how many
- * elements it parsed and where its lexer had read to (in `text`).
+ * where the old tree can take over; with `stopInTrivia`, also at the end of a
+ * line between elements that it says so of (`Parser.takeTriviaUntil`). `text`
+ * may be a window of the file that starts at offset `base` (the callbacks get
+ * file offsets). Returns how many nodes it parsed and where its lexer had read
+ * to (in `text`).
  */
 function parseFrom(
   text: string,
@@ -233,12 +235,15 @@ function parseFrom(
   modes = '',
   copyLongTokens = false,
   base = 0,
+  stopInTrivia?: (end: number) => boolean,
 ): { count: number; scanned: number } {
   const parser = new Parser(text, start, modes);
   parser.copyLongTokens = copyLongTokens;
   let count = 0;
+  const stopAt = stopInTrivia && ((end: number) => stopInTrivia(base + end));
   for (;;) {
-    for (const t of parser.takeTrivia()) out.push(t);
+    if (!stopAt) for (const t of parser.takeTrivia()) out.push(t);
+    else if (parser.takeTriviaUntil(out, stopAt)) break;
     const item = parser.parseTopLevel();
     if (!item) break;
     out.push(item.node);
@@ -343,6 +348,8 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
     // end in increasing order, so one cursor walks the old children as far as the parse has come.
     let cursor = keep;
     let cursorEnd = restart; // where old child `cursor` starts
+    // The old lexer's state where the cursor is (the last old node's).
+    let oldModes = restartModes;
     fresh = [];
     resumeAt = -1;
     const oldStop = lastOld < oldChildren.length ? table.ends[lastOld] : oldLength;
@@ -364,6 +371,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
           cursor++;
           // Same place and same lexer state (a recovery can end an item inside a string).
           const c = oldChildren[cursor - 1];
+          if (c instanceof GreenNode) oldModes = c.endModes;
           if (cursorEnd === oldEnd && c instanceof GreenNode && c.endModes === node.endModes) {
             resumeAt = cursor;
             return true;
@@ -374,6 +382,25 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
       restartModes,
       true,
       base,
+      // Or at the end of a line between elements (the trivia an edit of a comment or a blank line
+      // falls in): past the edit, where the old tree too was in plain code. What follows is lexed
+      // and parsed from there alike in both texts (a top-level node's errors lie in it, none
+      // before its first token); what the new nodes looked past it is the new text's, read already.
+      (newEnd) => {
+        const oldEnd = newEnd - delta;
+        if (oldEnd < end) return false;
+        while (cursor < oldChildren.length && cursorEnd + oldChildren[cursor].width <= oldEnd) {
+          cursorEnd += oldChildren[cursor].width;
+          cursor++;
+          const c = oldChildren[cursor - 1];
+          if (c instanceof GreenNode) oldModes = c.endModes;
+          if (cursorEnd === oldEnd && oldModes === '') {
+            resumeAt = cursor;
+            return true;
+          }
+        }
+        return false;
+      },
     );
     parsed = run.count;
     if (windowEnd === newLength || (resumeAt >= 0 && windowHolds(window, run.scanned))) break;
