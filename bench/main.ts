@@ -571,19 +571,24 @@ const FUNCTION_SIZES = [
   { statements: 16_000, shape: 'body' },
   { statements: 4_000, shape: 'loop' },
   { statements: 4_000, shape: 'lambda' },
+  { statements: 4_000, shape: 'struct' },
+  { statements: 4_000, shape: 'interface' },
 ] as const;
 
 type FunctionShape = (typeof FUNCTION_SIZES)[number]['shape'];
 
-/** How a row of `keystrokesInLongFunctions` names where its statements are. */
+/** How a row of `keystrokesInLongFunctions` names what its lines are (after their number). */
 const SHAPE_LABELS: Record<FunctionShape, string> = {
-  body: '',
-  loop: " in a loop's block",
-  lambda: " in a lambda passed to a method (an expression statement's)",
+  body: 'statements',
+  loop: "statements in a loop's block",
+  lambda: "statements in a lambda passed to a method (an expression statement's)",
+  struct: 'members of a struct',
+  interface: 'methods of an interface',
 };
 
 /**
- * What a keystroke costs inside one long function (generated code, a long test): the item is the
+ * What a keystroke costs inside one long function (generated code, a long test), or among the
+ * members of a long struct or the methods of a long interface (bindings): the item is the
  * unit a keystroke re-parses, so one that changes a single token (a name, a number, spaces) is
  * made again around the token instead (`relexItem`). In a fresh process per length: a character
  * typed into a name or a number of a random statement and deleted again, with that on and off
@@ -593,7 +598,7 @@ const SHAPE_LABELS: Record<FunctionShape, string> = {
  */
 function keystrokesInLongFunctions(): void {
   const rows = FUNCTION_SIZES.map(({ statements, shape }) => {
-    progress(`editing: a keystroke in a function of ${statements} statements${SHAPE_LABELS[shape]}`);
+    progress(`editing: a keystroke among ${statements} ${SHAPE_LABELS[shape]}`);
     const r = spawnSync(process.execPath, [__filename, '--child-long-function', String(statements), shape], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
@@ -626,9 +631,9 @@ function keystrokesInLongFunctions(): void {
   }));
   print(
     table(
-      `A keystroke inside one long function (in process, a fresh process per length, the core's warm-up first; an edit then the file's diagnostics by block; ${2 * LONG_FUNCTION_EDITS} keystrokes of each kind, a character typed at a random statement then deleted, after short passes of each; the ';' typed into the statement's expression or after it, a syntax error mostly, which its deletion fixes)`,
+      `A keystroke inside one long function, or among a kind's members (in process, a fresh process per length, the core's warm-up first; an edit then the file's diagnostics by block; ${2 * LONG_FUNCTION_EDITS} keystrokes of each kind, a character typed at a random statement then deleted, after short passes of each; the ';' typed into the statement's expression or after it, a syntax error mostly, which its deletion fixes)`,
       [
-        'function',
+        'function or kind',
         'in a name or number: p50 ms',
         'p95 ms',
         'the same re-parsed: p50 ms',
@@ -639,7 +644,7 @@ function keystrokesInLongFunctions(): void {
         'p95 ms',
       ],
       rows.map((r) => [
-        `${r.statements} statements${SHAPE_LABELS[r.shape]}`,
+        `${r.statements} ${SHAPE_LABELS[r.shape]}`,
         fixed(percentile(r.names, 50), 2),
         fixed(percentile(r.names, 95), 2),
         fixed(percentile(r.reparsed, 50), 2),
@@ -655,28 +660,43 @@ function keystrokesInLongFunctions(): void {
   const big = bodies[bodies.length - 1];
   const loop = rows.find((r) => r.shape === 'loop')!;
   const lambda = rows.find((r) => r.shape === 'lambda')!;
+  const struct = rows.find((r) => r.shape === 'struct')!;
+  const iface = rows.find((r) => r.shape === 'interface')!;
   const share = Math.min(...rows.map((r) => r.relexed));
   const byStatements = Math.min(...rows.map((r) => r.byStatements));
   print(
-    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function; in the lambda's, the lambda's statements (${fixed(lambda.inBlock * 100, 0)}%: where the brackets stay balanced, as the statement's let-scan reads the lambda), ${fixed(percentile(lambda.semisReparsed, 50) / percentile(lambda.semis, 50), 1)}× less; a line broken in the comment above the function of ${big.statements} statements, or a letter typed on the blank line above that (what becomes a comment's text, or an item of its own), and deleted: p50 ${fixed(percentile(big.above, 50), 2)} ms, p95 ${fixed(percentile(big.above, 95), 2)} ms (the re-parse hands back to the old tree at the end of the line)\n`,
+    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function; in the lambda's, the lambda's statements (${fixed(lambda.inBlock * 100, 0)}%: where the brackets stay balanced, as the statement's let-scan reads the lambda), ${fixed(percentile(lambda.semisReparsed, 50) / percentile(lambda.semis, 50), 1)}× less; among the ${struct.statements} members of a struct the members around it, ${fixed(percentile(struct.semisReparsed, 50) / percentile(struct.semis, 50), 1)}× less than re-parsing the struct (what is left is the kind's model and checks, made again whole), and among an interface's methods, ${fixed(percentile(iface.semisReparsed, 50) / percentile(iface.semis, 50), 1)}× less; a line broken in the comment above the function of ${big.statements} statements, or a letter typed on the blank line above that (what becomes a comment's text, or an item of its own), and deleted: p50 ${fixed(percentile(big.above, 50), 2)} ms, p95 ${fixed(percentile(big.above, 95), 2)} ms (the re-parse hands back to the old tree at the end of the line)\n`,
   );
 }
 
 /** Characters of each kind typed (and deleted: twice as many keystrokes) in the measured pass of `keystrokesInLongFunctions`; a short pass of each warms up first. */
 const LONG_FUNCTION_EDITS = 100;
 
-/** `--child-long-function STATEMENTS body|loop|lambda`: keystrokes in one function that long (its statements where `FUNCTION_SIZES` says), as `keystrokesInLongFunctions` reports them. */
+/** `--child-long-function STATEMENTS body|loop|lambda|struct|interface`: keystrokes in one function that long (its statements where `FUNCTION_SIZES` says), or among a kind's members or methods, as `keystrokesInLongFunctions` reports them. */
 function longFunctionChild(statements: number, shape: FunctionShape): void {
   serverHeap();
   heapPolicyReading();
-  const indent = shape === 'body' ? '  ' : '    ';
-  const line = (i: number): string => `${indent}total${i} = ship.fuel + ${i} * launch(ship, ${i % 7});`;
+  const kind = shape === 'struct' || shape === 'interface';
+  const indent = shape === 'loop' || shape === 'lambda' ? '    ' : '  ';
+  // A kind's members: a name, a size (a number) and a `;`, or a method's name, a parameter's default size.
+  const line = (i: number): string =>
+    shape === 'struct'
+      ? `${indent}total${i} [#${i % 7}]<imm>int;`
+      : shape === 'interface'
+        ? `${indent}func total${i}(virtual self &Fleet, n int) [#${i % 7}]<imm>int;`
+        : `${indent}total${i} = ship.fuel + ${i} * launch(ship, ${i % 7});`;
   const lines = Array.from({ length: statements }, (_, i) => line(i));
-  const open = { body: '', loop: '  while ship.fuel > 0 {\n', lambda: '  ship.each((x) => {\n' }[shape];
-  const close = { body: '', loop: '  }\n', lambda: '  });\n' }[shape];
+  const open = { body: '', loop: '  while ship.fuel > 0 {\n', lambda: '  ship.each((x) => {\n', struct: '', interface: '' }[shape];
+  const close = { body: '', loop: '  }\n', lambda: '  });\n', struct: '', interface: '' }[shape];
   const above = 'extern func launch(s &Ship, n int) int;\n\n// The long function: what it sums, and why.\n';
-  const head = `struct Ship { fuel int; }\n${above}func long(ship &Ship) int {\n${open}`;
-  const text0 = `${head}${lines.join('\n')}\n${close}  return 0;\n}\n`;
+  const header =
+    shape === 'struct'
+      ? 'struct Fleet {\n'
+      : shape === 'interface'
+        ? 'interface Fleet {\n'
+        : `func long(ship &Ship) int {\n${open}`;
+  const head = `struct Ship { fuel int; }\n${above}${header}`;
+  const text0 = kind ? `${head}${lines.join('\n')}\n}\n` : `${head}${lines.join('\n')}\n${close}  return 0;\n}\n`;
   // Where each statement starts.
   const starts: number[] = [];
   for (let i = 0, at = head.length; i < statements; i++) {
@@ -691,12 +711,12 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
   let inBlock = 0;
   let semis = 0;
   /**
-   * `kind`: 'name' types a letter or digit into the statement's name or one of its numbers; 'semi'
+   * `what`: 'name' types a letter or digit into the statement's name or one of its numbers; 'semi'
    * a `;` into its expression or after it; 'above' a line break into the comment above the function
    * or a letter onto the blank line above that. Each keystroke is deleted by the next. `on`: made in
    * place, or by statements, where it can be (else the function re-parsed).
    */
-  const pass = (kind: 'name' | 'semi' | 'above', on: boolean, count = LONG_FUNCTION_EDITS): number[] => {
+  const pass = (what: 'name' | 'semi' | 'above', on: boolean, count = LONG_FUNCTION_EDITS): number[] => {
     setRelexing(on);
     setBodyReparsing(on);
     const ws = new Workspace();
@@ -711,20 +731,22 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
       const l = lines[s];
       let at: number;
       let ch: string;
-      if (kind === 'above') {
+      if (what === 'above') {
         const comment = head.indexOf('// The long');
         const words = head.indexOf('\n', comment) - comment;
         [at, ch] = rng() < 0.5 ? [comment + 3 + Math.floor(rng() * (words - 3)), '\n'] : [comment - 1, 'q'];
-      } else if (kind === 'semi') {
-        // Anywhere after the `=` (inside the expression: a syntax error, which the deletion then fixes).
-        const eq = l.indexOf('=') + 1;
+      } else if (what === 'semi') {
+        // Anywhere after the `=` (inside the expression: a syntax error, which the deletion then
+        // fixes); in a kind, after the member's name.
+        const eq = kind ? l.indexOf('total') + 5 : l.indexOf('=') + 1;
         at = starts[s] + eq + Math.floor(rng() * (l.length + 1 - eq));
         ch = ';';
       } else if (rng() < 0.5) {
-        at = starts[s] + indent.length + 1 + Math.floor(rng() * (l.indexOf(' =') - indent.length - 1)); // inside `total…`
+        const name = l.indexOf('total');
+        at = starts[s] + name + 1 + Math.floor(rng() * (l.indexOf(kind ? (shape === 'struct' ? ' ' : '(') : ' =', name) - name - 1)); // inside `total…`
         ch = 'abcxyz_'[Math.floor(rng() * 7)];
       } else {
-        const number = l.indexOf('+ ') + 2;
+        const number = kind ? l.indexOf('#') + 1 : l.indexOf('+ ') + 2;
         at = starts[s] + number + 1;
         ch = '0123456789'[Math.floor(rng() * 10)];
       }
@@ -740,11 +762,11 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
         sink += ws.diagnosticParts(path).blocks.length;
         sink += ws.takeChangedFiles().length;
         out.push(performance.now() - t);
-        if (on && kind === 'name') {
+        if (on && what === 'name') {
           typed++;
           if (ws.syntaxTree(path)?.stats.relexed) relexed++;
         }
-        if (on && kind === 'semi') {
+        if (on && what === 'semi') {
           semis++;
           if (ws.syntaxTree(path)?.stats.statements) {
             byStatements++;

@@ -503,6 +503,84 @@ describe('incremental', () => {
     );
   });
 
+  test("an edit among a struct's or an interface's members, its members re-parsed, equals a full parse", () => {
+    // Members of every shape (varying, variadic, generic, a type Vale reads past, a missing type or
+    // `;`, what is no member), methods with and without bodies, attributes, a string left open;
+    // edits of what changes more than a token.
+    const members = Array.from({ length: 30 }, (_, i) =>
+      i % 5 === 4 ? `  m${i} Map<int, Opt<str>>;` : i % 7 === 6 ? `  m${i}! int;` : `  m${i} int;`,
+    ).join('\n');
+    const struct =
+      `exported struct Big imm {\n${members}\n  v ..int;\n  x MyHashSet<bool>();\n  y int\n  z;\n  ) ;\n  0 str;\n  w [#3]<imm>int;\n}\n` +
+      'func after() { }\n';
+    const methods = Array.from({ length: 30 }, (_, i) =>
+      i % 4 === 3
+        ? `  func m${i}(virtual self &Big, a int) int { return a + ${i}; }`
+        : i % 5 === 4
+          ? `  pure func m${i}<T>(virtual self &Big, a T) T;`
+          : `  func m${i}(virtual self &Big, a int) int;`,
+    ).join('\n');
+    const iface = `interface Big {\n${methods}\n  x int;\n  func s(virtual self &Big) str { return "q {a} r"; }\n}\nstruct After { a int; }\n`;
+    const open = `struct O {\n  a int;\n  b "{x;\n${members}\n}\ninterface P {\n  func f(virtual self &P) str { "x {d"; }\n${methods}\n}\n`;
+    const typed = fc.constantFrom(
+      ';',
+      '{',
+      '}',
+      '(',
+      ')',
+      '<',
+      '>',
+      '\n',
+      'x',
+      ' ',
+      '"',
+      '"{',
+      '//',
+      'int',
+      '!',
+      '..',
+      'func ',
+      'pure ',
+      'struct ',
+      '\nstruct Z { }\n',
+      'a int;\n  b',
+      ',',
+    );
+    const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
+    let byMembers = 0;
+    let edits = 0;
+    setBodyMinimum(0);
+    setWindowSlack(8);
+    try {
+      fc.assert(
+        fc.property(fc.constantFrom(struct, iface, open), fc.array(edit, { minLength: 1, maxLength: 4 }), (text, list) => {
+          let tree = parse(text);
+          for (const [at, cut, ins, del] of list) {
+            const start = at % (tree.text.length + 1);
+            const end = Math.min(tree.text.length, start + (del ? cut : 0));
+            tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
+            edits++;
+            if (tree.stats.statements) byMembers++;
+            assertSameAsFullParse(tree);
+          }
+        }),
+        { numRuns: runs(3000) },
+      );
+    } finally {
+      setBodyMinimum(64);
+      setWindowSlack(1024);
+    }
+    // These texts are mostly members (and a few short items): their re-parse must have been taken often.
+    assert.ok(byMembers > edits / 5, `members re-parsed for ${byMembers} of ${edits} edits`);
+
+    // An edit in the middle of 5,000 members parses a few of them.
+    const many = `struct Many {\n${Array.from({ length: 5000 }, (_, i) => `  m${i} int;`).join('\n')}\n}\n`;
+    const at = many.indexOf('m2500 int;') + 'm2500 int'.length;
+    const edited = reparse(parse(many), { start: at, end: at + 1, newText: '' });
+    assertSameAsFullParse(edited);
+    assert.ok(edited.stats.statements && edited.errors.length === 1, JSON.stringify(edited.errors));
+  });
+
   test("an edit in a long loop or else block, a let's or return's value's block or a lambda's body re-parses the statements of that block around it, at the nesting the full parse has there", () => {
     const lines = (p: string, n: number) => Array.from({ length: n }, (_, i) => `      ${p}${i} = g(${p}${i}) + ${i};`).join('\n');
     const text =

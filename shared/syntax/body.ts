@@ -53,6 +53,11 @@ export function setBodyMinimum(elements: number): void {
   minimumElements = elements;
 }
 
+/** Whether a node's children are turns of a list that record what they read: a block's statements, a kind's members. */
+export function turnList(kind: K): boolean {
+  return kind === K.Block || kind === K.StructBody || kind === K.InterfaceBody;
+}
+
 /** How far the turn that made an element of a body's block looked past the element's end: its lookahead (negated on a node that does not end its turn), or for a token the lexer's 3 characters. */
 function lookedPast(e: GreenElement): number {
   return e instanceof GreenNode ? Math.abs(e.lookahead) : 3;
@@ -67,7 +72,7 @@ function lookedPast(e: GreenElement): number {
  */
 export function lookedPastBefore(node: GreenNode, index: number, at: number, offset: number, tokens: boolean): boolean {
   const children = node.children;
-  const block = node.kind === K.Block;
+  const block = turnList(node.kind);
   for (let j = index - 1; j >= 0; j--) {
     const c = children[j];
     const start = at - c.width;
@@ -90,7 +95,7 @@ function turnsReach(e: GreenNode, start: number, tokens: boolean): number {
   const starts: number[] = [start];
   for (let x = nodes.pop(); x !== undefined; x = nodes.pop()) {
     let at = starts.pop()!;
-    const block = x.kind === K.Block;
+    const block = turnList(x.kind);
     for (const c of x.children) {
       if (block) reach = Math.max(reach, lookedPastEnd(c, at + c.width, tokens));
       else if (c instanceof GreenNode) {
@@ -367,9 +372,11 @@ export const bodyReparses = { depth: -1, scanned: false };
  * body's; else undefined (re-parse the item).
  */
 export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit): GreenNode | undefined {
-  if (item.kind !== K.FunctionItem || item.children === RELEASED || item.endModes !== '') return undefined;
+  if (item.children === RELEASED || item.endModes !== '') return undefined;
   const itemErrors = item.errors;
   if (itemErrors.length >= MAX_ITEM_ERRORS || itemErrors.some(nested)) return undefined;
+  if (item.kind === K.StructItem || item.kind === K.InterfaceItem) return reparseMembers(item, itemStart, edit);
+  if (item.kind !== K.FunctionItem) return undefined;
   // item → FunctionBody → Block, the body last.
   const body = item.children[item.children.length - 1];
   if (!(body instanceof GreenNode) || body.kind !== K.FunctionBody || body.children.length !== 1) return undefined;
@@ -385,6 +392,26 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
     }
   }
   return undefined;
+}
+
+/** `reparseBody` in a struct's or an interface's members: the item's last child, its body, one list of turns at the item's nesting. */
+function reparseMembers(item: GreenNode, itemStart: number, edit: ItemEdit): GreenNode | undefined {
+  const body = item.children[item.children.length - 1];
+  if (!(body instanceof GreenNode) || !turnList(body.kind)) return undefined;
+  const path: BlockPath = {
+    nodes: [item, body],
+    starts: [itemStart, itemStart + item.width - body.width],
+    indexes: [item.children.length - 1],
+    blocks: [1],
+    nestings: [0],
+    scans: [],
+  };
+  const fresh = reparseBlock(item, path, 0, edit);
+  if (fresh) {
+    bodyReparses.depth = 0;
+    bodyReparses.scanned = false;
+  }
+  return fresh;
 }
 
 /** `reparseBody` in the block at `level` of the path (0: the body's). */
@@ -487,6 +514,7 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
       kept > 0 ? itemStart + itemErrors[kept - 1].start - base : -1,
       restart - trailingTrivia(elements[keep - 1]) - base,
       path.nestings[level],
+      block.kind,
     );
     const scanned = parser.scanned;
     parser.release();
@@ -642,7 +670,7 @@ function made(
   // theirs.
   let reachLimit = itemStart + item.width + item.lookahead;
   for (let d = 1; d < at; d++)
-    if (nodes[d - 1].kind === K.Block) reachLimit = Math.min(reachLimit, starts[d] + nodes[d].width + nodes[d].lookahead);
+    if (turnList(nodes[d - 1].kind)) reachLimit = Math.min(reachLimit, starts[d] + nodes[d].width + nodes[d].lookahead);
   let offset = restart; // where element `keep` starts
   let replacedErrors = 0;
   for (let i = keep; i < resume; i++) {
@@ -674,7 +702,7 @@ function made(
   const children: GreenElement[] = elements.slice(0, keep);
   for (const e of run.elements) children.push(e);
   for (let i = resume; i < elements.length; i++) children.push(elements[i]);
-  let fresh = new GreenNode(K.Block, children, block.width + delta);
+  let fresh = new GreenNode(block.kind, children, block.width + delta);
   // The nodes above, each with the one child replaced; a statement of a block (its turn's node)
   // and the item with their looks and errors made again.
   for (let d = at - 1; d >= 0; d--) {
@@ -683,7 +711,7 @@ function made(
     oldChildren[indexes[d]] = fresh;
     const node = new GreenNode(old.kind, oldChildren, old.width + delta);
     const end = starts[d] + old.width;
-    if (d === 0 || nodes[d - 1].kind === K.Block) {
+    if (d === 0 || turnList(nodes[d - 1].kind)) {
       node.lookahead = Math.max(end + old.lookahead + delta, furthest) - (end + delta);
       node.endModes = old.endModes;
       const shift = itemStart - starts[d];

@@ -2,7 +2,7 @@ import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, type RelativeSynta
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { Lexer } from './lexer';
 import { BOUNDARY_WORDS, ITEM_ONLY_WORDS, ITEM_STARTS, type Words, describe } from './grammar/common';
-import { parseItem } from './grammar/items';
+import { parseInterfaceMember, parseItem, parseMemberTurns, parseStructMember } from './grammar/items';
 import { parseBlock, parseStatementTurns } from './grammar/statements';
 
 /** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
@@ -483,7 +483,8 @@ export class Parser {
 
   /**
    * Parses statements of a block from here, as `parseBlock` parses them there (the text starts
-   * at the end of an element of the block, in plain code, `nesting` levels deep), until `resync`
+   * at the end of an element of the block, in plain code, `nesting` levels deep), or with `list` a
+   * `StructBody` or an `InterfaceBody`, a kind's members as its item parses them, until `resync`
    * says the parse has met the old tree again (after a turn, with the end of what the turn put in
    * the tree and where the last error was, relative to this parser's text) or the list ends (at a
    * `}`, whose trivia is taken): for syntax/body.ts. `lastErrorStart`: where the item's last
@@ -497,6 +498,7 @@ export class Parser {
     lastErrorStart: number,
     lastEnd: number,
     nesting: number,
+    list: K = K.Block,
   ): {
     elements: GreenElement[];
     resynced: boolean;
@@ -518,13 +520,14 @@ export class Parser {
     this.enterStatements();
     // Met again where the lexer is in plain code and no failed let-scan's memo (`hasLetEquals`)
     // reaches on: the old statements after were parsed without it.
-    const resynced = parseStatementTurns(
-      this,
-      () =>
-        this.modesAhead() === '' &&
-        !(this.noEqContext === this.context && this.noEqUntil > this.cur) &&
-        resync(this.builtEnd(), this.lastErrorStart),
-    );
+    const met = (): boolean =>
+      this.modesAhead() === '' &&
+      !(this.noEqContext === this.context && this.noEqUntil > this.cur) &&
+      resync(this.builtEnd(), this.lastErrorStart);
+    const resynced =
+      list === K.Block
+        ? parseStatementTurns(this, met)
+        : parseMemberTurns(this, list === K.StructBody ? parseStructMember : parseInterfaceMember, met);
     let atBrace = -1;
     // The list ended at a `}` in plain code (not one closing an interpolation left open).
     if (!resynced && this.peek() === K.RBrace && this.modesAhead() === '') {

@@ -17,7 +17,7 @@
 // typed in an indentation).
 // Errors that name the token, or point inside it, are the parser's to write again.
 
-import { type ItemEdit, errorBefore, lookedPastBefore } from './body';
+import { type ItemEdit, errorBefore, lookedPastBefore, turnList } from './body';
 import { GRAMMAR_WORDS } from './grammar/common';
 import { type GreenElement, GreenNode, GreenToken, RELEASED, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K } from './kinds';
@@ -87,7 +87,7 @@ function relexAt(item: GreenNode, itemStart: number, edit: ItemEdit, left: boole
   for (let d = 1; d < nodes.length; d++)
     if (
       lookedPastBefore(nodes[d], indexes[d], starts[d], start, false) ||
-      (nodes[d].kind === K.Block && errorBeforeInTurn(nodes[d], indexes[d]))
+      (turnList(nodes[d].kind) && errorBeforeInTurn(nodes[d], indexes[d]))
     )
       return undefined;
   const token = nodes[nodes.length - 1].children[indexes[indexes.length - 1]] as GreenToken;

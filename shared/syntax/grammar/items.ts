@@ -136,14 +136,31 @@ export function parseKindHeader(p: Parser, nameWhat: string): void {
   }
 }
 
+/**
+ * A kind's members (a struct's, or an interface's methods), each turn of the list recording what
+ * it read as a block's statements do (`Parser.looked`), so that an edit among many members
+ * re-parses only those that read it (syntax/body.ts). `resync`, after each member: stop there (a
+ * re-parse that has met the old tree again). Returns whether `resync` stopped it.
+ */
+export function parseMemberTurns(p: Parser, member: (p: Parser) => void, resync: (() => boolean) | undefined): boolean {
+  for (;;) {
+    const saved = p.lookFrom();
+    const errors = p.errorCount();
+    const from = p.stackTop();
+    const going = p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.atItemBoundaryInBlock();
+    if (going) member(p);
+    p.looked(saved, going, errors, from);
+    if (!going) return false;
+    if (resync?.()) return true;
+  }
+}
+
 export function parseStruct(p: Parser, m: number): void {
   parseKindHeader(p, 'a struct name');
   if (p.peek() === K.LBrace) {
     const b = p.mark();
     p.bump();
-    while (p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.atItemBoundaryInBlock()) {
-      parseStructMember(p);
-    }
+    parseMemberTurns(p, parseStructMember, undefined);
     p.expect(K.RBrace, "'}' to close the struct");
     p.finish(K.StructBody, b);
   } else {
@@ -191,23 +208,26 @@ export function parseInterface(p: Parser, m: number): void {
   if (p.peek() === K.LBrace) {
     const b = p.mark();
     p.bump();
-    while (p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.atItemBoundaryInBlock()) {
-      const f = p.mark();
-      parseAttributes(p);
-      if (p.isWord('func')) {
-        parseFunction(p, f, true);
-      } else {
-        p.error(`expected a method ('func ...'), found ${describe(p.peek(), p.tokenText())}`);
-        while (p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.isWord('func') && !p.atItemBoundaryInBlock()) p.bump();
-        p.finish(K.Error, f);
-      }
-    }
+    parseMemberTurns(p, parseInterfaceMember, undefined);
     p.expect(K.RBrace, "'}' to close the interface");
     p.finish(K.InterfaceBody, b);
   } else {
     p.errorMissing("'{'");
   }
   p.finish(K.InterfaceItem, m);
+}
+
+/** A method of an interface (`func …`, attributes before it), or what is there instead as an error. */
+export function parseInterfaceMember(p: Parser): void {
+  const f = p.mark();
+  parseAttributes(p);
+  if (p.isWord('func')) {
+    parseFunction(p, f, true);
+  } else {
+    p.error(`expected a method ('func ...'), found ${describe(p.peek(), p.tokenText())}`);
+    while (p.peek() !== K.RBrace && p.peek() !== K.EOF && !p.isWord('func') && !p.atItemBoundaryInBlock()) p.bump();
+    p.finish(K.Error, f);
+  }
 }
 
 export function parseImpl(p: Parser, m: number): void {
