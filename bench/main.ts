@@ -690,11 +690,7 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
   const close = { body: '', loop: '  }\n', lambda: '  });\n', struct: '', interface: '' }[shape];
   const above = 'extern func launch(s &Ship, n int) int;\n\n// The long function: what it sums, and why.\n';
   const header =
-    shape === 'struct'
-      ? 'struct Fleet {\n'
-      : shape === 'interface'
-        ? 'interface Fleet {\n'
-        : `func long(ship &Ship) int {\n${open}`;
+    shape === 'struct' ? 'struct Fleet {\n' : shape === 'interface' ? 'interface Fleet {\n' : `func long(ship &Ship) int {\n${open}`;
   const head = `struct Ship { fuel int; }\n${above}${header}`;
   const text0 = kind ? `${head}${lines.join('\n')}\n}\n` : `${head}${lines.join('\n')}\n${close}  return 0;\n}\n`;
   // Where each statement starts.
