@@ -534,6 +534,57 @@ describe('analysis engine', () => {
     );
   });
 
+  test("a struct of many members: each member's declaration, kept from the last read, moved or read again, is a fresh read's after any edits", () => {
+    // Members naming the struct's generic parameter, kinds that are not exported, arrays of them;
+    // edits among the members, in the header's parameters (what a member's type names decides),
+    // and before the struct (which moves every member).
+    const members = Array.from({ length: 80 }, (_, i) =>
+      i % 9 === 0 ? `  m${i} T;` : i % 5 === 0 ? `  m${i} Hidden${i % 3};` : i % 7 === 0 ? `  m${i} []<imm>Opt<T>;` : `  m${i} int;`,
+    ).join('\n');
+    const path = '/ws/big.vale';
+    const text0 =
+      'struct Hidden0 imm { a int; }\nstruct Hidden1 imm { a int; }\nstruct Hidden2 imm { a int; }\n' +
+      `exported struct Big<T> imm {\n${members}\n}\nexported func use(b Big<int>) int { 0 }\n`;
+    const typed = ['x', ';', ' ', '\n', 'T', 'U', ', U', 'Hidden1', '<', '>', '//', ''];
+    const header = text0.indexOf('<T>') + 1;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            at: fc.double({ min: 0, max: 1, noNaN: true }),
+            header: fc.boolean(),
+            remove: fc.nat(6),
+            insert: fc.nat(typed.length - 1),
+          }),
+          {
+            minLength: 1,
+            maxLength: 10,
+          },
+        ),
+        (edits) => {
+          let text = text0;
+          const ws = new Workspace();
+          ws.setFile(path, text);
+          ws.diagnostics(path);
+          for (const e of edits) {
+            const at = e.header ? Math.min(header, text.length) : Math.floor(e.at * text.length);
+            const edit = {
+              start: at,
+              end: Math.min(text.length, at + (e.header ? Math.min(e.remove, 1) : e.remove)),
+              newText: typed[e.insert],
+            };
+            text = applyEdit(text, edit);
+            ws.editFile(path, [edit]);
+            const scratch = fresh(new Map([[path, text]]));
+            assert.deepEqual(ws.model(path)!.kinds, scratch.model(path)!.kinds, JSON.stringify(text));
+            assert.deepEqual(ws.diagnostics(path), scratch.diagnostics(path));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   test('a package that comes and goes builds the index anew, and re-checks only its own items', () => {
     // 50 packages whose exported kinds and externs use each other: every check reads facts.
     const ws = new Workspace();

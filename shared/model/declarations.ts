@@ -474,7 +474,7 @@ function moveKind(k: KindDecl, delta: number): KindDecl {
     itemRange: moveRange(k.itemRange, delta),
     exportedRange: k.exportedRange && moveRange(k.exportedRange, delta),
     keywordOffset: k.keywordOffset + delta,
-    members: k.members.map((m) => ({ ...m, nameRange: moveRange(m.nameRange, delta), type: moveType(m.type, delta) })),
+    members: k.members.map((m) => movedMember(m, delta)),
   };
 }
 
@@ -613,6 +613,19 @@ function readFunction(path: string, item: SyntaxNode, outerRunes: readonly strin
   };
 }
 
+/**
+ * A struct member's declaration as last read from its node: where the node was, under which
+ * generic parameters (they decide what its type's names are), and what it declared (null: none).
+ */
+/** A struct body of fewer elements (members, and the trivia between them) is read whole, its reads not kept: cheap enough. */
+const KEPT_MEMBER_READS = 128;
+
+const memberReads = new WeakMap<GreenNode, { readonly at: number; readonly runes: string; readonly member: MemberDecl | null }>();
+
+function movedMember(m: MemberDecl, delta: number): MemberDecl {
+  return { name: m.name, nameRange: moveRange(m.nameRange, delta), type: moveType(m.type, delta) };
+}
+
 function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | 'interface'): KindDecl | undefined {
   const name = nameOf(item);
   if (!name) return undefined;
@@ -626,10 +639,30 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
   const members: MemberDecl[] = [];
   const methods: string[] = [];
   if (tag === 'struct') {
-    for (const m of item.child(K.StructBody)?.childrenOf(K.StructMember) ?? []) {
-      const n = m.child(K.Name);
-      const tnode = typeChild(m);
-      if (n && tnode) members.push({ name: n.trimmedText(), nameRange: n.trimmedRange(), type: readType(tnode, runes) });
+    const body = item.child(K.StructBody);
+    if (body) {
+      // Each member's read from its node, or in a long body taken from the last read of the same
+      // node (moved with it): an edit among thousands of members reads the ones it made again.
+      const kept = body.green.children.length >= KEPT_MEMBER_READS;
+      const key = generics.join(',');
+      let at = body.offset;
+      for (const c of body.green.children) {
+        if (c instanceof GreenNode && c.kind === K.StructMember) {
+          const last = kept ? memberReads.get(c) : undefined;
+          let member: MemberDecl | undefined | null;
+          if (last && last.runes === key) {
+            member = last.at === at || !last.member ? last.member : movedMember(last.member, at - last.at);
+          } else {
+            const m = new SyntaxNode(c, at, body);
+            const n = m.child(K.Name);
+            const tnode = typeChild(m);
+            member = n && tnode ? { name: n.trimmedText(), nameRange: n.trimmedRange(), type: readType(tnode, runes) } : null;
+          }
+          if (kept && (!last || last.at !== at || last.member !== member)) memberReads.set(c, { at, runes: key, member });
+          if (member) members.push(member);
+        }
+        at += c.width;
+      }
     }
   } else {
     for (const f of item.child(K.InterfaceBody)?.childrenOf(K.FunctionItem) ?? []) {
