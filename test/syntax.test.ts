@@ -42,6 +42,37 @@ function assertSameAsFullParse(tree: SyntaxTree, why = JSON.stringify(tree.text)
   assert.deepEqual(tree.errors, full.errors, why);
   assert.equal(tree.nodeCount, full.nodeCount, why);
 }
+/**
+ * Up to four edits typed (`typed`) or cut (up to 12 characters) at random places of a text, each
+ * reparse equal to a full parse, with bodies of any size re-parsed by statements or members and
+ * windows short enough to grow; `each` reads each reparsed tree (`bodyReparses` as it left it).
+ */
+function typedEdits(texts: fc.Arbitrary<string>, typed: fc.Arbitrary<string>, each: (tree: SyntaxTree) => void): void {
+  const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
+  setBodyMinimum(0);
+  setWindowSlack(8);
+  try {
+    fc.assert(
+      fc.property(texts, fc.array(edit, { minLength: 1, maxLength: 4 }), (text, list) => {
+        let tree = parse(text);
+        for (const [at, cut, ins, del] of list) {
+          const start = at % (tree.text.length + 1);
+          const end = Math.min(tree.text.length, start + (del ? cut : 0));
+          bodyReparses.depth = -1;
+          bodyReparses.scanned = false;
+          tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
+          each(tree);
+          assertSameAsFullParse(tree);
+        }
+      }),
+      { numRuns: runs(3000) },
+    );
+  } finally {
+    setBodyMinimum(64);
+    setWindowSlack(1024);
+  }
+}
+
 const mutatedFixture = mutatedText(FIXTURE_TEXTS);
 
 describe('lossless and tolerant', () => {
@@ -458,40 +489,20 @@ describe('incremental', () => {
       'return ',
       'a;\n  b',
     );
-    const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
     let statements = 0;
     let inBlocks = 0;
     let underScans = 0;
     let edits = 0;
-    setBodyMinimum(0);
-    setWindowSlack(8);
-    try {
-      fc.assert(
-        fc.property(
-          fc.oneof(fc.constantFrom(...FIXTURE_TEXTS), fc.constantFrom(shapes, long, open, nested, nested, strings, broken, boundaries)),
-          fc.array(edit, { minLength: 1, maxLength: 4 }),
-          (text, list) => {
-            let tree = parse(text);
-            for (const [at, cut, ins, del] of list) {
-              const start = at % (tree.text.length + 1);
-              const end = Math.min(tree.text.length, start + (del ? cut : 0));
-              bodyReparses.depth = -1;
-              bodyReparses.scanned = false;
-              tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
-              edits++;
-              if (tree.stats.statements) statements++;
-              if (bodyReparses.depth > 0) inBlocks++;
-              if (bodyReparses.depth > 0 && bodyReparses.scanned) underScans++;
-              assertSameAsFullParse(tree);
-            }
-          },
-        ),
-        { numRuns: runs(3000) },
-      );
-    } finally {
-      setBodyMinimum(64);
-      setWindowSlack(1024);
-    }
+    typedEdits(
+      fc.oneof(fc.constantFrom(...FIXTURE_TEXTS), fc.constantFrom(shapes, long, open, nested, nested, strings, broken, boundaries)),
+      typed,
+      (tree) => {
+        edits++;
+        if (tree.stats.statements) statements++;
+        if (bodyReparses.depth > 0) inBlocks++;
+        if (bodyReparses.depth > 0 && bodyReparses.scanned) underScans++;
+      },
+    );
     // Many of these edits fall in a body of an item without errors: the statements' re-parse must have been taken often.
     assert.ok(statements > edits / 10, `statements re-parsed for ${statements} of ${edits} edits`);
     // And a share of them in a block below a function's body.
@@ -546,30 +557,12 @@ describe('incremental', () => {
       'a int;\n  b',
       ',',
     );
-    const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
     let byMembers = 0;
     let edits = 0;
-    setBodyMinimum(0);
-    setWindowSlack(8);
-    try {
-      fc.assert(
-        fc.property(fc.constantFrom(struct, iface, open), fc.array(edit, { minLength: 1, maxLength: 4 }), (text, list) => {
-          let tree = parse(text);
-          for (const [at, cut, ins, del] of list) {
-            const start = at % (tree.text.length + 1);
-            const end = Math.min(tree.text.length, start + (del ? cut : 0));
-            tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
-            edits++;
-            if (tree.stats.statements) byMembers++;
-            assertSameAsFullParse(tree);
-          }
-        }),
-        { numRuns: runs(3000) },
-      );
-    } finally {
-      setBodyMinimum(64);
-      setWindowSlack(1024);
-    }
+    typedEdits(fc.constantFrom(struct, iface, open), typed, (tree) => {
+      edits++;
+      if (tree.stats.statements) byMembers++;
+    });
     // These texts are mostly members (and a few short items): their re-parse must have been taken often.
     assert.ok(byMembers > edits / 5, `members re-parsed for ${byMembers} of ${edits} edits`);
 

@@ -359,48 +359,38 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
       base === 0 && windowEnd === newLength
         ? textOf(newText)
         : oldText.slice(base, start) + edit.newText + oldText.slice(end, windowEnd - delta);
+    // Walks the cursor over the old elements that end by where the new parse is (`newEnd`, past
+    // the edit): it resumes at one that ends exactly there where `holds` says the old tree's
+    // state there is the new one's.
+    const meet = (newEnd: number, holds: (c: GreenElement) => boolean): boolean => {
+      const oldEnd = newEnd - delta;
+      if (oldEnd < end) return false;
+      while (cursor < oldChildren.length && cursorEnd + oldChildren[cursor].width <= oldEnd) {
+        cursorEnd += oldChildren[cursor].width;
+        cursor++;
+        const c = oldChildren[cursor - 1];
+        if (c instanceof GreenNode) oldModes = c.endModes;
+        if (cursorEnd === oldEnd && holds(c)) {
+          resumeAt = cursor;
+          return true;
+        }
+      }
+      return false;
+    };
     const run = parseFrom(
       window,
       restart - base,
       fresh,
-      (newEnd, node) => {
-        const oldEnd = newEnd - delta;
-        if (oldEnd < end) return false;
-        while (cursor < oldChildren.length && cursorEnd + oldChildren[cursor].width <= oldEnd) {
-          cursorEnd += oldChildren[cursor].width;
-          cursor++;
-          // Same place and same lexer state (a recovery can end an item inside a string).
-          const c = oldChildren[cursor - 1];
-          if (c instanceof GreenNode) oldModes = c.endModes;
-          if (cursorEnd === oldEnd && c instanceof GreenNode && c.endModes === node.endModes) {
-            resumeAt = cursor;
-            return true;
-          }
-        }
-        return false;
-      },
+      // After an item: the same lexer state (a recovery can end an item inside a string).
+      (newEnd, node) => meet(newEnd, (c) => c instanceof GreenNode && c.endModes === node.endModes),
       restartModes,
       true,
       base,
       // Or at the end of a line between elements (the trivia an edit of a comment or a blank line
-      // falls in): past the edit, where the old tree too was in plain code. What follows is lexed
-      // and parsed from there alike in both texts (a top-level node's errors lie in it, none
-      // before its first token); what the new nodes looked past it is the new text's, read already.
-      (newEnd) => {
-        const oldEnd = newEnd - delta;
-        if (oldEnd < end) return false;
-        while (cursor < oldChildren.length && cursorEnd + oldChildren[cursor].width <= oldEnd) {
-          cursorEnd += oldChildren[cursor].width;
-          cursor++;
-          const c = oldChildren[cursor - 1];
-          if (c instanceof GreenNode) oldModes = c.endModes;
-          if (cursorEnd === oldEnd && oldModes === '') {
-            resumeAt = cursor;
-            return true;
-          }
-        }
-        return false;
-      },
+      // falls in), where the old tree too was in plain code. What follows is lexed and parsed from
+      // there alike in both texts (a top-level node's errors lie in it, none before its first
+      // token); what the new nodes looked past it is the new text's, read already.
+      (newEnd) => meet(newEnd, () => oldModes === ''),
     );
     parsed = run.count;
     if (windowEnd === newLength || (resumeAt >= 0 && windowHolds(window, run.scanned))) break;
