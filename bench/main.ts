@@ -678,7 +678,7 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
   heapPolicyReading();
   const kind = shape === 'struct' || shape === 'interface';
   const indent = shape === 'loop' || shape === 'lambda' ? '    ' : '  ';
-  // A kind's members: a name, a size (a number) and a `;`, or a method's name, a parameter's default size.
+  // A kind's members: a name, a type with a number in it (an array's size) and a `;`; or a method's name and its return type, such an array.
   const line = (i: number): string =>
     shape === 'struct'
       ? `${indent}total${i} [#${i % 7}]<imm>int;`
@@ -738,8 +738,11 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
         at = starts[s] + eq + Math.floor(rng() * (l.length + 1 - eq));
         ch = ';';
       } else if (rng() < 0.5) {
+        // Inside `total…` (the word and its digits).
         const name = l.indexOf('total');
-        at = starts[s] + name + 1 + Math.floor(rng() * (l.indexOf(kind ? (shape === 'struct' ? ' ' : '(') : ' =', name) - name - 1)); // inside `total…`
+        let nameEnd = name + 5;
+        while (l.charCodeAt(nameEnd) >= 48 && l.charCodeAt(nameEnd) <= 57) nameEnd++;
+        at = starts[s] + name + 1 + Math.floor(rng() * (nameEnd - name - 1));
         ch = 'abcxyz_'[Math.floor(rng() * 7)];
       } else {
         const number = kind ? l.indexOf('#') + 1 : l.indexOf('+ ') + 2;

@@ -613,13 +613,13 @@ function readFunction(path: string, item: SyntaxNode, outerRunes: readonly strin
   };
 }
 
+/** A struct body of fewer elements (members, and the trivia between them) is read whole, its reads not kept: cheap enough. */
+const KEPT_MEMBER_READS = 128;
+
 /**
  * A struct member's declaration as last read from its node: where the node was, under which
  * generic parameters (they decide what its type's names are), and what it declared (null: none).
  */
-/** A struct body of fewer elements (members, and the trivia between them) is read whole, its reads not kept: cheap enough. */
-const KEPT_MEMBER_READS = 128;
-
 const memberReads = new WeakMap<GreenNode, { readonly at: number; readonly runes: string; readonly member: MemberDecl | null }>();
 
 function movedMember(m: MemberDecl, delta: number): MemberDecl {
