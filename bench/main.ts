@@ -573,6 +573,8 @@ const FUNCTION_SIZES = [
   { statements: 4_000, shape: 'lambda' },
   { statements: 4_000, shape: 'struct' },
   { statements: 4_000, shape: 'interface' },
+  { statements: 10_000, shape: 'array' },
+  { statements: 10_000, shape: 'call' },
 ] as const;
 
 type FunctionShape = (typeof FUNCTION_SIZES)[number]['shape'];
@@ -584,6 +586,8 @@ const SHAPE_LABELS: Record<FunctionShape, string> = {
   lambda: "statements in a lambda passed to a method (an expression statement's)",
   struct: 'members of a struct',
   interface: 'methods of an interface',
+  array: "elements of an array literal (a let's value)",
+  call: "arguments of a call (an expression statement's)",
 };
 
 /**
@@ -677,17 +681,29 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
   serverHeap();
   heapPolicyReading();
   const kind = shape === 'struct' || shape === 'interface';
-  const indent = shape === 'loop' || shape === 'lambda' ? '    ' : '  ';
+  // The elements of one long list, each on a line of its own: an array literal's, or a call's arguments.
+  const list = shape === 'array' || shape === 'call';
+  const indent = shape === 'loop' || shape === 'lambda' || list ? '    ' : '  ';
   // A kind's members: a name, a type with a number in it (an array's size) and a `;`; or a method's name and its return type, such an array.
   const line = (i: number): string =>
     shape === 'struct'
       ? `${indent}total${i} [#${i % 7}]<imm>int;`
       : shape === 'interface'
         ? `${indent}func total${i}(virtual self &Fleet, n int) [#${i % 7}]<imm>int;`
-        : `${indent}total${i} = ship.fuel + ${i} * launch(ship, ${i % 7});`;
+        : list
+          ? `${indent}total${i} + ${i} * launch(ship, ${i % 7}),`
+          : `${indent}total${i} = ship.fuel + ${i} * launch(ship, ${i % 7});`;
   const lines = Array.from({ length: statements }, (_, i) => line(i));
-  const open = { body: '', loop: '  while ship.fuel > 0 {\n', lambda: '  ship.each((x) => {\n', struct: '', interface: '' }[shape];
-  const close = { body: '', loop: '  }\n', lambda: '  });\n', struct: '', interface: '' }[shape];
+  const open = {
+    body: '',
+    loop: '  while ship.fuel > 0 {\n',
+    lambda: '  ship.each((x) => {\n',
+    struct: '',
+    interface: '',
+    array: '  totals = [#](\n',
+    call: '  sum(ship,\n',
+  }[shape];
+  const close = { body: '', loop: '  }\n', lambda: '  });\n', struct: '', interface: '', array: '  );\n', call: '  );\n' }[shape];
   const above = 'extern func launch(s &Ship, n int) int;\n\n// The long function: what it sums, and why.\n';
   const header =
     shape === 'struct' ? 'struct Fleet {\n' : shape === 'interface' ? 'interface Fleet {\n' : `func long(ship &Ship) int {\n${open}`;
@@ -733,10 +749,11 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
         [at, ch] = rng() < 0.5 ? [comment + 3 + Math.floor(rng() * (words - 3)), '\n'] : [comment - 1, 'q'];
       } else if (what === 'semi') {
         // Anywhere after the `=` (inside the expression: a syntax error, which the deletion then
-        // fixes); in a kind, after the member's name.
+        // fixes); in a kind, after the member's name. In a list, a `,` anywhere in the element's
+        // line (an element split in two, or a `,` doubled: an error).
         const eq = kind ? l.indexOf('total') + 5 : l.indexOf('=') + 1;
         at = starts[s] + eq + Math.floor(rng() * (l.length + 1 - eq));
-        ch = ';';
+        ch = list ? ',' : ';';
       } else if (rng() < 0.5) {
         // Inside `total…` (the word and its digits).
         const name = l.indexOf('total');

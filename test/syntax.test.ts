@@ -13,7 +13,7 @@ import type { GreenNode } from '../shared/syntax';
 import { ElementOffsets, elementOffsets } from '../shared/anchors';
 import { setWindowSlack } from '../shared/syntax/tree';
 import { bodyReparses, setBodyMinimum } from '../shared/syntax/body';
-import { GRAMMAR_WORDS } from '../shared/syntax/grammar/common';
+import { ARG_TURNS, GRAMMAR_WORDS } from '../shared/syntax/grammar/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { anyText, editOf, fixtureTexts, mutatedText, repoRoot, tokenSoup } from './support/arbitraries';
@@ -572,6 +572,100 @@ describe('incremental', () => {
     const edited = reparse(parse(many), { start: at, end: at + 1, newText: '' });
     assertSameAsFullParse(edited);
     assert.ok(edited.stats.statements && edited.errors.length === 1, JSON.stringify(edited.errors));
+  });
+
+  test('an edit among the arguments of a long call or array literal, its arguments re-parsed, equals a full parse', () => {
+    // Lists of every shape an argument takes (numbers, names, strings with interpolations, calls,
+    // lambdas with blocks, borrows, tuples, nested long lists, a string or interpolation left
+    // open), at every place the re-parse goes down to one (a let's value, an expression
+    // statement's call read by its let-scan, a method's, a `return`'s, a `set`'s, a lambda's
+    // body), some with errors (a `,` missing or doubled); short enough here (`ARG_TURNS` lowered)
+    // that edits take lists across the length that keeps records, both ways.
+    const shapes = [
+      (i: number) => `"s{x + ${i}}t"`,
+      (i: number) => `f(a, ${i})`,
+      (i: number) => `(x) => { x + ${i} }`,
+      () => '&ship',
+      (i: number) => `(1, ${i})`,
+      (i: number) => `-${i}.5`,
+      () => 'ship.fuel',
+      (i: number) => String(i),
+    ];
+    const list = (n: number, seed: number): string =>
+      Array.from({ length: n }, (_, i) => shapes[(i * 7 + seed) % shapes.length](i)).join(', ');
+    // Each in a function of its own: below a function's body, an item's errors must all be the list's.
+    const text =
+      `func f(ship &Ship) int {\n  a = [#](${list(20, 1)});\n}\nfunc g() {\n  launch(${list(24, 2)});\n}\n` +
+      `func h() {\n  ship.go(${list(18, 3)}).then(${list(9, 4)});\n}\nfunc i() {\n  set b = g(1, h(${list(22, 5)}), 2);\n}\n` +
+      `func j() {\n  list.each((y) => {\n    z = [](${list(19, 6)});\n  });\n}\nfunc k() int {\n  return #[](${list(21, 8)});\n}\n` +
+      `func l() {\n  c = [#](1, 2 3, 4,, 5, ${list(16, 7)});\n}\nfunc after() { }\n`;
+    const open = `func m() {\n  a = f(${list(18, 9)}, "q {x, ${list(17, 10)});\n}\nfunc n() {\n  b = [#](${list(20, 11)});\n}\n`;
+    const typed = fc.constantFrom(
+      ',',
+      ', ',
+      '1',
+      'x',
+      ' ',
+      '(',
+      ')',
+      '[',
+      ']',
+      '"',
+      '{',
+      '}',
+      ';',
+      '\n',
+      '=',
+      ', 3',
+      '(x) => {',
+      '//',
+      'func ',
+      '&',
+    );
+    let byArguments = 0;
+    let edits = 0;
+    const minimum = ARG_TURNS.minimum;
+    ARG_TURNS.minimum = 24;
+    try {
+      typedEdits(fc.constantFrom(text, open), typed, (tree) => {
+        edits++;
+        if (tree.stats.statements && bodyReparses.list === SyntaxKind.ArgList) byArguments++;
+      });
+    } finally {
+      ARG_TURNS.minimum = minimum;
+    }
+    // Many edits leave an error in their function (a bracket, a quote), after which its lists are re-parsed with it.
+    assert.ok(byArguments > edits / 20, `arguments re-parsed for ${byArguments} of ${edits} edits`);
+  });
+
+  test('a keystroke among the 10,000 elements of an array literal or a call re-parses a few of them, at the nesting the full parse has there', () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => String(i % 97)).join(', ');
+    const text = `func f(ship &Ship) int {\n  a = [#](${items});\n  launch(ship, ${items});\n  return 0;\n}\nfunc after() { }\n`;
+    let tree = parse(text);
+    const type = (why: string, at: number, cut: number, newText: string, list: boolean): void => {
+      bodyReparses.list = undefined;
+      tree = reparse(tree, { start: at, end: at + cut, newText });
+      assertSameAsFullParse(tree, why);
+      assert.equal(tree.stats.statements === true && bodyReparses.list === SyntaxKind.ArgList, list, why);
+    };
+    const inLiteral = (k: number): number => tree.text.indexOf(', ', tree.text.indexOf('[#](') + 4 * k);
+    const inCall = (k: number): number => tree.text.indexOf(', ', tree.text.indexOf('launch(') + 4 * k);
+    type('a , typed in the literal', inLiteral(5000), 0, ',', true);
+    assert.equal(tree.errors.length, 1);
+    type('the , deleted', inLiteral(5000), 1, '', true);
+    assert.equal(tree.errors.length, 0);
+    type('an element split in the call', inCall(3000) - 1, 0, ',', true);
+    type('a lambda typed in the call', inCall(4000) + 2, 0, '(x) => { x + 1 }, ', true);
+    // The deepest an argument can nest without the parser's limit (256 levels), and one past it.
+    const nest = (d: number) => `${'('.repeat(d)}1${')'.repeat(d)}, `;
+    type("nested to the limit in the let's literal", inLiteral(6000) + 2, 0, nest(253), true);
+    type("nested to the limit in the statement's call", inCall(6000) + 2, 0, nest(253), true);
+    assert.equal(tree.errors.length, 0);
+    type('nested past the limit (the item re-parsed: the parser reports it once per item)', inCall(7000) + 2, 0, nest(254), false);
+    assert.ok(tree.errors.some((e) => e.message.startsWith('nested more than')));
+    // The list's closing bracket: the function is re-parsed.
+    tree = parse(text);
+    type("the literal's ) deleted", tree.text.indexOf(');\n  launch'), 1, '', false);
   });
 
   test("an edit in a long loop or else block, a let's or return's value's block or a lambda's body re-parses the statements of that block around it, at the nesting the full parse has there", () => {

@@ -32,6 +32,7 @@
 // old: brackets balanced in both (`scanAlike`).
 
 import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, RELEASED, type RelativeSyntaxError } from './green';
+import { ARG_TURNS } from './grammar/common';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { MAX_ITEM_ERRORS, Parser } from './parser';
 import type { Source } from './pieces';
@@ -53,9 +54,15 @@ export function setBodyMinimum(elements: number): void {
   minimumElements = elements;
 }
 
-/** Whether a node's children are turns of a list that record what they read: a block's statements, a kind's members. */
-export function turnList(kind: K): boolean {
-  return kind === K.Block || kind === K.StructBody || kind === K.InterfaceBody;
+/** Whether a node's children are turns of a list that record what they read: a block's statements, a kind's members, a long list's arguments (`ARG_TURNS`). */
+export function turnList(node: GreenNode): boolean {
+  const kind = node.kind;
+  return (
+    kind === K.Block ||
+    kind === K.StructBody ||
+    kind === K.InterfaceBody ||
+    (kind === K.ArgList && node.children.length >= ARG_TURNS.minimum)
+  );
 }
 
 /** How far the turn that made an element of a body's block looked past the element's end: its lookahead (negated on a node that does not end its turn), or for a token the lexer's 3 characters. */
@@ -72,7 +79,7 @@ function lookedPast(e: GreenElement): number {
  */
 export function lookedPastBefore(node: GreenNode, index: number, at: number, offset: number, tokens: boolean): boolean {
   const children = node.children;
-  const block = turnList(node.kind);
+  const block = turnList(node);
   for (let j = index - 1; j >= 0; j--) {
     const c = children[j];
     const start = at - c.width;
@@ -95,7 +102,7 @@ function turnsReach(e: GreenNode, start: number, tokens: boolean): number {
   const starts: number[] = [start];
   for (let x = nodes.pop(); x !== undefined; x = nodes.pop()) {
     let at = starts.pop()!;
-    const block = turnList(x.kind);
+    const block = turnList(x);
     for (const c of x.children) {
       if (block) reach = Math.max(reach, lookedPastEnd(c, at + c.width, tokens));
       else if (c instanceof GreenNode) {
@@ -153,6 +160,7 @@ function plainStep(kind: K): boolean {
     kind === K.LambdaExpr ||
     kind === K.CallExpr ||
     kind === K.MemberExpr ||
+    kind === K.ArrayExpr ||
     kind === K.BinaryExpr
   );
 }
@@ -184,6 +192,9 @@ function stepTowardsBlock(x: GreenNode, child: GreenNode, statement: GreenNode):
     case K.MemberExpr:
       // The arguments, or the expression the suffix applies to.
       return child.kind === K.ArgList || child.kind === K.CallExpr || child.kind === K.MemberExpr || child.kind === K.LambdaExpr ? 0 : -1;
+    case K.ArrayExpr:
+      // Its arguments (`parseArrayExpr`'s, made in its caller's `parseUnary`).
+      return child.kind === K.ArgList ? 0 : -1;
     default:
       // A statement's expression (a `return`'s among them), a let's value or the expression before
       // its `=`, an operand of a binary operator.
@@ -220,8 +231,8 @@ interface ScanDepth {
 }
 
 /**
- * Counts the elements [`from`, `to`) of a block as a let-scan does, from `previous` (the
- * significant element before them); returns the last significant one. An element of a block
+ * Counts the elements [`from`, `to`) of a block (or a list) as a let-scan does, from `previous`
+ * (the significant element before them); returns the last significant one. An element of a block
  * parsed without an error, after one parsed without an error, closes every bracket it opens
  * (a bracket left open or closed twice is an error, and no error of its own went unreported as
  * one at the same place as the last): it leaves the count as it found it, and is not read.
@@ -229,7 +240,9 @@ interface ScanDepth {
 function scanElements(d: ScanDepth, elements: readonly GreenElement[], from: number, to: number, previous: GreenElement): GreenElement {
   for (let i = from; i < to; i++) {
     const e = elements[i];
-    if (isTrivia(e.kind)) continue;
+    // A list's `,` ends the turn of the argument before it (its errors are before the `,`, so the
+    // next one's are not where its last was): the argument before is the one that counts.
+    if (isTrivia(e.kind) || (e.kind === K.Comma && e instanceof GreenToken)) continue;
     if (!(e instanceof GreenNode && e.errors.length === 0 && previous instanceof GreenNode && previous.errors.length === 0))
       scanTokens(d, e);
     previous = e;
@@ -325,6 +338,9 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
     const downIndexes = [inBlock.index];
     let found = false;
     let levels = 1; // the statement's expression
+    // The innermost long argument list on the way (`turnList`): where in `down`, and its level.
+    let list = -1;
+    let listLevels = 0;
     for (let x: GreenNode = statement, xStart = inBlock.at; ; ) {
       const c = childAround(x, xStart, start, end);
       if (!c) break;
@@ -342,10 +358,19 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
       }
       down.push(child);
       downStarts.push(c.at);
+      if (child.kind === K.ArgList && turnList(child)) {
+        list = down.length - 1;
+        listLevels = levels;
+      }
       x = child;
       xStart = c.at;
     }
-    if (!found) break;
+    // No block below: the edit is among the arguments of the innermost long list on the way, the last list of the path.
+    const last = !found && list >= 0;
+    if (last) {
+      down.length = downStarts.length = downIndexes.length = list + 1;
+      levels = listLevels;
+    } else if (!found) break;
     for (let i = 0; i < down.length; i++) {
       indexes.push(downIndexes[i]);
       nodes.push(down[i]);
@@ -354,15 +379,17 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
     path.scans.push(scansChild(statement, downIndexes[1]));
     path.blocks.push(nodes.length - 1);
     path.nestings.push(path.nestings[path.nestings.length - 1] + levels);
+    if (last) break;
   }
   return path;
 }
 
 /**
- * The depth of the block the last re-parse by statements took (0: the function's body), and
- * whether a statement around it had a let-scan that read it (`BlockPath.scans`): for tests.
+ * The depth of the list the last re-parse by turns took (0: the function's body), whether a
+ * statement around it had a let-scan that read it (`BlockPath.scans`), and the list's kind (a
+ * block, a kind's members, a long list's arguments): for tests.
  */
-export const bodyReparses = { depth: -1, scanned: false };
+export const bodyReparses: { depth: number; scanned: boolean; list?: K } = { depth: -1, scanned: false };
 
 /**
  * The function item at `itemStart` of `text` (the old text; the lexer began it in plain code) with
@@ -388,6 +415,7 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
     if (fresh) {
       bodyReparses.depth = level;
       bodyReparses.scanned = path.scans.slice(0, level).includes(true);
+      bodyReparses.list = path.nodes[path.blocks[level]].kind;
       return fresh;
     }
   }
@@ -397,7 +425,7 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
 /** `reparseBody` in a struct's or an interface's members: the item's last child, its body, one list of turns at the item's nesting. */
 function reparseMembers(item: GreenNode, itemStart: number, edit: ItemEdit): GreenNode | undefined {
   const body = item.children[item.children.length - 1];
-  if (!(body instanceof GreenNode) || !turnList(body.kind)) return undefined;
+  if (!(body instanceof GreenNode) || !turnList(body)) return undefined;
   const path: BlockPath = {
     nodes: [item, body],
     starts: [itemStart, itemStart + item.width - body.width],
@@ -410,6 +438,7 @@ function reparseMembers(item: GreenNode, itemStart: number, edit: ItemEdit): Gre
   if (fresh) {
     bodyReparses.depth = 0;
     bodyReparses.scanned = false;
+    bodyReparses.list = body.kind;
   }
   return fresh;
 }
@@ -423,7 +452,11 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
   const block = path.nodes[at];
   const elements = block.children;
   const n = elements.length;
-  if (n < minimumElements || elements[0].kind !== K.LBrace || elements[n - 1].kind !== K.RBrace) return undefined;
+  // A long list's arguments between its brackets, else statements or members between braces.
+  const args = block.kind === K.ArgList;
+  const open = args ? elements[0].kind : K.LBrace;
+  const close = open === K.LParen ? K.RParen : open === K.LBracket ? K.RBracket : K.RBrace;
+  if (n < minimumElements || elements[0].kind !== open || elements[n - 1].kind !== close) return undefined;
   const blockStart = path.starts[at];
   const closeStart = blockStart + block.width - 1;
   if (end > closeStart) return undefined;
@@ -434,16 +467,24 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
   let restart = blockStart;
   let errorsBefore = 0; // the errors of the statements kept in front
   let keptReach = 0; // how far their turns looked
+  // Among arguments a turn ends at its `,` (after the `(`, the parser is where it is after one):
+  // the elements since the last are kept only with it.
+  let reachBefore = 0;
+  let errorsUpTo = 0;
   for (; first < n; first++) {
     const e = elements[first];
     const elementEnd = offset + e.width;
     if (!isTrivia(e.kind)) {
       const reach = elementEnd + lookedPast(e);
       if (reach > start) break;
-      keep = first + 1;
-      restart = elementEnd;
-      keptReach = Math.max(keptReach, reach);
-      if (e instanceof GreenNode) errorsBefore += e.errors.length;
+      reachBefore = Math.max(reachBefore, reach);
+      if (e instanceof GreenNode) errorsUpTo += e.errors.length;
+      if (!args || first === 0 || e.kind === K.Comma) {
+        keep = first + 1;
+        restart = elementEnd;
+        keptReach = reachBefore;
+        errorsBefore = errorsUpTo;
+      }
     }
     offset = elementEnd;
   }
@@ -451,8 +492,8 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
   // first token of the first one re-parsed (which may have read what it left): the item is re-parsed.
   // The lexer's state after the body's `{`: plain code unless the header holds a string (one left
   // open makes the body an interpolation's); after a block's below, taken from a statement kept.
-  const open = level === 0 && plainHeader(item) ? '' : '?';
-  if (keep === 0 || first >= n - 1 || keptReach > firstTokenEnd(elements, keep, restart) + 3 || modesAfter(elements, keep, open) !== '')
+  const modes = level === 0 && plainHeader(item) ? '' : '?';
+  if (keep === 0 || first >= n - 1 || keptReach > firstTokenEnd(elements, keep, restart) + 3 || modesAfter(elements, keep, modes) !== '')
     return undefined;
   // The item's errors: its header's, then each statement's in order (below the body, only the
   // block's statements may hold any: each statement around the block holds them all).
@@ -461,10 +502,12 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
   const headerErrors = itemErrors.length - inStatements;
   if (headerErrors < 0 || (level > 0 && headerErrors > 0)) return undefined;
   const kept = headerErrors + errorsBefore;
-  // Below the body, each statement around the block holds the item's errors, and no turn before
-  // the block's on the way down (in a block around it, or in a then-block, a lambda before it)
-  // looked as far as the edit (else they are re-parsed: the block around).
-  for (let l = 0; l < level; l++) if (path.nodes[path.blocks[l] + 1].errors.length !== itemErrors.length) return undefined;
+  // Below the body, each statement around the block (and each argument of a long list on the way)
+  // holds the item's errors, and no turn before the block's on the way down (in a block or a list
+  // around it, or in a then-block, a lambda before it) looked as far as the edit (else they are
+  // re-parsed: the block around).
+  for (let d = path.blocks[0] + 1; d < at; d++)
+    if (turnList(path.nodes[d - 1]) && path.nodes[d].errors.length !== itemErrors.length) return undefined;
   if (level > 0)
     for (let d = path.blocks[0]; d < at; d++)
       if (lookedPastBefore(path.nodes[d], path.indexes[d], path.starts[d + 1], start, true)) return undefined;
@@ -500,7 +543,8 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
           if (
             cursorEnd === oldEnd &&
             endsTurn(e) &&
-            modesAfter(elements, cursor, open) === '' &&
+            (!args || e.kind === K.Comma) &&
+            modesAfter(elements, cursor, modes) === '' &&
             reach <= firstTokenEnd(elements, cursor, cursorEnd) + 3 &&
             !errorBefore(elements, cursor) &&
             reportsAlike(itemErrors, itemStart, after, cursorEnd - trailingTrivia(e), lastError < 0 ? -1 : base + lastError, delta)
@@ -515,6 +559,7 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
       restart - trailingTrivia(elements[keep - 1]) - base,
       path.nestings[level],
       block.kind,
+      close,
     );
     const scanned = parser.scanned;
     parser.release();
@@ -670,7 +715,7 @@ function made(
   // theirs.
   let reachLimit = itemStart + item.width + item.lookahead;
   for (let d = 1; d < at; d++)
-    if (turnList(nodes[d - 1].kind)) reachLimit = Math.min(reachLimit, starts[d] + nodes[d].width + nodes[d].lookahead);
+    if (turnList(nodes[d - 1])) reachLimit = Math.min(reachLimit, starts[d] + nodes[d].width + nodes[d].lookahead);
   let offset = restart; // where element `keep` starts
   let replacedErrors = 0;
   for (let i = keep; i < resume; i++) {
@@ -699,9 +744,9 @@ function made(
     }
   }
   const furthest = base + run.furthestEnd + 3;
-  const children: GreenElement[] = elements.slice(0, keep);
-  for (const e of run.elements) children.push(e);
-  for (let i = resume; i < elements.length; i++) children.push(elements[i]);
+  const children = spliced(elements, keep, run.elements, resume);
+  // A list made too short to keep its arguments' records (a parse would keep none: `ARG_TURNS`).
+  if (block.kind === K.ArgList && children.length < ARG_TURNS.minimum) return undefined;
   let fresh = new GreenNode(block.kind, children, block.width + delta);
   // The nodes above, each with the one child replaced; a statement of a block (its turn's node)
   // and the item with their looks and errors made again.
@@ -711,7 +756,7 @@ function made(
     oldChildren[indexes[d]] = fresh;
     const node = new GreenNode(old.kind, oldChildren, old.width + delta);
     const end = starts[d] + old.width;
-    if (d === 0 || turnList(nodes[d - 1].kind)) {
+    if (d === 0 || turnList(nodes[d - 1])) {
       node.lookahead = Math.max(end + old.lookahead + delta, furthest) - (end + delta);
       node.endModes = old.endModes;
       const shift = itemStart - starts[d];
@@ -724,6 +769,23 @@ function made(
     fresh = node;
   }
   return fresh;
+}
+
+/**
+ * `elements` with [`keep`, `resume`) replaced by `fresh`, made at its length: a long block's
+ * children pushed one by one onto the part kept in front grew the array several times, each a
+ * copy, and past about 16k elements V8 allocates each on pages of its own (a 30k-element list
+ * made so took 2.2 ms, filled in place 0.9). Past `new Array`'s fast limit, joined instead.
+ */
+function spliced(elements: readonly GreenElement[], keep: number, fresh: readonly GreenElement[], resume: number): GreenElement[] {
+  const n = keep + fresh.length + (elements.length - resume);
+  if (n > 100_000) return elements.slice(0, keep).concat(fresh, elements.slice(resume));
+  const out = new Array<GreenElement>(n);
+  let j = 0;
+  for (let i = 0; i < keep; i++) out[j++] = elements[i];
+  for (let i = 0; i < fresh.length; i++) out[j++] = fresh[i];
+  for (let i = resume; i < elements.length; i++) out[j++] = elements[i];
+  return out;
 }
 
 /** An error at new offsets. */

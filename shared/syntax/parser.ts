@@ -4,6 +4,7 @@ import { Lexer } from './lexer';
 import { BOUNDARY_WORDS, ITEM_ONLY_WORDS, ITEM_STARTS, type Words, describe } from './grammar/common';
 import { parseInterfaceMember, parseItem, parseMemberTurns, parseStructMember } from './grammar/items';
 import { parseBlock, parseStatementTurns } from './grammar/statements';
+import { parseArgTurns } from './grammar/expressions';
 
 /** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
 export const MAX_NESTING = 256;
@@ -438,6 +439,19 @@ export class Parser {
     return saved;
   }
 
+  /** Clears what the turns recorded on the nodes built from `from` on (`looked`): a list too short to keep them (`ARG_TURNS`). */
+  forgetTurns(from: number): void {
+    if (this.measuring) return;
+    for (let i = from; i < this.top; i++) {
+      const e = this.stack[i];
+      if (e instanceof GreenNode) {
+        e.lookahead = 0;
+        e.endModes = '';
+        e.errors = NO_ERRORS;
+      }
+    }
+  }
+
   /** Where the next element built goes (`looked` reads what a turn built from there). */
   stackTop(): number {
     return this.top;
@@ -487,7 +501,8 @@ export class Parser {
    * `StructBody` or an `InterfaceBody`, a kind's members as its item parses them, until `resync`
    * says the parse has met the old tree again (after a turn, with the end of what the turn put in
    * the tree and where the last error was, relative to this parser's text) or the list ends (at a
-   * `}`, whose trivia is taken): for syntax/body.ts. `lastErrorStart`: where the item's last
+   * `}`, whose trivia is taken), or with `list` an `ArgList`, the arguments of a long list up to
+   * its `close` (`parseArgTurns`): for syntax/body.ts. `lastErrorStart`: where the item's last
    * error before the text was (-1: none); `lastEnd`: where its last significant token before it
    * ended. Returns the elements made, how it ended, the errors (absolute in this text), the end
    * of the furthest token it looked at, of the last significant token, and where its last error
@@ -499,6 +514,7 @@ export class Parser {
     lastEnd: number,
     nesting: number,
     list: K = K.Block,
+    close: K = K.RBrace,
   ): {
     elements: GreenElement[];
     resynced: boolean;
@@ -527,10 +543,12 @@ export class Parser {
     const resynced =
       list === K.Block
         ? parseStatementTurns(this, met)
-        : parseMemberTurns(this, list === K.StructBody ? parseStructMember : parseInterfaceMember, met);
+        : list === K.ArgList
+          ? parseArgTurns(this, close, met)
+          : parseMemberTurns(this, list === K.StructBody ? parseStructMember : parseInterfaceMember, met);
     let atBrace = -1;
-    // The list ended at a `}` in plain code (not one closing an interpolation left open).
-    if (!resynced && this.peek() === K.RBrace && this.modesAhead() === '') {
+    // The list ended at its `}` (or its `)` or `]`) in plain code (not one closing an interpolation left open).
+    if (!resynced && this.peek() === close && this.modesAhead() === '') {
       atBrace = this.start();
       this.flushTrivia();
     }

@@ -85,10 +85,7 @@ function relexAt(item: GreenNode, itemStart: number, edit: ItemEdit, left: boole
   // a look as long as it was, moved by the edit, and one after it in the same turn an error
   // before its start.
   for (let d = 1; d < nodes.length; d++)
-    if (
-      lookedPastBefore(nodes[d], indexes[d], starts[d], start, false) ||
-      (turnList(nodes[d].kind) && errorBeforeInTurn(nodes[d], indexes[d]))
-    )
+    if (lookedPastBefore(nodes[d], indexes[d], starts[d], start, false) || (turnList(nodes[d]) && errorBeforeInTurn(nodes[d], indexes[d])))
       return undefined;
   const token = nodes[nodes.length - 1].children[indexes[indexes.length - 1]] as GreenToken;
   if (!relexable(token.kind)) return undefined;

@@ -115,6 +115,15 @@ export class TokenSet {
   }
 }
 
+/**
+ * Argument lists of at least this many elements (brackets, arguments, commas and the trivia
+ * between them) keep what each argument's turn read, as a block's statements do
+ * (`parseArgTurns`): an edit among the arguments of a long call or array literal re-parses the
+ * arguments around it, not its statement (syntax/body.ts). Shorter ones keep nothing (each
+ * argument's record would be memory for no gain): they are re-parsed with their statement.
+ */
+export const ARG_TURNS = { minimum: 64 };
+
 /** Where an argument list stops looking for arguments (besides its closing bracket). */
 export const ARGUMENTS_END = new TokenSet(K.RParen, K.RBracket, K.RBrace, K.Semi, K.InterpEnd);
 /** Where a parenthesized expression or tuple stops. */

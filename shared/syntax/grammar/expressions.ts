@@ -1,6 +1,6 @@
 import { SyntaxKind as K } from '../kinds';
 import type { Parser } from '../parser';
-import { ARGUMENTS_END, PARENS_END, Words, binaryPrecedence, describe, isOperatorName } from './common';
+import { ARGUMENTS_END, ARG_TURNS, PARENS_END, Words, binaryPrecedence, describe, isOperatorName } from './common';
 import { parseAngleList } from './generics';
 import { parsePattern } from './patterns';
 import { atSetKeyword, atStatementEnd, parseBlock, parseBlockExpr, parseForeach, parseIf, parseWhile } from './statements';
@@ -267,23 +267,43 @@ export function parseMemberTail(p: Parser, _noCurly: boolean): void {
   if (p.peek() === K.LParen) parseArgList(p, K.LParen, K.RParen);
 }
 
-/** `(a, b)` or `[a, b]` argument lists. */
+/** `(a, b)` or `[a, b]` argument lists: a long one's arguments record their turns (`parseArgTurns`). */
 export function parseArgList(p: Parser, _open: K, close: K): void {
   const m = p.mark();
   p.bump();
-  while (p.peek() !== close && p.peek() !== K.EOF) {
+  parseArgTurns(p, close, undefined);
+  p.expect(close, close === K.RParen ? "')'" : "']'");
+  // A short list keeps no records (`ARG_TURNS`): it is re-parsed with its statement.
+  if (p.stackTop() - m < ARG_TURNS.minimum) p.forgetTurns(m);
+  p.finish(K.ArgList, m);
+}
+
+/**
+ * An argument list's arguments, up to its `close`: each turn an argument and the `,` after it,
+ * the argument's node recording how far the turn looked past its end, the lexer's state and the
+ * syntax errors it found (`Parser.looked`), as a block's statements do, so that an edit among the
+ * arguments of a long list re-parses only those that read it (syntax/body.ts). `resync`, after
+ * each turn that ended with its `,`: stop there (a re-parse that has met the old tree again).
+ * Returns whether `resync` stopped it.
+ */
+export function parseArgTurns(p: Parser, close: K, resync: (() => boolean) | undefined): boolean {
+  for (;;) {
     const k = p.peek();
-    if (ARGUMENTS_END.has(k) || p.atItemBoundaryInBlock()) break;
+    if (k === close || k === K.EOF || ARGUMENTS_END.has(k) || p.atItemBoundaryInBlock()) return false;
+    const saved = p.lookFrom();
+    const errors = p.errorCount();
+    const from = p.stackTop();
     const before = p.here();
     parseExpression(p, false);
-    if (p.skipIfStuck(before, 'an argument')) continue;
-    if (!p.eat(K.Comma) && p.peek() !== close) {
-      p.errorMissing(`',' or '${close === K.RParen ? ')' : ']'}'`);
-      break;
+    const stuck = p.skipIfStuck(before, 'an argument');
+    p.looked(saved, p.stackTop() > from, errors, from);
+    if (stuck) continue;
+    if (!p.eat(K.Comma)) {
+      if (p.peek() !== close) p.errorMissing(`',' or '${close === K.RParen ? ')' : ']'}'`);
+      return false;
     }
+    if (resync?.()) return true;
   }
-  p.expect(close, close === K.RParen ? "')'" : "']'");
-  p.finish(K.ArgList, m);
 }
 
 export function parseAtom(p: Parser, noCurly: boolean): void {
