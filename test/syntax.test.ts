@@ -598,7 +598,9 @@ describe('incremental', () => {
       `func f(ship &Ship) int {\n  a = [#](${list(20, 1)});\n}\nfunc g() {\n  launch(${list(24, 2)});\n}\n` +
       `func h() {\n  ship.go(${list(18, 3)}).then(${list(9, 4)});\n}\nfunc i() {\n  set b = g(1, h(${list(22, 5)}), 2);\n}\n` +
       `func j() {\n  list.each((y) => {\n    z = [](${list(19, 6)});\n  });\n}\nfunc k() int {\n  return #[](${list(21, 8)});\n}\n` +
-      `func l() {\n  c = [#](1, 2 3, 4,, 5, ${list(16, 7)});\n}\nfunc after() { }\n`;
+      `func l() {\n  c = [#](1, 2 3, 4,, 5, ${list(16, 7)});\n}\n` +
+      // A block below a long list (the list's arguments are the turns around it), and a long list in a long list.
+      `func p() {\n  q(${list(12, 12)}, (x) => {\n    a = 1;\n    b = g(x, ${list(14, 13)});\n    c = a + b;\n  }, ${list(12, 14)});\n}\nfunc after() { }\n`;
     const open = `func m() {\n  a = f(${list(18, 9)}, "q {x, ${list(17, 10)});\n}\nfunc n() {\n  b = [#](${list(20, 11)});\n}\n`;
     const typed = fc.constantFrom(
       ',',
@@ -623,6 +625,7 @@ describe('incremental', () => {
       '&',
     );
     let byArguments = 0;
+    let belowList = 0;
     let edits = 0;
     const minimum = ARG_TURNS.minimum;
     ARG_TURNS.minimum = 24;
@@ -630,12 +633,14 @@ describe('incremental', () => {
       typedEdits(fc.constantFrom(text, open), typed, (tree) => {
         edits++;
         if (tree.stats.statements && bodyReparses.list === SyntaxKind.ArgList) byArguments++;
+        if (tree.stats.statements && bodyReparses.list === SyntaxKind.Block && bodyReparses.depth > 0) belowList++;
       });
     } finally {
       ARG_TURNS.minimum = minimum;
     }
     // Many edits leave an error in their function (a bracket, a quote), after which its lists are re-parsed with it.
     assert.ok(byArguments > edits / 20, `arguments re-parsed for ${byArguments} of ${edits} edits`);
+    assert.ok(belowList > 0, 'no block below a list was re-parsed by its statements');
   });
 
   test('a keystroke among the 10,000 elements of an array literal or a call re-parses a few of them, at the nesting the full parse has there', () => {
