@@ -673,6 +673,35 @@ describe('incremental', () => {
     type("the literal's ) deleted", tree.text.indexOf(');\n  launch'), 1, '', false);
   });
 
+  test('a keystroke in a short block far down a long item (the 2,000th arm of an else-if chain) re-parses that block; one in a condition, the item', () => {
+    const arms = Array.from({ length: 2000 }, (_, i) => `if x == ${i} {\n    return f(${i});\n  }`).join(' else ');
+    const text = `func dispatch(x int) int {\n  ${arms} else {\n    return 0;\n  }\n}\nfunc after() { }\n`;
+    let tree = parse(text);
+    // `depth`: the block re-parsed by its statements (undefined: the item re-parsed).
+    const type = (why: string, at: number, cut: number, newText: string, depth: number | undefined): void => {
+      bodyReparses.depth = -1;
+      tree = reparse(tree, { start: at, end: at + cut, newText });
+      assertSameAsFullParse(tree, why);
+      assert.equal(tree.stats.statements === true ? bodyReparses.depth : undefined, depth, why);
+    };
+    // After a block's statement (which looked past its end: the parse starts after the block's
+    // `{`, where the lexer is in plain code), then inside one.
+    const call = (k: number): number => tree.text.indexOf(`f(${k});`);
+    type('a line typed after the statement of a block', call(1500) + `f(1500);`.length, 0, '\n    y = 1;', 1);
+    assert.equal(tree.errors.length, 0);
+    const semi = call(1700) + 2;
+    type("a ';' typed in a block's statement", semi, 0, ';', 1);
+    assert.ok(tree.errors.length > 0);
+    // The item has errors now, all the block's: the block re-parsed again.
+    type("the ';' deleted", semi, 1, '', 1);
+    assert.equal(tree.errors.length, 0);
+    type('a condition edited', tree.text.indexOf('x == 1800') + 2, 0, ';', undefined);
+    type('the condition mended', tree.text.indexOf('x ;== 1800') + 2, 1, '', undefined);
+    // A short item: its short blocks are re-parsed with it.
+    tree = parse(`func f(x int) int {\n  if x == 1 {\n    return 1;\n  }\n  return 0;\n}\n`);
+    type("a ';' in a short item's short block", tree.text.indexOf('return 1') + 6, 0, ';', undefined);
+  });
+
   test("an edit in a long loop or else block, a let's or return's value's block or a lambda's body re-parses the statements of that block around it, at the nesting the full parse has there", () => {
     const lines = (p: string, n: number) => Array.from({ length: n }, (_, i) => `      ${p}${i} = g(${p}${i}) + ${i};`).join('\n');
     const text =

@@ -46,8 +46,16 @@ export interface ItemEdit {
   readonly inserted: string;
 }
 
-/** Bodies of fewer elements are re-parsed with their item (cheap enough, and the item's parse is the simpler path). */
+/**
+ * Bodies of fewer elements are re-parsed with their item (cheap enough, and the item's parse is
+ * the simpler path); so are shorter blocks below, unless the item is longer than `SHORT_ITEM`
+ * characters: a short block can be a long way down a long item (the thousandth `else if` of a
+ * dispatch), which a keystroke in it would otherwise parse whole.
+ */
 let minimumElements = 64;
+
+/** An item this long parses in a fraction of a millisecond: a short block in it is re-parsed with it. */
+const SHORT_ITEM = 16 * 1024;
 
 /** @internal for tests: bodies of any size re-parsed by statements. */
 export function setBodyMinimum(elements: number): void {
@@ -456,7 +464,8 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
   const args = block.kind === K.ArgList;
   const open = args ? elements[0].kind : K.LBrace;
   const close = open === K.LParen ? K.RParen : open === K.LBracket ? K.RBracket : K.RBrace;
-  if (n < minimumElements || elements[0].kind !== open || elements[n - 1].kind !== close) return undefined;
+  if ((n < minimumElements && (level === 0 || item.width < SHORT_ITEM)) || elements[0].kind !== open || elements[n - 1].kind !== close)
+    return undefined;
   const blockStart = path.starts[at];
   const closeStart = blockStart + block.width - 1;
   if (end > closeStart) return undefined;
@@ -491,8 +500,10 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
   // The `{` looked that far (or the `}`: the edit is against it), or a turn kept looked past the
   // first token of the first one re-parsed (which may have read what it left): the item is re-parsed.
   // The lexer's state after the body's `{`: plain code unless the header holds a string (one left
-  // open makes the body an interpolation's); after a block's below, taken from a statement kept.
-  const modes = level === 0 && plainHeader(item) ? '' : '?';
+  // open makes the body an interpolation's). After a block's below (or a list's bracket) too: the
+  // path down to it holds no string, and a string or an interpolation left open before it is an
+  // error of the item outside the block's statements, which refuses a block below the body (below).
+  const modes = plainHeader(item) ? '' : '?';
   if (keep === 0 || first >= n - 1 || keptReach > firstTokenEnd(elements, keep, restart) + 3 || modesAfter(elements, keep, modes) !== '')
     return undefined;
   // The item's errors: its header's, then each statement's in order (below the body, only the
