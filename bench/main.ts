@@ -575,6 +575,7 @@ const FUNCTION_SIZES = [
   { statements: 4_000, shape: 'interface' },
   { statements: 10_000, shape: 'array' },
   { statements: 10_000, shape: 'call' },
+  { statements: 2_000, shape: 'arms' },
 ] as const;
 
 type FunctionShape = (typeof FUNCTION_SIZES)[number]['shape'];
@@ -588,6 +589,7 @@ const SHAPE_LABELS: Record<FunctionShape, string> = {
   interface: 'methods of an interface',
   array: "elements of an array literal (a let's value)",
   call: "arguments of a call (an expression statement's)",
+  arms: 'arms of an else-if chain (a statement each in its block)',
 };
 
 /**
@@ -668,10 +670,11 @@ function keystrokesInLongFunctions(): void {
   const iface = rows.find((r) => r.shape === 'interface')!;
   const array = rows.find((r) => r.shape === 'array')!;
   const call = rows.find((r) => r.shape === 'call')!;
+  const arms = rows.find((r) => r.shape === 'arms')!;
   const share = Math.min(...rows.map((r) => r.relexed));
   const byStatements = Math.min(...rows.map((r) => r.byStatements));
   print(
-    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function; in the lambda's, the lambda's statements (${fixed(lambda.inBlock * 100, 0)}%: where the brackets stay balanced, as the statement's let-scan reads the lambda), ${fixed(percentile(lambda.semisReparsed, 50) / percentile(lambda.semis, 50), 1)}× less; among the ${struct.statements} members of a struct the members around it, ${fixed(percentile(struct.semisReparsed, 50) / percentile(struct.semis, 50), 1)}× less than re-parsing the struct (what is left is the kind's model and checks, made again whole), and among an interface's methods, ${fixed(percentile(iface.semisReparsed, 50) / percentile(iface.semis, 50), 1)}× less; in a list, a ',' (its column) re-parses the elements around it: among the ${array.statements} elements of an array literal ${fixed(percentile(array.semisReparsed, 50) / percentile(array.semis, 50), 1)}× less than re-parsing the function (${fixed(array.byStatements * 100, 0)}% of them by elements), among a call's ${call.statements} arguments ${fixed(percentile(call.semisReparsed, 50) / percentile(call.semis, 50), 1)}× less (${fixed(call.byStatements * 100, 0)}%; what is left is copying the list's children); a line broken in the comment above the function of ${big.statements} statements, or a letter typed on the blank line above that (what becomes a comment's text, or an item of its own), and deleted: p50 ${fixed(percentile(big.above, 50), 2)} ms, p95 ${fixed(percentile(big.above, 95), 2)} ms (the re-parse hands back to the old tree at the end of the line)\n`,
+    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function; in the lambda's, the lambda's statements (${fixed(lambda.inBlock * 100, 0)}%: where the brackets stay balanced, as the statement's let-scan reads the lambda), ${fixed(percentile(lambda.semisReparsed, 50) / percentile(lambda.semis, 50), 1)}× less; among the ${struct.statements} members of a struct the members around it, ${fixed(percentile(struct.semisReparsed, 50) / percentile(struct.semis, 50), 1)}× less than re-parsing the struct (what is left is the kind's model and checks, made again whole), and among an interface's methods, ${fixed(percentile(iface.semisReparsed, 50) / percentile(iface.semis, 50), 1)}× less; in a list, a ',' (its column) re-parses the elements around it: among the ${array.statements} elements of an array literal ${fixed(percentile(array.semisReparsed, 50) / percentile(array.semis, 50), 1)}× less than re-parsing the function (${fixed(array.byStatements * 100, 0)}% of them by elements), among a call's ${call.statements} arguments ${fixed(percentile(call.semisReparsed, 50) / percentile(call.semis, 50), 1)}× less (${fixed(call.byStatements * 100, 0)}%; what is left is copying the list's children); among ${arms.statements} arms of an else-if chain, a ';' in an arm's block re-parses that block's statements (${fixed(arms.byStatements * 100, 0)}% of them: the others fall between the blocks, where the chain is re-parsed), ${fixed(percentile(arms.semisReparsed, 50) / percentile(arms.semis, 50), 1)}× less at the median; a line broken in the comment above the function of ${big.statements} statements, or a letter typed on the blank line above that (what becomes a comment's text, or an item of its own), and deleted: p50 ${fixed(percentile(big.above, 50), 2)} ms, p95 ${fixed(percentile(big.above, 95), 2)} ms (the re-parse hands back to the old tree at the end of the line)\n`,
   );
 }
 
@@ -694,7 +697,9 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
         ? `${indent}func total${i}(virtual self &Fleet, n int) [#${i % 7}]<imm>int;`
         : list
           ? `${indent}total${i} + ${i} * launch(ship, ${i % 7}),`
-          : `${indent}total${i} = ship.fuel + ${i} * launch(ship, ${i % 7});`;
+          : shape === 'arms'
+            ? `${indent}${i > 0 ? 'else ' : ''}if ship.fuel == ${i} { total${i} = ship.fuel + ${i} * launch(ship, ${i % 7}); }`
+            : `${indent}total${i} = ship.fuel + ${i} * launch(ship, ${i % 7});`;
   const lines = Array.from({ length: statements }, (_, i) => line(i));
   const open = {
     body: '',
@@ -704,8 +709,9 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
     interface: '',
     array: '  totals = [#](\n',
     call: '  sum(ship,\n',
+    arms: '',
   }[shape];
-  const close = { body: '', loop: '  }\n', lambda: '  });\n', struct: '', interface: '', array: '  );\n', call: '  );\n' }[shape];
+  const close = { body: '', loop: '  }\n', lambda: '  });\n', struct: '', interface: '', array: '  );\n', call: '  );\n', arms: '' }[shape];
   const above = 'extern func launch(s &Ship, n int) int;\n\n// The long function: what it sums, and why.\n';
   const header =
     shape === 'struct' ? 'struct Fleet {\n' : shape === 'interface' ? 'interface Fleet {\n' : `func long(ship &Ship) int {\n${open}`;
