@@ -643,6 +643,23 @@ describe('incremental', () => {
     assert.ok(belowList > 0, 'no block below a list was re-parsed by its statements');
   });
 
+  test("every fixture's argument lists of three or more arguments kept as turns: an edit among them, re-parsed by arguments or otherwise, equals a full parse", () => {
+    // The length that keeps records lowered to 6 elements (three arguments with their commas and
+    // spaces): every call, method call and array literal of the fixtures is a list of turns.
+    const typed = fc.constantFrom(',', ', ', 'x', '1', ' ', '(', ')', ']', '"', '{', '}', ';', '\n', '=', '//', 'func ', '&', '.', 'a, b');
+    let byArguments = 0;
+    const minimum = ARG_TURNS.minimum;
+    ARG_TURNS.minimum = 6;
+    try {
+      typedEdits(fc.constantFrom(...FIXTURE_TEXTS), typed, (tree) => {
+        if (tree.stats.statements && bodyReparses.list === SyntaxKind.ArgList) byArguments++;
+      });
+    } finally {
+      ARG_TURNS.minimum = minimum;
+    }
+    assert.ok(byArguments > 0, 'no edit was re-parsed by arguments');
+  });
+
   test('a keystroke among the 10,000 elements of an array literal or a call re-parses a few of them, at the nesting the full parse has there', () => {
     const items = Array.from({ length: 10_000 }, (_, i) => String(i % 97)).join(', ');
     const text = `func f(ship &Ship) int {\n  a = [#](${items});\n  launch(ship, ${items});\n  return 0;\n}\nfunc after() { }\n`;
