@@ -16,7 +16,7 @@ import { bodyReparses, setBodyMinimum } from '../shared/syntax/body';
 import { ARG_TURNS, GRAMMAR_WORDS } from '../shared/syntax/grammar/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { anyText, editOf, fixtureTexts, mutatedText, repoRoot, tokenSoup } from './support/arbitraries';
+import { anyText, argumentsOf, editOf, fixtureTexts, mutatedText, repoRoot, tokenSoup } from './support/arbitraries';
 import { assertSameReading } from './support/quick';
 import { fingerprint } from './support/trees';
 
@@ -49,7 +49,7 @@ function assertSameAsFullParse(tree: SyntaxTree, why = JSON.stringify(tree.text)
  */
 function typedEdits(texts: fc.Arbitrary<string>, typed: fc.Arbitrary<string>, each: (tree: SyntaxTree) => void): void {
   const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
-  setBodyMinimum(0);
+  const minimum = setBodyMinimum(0);
   setWindowSlack(8);
   try {
     fc.assert(
@@ -68,7 +68,7 @@ function typedEdits(texts: fc.Arbitrary<string>, typed: fc.Arbitrary<string>, ea
       { numRuns: runs(3000) },
     );
   } finally {
-    setBodyMinimum(64);
+    setBodyMinimum(minimum);
     setWindowSlack(1024);
   }
 }
@@ -581,18 +581,7 @@ describe('incremental', () => {
     // statement's call read by its let-scan, a method's, a `return`'s, a `set`'s, a lambda's
     // body), some with errors (a `,` missing or doubled); short enough here (`ARG_TURNS` lowered)
     // that edits take lists across the length that keeps records, both ways.
-    const shapes = [
-      (i: number) => `"s{x + ${i}}t"`,
-      (i: number) => `f(a, ${i})`,
-      (i: number) => `(x) => { x + ${i} }`,
-      () => '&ship',
-      (i: number) => `(1, ${i})`,
-      (i: number) => `-${i}.5`,
-      () => 'ship.fuel',
-      (i: number) => String(i),
-    ];
-    const list = (n: number, seed: number): string =>
-      Array.from({ length: n }, (_, i) => shapes[(i * 7 + seed) % shapes.length](i)).join(', ');
+    const list = argumentsOf;
     // Each in a function of its own: below a function's body, an item's errors must all be the list's.
     const text =
       `func f(ship &Ship) int {\n  a = [#](${list(20, 1)});\n}\nfunc g() {\n  launch(${list(24, 2)});\n}\n` +
@@ -860,7 +849,7 @@ describe('incremental', () => {
     // Found by the property test: `"{` typed in the parameters leaves the lexer inside an
     // interpolation for the whole body (a function typed in it ends the string), so a re-parse
     // right after the body's `{` is not in plain code.
-    setBodyMinimum(0);
+    const minimum = setBodyMinimum(0);
     try {
       let tree = parse('func moor(s Ship) int {\n  spare = Ship(4);\n  return spare.fuel + s.fuel;\n}\n');
       for (const [at, newText] of [
@@ -874,7 +863,7 @@ describe('incremental', () => {
       }
       assert.equal(tree.stats.statements, undefined);
     } finally {
-      setBodyMinimum(64);
+      setBodyMinimum(minimum);
     }
   });
 

@@ -57,9 +57,11 @@ let minimumElements = 64;
 /** An item this long parses in a fraction of a millisecond: a short block in it is re-parsed with it. */
 const SHORT_ITEM = 16 * 1024;
 
-/** @internal for tests: bodies of any size re-parsed by statements. */
-export function setBodyMinimum(elements: number): void {
+/** @internal for tests: bodies of any size re-parsed by statements. Returns the minimum it replaced. */
+export function setBodyMinimum(elements: number): number {
+  const was = minimumElements;
   minimumElements = elements;
+  return was;
 }
 
 /** Whether a node's children are turns of a list that record what they read: a block's statements, a kind's members, a long list's arguments (`ARG_TURNS`). */

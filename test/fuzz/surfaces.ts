@@ -32,7 +32,7 @@ import {
 } from '../../shared';
 import { setBodyMinimum } from '../../shared/syntax/body';
 import { ARG_TURNS } from '../../shared/syntax/grammar/common';
-import { anyText, editOf, fixtureTexts, mutatedText, tokenSoup } from '../support/arbitraries';
+import { anyText, argumentsOf, editOf, fixtureTexts, mutatedText, tokenSoup } from '../support/arbitraries';
 import { elfWithSymbols } from '../support/elf';
 import { assertSameReading } from '../support/quick';
 import { fingerprint } from '../support/trees';
@@ -118,16 +118,10 @@ const reparseSurface: Surface<ReparseInput> = {
   fromJson: (j) => j as ReparseInput,
 };
 
-/** Arguments of every shape, joined: `n` of them. */
-const listOf = (n: number, seed: number): string =>
-  Array.from(
-    { length: n },
-    (_, i) => ['"s{x + 1}t"', 'f(a, 2)', '(x) => { x + 3 }', '&ship', '(1, 4)', '-5.5', 'ship.fuel', '6'][(i * 7 + seed) % 8],
-  ).join(', ');
 /** A function of argument lists where the re-parse goes down to one (a let's value, a statement's call, a method's, a lambda's block, a `return`'s). */
 const LISTS =
-  `func f(ship &Ship) int {\n  a = [#](${listOf(9, 1)});\n  launch(${listOf(8, 2)});\n  ship.go(${listOf(7, 3)}).then(${listOf(5, 4)});\n` +
-  `  list.each((y) => {\n    z = [](${listOf(9, 6)});\n    if y { g(${listOf(6, 7)}); } else { h(1, 2, 3); }\n  });\n  return #[](${listOf(8, 8)});\n}\n`;
+  `func f(ship &Ship) int {\n  a = [#](${argumentsOf(9, 1)});\n  launch(${argumentsOf(8, 2)});\n  ship.go(${argumentsOf(7, 3)}).then(${argumentsOf(5, 4)});\n` +
+  `  list.each((y) => {\n    z = [](${argumentsOf(9, 6)});\n    if y { g(${argumentsOf(6, 7)}); } else { h(1, 2, 3); }\n  });\n  return #[](${argumentsOf(8, 8)});\n}\n`;
 
 /**
  * `reparseSurface` with every list of turns short enough to be re-parsed by its turns: bodies and
@@ -142,12 +136,12 @@ const turnsSurface: Surface<ReparseInput> = {
   what: "incremental reparse by a block's statements, a kind's members or a list's arguments (short ones too) equals a full parse",
   check: (input) => {
     const minimum = ARG_TURNS.minimum;
-    setBodyMinimum(0);
+    const bodies = setBodyMinimum(0);
     ARG_TURNS.minimum = 6;
     try {
       reparseSurface.check(input);
     } finally {
-      setBodyMinimum(64);
+      setBodyMinimum(bodies);
       ARG_TURNS.minimum = minimum;
     }
   },

@@ -127,3 +127,18 @@ export function mutatedText(texts: readonly string[]): fc.Arbitrary<string> {
     }),
   );
 }
+
+/** Arguments of every shape an argument takes (strings with interpolations, calls, lambdas, borrows, tuples, numbers, members), `n` of them joined. */
+export function argumentsOf(n: number, seed: number): string {
+  const shapes = [
+    (i: number) => `"s{x + ${i}}t"`,
+    (i: number) => `f(a, ${i})`,
+    (i: number) => `(x) => { x + ${i} }`,
+    () => '&ship',
+    (i: number) => `(1, ${i})`,
+    (i: number) => `-${i}.5`,
+    () => 'ship.fuel',
+    (i: number) => String(i),
+  ];
+  return Array.from({ length: n }, (_, i) => shapes[(i * 7 + seed) % shapes.length](i)).join(', ');
+}
