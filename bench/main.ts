@@ -33,7 +33,7 @@ import {
 } from '../shared';
 import { setBodyReparsing, setRelexing } from '../shared/syntax/tree';
 import { bodyReparses } from '../shared/syntax/body';
-import { heapPolicyReading, heapPolicyTick, oneShotHeap, serverHeap } from '../server/heap';
+import { heapPolicyReading, heapPolicyTick, oneShotCompiler, oneShotHeap, serverHeap } from '../server/heap';
 import { readInWorkers } from '../server/jobs';
 import { loadCParser, webTreeSitter } from '../server/cparser';
 import { serverWarmUpEditor } from '../server/lsp/warmup';
@@ -201,7 +201,9 @@ function cliRuns(files: readonly { path: string; text: string }[]): { format: st
  * --jobs` reads the files: in that many worker threads (the bundle's, dist/worker.js).
  */
 async function analyseChild(lines: number, jobs: number): Promise<void> {
-  oneShotHeap(); // as the `vale-ffi` binary sets it when it starts
+  // As the `vale-ffi` binary sets them when it starts.
+  oneShotHeap();
+  oneShotCompiler();
   const files = workspaceOfLines(lines);
   const before = ownPeakKB();
   const t = performance.now();

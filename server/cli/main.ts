@@ -5,7 +5,7 @@ import { type CommandResult, runCheck, startCParser } from './check';
 import { runExplain } from './explain';
 import { type CliContext, UsageError, contextFor } from './files';
 import { loadCParser } from '../cparser';
-import { oneShotHeap } from '../heap';
+import { oneShotCompiler, oneShotHeap } from '../heap';
 import { runItables } from './itables';
 import { runHeader, runLayout, runMessage, runStubs } from './layout';
 import { runRecording } from './recording';
@@ -298,6 +298,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 if (require.main === module) {
   // This process analyses once and exits (not set when a test runs `main` in its own process).
   oneShotHeap();
+  oneShotCompiler();
   // A reader that stops early (`vale-ffi ... | head`) is not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {

@@ -1,5 +1,6 @@
 import type { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
 import type { FileModel, FunctionDecl, ItemDecls, KindDecl, OffsetRange } from '../model/declarations';
+import { flat } from '../model/flat';
 import { type Dependencies, type ExportSite, type ProgramIndex, REACH_HEAD_STEPS, type Reach, signatureText } from '../model/program';
 import { type TypeRef, kindText, refText } from '../model/types';
 import type { Source } from '../syntax';
@@ -81,6 +82,10 @@ function report(
   const file = ctx.model.path;
   const { start, end } = range;
   if (!ctx.quickFixes) fixes = undefined;
+  // Messages are kept as long as the diagnostic: one piece each, not the tree of pieces a template
+  // makes (flattened before the young generation is collected, the pieces are never copied).
+  message = flat(message);
+  if (related) for (let i = 0; i < related.length; i++) flat(related[i].message);
   ctx.out.push(
     related && fixes
       ? { file, start, end, severity, code, message, related, fixes }

@@ -40,8 +40,8 @@ export class ExportSite {
     readonly id: string,
     readonly file: string,
     readonly name: string,
-    /** The item's place in the file's `seen` list: a kind with `exported`, or an `export ... as` line. */
-    private readonly place: ItemPlace,
+    /** The item's record, its place in the file's `seen` list: a kind with `exported`, or an `export ... as` line. */
+    private readonly place: Indexed,
     private readonly declSlot: KindSlot | undefined,
     /** The item's node when the site was made: which site this is. */
     private readonly element: GreenNode,
@@ -92,6 +92,12 @@ export class ExportSite {
 
   toJSON(): object {
     return { id: this.id, file: this.file, name: this.name, range: this.range };
+  }
+
+  /** A list of this site alone: its item's list when that holds only this site (no array made). */
+  get alone(): readonly ExportSite[] {
+    const own = this.place.sites;
+    return own.length === 1 && own[0] === this ? own : [this];
   }
 }
 
@@ -500,15 +506,15 @@ export class ProgramIndex {
   private rootMarks = 0;
   /** During `update`: the derivations made anew. */
   private fresh?: Set<Derived>;
-  private readonly exportsById = new Map<string, Map<string, ExportSite[]>>();
+  private readonly exportsById = new Map<string, Map<string, readonly ExportSite[]>>();
   /** Per package, the names its export sites give, with how many give each (`isNameTaken`; patched by the sites an update replaced and made). */
   private readonly takenNames = new Map<string, Map<string, number>>();
-  private readonly exportsByFile = new Map<string, ExportSite[]>();
+  private readonly exportsByFile = new Map<string, readonly ExportSite[]>();
   /** File → what was made for each of its seen items (by place). */
   private readonly indexedByFile = new Map<string, Indexed[]>();
   /** During `update`: the files re-indexed around an edit's window (the others are re-indexed whole). */
   private readonly plans = new Map<string, IndexPlan>();
-  private readonly edgesByFile = new Map<string, ImplEdge[]>();
+  private readonly edgesByFile = new Map<string, readonly ImplEdge[]>();
   /**
    * Name lookups, memoized by name, then per package and import list (files of a package share
    * them): an update forgets a changed name's lookups at once, whatever the number of scopes.
@@ -1026,8 +1032,9 @@ export class ProgramIndex {
       if (x.edge) edges.push(x.edge);
     }
     this.indexedByFile.set(path, all);
-    this.exportsByFile.set(path, inFile);
-    this.edgesByFile.set(path, edges);
+    // Most files have no impl and many no export: the one empty list each (lists are replaced, never changed).
+    this.exportsByFile.set(path, inFile.length > 0 ? inFile : NO_SITES);
+    this.edgesByFile.set(path, edges.length > 0 ? edges : NO_EDGES);
     return undefined;
   }
 
@@ -1259,11 +1266,18 @@ export class ProgramIndex {
   /** The packages declaring a kind of this name, in package order. */
   private packagesDeclaring(name: string): readonly string[] {
     if (!this.declaring) {
-      const all = new Map<string, string[]>();
-      for (const pkg of this.packageNames)
+      const all = new Map<string, readonly string[]>();
+      for (const pkg of this.packageNames) {
+        // A name one package declares (most) gets that package's one list, not an array of its own
+        // (lists are replaced, never changed; one of one is copied to grow).
+        let alone: readonly string[] | undefined;
         for (const n of this.kindsByPackage.get(pkg)!.keys()) {
-          pushTo(all, n, pkg);
+          const list = all.get(n);
+          if (list === undefined) all.set(n, (alone ??= [pkg]));
+          else if (list.length === 1) all.set(n, [list[0], pkg]);
+          else (list as string[]).push(pkg);
         }
+      }
       this.declaring = all;
     }
     return this.declaring.get(name) ?? NO_PACKAGES;
@@ -1518,8 +1532,12 @@ export class ProgramIndex {
     let byId = this.exportsById.get(pkg);
     if (!byId) {
       this.exportsById.set(pkg, (byId = new Map()));
-      for (const site of this.exportsByPackage.get(pkg) ?? []) {
-        pushTo(byId, site.id, site);
+      // Most kinds have one site: its item's list (lists are replaced, never changed; one of one is copied to grow).
+      for (const site of this.exportsByPackage.get(pkg) ?? NO_SITES) {
+        const list = byId.get(site.id);
+        if (list === undefined) byId.set(site.id, site.alone);
+        else if (list.length === 1) byId.set(site.id, [list[0], site]);
+        else (list as ExportSite[]).push(site);
       }
     }
     // A kind not exported (most asked about) gets the one empty list.
