@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 // FC_SCALE=10 runs ten times as many cases (for a long local soak).
 const SCALE = Number(process.env.FC_SCALE ?? 1);
 const runs = (n: number): number => Math.round(n * SCALE);
-import { LineIndex, Pieces, SyntaxKind, SyntaxTree, applyEdit, parse, piecesStats, reparse } from '../shared';
+import { LineIndex, Pieces, SyntaxKind, SyntaxTree, Workspace, applyEdit, parse, piecesStats, reparse } from '../shared';
 import type { GreenNode } from '../shared/syntax';
 import { ElementOffsets, elementOffsets } from '../shared/anchors';
 import { setWindowSlack } from '../shared/syntax/tree';
@@ -706,6 +706,29 @@ describe('incremental', () => {
     // A short item: its short blocks are re-parsed with it.
     tree = parse(`func f(x int) int {\n  if x == 1 {\n    return 1;\n  }\n  return 0;\n}\n`);
     type("a ';' in a short item's short block", tree.text.indexOf('return 1') + 6, 0, ';', undefined);
+  });
+
+  test('an else-if chain of 20,000 arms parses with its arms side by side (a recursion per arm overflowed the stack), and a keystroke in its last arm re-parses that block', () => {
+    const arms = Array.from({ length: 20_000 }, (_, i) => `if x == ${i} { return ${i}; }`).join(' else ');
+    const text = `func dispatch(x int) int {\n  ${arms} else { return 0; }\n}\n`;
+    let tree = parse(text);
+    assert.equal(tree.errors.length, 0);
+    const chain = [...tree.root.descendants()].find((n) => n.kind === SyntaxKind.IfExpr)!;
+    const clauses = chain.childNodes().filter((n) => n.kind === SyntaxKind.ElseClause);
+    assert.equal(clauses.length, 20_000, 'every arm after the first an else clause of the one if');
+    assert.ok(
+      ![...tree.root.descendants()].some((n) => n.kind === SyntaxKind.IfExpr && n.green !== chain.green),
+      'no if nested in an else',
+    );
+    // The same in a body measured without a tree (a one-shot reader) and in a model.
+    const ws = new Workspace({ incremental: false });
+    ws.setFile('/chain.vale', text);
+    assert.deepEqual(ws.syntaxDiagnostics('/chain.vale'), []);
+    bodyReparses.depth = -1;
+    const at = tree.text.indexOf('return 19999;') + 'return 19999'.length;
+    tree = reparse(tree, { start: at, end: at, newText: ' + 1' });
+    assertSameAsFullParse(tree, 'an operand typed in the last arm');
+    assert.equal(tree.stats.statements === true ? bodyReparses.depth : undefined, 1);
   });
 
   test("an edit in a long loop or else block, a let's or return's value's block or a lambda's body re-parses the statements of that block around it, at the nesting the full parse has there", () => {

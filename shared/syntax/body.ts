@@ -181,14 +181,15 @@ function plainStep(kind: K): boolean {
  * A statement's expression is one `parseUnary` (a statement-level `while`, `foreach`, `if` or
  * `block`, a block alone, an expression statement's, a `set`'s, a let's or a `return`'s value:
  * the caller counts its level); each argument of a call is one more, and each side of a `set`;
- * a block is its `parseBlock`'s (through an `if`'s `else`s, which `parseIf` reads in a loop).
+ * a block is its `parseBlock`'s (an `if`'s arms are its `else`s, which `parseIf` reads in a loop).
  */
 function stepTowardsBlock(x: GreenNode, child: GreenNode, statement: GreenNode): number {
   switch (x.kind) {
     case K.IfExpr:
       return child.kind === K.Block ? 1 : child.kind === K.ElseClause ? 0 : -1;
     case K.ElseClause:
-      return child.kind === K.Block ? 1 : child.kind === K.IfExpr ? 0 : -1;
+      // An `else if` arm's block, or the last `else`'s.
+      return child.kind === K.Block ? 1 : -1;
     case K.WhileExpr:
     case K.ForeachExpr:
     case K.BlockExpr:

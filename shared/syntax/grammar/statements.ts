@@ -146,21 +146,36 @@ export function endStatement(p: Parser, m: number, noCurly: boolean, kind?: K): 
   if (kind !== undefined) p.finish(kind, m);
 }
 
+/**
+ * `if c { } else if d { } else { }`: one `IfExpr` whose arms after the first are its
+ * `ElseClause`s, side by side (`else if d { }` holds its `if`, condition and block; a last
+ * `else { }` its block). Read in a loop, so a chain of any length nests no deeper, on the stack or
+ * in the tree: an edit in an arm's block is as deep as in the first arm's.
+ */
 export function parseIf(p: Parser): void {
   const m = p.mark();
   p.bump(); // if
+  parseArm(p);
+  while (p.isWord('else')) {
+    const e = p.mark();
+    p.bump();
+    const elseIf = p.isWord('if');
+    if (elseIf) {
+      p.bump();
+      parseArm(p);
+    } else if (p.peek() === K.LBrace) parseBlock(p);
+    else p.errorMissing("'{' or 'if' after 'else'");
+    p.finish(K.ElseClause, e);
+    if (!elseIf) break;
+  }
+  p.finish(K.IfExpr, m);
+}
+
+/** An arm's condition and block, after its `if`. */
+function parseArm(p: Parser): void {
   parseCondition(p);
   if (p.peek() === K.LBrace) parseBlock(p);
   else p.errorMissing("'{' and the body of the if");
-  if (p.isWord('else')) {
-    const e = p.mark();
-    p.bump();
-    if (p.isWord('if')) parseIf(p);
-    else if (p.peek() === K.LBrace) parseBlock(p);
-    else p.errorMissing("'{' or 'if' after 'else'");
-    p.finish(K.ElseClause, e);
-  }
-  p.finish(K.IfExpr, m);
 }
 
 /** The condition of `if`/`while`: statements up to the body's `{`, the last one the value. */
