@@ -299,12 +299,21 @@ test('documents whose trees nest as deep as they are long: every feature answers
     ['operators', `return ${'s.fuel + '.repeat(n)}1;`],
     ['calls and members', `return s${'.fuel.abs()'.repeat(n / 2)};`],
     ['comparisons', `x = s.fuel${' <'.repeat(n)};`],
+    // Read in a loop now (each arm recursed, and 20,000 overflowed the parser's stack).
+    ['else-if arms', `${Array.from({ length: n / 5 }, (_, i) => `if s.fuel == ${i} { return s.fuel; }`).join(' else ')}\n  return 0;`],
+    // A chain of ranges recursed per `..`: cut at the parser's nesting limit, with its error.
+    ['ranges', `x = s.fuel${' .. s.fuel'.repeat(n / 5)};\n  return s.fuel;`],
   ]) {
     const text = `exported struct Ship { fuel int; }\n// one\n// two\nfunc f(s &Ship) int {\n  ${body}\n}\n`;
     const ws = new Workspace();
     const path = '/w/vtest/a.vale';
     ws.setFile(path, text);
-    ws.allDiagnostics();
+    const diagnostics = ws.allDiagnostics();
+    assert.equal(
+      diagnostics.some((d) => /nested more than/.test(d.message)),
+      what === 'ranges',
+      what,
+    );
     const tree = ws.syntaxTree(path)!;
     // The function folds, and so do the two comments.
     const regions = foldingRegions(tree);

@@ -230,7 +230,12 @@ export function finishSuffixesAt(p: Parser, m: number, noCurly: boolean): void {
       case K.DotDot: {
         p.bump();
         const before = p.here();
-        parsePostfix(p, noCurly);
+        // The range's end takes the suffixes after it, a `..` among them: a chain of ranges
+        // recurses, so each end counts as a level (20,000 of them overflowed the stack).
+        if (p.enterNesting()) {
+          parsePostfix(p, noCurly);
+          p.leaveNesting();
+        }
         if (!p.movedSince(before)) p.errorMissing('the end of the range');
         p.finish(K.RangeExpr, m);
         continue;
