@@ -107,7 +107,9 @@ async function main(): Promise<number> {
   process.stderr.write(`[fuzz] ${runs.toLocaleString('en')} inputs on each of ${surfaces.join(', ')}; seed ${seed}; ${jobs} workers\n`);
   await Promise.all(
     Array.from({ length: jobs }, () => {
-      const worker = new Worker(__filename);
+      // The main thread's stack (V8's 984 KB), not a worker's 4 MB: the server and the binary parse
+      // on the main thread, so an input that overflows there must overflow here too.
+      const worker = new Worker(__filename, { resourceLimits: { stackSizeMb: 1 } });
       return new Promise<void>((resolve, reject) => {
         const next = (): void => {
           // A surface that failed stops: its shrunk input is what matters now.

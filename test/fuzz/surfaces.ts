@@ -32,7 +32,7 @@ import {
 } from '../../shared';
 import { setBodyMinimum } from '../../shared/syntax/body';
 import { ARG_TURNS } from '../../shared/syntax/grammar/common';
-import { anyText, argumentsOf, editOf, fixtureTexts, mutatedText, tokenSoup } from '../support/arbitraries';
+import { FRAGMENTS, anyText, argumentsOf, editOf, fixtureTexts, mutatedText, tokenSoup } from '../support/arbitraries';
 import { elfWithSymbols } from '../support/elf';
 import { assertSameReading } from '../support/quick';
 import { fingerprint } from '../support/trees';
@@ -76,11 +76,36 @@ const deepNesting = fc
     return `${body}${close.repeat(closed ? n : 0)} }\n`;
   });
 
+/**
+ * One short run of tokens repeated thousands of times, in a body, a value, a type or an if's
+ * arms: what a parser that recurses once per link (not per bracket, which its nesting limit
+ * counts) overflows the stack on. It found none left; an else-if arm and a range's end each
+ * recursed so, and 20,000 of either overflowed it.
+ */
+const longChains = fc
+  .tuple(
+    fc.constantFrom('func f() { x = a', 'func f() int { return ', 'struct S { m ', 'func f() { ', ''),
+    fc.array(
+      fc.oneof(
+        { weight: 1, arbitrary: fc.constantFrom(...FRAGMENTS) },
+        {
+          weight: 2,
+          arbitrary: fc.constantFrom(' .. a', 'if a { } else ', '.b', '.b()', '&', 'not ', ' + a', '(x) => ', '[]<imm>', 'A<', ' = '),
+        },
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+    fc.integer({ min: 2_000, max: 25_000 }),
+  )
+  .map(([head, link, n]) => `${head}${link.join('').repeat(n)} }\n`);
+
 const valeText = fc.oneof(
-  { weight: 3, arbitrary: anyText },
-  { weight: 3, arbitrary: mutatedText(SNIPPETS) },
-  { weight: 1, arbitrary: deepNesting },
-  { weight: 2, arbitrary: tokenSoup },
+  { weight: 9, arbitrary: anyText },
+  { weight: 9, arbitrary: mutatedText(SNIPPETS) },
+  { weight: 3, arbitrary: deepNesting },
+  { weight: 6, arbitrary: tokenSoup },
+  // Rare (each is 10–200 KB): one input in 28.
+  { weight: 1, arbitrary: longChains },
 );
 
 function checkTree(text: string): void {
@@ -92,7 +117,7 @@ function checkTree(text: string): void {
 
 const parseSurface: Surface<string> = {
   name: 'parse',
-  what: 'parser: random text, token soup, mutated real Vale, deep nesting',
+  what: 'parser: random text, token soup, mutated real Vale, deep nesting, long chains',
   arbitrary: valeText,
   check: checkTree,
   toJson: identity,
@@ -168,7 +193,12 @@ const analysisSurface: Surface<AnalysisInput> = {
   name: 'analysis',
   what: 'model, checks, quick fixes, layout, headers and hovers of a file beside a fixed one',
   arbitrary: fc
-    .oneof(mutatedText(SNIPPETS), tokenSoup, deepNesting)
+    .oneof(
+      { weight: 10, arbitrary: mutatedText(SNIPPETS) },
+      { weight: 10, arbitrary: tokenSoup },
+      { weight: 10, arbitrary: deepNesting },
+      { weight: 1, arbitrary: longChains },
+    )
     .chain((text) => fc.nat(text.length).map((offset) => ({ text, offset }))),
   check: ({ text, offset }) => {
     const ws = new Workspace();

@@ -23,7 +23,7 @@ export function fixtureTexts(): string[] {
 }
 
 // Pieces of Vale and of things that are not Vale, to build inputs that reach deep into the parser.
-const FRAGMENTS = [
+export const FRAGMENTS = [
   'func',
   'struct',
   'interface',
