@@ -632,6 +632,39 @@ describe('incremental', () => {
     assert.ok(belowList > 0, 'no block below a list was re-parsed by its statements');
   });
 
+  test("a long if's arms kept as turns: an edit among them, re-parsed by arms or otherwise, equals a full parse", () => {
+    // Chains of every arm shape (a condition of statements, a lambda or a string in one, a call
+    // with a block, nested ifs, a last `else` or none), in a statement, a let's value and a return,
+    // with the length that keeps records lowered to 6 elements: every chain of two arms or more.
+    const armOf = fc.constantFrom(
+      'if x == 1 { a(); }',
+      'if y { b = 1; c(b); }',
+      'if g((z) => { z > 1 }) { }',
+      'if "s{x}" == t { u(); }',
+      'if p; q { if r { s(); } else { t(); } }',
+      'if a.b().c { d = [#](1, 2); }',
+      'if m {\n    n();\n  }',
+    );
+    const chains = fc
+      .tuple(fc.array(armOf, { minLength: 2, maxLength: 12 }), fc.boolean(), fc.constantFrom('  ', '  v = ', '  return '))
+      .map(([arms, last, head]) => {
+        const chain = `${arms.join(' else ')}${last ? ' else { w(); }' : ''}`;
+        return `func f(x int) int {\n  k();\n${head}${chain}${head === '  ' ? '' : ';'}\n  z();\n}\nfunc after() { }\n`;
+      });
+    const typed = fc.constantFrom(';', ' ', 'x', '1', '{', '}', '(', ')', '"', 'else ', 'if ', ' else if q { }', '\n', '//', '=', 'func ');
+    let byArms = 0;
+    const minimum = ARG_TURNS.minimum;
+    ARG_TURNS.minimum = 6;
+    try {
+      typedEdits(chains, typed, (tree) => {
+        if (tree.stats.statements && bodyReparses.list === SyntaxKind.IfExpr) byArms++;
+      });
+    } finally {
+      ARG_TURNS.minimum = minimum;
+    }
+    assert.ok(byArms > 100, `arms re-parsed for ${byArms} edits`);
+  });
+
   test("every fixture's argument lists of three or more arguments kept as turns: an edit among them, re-parsed by arguments or otherwise, equals a full parse", () => {
     // The length that keeps records lowered to 6 elements (three arguments with their commas and
     // spaces): every call, method call and array literal of the fixtures is a list of turns.
@@ -679,7 +712,7 @@ describe('incremental', () => {
     type("the literal's ) deleted", tree.text.indexOf(');\n  launch'), 1, '', false);
   });
 
-  test('a keystroke in a short block far down a long item (the 2,000th arm of an else-if chain) re-parses that block; one in a condition, the item', () => {
+  test("a keystroke in a short block far down a long item (the 2,000th arm of an else-if chain) re-parses that block; one in a condition or between arms, the chain's arms around it", () => {
     const arms = Array.from({ length: 2000 }, (_, i) => `if x == ${i} {\n    return f(${i});\n  }`).join(' else ');
     const text = `func dispatch(x int) int {\n  ${arms} else {\n    return 0;\n  }\n}\nfunc after() { }\n`;
     let tree = parse(text);
@@ -701,8 +734,37 @@ describe('incremental', () => {
     // The item has errors now, all the block's: the block re-parsed again.
     type("the ';' deleted", semi, 1, '', 1);
     assert.equal(tree.errors.length, 0);
-    type('a condition edited', tree.text.indexOf('x == 1800') + 2, 0, ';', undefined);
-    type('the condition mended', tree.text.indexOf('x ;== 1800') + 2, 1, '', undefined);
+    // A condition: the arms around it (a long chain's arms are turns of the if), at the body's statement's depth.
+    type('a condition edited', tree.text.indexOf('x == 1800') + 2, 0, ';', 1);
+    assert.equal(bodyReparses.list, SyntaxKind.IfExpr);
+    type('the condition mended', tree.text.indexOf('x ;== 1800') + 2, 1, '', 1);
+    assert.equal(bodyReparses.list, SyntaxKind.IfExpr);
+    // The deepest a condition can nest without the parser's limit (256 levels), and one past it.
+    const nest = (d: number) => `${'('.repeat(d)}1${')'.repeat(d)} == `;
+    type('a condition nested to the limit', tree.text.indexOf('x == 1300'), 0, nest(253), 1);
+    assert.equal(tree.errors.length, 0);
+    type(
+      'nested past the limit (the item re-parsed: the parser reports it once per item)',
+      tree.text.indexOf('x == 1400'),
+      0,
+      nest(254),
+      undefined,
+    );
+    assert.ok(tree.errors.some((e) => e.message.startsWith('nested more than')));
+    tree = parse(tree.text.replace(nest(254), ''));
+    // An arm typed in and taken out again, between two arms.
+    const arm = tree.text.indexOf('if x == 900 {');
+    type('an arm inserted', arm, 0, 'if y { g(); } else ', 1);
+    assert.equal(bodyReparses.list, SyntaxKind.IfExpr);
+    type('the arm taken out', arm, 'if y { g(); } else '.length, '', 1);
+    // An `else` deleted splits the chain in two statements, and a `;` after an arm's block ends
+    // the statement there: the item.
+    type('an else deleted', arm - 'else '.length, 'else '.length, '', undefined);
+    type('the else typed again', arm - 'else '.length, 0, 'else ', undefined);
+    type("a ';' after an arm's block", arm - ' else '.length, 0, ';', undefined);
+    type("the ';' deleted", arm - ' else '.length, 1, '', undefined);
+    // The first arm's condition: no arm before it to start after.
+    type("a ';' in the first condition", tree.text.indexOf('x == 0 {') + 1, 0, ';', undefined);
     // A short item: its short blocks are re-parsed with it.
     tree = parse(`func f(x int) int {\n  if x == 1 {\n    return 1;\n  }\n  return 0;\n}\n`);
     type("a ';' in a short item's short block", tree.text.indexOf('return 1') + 6, 0, ';', undefined);

@@ -64,14 +64,14 @@ export function setBodyMinimum(elements: number): number {
   return was;
 }
 
-/** Whether a node's children are turns of a list that record what they read: a block's statements, a kind's members, a long list's arguments (`ARG_TURNS`). */
+/** Whether a node's children are turns of a list that record what they read: a block's statements, a kind's members, a long list's arguments or a long if's arms (`ARG_TURNS`). */
 export function turnList(node: GreenNode): boolean {
   const kind = node.kind;
   return (
     kind === K.Block ||
     kind === K.StructBody ||
     kind === K.InterfaceBody ||
-    (kind === K.ArgList && node.children.length >= ARG_TURNS.minimum)
+    ((kind === K.ArgList || kind === K.IfExpr) && node.children.length >= ARG_TURNS.minimum)
   );
 }
 
@@ -349,7 +349,7 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
     const downIndexes = [inBlock.index];
     let found = false;
     let levels = 1; // the statement's expression
-    // The innermost long argument list on the way (`turnList`): where in `down`, and its level.
+    // The innermost long argument list or if on the way (`turnList`): where in `down`, and its level.
     let list = -1;
     let listLevels = 0;
     for (let x: GreenNode = statement, xStart = inBlock.at; ; ) {
@@ -369,14 +369,14 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
       }
       down.push(child);
       downStarts.push(c.at);
-      if (child.kind === K.ArgList && turnList(child)) {
+      if ((child.kind === K.ArgList || child.kind === K.IfExpr) && turnList(child)) {
         list = down.length - 1;
         listLevels = levels;
       }
       x = child;
       xStart = c.at;
     }
-    // No block below: the edit is among the arguments of the innermost long list on the way, the last list of the path.
+    // No block below: the edit is among the arguments (or arms) of the innermost long list on the way, the last list of the path.
     const last = !found && list >= 0;
     if (last) {
       down.length = downStarts.length = downIndexes.length = list + 1;
@@ -463,14 +463,17 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
   const block = path.nodes[at];
   const elements = block.children;
   const n = elements.length;
-  // A long list's arguments between its brackets, else statements or members between braces.
+  // A long list's arguments between its brackets, a long if's arms (up to its last, which
+  // ends the chain: a re-parse must meet the old arms again before it), else statements or
+  // members between braces.
   const args = block.kind === K.ArgList;
-  const open = args ? elements[0].kind : K.LBrace;
-  const close = open === K.LParen ? K.RParen : open === K.LBracket ? K.RBracket : K.RBrace;
+  const arms = block.kind === K.IfExpr;
+  const open = args ? elements[0].kind : arms ? K.Ident : K.LBrace;
+  const close = open === K.LParen ? K.RParen : open === K.LBracket ? K.RBracket : arms ? K.ElseClause : K.RBrace;
   if ((n < minimumElements && (level === 0 || item.width < SHORT_ITEM)) || elements[0].kind !== open || elements[n - 1].kind !== close)
     return undefined;
   const blockStart = path.starts[at];
-  const closeStart = blockStart + block.width - 1;
+  const closeStart = blockStart + block.width - (arms ? elements[n - 1].width : 1);
   if (end > closeStart) return undefined;
   // The first element whose turn looked as far as the edit; the parse starts after the element before it.
   let offset = blockStart;
@@ -491,7 +494,7 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
       if (reach > start) break;
       reachBefore = Math.max(reachBefore, reach);
       if (e instanceof GreenNode) errorsUpTo += e.errors.length;
-      if (!args || first === 0 || e.kind === K.Comma) {
+      if (args ? first === 0 || e.kind === K.Comma : !arms || e.kind === K.ElseClause || e.kind === K.Block) {
         keep = first + 1;
         restart = elementEnd;
         keptReach = reachBefore;
@@ -557,7 +560,7 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
           if (
             cursorEnd === oldEnd &&
             endsTurn(e) &&
-            (!args || e.kind === K.Comma) &&
+            (args ? e.kind === K.Comma : !arms || e.kind === K.ElseClause) &&
             modesAfter(elements, cursor, modes) === '' &&
             reach <= firstTokenEnd(elements, cursor, cursorEnd) + 3 &&
             !errorBefore(elements, cursor) &&
@@ -578,7 +581,7 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
     const scanned = parser.scanned;
     parser.release();
     // Met again after a statement, or at the body's own `}` (the list ended there).
-    if (!run.resynced) resume = run.atBrace >= 0 && base + run.atBrace - delta === closeStart ? n - 1 : -1;
+    if (!run.resynced) resume = !arms && run.atBrace >= 0 && base + run.atBrace - delta === closeStart ? n - 1 : -1;
     if (windowEnd === oldLength || windowHolds(window, scanned)) {
       if (resume < 0) return undefined;
       // A statement around the block whose let-scan reads it: the scan must read the new statements as the old.
@@ -760,7 +763,7 @@ function made(
   const furthest = base + run.furthestEnd + 3;
   const children = spliced(elements, keep, run.elements, resume);
   // A list made too short to keep its arguments' records (a parse would keep none: `ARG_TURNS`).
-  if (block.kind === K.ArgList && children.length < ARG_TURNS.minimum) return undefined;
+  if ((block.kind === K.ArgList || block.kind === K.IfExpr) && children.length < ARG_TURNS.minimum) return undefined;
   let fresh = new GreenNode(block.kind, children, block.width + delta);
   // The nodes above, each with the one child replaced; a statement of a block (its turn's node)
   // and the item with their looks and errors made again.

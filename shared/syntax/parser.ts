@@ -3,7 +3,7 @@ import { SyntaxKind as K, isTrivia } from './kinds';
 import { Lexer } from './lexer';
 import { BOUNDARY_WORDS, ITEM_ONLY_WORDS, ITEM_STARTS, type Words, describe } from './grammar/common';
 import { parseInterfaceMember, parseItem, parseMemberTurns, parseStructMember } from './grammar/items';
-import { parseBlock, parseStatementTurns } from './grammar/statements';
+import { parseArmTurns, parseBlock, parseStatementTurns } from './grammar/statements';
 import { parseArgTurns } from './grammar/expressions';
 
 /** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
@@ -545,7 +545,9 @@ export class Parser {
         ? parseStatementTurns(this, met)
         : list === K.ArgList
           ? parseArgTurns(this, close, met)
-          : parseMemberTurns(this, list === K.StructBody ? parseStructMember : parseInterfaceMember, met);
+          : list === K.IfExpr
+            ? parseArmTurns(this, met)
+            : parseMemberTurns(this, list === K.StructBody ? parseStructMember : parseInterfaceMember, met);
     let atBrace = -1;
     // The list ended at its `}` (or its `)` or `]`) in plain code (not one closing an interpolation left open).
     if (!resynced && this.peek() === close && this.modesAhead() === '') {

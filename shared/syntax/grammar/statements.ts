@@ -1,6 +1,6 @@
 import { SyntaxKind as K } from '../kinds';
 import type { Parser } from '../parser';
-import { SEMI_OPTIONAL_BEFORE, STATEMENT_END, STRAY_CLOSERS, describe } from './common';
+import { ARG_TURNS, SEMI_OPTIONAL_BEFORE, STATEMENT_END, STRAY_CLOSERS, describe } from './common';
 import { parseExpression, parseUnary } from './expressions';
 import { parsePattern } from './patterns';
 
@@ -154,9 +154,30 @@ export function endStatement(p: Parser, m: number, noCurly: boolean, kind?: K): 
  */
 export function parseIf(p: Parser): void {
   const m = p.mark();
+  // The first arm is a turn too (`if`, condition and block; the block records it).
+  const saved = p.lookFrom();
+  const errors = p.errorCount();
   p.bump(); // if
   parseArm(p);
+  p.looked(saved, true, errors, m);
+  parseArmTurns(p, undefined);
+  // A short chain keeps no records (`ARG_TURNS`): it is re-parsed with its statement.
+  if (p.stackTop() - m < ARG_TURNS.minimum) p.forgetTurns(m);
+  p.finish(K.IfExpr, m);
+}
+
+/**
+ * An `if`'s arms after its first, each a turn (`else if c { }`, or a last `else { }`) whose
+ * `ElseClause` records how far it looked past its end, the lexer's state and its errors
+ * (`Parser.looked`), as a block's statements do, so that an edit among the arms of a long chain
+ * re-parses only those that read it (syntax/body.ts). `resync`, after each `else if` arm: stop
+ * there (a re-parse that has met the old tree again). Returns whether `resync` stopped it.
+ */
+export function parseArmTurns(p: Parser, resync: (() => boolean) | undefined): boolean {
   while (p.isWord('else')) {
+    const saved = p.lookFrom();
+    const errors = p.errorCount();
+    const from = p.stackTop();
     const e = p.mark();
     p.bump();
     const elseIf = p.isWord('if');
@@ -166,9 +187,11 @@ export function parseIf(p: Parser): void {
     } else if (p.peek() === K.LBrace) parseBlock(p);
     else p.errorMissing("'{' or 'if' after 'else'");
     p.finish(K.ElseClause, e);
-    if (!elseIf) break;
+    p.looked(saved, true, errors, from);
+    if (!elseIf) return false;
+    if (resync?.()) return true;
   }
-  p.finish(K.IfExpr, m);
+  return false;
 }
 
 /** An arm's condition and block, after its `if`. */
