@@ -1270,13 +1270,8 @@ export class ProgramIndex {
       for (const pkg of this.packageNames) {
         // A name one package declares (most) gets that package's one list, not an array of its own
         // (lists are replaced, never changed; one of one is copied to grow).
-        let alone: readonly string[] | undefined;
-        for (const n of this.kindsByPackage.get(pkg)!.keys()) {
-          const list = all.get(n);
-          if (list === undefined) all.set(n, (alone ??= [pkg]));
-          else if (list.length === 1) all.set(n, [list[0], pkg]);
-          else (list as string[]).push(pkg);
-        }
+        const alone: readonly string[] = [pkg];
+        for (const n of this.kindsByPackage.get(pkg)!.keys()) pushShared(all, n, pkg, alone);
       }
       this.declaring = all;
     }
@@ -1533,12 +1528,7 @@ export class ProgramIndex {
     if (!byId) {
       this.exportsById.set(pkg, (byId = new Map()));
       // Most kinds have one site: its item's list (lists are replaced, never changed; one of one is copied to grow).
-      for (const site of this.exportsByPackage.get(pkg) ?? NO_SITES) {
-        const list = byId.get(site.id);
-        if (list === undefined) byId.set(site.id, site.alone);
-        else if (list.length === 1) byId.set(site.id, [list[0], site]);
-        else (list as ExportSite[]).push(site);
-      }
+      for (const site of this.exportsByPackage.get(pkg) ?? NO_SITES) pushShared(byId, site.id, site, site.alone);
     }
     // A kind not exported (most asked about) gets the one empty list.
     const sites = byId.get(id) ?? NO_SITES;
@@ -2658,6 +2648,18 @@ function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   const set = map.get(key);
   if (set) set.add(value);
   else map.set(key, new Set([value]));
+}
+
+/**
+ * `pushTo` for lists that may be shared: a key's first value gets `alone`, a list of that value
+ * alone that another holder may share; a list of one is copied to grow (lists of more are the
+ * map's own). Tens of thousands of keys have one value each in a large workspace.
+ */
+function pushShared<K, V>(map: Map<K, readonly V[]>, key: K, value: V, alone: readonly V[]): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, alone);
+  else if (list.length === 1) map.set(key, [list[0], value]);
+  else (list as V[]).push(value);
 }
 
 /** Appends `value` to the list `map` holds for `key` (made when it has none). */

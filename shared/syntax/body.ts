@@ -71,8 +71,13 @@ export function turnList(node: GreenNode): boolean {
     kind === K.Block ||
     kind === K.StructBody ||
     kind === K.InterfaceBody ||
-    ((kind === K.ArgList || kind === K.IfExpr) && node.children.length >= ARG_TURNS.minimum)
+    (turnsWhenLong(kind) && node.children.length >= ARG_TURNS.minimum)
   );
+}
+
+/** The lists whose elements are turns only when the list is long (`ARG_TURNS`): an argument list, an if's arms. */
+function turnsWhenLong(kind: K): boolean {
+  return kind === K.ArgList || kind === K.IfExpr;
 }
 
 /** How far the turn that made an element of a body's block looked past the element's end: its lookahead (negated on a node that does not end its turn), or for a token the lexer's 3 characters. */
@@ -369,7 +374,7 @@ function blockPath(item: GreenNode, itemStart: number, body: GreenNode, block: G
       }
       down.push(child);
       downStarts.push(c.at);
-      if ((child.kind === K.ArgList || child.kind === K.IfExpr) && turnList(child)) {
+      if (turnsWhenLong(child.kind) && turnList(child)) {
         list = down.length - 1;
         listLevels = levels;
       }
@@ -763,7 +768,7 @@ function made(
   const furthest = base + run.furthestEnd + 3;
   const children = spliced(elements, keep, run.elements, resume);
   // A list made too short to keep its arguments' records (a parse would keep none: `ARG_TURNS`).
-  if ((block.kind === K.ArgList || block.kind === K.IfExpr) && children.length < ARG_TURNS.minimum) return undefined;
+  if (turnsWhenLong(block.kind) && children.length < ARG_TURNS.minimum) return undefined;
   let fresh = new GreenNode(block.kind, children, block.width + delta);
   // The nodes above, each with the one child replaced; a statement of a block (its turn's node)
   // and the item with their looks and errors made again.
