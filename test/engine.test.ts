@@ -585,6 +585,95 @@ describe('analysis engine', () => {
     );
   });
 
+  test("an interface of many methods: its methods, taken from the last read where the body's nodes are the same, are a fresh read's after any edits", () => {
+    const methods = Array.from({ length: 80 }, (_, i) => `  func f${i}(virtual self &Big, n int) int;`).join('\n');
+    const path = '/ws/iface.vale';
+    const text0 = `struct Ship { n int; }\ninterface Big {\n${methods}\n}\nextern func take(b &Big) int;\n`;
+    const typed = ['x', ';', ' ', '\n', 'func g(virtual self &Big) int;', '(', ')', '//', ''];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat(6), insert: fc.nat(typed.length - 1) }), {
+          minLength: 1,
+          maxLength: 10,
+        }),
+        (edits) => {
+          let text = text0;
+          const ws = new Workspace();
+          ws.setFile(path, text);
+          ws.diagnostics(path);
+          for (const e of edits) {
+            const at = Math.floor(e.at * text.length);
+            const edit = { start: at, end: Math.min(text.length, at + e.remove), newText: typed[e.insert] };
+            text = applyEdit(text, edit);
+            ws.editFile(path, [edit]);
+            const scratch = fresh(new Map([[path, text]]));
+            assert.deepEqual(ws.model(path)!.kinds, scratch.model(path)!.kinds, JSON.stringify(text));
+            assert.deepEqual(ws.diagnostics(path), scratch.diagnostics(path));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  test("a long struct's members, derived again only where an edit made them anew, walk as a fresh analysis's after edits of the kinds they name too", () => {
+    // An immutable struct of 70 members that crosses the boundary; each member is an int, a kind C
+    // cannot copy (a borrow inside), one it can, an array of the first, or a name no kind has yet.
+    // Edits retype, rename, add and remove members (the struct is read and derived again around
+    // them), or rename and change the kinds in the other file (what the kept members name).
+    const TYPES = ['int', 'Bad', 'Good', '[]<imm>Bad', 'Gone'];
+    const KINDS = [
+      'struct Bad imm { s &Ship; }\nstruct Good imm { n int; }\nstruct Ship { n int; }\n',
+      'struct Bad2 imm { s &Ship; }\nstruct Good imm { n int; }\nstruct Ship { n int; }\n',
+      'struct Bad imm { s &Ship; }\nstruct Good { n int; }\nstruct Ship { n int; }\n',
+      'struct Bad imm { s &Ship; }\nstruct Good imm { n int; }\nstruct Ship { n int; }\nstruct Gone imm { s &Ship; }\n',
+    ];
+    const main = '/ws/big.vale';
+    const kinds = '/ws/kinds.vale';
+    const bigText = (members: readonly { name: string; type: string }[]): string =>
+      `exported struct Big imm {\n${members.map((m) => `  ${m.name} ${m.type};`).join('\n')}\n}\nextern func take(b Big) int;\n`;
+    /** The edit that turns `a` into `b`: what lies between their common front and back. */
+    const diff = (a: string, b: string): TextEdit => {
+      let front = 0;
+      while (front < a.length && front < b.length && a[front] === b[front]) front++;
+      let back = 0;
+      while (back < a.length - front && back < b.length - front && a[a.length - 1 - back] === b[b.length - 1 - back]) back++;
+      return { start: front, end: a.length - back, newText: b.slice(front, b.length - back) };
+    };
+    const edit = fc.oneof(
+      fc.record({ op: fc.constant('type' as const), at: fc.nat(), type: fc.nat(TYPES.length - 1) }),
+      fc.record({ op: fc.constant('name' as const), at: fc.nat() }),
+      fc.record({ op: fc.constant('add' as const), at: fc.nat(), type: fc.nat(TYPES.length - 1) }),
+      fc.record({ op: fc.constant('remove' as const), at: fc.nat() }),
+      fc.record({ op: fc.constant('kinds' as const), variant: fc.nat(KINDS.length - 1) }),
+    );
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 12 }), (edits) => {
+        const members = Array.from({ length: 70 }, (_, i) => ({ name: `m${i}`, type: TYPES[i % TYPES.length] }));
+        let texts = new Map([
+          [main, bigText(members)],
+          [kinds, KINDS[0]],
+        ]);
+        const ws = fresh(texts);
+        for (const p of texts.keys()) ws.diagnostics(p);
+        let added = 0;
+        for (const e of edits) {
+          const at = e.op === 'kinds' ? 0 : e.at % members.length;
+          if (e.op === 'type') members[at] = { ...members[at], type: TYPES[e.type] };
+          else if (e.op === 'name') members[at] = { ...members[at], name: `${members[at].name}x` };
+          else if (e.op === 'add') members.splice(at, 0, { name: `n${added++}`, type: TYPES[e.type] });
+          else if (e.op === 'remove') members.splice(at, 1);
+          const [path, text] = e.op === 'kinds' ? [kinds, KINDS[e.variant]] : [main, bigText(members)];
+          ws.editFile(path, [diff(texts.get(path)!, text)]);
+          texts = new Map(texts).set(path, text);
+          const scratch = fresh(texts);
+          for (const p of texts.keys()) assert.deepEqual(ws.diagnostics(p), scratch.diagnostics(p), `${p} after ${JSON.stringify(e)}`);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   test('a package that comes and goes builds the index anew, and re-checks only its own items', () => {
     // 50 packages whose exported kinds and externs use each other: every check reads facts.
     const ws = new Workspace();

@@ -1,4 +1,4 @@
-import { GreenNode, SyntaxKind as K, SyntaxNode, type SyntaxTree, firstTokenText, spliceList } from '../syntax';
+import { type GreenElement, GreenNode, SyntaxKind as K, SyntaxNode, type SyntaxTree, firstTokenText, spliceList } from '../syntax';
 import { type Mutability, type TypeRef, readType, shapedType } from './types';
 import { flat } from './flat';
 
@@ -148,7 +148,7 @@ export class ItemDecls implements Decls {
         else if (t.tag === 'tuple') for (const e of t.elements) add(e);
       };
       const r = this.read;
-      for (const k of r.kinds) for (const m of k.members) add(m.type);
+      for (const k of r.kinds) for (const m of unplacedMembers(k)) add(m.type);
       for (const f of r.functions) {
         for (const p of f.params) add(p.type);
         if (f.returnType) add(f.returnType);
@@ -173,6 +173,19 @@ export class ItemDecls implements Decls {
       this.summaryText = this.isSeen ? summaryOf(r.kinds, r.functions.filter(isSeenByOtherFiles), r.exports, r.impls, r.imports) : '';
     }
     return this.summaryText;
+  }
+
+  /**
+   * Whether other files see the same of this item as of `other` (equal `summary` texts), compared
+   * field by field without writing either text: an edit among a long struct's members compares
+   * the members it did not touch by identity.
+   */
+  sameSummaryAs(other: ItemDecls): boolean {
+    if (this === other) return true;
+    if (this.isSeen !== other.isSeen) return false;
+    if (!this.isSeen) return true;
+    if (this.summaryText !== undefined && other.summaryText !== undefined) return this.summaryText === other.summaryText;
+    return sameSeenDecls(this.read, other.read);
   }
 
   private get decls(): Decls {
@@ -440,13 +453,13 @@ export class FileModel {
     return this.seen[i] === item ? i : -1;
   }
 
-  /** Equal summaries: other files see the same declarations (item summaries are shared strings, so this is quick). */
+  /** Equal summaries: other files see the same declarations (items compared field by field: `ItemDecls.sameSummaryAs`). */
   sameSummary(other: FileModel): boolean {
     if (other.path !== this.path || other.package !== this.package || other.seen.length !== this.seen.length) return false;
     // Made from this one: outside its window the items are this one's own.
     const w = other.window;
     const [from, to] = w?.base === this ? [w.from, w.to] : [0, this.seen.length];
-    for (let i = from; i < to; i++) if (this.seen[i].summary !== other.seen[i].summary) return false;
+    for (let i = from; i < to; i++) if (!this.seen[i].sameSummaryAs(other.seen[i])) return false;
     return true;
   }
 }
@@ -626,6 +639,174 @@ function movedMember(m: MemberDecl, delta: number): MemberDecl {
   return { name: m.name, nameRange: moveRange(m.nameRange, delta), type: moveType(m.type, delta) };
 }
 
+/**
+ * A long struct's members as last read (`unplacedMembers`): a property no copy, packer or
+ * comparison of declarations sees (neither enumerable nor a string key).
+ */
+const READ_MEMBERS = Symbol('members as read');
+
+/**
+ * A kind's members for work that reads no offset (the index, summaries): a long struct read
+ * again after an edit among its members keeps the members it did not touch as they were read,
+ * offsets and all (they are placed when `members` is first asked, which most keystrokes never do).
+ */
+export function unplacedMembers(k: KindDecl): readonly MemberDecl[] {
+  return (k as { [READ_MEMBERS]?: readonly MemberDecl[] })[READ_MEMBERS] ?? k.members;
+}
+
+/**
+ * A long struct body as last read: its children, and for each member the declaration and where
+ * its node was when that was read.
+ */
+interface LongBodyRead {
+  readonly children: readonly GreenElement[];
+  readonly runes: string;
+  /** Per child: its member's place in `members` (-1: trivia, or a member that declared nothing). */
+  readonly memberOf: Int32Array;
+  readonly members: readonly MemberDecl[];
+  /** Per member: its node's offset when it was read. */
+  readonly readAt: Int32Array;
+}
+
+/** The long bodies read last (newest first): an edit's new body shares most children with one of them. */
+const recentLongBodies: LongBodyRead[] = [];
+const RECENT_LONG_BODIES = 4;
+
+/** The recent read sharing the most children with these, in front and behind (none: undefined). */
+function closestRead<R extends { readonly children: readonly GreenElement[] }>(
+  recent: readonly R[],
+  children: readonly GreenElement[],
+  fits: (read: R) => boolean,
+): { read: R; front: number; back: number } | undefined {
+  let best: { read: R; front: number; back: number } | undefined;
+  for (const read of recent) {
+    if (!fits(read)) continue;
+    const was = read.children;
+    const most = Math.min(children.length, was.length);
+    let front = 0;
+    while (front < most && children[front] === was[front]) front++;
+    let back = 0;
+    while (back < most - front && children[children.length - 1 - back] === was[was.length - 1 - back]) back++;
+    if (front + back > 0 && (!best || front + back > best.front + best.back)) best = { read, front, back };
+  }
+  return best;
+}
+
+/** Where child i of `children` was in a read sharing `front` children in front and `back` behind (-1: a child of its own). */
+function placeInRead(
+  i: number,
+  children: number,
+  was: number,
+  shared: { readonly front: number; readonly back: number } | undefined,
+): number {
+  if (!shared) return -1;
+  return i < shared.front ? i : i >= children - shared.back ? i - children + was : -1;
+}
+
+/** Keeps `read` first among the recent reads (`replaced`, the one it was made from, goes). */
+function remember<R>(recent: R[], read: R, replaced: R | undefined): void {
+  if (replaced !== undefined) recent.splice(recent.indexOf(replaced), 1);
+  recent.unshift(read);
+  if (recent.length > RECENT_LONG_BODIES) recent.pop();
+}
+
+/** A long interface body as last read: its children, and the method each declares (null: none). */
+interface LongMethodsRead {
+  readonly children: readonly GreenElement[];
+  readonly names: readonly (string | null)[];
+}
+
+const recentLongMethods: LongMethodsRead[] = [];
+
+/** An interface body's method names; in a long body, those of the children shared with a recent read taken from it. */
+function readMethods(body: SyntaxNode): string[] {
+  const children = body.green.children;
+  const methods: string[] = [];
+  if (children.length < KEPT_MEMBER_READS) {
+    for (const f of body.childrenOf(K.FunctionItem)) {
+      const fname = nameOf(f);
+      if (fname) methods.push(fname.name);
+    }
+    return methods;
+  }
+  const closest = closestRead(recentLongMethods, children, () => true);
+  const was = closest?.read.children.length ?? 0;
+  const names = new Array<string | null>(children.length).fill(null);
+  let at = body.offset;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    if (c instanceof GreenNode && c.kind === K.FunctionItem) {
+      const j = placeInRead(i, children.length, was, closest);
+      const name = j >= 0 ? closest!.read.names[j] : (nameOf(new SyntaxNode(c, at, body))?.name ?? null);
+      names[i] = name;
+      if (name !== null) methods.push(name);
+    }
+    at += c.width;
+  }
+  remember(recentLongMethods, { children, names }, closest?.read);
+  return methods;
+}
+
+/**
+ * A long struct body's members: those of the children it shares with a recent read taken from
+ * that read (no lookup per member), the others from their node's last read when the node and the
+ * runes are the same, else read. Each comes with how far its node moved since it was read (0 for
+ * most): an edit among thousands of members reads the ones it made and moves none.
+ */
+function readLongBody(
+  body: SyntaxNode,
+  runes: ReadonlySet<string>,
+  key: string,
+): { members: MemberDecl[]; shifts: Int32Array | undefined } {
+  const children = body.green.children;
+  const closest = closestRead(recentLongBodies, children, (read) => read.runes === key);
+  const memberOf = new Int32Array(children.length).fill(-1);
+  const members: MemberDecl[] = [];
+  const readAt: number[] = [];
+  let shifts: Int32Array | undefined;
+  let at = body.offset;
+  const wasChildren = closest?.read.children.length ?? 0;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    if (c instanceof GreenNode && c.kind === K.StructMember) {
+      let member: MemberDecl | null;
+      let from: number;
+      // The same child in a recent read: in front of the edit (same place) or behind it.
+      const j = placeInRead(i, children.length, wasChildren, closest);
+      const m = j >= 0 ? closest!.read.memberOf[j] : -1;
+      if (j >= 0) {
+        member = m >= 0 ? closest!.read.members[m] : null;
+        from = m >= 0 ? closest!.read.readAt[m] : at;
+      } else {
+        const last = memberReads.get(c);
+        if (last && last.runes === key) {
+          member = last.member;
+          from = last.at;
+        } else {
+          member = readMember(new SyntaxNode(c, at, body), runes);
+          memberReads.set(c, { at, runes: key, member });
+          from = at;
+        }
+      }
+      if (member) {
+        if (from !== at) (shifts ??= new Int32Array(children.length))[members.length] = at - from;
+        memberOf[i] = members.length;
+        members.push(member);
+        readAt.push(from);
+      }
+    }
+    at += c.width;
+  }
+  remember(recentLongBodies, { children, runes: key, memberOf, members, readAt: Int32Array.from(readAt) }, closest?.read);
+  return { members, shifts };
+}
+
+function readMember(m: SyntaxNode, runes: ReadonlySet<string>): MemberDecl | null {
+  const n = m.child(K.Name);
+  const tnode = typeChild(m);
+  return n && tnode ? { name: n.trimmedText(), nameRange: n.trimmedRange(), type: readType(tnode, runes) } : null;
+}
+
 function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | 'interface'): KindDecl | undefined {
   const name = nameOf(item);
   if (!name) return undefined;
@@ -636,43 +817,34 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
     const t = p.trimmedText();
     return t === 'imm' || t === 'mut';
   });
-  const members: MemberDecl[] = [];
-  const methods: string[] = [];
+  let members: readonly MemberDecl[] = EMPTY;
+  /** The members as read, when some of them are not placed yet. */
+  let unplaced: readonly MemberDecl[] | undefined;
+  let shifts: Int32Array | undefined;
+  let methods: string[] = [];
   if (tag === 'struct') {
     const body = item.child(K.StructBody);
-    if (body) {
-      // Each member's read from its node, or in a long body taken from the last read of the same
-      // node (moved with it): an edit among thousands of members reads the ones it made again.
-      const kept = body.green.children.length >= KEPT_MEMBER_READS;
-      const key = generics.join(',');
-      let at = body.offset;
-      for (const c of body.green.children) {
-        if (c instanceof GreenNode && c.kind === K.StructMember) {
-          const last = kept ? memberReads.get(c) : undefined;
-          let member: MemberDecl | undefined | null;
-          if (last && last.runes === key) {
-            member = last.at === at || !last.member ? last.member : movedMember(last.member, at - last.at);
-          } else {
-            const m = new SyntaxNode(c, at, body);
-            const n = m.child(K.Name);
-            const tnode = typeChild(m);
-            member = n && tnode ? { name: n.trimmedText(), nameRange: n.trimmedRange(), type: readType(tnode, runes) } : null;
-          }
-          if (kept && (!last || last.at !== at || last.member !== member)) memberReads.set(c, { at, runes: key, member });
-          if (member) members.push(member);
-        }
-        at += c.width;
+    if (body && body.green.children.length >= KEPT_MEMBER_READS) {
+      const long = readLongBody(body, runes, generics.join(','));
+      if (long.shifts) {
+        unplaced = exactly(long.members);
+        shifts = long.shifts;
+      } else members = exactly(long.members);
+    } else if (body) {
+      const read: MemberDecl[] = [];
+      for (const m of body.childrenOf(K.StructMember)) {
+        const member = readMember(m, runes);
+        if (member) read.push(member);
       }
+      members = exactly(read);
     }
   } else {
-    for (const f of item.child(K.InterfaceBody)?.childrenOf(K.FunctionItem) ?? []) {
-      const fname = nameOf(f);
-      if (fname) methods.push(fname.name);
-    }
+    const body = item.child(K.InterfaceBody);
+    if (body) methods = readMethods(body);
   }
   const exportedAttr = attrs.exported;
   const keyword = item.token(K.Ident, tag) ?? item.token(K.Ident, 'trait');
-  return {
+  const k: KindDecl = {
     tag,
     name: name.name,
     file: path,
@@ -686,10 +858,21 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
     exportedRange: exportedAttr?.trimmedRange(),
     sealed: attrs.sealed,
     generics,
-    members: exactly(members),
+    members,
     methods: exactly(methods),
     keywordOffset: keyword?.offset ?? name.range.start,
   };
+  if (unplaced === undefined) return k;
+  // Placed when first asked (a copy of the kind, or the packer, asks): the moved members anew, the others as read.
+  const read = unplaced;
+  const moves = shifts!;
+  let placed: readonly MemberDecl[] | undefined;
+  Object.defineProperty(k, 'members', {
+    enumerable: true,
+    get: () => (placed ??= read.map((m, i) => (moves[i] === 0 ? m : movedMember(m, moves[i])))),
+  });
+  Object.defineProperty(k, READ_MEMBERS, { value: read });
+  return k;
 }
 
 /** The one empty list the model's declarations share. */
@@ -784,7 +967,9 @@ function summaryOf(
   for (const k of kinds) {
     parts.push(
       `K${k.tag}|${k.name}|${k.mutability}|${k.exported ? 'e' : ''}${k.sealed ? 's' : ''}|<${k.generics.join(',')}>|` +
-        `${k.members.map((m) => `${m.name}:${type(m.type)}`).join(';')}|${k.methods.join(',')}`,
+        `${unplacedMembers(k)
+          .map((m) => `${m.name}:${type(m.type)}`)
+          .join(';')}|${k.methods.join(',')}`,
     );
   }
   for (const f of functions) {
@@ -797,6 +982,62 @@ function summaryOf(
   for (const i of impls) parts.push(`I${type(i.interfaceType)}|${type(i.structType)}`);
   for (const i of imports) parts.push(`M${i.join('.')}`);
   return flat(parts.join('\n'));
+}
+
+/** Types of the same summary: the same tag and normalized text (which fixes the structure, given the runes). */
+function sameSummaryType(a: TypeRef | undefined, b: TypeRef | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.tag === b.tag && a.text === b.text);
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !same(a[i], b[i])) return false;
+  return true;
+}
+
+const sameString = (a: string, b: string): boolean => a === b;
+
+function sameSummaryKind(a: KindDecl, b: KindDecl): boolean {
+  return (
+    a.tag === b.tag &&
+    a.name === b.name &&
+    a.mutability === b.mutability &&
+    a.exported === b.exported &&
+    a.sealed === b.sealed &&
+    sameList(a.generics, b.generics, sameString) &&
+    sameList(unplacedMembers(a), unplacedMembers(b), (x, y) => x.name === y.name && sameSummaryType(x.type, y.type)) &&
+    sameList(a.methods, b.methods, sameString)
+  );
+}
+
+function sameSummaryFunction(a: FunctionDecl, b: FunctionDecl): boolean {
+  return (
+    a.name === b.name &&
+    a.exported === b.exported &&
+    a.extern === b.extern &&
+    a.abstract === b.abstract &&
+    (a.body === undefined) === (b.body === undefined) &&
+    a.builtin === b.builtin &&
+    sameList(a.generics, b.generics, sameString) &&
+    sameList(a.params, b.params, (x, y) => x.virtual === y.virtual && x.name === y.name && sameSummaryType(x.type, y.type)) &&
+    sameSummaryType(a.returnType, b.returnType)
+  );
+}
+
+/** `summaryOf` equal for both, written out or not. */
+function sameSeenDecls(a: Decls, b: Decls): boolean {
+  return (
+    sameList(a.kinds, b.kinds, sameSummaryKind) &&
+    sameList(a.functions.filter(isSeenByOtherFiles), b.functions.filter(isSeenByOtherFiles), sameSummaryFunction) &&
+    sameList(a.exports, b.exports, (x, y) => x.name === y.name && sameSummaryType(x.type, y.type)) &&
+    sameList(
+      a.impls,
+      b.impls,
+      (x, y) => sameSummaryType(x.interfaceType, y.interfaceType) && sameSummaryType(x.structType, y.structType),
+    ) &&
+    sameList(a.imports, b.imports, (x, y) => x.length === y.length && x.every((s, i) => s === y[i]))
+  );
 }
 
 /** Whether a function takes part in what the index derives: FFI signatures, itable slots. */

@@ -9,6 +9,7 @@ import {
   type MemberDecl,
   type OffsetRange,
   declaresKind,
+  unplacedMembers,
 } from './declarations';
 import { Suggestions } from '../checks/suggest';
 import { FACT, type FactKey, factParts } from './facts';
@@ -305,6 +306,24 @@ class DerivedCache {
     return this.all ? this.all.get(element) : this.byFile.get(path)?.get(element);
   }
 
+  /**
+   * The last derivation of each long kind (`LONG_KIND` members or more; by file and name), with
+   * the members it was derived from: a kind read again after an edit among its members derives
+   * again only the members that are not the same objects (`unplacedMembers`). An entry goes when
+   * a name it looked up changes meaning, whether or not its derivation is still in the cache.
+   */
+  private readonly longKinds = new Map<string, { readonly d: Derived; readonly members: readonly MemberDecl[] }>();
+
+  rememberLong(d: Derived, members: readonly MemberDecl[]): void {
+    if (!this.all) this.longKinds.set(`${d.path}\u0000${d.kindName}`, { d, members });
+  }
+
+  /** The last derivation of a long kind of this name in this file, in this scope. */
+  lastLong(path: string, name: string, scope: string): { readonly d: Derived; readonly members: readonly MemberDecl[] } | undefined {
+    const last = this.longKinds.get(`${path}\u0000${name}`);
+    return last?.d.scope === scope ? last : undefined;
+  }
+
   /** A file's derivations by item node (to look many up). */
   forFile(path: string): ReadonlyMap<GreenNode, Derived> | undefined {
     return this.all ?? this.byFile.get(path);
@@ -367,6 +386,7 @@ class DerivedCache {
 
   /** Keeps a file's derivations for these items only (the others were re-parsed or removed). */
   retain(path: string, elements: ReadonlySet<GreenNode> | undefined): void {
+    if (!elements) for (const [key, last] of this.longKinds) if (last.d.path === path) this.longKinds.delete(key);
     const items = this.byFile.get(path);
     if (!items) return;
     for (const [element, d] of items) {
@@ -409,6 +429,11 @@ class DerivedCache {
    */
   invalidate(names: Iterable<string>, dropped?: (d: Derived) => void, seeing?: (name: string) => ReadonlySet<string>): Set<string> {
     const files = new Set<string>();
+    if (this.longKinds.size > 0) {
+      const list = [...names];
+      for (const [key, last] of this.longKinds) if (list.some((n) => last.d.names.has(n))) this.longKinds.delete(key);
+      names = list;
+    }
     for (const n of names) {
       const lookedUp = this.byName.get(n);
       if (!lookedUp || lookedUp.size === 0) continue;
@@ -1110,7 +1135,11 @@ export class ProgramIndex {
     let impl: Derived['impl'];
     let roots: Derived['roots'];
     const k = item.unplaced.kinds[0];
-    if (k) members = k.members.map((m) => node(m.type));
+    const decls = k ? unplacedMembers(k) : undefined;
+    const long = this.track && decls !== undefined && decls.length >= LONG_KIND;
+    const last = long ? this.derived.lastLong(path, k!.name, scope) : undefined;
+    if (last) members = derivedAgain(decls!, last.members, last.d.members!, (m) => node(m.type));
+    else if (decls) members = decls.map((m) => node(m.type));
     const e = item.unplaced.exports[0];
     if (e) {
       const r = this.resolve(path, e.type, lookedUp);
@@ -1146,6 +1175,8 @@ export class ProgramIndex {
         const f = factParts(key);
         if (f.tag === 'kind') (names as Set<string>).add(f.name);
       }
+    // The members taken from the last derivation looked up what it did (more, at worst: more is dropped than need be).
+    if (last) for (const n of last.d.names) (names as Set<string>).add(n);
     const d: Derived = {
       path,
       element: item.element,
@@ -1161,6 +1192,7 @@ export class ProgramIndex {
       indexed: undefined,
     };
     this.derived.add(path, item.element, d);
+    if (long) this.derived.rememberLong(d, decls!);
     this.fresh?.add(d);
     return d;
   }
@@ -2165,7 +2197,8 @@ export class ProgramIndex {
     if (decl.tag === 'struct') {
       // The derivation's members are the declaration's, in order (the same summary): each step is its member.
       const members = this.derive(slot.file, model, item, model.scope).members ?? NO_NODES;
-      for (let i = 0; i < members.length; i++) if (members[i].tag !== 'skip') walk.push(members[i], entry, decl.members[i]);
+      const decls = unplacedMembers(decl);
+      for (let i = 0; i < members.length; i++) if (members[i].tag !== 'skip') walk.push(members[i], entry, decls[i]);
     } else {
       for (const edge of this.implsByInterface.get(id) ?? []) {
         const model = this.files.get(edge.file)!;
@@ -2606,6 +2639,31 @@ function declId(decl: KindDecl, args: readonly string[]): string {
   return args.length ? `${decl.id}<${args.join(', ')}>` : decl.id;
 }
 
+/** A kind of at least this many members is derived again member by member after an edit (`DerivedCache.lastLong`). */
+const LONG_KIND = 64;
+
+/**
+ * The walk nodes of `now`'s members, taken from `was`'s (derived as `nodes`) where the member is
+ * the same object (the members in front of an edit, and behind it), made for the others.
+ */
+function derivedAgain(
+  now: readonly MemberDecl[],
+  was: readonly MemberDecl[],
+  nodes: readonly WalkNode[],
+  make: (m: MemberDecl) => WalkNode,
+): WalkNode[] {
+  let front = 0;
+  const most = Math.min(now.length, was.length);
+  while (front < most && now[front] === was[front]) front++;
+  let back = 0;
+  while (back < most - front && now[now.length - 1 - back] === was[was.length - 1 - back]) back++;
+  const out = new Array<WalkNode>(now.length);
+  for (let i = 0; i < front; i++) out[i] = nodes[i];
+  for (let i = front; i < now.length - back; i++) out[i] = make(now[i]);
+  for (let i = now.length - back, j = was.length - back; i < now.length; i++, j++) out[i] = nodes[j];
+  return out;
+}
+
 /** The kinds Vale's builtins declare (Frontend/Builtins/.../resources: opt.vale, result.vale, tupN.vale). */
 const BUILTIN_KINDS = new Set(['Opt', 'Some', 'None', 'Result', 'Ok', 'Err']);
 
@@ -2639,7 +2697,7 @@ function sameDeclaration(old: SlotEntry, file: string, item: ItemDecls, before: 
   // the entry's object is then in neither model.
   const was = before?.kindNamed(old.name) ?? old.item;
   if (was === item) return true;
-  return was.summary === item.summary && !now.kindItems.includes(was) && !(before?.kindItems.includes(item) ?? false);
+  return was.sameSummaryAs(item) && !now.kindItems.includes(was) && !(before?.kindItems.includes(item) ?? false);
 }
 
 /** `pkg` in or out of `key`'s sorted list of packages. */
@@ -2709,5 +2767,5 @@ function kindNameWindow(before: FileModel | undefined, after: FileModel | undefi
 
 /** Both absent, or slots of the same summary (an item exported through either makes the same sites). */
 function sameSlot(a: SlotEntry | undefined, b: SlotEntry | undefined): boolean {
-  return a === undefined ? b === undefined : b !== undefined && a.file === b.file && a.item.summary === b.item.summary;
+  return a === undefined ? b === undefined : b !== undefined && a.file === b.file && a.item.sameSummaryAs(b.item);
 }
