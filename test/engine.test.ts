@@ -616,6 +616,35 @@ describe('analysis engine', () => {
     );
   });
 
+  test("a keystroke among a long struct's members derives the members it made, and renaming the kind a letter at a time keeps a bounded number of derivations", () => {
+    const members = Array.from({ length: 300 }, (_, i) => `  m${i} ${i % 2 ? 'Ship' : 'int'};`).join('\n');
+    const path = '/ws/fleet.vale';
+    let text = `struct Ship imm { n int; }\nexported struct Fleet imm {\n${members}\n}\nextern func take(f Fleet) int;\n`;
+    const ws = new Workspace();
+    ws.setFile(path, text);
+    ws.diagnostics(path);
+    const type = (at: number, insert: string, remove = 0): void => {
+      const edit = { start: at, end: at + remove, newText: insert };
+      text = applyEdit(text, edit);
+      ws.editFile(path, [edit]);
+      ws.diagnostics(path);
+    };
+    // A member's type changed in the middle, then back: one member derived each time, not 300.
+    for (const [from, to] of [
+      ['m150 int;', 'm150 i64;'],
+      ['m150 i64;', 'm150 int;'],
+    ]) {
+      const before = indexWork.membersDerived;
+      type(text.indexOf(from) + 5, to.slice(5, 8), 3);
+      assert.equal(indexWork.membersDerived - before, 1, `${from} → ${to}`);
+    }
+    // The kind renamed a letter at a time (each name a kind of its own): the kept derivations stay bounded.
+    for (let i = 0; i < 40; i++) type(text.indexOf('exported struct Fleet') + 'exported struct Fleet'.length, 'x');
+    assert.ok(text.includes(`Fleet${'x'.repeat(40)} imm`));
+    assert.ok(indexWork.longKindsKept <= 16, `${indexWork.longKindsKept} long kinds' derivations kept`);
+    assert.deepEqual(ws.diagnostics(path), fresh(new Map([[path, text]])).diagnostics(path));
+  });
+
   test("a long struct's members, derived again only where an edit made them anew, walk as a fresh analysis's after edits of the kinds they name too", () => {
     // An immutable struct of 70 members that crosses the boundary; each member is an int, a kind C
     // cannot copy (a borrow inside), one it can, an array of the first, or a name no kind has yet.

@@ -314,8 +314,17 @@ class DerivedCache {
    */
   private readonly longKinds = new Map<string, { readonly d: Derived; readonly members: readonly MemberDecl[] }>();
 
+  /**
+   * Keeps `d` as its kind's last derivation, the newest of at most `LONG_KINDS_KEPT` (a kind
+   * renamed a keystroke at a time leaves an entry per name it had: the oldest go first).
+   */
   rememberLong(d: Derived, members: readonly MemberDecl[]): void {
-    if (!this.all) this.longKinds.set(`${d.path}\u0000${d.kindName}`, { d, members });
+    if (this.all) return;
+    const key = `${d.path}\u0000${d.kindName}`;
+    this.longKinds.delete(key);
+    this.longKinds.set(key, { d, members });
+    if (this.longKinds.size > LONG_KINDS_KEPT) this.longKinds.delete(this.longKinds.keys().next().value!);
+    indexWork.longKindsKept = this.longKinds.size;
   }
 
   /** The last derivation of a long kind of this name in this file, in this scope. */
@@ -386,7 +395,10 @@ class DerivedCache {
 
   /** Keeps a file's derivations for these items only (the others were re-parsed or removed). */
   retain(path: string, elements: ReadonlySet<GreenNode> | undefined): void {
-    if (!elements) for (const [key, last] of this.longKinds) if (last.d.path === path) this.longKinds.delete(key);
+    if (!elements) {
+      for (const [key, last] of this.longKinds) if (last.d.path === path) this.longKinds.delete(key);
+      indexWork.longKindsKept = this.longKinds.size;
+    }
     const items = this.byFile.get(path);
     if (!items) return;
     for (const [element, d] of items) {
@@ -432,6 +444,7 @@ class DerivedCache {
     if (this.longKinds.size > 0) {
       const list = [...names];
       for (const [key, last] of this.longKinds) if (list.some((n) => last.d.names.has(n))) this.longKinds.delete(key);
+      indexWork.longKindsKept = this.longKinds.size;
       names = list;
     }
     for (const n of names) {
@@ -460,8 +473,8 @@ const NO_PACKAGES: readonly string[] = Object.freeze([]);
 const FEW_NAMES = 64;
 const NO_LISTS: readonly (readonly string[])[] = Object.freeze([]);
 
-/** What index updates made anew (export sites, items' walk roots): tests read it to pin the scaling. */
-export const indexWork = { sitesMade: 0, rootsMade: 0 };
+/** What index updates made anew (export sites, items' walk roots, kinds' members' walk nodes) and how many long kinds' derivations are kept: tests read it to pin the scaling. */
+export const indexWork = { sitesMade: 0, rootsMade: 0, membersDerived: 0, longKindsKept: 0 };
 
 /**
  * A kind's place with its summary, and a version that stands for both in facts: it stays
@@ -1139,7 +1152,10 @@ export class ProgramIndex {
     const long = this.track && decls !== undefined && decls.length >= LONG_KIND;
     const last = long ? this.derived.lastLong(path, k!.name, scope) : undefined;
     if (last) members = derivedAgain(decls!, last.members, last.d.members!, (m) => node(m.type));
-    else if (decls) members = decls.map((m) => node(m.type));
+    else if (decls) {
+      members = decls.map((m) => node(m.type));
+      indexWork.membersDerived += decls.length;
+    }
     const e = item.unplaced.exports[0];
     if (e) {
       const r = this.resolve(path, e.type, lookedUp);
@@ -2641,6 +2657,8 @@ function declId(decl: KindDecl, args: readonly string[]): string {
 
 /** A kind of at least this many members is derived again member by member after an edit (`DerivedCache.lastLong`). */
 const LONG_KIND = 64;
+/** The long kinds whose last derivation is kept (the ones edited last). */
+const LONG_KINDS_KEPT = 16;
 
 /**
  * The walk nodes of `now`'s members, taken from `was`'s (derived as `nodes`) where the member is
@@ -2660,6 +2678,7 @@ function derivedAgain(
   const out = new Array<WalkNode>(now.length);
   for (let i = 0; i < front; i++) out[i] = nodes[i];
   for (let i = front; i < now.length - back; i++) out[i] = make(now[i]);
+  indexWork.membersDerived += now.length - back - front;
   for (let i = now.length - back, j = was.length - back; i < now.length; i++, j++) out[i] = nodes[j];
   return out;
 }
