@@ -178,6 +178,25 @@ function fresh(texts: ReadonlyMap<string, string>, modules: readonly Module[] = 
   return ws;
 }
 
+/**
+ * Edits typed one after another into a file of its own (`editOf` makes each from the text before
+ * it): after each, the file's kinds and diagnostics are those of a fresh analysis of its text.
+ */
+function typedAsFresh<E>(path: string, text0: string, edits: readonly E[], editOf: (e: E, text: string) => TextEdit): void {
+  let text = text0;
+  const ws = new Workspace();
+  ws.setFile(path, text);
+  ws.diagnostics(path);
+  for (const e of edits) {
+    const edit = editOf(e, text);
+    text = applyEdit(text, edit);
+    ws.editFile(path, [edit]);
+    const scratch = fresh(new Map([[path, text]]));
+    assert.deepEqual(ws.model(path)!.kinds, scratch.model(path)!.kinds, JSON.stringify(text));
+    assert.deepEqual(ws.diagnostics(path), scratch.diagnostics(path));
+  }
+}
+
 describe('analysis engine', () => {
   test('after any sequence of edits, every file has the diagnostics of a from-scratch analysis', () => {
     fc.assert(
@@ -561,25 +580,15 @@ describe('analysis engine', () => {
             maxLength: 10,
           },
         ),
-        (edits) => {
-          let text = text0;
-          const ws = new Workspace();
-          ws.setFile(path, text);
-          ws.diagnostics(path);
-          for (const e of edits) {
+        (edits) =>
+          typedAsFresh(path, text0, edits, (e, text) => {
             const at = e.header ? Math.min(header, text.length) : Math.floor(e.at * text.length);
-            const edit = {
+            return {
               start: at,
               end: Math.min(text.length, at + (e.header ? Math.min(e.remove, 1) : e.remove)),
               newText: typed[e.insert],
             };
-            text = applyEdit(text, edit);
-            ws.editFile(path, [edit]);
-            const scratch = fresh(new Map([[path, text]]));
-            assert.deepEqual(ws.model(path)!.kinds, scratch.model(path)!.kinds, JSON.stringify(text));
-            assert.deepEqual(ws.diagnostics(path), scratch.diagnostics(path));
-          }
-        },
+          }),
       ),
       { numRuns: 60 },
     );
@@ -596,21 +605,11 @@ describe('analysis engine', () => {
           minLength: 1,
           maxLength: 10,
         }),
-        (edits) => {
-          let text = text0;
-          const ws = new Workspace();
-          ws.setFile(path, text);
-          ws.diagnostics(path);
-          for (const e of edits) {
+        (edits) =>
+          typedAsFresh(path, text0, edits, (e, text) => {
             const at = Math.floor(e.at * text.length);
-            const edit = { start: at, end: Math.min(text.length, at + e.remove), newText: typed[e.insert] };
-            text = applyEdit(text, edit);
-            ws.editFile(path, [edit]);
-            const scratch = fresh(new Map([[path, text]]));
-            assert.deepEqual(ws.model(path)!.kinds, scratch.model(path)!.kinds, JSON.stringify(text));
-            assert.deepEqual(ws.diagnostics(path), scratch.diagnostics(path));
-          }
-        },
+            return { start: at, end: Math.min(text.length, at + e.remove), newText: typed[e.insert] };
+          }),
       ),
       { numRuns: 60 },
     );
