@@ -32,7 +32,7 @@
 // old: brackets balanced in both (`scanAlike`).
 
 import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, RELEASED, type RelativeSyntaxError } from './green';
-import { ARG_TURNS } from './grammar/common';
+import { ARG_TURNS, BOUNDARY_WORDS } from './grammar/common';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { MAX_ITEM_ERRORS, Parser } from './parser';
 import type { Source } from './pieces';
@@ -301,6 +301,10 @@ function scanTokens(d: ScanDepth, e: GreenElement): void {
  * statement around the block is parsed as before.
  */
 function scanAlike(elements: readonly GreenElement[], keep: number, resume: number, fresh: readonly GreenElement[]): boolean {
+  // A let-scan stops where a new item may begin, at any depth (`Parser.hasLetEquals`): a word
+  // that can begin one, among the statements replaced or the new ones, may stop one scan and
+  // not the other.
+  if (holdsBoundaryWord(fresh, 0, fresh.length) || holdsBoundaryWord(elements, keep, resume)) return false;
   const n = elements.length;
   const old: ScanDepth = { depth: 0, lowest: 0 };
   scanElements(old, elements, 1, n - 1, elements[0]);
@@ -310,6 +314,18 @@ function scanAlike(elements: readonly GreenElement[], keep: number, resume: numb
   previous = scanElements(d, fresh, 0, fresh.length, previous);
   scanElements(d, elements, resume, n - 1, previous);
   return d.depth === 0 && d.lowest >= 0;
+}
+
+/** Whether `elements[from, to)` hold a name that can begin a top-level item (`BOUNDARY_WORDS`). */
+function holdsBoundaryWord(elements: readonly GreenElement[], from: number, to: number): boolean {
+  // On a stack of its own: a chain of operators nests a tree as deep as it is long.
+  const stack: GreenElement[] = elements.slice(from, to);
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (x instanceof GreenNode) {
+      for (const c of x.children) stack.push(c);
+    } else if (x.kind === K.Ident && BOUNDARY_WORDS.at(x.text, 0, x.text.length) !== '') return true;
+  }
+  return false;
 }
 
 /** Whether a lambda is a block alone (`{ … }`, no parameters). */
@@ -589,8 +605,10 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
     if (!run.resynced) resume = !arms && run.atBrace >= 0 && base + run.atBrace - delta === closeStart ? n - 1 : -1;
     if (windowEnd === oldLength || windowHolds(window, scanned)) {
       if (resume < 0) return undefined;
-      // A statement around the block whose let-scan reads it: the scan must read the new statements as the old.
-      if (path.scans.slice(0, level).includes(true) && !scanAlike(elements, keep, resume, run.elements)) return undefined;
+      // A statement around the block whose let-scan reads it: the scan must read the new statements
+      // as the old. Not an if's arms: no bracket of the list holds their conditions, so the scan
+      // reads them at its own depth, where an `=` makes the statement a let.
+      if (path.scans.slice(0, level).includes(true) && (arms || !scanAlike(elements, keep, resume, run.elements))) return undefined;
       return made(item, path, at, keep, restart, run, resume, base, delta, kept);
     }
     // The parse read to the window's end, or so near it that the rest decides: a longer window.

@@ -741,7 +741,11 @@ export class Parser {
   }
 
   private trimBuffer(): void {
-    if (this.cur < 256) return;
+    // Only once the tokens taken outnumber those still ahead: each trim moves no more tokens than
+    // it forgets. A scan that looked far ahead (a let-scan past an unclosed bracket reads to the end
+    // of the file) leaves many tokens ahead, and moving them all after every item made a re-parse
+    // of many items quadratic.
+    if (this.cur < 256 || this.t.length - this.cur > this.cur) return;
     this.t.drop(this.cur, this.sigPos);
     this.sigPos = 0;
     this.cur = 0;
@@ -801,7 +805,10 @@ export class Parser {
           }
           break;
         case K.Ident:
-          if (depth === 0 && n > 0 && this.atItemBoundaryInBlock(n)) {
+          // A new item begins there, inside brackets left open too: the statement ends before it
+          // (the item's parse stops there), and a scan that read on would read to the end of the
+          // file, which every later edit would then re-parse from this statement's item.
+          if (n > 0 && this.atItemBoundaryInBlock(n)) {
             this.rememberNoEq(from, n);
             return false;
           }
