@@ -184,7 +184,6 @@ export class ItemDecls implements Decls {
     if (this === other) return true;
     if (this.isSeen !== other.isSeen) return false;
     if (!this.isSeen) return true;
-    if (this.summaryText !== undefined && other.summaryText !== undefined) return this.summaryText === other.summaryText;
     return sameSeenDecls(this.read, other.read);
   }
 
