@@ -568,7 +568,7 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
     let after = kept; // the item's errors up to the cursor
     let reach = 0; // how far the old turns up to the cursor looked
     const run = parser.parseBodyRun(
-      (at, lastError) => {
+      (at, lastError, lastSignificant) => {
         const oldEnd = base + at - delta;
         if (oldEnd < end || base + at < start + inserted.length) return false;
         while (cursor < n - 1 && cursorEnd + elements[cursor].width <= oldEnd) {
@@ -585,6 +585,9 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
             modesAfter(elements, cursor, modes) === '' &&
             reach <= firstTokenEnd(elements, cursor, cursorEnd) + 3 &&
             !errorBefore(elements, cursor) &&
+            // A missing token is reported where the last significant token ended: the statements
+            // after report theirs there as before only if it ended at the same place.
+            base + lastSignificant - delta === cursorEnd - trailingTrivia(e) &&
             reportsAlike(itemErrors, itemStart, after, cursorEnd - trailingTrivia(e), lastError < 0 ? -1 : base + lastError, delta)
           ) {
             resume = cursor;

@@ -500,7 +500,8 @@ export class Parser {
    * at the end of an element of the block, in plain code, `nesting` levels deep), or with `list` a
    * `StructBody` or an `InterfaceBody`, a kind's members as its item parses them, until `resync`
    * says the parse has met the old tree again (after a turn, with the end of what the turn put in
-   * the tree and where the last error was, relative to this parser's text) or the list ends (at a
+   * the tree, where the last error was and where the last significant token ended, relative to
+   * this parser's text) or the list ends (at a
    * `}`, whose trivia is taken), or with `list` an `ArgList`, the arguments of a long list up to
    * its `close` (`parseArgTurns`): for syntax/body.ts. `lastErrorStart`: where the item's last
    * error before the text was (-1: none); `lastEnd`: where its last significant token before it
@@ -509,7 +510,7 @@ export class Parser {
    * was.
    */
   parseBodyRun(
-    resync: (end: number, lastErrorStart: number) => boolean,
+    resync: (end: number, lastErrorStart: number, lastEnd: number) => boolean,
     lastErrorStart: number,
     lastEnd: number,
     nesting: number,
@@ -539,7 +540,7 @@ export class Parser {
     const met = (): boolean =>
       this.modesAhead() === '' &&
       !(this.noEqContext === this.context && this.noEqUntil > this.cur) &&
-      resync(this.builtEnd(), this.lastErrorStart);
+      resync(this.builtEnd(), this.lastErrorStart, this.lastEnd);
     const resynced =
       list === K.Block
         ? parseStatementTurns(this, met)
