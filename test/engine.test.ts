@@ -5,6 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
+
+// FC_SCALE=10 runs ten times as many cases (for a long local soak), the seeded ones from a random seed.
+const SCALE = process.env.FC_SCALE === undefined ? undefined : Number(process.env.FC_SCALE);
+const runs = (n: number): number => Math.round(n * (SCALE ?? 1));
+const seeded = (seed: number): { seed?: number } => (SCALE === undefined ? { seed } : {});
 import {
   BACKEND_PROFILE,
   type CFileSummary,
@@ -300,7 +305,7 @@ describe('analysis engine', () => {
           }
         }
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -549,7 +554,7 @@ describe('analysis engine', () => {
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 
@@ -590,7 +595,7 @@ describe('analysis engine', () => {
             };
           }),
       ),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -611,7 +616,7 @@ describe('analysis engine', () => {
             return { start: at, end: Math.min(text.length, at + e.remove), newText: typed[e.insert] };
           }),
       ),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -698,7 +703,7 @@ describe('analysis engine', () => {
           for (const p of texts.keys()) assert.deepEqual(ws.diagnostics(p), scratch.diagnostics(p), `${p} after ${JSON.stringify(e)}`);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -1488,7 +1493,7 @@ describe('the C project inferred from the externs', () => {
         ws.takeChangedFiles();
         assert.equal(ws.effectiveCProject(), make(text).effectiveCProject(), `${text} (the C file removed and added)`);
       }),
-      { numRuns: 120, seed: 0x5eed },
+      { numRuns: runs(120), ...seeded(0x5eed) },
     );
     // The runs went both ways (and to neither: the first module's name when no extern matches).
     assert.ok(projects.has('alpha') && projects.has('beta'), [...projects].join(', '));
@@ -1602,7 +1607,7 @@ describe('a C file edited in place', () => {
           found += ws.diagnostics(cFile.path).length;
         });
       }),
-      { numRuns: 300, seed: 0xc0de },
+      { numRuns: runs(300), ...seeded(0xc0de) },
     );
     // Items were taken over and moved, edits were read from the text around them parsed alone,
     // and the checks found something to say, and to fix.
@@ -1673,7 +1678,7 @@ describe('a C file edited in place', () => {
           }
         }
       }),
-      { numRuns: 200, seed: 0xf7a9 },
+      { numRuns: runs(200), ...seeded(0xf7a9) },
     );
     if (process.env.SHOW) console.log(`${fragments} of ${edits} edits read from a fragment; ${compared} compared; ${settles} settles`);
     // Both ways were taken: a syntax error an edit leaves outside the items it reached sends

@@ -868,22 +868,30 @@ describe('incremental', () => {
   });
 
   test('a name edited in an else block that a statement of the then-block looked at is re-parsed, not relexed', () => {
-    // Found by the property test: the statement `(` in the then-block scans for a let's `=` past
-    // its block's `}` (its bracket is never closed) to the `;` after the else block, so its look
+    // Found by the property test: the statement `f({` in the then-block scans for a let's `=` past
+    // its block's `}` (its brace is never closed) to the `;` after the else block, so its look
     // covers `b`; a relexed `b` would leave that look one character short.
-    let tree = parse('func f() {\n  x = if c {\n    (\n    a = 1;\n  } else {\n    b = 1;\n  };\n}\n');
+    let tree = parse('func f() {\n  x = if c {\n    f({\n    a = 1;\n  } else {\n    b = 1;\n  };\n}\n');
     const at = tree.text.indexOf('b = 1');
     tree = reparse(tree, { start: at, end: at, newText: 'b' });
     assertSameAsFullParse(tree, 'b typed');
     assert.equal(tree.stats.relexed, undefined);
+    // A `(` alone there scans to the `;` after it only (the `;` ends the parenthesis, as the
+    // grammar does): the name in the else block is relexed.
+    tree = parse('func f() {\n  x = if c {\n    (\n    a = 1;\n  } else {\n    b = 1;\n  };\n}\n');
+    const name = tree.text.indexOf('b = 1');
+    tree = reparse(tree, { start: name, end: name, newText: 'b' });
+    assertSameAsFullParse(tree, 'b typed after a (');
+    assert.equal(tree.stats.relexed, true);
   });
 
   test("a let-scan that reads a lambda's body (an expression statement's, or a let's before its `=`): an edit there keeps the brackets balanced, or re-parses the statement", () => {
-    // Found by the property test: `g(m50)` cut to `g(` in the lambda leaves a `(` open, and the
-    // statement's scan for a let's `=` (to the statement's end, blocks and all) reads on past its
-    // `;`, so the statements after it parse otherwise. A let whose `=` follows the lambda
-    // (`f((x) => { … }) = 1;`) is read by its scan the same way, and is no let once a `(` is open.
-    // The lambdas hold strings with interpolations: the scan counts each as a bracket.
+    // Found by the property test: a bracket left open in the lambda (a `)` more, or a `(` before
+    // the scan ended parentheses at a `;`) makes the statement's scan for a let's `=` (to the
+    // statement's end, blocks and all) read on past its `;`, so the statements after it parse
+    // otherwise. A let whose `=` follows the lambda (`f((x) => { … }) = 1;`) is read by its scan
+    // the same way, and is no let once the count is off. The lambdas hold strings with
+    // interpolations: the scan counts each as a bracket.
     const lines = Array.from({ length: 100 }, (_, i) =>
       i % 4 === 3 ? `    s${i} = "{m${i}} and {m${i - 1}}";` : `    m${i} = g(m${i}) + ${i};`,
     ).join('\n');
@@ -902,19 +910,28 @@ describe('incremental', () => {
         else assert.ok(bodyReparses.depth <= 0, `${why}: not by the lambda's statements`);
       };
       // Balanced edits, with or without an error: by the lambda's statements.
-      type("a ';' typed", tree.text.indexOf('m20)'), 0, ';', true);
-      type("the ';' deleted", tree.text.indexOf(';m20)'), 1, '', true);
+      type("a ';' typed", tree.text.indexOf(' + 20;'), 0, ';', true);
+      type("the ';' deleted", tree.text.indexOf('; + 20;'), 1, '', true);
       type('a string typed', tree.text.indexOf('m30 ='), 0, 'w = "a {b} c";\n    ', true);
       type('a statement cut', tree.text.indexOf('m40 ='), 'm40 = g(m40) + 40;'.length, '', true);
       assert.equal(tree.errors.length, 0, shape);
-      // A `(` left open, then closed again: the statement re-parsed both times.
+      // A `(` left open: the `;` after it ends it (as the grammar does), so the count the
+      // statement's scan keeps is the same: by the lambda's statements, an error of its own.
       const at = tree.text.indexOf('m50)');
-      type('a ( left open', at, 4, '', false);
+      type('a ( left open', at, 4, '', true);
       assert.ok(
-        tree.errors.some((e) => e.message === broken),
-        'the statement parses otherwise',
+        tree.errors.some((e) => e.message.includes("')'")),
+        'the statement misses its )',
       );
-      type('the ( closed', at, 0, 'm50)', false);
+      assert.ok(!tree.errors.some((e) => e.message === broken));
+      type('the ( closed', at, 0, 'm50)', true);
+      assert.equal(tree.errors.length, 0, shape);
+      // A `)` more, then deleted: the scan counts it against the lambda's `{`, and the statement
+      // is re-parsed both times.
+      const close = tree.text.indexOf('m50)') + 4;
+      type('a ) more', close, 0, ')', false);
+      assert.ok(tree.errors.length > 0, 'the statement parses otherwise');
+      type('the ) deleted', close, 1, '', false);
       assert.equal(tree.errors.length, 0, shape);
       // An interpolation's `}` cut: the lexer reads the rest as the string's.
       type("an interpolation's } cut", tree.text.indexOf('} and {m'), 1, '', false);

@@ -240,10 +240,19 @@ function scansChild(statement: GreenNode, index: number): boolean {
   );
 }
 
-/** A let-scan's count of brackets over tokens (`Parser.hasLetEquals`): the depth it is at, and the lowest it fell to after a token. */
+/**
+ * A let-scan's count of brackets over tokens (`Parser.hasLetEquals`): what is open (innermost
+ * last: true for a parenthesis or a square bracket, which a `;` ends), the lowest depth it fell to
+ * after a token, and whether a `;` ended the bracket it entered by (a list's `(` or `[`).
+ */
 interface ScanDepth {
-  depth: number;
+  readonly open: boolean[];
   lowest: number;
+  escaped: boolean;
+}
+
+function scanDepth(): ScanDepth {
+  return { open: [], lowest: 0, escaped: false };
 }
 
 /**
@@ -251,23 +260,37 @@ interface ScanDepth {
  * (the significant element before them); returns the last significant one. An element of a block
  * parsed without an error, after one parsed without an error, closes every bracket it opens
  * (a bracket left open or closed twice is an error, and no error of its own went unreported as
- * one at the same place as the last): it leaves the count as it found it, and is not read.
+ * one at the same place as the last), and holds a `;` only at its end or inside a brace of its
+ * own (one inside a bracket is an error): where no bracket is open since the innermost brace, it
+ * leaves the count as it found it, and is not read.
  */
-function scanElements(d: ScanDepth, elements: readonly GreenElement[], from: number, to: number, previous: GreenElement): GreenElement {
+function scanElements(
+  d: ScanDepth,
+  elements: readonly GreenElement[],
+  from: number,
+  to: number,
+  previous: GreenElement,
+  entry: K,
+): GreenElement {
   for (let i = from; i < to; i++) {
     const e = elements[i];
     // A list's `,` ends the turn of the argument before it (its errors are before the `,`, so the
     // next one's are not where its last was): the argument before is the one that counts.
     if (isTrivia(e.kind) || (e.kind === K.Comma && e instanceof GreenToken)) continue;
-    if (!(e instanceof GreenNode && e.errors.length === 0 && previous instanceof GreenNode && previous.errors.length === 0))
-      scanTokens(d, e);
+    const neutral =
+      e instanceof GreenNode &&
+      e.errors.length === 0 &&
+      previous instanceof GreenNode &&
+      previous.errors.length === 0 &&
+      d.open[d.open.length - 1] !== true;
+    if (!neutral) scanTokens(d, e, entry);
     previous = e;
   }
   return previous;
 }
 
-/** Counts an element's tokens as a let-scan does: brackets, braces and interpolations open and close. */
-function scanTokens(d: ScanDepth, e: GreenElement): void {
+/** Counts an element's tokens as a let-scan does: brackets, braces and interpolations open and close, and a `;` ends the brackets open since the innermost brace. */
+function scanTokens(d: ScanDepth, e: GreenElement, entry: K): void {
   // In order, on a stack of its own (a chain of operators nests a tree as deep as it is long).
   const stack: GreenElement[] = [e];
   for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
@@ -275,19 +298,27 @@ function scanTokens(d: ScanDepth, e: GreenElement): void {
       for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]);
       continue;
     }
+    const open = d.open;
     switch (x.kind) {
       case K.LParen:
       case K.LBracket:
+        open.push(true);
+        break;
       case K.LBrace:
       case K.InterpStart:
-        d.depth++;
+        open.push(false);
         break;
       case K.RParen:
       case K.RBracket:
       case K.RBrace:
       case K.InterpEnd:
-        d.depth--;
-        if (d.depth < d.lowest) d.lowest = d.depth;
+        if (open.length > 0) open.pop();
+        else d.lowest = -1;
+        break;
+      case K.Semi:
+        while (open.length > 0 && open[open.length - 1]) open.pop();
+        // Past what it entered by: a list's bracket ends there too, a block's brace does not.
+        if (open.length === 0 && entry !== K.LBrace) d.escaped = true;
         break;
     }
   }
@@ -306,14 +337,15 @@ function scanAlike(elements: readonly GreenElement[], keep: number, resume: numb
   // not the other.
   if (holdsBoundaryWord(fresh, 0, fresh.length) || holdsBoundaryWord(elements, keep, resume)) return false;
   const n = elements.length;
-  const old: ScanDepth = { depth: 0, lowest: 0 };
-  scanElements(old, elements, 1, n - 1, elements[0]);
-  if (old.depth !== 0 || old.lowest < 0) return false;
-  const d: ScanDepth = { depth: 0, lowest: 0 };
-  let previous = scanElements(d, elements, 1, keep, elements[0]);
-  previous = scanElements(d, fresh, 0, fresh.length, previous);
-  scanElements(d, elements, resume, n - 1, previous);
-  return d.depth === 0 && d.lowest >= 0;
+  const entry = elements[0].kind;
+  const old = scanDepth();
+  scanElements(old, elements, 1, n - 1, elements[0], entry);
+  if (old.open.length !== 0 || old.lowest < 0 || old.escaped) return false;
+  const d = scanDepth();
+  let previous = scanElements(d, elements, 1, keep, elements[0], entry);
+  previous = scanElements(d, fresh, 0, fresh.length, previous, entry);
+  scanElements(d, elements, resume, n - 1, previous, entry);
+  return d.open.length === 0 && d.lowest >= 0 && !d.escaped;
 }
 
 /** Whether `elements[from, to)` hold a name that can begin a top-level item (`BOUNDARY_WORDS`). */

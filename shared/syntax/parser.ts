@@ -761,12 +761,16 @@ export class Parser {
   /**
    * Vale decides between `pattern = expr;` and an expression statement by
    * looking for a top-level `=` before the statement ends (brackets, braces and a string's
-   * interpolations nest: each `{` that opens one is matched by the `}` that closes it). Results
-   * of a failed scan are remembered so that a run of broken statements stays linear.
+   * interpolations nest: each `{` that opens one is matched by the `}` that closes it). A `;`
+   * ends the parentheses and square brackets left open since the innermost brace, as the grammar
+   * ends them there (a `(` typed alone reads to its statement's end, not to the function's).
+   * Results of a failed scan are remembered so that a run of broken statements stays linear.
    */
   hasLetEquals(noCurly: boolean): boolean {
     const from = this.rawIndex(0);
     if (this.noEqContext === this.context && from > this.noEqFrom && from < this.noEqUntil) return false;
+    // What is open, innermost last: 1 for a parenthesis or a square bracket (a `;` ends it), 0 for a brace or an interpolation.
+    const open = this.scanOpen;
     let depth = 0;
     for (let n = 0; ; n++) {
       const k = this.peek(n);
@@ -779,15 +783,17 @@ export class Parser {
           break;
         case K.LParen:
         case K.LBracket:
+          open[depth++] = 1;
+          break;
         case K.InterpStart:
-          depth++;
+          open[depth++] = 0;
           break;
         case K.LBrace:
           if (depth === 0 && noCurly) {
             this.rememberNoEq(from, n);
             return false;
           }
-          depth++;
+          open[depth++] = 0;
           break;
         case K.RParen:
         case K.RBracket:
@@ -800,6 +806,7 @@ export class Parser {
           depth--;
           break;
         case K.Semi:
+          while (depth > 0 && open[depth - 1] === 1) depth--;
           if (depth === 0) {
             this.rememberNoEq(from, n);
             return false;
@@ -817,6 +824,9 @@ export class Parser {
       }
     }
   }
+
+  /** `hasLetEquals`' stack of what is open (reused: a scan runs per statement). */
+  private readonly scanOpen: number[] = [];
 
   private rememberNoEq(from: number, n: number): void {
     this.noEqContext = this.context;
