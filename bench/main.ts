@@ -734,11 +734,12 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
   let semis = 0;
   /**
    * `what`: 'name' types a letter or digit into the statement's name or one of its numbers; 'semi'
-   * a `;` into its expression or after it; 'above' a line break into the comment above the function
+   * a `;` into its expression or after it; 'open' a `(` there (left open: an editor that does not
+   * close brackets as they are typed); 'above' a line break into the comment above the function
    * or a letter onto the blank line above that. Each keystroke is deleted by the next. `on`: made in
    * place, or by statements, where it can be (else the function re-parsed).
    */
-  const pass = (what: 'name' | 'semi' | 'above', on: boolean, count = LONG_FUNCTION_EDITS): number[] => {
+  const pass = (what: 'name' | 'semi' | 'open' | 'above', on: boolean, count = LONG_FUNCTION_EDITS): number[] => {
     setRelexing(on);
     setBodyReparsing(on);
     const ws = new Workspace();
@@ -757,13 +758,13 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
         const comment = head.indexOf('// The long');
         const words = head.indexOf('\n', comment) - comment;
         [at, ch] = rng() < 0.5 ? [comment + 3 + Math.floor(rng() * (words - 3)), '\n'] : [comment - 1, 'q'];
-      } else if (what === 'semi') {
+      } else if (what === 'semi' || what === 'open') {
         // Anywhere after the `=` (inside the expression: a syntax error, which the deletion then
         // fixes); in a kind, after the member's name. In a list, a `,` anywhere in the element's
         // line (an element split in two, or a `,` doubled: an error).
         const eq = kind ? l.indexOf('total') + 5 : l.indexOf('=') + 1;
         at = starts[s] + eq + Math.floor(rng() * (l.length + 1 - eq));
-        ch = list ? ',' : ';';
+        ch = what === 'open' ? '(' : list ? ',' : ';';
       } else if (rng() < 0.5) {
         // Inside `total…` (the word and its digits).
         const name = l.indexOf('total');
@@ -808,6 +809,7 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
   pass('name', false, 10);
   pass('semi', true, 10);
   pass('semi', false, 10);
+  pass('open', true, 10);
   pass('above', true, 10);
   relexed = 0;
   typed = 0;
@@ -819,6 +821,7 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
     reparsed: pass('name', false),
     semis: pass('semi', true),
     semisReparsed: pass('semi', false),
+    opens: pass('open', true),
     above: pass('above', true),
   };
   setRelexing(true);

@@ -926,12 +926,16 @@ describe('incremental', () => {
       assert.ok(!tree.errors.some((e) => e.message === broken));
       type('the ( closed', at, 0, 'm50)', true);
       assert.equal(tree.errors.length, 0, shape);
-      // A `)` more, then deleted: the scan counts it against the lambda's `{`, and the statement
-      // is re-parsed both times.
+      // A `)` more: a stray closer in a block, which the grammar skips and so does the scan: by
+      // the lambda's statements. A `{` left open, then deleted: the scan's count is off (the
+      // lambda's `}` closes it), and the statement is re-parsed both times.
       const close = tree.text.indexOf('m50)') + 4;
-      type('a ) more', close, 0, ')', false);
+      type('a ) more', close, 0, ')', true);
+      assert.ok(tree.errors.length > 0, 'the stray ) is an error');
+      type('the ) deleted', close, 1, '', true);
+      type('a { left open', close - 4, 0, '{', false);
       assert.ok(tree.errors.length > 0, 'the statement parses otherwise');
-      type('the ) deleted', close, 1, '', false);
+      type('the { deleted', close - 4, 1, '', false);
       assert.equal(tree.errors.length, 0, shape);
       // An interpolation's `}` cut: the lexer reads the rest as the string's.
       type("an interpolation's } cut", tree.text.indexOf('} and {m'), 1, '', false);

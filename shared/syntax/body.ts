@@ -33,6 +33,7 @@
 
 import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, RELEASED, type RelativeSyntaxError } from './green';
 import { ARG_TURNS, BOUNDARY_WORDS } from './grammar/common';
+import { OpenBrackets } from './brackets';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { MAX_ITEM_ERRORS, Parser } from './parser';
 import type { Source } from './pieces';
@@ -241,18 +242,19 @@ function scansChild(statement: GreenNode, index: number): boolean {
 }
 
 /**
- * A let-scan's count of brackets over tokens (`Parser.hasLetEquals`): what is open (innermost
- * last: true for a parenthesis or a square bracket, which a `;` ends), the lowest depth it fell to
- * after a token, and whether a `;` ended the bracket it entered by (a list's `(` or `[`).
+ * A let-scan's count of brackets over tokens (`Parser.hasLetEquals`), entered by the block's (or
+ * list's) opener, which is the bottom of what is open: whether a token closed that opener (or
+ * more) and left the block, as the block's own closer does.
  */
 interface ScanDepth {
-  readonly open: boolean[];
-  lowest: number;
-  escaped: boolean;
+  readonly open: OpenBrackets;
+  left: boolean;
 }
 
-function scanDepth(): ScanDepth {
-  return { open: [], lowest: 0, escaped: false };
+function scanDepth(entry: K): ScanDepth {
+  const open = new OpenBrackets();
+  open.step(entry);
+  return { open, left: false };
 }
 
 /**
@@ -260,18 +262,12 @@ function scanDepth(): ScanDepth {
  * (the significant element before them); returns the last significant one. An element of a block
  * parsed without an error, after one parsed without an error, closes every bracket it opens
  * (a bracket left open or closed twice is an error, and no error of its own went unreported as
- * one at the same place as the last), and holds a `;` only at its end or inside a brace of its
- * own (one inside a bracket is an error): where no bracket is open since the innermost brace, it
- * leaves the count as it found it, and is not read.
+ * one at the same place as the last), and holds a `;` only as a child of its own (a statement's
+ * end) or inside a brace of its own (one inside a bracket is an error): unless it holds that `;`
+ * while a parenthesis or a square bracket is open since the innermost brace (which the `;` would
+ * end), it leaves the count as it found it, and is not read.
  */
-function scanElements(
-  d: ScanDepth,
-  elements: readonly GreenElement[],
-  from: number,
-  to: number,
-  previous: GreenElement,
-  entry: K,
-): GreenElement {
+function scanElements(d: ScanDepth, elements: readonly GreenElement[], from: number, to: number, previous: GreenElement): GreenElement {
   for (let i = from; i < to; i++) {
     const e = elements[i];
     // A list's `,` ends the turn of the argument before it (its errors are before the `,`, so the
@@ -282,15 +278,15 @@ function scanElements(
       e.errors.length === 0 &&
       previous instanceof GreenNode &&
       previous.errors.length === 0 &&
-      d.open[d.open.length - 1] !== true;
-    if (!neutral) scanTokens(d, e, entry);
+      !(d.open.innermostEndsAtSemi() && e.children.some((c) => c.kind === K.Semi));
+    if (!neutral) scanTokens(d, e);
     previous = e;
   }
   return previous;
 }
 
-/** Counts an element's tokens as a let-scan does: brackets, braces and interpolations open and close, and a `;` ends the brackets open since the innermost brace. */
-function scanTokens(d: ScanDepth, e: GreenElement, entry: K): void {
+/** Counts an element's tokens as a let-scan does (`OpenBrackets`), noting when one leaves the block. */
+function scanTokens(d: ScanDepth, e: GreenElement): void {
   // In order, on a stack of its own (a chain of operators nests a tree as deep as it is long).
   const stack: GreenElement[] = [e];
   for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
@@ -298,29 +294,7 @@ function scanTokens(d: ScanDepth, e: GreenElement, entry: K): void {
       for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]);
       continue;
     }
-    const open = d.open;
-    switch (x.kind) {
-      case K.LParen:
-      case K.LBracket:
-        open.push(true);
-        break;
-      case K.LBrace:
-      case K.InterpStart:
-        open.push(false);
-        break;
-      case K.RParen:
-      case K.RBracket:
-      case K.RBrace:
-      case K.InterpEnd:
-        if (open.length > 0) open.pop();
-        else d.lowest = -1;
-        break;
-      case K.Semi:
-        while (open.length > 0 && open[open.length - 1]) open.pop();
-        // Past what it entered by: a list's bracket ends there too, a block's brace does not.
-        if (open.length === 0 && entry !== K.LBrace) d.escaped = true;
-        break;
-    }
+    if (d.open.step(x.kind) || d.open.depth === 0) d.left = true;
   }
 }
 
@@ -338,14 +312,14 @@ function scanAlike(elements: readonly GreenElement[], keep: number, resume: numb
   if (holdsBoundaryWord(fresh, 0, fresh.length) || holdsBoundaryWord(elements, keep, resume)) return false;
   const n = elements.length;
   const entry = elements[0].kind;
-  const old = scanDepth();
-  scanElements(old, elements, 1, n - 1, elements[0], entry);
-  if (old.open.length !== 0 || old.lowest < 0 || old.escaped) return false;
-  const d = scanDepth();
-  let previous = scanElements(d, elements, 1, keep, elements[0], entry);
-  previous = scanElements(d, fresh, 0, fresh.length, previous, entry);
-  scanElements(d, elements, resume, n - 1, previous, entry);
-  return d.open.length === 0 && d.lowest >= 0 && !d.escaped;
+  const old = scanDepth(entry);
+  scanElements(old, elements, 1, n - 1, elements[0]);
+  if (old.left || old.open.depth !== 1) return false;
+  const d = scanDepth(entry);
+  let previous = scanElements(d, elements, 1, keep, elements[0]);
+  previous = scanElements(d, fresh, 0, fresh.length, previous);
+  scanElements(d, elements, resume, n - 1, previous);
+  return !d.left && d.open.depth === 1;
 }
 
 /** Whether `elements[from, to)` hold a name that can begin a top-level item (`BOUNDARY_WORDS`). */

@@ -1,4 +1,5 @@
 import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, type RelativeSyntaxError } from './green';
+import { OpenBrackets } from './brackets';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { Lexer } from './lexer';
 import { BOUNDARY_WORDS, ITEM_ONLY_WORDS, ITEM_STARTS, type Words, describe } from './grammar/common';
@@ -761,72 +762,38 @@ export class Parser {
   /**
    * Vale decides between `pattern = expr;` and an expression statement by
    * looking for a top-level `=` before the statement ends (brackets, braces and a string's
-   * interpolations nest: each `{` that opens one is matched by the `}` that closes it). A `;`
-   * ends the parentheses and square brackets left open since the innermost brace, as the grammar
-   * ends them there (a `(` typed alone reads to its statement's end, not to the function's).
-   * Results of a failed scan are remembered so that a run of broken statements stays linear.
+   * interpolations nest: each `{` that opens one is matched by the `}` that closes it), closed as
+   * the grammar closes them (`OpenBrackets`: a `;` ends the parentheses and square brackets open
+   * since the innermost brace, so a `(` typed alone reads to its statement's end, not to the
+   * function's; a stray `)` in a block is skipped). Results of a failed scan are remembered so
+   * that a run of broken statements stays linear.
    */
   hasLetEquals(noCurly: boolean): boolean {
     const from = this.rawIndex(0);
     if (this.noEqContext === this.context && from > this.noEqFrom && from < this.noEqUntil) return false;
-    // What is open, innermost last: 1 for a parenthesis or a square bracket (a `;` ends it), 0 for a brace or an interpolation.
     const open = this.scanOpen;
-    let depth = 0;
+    open.reset();
     for (let n = 0; ; n++) {
       const k = this.peek(n);
-      switch (k) {
-        case K.EOF:
-          this.rememberNoEq(from, n);
-          return false;
-        case K.Eq:
-          if (depth === 0) return true;
-          break;
-        case K.LParen:
-        case K.LBracket:
-          open[depth++] = 1;
-          break;
-        case K.InterpStart:
-          open[depth++] = 0;
-          break;
-        case K.LBrace:
-          if (depth === 0 && noCurly) {
-            this.rememberNoEq(from, n);
-            return false;
-          }
-          open[depth++] = 0;
-          break;
-        case K.RParen:
-        case K.RBracket:
-        case K.RBrace:
-        case K.InterpEnd:
-          if (depth === 0) {
-            this.rememberNoEq(from, n);
-            return false;
-          }
-          depth--;
-          break;
-        case K.Semi:
-          while (depth > 0 && open[depth - 1] === 1) depth--;
-          if (depth === 0) {
-            this.rememberNoEq(from, n);
-            return false;
-          }
-          break;
-        case K.Ident:
-          // A new item begins there, inside brackets left open too: the statement ends before it
-          // (the item's parse stops there), and a scan that read on would read to the end of the
-          // file, which every later edit would then re-parse from this statement's item.
-          if (n > 0 && this.atItemBoundaryInBlock(n)) {
-            this.rememberNoEq(from, n);
-            return false;
-          }
-          break;
+      if (k === K.Eq) {
+        if (open.depth === 0) return true;
+      } else if (
+        k === K.EOF ||
+        (k === K.LBrace && open.depth === 0 && noCurly) ||
+        // A new item begins there, inside brackets left open too: the statement ends before it
+        // (the item's parse stops there), and a scan that read on would read to the end of the
+        // file, which every later edit would then re-parse from this statement's item.
+        (k === K.Ident && n > 0 && this.atItemBoundaryInBlock(n)) ||
+        open.step(k)
+      ) {
+        this.rememberNoEq(from, n);
+        return false;
       }
     }
   }
 
-  /** `hasLetEquals`' stack of what is open (reused: a scan runs per statement). */
-  private readonly scanOpen: number[] = [];
+  /** `hasLetEquals`' brackets open (reused: a scan runs per statement). */
+  private readonly scanOpen = new OpenBrackets();
 
   private rememberNoEq(from: number, n: number): void {
     this.noEqContext = this.context;
