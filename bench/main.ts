@@ -623,6 +623,7 @@ function keystrokesInLongFunctions(): void {
       reparsed: number[];
       semis: number[];
       semisReparsed: number[];
+      opens: number[];
       above: number[];
     };
   });
@@ -635,11 +636,12 @@ function keystrokesInLongFunctions(): void {
     nameReparsed: { p50: percentile(r.reparsed, 50), p95: percentile(r.reparsed, 95) },
     semicolon: { p50: percentile(r.semis, 50), p95: percentile(r.semis, 95) },
     semicolonReparsed: { p50: percentile(r.semisReparsed, 50), p95: percentile(r.semisReparsed, 95) },
+    openParenthesis: { p50: percentile(r.opens, 50), p95: percentile(r.opens, 95) },
     aboveTheFunction: { p50: percentile(r.above, 50), p95: percentile(r.above, 95) },
   }));
   print(
     table(
-      `A keystroke inside one long function, or among a kind's members (in process, a fresh process per length, the core's warm-up first; an edit then the file's diagnostics by block; ${2 * LONG_FUNCTION_EDITS} keystrokes of each kind, a character typed at a random statement then deleted, after short passes of each; the ';' typed into the statement's expression or after it, a syntax error mostly, which its deletion fixes; in a list, a ',' anywhere in an element's line)`,
+      `A keystroke inside one long function, or among a kind's members (in process, a fresh process per length, the core's warm-up first; an edit then the file's diagnostics by block; ${2 * LONG_FUNCTION_EDITS} keystrokes of each kind, a character typed at a random statement then deleted, after short passes of each; the ';' typed into the statement's expression or after it, a syntax error mostly, which its deletion fixes; in a list, a ',' anywhere in an element's line; the '(' typed where the ';' goes and left open, as an editor that does not close brackets leaves it, then deleted)`,
       [
         'function or kind',
         'in a name or number: p50 ms',
@@ -649,6 +651,8 @@ function keystrokesInLongFunctions(): void {
         "a ';' (in a list ','): p50 ms",
         'p95 ms',
         'the same re-parsed: p50 ms',
+        'p95 ms',
+        "a '(' left open: p50 ms",
         'p95 ms',
       ],
       rows.map((r) => [
@@ -661,6 +665,8 @@ function keystrokesInLongFunctions(): void {
         fixed(percentile(r.semis, 95), 2),
         fixed(percentile(r.semisReparsed, 50), 2),
         fixed(percentile(r.semisReparsed, 95), 2),
+        fixed(percentile(r.opens, 50), 2),
+        fixed(percentile(r.opens, 95), 2),
       ]),
     ),
   );
@@ -676,7 +682,7 @@ function keystrokesInLongFunctions(): void {
   const share = Math.min(...rows.map((r) => r.relexed));
   const byStatements = Math.min(...rows.map((r) => r.byStatements));
   print(
-    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function; in the lambda's, the lambda's statements (${fixed(lambda.inBlock * 100, 0)}%: where the brackets stay balanced, as the statement's let-scan reads the lambda), ${fixed(percentile(lambda.semisReparsed, 50) / percentile(lambda.semis, 50), 1)}× less; among the ${struct.statements} members of a struct the members around it, ${fixed(percentile(struct.semisReparsed, 50) / percentile(struct.semis, 50), 1)}× less than re-parsing the struct (the members it did not touch are neither read, moved nor derived again: what is left is walking the member list once), and among an interface's methods, ${fixed(percentile(iface.semisReparsed, 50) / percentile(iface.semis, 50), 1)}× less; in a list, a ',' (its column) re-parses the elements around it: among the ${array.statements} elements of an array literal ${fixed(percentile(array.semisReparsed, 50) / percentile(array.semis, 50), 1)}× less than re-parsing the function (${fixed(array.byStatements * 100, 0)}% of them by elements), among a call's ${call.statements} arguments ${fixed(percentile(call.semisReparsed, 50) / percentile(call.semis, 50), 1)}× less (${fixed(call.byStatements * 100, 0)}%; what is left is copying the list's children); among ${arms.statements} arms of an else-if chain, a ';' in an arm's block re-parses that block's statements, one in a condition the arms around it (${fixed(arms.byStatements * 100, 0)}% of them by a block or the arms: the others end the if's statement after an arm's block, which splits the chain), ${fixed(percentile(arms.semisReparsed, 50) / percentile(arms.semis, 50), 1)}× less at the median; a line broken in the comment above the function of ${big.statements} statements, or a letter typed on the blank line above that (what becomes a comment's text, or an item of its own), and deleted: p50 ${fixed(percentile(big.above, 50), 2)} ms, p95 ${fixed(percentile(big.above, 95), 2)} ms (the re-parse hands back to the old tree at the end of the line)\n`,
+    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function; in the lambda's, the lambda's statements (${fixed(lambda.inBlock * 100, 0)}%: where the brackets stay balanced, as the statement's let-scan reads the lambda), ${fixed(percentile(lambda.semisReparsed, 50) / percentile(lambda.semis, 50), 1)}× less; among the ${struct.statements} members of a struct the members around it, ${fixed(percentile(struct.semisReparsed, 50) / percentile(struct.semis, 50), 1)}× less than re-parsing the struct (the members it did not touch are neither read, moved nor derived again: what is left is walking the member list once), and among an interface's methods, ${fixed(percentile(iface.semisReparsed, 50) / percentile(iface.semis, 50), 1)}× less; in a list, a ',' (its column) re-parses the elements around it: among the ${array.statements} elements of an array literal ${fixed(percentile(array.semisReparsed, 50) / percentile(array.semis, 50), 1)}× less than re-parsing the function (${fixed(array.byStatements * 100, 0)}% of them by elements), among a call's ${call.statements} arguments ${fixed(percentile(call.semisReparsed, 50) / percentile(call.semis, 50), 1)}× less (${fixed(call.byStatements * 100, 0)}%; what is left is copying the list's children); among ${arms.statements} arms of an else-if chain, a ';' in an arm's block re-parses that block's statements, one in a condition the arms around it (${fixed(arms.byStatements * 100, 0)}% of them by a block or the arms: the others end the if's statement after an arm's block, which splits the chain), ${fixed(percentile(arms.semisReparsed, 50) / percentile(arms.semis, 50), 1)}× less at the median; a '(' left open in a statement ends at its ';', as the grammar ends it, so the statements around it are re-parsed: p95 ${fixed(percentile(big.opens, 95), 2)} ms in the function of ${big.statements} statements (in a list, it takes the elements after it into a tuple up to the list's ')': the function is re-parsed); a line broken in the comment above the function of ${big.statements} statements, or a letter typed on the blank line above that (what becomes a comment's text, or an item of its own), and deleted: p50 ${fixed(percentile(big.above, 50), 2)} ms, p95 ${fixed(percentile(big.above, 95), 2)} ms (the re-parse hands back to the old tree at the end of the line)\n`,
   );
 }
 
