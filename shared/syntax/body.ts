@@ -278,11 +278,19 @@ function scanElements(d: ScanDepth, elements: readonly GreenElement[], from: num
       e.errors.length === 0 &&
       previous instanceof GreenNode &&
       previous.errors.length === 0 &&
-      !(d.open.innermostEndsAtSemi() && e.children.some((c) => c.kind === K.Semi));
+      !(holdsSemi(e) && d.open.innermostEndsAtSemi());
     if (!neutral) scanTokens(d, e);
     previous = e;
   }
   return previous;
+}
+
+/** Whether a node has a `;` among its own children: only a statement's end is one (a list's arguments never are). */
+function holdsSemi(node: GreenNode): boolean {
+  if (node.kind !== K.LetStmt && node.kind !== K.ExprStmt) return false;
+  const children = node.children;
+  for (let i = children.length - 1; i >= 0; i--) if (children[i].kind === K.Semi) return true;
+  return false;
 }
 
 /** Counts an element's tokens as a let-scan does (`OpenBrackets`), noting when one leaves the block. */
@@ -591,10 +599,16 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
             modesAfter(elements, cursor, modes) === '' &&
             reach <= firstTokenEnd(elements, cursor, cursorEnd) + 3 &&
             !errorBefore(elements, cursor) &&
-            // A missing token is reported where the last significant token ended: the statements
-            // after report theirs there as before only if it ended at the same place.
-            base + lastSignificant - delta === cursorEnd - trailingTrivia(e) &&
-            reportsAlike(itemErrors, itemStart, after, cursorEnd - trailingTrivia(e), lastError < 0 ? -1 : base + lastError, delta)
+            metAfterAlike(
+              e,
+              cursorEnd,
+              base + lastSignificant - delta,
+              itemErrors,
+              itemStart,
+              after,
+              lastError < 0 ? -1 : base + lastError,
+              delta,
+            )
           ) {
             resume = cursor;
             return true;
@@ -623,6 +637,26 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
     // The parse read to the window's end, or so near it that the rest decides: a longer window.
     slack = slack * 4 + 256;
   }
+}
+
+/**
+ * Whether the old statements after `e` (which ends at `cursorEnd`, old offsets) read what is in
+ * front of them as before: a missing token is reported where the last significant token ended
+ * (`lastSignificant`, the new parse's, in old offsets), so it must have ended at the same place,
+ * and their errors must be reported alike (`reportsAlike`).
+ */
+function metAfterAlike(
+  e: GreenElement,
+  cursorEnd: number,
+  lastSignificant: number,
+  errors: readonly RelativeSyntaxError[],
+  itemStart: number,
+  after: number,
+  lastError: number,
+  delta: number,
+): boolean {
+  const oldLastSignificant = cursorEnd - trailingTrivia(e);
+  return lastSignificant === oldLastSignificant && reportsAlike(errors, itemStart, after, oldLastSignificant, lastError, delta);
 }
 
 /**
