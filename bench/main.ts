@@ -31,6 +31,7 @@ import {
   warmUp,
   warmUpKeystrokes,
 } from '../shared';
+import { setStatementReuse } from '../shared/syntax/reuse';
 import { setBodyReparsing, setRelexing } from '../shared/syntax/tree';
 import { bodyReparses } from '../shared/syntax/body';
 import { heapPolicyReading, heapPolicyTick, oneShotCompiler, oneShotHeap, serverHeap } from '../server/heap';
@@ -625,6 +626,8 @@ function keystrokesInLongFunctions(): void {
       semisReparsed: number[];
       opens: number[];
       above: number[];
+      braces: number[];
+      bracesParsed: number[];
     };
   });
   results.keystrokesInLongFunctions = rows.map((r) => ({
@@ -638,6 +641,8 @@ function keystrokesInLongFunctions(): void {
     semicolonReparsed: { p50: percentile(r.semisReparsed, 50), p95: percentile(r.semisReparsed, 95) },
     openParenthesis: { p50: percentile(r.opens, 50), p95: percentile(r.opens, 95) },
     aboveTheFunction: { p50: percentile(r.above, 50), p95: percentile(r.above, 95) },
+    openBrace: { p50: percentile(r.braces, 50), p95: percentile(r.braces, 95) },
+    openBraceParsed: { p50: percentile(r.bracesParsed, 50), p95: percentile(r.bracesParsed, 95) },
   }));
   print(
     table(
@@ -654,6 +659,10 @@ function keystrokesInLongFunctions(): void {
         'p95 ms',
         "a '(' left open: p50 ms",
         'p95 ms',
+        "a '{' left open: p50 ms",
+        'p95 ms',
+        'no old statement taken: p50 ms',
+        'p95 ms',
       ],
       rows.map((r) => [
         `${r.statements} ${SHAPE_LABELS[r.shape]}`,
@@ -667,6 +676,10 @@ function keystrokesInLongFunctions(): void {
         fixed(percentile(r.semisReparsed, 95), 2),
         fixed(percentile(r.opens, 50), 2),
         fixed(percentile(r.opens, 95), 2),
+        fixed(percentile(r.braces, 50), 2),
+        fixed(percentile(r.braces, 95), 2),
+        fixed(percentile(r.bracesParsed, 50), 2),
+        fixed(percentile(r.bracesParsed, 95), 2),
       ]),
     ),
   );
@@ -682,7 +695,7 @@ function keystrokesInLongFunctions(): void {
   const share = Math.min(...rows.map((r) => r.relexed));
   const byStatements = Math.min(...rows.map((r) => r.byStatements));
   print(
-    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function; in the lambda's, the lambda's statements (${fixed(lambda.inBlock * 100, 0)}%: where the brackets stay balanced, as the statement's let-scan reads the lambda), ${fixed(percentile(lambda.semisReparsed, 50) / percentile(lambda.semis, 50), 1)}× less; among the ${struct.statements} members of a struct the members around it, ${fixed(percentile(struct.semisReparsed, 50) / percentile(struct.semis, 50), 1)}× less than re-parsing the struct (the members it did not touch are neither read, moved nor derived again: what is left is walking the member list once), and among an interface's methods, ${fixed(percentile(iface.semisReparsed, 50) / percentile(iface.semis, 50), 1)}× less; in a list, a ',' (its column) re-parses the elements around it: among the ${array.statements} elements of an array literal ${fixed(percentile(array.semisReparsed, 50) / percentile(array.semis, 50), 1)}× less than re-parsing the function (${fixed(array.byStatements * 100, 0)}% of them by elements), among a call's ${call.statements} arguments ${fixed(percentile(call.semisReparsed, 50) / percentile(call.semis, 50), 1)}× less (${fixed(call.byStatements * 100, 0)}%; what is left is copying the list's children); among ${arms.statements} arms of an else-if chain, a ';' in an arm's block re-parses that block's statements, one in a condition the arms around it (${fixed(arms.byStatements * 100, 0)}% of them by a block or the arms: the others end the if's statement after an arm's block, which splits the chain), ${fixed(percentile(arms.semisReparsed, 50) / percentile(arms.semis, 50), 1)}× less at the median; a '(' left open in a statement ends at its ';', as the grammar ends it, so the statements around it are re-parsed: p95 ${fixed(percentile(big.opens, 95), 2)} ms in the function of ${big.statements} statements (in a list, it takes the elements after it into a tuple up to the list's ')': the function is re-parsed); a line broken in the comment above the function of ${big.statements} statements, or a letter typed on the blank line above that (what becomes a comment's text, or an item of its own), and deleted: p50 ${fixed(percentile(big.above, 50), 2)} ms, p95 ${fixed(percentile(big.above, 95), 2)} ms (the re-parse hands back to the old tree at the end of the line)\n`,
+    `keystrokes in a name or number made in place: ${fixed(share * 100, 0)}% at the lowest of the rows (any other touches a word the grammar reads); in the function of ${big.statements} statements one costs ${fixed(percentile(big.reparsed, 50) / percentile(big.names, 50), 1)}× less at the median than re-parsing the function (what is left there is copying the body's list of children, which past 16k elements V8 allocates on pages of its own); a ';' re-parses the statements around it (${fixed(byStatements * 100, 0)}% of them at the lowest of the rows), ${fixed(percentile(big.semisReparsed, 50) / percentile(big.semis, 50), 1)}× less at the median than re-parsing the function there; in the loop's block of ${loop.statements} statements, the statements of that block (${fixed(loop.inBlock * 100, 0)}% of the ';'s), ${fixed(percentile(loop.semisReparsed, 50) / percentile(loop.semis, 50), 1)}× less than re-parsing the function; in the lambda's, the lambda's statements (${fixed(lambda.inBlock * 100, 0)}%: where the brackets stay balanced, as the statement's let-scan reads the lambda), ${fixed(percentile(lambda.semisReparsed, 50) / percentile(lambda.semis, 50), 1)}× less; among the ${struct.statements} members of a struct the members around it, ${fixed(percentile(struct.semisReparsed, 50) / percentile(struct.semis, 50), 1)}× less than re-parsing the struct (the members it did not touch are neither read, moved nor derived again: what is left is walking the member list once), and among an interface's methods, ${fixed(percentile(iface.semisReparsed, 50) / percentile(iface.semis, 50), 1)}× less; in a list, a ',' (its column) re-parses the elements around it: among the ${array.statements} elements of an array literal ${fixed(percentile(array.semisReparsed, 50) / percentile(array.semis, 50), 1)}× less than re-parsing the function (${fixed(array.byStatements * 100, 0)}% of them by elements), among a call's ${call.statements} arguments ${fixed(percentile(call.semisReparsed, 50) / percentile(call.semis, 50), 1)}× less (${fixed(call.byStatements * 100, 0)}%; what is left is copying the list's children); among ${arms.statements} arms of an else-if chain, a ';' in an arm's block re-parses that block's statements, one in a condition the arms around it (${fixed(arms.byStatements * 100, 0)}% of them by a block or the arms: the others end the if's statement after an arm's block, which splits the chain), ${fixed(percentile(arms.semisReparsed, 50) / percentile(arms.semis, 50), 1)}× less at the median; a '(' left open in a statement ends at its ';', as the grammar ends it, so the statements around it are re-parsed: p95 ${fixed(percentile(big.opens, 95), 2)} ms in the function of ${big.statements} statements (in a list, it takes the elements after it into a tuple up to the list's ')': the function is re-parsed); a '{' left open before a statement takes the rest of the block into a block of its own, and its deletion brings them back out: the re-parse takes the old statements it meets whole wherever they now are (reuse.ts), p50 ${fixed(percentile(big.braces, 50), 2)} ms, p95 ${fixed(percentile(big.braces, 95), 2)} ms in the function of ${big.statements} statements against p50 ${fixed(percentile(big.bracesParsed, 50), 2)} ms, p95 ${fixed(percentile(big.bracesParsed, 95), 2)} ms parsing each statement it reads; a line broken in the comment above the function of ${big.statements} statements, or a letter typed on the blank line above that (what becomes a comment's text, or an item of its own), and deleted: p50 ${fixed(percentile(big.above, 50), 2)} ms, p95 ${fixed(percentile(big.above, 95), 2)} ms (the re-parse hands back to the old tree at the end of the line)\n`,
   );
 }
 
@@ -742,12 +755,15 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
    * `what`: 'name' types a letter or digit into the statement's name or one of its numbers; 'semi'
    * a `;` into its expression or after it; 'open' a `(` there (left open: an editor that does not
    * close brackets as they are typed); 'above' a line break into the comment above the function
-   * or a letter onto the blank line above that. Each keystroke is deleted by the next. `on`: made in
-   * place, or by statements, where it can be (else the function re-parsed).
+   * or a letter onto the blank line above that; 'brace' a `{` before a statement's first token (left
+   * open: it takes the rest of the block into a block of its own, as wrapping statements in a block
+   * begins). Each keystroke is deleted by the next. `on`: made in place, or by statements, where it
+   * can be (else the function re-parsed); `reuse`: a re-parse takes old statements whole (reuse.ts).
    */
-  const pass = (what: 'name' | 'semi' | 'open' | 'above', on: boolean, count = LONG_FUNCTION_EDITS): number[] => {
+  const pass = (what: 'name' | 'semi' | 'open' | 'above' | 'brace', on: boolean, count = LONG_FUNCTION_EDITS, reuse = true): number[] => {
     setRelexing(on);
     setBodyReparsing(on);
+    setStatementReuse(reuse);
     const ws = new Workspace();
     ws.setFile(path, text0);
     ws.diagnosticParts(path);
@@ -760,7 +776,10 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
       const l = lines[s];
       let at: number;
       let ch: string;
-      if (what === 'above') {
+      if (what === 'brace') {
+        at = starts[s] + indent.length;
+        ch = '{';
+      } else if (what === 'above') {
         const comment = head.indexOf('// The long');
         const words = head.indexOf('\n', comment) - comment;
         [at, ch] = rng() < 0.5 ? [comment + 3 + Math.floor(rng() * (words - 3)), '\n'] : [comment - 1, 'q'];
@@ -817,6 +836,8 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
   pass('semi', false, 10);
   pass('open', true, 10);
   pass('above', true, 10);
+  pass('brace', true, 10);
+  pass('brace', true, 5, false);
   relexed = 0;
   typed = 0;
   byStatements = 0;
@@ -829,9 +850,12 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
     semisReparsed: pass('semi', false),
     opens: pass('open', true),
     above: pass('above', true),
+    braces: pass('brace', true),
+    bracesParsed: pass('brace', true, LONG_FUNCTION_EDITS / 4, false),
   };
   setRelexing(true);
   setBodyReparsing(true);
+  setStatementReuse(true);
   process.stdout.write(
     JSON.stringify({
       statements,

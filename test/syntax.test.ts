@@ -13,6 +13,7 @@ import type { GreenNode } from '../shared/syntax';
 import { ElementOffsets, elementOffsets } from '../shared/anchors';
 import { setWindowSlack } from '../shared/syntax/tree';
 import { bodyReparses, setBodyMinimum } from '../shared/syntax/body';
+import { REUSE_WITHIN, setStatementReuse, statementReuse } from '../shared/syntax/reuse';
 import { ARG_TURNS, GRAMMAR_WORDS } from '../shared/syntax/grammar/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -493,6 +494,7 @@ describe('incremental', () => {
     let inBlocks = 0;
     let underScans = 0;
     let edits = 0;
+    const taken = statementReuse.taken;
     typedEdits(
       fc.oneof(fc.constantFrom(...FIXTURE_TEXTS), fc.constantFrom(shapes, long, open, nested, nested, strings, broken, boundaries)),
       typed,
@@ -512,6 +514,67 @@ describe('incremental', () => {
       underScans > edits / 500,
       `${underScans} / ${inBlocks} / ${edits}: ` + `statements of a block below a let-scan re-parsed for ${underScans} of ${edits} edits`,
     );
+    // Windows this short grow often: the parses after the first take old statements whole.
+    assert.ok(statementReuse.taken - taken > edits, `${statementReuse.taken - taken} old statements taken in ${edits} edits`);
+  });
+
+  test("a '{' typed alone before a statement of a long function takes the old statements after it whole, and so does its deletion", () => {
+    // Longer than `REUSE_WITHIN`: its re-parses take old statements from their first window on.
+    const lines = Array.from({ length: 500 }, (_, i) => `  v${i} = f${i}(v${i > 0 ? i - 1 : 0}, (x) => { x + ${i} });`);
+    const text = `func long() int {\n${lines.join('\n')}\n  return v499;\n}\nfunc after() { }\n`;
+    assert.ok(text.length > REUSE_WITHIN);
+    const at = text.indexOf('  v100 =') + 2;
+    // Wrapping statements in a block: a `{` before one (it takes the rest of the body), a `}` after
+    // another, then each deleted; and a `{` left open, deleted.
+    const close = text.indexOf('  v150 =') + 2;
+    const steps = [
+      { start: at, end: at, newText: '{' },
+      { start: close + 1, end: close + 1, newText: '}' },
+      { start: close + 1, end: close + 2, newText: '' },
+      { start: at, end: at + 1, newText: '' },
+    ];
+    const counts = (reuse: boolean): number[] => {
+      setStatementReuse(reuse);
+      try {
+        let tree = parse(text);
+        return steps.map((edit) => {
+          const before = statementReuse.taken;
+          tree = reparse(tree, edit);
+          assertSameAsFullParse(tree);
+          return statementReuse.taken - before;
+        });
+      } finally {
+        setStatementReuse(true);
+      }
+    };
+    const taken = counts(true);
+    // Each re-parse takes the statements it meets after the edit at least (350 or more of the 500);
+    // without the old statements, none.
+    for (const [i, n] of taken.entries()) assert.ok(n >= 340, `step ${i}: ${n} statements taken`);
+    assert.deepEqual(counts(false), [0, 0, 0, 0]);
+  });
+
+  test("an old statement is taken only where no failed let-scan's memo reaches on: the scans it would make replace that memo", () => {
+    // The memo of the scan of `else if x == 1` (an expression statement once the `;` typed into the
+    // lambda's parameters splits the chain) reached past the next block statement; the full parse
+    // replaced it with the scan of `a();` inside that block, so the next `else if x == 1` scanned
+    // again (and looked further). Taking `a();` whole kept the memo, which spared that scan.
+    const minimum = ARG_TURNS.minimum;
+    const bodies = setBodyMinimum(0);
+    ARG_TURNS.minimum = 6;
+    setWindowSlack(8);
+    try {
+      const text =
+        'func f(x int) int {\n  k();\n  if x == 1 { a(); } else if g((z) => { z > 1 }) { } else if x == 1 { a(); } else if x == 1 { a(); }\n  z();\n}\nfunc after() { }\n';
+      const taken = statementReuse.taken;
+      const tree = reparse(parse(text), { start: 59, end: 59, newText: ';' });
+      assertSameAsFullParse(tree);
+      assert.ok(statementReuse.taken > taken, 'no old statement taken');
+    } finally {
+      setBodyMinimum(bodies);
+      ARG_TURNS.minimum = minimum;
+      setWindowSlack(1024);
+    }
   });
 
   test("an edit among a struct's or an interface's members, its members re-parsed, equals a full parse", () => {

@@ -37,6 +37,7 @@ import { OpenBrackets } from './brackets';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { MAX_ITEM_ERRORS, Parser } from './parser';
 import type { Source } from './pieces';
+import { type OldStatements, firstTokenEnd, nestedError, oldStatements } from './reuse';
 import { windowHolds, windowSlack } from './window';
 
 /** An edit of the text an item was parsed from (the old text): [`start`, `end`) replaced by `inserted`. */
@@ -447,7 +448,7 @@ export const bodyReparses: { depth: number; scanned: boolean; list?: K } = { dep
 export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit): GreenNode | undefined {
   if (item.children === RELEASED || item.endModes !== '') return undefined;
   const itemErrors = item.errors;
-  if (itemErrors.length >= MAX_ITEM_ERRORS || itemErrors.some(nested)) return undefined;
+  if (itemErrors.length >= MAX_ITEM_ERRORS || itemErrors.some(nestedError)) return undefined;
   if (item.kind === K.StructItem || item.kind === K.InterfaceItem) return reparseMembers(item, itemStart, edit);
   if (item.kind !== K.FunctionItem) return undefined;
   // item → FunctionBody → Block, the body last.
@@ -570,6 +571,8 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
   let base = restart;
   while (base > 0 && text.charCodeAt(base - 1) !== 10 && text.charCodeAt(base - 1) !== 13) base--;
   let slack = windowSlack();
+  // A window too short: the next parses may take old statements whole where they meet one (reuse.ts).
+  let reuse: OldStatements | undefined;
   for (;;) {
     const windowEnd = Math.min(oldLength, end + slack);
     const window = text.slice(base, start) + inserted + text.slice(end, windowEnd);
@@ -579,6 +582,7 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
     let resume = -1;
     const parser = new Parser(window, restart - base);
     parser.copyLongTokens = true;
+    parser.reuse = reuse;
     let after = kept; // the item's errors up to the cursor
     let reach = 0; // how far the old turns up to the cursor looked
     const run = parser.parseBodyRun(
@@ -636,6 +640,7 @@ function reparseBlock(item: GreenNode, path: BlockPath, level: number, edit: Ite
     }
     // The parse read to the window's end, or so near it that the rest decides: a longer window.
     slack = slack * 4 + 256;
+    reuse ??= oldStatements(text, [item], 0, itemStart, start, end, inserted.length, base);
   }
 }
 
@@ -680,35 +685,6 @@ function reportsAlike(
 }
 
 /**
- * The end of the first significant token of the elements from `index` on (the first at `offset`):
- * the old turns a re-parse replaced must have looked no further than that token (and the lexer's
- * 3 characters past it), for the old turns after them to have been parsed as the first would be
- * after the new ones. Past it, a turn may have left state the next turns read (a failed let-scan's
- * memo, `Parser.hasLetEquals`, reaches as far as the scan went).
- */
-function firstTokenEnd(elements: readonly GreenElement[], index: number, offset: number): number {
-  for (let i = index; i < elements.length; i++) {
-    const t = firstToken(elements[i], offset);
-    if (t >= 0) return t;
-    offset += elements[i].width;
-  }
-  return offset;
-}
-
-/** The end of the first significant token in an element starting at `offset`, or -1 when it holds none. */
-function firstToken(e: GreenElement, offset: number): number {
-  // In order, on a stack of its own: a chain of operators nests a tree as deep as it is long.
-  const stack: GreenElement[] = [e];
-  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
-    if (x instanceof GreenToken) {
-      if (!isTrivia(x.kind)) return offset + x.width;
-      offset += x.width;
-    } else for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]);
-  }
-  return -1;
-}
-
-/**
  * Whether the turn of the elements from `index` on holds an error before its first node (one
  * reported where the turn before ended): where the turn before is re-parsed, that place may move
  * otherwise than the turn.
@@ -748,11 +724,6 @@ function plainHeader(item: GreenNode): boolean {
     for (const c of x.children) stack.push(c);
   }
   return true;
-}
-
-/** An error the parser reports once per item (nesting past its limit). */
-function nested(e: RelativeSyntaxError): boolean {
-  return e.message.startsWith('nested more than');
 }
 
 /** The width of the trivia an element ends with (a node may end with trivia after its last significant token). */
@@ -816,7 +787,7 @@ function made(
   }
   const after = kept + replacedErrors;
   const errorCount = kept + run.errors.length + (itemErrors.length - after);
-  if (errorCount >= MAX_ITEM_ERRORS || run.errors.some(nested)) return undefined;
+  if (errorCount >= MAX_ITEM_ERRORS || run.errors.some(nestedError)) return undefined;
   let errors: RelativeSyntaxError[] | undefined;
   if (errorCount > 0) {
     errors = itemErrors.slice(0, kept);

@@ -190,6 +190,13 @@ export class Lexer {
     return true;
   }
 
+  /** Goes on at `pos` in plain code (where a statement the parser took whole ended: `Parser.reuseStatement`). */
+  restartPlain(pos: number): void {
+    this.pos = pos;
+    this.modes.length = 0;
+    this.keys.length = 0;
+  }
+
   /** Scans the next token starting at `pos`, advances `pos` past it, and returns its kind. */
   next(): K {
     const text = this.text;

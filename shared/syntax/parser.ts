@@ -2,10 +2,12 @@ import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, type RelativeSynta
 import { OpenBrackets } from './brackets';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { Lexer } from './lexer';
+import { WINDOW_MARGIN } from './window';
 import { BOUNDARY_WORDS, ITEM_ONLY_WORDS, ITEM_STARTS, type Words, describe } from './grammar/common';
 import { parseInterfaceMember, parseItem, parseMemberTurns, parseStructMember } from './grammar/items';
 import { parseArmTurns, parseBlock, parseStatementTurns } from './grammar/statements';
 import { parseArgTurns } from './grammar/expressions';
+import type { StatementSource } from './reuse';
 
 /** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
 export const MAX_NESTING = 256;
@@ -70,6 +72,8 @@ export class Parser {
   private contextCounter = 0;
   /** Call-like templexes (`Refs(&F)`, `Prot[...]`) are read only in rules (grammar/generics.ts sets it). */
   inRules = false;
+  /** Old statements a re-parse may take whole where a turn of a block meets one (reuse.ts). */
+  reuse: StatementSource | undefined;
 
   constructor(text: string, start = 0, modes = '') {
     this.text = text;
@@ -567,6 +571,56 @@ export class Parser {
       lastEnd: this.lastEnd,
       lastErrorStart: this.lastErrorStart,
     };
+  }
+
+  /**
+   * Takes an old statement whole at the next token, where `reuse` offers one (reuse.ts says when
+   * it may): a turn of a block's statement list that found a statement there. Its tokens are passed
+   * over (the ones a look ahead lexed already, and the rest as one token the lexer does not read),
+   * and the turn looks as far as the old one did. False: parse it.
+   */
+  reuseStatement(): boolean {
+    if (this.reuse === undefined || this.measuring) return false;
+    const first = this.rawIndex(0);
+    const t = this.t;
+    if (t.depths[first] !== 0 || t.modes[first] !== '') return false;
+    // A failed let-scan's memo that reaches on, of any list: the statement's scans would have replaced it.
+    if (first < this.noEqUntil) return false;
+    const start = t.starts[first];
+    const node = this.reuse.at(start);
+    if (node === undefined) return false;
+    const end = start + node.width;
+    const looked = end + node.lookahead;
+    if (looked + WINDOW_MARGIN > this.text.length || this.nesting + 3 * node.width + 2 > MAX_NESTING) return false;
+    this.flushTrivia();
+    // The significant tokens lexed so far: one may end where the statement does.
+    let lo = this.sigPos;
+    let hi = t.sigLength;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t.ends[t.sig[mid]] < end) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < t.sigLength) {
+      if (t.ends[t.sig[lo]] !== end) return false;
+      this.cur = t.sig[lo] + 1;
+      this.sigPos = lo + 1;
+    } else {
+      // The rest of the statement as one token, and the lexer on from its end, in plain code.
+      const from = this.lexer.pos;
+      this.lexer.restartPlain(end);
+      t.pushSig(t.push(K.Unknown, from, end, 0, ''));
+      this.cur = t.length;
+      this.sigPos = t.sigLength;
+    }
+    this.stack[this.top++] = node;
+    this.lastEnd = end;
+    // The turn looks as far as the old one did: to the token that ended 3 characters before its reach.
+    const target = looked - 3;
+    if (target > end) for (let n = 0; this.end(n) < target; n++);
+    else if (this.sigPos - 1 > this.furthest) this.furthest = this.sigPos - 1;
+    this.reuse.took();
+    return true;
   }
 
   /** How many errors the item has kept so far (a turn's are those it adds: `looked`). */

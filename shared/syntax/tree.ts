@@ -7,6 +7,7 @@ import { Parser } from './parser';
 import { SyntaxNode } from './red';
 import { relexItem } from './relex';
 import { reparseBody } from './body';
+import { REUSE_WITHIN, type StatementSource, oldStatements } from './reuse';
 import { windowHolds, windowSlack } from './window';
 
 export interface SyntaxError {
@@ -239,9 +240,11 @@ function parseFrom(
   copyLongTokens = false,
   base = 0,
   stopInTrivia?: (end: number) => boolean,
+  reuse?: StatementSource,
 ): { count: number; scanned: number } {
   const parser = new Parser(text, start, modes);
   parser.copyLongTokens = copyLongTokens;
+  parser.reuse = reuse;
   let count = 0;
   const stopAt = stopInTrivia && ((end: number) => stopInTrivia(base + end));
   for (;;) {
@@ -346,6 +349,10 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
   let fresh: GreenElement[] = [];
   let resumeAt = -1;
   let parsed = 0;
+  // Another window after one too short, or a long item at once: the parse may take the old
+  // statements of the items the window reaches whole (reuse.ts).
+  let again = false;
+  let reuse: StatementSource | undefined;
   for (;;) {
     // Old element ends after the edit, where the new parse can hand back to the old tree: items
     // end in increasing order, so one cursor walks the old children as far as the parse has come.
@@ -362,6 +369,8 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
       base === 0 && windowEnd === newLength
         ? textOf(newText)
         : oldText.slice(base, start) + edit.newText + oldText.slice(end, windowEnd - delta);
+    if (again || oldStop - restart >= REUSE_WITHIN)
+      reuse ??= oldStatements(oldText, oldChildren, keep, restart, start, end, edit.newText.length, base);
     // Walks the cursor over the old elements that end by where the new parse is (`newEnd`, past
     // the edit): it resumes at one that ends exactly there where `holds` says the old tree's
     // state there is the new one's.
@@ -394,10 +403,12 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
       // there alike in both texts (a top-level node's errors lie in it, none before its first
       // token); what the new nodes looked past it is the new text's, read already.
       (newEnd) => meet(newEnd, () => oldModes === ''),
+      reuse,
     );
     parsed = run.count;
     if (windowEnd === newLength || (resumeAt >= 0 && windowHolds(window, run.scanned))) break;
     slack = slack * 4 + 256;
+    again = true;
   }
   const resumeOld = resumeAt >= 0 ? resumeAt : oldChildren.length;
   return treeAfter(old, newText, table, start, end, edit.newText, keep, fresh, resumeOld, restart, parsed, undefined);

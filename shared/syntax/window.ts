@@ -7,7 +7,7 @@
  * whether a line starts with an item's word): a window of the text that holds this much past
  * where the lexer stopped reads as the whole text does there.
  */
-const WINDOW_MARGIN = 24;
+export const WINDOW_MARGIN = 24;
 
 /** How much text a re-parse's window holds past the element the edit ends in, at first (four times as much, and more, when that is not enough). */
 let slack = 1024;

@@ -60,6 +60,7 @@ function parseStatementTurn(p: Parser): boolean {
     p.errorToken(`unexpected ${describe(k, p.tokenText())}`);
     return true;
   }
+  if (p.reuseStatement()) return true;
   const before = p.here();
   parseStatement(p, false);
   p.skipIfStuck(before, 'a statement');
