@@ -518,40 +518,76 @@ describe('incremental', () => {
     assert.ok(statementReuse.taken - taken > edits, `${statementReuse.taken - taken} old statements taken in ${edits} edits`);
   });
 
-  test("a '{' typed alone before a statement of a long function takes the old statements after it whole, and so does its deletion", () => {
+  test("a '{' or an 'if ' typed alone before a statement of a long function takes the old statements after it whole, and so does its deletion", () => {
     // Longer than `REUSE_WITHIN`: its re-parses take old statements from their first window on.
-    const lines = Array.from({ length: 500 }, (_, i) => `  v${i} = f${i}(v${i > 0 ? i - 1 : 0}, (x) => { x + ${i} });`);
-    const text = `func long() int {\n${lines.join('\n')}\n  return v499;\n}\nfunc after() { }\n`;
-    assert.ok(text.length > REUSE_WITHIN);
-    const at = text.indexOf('  v100 =') + 2;
-    // Wrapping statements in a block: a `{` before one (it takes the rest of the body), a `}` after
-    // another, then each deleted; and a `{` left open, deleted.
+    // Every tenth statement holds a lambda (a `{`, which a condition's statement cannot take whole).
+    const lines = Array.from({ length: 800 }, (_, i) =>
+      i % 10 === 0 ? `  v${i} = f${i}(v${i > 0 ? i - 1 : 0}, (x) => { x + ${i} });` : `  v${i} = f${i}(v${i - 1}) + ${i};`,
+    );
+    const text = `func long() int {\n${lines.join('\n')}\n  return v799;\n}\nfunc after() { }\n`;
+    assert.ok(text.length > REUSE_WITHIN, `${text.length} characters`);
+    const at = text.indexOf('  v101 =') + 2;
     const close = text.indexOf('  v150 =') + 2;
-    const steps = [
-      { start: at, end: at, newText: '{' },
-      { start: close + 1, end: close + 1, newText: '}' },
-      { start: close + 1, end: close + 2, newText: '' },
-      { start: at, end: at + 1, newText: '' },
+    const sequences = [
+      // Wrapping statements in a block: a `{` before one (it takes the rest of the body into its
+      // block), a `}` after another (the rest comes back out), then each deleted.
+      [
+        { start: at, end: at, newText: '{' },
+        { start: close + 1, end: close + 1, newText: '}' },
+        { start: close + 1, end: close + 2, newText: '' },
+        { start: at, end: at + 1, newText: '' },
+      ],
+      // In an `if`: the `if ` alone takes the statements after it into its condition, up to a `{`
+      // (the next lambda's: the 9 before it are taken as the condition's), then deleted.
+      [
+        { start: at, end: at, newText: 'if ' },
+        { start: at, end: at + 3, newText: '' },
+      ],
     ];
-    const counts = (reuse: boolean): number[] => {
+    // What each edit took: statements in all, into a condition, found in one.
+    const counts = (reuse: boolean): number[][][] => {
       setStatementReuse(reuse);
       try {
-        let tree = parse(text);
-        return steps.map((edit) => {
-          const before = statementReuse.taken;
-          tree = reparse(tree, edit);
-          assertSameAsFullParse(tree);
-          return statementReuse.taken - before;
+        return sequences.map((steps) => {
+          let tree = parse(text);
+          return steps.map((edit) => {
+            const before = { ...statementReuse };
+            tree = reparse(tree, edit);
+            assertSameAsFullParse(tree);
+            return [
+              statementReuse.taken - before.taken,
+              statementReuse.intoConditions - before.intoConditions,
+              statementReuse.fromConditions - before.fromConditions,
+            ];
+          });
         });
       } finally {
         setStatementReuse(true);
       }
     };
-    const taken = counts(true);
-    // Each re-parse takes the statements it meets after the edit at least (350 or more of the 500);
-    // without the old statements, none.
-    for (const [i, n] of taken.entries()) assert.ok(n >= 340, `step ${i}: ${n} statements taken`);
-    assert.deepEqual(counts(false), [0, 0, 0, 0]);
+    const [block, condition] = counts(true);
+    // Each re-parse in a block takes the statements it meets after the edit at least (the 700 after
+    // it); none in a condition.
+    for (const [i, [n, into, from]] of block.entries())
+      assert.ok(n >= 700 && into === 0 && from === 0, `block, step ${i}: ${n} taken, ${into} into a condition, ${from} from one`);
+    // The `if ` takes the 9 statements before the next lambda into its condition, then the 690
+    // after; its deletion takes those 9 back out of the condition, with the rest.
+    const [[typed, into], [deleted, , from]] = condition;
+    assert.ok(typed >= 690 && into >= 9, `the if typed: ${typed} taken, ${into} into its condition`);
+    assert.ok(deleted >= 690 && from >= 9, `the if deleted: ${deleted} taken, ${from} from its condition`);
+    // Without the old statements, none.
+    assert.deepEqual(counts(false), [
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+    ]);
   });
 
   test("an old statement is taken only where no failed let-scan's memo reaches on: the scans it would make replace that memo", () => {

@@ -7,7 +7,7 @@ import { BOUNDARY_WORDS, ITEM_ONLY_WORDS, ITEM_STARTS, type Words, describe } fr
 import { parseInterfaceMember, parseItem, parseMemberTurns, parseStructMember } from './grammar/items';
 import { parseArmTurns, parseBlock, parseStatementTurns } from './grammar/statements';
 import { parseArgTurns } from './grammar/expressions';
-import type { StatementSource } from './reuse';
+import { type StatementSource, asConditionStatement } from './reuse';
 
 /** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
 export const MAX_NESTING = 256;
@@ -575,11 +575,12 @@ export class Parser {
 
   /**
    * Takes an old statement whole at the next token, where `reuse` offers one (reuse.ts says when
-   * it may): a turn of a block's statement list that found a statement there. Its tokens are passed
+   * it may): a turn of a block's statement list that found a statement there, or (`condition`) a
+   * statement of a condition. Its tokens are passed
    * over (the ones a look ahead lexed already, and the rest as one token the lexer does not read),
    * and the turn looks as far as the old one did. False: parse it.
    */
-  reuseStatement(): boolean {
+  reuseStatement(condition = false): boolean {
     if (this.reuse === undefined || this.measuring) return false;
     const first = this.rawIndex(0);
     const t = this.t;
@@ -587,10 +588,12 @@ export class Parser {
     // A failed let-scan's memo that reaches on, of any list: the statement's scans would have replaced it.
     if (first < this.noEqUntil) return false;
     const start = t.starts[first];
-    const node = this.reuse.at(start);
-    if (node === undefined) return false;
+    const old = this.reuse.at(start);
+    // In a condition, a copy without a turn's records, where the condition parses it alike.
+    const node = old !== undefined && condition ? asConditionStatement(old) : old;
+    if (old === undefined || node === undefined) return false;
     const end = start + node.width;
-    const looked = end + node.lookahead;
+    const looked = end + old.lookahead;
     if (looked + WINDOW_MARGIN > this.text.length || this.nesting + 3 * node.width + 2 > MAX_NESTING) return false;
     this.flushTrivia();
     // The significant tokens lexed so far: one may end where the statement does.
@@ -619,7 +622,7 @@ export class Parser {
     const target = looked - 3;
     if (target > end) for (let n = 0; this.end(n) < target; n++);
     else if (this.sigPos - 1 > this.furthest) this.furthest = this.sigPos - 1;
-    this.reuse.took();
+    this.reuse.took(old, condition);
     return true;
   }
 

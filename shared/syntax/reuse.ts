@@ -32,11 +32,53 @@ import { MAX_ITEM_ERRORS } from './parser';
 /** What a parser asks: an old statement that starts at `offset` of its text, if one may be taken there; and says when it took one. */
 export interface StatementSource {
   at(offset: number): GreenNode | undefined;
-  took(): void;
+  /** `node`, offered by `at`, was taken (`condition`: as a condition's statement). */
+  took(node: GreenNode, condition: boolean): void;
 }
 
-/** Old statements taken whole by re-parses so far (for tests and benchmarks). */
-export const statementReuse = { taken: 0 };
+/**
+ * A statement taken into a condition's statements (`if x = f(); x > 0 {`, where a condition
+ * typed alone takes the statements after it until a `{`) is a copy of the block's, without the
+ * records of a turn (a condition's statements are no turns): the block's it was copied from, for a
+ * later re-parse that meets it in a block again (the condition deleted) and takes it with them.
+ */
+const copiedFrom = new WeakMap<GreenNode, GreenNode>();
+
+/**
+ * The statement `node` of a block as a condition's statement, when the condition's parse
+ * (`parseStatement` with `{` ending an expression) makes the same of its text: no `{` in it, and
+ * its `;` last, which ends it whatever follows; else undefined.
+ */
+export function asConditionStatement(node: GreenNode): GreenNode | undefined {
+  // Made once per statement (a re-parse's windows meet it again, and so do the keystrokes after).
+  let copy = conditionCopies.get(node);
+  if (copy === undefined) conditionCopies.set(node, (copy = conditionCopy(node)));
+  return copy ?? undefined;
+}
+
+/** `asConditionStatement`'s answers, by the block's statement (null: none). */
+const conditionCopies = new WeakMap<GreenNode, GreenNode | null>();
+
+function conditionCopy(node: GreenNode): GreenNode | null {
+  let last = K.EOF;
+  const stack: GreenElement[] = [node];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (x instanceof GreenToken) {
+      if (x.kind === K.LBrace) return null;
+      if (!isTrivia(x.kind)) last = x.kind;
+    } else for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]);
+  }
+  if (last !== K.Semi) return null;
+  const copy = new GreenNode(node.kind, node.children, node.width);
+  copiedFrom.set(copy, node);
+  return copy;
+}
+
+/**
+ * Old statements taken whole by re-parses so far (for tests and benchmarks): in all, as a
+ * condition's statements, and found as a condition's (a block's taken into a condition before).
+ */
+export const statementReuse = { taken: 0, intoConditions: 0, fromConditions: 0 };
 
 /**
  * A re-parse of items this long (characters) offers their old statements from its first window
@@ -76,7 +118,11 @@ export function oldStatements(
  * met it is taken whole, and a parse that came into it elsewhere parses what it meets.
  */
 export class OldStatements implements StatementSource {
-  private readonly byStart = new Map<number, GreenNode>();
+  /** The statements found, by where they start in the parser's text (found in that order). */
+  private readonly starts: number[] = [];
+  private readonly found: GreenNode[] = [];
+  /** The statements offered that were found as a condition's (for `statementReuse`). */
+  private fromCopies: Set<GreenNode> | undefined;
   /** The next element whose statements are not found yet, and its start. */
   private next: number;
   private nextStart: number;
@@ -105,39 +151,79 @@ export class OldStatements implements StatementSource {
       if (node instanceof GreenNode && takesFrom(node)) this.collectIn(node, this.nextStart);
       this.nextStart += node.width;
     }
-    return this.byStart.get(offset);
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length && starts[lo] === offset ? this.found[lo] : undefined;
   }
 
-  took(): void {
+  /** A statement found at `at` of the old text. */
+  private add(at: number, node: GreenNode): void {
+    this.starts.push((at < this.start ? at : at + this.inserted - (this.end - this.start)) - this.base);
+    this.found.push(node);
+  }
+
+  took(node: GreenNode, condition: boolean): void {
     statementReuse.taken++;
+    if (condition) statementReuse.intoConditions++;
+    if (this.fromCopies?.has(node)) statementReuse.fromConditions++;
   }
 
-  /** The statements of the blocks in an item (at `itemStart`) that may be taken, but for those inside one that may. */
+  /**
+   * The statements of the blocks in an item (at `itemStart`) that may be taken, in order, but for
+   * those inside one that may; a condition's that were a block's, those.
+   */
   private collectIn(item: GreenNode, itemStart: number): void {
     const errors = Int32Array.from(item.errors, (e) => itemStart + e.start).sort();
-    const delta = this.inserted - (this.end - this.start);
-    // On stacks of their own: a tree nests as deep as a chain of operators is long.
+    // Depth first, in order: per node on the way down, its next child, where that starts, and
+    // (in a block) how far the turns before it looked. On stacks of their own: a tree nests as
+    // deep as a chain of operators is long.
     const nodes: GreenNode[] = [item];
-    const starts: number[] = [itemStart];
-    for (let x = nodes.pop(); x !== undefined; x = nodes.pop()) {
-      let at = starts.pop()!;
+    const next: number[] = [0];
+    const ats: number[] = [itemStart];
+    const reaches: number[] = [0];
+    while (nodes.length > 0) {
+      const top = nodes.length - 1;
+      const x = nodes[top];
+      const i = next[top];
       const children = x.children;
-      const block = x.kind === K.Block;
-      // How far the turns before the child looked (a block's elements).
-      let reach = 0;
-      for (let i = 0; i < children.length; i++) {
-        const c = children[i];
-        const end = at + c.width;
-        if (c instanceof GreenNode) {
-          if (block && this.takes(c, at, end, reach, children, i, errors))
-            this.byStart.set((at < this.start ? at : at + delta) - this.base, c);
-          else if (c.children.length > 0) {
-            nodes.push(c);
-            starts.push(at);
-          }
+      if (i === children.length) {
+        nodes.pop();
+        next.pop();
+        ats.pop();
+        reaches.pop();
+        continue;
+      }
+      const c = children[i];
+      const at = ats[top];
+      const end = at + c.width;
+      next[top] = i + 1;
+      ats[top] = end;
+      if (!(c instanceof GreenNode)) {
+        if (!isTrivia(c.kind)) reaches[top] = Math.max(reaches[top], end + 3);
+        continue;
+      }
+      if (x.kind === K.Condition) {
+        const from = copiedFrom.get(c);
+        if (from && this.unchanged(from, at, end, children[i - 1])) {
+          this.add(at, from);
+          (this.fromCopies ??= new Set()).add(from);
         }
-        if (block && !isTrivia(c.kind)) reach = Math.max(reach, end + (c instanceof GreenNode ? Math.abs(c.lookahead) : 3));
-        at = end;
+        continue;
+      }
+      const reach = reaches[top];
+      reaches[top] = Math.max(reach, end + Math.abs(c.lookahead));
+      if (x.kind === K.Block && this.takes(c, at, end, reach, children, i, errors)) this.add(at, c);
+      else if (c.children.length > 0) {
+        nodes.push(c);
+        next.push(0);
+        ats.push(at);
+        reaches.push(0);
       }
     }
   }
@@ -152,12 +238,12 @@ export class OldStatements implements StatementSource {
     index: number,
     errors: Int32Array,
   ): boolean {
-    if (c.lookahead < 0 || c.errors.length > 0 || c.endModes !== '') return false;
+    if (!this.unchanged(c, at, end, siblings[index - 1])) return false;
     const looked = end + c.lookahead;
-    // In the text the edit left: before it, or after it with the line's start before the statement.
-    if (!(looked <= this.start || (at > this.end && this.leadAfterEdit(at)))) return false;
-    if (reach > firstTokenEnd(siblings, index, at) + 3) return false;
-    if (looked > firstTokenEnd(siblings, index + 1, end) + 3) return false;
+    // (A first token ends no sooner than where it is looked for: most turns looked no further than that, unread.)
+    if (reach > at + 3 && reach > firstTokenEnd(siblings, index, at) + 3) return false;
+    if (looked > end + 3 && looked > firstTokenEnd(siblings, index + 1, end) + 3) return false;
+    if (errors.length === 0) return true;
     // No error of the item in [at, looked] (`errors`: where they are, in order).
     let lo = 0;
     let hi = errors.length;
@@ -169,8 +255,23 @@ export class OldStatements implements StatementSource {
     return lo === errors.length || errors[lo] > looked;
   }
 
-  /** Whether the blanks before `at` on its line (what the parser reads before a token) come after the edit. */
-  private leadAfterEdit(at: number): boolean {
+  /**
+   * Whether a statement `c` its turn recorded (no error, ending in plain code), at [`at`, `end`),
+   * lies in text the edit left with all it looked at: before the edit, or after it with the blanks
+   * before it on its line.
+   */
+  private unchanged(c: GreenNode, at: number, end: number, before: GreenElement | undefined): boolean {
+    if (c.lookahead < 0 || c.errors.length > 0 || c.endModes !== '') return false;
+    return end + c.lookahead <= this.start || (at > this.end && this.leadAfterEdit(at, before));
+  }
+
+  /**
+   * Whether the blanks before `at` on its line (what the parser reads before a token) come after
+   * the edit: read in the text, unless the element `before` it is trivia that begins after the
+   * edit (those blanks end in it, at a line break or at the character before it).
+   */
+  private leadAfterEdit(at: number, before: GreenElement | undefined): boolean {
+    if (before !== undefined && isTrivia(before.kind) && at - before.width > this.end) return true;
     for (let p = at - 1; p >= this.end; p--) {
       const ch = this.text.charCodeAt(p);
       if (ch !== 32 && ch !== 9) return true;

@@ -209,6 +209,7 @@ export function parseCondition(p: Parser): void {
   for (;;) {
     const k = p.peek();
     if (k === K.LBrace || k === K.EOF || k === K.RBrace || p.atItemBoundaryInBlock()) break;
+    if (p.reuseStatement(true)) continue;
     const before = p.here();
     parseStatement(p, true);
     if (!p.movedSince(before)) break;
