@@ -590,6 +590,44 @@ describe('incremental', () => {
     ]);
   });
 
+  test('an edit in a function longer than REUSE_WITHIN, its old statements taken from the first window, equals a full parse', () => {
+    // Statements of every shape, blocks and conditions among them, 600 of them (about 25 KB):
+    // re-parses of the item take old statements from their first window on, at the windows' usual
+    // slack and the usual shortest body; edits of what moves statements between blocks and
+    // conditions, or out of them.
+    const shapes = [
+      (i: number) => `  v${i} = f(v${i}) + ${i};`,
+      (i: number) => `  g${i}(v, (x) => { x + ${i}; });`,
+      (i: number) => `  if v > ${i} { w = ${i}; } else { w = 0; }`,
+      (i: number) => `  s${i} = "a {v + ${i}} b";`,
+      (i: number) => `  while v < ${i} { set v = v + 1; }`,
+      (i: number) => `  ship.fuel`,
+      (i: number) => `  list.each((y) => {\n    y${i} = y + 1;\n    h(y${i});\n  });`,
+    ];
+    const texts = fc
+      .array(fc.nat(shapes.length - 1), { minLength: 600, maxLength: 600 })
+      .map((picks) => `func long(ship &Ship) int {\n${picks.map((k, i) => shapes[k](i)).join('\n')}\n  return v;\n}\nfunc after() { }\n`);
+    const typed = fc.constantFrom('{', '}', 'if ', 'while x ', '"', ';', '(', ')', '\n', 'x', '{\n', '}\n', 'if a { ', '//', '=');
+    const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
+    const taken = statementReuse.taken;
+    let edits = 0;
+    fc.assert(
+      fc.property(texts, fc.array(edit, { minLength: 1, maxLength: 4 }), (text, list) => {
+        assert.ok(text.length > REUSE_WITHIN);
+        let tree = parse(text);
+        for (const [at, cut, ins, del] of list) {
+          const start = at % (tree.text.length + 1);
+          const end = Math.min(tree.text.length, start + (del ? cut : 0));
+          tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
+          assertSameAsFullParse(tree);
+          edits++;
+        }
+      }),
+      { numRuns: runs(150) },
+    );
+    assert.ok(statementReuse.taken - taken > edits, `${statementReuse.taken - taken} old statements taken in ${edits} edits`);
+  });
+
   test("an old statement is taken only where no failed let-scan's memo reaches on: the scans it would make replace that memo", () => {
     // The memo of the scan of `else if x == 1` (an expression statement once the `;` typed into the
     // lambda's parameters splits the chain) reached past the next block statement; the full parse
