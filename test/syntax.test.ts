@@ -590,6 +590,29 @@ describe('incremental', () => {
     ]);
   });
 
+  test("in a long lambda's statements, a '{' typed alone and deleted takes them whole: a let leaves the memo of the scan around the lambda as it was", () => {
+    // The expression statement around the lambda scans it all for an `=`, fails, and leaves a memo
+    // reaching past it; a let's statement without a `{` scans nothing that fails, so taking it
+    // whole leaves that memo as parsing it does.
+    const lines = Array.from({ length: 800 }, (_, i) => `    v${i} = f(v${i > 0 ? i - 1 : 0}) + ${i};`);
+    const text = `func long(ship &Ship) int {\n  ship.each((x) => {\n${lines.join('\n')}\n  });\n  return 0;\n}\nfunc after() { }\n`;
+    assert.ok(text.length > REUSE_WITHIN, `${text.length} characters`);
+    const at = text.indexOf('    v400 =') + 4;
+    let tree = parse(text);
+    const taken: number[] = [];
+    for (const edit of [
+      { start: at, end: at, newText: '{' },
+      { start: at, end: at + 1, newText: '' },
+    ]) {
+      const before = statementReuse.taken;
+      tree = reparse(tree, edit);
+      assertSameAsFullParse(tree);
+      taken.push(statementReuse.taken - before);
+    }
+    // The item's re-parse takes the lambda's 800 statements (the one the edit is in aside).
+    for (const [i, n] of taken.entries()) assert.ok(n >= 790, `step ${i}: ${n} statements taken`);
+  });
+
   test('an edit in a function longer than REUSE_WITHIN, its old statements taken from the first window, equals a full parse', () => {
     // Statements of every shape, blocks and conditions among them, 600 of them (about 25 KB):
     // re-parses of the item take old statements from their first window on, at the windows' usual

@@ -585,10 +585,12 @@ export class Parser {
     const first = this.rawIndex(0);
     const t = this.t;
     if (t.depths[first] !== 0 || t.modes[first] !== '') return false;
-    // A failed let-scan's memo that reaches on, of any list: the statement's scans would have replaced it.
-    if (first < this.noEqUntil) return false;
     const start = t.starts[first];
     const old = this.reuse.at(start);
+    // A failed let-scan's memo that reaches on: of this list, the statement's own scan reads it; of
+    // another, the statement's scans would replace it where one of them fails (not a let's without
+    // a block or a lambda's body in it: `leavesNoMemo`).
+    if (first < this.noEqUntil && old !== undefined && (this.noEqContext === this.context || !this.reuse.leavesNoMemo())) return false;
     // In a condition, a copy without a turn's records, where the condition parses it alike.
     const node = old !== undefined && condition ? asConditionStatement(old) : old;
     if (old === undefined || node === undefined) return false;

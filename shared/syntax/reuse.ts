@@ -32,6 +32,8 @@ import { MAX_ITEM_ERRORS } from './parser';
 /** What a parser asks: an old statement that starts at `offset` of its text, if one may be taken there; and says when it took one. */
 export interface StatementSource {
   at(offset: number): GreenNode | undefined;
+  /** `leavesNoMemo` of the statement `at` found last (remembered per statement). */
+  leavesNoMemo(): boolean;
   /** `node`, offered by `at`, was taken (`condition`: as a condition's statement). */
   took(node: GreenNode, condition: boolean): void;
 }
@@ -72,6 +74,26 @@ function conditionCopy(node: GreenNode): GreenNode | null {
   const copy = new GreenNode(node.kind, node.children, node.width);
   copiedFrom.set(copy, node);
   return copy;
+}
+
+/**
+ * Whether a statement's parse leaves the memo of a failed let-scan (`Parser.hasLetEquals`) as it
+ * found it: a let's (its scan found its `=`) with no `{` in it (no block or lambda's body, whose
+ * statements would scan).
+ */
+export function leavesNoMemo(node: GreenNode): boolean {
+  return node.kind === K.LetStmt && !holds(node, K.LBrace);
+}
+
+/** Whether a token of this kind is in `node`. */
+function holds(node: GreenNode, kind: K): boolean {
+  const stack: GreenElement[] = [node];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (x instanceof GreenToken) {
+      if (x.kind === kind) return true;
+    } else for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]);
+  }
+  return false;
 }
 
 /**
@@ -121,6 +143,9 @@ export class OldStatements implements StatementSource {
   /** The statements found, by where they start in the parser's text (found in that order). */
   private readonly starts: number[] = [];
   private readonly found: GreenNode[] = [];
+  /** `leavesNoMemo` of each, once asked; and the one `at` found last. */
+  private readonly memoFree: (boolean | undefined)[] = [];
+  private last = -1;
   /** The statements offered that were found as a condition's (for `statementReuse`). */
   private fromCopies: Set<GreenNode> | undefined;
   /** The next element whose statements are not found yet, and its start. */
@@ -159,7 +184,18 @@ export class OldStatements implements StatementSource {
       if (starts[mid] < offset) lo = mid + 1;
       else hi = mid;
     }
-    return lo < starts.length && starts[lo] === offset ? this.found[lo] : undefined;
+    if (lo < starts.length && starts[lo] === offset) {
+      this.last = lo;
+      return this.found[lo];
+    }
+    return undefined;
+  }
+
+  leavesNoMemo(): boolean {
+    const i = this.last;
+    let answer = this.memoFree[i];
+    if (answer === undefined) this.memoFree[i] = answer = leavesNoMemo(this.found[i]);
+    return answer;
   }
 
   /** A statement found at `at` of the old text. */
