@@ -457,6 +457,7 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
   const block = body.children[0];
   if (!(block instanceof GreenNode) || block.kind !== K.Block) return undefined;
   const path = blockPath(item, itemStart, body, block, edit.start, edit.end);
+  if (opensBlock(path, edit)) return undefined;
   for (let level = path.blocks.length - 1; level >= 0; level--) {
     const fresh = reparseBlock(item, path, level, edit);
     if (fresh) {
@@ -467,6 +468,39 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
     }
   }
   return undefined;
+}
+
+/**
+ * Whether the edit opens a block between two statements of the innermost block on its path: text
+ * inserted there, in plain code, with more `{` than `}` (and no quote or slash that could make
+ * them a string's or a comment's), as a `{` typed alone before a statement. The new block takes
+ * the statements after it and the block's own `}`, so the block cannot end where it did, nor any
+ * block around it: no re-parse by statements can meet the old ones again, and the item is
+ * re-parsed at once (taking its old statements whole, reuse.ts) instead of after a re-parse of
+ * each block on the path in ever longer windows.
+ */
+function opensBlock(path: BlockPath, edit: ItemEdit): boolean {
+  const { start, end, inserted } = edit;
+  if (start !== end) return false;
+  let open = 0;
+  for (let i = 0; i < inserted.length; i++) {
+    const c = inserted.charCodeAt(i);
+    if (c === 123) open++;
+    else if (c === 125) open--;
+    else if (c === 34 || c === 39 || c === 47) return false;
+  }
+  if (open <= 0) return false;
+  const at = path.blocks[path.blocks.length - 1];
+  const block = path.nodes[at];
+  let offset = path.starts[at];
+  for (const c of block.children) {
+    const after = offset + c.width;
+    // Between two elements, or in the blanks between them (not before the block's own `{`).
+    if (start <= offset) return start === offset && c !== block.children[0];
+    if (start < after) return c.kind === K.Whitespace;
+    offset = after;
+  }
+  return false;
 }
 
 /** `reparseBody` in a struct's or an interface's members: the item's last child, its body, one list of turns at the item's nesting. */
