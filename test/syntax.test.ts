@@ -624,7 +624,7 @@ describe('incremental', () => {
       (i: number) => `  if v > ${i} { w = ${i}; } else { w = 0; }`,
       (i: number) => `  s${i} = "a {v + ${i}} b";`,
       (i: number) => `  while v < ${i} { set v = v + 1; }`,
-      (i: number) => `  ship.fuel`,
+      (_i: number) => '  ship.fuel',
       (i: number) => `  list.each((y) => {\n    y${i} = y + 1;\n    h(y${i});\n  });`,
     ];
     const texts = fc
