@@ -10,19 +10,23 @@
 // its nesting (how deep it may go), where the last error was and where the last significant token
 // ended (it uses neither when it reports no error), and a failed let-scan's memo of the same list
 // (`Parser.hasLetEquals`); and the turns after it depend on it only through what it read (its
-// `lookahead`) and the memo its own scans leave. So an old statement is offered only when:
+// `lookahead`) and the memo its scans leave (one that fails replaces the memo, of whatever list).
+// So an old statement is offered only when:
 // - it and all it looked at (its lookahead) lie in text the edit did not change, and so does its
 //   line before it: the same text, lexed from plain code (`endModes` '', which a statement of a
-//   list that began in a string's interpolation never has), makes the same tokens;
+//   list that began in a string's interpolation never has), makes the same tokens, and it ends
+//   with a significant one (where the lexer goes on after it);
 // - its turn reported no error, and the item none in that text (an error hides a second one at
 //   its place: one the statement's parse made there would have been hidden), nor one past
 //   `MAX_ITEM_ERRORS` or of nesting (reported once per item: one the statement met would have
 //   been hidden too);
 // - no turn before it in its list looked past its first token (no memo of theirs reached it),
 //   and it looked no further than the first token after it (no memo of its own reaches the next);
-// - the parser checks the rest where it is: in plain code, no memo of its list reaching there,
-//   its nesting low enough that the statement cannot meet the limit (`MAX_NESTING`), and the
-//   window holding all the statement looked at.
+// - the parser checks the rest where it is: in plain code; no memo reaching on, of its list, or of
+//   another unless the statement is a let without a `{` (`leavesNoMemo`: no scan of its fails, so
+//   it leaves that memo as it found it; a memo left by any other's scans is dead after it, of a
+//   list inside it or of its own ending before the next statement); its nesting low enough that
+//   the statement cannot meet the limit (`MAX_NESTING`); the window holding all it looked at.
 
 import { type GreenElement, GreenNode, GreenToken, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K, isTrivia } from './kinds';
@@ -62,15 +66,7 @@ export function asConditionStatement(node: GreenNode): GreenNode | undefined {
 const conditionCopies = new WeakMap<GreenNode, GreenNode | null>();
 
 function conditionCopy(node: GreenNode): GreenNode | null {
-  let last = K.EOF;
-  const stack: GreenElement[] = [node];
-  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
-    if (x instanceof GreenToken) {
-      if (x.kind === K.LBrace) return null;
-      if (!isTrivia(x.kind)) last = x.kind;
-    } else for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]);
-  }
-  if (last !== K.Semi) return null;
+  if (lastToken(node) !== K.Semi || holds(node, K.LBrace)) return null;
   const copy = new GreenNode(node.kind, node.children, node.width);
   copiedFrom.set(copy, node);
   return copy;
@@ -83,6 +79,16 @@ function conditionCopy(node: GreenNode): GreenNode | null {
  */
 export function leavesNoMemo(node: GreenNode): boolean {
   return node.kind === K.LetStmt && !holds(node, K.LBrace);
+}
+
+/** The kind of the last token of `node` (down its last children; `EOF` for an empty node). */
+export function lastToken(node: GreenNode): K {
+  let last: GreenElement = node;
+  while (last instanceof GreenNode) {
+    if (last.children.length === 0) return K.EOF;
+    last = last.children[last.children.length - 1];
+  }
+  return last.kind;
 }
 
 /** Whether a token of this kind is in `node`. */
@@ -177,13 +183,7 @@ export class OldStatements implements StatementSource {
       this.nextStart += node.width;
     }
     const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] < offset) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstNotBelow(starts, offset);
     if (lo < starts.length && starts[lo] === offset) {
       this.last = lo;
       return this.found[lo];
@@ -281,13 +281,7 @@ export class OldStatements implements StatementSource {
     if (looked > end + 3 && looked > firstTokenEnd(siblings, index + 1, end) + 3) return false;
     if (errors.length === 0) return true;
     // No error of the item in [at, looked] (`errors`: where they are, in order).
-    let lo = 0;
-    let hi = errors.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (errors[mid] < at) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstNotBelow(errors, at);
     return lo === errors.length || errors[lo] > looked;
   }
 
@@ -297,7 +291,7 @@ export class OldStatements implements StatementSource {
    * before it on its line.
    */
   private unchanged(c: GreenNode, at: number, end: number, before: GreenElement | undefined): boolean {
-    if (c.lookahead < 0 || c.errors.length > 0 || c.endModes !== '') return false;
+    if (c.lookahead < 0 || c.errors.length > 0 || c.endModes !== '' || isTrivia(lastToken(c))) return false;
     return end + c.lookahead <= this.start || (at > this.end && this.leadAfterEdit(at, before));
   }
 
@@ -314,6 +308,18 @@ export class OldStatements implements StatementSource {
     }
     return false;
   }
+}
+
+/** The first place in `values` (in increasing order) whose value is `x` or more; their length if none. */
+function firstNotBelow(values: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Whether statements of an item may be taken at all: it kept all its errors and met no nesting limit. */
