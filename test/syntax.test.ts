@@ -518,7 +518,7 @@ describe('incremental', () => {
     assert.ok(statementReuse.taken - taken > edits, `${statementReuse.taken - taken} old statements taken in ${edits} edits`);
   });
 
-  test("a '{' or an 'if ' typed alone before a statement of a long function takes the old statements after it whole, and so does its deletion", () => {
+  test("a '{', an 'if ' or a '}' typed alone before a statement of a long function, and its deletion, take the old statements whole", () => {
     // Longer than `REUSE_WITHIN`: its re-parses take old statements from their first window on.
     // Every tenth statement holds a lambda (a `{`, which a condition's statement cannot take whole).
     const lines = Array.from({ length: 800 }, (_, i) =>
@@ -543,6 +543,12 @@ describe('incremental', () => {
         { start: at, end: at, newText: 'if ' },
         { start: at, end: at + 3, newText: '' },
       ],
+      // A `}` alone ends the function early: the statements after it are an error's tokens, which
+      // its deletion makes statements again, taken from the text before the `}`.
+      [
+        { start: close, end: close, newText: '}' },
+        { start: close, end: close + 1, newText: '' },
+      ],
     ];
     // What each edit took: statements in all, into a condition, found in one.
     const counts = (reuse: boolean): number[][][] => {
@@ -558,6 +564,7 @@ describe('incremental', () => {
               statementReuse.taken - before.taken,
               statementReuse.intoConditions - before.intoConditions,
               statementReuse.fromConditions - before.fromConditions,
+              statementReuse.fromBefore - before.fromBefore,
             ];
           });
         });
@@ -565,7 +572,7 @@ describe('incremental', () => {
         setStatementReuse(true);
       }
     };
-    const [block, condition] = counts(true);
+    const [block, condition, early] = counts(true);
     // Each re-parse in a block takes the statements it meets after the edit at least (the 700 after
     // it); none in a condition.
     for (const [i, [n, into, from]] of block.entries())
@@ -575,18 +582,19 @@ describe('incremental', () => {
     const [[typed, into], [deleted, , from]] = condition;
     assert.ok(typed >= 690 && into >= 9, `the if typed: ${typed} taken, ${into} into its condition`);
     assert.ok(deleted >= 690 && from >= 9, `the if deleted: ${deleted} taken, ${from} from its condition`);
+    // The `}` takes the 150 statements before it; its deletion the 650 after it too, from the text
+    // before the `}` (the old tree holds them as an error's tokens).
+    const [[closed], [reopened, , , before]] = early;
+    assert.ok(
+      closed >= 150 && reopened >= 790 && before >= 640,
+      `the } typed: ${closed} taken; deleted: ${reopened}, ${before} from before it`,
+    );
     // Without the old statements, none.
+    const none = [0, 0, 0, 0];
     assert.deepEqual(counts(false), [
-      [
-        [0, 0, 0],
-        [0, 0, 0],
-        [0, 0, 0],
-        [0, 0, 0],
-      ],
-      [
-        [0, 0, 0],
-        [0, 0, 0],
-      ],
+      [none, none, none, none],
+      [none, none],
+      [none, none],
     ]);
   });
 

@@ -104,9 +104,10 @@ function holds(node: GreenNode, kind: K): boolean {
 
 /**
  * Old statements taken whole by re-parses so far (for tests and benchmarks): in all, as a
- * condition's statements, and found as a condition's (a block's taken into a condition before).
+ * condition's statements, found as a condition's (a block's taken into a condition before), and
+ * found in the text before the old one.
  */
-export const statementReuse = { taken: 0, intoConditions: 0, fromConditions: 0 };
+export const statementReuse = { taken: 0, intoConditions: 0, fromConditions: 0, fromBefore: 0 };
 
 /**
  * A re-parse of items this long (characters) offers their old statements from its first window
@@ -123,7 +124,29 @@ export function setStatementReuse(on: boolean): void {
   reusing = on;
 }
 
-/** `OldStatements` of these arguments, unless `setStatementReuse(false)`. */
+/** A text read by offset: the old text, or the one before it seen through the old text. */
+interface Chars {
+  charCodeAt(offset: number): number;
+}
+
+/**
+ * The edit that made the old text from the one before it, and that one's top-level elements it
+ * replaced, from `restart` on (`SyntaxTree.origin`): where the old tree lost statements (a `}`
+ * typed alone ends a function early, the statements after it are an error's tokens), they are
+ * still there, for a re-parse of the next edit (its deletion) to take.
+ */
+export interface EditBefore {
+  readonly start: number;
+  readonly end: number;
+  readonly inserted: number;
+  readonly removed: readonly GreenElement[];
+  readonly restart: number;
+}
+
+/**
+ * `OldStatements` of these arguments, unless `setStatementReuse(false)`; with `before`, also the
+ * statements of the text before the old one that neither edit changed.
+ */
 export function oldStatements(
   text: Source,
   items: readonly GreenElement[],
@@ -133,8 +156,17 @@ export function oldStatements(
   end: number,
   inserted: number,
   base: number,
+  before?: EditBefore,
 ): OldStatements | undefined {
-  return reusing ? new OldStatements(text, items, first, firstStart, start, end, inserted, base) : undefined;
+  if (!reusing) return undefined;
+  const made = new OldStatements(text, items, first, firstStart, start, end, inserted, base);
+  if (before && before.removed.length > 0) {
+    // The text before the old one, past its edit, is the old text moved by the edit's delta.
+    const delta = before.inserted - (before.end - before.start);
+    const earlier: Chars = { charCodeAt: (offset) => text.charCodeAt(offset + delta) };
+    made.before = new OldStatements(earlier, before.removed, 0, before.restart, before.start, before.end, before.inserted, 0);
+  }
+  return made;
 }
 
 /**
@@ -159,7 +191,7 @@ export class OldStatements implements StatementSource {
   private nextStart: number;
 
   constructor(
-    private readonly text: Source,
+    private readonly text: Chars,
     private readonly items: readonly GreenElement[],
     first: number,
     firstStart: number,
@@ -171,6 +203,11 @@ export class OldStatements implements StatementSource {
     this.next = first;
     this.nextStart = firstStart;
   }
+
+  /** The statements of the text before the old one, by where they are in the old text (`oldStatements`). */
+  before: OldStatements | undefined;
+  /** Whether `at` found its last answer there. */
+  private lastBefore = false;
 
   at(offset: number): GreenNode | undefined {
     // Where `offset` was in the old text (in the edit: nothing there was a statement's start).
@@ -184,14 +221,21 @@ export class OldStatements implements StatementSource {
     }
     const starts = this.starts;
     const lo = firstNotBelow(starts, offset);
+    this.lastBefore = false;
     if (lo < starts.length && starts[lo] === offset) {
       this.last = lo;
       return this.found[lo];
     }
-    return undefined;
+    // One of the text before the old one, where it is in the old text, unless in this edit.
+    if (this.before === undefined || (at >= this.start && old <= this.end)) return undefined;
+    const earlier = this.before.at(old);
+    if (earlier === undefined || !this.unchanged(earlier, old, old + earlier.width, undefined)) return undefined;
+    this.lastBefore = true;
+    return earlier;
   }
 
   leavesNoMemo(): boolean {
+    if (this.lastBefore) return this.before!.leavesNoMemo();
     const i = this.last;
     let answer = this.memoFree[i];
     if (answer === undefined) this.memoFree[i] = answer = leavesNoMemo(this.found[i]);
@@ -206,6 +250,7 @@ export class OldStatements implements StatementSource {
 
   took(node: GreenNode, condition: boolean): void {
     statementReuse.taken++;
+    if (this.lastBefore) statementReuse.fromBefore++;
     if (condition) statementReuse.intoConditions++;
     if (this.fromCopies?.has(node)) statementReuse.fromConditions++;
   }

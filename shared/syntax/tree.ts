@@ -370,7 +370,7 @@ export function reparse(old: SyntaxTree, edit: TextEdit, after?: Source): Syntax
         ? textOf(newText)
         : oldText.slice(base, start) + edit.newText + oldText.slice(end, windowEnd - delta);
     if (again || oldStop - restart >= REUSE_WITHIN)
-      reuse ??= oldStatements(oldText, oldChildren, keep, restart, start, end, edit.newText.length, base);
+      reuse ??= oldStatements(oldText, oldChildren, keep, restart, start, end, edit.newText.length, base, old.origin);
     // Walks the cursor over the old elements that end by where the new parse is (`newEnd`, past
     // the edit): it resumes at one that ends exactly there where `holds` says the old tree's
     // state there is the new one's.
