@@ -576,9 +576,9 @@ export class Parser {
   /**
    * Takes an old statement whole at the next token, where `reuse` offers one (reuse.ts says when
    * it may): a turn of a block's statement list that found a statement there, or (`condition`) a
-   * statement of a condition. Its tokens are passed
-   * over (the ones a look ahead lexed already, and the rest as one token the lexer does not read),
-   * and the turn looks as far as the old one did. False: parse it.
+   * statement of a condition. Its tokens are passed over (the ones a look ahead lexed already,
+   * and the rest as one token the lexer does not read), and the turn looks as far as the old one
+   * did. False: parse it.
    */
   reuseStatement(condition = false): boolean {
     if (this.reuse === undefined || this.measuring) return false;
