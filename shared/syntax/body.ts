@@ -37,7 +37,7 @@ import { OpenBrackets } from './brackets';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { MAX_ITEM_ERRORS, Parser } from './parser';
 import type { Source } from './pieces';
-import { type OldStatements, firstTokenEnd, nestedError, oldStatements } from './reuse';
+import { type OldStatements, errorsKept, firstTokenEnd, nestedError, oldStatements } from './reuse';
 import { windowHolds, windowSlack } from './window';
 
 /** An edit of the text an item was parsed from (the old text): [`start`, `end`) replaced by `inserted`. */
@@ -447,8 +447,7 @@ export const bodyReparses: { depth: number; scanned: boolean; list?: K } = { dep
  */
 export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit): GreenNode | undefined {
   if (item.children === RELEASED || item.endModes !== '') return undefined;
-  const itemErrors = item.errors;
-  if (itemErrors.length >= MAX_ITEM_ERRORS || itemErrors.some(nestedError)) return undefined;
+  if (!errorsKept(item)) return undefined;
   if (item.kind === K.StructItem || item.kind === K.InterfaceItem) return reparseMembers(item, itemStart, edit);
   if (item.kind !== K.FunctionItem) return undefined;
   // item → FunctionBody → Block, the body last.

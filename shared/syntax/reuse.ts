@@ -216,7 +216,7 @@ export class OldStatements implements StatementSource {
     const old = at < this.start ? at : at - delta;
     while (this.next < this.items.length && this.nextStart <= old) {
       const node = this.items[this.next++];
-      if (node instanceof GreenNode && takesFrom(node)) this.collectIn(node, this.nextStart);
+      if (node instanceof GreenNode && errorsKept(node)) this.collectIn(node, this.nextStart);
       this.nextStart += node.width;
     }
     const starts = this.starts;
@@ -367,8 +367,11 @@ function firstNotBelow(values: ArrayLike<number>, x: number): number {
   return lo;
 }
 
-/** Whether statements of an item may be taken at all: it kept all its errors and met no nesting limit. */
-function takesFrom(item: GreenNode): boolean {
+/**
+ * Whether an item kept all its errors and met no nesting limit (each reported once per item): its
+ * parts may be re-parsed alone (body.ts) or taken whole (its statements).
+ */
+export function errorsKept(item: GreenNode): boolean {
   const errors = item.errors;
   if (errors.length >= MAX_ITEM_ERRORS) return false;
   for (const e of errors) if (nestedError(e)) return false;
