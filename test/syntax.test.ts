@@ -621,6 +621,115 @@ describe('incremental', () => {
     for (const [i, n] of taken.entries()) assert.ok(n >= 790, `step ${i}: ${n} statements taken`);
   });
 
+  test("a '(' typed alone among a long list's elements, and its deletion, take the old elements whole, into the tuple it opens and back", () => {
+    // A call's arguments (its expression statement's let-scan fails: a memo reaches past them) and
+    // an array literal's (a let's value); every tenth element holds a lambda (a `{`: not taken under
+    // that memo), every seventh a string with a `{` in it. Longer than `REUSE_WITHIN`.
+    const element = (i: number): string =>
+      i % 10 === 0 ? `    (x) => { x + ${i} },` : i % 7 === 0 ? `    "a {${i}} b",` : `    total${i} + ${i} * launch(ship, ${i % 7}),`;
+    const elements = Array.from({ length: 600 }, (_, i) => element(i)).join('\n');
+    const counts = (text: string, reuse: boolean): number[][] => {
+      const at = text.indexOf('    total302 ') + 4;
+      setStatementReuse(reuse);
+      try {
+        let tree = parse(text);
+        return [
+          { start: at, end: at, newText: '(' },
+          { start: at, end: at + 1, newText: '' },
+          // Inside an element: a `(` that takes the rest of it and the elements after it as a call's arguments.
+          { start: at + 12, end: at + 12, newText: '(' },
+          { start: at + 12, end: at + 13, newText: '' },
+        ].map((edit) => {
+          const before = { ...statementReuse };
+          tree = reparse(tree, edit);
+          assertSameAsFullParse(tree);
+          return [
+            statementReuse.elements - before.elements,
+            statementReuse.intoTuples - before.intoTuples,
+            statementReuse.fromTuples - before.fromTuples,
+          ];
+        });
+      } finally {
+        setStatementReuse(true);
+      }
+    };
+    for (const [shape, open] of [
+      ['call', '  sum(ship,\n'],
+      ['array', '  totals = [#](\n'],
+    ]) {
+      const text = `func long(ship &Ship) int {\n${open}${elements}\n  );\n  return 0;\n}\nfunc after() { }\n`;
+      assert.ok(text.length > REUSE_WITHIN, `${text.length} characters`);
+      const [typed, deleted, inside, insideDeleted] = counts(text, true);
+      // The 299 elements after the `(` go into its tuple: all but the lambdas under the call's memo
+      // (the array's let leaves none); its deletion brings them back, with the 300 before it.
+      const lambdas = shape === 'call' ? 30 : 0;
+      assert.ok(typed[1] >= 299 - lambdas - 2 && typed[0] >= 590 - lambdas, `${shape}, '(' typed: ${typed}`);
+      assert.ok(deleted[2] >= 299 - lambdas - 2 && deleted[0] >= 590 - lambdas, `${shape}, '(' deleted: ${deleted}`);
+      // Inside an element, the elements after it become the arguments of a call: taken as they are.
+      assert.ok(inside[0] >= 590 - lambdas && inside[1] === 0, `${shape}, '(' typed inside an element: ${inside}`);
+      assert.ok(insideDeleted[0] >= 590 - lambdas, `${shape}, '(' deleted inside an element: ${insideDeleted}`);
+      // Without the old elements, none.
+      assert.deepEqual(counts(text, false), [
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ]);
+    }
+  });
+
+  test("an edit among a long list's elements, its old elements taken whole, equals a full parse", () => {
+    // Elements of every shape, lambdas with statements, strings with interpolations, nested lists
+    // and tuples among them, in calls and array literals under a let or an expression statement,
+    // inside statements and blocks; edits of what moves elements into and out of tuples and lists.
+    const shapes = [
+      (i: number) => `    total${i} + ${i} * launch(ship, ${i % 7}),`,
+      (i: number) => `    (x) => { y = x + ${i}; h(y); },`,
+      (i: number) => `    "a {v + ${i}} b",`,
+      (i: number) => `    (a${i}, b),`,
+      (i: number) => `    [#](${i}, ${i + 1}),`,
+      (i: number) => `    set v = ${i},`,
+      (i: number) => `    g${i}(\n      v),`,
+      (_i: number) => '    ship.fuel,',
+    ];
+    const opens = ['  sum(ship,\n', '  totals = [#](\n', '  if v > 0 { list = f(\n'];
+    const closes = ['  );\n', '  );\n', '  ); }\n'];
+    const texts = fc
+      .tuple(fc.nat(opens.length - 1), fc.array(fc.nat(shapes.length - 1), { minLength: 100, maxLength: 300 }))
+      .map(
+        ([o, picks]) =>
+          `func long(ship &Ship) int {\n${opens[o]}${picks.map((k, i) => shapes[k](i)).join('\n')}\n${closes[o]}  return v;\n}\nfunc after() { }\n`,
+      );
+    const typed = fc.constantFrom('(', ')', '[', ']', ',', '{', '}', '"', '(x) => {', ';', '\n', 'x', '//', '=', 'set ');
+    const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
+    const minimum = ARG_TURNS.minimum;
+    const bodies = setBodyMinimum(0);
+    ARG_TURNS.minimum = 6;
+    setWindowSlack(64);
+    const elements = statementReuse.elements;
+    let edits = 0;
+    try {
+      fc.assert(
+        fc.property(texts, fc.array(edit, { minLength: 1, maxLength: 4 }), (text, list) => {
+          let tree = parse(text);
+          for (const [at, cut, ins, del] of list) {
+            const start = at % (tree.text.length + 1);
+            const end = Math.min(tree.text.length, start + (del ? cut : 0));
+            tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
+            assertSameAsFullParse(tree);
+            edits++;
+          }
+        }),
+        { numRuns: runs(150) },
+      );
+    } finally {
+      setBodyMinimum(bodies);
+      ARG_TURNS.minimum = minimum;
+      setWindowSlack(1024);
+    }
+    assert.ok(statementReuse.elements - elements > edits, `${statementReuse.elements - elements} old elements taken in ${edits} edits`);
+  });
+
   test('an edit in a function longer than REUSE_WITHIN, its old statements taken from the first window, equals a full parse', () => {
     // Statements of every shape, blocks and conditions among them, 600 of them (about 25 KB):
     // re-parses of the item take old statements from their first window on, at the windows' usual

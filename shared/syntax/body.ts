@@ -37,7 +37,7 @@ import { OpenBrackets } from './brackets';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import { MAX_ITEM_ERRORS, Parser } from './parser';
 import type { Source } from './pieces';
-import { type OldStatements, errorsKept, firstTokenEnd, nestedError, oldStatements } from './reuse';
+import { type OldStatements, errorsKept, firstTokenEnd, nestedError, oldStatements, turnList, turnsWhenLong } from './reuse';
 import { windowHolds, windowSlack } from './window';
 
 /** An edit of the text an item was parsed from (the old text): [`start`, `end`) replaced by `inserted`. */
@@ -64,22 +64,6 @@ export function setBodyMinimum(elements: number): number {
   const was = minimumElements;
   minimumElements = elements;
   return was;
-}
-
-/** Whether a node's children are turns of a list that record what they read: a block's statements, a kind's members, a long list's arguments or a long if's arms (`ARG_TURNS`). */
-export function turnList(node: GreenNode): boolean {
-  const kind = node.kind;
-  return (
-    kind === K.Block ||
-    kind === K.StructBody ||
-    kind === K.InterfaceBody ||
-    (turnsWhenLong(kind) && node.children.length >= ARG_TURNS.minimum)
-  );
-}
-
-/** The lists whose elements are turns only when the list is long (`ARG_TURNS`): an argument list, an if's arms. */
-function turnsWhenLong(kind: K): boolean {
-  return kind === K.ArgList || kind === K.IfExpr;
 }
 
 /** How far the turn that made an element of a body's block looked past the element's end: its lookahead (negated on a node that does not end its turn), or for a token the lexer's 3 characters. */

@@ -7,7 +7,7 @@ import { BOUNDARY_WORDS, ITEM_ONLY_WORDS, ITEM_STARTS, type Words, describe } fr
 import { parseInterfaceMember, parseItem, parseMemberTurns, parseStructMember } from './grammar/items';
 import { parseArmTurns, parseBlock, parseStatementTurns } from './grammar/statements';
 import { parseArgTurns } from './grammar/expressions';
-import { type StatementSource, asConditionStatement } from './reuse';
+import { type StatementSource, asConditionStatement, asTupleElement } from './reuse';
 
 /** Nesting deeper than this (expressions, types, patterns, blocks together) is reported, not parsed: real code never comes near it. */
 export const MAX_NESTING = 256;
@@ -74,6 +74,8 @@ export class Parser {
   inRules = false;
   /** Old statements a re-parse may take whole where a turn of a block meets one (reuse.ts). */
   reuse: StatementSource | undefined;
+  /** Whether a parse took an old node whole (`forgetTurns` copies those it would change). */
+  private tookOld = false;
 
   constructor(text: string, start = 0, modes = '') {
     this.text = text;
@@ -448,8 +450,10 @@ export class Parser {
   forgetTurns(from: number): void {
     if (this.measuring) return;
     for (let i = from; i < this.top; i++) {
-      const e = this.stack[i];
+      let e = this.stack[i];
       if (e instanceof GreenNode) {
+        // An old element taken whole is the old tree's too: a copy forgets (`asTupleElement`).
+        if (this.tookOld && e.lookahead !== 0) this.stack[i] = e = asTupleElement(e);
         e.lookahead = 0;
         e.endModes = '';
         e.errors = NO_ERRORS;
@@ -581,22 +585,48 @@ export class Parser {
    * did. False: parse it.
    */
   reuseStatement(condition = false): boolean {
+    return this.takeOld(false, condition);
+  }
+
+  /**
+   * Takes an old element of a long list whole at the next token, as `reuseStatement` takes a
+   * statement: in a turn of a long list's arguments, or (`tuple`) as a tuple's element, a copy
+   * without the turn's records. An element holds no let-scan of its own: only a failed one's memo
+   * that its own scans would replace (it holds a `{`) keeps it from being taken.
+   */
+  reuseElement(tuple = false): boolean {
+    return this.takeOld(true, tuple);
+  }
+
+  /** `reuseStatement` (`element` false) or `reuseElement`, `copy` for a condition's statement or a tuple's element. */
+  private takeOld(element: boolean, copy: boolean): boolean {
     if (this.reuse === undefined || this.measuring) return false;
     const first = this.rawIndex(0);
     const t = this.t;
     if (t.depths[first] !== 0 || t.modes[first] !== '') return false;
     const start = t.starts[first];
-    const old = this.reuse.at(start);
-    // A failed let-scan's memo that reaches on: of this list, the statement's own scan reads it; of
-    // another, the statement's scans would replace it where one of them fails (not a let's without
-    // a block or a lambda's body in it: `leavesNoMemo`).
-    if (first < this.noEqUntil && old !== undefined && (this.noEqContext === this.context || !this.reuse.leavesNoMemo())) return false;
-    // In a condition, a copy without a turn's records, where the condition parses it alike.
-    const node = old !== undefined && condition ? asConditionStatement(old) : old;
-    if (old === undefined || node === undefined) return false;
+    const old = this.reuse.at(start, element);
+    if (old === undefined) return false;
+    // A failed let-scan's memo that reaches on: of this list, a statement's own scan reads it; of
+    // another, the node's scans would replace it where one of them fails. Only a let's (its scan
+    // finds its `=`) and an element (none of its own) make none, without a `{` in them (every
+    // construct that holds statements, whose scans may fail, has one; one read in a string, as
+    // if it were one, is a node not taken).
+    if (
+      first < this.noEqUntil &&
+      ((!element && (this.noEqContext === this.context || old.kind !== K.LetStmt)) || this.holds(start, start + old.width, 123))
+    )
+      return false;
+    // In a condition or a tuple, a copy without a turn's records, where it is parsed alike.
+    const node = !copy ? old : element ? asTupleElement(old) : asConditionStatement(old);
+    if (node === undefined) return false;
     const end = start + node.width;
     const looked = end + old.lookahead;
     if (looked + WINDOW_MARGIN > this.text.length || this.nesting + 3 * node.width + 2 > MAX_NESTING) return false;
+    // It ends with a significant token, where the lexer goes on (not with blanks that error
+    // recovery can leave in a node, which the parser reads before the next token).
+    const last = this.text.charCodeAt(end - 1);
+    if (last === 32 || last === 9 || last === 10 || last === 13) return false;
     this.flushTrivia();
     // The significant tokens lexed so far: one may end where the statement does.
     let lo = this.sigPos;
@@ -624,8 +654,15 @@ export class Parser {
     const target = looked - 3;
     if (target > end) for (let n = 0; this.end(n) < target; n++);
     else if (this.sigPos - 1 > this.furthest) this.furthest = this.sigPos - 1;
-    this.reuse.took(old, condition);
+    this.reuse.took(old, copy);
+    this.tookOld = true;
     return true;
+  }
+
+  /** Whether the character `code` is in [`from`, `to`) of the text. */
+  private holds(from: number, to: number, code: number): boolean {
+    for (let i = from; i < to; i++) if (this.text.charCodeAt(i) === code) return true;
+    return false;
   }
 
   /** How many errors the item has kept so far (a turn's are those it adds: `looked`). */

@@ -17,7 +17,8 @@
 // typed in an indentation).
 // Errors that name the token, or point inside it, are the parser's to write again.
 
-import { type ItemEdit, errorBefore, lookedPastBefore, turnList } from './body';
+import { type ItemEdit, errorBefore, lookedPastBefore } from './body';
+import { turnList } from './reuse';
 import { GRAMMAR_WORDS } from './grammar/common';
 import { type GreenElement, GreenNode, GreenToken, RELEASED, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K } from './kinds';

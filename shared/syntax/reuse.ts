@@ -28,18 +28,36 @@
 //   list inside it or of its own ending before the next statement); its nesting low enough that
 //   the statement cannot meet the limit (`MAX_NESTING`); the window holding all it looked at.
 
+import { ARG_TURNS } from './grammar/common';
 import { type GreenElement, GreenNode, GreenToken, type RelativeSyntaxError } from './green';
 import { SyntaxKind as K, isTrivia } from './kinds';
 import type { Source } from './pieces';
 import { MAX_ITEM_ERRORS } from './parser';
 
-/** What a parser asks: an old statement that starts at `offset` of its text, if one may be taken there; and says when it took one. */
+/**
+ * What a parser asks: an old statement (`element`: an old element of a long list) that starts at
+ * `offset` of its text, if one may be taken there; and says when it took one.
+ */
 export interface StatementSource {
-  at(offset: number): GreenNode | undefined;
-  /** `leavesNoMemo` of the statement `at` found last (remembered per statement). */
-  leavesNoMemo(): boolean;
-  /** `node`, offered by `at`, was taken (`condition`: as a condition's statement). */
-  took(node: GreenNode, condition: boolean): void;
+  at(offset: number, element: boolean): GreenNode | undefined;
+  /** `node`, offered by `at`, was taken (`copy`: as a condition's statement, or as a tuple's element). */
+  took(node: GreenNode, copy: boolean): void;
+}
+
+/** Whether a node's children are turns of a list that record what they read: a block's statements, a kind's members, a long list's arguments or a long if's arms (`ARG_TURNS`). */
+export function turnList(node: GreenNode): boolean {
+  const kind = node.kind;
+  return (
+    kind === K.Block ||
+    kind === K.StructBody ||
+    kind === K.InterfaceBody ||
+    (turnsWhenLong(kind) && node.children.length >= ARG_TURNS.minimum)
+  );
+}
+
+/** The lists whose elements are turns only when the list is long (`ARG_TURNS`): an argument list, an if's arms. */
+export function turnsWhenLong(kind: K): boolean {
+  return kind === K.ArgList || kind === K.IfExpr;
 }
 
 /**
@@ -49,6 +67,30 @@ export interface StatementSource {
  * later re-parse that meets it in a block again (the condition deleted) and takes it with them.
  */
 const copiedFrom = new WeakMap<GreenNode, GreenNode>();
+
+/**
+ * An element of a long list taken into a tuple (`[a, (b, c]`, where a `(` typed alone takes the
+ * elements after it until the list's closer) is likewise a copy without the turn's records: the
+ * element it was copied from, for a later re-parse that meets it in the list again.
+ */
+const elementCopiedFrom = new WeakMap<GreenNode, GreenNode>();
+
+/**
+ * The element `node` of a long list as a tuple's element: a copy without the records of its turn
+ * (the tuple parses its elements as the list does, `parseExpression`), made once per element.
+ */
+export function asTupleElement(node: GreenNode): GreenNode {
+  let copy = elementCopies.get(node);
+  if (copy === undefined) {
+    copy = new GreenNode(node.kind, node.children, node.width);
+    elementCopies.set(node, copy);
+    elementCopiedFrom.set(copy, node);
+  }
+  return copy;
+}
+
+/** `asTupleElement`'s answers, by the list's element. */
+const elementCopies = new WeakMap<GreenNode, GreenNode>();
 
 /**
  * The statement `node` of a block as a condition's statement, when the condition's parse
@@ -70,15 +112,6 @@ function conditionCopy(node: GreenNode): GreenNode | null {
   const copy = new GreenNode(node.kind, node.children, node.width);
   copiedFrom.set(copy, node);
   return copy;
-}
-
-/**
- * Whether a statement's parse leaves the memo of a failed let-scan (`Parser.hasLetEquals`) as it
- * found it: a let's (its scan found its `=`) with no `{` in it (no block or lambda's body, whose
- * statements would scan).
- */
-export function leavesNoMemo(node: GreenNode): boolean {
-  return node.kind === K.LetStmt && !holds(node, K.LBrace);
 }
 
 /** The kind of the last token of `node` (down its last children; `EOF` for an empty node). */
@@ -103,11 +136,12 @@ function holds(node: GreenNode, kind: K): boolean {
 }
 
 /**
- * Old statements taken whole by re-parses so far (for tests and benchmarks): in all, as a
- * condition's statements, found as a condition's (a block's taken into a condition before), and
- * found in the text before the old one.
+ * Old statements taken whole by re-parses so far (for tests and benchmarks): in all (elements
+ * too), as a condition's statements, found as a condition's (a block's taken into a condition
+ * before), and found in the text before the old one; and of those, the elements of long lists, as
+ * a tuple's elements, found as a tuple's.
  */
-export const statementReuse = { taken: 0, intoConditions: 0, fromConditions: 0, fromBefore: 0 };
+export const statementReuse = { taken: 0, intoConditions: 0, fromConditions: 0, fromBefore: 0, elements: 0, intoTuples: 0, fromTuples: 0 };
 
 /**
  * A re-parse of items this long (characters) offers their old statements from its first window
@@ -181,11 +215,13 @@ export class OldStatements implements StatementSource {
   /** The statements found, by where they start in the parser's text (found in that order). */
   private readonly starts: number[] = [];
   private readonly found: GreenNode[] = [];
-  /** `leavesNoMemo` of each, once asked; and the one `at` found last. */
-  private readonly memoFree: (boolean | undefined)[] = [];
+  /** Whether each is an element of a long list (else a block's statement). */
+  private readonly elements: boolean[] = [];
+  /** The one `at` found last. */
   private last = -1;
-  /** The statements offered that were found as a condition's (for `statementReuse`). */
+  /** The statements offered that were found as a condition's, the elements found as a tuple's (for `statementReuse`). */
   private fromCopies: Set<GreenNode> | undefined;
+  private fromTuples: Set<GreenNode> | undefined;
   /** The next element whose statements are not found yet, and its start. */
   private next: number;
   private nextStart: number;
@@ -209,7 +245,7 @@ export class OldStatements implements StatementSource {
   /** Whether `at` found its last answer there. */
   private lastBefore = false;
 
-  at(offset: number): GreenNode | undefined {
+  at(offset: number, element: boolean): GreenNode | undefined {
     // Where `offset` was in the old text (in the edit: nothing there was a statement's start).
     const at = this.base + offset;
     const delta = this.inserted - (this.end - this.start);
@@ -223,41 +259,43 @@ export class OldStatements implements StatementSource {
     const lo = firstNotBelow(starts, offset);
     this.lastBefore = false;
     if (lo < starts.length && starts[lo] === offset) {
+      if (this.elements[lo] !== element) return undefined;
       this.last = lo;
       return this.found[lo];
     }
     // One of the text before the old one, where it is in the old text, unless in this edit.
     if (this.before === undefined || (at >= this.start && old <= this.end)) return undefined;
-    const earlier = this.before.at(old);
+    const earlier = this.before.at(old, element);
     if (earlier === undefined || !this.unchanged(earlier, old, old + earlier.width, undefined)) return undefined;
     this.lastBefore = true;
     return earlier;
   }
 
-  leavesNoMemo(): boolean {
-    if (this.lastBefore) return this.before!.leavesNoMemo();
-    const i = this.last;
-    let answer = this.memoFree[i];
-    if (answer === undefined) this.memoFree[i] = answer = leavesNoMemo(this.found[i]);
-    return answer;
-  }
-
-  /** A statement found at `at` of the old text. */
-  private add(at: number, node: GreenNode): void {
+  /** A statement (`element`: an element of a long list) found at `at` of the old text. */
+  private add(at: number, node: GreenNode, element: boolean): void {
     this.starts.push((at < this.start ? at : at + this.inserted - (this.end - this.start)) - this.base);
     this.found.push(node);
+    this.elements.push(element);
   }
 
-  took(node: GreenNode, condition: boolean): void {
+  took(node: GreenNode, copy: boolean): void {
+    const element = this.lastBefore ? this.before!.elements[this.before!.last] : this.elements[this.last];
     statementReuse.taken++;
     if (this.lastBefore) statementReuse.fromBefore++;
-    if (condition) statementReuse.intoConditions++;
-    if (this.fromCopies?.has(node)) statementReuse.fromConditions++;
+    if (element) {
+      statementReuse.elements++;
+      if (copy) statementReuse.intoTuples++;
+      if (this.fromTuples?.has(node)) statementReuse.fromTuples++;
+    } else {
+      if (copy) statementReuse.intoConditions++;
+      if (this.fromCopies?.has(node)) statementReuse.fromConditions++;
+    }
   }
 
   /**
-   * The statements of the blocks in an item (at `itemStart`) that may be taken, in order, but for
-   * those inside one that may; a condition's that were a block's, those.
+   * The statements of the blocks in an item (at `itemStart`) and the elements of its long lists
+   * that may be taken, in order, but for those inside one that may; a condition's statements
+   * that were a block's, those, and a tuple's elements that were a list's.
    */
   private collectIn(item: GreenNode, itemStart: number): void {
     const errors = Int32Array.from(item.errors, (e) => itemStart + e.start).sort();
@@ -292,14 +330,25 @@ export class OldStatements implements StatementSource {
       if (x.kind === K.Condition) {
         const from = copiedFrom.get(c);
         if (from && this.unchanged(from, at, end, children[i - 1])) {
-          this.add(at, from);
+          this.add(at, from, false);
           (this.fromCopies ??= new Set()).add(from);
         }
         continue;
       }
+      if (x.kind === K.TupleExpr || x.kind === K.ParenExpr) {
+        const from = elementCopiedFrom.get(c);
+        if (from) {
+          if (this.unchanged(from, at, end, children[i - 1])) {
+            this.add(at, from, true);
+            (this.fromTuples ??= new Set()).add(from);
+          }
+          continue;
+        }
+      }
       const reach = reaches[top];
       reaches[top] = Math.max(reach, end + Math.abs(c.lookahead));
-      if (x.kind === K.Block && this.takes(c, at, end, reach, children, i, errors)) this.add(at, c);
+      const list = x.kind === K.Block ? 1 : x.kind === K.ArgList && x.children.length >= ARG_TURNS.minimum ? 2 : 0;
+      if (list !== 0 && this.takes(c, at, end, reach, children, i, errors)) this.add(at, c, list === 2);
       else if (c.children.length > 0) {
         nodes.push(c);
         next.push(0);
@@ -336,7 +385,7 @@ export class OldStatements implements StatementSource {
    * before it on its line.
    */
   private unchanged(c: GreenNode, at: number, end: number, before: GreenElement | undefined): boolean {
-    if (c.lookahead < 0 || c.errors.length > 0 || c.endModes !== '' || isTrivia(lastToken(c))) return false;
+    if (c.lookahead < 0 || c.errors.length > 0 || c.endModes !== '') return false;
     return end + c.lookahead <= this.start || (at > this.end && this.leadAfterEdit(at, before));
   }
 

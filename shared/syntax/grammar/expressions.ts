@@ -298,11 +298,14 @@ export function parseArgTurns(p: Parser, close: K, resync: (() => boolean) | und
     const saved = p.lookFrom();
     const errors = p.errorCount();
     const from = p.stackTop();
-    const before = p.here();
-    parseExpression(p, false);
-    const stuck = p.skipIfStuck(before, 'an argument');
-    p.looked(saved, p.stackTop() > from, errors, from);
-    if (stuck) continue;
+    if (p.reuseElement()) p.looked(saved, true, errors, from);
+    else {
+      const before = p.here();
+      parseExpression(p, false);
+      const stuck = p.skipIfStuck(before, 'an argument');
+      p.looked(saved, p.stackTop() > from, errors, from);
+      if (stuck) continue;
+    }
     if (!p.eat(K.Comma)) {
       if (p.peek() !== close) p.errorMissing(`',' or '${close === K.RParen ? ')' : ']'}'`);
       return false;
@@ -429,10 +432,15 @@ export function parseParenOrTuple(p: Parser): void {
   while (p.peek() !== K.RParen && p.peek() !== K.EOF) {
     const k = p.peek();
     if (PARENS_END.has(k) || p.atItemBoundaryInBlock()) break;
-    const before = p.here();
-    if (atSetKeyword(p)) parseUnary(p, false);
-    else parseExpression(p, false);
-    if (p.skipIfStuck(before, 'an expression')) continue;
+    if (atSetKeyword(p)) {
+      const before = p.here();
+      parseUnary(p, false);
+      if (p.skipIfStuck(before, 'an expression')) continue;
+    } else if (!p.reuseElement(true)) {
+      const before = p.here();
+      parseExpression(p, false);
+      if (p.skipIfStuck(before, 'an expression')) continue;
+    }
     elements++;
     if (!p.eat(K.Comma)) break;
     commas++;
