@@ -441,7 +441,7 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
   if (!(block instanceof GreenNode) || block.kind !== K.Block) return undefined;
   const path = blockPath(item, itemStart, body, block, edit.start, edit.end);
   if (opensBlock(path, edit)) return undefined;
-  for (let level = path.blocks.length - 1; level >= 0; level--) {
+  for (let level = path.blocks.length - 1 - (unbalancesList(path, edit) ? 1 : 0); level >= 0; level--) {
     const fresh = reparseBlock(item, path, level, edit);
     if (fresh) {
       bodyReparses.depth = level;
@@ -451,6 +451,29 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
     }
   }
   return undefined;
+}
+
+/**
+ * Whether the innermost list on the edit's path is a long list's arguments whose brackets the edit
+ * unbalances: the text it inserted and the text it removed, in plain code, hold different counts
+ * of `(` and `[` less `)` and `]` (and no quote, slash or brace that could make them a string's,
+ * a comment's or a block's), as a `(` typed alone or deleted. The list then ends where it did not
+ * (a `)` ends it early; a `(` takes its closer), so its re-parse by elements cannot meet the old
+ * list again, and the re-parse begins with the block's around it.
+ */
+function unbalancesList(path: BlockPath, edit: ItemEdit): boolean {
+  const list = path.nodes[path.blocks[path.blocks.length - 1]];
+  if (list.kind !== K.ArgList || path.blocks.length < 2) return false;
+  const { text, start, end, inserted } = edit;
+  let open = 0;
+  for (let i = 0; i < inserted.length + end - start; i++) {
+    const c = i < inserted.length ? inserted.charCodeAt(i) : text.charCodeAt(start + i - inserted.length);
+    const sign = i < inserted.length ? 1 : -1;
+    if (c === 40 || c === 91) open += sign;
+    else if (c === 41 || c === 93) open -= sign;
+    else if (c === 34 || c === 39 || c === 47 || c === 123 || c === 125) return false;
+  }
+  return open !== 0;
 }
 
 /**
