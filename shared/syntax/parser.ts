@@ -603,7 +603,7 @@ export class Parser {
     if (this.reuse === undefined || this.measuring) return false;
     const first = this.rawIndex(0);
     const t = this.t;
-    if (t.depths[first] !== 0 || t.modes[first] !== '') return false;
+    if (t.depths[first] !== 0) return false;
     const start = t.starts[first];
     const old = this.reuse.at(start, element);
     if (old === undefined) return false;
@@ -677,7 +677,7 @@ export class Parser {
 
   /** The lexer's state before the next raw token ('' is plain code). */
   private modesAhead(): string {
-    return this.cur < this.t.length ? this.t.modes[this.cur] : this.lexer.modeState;
+    return this.cur < this.t.length ? this.t.modeAt(this.cur) : this.lexer.modeState;
   }
 
   // ------------------------------------------------------------ top level
@@ -950,7 +950,10 @@ class Tokens {
   starts = new Int32Array(256);
   ends = new Int32Array(256);
   depths = new Int32Array(256);
-  /** The lexer's state before each token ('': plain code); entries past `length` are stale (kept: no regrowth per parse). */
+  /**
+   * The lexer's state before each token not in plain code (depth 0: '', which `modeAt` answers
+   * without it); other entries, and those past `length`, are stale (kept: no regrowth per parse).
+   */
   readonly modes: string[] = [];
   length = 0;
   sig = new Int32Array(256);
@@ -968,9 +971,15 @@ class Tokens {
     this.starts[i] = start;
     this.ends[i] = end;
     this.depths[i] = depth;
-    this.modes[i] = modes;
+    // Plain code's state ('') is read from its depth 0: written only as the array grows.
+    if (depth !== 0 || i >= this.modes.length) this.modes[i] = modes;
     this.length = i + 1;
     return i;
+  }
+
+  /** The lexer's state before the raw token `i` ('': plain code). */
+  modeAt(i: number): string {
+    return this.depths[i] === 0 ? '' : this.modes[i];
   }
 
   pushSig(raw: number): void {
