@@ -678,6 +678,30 @@ describe('incremental', () => {
     }
   });
 
+  test("an old element with a '{' is taken only where no failed let-scan's memo reaches on: its statements' scans replace that memo", () => {
+    // Found by the property below: with `et v = 79` left of a `set` (an error that ends the list),
+    // the call's memo reaches past the lambda; a full parse replaces it with the scan of the
+    // lambda's `h(y);`, so the statement made of `et v` scans again. Taking the lambda whole kept
+    // the memo, which spared that scan (a shorter look recorded).
+    const minimum = ARG_TURNS.minimum;
+    const bodies = setBodyMinimum(0);
+    ARG_TURNS.minimum = 6;
+    setWindowSlack(64);
+    try {
+      const text =
+        'func long(ship &Ship) int {\n  sum(ship,\n    (x) => { y = x + 48; h(y); },\n    total77 + 77 * launch(ship, 0),\n    set v = 79,\n    total80 + 80 * launch(ship, 3),\n  );\n  return v;\n}\nfunc after() { }\n';
+      const at = text.indexOf('    set v = 79');
+      const elements = statementReuse.elements;
+      const tree = reparse(parse(text), { start: at, end: at + 5, newText: '' });
+      assertSameAsFullParse(tree);
+      assert.ok(statementReuse.elements > elements, 'no old element taken');
+    } finally {
+      setBodyMinimum(bodies);
+      ARG_TURNS.minimum = minimum;
+      setWindowSlack(1024);
+    }
+  });
+
   test("an edit among a long list's elements, its old elements taken whole, equals a full parse", () => {
     // Elements of every shape, lambdas with statements, strings with interpolations, nested lists
     // and tuples among them, in calls and array literals under a let or an expression statement,

@@ -3,7 +3,10 @@
 // other depths, where the re-parse by statements (body.ts) cannot take them: they are one level
 // deeper or shallower than they were. This offers the parser those old statements by where they
 // start in the new text, to take whole instead of parsing them (`Parser.reuseStatement`), as
-// Roslyn's and tree-sitter's incremental parsers take old nodes wherever the parse meets one.
+// Roslyn's and tree-sitter's incremental parsers take old nodes wherever the parse meets one. The
+// elements of a long list (a call's arguments, an array literal's: turns too, `parseArgTurns`)
+// likewise: a `(` typed alone among them takes the elements after it into a tuple, up to the
+// list's closer (`Parser.reuseElement`).
 //
 // A statement's turn depends on what came before it only through where it starts (in plain code,
 // and as far as the lexer and the parser read before its first token, its line's indentation),
@@ -11,22 +14,23 @@
 // ended (it uses neither when it reports no error), and a failed let-scan's memo of the same list
 // (`Parser.hasLetEquals`); and the turns after it depend on it only through what it read (its
 // `lookahead`) and the memo its scans leave (one that fails replaces the memo, of whatever list).
-// So an old statement is offered only when:
+// An element's, the same, but that it has no let-scan of its own (it reads no memo).
+// So an old statement or element is offered only when:
 // - it and all it looked at (its lookahead) lie in text the edit did not change, and so does its
 //   line before it: the same text, lexed from plain code (`endModes` '', which a statement of a
-//   list that began in a string's interpolation never has), makes the same tokens, and it ends
-//   with a significant one (where the lexer goes on after it);
+//   list that began in a string's interpolation never has), makes the same tokens;
 // - its turn reported no error, and the item none in that text (an error hides a second one at
 //   its place: one the statement's parse made there would have been hidden), nor one past
 //   `MAX_ITEM_ERRORS` or of nesting (reported once per item: one the statement met would have
 //   been hidden too);
 // - no turn before it in its list looked past its first token (no memo of theirs reached it),
 //   and it looked no further than the first token after it (no memo of its own reaches the next);
-// - the parser checks the rest where it is: in plain code; no memo reaching on, of its list, or of
-//   another unless the statement is a let without a `{` (`leavesNoMemo`: no scan of its fails, so
-//   it leaves that memo as it found it; a memo left by any other's scans is dead after it, of a
-//   list inside it or of its own ending before the next statement); its nesting low enough that
-//   the statement cannot meet the limit (`MAX_NESTING`); the window holding all it looked at.
+// - the parser checks the rest where it is: in plain code; it ends with no blanks (where the
+//   lexer goes on after it); no memo reaching on, of its list, or of another unless the node is a
+//   let's statement or an element without a `{` (no scan of its fails, so it leaves that memo as it
+//   found it; a memo left by any other's scans is dead after it, of a list inside it or of its own
+//   ending before the next statement); its nesting low enough that it cannot meet the limit
+//   (`MAX_NESTING`); the window holding all it looked at.
 
 import { ARG_TURNS } from './grammar/common';
 import { type GreenElement, GreenNode, GreenToken, type RelativeSyntaxError } from './green';
@@ -358,7 +362,7 @@ export class OldStatements implements StatementSource {
     }
   }
 
-  /** Whether the statement `c` of a block, at [`at`, `end`), may be taken (see the top of this file). */
+  /** Whether the statement `c` of a block (or the element of a long list), at [`at`, `end`), may be taken (see the top of this file). */
   private takes(
     c: GreenNode,
     at: number,
