@@ -74,8 +74,8 @@ export class Parser {
   inRules = false;
   /** Old statements a re-parse may take whole where a turn of a block meets one (reuse.ts). */
   reuse: StatementSource | undefined;
-  /** Whether a parse took an old node whole (`forgetTurns` copies those it would change). */
-  private tookOld = false;
+  /** The old nodes this parser took whole (`forgetTurns` copies those it would change). */
+  private taken: Set<GreenNode> | undefined;
 
   constructor(text: string, start = 0, modes = '') {
     this.text = text;
@@ -452,8 +452,8 @@ export class Parser {
     for (let i = from; i < this.top; i++) {
       let e = this.stack[i];
       if (e instanceof GreenNode) {
-        // An old element taken whole is the old tree's too: a copy forgets (`asTupleElement`).
-        if (this.tookOld && e.lookahead !== 0) this.stack[i] = e = asTupleElement(e);
+        // An old element taken whole is the old tree's too: a copy forgets.
+        if (this.taken?.has(e)) this.stack[i] = e = new GreenNode(e.kind, e.children, e.width);
         e.lookahead = 0;
         e.endModes = '';
         e.errors = NO_ERRORS;
@@ -655,7 +655,7 @@ export class Parser {
     if (target > end) for (let n = 0; this.end(n) < target; n++);
     else if (this.sigPos - 1 > this.furthest) this.furthest = this.sigPos - 1;
     this.reuse.took(old, copy);
-    this.tookOld = true;
+    (this.taken ??= new Set()).add(node);
     return true;
   }
 
