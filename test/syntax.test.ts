@@ -44,15 +44,67 @@ function assertSameAsFullParse(tree: SyntaxTree, why = JSON.stringify(tree.text)
   assert.equal(tree.nodeCount, full.nodeCount, why);
 }
 /**
+ * Runs `body` with lists of `turns` elements or more keeping their turns' records (`ARG_TURNS`),
+ * bodies of `bodies` elements or more re-parsed by statements, and windows of the new text cut at
+ * `slack` characters past what the parse read, each set back as it was after.
+ */
+function withSettings<T>(settings: { turns?: number; bodies?: number; slack?: number }, body: () => T): T {
+  const minimum = ARG_TURNS.minimum;
+  const bodies = settings.bodies === undefined ? undefined : setBodyMinimum(settings.bodies);
+  if (settings.turns !== undefined) ARG_TURNS.minimum = settings.turns;
+  if (settings.slack !== undefined) setWindowSlack(settings.slack);
+  try {
+    return body();
+  } finally {
+    ARG_TURNS.minimum = minimum;
+    if (bodies !== undefined) setBodyMinimum(bodies);
+    if (settings.slack !== undefined) setWindowSlack(1024);
+  }
+}
+
+/**
+ * Each of `edits` made in turn to `text`, each reparse equal to a full parse, with old statements
+ * and elements taken whole or not (`reuse`): what each edit added to the `counters` of
+ * `statementReuse`.
+ */
+function reuseCounts(
+  text: string,
+  edits: readonly TextEdit[],
+  counters: readonly (keyof typeof statementReuse)[],
+  reuse: boolean,
+): number[][] {
+  setStatementReuse(reuse);
+  try {
+    let tree = parse(text);
+    return edits.map((edit) => {
+      const before = { ...statementReuse };
+      tree = reparse(tree, edit);
+      assertSameAsFullParse(tree);
+      return counters.map((c) => statementReuse[c] - before[c]);
+    });
+  } finally {
+    setStatementReuse(true);
+  }
+}
+
+/** An edit of a text: [`start`, `end`) replaced by `newText`. */
+type TextEdit = { start: number; end: number; newText: string };
+
+/**
  * Up to four edits typed (`typed`) or cut (up to 12 characters) at random places of a text, each
  * reparse equal to a full parse, with bodies of any size re-parsed by statements or members and
- * windows short enough to grow; `each` reads each reparsed tree (`bodyReparses` as it left it).
+ * windows short enough to grow (or as `options` set them, `withSettings`); `each` reads each
+ * reparsed tree (`bodyReparses` as it left it).
  */
-function typedEdits(texts: fc.Arbitrary<string>, typed: fc.Arbitrary<string>, each: (tree: SyntaxTree) => void): void {
+function typedEdits(
+  texts: fc.Arbitrary<string>,
+  typed: fc.Arbitrary<string>,
+  each: (tree: SyntaxTree) => void,
+  options: { turns?: number; bodies?: number; slack?: number; numRuns?: number } = {},
+): void {
   const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
-  const minimum = setBodyMinimum(0);
-  setWindowSlack(8);
-  try {
+  const { turns, bodies = 0, slack = 8, numRuns = 3000 } = options;
+  withSettings({ turns, bodies, slack }, () =>
     fc.assert(
       fc.property(texts, fc.array(edit, { minLength: 1, maxLength: 4 }), (text, list) => {
         let tree = parse(text);
@@ -66,12 +118,9 @@ function typedEdits(texts: fc.Arbitrary<string>, typed: fc.Arbitrary<string>, ea
           assertSameAsFullParse(tree);
         }
       }),
-      { numRuns: runs(3000) },
-    );
-  } finally {
-    setBodyMinimum(minimum);
-    setWindowSlack(1024);
-  }
+      { numRuns: runs(numRuns) },
+    ),
+  );
 }
 
 const mutatedFixture = mutatedText(FIXTURE_TEXTS);
@@ -551,27 +600,8 @@ describe('incremental', () => {
       ],
     ];
     // What each edit took: statements in all, into a condition, found in one.
-    const counts = (reuse: boolean): number[][][] => {
-      setStatementReuse(reuse);
-      try {
-        return sequences.map((steps) => {
-          let tree = parse(text);
-          return steps.map((edit) => {
-            const before = { ...statementReuse };
-            tree = reparse(tree, edit);
-            assertSameAsFullParse(tree);
-            return [
-              statementReuse.taken - before.taken,
-              statementReuse.intoConditions - before.intoConditions,
-              statementReuse.fromConditions - before.fromConditions,
-              statementReuse.fromBefore - before.fromBefore,
-            ];
-          });
-        });
-      } finally {
-        setStatementReuse(true);
-      }
-    };
+    const counts = (reuse: boolean): number[][][] =>
+      sequences.map((steps) => reuseCounts(text, steps, ['taken', 'intoConditions', 'fromConditions', 'fromBefore'], reuse));
     const [block, condition, early] = counts(true);
     // Each re-parse in a block takes the statements it meets after the edit at least (the 700 after
     // it); none in a condition.
@@ -630,28 +660,14 @@ describe('incremental', () => {
     const elements = Array.from({ length: 600 }, (_, i) => element(i)).join('\n');
     const counts = (text: string, reuse: boolean): number[][] => {
       const at = text.indexOf('    total302 ') + 4;
-      setStatementReuse(reuse);
-      try {
-        let tree = parse(text);
-        return [
-          { start: at, end: at, newText: '(' },
-          { start: at, end: at + 1, newText: '' },
-          // Inside an element: a `(` that takes the rest of it and the elements after it as a call's arguments.
-          { start: at + 12, end: at + 12, newText: '(' },
-          { start: at + 12, end: at + 13, newText: '' },
-        ].map((edit) => {
-          const before = { ...statementReuse };
-          tree = reparse(tree, edit);
-          assertSameAsFullParse(tree);
-          return [
-            statementReuse.elements - before.elements,
-            statementReuse.intoTuples - before.intoTuples,
-            statementReuse.fromTuples - before.fromTuples,
-          ];
-        });
-      } finally {
-        setStatementReuse(true);
-      }
+      const edits = [
+        { start: at, end: at, newText: '(' },
+        { start: at, end: at + 1, newText: '' },
+        // Inside an element: a `(` that takes the rest of it and the elements after it as a call's arguments.
+        { start: at + 12, end: at + 12, newText: '(' },
+        { start: at + 12, end: at + 13, newText: '' },
+      ];
+      return reuseCounts(text, edits, ['elements', 'intoTuples', 'fromTuples'], reuse);
     };
     for (const [shape, open] of [
       ['call', '  sum(ship,\n'],
@@ -683,11 +699,7 @@ describe('incremental', () => {
     // the call's memo reaches past the lambda; a full parse replaces it with the scan of the
     // lambda's `h(y);`, so the statement made of `et v` scans again. Taking the lambda whole kept
     // the memo, which spared that scan (a shorter look recorded).
-    const minimum = ARG_TURNS.minimum;
-    const bodies = setBodyMinimum(0);
-    ARG_TURNS.minimum = 6;
-    setWindowSlack(64);
-    try {
+    withSettings({ turns: 6, bodies: 0, slack: 64 }, () => {
       const text =
         'func long(ship &Ship) int {\n  sum(ship,\n    (x) => { y = x + 48; h(y); },\n    total77 + 77 * launch(ship, 0),\n    set v = 79,\n    total80 + 80 * launch(ship, 3),\n  );\n  return v;\n}\nfunc after() { }\n';
       const at = text.indexOf('    set v = 79');
@@ -695,11 +707,7 @@ describe('incremental', () => {
       const tree = reparse(parse(text), { start: at, end: at + 5, newText: '' });
       assertSameAsFullParse(tree);
       assert.ok(statementReuse.elements > elements, 'no old element taken');
-    } finally {
-      setBodyMinimum(bodies);
-      ARG_TURNS.minimum = minimum;
-      setWindowSlack(1024);
-    }
+    });
   });
 
   test("an edit among a long list's elements, its old elements taken whole, equals a full parse", () => {
@@ -725,32 +733,9 @@ describe('incremental', () => {
           `func long(ship &Ship) int {\n${opens[o]}${picks.map((k, i) => shapes[k](i)).join('\n')}\n${closes[o]}  return v;\n}\nfunc after() { }\n`,
       );
     const typed = fc.constantFrom('(', ')', '[', ']', ',', '{', '}', '"', '(x) => {', ';', '\n', 'x', '//', '=', 'set ');
-    const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
-    const minimum = ARG_TURNS.minimum;
-    const bodies = setBodyMinimum(0);
-    ARG_TURNS.minimum = 6;
-    setWindowSlack(64);
     const elements = statementReuse.elements;
     let edits = 0;
-    try {
-      fc.assert(
-        fc.property(texts, fc.array(edit, { minLength: 1, maxLength: 4 }), (text, list) => {
-          let tree = parse(text);
-          for (const [at, cut, ins, del] of list) {
-            const start = at % (tree.text.length + 1);
-            const end = Math.min(tree.text.length, start + (del ? cut : 0));
-            tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
-            assertSameAsFullParse(tree);
-            edits++;
-          }
-        }),
-        { numRuns: runs(150) },
-      );
-    } finally {
-      setBodyMinimum(bodies);
-      ARG_TURNS.minimum = minimum;
-      setWindowSlack(1024);
-    }
+    typedEdits(texts, typed, () => edits++, { turns: 6, slack: 64, numRuns: 150 });
     assert.ok(statementReuse.elements - elements > edits, `${statementReuse.elements - elements} old elements taken in ${edits} edits`);
   });
 
@@ -772,22 +757,16 @@ describe('incremental', () => {
       .array(fc.nat(shapes.length - 1), { minLength: 600, maxLength: 600 })
       .map((picks) => `func long(ship &Ship) int {\n${picks.map((k, i) => shapes[k](i)).join('\n')}\n  return v;\n}\nfunc after() { }\n`);
     const typed = fc.constantFrom('{', '}', 'if ', 'while x ', '"', ';', '(', ')', '\n', 'x', '{\n', '}\n', 'if a { ', '//', '=');
-    const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), typed, fc.boolean());
     const taken = statementReuse.taken;
     let edits = 0;
-    fc.assert(
-      fc.property(texts, fc.array(edit, { minLength: 1, maxLength: 4 }), (text, list) => {
-        assert.ok(text.length > REUSE_WITHIN);
-        let tree = parse(text);
-        for (const [at, cut, ins, del] of list) {
-          const start = at % (tree.text.length + 1);
-          const end = Math.min(tree.text.length, start + (del ? cut : 0));
-          tree = reparse(tree, { start, end, newText: del && cut > 0 ? '' : ins });
-          assertSameAsFullParse(tree);
-          edits++;
-        }
-      }),
-      { numRuns: runs(150) },
+    typedEdits(
+      texts,
+      typed,
+      (tree) => {
+        assert.ok(tree.text.length > REUSE_WITHIN);
+        edits++;
+      },
+      { bodies: 64, slack: 1024, numRuns: 150 },
     );
     assert.ok(statementReuse.taken - taken > edits, `${statementReuse.taken - taken} old statements taken in ${edits} edits`);
   });
@@ -797,22 +776,14 @@ describe('incremental', () => {
     // lambda's parameters splits the chain) reached past the next block statement; the full parse
     // replaced it with the scan of `a();` inside that block, so the next `else if x == 1` scanned
     // again (and looked further). Taking `a();` whole kept the memo, which spared that scan.
-    const minimum = ARG_TURNS.minimum;
-    const bodies = setBodyMinimum(0);
-    ARG_TURNS.minimum = 6;
-    setWindowSlack(8);
-    try {
+    withSettings({ turns: 6, bodies: 0, slack: 8 }, () => {
       const text =
         'func f(x int) int {\n  k();\n  if x == 1 { a(); } else if g((z) => { z > 1 }) { } else if x == 1 { a(); } else if x == 1 { a(); }\n  z();\n}\nfunc after() { }\n';
       const taken = statementReuse.taken;
       const tree = reparse(parse(text), { start: 59, end: 59, newText: ';' });
       assertSameAsFullParse(tree);
       assert.ok(statementReuse.taken > taken, 'no old statement taken');
-    } finally {
-      setBodyMinimum(bodies);
-      ARG_TURNS.minimum = minimum;
-      setWindowSlack(1024);
-    }
+    });
   });
 
   test("an edit among a struct's or an interface's members, its members re-parsed, equals a full parse", () => {
