@@ -31,6 +31,7 @@ import {
   serializeMessage,
 } from '../../shared';
 import { setBodyMinimum } from '../../shared/syntax/body';
+import { setWindowSlack } from '../../shared/syntax/tree';
 import { ARG_TURNS } from '../../shared/syntax/grammar/common';
 import { FRAGMENTS, anyText, argumentsOf, editOf, fixtureTexts, mutatedText, tokenSoup } from '../support/arbitraries';
 import { elfWithSymbols } from '../support/elf';
@@ -170,6 +171,97 @@ const turnsSurface: Surface<ReparseInput> = {
       ARG_TURNS.minimum = minimum;
     }
   },
+};
+
+/** A long function of statements of every shape, blocks, conditions and lambdas among them. */
+const longBodies = fc.array(fc.nat(6), { minLength: 40, maxLength: 120 }).map((picks) => {
+  const shapes = [
+    (i: number) => `  v${i} = f(v${i}) + ${i};`,
+    (i: number) => `  g${i}(v, (x) => { x + ${i}; });`,
+    (i: number) => `  if v > ${i} { w = ${i}; } else { w = 0; }`,
+    (i: number) => `  s${i} = "a {v + ${i}} b";`,
+    (i: number) => `  while v < ${i} { set v = v + 1; }`,
+    (_i: number) => '  ship.fuel;',
+    (i: number) => `  list.each((y) => {\n    y${i} = y + 1;\n    h(y${i});\n  });`,
+  ];
+  return `func long(ship &Ship) int {\n${picks.map((k, i) => shapes[k](i)).join('\n')}\n  return v;\n}\nfunc after() { }\n`;
+});
+
+/** A long list of elements of every shape, a call's arguments or an array literal's, under a statement or a let. */
+const longLists = fc.tuple(fc.nat(2), fc.array(fc.nat(7), { minLength: 20, maxLength: 100 })).map(([o, picks]) => {
+  const shapes = [
+    (i: number) => `    total${i} + ${i} * launch(ship, ${i % 7}),`,
+    (i: number) => `    (x) => { y = x + ${i}; h(y); },`,
+    (i: number) => `    "a {v + ${i}} b",`,
+    (i: number) => `    (a${i}, b),`,
+    (i: number) => `    [#](${i}, ${i + 1}),`,
+    (i: number) => `    set v = ${i},`,
+    (i: number) => `    g${i}(\n      v),`,
+    (_i: number) => '    ship.fuel,',
+  ];
+  const open = ['  sum(ship,\n', '  totals = [#](\n', '  if v > 0 { list = f(\n'][o];
+  const close = ['  );\n', '  );\n', '  ); }\n'][o];
+  return `func long(ship &Ship) int {\n${open}${picks.map((k, i) => shapes[k](i)).join('\n')}\n${close}  return v;\n}\nfunc after() { }\n`;
+});
+
+interface EditsInput {
+  text: string;
+  edits: { start: number; end: number; newText: string }[];
+}
+
+/**
+ * Up to four edits of a long function's statements or a long list's elements, each re-parse equal
+ * to a full parse, under windows short enough that re-parses read more than one and take old
+ * statements and elements whole (reuse.ts), with every list of turns as short as `turnsSurface`'s.
+ */
+const reuseSurface: Surface<EditsInput> = {
+  name: 'reuse',
+  what: 'incremental reparses that take old statements and elements whole, wherever they moved, equal a full parse after each of a few edits',
+  arbitrary: fc
+    .tuple(
+      fc.oneof(longBodies, longLists, fc.constantFrom(LISTS)),
+      fc.array(
+        fc.tuple(
+          fc.nat(),
+          fc.nat({ max: 12 }),
+          fc.oneof(fc.constantFrom('{', '}', '(', ')', '[', ']', ',', ';', 'if ', '"', '//', '=', '\n', 'x'), tokenSoup),
+          fc.boolean(),
+        ),
+        { minLength: 1, maxLength: 4 },
+      ),
+    )
+    .map(([text, list]) => {
+      const edits: EditsInput['edits'] = [];
+      let t = text;
+      for (const [at, cut, ins, del] of list) {
+        const start = at % (t.length + 1);
+        const edit = { start, end: Math.min(t.length, start + (del ? cut : 0)), newText: del && cut > 0 ? '' : ins };
+        edits.push(edit);
+        t = applyEdit(t, edit);
+      }
+      return { text, edits };
+    }),
+  check: ({ text, edits }) => {
+    const minimum = ARG_TURNS.minimum;
+    const bodies = setBodyMinimum(0);
+    ARG_TURNS.minimum = 6;
+    setWindowSlack(16);
+    try {
+      let tree = parse(text);
+      for (const edit of edits) {
+        tree = reparse(tree, edit);
+        const full = parse(tree.text);
+        if (fingerprint(tree.green) !== fingerprint(full.green)) fail('incremental reparse differs from a full parse');
+        if (JSON.stringify(tree.errors) !== JSON.stringify(full.errors)) fail('incremental reparse reports other errors than a full parse');
+      }
+    } finally {
+      setBodyMinimum(bodies);
+      ARG_TURNS.minimum = minimum;
+      setWindowSlack(1024);
+    }
+  },
+  toJson: identity,
+  fromJson: (j) => j as EditsInput,
 };
 
 const quickSurface: Surface<string> = {
@@ -472,6 +564,7 @@ export const SURFACES: readonly Surface<unknown>[] = [
   parseSurface,
   reparseSurface,
   turnsSurface,
+  reuseSurface,
   quickSurface,
   analysisSurface,
   recognizeSurface,
