@@ -455,11 +455,12 @@ export function reparseBody(item: GreenNode, itemStart: number, edit: ItemEdit):
 
 /**
  * Whether the innermost list on the edit's path is a long list's arguments whose brackets the edit
- * unbalances: the text it inserted and the text it removed, in plain code, hold different counts
- * of `(` and `[` less `)` and `]` (and no quote, slash or brace that could make them a string's,
- * a comment's or a block's), as a `(` typed alone or deleted. The list then ends where it did not
- * (a `)` ends it early; a `(` takes its closer), so its re-parse by elements cannot meet the old
- * list again, and the re-parse begins with the block's around it.
+ * unbalances: the text it inserted and the text it removed hold different counts of `(` and `[`
+ * less `)` and `]` (and no quote, slash or brace that could make them a string's, a comment's or
+ * a block's), as a `(` typed alone or deleted. The list then ends where it did not (a `)` ends it
+ * early; a `(` takes its closer), so its re-parse by elements cannot meet the old list again, and
+ * the re-parse begins with the block's around it. (Inside a string already, the list would have
+ * met itself again: the block's re-parse makes the same tree, reading more.)
  */
 function unbalancesList(path: BlockPath, edit: ItemEdit): boolean {
   const list = path.nodes[path.blocks[path.blocks.length - 1]];
