@@ -17,7 +17,7 @@ import { REUSE_WITHIN, setStatementReuse, statementReuse } from '../shared/synta
 import { ARG_TURNS, GRAMMAR_WORDS } from '../shared/syntax/grammar/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { anyText, argumentsOf, editOf, fixtureTexts, mutatedText, repoRoot, tokenSoup } from './support/arbitraries';
+import { anyText, argumentsOf, editOf, fixtureTexts, longBody, longList, mutatedText, repoRoot, tokenSoup } from './support/arbitraries';
 import { assertSameReading } from './support/quick';
 import { fingerprint } from './support/trees';
 
@@ -714,24 +714,7 @@ describe('incremental', () => {
     // Elements of every shape, lambdas with statements, strings with interpolations, nested lists
     // and tuples among them, in calls and array literals under a let or an expression statement,
     // inside statements and blocks; edits of what moves elements into and out of tuples and lists.
-    const shapes = [
-      (i: number) => `    total${i} + ${i} * launch(ship, ${i % 7}),`,
-      (i: number) => `    (x) => { y = x + ${i}; h(y); },`,
-      (i: number) => `    "a {v + ${i}} b",`,
-      (i: number) => `    (a${i}, b),`,
-      (i: number) => `    [#](${i}, ${i + 1}),`,
-      (i: number) => `    set v = ${i},`,
-      (i: number) => `    g${i}(\n      v),`,
-      (_i: number) => '    ship.fuel,',
-    ];
-    const opens = ['  sum(ship,\n', '  totals = [#](\n', '  if v > 0 { list = f(\n'];
-    const closes = ['  );\n', '  );\n', '  ); }\n'];
-    const texts = fc
-      .tuple(fc.nat(opens.length - 1), fc.array(fc.nat(shapes.length - 1), { minLength: 100, maxLength: 300 }))
-      .map(
-        ([o, picks]) =>
-          `func long(ship &Ship) int {\n${opens[o]}${picks.map((k, i) => shapes[k](i)).join('\n')}\n${closes[o]}  return v;\n}\nfunc after() { }\n`,
-      );
+    const texts = longList({ min: 100, max: 300 });
     const typed = fc.constantFrom('(', ')', '[', ']', ',', '{', '}', '"', '(x) => {', ';', '\n', 'x', '//', '=', 'set ');
     const elements = statementReuse.elements;
     let edits = 0;
@@ -744,18 +727,7 @@ describe('incremental', () => {
     // re-parses of the item take old statements from their first window on, at the windows' usual
     // slack and the usual shortest body; edits of what moves statements between blocks and
     // conditions, or out of them.
-    const shapes = [
-      (i: number) => `  v${i} = f(v${i}) + ${i};`,
-      (i: number) => `  g${i}(v, (x) => { x + ${i}; });`,
-      (i: number) => `  if v > ${i} { w = ${i}; } else { w = 0; }`,
-      (i: number) => `  s${i} = "a {v + ${i}} b";`,
-      (i: number) => `  while v < ${i} { set v = v + 1; }`,
-      (_i: number) => '  ship.fuel',
-      (i: number) => `  list.each((y) => {\n    y${i} = y + 1;\n    h(y${i});\n  });`,
-    ];
-    const texts = fc
-      .array(fc.nat(shapes.length - 1), { minLength: 600, maxLength: 600 })
-      .map((picks) => `func long(ship &Ship) int {\n${picks.map((k, i) => shapes[k](i)).join('\n')}\n  return v;\n}\nfunc after() { }\n`);
+    const texts = longBody({ min: 600, max: 600 });
     const typed = fc.constantFrom('{', '}', 'if ', 'while x ', '"', ';', '(', ')', '\n', 'x', '{\n', '}\n', 'if a { ', '//', '=');
     const taken = statementReuse.taken;
     let edits = 0;

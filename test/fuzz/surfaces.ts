@@ -33,7 +33,7 @@ import {
 import { setBodyMinimum } from '../../shared/syntax/body';
 import { setWindowSlack } from '../../shared/syntax/tree';
 import { ARG_TURNS } from '../../shared/syntax/grammar/common';
-import { FRAGMENTS, anyText, argumentsOf, editOf, fixtureTexts, mutatedText, tokenSoup } from '../support/arbitraries';
+import { FRAGMENTS, anyText, argumentsOf, editOf, fixtureTexts, longBody, longList, mutatedText, tokenSoup } from '../support/arbitraries';
 import { elfWithSymbols } from '../support/elf';
 import { assertSameReading } from '../support/quick';
 import { fingerprint } from '../support/trees';
@@ -173,37 +173,6 @@ const turnsSurface: Surface<ReparseInput> = {
   },
 };
 
-/** A long function of statements of every shape, blocks, conditions and lambdas among them. */
-const longBodies = fc.array(fc.nat(6), { minLength: 40, maxLength: 120 }).map((picks) => {
-  const shapes = [
-    (i: number) => `  v${i} = f(v${i}) + ${i};`,
-    (i: number) => `  g${i}(v, (x) => { x + ${i}; });`,
-    (i: number) => `  if v > ${i} { w = ${i}; } else { w = 0; }`,
-    (i: number) => `  s${i} = "a {v + ${i}} b";`,
-    (i: number) => `  while v < ${i} { set v = v + 1; }`,
-    (_i: number) => '  ship.fuel;',
-    (i: number) => `  list.each((y) => {\n    y${i} = y + 1;\n    h(y${i});\n  });`,
-  ];
-  return `func long(ship &Ship) int {\n${picks.map((k, i) => shapes[k](i)).join('\n')}\n  return v;\n}\nfunc after() { }\n`;
-});
-
-/** A long list of elements of every shape, a call's arguments or an array literal's, under a statement or a let. */
-const longLists = fc.tuple(fc.nat(2), fc.array(fc.nat(7), { minLength: 20, maxLength: 100 })).map(([o, picks]) => {
-  const shapes = [
-    (i: number) => `    total${i} + ${i} * launch(ship, ${i % 7}),`,
-    (i: number) => `    (x) => { y = x + ${i}; h(y); },`,
-    (i: number) => `    "a {v + ${i}} b",`,
-    (i: number) => `    (a${i}, b),`,
-    (i: number) => `    [#](${i}, ${i + 1}),`,
-    (i: number) => `    set v = ${i},`,
-    (i: number) => `    g${i}(\n      v),`,
-    (_i: number) => '    ship.fuel,',
-  ];
-  const open = ['  sum(ship,\n', '  totals = [#](\n', '  if v > 0 { list = f(\n'][o];
-  const close = ['  );\n', '  );\n', '  ); }\n'][o];
-  return `func long(ship &Ship) int {\n${open}${picks.map((k, i) => shapes[k](i)).join('\n')}\n${close}  return v;\n}\nfunc after() { }\n`;
-});
-
 interface EditsInput {
   text: string;
   edits: { start: number; end: number; newText: string }[];
@@ -219,7 +188,7 @@ const reuseSurface: Surface<EditsInput> = {
   what: 'incremental reparses that take old statements and elements whole, wherever they moved, equal a full parse after each of a few edits',
   arbitrary: fc
     .tuple(
-      fc.oneof(longBodies, longLists, fc.constantFrom(LISTS)),
+      fc.oneof(longBody({ min: 40, max: 120 }), longList({ min: 20, max: 100 }), fc.constantFrom(LISTS)),
       fc.array(
         fc.tuple(
           fc.nat(),

@@ -142,3 +142,46 @@ export function argumentsOf(n: number, seed: number): string {
   ];
   return Array.from({ length: n }, (_, i) => shapes[(i * 7 + seed) % shapes.length](i)).join(', ');
 }
+
+/**
+ * A function whose one statement holds a long list (`length` elements): a call's arguments (an
+ * expression statement's), an array literal's (a let's value) or a call's in an `if`'s block;
+ * its elements of every shape: lambdas with statements, strings with interpolations, tuples,
+ * nested lists, a `set`, a call over two lines.
+ */
+export function longList(length: { min: number; max: number }): fc.Arbitrary<string> {
+  const shapes = [
+    (i: number) => `    total${i} + ${i} * launch(ship, ${i % 7}),`,
+    (i: number) => `    (x) => { y = x + ${i}; h(y); },`,
+    (i: number) => `    "a {v + ${i}} b",`,
+    (i: number) => `    (a${i}, b),`,
+    (i: number) => `    [#](${i}, ${i + 1}),`,
+    (i: number) => `    set v = ${i},`,
+    (i: number) => `    g${i}(\n      v),`,
+    (_i: number) => '    ship.fuel,',
+  ];
+  const opens = ['  sum(ship,\n', '  totals = [#](\n', '  if v > 0 { list = f(\n'];
+  const closes = ['  );\n', '  );\n', '  ); }\n'];
+  return fc
+    .tuple(fc.nat(opens.length - 1), fc.array(fc.nat(shapes.length - 1), { minLength: length.min, maxLength: length.max }))
+    .map(
+      ([o, picks]) =>
+        `func long(ship &Ship) int {\n${opens[o]}${picks.map((k, i) => shapes[k](i)).join('\n')}\n${closes[o]}  return v;\n}\nfunc after() { }\n`,
+    );
+}
+
+/** A function of `length` statements of every shape: blocks, conditions, lambdas, strings with interpolations. */
+export function longBody(length: { min: number; max: number }): fc.Arbitrary<string> {
+  const shapes = [
+    (i: number) => `  v${i} = f(v${i}) + ${i};`,
+    (i: number) => `  g${i}(v, (x) => { x + ${i}; });`,
+    (i: number) => `  if v > ${i} { w = ${i}; } else { w = 0; }`,
+    (i: number) => `  s${i} = "a {v + ${i}} b";`,
+    (i: number) => `  while v < ${i} { set v = v + 1; }`,
+    (_i: number) => '  ship.fuel',
+    (i: number) => `  list.each((y) => {\n    y${i} = y + 1;\n    h(y${i});\n  });`,
+  ];
+  return fc
+    .array(fc.nat(shapes.length - 1), { minLength: length.min, maxLength: length.max })
+    .map((picks) => `func long(ship &Ship) int {\n${picks.map((k, i) => shapes[k](i)).join('\n')}\n  return v;\n}\nfunc after() { }\n`);
+}
