@@ -996,7 +996,7 @@ export class ProgramIndex {
       const d = this.derivation(known, path, model, item, scope);
       const k = item.unplaced.kinds[0];
       const slot = k?.exported ? kinds?.get(k.name) : undefined;
-      const exportedHere = slot?.file === path && model.kindNamed(k.name)?.element === item.element ? slot : undefined;
+      const exportedHere = slot?.file === path && this.slotItem(slot)?.element === item.element ? slot : undefined;
       let indexed = d.indexed;
       // The same derivation, exported through an equal slot: the same sites and edge, at the item's place now.
       if (indexed === undefined || !sameSlot(indexed.exportedHere, exportedHere)) {
@@ -1275,6 +1275,15 @@ export class ProgramIndex {
     return this.files.get(file);
   }
 
+  /**
+   * The item a slot names: the first of its file declaring the name. A one-shot index's models are
+   * never replaced, so the slot's own item is it (no file and name looked up); a tracking index's
+   * slot keeps its version across a replaced model, whose items are new objects.
+   */
+  private slotItem(slot: SlotEntry): ItemDecls | undefined {
+    return this.track ? this.files.get(slot.file)?.kindNamed(slot.name) : slot.item;
+  }
+
   declOf(slot: KindSlot): KindDecl | undefined {
     return this.files.get(slot.file)?.kindNamed(slot.name)?.kinds[0];
   }
@@ -1540,7 +1549,7 @@ export class ProgramIndex {
       case 'named': {
         // A one-shot index resolves a plain name once per scope (`resolvedNames`): no second memo of its lookup.
         const slot = !this.track && !deps && t.args.length === 0 ? this.lookupIn(file, t.name) : this.lookupSlot(file, t.name);
-        const unplaced = slot && this.files.get(slot.file)?.kindNamed(slot.name)?.unplaced.kinds[0];
+        const unplaced = slot && this.slotItem(slot)?.unplaced.kinds[0];
         const args = t.args.map((a) => this.refId(file, a, deps));
         const importable = !slot && this.importable(file, t.name);
         deps?.set(FACT.kind(file, t.name), slot ? String(slot.version) : importable ? '?' : '');
@@ -2206,10 +2215,10 @@ export class ProgramIndex {
 
   /** Immutable kinds are copied member by member; mutable ones cross as references and stop the walk. */
   private enqueueInside(slot: KindSlot, id: string, entry: number, walk: Walk): void {
-    const model = this.files.get(slot.file)!;
-    const item = model.kindNamed(slot.name)!;
+    const item = this.slotItem(slot as SlotEntry)!;
     const decl = item.unplaced.kinds[0];
     if (decl.mutability !== 'imm') return;
+    const model = this.files.get(slot.file)!;
     if (decl.tag === 'struct') {
       // The derivation's members are the declaration's, in order (the same summary): each step is its member.
       const members = this.derive(slot.file, model, item, model.scope).members ?? NO_NODES;
