@@ -24,3 +24,29 @@ test("the server's young generation grows while files are read, up to its cap an
 test("a one-shot run's young generation grows to two 2 MB semi-spaces while files are read", () => {
   assert.equal(youngUnder('one-shot').after, 4);
 });
+
+/** The full collections of a run that keeps all it reads, under a policy: the heap's size before and after each (MB, from `--trace-gc`). */
+function fullCollectionsUnder(policy: 'one-shot'): { before: number; after: number }[] {
+  const child = join(__dirname, 'support', 'heap-child.ts');
+  const r = spawnSync(process.execPath, ['--trace-gc', '--import', 'tsx', child, policy, 'old'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /kept 3000 files/);
+  const out: { before: number; after: number }[] = [];
+  for (const m of r.stdout.matchAll(/Mark-Compact ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/g))
+    out.push({ before: Number(m[1]), after: Number(m[2]) });
+  return out;
+}
+
+/** How much larger the heap was at each full collection than after the one before it. */
+function growths(collections: { before: number; after: number }[]): number[] {
+  return collections.slice(1).map((c, i) => c.before / collections[i].after);
+}
+
+test("a one-shot run's old generation grows tenfold between full collections (V8's own factor is at most four)", () => {
+  const oneShot = fullCollectionsUnder('one-shot');
+  assert.ok(oneShot.length >= 2, `the one-shot policy: ${JSON.stringify(oneShot)}`);
+  assert.ok(
+    growths(oneShot).every((g) => g >= 8),
+    `the one-shot policy grew ${growths(oneShot).map((g) => g.toFixed(1))}×`,
+  );
+});
