@@ -1491,11 +1491,21 @@ export class ProgramIndex {
   /** `importedKindNames` by imports; emptied when a package's kind names change (`update`). */
   private readonly importedByKey = new Map<string, readonly (readonly string[])[]>();
 
+  /** Each package's path as segments, split once (every distinct import is matched against every package). */
+  private readonly packageSegments = new Map<string, readonly string[]>();
+
+  private segmentsOf(pkg: string): readonly string[] {
+    let segments = this.packageSegments.get(pkg);
+    if (!segments) this.packageSegments.set(pkg, (segments = pkg.split('/').filter((s) => s.length > 0)));
+    return segments;
+  }
+
   /** Whether a package of the workspace is named by the whole import prefix (memoized: imports repeat). */
   private insideWorkspace(prefix: readonly string[]): boolean {
     const key = prefix.join('\u0000');
     let inside = this.prefixInside.get(key);
-    if (inside === undefined) this.prefixInside.set(key, (inside = this.packageNames.some((pkg) => packageEndsWith(pkg, prefix))));
+    if (inside === undefined)
+      this.prefixInside.set(key, (inside = this.packageNames.some((pkg) => endsWith(this.segmentsOf(pkg), prefix))));
     return inside;
   }
 
@@ -1503,7 +1513,8 @@ export class ProgramIndex {
   private packagesMatching(wanted: readonly string[]): ReadonlySet<string> {
     const key = wanted.join('\u0000');
     let found = this.importCache.get(key);
-    if (!found) this.importCache.set(key, (found = new Set(this.packageNames.filter((pkg) => packageMatches(pkg, wanted)))));
+    if (!found)
+      this.importCache.set(key, (found = new Set(this.packageNames.filter((pkg) => segmentsMatch(this.segmentsOf(pkg), wanted)))));
     return found;
   }
 
@@ -2695,15 +2706,17 @@ function derivedAgain(
 /** The kinds Vale's builtins declare (Frontend/Builtins/.../resources: opt.vale, result.vale, tupN.vale). */
 const BUILTIN_KINDS = new Set(['Opt', 'Some', 'None', 'Result', 'Ok', 'Err']);
 
-/** `import a.b.*;` names the package whose path ends with a/b (or b: the first segment may be the module). */
-function packageMatches(pkg: string, wanted: readonly string[]): boolean {
-  return packageEndsWith(pkg, wanted) || (wanted.length > 1 && packageEndsWith(pkg, wanted.slice(1)));
+/** `import a.b.*;` names the package whose path (as segments) ends with a/b (or b: the first segment may be the module). */
+function segmentsMatch(segments: readonly string[], wanted: readonly string[]): boolean {
+  return endsWith(segments, wanted) || (wanted.length > 1 && endsWith(segments, wanted.slice(1)));
 }
 
-/** Whether a package's path ends with these segments. */
-function packageEndsWith(pkg: string, wanted: readonly string[]): boolean {
-  const segments = pkg.split('/').filter((s) => s.length > 0);
-  return wanted.length <= segments.length && wanted.every((s, i) => segments[segments.length - wanted.length + i] === s);
+/** Whether a package's path (as segments) ends with these segments. */
+function endsWith(segments: readonly string[], wanted: readonly string[]): boolean {
+  const from = segments.length - wanted.length;
+  if (from < 0) return false;
+  for (let i = 0; i < wanted.length; i++) if (segments[from + i] !== wanted[i]) return false;
+  return true;
 }
 
 export function signatureText(f: FunctionDecl): string {
