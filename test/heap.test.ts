@@ -25,10 +25,10 @@ test("a one-shot run's young generation grows to two 4 MB semi-spaces while file
   assert.equal(youngUnder('one-shot').after, 8);
 });
 
-/** The full collections of a run that keeps all it reads, under a policy: the heap's size before and after each (MB, from `--trace-gc`). */
-function fullCollectionsUnder(policy: 'one-shot'): { before: number; after: number }[] {
+/** The full collections of a run that keeps all it reads, under the one-shot policy: the heap's size before and after each (MB, from `--trace-gc`). */
+function oneShotFullCollections(): { before: number; after: number }[] {
   const child = join(__dirname, 'support', 'heap-child.ts');
-  const r = spawnSync(process.execPath, ['--trace-gc', '--import', 'tsx', child, policy, 'old'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--trace-gc', '--import', 'tsx', child, 'one-shot', 'old'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /kept 3000 files/);
   const out: { before: number; after: number }[] = [];
@@ -43,7 +43,7 @@ function growths(collections: { before: number; after: number }[]): number[] {
 }
 
 test("a one-shot run's old generation grows tenfold between full collections (V8's own factor is at most four)", () => {
-  const oneShot = fullCollectionsUnder('one-shot');
+  const oneShot = oneShotFullCollections();
   assert.ok(oneShot.length >= 2, `the one-shot policy: ${JSON.stringify(oneShot)}`);
   assert.ok(
     growths(oneShot).every((g) => g >= 8),
