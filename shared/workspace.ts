@@ -1457,9 +1457,7 @@ export class Workspace {
     const blocked = (d: Diagnostic): boolean =>
       !!model
         ?.itemContaining(d.start)
-        ?.functions.some(
-          (f) => f.nameRange.start === d.start && noPrototype.some((e) => e.start >= f.itemRange.start && e.end <= f.itemRange.end),
-        );
+        ?.functions.some((f) => f.nameStart === d.start && noPrototype.some((e) => e.start >= f.itemStart && e.end <= f.itemEnd));
     return this.externNotImplementedDiagnostics(path).filter((d) => !blocked(d));
   }
 

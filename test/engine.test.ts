@@ -1462,7 +1462,7 @@ describe('the C project inferred from the externs', () => {
       return {
         symbols: c.names.map((u) => {
           const s = cSymbolAt(program, c, u.range.start);
-          return s && `${u.name}: ${s.tag} ${s.tag === 'function' ? `${s.fn.file}@${s.fn.nameRange.start}` : ''}`;
+          return s && `${u.name}: ${s.tag} ${s.tag === 'function' ? `${s.fn.file}@${s.fn.nameStart}` : ''}`;
         }),
         definitions: (w.model('/w/main.vale')?.functions ?? []).map((f) => cDefinitions(program, files, f)),
         uses: (w.model('/w/main.vale')?.functions ?? []).map((f) => cUses(program, files, { fn: f })),

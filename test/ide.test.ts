@@ -21,6 +21,7 @@ import {
   hoverInVale,
   inlayHints,
   hoverReferenceInText,
+  nameRangeOf,
   referencesTo,
   renameEdits,
   renameTarget,
@@ -147,11 +148,11 @@ const BEHAVIOURS: Record<string, (c: Case) => string> = {
     const s = symbolAt(c.ws.program(), c.path, c.offset);
     const target =
       s?.tag === 'kind'
-        ? s.decl && { file: s.decl.file, range: s.decl.nameRange }
+        ? s.decl && { file: s.decl.file, range: nameRangeOf(s.decl) }
         : s?.tag === 'field'
-          ? { file: s.decl.file, range: s.member.nameRange }
+          ? { file: s.decl.file, range: nameRangeOf(s.member) }
           : s?.tag === 'function'
-            ? { file: s.fn.file, range: s.fn.nameRange }
+            ? { file: s.fn.file, range: nameRangeOf(s.fn) }
             : undefined;
     return target ? `${place(c, target.file, target.range.start, target.range.end)}\n` : '(no definition)\n';
   },
@@ -224,10 +225,10 @@ function symbolByScan(ws: Workspace, file: string, offset: number): unknown {
   const model = ws.program().model(file)!;
   const inside = (r: { start: number; end: number }): boolean => r.start <= offset && offset <= r.end;
   for (const k of model.kinds) {
-    if (inside(k.nameRange)) return { tag: 'kind', range: k.nameRange, name: k.name };
-    for (const m of k.members) if (inside(m.nameRange)) return { tag: 'field', range: m.nameRange, name: m.name };
+    if (inside(nameRangeOf(k))) return { tag: 'kind', range: nameRangeOf(k), name: k.name };
+    for (const m of k.members) if (inside(nameRangeOf(m))) return { tag: 'field', range: nameRangeOf(m), name: m.name };
   }
-  for (const f of model.functions) if (inside(f.nameRange)) return { tag: 'function', range: f.nameRange, name: f.name };
+  for (const f of model.functions) if (inside(nameRangeOf(f))) return { tag: 'function', range: nameRangeOf(f), name: f.name };
   const refs = [
     ...model.kinds.flatMap((k) => k.members.map((m) => m.type)),
     ...model.functions.flatMap((f) => [...f.params.map((p) => p.type), ...(f.returnType ? [f.returnType] : [])]),

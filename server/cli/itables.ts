@@ -48,7 +48,7 @@ export function runItables(paths: readonly string[], options: ItablesOptions, ct
     const itables = placed.map((p) => ({
       impl: `${p.struct} for ${p.iface.name}`,
       file: p.impl.file,
-      line: lineOf(p.impl.file).positionAt(p.impl.itemRange.start).line + 1,
+      line: lineOf(p.impl.file).positionAt(p.impl.itemStart).line + 1,
       symbol: p.symbol,
       methods: p.methods,
       size: p.size,

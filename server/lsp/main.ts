@@ -761,13 +761,13 @@ connection.onDefinition(
       return target ? location(target.file, target.start, target.end) : null;
     }
     const s = symbolAt(workspace.program(), key, lines.offsetAt(position));
-    if (s?.tag === 'kind' && s.decl) return location(s.decl.file, s.decl.nameRange.start, s.decl.nameRange.end);
-    if (s?.tag === 'field') return location(s.decl.file, s.member.nameRange.start, s.member.nameRange.end);
+    if (s?.tag === 'kind' && s.decl) return location(s.decl.file, s.decl.nameStart, s.decl.nameEnd);
+    if (s?.tag === 'field') return location(s.decl.file, s.member.nameStart, s.member.nameEnd);
     if (s?.tag === 'function') {
       // An extern is defined in C: there, when a C file of the workspace defines it.
       const defs = s.fn.extern ? cDefinitions(cProgram(), cFiles(), s.fn) : [];
       if (defs.length > 0) return defs.map((d) => location(d.file, d.start, d.end));
-      return location(s.fn.file, s.fn.nameRange.start, s.fn.nameRange.end);
+      return location(s.fn.file, s.fn.nameStart, s.fn.nameEnd);
     }
     return null;
   }),
@@ -799,7 +799,7 @@ connection.onReferences(
     const toLocation = (l: { file: string; start: number; end: number }): Location => location(l.file, l.start, l.end);
     if (fn) {
       const uses = cUses(program, cFiles(), { fn }).map(toLocation);
-      return context.includeDeclaration ? [location(fn.file, fn.nameRange.start, fn.nameRange.end), ...uses] : uses;
+      return context.includeDeclaration ? [location(fn.file, fn.nameStart, fn.nameEnd), ...uses] : uses;
     }
     if (!decl) return [];
     const kind = program.kindOfDecl(decl, true);
@@ -807,7 +807,7 @@ connection.onReferences(
       ...referencesTo(index, decl).map((r) => location(r.file, r.range.start, r.range.end)),
       ...(kind ? cUses(program, cFiles(), { kind }).map(toLocation) : []),
     ];
-    return context.includeDeclaration ? [location(decl.file, decl.nameRange.start, decl.nameRange.end), ...refs] : refs;
+    return context.includeDeclaration ? [location(decl.file, decl.nameStart, decl.nameEnd), ...refs] : refs;
   }),
 );
 

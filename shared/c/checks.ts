@@ -362,7 +362,7 @@ function checkCItem(program: CProgram, path: string, item: CItemSummary, c: CFil
       severity: 'error',
       code: C_SIGNATURE_MISMATCH,
       message: `${fn.name} is not the function the backend calls for ${signatureText(ext.f)}: ${differences.join('; ')}. Written: \`${writtenSignature(fn)}\`; generated: \`${fixed}\`.`,
-      related: [{ file: ext.f.file, start: ext.f.nameRange.start, end: ext.f.nameRange.end, message: signatureText(ext.f) }],
+      related: [{ file: ext.f.file, start: ext.f.nameStart, end: ext.f.nameEnd, message: signatureText(ext.f) }],
       ...(fixes
         ? {
             fixes: [
@@ -388,7 +388,7 @@ function checkCItem(program: CProgram, path: string, item: CItemSummary, c: CFil
       severity: 'error',
       code: EXPORTED_FUNCTION_MISUSE,
       message: `${call.name} takes ${expected} argument${expected === 1 ? '' : 's'} (${signatureText(exp.f)}), this call passes ${call.argCount}.`,
-      related: [{ file: exp.f.file, start: exp.f.nameRange.start, end: exp.f.nameRange.end, message: signatureText(exp.f) }],
+      related: [{ file: exp.f.file, start: exp.f.nameStart, end: exp.f.nameEnd, message: signatureText(exp.f) }],
     });
   }
   for (const use of item.fields) {
@@ -413,8 +413,8 @@ function checkCItem(program: CProgram, path: string, item: CItemSummary, c: CFil
             related: [
               {
                 file: kind.decl.file,
-                start: kind.decl.nameRange.start,
-                end: kind.decl.nameRange.end,
+                start: kind.decl.nameStart,
+                end: kind.decl.nameEnd,
                 message: `${kind.decl.tag} ${kind.valeName}`,
               },
             ],
@@ -462,8 +462,8 @@ export function externsNotImplemented(functions: Iterable<FunctionDecl>, project
     if (!f.extern || f.builtin || defined.has(cName)) continue;
     out.push({
       file: f.file,
-      start: f.nameRange.start,
-      end: f.nameRange.end,
+      start: f.nameStart,
+      end: f.nameEnd,
       severity: 'information',
       code: EXTERN_NOT_IMPLEMENTED,
       message: `no C file of the workspace defines ${cName}, the function ${signatureText(f)} calls: the program will not link until one does.`,
@@ -480,7 +480,7 @@ export function externImplementationFix(
   cFiles: readonly CFileText[],
 ): QuickFix | undefined {
   const b = boundaryOf(program);
-  const f = program.index.model(file)?.functions.find((g) => g.extern && g.nameRange.start === start);
+  const f = program.index.model(file)?.functions.find((g) => g.extern && g.nameStart === start);
   const name = f && b.named(f, true);
   const ext = name === undefined ? undefined : b.extern(name);
   if (!ext || !hasPrototype(ext.c)) return undefined;

@@ -5,7 +5,7 @@
 import type { Location } from '../diagnostics';
 import type { CField, CKind, CProgram } from '../layout/cprogram';
 import { formatNumber, functionHover, kindHover, markdownText, type NumberFormat } from '../ide/hover';
-import type { FunctionDecl, MemberDecl } from '../model/declarations';
+import { type FunctionDecl, type MemberDecl, nameRangeOf } from '../model/declarations';
 import { boundaryOf, canonicalCType } from './checks';
 import type { CFileSummary, CRange } from './reader';
 
@@ -50,13 +50,13 @@ export function cSymbolAt(program: CProgram, c: CFileSummary, offset: number): C
 export function cSymbolTarget(s: CSymbol): Location | undefined {
   switch (s.tag) {
     case 'kind':
-      return s.kind.decl ? { file: s.kind.decl.file, ...s.kind.decl.nameRange } : { file: s.kind.file, ...s.kind.range };
+      return s.kind.decl ? { file: s.kind.decl.file, ...nameRangeOf(s.kind.decl) } : { file: s.kind.file, ...s.kind.range };
     case 'function':
-      return { file: s.fn.file, ...s.fn.nameRange };
+      return { file: s.fn.file, ...nameRangeOf(s.fn) };
     case 'tag':
-      return s.sub.decl ? { file: s.sub.decl.file, ...s.sub.decl.nameRange } : { file: s.sub.file, ...s.sub.range };
+      return s.sub.decl ? { file: s.sub.decl.file, ...nameRangeOf(s.sub.decl) } : { file: s.sub.file, ...s.sub.range };
     case 'field':
-      return s.member && s.kind.decl ? { file: s.kind.decl.file, ...s.member.nameRange } : undefined;
+      return s.member && s.kind.decl ? { file: s.kind.decl.file, ...nameRangeOf(s.member) } : undefined;
   }
 }
 

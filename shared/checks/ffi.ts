@@ -1,5 +1,5 @@
 import type { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
-import type { FileModel, FunctionDecl, ItemDecls, KindDecl, OffsetRange } from '../model/declarations';
+import { type FileModel, type FunctionDecl, type ItemDecls, type KindDecl, type OffsetRange, nameRangeOf } from '../model/declarations';
 import { flat } from '../model/flat';
 import { type Dependencies, type ExportSite, type ProgramIndex, REACH_HEAD_STEPS, type Reach, signatureText } from '../model/program';
 import { type TypeRef, kindText, refText } from '../model/types';
@@ -45,7 +45,7 @@ export function checkItem(
   const functions = item.functions;
   for (let i = 0; i < functions.length; i++) {
     const f = functions[i];
-    if (f.extern && f.body) externHasBody(ctx, f);
+    if (f.extern && f.bodyStart !== undefined) externHasBody(ctx, f);
     if (f.exported || f.extern) checkSignature(ctx, f);
   }
   checkExportedKinds(ctx, item);
@@ -122,11 +122,11 @@ function unknownKind(ctx: Context, type: TypeRef, name: string): void {
 }
 
 function declaredHere(decl: KindDecl, message: string): RelatedInformation {
-  return { file: decl.file, start: decl.nameRange.start, end: decl.nameRange.end, message };
+  return { file: decl.file, start: decl.nameStart, end: decl.nameEnd, message };
 }
 
 function externHasBody(ctx: Context, f: FunctionDecl): void {
-  const body = f.body!;
+  const body = { start: f.bodyStart!, end: f.bodyEnd! };
   const text = ctx.textOf(f.file) ?? '';
   // Replace from the end of the header (no space before `;`) to the end of the body.
   let from = body.start;
@@ -220,9 +220,9 @@ function exportLineFix(ctx: Context, type: TypeRef, kind: string, name: string):
   // The declaration holding the type (its item only is moved to where it is now).
   const decls = ctx.model.itemContaining(type.start);
   const item = [...(decls?.functions ?? []), ...(decls?.kinds ?? []), ...(decls?.exports ?? [])].find(
-    (i) => i.itemRange.start <= type.start && type.end <= i.itemRange.end,
+    (i) => i.itemStart <= type.start && type.end <= i.itemEnd,
   );
-  let lineStart = item ? item.itemRange.start : type.start;
+  let lineStart = item ? item.itemStart : type.start;
   while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
   return {
     title: `Export ${kind} as ${name}`,
@@ -330,17 +330,21 @@ function checkDuplicateExports(ctx: Context, item: ItemDecls): void {
 function removeExportFix(ctx: Context, s: ExportSite): QuickFix {
   const text = ctx.textOf(s.file) ?? '';
   if (s.exportAs) {
-    let start = s.exportAs.itemRange.start;
-    let end = s.exportAs.itemRange.end;
+    let start = s.exportAs.itemStart;
+    let end = s.exportAs.itemEnd;
     while (start > 0 && isSpaceOrTab(text.charCodeAt(start - 1))) start--;
     if (text.charCodeAt(end) === 13) end++;
     if (text.charCodeAt(end) === 10) end++;
     return { title: `Remove the duplicate export ${s.name}`, preferred: true, edits: [{ file: s.file, start, end, newText: '' }] };
   }
-  const attr = s.decl!.exportedRange!;
-  let end = attr.end;
+  const decl = s.decl!;
+  let end = decl.exportedEnd!;
   while (isSpaceOrTab(text.charCodeAt(end))) end++;
-  return { title: `Remove \`exported\` from ${s.name}`, preferred: true, edits: [{ file: s.file, start: attr.start, end, newText: '' }] };
+  return {
+    title: `Remove \`exported\` from ${s.name}`,
+    preferred: true,
+    edits: [{ file: s.file, start: decl.exportedStart!, end, newText: '' }],
+  };
 }
 
 function reachText(reach: Reach): string {
@@ -378,7 +382,7 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
       if (!k.sealed) {
         report(
           ctx,
-          k.nameRange,
+          nameRangeOf(k),
           'error',
           NON_HIERARCHICAL_IMMUTABLE,
           `immutable interface ${k.name} is not sealed: to copy a ${k.name} value, C switches over the structs that implement it, and only \`sealed\` fixes that list. ${reachText(reach)}`,

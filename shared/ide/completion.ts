@@ -1,6 +1,6 @@
 import type { CProgram } from '../layout/cprogram';
 import type { Source } from '../syntax';
-import type { KindDecl } from '../model/declarations';
+import { type FunctionDecl, type KindDecl, itemRangeOf } from '../model/declarations';
 import { type TypeRef, shapedType } from '../model/types';
 
 export interface CompletionAt {
@@ -30,6 +30,10 @@ const stop = (n: number, text: string): string => `$${'{'}${n}:${text}}`;
 
 const inside = (r: { start: number; end: number }, offset: number): boolean => r.start < offset && offset <= r.end;
 
+/** Whether the offset is in the function's body. */
+const inBodyOf = (f: FunctionDecl, offset: number): boolean =>
+  f.bodyStart !== undefined && f.bodyEnd !== undefined && f.bodyStart < offset && offset <= f.bodyEnd;
+
 /**
  * Completions at an offset of a Vale file. After `name.`: the members of the kind of the
  * enclosing function's parameter `name`. In a struct body or a function header: kinds visible
@@ -43,7 +47,7 @@ export function completionsAt(program: CProgram, file: string, text: Source, off
   const before = text.slice(Math.max(0, offset - 200), offset);
   const member = /([A-Za-z_]\w*)\.\w*$/.exec(before);
   if (member) {
-    const fn = model.functions.find((f) => f.body && inside(f.body, offset));
+    const fn = model.functions.find((f) => inBodyOf(f, offset));
     const param = fn?.params.find((p) => p.name === member[1]);
     const r = param ? index.resolve(file, param.type) : undefined;
     if (r?.tag !== 'declared') return [];
@@ -54,9 +58,9 @@ export function completionsAt(program: CProgram, file: string, text: Source, off
       return { label: m.name, kind: 'property', detail: f ? `${f.type.text} at offset ${f.offset}` : m.type.text, rank: i };
     });
   }
-  const inBody = model.functions.some((f) => f.body && inside(f.body, offset));
-  const inKind = model.kinds.some((k) => inside(k.itemRange, offset));
-  const inHeader = model.functions.some((f) => f.itemRange.start < offset && offset <= f.headerEnd);
+  const inBody = model.functions.some((f) => inBodyOf(f, offset));
+  const inKind = model.kinds.some((k) => inside(itemRangeOf(k), offset));
+  const inHeader = model.functions.some((f) => f.itemStart < offset && offset <= f.headerEnd);
   const typePosition = inKind || inHeader;
   const out: CompletionAt[] = [];
   const typeRank = typePosition ? 0 : 100;

@@ -22,11 +22,11 @@ export function inlayHints(program: CProgram, file: string, range: { start: numb
   const inside = (offset: number): boolean => range.start <= offset && offset <= range.end;
   if (options.kinds) {
     for (const k of program.kindsInFile(file)) {
-      if (!k.decl || k.decl.file !== file || !inside(k.decl.nameRange.end)) continue;
+      if (!k.decl || k.decl.file !== file || !inside(k.decl.nameEnd)) continue;
       const l = program.layout(k);
       const message = k.mutability === 'imm' ? program.staticMessageSize(k) : null;
       out.push({
-        offset: k.decl.nameRange.end,
+        offset: k.decl.nameEnd,
         label: `${l.size} B · align ${l.align}${message !== null ? ` · message ${message} B` : ''}`,
         kind: 'type',
         tooltip: `C \`${l.cName}\`: ${l.size} bytes, aligned to ${l.align}${message !== null ? `; a value becomes a ${message}-byte message` : ''}`,
@@ -37,7 +37,7 @@ export function inlayHints(program: CProgram, file: string, range: { start: numb
     const model = program.index.model(file);
     for (const f of model?.functions ?? []) {
       if (f.builtin || !(f.extern || f.exported) || f.name === 'main') continue;
-      if (!inside(f.nameRange.start) && !f.params.some((p) => inside(p.type.end))) continue;
+      if (!inside(f.nameStart) && !f.params.some((p) => inside(p.type.end))) continue;
       const c = functionC(program, f, model!.package);
       f.params.forEach((p, i) => {
         if (!inside(p.type.end)) return;

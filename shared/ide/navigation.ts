@@ -1,4 +1,4 @@
-import type { Decls, FunctionDecl, KindDecl, MemberDecl, OffsetRange } from '../model/declarations';
+import { type Decls, type FunctionDecl, type KindDecl, type MemberDecl, type OffsetRange, nameRangeOf } from '../model/declarations';
 import type { ProgramIndex } from '../model/program';
 import type { TypeRef } from '../model/types';
 
@@ -42,11 +42,11 @@ export function symbolAt(index: ProgramIndex, file: string, offset: number): Sym
   const items = before && at && before !== at ? [before, at] : before ? [before] : at ? [at] : [];
   for (const item of items)
     for (const k of item.kinds) {
-      if (inside(k.nameRange, offset)) return { tag: 'kind', range: k.nameRange, decl: k, file };
-      for (const m of k.members) if (inside(m.nameRange, offset)) return { tag: 'field', range: m.nameRange, decl: k, member: m };
+      if (inside(nameRangeOf(k), offset)) return { tag: 'kind', range: nameRangeOf(k), decl: k, file };
+      for (const m of k.members) if (inside(nameRangeOf(m), offset)) return { tag: 'field', range: nameRangeOf(m), decl: k, member: m };
     }
   for (const item of items)
-    for (const f of item.functions) if (inside(f.nameRange, offset)) return { tag: 'function', range: f.nameRange, fn: f };
+    for (const f of item.functions) if (inside(nameRangeOf(f), offset)) return { tag: 'function', range: nameRangeOf(f), fn: f };
   for (const ref of items.flatMap(typeRefsOf)) {
     const t = typeAt(ref, offset);
     if (!t) continue;

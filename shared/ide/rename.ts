@@ -2,7 +2,7 @@ import type { CFileSummary } from '../c/reader';
 import { cSymbolAt } from '../c/navigation';
 import type { FileEdit } from '../diagnostics';
 import type { CProgram } from '../layout/cprogram';
-import type { FunctionDecl, KindDecl, MemberDecl, OffsetRange } from '../model/declarations';
+import { type FunctionDecl, type KindDecl, type MemberDecl, type OffsetRange, nameRangeOf } from '../model/declarations';
 import { isPrimitiveName } from '../model/types';
 import { ITEM_START_WORDS, OWNERSHIP_WORDS } from '../syntax/grammar/common';
 import { SyntaxKind } from '../syntax/kinds';
@@ -164,7 +164,7 @@ function renameKind(
   const uses = allUses(program, treeOf, decl.name);
   const binding = uses.find((u) => u.role === 'binding');
   if (binding) return { refused: `${decl.name} is also a local or parameter name (${where(binding)}): its uses cannot be told apart` };
-  const edits: FileEdit[] = [{ file: decl.file, ...decl.nameRange, newText: newName }];
+  const edits: FileEdit[] = [{ file: decl.file, ...nameRangeOf(decl), newText: newName }];
   for (const r of referencesTo(program.index, decl)) edits.push({ file: r.file, ...r.range, newText: newName });
   // In bodies: constructor calls (`Ship(3)`) and types of locals or generic arguments.
   for (const u of uses) if (u.role === 'name' || u.role === 'type') edits.push({ file: u.file, ...u.range, newText: newName });
@@ -207,7 +207,7 @@ function renameMember(
         return {
           refused: `${k.name} (${m.path}) also has a member ${member.name}: without types, the uses of the two cannot be told apart`,
         };
-  const edits: FileEdit[] = [{ file: decl.file, ...member.nameRange, newText: newName }];
+  const edits: FileEdit[] = [{ file: decl.file, ...nameRangeOf(member), newText: newName }];
   for (const u of allUses(program, treeOf, member.name))
     if (u.role === 'member') edits.push({ file: u.file, ...u.range, newText: newName });
   for (const [file, c] of cFiles)
@@ -239,7 +239,7 @@ function renameFunction(
   const binding = uses.find((u) => u.role === 'binding');
   if (binding)
     return { refused: `${name} is also a local or parameter name (${where(binding)}): its calls cannot be told apart from the function's` };
-  const edits: FileEdit[] = functions.map((f) => ({ file: f.file, ...f.nameRange, newText: newName }));
+  const edits: FileEdit[] = functions.map((f) => ({ file: f.file, ...nameRangeOf(f), newText: newName }));
   for (const u of uses) if (u.role === 'name' || u.role === 'method') edits.push({ file: u.file, ...u.range, newText: newName });
   if (functions.some((f) => f.extern || f.exported)) {
     const prefix = program.project ? `${program.project}_` : '';

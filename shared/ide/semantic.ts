@@ -1,4 +1,4 @@
-import type { KindDecl } from '../model/declarations';
+import { type KindDecl, nameRangeOf } from '../model/declarations';
 import type { ProgramIndex } from '../model/program';
 import type { TypeRef } from '../model/types';
 import { typeRefsOf } from './navigation';
@@ -34,10 +34,10 @@ export function semanticTokens(index: ProgramIndex, file: string): SemanticToken
   if (!model) return [];
   const out: SemanticToken[] = [];
   for (const k of model.kinds) {
-    out.push({ ...k.nameRange, type: k.tag, modifiers: ['declaration', ...kindModifiers(k)] });
+    out.push({ ...nameRangeOf(k), type: k.tag, modifiers: ['declaration', ...kindModifiers(k)] });
     for (const m of k.members)
       out.push({
-        ...m.nameRange,
+        ...nameRangeOf(m),
         type: 'property',
         modifiers: ['declaration', ...(k.mutability === 'imm' ? (['immutable'] as const) : [])],
       });
@@ -46,7 +46,7 @@ export function semanticTokens(index: ProgramIndex, file: string): SemanticToken
     const modifiers: SemanticModifier[] = ['declaration'];
     if (f.exported) modifiers.push('exported');
     if (f.extern && !f.builtin) modifiers.push('extern');
-    out.push({ ...f.nameRange, type: 'function', modifiers });
+    out.push({ ...nameRangeOf(f), type: 'function', modifiers });
   }
   const visit = (t: TypeRef): void => {
     if (t.tag === 'array') visit(t.element);

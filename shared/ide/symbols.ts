@@ -1,6 +1,6 @@
 import type { CProgram } from '../layout/cprogram';
 import { functionC } from '../layout/header';
-import type { FileModel, OffsetRange } from '../model/declarations';
+import { type FileModel, type OffsetRange, itemRangeOf, nameRangeOf } from '../model/declarations';
 import type { ProgramIndex } from '../model/program';
 
 export type OutlineKind = 'struct' | 'interface' | 'field' | 'function' | 'export';
@@ -24,14 +24,14 @@ export function documentSymbols(model: FileModel): OutlineSymbol[] {
       name: k.name,
       detail: flags,
       kind: k.tag,
-      range: k.itemRange,
-      selection: k.nameRange,
+      range: itemRangeOf(k),
+      selection: nameRangeOf(k),
       children: k.members.map((m) => ({
         name: m.name,
         detail: m.type.text,
         kind: 'field' as const,
-        range: { start: m.nameRange.start, end: m.type.end },
-        selection: m.nameRange,
+        range: { start: m.nameStart, end: m.type.end },
+        selection: nameRangeOf(m),
         children: [],
       })),
     });
@@ -40,10 +40,17 @@ export function documentSymbols(model: FileModel): OutlineSymbol[] {
     const flags = [f.extern ? 'extern' : '', f.exported ? 'exported' : '', f.builtin ? `builtin ${f.builtin}` : '']
       .filter(Boolean)
       .join(' ');
-    out.push({ name: f.name, detail: flags, kind: 'function', range: f.itemRange, selection: f.nameRange, children: [] });
+    out.push({ name: f.name, detail: flags, kind: 'function', range: itemRangeOf(f), selection: nameRangeOf(f), children: [] });
   }
   for (const e of model.exports)
-    out.push({ name: e.name, detail: `export ${e.type.text}`, kind: 'export', range: e.itemRange, selection: e.nameRange, children: [] });
+    out.push({
+      name: e.name,
+      detail: `export ${e.type.text}`,
+      kind: 'export',
+      range: itemRangeOf(e),
+      selection: nameRangeOf(e),
+      children: [],
+    });
   return out.sort((a, b) => a.range.start - b.range.start);
 }
 
@@ -66,12 +73,12 @@ export function workspaceSymbols(index: ProgramIndex, query: string, limit = 500
   const out: WorkspaceSymbol[] = [];
   for (const [file, m] of [...index.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     for (const k of m.kinds) {
-      if (matches(k.name)) out.push({ name: k.name, kind: k.tag, file, range: k.nameRange, container: m.package });
+      if (matches(k.name)) out.push({ name: k.name, kind: k.tag, file, range: nameRangeOf(k), container: m.package });
       for (const f of k.members)
-        if (matches(f.name)) out.push({ name: f.name, kind: 'field', file, range: f.nameRange, container: k.name });
+        if (matches(f.name)) out.push({ name: f.name, kind: 'field', file, range: nameRangeOf(f), container: k.name });
     }
     for (const f of m.functions)
-      if (matches(f.name)) out.push({ name: f.name, kind: 'function', file, range: f.nameRange, container: m.package });
+      if (matches(f.name)) out.push({ name: f.name, kind: 'function', file, range: nameRangeOf(f), container: m.package });
     if (out.length >= limit) break;
   }
   return out.slice(0, limit);
@@ -110,7 +117,7 @@ export function codeLenses(program: CProgram, file: string): Lens[] {
             ? 'reference'
             : 'message';
     const parts = c.params.map((p, i) => `${f.params[i].name}: ${what(p)}`);
-    out.push({ range: f.nameRange, title: `C ${c.userName}(${parts.join(', ')})${c.ret ? ` → ${what(c.ret)}` : ''}`, header: f.name });
+    out.push({ range: nameRangeOf(f), title: `C ${c.userName}(${parts.join(', ')})${c.ret ? ` → ${what(c.ret)}` : ''}`, header: f.name });
   }
   return out.sort((a, b) => a.range.start - b.range.start);
 }

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics';
+import { nameRangeOf } from '../model/declarations';
 import type { CProgram } from './cprogram';
 import { type GeneratedHeader, allHeaders } from './header';
 
@@ -57,10 +58,10 @@ function quote(list: readonly string[]): string {
 
 function declaredAt(h: GeneratedHeader): { file: string; start: number; end: number } | undefined {
   if (h.kind) {
-    const at = h.kind.decl?.nameRange ?? h.kind.range;
+    const at = h.kind.decl ? nameRangeOf(h.kind.decl) : h.kind.range;
     return { file: h.kind.decl?.file ?? h.kind.file, start: at.start, end: at.end };
   }
-  if (h.function) return { file: h.function.file, start: h.function.nameRange.start, end: h.function.nameRange.end };
+  if (h.function) return { file: h.function.file, start: h.function.nameStart, end: h.function.nameEnd };
   return undefined;
 }
 
@@ -68,9 +69,9 @@ function declaredAt(h: GeneratedHeader): { file: string; start: number; end: num
 function declarationNamed(program: CProgram, name: string): { file: string; start: number; end: number; what: string } | undefined {
   for (const m of program.index.files.values()) {
     const k = m.kinds.find((d) => d.name === name);
-    if (k) return { file: m.path, start: k.nameRange.start, end: k.nameRange.end, what: `${k.tag} ${name}` };
+    if (k) return { file: m.path, start: k.nameStart, end: k.nameEnd, what: `${k.tag} ${name}` };
     const f = m.functions.find((d) => d.name === name);
-    if (f) return { file: m.path, start: f.nameRange.start, end: f.nameRange.end, what: `func ${name}` };
+    if (f) return { file: m.path, start: f.nameStart, end: f.nameEnd, what: `func ${name}` };
   }
   return undefined;
 }

@@ -7,25 +7,52 @@ export interface OffsetRange {
   readonly end: number;
 }
 
-export interface MemberDecl {
+// Declarations keep their offsets as numbers, not as range objects: a one-shot analysis keeps
+// every declaration of the workspace, and each object it keeps is copied by the collector
+// (docs/performance.md). `nameRangeOf` and `itemRangeOf` make a range when one is asked for.
+
+/** Where a declaration's name is. */
+export interface NameSpan {
+  readonly nameStart: number;
+  readonly nameEnd: number;
+}
+
+/** Where a declaration's item is (trivia excluded). */
+export interface ItemSpan {
+  readonly itemStart: number;
+  readonly itemEnd: number;
+}
+
+export function nameRangeOf(d: NameSpan): OffsetRange {
+  return { start: d.nameStart, end: d.nameEnd };
+}
+
+export function itemRangeOf(d: ItemSpan): OffsetRange {
+  return { start: d.itemStart, end: d.itemEnd };
+}
+
+/** Whether `start`–`end` lies within the item. */
+export function inItem(d: ItemSpan, start: number, end: number): boolean {
+  return d.itemStart <= start && end <= d.itemEnd;
+}
+
+export interface MemberDecl extends NameSpan {
   readonly name: string;
-  readonly nameRange: OffsetRange;
   readonly type: TypeRef;
 }
 
-export interface KindDecl {
+export interface KindDecl extends NameSpan, ItemSpan {
   readonly tag: 'struct' | 'interface';
   readonly name: string;
   readonly file: string;
   readonly package: string;
   /** `package::Name`: the kind's identity in the index (its instances add their arguments). */
   readonly id: string;
-  readonly nameRange: OffsetRange;
-  readonly itemRange: OffsetRange;
   readonly mutability: Mutability;
   readonly exported: boolean;
-  /** The `exported` attribute token, when present. */
-  readonly exportedRange?: OffsetRange;
+  /** The `exported` attribute token, when present (both undefined otherwise). */
+  readonly exportedStart: number | undefined;
+  readonly exportedEnd: number | undefined;
   readonly sealed: boolean;
   readonly generics: readonly string[];
   readonly members: readonly MemberDecl[];
@@ -42,11 +69,9 @@ export interface ParamDecl {
   readonly virtual: boolean;
 }
 
-export interface FunctionDecl {
+export interface FunctionDecl extends NameSpan, ItemSpan {
   readonly name: string;
   readonly file: string;
-  readonly nameRange: OffsetRange;
-  readonly itemRange: OffsetRange;
   readonly exported: boolean;
   /** A plain `extern func`: implemented in C. */
   readonly extern: boolean;
@@ -59,26 +84,24 @@ export interface FunctionDecl {
   readonly generics: readonly string[];
   readonly params: readonly ParamDecl[];
   readonly returnType?: TypeRef;
-  /** The body block, when there is one. */
-  readonly body?: OffsetRange;
+  /** The body block, when there is one (both undefined otherwise). */
+  readonly bodyStart: number | undefined;
+  readonly bodyEnd: number | undefined;
   /** Where a declaration's header ends: just before the body (or the `;`). */
   readonly headerEnd: number;
   readonly abstract: boolean;
 }
 
-export interface ExportAsDecl {
+export interface ExportAsDecl extends NameSpan, ItemSpan {
   readonly file: string;
   readonly type: TypeRef;
   readonly name: string;
-  readonly nameRange: OffsetRange;
-  readonly itemRange: OffsetRange;
 }
 
-export interface ImplDecl {
+export interface ImplDecl extends ItemSpan {
   readonly file: string;
   readonly interfaceType: TypeRef;
   readonly structType: TypeRef;
-  readonly itemRange: OffsetRange;
 }
 
 /** The declarations of one top-level item (at most one kind, function, export, impl or import). */
@@ -196,14 +219,17 @@ export class ItemDecls implements Decls {
       exports: this.read.exports.map((e) => ({
         ...e,
         type: moveType(e.type, delta),
-        nameRange: moveRange(e.nameRange, delta),
-        itemRange: moveRange(e.itemRange, delta),
+        nameStart: e.nameStart + delta,
+        nameEnd: e.nameEnd + delta,
+        itemStart: e.itemStart + delta,
+        itemEnd: e.itemEnd + delta,
       })),
       impls: this.read.impls.map((i) => ({
         ...i,
         interfaceType: moveType(i.interfaceType, delta),
         structType: moveType(i.structType, delta),
-        itemRange: moveRange(i.itemRange, delta),
+        itemStart: i.itemStart + delta,
+        itemEnd: i.itemEnd + delta,
       })),
       imports: this.read.imports,
     });
@@ -463,7 +489,8 @@ export class FileModel {
   }
 }
 
-const moveRange = (r: OffsetRange, delta: number): OffsetRange => ({ start: r.start + delta, end: r.end + delta });
+/** An offset moved, or undefined kept. */
+const moveOffset = (x: number | undefined, delta: number): number | undefined => (x === undefined ? undefined : x + delta);
 
 function moveType(t: TypeRef, delta: number): TypeRef {
   const base = { ...t, start: t.start + delta, end: t.end + delta };
@@ -482,9 +509,12 @@ function moveType(t: TypeRef, delta: number): TypeRef {
 function moveKind(k: KindDecl, delta: number): KindDecl {
   return {
     ...k,
-    nameRange: moveRange(k.nameRange, delta),
-    itemRange: moveRange(k.itemRange, delta),
-    exportedRange: k.exportedRange && moveRange(k.exportedRange, delta),
+    nameStart: k.nameStart + delta,
+    nameEnd: k.nameEnd + delta,
+    itemStart: k.itemStart + delta,
+    itemEnd: k.itemEnd + delta,
+    exportedStart: moveOffset(k.exportedStart, delta),
+    exportedEnd: moveOffset(k.exportedEnd, delta),
     keywordOffset: k.keywordOffset + delta,
     members: k.members.map((m) => movedMember(m, delta)),
   };
@@ -493,11 +523,14 @@ function moveKind(k: KindDecl, delta: number): KindDecl {
 function moveFunction(f: FunctionDecl, delta: number): FunctionDecl {
   return {
     ...f,
-    nameRange: moveRange(f.nameRange, delta),
-    itemRange: moveRange(f.itemRange, delta),
+    nameStart: f.nameStart + delta,
+    nameEnd: f.nameEnd + delta,
+    itemStart: f.itemStart + delta,
+    itemEnd: f.itemEnd + delta,
     params: f.params.map((p) => ({ ...p, type: moveType(p.type, delta) })),
     returnType: f.returnType && moveType(f.returnType, delta),
-    body: f.body && moveRange(f.body, delta),
+    bodyStart: moveOffset(f.bodyStart, delta),
+    bodyEnd: moveOffset(f.bodyEnd, delta),
     headerEnd: f.headerEnd + delta,
   };
 }
@@ -607,19 +640,24 @@ function readFunction(path: string, item: SyntaxNode, outerRunes: readonly strin
   const ret = item.child(K.ReturnType)?.firstChild();
   const bodyNode = item.child(K.FunctionBody);
   const builtin = externAttr?.child(K.StringExpr)?.trimmedText().replace(/^"|"$/g, '');
-  const headerEnd = bodyNode ? bodyNode.trimmedRange().start : item.trimmedRange().end;
+  const itemRange = item.trimmedRange();
+  const bodyRange = bodyNode?.trimmedRange();
+  const headerEnd = bodyRange ? bodyRange.start : itemRange.end;
   return {
     name: name.name,
     file: path,
-    nameRange: name.range,
-    itemRange: item.trimmedRange(),
+    nameStart: name.range.start,
+    nameEnd: name.range.end,
+    itemStart: itemRange.start,
+    itemEnd: itemRange.end,
     exported: attrs.exported !== undefined,
     extern: externAttr !== undefined && builtin === undefined,
     builtin,
     generics,
     params: exactly(params),
     returnType: ret ? readType(ret, runes) : undefined,
-    body: bodyNode?.trimmedRange(),
+    bodyStart: bodyRange?.start,
+    bodyEnd: bodyRange?.end,
     headerEnd,
     abstract: attrs.abstract,
   };
@@ -635,7 +673,7 @@ const KEPT_MEMBER_READS = 128;
 const memberReads = new WeakMap<GreenNode, { readonly at: number; readonly runes: string; readonly member: MemberDecl | null }>();
 
 function movedMember(m: MemberDecl, delta: number): MemberDecl {
-  return { name: m.name, nameRange: moveRange(m.nameRange, delta), type: moveType(m.type, delta) };
+  return { name: m.name, nameStart: m.nameStart + delta, nameEnd: m.nameEnd + delta, type: moveType(m.type, delta) };
 }
 
 /**
@@ -803,7 +841,9 @@ function readLongBody(
 function readMember(m: SyntaxNode, runes: ReadonlySet<string>): MemberDecl | null {
   const n = m.child(K.Name);
   const tnode = typeChild(m);
-  return n && tnode ? { name: n.trimmedText(), nameRange: n.trimmedRange(), type: readType(tnode, runes) } : null;
+  if (!n || !tnode) return null;
+  const at = n.trimmedRange();
+  return { name: n.trimmedText(), nameStart: at.start, nameEnd: at.end, type: readType(tnode, runes) };
 }
 
 function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | 'interface'): KindDecl | undefined {
@@ -842,6 +882,8 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
     if (body) methods = readMethods(body);
   }
   const exportedAttr = attrs.exported;
+  const exportedRange = exportedAttr?.trimmedRange();
+  const itemRange = item.trimmedRange();
   const keyword = item.token(K.Ident, tag) ?? item.token(K.Ident, 'trait');
   const k: KindDecl = {
     tag,
@@ -850,11 +892,14 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
     package: pkg,
     // One string per declaration, made once: every resolution and export site of the kind shares it.
     id: flat(`${pkg}::${name.name}`),
-    nameRange: name.range,
-    itemRange: item.trimmedRange(),
+    nameStart: name.range.start,
+    nameEnd: name.range.end,
+    itemStart: itemRange.start,
+    itemEnd: itemRange.end,
     mutability: mutNode?.trimmedText() === 'imm' ? 'imm' : 'mut',
     exported: exportedAttr !== undefined,
-    exportedRange: exportedAttr?.trimmedRange(),
+    exportedStart: exportedRange?.start,
+    exportedEnd: exportedRange?.end,
     sealed: attrs.sealed,
     generics,
     members,
@@ -920,17 +965,23 @@ export function readItem(path: string, pkg: string, element: GreenNode, start: n
     case K.ExportAsItem: {
       const tnode = item.firstChild((k) => k !== K.Name);
       const n = nameOf(item);
-      if (tnode && n)
-        exports = [{ file: path, type: readType(tnode, NO_RUNES), name: n.name, nameRange: n.range, itemRange: item.trimmedRange() }];
+      if (tnode && n) {
+        const at = item.trimmedRange();
+        const type = readType(tnode, NO_RUNES);
+        exports = [
+          { file: path, type, name: n.name, nameStart: n.range.start, nameEnd: n.range.end, itemStart: at.start, itemEnd: at.end },
+        ];
+      }
       break;
     }
     case K.ImplItem: {
       const runes = runeSet(genericsOf(item));
       const types = item.childNodes().filter((c) => c.kind !== K.GenericParamList && c.kind !== K.WhereClause && c.kind !== K.Attribute);
-      if (types.length >= 2)
-        impls = [
-          { file: path, interfaceType: readType(types[0], runes), structType: readType(types[1], runes), itemRange: item.trimmedRange() },
-        ];
+      if (types.length >= 2) {
+        const at = item.trimmedRange();
+        const interfaceType = readType(types[0], runes);
+        impls = [{ file: path, interfaceType, structType: readType(types[1], runes), itemStart: at.start, itemEnd: at.end }];
+      }
       break;
     }
     case K.ImportItem: {
@@ -973,7 +1024,7 @@ function summaryOf(
   }
   for (const f of functions) {
     parts.push(
-      `F${f.name}|${f.exported ? 'e' : ''}${f.extern ? 'x' : ''}${f.abstract ? 'a' : ''}${f.body ? 'b' : ''}|${f.builtin ?? ''}|<${f.generics.join(',')}>|` +
+      `F${f.name}|${f.exported ? 'e' : ''}${f.extern ? 'x' : ''}${f.abstract ? 'a' : ''}${f.bodyStart !== undefined ? 'b' : ''}|${f.builtin ?? ''}|<${f.generics.join(',')}>|` +
         `${f.params.map((p) => `${p.virtual ? 'virtual ' : ''}${p.name}:${type(p.type)}`).join(';')}|${type(f.returnType)}`,
     );
   }
@@ -1016,7 +1067,7 @@ function sameSummaryFunction(a: FunctionDecl, b: FunctionDecl): boolean {
     a.exported === b.exported &&
     a.extern === b.extern &&
     a.abstract === b.abstract &&
-    (a.body === undefined) === (b.body === undefined) &&
+    (a.bodyStart === undefined) === (b.bodyStart === undefined) &&
     a.builtin === b.builtin &&
     sameList(a.generics, b.generics, sameString) &&
     sameList(a.params, b.params, (x, y) => x.virtual === y.virtual && x.name === y.name && sameSummaryType(x.type, y.type)) &&

@@ -9,6 +9,7 @@ import {
   type MemberDecl,
   type OffsetRange,
   declaresKind,
+  nameRangeOf,
   unplacedMembers,
 } from './declarations';
 import { Suggestions } from '../checks/suggest';
@@ -77,7 +78,7 @@ export class ExportSite {
   /** What a diagnostic about this export underlines. */
   get range(): OffsetRange {
     const exportAs = this.exportAs;
-    if (!exportAs) return this.decl!.nameRange;
+    if (!exportAs) return nameRangeOf(this.decl!);
     return { start: exportAs.type.start, end: exportAs.type.end };
   }
 

@@ -26,7 +26,6 @@ import {
   ItemDecls,
   type KindDecl,
   type MemberDecl,
-  type OffsetRange,
   type ParamDecl,
   readItem,
 } from './declarations';
@@ -99,7 +98,8 @@ export function readQuick(path: string, text: string, pkg: string): { tree: Synt
 /** A function's header as read from its tokens. */
 interface Header {
   readonly name: string;
-  readonly nameRange: OffsetRange;
+  readonly nameStart: number;
+  readonly nameEnd: number;
   readonly generics: readonly string[];
   readonly params: readonly ParamDecl[];
   readonly returnType: TypeRef | undefined;
@@ -233,14 +233,9 @@ class QuickReader {
     return true;
   }
 
-  /** The token `n` ahead as a range. */
-  private range(n: number): OffsetRange {
-    return { start: this.p.start(n), end: this.p.end(n) };
-  }
-
-  /** The item's range: its first token to the last one read. */
-  private itemRange(): OffsetRange {
-    return { start: this.p.start(0), end: this.p.end(this.n - 1) };
+  /** The item's end: that of the last token read (it starts at the first one, `p.start(0)`). */
+  private itemEnd(): number {
+    return this.p.end(this.n - 1);
   }
 
   /** `struct Name imm? { member Type; ... }` or `interface Name imm? { }`. */
@@ -265,7 +260,7 @@ class QuickReader {
         this.is(K.Bang);
         const type = this.type(0, '');
         if (!type || !this.is(K.Semi)) return undefined;
-        members.push({ name: p.tokenText(name), nameRange: this.range(name), type });
+        members.push({ name: p.tokenText(name), nameStart: p.start(name), nameEnd: p.end(name), type });
       }
     }
     if (!this.is(K.RBrace)) return undefined;
@@ -276,11 +271,14 @@ class QuickReader {
       file: this.path,
       package: this.pkg,
       id: flat(`${this.pkg}::${name}`),
-      nameRange: this.range(nameAt),
-      itemRange: this.itemRange(),
+      nameStart: p.start(nameAt),
+      nameEnd: p.end(nameAt),
+      itemStart: p.start(0),
+      itemEnd: this.itemEnd(),
       mutability,
       exported: exported >= 0,
-      exportedRange: exported >= 0 ? this.range(exported) : undefined,
+      exportedStart: exported >= 0 ? p.start(exported) : undefined,
+      exportedEnd: exported >= 0 ? p.end(exported) : undefined,
       sealed,
       generics,
       members: members.length === 0 ? EMPTY : members.slice(),
@@ -306,7 +304,7 @@ class QuickReader {
     const bodyOpen = p.peek(this.n) === K.LBrace;
     const first = p.start(0);
     let end: number;
-    let body: OffsetRange | undefined;
+    let bodyStart: number | undefined;
     let errors: readonly RelativeSyntaxError[] = NO_ERRORS;
     let lambdas = 0;
     // The item's node spans its tokens (and what its body's node holds); its range, the tokens.
@@ -316,7 +314,7 @@ class QuickReader {
       p.skipTokens(this.n);
       const parsed = p.measureBody(first);
       end = p.prevEnd();
-      body = { start: open, end };
+      bodyStart = open;
       width = open + parsed.width - first;
       errors = parsed.errors;
       lambdas = parsed.lambdas;
@@ -329,16 +327,19 @@ class QuickReader {
     const f: FunctionDecl = {
       name: header.name,
       file: this.path,
-      nameRange: header.nameRange,
-      itemRange: { start: first, end },
+      nameStart: header.nameStart,
+      nameEnd: header.nameEnd,
+      itemStart: first,
+      itemEnd: end,
       exported,
       extern,
       builtin,
       generics: header.generics,
       params: header.params,
       returnType: header.returnType,
-      body,
-      headerEnd: body ? body.start : end,
+      bodyStart,
+      bodyEnd: bodyStart === undefined ? undefined : end,
+      headerEnd: bodyStart ?? end,
       abstract,
     };
     const element = GreenNode.released(K.FunctionItem, width);
@@ -385,7 +386,8 @@ class QuickReader {
     if (k !== K.Semi && k !== K.LBrace) return undefined;
     return {
       name: p.tokenText(nameAt),
-      nameRange: this.range(nameAt),
+      nameStart: p.start(nameAt),
+      nameEnd: p.end(nameAt),
       generics,
       params: params.length === 0 ? EMPTY : params.slice(),
       returnType,
@@ -404,8 +406,10 @@ class QuickReader {
       file: this.path,
       type,
       name: p.tokenText(nameAt),
-      nameRange: this.range(nameAt),
-      itemRange: this.itemRange(),
+      nameStart: p.start(nameAt),
+      nameEnd: p.end(nameAt),
+      itemStart: p.start(0),
+      itemEnd: this.itemEnd(),
     };
     return { kinds: EMPTY, functions: EMPTY, exports: [e], impls: EMPTY, imports: EMPTY };
   }
@@ -418,7 +422,7 @@ class QuickReader {
     if (!interfaceType || !this.word('for')) return undefined;
     const structType = this.type(0, '');
     if (!structType || !this.is(K.Semi)) return undefined;
-    const i: ImplDecl = { file: this.path, interfaceType, structType, itemRange: this.itemRange() };
+    const i: ImplDecl = { file: this.path, interfaceType, structType, itemStart: this.p.start(0), itemEnd: this.itemEnd() };
     return { kinds: EMPTY, functions: EMPTY, exports: EMPTY, impls: [i], imports: EMPTY };
   }
 

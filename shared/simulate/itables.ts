@@ -74,8 +74,8 @@ export function placeItables(edges: readonly ItableEdge[], profile: ItableProfil
 export function unalignedItableDiagnostic(edge: ItableEdge, address: bigint, source: string): Diagnostic {
   return {
     file: edge.impl.file,
-    start: edge.impl.itemRange.start,
-    end: edge.impl.itemRange.end,
+    start: edge.impl.itemStart,
+    end: edge.impl.itemEnd,
     severity: 'error',
     code: UNALIGNED_ITABLE,
     message:
@@ -84,8 +84,8 @@ export function unalignedItableDiagnostic(edge: ItableEdge, address: bigint, sou
     related: [
       {
         file: edge.iface.file,
-        start: edge.iface.nameRange.start,
-        end: edge.iface.nameRange.end,
+        start: edge.iface.nameStart,
+        end: edge.iface.nameEnd,
         message: `interface ${edge.iface.name} (${edge.methods.length} abstract method${edge.methods.length === 1 ? '' : 's'})`,
       },
     ],

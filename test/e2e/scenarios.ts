@@ -113,20 +113,17 @@ export function expectations(root: string): Expectations {
         f.extern &&
         !diagnostics.some(
           (d) =>
-            d.file === mistakes &&
-            d.code === 'ExternFunctionDependedOnNonExportedKind' &&
-            d.start >= f.itemRange.start &&
-            d.end <= f.itemRange.end,
+            d.file === mistakes && d.code === 'ExternFunctionDependedOnNonExportedKind' && d.start >= f.itemStart && d.end <= f.itemEnd,
         ),
     );
-  const unimplemented = fn && { file: mistakes, start: fn.nameRange.start, end: fn.nameRange.end };
+  const unimplemented = fn && { file: mistakes, start: fn.nameStart, end: fn.nameEnd };
   if (!unimplemented) throw new Error('the e2e scenarios expect an ExternNotImplemented in examples/harbor');
   const spaceship = program.findKind('Spaceship')!;
   const triple = program.findKind('IntTriple')!;
   const shipsFile = join(root, 'fleet', 'ships.vale');
   const engine = program.findKind('Engine')!;
   const hint = inlayHints(program, shipsFile, { start: 0, end: Number.MAX_SAFE_INTEGER }, { kinds: true, parameters: false }).find(
-    (h) => h.offset === engine.decl!.nameRange.end,
+    (h) => h.offset === engine.decl!.nameEnd,
   );
   if (!hint) throw new Error('the e2e scenarios expect an inlay hint after Engine in examples/fleet/ships.vale');
   const engineHint = { line: spotAt(root, 'fleet/ships.vale', hint.offset).line, label: hint.label };
