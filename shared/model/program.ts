@@ -113,7 +113,7 @@ export class ImplEdge {
   constructor(
     private readonly index: ProgramIndex,
     readonly file: string,
-    private readonly place: ItemPlace,
+    private readonly place: Indexed,
     readonly structId: string,
     private readonly structSlot: KindSlot | undefined,
     readonly ifaceId: string,
@@ -121,6 +121,11 @@ export class ImplEdge {
 
   get item(): number {
     return this.place.item;
+  }
+
+  /** The derivation of the impl item the edge was made from (its sides resolved). */
+  get derived(): Derived {
+    return this.place.derived;
   }
 
   get impl(): ImplDecl {
@@ -486,6 +491,11 @@ type SlotEntry = KindSlot & {
   readonly version: number;
   /** The walk's node for the kind without arguments (made once: every reference to it shares it). */
   walkNode: WalkNode | undefined;
+  /**
+   * A one-shot index's derivation of the slot's item, set when its build visits the item: the
+   * reach walk reads the kind's members here (such an index keeps no derivations by node).
+   */
+  derived: Derived | undefined;
 };
 
 let slotVersions = 0;
@@ -764,7 +774,7 @@ export class ProgramIndex {
         for (const file of this.filesByPackage.get(pkg)!) {
           const item = this.files.get(file)!.kindNamed(name);
           if (item) {
-            slot = { file, name, item, version: 0, walkNode: undefined };
+            slot = { file, name, item, version: 0, walkNode: undefined, derived: undefined };
             break;
           }
         }
@@ -994,8 +1004,10 @@ export class ProgramIndex {
       const item = seen[i];
       const d = this.derivation(known, path, model, item, scope);
       const k = item.unplaced.kinds[0];
-      const slot = k?.exported ? kinds?.get(k.name) : undefined;
-      const exportedHere = slot?.file === path && this.slotItem(slot)?.element === item.element ? slot : undefined;
+      // A one-shot index records every kind's derivation on its slot (for the walk); else only exported kinds need the slot.
+      const slot = k && (k.exported || !this.track) ? kinds?.get(k.name) : undefined;
+      if (!this.track && slot?.item === item) slot.derived = d;
+      const exportedHere = k?.exported && slot?.file === path && this.slotItem(slot)?.element === item.element ? slot : undefined;
       let indexed = d.indexed;
       // The same derivation, exported through an equal slot: the same sites and edge, at the item's place now.
       if (indexed === undefined || !sameSlot(indexed.exportedHere, exportedHere)) {
@@ -1118,7 +1130,7 @@ export class ProgramIndex {
         const old = before?.get(name);
         const model = this.files.get(path)!;
         const version = old && sameDeclaration(old, path, item, previous?.files.get(path), model) ? old.version : ++slotVersions;
-        kinds.set(name, { file: path, name, item, version, walkNode: undefined });
+        kinds.set(name, { file: path, name, item, version, walkNode: undefined, derived: undefined });
       }
     }
     return kinds;
@@ -2231,14 +2243,15 @@ export class ProgramIndex {
     const model = this.files.get(slot.file)!;
     if (decl.tag === 'struct') {
       // The derivation's members are the declaration's, in order (the same summary): each step is its member.
-      const members = this.derive(slot.file, model, item, model.scope).members ?? NO_NODES;
+      const d = (!this.track && (slot as SlotEntry).derived) || this.derive(slot.file, model, item, model.scope);
+      const members = d.members ?? NO_NODES;
       const decls = unplacedMembers(decl);
       for (let i = 0; i < members.length; i++) if (members[i].tag !== 'skip') walk.push(members[i], entry, decls[i]);
     } else {
       for (const edge of this.implsByInterface.get(id) ?? []) {
         const model = this.files.get(edge.file)!;
         const item = model.seen[edge.item];
-        const node = this.derive(edge.file, model, item, model.scope).impl!.structNode;
+        const node = (this.track ? this.derive(edge.file, model, item, model.scope) : edge.derived).impl!.structNode;
         if (node.tag !== 'skip') walk.push(node, entry, `${decl.name} (implemented by ${item.unplaced.impls[0].structType.text})`);
       }
     }
