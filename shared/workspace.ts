@@ -670,7 +670,10 @@ export class Workspace {
     if (cached && sameKey(cached.key, key)) return cached.diagnostics;
     // The file's own extern items, placed one by one (the file's whole lists are not assembled).
     const externs: FunctionDecl[] = [];
-    for (const item of model.items) if (item.unplaced.functions.some((f) => f.extern && !f.builtin)) externs.push(...item.functions);
+    for (const item of model.items) {
+      const f = item.unplacedFunction;
+      if (f?.extern && !f.builtin) externs.push(item.function!);
+    }
     const diagnostics = externsNotImplemented(externs, project, this.cDefinedNames());
     this.externChecks.set(path, { key, diagnostics });
     return diagnostics;
@@ -723,7 +726,7 @@ export class Workspace {
     const model = this.model(path);
     void tree.errors;
     // Interface tags count a package's lambdas (each closure is a struct): counted before the bodies go.
-    if (model) for (const item of model.items) if (item.unplaced.functions.length > 0) void item.lambdas;
+    if (model) for (const item of model.items) if (item.unplacedFunction !== undefined) void item.lambdas;
     for (const c of tree.green.children) if (c instanceof GreenNode) (c as { children: readonly GreenElement[] }).children = RELEASED;
     this.released.add(path);
   }
@@ -1478,9 +1481,13 @@ function syntaxDiagnostic(file: string, start: number, end: number, message: str
 
 /** Whether an item has anything to check (plain functions and imports have not). */
 function hasChecks(item: ItemDecls): boolean {
-  const decls = item.unplaced;
-  const fn = decls.functions[0];
-  return decls.kinds.length + decls.exports.length + decls.impls.length > 0 || (fn !== undefined && (fn.extern || fn.exported));
+  const fn = item.unplacedFunction;
+  return (
+    item.unplacedKind !== undefined ||
+    item.unplacedExport !== undefined ||
+    item.unplacedImpl !== undefined ||
+    (fn !== undefined && (fn.extern || fn.exported))
+  );
 }
 
 /** `f` remembering its last answer (one file's offsets asked for again and again). */

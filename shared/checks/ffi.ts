@@ -1,5 +1,13 @@
 import type { Diagnostic, QuickFix, RelatedInformation } from '../diagnostics';
-import { type FileModel, type FunctionDecl, type ItemDecls, type KindDecl, type OffsetRange, nameRangeOf } from '../model/declarations';
+import {
+  type FileModel,
+  type FunctionDecl,
+  type ImplDecl,
+  type ItemDecls,
+  type KindDecl,
+  type OffsetRange,
+  nameRangeOf,
+} from '../model/declarations';
 import { flat } from '../model/flat';
 import { type Dependencies, type ExportSite, type ProgramIndex, REACH_HEAD_STEPS, type Reach, signatureText } from '../model/program';
 import { type TypeRef, kindText, refText } from '../model/types';
@@ -41,10 +49,9 @@ export function checkItem(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ctx = { index, model, textOf, deps, out, quickFixes };
-  // Index loops over an item's lists (zero or one entry each, 50,000 items in a large workspace): no iterators.
-  const functions = item.functions;
-  for (let i = 0; i < functions.length; i++) {
-    const f = functions[i];
+  // An item declares one thing at most (50,000 items in a large workspace): no lists made.
+  const f = item.function;
+  if (f) {
     if (f.extern && f.bodyStart !== undefined) externHasBody(ctx, f);
     if (f.exported || f.extern) checkSignature(ctx, f);
   }
@@ -255,10 +262,8 @@ function arrayExportName(ctx: Context, type: TypeRef): string {
 
 function checkExportedKinds(ctx: Context, item: ItemDecls): void {
   const code = EXPORTED_IMMUTABLE_KIND_DEPENDED_ON_NON_EXPORTED_KIND;
-  const kinds = item.kinds;
-  for (let i = 0; i < kinds.length; i++) {
-    const k = kinds[i];
-    if (!k.exported || k.tag !== 'struct' || k.mutability !== 'imm') continue;
+  const k = item.kind;
+  if (k?.exported && k.tag === 'struct' && k.mutability === 'imm') {
     for (const m of k.members) {
       requireExported(
         ctx,
@@ -269,9 +274,8 @@ function checkExportedKinds(ctx: Context, item: ItemDecls): void {
       );
     }
   }
-  const exports = item.exports;
-  for (let i = 0; i < exports.length; i++) {
-    const e = exports[i];
+  const e = item.exportAs;
+  if (e) {
     const t = e.type;
     if (t.tag === 'array' && t.mutability === 'imm') {
       requireExported(
@@ -289,7 +293,7 @@ function checkExportedKinds(ctx: Context, item: ItemDecls): void {
         r.decl.mutability !== 'imm' ||
         (r.decl.file === ctx.model.path && r.decl.exported)
       )
-        continue;
+        return;
       for (const m of r.decl.members) {
         const mr = ctx.index.resolve(r.decl.file, m.type, ctx.deps);
         if (!('id' in mr) || mr.tag === 'external' || ctx.index.isExported(ctx.model.package, mr.id, ctx.deps)) continue;
@@ -371,62 +375,14 @@ function reachRelated(reach: Reach): RelatedInformation {
  * tree of immutable kinds C knows completely. The compiler does not check this.
  */
 function checkHierarchy(ctx: Context, item: ItemDecls): void {
-  const { index, model, deps } = ctx;
-  const kinds = item.kinds;
-  for (let i = 0; i < kinds.length; i++) {
-    const k = kinds[i];
-    if (k.mutability !== 'imm' || k.generics.length > 0) continue;
-    const reach = index.reachOf(k.id, deps);
-    if (!reach) continue;
-    if (k.tag === 'interface') {
-      if (!k.sealed) {
-        report(
-          ctx,
-          nameRangeOf(k),
-          'error',
-          NON_HIERARCHICAL_IMMUTABLE,
-          `immutable interface ${k.name} is not sealed: to copy a ${k.name} value, C switches over the structs that implement it, and only \`sealed\` fixes that list. ${reachText(reach)}`,
-          [reachRelated(reach)],
-          ctx.quickFixes
-            ? [
-                {
-                  title: `Add \`sealed\` to interface ${k.name}`,
-                  preferred: true,
-                  edits: [{ file: k.file, start: k.keywordOffset, end: k.keywordOffset, newText: 'sealed ' }],
-                },
-              ]
-            : undefined,
-        );
-      }
-      continue;
-    }
-    for (const m of k.members) checkCopyable(ctx, m.type, () => `${k.name}.${m.name}`, reach);
-  }
-  const impls = item.impls;
-  for (let i = 0; i < impls.length; i++) {
-    const impl = impls[i];
-    const iface = index.resolve(model.path, impl.interfaceType, deps);
-    if (iface.tag !== 'declared' || iface.decl.mutability !== 'imm' || !iface.decl.sealed) continue;
-    const reach = index.reachOf(iface.id, deps);
-    if (!reach) continue;
-    const struct = index.resolve(model.path, impl.structType, deps);
-    if (struct.tag !== 'declared' || index.isExported(iface.decl.package, struct.id, deps)) continue;
-    const s = struct.decl;
-    report(
-      ctx,
-      impl.structType,
-      'error',
-      NON_HIERARCHICAL_IMMUTABLE,
-      `${s.name} implements the sealed immutable interface ${iface.decl.name} but is not exported: a ${iface.decl.name} value holding a ${s.name} cannot be copied to C, which has no definition of ${s.name}. ${reachText(reach)}`,
-      [declaredHere(s, `${s.name} is declared here`), reachRelated(reach)],
-      ctx.quickFixes && s.package === iface.decl.package && !s.exported && s.generics.length === 0 ? [addExportedFix(s)] : [],
-    );
-  }
+  const { model } = ctx;
+  const k = item.kind;
+  if (k) checkKindHierarchy(ctx, k);
+  const impl = item.impl;
+  if (impl) checkImplHierarchy(ctx, impl);
   // A root is described only for an immutable array (what the element check can find fault with).
-  const functions = item.functions;
-  for (let i = 0; i < functions.length; i++) {
-    const f = functions[i];
-    if (!f.exported && !f.extern) continue;
+  const f = item.function;
+  if (f && (f.exported || f.extern)) {
     for (const p of f.params)
       if (isImmArray(p.type))
         checkArrayElements(ctx, p.type, {
@@ -439,15 +395,61 @@ function checkHierarchy(ctx: Context, item: ItemDecls): void {
         steps: [],
       });
   }
-  const exports = item.exports;
-  for (let i = 0; i < exports.length; i++) {
-    const e = exports[i];
-    if (isImmArray(e.type))
-      checkArrayElements(ctx, e.type, {
-        root: { file: model.path, range: e.type, description: `export ${e.type.text} as ${e.name}` },
-        steps: [],
-      });
+  const e = item.exportAs;
+  if (e && isImmArray(e.type))
+    checkArrayElements(ctx, e.type, {
+      root: { file: model.path, range: e.type, description: `export ${e.type.text} as ${e.name}` },
+      steps: [],
+    });
+}
+
+/** An immutable kind that crosses: a sealed interface, or a struct whose members can all be copied. */
+function checkKindHierarchy(ctx: Context, k: KindDecl): void {
+  const reach = k.mutability === 'imm' && k.generics.length === 0 ? ctx.index.reachOf(k.id, ctx.deps) : undefined;
+  if (!reach) return;
+  if (k.tag === 'struct') {
+    for (const m of k.members) checkCopyable(ctx, m.type, () => `${k.name}.${m.name}`, reach);
+    return;
   }
+  if (k.sealed) return;
+  report(
+    ctx,
+    nameRangeOf(k),
+    'error',
+    NON_HIERARCHICAL_IMMUTABLE,
+    `immutable interface ${k.name} is not sealed: to copy a ${k.name} value, C switches over the structs that implement it, and only \`sealed\` fixes that list. ${reachText(reach)}`,
+    [reachRelated(reach)],
+    ctx.quickFixes
+      ? [
+          {
+            title: `Add \`sealed\` to interface ${k.name}`,
+            preferred: true,
+            edits: [{ file: k.file, start: k.keywordOffset, end: k.keywordOffset, newText: 'sealed ' }],
+          },
+        ]
+      : undefined,
+  );
+}
+
+/** An impl of a sealed immutable interface that crosses: its struct must be exported. */
+function checkImplHierarchy(ctx: Context, impl: ImplDecl): void {
+  const { index, model, deps } = ctx;
+  const iface = index.resolve(model.path, impl.interfaceType, deps);
+  if (iface.tag !== 'declared' || iface.decl.mutability !== 'imm' || !iface.decl.sealed) return;
+  const reach = index.reachOf(iface.id, deps);
+  if (!reach) return;
+  const struct = index.resolve(model.path, impl.structType, deps);
+  if (struct.tag !== 'declared' || index.isExported(iface.decl.package, struct.id, deps)) return;
+  const s = struct.decl;
+  report(
+    ctx,
+    impl.structType,
+    'error',
+    NON_HIERARCHICAL_IMMUTABLE,
+    `${s.name} implements the sealed immutable interface ${iface.decl.name} but is not exported: a ${iface.decl.name} value holding a ${s.name} cannot be copied to C, which has no definition of ${s.name}. ${reachText(reach)}`,
+    [declaredHere(s, `${s.name} is declared here`), reachRelated(reach)],
+    ctx.quickFixes && s.package === iface.decl.package && !s.exported && s.generics.length === 0 ? [addExportedFix(s)] : [],
+  );
 }
 
 const isImmArray = (type: TypeRef): boolean => type.tag === 'array' && type.mutability === 'imm';

@@ -171,11 +171,12 @@ export function structRanks(index: ProgramIndex, exports: ExportOrder, pkg: stri
   let lambdas = 0;
   for (const m of models) {
     for (const item of m.items) {
-      for (const k of item.unplaced.kinds) {
+      const k = item.unplacedKind;
+      if (k) {
         if (k.tag === 'struct' && k.generics.length > 0) generic++;
         walk.visit(k);
       }
-      if (item.unplaced.functions.length > 0) lambdas += item.lambdas;
+      if (item.unplacedFunction !== undefined) lambdas += item.lambdas;
     }
   }
   const shown = packageDisplayName(pkg);

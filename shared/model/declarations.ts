@@ -114,6 +114,53 @@ export interface Decls {
 }
 
 /**
+ * Which of `Decls`' lists an item's one declaration is in (`ItemDecls` keeps that declaration,
+ * not the five lists: a one-shot analysis keeps every item, and the lists were three objects
+ * more per item, which the collector copied).
+ */
+const NOTHING = 0;
+const KIND = 1;
+const FUNCTION = 2;
+const EXPORT = 3;
+const IMPL = 4;
+const IMPORT = 5;
+type OneDecl = KindDecl | FunctionDecl | ExportAsDecl | ImplDecl | readonly string[] | undefined;
+
+/** The lists of an item's declaration (made when asked). */
+function declsOf(what: number, one: OneDecl): Decls {
+  switch (what) {
+    case KIND:
+      return { kinds: [one as KindDecl], functions: EMPTY, exports: EMPTY, impls: EMPTY, imports: EMPTY };
+    case FUNCTION:
+      return { kinds: EMPTY, functions: [one as FunctionDecl], exports: EMPTY, impls: EMPTY, imports: EMPTY };
+    case EXPORT:
+      return { kinds: EMPTY, functions: EMPTY, exports: [one as ExportAsDecl], impls: EMPTY, imports: EMPTY };
+    case IMPL:
+      return { kinds: EMPTY, functions: EMPTY, exports: EMPTY, impls: [one as ImplDecl], imports: EMPTY };
+    case IMPORT:
+      return { kinds: EMPTY, functions: EMPTY, exports: EMPTY, impls: EMPTY, imports: [one as readonly string[]] };
+    default:
+      return NO_DECLS;
+  }
+}
+
+/** The one declaration moved by `delta`. */
+function moveOne(what: number, one: OneDecl, delta: number): OneDecl {
+  switch (what) {
+    case KIND:
+      return moveKind(one as KindDecl, delta);
+    case FUNCTION:
+      return moveFunction(one as FunctionDecl, delta);
+    case EXPORT:
+      return moveExport(one as ExportAsDecl, delta);
+    case IMPL:
+      return moveImpl(one as ImplDecl, delta);
+    default:
+      return one;
+  }
+}
+
+/**
  * What one top-level item declares, at the item's current offset. Read once per
  * green node; when an edit only moves the item, the same object is moved, and its
  * declarations are moved on first use (most never are: a keystroke looks at one item).
@@ -121,20 +168,56 @@ export interface Decls {
 const NO_TYPE_NAMES: ReadonlySet<string> = new Set();
 
 export class ItemDecls implements Decls {
-  private moved?: Decls;
+  /** The declaration moved to `start`, once asked for there. */
+  private moved?: OneDecl;
+  /** Which list its declaration is in (`KIND` …), and the declaration. */
+  private readonly what: number;
+  private readonly one: OneDecl;
 
   constructor(
     /** The item's green node: its identity across edits that do not re-parse it. */
     readonly element: GreenNode,
     /** Its offset in the file. */
     readonly start: number,
-    private readonly read: Decls,
+    read: Decls,
     /** The offset its declarations were read at (they are moved from there when first asked). */
     readonly readAt: number,
     /** The lambdas counted in the item when known (read in another thread). */
     private lambdaCount?: number,
   ) {
+    const k = read.kinds.length;
+    const f = read.functions.length;
+    const e = read.exports.length;
+    const i = read.impls.length;
+    const m = read.imports.length;
+    const count = k + f + e + i + m;
+    // A broken precondition of the readers, never input: an item is one declaration at most.
+    if (count > 1) throw new Error(`an item declares ${count} things (at most one)`);
+    if (count === 0) {
+      this.what = NOTHING;
+      this.one = undefined;
+    } else if (k === 1) {
+      this.what = KIND;
+      this.one = read.kinds[0];
+    } else if (f === 1) {
+      this.what = FUNCTION;
+      this.one = read.functions[0];
+    } else if (e === 1) {
+      this.what = EXPORT;
+      this.one = read.exports[0];
+    } else if (i === 1) {
+      this.what = IMPL;
+      this.one = read.impls[0];
+    } else {
+      this.what = IMPORT;
+      this.one = read.imports[0];
+    }
     this.isSeen = seesAnything(read);
+  }
+
+  /** The declarations as read, as lists (made when asked). */
+  private get read(): Decls {
+    return declsOf(this.what, this.one);
   }
 
   /** The summary, written when first asked (a one-shot analysis rarely asks). */
@@ -210,53 +293,71 @@ export class ItemDecls implements Decls {
     return sameSeenDecls(this.read, other.read);
   }
 
-  private get decls(): Decls {
-    if (this.start === this.readAt) return this.read;
-    const delta = this.start - this.readAt;
-    return (this.moved ??= {
-      kinds: this.read.kinds.map((k) => moveKind(k, delta)),
-      functions: this.read.functions.map((f) => moveFunction(f, delta)),
-      exports: this.read.exports.map((e) => ({
-        ...e,
-        type: moveType(e.type, delta),
-        nameStart: e.nameStart + delta,
-        nameEnd: e.nameEnd + delta,
-        itemStart: e.itemStart + delta,
-        itemEnd: e.itemEnd + delta,
-      })),
-      impls: this.read.impls.map((i) => ({
-        ...i,
-        interfaceType: moveType(i.interfaceType, delta),
-        structType: moveType(i.structType, delta),
-        itemStart: i.itemStart + delta,
-        itemEnd: i.itemEnd + delta,
-      })),
-      imports: this.read.imports,
-    });
+  /** The declaration at the item's offset now. */
+  private get placed(): OneDecl {
+    if (this.start === this.readAt) return this.one;
+    return (this.moved ??= moveOne(this.what, this.one, this.start - this.readAt));
   }
 
   /**
    * The declarations where they were read: names, flags and types are right,
    * offsets may be stale. For position-free work (the index) without moving.
+   * Lists made when asked: the index and the checks ask for the one declaration
+   * (`unplacedKind` …), which makes nothing.
    */
   get unplaced(): Decls {
     return this.read;
   }
 
+  /** The kind the item declares, where it was read (offsets may be stale). */
+  get unplacedKind(): KindDecl | undefined {
+    return this.what === KIND ? (this.one as KindDecl) : undefined;
+  }
+  /** The function the item declares, where it was read (offsets may be stale). */
+  get unplacedFunction(): FunctionDecl | undefined {
+    return this.what === FUNCTION ? (this.one as FunctionDecl) : undefined;
+  }
+  /** The `export T as N;` of the item, where it was read (offsets may be stale). */
+  get unplacedExport(): ExportAsDecl | undefined {
+    return this.what === EXPORT ? (this.one as ExportAsDecl) : undefined;
+  }
+  /** The impl of the item, where it was read (offsets may be stale). */
+  get unplacedImpl(): ImplDecl | undefined {
+    return this.what === IMPL ? (this.one as ImplDecl) : undefined;
+  }
+
+  /** The kind the item declares, at the item's offset. */
+  get kind(): KindDecl | undefined {
+    return this.what === KIND ? (this.placed as KindDecl) : undefined;
+  }
+  /** The function the item declares, at the item's offset. */
+  get function(): FunctionDecl | undefined {
+    return this.what === FUNCTION ? (this.placed as FunctionDecl) : undefined;
+  }
+  /** The `export T as N;` of the item, at the item's offset. */
+  get exportAs(): ExportAsDecl | undefined {
+    return this.what === EXPORT ? (this.placed as ExportAsDecl) : undefined;
+  }
+  /** The impl of the item, at the item's offset. */
+  get impl(): ImplDecl | undefined {
+    return this.what === IMPL ? (this.placed as ImplDecl) : undefined;
+  }
+
+  // The lists, at the item's offset (each made when asked: zero or one entry).
   get kinds(): readonly KindDecl[] {
-    return this.decls.kinds;
+    return this.what === KIND ? [this.placed as KindDecl] : EMPTY;
   }
   get functions(): readonly FunctionDecl[] {
-    return this.decls.functions;
+    return this.what === FUNCTION ? [this.placed as FunctionDecl] : EMPTY;
   }
   get exports(): readonly ExportAsDecl[] {
-    return this.decls.exports;
+    return this.what === EXPORT ? [this.placed as ExportAsDecl] : EMPTY;
   }
   get impls(): readonly ImplDecl[] {
-    return this.decls.impls;
+    return this.what === IMPL ? [this.placed as ImplDecl] : EMPTY;
   }
   get imports(): readonly (readonly string[])[] {
-    return this.read.imports;
+    return this.what === IMPORT ? [this.one as readonly string[]] : EMPTY;
   }
 
   /**
@@ -274,7 +375,7 @@ export class ItemDecls implements Decls {
 
 /** Whether an item is listed in `kindItems`. */
 export function declaresKind(item: ItemDecls): boolean {
-  return item.isSeen && item.unplaced.kinds.length > 0;
+  return item.isSeen && item.unplacedKind !== undefined;
 }
 
 const NO_NAMES: ReadonlyMap<string, ItemDecls | undefined> = new Map();
@@ -345,7 +446,7 @@ export class FileModel {
       const base = new Map<string, ItemDecls>();
       let twice: Set<string> | undefined;
       for (const item of this.kindItems) {
-        const n = item.unplaced.kinds[0].name;
+        const n = item.unplacedKind!.name;
         if (!base.has(n)) base.set(n, item);
         else (twice ??= new Set()).add(n);
       }
@@ -382,19 +483,19 @@ export class FileModel {
     const touched = [...gone, ...added];
     for (let k = 0; k < touched.length; k++) {
       const item = touched[k];
-      const name = item.unplaced.kinds[0].name;
+      const name = item.unplacedKind!.name;
       const was = before.kindNamed(name);
       const stays = was !== undefined && !gone.includes(was);
       let now: ItemDecls | undefined;
       if (stays && was.start + was.element.width <= frontEnd) now = was;
-      else now = added.find((a) => a.unplaced.kinds[0].name === name) ?? (stays ? was : undefined);
+      else now = added.find((a) => a.unplacedKind!.name === name) ?? (stays ? was : undefined);
       // The first declaration went and none was read: only a name declared twice has another.
       if (now === undefined && was !== undefined && twice.has(name)) return;
       // A name now declared by a read item and by another item (kept or read) is declared twice.
       if (
         !twice.has(name) &&
         k >= gone.length &&
-        ((stays && was !== item) || added.some((a) => a !== item && a.unplaced.kinds[0].name === name))
+        ((stays && was !== item) || added.some((a) => a !== item && a.unplacedKind!.name === name))
       )
         twice = new Set(twice).add(name);
       over.set(name, now);
@@ -504,6 +605,27 @@ function moveType(t: TypeRef, delta: number): TypeRef {
     default:
       return shapedType(base);
   }
+}
+
+function moveExport(e: ExportAsDecl, delta: number): ExportAsDecl {
+  return {
+    ...e,
+    type: moveType(e.type, delta),
+    nameStart: e.nameStart + delta,
+    nameEnd: e.nameEnd + delta,
+    itemStart: e.itemStart + delta,
+    itemEnd: e.itemEnd + delta,
+  };
+}
+
+function moveImpl(i: ImplDecl, delta: number): ImplDecl {
+  return {
+    ...i,
+    interfaceType: moveType(i.interfaceType, delta),
+    structType: moveType(i.structType, delta),
+    itemStart: i.itemStart + delta,
+    itemEnd: i.itemEnd + delta,
+  };
 }
 
 function moveKind(k: KindDecl, delta: number): KindDecl {
@@ -921,6 +1043,9 @@ function readKind(path: string, pkg: string, item: SyntaxNode, tag: 'struct' | '
 
 /** The one empty list the model's declarations share. */
 export const EMPTY: readonly never[] = Object.freeze([]);
+
+/** What an item that declares nothing declares. */
+const NO_DECLS: Decls = Object.freeze({ kinds: EMPTY, functions: EMPTY, exports: EMPTY, impls: EMPTY, imports: EMPTY });
 
 /** The lambdas under a node (each closure is a struct: interface tags count them). */
 export function countLambdas(node: GreenNode): number {

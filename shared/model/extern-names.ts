@@ -47,23 +47,22 @@ export class FfiFunctionFiles {
   }
 
   private count(path: string, item: ItemDecls, by: 1 | -1): void {
-    for (const f of item.unplaced.functions) {
-      if (f.builtin) continue;
-      const table = f.extern ? this.externs : f.exported && f.name !== 'main' ? this.exported : undefined;
-      if (!table) continue;
-      let files = table.get(f.name);
-      if (!files) {
-        table.set(f.name, (files = new Map()));
-        if (f.extern) this.version++;
-      }
-      const n = (files.get(path) ?? 0) + by;
-      if (n > 0) files.set(path, n);
-      else {
-        files.delete(path);
-        if (files.size > 0) continue;
-        table.delete(f.name);
-        if (f.extern) this.version++;
-      }
+    const f = item.unplacedFunction;
+    if (!f || f.builtin) return;
+    const table = f.extern ? this.externs : f.exported && f.name !== 'main' ? this.exported : undefined;
+    if (!table) return;
+    let files = table.get(f.name);
+    if (!files) {
+      table.set(f.name, (files = new Map()));
+      if (f.extern) this.version++;
+    }
+    const n = (files.get(path) ?? 0) + by;
+    if (n > 0) files.set(path, n);
+    else {
+      files.delete(path);
+      if (files.size > 0) return;
+      table.delete(f.name);
+      if (f.extern) this.version++;
     }
   }
 }

@@ -61,7 +61,7 @@ export class ExportSite {
   }
 
   get decl(): KindDecl | undefined {
-    const own = this.decls.kinds[0];
+    const own = this.decls.kind;
     if (own) return own;
     return this.declSlot && this.index.declOf(this.declSlot);
   }
@@ -72,7 +72,7 @@ export class ExportSite {
   }
 
   get exportAs(): ExportAsDecl | undefined {
-    return this.decls.exports[0];
+    return this.decls.exportAs;
   }
 
   /** What a diagnostic about this export underlines. */
@@ -129,7 +129,7 @@ export class ImplEdge {
   }
 
   get impl(): ImplDecl {
-    return this.index.files.get(this.file)!.seen[this.item].impls[0];
+    return this.index.files.get(this.file)!.seen[this.item].impl!;
   }
 
   get structDecl(): KindDecl | undefined {
@@ -678,7 +678,7 @@ export class ProgramIndex {
       else
         for (const model of [before, after])
           for (const item of model.kindItems) {
-            const name = item.unplaced.kinds[0].name;
+            const name = item.unplacedKind!.name;
             if (names.has(name)) revisit(name);
           }
     }
@@ -1003,7 +1003,7 @@ export class ProgramIndex {
     const visit = (i: number): void => {
       const item = seen[i];
       const d = this.derivation(known, path, model, item, scope);
-      const k = item.unplaced.kinds[0];
+      const k = item.unplacedKind;
       // A one-shot index records every kind's derivation on its slot (for the walk); else only exported kinds need the slot.
       const slot = k && (k.exported || !this.track) ? kinds?.get(k.name) : undefined;
       if (!this.track && slot?.item === item) slot.derived = d;
@@ -1014,9 +1014,9 @@ export class ProgramIndex {
         // Every key at once (the sites, edge and roots are set below and later): one hidden class.
         const place: Indexed = { item: i, exportedHere, sites: NO_SITES, edge: undefined, derived: d, roots: undefined };
         // Arrays of their exact length: tens of thousands are kept (a push onto [] reserves 16 places).
-        const own = exportedHere && new ExportSite(this, declId(k, []), path, k.name, place, exportedHere, item.element);
+        const own = exportedHere && new ExportSite(this, declId(k!, []), path, k!.name, place, exportedHere, item.element);
         const line =
-          d.exportAs && new ExportSite(this, d.exportAs.id, path, item.unplaced.exports[0].name, place, d.exportAs.slot, item.element);
+          d.exportAs && new ExportSite(this, d.exportAs.id, path, item.unplacedExport!.name, place, d.exportAs.slot, item.element);
         const sites: readonly ExportSite[] = own && line ? [own, line] : own ? [own] : line ? [line] : NO_SITES;
         const edge =
           d.impl?.ifaceId !== undefined && d.impl.structId !== undefined
@@ -1125,7 +1125,7 @@ export class ProgramIndex {
     const kinds = new Map<string, SlotEntry>();
     for (const path of this.filesByPackage.get(pkg) ?? []) {
       for (const item of this.files.get(path)!.kindItems) {
-        const name = item.unplaced.kinds[0].name;
+        const name = item.unplacedKind!.name;
         if (kinds.has(name)) continue;
         const old = before?.get(name);
         const model = this.files.get(path)!;
@@ -1158,7 +1158,7 @@ export class ProgramIndex {
     let exportAs: Derived['exportAs'];
     let impl: Derived['impl'];
     let roots: Derived['roots'];
-    const k = item.unplaced.kinds[0];
+    const k = item.unplacedKind;
     const decls = k ? unplacedMembers(k) : undefined;
     const long = this.track && decls !== undefined && decls.length >= LONG_KIND;
     const last = long ? this.derived.lastLong(path, k!.name, scope) : undefined;
@@ -1167,7 +1167,7 @@ export class ProgramIndex {
       members = decls.map((m) => node(m.type));
       indexWork.membersDerived += decls.length;
     }
-    const e = item.unplaced.exports[0];
+    const e = item.unplacedExport;
     if (e) {
       const r = this.resolve(path, e.type, lookedUp);
       exportAs = {
@@ -1176,7 +1176,7 @@ export class ProgramIndex {
         node: node(e.type),
       };
     }
-    const im = item.unplaced.impls[0];
+    const im = item.unplacedImpl;
     if (im) {
       const iface = this.resolve(path, im.interfaceType, lookedUp);
       const struct = this.resolve(path, im.structType, lookedUp);
@@ -1187,7 +1187,7 @@ export class ProgramIndex {
         structNode: node(im.structType),
       };
     }
-    const f = item.unplaced.functions[0];
+    const f = item.unplacedFunction;
     if (f && (f.exported || f.extern)) {
       // Of its exact length (kept for every FFI function): no push past the parameters.
       const n = f.params.length;
@@ -1296,7 +1296,7 @@ export class ProgramIndex {
   }
 
   declOf(slot: KindSlot): KindDecl | undefined {
-    return this.files.get(slot.file)?.kindNamed(slot.name)?.kinds[0];
+    return this.files.get(slot.file)?.kindNamed(slot.name)?.kind;
   }
 
   private lookupSlot(file: string, name: string): SlotEntry | undefined {
@@ -1571,7 +1571,7 @@ export class ProgramIndex {
       case 'named': {
         // A one-shot index resolves a plain name once per scope (`resolvedNames`): no second memo of its lookup.
         const slot = !this.track && !deps && t.args.length === 0 ? this.lookupIn(file, t.name) : this.lookupSlot(file, t.name);
-        const unplaced = slot && this.slotItem(slot)?.unplaced.kinds[0];
+        const unplaced = slot && this.slotItem(slot)?.unplacedKind;
         const args = t.args.map((a) => this.refId(file, a, deps));
         const importable = !slot && this.importable(file, t.name);
         deps?.set(FACT.kind(file, t.name), slot ? String(slot.version) : importable ? '?' : '');
@@ -1735,7 +1735,7 @@ export class ProgramIndex {
    * elsewhere can make a kept item the first declaration, or stop it being one).
    */
   exportsInItem(file: string, item: number, deps?: Dependencies): readonly ExportSite[] {
-    const declared = deps && this.files.get(file)?.seen[item]?.unplaced.kinds[0];
+    const declared = deps && this.files.get(file)?.seen[item]?.unplacedKind;
     if (declared) this.resolveName(file, declared.name, deps);
     return this.indexedByFile.get(file)?.[item]?.sites ?? NO_SITES;
   }
@@ -1989,17 +1989,17 @@ export class ProgramIndex {
     push: (node: WalkNode, root: WalkRoot, at: number) => void,
   ): void {
     const d = x.derived;
-    const decls = model.seen[x.item].unplaced;
+    const item = model.seen[x.item];
     if (!wantSites) {
       const roots = d.roots;
       if (!roots) return;
       // The parameters', then the return's (param -1).
-      const params = decls.functions[0]?.params.length ?? 0;
+      const params = item.unplacedFunction?.params.length ?? 0;
       for (let n = 0; n < roots.length; n++)
         if (roots[n].tag !== 'skip') push(roots[n], new SignatureRoot(this, path, x, n < params ? n : -1, d.element), n);
       return;
     }
-    const exportAs = decls.exports[0];
+    const exportAs = item.unplacedExport;
     for (let k = 0; k < sites.length; k++) {
       const site = sites[k];
       if (exportAs) {
@@ -2012,7 +2012,7 @@ export class ProgramIndex {
           const { id, key } = this.derived.interned(site.id);
           node = slot.walkNode = { tag: 'declared', id, key, slot };
         }
-        push(node, new SiteRoot(site, 'exported', decls.kinds[0].tag), k);
+        push(node, new SiteRoot(site, 'exported', item.unplacedKind!.tag), k);
       }
     }
   }
@@ -2238,7 +2238,7 @@ export class ProgramIndex {
   /** Immutable kinds are copied member by member; mutable ones cross as references and stop the walk. */
   private enqueueInside(slot: KindSlot, id: string, entry: number, walk: Walk): void {
     const item = this.slotItem(slot as SlotEntry)!;
-    const decl = item.unplaced.kinds[0];
+    const decl = item.unplacedKind!;
     if (decl.mutability !== 'imm') return;
     const model = this.files.get(slot.file)!;
     if (decl.tag === 'struct') {
@@ -2252,7 +2252,7 @@ export class ProgramIndex {
         const model = this.files.get(edge.file)!;
         const item = model.seen[edge.item];
         const node = (this.track ? this.derive(edge.file, model, item, model.scope) : edge.derived).impl!.structNode;
-        if (node.tag !== 'skip') walk.push(node, entry, `${decl.name} (implemented by ${item.unplaced.impls[0].structType.text})`);
+        if (node.tag !== 'skip') walk.push(node, entry, `${decl.name} (implemented by ${item.unplacedImpl!.structType.text})`);
       }
     }
   }
@@ -2618,7 +2618,7 @@ class SignatureRoot implements WalkRoot {
   }
 
   private get decl(): FunctionDecl {
-    return this.index.files.get(this.file)!.seen[this.place.item].functions[0];
+    return this.index.files.get(this.file)!.seen[this.place.item].function!;
   }
 
   get range(): OffsetRange {
@@ -2815,7 +2815,7 @@ function kindNameWindow(before: FileModel | undefined, after: FileModel | undefi
     before && w?.base === before
       ? { removed: before.seen.slice(w.from, w.baseTo).filter(declaresKind), added: after!.seen.slice(w.from, w.to).filter(declaresKind) }
       : changedWindow(before?.kindItems ?? [], after?.kindItems ?? [], (i) => i.element);
-  return new Set([...removed, ...added].map((i) => i.unplaced.kinds[0].name));
+  return new Set([...removed, ...added].map((i) => i.unplacedKind!.name));
 }
 
 /** Both absent, or slots of the same summary (an item exported through either makes the same sites). */

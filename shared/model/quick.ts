@@ -73,7 +73,7 @@ export function readQuick(path: string, text: string, pkg: string): { tree: Synt
     const item = readItem(path, pkg, node, offset);
     if (item) {
       // Interface tags count a package's lambdas: counted before the body goes.
-      if (item.unplaced.functions.length > 0) void item.lambdas;
+      if (item.unplacedFunction !== undefined) void item.lambdas;
       items.push(item);
     }
     (node as { children: readonly GreenElement[] }).children = RELEASED;

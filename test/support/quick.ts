@@ -11,7 +11,7 @@ const shape = (e: GreenElement) =>
 function readUsual(path: string, text: string, pkg: string) {
   const tree = parse(text);
   const model = readFileModel(path, tree, pkg, undefined, false);
-  for (const item of model.items) if (item.unplaced.functions.length > 0) void item.lambdas;
+  for (const item of model.items) if (item.unplacedFunction !== undefined) void item.lambdas;
   const errors = tree.errors;
   const elements = tree.green.children.map(shape);
   for (const c of tree.green.children) if (c instanceof GreenNode) (c as { children: readonly GreenElement[] }).children = RELEASED;
