@@ -417,26 +417,38 @@ class DerivedCache {
    * Kind ids as one string object each, so lookups by id compare pointers, not text; and a small
    * number each (`key`, in the order first seen), which the walk indexes its arrays with.
    */
-  private readonly ids = new Map<string, InternedId>();
+  private readonly keyById = new Map<string, number>();
+  /** Each key's id: the one string object kept for it. */
+  private readonly idByKey: string[] = [];
 
   intern(id: string): string {
-    return this.interned(id).id;
+    return this.idByKey[this.keyFor(id)];
   }
 
-  interned(id: string): InternedId {
-    let found = this.ids.get(id);
-    if (found === undefined) this.ids.set(id, (found = { id, key: this.ids.size }));
-    return found;
+  /** The id's key, given one when first seen (its string is then the one kept: `idOf`). */
+  keyFor(id: string): number {
+    let key = this.keyById.get(id);
+    if (key === undefined) {
+      key = this.idByKey.length;
+      this.keyById.set(id, key);
+      this.idByKey.push(id);
+    }
+    return key;
+  }
+
+  /** The one string kept for a key's id. */
+  idOf(key: number): string {
+    return this.idByKey[key];
   }
 
   /** An id's key, or -1 for an id never interned (no walk node names it). */
   keyOf(id: string): number {
-    return this.ids.get(id)?.key ?? -1;
+    return this.keyById.get(id) ?? -1;
   }
 
   /** How many ids have keys (each key is below it). */
   get keys(): number {
-    return this.ids.size;
+    return this.idByKey.length;
   }
 
   /**
@@ -1232,13 +1244,15 @@ export class ProgramIndex {
         const slot = slotOfDeclared(r) as SlotEntry;
         if (t.tag === 'named' && t.args.length === 0 && slot.walkNode) return slot.walkNode;
         // Every key written out, in one order (a spread gives objects hidden classes of their own).
-        const { id, key } = this.derived.interned(r.id);
+        const key = this.derived.keyFor(r.id);
+        const id = this.derived.idOf(key);
         const node: WalkNode = { tag: 'declared', id, key, slot };
         if (t.tag === 'named' && t.args.length === 0) slot.walkNode = node;
         return node;
       }
       case 'array': {
-        const { id, key } = this.derived.interned(r.id);
+        const key = this.derived.keyFor(r.id);
+        const id = this.derived.idOf(key);
         return {
           tag: 'array',
           id,
@@ -1248,7 +1262,8 @@ export class ProgramIndex {
         };
       }
       case 'tuple': {
-        const { id, key } = this.derived.interned(r.id);
+        const key = this.derived.keyFor(r.id);
+        const id = this.derived.idOf(key);
         return {
           tag: 'tuple',
           id,
@@ -1807,8 +1822,6 @@ export class ProgramIndex {
    */
   private reachability(): ReachState {
     if (this.reach) return this.reach;
-    // The kinds' array as long as the keys so far, so that writes by key keep it a plain array.
-    const state: ReachState = { kinds: new Array(this.derived.keys).fill(undefined), rootsByFile: new Map(), declaredIn: new Map() };
     if (!this.track) {
       // A one-shot index walks once and is never updated: the roots go on the walk in root order
       // as they are made (no entries to sort, no groups, nothing kept per item for an update).
@@ -1817,13 +1830,13 @@ export class ProgramIndex {
       for (const pkg of this.packagesInOrder()) for (const path of this.filesByPackage.get(pkg)!) this.eachRoot(path, true, walk);
       const reached = this.reached.begin();
       this.runWalk(walk, reached, undefined, undefined);
-      for (const e of reached.entries) {
-        const { id, key } = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
-        setKind(state, key, { id, key, reach: new WalkReach(walk, e), group: undefined, slot: undefined });
-      }
-      this.reach = state;
-      return state;
+      const byKey = new Int32Array(this.derived.keys);
+      for (const e of reached.entries) byKey[(walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>).key] = e + 1;
+      this.reach = { kinds: [], rootsByFile: new Map(), declaredIn: new Map(), entries: { walk, byKey } };
+      return this.reach;
     }
+    // The kinds' array as long as the keys so far, so that writes by key keep it a plain array.
+    const state: ReachState = { kinds: new Array(this.derived.keys).fill(undefined), rootsByFile: new Map(), declaredIn: new Map() };
     // What `prepareReach` made is kept; the rest is made now.
     const prep = (this.reachPrep ??= { state, files: 0, roots: [], run: undefined, entry: 0 });
     this.stepReach(prep, Number.POSITIVE_INFINITY);
@@ -1875,7 +1888,13 @@ export class ProgramIndex {
   /** What the last walk made of a kind, by its id. */
   private kindReach(state: ReachState, id: string): KindReach | undefined {
     const key = this.derived.keyOf(id);
-    return key >= 0 ? state.kinds[key] : undefined;
+    if (key < 0) return undefined;
+    const entries = state.entries;
+    if (!entries) return state.kinds[key];
+    const e = key < entries.byKey.length ? entries.byKey[key] - 1 : -1;
+    if (e < 0) return undefined;
+    const node = entries.walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
+    return { id: node.id, key, reach: new WalkReach(entries.walk, e), group: undefined, slot: undefined };
   }
 
   /**
@@ -2009,7 +2028,8 @@ export class ProgramIndex {
         const slot = site.kindSlot as SlotEntry;
         let node = slot.walkNode;
         if (!node) {
-          const { id, key } = this.derived.interned(site.id);
+          const key = this.derived.keyFor(site.id);
+          const id = this.derived.idOf(key);
           node = slot.walkNode = { tag: 'declared', id, key, slot };
         }
         push(node, new SiteRoot(site, 'exported', item.unplacedKind!.tag), k);
@@ -2381,6 +2401,12 @@ interface KindReach {
 interface ReachState {
   /** The kinds reached, by key (`DerivedCache.interned`). */
   readonly kinds: (KindReach | undefined)[];
+  /**
+   * A one-shot walk's kinds instead (`kinds` stays empty): each key's entry in the walk, plus one
+   * (0: not reached); what a kind's reach is, is made when asked (most kinds reached are never
+   * asked about, and each object kept is copied by the collector).
+   */
+  readonly entries?: { readonly walk: Walk; readonly byKey: Int32Array };
   /** Each file's roots, a list per item (`rootsOf`). */
   readonly rootsByFile: Map<string, (readonly RootEntry[])[]>;
   /** The declared kinds reached, by declaring file and name. */
@@ -2407,12 +2433,6 @@ function undeclare(state: ReachState, id: string, slot: KindSlot): void {
   if (ids.size > 0) return;
   byName!.delete(slot.name);
   if (byName!.size === 0) state.declaredIn.delete(slot.file);
-}
-
-/** A kind id as interned: the one string object, and its small number. */
-interface InternedId {
-  readonly id: string;
-  readonly key: number;
 }
 
 /**
