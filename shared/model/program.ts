@@ -1311,6 +1311,11 @@ export class ProgramIndex {
   }
 
   declOf(slot: KindSlot): KindDecl | undefined {
+    // A one-shot index's slots hold their item (`slotItem`): its files make no map of their kinds' names.
+    if (!this.track) {
+      const item = (slot as Partial<SlotEntry>).item;
+      if (item) return item.kind;
+    }
     return this.files.get(slot.file)?.kindNamed(slot.name)?.kind;
   }
 
