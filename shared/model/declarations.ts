@@ -515,16 +515,20 @@ export class FileModel {
 
   private get all(): Decls {
     if (this.flat) return this.flat;
-    const pick = <T>(get: (i: ItemDecls) => readonly T[]): T[] => {
+    // Each item's one declaration (no list made per item).
+    const pick = <T>(get: (i: ItemDecls) => T | undefined): T[] => {
       const out: T[] = [];
-      for (const i of this.items) for (const x of get(i)) out.push(x);
+      for (const i of this.items) {
+        const x = get(i);
+        if (x !== undefined) out.push(x);
+      }
       return out;
     };
     return (this.flat = {
-      kinds: pick((i) => i.kinds),
-      functions: pick((i) => i.functions),
-      exports: pick((i) => i.exports),
-      impls: pick((i) => i.impls),
+      kinds: pick((i) => i.kind),
+      functions: pick((i) => i.function),
+      exports: pick((i) => i.exportAs),
+      impls: pick((i) => i.impl),
       imports: this.imports,
     });
   }

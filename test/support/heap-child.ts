@@ -22,7 +22,8 @@ if (process.argv[3] === 'old') {
     for (let j = 0; j < 400; j++) garbage += [j, j + 1].join(',').length;
     heapPolicyTick();
   }
-  process.stdout.write(`kept ${kept.length} files (${garbage} characters made and dropped)\n`);
+  const heapMB = process.memoryUsage().heapUsed / (1024 * 1024);
+  process.stdout.write(`kept ${kept.length} files (${garbage} characters made and dropped), heap ${heapMB.toFixed(1)} MB\n`);
 } else {
   // A thousand "files" of 2,000 kept objects each, with a look after each file.
   const kept: object[][] = [];
