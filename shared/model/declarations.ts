@@ -290,7 +290,27 @@ export class ItemDecls implements Decls {
     if (this === other) return true;
     if (this.isSeen !== other.isSeen) return false;
     if (!this.isSeen) return true;
-    return sameSeenDecls(this.read, other.read);
+    if (this.what !== other.what) return false;
+    // Seen, so a function here is one other files see.
+    const a = this.one;
+    const b = other.one;
+    switch (this.what) {
+      case KIND:
+        return sameSummaryKind(a as KindDecl, b as KindDecl);
+      case FUNCTION:
+        return sameSummaryFunction(a as FunctionDecl, b as FunctionDecl);
+      case EXPORT:
+        return (a as ExportAsDecl).name === (b as ExportAsDecl).name && sameSummaryType((a as ExportAsDecl).type, (b as ExportAsDecl).type);
+      case IMPL:
+        return (
+          sameSummaryType((a as ImplDecl).interfaceType, (b as ImplDecl).interfaceType) &&
+          sameSummaryType((a as ImplDecl).structType, (b as ImplDecl).structType)
+        );
+      case IMPORT:
+        return sameImport(a as readonly string[], b as readonly string[]);
+      default:
+        return true;
+    }
   }
 
   /** The declaration at the item's offset now. */
@@ -1204,19 +1224,9 @@ function sameSummaryFunction(a: FunctionDecl, b: FunctionDecl): boolean {
   );
 }
 
-/** `summaryOf` equal for both, written out or not. */
-function sameSeenDecls(a: Decls, b: Decls): boolean {
-  return (
-    sameList(a.kinds, b.kinds, sameSummaryKind) &&
-    sameList(a.functions.filter(isSeenByOtherFiles), b.functions.filter(isSeenByOtherFiles), sameSummaryFunction) &&
-    sameList(a.exports, b.exports, (x, y) => x.name === y.name && sameSummaryType(x.type, y.type)) &&
-    sameList(
-      a.impls,
-      b.impls,
-      (x, y) => sameSummaryType(x.interfaceType, y.interfaceType) && sameSummaryType(x.structType, y.structType),
-    ) &&
-    sameList(a.imports, b.imports, (x, y) => x.length === y.length && x.every((s, i) => s === y[i]))
-  );
+/** The same import path. */
+function sameImport(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((s, i) => s === b[i]));
 }
 
 /** Whether a function takes part in what the index derives: FFI signatures, itable slots. */
