@@ -1829,8 +1829,9 @@ export class ProgramIndex {
     if (this.reach) return this.reach;
     if (!this.track) {
       // A one-shot index walks once and is never updated: the roots go on the walk in root order
-      // as they are made (no entries to sort, no groups, nothing kept per item for an update).
-      const walk = new Walk();
+      // as they are made (no entries to sort, no groups, nothing kept per item for an update), each
+      // root described, made only when a reach asks for it.
+      const walk = new Walk((owner, param) => this.makeRoot(owner, param));
       for (const path of this.paths) this.eachRoot(path, false, walk);
       for (const pkg of this.packagesInOrder()) for (const path of this.filesByPackage.get(pkg)!) this.eachRoot(path, true, walk);
       const reached = this.reached.begin();
@@ -1912,7 +1913,7 @@ export class ProgramIndex {
     for (let i = 0; i < records.length; i++) {
       const x = records[i];
       if (sites ? x.sites.length > 0 : x.derived.roots)
-        this.itemRoots(path, model, x, sites ? x.sites : NO_SITES, sites, (node, root) => walk.push(node, -1, '', root));
+        this.itemRoots(model, x, sites ? x.sites : NO_SITES, sites, (node, owner, param) => walk.pushDescribed(node, owner, param));
     }
   }
 
@@ -1989,14 +1990,39 @@ export class ProgramIndex {
   private rootEntries(path: string, model: FileModel, x: Indexed, sites: readonly ExportSite[]): RootEntry[] {
     const out: RootEntry[] = [];
     const pkg = model.package;
-    this.itemRoots(path, model, x, NO_SITES, false, (node, root, n) => {
-      out.push({ sites: false, pkg, path, place: x, n, node, root, mark: 0, group: undefined });
+    this.itemRoots(model, x, NO_SITES, false, (node, owner, param, n) => {
+      out.push({ sites: false, pkg, path, place: x, n, node, root: this.makeRoot(owner, param), mark: 0, group: undefined });
     });
-    this.itemRoots(path, model, x, sites, true, (node, root, site) => {
-      out.push({ sites: true, pkg, path, place: x, n: 0, site, node, root, mark: 0, group: undefined });
+    this.itemRoots(model, x, sites, true, (node, owner, param, site) => {
+      out.push({
+        sites: true,
+        pkg,
+        path,
+        place: x,
+        n: 0,
+        site,
+        node,
+        root: this.makeRoot(owner, param),
+        mark: 0,
+        group: undefined,
+      });
     });
     // Kept per item: a copy of its exact length (a push onto [] reserves 16 places).
     return out.length === 0 ? NO_ROOTS : out.slice();
+  }
+
+  /** A root of the walk from what it is (`itemRoots` describes it: the item's record and a parameter, or a site and how it exports). */
+  private makeRoot(owner: RootOwner, param: number): WalkRoot {
+    if (param === EXPORT_ROOT) {
+      const site = owner as ExportSite;
+      return new SiteRoot(site, 'export', site.exportAs!.type.text);
+    }
+    if (param === EXPORTED_ROOT) {
+      const site = owner as ExportSite;
+      return new SiteRoot(site, 'exported', site.decl!.tag);
+    }
+    const x = owner as Indexed;
+    return new SignatureRoot(this, x.derived.path, x, param, x.derived.element);
   }
 
   /**
@@ -2005,29 +2031,27 @@ export class ProgramIndex {
    * true; `at` is the site's place among the item's).
    */
   private itemRoots(
-    path: string,
     model: FileModel,
     x: Indexed,
     sites: readonly ExportSite[],
     wantSites: boolean,
-    push: (node: WalkNode, root: WalkRoot, at: number) => void,
+    push: (node: WalkNode, owner: RootOwner, param: number, at: number) => void,
   ): void {
     const d = x.derived;
     const item = model.seen[x.item];
     if (!wantSites) {
       const roots = d.roots;
       if (!roots) return;
-      // The parameters', then the return's (param -1).
+      // The parameters', then the return's.
       const params = item.unplacedFunction?.params.length ?? 0;
-      for (let n = 0; n < roots.length; n++)
-        if (roots[n].tag !== 'skip') push(roots[n], new SignatureRoot(this, path, x, n < params ? n : -1, d.element), n);
+      for (let n = 0; n < roots.length; n++) if (roots[n].tag !== 'skip') push(roots[n], x, n < params ? n : RETURN_ROOT, n);
       return;
     }
     const exportAs = item.unplacedExport;
     for (let k = 0; k < sites.length; k++) {
       const site = sites[k];
       if (exportAs) {
-        if (d.exportAs!.node.tag !== 'skip') push(d.exportAs!.node, new SiteRoot(site, 'export', exportAs.type.text), k);
+        if (d.exportAs!.node.tag !== 'skip') push(d.exportAs!.node, site, EXPORT_ROOT, k);
       } else {
         // The kind's own node (an `exported` kind is named without arguments).
         const slot = site.kindSlot as SlotEntry;
@@ -2037,7 +2061,7 @@ export class ProgramIndex {
           const id = this.derived.idOf(key);
           node = slot.walkNode = { tag: 'declared', id, key, slot };
         }
-        push(node, new SiteRoot(site, 'exported', item.unplacedKind!.tag), k);
+        push(node, site, EXPORTED_ROOT, k);
       }
     }
   }
@@ -2520,11 +2544,40 @@ class EntryLinks {
  * roots[e]) by steps[e]: its text, or the member of the struct at parents[e] (written when a
  * reach's steps are asked for: most never are).
  */
+/**
+ * What a root of the walk is, as `makeRoot` reads it: a parameter of an FFI signature (its place,
+ * or `RETURN_ROOT` for the return; the owner is the item's record), or an export site (the
+ * owner; `EXPORT_ROOT` for `export T as N`, `EXPORTED_ROOT` for an `exported` kind).
+ */
+const RETURN_ROOT = -1;
+const EXPORT_ROOT = -2;
+const EXPORTED_ROOT = -3;
+
+type RootOwner = Indexed | ExportSite;
+
+/** A root made already (`Walk.push`): its owner is the root itself. */
+const MADE_ROOT = -4;
+
+/** Makes a root from what it is (`Walk.pushDescribed`). */
+type RootMaker = (owner: RootOwner, param: number) => WalkRoot;
+
 class Walk {
   readonly nodes: WalkNode[] = [];
   readonly parents: number[] = [];
   readonly steps: (string | MemberDecl)[] = [];
-  readonly roots: WalkRoot[] = [];
+  /** Each entry's root, by number. */
+  private readonly rootOf: number[] = [];
+  /**
+   * Each root: the root itself (`MADE_ROOT`), or what `maker` makes it from when a reach asks (a
+   * one-shot walk describes its roots instead of making an object per root, 36,000 on the bench's
+   * 100k lines, few of which a reach asks for).
+   */
+  private readonly rootOwner: (RootOwner | WalkRoot)[] = [];
+  private readonly rootParam: number[] = [];
+  /** The described roots made so far, by number. */
+  private readonly made = new Map<number, WalkRoot>();
+
+  constructor(private readonly maker?: RootMaker) {}
   /**
    * Per entry on a long path a reach asked for (each made once from its parent's, without
    * recursion: a chain may be thousands deep): its steps from its root and the texts of its first
@@ -2537,7 +2590,32 @@ class Walk {
     this.nodes.push(node);
     this.parents.push(parent);
     this.steps.push(step);
-    this.roots.push(root ?? this.roots[parent]);
+    if (root === undefined) this.rootOf.push(this.rootOf[parent]);
+    else this.addRoot(root, MADE_ROOT);
+  }
+
+  /** A root entry described, its root made when asked (`rootAt`; the walk has a maker). */
+  pushDescribed(node: WalkNode, owner: RootOwner, param: number): void {
+    this.nodes.push(node);
+    this.parents.push(-1);
+    this.steps.push('');
+    this.addRoot(owner, param);
+  }
+
+  private addRoot(owner: RootOwner | WalkRoot, param: number): void {
+    this.rootOf.push(this.rootOwner.length);
+    this.rootOwner.push(owner);
+    this.rootParam.push(param);
+  }
+
+  /** Entry e's root. */
+  rootAt(e: number): WalkRoot {
+    const r = this.rootOf[e];
+    const param = this.rootParam[r];
+    if (param === MADE_ROOT) return this.rootOwner[r] as WalkRoot;
+    let root = this.made.get(r);
+    if (!root) this.made.set(r, (root = this.maker!(this.rootOwner[r] as RootOwner, param)));
+    return root;
   }
 
   /** The text of entry e's step (a member's written with its struct's name). */
@@ -2604,7 +2682,7 @@ class WalkReach implements Reach {
   ) {}
 
   get root(): WalkRoot {
-    return this.walk.roots[this.entry];
+    return this.walk.rootAt(this.entry);
   }
 
   get steps(): readonly string[] {
