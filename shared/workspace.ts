@@ -13,7 +13,7 @@ import {
 } from './anchors';
 import { EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND, checkItem } from './checks/ffi';
 import { type Diagnostic, type QuickFix, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
-import { type FileModel, type FunctionDecl, type ItemDecls, itemReads, packageOf, readFileModel } from './model/declarations';
+import { type FileModel, type FunctionDecl, type ItemDecls, inItem, itemReads, packageOf, readFileModel } from './model/declarations';
 import { type FactKey, factParts } from './model/facts';
 import { FfiFunctionFiles } from './model/extern-names';
 import { FilePacker, type PackedFiles, type ReleasedFile } from './model/pack';
@@ -1460,7 +1460,7 @@ export class Workspace {
     const blocked = (d: Diagnostic): boolean =>
       !!model
         ?.itemContaining(d.start)
-        ?.functions.some((f) => f.nameStart === d.start && noPrototype.some((e) => e.start >= f.itemStart && e.end <= f.itemEnd));
+        ?.functions.some((f) => f.nameStart === d.start && noPrototype.some((e) => inItem(f, e.start, e.end)));
     return this.externNotImplementedDiagnostics(path).filter((d) => !blocked(d));
   }
 

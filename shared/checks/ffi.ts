@@ -6,6 +6,7 @@ import {
   type ItemDecls,
   type KindDecl,
   type OffsetRange,
+  inItem,
   nameRangeOf,
 } from '../model/declarations';
 import { flat } from '../model/flat';
@@ -226,8 +227,8 @@ function exportLineFix(ctx: Context, type: TypeRef, kind: string, name: string):
   const text = ctx.textOf(ctx.model.path) ?? '';
   // The declaration holding the type (its item only is moved to where it is now).
   const decls = ctx.model.itemContaining(type.start);
-  const item = [...(decls?.functions ?? []), ...(decls?.kinds ?? []), ...(decls?.exports ?? [])].find(
-    (i) => i.itemStart <= type.start && type.end <= i.itemEnd,
+  const item = [...(decls?.functions ?? []), ...(decls?.kinds ?? []), ...(decls?.exports ?? [])].find((i) =>
+    inItem(i, type.start, type.end),
   );
   let lineStart = item ? item.itemStart : type.start;
   while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
