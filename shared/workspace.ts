@@ -13,7 +13,16 @@ import {
 } from './anchors';
 import { EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND, checkItem } from './checks/ffi';
 import { type Diagnostic, type QuickFix, SYNTAX_ERROR, compareDiagnostics } from './diagnostics';
-import { type FileModel, type FunctionDecl, type ItemDecls, inItem, itemReads, packageOf, readFileModel } from './model/declarations';
+import {
+  type FileModel,
+  type FunctionDecl,
+  type ItemDecls,
+  exactList,
+  inItem,
+  itemReads,
+  packageOf,
+  readFileModel,
+} from './model/declarations';
 import { type FactKey, factParts } from './model/facts';
 import { FfiFunctionFiles } from './model/extern-names';
 import { FilePacker, type PackedFiles, type ReleasedFile } from './model/pack';
@@ -1386,14 +1395,17 @@ export class Workspace {
     const cached = this.fileDiagnostics.get(path);
     if (cached && cached.stamp === this.stamp) return cached.diagnostics;
     const ffi = this.ffiDiagnostics(path);
-    const diagnostics = [
-      ...this.diagnosticsBeforeFfi(
-        path,
-        ffi.filter((d) => d.code === EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND),
-      ),
-      ...ffi,
-      ...this.diagnosticsAfterFfi(path),
-    ].sort(compareDiagnostics);
+    // Kept until the next change: at its exact length.
+    const diagnostics = exactList(
+      [
+        ...this.diagnosticsBeforeFfi(
+          path,
+          ffi.filter((d) => d.code === EXTERN_FUNCTION_DEPENDED_ON_NON_EXPORTED_KIND),
+        ),
+        ...ffi,
+        ...this.diagnosticsAfterFfi(path),
+      ].sort(compareDiagnostics),
+    );
     this.fileDiagnostics.set(path, { stamp: this.stamp, diagnostics });
     return diagnostics;
   }

@@ -6,6 +6,7 @@ import {
   type ItemDecls,
   type KindDecl,
   type OffsetRange,
+  exactList,
   inItem,
   nameRangeOf,
 } from '../model/declarations';
@@ -93,7 +94,11 @@ function report(
   // Messages are kept as long as the diagnostic: one piece each, not the tree of pieces a template
   // makes (flattened before the young generation is collected, the pieces are never copied).
   message = flat(message);
-  if (related) for (let i = 0; i < related.length; i++) flat(related[i].message);
+  if (related) {
+    for (let i = 0; i < related.length; i++) flat(related[i].message);
+    // Kept with the diagnostic: at its exact length.
+    related = exactList(related);
+  }
   ctx.out.push(
     related && fixes
       ? { file, start, end, severity, code, message, related, fixes }

@@ -444,7 +444,7 @@ export class FileModel {
     const out: ItemDecls[] = [];
     const seen = this.seen;
     for (let i = 0; i < seen.length; i++) if (declaresKind(seen[i])) out.push(seen[i]);
-    return (this.kindList = out);
+    return (this.kindList = exactList(out));
   }
 
   /**
@@ -582,7 +582,7 @@ export class FileModel {
       const list = seen[i].imports;
       for (let j = 0; j < list.length; j++) out.push(list[j]);
     }
-    return (this.importList = out);
+    return (this.importList = exactList(out));
   }
 
   /** The item whose node holds `offset` (binary search over the items; nothing is moved). */
@@ -1145,6 +1145,28 @@ export function readItem(path: string, pkg: string, element: GreenNode, start: n
 }
 
 /** Whether other files see anything of these declarations. Functions only through the boundary (extern, exported) and itables (abstract, virtual). */
+/**
+ * A list built by pushes, as kept: of its exact length. A push onto an empty list reserves room
+ * for 17 elements; a one-shot run keeps thousands of such lists (docs/performance.md).
+ */
+export function exactList<T>(list: T[]): T[] {
+  return list.length === 0 ? list : list.slice();
+}
+
+/**
+ * The items other files can see, in file order: the list itself when every item is seen (what
+ * an FFI file's items mostly are: one list kept instead of two), else those items in a list of
+ * their own.
+ */
+export function seenItems(items: readonly ItemDecls[]): readonly ItemDecls[] {
+  let n = 0;
+  for (let i = 0; i < items.length; i++) if (items[i].isSeen) n++;
+  if (n === items.length) return items;
+  const out: ItemDecls[] = [];
+  for (let i = 0; i < items.length; i++) if (items[i].isSeen) out.push(items[i]);
+  return exactList(out);
+}
+
 function seesAnything(d: Decls): boolean {
   return d.kinds.length + d.exports.length + d.impls.length + d.imports.length > 0 || d.functions.some(isSeenByOtherFiles);
 }
@@ -1307,8 +1329,11 @@ export function readFileModel(
     }
     offset += c.width;
   }
-  const readSeen = read.filter((item) => item.isSeen);
-  if (!from) return new FileModel(path, read, readSeen, pkg);
+  const readSeen = seenItems(read);
+  if (!from) {
+    const items = exactList(read);
+    return new FileModel(path, items, readSeen === read ? items : readSeen, pkg);
+  }
   let tailItems = from.items.length;
   let tailSeen = from.seen.length;
   if (carried < children.length) {

@@ -1,6 +1,6 @@
 import { GreenNode, GreenToken, type GreenElement, type RelativeSyntaxError, SyntaxKind, SyntaxTree } from '../syntax';
 
-import { type Decls, FileModel, ItemDecls } from './declarations';
+import { type Decls, FileModel, ItemDecls, seenItems } from './declarations';
 
 /**
  * Files read elsewhere (a worker thread), handed over as numbers and strings: what a one-shot
@@ -239,18 +239,16 @@ export function unpackFiles(packed: PackedFiles, text: (path: string) => string)
     }
     const tree = new SyntaxTree(source, new GreenNode(SyntaxKind.SourceFile, children), { parsedItems: 0, reusedItems: 0 });
     const m = ints[at++];
-    const items: ItemDecls[] = [];
-    const seen: ItemDecls[] = [];
+    const items = new Array<ItemDecls>(m);
     for (let i = 0; i < m; i++) {
       const element = children[ints[at++]] as GreenNode;
       const start = ints[at++];
       const readAt = ints[at++];
       const lambdas = ints[at++];
       const item = new ItemDecls(element, start, value() as Decls, readAt, lambdas >= 0 ? lambdas : undefined);
-      items.push(item);
-      if (item.isSeen) seen.push(item);
+      items[i] = item;
     }
-    files.push({ path, tree, model: new FileModel(path, items, seen, pkg) });
+    files.push({ path, tree, model: new FileModel(path, items, seenItems(items), pkg) });
   }
   return files;
 }

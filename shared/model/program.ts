@@ -15,6 +15,7 @@ import {
 import { Suggestions } from '../checks/suggest';
 import { FACT, type FactKey, factParts } from './facts';
 import { flat } from './flat';
+import { IntList } from './ints';
 import { type TypeRef, kindText, shapedType } from './types';
 
 /** What a type reference names, once resolved in its file. */
@@ -1837,7 +1838,11 @@ export class ProgramIndex {
       const reached = this.reached.begin();
       this.runWalk(walk, reached, undefined, undefined);
       const byKey = new Int32Array(this.derived.keys);
-      for (const e of reached.entries) byKey[(walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>).key] = e + 1;
+      const entries = reached.entries;
+      for (let k = 0; k < entries.length; k++) {
+        const e = entries.get(k);
+        byKey[(walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>).key] = e + 1;
+      }
       this.reach = { kinds: [], rootsByFile: new Map(), declaredIn: new Map(), entries: { walk, byKey } };
       return this.reach;
     }
@@ -2092,7 +2097,7 @@ export class ProgramIndex {
       if (links) {
         // Entry e joins the entry it was reached from and the kind's first entry (not a shared leaf's).
         links.add();
-        const parent = walk.parents[e];
+        const parent = walk.parents.get(e);
         if (parent >= 0) links.union(e, parent);
         if (first >= 0 && !leaf) links.union(e, first);
       }
@@ -2161,7 +2166,7 @@ export class ProgramIndex {
     }
     const walked = new Array<string>(reached.entries.length);
     for (let k = 0; k < walked.length; k++) {
-      const e = reached.entries[k];
+      const e = reached.entries.get(k);
       const node = walk.nodes[e] as Exclude<WalkNode, { tag: 'skip' }>;
       const id = node.id;
       walked[k] = id;
@@ -2473,14 +2478,15 @@ function undeclare(state: ReachState, id: string, slot: KindSlot): void {
  */
 class Reached {
   private first = new Int32Array(1024);
-  readonly entries: number[] = [];
-  private readonly keys: number[] = [];
+  readonly entries = new IntList();
+  private readonly keys = new IntList();
 
   /** Forgets every kind the last walk reached, for a new walk. */
   begin(): this {
-    for (const key of this.keys) this.first[key] = 0;
-    this.keys.length = 0;
-    this.entries.length = 0;
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) this.first[keys.get(i)] = 0;
+    keys.clear();
+    this.entries.clear();
     return this;
   }
 
@@ -2563,17 +2569,17 @@ type RootMaker = (owner: RootOwner, param: number) => WalkRoot;
 
 class Walk {
   readonly nodes: WalkNode[] = [];
-  readonly parents: number[] = [];
+  readonly parents = new IntList();
   readonly steps: (string | MemberDecl)[] = [];
   /** Each entry's root, by number. */
-  private readonly rootOf: number[] = [];
+  private readonly rootOf = new IntList();
   /**
    * Each root: the root itself (`MADE_ROOT`), or what `maker` makes it from when a reach asks (a
    * one-shot walk describes its roots instead of making an object per root, 36,000 on the bench's
    * 100k lines, few of which a reach asks for).
    */
   private readonly rootOwner: (RootOwner | WalkRoot)[] = [];
-  private readonly rootParam: number[] = [];
+  private readonly rootParam = new IntList();
   /** The described roots made so far, by number. */
   private readonly made = new Map<number, WalkRoot>();
 
@@ -2590,7 +2596,7 @@ class Walk {
     this.nodes.push(node);
     this.parents.push(parent);
     this.steps.push(step);
-    if (root === undefined) this.rootOf.push(this.rootOf[parent]);
+    if (root === undefined) this.rootOf.push(this.rootOf.get(parent));
     else this.addRoot(root, MADE_ROOT);
   }
 
@@ -2610,8 +2616,8 @@ class Walk {
 
   /** Entry e's root. */
   rootAt(e: number): WalkRoot {
-    const r = this.rootOf[e];
-    const param = this.rootParam[r];
+    const r = this.rootOf.get(e);
+    const param = this.rootParam.get(r);
     if (param === MADE_ROOT) return this.rootOwner[r] as WalkRoot;
     let root = this.made.get(r);
     if (!root) this.made.set(r, (root = this.maker!(this.rootOwner[r] as RootOwner, param)));
@@ -2621,7 +2627,7 @@ class Walk {
   /** The text of entry e's step (a member's written with its struct's name). */
   private stepText(e: number): string {
     const step = this.steps[e];
-    return typeof step === 'string' ? step : `${(this.nodes[this.parents[e]] as { slot: KindSlot }).slot.name}.${step.name}`;
+    return typeof step === 'string' ? step : `${(this.nodes[this.parents.get(e)] as { slot: KindSlot }).slot.name}.${step.name}`;
   }
 
   /** Entry e's steps as a reach shows them (`Reach.steps` and `omitted`). */
@@ -2629,7 +2635,7 @@ class Walk {
     const { depth, head } = this.depthAndHead(e);
     const last = depth <= REACH_SHOWN_STEPS ? depth : REACH_SHOWN_STEPS - REACH_HEAD_STEPS;
     const tail: string[] = [];
-    for (let y = e; tail.length < last; y = this.parents[y]) tail.push(this.stepText(y));
+    for (let y = e; tail.length < last; y = this.parents.get(y)) tail.push(this.stepText(y));
     tail.reverse();
     if (depth <= REACH_SHOWN_STEPS) return { steps: tail, omitted: 0 };
     return { steps: [...head, ...tail], omitted: depth - REACH_SHOWN_STEPS };
@@ -2643,8 +2649,8 @@ class Walk {
     const { paths, parents } = this;
     const entries: number[] = [];
     let x = e;
-    for (; parents[x] >= 0 && entries.length < SHORT_PATH && !paths.has(x); x = parents[x]) entries.push(x);
-    if (parents[x] < 0) {
+    for (; parents.get(x) >= 0 && entries.length < SHORT_PATH && !paths.has(x); x = parents.get(x)) entries.push(x);
+    if (parents.get(x) < 0) {
       const depth = entries.length;
       const head =
         depth <= REACH_SHOWN_STEPS
@@ -2656,10 +2662,10 @@ class Walk {
       return { depth, head };
     }
     const chain: number[] = [];
-    for (let y = e; y >= 0 && !paths.has(y); y = parents[y]) chain.push(y);
+    for (let y = e; y >= 0 && !paths.has(y); y = parents.get(y)) chain.push(y);
     for (let i = chain.length - 1; i >= 0; i--) {
       const y = chain[i];
-      const up = parents[y] < 0 ? undefined : paths.get(parents[y])!;
+      const up = parents.get(y) < 0 ? undefined : paths.get(parents.get(y))!;
       if (!up) paths.set(y, { depth: 0, head: NO_STEPS });
       else paths.set(y, { depth: up.depth + 1, head: up.head.length < REACH_HEAD_STEPS ? [...up.head, this.stepText(y)] : up.head });
     }

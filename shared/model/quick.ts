@@ -25,9 +25,11 @@ import {
   type ImplDecl,
   ItemDecls,
   type KindDecl,
+  exactList,
   type MemberDecl,
   type ParamDecl,
   readItem,
+  seenItems,
 } from './declarations';
 import { flat } from './flat';
 import { NO_ARGS, type Ownership, type TypeRef, primitiveNamed, shapedType, typeRef } from './types';
@@ -83,16 +85,11 @@ export function readQuick(path: string, text: string, pkg: string): { tree: Synt
     quickReads.parsed++;
   }
   parser.release();
-  const tree = new SyntaxTree(text, new GreenNode(K.SourceFile, children), { parsedItems: count, reusedItems: 0 });
-  return {
-    tree,
-    model: new FileModel(
-      path,
-      items,
-      items.filter((i) => i.isSeen),
-      pkg,
-    ),
-  };
+  // Both lists are kept: at their exact lengths, and the items once when every one is seen.
+  const tree = new SyntaxTree(text, new GreenNode(K.SourceFile, exactList(children)), { parsedItems: count, reusedItems: 0 });
+  const kept = exactList(items);
+  const seen = seenItems(kept);
+  return { tree, model: new FileModel(path, kept, seen, pkg) };
 }
 
 /** A function's header as read from its tokens. */
@@ -549,7 +546,7 @@ class QuickReader {
       (mut.text === 'imm' || mut.text === 'mut')
     )
       return typeRef('array', start, end, ownership, text, undefined, undefined, mut.text, null, args[1]);
-    return typeRef('named', start, end, ownership, text, name, args);
+    return typeRef('named', start, end, ownership, text, name, exactList(args));
   }
 
   /** Whether the identifier `n` ahead begins something other than a plain name in a type (a literal, an ownership word, `func`, a region, `where`). */
