@@ -201,6 +201,8 @@ type WalkNode =
   | { readonly tag: 'array'; readonly id: string; readonly key: number; readonly element?: WalkNode; readonly text: string }
   | { readonly tag: 'tuple'; readonly id: string; readonly key: number; readonly elements: readonly WalkNode[]; readonly text: string };
 
+type ArrayWalkNode = Extract<WalkNode, { tag: 'array' }>;
+
 const SKIP: WalkNode = { tag: 'skip' };
 
 /**
@@ -1254,13 +1256,19 @@ export class ProgramIndex {
       case 'array': {
         const key = this.derived.keyFor(r.id);
         const id = this.derived.idOf(key);
-        return {
+        const text = kindText(t);
+        // A one-shot index (never updated) makes one node per array kind and text: its element's node is the same for each.
+        const shared = this.track ? undefined : this.arrayNodes[key];
+        if (shared !== undefined && shared.text === text) return shared;
+        const node: WalkNode = {
           tag: 'array',
           id,
           key,
           element: r.mutability === 'imm' && t.tag === 'array' ? this.walkNode(file, t.element, lookedUp) : undefined,
-          text: kindText(t),
+          text: flat(text),
         };
+        if (!this.track && shared === undefined) this.arrayNodes[key] = node as ArrayWalkNode;
+        return node;
       }
       case 'tuple': {
         const key = this.derived.keyFor(r.id);
@@ -1559,6 +1567,10 @@ export class ProgramIndex {
   }
   /** The same for a plain name (no generic arguments), per scope: it means what the scope makes it mean. */
   private resolvedNames = new Map<string, Map<string, Resolved>>();
+  /** An array kind's resolution, one per interned id (by its key): all it holds is in its id. */
+  private readonly arrays: (Resolved | undefined)[] = [];
+  /** A one-shot index's walk node of each array kind (by its key), for the references that write it the same. */
+  private readonly arrayNodes: (ArrayWalkNode | undefined)[] = [];
 
   resolve(file: string, t: TypeRef, deps?: Dependencies): Resolved {
     // What a type's own tag answers is not cached (most references are primitives).
@@ -1604,12 +1616,13 @@ export class ProgramIndex {
       }
       case 'array': {
         const element = this.refId(file, t.element, deps);
-        // One string per array kind (tens of thousands of references name a few kinds).
-        return {
-          tag: 'array',
-          id: this.derived.intern(flat(t.size === null ? `[]<${t.mutability}>${element}` : `[#${t.size}]<${t.mutability}>${element}`)),
-          mutability: t.mutability,
-        };
+        // One string and one resolution per array kind (tens of thousands of references name a few kinds).
+        const key = this.derived.keyFor(
+          flat(t.size === null ? `[]<${t.mutability}>${element}` : `[#${t.size}]<${t.mutability}>${element}`),
+        );
+        let r = this.arrays[key];
+        if (r === undefined) this.arrays[key] = r = { tag: 'array', id: this.derived.idOf(key), mutability: t.mutability };
+        return r;
       }
       case 'tuple':
         return { tag: 'tuple', id: `(${t.elements.map((e) => this.refId(file, e, deps)).join(', ')})` };

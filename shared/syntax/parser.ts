@@ -232,8 +232,11 @@ export class Parser {
       this.stack[this.top++] = this.t.ends[i] - this.t.starts[i];
       return;
     }
-    const text = this.text.slice(this.t.starts[i], this.t.ends[i]);
-    this.stack[this.top++] = new GreenToken(this.t.kinds[i], this.copyLongTokens ? keptTokenText(text) : text);
+    const start = this.t.starts[i];
+    const end = this.t.ends[i];
+    const kind = this.t.kinds[i];
+    const text = end - start === 2 && kind === K.Whitespace ? twoSpaces(this.text, start) : this.text.slice(start, end);
+    this.stack[this.top++] = new GreenToken(kind, this.copyLongTokens ? keptTokenText(text) : text);
   }
 
   /** Puts the next significant token (and the trivia before it) in the tree. */
@@ -936,6 +939,20 @@ function ownCopy(text: string): string {
  * token's): copied when 13 characters or more, since V8 makes such a slice a view that keeps the
  * whole text alive.
  */
+/**
+ * A whitespace token of two characters as one string kept for each spelling: most blank lines
+ * between items are "\n\n", and a one-shot analysis keeps its files' top-level trivia (one
+ * character needs nothing: V8 shares those strings already).
+ */
+function twoSpaces(text: string, at: number): string {
+  const a = text.charCodeAt(at);
+  const b = text.charCodeAt(at + 1);
+  if (a === 10) return b === 10 ? '\n\n' : text.slice(at, at + 2);
+  if (a === 32 && b === 32) return '  ';
+  if (a === 13 && b === 10) return '\r\n';
+  return text.slice(at, at + 2);
+}
+
 export function keptTokenText(text: string): string {
   return text.length >= 13 ? ownCopy(text) : text;
 }
