@@ -203,6 +203,21 @@ type WalkNode =
 
 type ArrayWalkNode = Extract<WalkNode, { tag: 'array' }>;
 
+/** Lists of nothing but skips, one per length (shared by every derivation with such a list). */
+const SKIP_LISTS: (readonly WalkNode[])[] = [];
+
+/** `list`, or the shared list of as many skips when it holds nothing else (thousands of kinds have only primitive members). */
+function skipsOrList(list: readonly WalkNode[]): readonly WalkNode[] {
+  for (let i = 0; i < list.length; i++) if (list[i] !== SKIP) return list;
+  const n = list.length;
+  let shared = SKIP_LISTS[n];
+  if (shared === undefined) {
+    while (SKIP_LISTS.length < n) SKIP_LISTS.push(Object.freeze(new Array<WalkNode>(SKIP_LISTS.length).fill(SKIP)));
+    SKIP_LISTS.push((shared = Object.freeze(new Array<WalkNode>(n).fill(SKIP))));
+  }
+  return shared;
+}
+
 const SKIP: WalkNode = { tag: 'skip' };
 
 /**
@@ -1211,6 +1226,9 @@ export class ProgramIndex {
       if (f.returnType) list[n] = node(f.returnType);
       roots = list;
     }
+    // Lists whose every node is a skip (a kind of primitive members, a signature of primitives) are shared.
+    if (members !== undefined) members = skipsOrList(members);
+    if (roots !== undefined) roots = skipsOrList(roots);
     const names = lookedUp ? new Set<string>() : NO_NAMES;
     if (lookedUp)
       for (const key of lookedUp.keys()) {
