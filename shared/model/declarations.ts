@@ -1144,7 +1144,6 @@ export function readItem(path: string, pkg: string, element: GreenNode, start: n
   return new ItemDecls(element, start, { kinds, functions, exports, impls, imports }, start);
 }
 
-/** Whether other files see anything of these declarations. Functions only through the boundary (extern, exported) and itables (abstract, virtual). */
 /**
  * A list built by pushes, as kept: of its exact length. A push onto an empty list reserves room
  * for 17 elements; a one-shot run keeps thousands of such lists (docs/performance.md).
@@ -1167,6 +1166,7 @@ export function seenItems(items: readonly ItemDecls[]): readonly ItemDecls[] {
   return exactList(out);
 }
 
+/** Whether other files see anything of these declarations. Functions only through the boundary (extern, exported) and itables (abstract, virtual). */
 function seesAnything(d: Decls): boolean {
   return d.kinds.length + d.exports.length + d.impls.length + d.imports.length > 0 || d.functions.some(isSeenByOtherFiles);
 }

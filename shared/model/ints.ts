@@ -25,11 +25,6 @@ export class IntList {
     return this.data[i];
   }
 
-  /** Sets entry i (below `length`). */
-  set(i: number, x: number): void {
-    this.data[i] = x;
-  }
-
   /** Empties the list (its room is kept). */
   clear(): void {
     this.length = 0;

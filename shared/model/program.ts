@@ -203,22 +203,16 @@ type WalkNode =
 
 type ArrayWalkNode = Extract<WalkNode, { tag: 'array' }>;
 
-/** Lists of nothing but skips, one per length (shared by every derivation with such a list). */
-const SKIP_LISTS: (readonly WalkNode[])[] = [];
+const SKIP: WalkNode = { tag: 'skip' };
+
+/** Lists of nothing but skips, by length (shared by every derivation with such a list). */
+const SKIP_LISTS: (readonly WalkNode[] | undefined)[] = [];
 
 /** `list`, or the shared list of as many skips when it holds nothing else (thousands of kinds have only primitive members). */
 function skipsOrList(list: readonly WalkNode[]): readonly WalkNode[] {
   for (let i = 0; i < list.length; i++) if (list[i] !== SKIP) return list;
-  const n = list.length;
-  let shared = SKIP_LISTS[n];
-  if (shared === undefined) {
-    while (SKIP_LISTS.length < n) SKIP_LISTS.push(Object.freeze(new Array<WalkNode>(SKIP_LISTS.length).fill(SKIP)));
-    SKIP_LISTS.push((shared = Object.freeze(new Array<WalkNode>(n).fill(SKIP))));
-  }
-  return shared;
+  return (SKIP_LISTS[list.length] ??= Object.freeze(list.slice()));
 }
-
-const SKIP: WalkNode = { tag: 'skip' };
 
 /**
  * A structural kind whose elements are all primitive (`[#3]<imm>int`, `[]<mut>bool`): the walk

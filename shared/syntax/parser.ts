@@ -935,11 +935,6 @@ function ownCopy(text: string): string {
 }
 
 /**
- * A token's text for a tree that outlives the text it was cut from (a reparse's, a relexed
- * token's): copied when 13 characters or more, since V8 makes such a slice a view that keeps the
- * whole text alive.
- */
-/**
  * A whitespace token of two characters as one string kept for each spelling: most blank lines
  * between items are "\n\n", and a one-shot analysis keeps its files' top-level trivia (one
  * character needs nothing: V8 shares those strings already).
@@ -953,6 +948,11 @@ function twoSpaces(text: string, at: number): string {
   return text.slice(at, at + 2);
 }
 
+/**
+ * A token's text for a tree that outlives the text it was cut from (a reparse's, a relexed
+ * token's): copied when 13 characters or more, since V8 makes such a slice a view that keeps the
+ * whole text alive.
+ */
 export function keptTokenText(text: string): string {
   return text.length >= 13 ? ownCopy(text) : text;
 }
