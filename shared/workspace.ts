@@ -287,7 +287,8 @@ export class Workspace {
    * the file whole.
    */
   setReleasedFile(path: string, text: string): SyntaxTree {
-    const { tree, model } = readQuick(path, text, this.packageOf(path));
+    // A one-shot analysis anchors nothing: its trees may share their line breaks.
+    const { tree, model } = readQuick(path, text, this.packageOf(path), this.options.incremental === false);
     this.pending.delete(path);
     this.released.add(path);
     this.trees.set(path, tree);
