@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { quickReads } from '../shared/model/quick';
+import { GreenToken, SyntaxKind, type SyntaxTree } from '../shared';
+import { quickReads, readQuick } from '../shared/model/quick';
 import { anyText, fixtureTexts, mutatedText, tokenSoup } from './support/arbitraries';
 import { assertSameReading } from './support/quick';
 
@@ -16,6 +17,23 @@ test('the quick reader reads every fixture and example as the parser and the mod
   // Not vacuous: most items of the fixtures have a quick shape (bodies, generics and comments inside items, as the
   // fixtures' expectations are, are parsed).
   assert.ok(quick > parsed, `${quick} items read quick, ${parsed} parsed`);
+});
+
+test("a one-shot analysis's trees share their line breaks between items, and only theirs", () => {
+  const text = 'struct A { }\n\n// a comment\nstruct B { }\nstruct C { }\n\n\n';
+  const lineBreaks = (tree: SyntaxTree) =>
+    tree.green.children.filter((c): c is GreenToken => c instanceof GreenToken && c.kind === SyntaxKind.Whitespace);
+  const [a, b] = [readQuick('/p/a.vale', text, 'p', true), readQuick('/p/b.vale', text, 'p', true)].map((r) => lineBreaks(r.tree));
+  assert.deepEqual(
+    a.map((t) => t.text),
+    ['\n\n', '\n', '\n', '\n\n\n'],
+  );
+  // One or two line feeds: the same token in both trees; three: each tree's own.
+  for (let i = 0; i < 3; i++) assert.equal(a[i], b[i], `line break ${i}`);
+  assert.notEqual(a[3], b[3]);
+  // A tree that may be edited (anchors follow its elements by identity) keeps its own.
+  const [c, d] = [readQuick('/p/a.vale', text, 'p'), readQuick('/p/b.vale', text, 'p')].map((r) => lineBreaks(r.tree));
+  for (let i = 0; i < 4; i++) assert.notEqual(c[i], d[i], `line break ${i}`);
 });
 
 test('the quick reader agrees with the parser and the model reader on mutated fixtures and random text', () => {

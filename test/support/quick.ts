@@ -2,7 +2,7 @@
 // stands in for: test/quick.test.ts and the fuzzer's `quick` surface hold both to it.
 import assert from 'node:assert/strict';
 import { GreenNode, type GreenElement, RELEASED, parse, readFileModel } from '../../shared';
-import { readQuick } from '../../shared/model/quick';
+import { quickReads, readQuick } from '../../shared/model/quick';
 
 const shape = (e: GreenElement) =>
   e instanceof GreenNode ? { node: e.kind, width: e.width, errors: e.errors } : { token: e.kind, text: e.text };
@@ -25,6 +25,12 @@ export function assertSameReading(text: string, path = '/pkg/a.vale', pkg = 'pkg
   assert.deepEqual(quick.tree.errors, usual.errors, 'syntax errors');
   assert.deepEqual(quick.tree.green.children.map(shape), usual.elements, 'top-level elements');
   assert.equal(quick.tree.green.width, text.length);
+  // A one-shot analysis's reading (its line breaks shared between trees) has the same elements
+  // (not counted: the tests count the quick reads of each text once).
+  const counted = { ...quickReads };
+  const shared = readQuick(path, text, pkg, true);
+  Object.assign(quickReads, counted);
+  assert.deepEqual(shared.tree.green.children.map(shape), usual.elements, 'top-level elements, line breaks shared');
   const items = (m: typeof usual.model) =>
     m.items.map((i) => ({
       start: i.start,
