@@ -12,7 +12,7 @@
 // elements.
 
 import { type GreenElement, GreenNode, GreenToken, NO_ERRORS, RELEASED, type RelativeSyntaxError } from '../syntax/green';
-import { ATTRIBUTES, BOUNDARY_WORDS, ITEM_STARTS, OWNERSHIPS } from '../syntax/grammar/common';
+import { ATTRIBUTES, BOUNDARY_WORDS, ITEM_STARTS, OWNERSHIP_WORDS, Words } from '../syntax/grammar/common';
 import { SyntaxKind as K } from '../syntax/kinds';
 import { Parser } from '../syntax/parser';
 import { SyntaxTree } from '../syntax/tree';
@@ -36,6 +36,9 @@ import { NO_ARGS, type Ownership, type TypeRef, primitiveNamed, shapedType, type
 
 /** No generic parameters (most items). */
 const NO_RUNES: ReadonlySet<string> = new Set();
+
+/** The names that begin something other than a plain name in a type: literals, `_`, `func`, `where`, the ownership words. */
+const NOT_PLAIN_NAMES = new Words(['true', 'false', '_', 'func', 'where', ...OWNERSHIP_WORDS]);
 
 /** How deep a quick type may nest (deeper ones are parsed: the parser's own limit is far above). */
 const MAX_DEPTH = 8;
@@ -566,16 +569,8 @@ class QuickReader {
 
   /** Whether the identifier `n` ahead begins something other than a plain name in a type (a literal, an ownership word, `func`, a region, `where`). */
   private plainNameNot(n: number): boolean {
-    const p = this.p;
-    return (
-      p.isWord('true', n) ||
-      p.isWord('false', n) ||
-      p.isWord('_', n) ||
-      p.isWord('func', n) ||
-      p.isWord('where', n) ||
-      p.wordIn(OWNERSHIPS, n) !== '' ||
-      p.peek(n + 1) === K.Quote
-    );
+    // One look at the name's text for all the words (each `isWord` looked the token up again).
+    return this.p.wordIn(NOT_PLAIN_NAMES, n) !== '' || this.p.peek(n + 1) === K.Quote;
   }
 
   /** The source from the token `first` ahead to the last one read, whitespace runs as one space (a type's text). */
