@@ -251,7 +251,7 @@ interface Indexed extends ItemPlace {
   /** The derivation it was made from (its roots are cached there). */
   readonly derived: Derived;
   /** The item's walk roots, as `rootsOf` last gave them. */
-  roots?: RootEntry[];
+  rootEntries?: RootEntry[];
 }
 
 /**
@@ -281,6 +281,46 @@ interface Derived {
   rootCache?: { sites: string; entries: RootEntry[] };
   /** The export sites and impl edge last made for the item. */
   indexed?: Indexed;
+}
+
+/**
+ * A one-shot index's record of one seen item: its derivation and its place (`Indexed`) as one
+ * object. Such an index derives each item once, in its one build, and never moves it, so the two
+ * never part; an index that follows edits keeps a derivation across the places its item has, and
+ * the names it looked up. On the bench's 100k lines: 49,000 objects fewer, 3.9 MB less kept.
+ */
+class OneShotRecord implements Derived, Indexed {
+  item = -1;
+  exportedHere: SlotEntry | undefined = undefined;
+  sites: readonly ExportSite[] = NO_SITES;
+  edge: ImplEdge | undefined = undefined;
+
+  constructor(
+    readonly path: string,
+    public element: GreenNode,
+    readonly kindName: string | undefined,
+    readonly members: readonly WalkNode[] | undefined,
+    readonly exportAs: Derived['exportAs'],
+    readonly impl: Derived['impl'],
+    readonly roots: readonly WalkNode[] | undefined,
+  ) {}
+
+  /** Never asked in a one-shot index (its derivations are neither cached nor invalidated). */
+  get scope(): string {
+    return '';
+  }
+  get names(): ReadonlySet<string> {
+    return NO_NAMES;
+  }
+  get valid(): boolean {
+    return true;
+  }
+  get derived(): Derived {
+    return this;
+  }
+  get indexed(): Indexed | undefined {
+    return this.item < 0 ? undefined : this;
+  }
 }
 
 /**
@@ -1032,20 +1072,24 @@ export class ProgramIndex {
       const slot = k && (k.exported || !this.track) ? kinds?.get(k.name) : undefined;
       if (!this.track && slot?.item === item) slot.derived = d;
       const exportedHere = k?.exported && slot?.file === path && this.slotItem(slot)?.element === item.element ? slot : undefined;
+      if (d instanceof OneShotRecord) {
+        // Its own place: made once (a one-shot index visits each item once).
+        all[i] = d;
+        if (d.item >= 0) return;
+        d.item = i;
+        d.exportedHere = exportedHere;
+        d.sites = this.sitesOf(path, item, k, d, exportedHere);
+        d.edge = this.edgeOf(path, d);
+        indexWork.sitesMade += d.sites.length;
+        return;
+      }
       let indexed = d.indexed;
       // The same derivation, exported through an equal slot: the same sites and edge, at the item's place now.
       if (indexed === undefined || !sameSlot(indexed.exportedHere, exportedHere)) {
         // Every key at once (the sites, edge and roots are set below and later): one hidden class.
-        const place: Indexed = { item: i, exportedHere, sites: NO_SITES, edge: undefined, derived: d, roots: undefined };
-        // Arrays of their exact length: tens of thousands are kept (a push onto [] reserves 16 places).
-        const own = exportedHere && new ExportSite(this, declId(k!, []), path, k!.name, place, exportedHere, item.element);
-        const line =
-          d.exportAs && new ExportSite(this, d.exportAs.id, path, item.unplacedExport!.name, place, d.exportAs.slot, item.element);
-        const sites: readonly ExportSite[] = own && line ? [own, line] : own ? [own] : line ? [line] : NO_SITES;
-        const edge =
-          d.impl?.ifaceId !== undefined && d.impl.structId !== undefined
-            ? new ImplEdge(this, path, place, d.impl.structId, d.impl.structSlot, d.impl.ifaceId)
-            : undefined;
+        const place: Indexed = { item: i, exportedHere, sites: NO_SITES, edge: undefined, derived: d, rootEntries: undefined };
+        const sites = this.sitesOf(path, item, k, place, exportedHere);
+        const edge = this.edgeOf(path, place);
         place.sites = sites;
         place.edge = edge;
         d.indexed = indexed = place;
@@ -1160,6 +1204,28 @@ export class ProgramIndex {
     return kinds;
   }
 
+  /** An item's export sites, at `place`: its kind's `exported`, its `export … as` line (a list of its exact length: tens of thousands are kept). */
+  private sitesOf(
+    path: string,
+    item: ItemDecls,
+    k: KindDecl | undefined,
+    place: Indexed,
+    exportedHere: SlotEntry | undefined,
+  ): readonly ExportSite[] {
+    const d = place.derived;
+    const own = exportedHere && new ExportSite(this, declId(k!, []), path, k!.name, place, exportedHere, item.element);
+    const line = d.exportAs && new ExportSite(this, d.exportAs.id, path, item.unplacedExport!.name, place, d.exportAs.slot, item.element);
+    return own && line ? [own, line] : own ? [own] : line ? [line] : NO_SITES;
+  }
+
+  /** An impl item's edge, at `place`, when both its sides name kinds. */
+  private edgeOf(path: string, place: Indexed): ImplEdge | undefined {
+    const impl = place.derived.impl;
+    return impl?.ifaceId !== undefined && impl.structId !== undefined
+      ? new ImplEdge(this, path, place, impl.structId, impl.structSlot, impl.ifaceId)
+      : undefined;
+  }
+
   /** `derive` with the file's derivations at hand (loops over a file's items look them up there). */
   private derivation(
     known: ReadonlyMap<GreenNode, Derived> | undefined,
@@ -1231,6 +1297,7 @@ export class ProgramIndex {
       }
     // The members taken from the last derivation looked up what it did (more, at worst: more is dropped than need be).
     if (last) for (const n of last.d.names) (names as Set<string>).add(n);
+    if (!this.track) return new OneShotRecord(path, item.element, k?.name, members, exportAs, impl, roots);
     const d: Derived = {
       path,
       element: item.element,
@@ -1995,10 +2062,10 @@ export class ProgramIndex {
 
   /** A record's roots, made again when the plan visits it (or it has none yet). */
   private recordRoots(path: string, model: FileModel, x: Indexed, plan: IndexPlan | undefined, i: number): readonly RootEntry[] {
-    if (x.roots && plan && !plan.visits(i)) return x.roots;
+    if (x.rootEntries && plan && !plan.visits(i)) return x.rootEntries;
     const d = x.derived;
     const sites = x.sites;
-    if (!d.roots && sites.length === 0) return (x.roots = NO_ROOTS);
+    if (!d.roots && sites.length === 0) return (x.rootEntries = NO_ROOTS);
     const siteKey = sites.length === 0 ? '' : sites.length === 1 ? sites[0].fact : flat(sites.map((s) => s.fact).join('\u0002'));
     let cached = d.rootCache;
     if (!cached || cached.sites !== siteKey) {
@@ -2013,7 +2080,7 @@ export class ProgramIndex {
         e.place = x;
       }
     }
-    return (x.roots = cached.entries);
+    return (x.rootEntries = cached.entries);
   }
 
   /** An item's roots as the index keeps them (an entry each, in `compareRoots` order). */
