@@ -170,8 +170,13 @@ export function longList(length: { min: number; max: number }): fc.Arbitrary<str
     );
 }
 
-/** A function of `length` statements of every shape: blocks, conditions, lambdas, strings with interpolations. */
-export function longBody(length: { min: number; max: number }): fc.Arbitrary<string> {
+/**
+ * A function of `length` statements of every shape: blocks, conditions, lambdas, strings with
+ * interpolations, and an expression statement without its `;` (a syntax error or two where
+ * another statement follows). Past `bareAtMost` of those, the shape takes its `;`: an item with
+ * more than 100 errors re-parses whole, so a long body of them would take no old statement.
+ */
+export function longBody(length: { min: number; max: number }, bareAtMost = Number.POSITIVE_INFINITY): fc.Arbitrary<string> {
   const shapes = [
     (i: number) => `  v${i} = f(v${i}) + ${i};`,
     (i: number) => `  g${i}(v, (x) => { x + ${i}; });`,
@@ -181,7 +186,10 @@ export function longBody(length: { min: number; max: number }): fc.Arbitrary<str
     (_i: number) => '  ship.fuel',
     (i: number) => `  list.each((y) => {\n    y${i} = y + 1;\n    h(y${i});\n  });`,
   ];
-  return fc
-    .array(fc.nat(shapes.length - 1), { minLength: length.min, maxLength: length.max })
-    .map((picks) => `func long(ship &Ship) int {\n${picks.map((k, i) => shapes[k](i)).join('\n')}\n  return v;\n}\nfunc after() { }\n`);
+  const BARE = 5;
+  return fc.array(fc.nat(shapes.length - 1), { minLength: length.min, maxLength: length.max }).map((picks) => {
+    let bare = 0;
+    const statements = picks.map((k, i) => (k === BARE && ++bare > bareAtMost ? '  ship.fuel;' : shapes[k](i)));
+    return `func long(ship &Ship) int {\n${statements.join('\n')}\n  return v;\n}\nfunc after() { }\n`;
+  });
 }
