@@ -177,19 +177,19 @@ export function longList(length: { min: number; max: number }): fc.Arbitrary<str
  * more than 100 errors re-parses whole, so a long body of them would take no old statement.
  */
 export function longBody(length: { min: number; max: number }, bareAtMost = Number.POSITIVE_INFINITY): fc.Arbitrary<string> {
+  const bareShape = (_i: number) => '  ship.fuel';
   const shapes = [
     (i: number) => `  v${i} = f(v${i}) + ${i};`,
     (i: number) => `  g${i}(v, (x) => { x + ${i}; });`,
     (i: number) => `  if v > ${i} { w = ${i}; } else { w = 0; }`,
     (i: number) => `  s${i} = "a {v + ${i}} b";`,
     (i: number) => `  while v < ${i} { set v = v + 1; }`,
-    (_i: number) => '  ship.fuel',
+    bareShape,
     (i: number) => `  list.each((y) => {\n    y${i} = y + 1;\n    h(y${i});\n  });`,
   ];
-  const BARE = 5;
   return fc.array(fc.nat(shapes.length - 1), { minLength: length.min, maxLength: length.max }).map((picks) => {
     let bare = 0;
-    const statements = picks.map((k, i) => (k === BARE && ++bare > bareAtMost ? '  ship.fuel;' : shapes[k](i)));
+    const statements = picks.map((k, i) => (shapes[k] === bareShape && ++bare > bareAtMost ? '  ship.fuel;' : shapes[k](i)));
     return `func long(ship &Ship) int {\n${statements.join('\n')}\n  return v;\n}\nfunc after() { }\n`;
   });
 }
