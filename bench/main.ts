@@ -29,6 +29,7 @@ import {
   Workspace,
   applyEdit,
   warmUp,
+  warmUpCopies,
   warmUpKeystrokes,
 } from '../shared';
 import { setStatementReuse } from '../shared/syntax/reuse';
@@ -501,7 +502,7 @@ function serverPathChild(lines: number): void {
   serverHeap();
   heapPolicyReading();
   const text0 = documentOfLines(lines);
-  warmUp(warmUpKeystrokes(text0.length), undefined, heapPolicyTick, serverWarmUpEditor());
+  warmUp(warmUpKeystrokes(text0.length), warmUpCopies(text0.length), heapPolicyTick, serverWarmUpEditor());
   const sweep = new Float64Array((EVICTED_MB * 1024 * 1024) / 8);
   const pass = (swept: boolean): number[] => {
     const editor = serverWarmUpEditor();
@@ -748,7 +749,7 @@ function longFunctionChild(statements: number, shape: FunctionShape): void {
     starts.push(at);
     at += lines[i].length + 1;
   }
-  warmUp(warmUpKeystrokes(text0.length));
+  warmUp(warmUpKeystrokes(text0.length), warmUpCopies(text0.length));
   const path = '/bench/long.vale';
   let relexed = 0;
   let typed = 0;
@@ -879,7 +880,7 @@ function keystrokesChild(lines: number): void {
   serverHeap();
   heapPolicyReading();
   const text0 = documentOfLines(lines);
-  warmUp(warmUpKeystrokes(text0.length));
+  warmUp(warmUpKeystrokes(text0.length), warmUpCopies(text0.length));
   const path = '/bench/fleet.vale';
   const open = (): Workspace => {
     const ws = new Workspace();

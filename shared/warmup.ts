@@ -5,9 +5,10 @@
 // server runs `warmUp` once at start-up, before its first diagnostics: a private workspace
 // holding a sample package takes scripted keystrokes (every kind of token, deletions, lines
 // broken and joined), each answered as a real one is (diagnostics, a hover), then is dropped.
-// How long it types follows the workspace's size (`warmUpKeystrokes`): a keystroke in a small
-// file is cheap even in the interpreter, one in a 10k-line document is not, and V8 keeps
-// compiling in the background for the first several hundred. Deterministic; it reads no
+// How long it types, and into how many copies of the sample, follows the workspace's size
+// (`warmUpKeystrokes`, `warmUpCopies`): a keystroke in a small file is cheap even in the
+// interpreter, one in a 10k-line document is not, a long document runs paths a short one does
+// not, and V8 keeps compiling in the background for the first several hundred. Deterministic; it reads no
 // clock and touches no other workspace.
 
 import { DEFAULT_HOVER_OPTIONS, hoverInVale, hoverReferenceInText } from './ide/hover';
@@ -150,6 +151,27 @@ export function warmUpKeystrokes(valeChars: number): number {
   return Math.min(MAX_WARM_UP_KEYSTROKES, MIN_WARM_UP_KEYSTROKES + extra);
 }
 
+/** The fewest copies of the sample the warm-up types into (an empty or small workspace): about 4.5 KB. */
+export const MIN_WARM_UP_COPIES = 2;
+/** The most (a workspace of about 190 KB of Vale or more): about 16 KB. */
+export const MAX_WARM_UP_COPIES = 8;
+/** Characters of Vale per copy of the sample the warm-up adds above the fewest. */
+const CHARS_PER_WARM_UP_COPY = 32_000;
+
+/**
+ * How many copies of the sample the warm-up types into, for a workspace holding `valeChars`
+ * characters of Vale. A big workspace has long documents, whose keystrokes run paths a small
+ * sample reaches too seldom for V8 to compile them: more items around an edit, more blocks of
+ * diagnostics, exports repeated across copies. Measured in process on the bench's 10k-line
+ * document, its first 300 keystrokes after the warm-up (seven alternating runs): p95 1.93–3.58 ms,
+ * median 2.09, after 1,000 keystrokes into 8 copies; 2.51–4.27, median 2.68, into 2 (1.62–4.28
+ * after 2,000 into 2). The warm-up takes 1.3–1.8 s instead of 0.9–1.1.
+ */
+export function warmUpCopies(valeChars: number): number {
+  const extra = Math.floor(Math.max(0, valeChars) / CHARS_PER_WARM_UP_COPY);
+  return Math.min(MAX_WARM_UP_COPIES, MIN_WARM_UP_COPIES + extra);
+}
+
 /**
  * How the warm-up's keystrokes reach its workspace and are answered. The default hands them to
  * the core and asks for the file's diagnostics; a shell passes its own path (its documents, its
@@ -200,7 +222,7 @@ export interface WarmUpSteps {
  */
 export function warmUp(
   keystrokes = MIN_WARM_UP_KEYSTROKES,
-  copies = 2,
+  copies = MIN_WARM_UP_COPIES,
   afterKeystroke?: () => void,
   editor: WarmUpEditor = coreEditor(),
 ): WarmUpReport {
@@ -212,7 +234,7 @@ export function warmUp(
 /** `warmUp`, a keystroke per `step`: the sample is opened now, and each step types one keystroke. */
 export function warmUpSteps(
   keystrokes = MIN_WARM_UP_KEYSTROKES,
-  copies = 2,
+  copies = MIN_WARM_UP_COPIES,
   afterKeystroke?: () => void,
   editor: WarmUpEditor = coreEditor(),
 ): WarmUpSteps {

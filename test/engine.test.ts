@@ -35,8 +35,11 @@ import {
   type Module,
   type TextEdit,
   warmUp,
+  warmUpCopies,
   warmUpKeystrokes,
+  MIN_WARM_UP_COPIES,
   MIN_WARM_UP_KEYSTROKES,
+  MAX_WARM_UP_COPIES,
   MAX_WARM_UP_KEYSTROKES,
 } from '../shared';
 
@@ -1399,6 +1402,30 @@ describe('analysis engine', () => {
       assert.ok(n >= last && Number.isInteger(n), `${chars} characters: ${n} after ${last}`);
       last = n;
     }
+  });
+
+  test('the warm-up types into more copies of its sample in a bigger workspace, between its fewest and its most', () => {
+    assert.equal(warmUpCopies(0), MIN_WARM_UP_COPIES);
+    assert.equal(warmUpCopies(-5), MIN_WARM_UP_COPIES);
+    // examples/ (about 3 KB of Vale) gets the fewest; the bench's 10k-line document (288 KB) the most.
+    assert.equal(warmUpCopies(3_000), MIN_WARM_UP_COPIES);
+    assert.equal(warmUpCopies(288_000), MAX_WARM_UP_COPIES);
+    assert.equal(warmUpCopies(50_000_000), MAX_WARM_UP_COPIES);
+    let last = 0;
+    for (let chars = 0; chars <= 400_000; chars += 7_919) {
+      const n = warmUpCopies(chars);
+      assert.ok(n >= last && Number.isInteger(n), `${chars} characters: ${n} after ${last}`);
+      last = n;
+    }
+    // More copies: a longer sample, and each copy's arrays exported again (as in a long document of copies).
+    const repeated = (copies: number) => {
+      const report = warmUp(8, copies);
+      return { length: report.text.length, exportedTwice: report.diagnostics.filter((d) => d.code === 'TypeExportedMultipleTimes').length };
+    };
+    const fewest = repeated(MIN_WARM_UP_COPIES);
+    const most = repeated(MAX_WARM_UP_COPIES);
+    assert.ok(most.length > 3 * fewest.length, `${most.length} against ${fewest.length} characters`);
+    assert.ok(most.exportedTwice > 3 * fewest.exportedTwice, `${most.exportedTwice} against ${fewest.exportedTwice} exported again`);
   });
 
   test("the server's start-up warm-up types into a workspace of its own: it ends with a from-scratch analysis's answer and changes no other workspace's", () => {

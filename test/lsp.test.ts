@@ -22,10 +22,12 @@ import {
   DECODE,
   HEADER,
   LAYOUT,
+  MAX_WARM_UP_COPIES,
   MAX_WARM_UP_KEYSTROKES,
   MIN_WARM_UP_KEYSTROKES,
   RECORDING,
   REQUESTS,
+  warmUpCopies,
   warmUpKeystrokes,
 } from '../shared';
 import { tempDir } from './support/temp';
@@ -100,7 +102,7 @@ describe('language server over stdio', () => {
       0,
     );
     const warmed = new RegExp(
-      `^vale-ffi: edit path warmed up \\(${warmUpKeystrokes(valeChars)} keystrokes on a sample, \\d+ ms, done \\d+ ms after it began\\)$`,
+      `^vale-ffi: edit path warmed up \\(${warmUpKeystrokes(valeChars)} keystrokes on a sample of ${warmUpCopies(valeChars)} copies, \\d+ ms, done \\d+ ms after it began\\)$`,
     );
     assert.ok(warmUpKeystrokes(valeChars) > MIN_WARM_UP_KEYSTROKES, String(valeChars));
     await client.waitFor('the warm-up', () => client.logs.some((m) => m.startsWith('vale-ffi: edit path warmed up')));
@@ -745,7 +747,7 @@ describe('a warm-up that is long (a large workspace)', () => {
   });
 
   test('lets requests and edits through while it runs: they are answered before it ends', async () => {
-    // Enough Vale for the longest warm-up (MAX_WARM_UP_KEYSTROKES: about 0.6 s, more on a slow machine).
+    // Enough Vale for the longest warm-up (MAX_WARM_UP_KEYSTROKES into MAX_WARM_UP_COPIES: about 1.5 s here).
     const dir = tempDir('vale-ffi-long-warm-up-');
     const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
     for (let i = 0; i < 500; i++) {
@@ -753,6 +755,7 @@ describe('a warm-up that is long (a large workspace)', () => {
       writeFileSync(join(dir, `p${i}`, 'fleet.vale'), fleet);
     }
     assert.equal(warmUpKeystrokes(500 * fleet.length), MAX_WARM_UP_KEYSTROKES);
+    assert.equal(warmUpCopies(500 * fleet.length), MAX_WARM_UP_COPIES);
     const doc = URI.file(join(dir, 'p0', 'fleet.vale')).toString();
     await client.initialize(URI.file(dir).toString(), {});
     await client.connection.sendNotification('textDocument/didOpen', {
@@ -772,7 +775,10 @@ describe('a warm-up that is long (a large workspace)', () => {
     assert.ok(!warmed(), 'the edit waited for the warm-up');
     await client.waitFor('the warm-up', warmed, 60_000);
     const log = client.logs.find((m) => m.startsWith('vale-ffi: edit path warmed up'))!;
-    assert.match(log, new RegExp(`^vale-ffi: edit path warmed up \\(${MAX_WARM_UP_KEYSTROKES} keystrokes on a sample, `));
+    assert.match(
+      log,
+      new RegExp(`^vale-ffi: edit path warmed up \\(${MAX_WARM_UP_KEYSTROKES} keystrokes on a sample of ${MAX_WARM_UP_COPIES} copies, `),
+    );
   });
 });
 

@@ -98,6 +98,7 @@ import {
   symbolAddresses,
   symbolAt,
   workspaceSymbols,
+  warmUpCopies,
   warmUpKeystrokes,
   warmUpSteps,
 } from '../../shared';
@@ -440,8 +441,9 @@ function inSlices(step: () => boolean, done: (busyMs: number) => void, failed: (
 
 /**
  * Once the open documents are answered: the edit path runs scripted keystrokes on a sample
- * (`warmUpSteps`), so that the user's first keystrokes find it compiled: more of them in a bigger
- * workspace, where a keystroke costs more (0.2 to 1.5 s in all, once: `warmUpKeystrokes`). It runs
+ * (`warmUpSteps`), so that the user's first keystrokes find it compiled: more of them, into more
+ * copies of the sample, in a bigger workspace, where a keystroke costs more and documents are
+ * longer (0.2 to 1.5 s in all, once: `warmUpKeystrokes`, `warmUpCopies`). It runs
  * in slices between the server's messages, so requests and edits are answered meanwhile instead of
  * after it.
  */
@@ -452,11 +454,13 @@ function warmUpEditing(): void {
     connection.console.warn(`vale-ffi: warming the edit path up failed: ${(e as Error).stack ?? String(e)}`);
   };
   let steps: ReturnType<typeof warmUpSteps>;
+  let copies = 0;
   try {
     failpoint('warmup', () => 'FAILPOINT');
     let valeChars = 0;
     for (const key of workspace.files()) if (!isCPath(key)) valeChars += workspace.source(key)?.length ?? 0;
-    steps = warmUpSteps(warmUpKeystrokes(valeChars), undefined, heapPolicyTick, serverWarmUpEditor());
+    copies = warmUpCopies(valeChars);
+    steps = warmUpSteps(warmUpKeystrokes(valeChars), copies, heapPolicyTick, serverWarmUpEditor());
   } catch (e) {
     failed(e);
     return;
@@ -465,7 +469,7 @@ function warmUpEditing(): void {
     () => steps.step(),
     (busy) =>
       connection.console.info(
-        `vale-ffi: edit path warmed up (${steps.typed} keystrokes on a sample, ${Math.round(busy)} ms, done ${Math.round(performance.now() - started)} ms after it began)`,
+        `vale-ffi: edit path warmed up (${steps.typed} keystrokes on a sample of ${copies} copies, ${Math.round(busy)} ms, done ${Math.round(performance.now() - started)} ms after it began)`,
       ),
     failed,
   );
