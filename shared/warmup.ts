@@ -147,8 +147,12 @@ const CHARS_PER_WARM_UP_KEYSTROKE = 300;
  * after 1,000; the start-up takes about 0.4 s longer.
  */
 export function warmUpKeystrokes(valeChars: number): number {
-  const extra = Math.floor(Math.max(0, valeChars) / CHARS_PER_WARM_UP_KEYSTROKE);
-  return Math.min(MAX_WARM_UP_KEYSTROKES, MIN_WARM_UP_KEYSTROKES + extra);
+  return growing(valeChars, MIN_WARM_UP_KEYSTROKES, MAX_WARM_UP_KEYSTROKES, CHARS_PER_WARM_UP_KEYSTROKE);
+}
+
+/** `fewest`, plus one per `charsPerStep` characters of Vale, at most `most`. */
+function growing(valeChars: number, fewest: number, most: number, charsPerStep: number): number {
+  return Math.min(most, fewest + Math.floor(Math.max(0, valeChars) / charsPerStep));
 }
 
 /** The fewest copies of the sample the warm-up types into (an empty or small workspace): about 4.5 KB. */
@@ -168,8 +172,7 @@ const CHARS_PER_WARM_UP_COPY = 32_000;
  * after 2,000 into 2). The warm-up takes 1.3–1.8 s instead of 0.9–1.1.
  */
 export function warmUpCopies(valeChars: number): number {
-  const extra = Math.floor(Math.max(0, valeChars) / CHARS_PER_WARM_UP_COPY);
-  return Math.min(MAX_WARM_UP_COPIES, MIN_WARM_UP_COPIES + extra);
+  return growing(valeChars, MIN_WARM_UP_COPIES, MAX_WARM_UP_COPIES, CHARS_PER_WARM_UP_COPY);
 }
 
 /**

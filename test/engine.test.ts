@@ -1389,6 +1389,16 @@ describe('analysis engine', () => {
     assert.equal(ws.packageOf('/w/elsewhere/x.vale'), '/w/elsewhere');
   });
 
+  /** A whole number for each workspace size, never fewer for a bigger one. */
+  const growsWithTheWorkspace = (of: (valeChars: number) => number): void => {
+    let last = 0;
+    for (let chars = 0; chars <= 400_000; chars += 7_919) {
+      const n = of(chars);
+      assert.ok(n >= last && Number.isInteger(n), `${chars} characters: ${n} after ${last}`);
+      last = n;
+    }
+  };
+
   test('the warm-up types more keystrokes in a bigger workspace, between its fewest and its most', () => {
     assert.equal(warmUpKeystrokes(0), MIN_WARM_UP_KEYSTROKES);
     assert.equal(warmUpKeystrokes(-5), MIN_WARM_UP_KEYSTROKES);
@@ -1396,12 +1406,7 @@ describe('analysis engine', () => {
     assert.ok(warmUpKeystrokes(3_000) < MIN_WARM_UP_KEYSTROKES + 20);
     assert.equal(warmUpKeystrokes(288_000), MAX_WARM_UP_KEYSTROKES);
     assert.equal(warmUpKeystrokes(50_000_000), MAX_WARM_UP_KEYSTROKES);
-    let last = 0;
-    for (let chars = 0; chars <= 400_000; chars += 7_919) {
-      const n = warmUpKeystrokes(chars);
-      assert.ok(n >= last && Number.isInteger(n), `${chars} characters: ${n} after ${last}`);
-      last = n;
-    }
+    growsWithTheWorkspace(warmUpKeystrokes);
   });
 
   test('the warm-up types into more copies of its sample in a bigger workspace, between its fewest and its most', () => {
@@ -1411,12 +1416,7 @@ describe('analysis engine', () => {
     assert.equal(warmUpCopies(3_000), MIN_WARM_UP_COPIES);
     assert.equal(warmUpCopies(288_000), MAX_WARM_UP_COPIES);
     assert.equal(warmUpCopies(50_000_000), MAX_WARM_UP_COPIES);
-    let last = 0;
-    for (let chars = 0; chars <= 400_000; chars += 7_919) {
-      const n = warmUpCopies(chars);
-      assert.ok(n >= last && Number.isInteger(n), `${chars} characters: ${n} after ${last}`);
-      last = n;
-    }
+    growsWithTheWorkspace(warmUpCopies);
     // More copies: a longer sample, and each copy's arrays exported again (as in a long document of copies).
     const repeated = (copies: number) => {
       const report = warmUp(8, copies);
