@@ -443,7 +443,7 @@ function inSlices(step: () => boolean, done: (busyMs: number) => void, failed: (
  * Once the open documents are answered: the edit path runs scripted keystrokes on a sample
  * (`warmUpSteps`), so that the user's first keystrokes find it compiled: more of them, into more
  * copies of the sample, in a bigger workspace, where a keystroke costs more and documents are
- * longer (0.2 to 1.5 s in all, once: `warmUpKeystrokes`, `warmUpCopies`). It runs
+ * longer (0.2 to about 2 s in all, once: `warmUpKeystrokes`, `warmUpCopies`). It runs
  * in slices between the server's messages, so requests and edits are answered meanwhile instead of
  * after it.
  */
