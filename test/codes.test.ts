@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { CODES, type CParser, type CodeInfo, Workspace, codeInfo, diagnosticsDocument } from '../shared';
@@ -161,6 +163,31 @@ test('suggestions over several lists answer what closestName answers over them t
     ),
     { numRuns: 1_000 },
   );
+});
+
+test('suggestions let go of the lists once they are replaced, whatever names were asked over them', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const suggestions = new Suggestions();
+  // As a server's index makes them: a package's kind names, a new list per edit that changes them,
+  // each noted against the one before; a typo asked once over each (typed, then deleted).
+  const VERSIONS = 200;
+  const lists: WeakRef<readonly string[]>[] = [];
+  let list: readonly string[] = Array.from({ length: 400 }, (_, k) => `Kind${k}`);
+  for (let v = 0; v < VERSIONS; v++) {
+    const before = list;
+    list = [...before.slice(1), `Kind${400 + v}`];
+    suggestions.noteDifference(before, list, new Set([before[0]]), [list[list.length - 1]]);
+    assert.equal(suggestions.closest(`Kind${400 + v}x`, list), `Kind${400 + v}`);
+    lists.push(new WeakRef(list));
+  }
+  // A weak reference keeps its target until the task that made it ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  const kept = lists.filter((w) => w.deref() !== undefined).length;
+  // The newest list is still in use (`list`), and the last difference composed may hold a few.
+  assert.ok(kept <= 20, `${kept} of ${VERSIONS} lists still held after a collection`);
+  assert.equal(suggestions.closest('Kind0x', list), closestName('Kind0x', [list]));
 });
 
 test('suggestions kept across lists of names answer what closestName answers over each list, in any order', () => {

@@ -44,8 +44,15 @@ const REMEMBERED = 10_000;
  */
 export class Suggestions {
   private readonly byList = new WeakMap<readonly string[], Map<string, string | undefined>>();
-  /** Each name's latest answer, and the list it was for. */
-  private readonly last = new Map<string, { readonly list: readonly string[]; readonly found: string | undefined }>();
+  /**
+   * Each name's latest answer, and the list it was for, held weakly. Held strongly, a name not
+   * asked again (a typo typed, then deleted) kept its list, and through the differences noted since
+   * (`next`, each one holding the list that replaced its own) every list made after it: in a
+   * server, a package's kind names once per edit that changed them, for as long as the server ran.
+   * Once its list is gone, the name's answer is searched for in the whole new list: the same
+   * answer, found the slow way.
+   */
+  private readonly last = new Map<string, { readonly list: WeakRef<readonly string[]>; readonly found: string | undefined }>();
   /** The names each list lost and gained against the one that replaced it, as its maker noted them (`noteDifference`). */
   private readonly next = new WeakMap<readonly string[], Difference>();
   /** The last difference `diffOf` composed or compared (a pass asks many names over the same pair). */
@@ -56,16 +63,17 @@ export class Suggestions {
     if (!memo) this.byList.set(list, (memo = new Map()));
     if (memo.has(name)) return memo.get(name);
     const last = this.last.get(name);
+    const lastList = last?.list.deref();
     let found: string | undefined;
-    if (last) {
-      const { removed, added } = this.diffOf(last.list, list);
+    if (last && lastList) {
+      const { removed, added } = this.diffOf(lastList, list);
       if (last.found === undefined) found = closestName(name, [added]);
       else if (!removed.has(last.found)) found = closestName(name, [[last.found], added]);
       else found = closestName(name, [list]);
     } else found = closestName(name, [list]);
     memo.set(name, found);
     if (this.last.size >= REMEMBERED) this.last.clear();
-    this.last.set(name, { list, found });
+    this.last.set(name, { list: new WeakRef(list), found });
     return found;
   }
 
