@@ -67,6 +67,18 @@ export class Parser {
   private noEqUntil = -1;
   private noEqFrom = -1;
   private noEqContext = -1;
+  /** Whether the failed scan stopped at a top-level `{` (it read no further: a scan that reads on may find a `=`). */
+  private noEqNoCurly = false;
+  /**
+   * The raw indices of the tokens after which the failed scan's brackets went from none open to
+   * some, or back (`noEqLevels` of them, in order): a later scan from a token where some were open
+   * reads what that scan read at another depth, and its answer may be another.
+   */
+  private noEqLevelChanges: number[] = [];
+  private noEqLevels = 0;
+  /** The same of the scan under way (the two lists are swapped when it fails). */
+  private scanLevelChanges: number[] = [];
+  private scanLevels = 0;
   /** Identifies the statement list being parsed, for the let-scan memo. */
   private context = 0;
   private contextCounter = 0;
@@ -869,35 +881,67 @@ export class Parser {
    */
   hasLetEquals(noCurly: boolean): boolean {
     const from = this.rawIndex(0);
-    if (this.noEqContext === this.context && from > this.noEqFrom && from < this.noEqUntil) return false;
+    if (this.noEqRemembers(from, noCurly)) return false;
     const open = this.scanOpen;
     open.reset();
+    this.scanLevels = 0;
     for (let n = 0; ; n++) {
       const k = this.peek(n);
       if (k === K.Eq) {
         if (open.depth === 0) return true;
-      } else if (
-        k === K.EOF ||
-        (k === K.LBrace && open.depth === 0 && noCurly) ||
-        // A new item begins there, inside brackets left open too: the statement ends before it
-        // (the item's parse stops there), and a scan that read on would read to the end of the
-        // file, which every later edit would then re-parse from this statement's item.
-        (k === K.Ident && n > 0 && this.atItemBoundaryInBlock(n)) ||
-        open.step(k)
-      ) {
-        this.rememberNoEq(from, n);
-        return false;
+      } else {
+        const wasOpen = open.depth > 0;
+        if (
+          k === K.EOF ||
+          (k === K.LBrace && open.depth === 0 && noCurly) ||
+          // A new item begins there, inside brackets left open too: the statement ends before it
+          // (the item's parse stops there), and a scan that read on would read to the end of the
+          // file, which every later edit would then re-parse from this statement's item.
+          (k === K.Ident && n > 0 && this.atItemBoundaryInBlock(n)) ||
+          open.step(k)
+        ) {
+          this.rememberNoEq(from, n, noCurly);
+          return false;
+        }
+        if (open.depth > 0 !== wasOpen) this.scanLevelChanges[this.scanLevels++] = this.rawIndex(n);
       }
     }
+  }
+
+  /**
+   * Whether the last failed scan answers a scan from raw index `from`: in the same statement
+   * list, from a token it read with no bracket open (from there it read what this one would, in
+   * the same state), and it read as far (a scan stopped at a `{` says nothing past it). A scan
+   * started inside brackets (a `foreach` in an argument list looking for its iterable's `=`) reads
+   * at another depth: it scans anew, as it would in any parse, whatever was scanned before.
+   */
+  private noEqRemembers(from: number, noCurly: boolean): boolean {
+    if (this.noEqContext !== this.context || from <= this.noEqFrom || from >= this.noEqUntil) return false;
+    if (this.noEqNoCurly && !noCurly) return false;
+    // The changes of depth before `from`: an even number, and none were open there.
+    const changes = this.noEqLevelChanges;
+    let lo = 0;
+    let hi = this.noEqLevels;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (changes[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return (lo & 1) === 0;
   }
 
   /** `hasLetEquals`' brackets open (reused: a scan runs per statement). */
   private readonly scanOpen = new OpenBrackets();
 
-  private rememberNoEq(from: number, n: number): void {
+  private rememberNoEq(from: number, n: number, noCurly: boolean): void {
     this.noEqContext = this.context;
     this.noEqFrom = from;
     this.noEqUntil = this.rawIndex(n);
+    this.noEqNoCurly = noCurly;
+    const changes = this.noEqLevelChanges;
+    this.noEqLevelChanges = this.scanLevelChanges;
+    this.noEqLevels = this.scanLevels;
+    this.scanLevelChanges = changes;
   }
 
   // ------------------------------------------------------------- patterns
