@@ -845,6 +845,27 @@ describe('analysis engine', () => {
     );
   });
 
+  test('names no package declares, typed into a type one after another, are not remembered by the index', () => {
+    // A server's session: each name typed into a type is looked up; one nobody declares finds
+    // nothing, and no later change of a declaration would make the index forget it.
+    const ws = new Workspace();
+    ws.setFile('/ws/p/kinds.vale', 'exported struct Hull { n int; }\n');
+    const use = '/ws/p/use.vale';
+    for (let i = 0; i < 200; i++) {
+      ws.setFile(use, `extern func seal(h &Hull${i}) int;\n`);
+      const unknown = ws.diagnostics(use).filter((d) => d.code === 'UnknownKind');
+      assert.equal(unknown.length, 1, `Hull${i} is unknown`);
+      if (i < 10) assert.match(unknown[0].message, /did you mean Hull\?/);
+    }
+    ws.setFile(use, 'extern func seal(h &Hull) int;\n');
+    assert.deepEqual(
+      ws.diagnostics(use).filter((d) => d.code === 'UnknownKind'),
+      [],
+    );
+    const remembered = ws.program().namesRemembered;
+    assert.ok(remembered <= 5, `${remembered} names remembered after 200 unknown ones were typed`);
+  });
+
   test('a kind added in an imported package gives the importing file its "did you mean", as a fresh analysis does', () => {
     const ws = new Workspace();
     ws.setFile('/ws/b/main.vale', 'import a.*;\nextern func seal(h &Ketch) int;\n');

@@ -1407,12 +1407,23 @@ export class ProgramIndex {
     return this.files.get(slot.file)?.kindNamed(slot.name)?.kind;
   }
 
+  /** How many names' lookups are remembered (`lookupSlot`): those some package declares, at most. */
+  get namesRemembered(): number {
+    return this.lookups.size;
+  }
+
   private lookupSlot(file: string, name: string): SlotEntry | undefined {
     const model = this.files.get(file);
     if (!model) return undefined;
     const scope = model.scope;
     let scopes = this.lookups.get(name);
-    if (!scopes) this.lookups.set(name, (scopes = new Map()));
+    if (!scopes) {
+      // A name no package declares is not remembered: it finds nothing, at the cost of two map
+      // lookups, and a server would otherwise keep a map for every name ever typed into a type
+      // (an update forgets only the names whose declarations changed).
+      if (this.packagesDeclaring(name).length === 0) return undefined;
+      this.lookups.set(name, (scopes = new Map()));
+    }
     let found = scopes.get(scope);
     if (found === undefined) scopes.set(scope, (found = this.lookupUncached(model, name) ?? null));
     return found ?? undefined;
