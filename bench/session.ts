@@ -4,6 +4,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TestClient } from '../test/support/lsp-client';
 import { tempDir } from '../test/support/temp';
 import { random, workspaceOfLines } from './corpus';
@@ -70,7 +71,7 @@ export function objectsIn(snapshotText: string): number {
 const LINES = 20_000;
 const WARM_CYCLES = 2;
 const CYCLES = 14;
-/** Edit pairs per file opened: every tenth a kind's name lengthened (a `Q` typed after it). */
+/** Edit pairs per file opened: every tenth a kind's name lengthened by a suffix new to the cycle (`Q3`), then restored. */
 const PAIRS = 60;
 const CHARS = 'abcxyz019 _;,.(){}<>&';
 
@@ -138,17 +139,12 @@ export async function sessionChild(repo: string): Promise<void> {
     }
     for (const path of opened) {
       const uri = pathToFileURL(path).href;
-      let text = readFileSync(path, 'utf8');
-      let version = 1;
+      let doc = TextDocument.create(uri, path.endsWith('.c') ? 'c' : 'vale', 1, readFileSync(path, 'utf8'));
       await client.connection.sendNotification('textDocument/didOpen', {
-        textDocument: { uri, languageId: path.endsWith('.c') ? 'c' : 'vale', version, text },
+        textDocument: { uri, languageId: doc.languageId, version: doc.version, text: doc.getText() },
       });
-      const position = (offset: number): { line: number; character: number } => {
-        const line = text.slice(0, offset).split('\n').length - 1;
-        const lineStart = offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
-        return { line, character: offset - lineStart };
-      };
       for (let pair = 0; pair < PAIRS; pair++) {
+        const text = doc.getText();
         const kinds = [...text.matchAll(/\n(?:struct|interface) (\w+)/g)];
         let at: number;
         let typed: string;
@@ -161,19 +157,22 @@ export async function sessionChild(repo: string): Promise<void> {
           typed = CHARS[Math.floor(rng() * CHARS.length)];
         }
         for (const insert of [true, false]) {
-          const range = { start: position(at), end: position(insert ? at : at + typed.length) };
-          text = insert ? text.slice(0, at) + typed + text.slice(at) : text.slice(0, at) + text.slice(at + typed.length);
-          const v = ++version;
+          const change = {
+            range: { start: doc.positionAt(at), end: doc.positionAt(insert ? at : at + typed.length) },
+            text: insert ? typed : '',
+          };
+          doc = TextDocument.update(doc, [change], doc.version + 1);
+          const v = doc.version;
           await client.connection.sendNotification('textDocument/didChange', {
             textDocument: { uri, version: v },
-            contentChanges: [{ range, text: insert ? typed : '' }],
+            contentChanges: [change],
           });
           await client.waitFor(`diagnostics of version ${v}`, () => client.versions.get(uri) === v, 10_000).catch(() => unanswered++);
           edits++;
           if (pair % 3 === 0)
             await client.connection.sendRequest('textDocument/hover', {
               textDocument: { uri },
-              position: position(Math.floor(rng() * text.length)),
+              position: doc.positionAt(Math.floor(rng() * doc.getText().length)),
             });
         }
       }
