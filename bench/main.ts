@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { dirname } from 'node:path';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Hover, Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -209,7 +210,14 @@ async function analyseChild(lines: number, jobs: number): Promise<void> {
   oneShotCompiler();
   const files = workspaceOfLines(lines);
   const before = ownPeakKB();
+  // The collector's pauses, to tell each phase's share (entries come after the run, with their start times).
+  const pauses: { start: number; ms: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push({ start: e.startTime, ms: e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
   const t = performance.now();
+  let read = t;
   // As `vale-ffi check` runs it: one analysis, nothing recorded for later edits, no quick fixes (its reports show none).
   let ws: Workspace;
   if (jobs > 1) {
@@ -231,9 +239,16 @@ async function analyseChild(lines: number, jobs: number): Promise<void> {
       heapPolicyTick();
     }
   }
+  read = performance.now();
   const diagnostics = ws.allDiagnostics().length;
-  const ms = performance.now() - t;
+  const end = performance.now();
+  const ms = end - t;
   const peakMB = ownPeakKB() / 1024;
+  // The observer hears of the pauses in a later turn of the event loop.
+  await new Promise<void>((resolve) => setTimeout(resolve, 20));
+  observer.disconnect();
+  const collected = (from: number, to: number): number => pauses.reduce((sum, p) => sum + (p.start >= from && p.start < to ? p.ms : 0), 0);
+  const phases = { readMs: read - t, readGcMs: collected(t, read), checkMs: end - read, checkGcMs: collected(read, end) };
   ws = new Workspace(); // the analysis is let go before the next
   const count = files.reduce((n, f) => n + f.text.split('\n').length - 1, 0);
   // The same analysis again in this process, twice (the last one timed): what it costs once V8 has
@@ -248,7 +263,9 @@ async function analyseChild(lines: number, jobs: number): Promise<void> {
       warmMs = performance.now() - again;
     }
   }
-  process.stdout.write(JSON.stringify({ lines: count, files: files.length, diagnostics, ms, warmMs, peakMB, beforeMB: before / 1024 }));
+  process.stdout.write(
+    JSON.stringify({ lines: count, files: files.length, diagnostics, ms, warmMs, peakMB, beforeMB: before / 1024, phases }),
+  );
 }
 
 /** The floor sketch (bench/floor.ts) once, cold, in this fresh process: its time, and what it found (so that no run is optimized away). */
@@ -262,7 +279,17 @@ function floorChild(lines: number, bodies: boolean): void {
 
 async function analysisSection(): Promise<void> {
   const sizes = [1_000, 10_000, 100_000];
-  type Row = { lines: number; files: number; diagnostics: number; ms: number; warmMs?: number; peakMB: number; beforeMB: number };
+  type Phases = { readMs: number; readGcMs: number; checkMs: number; checkGcMs: number };
+  type Row = {
+    lines: number;
+    files: number;
+    diagnostics: number;
+    ms: number;
+    warmMs?: number;
+    peakMB: number;
+    beforeMB: number;
+    phases: Phases;
+  };
   const child = (size: number, jobs: number): Row => {
     const r = spawnSync(process.execPath, [__filename, '--child-analyse', String(size), String(jobs)], {
       encoding: 'utf8',
@@ -277,6 +304,12 @@ async function analysisSection(): Promise<void> {
     warmMs: runs[0].warmMs === undefined ? undefined : median(runs.map((x) => x.warmMs!)),
     peakMB: median(runs.map((x) => x.peakMB)),
     beforeMB: median(runs.map((x) => x.beforeMB)),
+    phases: {
+      readMs: median(runs.map((x) => x.phases.readMs)),
+      readGcMs: median(runs.map((x) => x.phases.readGcMs)),
+      checkMs: median(runs.map((x) => x.phases.checkMs)),
+      checkGcMs: median(runs.map((x) => x.phases.checkGcMs)),
+    },
   });
   // The largest size also read in one worker thread per core (`check --jobs`), runs alternating.
   const cores = availableParallelism();
@@ -360,6 +393,10 @@ async function analysisSection(): Promise<void> {
     print(
       `run again in the same process, once V8 has compiled the code: ${fixed(big.warmMs)} ms for ${big.lines} lines (cold: ${fixed(big.ms / big.warmMs, 2)}× that)\n`,
     );
+  const { readMs, readGcMs, checkMs, checkGcMs } = big.phases;
+  print(
+    `where the ${big.lines} lines' cold run goes (each part the median of the 5 runs): reading the files ${fixed(readMs)} ms, the collector's pauses ${fixed(readGcMs)} of them; the index and the checks ${fixed(checkMs)} ms, the collector ${fixed(checkGcMs)}; the collector ${fixed((100 * (readGcMs + checkGcMs)) / (readMs + checkMs))}% of the run\n`,
+  );
   if (all)
     print(
       `read in ${cores} threads / read in this one: ${fixed(all.ms / big.ms, 2)}× the time, ${fixed(all.peakMB / big.peakMB, 2)}× the peak RSS\n`,
