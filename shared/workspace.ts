@@ -49,6 +49,7 @@ import {
   fragmentAround,
   readCFragment,
   readCParse,
+  unreadCSummary,
   SteppedRead,
   settledSummary,
   isCPath,
@@ -357,6 +358,35 @@ export class Workspace {
     return this.readC(path, text, { edits, lines: lines ?? new LineIndex(text) });
   }
 
+  /**
+   * A C file that holds nothing the checks read (shared/c/relevance.ts tells which), set without
+   * a parse: it counts as a C file of the workspace, with an empty summary. For a one-shot check
+   * (the CLI): an edit to it, or to the Vale side, may make it matter, so a server reads its files.
+   */
+  setUnreadCFile(path: string, text: string): void {
+    this.cTrees.get(path)?.parse?.release();
+    this.cTrees.delete(path);
+    this.setCSummary(path, text, unreadCSummary());
+    this.unreadC.add(path);
+  }
+
+  /** The C files set unread (`setUnreadCFile`) and not read since. */
+  cFilesUnread(): string[] {
+    return [...this.unreadC].sort();
+  }
+
+  private readonly unreadC = new Set<string>();
+
+  /** The project the C files are checked with when it is set (`setCProject`), not inferred from them. */
+  get configuredCProject(): string | undefined {
+    return this.cProject;
+  }
+
+  /** The names of the workspace's extern functions (what a C definition implements, as `<project>_<name>`). */
+  externNames(): ReadonlySet<string> {
+    return new Set(this.ffiFunctionFiles().externNames());
+  }
+
   /** Why the last C text the parser could not parse is unread (`CParserFailure`'s message), if one was not. */
   cReadFailure: string | undefined;
 
@@ -528,6 +558,7 @@ export class Workspace {
   }
 
   private setCSummary(path: string, text: string, summary: CFileSummary): void {
+    this.unreadC.delete(path);
     const before = this.cSummaries.get(path);
     this.cSummaries.set(path, summary);
     this.cTexts.set(path, text);
@@ -540,6 +571,7 @@ export class Workspace {
     const before = this.cSummaries.get(path);
     if (!before) return;
     this.cSummaries.delete(path);
+    this.unreadC.delete(path);
     this.cTexts.delete(path);
     this.cTrees.get(path)?.parse?.release();
     this.cTrees.delete(path);

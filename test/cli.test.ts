@@ -246,10 +246,16 @@ describe('vale-ffi check loads the C grammar only for C files', () => {
   });
 
   test('a workspace with a C file: the grammar is loaded for it (here it is missing, and the run says so)', () => {
-    const ws = workspace({ 'main.vale': 'exported func main() int { return 0; }\n', 'native/x.c': 'int main(void) { return 0; }\n' });
+    const ws = workspace({
+      'main.vale': 'exported func main() int { return 0; }\nextern func cAdd(a int) int;\n',
+      'native/x.c': 'int fleet_cAdd(int a) { return a; }\n',
+      // A file whose words name no extern nor the project: nothing in it is read, so nothing is missed.
+      'native/unrelated.c': 'int main(void) { return 0; }\n',
+    });
     const r = spawnSync(process.execPath, [cli, 'check', ws], { encoding: 'utf8' });
     assert.match(r.stderr, missing);
     assert.match(r.stderr, /x\.c is not checked: the C grammar is not loaded/);
+    assert.doesNotMatch(r.stderr, /unrelated\.c/);
   });
 });
 

@@ -15,7 +15,7 @@ import {
   type CliContext,
   type Sources,
   UsageError,
-  addCFiles,
+  addCFilesAsNeeded,
   collectSources,
   configPath,
   loadWorkspace,
@@ -173,7 +173,8 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
       : cFiles.length > 0
         ? await loadWorkspaceYielding(vale, progress)
         : loadWorkspace(vale, progress);
-  if (cFiles.length > 0) addCFiles(loaded.workspace, cFiles, await cParserPromise(), warn);
+  // The C files that may matter read with the grammar, the others set unread (`addCFilesAsNeeded`).
+  if (cFiles.length > 0) await addCFilesAsNeeded(loaded.workspace, cFiles, cParserPromise, warn);
   const { diagnostics, lines } = finishAnalysis(loaded, vale, ctx, itables, built);
   if (showProgress) ctx.io.stderr.write('\r\x1b[K');
   const exitCode = findingsStatus(diagnostics, options.strict);

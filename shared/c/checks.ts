@@ -540,16 +540,24 @@ export function implementMissingExterns(program: CProgram, file: CFileText, cFil
  */
 export function inferCProject(externNames: { has(name: string): boolean }, cFiles: Iterable<CFileSummary>): string | undefined {
   const counts = new Map<string, number>();
-  for (const c of cFiles) {
-    for (const name of definedCFunctions(c)) {
-      for (let i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) {
-        if (externNames.has(name.slice(i + 1))) {
-          const prefix = name.slice(0, i);
-          counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
-        }
+  for (const c of cFiles) addProjectVotes(counts, externNames, c);
+  return projectOfVotes(counts);
+}
+
+/** Adds a C file's votes to `counts`: a prefix for each definition named `<prefix>_<extern>` (`inferCProject`). */
+export function addProjectVotes(counts: Map<string, number>, externNames: { has(name: string): boolean }, c: CFileSummary): void {
+  for (const name of definedCFunctions(c)) {
+    for (let i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) {
+      if (externNames.has(name.slice(i + 1))) {
+        const prefix = name.slice(0, i);
+        counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
       }
     }
   }
+}
+
+/** The prefix with the most votes, ties to the first in code-unit order (`inferCProject`). */
+export function projectOfVotes(counts: ReadonlyMap<string, number>): string | undefined {
   let best: string | undefined;
   for (const [prefix, n] of counts)
     if (best === undefined || n > counts.get(best)! || (n === counts.get(best)! && prefix < best)) best = prefix;

@@ -2,3 +2,4 @@ export * from './reader';
 export * from './checks';
 export * from './navigation';
 export * from './stubs';
+export * from './relevance';

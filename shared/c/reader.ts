@@ -446,6 +446,14 @@ function summaryOf(items: readonly CItemSummary[], starts: readonly number[]): C
   };
 }
 
+/**
+ * The summary of a C file a one-shot check leaves unread (shared/c/relevance.ts): nothing the
+ * checks read, as a file of items that name nothing.
+ */
+export function unreadCSummary(): CFileSummary {
+  return summaryOf([], []);
+}
+
 type Placed = Pick<CFileSummary, 'functions' | 'fields' | 'switches' | 'calls' | 'includes' | 'names'>;
 
 /** Every item's lists at its place in the file. */
