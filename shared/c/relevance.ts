@@ -10,7 +10,7 @@
 // may be any part of it, and it is searched as such.
 
 /** A run of what may belong to an identifier. */
-const RUN = /(?:[A-Za-z0-9_$]|[^\x00-\x7f]|\\[uU]|\\\r?\n)+/g;
+const RUN = /(?:[A-Za-z0-9_$]|[\u0080-\uffff]|\\[uU]|\\\r?\n)+/g;
 /** A run that is one identifier as it stands. */
 const EXACT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
