@@ -13,6 +13,8 @@ import type { Hover, Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   allHeaders,
+  C_EXTENSIONS,
+  isCPath,
   BACKEND_PROFILE,
   CProgram,
   DEFAULT_TARGET,
@@ -1679,7 +1681,7 @@ function checkWithAndWithoutC(dir: string, label: string): { rows: { name: strin
     return { ms, files: JSON.parse(r.stdout).files };
   };
   const routes = [
-    ['Vale files only (C excluded)', ['--exclude', '*.c', '--exclude', '*.h']],
+    ['Vale files only (C excluded)', C_EXTENSIONS.flatMap((e) => ['--exclude', `*${e}`])],
     ['Vale and C files', []],
   ] as const;
   for (const [, args] of routes) run([...args]); // warm the file cache
@@ -1694,13 +1696,14 @@ function checkWithAndWithoutC(dir: string, label: string): { rows: { name: strin
   return { rows, ratio: rows[1].ms / rows[0].ms };
 }
 
-/** Copies a directory tree's .vale, .c and .h files. */
-function copySources(from: string, to: string): number {
+/** Copies a directory tree's .vale and C files (`withCpp`: C++ files too). */
+function copySources(from: string, to: string, withCpp = false): number {
   let n = 0;
   for (const e of readdirSync(from, { withFileTypes: true })) {
     const src = join(from, e.name);
-    if (e.isDirectory()) n += copySources(src, join(to, e.name));
-    else if (/\.(vale|c|h)$/.test(e.name)) {
+    if (e.isDirectory()) {
+      if (e.name !== '.git' && e.name !== 'node_modules') n += copySources(src, join(to, e.name), withCpp);
+    } else if (/\.(vale|c|h)$/.test(e.name) || (withCpp && isCPath(e.name))) {
       mkdirSync(to, { recursive: true });
       copyFileSync(src, join(to, e.name));
       n++;
@@ -1828,6 +1831,17 @@ async function cSideSection(): Promise<void> {
       valeFiles: m.rows[0].files,
       cFiles: m.rows[1].files - m.rows[0].files,
       ...m,
+    });
+    // The whole repository: its Vale files beside the C and C++ of its backend, builtins and
+    // standard library, most of which implement no extern (what `check` leaves unread).
+    const whole = tempDir('vale-ffi-bench-vale-repo-');
+    copySources(repo, whole, true);
+    const w = checkWithAndWithoutC(whole, 'the Vale repository');
+    tables.push({
+      label: 'the Vale repository, its C and C++ files included',
+      valeFiles: w.rows[0].files,
+      cFiles: w.rows[1].files - w.rows[0].files,
+      ...w,
     });
   } else print("(VALE_REPO unset: the Vale repository's extern programs are not measured; examples/ and the C fixtures are)\n");
   const dir = tempDir('vale-ffi-bench-c-');
