@@ -50,6 +50,10 @@ import {
   readCFragment,
   readCParse,
   unreadCSummary,
+  type CTextWords,
+  cUnderscoreWords,
+  mayImplementExtern,
+  namesWithPrefix,
   SteppedRead,
   settledSummary,
   isCPath,
@@ -326,6 +330,11 @@ export class Workspace {
     return [...this.trees.keys()].sort();
   }
 
+  /** Whether a C parser is set (`setCParser`): C files are read. */
+  get readsC(): boolean {
+    return this.cParser !== undefined;
+  }
+
   /** How C text becomes a tree (tree-sitter's C grammar, loaded by a shell); without one, C files are not read. */
   setCParser(parser: CParser | undefined): void {
     this.cParser = parser;
@@ -360,22 +369,61 @@ export class Workspace {
 
   /**
    * A C file that holds nothing the checks read (shared/c/relevance.ts tells which), set without
-   * a parse: it counts as a C file of the workspace, with an empty summary. For a one-shot check
-   * (the CLI): an edit to it, or to the Vale side, may make it matter, so a server reads its files.
+   * a parse: it counts as a C file of the workspace, with an empty summary. A one-shot check (the
+   * CLI) decides which files those are; a server sets every closed file so and lets
+   * `readCFilesThatMatter` read those whose words may matter, now and after each change.
    */
   setUnreadCFile(path: string, text: string): void {
     this.cTrees.get(path)?.parse?.release();
     this.cTrees.delete(path);
     this.setCSummary(path, text, unreadCSummary());
-    this.unreadC.add(path);
+    // Its words are found when first asked for (a one-shot check never asks).
+    this.unreadC.set(path, undefined);
+    this.unreadSeen = undefined;
   }
 
   /** The C files set unread (`setUnreadCFile`) and not read since. */
   cFilesUnread(): string[] {
-    return [...this.unreadC].sort();
+    return [...this.unreadC.keys()].sort();
   }
 
-  private readonly unreadC = new Set<string>();
+  /** The C files set unread, with their words once asked for. */
+  private readonly unreadC = new Map<string, CTextWords | undefined>();
+  /** What the unread files were last found not to name: the externs (by their table's version) and the project. */
+  private unreadSeen?: { ffi: FfiFunctionFiles; version: number; project: string };
+
+  /**
+   * Reads (with the C parser) each unread C file that may now name what the checks read: an
+   * identifier that may end in `_<extern>` for one of the workspace's externs, or start with the
+   * project's prefix (every file, when the project is empty). Again until the project they infer
+   * stays the same. With every file that may vote read, the unread files give the project's
+   * inference nothing, so the diagnostics, the project and what navigation finds in C are those
+   * of every file read. Costs two comparisons when neither the externs' names nor the project
+   * changed. Answers the files read.
+   */
+  readCFilesThatMatter(): string[] {
+    const read: string[] = [];
+    if (this.unreadC.size === 0 || !this.cParser) return read;
+    const ffi = this.ffiFunctionFiles();
+    for (;;) {
+      const project = this.effectiveCProject();
+      const seen = this.unreadSeen;
+      if (seen && seen.ffi === ffi && seen.version === ffi.version && seen.project === project) return read;
+      const externs = new Set(ffi.externNames());
+      const prefix = `${project}_`;
+      for (const [path, known] of [...this.unreadC]) {
+        const text = this.cTexts.get(path)!;
+        let words = known;
+        if (!words) this.unreadC.set(path, (words = cUnderscoreWords(text)));
+        if (project !== '' && !mayImplementExtern(words, externs) && !namesWithPrefix(words, prefix)) continue;
+        // Parsed from scratch: the text is the one it was set with, its summary empty.
+        this.cTexts.delete(path);
+        this.readC(path, text, undefined);
+        read.push(path);
+      }
+      this.unreadSeen = { ffi, version: ffi.version, project };
+    }
+  }
 
   /** The project the C files are checked with when it is set (`setCProject`), not inferred from them. */
   get configuredCProject(): string | undefined {

@@ -6,8 +6,11 @@ import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
   type CParser,
+  DEFAULT_TARGET,
   Workspace,
+  cDefinitions,
   cUnderscoreWords,
+  cUses,
   mayImplementExtern,
   namesWithPrefix,
   projectDecided,
@@ -70,6 +73,9 @@ extern func cKind(s IShip) int;
 extern func substring(s str) int;
 exported func vAdd(a int) int { return a; }
 `;
+
+/** What a server's Vale side may declare as it is edited: the lines above, and more externs. */
+const VALE_LINES = [...VALE.trim().split('\n'), 'extern func other(a int) int;', 'extern func IShip_Type_Kite() int;'];
 
 const PREFIXES = ['vtest', 'alt', 'x_y', '_u', 'replace', 'vale'];
 const NAMES = ['cAdd', 'cRatio', 'cKind', 'substring', 'vAdd', 'other', 'Ship', 'IShip_Type_Kite'];
@@ -193,5 +199,79 @@ describe('check reads the C files that matter', () => {
       ws.allDiagnostics().filter((d) => d.code === 'ExternNotImplemented'),
       [],
     );
+  });
+});
+
+describe("a server's closed C files are read as they come to matter", () => {
+  let parser: CParser | undefined;
+  before(async () => {
+    parser = await loadCParser();
+  });
+
+  /** What the C side answers: the files, the project, every diagnostic, and where navigation leads in C. */
+  const cSide = (ws: Workspace) => {
+    const project = ws.effectiveCProject();
+    const program = ws.cProgram(project, DEFAULT_TARGET);
+    const files = ws.cFiles().map((f) => [f, ws.cFile(f)!] as const);
+    const fns = program.index.model('vtest/main.vale')?.functions.filter((f) => f.extern || f.exported) ?? [];
+    return {
+      files: ws.cFiles(),
+      project,
+      diagnostics: ws.allDiagnostics(),
+      definitions: fns.map((fn) => cDefinitions(program, files, fn)),
+      uses: [...fns.map((fn) => cUses(program, files, { fn })), ...program.kinds.map((kind) => cUses(program, files, { kind }))],
+    };
+  };
+
+  test('after each change of the Vale side, the project or a C file on disk: as when every C file is read', async () => {
+    assert.ok(parser, 'the C grammar loads');
+    let unreadAtEnd = 0;
+    let wokenLater = 0;
+    // A step changes the Vale file, the project or a C file on disk, or several (null: unchanged).
+    const step = fc.record({
+      vale: fc.option(fc.subarray(VALE_LINES), { freq: 3 }),
+      project: fc.option(fc.constantFrom<string | undefined>(undefined, 'vtest', 'alt', ''), { freq: 2 }),
+      disk: fc.option(fc.tuple(fc.nat(), cFile), { freq: 2 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(cFile, { minLength: 1, maxLength: 6 }),
+        fc.array(step, { minLength: 1, maxLength: 5 }),
+        async (texts, steps) => {
+          const files = texts.map((text, i) => ({ key: `vtest/native/f${i}.cpp`, text }));
+          const ws = new Workspace({ quickFixes: false });
+          ws.setCParser(parser);
+          let vale = VALE;
+          let project: string | undefined;
+          steps.forEach((s, i) => {
+            // What did not change is not set again (a file set again is a new model, its externs new).
+            if (s.vale) vale = `${s.vale.join('\n')}\n`;
+            if (s.vale || i === 0) ws.setFile('vtest/main.vale', vale);
+            if (s.project !== null) project = s.project;
+            if (s.project !== null || i === 0) ws.setCProject(project);
+            // A C file changed on disk, set unread again as the server does.
+            if (s.disk) {
+              const f = files[s.disk[0] % files.length];
+              f.text = s.disk[1];
+              if (i > 0) ws.setUnreadCFile(f.key, f.text);
+            }
+            if (i === 0) for (const f of files) ws.setUnreadCFile(f.key, f.text);
+            const read = ws.readCFilesThatMatter();
+            if (i > 0) wokenLater += read.length;
+            assert.deepEqual(ws.readCFilesThatMatter(), [], 'nothing more to read until something changes');
+            const expected = new Workspace({ incremental: false, quickFixes: false });
+            expected.setFile('vtest/main.vale', vale);
+            expected.setCProject(project);
+            expected.setCParser(parser);
+            for (const f of files) assert.ok(expected.setCFile(f.key, f.text));
+            assert.deepEqual(cSide(ws), cSide(expected), `step ${i}`);
+          });
+          unreadAtEnd += ws.cFilesUnread().length;
+        },
+      ),
+      { numRuns: 200 },
+    );
+    assert.ok(unreadAtEnd > 100, `only ${unreadAtEnd} files left unread`);
+    assert.ok(wokenLater > 30, `only ${wokenLater} files read after a later change`);
   });
 });

@@ -658,7 +658,7 @@ export class DiagnosticsPublisher {
    */
   answerOpenDocuments(): void {
     this.holding = false;
-    for (const f of this.workspace.takeChangedFiles()) this.owed.add(f);
+    for (const f of this.takeChangedFiles()) this.owed.add(f);
     for (const key of [...this.edited].sort()) {
       this.edited.delete(key);
       this.owed.delete(key);
@@ -666,9 +666,15 @@ export class DiagnosticsPublisher {
     }
   }
 
+  /** The files whose diagnostics may have changed, closed C files that came to matter read first. */
+  private takeChangedFiles(): string[] {
+    this.documents.readCFilesThatMatter();
+    return this.workspace.takeChangedFiles();
+  }
+
   /** Answers a document's newest version now, as a pass would (the start-up warm-up's keystrokes run this path synchronously). */
   answerNow(key: string): void {
-    this.workspace.takeChangedFiles();
+    this.takeChangedFiles();
     this.edited.delete(key);
     this.publish(key, true);
   }
@@ -708,7 +714,7 @@ export class DiagnosticsPublisher {
     // The queued edit's handler schedules the next pass.
     if (this.holding || generation !== this.generation || this.editsQueued()) return;
     this.counts.passes++;
-    for (const f of this.workspace.takeChangedFiles()) this.owed.add(f);
+    for (const f of this.takeChangedFiles()) this.owed.add(f);
     // Edited documents first (a few), then the files owed, oldest first, taken one at a time (no
     // list of every owed file per pass: after start-up that is the whole workspace, for many passes).
     const first = [...this.edited].sort();

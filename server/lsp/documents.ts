@@ -156,19 +156,41 @@ export class Documents {
     return index;
   }
 
-  /** A C file's text into the core, or its edits (false when it is over the cap or no C parser is loaded). */
-  private setC(uri: string, text: string, edits?: readonly TextEdit[], lines?: LineIndex): boolean {
+  /**
+   * A C file's text into the core, or its edits (false when it is over the cap or no C parser is
+   * loaded). A file no editor has open (`closed`) is set unread: the core reads it once its words
+   * may matter (`readCFilesThatMatter`), most C files of a mixed code base never.
+   */
+  private setC(uri: string, text: string, edits?: readonly TextEdit[], lines?: LineIndex, closed = false): boolean {
     const key = keyOf(uri);
     this.uris.set(key, uri);
     if (text.length > READ_LIMITS.source) {
       this.workspace.removeCFile(key);
       return false;
     }
+    if (closed) {
+      if (!this.workspace.readsC) return false;
+      this.workspace.setUnreadCFile(key, text);
+      return true;
+    }
+    return this.reportingFailures(() => (edits ? this.workspace.editCFile(key, edits, text, lines) : this.workspace.setCFile(key, text)));
+  }
+
+  /** Runs a read of C files, and tells `cReadFailed` why the parser left one unread. */
+  private reportingFailures<T>(read: () => T): T {
     const failedBefore = this.workspace.cReadFailure;
-    const read = edits ? this.workspace.editCFile(key, edits, text, lines) : this.workspace.setCFile(key, text);
+    const result = read();
     const failed = this.workspace.cReadFailure;
     if (failed !== undefined && failed !== failedBefore) this.cReadFailed(failed);
-    return read;
+    return result;
+  }
+
+  /**
+   * The closed C files that may matter since the last change read now (`Workspace.readCFilesThatMatter`):
+   * before anything reads the C side (a diagnostics pass, a request). Answers the files read.
+   */
+  readCFilesThatMatter(): string[] {
+    return this.reportingFailures(() => this.workspace.readCFilesThatMatter());
   }
 
   positionAt(key: string, offset: number): Position {
@@ -291,7 +313,7 @@ export class Documents {
     if (parsed.scheme !== 'file') return false;
     try {
       const text = readSourceFile(parsed.fsPath);
-      if (isCPath(parsed.path)) return this.setC(uri, text);
+      if (isCPath(parsed.path)) return this.setC(uri, text, undefined, undefined, true);
       this.setFromDisk(uri, text);
       return true;
     } catch {

@@ -214,13 +214,23 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
  * the C code does), else the first module's.
  */
 function cProgram(): CProgram {
+  readCFilesThatMatter();
   const project = settings.projectName !== DEFAULT_SETTINGS.projectName ? settings.projectName : workspace.effectiveCProject();
   return workspace.cProgram(project, settings.target);
 }
 
 /** The workspace's C files with their summaries, for navigation across languages. */
 function cFiles(): [string, CFileSummary][] {
+  readCFilesThatMatter();
   return workspace.cFiles().map((f) => [f, workspace.cFile(f)!]);
+}
+
+/**
+ * Before a request reads the C side: the closed C files that came to matter since the last
+ * change read (a pass may not have run since), and a pass sends their diagnostics.
+ */
+function readCFilesThatMatter(): void {
+  if (documents.readCFilesThatMatter().length > 0) publisher.schedule();
 }
 
 /** Itable checks follow the settings: the simulated profile, and the symbols of `valeFfi.binary` when set. */
@@ -1040,6 +1050,8 @@ connection.onCodeAction(
     const start = lines.offsetAt(range.start);
     const end = lines.offsetAt(range.end);
     const actions: CodeAction[] = [];
+    // The fixes read the C side (where an extern's definition goes).
+    readCFilesThatMatter();
     for (const d of workspace.diagnostics(key)) {
       if (d.end < start || d.start > end) continue;
       const fixes = workspace.fixesOf(d);
@@ -1062,12 +1074,13 @@ connection.onCodeAction(
     if (c && wantsSource) {
       // Its edit writes every missing extern's definition (on a large workspace, thousands): made
       // when the action is chosen, if the client resolves actions; offered when there is one.
+      const program = cProgram();
       const files = workspace.cFileTexts();
       if (resolvesActionEdits) {
-        if (anyMissingExtern(cProgram(), files))
+        if (anyMissingExtern(program, files))
           actions.push({ title: IMPLEMENT_EXTERNS_TITLE, kind: IMPLEMENT_EXTERNS, data: { uri: textDocument.uri } });
       } else {
-        const edits = implementMissingExterns(cProgram(), files.find((f) => f.path === key)!, files);
+        const edits = implementMissingExterns(program, files.find((f) => f.path === key)!, files);
         if (edits.length > 0) actions.push({ title: IMPLEMENT_EXTERNS_TITLE, kind: IMPLEMENT_EXTERNS, edit: workspaceEdit(edits) });
       }
     }
@@ -1080,11 +1093,12 @@ connection.onCodeActionResolve(
     const uri = (action.data as { uri?: unknown } | undefined)?.uri;
     if (action.kind !== IMPLEMENT_EXTERNS || typeof uri !== 'string') return action;
     const key = keyOf(uri);
+    const program = cProgram();
     const files = workspace.cFileTexts();
     const file = files.find((f) => f.path === key);
     // The C file closed or gone since: nothing to write into.
     if (!file) return action;
-    return { ...action, edit: workspaceEdit(implementMissingExterns(cProgram(), file, files)) };
+    return { ...action, edit: workspaceEdit(implementMissingExterns(program, file, files)) };
   }),
 );
 
