@@ -1264,3 +1264,57 @@ describe('a file whose analysis fails', () => {
     );
   });
 });
+
+describe("closed C files that cannot matter are left unread, and read once the Vale side makes them matter", () => {
+  const client = new TestClient();
+  const dir = tempDir('vale-ffi-unread-c-');
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('an extern added in Vale: the C file defining it votes for the project, its mismatch is reported, definition leads there', async () => {
+    const vale = 'extern func cAdd(a int, b i64) i64;\n';
+    mkdirSync(join(dir, 'vtest', 'native'), { recursive: true });
+    writeFileSync(join(dir, 'vtest', 'main.vale'), vale);
+    writeFileSync(join(dir, 'vtest', 'native', 'alt.c'), '#include <stdint.h>\nint64_t alt_cAdd(int32_t a, int64_t b) { return a + b; }\n');
+    // Neither `alt_` nor `_cAdd`: nothing the checks read, until the externs it defines are declared.
+    const zed = '#include <stdint.h>\nint64_t zed_cMul(int32_t a, int32_t b) { return a * b; }\nint64_t zed_cDiv(int32_t a, int64_t b) { return a / b; }\n';
+    writeFileSync(join(dir, 'vtest', 'native', 'zed.c'), zed);
+    const main = URI.file(join(dir, 'vtest', 'main.vale')).toString();
+    const zedUri = URI.file(join(dir, 'vtest', 'native', 'zed.c')).toString();
+    await client.initialize(URI.file(dir).toString(), {});
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: main, languageId: 'vale', version: 1, text: vale } });
+    await client.waitFor('the first diagnostics', () => client.versions.get(main) === 1, 60_000);
+    await client.waitFor('the status', () => client.statuses.at(-1)?.state === 'ready', 60_000);
+    assert.equal(client.statuses.at(-1)!.project, 'alt', 'alt_cAdd is the only vote');
+    assert.equal(client.statuses.at(-1)!.cFiles, 2, 'a file left unread still counts');
+    assert.deepEqual(client.diagnostics.get(main) ?? [], [], 'cAdd is implemented (alt_cAdd)');
+    // Typed: two externs that only zed.c defines. It now gives two votes to alt.c's one.
+    const added = 'extern func cMul(a int, b i64) i64;\nextern func cDiv(a int, b i64) i64;\n';
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: main, version: 2 },
+      contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: added }],
+    });
+    const def: Location[] | Location = await client.connection.sendRequest('textDocument/definition', {
+      textDocument: { uri: main },
+      position: { line: 1, character: 'extern func c'.length },
+    });
+    const defs = Array.isArray(def) ? def : [def];
+    assert.deepEqual(
+      defs.map((d) => [d.uri, d.range.start.line]),
+      [[zedUri, 1]],
+      'the extern cMul leads to zed_cMul (the project is zed now)',
+    );
+    await client.waitFor('the edit answered', () => client.versions.get(main) === 2, 60_000);
+    // The project is zed: alt_cAdd no longer implements cAdd; zed_cMul's second parameter is int32_t, not int64_t.
+    assert.deepEqual(
+      (client.diagnostics.get(main) ?? []).map((d) => [d.code, d.range.start.line]),
+      [['ExternNotImplemented', 0]],
+    );
+    await client.waitFor(
+      'the mismatch in zed.c',
+      () => (client.diagnostics.get(zedUri) ?? []).some((d) => d.code === 'CSignatureMismatch' && d.range.start.line === 1),
+      60_000,
+    );
+  });
+});
