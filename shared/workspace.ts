@@ -51,9 +51,13 @@ import {
   readCParse,
   unreadCSummary,
   type CTextWords,
+  addProjectVotes,
   cUnderscoreWords,
   mayImplementExtern,
   namesWithPrefix,
+  projectDecided,
+  projectOfVotes,
+  projectVoteBound,
   SteppedRead,
   settledSummary,
   isCPath,
@@ -171,6 +175,15 @@ interface PendingEdits {
   text?: Source;
   /** That text's line index, when the caller has made it (the server's documents do). */
   lines?: LineIndex;
+}
+
+/** What `readCFilesThatMatter` found of an unread C file, each part for what it was found with. */
+interface UnreadCFile {
+  words?: CTextWords;
+  /** At most how many votes it can give each prefix, for the externs' names of a version (undefined: unknown). */
+  votes?: { ffi: FfiFunctionFiles; version: number; bound: ReadonlyMap<string, number> | undefined };
+  /** Whether it may name the project's prefix. */
+  prefixed?: { project: string; names: boolean };
 }
 
 /**
@@ -368,17 +381,15 @@ export class Workspace {
   }
 
   /**
-   * A C file that holds nothing the checks read (shared/c/relevance.ts tells which), set without
-   * a parse: it counts as a C file of the workspace, with an empty summary. A one-shot check (the
-   * CLI) decides which files those are; a server sets every closed file so and lets
-   * `readCFilesThatMatter` read those whose words may matter, now and after each change.
+   * A C file set without a parse, as holding nothing the checks read: it counts as a C file of
+   * the workspace, with an empty summary, until `readCFilesThatMatter` finds that its words may
+   * matter (shared/c/relevance.ts) and reads it. A shell sets the files no editor has open so.
    */
   setUnreadCFile(path: string, text: string): void {
     this.cTrees.get(path)?.parse?.release();
     this.cTrees.delete(path);
     this.setCSummary(path, text, unreadCSummary());
-    // Its words are found when first asked for (a one-shot check never asks).
-    this.unreadC.set(path, undefined);
+    this.unreadC.set(path, {});
     this.unreadSeen = undefined;
   }
 
@@ -387,41 +398,101 @@ export class Workspace {
     return [...this.unreadC.keys()].sort();
   }
 
-  /** The C files set unread, with their words once asked for. */
-  private readonly unreadC = new Map<string, CTextWords | undefined>();
-  /** What the unread files were last found not to name: the externs (by their table's version) and the project. */
-  private unreadSeen?: { ffi: FfiFunctionFiles; version: number; project: string };
+  /** The C files set unread, with what was found of their words (each found once asked for). */
+  private readonly unreadC = new Map<string, UnreadCFile>();
+  /** What the unread files were last found not to matter for (`unreadKey`). */
+  private unreadSeen?: unknown[];
+
+  private unreadKey(ffi: FfiFunctionFiles): unknown[] {
+    return [ffi, ffi.version, this.cDefinitions, this.cProject, this.modules];
+  }
+
+  private unreadWords(path: string): CTextWords {
+    const u = this.unreadC.get(path)!;
+    u.words ??= cUnderscoreWords(this.cTexts.get(path)!);
+    return u.words;
+  }
 
   /**
-   * Reads (with the C parser) each unread C file that may now name what the checks read: an
-   * identifier that may end in `_<extern>` for one of the workspace's externs, or start with the
-   * project's prefix (every file, when the project is empty). Again until the project they infer
-   * stays the same. With every file that may vote read, the unread files give the project's
-   * inference nothing, so the diagnostics, the project and what navigation finds in C are those
-   * of every file read. Costs two comparisons when neither the externs' names nor the project
-   * changed. Answers the files read.
+   * Reads (with the C parser) the unread C files that may matter now, until those left cannot:
+   * - unless the project is configured, the files whose words may give its inference votes (an
+   *   identifier that may end in `_<extern>`), the smallest first, until the votes of those left
+   *   cannot change the winner (`projectDecided`);
+   * - then the files whose words may start with the project's prefix (every file when the project
+   *   is empty).
+   * The diagnostics, the project and what navigation finds in C are then those of every file
+   * read. Costs a comparison when neither the externs' names, the C definitions, the project
+   * nor the modules changed. Answers the files read, each with why the parser could not read it
+   * (it is then no longer a C file of the workspace), if it could not.
    */
-  readCFilesThatMatter(): string[] {
-    const read: string[] = [];
-    if (this.unreadC.size === 0 || !this.cParser) return read;
+  readCFilesThatMatter(): { path: string; failure?: string }[] {
+    const out: { path: string; failure?: string }[] = [];
+    if (this.unreadC.size === 0 || !this.cParser) return out;
     const ffi = this.ffiFunctionFiles();
+    const read = (path: string): void => {
+      const text = this.cTexts.get(path)!;
+      // Parsed from scratch: its summary is empty.
+      this.cTexts.delete(path);
+      out.push(this.readC(path, text, undefined) ? { path } : { path, failure: this.cReadFailure ?? 'not read' });
+    };
     for (;;) {
-      const project = this.effectiveCProject();
-      const seen = this.unreadSeen;
-      if (seen && seen.ffi === ffi && seen.version === ffi.version && seen.project === project) return read;
+      const key = this.unreadKey(ffi);
+      if (this.unreadSeen && sameKey(this.unreadSeen, key)) return out;
+      const before = out.length;
       const externs = new Set(ffi.externNames());
-      const prefix = `${project}_`;
-      for (const [path, known] of [...this.unreadC]) {
-        const text = this.cTexts.get(path)!;
-        let words = known;
-        if (!words) this.unreadC.set(path, (words = cUnderscoreWords(text)));
-        if (project !== '' && !mayImplementExtern(words, externs) && !namesWithPrefix(words, prefix)) continue;
-        // Parsed from scratch: the text is the one it was set with, its summary empty.
-        this.cTexts.delete(path);
-        this.readC(path, text, undefined);
-        read.push(path);
+      if (this.cProject === undefined) this.readVoters(externs, ffi, read);
+      const project = this.effectiveCProject();
+      for (const path of [...this.unreadC.keys()]) {
+        const u = this.unreadC.get(path)!;
+        if (u.prefixed?.project !== project)
+          u.prefixed = { project, names: project === '' || namesWithPrefix(this.unreadWords(path), `${project}_`) };
+        if (u.prefixed.names) read(path);
       }
-      this.unreadSeen = { ffi, version: ffi.version, project };
+      // Again until a round reads nothing: what it read may have changed the project.
+      if (out.length === before) this.unreadSeen = key;
+    }
+  }
+
+  /**
+   * The unread C files whose words may matter now (may vote for the project unless it is
+   * configured, or may name its prefix), none read: `readCFilesThatMatter` reads among these,
+   * and reads nothing when there are none (a shell needs no C parser then).
+   */
+  cFilesThatMayMatter(): string[] {
+    if (this.unreadC.size === 0) return [];
+    const externs = new Set(this.ffiFunctionFiles().externNames());
+    const project = this.effectiveCProject();
+    return this.cFilesUnread().filter((path) => {
+      const words = this.unreadWords(path);
+      if (this.cProject === undefined && mayImplementExtern(words, externs)) return true;
+      return project === '' || namesWithPrefix(words, `${project}_`);
+    });
+  }
+
+  /** `readCFilesThatMatter`'s votes: the unread files that may vote, read smallest first until the project is decided. */
+  private readVoters(externs: ReadonlySet<string>, ffi: FfiFunctionFiles, read: (path: string) => void): void {
+    const counts = new Map<string, number>();
+    for (const [path, c] of this.cSummaries) if (!this.unreadC.has(path)) addProjectVotes(counts, externs, c);
+    const left = new Map<string, number>();
+    const voters: { path: string; length: number; votes: ReadonlyMap<string, number> }[] = [];
+    for (const [path, u] of this.unreadC) {
+      if (u.votes?.ffi !== ffi || u.votes.version !== ffi.version)
+        u.votes = { ffi, version: ffi.version, bound: projectVoteBound(this.unreadWords(path), externs) };
+      const bound = u.votes.bound;
+      // A loose word may name an extern: no bound, read first.
+      if (bound === undefined) voters.push({ path, length: -1, votes: new Map() });
+      else if (bound.size > 0) {
+        voters.push({ path, length: this.cTexts.get(path)!.length, votes: bound });
+        for (const [prefix, n] of bound) left.set(prefix, (left.get(prefix) ?? 0) + n);
+      }
+    }
+    voters.sort((a, b) => a.length - b.length || (a.path < b.path ? -1 : 1));
+    for (const v of voters) {
+      if (v.length >= 0 && projectDecided(counts, left, projectOfVotes(counts))) return;
+      for (const [prefix, n] of v.votes) left.set(prefix, left.get(prefix)! - n);
+      read(v.path);
+      const c = this.cSummaries.get(v.path);
+      if (c) addProjectVotes(counts, externs, c);
     }
   }
 

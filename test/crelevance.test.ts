@@ -223,15 +223,38 @@ describe("a server's closed C files are read as they come to matter", () => {
     };
   };
 
-  test('after each change of the Vale side, the project or a C file on disk: as when every C file is read', async () => {
+  test('a file left unread once the vote was decided is read when an edit of a file read undecides it', () => {
+    const ws = new Workspace({ quickFixes: false });
+    ws.setCParser(parser);
+    ws.setFile('vtest/main.vale', VALE);
+    const alt = 'int64_t alt_cAdd(int32_t a, int64_t b) { return a; }\nint32_t alt_cKind(alt_IShip s) { return 0; }\n';
+    ws.setUnreadCFile('vtest/a.c', alt);
+    // Longer: read after a.c, whose two votes decide the project against its one.
+    ws.setUnreadCFile('vtest/b.c', `int64_t zed_cAdd(int32_t a, int64_t b) { return a; }\n/* ${'.'.repeat(200)} */\n`);
+    assert.deepEqual(
+      ws.readCFilesThatMatter().map((r) => r.path),
+      ['vtest/a.c'],
+    );
+    assert.equal(ws.effectiveCProject(), 'alt');
+    // Typed into in an editor: a.c no longer votes.
+    assert.ok(ws.setCFile('vtest/a.c', 'int unrelated(void) { return 0; }\n'));
+    assert.deepEqual(
+      ws.readCFilesThatMatter().map((r) => r.path),
+      ['vtest/b.c'],
+    );
+    assert.equal(ws.effectiveCProject(), 'zed');
+  });
+
+  test('after each change of the Vale side, the project or a C file (on disk, in an editor): as when every C file is read', async () => {
     assert.ok(parser, 'the C grammar loads');
     let unreadAtEnd = 0;
     let wokenLater = 0;
-    // A step changes the Vale file, the project or a C file on disk, or several (null: unchanged).
+    // A step changes the Vale file, the project or a C file, or several (null: unchanged).
     const step = fc.record({
       vale: fc.option(fc.subarray(VALE_LINES), { freq: 3 }),
       project: fc.option(fc.constantFrom<string | undefined>(undefined, 'vtest', 'alt', ''), { freq: 2 }),
-      disk: fc.option(fc.tuple(fc.nat(), cFile), { freq: 2 }),
+      // A C file changed: on disk (set unread again, as the server does) or in an editor (read at once).
+      cText: fc.option(fc.tuple(fc.nat(), cFile, fc.boolean()), { freq: 2 }),
     });
     await fc.assert(
       fc.asyncProperty(
@@ -249,14 +272,19 @@ describe("a server's closed C files are read as they come to matter", () => {
             if (s.vale || i === 0) ws.setFile('vtest/main.vale', vale);
             if (s.project !== null) project = s.project;
             if (s.project !== null || i === 0) ws.setCProject(project);
-            // A C file changed on disk, set unread again as the server does.
-            if (s.disk) {
-              const f = files[s.disk[0] % files.length];
-              f.text = s.disk[1];
-              if (i > 0) ws.setUnreadCFile(f.key, f.text);
+            if (s.cText) {
+              const f = files[s.cText[0] % files.length];
+              f.text = s.cText[1];
+              if (i > 0 && s.cText[2]) assert.ok(ws.setCFile(f.key, f.text));
+              else if (i > 0) ws.setUnreadCFile(f.key, f.text);
             }
             if (i === 0) for (const f of files) ws.setUnreadCFile(f.key, f.text);
             const read = ws.readCFilesThatMatter();
+            assert.deepEqual(
+              read.filter((r) => r.failure !== undefined),
+              [],
+              'every file read',
+            );
             if (i > 0) wokenLater += read.length;
             assert.deepEqual(ws.readCFilesThatMatter(), [], 'nothing more to read until something changes');
             const expected = new Workspace({ incremental: false, quickFixes: false });

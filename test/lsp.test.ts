@@ -1265,7 +1265,7 @@ describe('a file whose analysis fails', () => {
   });
 });
 
-describe("closed C files that cannot matter are left unread, and read once the Vale side makes them matter", () => {
+describe('closed C files that cannot matter are left unread, and read once the Vale side makes them matter', () => {
   const client = new TestClient();
   const dir = tempDir('vale-ffi-unread-c-');
   after(() => {
@@ -1278,12 +1278,15 @@ describe("closed C files that cannot matter are left unread, and read once the V
     writeFileSync(join(dir, 'vtest', 'main.vale'), vale);
     writeFileSync(join(dir, 'vtest', 'native', 'alt.c'), '#include <stdint.h>\nint64_t alt_cAdd(int32_t a, int64_t b) { return a + b; }\n');
     // Neither `alt_` nor `_cAdd`: nothing the checks read, until the externs it defines are declared.
-    const zed = '#include <stdint.h>\nint64_t zed_cMul(int32_t a, int32_t b) { return a * b; }\nint64_t zed_cDiv(int32_t a, int64_t b) { return a / b; }\n';
+    const zed =
+      '#include <stdint.h>\nint64_t zed_cMul(int32_t a, int32_t b) { return a * b; }\nint64_t zed_cDiv(int32_t a, int64_t b) { return a / b; }\n';
     writeFileSync(join(dir, 'vtest', 'native', 'zed.c'), zed);
     const main = URI.file(join(dir, 'vtest', 'main.vale')).toString();
     const zedUri = URI.file(join(dir, 'vtest', 'native', 'zed.c')).toString();
     await client.initialize(URI.file(dir).toString(), {});
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: main, languageId: 'vale', version: 1, text: vale } });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: main, languageId: 'vale', version: 1, text: vale },
+    });
     await client.waitFor('the first diagnostics', () => client.versions.get(main) === 1, 60_000);
     await client.waitFor('the status', () => client.statuses.at(-1)?.state === 'ready', 60_000);
     assert.equal(client.statuses.at(-1)!.project, 'alt', 'alt_cAdd is the only vote');

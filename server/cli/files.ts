@@ -1,21 +1,6 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import {
-  type CParser,
-  type CTextWords,
-  LineIndex,
-  type Module,
-  type ReleasedFile,
-  type ValeFfiConfig,
-  Workspace,
-  addProjectVotes,
-  cUnderscoreWords,
-  isCPath,
-  namesWithPrefix,
-  projectDecided,
-  projectOfVotes,
-  projectVoteBound,
-} from '../../shared';
+import { type CParser, LineIndex, type Module, type ReleasedFile, type ValeFfiConfig, Workspace, isCPath } from '../../shared';
 import { readInWorkers } from '../jobs';
 import { heapPolicyReading, heapPolicyTick } from '../heap';
 import { ReadError, readSourceFile, setReadLimits } from '../read';
@@ -249,13 +234,12 @@ export function addCFiles(
 }
 
 /**
- * `check`'s C files, read with the C grammar (`parser`, asked for once one needs it) only where
- * their words may name what the checks read (shared/c/relevance.ts); the others are set unread.
- * Unless the project is configured, it is inferred from the definitions that implement externs
- * (`inferCProject`): the files whose words may give it votes are read, the smallest first, until
- * the files left cannot change its winner. Then a file left unread that names the project's
- * prefix is read after all. When no file could be read (no grammar), none is left unread either,
- * as if every file had failed.
+ * `check`'s C files: each set unread, then read with the C grammar (`parser`, asked for only when
+ * some file's words may matter) where the core finds that they may matter
+ * (`Workspace.readCFilesThatMatter`: the files that may vote for the project, smallest first
+ * until the vote is decided, and those that may name its prefix). Without a grammar, the files
+ * that may matter are not checked (a warning each) and no C file is kept, as if every one had
+ * failed.
  */
 export async function addCFilesAsNeeded(
   workspace: Workspace,
@@ -263,54 +247,19 @@ export async function addCFilesAsNeeded(
   parser: () => Promise<CParser | undefined>,
   warn: (message: string) => void,
 ): Promise<void> {
-  const externs = workspace.externNames();
-  const configured = workspace.configuredCProject;
-  let grammar: CParser | undefined;
-  let asked = false;
-  const readNow = async (some: readonly SourceFile[]): Promise<void> => {
-    if (some.length === 0) return;
-    if (!asked) grammar = await parser();
-    asked = true;
-    addCFiles(workspace, some, grammar, warn);
-  };
-  const unread: { file: SourceFile; words: CTextWords }[] = [];
-  if (configured === undefined) {
-    // Votes for the project: what the files read gave, and at most what those not read can give.
-    const counts = new Map<string, number>();
-    const left = new Map<string, number>();
-    const voters: { file: SourceFile; words: CTextWords; bound: ReadonlyMap<string, number> }[] = [];
-    const first: SourceFile[] = [];
-    for (const file of files) {
-      const words = cUnderscoreWords(file.text);
-      const bound = projectVoteBound(words, externs);
-      if (bound === undefined) first.push(file);
-      else if (bound.size === 0) unread.push({ file, words });
-      else {
-        voters.push({ file, words, bound });
-        for (const [prefix, n] of bound) left.set(prefix, (left.get(prefix) ?? 0) + n);
-      }
-    }
-    const count = (file: SourceFile): void => {
-      const summary = workspace.cFile(file.key);
-      if (summary) addProjectVotes(counts, externs, summary);
-    };
-    await readNow(first);
-    first.forEach(count);
-    voters.sort((a, b) => a.file.text.length - b.file.text.length);
-    for (const v of voters) {
-      if (projectDecided(counts, left, projectOfVotes(counts))) unread.push(v);
-      else {
-        for (const [prefix, n] of v.bound) left.set(prefix, left.get(prefix)! - n);
-        await readNow([v.file]);
-        count(v.file);
-      }
-    }
-  } else for (const file of files) unread.push({ file, words: cUnderscoreWords(file.text) });
-  for (const { file } of unread) workspace.setUnreadCFile(file.key, file.text);
-  // The project is now what the files read tell (those unread cannot change it).
-  const project = workspace.effectiveCProject();
-  await readNow(unread.filter(({ words }) => project === '' || namesWithPrefix(words, `${project}_`)).map(({ file }) => file));
-  if (asked && grammar === undefined) for (const { file } of unread) workspace.removeCFile(file.key);
+  for (const f of files) workspace.setUnreadCFile(f.key, f.text);
+  const mayMatter = workspace.cFilesThatMayMatter();
+  if (mayMatter.length === 0) return;
+  const display = new Map(files.map((f) => [f.key, f.display]));
+  const grammar = await parser();
+  if (!grammar) {
+    for (const path of mayMatter) warn(`${display.get(path)} is not checked: the C grammar is not loaded`);
+    for (const f of files) workspace.removeCFile(f.key);
+    return;
+  }
+  workspace.setCParser(grammar);
+  for (const r of workspace.readCFilesThatMatter())
+    if (r.failure !== undefined) warn(`${display.get(r.path)} is not checked: ${r.failure}`);
 }
 
 export function displayPath(path: string, cwd: string): string {

@@ -187,10 +187,10 @@ export class Documents {
 
   /**
    * The closed C files that may matter since the last change read now (`Workspace.readCFilesThatMatter`):
-   * before anything reads the C side (a diagnostics pass, a request). Answers the files read.
+   * before anything reads the C side (a diagnostics pass, a request). Answers how many were read.
    */
-  readCFilesThatMatter(): string[] {
-    return this.reportingFailures(() => this.workspace.readCFilesThatMatter());
+  readCFilesThatMatter(): number {
+    return this.reportingFailures(() => this.workspace.readCFilesThatMatter()).length;
   }
 
   positionAt(key: string, offset: number): Position {

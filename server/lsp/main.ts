@@ -230,7 +230,7 @@ function cFiles(): [string, CFileSummary][] {
  * change read (a pass may not have run since), and a pass sends their diagnostics.
  */
 function readCFilesThatMatter(): void {
-  if (documents.readCFilesThatMatter().length > 0) publisher.schedule();
+  if (documents.readCFilesThatMatter() > 0) publisher.schedule();
 }
 
 /** Itable checks follow the settings: the simulated profile, and the symbols of `valeFfi.binary` when set. */
