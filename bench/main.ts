@@ -1696,20 +1696,62 @@ function checkWithAndWithoutC(dir: string, label: string): { rows: { name: strin
   return { rows, ratio: rows[1].ms / rows[0].ms };
 }
 
-/** Copies a directory tree's .vale and C files (`withCpp`: C++ files too). */
-function copySources(from: string, to: string, withCpp = false): number {
+/** Copies a directory tree's .vale and C files (`withCpp`: C++ files too; `'none'`: no C file). */
+function copySources(from: string, to: string, withCpp: boolean | 'none' = false): number {
   let n = 0;
   for (const e of readdirSync(from, { withFileTypes: true })) {
     const src = join(from, e.name);
     if (e.isDirectory()) {
       if (e.name !== '.git' && e.name !== 'node_modules') n += copySources(src, join(to, e.name), withCpp);
-    } else if (/\.(vale|c|h)$/.test(e.name) || (withCpp && isCPath(e.name))) {
+    } else if (e.name.endsWith('.vale') || (withCpp !== 'none' && (/\.(c|h)$/.test(e.name) || (withCpp && isCPath(e.name))))) {
       mkdirSync(to, { recursive: true });
       copyFileSync(src, join(to, e.name));
       n++;
     }
   }
   return n;
+}
+
+/**
+ * The language server started on a directory: from `initialize` to the first diagnostics of an
+ * open document (`doc`, relative), in a fresh server per run.
+ */
+async function serverFirstDiagnostics(dir: string, doc: string): Promise<number> {
+  const client = new TestClient(process.env.BENCH_SERVER ?? join(REPO, 'dist', 'server.js'));
+  try {
+    const uri = pathToFileURL(join(dir, doc)).href;
+    const t0 = performance.now();
+    await client.initialize(pathToFileURL(dir).href, {});
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'vale', version: 1, text: readFileSync(join(dir, doc), 'utf8') },
+    });
+    await client.waitFor('the first diagnostics', () => client.versions.get(uri) === 1, 300_000);
+    return performance.now() - t0;
+  } finally {
+    client.process.kill();
+  }
+}
+
+/**
+ * The server's start on the Vale repository with its C and C++ files (most of them implementing
+ * no extern: left unread until they matter) and without them, alternating, median of 5.
+ */
+async function serverStartWithAndWithoutC(withC: string, label: string): Promise<{ rows: { name: string; ms: number }[]; ratio: number }> {
+  const withoutC = tempDir('vale-ffi-bench-vale-repo-no-c-');
+  copySources(withC, withoutC, 'none');
+  const doc = join('stdlib', 'src', 'cast.vale');
+  const routes = [
+    ['Vale files only (no C file)', withoutC],
+    ['Vale and C files', withC],
+  ] as const;
+  const runs: number[][] = routes.map(() => []);
+  for (let i = 0; i < 5; i++)
+    for (const [k, [name, dir]] of routes.entries()) {
+      progress(`C side (${label}): the server's start, ${name}, run ${i + 1}/5`);
+      runs[k].push(await serverFirstDiagnostics(dir, doc));
+    }
+  const rows = routes.map(([name], k) => ({ name, ms: median(runs[k]) }));
+  return { rows, ratio: rows[1].ms / rows[0].ms };
 }
 
 /**
@@ -1819,6 +1861,7 @@ async function cKeystrokes(
 async function cSideSection(): Promise<void> {
   const tables: { label: string; valeFiles: number; cFiles: number; rows: { name: string; files: number; ms: number }[]; ratio: number }[] =
     [];
+  let serverStart: { valeFiles: number; cFiles: number; rows: { name: string; ms: number }[]; ratio: number } | undefined;
   const repo = process.env.VALE_REPO;
   const externs = repo && join(repo, 'Frontend', 'Tests', 'test', 'main', 'resources', 'programs', 'externs');
   if (externs && existsSync(externs)) {
@@ -1843,6 +1886,12 @@ async function cSideSection(): Promise<void> {
       cFiles: w.rows[1].files - w.rows[0].files,
       ...w,
     });
+    serverStart = {
+      valeFiles: w.rows[0].files,
+      cFiles: w.rows[1].files - w.rows[0].files,
+      ...(await serverStartWithAndWithoutC(whole, 'the Vale repository')),
+    };
+    results.cSideServerStart = serverStart;
   } else print("(VALE_REPO unset: the Vale repository's extern programs are not measured; examples/ and the C fixtures are)\n");
   const dir = tempDir('vale-ffi-bench-c-');
   for (const f of workspaceWithC(60)) {
@@ -1873,6 +1922,16 @@ async function cSideSection(): Promise<void> {
       ),
     );
     print(`reading and checking the C files (and loading the C grammar for them) adds ${fixed((t.ratio - 1) * 100, 1)}% to check\n`);
+  }
+  if (serverStart) {
+    print(
+      table(
+        `The language server's start with the C side: the Vale repository (${serverStart.valeFiles} Vale files, ${serverStart.cFiles} C and C++ files, the closed ones read only once they may matter; from initialize to the first diagnostics of stdlib/src/cast.vale, open; a fresh server per run, the two alternating, median of 5)`,
+        ['files on disk', 'first diagnostics ms'],
+        serverStart.rows.map((r) => [r.name, fixed(r.ms)]),
+      ),
+    );
+    print(`the C and C++ files add ${fixed((serverStart.ratio - 1) * 100, 1)}% to the server's start\n`);
   }
   const [first] = tables;
   goal(`C side adds ≤ 20% to check (${first.label})`, `${fixed((first.ratio - 1) * 100, 1)}%`, first.ratio <= 1.2);
