@@ -496,16 +496,6 @@ export class Workspace {
     }
   }
 
-  /** The project the C files are checked with when it is set (`setCProject`), not inferred from them. */
-  get configuredCProject(): string | undefined {
-    return this.cProject;
-  }
-
-  /** The names of the workspace's extern functions (what a C definition implements, as `<project>_<name>`). */
-  externNames(): ReadonlySet<string> {
-    return new Set(this.ffiFunctionFiles().externNames());
-  }
-
   /** Why the last C text the parser could not parse is unread (`CParserFailure`'s message), if one was not. */
   cReadFailure: string | undefined;
 

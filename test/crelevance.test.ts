@@ -27,6 +27,21 @@ describe('the words of a C text', () => {
     assert.deepEqual(w.loose, ['x$y_z', 'café_x', '9fleet_q', 'a_\\u00e9', 'ab_c\\\nd']);
   });
 
+  test('found from the underscores outwards: the runs a left-to-right match of the run pattern finds', () => {
+    // The specification: the pattern of a run, matched over the whole text from its start.
+    const run = /(?:[A-Za-z0-9_$]|[\u0080-\uffff]|\\[uU]|\\\r?\n)+/g;
+    const exact = /^[A-Za-z_][A-Za-z0-9_]*$/;
+    const pieces = ['_', '_', 'a', 'u', 'U', 'Z', '9', '$', '\\', '\\', '\r', '\n', ' ', '(', 'é', '\ud83d', '\ude80', '-'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (chars) => {
+        const text = chars.join('');
+        const words = [...text.matchAll(run)].map((m) => m[0]).filter((w) => w.includes('_'));
+        assert.deepEqual(cUnderscoreWords(text), { exact: words.filter((w) => exact.test(w)), loose: words.filter((w) => !exact.test(w)) });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   test('an extern implemented: a word ending in _<extern>, or a loose run holding it anywhere', () => {
     const externs = new Set(['cAdd', 'substring']);
     assert.equal(mayImplementExtern(cUnderscoreWords('int fleet_cAdd(void);'), externs), true);

@@ -156,24 +156,31 @@ export class Documents {
     return index;
   }
 
-  /**
-   * A C file's text into the core, or its edits (false when it is over the cap or no C parser is
-   * loaded). A file no editor has open (`closed`) is set unread: the core reads it once its words
-   * may matter (`readCFilesThatMatter`), most C files of a mixed code base never.
-   */
-  private setC(uri: string, text: string, edits?: readonly TextEdit[], lines?: LineIndex, closed = false): boolean {
+  /** A C file's key, its URI noted; undefined (the file removed from the core) when its text is over the cap. */
+  private admitC(uri: string, text: string): string | undefined {
     const key = keyOf(uri);
     this.uris.set(key, uri);
-    if (text.length > READ_LIMITS.source) {
-      this.workspace.removeCFile(key);
-      return false;
-    }
-    if (closed) {
-      if (!this.workspace.readsC) return false;
-      this.workspace.setUnreadCFile(key, text);
-      return true;
-    }
+    if (text.length <= READ_LIMITS.source) return key;
+    this.workspace.removeCFile(key);
+    return undefined;
+  }
+
+  /** An open C file's text into the core, or its edits (false when it is over the cap or no C parser is loaded). */
+  private setC(uri: string, text: string, edits?: readonly TextEdit[], lines?: LineIndex): boolean {
+    const key = this.admitC(uri, text);
+    if (key === undefined) return false;
     return this.reportingFailures(() => (edits ? this.workspace.editCFile(key, edits, text, lines) : this.workspace.setCFile(key, text)));
+  }
+
+  /**
+   * A C file no editor has open, set unread: the core reads it once its words may matter
+   * (`readCFilesThatMatter`), most C files of a mixed code base never.
+   */
+  private setClosedC(uri: string, text: string): boolean {
+    const key = this.admitC(uri, text);
+    if (key === undefined || !this.workspace.readsC) return false;
+    this.workspace.setUnreadCFile(key, text);
+    return true;
   }
 
   /** Runs a read of C files, and tells `cReadFailed` why the parser left one unread. */
@@ -313,7 +320,7 @@ export class Documents {
     if (parsed.scheme !== 'file') return false;
     try {
       const text = readSourceFile(parsed.fsPath);
-      if (isCPath(parsed.path)) return this.setC(uri, text, undefined, undefined, true);
+      if (isCPath(parsed.path)) return this.setClosedC(uri, text);
       this.setFromDisk(uri, text);
       return true;
     } catch {

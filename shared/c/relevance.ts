@@ -9,8 +9,6 @@
 // continuation), or starts with a digit (a number's, perhaps followed by a name), an identifier
 // may be any part of it, and it is searched as such.
 
-/** A run of what may belong to an identifier. */
-const RUN = /(?:[A-Za-z0-9_$]|[\u0080-\uffff]|\\[uU]|\\\r?\n)+/g;
 /** A run that is one identifier as it stands. */
 const EXACT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -22,13 +20,62 @@ export interface CTextWords {
   readonly loose: readonly string[];
 }
 
+/** Whether a character code may belong to an identifier by itself: an ASCII letter, digit, `_`, `$`, or any code outside ASCII. */
+function runCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c >= 0x80;
+}
+
+const BACKSLASH = 92;
+const LF = 10;
+const CR = 13;
+const LOWER_U = 117;
+const UPPER_U = 85;
+
+/**
+ * The length of the run's piece that starts at `i` (0 when none does): one character, or what a
+ * backslash begins that the run takes in: `\u`, `\U`, a line continuation.
+ */
+function pieceAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c !== BACKSLASH) return runCode(c) ? 1 : 0;
+  const d = text.charCodeAt(i + 1);
+  if (d === LOWER_U || d === UPPER_U || d === LF) return 2;
+  return d === CR && text.charCodeAt(i + 2) === LF ? 3 : 0;
+}
+
+/** The length of the run's piece that ends just before `i` (0 when none does), read backwards. */
+function pieceBefore(text: string, i: number): number {
+  const c = text.charCodeAt(i - 1);
+  if (c === LF) {
+    if (text.charCodeAt(i - 2) === BACKSLASH) return 2;
+    return text.charCodeAt(i - 2) === CR && text.charCodeAt(i - 3) === BACKSLASH ? 3 : 0;
+  }
+  return runCode(c) ? 1 : 0;
+}
+
+/**
+ * The text's runs of what may belong to an identifier (ASCII letters, digits, `_`, `$`, codes
+ * outside ASCII, `\u`, `\U` and line continuations) that hold an underscore. Found from the
+ * underscores outwards, so the text's other runs are never cut out of it.
+ */
 export function cUnderscoreWords(text: string): CTextWords {
   const exact: string[] = [];
   const loose: string[] = [];
-  for (const m of text.matchAll(RUN)) {
-    const w = m[0];
-    if (w.indexOf('_') < 0) continue;
+  let from = 0;
+  for (let u = text.indexOf('_'); u >= 0; u = text.indexOf('_', from)) {
+    let start = u;
+    // A backslash before a `u` is the piece `\u`, never a piece of its own: the run's
+    // pieces read backwards from a letter are the same as read forwards.
+    for (let n = pieceBefore(text, start); n > 0; n = pieceBefore(text, start)) {
+      start -= n;
+      if (n === 1 && (text.charCodeAt(start) === LOWER_U || text.charCodeAt(start) === UPPER_U) && text.charCodeAt(start - 1) === BACKSLASH)
+        start--;
+    }
+    let end = u + 1;
+    for (let n = pieceAt(text, end); n > 0; n = pieceAt(text, end)) end += n;
+    const w = text.slice(start, end);
     (EXACT.test(w) ? exact : loose).push(w);
+    from = end;
   }
   return { exact, loose };
 }
