@@ -50,6 +50,8 @@ function pieceBefore(text: string, i: number): number {
     if (text.charCodeAt(i - 2) === BACKSLASH) return 2;
     return text.charCodeAt(i - 2) === CR && text.charCodeAt(i - 3) === BACKSLASH ? 3 : 0;
   }
+  // A backslash before a `u` is the piece `\u`, never a piece of its own, as the run reads forwards.
+  if ((c === LOWER_U || c === UPPER_U) && text.charCodeAt(i - 2) === BACKSLASH) return 2;
   return runCode(c) ? 1 : 0;
 }
 
@@ -64,13 +66,7 @@ export function cUnderscoreWords(text: string): CTextWords {
   let from = 0;
   for (let u = text.indexOf('_'); u >= 0; u = text.indexOf('_', from)) {
     let start = u;
-    // A backslash before a `u` is the piece `\u`, never a piece of its own: the run's
-    // pieces read backwards from a letter are the same as read forwards.
-    for (let n = pieceBefore(text, start); n > 0; n = pieceBefore(text, start)) {
-      start -= n;
-      if (n === 1 && (text.charCodeAt(start) === LOWER_U || text.charCodeAt(start) === UPPER_U) && text.charCodeAt(start - 1) === BACKSLASH)
-        start--;
-    }
+    for (let n = pieceBefore(text, start); n > 0; n = pieceBefore(text, start)) start -= n;
     let end = u + 1;
     for (let n = pieceAt(text, end); n > 0; n = pieceAt(text, end)) end += n;
     const w = text.slice(start, end);
