@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { GreenToken, SyntaxKind, type SyntaxTree } from '../shared';
 import { quickReads, readQuick } from '../shared/model/quick';
+import { spacesNormalized } from '../shared/model/types';
 import { anyText, fixtureTexts, mutatedText, tokenSoup } from './support/arbitraries';
 import { assertSameReading } from './support/quick';
 
@@ -91,6 +92,8 @@ test('items of the quick shapes, in every variant the reader takes, read as the 
     // A generic item's runes are its own: `T` after it names a kind.
     'func first<T>(x T) T;\nexport T as TheT;',
     'struct Spaced   imm\n{\n  a\n   Foo < int >;\n}',
+    // Primitives found where their tokens are, and names that only begin or end like one; blanks of every kind in a type's text.
+    'struct P { a i64; b __Never; c int<bool>; d inty; e Int; f i6; g []<imm>\tfloat; i (int,  bool); }',
   ];
   const before = quickReads.items;
   for (const s of shapes) assertSameReading(s);
@@ -110,6 +113,19 @@ test('items of the quick shapes, in every variant the reader takes, read as the 
     'func f(x int) where T = int;',
     'struct S { a int }',
     'extern func d(x[]<imm>int) int;',
+    'struct N { h Pair<int,\u00a0 str>; }',
   ])
     assertSameReading(s);
+});
+
+test("a type's text has its whitespace runs made one space, as the pattern makes them", () => {
+  const blank = fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2028', '\ufeff', '\u3000');
+  const piece = fc.oneof(blank, fc.constantFrom('int', '<', '>', ',', '(', ')', 'é', '\u0085', '\u001f', '!'), fc.string({ maxLength: 3 }));
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+      const text = pieces.join('');
+      assert.equal(spacesNormalized(text), text.replace(/\s+/g, ' '));
+    }),
+    { numRuns: 3_000 },
+  );
 });

@@ -32,7 +32,7 @@ import {
   seenItems,
 } from './declarations';
 import { flat } from './flat';
-import { NO_ARGS, type Ownership, type TypeRef, primitiveNamed, shapedType, typeRef } from './types';
+import { NO_ARGS, type Ownership, PRIMITIVE_WORDS, type TypeRef, shapedType, spacesNormalized, typeRef } from './types';
 
 /** No generic parameters (most items). */
 const NO_RUNES: ReadonlySet<string> = new Set();
@@ -529,16 +529,18 @@ class QuickReader {
       );
     }
     if (k !== K.Ident || this.plainNameNot(first)) return undefined;
-    const name = p.tokenText(first);
     this.n++;
     if (p.peek(this.n) !== K.Lt || !p.isAngle(this.n)) {
       const start = p.start(first);
       const end = p.end(first);
-      const primitive = primitiveNamed(name);
-      if (primitive !== undefined) return typeRef('primitive', start, end, ownership, primitive, primitive);
+      // A primitive is found where its token is: its text is the constant, nothing cut out.
+      const primitive = p.wordIn(PRIMITIVE_WORDS, first);
+      if (primitive !== '') return typeRef('primitive', start, end, ownership, primitive, primitive);
+      const name = p.tokenText(first);
       if (this.runes.has(name)) return typeRef('rune', start, end, ownership, name, name);
       return typeRef('named', start, end, ownership, name, name, NO_ARGS);
     }
+    const name = p.tokenText(first);
     if (name === 'StaticArray') return undefined;
     this.n++;
     const args: TypeRef[] = [];
@@ -575,6 +577,6 @@ class QuickReader {
 
   /** The source from the token `first` ahead to the last one read, whitespace runs as one space (a type's text). */
   private textFrom(first: number): string {
-    return this.text.slice(this.p.start(first), this.p.end(this.n - 1)).replace(/\s+/g, ' ');
+    return spacesNormalized(this.text.slice(this.p.start(first), this.p.end(this.n - 1)));
   }
 }

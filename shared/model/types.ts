@@ -1,4 +1,5 @@
 import { GreenToken, SyntaxKind as K, type SyntaxNode } from '../syntax';
+import { Words } from '../syntax/grammar/common';
 
 /** How a type reference holds its kind: owning (default), `&` borrow, `&&` weak, `^` explicit owning, `@` share, `*` pointer. */
 export type Ownership = '' | '&' | '&&' | '^' | '@' | '*';
@@ -27,9 +28,11 @@ export type TypeRef =
  * mapped to its spelling as a constant: a model holds that one string (not a slice of the
  * source), so comparing or looking up a primitive's name compares pointers.
  */
-const PRIMITIVES = new Map(
-  ['int', 'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'bool', 'float', 'str', 'void', 'never', '__Never'].map((n) => [n, n]),
-);
+const PRIMITIVE_NAMES = ['int', 'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'bool', 'float', 'str', 'void', 'never', '__Never'];
+const PRIMITIVES = new Map(PRIMITIVE_NAMES.map((n) => [n, n]));
+
+/** The primitives' names as words found in a text where a token is (`Parser.wordIn`), each the constant `primitiveNamed` answers: no string is cut out to learn that a name is not one. */
+export const PRIMITIVE_WORDS = new Words(PRIMITIVE_NAMES, false);
 
 export function isPrimitiveName(name: string): boolean {
   return PRIMITIVES.has(name);
@@ -97,7 +100,7 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
     return typeRef('named', start, end, ownership, name, name, NO_ARGS);
   }
   const { start, end } = node.trimmedRange();
-  const text = node.trimmedText().replace(/\s+/g, ' ');
+  const text = spacesNormalized(node.trimmedText());
   switch (node.kind) {
     case K.OwnershipType: {
       const op = node
@@ -196,6 +199,22 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
     default:
       return typeRef('other', start, end, ownership, text);
   }
+}
+
+/**
+ * `text` with each run of whitespace made one space (a type's text, as messages show it); the same
+ * string when every run already is one space, found by a look at its codes (most type texts hold
+ * none, and the pattern's search cost more than the rest of reading the type).
+ */
+export function spacesNormalized(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Any other code that may be whitespace (a control, outside ASCII), or a space after a space: the pattern decides.
+    if (c <= 32 || c >= 0x80) {
+      if (c !== 32 || (i > 0 && text.charCodeAt(i - 1) === 32)) return text.replace(/\s+/g, ' ');
+    }
+  }
+  return text;
 }
 
 /** `imm` or `mut` as the constant (not the source's copy: tens of thousands of array types hold one). */

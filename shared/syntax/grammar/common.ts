@@ -73,14 +73,15 @@ export const GRAMMAR_WORDS = new Set<string>([
 
 /**
  * Words the parser looks for, found in the text where a token is, without cutting the token
- * out: a parse makes no string to learn that an identifier is not one of them.
+ * out: a parse makes no string to learn that an identifier is not one of them. `grammar` false:
+ * words a reader of the tree looks for (not the parser), left out of `GRAMMAR_WORDS`.
  */
 export class Words {
   private readonly byLength: string[][] = [];
 
-  constructor(words: Iterable<string>) {
+  constructor(words: Iterable<string>, grammar = true) {
     for (const w of words) {
-      GRAMMAR_WORDS.add(w);
+      if (grammar) GRAMMAR_WORDS.add(w);
       while (this.byLength.length <= w.length) this.byLength.push([]);
       this.byLength[w.length].push(w);
     }
