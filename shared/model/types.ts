@@ -31,16 +31,11 @@ export type TypeRef =
 const PRIMITIVE_NAMES = ['int', 'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'bool', 'float', 'str', 'void', 'never', '__Never'];
 const PRIMITIVES = new Map(PRIMITIVE_NAMES.map((n) => [n, n]));
 
-/** The primitives' names as words found in a text where a token is (`Parser.wordIn`), each the constant `primitiveNamed` answers: no string is cut out to learn that a name is not one. */
+/** The primitives' names as words found in a text where a token is (`Parser.wordIn`), each answered as the constant `PRIMITIVES` keeps: no string is cut out to learn that a name is not one. */
 export const PRIMITIVE_WORDS = new Words(PRIMITIVE_NAMES, false);
 
 export function isPrimitiveName(name: string): boolean {
   return PRIMITIVES.has(name);
-}
-
-/** The primitive a name spells, as the one string kept for it; undefined for any other name. */
-export function primitiveNamed(name: string): string | undefined {
-  return PRIMITIVES.get(name);
 }
 
 const OWNERSHIP = new Set(['&', '&&', '^', '@', '*']);
@@ -209,10 +204,8 @@ export function readType(node: SyntaxNode, runes: ReadonlySet<string>, ownership
 export function spacesNormalized(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    // Any other code that may be whitespace (a control, outside ASCII), or a space after a space: the pattern decides.
-    if (c <= 32 || c >= 0x80) {
-      if (c !== 32 || (i > 0 && text.charCodeAt(i - 1) === 32)) return text.replace(/\s+/g, ' ');
-    }
+    // A space after a space, or any other code that may be whitespace (a control, outside ASCII): the pattern decides.
+    if (c === 32 ? i > 0 && text.charCodeAt(i - 1) === 32 : c < 32 || c >= 0x80) return text.replace(/\s+/g, ' ');
   }
   return text;
 }
