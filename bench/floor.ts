@@ -204,34 +204,41 @@ export function floorAnalysis(files: readonly { readonly path: string; readonly 
   const summaries: Summary[] = [];
   for (const f of files) summaries.push(summarize(f.text, packages.id(f.path.slice(0, f.path.lastIndexOf('/'))), tokens, strings, bodies));
 
-  // Kinds by package and name: the first declaration wins.
-  const kindOf = new Map<number, number>();
+  // Kinds by package and name, the first declaration winning: a table per package, keyed by the
+  // name's id (small integers: one map keyed by package and name together needs keys past V8's
+  // small integers, which it hashes as heap numbers, several times slower).
+  const kindsOf: Map<number, number>[] = [];
+  const tableOf = (tables: Map<number, number>[], pkg: number): Map<number, number> => {
+    let table = tables[pkg];
+    if (table === undefined) tables[pkg] = table = new Map();
+    return table;
+  };
   const flags: number[] = [];
   const home: number[] = []; // summary, kind record
   for (let f = 0; f < summaries.length; f++) {
     const s = summaries[f];
+    const kindOf = tableOf(kindsOf, s.pkg);
     for (let k = 0; k < s.kinds.length; k += 4) {
-      const key = s.pkg * 2 ** 24 + s.kinds[k];
-      if (kindOf.has(key)) continue;
-      kindOf.set(key, flags.length);
+      if (kindOf.has(s.kinds[k])) continue;
+      kindOf.set(s.kinds[k], flags.length);
       flags.push(s.kinds[k + 1]);
       home.push(f, k);
     }
   }
   // A type text's kind in a package: -1 a primitive or a shape this sketch does not follow, -2 unknown.
   const nameOfType: number[] = [];
-  const resolved = new Map<number, number>();
+  const resolvedIn: Map<number, number>[] = [];
   const resolve = (pkg: number, type: number): number => {
-    const key = pkg * 2 ** 24 + type;
-    let kind = resolved.get(key);
+    const resolved = tableOf(resolvedIn, pkg);
+    let kind = resolved.get(type);
     if (kind === undefined) {
       let name = nameOfType[type];
       if (name === undefined) {
         const m = /^[&^@*]*(?:\[[^\]]*\]<\w+>)?([A-Za-z_]\w*)/.exec(strings.texts[type]);
         name = nameOfType[type] = m ? strings.id(m[1]) : -1;
       }
-      kind = name < 0 || PRIMITIVES.has(strings.texts[name]) ? -1 : (kindOf.get(pkg * 2 ** 24 + name) ?? -2);
-      resolved.set(key, kind);
+      kind = name < 0 || PRIMITIVES.has(strings.texts[name]) ? -1 : (kindsOf[pkg]?.get(name) ?? -2);
+      resolved.set(type, kind);
     }
     return kind;
   };
