@@ -782,6 +782,43 @@ describe('a warm-up that is long (a large workspace)', () => {
   });
 });
 
+describe('a document opened once the workspace is read, while the server makes the reach walk ahead', () => {
+  // The walk's steps made slower (2 ms each), so that it takes many slices here as on a large workspace.
+  const client = new TestClient(undefined, { ...process.env, VALE_FFI_FAILPOINTS: 'slow-prepare' });
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('is answered at once; the other files wait for the walk (their first check would make it in one piece)', async () => {
+    // Packages of a fleet and a file with a mistake each (a diagnostic to publish per closed file).
+    const dir = tempDir('vale-ffi-reach-ahead-');
+    const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
+    for (let i = 0; i < 300; i++) {
+      mkdirSync(join(dir, `p${i}`));
+      writeFileSync(join(dir, `p${i}`, 'fleet.vale'), fleet);
+      writeFileSync(
+        join(dir, `p${i}`, 'crates.vale'),
+        `extern func weigh${i}(crate Crate${i}) int;\nstruct Crate${i} imm { weight int; }\n`,
+      );
+    }
+    const doc = URI.file(join(dir, 'p0', 'fleet.vale')).toString();
+    await client.initialize(URI.file(dir).toString(), {});
+    await client.waitFor('the workspace read', () => client.progress.some((p) => p.startsWith('end')), 60_000);
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: doc, languageId: 'vale', version: 1, text: fleet },
+    });
+    const closed = (e: string): boolean => e.startsWith('publish ') && e.includes('/crates.vale ');
+    await client.waitFor('the closed files published', () => client.sequence.filter(closed).length === 300, 60_000);
+    const opened = client.sequence.findIndex((e) => e.startsWith(`publish ${doc} 1 `));
+    const walked = client.sequence.indexOf('log vale-ffi: reach walk made ahead; checking the other files');
+    const firstClosed = client.sequence.findIndex(closed);
+    const head = client.sequence.slice(0, 12).join('\n');
+    assert.ok(opened >= 0 && walked >= 0 && opened < walked, `the document before the walk:\n${head}`);
+    assert.ok(walked < firstClosed, `no closed file before the walk:\n${head}`);
+    for (const e of client.sequence.filter(closed)) assert.match(e, / 1$/, "a closed file's one diagnostic");
+  });
+});
+
 describe("a client that shows neither a code's link nor related locations (its publishDiagnostics capabilities say so)", () => {
   const client = new TestClient();
   after(() => {

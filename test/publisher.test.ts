@@ -278,6 +278,40 @@ test("a block pointing into another file follows it: a line added above the firs
   assert.equal(moved.range.start.line, twice.range.start.line, 'its own range did not move');
 });
 
+test('while the other files are held (the reach walk made ahead at start-up), a pass answers the open document only; released, it sends the others', async () => {
+  const { workspace, documents, sent, publisher } = publisherOn();
+  // Two closed files with a diagnostic each, and an open document.
+  workspace.setFile('/ws/pkg/b.vale', 'extern func weighB(crate CrateB) int;\nstruct CrateB imm { weight int; }\n');
+  workspace.setFile('/ws/pkg/c.vale', 'extern func weighC(crate CrateC) int;\nstruct CrateC imm { weight int; }\n');
+  const a = pathToFileURL('/ws/pkg/a.vale').href;
+  documents.didOpen(a, 'vale', 1, blocks(2));
+  publisher.holdOthers();
+  publisher.schedule(keyOf(a));
+  // Long enough for a pass to reach the owed files (it waits QUIET_MS after the edited ones).
+  for (let i = 0; i < 30; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(
+    sent.map((p) => p.uri),
+    [a],
+    'the open document answered, the closed files left owed',
+  );
+  // A keystroke meanwhile is answered too; still nothing else.
+  documents.didChange(a, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' }]);
+  publisher.schedule(keyOf(a));
+  for (let i = 0; i < 30; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(
+    sent.map((p) => `${p.uri}@${p.version ?? ''}`),
+    [`${a}@1`, `${a}@2`],
+  );
+  publisher.releaseOthers();
+  for (let i = 0; i < 100 && sent.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const others = sent
+    .slice(2)
+    .map((p) => p.uri)
+    .sort();
+  assert.deepEqual(others, [pathToFileURL('/ws/pkg/b.vale').href, pathToFileURL('/ws/pkg/c.vale').href], 'released: the owed files sent');
+  for (const p of sent.slice(2)) assert.equal(p.diagnostics.length, 1, `${p.uri}: its diagnostic`);
+});
+
 test('once an edit is answered and no other waits, the idle work runs (not while an edit waits for its answer)', async () => {
   const s = session(blocks(4));
   await s.published();

@@ -113,7 +113,7 @@ import { type FoundConfig, SourceFilter, findConfig, walkValeFiles } from '../so
 import { readBuiltHeaders } from '../built';
 import { loadCParser } from '../cparser';
 import { heapPolicyReading, heapPolicyTick, serverHeap } from '../heap';
-import { failpoint } from './failpoints';
+import { failpoint, slowpoint } from './failpoints';
 
 // Transport (stdio, IPC, socket, pipe) comes from the command line, as vscode-languageclient
 // passes it; the reader shows each message to `arrivals` before the connection queues it.
@@ -391,8 +391,13 @@ connection.onInitialized(async () => {
   publisher.answerOpenDocuments();
   if (failed) sendStatus('ready');
   warmUpEditing();
-  // The other files once the reach walk is made (their first check of an immutable kind would make it in one piece).
-  prepareInSlices(() => publisher.schedule());
+  // The other files once the reach walk is made (their first check of an immutable kind would make
+  // it in one piece): until then a pass answers the open documents only.
+  publisher.holdOthers();
+  prepareInSlices(() => {
+    connection.console.info('vale-ffi: reach walk made ahead; checking the other files');
+    publisher.releaseOthers();
+  });
 });
 
 /**
@@ -402,7 +407,10 @@ connection.onInitialized(async () => {
  */
 function prepareInSlices(then: () => void): void {
   inSlices(
-    () => workspace.prepare(8),
+    () => {
+      slowpoint('slow-prepare', 2);
+      return workspace.prepare(8);
+    },
     () => then(),
     (e) => {
       // Only speed is lost: the first check that needs the walk makes it.
