@@ -294,7 +294,7 @@ export class Workspace {
     this.pending.delete(path);
     this.released.delete(path);
     this.trees.set(path, tree);
-    this.dirty.add(path);
+    this.touch(path);
     return tree;
   }
 
@@ -311,7 +311,7 @@ export class Workspace {
     this.released.add(path);
     this.trees.set(path, tree);
     this.models.set(path, { tree, model });
-    this.dirty.add(path);
+    this.touch(path);
     this.stats.modelsRead++;
     return tree;
   }
@@ -329,14 +329,14 @@ export class Workspace {
     p.text = text;
     p.lines = lines;
     this.pending.set(path, p);
-    this.dirty.add(path);
+    this.touch(path);
   }
 
   removeFile(path: string): void {
     this.trees.delete(path);
     this.pending.delete(path);
     this.released.delete(path);
-    this.dirty.add(path);
+    this.touch(path);
   }
 
   files(): string[] {
@@ -913,7 +913,7 @@ export class Workspace {
       this.trees.set(f.path, f.tree);
       this.released.add(f.path);
       this.models.set(f.path, { tree: f.tree, model: f.model });
-      this.dirty.add(f.path);
+      this.touch(f.path);
     }
   }
 
@@ -955,6 +955,41 @@ export class Workspace {
     this.stats.modelsRead++;
     this.models.set(path, { tree, model });
     return model;
+  }
+
+  /** Files set, edited or removed, and module changes, counted: a first index begun ahead over older files is dropped. */
+  private touches = 0;
+  /** A first index begun ahead (`prepareIndex`), and the count of touches when it was. */
+  private building: { index: ProgramIndex; touches: number } | undefined;
+
+  private touch(path: string): void {
+    this.dirty.add(path);
+    this.touches++;
+  }
+
+  /**
+   * Makes part of the first index ahead, before an answer needs it: `steps` files at a time, so
+   * that a shell can spread it between its messages (on the bench's 100k lines the index is about
+   * 0.5 s in one piece, and a request that came meanwhile waited for it). The next `program()`
+   * takes what was made and makes the rest; a file set, edited or removed meanwhile drops it.
+   * True while some is left.
+   */
+  prepareIndex(steps: number): boolean {
+    if (!this.indexesAnew() || this.options.incremental === false || this.trees.size === 0) {
+      this.building = undefined;
+      return false;
+    }
+    if (this.building?.touches !== this.touches) {
+      const models = new Map<string, FileModel>();
+      for (const path of this.trees.keys()) models.set(path, this.model(path)!);
+      this.building = { index: new ProgramIndex(models, { track: true, ahead: true }), touches: this.touches };
+    }
+    return this.building.index.buildAhead(steps);
+  }
+
+  /** Whether the next index is built anew: there is none yet, or one of no file (a shell asked before it read any). */
+  private indexesAnew(): boolean {
+    return !this.index || this.index.files.size === 0;
   }
 
   /** The declarations of every file, indexed; kept across edits that change no summary. */
@@ -1001,7 +1036,14 @@ export class Workspace {
     const scopeChanged = new Set<string>();
     for (const [path, model] of changes) if (model?.scope !== this.index?.files.get(path)?.scope) scopeChanged.add(path);
     const walkedBefore = this.index?.rootsWalkedAgain ?? 0;
-    if (!this.index?.update(changes)) {
+    const ahead = this.building;
+    this.building = undefined;
+    if (this.indexesAnew() && ahead?.touches === this.touches) {
+      // Begun ahead over these very models: the rest of it now.
+      ahead.index.buildAhead(Number.POSITIVE_INFINITY);
+      this.index = ahead.index;
+      this.stats.indexesBuilt++;
+    } else if (!this.index?.update(changes)) {
       const models = new Map<string, FileModel>();
       for (const path of this.trees.keys()) models.set(path, this.model(path)!);
       this.index = new ProgramIndex(models, { track: this.options.incremental !== false, previous: this.index });
@@ -1434,7 +1476,7 @@ export class Workspace {
     // syntax parsed again where it was let go).
     for (const [path, tree] of this.trees) {
       this.forgetChecks(path);
-      this.dirty.add(path);
+      this.touch(path);
       if (this.released.delete(path)) this.trees.set(path, parse(tree.text));
     }
   }

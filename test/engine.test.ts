@@ -102,6 +102,7 @@ type Step =
   | { tag: 'askParts'; file: number }
   | { tag: 'askKinds'; file: number }
   | { tag: 'prepare'; steps: number }
+  | { tag: 'prepareIndex'; steps: number }
   | { tag: 'remove'; file: number }
   | { tag: 'restore'; file: number }
   | { tag: 'release'; file: number };
@@ -122,6 +123,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ tag: fc.constant('askParts' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('askKinds' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 2, arbitrary: fc.record({ tag: fc.constant('prepare' as const), steps: fc.integer({ min: 1, max: 40 }) }) },
+  { weight: 2, arbitrary: fc.record({ tag: fc.constant('prepareIndex' as const), steps: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('remove' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ tag: fc.constant('restore' as const), file: fc.nat(PATHS.length - 1) }) },
   { weight: 2, arbitrary: fc.record({ tag: fc.constant('release' as const), file: fc.nat(PATHS.length - 1) }) },
@@ -237,6 +239,10 @@ describe('analysis engine', () => {
             case 'prepare':
               // Part of the reach walk made ahead, as the server makes it between messages.
               ws.prepare(s.steps);
+              break;
+            case 'prepareIndex':
+              // Part of the first index made ahead, as the server makes it at start-up (nothing once there is one).
+              ws.prepareIndex(s.steps);
               break;
             case 'askKinds':
               // What a hover on a declaration asks (the index then keeps which packages export each kind).
@@ -460,6 +466,49 @@ describe('analysis engine', () => {
     assert.ok(sites <= 2, `export sites made anew: ${sites}`);
     assert.ok(roots <= 3, `walk roots made anew: ${roots}`);
     assert.deepEqual(diagnostics, fresh(new Map([[path, ws.text(path)!]])).diagnostics(path));
+  });
+
+  test('the first index made ahead in steps gives the answers of one made at once, and is built once', () => {
+    const texts = new Map(BASE);
+    const ws = fresh(texts);
+    let calls = 0;
+    while (ws.prepareIndex(1)) calls++;
+    // A step per file, then per package: spread over many calls.
+    assert.ok(calls >= PATHS.length, `${calls} steps`);
+    assert.equal(ws.stats.indexesBuilt, 0, 'not taken yet');
+    const made = { ...indexWork };
+    const first = ws.diagnostics(PATHS[0]);
+    assert.equal(ws.stats.indexesBuilt, 1);
+    assert.equal(indexWork.sitesMade - made.sitesMade, 0, 'the one made ahead was taken: no export site made again');
+    const expected = fresh(texts);
+    assert.deepEqual(first, expected.diagnostics(PATHS[0]));
+    for (const path of PATHS) assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), path);
+    assert.equal(ws.prepareIndex(1), false, 'nothing to make once there is an index');
+  });
+
+  test('a file set, edited or removed while the first index is made ahead drops what was made: the index is of the files as they are', () => {
+    for (const change of ['edit', 'remove', 'add'] as const) {
+      const texts = new Map(BASE);
+      const ws = fresh(texts);
+      for (let i = 0; i < 3; i++) ws.prepareIndex(1);
+      const path = PATHS[0];
+      if (change === 'edit') {
+        const edit = { start: 0, end: 0, newText: 'struct Added imm { x int; }\n' };
+        texts.set(path, applyEdit(texts.get(path)!, edit));
+        ws.editFile(path, [edit]);
+      } else if (change === 'remove') {
+        texts.delete(path);
+        ws.removeFile(path);
+      } else {
+        texts.set('/dock/added.vale', 'extern func added(x Added) int;\nstruct Added imm { x int; }\n');
+        ws.setFile('/dock/added.vale', texts.get('/dock/added.vale')!);
+      }
+      // Half made again, then taken by the first answer (which makes the rest).
+      for (let i = 0; i < 2; i++) ws.prepareIndex(1);
+      const expected = fresh(texts);
+      for (const p of texts.keys()) assert.deepEqual(ws.diagnostics(p), expected.diagnostics(p), `${change}: ${p}`);
+      assert.equal(ws.stats.indexesBuilt, 1, change);
+    }
   });
 
   test('the reach walk made ahead in steps gives the answers of one made at once, and is made once', () => {

@@ -782,6 +782,54 @@ describe('a warm-up that is long (a large workspace)', () => {
   });
 });
 
+describe('requests sent while the server reads the workspace', () => {
+  // Each file read 1 ms slower, so that the reading takes many slices here as on a large workspace.
+  const client = new TestClient(undefined, { ...process.env, VALE_FFI_FAILPOINTS: 'slow-read' });
+  after(() => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  test('folding and the outline are answered at once; a hover waits for the files and answers from all of them', async () => {
+    const dir = tempDir('vale-ffi-reading-requests-');
+    const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
+    for (let i = 0; i < 300; i++) {
+      mkdirSync(join(dir, `p${i}`));
+      writeFileSync(join(dir, `p${i}`, 'fleet.vale'), fleet);
+      writeFileSync(join(dir, `p${i}`, 'crates.vale'), `struct Crate${i} imm { weight int; }\n`);
+    }
+    // The open document names a kind that another file of its package declares.
+    const text = 'exported struct Hold imm {\n  crate Crate0;\n  count int;\n}\n';
+    const doc = URI.file(join(dir, 'p0', 'hold.vale')).toString();
+    writeFileSync(URI.parse(doc).fsPath, text);
+    await client.initialize(URI.file(dir).toString(), {});
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: doc, languageId: 'vale', version: 1, text } });
+    const read = (): boolean => client.progress.some((p) => p.startsWith('end'));
+    const reports = (): number => client.progress.filter((p) => p.startsWith('report')).length;
+    // Answered while files were still being read: the reading reported its progress again after.
+    const answeredWhileReading = async (method: string): Promise<() => boolean> => {
+      const answer = await client.connection.sendRequest(method, { textDocument: { uri: doc } });
+      assert.ok(Array.isArray(answer) && answer.length > 0, `${method}: ${JSON.stringify(answer)}`);
+      const seen = reports();
+      return () => reports() > seen;
+    };
+    await client.waitFor('the reading under way', () => client.progress.some((p) => p.startsWith('report')), 60_000);
+    const hover = client.connection.sendRequest<Hover | null>('textDocument/hover', {
+      textDocument: { uri: doc },
+      position: { line: 0, character: 'exported struct Ho'.length },
+    });
+    const folding = await answeredWhileReading('textDocument/foldingRange');
+    const outline = await answeredWhileReading('textDocument/documentSymbol');
+    const shown = await hover;
+    assert.ok(read(), 'the hover waited for the files');
+    assert.ok(folding(), 'folding answered while the files were read');
+    assert.ok(outline(), 'the outline answered while the files were read');
+    // Its layout reads Crate0 (another file): an answer from the files read so far would not know it.
+    const value = (shown?.contents as { value: string } | undefined)?.value ?? '';
+    assert.match(value, /Crate0/, value);
+    assert.doesNotMatch(value, /unknown/i, value);
+  });
+});
+
 describe('a document opened once the workspace is read, while the server makes the reach walk ahead', () => {
   // The walk's steps made slower (2 ms each), so that it takes many slices here as on a large workspace.
   const client = new TestClient(undefined, { ...process.env, VALE_FFI_FAILPOINTS: 'slow-prepare' });

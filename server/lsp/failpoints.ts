@@ -2,8 +2,9 @@
 // diagnostics of a file whose text contains FAILPOINT throws, so the tests can show what a user
 // sees when analysis fails (a diagnostic saying so, the server still answering); with `warmup`,
 // the start-up warm-up throws, and with `reading`, the start-up's reading of the workspace; with
-// `slow-prepare`, each step of the reach walk made ahead at start-up takes 2 ms more (a test sees
-// what the server does between its slices). Without the variable nothing here does anything.
+// `slow-prepare`, each step of the reach walk made ahead at start-up takes 2 ms more, and with
+// `slow-read` each file read at start-up 1 ms more (a test sees what the server does between its
+// slices). Without the variable nothing here does anything.
 const ENABLED = new Set((process.env.VALE_FFI_FAILPOINTS ?? '').split(',').filter((x) => x.length > 0));
 
 export function failpoint(name: string, text: () => string): void {

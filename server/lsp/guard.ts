@@ -54,6 +54,28 @@ export const valid = {
 export class Guard {
   constructor(private readonly connection: Connection) {}
 
+  /** While set, the requests not in `local` wait for it (`holdRequests`). */
+  private held: Promise<void> | undefined;
+  /** Requests answered from their own document (its tree, its model): never held. */
+  private local: ReadonlySet<string> = new Set();
+
+  /**
+   * Until `until` settles, every request but those in `local` waits for it: at start-up, while the
+   * workspace's files are read, an answer that reads other files (the index, the C side) would be
+   * made from the files read so far. A request that reads only its document is answered at once.
+   */
+  holdRequests(until: Promise<void>, local: readonly string[]): void {
+    this.local = new Set(local);
+    const held = until.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.held = held;
+    void held.then(() => {
+      if (this.held === held) this.held = undefined;
+    });
+  }
+
   private failed(method: string, e: unknown): void {
     this.connection.console.error(`vale-ffi: ${method} failed: ${(e as Error)?.stack ?? String(e)}`);
   }
@@ -71,12 +93,15 @@ export class Guard {
         this.failed(method, e);
         return new ResponseError(ErrorCodes.InternalError, `${method}: ${(e as Error)?.message ?? String(e)} (logged)`);
       };
-      try {
-        const result = handler(params, ...rest);
-        return result instanceof Promise ? result.catch(internal) : result;
-      } catch (e) {
-        return internal(e);
-      }
+      const run = (): R | ResponseError<void> | Promise<R | ResponseError<void>> => {
+        try {
+          const result = handler(params, ...rest);
+          return result instanceof Promise ? result.catch(internal) : result;
+        } catch (e) {
+          return internal(e);
+        }
+      };
+      return this.held && !this.local.has(method) ? this.held.then(run) : run();
     };
   }
 

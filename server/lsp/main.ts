@@ -362,7 +362,31 @@ function isConfigFile(uri: string): boolean {
   return folders.some((folder) => folder === dir || folder.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`));
 }
 
+/** The requests answered from their own document alone, also while the workspace's files are read (`Guard.holdRequests`). */
+const DOCUMENT_REQUESTS = ['textDocument/foldingRange', 'textDocument/documentSymbol'];
+
 connection.onInitialized(async () => {
+  // Until the files are read and the open documents answered, the other requests wait (the files
+  // are read in slices, between messages): they would be answered from the files read so far.
+  let read!: () => void;
+  guard.holdRequests(new Promise<void>((resolve) => (read = resolve)), DOCUMENT_REQUESTS);
+  try {
+    await readWorkspace();
+  } finally {
+    read();
+  }
+  warmUpEditing();
+  // The other files once the reach walk is made (their first check of an immutable kind would make
+  // it in one piece): until then a pass answers the open documents only.
+  publisher.holdOthers();
+  prepareInSlices(() => {
+    connection.console.info('vale-ffi: reach walk made ahead; checking the other files');
+    publisher.releaseOthers();
+  });
+});
+
+/** Reads the workspace's files, then answers the documents opened meanwhile. */
+async function readWorkspace(): Promise<void> {
   let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
   let failed = false;
   try {
@@ -377,6 +401,19 @@ connection.onInitialized(async () => {
     };
     failpoint('reading', () => 'FAILPOINT');
     const threads = await readFiles(files, report);
+    // The index made ahead in slices too (a request for an open document's folding or outline is
+    // answered meanwhile); the rest of the start-up's work takes it.
+    await new Promise<void>((resolve) =>
+      inSlices(
+        () => workspace.prepareIndex(8),
+        () => resolve(),
+        (e) => {
+          // Only responsiveness is lost: the first answer that needs the index makes it.
+          connection.console.warn(`vale-ffi: making the index ahead failed: ${(e as Error).stack ?? String(e)}`);
+          resolve();
+        },
+      ),
+    );
     progress?.done();
     connection.console.info(`vale-ffi: indexed ${files.length} files${threads > 1 ? ` (read in ${threads} threads)` : ''}`);
     sendStatus('ready');
@@ -390,15 +427,7 @@ connection.onInitialized(async () => {
   // The open documents' diagnostics first, then the warm-up (it only speeds the keystrokes to come up).
   publisher.answerOpenDocuments();
   if (failed) sendStatus('ready');
-  warmUpEditing();
-  // The other files once the reach walk is made (their first check of an immutable kind would make
-  // it in one piece): until then a pass answers the open documents only.
-  publisher.holdOthers();
-  prepareInSlices(() => {
-    connection.console.info('vale-ffi: reach walk made ahead; checking the other files');
-    publisher.releaseOthers();
-  });
-});
+}
 
 /**
  * Makes the reach walk ahead in slices between messages (`Workspace.prepare`), then calls `then`.
@@ -419,6 +448,9 @@ function prepareInSlices(then: () => void): void {
     },
   );
 }
+
+/** How often the reading of the workspace's files reports its progress, at most. */
+const REPORT_MS = 100;
 
 /**
  * How long a slice of background work (the warm-up, the reach walk made ahead) runs before the
@@ -501,7 +533,16 @@ function warmUpEditing(): void {
 async function readFiles(files: readonly string[], report: (done: number) => void): Promise<number> {
   const vale: (JobFile & { uri: string })[] = [];
   heapPolicyReading();
+  // In slices of about SLICE_MS, the event loop turning between them: a message is read (a request
+  // for an open document's folding or outline answered) while the files are.
+  let slice = performance.now();
+  const turn = async (): Promise<void> => {
+    if (performance.now() - slice < SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    slice = performance.now();
+  };
   for (const file of files) {
+    await turn();
     if (isCPath(file)) continue;
     const uri = URI.file(file).toString();
     if (documents.get(uri)) continue;
@@ -529,12 +570,20 @@ async function readFiles(files: readonly string[], report: (done: number) => voi
       connection.console.warn(`vale-ffi: reading in ${jobs} threads failed (${(e as Error).message}); reading in one`);
     }
   }
-  if (threads === 1)
-    vale.forEach((f, i) => {
+  if (threads === 1) {
+    let reported = performance.now();
+    for (const [i, f] of vale.entries()) {
+      await turn();
+      slowpoint('slow-read', 1);
       if (!documents.get(f.uri)) documents.setFromDisk(f.uri, f.text);
       heapPolicyTick();
-      if (i % 50 === 49) report(i + 1);
-    });
+      // At most every REPORT_MS: each report is a write to the client.
+      if (performance.now() - reported >= REPORT_MS) {
+        reported = performance.now();
+        report(i + 1);
+      }
+    }
+  }
   for (const file of files) if (isCPath(file)) documents.loadFromDisk(URI.file(file).toString());
   return threads;
 }

@@ -656,7 +656,18 @@ export class ProgramIndex {
    * invalidated by, and resolve through the per-reference cache checks share. `previous`:
    * the index this one replaces, whose kind versions carry over where declarations did.
    */
-  constructor(files: ReadonlyMap<string, FileModel>, options: { readonly track?: boolean; readonly previous?: ProgramIndex } = {}) {
+  /** A build begun ahead (`options.ahead`): the phase it is in and the next file or package. */
+  private ahead: { phase: 'files' | 'packages'; next: number } | undefined;
+
+  constructor(
+    files: ReadonlyMap<string, FileModel>,
+    options: {
+      readonly track?: boolean;
+      readonly previous?: ProgramIndex;
+      /** Leave the files' indexing to `buildAhead` (a shell spreads it between its messages). */
+      readonly ahead?: boolean;
+    } = {},
+  ) {
     // The previous index is read here only (kept, it would keep every index before it).
     this.track = options.track !== false;
     this.resolved = this.newResolved();
@@ -673,13 +684,39 @@ export class ProgramIndex {
     this.lookups = new Map();
     this.derived = new DerivedCache(this.track);
     this.change = { all: true, names: new Set(), packages: new Set(this.packageNames) };
-    for (const path of this.paths) this.indexFile(path);
-    for (const pkg of this.packageNames) this.collectPackageSites(pkg);
-    for (const path of this.paths) {
-      for (const edge of this.edgesByFile.get(path) ?? []) {
-        pushTo(this.implsByInterface, edge.ifaceId, edge);
+    this.ahead = { phase: 'files', next: 0 };
+    if (!options.ahead) this.buildAhead(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * The rest of a build begun with `ahead`, `steps` files (then packages) at a time, in the order
+   * a build at once takes them; true while some is left. The index is not asked anything before.
+   */
+  buildAhead(steps: number): boolean {
+    const a = this.ahead;
+    if (!a) return false;
+    for (let left = steps; left > 0; left--) {
+      if (a.phase === 'files') {
+        if (a.next < this.paths.length) {
+          this.indexFile(this.paths[a.next++]);
+          continue;
+        }
+        a.phase = 'packages';
+        a.next = 0;
       }
+      if (a.next < this.packageNames.length) {
+        this.collectPackageSites(this.packageNames[a.next++]);
+        continue;
+      }
+      for (const path of this.paths) {
+        for (const edge of this.edgesByFile.get(path) ?? []) {
+          pushTo(this.implsByInterface, edge.ifaceId, edge);
+        }
+      }
+      this.ahead = undefined;
+      return false;
     }
+    return true;
   }
 
   /**
