@@ -50,6 +50,18 @@ async function hoverOnFleet(client: TestClient, uri: string, text: string): Prom
 }
 const uri = (rel: string): string => URI.file(join(EXAMPLES, rel)).toString();
 const MISTAKES = uri('harbor/mistakes.vale');
+
+/** A workspace of `n` packages, each a copy of fleet.vale and, with `crates`, a crates.vale of `crates(i)`: its directory and fleet.vale's text. */
+function fleetPackages(prefix: string, n: number, crates?: (i: number) => string): { dir: string; fleet: string } {
+  const dir = tempDir(prefix);
+  const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
+  for (let i = 0; i < n; i++) {
+    mkdirSync(join(dir, `p${i}`));
+    writeFileSync(join(dir, `p${i}`, 'fleet.vale'), fleet);
+    if (crates) writeFileSync(join(dir, `p${i}`, 'crates.vale'), crates(i));
+  }
+  return { dir, fleet };
+}
 const SHIPS = uri('fleet/ships.vale');
 const VECTORS = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'ursl', 'vectors.json'), 'utf8'));
 
@@ -748,12 +760,7 @@ describe('a warm-up that is long (a large workspace)', () => {
 
   test('lets requests and edits through while it runs: they are answered before it ends', async () => {
     // Enough Vale for the longest warm-up (MAX_WARM_UP_KEYSTROKES into MAX_WARM_UP_COPIES: about 1.5 s here).
-    const dir = tempDir('vale-ffi-long-warm-up-');
-    const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
-    for (let i = 0; i < 500; i++) {
-      mkdirSync(join(dir, `p${i}`));
-      writeFileSync(join(dir, `p${i}`, 'fleet.vale'), fleet);
-    }
+    const { dir, fleet } = fleetPackages('vale-ffi-long-warm-up-', 500);
     assert.equal(warmUpKeystrokes(500 * fleet.length), MAX_WARM_UP_KEYSTROKES);
     assert.equal(warmUpCopies(500 * fleet.length), MAX_WARM_UP_COPIES);
     const doc = URI.file(join(dir, 'p0', 'fleet.vale')).toString();
@@ -790,13 +797,7 @@ describe('requests sent while the server reads the workspace', () => {
   });
 
   test('folding and the outline are answered at once; a hover waits for the files and answers from all of them', async () => {
-    const dir = tempDir('vale-ffi-reading-requests-');
-    const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
-    for (let i = 0; i < 300; i++) {
-      mkdirSync(join(dir, `p${i}`));
-      writeFileSync(join(dir, `p${i}`, 'fleet.vale'), fleet);
-      writeFileSync(join(dir, `p${i}`, 'crates.vale'), `struct Crate${i} imm { weight int; }\n`);
-    }
+    const { dir } = fleetPackages('vale-ffi-reading-requests-', 300, (i) => `struct Crate${i} imm { weight int; }\n`);
     // The open document names a kind that another file of its package declares.
     const text = 'exported struct Hold imm {\n  crate Crate0;\n  count int;\n}\n';
     const doc = URI.file(join(dir, 'p0', 'hold.vale')).toString();
@@ -839,16 +840,11 @@ describe('a document opened once the workspace is read, while the server makes t
 
   test('is answered at once; the other files wait for the walk (their first check would make it in one piece)', async () => {
     // Packages of a fleet and a file with a mistake each (a diagnostic to publish per closed file).
-    const dir = tempDir('vale-ffi-reach-ahead-');
-    const fleet = readFileSync(join(EXAMPLES, 'fleet', 'fleet.vale'), 'utf8');
-    for (let i = 0; i < 300; i++) {
-      mkdirSync(join(dir, `p${i}`));
-      writeFileSync(join(dir, `p${i}`, 'fleet.vale'), fleet);
-      writeFileSync(
-        join(dir, `p${i}`, 'crates.vale'),
-        `extern func weigh${i}(crate Crate${i}) int;\nstruct Crate${i} imm { weight int; }\n`,
-      );
-    }
+    const { dir, fleet } = fleetPackages(
+      'vale-ffi-reach-ahead-',
+      300,
+      (i) => `extern func weigh${i}(crate Crate${i}) int;\nstruct Crate${i} imm { weight int; }\n`,
+    );
     const doc = URI.file(join(dir, 'p0', 'fleet.vale')).toString();
     await client.initialize(URI.file(dir).toString(), {});
     await client.waitFor('the workspace read', () => client.progress.some((p) => p.startsWith('end')), 60_000);
