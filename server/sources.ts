@@ -156,9 +156,27 @@ export function walkValeFiles(
   /** Told each file as it is taken (the walk's answer is the list, in order, once it ends). */
   found?: (path: string) => void,
 ): string[] {
+  const steps = walkValeFileSteps(roots, filter, onDirectoryError, takes, found);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `walkValeFiles` a directory at a time: each `next()` lists one directory (the language server
+ * walks a large workspace between its messages); the last answers the list.
+ */
+export function* walkValeFileSteps(
+  roots: readonly string[],
+  filter: SourceFilter,
+  onDirectoryError?: (dir: string, code: string) => void,
+  takes: (name: string) => boolean = (name) => name.endsWith('.vale'),
+  found?: (path: string) => void,
+): Generator<void, string[]> {
   const out: string[] = [];
   const seen = new Set<string>();
-  const walk = (dir: string, depth: number): void => {
+  const walk = function* (dir: string, depth: number): Generator<void, void> {
     if (depth > 64) return;
     let entries;
     try {
@@ -174,10 +192,11 @@ export function walkValeFiles(
       entries.some((e) => e.name === '.gitignore'),
     );
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    yield;
     for (const entry of entries) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (filter.takesDirectory(full, entry.name)) walk(full, depth + 1);
+        if (filter.takesDirectory(full, entry.name)) yield* walk(full, depth + 1);
       } else if (entry.isFile() && takes(entry.name) && filter.takesFile(full) && !seen.has(full)) {
         seen.add(full);
         out.push(full);
@@ -196,7 +215,7 @@ export function walkValeFiles(
     }
     if (isDirectory) {
       filter.readGitignoresAbove(abs);
-      walk(abs, 0);
+      yield* walk(abs, 0);
     } else if (!seen.has(abs)) {
       seen.add(abs);
       out.push(abs);

@@ -968,28 +968,25 @@ export class Workspace {
   }
 
   /**
-   * Makes part of the first index ahead, before an answer needs it: `steps` files at a time, so
-   * that a shell can spread it between its messages (on the bench's 100k lines the index is about
-   * 0.5 s in one piece, and a request that came meanwhile waited for it). The next `program()`
-   * takes what was made and makes the rest; a file set, edited or removed meanwhile drops it.
-   * True while some is left.
+   * Makes part of a new index ahead, before an answer needs it, when there is none or most files
+   * changed since it was made (a workspace just read): `steps` files at a time, so that a shell can
+   * spread it between its messages (on the bench's 100k lines the index is about 0.5 s in one
+   * piece, and a request that came meanwhile waited for it). The next `program()` takes what was
+   * made and makes the rest, as a build anew would (the index before it handed over as to one); a
+   * file set, edited or removed meanwhile drops it. True while some is left.
    */
   prepareIndex(steps: number): boolean {
-    if (!this.indexesAnew() || this.options.incremental === false || this.trees.size === 0) {
+    const fewChanged = this.index !== undefined && this.dirty.size * 2 < this.trees.size;
+    if (fewChanged || this.options.incremental === false || this.trees.size === 0) {
       this.building = undefined;
       return false;
     }
     if (this.building?.touches !== this.touches) {
       const models = new Map<string, FileModel>();
       for (const path of this.trees.keys()) models.set(path, this.model(path)!);
-      this.building = { index: new ProgramIndex(models, { track: true, ahead: true }), touches: this.touches };
+      this.building = { index: new ProgramIndex(models, { track: true, ahead: true, previous: this.index }), touches: this.touches };
     }
     return this.building.index.buildAhead(steps);
-  }
-
-  /** Whether the next index is built anew: there is none yet, or one of no file (a shell asked before it read any). */
-  private indexesAnew(): boolean {
-    return !this.index || this.index.files.size === 0;
   }
 
   /** The declarations of every file, indexed; kept across edits that change no summary. */
@@ -1038,8 +1035,8 @@ export class Workspace {
     const walkedBefore = this.index?.rootsWalkedAgain ?? 0;
     const ahead = this.building;
     this.building = undefined;
-    if (this.indexesAnew() && ahead?.touches === this.touches) {
-      // Begun ahead over these very models: the rest of it now.
+    if (ahead?.touches === this.touches) {
+      // Begun ahead over these very models, from this index: the rest of it now.
       ahead.index.buildAhead(Number.POSITIVE_INFINITY);
       this.index = ahead.index;
       this.stats.indexesBuilt++;

@@ -486,6 +486,29 @@ describe('analysis engine', () => {
     assert.equal(ws.prepareIndex(1), false, 'nothing to make once there is an index');
   });
 
+  test('an index of a few files, then every file set (a server that was asked before it read them): the new index is made ahead and taken', () => {
+    const texts = new Map(BASE);
+    const ws = new Workspace();
+    ws.setFile(PATHS[0], texts.get(PATHS[0])!);
+    ws.diagnostics(PATHS[0]);
+    for (const [path, text] of texts) if (path !== PATHS[0]) ws.setFile(path, text);
+    let calls = 0;
+    while (ws.prepareIndex(1)) calls++;
+    assert.ok(calls >= PATHS.length, `${calls} steps`);
+    const made = { ...indexWork };
+    const built = ws.stats.indexesBuilt;
+    const first = ws.diagnostics(PATHS[0]);
+    assert.equal(ws.stats.indexesBuilt, built + 1);
+    assert.equal(indexWork.sitesMade - made.sitesMade, 0, 'the one made ahead was taken: no export site made again');
+    const expected = fresh(texts);
+    assert.deepEqual(first, expected.diagnostics(PATHS[0]));
+    for (const path of PATHS) assert.deepEqual(ws.diagnostics(path), expected.diagnostics(path), path);
+    // A few files changed: updated in place, nothing made ahead.
+    const edit = { start: 0, end: 0, newText: '// a comment\n' };
+    ws.editFile(PATHS[1], [edit]);
+    assert.equal(ws.prepareIndex(1), false, 'an edit of one file is an update, not a build ahead');
+  });
+
   test('a file set, edited or removed while the first index is made ahead drops what was made: the index is of the files as they are', () => {
     for (const change of ['edit', 'remove', 'add'] as const) {
       const texts = new Map(BASE);

@@ -109,7 +109,7 @@ import { Documents, keyOf } from './documents';
 import { serverWarmUpEditor } from './warmup';
 import { registerRequests } from './requests';
 import { DEFAULT_SETTINGS, type Settings, readSettings, withConfig } from './settings';
-import { type FoundConfig, SourceFilter, findConfig, walkValeFiles } from '../sources';
+import { type FoundConfig, SourceFilter, findConfig, walkValeFileSteps, walkValeFiles } from '../sources';
 import { readBuiltHeaders } from '../built';
 import { loadCParser } from '../cparser';
 import { heapPolicyReading, heapPolicyTick, serverHeap } from '../heap';
@@ -339,6 +339,27 @@ function projectFiles(): string[] {
   return filters.flatMap(({ folder, filter }) => walkValeFiles([folder], filter, undefined, isSourceName));
 }
 
+/** `projectFiles`, walked in slices between messages (a large workspace's walk lists thousands of directories). */
+async function projectFilesInSlices(): Promise<string[]> {
+  const files: string[] = [];
+  for (const { folder, filter } of filters) {
+    const steps = walkValeFileSteps([folder], filter, undefined, isSourceName);
+    let slice = performance.now();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        files.push(...step.value);
+        break;
+      }
+      if (performance.now() - slice >= SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+    }
+  }
+  return files;
+}
+
 /** Whether a file name (or path) is one of a source the server reads (Vale, and C once the C grammar is loaded). */
 function isSourceName(name: string): boolean {
   return name.endsWith('.vale') || (cParserLoaded && isCPath(name));
@@ -392,7 +413,7 @@ async function readWorkspace(): Promise<void> {
   try {
     await fetchClientSettings();
     loadProject();
-    const files = projectFiles();
+    const files = await projectFilesInSlices();
     sendStatus('indexing', files);
     progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('Vale FFI', 0, `Indexing ${files.length} files`, false);
