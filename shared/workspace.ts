@@ -957,9 +957,9 @@ export class Workspace {
     return model;
   }
 
-  /** Files set, edited or removed, and module changes, counted: a first index begun ahead over older files is dropped. */
+  /** Files set, edited or removed, and module changes, counted: an index begun ahead over older files is dropped. */
   private touches = 0;
-  /** A first index begun ahead (`prepareIndex`), and the count of touches when it was. */
+  /** An index begun ahead (`prepareIndex`), and the count of touches when it was. */
   private building: { index: ProgramIndex; touches: number } | undefined;
 
   private touch(path: string): void {

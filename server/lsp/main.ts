@@ -344,18 +344,11 @@ async function projectFilesInSlices(): Promise<string[]> {
   const files: string[] = [];
   for (const { folder, filter } of filters) {
     const steps = walkValeFileSteps([folder], filter, undefined, isSourceName);
-    let slice = performance.now();
-    for (;;) {
+    await inSlicesUntilDone(() => {
       const step = steps.next();
-      if (step.done) {
-        files.push(...step.value);
-        break;
-      }
-      if (performance.now() - slice >= SLICE_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
-    }
+      if (step.done) files.push(...step.value);
+      return !step.done;
+    });
   }
   return files;
 }
@@ -424,16 +417,9 @@ async function readWorkspace(): Promise<void> {
     const threads = await readFiles(files, report);
     // The index made ahead in slices too (a request for an open document's folding or outline is
     // answered meanwhile); the rest of the start-up's work takes it.
-    await new Promise<void>((resolve) =>
-      inSlices(
-        () => workspace.prepareIndex(8),
-        () => resolve(),
-        (e) => {
-          // Only responsiveness is lost: the first answer that needs the index makes it.
-          connection.console.warn(`vale-ffi: making the index ahead failed: ${(e as Error).stack ?? String(e)}`);
-          resolve();
-        },
-      ),
+    await inSlicesUntilDone(() => workspace.prepareIndex(8)).catch((e: unknown) =>
+      // Only responsiveness is lost: the first answer that needs the index makes it.
+      connection.console.warn(`vale-ffi: making the index ahead failed: ${(e as Error).stack ?? String(e)}`),
     );
     progress?.done();
     connection.console.info(`vale-ffi: indexed ${files.length} files${threads > 1 ? ` (read in ${threads} threads)` : ''}`);
@@ -508,6 +494,11 @@ function inSlices(step: () => boolean, done: (busyMs: number) => void, failed: (
     else done(busy);
   };
   slice();
+}
+
+/** `inSlices` as a promise: resolved once `step` answers false, rejected with what it throws. */
+function inSlicesUntilDone(step: () => boolean): Promise<void> {
+  return new Promise<void>((resolve, reject) => inSlices(step, () => resolve(), reject));
 }
 
 /**

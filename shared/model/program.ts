@@ -651,14 +651,14 @@ export class ProgramIndex {
   /** Whether derivations record the names they looked up (an index that will be updated). */
   private readonly track: boolean;
 
+  /** A build begun ahead (`options.ahead`): the phase it is in and the next file or package. */
+  private ahead: { phase: 'files' | 'packages'; next: number } | undefined;
+
   /**
    * `track: false` is for a single analysis (the CLI): derivations record no names to be
    * invalidated by, and resolve through the per-reference cache checks share. `previous`:
    * the index this one replaces, whose kind versions carry over where declarations did.
    */
-  /** A build begun ahead (`options.ahead`): the phase it is in and the next file or package. */
-  private ahead: { phase: 'files' | 'packages'; next: number } | undefined;
-
   constructor(
     files: ReadonlyMap<string, FileModel>,
     options: {
