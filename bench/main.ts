@@ -46,6 +46,7 @@ import { TestClient } from '../test/support/lsp-client';
 import { tempDir } from '../test/support/temp';
 import { corpusOfBytes, documentOfLines, exportedKinds, random, workspaceOfLines, workspaceWithC } from './corpus';
 import { floorAnalysis } from './floor';
+import { type ProfileShare, type ProfileSummary, profiled, summarizeProfile } from './profile';
 import { type Replayed, recordFrames, replayServer } from './replay';
 import { type SessionFigures, sessionChild } from './session';
 import { exponent, fixed, median, percentile, table, timeRuns } from './stats';
@@ -206,7 +207,7 @@ function cliRuns(files: readonly { path: string; text: string }[]): { format: st
  * RSS (worker threads included: they are this process). With `jobs` > 1, as `vale-ffi check
  * --jobs` reads the files: in that many worker threads (the bundle's, dist/worker.js).
  */
-async function analyseChild(lines: number, jobs: number): Promise<void> {
+async function analyseChild(lines: number, jobs: number, profile = false): Promise<void> {
   // As the `vale-ffi` binary sets them when it starts.
   oneShotHeap();
   oneShotCompiler();
@@ -218,6 +219,16 @@ async function analyseChild(lines: number, jobs: number): Promise<void> {
     for (const e of list.getEntries()) pauses.push({ start: e.startTime, ms: e.duration });
   });
   observer.observe({ entryTypes: ['gc'] });
+  // With `profile`, each phase under V8's sampler, its profile written and summed up.
+  const profiles: Record<string, ProfileSummary> = {};
+  const phase = <T>(name: string, body: () => T): T => {
+    if (!profile) return body();
+    const { value, profile: p } = profiled(PROFILE_INTERVAL_US, body);
+    mkdirSync(PROFILES, { recursive: true });
+    writeFileSync(join(PROFILES, `cold-${name}.cpuprofile`), JSON.stringify(p));
+    profiles[name] = summarizeProfile(p, { url: pathToFileURL(__filename).href, text: readFileSync(__filename, 'utf8') });
+    return value;
+  };
   const t = performance.now();
   let read = t;
   // As `vale-ffi check` runs it: one analysis, nothing recorded for later edits, no quick fixes (its reports show none).
@@ -235,14 +246,17 @@ async function analyseChild(lines: number, jobs: number): Promise<void> {
     );
   } else {
     ws = new Workspace({ incremental: false, quickFixes: false });
+    const w = ws;
     heapPolicyReading();
-    for (const f of files) {
-      ws.setFile(f.path, f.text);
-      heapPolicyTick();
-    }
+    phase('reading', () => {
+      for (const f of files) {
+        w.setFile(f.path, f.text);
+        heapPolicyTick();
+      }
+    });
   }
   read = performance.now();
-  const diagnostics = ws.allDiagnostics().length;
+  const diagnostics = phase('checking', () => ws.allDiagnostics().length);
   const end = performance.now();
   const ms = end - t;
   const peakMB = ownPeakKB() / 1024;
@@ -253,6 +267,10 @@ async function analyseChild(lines: number, jobs: number): Promise<void> {
   const phases = { readMs: read - t, readGcMs: collected(t, read), checkMs: end - read, checkGcMs: collected(read, end) };
   ws = new Workspace(); // the analysis is let go before the next
   const count = files.reduce((n, f) => n + f.text.split('\n').length - 1, 0);
+  if (profile) {
+    process.stdout.write(JSON.stringify({ ms, phases, profiles }));
+    return;
+  }
   // The same analysis again in this process, twice (the last one timed): what it costs once V8 has
   // compiled the code, so the cold figure's warm-up part shows. Read in this thread only.
   let warmMs: number | undefined;
@@ -270,6 +288,11 @@ async function analyseChild(lines: number, jobs: number): Promise<void> {
   );
 }
 
+/** Where the bench writes the profiles it takes (`.cpuprofile`: Chrome's DevTools and VS Code open them). */
+const PROFILES = join(REPO, '.bench', 'profiles');
+/** The profiled runs' sampling interval (µs): V8's default is 1,000. */
+const PROFILE_INTERVAL_US = 250;
+
 /** The floor sketch (bench/floor.ts) once, cold, in this fresh process: its time, and what it found (so that no run is optimized away). */
 function floorChild(lines: number, bodies: boolean): void {
   const files = workspaceOfLines(lines);
@@ -277,6 +300,44 @@ function floorChild(lines: number, bodies: boolean): void {
   const found = floorAnalysis(files, bodies);
   const ms = performance.now() - t;
   process.stdout.write(JSON.stringify({ ms, ...found }));
+}
+
+/**
+ * One more cold run of the largest workspace with each phase under V8's sampler: where the time
+ * the cold goal is measured on goes, by module and by function (self time), the profiles written.
+ */
+function coldProfile(lines: number): void {
+  progress(`analysis: ${lines} lines, one more cold run, profiled`);
+  const r = spawnSync(process.execPath, [__filename, '--child-analyse-profile', String(lines)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`profiled analysis child failed: ${r.stderr}`);
+  const { ms, profiles } = JSON.parse(r.stdout) as { ms: number; profiles: Record<string, ProfileSummary> };
+  results.coldProfile = { ms, profiles };
+  const rows = (pick: (s: ProfileSummary) => readonly ProfileShare[], n: number): string[][] =>
+    Object.entries(profiles).flatMap(([phase, s]) =>
+      pick(s)
+        .slice(0, n)
+        .map((x) => [phase, x.name, fixed(x.ms, 1), `${fixed((100 * x.ms) / s.totalMs, 1)}%`]),
+    );
+  const phases = Object.entries(profiles)
+    .map(([phase, s]) => `${phase} ${fixed(s.totalMs)} ms sampled`)
+    .join(', ');
+  print(
+    table(
+      `Where the cold run's time goes, by its profile: self time by module (one more cold run of the ${lines} lines, ${fixed(ms)} ms under the sampler, every ${PROFILE_INTERVAL_US} µs: ${phases}; the profiles in .bench/profiles/cold-*.cpuprofile)`,
+      ['phase', 'module', 'self ms', 'of the phase'],
+      rows((s) => s.modules, 8),
+    ),
+  );
+  print(
+    table(
+      'The same profile by function (self time)',
+      ['phase', 'function', 'self ms', 'of the phase'],
+      rows((s) => s.functions, 10),
+    ),
+  );
 }
 
 async function analysisSection(): Promise<void> {
@@ -399,6 +460,7 @@ async function analysisSection(): Promise<void> {
   print(
     `where the ${big.lines} lines' cold run goes (each part the median of the 5 runs): reading the files ${fixed(readMs)} ms, the collector's pauses ${fixed(readGcMs)} of them; the index and the checks ${fixed(checkMs)} ms, the collector ${fixed(checkGcMs)}; the collector ${fixed((100 * (readGcMs + checkGcMs)) / (readMs + checkMs))}% of the run\n`,
   );
+  coldProfile(big.lines);
   if (all)
     print(
       `read in ${cores} threads / read in this one: ${fixed(all.ms / big.ms, 2)}× the time, ${fixed(all.peakMB / big.peakMB, 2)}× the peak RSS\n`,
@@ -1982,6 +2044,8 @@ async function main(): Promise<void> {
   if (process.env.BENCH_REPLAY) return replayServer(process.env.BENCH_REPLAY);
   const child = process.argv.indexOf('--child-analyse');
   if (child >= 0) return analyseChild(Number(process.argv[child + 1]), Number(process.argv[child + 2] ?? 1));
+  const profileAt = process.argv.indexOf('--child-analyse-profile');
+  if (profileAt >= 0) return analyseChild(Number(process.argv[profileAt + 1]), 1, true);
   if (process.argv.includes('--child-editing')) return editingChild();
   if (process.argv.includes('--child-workspace')) return workspaceChild();
   if (process.argv.includes('--child-session')) return sessionChild(REPO);
