@@ -1772,6 +1772,49 @@ function checkWithAndWithoutC(dir: string, label: string): { rows: { name: strin
   return { rows, ratio: rows[1].ms / rows[0].ms };
 }
 
+/**
+ * `vale-ffi check` in `dir` once more each way, its main thread under V8's sampler (`node
+ * --cpu-prof`): what the C files add, by module (self time with them less without). The profiles
+ * go to .bench/profiles/check-{vale,c}.cpuprofile.
+ */
+function checkProfiles(dir: string): { withC: ProfileSummary; without: ProfileSummary } {
+  const cli = join(REPO, 'dist', 'cli.js');
+  const bundle = { url: pathToFileURL(cli).href, text: readFileSync(cli, 'utf8') };
+  const run = (name: string, args: string[]): ProfileSummary => {
+    const out = tempDir('vale-ffi-bench-profile-');
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        out,
+        '--cpu-prof-interval',
+        String(PROFILE_INTERVAL_US),
+        cli,
+        'check',
+        '.',
+        '--format',
+        'json',
+        ...args,
+      ],
+      { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 },
+    );
+    if (r.status !== 0 && r.status !== 1) throw new Error(`check failed: ${r.stderr}`);
+    const [file] = readdirSync(out).filter((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error('check wrote no profile');
+    mkdirSync(PROFILES, { recursive: true });
+    copyFileSync(join(out, file), join(PROFILES, `check-${name}.cpuprofile`));
+    return summarizeProfile(JSON.parse(readFileSync(join(out, file), 'utf8')), bundle, Number.POSITIVE_INFINITY);
+  };
+  return {
+    without: run(
+      'vale',
+      C_EXTENSIONS.flatMap((e) => ['--exclude', `*${e}`]),
+    ),
+    withC: run('c', []),
+  };
+}
+
 /** Copies a directory tree's .vale and C files (`withCpp`: C++ files too; `'none'`: no C file). */
 function copySources(from: string, to: string, withCpp: boolean | 'none' = false): number {
   let n = 0;
@@ -1935,8 +1978,14 @@ async function cKeystrokes(
  * examples/ with the C fixtures copied 60 times (a workload as heavy in C as in Vale).
  */
 async function cSideSection(): Promise<void> {
-  const tables: { label: string; valeFiles: number; cFiles: number; rows: { name: string; files: number; ms: number }[]; ratio: number }[] =
-    [];
+  const tables: {
+    label: string;
+    valeFiles: number;
+    cFiles: number;
+    rows: { name: string; files: number; ms: number }[];
+    ratio: number;
+    profiles?: { withC: ProfileSummary; without: ProfileSummary };
+  }[] = [];
   let serverStart: { valeFiles: number; cFiles: number; rows: { name: string; ms: number }[]; ratio: number } | undefined;
   const repo = process.env.VALE_REPO;
   const externs = repo && join(repo, 'Frontend', 'Tests', 'test', 'main', 'resources', 'programs', 'externs');
@@ -1945,11 +1994,13 @@ async function cSideSection(): Promise<void> {
     copySources(join(REPO, 'examples'), join(dir, 'examples'));
     copySources(externs, join(dir, 'externs'));
     const m = checkWithAndWithoutC(dir, "the Vale repository's externs programs");
+    progress("C side (the Vale repository's externs programs): one more run each way, profiled");
     tables.push({
       label: "examples/ and the Vale repository's extern test programs",
       valeFiles: m.rows[0].files,
       cFiles: m.rows[1].files - m.rows[0].files,
       ...m,
+      profiles: checkProfiles(dir),
     });
     // The whole repository: its Vale files beside the C and C++ of its backend, builtins and
     // standard library, most of which implement no extern (what `check` leaves unread).
@@ -2010,6 +2061,21 @@ async function cSideSection(): Promise<void> {
     print(`the C and C++ files add ${fixed((serverStart.ratio - 1) * 100, 1)}% to the server's start\n`);
   }
   const [first] = tables;
+  if (first.profiles) {
+    const { withC, without } = first.profiles;
+    const before = new Map(without.modules.map((m) => [m.name, m.ms]));
+    const added = withC.modules
+      .map((m) => ({ name: m.name, withC: m.ms, without: before.get(m.name) ?? 0 }))
+      .sort((a, b) => b.withC - b.without - (a.withC - a.without))
+      .slice(0, 10);
+    print(
+      table(
+        `What the C files add to check, by its profile (${first.label}: one more run each way, the main thread sampled every ${PROFILE_INTERVAL_US} µs, ${fixed(without.totalMs)} ms sampled without the C files, ${fixed(withC.totalMs)} with them; self time by module, the largest additions; the profiles in .bench/profiles/check-*.cpuprofile)`,
+        ['module', 'with C ms', 'without ms', 'added ms'],
+        added.map((m) => [m.name, fixed(m.withC, 1), fixed(m.without, 1), fixed(m.withC - m.without, 1)]),
+      ),
+    );
+  }
   goal(`C side adds ≤ 20% to check (${first.label})`, `${fixed((first.ratio - 1) * 100, 1)}%`, first.ratio <= 1.2);
   print(
     table(

@@ -103,9 +103,10 @@ export function summarizeProfile(profile: CpuProfile, bundle: { readonly url: st
       add(functions, v8, ms);
       continue;
     }
-    const module = url === bundle.url ? moduleAt(lineNumber) : url.startsWith('node:') || url === '' ? '(Node)' : url.split('/').pop()!;
+    const inBundle = url === bundle.url;
+    const module = inBundle ? moduleAt(lineNumber) : otherModule(url);
     add(modules, module, ms);
-    add(functions, `${functionName || '(anonymous)'} (${module}, bundle line ${lineNumber + 1})`, ms);
+    add(functions, `${functionName || '(anonymous)'} (${module}${inBundle ? `, bundle line ${lineNumber + 1}` : ''})`, ms);
   }
   const largest = (map: Map<string, number>): ProfileShare[] =>
     [...map]
@@ -113,6 +114,13 @@ export function summarizeProfile(profile: CpuProfile, bundle: { readonly url: st
       .sort((a, b) => b.ms - a.ms)
       .slice(0, top);
   return { totalMs, modules: largest(modules), functions: largest(functions) };
+}
+
+/** Code from outside the bundle, as the tables show it: Node's own, WebAssembly's, or the file's name. */
+function otherModule(url: string): string {
+  if (url === '' || url.startsWith('node:')) return '(Node)';
+  if (url.startsWith('wasm://')) return '(WebAssembly)';
+  return url.split('/').pop() ?? url;
 }
 
 /** A module's name as the tables show it: a file of this repository, or the npm package. */

@@ -28,26 +28,29 @@ test("a profile's self time goes to the module whose code the bundle holds at ea
       { id: 5, callFrame: frame('(garbage collector)', -1, '') },
       { id: 6, callFrame: frame('is', 2) },
       { id: 7, callFrame: frame('readFileSync', 10, 'node:fs') },
+      { id: 8, callFrame: frame('wasm-function[253]', 0, 'wasm://wasm/000b836e') },
     ],
     // A sample stands for the time until the next: the deltas (µs) after each.
-    samples: [2, 3, 2, 4, 5, 6, 7, 2],
-    timeDeltas: [0, 1000, 2000, 1000, 4000, 500, 250, 3000],
+    samples: [2, 3, 2, 4, 5, 6, 7, 8, 2],
+    timeDeltas: [0, 1000, 2000, 1000, 4000, 500, 250, 3000, 1500],
   };
   const s = summarizeProfile(profile, bundle);
   const of = (xs: readonly { name: string; ms: number }[]) => Object.fromEntries(xs.map((x) => [x.name, x.ms]));
-  // resolve 1 + 1 + 3 (the last sample takes its own delta), walk 2.
+  // resolve 1 + 1 + 1.5 (the last sample takes its own delta), walk 2.
   assert.deepEqual(of(s.modules), {
-    'shared/model/program.ts': 7,
+    'shared/model/program.ts': 5.5,
     'shared/syntax/lexer.ts': 4,
     "(V8's collector)": 0.5,
     'vscode-jsonrpc': 0.25,
     '(Node)': 3,
+    '(WebAssembly)': 1.5,
   });
   assert.equal(of(s.functions)['walk (shared/model/program.ts, bundle line 6)'], 2);
   assert.equal(s.totalMs, 14.75);
+  assert.equal(of(s.functions)['readFileSync ((Node))'], 3);
   assert.deepEqual(
     s.modules.map((m) => m.name),
-    ['shared/model/program.ts', 'shared/syntax/lexer.ts', '(Node)', "(V8's collector)", 'vscode-jsonrpc'],
+    ['shared/model/program.ts', 'shared/syntax/lexer.ts', '(Node)', '(WebAssembly)', "(V8's collector)", 'vscode-jsonrpc'],
     'largest first',
   );
 });
