@@ -135,16 +135,21 @@ export interface WarmUpReport {
 
 /** The fewest keystrokes the warm-up types (an empty or small workspace): about 0.18 s. */
 export const MIN_WARM_UP_KEYSTROKES = 200;
-/** The most (a workspace of about 240 KB of Vale or more): about 0.6 s into the fewest copies, 1.3–1.8 s into the most. */
-export const MAX_WARM_UP_KEYSTROKES = 1000;
+/** The most (a workspace of about 270 KB of Vale or more): 1.7–2.0 s of work into the most copies (1,000 took 1.2–1.3). */
+export const MAX_WARM_UP_KEYSTROKES = 2000;
 /** Characters of Vale per keystroke the warm-up adds above the fewest. */
-const CHARS_PER_WARM_UP_KEYSTROKE = 300;
+const CHARS_PER_WARM_UP_KEYSTROKE = 150;
 
 /**
  * How many keystrokes to warm the edit path up with, for a workspace holding `valeChars`
  * characters of Vale. Measured over LSP on the bench's 10k-line document, ten alternating
  * pairs of runs: keystroke p95 8.7–11.6 ms (median 10.0) after 200, 7.1–10.6 ms (median 8.4)
- * after 1,000; the start-up takes about 0.4 s longer.
+ * after 1,000. Eight more pairs, 1,000 against 2,000: p50 4.62–5.77 ms (median 5.25) against
+ * 4.35–6.21 (median 4.45), p95 above the same run's floor (the server answering without
+ * work) 4.6 ms against 2.9 (medians). After a warm-up of 1,000, V8 still deoptimised the
+ * edit path's functions in the bench's keystrokes (per pass of 300: 9, 4, 6, 4, 3, 2, 0, 1,
+ * then about none after the fifteenth pass), mostly on maps it had not yet seen. The warm-up runs while
+ * requests and edits are answered, so the longer one costs no answer's latency.
  */
 export function warmUpKeystrokes(valeChars: number): number {
   return growing(valeChars, MIN_WARM_UP_KEYSTROKES, MAX_WARM_UP_KEYSTROKES, CHARS_PER_WARM_UP_KEYSTROKE);

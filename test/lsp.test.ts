@@ -759,7 +759,7 @@ describe('a warm-up that is long (a large workspace)', () => {
   });
 
   test('lets requests and edits through while it runs: they are answered before it ends', async () => {
-    // Enough Vale for the longest warm-up (MAX_WARM_UP_KEYSTROKES into MAX_WARM_UP_COPIES: about 1.5 s here).
+    // Enough Vale for the longest warm-up (MAX_WARM_UP_KEYSTROKES into MAX_WARM_UP_COPIES: about 2 s here).
     const { dir, fleet } = fleetPackages('vale-ffi-long-warm-up-', 500);
     assert.equal(warmUpKeystrokes(500 * fleet.length), MAX_WARM_UP_KEYSTROKES);
     assert.equal(warmUpCopies(500 * fleet.length), MAX_WARM_UP_COPIES);
