@@ -357,6 +357,72 @@ describe('C files in the language server', () => {
   });
 });
 
+describe('the C project: the same in the CLI and the language server', () => {
+  // The externs are defined with another prefix (bar_) than the module's (foo); uses.c reads a
+  // field Ship does not have through the module's generated name.
+  const files: Record<string, string> = {
+    'src/main.vale': 'exported struct Ship imm { fuel int; }\nextern func launch(s int) int;\n',
+    'src/impl.c': '#include <stdint.h>\nint64_t bar_launch(int64_t s) { return s; }\n',
+    'src/uses.c': '#include "foo/Ship.h"\nint32_t fuelOf(foo_Ship* s) { return s->speed; }\n',
+  };
+  const make = (config?: object): string => {
+    const dir = tempDir('vale-ffi-cproject-');
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    if (config) writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify(config));
+    return dir;
+  };
+  /** `check`'s findings as `file:line code`, sorted. */
+  const checked = (dir: string, args: string[]): string[] => {
+    const r = cli(['check', ...args, '--format', 'json'], dir);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const report = JSON.parse(r.stdout) as { diagnostics: { file: string; range: Diagnostic['range']; code: string }[] };
+    return report.diagnostics.map((d) => `${d.file}:${d.range.start.line + 1} ${d.code}`).sort();
+  };
+  // The module names the project: foo_launch is not defined, and uses.c is read (its prefix is the
+  // project's) and checked, whatever prefix the C files use for the externs.
+  const moduleProject = ['src/main.vale:2 ExternNotImplemented', 'src/uses.c:2 UnknownCField'];
+
+  test('check: the first NAME=DIR module names the project, and the C files with its prefix are read', () => {
+    assert.deepEqual(checked(make(), ['foo=src']), moduleProject);
+  });
+
+  test("check: the configuration's first module names the project", () => {
+    assert.deepEqual(checked(make({ modules: { foo: 'src' } }), []), moduleProject);
+  });
+
+  test('check without modules: the project is the prefix the C files define the externs with', () => {
+    // bar_launch is read as the definition of launch (and has the wrong widths); uses.c's foo_ is nobody's.
+    assert.deepEqual(checked(make(), ['src']), ['src/impl.c:2 CSignatureMismatch']);
+  });
+
+  for (const [name, config, expected, project] of [
+    ["the configuration's modules", { modules: { foo: 'src' } }, moduleProject, 'foo'],
+    ['no modules (one per folder)', undefined, ['src/impl.c:2 CSignatureMismatch'], 'bar'],
+  ] as const) {
+    test(`the language server with ${name}: the project and the diagnostics of check`, async () => {
+      const dir = make(config);
+      const client = new TestClient();
+      try {
+        await client.initialize(URI.file(dir).toString(), {});
+        await client.waitFor('the workspace analysed', () => client.statuses.some((s) => s.state === 'ready'));
+        assert.equal(client.statuses.at(-1)?.project, project);
+        const found = (): string[] =>
+          [...client.diagnostics].flatMap(([uri, ds]) =>
+            ds.map((d) => `${URI.parse(uri).fsPath.slice(dir.length + 1)}:${d.range.start.line + 1} ${d.code}`),
+          );
+        await client.waitFor(`the diagnostics ${expected.join(', ')}`, () => found().sort().join() === [...expected].sort().join());
+        // What check reports on the same folder, its configuration read.
+        assert.deepEqual(checked(dir, []), found().sort());
+      } finally {
+        if (client.process.exitCode === null) client.process.kill();
+      }
+    });
+  }
+});
+
 describe('C reading never fails', () => {
   let parser: CParser | undefined;
   before(async () => {

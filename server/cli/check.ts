@@ -111,12 +111,21 @@ function finishAnalysis(
   built?: BuiltHeaders,
 ): { workspace: Workspace; diagnostics: Diagnostic[]; lines: (file: string) => LineIndex } {
   const { workspace, lines } = loaded;
-  workspace.setItableOptions(itables);
-  workspace.setBuiltHeaders(built);
-  // C names carry the project: the configuration's, else the one the C files use, else the first module's.
-  workspace.setCProject(ctx.settings.project ?? sources.modules[0]?.name);
+  configure(workspace, sources, ctx, itables, built);
   const diagnostics = applySeverity(workspace.allDiagnostics(), ctx.settings.severity);
   return { workspace, diagnostics, lines };
+}
+
+/**
+ * The options of an analysis, set before its C files are read: which of them matter depends on
+ * the project their names carry (`Workspace.readCFilesThatMatter`).
+ */
+function configure(workspace: Workspace, sources: Sources, ctx: CliContext, itables: ItableOptions, built?: BuiltHeaders): void {
+  workspace.setItableOptions(itables);
+  workspace.setBuiltHeaders(built);
+  // C names carry the project: the configuration's (--project), else the first module's (the
+  // configuration's, then the NAME=DIR paths), else the one the C files use for the externs.
+  workspace.setCProject(ctx.settings.project ?? sources.modules[0]?.name);
 }
 
 /** How this thread loads the C grammar (server/cparser.ts), and the load once started. */
@@ -174,7 +183,10 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
         ? await loadWorkspaceYielding(vale, progress)
         : loadWorkspace(vale, progress);
   // The C files that may matter read with the grammar, the others set unread (`addCFilesAsNeeded`).
-  if (cFiles.length > 0) await addCFilesAsNeeded(loaded.workspace, cFiles, cParserPromise, warn);
+  if (cFiles.length > 0) {
+    configure(loaded.workspace, vale, ctx, itables, built);
+    await addCFilesAsNeeded(loaded.workspace, cFiles, cParserPromise, warn);
+  }
   const { diagnostics, lines } = finishAnalysis(loaded, vale, ctx, itables, built);
   if (showProgress) ctx.io.stderr.write('\r\x1b[K');
   const exitCode = findingsStatus(diagnostics, options.strict);

@@ -315,11 +315,14 @@ let modulesInUse: readonly Module[] = [];
 function applyModules(): void {
   const root = (dir: string): string => keyOf(URI.file(dir).toString());
   let modules: Module[];
+  // Modules named by the configuration or the setting are valec's: the first names the C project, as in `vale-ffi check`.
+  let named = true;
   if (project?.config.modules) {
     modules = Object.entries(project.config.modules).map(([name, dir]) => ({ name, root: root(resolve(project!.dir, dir)) }));
   } else if (Object.keys(settings.modules).length > 0 && folders.length > 0) {
     modules = Object.entries(settings.modules).map(([name, dir]) => ({ name, root: root(resolve(folders[0], dir)) }));
   } else {
+    named = false;
     modules = folders.map((folder) => ({
       name:
         basename(folder)
@@ -330,8 +333,10 @@ function applyModules(): void {
   }
   workspace.setModules(modules);
   modulesInUse = modules;
-  // C names carry the project: the one set (settings or configuration), else the one the C files use, else the first module's.
-  workspace.setCProject(settings.projectName !== DEFAULT_SETTINGS.projectName ? settings.projectName : undefined);
+  // C names carry the project: the one set (settings or configuration), else the first named
+  // module's, else the one the C files use, else the first folder's.
+  const set = settings.projectName !== DEFAULT_SETTINGS.projectName ? settings.projectName : undefined;
+  workspace.setCProject(set ?? (named ? modules[0]?.name : undefined));
 }
 
 /** Every .vale file of the folders that the filters take, and their C and C++ files once the C grammar is loaded. */
