@@ -398,15 +398,17 @@ describe('the C project: the same in the CLI and the language server', () => {
     assert.deepEqual(checked(make(), ['src']), ['src/impl.c:2 CSignatureMismatch']);
   });
 
-  for (const [name, config, expected, project] of [
-    ["the configuration's modules", { modules: { foo: 'src' } }, moduleProject, 'foo'],
-    ['no modules (one per folder)', undefined, ['src/impl.c:2 CSignatureMismatch'], 'bar'],
+  // The server's settings, and `check`'s arguments naming the same modules.
+  for (const [name, config, settings, args, expected, project] of [
+    ["the configuration's modules", { modules: { foo: 'src' } }, {}, [], moduleProject, 'foo'],
+    ['the valeFfi.modules setting', undefined, { modules: { foo: 'src' } }, ['foo=src'], moduleProject, 'foo'],
+    ['no modules (one per folder)', undefined, {}, [], ['src/impl.c:2 CSignatureMismatch'], 'bar'],
   ] as const) {
     test(`the language server with ${name}: the project and the diagnostics of check`, async () => {
       const dir = make(config);
       const client = new TestClient();
       try {
-        await client.initialize(URI.file(dir).toString(), {});
+        await client.initialize(URI.file(dir).toString(), settings);
         await client.waitFor('the workspace analysed', () => client.statuses.some((s) => s.state === 'ready'));
         assert.equal(client.statuses.at(-1)?.project, project);
         const found = (): string[] =>
@@ -415,7 +417,7 @@ describe('the C project: the same in the CLI and the language server', () => {
           );
         await client.waitFor(`the diagnostics ${expected.join(', ')}`, () => found().sort().join() === [...expected].sort().join());
         // What check reports on the same folder, its configuration read.
-        assert.deepEqual(checked(dir, []), found().sort());
+        assert.deepEqual(checked(dir, [...args]), found().sort());
       } finally {
         if (client.process.exitCode === null) client.process.kill();
       }
