@@ -4,7 +4,7 @@
 // generated names in C to the Vale declarations and back.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, Diagnostic, DocumentLink, Hover, Location, TextEdit } from 'vscode-languageserver-protocol';
@@ -423,6 +423,54 @@ describe('the C project: the same in the CLI and the language server', () => {
       }
     });
   }
+
+  test("examples/ under a configuration of modules and severities: the server publishes check's report, severities included", async () => {
+    const dir = tempDir('vale-ffi-cproject-examples-');
+    cpSync(join(__dirname, '..', 'examples'), dir, { recursive: true });
+    const config = {
+      modules: { fleet: 'fleet', harbor: 'harbor' },
+      severity: { ExternNotImplemented: 'off', NonHierarchicalImmutable: 'warning', TypeExportedMultipleTimes: 'hint' },
+    };
+    writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify(config));
+    const r = cli(['check', '--format', 'json'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const report = (JSON.parse(r.stdout) as { diagnostics: { file: string; range: Diagnostic['range']; code: string; severity: string }[] })
+      .diagnostics;
+    const expected = report.map((d) => `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.severity}`).sort();
+    // The configuration reached the report: a code turned off, two made milder, the rest as they were.
+    assert.ok(!expected.some((x) => x.includes('ExternNotImplemented')), expected.join('\n'));
+    assert.ok(
+      expected.some((x) => x.endsWith('NonHierarchicalImmutable warning')),
+      expected.join('\n'),
+    );
+    assert.ok(
+      expected.some((x) => x.endsWith('TypeExportedMultipleTimes hint')),
+      expected.join('\n'),
+    );
+    assert.ok(
+      expected.some((x) => x.endsWith('ExternHasBody error')),
+      expected.join('\n'),
+    );
+    const client = new TestClient();
+    try {
+      await client.initialize(URI.file(dir).toString(), {});
+      await client.waitFor('the workspace analysed', () => client.statuses.some((s) => s.state === 'ready'));
+      assert.equal(client.statuses.at(-1)?.project, 'fleet');
+      const severities = ['', 'error', 'warning', 'information', 'hint'];
+      const found = (): string[] =>
+        [...client.diagnostics]
+          .flatMap(([uri, ds]) =>
+            ds.map(
+              (d) =>
+                `${URI.parse(uri).fsPath.slice(dir.length + 1)}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${severities[d.severity ?? 1]}`,
+            ),
+          )
+          .sort();
+      await client.waitFor(`the diagnostics of check (${expected.length})`, () => found().join() === expected.join());
+    } finally {
+      if (client.process.exitCode === null) client.process.kill();
+    }
+  });
 });
 
 describe('C reading never fails', () => {
