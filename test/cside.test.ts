@@ -374,13 +374,28 @@ describe('the C project: the same in the CLI and the language server', () => {
     if (config) writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify(config));
     return dir;
   };
-  /** `check`'s findings as `file:line code`, sorted. */
-  const checked = (dir: string, args: string[]): string[] => {
+  /** A finding, by file (relative to the folder), with its range, code and severity's name. */
+  type Finding = { file: string; range: Diagnostic['range']; code: string; severity: string };
+  /** `check`'s findings in `dir` (its exit status `status` when given, else 0 or 1). */
+  const reported = (dir: string, args: readonly string[], status?: number): Finding[] => {
     const r = cli(['check', ...args, '--format', 'json'], dir);
-    assert.ok(r.code === 0 || r.code === 1, r.stderr);
-    const report = JSON.parse(r.stdout) as { diagnostics: { file: string; range: Diagnostic['range']; code: string }[] };
-    return report.diagnostics.map((d) => `${d.file}:${d.range.start.line + 1} ${d.code}`).sort();
+    if (status !== undefined) assert.equal(r.code, status, r.stderr);
+    else assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    return (JSON.parse(r.stdout) as { diagnostics: Finding[] }).diagnostics;
   };
+  /** What the server has published for the files of `dir`, as `check` reports them. */
+  const published = (client: TestClient, dir: string): Finding[] =>
+    [...client.diagnostics].flatMap(([uri, ds]) =>
+      ds.map((d) => ({
+        file: URI.parse(uri).fsPath.slice(dir.length + 1),
+        range: d.range,
+        code: String(d.code),
+        severity: ['', 'error', 'warning', 'information', 'hint'][d.severity ?? 1],
+      })),
+    );
+  /** Findings as `file:line code`, sorted. */
+  const lines = (fs: readonly Finding[]): string[] => fs.map((d) => `${d.file}:${d.range.start.line + 1} ${d.code}`).sort();
+  const checked = (dir: string, args: readonly string[]): string[] => lines(reported(dir, args));
   // The module names the project: foo_launch is not defined, and uses.c is read (its prefix is the
   // project's) and checked, whatever prefix the C files use for the externs.
   const moduleProject = ['src/main.vale:2 ExternNotImplemented', 'src/uses.c:2 UnknownCField'];
@@ -411,13 +426,10 @@ describe('the C project: the same in the CLI and the language server', () => {
         await client.initialize(URI.file(dir).toString(), settings);
         await client.waitFor('the workspace analysed', () => client.statuses.some((s) => s.state === 'ready'));
         assert.equal(client.statuses.at(-1)?.project, project);
-        const found = (): string[] =>
-          [...client.diagnostics].flatMap(([uri, ds]) =>
-            ds.map((d) => `${URI.parse(uri).fsPath.slice(dir.length + 1)}:${d.range.start.line + 1} ${d.code}`),
-          );
-        await client.waitFor(`the diagnostics ${expected.join(', ')}`, () => found().sort().join() === [...expected].sort().join());
+        const found = (): string[] => lines(published(client, dir));
+        await client.waitFor(`the diagnostics ${expected.join(', ')}`, () => found().join() === [...expected].sort().join());
         // What check reports on the same folder, its configuration read.
-        assert.deepEqual(checked(dir, [...args]), found().sort());
+        assert.deepEqual(checked(dir, args), found());
       } finally {
         if (client.process.exitCode === null) client.process.kill();
       }
@@ -432,11 +444,10 @@ describe('the C project: the same in the CLI and the language server', () => {
       severity: { ExternNotImplemented: 'off', NonHierarchicalImmutable: 'warning', TypeExportedMultipleTimes: 'hint' },
     };
     writeFileSync(join(dir, 'vale-ffi.json'), JSON.stringify(config));
-    const r = cli(['check', '--format', 'json'], dir);
-    assert.equal(r.code, 1, r.stderr);
-    const report = (JSON.parse(r.stdout) as { diagnostics: { file: string; range: Diagnostic['range']; code: string; severity: string }[] })
-      .diagnostics;
-    const expected = report.map((d) => `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.severity}`).sort();
+    /** Findings as `file:line:column code severity`, sorted. */
+    const full = (fs: readonly Finding[]): string[] =>
+      fs.map((d) => `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.severity}`).sort();
+    const expected = full(reported(dir, [], 1));
     // The configuration reached the report: a code turned off, two made milder, the rest as they were.
     assert.ok(!expected.some((x) => x.includes('ExternNotImplemented')), expected.join('\n'));
     assert.ok(
@@ -456,17 +467,7 @@ describe('the C project: the same in the CLI and the language server', () => {
       await client.initialize(URI.file(dir).toString(), {});
       await client.waitFor('the workspace analysed', () => client.statuses.some((s) => s.state === 'ready'));
       assert.equal(client.statuses.at(-1)?.project, 'fleet');
-      const severities = ['', 'error', 'warning', 'information', 'hint'];
-      const found = (): string[] =>
-        [...client.diagnostics]
-          .flatMap(([uri, ds]) =>
-            ds.map(
-              (d) =>
-                `${URI.parse(uri).fsPath.slice(dir.length + 1)}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${severities[d.severity ?? 1]}`,
-            ),
-          )
-          .sort();
-      await client.waitFor(`the diagnostics of check (${expected.length})`, () => found().join() === expected.join());
+      await client.waitFor(`the diagnostics of check (${expected.length})`, () => full(published(client, dir)).join() === expected.join());
     } finally {
       if (client.process.exitCode === null) client.process.kill();
     }

@@ -99,19 +99,17 @@ export function analyze(
   progress?: (done: number, total: number) => void,
   built?: BuiltHeaders,
 ): { workspace: Workspace; diagnostics: Diagnostic[]; lines: (file: string) => LineIndex } {
-  return finishAnalysis(loadWorkspace(sources, progress), sources, ctx, itables, built);
+  const loaded = loadWorkspace(sources, progress);
+  configure(loaded.workspace, sources, ctx, itables, built);
+  return finishAnalysis(loaded, ctx);
 }
 
-/** The options and every diagnostic of a loaded workspace. */
+/** Every diagnostic of a loaded and configured workspace. */
 function finishAnalysis(
   loaded: { workspace: Workspace; lines: (file: string) => LineIndex },
-  sources: Sources,
   ctx: CliContext,
-  itables: ItableOptions,
-  built?: BuiltHeaders,
 ): { workspace: Workspace; diagnostics: Diagnostic[]; lines: (file: string) => LineIndex } {
   const { workspace, lines } = loaded;
-  configure(workspace, sources, ctx, itables, built);
   const diagnostics = applySeverity(workspace.allDiagnostics(), ctx.settings.severity);
   return { workspace, diagnostics, lines };
 }
@@ -182,12 +180,10 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
       : cFiles.length > 0
         ? await loadWorkspaceYielding(vale, progress)
         : loadWorkspace(vale, progress);
+  configure(loaded.workspace, vale, ctx, itables, built);
   // The C files that may matter read with the grammar, the others set unread (`addCFilesAsNeeded`).
-  if (cFiles.length > 0) {
-    configure(loaded.workspace, vale, ctx, itables, built);
-    await addCFilesAsNeeded(loaded.workspace, cFiles, cParserPromise, warn);
-  }
-  const { diagnostics, lines } = finishAnalysis(loaded, vale, ctx, itables, built);
+  if (cFiles.length > 0) await addCFilesAsNeeded(loaded.workspace, cFiles, cParserPromise, warn);
+  const { diagnostics, lines } = finishAnalysis(loaded, ctx);
   if (showProgress) ctx.io.stderr.write('\r\x1b[K');
   const exitCode = findingsStatus(diagnostics, options.strict);
   switch (options.format) {
