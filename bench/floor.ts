@@ -7,7 +7,9 @@
 // kind table keyed by numbers, resolves each type text once per package, walks the kinds
 // breadth first over typed arrays from the FFI signatures and exported kinds, and counts the
 // FFI problems it meets. With `bodies`, each function body is also parsed by the product's
-// block grammar (`Parser.measureBody`), as the product must for its syntax errors.
+// block grammar (`Parser.measureBody`), as the product must for its syntax errors; `floorBodies`
+// parses the same bodies alone, for a second thread (bench/floor-worker.ts) while this one reads
+// the declarations: the floor of a design that uses both cores.
 
 import { SyntaxKind as K } from '../shared/syntax/kinds';
 import { Lexer } from '../shared/syntax/lexer';
@@ -65,6 +67,8 @@ interface Summary {
   readonly exportsAs: number[];
   /** Per impl: interface type id, struct type id. */
   readonly impls: number[];
+  /** Function bodies parsed. */
+  bodies: number;
 }
 
 /** The significant tokens of one file (buffers reused across files). */
@@ -102,10 +106,48 @@ class Tokens {
   }
 }
 
+/** A function body parsed by the product's block grammar, with a parser of its own from the body on (it lexes the body again: a little over the floor). */
+function parseBody(text: string, start: number): number {
+  const parser = new Parser(text, start);
+  const errors = parser.measureBody(start).errors.length;
+  parser.release();
+  return errors;
+}
+
+/**
+ * The bodies alone, for a thread of its own while another reads the declarations: each file's
+ * tokens read, and every function body that `summarize` parses (a `{` after `func` outside any
+ * braces) parsed the same way. Returns the bodies parsed.
+ */
+export function floorBodies(texts: readonly string[]): number {
+  const tokens = new Tokens();
+  let parsed = 0;
+  for (const text of texts) {
+    tokens.read(text);
+    const { kinds, starts, ends, n } = tokens;
+    let depth = 0;
+    let inFunction = false;
+    for (let i = 0; i < n; i++) {
+      const k = kinds[i];
+      if (k === K.LBrace) {
+        if (depth === 0 && inFunction) {
+          parseBody(text, starts[i]);
+          parsed++;
+          inFunction = false;
+        }
+        depth++;
+      } else if (k === K.RBrace) depth--;
+      else if (depth === 0 && k === K.Semi) inFunction = false;
+      else if (depth === 0 && k === K.Ident && ends[i] - starts[i] === 4 && text.startsWith('func', starts[i])) inFunction = true;
+    }
+  }
+  return parsed;
+}
+
 function summarize(text: string, pkg: number, tokens: Tokens, strings: Interner, bodies: boolean): Summary {
   tokens.read(text);
   const { kinds, starts, ends, n } = tokens;
-  const s: Summary = { pkg, kinds: [], members: [], functions: [], types: [], exportsAs: [], impls: [] };
+  const s: Summary = { pkg, kinds: [], members: [], functions: [], types: [], exportsAs: [], impls: [], bodies: 0 };
   const word = (i: number): string => text.slice(starts[i], ends[i]);
   const is = (i: number, w: string): boolean => kinds[i] === K.Ident && ends[i] - starts[i] === w.length && text.startsWith(w, starts[i]);
   /** A type from token `i` on, up to a delimiter outside brackets: its text's id goes to `out`; returns the token after it. */
@@ -173,10 +215,8 @@ function summarize(text: string, pkg: number, tokens: Tokens, strings: Interner,
       else s.types.length = first;
       if (kinds[i] === K.LBrace) {
         if (bodies) {
-          // A parser of its own from the body on (it lexes the body again: a little over the floor).
-          const parser = new Parser(text, starts[i]);
-          parser.measureBody(starts[i]);
-          parser.release();
+          parseBody(text, starts[i]);
+          s.bodies++;
         }
         i = pastBraces(i);
       } else i++;
@@ -194,6 +234,8 @@ export interface FloorResult {
   readonly kinds: number;
   readonly reached: number;
   readonly problems: number;
+  /** Function bodies parsed (with `bodies`). */
+  readonly bodies: number;
 }
 
 /** The sketch over a workspace's files (package: the file's directory). */
@@ -304,5 +346,7 @@ export function floorAnalysis(files: readonly { readonly path: string; readonly 
       reach(c, reachedFrom[k]);
     }
   }
-  return { kinds: flags.length, reached: tail, problems };
+  let bodiesParsed = 0;
+  for (const s of summaries) bodiesParsed += s.bodies;
+  return { kinds: flags.length, reached: tail, problems, bodies: bodiesParsed };
 }

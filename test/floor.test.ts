@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Workspace } from '../shared';
 import { workspaceOfLines } from '../bench/corpus';
-import { floorAnalysis } from '../bench/floor';
+import { floorAnalysis, floorBodies } from '../bench/floor';
 
 test('the floor sketch finds the kinds the engine declares, and walks and counts from them', () => {
   const files = workspaceOfLines(2_000);
@@ -25,4 +25,12 @@ test('the floor sketch finds the kinds the engine declares, and walks and counts
     // It counts fewer problems than the engine reports (it makes fewer checks), but some.
     assert.ok(found.problems > 0 && found.problems < diagnostics, `problems ${found.problems}, engine diagnostics ${diagnostics}`);
   }
+});
+
+test("the floor's second thread parses the bodies the sketch parses", () => {
+  const files = workspaceOfLines(2_000);
+  const inline = floorAnalysis(files, true).bodies;
+  assert.ok(inline > 100, `bodies parsed: ${inline}`);
+  assert.equal(floorAnalysis(files, false).bodies, 0);
+  assert.equal(floorBodies(files.map((f) => f.text)), inline);
 });
