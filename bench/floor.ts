@@ -7,7 +7,8 @@
 // kind table keyed by numbers, resolves each type text once per package, walks the kinds
 // breadth first over typed arrays from the FFI signatures and exported kinds, and counts the
 // FFI problems it meets. With `bodies`, each function body is also parsed by the product's
-// block grammar (`Parser.measureBody`), as the product must for its syntax errors; `floorBodies`
+// block grammar (`Parser.measureBody`), as the product must for its syntax errors, and lexed by
+// that parser alone (each character lexed once, as the product's reading does); `floorBodies`
 // parses the same bodies alone, for a second thread (bench/floor-worker.ts) while this one reads
 // the declarations: the floor of a design that uses both cores.
 
@@ -78,20 +79,48 @@ class Tokens {
   ends: Int32Array = new Int32Array(1 << 14);
   n = 0;
 
-  read(text: string): void {
-    const lexer = new Lexer(text, 0, '');
+  /**
+   * Reads the significant tokens. With `bodies`, each function body (a `{` after `func` outside
+   * any braces) is parsed by the product's block grammar from its `{` on, its own parser lexing
+   * it, and only its `{` and `}` are kept here: each character is lexed once, as the product's
+   * reading lexes it. Returns the bodies parsed.
+   */
+  read(text: string, bodies: boolean): number {
+    let lexer = new Lexer(text, 0, '');
     this.n = 0;
+    let depth = 0;
+    let inFunction = false;
+    let parsed = 0;
     for (;;) {
       const start = lexer.pos;
       const kind = lexer.next();
       if (kind <= K.EllipsisComment) continue;
-      if (this.n === this.kinds.length) this.grow();
-      this.kinds[this.n] = kind;
-      this.starts[this.n] = start;
-      this.ends[this.n] = lexer.tokenEnd;
-      this.n++;
-      if (kind === K.EOF) return;
+      if (bodies && kind === K.LBrace && depth === 0 && inFunction) {
+        const end = parseBody(text, start);
+        parsed++;
+        inFunction = false;
+        this.push(K.LBrace, start, start + 1);
+        this.push(K.RBrace, end - 1, end);
+        lexer = new Lexer(text, end, '');
+        continue;
+      }
+      if (bodies) {
+        if (kind === K.LBrace) depth++;
+        else if (kind === K.RBrace) depth--;
+        else if (depth === 0 && kind === K.Semi) inFunction = false;
+        else if (depth === 0 && kind === K.Ident && lexer.tokenEnd - start === 4 && text.startsWith('func', start)) inFunction = true;
+      }
+      this.push(kind, start, lexer.tokenEnd);
+      if (kind === K.EOF) return parsed;
     }
+  }
+
+  private push(kind: number, start: number, end: number): void {
+    if (this.n === this.kinds.length) this.grow();
+    this.kinds[this.n] = kind;
+    this.starts[this.n] = start;
+    this.ends[this.n] = end;
+    this.n++;
   }
 
   private grow(): void {
@@ -106,48 +135,31 @@ class Tokens {
   }
 }
 
-/** A function body parsed by the product's block grammar, with a parser of its own from the body on (it lexes the body again: a little over the floor). */
+/** A function body parsed by the product's block grammar from its `{` (at `start`); returns where it ends. */
 function parseBody(text: string, start: number): number {
   const parser = new Parser(text, start);
-  const errors = parser.measureBody(start).errors.length;
+  parser.measureBody(start);
+  const end = parser.prevEnd();
   parser.release();
-  return errors;
+  return end;
 }
 
 /**
  * The bodies alone, for a thread of its own while another reads the declarations: each file's
- * tokens read, and every function body that `summarize` parses (a `{` after `func` outside any
- * braces) parsed the same way. Returns the bodies parsed.
+ * tokens read and its function bodies parsed, as `summarize` reads them with `bodies`. Returns the
+ * bodies parsed.
  */
 export function floorBodies(texts: readonly string[]): number {
   const tokens = new Tokens();
   let parsed = 0;
-  for (const text of texts) {
-    tokens.read(text);
-    const { kinds, starts, ends, n } = tokens;
-    let depth = 0;
-    let inFunction = false;
-    for (let i = 0; i < n; i++) {
-      const k = kinds[i];
-      if (k === K.LBrace) {
-        if (depth === 0 && inFunction) {
-          parseBody(text, starts[i]);
-          parsed++;
-          inFunction = false;
-        }
-        depth++;
-      } else if (k === K.RBrace) depth--;
-      else if (depth === 0 && k === K.Semi) inFunction = false;
-      else if (depth === 0 && k === K.Ident && ends[i] - starts[i] === 4 && text.startsWith('func', starts[i])) inFunction = true;
-    }
-  }
+  for (const text of texts) parsed += tokens.read(text, true);
   return parsed;
 }
 
 function summarize(text: string, pkg: number, tokens: Tokens, strings: Interner, bodies: boolean): Summary {
-  tokens.read(text);
+  const parsed = tokens.read(text, bodies);
   const { kinds, starts, ends, n } = tokens;
-  const s: Summary = { pkg, kinds: [], members: [], functions: [], types: [], exportsAs: [], impls: [], bodies: 0 };
+  const s: Summary = { pkg, kinds: [], members: [], functions: [], types: [], exportsAs: [], impls: [], bodies: parsed };
   const word = (i: number): string => text.slice(starts[i], ends[i]);
   const is = (i: number, w: string): boolean => kinds[i] === K.Ident && ends[i] - starts[i] === w.length && text.startsWith(w, starts[i]);
   /** A type from token `i` on, up to a delimiter outside brackets: its text's id goes to `out`; returns the token after it. */
@@ -213,11 +225,8 @@ function summarize(text: string, pkg: number, tokens: Tokens, strings: Interner,
       if (kinds[i] !== K.LBrace && kinds[i] !== K.Semi) i = type(i, s.types);
       if (exported || extern) s.functions.push(first, s.types.length - first);
       else s.types.length = first;
+      // A body: its tokens were read as its `{` and `}` when `bodies` parsed it.
       if (kinds[i] === K.LBrace) {
-        if (bodies) {
-          parseBody(text, starts[i]);
-          s.bodies++;
-        }
         i = pastBraces(i);
       } else i++;
     } else if (is(i, 'export')) {
