@@ -69,7 +69,7 @@ interface Summary {
   /** Per impl: interface type id, struct type id. */
   readonly impls: number[];
   /** Function bodies parsed. */
-  bodies: number;
+  readonly bodies: number;
 }
 
 /** The significant tokens of one file (buffers reused across files). */

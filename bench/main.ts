@@ -47,10 +47,6 @@ import { TestClient } from '../test/support/lsp-client';
 import { tempDir } from '../test/support/temp';
 import { corpusOfBytes, documentOfLines, exportedKinds, random, workspaceOfLines, workspaceWithC } from './corpus';
 import { floorAnalysis } from './floor';
-
-/** How the floor sketch runs: declarations only, bodies parsed inline, bodies parsed in a second thread. */
-const FLOOR_MODES = ['bare', 'bodies', 'thread'] as const;
-type FloorMode = (typeof FLOOR_MODES)[number];
 import { type ProfileShare, type ProfileSummary, profiled, summarizeProfile } from './profile';
 import { type Replayed, recordFrames, replayServer } from './replay';
 import { type SessionFigures, sessionChild } from './session';
@@ -297,6 +293,10 @@ async function analyseChild(lines: number, jobs: number, profile = false): Promi
 const PROFILES = join(REPO, '.bench', 'profiles');
 /** The profiled runs' sampling interval (µs): V8's default is 1,000. */
 const PROFILE_INTERVAL_US = 250;
+
+/** How the floor sketch runs: declarations only, bodies parsed inline, bodies parsed in a second thread. */
+const FLOOR_MODES = ['bare', 'bodies', 'thread'] as const;
+type FloorMode = (typeof FLOOR_MODES)[number];
 
 /**
  * The floor sketch (bench/floor.ts) once, cold, in this fresh process: its time, and what it found
